@@ -1,0 +1,67 @@
+# libcrm - convenience wrapper around CMake. `make test` and `make demo`
+# each work on a fresh Debian 12 machine: they install what is missing.
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE   ?= cmake
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian packages the build, the tests and the demo need.
+DEPS := build-essential cmake pkg-config libsqlite3-dev uuid-dev libphonenumber-dev \
+        valgrind binutils
+
+RELEASE := $(BUILD)/release
+ASAN    := $(BUILD)/asan
+VGRIND  := $(BUILD)/valgrind
+
+.PHONY: all deps build test test-asan test-valgrind demo install bench clean
+
+all: build
+
+deps:
+	@missing=""; \
+	for p in $(DEPS); do \
+	  dpkg-query -W -f='$${Status}\n' "$$p" 2>/dev/null | grep -q '^install ok installed' \
+	    || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+	  echo "deps: everything is installed"; \
+	fi
+
+# configure DIR EXTRA-FLAGS
+define configure
+	$(CMAKE) -S . -B $(1) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(2) >/dev/null
+	$(CMAKE) --build $(1) -j $(JOBS)
+endef
+
+build: deps
+	$(call configure,$(RELEASE),)
+
+test: deps test-asan test-valgrind
+
+test-asan:
+	$(call configure,$(ASAN),-DCRM_SANITIZE=ON)
+	cd $(ASAN) && ctest --output-on-failure -j $(JOBS)
+
+test-valgrind:
+	$(call configure,$(VGRIND),-DCRM_VALGRIND=ON)
+	cd $(VGRIND) && ctest --output-on-failure -j $(JOBS)
+
+demo: build
+	rm -f $(BUILD)/demo.db $(BUILD)/demo.db-wal $(BUILD)/demo.db-shm
+	$(RELEASE)/examples/crmctl/crmctl --db $(BUILD)/demo.db demo
+
+install: build
+	$(CMAKE) --install $(RELEASE) --prefix $(PREFIX)
+
+bench: build
+	$(CMAKE) --build $(RELEASE) --target crm_bench -j $(JOBS)
+	$(RELEASE)/bench/crm_bench
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,18 @@
+# Turns lib/schema/NNNN_*.sql into a C array of strings, one per migration.
+# Usage: cmake -DOUT=file.c -DFILES="a.sql;b.sql" -P embed_schema.cmake
+set(body "/* Generated from lib/schema by cmake/embed_schema.cmake. Do not edit. */\n")
+string(APPEND body "#include \"schema.h\"\n\nconst char *const crm__migrations[] = {\n")
+set(count 0)
+foreach(f IN LISTS FILES)
+  file(READ "${f}" sql)
+  string(REPLACE "\\" "\\\\" sql "${sql}")
+  string(REPLACE "\"" "\\\"" sql "${sql}")
+  string(REPLACE "\n" "\\n\"\n    \"" sql "${sql}")
+  get_filename_component(name "${f}" NAME)
+  string(APPEND body "    /* ${name} */\n    \"${sql}\",\n")
+  math(EXPR count "${count} + 1")
+endforeach()
+string(APPEND body "};\n\nconst int crm__migration_count = ${count};\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
+file(REMOVE "${OUT}.tmp")

@@ -1,0 +1,19 @@
+/*
+ * libcrm - an embeddable customer-relationship library.
+ *
+ * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
+ *
+ * The umbrella header: include this and nothing else.
+ */
+#ifndef CRM_H
+#define CRM_H
+
+#include "crm/common.h"
+#include "crm/version.h"
+#include "crm/error.h"
+#include "crm/db.h"
+#include "crm/customer.h"
+#include "crm/identity.h"
+#include "crm/journal.h"
+
+#endif

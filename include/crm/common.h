@@ -1,0 +1,66 @@
+/*
+ * libcrm - common definitions shared by every public header.
+ *
+ * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
+ */
+#ifndef CRM_COMMON_H
+#define CRM_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+#define CRM_BEGIN_DECL extern "C" {
+#define CRM_END_DECL }
+#else
+#define CRM_BEGIN_DECL
+#define CRM_END_DECL
+#endif
+
+/*
+ * CRM_EXTERN(type) declares a function exported from the shared library.
+ * Everything else in libcrm is built with hidden visibility.
+ */
+#if defined(_WIN32) && defined(CRM_SHARED_BUILD)
+#define CRM_EXTERN(type) extern __declspec(dllexport) type
+#elif defined(__GNUC__) || defined(__clang__)
+#define CRM_EXTERN(type) extern __attribute__((visibility("default"))) type
+#else
+#define CRM_EXTERN(type) extern type
+#endif
+
+CRM_BEGIN_DECL
+
+/** An open customer database. One handle per thread; see crm/db.h. */
+typedef struct crm_db crm_db;
+
+/**
+ * Length of an id in its canonical text form, without the terminating NUL:
+ * "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b". Ids are UUIDv7, shown lower-case.
+ */
+#define CRM_ID_LEN 36
+
+/** Limits on input strings, in bytes of UTF-8 (the terminating NUL excluded). */
+#define CRM_NAME_MAX 256        /**< customer display names */
+#define CRM_ACTOR_MAX 128       /**< actors such as "agent:alice" */
+#define CRM_ATTR_KEY_MAX 64     /**< attribute keys */
+#define CRM_ATTR_VALUE_MAX 4096 /**< attribute values */
+#define CRM_TAG_MAX 64          /**< tags */
+#define CRM_ROLE_MAX 128        /**< roles of a person in an organisation */
+#define CRM_IDENTITY_MAX 256    /**< identity values as entered */
+
+/**
+ * Current time in milliseconds since the Unix epoch, UTC. Every time in the
+ * API uses this unit.
+ */
+CRM_EXTERN(int64_t) crm_now(void);
+
+/**
+ * Release a string the library allocated and handed to the caller (for
+ * example the value returned by crm_customer_attr_get()). Accepts NULL.
+ */
+CRM_EXTERN(void) crm_free(void *ptr);
+
+CRM_END_DECL
+
+#endif

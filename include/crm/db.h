@@ -1,0 +1,149 @@
+/*
+ * libcrm - opening a customer database, transactions, allocator.
+ *
+ * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
+ *
+ * Threads and processes: a crm_db handle belongs to one thread at a time;
+ * use one handle per thread. Any number of processes and handles may open the
+ * same file: the file is in WAL mode, every write is an IMMEDIATE
+ * transaction, and a writer waits for another at most the busy timeout before
+ * failing with CRM_EBUSY.
+ */
+#ifndef CRM_DB_H
+#define CRM_DB_H
+
+#include "common.h"
+
+CRM_BEGIN_DECL
+
+/** Flags for crm_open_options.flags (OR-able). */
+#define CRM_OPEN_CREATE 0x1u   /**< create the file if it does not exist */
+#define CRM_OPEN_READONLY 0x2u /**< open read-only; every write fails with CRM_EREADONLY */
+
+/** How hard a commit works to survive power loss. */
+typedef enum crm_durability {
+    /**
+     * SQLite synchronous=FULL: a commit is on stable storage when the call
+     * returns. The default.
+     */
+    CRM_DURABILITY_FULL = 0,
+    /**
+     * SQLite synchronous=NORMAL: faster commits. A crash of the process
+     * loses nothing, but a power failure or OS crash may lose the last
+     * commits acknowledged before it (the database stays consistent).
+     */
+    CRM_DURABILITY_NORMAL = 1
+} crm_durability;
+
+#define CRM_OPEN_OPTIONS_VERSION 1
+
+/**
+ * Options for crm_open(). Initialise with CRM_OPEN_OPTIONS_INIT (or
+ * crm_open_options_init()) and change the fields you care about; fields are
+ * only ever appended in later versions.
+ */
+typedef struct crm_open_options {
+    unsigned int version;       /**< CRM_OPEN_OPTIONS_VERSION */
+    unsigned int flags;         /**< CRM_OPEN_*; default CRM_OPEN_CREATE */
+    int busy_timeout_ms;        /**< how long a write waits for another writer; default 5000, 0 = never wait */
+    crm_durability durability;  /**< default CRM_DURABILITY_FULL */
+    const char *actor;          /**< who makes the changes, e.g. "agent:alice"; NULL = "system" */
+    const char *default_country; /**< ISO 3166 region ("US", "DE") for national phone numbers; NULL = none */
+} crm_open_options;
+
+#define CRM_OPEN_OPTIONS_INIT \
+    { CRM_OPEN_OPTIONS_VERSION, CRM_OPEN_CREATE, 5000, CRM_DURABILITY_FULL, NULL, NULL }
+
+/**
+ * Fill opts with the defaults for the given version (pass
+ * CRM_OPEN_OPTIONS_VERSION). Returns CRM_EINVAL for NULL or an unknown version.
+ */
+CRM_EXTERN(int) crm_open_options_init(crm_open_options *opts, unsigned int version);
+
+/**
+ * Open (and with CRM_OPEN_CREATE create) the customer database at path.
+ * ":memory:" opens a private in-memory database. A file from an older libcrm
+ * is migrated in one transaction.
+ *
+ * @param out   receives the handle on success; set to NULL on failure.
+ *              The caller owns it and releases it with crm_close().
+ * @param path  file name (UTF-8).
+ * @param opts  options, or NULL for the defaults. Strings are copied.
+ * @return CRM_OK; CRM_EINVAL (bad argument or option); CRM_EIO (cannot
+ *         open, e.g. missing without CRM_OPEN_CREATE); CRM_ENOTCRM (a SQLite
+ *         file that is not a libcrm database, left untouched, or a file that
+ *         is not SQLite at all); CRM_ESCHEMA (written by a newer libcrm);
+ *         CRM_EREADONLY (read-only but the file needs creating or
+ *         migrating); CRM_EBUSY; CRM_ECORRUPT; CRM_ENOMEM. On failure the
+ *         message is crm_errmsg(NULL) on the same thread.
+ */
+CRM_EXTERN(int) crm_open(crm_db **out, const char *path, const crm_open_options *opts);
+
+/**
+ * Close the handle and free everything it owns. Accepts NULL. An explicit
+ * transaction still open is rolled back. Cursors must be freed first;
+ * returns CRM_EMISUSE (and closes nothing) if some are still open.
+ */
+CRM_EXTERN(int) crm_close(crm_db *db);
+
+/**
+ * Set who is making the following changes (recorded in the journal), e.g.
+ * "agent:alice" or "ivr:main-menu". 1..CRM_ACTOR_MAX bytes of UTF-8 without
+ * control characters; NULL restores "system". CRM_EINVAL otherwise.
+ */
+CRM_EXTERN(int) crm_set_actor(crm_db *db, const char *actor);
+
+/** The current actor. Borrowed: valid until the next crm_set_actor(). */
+CRM_EXTERN(const char *) crm_actor(const crm_db *db);
+
+/**
+ * The schema version of the open file (PRAGMA user_version) or, with db
+ * NULL, the newest schema version this library knows.
+ */
+CRM_EXTERN(int) crm_schema_version(const crm_db *db);
+
+/**
+ * Group the following write calls into one transaction. Every write call
+ * is otherwise a transaction of its own; inside crm_begin() a failing call
+ * undoes only its own changes and the group stays open.
+ * @return CRM_OK; CRM_ESTATE if a transaction is already open;
+ *         CRM_EREADONLY; CRM_EBUSY if another writer held the file past the
+ *         busy timeout.
+ */
+CRM_EXTERN(int) crm_begin(crm_db *db);
+
+/** Commit the transaction opened by crm_begin(). CRM_ESTATE if none is open. */
+CRM_EXTERN(int) crm_commit(crm_db *db);
+
+/** Undo everything since crm_begin(). CRM_ESTATE if no transaction is open. */
+CRM_EXTERN(int) crm_rollback(crm_db *db);
+
+/** 1 while a transaction opened with crm_begin() is open, else 0. */
+CRM_EXTERN(int) crm_in_transaction(const crm_db *db);
+
+#define CRM_ALLOCATOR_VERSION 1
+
+/**
+ * Memory functions for everything libcrm itself allocates (SQLite's own
+ * allocations are configured through sqlite3_config()). realloc receives
+ * the old size-less pointer like realloc(3); free accepts NULL.
+ */
+typedef struct crm_allocator {
+    unsigned int version; /**< CRM_ALLOCATOR_VERSION */
+    void *(*malloc)(size_t size, void *payload);
+    void *(*realloc)(void *ptr, size_t size, void *payload);
+    void (*free)(void *ptr, void *payload);
+    void *payload;
+} crm_allocator;
+
+/**
+ * Replace libcrm's allocator (a copy of *a is kept); NULL restores the C
+ * library's. Call it while no handle is open: CRM_EMISUSE otherwise.
+ * CRM_EINVAL for a wrong version or a missing function. Not thread-safe:
+ * configure before starting threads.
+ */
+CRM_EXTERN(int) crm_config_allocator(const crm_allocator *a);
+
+CRM_END_DECL
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * libcrm - status codes and error messages.
+ *
+ * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
+ */
+#ifndef CRM_ERROR_H
+#define CRM_ERROR_H
+
+#include "common.h"
+
+CRM_BEGIN_DECL
+
+/**
+ * Status codes. Every fallible call returns CRM_OK (0) or a negative code;
+ * cursor `_next` calls return CRM_ROW or CRM_DONE (positive) or a negative
+ * code. docs/errors.md explains each code and what to do about it.
+ */
+typedef enum crm_status {
+    CRM_OK = 0,
+    CRM_ROW = 100,  /**< a cursor produced a row */
+    CRM_DONE = 101, /**< a cursor has no more rows */
+
+    CRM_ERROR = -1,     /**< unexpected internal failure (a bug or an unknown SQLite error) */
+    CRM_ENOTFOUND = -2, /**< no such customer, identity, attribute, ... */
+    CRM_EEXISTS = -3,   /**< already exists (duplicate identity, tag, membership) */
+    CRM_EINVAL = -4,    /**< invalid argument: NULL, malformed id, bad UTF-8, too long, bad kind */
+    CRM_ESTATE = -5,    /**< the change is not allowed in the current state */
+    CRM_EBUSY = -6,     /**< the file stayed locked by another writer past the busy timeout */
+    CRM_EIO = -7,       /**< the file could not be opened, read or written */
+    CRM_ECORRUPT = -8,  /**< the database file is damaged */
+    CRM_ENOMEM = -9,    /**< out of memory */
+    CRM_ESCHEMA = -10,  /**< the file was written by a newer libcrm */
+    CRM_ENOTCRM = -11,  /**< the file is not a libcrm database (or not SQLite at all) */
+    CRM_EMISUSE = -12,  /**< the API was used wrongly (e.g. commit without begin) */
+    CRM_EREADONLY = -13 /**< a write on a handle opened read-only */
+} crm_status;
+
+/**
+ * The code of the last failed call on db, or CRM_OK if the last call
+ * succeeded. With db NULL: the code of the last crm_open() that failed on
+ * the calling thread.
+ */
+CRM_EXTERN(int) crm_errcode(const crm_db *db);
+
+/**
+ * A sentence describing the last failure on db, naming the offending value
+ * (and, for conflicts, who already owns it). "not an error" after a success.
+ * With db NULL: the message of the last crm_open() that failed on the calling
+ * thread. Borrowed: valid until the next call on the same handle (or, for
+ * NULL, the next crm_open() on this thread). Never NULL.
+ */
+CRM_EXTERN(const char *) crm_errmsg(const crm_db *db);
+
+/**
+ * A short, fixed description of a code ("not found", "invalid argument").
+ * Static storage; never NULL; unknown codes give "unknown error".
+ */
+CRM_EXTERN(const char *) crm_strerror(int code);
+
+/**
+ * The code's symbolic name without the CRM_ prefix ("ENOTFOUND"), for
+ * bindings and logs. Static storage; unknown codes give "UNKNOWN".
+ */
+CRM_EXTERN(const char *) crm_errname(int code);
+
+CRM_END_DECL
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * libcrm - the journal: every change, in order, with who made it.
+ *
+ * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
+ *
+ * Every write writes journal rows in its own transaction, so a rolled-back
+ * change leaves none. Sequence numbers only grow and are never reused; an
+ * embedder polls with crm_journal_open(since = last seq it handled).
+ *
+ * Entities and operations written today:
+ *   customer  create | rename | archive | unarchive
+ *   attr      set | unset
+ *   tag       add | remove
+ *   member    add | remove
+ *   identity  add | remove | flags
+ * entity_id is the customer's id (the organisation's for "member"); data is a
+ * JSON object with the changed fields.
+ */
+#ifndef CRM_JOURNAL_H
+#define CRM_JOURNAL_H
+
+#include "common.h"
+
+CRM_BEGIN_DECL
+
+typedef struct crm_journal_entry crm_journal_entry;
+
+/* Accessors. Strings are borrowed and live as long as the entry. */
+CRM_EXTERN(int64_t) crm_journal_entry_seq(const crm_journal_entry *e);
+CRM_EXTERN(int64_t) crm_journal_entry_at(const crm_journal_entry *e);
+CRM_EXTERN(const char *) crm_journal_entry_actor(const crm_journal_entry *e);
+CRM_EXTERN(const char *) crm_journal_entry_entity(const crm_journal_entry *e);
+CRM_EXTERN(const char *) crm_journal_entry_entity_id(const crm_journal_entry *e);
+CRM_EXTERN(const char *) crm_journal_entry_op(const crm_journal_entry *e);
+CRM_EXTERN(const char *) crm_journal_entry_data(const crm_journal_entry *e); /**< JSON object */
+
+typedef struct crm_journal_cursor crm_journal_cursor;
+
+/**
+ * Read the journal from the entry after since_seq (0 = from the start), in
+ * sequence order. The cursor sees the journal as it was when it was opened.
+ * @param out receives the cursor; free it with crm_journal_free().
+ * @return CRM_OK; CRM_EINVAL (NULL, negative since_seq).
+ */
+CRM_EXTERN(int) crm_journal_open(crm_journal_cursor **out, crm_db *db, int64_t since_seq);
+/** CRM_ROW with *out borrowed until the next call, CRM_DONE, or an error. */
+CRM_EXTERN(int) crm_journal_next(crm_journal_cursor *cur, const crm_journal_entry **out);
+CRM_EXTERN(void) crm_journal_free(crm_journal_cursor *cur);
+
+/** The sequence number of the newest entry (0 if none). */
+CRM_EXTERN(int) crm_journal_last_seq(int64_t *out, crm_db *db);
+
+CRM_END_DECL
+
+#endif

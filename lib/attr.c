@@ -1,0 +1,230 @@
+/*
+ * libcrm - free-form customer attributes (key -> text).
+ */
+#include <string.h>
+
+#include "internal.h"
+
+struct crm_attr {
+    const char *key, *value; /* borrowed from the cursor's statement */
+};
+
+struct crm_attr_cursor {
+    crm__cursor base;
+    crm_attr row;
+};
+
+const char *crm_attr_key(const crm_attr *a) { return a ? a->key : NULL; }
+const char *crm_attr_value(const crm_attr *a) { return a ? a->value : NULL; }
+
+static int check_key(crm_db *db, const char *key)
+{
+    char q[CRM__QUOTE_SIZE];
+    int rc = crm__check_text(db, "attribute key", key, 1, CRM_ATTR_KEY_MAX, 0);
+    if (rc)
+        return rc;
+    for (const char *p = key; *p; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '.' || c == ':' || c == '-'))
+            return crm__error(db, CRM_EINVAL,
+                              "attribute key '%s' may hold only letters, digits and _ . : -",
+                              crm__quote(q, sizeof q, key));
+    }
+    return CRM_OK;
+}
+
+/* Validate the customer id and key, and check the customer exists. */
+static int prologue(crm_db *db, const char *id, const char *key, crm__uuid *uid)
+{
+    int rc = crm__check_id(db, "customer id", id, uid);
+    if (rc == CRM_OK && key)
+        rc = check_key(db, key);
+    return rc;
+}
+
+static const char SQL_GET[] = "SELECT value FROM customer_attr WHERE customer_id = ?1 AND key = ?2";
+static const char SQL_SET[] =
+    "INSERT INTO customer_attr (customer_id, key, value) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (customer_id, key) DO UPDATE SET value = excluded.value";
+static const char SQL_UNSET[] = "DELETE FROM customer_attr WHERE customer_id = ?1 AND key = ?2";
+static const char SQL_TOUCH[] = "UPDATE customer SET updated_at = ?2 WHERE id = ?1";
+
+/* The current value, or NULL in *out when unset. */
+static int read_value(crm_db *db, const crm__uuid *uid, const char *key, char **out)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, SQL_GET, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, uid);
+    crm__bind_text(st, 2, key);
+    *out = NULL;
+    rc = crm__step(db, st, "reading an attribute");
+    if (rc == CRM_ROW) {
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+        *out = v ? crm__strdup(v) : NULL;
+        rc = *out ? CRM_OK : crm__error(db, CRM_ENOMEM, "out of memory reading an attribute");
+    } else if (rc == CRM_DONE) {
+        rc = CRM_OK;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int run(crm_db *db, const char *sql, const crm__uuid *uid, const char *a, const char *b,
+               const char *what)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, sql, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, uid);
+    crm__bind_text(st, 2, a);
+    if (b)
+        crm__bind_text(st, 3, b);
+    rc = crm__step(db, st, what);
+    sqlite3_reset(st);
+    return rc == CRM_DONE ? CRM_OK : rc;
+}
+
+static int touch(crm_db *db, const crm__uuid *uid)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, SQL_TOUCH, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, uid);
+    sqlite3_bind_int64(st, 2, crm_now());
+    rc = crm__step(db, st, "updating a customer");
+    sqlite3_reset(st);
+    return rc == CRM_DONE ? CRM_OK : rc;
+}
+
+int crm_customer_attr_set(crm_db *db, const char *id, const char *key, const char *value)
+{
+    CRM__ENTER(db);
+    crm__uuid uid;
+    int rc = prologue(db, id, key, &uid);
+    if (rc == CRM_OK)
+        rc = crm__check_text(db, "attribute value", value, 0, CRM_ATTR_VALUE_MAX, 0);
+    if (rc)
+        return rc;
+    char *old = NULL;
+    rc = crm__write_begin(db);
+    if (rc)
+        return rc;
+    rc = crm__customer_find(db, &uid, id, NULL, NULL);
+    if (rc == CRM_OK)
+        rc = read_value(db, &uid, key, &old);
+    if (rc == CRM_OK)
+        rc = run(db, SQL_SET, &uid, key, value, "setting an attribute");
+    if (rc == CRM_OK)
+        rc = touch(db, &uid);
+    if (rc == CRM_OK) {
+        crm__jfield f[3] = { CRM__JTEXT("key", key), CRM__JTEXT("value", value),
+                             CRM__JTEXT("old_value", old) };
+        rc = crm__journal(db, "attr", &uid, "set", f, old ? 3 : 2);
+    }
+    crm__free(old);
+    return crm__write_end(db, rc);
+}
+
+int crm_customer_attr_get(char **out, crm_db *db, const char *id, const char *key)
+{
+    CRM__ENTER(db);
+    crm__uuid uid;
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = prologue(db, id, key, &uid);
+    if (rc)
+        return rc;
+    char *v = NULL;
+    rc = read_value(db, &uid, key, &v);
+    if (rc == CRM_OK && !v) {
+        rc = crm__customer_find(db, &uid, id, NULL, NULL);
+        if (rc == CRM_OK)
+            rc = crm__error(db, CRM_ENOTFOUND, "customer %s has no attribute '%s'", id, key);
+    }
+    if (rc == CRM_OK)
+        *out = v;
+    return rc;
+}
+
+int crm_customer_attr_unset(crm_db *db, const char *id, const char *key)
+{
+    CRM__ENTER(db);
+    crm__uuid uid;
+    int rc = prologue(db, id, key, &uid);
+    if (rc)
+        return rc;
+    char *old = NULL;
+    rc = crm__write_begin(db);
+    if (rc)
+        return rc;
+    rc = crm__customer_find(db, &uid, id, NULL, NULL);
+    if (rc == CRM_OK)
+        rc = read_value(db, &uid, key, &old);
+    if (rc == CRM_OK && !old)
+        rc = crm__error(db, CRM_ENOTFOUND, "customer %s has no attribute '%s'", id, key);
+    if (rc == CRM_OK)
+        rc = run(db, SQL_UNSET, &uid, key, NULL, "removing an attribute");
+    if (rc == CRM_OK)
+        rc = touch(db, &uid);
+    if (rc == CRM_OK) {
+        crm__jfield f[] = { CRM__JTEXT("key", key), CRM__JTEXT("old_value", old) };
+        rc = crm__journal(db, "attr", &uid, "unset", f, 2);
+    }
+    crm__free(old);
+    return crm__write_end(db, rc);
+}
+
+static const char SQL_LIST[] =
+    "SELECT key, value FROM customer_attr WHERE customer_id = ?1 ORDER BY key";
+
+int crm_attr_list_open(crm_attr_cursor **out, crm_db *db, const char *id)
+{
+    CRM__ENTER(db);
+    crm__uuid uid;
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = prologue(db, id, NULL, &uid);
+    if (rc == CRM_OK)
+        rc = crm__customer_find(db, &uid, id, NULL, NULL);
+    if (rc)
+        return rc;
+    crm_attr_cursor *cur = crm__calloc(1, sizeof *cur);
+    if (!cur)
+        return crm__error(db, CRM_ENOMEM, "out of memory listing attributes");
+    rc = crm__cursor_init(&cur->base, db, SQL_LIST);
+    if (rc) {
+        crm__free(cur);
+        return rc;
+    }
+    sqlite3_bind_blob(cur->base.st, 1, uid.b, 16, SQLITE_TRANSIENT);
+    *out = cur;
+    return CRM_OK;
+}
+
+int crm_attr_list_next(crm_attr_cursor *cur, const crm_attr **out)
+{
+    if (!cur || !out)
+        return CRM_EINVAL;
+    int rc = crm__cursor_step(&cur->base, "listing attributes");
+    if (rc != CRM_ROW)
+        return rc;
+    cur->row.key = (const char *)sqlite3_column_text(cur->base.st, 0);
+    cur->row.value = (const char *)sqlite3_column_text(cur->base.st, 1);
+    if (!cur->row.key || !cur->row.value)
+        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing attributes");
+    *out = &cur->row;
+    return CRM_ROW;
+}
+
+void crm_attr_list_free(crm_attr_cursor *cur)
+{
+    if (!cur)
+        return;
+    crm__cursor_fini(&cur->base);
+    crm__free(cur);
+}

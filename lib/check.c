@@ -1,0 +1,62 @@
+/*
+ * libcrm - argument checks shared by every public call, so that each bad
+ * input is refused the same way, with the field named in the message.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+int crm__check_out(crm_db *db, const void *out)
+{
+    if (!out)
+        return crm__error(db, CRM_EINVAL, "the output argument is NULL");
+    return CRM_OK;
+}
+
+int crm__check_text(crm_db *db, const char *field, const char *s, size_t min, size_t max,
+                    unsigned int flags)
+{
+    char q[CRM__QUOTE_SIZE];
+    if (!s)
+        return crm__error(db, CRM_EINVAL, "%s is NULL", field);
+    size_t len = strlen(s);
+    if (len < min)
+        return crm__error(db, CRM_EINVAL, "%s is empty", field);
+    if (len > max)
+        return crm__error(db, CRM_EINVAL, "%s is %zu bytes long, more than the limit of %zu: %s",
+                          field, len, max, crm__quote(q, sizeof q, s));
+    if (!crm__utf8_valid(s, len))
+        return crm__error(db, CRM_EINVAL, "%s is not valid UTF-8: %s", field,
+                          crm__quote(q, sizeof q, s));
+    if (flags & CRM__TEXT_NO_CONTROL) {
+        for (size_t i = 0; i < len; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (c < 0x20 || c == 0x7f)
+                return crm__error(db, CRM_EINVAL, "%s contains a control character (0x%02x): %s",
+                                  field, c, crm__quote(q, sizeof q, s));
+        }
+    }
+    if ((flags & CRM__TEXT_NO_EDGE_SPACE) && len > 0 && (s[0] == ' ' || s[len - 1] == ' '))
+        return crm__error(db, CRM_EINVAL, "%s begins or ends with a space: '%s'", field,
+                          crm__quote(q, sizeof q, s));
+    return CRM_OK;
+}
+
+int crm__check_id(crm_db *db, const char *field, const char *s, crm__uuid *out)
+{
+    char q[CRM__QUOTE_SIZE];
+    if (!s)
+        return crm__error(db, CRM_EINVAL, "%s is NULL", field);
+    if (crm__uuid_parse(out, s) != 0)
+        return crm__error(db, CRM_EINVAL,
+                          "%s '%s' is not an id (expected a UUID such as "
+                          "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b)",
+                          field, crm__quote(q, sizeof q, s));
+    return CRM_OK;
+}
+
+int crm__check_actor(crm_db *db, const char *actor)
+{
+    return crm__check_text(db, "actor", actor, 1, CRM_ACTOR_MAX,
+                           CRM__TEXT_NO_CONTROL | CRM__TEXT_NO_EDGE_SPACE);
+}

@@ -1,0 +1,526 @@
+/*
+ * libcrm - customers, attributes, tags and memberships.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct crm_customer {
+    char id[CRM_ID_LEN + 1];
+    crm_customer_kind kind;
+    int archived;
+    int64_t created_at, updated_at;
+    char name[]; /* the record is one allocation */
+};
+
+const char *crm_customer_kind_name(crm_customer_kind kind)
+{
+    switch (kind) {
+    case CRM_CUSTOMER_PERSON:
+        return "person";
+    case CRM_CUSTOMER_ORGANISATION:
+        return "organisation";
+    }
+    return NULL;
+}
+
+int crm_customer_kind_parse(crm_customer_kind *out, const char *name)
+{
+    if (!out || !name)
+        return CRM_EINVAL;
+    if (strcmp(name, "person") == 0)
+        *out = CRM_CUSTOMER_PERSON;
+    else if (strcmp(name, "organisation") == 0 || strcmp(name, "organization") == 0 ||
+             strcmp(name, "org") == 0)
+        *out = CRM_CUSTOMER_ORGANISATION;
+    else
+        return CRM_EINVAL;
+    return CRM_OK;
+}
+
+const char *crm_customer_id(const crm_customer *c) { return c ? c->id : NULL; }
+crm_customer_kind crm_customer_kind_of(const crm_customer *c) { return c ? c->kind : 0; }
+const char *crm_customer_name(const crm_customer *c) { return c ? c->name : NULL; }
+int64_t crm_customer_created_at(const crm_customer *c) { return c ? c->created_at : 0; }
+int64_t crm_customer_updated_at(const crm_customer *c) { return c ? c->updated_at : 0; }
+int crm_customer_is_archived(const crm_customer *c) { return c ? c->archived : 0; }
+
+void crm_customer_free(crm_customer *c)
+{
+    crm__free(c);
+}
+
+static crm_customer *customer_new(const char *name)
+{
+    size_t n = strlen(name) + 1;
+    crm_customer *c = crm__malloc(sizeof *c + n);
+    if (c)
+        memcpy(c->name, name, n);
+    return c;
+}
+
+int crm_customer_dup(crm_customer **out, const crm_customer *c)
+{
+    if (!out || !c)
+        return CRM_EINVAL;
+    crm_customer *copy = customer_new(c->name);
+    if (!copy)
+        return CRM_ENOMEM;
+    memcpy(copy, c, sizeof *c);
+    *out = copy;
+    return CRM_OK;
+}
+
+/* Columns: id, kind, name, created_at, updated_at, archived (0/1). */
+#define CUSTOMER_COLUMNS "c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL"
+
+int crm__customer_from_row(crm_customer **out, sqlite3_stmt *st, int col)
+{
+    const char *name = (const char *)sqlite3_column_text(st, col + 2);
+    if (!name)
+        return CRM_ENOMEM;
+    crm_customer *c = customer_new(name);
+    if (!c)
+        return CRM_ENOMEM;
+    crm__column_id(c->id, st, col);
+    c->kind = sqlite3_column_int(st, col + 1);
+    c->created_at = sqlite3_column_int64(st, col + 3);
+    c->updated_at = sqlite3_column_int64(st, col + 4);
+    c->archived = sqlite3_column_int(st, col + 5);
+    *out = c;
+    return CRM_OK;
+}
+
+static const char SQL_FIND[] = "SELECT kind, name FROM customer WHERE id = ?1";
+
+int crm__customer_find(crm_db *db, const crm__uuid *id, const char *text_id, int *kind,
+                       char **name)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, SQL_FIND, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, id);
+    rc = crm__step(db, st, "reading a customer");
+    if (rc == CRM_ROW) {
+        rc = CRM_OK;
+        if (kind)
+            *kind = sqlite3_column_int(st, 0);
+        if (name) {
+            const char *n = (const char *)sqlite3_column_text(st, 1);
+            *name = n ? crm__strdup(n) : NULL;
+            if (!*name)
+                rc = crm__error(db, CRM_ENOMEM, "out of memory reading a customer");
+        }
+    } else if (rc == CRM_DONE) {
+        char canon[CRM_ID_LEN + 1];
+        crm__uuid_format(canon, id->b);
+        (void)text_id;
+        rc = crm__error(db, CRM_ENOTFOUND, "no customer has id %s", canon);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int check_name(crm_db *db, const char *name)
+{
+    return crm__check_text(db, "name", name, 1, CRM_NAME_MAX,
+                           CRM__TEXT_NO_CONTROL | CRM__TEXT_NO_EDGE_SPACE);
+}
+
+static char *name_key(const char *name)
+{
+    char *k = crm__strdup(name);
+    if (k)
+        crm__ascii_lower(k);
+    return k;
+}
+
+static const char SQL_INSERT[] =
+    "INSERT INTO customer (id, kind, name, name_key, created_at, updated_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
+
+int crm_customer_create(crm_customer **out, crm_db *db, crm_customer_kind kind,
+                        const char *name)
+{
+    CRM__ENTER(db);
+    if (kind != CRM_CUSTOMER_PERSON && kind != CRM_CUSTOMER_ORGANISATION)
+        return crm__error(db, CRM_EINVAL,
+                          "kind %d is not a customer kind (CRM_CUSTOMER_PERSON or "
+                          "CRM_CUSTOMER_ORGANISATION)",
+                          (int)kind);
+    int rc = check_name(db, name);
+    if (rc)
+        return rc;
+    char *key = name_key(name);
+    crm_customer *c = out ? customer_new(name) : NULL;
+    if (!key || (out && !c)) {
+        crm__free(key);
+        crm__free(c);
+        return crm__error(db, CRM_ENOMEM, "out of memory creating a customer");
+    }
+    crm__uuid id;
+    int64_t now;
+    sqlite3_stmt *st;
+    rc = crm__write_begin(db);
+    if (rc == CRM_OK) {
+        crm__new_id(db, &id, &now);
+        rc = crm__stmt(db, SQL_INSERT, &st);
+        if (rc == CRM_OK) {
+            crm__bind_id(st, 1, &id);
+            sqlite3_bind_int(st, 2, kind);
+            crm__bind_text(st, 3, name);
+            crm__bind_text(st, 4, key);
+            sqlite3_bind_int64(st, 5, now);
+            rc = crm__step(db, st, "creating a customer");
+            sqlite3_reset(st);
+            rc = rc == CRM_DONE ? CRM_OK : rc;
+        }
+        if (rc == CRM_OK) {
+            crm__jfield f[] = { CRM__JTEXT("kind", crm_customer_kind_name(kind)),
+                                CRM__JTEXT("name", name) };
+            rc = crm__journal(db, "customer", &id, "create", f, 2);
+        }
+        rc = crm__write_end(db, rc);
+    }
+    crm__free(key);
+    if (rc) {
+        crm__free(c);
+        return rc;
+    }
+    if (c) {
+        crm__uuid_format(c->id, id.b);
+        c->kind = kind;
+        c->archived = 0;
+        c->created_at = c->updated_at = now;
+        *out = c;
+    }
+    return CRM_OK;
+}
+
+static const char SQL_GET[] =
+    "SELECT " CUSTOMER_COLUMNS " FROM customer c WHERE c.id = ?1";
+
+int crm_customer_get(crm_customer **out, crm_db *db, const char *id)
+{
+    CRM__ENTER(db);
+    crm__uuid uid;
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = crm__check_id(db, "customer id", id, &uid);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st;
+    rc = crm__stmt(db, SQL_GET, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, &uid);
+    rc = crm__step(db, st, "reading a customer");
+    if (rc == CRM_ROW) {
+        rc = crm__customer_from_row(out, st, 0);
+        if (rc)
+            rc = crm__error(db, rc, "out of memory reading a customer");
+    } else if (rc == CRM_DONE) {
+        char canon[CRM_ID_LEN + 1];
+        crm__uuid_format(canon, uid.b);
+        rc = crm__error(db, CRM_ENOTFOUND, "no customer has id %s", canon);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static const char SQL_RENAME[] =
+    "UPDATE customer SET name = ?2, name_key = ?3, updated_at = ?4 WHERE id = ?1";
+
+int crm_customer_rename(crm_db *db, const char *id, const char *name)
+{
+    CRM__ENTER(db);
+    crm__uuid uid;
+    int rc = crm__check_id(db, "customer id", id, &uid);
+    if (rc == CRM_OK)
+        rc = check_name(db, name);
+    if (rc)
+        return rc;
+    char *key = name_key(name);
+    if (!key)
+        return crm__error(db, CRM_ENOMEM, "out of memory renaming a customer");
+    char *old = NULL;
+    rc = crm__write_begin(db);
+    if (rc == CRM_OK) {
+        rc = crm__customer_find(db, &uid, id, NULL, &old);
+        sqlite3_stmt *st;
+        if (rc == CRM_OK)
+            rc = crm__stmt(db, SQL_RENAME, &st);
+        if (rc == CRM_OK) {
+            crm__bind_id(st, 1, &uid);
+            crm__bind_text(st, 2, name);
+            crm__bind_text(st, 3, key);
+            sqlite3_bind_int64(st, 4, crm_now());
+            rc = crm__step(db, st, "renaming a customer");
+            sqlite3_reset(st);
+            rc = rc == CRM_DONE ? CRM_OK : rc;
+        }
+        if (rc == CRM_OK) {
+            crm__jfield f[] = { CRM__JTEXT("name", name), CRM__JTEXT("old_name", old) };
+            rc = crm__journal(db, "customer", &uid, "rename", f, 2);
+        }
+        rc = crm__write_end(db, rc);
+    }
+    crm__free(old);
+    crm__free(key);
+    return rc;
+}
+
+static const char SQL_ARCHIVED[] =
+    "SELECT archived_at IS NOT NULL FROM customer WHERE id = ?1";
+static const char SQL_SET_ARCHIVED[] =
+    "UPDATE customer SET archived_at = ?2, updated_at = ?3 WHERE id = ?1";
+
+static int set_archived(crm_db *db, const char *id, bool archive)
+{
+    crm__uuid uid;
+    int rc = crm__check_id(db, "customer id", id, &uid);
+    if (rc)
+        return rc;
+    rc = crm__write_begin(db);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st;
+    rc = crm__stmt(db, SQL_ARCHIVED, &st);
+    if (rc == CRM_OK) {
+        crm__bind_id(st, 1, &uid);
+        rc = crm__step(db, st, "reading a customer");
+        if (rc == CRM_ROW) {
+            bool is = sqlite3_column_int(st, 0);
+            rc = CRM_OK;
+            if (is == archive)
+                rc = crm__error(db, CRM_ESTATE, "customer %s is %s archived", id,
+                                archive ? "already" : "not");
+        } else if (rc == CRM_DONE) {
+            rc = crm__error(db, CRM_ENOTFOUND, "no customer has id %s", id);
+        }
+        sqlite3_reset(st);
+    }
+    if (rc == CRM_OK)
+        rc = crm__stmt(db, SQL_SET_ARCHIVED, &st);
+    if (rc == CRM_OK) {
+        int64_t now = crm_now();
+        crm__bind_id(st, 1, &uid);
+        if (archive)
+            sqlite3_bind_int64(st, 2, now);
+        else
+            sqlite3_bind_null(st, 2);
+        sqlite3_bind_int64(st, 3, now);
+        rc = crm__step(db, st, "archiving a customer");
+        sqlite3_reset(st);
+        rc = rc == CRM_DONE ? CRM_OK : rc;
+    }
+    if (rc == CRM_OK)
+        rc = crm__journal(db, "customer", &uid, archive ? "archive" : "unarchive", NULL, 0);
+    return crm__write_end(db, rc);
+}
+
+int crm_customer_archive(crm_db *db, const char *id)
+{
+    CRM__ENTER(db);
+    return set_archived(db, id, true);
+}
+
+int crm_customer_unarchive(crm_db *db, const char *id)
+{
+    CRM__ENTER(db);
+    return set_archived(db, id, false);
+}
+
+/* ---- listing ------------------------------------------------------------ */
+
+struct crm_customer_cursor {
+    crm__cursor base;
+    crm_customer *row;
+    size_t row_cap; /* bytes allocated for row's name */
+};
+
+/* Smallest string greater than every string starting with p: p with its
+ * last byte incremented (bytes 0xff cannot occur in UTF-8, so no carry
+ * ever spills past a valid prefix). */
+static void prefix_upper(char *p)
+{
+    size_t n = strlen(p);
+    while (n > 0 && (unsigned char)p[n - 1] == 0xff)
+        p[--n] = '\0';
+    if (n > 0)
+        p[n - 1] = (char)((unsigned char)p[n - 1] + 1);
+}
+
+int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
+                           const crm_customer_filter *filter)
+{
+    CRM__ENTER(db);
+    crm_customer_filter defaults = CRM_CUSTOMER_FILTER_INIT;
+    const crm_customer_filter *f = filter ? filter : &defaults;
+    int rc = crm__check_out(db, out);
+    if (rc)
+        return rc;
+    if (f->version < 1 || f->version > CRM_CUSTOMER_FILTER_VERSION)
+        return crm__error(db, CRM_EINVAL,
+                          "crm_customer_filter.version is %u; this libcrm knows versions 1 to %d",
+                          f->version, CRM_CUSTOMER_FILTER_VERSION);
+    if (f->kind != 0 && f->kind != CRM_CUSTOMER_PERSON && f->kind != CRM_CUSTOMER_ORGANISATION)
+        return crm__error(db, CRM_EINVAL, "filter kind %d is not a customer kind", f->kind);
+    if (f->archived < CRM_ARCHIVED_EXCLUDE || f->archived > CRM_ARCHIVED_ONLY)
+        return crm__error(db, CRM_EINVAL, "filter archived %d is not a crm_archived_filter",
+                          (int)f->archived);
+    if (f->order != CRM_ORDER_CREATED && f->order != CRM_ORDER_NAME)
+        return crm__error(db, CRM_EINVAL, "filter order %d is not a crm_customer_order",
+                          (int)f->order);
+    if (f->created_from < 0 || f->created_to < 0 ||
+        (f->created_to && f->created_from > f->created_to))
+        return crm__error(db, CRM_EINVAL,
+                          "filter created range [%lld, %lld) is not a range of times",
+                          (long long)f->created_from, (long long)f->created_to);
+    if (f->tag && (rc = crm__check_text(db, "filter tag", f->tag, 1, CRM_TAG_MAX,
+                                        CRM__TEXT_NO_CONTROL)))
+        return rc;
+    if (f->name_prefix && (rc = crm__check_text(db, "filter name_prefix", f->name_prefix, 0,
+                                                CRM_NAME_MAX, CRM__TEXT_NO_CONTROL)))
+        return rc;
+    crm__uuid after, lo, hi;
+    if (f->after && (rc = crm__check_id(db, "filter after", f->after, &after)))
+        return rc;
+
+    /* The SQL is assembled from fixed fragments only; every value is bound.
+     * With a tag the walk starts from the tag index, which is ordered by
+     * customer id, so a rare tag is cheap at any size. */
+    char sql[1024];
+    const char *idcol = f->tag ? "t.customer_id" : "c.id";
+    int n = snprintf(sql, sizeof sql, "SELECT " CUSTOMER_COLUMNS " FROM %s WHERE 1",
+                     f->tag ? "customer_tag t JOIN customer c ON c.id = t.customer_id"
+                            : "customer c");
+#define ADD(...) n += snprintf(sql + n, sizeof sql - (size_t)n, __VA_ARGS__)
+    if (f->tag)
+        ADD(" AND t.tag = ?1");
+    if (f->kind)
+        ADD(" AND c.kind = ?2");
+    if (f->archived == CRM_ARCHIVED_EXCLUDE)
+        ADD(" AND c.archived_at IS NULL");
+    else if (f->archived == CRM_ARCHIVED_ONLY)
+        ADD(" AND c.archived_at IS NOT NULL");
+    if (f->name_prefix && f->name_prefix[0])
+        ADD(" AND c.name_key >= ?3 AND c.name_key < ?4");
+    if (f->created_from)
+        ADD(" AND %s >= ?5", idcol);
+    if (f->created_to)
+        ADD(" AND %s < ?6", idcol);
+    if (f->after && f->order == CRM_ORDER_CREATED)
+        ADD(" AND %s > ?7", idcol);
+    if (f->after && f->order == CRM_ORDER_NAME)
+        ADD(" AND (c.name_key, c.id) > ((SELECT name_key FROM customer WHERE id = ?7), ?7)");
+    if (f->order == CRM_ORDER_CREATED)
+        ADD(" ORDER BY %s", idcol);
+    else
+        ADD(" ORDER BY c.name_key, c.id");
+    if (f->limit)
+        ADD(" LIMIT ?8");
+#undef ADD
+
+    if (f->after) {
+        rc = crm__customer_find(db, &after, f->after, NULL, NULL);
+        if (rc == CRM_ENOTFOUND)
+            return crm__error(db, CRM_ENOTFOUND,
+                              "filter after names no customer (%s); pass the id of the last "
+                              "customer of the previous page",
+                              f->after);
+        if (rc)
+            return rc;
+    }
+    char *p_lo = NULL, *p_hi = NULL;
+    if (f->name_prefix && f->name_prefix[0]) {
+        p_lo = name_key(f->name_prefix);
+        p_hi = name_key(f->name_prefix);
+        if (!p_lo || !p_hi) {
+            crm__free(p_lo);
+            crm__free(p_hi);
+            return crm__error(db, CRM_ENOMEM, "out of memory listing customers");
+        }
+        prefix_upper(p_hi);
+    }
+    crm_customer_cursor *cur = crm__calloc(1, sizeof *cur);
+    if (!cur) {
+        crm__free(p_lo);
+        crm__free(p_hi);
+        return crm__error(db, CRM_ENOMEM, "out of memory listing customers");
+    }
+    rc = crm__cursor_init(&cur->base, db, sql);
+    if (rc) {
+        crm__free(p_lo);
+        crm__free(p_hi);
+        crm__free(cur);
+        return rc;
+    }
+    sqlite3_stmt *st = cur->base.st;
+    if (f->tag)
+        sqlite3_bind_text(st, 1, f->tag, -1, SQLITE_TRANSIENT);
+    if (f->kind)
+        sqlite3_bind_int(st, 2, f->kind);
+    if (p_lo) {
+        sqlite3_bind_text(st, 3, p_lo, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 4, p_hi, -1, SQLITE_TRANSIENT);
+    }
+    if (f->created_from) {
+        crm__uuid_floor(&lo, f->created_from);
+        sqlite3_bind_blob(st, 5, lo.b, 16, SQLITE_TRANSIENT);
+    }
+    if (f->created_to) {
+        crm__uuid_floor(&hi, f->created_to);
+        sqlite3_bind_blob(st, 6, hi.b, 16, SQLITE_TRANSIENT);
+    }
+    if (f->after)
+        sqlite3_bind_blob(st, 7, after.b, 16, SQLITE_TRANSIENT);
+    if (f->limit)
+        sqlite3_bind_int64(st, 8, f->limit);
+    crm__free(p_lo);
+    crm__free(p_hi);
+    *out = cur;
+    return CRM_OK;
+}
+
+int crm_customer_list_next(crm_customer_cursor *cur, const crm_customer **out)
+{
+    if (!cur || !out)
+        return CRM_EINVAL;
+    int rc = crm__cursor_step(&cur->base, "listing customers");
+    if (rc != CRM_ROW)
+        return rc;
+    sqlite3_stmt *st = cur->base.st;
+    /* Reuse one record for the whole walk; grow it only for a longer name. */
+    size_t need = (size_t)sqlite3_column_bytes(st, 2) + 1;
+    if (need > cur->row_cap) {
+        crm_customer *r = crm__realloc(cur->row, sizeof *r + need);
+        if (!r)
+            return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing customers");
+        cur->row = r;
+        cur->row_cap = need;
+    }
+    crm_customer *c = cur->row;
+    const char *name = (const char *)sqlite3_column_text(st, 2);
+    if (!name)
+        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing customers");
+    memcpy(c->name, name, need);
+    crm__column_id(c->id, st, 0);
+    c->kind = sqlite3_column_int(st, 1);
+    c->created_at = sqlite3_column_int64(st, 3);
+    c->updated_at = sqlite3_column_int64(st, 4);
+    c->archived = sqlite3_column_int(st, 5);
+    *out = c;
+    return CRM_ROW;
+}
+
+void crm_customer_list_free(crm_customer_cursor *cur)
+{
+    if (!cur)
+        return;
+    crm__cursor_fini(&cur->base);
+    crm__free(cur->row);
+    crm__free(cur);
+}

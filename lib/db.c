@@ -1,0 +1,613 @@
+/*
+ * libcrm - the database handle: opening and migrating a file, the
+ * statement cache, transactions.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "schema.h"
+
+/* PRAGMA application_id of every libcrm file: "CRM1". */
+#define CRM__APPLICATION_ID 0x43524d31
+
+/* ---- statement cache ---------------------------------------------------- */
+
+/* Statements are keyed by their SQL text. Single calls take a statement,
+ * use it and reset it before returning; a cursor holds one while it is
+ * open (marked busy), and a second cursor of the same SQL prepares its own. */
+static uint32_t hash_sql(const char *sql)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *sql; sql++)
+        h = (h ^ (unsigned char)*sql) * 16777619u;
+    return h;
+}
+
+static int cache_grow(crm_db *db)
+{
+    size_t cap = db->capstmts ? db->capstmts * 2 : 64;
+    crm__stmt_slot *slots = crm__calloc(cap, sizeof *slots);
+    if (!slots)
+        return crm__error(db, CRM_ENOMEM, "out of memory growing the statement cache");
+    for (size_t i = 0; i < db->capstmts; i++) {
+        if (!db->stmts[i].sql)
+            continue;
+        size_t j = db->stmts[i].hash & (cap - 1);
+        while (slots[j].sql)
+            j = (j + 1) & (cap - 1);
+        slots[j] = db->stmts[i];
+    }
+    crm__free(db->stmts);
+    db->stmts = slots;
+    db->capstmts = cap;
+    return CRM_OK;
+}
+
+int crm__prepare(crm_db *db, const char *sql, sqlite3_stmt **out)
+{
+    int rc = sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
+    if (rc != SQLITE_OK) {
+        *out = NULL;
+        return crm__sqlite_error(db, rc, "preparing a statement");
+    }
+    return CRM_OK;
+}
+
+static int cache_slot(crm_db *db, const char *sql, crm__stmt_slot **out)
+{
+    if (db->nstmts * 2 >= db->capstmts) {
+        int rc = cache_grow(db);
+        if (rc)
+            return rc;
+    }
+    uint32_t h = hash_sql(sql);
+    size_t j = h & (db->capstmts - 1);
+    while (db->stmts[j].sql && (db->stmts[j].hash != h || strcmp(db->stmts[j].sql, sql) != 0))
+        j = (j + 1) & (db->capstmts - 1);
+    crm__stmt_slot *slot = &db->stmts[j];
+    if (!slot->sql) {
+        char *copy = crm__strdup(sql);
+        if (!copy)
+            return crm__error(db, CRM_ENOMEM, "out of memory caching a statement");
+        int rc = crm__prepare(db, sql, &slot->stmt);
+        if (rc) {
+            crm__free(copy);
+            return rc;
+        }
+        slot->sql = copy;
+        slot->hash = h;
+        db->nstmts++;
+    }
+    *out = slot;
+    return CRM_OK;
+}
+
+int crm__stmt(crm_db *db, const char *sql, sqlite3_stmt **out)
+{
+    crm__stmt_slot *slot;
+    int rc = cache_slot(db, sql, &slot);
+    if (rc)
+        return rc;
+    if (slot->busy)
+        return crm__error(db, CRM_ERROR, "internal error: statement in use by a cursor: %s", sql);
+    sqlite3_reset(slot->stmt);
+    *out = slot->stmt;
+    return CRM_OK;
+}
+
+int crm__cursor_init(crm__cursor *c, crm_db *db, const char *sql)
+{
+    crm__stmt_slot *slot;
+    int rc = cache_slot(db, sql, &slot);
+    if (rc)
+        return rc;
+    c->db = db;
+    c->done = false;
+    if (slot->busy) {
+        rc = crm__prepare(db, sql, &c->st);
+        if (rc)
+            return rc;
+        c->slot = NULL;
+    } else {
+        slot->busy = true;
+        sqlite3_reset(slot->stmt);
+        sqlite3_clear_bindings(slot->stmt);
+        c->slot = slot;
+        c->st = slot->stmt;
+    }
+    db->cursors++;
+    return CRM_OK;
+}
+
+int crm__cursor_step(crm__cursor *c, const char *what)
+{
+    if (c->done)
+        return CRM_DONE;
+    crm__clear_error(c->db);
+    int rc = crm__step(c->db, c->st, what);
+    if (rc != CRM_ROW) {
+        c->done = true;
+        sqlite3_reset(c->st); /* end the read transaction now, not at free */
+    }
+    return rc;
+}
+
+void crm__cursor_fini(crm__cursor *c)
+{
+    if (!c->st)
+        return;
+    if (c->slot) {
+        sqlite3_reset(c->st);
+        c->slot->busy = false;
+    } else {
+        sqlite3_finalize(c->st);
+    }
+    c->st = NULL;
+    c->db->cursors--;
+}
+
+int crm__step(crm_db *db, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        return rc; /* equal to CRM_ROW and CRM_DONE */
+    /* The error is reported by step in SQLite >= 3.7.15 (prepare_v3). */
+    return crm__sqlite_error(db, rc, what);
+}
+
+int crm__bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+}
+
+int crm__bind_id(sqlite3_stmt *st, int i, const crm__uuid *id)
+{
+    return sqlite3_bind_blob(st, i, id->b, 16, SQLITE_STATIC);
+}
+
+int crm__column_id(char out[CRM_ID_LEN + 1], sqlite3_stmt *st, int col)
+{
+    const unsigned char *b = sqlite3_column_blob(st, col);
+    if (!b || sqlite3_column_bytes(st, col) != 16) {
+        out[0] = '\0';
+        return -1;
+    }
+    crm__uuid_format(out, b);
+    return 0;
+}
+
+/* ---- transactions ------------------------------------------------------- */
+
+static int exec_stmt(crm_db *db, const char *sql, const char *what)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, sql, &st);
+    if (rc)
+        return rc;
+    rc = crm__step(db, st, what);
+    sqlite3_reset(st);
+    return rc == CRM_DONE || rc == CRM_ROW ? CRM_OK : rc;
+}
+
+/* Undo without disturbing the error already reported. */
+static void quiet_exec(crm_db *db, const char *sql)
+{
+    int code = db->errcode;
+    char *msg = db->errmsg;
+    const char *fixed = db->errfixed;
+    db->errmsg = NULL;
+    exec_stmt(db, sql, "undoing");
+    crm__free(db->errmsg);
+    db->errcode = code;
+    db->errmsg = msg;
+    db->errfixed = fixed;
+}
+
+static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_ROLLBACK[] = "ROLLBACK";
+static const char SQL_SAVEPOINT[] = "SAVEPOINT crm_call";
+static const char SQL_RELEASE[] = "RELEASE crm_call";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO crm_call";
+
+static int check_writable(crm_db *db)
+{
+    if (db->flags & CRM_OPEN_READONLY)
+        return crm__error(db, CRM_EREADONLY,
+                          "database '%s' was opened read-only; open it without "
+                          "CRM_OPEN_READONLY to change it",
+                          db->path);
+    return CRM_OK;
+}
+
+int crm__write_begin(crm_db *db)
+{
+    int rc = check_writable(db);
+    if (rc)
+        return rc;
+    if (db->txn_open)
+        return exec_stmt(db, SQL_SAVEPOINT, "starting a change");
+    return exec_stmt(db, SQL_BEGIN, "starting a write transaction");
+}
+
+int crm__write_end(crm_db *db, int rc)
+{
+    if (db->txn_open) {
+        if (rc == CRM_OK)
+            return exec_stmt(db, SQL_RELEASE, "finishing a change");
+        quiet_exec(db, SQL_ROLLBACK_TO);
+        quiet_exec(db, SQL_RELEASE);
+        return rc;
+    }
+    if (rc == CRM_OK) {
+        rc = exec_stmt(db, SQL_COMMIT, "committing");
+        if (rc == CRM_OK)
+            return CRM_OK;
+    }
+    if (!sqlite3_get_autocommit(db->sql))
+        quiet_exec(db, SQL_ROLLBACK);
+    return rc;
+}
+
+int crm_begin(crm_db *db)
+{
+    CRM__ENTER(db);
+    int rc = check_writable(db);
+    if (rc)
+        return rc;
+    if (db->txn_open)
+        return crm__error(db, CRM_ESTATE,
+                          "a transaction is already open on this handle; commit or roll it back "
+                          "first (transactions do not nest)");
+    rc = exec_stmt(db, SQL_BEGIN, "starting a transaction");
+    if (rc == CRM_OK)
+        db->txn_open = true;
+    return rc;
+}
+
+int crm_commit(crm_db *db)
+{
+    CRM__ENTER(db);
+    if (!db->txn_open)
+        return crm__error(db, CRM_ESTATE, "no transaction is open: crm_commit() without crm_begin()");
+    int rc = exec_stmt(db, SQL_COMMIT, "committing");
+    if (rc == CRM_OK || sqlite3_get_autocommit(db->sql)) {
+        db->txn_open = false;
+    }
+    return rc;
+}
+
+int crm_rollback(crm_db *db)
+{
+    CRM__ENTER(db);
+    if (!db->txn_open)
+        return crm__error(db, CRM_ESTATE,
+                          "no transaction is open: crm_rollback() without crm_begin()");
+    db->txn_open = false;
+    if (sqlite3_get_autocommit(db->sql))
+        return CRM_OK; /* SQLite already rolled back (e.g. after an I/O error) */
+    return exec_stmt(db, SQL_ROLLBACK, "rolling back");
+}
+
+int crm_in_transaction(const crm_db *db)
+{
+    return db && db->txn_open;
+}
+
+/* ---- actor -------------------------------------------------------------- */
+
+int crm_set_actor(crm_db *db, const char *actor)
+{
+    CRM__ENTER(db);
+    if (!actor)
+        actor = "system";
+    int rc = crm__check_actor(db, actor);
+    if (rc)
+        return rc;
+    char *copy = crm__strdup(actor);
+    if (!copy)
+        return crm__error(db, CRM_ENOMEM, "out of memory copying the actor");
+    crm__free(db->actor);
+    db->actor = copy;
+    return CRM_OK;
+}
+
+const char *crm_actor(const crm_db *db)
+{
+    return db ? db->actor : NULL;
+}
+
+/* ---- open and close ----------------------------------------------------- */
+
+int crm_open_options_init(crm_open_options *opts, unsigned int version)
+{
+    if (!opts || version != CRM_OPEN_OPTIONS_VERSION)
+        return CRM_EINVAL;
+    *opts = (crm_open_options)CRM_OPEN_OPTIONS_INIT;
+    return CRM_OK;
+}
+
+int crm_schema_version(const crm_db *db)
+{
+    if (!db)
+        return crm__migration_count;
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(db->sql, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    return v;
+}
+
+typedef struct file_state {
+    int64_t application_id;
+    int user_version;
+    int objects; /* tables, indexes, ... in sqlite_schema */
+} file_state;
+
+static int pragma_int(crm_db *db, const char *sql, int64_t *out)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, sql, &st);
+    if (rc)
+        return rc;
+    rc = crm__step(db, st, "reading the database header");
+    if (rc == CRM_ROW) {
+        *out = sqlite3_column_int64(st, 0);
+        rc = CRM_OK;
+    } else if (rc == CRM_DONE) {
+        rc = crm__error(db, CRM_ERROR, "reading the database header: no result");
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static const char SQL_APP_ID[] = "PRAGMA application_id";
+static const char SQL_USER_VERSION[] = "PRAGMA user_version";
+static const char SQL_OBJECTS[] = "SELECT count(*) FROM sqlite_schema";
+
+static int read_state(crm_db *db, file_state *fs)
+{
+    int64_t v;
+    int rc = pragma_int(db, SQL_APP_ID, &fs->application_id);
+    if (rc == CRM_OK)
+        rc = pragma_int(db, SQL_USER_VERSION, &v);
+    if (rc == CRM_OK) {
+        fs->user_version = (int)v;
+        rc = pragma_int(db, SQL_OBJECTS, &v);
+        fs->objects = (int)v;
+    }
+    if (rc == CRM_ENOTCRM)
+        return crm__error(db, CRM_ENOTCRM,
+                          "'%s' is not a SQLite database, so not a libcrm database either; "
+                          "check the path",
+                          db->path);
+    return rc;
+}
+
+/* Decide from the header whether this is our file. Returns CRM_OK when it
+ * is ours or empty, and sets *migrate when migrations are due. */
+static int judge_state(crm_db *db, const file_state *fs, bool *migrate)
+{
+    bool empty = fs->application_id == 0 && fs->user_version == 0 && fs->objects == 0;
+    if (!empty && fs->application_id != CRM__APPLICATION_ID)
+        return crm__error(db, CRM_ENOTCRM,
+                          "'%s' is a SQLite database but not a libcrm one (application_id "
+                          "%lld, %d schema objects); it was left unchanged",
+                          db->path, (long long)fs->application_id, fs->objects);
+    if (fs->user_version > crm__migration_count)
+        return crm__error(db, CRM_ESCHEMA,
+                          "'%s' has schema version %d, written by a newer libcrm; this libcrm "
+                          "(%s) knows schema versions up to %d; upgrade libcrm to open it",
+                          db->path, fs->user_version, CRM_VERSION_STRING, crm__migration_count);
+    *migrate = fs->user_version < crm__migration_count;
+    return CRM_OK;
+}
+
+static int migrate(crm_db *db)
+{
+    int rc = exec_stmt(db, SQL_BEGIN, "starting the schema migration");
+    if (rc)
+        return rc;
+    /* Another process may have migrated while we waited for the lock. */
+    file_state fs;
+    bool due = false;
+    rc = read_state(db, &fs);
+    if (rc == CRM_OK)
+        rc = judge_state(db, &fs, &due);
+    for (int v = fs.user_version; rc == CRM_OK && due && v < crm__migration_count; v++) {
+        char *err = NULL;
+        int src = sqlite3_exec(db->sql, crm__migrations[v], NULL, NULL, &err);
+        if (src != SQLITE_OK) {
+            rc = crm__error(db, crm__code_from_sqlite(src) == CRM_ERROR ? CRM_ERROR
+                                                                        : crm__code_from_sqlite(src),
+                            "applying schema migration %d to '%s' failed: %s", v + 1, db->path,
+                            err ? err : sqlite3_errstr(src));
+            sqlite3_free(err);
+            break;
+        }
+        int64_t now_v;
+        rc = pragma_int(db, SQL_USER_VERSION, &now_v);
+        if (rc == CRM_OK && now_v != v + 1)
+            rc = crm__error(db, CRM_ERROR, "schema migration %d did not set user_version", v + 1);
+    }
+    return crm__write_end(db, rc);
+}
+
+static int configure(crm_db *db, const crm_open_options *o)
+{
+    static const char *const common[] = {
+        "PRAGMA foreign_keys = ON",
+        "PRAGMA secure_delete = ON",
+        "PRAGMA trusted_schema = OFF",
+    };
+    const char *sync = o->durability == CRM_DURABILITY_NORMAL ? "PRAGMA synchronous = NORMAL"
+                                                              : "PRAGMA synchronous = FULL";
+    int rc;
+    if (!(db->flags & CRM_OPEN_READONLY)) {
+        rc = sqlite3_exec(db->sql, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+        if (rc != SQLITE_OK)
+            return crm__sqlite_error(db, rc, "switching to WAL mode");
+    }
+    for (size_t i = 0; i < sizeof common / sizeof common[0]; i++) {
+        rc = sqlite3_exec(db->sql, common[i], NULL, NULL, NULL);
+        if (rc != SQLITE_OK)
+            return crm__sqlite_error(db, rc, "configuring the connection");
+    }
+    rc = sqlite3_exec(db->sql, sync, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return crm__sqlite_error(db, rc, "configuring the connection");
+    return CRM_OK;
+}
+
+static int check_options(crm_db *db, const crm_open_options *o)
+{
+    char q[CRM__QUOTE_SIZE];
+    if (o->version < 1 || o->version > CRM_OPEN_OPTIONS_VERSION)
+        return crm__error(db, CRM_EINVAL,
+                          "crm_open_options.version is %u; this libcrm knows versions 1 to %d",
+                          o->version, CRM_OPEN_OPTIONS_VERSION);
+    if (o->flags & ~(CRM_OPEN_CREATE | CRM_OPEN_READONLY))
+        return crm__error(db, CRM_EINVAL, "crm_open_options.flags has unknown bits 0x%x",
+                          o->flags & ~(CRM_OPEN_CREATE | CRM_OPEN_READONLY));
+    if (o->busy_timeout_ms < 0)
+        return crm__error(db, CRM_EINVAL, "crm_open_options.busy_timeout_ms is negative (%d)",
+                          o->busy_timeout_ms);
+    if (o->durability != CRM_DURABILITY_FULL && o->durability != CRM_DURABILITY_NORMAL)
+        return crm__error(db, CRM_EINVAL, "crm_open_options.durability %d is not a durability",
+                          (int)o->durability);
+    if (o->actor) {
+        int rc = crm__check_actor(db, o->actor);
+        if (rc)
+            return rc;
+    }
+    if (o->default_country) {
+        const char *c = o->default_country;
+        bool ok = strlen(c) == 2;
+        for (int i = 0; ok && i < 2; i++)
+            ok = (c[i] >= 'A' && c[i] <= 'Z') || (c[i] >= 'a' && c[i] <= 'z');
+        if (ok) {
+            db->region[0] = (char)(c[0] & ~0x20);
+            db->region[1] = (char)(c[1] & ~0x20);
+            db->region[2] = '\0';
+            ok = crm__phone_region_known(db->region);
+        }
+        if (!ok)
+            return crm__error(db, CRM_EINVAL,
+                              "default_country '%s' is not a region the phone normaliser (%s) "
+                              "knows; use an ISO 3166 code such as US or DE",
+                              crm__quote(q, sizeof q, c), crm__phone_backend());
+    }
+    return CRM_OK;
+}
+
+static void destroy(crm_db *db)
+{
+    for (size_t i = 0; i < db->capstmts; i++) {
+        sqlite3_finalize(db->stmts[i].stmt);
+        crm__free(db->stmts[i].sql);
+    }
+    crm__free(db->stmts);
+    if (db->sql)
+        sqlite3_close(db->sql);
+    crm__free(db->path);
+    crm__free(db->actor);
+    crm__free(db->errmsg);
+    crm__free(db);
+}
+
+static int fail_open(crm_db *db, int rc)
+{
+    crm__set_open_error(rc, crm_errmsg(db));
+    destroy(db);
+    return rc;
+}
+
+int crm_open(crm_db **out, const char *path, const crm_open_options *opts)
+{
+    crm_open_options defaults = CRM_OPEN_OPTIONS_INIT;
+    const crm_open_options *o = opts ? opts : &defaults;
+    crm__set_open_error(CRM_OK, "not an error");
+    if (!out) {
+        crm__set_open_error(CRM_EINVAL, "crm_open: out is NULL");
+        return CRM_EINVAL;
+    }
+    *out = NULL;
+    crm_db *db = crm__calloc(1, sizeof *db);
+    if (!db) {
+        crm__set_open_error(CRM_ENOMEM, "out of memory opening a database");
+        return CRM_ENOMEM;
+    }
+    db->path = crm__strdup(path ? path : "(null)");
+    db->actor = crm__strdup(o->actor ? o->actor : "system");
+    if (!db->path || !db->actor)
+        return fail_open(db, crm__error(db, CRM_ENOMEM, "out of memory opening a database"));
+    if (!path)
+        return fail_open(db, crm__error(db, CRM_EINVAL, "crm_open: path is NULL"));
+    int rc = crm__check_text(db, "path", path, 1, 4096, CRM__TEXT_NO_CONTROL);
+    if (rc == CRM_OK)
+        rc = check_options(db, o);
+    if (rc)
+        return fail_open(db, rc);
+    db->flags = o->flags;
+    db->busy_timeout_ms = o->busy_timeout_ms;
+
+    int sflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    if (o->flags & CRM_OPEN_READONLY)
+        sflags |= SQLITE_OPEN_READONLY;
+    else
+        sflags |= SQLITE_OPEN_READWRITE | ((o->flags & CRM_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
+    int src = sqlite3_open_v2(path, &db->sql, sflags, NULL);
+    if (src != SQLITE_OK) {
+        rc = crm__error(db, crm__code_from_sqlite(src) == CRM_ENOMEM ? CRM_ENOMEM : CRM_EIO,
+                        "cannot open database '%s': %s%s", db->path,
+                        db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(src),
+                        (o->flags & (CRM_OPEN_CREATE | CRM_OPEN_READONLY)) ? ""
+                            : " (pass CRM_OPEN_CREATE to create it)");
+        return fail_open(db, rc);
+    }
+    sqlite3_busy_timeout(db->sql, db->busy_timeout_ms);
+
+    /* Look before touching: a foreign file must stay byte-for-byte as it was,
+     * so nothing is written (not even the WAL switch) until it is judged. */
+    file_state fs;
+    bool due = false;
+    rc = read_state(db, &fs);
+    if (rc == CRM_OK)
+        rc = judge_state(db, &fs, &due);
+    if (rc == CRM_OK && due && (db->flags & CRM_OPEN_READONLY))
+        rc = crm__error(db, CRM_EREADONLY,
+                        "'%s' needs its schema %s (version %d to %d) but was opened read-only; "
+                        "open it once read-write",
+                        db->path, fs.user_version ? "migrated" : "created", fs.user_version,
+                        crm__migration_count);
+    if (rc == CRM_OK)
+        rc = configure(db, o);
+    if (rc == CRM_OK && due)
+        rc = migrate(db);
+    if (rc)
+        return fail_open(db, rc);
+    crm__handles_add(1);
+    *out = db;
+    return CRM_OK;
+}
+
+int crm_close(crm_db *db)
+{
+    if (!db)
+        return CRM_OK;
+    crm__clear_error(db);
+    if (db->cursors > 0)
+        return crm__error(db, CRM_EMISUSE,
+                          "%d cursor(s) of this handle are still open; free them before "
+                          "crm_close()",
+                          db->cursors);
+    if (db->txn_open && !sqlite3_get_autocommit(db->sql))
+        sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+    destroy(db);
+    crm__handles_add(-1);
+    return CRM_OK;
+}

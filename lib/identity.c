@@ -1,0 +1,559 @@
+/*
+ * libcrm - identities and the caller-ID style lookup.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct crm_identity {
+    char customer_id[CRM_ID_LEN + 1];
+    unsigned int flags;
+    int64_t created_at;
+    const char *kind, *value, *key; /* point into text[] */
+    char text[];
+};
+
+const char *crm_identity_customer_id(const crm_identity *i) { return i ? i->customer_id : NULL; }
+const char *crm_identity_kind(const crm_identity *i) { return i ? i->kind : NULL; }
+const char *crm_identity_value(const crm_identity *i) { return i ? i->value : NULL; }
+const char *crm_identity_key(const crm_identity *i) { return i ? i->key : NULL; }
+unsigned int crm_identity_flags(const crm_identity *i) { return i ? i->flags : 0; }
+int64_t crm_identity_created_at(const crm_identity *i) { return i ? i->created_at : 0; }
+
+void crm_identity_free(crm_identity *i)
+{
+    crm__free(i);
+}
+
+static crm_identity *identity_new(const char *kind, const char *value, const char *key)
+{
+    size_t nk = strlen(kind) + 1, nv = strlen(value) + 1, nkey = strlen(key) + 1;
+    crm_identity *i = crm__malloc(sizeof *i + nk + nv + nkey);
+    if (!i)
+        return NULL;
+    memset(i, 0, sizeof *i);
+    char *p = i->text;
+    memcpy(p, kind, nk);
+    i->kind = p;
+    memcpy(p + nk, value, nv);
+    i->value = p + nk;
+    memcpy(p + nk + nv, key, nkey);
+    i->key = p + nk + nv;
+    return i;
+}
+
+int crm_identity_dup(crm_identity **out, const crm_identity *i)
+{
+    if (!out || !i)
+        return CRM_EINVAL;
+    crm_identity *c = identity_new(i->kind, i->value, i->key);
+    if (!c)
+        return CRM_ENOMEM;
+    memcpy(c->customer_id, i->customer_id, sizeof c->customer_id);
+    c->flags = i->flags;
+    c->created_at = i->created_at;
+    *out = c;
+    return CRM_OK;
+}
+
+/* ---- normalisation ------------------------------------------------------ */
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* A trimmed copy of s. */
+static char *trimmed(const char *s)
+{
+    while (is_space(*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && is_space(s[n - 1]))
+        n--;
+    char *t = crm__malloc(n + 1);
+    if (t) {
+        memcpy(t, s, n);
+        t[n] = '\0';
+    }
+    return t;
+}
+
+static int check_kind(crm_db *db, const char *kind)
+{
+    char q[CRM__QUOTE_SIZE];
+    if (!kind)
+        return crm__error(db, CRM_EINVAL, "identity kind is NULL");
+    size_t n = strlen(kind);
+    bool ok = n >= 1 && n <= 32 && kind[0] >= 'a' && kind[0] <= 'z';
+    for (size_t i = 1; ok && i < n; i++)
+        ok = (kind[i] >= 'a' && kind[i] <= 'z') || (kind[i] >= '0' && kind[i] <= '9') ||
+             kind[i] == '_';
+    if (!ok)
+        return crm__error(db, CRM_EINVAL,
+                          "identity kind '%s' is not a kind: use phone, email, social, account, "
+                          "loyalty or a name matching [a-z][a-z0-9_]{0,31}",
+                          crm__quote(q, sizeof q, kind));
+    return CRM_OK;
+}
+
+static int norm_phone(crm_db *db, const char *value, char **key)
+{
+    char q[CRM__QUOTE_SIZE], e164[CRM__E164_SIZE];
+    switch (crm__phone_e164(e164, value, db->region)) {
+    case CRM__PHONE_OK:
+        *key = crm__strdup(e164);
+        return *key ? CRM_OK : crm__error(db, CRM_ENOMEM, "out of memory normalising a phone number");
+    case CRM__PHONE_NEEDS_REGION:
+        return crm__error(db, CRM_EINVAL,
+                          "phone number '%s' has no country code and the database has no "
+                          "default country; write it as +<country code> ... or open the "
+                          "database with default_country",
+                          crm__quote(q, sizeof q, value));
+    case CRM__PHONE_NOMEM:
+        return crm__error(db, CRM_ENOMEM, "out of memory normalising a phone number");
+    default:
+        if (db->region[0])
+            return crm__error(db, CRM_EINVAL, "'%s' is not a phone number (default country %s)",
+                              crm__quote(q, sizeof q, value), db->region);
+        return crm__error(db, CRM_EINVAL, "'%s' is not a phone number",
+                          crm__quote(q, sizeof q, value));
+    }
+}
+
+static int norm_email(crm_db *db, const char *value, char **key)
+{
+    char q[CRM__QUOTE_SIZE];
+    char *t = trimmed(value);
+    if (!t)
+        return crm__error(db, CRM_ENOMEM, "out of memory normalising an e-mail address");
+    const char *at = strchr(t, '@');
+    bool ok = at && at != t && at[1] != '\0' && !strchr(at + 1, '@');
+    for (const char *p = t; ok && *p; p++)
+        ok = !is_space(*p);
+    if (!ok) {
+        crm__free(t);
+        return crm__error(db, CRM_EINVAL,
+                          "'%s' is not an e-mail address (expected one @ with text on both sides "
+                          "and no spaces)",
+                          crm__quote(q, sizeof q, value));
+    }
+    crm__ascii_lower(t);
+    *key = t;
+    return CRM_OK;
+}
+
+static int norm_social(crm_db *db, const char *value, char **key)
+{
+    char q[CRM__QUOTE_SIZE];
+    char *t = trimmed(value);
+    if (!t)
+        return crm__error(db, CRM_ENOMEM, "out of memory normalising a social handle");
+    char *colon = strchr(t, ':');
+    bool ok = colon && colon != t && colon - t <= 32;
+    for (char *p = t; ok && p < colon; p++)
+        ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+             *p == '_' || *p == '.' || *p == '-';
+    char *handle = ok ? colon + 1 : NULL;
+    if (handle && *handle == '@')
+        handle++;
+    ok = ok && *handle != '\0';
+    for (char *p = handle; ok && *p; p++)
+        ok = !is_space(*p) && *p != '@' && *p != ':';
+    if (!ok) {
+        crm__free(t);
+        return crm__error(db, CRM_EINVAL,
+                          "'%s' is not a social handle (expected network:handle, e.g. "
+                          "twitter:@DeltaAssist)",
+                          crm__quote(q, sizeof q, value));
+    }
+    /* network:handle, without the @, lower-cased */
+    memmove(colon + 1, handle, strlen(handle) + 1);
+    crm__ascii_lower(t);
+    *key = t;
+    return CRM_OK;
+}
+
+static int norm_exact(crm_db *db, const char *kind, const char *value, char **key)
+{
+    char *t = trimmed(value);
+    if (!t)
+        return crm__error(db, CRM_ENOMEM, "out of memory normalising an identity");
+    if (!*t) {
+        crm__free(t);
+        return crm__error(db, CRM_EINVAL, "%s identity is blank", kind);
+    }
+    *key = t;
+    return CRM_OK;
+}
+
+/* Check kind and value and derive the match key (caller frees it). */
+static int normalise(crm_db *db, const char *kind, const char *value, char **key)
+{
+    int rc = check_kind(db, kind);
+    if (rc == CRM_OK)
+        rc = crm__check_text(db, "identity value", value, 1, CRM_IDENTITY_MAX,
+                             CRM__TEXT_NO_CONTROL);
+    if (rc)
+        return rc;
+    if (strcmp(kind, "phone") == 0)
+        return norm_phone(db, value, key);
+    if (strcmp(kind, "email") == 0)
+        return norm_email(db, value, key);
+    if (strcmp(kind, "social") == 0)
+        return norm_social(db, value, key);
+    return norm_exact(db, kind, value, key);
+}
+
+int crm_identity_normalize(char **out, crm_db *db, const char *kind, const char *value)
+{
+    CRM__ENTER(db);
+    int rc = crm__check_out(db, out);
+    return rc ? rc : normalise(db, kind, value, out);
+}
+
+/* ---- storage ------------------------------------------------------------ */
+
+static const char SQL_FIND[] =
+    "SELECT i.customer_id, i.value, i.flags, i.created_at, c.name "
+    "FROM identity i JOIN customer c ON c.id = i.customer_id WHERE i.kind = ?1 AND i.key = ?2";
+static const char SQL_INSERT[] =
+    "INSERT INTO identity (kind, key, value, customer_id, flags, created_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+static const char SQL_CLEAR_PRIMARY[] =
+    "UPDATE identity SET flags = flags & ~1 WHERE customer_id = ?1 AND kind = ?2 AND flags & 1";
+static const char SQL_SET_FLAGS[] = "UPDATE identity SET flags = ?3 WHERE kind = ?1 AND key = ?2";
+static const char SQL_DELETE[] = "DELETE FROM identity WHERE kind = ?1 AND key = ?2";
+
+/* The identity (kind, key): its record in *out (may be NULL), its owner's
+ * id in *owner and name in *owner_name (a copy, may be NULL).
+ * CRM_ENOTFOUND with a message when there is none. */
+static int find(crm_db *db, const char *kind, const char *key, crm_identity **out,
+                crm__uuid *owner, char **owner_name)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, SQL_FIND, &st);
+    if (rc)
+        return rc;
+    crm__bind_text(st, 1, kind);
+    crm__bind_text(st, 2, key);
+    rc = crm__step(db, st, "looking up an identity");
+    if (rc == CRM_DONE) {
+        rc = crm__error(db, CRM_ENOTFOUND, "no customer has %s identity %s", kind, key);
+    } else if (rc == CRM_ROW) {
+        rc = CRM_OK;
+        const unsigned char *b = sqlite3_column_blob(st, 0);
+        const char *value = (const char *)sqlite3_column_text(st, 1);
+        const char *name = (const char *)sqlite3_column_text(st, 4);
+        if (!b || !value || !name) {
+            rc = crm__error(db, CRM_ENOMEM, "out of memory looking up an identity");
+        } else {
+            if (owner)
+                memcpy(owner->b, b, 16);
+            if (out) {
+                *out = identity_new(kind, value, key);
+                if (!*out)
+                    rc = crm__error(db, CRM_ENOMEM, "out of memory looking up an identity");
+                else {
+                    crm__uuid_format((*out)->customer_id, b);
+                    (*out)->flags = (unsigned int)sqlite3_column_int(st, 2);
+                    (*out)->created_at = sqlite3_column_int64(st, 3);
+                }
+            }
+            if (rc == CRM_OK && owner_name) {
+                *owner_name = crm__strdup(name);
+                if (!*owner_name) {
+                    rc = crm__error(db, CRM_ENOMEM, "out of memory looking up an identity");
+                    if (out) {
+                        crm__free(*out);
+                        *out = NULL;
+                    }
+                }
+            }
+        }
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int run(crm_db *db, const char *sql, const char *a, const char *b, const crm__uuid *id,
+               int64_t n, const char *what)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, sql, &st);
+    if (rc)
+        return rc;
+    if (sql == SQL_CLEAR_PRIMARY) {
+        crm__bind_id(st, 1, id);
+        crm__bind_text(st, 2, a);
+    } else {
+        crm__bind_text(st, 1, a);
+        crm__bind_text(st, 2, b);
+        if (sql == SQL_SET_FLAGS)
+            sqlite3_bind_int64(st, 3, n);
+    }
+    rc = crm__step(db, st, what);
+    sqlite3_reset(st);
+    return rc == CRM_DONE ? CRM_OK : rc;
+}
+
+static int check_flags(crm_db *db, unsigned int flags)
+{
+    unsigned int known = CRM_IDENTITY_PRIMARY | CRM_IDENTITY_VERIFIED;
+    if (flags & ~known)
+        return crm__error(db, CRM_EINVAL, "identity flags 0x%x has unknown bits 0x%x", flags,
+                          flags & ~known);
+    return CRM_OK;
+}
+
+static int journal_identity(crm_db *db, const crm__uuid *owner, const char *op, const char *kind,
+                            const char *value, const char *key, unsigned int flags)
+{
+    crm__jfield f[] = { CRM__JTEXT("kind", kind), CRM__JTEXT("value", value),
+                        CRM__JTEXT("key", key), CRM__JINT("flags", flags) };
+    return crm__journal(db, "identity", owner, op, f, 4);
+}
+
+int crm_identity_add(crm_identity **out, crm_db *db, const char *customer_id, const char *kind,
+                     const char *value, unsigned int flags)
+{
+    CRM__ENTER(db);
+    crm__uuid cid, owner;
+    char *key = NULL;
+    int rc = crm__check_id(db, "customer id", customer_id, &cid);
+    if (rc == CRM_OK)
+        rc = check_flags(db, flags);
+    if (rc == CRM_OK)
+        rc = normalise(db, kind, value, &key);
+    if (rc)
+        return rc;
+    crm_identity *rec = out ? identity_new(kind, value, key) : NULL;
+    if (out && !rec) {
+        crm__free(key);
+        return crm__error(db, CRM_ENOMEM, "out of memory adding an identity");
+    }
+    int64_t now = crm_now();
+    rc = crm__write_begin(db);
+    if (rc == CRM_OK) {
+        char *owner_name = NULL;
+        rc = crm__customer_find(db, &cid, customer_id, NULL, NULL);
+        if (rc == CRM_OK) {
+            rc = find(db, kind, key, NULL, &owner, &owner_name);
+            if (rc == CRM_OK) {
+                char oid[CRM_ID_LEN + 1];
+                crm__uuid_format(oid, owner.b);
+                rc = crm__error(db, CRM_EEXISTS, "%s identity %s already belongs to %s %s (%s)",
+                                kind, key,
+                                memcmp(owner.b, cid.b, 16) == 0 ? "this customer," : "customer",
+                                oid, owner_name);
+            } else if (rc == CRM_ENOTFOUND) {
+                crm__clear_error(db);
+                rc = CRM_OK;
+            }
+            crm__free(owner_name);
+        }
+        if (rc == CRM_OK && (flags & CRM_IDENTITY_PRIMARY))
+            rc = run(db, SQL_CLEAR_PRIMARY, kind, NULL, &cid, 0, "adding an identity");
+        if (rc == CRM_OK) {
+            sqlite3_stmt *st;
+            rc = crm__stmt(db, SQL_INSERT, &st);
+            if (rc == CRM_OK) {
+                crm__bind_text(st, 1, kind);
+                crm__bind_text(st, 2, key);
+                crm__bind_text(st, 3, value);
+                crm__bind_id(st, 4, &cid);
+                sqlite3_bind_int64(st, 5, flags);
+                sqlite3_bind_int64(st, 6, now);
+                rc = crm__step(db, st, "adding an identity");
+                sqlite3_reset(st);
+                rc = rc == CRM_DONE ? CRM_OK : rc;
+            }
+        }
+        if (rc == CRM_OK)
+            rc = journal_identity(db, &cid, "add", kind, value, key, flags);
+        rc = crm__write_end(db, rc);
+    }
+    crm__free(key);
+    if (rc) {
+        crm__free(rec);
+        return rc;
+    }
+    if (rec) {
+        crm__uuid_format(rec->customer_id, cid.b);
+        rec->flags = flags;
+        rec->created_at = now;
+        *out = rec;
+    }
+    return CRM_OK;
+}
+
+int crm_identity_remove(crm_db *db, const char *kind, const char *value)
+{
+    CRM__ENTER(db);
+    char *key = NULL;
+    int rc = normalise(db, kind, value, &key);
+    if (rc)
+        return rc;
+    rc = crm__write_begin(db);
+    if (rc == CRM_OK) {
+        crm__uuid owner;
+        crm_identity *old = NULL;
+        rc = find(db, kind, key, &old, &owner, NULL);
+        if (rc == CRM_OK)
+            rc = run(db, SQL_DELETE, kind, key, NULL, 0, "removing an identity");
+        if (rc == CRM_OK)
+            rc = journal_identity(db, &owner, "remove", kind, old->value, key, old->flags);
+        crm_identity_free(old);
+        rc = crm__write_end(db, rc);
+    }
+    crm__free(key);
+    return rc;
+}
+
+int crm_identity_set_flags(crm_db *db, const char *kind, const char *value, unsigned int flags)
+{
+    CRM__ENTER(db);
+    char *key = NULL;
+    int rc = check_flags(db, flags);
+    if (rc == CRM_OK)
+        rc = normalise(db, kind, value, &key);
+    if (rc)
+        return rc;
+    rc = crm__write_begin(db);
+    if (rc == CRM_OK) {
+        crm__uuid owner;
+        crm_identity *old = NULL;
+        rc = find(db, kind, key, &old, &owner, NULL);
+        if (rc == CRM_OK && (flags & CRM_IDENTITY_PRIMARY))
+            rc = run(db, SQL_CLEAR_PRIMARY, kind, NULL, &owner, 0, "changing identity flags");
+        if (rc == CRM_OK)
+            rc = run(db, SQL_SET_FLAGS, kind, key, NULL, flags, "changing identity flags");
+        if (rc == CRM_OK)
+            rc = journal_identity(db, &owner, "flags", kind, old->value, key, flags);
+        crm_identity_free(old);
+        rc = crm__write_end(db, rc);
+    }
+    crm__free(key);
+    return rc;
+}
+
+int crm_identity_get(crm_identity **out, crm_db *db, const char *kind, const char *value)
+{
+    CRM__ENTER(db);
+    char *key = NULL;
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = normalise(db, kind, value, &key);
+    if (rc)
+        return rc;
+    crm_identity *rec = NULL;
+    rc = find(db, kind, key, &rec, NULL, NULL);
+    crm__free(key);
+    if (rc == CRM_OK)
+        *out = rec;
+    return rc;
+}
+
+static const char SQL_LOOKUP[] =
+    "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL "
+    "FROM identity i JOIN customer c ON c.id = i.customer_id WHERE i.kind = ?1 AND i.key = ?2";
+
+int crm_identity_lookup(crm_customer **out, crm_db *db, const char *kind, const char *value)
+{
+    CRM__ENTER(db);
+    char *key = NULL;
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = normalise(db, kind, value, &key);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st;
+    rc = crm__stmt(db, SQL_LOOKUP, &st);
+    if (rc == CRM_OK) {
+        crm__bind_text(st, 1, kind);
+        crm__bind_text(st, 2, key);
+        rc = crm__step(db, st, "looking up an identity");
+        if (rc == CRM_ROW) {
+            rc = crm__customer_from_row(out, st, 0);
+            if (rc)
+                rc = crm__error(db, rc, "out of memory looking up an identity");
+        } else if (rc == CRM_DONE) {
+            rc = crm__error(db, CRM_ENOTFOUND, "no customer has %s identity %s", kind, key);
+        }
+        sqlite3_reset(st);
+    }
+    crm__free(key);
+    return rc;
+}
+
+/* ---- listing ------------------------------------------------------------ */
+
+struct crm_identity_cursor {
+    crm__cursor base;
+    crm_identity *row; /* its strings point into the statement's row */
+};
+
+static const char SQL_LIST[] =
+    "SELECT kind, value, key, flags, created_at FROM identity WHERE customer_id = ?1 "
+    "ORDER BY kind, flags & 1 DESC, created_at, key";
+
+int crm_identity_list_open(crm_identity_cursor **out, crm_db *db, const char *customer_id)
+{
+    CRM__ENTER(db);
+    crm__uuid cid;
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = crm__check_id(db, "customer id", customer_id, &cid);
+    if (rc == CRM_OK)
+        rc = crm__customer_find(db, &cid, customer_id, NULL, NULL);
+    if (rc)
+        return rc;
+    crm_identity_cursor *cur = crm__calloc(1, sizeof *cur);
+    crm_identity *row = crm__calloc(1, sizeof *row);
+    if (!cur || !row) {
+        crm__free(cur);
+        crm__free(row);
+        return crm__error(db, CRM_ENOMEM, "out of memory listing identities");
+    }
+    rc = crm__cursor_init(&cur->base, db, SQL_LIST);
+    if (rc) {
+        crm__free(cur);
+        crm__free(row);
+        return rc;
+    }
+    sqlite3_bind_blob(cur->base.st, 1, cid.b, 16, SQLITE_TRANSIENT);
+    crm__uuid_format(row->customer_id, cid.b);
+    cur->row = row;
+    *out = cur;
+    return CRM_OK;
+}
+
+int crm_identity_list_next(crm_identity_cursor *cur, const crm_identity **out)
+{
+    if (!cur || !out)
+        return CRM_EINVAL;
+    int rc = crm__cursor_step(&cur->base, "listing identities");
+    if (rc != CRM_ROW)
+        return rc;
+    sqlite3_stmt *st = cur->base.st;
+    crm_identity *i = cur->row;
+    i->kind = (const char *)sqlite3_column_text(st, 0);
+    i->value = (const char *)sqlite3_column_text(st, 1);
+    i->key = (const char *)sqlite3_column_text(st, 2);
+    i->flags = (unsigned int)sqlite3_column_int(st, 3);
+    i->created_at = sqlite3_column_int64(st, 4);
+    if (!i->kind || !i->value || !i->key)
+        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing identities");
+    *out = i;
+    return CRM_ROW;
+}
+
+void crm_identity_list_free(crm_identity_cursor *cur)
+{
+    if (!cur)
+        return;
+    crm__cursor_fini(&cur->base);
+    crm__free(cur->row);
+    crm__free(cur);
+}

@@ -1,0 +1,171 @@
+/*
+ * libcrm - declarations shared between the library's own files. Nothing
+ * here is exported; names use a double underscore.
+ */
+#ifndef CRM_INTERNAL_H
+#define CRM_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include "crm.h"
+
+#if defined(__GNUC__)
+#define CRM__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CRM__PRINTF(f, a)
+#endif
+
+/* ---- memory (alloc.c) --------------------------------------------------- */
+void *crm__malloc(size_t size);
+void *crm__calloc(size_t n, size_t size);
+void *crm__realloc(void *ptr, size_t size);
+void crm__free(void *ptr);
+char *crm__strdup(const char *s);
+/* Handles currently open, so the allocator cannot change under them. */
+void crm__handles_add(int delta);
+
+/* ---- ids and text (util.c) --------------------------------------------- */
+typedef struct crm__uuid {
+    unsigned char b[16];
+} crm__uuid;
+
+int crm__uuid_parse(crm__uuid *out, const char *s); /* 0 or -1 */
+void crm__uuid_format(char out[CRM_ID_LEN + 1], const unsigned char b[16]);
+/* A lower bound for ids made at ms: the ms prefix, every other bit 0. */
+void crm__uuid_floor(crm__uuid *out, int64_t ms);
+int64_t crm__uuid_ms(const unsigned char b[16]);
+
+bool crm__utf8_valid(const char *s, size_t len);
+/* Lower-case ASCII letters, leave every other byte as it is. */
+void crm__ascii_lower(char *s);
+
+/* Quote a caller's value for an error message: truncated, with invalid
+ * bytes and control characters escaped, so a message is always UTF-8. */
+const char *crm__quote(char *buf, size_t size, const char *s);
+#define CRM__QUOTE_SIZE 100
+
+/* ---- the handle (db.c) -------------------------------------------------- */
+typedef struct crm__stmt_slot {
+    char *sql; /* owned copy: the key */
+    uint32_t hash;
+    bool busy; /* held by an open cursor */
+    sqlite3_stmt *stmt;
+} crm__stmt_slot;
+
+struct crm_db {
+    sqlite3 *sql;
+    char *path;
+    char *actor;
+    char region[3];       /* default country, "" when none */
+    unsigned int flags;   /* CRM_OPEN_* */
+    int busy_timeout_ms;
+    int errcode;
+    char *errmsg;         /* owned, or NULL when a fixed message is used */
+    const char *errfixed; /* fallback when errmsg could not be allocated */
+    bool txn_open;        /* crm_begin() is in force */
+    int cursors;          /* open cursors, which must be freed before close */
+    crm__stmt_slot *stmts;
+    size_t nstmts, capstmts;
+    int64_t uuid_ms;      /* last UUIDv7 timestamp and counter, for ordering */
+    unsigned int uuid_seq;
+};
+
+/* Every public entry point clears the previous error first; a NULL handle
+ * is refused with a message kept per thread (see crm_errmsg(NULL)). */
+void crm__clear_error(crm_db *db);
+int crm__null_db(const char *func);
+void crm__set_open_error(int code, const char *msg);
+#define CRM__ENTER(db)                        \
+    do {                                      \
+        if (!(db))                            \
+            return crm__null_db(__func__);    \
+        crm__clear_error(db);                 \
+    } while (0)
+int crm__error(crm_db *db, int code, const char *fmt, ...) CRM__PRINTF(3, 4);
+/* Map a SQLite result code to a libcrm code and message; `what` says what
+ * was being done ("reading customer"). */
+int crm__sqlite_error(crm_db *db, int rc, const char *what);
+int crm__code_from_sqlite(int rc);
+
+/* A cached statement, reset and ready for binding. */
+int crm__stmt(crm_db *db, const char *sql, sqlite3_stmt **out);
+/* A statement of the caller's own (cursors), finalised by the caller. */
+int crm__prepare(crm_db *db, const char *sql, sqlite3_stmt **out);
+/* sqlite3_step mapped to CRM_ROW / CRM_DONE / negative code with message. */
+int crm__step(crm_db *db, sqlite3_stmt *st, const char *what);
+
+int crm__bind_text(sqlite3_stmt *st, int i, const char *s);
+int crm__bind_id(sqlite3_stmt *st, int i, const crm__uuid *id);
+int crm__column_id(char out[CRM_ID_LEN + 1], sqlite3_stmt *st, int col);
+
+/* Write transactions: every write call is wrapped in begin/end. Inside
+ * crm_begin() it is a savepoint, so a failed call undoes only itself. */
+int crm__write_begin(crm_db *db);
+int crm__write_end(crm_db *db, int rc);
+
+/* A new time-ordered id; *ms receives the time it carries. */
+int crm__new_id(crm_db *db, crm__uuid *out, int64_t *ms);
+
+/* What every cursor is built on: a statement (the cached one for its SQL
+ * when it is free, else one of its own) and the handle's count of open
+ * cursors, so crm_close() can refuse while some are open. */
+typedef struct crm__cursor {
+    crm_db *db;
+    sqlite3_stmt *st;
+    crm__stmt_slot *slot; /* NULL when st is the cursor's own */
+    bool done;
+} crm__cursor;
+int crm__cursor_init(crm__cursor *c, crm_db *db, const char *sql);
+/* CRM_ROW, CRM_DONE (also on every call after the end) or a negative code. */
+int crm__cursor_step(crm__cursor *c, const char *what);
+void crm__cursor_fini(crm__cursor *c);
+
+/* ---- argument checks (check.c) ------------------------------------------ */
+/* Each returns CRM_OK or sets CRM_EINVAL naming `field`. */
+#define CRM__TEXT_NO_CONTROL 0x1u /* reject C0 controls and DEL */
+#define CRM__TEXT_NO_EDGE_SPACE 0x2u /* reject leading/trailing spaces */
+int crm__check_db(const crm_db *db);
+int crm__check_text(crm_db *db, const char *field, const char *s, size_t min, size_t max,
+                    unsigned int flags);
+int crm__check_id(crm_db *db, const char *field, const char *s, crm__uuid *out);
+int crm__check_out(crm_db *db, const void *out);
+int crm__check_actor(crm_db *db, const char *actor);
+
+/* ---- journal (journal.c) ------------------------------------------------ */
+enum { CRM__J_TEXT, CRM__J_INT, CRM__J_NULL };
+typedef struct crm__jfield {
+    const char *key;
+    int type;
+    const char *s;
+    int64_t i;
+} crm__jfield;
+#define CRM__JTEXT(k, v) { (k), CRM__J_TEXT, (v), 0 }
+#define CRM__JINT(k, v) { (k), CRM__J_INT, NULL, (v) }
+#define CRM__JMAX 6
+int crm__journal(crm_db *db, const char *entity, const crm__uuid *entity_id, const char *op,
+                 const crm__jfield *fields, int n);
+
+/* ---- customers (customer.c) --------------------------------------------- */
+/* Fetch kind and name of a customer that must exist; CRM_ENOTFOUND otherwise.
+ * name may be NULL; when given it is a copy freed with crm__free(). */
+int crm__customer_find(crm_db *db, const crm__uuid *id, const char *text_id, int *kind,
+                       char **name);
+/* Make a customer record from a row (id, kind, name, created, updated, archived). */
+int crm__customer_from_row(crm_customer **out, sqlite3_stmt *st, int col);
+
+/* ---- phone numbers (phone_*.c / phone_*.cc) ----------------------------- */
+#define CRM__E164_SIZE 17 /* "+" and up to 15 digits and NUL */
+enum {
+    CRM__PHONE_OK = 0,
+    CRM__PHONE_INVALID = -1,      /* not a possible phone number */
+    CRM__PHONE_NEEDS_REGION = -2, /* national form and no default country */
+    CRM__PHONE_BAD_REGION = -3,   /* region unknown to the normaliser */
+    CRM__PHONE_NOMEM = -4
+};
+int crm__phone_e164(char out[CRM__E164_SIZE], const char *input, const char *region);
+bool crm__phone_region_known(const char *region);
+const char *crm__phone_backend(void);
+
+#endif

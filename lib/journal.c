@@ -1,0 +1,164 @@
+/*
+ * libcrm - the journal: written by every change in its own transaction,
+ * read back as a cursor.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+/* One statement per number of changed fields; the JSON object is made by
+ * SQLite's json_object() from bound keys and values. */
+static const char *const SQL_JOURNAL[CRM__JMAX + 1] = {
+    "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, json_object())",
+    "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7))",
+    "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7, ?8, ?9))",
+    "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7, ?8, ?9, ?10, ?11))",
+    "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13))",
+    "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15))",
+    "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+    "?16, ?17))",
+};
+
+int crm__journal(crm_db *db, const char *entity, const crm__uuid *entity_id, const char *op,
+                 const crm__jfield *fields, int n)
+{
+    sqlite3_stmt *st;
+    if (n < 0 || n > CRM__JMAX)
+        return crm__error(db, CRM_ERROR, "internal error: %d journal fields", n);
+    int rc = crm__stmt(db, SQL_JOURNAL[n], &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, crm_now());
+    crm__bind_text(st, 2, db->actor);
+    crm__bind_text(st, 3, entity);
+    if (entity_id)
+        crm__bind_id(st, 4, entity_id);
+    crm__bind_text(st, 5, op);
+    for (int i = 0; i < n; i++) {
+        int k = 6 + 2 * i;
+        crm__bind_text(st, k, fields[i].key);
+        if (fields[i].type == CRM__J_TEXT)
+            crm__bind_text(st, k + 1, fields[i].s);
+        else if (fields[i].type == CRM__J_INT)
+            sqlite3_bind_int64(st, k + 1, fields[i].i);
+        else
+            sqlite3_bind_null(st, k + 1);
+    }
+    rc = crm__step(db, st, "writing the journal");
+    sqlite3_reset(st);
+    return rc == CRM_DONE ? CRM_OK : rc;
+}
+
+struct crm_journal_entry {
+    int64_t seq, at;
+    const char *actor, *entity, *op, *data;
+    char entity_id[CRM_ID_LEN + 1];
+};
+
+struct crm_journal_cursor {
+    crm__cursor base;
+    crm_journal_entry row;
+};
+
+int64_t crm_journal_entry_seq(const crm_journal_entry *e) { return e ? e->seq : 0; }
+int64_t crm_journal_entry_at(const crm_journal_entry *e) { return e ? e->at : 0; }
+const char *crm_journal_entry_actor(const crm_journal_entry *e) { return e ? e->actor : NULL; }
+const char *crm_journal_entry_entity(const crm_journal_entry *e) { return e ? e->entity : NULL; }
+const char *crm_journal_entry_entity_id(const crm_journal_entry *e)
+{
+    return e ? e->entity_id : NULL;
+}
+const char *crm_journal_entry_op(const crm_journal_entry *e) { return e ? e->op : NULL; }
+const char *crm_journal_entry_data(const crm_journal_entry *e) { return e ? e->data : NULL; }
+
+static const char SQL_LAST_SEQ[] = "SELECT coalesce(max(seq), 0) FROM journal";
+static const char SQL_READ[] =
+    "SELECT seq, at, actor, entity, entity_id, op, data FROM journal "
+    "WHERE seq > ?1 AND seq <= ?2 ORDER BY seq";
+
+static int last_seq(crm_db *db, int64_t *out)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, SQL_LAST_SEQ, &st);
+    if (rc)
+        return rc;
+    rc = crm__step(db, st, "reading the journal");
+    if (rc == CRM_ROW) {
+        *out = sqlite3_column_int64(st, 0);
+        rc = CRM_OK;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+int crm_journal_last_seq(int64_t *out, crm_db *db)
+{
+    CRM__ENTER(db);
+    int rc = crm__check_out(db, out);
+    return rc ? rc : last_seq(db, out);
+}
+
+int crm_journal_open(crm_journal_cursor **out, crm_db *db, int64_t since_seq)
+{
+    CRM__ENTER(db);
+    int rc = crm__check_out(db, out);
+    if (rc)
+        return rc;
+    if (since_seq < 0)
+        return crm__error(db, CRM_EINVAL, "since_seq is negative (%lld)", (long long)since_seq);
+    int64_t upto;
+    /* Bound the read by the newest entry now, so the cursor reads a fixed
+     * range even while the same handle keeps writing. */
+    rc = last_seq(db, &upto);
+    if (rc)
+        return rc;
+    crm_journal_cursor *cur = crm__calloc(1, sizeof *cur);
+    if (!cur)
+        return crm__error(db, CRM_ENOMEM, "out of memory opening the journal");
+    rc = crm__cursor_init(&cur->base, db, SQL_READ);
+    if (rc) {
+        crm__free(cur);
+        return rc;
+    }
+    sqlite3_bind_int64(cur->base.st, 1, since_seq);
+    sqlite3_bind_int64(cur->base.st, 2, upto);
+    *out = cur;
+    return CRM_OK;
+}
+
+int crm_journal_next(crm_journal_cursor *cur, const crm_journal_entry **out)
+{
+    if (!cur || !out)
+        return CRM_EINVAL;
+    sqlite3_stmt *st = cur->base.st;
+    int rc = crm__cursor_step(&cur->base, "reading the journal");
+    if (rc != CRM_ROW)
+        return rc;
+    crm_journal_entry *e = &cur->row;
+    e->seq = sqlite3_column_int64(st, 0);
+    e->at = sqlite3_column_int64(st, 1);
+    e->actor = (const char *)sqlite3_column_text(st, 2);
+    e->entity = (const char *)sqlite3_column_text(st, 3);
+    crm__column_id(e->entity_id, st, 4);
+    e->op = (const char *)sqlite3_column_text(st, 5);
+    e->data = (const char *)sqlite3_column_text(st, 6);
+    if (!e->actor || !e->entity || !e->op || !e->data)
+        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory reading the journal");
+    *out = e;
+    return CRM_ROW;
+}
+
+void crm_journal_free(crm_journal_cursor *cur)
+{
+    if (!cur)
+        return;
+    crm__cursor_fini(&cur->base);
+    crm__free(cur);
+}

@@ -1,0 +1,217 @@
+/*
+ * libcrm - people in organisations.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+struct crm_member {
+    char org_id[CRM_ID_LEN + 1], person_id[CRM_ID_LEN + 1];
+    const char *org_name, *person_name, *role; /* borrowed from the statement */
+    int64_t since;
+};
+
+struct crm_member_cursor {
+    crm__cursor base;
+    crm_member row;
+};
+
+const char *crm_member_org_id(const crm_member *m) { return m ? m->org_id : NULL; }
+const char *crm_member_org_name(const crm_member *m) { return m ? m->org_name : NULL; }
+const char *crm_member_person_id(const crm_member *m) { return m ? m->person_id : NULL; }
+const char *crm_member_person_name(const crm_member *m) { return m ? m->person_name : NULL; }
+const char *crm_member_role(const crm_member *m) { return m ? m->role : NULL; }
+int64_t crm_member_since(const crm_member *m) { return m ? m->since : 0; }
+
+/* Both ids valid, both customers present and of the right kinds. */
+static int check_pair(crm_db *db, const char *org_id, const char *person_id, crm__uuid *org,
+                      crm__uuid *person)
+{
+    int rc = crm__check_id(db, "organisation id", org_id, org);
+    if (rc == CRM_OK)
+        rc = crm__check_id(db, "person id", person_id, person);
+    return rc;
+}
+
+static int check_kinds(crm_db *db, const crm__uuid *org, const char *org_id,
+                       const crm__uuid *person, const char *person_id)
+{
+    int kind;
+    int rc = crm__customer_find(db, org, org_id, &kind, NULL);
+    if (rc == CRM_OK && kind != CRM_CUSTOMER_ORGANISATION)
+        rc = crm__error(db, CRM_EINVAL, "customer %s is a person, not an organisation", org_id);
+    if (rc == CRM_OK)
+        rc = crm__customer_find(db, person, person_id, &kind, NULL);
+    if (rc == CRM_OK && kind != CRM_CUSTOMER_PERSON)
+        rc = crm__error(db, CRM_EINVAL, "customer %s is an organisation, not a person",
+                        person_id);
+    return rc;
+}
+
+static const char SQL_ROLE[] = "SELECT role FROM membership WHERE org_id = ?1 AND person_id = ?2";
+static const char SQL_ADD[] =
+    "INSERT INTO membership (org_id, person_id, role, since) VALUES (?1, ?2, ?3, ?4)";
+static const char SQL_REMOVE[] = "DELETE FROM membership WHERE org_id = ?1 AND person_id = ?2";
+
+/* The role of an existing membership (a copy), or NULL in *role. */
+static int read_role(crm_db *db, const crm__uuid *org, const crm__uuid *person, char **role)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, SQL_ROLE, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, org);
+    crm__bind_id(st, 2, person);
+    *role = NULL;
+    rc = crm__step(db, st, "reading memberships");
+    if (rc == CRM_ROW) {
+        const char *r = (const char *)sqlite3_column_text(st, 0);
+        *role = r ? crm__strdup(r) : NULL;
+        rc = *role ? CRM_OK : crm__error(db, CRM_ENOMEM, "out of memory reading memberships");
+    } else if (rc == CRM_DONE) {
+        rc = CRM_OK;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+int crm_member_add(crm_db *db, const char *org_id, const char *person_id, const char *role)
+{
+    CRM__ENTER(db);
+    crm__uuid org, person;
+    int rc = check_pair(db, org_id, person_id, &org, &person);
+    if (rc == CRM_OK)
+        rc = crm__check_text(db, "role", role, 1, CRM_ROLE_MAX,
+                             CRM__TEXT_NO_CONTROL | CRM__TEXT_NO_EDGE_SPACE);
+    if (rc)
+        return rc;
+    rc = crm__write_begin(db);
+    if (rc)
+        return rc;
+    char *old = NULL;
+    rc = check_kinds(db, &org, org_id, &person, person_id);
+    if (rc == CRM_OK)
+        rc = read_role(db, &org, &person, &old);
+    if (rc == CRM_OK && old)
+        rc = crm__error(db, CRM_EEXISTS, "person %s is already a member of organisation %s (%s)",
+                        person_id, org_id, old);
+    sqlite3_stmt *st;
+    if (rc == CRM_OK)
+        rc = crm__stmt(db, SQL_ADD, &st);
+    if (rc == CRM_OK) {
+        crm__bind_id(st, 1, &org);
+        crm__bind_id(st, 2, &person);
+        crm__bind_text(st, 3, role);
+        sqlite3_bind_int64(st, 4, crm_now());
+        rc = crm__step(db, st, "adding a member");
+        sqlite3_reset(st);
+        rc = rc == CRM_DONE ? CRM_OK : rc;
+    }
+    if (rc == CRM_OK) {
+        char pid[CRM_ID_LEN + 1];
+        crm__uuid_format(pid, person.b);
+        crm__jfield f[] = { CRM__JTEXT("person", pid), CRM__JTEXT("role", role) };
+        rc = crm__journal(db, "member", &org, "add", f, 2);
+    }
+    crm__free(old);
+    return crm__write_end(db, rc);
+}
+
+int crm_member_remove(crm_db *db, const char *org_id, const char *person_id)
+{
+    CRM__ENTER(db);
+    crm__uuid org, person;
+    int rc = check_pair(db, org_id, person_id, &org, &person);
+    if (rc)
+        return rc;
+    rc = crm__write_begin(db);
+    if (rc)
+        return rc;
+    char *old = NULL;
+    rc = read_role(db, &org, &person, &old);
+    if (rc == CRM_OK && !old)
+        rc = crm__error(db, CRM_ENOTFOUND, "person %s is not a member of organisation %s",
+                        person_id, org_id);
+    sqlite3_stmt *st;
+    if (rc == CRM_OK)
+        rc = crm__stmt(db, SQL_REMOVE, &st);
+    if (rc == CRM_OK) {
+        crm__bind_id(st, 1, &org);
+        crm__bind_id(st, 2, &person);
+        rc = crm__step(db, st, "removing a member");
+        sqlite3_reset(st);
+        rc = rc == CRM_DONE ? CRM_OK : rc;
+    }
+    if (rc == CRM_OK) {
+        char pid[CRM_ID_LEN + 1];
+        crm__uuid_format(pid, person.b);
+        crm__jfield f[] = { CRM__JTEXT("person", pid), CRM__JTEXT("old_role", old) };
+        rc = crm__journal(db, "member", &org, "remove", f, 2);
+    }
+    crm__free(old);
+    return crm__write_end(db, rc);
+}
+
+static const char SQL_PEOPLE[] =
+    "SELECT m.org_id, o.name, m.person_id, p.name, m.role, m.since "
+    "FROM membership m JOIN customer o ON o.id = m.org_id JOIN customer p ON p.id = m.person_id "
+    "WHERE m.org_id = ?1 ORDER BY p.name_key, p.id";
+static const char SQL_ORGS[] =
+    "SELECT m.org_id, o.name, m.person_id, p.name, m.role, m.since "
+    "FROM membership m JOIN customer o ON o.id = m.org_id JOIN customer p ON p.id = m.person_id "
+    "WHERE m.person_id = ?1 ORDER BY o.name_key, o.id";
+
+int crm_member_list_open(crm_member_cursor **out, crm_db *db, const char *id)
+{
+    CRM__ENTER(db);
+    crm__uuid uid;
+    int kind = 0;
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = crm__check_id(db, "customer id", id, &uid);
+    if (rc == CRM_OK)
+        rc = crm__customer_find(db, &uid, id, &kind, NULL);
+    if (rc)
+        return rc;
+    crm_member_cursor *cur = crm__calloc(1, sizeof *cur);
+    if (!cur)
+        return crm__error(db, CRM_ENOMEM, "out of memory listing members");
+    rc = crm__cursor_init(&cur->base, db,
+                          kind == CRM_CUSTOMER_ORGANISATION ? SQL_PEOPLE : SQL_ORGS);
+    if (rc) {
+        crm__free(cur);
+        return rc;
+    }
+    sqlite3_bind_blob(cur->base.st, 1, uid.b, 16, SQLITE_TRANSIENT);
+    *out = cur;
+    return CRM_OK;
+}
+
+int crm_member_list_next(crm_member_cursor *cur, const crm_member **out)
+{
+    if (!cur || !out)
+        return CRM_EINVAL;
+    int rc = crm__cursor_step(&cur->base, "listing members");
+    if (rc != CRM_ROW)
+        return rc;
+    sqlite3_stmt *st = cur->base.st;
+    crm_member *m = &cur->row;
+    crm__column_id(m->org_id, st, 0);
+    m->org_name = (const char *)sqlite3_column_text(st, 1);
+    crm__column_id(m->person_id, st, 2);
+    m->person_name = (const char *)sqlite3_column_text(st, 3);
+    m->role = (const char *)sqlite3_column_text(st, 4);
+    m->since = sqlite3_column_int64(st, 5);
+    if (!m->org_name || !m->person_name || !m->role)
+        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing members");
+    *out = m;
+    return CRM_ROW;
+}
+
+void crm_member_list_free(crm_member_cursor *cur)
+{
+    if (!cur)
+        return;
+    crm__cursor_fini(&cur->base);
+    crm__free(cur);
+}

@@ -1,0 +1,59 @@
+/*
+ * libcrm - phone numbers to E.164 with libphonenumber. The only C++ in the
+ * library; it speaks C to the rest (lib/internal.h).
+ */
+#include <phonenumbers/phonenumberutil.h>
+
+#include <cstring>
+#include <new>
+#include <string>
+
+extern "C" {
+#include "internal.h"
+}
+
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+extern "C" int crm__phone_e164(char out[CRM__E164_SIZE], const char *input, const char *region)
+{
+    try {
+        const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
+        PhoneNumber number;
+        /* "ZZ" is libphonenumber's unknown region: only +-prefixed input parses. */
+        std::string reg = (region && *region) ? region : "ZZ";
+        PhoneNumberUtil::ErrorType err = util->Parse(input, reg, &number);
+        if (err == PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR && reg == "ZZ")
+            return CRM__PHONE_NEEDS_REGION;
+        if (err != PhoneNumberUtil::NO_PARSING_ERROR)
+            return CRM__PHONE_INVALID;
+        /* Possible, not valid: a number of the right length for its country
+         * is accepted even if its range is not (yet) allocated. */
+        if (!util->IsPossibleNumber(number))
+            return CRM__PHONE_INVALID;
+        std::string e164;
+        util->Format(number, PhoneNumberUtil::E164, &e164);
+        if (e164.size() + 1 > CRM__E164_SIZE)
+            return CRM__PHONE_INVALID;
+        std::memcpy(out, e164.c_str(), e164.size() + 1);
+        return CRM__PHONE_OK;
+    } catch (const std::bad_alloc &) {
+        return CRM__PHONE_NOMEM;
+    } catch (...) {
+        return CRM__PHONE_INVALID;
+    }
+}
+
+extern "C" bool crm__phone_region_known(const char *region)
+{
+    try {
+        return PhoneNumberUtil::GetInstance()->GetCountryCodeForRegion(region) != 0;
+    } catch (...) {
+        return false;
+    }
+}
+
+extern "C" const char *crm__phone_backend(void)
+{
+    return "libphonenumber";
+}

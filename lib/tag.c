@@ -1,0 +1,131 @@
+/*
+ * libcrm - customer tags.
+ */
+#include "internal.h"
+
+struct crm_tag_cursor {
+    crm__cursor base;
+};
+
+static int prologue(crm_db *db, const char *id, const char *tag, crm__uuid *uid)
+{
+    int rc = crm__check_id(db, "customer id", id, uid);
+    if (rc == CRM_OK && tag)
+        rc = crm__check_text(db, "tag", tag, 1, CRM_TAG_MAX,
+                             CRM__TEXT_NO_CONTROL | CRM__TEXT_NO_EDGE_SPACE);
+    return rc;
+}
+
+static const char SQL_HAS[] = "SELECT 1 FROM customer_tag WHERE customer_id = ?1 AND tag = ?2";
+static const char SQL_ADD[] = "INSERT INTO customer_tag (customer_id, tag) VALUES (?1, ?2)";
+static const char SQL_REMOVE[] = "DELETE FROM customer_tag WHERE customer_id = ?1 AND tag = ?2";
+
+static int has_tag(crm_db *db, const crm__uuid *uid, const char *tag, bool *has)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, SQL_HAS, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, uid);
+    crm__bind_text(st, 2, tag);
+    rc = crm__step(db, st, "reading tags");
+    sqlite3_reset(st);
+    if (rc < 0)
+        return rc;
+    *has = rc == CRM_ROW;
+    return CRM_OK;
+}
+
+static int change(crm_db *db, const char *id, const char *tag, bool add)
+{
+    crm__uuid uid;
+    int rc = prologue(db, id, tag, &uid);
+    if (rc)
+        return rc;
+    rc = crm__write_begin(db);
+    if (rc)
+        return rc;
+    bool has = false;
+    rc = crm__customer_find(db, &uid, id, NULL, NULL);
+    if (rc == CRM_OK)
+        rc = has_tag(db, &uid, tag, &has);
+    if (rc == CRM_OK && add && has)
+        rc = crm__error(db, CRM_EEXISTS, "customer %s already has tag '%s'", id, tag);
+    if (rc == CRM_OK && !add && !has)
+        rc = crm__error(db, CRM_ENOTFOUND, "customer %s has no tag '%s'", id, tag);
+    sqlite3_stmt *st;
+    if (rc == CRM_OK)
+        rc = crm__stmt(db, add ? SQL_ADD : SQL_REMOVE, &st);
+    if (rc == CRM_OK) {
+        crm__bind_id(st, 1, &uid);
+        crm__bind_text(st, 2, tag);
+        rc = crm__step(db, st, add ? "adding a tag" : "removing a tag");
+        sqlite3_reset(st);
+        rc = rc == CRM_DONE ? CRM_OK : rc;
+    }
+    if (rc == CRM_OK) {
+        crm__jfield f[] = { CRM__JTEXT("tag", tag) };
+        rc = crm__journal(db, "tag", &uid, add ? "add" : "remove", f, 1);
+    }
+    return crm__write_end(db, rc);
+}
+
+int crm_customer_tag_add(crm_db *db, const char *id, const char *tag)
+{
+    CRM__ENTER(db);
+    return change(db, id, tag, true);
+}
+
+int crm_customer_tag_remove(crm_db *db, const char *id, const char *tag)
+{
+    CRM__ENTER(db);
+    return change(db, id, tag, false);
+}
+
+static const char SQL_LIST[] = "SELECT tag FROM customer_tag WHERE customer_id = ?1 ORDER BY tag";
+
+int crm_tag_list_open(crm_tag_cursor **out, crm_db *db, const char *id)
+{
+    CRM__ENTER(db);
+    crm__uuid uid;
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = prologue(db, id, NULL, &uid);
+    if (rc == CRM_OK)
+        rc = crm__customer_find(db, &uid, id, NULL, NULL);
+    if (rc)
+        return rc;
+    crm_tag_cursor *cur = crm__calloc(1, sizeof *cur);
+    if (!cur)
+        return crm__error(db, CRM_ENOMEM, "out of memory listing tags");
+    rc = crm__cursor_init(&cur->base, db, SQL_LIST);
+    if (rc) {
+        crm__free(cur);
+        return rc;
+    }
+    sqlite3_bind_blob(cur->base.st, 1, uid.b, 16, SQLITE_TRANSIENT);
+    *out = cur;
+    return CRM_OK;
+}
+
+int crm_tag_list_next(crm_tag_cursor *cur, const char **tag)
+{
+    if (!cur || !tag)
+        return CRM_EINVAL;
+    int rc = crm__cursor_step(&cur->base, "listing tags");
+    if (rc != CRM_ROW)
+        return rc;
+    const char *t = (const char *)sqlite3_column_text(cur->base.st, 0);
+    if (!t)
+        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing tags");
+    *tag = t;
+    return CRM_ROW;
+}
+
+void crm_tag_list_free(crm_tag_cursor *cur)
+{
+    if (!cur)
+        return;
+    crm__cursor_fini(&cur->base);
+    crm__free(cur);
+}

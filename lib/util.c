@@ -1,0 +1,189 @@
+/*
+ * libcrm - ids, time, UTF-8 and the version.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <uuid/uuid.h>
+
+#include "internal.h"
+
+const char *crm_version(void)
+{
+    return CRM_VERSION_STRING;
+}
+
+int crm_version_number(void)
+{
+    return CRM_VERSION_NUMBER;
+}
+
+int64_t crm_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int crm__uuid_parse(crm__uuid *out, const char *s)
+{
+    /* Canonical 8-4-4-4-12 only: braces, "urn:uuid:" and missing dashes
+     * are rejected so an id has exactly one spelling up to case. */
+    if (strlen(s) != CRM_ID_LEN)
+        return -1;
+    crm__uuid u;
+    int n = 0;
+    for (int i = 0; i < CRM_ID_LEN; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i] != '-')
+                return -1;
+            continue;
+        }
+        int hi = hexval((unsigned char)s[i]), lo = hexval((unsigned char)s[i + 1]);
+        if (hi < 0 || lo < 0)
+            return -1;
+        u.b[n++] = (unsigned char)(hi << 4 | lo);
+        i++;
+    }
+    *out = u;
+    return 0;
+}
+
+void crm__uuid_format(char out[CRM_ID_LEN + 1], const unsigned char b[16])
+{
+    static const char hex[] = "0123456789abcdef";
+    char *p = out;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            *p++ = '-';
+        *p++ = hex[b[i] >> 4];
+        *p++ = hex[b[i] & 15];
+    }
+    *p = '\0';
+}
+
+void crm__uuid_floor(crm__uuid *out, int64_t ms)
+{
+    memset(out->b, 0, sizeof out->b);
+    for (int i = 5; i >= 0; i--) {
+        out->b[i] = (unsigned char)(ms & 0xff);
+        ms >>= 8;
+    }
+}
+
+int64_t crm__uuid_ms(const unsigned char b[16])
+{
+    int64_t ms = 0;
+    for (int i = 0; i < 6; i++)
+        ms = ms << 8 | b[i];
+    return ms;
+}
+
+int crm__new_id(crm_db *db, crm__uuid *out, int64_t *ms_out)
+{
+    /* UUIDv7 (RFC 9562): 48-bit ms timestamp, version, 12-bit rand_a used
+     * as a counter within one millisecond (method 1), variant, 62 random
+     * bits from libuuid. Ids made by one handle are strictly increasing. */
+    uuid_t rnd;
+    uuid_generate_random(rnd);
+    int64_t ms = crm_now();
+    if (ms <= db->uuid_ms) {
+        ms = db->uuid_ms;
+        if (++db->uuid_seq > 0xfff) {
+            ms++;
+            db->uuid_seq = rnd[0] & 0x7ff;
+        }
+    } else {
+        /* Start low in the counter's range so a burst has room to count. */
+        db->uuid_seq = (unsigned int)(rnd[0] << 8 | rnd[1]) & 0x7ff;
+    }
+    db->uuid_ms = ms;
+    crm__uuid_floor(out, ms);
+    out->b[6] = (unsigned char)(0x70 | (db->uuid_seq >> 8));
+    out->b[7] = (unsigned char)(db->uuid_seq & 0xff);
+    out->b[8] = (unsigned char)(0x80 | (rnd[8] & 0x3f));
+    memcpy(out->b + 9, rnd + 9, 7);
+    *ms_out = ms;
+    return CRM_OK;
+}
+
+bool crm__utf8_valid(const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str, *end = s + len;
+    while (s < end) {
+        unsigned c = *s;
+        if (c < 0x80) {
+            s++;
+            continue;
+        }
+        size_t n;
+        unsigned min, cp;
+        if (c >= 0xc2 && c <= 0xdf) {
+            n = 1, min = 0x80, cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 2, min = 0x800, cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 3, min = 0x10000, cp = c & 0x07;
+        } else {
+            return false; /* continuation byte, overlong lead, or > U+10FFFF */
+        }
+        if ((size_t)(end - s) <= n)
+            return false;
+        for (size_t i = 1; i <= n; i++) {
+            if ((s[i] & 0xc0) != 0x80)
+                return false;
+            cp = cp << 6 | (s[i] & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        s += n + 1;
+    }
+    return true;
+}
+
+void crm__ascii_lower(char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'A' && *s <= 'Z')
+            *s = (char)(*s - 'A' + 'a');
+}
+
+const char *crm__quote(char *buf, size_t size, const char *s)
+{
+    /* Keep whole UTF-8 sequences, escape everything else as \xNN, and stop
+     * with an ellipsis before the buffer is full. */
+    size_t o = 0, len = strlen(s);
+    const size_t reserve = 8; /* room for "\xNN" or "..." and the NUL */
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+        bool ok = c >= 0x20 && c != 0x7f && c != '\\' && i + n <= len && crm__utf8_valid(s + i, n);
+        size_t need = ok ? n : 4;
+        if (o + need + reserve > size) {
+            memcpy(buf + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (ok) {
+            memcpy(buf + o, s + i, n);
+            i += n;
+        } else {
+            snprintf(buf + o, 5, "\\x%02x", c);
+            i++;
+        }
+        o += need;
+    }
+    buf[o] = '\0';
+    return buf;
+}
