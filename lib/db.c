@@ -190,18 +190,12 @@ static int exec_stmt(crm_db *db, const char *sql, const char *what)
     return rc == CRM_DONE || rc == CRM_ROW ? CRM_OK : rc;
 }
 
-/* Undo without disturbing the error already reported. */
+/* Undo without disturbing the error already reported. sqlite3_exec, not
+ * the statement cache: undoing must not depend on an allocation of ours
+ * succeeding, or a failed allocation could leave a transaction open. */
 static void quiet_exec(crm_db *db, const char *sql)
 {
-    int code = db->errcode;
-    char *msg = db->errmsg;
-    const char *fixed = db->errfixed;
-    db->errmsg = NULL;
-    exec_stmt(db, sql, "undoing");
-    crm__free(db->errmsg);
-    db->errcode = code;
-    db->errmsg = msg;
-    db->errfixed = fixed;
+    sqlite3_exec(db->sql, sql, NULL, NULL, NULL);
 }
 
 static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";

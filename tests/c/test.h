@@ -15,7 +15,7 @@
 
 #include "crm.h"
 
-extern int test_failures, test_run, test_current_failed;
+extern int test_failures, test_failed_tests, test_run, test_current_failed;
 
 #define TEST(name) static void name(void)
 
@@ -24,6 +24,7 @@ extern int test_failures, test_run, test_current_failed;
         test_current_failed = 0;                                         \
         test_run++;                                                      \
         name();                                                          \
+        test_failed_tests += test_current_failed;                        \
         printf("%s %s\n", test_current_failed ? "FAIL" : "ok  ", #name); \
         fflush(stdout);                                                  \
     } while (0)

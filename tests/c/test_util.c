@@ -9,11 +9,11 @@
 
 #include "test.h"
 
-int test_failures, test_run, test_current_failed;
+int test_failures, test_failed_tests, test_run, test_current_failed;
 
 int test_summary(void)
 {
-    printf("%d tests, %d failed\n", test_run, test_failures ? 1 : 0);
+    printf("%d passed, %d failed\n", test_run - test_failed_tests, test_failed_tests);
     return test_failures ? 1 : 0;
 }
 

@@ -1,0 +1,201 @@
+/*
+ * The allocator hook: every allocation of libcrm goes through it, and a
+ * failed allocation anywhere in a call gives CRM_ENOMEM (or another clean
+ * error), leaks nothing and leaves the database as it was.
+ */
+#include "test.h"
+
+static long countdown = -1; /* fail when it reaches 0; -1 = never */
+static long allocations;
+
+static void *t_malloc(size_t n, void *p)
+{
+    (void)p;
+    allocations++;
+    if (countdown >= 0 && countdown-- == 0)
+        return NULL;
+    return malloc(n);
+}
+
+static void *t_realloc(void *ptr, size_t n, void *p)
+{
+    (void)p;
+    allocations++;
+    if (countdown >= 0 && countdown-- == 0)
+        return NULL;
+    return realloc(ptr, n);
+}
+
+static void t_free(void *ptr, void *p)
+{
+    (void)p;
+    free(ptr);
+}
+
+static const crm_allocator failing = { CRM_ALLOCATOR_VERSION, t_malloc, t_realloc, t_free, NULL };
+
+TEST(config_rules)
+{
+    crm_allocator bad = failing;
+    bad.version = 0;
+    CHECK_INT(crm_config_allocator(&bad), CRM_EINVAL);
+    bad = failing;
+    bad.free = NULL;
+    CHECK_INT(crm_config_allocator(&bad), CRM_EINVAL);
+    crm_db *db = test_open_memory();
+    CHECK_INT(crm_config_allocator(&failing), CRM_EMISUSE);
+    CHECK_INT(crm_config_allocator(NULL), CRM_EMISUSE);
+    crm_close(db);
+    CHECK_INT(crm_config_allocator(&failing), CRM_OK);
+    allocations = 0;
+    db = test_open_memory();
+    char id[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Counted", id);
+    crm_close(db);
+    CHECK(allocations > 0); /* the hook was really used */
+    CHECK_INT(crm_config_allocator(NULL), CRM_OK);
+}
+
+typedef int (*op_fn)(crm_db *db, const char *id);
+
+static int op_create(crm_db *db, const char *id)
+{
+    (void)id;
+    crm_customer *c = NULL;
+    int rc = crm_customer_create(&c, db, CRM_CUSTOMER_PERSON, "Jo");
+    crm_customer_free(c);
+    return rc;
+}
+static int op_identity(crm_db *db, const char *id)
+{
+    crm_identity *i = NULL;
+    int rc = crm_identity_add(&i, db, id, "phone", "(415) 555-0142", CRM_IDENTITY_PRIMARY);
+    crm_identity_free(i);
+    return rc;
+}
+static int op_attr(crm_db *db, const char *id)
+{
+    return crm_customer_attr_set(db, id, "plan", "gold");
+}
+static int op_tag(crm_db *db, const char *id)
+{
+    return crm_customer_tag_add(db, id, "vip");
+}
+static int op_rename(crm_db *db, const char *id)
+{
+    return crm_customer_rename(db, id, "Jo Bloggs");
+}
+static int op_lookup(crm_db *db, const char *id)
+{
+    (void)id;
+    crm_customer *c = NULL;
+    int rc = crm_identity_lookup(&c, db, "email", "ann@example.com");
+    crm_customer_free(c);
+    return rc;
+}
+static int op_list(crm_db *db, const char *id)
+{
+    (void)id;
+    crm_customer_cursor *cur;
+    const crm_customer *c;
+    int rc = crm_customer_list_open(&cur, db, NULL);
+    if (rc)
+        return rc;
+    while ((rc = crm_customer_list_next(cur, &c)) == CRM_ROW)
+        ;
+    crm_customer_list_free(cur);
+    return rc == CRM_DONE ? CRM_OK : rc;
+}
+static int op_group(crm_db *db, const char *id)
+{
+    int rc = crm_begin(db);
+    if (rc)
+        return rc;
+    rc = crm_customer_tag_add(db, id, "grouped");
+    if (rc == CRM_OK)
+        rc = crm_customer_attr_set(db, id, "tier", "2");
+    if (rc == CRM_OK)
+        return crm_commit(db);
+    /* The caller's rollback must work after any failure inside the group
+     * (it replaces the handle's error, so the loop checks rc alone). */
+    if (crm_rollback(db) != CRM_OK)
+        return CRM_ERROR;
+    return rc;
+}
+
+/* Fail the 1st, 2nd, ... allocation of op until it succeeds. */
+static int fault_loop(const char *name, op_fn op)
+{
+    crm_db *db = test_open_memory();
+    char id[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ann", id);
+    crm_identity_add(NULL, db, id, "email", "ann@example.com", 0);
+    for (long n = 0; n < 10000; n++) {
+        test_snapshot before;
+        test_snapshot_take(db, &before);
+        countdown = n;
+        int rc = op(db, id);
+        countdown = -1;
+        if (rc == CRM_OK) {
+            crm_close(db);
+            return n > 0; /* at least one failure was really injected */
+        }
+        if (rc != CRM_ENOMEM || (op != op_group && crm_errcode(db) != CRM_ENOMEM)) {
+            fprintf(stderr, "%s: allocation %ld failed gave %s: %s\n", name, n + 1,
+                    crm_errname(rc), crm_errmsg(db));
+            crm_close(db);
+            return 0;
+        }
+        if (!test_snapshot_same(db, &before) || crm_in_transaction(db)) {
+            fprintf(stderr, "%s: allocation %ld failed changed the database\n", name, n + 1);
+            crm_close(db);
+            return 0;
+        }
+    }
+    crm_close(db);
+    return 0;
+}
+
+TEST(every_allocation_can_fail)
+{
+    CHECK_INT(crm_config_allocator(&failing), CRM_OK);
+    CHECK(fault_loop("create", op_create));
+    CHECK(fault_loop("identity", op_identity));
+    CHECK(fault_loop("attr", op_attr));
+    CHECK(fault_loop("tag", op_tag));
+    CHECK(fault_loop("rename", op_rename));
+    CHECK(fault_loop("lookup", op_lookup));
+    CHECK(fault_loop("list", op_list));
+    CHECK(fault_loop("group", op_group));
+    CHECK_INT(crm_config_allocator(NULL), CRM_OK);
+}
+
+TEST(open_survives_failures)
+{
+    CHECK_INT(crm_config_allocator(&failing), CRM_OK);
+    int ok = 0;
+    for (long n = 0; n < 1000 && !ok; n++) {
+        crm_db *db = (crm_db *)1;
+        countdown = n;
+        int rc = crm_open(&db, ":memory:", NULL);
+        countdown = -1;
+        if (rc == CRM_OK) {
+            crm_close(db);
+            ok = 1;
+        } else if (rc != CRM_ENOMEM || db != NULL) {
+            fprintf(stderr, "open: allocation %ld failed gave %s: %s\n", n + 1, crm_errname(rc),
+                    crm_errmsg(NULL));
+            break;
+        }
+    }
+    CHECK_INT(crm_config_allocator(NULL), CRM_OK);
+    CHECK(ok);
+}
+
+int main(void)
+{
+    RUN(config_rules);
+    RUN(every_allocation_can_fail);
+    RUN(open_survives_failures);
+    return test_summary();
+}

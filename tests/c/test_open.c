@@ -1,0 +1,466 @@
+/*
+ * Opening files: options, creation, persistence, migrations, and refusing
+ * files that are not ours or are too new, without touching them.
+ */
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "test.h"
+
+/* Run SQL on a file with plain SQLite, outside libcrm. */
+static int raw_exec(const char *path, const char *sql)
+{
+    sqlite3 *s;
+    int rc = sqlite3_open(path, &s);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(s, sql, NULL, NULL, NULL);
+    sqlite3_close(s);
+    return rc;
+}
+
+static long long raw_int(const char *path, const char *sql)
+{
+    sqlite3 *s;
+    sqlite3_stmt *st;
+    long long v = -1;
+    if (sqlite3_open(path, &s) == SQLITE_OK && sqlite3_prepare_v2(s, sql, -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(s);
+    return v;
+}
+
+static char *raw_text(const char *path, const char *sql, char *buf, size_t size)
+{
+    sqlite3 *s;
+    sqlite3_stmt *st;
+    buf[0] = '\0';
+    if (sqlite3_open(path, &s) == SQLITE_OK && sqlite3_prepare_v2(s, sql, -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(s);
+    return buf;
+}
+
+/* Whole file contents, for byte-for-byte comparisons; caller frees. */
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *b = malloc((size_t)n + 1);
+    *len = fread(b, 1, (size_t)n, f);
+    fclose(f);
+    return b;
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+TEST(version)
+{
+    CHECK_STR(crm_version(), CRM_VERSION_STRING);
+    CHECK_INT(crm_version_number(), CRM_VERSION_NUMBER);
+    char v[32];
+    snprintf(v, sizeof v, "%d.%d.%d", CRM_VERSION_MAJOR, CRM_VERSION_MINOR, CRM_VERSION_PATCH);
+    CHECK_STR(v, CRM_VERSION_STRING);
+    CHECK_INT(CRM_VERSION_NUMBER, CRM_VERSION_MAJOR * 10000 + CRM_VERSION_MINOR * 100 + CRM_VERSION_PATCH);
+}
+
+TEST(error_names)
+{
+    static const int codes[] = { CRM_OK,        CRM_ERROR,    CRM_ENOTFOUND, CRM_EEXISTS,
+                                 CRM_EINVAL,    CRM_ESTATE,   CRM_EBUSY,     CRM_EIO,
+                                 CRM_ECORRUPT,  CRM_ENOMEM,   CRM_ESCHEMA,   CRM_ENOTCRM,
+                                 CRM_EMISUSE,   CRM_EREADONLY };
+    size_t n = sizeof codes / sizeof codes[0];
+    for (size_t i = 0; i < n; i++) {
+        CHECK(codes[i] <= 0);
+        CHECK(strcmp(crm_strerror(codes[i]), "unknown error") != 0);
+        CHECK(strcmp(crm_errname(codes[i]), "UNKNOWN") != 0);
+        for (size_t j = 0; j < i; j++) {
+            CHECK(codes[i] != codes[j]);
+            CHECK(strcmp(crm_strerror(codes[i]), crm_strerror(codes[j])) != 0);
+        }
+    }
+    CHECK_STR(crm_errname(CRM_ENOTFOUND), "ENOTFOUND");
+    CHECK_STR(crm_strerror(12345), "unknown error");
+    CHECK_STR(crm_errname(-999), "UNKNOWN");
+    CHECK_INT(CRM_ROW, 100);
+    CHECK_INT(CRM_DONE, 101);
+}
+
+TEST(open_memory_defaults)
+{
+    crm_db *db = NULL;
+    CHECK_INT(crm_open(&db, ":memory:", NULL), CRM_OK);
+    CHECK(db != NULL);
+    CHECK_INT(crm_errcode(db), CRM_OK);
+    CHECK_STR(crm_errmsg(db), "not an error");
+    CHECK_STR(crm_actor(db), "system");
+    CHECK_INT(crm_schema_version(db), crm_schema_version(NULL));
+    CHECK(crm_schema_version(NULL) >= 1);
+    CHECK_INT(crm_in_transaction(db), 0);
+    /* No default country: national numbers cannot be read. */
+    CHECK_RC(db, crm_identity_lookup(&(crm_customer *){ NULL }, db, "phone", "(415) 555-0100"),
+             CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(db), "default");
+    CHECK_INT(crm_close(db), CRM_OK);
+    CHECK_INT(crm_close(NULL), CRM_OK);
+}
+
+TEST(options_init)
+{
+    crm_open_options o;
+    memset(&o, 0x55, sizeof o);
+    CHECK_INT(crm_open_options_init(&o, CRM_OPEN_OPTIONS_VERSION), CRM_OK);
+    CHECK_INT(o.version, CRM_OPEN_OPTIONS_VERSION);
+    CHECK_INT(o.flags, CRM_OPEN_CREATE);
+    CHECK_INT(o.busy_timeout_ms, 5000);
+    CHECK_INT(o.durability, CRM_DURABILITY_FULL);
+    CHECK(o.actor == NULL && o.default_country == NULL);
+    CHECK_INT(crm_open_options_init(&o, 0), CRM_EINVAL);
+    CHECK_INT(crm_open_options_init(&o, 99), CRM_EINVAL);
+    CHECK_INT(crm_open_options_init(NULL, CRM_OPEN_OPTIONS_VERSION), CRM_EINVAL);
+}
+
+/* crm_open fails with code and a message naming what was wrong. */
+static int open_fails(const crm_open_options *o, const char *path, int code, const char *fragment)
+{
+    crm_db *db = (crm_db *)1;
+    int rc = crm_open(&db, path, o);
+    if (rc != code || db != NULL || crm_errcode(NULL) != code ||
+        !strstr(crm_errmsg(NULL), fragment)) {
+        fprintf(stderr, "crm_open(%s): %s (%d), expected %s: \"%s\" should contain \"%s\"\n", path,
+                crm_errname(rc), rc, crm_errname(code), crm_errmsg(NULL), fragment);
+        if (rc == CRM_OK)
+            crm_close(db);
+        return 0;
+    }
+    return 1;
+}
+
+TEST(bad_options)
+{
+    crm_open_options o = CRM_OPEN_OPTIONS_INIT;
+    o.version = 0;
+    CHECK(open_fails(&o, ":memory:", CRM_EINVAL, "version"));
+    o.version = CRM_OPEN_OPTIONS_VERSION + 1;
+    CHECK(open_fails(&o, ":memory:", CRM_EINVAL, "version"));
+    o = (crm_open_options)CRM_OPEN_OPTIONS_INIT;
+    o.flags = 0x80;
+    CHECK(open_fails(&o, ":memory:", CRM_EINVAL, "flags"));
+    o = (crm_open_options)CRM_OPEN_OPTIONS_INIT;
+    o.busy_timeout_ms = -1;
+    CHECK(open_fails(&o, ":memory:", CRM_EINVAL, "busy_timeout_ms"));
+    o = (crm_open_options)CRM_OPEN_OPTIONS_INIT;
+    o.durability = (crm_durability)7;
+    CHECK(open_fails(&o, ":memory:", CRM_EINVAL, "durability"));
+    o = (crm_open_options)CRM_OPEN_OPTIONS_INIT;
+    for (int i = 0; test_bad_utf8[i]; i++) {
+        o.actor = test_bad_utf8[i];
+        CHECK(open_fails(&o, ":memory:", CRM_EINVAL, "actor"));
+    }
+    o.actor = "";
+    CHECK(open_fails(&o, ":memory:", CRM_EINVAL, "actor"));
+    o.actor = "agent:\nalice";
+    CHECK(open_fails(&o, ":memory:", CRM_EINVAL, "actor"));
+    char *longactor = test_long_string(CRM_ACTOR_MAX + 1);
+    o.actor = longactor;
+    int ok = open_fails(&o, ":memory:", CRM_EINVAL, "actor");
+    free(longactor);
+    CHECK(ok);
+    o = (crm_open_options)CRM_OPEN_OPTIONS_INIT;
+    const char *countries[] = { "XX", "usa", "", "U1", "U", NULL };
+    for (int i = 0; countries[i]; i++) {
+        o.default_country = countries[i];
+        CHECK(open_fails(&o, ":memory:", CRM_EINVAL, "default_country"));
+    }
+    CHECK(open_fails(NULL, NULL, CRM_EINVAL, "path"));
+    CHECK(open_fails(NULL, "", CRM_EINVAL, "path"));
+    CHECK(open_fails(NULL, "bad\xff.db", CRM_EINVAL, "path"));
+    CHECK_INT(crm_open(NULL, ":memory:", NULL), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "out");
+}
+
+TEST(options_take_effect)
+{
+    crm_open_options o = CRM_OPEN_OPTIONS_INIT;
+    o.actor = "agent:alice";
+    o.default_country = "us"; /* any case */
+    crm_db *db;
+    CHECK_INT(crm_open(&db, ":memory:", &o), CRM_OK);
+    CHECK_STR(crm_actor(db), "agent:alice");
+    char id[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ann", id);
+    CHECK_OK(db, crm_identity_add(NULL, db, id, "phone", "(415) 555-0100", 0));
+    crm_journal_cursor *cur;
+    const crm_journal_entry *e;
+    CHECK_OK(db, crm_journal_open(&cur, db, 0));
+    CHECK_INT(crm_journal_next(cur, &e), CRM_ROW);
+    CHECK_STR(crm_journal_entry_actor(e), "agent:alice");
+    crm_journal_free(cur);
+    CHECK_OK(db, crm_set_actor(db, "kiosk:lobby"));
+    CHECK_STR(crm_actor(db), "kiosk:lobby");
+    CHECK_RC(db, crm_set_actor(db, "\xff"), CRM_EINVAL);
+    CHECK_STR(crm_actor(db), "kiosk:lobby");
+    CHECK_OK(db, crm_set_actor(db, NULL));
+    CHECK_STR(crm_actor(db), "system");
+    CHECK_INT(crm_set_actor(NULL, "x"), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "crm_set_actor");
+    crm_close(db);
+}
+
+TEST(missing_file_without_create)
+{
+    char path[256];
+    test_temp_path(path, sizeof path, ".db");
+    crm_open_options o = CRM_OPEN_OPTIONS_INIT;
+    o.flags = 0;
+    CHECK(open_fails(&o, path, CRM_EIO, path));
+    CHECK(!exists(path));
+    o.flags = CRM_OPEN_READONLY;
+    CHECK(open_fails(&o, path, CRM_EIO, path));
+    CHECK(!exists(path));
+}
+
+TEST(persistence_and_pragmas)
+{
+    char path[256], id[CRM_ID_LEN + 1], buf[64];
+    crm_db *db = test_open_file(path, sizeof path);
+    test_customer(db, CRM_CUSTOMER_ORGANISATION, "Acme Ltd", id);
+    CHECK_OK(db, crm_identity_add(NULL, db, id, "email", "Sales@Acme.example", 0));
+    CHECK_OK(db, crm_customer_attr_set(db, id, "industry", "anvils"));
+    int64_t seq;
+    CHECK_OK(db, crm_journal_last_seq(&seq, db));
+    CHECK_INT(crm_close(db), CRM_OK);
+
+    CHECK_STR(raw_text(path, "PRAGMA journal_mode", buf, sizeof buf), "wal");
+    CHECK_INT(raw_int(path, "PRAGMA application_id"), 0x43524d31);
+    CHECK_INT(raw_int(path, "PRAGMA user_version"), crm_schema_version(NULL));
+
+    crm_open_options o = CRM_OPEN_OPTIONS_INIT;
+    o.flags = 0; /* must exist now */
+    CHECK_INT(crm_open(&db, path, &o), CRM_OK);
+    crm_customer *c;
+    CHECK_OK(db, crm_identity_lookup(&c, db, "email", "sales@acme.example"));
+    CHECK_STR(crm_customer_id(c), id);
+    CHECK_STR(crm_customer_name(c), "Acme Ltd");
+    crm_customer_free(c);
+    char *v;
+    CHECK_OK(db, crm_customer_attr_get(&v, db, id, "industry"));
+    CHECK_STR(v, "anvils");
+    crm_free(v);
+    int64_t seq2;
+    CHECK_OK(db, crm_journal_last_seq(&seq2, db));
+    CHECK_INT(seq2, seq);
+    crm_close(db);
+    test_remove_db(path);
+}
+
+TEST(durability_normal)
+{
+    char path[256], id[CRM_ID_LEN + 1];
+    test_temp_path(path, sizeof path, ".db");
+    crm_open_options o = CRM_OPEN_OPTIONS_INIT;
+    o.durability = CRM_DURABILITY_NORMAL;
+    crm_db *db;
+    CHECK_INT(crm_open(&db, path, &o), CRM_OK);
+    test_customer(db, CRM_CUSTOMER_PERSON, "Bo", id);
+    crm_close(db);
+    CHECK_INT(crm_open(&db, path, NULL), CRM_OK);
+    crm_customer *c;
+    CHECK_OK(db, crm_customer_get(&c, db, id));
+    crm_customer_free(c);
+    crm_close(db);
+    test_remove_db(path);
+}
+
+TEST(migrate_empty_file)
+{
+    char path[256];
+    test_temp_path(path, sizeof path, ".db");
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL);
+    fclose(f);
+    crm_db *db;
+    CHECK_INT(crm_open(&db, path, NULL), CRM_OK);
+    CHECK_INT(crm_schema_version(db), crm_schema_version(NULL));
+    crm_close(db);
+    test_remove_db(path);
+}
+
+TEST(schema_too_new)
+{
+    char path[256], id[CRM_ID_LEN + 1], expect[64];
+    crm_db *db = test_open_file(path, sizeof path);
+    test_customer(db, CRM_CUSTOMER_PERSON, "Cy", id);
+    crm_close(db);
+    CHECK_INT(raw_exec(path, "PRAGMA user_version = 99"), SQLITE_OK);
+    CHECK(open_fails(NULL, path, CRM_ESCHEMA, "99"));
+    snprintf(expect, sizeof expect, "up to %d", crm_schema_version(NULL));
+    CHECK_CONTAINS(crm_errmsg(NULL), expect);
+    CHECK_CONTAINS(crm_errmsg(NULL), CRM_VERSION_STRING);
+    CHECK_INT(raw_int(path, "PRAGMA user_version"), 99);
+    test_remove_db(path);
+}
+
+static int same_bytes(const char *path, const unsigned char *before, size_t len)
+{
+    size_t n;
+    unsigned char *now = slurp(path, &n);
+    int same = now && n == len && memcmp(now, before, n) == 0;
+    free(now);
+    return same;
+}
+
+TEST(foreign_sqlite_untouched)
+{
+    char path[256], wal[300];
+    test_temp_path(path, sizeof path, ".db");
+    CHECK_INT(raw_exec(path, "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL);"
+                             "INSERT INTO invoices (total) VALUES (9.5);"),
+              SQLITE_OK);
+    size_t len;
+    unsigned char *before = slurp(path, &len);
+    CHECK(before != NULL);
+    int ok = open_fails(NULL, path, CRM_ENOTCRM, "not a libcrm");
+    ok = ok && strstr(crm_errmsg(NULL), "unchanged") != NULL;
+    ok = ok && same_bytes(path, before, len);
+    /* Read-only and no-create opens refuse it the same way. */
+    crm_open_options o = CRM_OPEN_OPTIONS_INIT;
+    o.flags = CRM_OPEN_READONLY;
+    ok = ok && open_fails(&o, path, CRM_ENOTCRM, "not a libcrm");
+    ok = ok && same_bytes(path, before, len);
+    free(before);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    CHECK(ok);
+    CHECK(!exists(wal));
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM invoices"), 1);
+    test_remove_db(path);
+}
+
+TEST(foreign_application_id)
+{
+    char path[256];
+    test_temp_path(path, sizeof path, ".db");
+    CHECK_INT(raw_exec(path, "PRAGMA application_id = 42"), SQLITE_OK);
+    CHECK(open_fails(NULL, path, CRM_ENOTCRM, "application_id 42"));
+    CHECK_INT(raw_int(path, "PRAGMA application_id"), 42);
+    test_remove_db(path);
+}
+
+TEST(not_sqlite_at_all)
+{
+    char path[256];
+    test_temp_path(path, sizeof path, ".txt");
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL);
+    for (int i = 0; i < 200; i++)
+        fputs("Dear customer, this is a letter, not a database.\n", f);
+    fclose(f);
+    size_t len;
+    unsigned char *before = slurp(path, &len);
+    int ok = open_fails(NULL, path, CRM_ENOTCRM, "not a SQLite database");
+    ok = ok && same_bytes(path, before, len);
+    free(before);
+    CHECK(ok);
+    test_remove_db(path);
+}
+
+TEST(read_only)
+{
+    char path[256], id[CRM_ID_LEN + 1];
+    crm_db *db = test_open_file(path, sizeof path);
+    test_customer(db, CRM_CUSTOMER_PERSON, "Di", id);
+    crm_close(db);
+    crm_open_options o = CRM_OPEN_OPTIONS_INIT;
+    o.flags = CRM_OPEN_READONLY;
+    CHECK_INT(crm_open(&db, path, &o), CRM_OK);
+    crm_customer *c;
+    CHECK_OK(db, crm_customer_get(&c, db, id));
+    crm_customer_free(c);
+    CHECK_RC(db, crm_customer_create(NULL, db, CRM_CUSTOMER_PERSON, "Ed"), CRM_EREADONLY);
+    CHECK_CONTAINS(crm_errmsg(db), "read-only");
+    CHECK_RC(db, crm_customer_rename(db, id, "Dee"), CRM_EREADONLY);
+    CHECK_RC(db, crm_begin(db), CRM_EREADONLY);
+    CHECK_INT(crm_in_transaction(db), 0);
+    crm_close(db);
+    test_remove_db(path);
+}
+
+TEST(read_only_needs_migration)
+{
+    char path[256];
+    test_temp_path(path, sizeof path, ".db");
+    /* Ours (application_id) but never migrated: a read-only open cannot. */
+    CHECK_INT(raw_exec(path, "PRAGMA application_id = 1129467185"), SQLITE_OK);
+    crm_open_options o = CRM_OPEN_OPTIONS_INIT;
+    o.flags = CRM_OPEN_READONLY;
+    CHECK(open_fails(&o, path, CRM_EREADONLY, "read-only"));
+    CHECK_INT(raw_int(path, "PRAGMA user_version"), 0);
+    /* A read-write open migrates it. */
+    crm_db *db;
+    CHECK_INT(crm_open(&db, path, NULL), CRM_OK);
+    crm_close(db);
+    CHECK_INT(raw_int(path, "PRAGMA user_version"), crm_schema_version(NULL));
+    test_remove_db(path);
+}
+
+TEST(memory_databases_are_separate)
+{
+    crm_db *a = test_open_memory(), *b = test_open_memory();
+    char id[CRM_ID_LEN + 1];
+    test_customer(a, CRM_CUSTOMER_PERSON, "Fay", id);
+    crm_customer *c = NULL;
+    CHECK_RC(b, crm_customer_get(&c, b, id), CRM_ENOTFOUND);
+    CHECK(c == NULL);
+    CHECK_CONTAINS(crm_errmsg(b), id);
+    crm_close(a);
+    crm_close(b);
+}
+
+TEST(close_refuses_open_cursors)
+{
+    crm_db *db = test_open_memory();
+    crm_journal_cursor *cur;
+    CHECK_OK(db, crm_journal_open(&cur, db, 0));
+    CHECK_RC(db, crm_close(db), CRM_EMISUSE);
+    CHECK_CONTAINS(crm_errmsg(db), "cursor");
+    crm_journal_free(cur);
+    CHECK_INT(crm_close(db), CRM_OK);
+}
+
+int main(void)
+{
+    RUN(version);
+    RUN(error_names);
+    RUN(open_memory_defaults);
+    RUN(options_init);
+    RUN(bad_options);
+    RUN(options_take_effect);
+    RUN(missing_file_without_create);
+    RUN(persistence_and_pragmas);
+    RUN(durability_normal);
+    RUN(migrate_empty_file);
+    RUN(schema_too_new);
+    RUN(foreign_sqlite_untouched);
+    RUN(foreign_application_id);
+    RUN(not_sqlite_at_all);
+    RUN(read_only);
+    RUN(read_only_needs_migration);
+    RUN(memory_databases_are_separate);
+    RUN(close_refuses_open_cursors);
+    return test_summary();
+}

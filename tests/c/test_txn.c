@@ -1,0 +1,202 @@
+/*
+ * Transactions: one per write call, grouped by crm_begin(), savepoints
+ * inside a group, and bounded waits for another writer.
+ */
+#include <time.h>
+
+#include "test.h"
+
+static long long count_customers(crm_db *db)
+{
+    crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
+    f.archived = CRM_ARCHIVED_INCLUDE;
+    crm_customer_cursor *cur;
+    const crm_customer *c;
+    long long n = 0;
+    if (crm_customer_list_open(&cur, db, &f) != CRM_OK)
+        return -1;
+    while (crm_customer_list_next(cur, &c) == CRM_ROW)
+        n++;
+    crm_customer_list_free(cur);
+    return n;
+}
+
+TEST(group_commits_together)
+{
+    crm_db *db = test_open_memory();
+    char a[CRM_ID_LEN + 1], b[CRM_ID_LEN + 1];
+    CHECK_OK(db, crm_begin(db));
+    CHECK_INT(crm_in_transaction(db), 1);
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ann", a);
+    test_customer(db, CRM_CUSTOMER_PERSON, "Bob", b);
+    CHECK_OK(db, crm_identity_add(NULL, db, a, "phone", "+14155550100", 0));
+    CHECK_OK(db, crm_commit(db));
+    CHECK_INT(crm_in_transaction(db), 0);
+    CHECK_INT(count_customers(db), 2);
+    int64_t seq;
+    CHECK_OK(db, crm_journal_last_seq(&seq, db));
+    CHECK_INT(seq, 3);
+    crm_close(db);
+}
+
+TEST(rollback_leaves_nothing)
+{
+    crm_db *db = test_open_memory();
+    char a[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Keep", a);
+    test_snapshot snap;
+    test_snapshot_take(db, &snap);
+    CHECK_OK(db, crm_begin(db));
+    char b[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Gone", b);
+    CHECK_OK(db, crm_customer_tag_add(db, a, "vip"));
+    CHECK_OK(db, crm_customer_rename(db, a, "Kept"));
+    CHECK_OK(db, crm_rollback(db));
+    CHECK_UNCHANGED(db, &snap);
+    crm_customer *c;
+    CHECK_OK(db, crm_customer_get(&c, db, a));
+    CHECK_STR(crm_customer_name(c), "Keep");
+    crm_customer_free(c);
+    CHECK_RC(db, crm_customer_get(&c, db, b), CRM_ENOTFOUND);
+    crm_close(db);
+}
+
+TEST(failed_call_inside_group_undoes_only_itself)
+{
+    crm_db *db = test_open_memory();
+    char a[CRM_ID_LEN + 1], b[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ann", a);
+    test_customer(db, CRM_CUSTOMER_PERSON, "Bob", b);
+    CHECK_OK(db, crm_identity_add(NULL, db, a, "phone", "+14155550100", 0));
+    CHECK_OK(db, crm_begin(db));
+    CHECK_OK(db, crm_customer_tag_add(db, b, "new"));
+    test_snapshot snap;
+    test_snapshot_take(db, &snap);
+    /* Conflict: the phone is Ann's. The group survives. */
+    CHECK_RC(db, crm_identity_add(NULL, db, b, "phone", "(415) 555-0100", CRM_IDENTITY_PRIMARY),
+             CRM_EEXISTS);
+    CHECK_CONTAINS(crm_errmsg(db), "Ann");
+    CHECK_UNCHANGED(db, &snap);
+    CHECK_INT(crm_in_transaction(db), 1);
+    CHECK_OK(db, crm_customer_tag_add(db, b, "second"));
+    CHECK_OK(db, crm_commit(db));
+    crm_tag_cursor *cur;
+    const char *t;
+    CHECK_OK(db, crm_tag_list_open(&cur, db, b));
+    CHECK_INT(crm_tag_list_next(cur, &t), CRM_ROW);
+    CHECK_STR(t, "new");
+    CHECK_INT(crm_tag_list_next(cur, &t), CRM_ROW);
+    CHECK_STR(t, "second");
+    CHECK_INT(crm_tag_list_next(cur, &t), CRM_DONE);
+    crm_tag_list_free(cur);
+    crm_close(db);
+}
+
+TEST(illegal_transaction_states)
+{
+    crm_db *db = test_open_memory();
+    CHECK_RC(db, crm_commit(db), CRM_ESTATE);
+    CHECK_CONTAINS(crm_errmsg(db), "crm_begin");
+    CHECK_RC(db, crm_rollback(db), CRM_ESTATE);
+    CHECK_OK(db, crm_begin(db));
+    CHECK_RC(db, crm_begin(db), CRM_ESTATE);
+    CHECK_CONTAINS(crm_errmsg(db), "already open");
+    CHECK_INT(crm_in_transaction(db), 1);
+    CHECK_OK(db, crm_commit(db));
+    CHECK_RC(db, crm_commit(db), CRM_ESTATE);
+    CHECK_INT(crm_begin(NULL), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "crm_begin");
+    CHECK_INT(crm_commit(NULL), CRM_EINVAL);
+    CHECK_INT(crm_rollback(NULL), CRM_EINVAL);
+    CHECK_INT(crm_in_transaction(NULL), 0);
+    crm_close(db);
+}
+
+TEST(close_rolls_back_open_group)
+{
+    char path[256], a[CRM_ID_LEN + 1];
+    crm_db *db = test_open_file(path, sizeof path);
+    CHECK_OK(db, crm_begin(db));
+    test_customer(db, CRM_CUSTOMER_PERSON, "Never", a);
+    CHECK_INT(crm_close(db), CRM_OK);
+    CHECK_INT(crm_open(&db, path, NULL), CRM_OK);
+    CHECK_INT(count_customers(db), 0);
+    int64_t seq;
+    CHECK_OK(db, crm_journal_last_seq(&seq, db));
+    CHECK_INT(seq, 0);
+    crm_close(db);
+    test_remove_db(path);
+}
+
+static double ms_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+TEST(busy_is_bounded)
+{
+    char path[256], a[CRM_ID_LEN + 1];
+    crm_db *holder = test_open_file(path, sizeof path);
+    crm_open_options o = CRM_OPEN_OPTIONS_INIT;
+    o.busy_timeout_ms = 200;
+    crm_db *waiter;
+    CHECK_INT(crm_open(&waiter, path, &o), CRM_OK);
+    test_customer(holder, CRM_CUSTOMER_PERSON, "First", a);
+
+    CHECK_OK(holder, crm_begin(holder));
+    CHECK_OK(holder, crm_customer_rename(holder, a, "Held"));
+    test_snapshot snap;
+    test_snapshot_take(waiter, &snap);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    CHECK_RC(waiter, crm_customer_create(NULL, waiter, CRM_CUSTOMER_PERSON, "Second"), CRM_EBUSY);
+    /* It waited (roughly) the timeout before giving up, and said so. */
+    CHECK(ms_since(&t0) >= 150);
+    CHECK_CONTAINS(crm_errmsg(waiter), "200 ms");
+    CHECK_RC(waiter, crm_begin(waiter), CRM_EBUSY);
+    CHECK_INT(crm_in_transaction(waiter), 0);
+    /* Readers are not blocked by a writer (WAL). */
+    crm_customer *c;
+    CHECK_OK(waiter, crm_customer_get(&c, waiter, a));
+    CHECK_STR(crm_customer_name(c), "First");
+    crm_customer_free(c);
+    CHECK_UNCHANGED(waiter, &snap);
+
+    CHECK_OK(holder, crm_commit(holder));
+    CHECK_OK(waiter, crm_customer_create(NULL, waiter, CRM_CUSTOMER_PERSON, "Second"));
+    CHECK_INT(count_customers(holder), 2);
+    crm_close(waiter);
+    crm_close(holder);
+    test_remove_db(path);
+}
+
+TEST(zero_timeout_fails_at_once)
+{
+    char path[256];
+    crm_db *holder = test_open_file(path, sizeof path);
+    crm_open_options o = CRM_OPEN_OPTIONS_INIT;
+    o.busy_timeout_ms = 0;
+    crm_db *other;
+    CHECK_INT(crm_open(&other, path, &o), CRM_OK);
+    CHECK_OK(holder, crm_begin(holder));
+    CHECK_RC(other, crm_customer_create(NULL, other, CRM_CUSTOMER_PERSON, "X"), CRM_EBUSY);
+    CHECK_OK(holder, crm_rollback(holder));
+    CHECK_OK(other, crm_customer_create(NULL, other, CRM_CUSTOMER_PERSON, "X"));
+    crm_close(other);
+    crm_close(holder);
+    test_remove_db(path);
+}
+
+int main(void)
+{
+    RUN(group_commits_together);
+    RUN(rollback_leaves_nothing);
+    RUN(failed_call_inside_group_undoes_only_itself);
+    RUN(illegal_transaction_states);
+    RUN(close_rolls_back_open_group);
+    RUN(busy_is_bounded);
+    RUN(zero_timeout_fails_at_once);
+    return test_summary();
+}
