@@ -442,7 +442,15 @@ static int configure(crm_db *db, const crm_open_options *o)
                                                               : "PRAGMA synchronous = FULL";
     int rc;
     if (!(db->flags & CRM_OPEN_READONLY)) {
-        rc = sqlite3_exec(db->sql, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+        /* Leaving rollback-journal mode needs the file to itself, and SQLite
+         * reports a busy file here without calling the busy handler (when
+         * several processes create one file at once), so wait here, bounded
+         * by the same timeout. On a file already in WAL mode it is a no-op. */
+        int64_t deadline = crm_now() + db->busy_timeout_ms;
+        while (((rc = sqlite3_exec(db->sql, "PRAGMA journal_mode = WAL", NULL, NULL, NULL)) &
+                0xff) == SQLITE_BUSY &&
+               crm_now() < deadline)
+            sqlite3_sleep(5);
         if (rc != SQLITE_OK)
             return crm__sqlite_error(db, rc, "switching to WAL mode");
     }

@@ -15,7 +15,7 @@ CREATE TABLE customer (
     created_at  INTEGER NOT NULL,
     updated_at  INTEGER NOT NULL,
     archived_at INTEGER                                   -- NULL while active
-);
+) WITHOUT ROWID; -- the id is the key: a lookup by id is one B-tree probe
 CREATE INDEX customer_by_name ON customer (name_key, id);
 
 CREATE TABLE customer_attr (
