@@ -104,6 +104,7 @@ int crm__cursor_init(crm__cursor *c, crm_db *db, const char *sql)
         return rc;
     c->db = db;
     c->done = false;
+    c->err = 0;
     if (slot->busy) {
         rc = crm__prepare(db, sql, &c->st);
         if (rc)
@@ -123,11 +124,12 @@ int crm__cursor_init(crm__cursor *c, crm_db *db, const char *sql)
 int crm__cursor_step(crm__cursor *c, const char *what)
 {
     if (c->done)
-        return CRM_DONE;
+        return c->err ? c->err : CRM_DONE;
     crm__clear_error(c->db);
     int rc = crm__step(c->db, c->st, what);
     if (rc != CRM_ROW) {
         c->done = true;
+        c->err = rc == CRM_DONE ? 0 : rc;
         sqlite3_reset(c->st); /* end the read transaction now, not at free */
     }
     return rc;

@@ -63,6 +63,14 @@ int crm__null_db(const char *func)
     return CRM_EINVAL;
 }
 
+int crm__null_arg(const char *func, const char *what)
+{
+    char msg[128];
+    snprintf(msg, sizeof msg, "%s: %s is NULL", func, what);
+    crm__set_open_error(CRM_EINVAL, msg);
+    return CRM_EINVAL;
+}
+
 int crm_errcode(const crm_db *db)
 {
     return db ? db->errcode : open_errcode;

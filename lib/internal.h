@@ -76,6 +76,8 @@ struct crm_db {
  * is refused with a message kept per thread (see crm_errmsg(NULL)). */
 void crm__clear_error(crm_db *db);
 int crm__null_db(const char *func);
+/* A NULL cursor or output argument where there is no handle to report on. */
+int crm__null_arg(const char *func, const char *what);
 void crm__set_open_error(int code, const char *msg);
 #define CRM__ENTER(db)                        \
     do {                                      \
@@ -116,9 +118,10 @@ typedef struct crm__cursor {
     sqlite3_stmt *st;
     crm__stmt_slot *slot; /* NULL when st is the cursor's own */
     bool done;
+    int err; /* the error that ended the walk, returned again if asked */
 } crm__cursor;
 int crm__cursor_init(crm__cursor *c, crm_db *db, const char *sql);
-/* CRM_ROW, CRM_DONE (also on every call after the end) or a negative code. */
+/* CRM_ROW, CRM_DONE or a negative code; after the end, the same again. */
 int crm__cursor_step(crm__cursor *c, const char *what);
 void crm__cursor_fini(crm__cursor *c);
 

@@ -28,8 +28,11 @@ extern "C" int crm__phone_e164(char out[CRM__E164_SIZE], const char *input, cons
         if (err != PhoneNumberUtil::NO_PARSING_ERROR)
             return CRM__PHONE_INVALID;
         /* Possible, not valid: a number of the right length for its country
-         * is accepted even if its range is not (yet) allocated. */
-        if (!util->IsPossibleNumber(number))
+         * is accepted even if its range is not (yet) allocated. A local
+         * number without its area code (IS_POSSIBLE_LOCAL_ONLY) is refused:
+         * it has no E.164 form, and "+1" and its digits would be the key of
+         * the same digits in every area code. */
+        if (util->IsPossibleNumberWithReason(number) != PhoneNumberUtil::IS_POSSIBLE)
             return CRM__PHONE_INVALID;
         std::string e164;
         util->Format(number, PhoneNumberUtil::E164, &e164);

@@ -36,18 +36,20 @@ typedef enum crm_status {
 } crm_status;
 
 /**
- * The code of the last failed call on db, or CRM_OK if the last call
- * succeeded. With db NULL: the code of the last crm_open() that failed on
- * the calling thread.
+ * The code of the last call on db: CRM_OK if it succeeded.
+ * With db NULL: the code of the last failure the calling thread had without
+ * a handle to keep it in: a failed crm_open(), or a call given a NULL
+ * handle or a NULL cursor.
  */
 CRM_EXTERN(int) crm_errcode(const crm_db *db);
 
 /**
  * A sentence describing the last failure on db, naming the offending value
  * (and, for conflicts, who already owns it). "not an error" after a success.
- * With db NULL: the message of the last crm_open() that failed on the calling
- * thread. Borrowed: valid until the next call on the same handle (or, for
- * NULL, the next crm_open() on this thread). Never NULL.
+ * With db NULL: the message of the last failure without a handle on the
+ * calling thread (see crm_errcode()). Borrowed: valid until the next call on
+ * the same handle (for NULL, the next such failure on this thread). Never
+ * NULL.
  */
 CRM_EXTERN(const char *) crm_errmsg(const crm_db *db);
 
