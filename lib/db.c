@@ -27,14 +27,14 @@ static uint32_t hash_sql(const char *sql)
 static int cache_grow(crm_db *db)
 {
     size_t cap = db->capstmts ? db->capstmts * 2 : 64;
-    crm__stmt_slot *slots = crm__calloc(cap, sizeof *slots);
+    crm__stmt_slot **slots = crm__calloc(cap, sizeof *slots);
     if (!slots)
         return crm__error(db, CRM_ENOMEM, "out of memory growing the statement cache");
     for (size_t i = 0; i < db->capstmts; i++) {
-        if (!db->stmts[i].sql)
+        if (!db->stmts[i])
             continue;
-        size_t j = db->stmts[i].hash & (cap - 1);
-        while (slots[j].sql)
+        size_t j = db->stmts[i]->hash & (cap - 1);
+        while (slots[j])
             j = (j + 1) & (cap - 1);
         slots[j] = db->stmts[i];
     }
@@ -63,20 +63,22 @@ static int cache_slot(crm_db *db, const char *sql, crm__stmt_slot **out)
     }
     uint32_t h = hash_sql(sql);
     size_t j = h & (db->capstmts - 1);
-    while (db->stmts[j].sql && (db->stmts[j].hash != h || strcmp(db->stmts[j].sql, sql) != 0))
+    while (db->stmts[j] && (db->stmts[j]->hash != h || strcmp(db->stmts[j]->sql, sql) != 0))
         j = (j + 1) & (db->capstmts - 1);
-    crm__stmt_slot *slot = &db->stmts[j];
-    if (!slot->sql) {
+    crm__stmt_slot *slot = db->stmts[j];
+    if (!slot) {
+        slot = crm__calloc(1, sizeof *slot);
         char *copy = crm__strdup(sql);
-        if (!copy)
-            return crm__error(db, CRM_ENOMEM, "out of memory caching a statement");
-        int rc = crm__prepare(db, sql, &slot->stmt);
+        int rc = slot && copy ? crm__prepare(db, sql, &slot->stmt)
+                              : crm__error(db, CRM_ENOMEM, "out of memory caching a statement");
         if (rc) {
             crm__free(copy);
+            crm__free(slot);
             return rc;
         }
         slot->sql = copy;
         slot->hash = h;
+        db->stmts[j] = slot;
         db->nstmts++;
     }
     *out = slot;
@@ -511,8 +513,11 @@ static int check_options(crm_db *db, const crm_open_options *o)
 static void destroy(crm_db *db)
 {
     for (size_t i = 0; i < db->capstmts; i++) {
-        sqlite3_finalize(db->stmts[i].stmt);
-        crm__free(db->stmts[i].sql);
+        if (!db->stmts[i])
+            continue;
+        sqlite3_finalize(db->stmts[i]->stmt);
+        crm__free(db->stmts[i]->sql);
+        crm__free(db->stmts[i]);
     }
     crm__free(db->stmts);
     if (db->sql)

@@ -102,9 +102,14 @@ static int norm_phone(crm_db *db, const char *value, char **key)
 {
     char q[CRM__QUOTE_SIZE], e164[CRM__E164_SIZE];
     switch (crm__phone_e164(e164, value, db->region)) {
-    case CRM__PHONE_OK:
-        *key = crm__strdup(e164);
-        return *key ? CRM_OK : crm__error(db, CRM_ENOMEM, "out of memory normalising a phone number");
+    case CRM__PHONE_OK: {
+        /* *key is the caller's out-param: written only on success. */
+        char *k = crm__strdup(e164);
+        if (!k)
+            return crm__error(db, CRM_ENOMEM, "out of memory normalising a phone number");
+        *key = k;
+        return CRM_OK;
+    }
     case CRM__PHONE_NEEDS_REGION:
         return crm__error(db, CRM_EINVAL,
                           "phone number '%s' has no country code and the database has no "
@@ -531,8 +536,10 @@ int crm_identity_list_open(crm_identity_cursor **out, crm_db *db, const char *cu
 
 int crm_identity_list_next(crm_identity_cursor *cur, const crm_identity **out)
 {
-    if (!cur || !out)
-        return CRM_EINVAL;
+    if (!cur)
+        return crm__null_arg(__func__, "the cursor");
+    if (!out)
+        return crm__error(cur->base.db, CRM_EINVAL, "%s: the output argument is NULL", __func__);
     int rc = crm__cursor_step(&cur->base, "listing identities");
     if (rc != CRM_ROW)
         return rc;

@@ -66,7 +66,8 @@ struct crm_db {
     const char *errfixed; /* fallback when errmsg could not be allocated */
     bool txn_open;        /* crm_begin() is in force */
     int cursors;          /* open cursors, which must be freed before close */
-    crm__stmt_slot *stmts;
+    crm__stmt_slot **stmts; /* hash table of slots; a slot never moves, so a
+                               cursor may hold one while the table grows */
     size_t nstmts, capstmts;
     int64_t uuid_ms;      /* last UUIDv7 timestamp and counter, for ordering */
     unsigned int uuid_seq;

@@ -135,8 +135,10 @@ int crm_journal_open(crm_journal_cursor **out, crm_db *db, int64_t since_seq)
 
 int crm_journal_next(crm_journal_cursor *cur, const crm_journal_entry **out)
 {
-    if (!cur || !out)
-        return CRM_EINVAL;
+    if (!cur)
+        return crm__null_arg(__func__, "the cursor");
+    if (!out)
+        return crm__error(cur->base.db, CRM_EINVAL, "%s: the output argument is NULL", __func__);
     sqlite3_stmt *st = cur->base.st;
     int rc = crm__cursor_step(&cur->base, "reading the journal");
     if (rc != CRM_ROW)

@@ -4,8 +4,9 @@
  * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
  *
  * Every write writes journal rows in its own transaction, so a rolled-back
- * change leaves none. Sequence numbers only grow and are never reused; an
- * embedder polls with crm_journal_open(since = last seq it handled).
+ * change leaves none. Committed sequence numbers only grow and are never
+ * reused; an embedder polls with crm_journal_open(since = last seq it
+ * handled).
  *
  * Entities and operations written today:
  *   customer  create | rename | archive | unarchive
@@ -14,7 +15,10 @@
  *   member    add | remove
  *   identity  add | remove | flags
  * entity_id is the customer's id (the organisation's for "member"); data is a
- * JSON object with the changed fields.
+ * JSON object with the changed fields (and "old_..." fields with the values
+ * they replaced). An identity that takes CRM_IDENTITY_PRIMARY takes it from
+ * the customer's other identities of its kind; that follows from its row and
+ * is not journaled separately.
  */
 #ifndef CRM_JOURNAL_H
 #define CRM_JOURNAL_H
