@@ -34,11 +34,11 @@ static int check_key(crm_db *db, const char *key)
     return CRM_OK;
 }
 
-/* Validate the customer id and key, and check the customer exists. */
+/* Validate the customer id and the key (a NULL key is refused too). */
 static int prologue(crm_db *db, const char *id, const char *key, crm__uuid *uid)
 {
     int rc = crm__check_id(db, "customer id", id, uid);
-    if (rc == CRM_OK && key)
+    if (rc == CRM_OK)
         rc = check_key(db, key);
     return rc;
 }
@@ -48,7 +48,6 @@ static const char SQL_SET[] =
     "INSERT INTO customer_attr (customer_id, key, value) VALUES (?1, ?2, ?3) "
     "ON CONFLICT (customer_id, key) DO UPDATE SET value = excluded.value";
 static const char SQL_UNSET[] = "DELETE FROM customer_attr WHERE customer_id = ?1 AND key = ?2";
-static const char SQL_TOUCH[] = "UPDATE customer SET updated_at = ?2 WHERE id = ?1";
 
 /* The current value, or NULL in *out when unset. */
 static int read_value(crm_db *db, const crm__uuid *uid, const char *key, char **out)
@@ -88,19 +87,6 @@ static int run(crm_db *db, const char *sql, const crm__uuid *uid, const char *a,
     return rc == CRM_DONE ? CRM_OK : rc;
 }
 
-static int touch(crm_db *db, const crm__uuid *uid)
-{
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, SQL_TOUCH, &st);
-    if (rc)
-        return rc;
-    crm__bind_id(st, 1, uid);
-    sqlite3_bind_int64(st, 2, crm_now());
-    rc = crm__step(db, st, "updating a customer");
-    sqlite3_reset(st);
-    return rc == CRM_DONE ? CRM_OK : rc;
-}
-
 int crm_customer_attr_set(crm_db *db, const char *id, const char *key, const char *value)
 {
     CRM__ENTER(db);
@@ -120,7 +106,7 @@ int crm_customer_attr_set(crm_db *db, const char *id, const char *key, const cha
     if (rc == CRM_OK)
         rc = run(db, SQL_SET, &uid, key, value, "setting an attribute");
     if (rc == CRM_OK)
-        rc = touch(db, &uid);
+        rc = crm__customer_touch(db, &uid);
     if (rc == CRM_OK) {
         crm__jfield f[3] = { CRM__JTEXT("key", key), CRM__JTEXT("value", value),
                              CRM__JTEXT("old_value", old) };
@@ -170,7 +156,7 @@ int crm_customer_attr_unset(crm_db *db, const char *id, const char *key)
     if (rc == CRM_OK)
         rc = run(db, SQL_UNSET, &uid, key, NULL, "removing an attribute");
     if (rc == CRM_OK)
-        rc = touch(db, &uid);
+        rc = crm__customer_touch(db, &uid);
     if (rc == CRM_OK) {
         crm__jfield f[] = { CRM__JTEXT("key", key), CRM__JTEXT("old_value", old) };
         rc = crm__journal(db, "attr", &uid, "unset", f, 2);
@@ -188,7 +174,7 @@ int crm_attr_list_open(crm_attr_cursor **out, crm_db *db, const char *id)
     crm__uuid uid;
     int rc = crm__check_out(db, out);
     if (rc == CRM_OK)
-        rc = prologue(db, id, NULL, &uid);
+        rc = crm__check_id(db, "customer id", id, &uid);
     if (rc == CRM_OK)
         rc = crm__customer_find(db, &uid, id, NULL, NULL);
     if (rc)
@@ -208,8 +194,10 @@ int crm_attr_list_open(crm_attr_cursor **out, crm_db *db, const char *id)
 
 int crm_attr_list_next(crm_attr_cursor *cur, const crm_attr **out)
 {
-    if (!cur || !out)
-        return CRM_EINVAL;
+    if (!cur)
+        return crm__null_arg(__func__, "the cursor");
+    if (!out)
+        return crm__error(cur->base.db, CRM_EINVAL, "%s: the output argument is NULL", __func__);
     int rc = crm__cursor_step(&cur->base, "listing attributes");
     if (rc != CRM_ROW)
         return rc;

@@ -123,6 +123,21 @@ int crm__customer_find(crm_db *db, const crm__uuid *id, const char *text_id, int
     return rc;
 }
 
+static const char SQL_TOUCH[] = "UPDATE customer SET updated_at = ?2 WHERE id = ?1";
+
+int crm__customer_touch(crm_db *db, const crm__uuid *id)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, SQL_TOUCH, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, id);
+    sqlite3_bind_int64(st, 2, crm_now());
+    rc = crm__step(db, st, "updating a customer");
+    sqlite3_reset(st);
+    return rc == CRM_DONE ? CRM_OK : rc;
+}
+
 static int check_name(crm_db *db, const char *name)
 {
     return crm__check_text(db, "name", name, 1, CRM_NAME_MAX,
@@ -380,7 +395,7 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
                           "filter created range [%lld, %lld) is not a range of times",
                           (long long)f->created_from, (long long)f->created_to);
     if (f->tag && (rc = crm__check_text(db, "filter tag", f->tag, 1, CRM_TAG_MAX,
-                                        CRM__TEXT_NO_CONTROL)))
+                                        CRM__TEXT_NO_CONTROL | CRM__TEXT_NO_EDGE_SPACE)))
         return rc;
     if (f->name_prefix && (rc = crm__check_text(db, "filter name_prefix", f->name_prefix, 0,
                                                 CRM_NAME_MAX, CRM__TEXT_NO_CONTROL)))
@@ -388,6 +403,11 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
     crm__uuid after, lo, hi;
     if (f->after && (rc = crm__check_id(db, "filter after", f->after, &after)))
         return rc;
+    /* An id holds 48 bits of milliseconds, so a bound at or past 2^48 ms
+     * would wrap around: every id was made before it, none after it. */
+    const int64_t ms_end = (int64_t)1 << 48;
+    bool from_bound = f->created_from && f->created_from < ms_end;
+    bool to_bound = f->created_to && f->created_to < ms_end;
 
     /* The SQL is assembled from fixed fragments only; every value is bound.
      * With a tag the walk starts from the tag index, which is ordered by
@@ -408,9 +428,11 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
         ADD(" AND c.archived_at IS NOT NULL");
     if (f->name_prefix && f->name_prefix[0])
         ADD(" AND c.name_key >= ?3 AND c.name_key < ?4");
-    if (f->created_from)
+    if (f->created_from >= ms_end)
+        ADD(" AND 0");
+    if (from_bound)
         ADD(" AND %s >= ?5", idcol);
-    if (f->created_to)
+    if (to_bound)
         ADD(" AND %s < ?6", idcol);
     if (f->after && f->order == CRM_ORDER_CREATED)
         ADD(" AND %s > ?7", idcol);
@@ -467,11 +489,11 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
         sqlite3_bind_text(st, 3, p_lo, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 4, p_hi, -1, SQLITE_TRANSIENT);
     }
-    if (f->created_from) {
+    if (from_bound) {
         crm__uuid_floor(&lo, f->created_from);
         sqlite3_bind_blob(st, 5, lo.b, 16, SQLITE_TRANSIENT);
     }
-    if (f->created_to) {
+    if (to_bound) {
         crm__uuid_floor(&hi, f->created_to);
         sqlite3_bind_blob(st, 6, hi.b, 16, SQLITE_TRANSIENT);
     }
@@ -487,8 +509,10 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
 
 int crm_customer_list_next(crm_customer_cursor *cur, const crm_customer **out)
 {
-    if (!cur || !out)
-        return CRM_EINVAL;
+    if (!cur)
+        return crm__null_arg(__func__, "the cursor");
+    if (!out)
+        return crm__error(cur->base.db, CRM_EINVAL, "%s: the output argument is NULL", __func__);
     int rc = crm__cursor_step(&cur->base, "listing customers");
     if (rc != CRM_ROW)
         return rc;

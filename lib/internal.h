@@ -156,6 +156,8 @@ int crm__journal(crm_db *db, const char *entity, const crm__uuid *entity_id, con
  * name may be NULL; when given it is a copy freed with crm__free(). */
 int crm__customer_find(crm_db *db, const crm__uuid *id, const char *text_id, int *kind,
                        char **name);
+/* Move a customer's updated_at to now (attributes and tags changed). */
+int crm__customer_touch(crm_db *db, const crm__uuid *id);
 /* Make a customer record from a row (id, kind, name, created, updated, archived). */
 int crm__customer_from_row(crm_customer **out, sqlite3_stmt *st, int col);
 

@@ -189,8 +189,10 @@ int crm_member_list_open(crm_member_cursor **out, crm_db *db, const char *id)
 
 int crm_member_list_next(crm_member_cursor *cur, const crm_member **out)
 {
-    if (!cur || !out)
-        return CRM_EINVAL;
+    if (!cur)
+        return crm__null_arg(__func__, "the cursor");
+    if (!out)
+        return crm__error(cur->base.db, CRM_EINVAL, "%s: the output argument is NULL", __func__);
     int rc = crm__cursor_step(&cur->base, "listing members");
     if (rc != CRM_ROW)
         return rc;

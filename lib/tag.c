@@ -7,10 +7,11 @@ struct crm_tag_cursor {
     crm__cursor base;
 };
 
+/* Validate the customer id and the tag (a NULL tag is refused too). */
 static int prologue(crm_db *db, const char *id, const char *tag, crm__uuid *uid)
 {
     int rc = crm__check_id(db, "customer id", id, uid);
-    if (rc == CRM_OK && tag)
+    if (rc == CRM_OK)
         rc = crm__check_text(db, "tag", tag, 1, CRM_TAG_MAX,
                              CRM__TEXT_NO_CONTROL | CRM__TEXT_NO_EDGE_SPACE);
     return rc;
@@ -63,6 +64,8 @@ static int change(crm_db *db, const char *id, const char *tag, bool add)
         sqlite3_reset(st);
         rc = rc == CRM_DONE ? CRM_OK : rc;
     }
+    if (rc == CRM_OK)
+        rc = crm__customer_touch(db, &uid);
     if (rc == CRM_OK) {
         crm__jfield f[] = { CRM__JTEXT("tag", tag) };
         rc = crm__journal(db, "tag", &uid, add ? "add" : "remove", f, 1);
@@ -90,7 +93,7 @@ int crm_tag_list_open(crm_tag_cursor **out, crm_db *db, const char *id)
     crm__uuid uid;
     int rc = crm__check_out(db, out);
     if (rc == CRM_OK)
-        rc = prologue(db, id, NULL, &uid);
+        rc = crm__check_id(db, "customer id", id, &uid);
     if (rc == CRM_OK)
         rc = crm__customer_find(db, &uid, id, NULL, NULL);
     if (rc)
@@ -110,8 +113,10 @@ int crm_tag_list_open(crm_tag_cursor **out, crm_db *db, const char *id)
 
 int crm_tag_list_next(crm_tag_cursor *cur, const char **tag)
 {
-    if (!cur || !tag)
-        return CRM_EINVAL;
+    if (!cur)
+        return crm__null_arg(__func__, "the cursor");
+    if (!tag)
+        return crm__error(cur->base.db, CRM_EINVAL, "%s: the output argument is NULL", __func__);
     int rc = crm__cursor_step(&cur->base, "listing tags");
     if (rc != CRM_ROW)
         return rc;

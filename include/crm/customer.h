@@ -41,7 +41,7 @@ typedef struct crm_customer crm_customer;
  * @param out  receives the new record (caller frees with crm_customer_free()),
  *             or NULL if the caller does not need it.
  * @param name display name, 1..CRM_NAME_MAX bytes of UTF-8 without control
- *             characters.
+ *             characters or spaces at either end.
  * @return CRM_OK; CRM_EINVAL (bad kind or name).
  */
 CRM_EXTERN(int) crm_customer_create(crm_customer **out, crm_db *db,
@@ -69,7 +69,11 @@ CRM_EXTERN(int) crm_customer_unarchive(crm_db *db, const char *id);
 /** Copy a record; the copy is the caller's, freed with crm_customer_free(). */
 CRM_EXTERN(int) crm_customer_dup(crm_customer **out, const crm_customer *c);
 
-/* Accessors. Strings are borrowed and live as long as the record. */
+/*
+ * Accessors. Strings are borrowed and live as long as the record.
+ * updated_at moves when the name, the archived state, an attribute or a tag
+ * changes (identities and memberships have their own times).
+ */
 CRM_EXTERN(const char *) crm_customer_id(const crm_customer *c);
 CRM_EXTERN(crm_customer_kind) crm_customer_kind_of(const crm_customer *c);
 CRM_EXTERN(const char *) crm_customer_name(const crm_customer *c);
@@ -104,8 +108,8 @@ typedef enum crm_customer_order {
 typedef struct crm_customer_filter {
     unsigned int version;      /**< CRM_CUSTOMER_FILTER_VERSION */
     int kind;                  /**< 0 = any, else a crm_customer_kind */
-    const char *tag;           /**< only customers with this tag */
-    const char *name_prefix;   /**< names starting with this, ASCII case-insensitive */
+    const char *tag;           /**< only customers with this tag (a valid tag, see crm_customer_tag_add()) */
+    const char *name_prefix;   /**< names starting with this, ASCII case-insensitive; "" = any */
     crm_archived_filter archived;
     int64_t created_from;      /**< created at or after (ms); 0 = unbounded */
     int64_t created_to;        /**< created before (ms); 0 = unbounded */
@@ -198,7 +202,8 @@ CRM_EXTERN(void) crm_tag_list_free(crm_tag_cursor *cur);
 
 /**
  * Make a person a member of an organisation with a role (1..CRM_ROLE_MAX
- * bytes, e.g. "billing contact").
+ * bytes of UTF-8 without control characters or spaces at either end, e.g.
+ * "billing contact").
  * @return CRM_OK; CRM_ENOTFOUND (either id); CRM_EINVAL (org_id is not an
  *         organisation or person_id is not a person, bad role);
  *         CRM_EEXISTS (already a member; the message names the role).

@@ -133,6 +133,9 @@ int test_snapshot_same(crm_db *db, const test_snapshot *s); /* prints the differ
 extern const char *const test_bad_utf8[]; /* NULL-terminated */
 char *test_long_string(size_t n);          /* n bytes of 'x', caller frees */
 
+/* Sleep a few milliseconds, so that successive times differ. */
+void test_sleep_ms(long ms);
+
 /* Create a customer and return its id (static buffer per call site). */
 void test_customer(crm_db *db, crm_customer_kind kind, const char *name, char id[CRM_ID_LEN + 1]);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "test.h"
@@ -170,4 +171,10 @@ void test_customer(crm_db *db, crm_customer_kind kind, const char *name, char id
     }
     memcpy(id, crm_customer_id(c), CRM_ID_LEN + 1);
     crm_customer_free(c);
+}
+
+void test_sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
 }

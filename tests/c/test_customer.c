@@ -1,0 +1,795 @@
+/*
+ * libcrm tests - customers: kinds, create, get, rename, archive, dup.
+ */
+#include <time.h>
+
+#include "test.h"
+
+/* Well-formed, but no customer has it. */
+static const char UNKNOWN_ID[] = "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b";
+
+/* Not ids: every way a caller might get the canonical form wrong. */
+static const char *const bad_ids[] = {
+    "",
+    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7",           /* too short */
+    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b0",         /* too long */
+    "0190a5b27c3e-7d4f-8a1b-2c3d4e5f6a7b-",          /* dashes in the wrong places */
+    "0190a5b2_7c3e_7d4f_8a1b_2c3d4e5f6a7b",          /* not dashes */
+    "0190a5b27c3e7d4f8a1b2c3d4e5f6a7b",              /* no dashes */
+    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7g",          /* not hex */
+    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a+b",          /* not hex */
+    "{0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b}",        /* braces */
+    "urn:uuid:0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b", /* URN form */
+    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b ",         /* trailing junk */
+    " 0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b",         /* leading junk */
+    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7\xff",       /* not UTF-8 */
+    NULL,
+};
+
+/* Strings with control characters, which names refuse. */
+static const char *const controls[] = { "a\tb", "line\nbreak", "\x01", "bell\x07", "del\x7f",
+                                         NULL };
+
+/* Only printable ASCII appears in a message as it is; the rest is escaped. */
+static int plain(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f || *s == '\\')
+            return 0;
+    return 1;
+}
+
+/* The call fails with code, the message (of msgdb) contains frag and, when
+ * not NULL, frag2, and db is as it was before the call. */
+#define CHECK_FAILS_(db, msgdb, call, code, frag, frag2) \
+    do {                                                 \
+        test_snapshot s_;                                \
+        const char *f2_ = (frag2);                       \
+        test_snapshot_take((db), &s_);                   \
+        CHECK_RC((msgdb), (call), (code));               \
+        CHECK_CONTAINS(crm_errmsg(msgdb), (frag));       \
+        if (f2_)                                         \
+            CHECK_CONTAINS(crm_errmsg(msgdb), f2_);      \
+        CHECK_UNCHANGED((db), &s_);                      \
+    } while (0)
+#define CHECK_FAILS(db, call, code, frag) CHECK_FAILS_(db, db, call, code, frag, NULL)
+#define CHECK_FAILS2(db, call, code, frag, frag2) CHECK_FAILS_(db, db, call, code, frag, frag2)
+/* A NULL handle: CRM_EINVAL, and the thread's message names the function. */
+#define CHECK_NULL_DB(db, call, func) CHECK_FAILS_(db, NULL, call, CRM_EINVAL, func, NULL)
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { 0, ms * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+/* One journal row as a test expects it: data must contain each fragment. */
+typedef struct jrow {
+    const char *entity, *op, *entity_id;
+    const char *data[4];
+} jrow;
+
+/* The journal after `since` holds exactly the rows in want, in order. */
+static int journal_is(crm_db *db, int64_t since, const jrow *want, int n)
+{
+    crm_journal_cursor *cur;
+    if (crm_journal_open(&cur, db, since) != CRM_OK) {
+        fprintf(stderr, "journal_is: %s\n", crm_errmsg(db));
+        return 0;
+    }
+    const crm_journal_entry *e;
+    int rc, i = 0, ok = 1;
+    while (ok && (rc = crm_journal_next(cur, &e)) == CRM_ROW) {
+        const char *entity = crm_journal_entry_entity(e), *op = crm_journal_entry_op(e);
+        const char *eid = crm_journal_entry_entity_id(e), *data = crm_journal_entry_data(e);
+        if (i >= n) {
+            fprintf(stderr, "journal_is: unexpected row %d: %s %s %s %s\n", i, entity, op, eid,
+                    data);
+            ok = 0;
+            break;
+        }
+        if (strcmp(entity, want[i].entity) != 0 || strcmp(op, want[i].op) != 0 ||
+            strcmp(eid, want[i].entity_id) != 0 || crm_journal_entry_seq(e) <= since) {
+            fprintf(stderr, "journal_is: row %d is %s %s %s (seq %lld), expected %s %s %s\n", i,
+                    entity, op, eid, (long long)crm_journal_entry_seq(e), want[i].entity,
+                    want[i].op, want[i].entity_id);
+            ok = 0;
+        }
+        for (int k = 0; ok && k < 4 && want[i].data[k]; k++)
+            if (!strstr(data, want[i].data[k])) {
+                fprintf(stderr, "journal_is: row %d data %s lacks %s\n", i, data,
+                        want[i].data[k]);
+                ok = 0;
+            }
+        i++;
+    }
+    if (ok && rc != CRM_DONE) {
+        fprintf(stderr, "journal_is: next returned %d: %s\n", rc, crm_errmsg(db));
+        ok = 0;
+    }
+    if (ok && i != n) {
+        fprintf(stderr, "journal_is: %d rows, expected %d\n", i, n);
+        ok = 0;
+    }
+    crm_journal_free(cur);
+    return ok;
+}
+
+static int64_t last_seq(crm_db *db)
+{
+    int64_t seq = -1;
+    if (crm_journal_last_seq(&seq, db) != CRM_OK) {
+        fprintf(stderr, "last_seq: %s\n", crm_errmsg(db));
+        exit(2);
+    }
+    return seq;
+}
+
+/* Number of customers the default (or the given archived mode) list shows. */
+static int count_listed(crm_db *db, crm_archived_filter mode)
+{
+    crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
+    f.archived = mode;
+    crm_customer_cursor *cur;
+    if (crm_customer_list_open(&cur, db, &f) != CRM_OK) {
+        fprintf(stderr, "count_listed: %s\n", crm_errmsg(db));
+        exit(2);
+    }
+    const crm_customer *c;
+    int n = 0, rc;
+    while ((rc = crm_customer_list_next(cur, &c)) == CRM_ROW)
+        n++;
+    crm_customer_list_free(cur);
+    return rc == CRM_DONE ? n : -1;
+}
+
+/* Whether the list in mode shows the customer id. */
+static int listed(crm_db *db, crm_archived_filter mode, const char *id)
+{
+    crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
+    f.archived = mode;
+    crm_customer_cursor *cur;
+    if (crm_customer_list_open(&cur, db, &f) != CRM_OK)
+        exit(2);
+    const crm_customer *c;
+    int found = 0;
+    while (crm_customer_list_next(cur, &c) == CRM_ROW)
+        found += strcmp(crm_customer_id(c), id) == 0;
+    crm_customer_list_free(cur);
+    return found;
+}
+
+/* Canonical text form: 8-4-4-4-12 lower-case hex, version 7, RFC variant. */
+static int canonical_v7(const char *id)
+{
+    if (!id || strlen(id) != CRM_ID_LEN)
+        return 0;
+    for (int i = 0; i < CRM_ID_LEN; i++) {
+        char c = id[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != '-')
+                return 0;
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            return 0;
+        }
+    }
+    return id[14] == '7' && strchr("89ab", id[19]) != NULL;
+}
+
+static char sentinel_byte;
+#define SENTINEL ((crm_customer *)&sentinel_byte)
+
+/* ---- kinds ---------------------------------------------------------------- */
+
+TEST(kind_names)
+{
+    CHECK_STR(crm_customer_kind_name(CRM_CUSTOMER_PERSON), "person");
+    CHECK_STR(crm_customer_kind_name(CRM_CUSTOMER_ORGANISATION), "organisation");
+    CHECK(crm_customer_kind_name((crm_customer_kind)0) == NULL);
+    CHECK(crm_customer_kind_name((crm_customer_kind)3) == NULL);
+    CHECK(crm_customer_kind_name((crm_customer_kind)-1) == NULL);
+}
+
+TEST(kind_parse)
+{
+    crm_customer_kind k = (crm_customer_kind)0;
+    CHECK_INT(crm_customer_kind_parse(&k, "person"), CRM_OK);
+    CHECK_INT(k, CRM_CUSTOMER_PERSON);
+    const char *orgs[] = { "organisation", "organization", "org" };
+    for (int i = 0; i < 3; i++) {
+        k = (crm_customer_kind)0;
+        CHECK_INT(crm_customer_kind_parse(&k, orgs[i]), CRM_OK);
+        CHECK_INT(k, CRM_CUSTOMER_ORGANISATION);
+    }
+    /* Both ways: each kind's name parses back to the kind. */
+    for (int kind = CRM_CUSTOMER_PERSON; kind <= CRM_CUSTOMER_ORGANISATION; kind++) {
+        k = (crm_customer_kind)0;
+        CHECK_INT(crm_customer_kind_parse(&k, crm_customer_kind_name((crm_customer_kind)kind)),
+                  CRM_OK);
+        CHECK_INT(k, kind);
+    }
+}
+
+TEST(kind_parse_bad_input)
+{
+    const char *bad[] = { "",        "Person",       "PERSON",  "persons", " person",
+                          "person ", "organisations", "Org",     "orga",    "company",
+                          "1",       "\xff",          "per\0son" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        crm_customer_kind k = (crm_customer_kind)77;
+        CHECK_INT(crm_customer_kind_parse(&k, bad[i]), CRM_EINVAL);
+        CHECK_INT(k, 77); /* written only on success */
+    }
+    crm_customer_kind k = (crm_customer_kind)77;
+    CHECK_INT(crm_customer_kind_parse(&k, NULL), CRM_EINVAL);
+    CHECK_INT(k, 77);
+    CHECK_INT(crm_customer_kind_parse(NULL, "person"), CRM_EINVAL);
+}
+
+/* ---- create and get --------------------------------------------------------- */
+
+TEST(create_person)
+{
+    crm_db *db = test_open_memory();
+    int64_t before = crm_now();
+    crm_customer *c = NULL;
+    CHECK_OK(db, crm_customer_create(&c, db, CRM_CUSTOMER_PERSON, "Jane Doe"));
+    int64_t after = crm_now();
+    CHECK(canonical_v7(crm_customer_id(c)));
+    CHECK_INT(crm_customer_kind_of(c), CRM_CUSTOMER_PERSON);
+    CHECK_STR(crm_customer_name(c), "Jane Doe");
+    CHECK(crm_customer_created_at(c) >= before && crm_customer_created_at(c) <= after);
+    CHECK_INT(crm_customer_updated_at(c), crm_customer_created_at(c));
+    CHECK_INT(crm_customer_is_archived(c), 0);
+    CHECK_STR(crm_errmsg(db), "not an error");
+    CHECK_INT(crm_errcode(db), CRM_OK);
+
+    crm_customer *g = NULL;
+    CHECK_OK(db, crm_customer_get(&g, db, crm_customer_id(c)));
+    CHECK_STR(crm_customer_id(g), crm_customer_id(c));
+    CHECK_INT(crm_customer_kind_of(g), CRM_CUSTOMER_PERSON);
+    CHECK_STR(crm_customer_name(g), "Jane Doe");
+    CHECK_INT(crm_customer_created_at(g), crm_customer_created_at(c));
+    CHECK_INT(crm_customer_updated_at(g), crm_customer_updated_at(c));
+    CHECK_INT(crm_customer_is_archived(g), 0);
+    crm_customer_free(g);
+    crm_customer_free(c);
+    CHECK_OK(db, crm_close(db));
+}
+
+TEST(create_organisation)
+{
+    crm_db *db = test_open_memory();
+    crm_customer *c = NULL;
+    CHECK_OK(db, crm_customer_create(&c, db, CRM_CUSTOMER_ORGANISATION, "Acme Ltd."));
+    CHECK_INT(crm_customer_kind_of(c), CRM_CUSTOMER_ORGANISATION);
+    crm_customer *g = NULL;
+    CHECK_OK(db, crm_customer_get(&g, db, crm_customer_id(c)));
+    CHECK_INT(crm_customer_kind_of(g), CRM_CUSTOMER_ORGANISATION);
+    CHECK_STR(crm_customer_name(g), "Acme Ltd.");
+    crm_customer_free(g);
+    crm_customer_free(c);
+    CHECK_OK(db, crm_close(db));
+}
+
+TEST(create_without_out)
+{
+    crm_db *db = test_open_memory();
+    int64_t seq = last_seq(db);
+    CHECK_OK(db, crm_customer_create(NULL, db, CRM_CUSTOMER_PERSON, "No Record"));
+    CHECK_INT(count_listed(db, CRM_ARCHIVED_INCLUDE), 1);
+    CHECK_INT(last_seq(db), seq + 1);
+    CHECK_OK(db, crm_close(db));
+}
+
+TEST(create_ids_distinct_and_increasing)
+{
+    crm_db *db = test_open_memory();
+    char prev[CRM_ID_LEN + 1] = "";
+    for (int i = 0; i < 50; i++) {
+        char id[CRM_ID_LEN + 1];
+        test_customer(db, CRM_CUSTOMER_PERSON, "Same Name", id);
+        CHECK(canonical_v7(id));
+        CHECK(strcmp(prev, id) < 0);
+        memcpy(prev, id, sizeof id);
+    }
+    CHECK_INT(count_listed(db, CRM_ARCHIVED_EXCLUDE), 50);
+    CHECK_OK(db, crm_close(db));
+}
+
+TEST(create_names_kept_exactly)
+{
+    crm_db *db = test_open_memory();
+    char *longest = test_long_string(CRM_NAME_MAX);
+    const char *names[] = { "x", "Zoë Ådahl-Øst", "李小龙", "O'Brien & Sons, \"Ltd\"",
+                            "a  b", "Robert'); DROP TABLE customer;--", "emoji \xf0\x9f\x98\x80",
+                            longest };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        crm_customer *c = NULL, *g = NULL;
+        CHECK_OK(db, crm_customer_create(&c, db, CRM_CUSTOMER_PERSON, names[i]));
+        CHECK_STR(crm_customer_name(c), names[i]);
+        CHECK_OK(db, crm_customer_get(&g, db, crm_customer_id(c)));
+        CHECK_STR(crm_customer_name(g), names[i]);
+        crm_customer_free(g);
+        crm_customer_free(c);
+    }
+    free(longest);
+    CHECK_INT(count_listed(db, CRM_ARCHIVED_EXCLUDE), 8);
+    CHECK_OK(db, crm_close(db));
+}
+
+TEST(create_journal)
+{
+    crm_db *db = test_open_memory();
+    int64_t seq = last_seq(db);
+    char p[CRM_ID_LEN + 1], o[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", p);
+    test_customer(db, CRM_CUSTOMER_ORGANISATION, "Acme", o);
+    jrow want[] = {
+        { "customer", "create", p, { "\"kind\":\"person\"", "\"name\":\"Jane Doe\"" } },
+        { "customer", "create", o, { "\"kind\":\"organisation\"", "\"name\":\"Acme\"" } },
+    };
+    CHECK(journal_is(db, seq, want, 2));
+    CHECK_INT(last_seq(db), seq + 2);
+    CHECK_OK(db, crm_close(db));
+}
+
+TEST(journal_records_actor)
+{
+    crm_db *db = test_open_memory();
+    CHECK_OK(db, crm_set_actor(db, "agent:alice"));
+    int64_t seq = last_seq(db);
+    char id[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Jane", id);
+    crm_journal_cursor *cur;
+    const crm_journal_entry *e;
+    CHECK_OK(db, crm_journal_open(&cur, db, seq));
+    CHECK_INT(crm_journal_next(cur, &e), CRM_ROW);
+    CHECK_STR(crm_journal_entry_actor(e), "agent:alice");
+    CHECK_STR(crm_journal_entry_entity_id(e), id);
+    CHECK_INT(crm_journal_next(cur, &e), CRM_DONE);
+    crm_journal_free(cur);
+    CHECK_OK(db, crm_close(db));
+}
+
+TEST(create_bad_input)
+{
+    crm_db *db = test_open_memory();
+    char keep[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Already Here", keep);
+    crm_customer *c = SENTINEL;
+
+    CHECK_NULL_DB(db, crm_customer_create(&c, NULL, CRM_CUSTOMER_PERSON, "Jane"),
+                  "crm_customer_create");
+    CHECK_NULL_DB(db, crm_customer_create(NULL, NULL, CRM_CUSTOMER_PERSON, "Jane"),
+                  "crm_customer_create");
+    CHECK(c == SENTINEL);
+
+    CHECK_FAILS(db, crm_customer_create(&c, db, (crm_customer_kind)0, "Jane"), CRM_EINVAL,
+                "kind 0");
+    CHECK_FAILS(db, crm_customer_create(&c, db, (crm_customer_kind)3, "Jane"), CRM_EINVAL,
+                "kind 3");
+    CHECK_FAILS(db, crm_customer_create(&c, db, (crm_customer_kind)-1, "Jane"), CRM_EINVAL,
+                "kind -1");
+    CHECK_FAILS(db, crm_customer_create(NULL, db, (crm_customer_kind)0, "Jane"), CRM_EINVAL,
+                "kind 0");
+
+    CHECK_FAILS(db, crm_customer_create(&c, db, CRM_CUSTOMER_PERSON, NULL), CRM_EINVAL,
+                "name is NULL");
+    CHECK_FAILS(db, crm_customer_create(&c, db, CRM_CUSTOMER_PERSON, ""), CRM_EINVAL,
+                "name is empty");
+    for (int i = 0; test_bad_utf8[i]; i++) {
+        CHECK_FAILS2(db, crm_customer_create(&c, db, CRM_CUSTOMER_PERSON, test_bad_utf8[i]),
+                    CRM_EINVAL, "name", "UTF-8");
+    }
+    for (int i = 0; controls[i]; i++) {
+        CHECK_FAILS2(db, crm_customer_create(&c, db, CRM_CUSTOMER_ORGANISATION, controls[i]),
+                    CRM_EINVAL, "name", "control character");
+    }
+    char *longer = test_long_string(CRM_NAME_MAX + 1);
+    CHECK_FAILS2(db, crm_customer_create(&c, db, CRM_CUSTOMER_PERSON, longer), CRM_EINVAL,
+                "name", "257");
+    free(longer);
+    CHECK(c == SENTINEL);
+    CHECK_INT(count_listed(db, CRM_ARCHIVED_INCLUDE), 1);
+    CHECK_OK(db, crm_close(db));
+}
+
+TEST(get_accepts_any_case)
+{
+    crm_db *db = test_open_memory();
+    char id[CRM_ID_LEN + 1], upper[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Jane", id);
+    for (int i = 0; i <= CRM_ID_LEN; i++)
+        upper[i] = (char)(id[i] >= 'a' && id[i] <= 'f' ? id[i] - 'a' + 'A' : id[i]);
+    crm_customer *c = NULL;
+    CHECK_OK(db, crm_customer_get(&c, db, upper));
+    CHECK_STR(crm_customer_id(c), id); /* shown lower-case */
+    CHECK_STR(crm_customer_name(c), "Jane");
+    crm_customer_free(c);
+    CHECK_OK(db, crm_close(db));
+}
+
+TEST(get_bad_input)
+{
+    crm_db *db = test_open_memory();
+    char id[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Jane", id);
+    crm_customer *c = SENTINEL;
+
+    CHECK_NULL_DB(db, crm_customer_get(&c, NULL, id), "crm_customer_get");
+    CHECK_FAILS(db, crm_customer_get(NULL, db, id), CRM_EINVAL, "output");
+    CHECK_FAILS(db, crm_customer_get(&c, db, NULL), CRM_EINVAL, "customer id is NULL");
+    for (int i = 0; bad_ids[i]; i++) {
+        char quoted[128];
+        snprintf(quoted, sizeof quoted, "'%s' is not an id", plain(bad_ids[i]) ? bad_ids[i] : "");
+        CHECK_FAILS2(db, crm_customer_get(&c, db, bad_ids[i]), CRM_EINVAL, "customer id",
+                     plain(bad_ids[i]) ? quoted : "is not an id");
+    }
+    for (int i = 0; test_bad_utf8[i]; i++)
+        CHECK_FAILS(db, crm_customer_get(&c, db, test_bad_utf8[i]), CRM_EINVAL, "customer id");
+    CHECK_FAILS(db, crm_customer_get(&c, db, UNKNOWN_ID), CRM_ENOTFOUND, UNKNOWN_ID);
+    CHECK(c == SENTINEL);
+    CHECK_OK(db, crm_close(db));
+}
+
+/* ---- rename ------------------------------------------------------------------- */
+
+TEST(rename_customer)
+{
+    crm_db *db = test_open_memory();
+    crm_customer *c = NULL, *g = NULL;
+    CHECK_OK(db, crm_customer_create(&c, db, CRM_CUSTOMER_PERSON, "Jane Doe"));
+    const char *id = crm_customer_id(c);
+    sleep_ms(3);
+    int64_t seq = last_seq(db);
+    int64_t before = crm_now();
+    CHECK_OK(db, crm_customer_rename(db, id, "Jane Smith"));
+    int64_t after = crm_now();
+    CHECK_STR(crm_errmsg(db), "not an error");
+    CHECK_OK(db, crm_customer_get(&g, db, id));
+    CHECK_STR(crm_customer_name(g), "Jane Smith");
+    CHECK_INT(crm_customer_kind_of(g), CRM_CUSTOMER_PERSON);
+    CHECK_INT(crm_customer_created_at(g), crm_customer_created_at(c));
+    CHECK(crm_customer_updated_at(g) > crm_customer_updated_at(c));
+    CHECK(crm_customer_updated_at(g) >= before && crm_customer_updated_at(g) <= after);
+    jrow want[] = { { "customer", "rename", id,
+                      { "\"name\":\"Jane Smith\"", "\"old_name\":\"Jane Doe\"" } } };
+    CHECK(journal_is(db, seq, want, 1));
+    crm_customer_free(g);
+
+    /* To the longest name, and to the same name again. */
+    char *longest = test_long_string(CRM_NAME_MAX);
+    CHECK_OK(db, crm_customer_rename(db, id, longest));
+    CHECK_OK(db, crm_customer_get(&g, db, id));
+    CHECK_STR(crm_customer_name(g), longest);
+    crm_customer_free(g);
+    CHECK_OK(db, crm_customer_rename(db, id, longest));
+    free(longest);
+    CHECK_OK(db, crm_customer_rename(db, id, "Ünïcødé"));
+    CHECK_OK(db, crm_customer_get(&g, db, id));
+    CHECK_STR(crm_customer_name(g), "Ünïcødé");
+    crm_customer_free(g);
+    CHECK_INT(last_seq(db), seq + 4);
+    crm_customer_free(c);
+    CHECK_OK(db, crm_close(db));
+}
+
+TEST(rename_bad_input)
+{
+    crm_db *db = test_open_memory();
+    char id[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", id);
+
+    CHECK_NULL_DB(db, crm_customer_rename(NULL, id, "X"), "crm_customer_rename");
+    CHECK_FAILS(db, crm_customer_rename(db, NULL, "X"), CRM_EINVAL, "customer id is NULL");
+    for (int i = 0; bad_ids[i]; i++)
+        CHECK_FAILS(db, crm_customer_rename(db, bad_ids[i], "X"), CRM_EINVAL, "customer id");
+    CHECK_FAILS(db, crm_customer_rename(db, UNKNOWN_ID, "X"), CRM_ENOTFOUND, UNKNOWN_ID);
+    CHECK_FAILS(db, crm_customer_rename(db, id, NULL), CRM_EINVAL, "name is NULL");
+    CHECK_FAILS(db, crm_customer_rename(db, id, ""), CRM_EINVAL, "name is empty");
+    for (int i = 0; test_bad_utf8[i]; i++) {
+        CHECK_FAILS2(db, crm_customer_rename(db, id, test_bad_utf8[i]), CRM_EINVAL, "name",
+                     "UTF-8");
+    }
+    for (int i = 0; controls[i]; i++)
+        CHECK_FAILS(db, crm_customer_rename(db, id, controls[i]), CRM_EINVAL,
+                    "control character");
+    char *longer = test_long_string(CRM_NAME_MAX + 1);
+    CHECK_FAILS2(db, crm_customer_rename(db, id, longer), CRM_EINVAL, "name", "257");
+    free(longer);
+
+    crm_customer *c = NULL;
+    CHECK_OK(db, crm_customer_get(&c, db, id));
+    CHECK_STR(crm_customer_name(c), "Jane Doe");
+    CHECK_INT(crm_customer_updated_at(c), crm_customer_created_at(c));
+    crm_customer_free(c);
+    CHECK_OK(db, crm_close(db));
+}
+
+/* ---- archive ------------------------------------------------------------------ */
+
+TEST(archive_and_unarchive)
+{
+    crm_db *db = test_open_memory();
+    char id[CRM_ID_LEN + 1], other[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Jane", id);
+    test_customer(db, CRM_CUSTOMER_ORGANISATION, "Acme", other);
+    crm_customer *c = NULL;
+    CHECK_OK(db, crm_customer_get(&c, db, id));
+    int64_t updated = crm_customer_updated_at(c);
+    crm_customer_free(c);
+    sleep_ms(3);
+
+    int64_t seq = last_seq(db);
+    CHECK_OK(db, crm_customer_archive(db, id));
+    CHECK_OK(db, crm_customer_get(&c, db, id)); /* still found by id */
+    CHECK_INT(crm_customer_is_archived(c), 1);
+    CHECK(crm_customer_updated_at(c) > updated);
+    updated = crm_customer_updated_at(c);
+    crm_customer_free(c);
+    jrow archived[] = { { "customer", "archive", id, { NULL } } };
+    CHECK(journal_is(db, seq, archived, 1));
+
+    /* Hidden from the default list, shown when asked for. */
+    CHECK_INT(listed(db, CRM_ARCHIVED_EXCLUDE, id), 0);
+    CHECK_INT(listed(db, CRM_ARCHIVED_INCLUDE, id), 1);
+    CHECK_INT(listed(db, CRM_ARCHIVED_ONLY, id), 1);
+    CHECK_INT(listed(db, CRM_ARCHIVED_ONLY, other), 0);
+    CHECK_INT(count_listed(db, CRM_ARCHIVED_EXCLUDE), 1);
+    CHECK_INT(count_listed(db, CRM_ARCHIVED_INCLUDE), 2);
+    CHECK_INT(count_listed(db, CRM_ARCHIVED_ONLY), 1);
+
+    CHECK_FAILS2(db, crm_customer_archive(db, id), CRM_ESTATE, id, "already archived");
+    CHECK_FAILS2(db, crm_customer_unarchive(db, other), CRM_ESTATE, other, "not archived");
+
+    sleep_ms(3);
+    seq = last_seq(db);
+    CHECK_OK(db, crm_customer_unarchive(db, id));
+    CHECK_OK(db, crm_customer_get(&c, db, id));
+    CHECK_INT(crm_customer_is_archived(c), 0);
+    CHECK(crm_customer_updated_at(c) > updated);
+    crm_customer_free(c);
+    jrow unarchived[] = { { "customer", "unarchive", id, { NULL } } };
+    CHECK(journal_is(db, seq, unarchived, 1));
+    CHECK_INT(listed(db, CRM_ARCHIVED_EXCLUDE, id), 1);
+    CHECK_INT(count_listed(db, CRM_ARCHIVED_ONLY), 0);
+    CHECK_FAILS(db, crm_customer_unarchive(db, id), CRM_ESTATE, "not archived");
+
+    /* And around again. */
+    CHECK_OK(db, crm_customer_archive(db, id));
+    CHECK_INT(listed(db, CRM_ARCHIVED_ONLY, id), 1);
+    CHECK_OK(db, crm_close(db));
+}
+
+TEST(archive_bad_input)
+{
+    crm_db *db = test_open_memory();
+    char id[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Jane", id);
+
+    CHECK_NULL_DB(db, crm_customer_archive(NULL, id), "crm_customer_archive");
+    CHECK_NULL_DB(db, crm_customer_unarchive(NULL, id), "crm_customer_unarchive");
+    CHECK_FAILS(db, crm_customer_archive(db, NULL), CRM_EINVAL, "customer id is NULL");
+    CHECK_FAILS(db, crm_customer_unarchive(db, NULL), CRM_EINVAL, "customer id is NULL");
+    for (int i = 0; bad_ids[i]; i++) {
+        CHECK_FAILS(db, crm_customer_archive(db, bad_ids[i]), CRM_EINVAL, "customer id");
+        CHECK_FAILS(db, crm_customer_unarchive(db, bad_ids[i]), CRM_EINVAL, "customer id");
+    }
+    CHECK_FAILS(db, crm_customer_archive(db, UNKNOWN_ID), CRM_ENOTFOUND, UNKNOWN_ID);
+    CHECK_FAILS(db, crm_customer_unarchive(db, UNKNOWN_ID), CRM_ENOTFOUND, UNKNOWN_ID);
+    CHECK_FAILS(db, crm_customer_unarchive(db, id), CRM_ESTATE, id);
+
+    CHECK_OK(db, crm_customer_archive(db, id));
+    CHECK_FAILS(db, crm_customer_archive(db, id), CRM_ESTATE, id);
+    crm_customer *c = NULL;
+    CHECK_OK(db, crm_customer_get(&c, db, id));
+    CHECK_INT(crm_customer_is_archived(c), 1);
+    crm_customer_free(c);
+    CHECK_OK(db, crm_close(db));
+}
+
+/* ---- dup and accessors ------------------------------------------------------------ */
+
+TEST(dup)
+{
+    crm_db *db = test_open_memory();
+    crm_customer *c = NULL, *d = NULL;
+    CHECK_OK(db, crm_customer_create(&c, db, CRM_CUSTOMER_ORGANISATION, "Acme Holdings"));
+    CHECK_OK(db, crm_customer_archive(db, crm_customer_id(c)));
+    crm_customer *g = NULL;
+    CHECK_OK(db, crm_customer_get(&g, db, crm_customer_id(c)));
+    crm_customer_free(c);
+    CHECK_INT(crm_customer_dup(&d, g), CRM_OK);
+    CHECK(d != g);
+    CHECK_STR(crm_customer_id(d), crm_customer_id(g));
+    CHECK_STR(crm_customer_name(d), crm_customer_name(g));
+    CHECK(crm_customer_name(d) != crm_customer_name(g));
+    CHECK_INT(crm_customer_kind_of(d), CRM_CUSTOMER_ORGANISATION);
+    CHECK_INT(crm_customer_created_at(d), crm_customer_created_at(g));
+    CHECK_INT(crm_customer_updated_at(d), crm_customer_updated_at(g));
+    CHECK_INT(crm_customer_is_archived(d), 1);
+    char id[CRM_ID_LEN + 1];
+    memcpy(id, crm_customer_id(g), sizeof id);
+    crm_customer_free(g); /* the copy stands alone */
+    CHECK_STR(crm_customer_id(d), id);
+    CHECK_STR(crm_customer_name(d), "Acme Holdings");
+    crm_customer_free(d);
+
+    /* A row borrowed from a cursor, kept past the next call. */
+    char second[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "A much longer name than the first one", second);
+    crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
+    f.archived = CRM_ARCHIVED_INCLUDE;
+    crm_customer_cursor *cur;
+    const crm_customer *row;
+    CHECK_OK(db, crm_customer_list_open(&cur, db, &f));
+    CHECK_INT(crm_customer_list_next(cur, &row), CRM_ROW);
+    CHECK_INT(crm_customer_dup(&d, row), CRM_OK);
+    CHECK_INT(crm_customer_list_next(cur, &row), CRM_ROW);
+    CHECK_STR(crm_customer_name(row), "A much longer name than the first one");
+    CHECK_INT(crm_customer_list_next(cur, &row), CRM_DONE);
+    crm_customer_list_free(cur);
+    CHECK_STR(crm_customer_id(d), id);
+    CHECK_STR(crm_customer_name(d), "Acme Holdings");
+    CHECK_INT(crm_customer_is_archived(d), 1);
+    crm_customer_free(d);
+    CHECK_OK(db, crm_close(db));
+}
+
+TEST(dup_bad_input)
+{
+    crm_db *db = test_open_memory();
+    crm_customer *c = NULL, *d = SENTINEL;
+    CHECK_OK(db, crm_customer_create(&c, db, CRM_CUSTOMER_PERSON, "Jane"));
+    CHECK_INT(crm_customer_dup(NULL, c), CRM_EINVAL);
+    CHECK_INT(crm_customer_dup(&d, NULL), CRM_EINVAL);
+    CHECK(d == SENTINEL);
+    crm_customer_free(c);
+    CHECK_OK(db, crm_close(db));
+}
+
+TEST(accessors_accept_null)
+{
+    CHECK(crm_customer_id(NULL) == NULL);
+    CHECK(crm_customer_name(NULL) == NULL);
+    CHECK_INT(crm_customer_kind_of(NULL), 0);
+    CHECK_INT(crm_customer_created_at(NULL), 0);
+    CHECK_INT(crm_customer_updated_at(NULL), 0);
+    CHECK_INT(crm_customer_is_archived(NULL), 0);
+    crm_customer_free(NULL);
+}
+
+/* ---- transactions ------------------------------------------------------------------ */
+
+TEST(group_survives_a_failing_call)
+{
+    crm_db *db = test_open_memory();
+    char a[CRM_ID_LEN + 1], b[CRM_ID_LEN + 1];
+    int64_t seq = last_seq(db);
+    CHECK_OK(db, crm_begin(db));
+    test_customer(db, CRM_CUSTOMER_PERSON, "Anna", a);
+    CHECK_OK(db, crm_customer_rename(db, a, "Anna Berg"));
+    CHECK_OK(db, crm_customer_archive(db, a));
+    CHECK_FAILS(db, crm_customer_archive(db, a), CRM_ESTATE, a);
+    CHECK_FAILS(db, crm_customer_rename(db, UNKNOWN_ID, "X"), CRM_ENOTFOUND, UNKNOWN_ID);
+    CHECK_INT(crm_in_transaction(db), 1);
+    test_customer(db, CRM_CUSTOMER_ORGANISATION, "Berg AB", b);
+    CHECK_OK(db, crm_commit(db));
+    CHECK_INT(crm_in_transaction(db), 0);
+
+    crm_customer *c = NULL;
+    CHECK_OK(db, crm_customer_get(&c, db, a));
+    CHECK_STR(crm_customer_name(c), "Anna Berg");
+    CHECK_INT(crm_customer_is_archived(c), 1);
+    crm_customer_free(c);
+    CHECK_OK(db, crm_customer_get(&c, db, b));
+    CHECK_STR(crm_customer_name(c), "Berg AB");
+    crm_customer_free(c);
+    jrow want[] = {
+        { "customer", "create", a, { "\"name\":\"Anna\"" } },
+        { "customer", "rename", a, { "\"name\":\"Anna Berg\"" } },
+        { "customer", "archive", a, { NULL } },
+        { "customer", "create", b, { "\"name\":\"Berg AB\"" } },
+    };
+    CHECK(journal_is(db, seq, want, 4));
+    CHECK_OK(db, crm_close(db));
+}
+
+TEST(rollback_removes_the_group)
+{
+    crm_db *db = test_open_memory();
+    char a[CRM_ID_LEN + 1], b[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Anna", a);
+    test_snapshot snap;
+    test_snapshot_take(db, &snap);
+    CHECK_OK(db, crm_begin(db));
+    test_customer(db, CRM_CUSTOMER_PERSON, "Bo", b);
+    CHECK_OK(db, crm_customer_rename(db, a, "Anna Berg"));
+    CHECK_OK(db, crm_customer_archive(db, a));
+    CHECK_FAILS(db, crm_customer_unarchive(db, b), CRM_ESTATE, b);
+    CHECK_OK(db, crm_rollback(db));
+    CHECK_INT(crm_in_transaction(db), 0);
+    CHECK_UNCHANGED(db, &snap);
+    crm_customer *c = SENTINEL;
+    CHECK_RC(db, crm_customer_get(&c, db, b), CRM_ENOTFOUND);
+    CHECK_OK(db, crm_customer_get(&c, db, a));
+    CHECK_STR(crm_customer_name(c), "Anna");
+    CHECK_INT(crm_customer_is_archived(c), 0);
+    crm_customer_free(c);
+    /* Sequence numbers carry on from before the group. */
+    int64_t seq = last_seq(db);
+    test_customer(db, CRM_CUSTOMER_PERSON, "Cy", b);
+    CHECK_INT(last_seq(db), seq + 1);
+    CHECK_OK(db, crm_close(db));
+}
+
+/* ---- read-only handle ---------------------------------------------------------------- */
+
+TEST(read_only_handle)
+{
+    char path[512];
+    crm_db *db = test_open_file(path, sizeof path);
+    char id[CRM_ID_LEN + 1], arch[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Jane", id);
+    test_customer(db, CRM_CUSTOMER_ORGANISATION, "Old Co", arch);
+    CHECK_OK(db, crm_customer_archive(db, arch));
+    CHECK_OK(db, crm_close(db));
+
+    crm_open_options o = CRM_OPEN_OPTIONS_INIT;
+    o.flags = CRM_OPEN_READONLY;
+    db = NULL;
+    CHECK_OK(NULL, crm_open(&db, path, &o));
+    crm_customer *c = NULL;
+    CHECK_OK(db, crm_customer_get(&c, db, id));
+    CHECK_STR(crm_customer_name(c), "Jane");
+    crm_customer_free(c);
+    CHECK_INT(count_listed(db, CRM_ARCHIVED_INCLUDE), 2);
+    CHECK_INT(listed(db, CRM_ARCHIVED_ONLY, arch), 1);
+
+    c = SENTINEL;
+    CHECK_FAILS(db, crm_customer_create(&c, db, CRM_CUSTOMER_PERSON, "New"), CRM_EREADONLY,
+                "read-only");
+    CHECK(c == SENTINEL);
+    CHECK_FAILS(db, crm_customer_create(NULL, db, CRM_CUSTOMER_ORGANISATION, "New"),
+                CRM_EREADONLY, "read-only");
+    CHECK_FAILS(db, crm_customer_rename(db, id, "Other"), CRM_EREADONLY, "read-only");
+    CHECK_FAILS(db, crm_customer_archive(db, id), CRM_EREADONLY, "read-only");
+    CHECK_FAILS(db, crm_customer_unarchive(db, arch), CRM_EREADONLY, "read-only");
+    CHECK_FAILS(db, crm_begin(db), CRM_EREADONLY, "read-only");
+
+    CHECK_OK(db, crm_customer_get(&c, db, id));
+    CHECK_STR(crm_customer_name(c), "Jane");
+    CHECK_INT(crm_customer_is_archived(c), 0);
+    crm_customer_free(c);
+    CHECK_OK(db, crm_close(db));
+    test_remove_db(path);
+}
+
+int main(void)
+{
+    RUN(kind_names);
+    RUN(kind_parse);
+    RUN(kind_parse_bad_input);
+    RUN(create_person);
+    RUN(create_organisation);
+    RUN(create_without_out);
+    RUN(create_ids_distinct_and_increasing);
+    RUN(create_names_kept_exactly);
+    RUN(create_journal);
+    RUN(journal_records_actor);
+    RUN(create_bad_input);
+    RUN(get_accepts_any_case);
+    RUN(get_bad_input);
+    RUN(rename_customer);
+    RUN(rename_bad_input);
+    RUN(archive_and_unarchive);
+    RUN(archive_bad_input);
+    RUN(dup);
+    RUN(dup_bad_input);
+    RUN(accessors_accept_null);
+    RUN(group_survives_a_failing_call);
+    RUN(rollback_removes_the_group);
+    RUN(read_only_handle);
+    return test_summary();
+}
