@@ -82,9 +82,7 @@ static int run(crm_db *db, const char *sql, const crm__uuid *uid, const char *a,
     crm__bind_text(st, 2, a);
     if (b)
         crm__bind_text(st, 3, b);
-    rc = crm__step(db, st, what);
-    sqlite3_reset(st);
-    return rc == CRM_DONE ? CRM_OK : rc;
+    return crm__exec(db, st, what);
 }
 
 int crm_customer_attr_set(crm_db *db, const char *id, const char *key, const char *value)
@@ -171,34 +169,13 @@ static const char SQL_LIST[] =
 int crm_attr_list_open(crm_attr_cursor **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
-    crm__uuid uid;
-    int rc = crm__check_out(db, out);
-    if (rc == CRM_OK)
-        rc = crm__check_id(db, "customer id", id, &uid);
-    if (rc == CRM_OK)
-        rc = crm__customer_find(db, &uid, id, NULL, NULL);
-    if (rc)
-        return rc;
-    crm_attr_cursor *cur = crm__calloc(1, sizeof *cur);
-    if (!cur)
-        return crm__error(db, CRM_ENOMEM, "out of memory listing attributes");
-    rc = crm__cursor_init(&cur->base, db, SQL_LIST);
-    if (rc) {
-        crm__free(cur);
-        return rc;
-    }
-    sqlite3_bind_blob(cur->base.st, 1, uid.b, 16, SQLITE_TRANSIENT);
-    *out = cur;
-    return CRM_OK;
+    return crm__customer_cursor((void **)out, sizeof **out, db, id, SQL_LIST, SQL_LIST,
+                                "listing attributes");
 }
 
 int crm_attr_list_next(crm_attr_cursor *cur, const crm_attr **out)
 {
-    if (!cur)
-        return crm__null_arg(__func__, "the cursor");
-    if (!out)
-        return crm__error(cur->base.db, CRM_EINVAL, "%s: the output argument is NULL", __func__);
-    int rc = crm__cursor_step(&cur->base, "listing attributes");
+    int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "listing attributes");
     if (rc != CRM_ROW)
         return rc;
     cur->row.key = (const char *)sqlite3_column_text(cur->base.st, 0);
@@ -211,8 +188,5 @@ int crm_attr_list_next(crm_attr_cursor *cur, const crm_attr **out)
 
 void crm_attr_list_free(crm_attr_cursor *cur)
 {
-    if (!cur)
-        return;
-    crm__cursor_fini(&cur->base);
-    crm__free(cur);
+    crm__cursor_free(cur);
 }

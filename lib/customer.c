@@ -75,19 +75,40 @@ int crm_customer_dup(crm_customer **out, const crm_customer *c)
 /* Columns: id, kind, name, created_at, updated_at, archived (0/1). */
 #define CUSTOMER_COLUMNS "c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL"
 
-int crm__customer_from_row(crm_customer **out, sqlite3_stmt *st, int col)
+/* Read a row into *rec, (re)allocating it when its name does not fit in
+ * *cap bytes; the record stays the caller's on failure too. */
+static int read_row(crm_customer **rec, size_t *cap, sqlite3_stmt *st, int col)
 {
     const char *name = (const char *)sqlite3_column_text(st, col + 2);
     if (!name)
         return CRM_ENOMEM;
-    crm_customer *c = customer_new(name);
-    if (!c)
-        return CRM_ENOMEM;
+    size_t need = (size_t)sqlite3_column_bytes(st, col + 2) + 1;
+    if (!*rec || need > *cap) {
+        crm_customer *r = crm__realloc(*rec, sizeof *r + need);
+        if (!r)
+            return CRM_ENOMEM;
+        *rec = r;
+        *cap = need;
+    }
+    crm_customer *c = *rec;
+    memcpy(c->name, name, need);
     crm__column_id(c->id, st, col);
     c->kind = sqlite3_column_int(st, col + 1);
     c->created_at = sqlite3_column_int64(st, col + 3);
     c->updated_at = sqlite3_column_int64(st, col + 4);
     c->archived = sqlite3_column_int(st, col + 5);
+    return CRM_OK;
+}
+
+int crm__customer_from_row(crm_customer **out, sqlite3_stmt *st, int col)
+{
+    crm_customer *c = NULL;
+    size_t cap = 0;
+    int rc = read_row(&c, &cap, st, col);
+    if (rc) {
+        crm__free(c);
+        return rc;
+    }
     *out = c;
     return CRM_OK;
 }
@@ -133,9 +154,7 @@ int crm__customer_touch(crm_db *db, const crm__uuid *id)
         return rc;
     crm__bind_id(st, 1, id);
     sqlite3_bind_int64(st, 2, crm_now());
-    rc = crm__step(db, st, "updating a customer");
-    sqlite3_reset(st);
-    return rc == CRM_DONE ? CRM_OK : rc;
+    return crm__exec(db, st, "updating a customer");
 }
 
 static int check_name(crm_db *db, const char *name)
@@ -188,9 +207,7 @@ int crm_customer_create(crm_customer **out, crm_db *db, crm_customer_kind kind,
             crm__bind_text(st, 3, name);
             crm__bind_text(st, 4, key);
             sqlite3_bind_int64(st, 5, now);
-            rc = crm__step(db, st, "creating a customer");
-            sqlite3_reset(st);
-            rc = rc == CRM_DONE ? CRM_OK : rc;
+            rc = crm__exec(db, st, "creating a customer");
         }
         if (rc == CRM_OK) {
             crm__jfield f[] = { CRM__JTEXT("kind", crm_customer_kind_name(kind)),
@@ -272,9 +289,7 @@ int crm_customer_rename(crm_db *db, const char *id, const char *name)
             crm__bind_text(st, 2, name);
             crm__bind_text(st, 3, key);
             sqlite3_bind_int64(st, 4, crm_now());
-            rc = crm__step(db, st, "renaming a customer");
-            sqlite3_reset(st);
-            rc = rc == CRM_DONE ? CRM_OK : rc;
+            rc = crm__exec(db, st, "renaming a customer");
         }
         if (rc == CRM_OK) {
             crm__jfield f[] = { CRM__JTEXT("name", name), CRM__JTEXT("old_name", old) };
@@ -327,9 +342,7 @@ static int set_archived(crm_db *db, const char *id, bool archive)
         else
             sqlite3_bind_null(st, 2);
         sqlite3_bind_int64(st, 3, now);
-        rc = crm__step(db, st, "archiving a customer");
-        sqlite3_reset(st);
-        rc = rc == CRM_DONE ? CRM_OK : rc;
+        rc = crm__exec(db, st, "archiving a customer");
     }
     if (rc == CRM_OK)
         rc = crm__journal(db, "customer", &uid, archive ? "archive" : "unarchive", NULL, 0);
@@ -509,33 +522,13 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
 
 int crm_customer_list_next(crm_customer_cursor *cur, const crm_customer **out)
 {
-    if (!cur)
-        return crm__null_arg(__func__, "the cursor");
-    if (!out)
-        return crm__error(cur->base.db, CRM_EINVAL, "%s: the output argument is NULL", __func__);
-    int rc = crm__cursor_step(&cur->base, "listing customers");
+    int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "listing customers");
     if (rc != CRM_ROW)
         return rc;
-    sqlite3_stmt *st = cur->base.st;
-    /* Reuse one record for the whole walk; grow it only for a longer name. */
-    size_t need = (size_t)sqlite3_column_bytes(st, 2) + 1;
-    if (need > cur->row_cap) {
-        crm_customer *r = crm__realloc(cur->row, sizeof *r + need);
-        if (!r)
-            return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing customers");
-        cur->row = r;
-        cur->row_cap = need;
-    }
-    crm_customer *c = cur->row;
-    const char *name = (const char *)sqlite3_column_text(st, 2);
-    if (!name)
+    /* One record serves the whole walk; it grows only for a longer name. */
+    if (read_row(&cur->row, &cur->row_cap, cur->base.st, 0) != CRM_OK)
         return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing customers");
-    memcpy(c->name, name, need);
-    crm__column_id(c->id, st, 0);
-    c->kind = sqlite3_column_int(st, 1);
-    c->created_at = sqlite3_column_int64(st, 3);
-    c->updated_at = sqlite3_column_int64(st, 4);
-    c->archived = sqlite3_column_int(st, 5);
+    crm_customer *c = cur->row;
     *out = c;
     return CRM_ROW;
 }

@@ -123,8 +123,12 @@ int crm__cursor_init(crm__cursor *c, crm_db *db, const char *sql)
     return CRM_OK;
 }
 
-int crm__cursor_step(crm__cursor *c, const char *what)
+int crm__cursor_next(crm__cursor *c, const void *out, const char *func, const char *what)
 {
+    if (!c)
+        return crm__null_arg(func, "the cursor");
+    if (!out)
+        return crm__error(c->db, CRM_EINVAL, "%s: the output argument is NULL", func);
     if (c->done)
         return c->err ? c->err : CRM_DONE;
     crm__clear_error(c->db);
@@ -160,6 +164,46 @@ int crm__step(crm_db *db, sqlite3_stmt *st, const char *what)
     return crm__sqlite_error(db, rc, what);
 }
 
+int crm__exec(crm_db *db, sqlite3_stmt *st, const char *what)
+{
+    int rc = crm__step(db, st, what);
+    sqlite3_reset(st);
+    return rc == CRM_DONE || rc == CRM_ROW ? CRM_OK : rc;
+}
+
+int crm__customer_cursor(void **out, size_t size, crm_db *db, const char *id,
+                         const char *sql_person, const char *sql_org, const char *what)
+{
+    crm__uuid uid;
+    int kind = 0;
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = crm__check_id(db, "customer id", id, &uid);
+    if (rc == CRM_OK)
+        rc = crm__customer_find(db, &uid, id, &kind, NULL);
+    if (rc)
+        return rc;
+    crm__cursor *c = crm__calloc(1, size);
+    if (!c)
+        return crm__error(db, CRM_ENOMEM, "out of memory %s", what);
+    rc = crm__cursor_init(c, db, kind == CRM_CUSTOMER_ORGANISATION ? sql_org : sql_person);
+    if (rc) {
+        crm__free(c);
+        return rc;
+    }
+    sqlite3_bind_blob(c->st, 1, uid.b, 16, SQLITE_TRANSIENT);
+    *out = c;
+    return CRM_OK;
+}
+
+void crm__cursor_free(void *cur)
+{
+    if (!cur)
+        return;
+    crm__cursor_fini(cur);
+    crm__free(cur);
+}
+
 int crm__bind_text(sqlite3_stmt *st, int i, const char *s)
 {
     return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
@@ -189,9 +233,7 @@ static int exec_stmt(crm_db *db, const char *sql, const char *what)
     int rc = crm__stmt(db, sql, &st);
     if (rc)
         return rc;
-    rc = crm__step(db, st, what);
-    sqlite3_reset(st);
-    return rc == CRM_DONE || rc == CRM_ROW ? CRM_OK : rc;
+    return crm__exec(db, st, what);
 }
 
 /* Undo without disturbing the error already reported. sqlite3_exec, not

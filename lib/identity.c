@@ -10,8 +10,9 @@ struct crm_identity {
     char customer_id[CRM_ID_LEN + 1];
     unsigned int flags;
     int64_t created_at;
-    const char *kind, *value, *key; /* point into text[] */
-    char text[];
+    /* Point just past the struct in an owned record, into the statement's
+     * row in a cursor's. */
+    const char *kind, *value, *key;
 };
 
 const char *crm_identity_customer_id(const crm_identity *i) { return i ? i->customer_id : NULL; }
@@ -33,7 +34,7 @@ static crm_identity *identity_new(const char *kind, const char *value, const cha
     if (!i)
         return NULL;
     memset(i, 0, sizeof *i);
-    char *p = i->text;
+    char *p = (char *)(i + 1);
     memcpy(p, kind, nk);
     i->kind = p;
     memcpy(p + nk, value, nv);
@@ -298,9 +299,7 @@ static int run(crm_db *db, const char *sql, const char *a, const char *b, const 
         if (sql == SQL_SET_FLAGS)
             sqlite3_bind_int64(st, 3, n);
     }
-    rc = crm__step(db, st, what);
-    sqlite3_reset(st);
-    return rc == CRM_DONE ? CRM_OK : rc;
+    return crm__exec(db, st, what);
 }
 
 static int check_flags(crm_db *db, unsigned int flags)
@@ -370,9 +369,7 @@ int crm_identity_add(crm_identity **out, crm_db *db, const char *customer_id, co
                 crm__bind_id(st, 4, &cid);
                 sqlite3_bind_int64(st, 5, flags);
                 sqlite3_bind_int64(st, 6, now);
-                rc = crm__step(db, st, "adding an identity");
-                sqlite3_reset(st);
-                rc = rc == CRM_DONE ? CRM_OK : rc;
+                rc = crm__exec(db, st, "adding an identity");
             }
         }
         if (rc == CRM_OK)
@@ -496,60 +493,33 @@ int crm_identity_lookup(crm_customer **out, crm_db *db, const char *kind, const 
 
 struct crm_identity_cursor {
     crm__cursor base;
-    crm_identity *row; /* its strings point into the statement's row */
+    crm_identity row;
 };
 
 static const char SQL_LIST[] =
-    "SELECT kind, value, key, flags, created_at FROM identity WHERE customer_id = ?1 "
+    "SELECT kind, value, key, flags, created_at, customer_id FROM identity WHERE customer_id = ?1 "
     "ORDER BY kind, flags & 1 DESC, created_at, key";
 
 int crm_identity_list_open(crm_identity_cursor **out, crm_db *db, const char *customer_id)
 {
     CRM__ENTER(db);
-    crm__uuid cid;
-    int rc = crm__check_out(db, out);
-    if (rc == CRM_OK)
-        rc = crm__check_id(db, "customer id", customer_id, &cid);
-    if (rc == CRM_OK)
-        rc = crm__customer_find(db, &cid, customer_id, NULL, NULL);
-    if (rc)
-        return rc;
-    crm_identity_cursor *cur = crm__calloc(1, sizeof *cur);
-    crm_identity *row = crm__calloc(1, sizeof *row);
-    if (!cur || !row) {
-        crm__free(cur);
-        crm__free(row);
-        return crm__error(db, CRM_ENOMEM, "out of memory listing identities");
-    }
-    rc = crm__cursor_init(&cur->base, db, SQL_LIST);
-    if (rc) {
-        crm__free(cur);
-        crm__free(row);
-        return rc;
-    }
-    sqlite3_bind_blob(cur->base.st, 1, cid.b, 16, SQLITE_TRANSIENT);
-    crm__uuid_format(row->customer_id, cid.b);
-    cur->row = row;
-    *out = cur;
-    return CRM_OK;
+    return crm__customer_cursor((void **)out, sizeof **out, db, customer_id, SQL_LIST, SQL_LIST,
+                                "listing identities");
 }
 
 int crm_identity_list_next(crm_identity_cursor *cur, const crm_identity **out)
 {
-    if (!cur)
-        return crm__null_arg(__func__, "the cursor");
-    if (!out)
-        return crm__error(cur->base.db, CRM_EINVAL, "%s: the output argument is NULL", __func__);
-    int rc = crm__cursor_step(&cur->base, "listing identities");
+    int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "listing identities");
     if (rc != CRM_ROW)
         return rc;
     sqlite3_stmt *st = cur->base.st;
-    crm_identity *i = cur->row;
+    crm_identity *i = &cur->row;
     i->kind = (const char *)sqlite3_column_text(st, 0);
     i->value = (const char *)sqlite3_column_text(st, 1);
     i->key = (const char *)sqlite3_column_text(st, 2);
     i->flags = (unsigned int)sqlite3_column_int(st, 3);
     i->created_at = sqlite3_column_int64(st, 4);
+    crm__column_id(i->customer_id, st, 5);
     if (!i->kind || !i->value || !i->key)
         return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing identities");
     *out = i;
@@ -558,9 +528,5 @@ int crm_identity_list_next(crm_identity_cursor *cur, const crm_identity **out)
 
 void crm_identity_list_free(crm_identity_cursor *cur)
 {
-    if (!cur)
-        return;
-    crm__cursor_fini(&cur->base);
-    crm__free(cur->row);
-    crm__free(cur);
+    crm__cursor_free(cur);
 }

@@ -98,6 +98,8 @@ int crm__stmt(crm_db *db, const char *sql, sqlite3_stmt **out);
 int crm__prepare(crm_db *db, const char *sql, sqlite3_stmt **out);
 /* sqlite3_step mapped to CRM_ROW / CRM_DONE / negative code with message. */
 int crm__step(crm_db *db, sqlite3_stmt *st, const char *what);
+/* Run a statement that returns no rows and reset it: CRM_OK or an error. */
+int crm__exec(crm_db *db, sqlite3_stmt *st, const char *what);
 
 int crm__bind_text(sqlite3_stmt *st, int i, const char *s);
 int crm__bind_id(sqlite3_stmt *st, int i, const crm__uuid *id);
@@ -122,9 +124,19 @@ typedef struct crm__cursor {
     int err; /* the error that ended the walk, returned again if asked */
 } crm__cursor;
 int crm__cursor_init(crm__cursor *c, crm_db *db, const char *sql);
-/* CRM_ROW, CRM_DONE or a negative code; after the end, the same again. */
-int crm__cursor_step(crm__cursor *c, const char *what);
+/* The next row: checks the cursor and out arguments of the public `_next`
+ * call `func`, then CRM_ROW, CRM_DONE or a negative code; after the end,
+ * the same again. */
+int crm__cursor_next(crm__cursor *c, const void *out, const char *func, const char *what);
 void crm__cursor_fini(crm__cursor *c);
+/* Allocate a cursor struct of `size` bytes whose first member is its
+ * crm__cursor, over the rows of one customer: checks out and the id, makes
+ * sure the customer exists, and binds its id to ?1. The SQL is sql_person or
+ * sql_org by the customer's kind. *out is the new struct. */
+int crm__customer_cursor(void **out, size_t size, crm_db *db, const char *id,
+                         const char *sql_person, const char *sql_org, const char *what);
+/* Finalise and free a cursor struct made as above (extra members first). */
+void crm__cursor_free(void *cur);
 
 /* ---- argument checks (check.c) ------------------------------------------ */
 /* Each returns CRM_OK or sets CRM_EINVAL naming `field`. */

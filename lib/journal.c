@@ -51,9 +51,7 @@ int crm__journal(crm_db *db, const char *entity, const crm__uuid *entity_id, con
         else
             sqlite3_bind_null(st, k + 1);
     }
-    rc = crm__step(db, st, "writing the journal");
-    sqlite3_reset(st);
-    return rc == CRM_DONE ? CRM_OK : rc;
+    return crm__exec(db, st, "writing the journal");
 }
 
 struct crm_journal_entry {
@@ -135,14 +133,10 @@ int crm_journal_open(crm_journal_cursor **out, crm_db *db, int64_t since_seq)
 
 int crm_journal_next(crm_journal_cursor *cur, const crm_journal_entry **out)
 {
-    if (!cur)
-        return crm__null_arg(__func__, "the cursor");
-    if (!out)
-        return crm__error(cur->base.db, CRM_EINVAL, "%s: the output argument is NULL", __func__);
-    sqlite3_stmt *st = cur->base.st;
-    int rc = crm__cursor_step(&cur->base, "reading the journal");
+    int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "reading the journal");
     if (rc != CRM_ROW)
         return rc;
+    sqlite3_stmt *st = cur->base.st;
     crm_journal_entry *e = &cur->row;
     e->seq = sqlite3_column_int64(st, 0);
     e->at = sqlite3_column_int64(st, 1);
@@ -159,8 +153,5 @@ int crm_journal_next(crm_journal_cursor *cur, const crm_journal_entry **out)
 
 void crm_journal_free(crm_journal_cursor *cur)
 {
-    if (!cur)
-        return;
-    crm__cursor_fini(&cur->base);
-    crm__free(cur);
+    crm__cursor_free(cur);
 }

@@ -103,9 +103,7 @@ int crm_member_add(crm_db *db, const char *org_id, const char *person_id, const 
         crm__bind_id(st, 2, &person);
         crm__bind_text(st, 3, role);
         sqlite3_bind_int64(st, 4, crm_now());
-        rc = crm__step(db, st, "adding a member");
-        sqlite3_reset(st);
-        rc = rc == CRM_DONE ? CRM_OK : rc;
+        rc = crm__exec(db, st, "adding a member");
     }
     if (rc == CRM_OK) {
         char pid[CRM_ID_LEN + 1];
@@ -138,9 +136,7 @@ int crm_member_remove(crm_db *db, const char *org_id, const char *person_id)
     if (rc == CRM_OK) {
         crm__bind_id(st, 1, &org);
         crm__bind_id(st, 2, &person);
-        rc = crm__step(db, st, "removing a member");
-        sqlite3_reset(st);
-        rc = rc == CRM_DONE ? CRM_OK : rc;
+        rc = crm__exec(db, st, "removing a member");
     }
     if (rc == CRM_OK) {
         char pid[CRM_ID_LEN + 1];
@@ -164,36 +160,13 @@ static const char SQL_ORGS[] =
 int crm_member_list_open(crm_member_cursor **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
-    crm__uuid uid;
-    int kind = 0;
-    int rc = crm__check_out(db, out);
-    if (rc == CRM_OK)
-        rc = crm__check_id(db, "customer id", id, &uid);
-    if (rc == CRM_OK)
-        rc = crm__customer_find(db, &uid, id, &kind, NULL);
-    if (rc)
-        return rc;
-    crm_member_cursor *cur = crm__calloc(1, sizeof *cur);
-    if (!cur)
-        return crm__error(db, CRM_ENOMEM, "out of memory listing members");
-    rc = crm__cursor_init(&cur->base, db,
-                          kind == CRM_CUSTOMER_ORGANISATION ? SQL_PEOPLE : SQL_ORGS);
-    if (rc) {
-        crm__free(cur);
-        return rc;
-    }
-    sqlite3_bind_blob(cur->base.st, 1, uid.b, 16, SQLITE_TRANSIENT);
-    *out = cur;
-    return CRM_OK;
+    return crm__customer_cursor((void **)out, sizeof **out, db, id, SQL_ORGS, SQL_PEOPLE,
+                                "listing members");
 }
 
 int crm_member_list_next(crm_member_cursor *cur, const crm_member **out)
 {
-    if (!cur)
-        return crm__null_arg(__func__, "the cursor");
-    if (!out)
-        return crm__error(cur->base.db, CRM_EINVAL, "%s: the output argument is NULL", __func__);
-    int rc = crm__cursor_step(&cur->base, "listing members");
+    int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "listing members");
     if (rc != CRM_ROW)
         return rc;
     sqlite3_stmt *st = cur->base.st;
@@ -212,8 +185,5 @@ int crm_member_list_next(crm_member_cursor *cur, const crm_member **out)
 
 void crm_member_list_free(crm_member_cursor *cur)
 {
-    if (!cur)
-        return;
-    crm__cursor_fini(&cur->base);
-    crm__free(cur);
+    crm__cursor_free(cur);
 }

@@ -60,9 +60,7 @@ static int change(crm_db *db, const char *id, const char *tag, bool add)
     if (rc == CRM_OK) {
         crm__bind_id(st, 1, &uid);
         crm__bind_text(st, 2, tag);
-        rc = crm__step(db, st, add ? "adding a tag" : "removing a tag");
-        sqlite3_reset(st);
-        rc = rc == CRM_DONE ? CRM_OK : rc;
+        rc = crm__exec(db, st, add ? "adding a tag" : "removing a tag");
     }
     if (rc == CRM_OK)
         rc = crm__customer_touch(db, &uid);
@@ -90,34 +88,13 @@ static const char SQL_LIST[] = "SELECT tag FROM customer_tag WHERE customer_id =
 int crm_tag_list_open(crm_tag_cursor **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
-    crm__uuid uid;
-    int rc = crm__check_out(db, out);
-    if (rc == CRM_OK)
-        rc = crm__check_id(db, "customer id", id, &uid);
-    if (rc == CRM_OK)
-        rc = crm__customer_find(db, &uid, id, NULL, NULL);
-    if (rc)
-        return rc;
-    crm_tag_cursor *cur = crm__calloc(1, sizeof *cur);
-    if (!cur)
-        return crm__error(db, CRM_ENOMEM, "out of memory listing tags");
-    rc = crm__cursor_init(&cur->base, db, SQL_LIST);
-    if (rc) {
-        crm__free(cur);
-        return rc;
-    }
-    sqlite3_bind_blob(cur->base.st, 1, uid.b, 16, SQLITE_TRANSIENT);
-    *out = cur;
-    return CRM_OK;
+    return crm__customer_cursor((void **)out, sizeof **out, db, id, SQL_LIST, SQL_LIST,
+                                "listing tags");
 }
 
 int crm_tag_list_next(crm_tag_cursor *cur, const char **tag)
 {
-    if (!cur)
-        return crm__null_arg(__func__, "the cursor");
-    if (!tag)
-        return crm__error(cur->base.db, CRM_EINVAL, "%s: the output argument is NULL", __func__);
-    int rc = crm__cursor_step(&cur->base, "listing tags");
+    int rc = crm__cursor_next((crm__cursor *)cur, tag, __func__, "listing tags");
     if (rc != CRM_ROW)
         return rc;
     const char *t = (const char *)sqlite3_column_text(cur->base.st, 0);
@@ -129,8 +106,5 @@ int crm_tag_list_next(crm_tag_cursor *cur, const char **tag)
 
 void crm_tag_list_free(crm_tag_cursor *cur)
 {
-    if (!cur)
-        return;
-    crm__cursor_fini(&cur->base);
-    crm__free(cur);
+    crm__cursor_free(cur);
 }
