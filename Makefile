@@ -9,7 +9,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian packages the build, the tests and the demo need.
 DEPS := build-essential cmake pkg-config libsqlite3-dev uuid-dev libphonenumber-dev \
-        valgrind binutils
+        valgrind binutils python3
 
 RELEASE := $(BUILD)/release
 ASAN    := $(BUILD)/asan

@@ -227,8 +227,9 @@ static const char SQL_FIND[] =
 static const char SQL_INSERT[] =
     "INSERT INTO identity (kind, key, value, customer_id, flags, created_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-static const char SQL_CLEAR_PRIMARY[] =
-    "UPDATE identity SET flags = flags & ~1 WHERE customer_id = ?1 AND kind = ?2 AND flags & 1";
+static const char SQL_OTHER_PRIMARY[] =
+    "SELECT key, value, flags FROM identity "
+    "WHERE customer_id = ?1 AND kind = ?2 AND flags & 1 AND key <> ?3 LIMIT 1";
 static const char SQL_SET_FLAGS[] = "UPDATE identity SET flags = ?3 WHERE kind = ?1 AND key = ?2";
 static const char SQL_DELETE[] = "DELETE FROM identity WHERE kind = ?1 AND key = ?2";
 
@@ -283,23 +284,57 @@ static int find(crm_db *db, const char *kind, const char *key, crm_identity **ou
     return rc;
 }
 
-static int run(crm_db *db, const char *sql, const char *a, const char *b, const crm__uuid *id,
-               int64_t n, const char *what)
+/* Set flags (SQL_SET_FLAGS) or delete (SQL_DELETE) the identity kind/key. */
+static int run(crm_db *db, const char *sql, const char *kind, const char *key, int64_t flags,
+               const char *what)
 {
     sqlite3_stmt *st;
     int rc = crm__stmt(db, sql, &st);
     if (rc)
         return rc;
-    if (sql == SQL_CLEAR_PRIMARY) {
-        crm__bind_id(st, 1, id);
-        crm__bind_text(st, 2, a);
-    } else {
-        crm__bind_text(st, 1, a);
-        crm__bind_text(st, 2, b);
-        if (sql == SQL_SET_FLAGS)
-            sqlite3_bind_int64(st, 3, n);
-    }
+    crm__bind_text(st, 1, kind);
+    crm__bind_text(st, 2, key);
+    if (sql == SQL_SET_FLAGS)
+        sqlite3_bind_int64(st, 3, flags);
     return crm__exec(db, st, what);
+}
+
+static int journal_identity(crm_db *db, const crm__uuid *owner, const char *op, const char *kind,
+                            const char *value, const char *key, unsigned int flags);
+
+/* The identity kind/key becomes the customer's primary one of its kind: any
+ * other primary of that kind loses the flag, journaled like any change of
+ * flags so a subscriber need not know the rule. */
+static int take_primary(crm_db *db, const crm__uuid *owner, const char *kind, const char *key)
+{
+    for (;;) {
+        sqlite3_stmt *st;
+        int rc = crm__stmt(db, SQL_OTHER_PRIMARY, &st);
+        if (rc)
+            return rc;
+        crm__bind_id(st, 1, owner);
+        crm__bind_text(st, 2, kind);
+        crm__bind_text(st, 3, key);
+        rc = crm__step(db, st, "changing the primary identity");
+        if (rc != CRM_ROW) {
+            sqlite3_reset(st);
+            return rc == CRM_DONE ? CRM_OK : rc;
+        }
+        const char *k = (const char *)sqlite3_column_text(st, 0);
+        const char *v = (const char *)sqlite3_column_text(st, 1);
+        unsigned int flags = (unsigned int)sqlite3_column_int(st, 2) & ~CRM_IDENTITY_PRIMARY;
+        char *other = k && v ? crm__strdup(k) : NULL, *value = other ? crm__strdup(v) : NULL;
+        sqlite3_reset(st);
+        rc = value ? CRM_OK : crm__error(db, CRM_ENOMEM, "out of memory changing the primary identity");
+        if (rc == CRM_OK)
+            rc = run(db, SQL_SET_FLAGS, kind, other, flags, "changing the primary identity");
+        if (rc == CRM_OK)
+            rc = journal_identity(db, owner, "flags", kind, value, other, flags);
+        crm__free(other);
+        crm__free(value);
+        if (rc)
+            return rc;
+    }
 }
 
 static int check_flags(crm_db *db, unsigned int flags)
@@ -358,7 +393,7 @@ int crm_identity_add(crm_identity **out, crm_db *db, const char *customer_id, co
             crm__free(owner_name);
         }
         if (rc == CRM_OK && (flags & CRM_IDENTITY_PRIMARY))
-            rc = run(db, SQL_CLEAR_PRIMARY, kind, NULL, &cid, 0, "adding an identity");
+            rc = take_primary(db, &cid, kind, key);
         if (rc == CRM_OK) {
             sqlite3_stmt *st;
             rc = crm__stmt(db, SQL_INSERT, &st);
@@ -403,7 +438,7 @@ int crm_identity_remove(crm_db *db, const char *kind, const char *value)
         crm_identity *old = NULL;
         rc = find(db, kind, key, &old, &owner, NULL);
         if (rc == CRM_OK)
-            rc = run(db, SQL_DELETE, kind, key, NULL, 0, "removing an identity");
+            rc = run(db, SQL_DELETE, kind, key, 0, "removing an identity");
         if (rc == CRM_OK)
             rc = journal_identity(db, &owner, "remove", kind, old->value, key, old->flags);
         crm_identity_free(old);
@@ -428,9 +463,9 @@ int crm_identity_set_flags(crm_db *db, const char *kind, const char *value, unsi
         crm_identity *old = NULL;
         rc = find(db, kind, key, &old, &owner, NULL);
         if (rc == CRM_OK && (flags & CRM_IDENTITY_PRIMARY))
-            rc = run(db, SQL_CLEAR_PRIMARY, kind, NULL, &owner, 0, "changing identity flags");
+            rc = take_primary(db, &owner, kind, key);
         if (rc == CRM_OK)
-            rc = run(db, SQL_SET_FLAGS, kind, key, NULL, flags, "changing identity flags");
+            rc = run(db, SQL_SET_FLAGS, kind, key, flags, "changing identity flags");
         if (rc == CRM_OK)
             rc = journal_identity(db, &owner, "flags", kind, old->value, key, flags);
         crm_identity_free(old);

@@ -17,8 +17,7 @@
  * entity_id is the customer's id (the organisation's for "member"); data is a
  * JSON object with the changed fields (and "old_..." fields with the values
  * they replaced). An identity that takes CRM_IDENTITY_PRIMARY takes it from
- * the customer's other identities of its kind; that follows from its row and
- * is not journaled separately.
+ * the customer's other identity of its kind, which gets a "flags" row too.
  */
 #ifndef CRM_JOURNAL_H
 #define CRM_JOURNAL_H

@@ -1,0 +1,118 @@
+/*
+ * crmctl - command-line arguments.
+ *
+ * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crmctl.h"
+
+int ctl_usage_error(const ctl_command *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("crmctl: ", stderr);
+    if (cmd)
+        fprintf(stderr, "%s: ", cmd->name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    if (cmd)
+        fprintf(stderr, "usage: crmctl %s%s%s\nTry 'crmctl %s --help'.\n", cmd->name,
+                *cmd->args ? " " : "", cmd->args, cmd->name);
+    else
+        fputs("Try 'crmctl --help'.\n", stderr);
+    return EXIT_USAGE;
+}
+
+int ctl_parse_uint(const char *s, uint64_t max, uint64_t *out)
+{
+    if (*s < '0' || *s > '9')
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static const ctl_option *find_option(const ctl_option *opts, const char *name, size_t len)
+{
+    for (; opts && opts->name; opts++)
+        if (strlen(opts->name) == len && memcmp(opts->name, name, len) == 0)
+            return opts;
+    return NULL;
+}
+
+int ctl_parse(crmctl *ctl, const ctl_command *cmd, int argc, char **argv,
+              const ctl_option *opts, const char **pos, int min_pos, int max_pos)
+{
+    /* The global options are accepted after the command words too. */
+    const char *country = NULL;
+    const ctl_option globals[] = {
+        { "db", NULL, &ctl->db_path },
+        { "actor", NULL, &ctl->actor },
+        { "country", NULL, &country },
+        { "json", &ctl->json, NULL },
+        { NULL, NULL, NULL },
+    };
+    int npos = 0, help = 0, options_done = 0;
+
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        /* "-" and negative numbers are values, not options. */
+        if (options_done || arg[0] != '-' || arg[1] == '\0' || (arg[1] >= '0' && arg[1] <= '9')) {
+            if (npos == max_pos)
+                return ctl_usage_error(cmd, "unexpected argument '%s'%s", arg,
+                                       max_pos > 0 ? " (quote values that contain spaces)" : "");
+            pos[npos++] = arg;
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            options_done = 1;
+            continue;
+        }
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            help = 1;
+            continue;
+        }
+        if (arg[1] != '-')
+            return ctl_usage_error(cmd, "unknown option '%s'", arg);
+
+        const char *name = arg + 2;
+        const char *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        const ctl_option *o = find_option(opts, name, len);
+        if (!o)
+            o = find_option(globals, name, len);
+        if (!o)
+            return ctl_usage_error(cmd, "unknown option '--%.*s'", (int)len, name);
+        if (o->flag) {
+            if (eq)
+                return ctl_usage_error(cmd, "option '--%s' takes no value", o->name);
+            *o->flag = 1;
+        } else if (eq) {
+            *o->value = eq + 1;
+        } else if (i + 1 < argc) {
+            *o->value = argv[++i];
+        } else {
+            return ctl_usage_error(cmd, "option '--%s' needs a value", o->name);
+        }
+    }
+    if (help) {
+        ctl_command_help(cmd, stdout);
+        return EXIT_OK;
+    }
+    if (npos < min_pos)
+        return ctl_usage_error(cmd, "missing argument%s", min_pos - npos > 1 ? "s" : "");
+    if (country) {
+        ctl->country = *country ? country : NULL;
+        ctl->country_given = 1;
+    }
+    return CTL_CONTINUE;
+}

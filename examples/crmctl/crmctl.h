@@ -1,0 +1,271 @@
+/*
+ * crmctl - command-line tool for libcrm databases.
+ *
+ * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
+ *
+ * Declarations shared by the files of the tool: the run context, exit
+ * statuses, argument parsing, output (tables and JSON), record rendering,
+ * and the commands themselves.
+ */
+#ifndef CRMCTL_H
+#define CRMCTL_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <crm.h>
+
+/* Exit statuses, one per class of failure, documented in `crmctl --help`. */
+enum {
+    EXIT_OK = 0,
+    EXIT_NOTFOUND = 1,
+    EXIT_USAGE = 2,
+    EXIT_INVALID = 3,
+    EXIT_CONFLICT = 4,
+    EXIT_DATABASE = 5,
+    EXIT_NOTCRM = 6
+};
+
+/* How a command needs the database. */
+typedef enum ctl_access {
+    CTL_READ,  /* the file must exist */
+    CTL_WRITE  /* the file is created if missing */
+} ctl_access;
+
+/* Everything one run of crmctl knows: global options and the open handle. */
+typedef struct crmctl {
+    const char *db_path; /* --db, $CRM_DB, or "crm.db" */
+    const char *actor;   /* --actor, $CRM_ACTOR, or NULL (the library's "system") */
+    const char *country; /* --country, $CRM_COUNTRY, or NULL */
+    int country_given;   /* 1 if --country was on the command line */
+    int json;            /* --json */
+    crm_db *db;          /* open once a command has parsed its arguments */
+} crmctl;
+
+/* ---- commands ------------------------------------------------------------ */
+
+struct ctl_command;
+typedef int (*ctl_run_fn)(crmctl *ctl, const struct ctl_command *cmd, int argc, char **argv);
+
+/*
+ * One command: its words ("customer attr set"), the arguments it takes, a
+ * one-line summary, and optional details (options, notes) for its --help.
+ */
+typedef struct ctl_command {
+    const char *name;
+    const char *args;
+    const char *summary;
+    const char *details;
+    ctl_run_fn run;
+} ctl_command;
+
+/* Print the full help of one command to f. */
+void ctl_command_help(const ctl_command *cmd, FILE *f);
+
+/* The commands, in cmd_customer.c, cmd_identity.c (with the journal) and demo.c. */
+int cmd_customer_add(crmctl *, const ctl_command *, int, char **);
+int cmd_customer_show(crmctl *, const ctl_command *, int, char **);
+int cmd_customer_list(crmctl *, const ctl_command *, int, char **);
+int cmd_customer_rename(crmctl *, const ctl_command *, int, char **);
+int cmd_customer_archive(crmctl *, const ctl_command *, int, char **);
+int cmd_customer_unarchive(crmctl *, const ctl_command *, int, char **);
+int cmd_attr_set(crmctl *, const ctl_command *, int, char **);
+int cmd_attr_get(crmctl *, const ctl_command *, int, char **);
+int cmd_attr_unset(crmctl *, const ctl_command *, int, char **);
+int cmd_attr_list(crmctl *, const ctl_command *, int, char **);
+int cmd_tag_add(crmctl *, const ctl_command *, int, char **);
+int cmd_tag_remove(crmctl *, const ctl_command *, int, char **);
+int cmd_tag_list(crmctl *, const ctl_command *, int, char **);
+int cmd_member_add(crmctl *, const ctl_command *, int, char **);
+int cmd_member_remove(crmctl *, const ctl_command *, int, char **);
+int cmd_member_list(crmctl *, const ctl_command *, int, char **);
+int cmd_identity_add(crmctl *, const ctl_command *, int, char **);
+int cmd_identity_remove(crmctl *, const ctl_command *, int, char **);
+int cmd_identity_flags(crmctl *, const ctl_command *, int, char **);
+int cmd_identity_show(crmctl *, const ctl_command *, int, char **);
+int cmd_identity_lookup(crmctl *, const ctl_command *, int, char **);
+int cmd_identity_list(crmctl *, const ctl_command *, int, char **);
+int cmd_identity_normalize(crmctl *, const ctl_command *, int, char **);
+int cmd_journal(crmctl *, const ctl_command *, int, char **);
+int cmd_demo(crmctl *, const ctl_command *, int, char **);
+
+/* ---- argument parsing (args.c) ------------------------------------------- */
+
+/*
+ * An option a command accepts, spelled "--name". A switch sets *flag to 1;
+ * an option with a value stores it in *value (the last one given wins).
+ * Exactly one of flag and value is non-NULL.
+ */
+typedef struct ctl_option {
+    const char *name;
+    int *flag;
+    const char **value;
+} ctl_option;
+
+/* Returned by ctl_parse() when the command should go on. */
+#define CTL_CONTINUE (-1)
+
+/*
+ * Parse a command's arguments: the options in opts (an array ended by a
+ * zeroed entry, or NULL), the global options (--db, --actor, --country,
+ * --json) anywhere, "--help"/"-h", and between min_pos and max_pos
+ * positional arguments stored in pos[]. "--" ends the options.
+ * Returns CTL_CONTINUE; EXIT_OK after printing the help; EXIT_USAGE after
+ * printing what is wrong.
+ */
+int ctl_parse(crmctl *ctl, const ctl_command *cmd, int argc, char **argv,
+              const ctl_option *opts, const char **pos, int min_pos, int max_pos);
+
+/* Report a usage error for cmd (NULL: the tool as a whole); returns EXIT_USAGE. */
+int ctl_usage_error(const ctl_command *cmd, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Parse a decimal number in [0, max]; 0 and *out set on success, -1 otherwise. */
+int ctl_parse_uint(const char *s, uint64_t max, uint64_t *out);
+
+/* ---- the database and errors (main.c) ------------------------------------ */
+
+/* Open ctl->db. Returns EXIT_OK, or prints the error and returns its status. */
+int ctl_open(crmctl *ctl, ctl_access mode);
+
+/*
+ * ctl_parse(), then ctl_open(): CTL_CONTINUE when the command can go on,
+ * else the exit status to return (the reason is already printed).
+ */
+int ctl_start(crmctl *ctl, const ctl_command *cmd, int argc, char **argv,
+              const ctl_option *opts, const char **pos, int min_pos, int max_pos,
+              ctl_access mode);
+
+/* Print "crmctl: <crm_errmsg(db)>" to stderr and return the exit status for rc. */
+int ctl_fail(crmctl *ctl, int rc);
+
+/* Print "crmctl: <message>" to stderr. */
+void ctl_error(const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* ---- output (output.c) ---------------------------------------------------- */
+
+/* Room for a formatted time, with milliseconds and UTC offset. */
+#define CTL_TIME_SIZE 40
+
+/* "2026-03-14 09:26:53", local time: for people. */
+const char *ctl_time_human(char buf[CTL_TIME_SIZE], int64_t ms);
+
+/* "2026-03-14T09:26:53.589+01:00", local time with offset: for JSON. */
+const char *ctl_time_iso(char buf[CTL_TIME_SIZE], int64_t ms);
+
+/*
+ * An aligned text table, which also serves to keep rows of strings after
+ * the cursor that produced them has moved on. Cells are copied as they are;
+ * printing shows control characters as escapes so one row stays one line.
+ * Columns are as wide as their widest cell, counted in characters. Failures
+ * to allocate are remembered (failed) and reported by ctl_table_print().
+ */
+typedef struct ctl_table {
+    size_t ncols;
+    const char *const *headers; /* borrowed; NULL for a table without headers */
+    char **cells;               /* nrows * ncols, owned */
+    size_t nrows, caprows;
+    int failed;
+} ctl_table;
+
+void ctl_table_init(ctl_table *t, size_t ncols, const char *const *headers);
+/* Add a row of ncols cells; a NULL cell is shown empty. */
+void ctl_table_add(ctl_table *t, const char *const *cells);
+/* Print with each line prefixed by indent. -1 (out of memory) or 0. */
+int ctl_table_print(const ctl_table *t, FILE *f, const char *indent);
+void ctl_table_free(ctl_table *t);
+
+/*
+ * A streaming JSON writer that pretty-prints valid JSON. Inside an object
+ * every value takes a key; inside an array (or at the top) key is NULL.
+ */
+#define CTL_JSON_MAX_DEPTH 16
+
+typedef struct ctl_json {
+    FILE *f;
+    int depth;
+    int members[CTL_JSON_MAX_DEPTH]; /* values written so far at each depth */
+} ctl_json;
+
+void ctl_json_init(ctl_json *j, FILE *f);
+void ctl_json_begin_object(ctl_json *j, const char *key);
+void ctl_json_end_object(ctl_json *j);
+void ctl_json_begin_array(ctl_json *j, const char *key);
+void ctl_json_end_array(ctl_json *j);
+/* A string value; NULL writes null. */
+void ctl_json_string(ctl_json *j, const char *key, const char *value);
+void ctl_json_int(ctl_json *j, const char *key, int64_t value);
+void ctl_json_bool(ctl_json *j, const char *key, int value);
+void ctl_json_null(ctl_json *j, const char *key);
+/* A time as ISO-8601 text in local time (see ctl_time_iso()). */
+void ctl_json_time(ctl_json *j, const char *key, int64_t ms);
+/* Text that is already JSON, written as it is. */
+void ctl_json_raw(ctl_json *j, const char *key, const char *json);
+/* End the document with a newline. */
+void ctl_json_finish(ctl_json *j);
+
+/*
+ * Called for each member of a flat JSON object with its key and value (as
+ * text); returns what to show instead, or NULL to show the value. The
+ * string returned must stay valid until the next call.
+ */
+typedef const char *(*ctl_rewrite_fn)(const char *key, const char *value, void *payload);
+
+/*
+ * Render a flat JSON object such as {"name":"Jane Doe","flags":3} as
+ * `name="Jane Doe" flags=3` (quotes only where a value needs them) into a
+ * new string the caller frees with free(). rewrite (may be NULL) can change
+ * how values are shown. Anything but a flat object is returned unchanged.
+ * NULL if out of memory.
+ */
+char *ctl_json_flat_to_text(const char *json, ctl_rewrite_fn rewrite, void *payload);
+
+/* ---- records (render.c) --------------------------------------------------- */
+
+/* "primary, verified", "primary", "verified" or "". Static storage. */
+const char *ctl_identity_flags_text(unsigned int flags);
+
+/* Write a customer's own fields as members of the open JSON object. */
+void ctl_json_customer_fields(ctl_json *j, const crm_customer *c);
+
+/* Write one identity as a JSON object (key: as for the other writers). */
+void ctl_json_identity(ctl_json *j, const char *key, const crm_identity *i);
+
+/*
+ * Memberships are gathered into tables of CTL_MEMBER_COLUMNS cells per row
+ * (organisation id and name, person id and name, role, since in ms), then
+ * printed from there: rows outlive the cursor that produced them.
+ */
+#define CTL_MEMBER_COLUMNS 6
+void ctl_member_row(ctl_table *t, const crm_member *m);
+void ctl_json_member_row(ctl_json *j, const char *key, const ctl_table *rows, size_t r);
+/* A table for people of the memberships in rows, seen from customer id. */
+void ctl_member_table(ctl_table *t, const ctl_table *rows, const char *id);
+
+/*
+ * Print a customer with everything attached to it: attributes, tags,
+ * identities and memberships, as a block of text or, with ctl->json, one
+ * JSON object. indent prefixes each line of the text form.
+ * Returns EXIT_OK or the status of the failure (already reported).
+ */
+int ctl_print_customer(crmctl *ctl, const crm_customer *c, const char *indent);
+
+/* Same, written into an open JSON document under key. */
+int ctl_json_customer_full(crmctl *ctl, ctl_json *j, const char *key, const crm_customer *c);
+
+/*
+ * Print the journal after since_seq: a table (CUSTOMER shows the customer's
+ * name where it can be found) or, with ctl->json, the entries written into
+ * j under key. Returns EXIT_OK or the status of the failure.
+ */
+int ctl_print_journal(crmctl *ctl, ctl_json *j, const char *key, int64_t since_seq,
+                      const char *indent);
+
+#endif

@@ -1,0 +1,448 @@
+/*
+ * crmctl - command-line tool for libcrm databases: customers, their
+ * identities, and the journal of changes.
+ *
+ * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
+ *
+ * This file holds the command table, the help texts, the dispatch from
+ * words on the command line to a command, and the mapping from libcrm
+ * status codes to exit statuses.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "crmctl.h"
+
+#define KIND_HELP "person or organisation (also organization, org)"
+
+static const ctl_command commands[] = {
+    { "customer add", "--kind person|organisation NAME",
+      "create a customer and print its id",
+      "Options:\n"
+      "  --kind KIND   " KIND_HELP ";\n"
+      "                required: it cannot be changed later\n",
+      cmd_customer_add },
+    { "customer show", "ID",
+      "show a customer and everything attached to it", NULL,
+      cmd_customer_show },
+    { "customer list", "[OPTIONS]", "list customers",
+      "Options:\n"
+      "  --kind KIND       only people or only organisations\n"
+      "  --tag TAG         only customers with this tag (exact match)\n"
+      "  --prefix TEXT     only names starting with TEXT (ASCII case-insensitive)\n"
+      "  --archived        only archived customers\n"
+      "  --all             active and archived customers (default: active only)\n"
+      "  --order ORDER     created (oldest first, the default) or name\n"
+      "  --after ID        start after this customer: pass the last id of the\n"
+      "                    previous page to get the next one\n"
+      "  --limit N         at most N customers\n",
+      cmd_customer_list },
+    { "customer rename", "ID NAME", "change a customer's display name", NULL,
+      cmd_customer_rename },
+    { "customer archive", "ID",
+      "hide a customer from lists (still found by id)", NULL,
+      cmd_customer_archive },
+    { "customer unarchive", "ID", "bring an archived customer back", NULL,
+      cmd_customer_unarchive },
+    { "customer attr set", "ID KEY VALUE", "set an attribute, replacing any old value",
+      "KEY is 1 to 64 characters of A-Z a-z 0-9 _ . : -\n", cmd_attr_set },
+    { "customer attr get", "ID KEY", "print an attribute's value", NULL, cmd_attr_get },
+    { "customer attr unset", "ID KEY", "remove an attribute", NULL, cmd_attr_unset },
+    { "customer attr list", "ID", "list a customer's attributes", NULL, cmd_attr_list },
+    { "customer tag add", "ID TAG", "tag a customer", "Tags match exactly; case matters.\n",
+      cmd_tag_add },
+    { "customer tag remove", "ID TAG", "remove a tag", NULL, cmd_tag_remove },
+    { "customer tag list", "ID", "list a customer's tags", NULL, cmd_tag_list },
+    { "customer member add", "ORG PERSON ROLE",
+      "make a person a member of an organisation with a role",
+      "ORG must be an organisation and PERSON a person. ROLE is free text such\n"
+      "as \"billing contact\".\n",
+      cmd_member_add },
+    { "customer member remove", "ORG PERSON", "end a membership", NULL, cmd_member_remove },
+    { "customer member list", "ID",
+      "list the memberships of an organisation or a person", NULL,
+      cmd_member_list },
+    { "identity add", "CUSTOMER KIND VALUE [--primary] [--verified]",
+      "add a way to reach or recognise a customer",
+      "Kinds: phone (stored as E.164; national numbers are read in --country),\n"
+      "email, social (network:handle, e.g. twitter:@jane), account, loyalty,\n"
+      "or any other lower-case word. Each identity belongs to one customer.\n"
+      "\n"
+      "Options:\n"
+      "  --primary    the customer's preferred identity of this kind (takes the\n"
+      "               flag from the others)\n"
+      "  --verified   confirmed to belong to the customer\n",
+      cmd_identity_add },
+    { "identity remove", "KIND VALUE", "remove an identity (any form of the value)", NULL,
+      cmd_identity_remove },
+    { "identity flags", "KIND VALUE [--primary] [--verified]",
+      "replace an identity's flags (none given: clear them)",
+      "Options:\n"
+      "  --primary    make it the preferred identity of its kind\n"
+      "  --verified   mark it confirmed\n",
+      cmd_identity_flags },
+    { "identity show", "KIND VALUE", "show one identity", NULL, cmd_identity_show },
+    { "identity lookup", "KIND VALUE",
+      "find a customer by any form of an identity",
+      "For example 'identity lookup phone \"(415) 555-0100\" --country US' finds\n"
+      "the customer whose phone was stored as +1 415 555 0100.\n",
+      cmd_identity_lookup },
+    { "identity list", "CUSTOMER", "list a customer's identities", NULL, cmd_identity_list },
+    { "identity normalize", "KIND VALUE",
+      "print the form a value is matched on, e.g. E.164",
+      "This is what lookups compare: E.164 for phones (national numbers read in\n"
+      "--country), lower case for e-mail addresses, and so on. No database is\n"
+      "opened.\n",
+      cmd_identity_normalize },
+    { "journal", "[--since N]", "show the journal of changes, oldest first",
+      "Options:\n"
+      "  --since N    only entries after sequence number N (to follow the feed,\n"
+      "               pass the last number seen)\n",
+      cmd_journal },
+    { "demo", "",
+      "fill an empty database with samples; look up a caller",
+      "It imports four sample customers in one transaction (people and an\n"
+      "organisation, with phones, e-mail addresses, a social handle, a loyalty\n"
+      "card, an account number, attributes, tags and memberships), answers a\n"
+      "call from a number written differently from how it was stored, shows a\n"
+      "call from an unknown number, and prints the journal.\n"
+      "\n"
+      "The demo needs a database without any changes in it: it refuses, with\n"
+      "exit status 4, a file that already holds data. Remove the file to run it\n"
+      "again. Phone numbers are read in the US unless --country is given.\n",
+      cmd_demo },
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static const char global_help[] =
+    "Global options (accepted before or after the command):\n"
+    "  --db PATH      database file (default: $CRM_DB, else ./crm.db)\n"
+    "  --actor WHO    who makes the changes, recorded in the journal, e.g.\n"
+    "                 agent:alice (default: $CRM_ACTOR, else \"system\")\n"
+    "  --country CC   region for national phone numbers, e.g. US or DE\n"
+    "                 (default: $CRM_COUNTRY, else none: use +country codes)\n"
+    "  --json         print JSON instead of tables\n"
+    "  -h, --help     show help; 'crmctl COMMAND --help' for one command\n"
+    "  --version      print the versions of crmctl and libcrm\n";
+
+static const char exit_help[] =
+    "Exit status:\n"
+    "  0  success\n"
+    "  1  not found\n"
+    "  2  usage error: the command line is wrong\n"
+    "  3  invalid argument: a malformed id, phone number, name ...\n"
+    "  4  conflict: it already exists, or the change is not allowed now\n"
+    "  5  database trouble: busy, cannot open, I/O error, damaged file, no memory\n"
+    "  6  not a libcrm database, or written by a newer libcrm\n";
+
+/* Words in a command name. */
+static int name_words(const char *name)
+{
+    int n = 1;
+    for (; *name; name++)
+        n += *name == ' ';
+    return n;
+}
+
+/* 1 if the first nwords words of argv spell exactly the first nwords words
+ * of name (all of it when full is set). */
+static int words_match(const char *name, char **argv, int nwords, int full)
+{
+    const char *p = name;
+    for (int i = 0; i < nwords; i++) {
+        size_t len = strlen(argv[i]);
+        if (strncmp(p, argv[i], len) != 0 || (p[len] != ' ' && p[len] != '\0'))
+            return 0;
+        p += len;
+        if (*p == ' ')
+            p++;
+        else if (i + 1 < nwords)
+            return 0;
+    }
+    return !full || *p == '\0';
+}
+
+/* Commands whose name starts with the given words, as a table. */
+static void list_commands(FILE *f, char **words, int nwords, int with_help)
+{
+    ctl_table t;
+    ctl_table_init(&t, 2, NULL);
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        if (!words_match(commands[i].name, words, nwords, 0))
+            continue;
+        const char *cells[] = { commands[i].name, commands[i].summary };
+        ctl_table_add(&t, cells);
+    }
+    if (with_help) {
+        const char *cells[] = { "help COMMAND", "show the help of a command" };
+        ctl_table_add(&t, cells);
+    }
+    if (ctl_table_print(&t, f, "  ") != 0)
+        fputs("  (out of memory listing the commands)\n", f);
+    ctl_table_free(&t);
+}
+
+static void top_help(FILE *f)
+{
+    fputs("Usage: crmctl [--db PATH] [--actor WHO] [--country CC] [--json] COMMAND [ARGS]\n"
+          "\n"
+          "Keep customers, the ways to reach them, and the journal of every change in a\n"
+          "libcrm database.\n"
+          "\n"
+          "Commands:\n",
+          f);
+    list_commands(f, NULL, 0, 1);
+    fputc('\n', f);
+    fputs(global_help, f);
+    fputc('\n', f);
+    fputs(exit_help, f);
+    fputs("\n'crmctl COMMAND --help' shows the arguments and options of a command.\n", f);
+}
+
+static void group_help(FILE *f, char **words, int nwords)
+{
+    fputs("Usage: crmctl", f);
+    for (int i = 0; i < nwords; i++)
+        fprintf(f, " %s", words[i]);
+    fputs(" COMMAND [ARGS]\n\nCommands:\n", f);
+    list_commands(f, words, nwords, 0);
+    fputs("\n'crmctl COMMAND --help' shows the arguments and options of a command.\n", f);
+}
+
+void ctl_command_help(const ctl_command *cmd, FILE *f)
+{
+    fprintf(f, "Usage: crmctl %s%s%s\n\n", cmd->name, *cmd->args ? " " : "", cmd->args);
+    /* The summary reads as a sentence here. */
+    fprintf(f, "%c%s.\n", cmd->summary[0] >= 'a' && cmd->summary[0] <= 'z'
+                              ? cmd->summary[0] - 'a' + 'A' : cmd->summary[0],
+            cmd->summary + 1);
+    if (cmd->details)
+        fprintf(f, "\n%s", cmd->details);
+    fputs("\nGlobal options: --db PATH, --actor WHO, --country CC, --json\n"
+          "(see 'crmctl --help', which also lists the exit statuses).\n",
+          f);
+}
+
+/* ---- errors and the database ------------------------------------------------ */
+
+static int exit_status(int code)
+{
+    switch (code) {
+    case CRM_OK:
+        return EXIT_OK;
+    case CRM_ENOTFOUND:
+        return EXIT_NOTFOUND;
+    case CRM_EINVAL:
+        return EXIT_INVALID;
+    case CRM_EEXISTS:
+    case CRM_ESTATE:
+        return EXIT_CONFLICT;
+    case CRM_ENOTCRM:
+    case CRM_ESCHEMA:
+        return EXIT_NOTCRM;
+    default:
+        return EXIT_DATABASE;
+    }
+}
+
+void ctl_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("crmctl: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int ctl_fail(crmctl *ctl, int rc)
+{
+    ctl_error("%s", crm_errmsg(ctl->db));
+    return exit_status(rc);
+}
+
+int ctl_open(crmctl *ctl, ctl_access mode)
+{
+    crm_open_options o = CRM_OPEN_OPTIONS_INIT;
+    /* Reading never creates a file: a typo in --db should not leave an
+     * empty database behind. */
+    o.flags = mode == CTL_WRITE ? CRM_OPEN_CREATE : 0;
+    o.actor = ctl->actor;
+    o.default_country = ctl->country;
+    if (mode == CTL_READ && strcmp(ctl->db_path, ":memory:") != 0 &&
+        access(ctl->db_path, F_OK) != 0) {
+        ctl_error("no database at '%s' (--db or $CRM_DB names it; adding a customer creates it)",
+                  ctl->db_path);
+        return EXIT_DATABASE;
+    }
+    int rc = crm_open(&ctl->db, ctl->db_path, &o);
+    if (rc != CRM_OK) {
+        ctl_error("%s", crm_errmsg(NULL));
+        return exit_status(rc);
+    }
+    return EXIT_OK;
+}
+
+int ctl_start(crmctl *ctl, const ctl_command *cmd, int argc, char **argv,
+              const ctl_option *opts, const char **pos, int min_pos, int max_pos,
+              ctl_access mode)
+{
+    int st = ctl_parse(ctl, cmd, argc, argv, opts, pos, min_pos, max_pos);
+    if (st != CTL_CONTINUE)
+        return st;
+    st = ctl_open(ctl, mode);
+    return st == EXIT_OK ? CTL_CONTINUE : st;
+}
+
+/* ---- dispatch ------------------------------------------------------------------- */
+
+static const char *env(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+/* Run the command named by the words at argv[0..argc). */
+static int dispatch(crmctl *ctl, int argc, char **argv)
+{
+    int nwords = 0;
+    while (nwords < argc && argv[nwords][0] != '-')
+        nwords++;
+
+    /* The longest command name the words spell wins. */
+    const ctl_command *cmd = NULL;
+    int cmd_words = 0;
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        int n = name_words(commands[i].name);
+        if (n <= nwords && n > cmd_words && words_match(commands[i].name, argv, n, 1)) {
+            cmd = &commands[i];
+            cmd_words = n;
+        }
+    }
+    if (cmd)
+        return cmd->run(ctl, cmd, argc - cmd_words, argv + cmd_words);
+
+    /* Not a command: maybe the start of some ("customer attr"). */
+    int group = 0;
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        for (int n = nwords; n > group; n--)
+            if (words_match(commands[i].name, argv, n, 0))
+                group = n;
+    if (group == 0)
+        return ctl_usage_error(NULL, "unknown command '%s'", argv[0]);
+    if (group < nwords) {
+        fputs("crmctl: unknown command '", stderr);
+        for (int i = 0; i <= group; i++)
+            fprintf(stderr, "%s%s", i ? " " : "", argv[i]);
+        fputs("'\nCommands:\n", stderr);
+        list_commands(stderr, argv, group, 0);
+        return EXIT_USAGE;
+    }
+    for (int i = group; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            group_help(stdout, argv, group);
+            return EXIT_OK;
+        }
+    ctl_error("'%s' needs a command after it", argv[group - 1]);
+    group_help(stderr, argv, group);
+    return EXIT_USAGE;
+}
+
+/* `crmctl help [WORDS...]`: the help of a command or a group of them. */
+static int help_command(int argc, char **argv)
+{
+    if (argc == 0) {
+        top_help(stdout);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (name_words(commands[i].name) == argc && words_match(commands[i].name, argv, argc, 1)) {
+            ctl_command_help(&commands[i], stdout);
+            return EXIT_OK;
+        }
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (words_match(commands[i].name, argv, argc, 0)) {
+            group_help(stdout, argv, argc);
+            return EXIT_OK;
+        }
+    return ctl_usage_error(NULL, "no help for '%s': no such command", argv[0]);
+}
+
+static int run(crmctl *ctl, int argc, char **argv)
+{
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *arg = argv[i];
+        const char *eq = strchr(arg, '=');
+        size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+        const char **value = NULL;
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            top_help(stdout);
+            return EXIT_OK;
+        } else if (strcmp(arg, "--version") == 0) {
+            printf("crmctl %s (libcrm %s, schema version %d)\n", CRM_VERSION_STRING,
+                   crm_version(), crm_schema_version(NULL));
+            return EXIT_OK;
+        } else if (strcmp(arg, "--json") == 0) {
+            ctl->json = 1;
+            continue;
+        } else if (strcmp(arg, "--") == 0) {
+            i++;
+            break;
+        } else if (len == 4 && strncmp(arg, "--db", len) == 0) {
+            value = &ctl->db_path;
+        } else if (len == 7 && strncmp(arg, "--actor", len) == 0) {
+            value = &ctl->actor;
+        } else if (len == 9 && strncmp(arg, "--country", len) == 0) {
+            value = &ctl->country;
+            ctl->country_given = 1;
+        } else {
+            return ctl_usage_error(NULL, "unknown option '%.*s'", (int)len, arg);
+        }
+        if (eq)
+            *value = eq + 1;
+        else if (i + 1 < argc)
+            *value = argv[++i];
+        else
+            return ctl_usage_error(NULL, "option '%s' needs a value", arg);
+    }
+    if (ctl->country && !*ctl->country)
+        ctl->country = NULL;
+    if (i == argc)
+        return ctl_usage_error(NULL, "no command given");
+    if (strcmp(argv[i], "help") == 0)
+        return help_command(argc - i - 1, argv + i + 1);
+    return dispatch(ctl, argc - i, argv + i);
+}
+
+int main(int argc, char **argv)
+{
+    crmctl ctl = { 0 };
+    tzset();
+    ctl.db_path = env("CRM_DB") ? env("CRM_DB") : "crm.db";
+    ctl.actor = env("CRM_ACTOR");
+    ctl.country = env("CRM_COUNTRY");
+
+    int status = run(&ctl, argc, argv);
+
+    if (ctl.db) {
+        int rc = crm_close(ctl.db);
+        if (rc != CRM_OK) {
+            ctl_error("%s", crm_errmsg(ctl.db));
+            if (status == EXIT_OK)
+                status = exit_status(rc);
+        }
+    }
+    /* Output that never arrived (a full disk, a closed pipe) is a failure. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        ctl_error("cannot write the output: %s", strerror(errno));
+        if (status == EXIT_OK)
+            status = EXIT_DATABASE;
+    }
+    return status;
+}

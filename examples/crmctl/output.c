@@ -1,0 +1,435 @@
+/*
+ * crmctl - output: times, aligned tables and JSON.
+ *
+ * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "crmctl.h"
+
+/* ---- times ----------------------------------------------------------------- */
+
+/* Split ms into local broken-down time and the millisecond part. Times
+ * before 1970 round towards minus infinity so the milliseconds stay
+ * positive. */
+static int local_tm(struct tm *tm, int *millis, int64_t ms)
+{
+    int64_t secs = ms / 1000;
+    int64_t rem = ms % 1000;
+    if (rem < 0) {
+        rem += 1000;
+        secs -= 1;
+    }
+    time_t t = (time_t)secs;
+    *millis = (int)rem;
+    return localtime_r(&t, tm) ? 0 : -1;
+}
+
+const char *ctl_time_human(char buf[CTL_TIME_SIZE], int64_t ms)
+{
+    struct tm tm;
+    int millis;
+    if (local_tm(&tm, &millis, ms) != 0 ||
+        strftime(buf, CTL_TIME_SIZE, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+        snprintf(buf, CTL_TIME_SIZE, "@%lld ms", (long long)ms);
+    return buf;
+}
+
+const char *ctl_time_iso(char buf[CTL_TIME_SIZE], int64_t ms)
+{
+    struct tm tm;
+    int millis;
+    char date[24], zone[8];
+    if (local_tm(&tm, &millis, ms) != 0 ||
+        strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm) == 0 ||
+        strftime(zone, sizeof zone, "%z", &tm) != 5) {
+        snprintf(buf, CTL_TIME_SIZE, "@%lld ms", (long long)ms);
+        return buf;
+    }
+    /* strftime gives "+0100"; ISO-8601 extended format wants "+01:00". */
+    snprintf(buf, CTL_TIME_SIZE, "%s.%03d%.3s:%.2s", date, millis, zone, zone + 3);
+    return buf;
+}
+
+/* ---- tables ------------------------------------------------------------------ */
+
+/* How a byte of a cell is shown: control characters as escapes, so that
+ * one row stays one line. NULL for a byte shown as it is. */
+static const char *escape_of(unsigned char ch, char buf[5])
+{
+    switch (ch) {
+    case '\n': return "\\n";
+    case '\t': return "\\t";
+    case '\r': return "\\r";
+    default:
+        if (ch >= 0x20 && ch != 0x7f)
+            return NULL;
+        snprintf(buf, 5, "\\x%02X", ch);
+        return buf;
+    }
+}
+
+/* Characters on screen, counting each UTF-8 sequence once. Wide (CJK)
+ * characters count as one: close enough for names in a terminal. */
+static size_t cell_width(const char *s)
+{
+    char buf[5];
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        const char *esc = escape_of(*p, buf);
+        if (esc)
+            n += strlen(esc);
+        else if ((*p & 0xC0) != 0x80)
+            n++;
+    }
+    return n;
+}
+
+static void put_cell(FILE *f, const char *s)
+{
+    char buf[5];
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        const char *esc = escape_of(*p, buf);
+        if (esc)
+            fputs(esc, f);
+        else
+            fputc(*p, f);
+    }
+}
+
+void ctl_table_init(ctl_table *t, size_t ncols, const char *const *headers)
+{
+    memset(t, 0, sizeof *t);
+    t->ncols = ncols;
+    t->headers = headers;
+}
+
+void ctl_table_add(ctl_table *t, const char *const *cells)
+{
+    if (t->failed)
+        return;
+    if (t->nrows == t->caprows) {
+        size_t cap = t->caprows ? t->caprows * 2 : 16;
+        char **grown = realloc(t->cells, cap * t->ncols * sizeof *grown);
+        if (!grown) {
+            t->failed = 1;
+            return;
+        }
+        t->cells = grown;
+        t->caprows = cap;
+    }
+    char **row = t->cells + t->nrows * t->ncols;
+    for (size_t i = 0; i < t->ncols; i++) {
+        row[i] = strdup(cells[i] ? cells[i] : "");
+        if (!row[i]) {
+            while (i-- > 0)
+                free(row[i]);
+            t->failed = 1;
+            return;
+        }
+    }
+    t->nrows++;
+}
+
+static void print_row(FILE *f, const char *indent, size_t ncols, const size_t *widths,
+                      const char *const *cells)
+{
+    /* Trailing empty cells are dropped so no line ends in spaces. */
+    size_t last = ncols;
+    while (last > 1 && !*cells[last - 1])
+        last--;
+    fputs(indent, f);
+    for (size_t i = 0; i < last; i++) {
+        put_cell(f, cells[i]);
+        if (i + 1 < last)
+            fprintf(f, "%*s", (int)(widths[i] - cell_width(cells[i]) + 2), "");
+    }
+    fputc('\n', f);
+}
+
+int ctl_table_print(const ctl_table *t, FILE *f, const char *indent)
+{
+    if (t->failed)
+        return -1;
+    size_t *widths = calloc(t->ncols, sizeof *widths);
+    if (!widths)
+        return -1;
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (t->headers)
+            widths[c] = cell_width(t->headers[c]);
+        for (size_t r = 0; r < t->nrows; r++) {
+            size_t w = cell_width(t->cells[r * t->ncols + c]);
+            if (w > widths[c])
+                widths[c] = w;
+        }
+    }
+    if (t->headers)
+        print_row(f, indent, t->ncols, widths, t->headers);
+    for (size_t r = 0; r < t->nrows; r++)
+        print_row(f, indent, t->ncols, widths, (const char *const *)(t->cells + r * t->ncols));
+    free(widths);
+    return 0;
+}
+
+void ctl_table_free(ctl_table *t)
+{
+    for (size_t i = 0; i < t->nrows * t->ncols; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    memset(t, 0, sizeof *t);
+}
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+/* s as a JSON string literal, quotes included. */
+static void write_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\b': fputs("\\b", f); break;
+        case '\f': fputs("\\f", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (*p < 0x20 || *p == 0x7f)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+void ctl_json_init(ctl_json *j, FILE *f)
+{
+    memset(j, 0, sizeof *j);
+    j->f = f;
+}
+
+static void indent(ctl_json *j, int depth)
+{
+    fputc('\n', j->f);
+    for (int i = 0; i < depth; i++)
+        fputs("  ", j->f);
+}
+
+/* Separator, line break and key before a value. */
+static void value_prefix(ctl_json *j, const char *key)
+{
+    if (j->depth > 0) {
+        if (j->members[j->depth] > 0)
+            fputc(',', j->f);
+        indent(j, j->depth);
+    }
+    j->members[j->depth]++;
+    if (key) {
+        write_string(j->f, key);
+        fputs(": ", j->f);
+    }
+}
+
+static void begin(ctl_json *j, const char *key, char open)
+{
+    value_prefix(j, key);
+    fputc(open, j->f);
+    /* Deeper levels than the tool ever writes are flattened, not overrun. */
+    if (j->depth + 1 < CTL_JSON_MAX_DEPTH)
+        j->depth++;
+    j->members[j->depth] = 0;
+}
+
+static void end(ctl_json *j, char close)
+{
+    int had_members = j->members[j->depth] > 0;
+    if (j->depth > 0)
+        j->depth--;
+    if (had_members)
+        indent(j, j->depth);
+    fputc(close, j->f);
+}
+
+void ctl_json_begin_object(ctl_json *j, const char *key) { begin(j, key, '{'); }
+void ctl_json_end_object(ctl_json *j) { end(j, '}'); }
+void ctl_json_begin_array(ctl_json *j, const char *key) { begin(j, key, '['); }
+void ctl_json_end_array(ctl_json *j) { end(j, ']'); }
+
+void ctl_json_string(ctl_json *j, const char *key, const char *value)
+{
+    value_prefix(j, key);
+    if (value)
+        write_string(j->f, value);
+    else
+        fputs("null", j->f);
+}
+
+void ctl_json_int(ctl_json *j, const char *key, int64_t value)
+{
+    value_prefix(j, key);
+    fprintf(j->f, "%lld", (long long)value);
+}
+
+void ctl_json_bool(ctl_json *j, const char *key, int value)
+{
+    value_prefix(j, key);
+    fputs(value ? "true" : "false", j->f);
+}
+
+void ctl_json_null(ctl_json *j, const char *key)
+{
+    value_prefix(j, key);
+    fputs("null", j->f);
+}
+
+void ctl_json_time(ctl_json *j, const char *key, int64_t ms)
+{
+    char buf[CTL_TIME_SIZE];
+    ctl_json_string(j, key, ctl_time_iso(buf, ms));
+}
+
+void ctl_json_raw(ctl_json *j, const char *key, const char *json)
+{
+    value_prefix(j, key);
+    fputs(json, j->f);
+}
+
+void ctl_json_finish(ctl_json *j)
+{
+    fputc('\n', j->f);
+}
+
+/* ---- flat JSON objects as text ----------------------------------------------- */
+
+/* A growing string; ok drops to 0 when memory runs out. */
+typedef struct strbuf {
+    char *s;
+    size_t len, cap;
+    int ok;
+} strbuf;
+
+static void sb_add(strbuf *b, const char *s, size_t n)
+{
+    if (!b->ok)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *grown = realloc(b->s, cap);
+        if (!grown) {
+            b->ok = 0;
+            return;
+        }
+        b->s = grown;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static const char *skip_ws(const char *p)
+{
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    return p;
+}
+
+/*
+ * Read the string literal at p (which points at its opening quote) into b;
+ * return the position after the closing quote, or NULL if there is none.
+ * \" \\ and \/ are decoded; other escapes are kept as written, which keeps
+ * them readable and the text on one line.
+ */
+static const char *read_string(const char *p, strbuf *b)
+{
+    for (p++; *p && *p != '"'; p++) {
+        if (*p == '\\' && (p[1] == '"' || p[1] == '\\' || p[1] == '/')) {
+            sb_add(b, ++p, 1);
+        } else if (*p == '\\' && p[1]) {
+            sb_add(b, p++, 2);
+        } else {
+            sb_add(b, p, 1);
+        }
+    }
+    return *p == '"' ? p + 1 : NULL;
+}
+
+/* Read a number, true, false or null into b; the position after it, or NULL. */
+static const char *read_scalar(const char *p, strbuf *b)
+{
+    const char *start = p;
+    while (*p && strchr("+-.0123456789eEtruefalsn", *p))
+        p++;
+    sb_add(b, start, (size_t)(p - start));
+    return p > start ? p : NULL;
+}
+
+/* Values with spaces, quotes or '=' in them, or empty ones, are quoted. */
+static void add_value(strbuf *out, const char *v, int was_string)
+{
+    int quote = was_string && (!*v || strpbrk(v, " \"=") != NULL);
+    if (quote)
+        sb_add(out, "\"", 1);
+    sb_add(out, v, strlen(v));
+    if (quote)
+        sb_add(out, "\"", 1);
+}
+
+char *ctl_json_flat_to_text(const char *json, ctl_rewrite_fn rewrite, void *payload)
+{
+    strbuf out = { NULL, 0, 0, 1 }, key = { NULL, 0, 0, 1 }, value = { NULL, 0, 0, 1 };
+    sb_add(&out, "", 0);
+    const char *p = skip_ws(json);
+    int ok = *p == '{';
+    if (ok)
+        p = skip_ws(p + 1);
+    while (ok && *p != '}') {
+        key.len = value.len = 0;
+        sb_add(&key, "", 0);
+        sb_add(&value, "", 0);
+        ok = *p == '"' && (p = read_string(p, &key)) != NULL;
+        if (ok) {
+            p = skip_ws(p);
+            ok = *p++ == ':';
+        }
+        int was_string = 0;
+        if (ok) {
+            p = skip_ws(p);
+            was_string = *p == '"';
+            p = was_string ? read_string(p, &value) : read_scalar(p, &value);
+            ok = p != NULL && key.ok && value.ok;
+        }
+        if (ok) {
+            const char *shown = rewrite ? rewrite(key.s, value.s, payload) : NULL;
+            if (out.len)
+                sb_add(&out, " ", 1);
+            sb_add(&out, key.s, key.len);
+            sb_add(&out, "=", 1);
+            add_value(&out, shown ? shown : value.s, shown ? 1 : was_string);
+            p = skip_ws(p);
+            if (*p == ',')
+                p = skip_ws(p + 1);
+            else
+                ok = *p == '}';
+        }
+    }
+    ok = ok && *skip_ws(p + 1) == '\0';
+    free(key.s);
+    free(value.s);
+    if (!ok) {
+        /* Not a flat object: show it as it is. */
+        out.len = 0;
+        sb_add(&out, json, strlen(json));
+    }
+    if (!out.ok) {
+        free(out.s);
+        return NULL;
+    }
+    return out.s;
+}

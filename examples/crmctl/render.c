@@ -1,0 +1,440 @@
+/*
+ * crmctl - customers, identities and the journal, as text and as JSON.
+ *
+ * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crmctl.h"
+
+const char *ctl_identity_flags_text(unsigned int flags)
+{
+    switch (flags & (CRM_IDENTITY_PRIMARY | CRM_IDENTITY_VERIFIED)) {
+    case CRM_IDENTITY_PRIMARY | CRM_IDENTITY_VERIFIED:
+        return "primary, verified";
+    case CRM_IDENTITY_PRIMARY:
+        return "primary";
+    case CRM_IDENTITY_VERIFIED:
+        return "verified";
+    default:
+        return "";
+    }
+}
+
+void ctl_json_customer_fields(ctl_json *j, const crm_customer *c)
+{
+    ctl_json_string(j, "id", crm_customer_id(c));
+    ctl_json_string(j, "kind", crm_customer_kind_name(crm_customer_kind_of(c)));
+    ctl_json_string(j, "name", crm_customer_name(c));
+    ctl_json_time(j, "created", crm_customer_created_at(c));
+    ctl_json_time(j, "updated", crm_customer_updated_at(c));
+    ctl_json_bool(j, "archived", crm_customer_is_archived(c));
+}
+
+void ctl_json_identity(ctl_json *j, const char *key, const crm_identity *i)
+{
+    unsigned int flags = crm_identity_flags(i);
+    ctl_json_begin_object(j, key);
+    ctl_json_string(j, "customer", crm_identity_customer_id(i));
+    ctl_json_string(j, "kind", crm_identity_kind(i));
+    ctl_json_string(j, "value", crm_identity_value(i));
+    ctl_json_string(j, "key", crm_identity_key(i));
+    ctl_json_bool(j, "primary", (flags & CRM_IDENTITY_PRIMARY) != 0);
+    ctl_json_bool(j, "verified", (flags & CRM_IDENTITY_VERIFIED) != 0);
+    ctl_json_time(j, "created", crm_identity_created_at(i));
+    ctl_json_end_object(j);
+}
+
+void ctl_member_row(ctl_table *t, const crm_member *m)
+{
+    char since[24];
+    snprintf(since, sizeof since, "%lld", (long long)crm_member_since(m));
+    const char *cells[CTL_MEMBER_COLUMNS] = { crm_member_org_id(m), crm_member_org_name(m),
+                                              crm_member_person_id(m),
+                                              crm_member_person_name(m), crm_member_role(m),
+                                              since };
+    ctl_table_add(t, cells);
+}
+
+void ctl_json_member_row(ctl_json *j, const char *key, const ctl_table *rows, size_t r)
+{
+    const char *const *row = (const char *const *)rows->cells + r * CTL_MEMBER_COLUMNS;
+    ctl_json_begin_object(j, key);
+    ctl_json_string(j, "organisation", row[0]);
+    ctl_json_string(j, "organisation_name", row[1]);
+    ctl_json_string(j, "person", row[2]);
+    ctl_json_string(j, "person_name", row[3]);
+    ctl_json_string(j, "role", row[4]);
+    ctl_json_time(j, "since", strtoll(row[5], NULL, 10));
+    ctl_json_end_object(j);
+}
+
+void ctl_member_table(ctl_table *t, const ctl_table *rows, const char *id)
+{
+    static const char *const person_headers[] = { "PERSON", "NAME", "ROLE", "SINCE" };
+    static const char *const org_headers[] = { "ORGANISATION", "NAME", "ROLE", "SINCE" };
+    int is_org = rows->nrows > 0 && strcmp(rows->cells[0], id) == 0;
+    ctl_table_init(t, 4, is_org ? person_headers : org_headers);
+    for (size_t r = 0; r < rows->nrows; r++) {
+        const char *const *row = (const char *const *)rows->cells + r * CTL_MEMBER_COLUMNS;
+        char since[CTL_TIME_SIZE];
+        /* Each row shows the other side of the membership. */
+        const char *cells[] = { is_org ? row[2] : row[0], is_org ? row[3] : row[1], row[4],
+                                ctl_time_human(since, strtoll(row[5], NULL, 10)) };
+        ctl_table_add(t, cells);
+    }
+}
+
+/*
+ * Everything attached to a customer, gathered before anything is printed so
+ * that a failure half-way leaves no half-printed record.
+ */
+typedef struct attachments {
+    ctl_table attrs;            /* KEY VALUE */
+    ctl_table tags;             /* TAG */
+    crm_identity **identities;  /* copies, owned */
+    size_t nidentities;
+    ctl_table members;          /* see ctl_member_row() */
+} attachments;
+
+static void attachments_free(attachments *a)
+{
+    ctl_table_free(&a->attrs);
+    ctl_table_free(&a->tags);
+    for (size_t i = 0; i < a->nidentities; i++)
+        crm_identity_free(a->identities[i]);
+    free(a->identities);
+    ctl_table_free(&a->members);
+}
+
+static int keep_identity(attachments *a, const crm_identity *ident)
+{
+    crm_identity **grown = realloc(a->identities, (a->nidentities + 1) * sizeof *grown);
+    if (!grown)
+        return CRM_ENOMEM;
+    a->identities = grown;
+    crm_identity *copy;
+    if (crm_identity_dup(&copy, ident) != CRM_OK)
+        return CRM_ENOMEM;
+    a->identities[a->nidentities++] = copy;
+    return CRM_OK;
+}
+
+/* CRM_OK, CRM_ENOMEM for memory of our own, or a libcrm failure. a must be
+ * freed in every case. */
+static int gather(crmctl *ctl, attachments *a, const crm_customer *c)
+{
+    static const char *const attr_headers[] = { "KEY", "VALUE" };
+    const char *id = crm_customer_id(c);
+    int rc;
+    memset(a, 0, sizeof *a);
+    ctl_table_init(&a->attrs, 2, attr_headers);
+    ctl_table_init(&a->tags, 1, NULL);
+    ctl_table_init(&a->members, CTL_MEMBER_COLUMNS, NULL);
+
+    crm_attr_cursor *ac;
+    if ((rc = crm_attr_list_open(&ac, ctl->db, id)) != CRM_OK)
+        return rc;
+    const crm_attr *attr;
+    while ((rc = crm_attr_list_next(ac, &attr)) == CRM_ROW) {
+        const char *cells[] = { crm_attr_key(attr), crm_attr_value(attr) };
+        ctl_table_add(&a->attrs, cells);
+    }
+    crm_attr_list_free(ac);
+    if (rc != CRM_DONE)
+        return rc;
+
+    crm_tag_cursor *tc;
+    if ((rc = crm_tag_list_open(&tc, ctl->db, id)) != CRM_OK)
+        return rc;
+    const char *tag;
+    while ((rc = crm_tag_list_next(tc, &tag)) == CRM_ROW)
+        ctl_table_add(&a->tags, &tag);
+    crm_tag_list_free(tc);
+    if (rc != CRM_DONE)
+        return rc;
+
+    crm_identity_cursor *ic;
+    if ((rc = crm_identity_list_open(&ic, ctl->db, id)) != CRM_OK)
+        return rc;
+    const crm_identity *ident;
+    while ((rc = crm_identity_list_next(ic, &ident)) == CRM_ROW)
+        if (keep_identity(a, ident) != CRM_OK) {
+            rc = CRM_ENOMEM;
+            break;
+        }
+    crm_identity_list_free(ic);
+    if (rc != CRM_DONE)
+        return rc;
+
+    crm_member_cursor *mc;
+    if ((rc = crm_member_list_open(&mc, ctl->db, id)) != CRM_OK)
+        return rc;
+    const crm_member *m;
+    while ((rc = crm_member_list_next(mc, &m)) == CRM_ROW)
+        ctl_member_row(&a->members, m);
+    crm_member_list_free(mc);
+    if (rc != CRM_DONE)
+        return rc;
+
+    if (a->attrs.failed || a->tags.failed || a->members.failed)
+        return CRM_ENOMEM;
+    return CRM_OK;
+}
+
+/* Report a failure of gather(); returns the exit status. */
+static int gather_failed(crmctl *ctl, int rc, const crm_customer *c)
+{
+    if (rc != CRM_ENOMEM)
+        return ctl_fail(ctl, rc);
+    ctl_error("out of memory showing customer %s", crm_customer_id(c));
+    return EXIT_DATABASE;
+}
+
+static const char *cell(const ctl_table *t, size_t row, size_t col)
+{
+    return t->cells[row * t->ncols + col];
+}
+
+int ctl_json_customer_full(crmctl *ctl, ctl_json *j, const char *key, const crm_customer *c)
+{
+    attachments a;
+    int rc = gather(ctl, &a, c);
+    if (rc != CRM_OK) {
+        attachments_free(&a);
+        return gather_failed(ctl, rc, c);
+    }
+    ctl_json_begin_object(j, key);
+    ctl_json_customer_fields(j, c);
+
+    ctl_json_begin_object(j, "attributes");
+    for (size_t r = 0; r < a.attrs.nrows; r++)
+        ctl_json_string(j, cell(&a.attrs, r, 0), cell(&a.attrs, r, 1));
+    ctl_json_end_object(j);
+
+    ctl_json_begin_array(j, "tags");
+    for (size_t r = 0; r < a.tags.nrows; r++)
+        ctl_json_string(j, NULL, cell(&a.tags, r, 0));
+    ctl_json_end_array(j);
+
+    ctl_json_begin_array(j, "identities");
+    for (size_t i = 0; i < a.nidentities; i++)
+        ctl_json_identity(j, NULL, a.identities[i]);
+    ctl_json_end_array(j);
+
+    ctl_json_begin_array(j, "memberships");
+    for (size_t r = 0; r < a.members.nrows; r++)
+        ctl_json_member_row(j, NULL, &a.members, r);
+    ctl_json_end_array(j);
+
+    ctl_json_end_object(j);
+    attachments_free(&a);
+    return EXIT_OK;
+}
+
+/* Print a section title and its table, or "(none)" when it is empty.
+ * -1 if out of memory. */
+static int section(const char *indent, const char *title, const ctl_table *t)
+{
+    printf("\n%s%s\n", indent, title);
+    if (t->nrows == 0 && !t->failed) {
+        printf("%s  (none)\n", indent);
+        return 0;
+    }
+    char *deeper = malloc(strlen(indent) + 3);
+    if (!deeper)
+        return -1;
+    sprintf(deeper, "%s  ", indent);
+    int rc = ctl_table_print(t, stdout, deeper);
+    free(deeper);
+    return rc;
+}
+
+static int print_text(const crm_customer *c, const attachments *a, const char *indent)
+{
+    static const char *const identity_headers[] = { "KIND", "VALUE", "MATCHES ON", "FLAGS" };
+    char created[CTL_TIME_SIZE], updated[CTL_TIME_SIZE];
+    int is_org = crm_customer_kind_of(c) == CRM_CUSTOMER_ORGANISATION;
+    printf("%s%s (%s%s)\n", indent, crm_customer_name(c),
+           crm_customer_kind_name(crm_customer_kind_of(c)),
+           crm_customer_is_archived(c) ? ", archived" : "");
+    printf("%s  id        %s\n", indent, crm_customer_id(c));
+    printf("%s  created   %s\n", indent, ctl_time_human(created, crm_customer_created_at(c)));
+    printf("%s  updated   %s\n", indent, ctl_time_human(updated, crm_customer_updated_at(c)));
+    printf("%s  archived  %s\n", indent, crm_customer_is_archived(c) ? "yes" : "no");
+
+    ctl_table identities;
+    ctl_table_init(&identities, 4, identity_headers);
+    for (size_t i = 0; i < a->nidentities; i++) {
+        const crm_identity *ident = a->identities[i];
+        const char *cells[] = { crm_identity_kind(ident), crm_identity_value(ident),
+                                crm_identity_key(ident),
+                                ctl_identity_flags_text(crm_identity_flags(ident)) };
+        ctl_table_add(&identities, cells);
+    }
+    int rc = section(indent, "Identities", &identities);
+    ctl_table_free(&identities);
+
+    if (section(indent, "Attributes", &a->attrs) != 0)
+        rc = -1;
+
+    printf("\n%sTags\n%s  ", indent, indent);
+    for (size_t r = 0; r < a->tags.nrows; r++)
+        printf("%s%s", r ? ", " : "", cell(&a->tags, r, 0));
+    puts(a->tags.nrows ? "" : "(none)");
+
+    ctl_table members;
+    ctl_member_table(&members, &a->members, crm_customer_id(c));
+    if (section(indent, is_org ? "People" : "Member of", &members) != 0)
+        rc = -1;
+    ctl_table_free(&members);
+    return rc;
+}
+
+int ctl_print_customer(crmctl *ctl, const crm_customer *c, const char *indent)
+{
+    if (ctl->json) {
+        ctl_json j;
+        ctl_json_init(&j, stdout);
+        int st = ctl_json_customer_full(ctl, &j, NULL, c);
+        if (st == EXIT_OK)
+            ctl_json_finish(&j);
+        return st;
+    }
+    attachments a;
+    int rc = gather(ctl, &a, c);
+    if (rc == CRM_OK && print_text(c, &a, indent) != 0)
+        rc = CRM_ENOMEM;
+    attachments_free(&a);
+    return rc == CRM_OK ? EXIT_OK : gather_failed(ctl, rc, c);
+}
+
+/* ---- the journal -------------------------------------------------------------------- */
+
+/* Names of the customers the journal mentions, looked up once each. */
+typedef struct name_cache {
+    char (*ids)[CRM_ID_LEN + 1];
+    char **names; /* NULL where the customer is gone */
+    size_t n, cap;
+} name_cache;
+
+static const char *cached_name(crmctl *ctl, name_cache *nc, const char *id)
+{
+    for (size_t i = 0; i < nc->n; i++)
+        if (strcmp(nc->ids[i], id) == 0)
+            return nc->names[i];
+    if (strlen(id) != CRM_ID_LEN)
+        return NULL;
+    if (nc->n == nc->cap) {
+        size_t cap = nc->cap ? nc->cap * 2 : 16;
+        char (*ids)[CRM_ID_LEN + 1] = realloc(nc->ids, cap * sizeof *ids);
+        if (!ids)
+            return NULL;
+        nc->ids = ids;
+        char **names = realloc(nc->names, cap * sizeof *names);
+        if (!names)
+            return NULL;
+        nc->names = names;
+        nc->cap = cap;
+    }
+    crm_customer *c;
+    char *name = NULL;
+    /* A customer that cannot be read is shown by id; the journal is still
+     * worth printing. */
+    if (crm_customer_get(&c, ctl->db, id) == CRM_OK) {
+        name = strdup(crm_customer_name(c));
+        crm_customer_free(c);
+    }
+    memcpy(nc->ids[nc->n], id, CRM_ID_LEN + 1);
+    nc->names[nc->n] = name;
+    return nc->names[nc->n++];
+}
+
+static void name_cache_free(name_cache *nc)
+{
+    for (size_t i = 0; i < nc->n; i++)
+        free(nc->names[i]);
+    free(nc->ids);
+    free(nc->names);
+}
+
+/* How journal details are shown: people by name, identity flags in words. */
+typedef struct details_ctx {
+    crmctl *ctl;
+    name_cache *names;
+    const char *entity;
+} details_ctx;
+
+static const char *rewrite_detail(const char *key, const char *value, void *payload)
+{
+    details_ctx *d = payload;
+    if (strcmp(d->entity, "member") == 0 && strcmp(key, "person") == 0)
+        return cached_name(d->ctl, d->names, value);
+    if (strcmp(d->entity, "identity") == 0 && strcmp(key, "flags") == 0) {
+        const char *words = ctl_identity_flags_text((unsigned int)strtoul(value, NULL, 10));
+        return *words ? words : "none";
+    }
+    return NULL;
+}
+
+int ctl_print_journal(crmctl *ctl, ctl_json *j, const char *key, int64_t since_seq,
+                      const char *indent)
+{
+    static const char *const headers[] = { "SEQ", "WHEN", "ACTOR", "CHANGE", "CUSTOMER",
+                                           "DETAILS" };
+    crm_journal_cursor *cur;
+    int rc = crm_journal_open(&cur, ctl->db, since_seq);
+    if (rc != CRM_OK)
+        return ctl_fail(ctl, rc);
+
+    ctl_table t;
+    name_cache names = { 0 };
+    ctl_table_init(&t, 6, headers);
+    if (ctl->json)
+        ctl_json_begin_array(j, key);
+    const crm_journal_entry *e;
+    while ((rc = crm_journal_next(cur, &e)) == CRM_ROW) {
+        if (ctl->json) {
+            ctl_json_begin_object(j, NULL);
+            ctl_json_int(j, "seq", crm_journal_entry_seq(e));
+            ctl_json_time(j, "at", crm_journal_entry_at(e));
+            ctl_json_string(j, "actor", crm_journal_entry_actor(e));
+            ctl_json_string(j, "entity", crm_journal_entry_entity(e));
+            ctl_json_string(j, "entity_id", crm_journal_entry_entity_id(e));
+            ctl_json_string(j, "op", crm_journal_entry_op(e));
+            ctl_json_raw(j, "data", crm_journal_entry_data(e));
+            ctl_json_end_object(j);
+            continue;
+        }
+        char seq[24], when[CTL_TIME_SIZE], change[64];
+        snprintf(seq, sizeof seq, "%lld", (long long)crm_journal_entry_seq(e));
+        snprintf(change, sizeof change, "%s %s", crm_journal_entry_entity(e),
+                 crm_journal_entry_op(e));
+        const char *who = cached_name(ctl, &names, crm_journal_entry_entity_id(e));
+        details_ctx dc = { ctl, &names, crm_journal_entry_entity(e) };
+        char *details = ctl_json_flat_to_text(crm_journal_entry_data(e), rewrite_detail, &dc);
+        const char *cells[] = { seq, ctl_time_human(when, crm_journal_entry_at(e)),
+                                crm_journal_entry_actor(e), change,
+                                who ? who : crm_journal_entry_entity_id(e),
+                                details ? details : crm_journal_entry_data(e) };
+        ctl_table_add(&t, cells);
+        free(details);
+    }
+    crm_journal_free(cur);
+    name_cache_free(&names);
+
+    int status = EXIT_OK;
+    if (rc != CRM_DONE) {
+        status = ctl_fail(ctl, rc);
+    } else if (ctl->json) {
+        ctl_json_end_array(j);
+    } else if (t.nrows == 0) {
+        printf("%s(no changes%s)\n", indent, since_seq > 0 ? " after that one" : "");
+    } else if (ctl_table_print(&t, stdout, indent) != 0) {
+        ctl_error("out of memory printing the journal");
+        status = EXIT_DATABASE;
+    }
+    ctl_table_free(&t);
+    return status;
+}

@@ -1,0 +1,27 @@
+# crmctl, the command-line tool, tested end to end through its command line.
+# Included from tests/CMakeLists.txt.
+
+if(TARGET crmctl)
+  find_program(CRMCTL_BASH bash REQUIRED)
+  set(_crmctl_dir ${CMAKE_CURRENT_LIST_DIR})
+  # Sanitizer reports get their own exit status, so that they cannot pass
+  # for one of crmctl's (1 is "not found").
+  set(_crmctl_env
+    "ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86"
+    "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86")
+
+  # Every command, with the binary as built (instrumented in a sanitizer build).
+  add_test(NAME crmctl
+    COMMAND ${CRMCTL_BASH} ${_crmctl_dir}/test_crmctl.sh
+            $<TARGET_FILE:crmctl> ${CMAKE_CURRENT_BINARY_DIR}/crmctl)
+  set_tests_properties(crmctl PROPERTIES ENVIRONMENT "${_crmctl_env}" TIMEOUT 120)
+
+  # Under valgrind, a chosen few runs (each costs seconds there).
+  if(CRM_TEST_LAUNCHER)
+    add_test(NAME crmctl_memcheck
+      COMMAND ${CRMCTL_BASH} ${_crmctl_dir}/memcheck_crmctl.sh
+              $<TARGET_FILE:crmctl> ${CMAKE_CURRENT_BINARY_DIR}/crmctl-memcheck
+              ${CRM_TEST_LAUNCHER})
+    set_tests_properties(crmctl_memcheck PROPERTIES TIMEOUT 300)
+  endif()
+endif()
