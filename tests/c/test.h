@@ -129,14 +129,66 @@ int test_snapshot_same(crm_db *db, const test_snapshot *s); /* prints the differ
 
 #define CHECK_UNCHANGED(db, snap) CHECK(test_snapshot_same((db), (snap)))
 
+/* The call fails with code, the message (of msgdb) contains frag and, when
+ * not NULL, frag2, and db is as it was before the call. */
+#define CHECK_FAILS_(db, msgdb, call, code, frag, frag2) \
+    do {                                                 \
+        test_snapshot s_;                                \
+        const char *f2_ = (frag2);                       \
+        test_snapshot_take((db), &s_);                   \
+        CHECK_RC((msgdb), (call), (code));               \
+        CHECK_CONTAINS(crm_errmsg(msgdb), (frag));       \
+        if (f2_)                                         \
+            CHECK_CONTAINS(crm_errmsg(msgdb), f2_);      \
+        CHECK_UNCHANGED((db), &s_);                      \
+    } while (0)
+#define CHECK_FAILS(db, call, code, frag) CHECK_FAILS_(db, db, call, code, frag, NULL)
+#define CHECK_FAILS2(db, call, code, frag, frag2) CHECK_FAILS_(db, db, call, code, frag, frag2)
+/* A NULL handle: CRM_EINVAL, and the thread's message names the function. */
+#define CHECK_NULL_DB(db, call, func) CHECK_FAILS_(db, NULL, call, CRM_EINVAL, func, NULL)
+
 /* Test data that break input rules. */
 extern const char *const test_bad_utf8[]; /* NULL-terminated */
+extern const char *const test_bad_ids[];  /* not ids, NULL-terminated */
 char *test_long_string(size_t n);          /* n bytes of 'x', caller frees */
+
+/* Well-formed, but no customer has it. */
+#define TEST_UNKNOWN_ID "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b"
 
 /* Sleep a few milliseconds, so that successive times differ. */
 void test_sleep_ms(long ms);
 
 /* Create a customer and return its id (static buffer per call site). */
 void test_customer(crm_db *db, crm_customer_kind kind, const char *name, char id[CRM_ID_LEN + 1]);
+/* The customer's updated_at; exits if it cannot be read. */
+int64_t test_updated_at(crm_db *db, const char *id);
+/* Canonical text form: 8-4-4-4-12 lower-case hex, version 7, RFC variant. */
+int test_canonical_v7(const char *id);
+
+/* How many customers the list shows in mode; -1 if listing fails. */
+int test_count_customers(crm_db *db, crm_archived_filter mode);
+/* The names filter f lists, joined by "," (static buffer), or "ERR ...". */
+const char *test_names(crm_db *db, const crm_customer_filter *f);
+
+/* The journal's last sequence number; exits if it cannot be read. */
+int64_t test_last_seq(crm_db *db);
+
+/* One journal row as a test expects it: data has each fragment and not `absent`. */
+typedef struct test_jrow {
+    const char *entity, *op, *entity_id;
+    const char *data[4];
+    const char *absent;
+} test_jrow;
+/* The journal after `since` holds exactly the n rows of want, in order. */
+int test_journal_is(crm_db *db, int64_t since, const test_jrow *want, int n);
+
+/* Checks (a failure marks the running test): lookup(kind, value) finds the
+ * customer id; value of kind normalises to key. */
+void test_check_finds(crm_db *db, const char *kind, const char *value, const char *id);
+void test_check_key(crm_db *db, const char *kind, const char *value, const char *key);
+
+/* An allocator whose call that finds test_alloc_countdown at 0 fails (-1: none). */
+extern long test_alloc_countdown, test_alloc_calls; /* calls counts malloc + realloc */
+extern const crm_allocator test_failing_allocator;
 
 #endif

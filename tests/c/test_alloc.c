@@ -5,54 +5,25 @@
  */
 #include "test.h"
 
-static long countdown = -1; /* fail when it reaches 0; -1 = never */
-static long allocations;
-
-static void *t_malloc(size_t n, void *p)
-{
-    (void)p;
-    allocations++;
-    if (countdown >= 0 && countdown-- == 0)
-        return NULL;
-    return malloc(n);
-}
-
-static void *t_realloc(void *ptr, size_t n, void *p)
-{
-    (void)p;
-    allocations++;
-    if (countdown >= 0 && countdown-- == 0)
-        return NULL;
-    return realloc(ptr, n);
-}
-
-static void t_free(void *ptr, void *p)
-{
-    (void)p;
-    free(ptr);
-}
-
-static const crm_allocator failing = { CRM_ALLOCATOR_VERSION, t_malloc, t_realloc, t_free, NULL };
-
 TEST(config_rules)
 {
-    crm_allocator bad = failing;
+    crm_allocator bad = test_failing_allocator;
     bad.version = 0;
     CHECK_INT(crm_config_allocator(&bad), CRM_EINVAL);
-    bad = failing;
+    bad = test_failing_allocator;
     bad.free = NULL;
     CHECK_INT(crm_config_allocator(&bad), CRM_EINVAL);
     crm_db *db = test_open_memory();
-    CHECK_INT(crm_config_allocator(&failing), CRM_EMISUSE);
+    CHECK_INT(crm_config_allocator(&test_failing_allocator), CRM_EMISUSE);
     CHECK_INT(crm_config_allocator(NULL), CRM_EMISUSE);
     crm_close(db);
-    CHECK_INT(crm_config_allocator(&failing), CRM_OK);
-    allocations = 0;
+    CHECK_INT(crm_config_allocator(&test_failing_allocator), CRM_OK);
+    test_alloc_calls = 0;
     db = test_open_memory();
     char id[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Counted", id);
     crm_close(db);
-    CHECK(allocations > 0); /* the hook was really used */
+    CHECK(test_alloc_calls > 0); /* the hook was really used */
     CHECK_INT(crm_config_allocator(NULL), CRM_OK);
 }
 
@@ -133,9 +104,9 @@ static int fault_loop(const char *name, op_fn op)
     for (long n = 0; n < 10000; n++) {
         test_snapshot before;
         test_snapshot_take(db, &before);
-        countdown = n;
+        test_alloc_countdown = n;
         int rc = op(db, id);
-        countdown = -1;
+        test_alloc_countdown = -1;
         if (rc == CRM_OK) {
             crm_close(db);
             return n > 0; /* at least one failure was really injected */
@@ -158,7 +129,7 @@ static int fault_loop(const char *name, op_fn op)
 
 TEST(every_allocation_can_fail)
 {
-    CHECK_INT(crm_config_allocator(&failing), CRM_OK);
+    CHECK_INT(crm_config_allocator(&test_failing_allocator), CRM_OK);
     CHECK(fault_loop("create", op_create));
     CHECK(fault_loop("identity", op_identity));
     CHECK(fault_loop("attr", op_attr));
@@ -172,13 +143,13 @@ TEST(every_allocation_can_fail)
 
 TEST(open_survives_failures)
 {
-    CHECK_INT(crm_config_allocator(&failing), CRM_OK);
+    CHECK_INT(crm_config_allocator(&test_failing_allocator), CRM_OK);
     int ok = 0;
     for (long n = 0; n < 1000 && !ok; n++) {
         crm_db *db = (crm_db *)1;
-        countdown = n;
+        test_alloc_countdown = n;
         int rc = crm_open(&db, ":memory:", NULL);
-        countdown = -1;
+        test_alloc_countdown = -1;
         if (rc == CRM_OK) {
             crm_close(db);
             ok = 1;

@@ -1,122 +1,12 @@
 /*
  * libcrm tests - customer attributes: free-form key -> text.
  */
-#include <time.h>
-
 #include "test.h"
-
-/* Well-formed, but no customer has it. */
-static const char UNKNOWN_ID[] = "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b";
-
-/* Not ids: every way a caller might get the canonical form wrong. */
-static const char *const bad_ids[] = {
-    "",
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7",           /* too short */
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b0",         /* too long */
-    "0190a5b27c3e-7d4f-8a1b-2c3d4e5f6a7b-",          /* dashes in the wrong places */
-    "0190a5b27c3e7d4f8a1b2c3d4e5f6a7b",              /* no dashes */
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7g",          /* not hex */
-    "{0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b}",        /* braces */
-    "urn:uuid:0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b", /* URN form */
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b ",         /* trailing junk */
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7\xff",       /* not UTF-8 */
-    NULL,
-};
 
 /* Keys outside [A-Za-z0-9_.:-]. */
 static const char *const bad_keys[] = { " ",    "a b",  "key ", " key", "é",    "a/b",
                                         "a=b",  "a,b",  "a;b",  "a'b",  "a\"b", "a\\b",
                                         "a\nb", "\tkey", "a\x7f", "a%",  "a*",   NULL };
-
-/* The call fails with code, the message (of msgdb) contains frag and, when
- * not NULL, frag2, and db is as it was before the call. */
-#define CHECK_FAILS_(db, msgdb, call, code, frag, frag2) \
-    do {                                                 \
-        test_snapshot s_;                                \
-        const char *f2_ = (frag2);                       \
-        test_snapshot_take((db), &s_);                   \
-        CHECK_RC((msgdb), (call), (code));               \
-        CHECK_CONTAINS(crm_errmsg(msgdb), (frag));       \
-        if (f2_)                                         \
-            CHECK_CONTAINS(crm_errmsg(msgdb), f2_);      \
-        CHECK_UNCHANGED((db), &s_);                      \
-    } while (0)
-#define CHECK_FAILS(db, call, code, frag) CHECK_FAILS_(db, db, call, code, frag, NULL)
-#define CHECK_FAILS2(db, call, code, frag, frag2) CHECK_FAILS_(db, db, call, code, frag, frag2)
-#define CHECK_NULL_DB(db, call, func) CHECK_FAILS_(db, NULL, call, CRM_EINVAL, func, NULL)
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = { 0, ms * 1000000L };
-    nanosleep(&ts, NULL);
-}
-
-static int64_t last_seq(crm_db *db)
-{
-    int64_t seq = -1;
-    if (crm_journal_last_seq(&seq, db) != CRM_OK) {
-        fprintf(stderr, "last_seq: %s\n", crm_errmsg(db));
-        exit(2);
-    }
-    return seq;
-}
-
-/* One journal row as a test expects it: data must contain each fragment
- * and must not contain `absent`. */
-typedef struct jrow {
-    const char *entity, *op, *entity_id;
-    const char *data[4];
-    const char *absent;
-} jrow;
-
-/* The journal after `since` holds exactly the rows in want, in order. */
-static int journal_is(crm_db *db, int64_t since, const jrow *want, int n)
-{
-    crm_journal_cursor *cur;
-    if (crm_journal_open(&cur, db, since) != CRM_OK) {
-        fprintf(stderr, "journal_is: %s\n", crm_errmsg(db));
-        return 0;
-    }
-    const crm_journal_entry *e;
-    int rc, i = 0, ok = 1;
-    while (ok && (rc = crm_journal_next(cur, &e)) == CRM_ROW) {
-        const char *entity = crm_journal_entry_entity(e), *op = crm_journal_entry_op(e);
-        const char *eid = crm_journal_entry_entity_id(e), *data = crm_journal_entry_data(e);
-        if (i >= n) {
-            fprintf(stderr, "journal_is: unexpected row %d: %s %s %s %s\n", i, entity, op, eid,
-                    data);
-            ok = 0;
-            break;
-        }
-        if (strcmp(entity, want[i].entity) != 0 || strcmp(op, want[i].op) != 0 ||
-            strcmp(eid, want[i].entity_id) != 0) {
-            fprintf(stderr, "journal_is: row %d is %s %s %s, expected %s %s %s\n", i, entity, op,
-                    eid, want[i].entity, want[i].op, want[i].entity_id);
-            ok = 0;
-        }
-        for (int k = 0; ok && k < 4 && want[i].data[k]; k++)
-            if (!strstr(data, want[i].data[k])) {
-                fprintf(stderr, "journal_is: row %d data %s lacks %s\n", i, data,
-                        want[i].data[k]);
-                ok = 0;
-            }
-        if (ok && want[i].absent && strstr(data, want[i].absent)) {
-            fprintf(stderr, "journal_is: row %d data %s has %s\n", i, data, want[i].absent);
-            ok = 0;
-        }
-        i++;
-    }
-    if (ok && rc != CRM_DONE) {
-        fprintf(stderr, "journal_is: next returned %d: %s\n", rc, crm_errmsg(db));
-        ok = 0;
-    }
-    if (ok && i != n) {
-        fprintf(stderr, "journal_is: %d rows, expected %d\n", i, n);
-        ok = 0;
-    }
-    crm_journal_free(cur);
-    return ok;
-}
 
 /* The customer's attributes as "k=v;k=v" (static buffer), or "ERR ...". */
 static const char *attrs(crm_db *db, const char *id)
@@ -154,16 +44,6 @@ static const char *value_of(crm_db *db, const char *id, const char *key)
         snprintf(buf, sizeof buf, "%s", v);
     crm_free(v);
     return buf;
-}
-
-static int64_t updated_at(crm_db *db, const char *id)
-{
-    crm_customer *c;
-    if (crm_customer_get(&c, db, id) != CRM_OK)
-        exit(2);
-    int64_t t = crm_customer_updated_at(c);
-    crm_customer_free(c);
-    return t;
 }
 
 static char sentinel_byte;
@@ -285,18 +165,18 @@ TEST(writes_move_updated_at)
     crm_db *db = test_open_memory();
     char id[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane", id);
-    int64_t t0 = updated_at(db, id);
-    sleep_ms(3);
+    int64_t t0 = test_updated_at(db, id);
+    test_sleep_ms(3);
     CHECK_OK(db, crm_customer_attr_set(db, id, "k", "1"));
-    int64_t t1 = updated_at(db, id);
+    int64_t t1 = test_updated_at(db, id);
     CHECK(t1 > t0);
-    sleep_ms(3);
+    test_sleep_ms(3);
     CHECK_OK(db, crm_customer_attr_set(db, id, "k", "2"));
-    int64_t t2 = updated_at(db, id);
+    int64_t t2 = test_updated_at(db, id);
     CHECK(t2 > t1);
-    sleep_ms(3);
+    test_sleep_ms(3);
     CHECK_OK(db, crm_customer_attr_unset(db, id, "k"));
-    CHECK(updated_at(db, id) > t2);
+    CHECK(test_updated_at(db, id) > t2);
     crm_customer *c;
     CHECK_OK(db, crm_customer_get(&c, db, id));
     CHECK_INT(crm_customer_created_at(c), t0);
@@ -370,12 +250,12 @@ TEST(journal_rows)
     crm_db *db = test_open_memory();
     char id[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane", id);
-    int64_t seq = last_seq(db);
+    int64_t seq = test_last_seq(db);
     CHECK_OK(db, crm_customer_attr_set(db, id, "plan", "basic"));
     CHECK_OK(db, crm_customer_attr_set(db, id, "plan", "say \"pro\""));
     CHECK_OK(db, crm_customer_attr_unset(db, id, "plan"));
     CHECK_OK(db, crm_customer_attr_set(db, id, "empty", ""));
-    jrow want[] = {
+    test_jrow want[] = {
         { "attr", "set", id, { "\"key\":\"plan\"", "\"value\":\"basic\"" }, "old_value" },
         { "attr", "set", id,
           { "\"key\":\"plan\"", "\"value\":\"say \\\"pro\\\"\"", "\"old_value\":\"basic\"" },
@@ -384,8 +264,8 @@ TEST(journal_rows)
           "\"value\"" },
         { "attr", "set", id, { "\"key\":\"empty\"", "\"value\":\"\"" }, "old_value" },
     };
-    CHECK(journal_is(db, seq, want, 4));
-    CHECK_INT(last_seq(db), seq + 4);
+    CHECK(test_journal_is(db, seq, want, 4));
+    CHECK_INT(test_last_seq(db), seq + 4);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -400,10 +280,11 @@ TEST(set_bad_input)
 
     CHECK_NULL_DB(db, crm_customer_attr_set(NULL, id, "k", "v"), "crm_customer_attr_set");
     CHECK_FAILS(db, crm_customer_attr_set(db, NULL, "k", "v"), CRM_EINVAL, "customer id is NULL");
-    for (int i = 0; bad_ids[i]; i++)
-        CHECK_FAILS2(db, crm_customer_attr_set(db, bad_ids[i], "k", "v"), CRM_EINVAL,
+    for (int i = 0; test_bad_ids[i]; i++)
+        CHECK_FAILS2(db, crm_customer_attr_set(db, test_bad_ids[i], "k", "v"), CRM_EINVAL,
                      "customer id", "not an id");
-    CHECK_FAILS(db, crm_customer_attr_set(db, UNKNOWN_ID, "k", "v"), CRM_ENOTFOUND, UNKNOWN_ID);
+    CHECK_FAILS(db, crm_customer_attr_set(db, TEST_UNKNOWN_ID, "k", "v"),
+                CRM_ENOTFOUND, TEST_UNKNOWN_ID);
 
     CHECK_FAILS(db, crm_customer_attr_set(db, id, NULL, "v"), CRM_EINVAL, "attribute key is NULL");
     CHECK_FAILS(db, crm_customer_attr_set(db, id, "", "v"), CRM_EINVAL, "attribute key is empty");
@@ -443,11 +324,11 @@ TEST(get_bad_input)
     CHECK_NULL_DB(db, crm_customer_attr_get(&v, NULL, id, "k"), "crm_customer_attr_get");
     CHECK_FAILS(db, crm_customer_attr_get(NULL, db, id, "k"), CRM_EINVAL, "output");
     CHECK_FAILS(db, crm_customer_attr_get(&v, db, NULL, "k"), CRM_EINVAL, "customer id is NULL");
-    for (int i = 0; bad_ids[i]; i++)
-        CHECK_FAILS2(db, crm_customer_attr_get(&v, db, bad_ids[i], "k"), CRM_EINVAL,
+    for (int i = 0; test_bad_ids[i]; i++)
+        CHECK_FAILS2(db, crm_customer_attr_get(&v, db, test_bad_ids[i], "k"), CRM_EINVAL,
                      "customer id", "not an id");
-    CHECK_FAILS2(db, crm_customer_attr_get(&v, db, UNKNOWN_ID, "k"), CRM_ENOTFOUND, UNKNOWN_ID,
-                 "no customer");
+    CHECK_FAILS2(db, crm_customer_attr_get(&v, db, TEST_UNKNOWN_ID, "k"), CRM_ENOTFOUND,
+                 TEST_UNKNOWN_ID, "no customer");
     CHECK_FAILS(db, crm_customer_attr_get(&v, db, id, NULL), CRM_EINVAL, "attribute key is NULL");
     CHECK_FAILS(db, crm_customer_attr_get(&v, db, id, ""), CRM_EINVAL, "attribute key is empty");
     for (int i = 0; bad_keys[i]; i++)
@@ -475,9 +356,11 @@ TEST(unset_bad_input)
 
     CHECK_NULL_DB(db, crm_customer_attr_unset(NULL, id, "k"), "crm_customer_attr_unset");
     CHECK_FAILS(db, crm_customer_attr_unset(db, NULL, "k"), CRM_EINVAL, "customer id is NULL");
-    for (int i = 0; bad_ids[i]; i++)
-        CHECK_FAILS(db, crm_customer_attr_unset(db, bad_ids[i], "k"), CRM_EINVAL, "customer id");
-    CHECK_FAILS(db, crm_customer_attr_unset(db, UNKNOWN_ID, "k"), CRM_ENOTFOUND, UNKNOWN_ID);
+    for (int i = 0; test_bad_ids[i]; i++)
+        CHECK_FAILS(db, crm_customer_attr_unset(db, test_bad_ids[i], "k"),
+                    CRM_EINVAL, "customer id");
+    CHECK_FAILS(db, crm_customer_attr_unset(db, TEST_UNKNOWN_ID, "k"),
+                CRM_ENOTFOUND, TEST_UNKNOWN_ID);
     CHECK_FAILS(db, crm_customer_attr_unset(db, id, NULL), CRM_EINVAL, "attribute key is NULL");
     CHECK_FAILS(db, crm_customer_attr_unset(db, id, ""), CRM_EINVAL, "attribute key is empty");
     for (int i = 0; bad_keys[i]; i++)
@@ -506,9 +389,9 @@ TEST(list_bad_input)
     CHECK_NULL_DB(db, crm_attr_list_open(&cur, NULL, id), "crm_attr_list_open");
     CHECK_FAILS(db, crm_attr_list_open(NULL, db, id), CRM_EINVAL, "output");
     CHECK_FAILS(db, crm_attr_list_open(&cur, db, NULL), CRM_EINVAL, "customer id is NULL");
-    for (int i = 0; bad_ids[i]; i++)
-        CHECK_FAILS(db, crm_attr_list_open(&cur, db, bad_ids[i]), CRM_EINVAL, "customer id");
-    CHECK_FAILS(db, crm_attr_list_open(&cur, db, UNKNOWN_ID), CRM_ENOTFOUND, UNKNOWN_ID);
+    for (int i = 0; test_bad_ids[i]; i++)
+        CHECK_FAILS(db, crm_attr_list_open(&cur, db, test_bad_ids[i]), CRM_EINVAL, "customer id");
+    CHECK_FAILS(db, crm_attr_list_open(&cur, db, TEST_UNKNOWN_ID), CRM_ENOTFOUND, TEST_UNKNOWN_ID);
     CHECK(cur == (crm_attr_cursor *)&sentinel_byte);
     CHECK_OK(db, crm_close(db)); /* no cursor was left open */
 }
@@ -544,20 +427,21 @@ TEST(group_survives_a_failing_call)
     crm_db *db = test_open_memory();
     char id[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane", id);
-    int64_t seq = last_seq(db);
+    int64_t seq = test_last_seq(db);
     CHECK_OK(db, crm_begin(db));
     CHECK_OK(db, crm_customer_attr_set(db, id, "a", "1"));
     CHECK_FAILS(db, crm_customer_attr_unset(db, id, "missing"), CRM_ENOTFOUND, "missing");
-    CHECK_FAILS(db, crm_customer_attr_set(db, UNKNOWN_ID, "b", "2"), CRM_ENOTFOUND, UNKNOWN_ID);
+    CHECK_FAILS(db, crm_customer_attr_set(db, TEST_UNKNOWN_ID, "b", "2"),
+                CRM_ENOTFOUND, TEST_UNKNOWN_ID);
     CHECK_INT(crm_in_transaction(db), 1);
     CHECK_OK(db, crm_customer_attr_set(db, id, "b", "2"));
     CHECK_OK(db, crm_commit(db));
     CHECK_STR(attrs(db, id), "a=1;b=2");
-    jrow want[] = {
+    test_jrow want[] = {
         { "attr", "set", id, { "\"key\":\"a\"" }, NULL },
         { "attr", "set", id, { "\"key\":\"b\"" }, NULL },
     };
-    CHECK(journal_is(db, seq, want, 2));
+    CHECK(test_journal_is(db, seq, want, 2));
     CHECK_OK(db, crm_close(db));
 }
 
@@ -570,8 +454,8 @@ TEST(rollback_removes_the_group)
     CHECK_OK(db, crm_customer_attr_set(db, id, "b", "2"));
     test_snapshot snap;
     test_snapshot_take(db, &snap);
-    int64_t updated = updated_at(db, id);
-    sleep_ms(2);
+    int64_t updated = test_updated_at(db, id);
+    test_sleep_ms(2);
     CHECK_OK(db, crm_begin(db));
     CHECK_OK(db, crm_customer_attr_set(db, id, "a", "changed"));
     CHECK_OK(db, crm_customer_attr_unset(db, id, "b"));
@@ -580,7 +464,7 @@ TEST(rollback_removes_the_group)
     CHECK_OK(db, crm_rollback(db));
     CHECK_UNCHANGED(db, &snap);
     CHECK_STR(attrs(db, id), "a=1;b=2");
-    CHECK_INT(updated_at(db, id), updated);
+    CHECK_INT(test_updated_at(db, id), updated);
     CHECK_OK(db, crm_close(db));
 }
 

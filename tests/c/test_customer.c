@@ -1,30 +1,7 @@
 /*
  * libcrm tests - customers: kinds, create, get, rename, archive, dup.
  */
-#include <time.h>
-
 #include "test.h"
-
-/* Well-formed, but no customer has it. */
-static const char UNKNOWN_ID[] = "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b";
-
-/* Not ids: every way a caller might get the canonical form wrong. */
-static const char *const bad_ids[] = {
-    "",
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7",           /* too short */
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b0",         /* too long */
-    "0190a5b27c3e-7d4f-8a1b-2c3d4e5f6a7b-",          /* dashes in the wrong places */
-    "0190a5b2_7c3e_7d4f_8a1b_2c3d4e5f6a7b",          /* not dashes */
-    "0190a5b27c3e7d4f8a1b2c3d4e5f6a7b",              /* no dashes */
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7g",          /* not hex */
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a+b",          /* not hex */
-    "{0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b}",        /* braces */
-    "urn:uuid:0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b", /* URN form */
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b ",         /* trailing junk */
-    " 0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b",         /* leading junk */
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7\xff",       /* not UTF-8 */
-    NULL,
-};
 
 /* Strings with control characters, which names refuse. */
 static const char *const controls[] = { "a\tb", "line\nbreak", "\x01", "bell\x07", "del\x7f",
@@ -37,110 +14,6 @@ static int plain(const char *s)
         if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f || *s == '\\')
             return 0;
     return 1;
-}
-
-/* The call fails with code, the message (of msgdb) contains frag and, when
- * not NULL, frag2, and db is as it was before the call. */
-#define CHECK_FAILS_(db, msgdb, call, code, frag, frag2) \
-    do {                                                 \
-        test_snapshot s_;                                \
-        const char *f2_ = (frag2);                       \
-        test_snapshot_take((db), &s_);                   \
-        CHECK_RC((msgdb), (call), (code));               \
-        CHECK_CONTAINS(crm_errmsg(msgdb), (frag));       \
-        if (f2_)                                         \
-            CHECK_CONTAINS(crm_errmsg(msgdb), f2_);      \
-        CHECK_UNCHANGED((db), &s_);                      \
-    } while (0)
-#define CHECK_FAILS(db, call, code, frag) CHECK_FAILS_(db, db, call, code, frag, NULL)
-#define CHECK_FAILS2(db, call, code, frag, frag2) CHECK_FAILS_(db, db, call, code, frag, frag2)
-/* A NULL handle: CRM_EINVAL, and the thread's message names the function. */
-#define CHECK_NULL_DB(db, call, func) CHECK_FAILS_(db, NULL, call, CRM_EINVAL, func, NULL)
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = { 0, ms * 1000000L };
-    nanosleep(&ts, NULL);
-}
-
-/* One journal row as a test expects it: data must contain each fragment. */
-typedef struct jrow {
-    const char *entity, *op, *entity_id;
-    const char *data[4];
-} jrow;
-
-/* The journal after `since` holds exactly the rows in want, in order. */
-static int journal_is(crm_db *db, int64_t since, const jrow *want, int n)
-{
-    crm_journal_cursor *cur;
-    if (crm_journal_open(&cur, db, since) != CRM_OK) {
-        fprintf(stderr, "journal_is: %s\n", crm_errmsg(db));
-        return 0;
-    }
-    const crm_journal_entry *e;
-    int rc, i = 0, ok = 1;
-    while (ok && (rc = crm_journal_next(cur, &e)) == CRM_ROW) {
-        const char *entity = crm_journal_entry_entity(e), *op = crm_journal_entry_op(e);
-        const char *eid = crm_journal_entry_entity_id(e), *data = crm_journal_entry_data(e);
-        if (i >= n) {
-            fprintf(stderr, "journal_is: unexpected row %d: %s %s %s %s\n", i, entity, op, eid,
-                    data);
-            ok = 0;
-            break;
-        }
-        if (strcmp(entity, want[i].entity) != 0 || strcmp(op, want[i].op) != 0 ||
-            strcmp(eid, want[i].entity_id) != 0 || crm_journal_entry_seq(e) <= since) {
-            fprintf(stderr, "journal_is: row %d is %s %s %s (seq %lld), expected %s %s %s\n", i,
-                    entity, op, eid, (long long)crm_journal_entry_seq(e), want[i].entity,
-                    want[i].op, want[i].entity_id);
-            ok = 0;
-        }
-        for (int k = 0; ok && k < 4 && want[i].data[k]; k++)
-            if (!strstr(data, want[i].data[k])) {
-                fprintf(stderr, "journal_is: row %d data %s lacks %s\n", i, data,
-                        want[i].data[k]);
-                ok = 0;
-            }
-        i++;
-    }
-    if (ok && rc != CRM_DONE) {
-        fprintf(stderr, "journal_is: next returned %d: %s\n", rc, crm_errmsg(db));
-        ok = 0;
-    }
-    if (ok && i != n) {
-        fprintf(stderr, "journal_is: %d rows, expected %d\n", i, n);
-        ok = 0;
-    }
-    crm_journal_free(cur);
-    return ok;
-}
-
-static int64_t last_seq(crm_db *db)
-{
-    int64_t seq = -1;
-    if (crm_journal_last_seq(&seq, db) != CRM_OK) {
-        fprintf(stderr, "last_seq: %s\n", crm_errmsg(db));
-        exit(2);
-    }
-    return seq;
-}
-
-/* Number of customers the default (or the given archived mode) list shows. */
-static int count_listed(crm_db *db, crm_archived_filter mode)
-{
-    crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
-    f.archived = mode;
-    crm_customer_cursor *cur;
-    if (crm_customer_list_open(&cur, db, &f) != CRM_OK) {
-        fprintf(stderr, "count_listed: %s\n", crm_errmsg(db));
-        exit(2);
-    }
-    const crm_customer *c;
-    int n = 0, rc;
-    while ((rc = crm_customer_list_next(cur, &c)) == CRM_ROW)
-        n++;
-    crm_customer_list_free(cur);
-    return rc == CRM_DONE ? n : -1;
 }
 
 /* Whether the list in mode shows the customer id. */
@@ -157,23 +30,6 @@ static int listed(crm_db *db, crm_archived_filter mode, const char *id)
         found += strcmp(crm_customer_id(c), id) == 0;
     crm_customer_list_free(cur);
     return found;
-}
-
-/* Canonical text form: 8-4-4-4-12 lower-case hex, version 7, RFC variant. */
-static int canonical_v7(const char *id)
-{
-    if (!id || strlen(id) != CRM_ID_LEN)
-        return 0;
-    for (int i = 0; i < CRM_ID_LEN; i++) {
-        char c = id[i];
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (c != '-')
-                return 0;
-        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-            return 0;
-        }
-    }
-    return id[14] == '7' && strchr("89ab", id[19]) != NULL;
 }
 
 static char sentinel_byte;
@@ -235,7 +91,7 @@ TEST(create_person)
     crm_customer *c = NULL;
     CHECK_OK(db, crm_customer_create(&c, db, CRM_CUSTOMER_PERSON, "Jane Doe"));
     int64_t after = crm_now();
-    CHECK(canonical_v7(crm_customer_id(c)));
+    CHECK(test_canonical_v7(crm_customer_id(c)));
     CHECK_INT(crm_customer_kind_of(c), CRM_CUSTOMER_PERSON);
     CHECK_STR(crm_customer_name(c), "Jane Doe");
     CHECK(crm_customer_created_at(c) >= before && crm_customer_created_at(c) <= after);
@@ -275,10 +131,10 @@ TEST(create_organisation)
 TEST(create_without_out)
 {
     crm_db *db = test_open_memory();
-    int64_t seq = last_seq(db);
+    int64_t seq = test_last_seq(db);
     CHECK_OK(db, crm_customer_create(NULL, db, CRM_CUSTOMER_PERSON, "No Record"));
-    CHECK_INT(count_listed(db, CRM_ARCHIVED_INCLUDE), 1);
-    CHECK_INT(last_seq(db), seq + 1);
+    CHECK_INT(test_count_customers(db, CRM_ARCHIVED_INCLUDE), 1);
+    CHECK_INT(test_last_seq(db), seq + 1);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -289,11 +145,11 @@ TEST(create_ids_distinct_and_increasing)
     for (int i = 0; i < 50; i++) {
         char id[CRM_ID_LEN + 1];
         test_customer(db, CRM_CUSTOMER_PERSON, "Same Name", id);
-        CHECK(canonical_v7(id));
+        CHECK(test_canonical_v7(id));
         CHECK(strcmp(prev, id) < 0);
         memcpy(prev, id, sizeof id);
     }
-    CHECK_INT(count_listed(db, CRM_ARCHIVED_EXCLUDE), 50);
+    CHECK_INT(test_count_customers(db, CRM_ARCHIVED_EXCLUDE), 50);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -314,23 +170,23 @@ TEST(create_names_kept_exactly)
         crm_customer_free(c);
     }
     free(longest);
-    CHECK_INT(count_listed(db, CRM_ARCHIVED_EXCLUDE), 8);
+    CHECK_INT(test_count_customers(db, CRM_ARCHIVED_EXCLUDE), 8);
     CHECK_OK(db, crm_close(db));
 }
 
 TEST(create_journal)
 {
     crm_db *db = test_open_memory();
-    int64_t seq = last_seq(db);
+    int64_t seq = test_last_seq(db);
     char p[CRM_ID_LEN + 1], o[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", p);
     test_customer(db, CRM_CUSTOMER_ORGANISATION, "Acme", o);
-    jrow want[] = {
-        { "customer", "create", p, { "\"kind\":\"person\"", "\"name\":\"Jane Doe\"" } },
-        { "customer", "create", o, { "\"kind\":\"organisation\"", "\"name\":\"Acme\"" } },
+    test_jrow want[] = {
+        { "customer", "create", p, { "\"kind\":\"person\"", "\"name\":\"Jane Doe\"" }, NULL },
+        { "customer", "create", o, { "\"kind\":\"organisation\"", "\"name\":\"Acme\"" }, NULL },
     };
-    CHECK(journal_is(db, seq, want, 2));
-    CHECK_INT(last_seq(db), seq + 2);
+    CHECK(test_journal_is(db, seq, want, 2));
+    CHECK_INT(test_last_seq(db), seq + 2);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -338,7 +194,7 @@ TEST(journal_records_actor)
 {
     crm_db *db = test_open_memory();
     CHECK_OK(db, crm_set_actor(db, "agent:alice"));
-    int64_t seq = last_seq(db);
+    int64_t seq = test_last_seq(db);
     char id[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane", id);
     crm_journal_cursor *cur;
@@ -391,7 +247,7 @@ TEST(create_bad_input)
                 "name", "257");
     free(longer);
     CHECK(c == SENTINEL);
-    CHECK_INT(count_listed(db, CRM_ARCHIVED_INCLUDE), 1);
+    CHECK_INT(test_count_customers(db, CRM_ARCHIVED_INCLUDE), 1);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -420,15 +276,16 @@ TEST(get_bad_input)
     CHECK_NULL_DB(db, crm_customer_get(&c, NULL, id), "crm_customer_get");
     CHECK_FAILS(db, crm_customer_get(NULL, db, id), CRM_EINVAL, "output");
     CHECK_FAILS(db, crm_customer_get(&c, db, NULL), CRM_EINVAL, "customer id is NULL");
-    for (int i = 0; bad_ids[i]; i++) {
+    for (int i = 0; test_bad_ids[i]; i++) {
         char quoted[128];
-        snprintf(quoted, sizeof quoted, "'%s' is not an id", plain(bad_ids[i]) ? bad_ids[i] : "");
-        CHECK_FAILS2(db, crm_customer_get(&c, db, bad_ids[i]), CRM_EINVAL, "customer id",
-                     plain(bad_ids[i]) ? quoted : "is not an id");
+        const char *bad = test_bad_ids[i];
+        snprintf(quoted, sizeof quoted, "'%s' is not an id", plain(bad) ? bad : "");
+        CHECK_FAILS2(db, crm_customer_get(&c, db, bad), CRM_EINVAL, "customer id",
+                     plain(bad) ? quoted : "is not an id");
     }
     for (int i = 0; test_bad_utf8[i]; i++)
         CHECK_FAILS(db, crm_customer_get(&c, db, test_bad_utf8[i]), CRM_EINVAL, "customer id");
-    CHECK_FAILS(db, crm_customer_get(&c, db, UNKNOWN_ID), CRM_ENOTFOUND, UNKNOWN_ID);
+    CHECK_FAILS(db, crm_customer_get(&c, db, TEST_UNKNOWN_ID), CRM_ENOTFOUND, TEST_UNKNOWN_ID);
     CHECK(c == SENTINEL);
     CHECK_OK(db, crm_close(db));
 }
@@ -441,8 +298,8 @@ TEST(rename_customer)
     crm_customer *c = NULL, *g = NULL;
     CHECK_OK(db, crm_customer_create(&c, db, CRM_CUSTOMER_PERSON, "Jane Doe"));
     const char *id = crm_customer_id(c);
-    sleep_ms(3);
-    int64_t seq = last_seq(db);
+    test_sleep_ms(3);
+    int64_t seq = test_last_seq(db);
     int64_t before = crm_now();
     CHECK_OK(db, crm_customer_rename(db, id, "Jane Smith"));
     int64_t after = crm_now();
@@ -453,9 +310,9 @@ TEST(rename_customer)
     CHECK_INT(crm_customer_created_at(g), crm_customer_created_at(c));
     CHECK(crm_customer_updated_at(g) > crm_customer_updated_at(c));
     CHECK(crm_customer_updated_at(g) >= before && crm_customer_updated_at(g) <= after);
-    jrow want[] = { { "customer", "rename", id,
-                      { "\"name\":\"Jane Smith\"", "\"old_name\":\"Jane Doe\"" } } };
-    CHECK(journal_is(db, seq, want, 1));
+    test_jrow want[] = { { "customer", "rename", id,
+                           { "\"name\":\"Jane Smith\"", "\"old_name\":\"Jane Doe\"" }, NULL } };
+    CHECK(test_journal_is(db, seq, want, 1));
     crm_customer_free(g);
 
     /* To the longest name, and to the same name again. */
@@ -470,7 +327,7 @@ TEST(rename_customer)
     CHECK_OK(db, crm_customer_get(&g, db, id));
     CHECK_STR(crm_customer_name(g), "Ünïcødé");
     crm_customer_free(g);
-    CHECK_INT(last_seq(db), seq + 4);
+    CHECK_INT(test_last_seq(db), seq + 4);
     crm_customer_free(c);
     CHECK_OK(db, crm_close(db));
 }
@@ -483,9 +340,9 @@ TEST(rename_bad_input)
 
     CHECK_NULL_DB(db, crm_customer_rename(NULL, id, "X"), "crm_customer_rename");
     CHECK_FAILS(db, crm_customer_rename(db, NULL, "X"), CRM_EINVAL, "customer id is NULL");
-    for (int i = 0; bad_ids[i]; i++)
-        CHECK_FAILS(db, crm_customer_rename(db, bad_ids[i], "X"), CRM_EINVAL, "customer id");
-    CHECK_FAILS(db, crm_customer_rename(db, UNKNOWN_ID, "X"), CRM_ENOTFOUND, UNKNOWN_ID);
+    for (int i = 0; test_bad_ids[i]; i++)
+        CHECK_FAILS(db, crm_customer_rename(db, test_bad_ids[i], "X"), CRM_EINVAL, "customer id");
+    CHECK_FAILS(db, crm_customer_rename(db, TEST_UNKNOWN_ID, "X"), CRM_ENOTFOUND, TEST_UNKNOWN_ID);
     CHECK_FAILS(db, crm_customer_rename(db, id, NULL), CRM_EINVAL, "name is NULL");
     CHECK_FAILS(db, crm_customer_rename(db, id, ""), CRM_EINVAL, "name is empty");
     for (int i = 0; test_bad_utf8[i]; i++) {
@@ -519,41 +376,41 @@ TEST(archive_and_unarchive)
     CHECK_OK(db, crm_customer_get(&c, db, id));
     int64_t updated = crm_customer_updated_at(c);
     crm_customer_free(c);
-    sleep_ms(3);
+    test_sleep_ms(3);
 
-    int64_t seq = last_seq(db);
+    int64_t seq = test_last_seq(db);
     CHECK_OK(db, crm_customer_archive(db, id));
     CHECK_OK(db, crm_customer_get(&c, db, id)); /* still found by id */
     CHECK_INT(crm_customer_is_archived(c), 1);
     CHECK(crm_customer_updated_at(c) > updated);
     updated = crm_customer_updated_at(c);
     crm_customer_free(c);
-    jrow archived[] = { { "customer", "archive", id, { NULL } } };
-    CHECK(journal_is(db, seq, archived, 1));
+    test_jrow archived[] = { { "customer", "archive", id, { NULL }, NULL } };
+    CHECK(test_journal_is(db, seq, archived, 1));
 
     /* Hidden from the default list, shown when asked for. */
     CHECK_INT(listed(db, CRM_ARCHIVED_EXCLUDE, id), 0);
     CHECK_INT(listed(db, CRM_ARCHIVED_INCLUDE, id), 1);
     CHECK_INT(listed(db, CRM_ARCHIVED_ONLY, id), 1);
     CHECK_INT(listed(db, CRM_ARCHIVED_ONLY, other), 0);
-    CHECK_INT(count_listed(db, CRM_ARCHIVED_EXCLUDE), 1);
-    CHECK_INT(count_listed(db, CRM_ARCHIVED_INCLUDE), 2);
-    CHECK_INT(count_listed(db, CRM_ARCHIVED_ONLY), 1);
+    CHECK_INT(test_count_customers(db, CRM_ARCHIVED_EXCLUDE), 1);
+    CHECK_INT(test_count_customers(db, CRM_ARCHIVED_INCLUDE), 2);
+    CHECK_INT(test_count_customers(db, CRM_ARCHIVED_ONLY), 1);
 
     CHECK_FAILS2(db, crm_customer_archive(db, id), CRM_ESTATE, id, "already archived");
     CHECK_FAILS2(db, crm_customer_unarchive(db, other), CRM_ESTATE, other, "not archived");
 
-    sleep_ms(3);
-    seq = last_seq(db);
+    test_sleep_ms(3);
+    seq = test_last_seq(db);
     CHECK_OK(db, crm_customer_unarchive(db, id));
     CHECK_OK(db, crm_customer_get(&c, db, id));
     CHECK_INT(crm_customer_is_archived(c), 0);
     CHECK(crm_customer_updated_at(c) > updated);
     crm_customer_free(c);
-    jrow unarchived[] = { { "customer", "unarchive", id, { NULL } } };
-    CHECK(journal_is(db, seq, unarchived, 1));
+    test_jrow unarchived[] = { { "customer", "unarchive", id, { NULL }, NULL } };
+    CHECK(test_journal_is(db, seq, unarchived, 1));
     CHECK_INT(listed(db, CRM_ARCHIVED_EXCLUDE, id), 1);
-    CHECK_INT(count_listed(db, CRM_ARCHIVED_ONLY), 0);
+    CHECK_INT(test_count_customers(db, CRM_ARCHIVED_ONLY), 0);
     CHECK_FAILS(db, crm_customer_unarchive(db, id), CRM_ESTATE, "not archived");
 
     /* And around again. */
@@ -572,12 +429,12 @@ TEST(archive_bad_input)
     CHECK_NULL_DB(db, crm_customer_unarchive(NULL, id), "crm_customer_unarchive");
     CHECK_FAILS(db, crm_customer_archive(db, NULL), CRM_EINVAL, "customer id is NULL");
     CHECK_FAILS(db, crm_customer_unarchive(db, NULL), CRM_EINVAL, "customer id is NULL");
-    for (int i = 0; bad_ids[i]; i++) {
-        CHECK_FAILS(db, crm_customer_archive(db, bad_ids[i]), CRM_EINVAL, "customer id");
-        CHECK_FAILS(db, crm_customer_unarchive(db, bad_ids[i]), CRM_EINVAL, "customer id");
+    for (int i = 0; test_bad_ids[i]; i++) {
+        CHECK_FAILS(db, crm_customer_archive(db, test_bad_ids[i]), CRM_EINVAL, "customer id");
+        CHECK_FAILS(db, crm_customer_unarchive(db, test_bad_ids[i]), CRM_EINVAL, "customer id");
     }
-    CHECK_FAILS(db, crm_customer_archive(db, UNKNOWN_ID), CRM_ENOTFOUND, UNKNOWN_ID);
-    CHECK_FAILS(db, crm_customer_unarchive(db, UNKNOWN_ID), CRM_ENOTFOUND, UNKNOWN_ID);
+    CHECK_FAILS(db, crm_customer_archive(db, TEST_UNKNOWN_ID), CRM_ENOTFOUND, TEST_UNKNOWN_ID);
+    CHECK_FAILS(db, crm_customer_unarchive(db, TEST_UNKNOWN_ID), CRM_ENOTFOUND, TEST_UNKNOWN_ID);
     CHECK_FAILS(db, crm_customer_unarchive(db, id), CRM_ESTATE, id);
 
     CHECK_OK(db, crm_customer_archive(db, id));
@@ -666,13 +523,13 @@ TEST(group_survives_a_failing_call)
 {
     crm_db *db = test_open_memory();
     char a[CRM_ID_LEN + 1], b[CRM_ID_LEN + 1];
-    int64_t seq = last_seq(db);
+    int64_t seq = test_last_seq(db);
     CHECK_OK(db, crm_begin(db));
     test_customer(db, CRM_CUSTOMER_PERSON, "Anna", a);
     CHECK_OK(db, crm_customer_rename(db, a, "Anna Berg"));
     CHECK_OK(db, crm_customer_archive(db, a));
     CHECK_FAILS(db, crm_customer_archive(db, a), CRM_ESTATE, a);
-    CHECK_FAILS(db, crm_customer_rename(db, UNKNOWN_ID, "X"), CRM_ENOTFOUND, UNKNOWN_ID);
+    CHECK_FAILS(db, crm_customer_rename(db, TEST_UNKNOWN_ID, "X"), CRM_ENOTFOUND, TEST_UNKNOWN_ID);
     CHECK_INT(crm_in_transaction(db), 1);
     test_customer(db, CRM_CUSTOMER_ORGANISATION, "Berg AB", b);
     CHECK_OK(db, crm_commit(db));
@@ -686,13 +543,13 @@ TEST(group_survives_a_failing_call)
     CHECK_OK(db, crm_customer_get(&c, db, b));
     CHECK_STR(crm_customer_name(c), "Berg AB");
     crm_customer_free(c);
-    jrow want[] = {
-        { "customer", "create", a, { "\"name\":\"Anna\"" } },
-        { "customer", "rename", a, { "\"name\":\"Anna Berg\"" } },
-        { "customer", "archive", a, { NULL } },
-        { "customer", "create", b, { "\"name\":\"Berg AB\"" } },
+    test_jrow want[] = {
+        { "customer", "create", a, { "\"name\":\"Anna\"" }, NULL },
+        { "customer", "rename", a, { "\"name\":\"Anna Berg\"" }, NULL },
+        { "customer", "archive", a, { NULL }, NULL },
+        { "customer", "create", b, { "\"name\":\"Berg AB\"" }, NULL },
     };
-    CHECK(journal_is(db, seq, want, 4));
+    CHECK(test_journal_is(db, seq, want, 4));
     CHECK_OK(db, crm_close(db));
 }
 
@@ -718,9 +575,9 @@ TEST(rollback_removes_the_group)
     CHECK_INT(crm_customer_is_archived(c), 0);
     crm_customer_free(c);
     /* Sequence numbers carry on from before the group. */
-    int64_t seq = last_seq(db);
+    int64_t seq = test_last_seq(db);
     test_customer(db, CRM_CUSTOMER_PERSON, "Cy", b);
-    CHECK_INT(last_seq(db), seq + 1);
+    CHECK_INT(test_last_seq(db), seq + 1);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -744,7 +601,7 @@ TEST(read_only_handle)
     CHECK_OK(db, crm_customer_get(&c, db, id));
     CHECK_STR(crm_customer_name(c), "Jane");
     crm_customer_free(c);
-    CHECK_INT(count_listed(db, CRM_ARCHIVED_INCLUDE), 2);
+    CHECK_INT(test_count_customers(db, CRM_ARCHIVED_INCLUDE), 2);
     CHECK_INT(listed(db, CRM_ARCHIVED_ONLY, arch), 1);
 
     c = SENTINEL;

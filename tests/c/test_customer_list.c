@@ -3,72 +3,8 @@
  * orders, bad filters, and cursors living side by side.
  */
 #include <ctype.h>
-#include <time.h>
 
 #include "test.h"
-
-/* Well-formed, but no customer has it. */
-static const char UNKNOWN_ID[] = "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b";
-
-/* Not ids: every way a caller might get the canonical form wrong. */
-static const char *const bad_ids[] = {
-    "",
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7",           /* too short */
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b0",         /* too long */
-    "0190a5b27c3e-7d4f-8a1b-2c3d4e5f6a7b-",          /* dashes in the wrong places */
-    "0190a5b2_7c3e_7d4f_8a1b_2c3d4e5f6a7b",          /* not dashes */
-    "0190a5b27c3e7d4f8a1b2c3d4e5f6a7b",              /* no dashes */
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7g",          /* not hex */
-    "{0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b}",        /* braces */
-    "urn:uuid:0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b", /* URN form */
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b ",         /* trailing junk */
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7\xff",       /* not UTF-8 */
-    NULL,
-};
-
-/* The call fails with code, the message (of msgdb) contains frag and, when
- * not NULL, frag2, and db is as it was before the call. */
-#define CHECK_FAILS_(db, msgdb, call, code, frag, frag2) \
-    do {                                                 \
-        test_snapshot s_;                                \
-        const char *f2_ = (frag2);                       \
-        test_snapshot_take((db), &s_);                   \
-        CHECK_RC((msgdb), (call), (code));               \
-        CHECK_CONTAINS(crm_errmsg(msgdb), (frag));       \
-        if (f2_)                                         \
-            CHECK_CONTAINS(crm_errmsg(msgdb), f2_);      \
-        CHECK_UNCHANGED((db), &s_);                      \
-    } while (0)
-#define CHECK_FAILS(db, call, code, frag) CHECK_FAILS_(db, db, call, code, frag, NULL)
-#define CHECK_FAILS2(db, call, code, frag, frag2) CHECK_FAILS_(db, db, call, code, frag, frag2)
-#define CHECK_NULL_DB(db, call, func) CHECK_FAILS_(db, NULL, call, CRM_EINVAL, func, NULL)
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = { 0, ms * 1000000L };
-    nanosleep(&ts, NULL);
-}
-
-/* The names a filter lists, joined by commas (static buffer), or "ERR ..." */
-static const char *names(crm_db *db, const crm_customer_filter *f)
-{
-    static char buf[8192];
-    crm_customer_cursor *cur;
-    int rc = crm_customer_list_open(&cur, db, f);
-    if (rc != CRM_OK) {
-        snprintf(buf, sizeof buf, "ERR open %s: %s", crm_errname(rc), crm_errmsg(db));
-        return buf;
-    }
-    const crm_customer *c;
-    size_t n = 0;
-    buf[0] = '\0';
-    while ((rc = crm_customer_list_next(cur, &c)) == CRM_ROW)
-        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", n ? "," : "", crm_customer_name(c));
-    crm_customer_list_free(cur);
-    if (rc != CRM_DONE)
-        snprintf(buf, sizeof buf, "ERR next %s: %s", crm_errname(rc), crm_errmsg(db));
-    return buf;
-}
 
 /* A customer of the test: its id and created_at. */
 typedef struct made {
@@ -171,9 +107,9 @@ TEST(null_filter_lists_active_oldest_first)
     make(db, CRM_CUSTOMER_PERSON, "Bob", &m[2]);
     make(db, CRM_CUSTOMER_PERSON, "Cy", &m[3]);
     CHECK_OK(db, crm_customer_archive(db, m[2].id));
-    CHECK_STR(names(db, NULL), "Zed,Amy Inc,Cy");
+    CHECK_STR(test_names(db, NULL), "Zed,Amy Inc,Cy");
     crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
-    CHECK_STR(names(db, &f), "Zed,Amy Inc,Cy");
+    CHECK_STR(test_names(db, &f), "Zed,Amy Inc,Cy");
 
     /* The rows carry the same fields as crm_customer_get(). */
     crm_customer_cursor *cur;
@@ -201,11 +137,11 @@ TEST(null_filter_lists_active_oldest_first)
 TEST(empty_database_lists_nothing)
 {
     crm_db *db = test_open_memory();
-    CHECK_STR(names(db, NULL), "");
+    CHECK_STR(test_names(db, NULL), "");
     crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
     f.order = CRM_ORDER_NAME;
     f.archived = CRM_ARCHIVED_ONLY;
-    CHECK_STR(names(db, &f), "");
+    CHECK_STR(test_names(db, &f), "");
     CHECK_OK(db, crm_close(db));
 }
 
@@ -223,18 +159,18 @@ TEST(filter_kind)
     CHECK_OK(db, crm_customer_archive(db, m[4].id));
     crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
     f.kind = CRM_CUSTOMER_PERSON;
-    CHECK_STR(names(db, &f), "Ann,Bo");
+    CHECK_STR(test_names(db, &f), "Ann,Bo");
     f.kind = CRM_CUSTOMER_ORGANISATION;
-    CHECK_STR(names(db, &f), "Acme,Beta");
+    CHECK_STR(test_names(db, &f), "Acme,Beta");
     f.archived = CRM_ARCHIVED_INCLUDE;
-    CHECK_STR(names(db, &f), "Acme,Beta,Gone");
+    CHECK_STR(test_names(db, &f), "Acme,Beta,Gone");
     f.archived = CRM_ARCHIVED_ONLY;
-    CHECK_STR(names(db, &f), "Gone");
+    CHECK_STR(test_names(db, &f), "Gone");
     f.kind = CRM_CUSTOMER_PERSON;
-    CHECK_STR(names(db, &f), "");
+    CHECK_STR(test_names(db, &f), "");
     f.kind = 0;
     f.archived = CRM_ARCHIVED_EXCLUDE;
-    CHECK_STR(names(db, &f), "Ann,Acme,Bo,Beta");
+    CHECK_STR(test_names(db, &f), "Ann,Acme,Bo,Beta");
     CHECK_OK(db, crm_close(db));
 }
 
@@ -257,30 +193,30 @@ TEST(filter_tag)
 
     crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
     f.tag = "vip";
-    CHECK_STR(names(db, &f), "Ann,Acme,Cy"); /* created order, not tagging order */
+    CHECK_STR(test_names(db, &f), "Ann,Acme,Cy"); /* created order, not tagging order */
     f.tag = "VIP";
-    CHECK_STR(names(db, &f), "Bo"); /* case matters */
+    CHECK_STR(test_names(db, &f), "Bo"); /* case matters */
     f.tag = "Vip";
-    CHECK_STR(names(db, &f), "");
+    CHECK_STR(test_names(db, &f), "");
     f.tag = "late payer";
-    CHECK_STR(names(db, &f), "Ann");
+    CHECK_STR(test_names(db, &f), "Ann");
     f.tag = "vi"; /* a tag, not a prefix */
-    CHECK_STR(names(db, &f), "");
+    CHECK_STR(test_names(db, &f), "");
     f.tag = "vip";
     f.kind = CRM_CUSTOMER_PERSON;
-    CHECK_STR(names(db, &f), "Ann,Cy");
+    CHECK_STR(test_names(db, &f), "Ann,Cy");
     f.archived = CRM_ARCHIVED_INCLUDE;
-    CHECK_STR(names(db, &f), "Ann,Cy,Di");
+    CHECK_STR(test_names(db, &f), "Ann,Cy,Di");
     f.archived = CRM_ARCHIVED_ONLY;
-    CHECK_STR(names(db, &f), "Di");
+    CHECK_STR(test_names(db, &f), "Di");
     f.kind = 0;
     f.archived = CRM_ARCHIVED_EXCLUDE;
     f.order = CRM_ORDER_NAME;
-    CHECK_STR(names(db, &f), "Acme,Ann,Cy");
+    CHECK_STR(test_names(db, &f), "Acme,Ann,Cy");
 
     CHECK_OK(db, crm_customer_tag_remove(db, m[0].id, "vip"));
     f.order = CRM_ORDER_CREATED;
-    CHECK_STR(names(db, &f), "Acme,Cy");
+    CHECK_STR(test_names(db, &f), "Acme,Cy");
     CHECK_OK(db, crm_close(db));
 }
 
@@ -294,50 +230,50 @@ TEST(filter_name_prefix)
         make(db, CRM_CUSTOMER_PERSON, all[i], &m[i]);
     crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
     f.name_prefix = "ja";
-    CHECK_STR(names(db, &f), "Jane,jack,JAMES,Ja");
+    CHECK_STR(test_names(db, &f), "Jane,jack,JAMES,Ja");
     f.name_prefix = "JA";
-    CHECK_STR(names(db, &f), "Jane,jack,JAMES,Ja");
+    CHECK_STR(test_names(db, &f), "Jane,jack,JAMES,Ja");
     f.name_prefix = "jA";
     f.order = CRM_ORDER_NAME;
-    CHECK_STR(names(db, &f), "Ja,jack,JAMES,Jane");
+    CHECK_STR(test_names(db, &f), "Ja,jack,JAMES,Jane");
     f.order = CRM_ORDER_CREATED;
     f.name_prefix = "jo";
-    CHECK_STR(names(db, &f), "Jo,John");
+    CHECK_STR(test_names(db, &f), "Jo,John");
     f.name_prefix = "JOHN";
-    CHECK_STR(names(db, &f), "John");
+    CHECK_STR(test_names(db, &f), "John");
     f.name_prefix = "johnny";
-    CHECK_STR(names(db, &f), "");
+    CHECK_STR(test_names(db, &f), "");
     f.name_prefix = "j_"; /* no wildcards */
-    CHECK_STR(names(db, &f), "J_x");
+    CHECK_STR(test_names(db, &f), "J_x");
     f.name_prefix = "j%";
-    CHECK_STR(names(db, &f), "");
+    CHECK_STR(test_names(db, &f), "");
     f.name_prefix = "jä";
-    CHECK_STR(names(db, &f), "Jäger");
+    CHECK_STR(test_names(db, &f), "Jäger");
     f.name_prefix = "JÄ"; /* only ASCII letters fold */
-    CHECK_STR(names(db, &f), "");
+    CHECK_STR(test_names(db, &f), "");
     f.name_prefix = "Å";
-    CHECK_STR(names(db, &f), "Åsa");
+    CHECK_STR(test_names(db, &f), "Åsa");
     f.name_prefix = "å";
-    CHECK_STR(names(db, &f), "");
+    CHECK_STR(test_names(db, &f), "");
     f.name_prefix = "z";
-    CHECK_STR(names(db, &f), "");
+    CHECK_STR(test_names(db, &f), "");
     f.name_prefix = ""; /* no filter */
-    CHECK_STR(names(db, &f), "Jane,jack,JAMES,Ja,Jo,John,J_x,Jäger,Bob,Åsa");
+    CHECK_STR(test_names(db, &f), "Jane,jack,JAMES,Ja,Jo,John,J_x,Jäger,Bob,Åsa");
     f.name_prefix = "j";
     f.kind = CRM_CUSTOMER_ORGANISATION;
-    CHECK_STR(names(db, &f), "");
+    CHECK_STR(test_names(db, &f), "");
     f.kind = 0;
     CHECK_OK(db, crm_customer_archive(db, m[0].id));
     f.name_prefix = "ja";
-    CHECK_STR(names(db, &f), "jack,JAMES,Ja");
+    CHECK_STR(test_names(db, &f), "jack,JAMES,Ja");
     f.archived = CRM_ARCHIVED_ONLY;
-    CHECK_STR(names(db, &f), "Jane");
+    CHECK_STR(test_names(db, &f), "Jane");
     /* A rename moves a customer in and out of a prefix. */
     CHECK_OK(db, crm_customer_rename(db, m[8].id, "Jabba"));
     f.archived = CRM_ARCHIVED_INCLUDE;
-    CHECK_STR(names(db, &f), "Jane,jack,JAMES,Ja,Jabba");
+    CHECK_STR(test_names(db, &f), "Jane,jack,JAMES,Ja,Jabba");
     f.name_prefix = "b";
-    CHECK_STR(names(db, &f), "");
+    CHECK_STR(test_names(db, &f), "");
     CHECK_OK(db, crm_close(db));
 }
 
@@ -352,11 +288,11 @@ TEST(filter_archived_modes)
     CHECK_OK(db, crm_customer_archive(db, m[1].id));
     CHECK_OK(db, crm_customer_archive(db, m[2].id));
     crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
-    CHECK_STR(names(db, &f), "A,D");
+    CHECK_STR(test_names(db, &f), "A,D");
     f.archived = CRM_ARCHIVED_INCLUDE;
-    CHECK_STR(names(db, &f), "A,B,C,D");
+    CHECK_STR(test_names(db, &f), "A,B,C,D");
     f.archived = CRM_ARCHIVED_ONLY;
-    CHECK_STR(names(db, &f), "B,C");
+    CHECK_STR(test_names(db, &f), "B,C");
 
     /* The archived flag of each row says which is which. */
     crm_customer_cursor *cur;
@@ -374,9 +310,9 @@ TEST(filter_archived_modes)
 
     CHECK_OK(db, crm_customer_unarchive(db, m[1].id));
     f.archived = CRM_ARCHIVED_ONLY;
-    CHECK_STR(names(db, &f), "C");
+    CHECK_STR(test_names(db, &f), "C");
     f.archived = CRM_ARCHIVED_EXCLUDE;
-    CHECK_STR(names(db, &f), "A,B,D");
+    CHECK_STR(test_names(db, &f), "A,B,D");
     CHECK_OK(db, crm_close(db));
 }
 
@@ -385,9 +321,9 @@ TEST(filter_created_range)
     crm_db *db = test_open_memory();
     made m[3];
     make(db, CRM_CUSTOMER_PERSON, "C-first", &m[0]);
-    sleep_ms(3);
+    test_sleep_ms(3);
     make(db, CRM_CUSTOMER_ORGANISATION, "B-second", &m[1]);
-    sleep_ms(3);
+    test_sleep_ms(3);
     make(db, CRM_CUSTOMER_PERSON, "A-third", &m[2]);
     CHECK(m[0].created < m[1].created && m[1].created < m[2].created);
     for (int i = 0; i < 3; i++)
@@ -396,45 +332,45 @@ TEST(filter_created_range)
     int64_t a = m[0].created, b = m[1].created, c = m[2].created;
     crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
     f.created_from = b; /* at or after */
-    CHECK_STR(names(db, &f), "B-second,A-third");
+    CHECK_STR(test_names(db, &f), "B-second,A-third");
     f.created_from = b + 1;
-    CHECK_STR(names(db, &f), "A-third");
+    CHECK_STR(test_names(db, &f), "A-third");
     f.created_from = c + 1;
-    CHECK_STR(names(db, &f), "");
+    CHECK_STR(test_names(db, &f), "");
     f.created_from = 0;
     f.created_to = b; /* before */
-    CHECK_STR(names(db, &f), "C-first");
+    CHECK_STR(test_names(db, &f), "C-first");
     f.created_to = b + 1;
-    CHECK_STR(names(db, &f), "C-first,B-second");
+    CHECK_STR(test_names(db, &f), "C-first,B-second");
     f.created_to = a;
-    CHECK_STR(names(db, &f), "");
+    CHECK_STR(test_names(db, &f), "");
     f.created_to = c + 1;
-    CHECK_STR(names(db, &f), "C-first,B-second,A-third");
+    CHECK_STR(test_names(db, &f), "C-first,B-second,A-third");
     f.created_from = a;
     f.created_to = c;
-    CHECK_STR(names(db, &f), "C-first,B-second");
+    CHECK_STR(test_names(db, &f), "C-first,B-second");
     f.created_from = a + 1;
-    CHECK_STR(names(db, &f), "B-second");
+    CHECK_STR(test_names(db, &f), "B-second");
     f.created_from = b;
     f.created_to = b; /* an empty range */
-    CHECK_STR(names(db, &f), "");
+    CHECK_STR(test_names(db, &f), "");
     f.created_from = 1; /* long ago */
     f.created_to = 0;
-    CHECK_STR(names(db, &f), "C-first,B-second,A-third");
+    CHECK_STR(test_names(db, &f), "C-first,B-second,A-third");
 
     /* With the other order, a kind and a tag. */
     f.created_from = b;
     f.order = CRM_ORDER_NAME;
-    CHECK_STR(names(db, &f), "A-third,B-second");
+    CHECK_STR(test_names(db, &f), "A-third,B-second");
     f.kind = CRM_CUSTOMER_PERSON;
-    CHECK_STR(names(db, &f), "A-third");
+    CHECK_STR(test_names(db, &f), "A-third");
     f.kind = 0;
     f.order = CRM_ORDER_CREATED;
     f.tag = "all";
-    CHECK_STR(names(db, &f), "B-second,A-third");
+    CHECK_STR(test_names(db, &f), "B-second,A-third");
     f.created_from = 0;
     f.created_to = c;
-    CHECK_STR(names(db, &f), "C-first,B-second");
+    CHECK_STR(test_names(db, &f), "C-first,B-second");
     CHECK_OK(db, crm_close(db));
 }
 
@@ -444,7 +380,7 @@ TEST(filter_created_far_future)
     crm_db *db = test_open_memory();
     made m[2];
     make(db, CRM_CUSTOMER_PERSON, "A", &m[0]);
-    sleep_ms(3);
+    test_sleep_ms(3);
     make(db, CRM_CUSTOMER_PERSON, "B", &m[1]);
     CHECK(m[0].created < m[1].created);
     const int64_t far[] = { (INT64_C(1) << 48) - 1, INT64_C(1) << 48, (INT64_C(1) << 48) + 1000,
@@ -452,16 +388,16 @@ TEST(filter_created_far_future)
     for (size_t i = 0; i < sizeof far / sizeof far[0]; i++) {
         crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
         f.created_to = far[i]; /* everyone was created before then */
-        CHECK_STR(names(db, &f), "A,B");
+        CHECK_STR(test_names(db, &f), "A,B");
         f.created_from = m[1].created;
-        CHECK_STR(names(db, &f), "B");
+        CHECK_STR(test_names(db, &f), "B");
         f.created_from = far[i]; /* and nobody after */
         f.created_to = 0;
-        CHECK_STR(names(db, &f), "");
+        CHECK_STR(test_names(db, &f), "");
         f.tag = "x";
-        CHECK_STR(names(db, &f), "");
+        CHECK_STR(test_names(db, &f), "");
         f.created_to = far[i]; /* an empty range */
-        CHECK_STR(names(db, &f), "");
+        CHECK_STR(test_names(db, &f), "");
     }
     CHECK_OK(db, crm_close(db));
 }
@@ -473,7 +409,7 @@ TEST(filters_combine)
     make(db, CRM_CUSTOMER_PERSON, "Sam Archer", &m[0]);
     make(db, CRM_CUSTOMER_ORGANISATION, "Sample Corp", &m[1]);
     make(db, CRM_CUSTOMER_PERSON, "sally", &m[2]);
-    sleep_ms(3); /* so that created_from can tell m[3] from those before */
+    test_sleep_ms(3); /* so that created_from can tell m[3] from those before */
     make(db, CRM_CUSTOMER_PERSON, "Sam Old", &m[3]);
     make(db, CRM_CUSTOMER_PERSON, "Tom", &m[4]);
     make(db, CRM_CUSTOMER_PERSON, "Samuel", &m[5]);
@@ -485,18 +421,18 @@ TEST(filters_combine)
     f.kind = CRM_CUSTOMER_PERSON;
     f.tag = "newsletter";
     f.name_prefix = "SAM";
-    CHECK_STR(names(db, &f), "Sam Archer,Samuel");
+    CHECK_STR(test_names(db, &f), "Sam Archer,Samuel");
     f.archived = CRM_ARCHIVED_INCLUDE;
-    CHECK_STR(names(db, &f), "Sam Archer,Sam Old,Samuel");
+    CHECK_STR(test_names(db, &f), "Sam Archer,Sam Old,Samuel");
     f.created_from = m[3].created;
-    CHECK_STR(names(db, &f), "Sam Old,Samuel");
+    CHECK_STR(test_names(db, &f), "Sam Old,Samuel");
     f.order = CRM_ORDER_NAME;
     f.limit = 1;
-    CHECK_STR(names(db, &f), "Sam Old");
+    CHECK_STR(test_names(db, &f), "Sam Old");
     f.after = m[3].id;
-    CHECK_STR(names(db, &f), "Samuel");
+    CHECK_STR(test_names(db, &f), "Samuel");
     f.after = m[5].id;
-    CHECK_STR(names(db, &f), "");
+    CHECK_STR(test_names(db, &f), "");
     CHECK_OK(db, crm_close(db));
 }
 
@@ -638,41 +574,41 @@ TEST(limit_and_after)
         make(db, CRM_CUSTOMER_PERSON, all[i], &m[i]);
     crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
     f.limit = 2;
-    CHECK_STR(names(db, &f), "E,D");
+    CHECK_STR(test_names(db, &f), "E,D");
     f.limit = 5;
-    CHECK_STR(names(db, &f), "E,D,C,B,A");
+    CHECK_STR(test_names(db, &f), "E,D,C,B,A");
     f.limit = 0xffffffffu;
-    CHECK_STR(names(db, &f), "E,D,C,B,A");
+    CHECK_STR(test_names(db, &f), "E,D,C,B,A");
     f.limit = 0;
     f.after = m[1].id;
-    CHECK_STR(names(db, &f), "C,B,A");
+    CHECK_STR(test_names(db, &f), "C,B,A");
     f.after = m[4].id; /* the last one: nothing after it */
-    CHECK_STR(names(db, &f), "");
+    CHECK_STR(test_names(db, &f), "");
     f.order = CRM_ORDER_NAME;
-    CHECK_STR(names(db, &f), "B,C,D,E");
+    CHECK_STR(test_names(db, &f), "B,C,D,E");
     f.after = m[0].id;
-    CHECK_STR(names(db, &f), "");
+    CHECK_STR(test_names(db, &f), "");
     f.limit = 2;
     f.after = m[3].id;
-    CHECK_STR(names(db, &f), "C,D");
+    CHECK_STR(test_names(db, &f), "C,D");
 
     /* `after` may name a customer the filter leaves out. */
     CHECK_OK(db, crm_customer_archive(db, m[2].id));
     f.limit = 0;
     f.after = m[2].id;
     f.order = CRM_ORDER_CREATED;
-    CHECK_STR(names(db, &f), "B,A");
+    CHECK_STR(test_names(db, &f), "B,A");
     f.order = CRM_ORDER_NAME;
-    CHECK_STR(names(db, &f), "D,E");
+    CHECK_STR(test_names(db, &f), "D,E");
     f.kind = CRM_CUSTOMER_ORGANISATION;
-    CHECK_STR(names(db, &f), "");
+    CHECK_STR(test_names(db, &f), "");
     /* Any case, like every id. */
     char upper[CRM_ID_LEN + 1];
     for (int i = 0; i <= CRM_ID_LEN; i++)
         upper[i] = (char)toupper((unsigned char)m[2].id[i]);
     f.kind = 0;
     f.after = upper;
-    CHECK_STR(names(db, &f), "D,E");
+    CHECK_STR(test_names(db, &f), "D,E");
     CHECK_OK(db, crm_close(db));
 }
 
@@ -749,7 +685,7 @@ TEST(list_open_bad_input)
     f.tag = tag;
     CHECK_FAILS2(db, crm_customer_list_open(&cur, db, &f), CRM_EINVAL, "filter tag", "65");
     tag[CRM_TAG_MAX] = '\0'; /* exactly the limit is fine */
-    CHECK_STR(names(db, &f), "");
+    CHECK_STR(test_names(db, &f), "");
     free(tag);
 
     /* Name prefixes. */
@@ -766,24 +702,24 @@ TEST(list_open_bad_input)
     f.name_prefix = prefix;
     CHECK_FAILS2(db, crm_customer_list_open(&cur, db, &f), CRM_EINVAL, "name_prefix", "257");
     prefix[CRM_NAME_MAX] = '\0';
-    CHECK_STR(names(db, &f), "");
+    CHECK_STR(test_names(db, &f), "");
     free(prefix);
 
     /* after: malformed, or naming no customer. */
     f = (crm_customer_filter)CRM_CUSTOMER_FILTER_INIT;
-    for (int i = 0; bad_ids[i]; i++) {
-        f.after = bad_ids[i];
+    for (int i = 0; test_bad_ids[i]; i++) {
+        f.after = test_bad_ids[i];
         CHECK_FAILS2(db, crm_customer_list_open(&cur, db, &f), CRM_EINVAL, "filter after",
                      "not an id");
         f.order = CRM_ORDER_NAME;
         CHECK_FAILS(db, crm_customer_list_open(&cur, db, &f), CRM_EINVAL, "filter after");
         f.order = CRM_ORDER_CREATED;
     }
-    f.after = UNKNOWN_ID;
-    CHECK_FAILS2(db, crm_customer_list_open(&cur, db, &f), CRM_ENOTFOUND, "after", UNKNOWN_ID);
+    f.after = TEST_UNKNOWN_ID;
+    CHECK_FAILS2(db, crm_customer_list_open(&cur, db, &f), CRM_ENOTFOUND, "after", TEST_UNKNOWN_ID);
     f.order = CRM_ORDER_NAME;
     f.tag = "x";
-    CHECK_FAILS2(db, crm_customer_list_open(&cur, db, &f), CRM_ENOTFOUND, "after", UNKNOWN_ID);
+    CHECK_FAILS2(db, crm_customer_list_open(&cur, db, &f), CRM_ENOTFOUND, "after", TEST_UNKNOWN_ID);
 
     CHECK(cur == SENTINEL); /* written only on success */
     CHECK_OK(db, crm_close(db)); /* and no cursor was left open */
@@ -917,7 +853,7 @@ TEST(cursor_and_writes_on_one_handle)
     crm_customer_list_free(cur);
     crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
     f.tag = "seen";
-    CHECK_STR(names(db, &f), "A,B");
+    CHECK_STR(test_names(db, &f), "A,B");
     CHECK_OK(db, crm_close(db));
 }
 
@@ -986,7 +922,7 @@ TEST(cursor_survives_many_other_statements)
     CHECK_STR(crm_customer_id(c), m[2].id);
     CHECK_INT(crm_customer_list_next(cur, &c), CRM_DONE);
     crm_customer_list_free(cur);
-    CHECK_STR(names(db, NULL), "A,B,C");
+    CHECK_STR(test_names(db, NULL), "A,B,C");
     CHECK_OK(db, crm_close(db));
 }
 

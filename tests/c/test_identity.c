@@ -7,21 +7,6 @@
 
 /* ---- helpers -------------------------------------------------------------- */
 
-/* lookup(kind, value) finds the customer id. */
-static void check_finds(crm_db *db, const char *kind, const char *value, const char *id)
-{
-    crm_customer *c = NULL;
-    int rc = crm_identity_lookup(&c, db, kind, value);
-    if (rc != CRM_OK)
-        fprintf(stderr, "looking up %s '%s'\n", kind, value);
-    CHECK_OK(db, rc);
-    int same = strcmp(crm_customer_id(c), id) == 0;
-    crm_customer_free(c);
-    if (!same)
-        fprintf(stderr, "looking up %s '%s' found another customer\n", kind, value);
-    CHECK(same);
-}
-
 /* lookup(kind, value) finds nothing, naming what it looked for, and
  * changes nothing. */
 static void check_not_found(crm_db *db, const char *kind, const char *value, const char *key)
@@ -37,18 +22,6 @@ static void check_not_found(crm_db *db, const char *kind, const char *value, con
     CHECK_CONTAINS(crm_errmsg(db), kind);
     CHECK_CONTAINS(crm_errmsg(db), key);
     CHECK_UNCHANGED(db, &snap);
-}
-
-/* The key a value normalises to. */
-static void check_key(crm_db *db, const char *kind, const char *value, const char *key)
-{
-    char *k = NULL;
-    CHECK_OK(db, crm_identity_normalize(&k, db, kind, value));
-    int same = strcmp(k, key) == 0;
-    if (!same)
-        fprintf(stderr, "%s '%s' normalised to '%s', expected '%s'\n", kind, value, k, key);
-    crm_free(k);
-    CHECK(same);
 }
 
 /* The flags of the identity. */
@@ -223,8 +196,8 @@ TEST(add_phone)
     CHECK_INT(crm_identity_flags(i), CRM_IDENTITY_PRIMARY | CRM_IDENTITY_VERIFIED);
     CHECK(crm_identity_created_at(i) >= before && crm_identity_created_at(i) <= after);
     crm_identity_free(i);
-    check_finds(db, "phone", "(415) 555-0100", id);
-    check_finds(db, "phone", "+14155550100", id);
+    test_check_finds(db, "phone", "(415) 555-0100", id);
+    test_check_finds(db, "phone", "+14155550100", id);
     crm_close(db);
 }
 
@@ -239,14 +212,14 @@ TEST(add_email)
     CHECK_STR(crm_identity_key(i), "jane.doe@example.com");
     CHECK_INT(crm_identity_flags(i), 0);
     crm_identity_free(i);
-    check_finds(db, "email", "jane.doe@example.com", id);
-    check_finds(db, "email", "JANE.DOE@EXAMPLE.COM", id);
-    check_finds(db, "email", "  Jane.Doe@example.com ", id);
+    test_check_finds(db, "email", "jane.doe@example.com", id);
+    test_check_finds(db, "email", "JANE.DOE@EXAMPLE.COM", id);
+    test_check_finds(db, "email", "  Jane.Doe@example.com ", id);
     check_not_found(db, "email", "jane.doe@example.org", "jane.doe@example.org");
     check_not_found(db, "email", "janedoe@example.com", "janedoe@example.com");
     /* Only ASCII is folded; no provider-specific rewriting. */
-    check_key(db, "email", "J\xc3\x96rg@Example.com", "j\xc3\x96rg@example.com");
-    check_key(db, "email", "jane.doe+crm@gmail.com", "jane.doe+crm@gmail.com");
+    test_check_key(db, "email", "J\xc3\x96rg@Example.com", "j\xc3\x96rg@example.com");
+    test_check_key(db, "email", "jane.doe+crm@gmail.com", "jane.doe+crm@gmail.com");
     crm_close(db);
 }
 
@@ -260,12 +233,13 @@ TEST(add_social)
     CHECK_STR(crm_identity_value(i), "twitter:@DeltaAssist");
     CHECK_STR(crm_identity_key(i), "twitter:deltaassist");
     crm_identity_free(i);
-    check_finds(db, "social", "TWITTER:deltaassist", id);
-    check_finds(db, "social", "twitter:@deltaassist", id);
-    check_finds(db, "social", " Twitter:DeltaAssist ", id);
+    test_check_finds(db, "social", "TWITTER:deltaassist", id);
+    test_check_finds(db, "social", "twitter:@deltaassist", id);
+    test_check_finds(db, "social", " Twitter:DeltaAssist ", id);
     /* The network is part of the identity. */
     check_not_found(db, "social", "mastodon:@DeltaAssist", "mastodon:deltaassist");
-    check_key(db, "social", "mastodon.social:@Delta_Assist-1", "mastodon.social:delta_assist-1");
+    test_check_key(db, "social", "mastodon.social:@Delta_Assist-1",
+                   "mastodon.social:delta_assist-1");
     crm_close(db);
 }
 
@@ -279,13 +253,13 @@ TEST(add_exact_kinds)
     CHECK_STR(crm_identity_value(i), "  AC-1001 ");
     CHECK_STR(crm_identity_key(i), "AC-1001");
     crm_identity_free(i);
-    check_finds(db, "account", "AC-1001", id);
-    check_finds(db, "account", " AC-1001", id);
+    test_check_finds(db, "account", "AC-1001", id);
+    test_check_finds(db, "account", " AC-1001", id);
     check_not_found(db, "account", "ac-1001", "ac-1001");
     check_not_found(db, "account", "AC 1001", "AC 1001");
 
     CHECK_OK(db, crm_identity_add(NULL, db, id, "loyalty", "LX 42", 0));
-    check_finds(db, "loyalty", "LX 42", id);
+    test_check_finds(db, "loyalty", "LX 42", id);
     check_not_found(db, "loyalty", "lx 42", "lx 42");
     check_not_found(db, "loyalty", "LX42", "LX42");
 
@@ -293,7 +267,7 @@ TEST(add_exact_kinds)
     CHECK_STR(crm_identity_kind(i), "member_no");
     CHECK_STR(crm_identity_key(i), "M-7");
     crm_identity_free(i);
-    check_finds(db, "member_no", "M-7", id);
+    test_check_finds(db, "member_no", "M-7", id);
     check_not_found(db, "member_no", "m-7", "m-7");
 
     /* Kinds are separate name spaces. */
@@ -306,7 +280,7 @@ TEST(add_exact_kinds)
     static const char k32[] = "k234567890123456789012345678901_";
     CHECK_INT(strlen(k32), 32);
     CHECK_OK(db, crm_identity_add(NULL, db, id, k32, "x", 0));
-    check_finds(db, k32, "x", id);
+    test_check_finds(db, k32, "x", id);
     char *max = test_long_string(CRM_IDENTITY_MAX);
     int rc = crm_identity_add(NULL, db, id, "account", max, 0);
     if (rc == CRM_OK) {
@@ -321,19 +295,19 @@ TEST(add_exact_kinds)
     free(max);
     CHECK_OK(db, rc);
     CHECK_OK(db, crm_identity_add(NULL, db, id, "member_no", "Z\xc3\xbc" "rich \xe6\x9d\xb1 \xf0\x9f\x98\x80", 0));
-    check_finds(db, "member_no", "Z\xc3\xbc" "rich \xe6\x9d\xb1 \xf0\x9f\x98\x80", id);
+    test_check_finds(db, "member_no", "Z\xc3\xbc" "rich \xe6\x9d\xb1 \xf0\x9f\x98\x80", id);
     crm_close(db);
 }
 
 TEST(normalize_each_kind)
 {
     crm_db *db = test_open_memory();
-    check_key(db, "phone", "(415) 555-0100", "+14155550100");
-    check_key(db, "email", " Jane.Doe@Example.COM ", "jane.doe@example.com");
-    check_key(db, "social", "TWITTER:@DeltaAssist", "twitter:deltaassist");
-    check_key(db, "account", "  AC-1001 ", "AC-1001");
-    check_key(db, "loyalty", "LX 42", "LX 42");
-    check_key(db, "member_no", " M-7", "M-7");
+    test_check_key(db, "phone", "(415) 555-0100", "+14155550100");
+    test_check_key(db, "email", " Jane.Doe@Example.COM ", "jane.doe@example.com");
+    test_check_key(db, "social", "TWITTER:@DeltaAssist", "twitter:deltaassist");
+    test_check_key(db, "account", "  AC-1001 ", "AC-1001");
+    test_check_key(db, "loyalty", "LX 42", "LX 42");
+    test_check_key(db, "member_no", " M-7", "M-7");
     /* Nothing is written. */
     int64_t seq = -1;
     CHECK_OK(db, crm_journal_last_seq(&seq, db));
@@ -561,7 +535,7 @@ TEST(remove_by_any_form)
     char other[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "John Roe", other);
     CHECK_OK(db, crm_identity_add(NULL, db, other, "phone", "415-555-0100", 0));
-    check_finds(db, "phone", "+14155550100", other);
+    test_check_finds(db, "phone", "+14155550100", other);
     crm_close(db);
 }
 
@@ -630,7 +604,7 @@ TEST(taken_by_another_customer)
     /* The failed primary add took no flag from anyone. */
     CHECK_INT(flags_of(db, "phone", "+14155550100"), CRM_IDENTITY_PRIMARY);
     CHECK_INT(flags_of(db, "phone", "+14155550199"), CRM_IDENTITY_PRIMARY);
-    check_finds(db, "phone", "+14155550100", jane);
+    test_check_finds(db, "phone", "+14155550100", jane);
     crm_close(db);
 }
 
@@ -792,23 +766,11 @@ TEST(bad_customer_ids)
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", id);
     test_snapshot snap;
     test_snapshot_take(db, &snap);
-    static const char *const malformed[] = {
-        "",
-        "not-a-uuid",
-        "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7",   /* one short */
-        "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7bb", /* one long */
-        "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7g",  /* not hex */
-        "0190a5b27c3e7d4f8a1b2c3d4e5f6a7b",      /* no dashes */
-        "{0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b}",
-        "0190a5b2_7c3e_7d4f_8a1b_2c3d4e5f6a7b",
-        "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7\xc3\xa9",
-        "\xff\xfe",
-    };
-    for (size_t k = 0; k < sizeof malformed / sizeof malformed[0]; k++) {
-        EXPECT_FAIL(db, OP_ADD, malformed[k], "phone", "+14155550100", 0, CRM_EINVAL,
+    for (int k = 0; test_bad_ids[k]; k++) {
+        EXPECT_FAIL(db, OP_ADD, test_bad_ids[k], "phone", "+14155550100", 0, CRM_EINVAL,
                     "customer id", "not an id");
         crm_identity_cursor *cur = (crm_identity_cursor *)(void *)&poison;
-        CHECK_RC(db, crm_identity_list_open(&cur, db, malformed[k]), CRM_EINVAL);
+        CHECK_RC(db, crm_identity_list_open(&cur, db, test_bad_ids[k]), CRM_EINVAL);
         CHECK_CONTAINS(crm_errmsg(db), "customer id");
         CHECK(cur == (crm_identity_cursor *)(void *)&poison);
         CHECK_UNCHANGED(db, &snap);
@@ -816,17 +778,17 @@ TEST(bad_customer_ids)
     EXPECT_FAIL(db, OP_ADD, NULL, "phone", "+14155550100", 0, CRM_EINVAL, "customer id",
                 "NULL");
     /* Well-formed, but nobody's. */
-    static const char unknown[] = "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b";
     static const char unknown_upper[] = "0190A5B2-7C3E-7D4F-8A1B-2C3D4E5F6A7B";
-    EXPECT_FAIL(db, OP_ADD, unknown, "phone", "+14155550100", 0, CRM_ENOTFOUND, unknown, NULL);
+    EXPECT_FAIL(db, OP_ADD, TEST_UNKNOWN_ID, "phone", "+14155550100", 0, CRM_ENOTFOUND,
+                TEST_UNKNOWN_ID, NULL);
     EXPECT_FAIL(db, OP_ADD, unknown_upper, "email", "a@b.c", CRM_IDENTITY_PRIMARY,
-                CRM_ENOTFOUND, unknown, NULL);
+                CRM_ENOTFOUND, TEST_UNKNOWN_ID, NULL);
     {
         crm_identity_cursor *cur = (crm_identity_cursor *)(void *)&poison;
         CHECK_RC(db, crm_identity_list_open(&cur, db, NULL), CRM_EINVAL);
         CHECK_CONTAINS(crm_errmsg(db), "customer id");
-        CHECK_RC(db, crm_identity_list_open(&cur, db, unknown), CRM_ENOTFOUND);
-        CHECK_CONTAINS(crm_errmsg(db), unknown);
+        CHECK_RC(db, crm_identity_list_open(&cur, db, TEST_UNKNOWN_ID), CRM_ENOTFOUND);
+        CHECK_CONTAINS(crm_errmsg(db), TEST_UNKNOWN_ID);
         CHECK(cur == (crm_identity_cursor *)(void *)&poison);
         CHECK_UNCHANGED(db, &snap);
     }
@@ -1010,43 +972,17 @@ TEST(failure_inside_transaction)
     CHECK_OK(db, crm_commit(db));
     CHECK_INT(flags_of(db, "phone", "+14155550100"), CRM_IDENTITY_PRIMARY);
     CHECK_INT(flags_of(db, "phone", "+14155550199"), CRM_IDENTITY_VERIFIED);
-    check_finds(db, "phone", "+14155550100", jane);
+    test_check_finds(db, "phone", "+14155550100", jane);
     crm_close(db);
 }
 
 /* ---- out of memory ------------------------------------------------------------------ */
 
-static long countdown = -1; /* fail the allocation when it reaches 0; -1 = never */
-
-static void *t_malloc(size_t n, void *p)
-{
-    (void)p;
-    if (countdown >= 0 && countdown-- == 0)
-        return NULL;
-    return malloc(n);
-}
-
-static void *t_realloc(void *ptr, size_t n, void *p)
-{
-    (void)p;
-    if (countdown >= 0 && countdown-- == 0)
-        return NULL;
-    return realloc(ptr, n);
-}
-
-static void t_free(void *ptr, void *p)
-{
-    (void)p;
-    free(ptr);
-}
-
 /* Each call that reads, failed at its N-th allocation for N = 0, 1, ...
  * until it succeeds: it says ENOMEM and leaves its out-param alone. */
 TEST(out_params_when_out_of_memory)
 {
-    static const crm_allocator failing = { CRM_ALLOCATOR_VERSION, t_malloc, t_realloc, t_free,
-                                           NULL };
-    CHECK_INT(crm_config_allocator(&failing), CRM_OK);
+    CHECK_INT(crm_config_allocator(&test_failing_allocator), CRM_OK);
     crm_db *db = test_open_memory();
     char id[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", id);
@@ -1062,9 +998,9 @@ TEST(out_params_when_out_of_memory)
         for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
             for (long n = 0; n < 100; n++) {
                 int wrote;
-                countdown = n;
+                test_alloc_countdown = n;
                 int rc = do_op(ops[o], db, id, kinds[k][0], kinds[k][1], 0, &wrote);
-                countdown = -1;
+                test_alloc_countdown = -1;
                 if (rc == CRM_OK || (rc == CRM_ENOTFOUND && ops[o] != OP_NORMALIZE))
                     break;
                 if (rc != CRM_ENOMEM || wrote)
@@ -1086,9 +1022,7 @@ TEST(out_params_when_out_of_memory)
  * succeeds: a clean ENOMEM, its out-param alone, the database as it was. */
 TEST(writes_when_out_of_memory)
 {
-    static const crm_allocator failing = { CRM_ALLOCATOR_VERSION, t_malloc, t_realloc, t_free,
-                                           NULL };
-    CHECK_INT(crm_config_allocator(&failing), CRM_OK);
+    CHECK_INT(crm_config_allocator(&test_failing_allocator), CRM_OK);
     crm_db *db = test_open_memory();
     char id[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", id);
@@ -1110,10 +1044,10 @@ TEST(writes_when_out_of_memory)
         long n = 0;
         for (; n < 200 && rc != CRM_OK; n++) {
             int wrote;
-            countdown = n;
+            test_alloc_countdown = n;
             rc = do_op(calls[k].op, db, id, calls[k].kind, calls[k].value, calls[k].flags,
                        &wrote);
-            countdown = -1;
+            test_alloc_countdown = -1;
             if (rc == CRM_OK)
                 break;
             if (rc != CRM_ENOMEM || wrote)
@@ -1137,9 +1071,9 @@ TEST(writes_when_out_of_memory)
     /* The listing too. */
     for (long n = 0; n < 100; n++) {
         char buf[256];
-        countdown = n;
+        test_alloc_countdown = n;
         int rc = list_text(db, id, buf, sizeof buf);
-        countdown = -1;
+        test_alloc_countdown = -1;
         if (rc == CRM_OK) {
             CHECK_STR(buf, "phone=+14155550100/1");
             break;

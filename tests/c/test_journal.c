@@ -261,20 +261,12 @@ static int read_journal(crm_db *db, int64_t since, entry *e, int *n)
 
 static entry entries[MAX_ENTRIES];
 
-static int64_t last_seq(crm_db *db)
-{
-    int64_t s = -1;
-    if (crm_journal_last_seq(&s, db) != CRM_OK)
-        fprintf(stderr, "crm_journal_last_seq: %s\n", crm_errmsg(db));
-    return s;
-}
-
 /* ---- what the journal records -------------------------------------------------------- */
 
 TEST(empty_journal)
 {
     crm_db *db = test_open_memory();
-    CHECK_INT(last_seq(db), 0);
+    CHECK_INT(test_last_seq(db), 0);
     int n = -1;
     CHECK_OK(db, read_journal(db, 0, entries, &n));
     CHECK_INT(n, 0);
@@ -331,7 +323,7 @@ TEST(every_write)
         char v[8];
         CHECK(json_field(e->data, "", v, sizeof v) >= 0); /* a JSON object */
     }
-    CHECK_INT(last_seq(db), entries[n - 1].seq);
+    CHECK_INT(test_last_seq(db), entries[n - 1].seq);
 
     CHECK_FIELD(entries[0].data, "kind", "person");
     CHECK_FIELD(entries[0].data, "name", "Jane Doe");
@@ -371,7 +363,7 @@ TEST(reads_write_nothing)
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", id);
     CHECK_OK(db, crm_identity_add(NULL, db, id, "email", "jane@example.com", 0));
     CHECK_OK(db, crm_customer_attr_set(db, id, "tier", "gold"));
-    int64_t before = last_seq(db);
+    int64_t before = test_last_seq(db);
     test_snapshot snap;
     test_snapshot_take(db, &snap);
     crm_customer *c = NULL;
@@ -384,7 +376,7 @@ TEST(reads_write_nothing)
     crm_free(v);
     int n;
     CHECK_OK(db, read_journal(db, 0, entries, &n));
-    CHECK_INT(last_seq(db), before);
+    CHECK_INT(test_last_seq(db), before);
     CHECK_UNCHANGED(db, &snap);
     crm_close(db);
 }
@@ -474,7 +466,7 @@ TEST(bad_actors)
     /* Changes after the refusals still carry the actor that was set. */
     CHECK_OK(db, crm_customer_tag_add(db, id, "vip"));
     int n;
-    CHECK_OK(db, read_journal(db, last_seq(db) - 1, entries, &n));
+    CHECK_OK(db, read_journal(db, test_last_seq(db) - 1, entries, &n));
     CHECK_INT(n, 1);
     CHECK_STR(entries[0].actor, "agent:alice");
     crm_close(db);
@@ -546,7 +538,7 @@ TEST(since)
     CHECK_INT(n, 0);
     CHECK_OK(db, read_journal(db, INT64_MAX, entries, &n));
     CHECK_INT(n, 0);
-    CHECK_INT(last_seq(db), seqs[5]);
+    CHECK_INT(test_last_seq(db), seqs[5]);
 
     static const int64_t negative[] = { -1, -1000, INT64_MIN };
     for (size_t i = 0; i < sizeof negative / sizeof negative[0]; i++) {
@@ -570,7 +562,7 @@ TEST(cursor_does_not_see_later_writes)
     char id[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "A", id);
     test_customer(db, CRM_CUSTOMER_PERSON, "B", id);
-    int64_t upto = last_seq(db);
+    int64_t upto = test_last_seq(db);
 
     /* Opened and not yet read; partly read; both while the handle writes. */
     crm_journal_cursor *fresh = NULL, *half = NULL;
@@ -706,7 +698,7 @@ TEST(rollback_leaves_no_row)
     crm_db *db = test_open_memory();
     char a[CRM_ID_LEN + 1], b[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", a);
-    int64_t before = last_seq(db);
+    int64_t before = test_last_seq(db);
     test_snapshot snap;
     test_snapshot_take(db, &snap);
 
@@ -714,10 +706,10 @@ TEST(rollback_leaves_no_row)
     test_customer(db, CRM_CUSTOMER_PERSON, "John Roe", b);
     CHECK_OK(db, crm_identity_add(NULL, db, a, "account", "AC-1", 0));
     CHECK_OK(db, crm_customer_rename(db, a, "Jane Q. Doe"));
-    CHECK_INT(last_seq(db), before + 3); /* the transaction sees its own rows */
+    CHECK_INT(test_last_seq(db), before + 3); /* the transaction sees its own rows */
     CHECK_OK(db, crm_rollback(db));
 
-    CHECK_INT(last_seq(db), before);
+    CHECK_INT(test_last_seq(db), before);
     int n;
     CHECK_OK(db, read_journal(db, before, entries, &n));
     CHECK_INT(n, 0);
@@ -735,27 +727,26 @@ TEST(failed_call_in_group)
     crm_db *db = test_open_memory();
     char a[CRM_ID_LEN + 1], b[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", a);
-    int64_t before = last_seq(db);
-    static const char nobody[] = "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b";
+    int64_t before = test_last_seq(db);
 
     CHECK_OK(db, crm_begin(db));
     test_customer(db, CRM_CUSTOMER_PERSON, "John Roe", b);
     CHECK_OK(db, crm_identity_add(NULL, db, a, "account", "AC-1", 0));
-    int64_t mid = last_seq(db);
+    int64_t mid = test_last_seq(db);
     test_snapshot snap;
     test_snapshot_take(db, &snap);
     /* Failures found before anything is written, and after the call has
      * begun its own part of the transaction. */
     CHECK_RC(db, crm_identity_add(NULL, db, b, "account", " AC-1 ", CRM_IDENTITY_PRIMARY),
              CRM_EEXISTS);
-    CHECK_RC(db, crm_customer_rename(db, nobody, "X"), CRM_ENOTFOUND);
+    CHECK_RC(db, crm_customer_rename(db, TEST_UNKNOWN_ID, "X"), CRM_ENOTFOUND);
     CHECK_RC(db, crm_customer_rename(db, a, ""), CRM_EINVAL);
     CHECK_RC(db, crm_customer_attr_unset(db, a, "missing"), CRM_ENOTFOUND);
     CHECK_RC(db, crm_identity_remove(db, "account", "AC-2"), CRM_ENOTFOUND);
     CHECK_UNCHANGED(db, &snap);
     CHECK_OK(db, crm_customer_tag_add(db, a, "vip"));
     CHECK_RC(db, crm_customer_tag_add(db, a, "vip"), CRM_EEXISTS);
-    CHECK_INT(last_seq(db), mid + 1);
+    CHECK_INT(test_last_seq(db), mid + 1);
     CHECK_INT(crm_in_transaction(db), 1);
     CHECK_OK(db, crm_commit(db));
 
@@ -780,7 +771,7 @@ TEST(seq_after_rollback)
     crm_db *db = test_open_memory();
     char a[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", a);
-    int64_t committed = last_seq(db);
+    int64_t committed = test_last_seq(db);
     CHECK_OK(db, crm_begin(db));
     CHECK_OK(db, crm_customer_tag_add(db, a, "one"));
     CHECK_OK(db, crm_customer_tag_add(db, a, "two"));
@@ -816,7 +807,7 @@ TEST(seq_never_reused)
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", a);
     CHECK_OK(db, crm_customer_tag_add(db, a, "one"));
     CHECK_OK(db, crm_customer_tag_add(db, a, "two"));
-    int64_t high = last_seq(db);
+    int64_t high = test_last_seq(db);
     CHECK_INT(high, 3);
     CHECK_OK(db, crm_close(db));
 
@@ -828,7 +819,7 @@ TEST(seq_never_reused)
 
     crm_open_options o = CRM_OPEN_OPTIONS_INIT;
     CHECK_INT(crm_open(&db, path, &o), CRM_OK);
-    CHECK_INT(last_seq(db), 1);
+    CHECK_INT(test_last_seq(db), 1);
     CHECK_OK(db, crm_customer_tag_add(db, a, "three"));
     int n;
     CHECK_OK(db, read_journal(db, 1, entries, &n));
@@ -841,37 +832,11 @@ TEST(seq_never_reused)
 
 /* ---- out of memory --------------------------------------------------------------------- */
 
-static long countdown = -1; /* fail the allocation when it reaches 0; -1 = never */
-
-static void *t_malloc(size_t n, void *p)
-{
-    (void)p;
-    if (countdown >= 0 && countdown-- == 0)
-        return NULL;
-    return malloc(n);
-}
-
-static void *t_realloc(void *ptr, size_t n, void *p)
-{
-    (void)p;
-    if (countdown >= 0 && countdown-- == 0)
-        return NULL;
-    return realloc(ptr, n);
-}
-
-static void t_free(void *ptr, void *p)
-{
-    (void)p;
-    free(ptr);
-}
-
 /* Reading the journal and setting the actor, failed at the N-th allocation
  * for N = 0, 1, ... until they succeed. */
 TEST(out_of_memory)
 {
-    static const crm_allocator failing = { CRM_ALLOCATOR_VERSION, t_malloc, t_realloc, t_free,
-                                           NULL };
-    CHECK_INT(crm_config_allocator(&failing), CRM_OK);
+    CHECK_INT(crm_config_allocator(&test_failing_allocator), CRM_OK);
     crm_db *db = test_open_memory();
     char id[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", id);
@@ -879,9 +844,9 @@ TEST(out_of_memory)
     int rc = CRM_ENOMEM, n = 0;
     long fails = 0;
     for (long k = 0; k < 100 && rc != CRM_OK; k++) {
-        countdown = k;
+        test_alloc_countdown = k;
         rc = read_journal(db, 0, entries, &n);
-        countdown = -1;
+        test_alloc_countdown = -1;
         if (rc != CRM_OK) {
             CHECK_RC(db, rc, CRM_ENOMEM);
             fails++;
@@ -894,9 +859,9 @@ TEST(out_of_memory)
     fails = 0;
     rc = CRM_ENOMEM;
     for (long k = 0; k < 100 && rc != CRM_OK; k++) {
-        countdown = k;
+        test_alloc_countdown = k;
         rc = crm_set_actor(db, "agent:alice");
-        countdown = -1;
+        test_alloc_countdown = -1;
         if (rc != CRM_OK) {
             CHECK_RC(db, rc, CRM_ENOMEM);
             CHECK_STR(crm_actor(db), "system");

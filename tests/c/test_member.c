@@ -3,103 +3,7 @@
  */
 #include "test.h"
 
-/* Well-formed, but no customer has it. */
-static const char UNKNOWN_ID[] = "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b";
-
-/* Not ids: every way a caller might get the canonical form wrong. */
-static const char *const bad_ids[] = {
-    "",
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7",           /* too short */
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b0",         /* too long */
-    "0190a5b27c3e-7d4f-8a1b-2c3d4e5f6a7b-",          /* dashes in the wrong places */
-    "0190a5b27c3e7d4f8a1b2c3d4e5f6a7b",              /* no dashes */
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7g",          /* not hex */
-    "{0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b}",        /* braces */
-    "urn:uuid:0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b", /* URN form */
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b ",         /* trailing junk */
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7\xff",       /* not UTF-8 */
-    NULL,
-};
-
 static const char *const controls[] = { "a\tb", "owner\n", "\x01", "bell\x07", "del\x7f", NULL };
-
-/* The call fails with code, the message (of msgdb) contains frag and, when
- * not NULL, frag2, and db is as it was before the call. */
-#define CHECK_FAILS_(db, msgdb, call, code, frag, frag2) \
-    do {                                                 \
-        test_snapshot s_;                                \
-        const char *f2_ = (frag2);                       \
-        test_snapshot_take((db), &s_);                   \
-        CHECK_RC((msgdb), (call), (code));               \
-        CHECK_CONTAINS(crm_errmsg(msgdb), (frag));       \
-        if (f2_)                                         \
-            CHECK_CONTAINS(crm_errmsg(msgdb), f2_);      \
-        CHECK_UNCHANGED((db), &s_);                      \
-    } while (0)
-#define CHECK_FAILS(db, call, code, frag) CHECK_FAILS_(db, db, call, code, frag, NULL)
-#define CHECK_FAILS2(db, call, code, frag, frag2) CHECK_FAILS_(db, db, call, code, frag, frag2)
-#define CHECK_NULL_DB(db, call, func) CHECK_FAILS_(db, NULL, call, CRM_EINVAL, func, NULL)
-
-static int64_t last_seq(crm_db *db)
-{
-    int64_t seq = -1;
-    if (crm_journal_last_seq(&seq, db) != CRM_OK) {
-        fprintf(stderr, "last_seq: %s\n", crm_errmsg(db));
-        exit(2);
-    }
-    return seq;
-}
-
-/* One journal row as a test expects it: data must contain each fragment. */
-typedef struct jrow {
-    const char *entity, *op, *entity_id;
-    const char *data[4];
-} jrow;
-
-/* The journal after `since` holds exactly the rows in want, in order. */
-static int journal_is(crm_db *db, int64_t since, const jrow *want, int n)
-{
-    crm_journal_cursor *cur;
-    if (crm_journal_open(&cur, db, since) != CRM_OK) {
-        fprintf(stderr, "journal_is: %s\n", crm_errmsg(db));
-        return 0;
-    }
-    const crm_journal_entry *e;
-    int rc, i = 0, ok = 1;
-    while (ok && (rc = crm_journal_next(cur, &e)) == CRM_ROW) {
-        const char *entity = crm_journal_entry_entity(e), *op = crm_journal_entry_op(e);
-        const char *eid = crm_journal_entry_entity_id(e), *data = crm_journal_entry_data(e);
-        if (i >= n) {
-            fprintf(stderr, "journal_is: unexpected row %d: %s %s %s %s\n", i, entity, op, eid,
-                    data);
-            ok = 0;
-            break;
-        }
-        if (strcmp(entity, want[i].entity) != 0 || strcmp(op, want[i].op) != 0 ||
-            strcmp(eid, want[i].entity_id) != 0) {
-            fprintf(stderr, "journal_is: row %d is %s %s %s, expected %s %s %s\n", i, entity, op,
-                    eid, want[i].entity, want[i].op, want[i].entity_id);
-            ok = 0;
-        }
-        for (int k = 0; ok && k < 4 && want[i].data[k]; k++)
-            if (!strstr(data, want[i].data[k])) {
-                fprintf(stderr, "journal_is: row %d data %s lacks %s\n", i, data,
-                        want[i].data[k]);
-                ok = 0;
-            }
-        i++;
-    }
-    if (ok && rc != CRM_DONE) {
-        fprintf(stderr, "journal_is: next returned %d: %s\n", rc, crm_errmsg(db));
-        ok = 0;
-    }
-    if (ok && i != n) {
-        fprintf(stderr, "journal_is: %d rows, expected %d\n", i, n);
-        ok = 0;
-    }
-    crm_journal_free(cur);
-    return ok;
-}
 
 /* The memberships of id as "org/person/role;..." (static buffer), or
  * "ERR ...". */
@@ -287,19 +191,19 @@ TEST(journal_rows)
     crm_db *db = test_open_memory();
     world w;
     make_world(db, &w);
-    int64_t seq = last_seq(db);
+    int64_t seq = test_last_seq(db);
     CHECK_OK(db, crm_member_add(db, w.acme, w.zoe, "CEO"));
     CHECK_OK(db, crm_member_add(db, w.beta, w.zoe, "say \"hi\""));
     CHECK_OK(db, crm_member_remove(db, w.acme, w.zoe));
     char person[64];
     snprintf(person, sizeof person, "\"person\":\"%s\"", w.zoe);
-    jrow want[] = {
-        { "member", "add", w.acme, { person, "\"role\":\"CEO\"" } },
-        { "member", "add", w.beta, { person, "\"role\":\"say \\\"hi\\\"\"" } },
-        { "member", "remove", w.acme, { person, "\"old_role\":\"CEO\"" } },
+    test_jrow want[] = {
+        { "member", "add", w.acme, { person, "\"role\":\"CEO\"" }, NULL },
+        { "member", "add", w.beta, { person, "\"role\":\"say \\\"hi\\\"\"" }, NULL },
+        { "member", "remove", w.acme, { person, "\"old_role\":\"CEO\"" }, NULL },
     };
-    CHECK(journal_is(db, seq, want, 3));
-    CHECK_INT(last_seq(db), seq + 3);
+    CHECK(test_journal_is(db, seq, want, 3));
+    CHECK_INT(test_last_seq(db), seq + 3);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -316,14 +220,16 @@ TEST(add_bad_input)
     CHECK_FAILS(db, crm_member_add(db, NULL, w.bob, "CFO"), CRM_EINVAL,
                 "organisation id is NULL");
     CHECK_FAILS(db, crm_member_add(db, w.acme, NULL, "CFO"), CRM_EINVAL, "person id is NULL");
-    for (int i = 0; bad_ids[i]; i++) {
-        CHECK_FAILS2(db, crm_member_add(db, bad_ids[i], w.bob, "CFO"), CRM_EINVAL,
+    for (int i = 0; test_bad_ids[i]; i++) {
+        CHECK_FAILS2(db, crm_member_add(db, test_bad_ids[i], w.bob, "CFO"), CRM_EINVAL,
                      "organisation id", "not an id");
-        CHECK_FAILS2(db, crm_member_add(db, w.acme, bad_ids[i], "CFO"), CRM_EINVAL, "person id",
-                     "not an id");
+        CHECK_FAILS2(db, crm_member_add(db, w.acme, test_bad_ids[i], "CFO"), CRM_EINVAL,
+                     "person id", "not an id");
     }
-    CHECK_FAILS(db, crm_member_add(db, UNKNOWN_ID, w.bob, "CFO"), CRM_ENOTFOUND, UNKNOWN_ID);
-    CHECK_FAILS(db, crm_member_add(db, w.acme, UNKNOWN_ID, "CFO"), CRM_ENOTFOUND, UNKNOWN_ID);
+    CHECK_FAILS(db, crm_member_add(db, TEST_UNKNOWN_ID, w.bob, "CFO"),
+                CRM_ENOTFOUND, TEST_UNKNOWN_ID);
+    CHECK_FAILS(db, crm_member_add(db, w.acme, TEST_UNKNOWN_ID, "CFO"),
+                CRM_ENOTFOUND, TEST_UNKNOWN_ID);
 
     CHECK_FAILS(db, crm_member_add(db, w.acme, w.bob, NULL), CRM_EINVAL, "role is NULL");
     CHECK_FAILS(db, crm_member_add(db, w.acme, w.bob, ""), CRM_EINVAL, "role is empty");
@@ -350,12 +256,13 @@ TEST(remove_bad_input)
     CHECK_NULL_DB(db, crm_member_remove(NULL, w.acme, w.zoe), "crm_member_remove");
     CHECK_FAILS(db, crm_member_remove(db, NULL, w.zoe), CRM_EINVAL, "organisation id is NULL");
     CHECK_FAILS(db, crm_member_remove(db, w.acme, NULL), CRM_EINVAL, "person id is NULL");
-    for (int i = 0; bad_ids[i]; i++) {
-        CHECK_FAILS(db, crm_member_remove(db, bad_ids[i], w.zoe), CRM_EINVAL, "organisation id");
-        CHECK_FAILS(db, crm_member_remove(db, w.acme, bad_ids[i]), CRM_EINVAL, "person id");
+    for (int i = 0; test_bad_ids[i]; i++) {
+        CHECK_FAILS(db, crm_member_remove(db, test_bad_ids[i], w.zoe),
+                    CRM_EINVAL, "organisation id");
+        CHECK_FAILS(db, crm_member_remove(db, w.acme, test_bad_ids[i]), CRM_EINVAL, "person id");
     }
-    CHECK_FAILS(db, crm_member_remove(db, UNKNOWN_ID, w.zoe), CRM_ENOTFOUND, UNKNOWN_ID);
-    CHECK_FAILS(db, crm_member_remove(db, w.acme, UNKNOWN_ID), CRM_ENOTFOUND, UNKNOWN_ID);
+    CHECK_FAILS(db, crm_member_remove(db, TEST_UNKNOWN_ID, w.zoe), CRM_ENOTFOUND, TEST_UNKNOWN_ID);
+    CHECK_FAILS(db, crm_member_remove(db, w.acme, TEST_UNKNOWN_ID), CRM_ENOTFOUND, TEST_UNKNOWN_ID);
     CHECK_FAILS2(db, crm_member_remove(db, w.acme, w.bob), CRM_ENOTFOUND, w.bob, w.acme);
     CHECK_FAILS2(db, crm_member_remove(db, w.beta, w.zoe), CRM_ENOTFOUND, w.zoe, w.beta);
     CHECK_STR(members(db, w.acme), "Acme/Zoe/CEO");
@@ -371,9 +278,10 @@ TEST(list_bad_input)
     CHECK_NULL_DB(db, crm_member_list_open(&cur, NULL, w.acme), "crm_member_list_open");
     CHECK_FAILS(db, crm_member_list_open(NULL, db, w.acme), CRM_EINVAL, "output");
     CHECK_FAILS(db, crm_member_list_open(&cur, db, NULL), CRM_EINVAL, "customer id is NULL");
-    for (int i = 0; bad_ids[i]; i++)
-        CHECK_FAILS(db, crm_member_list_open(&cur, db, bad_ids[i]), CRM_EINVAL, "customer id");
-    CHECK_FAILS(db, crm_member_list_open(&cur, db, UNKNOWN_ID), CRM_ENOTFOUND, UNKNOWN_ID);
+    for (int i = 0; test_bad_ids[i]; i++)
+        CHECK_FAILS(db, crm_member_list_open(&cur, db, test_bad_ids[i]), CRM_EINVAL, "customer id");
+    CHECK_FAILS(db, crm_member_list_open(&cur, db, TEST_UNKNOWN_ID),
+                CRM_ENOTFOUND, TEST_UNKNOWN_ID);
     CHECK(cur == (crm_member_cursor *)&sentinel_byte);
     CHECK_OK(db, crm_close(db)); /* no cursor was left open */
 }
@@ -413,7 +321,7 @@ TEST(group_survives_a_failing_call)
     crm_db *db = test_open_memory();
     world w;
     make_world(db, &w);
-    int64_t seq = last_seq(db);
+    int64_t seq = test_last_seq(db);
     CHECK_OK(db, crm_begin(db));
     CHECK_OK(db, crm_member_add(db, w.acme, w.zoe, "CEO"));
     CHECK_FAILS2(db, crm_member_add(db, w.acme, w.zoe, "CTO"), CRM_EEXISTS, "CEO", w.zoe);
@@ -424,11 +332,11 @@ TEST(group_survives_a_failing_call)
     CHECK_OK(db, crm_commit(db));
     CHECK_STR(members(db, w.acme), "Acme/Zoe/CEO");
     CHECK_STR(members(db, w.bob), "beta corp/Bob/advisor");
-    jrow want[] = {
-        { "member", "add", w.acme, { "\"role\":\"CEO\"" } },
-        { "member", "add", w.beta, { "\"role\":\"advisor\"" } },
+    test_jrow want[] = {
+        { "member", "add", w.acme, { "\"role\":\"CEO\"" }, NULL },
+        { "member", "add", w.beta, { "\"role\":\"advisor\"" }, NULL },
     };
-    CHECK(journal_is(db, seq, want, 2));
+    CHECK(test_journal_is(db, seq, want, 2));
     CHECK_OK(db, crm_close(db));
 }
 

@@ -3,104 +3,8 @@
  */
 #include "test.h"
 
-/* Well-formed, but no customer has it. */
-static const char UNKNOWN_ID[] = "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b";
-
-/* Not ids: every way a caller might get the canonical form wrong. */
-static const char *const bad_ids[] = {
-    "",
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7",           /* too short */
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b0",         /* too long */
-    "0190a5b27c3e-7d4f-8a1b-2c3d4e5f6a7b-",          /* dashes in the wrong places */
-    "0190a5b27c3e7d4f8a1b2c3d4e5f6a7b",              /* no dashes */
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7g",          /* not hex */
-    "{0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b}",        /* braces */
-    "urn:uuid:0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b", /* URN form */
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b ",         /* trailing junk */
-    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7\xff",       /* not UTF-8 */
-    NULL,
-};
-
 static const char *const controls[] = { "a\tb", "vip\n", "\x01", "bell\x07", "del\x7f", NULL };
 static const char *const edge_spaces[] = { " vip", "vip ", " ", "  vip  ", NULL };
-
-/* The call fails with code, the message (of msgdb) contains frag and, when
- * not NULL, frag2, and db is as it was before the call. */
-#define CHECK_FAILS_(db, msgdb, call, code, frag, frag2) \
-    do {                                                 \
-        test_snapshot s_;                                \
-        const char *f2_ = (frag2);                       \
-        test_snapshot_take((db), &s_);                   \
-        CHECK_RC((msgdb), (call), (code));               \
-        CHECK_CONTAINS(crm_errmsg(msgdb), (frag));       \
-        if (f2_)                                         \
-            CHECK_CONTAINS(crm_errmsg(msgdb), f2_);      \
-        CHECK_UNCHANGED((db), &s_);                      \
-    } while (0)
-#define CHECK_FAILS(db, call, code, frag) CHECK_FAILS_(db, db, call, code, frag, NULL)
-#define CHECK_FAILS2(db, call, code, frag, frag2) CHECK_FAILS_(db, db, call, code, frag, frag2)
-#define CHECK_NULL_DB(db, call, func) CHECK_FAILS_(db, NULL, call, CRM_EINVAL, func, NULL)
-
-static int64_t last_seq(crm_db *db)
-{
-    int64_t seq = -1;
-    if (crm_journal_last_seq(&seq, db) != CRM_OK) {
-        fprintf(stderr, "last_seq: %s\n", crm_errmsg(db));
-        exit(2);
-    }
-    return seq;
-}
-
-/* One journal row as a test expects it: data must contain each fragment. */
-typedef struct jrow {
-    const char *entity, *op, *entity_id;
-    const char *data[4];
-} jrow;
-
-/* The journal after `since` holds exactly the rows in want, in order. */
-static int journal_is(crm_db *db, int64_t since, const jrow *want, int n)
-{
-    crm_journal_cursor *cur;
-    if (crm_journal_open(&cur, db, since) != CRM_OK) {
-        fprintf(stderr, "journal_is: %s\n", crm_errmsg(db));
-        return 0;
-    }
-    const crm_journal_entry *e;
-    int rc, i = 0, ok = 1;
-    while (ok && (rc = crm_journal_next(cur, &e)) == CRM_ROW) {
-        const char *entity = crm_journal_entry_entity(e), *op = crm_journal_entry_op(e);
-        const char *eid = crm_journal_entry_entity_id(e), *data = crm_journal_entry_data(e);
-        if (i >= n) {
-            fprintf(stderr, "journal_is: unexpected row %d: %s %s %s %s\n", i, entity, op, eid,
-                    data);
-            ok = 0;
-            break;
-        }
-        if (strcmp(entity, want[i].entity) != 0 || strcmp(op, want[i].op) != 0 ||
-            strcmp(eid, want[i].entity_id) != 0) {
-            fprintf(stderr, "journal_is: row %d is %s %s %s, expected %s %s %s\n", i, entity, op,
-                    eid, want[i].entity, want[i].op, want[i].entity_id);
-            ok = 0;
-        }
-        for (int k = 0; ok && k < 4 && want[i].data[k]; k++)
-            if (!strstr(data, want[i].data[k])) {
-                fprintf(stderr, "journal_is: row %d data %s lacks %s\n", i, data,
-                        want[i].data[k]);
-                ok = 0;
-            }
-        i++;
-    }
-    if (ok && rc != CRM_DONE) {
-        fprintf(stderr, "journal_is: next returned %d: %s\n", rc, crm_errmsg(db));
-        ok = 0;
-    }
-    if (ok && i != n) {
-        fprintf(stderr, "journal_is: %d rows, expected %d\n", i, n);
-        ok = 0;
-    }
-    crm_journal_free(cur);
-    return ok;
-}
 
 /* The customer's tags joined by "|" (static buffer), or "ERR ...". */
 static const char *tags(crm_db *db, const char *id)
@@ -126,25 +30,10 @@ static const char *tags(crm_db *db, const char *id)
 /* Names of the customers with tag, in created order, joined by ",". */
 static const char *tagged(crm_db *db, const char *tag, crm_archived_filter mode)
 {
-    static char buf[4096];
     crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
     f.tag = tag;
     f.archived = mode;
-    crm_customer_cursor *cur;
-    int rc = crm_customer_list_open(&cur, db, &f);
-    if (rc != CRM_OK) {
-        snprintf(buf, sizeof buf, "ERR open %s: %s", crm_errname(rc), crm_errmsg(db));
-        return buf;
-    }
-    const crm_customer *c;
-    size_t n = 0;
-    buf[0] = '\0';
-    while ((rc = crm_customer_list_next(cur, &c)) == CRM_ROW)
-        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", n ? "," : "", crm_customer_name(c));
-    crm_customer_list_free(cur);
-    if (rc != CRM_DONE)
-        snprintf(buf, sizeof buf, "ERR next %s: %s", crm_errname(rc), crm_errmsg(db));
-    return buf;
+    return test_names(db, &f);
 }
 
 static char sentinel_byte;
@@ -217,34 +106,24 @@ TEST(tags_at_the_limits)
     CHECK_OK(db, crm_close(db));
 }
 
-static int64_t updated_at(crm_db *db, const char *id)
-{
-    crm_customer *c;
-    if (crm_customer_get(&c, db, id) != CRM_OK)
-        exit(2);
-    int64_t t = crm_customer_updated_at(c);
-    crm_customer_free(c);
-    return t;
-}
-
 TEST(tag_changes_move_updated_at)
 {
     crm_db *db = test_open_memory();
     char id[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Tina", id);
-    int64_t t0 = updated_at(db, id);
+    int64_t t0 = test_updated_at(db, id);
     test_sleep_ms(3);
     CHECK_OK(db, crm_customer_tag_add(db, id, "vip"));
-    int64_t t1 = updated_at(db, id);
+    int64_t t1 = test_updated_at(db, id);
     CHECK(t1 > t0);
     test_sleep_ms(3);
     CHECK_OK(db, crm_customer_tag_remove(db, id, "vip"));
-    CHECK(updated_at(db, id) > t1);
+    CHECK(test_updated_at(db, id) > t1);
     /* A refused change moves nothing. */
-    int64_t t2 = updated_at(db, id);
+    int64_t t2 = test_updated_at(db, id);
     test_sleep_ms(3);
     CHECK_RC(db, crm_customer_tag_remove(db, id, "vip"), CRM_ENOTFOUND);
-    CHECK_INT(updated_at(db, id), t2);
+    CHECK_INT(test_updated_at(db, id), t2);
     crm_close(db);
 }
 
@@ -304,17 +183,17 @@ TEST(journal_rows)
     crm_db *db = test_open_memory();
     char id[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane", id);
-    int64_t seq = last_seq(db);
+    int64_t seq = test_last_seq(db);
     CHECK_OK(db, crm_customer_tag_add(db, id, "vip"));
     CHECK_OK(db, crm_customer_tag_add(db, id, "say \"hi\""));
     CHECK_OK(db, crm_customer_tag_remove(db, id, "vip"));
-    jrow want[] = {
-        { "tag", "add", id, { "\"tag\":\"vip\"" } },
-        { "tag", "add", id, { "\"tag\":\"say \\\"hi\\\"\"" } },
-        { "tag", "remove", id, { "\"tag\":\"vip\"" } },
+    test_jrow want[] = {
+        { "tag", "add", id, { "\"tag\":\"vip\"" }, NULL },
+        { "tag", "add", id, { "\"tag\":\"say \\\"hi\\\"\"" }, NULL },
+        { "tag", "remove", id, { "\"tag\":\"vip\"" }, NULL },
     };
-    CHECK(journal_is(db, seq, want, 3));
-    CHECK_INT(last_seq(db), seq + 3);
+    CHECK(test_journal_is(db, seq, want, 3));
+    CHECK_INT(test_last_seq(db), seq + 3);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -350,10 +229,10 @@ TEST(add_bad_input)
 
     CHECK_NULL_DB(db, crm_customer_tag_add(NULL, id, "x"), "crm_customer_tag_add");
     CHECK_FAILS(db, crm_customer_tag_add(db, NULL, "x"), CRM_EINVAL, "customer id is NULL");
-    for (int i = 0; bad_ids[i]; i++)
-        CHECK_FAILS2(db, crm_customer_tag_add(db, bad_ids[i], "x"), CRM_EINVAL, "customer id",
+    for (int i = 0; test_bad_ids[i]; i++)
+        CHECK_FAILS2(db, crm_customer_tag_add(db, test_bad_ids[i], "x"), CRM_EINVAL, "customer id",
                      "not an id");
-    CHECK_FAILS(db, crm_customer_tag_add(db, UNKNOWN_ID, "x"), CRM_ENOTFOUND, UNKNOWN_ID);
+    CHECK_FAILS(db, crm_customer_tag_add(db, TEST_UNKNOWN_ID, "x"), CRM_ENOTFOUND, TEST_UNKNOWN_ID);
     CHECK_BAD_TAGS(db, crm_customer_tag_add, id);
     CHECK_UNCHANGED(db, &snap);
     CHECK_STR(tags(db, id), "vip");
@@ -371,10 +250,11 @@ TEST(remove_bad_input)
 
     CHECK_NULL_DB(db, crm_customer_tag_remove(NULL, id, "vip"), "crm_customer_tag_remove");
     CHECK_FAILS(db, crm_customer_tag_remove(db, NULL, "vip"), CRM_EINVAL, "customer id is NULL");
-    for (int i = 0; bad_ids[i]; i++)
-        CHECK_FAILS2(db, crm_customer_tag_remove(db, bad_ids[i], "vip"), CRM_EINVAL,
+    for (int i = 0; test_bad_ids[i]; i++)
+        CHECK_FAILS2(db, crm_customer_tag_remove(db, test_bad_ids[i], "vip"), CRM_EINVAL,
                      "customer id", "not an id");
-    CHECK_FAILS(db, crm_customer_tag_remove(db, UNKNOWN_ID, "vip"), CRM_ENOTFOUND, UNKNOWN_ID);
+    CHECK_FAILS(db, crm_customer_tag_remove(db, TEST_UNKNOWN_ID, "vip"),
+                CRM_ENOTFOUND, TEST_UNKNOWN_ID);
     CHECK_BAD_TAGS(db, crm_customer_tag_remove, id);
     CHECK_UNCHANGED(db, &snap);
     CHECK_STR(tags(db, id), "vip");
@@ -390,9 +270,9 @@ TEST(list_bad_input)
     CHECK_NULL_DB(db, crm_tag_list_open(&cur, NULL, id), "crm_tag_list_open");
     CHECK_FAILS(db, crm_tag_list_open(NULL, db, id), CRM_EINVAL, "output");
     CHECK_FAILS(db, crm_tag_list_open(&cur, db, NULL), CRM_EINVAL, "customer id is NULL");
-    for (int i = 0; bad_ids[i]; i++)
-        CHECK_FAILS(db, crm_tag_list_open(&cur, db, bad_ids[i]), CRM_EINVAL, "customer id");
-    CHECK_FAILS(db, crm_tag_list_open(&cur, db, UNKNOWN_ID), CRM_ENOTFOUND, UNKNOWN_ID);
+    for (int i = 0; test_bad_ids[i]; i++)
+        CHECK_FAILS(db, crm_tag_list_open(&cur, db, test_bad_ids[i]), CRM_EINVAL, "customer id");
+    CHECK_FAILS(db, crm_tag_list_open(&cur, db, TEST_UNKNOWN_ID), CRM_ENOTFOUND, TEST_UNKNOWN_ID);
     CHECK(cur == (crm_tag_cursor *)&sentinel_byte);
     CHECK_OK(db, crm_close(db)); /* no cursor was left open */
 }
@@ -427,7 +307,7 @@ TEST(group_survives_a_failing_call)
     crm_db *db = test_open_memory();
     char id[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane", id);
-    int64_t seq = last_seq(db);
+    int64_t seq = test_last_seq(db);
     CHECK_OK(db, crm_begin(db));
     CHECK_OK(db, crm_customer_tag_add(db, id, "a"));
     CHECK_FAILS2(db, crm_customer_tag_add(db, id, "a"), CRM_EEXISTS, "'a'", id);
@@ -436,11 +316,11 @@ TEST(group_survives_a_failing_call)
     CHECK_OK(db, crm_customer_tag_add(db, id, "b"));
     CHECK_OK(db, crm_commit(db));
     CHECK_STR(tags(db, id), "a|b");
-    jrow want[] = {
-        { "tag", "add", id, { "\"tag\":\"a\"" } },
-        { "tag", "add", id, { "\"tag\":\"b\"" } },
+    test_jrow want[] = {
+        { "tag", "add", id, { "\"tag\":\"a\"" }, NULL },
+        { "tag", "add", id, { "\"tag\":\"b\"" }, NULL },
     };
-    CHECK(journal_is(db, seq, want, 2));
+    CHECK(test_journal_is(db, seq, want, 2));
     CHECK_OK(db, crm_close(db));
 }
 

@@ -6,21 +6,6 @@
 
 #include "test.h"
 
-static long long count_customers(crm_db *db)
-{
-    crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
-    f.archived = CRM_ARCHIVED_INCLUDE;
-    crm_customer_cursor *cur;
-    const crm_customer *c;
-    long long n = 0;
-    if (crm_customer_list_open(&cur, db, &f) != CRM_OK)
-        return -1;
-    while (crm_customer_list_next(cur, &c) == CRM_ROW)
-        n++;
-    crm_customer_list_free(cur);
-    return n;
-}
-
 TEST(group_commits_together)
 {
     crm_db *db = test_open_memory();
@@ -32,7 +17,7 @@ TEST(group_commits_together)
     CHECK_OK(db, crm_identity_add(NULL, db, a, "phone", "+14155550100", 0));
     CHECK_OK(db, crm_commit(db));
     CHECK_INT(crm_in_transaction(db), 0);
-    CHECK_INT(count_customers(db), 2);
+    CHECK_INT(test_count_customers(db, CRM_ARCHIVED_INCLUDE), 2);
     int64_t seq;
     CHECK_OK(db, crm_journal_last_seq(&seq, db));
     CHECK_INT(seq, 3);
@@ -120,7 +105,7 @@ TEST(close_rolls_back_open_group)
     test_customer(db, CRM_CUSTOMER_PERSON, "Never", a);
     CHECK_INT(crm_close(db), CRM_OK);
     CHECK_INT(crm_open(&db, path, NULL), CRM_OK);
-    CHECK_INT(count_customers(db), 0);
+    CHECK_INT(test_count_customers(db, CRM_ARCHIVED_INCLUDE), 0);
     int64_t seq;
     CHECK_OK(db, crm_journal_last_seq(&seq, db));
     CHECK_INT(seq, 0);
@@ -166,7 +151,7 @@ TEST(busy_is_bounded)
 
     CHECK_OK(holder, crm_commit(holder));
     CHECK_OK(waiter, crm_customer_create(NULL, waiter, CRM_CUSTOMER_PERSON, "Second"));
-    CHECK_INT(count_customers(holder), 2);
+    CHECK_INT(test_count_customers(holder, CRM_ARCHIVED_INCLUDE), 2);
     crm_close(waiter);
     crm_close(holder);
     test_remove_db(path);

@@ -152,6 +152,28 @@ const char *const test_bad_utf8[] = {
     NULL,
 };
 
+/* Not ids: every way a caller might get the canonical form wrong. */
+const char *const test_bad_ids[] = {
+    "",
+    "not-a-uuid",
+    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7",           /* too short */
+    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b0",         /* too long */
+    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7bb",         /* too long, still hex */
+    "0190a5b27c3e-7d4f-8a1b-2c3d4e5f6a7b-",          /* dashes in the wrong places */
+    "0190a5b2_7c3e_7d4f_8a1b_2c3d4e5f6a7b",          /* not dashes */
+    "0190a5b27c3e7d4f8a1b2c3d4e5f6a7b",              /* no dashes */
+    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7g",          /* not hex */
+    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a+b",          /* not hex */
+    "{0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b}",        /* braces */
+    "urn:uuid:0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b", /* URN form */
+    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b ",         /* trailing junk */
+    " 0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b",         /* leading junk */
+    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7\xff",       /* not UTF-8 */
+    "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7\xc3\xa9",   /* not ASCII */
+    "\xff\xfe",                                      /* not UTF-8 at all */
+    NULL,
+};
+
 char *test_long_string(size_t n)
 {
     char *s = malloc(n + 1);
@@ -178,3 +200,182 @@ void test_sleep_ms(long ms)
     struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
     nanosleep(&ts, NULL);
 }
+
+int64_t test_updated_at(crm_db *db, const char *id)
+{
+    crm_customer *c;
+    if (crm_customer_get(&c, db, id) != CRM_OK) {
+        fprintf(stderr, "test_updated_at: %s\n", crm_errmsg(db));
+        exit(2);
+    }
+    int64_t t = crm_customer_updated_at(c);
+    crm_customer_free(c);
+    return t;
+}
+
+int test_canonical_v7(const char *id)
+{
+    if (!id || strlen(id) != CRM_ID_LEN)
+        return 0;
+    for (int i = 0; i < CRM_ID_LEN; i++) {
+        char c = id[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != '-')
+                return 0;
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            return 0;
+        }
+    }
+    return id[14] == '7' && strchr("89ab", id[19]) != NULL;
+}
+
+int test_count_customers(crm_db *db, crm_archived_filter mode)
+{
+    crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
+    f.archived = mode;
+    crm_customer_cursor *cur;
+    if (crm_customer_list_open(&cur, db, &f) != CRM_OK) {
+        fprintf(stderr, "test_count_customers: %s\n", crm_errmsg(db));
+        return -1;
+    }
+    const crm_customer *c;
+    int n = 0, rc;
+    while ((rc = crm_customer_list_next(cur, &c)) == CRM_ROW)
+        n++;
+    crm_customer_list_free(cur);
+    return rc == CRM_DONE ? n : -1;
+}
+
+const char *test_names(crm_db *db, const crm_customer_filter *f)
+{
+    static char buf[8192];
+    crm_customer_cursor *cur;
+    int rc = crm_customer_list_open(&cur, db, f);
+    if (rc != CRM_OK) {
+        snprintf(buf, sizeof buf, "ERR open %s: %s", crm_errname(rc), crm_errmsg(db));
+        return buf;
+    }
+    const crm_customer *c;
+    size_t n = 0;
+    buf[0] = '\0';
+    while ((rc = crm_customer_list_next(cur, &c)) == CRM_ROW)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", n ? "," : "", crm_customer_name(c));
+    crm_customer_list_free(cur);
+    if (rc != CRM_DONE)
+        snprintf(buf, sizeof buf, "ERR next %s: %s", crm_errname(rc), crm_errmsg(db));
+    return buf;
+}
+
+int64_t test_last_seq(crm_db *db)
+{
+    int64_t seq = -1;
+    if (crm_journal_last_seq(&seq, db) != CRM_OK) {
+        fprintf(stderr, "test_last_seq: %s\n", crm_errmsg(db));
+        exit(2);
+    }
+    return seq;
+}
+
+int test_journal_is(crm_db *db, int64_t since, const test_jrow *want, int n)
+{
+    crm_journal_cursor *cur;
+    if (crm_journal_open(&cur, db, since) != CRM_OK) {
+        fprintf(stderr, "journal_is: %s\n", crm_errmsg(db));
+        return 0;
+    }
+    const crm_journal_entry *e;
+    int rc, i = 0, ok = 1;
+    while (ok && (rc = crm_journal_next(cur, &e)) == CRM_ROW) {
+        const char *entity = crm_journal_entry_entity(e), *op = crm_journal_entry_op(e);
+        const char *eid = crm_journal_entry_entity_id(e), *data = crm_journal_entry_data(e);
+        if (i >= n) {
+            fprintf(stderr, "journal_is: unexpected row %d: %s %s %s %s\n", i, entity, op, eid,
+                    data);
+            ok = 0;
+            break;
+        }
+        if (strcmp(entity, want[i].entity) != 0 || strcmp(op, want[i].op) != 0 ||
+            strcmp(eid, want[i].entity_id) != 0 || crm_journal_entry_seq(e) <= since) {
+            fprintf(stderr, "journal_is: row %d is %s %s %s (seq %lld), expected %s %s %s\n", i,
+                    entity, op, eid, (long long)crm_journal_entry_seq(e), want[i].entity,
+                    want[i].op, want[i].entity_id);
+            ok = 0;
+        }
+        for (int k = 0; ok && k < 4 && want[i].data[k]; k++)
+            if (!strstr(data, want[i].data[k])) {
+                fprintf(stderr, "journal_is: row %d data %s lacks %s\n", i, data,
+                        want[i].data[k]);
+                ok = 0;
+            }
+        if (ok && want[i].absent && strstr(data, want[i].absent)) {
+            fprintf(stderr, "journal_is: row %d data %s has %s\n", i, data, want[i].absent);
+            ok = 0;
+        }
+        i++;
+    }
+    if (ok && rc != CRM_DONE) {
+        fprintf(stderr, "journal_is: next returned %d: %s\n", rc, crm_errmsg(db));
+        ok = 0;
+    }
+    if (ok && i != n) {
+        fprintf(stderr, "journal_is: %d rows, expected %d\n", i, n);
+        ok = 0;
+    }
+    crm_journal_free(cur);
+    return ok;
+}
+
+void test_check_finds(crm_db *db, const char *kind, const char *value, const char *id)
+{
+    crm_customer *c = NULL;
+    int rc = crm_identity_lookup(&c, db, kind, value);
+    if (rc != CRM_OK)
+        fprintf(stderr, "looking up %s '%s'\n", kind, value);
+    CHECK_OK(db, rc);
+    int same = strcmp(crm_customer_id(c), id) == 0;
+    crm_customer_free(c);
+    if (!same)
+        fprintf(stderr, "looking up %s '%s' found another customer\n", kind, value);
+    CHECK(same);
+}
+
+void test_check_key(crm_db *db, const char *kind, const char *value, const char *key)
+{
+    char *k = NULL;
+    CHECK_OK(db, crm_identity_normalize(&k, db, kind, value));
+    int same = k && strcmp(k, key) == 0;
+    if (!same)
+        fprintf(stderr, "%s '%s' normalised to '%s', expected '%s'\n", kind, value,
+                k ? k : "(null)", key);
+    crm_free(k);
+    CHECK(same);
+}
+
+long test_alloc_countdown = -1, test_alloc_calls;
+
+static void *fail_malloc(size_t n, void *p)
+{
+    (void)p;
+    test_alloc_calls++;
+    if (test_alloc_countdown >= 0 && test_alloc_countdown-- == 0)
+        return NULL;
+    return malloc(n);
+}
+
+static void *fail_realloc(void *ptr, size_t n, void *p)
+{
+    (void)p;
+    test_alloc_calls++;
+    if (test_alloc_countdown >= 0 && test_alloc_countdown-- == 0)
+        return NULL;
+    return realloc(ptr, n);
+}
+
+static void fail_free(void *ptr, void *p)
+{
+    (void)p;
+    free(ptr);
+}
+
+const crm_allocator test_failing_allocator = { CRM_ALLOCATOR_VERSION, fail_malloc, fail_realloc,
+                                               fail_free, NULL };
