@@ -464,6 +464,39 @@ TEST(primary_moves_on_add)
     crm_close(db);
 }
 
+TEST(primary_handover_is_journaled)
+{
+    /* A subscriber mirroring identities from the journal must see the old
+     * primary lose its flag, whichever call moved it. */
+    crm_db *db = test_open_memory();
+    char id[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", id);
+    const unsigned P = CRM_IDENTITY_PRIMARY, V = CRM_IDENTITY_VERIFIED;
+    CHECK_OK(db, crm_identity_add(NULL, db, id, "phone", "+14155550101", P | V));
+    int64_t since = test_last_seq(db);
+    CHECK_OK(db, crm_identity_add(NULL, db, id, "phone", "+14155550102", P));
+    test_jrow on_add[] = {
+        { "identity", "flags", id, { "\"key\":\"+14155550101\"", "\"flags\":2" }, NULL },
+        { "identity", "add", id, { "\"key\":\"+14155550102\"", "\"flags\":1" }, NULL },
+    };
+    CHECK(test_journal_is(db, since, on_add, 2));
+    since = test_last_seq(db);
+    CHECK_OK(db, crm_identity_set_flags(db, "phone", "+14155550101", P));
+    test_jrow on_set[] = {
+        { "identity", "flags", id, { "\"key\":\"+14155550102\"", "\"flags\":0" }, NULL },
+        { "identity", "flags", id, { "\"key\":\"+14155550101\"", "\"flags\":1" }, NULL },
+    };
+    CHECK(test_journal_is(db, since, on_set, 2));
+    /* Taking the flag it already has writes only its own row. */
+    since = test_last_seq(db);
+    CHECK_OK(db, crm_identity_set_flags(db, "phone", "+14155550101", P | V));
+    test_jrow again[] = {
+        { "identity", "flags", id, { "\"key\":\"+14155550101\"", "\"flags\":3" }, NULL },
+    };
+    CHECK(test_journal_is(db, since, again, 1));
+    crm_close(db);
+}
+
 TEST(primary_via_set_flags)
 {
     crm_db *db = test_open_memory();
@@ -1095,6 +1128,7 @@ int main(void)
     RUN(list_by_kind_primary_first);
     RUN(primary_moves_on_add);
     RUN(primary_via_set_flags);
+    RUN(primary_handover_is_journaled);
     RUN(remove_by_any_form);
     RUN(get_not_found);
     RUN(taken_by_another_customer);
