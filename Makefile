@@ -56,8 +56,15 @@ demo: build
 	rm -f $(BUILD)/demo.db $(BUILD)/demo.db-wal $(BUILD)/demo.db-shm
 	$(RELEASE)/examples/crmctl/crmctl --db $(BUILD)/demo.db demo
 
+# Only the copying runs through sudo, and only when PREFIX is not writable.
 install: build
-	$(CMAKE) --install $(RELEASE) --prefix $(PREFIX)
+	@if [ -w "$(PREFIX)" ] || { [ ! -e "$(PREFIX)" ] && [ -w "$$(dirname "$(PREFIX)")" ]; }; then \
+	  echo "$(CMAKE) --install $(RELEASE) --prefix $(PREFIX)"; \
+	  $(CMAKE) --install $(RELEASE) --prefix "$(PREFIX)"; \
+	else \
+	  echo "$(SUDO) $(CMAKE) --install $(RELEASE) --prefix $(PREFIX)"; \
+	  $(SUDO) $(CMAKE) --install $(RELEASE) --prefix "$(PREFIX)"; \
+	fi
 
 bench: build
 	$(CMAKE) --build $(RELEASE) --target crm_bench -j $(JOBS)

@@ -261,9 +261,23 @@ static int check_writable(crm_db *db)
     return CRM_OK;
 }
 
+/* SQLite rolls a whole transaction back by itself after some failures
+ * (I/O error, disk full, out of memory). A group whose transaction is gone
+ * must not go on: its later calls would commit one by one. */
+static int check_group_alive(crm_db *db)
+{
+    if (db->txn_open && sqlite3_get_autocommit(db->sql))
+        return crm__error(db, CRM_ESTATE,
+                          "the transaction opened with crm_begin() was rolled back after an "
+                          "earlier failure; call crm_rollback() and start again");
+    return CRM_OK;
+}
+
 int crm__write_begin(crm_db *db)
 {
     int rc = check_writable(db);
+    if (rc == CRM_OK)
+        rc = check_group_alive(db);
     if (rc)
         return rc;
     if (db->txn_open)
@@ -311,7 +325,10 @@ int crm_commit(crm_db *db)
     CRM__ENTER(db);
     if (!db->txn_open)
         return crm__error(db, CRM_ESTATE, "no transaction is open: crm_commit() without crm_begin()");
-    int rc = exec_stmt(db, SQL_COMMIT, "committing");
+    int rc = check_group_alive(db);
+    if (rc)
+        return rc;
+    rc = exec_stmt(db, SQL_COMMIT, "committing");
     if (rc == CRM_OK || sqlite3_get_autocommit(db->sql)) {
         db->txn_open = false;
     }

@@ -212,7 +212,7 @@ static int normalise(crm_db *db, const char *kind, const char *value, char **key
     return norm_exact(db, kind, value, key);
 }
 
-int crm_identity_normalize(char **out, crm_db *db, const char *kind, const char *value)
+int crm_identity_normalise(char **out, crm_db *db, const char *kind, const char *value)
 {
     CRM__ENTER(db);
     int rc = crm__check_out(db, out);
@@ -228,8 +228,10 @@ static const char SQL_INSERT[] =
     "INSERT INTO identity (kind, key, value, customer_id, flags, created_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 static const char SQL_OTHER_PRIMARY[] =
-    "SELECT key, value, flags FROM identity "
+    "SELECT key, value, flags FROM identity INDEXED BY identity_by_customer "
     "WHERE customer_id = ?1 AND kind = ?2 AND flags & 1 AND key <> ?3 LIMIT 1";
+/* Without INDEXED BY, SQLite (no statistics) prefers the primary key's
+ * leading kind column and scans every identity of the kind. */
 static const char SQL_SET_FLAGS[] = "UPDATE identity SET flags = ?3 WHERE kind = ?1 AND key = ?2";
 static const char SQL_DELETE[] = "DELETE FROM identity WHERE kind = ?1 AND key = ?2";
 

@@ -189,7 +189,7 @@ int cmd_identity_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
     return st;
 }
 
-int cmd_identity_normalize(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
+int cmd_identity_normalise(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     const char *pos[2];
     int st = ctl_parse(ctl, cmd, argc, argv, NULL, pos, 2, 2);
@@ -201,7 +201,7 @@ int cmd_identity_normalize(crmctl *ctl, const ctl_command *cmd, int argc, char *
     if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
         return st;
     char *key;
-    int rc = crm_identity_normalize(&key, ctl->db, pos[0], pos[1]);
+    int rc = crm_identity_normalise(&key, ctl->db, pos[0], pos[1]);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     if (ctl->json) {

@@ -85,7 +85,7 @@ int cmd_identity_flags(crmctl *, const ctl_command *, int, char **);
 int cmd_identity_show(crmctl *, const ctl_command *, int, char **);
 int cmd_identity_lookup(crmctl *, const ctl_command *, int, char **);
 int cmd_identity_list(crmctl *, const ctl_command *, int, char **);
-int cmd_identity_normalize(crmctl *, const ctl_command *, int, char **);
+int cmd_identity_normalise(crmctl *, const ctl_command *, int, char **);
 int cmd_journal(crmctl *, const ctl_command *, int, char **);
 int cmd_demo(crmctl *, const ctl_command *, int, char **);
 

@@ -159,7 +159,7 @@ static int caller_id(demo *d, const char *number, crm_customer **found)
     crmctl *ctl = d->ctl;
     char *key = NULL;
     *found = NULL;
-    int rc = crm_identity_normalize(&key, ctl->db, "phone", number);
+    int rc = crm_identity_normalise(&key, ctl->db, "phone", number);
     if (rc == CRM_OK)
         rc = crm_identity_lookup(found, ctl->db, "phone", number);
 

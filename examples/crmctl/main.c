@@ -92,12 +92,12 @@ static const ctl_command commands[] = {
       "the customer whose phone was stored as +1 415 555 0100.\n",
       cmd_identity_lookup },
     { "identity list", "CUSTOMER", "list a customer's identities", NULL, cmd_identity_list },
-    { "identity normalize", "KIND VALUE",
+    { "identity normalise", "KIND VALUE",
       "print the form a value is matched on, e.g. E.164",
       "This is what lookups compare: E.164 for phones (national numbers read in\n"
       "--country), lower case for e-mail addresses, and so on. No database is\n"
       "opened.\n",
-      cmd_identity_normalize },
+      cmd_identity_normalise },
     { "journal", "[--since N]", "show the journal of changes, oldest first",
       "Options:\n"
       "  --since N    only entries after sequence number N (to follow the feed,\n"

@@ -112,7 +112,12 @@ CRM_EXTERN(int) crm_schema_version(const crm_db *db);
  */
 CRM_EXTERN(int) crm_begin(crm_db *db);
 
-/** Commit the transaction opened by crm_begin(). CRM_ESTATE if none is open. */
+/**
+ * Commit the transaction opened by crm_begin(). CRM_ESTATE if none is open,
+ * or if SQLite already rolled it back after a failure (I/O error, disk
+ * full, out of memory): then every write call fails with CRM_ESTATE too
+ * until crm_rollback() ends the group.
+ */
 CRM_EXTERN(int) crm_commit(crm_db *db);
 
 /** Undo everything since crm_begin(). CRM_ESTATE if no transaction is open. */

@@ -31,7 +31,7 @@ typedef enum crm_status {
     CRM_ENOMEM = -9,    /**< out of memory */
     CRM_ESCHEMA = -10,  /**< the file was written by a newer libcrm */
     CRM_ENOTCRM = -11,  /**< the file is not a libcrm database (or not SQLite at all) */
-    CRM_EMISUSE = -12,  /**< the API was used wrongly (e.g. commit without begin) */
+    CRM_EMISUSE = -12,  /**< the API was used wrongly (e.g. closing a handle with cursors open) */
     CRM_EREADONLY = -13 /**< a write on a handle opened read-only */
 } crm_status;
 

@@ -71,7 +71,7 @@ CRM_EXTERN(int) crm_identity_get(crm_identity **out, crm_db *db, const char *kin
  * without touching the database. *out is the caller's, freed with crm_free().
  * CRM_EINVAL if the value is not valid for the kind.
  */
-CRM_EXTERN(int) crm_identity_normalize(char **out, crm_db *db, const char *kind,
+CRM_EXTERN(int) crm_identity_normalise(char **out, crm_db *db, const char *kind,
                                        const char *value);
 
 /* Accessors. Strings are borrowed and live as long as the record. */

@@ -13,7 +13,7 @@
 #define CRM_VERSION_MINOR 1
 #define CRM_VERSION_PATCH 0
 #define CRM_VERSION_STRING "0.1.0"
-/** MAJOR * 10000 + MINOR * 100 + PATCH, for comparisons in #if. */
+/** MAJOR * 10000 + MINOR * 100 + PATCH, for comparisons in `#if`. */
 #define CRM_VERSION_NUMBER \
     (CRM_VERSION_MAJOR * 10000 + CRM_VERSION_MINOR * 100 + CRM_VERSION_PATCH)
 

@@ -69,7 +69,7 @@ static int last_entry(crm_db *db, entry *e)
 enum op { OP_ADD, OP_REMOVE, OP_FLAGS, OP_LOOKUP, OP_GET, OP_NORMALIZE, OP_COUNT };
 static const char *const op_names[] = {
     "crm_identity_add", "crm_identity_remove", "crm_identity_set_flags",
-    "crm_identity_lookup", "crm_identity_get", "crm_identity_normalize",
+    "crm_identity_lookup", "crm_identity_get", "crm_identity_normalise",
 };
 
 static char poison; /* what out-params point at before a call that must fail */
@@ -115,7 +115,7 @@ static int do_op(enum op op, crm_db *db, const char *cid, const char *kind, cons
     }
     case OP_NORMALIZE: {
         char *o = p;
-        rc = crm_identity_normalize(&o, db, kind, value);
+        rc = crm_identity_normalise(&o, db, kind, value);
         *wrote = o != p;
         if (rc == CRM_OK)
             crm_free(o);
@@ -299,7 +299,7 @@ TEST(add_exact_kinds)
     crm_close(db);
 }
 
-TEST(normalize_each_kind)
+TEST(normalise_each_kind)
 {
     crm_db *db = test_open_memory();
     test_check_key(db, "phone", "(415) 555-0100", "+14155550100");
@@ -724,7 +724,7 @@ TEST(journal_rows)
     CHECK_OK(db, crm_identity_lookup(&c, db, "account", "AC\"1\\2"));
     crm_customer_free(c);
     char *k = NULL;
-    CHECK_OK(db, crm_identity_normalize(&k, db, "phone", "415 555 0100"));
+    CHECK_OK(db, crm_identity_normalise(&k, db, "phone", "415 555 0100"));
     crm_free(k);
     char buf[256];
     CHECK_OK(db, list_text(db, id, buf, sizeof buf));
@@ -758,8 +758,8 @@ TEST(null_db)
     CHECK_CONTAINS(crm_errmsg(NULL), "crm_identity_lookup");
     CHECK_RC(NULL, crm_identity_get(&i, NULL, "phone", "+14155550100"), CRM_EINVAL);
     CHECK_CONTAINS(crm_errmsg(NULL), "crm_identity_get");
-    CHECK_RC(NULL, crm_identity_normalize(&k, NULL, "phone", "+14155550100"), CRM_EINVAL);
-    CHECK_CONTAINS(crm_errmsg(NULL), "crm_identity_normalize");
+    CHECK_RC(NULL, crm_identity_normalise(&k, NULL, "phone", "+14155550100"), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "crm_identity_normalise");
     CHECK_RC(NULL, crm_identity_list_open(&cur, NULL, id), CRM_EINVAL);
     CHECK_CONTAINS(crm_errmsg(NULL), "crm_identity_list_open");
     CHECK(i == (crm_identity *)(void *)&poison);
@@ -782,7 +782,7 @@ TEST(null_out)
     CHECK_CONTAINS(crm_errmsg(db), "output");
     CHECK_RC(db, crm_identity_get(NULL, db, "phone", "+14155550100"), CRM_EINVAL);
     CHECK_CONTAINS(crm_errmsg(db), "output");
-    CHECK_RC(db, crm_identity_normalize(NULL, db, "phone", "+14155550100"), CRM_EINVAL);
+    CHECK_RC(db, crm_identity_normalise(NULL, db, "phone", "+14155550100"), CRM_EINVAL);
     CHECK_CONTAINS(crm_errmsg(db), "output");
     CHECK_RC(db, crm_identity_list_open(NULL, db, id), CRM_EINVAL);
     CHECK_CONTAINS(crm_errmsg(db), "output");
@@ -1123,7 +1123,7 @@ int main(void)
     RUN(add_email);
     RUN(add_social);
     RUN(add_exact_kinds);
-    RUN(normalize_each_kind);
+    RUN(normalise_each_kind);
     RUN(get_dup_free);
     RUN(list_by_kind_primary_first);
     RUN(primary_moves_on_add);

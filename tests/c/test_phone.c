@@ -121,7 +121,7 @@ static void check_not_a_number(crm_db *db, const char *id, const char *value, co
     test_snapshot snap;
     test_snapshot_take(db, &snap);
     char *key = (char *)"untouched";
-    CHECK_RC(db, crm_identity_normalize(&key, db, "phone", value), CRM_EINVAL);
+    CHECK_RC(db, crm_identity_normalise(&key, db, "phone", value), CRM_EINVAL);
     CHECK_CONTAINS(crm_errmsg(db), value);
     if (extra)
         CHECK_CONTAINS(crm_errmsg(db), extra);

@@ -342,7 +342,7 @@ void test_check_finds(crm_db *db, const char *kind, const char *value, const cha
 void test_check_key(crm_db *db, const char *kind, const char *value, const char *key)
 {
     char *k = NULL;
-    CHECK_OK(db, crm_identity_normalize(&k, db, kind, value));
+    CHECK_OK(db, crm_identity_normalise(&k, db, kind, value));
     int same = k && strcmp(k, key) == 0;
     if (!same)
         fprintf(stderr, "%s '%s' normalised to '%s', expected '%s'\n", kind, value,

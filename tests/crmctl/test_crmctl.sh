@@ -26,7 +26,7 @@ commands=(
     "customer attr list" "customer tag add" "customer tag remove" "customer tag list"
     "customer member add" "customer member remove" "customer member list"
     "identity add" "identity remove" "identity flags" "identity show" "identity lookup"
-    "identity list" "identity normalize" "journal" "demo"
+    "identity list" "identity normalise" "journal" "demo"
 )
 
 run 0 --help
@@ -358,13 +358,13 @@ run 1 --db "$db" identity lookup phone "+44 20 7946 0958"
 expect_err '^crmctl: no customer has phone identity \+442079460958$'
 run 3 --db "$db" identity lookup phone "(415) 555-0100"
 
-run 0 identity normalize phone "(415) 555-0100" --country US
-[[ $out == +14155550100 ]] || fail "normalize"
-run 0 --json identity normalize email Jane@EXAMPLE.com
+run 0 identity normalise phone "(415) 555-0100" --country US
+[[ $out == +14155550100 ]] || fail "normalise"
+run 0 --json identity normalise email Jane@EXAMPLE.com
 expect_json
-[[ $(json 'j["key"]') == jane@example.com ]] || fail "normalize JSON"
-run 3 identity normalize phone 12
-run 3 --country XX identity normalize phone 12
+[[ $(json 'j["key"]') == jane@example.com ]] || fail "normalise JSON"
+run 3 identity normalise phone 12
+run 3 --country XX identity normalise phone 12
 expect_err "'XX'"
 
 run 0 --db "$db" identity remove social "twitter:@janedoe"
@@ -404,7 +404,7 @@ CRM_DB=$db run 0 customer show "$jane"
 expect_out '^Jane Doe'
 (cd "$work" && run 0 customer add --kind person "Default Path") || exit 1
 [[ -e $work/crm.db ]] || fail "no ./crm.db by default"
-CRM_COUNTRY=DE CRM_DB=$db run 0 --json identity normalize phone "030 123456"
+CRM_COUNTRY=DE CRM_DB=$db run 0 --json identity normalise phone "030 123456"
 [[ $(json 'j["key"]') == +4930123456 ]] || fail "CRM_COUNTRY"
 # Times are local, with the offset in JSON.
 TZ=IST-5:30 run 0 --db "$db" --json customer show "$jane"

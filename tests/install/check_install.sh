@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Install libcrm from a build tree into a temporary prefix, check what was
+# installed, then build and run tests/install/consumer.c three ways:
+# pkg-config against libcrm.so, pkg-config --static against libcrm.a, and a
+# CMake project using find_package(libcrm).
+#
+# usage: check_install.sh SOURCE_DIR BUILD_DIR WORK_DIR CC CMAKE GENERATOR
+#                         PKG_CONFIG SANITIZE [LAUNCHER...]
+#   SANITIZE  ON when the library was built with the sanitizers: the
+#             consumers are then built with them too.
+#   LAUNCHER  command that runs the consumers (e.g. valgrind ...), optional.
+set -euo pipefail
+
+src=$1 build=$2 work=$3 cc=$4 cmake=$5 generator=$6 pkgconfig=$7 sanitize=$8
+shift 8
+launcher=("$@")
+
+san=()
+case "$sanitize" in
+ON | on | TRUE | true | 1 | YES | yes) san=(-fsanitize=address,undefined -fno-omit-frame-pointer) ;;
+esac
+cflags=(-std=c11 -Wall -Wextra -Werror "${san[@]}")
+
+mkdir -p "$work"
+tmp=$(mktemp -d "$work/run.XXXXXX")
+prefix=$tmp/prefix
+keep=1
+cleanup() {
+    if [ "$keep" -eq 0 ]; then
+        rm -rf "$tmp"
+    else
+        echo "install: left $tmp for inspection"
+    fi
+}
+trap cleanup EXIT
+
+step() { printf '== %s\n' "$*"; }
+die() {
+    printf 'FAIL: %s\n' "$*"
+    exit 1
+}
+# Run a command quietly, showing its output only if it fails.
+quiet() {
+    local log=$tmp/last.log
+    if ! "$@" >"$log" 2>&1; then
+        cat "$log"
+        die "command failed: $*"
+    fi
+}
+run() { "${launcher[@]}" "$@"; }
+
+step "cmake --install $build --prefix $prefix"
+quiet "$cmake" --install "$build" --prefix "$prefix"
+
+step "installed files"
+pcs=$(find "$prefix" -name libcrm.pc -path '*/pkgconfig/*')
+[ -n "$pcs" ] || die "libcrm.pc was not installed"
+[ "$(printf '%s\n' "$pcs" | wc -l)" -eq 1 ] || die "more than one libcrm.pc installed: $pcs"
+pcdir=$(dirname "$pcs")
+libdir=$(dirname "$pcdir")
+echo "libdir: ${libdir#"$prefix"/}"
+for f in libcrm.so libcrm.so.0 libcrm.a; do
+    [ -e "$libdir/$f" ] || die "$f is not in ${libdir#"$prefix"/}"
+done
+[ -L "$libdir/libcrm.so" ] || die "libcrm.so is not a symbolic link to the versioned library"
+for f in libcrmConfig.cmake libcrmConfigVersion.cmake; do
+    [ -f "$libdir/cmake/libcrm/$f" ] || die "$f is not in ${libdir#"$prefix"/}/cmake/libcrm"
+done
+(cd "$src/include" && find . -name '*.h' | sort) >"$tmp/headers.src"
+[ -d "$prefix/include" ] || die "no include directory installed"
+(cd "$prefix/include" && find . -name '*.h' | sort) >"$tmp/headers.inst"
+if ! cmp -s "$tmp/headers.src" "$tmp/headers.inst"; then
+    diff "$tmp/headers.src" "$tmp/headers.inst" || true
+    die "installed headers differ from include/"
+fi
+[ -f "$prefix/include/crm.h" ] || die "crm.h was not installed"
+if readelf -d "$libdir/libcrm.so.0" 2>/dev/null | grep -E 'R(UN)?PATH' | grep -qF "$build"; then
+    die "the installed libcrm.so still points into the build tree"
+fi
+
+version=$(sed -n 's/^#define CRM_VERSION_STRING "\(.*\)"/\1/p' "$prefix/include/crm/version.h")
+pc() { PKG_CONFIG_PATH=$pcdir "$pkgconfig" "$@" libcrm; }
+pcversion=$(pc --modversion)
+[ "$pcversion" = "$version" ] || die "pkg-config says libcrm $pcversion, headers say $version"
+
+step "pkg-config: cc \$(pkg-config --cflags --libs libcrm) (shared)"
+read -r -a pc_cflags <<<"$(pc --cflags)"
+read -r -a pc_libs <<<"$(pc --libs)"
+echo "cflags: ${pc_cflags[*]}"
+echo "libs:   ${pc_libs[*]}"
+quiet "$cc" "${cflags[@]}" "${pc_cflags[@]}" "$src/tests/install/consumer.c" "${pc_libs[@]}" \
+    -o "$tmp/consumer-shared"
+readelf -d "$tmp/consumer-shared" | grep -q 'NEEDED.*\[libcrm\.so\.0\]' ||
+    die "the shared consumer does not depend on libcrm.so.0"
+LD_LIBRARY_PATH=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} run "$tmp/consumer-shared" ||
+    die "the shared consumer failed"
+
+step "pkg-config --static: against libcrm.a"
+read -r -a pc_static <<<"$(pc --static --libs)"
+echo "libs:   ${pc_static[*]}"
+# -lcrm would pick libcrm.so; name the archive instead, keep the rest.
+static_libs=()
+for a in "${pc_static[@]}"; do
+    if [ "$a" = -lcrm ]; then static_libs+=(-l:libcrm.a); else static_libs+=("$a"); fi
+done
+quiet "$cc" "${cflags[@]}" "${pc_cflags[@]}" "$src/tests/install/consumer.c" "${static_libs[@]}" \
+    -o "$tmp/consumer-static"
+if readelf -d "$tmp/consumer-static" | grep -q 'NEEDED.*libcrm'; then
+    die "the static consumer still depends on libcrm.so"
+fi
+env -u LD_LIBRARY_PATH "${launcher[@]}" "$tmp/consumer-static" || die "the static consumer failed"
+
+step "CMake: find_package(libcrm 0.1) and libcrm::crm"
+cmake_args=(-G "$generator" -S "$src/tests/install/consumer" -B "$tmp/consumer-build"
+    "-DCMAKE_PREFIX_PATH=$prefix" "-DCMAKE_C_COMPILER=$cc" -DCONSUMER_STATIC=ON)
+if [ "${#san[@]}" -gt 0 ]; then
+    cmake_args+=("-DCMAKE_C_FLAGS=${san[*]}" "-DCMAKE_EXE_LINKER_FLAGS=${san[*]}")
+fi
+quiet "$cmake" "${cmake_args[@]}"
+grep -q "found libcrm $version in $libdir/cmake/libcrm" "$tmp/last.log" ||
+    die "find_package did not find libcrm $version in the temporary prefix: $(cat "$tmp/last.log")"
+quiet "$cmake" --build "$tmp/consumer-build"
+env -u LD_LIBRARY_PATH "${launcher[@]}" "$tmp/consumer-build/consumer" ||
+    die "the CMake consumer (libcrm::crm) failed"
+env -u LD_LIBRARY_PATH "${launcher[@]}" "$tmp/consumer-build/consumer_static" ||
+    die "the CMake consumer (libcrm::crm_static) failed"
+
+keep=0
+echo "install: ok"
