@@ -139,19 +139,7 @@ int cmd_customer_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
         }
     }
     crm_customer_list_free(cur);
-    if (rc != CRM_DONE) {
-        st = ctl_fail(ctl, rc);
-    } else if (ctl->json) {
-        ctl_json_end_array(&j);
-        ctl_json_finish(&j);
-    } else if (t.nrows == 0) {
-        puts("(no customers)");
-    } else if (ctl_table_print(&t, stdout, "") != 0) {
-        ctl_error("out of memory listing customers");
-        st = EXIT_DATABASE;
-    }
-    ctl_table_free(&t);
-    return st;
+    return ctl_list_finish(ctl, rc, &t, &j, 1, "customers");
 }
 
 /* After a change to customer id that returned rc: report it, or show the
@@ -291,20 +279,7 @@ int cmd_attr_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         }
     }
     crm_attr_list_free(cur);
-    st = EXIT_OK;
-    if (rc != CRM_DONE) {
-        st = ctl_fail(ctl, rc);
-    } else if (ctl->json) {
-        ctl_json_end_object(&j);
-        ctl_json_finish(&j);
-    } else if (t.nrows == 0) {
-        puts("(no attributes)");
-    } else if (ctl_table_print(&t, stdout, "") != 0) {
-        ctl_error("out of memory listing attributes");
-        st = EXIT_DATABASE;
-    }
-    ctl_table_free(&t);
-    return st;
+    return ctl_list_finish(ctl, rc, &t, &j, 0, "attributes");
 }
 
 /* ---- tags --------------------------------------------------------------------- */

@@ -173,20 +173,7 @@ int cmd_identity_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
         }
     }
     crm_identity_list_free(cur);
-    st = EXIT_OK;
-    if (rc != CRM_DONE) {
-        st = ctl_fail(ctl, rc);
-    } else if (ctl->json) {
-        ctl_json_end_array(&j);
-        ctl_json_finish(&j);
-    } else if (t.nrows == 0) {
-        puts("(no identities)");
-    } else if (ctl_table_print(&t, stdout, "") != 0) {
-        ctl_error("out of memory listing identities");
-        st = EXIT_DATABASE;
-    }
-    ctl_table_free(&t);
-    return st;
+    return ctl_list_finish(ctl, rc, &t, &j, 1, "identities");
 }
 
 int cmd_identity_normalise(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)

@@ -194,6 +194,11 @@ typedef struct ctl_json {
     int members[CTL_JSON_MAX_DEPTH]; /* values written so far at each depth */
 } ctl_json;
 
+/* End a listing whose cursor stopped with rc: print the JSON (closing the
+ * array, or the object when !array) or the table ("(no NOUN)" when it is
+ * empty), free the table, and return the exit status. */
+int ctl_list_finish(crmctl *ctl, int rc, ctl_table *t, ctl_json *j, int array, const char *noun);
+
 void ctl_json_init(ctl_json *j, FILE *f);
 void ctl_json_begin_object(ctl_json *j, const char *key);
 void ctl_json_end_object(ctl_json *j);

@@ -433,3 +433,24 @@ char *ctl_json_flat_to_text(const char *json, ctl_rewrite_fn rewrite, void *payl
     }
     return out.s;
 }
+
+int ctl_list_finish(crmctl *ctl, int rc, ctl_table *t, ctl_json *j, int array, const char *noun)
+{
+    int st = EXIT_OK;
+    if (rc != CRM_DONE) {
+        st = ctl_fail(ctl, rc);
+    } else if (ctl->json) {
+        if (array)
+            ctl_json_end_array(j);
+        else
+            ctl_json_end_object(j);
+        ctl_json_finish(j);
+    } else if (t->nrows == 0) {
+        printf("(no %s)\n", noun);
+    } else if (ctl_table_print(t, stdout, "") != 0) {
+        ctl_error("out of memory listing %s", noun);
+        st = EXIT_DATABASE;
+    }
+    ctl_table_free(t);
+    return st;
+}
