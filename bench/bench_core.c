@@ -269,7 +269,7 @@ enum { S_CUSTOMER, S_IDENTITY, S_JCUSTOMER, S_JIDENTITY, S_LOOKUP, S_PAGE, S_COU
 
 static int raw_fail(result *r, sqlite3 *db, const char *what)
 {
-    snprintf(r->error, sizeof r->error, "raw: %s: %s", what,
+    snprintf(r->error, sizeof r->error, "raw: %.200s: %.280s", what,
              db ? sqlite3_errmsg(db) : "cannot allocate a handle");
     return -1;
 }

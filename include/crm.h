@@ -15,5 +15,8 @@
 #include "crm/customer.h"
 #include "crm/identity.h"
 #include "crm/journal.h"
+#include "crm/interaction.h"
+#include "crm/promise.h"
+#include "crm/occasion.h"
 
 #endif

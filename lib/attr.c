@@ -19,19 +19,7 @@ const char *crm_attr_value(const crm_attr *a) { return a ? a->value : NULL; }
 
 static int check_key(crm_db *db, const char *key)
 {
-    char q[CRM__QUOTE_SIZE];
-    int rc = crm__check_text(db, "attribute key", key, 1, CRM_ATTR_KEY_MAX, 0);
-    if (rc)
-        return rc;
-    for (const char *p = key; *p; p++) {
-        char c = *p;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '.' || c == ':' || c == '-'))
-            return crm__error(db, CRM_EINVAL,
-                              "attribute key '%s' may hold only letters, digits and _ . : -",
-                              crm__quote(q, sizeof q, key));
-    }
-    return CRM_OK;
+    return crm__check_code(db, "attribute key", key, CRM_ATTR_KEY_MAX);
 }
 
 /* Validate the customer id and the key (a NULL key is refused too). */

@@ -60,3 +60,34 @@ int crm__check_actor(crm_db *db, const char *actor)
     return crm__check_text(db, "actor", actor, 1, CRM_ACTOR_MAX,
                            CRM__TEXT_NO_CONTROL | CRM__TEXT_NO_EDGE_SPACE);
 }
+
+int crm__check_code(crm_db *db, const char *field, const char *s, size_t max)
+{
+    char q[CRM__QUOTE_SIZE];
+    int rc = crm__check_text(db, field, s, 1, max, 0);
+    if (rc)
+        return rc;
+    for (const char *p = s; *p; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '.' || c == ':' || c == '-'))
+            return crm__error(db, CRM_EINVAL, "%s '%s' may hold only letters, digits and _ . : -",
+                              field, crm__quote(q, sizeof q, s));
+    }
+    return CRM_OK;
+}
+
+int crm__check_kind_name(crm_db *db, const char *field, const char *s)
+{
+    char q[CRM__QUOTE_SIZE];
+    if (!s)
+        return crm__error(db, CRM_EINVAL, "%s is NULL", field);
+    size_t n = strlen(s);
+    bool ok = n >= 1 && n <= 32 && s[0] >= 'a' && s[0] <= 'z';
+    for (size_t i = 1; ok && i < n; i++)
+        ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_';
+    if (!ok)
+        return crm__error(db, CRM_EINVAL, "%s '%s' is not a name matching [a-z][a-z0-9_]{0,31}",
+                          field, crm__quote(q, sizeof q, s));
+    return CRM_OK;
+}

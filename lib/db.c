@@ -87,6 +87,7 @@ static int cache_slot(crm_db *db, const char *sql, crm__stmt_slot **out)
 
 int crm__stmt(crm_db *db, const char *sql, sqlite3_stmt **out)
 {
+    *out = NULL;
     crm__stmt_slot *slot;
     int rc = cache_slot(db, sql, &slot);
     if (rc)
@@ -470,7 +471,7 @@ static int migrate(crm_db *db)
     if (rc)
         return rc;
     /* Another process may have migrated while we waited for the lock. */
-    file_state fs;
+    file_state fs = { 0, 0, 0 };
     bool due = false;
     rc = read_state(db, &fs);
     if (rc == CRM_OK)
@@ -641,7 +642,7 @@ int crm_open(crm_db **out, const char *path, const crm_open_options *opts)
 
     /* Look before touching: a foreign file must stay byte-for-byte as it was,
      * so nothing is written (not even the WAL switch) until it is judged. */
-    file_state fs;
+    file_state fs = { 0, 0, 0 };
     bool due = false;
     rc = read_state(db, &fs);
     if (rc == CRM_OK)

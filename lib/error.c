@@ -90,6 +90,17 @@ const char *crm_errmsg(const crm_db *db)
 void crm__clear_error(crm_db *db)
 {
     db->errcode = CRM_OK;
+    db->conflict_id[0] = '\0';
+}
+
+void crm__set_conflict(crm_db *db, const crm__uuid *id)
+{
+    crm__uuid_format(db->conflict_id, id->b);
+}
+
+const char *crm_conflict_id(const crm_db *db)
+{
+    return db && db->errcode == CRM_EEXISTS && db->conflict_id[0] ? db->conflict_id : NULL;
 }
 
 int crm__error(crm_db *db, int code, const char *fmt, ...)

@@ -384,6 +384,7 @@ int crm_identity_add(crm_identity **out, crm_db *db, const char *customer_id, co
             if (rc == CRM_OK) {
                 char oid[CRM_ID_LEN + 1];
                 crm__uuid_format(oid, owner.b);
+                crm__set_conflict(db, &owner);
                 rc = crm__error(db, CRM_EEXISTS, "%s identity %s already belongs to %s %s (%s)",
                                 kind, key,
                                 memcmp(owner.b, cid.b, 16) == 0 ? "this customer," : "customer",

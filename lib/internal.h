@@ -62,6 +62,7 @@ struct crm_db {
     unsigned int flags;   /* CRM_OPEN_* */
     int busy_timeout_ms;
     int errcode;
+    char conflict_id[CRM_ID_LEN + 1]; /* after CRM_EEXISTS, else "" */
     char *errmsg;         /* owned, or NULL when a fixed message is used */
     const char *errfixed; /* fallback when errmsg could not be allocated */
     bool txn_open;        /* crm_begin() is in force */
@@ -87,6 +88,8 @@ void crm__set_open_error(int code, const char *msg);
         crm__clear_error(db);                 \
     } while (0)
 int crm__error(crm_db *db, int code, const char *fmt, ...) CRM__PRINTF(3, 4);
+/* Name what already exists, for crm_conflict_id(), after CRM_EEXISTS. */
+void crm__set_conflict(crm_db *db, const crm__uuid *id);
 /* Map a SQLite result code to a libcrm code and message; `what` says what
  * was being done ("reading customer"). */
 int crm__sqlite_error(crm_db *db, int rc, const char *what);
@@ -148,6 +151,11 @@ int crm__check_text(crm_db *db, const char *field, const char *s, size_t min, si
 int crm__check_id(crm_db *db, const char *field, const char *s, crm__uuid *out);
 int crm__check_out(crm_db *db, const void *out);
 int crm__check_actor(crm_db *db, const char *actor);
+/* A code such as an attribute key or a reason: 1..max bytes of
+ * [A-Za-z0-9_.:-]. */
+int crm__check_code(crm_db *db, const char *field, const char *s, size_t max);
+/* A caller-defined kind name: [a-z][a-z0-9_]{0,31}. */
+int crm__check_kind_name(crm_db *db, const char *field, const char *s);
 
 /* ---- journal (journal.c) ------------------------------------------------ */
 enum { CRM__J_TEXT, CRM__J_INT, CRM__J_NULL };

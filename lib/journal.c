@@ -111,7 +111,7 @@ int crm_journal_open(crm_journal_cursor **out, crm_db *db, int64_t since_seq)
         return rc;
     if (since_seq < 0)
         return crm__error(db, CRM_EINVAL, "since_seq is negative (%lld)", (long long)since_seq);
-    int64_t upto;
+    int64_t upto = 0;
     /* Bound the read by the newest entry now, so the cursor reads a fixed
      * range even while the same handle keeps writing. */
     rc = last_seq(db, &upto);

@@ -54,6 +54,14 @@ CRM_EXTERN(int) crm_errcode(const crm_db *db);
 CRM_EXTERN(const char *) crm_errmsg(const crm_db *db);
 
 /**
+ * After CRM_EEXISTS: the id of what already exists (the customer owning an
+ * identity, the interaction already imported with an external reference),
+ * canonical text; NULL after any other result. Borrowed: valid until the
+ * next call on db.
+ */
+CRM_EXTERN(const char *) crm_conflict_id(const crm_db *db);
+
+/**
  * A short, fixed description of a code ("not found", "invalid argument").
  * Static storage; never NULL; unknown codes give "unknown error".
  */

@@ -8,14 +8,18 @@
  * reused; an embedder polls with crm_journal_open(since = last seq it
  * handled).
  *
- * Entities and operations written today:
+ * Entities and operations:
  *   customer  create | rename | archive | unarchive
  *   attr      set | unset
  *   tag       add | remove
  *   member    add | remove
  *   identity  add | remove | flags
+ *   interaction  log | outcome | reason | summary
+ *   promise   make | keep | break | release | renegotiate
+ *   occasion  add | remove
  * entity_id is the customer's id (the organisation's for "member"); data is a
- * JSON object with the changed fields (and "old_..." fields with the values
+ * JSON object with the changed fields, including the id of the interaction,
+ * promise or occasion concerned (and "old_..." fields with the values
  * they replaced). An identity that takes CRM_IDENTITY_PRIMARY takes it from
  * the customer's other identity of its kind, which gets a "flags" row too.
  */

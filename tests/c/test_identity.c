@@ -623,6 +623,7 @@ TEST(taken_by_another_customer)
             CHECK_CONTAINS(crm_errmsg(db), jane);
             CHECK_CONTAINS(crm_errmsg(db), "Jane Doe");
             CHECK_CONTAINS(crm_errmsg(db), taken[k][2]);
+            CHECK_STR(crm_conflict_id(db), jane);
             CHECK(out == (crm_identity *)(void *)&poison);
             CHECK_UNCHANGED(db, &snap);
             /* to its owner again */
@@ -634,6 +635,12 @@ TEST(taken_by_another_customer)
             CHECK_UNCHANGED(db, &snap);
         }
     }
+    /* The conflict id is there only after CRM_EEXISTS. */
+    CHECK_OK(db, crm_identity_add(NULL, db, john, "email", "john@example.com", 0));
+    CHECK(crm_conflict_id(db) == NULL);
+    CHECK_RC(db, crm_identity_add(NULL, db, john, "email", "not-an-address", 0), CRM_EINVAL);
+    CHECK(crm_conflict_id(db) == NULL);
+    CHECK(crm_conflict_id(NULL) == NULL);
     /* The failed primary add took no flag from anyone. */
     CHECK_INT(flags_of(db, "phone", "+14155550100"), CRM_IDENTITY_PRIMARY);
     CHECK_INT(flags_of(db, "phone", "+14155550199"), CRM_IDENTITY_PRIMARY);

@@ -379,6 +379,61 @@ TEST(not_sqlite_at_all)
     test_remove_db(path);
 }
 
+/* A file as the first release wrote it: schema 1 with one customer, one
+ * identity and their journal rows. */
+static int make_v1_file(const char *path)
+{
+    FILE *f = fopen(CRM_SCHEMA_DIR "/0001_core.sql", "rb");
+    if (!f)
+        return 0;
+    char *sql = calloc(1, 1 << 16);
+    size_t n = fread(sql, 1, (1 << 16) - 1, f);
+    fclose(f);
+    int ok = n > 0 && raw_exec(path, sql) == SQLITE_OK &&
+             raw_exec(path,
+                      "INSERT INTO customer VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 1, "
+                      "'Old Timer', 'old timer', 1700000000000, 1700000000000, NULL);"
+                      "INSERT INTO identity VALUES ('phone', '+14155550100', '+1 415 555 0100', "
+                      "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 1, 1700000000000);"
+                      "INSERT INTO journal (at, actor, entity, entity_id, op, data) VALUES "
+                      "(1700000000000, 'system', 'customer', x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', "
+                      "'create', '{}');") == SQLITE_OK;
+    free(sql);
+    return ok;
+}
+
+TEST(migrates_older_schema)
+{
+    char path[256];
+    test_temp_path(path, sizeof path, ".db");
+    CHECK(make_v1_file(path));
+    CHECK_INT(raw_int(path, "PRAGMA user_version"), 1);
+    /* Read-only cannot migrate, and leaves it as it was. */
+    crm_open_options o = CRM_OPEN_OPTIONS_INIT;
+    o.flags = CRM_OPEN_READONLY;
+    CHECK(open_fails(&o, path, CRM_EREADONLY, "version 1 to"));
+    CHECK_INT(raw_int(path, "PRAGMA user_version"), 1);
+
+    crm_db *db;
+    o = (crm_open_options)CRM_OPEN_OPTIONS_INIT;
+    o.default_country = "US";
+    CHECK_INT(crm_open(&db, path, &o), CRM_OK);
+    CHECK_INT(crm_schema_version(db), crm_schema_version(NULL));
+    crm_customer *c;
+    CHECK_OK(db, crm_identity_lookup(&c, db, "phone", "(415) 555-0100"));
+    CHECK_STR(crm_customer_name(c), "Old Timer");
+    crm_customer_free(c);
+    int64_t seq;
+    CHECK_OK(db, crm_journal_last_seq(&seq, db));
+    CHECK_INT(seq, 1);
+    crm_close(db);
+    /* The newer tables are there and empty. */
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM interaction"), 0);
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM promise"), 0);
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM occasion"), 0);
+    test_remove_db(path);
+}
+
 TEST(read_only)
 {
     char path[256], id[CRM_ID_LEN + 1];
@@ -458,6 +513,7 @@ int main(void)
     RUN(foreign_sqlite_untouched);
     RUN(foreign_application_id);
     RUN(not_sqlite_at_all);
+    RUN(migrates_older_schema);
     RUN(read_only);
     RUN(read_only_needs_migration);
     RUN(memory_databases_are_separate);

@@ -64,8 +64,10 @@ crm_db *test_open_file(char *path, size_t size)
 }
 
 /* What each snapshot counts, in the order of test_snapshot.rows. */
-static const char *const tables[] = { "customer",   "customer_attr", "customer_tag",
-                                      "membership", "identity",      "journal" };
+static const char *const tables[] = { "customer",    "customer_attr", "customer_tag",
+                                      "membership",  "identity",      "journal",
+                                      "interaction", "promise",       "promise_event",
+                                      "occasion" };
 
 void test_snapshot_take(crm_db *db, test_snapshot *s)
 {
@@ -85,6 +87,7 @@ void test_snapshot_take(crm_db *db, test_snapshot *s)
     }
     const crm_customer *c;
     long long customers = 0, attrs = 0, tags = 0, members = 0, identities = 0;
+    long long interactions = 0, promises = 0, events = 0, occasions = 0;
     while (crm_customer_list_next(cc, &c) == CRM_ROW) {
         customers++;
         crm_attr_cursor *ac;
@@ -115,6 +118,37 @@ void test_snapshot_take(crm_db *db, test_snapshot *s)
                 identities++;
             crm_identity_list_free(ic);
         }
+        crm_interaction_cursor *tl;
+        const crm_interaction *it;
+        if (crm_timeline_open(&tl, db, crm_customer_id(c), NULL) == CRM_OK) {
+            while (crm_timeline_next(tl, &it) == CRM_ROW)
+                interactions++;
+            crm_timeline_free(tl);
+        }
+        crm_promise_filter pf = CRM_PROMISE_FILTER_INIT;
+        pf.customer_id = crm_customer_id(c);
+        crm_promise_cursor *pc;
+        const crm_promise *p;
+        if (crm_promise_list_open(&pc, db, &pf) == CRM_OK) {
+            while (crm_promise_list_next(pc, &p) == CRM_ROW) {
+                promises++;
+                crm_promise_event_cursor *ec;
+                const crm_promise_event *e;
+                if (crm_promise_history_open(&ec, db, crm_promise_id(p)) == CRM_OK) {
+                    while (crm_promise_history_next(ec, &e) == CRM_ROW)
+                        events++;
+                    crm_promise_history_free(ec);
+                }
+            }
+            crm_promise_list_free(pc);
+        }
+        crm_occasion_cursor *oc;
+        const crm_occasion *o;
+        if (crm_occasion_list_open(&oc, db, crm_customer_id(c)) == CRM_OK) {
+            while (crm_occasion_list_next(oc, &o) == CRM_ROW)
+                occasions++;
+            crm_occasion_list_free(oc);
+        }
     }
     crm_customer_list_free(cc);
     s->rows[0] = customers;
@@ -123,6 +157,10 @@ void test_snapshot_take(crm_db *db, test_snapshot *s)
     s->rows[3] = members; /* counted from both ends: twice each */
     s->rows[4] = identities;
     s->rows[5] = s->last_seq;
+    s->rows[6] = interactions;
+    s->rows[7] = promises;
+    s->rows[8] = events;
+    s->rows[9] = occasions;
 }
 
 int test_snapshot_same(crm_db *db, const test_snapshot *s)

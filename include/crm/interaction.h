@@ -1,0 +1,213 @@
+/*
+ * libcrm - interactions: every contact with a customer, on every channel,
+ * and the timeline that shows them as one history.
+ *
+ * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
+ *
+ * Writes run in their own transaction (or join crm_begin()'s) and journal
+ * entity "interaction" (ops "log", "outcome", "reason", "summary") with the
+ * customer's id as entity_id and the interaction's id in the data. Bad
+ * arguments give CRM_EINVAL naming the field and change nothing; any call
+ * can also return CRM_EBUSY, CRM_EIO, CRM_ECORRUPT or CRM_ENOMEM, and writes
+ * CRM_EREADONLY.
+ */
+#ifndef CRM_INTERACTION_H
+#define CRM_INTERACTION_H
+
+#include "common.h"
+
+CRM_BEGIN_DECL
+
+/** The channel a contact happened on. */
+typedef enum crm_channel {
+    CRM_CHANNEL_PHONE = 1,
+    CRM_CHANNEL_IVR = 2,
+    CRM_CHANNEL_EMAIL = 3,
+    CRM_CHANNEL_CHAT = 4,
+    CRM_CHANNEL_SMS = 5,
+    CRM_CHANNEL_SOCIAL = 6,
+    CRM_CHANNEL_IN_PERSON = 7,
+    CRM_CHANNEL_KIOSK = 8,
+    CRM_CHANNEL_WEB = 9,
+    CRM_CHANNEL_LETTER = 10,
+    CRM_CHANNEL_COMMUNITY = 11
+} crm_channel;
+#define CRM_CHANNEL_MAX 11
+/** A channel's bit in crm_timeline_filter.channels. */
+#define CRM_CHANNEL_BIT(ch) (1u << (ch))
+
+typedef enum crm_direction {
+    CRM_DIRECTION_IN = 1, /**< the customer reached the business */
+    CRM_DIRECTION_OUT = 2 /**< the business reached the customer */
+} crm_direction;
+
+typedef enum crm_outcome {
+    CRM_OUTCOME_NONE = 0, /**< not recorded (yet) */
+    CRM_OUTCOME_RESOLVED = 1,
+    CRM_OUTCOME_UNRESOLVED = 2,
+    CRM_OUTCOME_TRANSFERRED = 3,
+    CRM_OUTCOME_ABANDONED = 4,
+    CRM_OUTCOME_ESCALATED = 5
+} crm_outcome;
+#define CRM_OUTCOME_MAX 5
+
+/* Words for the enums, so bindings and tools speak words: "phone", "ivr",
+ * "email", "chat", "sms", "social", "in_person", "kiosk", "web", "letter",
+ * "community"; "in", "out"; "none", "resolved", "unresolved",
+ * "transferred", "abandoned", "escalated". _name returns static storage, or
+ * NULL for a value outside the enum; _parse returns CRM_EINVAL for an
+ * unknown word or NULL argument and writes *out only on success. */
+CRM_EXTERN(const char *) crm_channel_name(crm_channel channel);
+CRM_EXTERN(int) crm_channel_parse(crm_channel *out, const char *name);
+CRM_EXTERN(const char *) crm_direction_name(crm_direction direction);
+CRM_EXTERN(int) crm_direction_parse(crm_direction *out, const char *name);
+CRM_EXTERN(const char *) crm_outcome_name(crm_outcome outcome);
+CRM_EXTERN(int) crm_outcome_parse(crm_outcome *out, const char *name);
+
+/** Limits, in bytes of UTF-8. */
+#define CRM_REASON_MAX 64      /**< reason codes: [A-Za-z0-9_.:-] */
+#define CRM_SUMMARY_MAX 1024   /**< one-paragraph summaries */
+#define CRM_BODY_MAX 65536     /**< the full text (an e-mail, a transcript) */
+#define CRM_EXTERNAL_REF_MAX 256 /**< tweet id, call id, Message-ID */
+
+/** crm_interaction_spec.sentiment when none was recorded. */
+#define CRM_SENTIMENT_NONE 99
+
+#define CRM_INTERACTION_SPEC_VERSION 1
+
+/**
+ * What crm_interaction_log() records. Start from CRM_INTERACTION_SPEC_INIT.
+ * Only customer_id, channel and direction are required. A string given is
+ * 1..its CRM_*_MAX bytes of UTF-8 (an empty one is refused: pass NULL).
+ */
+typedef struct crm_interaction_spec {
+    unsigned int version;     /**< CRM_INTERACTION_SPEC_VERSION */
+    const char *customer_id;
+    crm_channel channel;
+    crm_direction direction;
+    int64_t occurred_at;      /**< ms since the epoch; 0 = now */
+    const char *handled_by;   /**< "agent:alice", "team:billing", "ivr:main-menu"; NULL = none;
+                                   the rules of crm_set_actor() */
+    const char *reason;       /**< the business's own code, e.g. "billing.double_charge"; NULL = none */
+    crm_outcome outcome;      /**< CRM_OUTCOME_NONE until known */
+    int is_public;            /**< 1 if the whole world can see it (a tweet), else 0 */
+    int sentiment;            /**< -2..+2, or CRM_SENTIMENT_NONE */
+    const char *summary;      /**< one paragraph: no line breaks or other controls; NULL = none */
+    const char *body;         /**< any text, line breaks and tabs included; NULL = none */
+    const char *reply_to;     /**< id of the interaction this answers (same customer); joins its thread */
+    const char *external_ref; /**< unique per channel: importing a feed twice adds nothing; no
+                                   control characters or spaces at either end */
+} crm_interaction_spec;
+
+#define CRM_INTERACTION_SPEC_INIT                                                          \
+    { CRM_INTERACTION_SPEC_VERSION, NULL, (crm_channel)0, (crm_direction)0, 0, NULL, NULL, \
+      CRM_OUTCOME_NONE, 0, CRM_SENTIMENT_NONE, NULL, NULL, NULL, NULL }
+
+typedef struct crm_interaction crm_interaction;
+
+/**
+ * Record an interaction.
+ * @param out receives the new record (free with crm_interaction_free()), or NULL.
+ * @return CRM_OK; CRM_EINVAL (bad spec: unknown channel, direction or
+ *         outcome, sentiment outside -2..+2, bad strings, reply_to of
+ *         another customer); CRM_ENOTFOUND (customer or reply_to);
+ *         CRM_EEXISTS (external_ref already recorded on this channel:
+ *         crm_conflict_id() gives the existing interaction's id, and
+ *         crm_errmsg() names it).
+ */
+CRM_EXTERN(int) crm_interaction_log(crm_interaction **out, crm_db *db,
+                                    const crm_interaction_spec *spec);
+
+/** Fetch by id. *out is the caller's (crm_interaction_free()). CRM_ENOTFOUND; CRM_EINVAL. */
+CRM_EXTERN(int) crm_interaction_get(crm_interaction **out, crm_db *db, const char *id);
+
+/** Fetch by channel and external reference. CRM_ENOTFOUND; CRM_EINVAL. */
+CRM_EXTERN(int) crm_interaction_get_by_ref(crm_interaction **out, crm_db *db,
+                                           crm_channel channel, const char *external_ref);
+
+/* Change what is learnt after the fact; each change is journaled with the
+ * old value. CRM_ENOTFOUND; CRM_EINVAL (bad value). A NULL reason or
+ * summary clears it. */
+CRM_EXTERN(int) crm_interaction_set_outcome(crm_db *db, const char *id, crm_outcome outcome);
+CRM_EXTERN(int) crm_interaction_set_reason(crm_db *db, const char *id, const char *reason);
+CRM_EXTERN(int) crm_interaction_set_summary(crm_db *db, const char *id, const char *summary);
+
+/* Accessors. Strings are borrowed, live as long as the record, and are NULL
+ * when not recorded. */
+CRM_EXTERN(const char *) crm_interaction_id(const crm_interaction *i);
+CRM_EXTERN(const char *) crm_interaction_customer_id(const crm_interaction *i);
+CRM_EXTERN(crm_channel) crm_interaction_channel(const crm_interaction *i);
+CRM_EXTERN(crm_direction) crm_interaction_direction(const crm_interaction *i);
+CRM_EXTERN(int64_t) crm_interaction_occurred_at(const crm_interaction *i);
+CRM_EXTERN(const char *) crm_interaction_handled_by(const crm_interaction *i);
+CRM_EXTERN(const char *) crm_interaction_reason(const crm_interaction *i);
+CRM_EXTERN(crm_outcome) crm_interaction_outcome(const crm_interaction *i);
+CRM_EXTERN(int) crm_interaction_is_public(const crm_interaction *i);
+/** -2..+2, or CRM_SENTIMENT_NONE. */
+CRM_EXTERN(int) crm_interaction_sentiment(const crm_interaction *i);
+CRM_EXTERN(const char *) crm_interaction_summary(const crm_interaction *i);
+CRM_EXTERN(const char *) crm_interaction_body(const crm_interaction *i);
+/** The id of the first interaction of its conversation (its own id for a first one). */
+CRM_EXTERN(const char *) crm_interaction_thread_id(const crm_interaction *i);
+CRM_EXTERN(const char *) crm_interaction_reply_to(const crm_interaction *i);
+CRM_EXTERN(const char *) crm_interaction_external_ref(const crm_interaction *i);
+CRM_EXTERN(int64_t) crm_interaction_updated_at(const crm_interaction *i);
+
+/** Copy a record; the copy is the caller's (crm_interaction_free()). */
+CRM_EXTERN(int) crm_interaction_dup(crm_interaction **out, const crm_interaction *i);
+/** Free a record the caller owns. Accepts NULL. */
+CRM_EXTERN(void) crm_interaction_free(crm_interaction *i);
+
+/* ---- the timeline ------------------------------------------------------- */
+
+#define CRM_TIMELINE_FILTER_VERSION 1
+
+/**
+ * Which interactions crm_timeline_open() returns, newest first (by
+ * occurred_at, then id). Zero/NULL fields do not filter. Paging is by key:
+ * pass the id of the last interaction of the previous page as `before`,
+ * and page 1000 costs what page 1 does.
+ */
+typedef struct crm_timeline_filter {
+    unsigned int version;      /**< CRM_TIMELINE_FILTER_VERSION */
+    unsigned int channels;     /**< OR of CRM_CHANNEL_BIT(); 0 = every channel */
+    int64_t from;              /**< occurred at or after (ms); 0 = unbounded */
+    int64_t to;                /**< occurred before (ms); 0 = unbounded */
+    const char *reason_prefix; /**< reason codes starting with this ("billing." ) */
+    int direction;             /**< 0 = both, else a crm_direction */
+    int public_only;           /**< 1 = only public interactions */
+    int outcome;               /**< -1 = any, else a crm_outcome (CRM_OUTCOME_NONE: none recorded) */
+    const char *before;        /**< keyset: id of the last interaction already seen */
+    unsigned int limit;        /**< at most this many; 0 = all */
+} crm_timeline_filter;
+
+#define CRM_TIMELINE_FILTER_INIT \
+    { CRM_TIMELINE_FILTER_VERSION, 0, 0, 0, NULL, 0, 0, -1, NULL, 0 }
+
+typedef struct crm_interaction_cursor crm_interaction_cursor;
+
+/**
+ * A customer's whole history across every channel, newest first. filter
+ * may be NULL (everything). Strings in the filter are copied.
+ * @return CRM_OK; CRM_ENOTFOUND (customer, or `before` names no interaction
+ *         of this customer); CRM_EINVAL.
+ */
+CRM_EXTERN(int) crm_timeline_open(crm_interaction_cursor **out, crm_db *db,
+                                  const char *customer_id, const crm_timeline_filter *filter);
+
+/**
+ * A conversation: every interaction of the thread the given interaction
+ * belongs to, oldest first. CRM_ENOTFOUND; CRM_EINVAL.
+ */
+CRM_EXTERN(int) crm_thread_open(crm_interaction_cursor **out, crm_db *db,
+                                const char *interaction_id);
+
+/** Both cursors: CRM_ROW with *out borrowed until the next call (crm_interaction_dup()
+ *  keeps it), CRM_DONE, or a negative code. */
+CRM_EXTERN(int) crm_timeline_next(crm_interaction_cursor *cur, const crm_interaction **out);
+/** Free the cursor. Accepts NULL. */
+CRM_EXTERN(void) crm_timeline_free(crm_interaction_cursor *cur);
+
+CRM_END_DECL
+
+#endif

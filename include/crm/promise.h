@@ -1,0 +1,180 @@
+/*
+ * libcrm - promises: what the business told a customer it will do, who owns
+ * it, by when, and whether it was kept.
+ *
+ * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
+ *
+ * A promise is made open. From open it can be kept, broken or released
+ * (the customer agreed it is no longer needed), each final; or
+ * renegotiated, which gives it a new due time and leaves it open. Every
+ * step is recorded in the promise's history with actor, time and note, and
+ * journaled (entity "promise", ops "make", "keep", "break", "release",
+ * "renegotiate"; entity_id the customer's id, the promise's id in the data).
+ *
+ * Overdue, kept late and the number of renegotiations are derived when read,
+ * never stored, so they cannot go stale.
+ *
+ * Bad arguments give CRM_EINVAL naming the field and change nothing; any
+ * call can also return CRM_EBUSY, CRM_EIO, CRM_ECORRUPT or CRM_ENOMEM, and
+ * writes CRM_EREADONLY.
+ */
+#ifndef CRM_PROMISE_H
+#define CRM_PROMISE_H
+
+#include "common.h"
+
+CRM_BEGIN_DECL
+
+typedef enum crm_promise_state {
+    CRM_PROMISE_OPEN = 1,
+    CRM_PROMISE_KEPT = 2,
+    CRM_PROMISE_BROKEN = 3,
+    CRM_PROMISE_RELEASED = 4
+} crm_promise_state;
+/** A state's bit in crm_promise_filter.states. */
+#define CRM_PROMISE_BIT(state) (1u << (state))
+
+/** "open", "kept", "broken", "released"; NULL outside the enum. Static storage. */
+CRM_EXTERN(const char *) crm_promise_state_name(crm_promise_state state);
+/** Parse a state's name. CRM_EINVAL for anything else; *out written only on success. */
+CRM_EXTERN(int) crm_promise_state_parse(crm_promise_state *out, const char *name);
+
+/** Limits, in bytes of UTF-8. Owners follow the actor rules (CRM_ACTOR_MAX). */
+#define CRM_PROMISE_TEXT_MAX 1024 /**< what was promised */
+#define CRM_NOTE_MAX 1024         /**< why it was broken, renegotiated, ... */
+
+typedef struct crm_promise crm_promise;
+
+/**
+ * Promise a customer something.
+ * @param out            receives the new record (crm_promise_free()), or NULL.
+ * @param customer_id    whom it was promised to.
+ * @param interaction_id the interaction it was made during, or NULL; it must
+ *                       belong to the same customer.
+ * @param owner          who must keep it: "agent:alice", "team:billing".
+ * @param what           what was promised, 1..CRM_PROMISE_TEXT_MAX bytes.
+ * @param due_at         when it is due (ms since the epoch, > 0).
+ * @return CRM_OK; CRM_ENOTFOUND (customer, interaction); CRM_EINVAL.
+ */
+CRM_EXTERN(int) crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
+                                 const char *interaction_id, const char *owner,
+                                 const char *what, int64_t due_at);
+
+/*
+ * The transitions. Each needs the promise to be open: any other state gives
+ * CRM_ESTATE with a message naming the state ("promise ... is already
+ * kept"). CRM_ENOTFOUND for an unknown promise; CRM_EINVAL for bad input.
+ */
+
+/** Kept, optionally by an interaction of the same customer; note may be NULL. */
+CRM_EXTERN(int) crm_promise_keep(crm_db *db, const char *id, const char *interaction_id,
+                                 const char *note);
+/** Broken; why is required. */
+CRM_EXTERN(int) crm_promise_break(crm_db *db, const char *id, const char *why);
+/** Released: the customer agreed it is no longer needed; note may be NULL. */
+CRM_EXTERN(int) crm_promise_release(crm_db *db, const char *id, const char *note);
+/**
+ * A new due time (> 0 and different from the one in force), why (required)
+ * and whether the customer agreed. Stays open; the old due time stays in
+ * the history.
+ */
+CRM_EXTERN(int) crm_promise_renegotiate(crm_db *db, const char *id, int64_t new_due_at,
+                                        const char *why, int customer_agreed);
+
+/** Fetch by id. *out is the caller's (crm_promise_free()). CRM_ENOTFOUND; CRM_EINVAL. */
+CRM_EXTERN(int) crm_promise_get(crm_promise **out, crm_db *db, const char *id);
+
+/* Accessors. Strings are borrowed and live as long as the record; NULL when
+ * not recorded. */
+CRM_EXTERN(const char *) crm_promise_id(const crm_promise *p);
+CRM_EXTERN(const char *) crm_promise_customer_id(const crm_promise *p);
+CRM_EXTERN(const char *) crm_promise_interaction_id(const crm_promise *p); /**< made during */
+CRM_EXTERN(const char *) crm_promise_owner(const crm_promise *p);
+CRM_EXTERN(const char *) crm_promise_what(const crm_promise *p);
+CRM_EXTERN(crm_promise_state) crm_promise_state_of(const crm_promise *p);
+CRM_EXTERN(int64_t) crm_promise_due_at(const crm_promise *p);     /**< the due time in force */
+CRM_EXTERN(int64_t) crm_promise_made_at(const crm_promise *p);
+CRM_EXTERN(int64_t) crm_promise_closed_at(const crm_promise *p);  /**< kept/broken/released; 0 while open */
+CRM_EXTERN(const char *) crm_promise_kept_by(const crm_promise *p); /**< interaction that kept it */
+/** Open and past due as of the given time (ms): 1 or 0. */
+CRM_EXTERN(int) crm_promise_is_overdue(const crm_promise *p, int64_t as_of);
+/** Kept after the due time in force: 1 or 0. */
+CRM_EXTERN(int) crm_promise_was_kept_late(const crm_promise *p);
+/** How many times it was renegotiated. */
+CRM_EXTERN(int) crm_promise_renegotiations(const crm_promise *p);
+
+CRM_EXTERN(int) crm_promise_dup(crm_promise **out, const crm_promise *p);
+/** Free a record the caller owns. Accepts NULL. */
+CRM_EXTERN(void) crm_promise_free(crm_promise *p);
+
+/* ---- lists -------------------------------------------------------------- */
+
+#define CRM_PROMISE_FILTER_VERSION 1
+
+/**
+ * Which promises crm_promise_list_open() returns, by due time (then id).
+ * Zero/NULL fields do not filter. A customer's promises: customer_id. An
+ * owner's: owner. Open ones due before T: states = CRM_PROMISE_BIT(OPEN),
+ * due_before = T. Overdue as of T: overdue_as_of = T.
+ */
+typedef struct crm_promise_filter {
+    unsigned int version;   /**< CRM_PROMISE_FILTER_VERSION */
+    const char *customer_id;
+    const char *owner;
+    unsigned int states;    /**< OR of CRM_PROMISE_BIT(); 0 = every state */
+    int64_t due_before;     /**< due before this time (ms); 0 = unbounded */
+    int64_t overdue_as_of;  /**< open and due before this time; 0 = no such filter */
+    const char *after;      /**< keyset: id of the last promise already seen */
+    unsigned int limit;     /**< at most this many; 0 = all */
+} crm_promise_filter;
+
+#define CRM_PROMISE_FILTER_INIT { CRM_PROMISE_FILTER_VERSION, NULL, NULL, 0, 0, 0, NULL, 0 }
+
+typedef struct crm_promise_cursor crm_promise_cursor;
+
+/** List promises. filter may be NULL (all). CRM_ENOTFOUND (customer, `after`); CRM_EINVAL. */
+CRM_EXTERN(int) crm_promise_list_open(crm_promise_cursor **out, crm_db *db,
+                                      const crm_promise_filter *filter);
+/** CRM_ROW with *out borrowed until the next call, CRM_DONE, or a negative code. */
+CRM_EXTERN(int) crm_promise_list_next(crm_promise_cursor *cur, const crm_promise **out);
+CRM_EXTERN(void) crm_promise_list_free(crm_promise_cursor *cur);
+
+/* ---- history ------------------------------------------------------------ */
+
+typedef enum crm_promise_event_kind {
+    CRM_PROMISE_MADE = 1,
+    CRM_PROMISE_RENEGOTIATED = 2,
+    CRM_PROMISE_WAS_KEPT = 3,
+    CRM_PROMISE_WAS_BROKEN = 4,
+    CRM_PROMISE_WAS_RELEASED = 5
+} crm_promise_event_kind;
+
+/** "made", "renegotiated", "kept", "broken", "released"; NULL outside the enum. */
+CRM_EXTERN(const char *) crm_promise_event_name(crm_promise_event_kind kind);
+
+/** One step in a promise's history. */
+typedef struct crm_promise_event crm_promise_event;
+CRM_EXTERN(crm_promise_event_kind) crm_promise_event_kind_of(const crm_promise_event *e);
+CRM_EXTERN(int64_t) crm_promise_event_at(const crm_promise_event *e);
+CRM_EXTERN(const char *) crm_promise_event_actor(const crm_promise_event *e);
+/** Due time before and after the step (equal unless renegotiated; made: 0 before). */
+CRM_EXTERN(int64_t) crm_promise_event_old_due(const crm_promise_event *e);
+CRM_EXTERN(int64_t) crm_promise_event_new_due(const crm_promise_event *e);
+/** Renegotiations: 1 if the customer agreed, else 0. */
+CRM_EXTERN(int) crm_promise_event_customer_agreed(const crm_promise_event *e);
+CRM_EXTERN(const char *) crm_promise_event_interaction_id(const crm_promise_event *e);
+CRM_EXTERN(const char *) crm_promise_event_note(const crm_promise_event *e);
+
+typedef struct crm_promise_event_cursor crm_promise_event_cursor;
+
+/** A promise's history, oldest first. CRM_ENOTFOUND; CRM_EINVAL. */
+CRM_EXTERN(int) crm_promise_history_open(crm_promise_event_cursor **out, crm_db *db,
+                                         const char *id);
+/** CRM_ROW with *out borrowed until the next call, CRM_DONE, or a negative code. */
+CRM_EXTERN(int) crm_promise_history_next(crm_promise_event_cursor *cur,
+                                         const crm_promise_event **out);
+CRM_EXTERN(void) crm_promise_history_free(crm_promise_event_cursor *cur);
+
+CRM_END_DECL
+
+#endif

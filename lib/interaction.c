@@ -1,0 +1,913 @@
+/*
+ * libcrm - interactions and the timeline.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* The optional texts of a record, in one array so that a copy is one loop. */
+enum { T_HANDLED_BY, T_REASON, T_SUMMARY, T_BODY, T_EXTERNAL_REF, T_COUNT };
+
+struct crm_interaction {
+    char id[CRM_ID_LEN + 1];
+    char customer_id[CRM_ID_LEN + 1];
+    char thread_id[CRM_ID_LEN + 1];
+    char reply_to[CRM_ID_LEN + 1]; /* "" when it answers nothing */
+    crm_channel channel;
+    crm_direction direction;
+    crm_outcome outcome;
+    int is_public;
+    int sentiment;
+    int64_t occurred_at, updated_at;
+    /* NULL when not recorded. They point just past the struct in an owned
+     * record, into the statement's row in a cursor's. */
+    const char *text[T_COUNT];
+};
+
+/* ---- enum words --------------------------------------------------------- */
+
+static const char *const channel_names[CRM_CHANNEL_MAX + 1] = {
+    NULL,        "phone", "ivr", "email",  "chat",      "sms", "social",
+    "in_person", "kiosk", "web", "letter", "community",
+};
+static const char *const direction_names[] = { NULL, "in", "out" };
+static const char *const outcome_names[CRM_OUTCOME_MAX + 1] = {
+    "none", "resolved", "unresolved", "transferred", "abandoned", "escalated",
+};
+
+/* The index of name in names[lo..hi], or -1. */
+static int word_index(const char *const *names, int lo, int hi, const char *name)
+{
+    if (!name)
+        return -1;
+    for (int i = lo; i <= hi; i++)
+        if (strcmp(names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static bool channel_valid(int c) { return c >= 1 && c <= CRM_CHANNEL_MAX; }
+static bool direction_valid(int d) { return d == CRM_DIRECTION_IN || d == CRM_DIRECTION_OUT; }
+static bool outcome_valid(int o) { return o >= CRM_OUTCOME_NONE && o <= CRM_OUTCOME_MAX; }
+
+const char *crm_channel_name(crm_channel channel)
+{
+    return channel_valid((int)channel) ? channel_names[channel] : NULL;
+}
+
+int crm_channel_parse(crm_channel *out, const char *name)
+{
+    int i = word_index(channel_names, 1, CRM_CHANNEL_MAX, name);
+    if (!out || i < 0)
+        return CRM_EINVAL;
+    *out = (crm_channel)i;
+    return CRM_OK;
+}
+
+const char *crm_direction_name(crm_direction direction)
+{
+    return direction_valid((int)direction) ? direction_names[direction] : NULL;
+}
+
+int crm_direction_parse(crm_direction *out, const char *name)
+{
+    int i = word_index(direction_names, 1, 2, name);
+    if (!out || i < 0)
+        return CRM_EINVAL;
+    *out = (crm_direction)i;
+    return CRM_OK;
+}
+
+const char *crm_outcome_name(crm_outcome outcome)
+{
+    return outcome_valid((int)outcome) ? outcome_names[outcome] : NULL;
+}
+
+int crm_outcome_parse(crm_outcome *out, const char *name)
+{
+    int i = word_index(outcome_names, 0, CRM_OUTCOME_MAX, name);
+    if (!out || i < 0)
+        return CRM_EINVAL;
+    *out = (crm_outcome)i;
+    return CRM_OK;
+}
+
+/* ---- records ------------------------------------------------------------ */
+
+const char *crm_interaction_id(const crm_interaction *i) { return i ? i->id : NULL; }
+const char *crm_interaction_customer_id(const crm_interaction *i)
+{
+    return i ? i->customer_id : NULL;
+}
+crm_channel crm_interaction_channel(const crm_interaction *i) { return i ? i->channel : 0; }
+crm_direction crm_interaction_direction(const crm_interaction *i) { return i ? i->direction : 0; }
+int64_t crm_interaction_occurred_at(const crm_interaction *i) { return i ? i->occurred_at : 0; }
+const char *crm_interaction_handled_by(const crm_interaction *i)
+{
+    return i ? i->text[T_HANDLED_BY] : NULL;
+}
+const char *crm_interaction_reason(const crm_interaction *i)
+{
+    return i ? i->text[T_REASON] : NULL;
+}
+crm_outcome crm_interaction_outcome(const crm_interaction *i)
+{
+    return i ? i->outcome : CRM_OUTCOME_NONE;
+}
+int crm_interaction_is_public(const crm_interaction *i) { return i ? i->is_public : 0; }
+int crm_interaction_sentiment(const crm_interaction *i)
+{
+    return i ? i->sentiment : CRM_SENTIMENT_NONE;
+}
+const char *crm_interaction_summary(const crm_interaction *i)
+{
+    return i ? i->text[T_SUMMARY] : NULL;
+}
+const char *crm_interaction_body(const crm_interaction *i) { return i ? i->text[T_BODY] : NULL; }
+const char *crm_interaction_thread_id(const crm_interaction *i) { return i ? i->thread_id : NULL; }
+const char *crm_interaction_reply_to(const crm_interaction *i)
+{
+    return i && i->reply_to[0] ? i->reply_to : NULL;
+}
+const char *crm_interaction_external_ref(const crm_interaction *i)
+{
+    return i ? i->text[T_EXTERNAL_REF] : NULL;
+}
+int64_t crm_interaction_updated_at(const crm_interaction *i) { return i ? i->updated_at : 0; }
+
+void crm_interaction_free(crm_interaction *i)
+{
+    crm__free(i);
+}
+
+/* An owned copy of src in one allocation; NULL when out of memory. */
+static crm_interaction *interaction_copy(const crm_interaction *src)
+{
+    size_t len[T_COUNT], total = sizeof *src;
+    for (int k = 0; k < T_COUNT; k++) {
+        len[k] = src->text[k] ? strlen(src->text[k]) + 1 : 0;
+        total += len[k];
+    }
+    crm_interaction *i = crm__malloc(total);
+    if (!i)
+        return NULL;
+    *i = *src;
+    char *p = (char *)(i + 1);
+    for (int k = 0; k < T_COUNT; k++) {
+        if (!src->text[k])
+            continue;
+        memcpy(p, src->text[k], len[k]);
+        i->text[k] = p;
+        p += len[k];
+    }
+    return i;
+}
+
+int crm_interaction_dup(crm_interaction **out, const crm_interaction *i)
+{
+    if (!out || !i)
+        return CRM_EINVAL;
+    crm_interaction *c = interaction_copy(i);
+    if (!c)
+        return CRM_ENOMEM;
+    *out = c;
+    return CRM_OK;
+}
+
+#define COLUMNS                                                                               \
+    "id, customer_id, channel, direction, occurred_at, handled_by, reason, outcome, public, " \
+    "sentiment, summary, body, thread_id, reply_to, external_ref, updated_at"
+
+/* Column of each text in COLUMNS. */
+static const int text_column[T_COUNT] = { 5, 6, 10, 11, 14 };
+
+/* Point *i at the statement's row (COLUMNS): valid until the statement
+ * steps or resets. CRM_ENOMEM when SQLite could not produce a text. */
+static int read_row(crm_interaction *i, sqlite3_stmt *st)
+{
+    crm__column_id(i->id, st, 0);
+    crm__column_id(i->customer_id, st, 1);
+    i->channel = (crm_channel)sqlite3_column_int(st, 2);
+    i->direction = (crm_direction)sqlite3_column_int(st, 3);
+    i->occurred_at = sqlite3_column_int64(st, 4);
+    i->outcome = (crm_outcome)sqlite3_column_int(st, 7);
+    i->is_public = sqlite3_column_int(st, 8);
+    i->sentiment = sqlite3_column_type(st, 9) == SQLITE_NULL ? CRM_SENTIMENT_NONE
+                                                             : sqlite3_column_int(st, 9);
+    crm__column_id(i->thread_id, st, 12);
+    crm__column_id(i->reply_to, st, 13); /* "" when NULL */
+    i->updated_at = sqlite3_column_int64(st, 15);
+    for (int k = 0; k < T_COUNT; k++) {
+        int col = text_column[k];
+        i->text[k] = (const char *)sqlite3_column_text(st, col);
+        if (!i->text[k] && sqlite3_column_type(st, col) != SQLITE_NULL)
+            return CRM_ENOMEM;
+    }
+    return CRM_OK;
+}
+
+/* ---- argument checks ---------------------------------------------------- */
+
+static int check_channel(crm_db *db, const char *field, int channel)
+{
+    if (!channel_valid(channel))
+        return crm__error(db, CRM_EINVAL,
+                          "%s %d is not a channel (1 = CRM_CHANNEL_PHONE .. %d = "
+                          "CRM_CHANNEL_COMMUNITY)",
+                          field, channel, CRM_CHANNEL_MAX);
+    return CRM_OK;
+}
+
+static int check_outcome(crm_db *db, const char *field, int outcome)
+{
+    if (!outcome_valid(outcome))
+        return crm__error(db, CRM_EINVAL,
+                          "%s %d is not an outcome (0 = CRM_OUTCOME_NONE .. %d = "
+                          "CRM_OUTCOME_ESCALATED)",
+                          field, outcome, CRM_OUTCOME_MAX);
+    return CRM_OK;
+}
+
+static int check_reason(crm_db *db, const char *reason)
+{
+    return crm__check_code(db, "reason", reason, CRM_REASON_MAX);
+}
+
+/* A summary is one paragraph, read in lists: no line breaks. The body is
+ * where text with a layout goes. */
+static int check_summary(crm_db *db, const char *summary)
+{
+    return crm__check_text(db, "summary", summary, 1, CRM_SUMMARY_MAX, CRM__TEXT_NO_CONTROL);
+}
+
+static int check_external_ref(crm_db *db, const char *ref)
+{
+    return crm__check_text(db, "external_ref", ref, 1, CRM_EXTERNAL_REF_MAX,
+                           CRM__TEXT_NO_CONTROL | CRM__TEXT_NO_EDGE_SPACE);
+}
+
+static int check_spec(crm_db *db, const crm_interaction_spec *s, crm__uuid *cid,
+                      crm__uuid *reply_to)
+{
+    if (!s)
+        return crm__error(db, CRM_EINVAL, "spec is NULL");
+    if (s->version < 1 || s->version > CRM_INTERACTION_SPEC_VERSION)
+        return crm__error(db, CRM_EINVAL,
+                          "crm_interaction_spec.version is %u; this libcrm knows versions 1 to %d",
+                          s->version, CRM_INTERACTION_SPEC_VERSION);
+    int rc = crm__check_id(db, "customer_id", s->customer_id, cid);
+    if (rc == CRM_OK)
+        rc = check_channel(db, "channel", (int)s->channel);
+    if (rc == CRM_OK && !direction_valid((int)s->direction))
+        rc = crm__error(db, CRM_EINVAL,
+                        "direction %d is not a direction (CRM_DIRECTION_IN or CRM_DIRECTION_OUT)",
+                        (int)s->direction);
+    if (rc == CRM_OK && s->occurred_at < 0)
+        rc = crm__error(db, CRM_EINVAL, "occurred_at is negative (%lld); pass 0 for now",
+                        (long long)s->occurred_at);
+    if (rc == CRM_OK && s->handled_by)
+        rc = crm__check_text(db, "handled_by", s->handled_by, 1, CRM_ACTOR_MAX,
+                             CRM__TEXT_NO_CONTROL | CRM__TEXT_NO_EDGE_SPACE);
+    if (rc == CRM_OK && s->reason)
+        rc = check_reason(db, s->reason);
+    if (rc == CRM_OK)
+        rc = check_outcome(db, "outcome", (int)s->outcome);
+    if (rc == CRM_OK && s->is_public != 0 && s->is_public != 1)
+        rc = crm__error(db, CRM_EINVAL, "is_public is %d; use 0 or 1", s->is_public);
+    if (rc == CRM_OK && s->sentiment != CRM_SENTIMENT_NONE &&
+        (s->sentiment < -2 || s->sentiment > 2))
+        rc = crm__error(db, CRM_EINVAL,
+                        "sentiment %d is outside -2..+2 (CRM_SENTIMENT_NONE when not recorded)",
+                        s->sentiment);
+    if (rc == CRM_OK && s->summary)
+        rc = check_summary(db, s->summary);
+    if (rc == CRM_OK && s->body)
+        rc = crm__check_text(db, "body", s->body, 1, CRM_BODY_MAX, 0);
+    if (rc == CRM_OK && s->reply_to)
+        rc = crm__check_id(db, "reply_to", s->reply_to, reply_to);
+    if (rc == CRM_OK && s->external_ref)
+        rc = check_external_ref(db, s->external_ref);
+    return rc;
+}
+
+/* ---- logging ------------------------------------------------------------ */
+
+static const char SQL_PARENT[] = "SELECT customer_id, thread_id FROM interaction WHERE id = ?1";
+static const char SQL_BY_REF[] =
+    "SELECT id FROM interaction WHERE channel = ?1 AND external_ref = ?2";
+static const char SQL_INSERT[] =
+    "INSERT INTO interaction (id, customer_id, channel, direction, occurred_at, handled_by, "
+    "reason, outcome, public, sentiment, summary, body, thread_id, reply_to, external_ref, "
+    "created_at, updated_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)";
+
+/* The thread the reply joins, which must be a conversation of customer cid. */
+static int find_parent(crm_db *db, const crm__uuid *cid, const crm__uuid *parent,
+                       crm__uuid *thread)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, SQL_PARENT, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, parent);
+    char pid[CRM_ID_LEN + 1], owner[CRM_ID_LEN + 1], cust[CRM_ID_LEN + 1];
+    crm__uuid_format(pid, parent->b);
+    rc = crm__step(db, st, "reading an interaction");
+    if (rc == CRM_DONE) {
+        rc = crm__error(db, CRM_ENOTFOUND, "reply_to names no interaction (%s)", pid);
+    } else if (rc == CRM_ROW) {
+        const unsigned char *c = sqlite3_column_blob(st, 0);
+        const unsigned char *t = sqlite3_column_blob(st, 1);
+        if (!c || !t) {
+            rc = crm__error(db, CRM_ENOMEM, "out of memory reading an interaction");
+        } else if (memcmp(c, cid->b, 16) != 0) {
+            crm__uuid_format(owner, c);
+            crm__uuid_format(cust, cid->b);
+            rc = crm__error(db, CRM_EINVAL,
+                            "reply_to %s is an interaction of customer %s, not of customer %s; "
+                            "a reply stays with its customer",
+                            pid, owner, cust);
+        } else {
+            memcpy(thread->b, t, 16);
+            rc = CRM_OK;
+        }
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* Importing a feed twice must add nothing, and say what is already there.
+ * Writes are serialised (BEGIN IMMEDIATE), so nothing can come between
+ * this look and the insert. */
+static int check_ref_free(crm_db *db, int channel, const char *ref)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, SQL_BY_REF, &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, channel);
+    crm__bind_text(st, 2, ref);
+    rc = crm__step(db, st, "looking up an external reference");
+    if (rc == CRM_DONE) {
+        rc = CRM_OK;
+    } else if (rc == CRM_ROW) {
+        const unsigned char *b = sqlite3_column_blob(st, 0);
+        char q[CRM__QUOTE_SIZE], eid[CRM_ID_LEN + 1];
+        crm__uuid existing;
+        if (b) {
+            memcpy(existing.b, b, 16);
+            crm__uuid_format(eid, existing.b);
+            crm__set_conflict(db, &existing);
+            rc = crm__error(db, CRM_EEXISTS,
+                            "external_ref '%s' on channel %s was already recorded as "
+                            "interaction %s",
+                            crm__quote(q, sizeof q, ref), channel_names[channel], eid);
+        } else {
+            rc = crm__error(db, CRM_ENOMEM, "out of memory looking up an external reference");
+        }
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int insert(crm_db *db, const crm_interaction_spec *s, const crm__uuid *id,
+                  const crm__uuid *cid, int64_t occurred, const crm__uuid *thread,
+                  const crm__uuid *reply_to, int64_t now)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, SQL_INSERT, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, id);
+    crm__bind_id(st, 2, cid);
+    sqlite3_bind_int(st, 3, (int)s->channel);
+    sqlite3_bind_int(st, 4, (int)s->direction);
+    sqlite3_bind_int64(st, 5, occurred);
+    crm__bind_text(st, 6, s->handled_by);
+    crm__bind_text(st, 7, s->reason);
+    sqlite3_bind_int(st, 8, (int)s->outcome);
+    sqlite3_bind_int(st, 9, s->is_public);
+    if (s->sentiment == CRM_SENTIMENT_NONE)
+        sqlite3_bind_null(st, 10);
+    else
+        sqlite3_bind_int(st, 10, s->sentiment);
+    crm__bind_text(st, 11, s->summary);
+    crm__bind_text(st, 12, s->body);
+    crm__bind_id(st, 13, thread);
+    if (reply_to)
+        crm__bind_id(st, 14, reply_to);
+    else
+        sqlite3_bind_null(st, 14);
+    crm__bind_text(st, 15, s->external_ref);
+    sqlite3_bind_int64(st, 16, now);
+    return crm__exec(db, st, "recording an interaction");
+}
+
+int crm_interaction_log(crm_interaction **out, crm_db *db, const crm_interaction_spec *spec)
+{
+    CRM__ENTER(db);
+    crm__uuid cid, parent;
+    int rc = check_spec(db, spec, &cid, &parent);
+    if (rc)
+        return rc;
+    /* The record is made before the write, so that once the write is
+     * committed nothing can fail. */
+    crm_interaction *rec = NULL;
+    if (out) {
+        crm_interaction tmpl = { .channel = spec->channel,
+                                 .direction = spec->direction,
+                                 .outcome = spec->outcome,
+                                 .is_public = spec->is_public,
+                                 .sentiment = spec->sentiment,
+                                 .text = { spec->handled_by, spec->reason, spec->summary,
+                                           spec->body, spec->external_ref } };
+        rec = interaction_copy(&tmpl);
+        if (!rec)
+            return crm__error(db, CRM_ENOMEM, "out of memory recording an interaction");
+    }
+    crm__uuid id, thread;
+    int64_t now = 0, occurred = 0;
+    rc = crm__write_begin(db);
+    if (rc == CRM_OK) {
+        rc = crm__customer_find(db, &cid, spec->customer_id, NULL, NULL);
+        if (rc == CRM_OK && spec->reply_to)
+            rc = find_parent(db, &cid, &parent, &thread);
+        if (rc == CRM_OK && spec->external_ref)
+            rc = check_ref_free(db, (int)spec->channel, spec->external_ref);
+        if (rc == CRM_OK) {
+            crm__new_id(db, &id, &now);
+            occurred = spec->occurred_at ? spec->occurred_at : now;
+            if (!spec->reply_to)
+                thread = id;
+            rc = insert(db, spec, &id, &cid, occurred, &thread, spec->reply_to ? &parent : NULL,
+                        now);
+        }
+        if (rc == CRM_OK) {
+            char iid[CRM_ID_LEN + 1];
+            crm__uuid_format(iid, id.b);
+            crm__jfield f[] = { CRM__JTEXT("interaction_id", iid),
+                                CRM__JTEXT("channel", channel_names[spec->channel]),
+                                CRM__JTEXT("direction", direction_names[spec->direction]),
+                                CRM__JINT("occurred_at", occurred),
+                                CRM__JTEXT("reason", spec->reason),
+                                CRM__JTEXT("outcome", outcome_names[spec->outcome]) };
+            rc = crm__journal(db, "interaction", &cid, "log", f, 6);
+        }
+        rc = crm__write_end(db, rc);
+    }
+    if (rc) {
+        crm__free(rec);
+        return rc;
+    }
+    if (rec) {
+        crm__uuid_format(rec->id, id.b);
+        crm__uuid_format(rec->customer_id, cid.b);
+        crm__uuid_format(rec->thread_id, thread.b);
+        if (spec->reply_to)
+            crm__uuid_format(rec->reply_to, parent.b);
+        rec->occurred_at = occurred;
+        rec->updated_at = now;
+        *out = rec;
+    }
+    return CRM_OK;
+}
+
+/* ---- reading one -------------------------------------------------------- */
+
+static const char SQL_GET[] = "SELECT " COLUMNS " FROM interaction WHERE id = ?1";
+static const char SQL_GET_BY_REF[] =
+    "SELECT " COLUMNS " FROM interaction WHERE channel = ?1 AND external_ref = ?2";
+
+/* Step st (bound) and copy its row into *out; `missing` is the message for
+ * no row. */
+static int fetch(crm_interaction **out, crm_db *db, sqlite3_stmt *st, const char *missing)
+{
+    int rc = crm__step(db, st, "reading an interaction");
+    if (rc == CRM_ROW) {
+        crm_interaction row, *rec = NULL;
+        rc = read_row(&row, st);
+        if (rc == CRM_OK)
+            rec = interaction_copy(&row);
+        if (rec)
+            *out = rec;
+        else
+            rc = crm__error(db, CRM_ENOMEM, "out of memory reading an interaction");
+    } else if (rc == CRM_DONE) {
+        rc = crm__error(db, CRM_ENOTFOUND, "%s", missing);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+int crm_interaction_get(crm_interaction **out, crm_db *db, const char *id)
+{
+    CRM__ENTER(db);
+    crm__uuid uid;
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = crm__check_id(db, "interaction id", id, &uid);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st;
+    rc = crm__stmt(db, SQL_GET, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, &uid);
+    char canon[CRM_ID_LEN + 1], msg[80];
+    crm__uuid_format(canon, uid.b);
+    snprintf(msg, sizeof msg, "no interaction has id %s", canon);
+    return fetch(out, db, st, msg);
+}
+
+int crm_interaction_get_by_ref(crm_interaction **out, crm_db *db, crm_channel channel,
+                               const char *external_ref)
+{
+    CRM__ENTER(db);
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = check_channel(db, "channel", (int)channel);
+    if (rc == CRM_OK)
+        rc = check_external_ref(db, external_ref);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st;
+    rc = crm__stmt(db, SQL_GET_BY_REF, &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, (int)channel);
+    crm__bind_text(st, 2, external_ref);
+    char q[CRM__QUOTE_SIZE], msg[CRM__QUOTE_SIZE + 80];
+    snprintf(msg, sizeof msg, "no interaction on channel %s has external_ref '%s'",
+             channel_names[channel], crm__quote(q, sizeof q, external_ref));
+    return fetch(out, db, st, msg);
+}
+
+/* ---- changing one ------------------------------------------------------- */
+
+/* What can be learnt after the fact: the op journaled (also the data's key,
+ * "old_" + op for the value replaced), the UPDATE, and the column of
+ * SQL_CURRENT holding the value; an outcome is an integer, the rest text. */
+typedef struct change {
+    const char *op, *old_key, *sql, *what;
+    int column;
+    bool is_text;
+} change;
+
+static const char SQL_CURRENT[] =
+    "SELECT customer_id, outcome, reason, summary FROM interaction WHERE id = ?1";
+
+static const change CHANGE_OUTCOME = {
+    "outcome", "old_outcome", "UPDATE interaction SET outcome = ?2, updated_at = ?3 WHERE id = ?1",
+    "changing an interaction's outcome", 1, false
+};
+static const change CHANGE_REASON = {
+    "reason", "old_reason", "UPDATE interaction SET reason = ?2, updated_at = ?3 WHERE id = ?1",
+    "changing an interaction's reason", 2, true
+};
+static const change CHANGE_SUMMARY = {
+    "summary", "old_summary", "UPDATE interaction SET summary = ?2, updated_at = ?3 WHERE id = ?1",
+    "changing an interaction's summary", 3, true
+};
+
+/* The interaction's customer and the value c changes: *old_text a copy
+ * (NULL when none) for a text, *old_outcome for the outcome. */
+static int read_current(crm_db *db, const crm__uuid *uid, const change *c, crm__uuid *cid,
+                        char **old_text, int *old_outcome)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, SQL_CURRENT, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, uid);
+    rc = crm__step(db, st, "reading an interaction");
+    if (rc == CRM_DONE) {
+        char canon[CRM_ID_LEN + 1];
+        crm__uuid_format(canon, uid->b);
+        rc = crm__error(db, CRM_ENOTFOUND, "no interaction has id %s", canon);
+    } else if (rc == CRM_ROW) {
+        const unsigned char *b = sqlite3_column_blob(st, 0);
+        char *old = NULL;
+        rc = CRM_OK;
+        if (c->is_text && sqlite3_column_type(st, c->column) != SQLITE_NULL) {
+            const char *t = (const char *)sqlite3_column_text(st, c->column);
+            old = t ? crm__strdup(t) : NULL;
+            if (!old)
+                rc = CRM_ENOMEM;
+        }
+        if (!b)
+            rc = CRM_ENOMEM;
+        if (rc == CRM_OK) {
+            memcpy(cid->b, b, 16);
+            *old_text = old;
+            *old_outcome = sqlite3_column_int(st, 1);
+        } else {
+            crm__free(old);
+            rc = crm__error(db, CRM_ENOMEM, "out of memory reading an interaction");
+        }
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* Set the value c changes to text (or to outcome) and journal the change. */
+static int apply_change(crm_db *db, const crm__uuid *uid, const change *c, const char *text,
+                        int outcome)
+{
+    int rc = crm__write_begin(db);
+    if (rc)
+        return rc;
+    crm__uuid cid;
+    char *old = NULL;
+    int old_outcome = 0;
+    rc = read_current(db, uid, c, &cid, &old, &old_outcome);
+    sqlite3_stmt *st;
+    if (rc == CRM_OK)
+        rc = crm__stmt(db, c->sql, &st);
+    if (rc == CRM_OK) {
+        crm__bind_id(st, 1, uid);
+        if (c->is_text)
+            crm__bind_text(st, 2, text);
+        else
+            sqlite3_bind_int(st, 2, outcome);
+        sqlite3_bind_int64(st, 3, crm_now());
+        rc = crm__exec(db, st, c->what);
+    }
+    if (rc == CRM_OK) {
+        char iid[CRM_ID_LEN + 1];
+        crm__uuid_format(iid, uid->b);
+        crm__jfield f[] = {
+            CRM__JTEXT("interaction_id", iid),
+            CRM__JTEXT(c->op, c->is_text ? text : outcome_names[outcome]),
+            CRM__JTEXT(c->old_key, c->is_text ? old : outcome_names[old_outcome]),
+        };
+        rc = crm__journal(db, "interaction", &cid, c->op, f, 3);
+    }
+    crm__free(old);
+    return crm__write_end(db, rc);
+}
+
+int crm_interaction_set_outcome(crm_db *db, const char *id, crm_outcome outcome)
+{
+    CRM__ENTER(db);
+    crm__uuid uid;
+    int rc = crm__check_id(db, "interaction id", id, &uid);
+    if (rc == CRM_OK)
+        rc = check_outcome(db, "outcome", (int)outcome);
+    return rc ? rc : apply_change(db, &uid, &CHANGE_OUTCOME, NULL, (int)outcome);
+}
+
+int crm_interaction_set_reason(crm_db *db, const char *id, const char *reason)
+{
+    CRM__ENTER(db);
+    crm__uuid uid;
+    int rc = crm__check_id(db, "interaction id", id, &uid);
+    if (rc == CRM_OK && reason)
+        rc = check_reason(db, reason);
+    return rc ? rc : apply_change(db, &uid, &CHANGE_REASON, reason, 0);
+}
+
+int crm_interaction_set_summary(crm_db *db, const char *id, const char *summary)
+{
+    CRM__ENTER(db);
+    crm__uuid uid;
+    int rc = crm__check_id(db, "interaction id", id, &uid);
+    if (rc == CRM_OK && summary)
+        rc = check_summary(db, summary);
+    return rc ? rc : apply_change(db, &uid, &CHANGE_SUMMARY, summary, 0);
+}
+
+/* ---- the timeline and threads ------------------------------------------- */
+
+struct crm_interaction_cursor {
+    crm__cursor base;
+    crm_interaction row;
+};
+
+/* Every channel's bit: bits 1..CRM_CHANNEL_MAX. */
+#define CHANNEL_BITS (((1u << (CRM_CHANNEL_MAX + 1)) - 1) & ~1u)
+
+static int check_filter(crm_db *db, const crm_timeline_filter *f, crm__uuid *before)
+{
+    if (f->version < 1 || f->version > CRM_TIMELINE_FILTER_VERSION)
+        return crm__error(db, CRM_EINVAL,
+                          "crm_timeline_filter.version is %u; this libcrm knows versions 1 to %d",
+                          f->version, CRM_TIMELINE_FILTER_VERSION);
+    if (f->channels & ~CHANNEL_BITS)
+        return crm__error(db, CRM_EINVAL,
+                          "filter channels 0x%x has bits 0x%x that are no channel's "
+                          "(use CRM_CHANNEL_BIT())",
+                          f->channels, f->channels & ~CHANNEL_BITS);
+    if (f->from < 0 || f->to < 0 || (f->to && f->from > f->to))
+        return crm__error(db, CRM_EINVAL,
+                          "filter from/to range [%lld, %lld) is not a range of times",
+                          (long long)f->from, (long long)f->to);
+    if (f->direction != 0 && !direction_valid(f->direction))
+        return crm__error(db, CRM_EINVAL, "filter direction %d is not 0 or a crm_direction",
+                          f->direction);
+    if (f->public_only != 0 && f->public_only != 1)
+        return crm__error(db, CRM_EINVAL, "filter public_only is %d; use 0 or 1",
+                          f->public_only);
+    if (f->outcome != -1 && !outcome_valid(f->outcome))
+        return crm__error(db, CRM_EINVAL, "filter outcome %d is not -1 (any) or a crm_outcome",
+                          f->outcome);
+    int rc;
+    if (f->reason_prefix && f->reason_prefix[0] &&
+        (rc = crm__check_code(db, "filter reason_prefix", f->reason_prefix, CRM_REASON_MAX)))
+        return rc;
+    if (f->before && (rc = crm__check_id(db, "filter before", f->before, before)))
+        return rc;
+    return CRM_OK;
+}
+
+static const char SQL_BEFORE[] =
+    "SELECT occurred_at FROM interaction WHERE id = ?1 AND customer_id = ?2";
+
+/* The occurred_at of `before`, which must be an interaction of customer cid. */
+static int before_key(crm_db *db, const crm__uuid *before, const crm__uuid *cid, int64_t *at)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, SQL_BEFORE, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, before);
+    crm__bind_id(st, 2, cid);
+    rc = crm__step(db, st, "reading the timeline");
+    if (rc == CRM_ROW) {
+        *at = sqlite3_column_int64(st, 0);
+        rc = CRM_OK;
+    } else if (rc == CRM_DONE) {
+        char b[CRM_ID_LEN + 1], c[CRM_ID_LEN + 1];
+        crm__uuid_format(b, before->b);
+        crm__uuid_format(c, cid->b);
+        rc = crm__error(db, CRM_ENOTFOUND,
+                        "filter before names no interaction of customer %s (%s); pass the id "
+                        "of the last interaction of the previous page",
+                        c, b);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* Smallest string greater than every string starting with p: p with its
+ * last byte incremented (reason codes are ASCII, so there is no carry). */
+static void prefix_upper(char *p)
+{
+    size_t n = strlen(p);
+    if (n > 0)
+        p[n - 1] = (char)(p[n - 1] + 1);
+}
+
+int crm_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *customer_id,
+                      const crm_timeline_filter *filter)
+{
+    CRM__ENTER(db);
+    crm_timeline_filter defaults = CRM_TIMELINE_FILTER_INIT;
+    const crm_timeline_filter *f = filter ? filter : &defaults;
+    crm__uuid cid, before;
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = crm__check_id(db, "customer id", customer_id, &cid);
+    if (rc == CRM_OK)
+        rc = check_filter(db, f, &before);
+    if (rc)
+        return rc;
+    rc = crm__customer_find(db, &cid, customer_id, NULL, NULL);
+    int64_t before_at = 0;
+    if (rc == CRM_OK && f->before)
+        rc = before_key(db, &before, &cid, &before_at);
+    if (rc)
+        return rc;
+    /* SQLite bounds the walk by one upper bound only, and would pick `to`:
+     * of `to` and `before` keep the one that implies the other, so that a
+     * page costs its rows wherever it starts. */
+    bool use_before = f->before && (!f->to || before_at < f->to);
+    bool use_to = f->to && !use_before;
+    bool prefix = f->reason_prefix && f->reason_prefix[0];
+    char hi[CRM_REASON_MAX + 1];
+    if (prefix) {
+        memcpy(hi, f->reason_prefix, strlen(f->reason_prefix) + 1);
+        prefix_upper(hi);
+    }
+
+    /* Assembled from fixed fragments only; every value is bound. The walk
+     * is the index interaction_timeline backwards from the newest (or from
+     * `before`), so the order costs no sort. */
+    char sql[1024];
+    int n = snprintf(sql, sizeof sql, "SELECT " COLUMNS " FROM interaction WHERE customer_id = ?1");
+#define ADD(s) n += snprintf(sql + n, sizeof sql - (size_t)n, "%s", s)
+    if (f->channels)
+        ADD(" AND (?2 >> channel) & 1");
+    if (f->from)
+        ADD(" AND occurred_at >= ?3");
+    if (use_to)
+        ADD(" AND occurred_at < ?4");
+    if (prefix)
+        ADD(" AND reason >= ?5 AND reason < ?6");
+    if (f->direction)
+        ADD(" AND direction = ?7");
+    if (f->public_only)
+        ADD(" AND public = 1");
+    if (f->outcome >= 0)
+        ADD(" AND outcome = ?8");
+    if (use_before)
+        ADD(" AND (occurred_at, id) < (?9, ?10)");
+    ADD(" ORDER BY occurred_at DESC, id DESC");
+    if (f->limit)
+        ADD(" LIMIT ?11");
+#undef ADD
+
+    crm_interaction_cursor *cur = crm__calloc(1, sizeof *cur);
+    if (!cur)
+        return crm__error(db, CRM_ENOMEM, "out of memory reading the timeline");
+    rc = crm__cursor_init(&cur->base, db, sql);
+    if (rc) {
+        crm__free(cur);
+        return rc;
+    }
+    sqlite3_stmt *st = cur->base.st;
+    sqlite3_bind_blob(st, 1, cid.b, 16, SQLITE_TRANSIENT);
+    if (f->channels)
+        sqlite3_bind_int64(st, 2, f->channels);
+    if (f->from)
+        sqlite3_bind_int64(st, 3, f->from);
+    if (use_to)
+        sqlite3_bind_int64(st, 4, f->to);
+    if (prefix) {
+        sqlite3_bind_text(st, 5, f->reason_prefix, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 6, hi, -1, SQLITE_TRANSIENT);
+    }
+    if (f->direction)
+        sqlite3_bind_int(st, 7, f->direction);
+    if (f->outcome >= 0)
+        sqlite3_bind_int(st, 8, f->outcome);
+    if (use_before) {
+        sqlite3_bind_int64(st, 9, before_at);
+        sqlite3_bind_blob(st, 10, before.b, 16, SQLITE_TRANSIENT);
+    }
+    if (f->limit)
+        sqlite3_bind_int64(st, 11, f->limit);
+    *out = cur;
+    return CRM_OK;
+}
+
+static const char SQL_THREAD_OF[] = "SELECT thread_id FROM interaction WHERE id = ?1";
+static const char SQL_THREAD[] =
+    "SELECT " COLUMNS " FROM interaction WHERE thread_id = ?1 ORDER BY occurred_at, id";
+
+int crm_thread_open(crm_interaction_cursor **out, crm_db *db, const char *interaction_id)
+{
+    CRM__ENTER(db);
+    crm__uuid uid, thread;
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = crm__check_id(db, "interaction id", interaction_id, &uid);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st;
+    rc = crm__stmt(db, SQL_THREAD_OF, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, &uid);
+    rc = crm__step(db, st, "reading a thread");
+    if (rc == CRM_ROW) {
+        const unsigned char *b = sqlite3_column_blob(st, 0);
+        if (b)
+            memcpy(thread.b, b, 16);
+        rc = b ? CRM_OK : crm__error(db, CRM_ENOMEM, "out of memory reading a thread");
+    } else if (rc == CRM_DONE) {
+        char canon[CRM_ID_LEN + 1];
+        crm__uuid_format(canon, uid.b);
+        rc = crm__error(db, CRM_ENOTFOUND, "no interaction has id %s", canon);
+    }
+    sqlite3_reset(st);
+    if (rc)
+        return rc;
+    crm_interaction_cursor *cur = crm__calloc(1, sizeof *cur);
+    if (!cur)
+        return crm__error(db, CRM_ENOMEM, "out of memory reading a thread");
+    rc = crm__cursor_init(&cur->base, db, SQL_THREAD);
+    if (rc) {
+        crm__free(cur);
+        return rc;
+    }
+    sqlite3_bind_blob(cur->base.st, 1, thread.b, 16, SQLITE_TRANSIENT);
+    *out = cur;
+    return CRM_OK;
+}
+
+int crm_timeline_next(crm_interaction_cursor *cur, const crm_interaction **out)
+{
+    int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "reading interactions");
+    if (rc != CRM_ROW)
+        return rc;
+    if (read_row(&cur->row, cur->base.st) != CRM_OK)
+        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory reading interactions");
+    *out = &cur->row;
+    return CRM_ROW;
+}
+
+void crm_timeline_free(crm_interaction_cursor *cur)
+{
+    crm__cursor_free(cur);
+}

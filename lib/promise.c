@@ -1,0 +1,823 @@
+/*
+ * libcrm - promises made to customers, their history and lists.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct crm_promise {
+    char id[CRM_ID_LEN + 1];
+    char customer_id[CRM_ID_LEN + 1];
+    char interaction_id[CRM_ID_LEN + 1]; /* "" when not recorded */
+    char kept_by[CRM_ID_LEN + 1];        /* "" when not recorded */
+    crm_promise_state state;
+    int renegotiations;
+    int64_t due_at, made_at, closed_at;
+    /* Point just past the struct in an owned record, into the statement's
+     * row in a cursor's. */
+    const char *owner, *what;
+};
+
+struct crm_promise_event {
+    crm_promise_event_kind kind;
+    int customer_agreed;
+    int64_t at, old_due, new_due;
+    char interaction_id[CRM_ID_LEN + 1]; /* "" when not recorded */
+    const char *actor, *note;            /* borrowed from the cursor's statement */
+};
+
+/* ---- names -------------------------------------------------------------- */
+
+static const char *const state_names[] = { NULL, "open", "kept", "broken", "released" };
+static const char *const event_names[] = { NULL, "made", "renegotiated", "kept", "broken",
+                                           "released" };
+
+const char *crm_promise_state_name(crm_promise_state state)
+{
+    if (state < CRM_PROMISE_OPEN || state > CRM_PROMISE_RELEASED)
+        return NULL;
+    return state_names[state];
+}
+
+int crm_promise_state_parse(crm_promise_state *out, const char *name)
+{
+    if (!out || !name)
+        return CRM_EINVAL;
+    for (int s = CRM_PROMISE_OPEN; s <= CRM_PROMISE_RELEASED; s++) {
+        if (strcmp(name, state_names[s]) == 0) {
+            *out = (crm_promise_state)s;
+            return CRM_OK;
+        }
+    }
+    return CRM_EINVAL;
+}
+
+const char *crm_promise_event_name(crm_promise_event_kind kind)
+{
+    if (kind < CRM_PROMISE_MADE || kind > CRM_PROMISE_WAS_RELEASED)
+        return NULL;
+    return event_names[kind];
+}
+
+/* ---- records ------------------------------------------------------------ */
+
+static const char *opt_id(const char *id)
+{
+    return id[0] ? id : NULL;
+}
+
+const char *crm_promise_id(const crm_promise *p) { return p ? p->id : NULL; }
+const char *crm_promise_customer_id(const crm_promise *p) { return p ? p->customer_id : NULL; }
+const char *crm_promise_interaction_id(const crm_promise *p)
+{
+    return p ? opt_id(p->interaction_id) : NULL;
+}
+const char *crm_promise_owner(const crm_promise *p) { return p ? p->owner : NULL; }
+const char *crm_promise_what(const crm_promise *p) { return p ? p->what : NULL; }
+crm_promise_state crm_promise_state_of(const crm_promise *p) { return p ? p->state : 0; }
+int64_t crm_promise_due_at(const crm_promise *p) { return p ? p->due_at : 0; }
+int64_t crm_promise_made_at(const crm_promise *p) { return p ? p->made_at : 0; }
+int64_t crm_promise_closed_at(const crm_promise *p) { return p ? p->closed_at : 0; }
+const char *crm_promise_kept_by(const crm_promise *p) { return p ? opt_id(p->kept_by) : NULL; }
+int crm_promise_renegotiations(const crm_promise *p) { return p ? p->renegotiations : 0; }
+
+int crm_promise_is_overdue(const crm_promise *p, int64_t as_of)
+{
+    return p && p->state == CRM_PROMISE_OPEN && p->due_at < as_of;
+}
+
+int crm_promise_was_kept_late(const crm_promise *p)
+{
+    return p && p->state == CRM_PROMISE_KEPT && p->closed_at > p->due_at;
+}
+
+void crm_promise_free(crm_promise *p)
+{
+    crm__free(p);
+}
+
+/* A record with room for its strings, every other field zero. */
+static crm_promise *promise_new(const char *owner, const char *what)
+{
+    size_t no = strlen(owner) + 1, nw = strlen(what) + 1;
+    crm_promise *p = crm__malloc(sizeof *p + no + nw);
+    if (!p)
+        return NULL;
+    memset(p, 0, sizeof *p);
+    char *s = (char *)(p + 1);
+    memcpy(s, owner, no);
+    p->owner = s;
+    memcpy(s + no, what, nw);
+    p->what = s + no;
+    return p;
+}
+
+int crm_promise_dup(crm_promise **out, const crm_promise *p)
+{
+    if (!out || !p)
+        return CRM_EINVAL;
+    crm_promise *c = promise_new(p->owner, p->what);
+    if (!c)
+        return CRM_ENOMEM;
+    const char *owner = c->owner, *what = c->what;
+    memcpy(c, p, sizeof *c);
+    c->owner = owner;
+    c->what = what;
+    *out = c;
+    return CRM_OK;
+}
+
+/* Columns: id, customer_id, interaction_id, owner, what, state, due_at,
+ * made_at, closed_at, kept_by, renegotiations. The count is read with the
+ * row so a record can never carry a stale one. */
+#define PROMISE_COLUMNS                                                               \
+    "p.id, p.customer_id, p.interaction_id, p.owner, p.what, p.state, p.due_at, "     \
+    "p.made_at, p.closed_at, p.kept_by, "                                             \
+    "(SELECT count(*) FROM promise_event e WHERE e.promise_id = p.id AND e.kind = 2)"
+
+/* Fill p from the row, its strings borrowed from the statement. */
+static int read_row(crm_promise *p, sqlite3_stmt *st)
+{
+    p->owner = (const char *)sqlite3_column_text(st, 3);
+    p->what = (const char *)sqlite3_column_text(st, 4);
+    if (!p->owner || !p->what)
+        return CRM_ENOMEM;
+    crm__column_id(p->id, st, 0);
+    crm__column_id(p->customer_id, st, 1);
+    crm__column_id(p->interaction_id, st, 2);
+    p->state = (crm_promise_state)sqlite3_column_int(st, 5);
+    p->due_at = sqlite3_column_int64(st, 6);
+    p->made_at = sqlite3_column_int64(st, 7);
+    p->closed_at = sqlite3_column_int64(st, 8);
+    crm__column_id(p->kept_by, st, 9);
+    p->renegotiations = sqlite3_column_int(st, 10);
+    return CRM_OK;
+}
+
+/* ---- checks ------------------------------------------------------------- */
+
+/* An owner is named the way an actor is. */
+static int check_owner(crm_db *db, const char *field, const char *owner)
+{
+    return crm__check_text(db, field, owner, 1, CRM_ACTOR_MAX,
+                           CRM__TEXT_NO_CONTROL | CRM__TEXT_NO_EDGE_SPACE);
+}
+
+/* Notes are optional (NULL) unless required; an empty one is refused so
+ * that "no note" has one spelling. */
+static int check_note(crm_db *db, const char *field, const char *note, bool required)
+{
+    if (!note && !required)
+        return CRM_OK;
+    return crm__check_text(db, field, note, 1, CRM_NOTE_MAX, CRM__TEXT_NO_CONTROL);
+}
+
+static int check_time(crm_db *db, const char *field, int64_t t)
+{
+    if (t <= 0)
+        return crm__error(db, CRM_EINVAL, "%s %lld is not a time (ms since the epoch, > 0)",
+                          field, (long long)t);
+    return CRM_OK;
+}
+
+static const char SQL_INTERACTION[] = "SELECT customer_id FROM interaction WHERE id = ?1";
+
+/* The interaction must exist and be the customer's own. */
+static int check_interaction(crm_db *db, const crm__uuid *iid, const crm__uuid *cid)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, SQL_INTERACTION, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, iid);
+    rc = crm__step(db, st, "reading an interaction");
+    char itext[CRM_ID_LEN + 1], ctext[CRM_ID_LEN + 1], other[CRM_ID_LEN + 1];
+    crm__uuid_format(itext, iid->b);
+    if (rc == CRM_ROW) {
+        const unsigned char *b = sqlite3_column_blob(st, 0);
+        rc = CRM_OK;
+        if (!b || sqlite3_column_bytes(st, 0) != 16) {
+            rc = crm__error(db, CRM_ENOMEM, "out of memory reading an interaction");
+        } else if (memcmp(b, cid->b, 16) != 0) {
+            crm__uuid_format(other, b);
+            crm__uuid_format(ctext, cid->b);
+            rc = crm__error(db, CRM_EINVAL,
+                            "interaction id %s belongs to customer %s, not to customer %s of "
+                            "the promise",
+                            itext, other, ctext);
+        }
+    } else if (rc == CRM_DONE) {
+        rc = crm__error(db, CRM_ENOTFOUND, "no interaction has id %s", itext);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* ---- making ------------------------------------------------------------- */
+
+static const char SQL_INSERT[] =
+    "INSERT INTO promise (id, customer_id, interaction_id, owner, what, state, due_at, made_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)";
+static const char SQL_EVENT[] =
+    "INSERT INTO promise_event (promise_id, seq, kind, at, actor, old_due, new_due, "
+    "customer_agreed, interaction_id, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+typedef struct event_row {
+    int64_t seq;
+    crm_promise_event_kind kind;
+    int64_t at, old_due, new_due;
+    int customer_agreed;
+    const crm__uuid *interaction; /* NULL: none */
+    const char *note;
+} event_row;
+
+static int add_event(crm_db *db, const crm__uuid *pid, const event_row *e)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, SQL_EVENT, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, pid);
+    sqlite3_bind_int64(st, 2, e->seq);
+    sqlite3_bind_int(st, 3, e->kind);
+    sqlite3_bind_int64(st, 4, e->at);
+    crm__bind_text(st, 5, db->actor);
+    sqlite3_bind_int64(st, 6, e->old_due);
+    sqlite3_bind_int64(st, 7, e->new_due);
+    sqlite3_bind_int(st, 8, e->customer_agreed);
+    if (e->interaction)
+        crm__bind_id(st, 9, e->interaction);
+    else
+        sqlite3_bind_null(st, 9);
+    crm__bind_text(st, 10, e->note);
+    return crm__exec(db, st, "recording a promise's history");
+}
+
+int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
+                     const char *interaction_id, const char *owner, const char *what,
+                     int64_t due_at)
+{
+    CRM__ENTER(db);
+    crm__uuid cid, iid;
+    int rc = crm__check_id(db, "customer id", customer_id, &cid);
+    if (rc == CRM_OK && interaction_id)
+        rc = crm__check_id(db, "interaction id", interaction_id, &iid);
+    if (rc == CRM_OK)
+        rc = check_owner(db, "owner", owner);
+    if (rc == CRM_OK)
+        rc = crm__check_text(db, "what", what, 1, CRM_PROMISE_TEXT_MAX, CRM__TEXT_NO_CONTROL);
+    if (rc == CRM_OK)
+        rc = check_time(db, "due_at", due_at);
+    if (rc)
+        return rc;
+    crm_promise *p = out ? promise_new(owner, what) : NULL;
+    if (out && !p)
+        return crm__error(db, CRM_ENOMEM, "out of memory making a promise");
+    crm__uuid pid;
+    int64_t now = 0;
+    char ptext[CRM_ID_LEN + 1];
+    rc = crm__write_begin(db);
+    if (rc == CRM_OK) {
+        rc = crm__customer_find(db, &cid, customer_id, NULL, NULL);
+        if (rc == CRM_OK && interaction_id)
+            rc = check_interaction(db, &iid, &cid);
+        sqlite3_stmt *st;
+        if (rc == CRM_OK) {
+            crm__new_id(db, &pid, &now);
+            crm__uuid_format(ptext, pid.b);
+            rc = crm__stmt(db, SQL_INSERT, &st);
+        }
+        if (rc == CRM_OK) {
+            crm__bind_id(st, 1, &pid);
+            crm__bind_id(st, 2, &cid);
+            if (interaction_id)
+                crm__bind_id(st, 3, &iid);
+            else
+                sqlite3_bind_null(st, 3);
+            crm__bind_text(st, 4, owner);
+            crm__bind_text(st, 5, what);
+            sqlite3_bind_int64(st, 6, due_at);
+            sqlite3_bind_int64(st, 7, now);
+            rc = crm__exec(db, st, "making a promise");
+        }
+        if (rc == CRM_OK) {
+            event_row e = { 1, CRM_PROMISE_MADE, now, 0, due_at, 0,
+                            interaction_id ? &iid : NULL, NULL };
+            rc = add_event(db, &pid, &e);
+        }
+        if (rc == CRM_OK) {
+            char itext[CRM_ID_LEN + 1];
+            crm__jfield f[5] = { CRM__JTEXT("promise", ptext), CRM__JTEXT("owner", owner),
+                                 CRM__JTEXT("what", what), CRM__JINT("due_at", due_at) };
+            if (interaction_id) {
+                crm__uuid_format(itext, iid.b);
+                f[4] = (crm__jfield)CRM__JTEXT("interaction", itext);
+            }
+            rc = crm__journal(db, "promise", &cid, "make", f, interaction_id ? 5 : 4);
+        }
+        rc = crm__write_end(db, rc);
+    }
+    if (rc) {
+        crm__free(p);
+        return rc;
+    }
+    if (p) {
+        memcpy(p->id, ptext, sizeof p->id);
+        crm__uuid_format(p->customer_id, cid.b);
+        if (interaction_id)
+            crm__uuid_format(p->interaction_id, iid.b);
+        p->state = CRM_PROMISE_OPEN;
+        p->due_at = due_at;
+        p->made_at = now;
+        *out = p;
+    }
+    return CRM_OK;
+}
+
+/* ---- transitions -------------------------------------------------------- */
+
+/* What a transition needs to know of the promise, read in its transaction. */
+typedef struct promise_head {
+    crm__uuid customer;
+    crm_promise_state state;
+    int64_t due_at, last_seq;
+} promise_head;
+
+static const char SQL_HEAD[] =
+    "SELECT customer_id, state, due_at, "
+    "(SELECT coalesce(max(seq), 0) FROM promise_event WHERE promise_id = ?1) "
+    "FROM promise WHERE id = ?1";
+
+static int read_head(crm_db *db, const crm__uuid *pid, promise_head *h)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, SQL_HEAD, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, pid);
+    rc = crm__step(db, st, "reading a promise");
+    if (rc == CRM_ROW) {
+        const unsigned char *b = sqlite3_column_blob(st, 0);
+        if (b && sqlite3_column_bytes(st, 0) == 16) {
+            memcpy(h->customer.b, b, 16);
+            h->state = (crm_promise_state)sqlite3_column_int(st, 1);
+            h->due_at = sqlite3_column_int64(st, 2);
+            h->last_seq = sqlite3_column_int64(st, 3);
+            rc = CRM_OK;
+        } else {
+            rc = crm__error(db, CRM_ENOMEM, "out of memory reading a promise");
+        }
+    } else if (rc == CRM_DONE) {
+        char text[CRM_ID_LEN + 1];
+        crm__uuid_format(text, pid->b);
+        rc = crm__error(db, CRM_ENOTFOUND, "no promise has id %s", text);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static const char SQL_CLOSE[] =
+    "UPDATE promise SET state = ?2, closed_at = ?3, kept_by = ?4 WHERE id = ?1";
+static const char SQL_REDUE[] = "UPDATE promise SET due_at = ?2 WHERE id = ?1";
+
+/* One step from open. kind says which; the arguments the step does not
+ * take are NULL or 0 and were checked by its public function. */
+static int transition(crm_db *db, const crm__uuid *pid, crm_promise_event_kind kind,
+                      const crm__uuid *interaction, const char *note, int64_t new_due,
+                      int customer_agreed)
+{
+    static const char *const verbs[] = { NULL, NULL, "renegotiated", "kept", "broken",
+                                         "released" };
+    static const char *const ops[] = { NULL, NULL, "renegotiate", "keep", "break", "release" };
+    static const crm_promise_state final[] = { 0, 0, CRM_PROMISE_OPEN, CRM_PROMISE_KEPT,
+                                               CRM_PROMISE_BROKEN, CRM_PROMISE_RELEASED };
+    char ptext[CRM_ID_LEN + 1], itext[CRM_ID_LEN + 1];
+    crm__uuid_format(ptext, pid->b);
+    int rc = crm__write_begin(db);
+    if (rc)
+        return rc;
+    promise_head h;
+    rc = read_head(db, pid, &h);
+    if (rc == CRM_OK && h.state != CRM_PROMISE_OPEN)
+        rc = crm__error(db, CRM_ESTATE,
+                        "promise %s is already %s; only an open promise can be %s", ptext,
+                        crm_promise_state_name(h.state) ? crm_promise_state_name(h.state)
+                                                        : "closed",
+                        verbs[kind]);
+    if (rc == CRM_OK && kind == CRM_PROMISE_RENEGOTIATED && new_due == h.due_at)
+        rc = crm__error(db, CRM_EINVAL,
+                        "new_due_at %lld is the due time already in force for promise %s",
+                        (long long)new_due, ptext);
+    if (rc == CRM_OK && interaction)
+        rc = check_interaction(db, interaction, &h.customer);
+    int64_t now = crm_now();
+    sqlite3_stmt *st;
+    if (rc == CRM_OK)
+        rc = crm__stmt(db, kind == CRM_PROMISE_RENEGOTIATED ? SQL_REDUE : SQL_CLOSE, &st);
+    if (rc == CRM_OK) {
+        crm__bind_id(st, 1, pid);
+        if (kind == CRM_PROMISE_RENEGOTIATED) {
+            sqlite3_bind_int64(st, 2, new_due);
+        } else {
+            sqlite3_bind_int(st, 2, final[kind]);
+            sqlite3_bind_int64(st, 3, now);
+            if (interaction)
+                crm__bind_id(st, 4, interaction);
+            else
+                sqlite3_bind_null(st, 4);
+        }
+        rc = crm__exec(db, st, "changing a promise");
+    }
+    if (rc == CRM_OK) {
+        event_row e = { h.last_seq + 1, kind, now, h.due_at,
+                        kind == CRM_PROMISE_RENEGOTIATED ? new_due : h.due_at,
+                        customer_agreed, interaction, note };
+        rc = add_event(db, pid, &e);
+    }
+    if (rc == CRM_OK) {
+        crm__jfield f[CRM__JMAX] = { CRM__JTEXT("promise", ptext) };
+        int n = 1;
+        if (kind == CRM_PROMISE_RENEGOTIATED) {
+            f[n++] = (crm__jfield)CRM__JINT("old_due_at", h.due_at);
+            f[n++] = (crm__jfield)CRM__JINT("new_due_at", new_due);
+            f[n++] = (crm__jfield)CRM__JINT("customer_agreed", customer_agreed);
+        }
+        if (interaction) {
+            crm__uuid_format(itext, interaction->b);
+            f[n++] = (crm__jfield)CRM__JTEXT("interaction", itext);
+        }
+        if (note)
+            f[n++] = (crm__jfield)CRM__JTEXT(
+                kind == CRM_PROMISE_WAS_KEPT || kind == CRM_PROMISE_WAS_RELEASED ? "note" : "why",
+                note);
+        rc = crm__journal(db, "promise", &h.customer, ops[kind], f, n);
+    }
+    return crm__write_end(db, rc);
+}
+
+int crm_promise_keep(crm_db *db, const char *id, const char *interaction_id, const char *note)
+{
+    CRM__ENTER(db);
+    crm__uuid pid, iid;
+    int rc = crm__check_id(db, "promise id", id, &pid);
+    if (rc == CRM_OK && interaction_id)
+        rc = crm__check_id(db, "interaction id", interaction_id, &iid);
+    if (rc == CRM_OK)
+        rc = check_note(db, "note", note, false);
+    if (rc)
+        return rc;
+    return transition(db, &pid, CRM_PROMISE_WAS_KEPT, interaction_id ? &iid : NULL, note, 0, 0);
+}
+
+int crm_promise_break(crm_db *db, const char *id, const char *why)
+{
+    CRM__ENTER(db);
+    crm__uuid pid;
+    int rc = crm__check_id(db, "promise id", id, &pid);
+    if (rc == CRM_OK)
+        rc = check_note(db, "why", why, true);
+    if (rc)
+        return rc;
+    return transition(db, &pid, CRM_PROMISE_WAS_BROKEN, NULL, why, 0, 0);
+}
+
+int crm_promise_release(crm_db *db, const char *id, const char *note)
+{
+    CRM__ENTER(db);
+    crm__uuid pid;
+    int rc = crm__check_id(db, "promise id", id, &pid);
+    if (rc == CRM_OK)
+        rc = check_note(db, "note", note, false);
+    if (rc)
+        return rc;
+    return transition(db, &pid, CRM_PROMISE_WAS_RELEASED, NULL, note, 0, 0);
+}
+
+int crm_promise_renegotiate(crm_db *db, const char *id, int64_t new_due_at, const char *why,
+                            int customer_agreed)
+{
+    CRM__ENTER(db);
+    crm__uuid pid;
+    int rc = crm__check_id(db, "promise id", id, &pid);
+    if (rc == CRM_OK)
+        rc = check_time(db, "new_due_at", new_due_at);
+    if (rc == CRM_OK)
+        rc = check_note(db, "why", why, true);
+    if (rc == CRM_OK && customer_agreed != 0 && customer_agreed != 1)
+        rc = crm__error(db, CRM_EINVAL, "customer_agreed is %d; pass 1 if the customer agreed, "
+                        "else 0", customer_agreed);
+    if (rc)
+        return rc;
+    return transition(db, &pid, CRM_PROMISE_RENEGOTIATED, NULL, why, new_due_at, customer_agreed);
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+static const char SQL_GET[] = "SELECT " PROMISE_COLUMNS " FROM promise p WHERE p.id = ?1";
+
+int crm_promise_get(crm_promise **out, crm_db *db, const char *id)
+{
+    CRM__ENTER(db);
+    crm__uuid pid;
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = crm__check_id(db, "promise id", id, &pid);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st;
+    rc = crm__stmt(db, SQL_GET, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, &pid);
+    rc = crm__step(db, st, "reading a promise");
+    if (rc == CRM_ROW) {
+        crm_promise row, *p = NULL;
+        rc = read_row(&row, st);
+        if (rc == CRM_OK)
+            rc = crm_promise_dup(&p, &row);
+        if (rc)
+            rc = crm__error(db, rc, "out of memory reading a promise");
+        else
+            *out = p;
+    } else if (rc == CRM_DONE) {
+        char text[CRM_ID_LEN + 1];
+        crm__uuid_format(text, pid.b);
+        rc = crm__error(db, CRM_ENOTFOUND, "no promise has id %s", text);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* ---- listing ------------------------------------------------------------ */
+
+struct crm_promise_cursor {
+    crm__cursor base;
+    crm_promise row;
+};
+
+#define ALL_STATES                                                        \
+    (CRM_PROMISE_BIT(CRM_PROMISE_OPEN) | CRM_PROMISE_BIT(CRM_PROMISE_KEPT) | \
+     CRM_PROMISE_BIT(CRM_PROMISE_BROKEN) | CRM_PROMISE_BIT(CRM_PROMISE_RELEASED))
+
+static const char SQL_DUE[] = "SELECT due_at FROM promise WHERE id = ?1";
+
+/* The due time of the promise `after` names, where the next page starts. */
+static int after_due(crm_db *db, const crm__uuid *pid, const char *text, int64_t *due)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, SQL_DUE, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, pid);
+    rc = crm__step(db, st, "listing promises");
+    if (rc == CRM_ROW) {
+        *due = sqlite3_column_int64(st, 0);
+        rc = CRM_OK;
+    } else if (rc == CRM_DONE) {
+        rc = crm__error(db, CRM_ENOTFOUND,
+                        "filter after names no promise (%s); pass the id of the last promise "
+                        "of the previous page",
+                        text);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int check_filter(crm_db *db, const crm_promise_filter *f)
+{
+    if (f->version < 1 || f->version > CRM_PROMISE_FILTER_VERSION)
+        return crm__error(db, CRM_EINVAL,
+                          "crm_promise_filter.version is %u; this libcrm knows versions 1 to %d",
+                          f->version, CRM_PROMISE_FILTER_VERSION);
+    if (f->states & ~ALL_STATES)
+        return crm__error(db, CRM_EINVAL,
+                          "filter states 0x%x has bits 0x%x that are no promise state's "
+                          "CRM_PROMISE_BIT()",
+                          f->states, f->states & ~ALL_STATES);
+    if (f->due_before < 0)
+        return crm__error(db, CRM_EINVAL, "filter due_before %lld is negative",
+                          (long long)f->due_before);
+    if (f->overdue_as_of < 0)
+        return crm__error(db, CRM_EINVAL, "filter overdue_as_of %lld is negative",
+                          (long long)f->overdue_as_of);
+    if (f->owner)
+        return check_owner(db, "filter owner", f->owner);
+    return CRM_OK;
+}
+
+int crm_promise_list_open(crm_promise_cursor **out, crm_db *db, const crm_promise_filter *filter)
+{
+    CRM__ENTER(db);
+    crm_promise_filter defaults = CRM_PROMISE_FILTER_INIT;
+    const crm_promise_filter *f = filter ? filter : &defaults;
+    crm__uuid cid, after;
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = check_filter(db, f);
+    if (rc == CRM_OK && f->customer_id)
+        rc = crm__check_id(db, "filter customer_id", f->customer_id, &cid);
+    if (rc == CRM_OK && f->after)
+        rc = crm__check_id(db, "filter after", f->after, &after);
+    if (rc)
+        return rc;
+
+    /* Overdue as of T is open and due before T: fold it into the state and
+     * due bounds, so every query has at most one of each. */
+    unsigned int states = f->states;
+    int64_t due_before = f->due_before;
+    if (f->overdue_as_of) {
+        states = (states ? states : ALL_STATES) & CRM_PROMISE_BIT(CRM_PROMISE_OPEN);
+        if (!due_before || f->overdue_as_of < due_before)
+            due_before = f->overdue_as_of;
+    }
+    bool none = f->overdue_as_of && !states;
+    int64_t after_at = 0;
+    if (f->customer_id)
+        rc = crm__customer_find(db, &cid, f->customer_id, NULL, NULL);
+    if (rc == CRM_OK && f->after)
+        rc = after_due(db, &after, f->after, &after_at);
+    if (rc)
+        return rc;
+
+    /* The SQL is assembled from fixed fragments only; every value is bound.
+     * The index follows the most selective part of the filter, and each one
+     * is ordered by (due_at, id) after its equality column, so a page is a
+     * range of one index. Without a customer or owner, states go through
+     * promise_by_due: one state is one range; several are one range each. */
+    bool by_due = !f->customer_id && !f->owner && (states || due_before);
+    if (by_due && !states)
+        states = ALL_STATES;
+    int nstates = 0;
+    for (int s = CRM_PROMISE_OPEN; s <= CRM_PROMISE_RELEASED; s++)
+        nstates += (states & CRM_PROMISE_BIT(s)) != 0;
+    char sql[1024];
+    int n = snprintf(sql, sizeof sql, "SELECT " PROMISE_COLUMNS " FROM promise p%s WHERE 1",
+                     f->customer_id ? " INDEXED BY promise_by_customer"
+                     : f->owner     ? " INDEXED BY promise_by_owner"
+                     : by_due       ? " INDEXED BY promise_by_due"
+                                    : "");
+#define ADD(...) n += snprintf(sql + n, sizeof sql - (size_t)n, __VA_ARGS__)
+    if (none)
+        ADD(" AND 0");
+    if (f->customer_id)
+        ADD(" AND p.customer_id = ?1");
+    if (f->owner)
+        ADD(" AND p.owner = ?2");
+    if (nstates == 1)
+        ADD(" AND p.state = ?3");
+    else if (nstates > 1 && nstates < 4)
+        ADD(" AND p.state IN (?3, ?4, ?5)");
+    else if (nstates == 4 && by_due)
+        ADD(" AND p.state IN (1, 2, 3, 4)");
+    if (due_before)
+        ADD(" AND p.due_at < ?6");
+    if (f->after)
+        ADD(" AND (p.due_at, p.id) > (?7, ?8)");
+    ADD(" ORDER BY p.due_at, p.id");
+    if (f->limit)
+        ADD(" LIMIT ?9");
+#undef ADD
+
+    crm_promise_cursor *cur = crm__calloc(1, sizeof *cur);
+    if (!cur)
+        return crm__error(db, CRM_ENOMEM, "out of memory listing promises");
+    rc = crm__cursor_init(&cur->base, db, sql);
+    if (rc) {
+        crm__free(cur);
+        return rc;
+    }
+    sqlite3_stmt *st = cur->base.st;
+    if (f->customer_id)
+        sqlite3_bind_blob(st, 1, cid.b, 16, SQLITE_TRANSIENT);
+    if (f->owner)
+        sqlite3_bind_text(st, 2, f->owner, -1, SQLITE_TRANSIENT);
+    if (nstates >= 1 && nstates < 4) {
+        int k = 3, last = 0;
+        for (int s = CRM_PROMISE_OPEN; s <= CRM_PROMISE_RELEASED; s++)
+            if (states & CRM_PROMISE_BIT(s))
+                sqlite3_bind_int(st, k++, last = s);
+        /* Places left over repeat a state, so the IN list means the same. */
+        while (nstates > 1 && k <= 5)
+            sqlite3_bind_int(st, k++, last);
+    }
+    if (due_before)
+        sqlite3_bind_int64(st, 6, due_before);
+    if (f->after) {
+        sqlite3_bind_int64(st, 7, after_at);
+        sqlite3_bind_blob(st, 8, after.b, 16, SQLITE_TRANSIENT);
+    }
+    if (f->limit)
+        sqlite3_bind_int64(st, 9, f->limit);
+    *out = cur;
+    return CRM_OK;
+}
+
+int crm_promise_list_next(crm_promise_cursor *cur, const crm_promise **out)
+{
+    int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "listing promises");
+    if (rc != CRM_ROW)
+        return rc;
+    if (read_row(&cur->row, cur->base.st) != CRM_OK)
+        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing promises");
+    *out = &cur->row;
+    return CRM_ROW;
+}
+
+void crm_promise_list_free(crm_promise_cursor *cur)
+{
+    crm__cursor_free(cur);
+}
+
+/* ---- history ------------------------------------------------------------ */
+
+struct crm_promise_event_cursor {
+    crm__cursor base;
+    crm_promise_event row;
+};
+
+crm_promise_event_kind crm_promise_event_kind_of(const crm_promise_event *e)
+{
+    return e ? e->kind : 0;
+}
+int64_t crm_promise_event_at(const crm_promise_event *e) { return e ? e->at : 0; }
+const char *crm_promise_event_actor(const crm_promise_event *e) { return e ? e->actor : NULL; }
+int64_t crm_promise_event_old_due(const crm_promise_event *e) { return e ? e->old_due : 0; }
+int64_t crm_promise_event_new_due(const crm_promise_event *e) { return e ? e->new_due : 0; }
+int crm_promise_event_customer_agreed(const crm_promise_event *e)
+{
+    return e ? e->customer_agreed : 0;
+}
+const char *crm_promise_event_interaction_id(const crm_promise_event *e)
+{
+    return e ? opt_id(e->interaction_id) : NULL;
+}
+const char *crm_promise_event_note(const crm_promise_event *e) { return e ? e->note : NULL; }
+
+static const char SQL_EXISTS[] = "SELECT 1 FROM promise WHERE id = ?1";
+static const char SQL_HISTORY[] =
+    "SELECT kind, at, actor, old_due, new_due, customer_agreed, interaction_id, note "
+    "FROM promise_event WHERE promise_id = ?1 ORDER BY seq";
+
+int crm_promise_history_open(crm_promise_event_cursor **out, crm_db *db, const char *id)
+{
+    CRM__ENTER(db);
+    crm__uuid pid;
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = crm__check_id(db, "promise id", id, &pid);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st;
+    rc = crm__stmt(db, SQL_EXISTS, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, &pid);
+    rc = crm__step(db, st, "reading a promise");
+    sqlite3_reset(st);
+    if (rc == CRM_DONE) {
+        char text[CRM_ID_LEN + 1];
+        crm__uuid_format(text, pid.b);
+        return crm__error(db, CRM_ENOTFOUND, "no promise has id %s", text);
+    }
+    if (rc != CRM_ROW)
+        return rc;
+    crm_promise_event_cursor *cur = crm__calloc(1, sizeof *cur);
+    if (!cur)
+        return crm__error(db, CRM_ENOMEM, "out of memory reading a promise's history");
+    rc = crm__cursor_init(&cur->base, db, SQL_HISTORY);
+    if (rc) {
+        crm__free(cur);
+        return rc;
+    }
+    sqlite3_bind_blob(cur->base.st, 1, pid.b, 16, SQLITE_TRANSIENT);
+    *out = cur;
+    return CRM_OK;
+}
+
+int crm_promise_history_next(crm_promise_event_cursor *cur, const crm_promise_event **out)
+{
+    int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "reading a promise's history");
+    if (rc != CRM_ROW)
+        return rc;
+    sqlite3_stmt *st = cur->base.st;
+    crm_promise_event *e = &cur->row;
+    e->kind = (crm_promise_event_kind)sqlite3_column_int(st, 0);
+    e->at = sqlite3_column_int64(st, 1);
+    e->actor = (const char *)sqlite3_column_text(st, 2);
+    e->old_due = sqlite3_column_int64(st, 3);
+    e->new_due = sqlite3_column_int64(st, 4);
+    e->customer_agreed = sqlite3_column_int(st, 5);
+    crm__column_id(e->interaction_id, st, 6);
+    e->note = (const char *)sqlite3_column_text(st, 7);
+    if (!e->actor || (!e->note && sqlite3_column_type(st, 7) != SQLITE_NULL))
+        return crm__error(cur->base.db, CRM_ENOMEM,
+                          "out of memory reading a promise's history");
+    *out = e;
+    return CRM_ROW;
+}
+
+void crm_promise_history_free(crm_promise_event_cursor *cur)
+{
+    crm__cursor_free(cur);
+}
