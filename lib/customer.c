@@ -480,17 +480,11 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
         }
         prefix_upper(p_hi);
     }
-    crm_customer_cursor *cur = crm__calloc(1, sizeof *cur);
-    if (!cur) {
-        crm__free(p_lo);
-        crm__free(p_hi);
-        return crm__error(db, CRM_ENOMEM, "out of memory listing customers");
-    }
-    rc = crm__cursor_init(&cur->base, db, sql);
+    crm_customer_cursor *cur;
+    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, sql, "listing customers");
     if (rc) {
         crm__free(p_lo);
         crm__free(p_hi);
-        crm__free(cur);
         return rc;
     }
     sqlite3_stmt *st = cur->base.st;

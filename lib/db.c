@@ -172,6 +172,20 @@ int crm__exec(crm_db *db, sqlite3_stmt *st, const char *what)
     return rc == CRM_DONE || rc == CRM_ROW ? CRM_OK : rc;
 }
 
+int crm__cursor_new(void **out, size_t size, crm_db *db, const char *sql, const char *what)
+{
+    crm__cursor *c = crm__calloc(1, size);
+    if (!c)
+        return crm__error(db, CRM_ENOMEM, "out of memory %s", what);
+    int rc = crm__cursor_init(c, db, sql);
+    if (rc) {
+        crm__free(c);
+        return rc;
+    }
+    *out = c;
+    return CRM_OK;
+}
+
 int crm__customer_cursor(void **out, size_t size, crm_db *db, const char *id,
                          const char *sql_person, const char *sql_org, const char *what)
 {
@@ -184,14 +198,11 @@ int crm__customer_cursor(void **out, size_t size, crm_db *db, const char *id,
         rc = crm__customer_find(db, &uid, id, &kind, NULL);
     if (rc)
         return rc;
-    crm__cursor *c = crm__calloc(1, size);
-    if (!c)
-        return crm__error(db, CRM_ENOMEM, "out of memory %s", what);
-    rc = crm__cursor_init(c, db, kind == CRM_CUSTOMER_ORGANISATION ? sql_org : sql_person);
-    if (rc) {
-        crm__free(c);
+    crm__cursor *c;
+    rc = crm__cursor_new((void **)&c, size, db,
+                         kind == CRM_CUSTOMER_ORGANISATION ? sql_org : sql_person, what);
+    if (rc)
         return rc;
-    }
     sqlite3_bind_blob(c->st, 1, uid.b, 16, SQLITE_TRANSIENT);
     *out = c;
     return CRM_OK;

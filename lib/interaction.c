@@ -817,14 +817,10 @@ int crm_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *cust
         ADD(" LIMIT ?11");
 #undef ADD
 
-    crm_interaction_cursor *cur = crm__calloc(1, sizeof *cur);
-    if (!cur)
-        return crm__error(db, CRM_ENOMEM, "out of memory reading the timeline");
-    rc = crm__cursor_init(&cur->base, db, sql);
-    if (rc) {
-        crm__free(cur);
+    crm_interaction_cursor *cur;
+    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, sql, "reading the timeline");
+    if (rc)
         return rc;
-    }
     sqlite3_stmt *st = cur->base.st;
     sqlite3_bind_blob(st, 1, cid.b, 16, SQLITE_TRANSIENT);
     if (f->channels)
@@ -883,14 +879,10 @@ int crm_thread_open(crm_interaction_cursor **out, crm_db *db, const char *intera
     sqlite3_reset(st);
     if (rc)
         return rc;
-    crm_interaction_cursor *cur = crm__calloc(1, sizeof *cur);
-    if (!cur)
-        return crm__error(db, CRM_ENOMEM, "out of memory reading a thread");
-    rc = crm__cursor_init(&cur->base, db, SQL_THREAD);
-    if (rc) {
-        crm__free(cur);
+    crm_interaction_cursor *cur;
+    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, SQL_THREAD, "reading a thread");
+    if (rc)
         return rc;
-    }
     sqlite3_bind_blob(cur->base.st, 1, thread.b, 16, SQLITE_TRANSIENT);
     *out = cur;
     return CRM_OK;

@@ -133,6 +133,10 @@ int crm__cursor_init(crm__cursor *c, crm_db *db, const char *sql);
 int crm__cursor_next(crm__cursor *c, const void *out, const char *func, const char *what);
 void crm__cursor_fini(crm__cursor *c);
 /* Allocate a cursor struct of `size` bytes whose first member is its
+ * crm__cursor, over sql; `what` names the work in an out-of-memory message.
+ * *out is the new struct. */
+int crm__cursor_new(void **out, size_t size, crm_db *db, const char *sql, const char *what);
+/* Allocate a cursor struct of `size` bytes whose first member is its
  * crm__cursor, over the rows of one customer: checks out and the id, makes
  * sure the customer exists, and binds its id to ?1. The SQL is sql_person or
  * sql_org by the customer's kind. *out is the new struct. */

@@ -117,14 +117,10 @@ int crm_journal_open(crm_journal_cursor **out, crm_db *db, int64_t since_seq)
     rc = last_seq(db, &upto);
     if (rc)
         return rc;
-    crm_journal_cursor *cur = crm__calloc(1, sizeof *cur);
-    if (!cur)
-        return crm__error(db, CRM_ENOMEM, "out of memory opening the journal");
-    rc = crm__cursor_init(&cur->base, db, SQL_READ);
-    if (rc) {
-        crm__free(cur);
+    crm_journal_cursor *cur;
+    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, SQL_READ, "opening the journal");
+    if (rc)
         return rc;
-    }
     sqlite3_bind_int64(cur->base.st, 1, since_seq);
     sqlite3_bind_int64(cur->base.st, 2, upto);
     *out = cur;

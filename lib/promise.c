@@ -679,14 +679,10 @@ int crm_promise_list_open(crm_promise_cursor **out, crm_db *db, const crm_promis
         ADD(" LIMIT ?9");
 #undef ADD
 
-    crm_promise_cursor *cur = crm__calloc(1, sizeof *cur);
-    if (!cur)
-        return crm__error(db, CRM_ENOMEM, "out of memory listing promises");
-    rc = crm__cursor_init(&cur->base, db, sql);
-    if (rc) {
-        crm__free(cur);
+    crm_promise_cursor *cur;
+    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, sql, "listing promises");
+    if (rc)
         return rc;
-    }
     sqlite3_stmt *st = cur->base.st;
     if (f->customer_id)
         sqlite3_bind_blob(st, 1, cid.b, 16, SQLITE_TRANSIENT);
@@ -782,14 +778,10 @@ int crm_promise_history_open(crm_promise_event_cursor **out, crm_db *db, const c
     }
     if (rc != CRM_ROW)
         return rc;
-    crm_promise_event_cursor *cur = crm__calloc(1, sizeof *cur);
-    if (!cur)
-        return crm__error(db, CRM_ENOMEM, "out of memory reading a promise's history");
-    rc = crm__cursor_init(&cur->base, db, SQL_HISTORY);
-    if (rc) {
-        crm__free(cur);
+    crm_promise_event_cursor *cur;
+    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, SQL_HISTORY, "reading a promise's history");
+    if (rc)
         return rc;
-    }
     sqlite3_bind_blob(cur->base.st, 1, pid.b, 16, SQLITE_TRANSIENT);
     *out = cur;
     return CRM_OK;
