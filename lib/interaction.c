@@ -686,6 +686,7 @@ struct crm_interaction_cursor {
 
 /* Every channel's bit: bits 1..CRM_CHANNEL_MAX. */
 #define CHANNEL_BITS (((1u << (CRM_CHANNEL_MAX + 1)) - 1) & ~1u)
+#define OUTCOME_BITS ((1u << (CRM_OUTCOME_MAX + 1)) - 1)
 
 static int check_filter(crm_db *db, const crm_timeline_filter *f, crm__uuid *before)
 {
@@ -708,9 +709,11 @@ static int check_filter(crm_db *db, const crm_timeline_filter *f, crm__uuid *bef
     if (f->public_only != 0 && f->public_only != 1)
         return crm__error(db, CRM_EINVAL, "filter public_only is %d; use 0 or 1",
                           f->public_only);
-    if (f->outcome != -1 && !outcome_valid(f->outcome))
-        return crm__error(db, CRM_EINVAL, "filter outcome %d is not -1 (any) or a crm_outcome",
-                          f->outcome);
+    if (f->outcomes & ~OUTCOME_BITS)
+        return crm__error(db, CRM_EINVAL,
+                          "filter outcomes 0x%x has bits 0x%x that are no outcome's "
+                          "(use CRM_OUTCOME_BIT())",
+                          f->outcomes, f->outcomes & ~OUTCOME_BITS);
     int rc;
     if (f->reason_prefix && f->reason_prefix[0] &&
         (rc = crm__check_code(db, "filter reason_prefix", f->reason_prefix, CRM_REASON_MAX)))
@@ -808,8 +811,8 @@ int crm_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *cust
         ADD(" AND direction = ?7");
     if (f->public_only)
         ADD(" AND public = 1");
-    if (f->outcome >= 0)
-        ADD(" AND outcome = ?8");
+    if (f->outcomes)
+        ADD(" AND (?8 >> outcome) & 1");
     if (use_before)
         ADD(" AND (occurred_at, id) < (?9, ?10)");
     ADD(" ORDER BY occurred_at DESC, id DESC");
@@ -835,8 +838,8 @@ int crm_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *cust
     }
     if (f->direction)
         sqlite3_bind_int(st, 7, f->direction);
-    if (f->outcome >= 0)
-        sqlite3_bind_int(st, 8, f->outcome);
+    if (f->outcomes)
+        sqlite3_bind_int64(st, 8, f->outcomes);
     if (use_before) {
         sqlite3_bind_int64(st, 9, before_at);
         sqlite3_bind_blob(st, 10, before.b, 16, SQLITE_TRANSIENT);

@@ -182,7 +182,7 @@ static int check_spec(crm_db *db, const crm_occasion_spec *s, crm__uuid *cid)
         rc = crm__error(db, CRM_EINVAL, "occasion lead_days %d is out of range (0..%d)",
                         s->lead_days, CRM_OCCASION_LEAD_MAX);
     if (rc == CRM_OK && s->note)
-        rc = crm__check_text(db, "occasion note", s->note, 0, CRM_OCCASION_NOTE_MAX,
+        rc = crm__check_text(db, "occasion note", s->note, 1, CRM_OCCASION_NOTE_MAX,
                              CRM__TEXT_NO_CONTROL);
     return rc;
 }

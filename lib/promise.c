@@ -308,11 +308,11 @@ int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
         }
         if (rc == CRM_OK) {
             char itext[CRM_ID_LEN + 1];
-            crm__jfield f[5] = { CRM__JTEXT("promise", ptext), CRM__JTEXT("owner", owner),
+            crm__jfield f[5] = { CRM__JTEXT("promise_id", ptext), CRM__JTEXT("owner", owner),
                                  CRM__JTEXT("what", what), CRM__JINT("due_at", due_at) };
             if (interaction_id) {
                 crm__uuid_format(itext, iid.b);
-                f[4] = (crm__jfield)CRM__JTEXT("interaction", itext);
+                f[4] = (crm__jfield)CRM__JTEXT("interaction_id", itext);
             }
             rc = crm__journal(db, "promise", &cid, "make", f, interaction_id ? 5 : 4);
         }
@@ -436,7 +436,7 @@ static int transition(crm_db *db, const crm__uuid *pid, crm_promise_event_kind k
         rc = add_event(db, pid, &e);
     }
     if (rc == CRM_OK) {
-        crm__jfield f[CRM__JMAX] = { CRM__JTEXT("promise", ptext) };
+        crm__jfield f[CRM__JMAX] = { CRM__JTEXT("promise_id", ptext) };
         int n = 1;
         if (kind == CRM_PROMISE_RENEGOTIATED) {
             f[n++] = (crm__jfield)CRM__JINT("old_due_at", h.due_at);
@@ -445,7 +445,7 @@ static int transition(crm_db *db, const crm__uuid *pid, crm_promise_event_kind k
         }
         if (interaction) {
             crm__uuid_format(itext, interaction->b);
-            f[n++] = (crm__jfield)CRM__JTEXT("interaction", itext);
+            f[n++] = (crm__jfield)CRM__JTEXT("interaction_id", itext);
         }
         if (note)
             f[n++] = (crm__jfield)CRM__JTEXT(

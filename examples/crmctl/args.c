@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "crmctl.h"
+#include "timeparse.h"
 
 int ctl_usage_error(const ctl_command *cmd, const char *fmt, ...)
 {
@@ -59,6 +60,7 @@ int ctl_parse(crmctl *ctl, const ctl_command *cmd, int argc, char **argv,
         { "actor", NULL, &ctl->actor },
         { "country", NULL, &country },
         { "json", &ctl->json, NULL },
+        { "utc", &ctl->utc, NULL },
         { NULL, NULL, NULL },
     };
     int npos = 0, help = 0, options_done = 0;
@@ -114,5 +116,17 @@ int ctl_parse(crmctl *ctl, const ctl_command *cmd, int argc, char **argv,
         ctl->country = *country ? country : NULL;
         ctl->country_given = 1;
     }
+    ctl_time_set_utc(ctl->utc);
     return CTL_CONTINUE;
+}
+
+int ctl_parse_time(const ctl_command *cmd, const char *name, const char *text, int64_t *out)
+{
+    const char *why = NULL;
+    if (ctl_time_parse(text, crm_now(), out, &why) == 0)
+        return CTL_CONTINUE;
+    return ctl_usage_error(cmd,
+                           "--%s: '%s' is not a time (%s); write 2026-11-27T17:00, "
+                           "2026-11-27, 2026-11-27T17:00Z, +3d, -2h or now",
+                           name, text, why);
 }

@@ -58,9 +58,8 @@ int cmd_customer_show(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
     if (st != CTL_CONTINUE)
         return st;
     crm_customer *c;
-    int rc = crm_customer_get(&c, ctl->db, pos[0]);
-    if (rc != CRM_OK)
-        return ctl_fail(ctl, rc);
+    if ((st = ctl_resolve_customer(ctl, pos[0], &c)) != EXIT_OK)
+        return st;
     st = ctl_print_customer(ctl, c, "");
     crm_customer_free(c);
     return st;
@@ -163,7 +162,10 @@ int cmd_customer_rename(crmctl *ctl, const ctl_command *cmd, int argc, char **ar
     int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 2, 2, CTL_WRITE);
     if (st != CTL_CONTINUE)
         return st;
-    return change_customer(ctl, pos[0], crm_customer_rename(ctl->db, pos[0], pos[1]),
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+        return st;
+    return change_customer(ctl, id, crm_customer_rename(ctl->db, id, pos[1]),
                            "Renamed to");
 }
 
@@ -173,7 +175,10 @@ int cmd_customer_archive(crmctl *ctl, const ctl_command *cmd, int argc, char **a
     int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_WRITE);
     if (st != CTL_CONTINUE)
         return st;
-    return change_customer(ctl, pos[0], crm_customer_archive(ctl->db, pos[0]),
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+        return st;
+    return change_customer(ctl, id, crm_customer_archive(ctl->db, id),
                            "Archived");
 }
 
@@ -183,7 +188,10 @@ int cmd_customer_unarchive(crmctl *ctl, const ctl_command *cmd, int argc, char *
     int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_WRITE);
     if (st != CTL_CONTINUE)
         return st;
-    return change_customer(ctl, pos[0], crm_customer_unarchive(ctl->db, pos[0]),
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+        return st;
+    return change_customer(ctl, id, crm_customer_unarchive(ctl->db, id),
                            "Unarchived");
 }
 
@@ -207,11 +215,14 @@ int cmd_attr_set(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 3, 3, CTL_WRITE);
     if (st != CTL_CONTINUE)
         return st;
-    int rc = crm_customer_attr_set(ctl->db, pos[0], pos[1], pos[2]);
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+        return st;
+    int rc = crm_customer_attr_set(ctl->db, id, pos[1], pos[2]);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     if (ctl->json)
-        print_attr_json(pos[0], pos[1], pos[2]);
+        print_attr_json(id, pos[1], pos[2]);
     else
         printf("Set %s.\n", pos[1]);
     return EXIT_OK;
@@ -223,13 +234,16 @@ int cmd_attr_get(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 2, 2, CTL_READ);
     if (st != CTL_CONTINUE)
         return st;
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+        return st;
     char *value;
-    int rc = crm_customer_attr_get(&value, ctl->db, pos[0], pos[1]);
+    int rc = crm_customer_attr_get(&value, ctl->db, id, pos[1]);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     /* The value as it is, for scripts; JSON escapes what needs it. */
     if (ctl->json)
-        print_attr_json(pos[0], pos[1], value);
+        print_attr_json(id, pos[1], value);
     else
         printf("%s\n", value);
     crm_free(value);
@@ -242,11 +256,14 @@ int cmd_attr_unset(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 2, 2, CTL_WRITE);
     if (st != CTL_CONTINUE)
         return st;
-    int rc = crm_customer_attr_unset(ctl->db, pos[0], pos[1]);
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+        return st;
+    int rc = crm_customer_attr_unset(ctl->db, id, pos[1]);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     if (ctl->json)
-        print_attr_json(pos[0], pos[1], NULL);
+        print_attr_json(id, pos[1], NULL);
     else
         printf("Unset %s.\n", pos[1]);
     return EXIT_OK;
@@ -259,8 +276,11 @@ int cmd_attr_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_READ);
     if (st != CTL_CONTINUE)
         return st;
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+        return st;
     crm_attr_cursor *cur;
-    int rc = crm_attr_list_open(&cur, ctl->db, pos[0]);
+    int rc = crm_attr_list_open(&cur, ctl->db, id);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     ctl_table t;
@@ -306,10 +326,13 @@ int cmd_tag_add(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 2, 2, CTL_WRITE);
     if (st != CTL_CONTINUE)
         return st;
-    int rc = crm_customer_tag_add(ctl->db, pos[0], pos[1]);
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+        return st;
+    int rc = crm_customer_tag_add(ctl->db, id, pos[1]);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
-    print_tag(ctl, pos[0], pos[1], 1);
+    print_tag(ctl, id, pos[1], 1);
     return EXIT_OK;
 }
 
@@ -319,10 +342,13 @@ int cmd_tag_remove(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 2, 2, CTL_WRITE);
     if (st != CTL_CONTINUE)
         return st;
-    int rc = crm_customer_tag_remove(ctl->db, pos[0], pos[1]);
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+        return st;
+    int rc = crm_customer_tag_remove(ctl->db, id, pos[1]);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
-    print_tag(ctl, pos[0], pos[1], 0);
+    print_tag(ctl, id, pos[1], 0);
     return EXIT_OK;
 }
 
@@ -332,8 +358,11 @@ int cmd_tag_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_READ);
     if (st != CTL_CONTINUE)
         return st;
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+        return st;
     crm_tag_cursor *cur;
-    int rc = crm_tag_list_open(&cur, ctl->db, pos[0]);
+    int rc = crm_tag_list_open(&cur, ctl->db, id);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     /* One tag a line: tags may hold spaces, never line breaks. */
@@ -389,10 +418,16 @@ int cmd_member_add(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 3, 3, CTL_WRITE);
     if (st != CTL_CONTINUE)
         return st;
-    int rc = crm_member_add(ctl->db, pos[0], pos[1], pos[2]);
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+        return st;
+    char id1[CRM_ID_LEN + 1];
+    if ((st = ctl_resolve_customer_id(ctl, pos[1], id1)) != EXIT_OK)
+        return st;
+    int rc = crm_member_add(ctl->db, id, id1, pos[2]);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
-    print_membership(ctl, pos[0], pos[1], pos[2]);
+    print_membership(ctl, id, id1, pos[2]);
     return EXIT_OK;
 }
 
@@ -402,10 +437,16 @@ int cmd_member_remove(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
     int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 2, 2, CTL_WRITE);
     if (st != CTL_CONTINUE)
         return st;
-    int rc = crm_member_remove(ctl->db, pos[0], pos[1]);
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+        return st;
+    char id1[CRM_ID_LEN + 1];
+    if ((st = ctl_resolve_customer_id(ctl, pos[1], id1)) != EXIT_OK)
+        return st;
+    int rc = crm_member_remove(ctl->db, id, id1);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
-    print_membership(ctl, pos[0], pos[1], NULL);
+    print_membership(ctl, id, id1, NULL);
     return EXIT_OK;
 }
 
@@ -415,8 +456,11 @@ int cmd_member_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_READ);
     if (st != CTL_CONTINUE)
         return st;
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+        return st;
     crm_member_cursor *cur;
-    int rc = crm_member_list_open(&cur, ctl->db, pos[0]);
+    int rc = crm_member_list_open(&cur, ctl->db, id);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     ctl_table rows;
@@ -446,7 +490,7 @@ int cmd_member_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         puts("(no memberships)");
     } else {
         ctl_table shown;
-        ctl_member_table(&shown, &rows, pos[0]);
+        ctl_member_table(&shown, &rows, id);
         if (ctl_table_print(&shown, stdout, "") != 0) {
             ctl_error("out of memory listing memberships");
             st = EXIT_DATABASE;

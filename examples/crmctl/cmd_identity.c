@@ -44,10 +44,13 @@ int cmd_identity_add(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     int st = ctl_start(ctl, cmd, argc, argv, opts, pos, 3, 3, CTL_WRITE);
     if (st != CTL_CONTINUE)
         return st;
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+        return st;
     unsigned int flags = (primary ? CRM_IDENTITY_PRIMARY : 0u) |
                          (verified ? CRM_IDENTITY_VERIFIED : 0u);
     crm_identity *i;
-    int rc = crm_identity_add(&i, ctl->db, pos[0], pos[1], pos[2], flags);
+    int rc = crm_identity_add(&i, ctl->db, id, pos[1], pos[2], flags);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     st = EXIT_OK;
@@ -149,8 +152,11 @@ int cmd_identity_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
     int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_READ);
     if (st != CTL_CONTINUE)
         return st;
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+        return st;
     crm_identity_cursor *cur;
-    int rc = crm_identity_list_open(&cur, ctl->db, pos[0]);
+    int rc = crm_identity_list_open(&cur, ctl->db, id);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     ctl_table t;

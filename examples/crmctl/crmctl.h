@@ -39,6 +39,7 @@ typedef struct crmctl {
     const char *country; /* --country, $CRM_COUNTRY, or NULL */
     int country_given;   /* 1 if --country was on the command line */
     int json;            /* --json */
+    int utc;             /* --utc: show times in UTC, ISO-8601 with Z */
     crm_db *db;          /* open once a command has parsed its arguments */
 } crmctl;
 
@@ -62,7 +63,9 @@ typedef struct ctl_command {
 /* Print the full help of one command to f. */
 void ctl_command_help(const ctl_command *cmd, FILE *f);
 
-/* The commands, in cmd_customer.c, cmd_identity.c (with the journal) and demo.c. */
+/* The commands, in cmd_customer.c, cmd_identity.c (with the journal),
+ * cmd_interaction.c (with the timeline), cmd_promise.c, cmd_occasion.c and
+ * demo.c. */
 int cmd_customer_add(crmctl *, const ctl_command *, int, char **);
 int cmd_customer_show(crmctl *, const ctl_command *, int, char **);
 int cmd_customer_list(crmctl *, const ctl_command *, int, char **);
@@ -87,6 +90,21 @@ int cmd_identity_lookup(crmctl *, const ctl_command *, int, char **);
 int cmd_identity_list(crmctl *, const ctl_command *, int, char **);
 int cmd_identity_normalise(crmctl *, const ctl_command *, int, char **);
 int cmd_journal(crmctl *, const ctl_command *, int, char **);
+int cmd_interaction_log(crmctl *, const ctl_command *, int, char **);
+int cmd_interaction_show(crmctl *, const ctl_command *, int, char **);
+int cmd_interaction_update(crmctl *, const ctl_command *, int, char **);
+int cmd_timeline(crmctl *, const ctl_command *, int, char **);
+int cmd_promise_make(crmctl *, const ctl_command *, int, char **);
+int cmd_promise_keep(crmctl *, const ctl_command *, int, char **);
+int cmd_promise_break(crmctl *, const ctl_command *, int, char **);
+int cmd_promise_release(crmctl *, const ctl_command *, int, char **);
+int cmd_promise_renegotiate(crmctl *, const ctl_command *, int, char **);
+int cmd_promise_show(crmctl *, const ctl_command *, int, char **);
+int cmd_promise_list(crmctl *, const ctl_command *, int, char **);
+int cmd_occasion_add(crmctl *, const ctl_command *, int, char **);
+int cmd_occasion_remove(crmctl *, const ctl_command *, int, char **);
+int cmd_occasion_list(crmctl *, const ctl_command *, int, char **);
+int cmd_occasion_upcoming(crmctl *, const ctl_command *, int, char **);
 int cmd_demo(crmctl *, const ctl_command *, int, char **);
 
 /* ---- argument parsing (args.c) ------------------------------------------- */
@@ -108,7 +126,7 @@ typedef struct ctl_option {
 /*
  * Parse a command's arguments: the options in opts (an array ended by a
  * zeroed entry, or NULL), the global options (--db, --actor, --country,
- * --json) anywhere, "--help"/"-h", and between min_pos and max_pos
+ * --json, --utc) anywhere, "--help"/"-h", and between min_pos and max_pos
  * positional arguments stored in pos[]. "--" ends the options.
  * Returns CTL_CONTINUE; EXIT_OK after printing the help; EXIT_USAGE after
  * printing what is wrong.
@@ -125,6 +143,36 @@ int ctl_usage_error(const ctl_command *cmd, const char *fmt, ...)
 
 /* Parse a decimal number in [0, max]; 0 and *out set on success, -1 otherwise. */
 int ctl_parse_uint(const char *s, uint64_t max, uint64_t *out);
+
+/*
+ * Read the value of option --name as a time (see timeparse.h; relative
+ * times count from now). CTL_CONTINUE with *out set, or EXIT_USAGE after
+ * saying what is wrong and what a time looks like.
+ */
+int ctl_parse_time(const ctl_command *cmd, const char *name, const char *text, int64_t *out);
+
+/* The help text on time formats, for the commands that take times. */
+#define CTL_TIME_HELP                                                                  \
+    "Times: 2026-11-27T17:00 (local time), 2026-11-27 (local midnight),\n"             \
+    "2026-11-27T17:00Z or 2026-11-27T17:00:00+01:00 (UTC, or an offset), now,\n"       \
+    "or relative to now: +3d, -1d, +2h, +30m (also w for weeks, s for seconds;\n"      \
+    "a day is 24 hours).\n"
+
+/* ---- customers named by id or identity (resolve.c) ------------------------ */
+
+/*
+ * Find the customer a command-line argument names. An id (8-4-4-4-12) is
+ * fetched as it is; anything else is looked up as an identity: as a phone
+ * number when it looks like one (digits and + ( ) - . / space), an e-mail
+ * address when it has an @ and no network: prefix, a social handle when it
+ * is network:handle, and finally as an account and a loyalty number,
+ * exactly. EXIT_OK with *out set (crm_customer_free()), or the status after
+ * the reason was printed: not found names what was tried.
+ */
+int ctl_resolve_customer(crmctl *ctl, const char *arg, crm_customer **out);
+
+/* The same, keeping only the customer's id. */
+int ctl_resolve_customer_id(crmctl *ctl, const char *arg, char id[CRM_ID_LEN + 1]);
 
 /* ---- the database and errors (main.c) ------------------------------------ */
 
@@ -154,11 +202,33 @@ void ctl_error(const char *fmt, ...)
 /* Room for a formatted time, with milliseconds and UTC offset. */
 #define CTL_TIME_SIZE 40
 
-/* "2026-03-14 09:26:53", local time: for people. */
+/*
+ * Show times in UTC from now on (--utc) rather than in local time. Set
+ * once, by the argument parser, before anything is printed.
+ */
+void ctl_time_set_utc(int utc);
+int ctl_time_is_utc(void);
+
+/* "2026-03-14 09:26:53", local time (with --utc "2026-03-14T08:26:53Z"): for people. */
 const char *ctl_time_human(char buf[CTL_TIME_SIZE], int64_t ms);
 
-/* "2026-03-14T09:26:53.589+01:00", local time with offset: for JSON. */
+/* "2026-03-14 09:26", local time (with --utc "2026-03-14T08:26Z"): in tables. */
+const char *ctl_time_short(char buf[CTL_TIME_SIZE], int64_t ms);
+
+/* "2026-03-14T09:26:53.589+01:00", local time with offset (with --utc
+ * "2026-03-14T08:26:53.589Z"): for JSON. */
 const char *ctl_time_iso(char buf[CTL_TIME_SIZE], int64_t ms);
+
+/* A length of time in words, rounded down: "3 days", "6 days 23 h",
+ * "1 day", "5 h", "2 h 5 min", "12 min", "less than a minute" (the next
+ * smaller unit shown below 10 of the larger). */
+const char *ctl_duration(char buf[CTL_TIME_SIZE], int64_t ms);
+
+/* ms as seen from now: "in 3 days", "2 h ago", "just now". */
+const char *ctl_time_ago(char buf[CTL_TIME_SIZE], int64_t ms, int64_t now);
+
+/* A calendar date as "2026-11-27"; with its weekday, "Fri 2026-11-27". */
+const char *ctl_date_text(char buf[CTL_TIME_SIZE], int year, int month, int day, int weekday);
 
 /*
  * An aligned text table, which also serves to keep rows of strings after
@@ -234,6 +304,18 @@ char *ctl_json_flat_to_text(const char *json, ctl_rewrite_fn rewrite, void *payl
 
 /* ---- records (render.c) --------------------------------------------------- */
 
+/* Names of customers looked up once each (for lists that show many). */
+typedef struct ctl_names {
+    char (*ids)[CRM_ID_LEN + 1];
+    char **names; /* NULL where the customer cannot be read */
+    size_t n, cap;
+} ctl_names;
+
+/* The customer's name, or NULL if there is none to be had. Borrowed until
+ * ctl_names_free(). Start from a zeroed ctl_names. */
+const char *ctl_names_get(crmctl *ctl, ctl_names *nc, const char *id);
+void ctl_names_free(ctl_names *nc);
+
 /* "primary, verified", "primary", "verified" or "". Static storage. */
 const char *ctl_identity_flags_text(unsigned int flags);
 
@@ -272,5 +354,67 @@ int ctl_json_customer_full(crmctl *ctl, ctl_json *j, const char *key, const crm_
  */
 int ctl_print_journal(crmctl *ctl, ctl_json *j, const char *key, int64_t since_seq,
                       const char *indent);
+
+/* ---- interactions, promises, occasions (render.c) ------------------------------- */
+
+/* "phone", or "social (public)" for what the whole world can see. */
+const char *ctl_channel_text(char buf[64], const crm_interaction *i);
+
+/*
+ * Write one interaction / promise / occasion as a JSON object. A promise's
+ * "overdue" is as of as_of. An occasion from crm_occasions_upcoming() also
+ * gets its occurrence: pass upcoming = 1, today as days since 1970 and the
+ * customer's name (or NULL).
+ */
+void ctl_json_interaction(ctl_json *j, const char *key, const crm_interaction *i);
+void ctl_json_promise(ctl_json *j, const char *key, const crm_promise *p, int64_t as_of);
+void ctl_json_occasion(ctl_json *j, const char *key, const crm_occasion *o, int upcoming,
+                       int64_t today, const char *customer_name);
+
+/* How an occasion recurs: "every 05-26 (since 1984)" or "once, 2027-03-31". */
+const char *ctl_occasion_when(char buf[64], const crm_occasion *o);
+
+/* Print one interaction (its thread too, when it has one) as a block of
+ * text or a JSON object. Returns an exit status. */
+int ctl_print_interaction(crmctl *ctl, const crm_interaction *i);
+
+/*
+ * How a listing is shown: with ctl->json its rows go into j under key (an
+ * array); else a table prefixed with indent, with an ID column unless
+ * no_ids, or "(none)"-style text when empty, after a title line (unless
+ * NULL) and a blank line. Nothing is printed when the listing fails.
+ */
+typedef struct ctl_view {
+    ctl_json *j;
+    const char *key;
+    const char *indent;
+    int no_ids;
+    const char *title;
+} ctl_view;
+
+/*
+ * A customer's timeline (filter may be NULL), or with thread set the
+ * conversation of that interaction, oldest first, filtered the same way.
+ * Returns an exit status.
+ */
+int ctl_print_timeline(crmctl *ctl, const ctl_view *v, const char *customer_id,
+                       const crm_timeline_filter *filter, const char *thread);
+
+/* Promises by due time, marked overdue as of as_of, renegotiated ones with
+ * their first due time. Returns an exit status. */
+int ctl_print_promises(crmctl *ctl, const ctl_view *v, const crm_promise_filter *filter,
+                       int64_t as_of);
+
+/* A promise and its history. Returns an exit status. */
+int ctl_print_promise(crmctl *ctl, const crm_promise *p, int64_t as_of);
+
+/* A promise's state in words as of as_of: "open", "OVERDUE by 2 days",
+ * "kept", "kept late", "broken", "released". */
+const char *ctl_promise_status(char buf[64], const crm_promise *p, int64_t as_of);
+
+/* Occasions surfacing in [from, to) (times as crm_occasions_upcoming()
+ * reads them: UTC dates), as seen on day `today` (days since 1970).
+ * Returns an exit status. */
+int ctl_print_upcoming(crmctl *ctl, const ctl_view *v, int64_t from, int64_t to, int64_t today);
 
 #endif

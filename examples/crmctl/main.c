@@ -1,6 +1,7 @@
 /*
  * crmctl - command-line tool for libcrm databases: customers, their
- * identities, and the journal of changes.
+ * identities, interactions, promises and occasions, and the journal of
+ * changes.
  *
  * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
  *
@@ -18,6 +19,19 @@
 #include "crmctl.h"
 
 #define KIND_HELP "person or organisation (also organization, org)"
+#define CHANNEL_WORDS                                                                \
+    "phone, ivr, email, chat, sms, social,\n"                                       \
+    "                      in_person, kiosk, web, letter, community"
+#define CHANNEL_HELP                                                                 \
+    "phone, ivr, email, chat, sms, social, in_person,\n"                            \
+    "                     kiosk, web, letter or community"
+#define OUTCOME_HELP                                                                 \
+    "resolved, unresolved, transferred, abandoned,\n"                               \
+    "                     escalated (or none)"
+#define CUSTOMER_HELP                                                                \
+    "CUSTOMER is an id or anything the customer is known by: a phone number\n"      \
+    "(+14155550100; national ones with --country), an e-mail address, a social\n"   \
+    "handle (twitter:@jane), an account or a loyalty number.\n"
 
 static const ctl_command commands[] = {
     { "customer add", "--kind person|organisation NAME",
@@ -26,8 +40,8 @@ static const ctl_command commands[] = {
       "  --kind KIND   " KIND_HELP ";\n"
       "                required: it cannot be changed later\n",
       cmd_customer_add },
-    { "customer show", "ID",
-      "show a customer and everything attached to it", NULL,
+    { "customer show", "CUSTOMER",
+      "show a customer and everything attached to it", CUSTOMER_HELP,
       cmd_customer_show },
     { "customer list", "[OPTIONS]", "list customers",
       "Options:\n"
@@ -41,29 +55,29 @@ static const ctl_command commands[] = {
       "                    previous page to get the next one\n"
       "  --limit N         at most N customers\n",
       cmd_customer_list },
-    { "customer rename", "ID NAME", "change a customer's display name", NULL,
+    { "customer rename", "CUSTOMER NAME", "change a customer's display name", NULL,
       cmd_customer_rename },
-    { "customer archive", "ID",
+    { "customer archive", "CUSTOMER",
       "hide a customer from lists (still found by id)", NULL,
       cmd_customer_archive },
-    { "customer unarchive", "ID", "bring an archived customer back", NULL,
+    { "customer unarchive", "CUSTOMER", "bring an archived customer back", NULL,
       cmd_customer_unarchive },
-    { "customer attr set", "ID KEY VALUE", "set an attribute, replacing any old value",
+    { "customer attr set", "CUSTOMER KEY VALUE", "set an attribute, replacing any old value",
       "KEY is 1 to 64 characters of A-Z a-z 0-9 _ . : -\n", cmd_attr_set },
-    { "customer attr get", "ID KEY", "print an attribute's value", NULL, cmd_attr_get },
-    { "customer attr unset", "ID KEY", "remove an attribute", NULL, cmd_attr_unset },
-    { "customer attr list", "ID", "list a customer's attributes", NULL, cmd_attr_list },
-    { "customer tag add", "ID TAG", "tag a customer", "Tags match exactly; case matters.\n",
+    { "customer attr get", "CUSTOMER KEY", "print an attribute's value", NULL, cmd_attr_get },
+    { "customer attr unset", "CUSTOMER KEY", "remove an attribute", NULL, cmd_attr_unset },
+    { "customer attr list", "CUSTOMER", "list a customer's attributes", NULL, cmd_attr_list },
+    { "customer tag add", "CUSTOMER TAG", "tag a customer", "Tags match exactly; case matters.\n",
       cmd_tag_add },
-    { "customer tag remove", "ID TAG", "remove a tag", NULL, cmd_tag_remove },
-    { "customer tag list", "ID", "list a customer's tags", NULL, cmd_tag_list },
+    { "customer tag remove", "CUSTOMER TAG", "remove a tag", NULL, cmd_tag_remove },
+    { "customer tag list", "CUSTOMER", "list a customer's tags", NULL, cmd_tag_list },
     { "customer member add", "ORG PERSON ROLE",
       "make a person a member of an organisation with a role",
-      "ORG must be an organisation and PERSON a person. ROLE is free text such\n"
-      "as \"billing contact\".\n",
+      "ORG must be an organisation and PERSON a person, each an id or any\n"
+      "identity. ROLE is free text such as \"billing contact\".\n",
       cmd_member_add },
     { "customer member remove", "ORG PERSON", "end a membership", NULL, cmd_member_remove },
-    { "customer member list", "ID",
+    { "customer member list", "CUSTOMER",
       "list the memberships of an organisation or a person", NULL,
       cmd_member_list },
     { "identity add", "CUSTOMER KIND VALUE [--primary] [--verified]",
@@ -103,13 +117,141 @@ static const ctl_command commands[] = {
       "  --since N    only entries after sequence number N (to follow the feed,\n"
       "               pass the last number seen)\n",
       cmd_journal },
+    { "interaction log",
+      "CUSTOMER --channel C --direction in|out [OPTIONS]",
+      "record a contact with a customer and print its id",
+      "Options:\n"
+      "  --channel C        " CHANNEL_HELP "\n"
+      "  --direction D      in (the customer reached us) or out (we reached them)\n"
+      "  --at TIME          when it happened (default: now)\n"
+      "  --by WHO           who handled it: agent:alice, team:billing, ivr:main-menu\n"
+      "  --reason CODE      why, in the business's own codes: billing.double_charge\n"
+      "  --outcome O        " OUTCOME_HELP "\n"
+      "  --public           the whole world can see it (a tweet, a review)\n"
+      "  --sentiment N      -2 (angry) to +2 (delighted)\n"
+      "  --summary TEXT     one paragraph on what it was about\n"
+      "  --body TEXT        the full text: the e-mail, the transcript\n"
+      "  --reply-to ID      the interaction this answers; joins its conversation\n"
+      "  --ref EXTERNAL     its id outside (tweet id, call id, Message-ID), unique\n"
+      "                     per channel: logging it again fails with status 4 and\n"
+      "                     names the interaction already recorded\n"
+      "\n" CUSTOMER_HELP "\n" CTL_TIME_HELP,
+      cmd_interaction_log },
+    { "interaction show", "ID", "show an interaction and its conversation", NULL,
+      cmd_interaction_show },
+    { "interaction update", "ID [--outcome O] [--reason CODE|--no-reason] [--summary TEXT]",
+      "record what was learnt after the fact",
+      "Options:\n"
+      "  --outcome O       " OUTCOME_HELP "\n"
+      "  --reason CODE     a new reason code\n"
+      "  --no-reason       clear the reason\n"
+      "  --summary TEXT    a new summary\n"
+      "  --no-summary      clear the summary\n"
+      "\n"
+      "The changes are made together, and each is journaled with the old value.\n",
+      cmd_interaction_update },
+    { "timeline", "CUSTOMER [OPTIONS]",
+      "a customer's history on every channel, newest first",
+      "Options:\n"
+      "  --channel C[,C...]  only these channels (" CHANNEL_WORDS ")\n"
+      "  --from TIME         only from this time on\n"
+      "  --to TIME           only before this time\n"
+      "  --reason PREFIX     only reason codes starting with PREFIX (billing.)\n"
+      "  --direction D       only in or only out\n"
+      "  --public            only what the whole world can see\n"
+      "  --outcome O         only this outcome (none: not recorded)\n"
+      "  --before ID         start after this interaction: pass the last id of the\n"
+      "                      previous page to get the next one\n"
+      "  --limit N           at most N interactions\n"
+      "  --thread ID         only the conversation ID belongs to, oldest first\n"
+      "\n"
+      "Public interactions are marked (public) after their channel.\n"
+      "\n" CUSTOMER_HELP "\n" CTL_TIME_HELP,
+      cmd_timeline },
+    { "promise make", "CUSTOMER --owner WHO --due TIME [--during INTERACTION] WHAT",
+      "promise a customer something and print its id",
+      "Options:\n"
+      "  --owner WHO           who must keep it: agent:alice, team:billing\n"
+      "  --due TIME            when it is due\n"
+      "  --during INTERACTION  the interaction it was made in (same customer)\n"
+      "\n" CUSTOMER_HELP "\n" CTL_TIME_HELP,
+      cmd_promise_make },
+    { "promise keep", "ID [--by INTERACTION] [--note TEXT]", "mark a promise kept",
+      "Options:\n"
+      "  --by INTERACTION   the interaction that kept it (same customer)\n"
+      "  --note TEXT        anything worth saying\n"
+      "\n"
+      "Only an open promise can be kept: any other gives status 4.\n",
+      cmd_promise_keep },
+    { "promise break", "ID WHY", "record that a promise was broken, and why",
+      "Only an open promise can be broken: any other gives status 4.\n", cmd_promise_break },
+    { "promise release", "ID [--note TEXT]",
+      "release a promise the customer no longer needs",
+      "Only an open promise can be released: any other gives status 4.\n",
+      cmd_promise_release },
+    { "promise renegotiate", "ID --due TIME [--agreed] WHY",
+      "move a promise's due time, saying why",
+      "Options:\n"
+      "  --due TIME   the new due time (not the one in force)\n"
+      "  --agreed     the customer agreed to it\n"
+      "\n"
+      "The promise stays open; the old due time stays in its history.\n"
+      "\n" CTL_TIME_HELP,
+      cmd_promise_renegotiate },
+    { "promise show", "ID", "show a promise and its history", NULL, cmd_promise_show },
+    { "promise list", "[OPTIONS]", "list promises by due time",
+      "Options:\n"
+      "  --customer C        only this customer's (an id or any identity)\n"
+      "  --owner WHO         only this owner's\n"
+      "  --open              only open ones\n"
+      "  --overdue           only overdue ones: open and past due\n"
+      "  --due-before TIME   only those due before TIME\n"
+      "  --as-of TIME        judge overdue as of TIME (default: now)\n"
+      "\n"
+      "Overdue promises are marked OVERDUE; a renegotiated one shows its first\n"
+      "due time, an arrow, and the one in force.\n"
+      "\n" CTL_TIME_HELP,
+      cmd_promise_list },
+    { "occasion add",
+      "CUSTOMER --kind K (--date YYYY-MM-DD | --yearly MM-DD [--year YYYY]) [OPTIONS]",
+      "record a date that matters to a customer and print its id",
+      "Options:\n"
+      "  --kind K         birthday, renewal, anniversary, contract_end, or a word of\n"
+      "                   your own ([a-z][a-z0-9_]*)\n"
+      "  --date DATE      once, on this date\n"
+      "  --yearly MM-DD   every year on this day (02-29: 28 February in common years)\n"
+      "  --year YYYY      with --yearly: the year it began (a birth year)\n"
+      "  --lead DAYS      surface it this many days before (default 0)\n"
+      "  --note TEXT      anything worth saying\n"
+      "\n" CUSTOMER_HELP,
+      cmd_occasion_add },
+    { "occasion remove", "ID", "remove an occasion", NULL, cmd_occasion_remove },
+    { "occasion list", "CUSTOMER", "list a customer's occasions by day of the year",
+      CUSTOMER_HELP, cmd_occasion_list },
+    { "occasion upcoming", "[--from TIME] [--to TIME | --days N]",
+      "occasions of every customer coming up in a window",
+      "Options:\n"
+      "  --from TIME   the window's first day (default: today)\n"
+      "  --to TIME     the window ends before this day\n"
+      "  --days N      the window is N days long (default 30)\n"
+      "\n"
+      "An occasion is listed when it falls on or after the first day and its lead\n"
+      "(the days before it when it surfaces) starts inside the window. Days are\n"
+      "calendar days in local time (in UTC with --utc).\n"
+      "\n" CTL_TIME_HELP,
+      cmd_occasion_upcoming },
     { "demo", "",
-      "fill an empty database with samples; look up a caller",
+      "fill an empty database with samples and tell a customer's story",
       "It imports four sample customers in one transaction (people and an\n"
       "organisation, with phones, e-mail addresses, a social handle, a loyalty\n"
-      "card, an account number, attributes, tags and memberships), answers a\n"
-      "call from a number written differently from how it was stored, shows a\n"
-      "call from an unknown number, and prints the journal.\n"
+      "card, an account number, attributes, tags and memberships). Then Jane,\n"
+      "who e-mailed about a double charge last week and complained about it in\n"
+      "public yesterday, calls: the IVR knows her number although it is written\n"
+      "differently, the agent sees her whole history, resolves the call and\n"
+      "promises a callback, which is later moved with her agreement. A promise\n"
+      "to Raj is overdue and Jane's birthday is coming up. A call from an\n"
+      "unknown number follows; the timeline, the promises, the occasions and\n"
+      "the last changes in the journal close the story.\n"
       "\n"
       "The demo needs a database without any changes in it: it refuses, with\n"
       "exit status 4, a file that already holds data. Remove the file to run it\n"
@@ -127,6 +269,8 @@ static const char global_help[] =
     "  --country CC   region for national phone numbers, e.g. US or DE\n"
     "                 (default: $CRM_COUNTRY, else none: use +country codes)\n"
     "  --json         print JSON instead of tables\n"
+    "  --utc          show times in UTC as ISO-8601 with Z (default: local time,\n"
+    "                 from $TZ); times typed without a zone are still local\n"
     "  -h, --help     show help; 'crmctl COMMAND --help' for one command\n"
     "  --version      print the versions of crmctl and libcrm\n";
 
@@ -189,10 +333,11 @@ static void list_commands(FILE *f, char **words, int nwords, int with_help)
 
 static void top_help(FILE *f)
 {
-    fputs("Usage: crmctl [--db PATH] [--actor WHO] [--country CC] [--json] COMMAND [ARGS]\n"
+    fputs("Usage: crmctl [--db PATH] [--actor WHO] [--country CC] [--json] [--utc] COMMAND [ARGS]\n"
           "\n"
-          "Keep customers, the ways to reach them, and the journal of every change in a\n"
-          "libcrm database.\n"
+          "Keep customers, the ways to reach them, every contact with them on every\n"
+          "channel, the promises made to them, the dates that matter to them, and the\n"
+          "journal of every change in a libcrm database.\n"
           "\n"
           "Commands:\n",
           f);
@@ -201,6 +346,10 @@ static void top_help(FILE *f)
     fputs(global_help, f);
     fputc('\n', f);
     fputs(exit_help, f);
+    fputs("\nA CUSTOMER is an id or anything the customer is known by: a phone number,\n"
+          "an e-mail address, a social handle (twitter:@jane), an account or loyalty\n"
+          "number.\n",
+          f);
     fputs("\n'crmctl COMMAND --help' shows the arguments and options of a command.\n", f);
 }
 
@@ -223,7 +372,7 @@ void ctl_command_help(const ctl_command *cmd, FILE *f)
             cmd->summary + 1);
     if (cmd->details)
         fprintf(f, "\n%s", cmd->details);
-    fputs("\nGlobal options: --db PATH, --actor WHO, --country CC, --json\n"
+    fputs("\nGlobal options: --db PATH, --actor WHO, --country CC, --json, --utc\n"
           "(see 'crmctl --help', which also lists the exit statuses).\n",
           f);
 }
@@ -390,6 +539,10 @@ static int run(crmctl *ctl, int argc, char **argv)
             return EXIT_OK;
         } else if (strcmp(arg, "--json") == 0) {
             ctl->json = 1;
+            continue;
+        } else if (strcmp(arg, "--utc") == 0) {
+            ctl->utc = 1;
+            ctl_time_set_utc(1);
             continue;
         } else if (strcmp(arg, "--") == 0) {
             i++;

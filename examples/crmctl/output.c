@@ -8,13 +8,26 @@
 #include <time.h>
 
 #include "crmctl.h"
+#include "timeparse.h"
 
 /* ---- times ----------------------------------------------------------------- */
 
-/* Split ms into local broken-down time and the millisecond part. Times
- * before 1970 round towards minus infinity so the milliseconds stay
- * positive. */
-static int local_tm(struct tm *tm, int *millis, int64_t ms)
+static int show_utc;
+
+void ctl_time_set_utc(int utc)
+{
+    show_utc = utc;
+}
+
+int ctl_time_is_utc(void)
+{
+    return show_utc;
+}
+
+/* Split ms into broken-down time (local, or UTC with --utc) and the
+ * millisecond part. Times before 1970 round towards minus infinity so the
+ * milliseconds stay positive. */
+static int split_time(struct tm *tm, int *millis, int64_t ms)
 {
     int64_t secs = ms / 1000;
     int64_t rem = ms % 1000;
@@ -24,17 +37,28 @@ static int local_tm(struct tm *tm, int *millis, int64_t ms)
     }
     time_t t = (time_t)secs;
     *millis = (int)rem;
-    return localtime_r(&t, tm) ? 0 : -1;
+    return (show_utc ? gmtime_r(&t, tm) : localtime_r(&t, tm)) ? 0 : -1;
+}
+
+static const char *format_time(char buf[CTL_TIME_SIZE], int64_t ms, const char *local_fmt,
+                               const char *utc_fmt)
+{
+    struct tm tm;
+    int millis;
+    if (split_time(&tm, &millis, ms) != 0 ||
+        strftime(buf, CTL_TIME_SIZE, show_utc ? utc_fmt : local_fmt, &tm) == 0)
+        snprintf(buf, CTL_TIME_SIZE, "@%lld ms", (long long)ms);
+    return buf;
 }
 
 const char *ctl_time_human(char buf[CTL_TIME_SIZE], int64_t ms)
 {
-    struct tm tm;
-    int millis;
-    if (local_tm(&tm, &millis, ms) != 0 ||
-        strftime(buf, CTL_TIME_SIZE, "%Y-%m-%d %H:%M:%S", &tm) == 0)
-        snprintf(buf, CTL_TIME_SIZE, "@%lld ms", (long long)ms);
-    return buf;
+    return format_time(buf, ms, "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%SZ");
+}
+
+const char *ctl_time_short(char buf[CTL_TIME_SIZE], int64_t ms)
+{
+    return format_time(buf, ms, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%MZ");
 }
 
 const char *ctl_time_iso(char buf[CTL_TIME_SIZE], int64_t ms)
@@ -42,14 +66,73 @@ const char *ctl_time_iso(char buf[CTL_TIME_SIZE], int64_t ms)
     struct tm tm;
     int millis;
     char date[24], zone[8];
-    if (local_tm(&tm, &millis, ms) != 0 ||
+    if (split_time(&tm, &millis, ms) != 0 ||
         strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm) == 0 ||
-        strftime(zone, sizeof zone, "%z", &tm) != 5) {
+        (!show_utc && strftime(zone, sizeof zone, "%z", &tm) != 5)) {
         snprintf(buf, CTL_TIME_SIZE, "@%lld ms", (long long)ms);
         return buf;
     }
-    /* strftime gives "+0100"; ISO-8601 extended format wants "+01:00". */
-    snprintf(buf, CTL_TIME_SIZE, "%s.%03d%.3s:%.2s", date, millis, zone, zone + 3);
+    if (show_utc)
+        snprintf(buf, CTL_TIME_SIZE, "%s.%03dZ", date, millis);
+    else /* strftime gives "+0100"; ISO-8601 extended format wants "+01:00". */
+        snprintf(buf, CTL_TIME_SIZE, "%s.%03d%.3s:%.2s", date, millis, zone, zone + 3);
+    return buf;
+}
+
+const char *ctl_duration(char buf[CTL_TIME_SIZE], int64_t ms)
+{
+    static const struct {
+        int64_t ms;
+        const char *one, *many;
+    } units[] = {
+        { INT64_C(86400000), "day", "days" },
+        { INT64_C(3600000), "h", "h" },
+        { INT64_C(60000), "min", "min" },
+    };
+    enum { NUNITS = sizeof units / sizeof units[0] };
+    if (ms < 0)
+        ms = -ms;
+    for (size_t u = 0; u < NUNITS; u++) {
+        int64_t n = ms / units[u].ms;
+        if (n == 0)
+            continue;
+        int len = snprintf(buf, CTL_TIME_SIZE, "%lld %s", (long long)n,
+                           n == 1 ? units[u].one : units[u].many);
+        /* Small amounts keep the next unit: "6 days 23 h" is not "6 days". */
+        int64_t m = u + 1 < NUNITS ? ms % units[u].ms / units[u + 1].ms : 0;
+        if (n < 10 && m > 0)
+            snprintf(buf + len, (size_t)(CTL_TIME_SIZE - len), " %lld %s", (long long)m,
+                     m == 1 ? units[u + 1].one : units[u + 1].many);
+        return buf;
+    }
+    snprintf(buf, CTL_TIME_SIZE, "less than a minute");
+    return buf;
+}
+
+const char *ctl_time_ago(char buf[CTL_TIME_SIZE], int64_t ms, int64_t now)
+{
+    char d[CTL_TIME_SIZE];
+    int64_t diff = ms - now;
+    if (diff > -60000 && diff < 60000)
+        snprintf(buf, CTL_TIME_SIZE, "just now");
+    else if (diff > 0)
+        snprintf(buf, CTL_TIME_SIZE, "in %s", ctl_duration(d, diff));
+    else
+        snprintf(buf, CTL_TIME_SIZE, "%s ago", ctl_duration(d, diff));
+    return buf;
+}
+
+const char *ctl_date_text(char buf[CTL_TIME_SIZE], int year, int month, int day, int weekday)
+{
+    static const char *const names[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+    if (weekday) {
+        /* 1970-01-01 was a Thursday. */
+        int64_t days = ctl_days_from_date(year, month, day);
+        int wd = (int)(((days % 7) + 7 + 4) % 7);
+        snprintf(buf, CTL_TIME_SIZE, "%s %04d-%02d-%02d", names[wd], year, month, day);
+    } else {
+        snprintf(buf, CTL_TIME_SIZE, "%04d-%02d-%02d", year, month, day);
+    }
     return buf;
 }
 

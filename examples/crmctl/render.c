@@ -312,15 +312,10 @@ int ctl_print_customer(crmctl *ctl, const crm_customer *c, const char *indent)
 
 /* ---- the journal -------------------------------------------------------------------- */
 
-/* Names of the customers the journal mentions, looked up once each. */
-typedef struct name_cache {
-    char (*ids)[CRM_ID_LEN + 1];
-    char **names; /* NULL where the customer is gone */
-    size_t n, cap;
-} name_cache;
-
-static const char *cached_name(crmctl *ctl, name_cache *nc, const char *id)
+const char *ctl_names_get(crmctl *ctl, ctl_names *nc, const char *id)
 {
+    if (!id)
+        return NULL;
     for (size_t i = 0; i < nc->n; i++)
         if (strcmp(nc->ids[i], id) == 0)
             return nc->names[i];
@@ -340,7 +335,7 @@ static const char *cached_name(crmctl *ctl, name_cache *nc, const char *id)
     }
     crm_customer *c;
     char *name = NULL;
-    /* A customer that cannot be read is shown by id; the journal is still
+    /* A customer that cannot be read is shown by id; the listing is still
      * worth printing. */
     if (crm_customer_get(&c, ctl->db, id) == CRM_OK) {
         name = strdup(crm_customer_name(c));
@@ -351,18 +346,19 @@ static const char *cached_name(crmctl *ctl, name_cache *nc, const char *id)
     return nc->names[nc->n++];
 }
 
-static void name_cache_free(name_cache *nc)
+void ctl_names_free(ctl_names *nc)
 {
     for (size_t i = 0; i < nc->n; i++)
         free(nc->names[i]);
     free(nc->ids);
     free(nc->names);
+    memset(nc, 0, sizeof *nc);
 }
 
 /* How journal details are shown: people by name, identity flags in words. */
 typedef struct details_ctx {
     crmctl *ctl;
-    name_cache *names;
+    ctl_names *names;
     const char *entity;
 } details_ctx;
 
@@ -370,7 +366,14 @@ static const char *rewrite_detail(const char *key, const char *value, void *payl
 {
     details_ctx *d = payload;
     if (strcmp(d->entity, "member") == 0 && strcmp(key, "person") == 0)
-        return cached_name(d->ctl, d->names, value);
+        return ctl_names_get(d->ctl, d->names, value);
+    /* Times (occurred_at, due_at, ...) are ms in the data: shown as times. */
+    size_t n = strlen(key);
+    if (n > 3 && strcmp(key + n - 3, "_at") == 0 && *value &&
+        strspn(value, "0123456789") == strlen(value)) {
+        static char when[CTL_TIME_SIZE];
+        return ctl_time_short(when, strtoll(value, NULL, 10));
+    }
     if (strcmp(d->entity, "identity") == 0 && strcmp(key, "flags") == 0) {
         const char *words = ctl_identity_flags_text((unsigned int)strtoul(value, NULL, 10));
         return *words ? words : "none";
@@ -389,7 +392,7 @@ int ctl_print_journal(crmctl *ctl, ctl_json *j, const char *key, int64_t since_s
         return ctl_fail(ctl, rc);
 
     ctl_table t;
-    name_cache names = { 0 };
+    ctl_names names = { 0 };
     ctl_table_init(&t, 6, headers);
     if (ctl->json)
         ctl_json_begin_array(j, key);
@@ -411,7 +414,7 @@ int ctl_print_journal(crmctl *ctl, ctl_json *j, const char *key, int64_t since_s
         snprintf(seq, sizeof seq, "%lld", (long long)crm_journal_entry_seq(e));
         snprintf(change, sizeof change, "%s %s", crm_journal_entry_entity(e),
                  crm_journal_entry_op(e));
-        const char *who = cached_name(ctl, &names, crm_journal_entry_entity_id(e));
+        const char *who = ctl_names_get(ctl, &names, crm_journal_entry_entity_id(e));
         details_ctx dc = { ctl, &names, crm_journal_entry_entity(e) };
         char *details = ctl_json_flat_to_text(crm_journal_entry_data(e), rewrite_detail, &dc);
         const char *cells[] = { seq, ctl_time_human(when, crm_journal_entry_at(e)),
@@ -422,7 +425,7 @@ int ctl_print_journal(crmctl *ctl, ctl_json *j, const char *key, int64_t since_s
         free(details);
     }
     crm_journal_free(cur);
-    name_cache_free(&names);
+    ctl_names_free(&names);
 
     int status = EXIT_OK;
     if (rc != CRM_DONE) {

@@ -22,7 +22,7 @@ typedef enum crm_status {
 
     CRM_ERROR = -1,     /**< unexpected internal failure (a bug or an unknown SQLite error) */
     CRM_ENOTFOUND = -2, /**< no such customer, identity, attribute, ... */
-    CRM_EEXISTS = -3,   /**< already exists (duplicate identity, tag, membership) */
+    CRM_EEXISTS = -3,   /**< already exists (duplicate identity, tag, membership, external reference) */
     CRM_EINVAL = -4,    /**< invalid argument: NULL, malformed id, bad UTF-8, too long, bad kind */
     CRM_ESTATE = -5,    /**< the change is not allowed in the current state */
     CRM_EBUSY = -6,     /**< the file stayed locked by another writer past the busy timeout */
@@ -54,10 +54,11 @@ CRM_EXTERN(int) crm_errcode(const crm_db *db);
 CRM_EXTERN(const char *) crm_errmsg(const crm_db *db);
 
 /**
- * After CRM_EEXISTS: the id of what already exists (the customer owning an
- * identity, the interaction already imported with an external reference),
- * canonical text; NULL after any other result. Borrowed: valid until the
- * next call on db.
+ * After CRM_EEXISTS from crm_identity_add() or crm_interaction_log(): the id
+ * of what already exists (the customer owning the identity, the interaction
+ * already recorded with that external reference), canonical text. NULL
+ * after any other result, and after a duplicate tag or membership (whose
+ * owner the caller named). Borrowed: valid until the next call on db.
  */
 CRM_EXTERN(const char *) crm_conflict_id(const crm_db *db);
 

@@ -50,6 +50,8 @@ typedef enum crm_outcome {
     CRM_OUTCOME_ESCALATED = 5
 } crm_outcome;
 #define CRM_OUTCOME_MAX 5
+/** An outcome's bit in crm_timeline_filter.outcomes. */
+#define CRM_OUTCOME_BIT(o) (1u << (o))
 
 /* Words for the enums, so bindings and tools speak words: "phone", "ivr",
  * "email", "chat", "sms", "social", "in_person", "kiosk", "web", "letter",
@@ -176,13 +178,13 @@ typedef struct crm_timeline_filter {
     const char *reason_prefix; /**< reason codes starting with this ("billing." ) */
     int direction;             /**< 0 = both, else a crm_direction */
     int public_only;           /**< 1 = only public interactions */
-    int outcome;               /**< -1 = any, else a crm_outcome (CRM_OUTCOME_NONE: none recorded) */
+    unsigned int outcomes;     /**< OR of CRM_OUTCOME_BIT(); 0 = any (CRM_OUTCOME_BIT(CRM_OUTCOME_NONE): none recorded yet) */
     const char *before;        /**< keyset: id of the last interaction already seen */
     unsigned int limit;        /**< at most this many; 0 = all */
 } crm_timeline_filter;
 
 #define CRM_TIMELINE_FILTER_INIT \
-    { CRM_TIMELINE_FILTER_VERSION, 0, 0, 0, NULL, 0, 0, -1, NULL, 0 }
+    { CRM_TIMELINE_FILTER_VERSION, 0, 0, 0, NULL, 0, 0, 0, NULL, 0 }
 
 typedef struct crm_interaction_cursor crm_interaction_cursor;
 

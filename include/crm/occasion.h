@@ -37,9 +37,9 @@ typedef struct crm_occasion_spec {
     int yearly;              /**< 1: every year on month/day; 0: once, on year/month/day */
     int year;                /**< one-off: required (1..9999); yearly: 0 or the year it began */
     int month;               /**< 1..12 */
-    int day;                 /**< 1..31, a real day of that month (29 February needs a leap year when one-off) */
+    int day;                 /**< 1..31, a real day of that month (29 February needs `year` to be a leap year when a year is given) */
     int lead_days;           /**< surface this many days before (0..CRM_OCCASION_LEAD_MAX) */
-    const char *note;        /**< NULL = none */
+    const char *note;        /**< 1..CRM_OCCASION_NOTE_MAX bytes without control characters; NULL = none */
 } crm_occasion_spec;
 
 #define CRM_OCCASION_SPEC_INIT { CRM_OCCASION_SPEC_VERSION, NULL, NULL, 0, 0, 0, 0, 0, NULL }
@@ -99,7 +99,7 @@ CRM_EXTERN(int) crm_occasion_list_open(crm_occasion_cursor **out, crm_db *db,
  * per occurrence (a window of several years gives a yearly occasion several
  * rows), ordered by date, then customer. A window over New Year works.
  * @return CRM_OK; CRM_EINVAL (to <= from, negative times, a window longer
- *         than 10 years).
+ *         than 10 years, or reaching past the year 9999).
  */
 CRM_EXTERN(int) crm_occasions_upcoming(crm_occasion_cursor **out, crm_db *db, int64_t from,
                                        int64_t to);

@@ -74,9 +74,9 @@ CRM_EXTERN(int) crm_promise_break(crm_db *db, const char *id, const char *why);
 /** Released: the customer agreed it is no longer needed; note may be NULL. */
 CRM_EXTERN(int) crm_promise_release(crm_db *db, const char *id, const char *note);
 /**
- * A new due time (> 0 and different from the one in force), why (required)
- * and whether the customer agreed. Stays open; the old due time stays in
- * the history.
+ * A new due time (> 0 and different from the one in force: CRM_EINVAL
+ * otherwise), why (required) and whether the customer agreed (0 or 1).
+ * Stays open; the old due time stays in the history.
  */
 CRM_EXTERN(int) crm_promise_renegotiate(crm_db *db, const char *id, int64_t new_due_at,
                                         const char *why, int customer_agreed);

@@ -339,17 +339,13 @@ TEST(add_without_out_and_any_kind)
     CHECK_STR(buf, "birthday 1 0-1-1 0 -; renewal 1 0-1-2 1 -; anniversary 1 0-1-3 2 -; "
                    "contract_end 1 0-1-4 3 -; x 1 0-1-5 4 -; "
                    "k234567890123456789012345678901_ 1 0-1-6 5 -; first_car_2019 1 0-1-7 6 -");
-    /* An empty note is a note. */
+    /* An empty note is refused like every other empty string: NULL means none. */
     crm_occasion_spec s = spec(cid, "misc", 0, 2030, 6, 1, 0);
     s.note = "";
-    crm_occasion *o = NULL;
-    CHECK_OK(db, crm_occasion_add(&o, db, &s));
-    CHECK_STR(crm_occasion_note(o), "");
-    crm_occasion *g = NULL;
-    CHECK_OK(db, crm_occasion_get(&g, db, crm_occasion_id(o)));
-    CHECK_STR(crm_occasion_note(g), "");
-    crm_occasion_free(g);
-    crm_occasion_free(o);
+    crm_occasion *o = (crm_occasion *)1;
+    CHECK_RC(db, crm_occasion_add(&o, db, &s), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(db), "occasion note is empty");
+    CHECK(o == (crm_occasion *)1);
     crm_close(db);
 }
 

@@ -896,10 +896,10 @@ TEST(journal_rows)
     CHECK_OK(db, crm_promise_break(db, b, "system down"));
     CHECK_OK(db, crm_promise_release(db, c, NULL));
     char pa[64], pb[64], pc[64], inter[64];
-    snprintf(pa, sizeof pa, "\"promise\":\"%s\"", a);
-    snprintf(pb, sizeof pb, "\"promise\":\"%s\"", b);
-    snprintf(pc, sizeof pc, "\"promise\":\"%s\"", c);
-    snprintf(inter, sizeof inter, "\"interaction\":\"%s\"", call);
+    snprintf(pa, sizeof pa, "\"promise_id\":\"%s\"", a);
+    snprintf(pb, sizeof pb, "\"promise_id\":\"%s\"", b);
+    snprintf(pc, sizeof pc, "\"promise_id\":\"%s\"", c);
+    snprintf(inter, sizeof inter, "\"interaction_id\":\"%s\"", call);
     test_jrow want[] = {
         { "promise", "make", ann,
           { pa, "\"owner\":\"agent:alice\"", "\"what\":\"say \\\"hi\\\"\"", "\"due_at\":1000" },

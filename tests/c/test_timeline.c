@@ -215,6 +215,11 @@ static int keep_outcome(const made *m, const void *arg)
     return (int)m->outcome == *(const int *)arg;
 }
 
+static int keep_outcomes(const made *m, const void *arg)
+{
+    return (*(const unsigned int *)arg >> m->outcome) & 1;
+}
+
 /* ---- the whole history ------------------------------------------------------- */
 
 TEST(history_newest_first)
@@ -378,10 +383,13 @@ TEST(filter_direction_public_outcome)
     CHECK(shows(h.db, h.cid, &f, h.m, h.n, keep_public, NULL));
     f = (crm_timeline_filter)CRM_TIMELINE_FILTER_INIT;
     for (int o = 0; o <= CRM_OUTCOME_MAX; o++) {
-        f.outcome = o;
+        f.outcomes = CRM_OUTCOME_BIT(o);
         CHECK(shows(h.db, h.cid, &f, h.m, h.n, keep_outcome, &o));
     }
-    f.outcome = -1;
+    /* Several outcomes at once: resolved or escalated. */
+    f.outcomes = CRM_OUTCOME_BIT(CRM_OUTCOME_RESOLVED) | CRM_OUTCOME_BIT(CRM_OUTCOME_ESCALATED);
+    CHECK(shows(h.db, h.cid, &f, h.m, h.n, keep_outcomes, &f.outcomes));
+    f.outcomes = 0;
     CHECK(shows(h.db, h.cid, &f, h.m, h.n, NULL, NULL));
     crm_close(h.db);
 }
@@ -425,7 +433,7 @@ static crm_timeline_filter combo_filter(const combo *c)
     f.reason_prefix = c->prefix;
     f.direction = c->direction;
     f.public_only = c->public_only;
-    f.outcome = c->outcome;
+    f.outcomes = c->outcome < 0 ? 0 : CRM_OUTCOME_BIT(c->outcome);
     return f;
 }
 
@@ -708,12 +716,13 @@ TEST(timeline_bad_input)
         f = ok, f.public_only = bad_pub[k];
         OPEN_FAILS(db, h.cid, &f, CRM_EINVAL, "public_only", NULL);
     }
-    static const int bad_out[] = { -2, CRM_OUTCOME_MAX + 1, 1000, -1000 };
+    static const unsigned int bad_out[] = { CRM_OUTCOME_BIT(CRM_OUTCOME_MAX + 1), 1u << 31,
+                                            0xffffffffu };
     for (size_t k = 0; k < sizeof bad_out / sizeof bad_out[0]; k++) {
         char v[16];
-        snprintf(v, sizeof v, "%d", bad_out[k]);
-        f = ok, f.outcome = bad_out[k];
-        OPEN_FAILS(db, h.cid, &f, CRM_EINVAL, "outcome", v);
+        snprintf(v, sizeof v, "0x%x", bad_out[k]);
+        f = ok, f.outcomes = bad_out[k];
+        OPEN_FAILS(db, h.cid, &f, CRM_EINVAL, "outcomes", v);
     }
 
     for (int k = 0; test_bad_utf8[k]; k++) {

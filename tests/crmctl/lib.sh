@@ -11,6 +11,9 @@
 # bare STATUS ARGS...   the same without the launcher (to set up fixtures fast).
 # expect_out RE / expect_err RE / expect_no_out RE: grep -E checks on the last run.
 # expect_json           the last run's stdout is valid JSON.
+# json_ok EXPR...       the last run's stdout is valid JSON (read by the json module,
+#                       as json.tool does) and each Python EXPR over it (as j) is
+#                       true: many checks for one Python start.
 
 python=/usr/bin/python3
 last_cmd=""
@@ -35,12 +38,12 @@ _invoke() {
     shift
     local status=0
     "$@" >"$work/stdout" 2>"$work/stderr" || status=$?
-    out=$(cat "$work/stdout")
-    err=$(cat "$work/stderr")
+    # Hundreds of runs: no more processes per run than it takes.
+    out=$(<"$work/stdout")
+    err=$(<"$work/stderr")
     # Reports from valgrind (==PID==) and the sanitizers would otherwise be
     # hidden behind an expected non-zero status.
-    if grep -qE '^==[0-9]+==|(Address|Leak|UndefinedBehavior)Sanitizer|runtime error:' \
-        "$work/stderr"; then
+    if [[ $'\n'$err =~ $'\n'==[0-9]+==|(Address|Leak|UndefinedBehavior)Sanitizer|runtime\ error: ]]; then
         fail "memory checker report"
     fi
     if [[ "$status" != "$want" ]]; then
@@ -80,14 +83,64 @@ expect_err() {
     checks=$((checks + 1))
 }
 
+# The JSON checks share one Python process, started here: a Python start
+# costs tens of milliseconds and the tests ask hundreds of questions. Each
+# question goes in a file ($work/json.req: what to do, the file to read,
+# the expressions, NUL-separated), a line on the pipe says it is there, and
+# a line comes back: OK, or FAIL and why. Documents are read with the json
+# module, the parser of `python3 -m json.tool`.
+_json_checker='
+import datetime, json, sys, time
+req, out = sys.argv[1], sys.argv[2]
+def check(mode, path, exprs):
+    try:
+        with open(path, encoding="utf-8") as f:
+            j = json.load(f)
+    except Exception as x:
+        return "not valid JSON: %s" % x
+    for e in exprs:
+        try:
+            v = eval(e)
+        except Exception as x:
+            return "%s  (%r)" % (e, x)
+        if mode == "get":
+            with open(out, "w", encoding="utf-8") as f:
+                f.write(str(v))
+        elif not v:
+            return e
+    return None
+for _ in sys.stdin:
+    with open(req, "rb") as f:
+        mode, path, *exprs = f.read().decode("utf-8").split("\0")[:-1]
+    why = check(mode, path, exprs)
+    print("OK" if why is None else "FAIL " + why.replace("\n", " "), flush=True)
+'
+coproc _json_py { "$python" -S -u -c "$_json_checker" "$work/json.req" "$work/json.out"; }
+# Plain descriptors, which subshells inherit as bash's coproc ones are not.
+exec {_json_to}>&"${_json_py[1]}" {_json_from}<&"${_json_py[0]}"
+
+# _json_ask MODE EXPR...: ask about the last stdout; sets $_json_reply.
+_json_ask() {
+    printf '%s\0' "$1" "$work/stdout" "${@:2}" >"$work/json.req"
+    _json_reply="FAIL the JSON checker is gone"
+    echo >&"$_json_to" && read -r _json_reply <&"$_json_from" || true
+}
+
 expect_json() {
-    "$python" -m json.tool <"$work/stdout" >/dev/null 2>"$work/json.err" ||
-        fail "stdout is not valid JSON: $(cat "$work/json.err")"
+    _json_ask valid
+    [[ $_json_reply == OK ]] || fail "stdout is ${_json_reply#FAIL }"
     checks=$((checks + 1))
+}
+
+json_ok() {
+    _json_ask ok "$@"
+    [[ $_json_reply == OK ]] || fail "JSON check failed: ${_json_reply#FAIL }"
+    checks=$((checks + $# + 1))
 }
 
 # json EXPR: evaluate a Python expression over the last stdout parsed as `j`.
 json() {
-    "$python" -c 'import json, sys; j = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' \
-        "$work/stdout" "$1"
+    _json_ask get "$1"
+    [[ $_json_reply == OK ]] || fail "JSON check failed: ${_json_reply#FAIL }"
+    printf '%s\n' "$(<"$work/json.out")"
 }

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # crmctl under a memory checker (valgrind). A run under valgrind costs
 # seconds, so this is a chosen handful that together go through most of the
-# tool: the demo (every kind of write, lookups, records, the journal) as text
-# and as JSON, the list, membership and identity tables, a value the library
-# allocates for the caller, and a database that fails to open.
+# tool: the demo (every kind of write, lookups, records, the journal, the
+# timeline, promises and occasions) as text and as JSON, the list,
+# membership and identity tables, a value the library allocates for the
+# caller, one command of each of interaction, timeline, promise and
+# occasion (each naming the customer by an identity), and a database that
+# fails to open.
 # test_crmctl.sh checks every command's behaviour, and their memory too in a
 # sanitizer build.
 #
@@ -36,9 +39,26 @@ expect_out 'Acme Logistics Inc\.'
 run 0 --db "$demo" customer member list "$acme"
 expect_out 'operations manager'
 run 0 --db "$demo" customer attr get "$jane" last_contact_reason
-expect_out '^delivery-status$'
+expect_out '^billing\.double_charge$'
 run 0 --db "$demo" identity flags email jane.doe@example.com --verified
 expect_out '^  flags       verified$'
+run 0 --db "$demo" --json interaction log jane.doe@example.com --channel chat --direction out \
+    --at -1h --by agent:alice --reason billing.refund --outcome resolved --summary "refund sent"
+expect_json
+run 0 --db "$demo" timeline +14155550100 --channel chat,social,phone
+expect_out ' chat +out +agent:alice +billing\.refund +resolved +refund sent '
+expect_out ' social \(public\) +in '
+bare 0 --db "$demo" --json promise list --customer "$jane"
+expect_json
+callback=$(json 'j[0]["id"]')
+run 0 --db "$demo" promise show "$callback"
+expect_out ' renegotiated +agent:alice +.* → .* +customer agreed +Jane is away'
+bare 0 --db "$demo" promise keep "$callback" --note "called back"
+run 4 --db "$demo" promise keep "$callback"
+expect_err 'already kept'
+run 0 --db "$demo" --json occasion upcoming --days 14
+expect_json
+[[ $(json 'j[0]["kind"]') == birthday ]] || fail "occasion upcoming"
 printf 'text\n' >"$work/notes.txt"
 run 6 --db "$work/notes.txt" customer list
 

@@ -27,6 +27,10 @@ commands=(
     "customer member add" "customer member remove" "customer member list"
     "identity add" "identity remove" "identity flags" "identity show" "identity lookup"
     "identity list" "identity normalise" "journal" "demo"
+    "interaction log" "interaction show" "interaction update" "timeline"
+    "promise make" "promise keep" "promise break" "promise release" "promise renegotiate"
+    "promise show" "promise list"
+    "occasion add" "occasion remove" "occasion list" "occasion upcoming"
 )
 
 run 0 --help
@@ -41,12 +45,17 @@ expect_out '^Usage: crmctl '
 run 0 --version
 expect_out '^crmctl [0-9]+\.[0-9]+\.[0-9]+ \(libcrm [0-9.]+, schema version [0-9]+\)$'
 
+# Every command's help, asked for one way or the other in turn (a run costs
+# tens of milliseconds under the sanitizers).
+n=0
 for c in "${commands[@]}"; do
-    # shellcheck disable=SC2086 # the words of the command are meant to split
-    run 0 $c --help
-    expect_out "^Usage: crmctl $c"
-    # shellcheck disable=SC2086
-    run 0 help $c
+    if ((n++ % 2)); then
+        # shellcheck disable=SC2086 # the words of the command are meant to split
+        run 0 help $c
+    else
+        # shellcheck disable=SC2086
+        run 0 $c --help
+    fi
     expect_out "^Usage: crmctl $c"
 done
 run 0 customer --help
@@ -61,6 +70,18 @@ run 0 identity add --help
 expect_out -- '--primary'
 run 0 customer list --help
 expect_out -- '--after ID'
+run 0 help promise
+expect_out '^  promise renegotiate '
+expect_no_out '^  occasion '
+run 0 interaction log --help
+expect_out -- '--ref EXTERNAL'
+expect_out '^Times: 2026-11-27T17:00 \(local time\)'
+expect_out '^CUSTOMER is an id or anything the customer is known by'
+run 0 occasion upcoming --help
+expect_out 'calendar days in local time'
+run 0 --help
+expect_out -- '--utc'
+expect_out '^  timeline  '
 # --help wins over everything else and touches no database.
 run 0 --db "$work/never.db" customer show not-an-id --help
 [[ ! -e $work/never.db ]] || fail "--help created a database"
@@ -140,8 +161,8 @@ expect_out '^Jane Doe \(person\)$'
 expect_out "^  id        $jane\$"
 expect_out '^  created   [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$'
 expect_out '^  archived  no$'
-run 3 --db "$db" customer show 1234
-expect_err '^crmctl: .*1234'
+run 1 --db "$db" customer show 1234
+expect_err "^crmctl: no customer is .1234. \(not an id; tried account, loyalty\)"
 run 1 --db "$db" customer show "$missing_id"
 expect_err '^crmctl: .*'"$missing_id"
 run 3 --db "$db" customer add --kind person ""
@@ -395,6 +416,484 @@ CRM_ACTOR=ivr:main-menu run 0 --db "$db" customer tag add "$acme" ivr-test
 run 0 --db "$db" --json journal --since "$total"
 [[ $(json 'j[0]["actor"]') == ivr:main-menu ]] || fail "CRM_ACTOR"
 
+# ---- customers named by id or by any identity ---------------------------------------------
+
+h=$work/h.db
+bare 0 --db "$h" customer add --kind person "Jane Doe"
+hjane=$out
+bare 0 --db "$h" customer add --kind person "Raj Patel"
+hraj=$out
+bare 0 --db "$h" customer add --kind organisation "Acme Logistics Inc."
+hacme=$out
+bare 0 --db "$h" customer add --kind person "María García"
+hmaria=$out
+bare 0 --db "$h" identity add "$hjane" phone "+1 415 555 0100"
+bare 0 --db "$h" identity add "$hjane" email Jane.Doe@Example.com
+bare 0 --db "$h" identity add "$hjane" social twitter:@JaneDoe
+bare 0 --db "$h" identity add "$hraj" email raj@example.com
+bare 0 --db "$h" identity add "$hacme" account ACC-100234
+bare 0 --db "$h" identity add "$hmaria" loyalty LC-0042-7781
+
+run 0 --db "$h" customer show jane.doe@example.com
+expect_out '^Jane Doe \(person\)$'
+run 0 --db "$h" --country US customer attr set "(415) 555-0100" language en
+run 0 --db "$h" customer attr get twitter:@janedoe language
+[[ $out == en ]] || fail "attr by identity"
+run 0 --db "$h" customer tag add ACC-100234 key-account
+run 0 --db "$h" customer member add ACC-100234 raj@example.com "purchasing lead"
+run 0 --db "$h" identity list LC-0042-7781
+expect_out '^loyalty +LC-0042-7781 '
+for who in "+1 415-555-0100" JANE.DOE@example.com twitter:@JaneDoe; do
+    run 0 --db "$h" timeline "$who"
+    expect_out "^Timeline of Jane Doe \($hjane\), newest first:$"
+done
+run 0 --db "$h" --country US timeline "415.555.0100"
+expect_out '^Timeline of Jane Doe '
+run 0 --db "$h" timeline ACC-100234
+expect_out '^Timeline of Acme Logistics Inc\. '
+run 0 --db "$h" timeline LC-0042-7781
+expect_out '^Timeline of María García '
+run 1 --db "$h" timeline nobody@example.com
+expect_err "^crmctl: no customer is 'nobody@example.com' \(not an id; tried email, account, loyalty\)$"
+run 1 --db "$h" timeline "+44 20 7946 0958"
+expect_err 'tried phone \+442079460958, account, loyalty'
+run 1 --db "$h" timeline "(415) 555-0100"
+expect_err 'tried phone \(unreadable without --country\), account, loyalty'
+run 1 --db "$h" timeline facebook:jane
+expect_err 'tried social facebook:jane, account, loyalty|tried social, account, loyalty'
+run 1 --db "$h" timeline "$missing_id"
+run 3 --db "$h" timeline 01900000-0000-7000-8000-00000000000g
+
+# ---- times: ISO 8601 in any zone, relative, --utc --------------------------------------------
+
+# A wall-clock time without a zone is local: 17:00 in New York is 22:00Z.
+# JSON shows local time with its offset, or UTC with --utc.
+TZ=America/New_York run 0 --db "$h" --json promise make "$hjane" --owner agent:alice \
+    --due 2026-11-27T17:00 "call back"
+json_ok 'j["due"] == "2026-11-27T17:00:00.000-05:00"' 'j["state"] == "open"' \
+    'j["customer"] == "'"$hjane"'"'
+tp=$(json 'j["id"]')
+TZ=America/New_York run 0 --db "$h" --utc --json promise show "$tp"
+json_ok 'j["due"] == "2026-11-27T22:00:00.000Z"'
+TZ=America/New_York run 0 --db "$h" --utc promise show "$tp"
+expect_out '^  due         2026-11-27T22:00:00Z '
+TZ=America/New_York run 0 --db "$h" promise show "$tp"
+expect_out '^  due         2026-11-27 17:00:00 '
+# Each form in New York, and two in UTC; the history keeps every due time.
+# In summer New York is 4 hours behind; a date alone is local midnight; of
+# the two 01:30s when the clocks go back, the first.
+wants=()
+for spec in "2026-07-01T12:00=2026-07-01T16:00:00.000Z" "2026-11-27=2026-11-27T05:00:00.000Z" \
+    "2026-11-27T17:00Z=2026-11-27T17:00:00.000Z" "2026-11-27t17:00:30z=2026-11-27T17:00:30.000Z" \
+    "2026-11-27T17:00:00+01:00=2026-11-27T16:00:00.000Z" \
+    "2026-11-27T17:00-0530=2026-11-27T22:30:00.000Z" \
+    "2026-11-27T17:00:00.25+00=2026-11-27T17:00:00.250Z" "2026-11-27 09:15=2026-11-27T14:15:00.000Z" \
+    "2026-11-01T01:30=2026-11-01T05:30:00.000Z" "UTC:2026-11-27=2026-11-27T00:00:00.000Z" \
+    "UTC:2026-03-08T02:30=2026-03-08T02:30:00.000Z"; do
+    zone=America/New_York
+    [[ $spec == UTC:* ]] && zone=UTC spec=${spec#UTC:}
+    TZ=$zone run 0 --db "$h" promise renegotiate "$tp" --due "${spec%%=*}" "moved"
+    wants+=("\"${spec#*=}\"")
+done
+TZ=America/New_York run 0 --db "$h" --utc --json promise show "$tp"
+json_ok '[e["new_due"] for e in j["history"][1:]] == ['"$(IFS=,; echo "${wants[*]}")"']'
+# Relative to now; a day is 24 hours.
+deltas=()
+for spec in "now=0" "+3d=259200" "+2h=7200" "+30m=1800" "-1d=-86400" "+1w=604800"; do
+    run 0 --db "$h" promise renegotiate "$tp" --due "${spec%%=*}" "moved"
+    deltas+=("${spec#*=}")
+done
+run 0 --db "$h" --json promise show "$tp"
+json_ok 'all(abs(datetime.datetime.fromisoformat(e["new_due"]).timestamp() - time.time() - d) < 60
+             for e, d in zip(j["history"][-6:], ['"$(IFS=,; echo "${deltas[*]}")"']))' \
+    'len(j["history"]) == 18'
+run 0 --db "$h" --json promise renegotiate "$tp" --due +10d "later"
+json_ok 'j["renegotiations"] == 18' 'j["state"] == "open"' 'j["overdue"] is False'
+# What is not a time is a usage error.
+for bad in 2026-13-01 2026-11-27T24:00 2026/11/27 +3 +3x tomorrow "" 1969-12-31 \
+    2026-11-27T17:00+25:00 "2026-11-27T17:00 Z"; do
+    run 2 --db "$h" promise renegotiate "$tp" --due "$bad" "moved"
+    expect_err "^crmctl: promise renegotiate: --due: '.*' is not a time \(.+\); write 2026-11-27T17:00, "
+done
+run 2 --db "$h" promise renegotiate "$tp" --due 2026-02-29 "moved"
+expect_err 'no such day in that month'
+# 02:30 on the morning New York springs forward does not exist there.
+TZ=America/New_York run 2 --db "$h" promise renegotiate "$tp" --due 2026-03-08T02:30 "moved"
+expect_err 'does not exist here'
+run 0 --db "$h" --json promise show "$tp"
+json_ok 'len(j["history"]) == 19'
+run 2 --db "$h" interaction log "$hjane" --channel phone --direction in --at yesterday
+expect_err -- "--at: 'yesterday' is not a time"
+run 2 --db "$h" promise list --as-of soon
+# --utc is global: before the command or after it, for the old commands too.
+run 0 --db "$h" --utc customer show "$hjane"
+expect_out '^  created   [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$'
+TZ=IST-5:30 run 0 --db "$h" --json customer show "$hjane" --utc
+json_ok 'j["created"].endswith("Z")' 'len(j["created"]) == 24'
+
+# ---- interactions --------------------------------------------------------------------------
+
+run 0 --db "$h" --actor mail:gateway interaction log jane.doe@example.com --channel email \
+    --direction in --at 2026-05-19T09:12Z --by team:billing --reason billing.double_charge \
+    --outcome unresolved --summary "Charged twice" --body $'Hello,\ncharged twice.' \
+    --ref "<m1@mail.example.com>"
+expect_out "^$uuid\$"
+email=$out
+run 0 --db "$h" --json interaction log twitter:@JaneDoe --channel social --direction in \
+    --at 2026-05-25T18:00Z --public --sentiment -2 --reason billing.double_charge \
+    --summary "charged twice, nobody answers" --ref 1790012345678901234
+expect_json
+json_ok 'j["channel"] == "social"' 'j["public"] is True' 'j["sentiment"] == -2' \
+    'j["outcome"] is None' 'j["handled_by"] is None' 'j["thread"] == j["id"]' \
+    'j["external_ref"] == "1790012345678901234"' 'j["at"].startswith("2026-05-2")'
+tweet=$(json 'j["id"]')
+run 0 --db "$h" interaction log +14155550100 --channel ivr --direction in --at 2026-05-26T15:00Z \
+    --by ivr:main-menu --reason billing --outcome transferred --summary "asked for a person"
+ivr=$out
+run 0 --db "$h" --json interaction log "$hjane" --channel phone --direction in \
+    --at 2026-05-26T15:02Z --by agent:alice --reason billing.double_charge --reply-to "$ivr" \
+    --sentiment +1
+json_ok 'j["thread"] == "'"$ivr"'"' 'j["reply_to"] == "'"$ivr"'"' 'j["sentiment"] == 1' \
+    'j["direction"] == "in"' 'j["outcome"] is None'
+call=$(json 'j["id"]')
+run 0 --db "$h" interaction log "$hjane" --channel email --direction out --at 2026-05-27T08:00Z \
+    --by agent:alice --summary "refund confirmed" --reply-to "$email" --outcome resolved
+answer=$out
+run 0 --db "$h" interaction log raj@example.com --channel chat --direction in --at 2026-05-20T10:00Z
+rajchat=$out
+# The same tweet again: nothing added, 4, and the one already there named.
+run 4 --db "$h" interaction log "$hjane" --channel social --direction in --ref 1790012345678901234
+expect_err "$tweet"
+run 4 --db "$h" --json interaction log raj@example.com --channel email --direction in \
+    --ref "<m1@mail.example.com>"
+expect_err "$email"
+# The reference is unique per channel, not across channels.
+run 0 --db "$h" interaction log "$hjane" --channel sms --direction in --ref 1790012345678901234 \
+    --at 2026-05-01T00:00Z
+run 2 --db "$h" interaction log "$hjane" --direction in
+expect_err -- '--channel is required'
+run 2 --db "$h" interaction log "$hjane" --channel phone
+expect_err -- '--direction is required'
+run 2 --db "$h" interaction log "$hjane" --channel fax --direction in
+expect_err "unknown channel 'fax'"
+run 2 --db "$h" interaction log "$hjane" --channel phone --direction sideways
+run 2 --db "$h" interaction log "$hjane" --channel phone --direction in --sentiment 3
+expect_err -- '--sentiment wants'
+run 1 --db "$h" interaction log nobody@example.com --channel phone --direction in
+run 1 --db "$h" interaction log "$hjane" --channel phone --direction in --reply-to "$missing_id"
+run 3 --db "$h" interaction log "$hjane" --channel phone --direction in --reason "bad reason"
+run 3 --db "$h" interaction log "$hjane" --channel phone --direction in --reply-to "$rajchat"
+
+run 0 --db "$h" interaction show "$email"
+expect_out "^Interaction $email\$"
+expect_out "^  customer    Jane Doe \($hjane\)\$"
+expect_out '^  channel     email, in$'
+expect_out '^  handled by  team:billing$'
+expect_out '^  reason      billing\.double_charge$'
+expect_out '^  outcome     unresolved$'
+expect_out '^  reference   <m1@mail\.example\.com>$'
+expect_out '^Body$'
+expect_out '^  charged twice\.$'
+expect_out '^Conversation \(2 interactions, oldest first\)$'
+expect_out "^  2026-05-2[78] [0-9:]{5} +email +out +agent:alice +- +resolved +refund confirmed +$answer\$"
+run 0 --db "$h" interaction show "$tweet"
+expect_out '^  channel     social \(public\), in$'
+expect_out '^  public      yes'
+expect_out '^  sentiment   -2 \(very negative\)$'
+expect_no_out '^Conversation'
+run 0 --db "$h" --json interaction show "$call"
+expect_json
+json_ok 'j["id"] == "'"$call"'"' 'len(j["conversation"]) == 2' \
+    'j["conversation"][0]["id"] == "'"$ivr"'"' 'j["body"] is None'
+run 1 --db "$h" interaction show "$missing_id"
+run 3 --db "$h" interaction show nonsense
+
+run 0 --db "$h" --actor agent:alice interaction update "$call" --outcome resolved \
+    --summary "refund requested"
+expect_out "^Updated $call: outcome resolved, summary set\.$"
+run 0 --db "$h" --json interaction update "$call" --no-reason
+expect_json
+json_ok 'j["reason"] is None' 'j["outcome"] == "resolved"' 'j["summary"] == "refund requested"'
+run 0 --db "$h" interaction update "$call" --reason billing.refund --no-summary --outcome none
+expect_out "^Updated $call: outcome cleared, reason billing\.refund, summary cleared\.$"
+run 0 --db "$h" --json interaction show "$call"
+json_ok 'j["reason"] == "billing.refund"' 'j["summary"] is None' 'j["outcome"] is None'
+run 0 --db "$h" interaction update "$call" --reason billing.double_charge --outcome resolved
+run 2 --db "$h" interaction update "$call"
+expect_err 'nothing to change'
+run 2 --db "$h" interaction update "$call" --reason x --no-reason
+run 1 --db "$h" interaction update "$missing_id" --outcome resolved
+# A bad change among good ones leaves all of them undone.
+run 3 --db "$h" interaction update "$call" --outcome escalated --reason "not a code"
+run 0 --db "$h" --json interaction show "$call"
+json_ok 'j["outcome"] == "resolved"' 'j["reason"] == "billing.double_charge"'
+run 0 --db "$h" --json journal
+json_ok 'any(e["entity"] == "interaction" and e["op"] == "outcome" and e["actor"] == "agent:alice" for e in j)'
+
+# ---- the timeline --------------------------------------------------------------------------
+
+run 0 --db "$h" timeline jane.doe@example.com
+expect_out '^WHEN +CHANNEL +DIR +BY +REASON +OUTCOME +SUMMARY +ID$'
+expect_out "^2026-05-2[56] [0-9:]{5} +social \(public\) +in +- +billing\.double_charge +- +charged twice, nobody answers +$tweet\$"
+expect_out "^2026-05-2[67] [0-9:]{5} +ivr +in +ivr:main-menu +billing +transferred +asked for a person +$ivr\$"
+run 0 --db "$h" --utc timeline jane.doe@example.com
+expect_out "^2026-05-26T15:02Z +phone +in +agent:alice +billing\.double_charge +resolved +- +$call\$"
+order=$(grep -oE "$uuid\$" <<<"$out" | tr '\n' ' ')
+[[ $order == "$answer $call $ivr $tweet $email "* ]] || fail "timeline order: $order"
+run 0 --db "$h" --json timeline "$hjane"
+expect_json
+json_ok 'len(j) == 6' '[i["id"] for i in j][:5] == "'"$answer $call $ivr $tweet $email"'".split()' \
+    'all(i["customer"] == "'"$hjane"'" for i in j)'
+run 0 --db "$h" --json timeline "$hjane" --channel email,social
+json_ok '[i["channel"] for i in j] == ["email", "social", "email"]'
+run 0 --db "$h" --json timeline "$hjane" --public
+json_ok '[i["id"] for i in j] == ["'"$tweet"'"]'
+run 0 --db "$h" --json timeline "$hjane" --direction out
+json_ok '[i["id"] for i in j] == ["'"$answer"'"]'
+run 0 --db "$h" --json timeline "$hjane" --reason billing.
+json_ok 'len(j) == 3' 'all(i["reason"].startswith("billing.") for i in j)'
+run 0 --db "$h" --json timeline "$hjane" --outcome none
+json_ok 'sorted(i["channel"] for i in j) == ["sms", "social"]'
+run 0 --db "$h" --json timeline "$hjane" --from 2026-05-26T00:00Z --to 2026-05-27T00:00Z
+json_ok '[i["id"] for i in j] == ["'"$call"'", "'"$ivr"'"]'
+run 0 --db "$h" --json timeline "$hjane" --to 2026-05-26T00:00Z --from -10000d
+json_ok 'len(j) == 3'
+# Paging by key: two a page, each after the last id seen.
+run 0 --db "$h" --json timeline "$hjane" --limit 2
+json_ok '[i["id"] for i in j] == ["'"$answer"'", "'"$call"'"]'
+run 0 --db "$h" --json timeline "$hjane" --limit 2 --before "$call"
+json_ok '[i["id"] for i in j] == ["'"$ivr"'", "'"$tweet"'"]'
+run 1 --db "$h" timeline "$hjane" --before "$rajchat"
+# A conversation, oldest first.
+run 0 --db "$h" timeline "$hjane" --thread "$call"
+expect_out '^Conversation of Jane Doe .*, oldest first:$'
+order=$(grep -oE "$uuid\$" <<<"$out" | tr '\n' ' ')
+[[ $order == "$ivr $call " ]] || fail "thread order: $order"
+run 0 --db "$h" --json timeline "$hjane" --thread "$email" --direction out
+json_ok '[i["id"] for i in j] == ["'"$answer"'"]'
+run 1 --db "$h" timeline "$hraj" --thread "$call"
+expect_err 'not in this customer'
+run 0 --db "$h" timeline "$hmaria"
+expect_out '^\(no interactions\)$'
+run 0 --db "$h" --json timeline "$hmaria"
+json_ok 'j == []'
+run 2 --db "$h" timeline "$hjane" --channel phone,fax
+run 2 --db "$h" timeline "$hjane" --channel ,
+run 2 --db "$h" timeline "$hjane" --thread "$call" --before "$call"
+run 2 --db "$h" timeline "$hjane" --from 2026-05-27 --to 2026-05-26
+
+# ---- promises ------------------------------------------------------------------------------
+
+run 0 --db "$h" --actor agent:alice promise make twitter:@JaneDoe --owner agent:alice \
+    --due +3d --during "$call" "call Jane back"
+expect_out "^$uuid\$"
+cb=$out
+run 0 --db "$h" --actor agent:bob --json promise make ACC-100234 --owner team:billing --due -2d \
+    "refund the double charge"
+expect_json
+json_ok 'j["overdue"] is True' 'j["made_during"] is None' 'j["owner"] == "team:billing"' \
+    'j["closed"] is None' 'j["renegotiations"] == 0'
+refund=$(json 'j["id"]')
+run 0 --db "$h" promise make raj@example.com --owner agent:bob --due -5h "send the contract"
+contract=$out
+run 2 --db "$h" promise make "$hjane" --due +1d "x"
+expect_err -- '--owner is required'
+run 2 --db "$h" promise make "$hjane" --owner agent:alice "x"
+expect_err -- '--due is required'
+run 2 --db "$h" promise make "$hjane" --owner agent:alice --due +1d
+expect_err 'missing argument'
+run 1 --db "$h" promise make nobody@example.com --owner agent:alice --due +1d "x"
+run 1 --db "$h" promise make "$hjane" --owner agent:alice --due +1d --during "$missing_id" "x"
+run 3 --db "$h" promise make "$hjane" --owner agent:alice --due +1d --during "$rajchat" "x"
+run 3 --db "$h" promise make "$hjane" --owner agent:alice --due +1d ""
+
+# Renegotiated with the customer's agreement: both due times stay in the history.
+run 0 --db "$h" --actor agent:alice promise renegotiate "$cb" --due +6d --agreed \
+    "Jane is away on Friday"
+expect_out "^Promise $cb renegotiated with the customer's agreement: call Jane back \(open; due "
+run 0 --db "$h" --actor agent:carol promise renegotiate "$cb" --due +7d "the refund is late"
+expect_out 'without the customer'
+run 0 --db "$h" promise show "$cb"
+expect_out "^Promise $cb\$"
+expect_out "^  to          Jane Doe \($hjane\)\$"
+expect_out '^  what        call Jane back$'
+expect_out '^  owner       agent:alice$'
+expect_out '^  state       open$'
+expect_out '^  due         .*\(in 6 days 23 h\), renegotiated 2 times; first due '
+expect_out "^  made        .*, during $call\$"
+expect_out '^History$'
+expect_out '^  WHEN +EVENT +BY +DUE +AGREED +NOTE$'
+expect_out '^  [0-9-]{10} [0-9:]{5} +made +agent:alice +[0-9-]{10} [0-9:]{5}$'
+expect_out '^  [0-9-]{10} [0-9:]{5} +renegotiated +agent:alice +[0-9-]{10} [0-9:]{5} → [0-9-]{10} [0-9:]{5} +customer agreed +Jane is away on Friday$'
+expect_out '^  [0-9-]{10} [0-9:]{5} +renegotiated +agent:carol +[0-9-]{10} [0-9:]{5} → [0-9-]{10} [0-9:]{5} +not agreed +the refund is late$'
+run 0 --db "$h" --json promise show "$cb"
+expect_json
+json_ok 'j["renegotiations"] == 2' '[e["event"] for e in j["history"]] == ["made", "renegotiated", "renegotiated"]' \
+    'j["history"][1]["customer_agreed"] is True' 'j["history"][2]["customer_agreed"] is False' \
+    'j["history"][1]["old_due"] == j["history"][0]["new_due"]' \
+    'j["history"][2]["new_due"] == j["due"]' 'j["history"][0]["old_due"] is None' \
+    'j["history"][1]["note"] == "Jane is away on Friday"' 'j["history"][2]["actor"] == "agent:carol"'
+run 3 --db "$h" promise renegotiate "$cb" --due "$(json 'j["due"]')" "same time"
+expect_err 'already in force'
+
+# Overdue: open and past due, marked in the list.
+run 0 --db "$h" promise list
+expect_out '^DUE +STATUS +CUSTOMER +OWNER +WHAT +ID$'
+expect_out "^[0-9-]{10} [0-9:]{5} +OVERDUE by 2 days +Acme Logistics Inc\. +team:billing +refund the double charge +$refund\$"
+expect_out "^[0-9-]{10} [0-9:]{5} +OVERDUE by 5 h +Raj Patel +agent:bob +send the contract +$contract\$"
+expect_out "^[0-9-]{10} [0-9:]{5} → [0-9-]{10} [0-9:]{5} +open +Jane Doe +agent:alice +call Jane back +$cb\$"
+order=$(grep -oE "$uuid\$" <<<"$out" | tr '\n' ' ')
+[[ $order == "$refund $contract $cb $tp " ]] || fail "promise list order: $order"
+run 0 --db "$h" --json promise list --overdue
+expect_json
+json_ok '[p["id"] for p in j] == ["'"$refund"'", "'"$contract"'"]' 'all(p["overdue"] for p in j)' \
+    'j[0]["customer_name"] == "Acme Logistics Inc."'
+run 0 --db "$h" --json promise list --overdue --as-of -3d
+json_ok 'j == []'
+run 0 --db "$h" --json promise list --overdue --as-of +30d
+json_ok 'len(j) == 4'
+run 0 --db "$h" --json promise list --customer +14155550100
+json_ok '[p["id"] for p in j] == ["'"$cb"'", "'"$tp"'"]' \
+    'all(p["first_due"] is not None and p["customer_name"] == "Jane Doe" for p in j)' \
+    'datetime.datetime.fromisoformat(j[0]["first_due"]) < datetime.datetime.fromisoformat(j[0]["due"])'
+run 0 --db "$h" --json promise list --owner agent:bob
+json_ok '[p["id"] for p in j] == ["'"$contract"'"]'
+run 0 --db "$h" --json promise list --due-before now
+json_ok '[p["id"] for p in j] == ["'"$refund"'", "'"$contract"'"]'
+run 1 --db "$h" promise list --customer nobody@example.com
+run 0 --db "$h" promise list --owner nobody
+expect_out '^\(no promises\)$'
+
+# Kept, late; then nothing more can happen to it.
+run 0 --db "$h" --actor agent:bob promise keep "$contract" --note "sent by courier"
+expect_out "^Promise $contract kept: send the contract \(kept late, by 5 h; due "
+run 4 --db "$h" promise keep "$contract"
+expect_err 'already kept'
+run 4 --db "$h" promise break "$contract" "too late"
+expect_err 'already kept'
+run 4 --db "$h" promise renegotiate "$contract" --due +1d "again"
+run 0 --db "$h" --json promise show "$contract"
+json_ok 'j["state"] == "kept"' 'j["kept_late"] is True' 'j["overdue"] is False' \
+    'j["closed"] is not None' '[e["event"] for e in j["history"]] == ["made", "kept"]' \
+    'j["history"][1]["note"] == "sent by courier"'
+run 0 --db "$h" promise show "$contract"
+expect_out '^  state       kept late, by 5 h$'
+expect_out '^  kept        [0-9-]{10} '
+run 0 --db "$h" --json promise keep "$cb" --by "$answer"
+json_ok 'j["state"] == "kept"' 'j["kept_by"] == "'"$answer"'"' 'j["kept_late"] is False'
+run 0 --db "$h" promise show "$cb"
+expect_out "^  kept by     $answer\$"
+run 0 --db "$h" --json promise break "$refund" "the bank refused the refund"
+json_ok 'j["state"] == "broken"'
+run 0 --db "$h" promise release "$tp" --note "Jane called herself"
+expect_out "^Promise $tp released: call back \(released; due "
+run 0 --db "$h" --json promise list --open
+json_ok 'j == []'
+run 0 --db "$h" --json promise list
+json_ok 'sorted(p["state"] for p in j) == ["broken", "kept", "kept", "released"]' \
+    'not any(p["overdue"] for p in j)'
+run 2 --db "$h" promise break "$refund"
+run 2 --db "$h" promise renegotiate "$refund" "no due"
+expect_err -- '--due is required'
+run 1 --db "$h" promise keep "$missing_id"
+run 1 --db "$h" promise show "$missing_id"
+run 3 --db "$h" promise show nonsense
+run 0 --db "$h" promise make "$hmaria" --owner agent:alice --due +1d "x"
+mp=$out
+run 3 --db "$h" promise keep "$mp" --by "$rajchat"
+run 0 --db "$h" --json promise release "$mp"
+json_ok 'j["state"] == "released"' 'j["id"] == "'"$mp"'"'
+
+# ---- occasions -----------------------------------------------------------------------------
+
+run 0 --db "$h" occasion add jane.doe@example.com --kind birthday --yearly 01-03 --year 1984 \
+    --lead 14 --note "likes tulips"
+expect_out "^$uuid\$"
+bday=$out
+run 0 --db "$h" --json occasion add ACC-100234 --kind renewal --date 2030-01-10 --lead 30
+expect_json
+json_ok 'j["yearly"] is False' 'j["year"] == 2030' 'j["month"] == 1' 'j["day"] == 10' \
+    'j["lead_days"] == 30' 'j["note"] is None' 'j["customer"] == "'"$hacme"'"'
+renewal=$(json 'j["id"]')
+run 0 --db "$h" --json occasion add "$hjane" --kind anniversary --yearly 12-30
+json_ok 'j["year"] is None' 'j["yearly"] is True' 'j["lead_days"] == 0'
+anniv=$(json 'j["id"]')
+run 0 --db "$h" occasion add "$hraj" --kind birthday --yearly 02-29 --year 1992
+leap=$out
+run 2 --db "$h" occasion add "$hjane" --yearly 05-01
+expect_err -- '--kind is required'
+run 2 --db "$h" occasion add "$hjane" --kind birthday
+expect_err 'either --date'
+run 2 --db "$h" occasion add "$hjane" --kind birthday --date 2030-01-01 --yearly 01-01
+run 2 --db "$h" occasion add "$hjane" --kind birthday --date 2030-01-01 --year 2030
+run 2 --db "$h" occasion add "$hjane" --kind renewal --date 2031-02-29
+expect_err 'no such day'
+run 2 --db "$h" occasion add "$hjane" --kind birthday --yearly 04-31
+run 2 --db "$h" occasion add "$hjane" --kind birthday --yearly 05-01 --lead 400
+run 3 --db "$h" occasion add "$hjane" --kind "Birth Day" --yearly 05-01
+run 1 --db "$h" occasion add nobody@example.com --kind birthday --yearly 05-01
+
+run 0 --db "$h" occasion list +14155550100
+expect_out '^KIND +WHEN +LEAD +NOTE +ID$'
+expect_out "^birthday +every 01-03, since 1984 +14 days before +likes tulips +$bday\$"
+expect_out "^anniversary +every 12-30 +on the day +- +$anniv\$"
+run 0 --db "$h" occasion list ACC-100234
+expect_out "^renewal +once, 2030-01-10 +30 days before +- +$renewal\$"
+run 0 --db "$h" --json occasion list "$hjane"
+expect_json
+json_ok '[o["id"] for o in j] == ["'"$bday"'", "'"$anniv"'"]'
+run 0 --db "$h" occasion list "$hmaria"
+expect_out '^\(no occasions\)$'
+
+# A window over New Year: the anniversary on its day, the birthday and the
+# renewal surfacing in it (their lead starts inside), the leap-day birthday not.
+run 0 --db "$h" occasion upcoming --from 2029-12-28 --to 2030-01-05
+expect_out '^Occasions from Fri 2029-12-28 to Fri 2030-01-04 \(8 days\):$'
+expect_out '^DATE +WHEN +CUSTOMER +OCCASION +NOTE +ID$'
+expect_out "^Sun 2029-12-30 +in [0-9]+ days +Jane Doe +anniversary +- +$anniv\$"
+expect_out "^Thu 2030-01-03 +in [0-9]+ days +Jane Doe +birthday \(turns 46\) +likes tulips +$bday\$"
+expect_out "^Thu 2030-01-10 +in [0-9]+ days +Acme Logistics Inc\. +renewal +- +$renewal\$"
+expect_no_out 'Raj Patel'
+run 0 --db "$h" --json occasion upcoming --from 2029-12-28 --days 8
+expect_json
+json_ok '[o["id"] for o in j] == "'"$anniv $bday $renewal"'".split()' \
+    'j[1]["date"] == "2030-01-03"' 'j[1]["surfaces"] == "2029-12-20"' 'j[1]["years"] == 46' \
+    'j[0]["years"] is None' 'j[2]["customer_name"] == "Acme Logistics Inc."' \
+    'j[2]["surfaces"] == "2029-12-11"'
+# 29 February falls on 28 February in a common year.
+run 0 --db "$h" --json occasion upcoming --from 2031-02-27 --days 2
+json_ok '[o["id"] for o in j] == ["'"$leap"'"]' 'j[0]["date"] == "2031-02-28"' 'j[0]["years"] == 39'
+run 0 --db "$h" --json occasion upcoming --from 2032-02-27 --days 3
+json_ok 'j[0]["date"] == "2032-02-29"'
+# Days are the local calendar's: late on 29 December in New York is still
+# that day, though it is already the 30th in UTC.
+TZ=America/New_York run 0 --db "$h" --json occasion upcoming --from 2029-12-29T22:00 --days 1
+json_ok '"'"$anniv"'" not in [o["id"] for o in j]' 'len(j) == 2'
+TZ=America/New_York run 0 --db "$h" --json --utc occasion upcoming --from 2029-12-29T22:00 --days 1
+json_ok '[o["id"] for o in j][0] == "'"$anniv"'"' 'len(j) == 3'
+# By default: today, for 30 days.
+soon=$(date -d '+5 days' +%m-%d)
+run 0 --db "$h" occasion add LC-0042-7781 --kind name_day --yearly "$soon"
+nameday=$out
+run 0 --db "$h" occasion upcoming
+expect_out "^Occasions from [A-Z][a-z]{2} $(date +%Y-%m-%d) to [A-Z][a-z]{2} $(date -d '+29 days' +%Y-%m-%d) \(30 days\):$"
+expect_out "^[A-Z][a-z]{2} [0-9-]+-$soon +in 5 days +María García +name_day +- +$nameday\$"
+run 0 --db "$h" --json occasion upcoming --days 3 --from 2029-06-01
+json_ok 'j == []'
+run 0 --db "$h" occasion upcoming --to 2029-06-04 --from 2029-06-01
+expect_out '^\(no occasions coming up\)$'
+run 2 --db "$h" occasion upcoming --to 2030-01-01 --days 3
+run 2 --db "$h" occasion upcoming --days 0
+run 2 --db "$h" occasion upcoming --from 2030-01-05 --to 2030-01-01
+run 0 --db "$h" occasion remove "$nameday"
+expect_out "^Removed María García's name_day \(every $soon\)\.$"
+run 1 --db "$h" occasion remove "$nameday"
+run 0 --db "$h" --json occasion remove "$leap"
+expect_json
+json_ok 'j["removed"] is True' 'j["kind"] == "birthday"'
+run 0 --db "$h" --json journal
+json_ok '[e["op"] for e in j if e["entity"] == "occasion"] == ["add"] * 5 + ["remove"] * 2'
+
 # ---- global options and their environment defaults ------------------------------------------------------
 
 # Global options work after the command too.
@@ -436,6 +935,21 @@ expect_out '^  SEQ +WHEN +ACTOR +CHANGE +CUSTOMER +DETAILS$'
 expect_out ' agent:alice +attr set +Jane Doe '
 expect_out 'María García'
 expect_out 'Acme Logistics Inc\.'
+# The story: the IVR knows Jane by a number written differently, the agent
+# sees the e-mail and the public tweet, the callback is moved with her
+# agreement, Raj's refund is overdue, her birthday is coming up.
+expect_out '^  The IVR \(ivr:main-menu\) matched the number although it is stored as$'
+expect_out '^    [0-9-]{10} [0-9:]{5} +ivr +in +ivr:main-menu +billing +transferred +'
+expect_out '^    [0-9-]{10} [0-9:]{5} +social \(public\) +in +- +billing\.double_charge +- +"@ShopCo charged me twice'
+expect_out '^    [0-9-]{10} [0-9:]{5} +email +in +team:billing +billing\.double_charge +unresolved +Charged twice'
+expect_out 'promises a callback by$'
+expect_out '^  renegotiates the callback: [0-9-]{10} 17:00 → [0-9-]{10} 10:00\.$'
+expect_out '^  [0-9-]{10} [0-9:]{5} +phone +in +agent:alice +billing\.double_charge +resolved +'
+expect_out '^  [0-9-]{10} [0-9:]{5} +OVERDUE by 2 days +Raj Patel +team:billing +refund the double charge$'
+expect_out '^  [0-9-]{10} 17:00 → [0-9-]{10} 10:00 +open +Jane Doe +agent:alice +call Jane back '
+expect_out '^  [A-Z][a-z]{2} [0-9-]{10} +in 9 days +Jane Doe +birthday \(turns [0-9]+\) +likes tulips$'
+expect_out '^The journal records every change with who made it: [0-9]+ so far\. The last$'
+[[ $(grep -cE '^  [0-9]+ +[0-9-]{10} [0-9:]{8} ' <<<"$out") == 15 ]] || fail "demo journal: not 15 entries"
 if [[ ${#launcher[@]} -eq 0 && $elapsed_ms -gt 2000 ]]; then
     fail "the demo took $elapsed_ms ms"
 fi
@@ -453,9 +967,26 @@ run 0 --db "$demo" --json customer list
 [[ $(json 'len(j)') == 4 ]] || fail "demo customers"
 run 0 --db "$work/demo2.db" --json demo
 expect_json
-[[ $(json 'j["calls"][0]["customer"]["name"]') == "Jane Doe" ]] || fail "demo JSON lookup"
-[[ $(json 'j["calls"][1]["customer"]') == None ]] || fail "demo JSON failed lookup"
-[[ $(json 'len(j["journal"]) > 30') == True ]] || fail "demo JSON journal"
+json_ok 'j["calls"][0]["customer"]["name"] == "Jane Doe"' 'j["calls"][1]["customer"] is None' \
+    'len(j["journal"]) == 15' 'j["journal"][0]["seq"] > 15' \
+    '[i["channel"] for i in j["timeline"]] == ["sms", "phone", "ivr", "social", "email"]' \
+    'j["timeline"][3]["public"] and j["timeline"][3]["sentiment"] == -2' \
+    'j["timeline"][3]["reason"] == "billing.double_charge"' \
+    'j["timeline"][2]["handled_by"] == "ivr:main-menu"' \
+    'j["timeline"][2]["outcome"] == "transferred"' 'j["timeline"][1]["outcome"] == "resolved"' \
+    'j["timeline"][1]["thread"] == j["timeline"][2]["id"]' \
+    'j["timeline"][4]["outcome"] == "unresolved"' \
+    '[p["overdue"] for p in j["promises"]] == [True, False]' \
+    'j["promises"][0]["customer_name"] == "Raj Patel"' \
+    'j["promises"][1]["renegotiations"] == 1' \
+    'j["promises"][1]["made_during"] == j["timeline"][1]["id"]' \
+    'datetime.datetime.fromisoformat(j["promises"][1]["first_due"]).strftime("%a %H:%M") == "Fri 17:00"' \
+    'datetime.datetime.fromisoformat(j["promises"][1]["due"]).strftime("%a %H:%M") == "Mon 10:00"' \
+    '[(o["kind"], o["days_until"], o["lead_days"]) for o in j["upcoming"]] == [("birthday", 9, 14)]'
+# Far from UTC, and shown in UTC: the dates still come out right.
+TZ=Pacific/Kiritimati run 0 --db "$work/demo4.db" --utc demo
+expect_out '^  [A-Z][a-z]{2} [0-9-]{10} +in 9 days +Jane Doe +birthday '
+expect_out '^  [0-9-]{10}T17:00Z → [0-9-]{10}T10:00Z +open +Jane Doe '
 # Another country: the national number is read there and does not match.
 run 0 --db "$work/demo3.db" --country DE demo
 expect_out 'reads it as \+49'

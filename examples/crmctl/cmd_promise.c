@@ -1,0 +1,189 @@
+/*
+ * crmctl - the promise commands.
+ *
+ * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
+ */
+#include <string.h>
+
+#include "crmctl.h"
+
+int cmd_promise_make(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
+{
+    const char *owner = NULL, *due = NULL, *during = NULL, *pos[2];
+    const ctl_option opts[] = {
+        { "owner", NULL, &owner },
+        { "due", NULL, &due },
+        { "during", NULL, &during },
+        { NULL, NULL, NULL },
+    };
+    int st = ctl_parse(ctl, cmd, argc, argv, opts, pos, 2, 2);
+    if (st != CTL_CONTINUE)
+        return st;
+    if (!owner)
+        return ctl_usage_error(cmd, "--owner is required: who must keep it (agent:alice)");
+    if (!due)
+        return ctl_usage_error(cmd, "--due is required: when it is due");
+    int64_t due_at;
+    if ((st = ctl_parse_time(cmd, "due", due, &due_at)) != CTL_CONTINUE)
+        return st;
+    if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
+        return st;
+    char customer[CRM_ID_LEN + 1];
+    if ((st = ctl_resolve_customer_id(ctl, pos[0], customer)) != EXIT_OK)
+        return st;
+
+    crm_promise *p;
+    int rc = crm_promise_make(&p, ctl->db, customer, during, owner, pos[1], due_at);
+    if (rc != CRM_OK)
+        return ctl_fail(ctl, rc);
+    if (ctl->json) {
+        ctl_json j;
+        ctl_json_init(&j, stdout);
+        ctl_json_promise(&j, NULL, p, crm_now());
+        ctl_json_finish(&j);
+    } else {
+        printf("%s\n", crm_promise_id(p));
+    }
+    crm_promise_free(p);
+    return EXIT_OK;
+}
+
+/* After a transition of promise id that returned rc: report it, or show the
+ * promise as it is now, as JSON or as "Promise ID <done>: WHAT (STATUS; due ...)". */
+static int after_change(crmctl *ctl, const char *id, int rc, const char *done)
+{
+    if (rc != CRM_OK)
+        return ctl_fail(ctl, rc);
+    crm_promise *p;
+    if ((rc = crm_promise_get(&p, ctl->db, id)) != CRM_OK)
+        return ctl_fail(ctl, rc);
+    int64_t now = crm_now();
+    if (ctl->json) {
+        ctl_json j;
+        ctl_json_init(&j, stdout);
+        ctl_json_promise(&j, NULL, p, now);
+        ctl_json_finish(&j);
+    } else {
+        char status[64], due[CTL_TIME_SIZE];
+        int on_time = crm_promise_state_of(p) == CRM_PROMISE_KEPT && !crm_promise_was_kept_late(p);
+        printf("Promise %s %s: %s (%s; due %s).\n", crm_promise_id(p), done, crm_promise_what(p),
+               on_time ? "on time" : ctl_promise_status(status, p, now),
+               ctl_time_short(due, crm_promise_due_at(p)));
+    }
+    crm_promise_free(p);
+    return EXIT_OK;
+}
+
+int cmd_promise_keep(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
+{
+    const char *by = NULL, *note = NULL, *pos[1];
+    const ctl_option opts[] = {
+        { "by", NULL, &by },
+        { "note", NULL, &note },
+        { NULL, NULL, NULL },
+    };
+    int st = ctl_start(ctl, cmd, argc, argv, opts, pos, 1, 1, CTL_WRITE);
+    if (st != CTL_CONTINUE)
+        return st;
+    return after_change(ctl, pos[0], crm_promise_keep(ctl->db, pos[0], by, note), "kept");
+}
+
+int cmd_promise_break(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
+{
+    const char *pos[2];
+    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 2, 2, CTL_WRITE);
+    if (st != CTL_CONTINUE)
+        return st;
+    return after_change(ctl, pos[0], crm_promise_break(ctl->db, pos[0], pos[1]), "broken");
+}
+
+int cmd_promise_release(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
+{
+    const char *note = NULL, *pos[1];
+    const ctl_option opts[] = { { "note", NULL, &note }, { NULL, NULL, NULL } };
+    int st = ctl_start(ctl, cmd, argc, argv, opts, pos, 1, 1, CTL_WRITE);
+    if (st != CTL_CONTINUE)
+        return st;
+    return after_change(ctl, pos[0], crm_promise_release(ctl->db, pos[0], note), "released");
+}
+
+int cmd_promise_renegotiate(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
+{
+    const char *due = NULL, *pos[2];
+    int agreed = 0;
+    const ctl_option opts[] = {
+        { "due", NULL, &due },
+        { "agreed", &agreed, NULL },
+        { NULL, NULL, NULL },
+    };
+    int st = ctl_parse(ctl, cmd, argc, argv, opts, pos, 2, 2);
+    if (st != CTL_CONTINUE)
+        return st;
+    if (!due)
+        return ctl_usage_error(cmd, "--due is required: the new due time");
+    int64_t due_at;
+    if ((st = ctl_parse_time(cmd, "due", due, &due_at)) != CTL_CONTINUE)
+        return st;
+    if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
+        return st;
+    return after_change(ctl, pos[0],
+                        crm_promise_renegotiate(ctl->db, pos[0], due_at, pos[1], agreed),
+                        agreed ? "renegotiated with the customer's agreement"
+                               : "renegotiated without the customer's agreement");
+}
+
+int cmd_promise_show(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
+{
+    const char *pos[1];
+    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_READ);
+    if (st != CTL_CONTINUE)
+        return st;
+    crm_promise *p;
+    int rc = crm_promise_get(&p, ctl->db, pos[0]);
+    if (rc != CRM_OK)
+        return ctl_fail(ctl, rc);
+    st = ctl_print_promise(ctl, p, crm_now());
+    crm_promise_free(p);
+    return st;
+}
+
+int cmd_promise_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
+{
+    const char *customer = NULL, *owner = NULL, *due_before = NULL, *as_of = NULL;
+    int overdue = 0, open = 0;
+    const ctl_option opts[] = {
+        { "customer", NULL, &customer }, { "owner", NULL, &owner },
+        { "overdue", &overdue, NULL },   { "open", &open, NULL },
+        { "due-before", NULL, &due_before }, { "as-of", NULL, &as_of },
+        { NULL, NULL, NULL },
+    };
+    int st = ctl_parse(ctl, cmd, argc, argv, opts, NULL, 0, 0);
+    if (st != CTL_CONTINUE)
+        return st;
+    crm_promise_filter f = CRM_PROMISE_FILTER_INIT;
+    int64_t when = crm_now();
+    if ((as_of && (st = ctl_parse_time(cmd, "as-of", as_of, &when)) != CTL_CONTINUE) ||
+        (due_before &&
+         (st = ctl_parse_time(cmd, "due-before", due_before, &f.due_before)) != CTL_CONTINUE))
+        return st;
+    if (open)
+        f.states = CRM_PROMISE_BIT(CRM_PROMISE_OPEN);
+    if (overdue)
+        f.overdue_as_of = when;
+    f.owner = owner;
+    if ((st = ctl_open(ctl, CTL_READ)) != EXIT_OK)
+        return st;
+    char id[CRM_ID_LEN + 1];
+    if (customer) {
+        if ((st = ctl_resolve_customer_id(ctl, customer, id)) != EXIT_OK)
+            return st;
+        f.customer_id = id;
+    }
+    ctl_json j;
+    ctl_json_init(&j, stdout);
+    ctl_view v = { &j, NULL, "", 0, NULL };
+    st = ctl_print_promises(ctl, &v, &f, when);
+    if (st == EXIT_OK && ctl->json)
+        ctl_json_finish(&j);
+    return st;
+}

@@ -1,0 +1,715 @@
+/*
+ * crmctl - interactions, promises and occasions, as text and as JSON.
+ *
+ * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
+ *
+ * Text is for a person at a terminal: times in local time (UTC with
+ * --utc) with how long ago or how far ahead they are, what needs attention
+ * (overdue, public) in words that stand out. JSON carries every field.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crmctl.h"
+#include "timeparse.h"
+
+/* ---- shared ------------------------------------------------------------------ */
+
+/* A string cell, or "-" for one not recorded, so a column never has holes. */
+static const char *or_dash(const char *s)
+{
+    return s && *s ? s : "-";
+}
+
+/*
+ * End a table view: print it (or the empty text) with the view's indent,
+ * or close the JSON array; free the table. rc is how the cursor stopped.
+ */
+static int finish_view(crmctl *ctl, const ctl_view *v, int rc, ctl_table *t, const char *empty)
+{
+    int st = EXIT_OK;
+    const char *indent = v->indent ? v->indent : "";
+    if (rc != CRM_DONE) {
+        st = ctl_fail(ctl, rc);
+    } else if (ctl->json) {
+        ctl_json_end_array(v->j);
+    } else if (t->failed) {
+        ctl_error("out of memory");
+        st = EXIT_DATABASE;
+    } else {
+        if (v->title)
+            printf("%s\n\n", v->title);
+        if (t->nrows == 0) {
+            printf("%s(%s)\n", indent, empty);
+        } else if (ctl_table_print(t, stdout, indent) != 0) {
+            ctl_error("out of memory");
+            st = EXIT_DATABASE;
+        }
+    }
+    ctl_table_free(t);
+    return st;
+}
+
+/* ---- interactions ------------------------------------------------------------------ */
+
+const char *ctl_channel_text(char buf[64], const crm_interaction *i)
+{
+    const char *name = crm_channel_name(crm_interaction_channel(i));
+    snprintf(buf, 64, "%s%s", name ? name : "?", crm_interaction_is_public(i) ? " (public)" : "");
+    return buf;
+}
+
+static const char *sentiment_text(int s)
+{
+    switch (s) {
+    case -2: return "-2 (very negative)";
+    case -1: return "-1 (negative)";
+    case 0: return "0 (neutral)";
+    case 1: return "+1 (positive)";
+    case 2: return "+2 (very positive)";
+    default: return "not recorded";
+    }
+}
+
+static void json_interaction_members(ctl_json *j, const crm_interaction *i)
+{
+    crm_outcome outcome = crm_interaction_outcome(i);
+    int sentiment = crm_interaction_sentiment(i);
+    ctl_json_string(j, "id", crm_interaction_id(i));
+    ctl_json_string(j, "customer", crm_interaction_customer_id(i));
+    ctl_json_string(j, "channel", crm_channel_name(crm_interaction_channel(i)));
+    ctl_json_string(j, "direction", crm_direction_name(crm_interaction_direction(i)));
+    ctl_json_time(j, "at", crm_interaction_occurred_at(i));
+    ctl_json_string(j, "handled_by", crm_interaction_handled_by(i));
+    ctl_json_string(j, "reason", crm_interaction_reason(i));
+    /* "none" is the library's word for an outcome not recorded: JSON says null. */
+    ctl_json_string(j, "outcome", outcome == CRM_OUTCOME_NONE ? NULL : crm_outcome_name(outcome));
+    ctl_json_bool(j, "public", crm_interaction_is_public(i));
+    if (sentiment == CRM_SENTIMENT_NONE)
+        ctl_json_null(j, "sentiment");
+    else
+        ctl_json_int(j, "sentiment", sentiment);
+    ctl_json_string(j, "summary", crm_interaction_summary(i));
+    ctl_json_string(j, "body", crm_interaction_body(i));
+    ctl_json_string(j, "thread", crm_interaction_thread_id(i));
+    ctl_json_string(j, "reply_to", crm_interaction_reply_to(i));
+    ctl_json_string(j, "external_ref", crm_interaction_external_ref(i));
+    ctl_json_time(j, "updated", crm_interaction_updated_at(i));
+}
+
+void ctl_json_interaction(ctl_json *j, const char *key, const crm_interaction *i)
+{
+    ctl_json_begin_object(j, key);
+    json_interaction_members(j, i);
+    ctl_json_end_object(j);
+}
+
+static const char *const timeline_headers[] = { "WHEN",    "CHANNEL", "DIR",     "BY",
+                                                "REASON",  "OUTCOME", "SUMMARY", "ID" };
+#define TIMELINE_COLUMNS 8
+
+static void timeline_row(ctl_table *t, const crm_interaction *i)
+{
+    char when[CTL_TIME_SIZE], channel[64];
+    crm_outcome outcome = crm_interaction_outcome(i);
+    const char *cells[TIMELINE_COLUMNS] = {
+        ctl_time_short(when, crm_interaction_occurred_at(i)),
+        ctl_channel_text(channel, i),
+        crm_direction_name(crm_interaction_direction(i)),
+        or_dash(crm_interaction_handled_by(i)),
+        or_dash(crm_interaction_reason(i)),
+        outcome == CRM_OUTCOME_NONE ? "-" : crm_outcome_name(outcome),
+        or_dash(crm_interaction_summary(i)),
+        crm_interaction_id(i),
+    };
+    ctl_table_add(t, cells);
+}
+
+/* Whether a thread's interaction passes the filter the timeline applies in
+ * the library. */
+static int thread_keeps(const crm_interaction *i, const crm_timeline_filter *f)
+{
+    if (!f)
+        return 1;
+    int64_t at = crm_interaction_occurred_at(i);
+    const char *reason = crm_interaction_reason(i);
+    if (f->channels && !(f->channels & CRM_CHANNEL_BIT(crm_interaction_channel(i))))
+        return 0;
+    if ((f->from && at < f->from) || (f->to && at >= f->to))
+        return 0;
+    if (f->reason_prefix &&
+        (!reason || strncmp(reason, f->reason_prefix, strlen(f->reason_prefix)) != 0))
+        return 0;
+    if (f->direction && (int)crm_interaction_direction(i) != f->direction)
+        return 0;
+    if (f->public_only && !crm_interaction_is_public(i))
+        return 0;
+    if (f->outcomes && !(f->outcomes & CRM_OUTCOME_BIT(crm_interaction_outcome(i))))
+        return 0;
+    return 1;
+}
+
+int ctl_print_timeline(crmctl *ctl, const ctl_view *v, const char *customer_id,
+                       const crm_timeline_filter *filter, const char *thread)
+{
+    crm_interaction_cursor *cur;
+    int rc = thread ? crm_thread_open(&cur, ctl->db, thread)
+                    : crm_timeline_open(&cur, ctl->db, customer_id, filter);
+    if (rc != CRM_OK)
+        return ctl_fail(ctl, rc);
+
+    ctl_table t;
+    ctl_table_init(&t, v->no_ids ? TIMELINE_COLUMNS - 1 : TIMELINE_COLUMNS, timeline_headers);
+    if (ctl->json)
+        ctl_json_begin_array(v->j, v->key);
+    const crm_interaction *i;
+    unsigned int shown = 0;
+    while ((rc = crm_timeline_next(cur, &i)) == CRM_ROW) {
+        if (thread && strcmp(crm_interaction_customer_id(i), customer_id) != 0) {
+            char other[CRM_ID_LEN + 1];
+            snprintf(other, sizeof other, "%s", crm_interaction_customer_id(i));
+            crm_timeline_free(cur);
+            ctl_table_free(&t);
+            ctl_error("interaction %s is not in this customer's history (it is %s's)", thread,
+                      other);
+            return EXIT_NOTFOUND;
+        }
+        if (thread && !thread_keeps(i, filter))
+            continue;
+        if (thread && filter && filter->limit && shown == filter->limit)
+            break;
+        shown++;
+        if (ctl->json)
+            ctl_json_interaction(v->j, NULL, i);
+        else
+            timeline_row(&t, i);
+    }
+    crm_timeline_free(cur);
+    if (rc == CRM_ROW)
+        rc = CRM_DONE;
+    return finish_view(ctl, v, rc, &t, "no interactions");
+}
+
+int ctl_print_interaction(crmctl *ctl, const crm_interaction *i)
+{
+    /* The conversation, gathered first: nothing half-printed on failure. */
+    ctl_table thread;
+    crm_interaction **copies = NULL;
+    size_t ncopies = 0;
+    int rc = CRM_OK;
+    ctl_table_init(&thread, TIMELINE_COLUMNS, timeline_headers);
+    crm_interaction_cursor *cur;
+    if ((rc = crm_thread_open(&cur, ctl->db, crm_interaction_id(i))) == CRM_OK) {
+        const crm_interaction *row;
+        while ((rc = crm_timeline_next(cur, &row)) == CRM_ROW) {
+            if (ctl->json) {
+                crm_interaction **grown = realloc(copies, (ncopies + 1) * sizeof *grown);
+                if (!grown || crm_interaction_dup(&grown[ncopies], row) != CRM_OK) {
+                    copies = grown ? grown : copies;
+                    rc = CRM_ENOMEM;
+                    break;
+                }
+                copies = grown;
+                ncopies++;
+            } else {
+                timeline_row(&thread, row);
+            }
+        }
+        crm_timeline_free(cur);
+        if (rc == CRM_DONE)
+            rc = CRM_OK;
+    }
+    int st = EXIT_OK;
+    if (rc == CRM_ENOMEM || thread.failed) {
+        ctl_error("out of memory showing interaction %s", crm_interaction_id(i));
+        st = EXIT_DATABASE;
+    } else if (rc != CRM_OK) {
+        st = ctl_fail(ctl, rc);
+    } else if (ctl->json) {
+        ctl_json j;
+        ctl_json_init(&j, stdout);
+        /* The record's own members, then its conversation, oldest first. */
+        ctl_json_begin_object(&j, NULL);
+        json_interaction_members(&j, i);
+        ctl_json_begin_array(&j, "conversation");
+        for (size_t k = 0; k < ncopies; k++)
+            ctl_json_interaction(&j, NULL, copies[k]);
+        ctl_json_end_array(&j);
+        ctl_json_end_object(&j);
+        ctl_json_finish(&j);
+    } else {
+        char when[CTL_TIME_SIZE], ago[CTL_TIME_SIZE], channel[64], updated[CTL_TIME_SIZE];
+        crm_customer *c = NULL;
+        crm_outcome outcome = crm_interaction_outcome(i);
+        int64_t now = crm_now();
+        /* The customer's name is a courtesy: its id does when it cannot be read. */
+        if (crm_customer_get(&c, ctl->db, crm_interaction_customer_id(i)) != CRM_OK)
+            c = NULL;
+        printf("Interaction %s\n", crm_interaction_id(i));
+        printf("  customer    %s%s%s%s\n", c ? crm_customer_name(c) : "",
+               c ? " (" : "", crm_interaction_customer_id(i), c ? ")" : "");
+        printf("  when        %s (%s)\n", ctl_time_human(when, crm_interaction_occurred_at(i)),
+               ctl_time_ago(ago, crm_interaction_occurred_at(i), now));
+        printf("  channel     %s, %s\n", ctl_channel_text(channel, i),
+               crm_direction_name(crm_interaction_direction(i)));
+        printf("  handled by  %s\n", or_dash(crm_interaction_handled_by(i)));
+        printf("  reason      %s\n", or_dash(crm_interaction_reason(i)));
+        printf("  outcome     %s\n",
+               outcome == CRM_OUTCOME_NONE ? "not recorded" : crm_outcome_name(outcome));
+        printf("  public      %s\n", crm_interaction_is_public(i) ? "yes: the whole world can see it" : "no");
+        printf("  sentiment   %s\n", sentiment_text(crm_interaction_sentiment(i)));
+        printf("  summary     %s\n", or_dash(crm_interaction_summary(i)));
+        if (crm_interaction_reply_to(i))
+            printf("  reply to    %s\n", crm_interaction_reply_to(i));
+        if (crm_interaction_external_ref(i))
+            printf("  reference   %s\n", crm_interaction_external_ref(i));
+        printf("  updated     %s\n", ctl_time_human(updated, crm_interaction_updated_at(i)));
+        crm_customer_free(c);
+        const char *body = crm_interaction_body(i);
+        if (body) {
+            fputs("\nBody\n  ", stdout);
+            for (const char *p = body; *p; p++) {
+                putchar(*p);
+                if (*p == '\n' && p[1])
+                    fputs("  ", stdout);
+            }
+            if (body[strlen(body) - 1] != '\n')
+                putchar('\n');
+        }
+        if (thread.nrows > 1) {
+            printf("\nConversation (%zu interactions, oldest first)\n", thread.nrows);
+            if (ctl_table_print(&thread, stdout, "  ") != 0) {
+                ctl_error("out of memory showing interaction %s", crm_interaction_id(i));
+                st = EXIT_DATABASE;
+            }
+        }
+    }
+    for (size_t k = 0; k < ncopies; k++)
+        crm_interaction_free(copies[k]);
+    free(copies);
+    ctl_table_free(&thread);
+    return st;
+}
+
+/* ---- promises ------------------------------------------------------------------ */
+
+const char *ctl_promise_status(char buf[64], const crm_promise *p, int64_t as_of)
+{
+    char d[CTL_TIME_SIZE];
+    crm_promise_state state = crm_promise_state_of(p);
+    if (crm_promise_is_overdue(p, as_of))
+        snprintf(buf, 64, "OVERDUE by %s", ctl_duration(d, as_of - crm_promise_due_at(p)));
+    else if (state == CRM_PROMISE_KEPT && crm_promise_was_kept_late(p))
+        snprintf(buf, 64, "kept late, by %s",
+                 ctl_duration(d, crm_promise_closed_at(p) - crm_promise_due_at(p)));
+    else
+        snprintf(buf, 64, "%s", crm_promise_state_name(state) ? crm_promise_state_name(state)
+                                                              : "?");
+    return buf;
+}
+
+static void json_promise_members(ctl_json *j, const crm_promise *p, int64_t as_of)
+{
+    ctl_json_string(j, "id", crm_promise_id(p));
+    ctl_json_string(j, "customer", crm_promise_customer_id(p));
+    ctl_json_string(j, "made_during", crm_promise_interaction_id(p));
+    ctl_json_string(j, "owner", crm_promise_owner(p));
+    ctl_json_string(j, "what", crm_promise_what(p));
+    ctl_json_string(j, "state", crm_promise_state_name(crm_promise_state_of(p)));
+    ctl_json_time(j, "due", crm_promise_due_at(p));
+    ctl_json_time(j, "made", crm_promise_made_at(p));
+    if (crm_promise_closed_at(p))
+        ctl_json_time(j, "closed", crm_promise_closed_at(p));
+    else
+        ctl_json_null(j, "closed");
+    ctl_json_string(j, "kept_by", crm_promise_kept_by(p));
+    ctl_json_bool(j, "overdue", crm_promise_is_overdue(p, as_of));
+    ctl_json_bool(j, "kept_late", crm_promise_was_kept_late(p));
+    ctl_json_int(j, "renegotiations", crm_promise_renegotiations(p));
+}
+
+void ctl_json_promise(ctl_json *j, const char *key, const crm_promise *p, int64_t as_of)
+{
+    ctl_json_begin_object(j, key);
+    json_promise_members(j, p, as_of);
+    ctl_json_end_object(j);
+}
+
+/* A promise's history, copied out of its cursor. */
+typedef struct promise_event {
+    crm_promise_event_kind kind;
+    int64_t at, old_due, new_due;
+    int agreed;
+    char *actor, *interaction, *note;
+} promise_event;
+
+typedef struct history {
+    promise_event *events;
+    size_t n;
+} history;
+
+static void history_free(history *h)
+{
+    for (size_t k = 0; k < h->n; k++) {
+        free(h->events[k].actor);
+        free(h->events[k].interaction);
+        free(h->events[k].note);
+    }
+    free(h->events);
+    memset(h, 0, sizeof *h);
+}
+
+static char *dup_or_null(const char *s, int *ok)
+{
+    if (!s)
+        return NULL;
+    char *d = strdup(s);
+    if (!d)
+        *ok = 0;
+    return d;
+}
+
+/* CRM_OK, CRM_ENOMEM, or the library's failure. h must be freed in every case. */
+static int history_load(crmctl *ctl, history *h, const char *id)
+{
+    memset(h, 0, sizeof *h);
+    crm_promise_event_cursor *cur;
+    int rc = crm_promise_history_open(&cur, ctl->db, id);
+    if (rc != CRM_OK)
+        return rc;
+    const crm_promise_event *e;
+    while ((rc = crm_promise_history_next(cur, &e)) == CRM_ROW) {
+        promise_event *grown = realloc(h->events, (h->n + 1) * sizeof *grown);
+        if (!grown) {
+            rc = CRM_ENOMEM;
+            break;
+        }
+        h->events = grown;
+        promise_event *pe = &h->events[h->n++];
+        int ok = 1;
+        pe->kind = crm_promise_event_kind_of(e);
+        pe->at = crm_promise_event_at(e);
+        pe->old_due = crm_promise_event_old_due(e);
+        pe->new_due = crm_promise_event_new_due(e);
+        pe->agreed = crm_promise_event_customer_agreed(e);
+        pe->actor = dup_or_null(crm_promise_event_actor(e), &ok);
+        pe->interaction = dup_or_null(crm_promise_event_interaction_id(e), &ok);
+        pe->note = dup_or_null(crm_promise_event_note(e), &ok);
+        if (!ok) {
+            rc = CRM_ENOMEM;
+            break;
+        }
+    }
+    crm_promise_history_free(cur);
+    return rc == CRM_DONE ? CRM_OK : rc;
+}
+
+/* The due time a promise was made with: its first event's. 0 if unknown. */
+static int64_t first_due(const history *h)
+{
+    return h->n > 0 ? h->events[0].new_due : 0;
+}
+
+/* "2026-05-15 17:00 → 2026-05-18 17:00" for a renegotiated promise. */
+static const char *due_text(char buf[2 * CTL_TIME_SIZE + 8], int64_t first, int64_t now_due)
+{
+    char a[CTL_TIME_SIZE], b[CTL_TIME_SIZE];
+    if (first && first != now_due)
+        snprintf(buf, 2 * CTL_TIME_SIZE + 8, "%s → %s", ctl_time_short(a, first),
+                 ctl_time_short(b, now_due));
+    else
+        snprintf(buf, 2 * CTL_TIME_SIZE + 8, "%s", ctl_time_short(a, now_due));
+    return buf;
+}
+
+int ctl_print_promises(crmctl *ctl, const ctl_view *v, const crm_promise_filter *filter,
+                       int64_t as_of)
+{
+    static const char *const headers[] = { "DUE", "STATUS", "CUSTOMER", "OWNER", "WHAT", "ID" };
+    crm_promise_cursor *cur;
+    int rc = crm_promise_list_open(&cur, ctl->db, filter);
+    if (rc != CRM_OK)
+        return ctl_fail(ctl, rc);
+
+    /* Copies, so that each renegotiated one's history can be read once the
+     * list's cursor is done. */
+    crm_promise **list = NULL;
+    size_t n = 0;
+    const crm_promise *p;
+    while ((rc = crm_promise_list_next(cur, &p)) == CRM_ROW) {
+        crm_promise **grown = realloc(list, (n + 1) * sizeof *grown);
+        if (!grown) {
+            rc = CRM_ENOMEM;
+            break;
+        }
+        list = grown;
+        if (crm_promise_dup(&list[n], p) != CRM_OK) {
+            rc = CRM_ENOMEM;
+            break;
+        }
+        n++;
+    }
+    crm_promise_list_free(cur);
+
+    ctl_table t;
+    ctl_names names = { 0 };
+    ctl_table_init(&t, v->no_ids ? 5 : 6, headers);
+    if (rc == CRM_DONE && ctl->json)
+        ctl_json_begin_array(v->j, v->key);
+    for (size_t k = 0; rc == CRM_DONE && k < n; k++) {
+        p = list[k];
+        int64_t first = 0;
+        if (crm_promise_renegotiations(p) > 0) {
+            history h;
+            int hrc = history_load(ctl, &h, crm_promise_id(p));
+            first = first_due(&h);
+            history_free(&h);
+            if (hrc != CRM_OK) {
+                rc = hrc;
+                break;
+            }
+        }
+        const char *name = ctl_names_get(ctl, &names, crm_promise_customer_id(p));
+        if (ctl->json) {
+            ctl_json_begin_object(v->j, NULL);
+            json_promise_members(v->j, p, as_of);
+            ctl_json_string(v->j, "customer_name", name);
+            if (first)
+                ctl_json_time(v->j, "first_due", first);
+            else
+                ctl_json_null(v->j, "first_due");
+            ctl_json_end_object(v->j);
+        } else {
+            char due[2 * CTL_TIME_SIZE + 8], status[64];
+            const char *cells[] = { due_text(due, first, crm_promise_due_at(p)),
+                                    ctl_promise_status(status, p, as_of),
+                                    name ? name : crm_promise_customer_id(p),
+                                    crm_promise_owner(p), crm_promise_what(p), crm_promise_id(p) };
+            ctl_table_add(&t, cells);
+        }
+    }
+    for (size_t k = 0; k < n; k++)
+        crm_promise_free(list[k]);
+    free(list);
+    ctl_names_free(&names);
+    if (rc == CRM_ENOMEM) {
+        ctl_table_free(&t);
+        ctl_error("out of memory listing promises");
+        return EXIT_DATABASE;
+    }
+    return finish_view(ctl, v, rc, &t, "no promises");
+}
+
+static const char *event_due_text(char buf[2 * CTL_TIME_SIZE + 8], const promise_event *e)
+{
+    return e->kind == CRM_PROMISE_RENEGOTIATED ? due_text(buf, e->old_due, e->new_due)
+                                               : due_text(buf, 0, e->new_due);
+}
+
+int ctl_print_promise(crmctl *ctl, const crm_promise *p, int64_t as_of)
+{
+    history h;
+    int rc = history_load(ctl, &h, crm_promise_id(p));
+    if (rc != CRM_OK) {
+        history_free(&h);
+        if (rc == CRM_ENOMEM) {
+            ctl_error("out of memory showing promise %s", crm_promise_id(p));
+            return EXIT_DATABASE;
+        }
+        return ctl_fail(ctl, rc);
+    }
+
+    if (ctl->json) {
+        ctl_json j;
+        ctl_json_init(&j, stdout);
+        ctl_json_begin_object(&j, NULL);
+        json_promise_members(&j, p, as_of);
+        ctl_json_begin_array(&j, "history");
+        for (size_t k = 0; k < h.n; k++) {
+            const promise_event *e = &h.events[k];
+            ctl_json_begin_object(&j, NULL);
+            ctl_json_string(&j, "event", crm_promise_event_name(e->kind));
+            ctl_json_time(&j, "at", e->at);
+            ctl_json_string(&j, "actor", e->actor);
+            if (e->old_due)
+                ctl_json_time(&j, "old_due", e->old_due);
+            else
+                ctl_json_null(&j, "old_due");
+            ctl_json_time(&j, "new_due", e->new_due);
+            ctl_json_bool(&j, "customer_agreed", e->agreed);
+            ctl_json_string(&j, "interaction", e->interaction);
+            ctl_json_string(&j, "note", e->note);
+            ctl_json_end_object(&j);
+        }
+        ctl_json_end_array(&j);
+        ctl_json_end_object(&j);
+        ctl_json_finish(&j);
+        history_free(&h);
+        return EXIT_OK;
+    }
+
+    static const char *const headers[] = { "WHEN", "EVENT", "BY", "DUE", "AGREED", "NOTE" };
+    char buf[CTL_TIME_SIZE], ago[CTL_TIME_SIZE], status[64];
+    crm_customer *c = NULL;
+    if (crm_customer_get(&c, ctl->db, crm_promise_customer_id(p)) != CRM_OK)
+        c = NULL;
+    crm_promise_state state = crm_promise_state_of(p);
+    printf("Promise %s\n", crm_promise_id(p));
+    printf("  to          %s%s%s%s\n", c ? crm_customer_name(c) : "", c ? " (" : "",
+           crm_promise_customer_id(p), c ? ")" : "");
+    printf("  what        %s\n", crm_promise_what(p));
+    printf("  owner       %s\n", crm_promise_owner(p));
+    printf("  state       %s\n", ctl_promise_status(status, p, as_of));
+    printf("  due         %s (%s)", ctl_time_human(buf, crm_promise_due_at(p)),
+           ctl_time_ago(ago, crm_promise_due_at(p), as_of));
+    int renegotiations = crm_promise_renegotiations(p);
+    if (renegotiations > 0) {
+        char first[CTL_TIME_SIZE];
+        printf(", renegotiated %d time%s; first due %s", renegotiations,
+               renegotiations == 1 ? "" : "s", ctl_time_short(first, first_due(&h)));
+    }
+    putchar('\n');
+    printf("  made        %s", ctl_time_human(buf, crm_promise_made_at(p)));
+    if (crm_promise_interaction_id(p))
+        printf(", during %s", crm_promise_interaction_id(p));
+    putchar('\n');
+    if (state != CRM_PROMISE_OPEN)
+        printf("  %-11s %s\n", crm_promise_state_name(state),
+               ctl_time_human(buf, crm_promise_closed_at(p)));
+    if (crm_promise_kept_by(p))
+        printf("  kept by     %s\n", crm_promise_kept_by(p));
+    crm_customer_free(c);
+
+    ctl_table t;
+    ctl_table_init(&t, 6, headers);
+    for (size_t k = 0; k < h.n; k++) {
+        const promise_event *e = &h.events[k];
+        char when[CTL_TIME_SIZE], due[2 * CTL_TIME_SIZE + 8];
+        const char *agreed = e->kind != CRM_PROMISE_RENEGOTIATED ? ""
+                             : e->agreed                         ? "customer agreed"
+                                                                 : "not agreed";
+        const char *cells[] = { ctl_time_short(when, e->at), crm_promise_event_name(e->kind),
+                                or_dash(e->actor), event_due_text(due, e), agreed,
+                                e->note ? e->note : "" };
+        ctl_table_add(&t, cells);
+    }
+    history_free(&h);
+    printf("\nHistory\n");
+    ctl_view v = { NULL, NULL, "  ", 0, NULL };
+    return finish_view(ctl, &v, CRM_DONE, &t, "no history");
+}
+
+/* ---- occasions ------------------------------------------------------------------ */
+
+const char *ctl_occasion_when(char buf[64], const crm_occasion *o)
+{
+    if (!crm_occasion_is_yearly(o))
+        snprintf(buf, 64, "once, %04d-%02d-%02d", crm_occasion_year(o), crm_occasion_month(o),
+                 crm_occasion_day(o));
+    else if (crm_occasion_year(o))
+        snprintf(buf, 64, "every %02d-%02d, since %04d", crm_occasion_month(o),
+                 crm_occasion_day(o), crm_occasion_year(o));
+    else
+        snprintf(buf, 64, "every %02d-%02d", crm_occasion_month(o), crm_occasion_day(o));
+    return buf;
+}
+
+void ctl_json_occasion(ctl_json *j, const char *key, const crm_occasion *o, int upcoming,
+                       int64_t today, const char *customer_name)
+{
+    char date[CTL_TIME_SIZE];
+    ctl_json_begin_object(j, key);
+    ctl_json_string(j, "id", crm_occasion_id(o));
+    ctl_json_string(j, "customer", crm_occasion_customer_id(o));
+    ctl_json_string(j, "kind", crm_occasion_kind(o));
+    ctl_json_bool(j, "yearly", crm_occasion_is_yearly(o));
+    if (crm_occasion_year(o))
+        ctl_json_int(j, "year", crm_occasion_year(o));
+    else
+        ctl_json_null(j, "year");
+    ctl_json_int(j, "month", crm_occasion_month(o));
+    ctl_json_int(j, "day", crm_occasion_day(o));
+    ctl_json_int(j, "lead_days", crm_occasion_lead_days(o));
+    ctl_json_string(j, "note", crm_occasion_note(o));
+    if (upcoming) {
+        int y = crm_occasion_next_year(o), m = crm_occasion_next_month(o),
+            d = crm_occasion_next_day(o);
+        int64_t days = ctl_days_from_date(y, m, d);
+        int sy, sm, sd;
+        ctl_date_from_days(days - crm_occasion_lead_days(o), &sy, &sm, &sd);
+        if (customer_name)
+            ctl_json_string(j, "customer_name", customer_name);
+        /* Calendar dates, not times: the day is the same in every zone. */
+        ctl_json_string(j, "date", ctl_date_text(date, y, m, d, 0));
+        ctl_json_string(j, "surfaces", ctl_date_text(date, sy, sm, sd, 0));
+        ctl_json_int(j, "days_until", days - today);
+        if (crm_occasion_years(o))
+            ctl_json_int(j, "years", crm_occasion_years(o));
+        else
+            ctl_json_null(j, "years");
+    }
+    ctl_json_end_object(j);
+}
+
+/* "today", "tomorrow", "in 12 days", "3 days ago". */
+static const char *days_text(char buf[CTL_TIME_SIZE], int64_t days)
+{
+    if (days == 0)
+        snprintf(buf, CTL_TIME_SIZE, "today");
+    else if (days == 1)
+        snprintf(buf, CTL_TIME_SIZE, "tomorrow");
+    else if (days > 1)
+        snprintf(buf, CTL_TIME_SIZE, "in %lld days", (long long)days);
+    else
+        snprintf(buf, CTL_TIME_SIZE, "%lld day%s ago", (long long)-days, days == -1 ? "" : "s");
+    return buf;
+}
+
+/* "birthday (turns 42)", "anniversary (5 years)", "renewal". */
+static const char *occasion_text(char buf[96], const crm_occasion *o)
+{
+    int years = crm_occasion_years(o);
+    if (years > 0 && strcmp(crm_occasion_kind(o), "birthday") == 0)
+        snprintf(buf, 96, "birthday (turns %d)", years);
+    else if (years > 0)
+        snprintf(buf, 96, "%s (%d year%s)", crm_occasion_kind(o), years, years == 1 ? "" : "s");
+    else
+        snprintf(buf, 96, "%s", crm_occasion_kind(o));
+    return buf;
+}
+
+int ctl_print_upcoming(crmctl *ctl, const ctl_view *v, int64_t from, int64_t to, int64_t today)
+{
+    static const char *const headers[] = { "DATE", "WHEN", "CUSTOMER", "OCCASION", "NOTE",
+                                           "ID" };
+    crm_occasion_cursor *cur;
+    int rc = crm_occasions_upcoming(&cur, ctl->db, from, to);
+    if (rc != CRM_OK)
+        return ctl_fail(ctl, rc);
+    ctl_table t;
+    ctl_names names = { 0 };
+    ctl_table_init(&t, v->no_ids ? 5 : 6, headers);
+    if (ctl->json)
+        ctl_json_begin_array(v->j, v->key);
+    const crm_occasion *o;
+    while ((rc = crm_occasion_list_next(cur, &o)) == CRM_ROW) {
+        const char *name = ctl_names_get(ctl, &names, crm_occasion_customer_id(o));
+        if (ctl->json) {
+            ctl_json_occasion(v->j, NULL, o, 1, today, name);
+            continue;
+        }
+        int y = crm_occasion_next_year(o), m = crm_occasion_next_month(o),
+            d = crm_occasion_next_day(o);
+        char date[CTL_TIME_SIZE], when[CTL_TIME_SIZE], what[96];
+        const char *cells[] = { ctl_date_text(date, y, m, d, 1),
+                                days_text(when, ctl_days_from_date(y, m, d) - today),
+                                name ? name : crm_occasion_customer_id(o),
+                                occasion_text(what, o),
+                                or_dash(crm_occasion_note(o)),
+                                crm_occasion_id(o) };
+        ctl_table_add(&t, cells);
+    }
+    crm_occasion_list_free(cur);
+    ctl_names_free(&names);
+    return finish_view(ctl, v, rc, &t, "no occasions coming up");
+}
