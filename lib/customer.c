@@ -237,29 +237,13 @@ static const char SQL_GET[] =
 int crm_customer_get(crm_customer **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
-    crm__uuid uid;
-    int rc = crm__check_out(db, out);
-    if (rc == CRM_OK)
-        rc = crm__check_id(db, "customer id", id, &uid);
-    if (rc)
-        return rc;
     sqlite3_stmt *st;
-    rc = crm__stmt(db, SQL_GET, &st);
-    if (rc)
+    int rc = crm__fetch_by_id(db, out, SQL_GET, "customer", id, &st);
+    if (rc != CRM_ROW)
         return rc;
-    crm__bind_id(st, 1, &uid);
-    rc = crm__step(db, st, "reading a customer");
-    if (rc == CRM_ROW) {
-        rc = crm__customer_from_row(out, st, 0);
-        if (rc)
-            rc = crm__error(db, rc, "out of memory reading a customer");
-    } else if (rc == CRM_DONE) {
-        char canon[CRM_ID_LEN + 1];
-        crm__uuid_format(canon, uid.b);
-        rc = crm__error(db, CRM_ENOTFOUND, "no customer has id %s", canon);
-    }
+    rc = crm__customer_from_row(out, st, 0);
     sqlite3_reset(st);
-    return rc;
+    return rc ? crm__error(db, rc, "out of memory reading a customer") : CRM_OK;
 }
 
 static const char SQL_RENAME[] =

@@ -172,6 +172,34 @@ int crm__exec(crm_db *db, sqlite3_stmt *st, const char *what)
     return rc == CRM_DONE || rc == CRM_ROW ? CRM_OK : rc;
 }
 
+int crm__fetch_by_id(crm_db *db, const void *out, const char *sql, const char *noun,
+                     const char *id, sqlite3_stmt **st)
+{
+    char field[48];
+    crm__uuid uid;
+    snprintf(field, sizeof field, "%s id", noun);
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = crm__check_id(db, field, id, &uid);
+    if (rc == CRM_OK)
+        rc = crm__stmt(db, sql, st);
+    if (rc)
+        return rc;
+    crm__bind_id(*st, 1, &uid);
+    char what[64];
+    snprintf(what, sizeof what, "reading the %s", noun);
+    rc = crm__step(db, *st, what);
+    if (rc == CRM_ROW)
+        return CRM_ROW;
+    sqlite3_reset(*st);
+    if (rc == CRM_DONE) {
+        char canon[CRM_ID_LEN + 1];
+        crm__uuid_format(canon, uid.b);
+        rc = crm__error(db, CRM_ENOTFOUND, "no %s has id %s", noun, canon);
+    }
+    return rc;
+}
+
 int crm__cursor_new(void **out, size_t size, crm_db *db, const char *sql, const char *what)
 {
     crm__cursor *c = crm__calloc(1, size);

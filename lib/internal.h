@@ -99,6 +99,11 @@ int crm__code_from_sqlite(int rc);
 int crm__stmt(crm_db *db, const char *sql, sqlite3_stmt **out);
 /* A statement of the caller's own (cursors), finalised by the caller. */
 int crm__prepare(crm_db *db, const char *sql, sqlite3_stmt **out);
+/* Check out and the id text (named "<noun> id"), then step sql with the id
+ * bound to ?1: CRM_ROW with *st on the row (the caller resets it), or
+ * CRM_ENOTFOUND ("no <noun> has id ..."), or another error. */
+int crm__fetch_by_id(crm_db *db, const void *out, const char *sql, const char *noun,
+                     const char *id, sqlite3_stmt **st);
 /* sqlite3_step mapped to CRM_ROW / CRM_DONE / negative code with message. */
 int crm__step(crm_db *db, sqlite3_stmt *st, const char *what);
 /* Run a statement that returns no rows and reset it: CRM_OK or an error. */

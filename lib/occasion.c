@@ -356,33 +356,16 @@ static const char SQL_GET[] = "SELECT " OCCASION_COLUMNS " FROM occasion WHERE i
 int crm_occasion_get(crm_occasion **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
-    crm__uuid oid;
-    int rc = crm__check_out(db, out);
-    if (rc == CRM_OK)
-        rc = crm__check_id(db, "occasion id", id, &oid);
-    if (rc)
-        return rc;
     sqlite3_stmt *st;
-    rc = crm__stmt(db, SQL_GET, &st);
-    if (rc)
+    int rc = crm__fetch_by_id(db, out, SQL_GET, "occasion", id, &st);
+    if (rc != CRM_ROW)
         return rc;
-    crm__bind_id(st, 1, &oid);
-    rc = crm__step(db, st, "reading an occasion");
-    if (rc == CRM_ROW) {
-        crm_occasion *o = record_from_row(st);
-        if (o) {
-            *out = o;
-            rc = CRM_OK;
-        } else {
-            rc = crm__error(db, CRM_ENOMEM, "out of memory reading an occasion");
-        }
-    } else if (rc == CRM_DONE) {
-        char canon[CRM_ID_LEN + 1];
-        crm__uuid_format(canon, oid.b);
-        rc = crm__error(db, CRM_ENOTFOUND, "no occasion has id %s", canon);
-    }
+    crm_occasion *o = record_from_row(st);
     sqlite3_reset(st);
-    return rc;
+    if (!o)
+        return crm__error(db, CRM_ENOMEM, "out of memory reading an occasion");
+    *out = o;
+    return CRM_OK;
 }
 
 /* ---- cursors ---------------------------------------------------------------- */

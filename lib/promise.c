@@ -519,34 +519,19 @@ static const char SQL_GET[] = "SELECT " PROMISE_COLUMNS " FROM promise p WHERE p
 int crm_promise_get(crm_promise **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
-    crm__uuid pid;
-    int rc = crm__check_out(db, out);
-    if (rc == CRM_OK)
-        rc = crm__check_id(db, "promise id", id, &pid);
-    if (rc)
-        return rc;
     sqlite3_stmt *st;
-    rc = crm__stmt(db, SQL_GET, &st);
-    if (rc)
+    int rc = crm__fetch_by_id(db, out, SQL_GET, "promise", id, &st);
+    if (rc != CRM_ROW)
         return rc;
-    crm__bind_id(st, 1, &pid);
-    rc = crm__step(db, st, "reading a promise");
-    if (rc == CRM_ROW) {
-        crm_promise row, *p = NULL;
-        rc = read_row(&row, st);
-        if (rc == CRM_OK)
-            rc = crm_promise_dup(&p, &row);
-        if (rc)
-            rc = crm__error(db, rc, "out of memory reading a promise");
-        else
-            *out = p;
-    } else if (rc == CRM_DONE) {
-        char text[CRM_ID_LEN + 1];
-        crm__uuid_format(text, pid.b);
-        rc = crm__error(db, CRM_ENOTFOUND, "no promise has id %s", text);
-    }
+    crm_promise row, *p = NULL;
+    rc = read_row(&row, st);
+    if (rc == CRM_OK)
+        rc = crm_promise_dup(&p, &row);
     sqlite3_reset(st);
-    return rc;
+    if (rc)
+        return crm__error(db, rc, "out of memory reading a promise");
+    *out = p;
+    return CRM_OK;
 }
 
 /* ---- listing ------------------------------------------------------------ */
