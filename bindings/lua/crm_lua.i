@@ -1,0 +1,430 @@
+/*
+ * libcrm - Lua 5.4: the shared interface plus the Lua idiom, run when the
+ * module loads (%luacode): crm.open() returning a database object with
+ * methods, records as plain tables, cursors as iterator functions, __gc and
+ * __close, and one error convention.
+ *
+ * Errors: every failure raises a table {code = -2, name = "ENOTFOUND",
+ * message = "..."} whose __tostring gives "message (NAME)"; a wrong argument
+ * type raises the same kind of table with code crm.EINVAL; using a closed
+ * database raises code crm.EMISUSE. The generated functions stay reachable
+ * as crm.crm_*.
+ */
+%module crm
+%include "../crm.i"
+
+%luacode %{
+local crm = crm
+local ll = {}
+for k, v in pairs(crm) do ll[k] = v end
+
+-- the error convention -----------------------------------------------------
+local errmt = {}
+errmt.__index = errmt
+errmt.__tostring = function(e) return tostring(e.message) .. " (" .. tostring(e.name) .. ")" end
+debug.getregistry()["crm.error"] = errmt  -- the C side raises with it too
+crm.error_mt = errmt
+
+for _, code in ipairs({ll.CRM_ERROR, ll.CRM_ENOTFOUND, ll.CRM_EEXISTS, ll.CRM_EINVAL,
+                       ll.CRM_ESTATE, ll.CRM_EBUSY, ll.CRM_EIO, ll.CRM_ECORRUPT,
+                       ll.CRM_ENOMEM, ll.CRM_ESCHEMA, ll.CRM_ENOTCRM, ll.CRM_EMISUSE,
+                       ll.CRM_EREADONLY}) do
+  crm[ll.crm_errname(code)] = code
+end
+
+local function raise(code, message, level)
+  error(setmetatable({code = code, name = ll.crm_errname(code), message = message}, errmt),
+        (level or 1) + 1)
+end
+crm.raise = raise
+
+-- call a generated function; SWIG argument errors (strings) become
+-- EINVAL tables so there is one convention
+local function call(f, ...)
+  local ok, r = pcall(f, ...)
+  if ok then return r end
+  if type(r) == "table" then error(r, 3) end
+  raise(ll.CRM_EINVAL, tostring(r), 3)
+end
+
+local function opt_str(v, what)
+  if v ~= nil and type(v) ~= "string" then
+    raise(ll.CRM_EINVAL, what .. ": expected a string, got " .. type(v), 3)
+  end
+  return v
+end
+
+local function opt_int(v, what)
+  if v == nil then return 0 end
+  if math.type(v) ~= "integer" then
+    raise(ll.CRM_EINVAL, what .. ": expected an integer, got " .. type(v), 3)
+  end
+  return v
+end
+
+-- records: plain tables ---------------------------------------------------
+local function customer(c)
+  return {id = ll.crm_customer_id(c), name = ll.crm_customer_name(c),
+          kind = ll.crm_customer_kind_name(ll.crm_customer_kind_of(c)),
+          created_at = ll.crm_customer_created_at(c), updated_at = ll.crm_customer_updated_at(c),
+          archived = ll.crm_customer_is_archived(c) == 1}
+end
+
+local function identity(i)
+  local flags = ll.crm_identity_flags(i)
+  return {kind = ll.crm_identity_kind(i), value = ll.crm_identity_value(i),
+          key = ll.crm_identity_key(i), customer_id = ll.crm_identity_customer_id(i),
+          flags = flags, primary = flags & ll.CRM_IDENTITY_PRIMARY ~= 0,
+          verified = flags & ll.CRM_IDENTITY_VERIFIED ~= 0,
+          created_at = ll.crm_identity_created_at(i)}
+end
+
+local function journal_entry(e)
+  return {seq = ll.crm_journal_entry_seq(e), at = ll.crm_journal_entry_at(e),
+          actor = ll.crm_journal_entry_actor(e), entity = ll.crm_journal_entry_entity(e),
+          entity_id = ll.crm_journal_entry_entity_id(e), op = ll.crm_journal_entry_op(e),
+          data = ll.crm_journal_entry_data(e)}
+end
+
+local function interaction(i)
+  local s = ll.crm_interaction_sentiment(i)
+  return {id = ll.crm_interaction_id(i), customer_id = ll.crm_interaction_customer_id(i),
+          channel = ll.crm_channel_name(ll.crm_interaction_channel(i)),
+          direction = ll.crm_direction_name(ll.crm_interaction_direction(i)),
+          occurred_at = ll.crm_interaction_occurred_at(i),
+          handled_by = ll.crm_interaction_handled_by(i), reason = ll.crm_interaction_reason(i),
+          outcome = ll.crm_outcome_name(ll.crm_interaction_outcome(i)),
+          public = ll.crm_interaction_is_public(i) == 1,
+          sentiment = (s ~= ll.CRM_SENTIMENT_NONE) and s or nil,
+          summary = ll.crm_interaction_summary(i), body = ll.crm_interaction_body(i),
+          thread_id = ll.crm_interaction_thread_id(i), reply_to = ll.crm_interaction_reply_to(i),
+          external_ref = ll.crm_interaction_external_ref(i)}
+end
+
+-- the database -----------------------------------------------------------
+local Database = {}
+Database.__index = Database
+crm.Database = Database
+
+local function h(db)
+  local handle = rawget(db, "_h")
+  if handle == nil then raise(ll.CRM_EMISUSE, "the database is closed", 3) end
+  return handle
+end
+
+local KINDS = {person = ll.CRM_CUSTOMER_PERSON, organisation = ll.CRM_CUSTOMER_ORGANISATION,
+               organization = ll.CRM_CUSTOMER_ORGANISATION, org = ll.CRM_CUSTOMER_ORGANISATION}
+local ARCHIVED = {exclude = ll.CRM_ARCHIVED_EXCLUDE, include = ll.CRM_ARCHIVED_INCLUDE,
+                  only = ll.CRM_ARCHIVED_ONLY}
+local ORDER = {created = ll.CRM_ORDER_CREATED, name = ll.CRM_ORDER_NAME}
+
+local function choice(t, v, what, default)
+  if v == nil then return default end
+  local r = t[v]
+  if r == nil then raise(ll.CRM_EINVAL, what .. ": " .. tostring(v) .. " is not allowed", 3) end
+  return r
+end
+
+--- crm.open(path [, {actor=, create=true, readonly=false, busy_timeout=5 (s),
+---                   durability="full"|"normal", default_country=}]) -> db
+function crm.open(path, opts)
+  opts = opts or {}
+  if type(path) ~= "string" then raise(ll.CRM_EINVAL, "path: expected a string", 2) end
+  if type(opts) ~= "table" then raise(ll.CRM_EINVAL, "options: expected a table", 2) end
+  local flags = 0
+  if opts.create ~= false then flags = flags | ll.CRM_OPEN_CREATE end
+  if opts.readonly then flags = flags | ll.CRM_OPEN_READONLY end
+  local timeout = opts.busy_timeout or 5
+  if type(timeout) ~= "number" then raise(ll.CRM_EINVAL, "busy_timeout: expected seconds", 2) end
+  local dur = choice({full = ll.CRM_DURABILITY_FULL, normal = ll.CRM_DURABILITY_NORMAL},
+                     opts.durability, "durability", ll.CRM_DURABILITY_FULL)
+  local handle = call(ll.crm_swig_open, path, flags, math.floor(timeout * 1000), dur,
+                      opt_str(opts.actor, "actor"), opt_str(opts.default_country, "default_country"))
+  return setmetatable({_h = handle, _cursors = setmetatable({}, {__mode = "k"})}, Database)
+end
+
+function Database:close()
+  local handle = rawget(self, "_h")
+  if handle == nil then return end
+  for cur in pairs(self._cursors) do cur:close() end
+  self._h = nil
+  call(ll.crm_close, handle)
+end
+Database.__close = Database.close
+Database.__gc = Database.close
+function Database:__tostring()
+  if rawget(self, "_h") == nil then return "crm.Database (closed)" end
+  return "crm.Database (" .. ll.crm_actor(self._h) .. ")"
+end
+function Database:is_closed() return rawget(self, "_h") == nil end
+
+function Database:actor() return call(ll.crm_actor, h(self)) end
+function Database:set_actor(a) call(ll.crm_set_actor, h(self), opt_str(a, "actor")) end
+function Database:schema_version() return call(ll.crm_schema_version, h(self)) end
+function Database:begin() call(ll.crm_begin, h(self)) end
+function Database:commit() call(ll.crm_commit, h(self)) end
+function Database:rollback() call(ll.crm_rollback, h(self)) end
+function Database:in_transaction() return call(ll.crm_in_transaction, h(self)) == 1 end
+
+--- db:transaction(f, ...): run f(db, ...) in a transaction; commit if it
+--- returns, roll back and re-raise if it raises. Returns f's results.
+function Database:transaction(f, ...)
+  self:begin()
+  local r = table.pack(pcall(f, self, ...))
+  if r[1] then
+    self:commit()
+    return table.unpack(r, 2, r.n)
+  end
+  pcall(ll.crm_rollback, rawget(self, "_h"))
+  error(r[2], 0)
+end
+
+-- cursors: iterator functions; the C cursor is freed at the end, by
+-- cursor:close() (the fourth value of the iterator), with the database, or by __gc
+local Cursor = {}
+Cursor.__index = Cursor
+function Cursor:close()
+  local c = self.c
+  if c ~= nil then
+    self.c = nil
+    self.db._cursors[self] = nil
+    self.free(c)
+  end
+end
+Cursor.__close = Cursor.close
+Cursor.__gc = Cursor.close  -- the C cursor is not owned by its userdata (see crm.i)
+
+local function iterate(db, c, next_fn, free_fn, make)
+  local cur = setmetatable({db = db, c = c, free = free_fn}, Cursor)
+  db._cursors[cur] = true
+  local function step()
+    if cur.c == nil then return nil end
+    local row = call(next_fn, cur.c)
+    if row == nil then cur:close() return nil end
+    return make(row)
+  end
+  -- for x in db:customers() do ... end; the 4th value closes on break
+  return step, nil, nil, cur
+end
+
+-- customers
+function Database:create_customer(name, kind)
+  return customer(call(ll.crm_customer_create, h(self), choice(KINDS, kind, "kind", ll.CRM_CUSTOMER_PERSON),
+                       opt_str(name, "name")))
+end
+function Database:customer(id) return customer(call(ll.crm_customer_get, h(self), opt_str(id, "id"))) end
+function Database:rename_customer(id, name) call(ll.crm_customer_rename, h(self), id, name) end
+function Database:archive_customer(id) call(ll.crm_customer_archive, h(self), id) end
+function Database:unarchive_customer(id) call(ll.crm_customer_unarchive, h(self), id) end
+
+--- db:customers{kind=, tag=, name_prefix=, archived="exclude"|"include"|"only",
+---              created_from=, created_to=, after=, limit=, order="created"|"name"}
+function Database:customers(f)
+  f = f or {}
+  local c = call(ll.crm_swig_customer_list_open, h(self), choice(KINDS, f.kind, "kind", 0),
+                 opt_str(f.tag, "tag"), opt_str(f.name_prefix, "name_prefix"),
+                 choice(ARCHIVED, f.archived, "archived", ll.CRM_ARCHIVED_EXCLUDE),
+                 opt_int(f.created_from, "created_from"), opt_int(f.created_to, "created_to"),
+                 opt_str(f.after, "after"), opt_int(f.limit, "limit"),
+                 choice(ORDER, f.order, "order", ll.CRM_ORDER_CREATED))
+  return iterate(self, c, ll.crm_customer_list_next, ll.crm_customer_list_free, customer)
+end
+
+-- attributes and tags
+function Database:set_attr(id, key, value) call(ll.crm_customer_attr_set, h(self), id, key, value) end
+function Database:attr(id, key) return call(ll.crm_customer_attr_get, h(self), id, key) end
+function Database:unset_attr(id, key) call(ll.crm_customer_attr_unset, h(self), id, key) end
+function Database:add_tag(id, tag) call(ll.crm_customer_tag_add, h(self), id, tag) end
+function Database:remove_tag(id, tag) call(ll.crm_customer_tag_remove, h(self), id, tag) end
+function Database:tags(id)
+  local c = call(ll.crm_tag_list_open, h(self), id)
+  return iterate(self, c, ll.crm_tag_list_next, ll.crm_tag_list_free, function(t) return t end)
+end
+
+-- identities
+function Database:add_identity(customer_id, kind, value, o)
+  o = o or {}
+  local flags = (o.primary and ll.CRM_IDENTITY_PRIMARY or 0) | (o.verified and ll.CRM_IDENTITY_VERIFIED or 0)
+  local handle = h(self)
+  local ok, r = pcall(ll.crm_identity_add, handle, customer_id, kind, value, flags)
+  if ok then return identity(r) end
+  if type(r) == "table" then
+    if r.code == ll.CRM_EEXISTS then r.conflict_id = ll.crm_conflict_id(handle) end
+    error(r, 2)
+  end
+  raise(ll.CRM_EINVAL, tostring(r), 2)
+end
+function Database:lookup(kind, value) return customer(call(ll.crm_identity_lookup, h(self), kind, value)) end
+function Database:identity(kind, value) return identity(call(ll.crm_identity_get, h(self), kind, value)) end
+function Database:remove_identity(kind, value) call(ll.crm_identity_remove, h(self), kind, value) end
+function Database:normalise(kind, value) return call(ll.crm_identity_normalise, h(self), kind, value) end
+function Database:identities(customer_id)
+  local c = call(ll.crm_identity_list_open, h(self), customer_id)
+  return iterate(self, c, ll.crm_identity_list_next, ll.crm_identity_list_free, identity)
+end
+
+-- the journal
+function Database:journal(since)
+  local c = call(ll.crm_journal_open, h(self), opt_int(since, "since"))
+  return iterate(self, c, ll.crm_journal_next, ll.crm_journal_free, journal_entry)
+end
+function Database:last_seq() return call(ll.crm_journal_last_seq, h(self)) end
+
+-- interactions
+local function parse(fn, v, what)
+  if type(v) ~= "string" then raise(ll.CRM_EINVAL, what .. ": expected a name", 4) end
+  return call(fn, v)
+end
+
+--- db:log(customer_id, {channel=, direction="in", occurred_at=, handled_by=, reason=,
+---        outcome=, public=, sentiment=, summary=, body=, reply_to=, external_ref=})
+function Database:log(customer_id, s)
+  s = s or {}
+  local outcome = s.outcome and parse(ll.crm_outcome_parse, s.outcome, "outcome") or 0
+  local sentiment = s.sentiment == nil and ll.CRM_SENTIMENT_NONE or opt_int(s.sentiment, "sentiment")
+  return interaction(call(ll.crm_swig_interaction_log, h(self), opt_str(customer_id, "customer_id"),
+    parse(ll.crm_channel_parse, s.channel, "channel"),
+    parse(ll.crm_direction_parse, s.direction or "in", "direction"),
+    opt_int(s.occurred_at, "occurred_at"), opt_str(s.handled_by, "handled_by"),
+    opt_str(s.reason, "reason"), outcome, s.public and 1 or 0, sentiment,
+    opt_str(s.summary, "summary"), opt_str(s.body, "body"), opt_str(s.reply_to, "reply_to"),
+    opt_str(s.external_ref, "external_ref")))
+end
+function Database:interaction(id) return interaction(call(ll.crm_interaction_get, h(self), id)) end
+
+--- db:timeline(customer_id [, {channels={"phone","social"}, from=, to=, reason_prefix=,
+---             direction=, public_only=, before=, limit=}])
+function Database:timeline(customer_id, f)
+  f = f or {}
+  local channels = 0
+  for _, name in ipairs(f.channels or {}) do
+    channels = channels | (1 << parse(ll.crm_channel_parse, name, "channels"))
+  end
+  local dir = f.direction and parse(ll.crm_direction_parse, f.direction, "direction") or 0
+  local c = call(ll.crm_swig_timeline_open, h(self), opt_str(customer_id, "customer_id"), channels,
+                 opt_int(f.from, "from"), opt_int(f.to, "to"), opt_str(f.reason_prefix, "reason_prefix"),
+                 dir, f.public_only and 1 or 0, 0, opt_str(f.before, "before"), opt_int(f.limit, "limit"))
+  return iterate(self, c, ll.crm_timeline_next, ll.crm_timeline_free, interaction)
+end
+
+-- promises
+local STATES = {open = ll.CRM_PROMISE_OPEN, kept = ll.CRM_PROMISE_KEPT,
+                broken = ll.CRM_PROMISE_BROKEN, released = ll.CRM_PROMISE_RELEASED}
+local function promise(p)
+  return {id = ll.crm_promise_id(p), customer_id = ll.crm_promise_customer_id(p),
+          interaction_id = ll.crm_promise_interaction_id(p), owner = ll.crm_promise_owner(p),
+          what = ll.crm_promise_what(p),
+          state = ll.crm_promise_state_name(ll.crm_promise_state_of(p)),
+          due_at = ll.crm_promise_due_at(p), made_at = ll.crm_promise_made_at(p),
+          closed_at = ll.crm_promise_closed_at(p), kept_by = ll.crm_promise_kept_by(p),
+          overdue = ll.crm_promise_is_overdue(p, ll.crm_now()) == 1,
+          kept_late = ll.crm_promise_was_kept_late(p) == 1,
+          renegotiations = ll.crm_promise_renegotiations(p)}
+end
+
+--- db:promise(customer_id, what, due_at_ms, {owner=, interaction_id=})
+function Database:promise(customer_id, what, due_at, o)
+  o = o or {}
+  return promise(call(ll.crm_promise_make, h(self), opt_str(customer_id, "customer_id"),
+                      opt_str(o.interaction_id, "interaction_id"), opt_str(o.owner, "owner"),
+                      opt_str(what, "what"), opt_int(due_at, "due_at")))
+end
+function Database:get_promise(id) return promise(call(ll.crm_promise_get, h(self), id)) end
+function Database:keep(id, o)
+  o = o or {}
+  call(ll.crm_promise_keep, h(self), id, opt_str(o.interaction_id, "interaction_id"), opt_str(o.note, "note"))
+end
+Database["break"] = function(self, id, why) call(ll.crm_promise_break, h(self), id, why) end
+Database.break_ = Database["break"]
+function Database:release(id, note) call(ll.crm_promise_release, h(self), id, note) end
+function Database:renegotiate(id, new_due_at, why, customer_agreed)
+  call(ll.crm_promise_renegotiate, h(self), id, opt_int(new_due_at, "new_due_at"), why,
+       customer_agreed and 1 or 0)
+end
+
+--- db:promises{customer_id=, owner=, states={"open",...}, due_before=, overdue_as_of=, after=, limit=}
+function Database:promises(f)
+  f = f or {}
+  local bits = 0
+  for _, s in ipairs(f.states or {}) do bits = bits | (1 << choice(STATES, s, "states")) end
+  local c = call(ll.crm_swig_promise_list_open, h(self), opt_str(f.customer_id, "customer_id"),
+                 opt_str(f.owner, "owner"), bits, opt_int(f.due_before, "due_before"),
+                 opt_int(f.overdue_as_of, "overdue_as_of"), opt_str(f.after, "after"),
+                 opt_int(f.limit, "limit"))
+  return iterate(self, c, ll.crm_promise_list_next, ll.crm_promise_list_free, promise)
+end
+
+-- occasions
+local function occasion(o)
+  local note = ll.crm_occasion_note(o)
+  return {id = ll.crm_occasion_id(o), customer_id = ll.crm_occasion_customer_id(o),
+          kind = ll.crm_occasion_kind(o), yearly = ll.crm_occasion_is_yearly(o) == 1,
+          year = ll.crm_occasion_year(o), month = ll.crm_occasion_month(o),
+          day = ll.crm_occasion_day(o), lead_days = ll.crm_occasion_lead_days(o), note = note,
+          next_year = ll.crm_occasion_next_year(o), next_month = ll.crm_occasion_next_month(o),
+          next_day = ll.crm_occasion_next_day(o), next_at = ll.crm_occasion_next_at(o),
+          years = ll.crm_occasion_years(o)}
+end
+
+--- db:add_occasion(customer_id, kind, {month=, day=, year=, yearly=true, lead_days=0, note=})
+function Database:add_occasion(customer_id, kind, o)
+  o = o or {}
+  return occasion(call(ll.crm_swig_occasion_add, h(self), opt_str(customer_id, "customer_id"),
+                       opt_str(kind, "kind"), o.yearly == false and 0 or 1, opt_int(o.year, "year"),
+                       opt_int(o.month, "month"), opt_int(o.day, "day"),
+                       opt_int(o.lead_days, "lead_days"), opt_str(o.note, "note")))
+end
+function Database:remove_occasion(id) call(ll.crm_occasion_remove, h(self), id) end
+function Database:occasions(customer_id)
+  local c = call(ll.crm_occasion_list_open, h(self), customer_id)
+  return iterate(self, c, ll.crm_occasion_list_next, ll.crm_occasion_list_free, occasion)
+end
+function Database:upcoming(from, to)
+  local c = call(ll.crm_occasions_upcoming, h(self), opt_int(from, "from"), opt_int(to, "to"))
+  return iterate(self, c, ll.crm_occasion_list_next, ll.crm_occasion_list_free, occasion)
+end
+
+-- memberships, identity flags, interaction updates, threads, promise history
+local function member(m)
+  return {org_id = ll.crm_member_org_id(m), person_id = ll.crm_member_person_id(m),
+          role = ll.crm_member_role(m), org_name = ll.crm_member_org_name(m),
+          person_name = ll.crm_member_person_name(m), since = ll.crm_member_since(m)}
+end
+function Database:add_member(org_id, person_id, role) call(ll.crm_member_add, h(self), org_id, person_id, role) end
+function Database:remove_member(org_id, person_id) call(ll.crm_member_remove, h(self), org_id, person_id) end
+function Database:members(id)
+  local c = call(ll.crm_member_list_open, h(self), id)
+  return iterate(self, c, ll.crm_member_list_next, ll.crm_member_list_free, member)
+end
+function Database:set_identity_flags(kind, value, o)
+  o = o or {}
+  local flags = (o.primary and ll.CRM_IDENTITY_PRIMARY or 0) | (o.verified and ll.CRM_IDENTITY_VERIFIED or 0)
+  call(ll.crm_identity_set_flags, h(self), kind, value, flags)
+end
+function Database:interaction_by_ref(channel, ref)
+  return interaction(call(ll.crm_interaction_get_by_ref, h(self),
+                          parse(ll.crm_channel_parse, channel, "channel"), opt_str(ref, "external_ref")))
+end
+function Database:set_outcome(id, outcome)
+  call(ll.crm_interaction_set_outcome, h(self), id, parse(ll.crm_outcome_parse, outcome, "outcome"))
+end
+function Database:set_reason(id, reason) call(ll.crm_interaction_set_reason, h(self), id, reason) end
+function Database:set_summary(id, summary) call(ll.crm_interaction_set_summary, h(self), id, summary) end
+function Database:thread(interaction_id)
+  local c = call(ll.crm_thread_open, h(self), interaction_id)
+  return iterate(self, c, ll.crm_timeline_next, ll.crm_timeline_free, interaction)
+end
+local function promise_event(e)
+  return {kind = ll.crm_promise_event_name(ll.crm_promise_event_kind_of(e)),
+          at = ll.crm_promise_event_at(e), actor = ll.crm_promise_event_actor(e),
+          old_due = ll.crm_promise_event_old_due(e), new_due = ll.crm_promise_event_new_due(e),
+          customer_agreed = ll.crm_promise_event_customer_agreed(e) == 1,
+          interaction_id = ll.crm_promise_event_interaction_id(e), note = ll.crm_promise_event_note(e)}
+end
+function Database:promise_history(id)
+  local c = call(ll.crm_promise_history_open, h(self), id)
+  return iterate(self, c, ll.crm_promise_history_next, ll.crm_promise_history_free, promise_event)
+end
+
+return crm
+%}

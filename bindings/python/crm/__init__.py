@@ -1,0 +1,817 @@
+"""libcrm for Python: customers, identities, the journal, interactions,
+promises and occasions in one SQLite file.
+
+A thin layer over the SWIG module ``crm._lowlevel`` that adds only idiom:
+exceptions per status code (arranged like PEP 249), context managers, cursors
+as iterators, keyword arguments, ``datetime`` for times, ``str`` in and out.
+No business logic lives here: every rule is libcrm's.
+
+    import crm
+    with crm.open("shop.crm", actor="agent:alice") as db:
+        ann = db.create_customer("Ann Example")
+        db.add_identity(ann.id, "phone", "+1 415 555 0100")
+        for entry in db.journal():
+            print(entry.seq, entry.op)
+"""
+
+import datetime as _dt
+import enum as _enum
+import weakref as _weakref
+
+from . import _lowlevel as _ll
+
+__all__ = [
+    "open", "Database", "Customer", "Identity", "JournalEntry", "Interaction",
+    "Promise", "Occasion", "PromiseState", "Member", "PromiseEvent",
+    "Error", "Warning", "InterfaceError", "DatabaseError", "DataError",
+    "OperationalError", "IntegrityError", "InternalError", "ProgrammingError",
+    "NotSupportedError", "NotFound", "Exists", "Conflict", "InvalidArgument",
+    "StateError", "Busy", "IOError", "Corrupt", "NoMemory", "SchemaTooNew",
+    "NotCrm", "Misuse", "ReadOnly",
+]
+
+SCHEMA_VERSION = _ll.crm_schema_version(None)
+VERSION = _ll.CRM_VERSION_STRING if hasattr(_ll, "CRM_VERSION_STRING") else None
+
+# ---- exceptions (PEP 249's tree; one class per libcrm code) -----------------
+
+
+class Warning(Exception):  # noqa: A001 - PEP 249 name
+    """PEP 249's Warning; libcrm raises none."""
+
+
+class Error(Exception):
+    """Every libcrm failure. ``code`` is the negative status (crm.ENOTFOUND,
+    ...), ``name`` its symbolic name, ``message`` libcrm's sentence."""
+
+    def __init__(self, code, message):
+        super().__init__(code, message)
+        self.code = code
+        self.name = _ll.crm_errname(code)
+        self.message = message
+
+    def __str__(self):
+        return self.message
+
+
+class InterfaceError(Error):
+    pass
+
+
+class DatabaseError(Error):
+    pass
+
+
+class DataError(DatabaseError):
+    pass
+
+
+class OperationalError(DatabaseError):
+    pass
+
+
+class IntegrityError(DatabaseError):
+    pass
+
+
+class InternalError(DatabaseError):
+    pass
+
+
+class ProgrammingError(DatabaseError):
+    pass
+
+
+class NotSupportedError(DatabaseError):
+    pass
+
+
+class NotFound(ProgrammingError):
+    """CRM_ENOTFOUND: no such customer, identity, ..."""
+
+
+class Conflict(IntegrityError):
+    """CRM_EEXISTS: already exists; ``conflict_id`` names the owner when
+    libcrm knows it (an identity's customer, an interaction's duplicate)."""
+
+    conflict_id = None
+
+
+Exists = Conflict
+
+
+class InvalidArgument(DataError):
+    """CRM_EINVAL: bad argument (malformed id, bad UTF-8, too long, ...)."""
+
+
+class StateError(IntegrityError):
+    """CRM_ESTATE: the change is not allowed in the current state."""
+
+
+class Busy(OperationalError):
+    """CRM_EBUSY: another writer held the file past the busy timeout."""
+
+
+class IOError(OperationalError):  # noqa: A001 - libcrm's CRM_EIO
+    """CRM_EIO: the file could not be opened, read or written."""
+
+
+class Corrupt(DatabaseError):
+    """CRM_ECORRUPT: the database file is damaged."""
+
+
+class NoMemory(OperationalError):
+    """CRM_ENOMEM: out of memory."""
+
+
+class SchemaTooNew(NotSupportedError):
+    """CRM_ESCHEMA: the file was written by a newer libcrm."""
+
+
+class NotCrm(DatabaseError):
+    """CRM_ENOTCRM: not a libcrm database (or not SQLite at all)."""
+
+
+class Misuse(InterfaceError):
+    """CRM_EMISUSE: the API was used wrongly (a closed database, ...)."""
+
+
+class ReadOnly(OperationalError):
+    """CRM_EREADONLY: a write on a database opened read-only."""
+
+
+_ERRORS = {
+    _ll.CRM_ERROR: InternalError,
+    _ll.CRM_ENOTFOUND: NotFound,
+    _ll.CRM_EEXISTS: Conflict,
+    _ll.CRM_EINVAL: InvalidArgument,
+    _ll.CRM_ESTATE: StateError,
+    _ll.CRM_EBUSY: Busy,
+    _ll.CRM_EIO: IOError,
+    _ll.CRM_ECORRUPT: Corrupt,
+    _ll.CRM_ENOMEM: NoMemory,
+    _ll.CRM_ESCHEMA: SchemaTooNew,
+    _ll.CRM_ENOTCRM: NotCrm,
+    _ll.CRM_EMISUSE: Misuse,
+    _ll.CRM_EREADONLY: ReadOnly,
+}
+_ll.crm_swig_set_errors(_ERRORS)
+
+# the codes, as module constants (crm.ENOTFOUND == -2)
+for _code in _ERRORS:
+    globals()[_ll.crm_errname(_code)] = _code
+del _code
+
+
+def _misuse(message):
+    return Misuse(_ll.CRM_EMISUSE, message)
+
+
+def _invalid(message):
+    return InvalidArgument(_ll.CRM_EINVAL, message)
+
+
+# ---- times --------------------------------------------------------------
+
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+
+
+def _to_ms(value, what="time"):
+    """An aware datetime or epoch milliseconds (int) to epoch ms."""
+    if value is None:
+        return 0
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise _invalid(f"{what}: naive datetime {value!r}; give an aware one "
+                           "(e.g. tzinfo=datetime.timezone.utc)")
+        return (value - _EPOCH) // _dt.timedelta(milliseconds=1)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{what}: expected an aware datetime or epoch milliseconds, "
+                        f"got {type(value).__name__}")
+    return value
+
+
+def _from_ms(ms):
+    if not ms:
+        return None
+    return _EPOCH + _dt.timedelta(milliseconds=ms)
+
+
+def _str(value, what):
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError(f"{what}: expected str, got {type(value).__name__}")
+
+
+# ---- records: plain objects, copied out of the C records ---------------
+
+
+class _Record:
+    __slots__ = ()
+
+    def __repr__(self):
+        fields = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__slots__[:3])
+        return f"<crm.{type(self).__name__} {fields}>"
+
+    def __eq__(self, other):
+        return type(self) is type(other) and all(
+            getattr(self, k) == getattr(other, k) for k in self.__slots__)
+
+    __hash__ = None
+
+
+class Customer(_Record):
+    """A customer: ``id``, ``kind`` ("person"/"organisation"), ``name``,
+    ``created_at``, ``updated_at`` (aware datetimes), ``archived``."""
+
+    __slots__ = ("id", "name", "kind", "created_at", "updated_at", "archived")
+
+    def __init__(self, c):
+        self.id = _ll.crm_customer_id(c)
+        self.name = _ll.crm_customer_name(c)
+        self.kind = _ll.crm_customer_kind_name(_ll.crm_customer_kind_of(c))
+        self.created_at = _from_ms(_ll.crm_customer_created_at(c))
+        self.updated_at = _from_ms(_ll.crm_customer_updated_at(c))
+        self.archived = bool(_ll.crm_customer_is_archived(c))
+
+
+class Identity(_Record):
+    """An identity: ``kind``, ``value`` (as entered), ``key`` (normalised),
+    ``customer_id``, ``primary``, ``verified``, ``created_at``."""
+
+    __slots__ = ("kind", "value", "key", "customer_id", "flags", "primary",
+                 "verified", "created_at")
+
+    def __init__(self, i):
+        self.kind = _ll.crm_identity_kind(i)
+        self.value = _ll.crm_identity_value(i)
+        self.key = _ll.crm_identity_key(i)
+        self.customer_id = _ll.crm_identity_customer_id(i)
+        self.flags = _ll.crm_identity_flags(i)
+        self.primary = bool(self.flags & _ll.CRM_IDENTITY_PRIMARY)
+        self.verified = bool(self.flags & _ll.CRM_IDENTITY_VERIFIED)
+        self.created_at = _from_ms(_ll.crm_identity_created_at(i))
+
+
+class JournalEntry(_Record):
+    """One journal row: ``seq``, ``at``, ``actor``, ``entity``, ``entity_id``,
+    ``op``, ``data`` (JSON text)."""
+
+    __slots__ = ("seq", "op", "entity", "entity_id", "at", "actor", "data")
+
+    def __init__(self, e):
+        self.seq = _ll.crm_journal_entry_seq(e)
+        self.op = _ll.crm_journal_entry_op(e)
+        self.entity = _ll.crm_journal_entry_entity(e)
+        self.entity_id = _ll.crm_journal_entry_entity_id(e)
+        self.at = _from_ms(_ll.crm_journal_entry_at(e))
+        self.actor = _ll.crm_journal_entry_actor(e)
+        self.data = _ll.crm_journal_entry_data(e)
+
+
+class Interaction(_Record):
+    """An interaction; ``channel``, ``direction``, ``outcome`` are names
+    ("phone", "in", "resolved"); ``sentiment`` is -2..2 or None."""
+
+    __slots__ = ("id", "channel", "direction", "customer_id", "occurred_at",
+                 "handled_by", "reason", "outcome", "public", "sentiment",
+                 "summary", "body", "thread_id", "reply_to", "external_ref",
+                 "updated_at")
+
+    def __init__(self, i):
+        self.id = _ll.crm_interaction_id(i)
+        self.customer_id = _ll.crm_interaction_customer_id(i)
+        self.channel = _ll.crm_channel_name(_ll.crm_interaction_channel(i))
+        self.direction = _ll.crm_direction_name(_ll.crm_interaction_direction(i))
+        self.occurred_at = _from_ms(_ll.crm_interaction_occurred_at(i))
+        self.handled_by = _ll.crm_interaction_handled_by(i)
+        self.reason = _ll.crm_interaction_reason(i)
+        self.outcome = _ll.crm_outcome_name(_ll.crm_interaction_outcome(i))
+        self.public = bool(_ll.crm_interaction_is_public(i))
+        s = _ll.crm_interaction_sentiment(i)
+        self.sentiment = None if s == _ll.CRM_SENTIMENT_NONE else s
+        self.summary = _ll.crm_interaction_summary(i)
+        self.body = _ll.crm_interaction_body(i)
+        self.thread_id = _ll.crm_interaction_thread_id(i)
+        self.reply_to = _ll.crm_interaction_reply_to(i)
+        self.external_ref = _ll.crm_interaction_external_ref(i)
+        self.updated_at = _from_ms(_ll.crm_interaction_updated_at(i))
+
+
+class Member(_Record):
+    """A membership: a person in an organisation, with a role."""
+
+    __slots__ = ("org_id", "person_id", "role", "org_name", "person_name", "since")
+
+    def __init__(self, m):
+        self.org_id = _ll.crm_member_org_id(m)
+        self.person_id = _ll.crm_member_person_id(m)
+        self.role = _ll.crm_member_role(m)
+        self.org_name = _ll.crm_member_org_name(m)
+        self.person_name = _ll.crm_member_person_name(m)
+        self.since = _from_ms(_ll.crm_member_since(m))
+
+
+class PromiseEvent(_Record):
+    """One event of a promise's history; ``kind`` is "made", "renegotiated", ..."""
+
+    __slots__ = ("kind", "at", "actor", "old_due", "new_due", "customer_agreed",
+                 "interaction_id", "note")
+
+    def __init__(self, e):
+        self.kind = _ll.crm_promise_event_name(_ll.crm_promise_event_kind_of(e))
+        self.at = _from_ms(_ll.crm_promise_event_at(e))
+        self.actor = _ll.crm_promise_event_actor(e)
+        self.old_due = _from_ms(_ll.crm_promise_event_old_due(e))
+        self.new_due = _from_ms(_ll.crm_promise_event_new_due(e))
+        self.customer_agreed = bool(_ll.crm_promise_event_customer_agreed(e))
+        self.interaction_id = _ll.crm_promise_event_interaction_id(e)
+        self.note = _ll.crm_promise_event_note(e)
+
+
+class PromiseState(str, _enum.Enum):
+    OPEN = "open"
+    KEPT = "kept"
+    BROKEN = "broken"
+    RELEASED = "released"
+
+
+class Promise(_Record):
+    """A promise: ``state`` is a PromiseState; ``overdue`` is computed by
+    libcrm as of the moment the record was read."""
+
+    __slots__ = ("id", "what", "state", "customer_id", "interaction_id", "owner",
+                 "due_at", "made_at", "closed_at", "kept_by", "overdue",
+                 "kept_late", "renegotiations")
+
+    def __init__(self, p):
+        self.id = _ll.crm_promise_id(p)
+        self.customer_id = _ll.crm_promise_customer_id(p)
+        self.interaction_id = _ll.crm_promise_interaction_id(p)
+        self.owner = _ll.crm_promise_owner(p)
+        self.what = _ll.crm_promise_what(p)
+        self.state = PromiseState(_ll.crm_promise_state_name(_ll.crm_promise_state_of(p)))
+        self.due_at = _from_ms(_ll.crm_promise_due_at(p))
+        self.made_at = _from_ms(_ll.crm_promise_made_at(p))
+        self.closed_at = _from_ms(_ll.crm_promise_closed_at(p))
+        self.kept_by = _ll.crm_promise_kept_by(p)
+        self.overdue = bool(_ll.crm_promise_is_overdue(p, _ll.crm_now()))
+        self.kept_late = bool(_ll.crm_promise_was_kept_late(p))
+        self.renegotiations = _ll.crm_promise_renegotiations(p)
+
+
+class Occasion(_Record):
+    """An occasion (birthday, renewal, ...) and its next occurrence."""
+
+    __slots__ = ("id", "kind", "customer_id", "yearly", "year", "month", "day",
+                 "lead_days", "note", "next_date", "next_at", "years")
+
+    def __init__(self, o):
+        self.id = _ll.crm_occasion_id(o)
+        self.customer_id = _ll.crm_occasion_customer_id(o)
+        self.kind = _ll.crm_occasion_kind(o)
+        self.yearly = bool(_ll.crm_occasion_is_yearly(o))
+        self.year = _ll.crm_occasion_year(o) or None
+        self.month = _ll.crm_occasion_month(o)
+        self.day = _ll.crm_occasion_day(o)
+        self.lead_days = _ll.crm_occasion_lead_days(o)
+        self.note = _ll.crm_occasion_note(o)
+        y = _ll.crm_occasion_next_year(o)
+        self.next_date = _dt.date(y, _ll.crm_occasion_next_month(o),
+                                  _ll.crm_occasion_next_day(o)) if y > 0 else None
+        self.next_at = _from_ms(_ll.crm_occasion_next_at(o))
+        self.years = _ll.crm_occasion_years(o)
+
+
+# ---- cursors --------------------------------------------------------------
+
+
+class _Cursor:
+    """An iterator over a libcrm cursor. The C cursor is freed when the
+    iteration ends, on close(), when the database closes, or when the
+    iterator is garbage-collected."""
+
+    def __init__(self, db, handle, next_fn, free_fn, make):
+        self._db = db
+        self._h = handle
+        self._next = next_fn
+        self._free = free_fn
+        self._make = make
+        db._cursors.add(self)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._h is None:
+            raise StopIteration
+        row = self._next(self._h)
+        if row is None:
+            self.close()
+            raise StopIteration
+        return self._make(row)
+
+    def close(self):
+        """Free the C cursor now (idempotent)."""
+        h, self._h = self._h, None
+        if h is not None:
+            self._free(h)
+            self._db._cursors.discard(self)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+# ---- the database ---------------------------------------------------------
+
+_DURABILITY = {"full": _ll.CRM_DURABILITY_FULL, "normal": _ll.CRM_DURABILITY_NORMAL}
+_KINDS = {"person": _ll.CRM_CUSTOMER_PERSON, "organisation": _ll.CRM_CUSTOMER_ORGANISATION,
+          "organization": _ll.CRM_CUSTOMER_ORGANISATION, "org": _ll.CRM_CUSTOMER_ORGANISATION}
+_ARCHIVED = {False: _ll.CRM_ARCHIVED_EXCLUDE, True: _ll.CRM_ARCHIVED_INCLUDE,
+             "exclude": _ll.CRM_ARCHIVED_EXCLUDE, "include": _ll.CRM_ARCHIVED_INCLUDE,
+             "only": _ll.CRM_ARCHIVED_ONLY}
+_ORDER = {"created": _ll.CRM_ORDER_CREATED, "name": _ll.CRM_ORDER_NAME}
+
+
+def _choice(table, value, what):
+    try:
+        return table[value]
+    except (KeyError, TypeError):
+        raise _invalid(f"{what}: {value!r} is not one of {sorted(map(str, table))}") from None
+
+
+def _enum_parse(parse, value, what):
+    """A name ("phone") through libcrm's own _parse call."""
+    if not isinstance(value, str):
+        raise TypeError(f"{what}: expected str, got {type(value).__name__}")
+    return parse(value)
+
+
+def _bits(parse, values, what):
+    if values is None:
+        return 0
+    if isinstance(values, str):
+        values = (values,)
+    bits = 0
+    for v in values:
+        bits |= 1 << _enum_parse(parse, v, what)
+    return bits
+
+
+def _customer_id(c):
+    return c.id if isinstance(c, Customer) else c
+
+
+def open(path, *, actor=None, create=True, readonly=False, busy_timeout=5.0,  # noqa: A001
+         durability="full", default_country=None):
+    """Open (by default creating) the customer database at ``path``
+    (":memory:" for a private in-memory one). Returns a Database, usable as
+    a context manager that closes it. ``busy_timeout`` is in seconds."""
+    if not isinstance(path, str):
+        path = __import__("os").fsdecode(path)
+    flags = (_ll.CRM_OPEN_CREATE if create else 0) | (_ll.CRM_OPEN_READONLY if readonly else 0)
+    if isinstance(busy_timeout, bool) or not isinstance(busy_timeout, (int, float)):
+        raise TypeError("busy_timeout: expected seconds as a number")
+    if busy_timeout < 0:
+        raise _invalid("busy_timeout: must not be negative")
+    handle = _ll.crm_swig_open(path, flags, int(busy_timeout * 1000),
+                               _choice(_DURABILITY, durability, "durability"),
+                               _str(actor, "actor"), _str(default_country, "default_country"))
+    return Database(handle)
+
+
+class Database:
+    """An open customer database (one thread at a time). Close it with
+    close() or a ``with`` block; afterwards every call raises crm.Misuse."""
+
+    def __init__(self, handle):
+        self._handle = handle
+        self._cursors = _weakref.WeakSet()
+
+    # -- lifetime --
+    @property
+    def _h(self):
+        if self._handle is None:
+            raise _misuse("the database is closed")
+        return self._handle
+
+    @property
+    def closed(self):
+        return self._handle is None
+
+    def close(self):
+        """Close (idempotent). Open cursors are closed first; an open
+        transaction is rolled back."""
+        if self._handle is None:
+            return
+        for cur in list(self._cursors):
+            cur.close()
+        h, self._handle = self._handle, None
+        _ll.crm_close(h)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self):
+        return "<crm.Database closed>" if self.closed else f"<crm.Database actor={self.actor!r}>"
+
+    # -- settings --
+    @property
+    def actor(self):
+        """Who makes the following changes ("agent:alice"); None = "system"."""
+        return _ll.crm_actor(self._h)
+
+    @actor.setter
+    def actor(self, value):
+        _ll.crm_set_actor(self._h, _str(value, "actor"))
+
+    @property
+    def schema_version(self):
+        return _ll.crm_schema_version(self._h)
+
+    # -- transactions --
+    @property
+    def in_transaction(self):
+        return bool(_ll.crm_in_transaction(self._h))
+
+    def begin(self):
+        _ll.crm_begin(self._h)
+
+    def commit(self):
+        _ll.crm_commit(self._h)
+
+    def rollback(self):
+        _ll.crm_rollback(self._h)
+
+    def transaction(self):
+        """``with db.transaction():`` commits at the end of the block, or
+        rolls back if it raises."""
+        return _Transaction(self)
+
+    # -- customers --
+    def create_customer(self, name, *, kind="person"):
+        c = _ll.crm_customer_create(self._h, _choice(_KINDS, kind, "kind"), _str(name, "name"))
+        return Customer(c)
+
+    def customer(self, id):  # noqa: A002
+        """The customer with this id; crm.NotFound if none."""
+        return Customer(_ll.crm_customer_get(self._h, _str(id, "id")))
+
+    get_customer = customer
+
+    def rename_customer(self, id, name):  # noqa: A002
+        _ll.crm_customer_rename(self._h, _str(_customer_id(id), "id"), _str(name, "name"))
+
+    def archive_customer(self, id):  # noqa: A002
+        _ll.crm_customer_archive(self._h, _str(_customer_id(id), "id"))
+
+    def unarchive_customer(self, id):  # noqa: A002
+        _ll.crm_customer_unarchive(self._h, _str(_customer_id(id), "id"))
+
+    def customers(self, *, kind=None, tag=None, name_prefix=None, archived=False,
+                  created_from=None, created_to=None, after=None, limit=0, order="created"):
+        """Iterate over customers. ``archived``: False (default), True (both),
+        or "only"; ``order``: "created" or "name"; ``after``: keyset paging."""
+        k = 0 if kind is None else _choice(_KINDS, kind, "kind")
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+            raise _invalid("limit: expected a non-negative int")
+        h = _ll.crm_swig_customer_list_open(
+            self._h, k, _str(tag, "tag"), _str(name_prefix, "name_prefix"),
+            _choice(_ARCHIVED, archived, "archived"),
+            _to_ms(created_from, "created_from"), _to_ms(created_to, "created_to"),
+            _str(_customer_id(after), "after"), limit, _choice(_ORDER, order, "order"))
+        return _Cursor(self, h, _ll.crm_customer_list_next, _ll.crm_customer_list_free, Customer)
+
+    # -- attributes and tags --
+    def set_attr(self, id, key, value):  # noqa: A002
+        _ll.crm_customer_attr_set(self._h, _customer_id(id), _str(key, "key"), _str(value, "value"))
+
+    def attr(self, id, key):  # noqa: A002
+        return _ll.crm_customer_attr_get(self._h, _customer_id(id), _str(key, "key"))
+
+    def unset_attr(self, id, key):  # noqa: A002
+        _ll.crm_customer_attr_unset(self._h, _customer_id(id), _str(key, "key"))
+
+    def attrs(self, id):  # noqa: A002
+        """A dict of the customer's attributes."""
+        h = _ll.crm_attr_list_open(self._h, _customer_id(id))
+        cur = _Cursor(self, h, _ll.crm_attr_list_next, _ll.crm_attr_list_free,
+                      lambda a: (_ll.crm_attr_key(a), _ll.crm_attr_value(a)))
+        return dict(cur)
+
+    def add_tag(self, id, tag):  # noqa: A002
+        _ll.crm_customer_tag_add(self._h, _customer_id(id), _str(tag, "tag"))
+
+    def remove_tag(self, id, tag):  # noqa: A002
+        _ll.crm_customer_tag_remove(self._h, _customer_id(id), _str(tag, "tag"))
+
+    def tags(self, id):  # noqa: A002
+        h = _ll.crm_tag_list_open(self._h, _customer_id(id))
+        return list(_Cursor(self, h, _ll.crm_tag_list_next, _ll.crm_tag_list_free, str))
+
+    # -- memberships --
+    def add_member(self, org_id, person_id, role):
+        _ll.crm_member_add(self._h, _str(_customer_id(org_id), "org_id"),
+                           _str(_customer_id(person_id), "person_id"), _str(role, "role"))
+
+    def remove_member(self, org_id, person_id):
+        _ll.crm_member_remove(self._h, _str(_customer_id(org_id), "org_id"),
+                              _str(_customer_id(person_id), "person_id"))
+
+    def members(self, id):  # noqa: A002
+        """An organisation's people, or the organisations a person belongs to."""
+        h = _ll.crm_member_list_open(self._h, _str(_customer_id(id), "id"))
+        return _Cursor(self, h, _ll.crm_member_list_next, _ll.crm_member_list_free, Member)
+
+    # -- identities --
+    def set_identity_flags(self, kind, value, *, primary=False, verified=False):
+        flags = (_ll.CRM_IDENTITY_PRIMARY if primary else 0) | \
+                (_ll.CRM_IDENTITY_VERIFIED if verified else 0)
+        _ll.crm_identity_set_flags(self._h, _str(kind, "kind"), _str(value, "value"), flags)
+
+    def add_identity(self, customer_id, kind, value, *, primary=False, verified=False):
+        flags = (_ll.CRM_IDENTITY_PRIMARY if primary else 0) | \
+                (_ll.CRM_IDENTITY_VERIFIED if verified else 0)
+        h = self._h
+        try:
+            i = _ll.crm_identity_add(h, _str(_customer_id(customer_id), "customer_id"),
+                                     _str(kind, "kind"), _str(value, "value"), flags)
+        except Conflict as e:
+            e.conflict_id = _ll.crm_conflict_id(h)
+            raise
+        return Identity(i)
+
+    def lookup(self, kind, value):
+        """The customer an identity belongs to, by any form of the value."""
+        return Customer(_ll.crm_identity_lookup(self._h, _str(kind, "kind"), _str(value, "value")))
+
+    def identity(self, kind, value):
+        return Identity(_ll.crm_identity_get(self._h, _str(kind, "kind"), _str(value, "value")))
+
+    def remove_identity(self, kind, value):
+        _ll.crm_identity_remove(self._h, _str(kind, "kind"), _str(value, "value"))
+
+    def normalise(self, kind, value):
+        """The match key libcrm derives from a value ("+14155550100")."""
+        return _ll.crm_identity_normalise(self._h, _str(kind, "kind"), _str(value, "value"))
+
+    def identities(self, customer_id):
+        h = _ll.crm_identity_list_open(self._h, _str(_customer_id(customer_id), "customer_id"))
+        return _Cursor(self, h, _ll.crm_identity_list_next, _ll.crm_identity_list_free, Identity)
+
+    # -- the journal --
+    def journal(self, since=0):
+        """Iterate over journal entries after sequence number ``since``."""
+        if isinstance(since, bool) or not isinstance(since, int):
+            raise TypeError("since: expected an int sequence number")
+        h = _ll.crm_journal_open(self._h, since)
+        return _Cursor(self, h, _ll.crm_journal_next, _ll.crm_journal_free, JournalEntry)
+
+    @property
+    def last_seq(self):
+        return _ll.crm_journal_last_seq(self._h)
+
+    # -- interactions --
+    def log(self, customer_id, channel, direction="in", *, occurred_at=None, handled_by=None,
+            reason=None, outcome=None, public=False, sentiment=None, summary=None, body=None,
+            reply_to=None, external_ref=None):
+        """Record an interaction; channel/direction/outcome by name."""
+        ch = _enum_parse(_ll.crm_channel_parse, channel, "channel")
+        d = _enum_parse(_ll.crm_direction_parse, direction, "direction")
+        o = 0 if outcome is None else _enum_parse(_ll.crm_outcome_parse, outcome, "outcome")
+        if sentiment is None:
+            sentiment = _ll.CRM_SENTIMENT_NONE
+        elif isinstance(sentiment, bool) or not isinstance(sentiment, int):
+            raise TypeError("sentiment: expected an int -2..2 or None")
+        i = _ll.crm_swig_interaction_log(
+            self._h, _str(_customer_id(customer_id), "customer_id"), ch, d,
+            _to_ms(occurred_at, "occurred_at"), _str(handled_by, "handled_by"),
+            _str(reason, "reason"), o, 1 if public else 0, sentiment,
+            _str(summary, "summary"), _str(body, "body"), _str(reply_to, "reply_to"),
+            _str(external_ref, "external_ref"))
+        return Interaction(i)
+
+    def interaction(self, id):  # noqa: A002
+        return Interaction(_ll.crm_interaction_get(self._h, _str(id, "id")))
+
+    def interaction_by_ref(self, channel, external_ref):
+        ch = _enum_parse(_ll.crm_channel_parse, channel, "channel")
+        return Interaction(_ll.crm_interaction_get_by_ref(self._h, ch,
+                                                          _str(external_ref, "external_ref")))
+
+    def set_reason(self, id, reason):  # noqa: A002
+        _ll.crm_interaction_set_reason(self._h, _str(id, "id"), _str(reason, "reason"))
+
+    def set_summary(self, id, summary):  # noqa: A002
+        _ll.crm_interaction_set_summary(self._h, _str(id, "id"), _str(summary, "summary"))
+
+    def thread(self, interaction_id):
+        """Iterate over the conversation an interaction belongs to, oldest first."""
+        h = _ll.crm_thread_open(self._h, _str(interaction_id, "interaction_id"))
+        return _Cursor(self, h, _ll.crm_timeline_next, _ll.crm_timeline_free, Interaction)
+
+    def set_outcome(self, id, outcome):  # noqa: A002
+        _ll.crm_interaction_set_outcome(
+            self._h, _str(id, "id"), _enum_parse(_ll.crm_outcome_parse, outcome, "outcome"))
+
+    def timeline(self, customer_id, *, channels=None, from_=None, to=None, reason_prefix=None,
+                 direction=None, public_only=False, outcomes=None, before=None, limit=0):
+        """Iterate over a customer's interactions, newest first.
+        ``channels={"phone", "social"}`` etc."""
+        d = 0 if direction is None else _enum_parse(_ll.crm_direction_parse, direction, "direction")
+        h = _ll.crm_swig_timeline_open(
+            self._h, _str(_customer_id(customer_id), "customer_id"),
+            _bits(_ll.crm_channel_parse, channels, "channels"),
+            _to_ms(from_, "from_"), _to_ms(to, "to"), _str(reason_prefix, "reason_prefix"),
+            d, 1 if public_only else 0, _bits(_ll.crm_outcome_parse, outcomes, "outcomes"),
+            _str(before, "before"), limit)
+        return _Cursor(self, h, _ll.crm_timeline_next, _ll.crm_timeline_free, Interaction)
+
+    # -- promises --
+    def promise(self, customer_id, what, due_at, *, owner, interaction_id=None):
+        """Make a promise (returns the Promise)."""
+        p = _ll.crm_promise_make(self._h, _str(_customer_id(customer_id), "customer_id"),
+                                 _str(interaction_id, "interaction_id"), _str(owner, "owner"),
+                                 _str(what, "what"), _to_ms(due_at, "due_at"))
+        return Promise(p)
+
+    make_promise = promise
+
+    def get_promise(self, id):  # noqa: A002
+        return Promise(_ll.crm_promise_get(self._h, _str(id, "id")))
+
+    def keep(self, id, *, interaction_id=None, note=None):  # noqa: A002
+        _ll.crm_promise_keep(self._h, _str(id, "id"), _str(interaction_id, "interaction_id"),
+                             _str(note, "note"))
+
+    def break_(self, id, why):  # noqa: A002
+        _ll.crm_promise_break(self._h, _str(id, "id"), _str(why, "why"))
+
+    def release(self, id, note=None):  # noqa: A002
+        _ll.crm_promise_release(self._h, _str(id, "id"), _str(note, "note"))
+
+    def renegotiate(self, id, new_due_at, why, *, customer_agreed=False):  # noqa: A002
+        _ll.crm_promise_renegotiate(self._h, _str(id, "id"), _to_ms(new_due_at, "new_due_at"),
+                                    _str(why, "why"), 1 if customer_agreed else 0)
+
+    def promises(self, *, customer_id=None, owner=None, states=None, due_before=None,
+                 overdue_as_of=None, after=None, limit=0):
+        sbits = 0
+        if states is not None:
+            if isinstance(states, str):
+                states = (states,)
+            for s in states:
+                sbits |= 1 << _ll.crm_promise_state_parse(PromiseState(s).value)
+        h = _ll.crm_swig_promise_list_open(
+            self._h, _str(_customer_id(customer_id), "customer_id"), _str(owner, "owner"), sbits,
+            _to_ms(due_before, "due_before"), _to_ms(overdue_as_of, "overdue_as_of"),
+            _str(after, "after"), limit)
+        return _Cursor(self, h, _ll.crm_promise_list_next, _ll.crm_promise_list_free, Promise)
+
+    def promise_history(self, id):  # noqa: A002
+        """Iterate over a promise's events (made, renegotiated, kept, ...)."""
+        h = _ll.crm_promise_history_open(self._h, _str(id, "id"))
+        return _Cursor(self, h, _ll.crm_promise_history_next, _ll.crm_promise_history_free,
+                       PromiseEvent)
+
+    # -- occasions --
+    def add_occasion(self, customer_id, kind, *, month, day, year=None, yearly=True,
+                     lead_days=0, note=None):
+        o = _ll.crm_swig_occasion_add(
+            self._h, _str(_customer_id(customer_id), "customer_id"), _str(kind, "kind"),
+            1 if yearly else 0, year or 0, month, day, lead_days, _str(note, "note"))
+        return Occasion(o)
+
+    def remove_occasion(self, id):  # noqa: A002
+        _ll.crm_occasion_remove(self._h, _str(id, "id"))
+
+    def occasions(self, customer_id):
+        h = _ll.crm_occasion_list_open(self._h, _str(_customer_id(customer_id), "customer_id"))
+        return _Cursor(self, h, _ll.crm_occasion_list_next, _ll.crm_occasion_list_free, Occasion)
+
+    def upcoming(self, from_, to):
+        """Every occurrence surfacing in [from_, to)."""
+        h = _ll.crm_occasions_upcoming(self._h, _to_ms(from_, "from_"), _to_ms(to, "to"))
+        return _Cursor(self, h, _ll.crm_occasion_list_next, _ll.crm_occasion_list_free, Occasion)
+
+
+class _Transaction:
+    def __init__(self, db):
+        self._db = db
+
+    def __enter__(self):
+        self._db.begin()
+        return self._db
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self._db.commit()
+        else:
+            self._db.rollback()
+        return False

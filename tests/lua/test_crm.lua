@@ -1,0 +1,362 @@
+-- libcrm Lua binding tests (luaunit). Run: LUA_CPATH=<build>/bindings/lua/?.so lua5.4 test_crm.lua
+package.path = "/usr/share/lua/5.4/?.lua;" .. package.path
+local lu = require "luaunit"
+local crm = require "crm"
+
+local MISSING = "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b"
+local TMP = os.getenv("TMPDIR") or "/tmp"
+
+-- the error a call raises (fails if it does not raise a crm error table)
+local function err_of(f, ...)
+  local ok, e = pcall(f, ...)
+  lu.assertFalse(ok, "expected an error")
+  lu.assertEquals(type(e), "table", "errors are tables: " .. tostring(e))
+  lu.assertEquals(getmetatable(e), crm.error_mt)
+  lu.assertEquals(type(e.code), "number")
+  lu.assertEquals(type(e.message), "string")
+  return e
+end
+
+local function tmpfile(name)
+  local p = TMP .. "/lua-" .. name .. "-" .. tostring(os.time()) .. "-" .. tostring(math.random(1e9)) .. ".crm"
+  os.remove(p)
+  return p
+end
+
+local function collect(...)
+  local t = {}
+  for x in ... do t[#t + 1] = x end
+  return t
+end
+
+TestOpen = {}
+function TestOpen:test_module()
+  lu.assertEquals(type(crm), "table")
+  lu.assertEquals(crm.ENOTFOUND, -2)
+  lu.assertEquals(crm.EMISUSE, crm.CRM_EMISUSE)
+  lu.assertEquals(math.type(crm.crm_schema_version(nil)), "integer")
+end
+
+function TestOpen:test_open_close()
+  local db = crm.open(":memory:")
+  lu.assertEquals(db:actor(), "system")
+  lu.assertStrContains(tostring(db), "system")
+  db:set_actor("agent:bob")
+  lu.assertEquals(db:actor(), "agent:bob")
+  db:close()
+  db:close()
+  lu.assertTrue(db:is_closed())
+  lu.assertStrContains(tostring(db), "closed")
+end
+
+function TestOpen:test_close_variable()
+  local saved
+  do
+    local db <close> = crm.open(":memory:", {actor = "ivr:main", busy_timeout = 1})
+    saved = db
+    lu.assertEquals(db:actor(), "ivr:main")
+  end
+  lu.assertTrue(saved:is_closed())
+end
+
+function TestOpen:test_use_after_close()
+  local db = crm.open(":memory:")
+  local c = db:create_customer("Ann")
+  local it, _, _, cur = db:customers()
+  db:close()
+  for _, f in ipairs({function() return db:customer(c.id) end,
+                      function() return db:create_customer("B") end,
+                      function() return db:journal() end,
+                      function() return db:begin() end}) do
+    lu.assertEquals(err_of(f).code, crm.EMISUSE)
+  end
+  lu.assertNil(it())  -- closed with the database
+  lu.assertNil(cur.c)
+end
+
+function TestOpen:test_open_errors()
+  lu.assertEquals(err_of(crm.open, tmpfile("missing"), {create = false}).code, crm.EIO)
+  lu.assertEquals(err_of(crm.open, 42).code, crm.EINVAL)
+  lu.assertEquals(err_of(crm.open, ":memory:", {durability = "sometimes"}).code, crm.EINVAL)
+  lu.assertEquals(err_of(crm.open, ":memory:", {actor = 7}).code, crm.EINVAL)
+  local junk = tmpfile("junk")
+  local f = assert(io.open(junk, "wb"))
+  f:write(string.rep("not a database ", 200))
+  f:close()
+  local e = err_of(crm.open, junk)
+  lu.assertEquals(e.code, crm.ENOTCRM)
+  lu.assertEquals(e.name, "ENOTCRM")
+  os.remove(junk)
+end
+
+function TestOpen:test_readonly_and_busy()
+  local p = tmpfile("ro")
+  local a = crm.open(p)
+  a:create_customer("A")
+  local ro = crm.open(p, {readonly = true})
+  lu.assertEquals(err_of(ro.create_customer, ro, "B").code, crm.EREADONLY)
+  ro:close()
+  local b = crm.open(p, {busy_timeout = 0})
+  a:begin()
+  a:create_customer("C")
+  lu.assertEquals(err_of(b.create_customer, b, "D").code, crm.EBUSY)
+  a:commit()
+  b:create_customer("D")
+  a:close()
+  b:close()
+  os.remove(p)
+end
+
+TestCustomers = {}
+function TestCustomers:setUp() self.db = crm.open(":memory:", {actor = "agent:test", default_country = "US"}) end
+function TestCustomers:tearDown() self.db:close() end
+
+function TestCustomers:test_create_get()
+  local db = self.db
+  local c = db:create_customer("Zoë Ångström")
+  lu.assertEquals(c.name, "Zoë Ångström")
+  lu.assertEquals(c.kind, "person")
+  lu.assertFalse(c.archived)
+  lu.assertEquals(math.type(c.created_at), "integer")
+  lu.assertEquals(db:customer(c.id), c)
+  lu.assertEquals(db:create_customer("Acme", "organisation").kind, "organisation")
+end
+
+function TestCustomers:test_errors()
+  local db = self.db
+  local e = err_of(db.customer, db, MISSING)
+  lu.assertEquals(e.code, crm.ENOTFOUND)
+  lu.assertStrContains(tostring(e), "(ENOTFOUND)")
+  lu.assertEquals(err_of(db.customer, db, "nope").code, crm.EINVAL)
+  lu.assertEquals(err_of(db.customer, db, 42).code, crm.EINVAL)
+  lu.assertEquals(err_of(db.create_customer, db, "").code, crm.EINVAL)
+  lu.assertEquals(err_of(db.create_customer, db, "bad \xff\xfe utf8").code, crm.EINVAL)
+  lu.assertEquals(err_of(db.create_customer, db, "A", "robot").code, crm.EINVAL)
+  lu.assertEquals(err_of(db.rename_customer, db, MISSING, "B").code, crm.ENOTFOUND)
+  lu.assertEquals(err_of(db.rename_customer, db, {}, "B").code, crm.EINVAL)
+end
+
+function TestCustomers:test_rename_archive()
+  local db = self.db
+  local c = db:create_customer("Ann")
+  db:rename_customer(c.id, "Ann B")
+  lu.assertEquals(db:customer(c.id).name, "Ann B")
+  db:archive_customer(c.id)
+  lu.assertEquals(err_of(db.archive_customer, db, c.id).code, crm.ESTATE)
+  lu.assertEquals(#collect(db:customers()), 0)
+  lu.assertEquals(#collect(db:customers{archived = "only"}), 1)
+  db:unarchive_customer(c.id)
+end
+
+function TestCustomers:test_list_filters()
+  local db = self.db
+  for _, n in ipairs({"carol", "Alice", "bob"}) do db:create_customer(n) end
+  db:create_customer("Org", "org")
+  local names = {}
+  for c in db:customers{order = "name", kind = "person"} do names[#names + 1] = c.name end
+  lu.assertEquals(names, {"Alice", "bob", "carol"})
+  lu.assertEquals(#collect(db:customers{limit = 2}), 2)
+  lu.assertEquals(collect(db:customers{name_prefix = "b"})[1].name, "bob")
+  lu.assertEquals(err_of(db.customers, db, {order = "random"}).code, crm.EINVAL)
+  lu.assertEquals(err_of(db.customers, db, {limit = 1.5}).code, crm.EINVAL)
+  lu.assertEquals(err_of(function() return collect(db:customers{after = MISSING}) end).code, crm.ENOTFOUND)
+end
+
+function TestCustomers:test_cursor_break_and_close()
+  local db = self.db
+  for i = 1, 5 do db:create_customer("c" .. i) end
+  for c in db:customers() do break end  -- closed by the for loop (4th value)
+  local it, _, _, cur = db:customers()
+  lu.assertEquals(it().name, "c1")
+  cur:close()
+  lu.assertNil(it())
+  for _ = 1, 50 do local f = db:customers(); f() end
+  collectgarbage()
+  collectgarbage()
+  db:close()  -- no cursor keeps it open
+  lu.assertTrue(db:is_closed())
+  self.db = crm.open(":memory:")
+end
+
+function TestCustomers:test_exit_with_open_cursor_and_database()
+  -- lua_close finalizes the database and an unfinished cursor: no double free
+  local lua = arg[-1] or "lua5.4"
+  local code = [[local crm = require "crm"
+    local db = crm.open(":memory:")
+    for i = 1, 3 do db:create_customer("c" .. i) end
+    it = db:customers(); it()
+    jt = db:journal(); jt()
+    db2 = crm.open(":memory:")]]
+  local ok, how, rc = os.execute(lua .. " -e '" .. code .. "'")
+  lu.assertTrue(ok, "lua exited with " .. tostring(how) .. " " .. tostring(rc))
+end
+
+function TestCustomers:test_transaction()
+  local db = self.db
+  local r = db:transaction(function(d, name) return d:create_customer(name).name end, "A")
+  lu.assertEquals(r, "A")
+  lu.assertFalse(db:in_transaction())
+  local ok, e = pcall(db.transaction, db, function(d)
+    d:create_customer("gone")
+    error("boom")
+  end)
+  lu.assertFalse(ok)
+  lu.assertStrContains(e, "boom")
+  lu.assertFalse(db:in_transaction())
+  lu.assertEquals(#collect(db:customers()), 1)
+  lu.assertEquals(err_of(db.commit, db).code, crm.ESTATE)
+end
+
+function TestCustomers:test_attrs_tags()
+  local db = self.db
+  local c = db:create_customer("Ann")
+  db:set_attr(c.id, "plan", "gold")
+  lu.assertEquals(db:attr(c.id, "plan"), "gold")
+  db:unset_attr(c.id, "plan")
+  lu.assertEquals(err_of(db.attr, db, c.id, "plan").code, crm.ENOTFOUND)
+  db:add_tag(c.id, "vip")
+  db:add_tag(c.id, "beta")
+  lu.assertEquals(err_of(db.add_tag, db, c.id, "vip").code, crm.EEXISTS)
+  lu.assertEquals(collect(db:tags(c.id)), {"beta", "vip"})
+  db:remove_tag(c.id, "beta")
+end
+
+function TestCustomers:test_identities()
+  local db = self.db
+  local ann = db:create_customer("Ann")
+  local i = db:add_identity(ann.id, "phone", "(415) 555-0100", {primary = true})
+  lu.assertEquals(i.key, "+14155550100")
+  lu.assertTrue(i.primary)
+  lu.assertFalse(i.verified)
+  lu.assertEquals(db:lookup("phone", "+1 415 555 0100").id, ann.id)
+  lu.assertEquals(db:identity("phone", "4155550100").customer_id, ann.id)
+  lu.assertEquals(db:normalise("email", "Ann@Example.COM"), "ann@example.com")
+  db:add_identity(ann.id, "email", "ann@example.com")
+  lu.assertEquals(#collect(db:identities(ann.id)), 2)
+  local bob = db:create_customer("Bob")
+  local e = err_of(db.add_identity, db, bob.id, "phone", "+14155550100")
+  lu.assertEquals(e.code, crm.EEXISTS)
+  lu.assertEquals(e.conflict_id, ann.id)
+  lu.assertEquals(err_of(db.add_identity, db, bob.id, "email", "nope").code, crm.EINVAL)
+  db:remove_identity("phone", "415-555-0100")
+  lu.assertEquals(err_of(db.lookup, db, "phone", "+14155550100").code, crm.ENOTFOUND)
+end
+
+function TestCustomers:test_journal()
+  local db = self.db
+  local c = db:create_customer("Ann")
+  db:rename_customer(c.id, "Ann B")
+  local ops = {}
+  for e in db:journal() do ops[#ops + 1] = e.entity .. ":" .. e.op end
+  lu.assertEquals(ops, {"customer:create", "customer:rename"})
+  local first = db:journal()()
+  lu.assertEquals(first.actor, "agent:test")
+  lu.assertEquals(math.type(first.seq), "integer")
+  lu.assertEquals(db:last_seq(), 2)
+  lu.assertEquals(#collect(db:journal(1)), 1)
+  lu.assertEquals(err_of(db.journal, db, -1).code, crm.EINVAL)
+  lu.assertEquals(err_of(db.journal, db, 1.5).code, crm.EINVAL)
+end
+
+function TestCustomers:test_interactions_timeline()
+  local db = self.db
+  local c = db:create_customer("Ann")
+  local base = 1767268800000  -- 2026-01-01T12:00Z
+  local a = db:log(c.id, {channel = "phone", occurred_at = base, sentiment = -1, outcome = "resolved"})
+  lu.assertEquals(a.channel, "phone")
+  lu.assertEquals(a.direction, "in")
+  lu.assertEquals(a.sentiment, -1)
+  lu.assertEquals(a.outcome, "resolved")
+  local b = db:log(c.id, {channel = "social", public = true, occurred_at = base + 1000, external_ref = "t1"})
+  local e = db:log(c.id, {channel = "email", direction = "out", occurred_at = base + 2000, reply_to = a.id})
+  lu.assertEquals(e.thread_id, a.thread_id)
+  lu.assertEquals(db:interaction(b.id).public, true)
+  local ids = {}
+  for it in db:timeline(c.id) do ids[#ids + 1] = it.id end
+  lu.assertEquals(ids, {e.id, b.id, a.id})
+  ids = {}
+  for it in db:timeline(c.id, {channels = {"phone", "social"}}) do ids[#ids + 1] = it.id end
+  lu.assertEquals(ids, {b.id, a.id})
+  lu.assertEquals(err_of(db.log, db, c.id, {channel = "social", external_ref = "t1"}).code, crm.EEXISTS)
+  lu.assertEquals(err_of(db.log, db, c.id, {channel = "pigeon"}).code, crm.EINVAL)
+  lu.assertEquals(err_of(db.log, db, c.id, {}).code, crm.EINVAL)
+  lu.assertEquals(err_of(db.timeline, db, c.id, {channels = {"telepathy"}}).code, crm.EINVAL)
+end
+
+function TestCustomers:test_promises()
+  local db = self.db
+  local c = db:create_customer("Ann")
+  local base = 1767268800000
+  local p = db:promise(c.id, "Call back", base + 86400000, {owner = "agent:alice"})
+  lu.assertEquals(p.state, "open")
+  lu.assertEquals(p.owner, "agent:alice")
+  lu.assertEquals(p.due_at, base + 86400000)
+  lu.assertEquals(p.overdue, crm.crm_now() > p.due_at)
+  db:renegotiate(p.id, base + 10 * 86400000, "asked", true)
+  lu.assertEquals(db:get_promise(p.id).renegotiations, 1)
+  db:keep(p.id, {note = "done"})
+  lu.assertEquals(db:get_promise(p.id).state, "kept")
+  lu.assertEquals(err_of(db["break"], db, p.id, "late").code, crm.ESTATE)
+  local r = db:promise(c.id, "Brochure", base, {owner = "agent:bob"})
+  db:break_(r.id, "out of stock")
+  local s = db:promise(c.id, "Visit", base, {owner = "agent:bob"})
+  db:release(s.id, "cancelled")
+  local states = {}
+  for x in db:promises{customer_id = c.id} do states[x.id] = x.state end
+  lu.assertEquals(states, {[p.id] = "kept", [r.id] = "broken", [s.id] = "released"})
+  lu.assertEquals(#collect(db:promises{states = {"broken"}}), 1)
+  lu.assertEquals(err_of(db.promises, db, {states = {"maybe"}}).code, crm.EINVAL)
+  lu.assertEquals(err_of(db.promise, db, c.id, "x", base).code, crm.EINVAL)  -- no owner
+  lu.assertEquals(err_of(db.get_promise, db, MISSING).code, crm.ENOTFOUND)
+end
+
+function TestCustomers:test_occasions()
+  local db = self.db
+  local c = db:create_customer("Ann")
+  local o = db:add_occasion(c.id, "birthday", {month = 3, day = 4, lead_days = 7, note = "cake"})
+  lu.assertEquals({o.kind, o.month, o.day, o.lead_days, o.note, o.yearly},
+                  {"birthday", 3, 4, 7, "cake", true})
+  lu.assertEquals(#collect(db:occasions(c.id)), 1)
+  local base = 1767268800000  -- 2026-01-01
+  local rows = collect(db:upcoming(base, base + 365 * 86400000))
+  lu.assertEquals(#rows, 1)
+  lu.assertEquals({rows[1].next_year, rows[1].next_month, rows[1].next_day}, {2026, 3, 4})
+  lu.assertEquals(err_of(db.add_occasion, db, c.id, "birthday", {month = 2, day = 30}).code, crm.EINVAL)
+  lu.assertEquals(err_of(db.upcoming, db, base, base - 1).code, crm.EINVAL)
+  db:remove_occasion(o.id)
+  lu.assertEquals(err_of(db.remove_occasion, db, o.id).code, crm.ENOTFOUND)
+end
+
+function TestCustomers:test_members_flags_threads_history()
+  local db = self.db
+  local ann = db:create_customer("Ann")
+  local org = db:create_customer("Acme", "organisation")
+  db:add_member(org.id, ann.id, "billing contact")
+  local ms = collect(db:members(org.id))
+  lu.assertEquals({ms[1].person_id, ms[1].role, ms[1].org_name}, {ann.id, "billing contact", "Acme"})
+  lu.assertEquals(err_of(db.add_member, db, org.id, ann.id, "again").code, crm.EEXISTS)
+  db:remove_member(org.id, ann.id)
+  lu.assertEquals(#collect(db:members(org.id)), 0)
+  db:add_identity(ann.id, "email", "ann@example.com")
+  db:set_identity_flags("email", "ann@example.com", {verified = true})
+  lu.assertTrue(db:identity("email", "ann@example.com").verified)
+  local base = 1767268800000
+  local a = db:log(ann.id, {channel = "email", external_ref = "m1", occurred_at = base})
+  local b = db:log(ann.id, {channel = "email", direction = "out", reply_to = a.id, occurred_at = base + 1})
+  lu.assertEquals(db:interaction_by_ref("email", "m1").id, a.id)
+  db:set_reason(a.id, "billing.refund")
+  db:set_summary(a.id, "Refund")
+  db:set_outcome(a.id, "resolved")
+  local got = db:interaction(a.id)
+  lu.assertEquals({got.reason, got.summary, got.outcome}, {"billing.refund", "Refund", "resolved"})
+  local ids = {}
+  for it in db:thread(b.id) do ids[#ids + 1] = it.id end
+  lu.assertEquals(ids, {a.id, b.id})
+  local p = db:promise(ann.id, "Refund", base + 5, {owner = "agent:a"})
+  db:renegotiate(p.id, base + 10, "asked", true)
+  local kinds = {}
+  for e in db:promise_history(p.id) do kinds[#kinds + 1] = e.kind end
+  lu.assertEquals(kinds, {"made", "renegotiated"})
+end
+
+os.exit(lu.LuaUnit.run())

@@ -1,0 +1,56 @@
+-- Every exported crm_ function is reachable from the Lua module (crm.crm_*),
+-- or listed in bindings/not-bound.txt with the reason.
+package.path = "/usr/share/lua/5.4/?.lua;" .. package.path
+local lu = require "luaunit"
+local crm = require "crm"
+
+local ROOT = os.getenv("CRM_SOURCE_DIR") or "../.."
+
+local function read(p)
+  local f = assert(io.open(p, "r"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+local function exported()
+  local names, n = {}, 0
+  for hdr in read(ROOT .. "/include/crm.h"):gmatch('#include "(crm/[%w_]+%.h)"') do
+    for name in read(ROOT .. "/include/" .. hdr):gmatch("CRM_EXTERN%b()%s*(crm_[%w_]+)%s*%(") do
+      names[name] = true
+      n = n + 1
+    end
+  end
+  return names, n
+end
+
+local function not_bound()
+  local t = {}
+  for line in read(ROOT .. "/bindings/not-bound.txt"):gmatch("[^\n]+") do
+    local name, reason = line:match("^(crm_[%w_]+)%s*#%s*(.+)$")
+    if name then t[name] = reason end
+  end
+  return t
+end
+
+TestParity = {}
+function TestParity:test_every_function_reachable_or_listed()
+  local names, n = exported()
+  lu.assertTrue(n > 150)
+  local listed, missing = not_bound(), {}
+  for name in pairs(names) do
+    if not listed[name] and type(crm[name]) ~= "function" then missing[#missing + 1] = name end
+  end
+  table.sort(missing)
+  lu.assertEquals(missing, {})
+end
+
+function TestParity:test_listed_are_hidden_and_current()
+  local names = exported()
+  for name in pairs(not_bound()) do
+    lu.assertTrue(names[name], name .. " is not in the headers")
+    lu.assertNil(crm[name], name .. " is listed but bound")
+  end
+end
+
+os.exit(lu.LuaUnit.run())

@@ -1,0 +1,167 @@
+"""Interactions, the timeline, promises and occasions."""
+import datetime as dt
+
+import pytest
+
+import crm
+
+UTC = dt.timezone.utc
+MISSING = "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b"
+
+
+def at(days):
+    return dt.datetime(2026, 1, 1, 12, tzinfo=UTC) + dt.timedelta(days=days)
+
+
+def test_log_and_get(db, ann):
+    i = db.log(ann, "phone", "in", occurred_at=at(0), handled_by="agent:alice",
+               reason="billing.double_charge", outcome="resolved", sentiment=-1,
+               summary="Charged twice", body="line 1\nline 2", external_ref="call-1")
+    assert (i.channel, i.direction, i.outcome, i.sentiment) == ("phone", "in", "resolved", -1)
+    assert i.occurred_at == at(0)
+    assert i.customer_id == ann.id and i.reason == "billing.double_charge"
+    assert db.interaction(i.id) == i
+    j = db.log(ann.id, "email", "out", reply_to=i.id, occurred_at=at(1))
+    assert j.thread_id == i.thread_id and j.reply_to == i.id
+    assert j.sentiment is None and j.outcome == "none" and not j.public
+    db.set_outcome(j.id, "escalated")
+    assert db.interaction(j.id).outcome == "escalated"
+
+
+def test_log_errors(db, ann):
+    db.log(ann, "social", external_ref="tweet-1", public=True)
+    with pytest.raises(crm.Conflict):
+        db.log(ann, "social", external_ref="tweet-1")
+    with pytest.raises(crm.InvalidArgument):
+        db.log(ann, "pigeon")
+    with pytest.raises(crm.InvalidArgument):
+        db.log(ann, "phone", sentiment=7)
+    with pytest.raises(crm.InvalidArgument):
+        db.log(ann, "phone", occurred_at=dt.datetime(2026, 1, 1))  # naive
+    with pytest.raises(TypeError):
+        db.log(ann, "phone", sentiment="bad")
+    with pytest.raises(TypeError):
+        db.log(ann, 3)
+    with pytest.raises(crm.NotFound):
+        db.log(MISSING, "phone")
+    with pytest.raises(crm.NotFound):
+        db.interaction(MISSING)
+
+
+def test_timeline_filters(db, ann):
+    a = db.log(ann, "phone", occurred_at=at(0))
+    b = db.log(ann, "social", occurred_at=at(1), public=True)
+    c = db.log(ann, "email", occurred_at=at(2))
+    assert [x.id for x in db.timeline(ann)] == [c.id, b.id, a.id]
+    assert [x.id for x in db.timeline(ann, channels={"phone", "social"})] == [b.id, a.id]
+    assert [x.id for x in db.timeline(ann, channels="email")] == [c.id]
+    assert [x.id for x in db.timeline(ann, public_only=True)] == [b.id]
+    assert [x.id for x in db.timeline(ann, from_=at(1), to=at(2))] == [b.id]
+    assert [x.id for x in db.timeline(ann, limit=1)] == [c.id]
+    assert [x.id for x in db.timeline(ann, before=c.id)] == [b.id, a.id]
+    with pytest.raises(crm.InvalidArgument):
+        db.timeline(ann, channels={"telepathy"})
+
+
+def test_promises(db, ann):
+    p = db.promise(ann, "Call back with refund", at(3), owner="agent:alice")
+    assert p.state is crm.PromiseState.OPEN and p.state == "open"
+    assert isinstance(p.state, str)
+    assert p.due_at == at(3) and p.owner == "agent:alice"
+    assert p.overdue == (dt.datetime.now(UTC) > at(3))
+    db.renegotiate(p.id, at(10), "customer asked", customer_agreed=True)
+    q = db.get_promise(p.id)
+    assert q.due_at == at(10) and q.renegotiations == 1
+    db.keep(p.id, note="done")
+    assert db.get_promise(p.id).state is crm.PromiseState.KEPT
+    with pytest.raises(crm.StateError):
+        db.break_(p.id, "too late")
+    r = db.promise(ann, "Send brochure", at(5), owner="agent:bob")
+    db.break_(r.id, "out of stock")
+    s = db.promise(ann, "Visit", at(6), owner="agent:bob")
+    db.release(s.id, "customer cancelled")
+    states = {x.id: x.state for x in db.promises(customer_id=ann)}
+    assert states == {p.id: "kept", r.id: "broken", s.id: "released"}
+    assert [x.id for x in db.promises(states={"broken"})] == [r.id]
+    assert [x.id for x in db.promises(owner="agent:bob", states=["released"])] == [s.id]
+    with pytest.raises(ValueError):
+        db.promises(states={"maybe"})
+    with pytest.raises(crm.InvalidArgument):
+        db.promise(ann, "x", dt.datetime(2026, 1, 1), owner="agent:a")
+    with pytest.raises(crm.NotFound):
+        db.get_promise(MISSING)
+
+
+def test_promise_overdue_is_relative_to_now(db, ann):
+    future = dt.datetime.now(UTC) + dt.timedelta(days=30)
+    assert not db.promise(ann, "later", future, owner="agent:a").overdue
+    assert db.promise(ann, "earlier", 1000, owner="agent:a").overdue  # epoch ms accepted
+
+
+def test_occasions(db, ann):
+    o = db.add_occasion(ann, "birthday", month=3, day=4, lead_days=7, note="cake")
+    assert (o.kind, o.month, o.day, o.lead_days, o.note, o.yearly) == \
+        ("birthday", 3, 4, 7, "cake", True)
+    assert [x.id for x in db.occasions(ann)] == [o.id]
+    rows = list(db.upcoming(at(0), at(365)))
+    assert [x.id for x in rows] == [o.id]
+    assert rows[0].next_date == dt.date(2026, 3, 4)
+    with pytest.raises(crm.InvalidArgument):
+        db.add_occasion(ann, "birthday", month=2, day=30)
+    with pytest.raises(crm.InvalidArgument):
+        db.upcoming(at(1), at(0))
+    db.remove_occasion(o.id)
+    assert list(db.occasions(ann)) == []
+    with pytest.raises(crm.NotFound):
+        db.remove_occasion(o.id)
+
+
+def test_memberships(db, ann):
+    org = db.create_customer("Acme", kind="organisation")
+    db.add_member(org, ann, "billing contact")
+    (m,) = db.members(org)
+    assert (m.org_id, m.person_id, m.role, m.org_name, m.person_name) == \
+        (org.id, ann.id, "billing contact", "Acme", "Ann Example")
+    assert m.since.tzinfo is not None
+    assert [x.org_id for x in db.members(ann)] == [org.id]
+    with pytest.raises(crm.Conflict):
+        db.add_member(org, ann, "again")
+    with pytest.raises(crm.InvalidArgument):
+        db.add_member(ann, org, "reversed")
+    db.remove_member(org, ann)
+    assert list(db.members(org)) == []
+    with pytest.raises(crm.NotFound):
+        db.remove_member(org, ann)
+
+
+def test_identity_flags(db, ann):
+    db.add_identity(ann, "email", "ann@example.com")
+    db.set_identity_flags("email", "ANN@example.com", verified=True)
+    i = db.identity("email", "ann@example.com")
+    assert i.verified and not i.primary
+
+
+def test_interaction_updates_thread_and_ref(db, ann):
+    a = db.log(ann, "email", external_ref="msg-1", occurred_at=at(0))
+    b = db.log(ann, "email", "out", reply_to=a.id, occurred_at=at(1))
+    assert db.interaction_by_ref("email", "msg-1").id == a.id
+    with pytest.raises(crm.NotFound):
+        db.interaction_by_ref("email", "msg-2")
+    db.set_reason(a.id, "billing.refund")
+    db.set_summary(a.id, "Asked for a refund")
+    got = db.interaction(a.id)
+    assert (got.reason, got.summary) == ("billing.refund", "Asked for a refund")
+    assert [x.id for x in db.thread(b.id)] == [a.id, b.id]
+    with pytest.raises(crm.InvalidArgument):
+        db.set_summary(a.id, "two\nlines")
+
+
+def test_promise_history(db, ann):
+    p = db.promise(ann, "Refund", at(3), owner="agent:a")
+    db.renegotiate(p.id, at(5), "asked", customer_agreed=True)
+    db.keep(p.id)
+    events = list(db.promise_history(p.id))
+    assert [e.kind for e in events] == ["made", "renegotiated", "kept"]
+    assert events[1].old_due == at(3) and events[1].new_due == at(5)
+    assert events[1].customer_agreed and events[1].note == "asked"
+    assert events[0].actor == "agent:test"
