@@ -27,15 +27,17 @@ const char *crm_customer_kind_name(crm_customer_kind kind)
 
 int crm_customer_kind_parse(crm_customer_kind *out, const char *name)
 {
-    if (!out || !name)
-        return CRM_EINVAL;
+    if (!out)
+        return crm__null_arg(__func__, "out");
+    if (!name)
+        return crm__parse_error(__func__, "a customer kind", name, "person or organisation");
     if (strcmp(name, "person") == 0)
         *out = CRM_CUSTOMER_PERSON;
     else if (strcmp(name, "organisation") == 0 || strcmp(name, "organization") == 0 ||
              strcmp(name, "org") == 0)
         *out = CRM_CUSTOMER_ORGANISATION;
     else
-        return CRM_EINVAL;
+        return crm__parse_error(__func__, "a customer kind", name, "person or organisation");
     return CRM_OK;
 }
 

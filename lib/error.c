@@ -71,6 +71,18 @@ int crm__null_arg(const char *func, const char *what)
     return CRM_EINVAL;
 }
 
+int crm__parse_error(const char *func, const char *what, const char *name, const char *words)
+{
+    char msg[512], q[CRM__QUOTE_SIZE];
+    if (!name)
+        snprintf(msg, sizeof msg, "%s: the name of %s is NULL", func, what);
+    else
+        snprintf(msg, sizeof msg, "%s: '%s' is not %s (%s)", func, crm__quote(q, sizeof q, name),
+                 what, words);
+    crm__set_open_error(CRM_EINVAL, msg);
+    return CRM_EINVAL;
+}
+
 int crm_errcode(const crm_db *db)
 {
     return db ? db->errcode : open_errcode;

@@ -59,8 +59,12 @@ const char *crm_channel_name(crm_channel channel)
 int crm_channel_parse(crm_channel *out, const char *name)
 {
     int i = word_index(channel_names, 1, CRM_CHANNEL_MAX, name);
-    if (!out || i < 0)
-        return CRM_EINVAL;
+    if (!out)
+        return crm__null_arg(__func__, "out");
+    if (i < 0)
+        return crm__parse_error(__func__, "a channel", name,
+                                "phone, ivr, email, chat, sms, social, in_person, kiosk, web, "
+                                "letter or community");
     *out = (crm_channel)i;
     return CRM_OK;
 }
@@ -73,8 +77,10 @@ const char *crm_direction_name(crm_direction direction)
 int crm_direction_parse(crm_direction *out, const char *name)
 {
     int i = word_index(direction_names, 1, 2, name);
-    if (!out || i < 0)
-        return CRM_EINVAL;
+    if (!out)
+        return crm__null_arg(__func__, "out");
+    if (i < 0)
+        return crm__parse_error(__func__, "a direction", name, "in or out");
     *out = (crm_direction)i;
     return CRM_OK;
 }
@@ -87,8 +93,11 @@ const char *crm_outcome_name(crm_outcome outcome)
 int crm_outcome_parse(crm_outcome *out, const char *name)
 {
     int i = word_index(outcome_names, 0, CRM_OUTCOME_MAX, name);
-    if (!out || i < 0)
-        return CRM_EINVAL;
+    if (!out)
+        return crm__null_arg(__func__, "out");
+    if (i < 0)
+        return crm__parse_error(__func__, "an outcome", name,
+                                "none, resolved, unresolved, transferred, abandoned or escalated");
     *out = (crm_outcome)i;
     return CRM_OK;
 }

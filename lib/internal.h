@@ -80,6 +80,10 @@ void crm__clear_error(crm_db *db);
 int crm__null_db(const char *func);
 /* A NULL cursor or output argument where there is no handle to report on. */
 int crm__null_arg(const char *func, const char *what);
+/* A _parse call given a word it does not know (or NULL): CRM_EINVAL with
+ * the message kept per thread, listing the words it knows. `what` carries
+ * its article ("a channel"). */
+int crm__parse_error(const char *func, const char *what, const char *name, const char *words);
 void crm__set_open_error(int code, const char *msg);
 #define CRM__ENTER(db)                        \
     do {                                      \

@@ -42,15 +42,15 @@ const char *crm_promise_state_name(crm_promise_state state)
 
 int crm_promise_state_parse(crm_promise_state *out, const char *name)
 {
-    if (!out || !name)
-        return CRM_EINVAL;
-    for (int s = CRM_PROMISE_OPEN; s <= CRM_PROMISE_RELEASED; s++) {
+    if (!out)
+        return crm__null_arg(__func__, "out");
+    for (int s = CRM_PROMISE_OPEN; name && s <= CRM_PROMISE_RELEASED; s++) {
         if (strcmp(name, state_names[s]) == 0) {
             *out = (crm_promise_state)s;
             return CRM_OK;
         }
     }
-    return CRM_EINVAL;
+    return crm__parse_error(__func__, "a promise state", name, "open, kept, broken or released");
 }
 
 const char *crm_promise_event_name(crm_promise_event_kind kind)

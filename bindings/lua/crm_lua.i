@@ -1,8 +1,9 @@
 /*
  * libcrm - Lua 5.4: the shared interface plus the Lua idiom, run when the
  * module loads (%luacode): crm.open() returning a database object with
- * methods, records as plain tables, cursors as iterator functions, __gc and
- * __close, and one error convention.
+ * methods, records as plain tables (with a metatable per record type, for
+ * __tostring: "crm.customer<Jane Doe 0190...>"), cursors as iterator
+ * functions, __gc and __close, and one error convention.
  *
  * Errors: every failure raises a table {code = -2, name = "ENOTFOUND",
  * message = "..."} whose __tostring gives "message (NAME)"; a wrong argument
@@ -62,33 +63,56 @@ local function opt_int(v, what)
   return v
 end
 
--- records: plain tables ---------------------------------------------------
+-- records: plain tables, each with a metatable per record type whose
+-- __tostring names it: tostring(c) == "crm.customer<Jane Doe 0190...>"
+local function field(v) return v == nil and "-" or tostring(v) end
+local function record_mt(name, describe)
+  local mt = {__name = "crm." .. name}
+  mt.__index = mt
+  mt.__tostring = function(r) return "crm." .. name .. "<" .. describe(r) .. ">" end
+  crm[name .. "_mt"] = mt
+  return mt
+end
+local CUSTOMER = record_mt("customer", function(r) return field(r.name) .. " " .. field(r.id) end)
+local IDENTITY = record_mt("identity", function(r) return field(r.kind) .. " " .. field(r.key) end)
+local JOURNAL = record_mt("journal_entry", function(r)
+  return "#" .. field(r.seq) .. " " .. field(r.entity) .. " " .. field(r.op) end)
+local INTERACTION = record_mt("interaction", function(r)
+  return field(r.channel) .. " " .. field(r.direction) .. " " .. field(r.id) end)
+local PROMISE = record_mt("promise", function(r)
+  return field(r.state) .. " " .. field(r.id) .. " " .. field(r.what) end)
+local OCCASION = record_mt("occasion", function(r)
+  return string.format("%s %02d-%02d %s", field(r.kind), r.month or 0, r.day or 0, field(r.id)) end)
+local MEMBER = record_mt("member", function(r)
+  return field(r.person_name) .. " in " .. field(r.org_name) .. " (" .. field(r.role) .. ")" end)
+local PROMISE_EVENT = record_mt("promise_event", function(r)
+  return field(r.kind) .. " " .. field(r.at) .. " " .. field(r.actor) end)
 local function customer(c)
-  return {id = ll.crm_customer_id(c), name = ll.crm_customer_name(c),
+  return setmetatable({id = ll.crm_customer_id(c), name = ll.crm_customer_name(c),
           kind = ll.crm_customer_kind_name(ll.crm_customer_kind_of(c)),
           created_at = ll.crm_customer_created_at(c), updated_at = ll.crm_customer_updated_at(c),
-          archived = ll.crm_customer_is_archived(c) == 1}
+          archived = ll.crm_customer_is_archived(c) == 1}, CUSTOMER)
 end
 
 local function identity(i)
   local flags = ll.crm_identity_flags(i)
-  return {kind = ll.crm_identity_kind(i), value = ll.crm_identity_value(i),
+  return setmetatable({kind = ll.crm_identity_kind(i), value = ll.crm_identity_value(i),
           key = ll.crm_identity_key(i), customer_id = ll.crm_identity_customer_id(i),
           flags = flags, primary = flags & ll.CRM_IDENTITY_PRIMARY ~= 0,
           verified = flags & ll.CRM_IDENTITY_VERIFIED ~= 0,
-          created_at = ll.crm_identity_created_at(i)}
+          created_at = ll.crm_identity_created_at(i)}, IDENTITY)
 end
 
 local function journal_entry(e)
-  return {seq = ll.crm_journal_entry_seq(e), at = ll.crm_journal_entry_at(e),
+  return setmetatable({seq = ll.crm_journal_entry_seq(e), at = ll.crm_journal_entry_at(e),
           actor = ll.crm_journal_entry_actor(e), entity = ll.crm_journal_entry_entity(e),
           entity_id = ll.crm_journal_entry_entity_id(e), op = ll.crm_journal_entry_op(e),
-          data = ll.crm_journal_entry_data(e)}
+          data = ll.crm_journal_entry_data(e)}, JOURNAL)
 end
 
 local function interaction(i)
   local s = ll.crm_interaction_sentiment(i)
-  return {id = ll.crm_interaction_id(i), customer_id = ll.crm_interaction_customer_id(i),
+  return setmetatable({id = ll.crm_interaction_id(i), customer_id = ll.crm_interaction_customer_id(i),
           channel = ll.crm_channel_name(ll.crm_interaction_channel(i)),
           direction = ll.crm_direction_name(ll.crm_interaction_direction(i)),
           occurred_at = ll.crm_interaction_occurred_at(i),
@@ -98,7 +122,7 @@ local function interaction(i)
           sentiment = (s ~= ll.CRM_SENTIMENT_NONE) and s or nil,
           summary = ll.crm_interaction_summary(i), body = ll.crm_interaction_body(i),
           thread_id = ll.crm_interaction_thread_id(i), reply_to = ll.crm_interaction_reply_to(i),
-          external_ref = ll.crm_interaction_external_ref(i)}
+          external_ref = ll.crm_interaction_external_ref(i)}, INTERACTION)
 end
 
 -- the database -----------------------------------------------------------
@@ -152,9 +176,10 @@ function Database:close()
 end
 Database.__close = Database.close
 Database.__gc = Database.close
+Database.__name = "crm.database"
 function Database:__tostring()
-  if rawget(self, "_h") == nil then return "crm.Database (closed)" end
-  return "crm.Database (" .. ll.crm_actor(self._h) .. ")"
+  if rawget(self, "_h") == nil then return "crm.database<closed>" end
+  return "crm.database<" .. ll.crm_actor(self._h) .. ">"
 end
 function Database:is_closed() return rawget(self, "_h") == nil end
 
@@ -193,9 +218,17 @@ function Cursor:close()
 end
 Cursor.__close = Cursor.close
 Cursor.__gc = Cursor.close  -- the C cursor is not owned by its userdata (see crm.i)
+Cursor.__name = "crm.cursor"
+function Cursor:__tostring()
+  return "crm.cursor<" .. self.what .. (self.c == nil and " closed" or " open") .. ">"
+end
+-- what a cursor yields, by the function that makes its records
+local function TAG(t) return t end
+local YIELDS = {[customer] = "customer", [identity] = "identity", [journal_entry] = "journal_entry",
+                [interaction] = "interaction", [TAG] = "tag"}
 
 local function iterate(db, c, next_fn, free_fn, make)
-  local cur = setmetatable({db = db, c = c, free = free_fn}, Cursor)
+  local cur = setmetatable({db = db, c = c, free = free_fn, what = YIELDS[make] or "row"}, Cursor)
   db._cursors[cur] = true
   local function step()
     if cur.c == nil then return nil end
@@ -238,7 +271,7 @@ function Database:add_tag(id, tag) call(ll.crm_customer_tag_add, h(self), id, ta
 function Database:remove_tag(id, tag) call(ll.crm_customer_tag_remove, h(self), id, tag) end
 function Database:tags(id)
   local c = call(ll.crm_tag_list_open, h(self), id)
-  return iterate(self, c, ll.crm_tag_list_next, ll.crm_tag_list_free, function(t) return t end)
+  return iterate(self, c, ll.crm_tag_list_next, ll.crm_tag_list_free, TAG)
 end
 
 -- identities
@@ -311,7 +344,7 @@ end
 local STATES = {open = ll.CRM_PROMISE_OPEN, kept = ll.CRM_PROMISE_KEPT,
                 broken = ll.CRM_PROMISE_BROKEN, released = ll.CRM_PROMISE_RELEASED}
 local function promise(p)
-  return {id = ll.crm_promise_id(p), customer_id = ll.crm_promise_customer_id(p),
+  return setmetatable({id = ll.crm_promise_id(p), customer_id = ll.crm_promise_customer_id(p),
           interaction_id = ll.crm_promise_interaction_id(p), owner = ll.crm_promise_owner(p),
           what = ll.crm_promise_what(p),
           state = ll.crm_promise_state_name(ll.crm_promise_state_of(p)),
@@ -319,8 +352,9 @@ local function promise(p)
           closed_at = ll.crm_promise_closed_at(p), kept_by = ll.crm_promise_kept_by(p),
           overdue = ll.crm_promise_is_overdue(p, ll.crm_now()) == 1,
           kept_late = ll.crm_promise_was_kept_late(p) == 1,
-          renegotiations = ll.crm_promise_renegotiations(p)}
+          renegotiations = ll.crm_promise_renegotiations(p)}, PROMISE)
 end
+YIELDS[promise] = "promise"
 
 --- db:promise(customer_id, what, due_at_ms, {owner=, interaction_id=})
 function Database:promise(customer_id, what, due_at, o)
@@ -357,14 +391,15 @@ end
 -- occasions
 local function occasion(o)
   local note = ll.crm_occasion_note(o)
-  return {id = ll.crm_occasion_id(o), customer_id = ll.crm_occasion_customer_id(o),
+  return setmetatable({id = ll.crm_occasion_id(o), customer_id = ll.crm_occasion_customer_id(o),
           kind = ll.crm_occasion_kind(o), yearly = ll.crm_occasion_is_yearly(o) == 1,
           year = ll.crm_occasion_year(o), month = ll.crm_occasion_month(o),
           day = ll.crm_occasion_day(o), lead_days = ll.crm_occasion_lead_days(o), note = note,
           next_year = ll.crm_occasion_next_year(o), next_month = ll.crm_occasion_next_month(o),
           next_day = ll.crm_occasion_next_day(o), next_at = ll.crm_occasion_next_at(o),
-          years = ll.crm_occasion_years(o)}
+          years = ll.crm_occasion_years(o)}, OCCASION)
 end
+YIELDS[occasion] = "occasion"
 
 --- db:add_occasion(customer_id, kind, {month=, day=, year=, yearly=true, lead_days=0, note=})
 function Database:add_occasion(customer_id, kind, o)
@@ -386,10 +421,11 @@ end
 
 -- memberships, identity flags, interaction updates, threads, promise history
 local function member(m)
-  return {org_id = ll.crm_member_org_id(m), person_id = ll.crm_member_person_id(m),
+  return setmetatable({org_id = ll.crm_member_org_id(m), person_id = ll.crm_member_person_id(m),
           role = ll.crm_member_role(m), org_name = ll.crm_member_org_name(m),
-          person_name = ll.crm_member_person_name(m), since = ll.crm_member_since(m)}
+          person_name = ll.crm_member_person_name(m), since = ll.crm_member_since(m)}, MEMBER)
 end
+YIELDS[member] = "member"
 function Database:add_member(org_id, person_id, role) call(ll.crm_member_add, h(self), org_id, person_id, role) end
 function Database:remove_member(org_id, person_id) call(ll.crm_member_remove, h(self), org_id, person_id) end
 function Database:members(id)
@@ -415,12 +451,13 @@ function Database:thread(interaction_id)
   return iterate(self, c, ll.crm_timeline_next, ll.crm_timeline_free, interaction)
 end
 local function promise_event(e)
-  return {kind = ll.crm_promise_event_name(ll.crm_promise_event_kind_of(e)),
+  return setmetatable({kind = ll.crm_promise_event_name(ll.crm_promise_event_kind_of(e)),
           at = ll.crm_promise_event_at(e), actor = ll.crm_promise_event_actor(e),
           old_due = ll.crm_promise_event_old_due(e), new_due = ll.crm_promise_event_new_due(e),
           customer_agreed = ll.crm_promise_event_customer_agreed(e) == 1,
-          interaction_id = ll.crm_promise_event_interaction_id(e), note = ll.crm_promise_event_note(e)}
+          interaction_id = ll.crm_promise_event_interaction_id(e), note = ll.crm_promise_event_note(e)}, PROMISE_EVENT)
 end
+YIELDS[promise_event] = "promise_event"
 function Database:promise_history(id)
   local c = call(ll.crm_promise_history_open, h(self), id)
   return iterate(self, c, ll.crm_promise_history_next, ll.crm_promise_history_free, promise_event)

@@ -38,8 +38,9 @@ typedef enum crm_status {
 /**
  * The code of the last call on db: CRM_OK if it succeeded.
  * With db NULL: the code of the last failure the calling thread had without
- * a handle to keep it in: a failed crm_open(), or a call given a NULL
- * handle or a NULL cursor.
+ * a handle to keep it in: a failed crm_open(), a call given a NULL handle or
+ * a NULL cursor, or a word parser (crm_channel_parse() and the like) given a
+ * word it does not know.
  */
 CRM_EXTERN(int) crm_errcode(const crm_db *db);
 

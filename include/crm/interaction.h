@@ -58,7 +58,8 @@ typedef enum crm_outcome {
  * "community"; "in", "out"; "none", "resolved", "unresolved",
  * "transferred", "abandoned", "escalated". _name returns static storage, or
  * NULL for a value outside the enum; _parse returns CRM_EINVAL for an
- * unknown word or NULL argument and writes *out only on success. */
+ * unknown word or NULL argument, with the message in crm_errmsg(NULL), and
+ * writes *out only on success. */
 CRM_EXTERN(const char *) crm_channel_name(crm_channel channel);
 CRM_EXTERN(int) crm_channel_parse(crm_channel *out, const char *name);
 CRM_EXTERN(const char *) crm_direction_name(crm_direction direction);

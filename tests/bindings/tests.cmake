@@ -29,6 +29,36 @@ if(TARGET crm_python)
       ENVIRONMENT "PYTHONPATH=${CRM_PYTHON_DIR};PYTHONDONTWRITEBYTECODE=1;${_crm_bind_env}"
       TIMEOUT 300)
   endforeach()
+  # CRM_VALGRIND: a short script under valgrind with the system allocator
+  # (PYTHONMALLOC=malloc) and Debian's python3.supp for CPython's own noise;
+  # only definite and indirect leaks count (CPython leaves its objects
+  # "possibly lost" at exit by design).
+  find_file(CRM_PYTHON_VALGRIND_SUPP python3.supp PATHS /usr/lib/valgrind
+            /usr/lib/x86_64-linux-gnu/valgrind NO_DEFAULT_PATH)
+  if(CRM_VALGRIND AND VALGRIND AND CRM_PYTHON_VALGRIND_SUPP)
+    add_test(NAME python_valgrind_smoke
+      COMMAND ${VALGRIND} --error-exitcode=1 --leak-check=full --quiet
+              --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect
+              --suppressions=${CRM_PYTHON_VALGRIND_SUPP}
+              --suppressions=${CMAKE_CURRENT_SOURCE_DIR}/valgrind.supp
+              ${Python3_EXECUTABLE} -c "import crm
+with crm.open(':memory:') as db:
+    c = db.create_customer('Jane')
+    for i in range(50): db.log(c, 'phone', occurred_at=1000 + i)
+    assert sum(1 for _ in db.timeline(c)) == 50
+    p = db.promise(c, 'Call back', 10**12, owner='agent:a')
+    db.keep(p.id)
+    assert [e.kind for e in db.promise_history(p.id)] == ['made', 'kept']
+    cur = db.journal(); next(cur)
+    try: db.customer('0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b')
+    except crm.NotFound: pass
+try: db.customers()
+except crm.Misuse: pass
+")
+    set_tests_properties(python_valgrind_smoke PROPERTIES
+      ENVIRONMENT "PYTHONPATH=${CRM_PYTHON_DIR};PYTHONDONTWRITEBYTECODE=1;PYTHONMALLOC=malloc;${_crm_bind_env}"
+      TIMEOUT 300)
+  endif()
 endif()
 
 if(TARGET crm_lua AND LUA54_EXECUTABLE)
@@ -41,6 +71,21 @@ if(TARGET crm_lua AND LUA54_EXECUTABLE)
       ENVIRONMENT "LUA_CPATH=${CRM_LUA_DIR}/?.so;CRM_SOURCE_DIR=${PROJECT_SOURCE_DIR};${_crm_bind_env}"
       TIMEOUT 300)
   endforeach()
+  # CRM_VALGRIND: a few Lua tests again under valgrind (CRM_TEST_LAUNCHER,
+  # the C tests' options and suppressions; nothing added for Lua). LUA_INIT
+  # makes luaunit's os.exit close the Lua state first, so every database,
+  # cursor and record is finalized and anything libcrm or the binding leaked
+  # shows as definitely lost. test_memory runs a small timeline there.
+  if(CRM_VALGRIND AND CRM_TEST_LAUNCHER)
+    foreach(n test_crm test_tostring test_memory)
+      add_test(NAME lua_valgrind_${n}
+        COMMAND ${CRM_TEST_LAUNCHER} ${LUA54_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/lua/${n}.lua -o text
+        WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/lua)
+      set_tests_properties(lua_valgrind_${n} PROPERTIES
+        ENVIRONMENT "LUA_CPATH=${CRM_LUA_DIR}/?.so;CRM_SOURCE_DIR=${PROJECT_SOURCE_DIR};LUA_INIT_5_4=local exit = os.exit os.exit = function(c) exit(c, true) end;CRM_BIND_MEMORY_ROWS=5000;CRM_BIND_MEMORY_CHECK=0;${_crm_bind_env}"
+        TIMEOUT 300)
+    endforeach()
+  endif()
 endif()
 
 # Installed (cmake --install into a scratch prefix) rather than the build tree.

@@ -233,6 +233,23 @@ TEST(enum_parse_bad_input)
     CHECK_INT(c, 77);
     CHECK_INT(d, 77);
     CHECK_INT(o, 77);
+    /* With no handle, the message is kept per thread and names the word. */
+    CHECK_INT(crm_channel_parse(&c, "fax"), CRM_EINVAL);
+    CHECK_INT(crm_errcode(NULL), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "'fax' is not a channel");
+    CHECK_CONTAINS(crm_errmsg(NULL), "in_person");
+    CHECK_INT(crm_direction_parse(&d, "sideways"), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "'sideways' is not a direction (in or out)");
+    CHECK_INT(crm_outcome_parse(&o, "\xff"), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "'\\xff' is not an outcome");
+    CHECK_INT(crm_outcome_parse(NULL, "none"), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "crm_outcome_parse: out is NULL");
+    crm_promise_state ps;
+    CHECK_INT(crm_promise_state_parse(&ps, "pending"), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "'pending' is not a promise state");
+    crm_customer_kind ck;
+    CHECK_INT(crm_customer_kind_parse(&ck, NULL), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "the name of a customer kind is NULL");
 }
 
 /* ---- logging -------------------------------------------------------------- */

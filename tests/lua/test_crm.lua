@@ -278,7 +278,9 @@ function TestCustomers:test_interactions_timeline()
   for it in db:timeline(c.id, {channels = {"phone", "social"}}) do ids[#ids + 1] = it.id end
   lu.assertEquals(ids, {b.id, a.id})
   lu.assertEquals(err_of(db.log, db, c.id, {channel = "social", external_ref = "t1"}).code, crm.EEXISTS)
-  lu.assertEquals(err_of(db.log, db, c.id, {channel = "pigeon"}).code, crm.EINVAL)
+  local bad = err_of(db.log, db, c.id, {channel = "pigeon"})
+  lu.assertEquals(bad.code, crm.EINVAL)
+  lu.assertStrContains(bad.message, "'pigeon' is not a channel")
   lu.assertEquals(err_of(db.log, db, c.id, {}).code, crm.EINVAL)
   lu.assertEquals(err_of(db.timeline, db, c.id, {channels = {"telepathy"}}).code, crm.EINVAL)
 end

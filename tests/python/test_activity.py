@@ -29,11 +29,13 @@ def test_log_and_get(db, ann):
 
 
 def test_log_errors(db, ann):
-    db.log(ann, "social", external_ref="tweet-1", public=True)
-    with pytest.raises(crm.Conflict):
+    first = db.log(ann, "social", external_ref="tweet-1", public=True)
+    with pytest.raises(crm.Conflict) as dup:
         db.log(ann, "social", external_ref="tweet-1")
-    with pytest.raises(crm.InvalidArgument):
+    assert dup.value.conflict_id == first.id
+    with pytest.raises(crm.InvalidArgument) as bad:
         db.log(ann, "pigeon")
+    assert "'pigeon' is not a channel" in str(bad.value)
     with pytest.raises(crm.InvalidArgument):
         db.log(ann, "phone", sentiment=7)
     with pytest.raises(crm.InvalidArgument):

@@ -55,35 +55,35 @@ class Error(Exception):
 
 
 class InterfaceError(Error):
-    pass
+    """PEP 249's InterfaceError: the API was used wrongly (see Misuse)."""
 
 
 class DatabaseError(Error):
-    pass
+    """PEP 249's DatabaseError: a failure of the database or its data."""
 
 
 class DataError(DatabaseError):
-    pass
+    """PEP 249's DataError: bad data (see InvalidArgument)."""
 
 
 class OperationalError(DatabaseError):
-    pass
+    """PEP 249's OperationalError: busy, I/O, memory, read-only."""
 
 
 class IntegrityError(DatabaseError):
-    pass
+    """PEP 249's IntegrityError: a conflict or a forbidden state change."""
 
 
 class InternalError(DatabaseError):
-    pass
+    """PEP 249's InternalError; CRM_ERROR: an unexpected internal failure."""
 
 
 class ProgrammingError(DatabaseError):
-    pass
+    """PEP 249's ProgrammingError (see NotFound)."""
 
 
 class NotSupportedError(DatabaseError):
-    pass
+    """PEP 249's NotSupportedError (see SchemaTooNew)."""
 
 
 class NotFound(ProgrammingError):
@@ -330,6 +330,8 @@ class PromiseEvent(_Record):
 
 
 class PromiseState(str, _enum.Enum):
+    """A promise's state; a ``str`` enum ("open", "kept", "broken", "released")."""
+
     OPEN = "open"
     KEPT = "kept"
     BROKEN = "broken"
@@ -500,6 +502,7 @@ class Database:
 
     @property
     def closed(self):
+        """True once close() has run."""
         return self._handle is None
 
     def close(self):
@@ -533,20 +536,28 @@ class Database:
 
     @property
     def schema_version(self):
+        """The schema version of the open file."""
         return _ll.crm_schema_version(self._h)
 
     # -- transactions --
     @property
     def in_transaction(self):
+        """True while a transaction opened with begin() is open."""
         return bool(_ll.crm_in_transaction(self._h))
 
     def begin(self):
+        """Group the following writes into one transaction (crm.StateError if
+        one is already open; crm.ReadOnly; crm.Busy). Prefer transaction()."""
         _ll.crm_begin(self._h)
 
     def commit(self):
+        """Commit the transaction opened by begin(). crm.StateError if none is
+        open, or if SQLite already rolled it back after a failure (then call
+        rollback())."""
         _ll.crm_commit(self._h)
 
     def rollback(self):
+        """Undo everything since begin(). crm.StateError if no transaction is open."""
         _ll.crm_rollback(self._h)
 
     def transaction(self):
@@ -556,6 +567,9 @@ class Database:
 
     # -- customers --
     def create_customer(self, name, *, kind="person"):
+        """Create a customer; ``kind`` is "person" or "organisation". ``name``:
+        1..CRM_NAME_MAX bytes, no control characters or spaces at either end.
+        Returns the new Customer; crm.InvalidArgument for a bad kind or name."""
         c = _ll.crm_customer_create(self._h, _choice(_KINDS, kind, "kind"), _str(name, "name"))
         return Customer(c)
 
@@ -566,12 +580,16 @@ class Database:
     get_customer = customer
 
     def rename_customer(self, id, name):  # noqa: A002
+        """Change the display name. crm.NotFound; crm.InvalidArgument."""
         _ll.crm_customer_rename(self._h, _str(_customer_id(id), "id"), _str(name, "name"))
 
     def archive_customer(self, id):  # noqa: A002
+        """Archive a customer: hidden from lists unless asked for, still found
+        by id and by identity. crm.StateError if already archived; crm.NotFound."""
         _ll.crm_customer_archive(self._h, _str(_customer_id(id), "id"))
 
     def unarchive_customer(self, id):  # noqa: A002
+        """Undo archive_customer(). crm.StateError if not archived; crm.NotFound."""
         _ll.crm_customer_unarchive(self._h, _str(_customer_id(id), "id"))
 
     def customers(self, *, kind=None, tag=None, name_prefix=None, archived=False,
@@ -590,12 +608,18 @@ class Database:
 
     # -- attributes and tags --
     def set_attr(self, id, key, value):  # noqa: A002
+        """Set attribute ``key`` (1..CRM_ATTR_KEY_MAX bytes of [A-Za-z0-9_.:-])
+        to ``value`` (UTF-8 text), replacing any old value. crm.NotFound (no
+        such customer); crm.InvalidArgument."""
         _ll.crm_customer_attr_set(self._h, _customer_id(id), _str(key, "key"), _str(value, "value"))
 
     def attr(self, id, key):  # noqa: A002
+        """Read an attribute. crm.NotFound if the customer or the attribute does
+        not exist."""
         return _ll.crm_customer_attr_get(self._h, _customer_id(id), _str(key, "key"))
 
     def unset_attr(self, id, key):  # noqa: A002
+        """Remove an attribute. crm.NotFound if it is not set."""
         _ll.crm_customer_attr_unset(self._h, _customer_id(id), _str(key, "key"))
 
     def attrs(self, id):  # noqa: A002
@@ -606,21 +630,30 @@ class Database:
         return dict(cur)
 
     def add_tag(self, id, tag):  # noqa: A002
+        """Tag a customer (tags match exactly; case matters). crm.Conflict if
+        the customer already has it; crm.NotFound; crm.InvalidArgument."""
         _ll.crm_customer_tag_add(self._h, _customer_id(id), _str(tag, "tag"))
 
     def remove_tag(self, id, tag):  # noqa: A002
+        """Remove a tag. crm.NotFound if the customer does not have it."""
         _ll.crm_customer_tag_remove(self._h, _customer_id(id), _str(tag, "tag"))
 
     def tags(self, id):  # noqa: A002
+        """A list of the customer's tags in byte order. crm.NotFound."""
         h = _ll.crm_tag_list_open(self._h, _customer_id(id))
         return list(_Cursor(self, h, _ll.crm_tag_list_next, _ll.crm_tag_list_free, str))
 
     # -- memberships --
     def add_member(self, org_id, person_id, role):
+        """Make a person a member of an organisation with a role (e.g. "billing
+        contact"). crm.NotFound (either id); crm.InvalidArgument (org_id is not
+        an organisation or person_id not a person, bad role); crm.Conflict
+        (already a member)."""
         _ll.crm_member_add(self._h, _str(_customer_id(org_id), "org_id"),
                            _str(_customer_id(person_id), "person_id"), _str(role, "role"))
 
     def remove_member(self, org_id, person_id):
+        """End a membership. crm.NotFound if there is none."""
         _ll.crm_member_remove(self._h, _str(_customer_id(org_id), "org_id"),
                               _str(_customer_id(person_id), "person_id"))
 
@@ -631,11 +664,18 @@ class Database:
 
     # -- identities --
     def set_identity_flags(self, kind, value, *, primary=False, verified=False):
+        """Replace an identity's flags (primary, verified). crm.NotFound;
+        crm.InvalidArgument."""
         flags = (_ll.CRM_IDENTITY_PRIMARY if primary else 0) | \
                 (_ll.CRM_IDENTITY_VERIFIED if verified else 0)
         _ll.crm_identity_set_flags(self._h, _str(kind, "kind"), _str(value, "value"), flags)
 
     def add_identity(self, customer_id, kind, value, *, primary=False, verified=False):
+        """Add an identity (phone, email, handle, ...) to a customer and return
+        it. A primary identity takes the flag from the customer's other
+        identities of the same kind. crm.Conflict if the identity already
+        belongs to a customer (``conflict_id`` names it); crm.NotFound;
+        crm.InvalidArgument."""
         flags = (_ll.CRM_IDENTITY_PRIMARY if primary else 0) | \
                 (_ll.CRM_IDENTITY_VERIFIED if verified else 0)
         h = self._h
@@ -652,9 +692,13 @@ class Database:
         return Customer(_ll.crm_identity_lookup(self._h, _str(kind, "kind"), _str(value, "value")))
 
     def identity(self, kind, value):
+        """Fetch an identity by kind and any form of its value. crm.NotFound;
+        crm.InvalidArgument."""
         return Identity(_ll.crm_identity_get(self._h, _str(kind, "kind"), _str(value, "value")))
 
     def remove_identity(self, kind, value):
+        """Remove an identity, named by any form of its value. crm.NotFound;
+        crm.InvalidArgument."""
         _ll.crm_identity_remove(self._h, _str(kind, "kind"), _str(value, "value"))
 
     def normalise(self, kind, value):
@@ -662,6 +706,8 @@ class Database:
         return _ll.crm_identity_normalise(self._h, _str(kind, "kind"), _str(value, "value"))
 
     def identities(self, customer_id):
+        """Iterate over a customer's identities by kind, primary first.
+        crm.NotFound; crm.InvalidArgument."""
         h = _ll.crm_identity_list_open(self._h, _str(_customer_id(customer_id), "customer_id"))
         return _Cursor(self, h, _ll.crm_identity_list_next, _ll.crm_identity_list_free, Identity)
 
@@ -675,6 +721,7 @@ class Database:
 
     @property
     def last_seq(self):
+        """The sequence number of the newest journal entry (0 if none)."""
         return _ll.crm_journal_last_seq(self._h)
 
     # -- interactions --
@@ -689,26 +736,38 @@ class Database:
             sentiment = _ll.CRM_SENTIMENT_NONE
         elif isinstance(sentiment, bool) or not isinstance(sentiment, int):
             raise TypeError("sentiment: expected an int -2..2 or None")
-        i = _ll.crm_swig_interaction_log(
-            self._h, _str(_customer_id(customer_id), "customer_id"), ch, d,
-            _to_ms(occurred_at, "occurred_at"), _str(handled_by, "handled_by"),
-            _str(reason, "reason"), o, 1 if public else 0, sentiment,
-            _str(summary, "summary"), _str(body, "body"), _str(reply_to, "reply_to"),
-            _str(external_ref, "external_ref"))
+        h = self._h
+        try:
+            i = _ll.crm_swig_interaction_log(
+                h, _str(_customer_id(customer_id), "customer_id"), ch, d,
+                _to_ms(occurred_at, "occurred_at"), _str(handled_by, "handled_by"),
+                _str(reason, "reason"), o, 1 if public else 0, sentiment,
+                _str(summary, "summary"), _str(body, "body"), _str(reply_to, "reply_to"),
+                _str(external_ref, "external_ref"))
+        except Conflict as e:
+            e.conflict_id = _ll.crm_conflict_id(h)
+            raise
         return Interaction(i)
 
     def interaction(self, id):  # noqa: A002
+        """Fetch an interaction by id. crm.NotFound; crm.InvalidArgument."""
         return Interaction(_ll.crm_interaction_get(self._h, _str(id, "id")))
 
     def interaction_by_ref(self, channel, external_ref):
+        """Fetch an interaction by channel and external reference. crm.NotFound;
+        crm.InvalidArgument."""
         ch = _enum_parse(_ll.crm_channel_parse, channel, "channel")
         return Interaction(_ll.crm_interaction_get_by_ref(self._h, ch,
                                                           _str(external_ref, "external_ref")))
 
     def set_reason(self, id, reason):  # noqa: A002
+        """Change an interaction's reason after the fact (journaled with the old
+        value); None clears it. crm.NotFound; crm.InvalidArgument."""
         _ll.crm_interaction_set_reason(self._h, _str(id, "id"), _str(reason, "reason"))
 
     def set_summary(self, id, summary):  # noqa: A002
+        """Change an interaction's summary after the fact (journaled with the
+        old value); None clears it. crm.NotFound; crm.InvalidArgument."""
         _ll.crm_interaction_set_summary(self._h, _str(id, "id"), _str(summary, "summary"))
 
     def thread(self, interaction_id):
@@ -717,6 +776,8 @@ class Database:
         return _Cursor(self, h, _ll.crm_timeline_next, _ll.crm_timeline_free, Interaction)
 
     def set_outcome(self, id, outcome):  # noqa: A002
+        """Change an interaction's outcome by name (journaled with the old
+        value). crm.NotFound; crm.InvalidArgument."""
         _ll.crm_interaction_set_outcome(
             self._h, _str(id, "id"), _enum_parse(_ll.crm_outcome_parse, outcome, "outcome"))
 
@@ -744,24 +805,37 @@ class Database:
     make_promise = promise
 
     def get_promise(self, id):  # noqa: A002
+        """Fetch a promise by id. crm.NotFound; crm.InvalidArgument."""
         return Promise(_ll.crm_promise_get(self._h, _str(id, "id")))
 
     def keep(self, id, *, interaction_id=None, note=None):  # noqa: A002
+        """Mark an open promise kept, optionally by an interaction of the same
+        customer. crm.StateError if it is not open; crm.NotFound."""
         _ll.crm_promise_keep(self._h, _str(id, "id"), _str(interaction_id, "interaction_id"),
                              _str(note, "note"))
 
     def break_(self, id, why):  # noqa: A002
+        """Mark an open promise broken; ``why`` is required. crm.StateError if
+        it is not open; crm.NotFound."""
         _ll.crm_promise_break(self._h, _str(id, "id"), _str(why, "why"))
 
     def release(self, id, note=None):  # noqa: A002
+        """Release an open promise (the customer agreed it is no longer needed).
+        crm.StateError if it is not open; crm.NotFound."""
         _ll.crm_promise_release(self._h, _str(id, "id"), _str(note, "note"))
 
     def renegotiate(self, id, new_due_at, why, *, customer_agreed=False):  # noqa: A002
+        """Give an open promise a new due time (different from the one in
+        force) and a reason; it stays open and the old due time stays in the
+        history. crm.StateError if not open; crm.InvalidArgument."""
         _ll.crm_promise_renegotiate(self._h, _str(id, "id"), _to_ms(new_due_at, "new_due_at"),
                                     _str(why, "why"), 1 if customer_agreed else 0)
 
     def promises(self, *, customer_id=None, owner=None, states=None, due_before=None,
                  overdue_as_of=None, after=None, limit=0):
+        """Iterate over promises by due time (then id), filtered by customer,
+        owner, ``states`` (PromiseState values or names), due time and
+        overdue-ness. crm.NotFound (customer, ``after``); crm.InvalidArgument."""
         sbits = 0
         if states is not None:
             if isinstance(states, str):
@@ -783,15 +857,21 @@ class Database:
     # -- occasions --
     def add_occasion(self, customer_id, kind, *, month, day, year=None, yearly=True,
                      lead_days=0, note=None):
+        """Record an occasion (birthday, renewal, ...) and return it.
+        crm.NotFound (customer); crm.InvalidArgument (bad kind, date, lead,
+        note)."""
         o = _ll.crm_swig_occasion_add(
             self._h, _str(_customer_id(customer_id), "customer_id"), _str(kind, "kind"),
             1 if yearly else 0, year or 0, month, day, lead_days, _str(note, "note"))
         return Occasion(o)
 
     def remove_occasion(self, id):  # noqa: A002
+        """Remove an occasion. crm.NotFound; crm.InvalidArgument."""
         _ll.crm_occasion_remove(self._h, _str(id, "id"))
 
     def occasions(self, customer_id):
+        """Iterate over a customer's occasions by month and day. crm.NotFound;
+        crm.InvalidArgument."""
         h = _ll.crm_occasion_list_open(self._h, _str(_customer_id(customer_id), "customer_id"))
         return _Cursor(self, h, _ll.crm_occasion_list_next, _ll.crm_occasion_list_free, Occasion)
 
