@@ -10,13 +10,14 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the build, the tests and the demo need.
 DEPS := build-essential cmake pkg-config libsqlite3-dev uuid-dev libphonenumber-dev \
         valgrind binutils python3 \
-        swig python3-dev python3-pytest liblua5.4-dev lua5.4 lua-unit
+        swig python3-dev python3-pytest liblua5.4-dev lua5.4 lua-unit lcov
 
 RELEASE := $(BUILD)/release
+COVER   := $(BUILD)/coverage
 ASAN    := $(BUILD)/asan
 VGRIND  := $(BUILD)/valgrind
 
-.PHONY: all deps build test test-asan test-valgrind demo install bench clean
+.PHONY: all deps build test test-asan test-valgrind demo install bench coverage clean
 
 all: build
 
@@ -70,6 +71,16 @@ install: build
 bench: build
 	$(CMAKE) --build $(RELEASE) --target crm_bench -j $(JOBS)
 	$(RELEASE)/bench/crm_bench
+
+# Line and branch coverage of lib/ by the whole suite (gcov + lcov).
+coverage: deps
+	$(call configure,$(COVER),-DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS=--coverage -DCMAKE_CXX_FLAGS=--coverage -DCMAKE_EXE_LINKER_FLAGS=--coverage -DCMAKE_SHARED_LINKER_FLAGS=--coverage)
+	lcov --quiet --zerocounters --directory $(COVER)
+	@# The install tests link consumers without --coverage; they test packaging, not lib/.
+	cd $(COVER) && ctest -j $(JOBS) -E '^(install|python_lua_install)$$' >/dev/null
+	lcov --quiet --capture --rc lcov_branch_coverage=1 --directory $(COVER) --output-file $(COVER)/all.info
+	lcov --quiet --rc lcov_branch_coverage=1 --extract $(COVER)/all.info '$(CURDIR)/lib/*' --output-file $(COVER)/lib.info
+	lcov --rc lcov_branch_coverage=1 --summary $(COVER)/lib.info
 
 clean:
 	rm -rf $(BUILD)
