@@ -77,16 +77,21 @@ int crm__check_code(crm_db *db, const char *field, const char *s, size_t max)
     return CRM_OK;
 }
 
+bool crm__is_kind_name(const char *s)
+{
+    size_t n = strlen(s);
+    bool ok = n >= 1 && n <= 32 && s[0] >= 'a' && s[0] <= 'z';
+    for (size_t i = 1; ok && i < n; i++)
+        ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_';
+    return ok;
+}
+
 int crm__check_kind_name(crm_db *db, const char *field, const char *s)
 {
     char q[CRM__QUOTE_SIZE];
     if (!s)
         return crm__error(db, CRM_EINVAL, "%s is NULL", field);
-    size_t n = strlen(s);
-    bool ok = n >= 1 && n <= 32 && s[0] >= 'a' && s[0] <= 'z';
-    for (size_t i = 1; ok && i < n; i++)
-        ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_';
-    if (!ok)
+    if (!crm__is_kind_name(s))
         return crm__error(db, CRM_EINVAL, "%s '%s' is not a name matching [a-z][a-z0-9_]{0,31}",
                           field, crm__quote(q, sizeof q, s));
     return CRM_OK;

@@ -86,12 +86,7 @@ static int check_kind(crm_db *db, const char *kind)
     char q[CRM__QUOTE_SIZE];
     if (!kind)
         return crm__error(db, CRM_EINVAL, "identity kind is NULL");
-    size_t n = strlen(kind);
-    bool ok = n >= 1 && n <= 32 && kind[0] >= 'a' && kind[0] <= 'z';
-    for (size_t i = 1; ok && i < n; i++)
-        ok = (kind[i] >= 'a' && kind[i] <= 'z') || (kind[i] >= '0' && kind[i] <= '9') ||
-             kind[i] == '_';
-    if (!ok)
+    if (!crm__is_kind_name(kind))
         return crm__error(db, CRM_EINVAL,
                           "identity kind '%s' is not a kind: use phone, email, social, account, "
                           "loyalty or a name matching [a-z][a-z0-9_]{0,31}",

@@ -168,6 +168,7 @@ int crm__check_actor(crm_db *db, const char *actor);
  * [A-Za-z0-9_.:-]. */
 int crm__check_code(crm_db *db, const char *field, const char *s, size_t max);
 /* A caller-defined kind name: [a-z][a-z0-9_]{0,31}. */
+bool crm__is_kind_name(const char *s);
 int crm__check_kind_name(crm_db *db, const char *field, const char *s);
 
 /* ---- journal (journal.c) ------------------------------------------------ */
