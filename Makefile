@@ -72,6 +72,29 @@ bench: build
 	$(CMAKE) --build $(RELEASE) --target crm_bench -j $(JOBS)
 	$(RELEASE)/bench/crm_bench
 
+# libFuzzer on every fuzz target in tests/fuzz, SECONDS each (default 60),
+# one after another. New inputs collect in $(FUZZ)/corpus/NAME; an input that
+# breaks a property is saved in $(FUZZ)/artifacts and stops the run.
+FUZZ      := $(BUILD)/fuzz
+FUZZ_DEPS := clang libclang-rt-14-dev
+SECONDS   ?= 60
+.PHONY: fuzz
+fuzz: deps
+	@$(MAKE) --no-print-directory deps DEPS="$(FUZZ_DEPS)"
+	CC=clang CXX=clang++ $(CMAKE) -S . -B $(FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCRM_FUZZ=ON >/dev/null
+	$(CMAKE) --build $(FUZZ) -j $(JOBS) --target fuzz_all
+	@mkdir -p $(FUZZ)/artifacts
+	@for src in tests/fuzz/fuzz_*.c; do \
+	  name=$$(basename $$src .c); name=$${name#fuzz_}; \
+	  mkdir -p $(FUZZ)/corpus/$$name; \
+	  echo "fuzz: $$name for $(SECONDS) s"; \
+	  $(FUZZ)/tests/fuzz_$$name -max_total_time=$(SECONDS) -max_len=1024 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ)/artifacts/$$name- \
+	    $(FUZZ)/corpus/$$name tests/fuzz/corpus/$$name 2>$(FUZZ)/$$name.log \
+	    || { tail -40 $(FUZZ)/$$name.log; exit 1; }; \
+	  grep -E '^stat::(number_of_executed_units|peak_rss_mb)|cov: ' $(FUZZ)/$$name.log | tail -3; \
+	done
+
 # Line and branch coverage of lib/ by the whole suite (gcov + lcov).
 coverage: deps
 	$(call configure,$(COVER),-DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS=--coverage -DCMAKE_CXX_FLAGS=--coverage -DCMAKE_EXE_LINKER_FLAGS=--coverage -DCMAKE_SHARED_LINKER_FLAGS=--coverage)

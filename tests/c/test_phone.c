@@ -225,6 +225,37 @@ TEST(lower_case_country)
     crm_close(db);
 }
 
+/* A key is its own key: the E.164 form of every accepted number normalises
+ * to itself, so a number stored from a national spelling is found by its
+ * E.164 spelling. Leading zeros after the country code can make an E.164
+ * form that reads back as another number; such input is refused. */
+TEST(key_is_its_own_key)
+{
+    static const struct {
+        const char *country, *value;
+    } ok[] = {
+        {"IT", "06 1234 5678"}, {"GB", "020 7946 0958"}, {"IN", "098765 43210"},
+        {"US", "(415) 555-0100"}, {"DE", "030 1234567"}, {NULL, NULL},
+    };
+    for (int i = 0; ok[i].country; i++) {
+        crm_db *db = open_country(ok[i].country);
+        char *key = NULL, *again = NULL;
+        CHECK_OK(db, crm_identity_normalise(&key, db, "phone", ok[i].value));
+        CHECK_OK(db, crm_identity_normalise(&again, db, "phone", key));
+        if (key && again)
+            CHECK_STR(again, key);
+        crm_free(key);
+        crm_free(again);
+        crm_close(db);
+    }
+    crm_db *db = open_country("IN");
+    char *key = NULL;
+    CHECK_INT(crm_identity_normalise(&key, db, "phone", "0001376097768"), CRM_EINVAL);
+    CHECK(key == NULL);
+    CHECK(strstr(crm_errmsg(db), "0001376097768") != NULL);
+    crm_close(db);
+}
+
 int main(void)
 {
     RUN(us_forms_normalise);
@@ -237,5 +268,6 @@ int main(void)
     RUN(national_number_without_country);
     RUN(open_bad_country);
     RUN(lower_case_country);
+    RUN(key_is_its_own_key);
     return test_summary();
 }

@@ -9,3 +9,10 @@ target_compile_options(test_crash PRIVATE ${CRM_WARNINGS})
 add_test(NAME crash COMMAND $<TARGET_FILE:test_crash> 100)
 set_tests_properties(crash PROPERTIES TIMEOUT 300
   ENVIRONMENT "ASAN_OPTIONS=detect_leaks=1:abort_on_error=0;UBSAN_OPTIONS=print_stacktrace=1;TMPDIR=${CMAKE_CURRENT_BINARY_DIR}")
+
+# Each further harness registers itself in a file of its own.
+file(GLOB _crm_reliability_parts CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/*.cmake)
+list(REMOVE_ITEM _crm_reliability_parts ${CMAKE_CURRENT_LIST_DIR}/tests.cmake)
+foreach(part ${_crm_reliability_parts})
+  include(${part})
+endforeach()
