@@ -328,8 +328,14 @@ int crm__write_begin(crm_db *db)
 int crm__write_end(crm_db *db, int rc)
 {
     if (db->txn_open) {
-        if (rc == CRM_OK)
-            return exec_stmt(db, SQL_RELEASE, "finishing a change");
+        /* A RELEASE that fails (no memory to prepare it) leaves the
+         * savepoint open: undo the call, or its changes would stay in the
+         * group although it reported a failure. */
+        if (rc == CRM_OK) {
+            rc = exec_stmt(db, SQL_RELEASE, "finishing a change");
+            if (rc == CRM_OK)
+                return CRM_OK;
+        }
         quiet_exec(db, SQL_ROLLBACK_TO);
         quiet_exec(db, SQL_RELEASE);
         return rc;
