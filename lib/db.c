@@ -640,6 +640,34 @@ static int fail_open(crm_db *db, int rc)
     return rc;
 }
 
+/* How a call waits for a lock another connection holds: it tries again
+ * every millisecond, and gives up (SQLITE_BUSY, so CRM_EBUSY) once no
+ * other connection has committed anything for the whole busy timeout, that
+ * is, once one transaction has held the lock all that time. Each try of a
+ * write starts a read transaction, which takes in the commits made
+ * meanwhile and moves the handle's data version on; a new version means
+ * the lock changed hands, and the wait starts over.
+ * SQLite's own timeout handler backs off to 100 ms between tries and counts
+ * the whole wait: among a few writers of short transactions, a writer that
+ * sleeps that long keeps missing the moment between one commit and the
+ * next begin, and failed with CRM_EBUSY while the lock was never held for
+ * long (tests/reliability/test_concurrent.c). */
+static int busy_wait(void *arg, int count)
+{
+    crm_db *db = arg;
+    int64_t now = crm_now();
+    unsigned int version = 0;
+    sqlite3_file_control(db->sql, "main", SQLITE_FCNTL_DATA_VERSION, &version);
+    if (count == 0 || version != db->busy_version) {
+        db->busy_since = now;
+        db->busy_version = version;
+    }
+    if (now - db->busy_since >= db->busy_timeout_ms)
+        return 0;
+    sqlite3_sleep(1);
+    return 1;
+}
+
 int crm_open(crm_db **out, const char *path, const crm_open_options *opts)
 {
     crm_open_options defaults = CRM_OPEN_OPTIONS_INIT;
@@ -683,7 +711,7 @@ int crm_open(crm_db **out, const char *path, const crm_open_options *opts)
                             : " (pass CRM_OPEN_CREATE to create it)");
         return fail_open(db, rc);
     }
-    sqlite3_busy_timeout(db->sql, db->busy_timeout_ms);
+    sqlite3_busy_handler(db->sql, busy_wait, db);
 
     /* Look before touching: a foreign file must stay byte-for-byte as it was,
      * so nothing is written (not even the WAL switch) until it is judged. */

@@ -61,6 +61,8 @@ struct crm_db {
     char region[3];       /* default country, "" when none */
     unsigned int flags;   /* CRM_OPEN_* */
     int busy_timeout_ms;
+    int64_t busy_since;        /* when the lock last changed hands in a wait */
+    unsigned int busy_version; /* the file's data version then */
     int errcode;
     char conflict_id[CRM_ID_LEN + 1]; /* after CRM_EEXISTS, else "" */
     char *errmsg;         /* owned, or NULL when a fixed message is used */

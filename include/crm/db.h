@@ -6,8 +6,9 @@
  * Threads and processes: a crm_db handle belongs to one thread at a time;
  * use one handle per thread. Any number of processes and handles may open the
  * same file: the file is in WAL mode, every write is an IMMEDIATE
- * transaction, and a writer waits for another at most the busy timeout before
- * failing with CRM_EBUSY.
+ * transaction, and a writer waits for the lock; it fails with CRM_EBUSY only
+ * when one transaction of another connection has held the lock for the
+ * whole busy timeout.
  */
 #ifndef CRM_DB_H
 #define CRM_DB_H
@@ -45,7 +46,7 @@ typedef enum crm_durability {
 typedef struct crm_open_options {
     unsigned int version;       /**< CRM_OPEN_OPTIONS_VERSION */
     unsigned int flags;         /**< CRM_OPEN_*; default CRM_OPEN_CREATE */
-    int busy_timeout_ms;        /**< how long a write waits for another writer; default 5000, 0 = never wait */
+    int busy_timeout_ms;        /**< how long one transaction of another connection may hold the lock before a write gives up (CRM_EBUSY); default 5000, 0 = never wait */
     crm_durability durability;  /**< default CRM_DURABILITY_FULL */
     const char *actor;          /**< who makes the changes, e.g. "agent:alice"; NULL = "system" */
     const char *default_country; /**< ISO 3166 region ("US", "DE") for national phone numbers; NULL = none */
