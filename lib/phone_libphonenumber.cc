@@ -39,19 +39,19 @@ extern "C" int crm__phone_e164(char out[CRM__E164_SIZE], const char *input, cons
         if (e164.size() + 1 > CRM__E164_SIZE)
             return CRM__PHONE_INVALID;
         /* A key must be its own key, or the number typed in E.164 on another
-         * channel would not find it. Leading zeros kept after the country
-         * code can break that ("0001376097768" in IN formats as
-         * +91001376097768, which reads back as +9101376097768): refuse a
-         * number whose E.164 form is another number. */
-        if (number.italian_leading_zero()) {
-            PhoneNumber again;
-            std::string e164_again;
-            if (util->Parse(e164, "ZZ", &again) != PhoneNumberUtil::NO_PARSING_ERROR)
-                return CRM__PHONE_INVALID;
-            util->Format(again, PhoneNumberUtil::E164, &e164_again);
-            if (e164_again != e164)
-                return CRM__PHONE_INVALID;
-        }
+         * channel would not find it. Reading an E.164 form strips what looks
+         * like a national or carrier prefix after the country code, so a few
+         * national numbers have an E.164 form that is another number:
+         * "0001376097768" in IN gives +91001376097768, which reads as
+         * +9101376097768; "0183114730" in AU gives +61183114730, whose 1831
+         * is a carrier code, so it reads as +6114730. Refuse those. */
+        PhoneNumber again;
+        std::string e164_again;
+        if (util->Parse(e164, "ZZ", &again) != PhoneNumberUtil::NO_PARSING_ERROR)
+            return CRM__PHONE_INVALID;
+        util->Format(again, PhoneNumberUtil::E164, &e164_again);
+        if (e164_again != e164)
+            return CRM__PHONE_INVALID;
         std::memcpy(out, e164.c_str(), e164.size() + 1);
         return CRM__PHONE_OK;
     } catch (const std::bad_alloc &) {

@@ -254,6 +254,10 @@ TEST(key_is_its_own_key)
     CHECK(key == NULL);
     CHECK(strstr(crm_errmsg(db), "0001376097768") != NULL);
     crm_close(db);
+    db = open_country("AU");
+    CHECK_INT(crm_identity_normalise(&key, db, "phone", "0183114730"), CRM_EINVAL);
+    CHECK(key == NULL);
+    crm_close(db);
 }
 
 int main(void)
