@@ -175,6 +175,24 @@ static void crm_swig_raise(lua_State *L, int code, const char *msg)
 %typemap(typecheck) int64_t "$1 = lua_isinteger(L, $input);"
 #endif
 
+#ifdef SWIGPYTHON
+/* Text arguments: a str is read in place as UTF-8 (CPython keeps that form
+ * with the str), without the copy SWIG's own typemap makes for every
+ * argument of every call; None is C's NULL. What is refused, and how, is
+ * as with SWIG's typemap: anything else, and a str that has no UTF-8 form
+ * (a lone surrogate), raises TypeError "in method 'f', argument n of type
+ * 'char const *'". */
+%typemap(in, noblock=1) const char * {
+  if ($input == Py_None) {
+    $1 = NULL;
+  } else if (!PyUnicode_Check($input) || !($1 = ($1_ltype)PyUnicode_AsUTF8($input))) {
+    PyErr_Clear();
+    SWIG_exception_fail(SWIG_TypeError, "in method '" "$symname" "', argument " "$argnum"" of type '" "$1_type""'");
+  }
+}
+%typemap(freearg) const char * ""
+#endif
+
 /* Remember the handle for crm_errmsg(). */
 %typemap(check) crm_db *db, const crm_db *db "crm_swig_db = $1;"
 
@@ -433,3 +451,569 @@ int crm_swig_occasion_add(crm_occasion **out, crm_db *db, const char *customer_i
     return crm_occasion_add(out, db, &s);
 }
 %}
+
+/* ---- records in one crossing ---------------------------------------------
+ * Copying a record out field by field through its accessors costs one call
+ * across the language boundary per field, plus a wrapper object for the
+ * record itself. The calls below (named with a leading "_": the packages'
+ * fast paths, not API) make the libcrm call and copy the whole record in
+ * C: a tuple of its fields in Python, in the order of the crm package's
+ * record class's __slots__, which the package unpacks into the record; a
+ * table with the record type's metatable in Lua, the record the crm module
+ * returns. A record a call returns is freed before the wrapper returns; one
+ * a cursor lends is copied before the next call; at the end of a cursor the
+ * row is None/nil. The status is handled as everywhere (%exception above).
+ * The builders are per language: crm_swig_<record>(...) below.
+ *
+ * Field by field, a builder gives what the record's accessors give, with
+ * the package's conversions (Python: times through crm_swig_time, flags as
+ * bool, sentiment None when not set; Lua: times as integers, flags as
+ * booleans, absent optional strings and an unset sentiment as nil);
+ * tests/python/test_records.py and tests/lua/test_records.lua compare the
+ * two for every record type. */
+
+#ifdef SWIGPYTHON
+%{
+#include <datetime.h>
+
+/* 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z, datetime's range. */
+#define CRM_SWIG_MS_MIN (-62135596800000LL)
+#define CRM_SWIG_MS_MAX 253402300799999LL
+
+/* A time as the crm package gives it: None for 0, else EPOCH +
+ * timedelta(milliseconds=ms), an aware datetime in UTC. In datetime's range
+ * it is built from its fields (the civil date of the day number by H.
+ * Hinnant's days-to-civil), the same value at a fraction of the cost; out
+ * of range it is computed that Python way, which raises what Python raises
+ * (OverflowError). */
+static PyObject *crm_swig_time(int64_t ms)
+{
+    if (ms == 0)
+        Py_RETURN_NONE;
+    if (ms < CRM_SWIG_MS_MIN || ms > CRM_SWIG_MS_MAX) {
+        PyObject *epoch = PyDateTimeAPI->DateTime_FromDateAndTime(
+            1970, 1, 1, 0, 0, 0, 0, PyDateTime_TimeZone_UTC, PyDateTimeAPI->DateTimeType);
+        PyObject *args = PyTuple_New(0);
+        PyObject *kw = Py_BuildValue("{s:L}", "milliseconds", (long long)ms);
+        PyObject *delta = epoch && args && kw
+            ? PyObject_Call((PyObject *)PyDateTimeAPI->DeltaType, args, kw) : NULL;
+        PyObject *r = delta ? PyNumber_Add(epoch, delta) : NULL;
+        Py_XDECREF(delta);
+        Py_XDECREF(kw);
+        Py_XDECREF(args);
+        Py_XDECREF(epoch);
+        return r;
+    }
+    int64_t days = ms / 86400000, rem = ms % 86400000;
+    if (rem < 0) {
+        rem += 86400000;
+        days--;
+    }
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;                                   /* [0, 146096] */
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);            /* [0, 365] */
+    int64_t mp = (5 * doy + 2) / 153;                                 /* [0, 11], from March */
+    int day = (int)(doy - (153 * mp + 2) / 5 + 1);
+    int month = (int)(mp < 10 ? mp + 3 : mp - 9);
+    int year = (int)(yoe + era * 400 + (month <= 2));
+    int r = (int)rem;
+    return PyDateTimeAPI->DateTime_FromDateAndTime(
+        year, month, day, r / 3600000, r / 60000 % 60, r / 1000 % 60, r % 1000 * 1000,
+        PyDateTime_TimeZone_UTC, PyDateTimeAPI->DateTimeType);
+}
+
+/* A tuple of N fields, filled in order; on the first NULL (an exception is
+ * set) the partial tuple is dropped and NULL returned. */
+#define CRM_SWIG_ROW(N)              \
+    PyObject *row_ = PyTuple_New(N); \
+    Py_ssize_t col_ = 0;             \
+    if (!row_)                       \
+        return NULL
+#define CRM_SWIG_COL(EXPR)                    \
+    do {                                      \
+        PyObject *v_ = (EXPR);                \
+        if (!v_) {                            \
+            Py_DECREF(row_);                  \
+            return NULL;                      \
+        }                                     \
+        PyTuple_SET_ITEM(row_, col_++, v_);   \
+    } while (0)
+#define CRM_SWIG_ROW_END() return row_
+
+/* Text out as the accessors' wrappers give it (SWIG's char * out
+ * typemap): None for NULL. */
+static PyObject *crm_swig_str(const char *s)
+{
+    return s ? SWIG_FromCharPtr(s) : SWIG_Py_Void();
+}
+
+#define CRM_SWIG_BOOL(V) PyBool_FromLong((V) != 0)
+#define CRM_SWIG_TIME(V) crm_swig_time(V)
+
+/* A record's row, or None (the end of a cursor). */
+#define CRM_SWIG_ROW_OR_NONE(P) \
+    if (!(P))                   \
+        Py_RETURN_NONE
+
+static PyObject *crm_swig_customer(const crm_customer *c)
+{
+    CRM_SWIG_ROW_OR_NONE(c);
+    CRM_SWIG_ROW(6); /* id, name, kind, created_at, updated_at, archived */
+    CRM_SWIG_COL(crm_swig_str(crm_customer_id(c)));
+    CRM_SWIG_COL(crm_swig_str(crm_customer_name(c)));
+    CRM_SWIG_COL(crm_swig_str(crm_customer_kind_name(crm_customer_kind_of(c))));
+    CRM_SWIG_COL(CRM_SWIG_TIME(crm_customer_created_at(c)));
+    CRM_SWIG_COL(CRM_SWIG_TIME(crm_customer_updated_at(c)));
+    CRM_SWIG_COL(CRM_SWIG_BOOL(crm_customer_is_archived(c)));
+    CRM_SWIG_ROW_END();
+}
+
+static PyObject *crm_swig_identity(const crm_identity *i)
+{
+    CRM_SWIG_ROW_OR_NONE(i);
+    unsigned int flags = crm_identity_flags(i);
+    CRM_SWIG_ROW(8); /* kind, value, key, customer_id, flags, primary, verified, created_at */
+    CRM_SWIG_COL(crm_swig_str(crm_identity_kind(i)));
+    CRM_SWIG_COL(crm_swig_str(crm_identity_value(i)));
+    CRM_SWIG_COL(crm_swig_str(crm_identity_key(i)));
+    CRM_SWIG_COL(crm_swig_str(crm_identity_customer_id(i)));
+    CRM_SWIG_COL(PyLong_FromUnsignedLong(flags));
+    CRM_SWIG_COL(CRM_SWIG_BOOL(flags & CRM_IDENTITY_PRIMARY));
+    CRM_SWIG_COL(CRM_SWIG_BOOL(flags & CRM_IDENTITY_VERIFIED));
+    CRM_SWIG_COL(CRM_SWIG_TIME(crm_identity_created_at(i)));
+    CRM_SWIG_ROW_END();
+}
+
+static PyObject *crm_swig_journal_entry(const crm_journal_entry *e)
+{
+    CRM_SWIG_ROW_OR_NONE(e);
+    CRM_SWIG_ROW(7); /* seq, op, entity, entity_id, at, actor, data */
+    CRM_SWIG_COL(PyLong_FromLongLong(crm_journal_entry_seq(e)));
+    CRM_SWIG_COL(crm_swig_str(crm_journal_entry_op(e)));
+    CRM_SWIG_COL(crm_swig_str(crm_journal_entry_entity(e)));
+    CRM_SWIG_COL(crm_swig_str(crm_journal_entry_entity_id(e)));
+    CRM_SWIG_COL(CRM_SWIG_TIME(crm_journal_entry_at(e)));
+    CRM_SWIG_COL(crm_swig_str(crm_journal_entry_actor(e)));
+    CRM_SWIG_COL(crm_swig_str(crm_journal_entry_data(e)));
+    CRM_SWIG_ROW_END();
+}
+
+static PyObject *crm_swig_interaction(const crm_interaction *i)
+{
+    CRM_SWIG_ROW_OR_NONE(i);
+    int s = crm_interaction_sentiment(i);
+    /* id, channel, direction, customer_id, occurred_at, handled_by, reason,
+     * outcome, public, sentiment, summary, body, thread_id, reply_to,
+     * external_ref, updated_at */
+    CRM_SWIG_ROW(16);
+    CRM_SWIG_COL(crm_swig_str(crm_interaction_id(i)));
+    CRM_SWIG_COL(crm_swig_str(crm_channel_name(crm_interaction_channel(i))));
+    CRM_SWIG_COL(crm_swig_str(crm_direction_name(crm_interaction_direction(i))));
+    CRM_SWIG_COL(crm_swig_str(crm_interaction_customer_id(i)));
+    CRM_SWIG_COL(CRM_SWIG_TIME(crm_interaction_occurred_at(i)));
+    CRM_SWIG_COL(crm_swig_str(crm_interaction_handled_by(i)));
+    CRM_SWIG_COL(crm_swig_str(crm_interaction_reason(i)));
+    CRM_SWIG_COL(crm_swig_str(crm_outcome_name(crm_interaction_outcome(i))));
+    CRM_SWIG_COL(CRM_SWIG_BOOL(crm_interaction_is_public(i)));
+    CRM_SWIG_COL(s == CRM_SENTIMENT_NONE ? SWIG_Py_Void() : PyLong_FromLong(s));
+    CRM_SWIG_COL(crm_swig_str(crm_interaction_summary(i)));
+    CRM_SWIG_COL(crm_swig_str(crm_interaction_body(i)));
+    CRM_SWIG_COL(crm_swig_str(crm_interaction_thread_id(i)));
+    CRM_SWIG_COL(crm_swig_str(crm_interaction_reply_to(i)));
+    CRM_SWIG_COL(crm_swig_str(crm_interaction_external_ref(i)));
+    CRM_SWIG_COL(CRM_SWIG_TIME(crm_interaction_updated_at(i)));
+    CRM_SWIG_ROW_END();
+}
+
+/* The state is its name: the package makes it a PromiseState. */
+static PyObject *crm_swig_promise(const crm_promise *p)
+{
+    CRM_SWIG_ROW_OR_NONE(p);
+    /* id, what, state, customer_id, interaction_id, owner, due_at, made_at,
+     * closed_at, kept_by, overdue (as of now), kept_late, renegotiations */
+    CRM_SWIG_ROW(13);
+    CRM_SWIG_COL(crm_swig_str(crm_promise_id(p)));
+    CRM_SWIG_COL(crm_swig_str(crm_promise_what(p)));
+    CRM_SWIG_COL(crm_swig_str(crm_promise_state_name(crm_promise_state_of(p))));
+    CRM_SWIG_COL(crm_swig_str(crm_promise_customer_id(p)));
+    CRM_SWIG_COL(crm_swig_str(crm_promise_interaction_id(p)));
+    CRM_SWIG_COL(crm_swig_str(crm_promise_owner(p)));
+    CRM_SWIG_COL(CRM_SWIG_TIME(crm_promise_due_at(p)));
+    CRM_SWIG_COL(CRM_SWIG_TIME(crm_promise_made_at(p)));
+    CRM_SWIG_COL(CRM_SWIG_TIME(crm_promise_closed_at(p)));
+    CRM_SWIG_COL(crm_swig_str(crm_promise_kept_by(p)));
+    CRM_SWIG_COL(CRM_SWIG_BOOL(crm_promise_is_overdue(p, crm_now())));
+    CRM_SWIG_COL(CRM_SWIG_BOOL(crm_promise_was_kept_late(p)));
+    CRM_SWIG_COL(PyLong_FromLong(crm_promise_renegotiations(p)));
+    CRM_SWIG_ROW_END();
+}
+
+static PyObject *crm_swig_occasion(const crm_occasion *o)
+{
+    CRM_SWIG_ROW_OR_NONE(o);
+    int year = crm_occasion_year(o), next_year = crm_occasion_next_year(o);
+    /* id, kind, customer_id, yearly, year (None for 0), month, day,
+     * lead_days, note, next_date (None unless an occurrence), next_at, years */
+    CRM_SWIG_ROW(12);
+    CRM_SWIG_COL(crm_swig_str(crm_occasion_id(o)));
+    CRM_SWIG_COL(crm_swig_str(crm_occasion_kind(o)));
+    CRM_SWIG_COL(crm_swig_str(crm_occasion_customer_id(o)));
+    CRM_SWIG_COL(CRM_SWIG_BOOL(crm_occasion_is_yearly(o)));
+    CRM_SWIG_COL(year ? PyLong_FromLong(year) : SWIG_Py_Void());
+    CRM_SWIG_COL(PyLong_FromLong(crm_occasion_month(o)));
+    CRM_SWIG_COL(PyLong_FromLong(crm_occasion_day(o)));
+    CRM_SWIG_COL(PyLong_FromLong(crm_occasion_lead_days(o)));
+    CRM_SWIG_COL(crm_swig_str(crm_occasion_note(o)));
+    CRM_SWIG_COL(next_year > 0 ? PyDate_FromDate(next_year, crm_occasion_next_month(o),
+                                                  crm_occasion_next_day(o))
+                               : SWIG_Py_Void());
+    CRM_SWIG_COL(CRM_SWIG_TIME(crm_occasion_next_at(o)));
+    CRM_SWIG_COL(PyLong_FromLong(crm_occasion_years(o)));
+    CRM_SWIG_ROW_END();
+}
+
+static PyObject *crm_swig_member(const crm_member *m)
+{
+    CRM_SWIG_ROW_OR_NONE(m);
+    CRM_SWIG_ROW(6); /* org_id, person_id, role, org_name, person_name, since */
+    CRM_SWIG_COL(crm_swig_str(crm_member_org_id(m)));
+    CRM_SWIG_COL(crm_swig_str(crm_member_person_id(m)));
+    CRM_SWIG_COL(crm_swig_str(crm_member_role(m)));
+    CRM_SWIG_COL(crm_swig_str(crm_member_org_name(m)));
+    CRM_SWIG_COL(crm_swig_str(crm_member_person_name(m)));
+    CRM_SWIG_COL(CRM_SWIG_TIME(crm_member_since(m)));
+    CRM_SWIG_ROW_END();
+}
+
+static PyObject *crm_swig_promise_event(const crm_promise_event *e)
+{
+    CRM_SWIG_ROW_OR_NONE(e);
+    /* kind, at, actor, old_due, new_due, customer_agreed, interaction_id, note */
+    CRM_SWIG_ROW(8);
+    CRM_SWIG_COL(crm_swig_str(crm_promise_event_name(crm_promise_event_kind_of(e))));
+    CRM_SWIG_COL(CRM_SWIG_TIME(crm_promise_event_at(e)));
+    CRM_SWIG_COL(crm_swig_str(crm_promise_event_actor(e)));
+    CRM_SWIG_COL(CRM_SWIG_TIME(crm_promise_event_old_due(e)));
+    CRM_SWIG_COL(CRM_SWIG_TIME(crm_promise_event_new_due(e)));
+    CRM_SWIG_COL(CRM_SWIG_BOOL(crm_promise_event_customer_agreed(e)));
+    CRM_SWIG_COL(crm_swig_str(crm_promise_event_interaction_id(e)));
+    CRM_SWIG_COL(crm_swig_str(crm_promise_event_note(e)));
+    CRM_SWIG_ROW_END();
+}
+
+/* An attribute: (key, value). */
+static PyObject *crm_swig_attr(const crm_attr *a)
+{
+    CRM_SWIG_ROW_OR_NONE(a);
+    CRM_SWIG_ROW(2);
+    CRM_SWIG_COL(crm_swig_str(crm_attr_key(a)));
+    CRM_SWIG_COL(crm_swig_str(crm_attr_value(a)));
+    CRM_SWIG_ROW_END();
+}
+%}
+%init %{
+    PyDateTime_IMPORT;
+    if (!PyDateTimeAPI)
+        return NULL;
+%}
+
+/* The row replaces the status; a NULL row (an exception is set) fails. */
+%define CRM_SWIG_ROW_RESULT(EXPR)
+    Py_XDECREF($result);
+    $result = EXPR;
+    if (!$result)
+        SWIG_fail;
+%enddef
+#endif /* SWIGPYTHON */
+
+#ifdef SWIGLUA
+%{
+/* Fields of the table on top of the stack; an absent string stays nil.
+ * Values are pushed with their length: lua_pushstring first looks the
+ * pointer up in Lua's cache of C strings, which for a cursor's row buffer
+ * (the same address, new text every row) is a strcmp spent for nothing. */
+static void crm_swig_set_str(lua_State *L, const char *k, const char *v)
+{
+    if (v) {
+        lua_pushlstring(L, v, strlen(v));
+        lua_setfield(L, -2, k);
+    }
+}
+static void crm_swig_set_int(lua_State *L, const char *k, lua_Integer v)
+{
+    lua_pushinteger(L, v);
+    lua_setfield(L, -2, k);
+}
+static void crm_swig_set_bool(lua_State *L, const char *k, int v)
+{
+    lua_pushboolean(L, v);
+    lua_setfield(L, -2, k);
+}
+/* The record type's metatable, which the Lua layer keeps in the registry
+ * under "crm.<type>" (see record_mt in crm_lua.i). */
+static void crm_swig_set_mt(lua_State *L, const char *name)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, name);
+    lua_setmetatable(L, -2);
+}
+
+/* Each pushes the record's table, or nil (the end of a cursor). */
+#define CRM_SWIG_TABLE_OR_NIL(P, NFIELDS) \
+    if (!(P)) {                           \
+        lua_pushnil(L);                   \
+        return;                           \
+    }                                     \
+    lua_createtable(L, 0, NFIELDS)
+
+static void crm_swig_customer(lua_State *L, const crm_customer *c)
+{
+    CRM_SWIG_TABLE_OR_NIL(c, 6);
+    crm_swig_set_str(L, "id", crm_customer_id(c));
+    crm_swig_set_str(L, "name", crm_customer_name(c));
+    crm_swig_set_str(L, "kind", crm_customer_kind_name(crm_customer_kind_of(c)));
+    crm_swig_set_int(L, "created_at", crm_customer_created_at(c));
+    crm_swig_set_int(L, "updated_at", crm_customer_updated_at(c));
+    crm_swig_set_bool(L, "archived", crm_customer_is_archived(c) == 1);
+    crm_swig_set_mt(L, "crm.customer");
+}
+
+static void crm_swig_identity(lua_State *L, const crm_identity *i)
+{
+    CRM_SWIG_TABLE_OR_NIL(i, 8);
+    unsigned int flags = crm_identity_flags(i);
+    crm_swig_set_str(L, "kind", crm_identity_kind(i));
+    crm_swig_set_str(L, "value", crm_identity_value(i));
+    crm_swig_set_str(L, "key", crm_identity_key(i));
+    crm_swig_set_str(L, "customer_id", crm_identity_customer_id(i));
+    crm_swig_set_int(L, "flags", flags);
+    crm_swig_set_bool(L, "primary", (flags & CRM_IDENTITY_PRIMARY) != 0);
+    crm_swig_set_bool(L, "verified", (flags & CRM_IDENTITY_VERIFIED) != 0);
+    crm_swig_set_int(L, "created_at", crm_identity_created_at(i));
+    crm_swig_set_mt(L, "crm.identity");
+}
+
+static void crm_swig_journal_entry(lua_State *L, const crm_journal_entry *e)
+{
+    CRM_SWIG_TABLE_OR_NIL(e, 7);
+    crm_swig_set_int(L, "seq", crm_journal_entry_seq(e));
+    crm_swig_set_int(L, "at", crm_journal_entry_at(e));
+    crm_swig_set_str(L, "actor", crm_journal_entry_actor(e));
+    crm_swig_set_str(L, "entity", crm_journal_entry_entity(e));
+    crm_swig_set_str(L, "entity_id", crm_journal_entry_entity_id(e));
+    crm_swig_set_str(L, "op", crm_journal_entry_op(e));
+    crm_swig_set_str(L, "data", crm_journal_entry_data(e));
+    crm_swig_set_mt(L, "crm.journal_entry");
+}
+
+static void crm_swig_interaction(lua_State *L, const crm_interaction *i)
+{
+    CRM_SWIG_TABLE_OR_NIL(i, 15);
+    int s = crm_interaction_sentiment(i);
+    crm_swig_set_str(L, "id", crm_interaction_id(i));
+    crm_swig_set_str(L, "customer_id", crm_interaction_customer_id(i));
+    crm_swig_set_str(L, "channel", crm_channel_name(crm_interaction_channel(i)));
+    crm_swig_set_str(L, "direction", crm_direction_name(crm_interaction_direction(i)));
+    crm_swig_set_int(L, "occurred_at", crm_interaction_occurred_at(i));
+    crm_swig_set_str(L, "handled_by", crm_interaction_handled_by(i));
+    crm_swig_set_str(L, "reason", crm_interaction_reason(i));
+    crm_swig_set_str(L, "outcome", crm_outcome_name(crm_interaction_outcome(i)));
+    crm_swig_set_bool(L, "public", crm_interaction_is_public(i) == 1);
+    if (s != CRM_SENTIMENT_NONE)
+        crm_swig_set_int(L, "sentiment", s);
+    crm_swig_set_str(L, "summary", crm_interaction_summary(i));
+    crm_swig_set_str(L, "body", crm_interaction_body(i));
+    crm_swig_set_str(L, "thread_id", crm_interaction_thread_id(i));
+    crm_swig_set_str(L, "reply_to", crm_interaction_reply_to(i));
+    crm_swig_set_str(L, "external_ref", crm_interaction_external_ref(i));
+    crm_swig_set_mt(L, "crm.interaction");
+}
+
+static void crm_swig_promise(lua_State *L, const crm_promise *p)
+{
+    CRM_SWIG_TABLE_OR_NIL(p, 13);
+    crm_swig_set_str(L, "id", crm_promise_id(p));
+    crm_swig_set_str(L, "customer_id", crm_promise_customer_id(p));
+    crm_swig_set_str(L, "interaction_id", crm_promise_interaction_id(p));
+    crm_swig_set_str(L, "owner", crm_promise_owner(p));
+    crm_swig_set_str(L, "what", crm_promise_what(p));
+    crm_swig_set_str(L, "state", crm_promise_state_name(crm_promise_state_of(p)));
+    crm_swig_set_int(L, "due_at", crm_promise_due_at(p));
+    crm_swig_set_int(L, "made_at", crm_promise_made_at(p));
+    crm_swig_set_int(L, "closed_at", crm_promise_closed_at(p));
+    crm_swig_set_str(L, "kept_by", crm_promise_kept_by(p));
+    crm_swig_set_bool(L, "overdue", crm_promise_is_overdue(p, crm_now()) == 1);
+    crm_swig_set_bool(L, "kept_late", crm_promise_was_kept_late(p) == 1);
+    crm_swig_set_int(L, "renegotiations", crm_promise_renegotiations(p));
+    crm_swig_set_mt(L, "crm.promise");
+}
+
+static void crm_swig_occasion(lua_State *L, const crm_occasion *o)
+{
+    CRM_SWIG_TABLE_OR_NIL(o, 14);
+    crm_swig_set_str(L, "id", crm_occasion_id(o));
+    crm_swig_set_str(L, "customer_id", crm_occasion_customer_id(o));
+    crm_swig_set_str(L, "kind", crm_occasion_kind(o));
+    crm_swig_set_bool(L, "yearly", crm_occasion_is_yearly(o) == 1);
+    crm_swig_set_int(L, "year", crm_occasion_year(o));
+    crm_swig_set_int(L, "month", crm_occasion_month(o));
+    crm_swig_set_int(L, "day", crm_occasion_day(o));
+    crm_swig_set_int(L, "lead_days", crm_occasion_lead_days(o));
+    crm_swig_set_str(L, "note", crm_occasion_note(o));
+    crm_swig_set_int(L, "next_year", crm_occasion_next_year(o));
+    crm_swig_set_int(L, "next_month", crm_occasion_next_month(o));
+    crm_swig_set_int(L, "next_day", crm_occasion_next_day(o));
+    crm_swig_set_int(L, "next_at", crm_occasion_next_at(o));
+    crm_swig_set_int(L, "years", crm_occasion_years(o));
+    crm_swig_set_mt(L, "crm.occasion");
+}
+
+static void crm_swig_member(lua_State *L, const crm_member *m)
+{
+    CRM_SWIG_TABLE_OR_NIL(m, 6);
+    crm_swig_set_str(L, "org_id", crm_member_org_id(m));
+    crm_swig_set_str(L, "person_id", crm_member_person_id(m));
+    crm_swig_set_str(L, "role", crm_member_role(m));
+    crm_swig_set_str(L, "org_name", crm_member_org_name(m));
+    crm_swig_set_str(L, "person_name", crm_member_person_name(m));
+    crm_swig_set_int(L, "since", crm_member_since(m));
+    crm_swig_set_mt(L, "crm.member");
+}
+
+static void crm_swig_promise_event(lua_State *L, const crm_promise_event *e)
+{
+    CRM_SWIG_TABLE_OR_NIL(e, 8);
+    crm_swig_set_str(L, "kind", crm_promise_event_name(crm_promise_event_kind_of(e)));
+    crm_swig_set_int(L, "at", crm_promise_event_at(e));
+    crm_swig_set_str(L, "actor", crm_promise_event_actor(e));
+    crm_swig_set_int(L, "old_due", crm_promise_event_old_due(e));
+    crm_swig_set_int(L, "new_due", crm_promise_event_new_due(e));
+    crm_swig_set_bool(L, "customer_agreed", crm_promise_event_customer_agreed(e) == 1);
+    crm_swig_set_str(L, "interaction_id", crm_promise_event_interaction_id(e));
+    crm_swig_set_str(L, "note", crm_promise_event_note(e));
+    crm_swig_set_mt(L, "crm.promise_event");
+}
+
+/* An attribute: {key=, value=} (no metatable; the Lua layer has no
+ * attribute records). */
+static void crm_swig_attr(lua_State *L, const crm_attr *a)
+{
+    CRM_SWIG_TABLE_OR_NIL(a, 2);
+    crm_swig_set_str(L, "key", crm_attr_key(a));
+    crm_swig_set_str(L, "value", crm_attr_value(a));
+}
+%}
+
+%define CRM_SWIG_ROW_RESULT(EXPR)
+    lua_pop(L, 1);
+    SWIG_arg--;
+    EXPR;
+    SWIG_arg++;
+%enddef
+#endif /* SWIGLUA */
+
+#ifdef SWIGPYTHON
+#define CRM_SWIG_BUILD(FN, P) FN(P)
+#endif
+#ifdef SWIGLUA
+#define CRM_SWIG_BUILD(FN, P) FN(L, P)
+#endif
+
+/* `TYPE **row`: a record the call returns, copied and freed. `const TYPE
+ * **row`: a record a cursor lends (or the record given, for the Python
+ * classes' constructors), copied. */
+%define CRM_ROW_OUT(TYPE, BUILD, FREE)
+%typemap(in, numinputs=0) TYPE **row (TYPE *tmp = NULL) "$1 = ($1_ltype)&tmp;"
+%typemap(argout) TYPE **row { CRM_SWIG_ROW_RESULT(CRM_SWIG_BUILD(BUILD, *$1)) }
+%typemap(freearg) TYPE **row "FREE(*$1);"
+%typemap(in, numinputs=0) const TYPE **row (const TYPE *tmp = NULL) "$1 = ($1_ltype)&tmp;"
+%typemap(argout) const TYPE **row { CRM_SWIG_ROW_RESULT(CRM_SWIG_BUILD(BUILD, *$1)) }
+%typemap(freearg) const TYPE **row "" /* lent: not the TYPE ** one */
+%enddef
+CRM_ROW_OUT(crm_customer, crm_swig_customer, crm_customer_free)
+CRM_ROW_OUT(crm_identity, crm_swig_identity, crm_identity_free)
+CRM_ROW_OUT(crm_journal_entry, crm_swig_journal_entry, (void))
+CRM_ROW_OUT(crm_interaction, crm_swig_interaction, crm_interaction_free)
+CRM_ROW_OUT(crm_promise, crm_swig_promise, crm_promise_free)
+CRM_ROW_OUT(crm_occasion, crm_swig_occasion, crm_occasion_free)
+CRM_ROW_OUT(crm_member, crm_swig_member, (void))
+CRM_ROW_OUT(crm_promise_event, crm_swig_promise_event, (void))
+CRM_ROW_OUT(crm_attr, crm_swig_attr, (void))
+
+/* The calls, each the libcrm call of the same name (or the crm_swig_ glue
+ * above) with `row` for `out`. */
+%define CRM_ROW_CALL(NAME, PARAMS, ARGS)
+%rename(_ ## NAME) crm_swig_row_ ## NAME;
+%inline %{
+static int crm_swig_row_ ## NAME PARAMS { return ARGS; }
+%}
+%enddef
+CRM_ROW_CALL(customer_create, (crm_customer **row, crm_db *db, crm_customer_kind kind,
+                               const char *name), crm_customer_create(row, db, kind, name))
+CRM_ROW_CALL(customer_get, (crm_customer **row, crm_db *db, const char *id),
+             crm_customer_get(row, db, id))
+CRM_ROW_CALL(customer_list_next, (crm_customer_cursor *cur, const crm_customer **row),
+             crm_customer_list_next(cur, row))
+CRM_ROW_CALL(attr_list_next, (crm_attr_cursor *cur, const crm_attr **row),
+             crm_attr_list_next(cur, row))
+CRM_ROW_CALL(member_list_next, (crm_member_cursor *cur, const crm_member **row),
+             crm_member_list_next(cur, row))
+CRM_ROW_CALL(identity_add, (crm_identity **row, crm_db *db, const char *customer_id,
+                            const char *kind, const char *value, unsigned int flags),
+             crm_identity_add(row, db, customer_id, kind, value, flags))
+CRM_ROW_CALL(identity_lookup, (crm_customer **row, crm_db *db, const char *kind,
+                               const char *value), crm_identity_lookup(row, db, kind, value))
+CRM_ROW_CALL(identity_get, (crm_identity **row, crm_db *db, const char *kind, const char *value),
+             crm_identity_get(row, db, kind, value))
+CRM_ROW_CALL(identity_list_next, (crm_identity_cursor *cur, const crm_identity **row),
+             crm_identity_list_next(cur, row))
+CRM_ROW_CALL(journal_next, (crm_journal_cursor *cur, const crm_journal_entry **row),
+             crm_journal_next(cur, row))
+CRM_ROW_CALL(interaction_log, (crm_interaction **row, crm_db *db, const char *customer_id,
+                               int channel, int direction, int64_t occurred_at,
+                               const char *handled_by, const char *reason, int outcome,
+                               int is_public, int sentiment, const char *summary,
+                               const char *body, const char *reply_to, const char *external_ref),
+             crm_swig_interaction_log(row, db, customer_id, channel, direction, occurred_at,
+                                      handled_by, reason, outcome, is_public, sentiment, summary,
+                                      body, reply_to, external_ref))
+CRM_ROW_CALL(interaction_get, (crm_interaction **row, crm_db *db, const char *id),
+             crm_interaction_get(row, db, id))
+CRM_ROW_CALL(interaction_get_by_ref, (crm_interaction **row, crm_db *db, crm_channel channel,
+                                      const char *external_ref),
+             crm_interaction_get_by_ref(row, db, channel, external_ref))
+CRM_ROW_CALL(timeline_next, (crm_interaction_cursor *cur, const crm_interaction **row),
+             crm_timeline_next(cur, row))
+CRM_ROW_CALL(promise_make, (crm_promise **row, crm_db *db, const char *customer_id,
+                            const char *interaction_id, const char *owner, const char *what,
+                            int64_t due_at),
+             crm_promise_make(row, db, customer_id, interaction_id, owner, what, due_at))
+CRM_ROW_CALL(promise_get, (crm_promise **row, crm_db *db, const char *id),
+             crm_promise_get(row, db, id))
+CRM_ROW_CALL(promise_list_next, (crm_promise_cursor *cur, const crm_promise **row),
+             crm_promise_list_next(cur, row))
+CRM_ROW_CALL(promise_history_next, (crm_promise_event_cursor *cur,
+                                    const crm_promise_event **row),
+             crm_promise_history_next(cur, row))
+CRM_ROW_CALL(occasion_add, (crm_occasion **row, crm_db *db, const char *customer_id,
+                            const char *kind, int yearly, int year, int month, int day,
+                            int lead_days, const char *note),
+             crm_swig_occasion_add(row, db, customer_id, kind, yearly, year, month, day,
+                                   lead_days, note))
+CRM_ROW_CALL(occasion_list_next, (crm_occasion_cursor *cur, const crm_occasion **row),
+             crm_occasion_list_next(cur, row))
+
+/* A record the language has (from the low-level calls) as a row: what the
+ * Python classes' constructors take. */
+CRM_ROW_CALL(customer_row, (const crm_customer *c, const crm_customer **row), (*row = c, CRM_OK))
+CRM_ROW_CALL(identity_row, (const crm_identity *i, const crm_identity **row), (*row = i, CRM_OK))
+CRM_ROW_CALL(journal_entry_row, (const crm_journal_entry *e, const crm_journal_entry **row),
+             (*row = e, CRM_OK))
+CRM_ROW_CALL(interaction_row, (const crm_interaction *i, const crm_interaction **row),
+             (*row = i, CRM_OK))
+CRM_ROW_CALL(promise_row, (const crm_promise *p, const crm_promise **row), (*row = p, CRM_OK))
+CRM_ROW_CALL(occasion_row, (const crm_occasion *o, const crm_occasion **row), (*row = o, CRM_OK))
+CRM_ROW_CALL(member_row, (const crm_member *m, const crm_member **row), (*row = m, CRM_OK))
+CRM_ROW_CALL(promise_event_row, (const crm_promise_event *e, const crm_promise_event **row),
+             (*row = e, CRM_OK))

@@ -64,66 +64,33 @@ local function opt_int(v, what)
 end
 
 -- records: plain tables, each with a metatable per record type whose
--- __tostring names it: tostring(c) == "crm.customer<Jane Doe 0190...>"
+-- __tostring names it: tostring(c) == "crm.customer<Jane Doe 0190...>".
+-- The tables are made in C, in the call that reads the record (the _*
+-- calls of crm.i: one call per record, not one per field), with the
+-- metatable kept here and in the registry as "crm.<type>".
 local function field(v) return v == nil and "-" or tostring(v) end
 local function record_mt(name, describe)
   local mt = {__name = "crm." .. name}
   mt.__index = mt
   mt.__tostring = function(r) return "crm." .. name .. "<" .. describe(r) .. ">" end
   crm[name .. "_mt"] = mt
+  debug.getregistry()["crm." .. name] = mt  -- for the C side
   return mt
 end
-local CUSTOMER = record_mt("customer", function(r) return field(r.name) .. " " .. field(r.id) end)
-local IDENTITY = record_mt("identity", function(r) return field(r.kind) .. " " .. field(r.key) end)
-local JOURNAL = record_mt("journal_entry", function(r)
+record_mt("customer", function(r) return field(r.name) .. " " .. field(r.id) end)
+record_mt("identity", function(r) return field(r.kind) .. " " .. field(r.key) end)
+record_mt("journal_entry", function(r)
   return "#" .. field(r.seq) .. " " .. field(r.entity) .. " " .. field(r.op) end)
-local INTERACTION = record_mt("interaction", function(r)
+record_mt("interaction", function(r)
   return field(r.channel) .. " " .. field(r.direction) .. " " .. field(r.id) end)
-local PROMISE = record_mt("promise", function(r)
+record_mt("promise", function(r)
   return field(r.state) .. " " .. field(r.id) .. " " .. field(r.what) end)
-local OCCASION = record_mt("occasion", function(r)
+record_mt("occasion", function(r)
   return string.format("%s %02d-%02d %s", field(r.kind), r.month or 0, r.day or 0, field(r.id)) end)
-local MEMBER = record_mt("member", function(r)
+record_mt("member", function(r)
   return field(r.person_name) .. " in " .. field(r.org_name) .. " (" .. field(r.role) .. ")" end)
-local PROMISE_EVENT = record_mt("promise_event", function(r)
+record_mt("promise_event", function(r)
   return field(r.kind) .. " " .. field(r.at) .. " " .. field(r.actor) end)
-local function customer(c)
-  return setmetatable({id = ll.crm_customer_id(c), name = ll.crm_customer_name(c),
-          kind = ll.crm_customer_kind_name(ll.crm_customer_kind_of(c)),
-          created_at = ll.crm_customer_created_at(c), updated_at = ll.crm_customer_updated_at(c),
-          archived = ll.crm_customer_is_archived(c) == 1}, CUSTOMER)
-end
-
-local function identity(i)
-  local flags = ll.crm_identity_flags(i)
-  return setmetatable({kind = ll.crm_identity_kind(i), value = ll.crm_identity_value(i),
-          key = ll.crm_identity_key(i), customer_id = ll.crm_identity_customer_id(i),
-          flags = flags, primary = flags & ll.CRM_IDENTITY_PRIMARY ~= 0,
-          verified = flags & ll.CRM_IDENTITY_VERIFIED ~= 0,
-          created_at = ll.crm_identity_created_at(i)}, IDENTITY)
-end
-
-local function journal_entry(e)
-  return setmetatable({seq = ll.crm_journal_entry_seq(e), at = ll.crm_journal_entry_at(e),
-          actor = ll.crm_journal_entry_actor(e), entity = ll.crm_journal_entry_entity(e),
-          entity_id = ll.crm_journal_entry_entity_id(e), op = ll.crm_journal_entry_op(e),
-          data = ll.crm_journal_entry_data(e)}, JOURNAL)
-end
-
-local function interaction(i)
-  local s = ll.crm_interaction_sentiment(i)
-  return setmetatable({id = ll.crm_interaction_id(i), customer_id = ll.crm_interaction_customer_id(i),
-          channel = ll.crm_channel_name(ll.crm_interaction_channel(i)),
-          direction = ll.crm_direction_name(ll.crm_interaction_direction(i)),
-          occurred_at = ll.crm_interaction_occurred_at(i),
-          handled_by = ll.crm_interaction_handled_by(i), reason = ll.crm_interaction_reason(i),
-          outcome = ll.crm_outcome_name(ll.crm_interaction_outcome(i)),
-          public = ll.crm_interaction_is_public(i) == 1,
-          sentiment = (s ~= ll.CRM_SENTIMENT_NONE) and s or nil,
-          summary = ll.crm_interaction_summary(i), body = ll.crm_interaction_body(i),
-          thread_id = ll.crm_interaction_thread_id(i), reply_to = ll.crm_interaction_reply_to(i),
-          external_ref = ll.crm_interaction_external_ref(i)}, INTERACTION)
-end
 
 -- the database -----------------------------------------------------------
 local Database = {}
@@ -222,19 +189,16 @@ Cursor.__name = "crm.cursor"
 function Cursor:__tostring()
   return "crm.cursor<" .. self.what .. (self.c == nil and " closed" or " open") .. ">"
 end
--- what a cursor yields, by the function that makes its records
-local function TAG(t) return t end
-local YIELDS = {[customer] = "customer", [identity] = "identity", [journal_entry] = "journal_entry",
-                [interaction] = "interaction", [TAG] = "tag"}
-
-local function iterate(db, c, next_fn, free_fn, make)
-  local cur = setmetatable({db = db, c = c, free = free_fn, what = YIELDS[make] or "row"}, Cursor)
+-- c is the C cursor, next_fn the call giving its next record (nil at the
+-- end), what the name of what it yields (for __tostring)
+local function iterate(db, c, next_fn, free_fn, what)
+  local cur = setmetatable({db = db, c = c, free = free_fn, what = what}, Cursor)
   db._cursors[cur] = true
   local function step()
     if cur.c == nil then return nil end
     local row = call(next_fn, cur.c)
     if row == nil then cur:close() return nil end
-    return make(row)
+    return row
   end
   -- for x in db:customers() do ... end; the 4th value closes on break
   return step, nil, nil, cur
@@ -242,10 +206,10 @@ end
 
 -- customers
 function Database:create_customer(name, kind)
-  return customer(call(ll.crm_customer_create, h(self), choice(KINDS, kind, "kind", ll.CRM_CUSTOMER_PERSON),
-                       opt_str(name, "name")))
+  return call(ll._customer_create, h(self), choice(KINDS, kind, "kind", ll.CRM_CUSTOMER_PERSON),
+              opt_str(name, "name"))
 end
-function Database:customer(id) return customer(call(ll.crm_customer_get, h(self), opt_str(id, "id"))) end
+function Database:customer(id) return call(ll._customer_get, h(self), opt_str(id, "id")) end
 function Database:rename_customer(id, name) call(ll.crm_customer_rename, h(self), id, name) end
 function Database:archive_customer(id) call(ll.crm_customer_archive, h(self), id) end
 function Database:unarchive_customer(id) call(ll.crm_customer_unarchive, h(self), id) end
@@ -260,7 +224,7 @@ function Database:customers(f)
                  opt_int(f.created_from, "created_from"), opt_int(f.created_to, "created_to"),
                  opt_str(f.after, "after"), opt_int(f.limit, "limit"),
                  choice(ORDER, f.order, "order", ll.CRM_ORDER_CREATED))
-  return iterate(self, c, ll.crm_customer_list_next, ll.crm_customer_list_free, customer)
+  return iterate(self, c, ll._customer_list_next, ll.crm_customer_list_free, "customer")
 end
 
 -- attributes and tags
@@ -271,7 +235,7 @@ function Database:add_tag(id, tag) call(ll.crm_customer_tag_add, h(self), id, ta
 function Database:remove_tag(id, tag) call(ll.crm_customer_tag_remove, h(self), id, tag) end
 function Database:tags(id)
   local c = call(ll.crm_tag_list_open, h(self), id)
-  return iterate(self, c, ll.crm_tag_list_next, ll.crm_tag_list_free, TAG)
+  return iterate(self, c, ll.crm_tag_list_next, ll.crm_tag_list_free, "tag")
 end
 
 -- identities
@@ -279,34 +243,48 @@ function Database:add_identity(customer_id, kind, value, o)
   o = o or {}
   local flags = (o.primary and ll.CRM_IDENTITY_PRIMARY or 0) | (o.verified and ll.CRM_IDENTITY_VERIFIED or 0)
   local handle = h(self)
-  local ok, r = pcall(ll.crm_identity_add, handle, customer_id, kind, value, flags)
-  if ok then return identity(r) end
+  local ok, r = pcall(ll._identity_add, handle, customer_id, kind, value, flags)
+  if ok then return r end
   if type(r) == "table" then
     if r.code == ll.CRM_EEXISTS then r.conflict_id = ll.crm_conflict_id(handle) end
     error(r, 2)
   end
   raise(ll.CRM_EINVAL, tostring(r), 2)
 end
-function Database:lookup(kind, value) return customer(call(ll.crm_identity_lookup, h(self), kind, value)) end
-function Database:identity(kind, value) return identity(call(ll.crm_identity_get, h(self), kind, value)) end
+function Database:lookup(kind, value) return call(ll._identity_lookup, h(self), kind, value) end
+function Database:identity(kind, value) return call(ll._identity_get, h(self), kind, value) end
 function Database:remove_identity(kind, value) call(ll.crm_identity_remove, h(self), kind, value) end
 function Database:normalise(kind, value) return call(ll.crm_identity_normalise, h(self), kind, value) end
 function Database:identities(customer_id)
   local c = call(ll.crm_identity_list_open, h(self), customer_id)
-  return iterate(self, c, ll.crm_identity_list_next, ll.crm_identity_list_free, identity)
+  return iterate(self, c, ll._identity_list_next, ll.crm_identity_list_free, "identity")
 end
 
 -- the journal
 function Database:journal(since)
   local c = call(ll.crm_journal_open, h(self), opt_int(since, "since"))
-  return iterate(self, c, ll.crm_journal_next, ll.crm_journal_free, journal_entry)
+  return iterate(self, c, ll._journal_next, ll.crm_journal_free, "journal_entry")
 end
 function Database:last_seq() return call(ll.crm_journal_last_seq, h(self)) end
 
 -- interactions
+-- a name ("phone") as libcrm's code for it, through libcrm's own _parse
+-- call fn; each name is parsed once (fn is a function of the name alone),
+-- and one libcrm refuses raises and is not kept
+local PARSED = {}
 local function parse(fn, v, what)
   if type(v) ~= "string" then raise(ll.CRM_EINVAL, what .. ": expected a name", 4) end
-  return call(fn, v)
+  local codes = PARSED[fn]
+  if codes == nil then
+    codes = {}
+    PARSED[fn] = codes
+  end
+  local code = codes[v]
+  if code == nil then
+    code = call(fn, v)
+    codes[v] = code
+  end
+  return code
 end
 
 --- db:log(customer_id, {channel=, direction="in", occurred_at=, handled_by=, reason=,
@@ -315,15 +293,15 @@ function Database:log(customer_id, s)
   s = s or {}
   local outcome = s.outcome and parse(ll.crm_outcome_parse, s.outcome, "outcome") or 0
   local sentiment = s.sentiment == nil and ll.CRM_SENTIMENT_NONE or opt_int(s.sentiment, "sentiment")
-  return interaction(call(ll.crm_swig_interaction_log, h(self), opt_str(customer_id, "customer_id"),
+  return call(ll._interaction_log, h(self), opt_str(customer_id, "customer_id"),
     parse(ll.crm_channel_parse, s.channel, "channel"),
     parse(ll.crm_direction_parse, s.direction or "in", "direction"),
     opt_int(s.occurred_at, "occurred_at"), opt_str(s.handled_by, "handled_by"),
     opt_str(s.reason, "reason"), outcome, s.public and 1 or 0, sentiment,
     opt_str(s.summary, "summary"), opt_str(s.body, "body"), opt_str(s.reply_to, "reply_to"),
-    opt_str(s.external_ref, "external_ref")))
+    opt_str(s.external_ref, "external_ref"))
 end
-function Database:interaction(id) return interaction(call(ll.crm_interaction_get, h(self), id)) end
+function Database:interaction(id) return call(ll._interaction_get, h(self), id) end
 
 --- db:timeline(customer_id [, {channels={"phone","social"}, from=, to=, reason_prefix=,
 ---             direction=, public_only=, before=, limit=}])
@@ -337,33 +315,20 @@ function Database:timeline(customer_id, f)
   local c = call(ll.crm_swig_timeline_open, h(self), opt_str(customer_id, "customer_id"), channels,
                  opt_int(f.from, "from"), opt_int(f.to, "to"), opt_str(f.reason_prefix, "reason_prefix"),
                  dir, f.public_only and 1 or 0, 0, opt_str(f.before, "before"), opt_int(f.limit, "limit"))
-  return iterate(self, c, ll.crm_timeline_next, ll.crm_timeline_free, interaction)
+  return iterate(self, c, ll._timeline_next, ll.crm_timeline_free, "interaction")
 end
 
 -- promises
 local STATES = {open = ll.CRM_PROMISE_OPEN, kept = ll.CRM_PROMISE_KEPT,
                 broken = ll.CRM_PROMISE_BROKEN, released = ll.CRM_PROMISE_RELEASED}
-local function promise(p)
-  return setmetatable({id = ll.crm_promise_id(p), customer_id = ll.crm_promise_customer_id(p),
-          interaction_id = ll.crm_promise_interaction_id(p), owner = ll.crm_promise_owner(p),
-          what = ll.crm_promise_what(p),
-          state = ll.crm_promise_state_name(ll.crm_promise_state_of(p)),
-          due_at = ll.crm_promise_due_at(p), made_at = ll.crm_promise_made_at(p),
-          closed_at = ll.crm_promise_closed_at(p), kept_by = ll.crm_promise_kept_by(p),
-          overdue = ll.crm_promise_is_overdue(p, ll.crm_now()) == 1,
-          kept_late = ll.crm_promise_was_kept_late(p) == 1,
-          renegotiations = ll.crm_promise_renegotiations(p)}, PROMISE)
-end
-YIELDS[promise] = "promise"
-
 --- db:promise(customer_id, what, due_at_ms, {owner=, interaction_id=})
 function Database:promise(customer_id, what, due_at, o)
   o = o or {}
-  return promise(call(ll.crm_promise_make, h(self), opt_str(customer_id, "customer_id"),
-                      opt_str(o.interaction_id, "interaction_id"), opt_str(o.owner, "owner"),
-                      opt_str(what, "what"), opt_int(due_at, "due_at")))
+  return call(ll._promise_make, h(self), opt_str(customer_id, "customer_id"),
+              opt_str(o.interaction_id, "interaction_id"), opt_str(o.owner, "owner"),
+              opt_str(what, "what"), opt_int(due_at, "due_at"))
 end
-function Database:get_promise(id) return promise(call(ll.crm_promise_get, h(self), id)) end
+function Database:get_promise(id) return call(ll._promise_get, h(self), id) end
 function Database:keep(id, o)
   o = o or {}
   call(ll.crm_promise_keep, h(self), id, opt_str(o.interaction_id, "interaction_id"), opt_str(o.note, "note"))
@@ -385,52 +350,35 @@ function Database:promises(f)
                  opt_str(f.owner, "owner"), bits, opt_int(f.due_before, "due_before"),
                  opt_int(f.overdue_as_of, "overdue_as_of"), opt_str(f.after, "after"),
                  opt_int(f.limit, "limit"))
-  return iterate(self, c, ll.crm_promise_list_next, ll.crm_promise_list_free, promise)
+  return iterate(self, c, ll._promise_list_next, ll.crm_promise_list_free, "promise")
 end
 
 -- occasions
-local function occasion(o)
-  local note = ll.crm_occasion_note(o)
-  return setmetatable({id = ll.crm_occasion_id(o), customer_id = ll.crm_occasion_customer_id(o),
-          kind = ll.crm_occasion_kind(o), yearly = ll.crm_occasion_is_yearly(o) == 1,
-          year = ll.crm_occasion_year(o), month = ll.crm_occasion_month(o),
-          day = ll.crm_occasion_day(o), lead_days = ll.crm_occasion_lead_days(o), note = note,
-          next_year = ll.crm_occasion_next_year(o), next_month = ll.crm_occasion_next_month(o),
-          next_day = ll.crm_occasion_next_day(o), next_at = ll.crm_occasion_next_at(o),
-          years = ll.crm_occasion_years(o)}, OCCASION)
-end
-YIELDS[occasion] = "occasion"
 
 --- db:add_occasion(customer_id, kind, {month=, day=, year=, yearly=true, lead_days=0, note=})
 function Database:add_occasion(customer_id, kind, o)
   o = o or {}
-  return occasion(call(ll.crm_swig_occasion_add, h(self), opt_str(customer_id, "customer_id"),
-                       opt_str(kind, "kind"), o.yearly == false and 0 or 1, opt_int(o.year, "year"),
-                       opt_int(o.month, "month"), opt_int(o.day, "day"),
-                       opt_int(o.lead_days, "lead_days"), opt_str(o.note, "note")))
+  return call(ll._occasion_add, h(self), opt_str(customer_id, "customer_id"),
+              opt_str(kind, "kind"), o.yearly == false and 0 or 1, opt_int(o.year, "year"),
+              opt_int(o.month, "month"), opt_int(o.day, "day"),
+              opt_int(o.lead_days, "lead_days"), opt_str(o.note, "note"))
 end
 function Database:remove_occasion(id) call(ll.crm_occasion_remove, h(self), id) end
 function Database:occasions(customer_id)
   local c = call(ll.crm_occasion_list_open, h(self), customer_id)
-  return iterate(self, c, ll.crm_occasion_list_next, ll.crm_occasion_list_free, occasion)
+  return iterate(self, c, ll._occasion_list_next, ll.crm_occasion_list_free, "occasion")
 end
 function Database:upcoming(from, to)
   local c = call(ll.crm_occasions_upcoming, h(self), opt_int(from, "from"), opt_int(to, "to"))
-  return iterate(self, c, ll.crm_occasion_list_next, ll.crm_occasion_list_free, occasion)
+  return iterate(self, c, ll._occasion_list_next, ll.crm_occasion_list_free, "occasion")
 end
 
 -- memberships, identity flags, interaction updates, threads, promise history
-local function member(m)
-  return setmetatable({org_id = ll.crm_member_org_id(m), person_id = ll.crm_member_person_id(m),
-          role = ll.crm_member_role(m), org_name = ll.crm_member_org_name(m),
-          person_name = ll.crm_member_person_name(m), since = ll.crm_member_since(m)}, MEMBER)
-end
-YIELDS[member] = "member"
 function Database:add_member(org_id, person_id, role) call(ll.crm_member_add, h(self), org_id, person_id, role) end
 function Database:remove_member(org_id, person_id) call(ll.crm_member_remove, h(self), org_id, person_id) end
 function Database:members(id)
   local c = call(ll.crm_member_list_open, h(self), id)
-  return iterate(self, c, ll.crm_member_list_next, ll.crm_member_list_free, member)
+  return iterate(self, c, ll._member_list_next, ll.crm_member_list_free, "member")
 end
 function Database:set_identity_flags(kind, value, o)
   o = o or {}
@@ -438,8 +386,8 @@ function Database:set_identity_flags(kind, value, o)
   call(ll.crm_identity_set_flags, h(self), kind, value, flags)
 end
 function Database:interaction_by_ref(channel, ref)
-  return interaction(call(ll.crm_interaction_get_by_ref, h(self),
-                          parse(ll.crm_channel_parse, channel, "channel"), opt_str(ref, "external_ref")))
+  return call(ll._interaction_get_by_ref, h(self), parse(ll.crm_channel_parse, channel, "channel"),
+              opt_str(ref, "external_ref"))
 end
 function Database:set_outcome(id, outcome)
   call(ll.crm_interaction_set_outcome, h(self), id, parse(ll.crm_outcome_parse, outcome, "outcome"))
@@ -448,19 +396,11 @@ function Database:set_reason(id, reason) call(ll.crm_interaction_set_reason, h(s
 function Database:set_summary(id, summary) call(ll.crm_interaction_set_summary, h(self), id, summary) end
 function Database:thread(interaction_id)
   local c = call(ll.crm_thread_open, h(self), interaction_id)
-  return iterate(self, c, ll.crm_timeline_next, ll.crm_timeline_free, interaction)
+  return iterate(self, c, ll._timeline_next, ll.crm_timeline_free, "interaction")
 end
-local function promise_event(e)
-  return setmetatable({kind = ll.crm_promise_event_name(ll.crm_promise_event_kind_of(e)),
-          at = ll.crm_promise_event_at(e), actor = ll.crm_promise_event_actor(e),
-          old_due = ll.crm_promise_event_old_due(e), new_due = ll.crm_promise_event_new_due(e),
-          customer_agreed = ll.crm_promise_event_customer_agreed(e) == 1,
-          interaction_id = ll.crm_promise_event_interaction_id(e), note = ll.crm_promise_event_note(e)}, PROMISE_EVENT)
-end
-YIELDS[promise_event] = "promise_event"
 function Database:promise_history(id)
   local c = call(ll.crm_promise_history_open, h(self), id)
-  return iterate(self, c, ll.crm_promise_history_next, ll.crm_promise_history_free, promise_event)
+  return iterate(self, c, ll._promise_history_next, ll.crm_promise_history_free, "promise_event")
 end
 
 return crm

@@ -18,7 +18,12 @@ import datetime as _dt
 import enum as _enum
 import weakref as _weakref
 
-from . import _lowlevel as _ll
+# The package calls the extension, crm._crm, directly: crm._lowlevel's
+# functions are Python functions around the same calls (one call more each).
+# Importing _lowlevel registers its record and cursor classes with the
+# extension, which the handles and cursors the package holds are made of.
+from . import _crm as _ll
+from . import _lowlevel  # noqa: F401
 
 __all__ = [
     "open", "Database", "Customer", "Identity", "JournalEntry", "Interaction",
@@ -172,6 +177,8 @@ def _invalid(message):
 
 
 # ---- times --------------------------------------------------------------
+# Out, a time is None for 0, else _EPOCH + timedelta(milliseconds=ms): the
+# binding builds that datetime in C with the record (crm_swig_time, crm.i).
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 
@@ -191,12 +198,6 @@ def _to_ms(value, what="time"):
     return value
 
 
-def _from_ms(ms):
-    if not ms:
-        return None
-    return _EPOCH + _dt.timedelta(milliseconds=ms)
-
-
 def _str(value, what):
     if value is None or isinstance(value, str):
         return value
@@ -204,6 +205,30 @@ def _str(value, what):
 
 
 # ---- records: plain objects, copied out of the C records ---------------
+#
+# The binding copies a record in one call: its _*_row calls (bindings/crm.i)
+# return a tuple of the record's fields, converted (times as datetimes, flags
+# as bools), in the order of the class's __slots__, and _maker() below makes
+# the record from it. The classes' constructors take a low-level record (as
+# crm._lowlevel returns them) and copy it the same way.
+
+_new = object.__new__
+
+
+def _maker(cls):
+    """A function making a ``cls`` from a row: one unpacking assignment into
+    the slots, the quickest way to fill them (the code is generated from
+    __slots__, as dataclasses generate theirs, so the order is written once)."""
+    slots = ", ".join("r." + name for name in cls.__slots__)
+    ns = {"_new": _new, "cls": cls}
+    exec(f"def make(row):\n    r = _new(cls)\n    {slots}, = row\n    return r\n", ns)
+    return ns["make"]
+
+
+def _fill(record, row):
+    """Set a record's fields from a row (the constructors)."""
+    for name, value in zip(record.__slots__, row):
+        setattr(record, name, value)
 
 
 class _Record:
@@ -227,12 +252,7 @@ class Customer(_Record):
     __slots__ = ("id", "name", "kind", "created_at", "updated_at", "archived")
 
     def __init__(self, c):
-        self.id = _ll.crm_customer_id(c)
-        self.name = _ll.crm_customer_name(c)
-        self.kind = _ll.crm_customer_kind_name(_ll.crm_customer_kind_of(c))
-        self.created_at = _from_ms(_ll.crm_customer_created_at(c))
-        self.updated_at = _from_ms(_ll.crm_customer_updated_at(c))
-        self.archived = bool(_ll.crm_customer_is_archived(c))
+        _fill(self, _ll._customer_row(c))
 
 
 class Identity(_Record):
@@ -243,14 +263,7 @@ class Identity(_Record):
                  "verified", "created_at")
 
     def __init__(self, i):
-        self.kind = _ll.crm_identity_kind(i)
-        self.value = _ll.crm_identity_value(i)
-        self.key = _ll.crm_identity_key(i)
-        self.customer_id = _ll.crm_identity_customer_id(i)
-        self.flags = _ll.crm_identity_flags(i)
-        self.primary = bool(self.flags & _ll.CRM_IDENTITY_PRIMARY)
-        self.verified = bool(self.flags & _ll.CRM_IDENTITY_VERIFIED)
-        self.created_at = _from_ms(_ll.crm_identity_created_at(i))
+        _fill(self, _ll._identity_row(i))
 
 
 class JournalEntry(_Record):
@@ -260,13 +273,7 @@ class JournalEntry(_Record):
     __slots__ = ("seq", "op", "entity", "entity_id", "at", "actor", "data")
 
     def __init__(self, e):
-        self.seq = _ll.crm_journal_entry_seq(e)
-        self.op = _ll.crm_journal_entry_op(e)
-        self.entity = _ll.crm_journal_entry_entity(e)
-        self.entity_id = _ll.crm_journal_entry_entity_id(e)
-        self.at = _from_ms(_ll.crm_journal_entry_at(e))
-        self.actor = _ll.crm_journal_entry_actor(e)
-        self.data = _ll.crm_journal_entry_data(e)
+        _fill(self, _ll._journal_entry_row(e))
 
 
 class Interaction(_Record):
@@ -279,23 +286,7 @@ class Interaction(_Record):
                  "updated_at")
 
     def __init__(self, i):
-        self.id = _ll.crm_interaction_id(i)
-        self.customer_id = _ll.crm_interaction_customer_id(i)
-        self.channel = _ll.crm_channel_name(_ll.crm_interaction_channel(i))
-        self.direction = _ll.crm_direction_name(_ll.crm_interaction_direction(i))
-        self.occurred_at = _from_ms(_ll.crm_interaction_occurred_at(i))
-        self.handled_by = _ll.crm_interaction_handled_by(i)
-        self.reason = _ll.crm_interaction_reason(i)
-        self.outcome = _ll.crm_outcome_name(_ll.crm_interaction_outcome(i))
-        self.public = bool(_ll.crm_interaction_is_public(i))
-        s = _ll.crm_interaction_sentiment(i)
-        self.sentiment = None if s == _ll.CRM_SENTIMENT_NONE else s
-        self.summary = _ll.crm_interaction_summary(i)
-        self.body = _ll.crm_interaction_body(i)
-        self.thread_id = _ll.crm_interaction_thread_id(i)
-        self.reply_to = _ll.crm_interaction_reply_to(i)
-        self.external_ref = _ll.crm_interaction_external_ref(i)
-        self.updated_at = _from_ms(_ll.crm_interaction_updated_at(i))
+        _fill(self, _ll._interaction_row(i))
 
 
 class Member(_Record):
@@ -304,12 +295,7 @@ class Member(_Record):
     __slots__ = ("org_id", "person_id", "role", "org_name", "person_name", "since")
 
     def __init__(self, m):
-        self.org_id = _ll.crm_member_org_id(m)
-        self.person_id = _ll.crm_member_person_id(m)
-        self.role = _ll.crm_member_role(m)
-        self.org_name = _ll.crm_member_org_name(m)
-        self.person_name = _ll.crm_member_person_name(m)
-        self.since = _from_ms(_ll.crm_member_since(m))
+        _fill(self, _ll._member_row(m))
 
 
 class PromiseEvent(_Record):
@@ -319,14 +305,7 @@ class PromiseEvent(_Record):
                  "interaction_id", "note")
 
     def __init__(self, e):
-        self.kind = _ll.crm_promise_event_name(_ll.crm_promise_event_kind_of(e))
-        self.at = _from_ms(_ll.crm_promise_event_at(e))
-        self.actor = _ll.crm_promise_event_actor(e)
-        self.old_due = _from_ms(_ll.crm_promise_event_old_due(e))
-        self.new_due = _from_ms(_ll.crm_promise_event_new_due(e))
-        self.customer_agreed = bool(_ll.crm_promise_event_customer_agreed(e))
-        self.interaction_id = _ll.crm_promise_event_interaction_id(e)
-        self.note = _ll.crm_promise_event_note(e)
+        _fill(self, _ll._promise_event_row(e))
 
 
 class PromiseState(str, _enum.Enum):
@@ -347,19 +326,8 @@ class Promise(_Record):
                  "kept_late", "renegotiations")
 
     def __init__(self, p):
-        self.id = _ll.crm_promise_id(p)
-        self.customer_id = _ll.crm_promise_customer_id(p)
-        self.interaction_id = _ll.crm_promise_interaction_id(p)
-        self.owner = _ll.crm_promise_owner(p)
-        self.what = _ll.crm_promise_what(p)
-        self.state = PromiseState(_ll.crm_promise_state_name(_ll.crm_promise_state_of(p)))
-        self.due_at = _from_ms(_ll.crm_promise_due_at(p))
-        self.made_at = _from_ms(_ll.crm_promise_made_at(p))
-        self.closed_at = _from_ms(_ll.crm_promise_closed_at(p))
-        self.kept_by = _ll.crm_promise_kept_by(p)
-        self.overdue = bool(_ll.crm_promise_is_overdue(p, _ll.crm_now()))
-        self.kept_late = bool(_ll.crm_promise_was_kept_late(p))
-        self.renegotiations = _ll.crm_promise_renegotiations(p)
+        _fill(self, _ll._promise_row(p))
+        self.state = PromiseState(self.state)
 
 
 class Occasion(_Record):
@@ -369,20 +337,24 @@ class Occasion(_Record):
                  "lead_days", "note", "next_date", "next_at", "years")
 
     def __init__(self, o):
-        self.id = _ll.crm_occasion_id(o)
-        self.customer_id = _ll.crm_occasion_customer_id(o)
-        self.kind = _ll.crm_occasion_kind(o)
-        self.yearly = bool(_ll.crm_occasion_is_yearly(o))
-        self.year = _ll.crm_occasion_year(o) or None
-        self.month = _ll.crm_occasion_month(o)
-        self.day = _ll.crm_occasion_day(o)
-        self.lead_days = _ll.crm_occasion_lead_days(o)
-        self.note = _ll.crm_occasion_note(o)
-        y = _ll.crm_occasion_next_year(o)
-        self.next_date = _dt.date(y, _ll.crm_occasion_next_month(o),
-                                  _ll.crm_occasion_next_day(o)) if y > 0 else None
-        self.next_at = _from_ms(_ll.crm_occasion_next_at(o))
-        self.years = _ll.crm_occasion_years(o)
+        _fill(self, _ll._occasion_row(o))
+
+
+_customer = _maker(Customer)
+_identity = _maker(Identity)
+_journal_entry = _maker(JournalEntry)
+_interaction = _maker(Interaction)
+_member = _maker(Member)
+_promise_event = _maker(PromiseEvent)
+_occasion = _maker(Occasion)
+_promise_of_row = _maker(Promise)
+_STATES = {s.value: s for s in PromiseState}
+
+
+def _promise(row):
+    p = _promise_of_row(row)
+    p.state = _STATES.get(p.state) or PromiseState(p.state)
+    return p
 
 
 # ---- cursors --------------------------------------------------------------
@@ -395,7 +367,7 @@ class _Cursor:
 
     def __init__(self, db, handle, next_fn, free_fn, make):
         self._db = db
-        self._h = handle
+        self._h = getattr(handle, "this", handle)  # as Database's handle
         self._next = next_fn
         self._free = free_fn
         self._make = make
@@ -405,9 +377,10 @@ class _Cursor:
         return self
 
     def __next__(self):
-        if self._h is None:
+        h = self._h
+        if h is None:
             raise StopIteration
-        row = self._next(self._h)
+        row = self._next(h)
         if row is None:
             self.close()
             raise StopIteration
@@ -445,21 +418,43 @@ def _choice(table, value, what):
         raise _invalid(f"{what}: {value!r} is not one of {sorted(map(str, table))}") from None
 
 
-def _enum_parse(parse, value, what):
-    """A name ("phone") through libcrm's own _parse call."""
+class _Names(dict):
+    """Names ("phone") to codes through libcrm's own _parse call, each name
+    parsed once: the call is a function of the name alone, and a write
+    should not pay a call into C per name it is given. A name libcrm
+    refuses raises, and is not kept."""
+
+    __slots__ = ("_parse",)
+
+    def __init__(self, parse):
+        super().__init__()
+        self._parse = parse
+
+    def __missing__(self, name):
+        code = self[name] = self._parse(name)
+        return code
+
+
+_CHANNEL = _Names(_ll.crm_channel_parse)
+_DIRECTION = _Names(_ll.crm_direction_parse)
+_OUTCOME = _Names(_ll.crm_outcome_parse)
+
+
+def _enum_parse(names, value, what):
+    """A name ("phone") as libcrm's code for it (``names``: a _Names)."""
     if not isinstance(value, str):
         raise TypeError(f"{what}: expected str, got {type(value).__name__}")
-    return parse(value)
+    return names[value]
 
 
-def _bits(parse, values, what):
+def _bits(names, values, what):
     if values is None:
         return 0
     if isinstance(values, str):
         values = (values,)
     bits = 0
     for v in values:
-        bits |= 1 << _enum_parse(parse, v, what)
+        bits |= 1 << _enum_parse(names, v, what)
     return bits
 
 
@@ -490,7 +485,9 @@ class Database:
     close() or a ``with`` block; afterwards every call raises crm.Misuse."""
 
     def __init__(self, handle):
-        self._handle = handle
+        # The handle's SWIG object itself rather than its proxy: the
+        # extension reads it without looking it up in the proxy's __dict__.
+        self._handle = getattr(handle, "this", handle)
         self._cursors = _weakref.WeakSet()
 
     # -- lifetime --
@@ -570,12 +567,15 @@ class Database:
         """Create a customer; ``kind`` is "person" or "organisation". ``name``:
         1..CRM_NAME_MAX bytes, no control characters or spaces at either end.
         Returns the new Customer; crm.InvalidArgument for a bad kind or name."""
-        c = _ll.crm_customer_create(self._h, _choice(_KINDS, kind, "kind"), _str(name, "name"))
-        return Customer(c)
+        return _customer(_ll._customer_create(self._h, _choice(_KINDS, kind, "kind"),
+                                              _str(name, "name")))
 
     def customer(self, id):  # noqa: A002
         """The customer with this id; crm.NotFound if none."""
-        return Customer(_ll.crm_customer_get(self._h, _str(id, "id")))
+        h = self._handle
+        if h is None or type(id) is not str:
+            h, id = self._h, _str(id, "id")
+        return _customer(_ll._customer_get(h, id))
 
     get_customer = customer
 
@@ -604,7 +604,7 @@ class Database:
             _choice(_ARCHIVED, archived, "archived"),
             _to_ms(created_from, "created_from"), _to_ms(created_to, "created_to"),
             _str(_customer_id(after), "after"), limit, _choice(_ORDER, order, "order"))
-        return _Cursor(self, h, _ll.crm_customer_list_next, _ll.crm_customer_list_free, Customer)
+        return _Cursor(self, h, _ll._customer_list_next, _ll.crm_customer_list_free, _customer)
 
     # -- attributes and tags --
     def set_attr(self, id, key, value):  # noqa: A002
@@ -625,8 +625,7 @@ class Database:
     def attrs(self, id):  # noqa: A002
         """A dict of the customer's attributes."""
         h = _ll.crm_attr_list_open(self._h, _customer_id(id))
-        cur = _Cursor(self, h, _ll.crm_attr_list_next, _ll.crm_attr_list_free,
-                      lambda a: (_ll.crm_attr_key(a), _ll.crm_attr_value(a)))
+        cur = _Cursor(self, h, _ll._attr_list_next, _ll.crm_attr_list_free, tuple)
         return dict(cur)
 
     def add_tag(self, id, tag):  # noqa: A002
@@ -660,7 +659,7 @@ class Database:
     def members(self, id):  # noqa: A002
         """An organisation's people, or the organisations a person belongs to."""
         h = _ll.crm_member_list_open(self._h, _str(_customer_id(id), "id"))
-        return _Cursor(self, h, _ll.crm_member_list_next, _ll.crm_member_list_free, Member)
+        return _Cursor(self, h, _ll._member_list_next, _ll.crm_member_list_free, _member)
 
     # -- identities --
     def set_identity_flags(self, kind, value, *, primary=False, verified=False):
@@ -680,21 +679,24 @@ class Database:
                 (_ll.CRM_IDENTITY_VERIFIED if verified else 0)
         h = self._h
         try:
-            i = _ll.crm_identity_add(h, _str(_customer_id(customer_id), "customer_id"),
-                                     _str(kind, "kind"), _str(value, "value"), flags)
+            row = _ll._identity_add(h, _str(_customer_id(customer_id), "customer_id"),
+                                    _str(kind, "kind"), _str(value, "value"), flags)
         except Conflict as e:
             e.conflict_id = _ll.crm_conflict_id(h)
             raise
-        return Identity(i)
+        return _identity(row)
 
     def lookup(self, kind, value):
         """The customer an identity belongs to, by any form of the value."""
-        return Customer(_ll.crm_identity_lookup(self._h, _str(kind, "kind"), _str(value, "value")))
+        h = self._handle
+        if h is None or type(kind) is not str or type(value) is not str:
+            h, kind, value = self._h, _str(kind, "kind"), _str(value, "value")
+        return _customer(_ll._identity_lookup(h, kind, value))
 
     def identity(self, kind, value):
         """Fetch an identity by kind and any form of its value. crm.NotFound;
         crm.InvalidArgument."""
-        return Identity(_ll.crm_identity_get(self._h, _str(kind, "kind"), _str(value, "value")))
+        return _identity(_ll._identity_get(self._h, _str(kind, "kind"), _str(value, "value")))
 
     def remove_identity(self, kind, value):
         """Remove an identity, named by any form of its value. crm.NotFound;
@@ -709,7 +711,7 @@ class Database:
         """Iterate over a customer's identities by kind, primary first.
         crm.NotFound; crm.InvalidArgument."""
         h = _ll.crm_identity_list_open(self._h, _str(_customer_id(customer_id), "customer_id"))
-        return _Cursor(self, h, _ll.crm_identity_list_next, _ll.crm_identity_list_free, Identity)
+        return _Cursor(self, h, _ll._identity_list_next, _ll.crm_identity_list_free, _identity)
 
     # -- the journal --
     def journal(self, since=0):
@@ -717,7 +719,7 @@ class Database:
         if isinstance(since, bool) or not isinstance(since, int):
             raise TypeError("since: expected an int sequence number")
         h = _ll.crm_journal_open(self._h, since)
-        return _Cursor(self, h, _ll.crm_journal_next, _ll.crm_journal_free, JournalEntry)
+        return _Cursor(self, h, _ll._journal_next, _ll.crm_journal_free, _journal_entry)
 
     @property
     def last_seq(self):
@@ -729,16 +731,16 @@ class Database:
             reason=None, outcome=None, public=False, sentiment=None, summary=None, body=None,
             reply_to=None, external_ref=None):
         """Record an interaction; channel/direction/outcome by name."""
-        ch = _enum_parse(_ll.crm_channel_parse, channel, "channel")
-        d = _enum_parse(_ll.crm_direction_parse, direction, "direction")
-        o = 0 if outcome is None else _enum_parse(_ll.crm_outcome_parse, outcome, "outcome")
+        ch = _enum_parse(_CHANNEL, channel, "channel")
+        d = _enum_parse(_DIRECTION, direction, "direction")
+        o = 0 if outcome is None else _enum_parse(_OUTCOME, outcome, "outcome")
         if sentiment is None:
             sentiment = _ll.CRM_SENTIMENT_NONE
         elif isinstance(sentiment, bool) or not isinstance(sentiment, int):
             raise TypeError("sentiment: expected an int -2..2 or None")
         h = self._h
         try:
-            i = _ll.crm_swig_interaction_log(
+            row = _ll._interaction_log(
                 h, _str(_customer_id(customer_id), "customer_id"), ch, d,
                 _to_ms(occurred_at, "occurred_at"), _str(handled_by, "handled_by"),
                 _str(reason, "reason"), o, 1 if public else 0, sentiment,
@@ -747,18 +749,18 @@ class Database:
         except Conflict as e:
             e.conflict_id = _ll.crm_conflict_id(h)
             raise
-        return Interaction(i)
+        return _interaction(row)
 
     def interaction(self, id):  # noqa: A002
         """Fetch an interaction by id. crm.NotFound; crm.InvalidArgument."""
-        return Interaction(_ll.crm_interaction_get(self._h, _str(id, "id")))
+        return _interaction(_ll._interaction_get(self._h, _str(id, "id")))
 
     def interaction_by_ref(self, channel, external_ref):
         """Fetch an interaction by channel and external reference. crm.NotFound;
         crm.InvalidArgument."""
-        ch = _enum_parse(_ll.crm_channel_parse, channel, "channel")
-        return Interaction(_ll.crm_interaction_get_by_ref(self._h, ch,
-                                                          _str(external_ref, "external_ref")))
+        ch = _enum_parse(_CHANNEL, channel, "channel")
+        return _interaction(_ll._interaction_get_by_ref(self._h, ch,
+                                                        _str(external_ref, "external_ref")))
 
     def set_reason(self, id, reason):  # noqa: A002
         """Change an interaction's reason after the fact (journaled with the old
@@ -773,40 +775,40 @@ class Database:
     def thread(self, interaction_id):
         """Iterate over the conversation an interaction belongs to, oldest first."""
         h = _ll.crm_thread_open(self._h, _str(interaction_id, "interaction_id"))
-        return _Cursor(self, h, _ll.crm_timeline_next, _ll.crm_timeline_free, Interaction)
+        return _Cursor(self, h, _ll._timeline_next, _ll.crm_timeline_free, _interaction)
 
     def set_outcome(self, id, outcome):  # noqa: A002
         """Change an interaction's outcome by name (journaled with the old
         value). crm.NotFound; crm.InvalidArgument."""
         _ll.crm_interaction_set_outcome(
-            self._h, _str(id, "id"), _enum_parse(_ll.crm_outcome_parse, outcome, "outcome"))
+            self._h, _str(id, "id"), _enum_parse(_OUTCOME, outcome, "outcome"))
 
     def timeline(self, customer_id, *, channels=None, from_=None, to=None, reason_prefix=None,
                  direction=None, public_only=False, outcomes=None, before=None, limit=0):
         """Iterate over a customer's interactions, newest first.
         ``channels={"phone", "social"}`` etc."""
-        d = 0 if direction is None else _enum_parse(_ll.crm_direction_parse, direction, "direction")
+        d = 0 if direction is None else _enum_parse(_DIRECTION, direction, "direction")
         h = _ll.crm_swig_timeline_open(
             self._h, _str(_customer_id(customer_id), "customer_id"),
-            _bits(_ll.crm_channel_parse, channels, "channels"),
+            _bits(_CHANNEL, channels, "channels"),
             _to_ms(from_, "from_"), _to_ms(to, "to"), _str(reason_prefix, "reason_prefix"),
-            d, 1 if public_only else 0, _bits(_ll.crm_outcome_parse, outcomes, "outcomes"),
+            d, 1 if public_only else 0, _bits(_OUTCOME, outcomes, "outcomes"),
             _str(before, "before"), limit)
-        return _Cursor(self, h, _ll.crm_timeline_next, _ll.crm_timeline_free, Interaction)
+        return _Cursor(self, h, _ll._timeline_next, _ll.crm_timeline_free, _interaction)
 
     # -- promises --
     def promise(self, customer_id, what, due_at, *, owner, interaction_id=None):
         """Make a promise (returns the Promise)."""
-        p = _ll.crm_promise_make(self._h, _str(_customer_id(customer_id), "customer_id"),
-                                 _str(interaction_id, "interaction_id"), _str(owner, "owner"),
-                                 _str(what, "what"), _to_ms(due_at, "due_at"))
-        return Promise(p)
+        return _promise(_ll._promise_make(
+            self._h, _str(_customer_id(customer_id), "customer_id"),
+            _str(interaction_id, "interaction_id"), _str(owner, "owner"), _str(what, "what"),
+            _to_ms(due_at, "due_at")))
 
     make_promise = promise
 
     def get_promise(self, id):  # noqa: A002
         """Fetch a promise by id. crm.NotFound; crm.InvalidArgument."""
-        return Promise(_ll.crm_promise_get(self._h, _str(id, "id")))
+        return _promise(_ll._promise_get(self._h, _str(id, "id")))
 
     def keep(self, id, *, interaction_id=None, note=None):  # noqa: A002
         """Mark an open promise kept, optionally by an interaction of the same
@@ -846,13 +848,13 @@ class Database:
             self._h, _str(_customer_id(customer_id), "customer_id"), _str(owner, "owner"), sbits,
             _to_ms(due_before, "due_before"), _to_ms(overdue_as_of, "overdue_as_of"),
             _str(after, "after"), limit)
-        return _Cursor(self, h, _ll.crm_promise_list_next, _ll.crm_promise_list_free, Promise)
+        return _Cursor(self, h, _ll._promise_list_next, _ll.crm_promise_list_free, _promise)
 
     def promise_history(self, id):  # noqa: A002
         """Iterate over a promise's events (made, renegotiated, kept, ...)."""
         h = _ll.crm_promise_history_open(self._h, _str(id, "id"))
-        return _Cursor(self, h, _ll.crm_promise_history_next, _ll.crm_promise_history_free,
-                       PromiseEvent)
+        return _Cursor(self, h, _ll._promise_history_next, _ll.crm_promise_history_free,
+                       _promise_event)
 
     # -- occasions --
     def add_occasion(self, customer_id, kind, *, month, day, year=None, yearly=True,
@@ -860,10 +862,10 @@ class Database:
         """Record an occasion (birthday, renewal, ...) and return it.
         crm.NotFound (customer); crm.InvalidArgument (bad kind, date, lead,
         note)."""
-        o = _ll.crm_swig_occasion_add(
+        row = _ll._occasion_add(
             self._h, _str(_customer_id(customer_id), "customer_id"), _str(kind, "kind"),
             1 if yearly else 0, year or 0, month, day, lead_days, _str(note, "note"))
-        return Occasion(o)
+        return _occasion(row)
 
     def remove_occasion(self, id):  # noqa: A002
         """Remove an occasion. crm.NotFound; crm.InvalidArgument."""
@@ -873,12 +875,12 @@ class Database:
         """Iterate over a customer's occasions by month and day. crm.NotFound;
         crm.InvalidArgument."""
         h = _ll.crm_occasion_list_open(self._h, _str(_customer_id(customer_id), "customer_id"))
-        return _Cursor(self, h, _ll.crm_occasion_list_next, _ll.crm_occasion_list_free, Occasion)
+        return _Cursor(self, h, _ll._occasion_list_next, _ll.crm_occasion_list_free, _occasion)
 
     def upcoming(self, from_, to):
         """Every occurrence surfacing in [from_, to)."""
         h = _ll.crm_occasions_upcoming(self._h, _to_ms(from_, "from_"), _to_ms(to, "to"))
-        return _Cursor(self, h, _ll.crm_occasion_list_next, _ll.crm_occasion_list_free, Occasion)
+        return _Cursor(self, h, _ll._occasion_list_next, _ll.crm_occasion_list_free, _occasion)
 
 
 class _Transaction:
