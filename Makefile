@@ -68,9 +68,42 @@ install: build
 	  $(SUDO) $(CMAKE) --install $(RELEASE) --prefix "$(PREFIX)"; \
 	fi
 
+# `make bench`: the C benchmark at three sizes, the same work through the
+# Python binding (against the sqlite3 module and SQLAlchemy's ORM) and the
+# Lua binding at two, then bench/results.md and bench/results.png from their
+# JSON. Timings never fail it: targets print PASS or MISS. Debian's
+# /usr/bin/python3 is named on purpose: a python3 first on PATH may lack
+# Debian's python3-sqlalchemy and python3-matplotlib, which deps installs
+# (the tiny runs in the test suite use them too).
+BENCH_DEPS        := python3-sqlalchemy python3-matplotlib
+DEPS              += $(BENCH_DEPS)
+BENCH_OUT         ?= $(BUILD)/bench
+BENCH_SIZES       ?= 10000,100000,1000000
+BENCH_BIND_SIZES  ?= 10000,100000
+BENCH_PYTHON      ?= /usr/bin/python3
+BENCH_LUA         ?= lua5.4
+
 bench: build
-	$(CMAKE) --build $(RELEASE) --target crm_bench -j $(JOBS)
-	$(RELEASE)/bench/crm_bench
+	$(CMAKE) --build $(RELEASE) --target crm_bench crm_python crm_lua -j $(JOBS)
+	mkdir -p $(BENCH_OUT)
+	$(RELEASE)/bench/crm_bench --sizes $(BENCH_SIZES) --json $(BENCH_OUT)/c.json
+	PYTHONPATH=$(RELEASE)/bindings/python $(BENCH_PYTHON) bench/bench_python.py \
+	  --sizes $(BENCH_BIND_SIZES) --json $(BENCH_OUT)/python.json
+	LUA_CPATH='$(RELEASE)/bindings/lua/?.so' $(BENCH_LUA) bench/bench_lua.lua \
+	  --sizes $(BENCH_BIND_SIZES) --json $(BENCH_OUT)/lua.json
+	$(BENCH_PYTHON) bench/report.py --md bench/results.md --png bench/results.png \
+	  $(BENCH_OUT)/c.json $(BENCH_OUT)/python.json $(BENCH_OUT)/lua.json
+
+# The reliability harnesses at sizes too big for `make test`, in the
+# sanitizer build: 1000 crash trials per durability, every fault of every
+# write with extra data and a reopen after each failure, and 8 writer
+# processes x 20000 writes with 4 readers, 8 threads x 20000.
+.PHONY: stress
+stress: deps
+	$(call configure,$(ASAN),-DCRM_SANITIZE=ON)
+	cd $(ASAN)/tests && TMPDIR=$$PWD ./test_crash 1000
+	cd $(ASAN)/tests && TMPDIR=$$PWD ./test_faults --stress
+	cd $(ASAN)/tests && TMPDIR=$$PWD ./test_concurrent 20000 20000 8 4 5000
 
 # libFuzzer on every fuzz target in tests/fuzz, SECONDS each (default 60),
 # one after another. New inputs collect in $(FUZZ)/corpus/NAME; an input that

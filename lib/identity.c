@@ -97,7 +97,9 @@ static int check_kind(crm_db *db, const char *kind)
 static int norm_phone(crm_db *db, const char *value, char **key)
 {
     char q[CRM__QUOTE_SIZE], e164[CRM__E164_SIZE];
-    switch (crm__phone_e164(e164, value, db->region)) {
+    int rc = crm__phone_e164_fast(e164, value) ? CRM__PHONE_OK
+                                               : crm__phone_e164(e164, value, db->region);
+    switch (rc) {
     case CRM__PHONE_OK: {
         /* *key is the caller's out-param: written only on success. */
         char *k = crm__strdup(e164);
@@ -351,11 +353,57 @@ static int journal_identity(crm_db *db, const crm__uuid *owner, const char *op, 
     return crm__journal(db, "identity", owner, op, f, 4);
 }
 
+/* Insert the identity. Its checks are the insert's own: the primary key
+ * refuses an identity that exists, the foreign key a customer that does
+ * not, and only then is it read what to say, the missing customer first,
+ * then whose the identity already is. */
+static int insert_identity(crm_db *db, const crm__uuid *cid, const char *kind, const char *key,
+                           const char *value, unsigned int flags, int64_t now)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, SQL_INSERT, &st);
+    if (rc)
+        return rc;
+    crm__bind_text(st, 1, kind);
+    crm__bind_text(st, 2, key);
+    crm__bind_text(st, 3, value);
+    crm__bind_id(st, 4, cid);
+    sqlite3_bind_int64(st, 5, flags);
+    sqlite3_bind_int64(st, 6, now);
+    int src = sqlite3_step(st);
+    if (src != SQLITE_DONE && src != SQLITE_CONSTRAINT_PRIMARYKEY &&
+        src != SQLITE_CONSTRAINT_FOREIGNKEY)
+        rc = crm__sqlite_error(db, src, "adding an identity");
+    sqlite3_reset(st);
+    if (src == SQLITE_DONE || rc)
+        return rc;
+    rc = crm__customer_find(db, cid, NULL, NULL, NULL);
+    if (rc)
+        return rc;
+    if (src == SQLITE_CONSTRAINT_FOREIGNKEY)
+        return crm__error(db, CRM_ERROR, "adding an identity: %s", sqlite3_errstr(src));
+    crm__uuid owner;
+    char *owner_name = NULL;
+    rc = find(db, kind, key, NULL, &owner, &owner_name);
+    if (rc == CRM_OK) {
+        char oid[CRM_ID_LEN + 1];
+        crm__uuid_format(oid, owner.b);
+        crm__set_conflict(db, &owner);
+        rc = crm__error(db, CRM_EEXISTS, "%s identity %s already belongs to %s %s (%s)", kind,
+                        key, memcmp(owner.b, cid->b, 16) == 0 ? "this customer," : "customer", oid,
+                        owner_name);
+    } else if (rc == CRM_ENOTFOUND) {
+        rc = crm__error(db, CRM_ERROR, "adding an identity: %s", sqlite3_errstr(src));
+    }
+    crm__free(owner_name);
+    return rc;
+}
+
 int crm_identity_add(crm_identity **out, crm_db *db, const char *customer_id, const char *kind,
                      const char *value, unsigned int flags)
 {
     CRM__ENTER(db);
-    crm__uuid cid, owner;
+    crm__uuid cid;
     char *key = NULL;
     int rc = crm__check_id(db, "customer id", customer_id, &cid);
     if (rc == CRM_OK)
@@ -372,39 +420,12 @@ int crm_identity_add(crm_identity **out, crm_db *db, const char *customer_id, co
     int64_t now = crm_now();
     rc = crm__write_begin(db);
     if (rc == CRM_OK) {
-        char *owner_name = NULL;
-        rc = crm__customer_find(db, &cid, customer_id, NULL, NULL);
-        if (rc == CRM_OK) {
-            rc = find(db, kind, key, NULL, &owner, &owner_name);
-            if (rc == CRM_OK) {
-                char oid[CRM_ID_LEN + 1];
-                crm__uuid_format(oid, owner.b);
-                crm__set_conflict(db, &owner);
-                rc = crm__error(db, CRM_EEXISTS, "%s identity %s already belongs to %s %s (%s)",
-                                kind, key,
-                                memcmp(owner.b, cid.b, 16) == 0 ? "this customer," : "customer",
-                                oid, owner_name);
-            } else if (rc == CRM_ENOTFOUND) {
-                crm__clear_error(db);
-                rc = CRM_OK;
-            }
-            crm__free(owner_name);
-        }
-        if (rc == CRM_OK && (flags & CRM_IDENTITY_PRIMARY))
+        /* Before the insert, the look for another primary finds nothing to
+         * pass over in a new customer's rows; a refused insert undoes it. */
+        if (flags & CRM_IDENTITY_PRIMARY)
             rc = take_primary(db, &cid, kind, key);
-        if (rc == CRM_OK) {
-            sqlite3_stmt *st;
-            rc = crm__stmt(db, SQL_INSERT, &st);
-            if (rc == CRM_OK) {
-                crm__bind_text(st, 1, kind);
-                crm__bind_text(st, 2, key);
-                crm__bind_text(st, 3, value);
-                crm__bind_id(st, 4, &cid);
-                sqlite3_bind_int64(st, 5, flags);
-                sqlite3_bind_int64(st, 6, now);
-                rc = crm__exec(db, st, "adding an identity");
-            }
-        }
+        if (rc == CRM_OK)
+            rc = insert_identity(db, &cid, kind, key, value, flags, now);
         if (rc == CRM_OK)
             rc = journal_identity(db, &cid, "add", kind, value, key, flags);
         rc = crm__write_end(db, rc);

@@ -410,7 +410,18 @@ static int insert(crm_db *db, const crm_interaction_spec *s, const crm__uuid *id
         sqlite3_bind_null(st, 14);
     crm__bind_text(st, 15, s->external_ref);
     sqlite3_bind_int64(st, 16, now);
-    return crm__exec(db, st, "recording an interaction");
+    int src = sqlite3_step(st);
+    rc = src == SQLITE_DONE || src == SQLITE_CONSTRAINT_FOREIGNKEY
+             ? CRM_OK
+             : crm__sqlite_error(db, src, "recording an interaction");
+    sqlite3_reset(st);
+    if (src == SQLITE_CONSTRAINT_FOREIGNKEY) {
+        /* reply_to was found above, so it is the customer that is missing. */
+        rc = crm__customer_find(db, cid, NULL, NULL, NULL);
+        if (rc == CRM_OK)
+            rc = crm__error(db, CRM_ERROR, "recording an interaction: %s", sqlite3_errstr(src));
+    }
+    return rc;
 }
 
 int crm_interaction_log(crm_interaction **out, crm_db *db, const crm_interaction_spec *spec)
@@ -439,11 +450,18 @@ int crm_interaction_log(crm_interaction **out, crm_db *db, const crm_interaction
     int64_t now = 0, occurred = 0;
     rc = crm__write_begin(db);
     if (rc == CRM_OK) {
-        rc = crm__customer_find(db, &cid, spec->customer_id, NULL, NULL);
-        if (rc == CRM_OK && spec->reply_to)
+        /* That the customer exists is the insert's foreign key to check;
+         * it is read here only when something else fails, so that a
+         * missing customer is still the error reported first. */
+        if (spec->reply_to)
             rc = find_parent(db, &cid, &parent, &thread);
         if (rc == CRM_OK && spec->external_ref)
             rc = check_ref_free(db, (int)spec->channel, spec->external_ref);
+        if (rc != CRM_OK) {
+            int found = crm__customer_find(db, &cid, spec->customer_id, NULL, NULL);
+            if (found != CRM_OK)
+                rc = found;
+        }
         if (rc == CRM_OK) {
             crm__new_id(db, &id, &now);
             occurred = spec->occurred_at ? spec->occurred_at : now;

@@ -44,14 +44,20 @@ extern "C" int crm__phone_e164(char out[CRM__E164_SIZE], const char *input, cons
          * national numbers have an E.164 form that is another number:
          * "0001376097768" in IN gives +91001376097768, which reads as
          * +9101376097768; "0183114730" in AU gives +61183114730, whose 1831
-         * is a carrier code, so it reads as +6114730. Refuse those. */
-        PhoneNumber again;
-        std::string e164_again;
-        if (util->Parse(e164, "ZZ", &again) != PhoneNumberUtil::NO_PARSING_ERROR)
-            return CRM__PHONE_INVALID;
-        util->Format(again, PhoneNumberUtil::E164, &e164_again);
-        if (e164_again != e164)
-            return CRM__PHONE_INVALID;
+         * is a carrier code, so it reads as +6114730. Refuse those. A North
+         * American key is known to read as itself (crm__phone_e164_fast in
+         * internal.h says why) and is not read again: that second parse
+         * would double the cost of every national number typed in NANP. */
+        char nanp[CRM__E164_SIZE];
+        if (!crm__phone_e164_fast(nanp, e164.c_str())) {
+            PhoneNumber again;
+            std::string e164_again;
+            if (util->Parse(e164, "ZZ", &again) != PhoneNumberUtil::NO_PARSING_ERROR)
+                return CRM__PHONE_INVALID;
+            util->Format(again, PhoneNumberUtil::E164, &e164_again);
+            if (e164_again != e164)
+                return CRM__PHONE_INVALID;
+        }
         std::memcpy(out, e164.c_str(), e164.size() + 1);
         return CRM__PHONE_OK;
     } catch (const std::bad_alloc &) {

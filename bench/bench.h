@@ -1,0 +1,137 @@
+/*
+ * libcrm benchmark - what the driver (bench_core.c) and the two sides
+ * (bench_crm.c through libcrm, bench_raw.c through SQLite directly) share:
+ * the sizes of a run, the inputs both sides are fed, and the table of
+ * operations.
+ */
+#ifndef CRM_BENCH_H
+#define CRM_BENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define BENCH_BATCH 10000   /* rows per transaction of bulk work, on both sides */
+#define BENCH_PAGE 50       /* rows per page */
+#define BENCH_TURN 1000     /* rows of a batch written per turn of one side */
+#define BENCH_CHUNK 10      /* own-transaction writes per turn of one side */
+#define BENCH_ROUNDS 5      /* read operations are timed this often; the fastest counts */
+#define BENCH_MAX_KEPT 65536 /* at most this many customer ids are kept for later work */
+#define BENCH_JOURNAL_READ 1000 /* journal entries read per journal read */
+#define BENCH_MAX_N 8000000L /* distinct numbers: +1 415 200 0000 .. +1 415 999 9999 */
+
+/* One run at one size. Every count derives from n (and m) in bench_job(),
+ * so both sides do exactly the same work. */
+typedef struct job {
+    long n;        /* customers imported, one phone number each */
+    long m;        /* interactions logged in bulk; every 10th is the heavy customer's */
+    long lookups;  /* caller-ID lookups per round */
+    long reps;     /* pages (or journal reads) per round */
+    long singles;  /* interactions logged one transaction each */
+    long pairs;    /* promises made and then kept, each call its own transaction */
+    long promises; /* promises made in bulk, half of them overdue */
+    long stride;   /* the ids of customers 0, stride, 2 * stride, ... are kept */
+    long kept;     /* how many: customer 0 is the heavy one */
+    long deep_k;   /* the bulk interaction whose id starts the deep page */
+    int64_t t0;    /* occurred_at of bulk interaction 0 (ms) */
+    int64_t now;   /* "now" of the run: due times and the overdue query */
+    const char *path;
+} job;
+
+/* n operations took `wall` seconds of elapsed time and `cpu` seconds of
+ * the process's CPU time (user and system). */
+typedef struct sample {
+    long n;
+    double wall, cpu;
+} sample;
+
+/* A started clock; bench_stop() adds the time since bench_start() to *out. */
+typedef struct bench_timer {
+    double wall, cpu;
+} bench_timer;
+void bench_start(bench_timer *t);
+void bench_stop(const bench_timer *t, sample *out);
+
+/* One turn of an operation on one side: a round of a read, or the
+ * round-th batch (or chunk) of a write. Sets out->n and adds its time;
+ * returns 0, or -1 after bench_fail(). */
+typedef int (*bench_fn)(void *side, const job *j, long round, sample *out);
+
+typedef struct op_def {
+    const char *op;          /* short name, the "op" of the JSON */
+    const char *what;        /* one line for a person */
+    double target;           /* most libcrm may cost, as a multiple of the baseline's time; 0: none */
+    const char *target_text; /* the target in words, NULL when none */
+    bench_fn crm;
+    bench_fn raw;            /* NULL: the baseline is the raw side's op named by `baseline` */
+    const char *baseline;
+    long (*turns)(const job *j); /* writes: batches, summed; NULL: a read, BENCH_ROUNDS
+                                    rounds of which the fastest counts */
+    int wall;                /* judged by elapsed time (it waits for the disk), else CPU time */
+} op_def;
+
+/* ---- the sides ------------------------------------------------------------ */
+void *crm_side_open(const job *j);
+int crm_side_close(void *side);
+int crm_import(void *side, const job *j, long round, sample *out);
+int crm_lookup(void *side, const job *j, long round, sample *out);
+int crm_lookup_national(void *side, const job *j, long round, sample *out);
+int crm_log_batch(void *side, const job *j, long round, sample *out);
+int crm_log_single(void *side, const job *j, long round, sample *out);
+int crm_timeline(void *side, const job *j, long round, sample *out);
+int crm_timeline_deep(void *side, const job *j, long round, sample *out);
+int crm_promise_batch(void *side, const job *j, long round, sample *out);
+int crm_promise_pair(void *side, const job *j, long round, sample *out);
+int crm_overdue(void *side, const job *j, long round, sample *out);
+int crm_journal_read(void *side, const job *j, long round, sample *out);
+int crm_customer_page(void *side, const job *j, long round, sample *out);
+
+void *raw_side_open(const job *j);
+int raw_side_close(void *side);
+int raw_import(void *side, const job *j, long round, sample *out);
+int raw_lookup(void *side, const job *j, long round, sample *out);
+int raw_log_batch(void *side, const job *j, long round, sample *out);
+int raw_log_single(void *side, const job *j, long round, sample *out);
+int raw_timeline(void *side, const job *j, long round, sample *out);
+int raw_timeline_deep(void *side, const job *j, long round, sample *out);
+int raw_promise_batch(void *side, const job *j, long round, sample *out);
+int raw_promise_pair(void *side, const job *j, long round, sample *out);
+int raw_overdue(void *side, const job *j, long round, sample *out);
+int raw_journal_read(void *side, const job *j, long round, sample *out);
+int raw_customer_page(void *side, const job *j, long round, sample *out);
+
+/* ---- shared by both sides (bench_core.c) ------------------------------------ */
+#if defined(__GNUC__)
+#define BENCH_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define BENCH_PRINTF(f, a)
+#endif
+
+/* Record why the side failed (the first reason wins); returns -1. */
+int bench_fail(const char *fmt, ...) BENCH_PRINTF(1, 2);
+/* Peak RSS of this process so far, KiB; the import records it when done. */
+long bench_peak_rss_kb(void);
+extern long bench_rss_import_kb;
+
+/* xorshift64*: the same sequence on both sides for the same seed. */
+uint64_t bench_rng(uint64_t *state);
+
+/* The inputs, made from an index so that nothing the size of the data is
+ * held in memory. */
+void bench_name(char *buf, size_t size, long customer);     /* "Customer 0000042" */
+void bench_e164(char *buf, size_t size, long customer);     /* "+14152000042" */
+void bench_national(char *buf, size_t size, long customer); /* "(415) 200-0042" */
+/* The kept customer (0 .. kept-1) bulk interaction k belongs to; 0 is
+ * the heavy customer, who has every 10th. */
+long bench_interaction_owner(const job *j, long k);
+void bench_summary(char *buf, size_t size, long k);
+/* Due time of bulk promise k: every other one is overdue at j->now. */
+int64_t bench_promise_due(const job *j, long k);
+
+/* Fixed values of every interaction and promise written. */
+#define BENCH_HANDLED_BY "agent:alice"
+#define BENCH_REASON "billing.invoice"
+#define BENCH_OWNER "team:billing"
+#define BENCH_PROMISE_WHAT "Call back with the corrected invoice"
+#define BENCH_ACTOR "bench"
+
+#endif

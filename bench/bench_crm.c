@@ -1,0 +1,464 @@
+/*
+ * libcrm benchmark - the libcrm side: every operation through the public
+ * API, as an application embedding libcrm would call it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <crm.h>
+
+#include "bench.h"
+
+typedef struct crm_side {
+    crm_db *db;
+    char (*kept)[CRM_ID_LEN + 1]; /* ids of customers 0, stride, 2 * stride, ... */
+    char deep[CRM_ID_LEN + 1];    /* the interaction the deep page starts before */
+    /* Inputs of one turn, made before its clock starts. */
+    char (*name)[24];
+    char (*phone)[24];
+    char (*summary)[40];
+} crm_side;
+
+static int fail(crm_side *s, const char *what, int rc)
+{
+    return bench_fail("libcrm: %s: %s (%s)", what, crm_errmsg(s ? s->db : NULL), crm_errname(rc));
+}
+
+void *crm_side_open(const job *j)
+{
+    crm_side *s = calloc(1, sizeof *s);
+    if (!s) {
+        bench_fail("libcrm: out of memory");
+        return NULL;
+    }
+    s->kept = calloc((size_t)j->kept, sizeof *s->kept);
+    s->name = malloc(BENCH_TURN * sizeof *s->name);
+    s->phone = malloc(BENCH_TURN * sizeof *s->phone);
+    s->summary = malloc(BENCH_TURN * sizeof *s->summary);
+    if (!s->kept || !s->name || !s->phone || !s->summary) {
+        bench_fail("libcrm: out of memory");
+        crm_side_close(s);
+        return NULL;
+    }
+    crm_open_options opts = CRM_OPEN_OPTIONS_INIT;
+    opts.flags = CRM_OPEN_CREATE;
+    opts.default_country = "US";
+    opts.actor = BENCH_ACTOR;
+    int rc = crm_open(&s->db, j->path, &opts);
+    if (rc != CRM_OK) {
+        fail(NULL, "crm_open", rc);
+        crm_side_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+int crm_side_close(void *side)
+{
+    crm_side *s = side;
+    int status = 0;
+    if (!s)
+        return 0;
+    int rc = crm_close(s->db);
+    if (rc != CRM_OK)
+        status = fail(s, "crm_close", rc);
+    free(s->kept);
+    free(s->name);
+    free(s->phone);
+    free(s->summary);
+    free(s);
+    return status;
+}
+
+/* End a failed batch: report, then roll back. */
+static int fail_batch(crm_side *s, const char *what, int rc)
+{
+    fail(s, what, rc);
+    crm_rollback(s->db);
+    return -1;
+}
+
+int crm_import(void *side, const job *j, long round, sample *out)
+{
+    crm_side *s = side;
+    long b = round * BENCH_TURN;
+    long e = b + BENCH_TURN < j->n ? b + BENCH_TURN : j->n;
+    for (long i = b; i < e; i++) {
+        bench_name(s->name[i - b], sizeof s->name[0], i);
+        bench_e164(s->phone[i - b], sizeof s->phone[0], i);
+    }
+    bench_timer tm;
+    bench_start(&tm);
+    int rc = b % BENCH_BATCH ? CRM_OK : crm_begin(s->db);
+    if (rc != CRM_OK)
+        return fail(s, "crm_begin", rc);
+    for (long i = b; i < e; i++) {
+        crm_customer *c = NULL;
+        rc = crm_customer_create(&c, s->db, CRM_CUSTOMER_PERSON, s->name[i - b]);
+        if (rc != CRM_OK)
+            return fail_batch(s, "crm_customer_create", rc);
+        rc = crm_identity_add(NULL, s->db, crm_customer_id(c), "phone", s->phone[i - b],
+                              CRM_IDENTITY_PRIMARY);
+        if (rc == CRM_OK && i % j->stride == 0)
+            memcpy(s->kept[i / j->stride], crm_customer_id(c), CRM_ID_LEN + 1);
+        crm_customer_free(c);
+        if (rc != CRM_OK)
+            return fail_batch(s, "crm_identity_add", rc);
+    }
+    rc = e % BENCH_BATCH && e < j->n ? CRM_OK : crm_commit(s->db);
+    if (rc != CRM_OK)
+        return fail_batch(s, "crm_commit", rc);
+    bench_stop(&tm, out);
+    bench_rss_import_kb = bench_peak_rss_kb();
+    out->n = e - b;
+    return 0;
+}
+
+/* Caller-ID lookups of random customers: E.164 as a SIP or FreeSWITCH feed
+ * gives it, or the national form, which libcrm must parse (a quarter as
+ * many: parsing is slow, and the row is only for information). */
+static int lookups(crm_side *s, const job *j, sample *out, int national)
+{
+    long count = national ? j->lookups / 4 : j->lookups;
+    char(*in)[24] = malloc((size_t)count * sizeof *in);
+    char(*want)[24] = malloc((size_t)count * sizeof *want);
+    int status = -1;
+    if (!in || !want) {
+        bench_fail("libcrm: out of memory");
+        goto out;
+    }
+    uint64_t rng = 0x9e3779b97f4a7c15u;
+    for (long k = 0; k < count; k++) {
+        long i = (long)(bench_rng(&rng) % (uint64_t)j->n);
+        (national ? bench_national : bench_e164)(in[k], sizeof in[0], i);
+        bench_name(want[k], sizeof want[0], i);
+    }
+    bench_timer tm;
+    bench_start(&tm);
+    for (long k = 0; k < count; k++) {
+        crm_customer *c = NULL;
+        int rc = crm_identity_lookup(&c, s->db, "phone", in[k]);
+        if (rc != CRM_OK) {
+            fail(s, "crm_identity_lookup", rc);
+            goto out;
+        }
+        int same = strcmp(crm_customer_name(c), want[k]) == 0;
+        crm_customer_free(c);
+        if (!same) {
+            bench_fail("libcrm: %s found the wrong customer", in[k]);
+            goto out;
+        }
+    }
+    bench_stop(&tm, out);
+    out->n = count;
+    status = 0;
+out:
+    free(in);
+    free(want);
+    return status;
+}
+
+int crm_lookup(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    return lookups(side, j, out, 0);
+}
+
+int crm_lookup_national(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    return lookups(side, j, out, 1);
+}
+
+/* Interaction k (bulk ones first, then the single ones) as the spec of it;
+ * summary is its text. */
+static crm_interaction_spec spec_of(const crm_side *s, const job *j, long k, const char *summary)
+{
+    crm_interaction_spec spec = CRM_INTERACTION_SPEC_INIT;
+    spec.customer_id = s->kept[bench_interaction_owner(j, k)];
+    spec.channel = CRM_CHANNEL_PHONE;
+    spec.direction = CRM_DIRECTION_IN;
+    spec.occurred_at = j->t0 + (int64_t)k * 1000;
+    spec.handled_by = BENCH_HANDLED_BY;
+    spec.reason = BENCH_REASON;
+    spec.outcome = CRM_OUTCOME_RESOLVED;
+    spec.summary = summary;
+    return spec;
+}
+
+int crm_log_batch(void *side, const job *j, long round, sample *out)
+{
+    crm_side *s = side;
+    long b = round * BENCH_TURN;
+    long e = b + BENCH_TURN < j->m ? b + BENCH_TURN : j->m;
+    for (long k = b; k < e; k++)
+        bench_summary(s->summary[k - b], sizeof s->summary[0], k);
+    bench_timer tm;
+    bench_start(&tm);
+    int rc = b % BENCH_BATCH ? CRM_OK : crm_begin(s->db);
+    if (rc != CRM_OK)
+        return fail(s, "crm_begin", rc);
+    for (long k = b; k < e; k++) {
+        crm_interaction_spec spec = spec_of(s, j, k, s->summary[k - b]);
+        if (k != j->deep_k) {
+            rc = crm_interaction_log(NULL, s->db, &spec);
+        } else {
+            crm_interaction *rec = NULL;
+            rc = crm_interaction_log(&rec, s->db, &spec);
+            if (rc == CRM_OK)
+                memcpy(s->deep, crm_interaction_id(rec), sizeof s->deep);
+            crm_interaction_free(rec);
+        }
+        if (rc != CRM_OK)
+            return fail_batch(s, "crm_interaction_log", rc);
+    }
+    rc = e % BENCH_BATCH && e < j->m ? CRM_OK : crm_commit(s->db);
+    if (rc != CRM_OK)
+        return fail_batch(s, "crm_commit", rc);
+    bench_stop(&tm, out);
+    out->n = e - b;
+    return 0;
+}
+
+int crm_log_single(void *side, const job *j, long round, sample *out)
+{
+    crm_side *s = side;
+    long b = round * BENCH_CHUNK;
+    long e = b + BENCH_CHUNK < j->singles ? b + BENCH_CHUNK : j->singles;
+    for (long k = b; k < e; k++)
+        bench_summary(s->summary[k - b], sizeof s->summary[0], j->m + k);
+    bench_timer tm;
+    bench_start(&tm);
+    for (long k = b; k < e; k++) {
+        crm_interaction_spec spec = spec_of(s, j, j->m + k, s->summary[k - b]);
+        int rc = crm_interaction_log(NULL, s->db, &spec);
+        if (rc != CRM_OK)
+            return fail(s, "crm_interaction_log", rc);
+    }
+    out->n = e - b;
+    bench_stop(&tm, out);
+    return 0;
+}
+
+/* Pages of the heavy customer's timeline: the newest, or the one before
+ * `before`. What a screen shows of a row is read from every one. */
+static int pages(crm_side *s, const job *j, sample *out, const char *before, long want,
+                 int64_t first_at)
+{
+    crm_timeline_filter f = CRM_TIMELINE_FILTER_INIT;
+    f.limit = BENCH_PAGE;
+    f.before = before;
+    bench_timer tm;
+    bench_start(&tm);
+    for (long r = 0; r < j->reps; r++) {
+        crm_interaction_cursor *cur = NULL;
+        int rc = crm_timeline_open(&cur, s->db, s->kept[0], &f);
+        if (rc != CRM_OK)
+            return fail(s, "crm_timeline_open", rc);
+        const crm_interaction *it;
+        long rows = 0;
+        int64_t at = 0;
+        size_t chars = 0;
+        while ((rc = crm_timeline_next(cur, &it)) == CRM_ROW) {
+            if (rows++ == 0)
+                at = crm_interaction_occurred_at(it);
+            chars += strlen(crm_interaction_id(it)) + strlen(crm_interaction_summary(it)) +
+                     strlen(crm_interaction_handled_by(it));
+        }
+        crm_timeline_free(cur);
+        if (rc != CRM_DONE)
+            return fail(s, "crm_timeline_next", rc);
+        if (rows != want || (rows && at != first_at) || (rows && !chars))
+            return bench_fail("libcrm: a timeline page has %ld rows from %lld, expected %ld "
+                              "from %lld",
+                              rows, (long long)at, want, (long long)first_at);
+    }
+    bench_stop(&tm, out);
+    out->n = j->reps;
+    return 0;
+}
+
+/* How many bulk interactions the heavy customer has. */
+static long heavy_count(const job *j)
+{
+    return (j->m + 9) / 10;
+}
+
+int crm_timeline(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    long h = heavy_count(j);
+    return pages(side, j, out, NULL, h < BENCH_PAGE ? h : BENCH_PAGE,
+                 j->t0 + (int64_t)(h - 1) * 10 * 1000);
+}
+
+int crm_timeline_deep(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    crm_side *s = side;
+    long older = j->deep_k / 10;
+    return pages(s, j, out, s->deep, older < BENCH_PAGE ? older : BENCH_PAGE,
+                 j->t0 + (int64_t)(j->deep_k - 10) * 1000);
+}
+
+int crm_promise_batch(void *side, const job *j, long round, sample *out)
+{
+    crm_side *s = side;
+    long b = round * BENCH_TURN;
+    long e = b + BENCH_TURN < j->promises ? b + BENCH_TURN : j->promises;
+    bench_timer tm;
+    bench_start(&tm);
+    int rc = b % BENCH_BATCH ? CRM_OK : crm_begin(s->db);
+    if (rc != CRM_OK)
+        return fail(s, "crm_begin", rc);
+    for (long k = b; k < e; k++) {
+        rc = crm_promise_make(NULL, s->db, s->kept[k % j->kept], NULL, BENCH_OWNER,
+                              BENCH_PROMISE_WHAT, bench_promise_due(j, k));
+        if (rc != CRM_OK)
+            return fail_batch(s, "crm_promise_make", rc);
+    }
+    rc = e % BENCH_BATCH && e < j->promises ? CRM_OK : crm_commit(s->db);
+    if (rc != CRM_OK)
+        return fail_batch(s, "crm_commit", rc);
+    bench_stop(&tm, out);
+    out->n = e - b;
+    return 0;
+}
+
+int crm_promise_pair(void *side, const job *j, long round, sample *out)
+{
+    crm_side *s = side;
+    long b = round * BENCH_CHUNK;
+    long e = b + BENCH_CHUNK < j->pairs ? b + BENCH_CHUNK : j->pairs;
+    bench_timer tm;
+    bench_start(&tm);
+    for (long k = b; k < e; k++) {
+        crm_promise *p = NULL;
+        int rc = crm_promise_make(&p, s->db, s->kept[k % j->kept], NULL, BENCH_OWNER,
+                                  BENCH_PROMISE_WHAT, j->now + 86400000);
+        if (rc != CRM_OK)
+            return fail(s, "crm_promise_make", rc);
+        rc = crm_promise_keep(s->db, crm_promise_id(p), NULL, NULL);
+        crm_promise_free(p);
+        if (rc != CRM_OK)
+            return fail(s, "crm_promise_keep", rc);
+    }
+    out->n = e - b;
+    bench_stop(&tm, out);
+    return 0;
+}
+
+int crm_overdue(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    crm_side *s = side;
+    long overdue = (j->promises + 1) / 2;
+    long want = overdue < BENCH_PAGE ? overdue : BENCH_PAGE;
+    crm_promise_filter f = CRM_PROMISE_FILTER_INIT;
+    f.overdue_as_of = j->now;
+    f.limit = BENCH_PAGE;
+    bench_timer tm;
+    bench_start(&tm);
+    for (long r = 0; r < j->reps; r++) {
+        crm_promise_cursor *cur = NULL;
+        int rc = crm_promise_list_open(&cur, s->db, &f);
+        if (rc != CRM_OK)
+            return fail(s, "crm_promise_list_open", rc);
+        const crm_promise *p;
+        long rows = 0;
+        int64_t last = 0;
+        while ((rc = crm_promise_list_next(cur, &p)) == CRM_ROW) {
+            rows += crm_promise_due_at(p) >= last && crm_promise_id(p)[0] &&
+                    crm_promise_owner(p)[0];
+            last = crm_promise_due_at(p);
+        }
+        crm_promise_list_free(cur);
+        if (rc != CRM_DONE)
+            return fail(s, "crm_promise_list_next", rc);
+        if (rows != want)
+            return bench_fail("libcrm: %ld overdue promises in order, expected %ld", rows,
+                              want);
+    }
+    bench_stop(&tm, out);
+    out->n = j->reps;
+    return 0;
+}
+
+int crm_journal_read(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    crm_side *s = side;
+    int64_t last = 0;
+    int rc = crm_journal_last_seq(&last, s->db);
+    if (rc != CRM_OK)
+        return fail(s, "crm_journal_last_seq", rc);
+    int64_t since = last / 2;
+    long want = last - since < BENCH_JOURNAL_READ ? (long)(last - since) : BENCH_JOURNAL_READ;
+    bench_timer tm;
+    bench_start(&tm);
+    for (long r = 0; r < j->reps; r++) {
+        crm_journal_cursor *cur = NULL;
+        rc = crm_journal_open(&cur, s->db, since);
+        if (rc != CRM_OK)
+            return fail(s, "crm_journal_open", rc);
+        const crm_journal_entry *e;
+        long got = 0, rows = 0;
+        int64_t seq = since;
+        while (got < want && (rc = crm_journal_next(cur, &e)) == CRM_ROW) {
+            got++;
+            rows += crm_journal_entry_seq(e) == seq + 1 && crm_journal_entry_data(e)[0] &&
+                    crm_journal_entry_entity_id(e)[0];
+            seq = crm_journal_entry_seq(e);
+        }
+        crm_journal_free(cur);
+        if (rc != CRM_ROW && rc != CRM_DONE)
+            return fail(s, "crm_journal_next", rc);
+        if (rows != want)
+            return bench_fail("libcrm: read %ld journal entries in order, expected %ld",
+                              rows, want);
+    }
+    bench_stop(&tm, out);
+    out->n = j->reps;
+    return 0;
+}
+
+int crm_customer_page(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    crm_side *s = side;
+    char after[CRM_ID_LEN + 1] = "";
+    long walked = 0;
+    bench_timer tm;
+    bench_start(&tm);
+    for (long r = 0; r < j->reps; r++) {
+        crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
+        f.limit = BENCH_PAGE;
+        f.after = after[0] ? after : NULL;
+        crm_customer_cursor *cur = NULL;
+        int rc = crm_customer_list_open(&cur, s->db, &f);
+        if (rc != CRM_OK)
+            return fail(s, "crm_customer_list_open", rc);
+        const crm_customer *c;
+        long rows = 0;
+        while ((rc = crm_customer_list_next(cur, &c)) == CRM_ROW) {
+            memcpy(after, crm_customer_id(c), sizeof after);
+            rows += crm_customer_name(c)[0] != '\0';
+        }
+        crm_customer_list_free(cur);
+        if (rc != CRM_DONE)
+            return fail(s, "crm_customer_list_next", rc);
+        walked += rows;
+        long want = j->n - (walked - rows) < BENCH_PAGE ? j->n - (walked - rows) : BENCH_PAGE;
+        if (rows != want)
+            return bench_fail("libcrm: a customer page has %ld rows, expected %ld", rows,
+                              want);
+        if (walked == j->n) {
+            after[0] = '\0'; /* start again from the first page */
+            walked = 0;
+        }
+    }
+    bench_stop(&tm, out);
+    out->n = j->reps;
+    return 0;
+}
