@@ -435,7 +435,10 @@ static int side_start(side_proc *p, int side, const job *j, reply *r)
 /* Ask a side for turn `round` of op (-1: close); *r is its reply. */
 static int side_call(side_proc *p, int op, long round, reply *r)
 {
-    command c = { op, round };
+    command c;
+    memset(&c, 0, sizeof c); /* padding too: it goes down a pipe */
+    c.op = op;
+    c.round = round;
     memset(r, 0, sizeof *r);
     if (write_full(p->to, &c, sizeof c) != 0 || read_full(p->from, r, sizeof *r) != 0) {
         memset(r, 0, sizeof *r);
