@@ -313,31 +313,59 @@ static int check_writable(crm_db *db)
 }
 
 /* SQLite rolls a whole transaction back by itself after some failures
- * (I/O error, disk full, out of memory). A group whose transaction is gone
- * must not go on: its later calls would commit one by one. */
+ * (I/O error, disk full, out of memory), and crm__write_end() does after a
+ * call it could not undo alone. A group whose transaction is gone must not
+ * go on: its later calls would commit one by one. */
 static int check_group_alive(crm_db *db)
 {
-    if (db->txn_open && sqlite3_get_autocommit(db->sql))
+    if (db->txn_open && (db->group_lost || sqlite3_get_autocommit(db->sql)))
         return crm__error(db, CRM_ESTATE,
                           "the transaction opened with crm_begin() was rolled back after an "
                           "earlier failure; call crm_rollback() and start again");
     return CRM_OK;
 }
 
-int crm__write_begin(crm_db *db)
+static int write_begin(crm_db *db, bool single)
 {
     int rc = check_writable(db);
     if (rc == CRM_OK)
         rc = check_group_alive(db);
     if (rc)
         return rc;
+    if (db->txn_open && single) {
+        db->call_bare = true;
+        db->call_changes = sqlite3_total_changes64(db->sql);
+        return CRM_OK;
+    }
     if (db->txn_open)
         return exec_stmt(db, SQL_SAVEPOINT, "starting a change");
     return exec_stmt(db, SQL_BEGIN, "starting a write transaction");
 }
 
+int crm__write_begin(crm_db *db)
+{
+    return write_begin(db, false);
+}
+
+int crm__write_begin_single(crm_db *db)
+{
+    return write_begin(db, true);
+}
+
 int crm__write_end(crm_db *db, int rc)
 {
+    if (db->call_bare) {
+        /* A failed statement changed nothing (SQLite undid it, or rolled
+         * back the whole transaction); a change made before it cannot be
+         * undone alone without a savepoint, so the group goes with it. */
+        db->call_bare = false;
+        if (rc != CRM_OK && sqlite3_total_changes64(db->sql) != db->call_changes) {
+            db->group_lost = true; /* even if the ROLLBACK cannot run now */
+            if (!sqlite3_get_autocommit(db->sql))
+                quiet_exec(db, SQL_ROLLBACK);
+        }
+        return rc;
+    }
     if (db->txn_open) {
         /* A RELEASE that fails (no memory to prepare it) leaves the
          * savepoint open: undo the call, or its changes would stay in the
@@ -399,8 +427,9 @@ int crm_rollback(crm_db *db)
         return crm__error(db, CRM_ESTATE,
                           "no transaction is open: crm_rollback() without crm_begin()");
     db->txn_open = false;
+    db->group_lost = false;
     if (sqlite3_get_autocommit(db->sql))
-        return CRM_OK; /* SQLite already rolled back (e.g. after an I/O error) */
+        return CRM_OK; /* rolled back already (e.g. by SQLite after an I/O error) */
     return exec_stmt(db, SQL_ROLLBACK, "rolling back");
 }
 

@@ -418,7 +418,9 @@ int crm_identity_add(crm_identity **out, crm_db *db, const char *customer_id, co
         return crm__error(db, CRM_ENOMEM, "out of memory adding an identity");
     }
     int64_t now = crm_now();
-    rc = crm__write_begin(db);
+    /* Taking the primary mark changes rows before the insert that may be
+     * refused, so only then does a call inside a group need a savepoint. */
+    rc = flags & CRM_IDENTITY_PRIMARY ? crm__write_begin(db) : crm__write_begin_single(db);
     if (rc == CRM_OK) {
         /* Before the insert, the look for another primary finds nothing to
          * pass over in a new customer's rows; a refused insert undoes it. */

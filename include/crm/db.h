@@ -105,8 +105,10 @@ CRM_EXTERN(int) crm_schema_version(const crm_db *db);
 
 /**
  * Group the following write calls into one transaction. Every write call
- * is otherwise a transaction of its own; inside crm_begin() a failing call
- * undoes only its own changes and the group stays open.
+ * is otherwise a transaction of its own; inside crm_begin() a refused call
+ * undoes only its own changes and the group stays open. After a lack of
+ * memory or an I/O error the whole group may be gone instead: further
+ * writes and crm_commit() return CRM_ESTATE until crm_rollback().
  * @return CRM_OK; CRM_ESTATE if a transaction is already open;
  *         CRM_EREADONLY; CRM_EBUSY if another writer held the file past the
  *         busy timeout.

@@ -2,6 +2,7 @@
  * Transactions: one per write call, grouped by crm_begin(), savepoints
  * inside a group, and bounded waits for another writer.
  */
+#include <sqlite3.h>
 #include <time.h>
 
 #include "test.h"
@@ -75,6 +76,103 @@ TEST(failed_call_inside_group_undoes_only_itself)
     CHECK_INT(crm_tag_list_next(cur, &t), CRM_DONE);
     crm_tag_list_free(cur);
     crm_close(db);
+}
+
+/* The calls that make every refusal before their first change run inside
+ * a group without a savepoint of their own; refused, each must still leave
+ * the group as it was and open. */
+TEST(refused_calls_inside_group_leave_it_whole)
+{
+    crm_db *db = test_open_memory();
+    char a[CRM_ID_LEN + 1], b[CRM_ID_LEN + 1];
+    const char *gone = "01934b6e-8f00-7000-8000-000000000001"; /* no such customer */
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ann", a);
+    test_customer(db, CRM_CUSTOMER_PERSON, "Bob", b);
+    CHECK_OK(db, crm_identity_add(NULL, db, a, "phone", "+14155550100", 0));
+    crm_promise *p;
+    CHECK_OK(db, crm_promise_make(&p, db, a, NULL, "agent:bob", "call back", crm_now() + 60000));
+    char pid[CRM_ID_LEN + 1];
+    memcpy(pid, crm_promise_id(p), sizeof pid);
+    crm_promise_free(p);
+    CHECK_OK(db, crm_promise_keep(db, pid, NULL, NULL));
+    crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
+    s.customer_id = a;
+    s.channel = CRM_CHANNEL_EMAIL;
+    s.direction = CRM_DIRECTION_IN;
+    s.external_ref = "msg-1";
+    CHECK_OK(db, crm_interaction_log(NULL, db, &s));
+    CHECK_OK(db, crm_customer_tag_add(db, a, "vip"));
+
+    CHECK_OK(db, crm_begin(db));
+    CHECK_OK(db, crm_customer_tag_add(db, b, "first"));
+    test_snapshot snap;
+    test_snapshot_take(db, &snap);
+    CHECK_RC(db, crm_interaction_log(NULL, db, &s), CRM_EEXISTS);
+    s.external_ref = NULL;
+    s.customer_id = gone;
+    CHECK_RC(db, crm_interaction_log(NULL, db, &s), CRM_ENOTFOUND);
+    CHECK_RC(db, crm_identity_add(NULL, db, b, "phone", "(415) 555-0100", 0), CRM_EEXISTS);
+    CHECK_RC(db, crm_identity_add(NULL, db, gone, "phone", "+14155550199", 0), CRM_ENOTFOUND);
+    CHECK_RC(db, crm_customer_tag_add(db, a, "vip"), CRM_EEXISTS);
+    CHECK_RC(db, crm_customer_attr_set(db, gone, "tier", "3"), CRM_ENOTFOUND);
+    CHECK_RC(db, crm_promise_make(NULL, db, gone, NULL, "agent:bob", "x", crm_now() + 1),
+             CRM_ENOTFOUND);
+    CHECK_RC(db, crm_promise_keep(db, pid, NULL, NULL), CRM_ESTATE);
+    CHECK_RC(db, crm_customer_create(NULL, db, CRM_CUSTOMER_PERSON, " padded"), CRM_EINVAL);
+    CHECK_UNCHANGED(db, &snap);
+    CHECK_INT(crm_in_transaction(db), 1);
+    CHECK_OK(db, crm_customer_tag_add(db, b, "second"));
+    CHECK_OK(db, crm_commit(db));
+    CHECK_INT(test_last_seq(db), snap.last_seq + 1);
+    crm_close(db);
+}
+
+/* A call without a savepoint that fails after its first change cannot be
+ * undone alone: the whole group goes, and says so until crm_rollback(). A
+ * trigger (not libcrm's) refuses the journal row after the interaction. */
+TEST(call_failing_after_a_change_loses_the_group)
+{
+    char path[256], a[CRM_ID_LEN + 1];
+    crm_db *db = test_open_file(path, sizeof path);
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ann", a);
+    CHECK_OK(db, crm_close(db));
+    sqlite3 *raw = NULL;
+    CHECK_INT(sqlite3_open_v2(path, &raw, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    int src = sqlite3_exec(raw,
+                           "CREATE TRIGGER refuse_log BEFORE INSERT ON journal WHEN NEW.op = 'log' "
+                           "BEGIN SELECT RAISE(ABORT, 'no logging today'); END",
+                           NULL, NULL, NULL);
+    sqlite3_close(raw);
+    CHECK_INT(src, SQLITE_OK);
+    CHECK_INT(crm_open(&db, path, NULL), CRM_OK);
+    crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
+    s.customer_id = a;
+    s.channel = CRM_CHANNEL_PHONE;
+    s.direction = CRM_DIRECTION_IN;
+    test_snapshot snap;
+    test_snapshot_take(db, &snap);
+
+    /* Alone, the call's own transaction is rolled back. */
+    CHECK_RC(db, crm_interaction_log(NULL, db, &s), CRM_ERROR);
+    CHECK_CONTAINS(crm_errmsg(db), "no logging today");
+    CHECK_UNCHANGED(db, &snap);
+
+    CHECK_OK(db, crm_begin(db));
+    CHECK_OK(db, crm_customer_tag_add(db, a, "lost"));
+    CHECK_RC(db, crm_interaction_log(NULL, db, &s), CRM_ERROR);
+    CHECK_CONTAINS(crm_errmsg(db), "no logging today");
+    CHECK_INT(crm_in_transaction(db), 1);
+    CHECK_RC(db, crm_customer_tag_add(db, a, "after"), CRM_ESTATE);
+    CHECK_CONTAINS(crm_errmsg(db), "crm_rollback");
+    CHECK_RC(db, crm_commit(db), CRM_ESTATE);
+    CHECK_OK(db, crm_rollback(db));
+    CHECK_INT(crm_in_transaction(db), 0);
+    CHECK_UNCHANGED(db, &snap);
+    /* The handle is usable again. */
+    CHECK_OK(db, crm_customer_tag_add(db, a, "kept"));
+    CHECK_INT(test_last_seq(db), snap.last_seq + 1);
+    crm_close(db);
+    test_remove_db(path);
 }
 
 TEST(illegal_transaction_states)
@@ -179,6 +277,8 @@ int main(void)
     RUN(group_commits_together);
     RUN(rollback_leaves_nothing);
     RUN(failed_call_inside_group_undoes_only_itself);
+    RUN(refused_calls_inside_group_leave_it_whole);
+    RUN(call_failing_after_a_change_loses_the_group);
     RUN(illegal_transaction_states);
     RUN(close_rolls_back_open_group);
     RUN(busy_is_bounded);

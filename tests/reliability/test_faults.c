@@ -1146,8 +1146,10 @@ static int resume_step(crm_db *db, const fixture *f, int i)
 
 /* A group that goes on after a failed call, as the API allows: the failed
  * call is made again (the fault is spent) and must then succeed, having
- * undone only itself; or, if SQLite rolled the whole transaction back,
- * every write and crm_commit() give CRM_ESTATE until crm_rollback(). A
+ * undone only itself; or, if the whole transaction was rolled back (by
+ * SQLite, or by libcrm after a call without a savepoint failed past its
+ * first change), every write and crm_commit() give CRM_ESTATE until
+ * crm_rollback(). A
  * commit that fails with the group still open is retried. */
 static int op_group_resume(crm_db *db, const fixture *f, bool dry)
 {
@@ -1173,7 +1175,7 @@ static int op_group_resume(crm_db *db, const fixture *f, bool dry)
         if (rc == CRM_ESTATE) {
             groups_lost++;
             if (!crm_in_transaction(db))
-                violate("the group SQLite rolled back is no longer open on the handle");
+                violate("the group rolled back is no longer open on the handle");
             if (!strstr(crm_errmsg(db), "crm_rollback"))
                 violate("CRM_ESTATE in a lost group does not say what to do: %s", crm_errmsg(db));
             int again = resume_step(db, f, (i + 1) % RESUME_STEPS);
@@ -1683,7 +1685,7 @@ TEST(every_write_fails_cleanly)
                modes[mi].name, nops, faults, benign,
                failed ? "SOME NOT CLEAN" : "all clean");
     }
-    printf("  groups: %ld lost to SQLite's rollback (CRM_ESTATE until crm_rollback), %ld went "
+    printf("  groups: %ld lost whole (CRM_ESTATE until crm_rollback), %ld went "
            "on after a failed call, %ld commits retried\n",
            groups_lost, groups_resumed, commits_retried);
     printf("  total: %ld faults injected (%ld survived), %.1f s%s\n", total, total_benign,
