@@ -474,30 +474,33 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
         return rc;
     }
     sqlite3_stmt *st = cur->base.st;
+    int src = SQLITE_OK;
     if (f->tag)
-        sqlite3_bind_text(st, 1, f->tag, -1, SQLITE_TRANSIENT);
+        CRM__BIND(src, sqlite3_bind_text(st, 1, f->tag, -1, SQLITE_TRANSIENT));
     if (f->kind)
         sqlite3_bind_int(st, 2, f->kind);
     if (p_lo) {
-        sqlite3_bind_text(st, 3, p_lo, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 4, p_hi, -1, SQLITE_TRANSIENT);
+        CRM__BIND(src, sqlite3_bind_text(st, 3, p_lo, -1, SQLITE_TRANSIENT));
+        CRM__BIND(src, sqlite3_bind_text(st, 4, p_hi, -1, SQLITE_TRANSIENT));
     }
     if (from_bound) {
         crm__uuid_floor(&lo, f->created_from);
-        sqlite3_bind_blob(st, 5, lo.b, 16, SQLITE_TRANSIENT);
+        CRM__BIND(src, sqlite3_bind_blob(st, 5, lo.b, 16, SQLITE_TRANSIENT));
     }
     if (to_bound) {
         crm__uuid_floor(&hi, f->created_to);
-        sqlite3_bind_blob(st, 6, hi.b, 16, SQLITE_TRANSIENT);
+        CRM__BIND(src, sqlite3_bind_blob(st, 6, hi.b, 16, SQLITE_TRANSIENT));
     }
     if (f->after)
-        sqlite3_bind_blob(st, 7, after.b, 16, SQLITE_TRANSIENT);
+        CRM__BIND(src, sqlite3_bind_blob(st, 7, after.b, 16, SQLITE_TRANSIENT));
     if (f->limit)
         sqlite3_bind_int64(st, 8, f->limit);
     crm__free(p_lo);
     crm__free(p_hi);
-    *out = cur;
-    return CRM_OK;
+    rc = crm__cursor_bound(cur, src, "listing customers");
+    if (rc == CRM_OK)
+        *out = cur;
+    return rc;
 }
 
 int crm_customer_list_next(crm_customer_cursor *cur, const crm_customer **out)

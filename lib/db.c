@@ -242,9 +242,10 @@ int crm__customer_cursor(void **out, size_t size, crm_db *db, const char *id,
                          kind == CRM_CUSTOMER_ORGANISATION ? sql_org : sql_person, what);
     if (rc)
         return rc;
-    sqlite3_bind_blob(c->st, 1, uid.b, 16, SQLITE_TRANSIENT);
-    *out = c;
-    return CRM_OK;
+    rc = crm__cursor_bound(c, sqlite3_bind_blob(c->st, 1, uid.b, 16, SQLITE_TRANSIENT), what);
+    if (rc == CRM_OK)
+        *out = c;
+    return rc;
 }
 
 void crm__cursor_free(void *cur)
@@ -253,6 +254,15 @@ void crm__cursor_free(void *cur)
         return;
     crm__cursor_fini(cur);
     crm__free(cur);
+}
+
+int crm__cursor_bound(void *cur, int src, const char *what)
+{
+    if (src == SQLITE_OK)
+        return CRM_OK;
+    crm_db *db = ((crm__cursor *)cur)->db;
+    crm__cursor_free(cur);
+    return crm__sqlite_error(db, src, what);
 }
 
 int crm__bind_text(sqlite3_stmt *st, int i, const char *s)

@@ -852,7 +852,7 @@ int crm_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *cust
     if (rc)
         return rc;
     sqlite3_stmt *st = cur->base.st;
-    sqlite3_bind_blob(st, 1, cid.b, 16, SQLITE_TRANSIENT);
+    int src = sqlite3_bind_blob(st, 1, cid.b, 16, SQLITE_TRANSIENT);
     if (f->channels)
         sqlite3_bind_int64(st, 2, f->channels);
     if (f->from)
@@ -860,8 +860,8 @@ int crm_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *cust
     if (use_to)
         sqlite3_bind_int64(st, 4, f->to);
     if (prefix) {
-        sqlite3_bind_text(st, 5, f->reason_prefix, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 6, hi, -1, SQLITE_TRANSIENT);
+        CRM__BIND(src, sqlite3_bind_text(st, 5, f->reason_prefix, -1, SQLITE_TRANSIENT));
+        CRM__BIND(src, sqlite3_bind_text(st, 6, hi, -1, SQLITE_TRANSIENT));
     }
     if (f->direction)
         sqlite3_bind_int(st, 7, f->direction);
@@ -869,12 +869,14 @@ int crm_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *cust
         sqlite3_bind_int64(st, 8, f->outcomes);
     if (use_before) {
         sqlite3_bind_int64(st, 9, before_at);
-        sqlite3_bind_blob(st, 10, before.b, 16, SQLITE_TRANSIENT);
+        CRM__BIND(src, sqlite3_bind_blob(st, 10, before.b, 16, SQLITE_TRANSIENT));
     }
     if (f->limit)
         sqlite3_bind_int64(st, 11, f->limit);
-    *out = cur;
-    return CRM_OK;
+    rc = crm__cursor_bound(cur, src, "reading the timeline");
+    if (rc == CRM_OK)
+        *out = cur;
+    return rc;
 }
 
 static const char SQL_THREAD_OF[] = "SELECT thread_id FROM interaction WHERE id = ?1";
@@ -913,9 +915,11 @@ int crm_thread_open(crm_interaction_cursor **out, crm_db *db, const char *intera
     rc = crm__cursor_new((void **)&cur, sizeof *cur, db, SQL_THREAD, "reading a thread");
     if (rc)
         return rc;
-    sqlite3_bind_blob(cur->base.st, 1, thread.b, 16, SQLITE_TRANSIENT);
-    *out = cur;
-    return CRM_OK;
+    rc = crm__cursor_bound(cur, sqlite3_bind_blob(cur->base.st, 1, thread.b, 16, SQLITE_TRANSIENT),
+                           "reading a thread");
+    if (rc == CRM_OK)
+        *out = cur;
+    return rc;
 }
 
 int crm_timeline_next(crm_interaction_cursor *cur, const crm_interaction **out)

@@ -169,6 +169,12 @@ int crm__customer_cursor(void **out, size_t size, crm_db *db, const char *id,
                          const char *sql_person, const char *sql_org, const char *what);
 /* Finalise and free a cursor struct made as above (extra members first). */
 void crm__cursor_free(void *cur);
+/* Binding with SQLITE_TRANSIENT copies the value, which can fail for lack
+ * of memory, and a parameter left NULL would end the cursor at once with
+ * CRM_DONE. CRM__BIND keeps the first failure in src; crm__cursor_bound()
+ * ends the opening: CRM_OK, or the cursor freed and the failure reported. */
+#define CRM__BIND(src, call) ((src) == SQLITE_OK ? ((src) = (call)) : (src))
+int crm__cursor_bound(void *cur, int src, const char *what);
 
 /* ---- argument checks (check.c) ------------------------------------------ */
 /* Each returns CRM_OK or sets CRM_EINVAL naming `field`. */

@@ -669,10 +669,11 @@ int crm_promise_list_open(crm_promise_cursor **out, crm_db *db, const crm_promis
     if (rc)
         return rc;
     sqlite3_stmt *st = cur->base.st;
+    int src = SQLITE_OK;
     if (f->customer_id)
-        sqlite3_bind_blob(st, 1, cid.b, 16, SQLITE_TRANSIENT);
+        CRM__BIND(src, sqlite3_bind_blob(st, 1, cid.b, 16, SQLITE_TRANSIENT));
     if (f->owner)
-        sqlite3_bind_text(st, 2, f->owner, -1, SQLITE_TRANSIENT);
+        CRM__BIND(src, sqlite3_bind_text(st, 2, f->owner, -1, SQLITE_TRANSIENT));
     if (nstates >= 1 && nstates < 4) {
         int k = 3, last = 0;
         for (int s = CRM_PROMISE_OPEN; s <= CRM_PROMISE_RELEASED; s++)
@@ -686,12 +687,14 @@ int crm_promise_list_open(crm_promise_cursor **out, crm_db *db, const crm_promis
         sqlite3_bind_int64(st, 6, due_before);
     if (f->after) {
         sqlite3_bind_int64(st, 7, after_at);
-        sqlite3_bind_blob(st, 8, after.b, 16, SQLITE_TRANSIENT);
+        CRM__BIND(src, sqlite3_bind_blob(st, 8, after.b, 16, SQLITE_TRANSIENT));
     }
     if (f->limit)
         sqlite3_bind_int64(st, 9, f->limit);
-    *out = cur;
-    return CRM_OK;
+    rc = crm__cursor_bound(cur, src, "listing promises");
+    if (rc == CRM_OK)
+        *out = cur;
+    return rc;
 }
 
 int crm_promise_list_next(crm_promise_cursor *cur, const crm_promise **out)
@@ -767,9 +770,11 @@ int crm_promise_history_open(crm_promise_event_cursor **out, crm_db *db, const c
     rc = crm__cursor_new((void **)&cur, sizeof *cur, db, SQL_HISTORY, "reading a promise's history");
     if (rc)
         return rc;
-    sqlite3_bind_blob(cur->base.st, 1, pid.b, 16, SQLITE_TRANSIENT);
-    *out = cur;
-    return CRM_OK;
+    rc = crm__cursor_bound(cur, sqlite3_bind_blob(cur->base.st, 1, pid.b, 16, SQLITE_TRANSIENT),
+                           "reading a promise's history");
+    if (rc == CRM_OK)
+        *out = cur;
+    return rc;
 }
 
 int crm_promise_history_next(crm_promise_event_cursor *cur, const crm_promise_event **out)
