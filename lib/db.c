@@ -183,6 +183,22 @@ int crm__exec(crm_db *db, sqlite3_stmt *st, const char *what)
     return rc == CRM_DONE || rc == CRM_ROW ? CRM_OK : rc;
 }
 
+int crm__insert_owned(crm_db *db, sqlite3_stmt *st, const crm__uuid *cid, const char *what)
+{
+    int src = sqlite3_step(st);
+    bool refused = src == SQLITE_CONSTRAINT_FOREIGNKEY || src == SQLITE_CONSTRAINT_PRIMARYKEY ||
+                   src == SQLITE_CONSTRAINT_UNIQUE;
+    int rc = src == SQLITE_DONE || refused ? CRM_OK : crm__sqlite_error(db, src, what);
+    sqlite3_reset(st);
+    if (!refused)
+        return rc;
+    rc = crm__customer_find(db, cid, NULL, NULL, NULL);
+    if (rc)
+        return rc;
+    return crm__error(db, src == SQLITE_CONSTRAINT_FOREIGNKEY ? CRM_ERROR : CRM_EEXISTS, "%s: %s",
+                      what, sqlite3_errstr(src));
+}
+
 int crm__fetch_by_id(crm_db *db, const void *out, const char *sql, const char *noun,
                      const char *id, sqlite3_stmt **st)
 {

@@ -370,18 +370,10 @@ static int insert_identity(crm_db *db, const crm__uuid *cid, const char *kind, c
     crm__bind_id(st, 4, cid);
     sqlite3_bind_int64(st, 5, flags);
     sqlite3_bind_int64(st, 6, now);
-    int src = sqlite3_step(st);
-    if (src != SQLITE_DONE && src != SQLITE_CONSTRAINT_PRIMARYKEY &&
-        src != SQLITE_CONSTRAINT_FOREIGNKEY)
-        rc = crm__sqlite_error(db, src, "adding an identity");
-    sqlite3_reset(st);
-    if (src == SQLITE_DONE || rc)
+    rc = crm__insert_owned(db, st, cid, "adding an identity");
+    if (rc != CRM_EEXISTS)
         return rc;
-    rc = crm__customer_find(db, cid, NULL, NULL, NULL);
-    if (rc)
-        return rc;
-    if (src == SQLITE_CONSTRAINT_FOREIGNKEY)
-        return crm__error(db, CRM_ERROR, "adding an identity: %s", sqlite3_errstr(src));
+    /* The (kind, key) is taken: say by whom. */
     crm__uuid owner;
     char *owner_name = NULL;
     rc = find(db, kind, key, NULL, &owner, &owner_name);
@@ -393,7 +385,8 @@ static int insert_identity(crm_db *db, const crm__uuid *cid, const char *kind, c
                         key, memcmp(owner.b, cid->b, 16) == 0 ? "this customer," : "customer", oid,
                         owner_name);
     } else if (rc == CRM_ENOTFOUND) {
-        rc = crm__error(db, CRM_ERROR, "adding an identity: %s", sqlite3_errstr(src));
+        rc = crm__error(db, CRM_ERROR, "adding an identity: %s",
+                        sqlite3_errstr(SQLITE_CONSTRAINT_PRIMARYKEY));
     }
     crm__free(owner_name);
     return rc;

@@ -410,18 +410,8 @@ static int insert(crm_db *db, const crm_interaction_spec *s, const crm__uuid *id
         sqlite3_bind_null(st, 14);
     crm__bind_text(st, 15, s->external_ref);
     sqlite3_bind_int64(st, 16, now);
-    int src = sqlite3_step(st);
-    rc = src == SQLITE_DONE || src == SQLITE_CONSTRAINT_FOREIGNKEY
-             ? CRM_OK
-             : crm__sqlite_error(db, src, "recording an interaction");
-    sqlite3_reset(st);
-    if (src == SQLITE_CONSTRAINT_FOREIGNKEY) {
-        /* reply_to was found above, so it is the customer that is missing. */
-        rc = crm__customer_find(db, cid, NULL, NULL, NULL);
-        if (rc == CRM_OK)
-            rc = crm__error(db, CRM_ERROR, "recording an interaction: %s", sqlite3_errstr(src));
-    }
-    return rc;
+    /* reply_to was found above, so a refused foreign key is the customer's. */
+    return crm__insert_owned(db, st, cid, "recording an interaction");
 }
 
 int crm_interaction_log(crm_interaction **out, crm_db *db, const crm_interaction_spec *spec)

@@ -118,6 +118,13 @@ int crm__fetch_by_id(crm_db *db, const void *out, const char *sql, const char *n
 int crm__step(crm_db *db, sqlite3_stmt *st, const char *what);
 /* Run a statement that returns no rows and reset it: CRM_OK or an error. */
 int crm__exec(crm_db *db, sqlite3_stmt *st, const char *what);
+/* Run st, an insert of a row that belongs to customer cid, and reset it.
+ * Whether the customer exists is the insert's foreign key to check, and is
+ * read only when SQLite refuses the row: a missing customer is then the
+ * error (CRM_ENOTFOUND); else a refused foreign key is CRM_ERROR and a
+ * taken unique key CRM_EEXISTS, whose message the caller may make more
+ * precise. */
+int crm__insert_owned(crm_db *db, sqlite3_stmt *st, const crm__uuid *cid, const char *what);
 
 int crm__bind_text(sqlite3_stmt *st, int i, const char *s);
 int crm__bind_id(sqlite3_stmt *st, int i, const crm__uuid *id);

@@ -279,9 +279,13 @@ int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
     char ptext[CRM_ID_LEN + 1];
     rc = crm__write_begin_single(db);
     if (rc == CRM_OK) {
-        rc = crm__customer_find(db, &cid, customer_id, NULL, NULL);
-        if (rc == CRM_OK && interaction_id)
-            rc = check_interaction(db, &iid, &cid);
+        /* Without an interaction to match against it, that the customer
+         * exists is the insert's foreign key to check. */
+        if (interaction_id) {
+            rc = crm__customer_find(db, &cid, customer_id, NULL, NULL);
+            if (rc == CRM_OK)
+                rc = check_interaction(db, &iid, &cid);
+        }
         sqlite3_stmt *st;
         if (rc == CRM_OK) {
             crm__new_id(db, &pid, &now);
@@ -299,7 +303,7 @@ int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
             crm__bind_text(st, 5, what);
             sqlite3_bind_int64(st, 6, due_at);
             sqlite3_bind_int64(st, 7, now);
-            rc = crm__exec(db, st, "making a promise");
+            rc = crm__insert_owned(db, st, &cid, "making a promise");
         }
         if (rc == CRM_OK) {
             event_row e = { 1, CRM_PROMISE_MADE, now, 0, due_at, 0,
