@@ -923,6 +923,14 @@ static int op_identity_add(crm_db *db, const fixture *f, bool dry)
     return rc;
 }
 
+/* Not primary: no savepoint inside a group, the customer checked by the
+ * insert's foreign key. */
+static int op_identity_add_plain(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    return crm_identity_add(NULL, db, f->cy, "email", "cy@example.com", 0);
+}
+
 static int op_identity_remove(crm_db *db, const fixture *f, bool dry)
 {
     (void)f, (void)dry;
@@ -983,6 +991,13 @@ static int op_promise_make(crm_db *db, const fixture *f, bool dry)
                               f->due + 3600000);
     OUT_DONE(rc, p, crm_promise_free);
     return rc;
+}
+
+/* Without an interaction: the customer is checked by the insert's foreign key. */
+static int op_promise_make_plain(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    return crm_promise_make(NULL, db, f->cy, NULL, "agent:bob", "send the form", f->due);
 }
 
 static int op_promise_keep(crm_db *db, const fixture *f, bool dry)
@@ -1311,6 +1326,7 @@ static const op_entry ops[] = {
     { "member_add", setup_base, op_member_add, 0 },
     { "member_remove", setup_base, op_member_remove, 0 },
     { "identity_add", setup_base, op_identity_add, 0 },
+    { "identity_add_plain", setup_base, op_identity_add_plain, 0 },
     { "identity_remove", setup_base, op_identity_remove, 0 },
     { "identity_set_flags", setup_base, op_identity_flags, 0 },
     { "interaction_log", setup_base, op_interaction_log, 0 },
@@ -1318,6 +1334,7 @@ static const op_entry ops[] = {
     { "interaction_reason", setup_base, op_interaction_reason, 0 },
     { "interaction_summary", setup_base, op_interaction_summary, 0 },
     { "promise_make", setup_base, op_promise_make, 0 },
+    { "promise_make_plain", setup_base, op_promise_make_plain, 0 },
     { "promise_keep", setup_base, op_promise_keep, 0 },
     { "promise_break", setup_base, op_promise_break, 0 },
     { "promise_release", setup_base, op_promise_release, 0 },
