@@ -360,7 +360,7 @@ static int write_begin(crm_db *db, bool single)
         return rc;
     if (db->txn_open && single) {
         db->call_bare = true;
-        db->call_changes = sqlite3_total_changes64(db->sql);
+        db->call_changes = sqlite3_total_changes(db->sql);
         return CRM_OK;
     }
     if (db->txn_open)
@@ -385,7 +385,7 @@ int crm__write_end(crm_db *db, int rc)
          * back the whole transaction); a change made before it cannot be
          * undone alone without a savepoint, so the group goes with it. */
         db->call_bare = false;
-        if (rc != CRM_OK && sqlite3_total_changes64(db->sql) != db->call_changes) {
+        if (rc != CRM_OK && sqlite3_total_changes(db->sql) != db->call_changes) {
             db->group_lost = true; /* even if the ROLLBACK cannot run now */
             if (!sqlite3_get_autocommit(db->sql))
                 quiet_exec(db, SQL_ROLLBACK);
@@ -735,10 +735,40 @@ static int busy_wait(void *arg, int count)
         db->busy_since = now;
         db->busy_version = version;
     }
-    if (now - db->busy_since >= db->busy_timeout_ms)
+    int limit = db->busy_timeout_ms;
+    if (db->checkpointing && limit > CRM__RESTART_WAIT_MS)
+        limit = CRM__RESTART_WAIT_MS;
+    if (now - db->busy_since >= limit)
         return 0;
     sqlite3_sleep(1);
     return 1;
+}
+
+/* After each commit. SQLite's own hook copies the log back into the
+ * database once it holds 1000 pages (a PASSIVE checkpoint: as far as no
+ * reader still needs), and the log starts again from its beginning when a
+ * writer finds it all copied and no reader in it. While readers take turns
+ * so that one is always reading, that never happens, and the log grew to
+ * 60 times the database (tests/c/test_wal.c, test_concurrent's threads).
+ * So past CRM__RESTART_FRAMES the committing handle waits, briefly, for the
+ * readers of older snapshots to finish and truncates the log (the wait
+ * holds other writers back); if they do not finish in time it tries again
+ * an eighth of CRM__RESTART_FRAMES later. The commit has happened: nothing
+ * here may fail it. */
+static int wal_hook(void *arg, sqlite3 *sql, const char *schema, int frames)
+{
+    crm_db *db = arg;
+    if (frames < 1000)
+        return SQLITE_OK;
+    if (frames < db->wal_restart_at) {
+        sqlite3_wal_checkpoint_v2(sql, schema, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        return SQLITE_OK;
+    }
+    db->checkpointing = true;
+    int rc = sqlite3_wal_checkpoint_v2(sql, schema, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    db->checkpointing = false;
+    db->wal_restart_at = rc == SQLITE_OK ? CRM__RESTART_FRAMES : frames + CRM__RESTART_FRAMES / 8;
+    return SQLITE_OK;
 }
 
 int crm_open(crm_db **out, const char *path, const crm_open_options *opts)
@@ -785,6 +815,10 @@ int crm_open(crm_db **out, const char *path, const crm_open_options *opts)
         return fail_open(db, rc);
     }
     sqlite3_busy_handler(db->sql, busy_wait, db);
+    if (!(o->flags & CRM_OPEN_READONLY)) {
+        db->wal_restart_at = CRM__RESTART_FRAMES;
+        sqlite3_wal_hook(db->sql, wal_hook, db);
+    }
 
     /* Look before touching: a foreign file must stay byte-for-byte as it was,
      * so nothing is written (not even the WAL switch) until it is judged. */

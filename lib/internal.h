@@ -55,6 +55,12 @@ typedef struct crm__stmt_slot {
     sqlite3_stmt *stmt;
 } crm__stmt_slot;
 
+/* The write-ahead log is truncated once a commit leaves this many pages in
+ * it (32 MiB of 4 KiB pages), waiting at most CRM__RESTART_WAIT_MS for the
+ * readers of older snapshots (see wal_hook in db.c). */
+#define CRM__RESTART_FRAMES 8192
+#define CRM__RESTART_WAIT_MS 200
+
 struct crm_db {
     sqlite3 *sql;
     char *path;
@@ -63,6 +69,8 @@ struct crm_db {
     unsigned int flags;   /* CRM_OPEN_* */
     int busy_timeout_ms;
     int64_t busy_since;        /* when the lock last changed hands in a wait */
+    bool checkpointing;        /* a wait is for readers to finish (see wal_hook in db.c) */
+    int wal_restart_at;        /* log frames at which a commit restarts the log */
     unsigned int busy_version; /* the file's data version then */
     int errcode;
     char conflict_id[CRM_ID_LEN + 1]; /* after CRM_EEXISTS, else "" */
@@ -71,7 +79,7 @@ struct crm_db {
     bool txn_open;        /* crm_begin() is in force */
     bool group_lost;      /* a failed call could not be undone alone: only crm_rollback() */
     bool call_bare;       /* the call in progress has no savepoint (see crm__write_begin_single) */
-    int64_t call_changes; /* sqlite3_total_changes64() when it began */
+    int call_changes;     /* sqlite3_total_changes() when it began (3.35 has no 64-bit one) */
     int cursors;          /* open cursors, which must be freed before close */
     crm__stmt_slot **stmts; /* hash table of slots; a slot never moves, so a
                                cursor may hold one while the table grows */
