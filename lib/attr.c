@@ -83,7 +83,7 @@ int crm_customer_attr_set(crm_db *db, const char *id, const char *key, const cha
     if (rc)
         return rc;
     char *old = NULL;
-    rc = crm__write_begin_single(db);
+    rc = crm__write_begin(db);
     if (rc)
         return rc;
     rc = crm__customer_find(db, &uid, id, NULL, NULL);

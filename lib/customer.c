@@ -199,7 +199,7 @@ int crm_customer_create(crm_customer **out, crm_db *db, crm_customer_kind kind,
     crm__uuid id;
     int64_t now;
     sqlite3_stmt *st;
-    rc = crm__write_begin_single(db);
+    rc = crm__write_begin(db);
     if (rc == CRM_OK) {
         crm__new_id(db, &id, &now);
         rc = crm__stmt(db, SQL_INSERT, &st);

@@ -324,9 +324,6 @@ static void quiet_exec(crm_db *db, const char *sql)
 static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
 static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_ROLLBACK[] = "ROLLBACK";
-static const char SQL_SAVEPOINT[] = "SAVEPOINT crm_call";
-static const char SQL_RELEASE[] = "RELEASE crm_call";
-static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO crm_call";
 
 static int check_writable(crm_db *db)
 {
@@ -351,58 +348,31 @@ static int check_group_alive(crm_db *db)
     return CRM_OK;
 }
 
-static int write_begin(crm_db *db, bool single)
+int crm__write_begin(crm_db *db)
 {
     int rc = check_writable(db);
     if (rc == CRM_OK)
         rc = check_group_alive(db);
     if (rc)
         return rc;
-    if (db->txn_open && single) {
-        db->call_bare = true;
+    if (db->txn_open) {
         db->call_changes = sqlite3_total_changes(db->sql);
         return CRM_OK;
     }
-    if (db->txn_open)
-        return exec_stmt(db, SQL_SAVEPOINT, "starting a change");
     return exec_stmt(db, SQL_BEGIN, "starting a write transaction");
-}
-
-int crm__write_begin(crm_db *db)
-{
-    return write_begin(db, false);
-}
-
-int crm__write_begin_single(crm_db *db)
-{
-    return write_begin(db, true);
 }
 
 int crm__write_end(crm_db *db, int rc)
 {
-    if (db->call_bare) {
+    if (db->txn_open) {
         /* A failed statement changed nothing (SQLite undid it, or rolled
-         * back the whole transaction); a change made before it cannot be
-         * undone alone without a savepoint, so the group goes with it. */
-        db->call_bare = false;
+         * back the whole transaction); a change the call made before it
+         * cannot be undone alone, so the group goes with it. */
         if (rc != CRM_OK && sqlite3_total_changes(db->sql) != db->call_changes) {
             db->group_lost = true; /* even if the ROLLBACK cannot run now */
             if (!sqlite3_get_autocommit(db->sql))
                 quiet_exec(db, SQL_ROLLBACK);
         }
-        return rc;
-    }
-    if (db->txn_open) {
-        /* A RELEASE that fails (no memory to prepare it) leaves the
-         * savepoint open: undo the call, or its changes would stay in the
-         * group although it reported a failure. */
-        if (rc == CRM_OK) {
-            rc = exec_stmt(db, SQL_RELEASE, "finishing a change");
-            if (rc == CRM_OK)
-                return CRM_OK;
-        }
-        quiet_exec(db, SQL_ROLLBACK_TO);
-        quiet_exec(db, SQL_RELEASE);
         return rc;
     }
     if (rc == CRM_OK) {
@@ -612,12 +582,12 @@ static int configure(crm_db *db, const crm_open_options *o)
         "PRAGMA foreign_keys = ON",
         "PRAGMA secure_delete = ON",
         "PRAGMA trusted_schema = OFF",
-        /* Each call inside crm_begin() is a savepoint, whose page images
-         * go to a sub-journal. SQLite keeps that in memory only up to 64
-         * KiB and then moves it to a temporary file for the rest of the
-         * transaction, so one large call made every later call of a big
-         * group write its pages to disk. In memory, a sub-journal holds
-         * only the pages of the call in progress. */
+        /* Statement journals (a statement that may fail after changing
+         * some rows keeps their old pages) and sorts. SQLite keeps a
+         * statement journal in memory only up to 64 KiB and then moves it
+         * to a temporary file for the rest of the transaction, so one large
+         * statement made every later one of a big group write its pages to
+         * disk. */
         "PRAGMA temp_store = MEMORY",
     };
     const char *sync = o->durability == CRM_DURABILITY_NORMAL ? "PRAGMA synchronous = NORMAL"

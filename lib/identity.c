@@ -411,16 +411,15 @@ int crm_identity_add(crm_identity **out, crm_db *db, const char *customer_id, co
         return crm__error(db, CRM_ENOMEM, "out of memory adding an identity");
     }
     int64_t now = crm_now();
-    /* Taking the primary mark changes rows before the insert that may be
-     * refused, so only then does a call inside a group need a savepoint. */
-    rc = flags & CRM_IDENTITY_PRIMARY ? crm__write_begin(db) : crm__write_begin_single(db);
+    rc = crm__write_begin(db);
     if (rc == CRM_OK) {
-        /* Before the insert, the look for another primary finds nothing to
-         * pass over in a new customer's rows; a refused insert undoes it. */
-        if (flags & CRM_IDENTITY_PRIMARY)
+        /* The insert, which may be refused, comes first: nothing may change
+         * before it (see crm__write_begin). The primary mark is then taken
+         * from the customer's others of the kind, journaled before the add
+         * as each is changed. */
+        rc = insert_identity(db, &cid, kind, key, value, flags, now);
+        if (rc == CRM_OK && (flags & CRM_IDENTITY_PRIMARY))
             rc = take_primary(db, &cid, kind, key);
-        if (rc == CRM_OK)
-            rc = insert_identity(db, &cid, kind, key, value, flags, now);
         if (rc == CRM_OK)
             rc = journal_identity(db, &cid, "add", kind, value, key, flags);
         rc = crm__write_end(db, rc);

@@ -438,7 +438,7 @@ int crm_interaction_log(crm_interaction **out, crm_db *db, const crm_interaction
     }
     crm__uuid id, thread;
     int64_t now = 0, occurred = 0;
-    rc = crm__write_begin_single(db);
+    rc = crm__write_begin(db);
     if (rc == CRM_OK) {
         /* That the customer exists is the insert's foreign key to check;
          * it is read here only when something else fails, so that a

@@ -78,8 +78,8 @@ struct crm_db {
     const char *errfixed; /* fallback when errmsg could not be allocated */
     bool txn_open;        /* crm_begin() is in force */
     bool group_lost;      /* a failed call could not be undone alone: only crm_rollback() */
-    bool call_bare;       /* the call in progress has no savepoint (see crm__write_begin_single) */
-    int call_changes;     /* sqlite3_total_changes() when it began (3.35 has no 64-bit one) */
+    int call_changes;     /* sqlite3_total_changes() when the call in a group began
+                             (3.35 has no 64-bit form) */
     int cursors;          /* open cursors, which must be freed before close */
     crm__stmt_slot **stmts; /* hash table of slots; a slot never moves, so a
                                cursor may hold one while the table grows */
@@ -138,20 +138,19 @@ int crm__bind_text(sqlite3_stmt *st, int i, const char *s);
 int crm__bind_id(sqlite3_stmt *st, int i, const crm__uuid *id);
 int crm__column_id(char out[CRM_ID_LEN + 1], sqlite3_stmt *st, int col);
 
-/* Write transactions: every write call is wrapped in begin/end. Inside
- * crm_begin() it is a savepoint, so a failed call undoes only itself. */
+/* Write transactions: every write call is wrapped in begin/end, a
+ * transaction of its own or, inside crm_begin(), a part of the group.
+ * Every call makes each of its refusals (bad argument, missing record,
+ * conflict, wrong state) before its first change, or in the statement that
+ * makes it, which SQLite undoes by itself; after its first change only a
+ * lack of memory or an I/O error can fail it. So a refused call undoes
+ * only itself without a savepoint, whose copies of every page a call
+ * touches cost a third of a small write. A call that fails after a change
+ * makes crm__write_end() roll the whole group back, as SQLite itself does
+ * after most such failures, and the group's later calls answer
+ * CRM_ESTATE. A new call must keep to this order. */
 int crm__write_begin(crm_db *db);
 int crm__write_end(crm_db *db, int rc);
-/* crm__write_begin() for a call that makes every refusal of its own (bad
- * argument, missing record, conflict) before its first change, or in the
- * statement that makes it (SQLite undoes a failed statement by itself), so
- * that after its first change only a lack of memory or an I/O error can
- * fail it. Inside crm_begin() such a call needs no savepoint, whose copies
- * of every page it touches cost a third of a small write. If it fails
- * after a change anyway, crm__write_end() rolls the whole group back, as
- * SQLite itself does after most such failures, and the group's later calls
- * answer CRM_ESTATE. */
-int crm__write_begin_single(crm_db *db);
 
 /* A new time-ordered id; *ms receives the time it carries. */
 int crm__new_id(crm_db *db, crm__uuid *out, int64_t *ms);

@@ -277,7 +277,7 @@ int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
     crm__uuid pid;
     int64_t now = 0;
     char ptext[CRM_ID_LEN + 1];
-    rc = crm__write_begin_single(db);
+    rc = crm__write_begin(db);
     if (rc == CRM_OK) {
         /* Without an interaction to match against it, that the customer
          * exists is the insert's foreign key to check. */
@@ -398,7 +398,7 @@ static int transition(crm_db *db, const crm__uuid *pid, crm_promise_event_kind k
                                                CRM_PROMISE_BROKEN, CRM_PROMISE_RELEASED };
     char ptext[CRM_ID_LEN + 1], itext[CRM_ID_LEN + 1];
     crm__uuid_format(ptext, pid->b);
-    int rc = crm__write_begin_single(db);
+    int rc = crm__write_begin(db);
     if (rc)
         return rc;
     promise_head h;

@@ -43,7 +43,7 @@ static int change(crm_db *db, const char *id, const char *tag, bool add)
     int rc = prologue(db, id, tag, &uid);
     if (rc)
         return rc;
-    rc = crm__write_begin_single(db);
+    rc = crm__write_begin(db);
     if (rc)
         return rc;
     bool has = false;

@@ -78,16 +78,18 @@ TEST(failed_call_inside_group_undoes_only_itself)
     crm_close(db);
 }
 
-/* The calls that make every refusal before their first change run inside
- * a group without a savepoint of their own; refused, each must still leave
- * the group as it was and open. */
+/* Calls run inside a group without a savepoint of their own, each making
+ * its refusals before its first change; refused, each must leave the group
+ * as it was and open. */
 TEST(refused_calls_inside_group_leave_it_whole)
 {
     crm_db *db = test_open_memory();
-    char a[CRM_ID_LEN + 1], b[CRM_ID_LEN + 1];
-    const char *gone = "01934b6e-8f00-7000-8000-000000000001"; /* no such customer */
+    char a[CRM_ID_LEN + 1], b[CRM_ID_LEN + 1], org[CRM_ID_LEN + 1];
+    const char *gone = "01934b6e-8f00-7000-8000-000000000001"; /* no such record */
     test_customer(db, CRM_CUSTOMER_PERSON, "Ann", a);
     test_customer(db, CRM_CUSTOMER_PERSON, "Bob", b);
+    test_customer(db, CRM_CUSTOMER_ORGANISATION, "Acme", org);
+    CHECK_OK(db, crm_member_add(db, org, a, "buyer"));
     CHECK_OK(db, crm_identity_add(NULL, db, a, "phone", "+14155550100", 0));
     crm_promise *p;
     CHECK_OK(db, crm_promise_make(&p, db, a, NULL, "agent:bob", "call back", crm_now() + 60000));
@@ -119,6 +121,18 @@ TEST(refused_calls_inside_group_leave_it_whole)
              CRM_ENOTFOUND);
     CHECK_RC(db, crm_promise_keep(db, pid, NULL, NULL), CRM_ESTATE);
     CHECK_RC(db, crm_customer_create(NULL, db, CRM_CUSTOMER_PERSON, " padded"), CRM_EINVAL);
+    CHECK_RC(db, crm_identity_add(NULL, db, b, "phone", "(415) 555-0100", CRM_IDENTITY_PRIMARY),
+             CRM_EEXISTS);
+    CHECK_RC(db, crm_customer_rename(db, gone, "Nobody"), CRM_ENOTFOUND);
+    CHECK_RC(db, crm_customer_unarchive(db, a), CRM_ESTATE);
+    CHECK_RC(db, crm_customer_attr_unset(db, a, "tier"), CRM_ENOTFOUND);
+    CHECK_RC(db, crm_member_add(db, org, a, "seller"), CRM_EEXISTS);
+    CHECK_RC(db, crm_member_add(db, a, b, "buyer"), CRM_EINVAL); /* a is a person */
+    CHECK_RC(db, crm_member_remove(db, org, b), CRM_ENOTFOUND);
+    CHECK_RC(db, crm_identity_remove(db, "phone", "+14155550177"), CRM_ENOTFOUND);
+    CHECK_RC(db, crm_identity_set_flags(db, "phone", "+14155550177", 0), CRM_ENOTFOUND);
+    CHECK_RC(db, crm_interaction_set_outcome(db, gone, CRM_OUTCOME_RESOLVED), CRM_ENOTFOUND);
+    CHECK_RC(db, crm_occasion_remove(db, gone), CRM_ENOTFOUND);
     CHECK_UNCHANGED(db, &snap);
     CHECK_INT(crm_in_transaction(db), 1);
     CHECK_OK(db, crm_customer_tag_add(db, b, "second"));
