@@ -497,10 +497,7 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
         sqlite3_bind_int64(st, 8, f->limit);
     crm__free(p_lo);
     crm__free(p_hi);
-    rc = crm__cursor_bound(cur, src, "listing customers");
-    if (rc == CRM_OK)
-        *out = cur;
-    return rc;
+    return crm__cursor_bound((void **)out, cur, src, "listing customers");
 }
 
 int crm_customer_list_next(crm_customer_cursor *cur, const crm_customer **out)

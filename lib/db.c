@@ -258,10 +258,8 @@ int crm__customer_cursor(void **out, size_t size, crm_db *db, const char *id,
                          kind == CRM_CUSTOMER_ORGANISATION ? sql_org : sql_person, what);
     if (rc)
         return rc;
-    rc = crm__cursor_bound(c, sqlite3_bind_blob(c->st, 1, uid.b, 16, SQLITE_TRANSIENT), what);
-    if (rc == CRM_OK)
-        *out = c;
-    return rc;
+    return crm__cursor_bound(out, c, sqlite3_bind_blob(c->st, 1, uid.b, 16, SQLITE_TRANSIENT),
+                             what);
 }
 
 void crm__cursor_free(void *cur)
@@ -272,10 +270,12 @@ void crm__cursor_free(void *cur)
     crm__free(cur);
 }
 
-int crm__cursor_bound(void *cur, int src, const char *what)
+int crm__cursor_bound(void **out, void *cur, int src, const char *what)
 {
-    if (src == SQLITE_OK)
+    if (src == SQLITE_OK) {
+        *out = cur;
         return CRM_OK;
+    }
     crm_db *db = ((crm__cursor *)cur)->db;
     crm__cursor_free(cur);
     return crm__sqlite_error(db, src, what);
@@ -728,7 +728,7 @@ static int busy_wait(void *arg, int count)
 static int wal_hook(void *arg, sqlite3 *sql, const char *schema, int frames)
 {
     crm_db *db = arg;
-    if (frames < 1000)
+    if (frames < CRM__CHECKPOINT_FRAMES)
         return SQLITE_OK;
     if (frames < db->wal_restart_at) {
         sqlite3_wal_checkpoint_v2(sql, schema, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);

@@ -863,10 +863,7 @@ int crm_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *cust
     }
     if (f->limit)
         sqlite3_bind_int64(st, 11, f->limit);
-    rc = crm__cursor_bound(cur, src, "reading the timeline");
-    if (rc == CRM_OK)
-        *out = cur;
-    return rc;
+    return crm__cursor_bound((void **)out, cur, src, "reading the timeline");
 }
 
 static const char SQL_THREAD_OF[] = "SELECT thread_id FROM interaction WHERE id = ?1";
@@ -905,11 +902,9 @@ int crm_thread_open(crm_interaction_cursor **out, crm_db *db, const char *intera
     rc = crm__cursor_new((void **)&cur, sizeof *cur, db, SQL_THREAD, "reading a thread");
     if (rc)
         return rc;
-    rc = crm__cursor_bound(cur, sqlite3_bind_blob(cur->base.st, 1, thread.b, 16, SQLITE_TRANSIENT),
-                           "reading a thread");
-    if (rc == CRM_OK)
-        *out = cur;
-    return rc;
+    return crm__cursor_bound((void **)out, cur,
+                             sqlite3_bind_blob(cur->base.st, 1, thread.b, 16, SQLITE_TRANSIENT),
+                             "reading a thread");
 }
 
 int crm_timeline_next(crm_interaction_cursor *cur, const crm_interaction **out)

@@ -55,9 +55,12 @@ typedef struct crm__stmt_slot {
     sqlite3_stmt *stmt;
 } crm__stmt_slot;
 
-/* The write-ahead log is truncated once a commit leaves this many pages in
- * it (32 MiB of 4 KiB pages), waiting at most CRM__RESTART_WAIT_MS for the
- * readers of older snapshots (see wal_hook in db.c). */
+/* After a commit that leaves CRM__CHECKPOINT_FRAMES pages in the
+ * write-ahead log, as many as no reader needs are copied back (SQLite's
+ * default); past CRM__RESTART_FRAMES (32 MiB of 4 KiB pages) the log is
+ * truncated, waiting at most CRM__RESTART_WAIT_MS for the readers of older
+ * snapshots (see wal_hook in db.c). */
+#define CRM__CHECKPOINT_FRAMES 1000
 #define CRM__RESTART_FRAMES 8192
 #define CRM__RESTART_WAIT_MS 200
 
@@ -69,9 +72,9 @@ struct crm_db {
     unsigned int flags;   /* CRM_OPEN_* */
     int busy_timeout_ms;
     int64_t busy_since;        /* when the lock last changed hands in a wait */
+    unsigned int busy_version; /* the file's data version then */
     bool checkpointing;        /* a wait is for readers to finish (see wal_hook in db.c) */
     int wal_restart_at;        /* log frames at which a commit restarts the log */
-    unsigned int busy_version; /* the file's data version then */
     int errcode;
     char conflict_id[CRM_ID_LEN + 1]; /* after CRM_EEXISTS, else "" */
     char *errmsg;         /* owned, or NULL when a fixed message is used */
@@ -186,9 +189,10 @@ void crm__cursor_free(void *cur);
 /* Binding with SQLITE_TRANSIENT copies the value, which can fail for lack
  * of memory, and a parameter left NULL would end the cursor at once with
  * CRM_DONE. CRM__BIND keeps the first failure in src; crm__cursor_bound()
- * ends the opening: CRM_OK, or the cursor freed and the failure reported. */
+ * ends the opening: CRM_OK with *out = cur, or the cursor freed and the
+ * failure reported. */
 #define CRM__BIND(src, call) ((src) == SQLITE_OK ? ((src) = (call)) : (src))
-int crm__cursor_bound(void *cur, int src, const char *what);
+int crm__cursor_bound(void **out, void *cur, int src, const char *what);
 
 /* ---- argument checks (check.c) ------------------------------------------ */
 /* Each returns CRM_OK or sets CRM_EINVAL naming `field`. */

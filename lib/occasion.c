@@ -207,9 +207,8 @@ int crm_occasion_add(crm_occasion **out, crm_db *db, const crm_occasion_spec *sp
     if (rc == CRM_OK) {
         int64_t now;
         sqlite3_stmt *st;
-        rc = crm__customer_find(db, &cid, spec->customer_id, NULL, NULL);
-        if (rc == CRM_OK)
-            rc = crm__stmt(db, SQL_INSERT, &st);
+        /* That the customer exists is the insert's foreign key to check. */
+        rc = crm__stmt(db, SQL_INSERT, &st);
         if (rc == CRM_OK) {
             crm__new_id(db, &id, &now);
             crm__bind_id(st, 1, &id);
@@ -223,7 +222,7 @@ int crm_occasion_add(crm_occasion **out, crm_db *db, const crm_occasion_spec *sp
             sqlite3_bind_int(st, 9, spec->lead_days);
             crm__bind_text(st, 10, spec->note);
             sqlite3_bind_int64(st, 11, now);
-            rc = crm__exec(db, st, "adding an occasion");
+            rc = crm__insert_owned(db, st, &cid, "adding an occasion");
         }
         if (rc == CRM_OK) {
             char oid[CRM_ID_LEN + 1];

@@ -695,10 +695,7 @@ int crm_promise_list_open(crm_promise_cursor **out, crm_db *db, const crm_promis
     }
     if (f->limit)
         sqlite3_bind_int64(st, 9, f->limit);
-    rc = crm__cursor_bound(cur, src, "listing promises");
-    if (rc == CRM_OK)
-        *out = cur;
-    return rc;
+    return crm__cursor_bound((void **)out, cur, src, "listing promises");
 }
 
 int crm_promise_list_next(crm_promise_cursor *cur, const crm_promise **out)
@@ -774,11 +771,9 @@ int crm_promise_history_open(crm_promise_event_cursor **out, crm_db *db, const c
     rc = crm__cursor_new((void **)&cur, sizeof *cur, db, SQL_HISTORY, "reading a promise's history");
     if (rc)
         return rc;
-    rc = crm__cursor_bound(cur, sqlite3_bind_blob(cur->base.st, 1, pid.b, 16, SQLITE_TRANSIENT),
-                           "reading a promise's history");
-    if (rc == CRM_OK)
-        *out = cur;
-    return rc;
+    return crm__cursor_bound((void **)out, cur,
+                             sqlite3_bind_blob(cur->base.st, 1, pid.b, 16, SQLITE_TRANSIENT),
+                             "reading a promise's history");
 }
 
 int crm_promise_history_next(crm_promise_event_cursor *cur, const crm_promise_event **out)
