@@ -1,6 +1,6 @@
 /*
- * Transactions: one per write call, grouped by crm_begin(), savepoints
- * inside a group, and bounded waits for another writer.
+ * Transactions: one per write call, grouped by crm_begin(), a refused call
+ * inside a group undoing only itself, and bounded waits for another writer.
  */
 #include <sqlite3.h>
 #include <time.h>
@@ -78,9 +78,8 @@ TEST(failed_call_inside_group_undoes_only_itself)
     crm_close(db);
 }
 
-/* Calls run inside a group without a savepoint of their own, each making
- * its refusals before its first change; refused, each must leave the group
- * as it was and open. */
+/* Each call makes its refusals before its first change; refused inside a
+ * group, each must leave the group as it was and open. */
 TEST(refused_calls_inside_group_leave_it_whole)
 {
     crm_db *db = test_open_memory();
@@ -141,9 +140,9 @@ TEST(refused_calls_inside_group_leave_it_whole)
     crm_close(db);
 }
 
-/* A call without a savepoint that fails after its first change cannot be
- * undone alone: the whole group goes, and says so until crm_rollback(). A
- * trigger (not libcrm's) refuses the journal row after the interaction. */
+/* A call that fails after its first change cannot be undone alone: the
+ * whole group goes, and says so until crm_rollback(). A trigger (not
+ * libcrm's) refuses the journal row after the interaction. */
 TEST(call_failing_after_a_change_loses_the_group)
 {
     char path[256], a[CRM_ID_LEN + 1];

@@ -923,8 +923,8 @@ static int op_identity_add(crm_db *db, const fixture *f, bool dry)
     return rc;
 }
 
-/* Not primary: no savepoint inside a group, the customer checked by the
- * insert's foreign key. */
+/* Not primary: no mark taken from another identity, the customer checked
+ * by the insert's foreign key. */
 static int op_identity_add_plain(crm_db *db, const fixture *f, bool dry)
 {
     (void)dry;
@@ -1165,8 +1165,7 @@ static int resume_step(crm_db *db, const fixture *f, int i)
 /* A group that goes on after a failed call, as the API allows: the failed
  * call is made again (the fault is spent) and must then succeed, having
  * undone only itself; or, if the whole transaction was rolled back (by
- * SQLite, or by libcrm after a call without a savepoint failed past its
- * first change), every write and crm_commit() give CRM_ESTATE until
+ * SQLite, or by libcrm after a call failed past its first change), every write and crm_commit() give CRM_ESTATE until
  * crm_rollback(). A
  * commit that fails with the group still open is retried. */
 static int op_group_resume(crm_db *db, const fixture *f, bool dry)
@@ -1848,7 +1847,7 @@ static void check_lost_group(session *s, const fixture *f, const test_snapshot *
 }
 
 /* A read of the file fails in the middle of a group: SQLite rolls the
- * whole transaction back, not only the call's savepoint. */
+ * whole transaction back, not only the call. */
 TEST(group_lost_to_read_error)
 {
     session s;
@@ -1965,10 +1964,10 @@ TEST(group_commit_fails)
     end_session(&s);
 }
 
-/* In a group, a call that did all its work but could not finish its
- * savepoint (on a handle whose statement cache is still empty, RELEASE
- * needs memory to be prepared) failed with CRM_ENOMEM yet left its change
- * in the group, to be committed with it. Every failure must undo the call. */
+/* In a group, every failed allocation of a call, on a handle whose
+ * statement cache is still empty, must undo the call (or the whole group).
+ * When calls closed a savepoint, a RELEASE that could not be prepared
+ * failed with CRM_ENOMEM yet left the call's change in the group. */
 TEST(group_call_undone_when_finishing_fails)
 {
     session s;
