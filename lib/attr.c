@@ -163,6 +163,7 @@ int crm_attr_list_open(crm_attr_cursor **out, crm_db *db, const char *id)
 
 int crm_attr_list_next(crm_attr_cursor *cur, const crm_attr **out)
 {
+    CRM__ENTER_CURSOR(cur);
     int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "listing attributes");
     if (rc != CRM_ROW)
         return rc;
@@ -176,5 +177,6 @@ int crm_attr_list_next(crm_attr_cursor *cur, const crm_attr **out)
 
 void crm_attr_list_free(crm_attr_cursor *cur)
 {
+    CRM__ENTER_FREE(cur);
     crm__cursor_free(cur);
 }

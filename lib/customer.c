@@ -502,6 +502,7 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
 
 int crm_customer_list_next(crm_customer_cursor *cur, const crm_customer **out)
 {
+    CRM__ENTER_CURSOR(cur);
     int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "listing customers");
     if (rc != CRM_ROW)
         return rc;
@@ -515,8 +516,7 @@ int crm_customer_list_next(crm_customer_cursor *cur, const crm_customer **out)
 
 void crm_customer_list_free(crm_customer_cursor *cur)
 {
-    if (!cur)
-        return;
+    CRM__ENTER_FREE(cur);
     crm__cursor_fini(&cur->base);
     crm__free(cur->row);
     crm__free(cur);

@@ -2,8 +2,12 @@
  * libcrm - the database handle: opening and migrating a file, the
  * statement cache, transactions.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "schema.h"
@@ -141,14 +145,19 @@ int crm__cursor_next(crm__cursor *c, const void *out, const char *func, const ch
         return crm__null_arg(func, "the cursor");
     if (!out)
         return crm__error(c->db, CRM_EINVAL, "%s: the output argument is NULL", func);
-    if (c->done)
+    if (c->done) {
+        if (c->err)
+            crm__cursor_error(c->db);
         return c->err ? c->err : CRM_DONE;
+    }
     crm__clear_error(c->db);
     int rc = crm__step(c->db, c->st, what);
     if (rc != CRM_ROW) {
         c->done = true;
         c->err = rc == CRM_DONE ? 0 : rc;
         sqlite3_reset(c->st); /* end the read transaction now, not at free */
+        if (rc < 0)
+            crm__cursor_error(c->db);
     }
     return rc;
 }
@@ -431,7 +440,7 @@ int crm_rollback(crm_db *db)
 
 int crm_in_transaction(const crm_db *db)
 {
-    return db && db->txn_open;
+    return db && crm__holds_group(db);
 }
 
 /* ---- actor -------------------------------------------------------------- */
@@ -444,11 +453,7 @@ int crm_set_actor(crm_db *db, const char *actor)
     int rc = crm__check_actor(db, actor);
     if (rc)
         return rc;
-    char *copy = crm__strdup(actor);
-    if (!copy)
-        return crm__error(db, CRM_ENOMEM, "out of memory copying the actor");
-    crm__free(db->actor);
-    db->actor = copy;
+    snprintf(db->actor, sizeof db->actor, "%s", actor);
     return CRM_OK;
 }
 
@@ -471,20 +476,23 @@ int crm_schema_version(const crm_db *db)
 {
     if (!db)
         return crm__migration_count;
+    crm_db *d = (crm_db *)db; /* held, which changes nothing a caller sees */
+    if (crm__enter(d) != CRM_OK)
+        return -1;
     sqlite3_stmt *st;
     int v = -1;
-    if (sqlite3_prepare_v2(db->sql, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(d->sql, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
         if (sqlite3_step(st) == SQLITE_ROW)
             v = sqlite3_column_int(st, 0);
         sqlite3_finalize(st);
     }
+    crm__leave(d);
     return v;
 }
 
 typedef struct file_state {
     int64_t application_id;
     int user_version;
-    int objects; /* tables, indexes, ... in sqlite_schema */
 } file_state;
 
 static int pragma_int(crm_db *db, const char *sql, int64_t *out)
@@ -506,7 +514,8 @@ static int pragma_int(crm_db *db, const char *sql, int64_t *out)
 
 static const char SQL_APP_ID[] = "PRAGMA application_id";
 static const char SQL_USER_VERSION[] = "PRAGMA user_version";
-static const char SQL_OBJECTS[] = "SELECT count(*) FROM sqlite_schema";
+static const char SQL_OBJECTS[] = CRM__SCHEMA_OBJECTS_SQL;
+static const char SQL_COUNT_OBJECTS[] = "SELECT count(*) FROM sqlite_schema";
 
 static int read_state(crm_db *db, file_state *fs)
 {
@@ -514,11 +523,8 @@ static int read_state(crm_db *db, file_state *fs)
     int rc = pragma_int(db, SQL_APP_ID, &fs->application_id);
     if (rc == CRM_OK)
         rc = pragma_int(db, SQL_USER_VERSION, &v);
-    if (rc == CRM_OK) {
+    if (rc == CRM_OK)
         fs->user_version = (int)v;
-        rc = pragma_int(db, SQL_OBJECTS, &v);
-        fs->objects = (int)v;
-    }
     if (rc == CRM_ENOTCRM)
         return crm__error(db, CRM_ENOTCRM,
                           "'%s' is not a SQLite database, so not a libcrm database either; "
@@ -528,15 +534,17 @@ static int read_state(crm_db *db, file_state *fs)
 }
 
 /* Decide from the header whether this is our file. Returns CRM_OK when it
- * is ours or empty, and sets *migrate when migrations are due. */
+ * is ours or empty, and sets *migrate when migrations are due. A file
+ * without our application id got here only if it was empty when looked at
+ * (see examine()); one that is no longer empty is someone else's. */
 static int judge_state(crm_db *db, const file_state *fs, bool *migrate)
 {
-    bool empty = fs->application_id == 0 && fs->user_version == 0 && fs->objects == 0;
-    if (!empty && fs->application_id != CRM__APPLICATION_ID)
+    if (fs->application_id != CRM__APPLICATION_ID &&
+        (fs->application_id != 0 || fs->user_version != 0))
         return crm__error(db, CRM_ENOTCRM,
                           "'%s' is a SQLite database but not a libcrm one (application_id "
-                          "%lld, %d schema objects); it was left unchanged",
-                          db->path, (long long)fs->application_id, fs->objects);
+                          "%lld, user_version %d); it was left unchanged",
+                          db->path, (long long)fs->application_id, fs->user_version);
     if (fs->user_version > crm__migration_count)
         return crm__error(db, CRM_ESCHEMA,
                           "'%s' has schema version %d, written by a newer libcrm; this libcrm "
@@ -546,17 +554,141 @@ static int judge_state(crm_db *db, const file_state *fs, bool *migrate)
     return CRM_OK;
 }
 
-static int migrate(crm_db *db)
+/* Compare two schema rows' column c, NULLs equal. */
+static bool same_column(sqlite3_stmt *a, sqlite3_stmt *b, int c)
+{
+    const unsigned char *x = sqlite3_column_text(a, c), *y = sqlite3_column_text(b, c);
+    return x && y ? strcmp((const char *)x, (const char *)y) == 0 : x == y;
+}
+
+/* Every table, index, trigger and view of the file must be one that
+ * schema version `version` defines, with the very SQL it defines it with,
+ * and none may be missing: a trigger planted in a file runs inside
+ * libcrm's own writes (one re-pointed new identities to another customer,
+ * one on the journal deleted the evidence), so a file that differs is
+ * refused before anything runs in it. The reference is what applying
+ * the migrations up to that version to an empty in-memory database gives
+ * (SQLite keeps each object's CREATE text as it was written; a migration
+ * that ALTERs a table relies on SQLite rewriting that text the same way
+ * in every version, which test_open_files would show if it did not).
+ * Building it costs more than the rest of an open, so the build computes
+ * each version's digest and the reference is built only to name what
+ * differs. */
+static int check_schema(crm_db *db, int version)
+{
+    sqlite3 *ref = NULL;
+    sqlite3_stmt *want = NULL, *have = NULL;
+    uint64_t digest = 0;
+    int rc = crm__prepare(db, SQL_OBJECTS, &have);
+    if (rc)
+        return rc;
+    int src = crm__schema_digest(have, &digest);
+    if (src != SQLITE_OK) {
+        sqlite3_finalize(have);
+        return crm__sqlite_error(db, src, "reading the schema");
+    }
+    if (digest == crm__schema_digests[version]) {
+        sqlite3_finalize(have);
+        return CRM_OK;
+    }
+    src = sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    for (int v = 0; src == SQLITE_OK && v < version; v++)
+        src = sqlite3_exec(ref, crm__migrations[v], NULL, NULL, NULL);
+    if (src == SQLITE_OK)
+        src = sqlite3_prepare_v2(ref, SQL_OBJECTS, -1, &want, NULL);
+    uint64_t ref_digest = 0;
+    if (src == SQLITE_OK)
+        src = crm__schema_digest(want, &ref_digest);
+    if (src != SQLITE_OK)
+        rc = crm__error(db, (src & 0xff) == SQLITE_NOMEM ? CRM_ENOMEM : CRM_ERROR,
+                        "building the reference schema of version %d: %s", version,
+                        ref ? sqlite3_errmsg(ref) : sqlite3_errstr(src));
+    while (rc == CRM_OK && ref_digest != digest) {
+        int w = sqlite3_step(want);
+        int h = crm__step(db, have, "reading the schema");
+        if (w != SQLITE_ROW && w != SQLITE_DONE) {
+            rc = crm__error(db, (w & 0xff) == SQLITE_NOMEM ? CRM_ENOMEM : CRM_ERROR,
+                            "reading the reference schema: %s", sqlite3_errmsg(ref));
+            break;
+        }
+        if (h < 0) {
+            rc = h;
+            break;
+        }
+        if (w == SQLITE_DONE && h == CRM_DONE)
+            break;
+        int order = w == SQLITE_DONE ? 1 : h == CRM_DONE ? -1 : 0;
+        for (int c = 0; c < 2 && order == 0; c++) {
+            order = strcmp((const char *)sqlite3_column_text(want, c),
+                           (const char *)sqlite3_column_text(have, c));
+        }
+        if (order > 0) /* the file has an object the reference lacks */
+            rc = crm__error(db, CRM_ECORRUPT,
+                            "'%s' holds %s '%s' (on '%s'), which libcrm's schema version %d "
+                            "does not define: the file was changed by something other than "
+                            "libcrm and is refused; libcrm ran nothing in it",
+                            db->path, sqlite3_column_text(have, 0), sqlite3_column_text(have, 1),
+                            sqlite3_column_text(have, 2), version);
+        else if (order < 0)
+            rc = crm__error(db, CRM_ECORRUPT,
+                            "'%s' lacks %s '%s' of libcrm's schema version %d: the file was "
+                            "changed by something other than libcrm and is refused; libcrm "
+                            "ran nothing in it",
+                            db->path, sqlite3_column_text(want, 0), sqlite3_column_text(want, 1),
+                            version);
+        else if (!same_column(want, have, 2) || !same_column(want, have, 3))
+            rc = crm__error(db, CRM_ECORRUPT,
+                            "'%s' defines %s '%s' otherwise than libcrm's schema version %d: "
+                            "the file was changed by something other than libcrm and is "
+                            "refused; libcrm ran nothing in it",
+                            db->path, sqlite3_column_text(have, 0), sqlite3_column_text(have, 1),
+                            version);
+    }
+    sqlite3_finalize(want);
+    sqlite3_finalize(have);
+    sqlite3_close(ref);
+    return rc;
+}
+
+static const char SQL_BEGIN_READ[] = "BEGIN";
+
+/* The header and the schema, read in one snapshot: another process may
+ * migrate the file between two separate reads. */
+static int read_and_check(crm_db *db, file_state *fs, bool *due)
+{
+    int rc = exec_stmt(db, SQL_BEGIN_READ, "reading the database header");
+    if (rc)
+        return rc;
+    int64_t objects = 0;
+    rc = read_state(db, fs);
+    if (rc == CRM_OK)
+        rc = judge_state(db, fs, due);
+    if (rc == CRM_OK && fs->application_id == 0)
+        rc = pragma_int(db, SQL_COUNT_OBJECTS, &objects);
+    if (rc == CRM_OK && objects > 0)
+        rc = crm__error(db, CRM_ENOTCRM,
+                        "'%s' is a SQLite database but not a libcrm one (application_id 0, "
+                        "%lld schema objects); it was left unchanged",
+                        db->path, (long long)objects);
+    if (rc == CRM_OK)
+        rc = check_schema(db, fs->user_version);
+    quiet_exec(db, SQL_ROLLBACK); /* ends the read; nothing was written */
+    return rc;
+}
+
+static int migrate(crm_db *db, int checked)
 {
     int rc = exec_stmt(db, SQL_BEGIN, "starting the schema migration");
     if (rc)
         return rc;
     /* Another process may have migrated while we waited for the lock. */
-    file_state fs = { 0, 0, 0 };
+    file_state fs = { 0, 0 };
     bool due = false;
     rc = read_state(db, &fs);
     if (rc == CRM_OK)
         rc = judge_state(db, &fs, &due);
+    if (rc == CRM_OK && fs.user_version != checked)
+        rc = check_schema(db, fs.user_version);
     for (int v = fs.user_version; rc == CRM_OK && due && v < crm__migration_count; v++) {
         char *err = NULL;
         int src = sqlite3_exec(db->sql, crm__migrations[v], NULL, NULL, &err);
@@ -574,6 +706,15 @@ static int migrate(crm_db *db)
             rc = crm__error(db, CRM_ERROR, "schema migration %d did not set user_version", v + 1);
     }
     return crm__write_end(db, rc);
+}
+
+/* The row PRAGMA journal_mode answers with: the mode now in force. */
+static int journal_mode_answer(void *arg, int n, char **values, char **names)
+{
+    (void)names;
+    if (n > 0 && values[0])
+        snprintf(arg, 16, "%s", values[0]);
+    return 0;
 }
 
 static int configure(crm_db *db, const crm_open_options *o)
@@ -599,12 +740,25 @@ static int configure(crm_db *db, const crm_open_options *o)
          * several processes create one file at once), so wait here, bounded
          * by the same timeout. On a file already in WAL mode it is a no-op. */
         int64_t deadline = crm_now() + db->busy_timeout_ms;
-        while (((rc = sqlite3_exec(db->sql, "PRAGMA journal_mode = WAL", NULL, NULL, NULL)) &
+        char mode[16] = "";
+        while (((rc = sqlite3_exec(db->sql, "PRAGMA journal_mode = WAL", journal_mode_answer, mode,
+                                   NULL)) &
                 0xff) == SQLITE_BUSY &&
                crm_now() < deadline)
             sqlite3_sleep(5);
         if (rc != SQLITE_OK)
             return crm__sqlite_error(db, rc, "switching to WAL mode");
+        /* SQLite answers with the mode it is in, which is not WAL where it
+         * cannot be (no shared memory for the log's index, as on some
+         * network file systems); a private in-memory database has no log. */
+        bool memory = strcmp(db->path, ":memory:") == 0;
+        if (strcmp(mode, memory ? "memory" : "wal") != 0)
+            return crm__error(db, CRM_EIO,
+                              "'%s' could not be put in WAL mode (SQLite kept journal mode "
+                              "'%s'); libcrm needs WAL so that readers and a writer can share "
+                              "the file: is it on a file system without shared memory, such "
+                              "as a network one?",
+                              db->path, mode);
     }
     for (size_t i = 0; i < sizeof common / sizeof common[0]; i++) {
         rc = sqlite3_exec(db->sql, common[i], NULL, NULL, NULL);
@@ -624,9 +778,10 @@ static int check_options(crm_db *db, const crm_open_options *o)
         return crm__error(db, CRM_EINVAL,
                           "crm_open_options.version is %u; this libcrm knows versions 1 to %d",
                           o->version, CRM_OPEN_OPTIONS_VERSION);
-    if (o->flags & ~(CRM_OPEN_CREATE | CRM_OPEN_READONLY))
+    const unsigned int known = CRM_OPEN_CREATE | CRM_OPEN_READONLY | CRM_OPEN_GROUP_ACCESS;
+    if (o->flags & ~known)
         return crm__error(db, CRM_EINVAL, "crm_open_options.flags has unknown bits 0x%x",
-                          o->flags & ~(CRM_OPEN_CREATE | CRM_OPEN_READONLY));
+                          o->flags & ~known);
     if (o->busy_timeout_ms < 0)
         return crm__error(db, CRM_EINVAL, "crm_open_options.busy_timeout_ms is negative (%d)",
                           o->busy_timeout_ms);
@@ -671,13 +826,18 @@ static void destroy(crm_db *db)
     if (db->sql)
         sqlite3_close(db->sql);
     crm__free(db->path);
-    crm__free(db->actor);
-    crm__free(db->errmsg);
+    crm__slots_free(db);
+    crm__lock_destroy(db);
     crm__free(db);
 }
 
 static int fail_open(crm_db *db, int rc)
 {
+    /* A refused file is closed without the checkpoint that the last
+     * connection to a file in WAL mode otherwise makes on close: its main
+     * file and log keep their bytes. */
+    if (db->sql)
+        sqlite3_db_config(db->sql, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
     crm__set_open_error(rc, crm_errmsg(db));
     destroy(db);
     return rc;
@@ -741,6 +901,114 @@ static int wal_hook(void *arg, sqlite3 *sql, const char *schema, int frames)
     return SQLITE_OK;
 }
 
+/* How a file is judged before SQLite opens it (see file.c): it must not
+ * exist (and is then created here, with the file mode asked for), or be a
+ * regular file that is empty or carries libcrm's application id. Anything
+ * else is refused without SQLite ever opening it, so nothing of it
+ * changes: not the main file, not its -wal, -shm or -journal. */
+static int examine(crm_db *db, const char *fname, unsigned int flags)
+{
+    for (int attempt = 0;; attempt++) {
+        crm__file_look look;
+        int err = crm__file_look_at(&look, fname);
+        if (err == ENOMEM)
+            return crm__error(db, CRM_ENOMEM, "out of memory opening '%s'", db->path);
+        if (err)
+            return crm__error(db, CRM_EIO, "cannot read '%s': %s", db->path, strerror(err));
+        if (look.exists && S_ISDIR(look.mode))
+            return crm__error(db, CRM_EIO, "'%s' is a directory, not a database file", db->path);
+        if (look.exists && !S_ISREG(look.mode))
+            return crm__error(db, CRM_EIO,
+                              "'%s' is not a regular file (a FIFO, socket or device); a libcrm "
+                              "database is a regular file",
+                              db->path);
+        if (look.exists) {
+            if (!look.sqlite)
+                return crm__error(db, CRM_ENOTCRM,
+                                  "'%s' is not a SQLite database, so not a libcrm database "
+                                  "either; it was left unchanged; check the path",
+                                  db->path);
+            if (look.application_id == CRM__APPLICATION_ID)
+                return CRM_OK;
+            if (look.application_id == 0 && look.user_version == 0 &&
+                look.schema_objects == 0 && !look.hot_journal)
+                return CRM_OK; /* an empty database: libcrm makes it its own */
+            char objects[32];
+            if (look.schema_objects < 0)
+                snprintf(objects, sizeof objects, "many");
+            else
+                snprintf(objects, sizeof objects, "%d", look.schema_objects);
+            return crm__error(db, CRM_ENOTCRM,
+                              "'%s' is a SQLite database but not a libcrm one (application_id "
+                              "%lu, user_version %ld, %s schema objects%s); it was left "
+                              "unchanged",
+                              db->path, (unsigned long)look.application_id,
+                              (long)look.user_version, objects,
+                              look.hot_journal ? ", a rollback journal to recover" : "");
+        }
+        if (flags & CRM_OPEN_READONLY)
+            return crm__error(db, CRM_EIO,
+                              "'%s' does not exist (a read-only open never creates a file)",
+                              db->path);
+        if (!(flags & CRM_OPEN_CREATE))
+            return crm__error(db, CRM_EIO,
+                              "'%s' does not exist; pass CRM_OPEN_CREATE to create it", db->path);
+        /* SQLite would create it 0644 less the umask; its -wal and -shm
+         * take the main file's mode. The mode is set exactly: the umask may
+         * only have narrowed what was asked. */
+        mode_t mode = (flags & CRM_OPEN_GROUP_ACCESS) ? 0660 : 0600;
+        int fd = open(fname, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+        if (fd >= 0) {
+            int ferr = fchmod(fd, mode) == 0 ? 0 : errno;
+            close(fd);
+            if (ferr)
+                return crm__error(db, CRM_EIO, "cannot set the mode of '%s': %s", db->path,
+                                  strerror(ferr));
+            return CRM_OK;
+        }
+        if (errno != EEXIST || attempt > 0)
+            return crm__error(db, CRM_EIO, "cannot create '%s': %s", db->path, strerror(errno));
+        /* Another process created it meanwhile: judge what it made. */
+    }
+}
+
+/* A read-only open of a file in WAL mode fails at its first read when the
+ * log's index (the -shm file) does not exist and cannot be created, as in
+ * a directory the process may not write: SQLite then says "attempt to
+ * write a readonly database", which is not what happened. */
+static int explain_readonly(crm_db *db)
+{
+    char *shm = crm__malloc(strlen(db->path) + sizeof "./-shm");
+    if (!shm)
+        return crm__error(db, CRM_ENOMEM, "out of memory opening a database");
+    sprintf(shm, "%s%s-shm", strncmp(db->path, "file:", 5) == 0 ? "./" : "", db->path);
+    bool missing = access(shm, F_OK) != 0;
+    crm__free(shm);
+    if (!missing)
+        return CRM_EREADONLY;
+    return crm__error(db, CRM_EIO,
+                      "'%s' cannot be read: it is in WAL mode, where even a reader needs the "
+                      "shared-memory index beside it ('%s-shm'), which does not exist and "
+                      "cannot be created, as in a directory this process may not write; "
+                      "open it where its directory is writable",
+                      db->path, db->path);
+}
+
+/* SQLite reads a name that starts with "file:" as a URI (Debian builds it
+ * with SQLITE_USE_URI, and any code in the process may turn URIs on), and
+ * a URI can turn off locking ("?vfs=unix-none": three writer processes
+ * corrupted a file that way) or name a shared in-memory database that
+ * keeps nothing. A path is a file name: such a relative name is opened as
+ * "./file:...", which SQLite never reads as a URI. */
+static char *file_name(const char *path)
+{
+    bool uri_like = strncmp(path, "file:", 5) == 0;
+    char *name = crm__malloc(strlen(path) + (uri_like ? 3 : 1));
+    if (name)
+        sprintf(name, "%s%s", uri_like ? "./" : "", path);
+    return name;
+}
+
 int crm_open(crm_db **out, const char *path, const crm_open_options *opts)
 {
     crm_open_options defaults = CRM_OPEN_OPTIONS_INIT;
@@ -752,13 +1020,14 @@ int crm_open(crm_db **out, const char *path, const crm_open_options *opts)
     }
     *out = NULL;
     crm_db *db = crm__calloc(1, sizeof *db);
-    if (!db) {
+    if (!db || crm__lock_init(db) != 0) {
+        crm__free(db);
         crm__set_open_error(CRM_ENOMEM, "out of memory opening a database");
         return CRM_ENOMEM;
     }
     db->path = crm__strdup(path ? path : "(null)");
-    db->actor = crm__strdup(o->actor ? o->actor : "system");
-    if (!db->path || !db->actor)
+    snprintf(db->actor, sizeof db->actor, "%s", "system");
+    if (!db->path)
         return fail_open(db, crm__error(db, CRM_ENOMEM, "out of memory opening a database"));
     if (!path)
         return fail_open(db, crm__error(db, CRM_EINVAL, "crm_open: path is NULL"));
@@ -769,19 +1038,26 @@ int crm_open(crm_db **out, const char *path, const crm_open_options *opts)
         return fail_open(db, rc);
     db->flags = o->flags;
     db->busy_timeout_ms = o->busy_timeout_ms;
+    if (o->actor)
+        snprintf(db->actor, sizeof db->actor, "%s", o->actor);
 
-    int sflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-    if (o->flags & CRM_OPEN_READONLY)
-        sflags |= SQLITE_OPEN_READONLY;
-    else
-        sflags |= SQLITE_OPEN_READWRITE | ((o->flags & CRM_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
-    int src = sqlite3_open_v2(path, &db->sql, sflags, NULL);
+    bool memory = strcmp(path, ":memory:") == 0;
+    char *fname = memory ? NULL : file_name(path);
+    if (!memory && !fname)
+        return fail_open(db, crm__error(db, CRM_ENOMEM, "out of memory opening a database"));
+    if (!memory)
+        rc = examine(db, fname, o->flags);
+    /* No SQLITE_OPEN_CREATE: examine() made the file, with its mode. */
+    int sflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE |
+                 ((o->flags & CRM_OPEN_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
+    int src = rc ? SQLITE_OK : sqlite3_open_v2(memory ? path : fname, &db->sql, sflags, NULL);
+    crm__free(fname);
+    if (rc)
+        return fail_open(db, rc);
     if (src != SQLITE_OK) {
         rc = crm__error(db, crm__code_from_sqlite(src) == CRM_ENOMEM ? CRM_ENOMEM : CRM_EIO,
-                        "cannot open database '%s': %s%s", db->path,
-                        db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(src),
-                        (o->flags & (CRM_OPEN_CREATE | CRM_OPEN_READONLY)) ? ""
-                            : " (pass CRM_OPEN_CREATE to create it)");
+                        "cannot open database '%s': %s", db->path,
+                        db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(src));
         return fail_open(db, rc);
     }
     sqlite3_busy_handler(db->sql, busy_wait, db);
@@ -790,13 +1066,13 @@ int crm_open(crm_db **out, const char *path, const crm_open_options *opts)
         sqlite3_wal_hook(db->sql, wal_hook, db);
     }
 
-    /* Look before touching: a foreign file must stay byte-for-byte as it was,
-     * so nothing is written (not even the WAL switch) until it is judged. */
-    file_state fs = { 0, 0, 0 };
+    /* Nothing is written (not even the WAL switch) until the file is
+     * judged by SQLite too, its schema included. */
+    file_state fs = { 0, 0 };
     bool due = false;
-    rc = read_state(db, &fs);
-    if (rc == CRM_OK)
-        rc = judge_state(db, &fs, &due);
+    rc = read_and_check(db, &fs, &due);
+    if (rc == CRM_EREADONLY)
+        rc = explain_readonly(db);
     if (rc == CRM_OK && due && (db->flags & CRM_OPEN_READONLY))
         rc = crm__error(db, CRM_EREADONLY,
                         "'%s' needs its schema %s (version %d to %d) but was opened read-only; "
@@ -806,7 +1082,7 @@ int crm_open(crm_db **out, const char *path, const crm_open_options *opts)
     if (rc == CRM_OK)
         rc = configure(db, o);
     if (rc == CRM_OK && due)
-        rc = migrate(db);
+        rc = migrate(db, fs.user_version);
     if (rc)
         return fail_open(db, rc);
     crm__handles_add(1);
@@ -818,12 +1094,22 @@ int crm_close(crm_db *db)
 {
     if (!db)
         return CRM_OK;
+    crm__enter_always(db);
     crm__clear_error(db);
+    int rc = CRM_OK;
     if (db->cursors > 0)
-        return crm__error(db, CRM_EMISUSE,
-                          "%d cursor(s) of this handle are still open; free them before "
-                          "crm_close()",
-                          db->cursors);
+        rc = crm__error(db, CRM_EMISUSE,
+                        "%d cursor(s) of this handle are still open; free them before "
+                        "crm_close()",
+                        db->cursors);
+    else if (crm__lock_waiters(db) > 0)
+        rc = crm__error(db, CRM_EMISUSE,
+                        "other threads are waiting to use this handle; a handle is closed "
+                        "once no other thread uses it");
+    if (rc) {
+        crm__leave(db);
+        return rc;
+    }
     if (db->txn_open && !sqlite3_get_autocommit(db->sql))
         sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
     destroy(db);

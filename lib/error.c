@@ -45,88 +45,131 @@ const char *crm_errname(int code)
     return "UNKNOWN";
 }
 
+/* A message in buf: cut, if it must be, at a character boundary and
+ * marked with "...", so that a long path never leaves half a UTF-8
+ * sequence (Python raised UnicodeDecodeError instead of the error). */
+static void vformat(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    int n = vsnprintf(buf, size, fmt, ap);
+    if (n < 0) {
+        snprintf(buf, size, "(unformattable message)");
+        return;
+    }
+    if ((size_t)n < size)
+        return;
+    size_t cut = size - 4;
+    while (cut > 0 && ((unsigned char)buf[cut] & 0xc0) == 0x80)
+        cut--; /* buf[cut] begins a character: keep what is before it */
+    memcpy(buf + cut, "...", 4);
+}
+
 /* crm_open() has no handle to keep its message in when it fails. */
 static _Thread_local int open_errcode;
-static _Thread_local char open_errmsg[512];
+static _Thread_local char open_errmsg[CRM__MSG_SIZE];
+
+static void set_open_errorf(int code, const char *fmt, ...) CRM__PRINTF(2, 3);
+static void set_open_errorf(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vformat(open_errmsg, sizeof open_errmsg, fmt, ap);
+    va_end(ap);
+    open_errcode = code;
+}
 
 void crm__set_open_error(int code, const char *msg)
 {
-    open_errcode = code;
-    snprintf(open_errmsg, sizeof open_errmsg, "%s", msg);
+    set_open_errorf(code, "%s", msg);
 }
 
 int crm__null_db(const char *func)
 {
-    char msg[128];
-    snprintf(msg, sizeof msg, "%s: the database handle is NULL", func);
-    crm__set_open_error(CRM_EINVAL, msg);
+    set_open_errorf(CRM_EINVAL, "%s: the database handle is NULL", func);
     return CRM_EINVAL;
 }
 
 int crm__null_arg(const char *func, const char *what)
 {
-    char msg[128];
-    snprintf(msg, sizeof msg, "%s: %s is NULL", func, what);
-    crm__set_open_error(CRM_EINVAL, msg);
+    set_open_errorf(CRM_EINVAL, "%s: %s is NULL", func, what);
     return CRM_EINVAL;
 }
 
 int crm__parse_error(const char *func, const char *what, const char *name, const char *words)
 {
-    char msg[512], q[CRM__QUOTE_SIZE];
+    char q[CRM__QUOTE_SIZE];
     if (!name)
-        snprintf(msg, sizeof msg, "%s: the name of %s is NULL", func, what);
+        set_open_errorf(CRM_EINVAL, "%s: the name of %s is NULL", func, what);
     else
-        snprintf(msg, sizeof msg, "%s: '%s' is not %s (%s)", func, crm__quote(q, sizeof q, name),
-                 what, words);
-    crm__set_open_error(CRM_EINVAL, msg);
+        set_open_errorf(CRM_EINVAL, "%s: '%s' is not %s (%s)", func,
+                        crm__quote(q, sizeof q, name), what, words);
     return CRM_EINVAL;
 }
 
+void crm__cursor_error(crm_db *db)
+{
+    if (db->err->code < 0)
+        set_open_errorf(db->err->code, "%s", db->err->msg);
+}
+
+/* Each thread's last result on a handle is its own (slots in lock.c):
+ * another thread's call on a shared handle neither clears nor replaces
+ * it, nor frees the text a caller is reading. */
 int crm_errcode(const crm_db *db)
 {
-    return db ? db->errcode : open_errcode;
+    if (!db)
+        return open_errcode;
+    const crm__errslot *s = crm__slot_find(db);
+    return s ? s->code : CRM_OK;
 }
 
 const char *crm_errmsg(const crm_db *db)
 {
     if (!db)
         return open_errcode ? open_errmsg : crm_strerror(CRM_OK);
-    if (db->errcode == CRM_OK)
-        return crm_strerror(CRM_OK);
-    if (db->errmsg)
-        return db->errmsg;
-    return db->errfixed ? db->errfixed : crm_strerror(db->errcode);
+    const crm__errslot *s = crm__slot_find(db);
+    return s && s->code != CRM_OK ? s->msg : crm_strerror(CRM_OK);
 }
 
 void crm__clear_error(crm_db *db)
 {
-    db->errcode = CRM_OK;
-    db->conflict_id[0] = '\0';
+    db->err->code = CRM_OK;
+    db->err->conflict_id[0] = '\0';
 }
 
 void crm__set_conflict(crm_db *db, const crm__uuid *id)
 {
-    crm__uuid_format(db->conflict_id, id->b);
+    crm__uuid_format(db->err->conflict_id, id->b);
 }
 
 const char *crm_conflict_id(const crm_db *db)
 {
-    return db && db->errcode == CRM_EEXISTS && db->conflict_id[0] ? db->conflict_id : NULL;
+    const crm__errslot *s = db ? crm__slot_find(db) : NULL;
+    return s && s->code == CRM_EEXISTS && s->conflict_id[0] ? s->conflict_id : NULL;
+}
+
+static int verror(crm__errslot *slot, int code, const char *fmt, va_list ap)
+{
+    vformat(slot->msg, sizeof slot->msg, fmt, ap);
+    slot->code = code;
+    return code;
+}
+
+int crm__error_in(crm__errslot *slot, crm_db *db, int code, const char *fmt, ...)
+{
+    (void)db;
+    va_list ap;
+    va_start(ap, fmt);
+    verror(slot, code, fmt, ap);
+    va_end(ap);
+    return code;
 }
 
 int crm__error(crm_db *db, int code, const char *fmt, ...)
 {
-    char buf[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    verror(db->err, code, fmt, ap);
     va_end(ap);
-    db->errcode = code;
-    crm__free(db->errmsg);
-    db->errmsg = crm__strdup(buf);
-    /* Without memory for the message, name the code rather than fail. */
-    db->errfixed = crm_strerror(code);
     return code;
 }
 

@@ -557,6 +557,7 @@ int crm_identity_list_open(crm_identity_cursor **out, crm_db *db, const char *cu
 
 int crm_identity_list_next(crm_identity_cursor *cur, const crm_identity **out)
 {
+    CRM__ENTER_CURSOR(cur);
     int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "listing identities");
     if (rc != CRM_ROW)
         return rc;
@@ -576,5 +577,6 @@ int crm_identity_list_next(crm_identity_cursor *cur, const crm_identity **out)
 
 void crm_identity_list_free(crm_identity_cursor *cur)
 {
+    CRM__ENTER_FREE(cur);
     crm__cursor_free(cur);
 }

@@ -909,6 +909,7 @@ int crm_thread_open(crm_interaction_cursor **out, crm_db *db, const char *intera
 
 int crm_timeline_next(crm_interaction_cursor *cur, const crm_interaction **out)
 {
+    CRM__ENTER_CURSOR(cur);
     int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "reading interactions");
     if (rc != CRM_ROW)
         return rc;
@@ -920,5 +921,6 @@ int crm_timeline_next(crm_interaction_cursor *cur, const crm_interaction **out)
 
 void crm_timeline_free(crm_interaction_cursor *cur)
 {
+    CRM__ENTER_FREE(cur);
     crm__cursor_free(cur);
 }

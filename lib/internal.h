@@ -5,6 +5,7 @@
 #ifndef CRM_INTERNAL_H
 #define CRM_INTERNAL_H
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -12,11 +13,10 @@
 
 #include "crm.h"
 
-#if defined(__GNUC__)
-#define CRM__PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#define CRM__PRINTF(f, a)
+#if !defined(__GNUC__)
+#error "libcrm is built with GCC or Clang: it lets go of a handle with __attribute__((cleanup))"
 #endif
+#define CRM__PRINTF(f, a) __attribute__((format(printf, f, a)))
 
 /* ---- memory (alloc.c) --------------------------------------------------- */
 void *crm__malloc(size_t size);
@@ -47,6 +47,22 @@ void crm__ascii_lower(char *s);
 const char *crm__quote(char *buf, size_t size, const char *s);
 #define CRM__QUOTE_SIZE 100
 
+/* ---- a file as it is, before SQLite opens it (file.c) ------------------ */
+typedef struct crm__file_look {
+    bool exists;
+    unsigned int mode;        /* st_mode, when it exists */
+    int64_t size;
+    bool sqlite;              /* SQLite's header, or empty (a new database) */
+    uint32_t application_id;  /* from the newest committed page 1 */
+    int32_t user_version;
+    int schema_objects;       /* rows of the schema table; -1: more than a page holds */
+    bool from_wal;            /* page 1 came from the write-ahead log */
+    bool hot_journal;         /* a rollback journal with content beside it */
+} crm__file_look;
+/* Fill look from the file at path with plain reads: no lock, no write.
+ * 0, or the errno of a failure other than the file not existing. */
+int crm__file_look_at(crm__file_look *look, const char *path);
+
 /* ---- the handle (db.c) -------------------------------------------------- */
 typedef struct crm__stmt_slot {
     char *sql; /* owned copy: the key */
@@ -64,10 +80,35 @@ typedef struct crm__stmt_slot {
 #define CRM__RESTART_FRAMES 8192
 #define CRM__RESTART_WAIT_MS 200
 
+/* The last result of one thread's calls on a handle (see lock.c). */
+#define CRM__MSG_SIZE 2048
+#define CRM__ERR_SLOTS 32
+typedef struct crm__errslot {
+    pthread_t thread;
+    bool used;
+    uint64_t stamp; /* when its thread last made a call, for taking it over */
+    int code;
+    char conflict_id[CRM_ID_LEN + 1]; /* after CRM_EEXISTS, else "" */
+    char msg[CRM__MSG_SIZE];
+    struct crm__errslot *next;
+} crm__errslot;
+
+/* Who holds a handle (see lock.c); under mu. */
+typedef struct crm__lock {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t holder;
+    int depth;     /* calls of the holder in progress (nested ones count) */
+    bool group;    /* a transaction group keeps it for the holder between calls */
+    int waiters;
+    uint64_t clock;
+    bool ready;
+} crm__lock;
+
 struct crm_db {
     sqlite3 *sql;
     char *path;
-    char *actor;
+    char actor[CRM_ACTOR_MAX + 1]; /* in place: crm_actor()'s pointer lives as long as the handle */
     char region[3];       /* default country, "" when none */
     unsigned int flags;   /* CRM_OPEN_* */
     int busy_timeout_ms;
@@ -75,10 +116,9 @@ struct crm_db {
     unsigned int busy_version; /* the file's data version then */
     bool checkpointing;        /* a wait is for readers to finish (see wal_hook in db.c) */
     int wal_restart_at;        /* log frames at which a commit restarts the log */
-    int errcode;
-    char conflict_id[CRM_ID_LEN + 1]; /* after CRM_EEXISTS, else "" */
-    char *errmsg;         /* owned, or NULL when a fixed message is used */
-    const char *errfixed; /* fallback when errmsg could not be allocated */
+    crm__lock lock;
+    crm__errslot err0;    /* the opening thread's; others are chained after it */
+    crm__errslot *err;    /* the holder's, during a call */
     bool txn_open;        /* crm_begin() is in force */
     bool group_lost;      /* a failed call could not be undone alone: only crm_rollback() */
     int call_changes;     /* sqlite3_total_changes() when the call in a group began
@@ -91,8 +131,12 @@ struct crm_db {
     unsigned int uuid_seq;
 };
 
-/* Every public entry point clears the previous error first; a NULL handle
- * is refused with a message kept per thread (see crm_errmsg(NULL)). */
+/* Every public entry point holds the handle for the length of the call
+ * (see lock.c) and clears the calling thread's previous error first; a
+ * NULL handle is refused with a message kept per thread (see
+ * crm_errmsg(NULL)). CRM__ENTER must come first in a function: it
+ * declares the guard that lets go of the handle when the function
+ * returns. */
 void crm__clear_error(crm_db *db);
 int crm__null_db(const char *func);
 /* A NULL cursor or output argument where there is no handle to report on. */
@@ -102,12 +146,54 @@ int crm__null_arg(const char *func, const char *what);
  * its article ("a channel"). */
 int crm__parse_error(const char *func, const char *what, const char *name, const char *words);
 void crm__set_open_error(int code, const char *msg);
-#define CRM__ENTER(db)                        \
-    do {                                      \
-        if (!(db))                            \
-            return crm__null_db(__func__);    \
-        crm__clear_error(db);                 \
+/* A cursor's failure is its handle's error and, since a binding iterating
+ * a cursor may not have the handle at hand, the thread's too. */
+void crm__cursor_error(crm_db *db);
+
+int crm__lock_init(crm_db *db);
+void crm__lock_destroy(crm_db *db);
+void crm__slots_free(crm_db *db);
+int crm__lock_waiters(crm_db *db);
+/* The calling thread holds db with a transaction group open. */
+bool crm__holds_group(const crm_db *db);
+/* Hold db for a call: CRM_OK, or CRM_EBUSY when another thread's
+ * transaction group kept it for the whole busy timeout. */
+int crm__enter(crm_db *db);
+/* The same without a limit, for what must not fail: freeing a cursor,
+ * closing. */
+void crm__enter_always(crm_db *db);
+void crm__leave(crm_db *db);
+void crm__leave_scope(crm_db **db);
+/* The calling thread's slot on db, or NULL if it has made no call on it. */
+const crm__errslot *crm__slot_find(const crm_db *db);
+int crm__error_in(crm__errslot *slot, crm_db *db, int code, const char *fmt, ...)
+    CRM__PRINTF(4, 5);
+
+#define CRM__HOLD(db)                                                             \
+    crm_db *crm__held_ __attribute__((cleanup(crm__leave_scope))) = (db);         \
+    do {                                                                          \
+        int crm__entered_ = crm__enter(crm__held_);                               \
+        if (crm__entered_ != CRM_OK) {                                            \
+            crm__held_ = NULL;                                                    \
+            return crm__entered_;                                                 \
+        }                                                                         \
     } while (0)
+#define CRM__ENTER(db)                     \
+    if (!(db))                             \
+        return crm__null_db(__func__);     \
+    CRM__HOLD(db);                         \
+    crm__clear_error(db)
+/* The same for a cursor's calls, which hold the cursor's handle. */
+#define CRM__ENTER_CURSOR(cur)                         \
+    if (!(cur))                                        \
+        return crm__null_arg(__func__, "the cursor");  \
+    CRM__HOLD(((crm__cursor *)(cur))->db)
+/* A cursor's _free: NULL is nothing to do, and the wait has no limit. */
+#define CRM__ENTER_FREE(cur)                                                              \
+    if (!(cur))                                                                           \
+        return;                                                                           \
+    crm_db *crm__held_ __attribute__((cleanup(crm__leave_scope))) = ((crm__cursor *)(cur))->db; \
+    crm__enter_always(crm__held_)
 int crm__error(crm_db *db, int code, const char *fmt, ...) CRM__PRINTF(3, 4);
 /* Name what already exists, for crm_conflict_id(), after CRM_EEXISTS. */
 void crm__set_conflict(crm_db *db, const crm__uuid *id);

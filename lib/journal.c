@@ -129,6 +129,7 @@ int crm_journal_open(crm_journal_cursor **out, crm_db *db, int64_t since_seq)
 
 int crm_journal_next(crm_journal_cursor *cur, const crm_journal_entry **out)
 {
+    CRM__ENTER_CURSOR(cur);
     int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "reading the journal");
     if (rc != CRM_ROW)
         return rc;
@@ -149,5 +150,6 @@ int crm_journal_next(crm_journal_cursor *cur, const crm_journal_entry **out)
 
 void crm_journal_free(crm_journal_cursor *cur)
 {
+    CRM__ENTER_FREE(cur);
     crm__cursor_free(cur);
 }

@@ -166,6 +166,7 @@ int crm_member_list_open(crm_member_cursor **out, crm_db *db, const char *id)
 
 int crm_member_list_next(crm_member_cursor *cur, const crm_member **out)
 {
+    CRM__ENTER_CURSOR(cur);
     int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "listing members");
     if (rc != CRM_ROW)
         return rc;
@@ -185,5 +186,6 @@ int crm_member_list_next(crm_member_cursor *cur, const crm_member **out)
 
 void crm_member_list_free(crm_member_cursor *cur)
 {
+    CRM__ENTER_FREE(cur);
     crm__cursor_free(cur);
 }

@@ -428,6 +428,7 @@ static int upcoming_next(crm_occasion_cursor *cur, const crm_occasion **out, con
 
 int crm_occasion_list_next(crm_occasion_cursor *cur, const crm_occasion **out)
 {
+    CRM__ENTER_CURSOR(cur);
     if (cur && cur->upcoming)
         return upcoming_next(cur, out, __func__);
     int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "listing occasions");
@@ -443,8 +444,7 @@ int crm_occasion_list_next(crm_occasion_cursor *cur, const crm_occasion **out)
 
 void crm_occasion_list_free(crm_occasion_cursor *cur)
 {
-    if (!cur)
-        return;
+    CRM__ENTER_FREE(cur);
     if (cur->upcoming) {
         cur->base.db->cursors--;
         upcoming_free(cur);

@@ -700,6 +700,7 @@ int crm_promise_list_open(crm_promise_cursor **out, crm_db *db, const crm_promis
 
 int crm_promise_list_next(crm_promise_cursor *cur, const crm_promise **out)
 {
+    CRM__ENTER_CURSOR(cur);
     int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "listing promises");
     if (rc != CRM_ROW)
         return rc;
@@ -711,6 +712,7 @@ int crm_promise_list_next(crm_promise_cursor *cur, const crm_promise **out)
 
 void crm_promise_list_free(crm_promise_cursor *cur)
 {
+    CRM__ENTER_FREE(cur);
     crm__cursor_free(cur);
 }
 
@@ -778,6 +780,7 @@ int crm_promise_history_open(crm_promise_event_cursor **out, crm_db *db, const c
 
 int crm_promise_history_next(crm_promise_event_cursor *cur, const crm_promise_event **out)
 {
+    CRM__ENTER_CURSOR(cur);
     int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "reading a promise's history");
     if (rc != CRM_ROW)
         return rc;
@@ -800,5 +803,6 @@ int crm_promise_history_next(crm_promise_event_cursor *cur, const crm_promise_ev
 
 void crm_promise_history_free(crm_promise_event_cursor *cur)
 {
+    CRM__ENTER_FREE(cur);
     crm__cursor_free(cur);
 }

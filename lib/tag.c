@@ -94,6 +94,7 @@ int crm_tag_list_open(crm_tag_cursor **out, crm_db *db, const char *id)
 
 int crm_tag_list_next(crm_tag_cursor *cur, const char **tag)
 {
+    CRM__ENTER_CURSOR(cur);
     int rc = crm__cursor_next((crm__cursor *)cur, tag, __func__, "listing tags");
     if (rc != CRM_ROW)
         return rc;
@@ -106,5 +107,6 @@ int crm_tag_list_next(crm_tag_cursor *cur, const char **tag)
 
 void crm_tag_list_free(crm_tag_cursor *cur)
 {
+    CRM__ENTER_FREE(cur);
     crm__cursor_free(cur);
 }

@@ -20,6 +20,14 @@ CRM_BEGIN_DECL
 /** Flags for crm_open_options.flags (OR-able). */
 #define CRM_OPEN_CREATE 0x1u   /**< create the file if it does not exist */
 #define CRM_OPEN_READONLY 0x2u /**< open read-only; every write fails with CRM_EREADONLY */
+/**
+ * A file crm_open() creates is readable and writable by its owner only
+ * (mode 0600), and so are its -wal and -shm. With this flag it is created
+ * 0660: the owner's group may open it too (every process that opens a file
+ * in WAL mode, readers included, needs to write its -shm). Files that
+ * exist keep their mode.
+ */
+#define CRM_OPEN_GROUP_ACCESS 0x4u
 
 /** How hard a commit works to survive power loss. */
 typedef enum crm_durability {

@@ -148,7 +148,8 @@ TEST(call_failing_after_a_change_loses_the_group)
     char path[256], a[CRM_ID_LEN + 1];
     crm_db *db = test_open_file(path, sizeof path);
     test_customer(db, CRM_CUSTOMER_PERSON, "Ann", a);
-    CHECK_OK(db, crm_close(db));
+    /* Planted while the handle is open: crm_open() refuses a file with
+     * objects libcrm does not define. */
     sqlite3 *raw = NULL;
     CHECK_INT(sqlite3_open_v2(path, &raw, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
     int src = sqlite3_exec(raw,
@@ -157,7 +158,6 @@ TEST(call_failing_after_a_change_loses_the_group)
                            NULL, NULL, NULL);
     sqlite3_close(raw);
     CHECK_INT(src, SQLITE_OK);
-    CHECK_INT(crm_open(&db, path, NULL), CRM_OK);
     crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
     s.customer_id = a;
     s.channel = CRM_CHANNEL_PHONE;
