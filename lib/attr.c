@@ -154,25 +154,30 @@ int crm_customer_attr_unset(crm_db *db, const char *id, const char *key)
 static const char SQL_LIST[] =
     "SELECT key, value FROM customer_attr WHERE customer_id = ?1 ORDER BY key";
 
+static int attr_build(crm__cursor *c)
+{
+    crm_attr_cursor *cur = (crm_attr_cursor *)c;
+    cur->row.key = (const char *)sqlite3_column_text(cur->base.st, 0);
+    cur->row.value = (const char *)sqlite3_column_text(cur->base.st, 1);
+    if (!cur->row.key || !cur->row.value)
+        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing attributes");
+    return CRM_OK;
+}
+
 int crm_attr_list_open(crm_attr_cursor **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
     return crm__customer_cursor((void **)out, sizeof **out, db, id, SQL_LIST, SQL_LIST,
-                                "listing attributes");
+                                attr_build, "listing attributes");
 }
 
 int crm_attr_list_next(crm_attr_cursor *cur, const crm_attr **out)
 {
     CRM__ENTER_CURSOR(cur);
-    int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "listing attributes");
-    if (rc != CRM_ROW)
-        return rc;
-    cur->row.key = (const char *)sqlite3_column_text(cur->base.st, 0);
-    cur->row.value = (const char *)sqlite3_column_text(cur->base.st, 1);
-    if (!cur->row.key || !cur->row.value)
-        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing attributes");
-    *out = &cur->row;
-    return CRM_ROW;
+    int rc = crm__cursor_next(&cur->base, out, __func__);
+    if (rc == CRM_ROW)
+        *out = &cur->row;
+    return rc;
 }
 
 void crm_attr_list_free(crm_attr_cursor *cur)

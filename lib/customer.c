@@ -367,6 +367,15 @@ static void prefix_upper(char *p)
         p[n - 1] = (char)((unsigned char)p[n - 1] + 1);
 }
 
+static int customer_build(crm__cursor *c)
+{
+    crm_customer_cursor *cur = (crm_customer_cursor *)c;
+    /* One record serves the whole walk; it grows only for a longer name. */
+    if (read_row(&cur->row, &cur->row_cap, cur->base.st, 0) != CRM_OK)
+        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing customers");
+    return CRM_OK;
+}
+
 int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
                            const crm_customer_filter *filter)
 {
@@ -467,7 +476,8 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
         prefix_upper(p_hi);
     }
     crm_customer_cursor *cur;
-    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, sql, "listing customers");
+    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, sql, customer_build,
+                         "listing customers");
     if (rc) {
         crm__free(p_lo);
         crm__free(p_hi);
@@ -503,15 +513,10 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
 int crm_customer_list_next(crm_customer_cursor *cur, const crm_customer **out)
 {
     CRM__ENTER_CURSOR(cur);
-    int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "listing customers");
-    if (rc != CRM_ROW)
-        return rc;
-    /* One record serves the whole walk; it grows only for a longer name. */
-    if (read_row(&cur->row, &cur->row_cap, cur->base.st, 0) != CRM_OK)
-        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing customers");
-    crm_customer *c = cur->row;
-    *out = c;
-    return CRM_ROW;
+    int rc = crm__cursor_next(&cur->base, out, __func__);
+    if (rc == CRM_ROW)
+        *out = cur->row;
+    return rc;
 }
 
 void crm_customer_list_free(crm_customer_cursor *cur)

@@ -114,15 +114,36 @@ int crm__stmt(crm_db *db, const char *sql, sqlite3_stmt **out)
     return CRM_OK;
 }
 
-int crm__cursor_init(crm__cursor *c, crm_db *db, const char *sql)
+static void cursor_link(crm__cursor *c, crm_db *db)
+{
+    c->db = db;
+    c->prev = NULL;
+    c->next = db->cursor_list;
+    if (c->next)
+        c->next->prev = c;
+    db->cursor_list = c;
+    db->cursors++;
+}
+
+void crm__cursor_attach(crm__cursor *c, crm_db *db)
+{
+    cursor_link(c, db);
+}
+
+int crm__cursor_init(crm__cursor *c, crm_db *db, const char *sql, crm__cursor_build build,
+                     const char *what)
 {
     crm__stmt_slot *slot;
     int rc = cache_slot(db, sql, &slot);
     if (rc)
         return rc;
-    c->db = db;
     c->done = false;
+    c->started = false;
     c->err = 0;
+    c->copy = NULL;
+    c->errmsg = NULL;
+    c->build = build;
+    c->what = what;
     if (slot->busy) {
         rc = crm__prepare(db, sql, &c->st);
         if (rc)
@@ -135,45 +156,250 @@ int crm__cursor_init(crm__cursor *c, crm_db *db, const char *sql)
         c->slot = slot;
         c->st = slot->stmt;
     }
-    db->cursors++;
+    cursor_link(c, db);
     return CRM_OK;
 }
 
-int crm__cursor_next(crm__cursor *c, const void *out, const char *func, const char *what)
+/* ---- copies of the rest of a walk (see crm__cursor in internal.h) ------- */
+
+/* A value in a copy: its type byte, then 8 bytes of an integer or a float,
+ * or a 4-byte length and the bytes of a text or a blob. */
+enum { COPY_INT = 1, COPY_FLOAT, COPY_TEXT, COPY_BLOB, COPY_NULL };
+
+static bool copy_room(crm__copy *cp, size_t n)
+{
+    if (cp->len + n <= cp->cap)
+        return true;
+    size_t cap = cp->cap ? cp->cap : 4096;
+    while (cap < cp->len + n)
+        cap *= 2;
+    unsigned char *b = crm__realloc(cp->buf, cap);
+    if (!b)
+        return false;
+    cp->buf = b;
+    cp->cap = cap;
+    return true;
+}
+
+static bool copy_row(crm__copy *cp, sqlite3_stmt *st)
+{
+    for (int i = 0; i < cp->ncols; i++) {
+        int type = sqlite3_column_type(st, i);
+        if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
+            if (!copy_room(cp, 9))
+                return false;
+            cp->buf[cp->len] = type == SQLITE_INTEGER ? COPY_INT : COPY_FLOAT;
+            if (type == SQLITE_INTEGER) {
+                int64_t v = sqlite3_column_int64(st, i);
+                memcpy(cp->buf + cp->len + 1, &v, 8);
+            } else {
+                double v = sqlite3_column_double(st, i);
+                memcpy(cp->buf + cp->len + 1, &v, 8);
+            }
+            cp->len += 9;
+        } else if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
+            const void *v = type == SQLITE_TEXT ? (const void *)sqlite3_column_text(st, i)
+                                                : sqlite3_column_blob(st, i);
+            uint32_t n = (uint32_t)sqlite3_column_bytes(st, i);
+            if ((!v && n) || (type == SQLITE_TEXT && !v) || !copy_room(cp, 5 + (size_t)n))
+                return false;
+            cp->buf[cp->len] = type == SQLITE_TEXT ? COPY_TEXT : COPY_BLOB;
+            memcpy(cp->buf + cp->len + 1, &n, 4);
+            if (n)
+                memcpy(cp->buf + cp->len + 5, v, n);
+            cp->len += 5 + (size_t)n;
+        } else {
+            if (!copy_room(cp, 1))
+                return false;
+            cp->buf[cp->len++] = COPY_NULL;
+        }
+    }
+    return true;
+}
+
+/* Bind the copy's next row to the replaying statement and step it onto it. */
+static int copy_step(crm__cursor *c)
+{
+    crm__copy *cp = c->copy;
+    if (cp->pos >= cp->len)
+        return CRM_DONE;
+    sqlite3_reset(c->st);
+    for (int i = 1; i <= cp->ncols; i++) {
+        const unsigned char *p = cp->buf + cp->pos;
+        int64_t iv;
+        double dv;
+        uint32_t n;
+        switch (p[0]) {
+        case COPY_INT:
+            memcpy(&iv, p + 1, 8);
+            sqlite3_bind_int64(c->st, i, iv);
+            cp->pos += 9;
+            break;
+        case COPY_FLOAT:
+            memcpy(&dv, p + 1, 8);
+            sqlite3_bind_double(c->st, i, dv);
+            cp->pos += 9;
+            break;
+        case COPY_TEXT:
+        case COPY_BLOB:
+            memcpy(&n, p + 1, 4);
+            /* Static: the copy stays put until the cursor is freed. */
+            if (p[0] == COPY_TEXT)
+                sqlite3_bind_text(c->st, i, (const char *)p + 5, (int)n, SQLITE_STATIC);
+            else
+                sqlite3_bind_blob(c->st, i, p + 5, (int)n, SQLITE_STATIC);
+            cp->pos += 5 + (size_t)n;
+            break;
+        default:
+            sqlite3_bind_null(c->st, i);
+            cp->pos += 1;
+            break;
+        }
+    }
+    return crm__step(c->db, c->st, c->what);
+}
+
+/* "SELECT ?1, ?2, ..., ?n" */
+static int replay_statement(crm_db *db, int n, sqlite3_stmt **out)
+{
+    char *sql = crm__malloc(16 + (size_t)n * 9);
+    if (!sql)
+        return crm__error(db, CRM_ENOMEM, "out of memory copying a cursor's rows");
+    size_t o = (size_t)sprintf(sql, "SELECT ");
+    for (int i = 1; i <= n; i++)
+        o += (size_t)sprintf(sql + o, "%s?%d", i > 1 ? ", " : "", i);
+    int rc = crm__prepare(db, sql, out);
+    crm__free(sql);
+    return rc;
+}
+
+/* The walk ends with rc (CRM_DONE or an error, whose message is kept for
+ * the cursor's later calls: the handle's is the next call's). */
+static void cursor_end(crm__cursor *c, int rc)
+{
+    c->done = true;
+    c->err = rc == CRM_DONE ? 0 : rc;
+    if (c->st)
+        sqlite3_reset(c->st); /* end the read transaction now, not at free */
+    if (rc < 0) {
+        crm__free(c->errmsg);
+        c->errmsg = crm__strdup(c->db->err->msg); /* NULL: the code's name will do */
+    }
+}
+
+/* Move c from its statement to a copy of the rows it has yet to give,
+ * starting with the one it gave last, which its record is rebuilt from.
+ * A failure ends the walk with that error, which the cursor's next call
+ * reports; the write that asked for the copy goes ahead. */
+static void cursor_copy(crm__cursor *c)
+{
+    crm_db *db = c->db;
+    crm__errslot saved = *db->err; /* the copy's errors are the cursor's, not the call's */
+    crm__copy *cp = crm__calloc(1, sizeof *cp);
+    sqlite3_stmt *replay = NULL;
+    int rc = cp ? CRM_OK : crm__error(db, CRM_ENOMEM, "out of memory copying a cursor's rows");
+    if (rc == CRM_OK) {
+        cp->ncols = sqlite3_column_count(c->st);
+        rc = replay_statement(db, cp->ncols, &replay);
+    }
+    if (rc == CRM_OK && !copy_row(cp, c->st))
+        rc = crm__error(db, CRM_ENOMEM, "out of memory copying a cursor's rows");
+    while (rc == CRM_OK) {
+        int step = crm__step(db, c->st, c->what);
+        if (step == CRM_DONE)
+            break; /* every row copied */
+        if (step != CRM_ROW)
+            rc = step;
+        else if (!copy_row(cp, c->st))
+            rc = crm__error(db, CRM_ENOMEM, "out of memory copying a cursor's rows");
+    }
+    /* The table's statement is done with either way: its read ends here. */
+    if (c->slot) {
+        sqlite3_reset(c->st);
+        c->slot->busy = false;
+        c->slot = NULL;
+    } else {
+        sqlite3_finalize(c->st);
+    }
+    c->st = replay;
+    if (rc == CRM_OK) {
+        c->copy = cp;
+        rc = copy_step(c); /* back onto the row given last */
+        if (rc == CRM_ROW)
+            rc = c->build(c);
+    }
+    if (rc != CRM_OK) {
+        if (!c->copy && cp) {
+            crm__free(cp->buf);
+            crm__free(cp);
+        }
+        cursor_end(c, rc);
+    }
+    *db->err = saved;
+}
+
+void crm__cursors_copy(crm_db *db)
+{
+    for (crm__cursor *c = db->cursor_list; c; c = c->next)
+        if (c->st && c->started && !c->done && !c->copy)
+            cursor_copy(c);
+}
+
+int crm__cursor_next(crm__cursor *c, const void *out, const char *func)
 {
     if (!c)
         return crm__null_arg(func, "the cursor");
     if (!out)
         return crm__error(c->db, CRM_EINVAL, "%s: the output argument is NULL", func);
-    if (c->done) {
-        if (c->err)
-            crm__cursor_error(c->db);
-        return c->err ? c->err : CRM_DONE;
-    }
     crm__clear_error(c->db);
-    int rc = crm__step(c->db, c->st, what);
-    if (rc != CRM_ROW) {
-        c->done = true;
-        c->err = rc == CRM_DONE ? 0 : rc;
-        sqlite3_reset(c->st); /* end the read transaction now, not at free */
-        if (rc < 0)
-            crm__cursor_error(c->db);
+    if (c->done) {
+        if (!c->err)
+            return CRM_DONE;
+        crm__error(c->db, c->err, "%s", c->errmsg ? c->errmsg : crm_strerror(c->err));
+        crm__cursor_error(c->db);
+        return c->err;
     }
+    c->started = true;
+    int rc = c->copy ? copy_step(c) : crm__step(c->db, c->st, c->what);
+    if (rc == CRM_ROW)
+        rc = c->build(c);
+    if (rc == CRM_OK)
+        return CRM_ROW;
+    cursor_end(c, rc);
+    if (rc < 0)
+        crm__cursor_error(c->db);
     return rc;
 }
 
 void crm__cursor_fini(crm__cursor *c)
 {
-    if (!c->st)
+    crm_db *db = c->db;
+    if (!db)
         return;
-    if (c->slot) {
-        sqlite3_reset(c->st);
-        c->slot->busy = false;
-    } else {
-        sqlite3_finalize(c->st);
+    if (c->st) {
+        if (c->slot) {
+            sqlite3_reset(c->st);
+            c->slot->busy = false;
+        } else {
+            sqlite3_finalize(c->st);
+        }
+        c->st = NULL;
     }
-    c->st = NULL;
-    c->db->cursors--;
+    if (c->copy) {
+        crm__free(c->copy->buf);
+        crm__free(c->copy);
+        c->copy = NULL;
+    }
+    crm__free(c->errmsg);
+    c->errmsg = NULL;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        db->cursor_list = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    c->db = NULL;
+    db->cursors--;
 }
 
 int crm__step(crm_db *db, sqlite3_stmt *st, const char *what)
@@ -236,12 +462,13 @@ int crm__fetch_by_id(crm_db *db, const void *out, const char *sql, const char *n
     return rc;
 }
 
-int crm__cursor_new(void **out, size_t size, crm_db *db, const char *sql, const char *what)
+int crm__cursor_new(void **out, size_t size, crm_db *db, const char *sql,
+                    crm__cursor_build build, const char *what)
 {
     crm__cursor *c = crm__calloc(1, size);
     if (!c)
         return crm__error(db, CRM_ENOMEM, "out of memory %s", what);
-    int rc = crm__cursor_init(c, db, sql);
+    int rc = crm__cursor_init(c, db, sql, build, what);
     if (rc) {
         crm__free(c);
         return rc;
@@ -251,7 +478,8 @@ int crm__cursor_new(void **out, size_t size, crm_db *db, const char *sql, const 
 }
 
 int crm__customer_cursor(void **out, size_t size, crm_db *db, const char *id,
-                         const char *sql_person, const char *sql_org, const char *what)
+                         const char *sql_person, const char *sql_org, crm__cursor_build build,
+                         const char *what)
 {
     crm__uuid uid;
     int kind = 0;
@@ -264,7 +492,7 @@ int crm__customer_cursor(void **out, size_t size, crm_db *db, const char *id,
         return rc;
     crm__cursor *c;
     rc = crm__cursor_new((void **)&c, size, db,
-                         kind == CRM_CUSTOMER_ORGANISATION ? sql_org : sql_person, what);
+                         kind == CRM_CUSTOMER_ORGANISATION ? sql_org : sql_person, build, what);
     if (rc)
         return rc;
     return crm__cursor_bound(out, c, sqlite3_bind_blob(c->st, 1, uid.b, 16, SQLITE_TRANSIENT),
@@ -364,6 +592,8 @@ int crm__write_begin(crm_db *db)
         rc = check_group_alive(db);
     if (rc)
         return rc;
+    if (db->cursor_list)
+        crm__cursors_copy(db);
     if (db->txn_open) {
         db->call_changes = sqlite3_total_changes(db->sql);
         return CRM_OK;
@@ -404,6 +634,8 @@ int crm_begin(crm_db *db)
         return crm__error(db, CRM_ESTATE,
                           "a transaction is already open on this handle; commit or roll it back "
                           "first (transactions do not nest)");
+    if (db->cursor_list)
+        crm__cursors_copy(db);
     rc = exec_stmt(db, SQL_BEGIN, "starting a transaction");
     if (rc == CRM_OK)
         db->txn_open = true;

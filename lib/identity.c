@@ -548,19 +548,9 @@ static const char SQL_LIST[] =
     "SELECT kind, value, key, flags, created_at, customer_id FROM identity WHERE customer_id = ?1 "
     "ORDER BY kind, flags & 1 DESC, created_at, key";
 
-int crm_identity_list_open(crm_identity_cursor **out, crm_db *db, const char *customer_id)
+static int identity_build(crm__cursor *c)
 {
-    CRM__ENTER(db);
-    return crm__customer_cursor((void **)out, sizeof **out, db, customer_id, SQL_LIST, SQL_LIST,
-                                "listing identities");
-}
-
-int crm_identity_list_next(crm_identity_cursor *cur, const crm_identity **out)
-{
-    CRM__ENTER_CURSOR(cur);
-    int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "listing identities");
-    if (rc != CRM_ROW)
-        return rc;
+    crm_identity_cursor *cur = (crm_identity_cursor *)c;
     sqlite3_stmt *st = cur->base.st;
     crm_identity *i = &cur->row;
     i->kind = (const char *)sqlite3_column_text(st, 0);
@@ -571,8 +561,23 @@ int crm_identity_list_next(crm_identity_cursor *cur, const crm_identity **out)
     crm__column_id(i->customer_id, st, 5);
     if (!i->kind || !i->value || !i->key)
         return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing identities");
-    *out = i;
-    return CRM_ROW;
+    return CRM_OK;
+}
+
+int crm_identity_list_open(crm_identity_cursor **out, crm_db *db, const char *customer_id)
+{
+    CRM__ENTER(db);
+    return crm__customer_cursor((void **)out, sizeof **out, db, customer_id, SQL_LIST, SQL_LIST,
+                                identity_build, "listing identities");
+}
+
+int crm_identity_list_next(crm_identity_cursor *cur, const crm_identity **out)
+{
+    CRM__ENTER_CURSOR(cur);
+    int rc = crm__cursor_next(&cur->base, out, __func__);
+    if (rc == CRM_ROW)
+        *out = &cur->row;
+    return rc;
 }
 
 void crm_identity_list_free(crm_identity_cursor *cur)

@@ -778,6 +778,14 @@ static void prefix_upper(char *p)
         p[n - 1] = (char)(p[n - 1] + 1);
 }
 
+static int interaction_build(crm__cursor *c)
+{
+    crm_interaction_cursor *cur = (crm_interaction_cursor *)c;
+    if (read_row(&cur->row, cur->base.st) != CRM_OK)
+        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory reading interactions");
+    return CRM_OK;
+}
+
 int crm_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *customer_id,
                       const crm_timeline_filter *filter)
 {
@@ -838,7 +846,7 @@ int crm_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *cust
 #undef ADD
 
     crm_interaction_cursor *cur;
-    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, sql, "reading the timeline");
+    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, sql, interaction_build, "reading the timeline");
     if (rc)
         return rc;
     sqlite3_stmt *st = cur->base.st;
@@ -899,7 +907,7 @@ int crm_thread_open(crm_interaction_cursor **out, crm_db *db, const char *intera
     if (rc)
         return rc;
     crm_interaction_cursor *cur;
-    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, SQL_THREAD, "reading a thread");
+    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, SQL_THREAD, interaction_build, "reading a thread");
     if (rc)
         return rc;
     return crm__cursor_bound((void **)out, cur,
@@ -910,13 +918,10 @@ int crm_thread_open(crm_interaction_cursor **out, crm_db *db, const char *intera
 int crm_timeline_next(crm_interaction_cursor *cur, const crm_interaction **out)
 {
     CRM__ENTER_CURSOR(cur);
-    int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "reading interactions");
-    if (rc != CRM_ROW)
-        return rc;
-    if (read_row(&cur->row, cur->base.st) != CRM_OK)
-        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory reading interactions");
-    *out = &cur->row;
-    return CRM_ROW;
+    int rc = crm__cursor_next(&cur->base, out, __func__);
+    if (rc == CRM_ROW)
+        *out = &cur->row;
+    return rc;
 }
 
 void crm_timeline_free(crm_interaction_cursor *cur)

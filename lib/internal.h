@@ -124,6 +124,7 @@ struct crm_db {
     int call_changes;     /* sqlite3_total_changes() when the call in a group began
                              (3.35 has no 64-bit form) */
     int cursors;          /* open cursors, which must be freed before close */
+    struct crm__cursor *cursor_list; /* those of them that are statements' */
     crm__stmt_slot **stmts; /* hash table of slots; a slot never moves, so a
                                cursor may hold one while the table grows */
     size_t nstmts, capstmts;
@@ -245,31 +246,71 @@ int crm__write_end(crm_db *db, int rc);
 int crm__new_id(crm_db *db, crm__uuid *out, int64_t *ms);
 
 /* What every cursor is built on: a statement (the cached one for its SQL
- * when it is free, else one of its own) and the handle's count of open
- * cursors, so crm_close() can refuse while some are open. */
-typedef struct crm__cursor {
+ * when it is free, else one of its own) and the handle's list of open
+ * cursors, so crm_close() can refuse while some are open and a write can
+ * find those in the middle of a walk.
+ *
+ * SQLite leaves it undefined whether a statement sees changes made through
+ * its own connection while it is being stepped: a loop that created a
+ * customer per customer listed never ended, and renegotiating promises
+ * while listing them visited each 50 times and more. So before the first
+ * change through the handle, each cursor in the middle of a walk copies
+ * the rows it has yet to give (and the one it gave last) out of its
+ * statement and goes on from the copy: a list gives the rows as they were
+ * when it read its first one, each at most once, and it ends. The copy
+ * also ends the statement's read transaction, whose old snapshot would
+ * otherwise make the write fail at once with SQLITE_BUSY. Rows are given
+ * from the copy through a statement that selects bound values ("SELECT
+ * ?1, ?2, ..."), so a cursor builds its record from the copy with the same
+ * code (its build function) as from the table. */
+typedef struct crm__cursor crm__cursor;
+/* Make the cursor's record from the row its statement is on: CRM_OK, or an
+ * error set on the handle. Called again for the row given last when the
+ * cursor moves to its copy: with the same values it must fill the same
+ * record in place (the caller still holds it). */
+typedef int (*crm__cursor_build)(crm__cursor *c);
+typedef struct crm__copy {
+    unsigned char *buf; /* rows of typed values (see copy_value in db.c) */
+    size_t len, cap, pos;
+    int ncols;
+} crm__copy;
+struct crm__cursor {
     crm_db *db;
     sqlite3_stmt *st;
     crm__stmt_slot *slot; /* NULL when st is the cursor's own */
+    crm__cursor_build build;
+    const char *what;     /* the work, for messages ("listing customers") */
+    bool started;         /* a row has been read */
     bool done;
     int err; /* the error that ended the walk, returned again if asked */
-} crm__cursor;
-int crm__cursor_init(crm__cursor *c, crm_db *db, const char *sql);
+    char *errmsg;         /* and its message, or NULL */
+    crm__copy *copy;      /* after a write: the rows still to give */
+    crm__cursor *prev, *next; /* the handle's open cursors */
+};
+int crm__cursor_init(crm__cursor *c, crm_db *db, const char *sql, crm__cursor_build build,
+                     const char *what);
+/* Open a cursor that is not a statement's (it never needs a copy). */
+void crm__cursor_attach(crm__cursor *c, crm_db *db);
 /* The next row: checks the cursor and out arguments of the public `_next`
- * call `func`, then CRM_ROW, CRM_DONE or a negative code; after the end,
- * the same again. */
-int crm__cursor_next(crm__cursor *c, const void *out, const char *func, const char *what);
+ * call `func`, then CRM_ROW (with the record built), CRM_DONE or a negative
+ * code; after the end, the same again. */
+int crm__cursor_next(crm__cursor *c, const void *out, const char *func);
 void crm__cursor_fini(crm__cursor *c);
+/* Copy the rest of every cursor of db in the middle of a walk (see above);
+ * called before each change. */
+void crm__cursors_copy(crm_db *db);
 /* Allocate a cursor struct of `size` bytes whose first member is its
- * crm__cursor, over sql; `what` names the work in an out-of-memory message.
- * *out is the new struct. */
-int crm__cursor_new(void **out, size_t size, crm_db *db, const char *sql, const char *what);
+ * crm__cursor, over sql; `what` names the work in messages. *out is the
+ * new struct. */
+int crm__cursor_new(void **out, size_t size, crm_db *db, const char *sql,
+                    crm__cursor_build build, const char *what);
 /* Allocate a cursor struct of `size` bytes whose first member is its
  * crm__cursor, over the rows of one customer: checks out and the id, makes
  * sure the customer exists, and binds its id to ?1. The SQL is sql_person or
  * sql_org by the customer's kind. *out is the new struct. */
 int crm__customer_cursor(void **out, size_t size, crm_db *db, const char *id,
-                         const char *sql_person, const char *sql_org, const char *what);
+                         const char *sql_person, const char *sql_org, crm__cursor_build build,
+                         const char *what);
 /* Finalise and free a cursor struct made as above (extra members first). */
 void crm__cursor_free(void *cur);
 /* Binding with SQLITE_TRANSIENT copies the value, which can fail for lack

@@ -103,6 +103,23 @@ int crm_journal_last_seq(int64_t *out, crm_db *db)
     return rc ? rc : last_seq(db, out);
 }
 
+static int journal_build(crm__cursor *c)
+{
+    crm_journal_cursor *cur = (crm_journal_cursor *)c;
+    sqlite3_stmt *st = cur->base.st;
+    crm_journal_entry *e = &cur->row;
+    e->seq = sqlite3_column_int64(st, 0);
+    e->at = sqlite3_column_int64(st, 1);
+    e->actor = (const char *)sqlite3_column_text(st, 2);
+    e->entity = (const char *)sqlite3_column_text(st, 3);
+    crm__column_id(e->entity_id, st, 4);
+    e->op = (const char *)sqlite3_column_text(st, 5);
+    e->data = (const char *)sqlite3_column_text(st, 6);
+    if (!e->actor || !e->entity || !e->op || !e->data)
+        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory reading the journal");
+    return CRM_OK;
+}
+
 int crm_journal_open(crm_journal_cursor **out, crm_db *db, int64_t since_seq)
 {
     CRM__ENTER(db);
@@ -118,7 +135,7 @@ int crm_journal_open(crm_journal_cursor **out, crm_db *db, int64_t since_seq)
     if (rc)
         return rc;
     crm_journal_cursor *cur;
-    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, SQL_READ, "opening the journal");
+    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, SQL_READ, journal_build, "reading the journal");
     if (rc)
         return rc;
     sqlite3_bind_int64(cur->base.st, 1, since_seq);
@@ -130,22 +147,10 @@ int crm_journal_open(crm_journal_cursor **out, crm_db *db, int64_t since_seq)
 int crm_journal_next(crm_journal_cursor *cur, const crm_journal_entry **out)
 {
     CRM__ENTER_CURSOR(cur);
-    int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "reading the journal");
-    if (rc != CRM_ROW)
-        return rc;
-    sqlite3_stmt *st = cur->base.st;
-    crm_journal_entry *e = &cur->row;
-    e->seq = sqlite3_column_int64(st, 0);
-    e->at = sqlite3_column_int64(st, 1);
-    e->actor = (const char *)sqlite3_column_text(st, 2);
-    e->entity = (const char *)sqlite3_column_text(st, 3);
-    crm__column_id(e->entity_id, st, 4);
-    e->op = (const char *)sqlite3_column_text(st, 5);
-    e->data = (const char *)sqlite3_column_text(st, 6);
-    if (!e->actor || !e->entity || !e->op || !e->data)
-        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory reading the journal");
-    *out = e;
-    return CRM_ROW;
+    int rc = crm__cursor_next(&cur->base, out, __func__);
+    if (rc == CRM_ROW)
+        *out = &cur->row;
+    return rc;
 }
 
 void crm_journal_free(crm_journal_cursor *cur)

@@ -157,19 +157,9 @@ static const char SQL_ORGS[] =
     "FROM membership m JOIN customer o ON o.id = m.org_id JOIN customer p ON p.id = m.person_id "
     "WHERE m.person_id = ?1 ORDER BY o.name_key, o.id";
 
-int crm_member_list_open(crm_member_cursor **out, crm_db *db, const char *id)
+static int member_build(crm__cursor *c)
 {
-    CRM__ENTER(db);
-    return crm__customer_cursor((void **)out, sizeof **out, db, id, SQL_ORGS, SQL_PEOPLE,
-                                "listing members");
-}
-
-int crm_member_list_next(crm_member_cursor *cur, const crm_member **out)
-{
-    CRM__ENTER_CURSOR(cur);
-    int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "listing members");
-    if (rc != CRM_ROW)
-        return rc;
+    crm_member_cursor *cur = (crm_member_cursor *)c;
     sqlite3_stmt *st = cur->base.st;
     crm_member *m = &cur->row;
     crm__column_id(m->org_id, st, 0);
@@ -180,8 +170,23 @@ int crm_member_list_next(crm_member_cursor *cur, const crm_member **out)
     m->since = sqlite3_column_int64(st, 5);
     if (!m->org_name || !m->person_name || !m->role)
         return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing members");
-    *out = m;
-    return CRM_ROW;
+    return CRM_OK;
+}
+
+int crm_member_list_open(crm_member_cursor **out, crm_db *db, const char *id)
+{
+    CRM__ENTER(db);
+    return crm__customer_cursor((void **)out, sizeof **out, db, id, SQL_ORGS, SQL_PEOPLE,
+                                member_build, "listing members");
+}
+
+int crm_member_list_next(crm_member_cursor *cur, const crm_member **out)
+{
+    CRM__ENTER_CURSOR(cur);
+    int rc = crm__cursor_next(&cur->base, out, __func__);
+    if (rc == CRM_ROW)
+        *out = &cur->row;
+    return rc;
 }
 
 void crm_member_list_free(crm_member_cursor *cur)

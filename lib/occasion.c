@@ -372,50 +372,152 @@ int crm_occasion_get(crm_occasion **out, crm_db *db, const char *id)
 /* One occurrence of an occasion: the record (owned by the cursor) and the
  * day it falls on. */
 typedef struct occurrence {
-    const crm_occasion *o;
+    crm_occasion *o;
     int64_t day;
 } occurrence;
 
-/* A customer's list walks a statement. The upcoming occurrences are read
- * and sorted when the cursor opens, so its base has no statement and the
- * cursor keeps the handle's count of open cursors itself. */
+/* A customer's list walks a statement. The upcoming occurrences are read a
+ * month of dates at a time (see upcoming_fill), so the cursor holds one
+ * month's occasions, never the whole window's, and has no statement open
+ * between calls. */
 struct crm_occasion_cursor {
     crm__cursor base;
     bool upcoming;
     crm_occasion row;
-    crm_occasion **recs; /* upcoming: every record an occurrence points at */
-    size_t nrecs, caprecs;
+    /* upcoming: the month being given, sorted, and where in it */
     occurrence *occ;
     size_t nocc, capocc, pos;
+    int64_t first, last; /* the window's first day and the last day to surface on */
+    int64_t next_day;    /* the first date not read yet */
+    int64_t end_day;     /* the last date an occurrence may have */
+    crm__uuid ceiling;   /* occasions added through this handle after the opening have ids above */
 };
 
 static const char SQL_LIST[] =
     "SELECT " OCCASION_COLUMNS " FROM occasion WHERE customer_id = ?1 ORDER BY md, id";
 
+static int occasion_build(crm__cursor *c)
+{
+    crm_occasion_cursor *cur = (crm_occasion_cursor *)c;
+    crm_occasion *o = &cur->row;
+    if (!row_text(c->st, &o->kind, &o->note))
+        return crm__error(c->db, CRM_ENOMEM, "out of memory listing occasions");
+    read_fields(o, c->st);
+    return CRM_OK;
+}
+
 int crm_occasion_list_open(crm_occasion_cursor **out, crm_db *db, const char *customer_id)
 {
     CRM__ENTER(db);
     return crm__customer_cursor((void **)out, sizeof **out, db, customer_id, SQL_LIST, SQL_LIST,
-                                "listing occasions");
+                                occasion_build, "listing occasions");
 }
 
-/* Free an upcoming cursor and every record it holds. */
-static void upcoming_free(crm_occasion_cursor *cur)
+static void chunk_clear(crm_occasion_cursor *cur)
 {
-    for (size_t i = 0; i < cur->nrecs; i++)
-        crm__free(cur->recs[i]);
-    crm__free(cur->recs);
-    crm__free(cur->occ);
-    crm__free(cur);
+    for (size_t i = 0; i < cur->nocc; i++)
+        crm__free(cur->occ[i].o);
+    cur->nocc = cur->pos = 0;
+}
+
+static const char SQL_MAX_LEAD[] = "SELECT coalesce(max(lead_days), 0) FROM occasion";
+static const char SQL_MONTH[] =
+    "SELECT " OCCASION_COLUMNS " FROM occasion WHERE md BETWEEN ?1 AND ?2 AND id < ?3";
+
+static int occurrence_cmp(const void *a, const void *b)
+{
+    const occurrence *x = a, *y = b;
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    int c = strcmp(x->o->customer_id, y->o->customer_id);
+    return c ? c : strcmp(x->o->id, y->o->id);
+}
+
+/* Read the occurrences dated from next_day to the end of its month (or
+ * end_day): the occasions whose month and day fall there, through the
+ * occasion_by_day index; each has at most one date in a month. */
+static int upcoming_fill(crm_db *db, crm_occasion_cursor *cur)
+{
+    chunk_clear(cur);
+    int y, m, d;
+    civil_from_days(cur->next_day, &y, &m, &d);
+    int64_t month_end = cur->next_day + (month_length(y, m) - d);
+    int64_t to = month_end < cur->end_day ? month_end : cur->end_day;
+    int hi_day = d + (int)(to - cur->next_day);
+    /* A yearly 29 February falls on 28 February in common years. */
+    if (m == 2 && hi_day == 28)
+        hi_day = 29;
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, SQL_MONTH, &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, m * 100 + d);
+    sqlite3_bind_int(st, 2, m * 100 + hi_day);
+    crm__bind_id(st, 3, &cur->ceiling);
+    while ((rc = crm__step(db, st, "reading upcoming occasions")) == CRM_ROW) {
+        int yearly = sqlite3_column_int(st, 3), year = sqlite3_column_int(st, 4);
+        int day = sqlite3_column_int(st, 6), lead = sqlite3_column_int(st, 7);
+        if (yearly ? year > y : year != y)
+            continue; /* before a yearly one began; a one-off of another year */
+        if (yearly && m == 2 && day == 29 && !is_leap(y))
+            day = 28;
+        int64_t at = days_from_civil(y, m, day);
+        if (at < cur->next_day || at > to || at < cur->first || at - lead > cur->last)
+            continue;
+        if (cur->nocc == cur->capocc) {
+            size_t cap = cur->capocc ? cur->capocc * 2 : 16;
+            occurrence *occ = crm__realloc(cur->occ, cap * sizeof *occ);
+            if (!occ) {
+                rc = crm__error(db, CRM_ENOMEM, "out of memory reading upcoming occasions");
+                break;
+            }
+            cur->occ = occ;
+            cur->capocc = cap;
+        }
+        crm_occasion *o = record_from_row(st);
+        if (!o) {
+            rc = crm__error(db, CRM_ENOMEM, "out of memory reading upcoming occasions");
+            break;
+        }
+        cur->occ[cur->nocc++] = (occurrence){ o, at };
+    }
+    sqlite3_reset(st);
+    if (rc != CRM_DONE)
+        return rc;
+    cur->next_day = to + 1;
+    if (cur->nocc > 1)
+        qsort(cur->occ, cur->nocc, sizeof *cur->occ, occurrence_cmp);
+    return CRM_OK;
 }
 
 static int upcoming_next(crm_occasion_cursor *cur, const crm_occasion **out, const char *func)
 {
+    crm_db *db = cur->base.db;
     if (!out)
-        return crm__error(cur->base.db, CRM_EINVAL, "%s: the output argument is NULL", func);
-    crm__clear_error(cur->base.db);
-    if (cur->pos >= cur->nocc)
-        return CRM_DONE;
+        return crm__error(db, CRM_EINVAL, "%s: the output argument is NULL", func);
+    crm__clear_error(db);
+    if (cur->base.done) {
+        if (!cur->base.err)
+            return CRM_DONE;
+        crm__error(db, cur->base.err, "%s", crm_strerror(cur->base.err));
+        crm__cursor_error(db);
+        return cur->base.err;
+    }
+    while (cur->pos >= cur->nocc) {
+        if (cur->next_day > cur->end_day) {
+            chunk_clear(cur);
+            cur->base.done = true;
+            return CRM_DONE;
+        }
+        int rc = upcoming_fill(db, cur);
+        if (rc) {
+            chunk_clear(cur);
+            cur->base.done = true;
+            cur->base.err = rc;
+            crm__cursor_error(db);
+            return rc;
+        }
+    }
     const occurrence *r = &cur->occ[cur->pos++];
     crm_occasion *o = &cur->row;
     *o = *r->o;
@@ -429,148 +531,25 @@ static int upcoming_next(crm_occasion_cursor *cur, const crm_occasion **out, con
 int crm_occasion_list_next(crm_occasion_cursor *cur, const crm_occasion **out)
 {
     CRM__ENTER_CURSOR(cur);
-    if (cur && cur->upcoming)
+    if (cur->upcoming)
         return upcoming_next(cur, out, __func__);
-    int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "listing occasions");
-    if (rc != CRM_ROW)
-        return rc;
-    crm_occasion *o = &cur->row;
-    if (!row_text(cur->base.st, &o->kind, &o->note))
-        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing occasions");
-    read_fields(o, cur->base.st);
-    *out = o;
-    return CRM_ROW;
+    int rc = crm__cursor_next(&cur->base, out, __func__);
+    if (rc == CRM_ROW)
+        *out = &cur->row;
+    return rc;
 }
 
 void crm_occasion_list_free(crm_occasion_cursor *cur)
 {
     CRM__ENTER_FREE(cur);
     if (cur->upcoming) {
-        cur->base.db->cursors--;
-        upcoming_free(cur);
-        return;
+        chunk_clear(cur);
+        crm__free(cur->occ);
     }
     crm__cursor_free(cur);
 }
 
 /* ---- upcoming ----------------------------------------------------------------- */
-
-/* Both reads of a window see one snapshot, so an occasion added between
- * them cannot be missed for a lead the first read did not know of. A
- * savepoint works inside and outside crm_begin(), and on read-only
- * handles. */
-static const char SQL_READ_BEGIN[] = "SAVEPOINT crm_occasion_read";
-static const char SQL_READ_END[] = "RELEASE crm_occasion_read";
-static const char SQL_MAX_LEAD[] = "SELECT coalesce(max(lead_days), 0) FROM occasion";
-static const char SQL_RANGE[] =
-    "SELECT " OCCASION_COLUMNS " FROM occasion WHERE md BETWEEN ?1 AND ?2";
-
-/* Room for one more element in *arr (of *cap, *n used). */
-static bool grow(void **arr, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return true;
-    size_t c = *cap ? *cap * 2 : 16;
-    void *p = crm__realloc(*arr, c * size);
-    if (!p)
-        return false;
-    *arr = p;
-    *cap = c;
-    return true;
-}
-
-/* Add o's occurrences on days d with first <= d and d - lead <= last; the
- * cursor takes o when there is one, else it is freed. */
-static bool add_occurrences(crm_occasion_cursor *cur, crm_occasion *o, int64_t first,
-                            int64_t last)
-{
-    size_t before = cur->nocc;
-    if (!grow((void **)&cur->recs, &cur->caprecs, cur->nrecs, sizeof *cur->recs)) {
-        crm__free(o);
-        return false;
-    }
-    cur->recs[cur->nrecs++] = o;
-    int y0, y1, m, d;
-    civil_from_days(first, &y0, &m, &d);
-    civil_from_days(last + o->lead_days, &y1, &m, &d);
-    if (!o->yearly) {
-        y0 = y1 = o->year;
-    } else if (o->year > y0) {
-        y0 = o->year; /* nothing to mark before the year it began */
-    }
-    for (int y = y0; y <= y1; y++) {
-        int day = o->month == 2 && o->day == 29 && !is_leap(y) ? 28 : o->day;
-        int64_t at = days_from_civil(y, o->month, day);
-        if (at < first || at - o->lead_days > last)
-            continue;
-        if (!grow((void **)&cur->occ, &cur->capocc, cur->nocc, sizeof *cur->occ))
-            return false;
-        cur->occ[cur->nocc++] = (occurrence){ o, at };
-    }
-    if (cur->nocc == before)
-        crm__free(cur->recs[--cur->nrecs]);
-    return true;
-}
-
-/* Read the occasions whose md lies in [lo, hi] and add their occurrences. */
-static int read_range(crm_db *db, crm_occasion_cursor *cur, int lo, int hi, int64_t first,
-                      int64_t last)
-{
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, SQL_RANGE, &st);
-    if (rc)
-        return rc;
-    sqlite3_bind_int(st, 1, lo);
-    sqlite3_bind_int(st, 2, hi);
-    while ((rc = crm__step(db, st, "reading occasions")) == CRM_ROW) {
-        crm_occasion *o = record_from_row(st);
-        if (!o || !add_occurrences(cur, o, first, last)) {
-            rc = crm__error(db, CRM_ENOMEM, "out of memory reading upcoming occasions");
-            break;
-        }
-    }
-    sqlite3_reset(st);
-    return rc == CRM_DONE ? CRM_OK : rc;
-}
-
-static int read_window(crm_db *db, crm_occasion_cursor *cur, int64_t first, int64_t last)
-{
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, SQL_MAX_LEAD, &st);
-    if (rc)
-        return rc;
-    rc = crm__step(db, st, "reading occasions");
-    int64_t lead = rc == CRM_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    if (rc != CRM_ROW)
-        return rc == CRM_DONE ? crm__error(db, CRM_ERROR, "reading occasions: no result") : rc;
-    /* The days an occurrence can fall on, as month-day ranges of the
-     * occasion_by_day index: one, two over New Year, or all of them. A
-     * yearly 29 February falls on 28 February in common years, so a range
-     * ending on 28 February takes 29 February too. */
-    int64_t end = last + lead;
-    int y0, m0, d0, y1, m1, d1;
-    civil_from_days(first, &y0, &m0, &d0);
-    civil_from_days(end, &y1, &m1, &d1);
-    int lo = m0 * 100 + d0, hi = m1 * 100 + d1;
-    if (hi == 228)
-        hi = 229;
-    if (end - first >= 365)
-        return read_range(db, cur, 101, 1231, first, last);
-    if (y0 == y1)
-        return read_range(db, cur, lo, hi, first, last);
-    rc = read_range(db, cur, lo, 1231, first, last);
-    return rc ? rc : read_range(db, cur, 101, hi, first, last);
-}
-
-static int occurrence_cmp(const void *a, const void *b)
-{
-    const occurrence *x = a, *y = b;
-    if (x->day != y->day)
-        return x->day < y->day ? -1 : 1;
-    int c = strcmp(x->o->customer_id, y->o->customer_id);
-    return c ? c : strcmp(x->o->id, y->o->id);
-}
 
 int crm_occasions_upcoming(crm_occasion_cursor **out, crm_db *db, int64_t from, int64_t to)
 {
@@ -595,36 +574,30 @@ int crm_occasions_upcoming(crm_occasion_cursor **out, crm_db *db, int64_t from, 
         return crm__error(db, CRM_EINVAL,
                           "the window [%lld, %lld) is longer than 10 years (%d days)",
                           (long long)from, (long long)to, WINDOW_DAYS_MAX);
-    /* The first day of the window, and the last day an occurrence may
-     * surface on: the one holding the window's last millisecond. */
-    int64_t first = from / DAY_MS, last = (to - 1) / DAY_MS;
-
+    sqlite3_stmt *st;
+    rc = crm__stmt(db, SQL_MAX_LEAD, &st);
+    if (rc)
+        return rc;
+    rc = crm__step(db, st, "reading upcoming occasions");
+    int64_t lead = rc == CRM_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (rc != CRM_ROW)
+        return rc == CRM_DONE ? crm__error(db, CRM_ERROR, "reading occasions: no result") : rc;
     crm_occasion_cursor *cur = crm__calloc(1, sizeof *cur);
     if (!cur)
         return crm__error(db, CRM_ENOMEM, "out of memory reading upcoming occasions");
-    cur->base.db = db;
     cur->upcoming = true;
-    /* Both statements are taken before the read begins, so that ending it
-     * needs no allocation that could fail. */
-    sqlite3_stmt *begin, *end;
-    rc = crm__stmt(db, SQL_READ_BEGIN, &begin);
-    if (rc == CRM_OK)
-        rc = crm__stmt(db, SQL_READ_END, &end);
-    if (rc == CRM_OK)
-        rc = crm__exec(db, begin, "reading occasions");
-    if (rc == CRM_OK) {
-        rc = read_window(db, cur, first, last);
-        int erc = crm__exec(db, end, "reading occasions");
-        if (rc == CRM_OK)
-            rc = erc;
-    }
-    if (rc) {
-        upcoming_free(cur);
-        return rc;
-    }
-    if (cur->nocc > 1)
-        qsort(cur->occ, cur->nocc, sizeof *cur->occ, occurrence_cmp);
-    db->cursors++;
+    /* The first day of the window, and the last day an occurrence may
+     * surface on: the one holding the window's last millisecond. Dates
+     * stop at 9999-12-31, whatever the leads. */
+    cur->first = cur->next_day = from / DAY_MS;
+    cur->last = (to - 1) / DAY_MS;
+    cur->end_day = cur->last + lead;
+    if (cur->end_day > TIME_END / DAY_MS - 1)
+        cur->end_day = TIME_END / DAY_MS - 1;
+    int64_t ms;
+    crm__new_id(db, &cur->ceiling, &ms);
+    crm__cursor_attach(&cur->base, db);
     *out = cur;
     return CRM_OK;
 }

@@ -595,6 +595,14 @@ static int check_filter(crm_db *db, const crm_promise_filter *f)
     return CRM_OK;
 }
 
+static int promise_build(crm__cursor *c)
+{
+    crm_promise_cursor *cur = (crm_promise_cursor *)c;
+    if (read_row(&cur->row, cur->base.st) != CRM_OK)
+        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing promises");
+    return CRM_OK;
+}
+
 int crm_promise_list_open(crm_promise_cursor **out, crm_db *db, const crm_promise_filter *filter)
 {
     CRM__ENTER(db);
@@ -669,7 +677,8 @@ int crm_promise_list_open(crm_promise_cursor **out, crm_db *db, const crm_promis
 #undef ADD
 
     crm_promise_cursor *cur;
-    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, sql, "listing promises");
+    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, sql, promise_build,
+                         "listing promises");
     if (rc)
         return rc;
     sqlite3_stmt *st = cur->base.st;
@@ -701,13 +710,10 @@ int crm_promise_list_open(crm_promise_cursor **out, crm_db *db, const crm_promis
 int crm_promise_list_next(crm_promise_cursor *cur, const crm_promise **out)
 {
     CRM__ENTER_CURSOR(cur);
-    int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "listing promises");
-    if (rc != CRM_ROW)
-        return rc;
-    if (read_row(&cur->row, cur->base.st) != CRM_OK)
-        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing promises");
-    *out = &cur->row;
-    return CRM_ROW;
+    int rc = crm__cursor_next(&cur->base, out, __func__);
+    if (rc == CRM_ROW)
+        *out = &cur->row;
+    return rc;
 }
 
 void crm_promise_list_free(crm_promise_cursor *cur)
@@ -746,6 +752,25 @@ static const char SQL_HISTORY[] =
     "SELECT kind, at, actor, old_due, new_due, customer_agreed, interaction_id, note "
     "FROM promise_event WHERE promise_id = ?1 ORDER BY seq";
 
+static int event_build(crm__cursor *c)
+{
+    crm_promise_event_cursor *cur = (crm_promise_event_cursor *)c;
+    sqlite3_stmt *st = cur->base.st;
+    crm_promise_event *e = &cur->row;
+    e->kind = (crm_promise_event_kind)sqlite3_column_int(st, 0);
+    e->at = sqlite3_column_int64(st, 1);
+    e->actor = (const char *)sqlite3_column_text(st, 2);
+    e->old_due = sqlite3_column_int64(st, 3);
+    e->new_due = sqlite3_column_int64(st, 4);
+    e->customer_agreed = sqlite3_column_int(st, 5);
+    crm__column_id(e->interaction_id, st, 6);
+    e->note = (const char *)sqlite3_column_text(st, 7);
+    if (!e->actor || (!e->note && sqlite3_column_type(st, 7) != SQLITE_NULL))
+        return crm__error(cur->base.db, CRM_ENOMEM,
+                          "out of memory reading a promise's history");
+    return CRM_OK;
+}
+
 int crm_promise_history_open(crm_promise_event_cursor **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
@@ -770,7 +795,8 @@ int crm_promise_history_open(crm_promise_event_cursor **out, crm_db *db, const c
     if (rc != CRM_ROW)
         return rc;
     crm_promise_event_cursor *cur;
-    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, SQL_HISTORY, "reading a promise's history");
+    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, SQL_HISTORY, event_build,
+                         "reading a promise's history");
     if (rc)
         return rc;
     return crm__cursor_bound((void **)out, cur,
@@ -781,24 +807,10 @@ int crm_promise_history_open(crm_promise_event_cursor **out, crm_db *db, const c
 int crm_promise_history_next(crm_promise_event_cursor *cur, const crm_promise_event **out)
 {
     CRM__ENTER_CURSOR(cur);
-    int rc = crm__cursor_next((crm__cursor *)cur, out, __func__, "reading a promise's history");
-    if (rc != CRM_ROW)
-        return rc;
-    sqlite3_stmt *st = cur->base.st;
-    crm_promise_event *e = &cur->row;
-    e->kind = (crm_promise_event_kind)sqlite3_column_int(st, 0);
-    e->at = sqlite3_column_int64(st, 1);
-    e->actor = (const char *)sqlite3_column_text(st, 2);
-    e->old_due = sqlite3_column_int64(st, 3);
-    e->new_due = sqlite3_column_int64(st, 4);
-    e->customer_agreed = sqlite3_column_int(st, 5);
-    crm__column_id(e->interaction_id, st, 6);
-    e->note = (const char *)sqlite3_column_text(st, 7);
-    if (!e->actor || (!e->note && sqlite3_column_type(st, 7) != SQLITE_NULL))
-        return crm__error(cur->base.db, CRM_ENOMEM,
-                          "out of memory reading a promise's history");
-    *out = e;
-    return CRM_ROW;
+    int rc = crm__cursor_next(&cur->base, out, __func__);
+    if (rc == CRM_ROW)
+        *out = &cur->row;
+    return rc;
 }
 
 void crm_promise_history_free(crm_promise_event_cursor *cur)

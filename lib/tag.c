@@ -5,6 +5,9 @@
 
 struct crm_tag_cursor {
     crm__cursor base;
+    const char *current; /* the tag given last: tag or big */
+    char tag[CRM_TAG_MAX + 1];
+    char *big;           /* for a longer tag than libcrm writes */
 };
 
 /* Validate the customer id and the tag (a NULL tag is refused too). */
@@ -85,28 +88,47 @@ int crm_customer_tag_remove(crm_db *db, const char *id, const char *tag)
 
 static const char SQL_LIST[] = "SELECT tag FROM customer_tag WHERE customer_id = ?1 ORDER BY tag";
 
+/* The tag is copied into the cursor, not lent from its statement: the
+ * caller holds the pointer itself, which a copy of the rest of the walk
+ * (before a write through the handle) could not move. */
+static int tag_build(crm__cursor *c)
+{
+    crm_tag_cursor *cur = (crm_tag_cursor *)c;
+    const char *t = (const char *)sqlite3_column_text(c->st, 0);
+    size_t n = t ? strlen(t) + 1 : 0;
+    if (!t)
+        return crm__error(c->db, CRM_ENOMEM, "out of memory listing tags");
+    if (n > sizeof cur->tag) {
+        char *big = crm__realloc(cur->big, n);
+        if (!big)
+            return crm__error(c->db, CRM_ENOMEM, "out of memory listing tags");
+        cur->big = big;
+    }
+    char *dst = n > sizeof cur->tag ? cur->big : cur->tag;
+    memmove(dst, t, n);
+    cur->current = dst;
+    return CRM_OK;
+}
+
 int crm_tag_list_open(crm_tag_cursor **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
     return crm__customer_cursor((void **)out, sizeof **out, db, id, SQL_LIST, SQL_LIST,
-                                "listing tags");
+                                tag_build, "listing tags");
 }
 
 int crm_tag_list_next(crm_tag_cursor *cur, const char **tag)
 {
     CRM__ENTER_CURSOR(cur);
-    int rc = crm__cursor_next((crm__cursor *)cur, tag, __func__, "listing tags");
-    if (rc != CRM_ROW)
-        return rc;
-    const char *t = (const char *)sqlite3_column_text(cur->base.st, 0);
-    if (!t)
-        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing tags");
-    *tag = t;
-    return CRM_ROW;
+    int rc = crm__cursor_next(&cur->base, tag, __func__);
+    if (rc == CRM_ROW)
+        *tag = cur->current;
+    return rc;
 }
 
 void crm_tag_list_free(crm_tag_cursor *cur)
 {
     CRM__ENTER_FREE(cur);
+    crm__free(cur->big);
     crm__cursor_free(cur);
 }

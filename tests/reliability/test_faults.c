@@ -33,7 +33,9 @@
  * cache's own allocations and the reads of a cold page cache fail too.
  *
  * The lists whose opening copies a bound value run the same way ("reads"):
- * a failure must come back as a code, never as a list that ends early.
+ * a failure must come back as a code, never as a list that ends early. So
+ * does a write made while a list is in the middle of its walk, which makes
+ * the list copy the rest of its rows first ("write_mid_walk").
  *
  * A new write joins with one line in `ops` below: a name, the setup that
  * makes what it needs, and the call.
@@ -1296,10 +1298,54 @@ static int op_reads(crm_db *db, const fixture *f, bool dry)
 }
 #undef WALK
 
+/* A write while a list is in the middle of its walk, which makes the list
+ * copy the rows it has yet to give before the change. The write must
+ * succeed or fail as any write does (that is the call's result); the list
+ * must give every row or end with a code, and a failed copy must not
+ * fail the write. */
+static int op_write_mid_walk(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    crm_customer_cursor *cur = NULL;
+    const crm_customer *c;
+    long want = 0, n = 0;
+    int rc = crm_customer_list_open(&cur, db, NULL);
+    if (rc == CRM_OK)
+        while ((rc = crm_customer_list_next(cur, &c)) == CRM_ROW)
+            want++;
+    crm_customer_list_free(cur);
+    cur = NULL;
+    if (rc == CRM_DONE)
+        rc = crm_customer_list_open(&cur, db, NULL);
+    if (rc == CRM_OK && (rc = crm_customer_list_next(cur, &c)) == CRM_ROW)
+        n++;
+    if (rc != CRM_ROW) {
+        crm_customer_list_free(cur);
+        if (rc == CRM_DONE)
+            violate("customers ended before their first row without an error");
+        else
+            check_reported(db, rc, "customers before a write");
+        return rc == CRM_DONE ? CRM_ERROR : rc;
+    }
+    int wrc = crm_customer_tag_add(db, f->ann, "walked-past");
+    if (wrc != CRM_OK)
+        check_reported(db, wrc, "a write in the middle of a walk");
+    while ((rc = crm_customer_list_next(cur, &c)) == CRM_ROW)
+        n++;
+    if (rc == CRM_DONE && n != want)
+        violate("customers walked past a write ended after %ld rows of %ld without an error", n,
+                want);
+    else if (rc != CRM_DONE)
+        check_reported(db, rc, "customers walked past a write");
+    crm_customer_list_free(cur);
+    return wrc;
+}
+
 typedef int (*op_fn)(crm_db *db, const fixture *f, bool dry);
 
 #define OP_GROUP 0x1u /* opens its own group; with dry set, rolls it back */
 #define OP_READ 0x2u  /* changes nothing: only reads, whose failures are checked alike */
+#define OP_SELF 0x4u  /* checks its calls' messages itself: its last call is not its result */
 
 typedef struct op_entry {
     const char *name;
@@ -1341,6 +1387,7 @@ static const op_entry ops[] = {
     { "occasion_add", setup_base, op_occasion_add, 0 },
     { "occasion_remove", setup_base, op_occasion_remove, 0 },
     { "reads", setup_base, op_reads, OP_READ },
+    { "write_mid_walk", setup_base, op_write_mid_walk, OP_SELF },
 };
 #define NOPS ((int)(sizeof ops / sizeof ops[0]))
 
@@ -1499,7 +1546,7 @@ static void check_failure(const op_entry *e, const mode *m, session *s, const re
     if (rc != m->expect)
         violate("failed with %s, expected %s: %s", crm_errname(rc), crm_errname(m->expect),
                 crm_errmsg(s->db));
-    if (!(e->flags & OP_GROUP)) {
+    if (!(e->flags & (OP_GROUP | OP_SELF))) {
         if (crm_errcode(s->db) != rc)
             violate("returned %s but crm_errcode says %s", crm_errname(rc),
                     crm_errname(crm_errcode(s->db)));
