@@ -173,6 +173,58 @@ static void crm_swig_raise(lua_State *L, int code, const char *msg)
     "lua_pushinteger(L, (lua_Integer)$1); SWIG_arg++;"
 %typemap(in, checkfn="lua_isinteger") int64_t "$1 = (int64_t)lua_tointeger(L, $input);"
 %typemap(typecheck) int64_t "$1 = lua_isinteger(L, $input);"
+
+/* Arguments: every text a generated function takes is checked here, so the
+ * methods and the raw crm.crm_* calls alike refuse a bad one with
+ * CRM_EINVAL (the error table, naming the parameter) before libcrm is
+ * called. SWIG's own typemap reads text with lua_tostring, which let
+ * through:
+ *  - a string with a NUL byte, which C reads only up to the NUL: the
+ *    address "victim@gmail.com\0@corp.example", allowed by a check the
+ *    application made on the whole string, was stored as its first half;
+ *  - a number where text is wanted (lua_tostring makes it a string).
+ * Text is a string or nil (NULL). */
+%{
+/* Raises the EINVAL table with the message on top of the stack. */
+static void crm_swig_refuse(lua_State *L)
+{
+    crm_swig_raise(L, CRM_EINVAL, lua_tostring(L, -1));
+}
+
+static int crm_swig_arg_str(lua_State *L, int idx, const char *name, const char **out)
+{
+    size_t len;
+    const char *s;
+    switch (lua_type(L, idx)) {
+    case LUA_TNIL:
+        *out = NULL;
+        return 0;
+    case LUA_TSTRING:
+        s = lua_tolstring(L, idx, &len);
+        if (strlen(s) != len) {
+            lua_pushfstring(L, "%s: a NUL byte at byte %I of %I, where libcrm would take the "
+                               "text to end", name, (lua_Integer)strlen(s) + 1, (lua_Integer)len);
+            crm_swig_refuse(L);
+            return -1;
+        }
+        *out = s;
+        return 0;
+    default:
+        lua_pushfstring(L, "%s: expected a string, got %s", name, luaL_typename(L, idx));
+        crm_swig_refuse(L);
+        return -1;
+    }
+}
+%}
+
+%typemap(in, noblock=1) const char * {
+  {
+    const char *s_;
+    if (crm_swig_arg_str(L, $input, "$1_name", &s_) != 0)
+      SWIG_fail;
+    $1 = ($1_ltype)s_;
+  }
+}
 #endif
 
 #ifdef SWIGPYTHON
