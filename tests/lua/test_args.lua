@@ -1,8 +1,10 @@
 -- Arguments libcrm must never see, as classes rather than cases: text with a
 -- NUL byte (C reads a string only up to its first NUL, so "a@x.com\0@corp"
--- would be taken as "a@x.com") and a number where text is wanted. Every
--- method and every generated crm.crm_* call refuses each with crm.EINVAL,
--- and the database is as it was.
+-- would be taken as "a@x.com"), a number where text is wanted, and an
+-- integer that is not a Lua integer or does not fit its C parameter (a cast
+-- would truncate or wrap it: limit = 2^32 became "no limit"). Every method
+-- and every generated crm.crm_* call refuses each with crm.EINVAL, and the
+-- database is as it was.
 --
 -- Randomised (where the NUL goes, which numbers): the seed is printed, and
 -- CRM_TEST_SEED=<n> repeats a run.
@@ -243,9 +245,142 @@ function TestText:test_examples()
   db:close()
 end
 
+-- Integers. kind: "int", "uint" (C int, unsigned int: range-checked),
+-- "seq" (int64_t, -1 illegal), "time" (int64_t ms: only the type is
+-- checked here; which times are valid is libcrm's), and the extra values
+-- a parameter refuses although its C type could hold them.
+local function int_cases(fx)
+  return {
+    {"customers limit", "uint", function(db, v) return db:customers{limit = v} end},
+    {"customers created_from", "time", function(db, v) return db:customers{created_from = v} end},
+    {"customers created_to", "time", function(db, v) return db:customers{created_to = v} end},
+    {"timeline limit", "uint", function(db, v) return db:timeline(fx.ann, {limit = v}) end},
+    {"timeline from", "time", function(db, v) return db:timeline(fx.ann, {from = v}) end},
+    {"timeline to", "time", function(db, v) return db:timeline(fx.ann, {to = v}) end},
+    {"promises limit", "uint", function(db, v) return db:promises{limit = v} end},
+    {"promises due_before", "time", function(db, v) return db:promises{due_before = v} end},
+    {"promises overdue_as_of", "time", function(db, v) return db:promises{overdue_as_of = v} end},
+    {"journal since", "seq", function(db, v) return db:journal(v) end, {-1}},
+    {"log occurred_at", "time", function(db, v)
+      return db:log(fx.ann, {channel = "phone", occurred_at = v})
+    end},
+    {"log sentiment", "int", function(db, v)
+      return db:log(fx.ann, {channel = "phone", occurred_at = BASE, sentiment = v})
+    end, {-3, 3}},
+    {"promise due_at", "time", function(db, v) return db:promise(fx.ann, "x", v, {owner = "a"}) end},
+    {"renegotiate new_due_at", "time", function(db, v) db:renegotiate(fx.p, v, "why") end},
+    {"add_occasion year", "int", function(db, v)
+      return db:add_occasion(fx.ann, "k", {month = 1, day = 2, year = v})
+    end, {-1}},
+    {"add_occasion month", "int", function(db, v)
+      return db:add_occasion(fx.ann, "k", {month = v, day = 2})
+    end, {-1, 0, 13}},
+    {"add_occasion day", "int", function(db, v)
+      return db:add_occasion(fx.ann, "k", {month = 1, day = v})
+    end, {-1, 0, 32}},
+    {"add_occasion lead_days", "int", function(db, v)
+      return db:add_occasion(fx.ann, "k", {month = 1, day = 2, lead_days = v})
+    end, {-1}},
+    {"upcoming from", "time", function(db, v) return db:upcoming(v, BASE) end},
+    {"upcoming to", "time", function(db, v) return db:upcoming(BASE, v) end},
+  }
+end
+
+-- not integers at all, for every kind
+local function not_integers()
+  return {2^53, -2^63, 2^63, math.huge, -math.huge, 0.5, -0.5, 0 / 0, 1.0, "5", true, {},
+          math.random() * 2^40, -math.random() * 2^70}
+end
+
+-- integers out of the C type's range
+local RANGE = {
+  int = {-(1 << 31) - 1, 1 << 31, math.mininteger, math.maxinteger},
+  uint = {-1, 1 << 32, math.mininteger, math.maxinteger},
+}
+local function out_of_range(kind)
+  local t = table.move(RANGE[kind] or {}, 1, #(RANGE[kind] or {}), 1, {})
+  if kind == "int" then
+    t[#t + 1] = math.random(1 << 31, math.maxinteger)
+    t[#t + 1] = -math.random((1 << 31) + 1, math.maxinteger)
+  elseif kind == "uint" then
+    t[#t + 1] = math.random(1 << 32, math.maxinteger)
+    t[#t + 1] = -math.random(1, math.maxinteger)
+  end
+  return t
+end
+
+TestIntegers = {}
+
+function TestIntegers:test_refused()
+  local db, fx = fixture()
+  local before = state(db)
+  for _, case in ipairs(int_cases(fx)) do
+    local values = not_integers()
+    for _, v in ipairs(out_of_range(case[2])) do values[#values + 1] = v end
+    for _, v in ipairs(case[4] or {}) do values[#values + 1] = v end
+    for _, v in ipairs(values) do
+      local what = string.format("%s = %s (%s)", case[1], show(v), math.type(v) or type(v))
+      einval(what, case[3], db, v)
+      lu.assertEquals(state(db), before, what .. ": the database changed")
+    end
+  end
+  db:close()
+end
+
+-- the edges of a range are taken
+function TestIntegers:test_range_edges_taken()
+  local db, fx = fixture()
+  local n = 0
+  for _ in db:customers{limit = (1 << 32) - 1} do n = n + 1 end
+  lu.assertEquals(n, 3)
+  db:add_occasion(fx.ann, "k", {month = 1, day = 2, year = 0, lead_days = 0})
+  db:log(fx.ann, {channel = "phone", occurred_at = BASE, sentiment = -2})
+  db:close()
+end
+
+-- busy_timeout is seconds (a float is fine), from 0 to what fits a C int of
+-- ms; the binding refuses the rest itself, rather than cast it to an int
+-- (1e300 became INT_MIN ms, which libcrm refused as "negative")
+function TestIntegers:test_busy_timeout()
+  for _, v in ipairs({0, 0.5, 5, 2147483.647}) do crm.open(":memory:", {busy_timeout = v}):close() end
+  for _, v in ipairs({-1, -0.001, 2^53, -2^63, 1e300, math.huge, -math.huge, 0 / 0, 2147483.648,
+                      4294967.296, 1 << 31, math.maxinteger, "5", true, {}}) do
+    local what = "busy_timeout = " .. show(v)
+    local e = einval(what, crm.open, ":memory:", {busy_timeout = v})
+    lu.assertEquals(e.message:sub(1, 14), "busy_timeout: ", what .. ": " .. e.message)
+  end
+end
+
+-- the flags are booleans: 0 or "no" would otherwise read as true
+function TestIntegers:test_flags_are_booleans()
+  local db, fx = fixture()
+  local before = state(db)
+  for _, v in ipairs({0, 1, "no", "false", {}}) do
+    einval("create", crm.open, ":memory:", {create = v})
+    einval("readonly", crm.open, ":memory:", {readonly = v})
+    einval("primary", db.add_identity, db, fx.bob, "email", "b@example.com", {primary = v})
+    einval("verified", db.set_identity_flags, db, "email", "ann@example.com", {verified = v})
+    einval("public", db.log, db, fx.ann, {channel = "phone", occurred_at = BASE, public = v})
+    einval("public_only", db.timeline, db, fx.ann, {public_only = v})
+    einval("customer_agreed", db.renegotiate, db, fx.p, BASE, "why", v)
+    einval("yearly", db.add_occasion, db, fx.ann, "k", {month = 1, day = 2, year = 2030, yearly = v})
+    lu.assertEquals(state(db), before, show(v))
+  end
+  -- and the option tables are tables
+  for _, v in ipairs({"x", 1, true}) do
+    einval("options", crm.open, ":memory:", v)
+    einval("filter", db.customers, db, v)
+    einval("channels", db.timeline, db, fx.ann, {channels = v})
+    einval("states", db.promises, db, {states = v})
+    einval("interaction", db.log, db, fx.ann, v)
+  end
+  db:close()
+end
+
 -- The generated calls (crm.crm_*, and the methods' crm._* fast paths and
 -- crm.crm_swig_* glue), from their C declarations: every text parameter
--- with a NUL or a number. The other parameters are given valid
+-- with a NUL or a number, every integer parameter with non-integers and
+-- integers out of its C type's range. The other parameters are given valid
 -- values (the database handle; nil for records), so the only thing wrong
 -- is the one argument.
 local function declarations()
@@ -288,11 +423,11 @@ local function kind_of(p)
 end
 
 TestGenerated = {}
-function TestGenerated:test_every_text_parameter()
+function TestGenerated:test_every_text_and_integer_parameter()
   local db = fixture()
   local before = state(db)
   local handle = db._h
-  local called, texts = {}, 0
+  local called, texts, ints = {}, 0, 0
   for _, d in ipairs(declarations()) do
     local f = crm[d.name]
     if type(f) == "function" then
@@ -309,6 +444,9 @@ function TestGenerated:test_every_text_parameter()
         local bads = {}
         if k.kind == "text" then
           bads = {with_nul(args[i], true), with_nul(args[i]), a_number()}
+        elseif k.kind == "int" or k.kind == "uint" or k.kind == "int64" then
+          bads = {2^53, 0.5, 0 / 0, math.huge, "5"}
+          for _, v in ipairs(out_of_range(k.kind)) do bads[#bads + 1] = v end
         end
         for _, bad in ipairs(bads) do
           local what = string.format("crm.%s argument %d (%s) = %s", d.name, i, k.name, show(bad))
@@ -321,7 +459,7 @@ function TestGenerated:test_every_text_parameter()
           end
           lu.assertEquals(state(db), before, what .. ": the database changed")
           called[d.name] = true
-          texts = texts + 1
+          if k.kind == "text" then texts = texts + 1 else ints = ints + 1 end
         end
       end
     end
@@ -329,10 +467,10 @@ function TestGenerated:test_every_text_parameter()
   -- the sweep reached what it is for
   for _, name in ipairs({"crm_customer_create", "crm_identity_add", "crm_identity_lookup",
                          "crm_swig_open", "crm_swig_customer_list_open", "_identity_add",
-                         "_interaction_log", "crm_channel_parse"}) do
+                         "_interaction_log", "crm_strerror", "crm_channel_name"}) do
     lu.assertTrue(called[name], name .. " was not called")
   end
-  lu.assertTrue(texts > 300, texts .. " calls")
+  lu.assertTrue(texts > 300 and ints > 300, texts .. " text and " .. ints .. " integer calls")
   db:close()
 end
 
