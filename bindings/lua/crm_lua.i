@@ -48,6 +48,7 @@ local function call(f, ...)
   raise(ll.CRM_EINVAL, tostring(r), 3)
 end
 
+-- text: a string or nil; the generated call refuses one with a NUL byte
 local function opt_str(v, what)
   if v ~= nil and type(v) ~= "string" then
     raise(ll.CRM_EINVAL, what .. ": expected a string, got " .. type(v), 3)
@@ -55,10 +56,42 @@ local function opt_str(v, what)
   return v
 end
 
+-- what a value is, for messages: its type, a float's value, a string quoted
+-- (%q shows a NUL or control byte as an escape)
+local function describe(v)
+  if math.type(v) == "float" then
+    return v ~= v and "NaN" or "the float " .. string.format("%.17g", v)
+  end
+  if type(v) == "string" then return string.format("%q", v) end
+  return type(v)
+end
+
+-- an integer: nil is 0 (libcrm's "not set"); anything but a Lua integer is
+-- refused, a float even when whole. The range is the C parameter's, checked
+-- where the generated call reads it (crm.i).
 local function opt_int(v, what)
   if v == nil then return 0 end
   if math.type(v) ~= "integer" then
-    raise(ll.CRM_EINVAL, what .. ": expected an integer, got " .. type(v), 3)
+    raise(ll.CRM_EINVAL, what .. ": expected an integer, got " .. describe(v), 3)
+  end
+  return v
+end
+
+-- a flag: true, false or nil (the default); anything else is refused, as 0
+-- or "no" would otherwise read as true
+local function opt_bool(v, what, default)
+  if v == nil then return default end
+  if type(v) ~= "boolean" then
+    raise(ll.CRM_EINVAL, what .. ": expected true or false, got " .. describe(v), 3)
+  end
+  return v
+end
+
+-- an options table, or nil for none
+local function opt_table(v, what)
+  if v == nil then return {} end
+  if type(v) ~= "table" then
+    raise(ll.CRM_EINVAL, what .. ": expected a table, got " .. describe(v), 3)
   end
   return v
 end
@@ -109,27 +142,42 @@ local ARCHIVED = {exclude = ll.CRM_ARCHIVED_EXCLUDE, include = ll.CRM_ARCHIVED_I
                   only = ll.CRM_ARCHIVED_ONLY}
 local ORDER = {created = ll.CRM_ORDER_CREATED, name = ll.CRM_ORDER_NAME}
 
+-- one of the names in t (a string), or default for nil
 local function choice(t, v, what, default)
   if v == nil then return default end
-  local r = t[v]
-  if r == nil then raise(ll.CRM_EINVAL, what .. ": " .. tostring(v) .. " is not allowed", 3) end
+  local r = type(v) == "string" and t[v] or nil
+  if r == nil then raise(ll.CRM_EINVAL, what .. ": " .. describe(v) .. " is not allowed", 3) end
   return r
+end
+
+-- the milliseconds libcrm waits for a lock (a C int), from seconds: a
+-- number from 0 to INT_MAX ms; NaN, infinities and larger numbers are
+-- refused rather than cast (1e300 s became INT_MIN ms). The bound is
+-- compared in seconds: an integer's v * 1000 could wrap.
+local MAX_SECONDS = 2147483647 / 1000
+local function busy_timeout_ms(v)
+  if v == nil then return 5000 end
+  if type(v) ~= "number" or not (v >= 0 and v <= MAX_SECONDS) then
+    raise(ll.CRM_EINVAL, "busy_timeout: expected seconds, from 0 to " .. MAX_SECONDS ..
+          ", got " .. describe(v), 3)
+  end
+  return math.floor(v * 1000)
 end
 
 --- crm.open(path [, {actor=, create=true, readonly=false, busy_timeout=5 (s),
 ---                   durability="full"|"normal", default_country=}]) -> db
 function crm.open(path, opts)
-  opts = opts or {}
-  if type(path) ~= "string" then raise(ll.CRM_EINVAL, "path: expected a string", 2) end
-  if type(opts) ~= "table" then raise(ll.CRM_EINVAL, "options: expected a table", 2) end
+  if type(path) ~= "string" then
+    raise(ll.CRM_EINVAL, "path: expected a string, got " .. describe(path), 2)
+  end
+  opts = opt_table(opts, "options")
   local flags = 0
-  if opts.create ~= false then flags = flags | ll.CRM_OPEN_CREATE end
-  if opts.readonly then flags = flags | ll.CRM_OPEN_READONLY end
-  local timeout = opts.busy_timeout or 5
-  if type(timeout) ~= "number" then raise(ll.CRM_EINVAL, "busy_timeout: expected seconds", 2) end
+  if opt_bool(opts.create, "create", true) then flags = flags | ll.CRM_OPEN_CREATE end
+  if opt_bool(opts.readonly, "readonly", false) then flags = flags | ll.CRM_OPEN_READONLY end
+  local timeout = busy_timeout_ms(opts.busy_timeout)
   local dur = choice({full = ll.CRM_DURABILITY_FULL, normal = ll.CRM_DURABILITY_NORMAL},
                      opts.durability, "durability", ll.CRM_DURABILITY_FULL)
-  local handle = call(ll.crm_swig_open, path, flags, math.floor(timeout * 1000), dur,
+  local handle = call(ll.crm_swig_open, path, flags, timeout, dur,
                       opt_str(opts.actor, "actor"), opt_str(opts.default_country, "default_country"))
   return setmetatable({_h = handle, _cursors = setmetatable({}, {__mode = "k"})}, Database)
 end
@@ -217,7 +265,7 @@ function Database:unarchive_customer(id) call(ll.crm_customer_unarchive, h(self)
 --- db:customers{kind=, tag=, name_prefix=, archived="exclude"|"include"|"only",
 ---              created_from=, created_to=, after=, limit=, order="created"|"name"}
 function Database:customers(f)
-  f = f or {}
+  f = opt_table(f, "filter")
   local c = call(ll.crm_swig_customer_list_open, h(self), choice(KINDS, f.kind, "kind", 0),
                  opt_str(f.tag, "tag"), opt_str(f.name_prefix, "name_prefix"),
                  choice(ARCHIVED, f.archived, "archived", ll.CRM_ARCHIVED_EXCLUDE),
@@ -239,9 +287,15 @@ function Database:tags(id)
 end
 
 -- identities
+-- {primary=, verified=} as CRM_IDENTITY_* bits
+local function identity_flags(o)
+  o = opt_table(o, "options")
+  return (opt_bool(o.primary, "primary", false) and ll.CRM_IDENTITY_PRIMARY or 0)
+       | (opt_bool(o.verified, "verified", false) and ll.CRM_IDENTITY_VERIFIED or 0)
+end
+
 function Database:add_identity(customer_id, kind, value, o)
-  o = o or {}
-  local flags = (o.primary and ll.CRM_IDENTITY_PRIMARY or 0) | (o.verified and ll.CRM_IDENTITY_VERIFIED or 0)
+  local flags = identity_flags(o)
   local handle = h(self)
   local ok, r = pcall(ll._identity_add, handle, customer_id, kind, value, flags)
   if ok then return r end
@@ -290,14 +344,15 @@ end
 --- db:log(customer_id, {channel=, direction="in", occurred_at=, handled_by=, reason=,
 ---        outcome=, public=, sentiment=, summary=, body=, reply_to=, external_ref=})
 function Database:log(customer_id, s)
-  s = s or {}
+  s = opt_table(s, "interaction")
   local outcome = s.outcome and parse(ll.crm_outcome_parse, s.outcome, "outcome") or 0
   local sentiment = s.sentiment == nil and ll.CRM_SENTIMENT_NONE or opt_int(s.sentiment, "sentiment")
   return call(ll._interaction_log, h(self), opt_str(customer_id, "customer_id"),
     parse(ll.crm_channel_parse, s.channel, "channel"),
     parse(ll.crm_direction_parse, s.direction or "in", "direction"),
     opt_int(s.occurred_at, "occurred_at"), opt_str(s.handled_by, "handled_by"),
-    opt_str(s.reason, "reason"), outcome, s.public and 1 or 0, sentiment,
+    opt_str(s.reason, "reason"), outcome, opt_bool(s.public, "public", false) and 1 or 0,
+    sentiment,
     opt_str(s.summary, "summary"), opt_str(s.body, "body"), opt_str(s.reply_to, "reply_to"),
     opt_str(s.external_ref, "external_ref"))
 end
@@ -306,15 +361,16 @@ function Database:interaction(id) return call(ll._interaction_get, h(self), id) 
 --- db:timeline(customer_id [, {channels={"phone","social"}, from=, to=, reason_prefix=,
 ---             direction=, public_only=, before=, limit=}])
 function Database:timeline(customer_id, f)
-  f = f or {}
+  f = opt_table(f, "filter")
   local channels = 0
-  for _, name in ipairs(f.channels or {}) do
+  for _, name in ipairs(opt_table(f.channels, "channels")) do
     channels = channels | (1 << parse(ll.crm_channel_parse, name, "channels"))
   end
   local dir = f.direction and parse(ll.crm_direction_parse, f.direction, "direction") or 0
   local c = call(ll.crm_swig_timeline_open, h(self), opt_str(customer_id, "customer_id"), channels,
                  opt_int(f.from, "from"), opt_int(f.to, "to"), opt_str(f.reason_prefix, "reason_prefix"),
-                 dir, f.public_only and 1 or 0, 0, opt_str(f.before, "before"), opt_int(f.limit, "limit"))
+                 dir, opt_bool(f.public_only, "public_only", false) and 1 or 0, 0,
+                 opt_str(f.before, "before"), opt_int(f.limit, "limit"))
   return iterate(self, c, ll._timeline_next, ll.crm_timeline_free, "interaction")
 end
 
@@ -323,14 +379,14 @@ local STATES = {open = ll.CRM_PROMISE_OPEN, kept = ll.CRM_PROMISE_KEPT,
                 broken = ll.CRM_PROMISE_BROKEN, released = ll.CRM_PROMISE_RELEASED}
 --- db:promise(customer_id, what, due_at_ms, {owner=, interaction_id=})
 function Database:promise(customer_id, what, due_at, o)
-  o = o or {}
+  o = opt_table(o, "options")
   return call(ll._promise_make, h(self), opt_str(customer_id, "customer_id"),
               opt_str(o.interaction_id, "interaction_id"), opt_str(o.owner, "owner"),
               opt_str(what, "what"), opt_int(due_at, "due_at"))
 end
 function Database:get_promise(id) return call(ll._promise_get, h(self), id) end
 function Database:keep(id, o)
-  o = o or {}
+  o = opt_table(o, "options")
   call(ll.crm_promise_keep, h(self), id, opt_str(o.interaction_id, "interaction_id"), opt_str(o.note, "note"))
 end
 Database["break"] = function(self, id, why) call(ll.crm_promise_break, h(self), id, why) end
@@ -338,14 +394,16 @@ Database.break_ = Database["break"]
 function Database:release(id, note) call(ll.crm_promise_release, h(self), id, note) end
 function Database:renegotiate(id, new_due_at, why, customer_agreed)
   call(ll.crm_promise_renegotiate, h(self), id, opt_int(new_due_at, "new_due_at"), why,
-       customer_agreed and 1 or 0)
+       opt_bool(customer_agreed, "customer_agreed", false) and 1 or 0)
 end
 
 --- db:promises{customer_id=, owner=, states={"open",...}, due_before=, overdue_as_of=, after=, limit=}
 function Database:promises(f)
-  f = f or {}
+  f = opt_table(f, "filter")
   local bits = 0
-  for _, s in ipairs(f.states or {}) do bits = bits | (1 << choice(STATES, s, "states")) end
+  for _, s in ipairs(opt_table(f.states, "states")) do
+    bits = bits | (1 << choice(STATES, s, "states"))
+  end
   local c = call(ll.crm_swig_promise_list_open, h(self), opt_str(f.customer_id, "customer_id"),
                  opt_str(f.owner, "owner"), bits, opt_int(f.due_before, "due_before"),
                  opt_int(f.overdue_as_of, "overdue_as_of"), opt_str(f.after, "after"),
@@ -357,9 +415,10 @@ end
 
 --- db:add_occasion(customer_id, kind, {month=, day=, year=, yearly=true, lead_days=0, note=})
 function Database:add_occasion(customer_id, kind, o)
-  o = o or {}
+  o = opt_table(o, "occasion")
   return call(ll._occasion_add, h(self), opt_str(customer_id, "customer_id"),
-              opt_str(kind, "kind"), o.yearly == false and 0 or 1, opt_int(o.year, "year"),
+              opt_str(kind, "kind"), opt_bool(o.yearly, "yearly", true) and 1 or 0,
+              opt_int(o.year, "year"),
               opt_int(o.month, "month"), opt_int(o.day, "day"),
               opt_int(o.lead_days, "lead_days"), opt_str(o.note, "note"))
 end
@@ -381,9 +440,7 @@ function Database:members(id)
   return iterate(self, c, ll._member_list_next, ll.crm_member_list_free, "member")
 end
 function Database:set_identity_flags(kind, value, o)
-  o = o or {}
-  local flags = (o.primary and ll.CRM_IDENTITY_PRIMARY or 0) | (o.verified and ll.CRM_IDENTITY_VERIFIED or 0)
-  call(ll.crm_identity_set_flags, h(self), kind, value, flags)
+  call(ll.crm_identity_set_flags, h(self), kind, value, identity_flags(o))
 end
 function Database:interaction_by_ref(channel, ref)
   return call(ll._interaction_get_by_ref, h(self), parse(ll.crm_channel_parse, channel, "channel"),

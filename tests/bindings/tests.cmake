@@ -77,7 +77,7 @@ if(TARGET crm_lua AND LUA54_EXECUTABLE)
   # cursor and record is finalized and anything libcrm or the binding leaked
   # shows as definitely lost. test_memory runs a small timeline there.
   if(CRM_VALGRIND AND CRM_TEST_LAUNCHER)
-    foreach(n test_crm test_tostring test_memory)
+    foreach(n test_crm test_tostring test_memory test_args)
       add_test(NAME lua_valgrind_${n}
         COMMAND ${CRM_TEST_LAUNCHER} ${LUA54_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/lua/${n}.lua -o text
         WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/lua)
