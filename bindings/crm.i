@@ -576,34 +576,21 @@ int crm_swig_occasion_add(crm_occasion **out, crm_db *db, const char *customer_i
 %{
 #include <datetime.h>
 
-/* 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z, datetime's range. */
-#define CRM_SWIG_MS_MIN (-62135596800000LL)
-#define CRM_SWIG_MS_MAX 253402300799999LL
-
-/* A time as the crm package gives it: None for 0, else EPOCH +
- * timedelta(milliseconds=ms), an aware datetime in UTC. In datetime's range
- * it is built from its fields (the civil date of the day number by H.
- * Hinnant's days-to-civil), the same value at a fraction of the cost; out
- * of range it is computed that Python way, which raises what Python raises
- * (OverflowError). */
+/* A time as the crm package gives it: None for CRM_TIME_NONE (no time),
+ * else EPOCH + timedelta(milliseconds=ms), an aware datetime in UTC, built
+ * from its fields (the civil date of the day number by H. Hinnant's
+ * days-to-civil), the same value at a fraction of the cost. libcrm stores
+ * only times in datetime's range (CRM_TIME_MIN..CRM_TIME_MAX); one outside
+ * it, which a file written before 0.3 may hold, is read as the nearest end
+ * of the range rather than fail every read that meets it. */
 static PyObject *crm_swig_time(int64_t ms)
 {
-    if (ms == 0)
+    if (ms == CRM_TIME_NONE)
         Py_RETURN_NONE;
-    if (ms < CRM_SWIG_MS_MIN || ms > CRM_SWIG_MS_MAX) {
-        PyObject *epoch = PyDateTimeAPI->DateTime_FromDateAndTime(
-            1970, 1, 1, 0, 0, 0, 0, PyDateTime_TimeZone_UTC, PyDateTimeAPI->DateTimeType);
-        PyObject *args = PyTuple_New(0);
-        PyObject *kw = Py_BuildValue("{s:L}", "milliseconds", (long long)ms);
-        PyObject *delta = epoch && args && kw
-            ? PyObject_Call((PyObject *)PyDateTimeAPI->DeltaType, args, kw) : NULL;
-        PyObject *r = delta ? PyNumber_Add(epoch, delta) : NULL;
-        Py_XDECREF(delta);
-        Py_XDECREF(kw);
-        Py_XDECREF(args);
-        Py_XDECREF(epoch);
-        return r;
-    }
+    if (ms < CRM_TIME_MIN)
+        ms = CRM_TIME_MIN;
+    else if (ms > CRM_TIME_MAX)
+        ms = CRM_TIME_MAX;
     int64_t days = ms / 86400000, rem = ms % 86400000;
     if (rem < 0) {
         rem += 86400000;
@@ -846,6 +833,14 @@ static void crm_swig_set_int(lua_State *L, const char *k, lua_Integer v)
     lua_pushinteger(L, v);
     lua_setfield(L, -2, k);
 }
+/* A time: nil when there is none (CRM_TIME_NONE). */
+static void crm_swig_set_time(lua_State *L, const char *k, int64_t v)
+{
+    if (v != CRM_TIME_NONE) {
+        lua_pushinteger(L, (lua_Integer)v);
+        lua_setfield(L, -2, k);
+    }
+}
 static void crm_swig_set_bool(lua_State *L, const char *k, int v)
 {
     lua_pushboolean(L, v);
@@ -873,8 +868,8 @@ static void crm_swig_customer(lua_State *L, const crm_customer *c)
     crm_swig_set_str(L, "id", crm_customer_id(c));
     crm_swig_set_str(L, "name", crm_customer_name(c));
     crm_swig_set_str(L, "kind", crm_customer_kind_name(crm_customer_kind_of(c)));
-    crm_swig_set_int(L, "created_at", crm_customer_created_at(c));
-    crm_swig_set_int(L, "updated_at", crm_customer_updated_at(c));
+    crm_swig_set_time(L, "created_at", crm_customer_created_at(c));
+    crm_swig_set_time(L, "updated_at", crm_customer_updated_at(c));
     crm_swig_set_bool(L, "archived", crm_customer_is_archived(c) == 1);
     crm_swig_set_mt(L, "crm.customer");
 }
@@ -890,7 +885,7 @@ static void crm_swig_identity(lua_State *L, const crm_identity *i)
     crm_swig_set_int(L, "flags", flags);
     crm_swig_set_bool(L, "primary", (flags & CRM_IDENTITY_PRIMARY) != 0);
     crm_swig_set_bool(L, "verified", (flags & CRM_IDENTITY_VERIFIED) != 0);
-    crm_swig_set_int(L, "created_at", crm_identity_created_at(i));
+    crm_swig_set_time(L, "created_at", crm_identity_created_at(i));
     crm_swig_set_mt(L, "crm.identity");
 }
 
@@ -898,7 +893,7 @@ static void crm_swig_journal_entry(lua_State *L, const crm_journal_entry *e)
 {
     CRM_SWIG_TABLE_OR_NIL(e, 7);
     crm_swig_set_int(L, "seq", crm_journal_entry_seq(e));
-    crm_swig_set_int(L, "at", crm_journal_entry_at(e));
+    crm_swig_set_time(L, "at", crm_journal_entry_at(e));
     crm_swig_set_str(L, "actor", crm_journal_entry_actor(e));
     crm_swig_set_str(L, "entity", crm_journal_entry_entity(e));
     crm_swig_set_str(L, "entity_id", crm_journal_entry_entity_id(e));
@@ -915,7 +910,7 @@ static void crm_swig_interaction(lua_State *L, const crm_interaction *i)
     crm_swig_set_str(L, "customer_id", crm_interaction_customer_id(i));
     crm_swig_set_str(L, "channel", crm_channel_name(crm_interaction_channel(i)));
     crm_swig_set_str(L, "direction", crm_direction_name(crm_interaction_direction(i)));
-    crm_swig_set_int(L, "occurred_at", crm_interaction_occurred_at(i));
+    crm_swig_set_time(L, "occurred_at", crm_interaction_occurred_at(i));
     crm_swig_set_str(L, "handled_by", crm_interaction_handled_by(i));
     crm_swig_set_str(L, "reason", crm_interaction_reason(i));
     crm_swig_set_str(L, "outcome", crm_outcome_name(crm_interaction_outcome(i)));
@@ -939,9 +934,9 @@ static void crm_swig_promise(lua_State *L, const crm_promise *p)
     crm_swig_set_str(L, "owner", crm_promise_owner(p));
     crm_swig_set_str(L, "what", crm_promise_what(p));
     crm_swig_set_str(L, "state", crm_promise_state_name(crm_promise_state_of(p)));
-    crm_swig_set_int(L, "due_at", crm_promise_due_at(p));
-    crm_swig_set_int(L, "made_at", crm_promise_made_at(p));
-    crm_swig_set_int(L, "closed_at", crm_promise_closed_at(p));
+    crm_swig_set_time(L, "due_at", crm_promise_due_at(p));
+    crm_swig_set_time(L, "made_at", crm_promise_made_at(p));
+    crm_swig_set_time(L, "closed_at", crm_promise_closed_at(p));
     crm_swig_set_str(L, "kept_by", crm_promise_kept_by(p));
     crm_swig_set_bool(L, "overdue", crm_promise_is_overdue(p, crm_now()) == 1);
     crm_swig_set_bool(L, "kept_late", crm_promise_was_kept_late(p) == 1);
@@ -964,7 +959,7 @@ static void crm_swig_occasion(lua_State *L, const crm_occasion *o)
     crm_swig_set_int(L, "next_year", crm_occasion_next_year(o));
     crm_swig_set_int(L, "next_month", crm_occasion_next_month(o));
     crm_swig_set_int(L, "next_day", crm_occasion_next_day(o));
-    crm_swig_set_int(L, "next_at", crm_occasion_next_at(o));
+    crm_swig_set_time(L, "next_at", crm_occasion_next_at(o));
     crm_swig_set_int(L, "years", crm_occasion_years(o));
     crm_swig_set_mt(L, "crm.occasion");
 }
@@ -977,7 +972,7 @@ static void crm_swig_member(lua_State *L, const crm_member *m)
     crm_swig_set_str(L, "role", crm_member_role(m));
     crm_swig_set_str(L, "org_name", crm_member_org_name(m));
     crm_swig_set_str(L, "person_name", crm_member_person_name(m));
-    crm_swig_set_int(L, "since", crm_member_since(m));
+    crm_swig_set_time(L, "since", crm_member_since(m));
     crm_swig_set_mt(L, "crm.member");
 }
 
@@ -985,10 +980,10 @@ static void crm_swig_promise_event(lua_State *L, const crm_promise_event *e)
 {
     CRM_SWIG_TABLE_OR_NIL(e, 8);
     crm_swig_set_str(L, "kind", crm_promise_event_name(crm_promise_event_kind_of(e)));
-    crm_swig_set_int(L, "at", crm_promise_event_at(e));
+    crm_swig_set_time(L, "at", crm_promise_event_at(e));
     crm_swig_set_str(L, "actor", crm_promise_event_actor(e));
-    crm_swig_set_int(L, "old_due", crm_promise_event_old_due(e));
-    crm_swig_set_int(L, "new_due", crm_promise_event_new_due(e));
+    crm_swig_set_time(L, "old_due", crm_promise_event_old_due(e));
+    crm_swig_set_time(L, "new_due", crm_promise_event_new_due(e));
     crm_swig_set_bool(L, "customer_agreed", crm_promise_event_customer_agreed(e) == 1);
     crm_swig_set_str(L, "interaction_id", crm_promise_event_interaction_id(e));
     crm_swig_set_str(L, "note", crm_promise_event_note(e));

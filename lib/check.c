@@ -61,6 +61,24 @@ int crm__check_actor(crm_db *db, const char *actor)
                            CRM__TEXT_NO_CONTROL | CRM__TEXT_NO_EDGE_SPACE);
 }
 
+int crm__check_time(crm_db *db, const char *field, int64_t t)
+{
+    if (t < CRM_TIME_MIN || t > CRM_TIME_MAX)
+        return crm__error(db, CRM_EINVAL,
+                          "%s %lld is not a time libcrm keeps: times are ms since the epoch "
+                          "from 0001-01-01 to 9999-12-31 UTC (CRM_TIME_MIN..CRM_TIME_MAX)%s",
+                          field, (long long)t,
+                          t == CRM_TIME_NONE ? "; CRM_TIME_NONE says no time, which this "
+                                               "call needs"
+                                             : "");
+    return CRM_OK;
+}
+
+int crm__check_time_opt(crm_db *db, const char *field, int64_t t)
+{
+    return t == CRM_TIME_NONE ? CRM_OK : crm__check_time(db, field, t);
+}
+
 int crm__check_code(crm_db *db, const char *field, const char *s, size_t max)
 {
     char q[CRM__QUOTE_SIZE];

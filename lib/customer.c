@@ -44,8 +44,14 @@ int crm_customer_kind_parse(crm_customer_kind *out, const char *name)
 const char *crm_customer_id(const crm_customer *c) { return c ? c->id : NULL; }
 crm_customer_kind crm_customer_kind_of(const crm_customer *c) { return c ? c->kind : 0; }
 const char *crm_customer_name(const crm_customer *c) { return c ? c->name : NULL; }
-int64_t crm_customer_created_at(const crm_customer *c) { return c ? c->created_at : 0; }
-int64_t crm_customer_updated_at(const crm_customer *c) { return c ? c->updated_at : 0; }
+int64_t crm_customer_created_at(const crm_customer *c)
+{
+    return c ? c->created_at : CRM_TIME_NONE;
+}
+int64_t crm_customer_updated_at(const crm_customer *c)
+{
+    return c ? c->updated_at : CRM_TIME_NONE;
+}
 int crm_customer_is_archived(const crm_customer *c) { return c ? c->archived : 0; }
 
 void crm_customer_free(crm_customer *c)
@@ -397,11 +403,15 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
     if (f->order != CRM_ORDER_CREATED && f->order != CRM_ORDER_NAME)
         return crm__error(db, CRM_EINVAL, "filter order %d is not a crm_customer_order",
                           (int)f->order);
-    if (f->created_from < 0 || f->created_to < 0 ||
-        (f->created_to && f->created_from > f->created_to))
+    int64_t from = crm__time_given(f->version, f->created_from);
+    int64_t to = crm__time_given(f->version, f->created_to);
+    if ((rc = crm__check_time_opt(db, "filter created_from", from)) ||
+        (rc = crm__check_time_opt(db, "filter created_to", to)))
+        return rc;
+    if (from != CRM_TIME_NONE && to != CRM_TIME_NONE && from > to)
         return crm__error(db, CRM_EINVAL,
                           "filter created range [%lld, %lld) is not a range of times",
-                          (long long)f->created_from, (long long)f->created_to);
+                          (long long)from, (long long)to);
     if (f->tag && (rc = crm__check_text(db, "filter tag", f->tag, 1, CRM_TAG_MAX,
                                         CRM__TEXT_NO_CONTROL | CRM__TEXT_NO_EDGE_SPACE)))
         return rc;
@@ -411,11 +421,12 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
     crm__uuid after, lo, hi;
     if (f->after && (rc = crm__check_id(db, "filter after", f->after, &after)))
         return rc;
-    /* An id holds 48 bits of milliseconds, so a bound at or past 2^48 ms
-     * would wrap around: every id was made before it, none after it. */
-    const int64_t ms_end = (int64_t)1 << 48;
-    bool from_bound = f->created_from && f->created_from < ms_end;
-    bool to_bound = f->created_to && f->created_to < ms_end;
+    /* An id holds 48 bits of milliseconds since 1970 (enough for every
+     * time up to CRM_TIME_MAX), so a bound before 1970 is no bound: every
+     * id is after it, or none is. */
+    bool from_bound = from > 0;
+    bool to_bound = to > 0;
+    bool empty = to != CRM_TIME_NONE && to <= 0;
 
     /* The SQL is assembled from fixed fragments only; every value is bound.
      * With a tag the walk starts from the tag index, which is ordered by
@@ -436,7 +447,7 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
         ADD(" AND c.archived_at IS NOT NULL");
     if (f->name_prefix && f->name_prefix[0])
         ADD(" AND c.name_key >= ?3 AND c.name_key < ?4");
-    if (f->created_from >= ms_end)
+    if (empty)
         ADD(" AND 0");
     if (from_bound)
         ADD(" AND %s >= ?5", idcol);
@@ -494,11 +505,11 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
         CRM__BIND(src, sqlite3_bind_text(st, 4, p_hi, -1, SQLITE_TRANSIENT));
     }
     if (from_bound) {
-        crm__uuid_floor(&lo, f->created_from);
+        crm__uuid_floor(&lo, from);
         CRM__BIND(src, sqlite3_bind_blob(st, 5, lo.b, 16, SQLITE_TRANSIENT));
     }
     if (to_bound) {
-        crm__uuid_floor(&hi, f->created_to);
+        crm__uuid_floor(&hi, to);
         CRM__BIND(src, sqlite3_bind_blob(st, 6, hi.b, 16, SQLITE_TRANSIENT));
     }
     if (f->after)

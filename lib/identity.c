@@ -20,7 +20,10 @@ const char *crm_identity_kind(const crm_identity *i) { return i ? i->kind : NULL
 const char *crm_identity_value(const crm_identity *i) { return i ? i->value : NULL; }
 const char *crm_identity_key(const crm_identity *i) { return i ? i->key : NULL; }
 unsigned int crm_identity_flags(const crm_identity *i) { return i ? i->flags : 0; }
-int64_t crm_identity_created_at(const crm_identity *i) { return i ? i->created_at : 0; }
+int64_t crm_identity_created_at(const crm_identity *i)
+{
+    return i ? i->created_at : CRM_TIME_NONE;
+}
 
 void crm_identity_free(crm_identity *i)
 {

@@ -111,7 +111,10 @@ const char *crm_interaction_customer_id(const crm_interaction *i)
 }
 crm_channel crm_interaction_channel(const crm_interaction *i) { return i ? i->channel : 0; }
 crm_direction crm_interaction_direction(const crm_interaction *i) { return i ? i->direction : 0; }
-int64_t crm_interaction_occurred_at(const crm_interaction *i) { return i ? i->occurred_at : 0; }
+int64_t crm_interaction_occurred_at(const crm_interaction *i)
+{
+    return i ? i->occurred_at : CRM_TIME_NONE;
+}
 const char *crm_interaction_handled_by(const crm_interaction *i)
 {
     return i ? i->text[T_HANDLED_BY] : NULL;
@@ -143,7 +146,10 @@ const char *crm_interaction_external_ref(const crm_interaction *i)
 {
     return i ? i->text[T_EXTERNAL_REF] : NULL;
 }
-int64_t crm_interaction_updated_at(const crm_interaction *i) { return i ? i->updated_at : 0; }
+int64_t crm_interaction_updated_at(const crm_interaction *i)
+{
+    return i ? i->updated_at : CRM_TIME_NONE;
+}
 
 void crm_interaction_free(crm_interaction *i)
 {
@@ -272,9 +278,8 @@ static int check_spec(crm_db *db, const crm_interaction_spec *s, crm__uuid *cid,
         rc = crm__error(db, CRM_EINVAL,
                         "direction %d is not a direction (CRM_DIRECTION_IN or CRM_DIRECTION_OUT)",
                         (int)s->direction);
-    if (rc == CRM_OK && s->occurred_at < 0)
-        rc = crm__error(db, CRM_EINVAL, "occurred_at is negative (%lld); pass 0 for now",
-                        (long long)s->occurred_at);
+    if (rc == CRM_OK)
+        rc = crm__check_time_opt(db, "occurred_at", crm__time_given(s->version, s->occurred_at));
     if (rc == CRM_OK && s->handled_by)
         rc = crm__check_text(db, "handled_by", s->handled_by, 1, CRM_ACTOR_MAX,
                              CRM__TEXT_NO_CONTROL | CRM__TEXT_NO_EDGE_SPACE);
@@ -454,7 +459,9 @@ int crm_interaction_log(crm_interaction **out, crm_db *db, const crm_interaction
         }
         if (rc == CRM_OK) {
             crm__new_id(db, &id, &now);
-            occurred = spec->occurred_at ? spec->occurred_at : now;
+            occurred = crm__time_given(spec->version, spec->occurred_at);
+            if (occurred == CRM_TIME_NONE)
+                occurred = now;
             if (!spec->reply_to)
                 thread = id;
             rc = insert(db, spec, &id, &cid, occurred, &thread, spec->reply_to ? &parent : NULL,
@@ -716,10 +723,16 @@ static int check_filter(crm_db *db, const crm_timeline_filter *f, crm__uuid *bef
                           "filter channels 0x%x has bits 0x%x that are no channel's "
                           "(use CRM_CHANNEL_BIT())",
                           f->channels, f->channels & ~CHANNEL_BITS);
-    if (f->from < 0 || f->to < 0 || (f->to && f->from > f->to))
+    int64_t from = crm__time_given(f->version, f->from), to = crm__time_given(f->version, f->to);
+    int rc = crm__check_time_opt(db, "filter from", from);
+    if (rc == CRM_OK)
+        rc = crm__check_time_opt(db, "filter to", to);
+    if (rc)
+        return rc;
+    if (from != CRM_TIME_NONE && to != CRM_TIME_NONE && from > to)
         return crm__error(db, CRM_EINVAL,
                           "filter from/to range [%lld, %lld) is not a range of times",
-                          (long long)f->from, (long long)f->to);
+                          (long long)from, (long long)to);
     if (f->direction != 0 && !direction_valid(f->direction))
         return crm__error(db, CRM_EINVAL, "filter direction %d is not 0 or a crm_direction",
                           f->direction);
@@ -731,7 +744,6 @@ static int check_filter(crm_db *db, const crm_timeline_filter *f, crm__uuid *bef
                           "filter outcomes 0x%x has bits 0x%x that are no outcome's "
                           "(use CRM_OUTCOME_BIT())",
                           f->outcomes, f->outcomes & ~OUTCOME_BITS);
-    int rc;
     if (f->reason_prefix && f->reason_prefix[0] &&
         (rc = crm__check_code(db, "filter reason_prefix", f->reason_prefix, CRM_REASON_MAX)))
         return rc;
@@ -809,8 +821,9 @@ int crm_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *cust
     /* SQLite bounds the walk by one upper bound only, and would pick `to`:
      * of `to` and `before` keep the one that implies the other, so that a
      * page costs its rows wherever it starts. */
-    bool use_before = f->before && (!f->to || before_at < f->to);
-    bool use_to = f->to && !use_before;
+    int64_t from = crm__time_given(f->version, f->from), to = crm__time_given(f->version, f->to);
+    bool use_before = f->before && (to == CRM_TIME_NONE || before_at < to);
+    bool use_to = to != CRM_TIME_NONE && !use_before;
     bool prefix = f->reason_prefix && f->reason_prefix[0];
     char hi[CRM_REASON_MAX + 1];
     if (prefix) {
@@ -826,7 +839,7 @@ int crm_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *cust
 #define ADD(s) n += snprintf(sql + n, sizeof sql - (size_t)n, "%s", s)
     if (f->channels)
         ADD(" AND (?2 >> channel) & 1");
-    if (f->from)
+    if (from != CRM_TIME_NONE)
         ADD(" AND occurred_at >= ?3");
     if (use_to)
         ADD(" AND occurred_at < ?4");
@@ -853,10 +866,10 @@ int crm_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *cust
     int src = sqlite3_bind_blob(st, 1, cid.b, 16, SQLITE_TRANSIENT);
     if (f->channels)
         sqlite3_bind_int64(st, 2, f->channels);
-    if (f->from)
-        sqlite3_bind_int64(st, 3, f->from);
+    if (from != CRM_TIME_NONE)
+        sqlite3_bind_int64(st, 3, from);
     if (use_to)
-        sqlite3_bind_int64(st, 4, f->to);
+        sqlite3_bind_int64(st, 4, to);
     if (prefix) {
         CRM__BIND(src, sqlite3_bind_text(st, 5, f->reason_prefix, -1, SQLITE_TRANSIENT));
         CRM__BIND(src, sqlite3_bind_text(st, 6, hi, -1, SQLITE_TRANSIENT));

@@ -331,6 +331,20 @@ int crm__check_text(crm_db *db, const char *field, const char *s, size_t min, si
 int crm__check_id(crm_db *db, const char *field, const char *s, crm__uuid *out);
 int crm__check_out(crm_db *db, const void *out);
 int crm__check_actor(crm_db *db, const char *actor);
+/* A time libcrm stores: CRM_TIME_MIN..CRM_TIME_MAX. */
+int crm__check_time(crm_db *db, const char *field, int64_t t);
+/* A time that may be CRM_TIME_NONE ("not given"). */
+int crm__check_time_opt(crm_db *db, const char *field, int64_t t);
+/* A time of a spec or filter of the given version: before version 2, 0
+ * meant "not given", which CRM_TIME_NONE says now. */
+static inline int64_t crm__time_given(unsigned int version, int64_t t)
+{
+    return version < 2 && t == 0 ? CRM_TIME_NONE : t;
+}
+/* A read time column: NULL is CRM_TIME_NONE. */
+#define CRM__COLUMN_TIME(st, col)                                              \
+    (sqlite3_column_type((st), (col)) == SQLITE_NULL ? CRM_TIME_NONE         \
+                                                      : sqlite3_column_int64((st), (col)))
 /* A code such as an attribute key or a reason: 1..max bytes of
  * [A-Za-z0-9_.:-]. */
 int crm__check_code(crm_db *db, const char *field, const char *s, size_t max);

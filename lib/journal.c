@@ -66,7 +66,7 @@ struct crm_journal_cursor {
 };
 
 int64_t crm_journal_entry_seq(const crm_journal_entry *e) { return e ? e->seq : 0; }
-int64_t crm_journal_entry_at(const crm_journal_entry *e) { return e ? e->at : 0; }
+int64_t crm_journal_entry_at(const crm_journal_entry *e) { return e ? e->at : CRM_TIME_NONE; }
 const char *crm_journal_entry_actor(const crm_journal_entry *e) { return e ? e->actor : NULL; }
 const char *crm_journal_entry_entity(const crm_journal_entry *e) { return e ? e->entity : NULL; }
 const char *crm_journal_entry_entity_id(const crm_journal_entry *e)

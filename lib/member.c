@@ -21,7 +21,7 @@ const char *crm_member_org_name(const crm_member *m) { return m ? m->org_name : 
 const char *crm_member_person_id(const crm_member *m) { return m ? m->person_id : NULL; }
 const char *crm_member_person_name(const crm_member *m) { return m ? m->person_name : NULL; }
 const char *crm_member_role(const crm_member *m) { return m ? m->role : NULL; }
-int64_t crm_member_since(const crm_member *m) { return m ? m->since : 0; }
+int64_t crm_member_since(const crm_member *m) { return m ? m->since : CRM_TIME_NONE; }
 
 /* Both ids valid, both customers present and of the right kinds. */
 static int check_pair(crm_db *db, const char *org_id, const char *person_id, crm__uuid *org,

@@ -38,7 +38,7 @@ const char *crm_occasion_note(const crm_occasion *o) { return o ? o->note : NULL
 int crm_occasion_next_year(const crm_occasion *o) { return o ? o->next_year : 0; }
 int crm_occasion_next_month(const crm_occasion *o) { return o ? o->next_month : 0; }
 int crm_occasion_next_day(const crm_occasion *o) { return o ? o->next_day : 0; }
-int64_t crm_occasion_next_at(const crm_occasion *o) { return o ? o->next_at : 0; }
+int64_t crm_occasion_next_at(const crm_occasion *o) { return o ? o->next_at : CRM_TIME_NONE; }
 int crm_occasion_years(const crm_occasion *o) { return o ? o->years : 0; }
 
 void crm_occasion_free(crm_occasion *o)
@@ -54,6 +54,7 @@ static crm_occasion *occasion_new(const char *kind, const char *note)
     if (!o)
         return NULL;
     memset(o, 0, sizeof *o);
+    o->next_at = CRM_TIME_NONE;
     char *p = (char *)(o + 1);
     memcpy(p, kind, nk);
     o->kind = p;
@@ -80,6 +81,12 @@ int crm_occasion_dup(crm_occasion **out, const crm_occasion *o)
 }
 
 /* ---- calendar ------------------------------------------------------------ */
+
+/* The day (since 1970-01-01) holding a time, before 1970 too. */
+static int64_t floor_day(int64_t ms)
+{
+    return ms >= 0 ? ms / DAY_MS : -((-ms + DAY_MS - 1) / DAY_MS);
+}
 
 /* Proleptic Gregorian calendar, days counted from 1970-01-01, after Howard
  * Hinnant's days_from_civil / civil_from_days: plain integer arithmetic, so
@@ -322,6 +329,7 @@ static void read_fields(crm_occasion *o, sqlite3_stmt *st)
     o->month = sqlite3_column_int(st, 5);
     o->day = sqlite3_column_int(st, 6);
     o->lead_days = sqlite3_column_int(st, 7);
+    o->next_at = CRM_TIME_NONE; /* only an upcoming row has one */
 }
 
 /* The row's kind and note, borrowed from the statement; false when SQLite
@@ -557,11 +565,12 @@ int crm_occasions_upcoming(crm_occasion_cursor **out, crm_db *db, int64_t from, 
     int rc = crm__check_out(db, out);
     if (rc)
         return rc;
-    if (from < 0 || to < 0)
+    if (to > TIME_END)
         return crm__error(db, CRM_EINVAL,
-                          "the window [%lld, %lld) has a negative time; times are ms since "
-                          "1970-01-01 UTC",
-                          (long long)from, (long long)to);
+                          "the window [%lld, %lld) reaches past the year %d", (long long)from,
+                          (long long)to, YEAR_MAX);
+    if ((rc = crm__check_time(db, "window from", from)))
+        return rc;
     if (to <= from)
         return crm__error(db, CRM_EINVAL,
                           "the window [%lld, %lld) is empty: to must be after from",
@@ -590,8 +599,8 @@ int crm_occasions_upcoming(crm_occasion_cursor **out, crm_db *db, int64_t from, 
     /* The first day of the window, and the last day an occurrence may
      * surface on: the one holding the window's last millisecond. Dates
      * stop at 9999-12-31, whatever the leads. */
-    cur->first = cur->next_day = from / DAY_MS;
-    cur->last = (to - 1) / DAY_MS;
+    cur->first = cur->next_day = floor_day(from);
+    cur->last = floor_day(to - 1);
     cur->end_day = cur->last + lead;
     if (cur->end_day > TIME_END / DAY_MS - 1)
         cur->end_day = TIME_END / DAY_MS - 1;

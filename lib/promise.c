@@ -76,9 +76,9 @@ const char *crm_promise_interaction_id(const crm_promise *p)
 const char *crm_promise_owner(const crm_promise *p) { return p ? p->owner : NULL; }
 const char *crm_promise_what(const crm_promise *p) { return p ? p->what : NULL; }
 crm_promise_state crm_promise_state_of(const crm_promise *p) { return p ? p->state : 0; }
-int64_t crm_promise_due_at(const crm_promise *p) { return p ? p->due_at : 0; }
-int64_t crm_promise_made_at(const crm_promise *p) { return p ? p->made_at : 0; }
-int64_t crm_promise_closed_at(const crm_promise *p) { return p ? p->closed_at : 0; }
+int64_t crm_promise_due_at(const crm_promise *p) { return p ? p->due_at : CRM_TIME_NONE; }
+int64_t crm_promise_made_at(const crm_promise *p) { return p ? p->made_at : CRM_TIME_NONE; }
+int64_t crm_promise_closed_at(const crm_promise *p) { return p ? p->closed_at : CRM_TIME_NONE; }
 const char *crm_promise_kept_by(const crm_promise *p) { return p ? opt_id(p->kept_by) : NULL; }
 int crm_promise_renegotiations(const crm_promise *p) { return p ? p->renegotiations : 0; }
 
@@ -149,7 +149,7 @@ static int read_row(crm_promise *p, sqlite3_stmt *st)
     p->state = (crm_promise_state)sqlite3_column_int(st, 5);
     p->due_at = sqlite3_column_int64(st, 6);
     p->made_at = sqlite3_column_int64(st, 7);
-    p->closed_at = sqlite3_column_int64(st, 8);
+    p->closed_at = CRM__COLUMN_TIME(st, 8);
     crm__column_id(p->kept_by, st, 9);
     p->renegotiations = sqlite3_column_int(st, 10);
     return CRM_OK;
@@ -173,13 +173,6 @@ static int check_note(crm_db *db, const char *field, const char *note, bool requ
     return crm__check_text(db, field, note, 1, CRM_NOTE_MAX, CRM__TEXT_NO_CONTROL);
 }
 
-static int check_time(crm_db *db, const char *field, int64_t t)
-{
-    if (t <= 0)
-        return crm__error(db, CRM_EINVAL, "%s %lld is not a time (ms since the epoch, > 0)",
-                          field, (long long)t);
-    return CRM_OK;
-}
 
 static const char SQL_INTERACTION[] = "SELECT customer_id FROM interaction WHERE id = ?1";
 
@@ -268,7 +261,7 @@ int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
     if (rc == CRM_OK)
         rc = crm__check_text(db, "what", what, 1, CRM_PROMISE_TEXT_MAX, CRM__TEXT_NO_CONTROL);
     if (rc == CRM_OK)
-        rc = check_time(db, "due_at", due_at);
+        rc = crm__check_time(db, "due_at", due_at);
     if (rc)
         return rc;
     crm_promise *p = out ? promise_new(owner, what) : NULL;
@@ -334,6 +327,7 @@ int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
         p->state = CRM_PROMISE_OPEN;
         p->due_at = due_at;
         p->made_at = now;
+        p->closed_at = CRM_TIME_NONE;
         *out = p;
     }
     return CRM_OK;
@@ -505,7 +499,7 @@ int crm_promise_renegotiate(crm_db *db, const char *id, int64_t new_due_at, cons
     crm__uuid pid;
     int rc = crm__check_id(db, "promise id", id, &pid);
     if (rc == CRM_OK)
-        rc = check_time(db, "new_due_at", new_due_at);
+        rc = crm__check_time(db, "new_due_at", new_due_at);
     if (rc == CRM_OK)
         rc = check_note(db, "why", why, true);
     if (rc == CRM_OK && customer_agreed != 0 && customer_agreed != 1)
@@ -584,12 +578,13 @@ static int check_filter(crm_db *db, const crm_promise_filter *f)
                           "filter states 0x%x has bits 0x%x that are no promise state's "
                           "CRM_PROMISE_BIT()",
                           f->states, f->states & ~ALL_STATES);
-    if (f->due_before < 0)
-        return crm__error(db, CRM_EINVAL, "filter due_before %lld is negative",
-                          (long long)f->due_before);
-    if (f->overdue_as_of < 0)
-        return crm__error(db, CRM_EINVAL, "filter overdue_as_of %lld is negative",
-                          (long long)f->overdue_as_of);
+    int rc = crm__check_time_opt(db, "filter due_before",
+                                 crm__time_given(f->version, f->due_before));
+    if (rc == CRM_OK)
+        rc = crm__check_time_opt(db, "filter overdue_as_of",
+                                 crm__time_given(f->version, f->overdue_as_of));
+    if (rc)
+        return rc;
     if (f->owner)
         return check_owner(db, "filter owner", f->owner);
     return CRM_OK;
@@ -622,13 +617,14 @@ int crm_promise_list_open(crm_promise_cursor **out, crm_db *db, const crm_promis
     /* Overdue as of T is open and due before T: fold it into the state and
      * due bounds, so every query has at most one of each. */
     unsigned int states = f->states;
-    int64_t due_before = f->due_before;
-    if (f->overdue_as_of) {
+    int64_t due_before = crm__time_given(f->version, f->due_before);
+    int64_t overdue_as_of = crm__time_given(f->version, f->overdue_as_of);
+    if (overdue_as_of != CRM_TIME_NONE) {
         states = (states ? states : ALL_STATES) & CRM_PROMISE_BIT(CRM_PROMISE_OPEN);
-        if (!due_before || f->overdue_as_of < due_before)
-            due_before = f->overdue_as_of;
+        if (due_before == CRM_TIME_NONE || overdue_as_of < due_before)
+            due_before = overdue_as_of;
     }
-    bool none = f->overdue_as_of && !states;
+    bool none = overdue_as_of != CRM_TIME_NONE && !states;
     int64_t after_at = 0;
     if (f->customer_id)
         rc = crm__customer_find(db, &cid, f->customer_id, NULL, NULL);
@@ -642,7 +638,8 @@ int crm_promise_list_open(crm_promise_cursor **out, crm_db *db, const crm_promis
      * is ordered by (due_at, id) after its equality column, so a page is a
      * range of one index. Without a customer or owner, states go through
      * promise_by_due: one state is one range; several are one range each. */
-    bool by_due = !f->customer_id && !f->owner && (states || due_before);
+    bool bounded = due_before != CRM_TIME_NONE;
+    bool by_due = !f->customer_id && !f->owner && (states || bounded);
     if (by_due && !states)
         states = ALL_STATES;
     int nstates = 0;
@@ -667,7 +664,7 @@ int crm_promise_list_open(crm_promise_cursor **out, crm_db *db, const crm_promis
         ADD(" AND p.state IN (?3, ?4, ?5)");
     else if (nstates == 4 && by_due)
         ADD(" AND p.state IN (1, 2, 3, 4)");
-    if (due_before)
+    if (bounded)
         ADD(" AND p.due_at < ?6");
     if (f->after)
         ADD(" AND (p.due_at, p.id) > (?7, ?8)");
@@ -696,7 +693,7 @@ int crm_promise_list_open(crm_promise_cursor **out, crm_db *db, const crm_promis
         while (nstates > 1 && k <= 5)
             sqlite3_bind_int(st, k++, last);
     }
-    if (due_before)
+    if (bounded)
         sqlite3_bind_int64(st, 6, due_before);
     if (f->after) {
         sqlite3_bind_int64(st, 7, after_at);
@@ -733,10 +730,16 @@ crm_promise_event_kind crm_promise_event_kind_of(const crm_promise_event *e)
 {
     return e ? e->kind : 0;
 }
-int64_t crm_promise_event_at(const crm_promise_event *e) { return e ? e->at : 0; }
+int64_t crm_promise_event_at(const crm_promise_event *e) { return e ? e->at : CRM_TIME_NONE; }
 const char *crm_promise_event_actor(const crm_promise_event *e) { return e ? e->actor : NULL; }
-int64_t crm_promise_event_old_due(const crm_promise_event *e) { return e ? e->old_due : 0; }
-int64_t crm_promise_event_new_due(const crm_promise_event *e) { return e ? e->new_due : 0; }
+int64_t crm_promise_event_old_due(const crm_promise_event *e)
+{
+    return e ? e->old_due : CRM_TIME_NONE;
+}
+int64_t crm_promise_event_new_due(const crm_promise_event *e)
+{
+    return e ? e->new_due : CRM_TIME_NONE;
+}
 int crm_promise_event_customer_agreed(const crm_promise_event *e)
 {
     return e ? e->customer_agreed : 0;
@@ -760,7 +763,8 @@ static int event_build(crm__cursor *c)
     e->kind = (crm_promise_event_kind)sqlite3_column_int(st, 0);
     e->at = sqlite3_column_int64(st, 1);
     e->actor = (const char *)sqlite3_column_text(st, 2);
-    e->old_due = sqlite3_column_int64(st, 3);
+    /* A promise had no due time before it was made (stored as 0). */
+    e->old_due = e->kind == CRM_PROMISE_MADE ? CRM_TIME_NONE : sqlite3_column_int64(st, 3);
     e->new_due = sqlite3_column_int64(st, 4);
     e->customer_agreed = sqlite3_column_int(st, 5);
     crm__column_id(e->interaction_id, st, 6);

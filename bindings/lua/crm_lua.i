@@ -69,12 +69,25 @@ end
 -- an integer: nil is 0 (libcrm's "not set"); anything but a Lua integer is
 -- refused, a float even when whole. The range is the C parameter's, checked
 -- where the generated call reads it (crm.i).
+local TIME_NONE = math.mininteger -- CRM_TIME_NONE
+crm.TIME_NONE = TIME_NONE
+crm.TIME_MIN = -62135596800000   -- CRM_TIME_MIN: 0001-01-01T00:00:00Z
+crm.TIME_MAX = 253402300799999   -- CRM_TIME_MAX: 9999-12-31T23:59:59.999Z
+
 local function opt_int(v, what)
   if v == nil then return 0 end
   if math.type(v) ~= "integer" then
     raise(ll.CRM_EINVAL, what .. ": expected an integer, got " .. describe(v), 3)
   end
   return v
+end
+
+-- a time (integer ms since the epoch, CRM_TIME_MIN..CRM_TIME_MAX, which
+-- libcrm checks): nil is "no time", CRM_TIME_NONE (now, for occurred_at;
+-- no bound, for a filter); 0 is 1970-01-01 like any other time
+local function opt_time(v, what)
+  if v == nil then return TIME_NONE end
+  return opt_int(v, what)
 end
 
 -- a flag: true, false or nil (the default); anything else is refused, as 0
@@ -269,7 +282,7 @@ function Database:customers(f)
   local c = call(ll.crm_swig_customer_list_open, h(self), choice(KINDS, f.kind, "kind", 0),
                  opt_str(f.tag, "tag"), opt_str(f.name_prefix, "name_prefix"),
                  choice(ARCHIVED, f.archived, "archived", ll.CRM_ARCHIVED_EXCLUDE),
-                 opt_int(f.created_from, "created_from"), opt_int(f.created_to, "created_to"),
+                 opt_time(f.created_from, "created_from"), opt_time(f.created_to, "created_to"),
                  opt_str(f.after, "after"), opt_int(f.limit, "limit"),
                  choice(ORDER, f.order, "order", ll.CRM_ORDER_CREATED))
   return iterate(self, c, ll._customer_list_next, ll.crm_customer_list_free, "customer")
@@ -350,7 +363,7 @@ function Database:log(customer_id, s)
   return call(ll._interaction_log, h(self), opt_str(customer_id, "customer_id"),
     parse(ll.crm_channel_parse, s.channel, "channel"),
     parse(ll.crm_direction_parse, s.direction or "in", "direction"),
-    opt_int(s.occurred_at, "occurred_at"), opt_str(s.handled_by, "handled_by"),
+    opt_time(s.occurred_at, "occurred_at"), opt_str(s.handled_by, "handled_by"),
     opt_str(s.reason, "reason"), outcome, opt_bool(s.public, "public", false) and 1 or 0,
     sentiment,
     opt_str(s.summary, "summary"), opt_str(s.body, "body"), opt_str(s.reply_to, "reply_to"),
@@ -368,7 +381,7 @@ function Database:timeline(customer_id, f)
   end
   local dir = f.direction and parse(ll.crm_direction_parse, f.direction, "direction") or 0
   local c = call(ll.crm_swig_timeline_open, h(self), opt_str(customer_id, "customer_id"), channels,
-                 opt_int(f.from, "from"), opt_int(f.to, "to"), opt_str(f.reason_prefix, "reason_prefix"),
+                 opt_time(f.from, "from"), opt_time(f.to, "to"), opt_str(f.reason_prefix, "reason_prefix"),
                  dir, opt_bool(f.public_only, "public_only", false) and 1 or 0, 0,
                  opt_str(f.before, "before"), opt_int(f.limit, "limit"))
   return iterate(self, c, ll._timeline_next, ll.crm_timeline_free, "interaction")
@@ -382,7 +395,7 @@ function Database:promise(customer_id, what, due_at, o)
   o = opt_table(o, "options")
   return call(ll._promise_make, h(self), opt_str(customer_id, "customer_id"),
               opt_str(o.interaction_id, "interaction_id"), opt_str(o.owner, "owner"),
-              opt_str(what, "what"), opt_int(due_at, "due_at"))
+              opt_str(what, "what"), opt_time(due_at, "due_at"))
 end
 function Database:get_promise(id) return call(ll._promise_get, h(self), id) end
 function Database:keep(id, o)
@@ -393,7 +406,7 @@ Database["break"] = function(self, id, why) call(ll.crm_promise_break, h(self), 
 Database.break_ = Database["break"]
 function Database:release(id, note) call(ll.crm_promise_release, h(self), id, note) end
 function Database:renegotiate(id, new_due_at, why, customer_agreed)
-  call(ll.crm_promise_renegotiate, h(self), id, opt_int(new_due_at, "new_due_at"), why,
+  call(ll.crm_promise_renegotiate, h(self), id, opt_time(new_due_at, "new_due_at"), why,
        opt_bool(customer_agreed, "customer_agreed", false) and 1 or 0)
 end
 
@@ -405,8 +418,8 @@ function Database:promises(f)
     bits = bits | (1 << choice(STATES, s, "states"))
   end
   local c = call(ll.crm_swig_promise_list_open, h(self), opt_str(f.customer_id, "customer_id"),
-                 opt_str(f.owner, "owner"), bits, opt_int(f.due_before, "due_before"),
-                 opt_int(f.overdue_as_of, "overdue_as_of"), opt_str(f.after, "after"),
+                 opt_str(f.owner, "owner"), bits, opt_time(f.due_before, "due_before"),
+                 opt_time(f.overdue_as_of, "overdue_as_of"), opt_str(f.after, "after"),
                  opt_int(f.limit, "limit"))
   return iterate(self, c, ll._promise_list_next, ll.crm_promise_list_free, "promise")
 end
@@ -428,7 +441,7 @@ function Database:occasions(customer_id)
   return iterate(self, c, ll._occasion_list_next, ll.crm_occasion_list_free, "occasion")
 end
 function Database:upcoming(from, to)
-  local c = call(ll.crm_occasions_upcoming, h(self), opt_int(from, "from"), opt_int(to, "to"))
+  local c = call(ll.crm_occasions_upcoming, h(self), opt_time(from, "from"), opt_time(to, "to"))
   return iterate(self, c, ll._occasion_list_next, ll.crm_occasion_list_free, "occasion")
 end
 

@@ -135,7 +135,7 @@ static int thread_keeps(const crm_interaction *i, const crm_timeline_filter *f)
     const char *reason = crm_interaction_reason(i);
     if (f->channels && !(f->channels & CRM_CHANNEL_BIT(crm_interaction_channel(i))))
         return 0;
-    if ((f->from && at < f->from) || (f->to && at >= f->to))
+    if ((f->from != CRM_TIME_NONE && at < f->from) || (f->to != CRM_TIME_NONE && at >= f->to))
         return 0;
     if (f->reason_prefix &&
         (!reason || strncmp(reason, f->reason_prefix, strlen(f->reason_prefix)) != 0))
@@ -318,7 +318,7 @@ static void json_promise_members(ctl_json *j, const crm_promise *p, int64_t as_o
     ctl_json_string(j, "state", crm_promise_state_name(crm_promise_state_of(p)));
     ctl_json_time(j, "due", crm_promise_due_at(p));
     ctl_json_time(j, "made", crm_promise_made_at(p));
-    if (crm_promise_closed_at(p))
+    if (crm_promise_closed_at(p) != CRM_TIME_NONE)
         ctl_json_time(j, "closed", crm_promise_closed_at(p));
     else
         ctl_json_null(j, "closed");
@@ -531,7 +531,7 @@ int ctl_print_promise(crmctl *ctl, const crm_promise *p, int64_t as_of)
             ctl_json_string(&j, "event", crm_promise_event_name(e->kind));
             ctl_json_time(&j, "at", e->at);
             ctl_json_string(&j, "actor", e->actor);
-            if (e->old_due)
+            if (e->old_due != CRM_TIME_NONE)
                 ctl_json_time(&j, "old_due", e->old_due);
             else
                 ctl_json_null(&j, "old_due");

@@ -50,6 +50,24 @@ typedef struct crm_db crm_db;
 #define CRM_IDENTITY_MAX 256    /**< identity values as entered */
 
 /**
+ * Times are milliseconds since the Unix epoch, UTC, and every time libcrm
+ * stores lies from 0001-01-01T00:00:00.000Z (CRM_TIME_MIN) to
+ * 9999-12-31T23:59:59.999Z (CRM_TIME_MAX), the years every calendar and
+ * language's date type can show: a time outside it is refused with
+ * CRM_EINVAL when it is given, so no stored time can fail a read. 0 is
+ * 1970-01-01T00:00:00Z, a time like any other.
+ */
+#define CRM_TIME_MIN (-62135596800000LL)
+#define CRM_TIME_MAX 253402300799999LL
+/**
+ * "No time": in a spec or filter, a time not given (an interaction that
+ * happened now, a bound that does not bound); from an accessor, a time
+ * not set (a promise's closed_at while it is open). Outside the range, so
+ * never a time libcrm stores.
+ */
+#define CRM_TIME_NONE INT64_MIN
+
+/**
  * Current time in milliseconds since the Unix epoch, UTC. Every time in the
  * API uses this unit.
  */

@@ -98,10 +98,12 @@ typedef enum crm_customer_order {
     CRM_ORDER_NAME = 1     /**< by name, ASCII case-insensitive, then id */
 } crm_customer_order;
 
-#define CRM_CUSTOMER_FILTER_VERSION 1
+#define CRM_CUSTOMER_FILTER_VERSION 2
 
 /**
- * What crm_customer_list_open() returns. Zero/NULL fields do not filter.
+ * What crm_customer_list_open() returns. Zero/NULL fields, and times that
+ * are CRM_TIME_NONE, do not filter (in a version 1 filter a time of 0 did
+ * not either).
  * Paging is by key, not by offset: pass the id of the last customer of the
  * previous page as `after`, and every page costs the same.
  */
@@ -111,15 +113,16 @@ typedef struct crm_customer_filter {
     const char *tag;           /**< only customers with this tag (a valid tag, see crm_customer_tag_add()) */
     const char *name_prefix;   /**< names starting with this, ASCII case-insensitive; "" = any */
     crm_archived_filter archived;
-    int64_t created_from;      /**< created at or after (ms); 0 = unbounded */
-    int64_t created_to;        /**< created before (ms); 0 = unbounded */
+    int64_t created_from;      /**< created at or after (ms); CRM_TIME_NONE = unbounded */
+    int64_t created_to;        /**< created before (ms); CRM_TIME_NONE = unbounded */
     const char *after;         /**< keyset: id of the last row already seen */
     unsigned int limit;        /**< at most this many rows; 0 = all */
     crm_customer_order order;
 } crm_customer_filter;
 
 #define CRM_CUSTOMER_FILTER_INIT \
-    { CRM_CUSTOMER_FILTER_VERSION, 0, NULL, NULL, CRM_ARCHIVED_EXCLUDE, 0, 0, NULL, 0, CRM_ORDER_CREATED }
+    { CRM_CUSTOMER_FILTER_VERSION, 0, NULL, NULL, CRM_ARCHIVED_EXCLUDE, CRM_TIME_NONE, \
+      CRM_TIME_NONE, NULL, 0, CRM_ORDER_CREATED }
 
 typedef struct crm_customer_cursor crm_customer_cursor;
 

@@ -76,7 +76,7 @@ CRM_EXTERN(int) crm_outcome_parse(crm_outcome *out, const char *name);
 /** crm_interaction_spec.sentiment when none was recorded. */
 #define CRM_SENTIMENT_NONE 99
 
-#define CRM_INTERACTION_SPEC_VERSION 1
+#define CRM_INTERACTION_SPEC_VERSION 2
 
 /**
  * What crm_interaction_log() records. Start from CRM_INTERACTION_SPEC_INIT.
@@ -88,7 +88,8 @@ typedef struct crm_interaction_spec {
     const char *customer_id;
     crm_channel channel;
     crm_direction direction;
-    int64_t occurred_at;      /**< ms since the epoch; 0 = now */
+    int64_t occurred_at;      /**< ms since the epoch; CRM_TIME_NONE = now (in a version 1
+                                   spec, 0 meant now) */
     const char *handled_by;   /**< "agent:alice", "team:billing", "ivr:main-menu"; NULL = none;
                                    the rules of crm_set_actor() */
     const char *reason;       /**< the business's own code, e.g. "billing.double_charge"; NULL = none */
@@ -103,7 +104,8 @@ typedef struct crm_interaction_spec {
 } crm_interaction_spec;
 
 #define CRM_INTERACTION_SPEC_INIT                                                          \
-    { CRM_INTERACTION_SPEC_VERSION, NULL, (crm_channel)0, (crm_direction)0, 0, NULL, NULL, \
+    { CRM_INTERACTION_SPEC_VERSION, NULL, (crm_channel)0, (crm_direction)0, CRM_TIME_NONE,    \
+      NULL, NULL,                                                                          \
       CRM_OUTCOME_NONE, 0, CRM_SENTIMENT_NONE, NULL, NULL, NULL, NULL }
 
 typedef struct crm_interaction crm_interaction;
@@ -163,19 +165,21 @@ CRM_EXTERN(void) crm_interaction_free(crm_interaction *i);
 
 /* ---- the timeline ------------------------------------------------------- */
 
-#define CRM_TIMELINE_FILTER_VERSION 1
+#define CRM_TIMELINE_FILTER_VERSION 2
 
 /**
  * Which interactions crm_timeline_open() returns, newest first (by
- * occurred_at, then id). Zero/NULL fields do not filter. Paging is by key:
+ * occurred_at, then id). Zero/NULL fields, and times that are
+ * CRM_TIME_NONE, do not filter (in a version 1 filter a time of 0 did not
+ * either). Paging is by key:
  * pass the id of the last interaction of the previous page as `before`,
  * and page 1000 costs what page 1 does.
  */
 typedef struct crm_timeline_filter {
     unsigned int version;      /**< CRM_TIMELINE_FILTER_VERSION */
     unsigned int channels;     /**< OR of CRM_CHANNEL_BIT(); 0 = every channel */
-    int64_t from;              /**< occurred at or after (ms); 0 = unbounded */
-    int64_t to;                /**< occurred before (ms); 0 = unbounded */
+    int64_t from;              /**< occurred at or after (ms); CRM_TIME_NONE = unbounded */
+    int64_t to;                /**< occurred before (ms); CRM_TIME_NONE = unbounded */
     const char *reason_prefix; /**< reason codes starting with this ("billing." ) */
     int direction;             /**< 0 = both, else a crm_direction */
     int public_only;           /**< 1 = only public interactions */
@@ -185,7 +189,7 @@ typedef struct crm_timeline_filter {
 } crm_timeline_filter;
 
 #define CRM_TIMELINE_FILTER_INIT \
-    { CRM_TIMELINE_FILTER_VERSION, 0, 0, 0, NULL, 0, 0, 0, NULL, 0 }
+    { CRM_TIMELINE_FILTER_VERSION, 0, CRM_TIME_NONE, CRM_TIME_NONE, NULL, 0, 0, 0, NULL, 0 }
 
 typedef struct crm_interaction_cursor crm_interaction_cursor;
 

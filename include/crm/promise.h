@@ -53,7 +53,7 @@ typedef struct crm_promise crm_promise;
  *                       belong to the same customer.
  * @param owner          who must keep it: "agent:alice", "team:billing".
  * @param what           what was promised, 1..CRM_PROMISE_TEXT_MAX bytes.
- * @param due_at         when it is due (ms since the epoch, > 0).
+ * @param due_at         when it is due (ms since the epoch, CRM_TIME_MIN..CRM_TIME_MAX).
  * @return CRM_OK; CRM_ENOTFOUND (customer, interaction); CRM_EINVAL.
  */
 CRM_EXTERN(int) crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
@@ -74,8 +74,8 @@ CRM_EXTERN(int) crm_promise_break(crm_db *db, const char *id, const char *why);
 /** Released: the customer agreed it is no longer needed; note may be NULL. */
 CRM_EXTERN(int) crm_promise_release(crm_db *db, const char *id, const char *note);
 /**
- * A new due time (> 0 and different from the one in force: CRM_EINVAL
- * otherwise), why (required) and whether the customer agreed (0 or 1).
+ * A new due time (CRM_TIME_MIN..CRM_TIME_MAX and different from the one in
+ * force: CRM_EINVAL otherwise), why (required) and whether the customer agreed (0 or 1).
  * Stays open; the old due time stays in the history.
  */
 CRM_EXTERN(int) crm_promise_renegotiate(crm_db *db, const char *id, int64_t new_due_at,
@@ -94,7 +94,7 @@ CRM_EXTERN(const char *) crm_promise_what(const crm_promise *p);
 CRM_EXTERN(crm_promise_state) crm_promise_state_of(const crm_promise *p);
 CRM_EXTERN(int64_t) crm_promise_due_at(const crm_promise *p);     /**< the due time in force */
 CRM_EXTERN(int64_t) crm_promise_made_at(const crm_promise *p);
-CRM_EXTERN(int64_t) crm_promise_closed_at(const crm_promise *p);  /**< kept/broken/released; 0 while open */
+CRM_EXTERN(int64_t) crm_promise_closed_at(const crm_promise *p);  /**< kept/broken/released; CRM_TIME_NONE while open */
 CRM_EXTERN(const char *) crm_promise_kept_by(const crm_promise *p); /**< interaction that kept it */
 /** Open and past due as of the given time (ms): 1 or 0. */
 CRM_EXTERN(int) crm_promise_is_overdue(const crm_promise *p, int64_t as_of);
@@ -109,11 +109,13 @@ CRM_EXTERN(void) crm_promise_free(crm_promise *p);
 
 /* ---- lists -------------------------------------------------------------- */
 
-#define CRM_PROMISE_FILTER_VERSION 1
+#define CRM_PROMISE_FILTER_VERSION 2
 
 /**
  * Which promises crm_promise_list_open() returns, by due time (then id).
- * Zero/NULL fields do not filter. A customer's promises: customer_id. An
+ * Zero/NULL fields, and times that are CRM_TIME_NONE, do not filter (in a
+ * version 1 filter a time of 0 did not either). A customer's promises:
+ * customer_id. An
  * owner's: owner. Open ones due before T: states = CRM_PROMISE_BIT(OPEN),
  * due_before = T. Overdue as of T: overdue_as_of = T.
  */
@@ -122,13 +124,14 @@ typedef struct crm_promise_filter {
     const char *customer_id;
     const char *owner;
     unsigned int states;    /**< OR of CRM_PROMISE_BIT(); 0 = every state */
-    int64_t due_before;     /**< due before this time (ms); 0 = unbounded */
-    int64_t overdue_as_of;  /**< open and due before this time; 0 = no such filter */
+    int64_t due_before;     /**< due before this time (ms); CRM_TIME_NONE = unbounded */
+    int64_t overdue_as_of;  /**< open and due before this time; CRM_TIME_NONE = no such filter */
     const char *after;      /**< keyset: id of the last promise already seen */
     unsigned int limit;     /**< at most this many; 0 = all */
 } crm_promise_filter;
 
-#define CRM_PROMISE_FILTER_INIT { CRM_PROMISE_FILTER_VERSION, NULL, NULL, 0, 0, 0, NULL, 0 }
+#define CRM_PROMISE_FILTER_INIT \
+    { CRM_PROMISE_FILTER_VERSION, NULL, NULL, 0, CRM_TIME_NONE, CRM_TIME_NONE, NULL, 0 }
 
 typedef struct crm_promise_cursor crm_promise_cursor;
 
@@ -157,7 +160,8 @@ typedef struct crm_promise_event crm_promise_event;
 CRM_EXTERN(crm_promise_event_kind) crm_promise_event_kind_of(const crm_promise_event *e);
 CRM_EXTERN(int64_t) crm_promise_event_at(const crm_promise_event *e);
 CRM_EXTERN(const char *) crm_promise_event_actor(const crm_promise_event *e);
-/** Due time before and after the step (equal unless renegotiated; made: 0 before). */
+/** Due time before and after the step (equal unless renegotiated; made:
+ *  CRM_TIME_NONE before). */
 CRM_EXTERN(int64_t) crm_promise_event_old_due(const crm_promise_event *e);
 CRM_EXTERN(int64_t) crm_promise_event_new_due(const crm_promise_event *e);
 /** Renegotiations: 1 if the customer agreed, else 0. */

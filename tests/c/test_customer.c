@@ -511,8 +511,8 @@ TEST(accessors_accept_null)
     CHECK(crm_customer_id(NULL) == NULL);
     CHECK(crm_customer_name(NULL) == NULL);
     CHECK_INT(crm_customer_kind_of(NULL), 0);
-    CHECK_INT(crm_customer_created_at(NULL), 0);
-    CHECK_INT(crm_customer_updated_at(NULL), 0);
+    CHECK_INT(crm_customer_created_at(NULL), CRM_TIME_NONE);
+    CHECK_INT(crm_customer_updated_at(NULL), CRM_TIME_NONE);
     CHECK_INT(crm_customer_is_archived(NULL), 0);
     crm_customer_free(NULL);
 }

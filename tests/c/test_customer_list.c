@@ -355,8 +355,20 @@ TEST(filter_created_range)
     f.created_to = b; /* an empty range */
     CHECK_STR(test_names(db, &f), "");
     f.created_from = 1; /* long ago */
-    f.created_to = 0;
+    f.created_to = CRM_TIME_NONE;
     CHECK_STR(test_names(db, &f), "C-first,B-second,A-third");
+    /* 1970 is a time like any other; before it, nobody was created. */
+    f.created_from = CRM_TIME_MIN;
+    CHECK_STR(test_names(db, &f), "C-first,B-second,A-third");
+    f.created_to = 0;
+    CHECK_STR(test_names(db, &f), "");
+    /* In a version 1 filter, 0 did not bound. */
+    crm_customer_filter v1 = f;
+    v1.version = 1;
+    v1.created_from = 0;
+    v1.created_to = 0;
+    CHECK_STR(test_names(db, &v1), "C-first,B-second,A-third");
+    f.created_to = CRM_TIME_NONE;
 
     /* With the other order, a kind and a tag. */
     f.created_from = b;
@@ -368,13 +380,15 @@ TEST(filter_created_range)
     f.order = CRM_ORDER_CREATED;
     f.tag = "all";
     CHECK_STR(test_names(db, &f), "B-second,A-third");
-    f.created_from = 0;
+    f.created_from = CRM_TIME_NONE;
     f.created_to = c;
     CHECK_STR(test_names(db, &f), "C-first,B-second");
     CHECK_OK(db, crm_close(db));
 }
 
-/* Ids carry 48 bits of milliseconds; bounds past that are still bounds. */
+/* Ids carry 48 bits of milliseconds, more than the years 1970 to 9999
+ * need; the last time there is bounds like any other, and beyond it no
+ * bound is a time. */
 TEST(filter_created_far_future)
 {
     crm_db *db = test_open_memory();
@@ -383,8 +397,7 @@ TEST(filter_created_far_future)
     test_sleep_ms(3);
     make(db, CRM_CUSTOMER_PERSON, "B", &m[1]);
     CHECK(m[0].created < m[1].created);
-    const int64_t far[] = { (INT64_C(1) << 48) - 1, INT64_C(1) << 48, (INT64_C(1) << 48) + 1000,
-                            INT64_C(1) << 60, INT64_MAX };
+    const int64_t far[] = { CRM_TIME_MAX - 1, CRM_TIME_MAX };
     for (size_t i = 0; i < sizeof far / sizeof far[0]; i++) {
         crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
         f.created_to = far[i]; /* everyone was created before then */
@@ -392,13 +405,18 @@ TEST(filter_created_far_future)
         f.created_from = m[1].created;
         CHECK_STR(test_names(db, &f), "B");
         f.created_from = far[i]; /* and nobody after */
-        f.created_to = 0;
+        f.created_to = CRM_TIME_NONE;
         CHECK_STR(test_names(db, &f), "");
         f.tag = "x";
         CHECK_STR(test_names(db, &f), "");
         f.created_to = far[i]; /* an empty range */
         CHECK_STR(test_names(db, &f), "");
     }
+    crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
+    f.created_to = INT64_C(1) << 48;
+    CHECK_STR(test_names(db, &f), "ERR open EINVAL: filter created_to 281474976710656 is not a time "
+                                  "libcrm keeps: times are ms since the epoch from 0001-01-01 to "
+                                  "9999-12-31 UTC (CRM_TIME_MIN..CRM_TIME_MAX)");
     CHECK_OK(db, crm_close(db));
 }
 
@@ -656,10 +674,14 @@ TEST(list_open_bad_input)
         CHECK_FAILS(db, crm_customer_list_open(&cur, db, &f), CRM_EINVAL, frag);
     }
 
-    /* Times: not negative, and not a backwards range. */
+    /* Times: in the years 1 to 9999, and not a backwards range. */
     f = (crm_customer_filter)CRM_CUSTOMER_FILTER_INIT;
-    f.created_from = -1;
-    CHECK_FAILS(db, crm_customer_list_open(&cur, db, &f), CRM_EINVAL, "created");
+    f.created_from = CRM_TIME_MIN - 1;
+    CHECK_FAILS2(db, crm_customer_list_open(&cur, db, &f), CRM_EINVAL, "created_from",
+                 "0001-01-01 to 9999-12-31");
+    f.created_from = CRM_TIME_NONE;
+    f.created_to = INT64_MAX;
+    CHECK_FAILS(db, crm_customer_list_open(&cur, db, &f), CRM_EINVAL, "created_to");
     f.created_from = 0;
     f.created_to = -5;
     CHECK_FAILS(db, crm_customer_list_open(&cur, db, &f), CRM_EINVAL, "created");

@@ -358,7 +358,7 @@ TEST(get_dup_free)
     CHECK(crm_identity_value(NULL) == NULL);
     CHECK(crm_identity_key(NULL) == NULL);
     CHECK_INT(crm_identity_flags(NULL), 0);
-    CHECK_INT(crm_identity_created_at(NULL), 0);
+    CHECK_INT(crm_identity_created_at(NULL), CRM_TIME_NONE);
 
     /* Any case of the customer id; records show it in lower case. */
     char upper[CRM_ID_LEN + 1];

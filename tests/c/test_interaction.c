@@ -618,7 +618,7 @@ TEST(dup_and_accessors)
     CHECK(crm_interaction_customer_id(NULL) == NULL);
     CHECK_INT(crm_interaction_channel(NULL), 0);
     CHECK_INT(crm_interaction_direction(NULL), 0);
-    CHECK_INT(crm_interaction_occurred_at(NULL), 0);
+    CHECK_INT(crm_interaction_occurred_at(NULL), CRM_TIME_NONE);
     CHECK(crm_interaction_handled_by(NULL) == NULL);
     CHECK(crm_interaction_reason(NULL) == NULL);
     CHECK_INT(crm_interaction_outcome(NULL), CRM_OUTCOME_NONE);
@@ -629,7 +629,7 @@ TEST(dup_and_accessors)
     CHECK(crm_interaction_thread_id(NULL) == NULL);
     CHECK(crm_interaction_reply_to(NULL) == NULL);
     CHECK(crm_interaction_external_ref(NULL) == NULL);
-    CHECK_INT(crm_interaction_updated_at(NULL), 0);
+    CHECK_INT(crm_interaction_updated_at(NULL), CRM_TIME_NONE);
     crm_close(db);
 }
 
@@ -800,7 +800,7 @@ TEST(log_bad_input)
     s = ok, s.version = 0;
     LOG_FAILS(db, s, CRM_EINVAL, "version", "0");
     s = ok, s.version = CRM_INTERACTION_SPEC_VERSION + 1;
-    LOG_FAILS(db, s, CRM_EINVAL, "version", "2");
+    LOG_FAILS(db, s, CRM_EINVAL, "version", "3");
 
     s = ok, s.customer_id = NULL;
     LOG_FAILS(db, s, CRM_EINVAL, "customer_id", NULL);
@@ -825,10 +825,14 @@ TEST(log_bad_input)
         s = ok, s.direction = (crm_direction)bad_directions[k];
         LOG_FAILS(db, s, CRM_EINVAL, "direction", v);
     }
-    s = ok, s.occurred_at = -1;
-    LOG_FAILS(db, s, CRM_EINVAL, "occurred_at", "-1");
-    s = ok, s.occurred_at = INT64_MIN;
-    LOG_FAILS(db, s, CRM_EINVAL, "occurred_at", "negative");
+    /* Times outside the years 1 to 9999, which no language's dates can
+     * show (Python's stop at 9999), are refused before anything is written. */
+    s = ok, s.occurred_at = CRM_TIME_MIN - 1;
+    LOG_FAILS(db, s, CRM_EINVAL, "occurred_at", "0001-01-01 to 9999-12-31");
+    s = ok, s.occurred_at = CRM_TIME_MAX + 1;
+    LOG_FAILS(db, s, CRM_EINVAL, "occurred_at", "253402300800000");
+    s = ok, s.occurred_at = INT64_MAX;
+    LOG_FAILS(db, s, CRM_EINVAL, "occurred_at", "9223372036854775807");
     static const int bad_outcomes[] = { -1, CRM_OUTCOME_MAX + 1, 99 };
     for (size_t k = 0; k < sizeof bad_outcomes / sizeof bad_outcomes[0]; k++) {
         char v[16];

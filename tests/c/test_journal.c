@@ -669,7 +669,7 @@ TEST(bad_arguments)
     crm_journal_free(NULL);
 
     CHECK_INT(crm_journal_entry_seq(NULL), 0);
-    CHECK_INT(crm_journal_entry_at(NULL), 0);
+    CHECK_INT(crm_journal_entry_at(NULL), CRM_TIME_NONE);
     CHECK(crm_journal_entry_actor(NULL) == NULL);
     CHECK(crm_journal_entry_entity(NULL) == NULL);
     CHECK(crm_journal_entry_entity_id(NULL) == NULL);

@@ -310,7 +310,7 @@ TEST(list_next_bad_input)
     CHECK(crm_member_person_id(NULL) == NULL);
     CHECK(crm_member_person_name(NULL) == NULL);
     CHECK(crm_member_role(NULL) == NULL);
-    CHECK_INT(crm_member_since(NULL), 0);
+    CHECK_INT(crm_member_since(NULL), CRM_TIME_NONE);
     CHECK_OK(db, crm_close(db));
 }
 

@@ -22,12 +22,15 @@ static int t_mlen(int y, int m)
     return m == 2 && t_leap(y) ? 29 : len[m - 1];
 }
 
-/* Days from 1970-01-01 to y-m-d (y >= 1970). */
+/* Days from 1970-01-01 to y-m-d (before it: negative), counted the slow
+ * way, so that it checks the library's arithmetic. */
 static int64_t t_day(int y, int m, int d)
 {
     int64_t n = 0;
     for (int i = 1970; i < y; i++)
         n += t_leap(i) ? 366 : 365;
+    for (int i = y; i < 1970; i++)
+        n -= t_leap(i) ? 366 : 365;
     for (int i = 1; i < m; i++)
         n += t_mlen(y, i);
     return n + d - 1;
@@ -94,7 +97,7 @@ static void show(const crm_occasion *o, char *buf, size_t size)
                      crm_occasion_day(o), crm_occasion_lead_days(o),
                      crm_occasion_note(o) ? crm_occasion_note(o) : "-");
     if (crm_occasion_next_year(o) || crm_occasion_next_month(o) || crm_occasion_next_day(o) ||
-        crm_occasion_next_at(o) || crm_occasion_years(o))
+        crm_occasion_next_at(o) != CRM_TIME_NONE || crm_occasion_years(o))
         snprintf(buf + n, size - (size_t)n, " next %d-%d-%d", crm_occasion_next_year(o),
                  crm_occasion_next_month(o), crm_occasion_next_day(o));
 }
@@ -260,7 +263,7 @@ TEST(add_one_off)
     CHECK_INT(crm_occasion_next_year(o), 0);
     CHECK_INT(crm_occasion_next_month(o), 0);
     CHECK_INT(crm_occasion_next_day(o), 0);
-    CHECK_INT(crm_occasion_next_at(o), 0);
+    CHECK_INT(crm_occasion_next_at(o), CRM_TIME_NONE);
     CHECK_INT(crm_occasion_years(o), 0);
 
     char want[1200], got[1200];
@@ -515,7 +518,7 @@ TEST(dup_and_accessors)
     CHECK_INT(crm_occasion_next_year(NULL), 0);
     CHECK_INT(crm_occasion_next_month(NULL), 0);
     CHECK_INT(crm_occasion_next_day(NULL), 0);
-    CHECK_INT(crm_occasion_next_at(NULL), 0);
+    CHECK_INT(crm_occasion_next_at(NULL), CRM_TIME_NONE);
     CHECK_INT(crm_occasion_years(NULL), 0);
     crm_occasion_list_free(NULL);
     crm_close(db);
@@ -885,6 +888,24 @@ TEST(upcoming_one_off)
     crm_close(db);
 }
 
+/* Times before 1970 are times like any other, down to the year 1. */
+TEST(upcoming_before_1970)
+{
+    crm_db *db = test_open_memory();
+    char jane[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", jane);
+    add(db, jane, "founding", 0, 1962, 3, 15, 2, NULL);
+    add(db, jane, "birthday", 1, 1940, 12, 31, 0, NULL);
+    add(db, jane, "nameday", 1, 0, 1, 5, 3, NULL);
+    CHECK_STR(upcoming(db, t_ms(1962, 3, 1), t_ms(1962, 4, 1)), "1962-03-15 founding 0");
+    CHECK_STR(upcoming(db, t_ms(1962, 3, 13), t_ms(1962, 3, 14)), "1962-03-15 founding 0");
+    CHECK_STR(upcoming(db, t_ms(1969, 12, 31), t_ms(1970, 1, 1)), "1969-12-31 birthday 29");
+    /* The last millisecond of 1969 is on its last day. */
+    CHECK_STR(upcoming(db, -1, 0), "1969-12-31 birthday 29");
+    CHECK_STR(upcoming(db, CRM_TIME_MIN, CRM_TIME_MIN + 3 * DAY_MS), "0001-01-05 nameday 0");
+    crm_close(db);
+}
+
 TEST(upcoming_several_years)
 {
     crm_db *db = test_open_memory();
@@ -971,11 +992,13 @@ TEST(upcoming_bad_windows)
     EXPECT_FAILS(db, crm_occasions_upcoming(&cur, db, t, t), CRM_EINVAL, "is empty",
                  "to must be after from");
     EXPECT_FAILS(db, crm_occasions_upcoming(&cur, db, t, t - 1), CRM_EINVAL, "is empty", NULL);
-    EXPECT_FAILS(db, crm_occasions_upcoming(&cur, db, -1, t), CRM_EINVAL, "negative", "-1");
-    EXPECT_FAILS(db, crm_occasions_upcoming(&cur, db, -t, -1), CRM_EINVAL, "negative", NULL);
-    EXPECT_FAILS(db, crm_occasions_upcoming(&cur, db, t, -1), CRM_EINVAL, "negative", NULL);
+    EXPECT_FAILS(db, crm_occasions_upcoming(&cur, db, CRM_TIME_MIN - 1, t), CRM_EINVAL,
+                 "window from", "0001-01-01 to 9999-12-31");
+    EXPECT_FAILS(db, crm_occasions_upcoming(&cur, db, t, -1), CRM_EINVAL, "is empty", NULL);
+    EXPECT_FAILS(db, crm_occasions_upcoming(&cur, db, CRM_TIME_NONE, t), CRM_EINVAL,
+                 "window from", "no time");
     EXPECT_FAILS(db, crm_occasions_upcoming(&cur, db, INT64_MIN, INT64_MAX), CRM_EINVAL,
-                 "negative", NULL);
+                 "past the year 9999", NULL);
     EXPECT_FAILS(db, crm_occasions_upcoming(&cur, db, t, t + 3653 * DAY_MS + 1), CRM_EINVAL,
                  "longer than 10 years", NULL);
     EXPECT_FAILS(db, crm_occasions_upcoming(&cur, db, 0, t), CRM_EINVAL, "longer than 10 years",
@@ -1403,6 +1426,7 @@ int main(void)
     RUN(upcoming_over_new_year);
     RUN(upcoming_lead_days);
     RUN(upcoming_one_off);
+    RUN(upcoming_before_1970);
     RUN(upcoming_several_years);
     RUN(upcoming_order);
     RUN(upcoming_bad_windows);

@@ -190,9 +190,13 @@ static const char *history(crm_db *db, const char *id)
     size_t n = 0;
     buf[0] = '\0';
     while ((rc = crm_promise_history_next(cur, &e)) == CRM_ROW) {
-        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s %lld->%lld %s%s%s%s%s", n ? "; " : "",
-                              crm_promise_event_name(crm_promise_event_kind_of(e)),
-                              (long long)crm_promise_event_old_due(e),
+        char old[32];
+        if (crm_promise_event_old_due(e) == CRM_TIME_NONE)
+            snprintf(old, sizeof old, "none");
+        else
+            snprintf(old, sizeof old, "%lld", (long long)crm_promise_event_old_due(e));
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s %s->%lld %s%s%s%s%s", n ? "; " : "",
+                              crm_promise_event_name(crm_promise_event_kind_of(e)), old,
                               (long long)crm_promise_event_new_due(e), crm_promise_event_actor(e),
                               crm_promise_event_customer_agreed(e) ? " agreed" : "",
                               crm_promise_event_note(e) ? " note=" : "",
@@ -260,7 +264,7 @@ TEST(make_and_get)
     CHECK_INT(crm_promise_state_of(p), CRM_PROMISE_OPEN);
     CHECK_INT(crm_promise_due_at(p), due);
     CHECK(crm_promise_made_at(p) >= before && crm_promise_made_at(p) <= after);
-    CHECK_INT(crm_promise_closed_at(p), 0);
+    CHECK_INT(crm_promise_closed_at(p), CRM_TIME_NONE);
     CHECK(crm_promise_kept_by(p) == NULL);
     CHECK_INT(crm_promise_renegotiations(p), 0);
     CHECK_INT(crm_promise_is_overdue(p, after), 0);
@@ -276,7 +280,7 @@ TEST(make_and_get)
     CHECK_INT(crm_promise_state_of(q), CRM_PROMISE_OPEN);
     CHECK_INT(crm_promise_due_at(q), due);
     CHECK_INT(crm_promise_made_at(q), crm_promise_made_at(p));
-    CHECK_INT(crm_promise_closed_at(q), 0);
+    CHECK_INT(crm_promise_closed_at(q), CRM_TIME_NONE);
     CHECK(crm_promise_kept_by(q) == NULL);
     CHECK_INT(crm_promise_renegotiations(q), 0);
 
@@ -299,7 +303,7 @@ TEST(make_and_get)
     CHECK_STR(whats(db, &f, NULL), "refund €20 — 李");
 
     char want[128];
-    snprintf(want, sizeof want, "made 0->%lld system +interaction", (long long)due);
+    snprintf(want, sizeof want, "made none->%lld system +interaction", (long long)due);
     CHECK_STR(history(db, crm_promise_id(p)), want);
     crm_promise_free(p);
     CHECK_OK(db, crm_close(db));
@@ -312,7 +316,7 @@ TEST(made_event_records_the_due_time)
     test_customer(db, CRM_CUSTOMER_PERSON, "Ann", ann);
     CHECK_OK(db, crm_set_actor(db, "agent:alice"));
     make(db, ann, "agent:bob", "ship a replacement", 5000, id);
-    CHECK_STR(history(db, id), "made 0->5000 agent:alice");
+    CHECK_STR(history(db, id), "made none->5000 agent:alice");
     crm_promise_event_cursor *cur;
     const crm_promise_event *e;
     int64_t now = crm_now();
@@ -320,7 +324,7 @@ TEST(made_event_records_the_due_time)
     CHECK_INT(crm_promise_history_next(cur, &e), CRM_ROW);
     CHECK_INT(crm_promise_event_kind_of(e), CRM_PROMISE_MADE);
     CHECK(crm_promise_event_at(e) <= now && crm_promise_event_at(e) > now - 10000);
-    CHECK_INT(crm_promise_event_old_due(e), 0);
+    CHECK_INT(crm_promise_event_old_due(e), CRM_TIME_NONE);
     CHECK_INT(crm_promise_event_new_due(e), 5000);
     CHECK_INT(crm_promise_event_customer_agreed(e), 0);
     CHECK(crm_promise_event_interaction_id(e) == NULL);
@@ -357,7 +361,7 @@ TEST(keep_on_time_by_an_interaction)
     crm_promise_free(p);
     char want[256];
     snprintf(want, sizeof want,
-             "made 0->%lld system; kept %lld->%lld agent:alice note=called, all sorted "
+             "made none->%lld system; kept %lld->%lld agent:alice note=called, all sorted "
              "+interaction",
              (long long)due, (long long)due, (long long)due);
     CHECK_STR(history(db, id), want);
@@ -389,7 +393,7 @@ TEST(keep_late_and_without_interaction)
     CHECK_INT(crm_promise_is_overdue(p, crm_now()), 0);
     crm_promise_free(p);
     char want[128];
-    snprintf(want, sizeof want, "made 0->%lld system; kept %lld->%lld system", (long long)due,
+    snprintf(want, sizeof want, "made none->%lld system; kept %lld->%lld system", (long long)due,
              (long long)due, (long long)due);
     CHECK_STR(history(db, id), want);
     CHECK_OK(db, crm_close(db));
@@ -446,14 +450,14 @@ TEST(break_and_release)
     }
     char w[256];
     snprintf(w, sizeof w,
-             "made 0->%lld system; broken %lld->%lld agent:carol note=part out of stock",
+             "made none->%lld system; broken %lld->%lld agent:carol note=part out of stock",
              (long long)(now - HOUR), (long long)(now - HOUR), (long long)(now - HOUR));
     CHECK_STR(history(db, a), w);
     snprintf(w, sizeof w,
-             "made 0->%lld system; released %lld->%lld agent:carol note=customer fixed it herself",
+             "made none->%lld system; released %lld->%lld agent:carol note=customer fixed it herself",
              (long long)(now + HOUR), (long long)(now + HOUR), (long long)(now + HOUR));
     CHECK_STR(history(db, b), w);
-    snprintf(w, sizeof w, "made 0->%lld system; released %lld->%lld agent:carol",
+    snprintf(w, sizeof w, "made none->%lld system; released %lld->%lld agent:carol",
              (long long)(now + HOUR), (long long)(now + HOUR), (long long)(now + HOUR));
     CHECK_STR(history(db, c), w);
     CHECK_OK(db, crm_close(db));
@@ -471,7 +475,7 @@ TEST(renegotiate_keeps_every_due_time)
     CHECK_INT(crm_promise_due_at(p), 2000);
     CHECK_INT(crm_promise_state_of(p), CRM_PROMISE_OPEN);
     CHECK_INT(crm_promise_renegotiations(p), 1);
-    CHECK_INT(crm_promise_closed_at(p), 0);
+    CHECK_INT(crm_promise_closed_at(p), CRM_TIME_NONE);
     crm_promise_free(p);
     CHECK_OK(db, crm_set_actor(db, "ivr:main-menu"));
     CHECK_OK(db, crm_promise_renegotiate(db, id, 1500, "a van came free", 0));
@@ -479,7 +483,7 @@ TEST(renegotiate_keeps_every_due_time)
     CHECK_INT(crm_promise_due_at(p), 1500);
     CHECK_INT(crm_promise_renegotiations(p), 2);
     crm_promise_free(p);
-    CHECK_STR(history(db, id), "made 0->1000 system; "
+    CHECK_STR(history(db, id), "made none->1000 system; "
                                "renegotiated 1000->2000 agent:bob agreed note=warehouse closed; "
                                "renegotiated 2000->1500 ivr:main-menu note=a van came free");
     /* A final step still counts the renegotiations before it. */
@@ -489,7 +493,7 @@ TEST(renegotiate_keeps_every_due_time)
     CHECK_INT(crm_promise_due_at(p), 1500);
     CHECK_INT(crm_promise_was_kept_late(p), 1);
     crm_promise_free(p);
-    CHECK_STR(history(db, id), "made 0->1000 system; "
+    CHECK_STR(history(db, id), "made none->1000 system; "
                                "renegotiated 1000->2000 agent:bob agreed note=warehouse closed; "
                                "renegotiated 2000->1500 ivr:main-menu note=a van came free; "
                                "kept 1500->1500 ivr:main-menu");
@@ -594,10 +598,10 @@ TEST(limits)
     char *owner = test_long_string(CRM_ACTOR_MAX), *what = test_long_string(CRM_PROMISE_TEXT_MAX);
     char *note = test_long_string(CRM_NOTE_MAX);
     crm_promise *p;
-    CHECK_OK(db, crm_promise_make(&p, db, ann, NULL, owner, what, INT64_MAX));
+    CHECK_OK(db, crm_promise_make(&p, db, ann, NULL, owner, what, CRM_TIME_MAX));
     CHECK_STR(crm_promise_owner(p), owner);
     CHECK_STR(crm_promise_what(p), what);
-    CHECK_INT(crm_promise_due_at(p), INT64_MAX);
+    CHECK_INT(crm_promise_due_at(p), CRM_TIME_MAX);
     char id[CRM_ID_LEN + 1];
     memcpy(id, crm_promise_id(p), sizeof id);
     crm_promise_free(p);
@@ -755,7 +759,7 @@ TEST(list_open_due_before)
     f.due_before = 1;
     CHECK_STR(whats(db, &f, NULL), "");
     /* Every open one, by due time. */
-    f.due_before = 0;
+    f.due_before = CRM_TIME_NONE;
     snprintf(want, sizeof want, "A,B,%s,H", cg);
     CHECK_STR(whats(db, &f, NULL), want);
     /* Other states and sets of states. */
@@ -809,7 +813,7 @@ TEST(list_overdue_as_of)
     /* With other filters: the tighter bound wins, other states give nothing. */
     f.due_before = w.t - 2 * HOUR;
     CHECK_STR(whats(db, &f, NULL), "A");
-    f.due_before = 0;
+    f.due_before = CRM_TIME_NONE;
     f.customer_id = w.bob;
     CHECK_STR(whats(db, &f, NULL), "B");
     f.customer_id = NULL;
@@ -983,9 +987,16 @@ TEST(make_bad_input)
     longer = test_long_string(CRM_PROMISE_TEXT_MAX + 1);
     CHECK_PFAILS2(db, MAKE(ann, call, "a", longer, 1), CRM_EINVAL, "what", "1025 bytes");
     free(longer);
-    CHECK_PFAILS2(db, MAKE(ann, call, "a", "b", 0), CRM_EINVAL, "due_at", "0");
-    CHECK_PFAILS2(db, MAKE(ann, call, "a", "b", -1), CRM_EINVAL, "due_at", "-1");
-    CHECK_PFAILS(db, MAKE(ann, call, "a", "b", INT64_MIN), CRM_EINVAL, "due_at");
+    /* A due time is a time of the years 1 to 9999: 0 is 1970 like any
+     * other, and CRM_TIME_NONE is no time at all. */
+    CHECK_PFAILS2(db, MAKE(ann, call, "a", "b", CRM_TIME_MIN - 1), CRM_EINVAL, "due_at",
+                  "0001-01-01 to 9999-12-31");
+    CHECK_PFAILS2(db, MAKE(ann, call, "a", "b", CRM_TIME_MAX + 1), CRM_EINVAL, "due_at",
+                  "253402300800000");
+    CHECK_PFAILS2(db, MAKE(ann, call, "a", "b", INT64_MAX), CRM_EINVAL, "due_at",
+                  "9223372036854775807");
+    CHECK_PFAILS2(db, MAKE(ann, call, "a", "b", CRM_TIME_NONE), CRM_EINVAL, "due_at",
+                  "CRM_TIME_NONE says no time");
     CHECK(p == (crm_promise *)&poison);
 #undef MAKE
     CHECK_OK(db, crm_close(db));
@@ -1048,9 +1059,10 @@ TEST(transition_bad_input)
         CHECK_PFAILS2(db, crm_promise_keep(db, id, test_bad_ids[i], NULL), CRM_EINVAL,
                       "interaction id", "not an id");
     /* renegotiate's due time and agreement. */
-    CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, 0, "x", 1), CRM_EINVAL, "new_due_at", "0");
-    CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, -5, "x", 1), CRM_EINVAL, "new_due_at",
-                  "-5");
+    CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, CRM_TIME_NONE, "x", 1), CRM_EINVAL,
+                  "new_due_at", "no time");
+    CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, CRM_TIME_MAX + 5, "x", 1), CRM_EINVAL,
+                  "new_due_at", "253402300800004");
     CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, 10 * HOUR, "x", 1), CRM_EINVAL,
                   "new_due_at", "already in force");
     CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, 11 * HOUR, "x", 2), CRM_EINVAL,
@@ -1058,7 +1070,7 @@ TEST(transition_bad_input)
     CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, 11 * HOUR, "x", -1), CRM_EINVAL,
                   "customer_agreed", "-1");
     CHECK_INT(state_of(db, id), CRM_PROMISE_OPEN);
-    CHECK_STR(history(db, id), "made 0->36000000 system");
+    CHECK_STR(history(db, id), "made none->36000000 system");
     CHECK_OK(db, crm_close(db));
 }
 
@@ -1099,9 +1111,9 @@ TEST(get_bad_input)
     CHECK(crm_promise_owner(NULL) == NULL);
     CHECK(crm_promise_what(NULL) == NULL);
     CHECK_INT(crm_promise_state_of(NULL), 0);
-    CHECK_INT(crm_promise_due_at(NULL), 0);
-    CHECK_INT(crm_promise_made_at(NULL), 0);
-    CHECK_INT(crm_promise_closed_at(NULL), 0);
+    CHECK_INT(crm_promise_due_at(NULL), CRM_TIME_NONE);
+    CHECK_INT(crm_promise_made_at(NULL), CRM_TIME_NONE);
+    CHECK_INT(crm_promise_closed_at(NULL), CRM_TIME_NONE);
     CHECK(crm_promise_kept_by(NULL) == NULL);
     CHECK_INT(crm_promise_is_overdue(NULL, 5), 0);
     CHECK_INT(crm_promise_was_kept_late(NULL), 0);
@@ -1121,7 +1133,7 @@ TEST(list_bad_input)
     f.version = 0;
     CHECK_PFAILS2(db, crm_promise_list_open(&cur, db, &f), CRM_EINVAL, "version", "0");
     f.version = CRM_PROMISE_FILTER_VERSION + 1;
-    CHECK_PFAILS2(db, crm_promise_list_open(&cur, db, &f), CRM_EINVAL, "version", "2");
+    CHECK_PFAILS2(db, crm_promise_list_open(&cur, db, &f), CRM_EINVAL, "version", "3");
     f.version = CRM_PROMISE_FILTER_VERSION;
     static const unsigned int bad_states[] = { 1u, 1u << 5, 1u << 31, 0xffffffffu,
                                                CRM_PROMISE_BIT(CRM_PROMISE_OPEN) | 1u };
@@ -1130,12 +1142,14 @@ TEST(list_bad_input)
         CHECK_PFAILS(db, crm_promise_list_open(&cur, db, &f), CRM_EINVAL, "states");
     }
     f.states = 0;
-    f.due_before = -1;
-    CHECK_PFAILS2(db, crm_promise_list_open(&cur, db, &f), CRM_EINVAL, "due_before", "-1");
-    f.due_before = 0;
-    f.overdue_as_of = -1;
-    CHECK_PFAILS2(db, crm_promise_list_open(&cur, db, &f), CRM_EINVAL, "overdue_as_of", "-1");
-    f.overdue_as_of = 0;
+    f.due_before = CRM_TIME_MIN - 1;
+    CHECK_PFAILS2(db, crm_promise_list_open(&cur, db, &f), CRM_EINVAL, "due_before",
+                  "-62135596800001");
+    f.due_before = CRM_TIME_NONE;
+    f.overdue_as_of = INT64_MAX;
+    CHECK_PFAILS2(db, crm_promise_list_open(&cur, db, &f), CRM_EINVAL, "overdue_as_of",
+                  "9223372036854775807");
+    f.overdue_as_of = CRM_TIME_NONE;
     for (int i = 0; test_bad_ids[i]; i++) {
         f.customer_id = test_bad_ids[i];
         CHECK_PFAILS2(db, crm_promise_list_open(&cur, db, &f), CRM_EINVAL, "customer_id",
@@ -1222,10 +1236,10 @@ TEST(cursor_bad_input)
     crm_promise_history_free(hc);
     crm_promise_history_free(NULL);
     CHECK_INT(crm_promise_event_kind_of(NULL), 0);
-    CHECK_INT(crm_promise_event_at(NULL), 0);
+    CHECK_INT(crm_promise_event_at(NULL), CRM_TIME_NONE);
     CHECK(crm_promise_event_actor(NULL) == NULL);
-    CHECK_INT(crm_promise_event_old_due(NULL), 0);
-    CHECK_INT(crm_promise_event_new_due(NULL), 0);
+    CHECK_INT(crm_promise_event_old_due(NULL), CRM_TIME_NONE);
+    CHECK_INT(crm_promise_event_new_due(NULL), CRM_TIME_NONE);
     CHECK_INT(crm_promise_event_customer_agreed(NULL), 0);
     CHECK(crm_promise_event_interaction_id(NULL) == NULL);
     CHECK(crm_promise_event_note(NULL) == NULL);
@@ -1250,7 +1264,7 @@ TEST(group_survives_a_failing_step)
     CHECK_OK(db, crm_promise_renegotiate(db, b, 3000, "y", 0));
     CHECK_OK(db, crm_commit(db));
     CHECK_INT(test_last_seq(db), seq + 3);
-    CHECK_STR(history(db, b), "made 0->2000 system; renegotiated 2000->3000 system note=y");
+    CHECK_STR(history(db, b), "made none->2000 system; renegotiated 2000->3000 system note=y");
     /* A rolled-back group leaves nothing. */
     digest(db, digest_before, sizeof digest_before);
     CHECK_OK(db, crm_begin(db));
@@ -1287,7 +1301,7 @@ TEST(read_only_handle)
     CHECK_PFAILS(db, crm_promise_renegotiate(db, id, 2000, "w", 1), CRM_EREADONLY, "read-only");
     /* Reading works. */
     CHECK_INT(state_of(db, id), CRM_PROMISE_OPEN);
-    CHECK_STR(history(db, id), "made 0->1000 system");
+    CHECK_STR(history(db, id), "made none->1000 system");
     crm_promise_filter f = CRM_PROMISE_FILTER_INIT;
     f.overdue_as_of = 2000;
     CHECK_STR(whats(db, &f, NULL), "x");
@@ -1362,7 +1376,7 @@ static int op_list(crm_db *db, const char *customer, const char *interaction, co
     crm_promise_filter f = CRM_PROMISE_FILTER_INIT;
     f.customer_id = customer;
     f.owner = "agent:alice";
-    f.overdue_as_of = INT64_MAX;
+    f.overdue_as_of = CRM_TIME_MAX;
     crm_promise_cursor *cur;
     const crm_promise *p;
     int rc = CRM_OK, rows = 0;

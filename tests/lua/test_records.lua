@@ -11,12 +11,18 @@ local crm = require "crm"
 local BASE = 1767268800000  -- 2026-01-01T12:00Z, in ms
 local DAY = 86400000
 
+-- A time as a record holds it: nil where there is none.
+local function t(ms)
+  if ms == crm.TIME_NONE then return nil end
+  return ms
+end
+
 -- What each record is, read through the accessors of a low-level record.
 local EXPECTED = {
   customer = function(c)
     return {id = crm.crm_customer_id(c), name = crm.crm_customer_name(c),
             kind = crm.crm_customer_kind_name(crm.crm_customer_kind_of(c)),
-            created_at = crm.crm_customer_created_at(c), updated_at = crm.crm_customer_updated_at(c),
+            created_at = t(crm.crm_customer_created_at(c)), updated_at = t(crm.crm_customer_updated_at(c)),
             archived = crm.crm_customer_is_archived(c) == 1}
   end,
   identity = function(i)
@@ -25,10 +31,10 @@ local EXPECTED = {
             key = crm.crm_identity_key(i), customer_id = crm.crm_identity_customer_id(i),
             flags = flags, primary = flags & crm.CRM_IDENTITY_PRIMARY ~= 0,
             verified = flags & crm.CRM_IDENTITY_VERIFIED ~= 0,
-            created_at = crm.crm_identity_created_at(i)}
+            created_at = t(crm.crm_identity_created_at(i))}
   end,
   journal_entry = function(e)
-    return {seq = crm.crm_journal_entry_seq(e), at = crm.crm_journal_entry_at(e),
+    return {seq = crm.crm_journal_entry_seq(e), at = t(crm.crm_journal_entry_at(e)),
             actor = crm.crm_journal_entry_actor(e), entity = crm.crm_journal_entry_entity(e),
             entity_id = crm.crm_journal_entry_entity_id(e), op = crm.crm_journal_entry_op(e),
             data = crm.crm_journal_entry_data(e)}
@@ -38,7 +44,7 @@ local EXPECTED = {
     return {id = crm.crm_interaction_id(i), customer_id = crm.crm_interaction_customer_id(i),
             channel = crm.crm_channel_name(crm.crm_interaction_channel(i)),
             direction = crm.crm_direction_name(crm.crm_interaction_direction(i)),
-            occurred_at = crm.crm_interaction_occurred_at(i),
+            occurred_at = t(crm.crm_interaction_occurred_at(i)),
             handled_by = crm.crm_interaction_handled_by(i), reason = crm.crm_interaction_reason(i),
             outcome = crm.crm_outcome_name(crm.crm_interaction_outcome(i)),
             public = crm.crm_interaction_is_public(i) == 1,
@@ -52,8 +58,8 @@ local EXPECTED = {
             interaction_id = crm.crm_promise_interaction_id(p), owner = crm.crm_promise_owner(p),
             what = crm.crm_promise_what(p),
             state = crm.crm_promise_state_name(crm.crm_promise_state_of(p)),
-            due_at = crm.crm_promise_due_at(p), made_at = crm.crm_promise_made_at(p),
-            closed_at = crm.crm_promise_closed_at(p), kept_by = crm.crm_promise_kept_by(p),
+            due_at = t(crm.crm_promise_due_at(p)), made_at = t(crm.crm_promise_made_at(p)),
+            closed_at = t(crm.crm_promise_closed_at(p)), kept_by = crm.crm_promise_kept_by(p),
             overdue = crm.crm_promise_is_overdue(p, crm.crm_now()) == 1,
             kept_late = crm.crm_promise_was_kept_late(p) == 1,
             renegotiations = crm.crm_promise_renegotiations(p)}
@@ -65,17 +71,17 @@ local EXPECTED = {
             day = crm.crm_occasion_day(o), lead_days = crm.crm_occasion_lead_days(o),
             note = crm.crm_occasion_note(o), next_year = crm.crm_occasion_next_year(o),
             next_month = crm.crm_occasion_next_month(o), next_day = crm.crm_occasion_next_day(o),
-            next_at = crm.crm_occasion_next_at(o), years = crm.crm_occasion_years(o)}
+            next_at = t(crm.crm_occasion_next_at(o)), years = crm.crm_occasion_years(o)}
   end,
   member = function(m)
     return {org_id = crm.crm_member_org_id(m), person_id = crm.crm_member_person_id(m),
             role = crm.crm_member_role(m), org_name = crm.crm_member_org_name(m),
-            person_name = crm.crm_member_person_name(m), since = crm.crm_member_since(m)}
+            person_name = crm.crm_member_person_name(m), since = t(crm.crm_member_since(m))}
   end,
   promise_event = function(e)
     return {kind = crm.crm_promise_event_name(crm.crm_promise_event_kind_of(e)),
-            at = crm.crm_promise_event_at(e), actor = crm.crm_promise_event_actor(e),
-            old_due = crm.crm_promise_event_old_due(e), new_due = crm.crm_promise_event_new_due(e),
+            at = t(crm.crm_promise_event_at(e)), actor = crm.crm_promise_event_actor(e),
+            old_due = t(crm.crm_promise_event_old_due(e)), new_due = t(crm.crm_promise_event_new_due(e)),
             customer_agreed = crm.crm_promise_event_customer_agreed(e) == 1,
             interaction_id = crm.crm_promise_event_interaction_id(e),
             note = crm.crm_promise_event_note(e)}
@@ -140,7 +146,8 @@ function TestRecords:test_customers()
   end
   same("customer", db:lookup("phone", "+14155550100"),
        crm.crm_identity_lookup(db._h, "phone", "+14155550100"))
-  local cur = crm.crm_swig_customer_list_open(db._h, 0, nil, nil, crm.CRM_ARCHIVED_INCLUDE, 0, 0,
+  local cur = crm.crm_swig_customer_list_open(db._h, 0, nil, nil, crm.CRM_ARCHIVED_INCLUDE, crm.TIME_NONE,
+                                              crm.TIME_NONE,
                                               nil, 0, crm.CRM_ORDER_CREATED)
   lu.assertEquals(lockstep("customer", db:customers{archived = "include"}, cur,
                            crm.crm_customer_list_next, crm.crm_customer_list_free), 2)
@@ -164,7 +171,8 @@ end
 
 function TestRecords:test_interactions()
   local db <close>, ann, _, a = full()
-  local cur = crm.crm_swig_timeline_open(db._h, ann.id, 0, 0, 0, nil, 0, 0, 0, nil, 0)
+  local cur = crm.crm_swig_timeline_open(db._h, ann.id, 0, crm.TIME_NONE, crm.TIME_NONE, nil, 0, 0, 0,
+                                        nil, 0)
   lu.assertEquals(lockstep("interaction", db:timeline(ann.id), cur, crm.crm_timeline_next,
                            crm.crm_timeline_free), 2)
   same("interaction", a, crm.crm_interaction_get(db._h, a.id))
@@ -177,7 +185,8 @@ end
 
 function TestRecords:test_promises()
   local db <close>, ann, _, _, p = full()
-  local cur = crm.crm_swig_promise_list_open(db._h, ann.id, nil, 0, 0, 0, nil, 0)
+  local cur = crm.crm_swig_promise_list_open(db._h, ann.id, nil, 0, crm.TIME_NONE, crm.TIME_NONE,
+                                            nil, 0)
   lu.assertEquals(lockstep("promise", db:promises{customer_id = ann.id}, cur,
                            crm.crm_promise_list_next, crm.crm_promise_list_free), 2)
   same("promise", db:get_promise(p.id), crm.crm_promise_get(db._h, p.id))

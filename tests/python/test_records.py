@@ -1,6 +1,6 @@
 """Records are copied out of libcrm in one call (the binding's _*_row calls,
 bindings/crm.i): each field must be what the record's accessors give, with
-the package's conversions (times as aware datetimes, None for 0; flags as
+the package's conversions (times as aware datetimes, None for no time; flags as
 bools; sentiment None when not set). Every record type is read here both
 ways and compared field by field, through every call that returns one; and
 the public constructors, which take a low-level record, agree."""
@@ -16,7 +16,7 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def from_ms(ms):
-    return EPOCH + dt.timedelta(milliseconds=ms) if ms else None
+    return None if ms == crm._TIME_NONE else EPOCH + dt.timedelta(milliseconds=ms)
 
 
 # What each field is, read through the accessors (a low-level record in,
@@ -149,7 +149,8 @@ def test_customers(full):
         low = ll.crm_customer_get(h, c.id)
         same(db.customer(c.id), low)
     same(db.lookup("phone", "+14155550100"), ll.crm_identity_lookup(h, "phone", "+14155550100"))
-    cur = ll.crm_swig_customer_list_open(h, 0, None, None, ll.CRM_ARCHIVED_INCLUDE, 0, 0, None,
+    none = crm._TIME_NONE
+    cur = ll.crm_swig_customer_list_open(h, 0, None, None, ll.CRM_ARCHIVED_INCLUDE, none, none, None,
                                          0, ll.CRM_ORDER_CREATED)
     assert len(lockstep(db.customers(archived=True), cur, ll.crm_customer_list_next)) == 2
 
@@ -174,7 +175,8 @@ def test_journal(full):
 def test_interactions(full):
     db, ann, _, a, _ = full
     h = db._h
-    cur = ll.crm_swig_timeline_open(h, ann.id, 0, 0, 0, None, 0, 0, 0, None, 0)
+    none = crm._TIME_NONE
+    cur = ll.crm_swig_timeline_open(h, ann.id, 0, none, none, None, 0, 0, 0, None, 0)
     got = lockstep(db.timeline(ann), cur, ll.crm_timeline_next)
     assert len(got) == 2
     for r in got:
@@ -188,7 +190,8 @@ def test_interactions(full):
 def test_promises(full):
     db, ann, _, _, p = full
     h = db._h
-    cur = ll.crm_swig_promise_list_open(h, ann.id, None, 0, 0, 0, None, 0)
+    none = crm._TIME_NONE
+    cur = ll.crm_swig_promise_list_open(h, ann.id, None, 0, none, none, None, 0)
     got = lockstep(db.promises(customer_id=ann), cur, ll.crm_promise_list_next)
     assert len(got) == 2
     for r in got:
@@ -222,26 +225,57 @@ def test_attrs_are_pairs(full):
     assert db.attrs(ann) == {"note": "Zoë", "plan": "gold"}
 
 
-@pytest.mark.parametrize("ms", [1, 999, 1000, 59_999, 86_399_999, 86_400_000,
+@pytest.mark.parametrize("ms", [crm.TIME_MIN, -86_400_001, -1, 0, 1, 999, 1000, 59_999,
+                                86_399_999, 86_400_000,
                                 951_782_400_000, 951_868_799_999, 1_767_225_599_999,
                                 4_102_444_800_000, 253_402_300_799_999])
 def test_times_are_epoch_plus_timedelta(db, ann, ms):
     """Times are built in C from their fields: the same datetime as the
     package's EPOCH + timedelta, at every edge of a day, leap day, century
-    and datetime's range."""
+    and datetime's range, 1970-01-01T00:00Z included."""
     p = db.promise(ann, "x", ms, owner="agent:a")
     assert p.due_at == from_ms(ms)
     assert p.due_at.tzinfo is UTC
     assert db.get_promise(p.id).due_at == from_ms(ms)
 
 
-@pytest.mark.parametrize("ms", [253_402_300_800_000, 10**15])
-def test_times_out_of_datetime_range_raise_as_python_does(db, ann, ms):
-    with pytest.raises(OverflowError) as want:
-        from_ms(ms)
-    with pytest.raises(OverflowError) as got:
+@pytest.mark.parametrize("ms", [crm.TIME_MAX + 1, 10**15, 2**63 - 1, 2**63, 2**70,
+                                crm.TIME_MIN - 1, -(2**63), -(2**80)])
+def test_times_libcrm_does_not_keep_are_refused_before_writing(db, ann, ms):
+    """One range for every time: what datetime can show, refused as
+    crm.InvalidArgument before anything is written (a time the database
+    took and Python then could not read made a retry duplicate the row)."""
+    seq = db.last_seq
+    with pytest.raises(crm.InvalidArgument, match="0001-01-01 to 9999-12-31"):
         db.promise(ann, "x", ms, owner="agent:a")
-    assert str(got.value) == str(want.value)
+    with pytest.raises(crm.InvalidArgument, match="occurred_at"):
+        db.log(ann, "phone", occurred_at=ms)
+    with pytest.raises(crm.InvalidArgument):
+        list(db.timeline(ann, from_=ms))
+    assert db.last_seq == seq
+
+
+def test_far_times_an_older_file_holds_are_read(tmp_path):
+    """A file written before libcrm kept times in range may hold one far
+    outside it: every read still works, and shows the nearest end of the
+    range rather than fail."""
+    import sqlite3
+    path = str(tmp_path / "old.crm")
+    with crm.open(path) as db:
+        ann = db.create_customer("Ann")
+        call = db.log(ann, "phone")
+        p = db.promise(ann, "x", 5000, owner="agent:a")
+    raw = sqlite3.connect(path)
+    raw.execute("UPDATE interaction SET occurred_at = ?", (2**63 - 1,))
+    raw.execute("UPDATE promise SET due_at = ?", (-(2**63) + 1,))
+    raw.commit()
+    raw.close()
+    with crm.open(path) as db:
+        assert [i.occurred_at for i in db.timeline(ann)] == [dt.datetime.max.replace(
+            tzinfo=UTC, microsecond=999000)]
+        assert db.interaction(call.id).occurred_at.year == 9999
+        assert [q.due_at for q in db.promises()] == [dt.datetime.min.replace(tzinfo=UTC)]
+        assert db.get_promise(p.id).due_at.year == 1
 
 
 def test_text_arguments_are_checked_as_swig_checks_them(db):

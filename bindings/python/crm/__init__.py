@@ -177,25 +177,38 @@ def _invalid(message):
 
 
 # ---- times --------------------------------------------------------------
-# Out, a time is None for 0, else _EPOCH + timedelta(milliseconds=ms): the
-# binding builds that datetime in C with the record (crm_swig_time, crm.i).
+# libcrm keeps times from 0001-01-01 to 9999-12-31 UTC, datetime's own
+# years. In, a time is an aware datetime or epoch milliseconds in that
+# range; None is "no time" (CRM_TIME_NONE: now for occurred_at, no bound for
+# a filter). Out, it is an aware datetime, or None where there is no time
+# (a promise's closed_at while open): the binding builds it in C with the
+# record (crm_swig_time, crm.i).
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+TIME_MIN = -62135596800000  # CRM_TIME_MIN, 0001-01-01T00:00:00Z, in ms
+TIME_MAX = 253402300799999  # CRM_TIME_MAX, 9999-12-31T23:59:59.999Z
+_TIME_NONE = -(2 ** 63)     # CRM_TIME_NONE
 
 
 def _to_ms(value, what="time"):
-    """An aware datetime or epoch milliseconds (int) to epoch ms."""
+    """An aware datetime or epoch milliseconds (int) to epoch ms; None to
+    CRM_TIME_NONE. crm.InvalidArgument for a time libcrm does not keep."""
     if value is None:
-        return 0
+        return _TIME_NONE
     if isinstance(value, _dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise _invalid(f"{what}: naive datetime {value!r}; give an aware one "
                            "(e.g. tzinfo=datetime.timezone.utc)")
-        return (value - _EPOCH) // _dt.timedelta(milliseconds=1)
-    if isinstance(value, bool) or not isinstance(value, int):
+        ms = (value - _EPOCH) // _dt.timedelta(milliseconds=1)
+    elif isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{what}: expected an aware datetime or epoch milliseconds, "
                         f"got {type(value).__name__}")
-    return value
+    else:
+        ms = value
+    if not TIME_MIN <= ms <= TIME_MAX:
+        raise _invalid(f"{what}: {value!r} is not a time libcrm keeps (0001-01-01 to "
+                       "9999-12-31 UTC; as epoch ms, crm.TIME_MIN to crm.TIME_MAX)")
+    return ms
 
 
 def _str(value, what):

@@ -13,6 +13,8 @@ _Names = Union[str, Iterable[str]]
 
 SCHEMA_VERSION: int
 VERSION: Optional[str]
+TIME_MIN: int
+TIME_MAX: int
 
 # status codes (negative ints), as module constants
 ERROR: int
