@@ -399,6 +399,14 @@ class _Cursor:
     def __exit__(self, *exc):
         self.close()
 
+    def __del__(self):
+        # The C cursor is freed here, while self._db still holds the
+        # database: left to the collector, the attributes go in no set
+        # order, and when the database's handle went first crm_close()
+        # refused (a cursor still open), the handle leaked with its files
+        # and any open transaction, and other writers got crm.Busy for good.
+        self.close()
+
 
 # ---- the database ---------------------------------------------------------
 
