@@ -204,6 +204,29 @@ def _str(value, what):
     raise TypeError(f"{what}: expected str, got {type(value).__name__}")
 
 
+# ---- whole numbers --------------------------------------------------------
+# Every int the package gives libcrm is checked here against the range of
+# the C parameter it goes to (SWIG would raise OverflowError past it), and
+# against libcrm's own bounds where the package documents them: a wrong
+# type is a TypeError, a value out of range crm.InvalidArgument (the rules
+# are docs/python.md's "Arguments"). Times are _to_ms's.
+
+_INT = (-2**31, 2**31 - 1)          # C int
+_UINT = (0, 2**32 - 1)              # C unsigned int
+_INT64 = (-2**63, 2**63 - 1)        # C int64_t
+_SENTIMENT = (-2, 2)                # 99, CRM_SENTIMENT_NONE, is None's
+_BUSY_TIMEOUT_MAX = _INT[1] / 1000  # seconds, as C's int of milliseconds
+
+
+def _int(value, what, lo, hi):
+    """An int (not a bool) in lo..hi."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{what}: expected an int, got {type(value).__name__}")
+    if not lo <= value <= hi:
+        raise _invalid(f"{what}: {value} is out of range ({lo}..{hi})")
+    return value
+
+
 # ---- records: plain objects, copied out of the C records ---------------
 #
 # The binding copies a record in one call: its _*_row calls (bindings/crm.i)
@@ -419,10 +442,14 @@ _ARCHIVED = {False: _ll.CRM_ARCHIVED_EXCLUDE, True: _ll.CRM_ARCHIVED_INCLUDE,
 _ORDER = {"created": _ll.CRM_ORDER_CREATED, "name": _ll.CRM_ORDER_NAME}
 
 
-def _choice(table, value, what):
+def _choice(table, value, what, types=str):
+    """The code for a name the package knows (``table``), which is a str
+    (or one of ``types``)."""
+    if not isinstance(value, types):
+        raise TypeError(f"{what}: expected str, got {type(value).__name__}")
     try:
         return table[value]
-    except (KeyError, TypeError):
+    except KeyError:
         raise _invalid(f"{what}: {value!r} is not one of {sorted(map(str, table))}") from None
 
 
@@ -446,6 +473,7 @@ class _Names(dict):
 _CHANNEL = _Names(_ll.crm_channel_parse)
 _DIRECTION = _Names(_ll.crm_direction_parse)
 _OUTCOME = _Names(_ll.crm_outcome_parse)
+_STATE = _Names(_ll.crm_promise_state_parse)
 
 
 def _enum_parse(names, value, what):
@@ -479,9 +507,11 @@ def open(path, *, actor=None, create=True, readonly=False, busy_timeout=5.0,  # 
         path = __import__("os").fsdecode(path)
     flags = (_ll.CRM_OPEN_CREATE if create else 0) | (_ll.CRM_OPEN_READONLY if readonly else 0)
     if isinstance(busy_timeout, bool) or not isinstance(busy_timeout, (int, float)):
-        raise TypeError("busy_timeout: expected seconds as a number")
-    if busy_timeout < 0:
-        raise _invalid("busy_timeout: must not be negative")
+        raise TypeError("busy_timeout: expected seconds as an int or float, got "
+                        f"{type(busy_timeout).__name__}")
+    if not 0 <= busy_timeout <= _BUSY_TIMEOUT_MAX:  # NaN too
+        raise _invalid(f"busy_timeout: {busy_timeout!r} s is out of range "
+                       f"(0..{_BUSY_TIMEOUT_MAX} s)")
     handle = _ll.crm_swig_open(path, flags, int(busy_timeout * 1000),
                                _choice(_DURABILITY, durability, "durability"),
                                _str(actor, "actor"), _str(default_country, "default_country"))
@@ -603,15 +633,15 @@ class Database:
     def customers(self, *, kind=None, tag=None, name_prefix=None, archived=False,
                   created_from=None, created_to=None, after=None, limit=0, order="created"):
         """Iterate over customers. ``archived``: False (default), True (both),
-        or "only"; ``order``: "created" or "name"; ``after``: keyset paging."""
+        or "only"; ``order``: "created" or "name"; ``after``: keyset paging;
+        ``limit``: at most this many (0..2**32-1, 0 = all)."""
         k = 0 if kind is None else _choice(_KINDS, kind, "kind")
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-            raise _invalid("limit: expected a non-negative int")
         h = _ll.crm_swig_customer_list_open(
             self._h, k, _str(tag, "tag"), _str(name_prefix, "name_prefix"),
-            _choice(_ARCHIVED, archived, "archived"),
+            _choice(_ARCHIVED, archived, "archived", (bool, str)),
             _to_ms(created_from, "created_from"), _to_ms(created_to, "created_to"),
-            _str(_customer_id(after), "after"), limit, _choice(_ORDER, order, "order"))
+            _str(_customer_id(after), "after"), _int(limit, "limit", *_UINT),
+            _choice(_ORDER, order, "order"))
         return _Cursor(self, h, _ll._customer_list_next, _ll.crm_customer_list_free, _customer)
 
     # -- attributes and tags --
@@ -723,10 +753,9 @@ class Database:
 
     # -- the journal --
     def journal(self, since=0):
-        """Iterate over journal entries after sequence number ``since``."""
-        if isinstance(since, bool) or not isinstance(since, int):
-            raise TypeError("since: expected an int sequence number")
-        h = _ll.crm_journal_open(self._h, since)
+        """Iterate over journal entries after sequence number ``since`` (an
+        int, 0..2**63-1)."""
+        h = _ll.crm_journal_open(self._h, _int(since, "since", *_INT64))
         return _Cursor(self, h, _ll._journal_next, _ll.crm_journal_free, _journal_entry)
 
     @property
@@ -738,14 +767,13 @@ class Database:
     def log(self, customer_id, channel, direction="in", *, occurred_at=None, handled_by=None,
             reason=None, outcome=None, public=False, sentiment=None, summary=None, body=None,
             reply_to=None, external_ref=None):
-        """Record an interaction; channel/direction/outcome by name."""
+        """Record an interaction and return it; channel/direction/outcome by
+        name, ``sentiment`` -2..2 or None."""
         ch = _enum_parse(_CHANNEL, channel, "channel")
         d = _enum_parse(_DIRECTION, direction, "direction")
         o = 0 if outcome is None else _enum_parse(_OUTCOME, outcome, "outcome")
-        if sentiment is None:
-            sentiment = _ll.CRM_SENTIMENT_NONE
-        elif isinstance(sentiment, bool) or not isinstance(sentiment, int):
-            raise TypeError("sentiment: expected an int -2..2 or None")
+        sentiment = (_ll.CRM_SENTIMENT_NONE if sentiment is None
+                     else _int(sentiment, "sentiment", *_SENTIMENT))
         h = self._h
         try:
             row = _ll._interaction_log(
@@ -801,7 +829,7 @@ class Database:
             _bits(_CHANNEL, channels, "channels"),
             _to_ms(from_, "from_"), _to_ms(to, "to"), _str(reason_prefix, "reason_prefix"),
             d, 1 if public_only else 0, _bits(_OUTCOME, outcomes, "outcomes"),
-            _str(before, "before"), limit)
+            _str(before, "before"), _int(limit, "limit", *_UINT))
         return _Cursor(self, h, _ll._timeline_next, _ll.crm_timeline_free, _interaction)
 
     # -- promises --
@@ -846,16 +874,11 @@ class Database:
         """Iterate over promises by due time (then id), filtered by customer,
         owner, ``states`` (PromiseState values or names), due time and
         overdue-ness. crm.NotFound (customer, ``after``); crm.InvalidArgument."""
-        sbits = 0
-        if states is not None:
-            if isinstance(states, str):
-                states = (states,)
-            for s in states:
-                sbits |= 1 << _ll.crm_promise_state_parse(PromiseState(s).value)
         h = _ll.crm_swig_promise_list_open(
-            self._h, _str(_customer_id(customer_id), "customer_id"), _str(owner, "owner"), sbits,
+            self._h, _str(_customer_id(customer_id), "customer_id"), _str(owner, "owner"),
+            _bits(_STATE, states, "states"),
             _to_ms(due_before, "due_before"), _to_ms(overdue_as_of, "overdue_as_of"),
-            _str(after, "after"), limit)
+            _str(after, "after"), _int(limit, "limit", *_UINT))
         return _Cursor(self, h, _ll._promise_list_next, _ll.crm_promise_list_free, _promise)
 
     def promise_history(self, id):  # noqa: A002
@@ -868,11 +891,17 @@ class Database:
     def add_occasion(self, customer_id, kind, *, month, day, year=None, yearly=True,
                      lead_days=0, note=None):
         """Record an occasion (birthday, renewal, ...) and return it.
-        crm.NotFound (customer); crm.InvalidArgument (bad kind, date, lead,
-        note)."""
+        ``year``: None (a yearly occasion without one) or the year; ``month``,
+        ``day``, ``lead_days``: ints. crm.NotFound (customer);
+        crm.InvalidArgument (bad kind, date, lead, note)."""
+        if year is None:
+            year = 0  # C's "no year"
+        elif _int(year, "year", *_INT) == 0:
+            raise _invalid("year: 0 is not a year; give None for a yearly occasion without one")
         row = _ll._occasion_add(
             self._h, _str(_customer_id(customer_id), "customer_id"), _str(kind, "kind"),
-            1 if yearly else 0, year or 0, month, day, lead_days, _str(note, "note"))
+            1 if yearly else 0, year, _int(month, "month", *_INT), _int(day, "day", *_INT),
+            _int(lead_days, "lead_days", *_INT), _str(note, "note"))
         return _occasion(row)
 
     def remove_occasion(self, id):  # noqa: A002

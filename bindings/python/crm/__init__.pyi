@@ -195,7 +195,7 @@ class _Transaction:
 
 def open(path: Union[str, bytes, "_os.PathLike[str]", "_os.PathLike[bytes]"], *,
          actor: Optional[str] = ..., create: bool = ..., readonly: bool = ...,
-         busy_timeout: float = ..., durability: str = ...,
+         busy_timeout: Union[int, float] = ..., durability: str = ...,
          default_country: Optional[str] = ...) -> "Database": ...
 
 class Database:
