@@ -2,6 +2,9 @@
 raises TypeError; a value of the right type that is refused (out of range,
 an unknown name, text holding a NUL) raises crm.InvalidArgument, never
 OverflowError, ValueError or SystemError; a refused call changes nothing.
+Every call naming a customer, interaction, promise or occasion takes the
+record as well as its id.
+
 The classes (NUL anywhere in any text argument of any call; any int far
 outside its range) are tried with Hypothesis over a table of every public
 call (CALLS), which test_every_public_call_is_in_the_table keeps complete."""
@@ -315,3 +318,52 @@ def test_the_type_rules(world):
         ["Acme", "Ann Example", "Bob Example"]
     assert [p.id for p in db.promises(states=crm.PromiseState.OPEN)] == [world.p.id]
     assert [p.id for p in db.promises(states=[crm.PromiseState.OPEN, "kept"])] == [world.p.id]
+
+
+# ---- the record or its id -----------------------------------------------
+
+def test_every_id_argument_takes_the_record(world):
+    db, ann, org, it, p, o = world.db, world.ann, world.org, world.it, world.p, world.o
+    assert db.customer(ann) == db.customer(ann.id) == db.get_customer(ann)
+    db.rename_customer(ann, "Ann B")
+    assert db.customer(ann.id).name == "Ann B"
+    db.remove_member(org, ann)
+    db.add_member(org, world.bob, "billing")
+    assert [m.person_id for m in db.members(org)] == [world.bob.id]
+    assert db.interaction(it) == db.interaction(it.id)
+    db.set_summary(it, "Summary")
+    db.set_reason(it, "billing")
+    db.set_outcome(it, "resolved")
+    got = db.interaction(it)
+    assert (got.summary, got.reason, got.outcome) == ("Summary", "billing", "resolved")
+    reply = db.log(ann, "email", "out", reply_to=it)
+    assert reply.reply_to == it.id
+    assert [x.id for x in db.thread(reply)] == [it.id, reply.id]
+    assert [x.id for x in db.timeline(ann, before=reply)] == [it.id]
+    q = db.promise(ann, "Refund", DUE, owner="agent:a", interaction_id=it)
+    assert q.interaction_id == it.id
+    assert db.get_promise(q) == db.get_promise(q.id)
+    assert [x.id for x in db.promises(customer_id=ann, after=p)] == [q.id]
+    db.renegotiate(q, DUE + 5, "asked")
+    db.keep(q, interaction_id=reply)
+    assert db.get_promise(q).kept_by == reply.id
+    db.release(p, "no need")
+    r = db.promise(ann, "Visit", DUE, owner="agent:a")
+    db.break_(r, "ill")
+    assert [e.kind for e in db.promise_history(q)] == ["made", "renegotiated", "kept"]
+    db.remove_occasion(o)
+    assert list(db.occasions(ann)) == []
+
+
+def test_a_record_of_another_kind_is_a_type_error(world):
+    db, ann, it, p, o = world.db, world.ann, world.it, world.p, world.o
+    before = world.state()
+    for c in (lambda: db.customer(it), lambda: db.rename_customer(p, "X"),
+              lambda: db.interaction(ann), lambda: db.set_summary(p, "x"),
+              lambda: db.keep(it), lambda: db.keep(p, interaction_id=p),
+              lambda: db.remove_occasion(p), lambda: db.timeline(ann, before=p),
+              lambda: db.promises(after=it), lambda: db.log(ann, "phone", reply_to=o),
+              lambda: db.add_identity(o, "email", "a@example.com")):
+        with pytest.raises(TypeError, match="expected a crm"):
+            c()
+    assert world.state() == before

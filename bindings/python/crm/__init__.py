@@ -494,8 +494,25 @@ def _bits(names, values, what):
     return bits
 
 
-def _customer_id(c):
-    return c.id if isinstance(c, Customer) else c
+def _ref(cls):
+    """The helper reading an argument that names a ``cls`` record: the
+    record itself (its id is taken) or its id, a str; None passes as C's
+    NULL (libcrm refuses it where the id is required)."""
+    def ref(value, what):
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, cls):
+            return value.id
+        raise TypeError(f"{what}: expected a crm.{cls.__name__} or its id (str), "
+                        f"got {type(value).__name__}")
+    ref.__name__ = f"_{cls.__name__.lower()}_ref"
+    return ref
+
+
+_customer_ref = _ref(Customer)
+_interaction_ref = _ref(Interaction)
+_promise_ref = _ref(Promise)
+_occasion_ref = _ref(Occasion)
 
 
 def open(path, *, actor=None, create=True, readonly=False, busy_timeout=5.0,  # noqa: A001
@@ -520,7 +537,13 @@ def open(path, *, actor=None, create=True, readonly=False, busy_timeout=5.0,  # 
 
 class Database:
     """An open customer database (one thread at a time). Close it with
-    close() or a ``with`` block; afterwards every call raises crm.Misuse."""
+    close() or a ``with`` block; afterwards every call raises crm.Misuse.
+
+    Wherever a call takes the id of a customer, an interaction, a promise or
+    an occasion, the record (Customer, Interaction, Promise, Occasion) does
+    as well. A wrong type raises TypeError; a value of the right type that
+    is refused (out of range, unknown name, text holding a NUL character)
+    raises crm.InvalidArgument."""
 
     def __init__(self, handle):
         # The handle's SWIG object itself rather than its proxy: the
@@ -609,38 +632,41 @@ class Database:
                                               _str(name, "name")))
 
     def customer(self, id):  # noqa: A002
-        """The customer with this id; crm.NotFound if none."""
+        """The customer with this id (or the current state of a Customer);
+        crm.NotFound if none."""
         h = self._handle
         if h is None or type(id) is not str:
-            h, id = self._h, _str(id, "id")
+            h, id = self._h, _customer_ref(id, "id")
         return _customer(_ll._customer_get(h, id))
 
     get_customer = customer
 
     def rename_customer(self, id, name):  # noqa: A002
-        """Change the display name. crm.NotFound; crm.InvalidArgument."""
-        _ll.crm_customer_rename(self._h, _str(_customer_id(id), "id"), _str(name, "name"))
+        """Change a customer's display name (``id``: a Customer or its id).
+        crm.NotFound; crm.InvalidArgument."""
+        _ll.crm_customer_rename(self._h, _customer_ref(id, "id"), _str(name, "name"))
 
     def archive_customer(self, id):  # noqa: A002
         """Archive a customer: hidden from lists unless asked for, still found
         by id and by identity. crm.StateError if already archived; crm.NotFound."""
-        _ll.crm_customer_archive(self._h, _str(_customer_id(id), "id"))
+        _ll.crm_customer_archive(self._h, _customer_ref(id, "id"))
 
     def unarchive_customer(self, id):  # noqa: A002
         """Undo archive_customer(). crm.StateError if not archived; crm.NotFound."""
-        _ll.crm_customer_unarchive(self._h, _str(_customer_id(id), "id"))
+        _ll.crm_customer_unarchive(self._h, _customer_ref(id, "id"))
 
     def customers(self, *, kind=None, tag=None, name_prefix=None, archived=False,
                   created_from=None, created_to=None, after=None, limit=0, order="created"):
         """Iterate over customers. ``archived``: False (default), True (both),
-        or "only"; ``order``: "created" or "name"; ``after``: keyset paging;
-        ``limit``: at most this many (0..2**32-1, 0 = all)."""
+        or "only"; ``order``: "created" or "name"; ``after``: the last
+        Customer (or id) of the previous page; ``limit``: at most this many
+        (0..2**32-1, 0 = all)."""
         k = 0 if kind is None else _choice(_KINDS, kind, "kind")
         h = _ll.crm_swig_customer_list_open(
             self._h, k, _str(tag, "tag"), _str(name_prefix, "name_prefix"),
             _choice(_ARCHIVED, archived, "archived", (bool, str)),
             _to_ms(created_from, "created_from"), _to_ms(created_to, "created_to"),
-            _str(_customer_id(after), "after"), _int(limit, "limit", *_UINT),
+            _customer_ref(after, "after"), _int(limit, "limit", *_UINT),
             _choice(_ORDER, order, "order"))
         return _Cursor(self, h, _ll._customer_list_next, _ll.crm_customer_list_free, _customer)
 
@@ -649,35 +675,36 @@ class Database:
         """Set attribute ``key`` (1..CRM_ATTR_KEY_MAX bytes of [A-Za-z0-9_.:-])
         to ``value`` (UTF-8 text), replacing any old value. crm.NotFound (no
         such customer); crm.InvalidArgument."""
-        _ll.crm_customer_attr_set(self._h, _customer_id(id), _str(key, "key"), _str(value, "value"))
+        _ll.crm_customer_attr_set(self._h, _customer_ref(id, "id"), _str(key, "key"),
+                                  _str(value, "value"))
 
     def attr(self, id, key):  # noqa: A002
         """Read an attribute. crm.NotFound if the customer or the attribute does
         not exist."""
-        return _ll.crm_customer_attr_get(self._h, _customer_id(id), _str(key, "key"))
+        return _ll.crm_customer_attr_get(self._h, _customer_ref(id, "id"), _str(key, "key"))
 
     def unset_attr(self, id, key):  # noqa: A002
         """Remove an attribute. crm.NotFound if it is not set."""
-        _ll.crm_customer_attr_unset(self._h, _customer_id(id), _str(key, "key"))
+        _ll.crm_customer_attr_unset(self._h, _customer_ref(id, "id"), _str(key, "key"))
 
     def attrs(self, id):  # noqa: A002
         """A dict of the customer's attributes."""
-        h = _ll.crm_attr_list_open(self._h, _customer_id(id))
+        h = _ll.crm_attr_list_open(self._h, _customer_ref(id, "id"))
         cur = _Cursor(self, h, _ll._attr_list_next, _ll.crm_attr_list_free, tuple)
         return dict(cur)
 
     def add_tag(self, id, tag):  # noqa: A002
         """Tag a customer (tags match exactly; case matters). crm.Conflict if
         the customer already has it; crm.NotFound; crm.InvalidArgument."""
-        _ll.crm_customer_tag_add(self._h, _customer_id(id), _str(tag, "tag"))
+        _ll.crm_customer_tag_add(self._h, _customer_ref(id, "id"), _str(tag, "tag"))
 
     def remove_tag(self, id, tag):  # noqa: A002
         """Remove a tag. crm.NotFound if the customer does not have it."""
-        _ll.crm_customer_tag_remove(self._h, _customer_id(id), _str(tag, "tag"))
+        _ll.crm_customer_tag_remove(self._h, _customer_ref(id, "id"), _str(tag, "tag"))
 
     def tags(self, id):  # noqa: A002
         """A list of the customer's tags in byte order. crm.NotFound."""
-        h = _ll.crm_tag_list_open(self._h, _customer_id(id))
+        h = _ll.crm_tag_list_open(self._h, _customer_ref(id, "id"))
         return list(_Cursor(self, h, _ll.crm_tag_list_next, _ll.crm_tag_list_free, str))
 
     # -- memberships --
@@ -686,17 +713,17 @@ class Database:
         contact"). crm.NotFound (either id); crm.InvalidArgument (org_id is not
         an organisation or person_id not a person, bad role); crm.Conflict
         (already a member)."""
-        _ll.crm_member_add(self._h, _str(_customer_id(org_id), "org_id"),
-                           _str(_customer_id(person_id), "person_id"), _str(role, "role"))
+        _ll.crm_member_add(self._h, _customer_ref(org_id, "org_id"),
+                           _customer_ref(person_id, "person_id"), _str(role, "role"))
 
     def remove_member(self, org_id, person_id):
         """End a membership. crm.NotFound if there is none."""
-        _ll.crm_member_remove(self._h, _str(_customer_id(org_id), "org_id"),
-                              _str(_customer_id(person_id), "person_id"))
+        _ll.crm_member_remove(self._h, _customer_ref(org_id, "org_id"),
+                              _customer_ref(person_id, "person_id"))
 
     def members(self, id):  # noqa: A002
         """An organisation's people, or the organisations a person belongs to."""
-        h = _ll.crm_member_list_open(self._h, _str(_customer_id(id), "id"))
+        h = _ll.crm_member_list_open(self._h, _customer_ref(id, "id"))
         return _Cursor(self, h, _ll._member_list_next, _ll.crm_member_list_free, _member)
 
     # -- identities --
@@ -717,7 +744,7 @@ class Database:
                 (_ll.CRM_IDENTITY_VERIFIED if verified else 0)
         h = self._h
         try:
-            row = _ll._identity_add(h, _str(_customer_id(customer_id), "customer_id"),
+            row = _ll._identity_add(h, _customer_ref(customer_id, "customer_id"),
                                     _str(kind, "kind"), _str(value, "value"), flags)
         except Conflict as e:
             e.conflict_id = _ll.crm_conflict_id(h)
@@ -748,7 +775,7 @@ class Database:
     def identities(self, customer_id):
         """Iterate over a customer's identities by kind, primary first.
         crm.NotFound; crm.InvalidArgument."""
-        h = _ll.crm_identity_list_open(self._h, _str(_customer_id(customer_id), "customer_id"))
+        h = _ll.crm_identity_list_open(self._h, _customer_ref(customer_id, "customer_id"))
         return _Cursor(self, h, _ll._identity_list_next, _ll.crm_identity_list_free, _identity)
 
     # -- the journal --
@@ -768,7 +795,9 @@ class Database:
             reason=None, outcome=None, public=False, sentiment=None, summary=None, body=None,
             reply_to=None, external_ref=None):
         """Record an interaction and return it; channel/direction/outcome by
-        name, ``sentiment`` -2..2 or None."""
+        name, ``sentiment`` -2..2 or None, ``reply_to`` the Interaction (or
+        id) it answers. crm.NotFound; crm.InvalidArgument; crm.Conflict (the
+        ``external_ref`` was already logged: ``conflict_id`` names it)."""
         ch = _enum_parse(_CHANNEL, channel, "channel")
         d = _enum_parse(_DIRECTION, direction, "direction")
         o = 0 if outcome is None else _enum_parse(_OUTCOME, outcome, "outcome")
@@ -777,19 +806,20 @@ class Database:
         h = self._h
         try:
             row = _ll._interaction_log(
-                h, _str(_customer_id(customer_id), "customer_id"), ch, d,
+                h, _customer_ref(customer_id, "customer_id"), ch, d,
                 _to_ms(occurred_at, "occurred_at"), _str(handled_by, "handled_by"),
                 _str(reason, "reason"), o, 1 if public else 0, sentiment,
-                _str(summary, "summary"), _str(body, "body"), _str(reply_to, "reply_to"),
-                _str(external_ref, "external_ref"))
+                _str(summary, "summary"), _str(body, "body"),
+                _interaction_ref(reply_to, "reply_to"), _str(external_ref, "external_ref"))
         except Conflict as e:
             e.conflict_id = _ll.crm_conflict_id(h)
             raise
         return _interaction(row)
 
     def interaction(self, id):  # noqa: A002
-        """Fetch an interaction by id. crm.NotFound; crm.InvalidArgument."""
-        return _interaction(_ll._interaction_get(self._h, _str(id, "id")))
+        """Fetch an interaction by id (or the current state of an
+        Interaction). crm.NotFound; crm.InvalidArgument."""
+        return _interaction(_ll._interaction_get(self._h, _interaction_ref(id, "id")))
 
     def interaction_by_ref(self, channel, external_ref):
         """Fetch an interaction by channel and external reference. crm.NotFound;
@@ -801,89 +831,104 @@ class Database:
     def set_reason(self, id, reason):  # noqa: A002
         """Change an interaction's reason after the fact (journaled with the old
         value); None clears it. crm.NotFound; crm.InvalidArgument."""
-        _ll.crm_interaction_set_reason(self._h, _str(id, "id"), _str(reason, "reason"))
+        _ll.crm_interaction_set_reason(self._h, _interaction_ref(id, "id"),
+                                       _str(reason, "reason"))
 
     def set_summary(self, id, summary):  # noqa: A002
         """Change an interaction's summary after the fact (journaled with the
         old value); None clears it. crm.NotFound; crm.InvalidArgument."""
-        _ll.crm_interaction_set_summary(self._h, _str(id, "id"), _str(summary, "summary"))
+        _ll.crm_interaction_set_summary(self._h, _interaction_ref(id, "id"),
+                                        _str(summary, "summary"))
 
     def thread(self, interaction_id):
-        """Iterate over the conversation an interaction belongs to, oldest first."""
-        h = _ll.crm_thread_open(self._h, _str(interaction_id, "interaction_id"))
+        """Iterate over the conversation an interaction (an Interaction or its
+        id) belongs to, oldest first."""
+        h = _ll.crm_thread_open(self._h, _interaction_ref(interaction_id, "interaction_id"))
         return _Cursor(self, h, _ll._timeline_next, _ll.crm_timeline_free, _interaction)
 
     def set_outcome(self, id, outcome):  # noqa: A002
         """Change an interaction's outcome by name (journaled with the old
         value). crm.NotFound; crm.InvalidArgument."""
         _ll.crm_interaction_set_outcome(
-            self._h, _str(id, "id"), _enum_parse(_OUTCOME, outcome, "outcome"))
+            self._h, _interaction_ref(id, "id"), _enum_parse(_OUTCOME, outcome, "outcome"))
 
     def timeline(self, customer_id, *, channels=None, from_=None, to=None, reason_prefix=None,
                  direction=None, public_only=False, outcomes=None, before=None, limit=0):
         """Iterate over a customer's interactions, newest first.
-        ``channels={"phone", "social"}`` etc."""
+        ``channels={"phone", "social"}`` etc.; ``before``: the last
+        Interaction (or id) of the previous page; ``limit``: at most this
+        many (0..2**32-1, 0 = all)."""
         d = 0 if direction is None else _enum_parse(_DIRECTION, direction, "direction")
         h = _ll.crm_swig_timeline_open(
-            self._h, _str(_customer_id(customer_id), "customer_id"),
+            self._h, _customer_ref(customer_id, "customer_id"),
             _bits(_CHANNEL, channels, "channels"),
             _to_ms(from_, "from_"), _to_ms(to, "to"), _str(reason_prefix, "reason_prefix"),
             d, 1 if public_only else 0, _bits(_OUTCOME, outcomes, "outcomes"),
-            _str(before, "before"), _int(limit, "limit", *_UINT))
+            _interaction_ref(before, "before"), _int(limit, "limit", *_UINT))
         return _Cursor(self, h, _ll._timeline_next, _ll.crm_timeline_free, _interaction)
 
     # -- promises --
     def promise(self, customer_id, what, due_at, *, owner, interaction_id=None):
-        """Make a promise (returns the Promise)."""
+        """Make a promise and return it; ``interaction_id``: the Interaction
+        (or id) it was made in. crm.NotFound; crm.InvalidArgument."""
         return _promise(_ll._promise_make(
-            self._h, _str(_customer_id(customer_id), "customer_id"),
-            _str(interaction_id, "interaction_id"), _str(owner, "owner"), _str(what, "what"),
-            _to_ms(due_at, "due_at")))
+            self._h, _customer_ref(customer_id, "customer_id"),
+            _interaction_ref(interaction_id, "interaction_id"), _str(owner, "owner"),
+            _str(what, "what"), _to_ms(due_at, "due_at")))
 
     make_promise = promise
 
     def get_promise(self, id):  # noqa: A002
-        """Fetch a promise by id. crm.NotFound; crm.InvalidArgument."""
-        return _promise(_ll._promise_get(self._h, _str(id, "id")))
+        """Fetch a promise by id (or the current state of a Promise).
+        crm.NotFound; crm.InvalidArgument."""
+        return _promise(_ll._promise_get(self._h, _promise_ref(id, "id")))
 
     def keep(self, id, *, interaction_id=None, note=None):  # noqa: A002
-        """Mark an open promise kept, optionally by an interaction of the same
-        customer. crm.StateError if it is not open; crm.NotFound."""
-        _ll.crm_promise_keep(self._h, _str(id, "id"), _str(interaction_id, "interaction_id"),
+        """Mark an open promise (a Promise or its id) kept, optionally by an
+        interaction (an Interaction or its id) of the same customer.
+        crm.StateError if it is not open; crm.NotFound."""
+        _ll.crm_promise_keep(self._h, _promise_ref(id, "id"),
+                             _interaction_ref(interaction_id, "interaction_id"),
                              _str(note, "note"))
 
     def break_(self, id, why):  # noqa: A002
-        """Mark an open promise broken; ``why`` is required. crm.StateError if
-        it is not open; crm.NotFound."""
-        _ll.crm_promise_break(self._h, _str(id, "id"), _str(why, "why"))
+        """Mark an open promise (a Promise or its id) broken; ``why`` is
+        required. crm.StateError if it is not open; crm.NotFound."""
+        _ll.crm_promise_break(self._h, _promise_ref(id, "id"), _str(why, "why"))
 
     def release(self, id, note=None):  # noqa: A002
-        """Release an open promise (the customer agreed it is no longer needed).
-        crm.StateError if it is not open; crm.NotFound."""
-        _ll.crm_promise_release(self._h, _str(id, "id"), _str(note, "note"))
+        """Release an open promise (a Promise or its id): the customer agreed
+        it is no longer needed. crm.StateError if it is not open;
+        crm.NotFound."""
+        _ll.crm_promise_release(self._h, _promise_ref(id, "id"), _str(note, "note"))
 
     def renegotiate(self, id, new_due_at, why, *, customer_agreed=False):  # noqa: A002
-        """Give an open promise a new due time (different from the one in
-        force) and a reason; it stays open and the old due time stays in the
-        history. crm.StateError if not open; crm.InvalidArgument."""
-        _ll.crm_promise_renegotiate(self._h, _str(id, "id"), _to_ms(new_due_at, "new_due_at"),
-                                    _str(why, "why"), 1 if customer_agreed else 0)
+        """Give an open promise (a Promise or its id) a new due time
+        (different from the one in force) and a reason; it stays open and the
+        old due time stays in the history. crm.StateError if not open;
+        crm.InvalidArgument."""
+        _ll.crm_promise_renegotiate(self._h, _promise_ref(id, "id"),
+                                    _to_ms(new_due_at, "new_due_at"), _str(why, "why"),
+                                    1 if customer_agreed else 0)
 
     def promises(self, *, customer_id=None, owner=None, states=None, due_before=None,
                  overdue_as_of=None, after=None, limit=0):
         """Iterate over promises by due time (then id), filtered by customer,
-        owner, ``states`` (PromiseState values or names), due time and
-        overdue-ness. crm.NotFound (customer, ``after``); crm.InvalidArgument."""
+        owner, ``states`` (a PromiseState or name, or a set of them), due time
+        and overdue-ness; ``after``: the last Promise (or id) of the previous
+        page; ``limit``: at most this many (0..2**32-1, 0 = all).
+        crm.NotFound (customer, ``after``); crm.InvalidArgument."""
         h = _ll.crm_swig_promise_list_open(
-            self._h, _str(_customer_id(customer_id), "customer_id"), _str(owner, "owner"),
+            self._h, _customer_ref(customer_id, "customer_id"), _str(owner, "owner"),
             _bits(_STATE, states, "states"),
             _to_ms(due_before, "due_before"), _to_ms(overdue_as_of, "overdue_as_of"),
-            _str(after, "after"), _int(limit, "limit", *_UINT))
+            _promise_ref(after, "after"), _int(limit, "limit", *_UINT))
         return _Cursor(self, h, _ll._promise_list_next, _ll.crm_promise_list_free, _promise)
 
     def promise_history(self, id):  # noqa: A002
-        """Iterate over a promise's events (made, renegotiated, kept, ...)."""
-        h = _ll.crm_promise_history_open(self._h, _str(id, "id"))
+        """Iterate over the events of a promise (a Promise or its id): made,
+        renegotiated, kept, ..."""
+        h = _ll.crm_promise_history_open(self._h, _promise_ref(id, "id"))
         return _Cursor(self, h, _ll._promise_history_next, _ll.crm_promise_history_free,
                        _promise_event)
 
@@ -899,19 +944,20 @@ class Database:
         elif _int(year, "year", *_INT) == 0:
             raise _invalid("year: 0 is not a year; give None for a yearly occasion without one")
         row = _ll._occasion_add(
-            self._h, _str(_customer_id(customer_id), "customer_id"), _str(kind, "kind"),
+            self._h, _customer_ref(customer_id, "customer_id"), _str(kind, "kind"),
             1 if yearly else 0, year, _int(month, "month", *_INT), _int(day, "day", *_INT),
             _int(lead_days, "lead_days", *_INT), _str(note, "note"))
         return _occasion(row)
 
     def remove_occasion(self, id):  # noqa: A002
-        """Remove an occasion. crm.NotFound; crm.InvalidArgument."""
-        _ll.crm_occasion_remove(self._h, _str(id, "id"))
+        """Remove an occasion (an Occasion or its id). crm.NotFound;
+        crm.InvalidArgument."""
+        _ll.crm_occasion_remove(self._h, _occasion_ref(id, "id"))
 
     def occasions(self, customer_id):
         """Iterate over a customer's occasions by month and day. crm.NotFound;
         crm.InvalidArgument."""
-        h = _ll.crm_occasion_list_open(self._h, _str(_customer_id(customer_id), "customer_id"))
+        h = _ll.crm_occasion_list_open(self._h, _customer_ref(customer_id, "customer_id"))
         return _Cursor(self, h, _ll._occasion_list_next, _ll.crm_occasion_list_free, _occasion)
 
     def upcoming(self, from_, to):
