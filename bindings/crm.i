@@ -366,19 +366,24 @@ static size_t crm_swig_cursor_hash(const void *cur, size_t cap)
     return (size_t)x & (cap - 1);
 }
 
-static void crm_swig_cursor_put(crm_swig_cursor_slot *slots, size_t cap, const void *cur,
-                                const crm_db *db)
+/* 1 if cur is new to the table, 0 if it was there (its handle replaced). */
+static int crm_swig_cursor_put(crm_swig_cursor_slot *slots, size_t cap, const void *cur,
+                               const crm_db *db)
 {
     size_t i = crm_swig_cursor_hash(cur, cap);
     while (slots[i].cur && slots[i].cur != cur)
         i = (i + 1) & (cap - 1);
+    int added = slots[i].cur == NULL;
     slots[i].cur = cur;
     slots[i].db = db;
+    return added;
 }
 
 /* 0, or -1 when out of memory. */
 static int crm_swig_cursor_add(const void *cur, const crm_db *db)
 {
+    if (!cur)
+        return 0;
     if (2 * (crm_swig_ncursors + 1) > crm_swig_cursors_cap) {
         size_t cap = crm_swig_cursors_cap ? 2 * crm_swig_cursors_cap : 64;
         crm_swig_cursor_slot *slots = calloc(cap, sizeof *slots);
@@ -391,8 +396,7 @@ static int crm_swig_cursor_add(const void *cur, const crm_db *db)
         crm_swig_cursors = slots;
         crm_swig_cursors_cap = cap;
     }
-    crm_swig_cursor_put(crm_swig_cursors, crm_swig_cursors_cap, cur, db);
-    crm_swig_ncursors++;
+    crm_swig_ncursors += crm_swig_cursor_put(crm_swig_cursors, crm_swig_cursors_cap, cur, db);
     return 0;
 }
 

@@ -117,3 +117,53 @@ def test_threads_sharing_a_handle_take_turns(path):
         assert errors == []
         assert sum(1 for _ in db.customers()) == 600
         assert sum(1 for _ in db.journal()) == 1200
+
+
+def test_every_cursor_waits_for_its_own_database_only(path, tmp_path):
+    """The binding keeps which handle each open cursor reads. With hundreds
+    opened and freed in random order on two databases, while one database
+    is inside a long call in another thread, closing the other database's
+    cursors does not wait, and closing one of the busy database's does."""
+    import random
+    rnd = random.Random(7)
+    other_path = str(tmp_path / "other.crm")
+    with crm.open(path) as db:
+        db.create_customer("Ann")
+    with crm.open(path) as holder, crm.open(path, busy_timeout=1.5) as busy, \
+            crm.open(other_path) as idle:
+        cursors = {busy: [], idle: []}
+        for _ in range(200):
+            for db in (busy, idle):
+                cursors[db].append(db.journal())  # not started: no read transaction
+        for db in (busy, idle):
+            rnd.shuffle(cursors[db])
+            for cur in cursors[db][:150]:
+                cur.close()
+            del cursors[db][:150]
+            cursors[db].extend(db.customers() for _ in range(20))
+        holder.begin()
+        holder.create_customer("Held")
+        inside, ended = threading.Event(), {}
+
+        def write():
+            inside.set()
+            with pytest.raises(crm.Busy):
+                busy.create_customer("Blocked")
+            ended["at"] = time.monotonic()
+
+        t = threading.Thread(target=write)
+        t.start()
+        inside.wait()
+        time.sleep(0.3)
+        start = time.monotonic()
+        for cur in cursors[idle]:
+            cur.close()
+        idle_took = time.monotonic() - start
+        cursors[busy][0].close()
+        closed = time.monotonic()
+        t.join()
+        assert idle_took < 0.5
+        assert closed >= ended["at"]
+        for cur in cursors[busy]:
+            cur.close()
+        assert not busy._cursors and not idle._cursors
