@@ -446,7 +446,8 @@ def _choice(table, value, what, types=str):
     """The code for a name the package knows (``table``), which is a str
     (or one of ``types``)."""
     if not isinstance(value, types):
-        raise TypeError(f"{what}: expected str, got {type(value).__name__}")
+        names = " or ".join(t.__name__ for t in types) if isinstance(types, tuple) else "str"
+        raise TypeError(f"{what}: expected {names}, got {type(value).__name__}")
     try:
         return table[value]
     except KeyError:
