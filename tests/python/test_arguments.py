@@ -8,7 +8,6 @@ record as well as its id.
 The classes (NUL anywhere in any text argument of any call; any int far
 outside its range) are tried with Hypothesis over a table of every public
 call (CALLS), which test_every_public_call_is_in_the_table keeps complete."""
-import datetime as dt
 import inspect
 import math
 import os
@@ -19,7 +18,6 @@ from hypothesis import strategies as st
 
 import crm
 
-UTC = dt.timezone.utc
 DUE = 1_900_000_000_000
 FAST = settings(max_examples=150, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -105,7 +103,8 @@ def CALLS(w):
          ("customer_id", "channels", "reason_prefix", "direction", "outcomes", "before"),
          {"limit": (0, 2**32 - 1)}),
         ("promise", dict(customer_id=a, what="Refund", due_at=DUE, owner="agent:a",
-                         interaction_id=i), ("customer_id", "what", "owner", "interaction_id"), {}),
+                         interaction_id=i),
+         ("customer_id", "what", "owner", "interaction_id"), {}),
         ("make_promise", dict(customer_id=a, what="Refund", due_at=DUE, owner="agent:a"),
          ("customer_id", "what", "owner"), {}),
         ("get_promise", dict(id=p), ("id",), {}),
