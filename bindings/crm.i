@@ -15,7 +15,9 @@
  *    the language's error carrying the code and crm_errmsg(db), where db is
  *    the handle the call was given (stashed by a typemap) or NULL. A
  *    cursor's _next is not given the handle, so its rare failures carry
- *    crm_errmsg(NULL) (the code is right; the sentence may be generic).
+ *    crm_errmsg(NULL) in Lua (the code is right; the sentence may be
+ *    generic); Python knows each cursor's handle (see "calls on one
+ *    handle take turns") and gives its message.
  * Things that make no sense in a binding are %ignored here and listed, with
  * the reason, in bindings/not-bound.txt.
  */
@@ -92,6 +94,9 @@ static void crm_swig_raise(int code, const char *msg)
     }
 }
 %}
+/* It touches Python objects: the GIL stays held (every other call lets it
+ * go, see "calls on one handle" below). */
+%nothread crm_swig_set_errors;
 %inline %{
 /* Called once by the crm package to install its exception classes. */
 void crm_swig_set_errors(PyObject *map)
@@ -276,18 +281,37 @@ CRM_SWIG_INT_IN(int64_t, INT64_MIN, INT64_MAX)
 #endif
 
 #ifdef SWIGPYTHON
+%{
+/* A str with a NUL in it: C would read only the text before the NUL (a
+ * name "Mallory\0Admin" stored as "Mallory", an e-mail address checked
+ * whole by the caller and stored cut short), so it is refused, naming the
+ * argument (its name in the C declaration) and where the NUL is. */
+static void crm_swig_refuse_nul(PyObject *s, const char *arg)
+{
+    Py_ssize_t at = PyUnicode_FindChar(s, 0, 0, PyUnicode_GET_LENGTH(s), 1);
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s: contains a NUL character at index %zd; text cannot hold one",
+             arg, at);
+    crm_swig_raise(CRM_EINVAL, msg);
+}
+%}
 /* Text arguments: a str is read in place as UTF-8 (CPython keeps that form
  * with the str), without the copy SWIG's own typemap makes for every
  * argument of every call; None is C's NULL. What is refused, and how, is
  * as with SWIG's typemap: anything else, and a str that has no UTF-8 form
  * (a lone surrogate), raises TypeError "in method 'f', argument n of type
- * 'char const *'". */
-%typemap(in, noblock=1) const char * {
+ * 'char const *'". A str holding a NUL raises crm.InvalidArgument before
+ * libcrm is called (crm_swig_refuse_nul). */
+%typemap(in, noblock=1) const char * (Py_ssize_t len = 0) {
   if ($input == Py_None) {
     $1 = NULL;
-  } else if (!PyUnicode_Check($input) || !($1 = ($1_ltype)PyUnicode_AsUTF8($input))) {
+  } else if (!PyUnicode_Check($input) ||
+             !($1 = ($1_ltype)PyUnicode_AsUTF8AndSize($input, &len))) {
     PyErr_Clear();
     SWIG_exception_fail(SWIG_TypeError, "in method '" "$symname" "', argument " "$argnum"" of type '" "$1_type""'");
+  } else if (memchr($1, 0, (size_t)len)) {
+    crm_swig_refuse_nul($input, "$1_name");
+    SWIG_fail;
   }
 }
 %typemap(freearg) const char * ""
@@ -295,6 +319,268 @@ CRM_SWIG_INT_IN(int64_t, INT64_MIN, INT64_MAX)
 
 /* Remember the handle for crm_errmsg(). */
 %typemap(check) crm_db *db, const crm_db *db "crm_swig_db = $1;"
+
+#ifdef SWIGPYTHON
+/* ---- calls on one handle take turns ----------------------------------------
+ * Every libcrm call runs without the GIL (threads="1" in crm_python.i):
+ * one waiting up to busy_timeout for another writer no longer stops every
+ * Python thread. But a handle is opened with SQLite's NOMUTEX, and two
+ * threads inside one handle at once corrupt it; the GIL used to rule that
+ * out. What rules it out now: a call on a handle, or on a cursor of it,
+ * first waits (without the GIL) until no other thread is inside that
+ * handle, and marks it as used by its thread until the wrapper returns,
+ * after the error and the result are built. It matters even for a program
+ * that keeps each handle to one thread: the collector finalizes a cursor
+ * in whichever thread it runs, maybe while the cursor's database is inside
+ * a call in its own thread. The same thread may nest: the collector may run
+ * a finalizer inside a wrapper, between the call and its return.
+ *
+ * A cursor's calls do not name its handle, so the binding keeps which
+ * handle each open cursor reads (crm_swig_cursor_*): recorded when the
+ * call that opens it returns, forgotten when a call frees it. */
+%{
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+typedef struct {
+    const crm_db *db;
+    unsigned long thread;
+} crm_swig_user;
+
+/* The handles inside a call and their threads; waiters sleep on `left`. */
+static pthread_mutex_t crm_swig_users_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t crm_swig_users_left = PTHREAD_COND_INITIALIZER;
+static crm_swig_user *crm_swig_users;
+static size_t crm_swig_nusers, crm_swig_users_cap, crm_swig_nwaiters;
+
+/* The handle of this thread's innermost call, for the cursor it opens. */
+static _Thread_local const crm_db *crm_swig_call_db = NULL;
+
+static int crm_swig_used_by_other(const crm_db *db, unsigned long self)
+{
+    for (size_t i = 0; i < crm_swig_nusers; i++)
+        if (crm_swig_users[i].db == db && crm_swig_users[i].thread != self)
+            return 1;
+    return 0;
+}
+
+/* Under crm_swig_users_lock. -1 when out of memory. */
+static int crm_swig_add_user(const crm_db *db, unsigned long self)
+{
+    if (crm_swig_nusers == crm_swig_users_cap) {
+        size_t cap = crm_swig_users_cap ? 2 * crm_swig_users_cap : 8;
+        crm_swig_user *u = realloc(crm_swig_users, cap * sizeof *u);
+        if (!u)
+            return -1;
+        crm_swig_users = u;
+        crm_swig_users_cap = cap;
+    }
+    crm_swig_users[crm_swig_nusers].db = db;
+    crm_swig_users[crm_swig_nusers].thread = self;
+    crm_swig_nusers++;
+    return 0;
+}
+
+/* The state a wrapper keeps for the handle it uses (a typemap local,
+ * starting as crm_swig_unused: a wrapper that fails before its check
+ * typemap still runs its freearg). */
+typedef struct {
+    const crm_db *db;   /* the handle in use, or NULL */
+    const crm_db *prev; /* crm_swig_call_db before */
+} crm_swig_use;
+static const crm_swig_use crm_swig_unused = {NULL, NULL};
+
+/* With the GIL. Waits (without it) until no other thread is inside db,
+ * then marks db used by this thread. 0, or -1 with MemoryError set. */
+static int crm_swig_begin(crm_swig_use *use, const crm_db *db)
+{
+    use->db = NULL;
+    if (!db)
+        return 0;
+    unsigned long self = PyThread_get_thread_ident();
+    int rc;
+    pthread_mutex_lock(&crm_swig_users_lock);
+    if (!crm_swig_used_by_other(db, self)) {
+        rc = crm_swig_add_user(db, self);
+        pthread_mutex_unlock(&crm_swig_users_lock);
+    } else {
+        /* The thread inside may need the GIL to finish its call. */
+        pthread_mutex_unlock(&crm_swig_users_lock);
+        Py_BEGIN_ALLOW_THREADS
+        pthread_mutex_lock(&crm_swig_users_lock);
+        crm_swig_nwaiters++;
+        while (crm_swig_used_by_other(db, self))
+            pthread_cond_wait(&crm_swig_users_left, &crm_swig_users_lock);
+        crm_swig_nwaiters--;
+        rc = crm_swig_add_user(db, self);
+        pthread_mutex_unlock(&crm_swig_users_lock);
+        Py_END_ALLOW_THREADS
+    }
+    if (rc) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    use->db = db;
+    use->prev = crm_swig_call_db;
+    crm_swig_call_db = db;
+    return 0;
+}
+
+/* With the GIL: the wrapper is done with the handle, and with its error
+ * (crm_swig_db, which a call without %exception never clears itself). */
+static void crm_swig_end(crm_swig_use *use)
+{
+    crm_swig_db = NULL;
+    if (!use->db)
+        return;
+    unsigned long self = PyThread_get_thread_ident();
+    crm_swig_call_db = use->prev;
+    pthread_mutex_lock(&crm_swig_users_lock);
+    for (size_t i = crm_swig_nusers; i-- > 0;)
+        if (crm_swig_users[i].db == use->db && crm_swig_users[i].thread == self) {
+            crm_swig_users[i] = crm_swig_users[--crm_swig_nusers];
+            break;
+        }
+    if (crm_swig_nwaiters)
+        pthread_cond_broadcast(&crm_swig_users_left);
+    pthread_mutex_unlock(&crm_swig_users_lock);
+    use->db = NULL;
+}
+
+/* Open cursors and their handles: a hash table (linear probing, a power of
+ * two slots, at most half full), read and written with the GIL held. */
+typedef struct {
+    const void *cur;
+    const crm_db *db;
+} crm_swig_cursor_slot;
+static crm_swig_cursor_slot *crm_swig_cursors;
+static size_t crm_swig_ncursors, crm_swig_cursors_cap;
+
+static size_t crm_swig_cursor_hash(const void *cur, size_t cap)
+{
+    uint64_t x = (uint64_t)(uintptr_t)cur;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return (size_t)x & (cap - 1);
+}
+
+/* 1 if cur is new to the table, 0 if it was there (its handle replaced). */
+static int crm_swig_cursor_put(crm_swig_cursor_slot *slots, size_t cap, const void *cur,
+                               const crm_db *db)
+{
+    size_t i = crm_swig_cursor_hash(cur, cap);
+    while (slots[i].cur && slots[i].cur != cur)
+        i = (i + 1) & (cap - 1);
+    int added = slots[i].cur == NULL;
+    slots[i].cur = cur;
+    slots[i].db = db;
+    return added;
+}
+
+/* 0, or -1 when out of memory. */
+static int crm_swig_cursor_add(const void *cur, const crm_db *db)
+{
+    if (!cur)
+        return 0;
+    if (2 * (crm_swig_ncursors + 1) > crm_swig_cursors_cap) {
+        size_t cap = crm_swig_cursors_cap ? 2 * crm_swig_cursors_cap : 64;
+        crm_swig_cursor_slot *slots = calloc(cap, sizeof *slots);
+        if (!slots)
+            return -1;
+        for (size_t i = 0; i < crm_swig_cursors_cap; i++)
+            if (crm_swig_cursors[i].cur)
+                crm_swig_cursor_put(slots, cap, crm_swig_cursors[i].cur, crm_swig_cursors[i].db);
+        free(crm_swig_cursors);
+        crm_swig_cursors = slots;
+        crm_swig_cursors_cap = cap;
+    }
+    crm_swig_ncursors += crm_swig_cursor_put(crm_swig_cursors, crm_swig_cursors_cap, cur, db);
+    return 0;
+}
+
+/* The handle a cursor reads (NULL if unknown); with `forget`, the cursor is
+ * being freed and leaves the table. */
+static const crm_db *crm_swig_cursor_db(const void *cur, int forget)
+{
+    if (!cur || !crm_swig_ncursors)
+        return NULL;
+    size_t cap = crm_swig_cursors_cap, i = crm_swig_cursor_hash(cur, cap);
+    while (crm_swig_cursors[i].cur != cur) {
+        if (!crm_swig_cursors[i].cur)
+            return NULL;
+        i = (i + 1) & (cap - 1);
+    }
+    const crm_db *db = crm_swig_cursors[i].db;
+    if (forget) {
+        /* Backward-shift deletion: move up the slots that probed past i. */
+        for (size_t j = (i + 1) & (cap - 1); crm_swig_cursors[j].cur; j = (j + 1) & (cap - 1)) {
+            size_t home = crm_swig_cursor_hash(crm_swig_cursors[j].cur, cap);
+            if (((j - home) & (cap - 1)) >= ((j - i) & (cap - 1))) {
+                crm_swig_cursors[i] = crm_swig_cursors[j];
+                i = j;
+            }
+        }
+        crm_swig_cursors[i].cur = NULL;
+        crm_swig_cursors[i].db = NULL;
+        crm_swig_ncursors--;
+    }
+    return db;
+}
+
+/* A cursor an open call returns, owned by its proxy and recorded with the
+ * handle of the call. */
+static PyObject *crm_swig_cursor_new(void *cur, swig_type_info *type)
+{
+    PyObject *obj = SWIG_NewPointerObj(cur, type, SWIG_POINTER_OWN);
+    if (obj && crm_swig_cursor_add(cur, crm_swig_call_db) < 0) {
+        Py_DECREF(obj); /* frees the cursor, still under this call's use */
+        return PyErr_NoMemory();
+    }
+    return obj;
+}
+%}
+
+/* A handle argument: remembered for crm_errmsg() and used for the call. */
+%typemap(check) crm_db *db (crm_swig_use use = crm_swig_unused),
+                const crm_db *db (crm_swig_use use = crm_swig_unused),
+                struct crm_db * (crm_swig_use use = crm_swig_unused),
+                const struct crm_db * (crm_swig_use use = crm_swig_unused) {
+  if (crm_swig_begin(&use, $1))
+    SWIG_fail;
+  crm_swig_db = $1;
+}
+%typemap(freearg) crm_db *db, const crm_db *db, struct crm_db *, const struct crm_db *
+  "crm_swig_end(&use$argnum);"
+
+/* A cursor, each type (applied after CRM_CURSOR_OUT below, which it
+ * overrides): recorded with its handle when an open call returns it; as an
+ * argument, the handle it reads is used for the call, and a call that
+ * frees it ($disown: its _free, its proxy's destructor) forgets it; the
+ * conversion itself is SWIG's. */
+%define CRM_SWIG_CURSOR(TYPE)
+%typemap(argout) TYPE **out {
+    CRM_SWIG_SET_RESULT(crm_swig_cursor_new(*$1, $*1_descriptor))
+    if (!$result)
+        SWIG_fail;
+}
+%typemap(in, noblock=1) struct TYPE * (void *argp = 0, int res = 0, const crm_db *db = NULL) {
+  res = SWIG_ConvertPtr($input, &argp, $descriptor, $disown | 0);
+  if (!SWIG_IsOK(res)) {
+    SWIG_exception_fail(SWIG_ArgError(res), "in method '" "$symname" "', argument " "$argnum"" of type '" "$type""'");
+  }
+  $1 = ($ltype)argp;
+  db = crm_swig_cursor_db($1, $disown);
+}
+%typemap(check) struct TYPE * (crm_swig_use use = crm_swig_unused) {
+  if (crm_swig_begin(&use, db$argnum))
+    SWIG_fail;
+  crm_swig_db = db$argnum;
+}
+%typemap(freearg) struct TYPE * "crm_swig_end(&use$argnum);"
+%enddef
+#endif
 
 /* ---- replacing the status with what an out-parameter received ---------- */
 #ifdef SWIGPYTHON
@@ -379,6 +665,18 @@ CRM_CURSOR_OUT(crm_interaction_cursor)
 CRM_CURSOR_OUT(crm_promise_cursor)
 CRM_CURSOR_OUT(crm_promise_event_cursor)
 CRM_CURSOR_OUT(crm_occasion_cursor)
+#ifdef SWIGPYTHON
+CRM_SWIG_CURSOR(crm_customer_cursor)
+CRM_SWIG_CURSOR(crm_attr_cursor)
+CRM_SWIG_CURSOR(crm_tag_cursor)
+CRM_SWIG_CURSOR(crm_member_cursor)
+CRM_SWIG_CURSOR(crm_identity_cursor)
+CRM_SWIG_CURSOR(crm_journal_cursor)
+CRM_SWIG_CURSOR(crm_interaction_cursor)
+CRM_SWIG_CURSOR(crm_promise_cursor)
+CRM_SWIG_CURSOR(crm_promise_event_cursor)
+CRM_SWIG_CURSOR(crm_occasion_cursor)
+#endif
 
 CRM_BORROWED_OUT(crm_customer)
 CRM_BORROWED_OUT(crm_attr)

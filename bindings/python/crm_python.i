@@ -3,5 +3,5 @@
  * extension `crm._crm` and its proxy `crm._lowlevel`; the idiom (exception
  * classes, context managers, iterators, datetimes) is in crm/__init__.py.
  */
-%module(package="crm") _lowlevel
+%module(package="crm", threads="1") _lowlevel
 %include "../crm.i"

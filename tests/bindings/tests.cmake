@@ -41,11 +41,17 @@ if(TARGET crm_python)
               --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect
               --suppressions=${CRM_PYTHON_VALGRIND_SUPP}
               --suppressions=${CMAKE_CURRENT_SOURCE_DIR}/valgrind.supp
-              ${Python3_EXECUTABLE} -c "import crm
+              ${Python3_EXECUTABLE} -c "import crm, threading
 with crm.open(':memory:') as db:
     c = db.create_customer('Jane')
     for i in range(50): db.log(c, 'phone', occurred_at=1000 + i)
     assert sum(1 for _ in db.timeline(c)) == 50
+    t = threading.Thread(target=lambda: sum(1 for _ in db.timeline(c, limit=5))); t.start(); t.join()
+    for bad in (lambda: db.create_customer('Ja' + chr(0) + 'ne'), lambda: db.timeline(c, limit=-1),
+                lambda: db.journal(since=2**63), lambda: crm.open('x' + chr(0) + 'y')):
+        try: bad()
+        except crm.InvalidArgument: pass
+        else: raise AssertionError('accepted')
     p = db.promise(c, 'Call back', 10**12, owner='agent:a')
     db.keep(p.id)
     assert [e.kind for e in db.promise_history(p.id)] == ['made', 'kept']

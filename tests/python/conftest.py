@@ -1,6 +1,14 @@
 import datetime as dt
+import os
+import tempfile
 
 import pytest
+
+# Hypothesis keeps a cache in ./.hypothesis unless told otherwise, and the
+# tests run in the source tree: under the temporary directory instead (the
+# build tree's, when ctest runs them).
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY",
+                      os.path.join(tempfile.gettempdir(), "crm-hypothesis"))
 
 import crm
 

@@ -86,7 +86,7 @@ def test_promises(db, ann):
     assert states == {p.id: "kept", r.id: "broken", s.id: "released"}
     assert [x.id for x in db.promises(states={"broken"})] == [r.id]
     assert [x.id for x in db.promises(owner="agent:bob", states=["released"])] == [s.id]
-    with pytest.raises(ValueError):
+    with pytest.raises(crm.InvalidArgument):
         db.promises(states={"maybe"})
     with pytest.raises(crm.InvalidArgument):
         db.promise(ann, "x", dt.datetime(2026, 1, 1), owner="agent:a")

@@ -217,6 +217,29 @@ def _str(value, what):
     raise TypeError(f"{what}: expected str, got {type(value).__name__}")
 
 
+# ---- whole numbers --------------------------------------------------------
+# Every int the package gives libcrm is checked here against the range of
+# the C parameter it goes to (SWIG would raise OverflowError past it), and
+# against libcrm's own bounds where the package documents them: a wrong
+# type is a TypeError, a value out of range crm.InvalidArgument (the rules
+# are docs/python.md's "Arguments"). Times are _to_ms's.
+
+_INT = (-2**31, 2**31 - 1)          # C int
+_UINT = (0, 2**32 - 1)              # C unsigned int
+_INT64 = (-2**63, 2**63 - 1)        # C int64_t
+_SENTIMENT = (-2, 2)                # 99, CRM_SENTIMENT_NONE, is None's
+_BUSY_TIMEOUT_MAX = _INT[1] / 1000  # seconds, as C's int of milliseconds
+
+
+def _int(value, what, lo, hi):
+    """An int (not a bool) in lo..hi."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{what}: expected an int, got {type(value).__name__}")
+    if not lo <= value <= hi:
+        raise _invalid(f"{what}: {value} is out of range ({lo}..{hi})")
+    return value
+
+
 # ---- records: plain objects, copied out of the C records ---------------
 #
 # The binding copies a record in one call: its _*_row calls (bindings/crm.i)
@@ -412,6 +435,14 @@ class _Cursor:
     def __exit__(self, *exc):
         self.close()
 
+    def __del__(self):
+        # The C cursor is freed here, while self._db still holds the
+        # database: left to the collector, the attributes go in no set
+        # order, and when the database's handle went first crm_close()
+        # refused (a cursor still open), the handle leaked with its files
+        # and any open transaction, and other writers got crm.Busy for good.
+        self.close()
+
 
 # ---- the database ---------------------------------------------------------
 
@@ -424,10 +455,15 @@ _ARCHIVED = {False: _ll.CRM_ARCHIVED_EXCLUDE, True: _ll.CRM_ARCHIVED_INCLUDE,
 _ORDER = {"created": _ll.CRM_ORDER_CREATED, "name": _ll.CRM_ORDER_NAME}
 
 
-def _choice(table, value, what):
+def _choice(table, value, what, types=str):
+    """The code for a name the package knows (``table``), which is a str
+    (or one of ``types``)."""
+    if not isinstance(value, types):
+        names = " or ".join(t.__name__ for t in types) if isinstance(types, tuple) else "str"
+        raise TypeError(f"{what}: expected {names}, got {type(value).__name__}")
     try:
         return table[value]
-    except (KeyError, TypeError):
+    except KeyError:
         raise _invalid(f"{what}: {value!r} is not one of {sorted(map(str, table))}") from None
 
 
@@ -451,6 +487,7 @@ class _Names(dict):
 _CHANNEL = _Names(_ll.crm_channel_parse)
 _DIRECTION = _Names(_ll.crm_direction_parse)
 _OUTCOME = _Names(_ll.crm_outcome_parse)
+_STATE = _Names(_ll.crm_promise_state_parse)
 
 
 def _enum_parse(names, value, what):
@@ -471,8 +508,25 @@ def _bits(names, values, what):
     return bits
 
 
-def _customer_id(c):
-    return c.id if isinstance(c, Customer) else c
+def _ref(cls):
+    """The helper reading an argument that names a ``cls`` record: the
+    record itself (its id is taken) or its id, a str; None passes as C's
+    NULL (libcrm refuses it where the id is required)."""
+    def ref(value, what):
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, cls):
+            return value.id
+        raise TypeError(f"{what}: expected a crm.{cls.__name__} or its id (str), "
+                        f"got {type(value).__name__}")
+    ref.__name__ = f"_{cls.__name__.lower()}_ref"
+    return ref
+
+
+_customer_ref = _ref(Customer)
+_interaction_ref = _ref(Interaction)
+_promise_ref = _ref(Promise)
+_occasion_ref = _ref(Occasion)
 
 
 def open(path, *, actor=None, create=True, readonly=False, busy_timeout=5.0,  # noqa: A001
@@ -484,9 +538,11 @@ def open(path, *, actor=None, create=True, readonly=False, busy_timeout=5.0,  # 
         path = __import__("os").fsdecode(path)
     flags = (_ll.CRM_OPEN_CREATE if create else 0) | (_ll.CRM_OPEN_READONLY if readonly else 0)
     if isinstance(busy_timeout, bool) or not isinstance(busy_timeout, (int, float)):
-        raise TypeError("busy_timeout: expected seconds as a number")
-    if busy_timeout < 0:
-        raise _invalid("busy_timeout: must not be negative")
+        raise TypeError("busy_timeout: expected seconds as an int or float, got "
+                        f"{type(busy_timeout).__name__}")
+    if not 0 <= busy_timeout <= _BUSY_TIMEOUT_MAX:  # NaN too
+        raise _invalid(f"busy_timeout: {busy_timeout!r} s is out of range "
+                       f"(0..{_BUSY_TIMEOUT_MAX} s)")
     handle = _ll.crm_swig_open(path, flags, int(busy_timeout * 1000),
                                _choice(_DURABILITY, durability, "durability"),
                                _str(actor, "actor"), _str(default_country, "default_country"))
@@ -495,7 +551,13 @@ def open(path, *, actor=None, create=True, readonly=False, busy_timeout=5.0,  # 
 
 class Database:
     """An open customer database (one thread at a time). Close it with
-    close() or a ``with`` block; afterwards every call raises crm.Misuse."""
+    close() or a ``with`` block; afterwards every call raises crm.Misuse.
+
+    Wherever a call takes the id of a customer, an interaction, a promise or
+    an occasion, the record (Customer, Interaction, Promise, Occasion) does
+    as well. A wrong type raises TypeError; a value of the right type that
+    is refused (out of range, unknown name, text holding a NUL character)
+    raises crm.InvalidArgument."""
 
     def __init__(self, handle):
         # The handle's SWIG object itself rather than its proxy: the
@@ -584,39 +646,42 @@ class Database:
                                               _str(name, "name")))
 
     def customer(self, id):  # noqa: A002
-        """The customer with this id; crm.NotFound if none."""
+        """The customer with this id (or the current state of a Customer);
+        crm.NotFound if none."""
         h = self._handle
         if h is None or type(id) is not str:
-            h, id = self._h, _str(id, "id")
+            h, id = self._h, _customer_ref(id, "id")
         return _customer(_ll._customer_get(h, id))
 
     get_customer = customer
 
     def rename_customer(self, id, name):  # noqa: A002
-        """Change the display name. crm.NotFound; crm.InvalidArgument."""
-        _ll.crm_customer_rename(self._h, _str(_customer_id(id), "id"), _str(name, "name"))
+        """Change a customer's display name (``id``: a Customer or its id).
+        crm.NotFound; crm.InvalidArgument."""
+        _ll.crm_customer_rename(self._h, _customer_ref(id, "id"), _str(name, "name"))
 
     def archive_customer(self, id):  # noqa: A002
         """Archive a customer: hidden from lists unless asked for, still found
         by id and by identity. crm.StateError if already archived; crm.NotFound."""
-        _ll.crm_customer_archive(self._h, _str(_customer_id(id), "id"))
+        _ll.crm_customer_archive(self._h, _customer_ref(id, "id"))
 
     def unarchive_customer(self, id):  # noqa: A002
         """Undo archive_customer(). crm.StateError if not archived; crm.NotFound."""
-        _ll.crm_customer_unarchive(self._h, _str(_customer_id(id), "id"))
+        _ll.crm_customer_unarchive(self._h, _customer_ref(id, "id"))
 
     def customers(self, *, kind=None, tag=None, name_prefix=None, archived=False,
                   created_from=None, created_to=None, after=None, limit=0, order="created"):
         """Iterate over customers. ``archived``: False (default), True (both),
-        or "only"; ``order``: "created" or "name"; ``after``: keyset paging."""
+        or "only"; ``order``: "created" or "name"; ``after``: the last
+        Customer (or id) of the previous page; ``limit``: at most this many
+        (0..2**32-1, 0 = all)."""
         k = 0 if kind is None else _choice(_KINDS, kind, "kind")
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-            raise _invalid("limit: expected a non-negative int")
         h = _ll.crm_swig_customer_list_open(
             self._h, k, _str(tag, "tag"), _str(name_prefix, "name_prefix"),
-            _choice(_ARCHIVED, archived, "archived"),
+            _choice(_ARCHIVED, archived, "archived", (bool, str)),
             _to_ms(created_from, "created_from"), _to_ms(created_to, "created_to"),
-            _str(_customer_id(after), "after"), limit, _choice(_ORDER, order, "order"))
+            _customer_ref(after, "after"), _int(limit, "limit", *_UINT),
+            _choice(_ORDER, order, "order"))
         return _Cursor(self, h, _ll._customer_list_next, _ll.crm_customer_list_free, _customer)
 
     # -- attributes and tags --
@@ -624,35 +689,36 @@ class Database:
         """Set attribute ``key`` (1..CRM_ATTR_KEY_MAX bytes of [A-Za-z0-9_.:-])
         to ``value`` (UTF-8 text), replacing any old value. crm.NotFound (no
         such customer); crm.InvalidArgument."""
-        _ll.crm_customer_attr_set(self._h, _customer_id(id), _str(key, "key"), _str(value, "value"))
+        _ll.crm_customer_attr_set(self._h, _customer_ref(id, "id"), _str(key, "key"),
+                                  _str(value, "value"))
 
     def attr(self, id, key):  # noqa: A002
         """Read an attribute. crm.NotFound if the customer or the attribute does
         not exist."""
-        return _ll.crm_customer_attr_get(self._h, _customer_id(id), _str(key, "key"))
+        return _ll.crm_customer_attr_get(self._h, _customer_ref(id, "id"), _str(key, "key"))
 
     def unset_attr(self, id, key):  # noqa: A002
         """Remove an attribute. crm.NotFound if it is not set."""
-        _ll.crm_customer_attr_unset(self._h, _customer_id(id), _str(key, "key"))
+        _ll.crm_customer_attr_unset(self._h, _customer_ref(id, "id"), _str(key, "key"))
 
     def attrs(self, id):  # noqa: A002
         """A dict of the customer's attributes."""
-        h = _ll.crm_attr_list_open(self._h, _customer_id(id))
+        h = _ll.crm_attr_list_open(self._h, _customer_ref(id, "id"))
         cur = _Cursor(self, h, _ll._attr_list_next, _ll.crm_attr_list_free, tuple)
         return dict(cur)
 
     def add_tag(self, id, tag):  # noqa: A002
         """Tag a customer (tags match exactly; case matters). crm.Conflict if
         the customer already has it; crm.NotFound; crm.InvalidArgument."""
-        _ll.crm_customer_tag_add(self._h, _customer_id(id), _str(tag, "tag"))
+        _ll.crm_customer_tag_add(self._h, _customer_ref(id, "id"), _str(tag, "tag"))
 
     def remove_tag(self, id, tag):  # noqa: A002
         """Remove a tag. crm.NotFound if the customer does not have it."""
-        _ll.crm_customer_tag_remove(self._h, _customer_id(id), _str(tag, "tag"))
+        _ll.crm_customer_tag_remove(self._h, _customer_ref(id, "id"), _str(tag, "tag"))
 
     def tags(self, id):  # noqa: A002
         """A list of the customer's tags in byte order. crm.NotFound."""
-        h = _ll.crm_tag_list_open(self._h, _customer_id(id))
+        h = _ll.crm_tag_list_open(self._h, _customer_ref(id, "id"))
         return list(_Cursor(self, h, _ll.crm_tag_list_next, _ll.crm_tag_list_free, str))
 
     # -- memberships --
@@ -661,17 +727,17 @@ class Database:
         contact"). crm.NotFound (either id); crm.InvalidArgument (org_id is not
         an organisation or person_id not a person, bad role); crm.Conflict
         (already a member)."""
-        _ll.crm_member_add(self._h, _str(_customer_id(org_id), "org_id"),
-                           _str(_customer_id(person_id), "person_id"), _str(role, "role"))
+        _ll.crm_member_add(self._h, _customer_ref(org_id, "org_id"),
+                           _customer_ref(person_id, "person_id"), _str(role, "role"))
 
     def remove_member(self, org_id, person_id):
         """End a membership. crm.NotFound if there is none."""
-        _ll.crm_member_remove(self._h, _str(_customer_id(org_id), "org_id"),
-                              _str(_customer_id(person_id), "person_id"))
+        _ll.crm_member_remove(self._h, _customer_ref(org_id, "org_id"),
+                              _customer_ref(person_id, "person_id"))
 
     def members(self, id):  # noqa: A002
         """An organisation's people, or the organisations a person belongs to."""
-        h = _ll.crm_member_list_open(self._h, _str(_customer_id(id), "id"))
+        h = _ll.crm_member_list_open(self._h, _customer_ref(id, "id"))
         return _Cursor(self, h, _ll._member_list_next, _ll.crm_member_list_free, _member)
 
     # -- identities --
@@ -692,7 +758,7 @@ class Database:
                 (_ll.CRM_IDENTITY_VERIFIED if verified else 0)
         h = self._h
         try:
-            row = _ll._identity_add(h, _str(_customer_id(customer_id), "customer_id"),
+            row = _ll._identity_add(h, _customer_ref(customer_id, "customer_id"),
                                     _str(kind, "kind"), _str(value, "value"), flags)
         except Conflict as e:
             e.conflict_id = _ll.crm_conflict_id(h)
@@ -723,15 +789,14 @@ class Database:
     def identities(self, customer_id):
         """Iterate over a customer's identities by kind, primary first.
         crm.NotFound; crm.InvalidArgument."""
-        h = _ll.crm_identity_list_open(self._h, _str(_customer_id(customer_id), "customer_id"))
+        h = _ll.crm_identity_list_open(self._h, _customer_ref(customer_id, "customer_id"))
         return _Cursor(self, h, _ll._identity_list_next, _ll.crm_identity_list_free, _identity)
 
     # -- the journal --
     def journal(self, since=0):
-        """Iterate over journal entries after sequence number ``since``."""
-        if isinstance(since, bool) or not isinstance(since, int):
-            raise TypeError("since: expected an int sequence number")
-        h = _ll.crm_journal_open(self._h, since)
+        """Iterate over journal entries after sequence number ``since`` (an
+        int, 0..2**63-1)."""
+        h = _ll.crm_journal_open(self._h, _int(since, "since", *_INT64))
         return _Cursor(self, h, _ll._journal_next, _ll.crm_journal_free, _journal_entry)
 
     @property
@@ -743,30 +808,32 @@ class Database:
     def log(self, customer_id, channel, direction="in", *, occurred_at=None, handled_by=None,
             reason=None, outcome=None, public=False, sentiment=None, summary=None, body=None,
             reply_to=None, external_ref=None):
-        """Record an interaction; channel/direction/outcome by name."""
+        """Record an interaction and return it; channel/direction/outcome by
+        name, ``sentiment`` -2..2 or None, ``reply_to`` the Interaction (or
+        id) it answers. crm.NotFound; crm.InvalidArgument; crm.Conflict (the
+        ``external_ref`` was already logged: ``conflict_id`` names it)."""
         ch = _enum_parse(_CHANNEL, channel, "channel")
         d = _enum_parse(_DIRECTION, direction, "direction")
         o = 0 if outcome is None else _enum_parse(_OUTCOME, outcome, "outcome")
-        if sentiment is None:
-            sentiment = _ll.CRM_SENTIMENT_NONE
-        elif isinstance(sentiment, bool) or not isinstance(sentiment, int):
-            raise TypeError("sentiment: expected an int -2..2 or None")
+        sentiment = (_ll.CRM_SENTIMENT_NONE if sentiment is None
+                     else _int(sentiment, "sentiment", *_SENTIMENT))
         h = self._h
         try:
             row = _ll._interaction_log(
-                h, _str(_customer_id(customer_id), "customer_id"), ch, d,
+                h, _customer_ref(customer_id, "customer_id"), ch, d,
                 _to_ms(occurred_at, "occurred_at"), _str(handled_by, "handled_by"),
                 _str(reason, "reason"), o, 1 if public else 0, sentiment,
-                _str(summary, "summary"), _str(body, "body"), _str(reply_to, "reply_to"),
-                _str(external_ref, "external_ref"))
+                _str(summary, "summary"), _str(body, "body"),
+                _interaction_ref(reply_to, "reply_to"), _str(external_ref, "external_ref"))
         except Conflict as e:
             e.conflict_id = _ll.crm_conflict_id(h)
             raise
         return _interaction(row)
 
     def interaction(self, id):  # noqa: A002
-        """Fetch an interaction by id. crm.NotFound; crm.InvalidArgument."""
-        return _interaction(_ll._interaction_get(self._h, _str(id, "id")))
+        """Fetch an interaction by id (or the current state of an
+        Interaction). crm.NotFound; crm.InvalidArgument."""
+        return _interaction(_ll._interaction_get(self._h, _interaction_ref(id, "id")))
 
     def interaction_by_ref(self, channel, external_ref):
         """Fetch an interaction by channel and external reference. crm.NotFound;
@@ -778,94 +845,104 @@ class Database:
     def set_reason(self, id, reason):  # noqa: A002
         """Change an interaction's reason after the fact (journaled with the old
         value); None clears it. crm.NotFound; crm.InvalidArgument."""
-        _ll.crm_interaction_set_reason(self._h, _str(id, "id"), _str(reason, "reason"))
+        _ll.crm_interaction_set_reason(self._h, _interaction_ref(id, "id"),
+                                       _str(reason, "reason"))
 
     def set_summary(self, id, summary):  # noqa: A002
         """Change an interaction's summary after the fact (journaled with the
         old value); None clears it. crm.NotFound; crm.InvalidArgument."""
-        _ll.crm_interaction_set_summary(self._h, _str(id, "id"), _str(summary, "summary"))
+        _ll.crm_interaction_set_summary(self._h, _interaction_ref(id, "id"),
+                                        _str(summary, "summary"))
 
     def thread(self, interaction_id):
-        """Iterate over the conversation an interaction belongs to, oldest first."""
-        h = _ll.crm_thread_open(self._h, _str(interaction_id, "interaction_id"))
+        """Iterate over the conversation an interaction (an Interaction or its
+        id) belongs to, oldest first."""
+        h = _ll.crm_thread_open(self._h, _interaction_ref(interaction_id, "interaction_id"))
         return _Cursor(self, h, _ll._timeline_next, _ll.crm_timeline_free, _interaction)
 
     def set_outcome(self, id, outcome):  # noqa: A002
         """Change an interaction's outcome by name (journaled with the old
         value). crm.NotFound; crm.InvalidArgument."""
         _ll.crm_interaction_set_outcome(
-            self._h, _str(id, "id"), _enum_parse(_OUTCOME, outcome, "outcome"))
+            self._h, _interaction_ref(id, "id"), _enum_parse(_OUTCOME, outcome, "outcome"))
 
     def timeline(self, customer_id, *, channels=None, from_=None, to=None, reason_prefix=None,
                  direction=None, public_only=False, outcomes=None, before=None, limit=0):
         """Iterate over a customer's interactions, newest first.
-        ``channels={"phone", "social"}`` etc."""
+        ``channels={"phone", "social"}`` etc.; ``before``: the last
+        Interaction (or id) of the previous page; ``limit``: at most this
+        many (0..2**32-1, 0 = all)."""
         d = 0 if direction is None else _enum_parse(_DIRECTION, direction, "direction")
         h = _ll.crm_swig_timeline_open(
-            self._h, _str(_customer_id(customer_id), "customer_id"),
+            self._h, _customer_ref(customer_id, "customer_id"),
             _bits(_CHANNEL, channels, "channels"),
             _to_ms(from_, "from_"), _to_ms(to, "to"), _str(reason_prefix, "reason_prefix"),
             d, 1 if public_only else 0, _bits(_OUTCOME, outcomes, "outcomes"),
-            _str(before, "before"), limit)
+            _interaction_ref(before, "before"), _int(limit, "limit", *_UINT))
         return _Cursor(self, h, _ll._timeline_next, _ll.crm_timeline_free, _interaction)
 
     # -- promises --
     def promise(self, customer_id, what, due_at, *, owner, interaction_id=None):
-        """Make a promise (returns the Promise)."""
+        """Make a promise and return it; ``interaction_id``: the Interaction
+        (or id) it was made in. crm.NotFound; crm.InvalidArgument."""
         return _promise(_ll._promise_make(
-            self._h, _str(_customer_id(customer_id), "customer_id"),
-            _str(interaction_id, "interaction_id"), _str(owner, "owner"), _str(what, "what"),
-            _to_ms(due_at, "due_at")))
+            self._h, _customer_ref(customer_id, "customer_id"),
+            _interaction_ref(interaction_id, "interaction_id"), _str(owner, "owner"),
+            _str(what, "what"), _to_ms(due_at, "due_at")))
 
     make_promise = promise
 
     def get_promise(self, id):  # noqa: A002
-        """Fetch a promise by id. crm.NotFound; crm.InvalidArgument."""
-        return _promise(_ll._promise_get(self._h, _str(id, "id")))
+        """Fetch a promise by id (or the current state of a Promise).
+        crm.NotFound; crm.InvalidArgument."""
+        return _promise(_ll._promise_get(self._h, _promise_ref(id, "id")))
 
     def keep(self, id, *, interaction_id=None, note=None):  # noqa: A002
-        """Mark an open promise kept, optionally by an interaction of the same
-        customer. crm.StateError if it is not open; crm.NotFound."""
-        _ll.crm_promise_keep(self._h, _str(id, "id"), _str(interaction_id, "interaction_id"),
+        """Mark an open promise (a Promise or its id) kept, optionally by an
+        interaction (an Interaction or its id) of the same customer.
+        crm.StateError if it is not open; crm.NotFound."""
+        _ll.crm_promise_keep(self._h, _promise_ref(id, "id"),
+                             _interaction_ref(interaction_id, "interaction_id"),
                              _str(note, "note"))
 
     def break_(self, id, why):  # noqa: A002
-        """Mark an open promise broken; ``why`` is required. crm.StateError if
-        it is not open; crm.NotFound."""
-        _ll.crm_promise_break(self._h, _str(id, "id"), _str(why, "why"))
+        """Mark an open promise (a Promise or its id) broken; ``why`` is
+        required. crm.StateError if it is not open; crm.NotFound."""
+        _ll.crm_promise_break(self._h, _promise_ref(id, "id"), _str(why, "why"))
 
     def release(self, id, note=None):  # noqa: A002
-        """Release an open promise (the customer agreed it is no longer needed).
-        crm.StateError if it is not open; crm.NotFound."""
-        _ll.crm_promise_release(self._h, _str(id, "id"), _str(note, "note"))
+        """Release an open promise (a Promise or its id): the customer agreed
+        it is no longer needed. crm.StateError if it is not open;
+        crm.NotFound."""
+        _ll.crm_promise_release(self._h, _promise_ref(id, "id"), _str(note, "note"))
 
     def renegotiate(self, id, new_due_at, why, *, customer_agreed=False):  # noqa: A002
-        """Give an open promise a new due time (different from the one in
-        force) and a reason; it stays open and the old due time stays in the
-        history. crm.StateError if not open; crm.InvalidArgument."""
-        _ll.crm_promise_renegotiate(self._h, _str(id, "id"), _to_ms(new_due_at, "new_due_at"),
-                                    _str(why, "why"), 1 if customer_agreed else 0)
+        """Give an open promise (a Promise or its id) a new due time
+        (different from the one in force) and a reason; it stays open and the
+        old due time stays in the history. crm.StateError if not open;
+        crm.InvalidArgument."""
+        _ll.crm_promise_renegotiate(self._h, _promise_ref(id, "id"),
+                                    _to_ms(new_due_at, "new_due_at"), _str(why, "why"),
+                                    1 if customer_agreed else 0)
 
     def promises(self, *, customer_id=None, owner=None, states=None, due_before=None,
                  overdue_as_of=None, after=None, limit=0):
         """Iterate over promises by due time (then id), filtered by customer,
-        owner, ``states`` (PromiseState values or names), due time and
-        overdue-ness. crm.NotFound (customer, ``after``); crm.InvalidArgument."""
-        sbits = 0
-        if states is not None:
-            if isinstance(states, str):
-                states = (states,)
-            for s in states:
-                sbits |= 1 << _ll.crm_promise_state_parse(PromiseState(s).value)
+        owner, ``states`` (a PromiseState or name, or a set of them), due time
+        and overdue-ness; ``after``: the last Promise (or id) of the previous
+        page; ``limit``: at most this many (0..2**32-1, 0 = all).
+        crm.NotFound (customer, ``after``); crm.InvalidArgument."""
         h = _ll.crm_swig_promise_list_open(
-            self._h, _str(_customer_id(customer_id), "customer_id"), _str(owner, "owner"), sbits,
+            self._h, _customer_ref(customer_id, "customer_id"), _str(owner, "owner"),
+            _bits(_STATE, states, "states"),
             _to_ms(due_before, "due_before"), _to_ms(overdue_as_of, "overdue_as_of"),
-            _str(after, "after"), limit)
+            _promise_ref(after, "after"), _int(limit, "limit", *_UINT))
         return _Cursor(self, h, _ll._promise_list_next, _ll.crm_promise_list_free, _promise)
 
     def promise_history(self, id):  # noqa: A002
-        """Iterate over a promise's events (made, renegotiated, kept, ...)."""
-        h = _ll.crm_promise_history_open(self._h, _str(id, "id"))
+        """Iterate over the events of a promise (a Promise or its id): made,
+        renegotiated, kept, ..."""
+        h = _ll.crm_promise_history_open(self._h, _promise_ref(id, "id"))
         return _Cursor(self, h, _ll._promise_history_next, _ll.crm_promise_history_free,
                        _promise_event)
 
@@ -873,21 +950,28 @@ class Database:
     def add_occasion(self, customer_id, kind, *, month, day, year=None, yearly=True,
                      lead_days=0, note=None):
         """Record an occasion (birthday, renewal, ...) and return it.
-        crm.NotFound (customer); crm.InvalidArgument (bad kind, date, lead,
-        note)."""
+        ``year``: None (a yearly occasion without one) or the year; ``month``,
+        ``day``, ``lead_days``: ints. crm.NotFound (customer);
+        crm.InvalidArgument (bad kind, date, lead, note)."""
+        if year is None:
+            year = 0  # C's "no year"
+        elif _int(year, "year", *_INT) == 0:
+            raise _invalid("year: 0 is not a year; give None for a yearly occasion without one")
         row = _ll._occasion_add(
-            self._h, _str(_customer_id(customer_id), "customer_id"), _str(kind, "kind"),
-            1 if yearly else 0, year or 0, month, day, lead_days, _str(note, "note"))
+            self._h, _customer_ref(customer_id, "customer_id"), _str(kind, "kind"),
+            1 if yearly else 0, year, _int(month, "month", *_INT), _int(day, "day", *_INT),
+            _int(lead_days, "lead_days", *_INT), _str(note, "note"))
         return _occasion(row)
 
     def remove_occasion(self, id):  # noqa: A002
-        """Remove an occasion. crm.NotFound; crm.InvalidArgument."""
-        _ll.crm_occasion_remove(self._h, _str(id, "id"))
+        """Remove an occasion (an Occasion or its id). crm.NotFound;
+        crm.InvalidArgument."""
+        _ll.crm_occasion_remove(self._h, _occasion_ref(id, "id"))
 
     def occasions(self, customer_id):
         """Iterate over a customer's occasions by month and day. crm.NotFound;
         crm.InvalidArgument."""
-        h = _ll.crm_occasion_list_open(self._h, _str(_customer_id(customer_id), "customer_id"))
+        h = _ll.crm_occasion_list_open(self._h, _customer_ref(customer_id, "customer_id"))
         return _Cursor(self, h, _ll._occasion_list_next, _ll.crm_occasion_list_free, _occasion)
 
     def upcoming(self, from_, to):
