@@ -1,9 +1,9 @@
 """libcrm calls run without the GIL: a call waiting for another writer
 (up to busy_timeout) lets every other Python thread run. Calls on one
-handle still never run at once: a cursor the collector frees in another
-thread waits for the call its database is in, and threads that share a
-handle (against the rule of one thread at a time) take turns instead of
-corrupting it."""
+handle still never run at once (libcrm makes them take turns): a cursor
+the collector frees in another thread waits for the call its database is
+in, threads that share a handle take turns instead of corrupting it, and
+a transaction group belongs to the thread that began it."""
 import gc
 import threading
 import time
@@ -120,7 +120,7 @@ def test_threads_sharing_a_handle_take_turns(path):
 
 
 def test_every_cursor_waits_for_its_own_database_only(path, tmp_path):
-    """The binding keeps which handle each open cursor reads. With hundreds
+    """A cursor's calls wait for its own database only. With hundreds
     opened and freed in random order on two databases, while one database
     is inside a long call in another thread, closing the other database's
     cursors does not wait, and closing one of the busy database's does."""
@@ -167,3 +167,56 @@ def test_every_cursor_waits_for_its_own_database_only(path, tmp_path):
         for cur in cursors[busy]:
             cur.close()
         assert not busy._cursors and not idle._cursors
+
+
+def test_a_group_belongs_to_the_thread_that_began_it(path):
+    """Another thread's write neither joins the group (and vanishes with
+    its rollback) nor lands in its middle: it waits for the group to end,
+    then commits on its own."""
+    with crm.open(path) as db:
+        db.begin()
+        mine = db.create_customer("Rolled Back")
+        done, result = threading.Event(), {}
+
+        def other():
+            try:
+                result["id"] = db.create_customer("Other Thread").id
+                result["in_transaction"] = db.in_transaction
+            except Exception as e:  # noqa: BLE001 - reported below
+                result["error"] = e
+            done.set()
+
+        t = threading.Thread(target=other)
+        t.start()
+        assert not done.wait(0.3), "the other thread wrote in the middle of the group"
+        db.create_customer("Also Rolled Back")
+        db.rollback()
+        t.join()
+        assert "error" not in result, result
+        assert result["in_transaction"] is False
+        names = [c.name for c in db.customers()]
+        assert names == ["Other Thread"]
+        with pytest.raises(crm.NotFound):
+            db.customer(mine.id)
+
+
+def test_another_threads_group_is_waited_for_up_to_the_busy_timeout(path):
+    with crm.open(path, busy_timeout=0.3) as db:
+        db.begin()
+        result = {}
+
+        def other():
+            try:
+                db.create_customer("Blocked")
+            except crm.Busy as e:
+                result["busy"] = str(e)
+
+        start = time.monotonic()
+        t = threading.Thread(target=other)
+        t.start()
+        t.join()
+        assert time.monotonic() - start >= 0.25
+        assert "another thread" in result["busy"]
+        assert db.in_transaction
+        db.commit()
+        assert sum(1 for _ in db.customers()) == 0
