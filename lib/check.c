@@ -24,21 +24,21 @@ int crm__check_text(crm_db *db, const char *field, const char *s, size_t min, si
         return crm__error(db, CRM_EINVAL, "%s is empty", field);
     if (len > max)
         return crm__error(db, CRM_EINVAL, "%s is %zu bytes long, more than the limit of %zu: %s",
-                          field, len, max, crm__quote(q, sizeof q, s));
+                          field, len, max, crm__pquote(db, q, sizeof q, s));
     if (!crm__utf8_valid(s, len))
         return crm__error(db, CRM_EINVAL, "%s is not valid UTF-8: %s", field,
-                          crm__quote(q, sizeof q, s));
+                          crm__pquote(db, q, sizeof q, s));
     if (flags & CRM__TEXT_NO_CONTROL) {
         for (size_t i = 0; i < len; i++) {
             unsigned char c = (unsigned char)s[i];
             if (c < 0x20 || c == 0x7f)
                 return crm__error(db, CRM_EINVAL, "%s contains a control character (0x%02x): %s",
-                                  field, c, crm__quote(q, sizeof q, s));
+                                  field, c, crm__pquote(db, q, sizeof q, s));
         }
     }
     if ((flags & CRM__TEXT_NO_EDGE_SPACE) && len > 0 && (s[0] == ' ' || s[len - 1] == ' '))
         return crm__error(db, CRM_EINVAL, "%s begins or ends with a space: '%s'", field,
-                          crm__quote(q, sizeof q, s));
+                          crm__pquote(db, q, sizeof q, s));
     return CRM_OK;
 }
 
@@ -51,7 +51,7 @@ int crm__check_id(crm_db *db, const char *field, const char *s, crm__uuid *out)
         return crm__error(db, CRM_EINVAL,
                           "%s '%s' is not an id (expected a UUID such as "
                           "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b)",
-                          field, crm__quote(q, sizeof q, s));
+                          field, crm__pquote(db, q, sizeof q, s));
     return CRM_OK;
 }
 
@@ -90,7 +90,7 @@ int crm__check_code(crm_db *db, const char *field, const char *s, size_t max)
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '_' || c == '.' || c == ':' || c == '-'))
             return crm__error(db, CRM_EINVAL, "%s '%s' may hold only letters, digits and _ . : -",
-                              field, crm__quote(q, sizeof q, s));
+                              field, crm__pquote(db, q, sizeof q, s));
     }
     return CRM_OK;
 }
@@ -111,6 +111,6 @@ int crm__check_kind_name(crm_db *db, const char *field, const char *s)
         return crm__error(db, CRM_EINVAL, "%s is NULL", field);
     if (!crm__is_kind_name(s))
         return crm__error(db, CRM_EINVAL, "%s '%s' is not a name matching [a-z][a-z0-9_]{0,31}",
-                          field, crm__quote(q, sizeof q, s));
+                          field, crm__pquote(db, q, sizeof q, s));
     return CRM_OK;
 }

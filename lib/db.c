@@ -1010,7 +1010,8 @@ static int check_options(crm_db *db, const crm_open_options *o)
         return crm__error(db, CRM_EINVAL,
                           "crm_open_options.version is %u; this libcrm knows versions 1 to %d",
                           o->version, CRM_OPEN_OPTIONS_VERSION);
-    const unsigned int known = CRM_OPEN_CREATE | CRM_OPEN_READONLY | CRM_OPEN_GROUP_ACCESS;
+    const unsigned int known =
+        CRM_OPEN_CREATE | CRM_OPEN_READONLY | CRM_OPEN_GROUP_ACCESS | CRM_OPEN_REDACT;
     if (o->flags & ~known)
         return crm__error(db, CRM_EINVAL, "crm_open_options.flags has unknown bits 0x%x",
                           o->flags & ~known);

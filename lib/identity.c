@@ -93,7 +93,7 @@ static int check_kind(crm_db *db, const char *kind)
         return crm__error(db, CRM_EINVAL,
                           "identity kind '%s' is not a kind: use phone, email, social, account, "
                           "loyalty or a name matching [a-z][a-z0-9_]{0,31}",
-                          crm__quote(q, sizeof q, kind));
+                          crm__pquote(db, q, sizeof q, kind));
     return CRM_OK;
 }
 
@@ -116,15 +116,15 @@ static int norm_phone(crm_db *db, const char *value, char **key)
                           "phone number '%s' has no country code and the database has no "
                           "default country; write it as +<country code> ... or open the "
                           "database with default_country",
-                          crm__quote(q, sizeof q, value));
+                          crm__pquote(db, q, sizeof q, value));
     case CRM__PHONE_NOMEM:
         return crm__error(db, CRM_ENOMEM, "out of memory normalising a phone number");
     default:
         if (db->region[0])
             return crm__error(db, CRM_EINVAL, "'%s' is not a phone number (default country %s)",
-                              crm__quote(q, sizeof q, value), db->region);
+                              crm__pquote(db, q, sizeof q, value), db->region);
         return crm__error(db, CRM_EINVAL, "'%s' is not a phone number",
-                          crm__quote(q, sizeof q, value));
+                          crm__pquote(db, q, sizeof q, value));
     }
 }
 
@@ -143,7 +143,7 @@ static int norm_email(crm_db *db, const char *value, char **key)
         return crm__error(db, CRM_EINVAL,
                           "'%s' is not an e-mail address (expected one @ with text on both sides "
                           "and no spaces)",
-                          crm__quote(q, sizeof q, value));
+                          crm__pquote(db, q, sizeof q, value));
     }
     crm__ascii_lower(t);
     *key = t;
@@ -172,7 +172,7 @@ static int norm_social(crm_db *db, const char *value, char **key)
         return crm__error(db, CRM_EINVAL,
                           "'%s' is not a social handle (expected network:handle, e.g. "
                           "twitter:@DeltaAssist)",
-                          crm__quote(q, sizeof q, value));
+                          crm__pquote(db, q, sizeof q, value));
     }
     /* network:handle, without the @, lower-cased */
     memmove(colon + 1, handle, strlen(handle) + 1);
@@ -241,6 +241,7 @@ static const char SQL_DELETE[] = "DELETE FROM identity WHERE kind = ?1 AND key =
 static int find(crm_db *db, const char *kind, const char *key, crm_identity **out,
                 crm__uuid *owner, char **owner_name)
 {
+    char q[CRM__QUOTE_SIZE];
     sqlite3_stmt *st;
     int rc = crm__stmt(db, SQL_FIND, &st);
     if (rc)
@@ -249,7 +250,8 @@ static int find(crm_db *db, const char *kind, const char *key, crm_identity **ou
     crm__bind_text(st, 2, key);
     rc = crm__step(db, st, "looking up an identity");
     if (rc == CRM_DONE) {
-        rc = crm__error(db, CRM_ENOTFOUND, "no customer has %s identity %s", kind, key);
+        rc = crm__error(db, CRM_ENOTFOUND, "no customer has %s identity %s", kind,
+                        crm__pquote(db, q, sizeof q, key));
     } else if (rc == CRM_ROW) {
         rc = CRM_OK;
         const unsigned char *b = sqlite3_column_blob(st, 0);
@@ -384,9 +386,11 @@ static int insert_identity(crm_db *db, const crm__uuid *cid, const char *kind, c
         char oid[CRM_ID_LEN + 1];
         crm__uuid_format(oid, owner.b);
         crm__set_conflict(db, &owner);
+        char qk[CRM__QUOTE_SIZE], qn[CRM__QUOTE_SIZE];
         rc = crm__error(db, CRM_EEXISTS, "%s identity %s already belongs to %s %s (%s)", kind,
-                        key, memcmp(owner.b, cid->b, 16) == 0 ? "this customer," : "customer", oid,
-                        owner_name);
+                        crm__pquote(db, qk, sizeof qk, key),
+                        memcmp(owner.b, cid->b, 16) == 0 ? "this customer," : "customer", oid,
+                        crm__pquote(db, qn, sizeof qn, owner_name));
     } else if (rc == CRM_ENOTFOUND) {
         rc = crm__error(db, CRM_ERROR, "adding an identity: %s",
                         sqlite3_errstr(SQLITE_CONSTRAINT_PRIMARYKEY));
@@ -515,6 +519,7 @@ static const char SQL_LOOKUP[] =
 int crm_identity_lookup(crm_customer **out, crm_db *db, const char *kind, const char *value)
 {
     CRM__ENTER(db);
+    char q[CRM__QUOTE_SIZE];
     char *key = NULL;
     int rc = crm__check_out(db, out);
     if (rc == CRM_OK)
@@ -532,7 +537,8 @@ int crm_identity_lookup(crm_customer **out, crm_db *db, const char *kind, const 
             if (rc)
                 rc = crm__error(db, rc, "out of memory looking up an identity");
         } else if (rc == CRM_DONE) {
-            rc = crm__error(db, CRM_ENOTFOUND, "no customer has %s identity %s", kind, key);
+            rc = crm__error(db, CRM_ENOTFOUND, "no customer has %s identity %s", kind,
+                        crm__pquote(db, q, sizeof q, key));
         }
         sqlite3_reset(st);
     }

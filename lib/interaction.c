@@ -376,7 +376,7 @@ static int check_ref_free(crm_db *db, int channel, const char *ref)
             rc = crm__error(db, CRM_EEXISTS,
                             "external_ref '%s' on channel %s was already recorded as "
                             "interaction %s",
-                            crm__quote(q, sizeof q, ref), channel_names[channel], eid);
+                            crm__pquote(db, q, sizeof q, ref), channel_names[channel], eid);
         } else {
             rc = crm__error(db, CRM_ENOMEM, "out of memory looking up an external reference");
         }
@@ -563,7 +563,7 @@ int crm_interaction_get_by_ref(crm_interaction **out, crm_db *db, crm_channel ch
     crm__bind_text(st, 2, external_ref);
     char q[CRM__QUOTE_SIZE], msg[CRM__QUOTE_SIZE + 80];
     snprintf(msg, sizeof msg, "no interaction on channel %s has external_ref '%s'",
-             channel_names[channel], crm__quote(q, sizeof q, external_ref));
+             channel_names[channel], crm__pquote(db, q, sizeof q, external_ref));
     return fetch(out, db, st, msg);
 }
 

@@ -46,6 +46,9 @@ void crm__ascii_lower(char *s);
  * bytes and control characters escaped, so a message is always UTF-8. */
 const char *crm__quote(char *buf, size_t size, const char *s);
 #define CRM__QUOTE_SIZE 100
+/* A value that may be personal data, for a message on db: quoted, or
+ * "<withheld>" when db was opened with CRM_OPEN_REDACT. */
+const char *crm__pquote(const crm_db *db, char *buf, size_t size, const char *s);
 
 /* ---- a file as it is, before SQLite opens it (file.c) ------------------ */
 typedef struct crm__file_look {

@@ -78,6 +78,7 @@ static int read_role(crm_db *db, const crm__uuid *org, const crm__uuid *person, 
 int crm_member_add(crm_db *db, const char *org_id, const char *person_id, const char *role)
 {
     CRM__ENTER(db);
+    char q[CRM__QUOTE_SIZE];
     crm__uuid org, person;
     int rc = check_pair(db, org_id, person_id, &org, &person);
     if (rc == CRM_OK)
@@ -94,7 +95,7 @@ int crm_member_add(crm_db *db, const char *org_id, const char *person_id, const 
         rc = read_role(db, &org, &person, &old);
     if (rc == CRM_OK && old)
         rc = crm__error(db, CRM_EEXISTS, "person %s is already a member of organisation %s (%s)",
-                        person_id, org_id, old);
+                        person_id, org_id, crm__pquote(db, q, sizeof q, old));
     sqlite3_stmt *st;
     if (rc == CRM_OK)
         rc = crm__stmt(db, SQL_ADD, &st);

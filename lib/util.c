@@ -168,6 +168,13 @@ void crm__ascii_lower(char *s)
             *s = (char)(*s - 'A' + 'a');
 }
 
+const char *crm__pquote(const crm_db *db, char *buf, size_t size, const char *s)
+{
+    if (db && (db->flags & CRM_OPEN_REDACT))
+        return "<withheld>";
+    return crm__quote(buf, size, s);
+}
+
 const char *crm__quote(char *buf, size_t size, const char *s)
 {
     /* Keep whole UTF-8 sequences, escape everything else as \xNN, and stop

@@ -178,7 +178,8 @@ local function busy_timeout_ms(v)
 end
 
 --- crm.open(path [, {actor=, create=true, readonly=false, busy_timeout=5 (s),
----                   durability="full"|"normal", default_country=}]) -> db
+---                   durability="full"|"normal", default_country=, redact=false,
+---                   group_access=false}]) -> db
 function crm.open(path, opts)
   if type(path) ~= "string" then
     raise(ll.CRM_EINVAL, "path: expected a string, got " .. describe(path), 2)
@@ -187,6 +188,10 @@ function crm.open(path, opts)
   local flags = 0
   if opt_bool(opts.create, "create", true) then flags = flags | ll.CRM_OPEN_CREATE end
   if opt_bool(opts.readonly, "readonly", false) then flags = flags | ll.CRM_OPEN_READONLY end
+  if opt_bool(opts.redact, "redact", false) then flags = flags | ll.CRM_OPEN_REDACT end
+  if opt_bool(opts.group_access, "group_access", false) then
+    flags = flags | ll.CRM_OPEN_GROUP_ACCESS
+  end
   local timeout = busy_timeout_ms(opts.busy_timeout)
   local dur = choice({full = ll.CRM_DURABILITY_FULL, normal = ll.CRM_DURABILITY_NORMAL},
                      opts.durability, "durability", ll.CRM_DURABILITY_FULL)

@@ -28,6 +28,15 @@ CRM_BEGIN_DECL
  * exist keep their mode.
  */
 #define CRM_OPEN_GROUP_ACCESS 0x4u
+/**
+ * Keep personal values out of error messages: the names, identity values,
+ * free text and other values a caller passed or the file holds are shown
+ * as <withheld>, while ids, field names, codes, numbers and the reason stay
+ * ("phone identity <withheld> already belongs to customer 0190..."). For
+ * programs that show or log messages where people other than the staff
+ * can read them: kiosks, self-service, IVR (docs/errors.md).
+ */
+#define CRM_OPEN_REDACT 0x8u
 
 /** How hard a commit works to survive power loss. */
 typedef enum crm_durability {

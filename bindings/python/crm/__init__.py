@@ -530,13 +530,18 @@ _occasion_ref = _ref(Occasion)
 
 
 def open(path, *, actor=None, create=True, readonly=False, busy_timeout=5.0,  # noqa: A001
-         durability="full", default_country=None):
+         durability="full", default_country=None, redact=False, group_access=False):
     """Open (by default creating) the customer database at ``path``
     (":memory:" for a private in-memory one). Returns a Database, usable as
-    a context manager that closes it. ``busy_timeout`` is in seconds."""
+    a context manager that closes it. ``busy_timeout`` is in seconds.
+    ``redact=True`` keeps personal values out of error messages (for
+    programs whose messages the public may see); ``group_access=True``
+    creates a new file readable and writable by its group too (mode 0660,
+    not 0600)."""
     if not isinstance(path, str):
         path = __import__("os").fsdecode(path)
-    flags = (_ll.CRM_OPEN_CREATE if create else 0) | (_ll.CRM_OPEN_READONLY if readonly else 0)
+    flags = (_ll.CRM_OPEN_CREATE if create else 0) | (_ll.CRM_OPEN_READONLY if readonly else 0) | \
+        (_ll.CRM_OPEN_REDACT if redact else 0) | (_ll.CRM_OPEN_GROUP_ACCESS if group_access else 0)
     if isinstance(busy_timeout, bool) or not isinstance(busy_timeout, (int, float)):
         raise TypeError("busy_timeout: expected seconds as an int or float, got "
                         f"{type(busy_timeout).__name__}")

@@ -203,7 +203,8 @@ class _Transaction:
 def open(path: Union[str, bytes, "_os.PathLike[str]", "_os.PathLike[bytes]"], *,
          actor: Optional[str] = ..., create: bool = ..., readonly: bool = ...,
          busy_timeout: Union[int, float] = ..., durability: str = ...,
-         default_country: Optional[str] = ...) -> "Database": ...
+         default_country: Optional[str] = ..., redact: bool = ...,
+         group_access: bool = ...) -> "Database": ...
 
 class Database:
     def __init__(self, handle: Any) -> None: ...
