@@ -175,17 +175,40 @@ const char *crm__pquote(const crm_db *db, char *buf, size_t size, const char *s)
     return crm__quote(buf, size, s);
 }
 
+/* Code points that change how a terminal shows what follows rather than
+ * show themselves: C1 controls (U+009B is the 8-bit CSI), the bidi marks,
+ * embeddings, overrides and isolates, and the line and paragraph
+ * separators. */
+static bool invisible_control(unsigned cp)
+{
+    return (cp >= 0x80 && cp <= 0x9f) || cp == 0x61c || cp == 0x200e || cp == 0x200f ||
+           (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+static unsigned decode(const unsigned char *p, size_t n)
+{
+    if (n == 1)
+        return p[0];
+    unsigned cp = p[0] & (0xff >> (n + 1));
+    for (size_t i = 1; i < n; i++)
+        cp = cp << 6 | (p[i] & 0x3f);
+    return cp;
+}
+
 const char *crm__quote(char *buf, size_t size, const char *s)
 {
-    /* Keep whole UTF-8 sequences, escape everything else as \xNN, and stop
+    /* Keep whole UTF-8 sequences, escape everything else as \xNN (a byte)
+     * or \uNNNN (a code point that would act on a terminal), and stop
      * with an ellipsis before the buffer is full. */
     size_t o = 0, len = strlen(s);
-    const size_t reserve = 8; /* room for "\xNN" or "..." and the NUL */
+    const size_t reserve = 10; /* room for "\uNNNN" or "..." and the NUL */
     for (size_t i = 0; i < len;) {
         unsigned char c = (unsigned char)s[i];
         size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-        bool ok = c >= 0x20 && c != 0x7f && c != '\\' && i + n <= len && crm__utf8_valid(s + i, n);
-        size_t need = ok ? n : 4;
+        bool valid = i + n <= len && crm__utf8_valid(s + i, n);
+        unsigned cp = valid ? decode((const unsigned char *)s + i, n) : 0;
+        bool ok = valid && c >= 0x20 && c != 0x7f && c != '\\' && !invisible_control(cp);
+        size_t need = ok ? n : valid && n > 1 ? 6 : 4;
         if (o + need + reserve > size) {
             memcpy(buf + o, "...", 3);
             o += 3;
@@ -193,6 +216,9 @@ const char *crm__quote(char *buf, size_t size, const char *s)
         }
         if (ok) {
             memcpy(buf + o, s + i, n);
+            i += n;
+        } else if (valid && n > 1) {
+            snprintf(buf + o, 7, "\\u%04x", cp);
             i += n;
         } else {
             snprintf(buf + o, 5, "\\x%02x", c);

@@ -6,7 +6,10 @@
  * form, and formats back to itself in lower case; crm_customer_get refuses
  * exactly the strings that do not parse; the UTF-8 check agrees with an
  * independent decoder (RFC 3629) on every byte string; a quoted value is
- * always valid UTF-8 that fits its buffer.
+ * always valid UTF-8 that fits its buffer, and holds no character that
+ * acts on a terminal (C0 and C1 controls, DEL, bidi marks, embeddings,
+ * overrides and isolates, line and paragraph separators): a message
+ * printed raw cannot clear a screen or reorder what follows.
  */
 #include <crm.h>
 
@@ -85,6 +88,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_ASSERT(quoted && strlen(quoted) < sizeof q && utf8_reference((const void *)quoted,
                                                                       strlen(quoted)),
                 "quote of %zu bytes is not UTF-8 or overflows", strlen(s));
+
+    const unsigned char *p = (const unsigned char *)quoted;
+    for (size_t i = 0; p[i];) {
+        unsigned c = p[i], cp = c;
+        size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+        if (n > 1)
+            cp = c & (0xffu >> (n + 1));
+        for (size_t k = 1; k < n; k++)
+            cp = cp << 6 | (p[i + k] & 0x3f);
+        bool acts = cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x61c || cp == 0x200e ||
+                    cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+                    (cp >= 0x2066 && cp <= 0x2069);
+        FUZZ_ASSERT(!acts, "the quote of %zu bytes holds U+%04X", strlen(s), cp);
+        i += n;
+    }
 
     crm__uuid u;
     int parsed = crm__uuid_parse(&u, s) == 0;
