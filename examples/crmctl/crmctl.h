@@ -15,6 +15,8 @@
 
 #include <crm.h>
 
+#include "escape.h"
+
 /* Exit statuses, one per class of failure, documented in `crmctl --help`. */
 enum {
     EXIT_OK = 0,
@@ -233,7 +235,8 @@ const char *ctl_date_text(char buf[CTL_TIME_SIZE], int year, int month, int day,
 /*
  * An aligned text table, which also serves to keep rows of strings after
  * the cursor that produced them has moved on. Cells are copied as they are;
- * printing shows control characters as escapes so one row stays one line.
+ * printing shows them escaped (escape.h), so one row stays one line and no
+ * cell reaches the terminal as control.
  * Columns are as wide as their widest cell, counted in characters. Failures
  * to allocate are remembered (failed) and reported by ctl_table_print().
  */
@@ -295,7 +298,8 @@ typedef const char *(*ctl_rewrite_fn)(const char *key, const char *value, void *
 
 /*
  * Render a flat JSON object such as {"name":"Jane Doe","flags":3} as
- * `name="Jane Doe" flags=3` (quotes only where a value needs them) into a
+ * `name="Jane Doe" flags=3` (quotes only where a value needs them; string
+ * escapes decoded to the text they stand for, for a table to show) into a
  * new string the caller frees with free(). rewrite (may be NULL) can change
  * how values are shown. Anything but a flat object is returned unchanged.
  * NULL if out of memory.
