@@ -277,14 +277,16 @@ void ctl_json_begin_object(ctl_json *j, const char *key);
 void ctl_json_end_object(ctl_json *j);
 void ctl_json_begin_array(ctl_json *j, const char *key);
 void ctl_json_end_array(ctl_json *j);
-/* A string value; NULL writes null. */
+/* A string value; NULL writes null. The text is exact; control characters
+ * and the others escape.h escapes are written as \uXXXX. */
 void ctl_json_string(ctl_json *j, const char *key, const char *value);
 void ctl_json_int(ctl_json *j, const char *key, int64_t value);
 void ctl_json_bool(ctl_json *j, const char *key, int value);
 void ctl_json_null(ctl_json *j, const char *key);
 /* A time as ISO-8601 text in local time (see ctl_time_iso()). */
 void ctl_json_time(ctl_json *j, const char *key, int64_t ms);
-/* Text that is already JSON, written as it is. */
+/* Text that is already JSON, written as it is but for the text of its
+ * strings, written as by ctl_json_string(). */
 void ctl_json_raw(ctl_json *j, const char *key, const char *json);
 /* End the document with a newline. */
 void ctl_json_finish(ctl_json *j);

@@ -234,26 +234,47 @@ void ctl_table_free(ctl_table *t)
 
 /* ---- JSON ------------------------------------------------------------------ */
 
+/*
+ * One character of a JSON string's text (the len bytes at s, len >= 1),
+ * written to f; returns the bytes taken. The escapes are exact: a reader
+ * gets the very same text back. Control characters, and everything else
+ * escape.h shows escaped, are written as \uXXXX, so that the document
+ * itself is safe to look at in a terminal. A byte that is not UTF-8 (only
+ * in a file not written by libcrm) cannot be carried by JSON and becomes
+ * U+FFFD, so the document stays valid.
+ */
+static size_t write_string_char(FILE *f, const char *s, size_t len)
+{
+    uint32_t cp;
+    size_t n = ctl_utf8_decode(s, len, &cp);
+    if (n == 0) {
+        fputs("\\ufffd", f);
+        return 1;
+    }
+    switch (cp) {
+    case '"': fputs("\\\"", f); break;
+    case '\\': fputs("\\\\", f); break;
+    case '\b': fputs("\\b", f); break;
+    case '\f': fputs("\\f", f); break;
+    case '\n': fputs("\\n", f); break;
+    case '\r': fputs("\\r", f); break;
+    case '\t': fputs("\\t", f); break;
+    default:
+        if (ctl_char_is_escaped(cp))
+            fprintf(f, "\\u%04x", (unsigned int)cp);
+        else
+            fwrite(s, 1, n, f);
+    }
+    return n;
+}
+
 /* s as a JSON string literal, quotes included. */
 static void write_string(FILE *f, const char *s)
 {
+    size_t len = strlen(s);
     fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\b': fputs("\\b", f); break;
-        case '\f': fputs("\\f", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (*p < 0x20 || *p == 0x7f)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
-        }
-    }
+    for (size_t i = 0; i < len;)
+        i += write_string_char(f, s + i, len - i);
     fputc('"', f);
 }
 
@@ -346,7 +367,26 @@ void ctl_json_time(ctl_json *j, const char *key, int64_t ms)
 void ctl_json_raw(ctl_json *j, const char *key, const char *json)
 {
     value_prefix(j, key);
-    fputs(json, j->f);
+    /* The text of its strings is written the way write_string() writes
+     * it; their escapes, and everything between strings, as they are. A
+     * backslash before anything but a printable character is text. */
+    size_t len = strlen(json);
+    int in_string = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned char next = (unsigned char)json[i + 1]; /* the NUL at the end */
+        if (!in_string) {
+            in_string = json[i] == '"';
+            fputc(json[i++], j->f);
+        } else if (json[i] == '\\' && next > ' ' && next < 0x7f) {
+            fwrite(json + i, 1, 2, j->f);
+            i += 2;
+        } else if (json[i] == '"') {
+            in_string = 0;
+            fputc(json[i++], j->f);
+        } else {
+            i += write_string_char(j->f, json + i, len - i);
+        }
+    }
 }
 
 void ctl_json_finish(ctl_json *j)
