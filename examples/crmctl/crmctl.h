@@ -6,6 +6,11 @@
  * Declarations shared by the files of the tool: the run context, exit
  * statuses, argument parsing, output (tables and JSON), record rendering,
  * and the commands themselves.
+ *
+ * Whatever is shown to a person (tables, records, single values, messages)
+ * goes through escape.h: stored values and arguments are printed with
+ * ctl_printf() or in tables, never with printf("%s"), so that no text
+ * reaches the terminal as control. JSON carries the exact text.
  */
 #ifndef CRMCTL_H
 #define CRMCTL_H
@@ -189,13 +194,23 @@ int ctl_start(crmctl *ctl, const ctl_command *cmd, int argc, char **argv,
               const ctl_option *opts, const char **pos, int min_pos, int max_pos,
               ctl_access mode);
 
-/* Print "crmctl: <crm_errmsg(db)>" to stderr and return the exit status for rc. */
+/* Print "crmctl: <crm_errmsg(db)>" to stderr and return the exit status for
+ * rc. The message is shown escaped, as libcrm's messages are (see
+ * CTL_ESC_MESSAGE); ctl->db may be NULL after crm_open() failed. */
 int ctl_fail(crmctl *ctl, int rc);
 
-/* Print "crmctl: <message>" to stderr. */
+/* Print "crmctl: <message>" to stderr, formatted as by ctl_printf(). */
 void ctl_error(const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
     __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Print "crmctl: <msg>" to stderr, where msg is libcrm's (shown as by
+ * ctl_fail()), followed by what fmt says (as by ctl_error()). */
+void ctl_error_after(const char *msg, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 2, 3)))
 #endif
     ;
 

@@ -604,7 +604,7 @@ int ctl_list_finish(crmctl *ctl, int rc, ctl_table *t, ctl_json *j, int array, c
             ctl_json_end_object(j);
         ctl_json_finish(j);
     } else if (t->nrows == 0) {
-        printf("(no %s)\n", noun);
+        ctl_printf("(no %s)\n", noun);
     } else if (ctl_table_print(t, stdout, "") != 0) {
         ctl_error("out of memory listing %s", noun);
         st = EXIT_DATABASE;
