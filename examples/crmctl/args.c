@@ -18,7 +18,7 @@ int ctl_usage_error(const ctl_command *cmd, const char *fmt, ...)
     if (cmd)
         fprintf(stderr, "%s: ", cmd->name);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    ctl_vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
     if (cmd)

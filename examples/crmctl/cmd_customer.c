@@ -21,9 +21,9 @@ static void print_brief(crmctl *ctl, const crm_customer *c, const char *done)
         ctl_json_end_object(&j);
         ctl_json_finish(&j);
     } else if (done) {
-        printf("%s %s (%s).\n", done, crm_customer_name(c), crm_customer_id(c));
+        ctl_printf("%s %s (%s).\n", done, crm_customer_name(c), crm_customer_id(c));
     } else {
-        printf("%s\n", crm_customer_id(c));
+        ctl_printf("%s\n", crm_customer_id(c));
     }
 }
 
@@ -224,7 +224,7 @@ int cmd_attr_set(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     if (ctl->json)
         print_attr_json(id, pos[1], pos[2]);
     else
-        printf("Set %s.\n", pos[1]);
+        ctl_printf("Set %s.\n", pos[1]);
     return EXIT_OK;
 }
 
@@ -241,11 +241,12 @@ int cmd_attr_get(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     int rc = crm_customer_attr_get(&value, ctl->db, id, pos[1]);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
-    /* The value as it is, for scripts; JSON escapes what needs it. */
+    /* One line, escaped as everything shown to a person is (a stored value
+     * may hold "\e]0;...\a"); scripts that need it exact take --json. */
     if (ctl->json)
         print_attr_json(id, pos[1], value);
     else
-        printf("%s\n", value);
+        ctl_printf("%s\n", value);
     crm_free(value);
     return EXIT_OK;
 }
@@ -265,7 +266,7 @@ int cmd_attr_unset(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     if (ctl->json)
         print_attr_json(id, pos[1], NULL);
     else
-        printf("Unset %s.\n", pos[1]);
+        ctl_printf("Unset %s.\n", pos[1]);
     return EXIT_OK;
 }
 
@@ -316,7 +317,7 @@ static void print_tag(crmctl *ctl, const char *id, const char *tag, int tagged)
         ctl_json_end_object(&j);
         ctl_json_finish(&j);
     } else {
-        printf("%s tag %s.\n", tagged ? "Added" : "Removed", tag);
+        ctl_printf("%s tag %s.\n", tagged ? "Added" : "Removed", tag);
     }
 }
 
@@ -376,7 +377,7 @@ int cmd_tag_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         if (ctl->json)
             ctl_json_string(&j, NULL, tag);
         else
-            printf("%s\n", tag);
+            ctl_printf("%s\n", tag);
         n++;
     }
     crm_tag_list_free(cur);
@@ -406,9 +407,9 @@ static void print_membership(crmctl *ctl, const char *org, const char *person, c
         ctl_json_end_object(&j);
         ctl_json_finish(&j);
     } else if (role) {
-        printf("Added %s to %s as %s.\n", person, org, role);
+        ctl_printf("Added %s to %s as %s.\n", person, org, role);
     } else {
-        printf("Removed %s from %s.\n", person, org);
+        ctl_printf("Removed %s from %s.\n", person, org);
     }
 }
 

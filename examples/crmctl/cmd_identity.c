@@ -23,11 +23,11 @@ static int print_identity(crmctl *ctl, const crm_identity *i)
         return ctl_fail(ctl, rc);
     char created[CTL_TIME_SIZE];
     const char *flags = ctl_identity_flags_text(crm_identity_flags(i));
-    printf("%s %s\n", crm_identity_kind(i), crm_identity_value(i));
-    printf("  customer    %s (%s)\n", crm_customer_name(c), crm_identity_customer_id(i));
-    printf("  matches on  %s\n", crm_identity_key(i));
-    printf("  flags       %s\n", *flags ? flags : "none");
-    printf("  created     %s\n", ctl_time_human(created, crm_identity_created_at(i)));
+    ctl_printf("%s %s\n", crm_identity_kind(i), crm_identity_value(i));
+    ctl_printf("  customer    %s (%s)\n", crm_customer_name(c), crm_identity_customer_id(i));
+    ctl_printf("  matches on  %s\n", crm_identity_key(i));
+    ctl_printf("  flags       %s\n", *flags ? flags : "none");
+    ctl_printf("  created     %s\n", ctl_time_human(created, crm_identity_created_at(i)));
     crm_customer_free(c);
     return EXIT_OK;
 }
@@ -57,10 +57,10 @@ int cmd_identity_add(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     if (ctl->json) {
         st = print_identity(ctl, i);
     } else {
-        printf("Added %s %s", crm_identity_kind(i), crm_identity_value(i));
+        ctl_printf("Added %s %s", crm_identity_kind(i), crm_identity_value(i));
         if (strcmp(crm_identity_value(i), crm_identity_key(i)) != 0)
-            printf(" (matches on %s)", crm_identity_key(i));
-        printf(" to %s.\n", crm_identity_customer_id(i));
+            ctl_printf(" (matches on %s)", crm_identity_key(i));
+        ctl_printf(" to %s.\n", crm_identity_customer_id(i));
     }
     crm_identity_free(i);
     return st;
@@ -85,7 +85,7 @@ int cmd_identity_remove(crmctl *ctl, const ctl_command *cmd, int argc, char **ar
         ctl_json_end_object(&j);
         ctl_json_finish(&j);
     } else {
-        printf("Removed %s %s.\n", pos[0], pos[1]);
+        ctl_printf("Removed %s %s.\n", pos[0], pos[1]);
     }
     return EXIT_OK;
 }
@@ -207,7 +207,7 @@ int cmd_identity_normalise(crmctl *ctl, const ctl_command *cmd, int argc, char *
         ctl_json_end_object(&j);
         ctl_json_finish(&j);
     } else {
-        printf("%s\n", key);
+        ctl_printf("%s\n", key);
     }
     crm_free(key);
     return EXIT_OK;

@@ -97,9 +97,8 @@ int cmd_interaction_log(crmctl *ctl, const ctl_command *cmd, int argc, char **ar
          * already holds it, so a script can carry on with that one. */
         const char *msg = crm_errmsg(ctl->db), *existing = crm_conflict_id(ctl->db);
         if (strstr(msg, existing))
-            ctl_error("%s", msg);
-        else
-            ctl_error("%s (existing interaction: %s)", msg, existing);
+            return ctl_fail(ctl, rc);
+        ctl_error_after(msg, " (existing interaction: %s)", existing);
         return EXIT_CONFLICT;
     }
     if (rc != CRM_OK)
@@ -110,7 +109,7 @@ int cmd_interaction_log(crmctl *ctl, const ctl_command *cmd, int argc, char **ar
         ctl_json_interaction(&j, NULL, i);
         ctl_json_finish(&j);
     } else {
-        printf("%s\n", crm_interaction_id(i));
+        ctl_printf("%s\n", crm_interaction_id(i));
     }
     crm_interaction_free(i);
     return EXIT_OK;
@@ -186,15 +185,16 @@ int cmd_interaction_update(crmctl *ctl, const ctl_command *cmd, int argc, char *
         ctl_json_finish(&j);
     } else {
         crm_outcome now = crm_interaction_outcome(i);
-        printf("Updated %s:", crm_interaction_id(i));
+        ctl_printf("Updated %s:", crm_interaction_id(i));
         if (outcome)
-            printf(" outcome %s%s", now == CRM_OUTCOME_NONE ? "cleared" : crm_outcome_name(now),
-                   reason || no_reason || summary || no_summary ? "," : "");
+            ctl_printf(" outcome %s%s", now == CRM_OUTCOME_NONE ? "cleared" : crm_outcome_name(now),
+                       reason || no_reason || summary || no_summary ? "," : "");
         if (reason || no_reason)
-            printf(" reason %s%s", crm_interaction_reason(i) ? crm_interaction_reason(i) : "cleared",
-                   summary || no_summary ? "," : "");
+            ctl_printf(" reason %s%s",
+                       crm_interaction_reason(i) ? crm_interaction_reason(i) : "cleared",
+                       summary || no_summary ? "," : "");
         if (summary || no_summary)
-            printf(" summary %s", summary ? "set" : "cleared");
+            ctl_printf(" summary %s", summary ? "set" : "cleared");
         puts(".");
     }
     crm_interaction_free(i);

@@ -77,7 +77,7 @@ int cmd_occasion_add(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         ctl_json_occasion(&j, NULL, o, 0, 0, NULL);
         ctl_json_finish(&j);
     } else {
-        printf("%s\n", crm_occasion_id(o));
+        ctl_printf("%s\n", crm_occasion_id(o));
     }
     crm_occasion_free(o);
     return EXIT_OK;
@@ -113,8 +113,8 @@ int cmd_occasion_remove(crmctl *ctl, const ctl_command *cmd, int argc, char **ar
         char when[64];
         ctl_names names = { 0 };
         const char *name = ctl_names_get(ctl, &names, crm_occasion_customer_id(o));
-        printf("Removed %s's %s (%s).\n", name ? name : crm_occasion_customer_id(o),
-               crm_occasion_kind(o), ctl_occasion_when(when, o));
+        ctl_printf("Removed %s's %s (%s).\n", name ? name : crm_occasion_customer_id(o),
+                   crm_occasion_kind(o), ctl_occasion_when(when, o));
         ctl_names_free(&names);
     }
     crm_occasion_free(o);

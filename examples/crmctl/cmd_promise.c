@@ -42,7 +42,7 @@ int cmd_promise_make(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         ctl_json_promise(&j, NULL, p, crm_now());
         ctl_json_finish(&j);
     } else {
-        printf("%s\n", crm_promise_id(p));
+        ctl_printf("%s\n", crm_promise_id(p));
     }
     crm_promise_free(p);
     return EXIT_OK;
@@ -66,9 +66,9 @@ static int after_change(crmctl *ctl, const char *id, int rc, const char *done)
     } else {
         char status[64], due[CTL_TIME_SIZE];
         int on_time = crm_promise_state_of(p) == CRM_PROMISE_KEPT && !crm_promise_was_kept_late(p);
-        printf("Promise %s %s: %s (%s; due %s).\n", crm_promise_id(p), done, crm_promise_what(p),
-               on_time ? "on time" : ctl_promise_status(status, p, now),
-               ctl_time_short(due, crm_promise_due_at(p)));
+        ctl_printf("Promise %s %s: %s (%s; due %s).\n", crm_promise_id(p), done,
+                   crm_promise_what(p), on_time ? "on time" : ctl_promise_status(status, p, now),
+                   ctl_time_short(due, crm_promise_due_at(p)));
     }
     crm_promise_free(p);
     return EXIT_OK;

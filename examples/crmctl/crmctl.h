@@ -6,6 +6,11 @@
  * Declarations shared by the files of the tool: the run context, exit
  * statuses, argument parsing, output (tables and JSON), record rendering,
  * and the commands themselves.
+ *
+ * Whatever is shown to a person (tables, records, single values, messages)
+ * goes through escape.h: stored values and arguments are printed with
+ * ctl_printf() or in tables, never with printf("%s"), so that no text
+ * reaches the terminal as control. JSON carries the exact text.
  */
 #ifndef CRMCTL_H
 #define CRMCTL_H
@@ -14,6 +19,8 @@
 #include <stdio.h>
 
 #include <crm.h>
+
+#include "escape.h"
 
 /* Exit statuses, one per class of failure, documented in `crmctl --help`. */
 enum {
@@ -187,13 +194,23 @@ int ctl_start(crmctl *ctl, const ctl_command *cmd, int argc, char **argv,
               const ctl_option *opts, const char **pos, int min_pos, int max_pos,
               ctl_access mode);
 
-/* Print "crmctl: <crm_errmsg(db)>" to stderr and return the exit status for rc. */
+/* Print "crmctl: <crm_errmsg(db)>" to stderr and return the exit status for
+ * rc. The message is shown escaped, as libcrm's messages are (see
+ * CTL_ESC_MESSAGE); ctl->db may be NULL after crm_open() failed. */
 int ctl_fail(crmctl *ctl, int rc);
 
-/* Print "crmctl: <message>" to stderr. */
+/* Print "crmctl: <message>" to stderr, formatted as by ctl_printf(). */
 void ctl_error(const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
     __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Print "crmctl: <msg>" to stderr, where msg is libcrm's (shown as by
+ * ctl_fail()), followed by what fmt says (as by ctl_error()). */
+void ctl_error_after(const char *msg, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 2, 3)))
 #endif
     ;
 
@@ -233,7 +250,8 @@ const char *ctl_date_text(char buf[CTL_TIME_SIZE], int year, int month, int day,
 /*
  * An aligned text table, which also serves to keep rows of strings after
  * the cursor that produced them has moved on. Cells are copied as they are;
- * printing shows control characters as escapes so one row stays one line.
+ * printing shows them escaped (escape.h), so one row stays one line and no
+ * cell reaches the terminal as control.
  * Columns are as wide as their widest cell, counted in characters. Failures
  * to allocate are remembered (failed) and reported by ctl_table_print().
  */
@@ -274,14 +292,16 @@ void ctl_json_begin_object(ctl_json *j, const char *key);
 void ctl_json_end_object(ctl_json *j);
 void ctl_json_begin_array(ctl_json *j, const char *key);
 void ctl_json_end_array(ctl_json *j);
-/* A string value; NULL writes null. */
+/* A string value; NULL writes null. The text is exact; control characters
+ * and the others escape.h escapes are written as \uXXXX. */
 void ctl_json_string(ctl_json *j, const char *key, const char *value);
 void ctl_json_int(ctl_json *j, const char *key, int64_t value);
 void ctl_json_bool(ctl_json *j, const char *key, int value);
 void ctl_json_null(ctl_json *j, const char *key);
 /* A time as ISO-8601 text in local time (see ctl_time_iso()). */
 void ctl_json_time(ctl_json *j, const char *key, int64_t ms);
-/* Text that is already JSON, written as it is. */
+/* Text that is already JSON, written as it is but for the text of its
+ * strings, written as by ctl_json_string(). */
 void ctl_json_raw(ctl_json *j, const char *key, const char *json);
 /* End the document with a newline. */
 void ctl_json_finish(ctl_json *j);
@@ -295,7 +315,8 @@ typedef const char *(*ctl_rewrite_fn)(const char *key, const char *value, void *
 
 /*
  * Render a flat JSON object such as {"name":"Jane Doe","flags":3} as
- * `name="Jane Doe" flags=3` (quotes only where a value needs them) into a
+ * `name="Jane Doe" flags=3` (quotes only where a value needs them; string
+ * escapes decoded to the text they stand for, for a table to show) into a
  * new string the caller frees with free(). rewrite (may be NULL) can change
  * how values are shown. Anything but a flat object is returned unchanged.
  * NULL if out of memory.

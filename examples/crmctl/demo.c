@@ -170,10 +170,10 @@ static void show_population(demo *d)
                                 d->ids[n] };
         ctl_table_add(&t, cells);
     }
-    printf("Imported %zu customers with their phones, e-mail addresses, social handle,\n"
-           "loyalty card and account number, attributes, tags, memberships and Jane's\n"
-           "birthday, in one transaction:\n\n",
-           NCUSTOMERS);
+    ctl_printf("Imported %zu customers with their phones, e-mail addresses, social handle,\n"
+               "loyalty card and account number, attributes, tags, memberships and Jane's\n"
+               "birthday, in one transaction:\n\n",
+               NCUSTOMERS);
     ctl_table_print(&t, stdout, "  ");
     ctl_table_free(&t);
 }
@@ -209,22 +209,26 @@ static int caller_id(demo *d, const char *number, crm_customer **found)
         }
         ctl_json_end_object(&d->json);
     } else {
-        printf("\nIncoming call from %s\n", number);
+        ctl_printf("\nIncoming call from %s\n", number);
         if (key)
-            printf("  Caller ID reads it as %s.\n", key);
+            ctl_printf("  Caller ID reads it as %s.\n", key);
         if (rc == CRM_OK) {
-            printf("  It belongs to %s; the agent sees the whole record:\n\n",
-                   crm_customer_name(*found));
+            ctl_printf("  It belongs to %s; the agent sees the whole record:\n\n",
+                       crm_customer_name(*found));
             int st = ctl_print_customer(ctl, *found, "    ");
             if (st != EXIT_OK) {
                 crm_free(key);
                 return st;
             }
         } else if (rc == CRM_ENOTFOUND || rc == CRM_EINVAL) {
-            printf("  No match (%s).\n"
-                   "  The call goes to an agent as a new caller; nothing is created until\n"
-                   "  they have a name to put on the record.\n",
-                   crm_errmsg(ctl->db));
+            /* The library's message, shown as crmctl shows its errors. */
+            const char *why = crm_errmsg(ctl->db);
+            fputs("  No match (", stdout);
+            ctl_escape_write(stdout, why, strlen(why), CTL_ESC_MESSAGE);
+            fputs(").\n"
+                  "  The call goes to an agent as a new caller; nothing is created until\n"
+                  "  they have a name to put on the record.\n",
+                  stdout);
         }
     }
     crm_free(key);
@@ -336,12 +340,13 @@ static int backstory(demo *d)
 
     if (!d->ctl->json) {
         char due[CTL_TIME_SIZE];
-        printf("\nAlready on the record before today:\n"
-               "  8 days ago  Raj Patel phones about Acme's double charge; agent:bob escalates\n"
-               "              it, and team:billing promises a refund by %s.\n"
-               "  6 days ago  Jane e-mails billing: she was charged twice (unresolved).\n"
-               "  yesterday   Jane complains on Twitter, in public, angry (sentiment -2).\n",
-               ctl_time_short(due, refund_due));
+        ctl_printf(
+            "\nAlready on the record before today:\n"
+            "  8 days ago  Raj Patel phones about Acme's double charge; agent:bob escalates\n"
+            "              it, and team:billing promises a refund by %s.\n"
+            "  6 days ago  Jane e-mails billing: she was charged twice (unresolved).\n"
+            "  yesterday   Jane complains on Twitter, in public, angry (sentiment -2).\n",
+            ctl_time_short(due, refund_due));
     }
     return EXIT_OK;
 }
@@ -364,12 +369,12 @@ static int ivr_leg(demo *d, const crm_customer *caller)
         return ctl_fail(d->ctl, rc);
     if (d->ctl->json)
         return EXIT_OK;
-    printf("\n  The IVR (ivr:main-menu) matched the number although it is stored as\n"
-           "  +1 415 555 0100 and greets %s by name; she picks billing and asks for a\n"
-           "  person: transferred.\n"
-           "\n  agent:alice picks up with Jane's whole history on screen, every channel in\n"
-           "  one timeline, newest first (the public complaint is marked):\n\n",
-           crm_customer_name(caller));
+    ctl_printf("\n  The IVR (ivr:main-menu) matched the number although it is stored as\n"
+               "  +1 415 555 0100 and greets %s by name; she picks billing and asks for a\n"
+               "  person: transferred.\n"
+               "\n  agent:alice picks up with Jane's whole history on screen, every channel in\n"
+               "  one timeline, newest first (the public complaint is marked):\n\n",
+               crm_customer_name(caller));
     ctl_view v = { &d->json, NULL, "    ", 1, NULL };
     return ctl_print_timeline(d->ctl, &v, crm_customer_id(caller), NULL, NULL);
 }
@@ -407,10 +412,10 @@ static int agent_leg(demo *d, const crm_customer *caller)
     crm_promise_free(p);
     if (!d->ctl->json) {
         char due[CTL_TIME_SIZE];
-        printf("\n  During the call agent:alice confirms the e-mail address (now verified),\n"
-               "  notes the reason (billing.double_charge), and promises a callback by\n"
-               "  Friday, %s (owner agent:alice, made during this call).\n",
-               ctl_time_short(due, d->friday));
+        ctl_printf("\n  During the call agent:alice confirms the e-mail address (now verified),\n"
+                   "  notes the reason (billing.double_charge), and promises a callback by\n"
+                   "  Friday, %s (owner agent:alice, made during this call).\n",
+                   ctl_time_short(due, d->friday));
     }
     return EXIT_OK;
 }
@@ -441,11 +446,11 @@ static int later(demo *d)
         return ctl_fail(d->ctl, rc);
     if (!d->ctl->json) {
         char a[CTL_TIME_SIZE], b[CTL_TIME_SIZE];
-        printf("\nLater:\n"
-               "  Jane texts that she is away on Friday. With her agreement agent:alice\n"
-               "  renegotiates the callback: %s → %s.\n"
-               "  The refund goes through; alice marks the call resolved.\n",
-               ctl_time_short(a, d->friday), ctl_time_short(b, d->monday));
+        ctl_printf("\nLater:\n"
+                   "  Jane texts that she is away on Friday. With her agreement agent:alice\n"
+                   "  renegotiates the callback: %s → %s.\n"
+                   "  The refund goes through; alice marks the call resolved.\n",
+                   ctl_time_short(a, d->friday), ctl_time_short(b, d->monday));
     }
     return EXIT_OK;
 }
@@ -479,9 +484,9 @@ static int closing(demo *d)
         return ctl_fail(ctl, rc);
     int64_t since = seq > 15 ? seq - 15 : 0;
     if (!ctl->json)
-        printf("\nThe journal records every change with who made it: %lld so far. The last\n"
-               "%lld (programs follow it as a change feed: 'crmctl journal --since N'):\n\n",
-               (long long)seq, (long long)(seq - since));
+        ctl_printf("\nThe journal records every change with who made it: %lld so far. The last\n"
+                   "%lld (programs follow it as a change feed: 'crmctl journal --since N'):\n\n",
+                   (long long)seq, (long long)(seq - since));
     return ctl_print_journal(ctl, &d->json, "journal", since, "  ");
 }
 
@@ -526,8 +531,8 @@ static int run_demo(demo *d)
         }
         ctl_json_end_array(j);
     } else {
-        printf("libcrm %s demo: %s, phone numbers read in %s\n\n", crm_version(),
-               ctl->db_path, ctl->country ? ctl->country : "no country (international only)");
+        ctl_printf("libcrm %s demo: %s, phone numbers read in %s\n\n", crm_version(),
+                   ctl->db_path, ctl->country ? ctl->country : "no country (international only)");
         show_population(d);
     }
     if ((st = backstory(d)) != EXIT_OK)
@@ -542,9 +547,9 @@ static int run_demo(demo *d)
     if (st == EXIT_OK && caller)
         st = agent_leg(d, caller);
     if (st == EXIT_OK && !caller && !ctl->json)
-        printf("\n  (Read in %s the number is not Jane's, so her call goes to an agent as a\n"
-               "  stranger's: the rest of her story needs --country US.)\n",
-               ctl->country ? ctl->country : "no country");
+        ctl_printf("\n  (Read in %s the number is not Jane's, so her call goes to an agent as a\n"
+                   "  stranger's: the rest of her story needs --country US.)\n",
+                   ctl->country ? ctl->country : "no country");
     int found = caller != NULL;
     crm_customer_free(caller);
     if (st == EXIT_OK)

@@ -64,7 +64,11 @@ static const ctl_command commands[] = {
       cmd_customer_unarchive },
     { "customer attr set", "CUSTOMER KEY VALUE", "set an attribute, replacing any old value",
       "KEY is 1 to 64 characters of A-Z a-z 0-9 _ . : -\n", cmd_attr_set },
-    { "customer attr get", "CUSTOMER KEY", "print an attribute's value", NULL, cmd_attr_get },
+    { "customer attr get", "CUSTOMER KEY", "print an attribute's value",
+      "The value is printed on one line, with control and invisible characters\n"
+      "shown as escapes (\\x1b, \\u202e, a backslash as \\\\); --json gives it\n"
+      "exactly.\n",
+      cmd_attr_get },
     { "customer attr unset", "CUSTOMER KEY", "remove an attribute", NULL, cmd_attr_unset },
     { "customer attr list", "CUSTOMER", "list a customer's attributes", NULL, cmd_attr_list },
     { "customer tag add", "CUSTOMER TAG", "tag a customer", "Tags match exactly; case matters.\n",
@@ -357,7 +361,7 @@ static void group_help(FILE *f, char **words, int nwords)
 {
     fputs("Usage: crmctl", f);
     for (int i = 0; i < nwords; i++)
-        fprintf(f, " %s", words[i]);
+        ctl_fprintf(f, " %s", words[i]);
     fputs(" COMMAND [ARGS]\n\nCommands:\n", f);
     list_commands(f, words, nwords, 0);
     fputs("\n'crmctl COMMAND --help' shows the arguments and options of a command.\n", f);
@@ -404,14 +408,34 @@ void ctl_error(const char *fmt, ...)
     va_list ap;
     fputs("crmctl: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    ctl_vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+/* "crmctl: " and libcrm's message, which quotes values (some of them a
+ * person's input, some stored text) and escapes only their C0 controls and
+ * backslashes: the rest is escaped here. */
+static void lib_message(const char *msg)
+{
+    fputs("crmctl: ", stderr);
+    ctl_escape_write(stderr, msg, strlen(msg), CTL_ESC_MESSAGE);
+}
+
+void ctl_error_after(const char *msg, const char *fmt, ...)
+{
+    va_list ap;
+    lib_message(msg);
+    va_start(ap, fmt);
+    ctl_vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
 }
 
 int ctl_fail(crmctl *ctl, int rc)
 {
-    ctl_error("%s", crm_errmsg(ctl->db));
+    lib_message(crm_errmsg(ctl->db));
+    fputc('\n', stderr);
     return exit_status(rc);
 }
 
@@ -430,10 +454,8 @@ int ctl_open(crmctl *ctl, ctl_access mode)
         return EXIT_DATABASE;
     }
     int rc = crm_open(&ctl->db, ctl->db_path, &o);
-    if (rc != CRM_OK) {
-        ctl_error("%s", crm_errmsg(NULL));
-        return exit_status(rc);
-    }
+    if (rc != CRM_OK)
+        return ctl_fail(ctl, rc); /* ctl->db is still NULL: crm_errmsg(NULL) */
     return EXIT_OK;
 }
 
@@ -487,7 +509,7 @@ static int dispatch(crmctl *ctl, int argc, char **argv)
     if (group < nwords) {
         fputs("crmctl: unknown command '", stderr);
         for (int i = 0; i <= group; i++)
-            fprintf(stderr, "%s%s", i ? " " : "", argv[i]);
+            ctl_fprintf(stderr, "%s%s", i ? " " : "", argv[i]);
         fputs("'\nCommands:\n", stderr);
         list_commands(stderr, argv, group, 0);
         return EXIT_USAGE;
@@ -586,9 +608,9 @@ int main(int argc, char **argv)
     if (ctl.db) {
         int rc = crm_close(ctl.db);
         if (rc != CRM_OK) {
-            ctl_error("%s", crm_errmsg(ctl.db));
+            int st = ctl_fail(&ctl, rc);
             if (status == EXIT_OK)
-                status = exit_status(rc);
+                status = st;
         }
     }
     /* Output that never arrived (a full disk, a closed pipe) is a failure. */

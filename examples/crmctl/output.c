@@ -138,48 +138,16 @@ const char *ctl_date_text(char buf[CTL_TIME_SIZE], int year, int month, int day,
 
 /* ---- tables ------------------------------------------------------------------ */
 
-/* How a byte of a cell is shown: control characters as escapes, so that
- * one row stays one line. NULL for a byte shown as it is. */
-static const char *escape_of(unsigned char ch, char buf[5])
-{
-    switch (ch) {
-    case '\n': return "\\n";
-    case '\t': return "\\t";
-    case '\r': return "\\r";
-    default:
-        if (ch >= 0x20 && ch != 0x7f)
-            return NULL;
-        snprintf(buf, 5, "\\x%02X", ch);
-        return buf;
-    }
-}
-
-/* Characters on screen, counting each UTF-8 sequence once. Wide (CJK)
- * characters count as one: close enough for names in a terminal. */
+/* Characters on screen of a cell shown escaped (see escape.h), so that one
+ * row stays one line and nothing in a cell reaches the terminal as control. */
 static size_t cell_width(const char *s)
 {
-    char buf[5];
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        const char *esc = escape_of(*p, buf);
-        if (esc)
-            n += strlen(esc);
-        else if ((*p & 0xC0) != 0x80)
-            n++;
-    }
-    return n;
+    return ctl_escape_width(s, strlen(s), 0);
 }
 
 static void put_cell(FILE *f, const char *s)
 {
-    char buf[5];
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        const char *esc = escape_of(*p, buf);
-        if (esc)
-            fputs(esc, f);
-        else
-            fputc(*p, f);
-    }
+    ctl_escape_write(f, s, strlen(s), 0);
 }
 
 void ctl_table_init(ctl_table *t, size_t ncols, const char *const *headers)
@@ -266,26 +234,47 @@ void ctl_table_free(ctl_table *t)
 
 /* ---- JSON ------------------------------------------------------------------ */
 
+/*
+ * One character of a JSON string's text (the len bytes at s, len >= 1),
+ * written to f; returns the bytes taken. The escapes are exact: a reader
+ * gets the very same text back. Control characters, and everything else
+ * escape.h shows escaped, are written as \uXXXX, so that the document
+ * itself is safe to look at in a terminal. A byte that is not UTF-8 (only
+ * in a file not written by libcrm) cannot be carried by JSON and becomes
+ * U+FFFD, so the document stays valid.
+ */
+static size_t write_string_char(FILE *f, const char *s, size_t len)
+{
+    uint32_t cp;
+    size_t n = ctl_utf8_decode(s, len, &cp);
+    if (n == 0) {
+        fputs("\\ufffd", f);
+        return 1;
+    }
+    switch (cp) {
+    case '"': fputs("\\\"", f); break;
+    case '\\': fputs("\\\\", f); break;
+    case '\b': fputs("\\b", f); break;
+    case '\f': fputs("\\f", f); break;
+    case '\n': fputs("\\n", f); break;
+    case '\r': fputs("\\r", f); break;
+    case '\t': fputs("\\t", f); break;
+    default:
+        if (ctl_char_is_escaped(cp))
+            fprintf(f, "\\u%04x", (unsigned int)cp);
+        else
+            fwrite(s, 1, n, f);
+    }
+    return n;
+}
+
 /* s as a JSON string literal, quotes included. */
 static void write_string(FILE *f, const char *s)
 {
+    size_t len = strlen(s);
     fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\b': fputs("\\b", f); break;
-        case '\f': fputs("\\f", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (*p < 0x20 || *p == 0x7f)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
-        }
-    }
+    for (size_t i = 0; i < len;)
+        i += write_string_char(f, s + i, len - i);
     fputc('"', f);
 }
 
@@ -378,7 +367,26 @@ void ctl_json_time(ctl_json *j, const char *key, int64_t ms)
 void ctl_json_raw(ctl_json *j, const char *key, const char *json)
 {
     value_prefix(j, key);
-    fputs(json, j->f);
+    /* The text of its strings is written the way write_string() writes
+     * it; their escapes, and everything between strings, as they are. A
+     * backslash before anything but a printable character is text. */
+    size_t len = strlen(json);
+    int in_string = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned char next = (unsigned char)json[i + 1]; /* the NUL at the end */
+        if (!in_string) {
+            in_string = json[i] == '"';
+            fputc(json[i++], j->f);
+        } else if (json[i] == '\\' && next > ' ' && next < 0x7f) {
+            fwrite(json + i, 1, 2, j->f);
+            i += 2;
+        } else if (json[i] == '"') {
+            in_string = 0;
+            fputc(json[i++], j->f);
+        } else {
+            i += write_string_char(j->f, json + i, len - i);
+        }
+    }
 }
 
 void ctl_json_finish(ctl_json *j)
@@ -423,20 +431,87 @@ static const char *skip_ws(const char *p)
     return p;
 }
 
+/* The four hex digits at p as a number; -1 if they are not that. */
+static long hex4(const char *p)
+{
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        int d = c >= '0' && c <= '9' ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+static void sb_add_utf8(strbuf *b, uint32_t cp)
+{
+    char u[4];
+    size_t n;
+    if (cp < 0x80) {
+        u[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        u[0] = (char)(0xC0 | cp >> 6);
+        u[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (char)(0xE0 | cp >> 12);
+        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        u[0] = (char)(0xF0 | cp >> 18);
+        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[3] = (char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    sb_add(b, u, n);
+}
+
 /*
- * Read the string literal at p (which points at its opening quote) into b;
- * return the position after the closing quote, or NULL if there is none.
- * \" \\ and \/ are decoded; other escapes are kept as written, which keeps
- * them readable and the text on one line.
+ * Read the string literal at p (which points at its opening quote) into b,
+ * decoded to the text it stands for: shown in a table, that text is escaped
+ * like any other (escape.h), where JSON's own escapes would show their
+ * backslashes doubled. A NUL or a lone surrogate, which the library never
+ * writes, becomes U+FFFD. Returns the position after the closing quote, or
+ * NULL if there is none.
  */
 static const char *read_string(const char *p, strbuf *b)
 {
     for (p++; *p && *p != '"'; p++) {
-        if (*p == '\\' && (p[1] == '"' || p[1] == '\\' || p[1] == '/')) {
-            sb_add(b, ++p, 1);
-        } else if (*p == '\\' && p[1]) {
-            sb_add(b, p++, 2);
-        } else {
+        if (*p != '\\') {
+            sb_add(b, p, 1);
+            continue;
+        }
+        switch (*++p) {
+        case '\0': return NULL;
+        case 'b': sb_add(b, "\b", 1); break;
+        case 'f': sb_add(b, "\f", 1); break;
+        case 'n': sb_add(b, "\n", 1); break;
+        case 'r': sb_add(b, "\r", 1); break;
+        case 't': sb_add(b, "\t", 1); break;
+        case 'u': {
+            long cp = hex4(p + 1), low;
+            if (cp < 0)
+                return NULL;
+            p += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF && p[1] == '\\' && p[2] == 'u' &&
+                (low = hex4(p + 3)) >= 0xDC00 && low <= 0xDFFF) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                p += 6;
+            }
+            if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF))
+                cp = 0xFFFD;
+            sb_add_utf8(b, (uint32_t)cp);
+            break;
+        }
+        default: /* \" \\ \/ */
             sb_add(b, p, 1);
         }
     }
@@ -529,7 +604,7 @@ int ctl_list_finish(crmctl *ctl, int rc, ctl_table *t, ctl_json *j, int array, c
             ctl_json_end_object(j);
         ctl_json_finish(j);
     } else if (t->nrows == 0) {
-        printf("(no %s)\n", noun);
+        ctl_printf("(no %s)\n", noun);
     } else if (ctl_table_print(t, stdout, "") != 0) {
         ctl_error("out of memory listing %s", noun);
         st = EXIT_DATABASE;

@@ -237,9 +237,9 @@ int ctl_json_customer_full(crmctl *ctl, ctl_json *j, const char *key, const crm_
  * -1 if out of memory. */
 static int section(const char *indent, const char *title, const ctl_table *t)
 {
-    printf("\n%s%s\n", indent, title);
+    ctl_printf("\n%s%s\n", indent, title);
     if (t->nrows == 0 && !t->failed) {
-        printf("%s  (none)\n", indent);
+        ctl_printf("%s  (none)\n", indent);
         return 0;
     }
     char *deeper = malloc(strlen(indent) + 3);
@@ -256,13 +256,13 @@ static int print_text(const crm_customer *c, const attachments *a, const char *i
     static const char *const identity_headers[] = { "KIND", "VALUE", "MATCHES ON", "FLAGS" };
     char created[CTL_TIME_SIZE], updated[CTL_TIME_SIZE];
     int is_org = crm_customer_kind_of(c) == CRM_CUSTOMER_ORGANISATION;
-    printf("%s%s (%s%s)\n", indent, crm_customer_name(c),
-           crm_customer_kind_name(crm_customer_kind_of(c)),
-           crm_customer_is_archived(c) ? ", archived" : "");
-    printf("%s  id        %s\n", indent, crm_customer_id(c));
-    printf("%s  created   %s\n", indent, ctl_time_human(created, crm_customer_created_at(c)));
-    printf("%s  updated   %s\n", indent, ctl_time_human(updated, crm_customer_updated_at(c)));
-    printf("%s  archived  %s\n", indent, crm_customer_is_archived(c) ? "yes" : "no");
+    ctl_printf("%s%s (%s%s)\n", indent, crm_customer_name(c),
+               crm_customer_kind_name(crm_customer_kind_of(c)),
+               crm_customer_is_archived(c) ? ", archived" : "");
+    ctl_printf("%s  id        %s\n", indent, crm_customer_id(c));
+    ctl_printf("%s  created   %s\n", indent, ctl_time_human(created, crm_customer_created_at(c)));
+    ctl_printf("%s  updated   %s\n", indent, ctl_time_human(updated, crm_customer_updated_at(c)));
+    ctl_printf("%s  archived  %s\n", indent, crm_customer_is_archived(c) ? "yes" : "no");
 
     ctl_table identities;
     ctl_table_init(&identities, 4, identity_headers);
@@ -279,9 +279,9 @@ static int print_text(const crm_customer *c, const attachments *a, const char *i
     if (section(indent, "Attributes", &a->attrs) != 0)
         rc = -1;
 
-    printf("\n%sTags\n%s  ", indent, indent);
+    ctl_printf("\n%sTags\n%s  ", indent, indent);
     for (size_t r = 0; r < a->tags.nrows; r++)
-        printf("%s%s", r ? ", " : "", cell(&a->tags, r, 0));
+        ctl_printf("%s%s", r ? ", " : "", cell(&a->tags, r, 0));
     puts(a->tags.nrows ? "" : "(none)");
 
     ctl_table members;
@@ -433,7 +433,7 @@ int ctl_print_journal(crmctl *ctl, ctl_json *j, const char *key, int64_t since_s
     } else if (ctl->json) {
         ctl_json_end_array(j);
     } else if (t.nrows == 0) {
-        printf("%s(no changes%s)\n", indent, since_seq > 0 ? " after that one" : "");
+        ctl_printf("%s(no changes%s)\n", indent, since_seq > 0 ? " after that one" : "");
     } else if (ctl_table_print(&t, stdout, indent) != 0) {
         ctl_error("out of memory printing the journal");
         status = EXIT_DATABASE;

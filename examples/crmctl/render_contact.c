@@ -38,9 +38,9 @@ static int finish_view(crmctl *ctl, const ctl_view *v, int rc, ctl_table *t, con
         st = EXIT_DATABASE;
     } else {
         if (v->title)
-            printf("%s\n\n", v->title);
+            ctl_printf("%s\n\n", v->title);
         if (t->nrows == 0) {
-            printf("%s(%s)\n", indent, empty);
+            ctl_printf("%s(%s)\n", indent, empty);
         } else if (ctl_table_print(t, stdout, indent) != 0) {
             ctl_error("out of memory");
             st = EXIT_DATABASE;
@@ -190,6 +190,27 @@ int ctl_print_timeline(crmctl *ctl, const ctl_view *v, const char *customer_id,
     return finish_view(ctl, v, rc, &t, "no interactions");
 }
 
+/*
+ * The body as the lines it was written in, indented, so that an e-mail or a
+ * transcript reads as one: its line feeds and tabs are kept, and only they
+ * (escape.h, CTL_ESC_LINES). A carriage return is shown as \r, since it
+ * would send the cursor back over the indent and the line.
+ */
+static void put_body(const char *body)
+{
+    size_t len = strlen(body), used;
+    char piece[CTL_ESC_PIECE_MAX];
+    fputs("\nBody\n  ", stdout);
+    for (size_t k = 0; k < len; k += used) {
+        size_t n = ctl_escape_piece(piece, body + k, len - k, &used, CTL_ESC_LINES);
+        fwrite(piece, 1, n, stdout);
+        if (piece[0] == '\n' && k + used < len)
+            fputs("  ", stdout);
+    }
+    if (body[len - 1] != '\n')
+        putchar('\n');
+}
+
 int ctl_print_interaction(crmctl *ctl, const crm_interaction *i)
 {
     /* The conversation, gathered first: nothing half-printed on failure. */
@@ -245,39 +266,32 @@ int ctl_print_interaction(crmctl *ctl, const crm_interaction *i)
         /* The customer's name is a courtesy: its id does when it cannot be read. */
         if (crm_customer_get(&c, ctl->db, crm_interaction_customer_id(i)) != CRM_OK)
             c = NULL;
-        printf("Interaction %s\n", crm_interaction_id(i));
-        printf("  customer    %s%s%s%s\n", c ? crm_customer_name(c) : "",
-               c ? " (" : "", crm_interaction_customer_id(i), c ? ")" : "");
-        printf("  when        %s (%s)\n", ctl_time_human(when, crm_interaction_occurred_at(i)),
-               ctl_time_ago(ago, crm_interaction_occurred_at(i), now));
-        printf("  channel     %s, %s\n", ctl_channel_text(channel, i),
-               crm_direction_name(crm_interaction_direction(i)));
-        printf("  handled by  %s\n", or_dash(crm_interaction_handled_by(i)));
-        printf("  reason      %s\n", or_dash(crm_interaction_reason(i)));
-        printf("  outcome     %s\n",
-               outcome == CRM_OUTCOME_NONE ? "not recorded" : crm_outcome_name(outcome));
-        printf("  public      %s\n", crm_interaction_is_public(i) ? "yes: the whole world can see it" : "no");
-        printf("  sentiment   %s\n", sentiment_text(crm_interaction_sentiment(i)));
-        printf("  summary     %s\n", or_dash(crm_interaction_summary(i)));
+        ctl_printf("Interaction %s\n", crm_interaction_id(i));
+        ctl_printf("  customer    %s%s%s%s\n", c ? crm_customer_name(c) : "",
+                   c ? " (" : "", crm_interaction_customer_id(i), c ? ")" : "");
+        ctl_printf("  when        %s (%s)\n", ctl_time_human(when, crm_interaction_occurred_at(i)),
+                   ctl_time_ago(ago, crm_interaction_occurred_at(i), now));
+        ctl_printf("  channel     %s, %s\n", ctl_channel_text(channel, i),
+                   crm_direction_name(crm_interaction_direction(i)));
+        ctl_printf("  handled by  %s\n", or_dash(crm_interaction_handled_by(i)));
+        ctl_printf("  reason      %s\n", or_dash(crm_interaction_reason(i)));
+        ctl_printf("  outcome     %s\n",
+                   outcome == CRM_OUTCOME_NONE ? "not recorded" : crm_outcome_name(outcome));
+        ctl_printf("  public      %s\n",
+                   crm_interaction_is_public(i) ? "yes: the whole world can see it" : "no");
+        ctl_printf("  sentiment   %s\n", sentiment_text(crm_interaction_sentiment(i)));
+        ctl_printf("  summary     %s\n", or_dash(crm_interaction_summary(i)));
         if (crm_interaction_reply_to(i))
-            printf("  reply to    %s\n", crm_interaction_reply_to(i));
+            ctl_printf("  reply to    %s\n", crm_interaction_reply_to(i));
         if (crm_interaction_external_ref(i))
-            printf("  reference   %s\n", crm_interaction_external_ref(i));
-        printf("  updated     %s\n", ctl_time_human(updated, crm_interaction_updated_at(i)));
+            ctl_printf("  reference   %s\n", crm_interaction_external_ref(i));
+        ctl_printf("  updated     %s\n", ctl_time_human(updated, crm_interaction_updated_at(i)));
         crm_customer_free(c);
         const char *body = crm_interaction_body(i);
-        if (body) {
-            fputs("\nBody\n  ", stdout);
-            for (const char *p = body; *p; p++) {
-                putchar(*p);
-                if (*p == '\n' && p[1])
-                    fputs("  ", stdout);
-            }
-            if (body[strlen(body) - 1] != '\n')
-                putchar('\n');
-        }
+        if (body)
+            put_body(body);
         if (thread.nrows > 1) {
-            printf("\nConversation (%zu interactions, oldest first)\n", thread.nrows);
+            ctl_printf("\nConversation (%zu interactions, oldest first)\n", thread.nrows);
             if (ctl_table_print(&thread, stdout, "  ") != 0) {
                 ctl_error("out of memory showing interaction %s", crm_interaction_id(i));
                 st = EXIT_DATABASE;
@@ -554,30 +568,30 @@ int ctl_print_promise(crmctl *ctl, const crm_promise *p, int64_t as_of)
     if (crm_customer_get(&c, ctl->db, crm_promise_customer_id(p)) != CRM_OK)
         c = NULL;
     crm_promise_state state = crm_promise_state_of(p);
-    printf("Promise %s\n", crm_promise_id(p));
-    printf("  to          %s%s%s%s\n", c ? crm_customer_name(c) : "", c ? " (" : "",
-           crm_promise_customer_id(p), c ? ")" : "");
-    printf("  what        %s\n", crm_promise_what(p));
-    printf("  owner       %s\n", crm_promise_owner(p));
-    printf("  state       %s\n", ctl_promise_status(status, p, as_of));
-    printf("  due         %s (%s)", ctl_time_human(buf, crm_promise_due_at(p)),
-           ctl_time_ago(ago, crm_promise_due_at(p), as_of));
+    ctl_printf("Promise %s\n", crm_promise_id(p));
+    ctl_printf("  to          %s%s%s%s\n", c ? crm_customer_name(c) : "", c ? " (" : "",
+               crm_promise_customer_id(p), c ? ")" : "");
+    ctl_printf("  what        %s\n", crm_promise_what(p));
+    ctl_printf("  owner       %s\n", crm_promise_owner(p));
+    ctl_printf("  state       %s\n", ctl_promise_status(status, p, as_of));
+    ctl_printf("  due         %s (%s)", ctl_time_human(buf, crm_promise_due_at(p)),
+               ctl_time_ago(ago, crm_promise_due_at(p), as_of));
     int renegotiations = crm_promise_renegotiations(p);
     if (renegotiations > 0) {
         char first[CTL_TIME_SIZE];
-        printf(", renegotiated %d time%s; first due %s", renegotiations,
-               renegotiations == 1 ? "" : "s", ctl_time_short(first, first_due(&h)));
+        ctl_printf(", renegotiated %d time%s; first due %s", renegotiations,
+                   renegotiations == 1 ? "" : "s", ctl_time_short(first, first_due(&h)));
     }
     putchar('\n');
-    printf("  made        %s", ctl_time_human(buf, crm_promise_made_at(p)));
+    ctl_printf("  made        %s", ctl_time_human(buf, crm_promise_made_at(p)));
     if (crm_promise_interaction_id(p))
-        printf(", during %s", crm_promise_interaction_id(p));
+        ctl_printf(", during %s", crm_promise_interaction_id(p));
     putchar('\n');
     if (state != CRM_PROMISE_OPEN)
-        printf("  %-11s %s\n", crm_promise_state_name(state),
-               ctl_time_human(buf, crm_promise_closed_at(p)));
+        ctl_printf("  %-11s %s\n", crm_promise_state_name(state),
+                   ctl_time_human(buf, crm_promise_closed_at(p)));
     if (crm_promise_kept_by(p))
-        printf("  kept by     %s\n", crm_promise_kept_by(p));
+        ctl_printf("  kept by     %s\n", crm_promise_kept_by(p));
     crm_customer_free(c);
 
     ctl_table t;
@@ -594,7 +608,7 @@ int ctl_print_promise(crmctl *ctl, const crm_promise *p, int64_t as_of)
         ctl_table_add(&t, cells);
     }
     history_free(&h);
-    printf("\nHistory\n");
+    ctl_printf("\nHistory\n");
     ctl_view v = { NULL, NULL, "  ", 0, NULL };
     return finish_view(ctl, &v, CRM_DONE, &t, "no history");
 }

@@ -10,10 +10,17 @@
 #                       Sets $out and $err to what it printed.
 # bare STATUS ARGS...   the same without the launcher (to set up fixtures fast).
 # expect_out RE / expect_err RE / expect_no_out RE: grep -E checks on the last run.
+# expect_out_text TEXT / expect_err_text TEXT: the same for a fixed string.
+# expect_out_line TEXT: stdout has a line that is exactly TEXT.
+# expect_no_control [--tabs]
+#                       what the last run printed, on stdout and on stderr, is UTF-8
+#                       with nothing in it a terminal acts on or that hides text.
 # expect_json           the last run's stdout is valid JSON.
 # json_ok EXPR...       the last run's stdout is valid JSON (read by the json module,
 #                       as json.tool does) and each Python EXPR over it (as j) is
 #                       true: many checks for one Python start.
+# json_is EXPR TEXT     the last run's stdout is valid JSON and the Python EXPR over
+#                       it (as j) is exactly TEXT, byte for byte.
 
 python=/usr/bin/python3
 last_cmd=""
@@ -83,6 +90,40 @@ expect_err() {
     checks=$((checks + 1))
 }
 
+expect_out_text() {
+    grep -qF -- "$1" <<<"$out" || fail "stdout does not contain '$1'"
+    checks=$((checks + 1))
+}
+
+expect_out_line() {
+    grep -qxF -- "$1" <<<"$out" || fail "stdout has no line '$1'"
+    checks=$((checks + 1))
+}
+
+expect_err_text() {
+    grep -qF -- "$1" <<<"$err" || fail "stderr does not contain '$1'"
+    checks=$((checks + 1))
+}
+
+# The bytes a terminal acts on, or that hide or reorder text: C0 controls
+# but the line feed (the tab only without --tabs), DEL, the C1 controls
+# (U+0080..U+009F), the bidi controls (U+061C, U+200E, U+200F,
+# U+202A..U+202E, U+2066..U+2069) and U+2028, U+2029, as UTF-8. The files
+# are read, not $out and $err: a shell variable cannot hold a NUL.
+expect_no_control() {
+    local tab='\x09' f
+    [[ ${1-} == --tabs ]] && tab=''
+    for f in "$work/stdout" "$work/stderr"; do
+        if LC_ALL=C grep -aqP "[\x00-\x08$tab\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]" "$f"; then
+            fail "${f##*/} holds a control character"
+        fi
+        if LC_ALL=C.UTF-8 grep -aqxv '.*' "$f"; then
+            fail "${f##*/} is not UTF-8"
+        fi
+    done
+    checks=$((checks + 1))
+}
+
 # The JSON checks share one Python process, started here: a Python start
 # costs tens of milliseconds and the tests ask hundreds of questions. Each
 # question goes in a file ($work/json.req: what to do, the file to read,
@@ -92,6 +133,10 @@ expect_err() {
 _json_checker='
 import datetime, json, sys, time
 req, out = sys.argv[1], sys.argv[2]
+def expected():
+    # The text json_is wrote, read back exactly (no newline translation).
+    with open(out + ".want", encoding="utf-8", newline="") as f:
+        return f.read()
 def check(mode, path, exprs):
     try:
         with open(path, encoding="utf-8") as f:
@@ -136,6 +181,13 @@ json_ok() {
     _json_ask ok "$@"
     [[ $_json_reply == OK ]] || fail "JSON check failed: ${_json_reply#FAIL }"
     checks=$((checks + $# + 1))
+}
+
+json_is() {
+    printf '%s' "$2" >"$work/json.out.want"
+    _json_ask ok "($1) == expected()"
+    [[ $_json_reply == OK ]] || fail "JSON check failed: ${_json_reply#FAIL } is not the text given"
+    checks=$((checks + 1))
 }
 
 # json EXPR: evaluate a Python expression over the last stdout parsed as `j`.

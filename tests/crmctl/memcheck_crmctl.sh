@@ -5,8 +5,8 @@
 # timeline, promises and occasions) as text and as JSON, the list,
 # membership and identity tables, a value the library allocates for the
 # caller, one command of each of interaction, timeline, promise and
-# occasion (each naming the customer by an identity), and a database that
-# fails to open.
+# occasion (each naming the customer by an identity), a database that
+# fails to open, and stored text that would take over a terminal.
 # test_crmctl.sh checks every command's behaviour, and their memory too in a
 # sanitizer build.
 #
@@ -61,5 +61,26 @@ expect_json
 [[ $(json 'j[0]["kind"]') == birthday ]] || fail "occasion upcoming"
 printf 'text\n' >"$work/notes.txt"
 run 6 --db "$work/notes.txt" customer list
+
+# Text that would take over a terminal, shown escaped and written to JSON
+# exactly (test_crmctl.sh goes through every command that shows it).
+x=$work/hostile.db
+bare 0 --db "$x" customer add --kind person $'Eve \xc2\x9b31m\xe2\x80\xae'
+eve=$out
+bare 0 --db "$x" customer attr set "$eve" note $'\e]0;PWNED\a\\\xe2\x80\xa8'
+bare 0 --db "$x" interaction log "$eve" --channel email --direction in --body $'\e[2J\r\n\tok'
+mail=$out
+run 0 --db "$x" interaction show "$mail"
+expect_out_line '  \x1b[2J\r'
+expect_no_control --tabs
+run 0 --db "$x" journal
+expect_out_text 'value=\x1b]0;PWNED\x07\\\u2028'
+expect_no_control
+run 0 --db "$x" --json journal
+json_is '[e["data"]["value"] for e in j if e["op"] == "set"][0]' $'\e]0;PWNED\a\\\xe2\x80\xa8'
+expect_no_control
+run 1 --db "$x" customer show $'nobody\e]0;x\a'
+expect_err_text "no customer is 'nobody\\x1b]0;x\\x07'"
+expect_no_control
 
 echo "crmctl memcheck: $checks checks passed"

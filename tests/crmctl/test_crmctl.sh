@@ -894,6 +894,234 @@ json_ok 'j["removed"] is True' 'j["kind"] == "birthday"'
 run 0 --db "$h" --json journal
 json_ok '[e["op"] for e in j if e["entity"] == "occasion"] == ["add"] * 5 + ["remove"] * 2'
 
+# ---- what reaches the terminal: stored text and arguments, escaped ------------------------------
+#
+# Anybody's text is stored (a tweet, an e-mail, a name typed at a kiosk) and
+# shown to a person at a terminal. Every human-readable output shows control
+# characters, C1 controls, bidi controls, U+2028/U+2029 and bytes that are not
+# UTF-8 as escapes (\x1b, \u202e), a backslash as \\; --json carries the exact
+# text. Each field below holds what the library lets it hold.
+x=$work/hostile.db
+# U+009B (the 8-bit CSI) "31m", U+202E, U+2028, U+2066, U+061C, U+200F,
+# U+0085, U+2029: none of them a C0 control, so every text field takes them.
+hostile=$'\xc2\x9b31m\xe2\x80\xae\xe2\x80\xa8\xe2\x81\xa6\xd8\x9c\xe2\x80\x8f\xc2\x85\xe2\x80\xa9'
+shown='\u009b31m\u202e\u2028\u2066\u061c\u200f\u0085\u2029'
+# Clear the screen, retitle the terminal, ring the bell; DEL; a backslash.
+ansi=$'\e[2J\e]0;PWNED\a\x7f\\'
+ansi_shown='\x1b[2J\x1b]0;PWNED\x07\x7f\\'
+name="Eve ${hostile} Evil"
+name_shown="Eve ${shown} Evil"
+actor="agent:${hostile}"
+actor_shown="agent:${shown}"
+
+run 0 --db "$x" --actor "$actor" customer add --kind person "$name"
+expect_no_control
+eve=$out
+run 0 --db "$x" --json customer add --kind org "Org${hostile}"
+expect_no_control
+org=$(json 'j["id"]')
+json_is 'j["name"]' "Org${hostile}"
+# Attribute values and bodies may hold C0 controls too.
+note="${ansi}${hostile}"$'\ttab\r\nline'
+note_shown="${ansi_shown}${shown}"'\ttab\r\nline'
+run 0 --db "$x" customer attr set "$eve" note "$note"
+expect_no_control
+run 0 --db "$x" customer attr get "$eve" note
+expect_no_control
+[[ $out == "$note_shown" ]] || fail "attr get shows the value escaped on one line"
+run 0 --db "$x" --json customer attr get "$eve" note
+expect_no_control
+json_is 'j["value"]' "$note"
+run 0 --db "$x" customer attr list "$eve"
+expect_no_control
+expect_out_text "note  ${note_shown}"
+run 0 --db "$x" customer tag add "$eve" "vip${hostile}"
+expect_no_control
+expect_out_text "Added tag vip${shown}."
+run 0 --db "$x" customer tag list "$eve"
+expect_no_control
+[[ $out == "vip${shown}" ]] || fail "tag list shows the tag escaped"
+run 0 --db "$x" identity add "$eve" account "ACC-${hostile}"
+expect_no_control
+expect_out_text "Added account ACC-${shown} to $eve."
+run 0 --db "$x" identity add "$eve" social "twitter:@eve${hostile}"
+expect_no_control
+run 0 --db "$x" customer member add "$org" "$eve" "boss${hostile}"
+expect_no_control
+expect_out_text "as boss${shown}."
+run 0 --db "$x" identity normalise account " ACC-${hostile} "
+expect_no_control
+[[ $out == "ACC-${shown}" ]] || fail "identity normalise shows the key escaped"
+
+run 0 --db "$x" customer show "$eve"
+expect_no_control
+expect_out_text "${name_shown} (person)"
+expect_out_text "note  ${note_shown}"
+expect_out_text "vip${shown}"
+expect_out_text "ACC-${shown}"
+expect_out_text "twitter:eve${shown}"
+expect_out_text "Org${shown}"
+expect_out_text "boss${shown}"
+run 0 --db "$x" --json customer show "$eve"
+expect_no_control
+json_is 'j["name"]' "$name"
+json_is 'j["attributes"]["note"]' "$note"
+json_is 'j["tags"][0]' "vip${hostile}"
+json_is '[i["value"] for i in j["identities"] if i["kind"] == "account"][0]' "ACC-${hostile}"
+json_is 'j["memberships"][0]["role"]' "boss${hostile}"
+json_is 'j["memberships"][0]["organisation_name"]' "Org${hostile}"
+run 0 --db "$x" identity lookup account "ACC-${hostile}"
+expect_no_control
+expect_out_text "${name_shown} (person)"
+run 0 --db "$x" identity show account "ACC-${hostile}"
+expect_no_control
+expect_out_text "account ACC-${shown}"
+expect_out_text "customer    ${name_shown} ($eve)"
+run 0 --db "$x" identity list "$eve"
+expect_no_control
+expect_out_text "ACC-${shown}"
+run 0 --db "$x" customer member list "$org"
+expect_no_control
+expect_out_text "${name_shown}  boss${shown}"
+run 0 --db "$x" customer list --all
+expect_no_control
+expect_out_text "$name_shown"
+expect_out_text "Org${shown}"
+
+# An interaction's body keeps its line feeds and tabs in `interaction show`,
+# indented; everything else in it is escaped, carriage returns too.
+body="${ansi}${hostile}"$'\r\nsecond line\n\tindented'
+run 0 --db "$x" --actor "$actor" interaction log "$eve" --channel email --direction in \
+    --by "$actor" --summary "sum${hostile}" --body "$body" --ref "ref${hostile}"
+expect_no_control
+mail=$out
+run 0 --db "$x" interaction log "ACC-${hostile}" --channel chat --direction out --reply-to "$mail"
+reply=$out
+run 0 --db "$x" interaction show "$mail"
+expect_no_control --tabs
+expect_out_text "customer    ${name_shown} ($eve)"
+expect_out_text "handled by  ${actor_shown}"
+expect_out_text "summary     sum${shown}"
+expect_out_text "reference   ref${shown}"
+expect_out_line "  ${ansi_shown}${shown}\\r"
+expect_out_line '  second line'
+expect_out_line $'  \tindented'
+expect_out_text "sum${shown}  $mail"
+run 0 --db "$x" --json interaction show "$mail"
+expect_no_control
+json_is 'j["body"]' "$body"
+json_is 'j["summary"]' "sum${hostile}"
+json_is 'j["handled_by"]' "$actor"
+json_is 'j["external_ref"]' "ref${hostile}"
+json_is 'j["conversation"][0]["summary"]' "sum${hostile}"
+run 0 --db "$x" timeline "$eve"
+expect_no_control
+expect_out_text "Timeline of ${name_shown} ($eve)"
+expect_out_text "${actor_shown}  -       -        sum${shown}  $mail"
+run 0 --db "$x" timeline "ACC-${hostile}" --thread "$reply"
+expect_no_control
+expect_out_text "Conversation of ${name_shown}"
+# Logging the same reference again: the library's message quotes it.
+run 4 --db "$x" interaction log "$eve" --channel email --direction in --ref "ref${hostile}"
+expect_no_control
+expect_err_text "ref${shown}"
+
+run 0 --db "$x" --actor "$actor" promise make "$eve" --owner "$actor" --due +1d "call${hostile}"
+expect_no_control
+promise=$out
+run 0 --db "$x" promise renegotiate "$promise" --due +2d "why${hostile}"
+expect_no_control
+expect_out_text ": call${shown} (open; due "
+run 0 --db "$x" --actor "$actor" promise keep "$promise" --note "kept${hostile}"
+expect_no_control
+expect_out_text "kept: call${shown} (on time; due "
+run 0 --db "$x" promise make "$eve" --owner agent:bob --due +1d "second${hostile}"
+broken=$out
+run 0 --db "$x" promise break "$broken" "broke${hostile}"
+expect_no_control
+run 0 --db "$x" promise show "$promise"
+expect_no_control
+expect_out_text "to          ${name_shown} ($eve)"
+expect_out_text "what        call${shown}"
+expect_out_text "owner       ${actor_shown}"
+expect_out_text "why${shown}"
+expect_out_text "kept${shown}"
+run 0 --db "$x" promise show "$broken"
+expect_no_control
+expect_out_text "broke${shown}"
+run 0 --db "$x" --json promise show "$promise"
+expect_no_control
+json_is 'j["what"]' "call${hostile}"
+json_is 'j["owner"]' "$actor"
+json_is 'j["history"][1]["note"]' "why${hostile}"
+json_is 'j["history"][2]["note"]' "kept${hostile}"
+json_is 'j["history"][2]["actor"]' "$actor"
+run 0 --db "$x" promise list
+expect_no_control
+expect_out_text "${name_shown}  ${actor_shown}  call${shown}"
+expect_out_text "second${shown}"
+
+run 0 --db "$x" occasion add "$eve" --kind birthday --yearly 01-01 --note "note${hostile}"
+expect_no_control
+occasion=$out
+run 0 --db "$x" occasion list "$eve"
+expect_no_control
+expect_out_text "note${shown}"
+run 0 --db "$x" occasion upcoming --from 2030-12-31 --days 2
+expect_no_control
+expect_out_text "${name_shown}  birthday"
+expect_out_text "note${shown}"
+run 0 --db "$x" --json occasion upcoming --from 2030-12-31 --days 2
+expect_no_control
+json_is 'j[0]["note"]' "note${hostile}"
+json_is 'j[0]["customer_name"]' "$name"
+run 0 --db "$x" occasion remove "$occasion"
+expect_no_control
+expect_out_text "Removed ${name_shown}'s birthday"
+run 0 --db "$x" customer rename "$eve" "Renamed${hostile}"
+expect_no_control
+expect_out_text "Renamed to Renamed${shown} ($eve)."
+
+# The journal: its actor and the values in its details, and the same in JSON.
+run 0 --db "$x" journal
+expect_no_control
+expect_out_text "$actor_shown"
+expect_out_text "value=${note_shown}"
+expect_out_text "tag=vip${shown}"
+expect_out_text "name=Renamed${shown}"
+run 0 --db "$x" --json journal
+expect_no_control
+json_is 'j[0]["actor"]' "$actor"
+json_is '[e["data"]["value"] for e in j if e["op"] == "set"][0]' "$note"
+json_is '[e["data"]["name"] for e in j if e["op"] == "rename"][0]' "Renamed${hostile}"
+
+# Errors: a customer named on the command line that is nobody, an unknown
+# command and option, and the library's messages.
+run 1 --db "$x" customer show $'nobody\e]0;PWNED\a'"${hostile}"
+expect_no_control
+expect_err_text "no customer is 'nobody\\x1b]0;PWNED\\x07${shown}'"
+run 1 --db "$x" timeline $'+1 415 555 0100\e[2J'
+expect_no_control
+run 2 --db "$x" $'\e[2J'"${hostile}"
+expect_no_control
+expect_err_text "unknown command '\\x1b[2J${shown}'"
+run 2 --db "$x" customer $'\e[2J'
+expect_no_control
+expect_err_text "unknown command 'customer \\x1b[2J'"
+run 2 --db "$x" customer list $'--\e[2J'
+expect_no_control
+expect_err_text "unknown option '--\\x1b[2J'"
+run 4 --db "$x" customer tag add "$eve" "vip${hostile}"
+expect_no_control
+expect_err_text "already has tag 'vip${shown}'"
+# libcrm escapes the C0 controls it quotes as \xHH itself: shown as it wrote them.
+run 3 --db "$x" customer rename "$eve" $'bad\e]0;x\a'"${hostile}"
+expect_no_control
+expect_err_text "bad\\x1b]0;x\\x07${shown}"
+run 5 --db $'/nonexistent/\e]0;x\a.db' customer list
+expect_no_control
+expect_err_text "no database at '/nonexistent/\\x1b]0;x\\x07.db'"
+
 # ---- global options and their environment defaults ------------------------------------------------------
 
 # Global options work after the command too.

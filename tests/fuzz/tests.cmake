@@ -1,7 +1,8 @@
-# Fuzz targets, one per parser (see tests/fuzz/fuzz.h). In every build each
-# target is also a program that replays its corpus, in the sanitizer build
-# and under valgrind; with CRM_FUZZ (clang) they are libFuzzer programs, run
-# by `make fuzz SECONDS=N`. A new parser joins with a file fuzz_NAME.c, a
+# Fuzz targets, one per parser (see tests/fuzz/fuzz.h), and one for the
+# escaping of what crmctl shows a person. In every build each target is also
+# a program that replays its corpus, in the sanitizer build and under
+# valgrind; with CRM_FUZZ (clang) they are libFuzzer programs, run by
+# `make fuzz SECONDS=N`. A new target joins with a file fuzz_NAME.c, a
 # corpus folder corpus/NAME and one line below.
 set(_fz ${CMAKE_CURRENT_LIST_DIR})
 
@@ -36,6 +37,8 @@ crm_fuzz_target(words)
 # so the static library's libphonenumber copy is not pulled in beside it.
 crm_fuzz_target(phone_builtin SOURCES ${PROJECT_SOURCE_DIR}/lib/phone_builtin.c)
 crm_fuzz_target(time SOURCES ${PROJECT_SOURCE_DIR}/examples/crmctl/timeparse.c
+                INCLUDES ${PROJECT_SOURCE_DIR}/examples/crmctl)
+crm_fuzz_target(terminal SOURCES ${PROJECT_SOURCE_DIR}/examples/crmctl/escape.c
                 INCLUDES ${PROJECT_SOURCE_DIR}/examples/crmctl)
 
 # `cmake --build . --target fuzz_all` builds every target (used by make fuzz).
