@@ -50,13 +50,16 @@ static int change(crm_db *db, const char *id, const char *tag, bool add)
     if (rc)
         return rc;
     bool has = false;
+    char q[CRM__QUOTE_SIZE];
     rc = crm__customer_find(db, &uid, id, NULL, NULL);
     if (rc == CRM_OK)
         rc = has_tag(db, &uid, tag, &has);
     if (rc == CRM_OK && add && has)
-        rc = crm__error(db, CRM_EEXISTS, "customer %s already has tag '%s'", id, tag);
+        rc = crm__error(db, CRM_EEXISTS, "customer %s already has tag '%s'", id,
+                        crm__quote(q, sizeof q, tag));
     if (rc == CRM_OK && !add && !has)
-        rc = crm__error(db, CRM_ENOTFOUND, "customer %s has no tag '%s'", id, tag);
+        rc = crm__error(db, CRM_ENOTFOUND, "customer %s has no tag '%s'", id,
+                        crm__quote(q, sizeof q, tag));
     sqlite3_stmt *st;
     if (rc == CRM_OK)
         rc = crm__stmt(db, add ? SQL_ADD : SQL_REMOVE, &st);

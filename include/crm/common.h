@@ -31,7 +31,8 @@
 
 CRM_BEGIN_DECL
 
-/** An open customer database. One handle per thread; see crm/db.h. */
+/** An open customer database. One handle per thread is best; a shared
+ *  one is safe (see crm/db.h). */
 typedef struct crm_db crm_db;
 
 /**

@@ -3,12 +3,16 @@
  *
  * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
  *
- * Threads and processes: a crm_db handle belongs to one thread at a time;
- * use one handle per thread. Any number of processes and handles may open the
- * same file: the file is in WAL mode, every write is an IMMEDIATE
- * transaction, and a writer waits for the lock; it fails with CRM_EBUSY only
- * when one transaction of another connection has held the lock for the
- * whole busy timeout.
+ * Threads and processes: use one handle per thread. A handle shared by
+ * threads is safe all the same: calls on it take turns (a call from another
+ * thread waits for the one in progress), each thread reads its own errors,
+ * and a transaction group belongs to the thread that began it (another
+ * thread's calls wait for it to end, up to the busy timeout, then
+ * CRM_EBUSY). Any number of processes and handles may open the same file:
+ * the file is in WAL mode, every write is an IMMEDIATE transaction, and a
+ * writer waits for the lock; it fails with CRM_EBUSY only when one
+ * transaction of another connection has held the lock for the whole busy
+ * timeout.
  */
 #ifndef CRM_DB_H
 #define CRM_DB_H
@@ -81,14 +85,19 @@ CRM_EXTERN(int) crm_open_options_init(crm_open_options *opts, unsigned int versi
 /**
  * Open (and with CRM_OPEN_CREATE create) the customer database at path.
  * ":memory:" opens a private in-memory database. A file from an older libcrm
- * is migrated in one transaction.
+ * is migrated in one transaction. A new file is created mode 0600 (see
+ * CRM_OPEN_GROUP_ACCESS). The file is judged before SQLite opens it: one
+ * that is not a libcrm database is refused unchanged, its -wal, -shm and
+ * -journal included, and a libcrm file with tables, indexes, triggers or
+ * views its schema does not define is refused (CRM_ECORRUPT).
  *
  * @param out   receives the handle on success; set to NULL on failure.
  *              The caller owns it and releases it with crm_close().
- * @param path  file name (UTF-8).
+ * @param path  file name (UTF-8), never read as an SQLite URI.
  * @param opts  options, or NULL for the defaults. Strings are copied.
  * @return CRM_OK; CRM_EINVAL (bad argument or option); CRM_EIO (cannot
- *         open, e.g. missing without CRM_OPEN_CREATE); CRM_ENOTCRM (a SQLite
+ *         open, e.g. missing without CRM_OPEN_CREATE, a directory, no WAL
+ *         mode); CRM_ENOTCRM (a SQLite
  *         file that is not a libcrm database, left untouched, or a file that
  *         is not SQLite at all); CRM_ESCHEMA (written by a newer libcrm);
  *         CRM_EREADONLY (read-only but the file needs creating or
@@ -100,7 +109,9 @@ CRM_EXTERN(int) crm_open(crm_db **out, const char *path, const crm_open_options 
 /**
  * Close the handle and free everything it owns. Accepts NULL. An explicit
  * transaction still open is rolled back. Cursors must be freed first;
- * returns CRM_EMISUSE (and closes nothing) if some are still open.
+ * returns CRM_EMISUSE (and closes nothing) if some are still open, or if
+ * another thread is waiting to use the handle. No thread may use the
+ * handle after it is closed.
  */
 CRM_EXTERN(int) crm_close(crm_db *db);
 
@@ -111,7 +122,8 @@ CRM_EXTERN(int) crm_close(crm_db *db);
  */
 CRM_EXTERN(int) crm_set_actor(crm_db *db, const char *actor);
 
-/** The current actor. Borrowed: valid until the next crm_set_actor(). */
+/** The current actor. Borrowed: kept in the handle, valid until crm_close()
+ *  (a later crm_set_actor() changes what it says). */
 CRM_EXTERN(const char *) crm_actor(const crm_db *db);
 
 /**
@@ -143,7 +155,8 @@ CRM_EXTERN(int) crm_commit(crm_db *db);
 /** Undo everything since crm_begin(). CRM_ESTATE if no transaction is open. */
 CRM_EXTERN(int) crm_rollback(crm_db *db);
 
-/** 1 while a transaction opened with crm_begin() is open, else 0. */
+/** 1 while a transaction the calling thread opened with crm_begin() is
+ *  open, else 0. */
 CRM_EXTERN(int) crm_in_transaction(const crm_db *db);
 
 #define CRM_ALLOCATOR_VERSION 1

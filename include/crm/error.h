@@ -36,21 +36,24 @@ typedef enum crm_status {
 } crm_status;
 
 /**
- * The code of the last call on db: CRM_OK if it succeeded.
+ * The code of the calling thread's last call on db: CRM_OK if it
+ * succeeded (or it made none). Each thread has its own.
  * With db NULL: the code of the last failure the calling thread had without
  * a handle to keep it in: a failed crm_open(), a call given a NULL handle or
  * a NULL cursor, or a word parser (crm_channel_parse() and the like) given a
- * word it does not know.
+ * word it does not know; a cursor's _next that failed leaves its code here
+ * too.
  */
 CRM_EXTERN(int) crm_errcode(const crm_db *db);
 
 /**
- * A sentence describing the last failure on db, naming the offending value
- * (and, for conflicts, who already owns it). "not an error" after a success.
- * With db NULL: the message of the last failure without a handle on the
- * calling thread (see crm_errcode()). Borrowed: valid until the next call on
- * the same handle (for NULL, the next such failure on this thread). Never
- * NULL.
+ * A sentence describing the calling thread's last failure on db, naming
+ * the offending value (and, for conflicts, who already owns it), unless db
+ * was opened with CRM_OPEN_REDACT. "not an error" after a success. With db
+ * NULL: the message of the last failure without a handle on the calling
+ * thread (see crm_errcode()). Borrowed: kept in the handle (for NULL, per
+ * thread), it says what it says until the thread's next call on the same
+ * handle (for NULL, the next such failure on this thread). Never NULL.
  */
 CRM_EXTERN(const char *) crm_errmsg(const crm_db *db);
 

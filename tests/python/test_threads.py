@@ -51,8 +51,10 @@ def test_a_waiting_call_lets_other_threads_run(locked):
     t.join()
     assert isinstance(result["error"], crm.Busy)
     assert result["took"] >= 1.9
-    assert n > 200_000, f"the main thread ran only {n} iterations in {result['took']:.2f} s"
-    assert gap < 0.5, f"the main thread stood still for {gap:.2f} s"
+    # Held, the GIL stops the main thread for the whole wait (2 s). The
+    # bounds leave room for a loaded machine's scheduling, not for that.
+    assert n > 1000, f"the main thread ran only {n} iterations in {result['took']:.2f} s"
+    assert gap < 1.0, f"the main thread stood still for {gap:.2f} s"
 
 
 def test_a_cursor_collected_in_another_thread_waits_for_its_database(path):
