@@ -854,27 +854,21 @@ static int check_schema(crm_db *db, int version)
             order = strcmp((const char *)sqlite3_column_text(want, c),
                            (const char *)sqlite3_column_text(have, c));
         }
-        if (order > 0) /* the file has an object the reference lacks */
-            rc = crm__error(db, CRM_ECORRUPT,
-                            "'%s' holds %s '%s' (on '%s'), which libcrm's schema version %d "
-                            "does not define: the file was changed by something other than "
-                            "libcrm and is refused; libcrm ran nothing in it",
-                            db->path, sqlite3_column_text(have, 0), sqlite3_column_text(have, 1),
-                            sqlite3_column_text(have, 2), version);
-        else if (order < 0)
-            rc = crm__error(db, CRM_ECORRUPT,
-                            "'%s' lacks %s '%s' of libcrm's schema version %d: the file was "
-                            "changed by something other than libcrm and is refused; libcrm "
-                            "ran nothing in it",
-                            db->path, sqlite3_column_text(want, 0), sqlite3_column_text(want, 1),
-                            version);
-        else if (!same_column(want, have, 2) || !same_column(want, have, 3))
-            rc = crm__error(db, CRM_ECORRUPT,
-                            "'%s' defines %s '%s' otherwise than libcrm's schema version %d: "
-                            "the file was changed by something other than libcrm and is "
-                            "refused; libcrm ran nothing in it",
-                            db->path, sqlite3_column_text(have, 0), sqlite3_column_text(have, 1),
-                            version);
+        if (order == 0 && same_column(want, have, 2) && same_column(want, have, 3))
+            continue;
+        /* An object the reference lacks, one the file lacks, or one the
+         * file defines otherwise. */
+        sqlite3_stmt *row = order < 0 ? want : have;
+        rc = crm__error(db, CRM_ECORRUPT,
+                        "'%s' %s %s '%s'%s libcrm's schema version %d: the file was changed "
+                        "by something other than libcrm and is refused; libcrm ran nothing "
+                        "in it",
+                        db->path, order > 0 ? "holds" : order < 0 ? "lacks" : "defines",
+                        sqlite3_column_text(row, 0), sqlite3_column_text(row, 1),
+                        order > 0   ? ", which is not in"
+                        : order < 0 ? ", which is in"
+                                    : " otherwise than",
+                        version);
     }
     sqlite3_finalize(want);
     sqlite3_finalize(have);

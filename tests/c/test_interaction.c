@@ -402,6 +402,53 @@ TEST(log_defaults)
     crm_close(db);
 }
 
+/* A real time is a real time: 1970-01-01T00:00Z and times before it are
+ * stored as given; CRM_TIME_NONE, not 0, says "now" (a version 1 spec
+ * still says it with 0). */
+TEST(log_times_of_1970_and_before)
+{
+    crm_db *db = test_open_memory();
+    char cid[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Old Timer", cid);
+    crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
+    CHECK_INT(s.occurred_at, CRM_TIME_NONE);
+    s.customer_id = cid;
+    s.channel = CRM_CHANNEL_LETTER;
+    s.direction = CRM_DIRECTION_IN;
+    const int64_t times[] = { 0, -1, CRM_TIME_MIN, CRM_TIME_MAX, -86400000LL * 365 * 30 };
+    for (size_t k = 0; k < sizeof times / sizeof times[0]; k++) {
+        s.occurred_at = times[k];
+        crm_interaction *i = NULL, *g = NULL;
+        CHECK_OK(db, crm_interaction_log(&i, db, &s));
+        CHECK_INT(crm_interaction_occurred_at(i), times[k]);
+        CHECK_OK(db, crm_interaction_get(&g, db, crm_interaction_id(i)));
+        CHECK_INT(crm_interaction_occurred_at(g), times[k]);
+        crm_interaction_free(g);
+        crm_interaction_free(i);
+    }
+    /* A version 1 spec: 0 is "now", as it was. */
+    s.version = 1;
+    s.occurred_at = 0;
+    int64_t before = crm_now();
+    crm_interaction *i = NULL;
+    CHECK_OK(db, crm_interaction_log(&i, db, &s));
+    CHECK(crm_interaction_occurred_at(i) >= before);
+    crm_interaction_free(i);
+    /* The timeline finds the old ones by their times, 1970 included. */
+    crm_timeline_filter f = CRM_TIMELINE_FILTER_INIT;
+    f.to = 1;
+    crm_interaction_cursor *cur;
+    const crm_interaction *r;
+    CHECK_OK(db, crm_timeline_open(&cur, db, cid, &f));
+    int n = 0, rc;
+    while ((rc = crm_timeline_next(cur, &r)) == CRM_ROW)
+        n++;
+    crm_timeline_free(cur);
+    CHECK_INT(rc, CRM_DONE);
+    CHECK_INT(n, 4);
+    crm_close(db);
+}
+
 TEST(log_journal)
 {
     crm_db *db = test_open_memory();
@@ -1332,6 +1379,7 @@ int main(void)
     RUN(log_every_field);
     RUN(log_longest_strings);
     RUN(log_defaults);
+    RUN(log_times_of_1970_and_before);
     RUN(log_journal);
     RUN(reply_threads);
     RUN(external_ref_unique_per_channel);

@@ -486,6 +486,38 @@ TEST(memory_databases_are_separate)
     crm_close(b);
 }
 
+/* A message with a path longer than its room is cut between characters. */
+TEST(long_messages_stay_utf8)
+{
+    /* Each padding puts the cut at another byte of a two-byte character. */
+    for (int pad = 0; pad < 3; pad++) {
+        char path[4200];
+        size_t n = (size_t)snprintf(path, sizeof path, "/nonexistent-%.*s/", pad, "xx");
+        while (n + 2 < 4000) {
+            memcpy(path + n, "\xc3\xa9", 2); /* e with an acute accent, two bytes */
+            n += 2;
+        }
+        path[n] = '\0';
+        crm_db *db;
+        crm_open_options o = CRM_OPEN_OPTIONS_INIT;
+        o.flags = 0;
+        CHECK_INT(crm_open(&db, path, &o), CRM_EIO);
+        const char *m = crm_errmsg(NULL);
+        size_t len = strlen(m);
+        CHECK(len > 100);
+        CHECK_STR(m + len - 3, "...");
+        /* Every byte sequence in it is whole UTF-8. */
+        for (size_t i = 0; i < len;) {
+            unsigned char c = (unsigned char)m[i];
+            size_t k = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+            CHECK(i + k <= len);
+            for (size_t j = 1; j < k; j++)
+                CHECK(((unsigned char)m[i + j] & 0xc0) == 0x80);
+            i += k;
+        }
+    }
+}
+
 TEST(close_refuses_open_cursors)
 {
     crm_db *db = test_open_memory();
@@ -517,6 +549,7 @@ int main(void)
     RUN(read_only);
     RUN(read_only_needs_migration);
     RUN(memory_databases_are_separate);
+    RUN(long_messages_stay_utf8);
     RUN(close_refuses_open_cursors);
     return test_summary();
 }

@@ -290,3 +290,25 @@ def test_text_arguments_are_checked_as_swig_checks_them(db):
     with pytest.raises(crm.InvalidArgument):
         ll.crm_customer_create(h, 1, None)
     assert ll.crm_identity_normalise(h, "email", "Zoë@Example.COM") == "zoë@example.com"
+
+
+def test_1970_is_a_time_like_any_other(db, ann):
+    """occurred_at=0 is 1970-01-01T00:00Z, not "now"; None is now."""
+    it = db.log(ann, "letter", occurred_at=0)
+    assert it.occurred_at == EPOCH
+    assert db.interaction(it.id).occurred_at == EPOCH
+    early = db.log(ann, "letter", occurred_at=dt.datetime(1969, 7, 20, 20, 17, tzinfo=UTC))
+    assert early.occurred_at == dt.datetime(1969, 7, 20, 20, 17, tzinfo=UTC)
+    now = db.log(ann, "letter")
+    assert now.occurred_at.year >= 2026
+    assert [i.id for i in db.timeline(ann, to=1)] == [it.id, early.id]
+
+
+def test_a_long_path_gives_a_whole_message(tmp_path):
+    """A message cut to its room ends between characters: the error is
+    crm.IOError, not a UnicodeDecodeError."""
+    for pad in range(3):
+        path = str(tmp_path / ("x" * pad + "é" * 1900) / "shop.crm")
+        with pytest.raises(crm.IOError) as e:
+            crm.open(path, create=False)
+        assert str(e.value).endswith("...")
