@@ -17,6 +17,7 @@
 #define BENCH_ROUNDS 5      /* read operations are timed this often; the fastest counts */
 #define BENCH_MAX_KEPT 65536 /* at most this many customer ids are kept for later work */
 #define BENCH_JOURNAL_READ 1000 /* journal entries read per journal read */
+#define BENCH_OPENS 50      /* opens (and closes) of the file per round */
 #define BENCH_MAX_N 8000000L /* distinct numbers: +1 415 200 0000 .. +1 415 999 9999 */
 
 /* One run at one size. Every count derives from n (and m) in bench_job(),
@@ -84,6 +85,7 @@ int crm_promise_pair(void *side, const job *j, long round, sample *out);
 int crm_overdue(void *side, const job *j, long round, sample *out);
 int crm_journal_read(void *side, const job *j, long round, sample *out);
 int crm_customer_page(void *side, const job *j, long round, sample *out);
+int crm_open_close(void *side, const job *j, long round, sample *out);
 
 void *raw_side_open(const job *j);
 int raw_side_close(void *side);
@@ -98,6 +100,7 @@ int raw_promise_pair(void *side, const job *j, long round, sample *out);
 int raw_overdue(void *side, const job *j, long round, sample *out);
 int raw_journal_read(void *side, const job *j, long round, sample *out);
 int raw_customer_page(void *side, const job *j, long round, sample *out);
+int raw_open_close(void *side, const job *j, long round, sample *out);
 
 /* ---- shared by both sides (bench_core.c) ------------------------------------ */
 #if defined(__GNUC__)

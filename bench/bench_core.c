@@ -132,6 +132,8 @@ static const op_def OPS[] = {
       raw_journal_read, NULL, READ, 0 },
     { "customer_page", "customers: page of 50 by keyset", 0, NULL, crm_customer_page,
       raw_customer_page, NULL, READ, 0 },
+    { "open", "open, look up a caller, close (a handle per call)", 0, NULL, crm_open_close,
+      raw_open_close, NULL, READ, 1 },
 };
 #define NOPS (sizeof OPS / sizeof OPS[0])
 

@@ -462,3 +462,35 @@ int crm_customer_page(void *side, const job *j, long round, sample *out)
     out->n = j->reps;
     return 0;
 }
+
+/* A new handle per call, as a script run per telephone call does: open
+ * (the file is judged before SQLite opens it, its header read directly and
+ * its schema compared with the one its version defines), look the caller
+ * up, close. */
+int crm_open_close(void *side, const job *j, long round, sample *out)
+{
+    (void)round;
+    (void)side;
+    crm_open_options opts = CRM_OPEN_OPTIONS_INIT;
+    opts.flags = 0; /* it exists */
+    opts.default_country = "US";
+    bench_timer tm;
+    bench_start(&tm);
+    for (long r = 0; r < BENCH_OPENS; r++) {
+        crm_db *db = NULL;
+        int rc = crm_open(&db, j->path, &opts);
+        if (rc != CRM_OK)
+            return fail(NULL, "crm_open", rc);
+        char phone[24];
+        bench_e164(phone, sizeof phone, r * 7919 % j->n);
+        crm_customer *c = NULL;
+        rc = crm_identity_lookup(&c, db, "phone", phone);
+        crm_customer_free(c);
+        crm_close(db);
+        if (rc != CRM_OK)
+            return bench_fail("libcrm: a lookup after opening: %s", crm_errname(rc));
+    }
+    bench_stop(&tm, out);
+    out->n = BENCH_OPENS;
+    return 0;
+}

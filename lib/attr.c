@@ -157,10 +157,15 @@ static const char SQL_LIST[] =
 static int attr_build(crm__cursor *c)
 {
     crm_attr_cursor *cur = (crm_attr_cursor *)c;
-    cur->row.key = (const char *)sqlite3_column_text(cur->base.st, 0);
-    cur->row.value = (const char *)sqlite3_column_text(cur->base.st, 1);
-    if (!cur->row.key || !cur->row.value)
-        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing attributes");
+    static const int cols[] = { 0, 1 };
+    const char *t[2];
+    int rc = crm__cursor_texts(c, cols, 2, t);
+    if (rc)
+        return rc;
+    if (!t[0] || !t[1])
+        return crm__error(c->db, CRM_ECORRUPT, "an attribute without a key or value");
+    cur->row.key = t[0];
+    cur->row.value = t[1];
     return CRM_OK;
 }
 

@@ -142,6 +142,8 @@ int crm__cursor_init(crm__cursor *c, crm_db *db, const char *sql, crm__cursor_bu
     c->err = 0;
     c->copy = NULL;
     c->errmsg = NULL;
+    c->text = NULL;
+    c->text_cap = 0;
     c->build = build;
     c->what = what;
     if (slot->busy) {
@@ -287,10 +289,10 @@ static void cursor_end(crm__cursor *c, int rc)
     }
 }
 
-/* Move c from its statement to a copy of the rows it has yet to give,
- * starting with the one it gave last, which its record is rebuilt from.
- * A failure ends the walk with that error, which the cursor's next call
- * reports; the write that asked for the copy goes ahead. */
+/* Move c from its statement to a copy of the rows it has yet to give. The
+ * record it lent last is its own (see crm__cursor_build) and stays as it
+ * is. A failure ends the walk with that error, which the cursor's next
+ * call reports; the write that asked for the copy goes ahead. */
 static void cursor_copy(crm__cursor *c)
 {
     crm_db *db = c->db;
@@ -302,8 +304,6 @@ static void cursor_copy(crm__cursor *c)
         cp->ncols = sqlite3_column_count(c->st);
         rc = replay_statement(db, cp->ncols, &replay);
     }
-    if (rc == CRM_OK && !copy_row(cp, c->st))
-        rc = crm__error(db, CRM_ENOMEM, "out of memory copying a cursor's rows");
     while (rc == CRM_OK) {
         int step = crm__step(db, c->st, c->what);
         if (step == CRM_DONE)
@@ -322,12 +322,8 @@ static void cursor_copy(crm__cursor *c)
         sqlite3_finalize(c->st);
     }
     c->st = replay;
-    if (rc == CRM_OK) {
+    if (rc == CRM_OK)
         c->copy = cp;
-        rc = copy_step(c); /* back onto the row given last */
-        if (rc == CRM_ROW)
-            rc = c->build(c);
-    }
     if (rc != CRM_OK) {
         if (!c->copy && cp) {
             crm__free(cp->buf);
@@ -336,6 +332,42 @@ static void cursor_copy(crm__cursor *c)
         cursor_end(c, rc);
     }
     *db->err = saved;
+}
+
+int crm__cursor_texts(crm__cursor *c, const int *cols, int n, const char **out)
+{
+    const unsigned char *src[8];
+    size_t len[8], need = 0;
+    for (int i = 0; i < n; i++) {
+        src[i] = NULL;
+        len[i] = 0;
+        if (sqlite3_column_type(c->st, cols[i]) == SQLITE_NULL)
+            continue;
+        src[i] = sqlite3_column_text(c->st, cols[i]);
+        if (!src[i])
+            return crm__error(c->db, CRM_ENOMEM, "out of memory %s", c->what);
+        len[i] = (size_t)sqlite3_column_bytes(c->st, cols[i]);
+        need += len[i] + 1;
+    }
+    if (need > c->text_cap) {
+        size_t cap = need > 2 * c->text_cap ? need : 2 * c->text_cap;
+        char *t = crm__realloc(c->text, cap);
+        if (!t)
+            return crm__error(c->db, CRM_ENOMEM, "out of memory %s", c->what);
+        c->text = t;
+        c->text_cap = cap;
+    }
+    char *p = c->text;
+    for (int i = 0; i < n; i++) {
+        out[i] = NULL;
+        if (!src[i])
+            continue;
+        memcpy(p, src[i], len[i]);
+        p[len[i]] = '\0';
+        out[i] = p;
+        p += len[i] + 1;
+    }
+    return CRM_OK;
 }
 
 void crm__cursors_copy(crm_db *db)
@@ -392,6 +424,9 @@ void crm__cursor_fini(crm__cursor *c)
     }
     crm__free(c->errmsg);
     c->errmsg = NULL;
+    crm__free(c->text);
+    c->text = NULL;
+    c->text_cap = 0;
     if (c->prev)
         c->prev->next = c->next;
     else
@@ -1310,6 +1345,11 @@ int crm_open(crm_db **out, const char *path, const crm_open_options *opts)
         rc = configure(db, o);
     if (rc == CRM_OK && due)
         rc = migrate(db, fs.user_version);
+    /* A new file's header, application id and all, would otherwise stay in
+     * the log until 1000 pages had been written, and every open until then
+     * would read the log to find it (see file.c): copy it back now. */
+    if (rc == CRM_OK && due && !memory)
+        sqlite3_wal_checkpoint_v2(db->sql, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     if (rc)
         return fail_open(db, rc);
     crm__handles_add(1);

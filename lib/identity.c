@@ -562,14 +562,19 @@ static int identity_build(crm__cursor *c)
     crm_identity_cursor *cur = (crm_identity_cursor *)c;
     sqlite3_stmt *st = cur->base.st;
     crm_identity *i = &cur->row;
-    i->kind = (const char *)sqlite3_column_text(st, 0);
-    i->value = (const char *)sqlite3_column_text(st, 1);
-    i->key = (const char *)sqlite3_column_text(st, 2);
+    static const int cols[] = { 0, 1, 2 };
+    const char *t[3];
+    int rc = crm__cursor_texts(c, cols, 3, t);
+    if (rc)
+        return rc;
+    if (!t[0] || !t[1] || !t[2])
+        return crm__error(c->db, CRM_ECORRUPT, "an identity without a kind, value or key");
+    i->kind = t[0];
+    i->value = t[1];
+    i->key = t[2];
     i->flags = (unsigned int)sqlite3_column_int(st, 3);
     i->created_at = sqlite3_column_int64(st, 4);
     crm__column_id(i->customer_id, st, 5);
-    if (!i->kind || !i->value || !i->key)
-        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing identities");
     return CRM_OK;
 }
 

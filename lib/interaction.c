@@ -795,7 +795,8 @@ static int interaction_build(crm__cursor *c)
     crm_interaction_cursor *cur = (crm_interaction_cursor *)c;
     if (read_row(&cur->row, cur->base.st) != CRM_OK)
         return crm__error(cur->base.db, CRM_ENOMEM, "out of memory reading interactions");
-    return CRM_OK;
+    /* The texts, the cursor's own copies. */
+    return crm__cursor_texts(c, text_column, T_COUNT, cur->row.text);
 }
 
 int crm_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *customer_id,

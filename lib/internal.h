@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -96,15 +97,16 @@ typedef struct crm__errslot {
     struct crm__errslot *next;
 } crm__errslot;
 
-/* Who holds a handle (see lock.c); under mu. */
+/* Who holds a handle (see lock.c). owner is the holding thread's token
+ * (0: nobody); depth is the holder's alone; mu and cv serve the waiters. */
 typedef struct crm__lock {
+    _Atomic uintptr_t owner;
+    int depth;          /* calls of the holder in progress (nested ones count) */
+    _Atomic bool group; /* the holder keeps it for a transaction group between calls */
+    _Atomic int waiters;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    pthread_t holder;
-    int depth;     /* calls of the holder in progress (nested ones count) */
-    bool group;    /* a transaction group keeps it for the holder between calls */
-    int waiters;
-    uint64_t clock;
+    uint64_t clock;     /* under mu: stamps of the error slots */
     bool ready;
 } crm__lock;
 
@@ -120,6 +122,7 @@ struct crm_db {
     bool checkpointing;        /* a wait is for readers to finish (see wal_hook in db.c) */
     int wal_restart_at;        /* log frames at which a commit restarts the log */
     crm__lock lock;
+    uint64_t serial;      /* unique among the process's handles, for the slot cache */
     crm__errslot err0;    /* the opening thread's; others are chained after it */
     crm__errslot *err;    /* the holder's, during a call */
     bool txn_open;        /* crm_begin() is in force */
@@ -268,9 +271,10 @@ int crm__new_id(crm_db *db, crm__uuid *out, int64_t *ms);
  * code (its build function) as from the table. */
 typedef struct crm__cursor crm__cursor;
 /* Make the cursor's record from the row its statement is on: CRM_OK, or an
- * error set on the handle. Called again for the row given last when the
- * cursor moves to its copy: with the same values it must fill the same
- * record in place (the caller still holds it). */
+ * error set on the handle. What the record lends must be the cursor's own
+ * (texts through crm__cursor_texts()), never the statement's memory: the
+ * caller may pass it to a write through the same handle, which steps the
+ * statement to copy the rest of the walk before it reads its arguments. */
 typedef int (*crm__cursor_build)(crm__cursor *c);
 typedef struct crm__copy {
     unsigned char *buf; /* rows of typed values (see copy_value in db.c) */
@@ -287,6 +291,8 @@ struct crm__cursor {
     bool done;
     int err; /* the error that ended the walk, returned again if asked */
     char *errmsg;         /* and its message, or NULL */
+    char *text;           /* the texts of the row given last (crm__cursor_texts) */
+    size_t text_cap;
     crm__copy *copy;      /* after a write: the rows still to give */
     crm__cursor *prev, *next; /* the handle's open cursors */
 };
@@ -316,6 +322,10 @@ int crm__customer_cursor(void **out, size_t size, crm_db *db, const char *id,
                          const char *what);
 /* Finalise and free a cursor struct made as above (extra members first). */
 void crm__cursor_free(void *cur);
+/* Copy the texts of columns cols[0..n) (n <= 8) of c's row into the
+ * cursor; out[i] is each copy, or NULL for a NULL column. CRM_OK or
+ * CRM_ENOMEM with the message set ("out of memory <c->what>"). */
+int crm__cursor_texts(crm__cursor *c, const int *cols, int n, const char **out);
 /* Binding with SQLITE_TRANSIENT copies the value, which can fail for lack
  * of memory, and a parameter left NULL would end the cursor at once with
  * CRM_DONE. CRM__BIND keeps the first failure in src; crm__cursor_bound()
@@ -379,43 +389,6 @@ int crm__customer_touch(crm_db *db, const crm__uuid *id);
 /* Make a customer record from a row (id, kind, name, created, updated, archived). */
 int crm__customer_from_row(crm_customer **out, sqlite3_stmt *st, int col);
 
-/* ---- phone numbers (phone_*.c / phone_*.cc) ----------------------------- */
-#define CRM__E164_SIZE 17 /* "+" and up to 15 digits and NUL */
-enum {
-    CRM__PHONE_OK = 0,
-    CRM__PHONE_INVALID = -1,      /* not a possible phone number */
-    CRM__PHONE_NEEDS_REGION = -2, /* national form and no default country */
-    CRM__PHONE_BAD_REGION = -3,   /* region unknown to the normaliser */
-    CRM__PHONE_NOMEM = -4
-};
-int crm__phone_e164(char out[CRM__E164_SIZE], const char *input, const char *region);
-bool crm__phone_region_known(const char *region);
-const char *crm__phone_backend(void);
-
-/* Caller-ID feeds give a North American number as its E.164 key already:
- * "+1", then ten digits whose first (the area code's) is 2-9. Such input
- * is its own key under either normaliser, whatever the default country,
- * so crm__phone_e164() is skipped for it (parsing costs far more than the
- * lookup). Why it is exact: the "+" makes both read country code 1 and
- * ignore the region; libphonenumber strips a national prefix only where the
- * number after the country code starts with NANP's prefix "1", which the
- * 2-9 excludes; ten digits is NANP's one possible length (possible is all
- * crm__phone_e164 asks); and E.164 formatting writes "+1" and those same
- * ten digits, so such a key also reads back as itself. The built-in
- * normaliser keeps "+" and 11 digits starting with 1 as they are.
- * tests/c/test_phone_fast.c checks it against the normaliser. Returns true
- * with out filled, or false (out untouched). */
-static inline bool crm__phone_e164_fast(char out[CRM__E164_SIZE], const char *input)
-{
-    if (input[0] != '+' || input[1] != '1' || input[2] < '2' || input[2] > '9')
-        return false;
-    for (int i = 3; i < 12; i++)
-        if (input[i] < '0' || input[i] > '9')
-            return false;
-    if (input[12] != '\0')
-        return false;
-    memcpy(out, input, 13);
-    return true;
-}
+#include "phone.h"
 
 #endif

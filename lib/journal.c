@@ -110,13 +110,18 @@ static int journal_build(crm__cursor *c)
     crm_journal_entry *e = &cur->row;
     e->seq = sqlite3_column_int64(st, 0);
     e->at = sqlite3_column_int64(st, 1);
-    e->actor = (const char *)sqlite3_column_text(st, 2);
-    e->entity = (const char *)sqlite3_column_text(st, 3);
+    static const int cols[] = { 2, 3, 5, 6 };
+    const char *t[4];
+    int rc = crm__cursor_texts(c, cols, 4, t);
+    if (rc)
+        return rc;
+    if (!t[0] || !t[1] || !t[2] || !t[3])
+        return crm__error(c->db, CRM_ECORRUPT, "a journal entry without an actor, entity, op or data");
+    e->actor = t[0];
+    e->entity = t[1];
+    e->op = t[2];
+    e->data = t[3];
     crm__column_id(e->entity_id, st, 4);
-    e->op = (const char *)sqlite3_column_text(st, 5);
-    e->data = (const char *)sqlite3_column_text(st, 6);
-    if (!e->actor || !e->entity || !e->op || !e->data)
-        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory reading the journal");
     return CRM_OK;
 }
 

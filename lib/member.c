@@ -163,14 +163,19 @@ static int member_build(crm__cursor *c)
     crm_member_cursor *cur = (crm_member_cursor *)c;
     sqlite3_stmt *st = cur->base.st;
     crm_member *m = &cur->row;
+    static const int cols[] = { 1, 3, 4 };
+    const char *t[3];
+    int rc = crm__cursor_texts(c, cols, 3, t);
+    if (rc)
+        return rc;
+    if (!t[0] || !t[1] || !t[2])
+        return crm__error(c->db, CRM_ECORRUPT, "a membership without names or a role");
     crm__column_id(m->org_id, st, 0);
-    m->org_name = (const char *)sqlite3_column_text(st, 1);
+    m->org_name = t[0];
     crm__column_id(m->person_id, st, 2);
-    m->person_name = (const char *)sqlite3_column_text(st, 3);
-    m->role = (const char *)sqlite3_column_text(st, 4);
+    m->person_name = t[1];
+    m->role = t[2];
     m->since = sqlite3_column_int64(st, 5);
-    if (!m->org_name || !m->person_name || !m->role)
-        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing members");
     return CRM_OK;
 }
 

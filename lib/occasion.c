@@ -408,8 +408,15 @@ static int occasion_build(crm__cursor *c)
 {
     crm_occasion_cursor *cur = (crm_occasion_cursor *)c;
     crm_occasion *o = &cur->row;
-    if (!row_text(c->st, &o->kind, &o->note))
-        return crm__error(c->db, CRM_ENOMEM, "out of memory listing occasions");
+    static const int cols[] = { 2, 8 }; /* kind, note */
+    const char *t[2];
+    int rc = crm__cursor_texts(c, cols, 2, t);
+    if (rc)
+        return rc;
+    if (!t[0])
+        return crm__error(c->db, CRM_ECORRUPT, "an occasion without a kind");
+    o->kind = t[0];
+    o->note = t[1];
     read_fields(o, c->st);
     return CRM_OK;
 }

@@ -8,9 +8,7 @@
 #include <new>
 #include <string>
 
-extern "C" {
-#include "internal.h"
-}
+#include "phone.h"
 
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;

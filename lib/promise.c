@@ -595,6 +595,13 @@ static int promise_build(crm__cursor *c)
     crm_promise_cursor *cur = (crm_promise_cursor *)c;
     if (read_row(&cur->row, cur->base.st) != CRM_OK)
         return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing promises");
+    static const int cols[] = { 3, 4 }; /* owner, what: the cursor's own copies */
+    const char *t[2];
+    int rc = crm__cursor_texts(c, cols, 2, t);
+    if (rc)
+        return rc;
+    cur->row.owner = t[0];
+    cur->row.what = t[1];
     return CRM_OK;
 }
 
@@ -762,16 +769,20 @@ static int event_build(crm__cursor *c)
     crm_promise_event *e = &cur->row;
     e->kind = (crm_promise_event_kind)sqlite3_column_int(st, 0);
     e->at = sqlite3_column_int64(st, 1);
-    e->actor = (const char *)sqlite3_column_text(st, 2);
+    static const int cols[] = { 2, 7 }; /* actor, note */
+    const char *t[2];
+    int rc = crm__cursor_texts(c, cols, 2, t);
+    if (rc)
+        return rc;
+    if (!t[0])
+        return crm__error(c->db, CRM_ECORRUPT, "a promise event without an actor");
+    e->actor = t[0];
+    e->note = t[1];
     /* A promise had no due time before it was made (stored as 0). */
     e->old_due = e->kind == CRM_PROMISE_MADE ? CRM_TIME_NONE : sqlite3_column_int64(st, 3);
     e->new_due = sqlite3_column_int64(st, 4);
     e->customer_agreed = sqlite3_column_int(st, 5);
     crm__column_id(e->interaction_id, st, 6);
-    e->note = (const char *)sqlite3_column_text(st, 7);
-    if (!e->actor || (!e->note && sqlite3_column_type(st, 7) != SQLITE_NULL))
-        return crm__error(cur->base.db, CRM_ENOMEM,
-                          "out of memory reading a promise's history");
     return CRM_OK;
 }
 
