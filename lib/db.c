@@ -339,14 +339,12 @@ int crm__cursor_texts(crm__cursor *c, const int *cols, int n, const char **out)
     const unsigned char *src[8];
     size_t len[8], need = 0;
     for (int i = 0; i < n; i++) {
-        src[i] = NULL;
-        len[i] = 0;
-        if (sqlite3_column_type(c->st, cols[i]) == SQLITE_NULL)
-            continue;
+        /* A NULL column gives NULL, and so does a failed conversion. Texts
+         * libcrm stores hold no NUL, so strlen() is their length. */
         src[i] = sqlite3_column_text(c->st, cols[i]);
-        if (!src[i])
+        if (!src[i] && sqlite3_column_type(c->st, cols[i]) != SQLITE_NULL)
             return crm__error(c->db, CRM_ENOMEM, "out of memory %s", c->what);
-        len[i] = (size_t)sqlite3_column_bytes(c->st, cols[i]);
+        len[i] = src[i] ? strlen((const char *)src[i]) : 0;
         need += len[i] + 1;
     }
     if (need > c->text_cap) {
@@ -1172,7 +1170,7 @@ static int examine(crm_db *db, const char *fname, unsigned int flags)
 {
     for (int attempt = 0;; attempt++) {
         crm__file_look look;
-        int err = crm__file_look_at(&look, fname);
+        int err = crm__file_look_at(&look, fname, CRM__APPLICATION_ID);
         if (err == ENOMEM)
             return crm__error(db, CRM_ENOMEM, "out of memory opening '%s'", db->path);
         if (err)

@@ -111,7 +111,98 @@ void crm__cursor_error(crm_db *db)
         set_open_errorf(db->err->code, "%s", db->err->msg);
 }
 
-/* Each thread's last result on a handle is its own (slots in lock.c):
+/* ---- each thread's last result on a handle -------------------------------
+ * A slot per thread that has called on the handle, found under the
+ * handle's mutex (db->lock.mu) and cached per thread. */
+
+/* The calling thread's slot of the handle it used last. */
+static _Thread_local struct {
+    const crm_db *db;
+    uint64_t serial;
+    crm__errslot *slot;
+} slot_cache;
+
+/* The calling thread's error slot, made if need be (make): at most
+ * CRM__ERR_SLOTS, after which the one used longest ago is taken over.
+ * NULL only when make is false and the thread has none. Under mu. */
+static crm__errslot *slot_of(crm_db *db, pthread_t self, bool make)
+{
+    crm__errslot *oldest = NULL;
+    int n = 0;
+    bool held = atomic_load(&db->lock.owner) != 0;
+    for (crm__errslot *s = &db->err0; s; s = s->next, n++) {
+        if (s->used && pthread_equal(s->thread, self)) {
+            s->stamp = ++db->lock.clock;
+            return s;
+        }
+        bool busy = held && s == db->err; /* the holder's */
+        if (!busy && (!oldest || !s->used || (oldest->used && s->stamp < oldest->stamp)))
+            oldest = s;
+    }
+    if (!make)
+        return NULL;
+    crm__errslot *s = NULL;
+    if (n < CRM__ERR_SLOTS && (!oldest || oldest->used))
+        s = crm__calloc(1, sizeof *s);
+    if (s) {
+        s->next = db->err0.next;
+        db->err0.next = s;
+    } else {
+        /* Also when memory is short: a slot taken over, not a failure. The
+         * holder's own is never taken, and there are CRM__ERR_SLOTS >= 2. */
+        s = oldest ? oldest : &db->err0;
+    }
+    s->thread = self;
+    s->used = true;
+    s->code = CRM_OK;
+    s->conflict_id[0] = '\0';
+    s->stamp = ++db->lock.clock;
+    return s;
+}
+
+/* The calling thread's slot, from its cache when it is still its own. */
+crm__errslot *crm__my_slot(crm_db *db)
+{
+    pthread_t self = pthread_self();
+    if (slot_cache.db == db && slot_cache.serial == db->serial &&
+        pthread_equal(slot_cache.slot->thread, self))
+        return slot_cache.slot;
+    pthread_mutex_lock(&db->lock.mu);
+    crm__errslot *s = slot_of(db, self, true);
+    pthread_mutex_unlock(&db->lock.mu);
+    slot_cache.db = db;
+    slot_cache.serial = db->serial;
+    slot_cache.slot = s;
+    return s;
+}
+
+const crm__errslot *crm__slot_find(const crm_db *db)
+{
+    crm_db *d = (crm_db *)db; /* the mutex changes; what callers see does not */
+    pthread_mutex_lock(&d->lock.mu);
+    const crm__errslot *s = slot_of(d, pthread_self(), false);
+    pthread_mutex_unlock(&d->lock.mu);
+    return s;
+}
+
+void crm__slot_forget(const crm_db *db)
+{
+    if (slot_cache.db == db)
+        slot_cache.db = NULL;
+}
+
+void crm__slots_free(crm_db *db)
+{
+    crm__errslot *s = db->err0.next;
+    while (s) {
+        crm__errslot *next = s->next;
+        crm__free(s);
+        s = next;
+    }
+    db->err0.next = NULL;
+}
+
+/* Each thread's last result on a handle is its own:
  * another thread's call on a shared handle neither clears nor replaces
  * it, nor frees the text a caller is reading. */
 int crm_errcode(const crm_db *db)

@@ -199,7 +199,9 @@ static const int text_column[T_COUNT] = { 5, 6, 10, 11, 14 };
 
 /* Point *i at the statement's row (COLUMNS): valid until the statement
  * steps or resets. CRM_ENOMEM when SQLite could not produce a text. */
-static int read_row(crm_interaction *i, sqlite3_stmt *st)
+/* Fill i from the row; its texts borrowed from the statement when texts
+ * is set (a list copies them itself, see interaction_build). */
+static int read_row_texts(crm_interaction *i, sqlite3_stmt *st, bool texts)
 {
     crm__column_id(i->id, st, 0);
     crm__column_id(i->customer_id, st, 1);
@@ -213,13 +215,18 @@ static int read_row(crm_interaction *i, sqlite3_stmt *st)
     crm__column_id(i->thread_id, st, 12);
     crm__column_id(i->reply_to, st, 13); /* "" when NULL */
     i->updated_at = sqlite3_column_int64(st, 15);
-    for (int k = 0; k < T_COUNT; k++) {
+    for (int k = 0; texts && k < T_COUNT; k++) {
         int col = text_column[k];
         i->text[k] = (const char *)sqlite3_column_text(st, col);
         if (!i->text[k] && sqlite3_column_type(st, col) != SQLITE_NULL)
             return CRM_ENOMEM;
     }
     return CRM_OK;
+}
+
+static int read_row(crm_interaction *i, sqlite3_stmt *st)
+{
+    return read_row_texts(i, st, true);
 }
 
 /* ---- argument checks ---------------------------------------------------- */
@@ -793,8 +800,7 @@ static void prefix_upper(char *p)
 static int interaction_build(crm__cursor *c)
 {
     crm_interaction_cursor *cur = (crm_interaction_cursor *)c;
-    if (read_row(&cur->row, cur->base.st) != CRM_OK)
-        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory reading interactions");
+    read_row_texts(&cur->row, cur->base.st, false);
     /* The texts, the cursor's own copies. */
     return crm__cursor_texts(c, text_column, T_COUNT, cur->row.text);
 }

@@ -64,8 +64,9 @@ typedef struct crm__file_look {
     bool hot_journal;         /* a rollback journal with content beside it */
 } crm__file_look;
 /* Fill look from the file at path with plain reads: no lock, no write.
+ * The log is read only when the main file's page 1 does not carry own_id.
  * 0, or the errno of a failure other than the file not existing. */
-int crm__file_look_at(crm__file_look *look, const char *path);
+int crm__file_look_at(crm__file_look *look, const char *path, uint32_t own_id);
 
 /* ---- the handle (db.c) -------------------------------------------------- */
 typedef struct crm__stmt_slot {
@@ -171,8 +172,12 @@ int crm__enter(crm_db *db);
 void crm__enter_always(crm_db *db);
 void crm__leave(crm_db *db);
 void crm__leave_scope(crm_db **db);
-/* The calling thread's slot on db, or NULL if it has made no call on it. */
+/* The calling thread's slot on db, or NULL if it has made no call on it;
+ * crm__my_slot() makes it if need be; crm__slot_forget() drops the calling
+ * thread's cache of a handle being closed (error.c). */
 const crm__errslot *crm__slot_find(const crm_db *db);
+crm__errslot *crm__my_slot(crm_db *db);
+void crm__slot_forget(const crm_db *db);
 int crm__error_in(crm__errslot *slot, crm_db *db, int code, const char *fmt, ...)
     CRM__PRINTF(4, 5);
 

@@ -23,8 +23,8 @@
  * calls and the slot search it cost at first (a page of 50 customers took
  * 8 % longer). Waiting for another thread takes the mutex.
  *
- * Each thread's last error on a handle is its own (see error.c): the
- * slots are found here, under the mutex.
+ * Each thread's last error on a handle is its own: the slots are
+ * error.c's.
  */
 #include <errno.h>
 #include <time.h>
@@ -34,13 +34,6 @@
 /* A thread's token: the address of a thread-local object, never 0. */
 static _Thread_local char thread_token;
 #define ME ((uintptr_t)&thread_token)
-
-/* The calling thread's slot of the handle it used last. */
-static _Thread_local struct {
-    const crm_db *db;
-    uint64_t serial;
-    crm__errslot *slot;
-} slot_cache;
 
 static _Atomic uint64_t next_serial = 1;
 
@@ -73,74 +66,10 @@ void crm__lock_destroy(crm_db *db)
 {
     if (!db->lock.ready)
         return;
-    if (slot_cache.db == db)
-        slot_cache.db = NULL;
+    crm__slot_forget(db);
     pthread_cond_destroy(&db->lock.cv);
     pthread_mutex_destroy(&db->lock.mu);
     db->lock.ready = false;
-}
-
-/* The calling thread's error slot, made if need be (make): at most
- * CRM__ERR_SLOTS, after which the one used longest ago is taken over.
- * NULL only when make is false and the thread has none. Under mu. */
-static crm__errslot *slot_of(crm_db *db, pthread_t self, bool make)
-{
-    crm__errslot *oldest = NULL;
-    int n = 0;
-    bool held = atomic_load(&db->lock.owner) != 0;
-    for (crm__errslot *s = &db->err0; s; s = s->next, n++) {
-        if (s->used && pthread_equal(s->thread, self)) {
-            s->stamp = ++db->lock.clock;
-            return s;
-        }
-        bool busy = held && s == db->err; /* the holder's */
-        if (!busy && (!oldest || !s->used || (oldest->used && s->stamp < oldest->stamp)))
-            oldest = s;
-    }
-    if (!make)
-        return NULL;
-    crm__errslot *s = NULL;
-    if (n < CRM__ERR_SLOTS && (!oldest || oldest->used))
-        s = crm__calloc(1, sizeof *s);
-    if (s) {
-        s->next = db->err0.next;
-        db->err0.next = s;
-    } else {
-        /* Also when memory is short: a slot taken over, not a failure. The
-         * holder's own is never taken, and there are CRM__ERR_SLOTS >= 2. */
-        s = oldest ? oldest : &db->err0;
-    }
-    s->thread = self;
-    s->used = true;
-    s->code = CRM_OK;
-    s->conflict_id[0] = '\0';
-    s->stamp = ++db->lock.clock;
-    return s;
-}
-
-/* The calling thread's slot, from its cache when it is still its own. */
-static crm__errslot *my_slot(crm_db *db)
-{
-    pthread_t self = pthread_self();
-    if (slot_cache.db == db && slot_cache.serial == db->serial &&
-        pthread_equal(slot_cache.slot->thread, self))
-        return slot_cache.slot;
-    pthread_mutex_lock(&db->lock.mu);
-    crm__errslot *s = slot_of(db, self, true);
-    pthread_mutex_unlock(&db->lock.mu);
-    slot_cache.db = db;
-    slot_cache.serial = db->serial;
-    slot_cache.slot = s;
-    return s;
-}
-
-const crm__errslot *crm__slot_find(const crm_db *db)
-{
-    crm_db *d = (crm_db *)db; /* the mutex changes; what callers see does not */
-    pthread_mutex_lock(&d->lock.mu);
-    const crm__errslot *s = slot_of(d, pthread_self(), false);
-    pthread_mutex_unlock(&d->lock.mu);
-    return s;
 }
 
 static bool take(crm_db *db)
@@ -154,7 +83,7 @@ static int enter(crm_db *db, bool bounded)
     crm__lock *l = &db->lock;
     if (atomic_load_explicit(&l->owner, memory_order_acquire) == ME) {
         l->depth++; /* a call inside a call, or a call of this thread's group */
-        db->err = my_slot(db);
+        db->err = crm__my_slot(db);
         return CRM_OK;
     }
     if (!take(db)) {
@@ -183,11 +112,7 @@ static int enter(crm_db *db, bool bounded)
         atomic_fetch_sub(&l->waiters, 1);
         pthread_mutex_unlock(&l->mu);
         if (atomic_load(&l->owner) != ME) {
-            crm__errslot *mine;
-            pthread_mutex_lock(&l->mu);
-            mine = slot_of(db, pthread_self(), true);
-            pthread_mutex_unlock(&l->mu);
-            return crm__error_in(mine, db, CRM_EBUSY,
+            return crm__error_in(crm__my_slot(db), db, CRM_EBUSY,
                                  "a transaction opened with crm_begin() by another thread "
                                  "on this handle stayed open for the whole busy timeout "
                                  "(%d ms); a group belongs to the thread that began it: "
@@ -196,7 +121,7 @@ static int enter(crm_db *db, bool bounded)
         }
     }
     l->depth = 1;
-    db->err = my_slot(db);
+    db->err = crm__my_slot(db);
     return CRM_OK;
 }
 
@@ -252,15 +177,4 @@ bool crm__holds_group(const crm_db *db)
 int crm__lock_waiters(crm_db *db)
 {
     return atomic_load(&db->lock.waiters);
-}
-
-void crm__slots_free(crm_db *db)
-{
-    crm__errslot *s = db->err0.next;
-    while (s) {
-        crm__errslot *next = s->next;
-        crm__free(s);
-        s = next;
-    }
-    db->err0.next = NULL;
 }

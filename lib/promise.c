@@ -137,12 +137,22 @@ int crm_promise_dup(crm_promise **out, const crm_promise *p)
     "(SELECT count(*) FROM promise_event e WHERE e.promise_id = p.id AND e.kind = 2)"
 
 /* Fill p from the row, its strings borrowed from the statement. */
+static void read_fields(crm_promise *p, sqlite3_stmt *st);
+
+/* Fill p from the row, its texts borrowed from the statement. */
 static int read_row(crm_promise *p, sqlite3_stmt *st)
 {
     p->owner = (const char *)sqlite3_column_text(st, 3);
     p->what = (const char *)sqlite3_column_text(st, 4);
     if (!p->owner || !p->what)
         return CRM_ENOMEM;
+    read_fields(p, st);
+    return CRM_OK;
+}
+
+/* The rest of p: what is not text. */
+static void read_fields(crm_promise *p, sqlite3_stmt *st)
+{
     crm__column_id(p->id, st, 0);
     crm__column_id(p->customer_id, st, 1);
     crm__column_id(p->interaction_id, st, 2);
@@ -152,7 +162,6 @@ static int read_row(crm_promise *p, sqlite3_stmt *st)
     p->closed_at = CRM__COLUMN_TIME(st, 8);
     crm__column_id(p->kept_by, st, 9);
     p->renegotiations = sqlite3_column_int(st, 10);
-    return CRM_OK;
 }
 
 /* ---- checks ------------------------------------------------------------- */
@@ -593,8 +602,7 @@ static int check_filter(crm_db *db, const crm_promise_filter *f)
 static int promise_build(crm__cursor *c)
 {
     crm_promise_cursor *cur = (crm_promise_cursor *)c;
-    if (read_row(&cur->row, cur->base.st) != CRM_OK)
-        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing promises");
+    read_fields(&cur->row, cur->base.st);
     static const int cols[] = { 3, 4 }; /* owner, what: the cursor's own copies */
     const char *t[2];
     int rc = crm__cursor_texts(c, cols, 2, t);
