@@ -72,6 +72,16 @@ void crm__lock_destroy(crm_db *db)
     db->lock.ready = false;
 }
 
+/* The calling thread's error slot: most often the one the handle's last
+ * call used, which is the cheapest to check. */
+static crm__errslot *slot(crm_db *db)
+{
+    crm__errslot *e = db->err;
+    if (e && e->used && pthread_equal(e->thread, pthread_self()))
+        return e;
+    return crm__my_slot(db);
+}
+
 static bool take(crm_db *db)
 {
     uintptr_t none = 0;
@@ -83,7 +93,7 @@ static int enter(crm_db *db, bool bounded)
     crm__lock *l = &db->lock;
     if (atomic_load_explicit(&l->owner, memory_order_acquire) == ME) {
         l->depth++; /* a call inside a call, or a call of this thread's group */
-        db->err = crm__my_slot(db);
+        db->err = slot(db);
         return CRM_OK;
     }
     if (!take(db)) {
@@ -121,7 +131,7 @@ static int enter(crm_db *db, bool bounded)
         }
     }
     l->depth = 1;
-    db->err = crm__my_slot(db);
+    db->err = slot(db);
     return CRM_OK;
 }
 
