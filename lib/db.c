@@ -114,7 +114,7 @@ int crm__stmt(crm_db *db, const char *sql, sqlite3_stmt **out)
     return CRM_OK;
 }
 
-static void cursor_link(crm__cursor *c, crm_db *db)
+void crm__cursor_attach(crm__cursor *c, crm_db *db)
 {
     c->db = db;
     c->prev = NULL;
@@ -123,11 +123,6 @@ static void cursor_link(crm__cursor *c, crm_db *db)
         c->next->prev = c;
     db->cursor_list = c;
     db->cursors++;
-}
-
-void crm__cursor_attach(crm__cursor *c, crm_db *db)
-{
-    cursor_link(c, db);
 }
 
 int crm__cursor_init(crm__cursor *c, crm_db *db, const char *sql, crm__cursor_build build,
@@ -158,7 +153,7 @@ int crm__cursor_init(crm__cursor *c, crm_db *db, const char *sql, crm__cursor_bu
         c->slot = slot;
         c->st = slot->stmt;
     }
-    cursor_link(c, db);
+    crm__cursor_attach(c, db);
     return CRM_OK;
 }
 
@@ -289,6 +284,14 @@ static void cursor_end(crm__cursor *c, int rc)
     }
 }
 
+int crm__cursor_stop(crm__cursor *c, int rc)
+{
+    cursor_end(c, rc);
+    if (rc < 0)
+        crm__cursor_error(c->db);
+    return rc;
+}
+
 /* Move c from its statement to a copy of the rows it has yet to give. The
  * record it lent last is its own (see crm__cursor_build) and stays as it
  * is. A failure ends the walk with that error, which the cursor's next
@@ -296,7 +299,13 @@ static void cursor_end(crm__cursor *c, int rc)
 static void cursor_copy(crm__cursor *c)
 {
     crm_db *db = c->db;
-    crm__errslot saved = *db->err; /* the copy's errors are the cursor's, not the call's */
+    /* The copy's errors are the cursor's, not the call's: the call's result
+     * is put back after. Only the result: the slot's links and stamp are
+     * the mutex's, and a waiting thread may add a slot meanwhile. */
+    int saved_code = db->err->code;
+    char saved_conflict[sizeof db->err->conflict_id], saved_msg[sizeof db->err->msg];
+    memcpy(saved_conflict, db->err->conflict_id, sizeof saved_conflict);
+    memcpy(saved_msg, db->err->msg, sizeof saved_msg);
     crm__copy *cp = crm__calloc(1, sizeof *cp);
     sqlite3_stmt *replay = NULL;
     int rc = cp ? CRM_OK : crm__error(db, CRM_ENOMEM, "out of memory copying a cursor's rows");
@@ -322,16 +331,17 @@ static void cursor_copy(crm__cursor *c)
         sqlite3_finalize(c->st);
     }
     c->st = replay;
-    if (rc == CRM_OK)
+    if (rc == CRM_OK) {
         c->copy = cp;
-    if (rc != CRM_OK) {
-        if (!c->copy && cp) {
+    } else {
+        if (cp)
             crm__free(cp->buf);
-            crm__free(cp);
-        }
+        crm__free(cp);
         cursor_end(c, rc);
     }
-    *db->err = saved;
+    db->err->code = saved_code;
+    memcpy(db->err->conflict_id, saved_conflict, sizeof saved_conflict);
+    memcpy(db->err->msg, saved_msg, sizeof saved_msg);
 }
 
 int crm__cursor_texts(crm__cursor *c, const int *cols, int n, const char **out)
@@ -375,30 +385,34 @@ void crm__cursors_copy(crm_db *db)
             cursor_copy(c);
 }
 
-int crm__cursor_next(crm__cursor *c, const void *out, const char *func)
+int crm__cursor_resume(crm__cursor *c, const void *out, const char *func)
 {
     if (!c)
         return crm__null_arg(func, "the cursor");
     if (!out)
         return crm__error(c->db, CRM_EINVAL, "%s: the output argument is NULL", func);
     crm__clear_error(c->db);
-    if (c->done) {
-        if (!c->err)
-            return CRM_DONE;
-        crm__error(c->db, c->err, "%s", c->errmsg ? c->errmsg : crm_strerror(c->err));
-        crm__cursor_error(c->db);
-        return c->err;
-    }
+    if (!c->done)
+        return CRM_OK;
+    if (!c->err)
+        return CRM_DONE;
+    crm__error(c->db, c->err, "%s", c->errmsg ? c->errmsg : crm_strerror(c->err));
+    crm__cursor_error(c->db);
+    return c->err;
+}
+
+int crm__cursor_next(crm__cursor *c, const void *out, const char *func)
+{
+    int rc = crm__cursor_resume(c, out, func);
+    if (rc)
+        return rc;
     c->started = true;
-    int rc = c->copy ? copy_step(c) : crm__step(c->db, c->st, c->what);
+    rc = c->copy ? copy_step(c) : crm__step(c->db, c->st, c->what);
     if (rc == CRM_ROW)
         rc = c->build(c);
     if (rc == CRM_OK)
         return CRM_ROW;
-    cursor_end(c, rc);
-    if (rc < 0)
-        crm__cursor_error(c->db);
-    return rc;
+    return crm__cursor_stop(c, rc);
 }
 
 void crm__cursor_fini(crm__cursor *c)
@@ -1168,6 +1182,7 @@ static int wal_hook(void *arg, sqlite3 *sql, const char *schema, int frames)
  * changes: not the main file, not its -wal, -shm or -journal. */
 static int examine(crm_db *db, const char *fname, unsigned int flags)
 {
+    int64_t deadline = crm_now() + db->busy_timeout_ms;
     for (int attempt = 0;; attempt++) {
         crm__file_look look;
         int err = crm__file_look_at(&look, fname, CRM__APPLICATION_ID);
@@ -1190,9 +1205,18 @@ static int examine(crm_db *db, const char *fname, unsigned int flags)
                                   db->path);
             if (look.application_id == CRM__APPLICATION_ID)
                 return CRM_OK;
-            if (look.application_id == 0 && look.user_version == 0 &&
-                look.schema_objects == 0 && !look.hot_journal)
+            bool empty = look.application_id == 0 && look.user_version == 0 &&
+                         look.schema_objects == 0;
+            if (empty && !look.hot_journal)
                 return CRM_OK; /* an empty database: libcrm makes it its own */
+            /* An empty file with a journal beside it is what another
+             * connection creating the file leaves for a moment (its switch
+             * to WAL mode is written through a rollback journal); one that
+             * crashed leaves it for good. */
+            if (empty && crm_now() < deadline) {
+                sqlite3_sleep(5);
+                continue;
+            }
             char objects[32];
             if (look.schema_objects < 0)
                 snprintf(objects, sizeof objects, "many");
@@ -1236,12 +1260,13 @@ static int examine(crm_db *db, const char *fname, unsigned int flags)
  * log's index (the -shm file) does not exist and cannot be created, as in
  * a directory the process may not write: SQLite then says "attempt to
  * write a readonly database", which is not what happened. */
+static char *file_name(const char *path, const char *suffix);
+
 static int explain_readonly(crm_db *db)
 {
-    char *shm = crm__malloc(strlen(db->path) + sizeof "./-shm");
+    char *shm = file_name(db->path, "-shm");
     if (!shm)
         return crm__error(db, CRM_ENOMEM, "out of memory opening a database");
-    sprintf(shm, "%s%s-shm", strncmp(db->path, "file:", 5) == 0 ? "./" : "", db->path);
     bool missing = access(shm, F_OK) != 0;
     crm__free(shm);
     if (!missing)
@@ -1259,13 +1284,14 @@ static int explain_readonly(crm_db *db)
  * a URI can turn off locking ("?vfs=unix-none": three writer processes
  * corrupted a file that way) or name a shared in-memory database that
  * keeps nothing. A path is a file name: such a relative name is opened as
- * "./file:...", which SQLite never reads as a URI. */
-static char *file_name(const char *path)
+ * "./file:...", which SQLite never reads as a URI. The name of the file
+ * at path, with suffix ("" or the name of one beside it, "-shm"). */
+static char *file_name(const char *path, const char *suffix)
 {
     bool uri_like = strncmp(path, "file:", 5) == 0;
-    char *name = crm__malloc(strlen(path) + (uri_like ? 3 : 1));
+    char *name = crm__malloc(strlen(path) + strlen(suffix) + (uri_like ? 3 : 1));
     if (name)
-        sprintf(name, "%s%s", uri_like ? "./" : "", path);
+        sprintf(name, "%s%s%s", uri_like ? "./" : "", path, suffix);
     return name;
 }
 
@@ -1302,7 +1328,7 @@ int crm_open(crm_db **out, const char *path, const crm_open_options *opts)
         snprintf(db->actor, sizeof db->actor, "%s", o->actor);
 
     bool memory = strcmp(path, ":memory:") == 0;
-    char *fname = memory ? NULL : file_name(path);
+    char *fname = memory ? NULL : file_name(path, "");
     if (!memory && !fname)
         return fail_open(db, crm__error(db, CRM_ENOMEM, "out of memory opening a database"));
     if (!memory)

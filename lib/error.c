@@ -245,9 +245,8 @@ static int verror(crm__errslot *slot, int code, const char *fmt, va_list ap)
     return code;
 }
 
-int crm__error_in(crm__errslot *slot, crm_db *db, int code, const char *fmt, ...)
+int crm__error_in(crm__errslot *slot, int code, const char *fmt, ...)
 {
-    (void)db;
     va_list ap;
     va_start(ap, fmt);
     verror(slot, code, fmt, ap);

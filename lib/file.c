@@ -50,6 +50,10 @@ static bool read_at(int fd, void *buf, size_t n, off_t off)
     return true;
 }
 
+/* The bytes of page 1 libcrm reads: the database header and the b-tree
+ * page header of the schema table's root. */
+#define PAGE1_LOOK 108
+
 /* What page 1 says: the header fields libcrm judges by and the number of
  * objects in the schema table, when its root is a leaf. */
 static void read_page1(crm__file_look *look, const unsigned char *page)
@@ -94,8 +98,8 @@ static int read_wal(crm__file_look *look, const char *wal_path)
     if (fd < 0)
         return errno == ENOENT ? 0 : errno;
     int err = 0;
-    unsigned char hdr[32], fh[24];
-    unsigned char *page = NULL, *page1 = NULL;
+    unsigned char hdr[32], fh[24], page1[PAGE1_LOOK];
+    unsigned char *page = NULL;
     if (!read_at(fd, hdr, sizeof hdr, 0))
         goto done; /* empty or shorter than a header: no frames */
     uint32_t magic = be32(hdr);
@@ -109,8 +113,7 @@ static int read_wal(crm__file_look *look, const char *wal_path)
     if (sum[0] != be32(hdr + 24) || sum[1] != be32(hdr + 28))
         goto done;
     page = crm__malloc(psize);
-    page1 = crm__malloc(psize);
-    if (!page || !page1) {
+    if (!page) {
         err = ENOMEM;
         goto done;
     }
@@ -125,7 +128,7 @@ static int read_wal(crm__file_look *look, const char *wal_path)
         if (sum[0] != be32(fh + 16) || sum[1] != be32(fh + 20))
             break;
         if (be32(fh) == 1) {
-            memcpy(page1, page, psize);
+            memcpy(page1, page, sizeof page1);
             pending = true;
         }
         if (be32(fh + 4) != 0 && pending) { /* a commit frame ends a transaction */
@@ -136,7 +139,6 @@ static int read_wal(crm__file_look *look, const char *wal_path)
     }
 done:
     crm__free(page);
-    crm__free(page1);
     close(fd);
     return err;
 }
@@ -156,7 +158,7 @@ int crm__file_look_at(crm__file_look *look, const char *path, uint32_t own_id)
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return errno;
-    unsigned char page[108];
+    unsigned char page[PAGE1_LOOK];
     bool whole = read_at(fd, page, sizeof page, 0);
     close(fd);
     if (look->size == 0)

@@ -197,11 +197,8 @@ int crm_interaction_dup(crm_interaction **out, const crm_interaction *i)
 /* Column of each text in COLUMNS. */
 static const int text_column[T_COUNT] = { 5, 6, 10, 11, 14 };
 
-/* Point *i at the statement's row (COLUMNS): valid until the statement
- * steps or resets. CRM_ENOMEM when SQLite could not produce a text. */
-/* Fill i from the row; its texts borrowed from the statement when texts
- * is set (a list copies them itself, see interaction_build). */
-static int read_row_texts(crm_interaction *i, sqlite3_stmt *st, bool texts)
+/* Fill i from the row (COLUMNS), all but its texts. */
+static void read_fields(crm_interaction *i, sqlite3_stmt *st)
 {
     crm__column_id(i->id, st, 0);
     crm__column_id(i->customer_id, st, 1);
@@ -215,18 +212,21 @@ static int read_row_texts(crm_interaction *i, sqlite3_stmt *st, bool texts)
     crm__column_id(i->thread_id, st, 12);
     crm__column_id(i->reply_to, st, 13); /* "" when NULL */
     i->updated_at = sqlite3_column_int64(st, 15);
-    for (int k = 0; texts && k < T_COUNT; k++) {
+}
+
+/* Fill i from the row, its texts borrowed from the statement: valid until
+ * it steps or resets (a list copies them, see interaction_build).
+ * CRM_ENOMEM when SQLite could not produce a text. */
+static int read_row(crm_interaction *i, sqlite3_stmt *st)
+{
+    read_fields(i, st);
+    for (int k = 0; k < T_COUNT; k++) {
         int col = text_column[k];
         i->text[k] = (const char *)sqlite3_column_text(st, col);
         if (!i->text[k] && sqlite3_column_type(st, col) != SQLITE_NULL)
             return CRM_ENOMEM;
     }
     return CRM_OK;
-}
-
-static int read_row(crm_interaction *i, sqlite3_stmt *st)
-{
-    return read_row_texts(i, st, true);
 }
 
 /* ---- argument checks ---------------------------------------------------- */
@@ -800,7 +800,7 @@ static void prefix_upper(char *p)
 static int interaction_build(crm__cursor *c)
 {
     crm_interaction_cursor *cur = (crm_interaction_cursor *)c;
-    read_row_texts(&cur->row, cur->base.st, false);
+    read_fields(&cur->row, cur->base.st);
     /* The texts, the cursor's own copies. */
     return crm__cursor_texts(c, text_column, T_COUNT, cur->row.text);
 }

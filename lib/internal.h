@@ -178,8 +178,8 @@ void crm__leave_scope(crm_db **db);
 const crm__errslot *crm__slot_find(const crm_db *db);
 crm__errslot *crm__my_slot(crm_db *db);
 void crm__slot_forget(const crm_db *db);
-int crm__error_in(crm__errslot *slot, crm_db *db, int code, const char *fmt, ...)
-    CRM__PRINTF(4, 5);
+/* crm__error() into a slot that is not db->err: a waiter's, before it holds db. */
+int crm__error_in(crm__errslot *slot, int code, const char *fmt, ...) CRM__PRINTF(3, 4);
 
 #define CRM__HOLD(db)                                                             \
     crm_db *crm__held_ __attribute__((cleanup(crm__leave_scope))) = (db);         \
@@ -282,7 +282,7 @@ typedef struct crm__cursor crm__cursor;
  * statement to copy the rest of the walk before it reads its arguments. */
 typedef int (*crm__cursor_build)(crm__cursor *c);
 typedef struct crm__copy {
-    unsigned char *buf; /* rows of typed values (see copy_value in db.c) */
+    unsigned char *buf; /* rows of typed values (see copy_row in db.c) */
     size_t len, cap, pos;
     int ncols;
 } crm__copy;
@@ -303,12 +303,19 @@ struct crm__cursor {
 };
 int crm__cursor_init(crm__cursor *c, crm_db *db, const char *sql, crm__cursor_build build,
                      const char *what);
-/* Open a cursor that is not a statement's (it never needs a copy). */
+/* Open a cursor that is not a statement's (it never needs a copy); its
+ * fields are zero but for db and the handle's list, which this sets. */
 void crm__cursor_attach(crm__cursor *c, crm_db *db);
 /* The next row: checks the cursor and out arguments of the public `_next`
  * call `func`, then CRM_ROW (with the record built), CRM_DONE or a negative
  * code; after the end, the same again. */
 int crm__cursor_next(crm__cursor *c, const void *out, const char *func);
+/* The two ends of crm__cursor_next, for a cursor whose rows come another
+ * way: _resume checks the arguments and gives CRM_OK to go on, or the end
+ * reached before, again; _stop ends the walk with rc (CRM_DONE or an
+ * error, whose message later calls repeat) and returns it. */
+int crm__cursor_resume(crm__cursor *c, const void *out, const char *func);
+int crm__cursor_stop(crm__cursor *c, int rc);
 void crm__cursor_fini(crm__cursor *c);
 /* Copy the rest of every cursor of db in the middle of a walk (see above);
  * called before each change. */

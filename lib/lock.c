@@ -122,7 +122,7 @@ static int enter(crm_db *db, bool bounded)
         atomic_fetch_sub(&l->waiters, 1);
         pthread_mutex_unlock(&l->mu);
         if (atomic_load(&l->owner) != ME) {
-            return crm__error_in(crm__my_slot(db), db, CRM_EBUSY,
+            return crm__error_in(crm__my_slot(db), CRM_EBUSY,
                                  "a transaction opened with crm_begin() by another thread "
                                  "on this handle stayed open for the whole busy timeout "
                                  "(%d ms); a group belongs to the thread that began it: "

@@ -507,30 +507,14 @@ static int upcoming_fill(crm_db *db, crm_occasion_cursor *cur)
 
 static int upcoming_next(crm_occasion_cursor *cur, const crm_occasion **out, const char *func)
 {
-    crm_db *db = cur->base.db;
-    if (!out)
-        return crm__error(db, CRM_EINVAL, "%s: the output argument is NULL", func);
-    crm__clear_error(db);
-    if (cur->base.done) {
-        if (!cur->base.err)
-            return CRM_DONE;
-        crm__error(db, cur->base.err, "%s", crm_strerror(cur->base.err));
-        crm__cursor_error(db);
-        return cur->base.err;
-    }
+    int rc = crm__cursor_resume(&cur->base, out, func);
+    if (rc)
+        return rc;
     while (cur->pos >= cur->nocc) {
-        if (cur->next_day > cur->end_day) {
-            chunk_clear(cur);
-            cur->base.done = true;
-            return CRM_DONE;
-        }
-        int rc = upcoming_fill(db, cur);
+        rc = cur->next_day > cur->end_day ? CRM_DONE : upcoming_fill(cur->base.db, cur);
         if (rc) {
             chunk_clear(cur);
-            cur->base.done = true;
-            cur->base.err = rc;
-            crm__cursor_error(db);
-            return rc;
+            return crm__cursor_stop(&cur->base, rc);
         }
     }
     const occurrence *r = &cur->occ[cur->pos++];
@@ -582,10 +566,6 @@ int crm_occasions_upcoming(crm_occasion_cursor **out, crm_db *db, int64_t from, 
         return crm__error(db, CRM_EINVAL,
                           "the window [%lld, %lld) is empty: to must be after from",
                           (long long)from, (long long)to);
-    if (to > TIME_END)
-        return crm__error(db, CRM_EINVAL,
-                          "the window [%lld, %lld) reaches past the year %d", (long long)from,
-                          (long long)to, YEAR_MAX);
     if (to - from > WINDOW_DAYS_MAX * DAY_MS)
         return crm__error(db, CRM_EINVAL,
                           "the window [%lld, %lld) is longer than 10 years (%d days)",

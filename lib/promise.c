@@ -136,21 +136,7 @@ int crm_promise_dup(crm_promise **out, const crm_promise *p)
     "p.made_at, p.closed_at, p.kept_by, "                                             \
     "(SELECT count(*) FROM promise_event e WHERE e.promise_id = p.id AND e.kind = 2)"
 
-/* Fill p from the row, its strings borrowed from the statement. */
-static void read_fields(crm_promise *p, sqlite3_stmt *st);
-
-/* Fill p from the row, its texts borrowed from the statement. */
-static int read_row(crm_promise *p, sqlite3_stmt *st)
-{
-    p->owner = (const char *)sqlite3_column_text(st, 3);
-    p->what = (const char *)sqlite3_column_text(st, 4);
-    if (!p->owner || !p->what)
-        return CRM_ENOMEM;
-    read_fields(p, st);
-    return CRM_OK;
-}
-
-/* The rest of p: what is not text. */
+/* Fill p from the row (PROMISE_COLUMNS), all but its texts. */
 static void read_fields(crm_promise *p, sqlite3_stmt *st)
 {
     crm__column_id(p->id, st, 0);
@@ -162,6 +148,18 @@ static void read_fields(crm_promise *p, sqlite3_stmt *st)
     p->closed_at = CRM__COLUMN_TIME(st, 8);
     crm__column_id(p->kept_by, st, 9);
     p->renegotiations = sqlite3_column_int(st, 10);
+}
+
+/* Fill p from the row, its texts borrowed from the statement (a list
+ * copies them, see promise_build). */
+static int read_row(crm_promise *p, sqlite3_stmt *st)
+{
+    p->owner = (const char *)sqlite3_column_text(st, 3);
+    p->what = (const char *)sqlite3_column_text(st, 4);
+    if (!p->owner || !p->what)
+        return CRM_ENOMEM;
+    read_fields(p, st);
+    return CRM_OK;
 }
 
 /* ---- checks ------------------------------------------------------------- */
@@ -181,7 +179,6 @@ static int check_note(crm_db *db, const char *field, const char *note, bool requ
         return CRM_OK;
     return crm__check_text(db, field, note, 1, CRM_NOTE_MAX, CRM__TEXT_NO_CONTROL);
 }
-
 
 static const char SQL_INTERACTION[] = "SELECT customer_id FROM interaction WHERE id = ?1";
 

@@ -5,9 +5,7 @@
 
 struct crm_tag_cursor {
     crm__cursor base;
-    const char *current; /* the tag given last: tag or big */
-    char tag[CRM_TAG_MAX + 1];
-    char *big;           /* for a longer tag than libcrm writes */
+    const char *current; /* the tag given last, in the cursor's texts */
 };
 
 /* Validate the customer id and the tag (a NULL tag is refused too). */
@@ -91,25 +89,20 @@ int crm_customer_tag_remove(crm_db *db, const char *id, const char *tag)
 
 static const char SQL_LIST[] = "SELECT tag FROM customer_tag WHERE customer_id = ?1 ORDER BY tag";
 
-/* The tag is copied into the cursor, not lent from its statement: the
- * caller holds the pointer itself, which a copy of the rest of the walk
- * (before a write through the handle) could not move. */
+/* The tag is the cursor's copy (crm__cursor_texts), not lent from its
+ * statement: the caller holds the pointer itself, which a copy of the rest
+ * of the walk (before a write through the handle) could not move. */
 static int tag_build(crm__cursor *c)
 {
     crm_tag_cursor *cur = (crm_tag_cursor *)c;
-    const char *t = (const char *)sqlite3_column_text(c->st, 0);
-    size_t n = t ? strlen(t) + 1 : 0;
-    if (!t)
-        return crm__error(c->db, CRM_ENOMEM, "out of memory listing tags");
-    if (n > sizeof cur->tag) {
-        char *big = crm__realloc(cur->big, n);
-        if (!big)
-            return crm__error(c->db, CRM_ENOMEM, "out of memory listing tags");
-        cur->big = big;
-    }
-    char *dst = n > sizeof cur->tag ? cur->big : cur->tag;
-    memmove(dst, t, n);
-    cur->current = dst;
+    static const int cols[] = { 0 };
+    const char *t[1];
+    int rc = crm__cursor_texts(c, cols, 1, t);
+    if (rc)
+        return rc;
+    if (!t[0])
+        return crm__error(c->db, CRM_ECORRUPT, "a tag without its text");
+    cur->current = t[0];
     return CRM_OK;
 }
 
@@ -132,6 +125,5 @@ int crm_tag_list_next(crm_tag_cursor *cur, const char **tag)
 void crm_tag_list_free(crm_tag_cursor *cur)
 {
     CRM__ENTER_FREE(cur);
-    crm__free(cur->big);
     crm__cursor_free(cur);
 }

@@ -127,36 +127,53 @@ int crm__new_id(crm_db *db, crm__uuid *out, int64_t *ms_out)
     return CRM_OK;
 }
 
+/* The length of the UTF-8 sequence s begins with, of the avail bytes
+ * there are, with its code point in *cp; 0 when s does not begin with a
+ * whole, well-formed sequence. */
+static size_t utf8_char(const unsigned char *s, size_t avail, unsigned *cp)
+{
+    unsigned c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t n;
+    unsigned min, v;
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2, min = 0x80, v = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3, min = 0x800, v = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4, min = 0x10000, v = c & 0x07;
+    } else {
+        return 0; /* continuation byte, overlong lead, or > U+10FFFF */
+    }
+    if (avail < n)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        v = v << 6 | (s[i] & 0x3f);
+    }
+    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+        return 0;
+    *cp = v;
+    return n;
+}
+
 bool crm__utf8_valid(const char *str, size_t len)
 {
     const unsigned char *s = (const unsigned char *)str, *end = s + len;
     while (s < end) {
-        unsigned c = *s;
-        if (c < 0x80) {
+        if (*s < 0x80) {
             s++;
             continue;
         }
-        size_t n;
-        unsigned min, cp;
-        if (c >= 0xc2 && c <= 0xdf) {
-            n = 1, min = 0x80, cp = c & 0x1f;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            n = 2, min = 0x800, cp = c & 0x0f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 3, min = 0x10000, cp = c & 0x07;
-        } else {
-            return false; /* continuation byte, overlong lead, or > U+10FFFF */
-        }
-        if ((size_t)(end - s) <= n)
+        unsigned cp;
+        size_t n = utf8_char(s, (size_t)(end - s), &cp);
+        if (!n)
             return false;
-        for (size_t i = 1; i <= n; i++) {
-            if ((s[i] & 0xc0) != 0x80)
-                return false;
-            cp = cp << 6 | (s[i] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
-        s += n + 1;
+        s += n;
     }
     return true;
 }
@@ -185,16 +202,6 @@ static bool invisible_control(unsigned cp)
            (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-static unsigned decode(const unsigned char *p, size_t n)
-{
-    if (n == 1)
-        return p[0];
-    unsigned cp = p[0] & (0xff >> (n + 1));
-    for (size_t i = 1; i < n; i++)
-        cp = cp << 6 | (p[i] & 0x3f);
-    return cp;
-}
-
 const char *crm__quote(char *buf, size_t size, const char *s)
 {
     /* Keep whole UTF-8 sequences, escape everything else as \xNN (a byte)
@@ -204,11 +211,10 @@ const char *crm__quote(char *buf, size_t size, const char *s)
     const size_t reserve = 10; /* room for "\uNNNN" or "..." and the NUL */
     for (size_t i = 0; i < len;) {
         unsigned char c = (unsigned char)s[i];
-        size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-        bool valid = i + n <= len && crm__utf8_valid(s + i, n);
-        unsigned cp = valid ? decode((const unsigned char *)s + i, n) : 0;
-        bool ok = valid && c >= 0x20 && c != 0x7f && c != '\\' && !invisible_control(cp);
-        size_t need = ok ? n : valid && n > 1 ? 6 : 4;
+        unsigned cp = 0;
+        size_t n = utf8_char((const unsigned char *)s + i, len - i, &cp); /* 0: not UTF-8 */
+        bool ok = n && c >= 0x20 && c != 0x7f && c != '\\' && !invisible_control(cp);
+        size_t need = ok ? n : n > 1 ? 6 : 4;
         if (o + need + reserve > size) {
             memcpy(buf + o, "...", 3);
             o += 3;
@@ -217,7 +223,7 @@ const char *crm__quote(char *buf, size_t size, const char *s)
         if (ok) {
             memcpy(buf + o, s + i, n);
             i += n;
-        } else if (valid && n > 1) {
+        } else if (n > 1) {
             snprintf(buf + o, 7, "\\u%04x", cp);
             i += n;
         } else {

@@ -141,6 +141,102 @@ TEST(every_allocation_can_fail)
     CHECK_INT(crm_config_allocator(NULL), CRM_OK);
 }
 
+/* A walk that a failed allocation ends gives that error again, code and
+ * message, to each later _next: the list's message, not the code's name.
+ * walk() opens a list with allocation n failing, walks it, and returns
+ * what the last _next gave (its message in msg) and what one more gave. */
+typedef int (*walk_fn)(crm_db *db, long n, int *again, char *msg, size_t size);
+
+static int walk_customers(crm_db *db, long n, int *again, char *msg, size_t size)
+{
+    crm_customer_cursor *cur;
+    const crm_customer *c;
+    test_alloc_countdown = n;
+    int rc = crm_customer_list_open(&cur, db, NULL);
+    if (rc == CRM_OK) {
+        while ((rc = crm_customer_list_next(cur, &c)) == CRM_ROW)
+            ;
+        snprintf(msg, size, "%s", crm_errmsg(db));
+        *again = crm_customer_list_next(cur, &c);
+        crm_customer_list_free(cur);
+    }
+    test_alloc_countdown = -1;
+    return rc;
+}
+
+static int walk_upcoming(crm_db *db, long n, int *again, char *msg, size_t size)
+{
+    crm_occasion_cursor *cur;
+    const crm_occasion *o;
+    test_alloc_countdown = n;
+    /* 2026-01-01 to 2027-01-01: every month of the year is read. */
+    int rc = crm_occasions_upcoming(&cur, db, INT64_C(1767225600000), INT64_C(1798761600000));
+    if (rc == CRM_OK) {
+        while ((rc = crm_occasion_list_next(cur, &o)) == CRM_ROW)
+            ;
+        snprintf(msg, size, "%s", crm_errmsg(db));
+        *again = crm_occasion_list_next(cur, &o);
+        crm_occasion_list_free(cur);
+    }
+    test_alloc_countdown = -1;
+    return rc;
+}
+
+static int failed_walk_loop(const char *name, walk_fn walk)
+{
+    crm_db *db = test_open_memory();
+    char id[CRM_ID_LEN + 1];
+    for (int i = 0; i < 3; i++) {
+        test_customer(db, CRM_CUSTOMER_PERSON, "Ann", id);
+        crm_occasion_spec s = CRM_OCCASION_SPEC_INIT;
+        s.customer_id = id;
+        s.kind = "birthday";
+        s.yearly = 1;
+        s.year = 1990;
+        s.month = 3 + 4 * i;
+        s.day = 14;
+        if (crm_occasion_add(NULL, db, &s) != CRM_OK) {
+            fprintf(stderr, "%s: adding an occasion: %s\n", name, crm_errmsg(db));
+            crm_close(db);
+            return 0;
+        }
+    }
+    int failed_walks = 0;
+    for (long n = 0; n < 10000; n++) {
+        int again = CRM_OK;
+        char msg[2048];
+        int rc = walk(db, n, &again, msg, sizeof msg);
+        if (rc == CRM_DONE) {
+            crm_close(db);
+            return failed_walks > 0; /* a walk really failed after its opening */
+        }
+        if (rc != CRM_ENOMEM) {
+            fprintf(stderr, "%s: allocation %ld failed gave %s: %s\n", name, n + 1,
+                    crm_errname(rc), crm_errmsg(db));
+            break;
+        }
+        if (again == CRM_OK)
+            continue; /* the opening failed: no walk */
+        failed_walks++;
+        if (again != rc || strcmp(crm_errmsg(db), msg) != 0 ||
+            strcmp(msg, crm_strerror(rc)) == 0) {
+            fprintf(stderr, "%s: allocation %ld failed gave %s (%s), then %s (%s)\n", name,
+                    n + 1, crm_errname(rc), msg, crm_errname(again), crm_errmsg(db));
+            break;
+        }
+    }
+    crm_close(db);
+    return 0;
+}
+
+TEST(a_failed_walk_says_so_again)
+{
+    CHECK_INT(crm_config_allocator(&test_failing_allocator), CRM_OK);
+    CHECK(failed_walk_loop("customer list", walk_customers));
+    CHECK(failed_walk_loop("upcoming occasions", walk_upcoming));
+    CHECK_INT(crm_config_allocator(NULL), CRM_OK);
+}
+
 TEST(open_survives_failures)
 {
     CHECK_INT(crm_config_allocator(&test_failing_allocator), CRM_OK);
@@ -167,6 +263,7 @@ int main(void)
 {
     RUN(config_rules);
     RUN(every_allocation_can_fail);
+    RUN(a_failed_walk_says_so_again);
     RUN(open_survives_failures);
     return test_summary();
 }
