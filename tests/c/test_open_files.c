@@ -114,6 +114,7 @@ static int refused_(const char *path, unsigned int flags, int code, const char *
     image_take(&before, path);
     crm_open_options o = CRM_OPEN_OPTIONS_INIT;
     o.flags = flags;
+    o.busy_timeout_ms = 100; /* an empty file with a journal is watched this long */
     crm_db *db = (crm_db *)1;
     int rc = crm_open(&db, path, &o);
     image_take(&after, path);
@@ -352,6 +353,52 @@ TEST(foreign_hot_files_untouched)
     }
 }
 
+/* An empty file with a rollback journal beside it is what a connection
+ * creating the file leaves for a moment: an open waits, up to the busy
+ * timeout, for the journal to go, and refuses only a journal that stays. */
+TEST(file_being_created_is_waited_for)
+{
+    char path[256], journal[300];
+    test_temp_path(path, sizeof path, ".db");
+    snprintf(journal, sizeof journal, "%s-journal", path);
+    static const unsigned char header[28] = { 0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7 };
+    for (int pass = 0; pass < 2; pass++) {
+        FILE *f = fopen(path, "wb");
+        CHECK(f != NULL);
+        fclose(f);
+        f = fopen(journal, "wb");
+        CHECK(f != NULL);
+        CHECK_INT(fwrite(header, 1, sizeof header, f), sizeof header);
+        fclose(f);
+        crm_open_options o = CRM_OPEN_OPTIONS_INIT;
+        crm_db *db = NULL;
+        if (pass == 0) {
+            /* The creator finishes 100 ms later. */
+            pid_t pid = fork();
+            CHECK(pid >= 0);
+            if (pid == 0) {
+                usleep(100 * 1000);
+                _exit(unlink(journal) == 0 ? 0 : 1);
+            }
+            int64_t t0 = crm_now();
+            int rc = crm_open(&db, path, &o);
+            int64_t waited = crm_now() - t0;
+            int status = 0;
+            waitpid(pid, &status, 0);
+            CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+            if (rc != CRM_OK)
+                fprintf(stderr, "%s\n", crm_errmsg(NULL));
+            CHECK_INT(rc, CRM_OK);
+            CHECK(waited >= 90);
+            crm_close(db);
+        } else {
+            /* A journal that stays is another program's, to be recovered. */
+            CHECK(refused_untouched(path, 0, CRM_ENOTCRM, "a rollback journal to recover"));
+        }
+        test_remove_db(path);
+    }
+}
+
 /* The text of a file, NUL-terminated (caller frees), or NULL. */
 static char *slurp_text(const char *path)
 {
@@ -530,6 +577,7 @@ int main(void)
     RUN(wal_mode_must_take);
     RUN(new_files_are_private);
     RUN(foreign_hot_files_untouched);
+    RUN(file_being_created_is_waited_for);
     RUN(own_file_with_hot_log_opens);
     RUN(planted_objects_refused);
     RUN(own_id_without_schema_version);
