@@ -1,6 +1,6 @@
-# Turns lib/schema/NNNN_*.sql into a C array of strings, one per migration.
+# Turns lib/store/sqlite/schema/NNNN_*.sql into a C array of strings, one per migration.
 # Usage: cmake -DOUT=file.c -DFILES="a.sql;b.sql" -P embed_schema.cmake
-set(body "/* Generated from lib/schema by cmake/embed_schema.cmake. Do not edit. */\n")
+set(body "/* Generated from lib/store/sqlite/schema by cmake/embed_schema.cmake. Do not edit. */\n")
 string(APPEND body "#include \"schema.h\"\n\nconst char *const crm__migrations[] = {\n")
 set(count 0)
 foreach(f IN LISTS FILES)

@@ -44,10 +44,10 @@ static int read_value(crm_db *db, const crm__uuid *uid, const char *key, char **
     int rc = crm__stmt(db, SQL_GET, &st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, uid);
-    crm__bind_text(st, 2, key);
+    crm__bind_id_raw(st, 1, uid);
+    crm__bind_text_raw(st, 2, key);
     *out = NULL;
-    rc = crm__step(db, st, "reading an attribute");
+    rc = crm__step_raw(db, st, "reading an attribute");
     if (rc == CRM_ROW) {
         const char *v = (const char *)sqlite3_column_text(st, 0);
         *out = v ? crm__strdup(v) : NULL;
@@ -66,11 +66,11 @@ static int run(crm_db *db, const char *sql, const crm__uuid *uid, const char *a,
     int rc = crm__stmt(db, sql, &st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, uid);
-    crm__bind_text(st, 2, a);
+    crm__bind_id_raw(st, 1, uid);
+    crm__bind_text_raw(st, 2, a);
     if (b)
-        crm__bind_text(st, 3, b);
-    return crm__exec(db, st, what);
+        crm__bind_text_raw(st, 3, b);
+    return crm__exec_raw(db, st, what);
 }
 
 int crm_customer_attr_set(crm_db *db, const char *id, const char *key, const char *value)
@@ -172,7 +172,7 @@ static int attr_build(crm__cursor *c)
 int crm_attr_list_open(crm_attr_cursor **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
-    return crm__customer_cursor((void **)out, sizeof **out, db, id, SQL_LIST, SQL_LIST,
+    return crm__customer_cursor_raw((void **)out, sizeof **out, db, id, SQL_LIST, SQL_LIST,
                                 attr_build, "listing attributes");
 }
 

@@ -130,8 +130,8 @@ int crm__customer_find(crm_db *db, const crm__uuid *id, const char *text_id, int
     int rc = crm__stmt(db, SQL_FIND, &st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, id);
-    rc = crm__step(db, st, "reading a customer");
+    crm__bind_id_raw(st, 1, id);
+    rc = crm__step_raw(db, st, "reading a customer");
     if (rc == CRM_ROW) {
         rc = CRM_OK;
         if (kind)
@@ -160,9 +160,9 @@ int crm__customer_touch(crm_db *db, const crm__uuid *id)
     int rc = crm__stmt(db, SQL_TOUCH, &st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, id);
+    crm__bind_id_raw(st, 1, id);
     sqlite3_bind_int64(st, 2, crm_now());
-    return crm__exec(db, st, "updating a customer");
+    return crm__exec_raw(db, st, "updating a customer");
 }
 
 static int check_name(crm_db *db, const char *name)
@@ -210,12 +210,12 @@ int crm_customer_create(crm_customer **out, crm_db *db, crm_customer_kind kind,
         crm__new_id(db, &id, &now);
         rc = crm__stmt(db, SQL_INSERT, &st);
         if (rc == CRM_OK) {
-            crm__bind_id(st, 1, &id);
+            crm__bind_id_raw(st, 1, &id);
             sqlite3_bind_int(st, 2, kind);
-            crm__bind_text(st, 3, name);
-            crm__bind_text(st, 4, key);
+            crm__bind_text_raw(st, 3, name);
+            crm__bind_text_raw(st, 4, key);
             sqlite3_bind_int64(st, 5, now);
-            rc = crm__exec(db, st, "creating a customer");
+            rc = crm__exec_raw(db, st, "creating a customer");
         }
         if (rc == CRM_OK) {
             crm__jfield f[] = { CRM__JTEXT("kind", crm_customer_kind_name(kind)),
@@ -246,7 +246,7 @@ int crm_customer_get(crm_customer **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
     sqlite3_stmt *st;
-    int rc = crm__fetch_by_id(db, out, SQL_GET, "customer", id, &st);
+    int rc = crm__fetch_by_id_raw(db, out, SQL_GET, "customer", id, &st);
     if (rc != CRM_ROW)
         return rc;
     rc = crm__customer_from_row(out, st, 0);
@@ -277,11 +277,11 @@ int crm_customer_rename(crm_db *db, const char *id, const char *name)
         if (rc == CRM_OK)
             rc = crm__stmt(db, SQL_RENAME, &st);
         if (rc == CRM_OK) {
-            crm__bind_id(st, 1, &uid);
-            crm__bind_text(st, 2, name);
-            crm__bind_text(st, 3, key);
+            crm__bind_id_raw(st, 1, &uid);
+            crm__bind_text_raw(st, 2, name);
+            crm__bind_text_raw(st, 3, key);
             sqlite3_bind_int64(st, 4, crm_now());
-            rc = crm__exec(db, st, "renaming a customer");
+            rc = crm__exec_raw(db, st, "renaming a customer");
         }
         if (rc == CRM_OK) {
             crm__jfield f[] = { CRM__JTEXT("name", name), CRM__JTEXT("old_name", old) };
@@ -311,8 +311,8 @@ static int set_archived(crm_db *db, const char *id, bool archive)
     sqlite3_stmt *st;
     rc = crm__stmt(db, SQL_ARCHIVED, &st);
     if (rc == CRM_OK) {
-        crm__bind_id(st, 1, &uid);
-        rc = crm__step(db, st, "reading a customer");
+        crm__bind_id_raw(st, 1, &uid);
+        rc = crm__step_raw(db, st, "reading a customer");
         if (rc == CRM_ROW) {
             bool is = sqlite3_column_int(st, 0);
             rc = CRM_OK;
@@ -328,13 +328,13 @@ static int set_archived(crm_db *db, const char *id, bool archive)
         rc = crm__stmt(db, SQL_SET_ARCHIVED, &st);
     if (rc == CRM_OK) {
         int64_t now = crm_now();
-        crm__bind_id(st, 1, &uid);
+        crm__bind_id_raw(st, 1, &uid);
         if (archive)
             sqlite3_bind_int64(st, 2, now);
         else
             sqlite3_bind_null(st, 2);
         sqlite3_bind_int64(st, 3, now);
-        rc = crm__exec(db, st, "archiving a customer");
+        rc = crm__exec_raw(db, st, "archiving a customer");
     }
     if (rc == CRM_OK)
         rc = crm__journal(db, "customer", &uid, archive ? "archive" : "unarchive", NULL, 0);
@@ -377,7 +377,7 @@ static int customer_build(crm__cursor *c)
 {
     crm_customer_cursor *cur = (crm_customer_cursor *)c;
     /* One record serves the whole walk; it grows only for a longer name. */
-    if (read_row(&cur->row, &cur->row_cap, cur->base.st, 0) != CRM_OK)
+    if (read_row(&cur->row, &cur->row_cap, CRM__RAW(cur->base.st), 0) != CRM_OK)
         return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing customers");
     return CRM_OK;
 }
@@ -487,14 +487,14 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
         prefix_upper(p_hi);
     }
     crm_customer_cursor *cur;
-    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, sql, customer_build,
+    rc = crm__cursor_new_raw((void **)&cur, sizeof *cur, db, sql, customer_build,
                          "listing customers");
     if (rc) {
         crm__free(p_lo);
         crm__free(p_hi);
         return rc;
     }
-    sqlite3_stmt *st = cur->base.st;
+    sqlite3_stmt *st = CRM__RAW(cur->base.st);
     int src = SQLITE_OK;
     if (f->tag)
         CRM__BIND(src, sqlite3_bind_text(st, 1, f->tag, -1, SQLITE_TRANSIENT));
@@ -518,7 +518,7 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
         sqlite3_bind_int64(st, 8, f->limit);
     crm__free(p_lo);
     crm__free(p_hi);
-    return crm__cursor_bound((void **)out, cur, src, "listing customers");
+    return crm__cursor_bound_src((void **)out, cur, src, "listing customers");
 }
 
 int crm_customer_list_next(crm_customer_cursor *cur, const crm_customer **out)
@@ -536,4 +536,62 @@ void crm_customer_list_free(crm_customer_cursor *cur)
     crm__cursor_fini(&cur->base);
     crm__free(cur->row);
     crm__free(cur);
+}
+
+/* ---- rows that belong to a customer --------------------------------------- */
+
+int crm__customer_insert_owned(crm_db *db, crm__st *st, const crm__uuid *cid, const char *what)
+{
+    int refused;
+    int rc = crm__st_insert(st, what, &refused);
+    if (rc || refused == CRM__KEPT)
+        return rc;
+    rc = crm__customer_find(db, cid, NULL, NULL, NULL);
+    if (rc)
+        return rc;
+    return crm__error(db, refused == CRM__REFUSED_FOREIGN ? CRM_ERROR : CRM_EEXISTS, "%s: %s",
+                      what, crm__refusal_text(refused));
+}
+
+int crm__customer_cursor(void **out, size_t size, crm_db *db, const char *id, crm__query q_person,
+                         crm__query q_org, crm__cursor_build build, const char *what)
+{
+    crm__uuid uid;
+    int kind = 0;
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = crm__check_id(db, "customer id", id, &uid);
+    if (rc == CRM_OK)
+        rc = crm__customer_find(db, &uid, id, &kind, NULL);
+    if (rc)
+        return rc;
+    crm__cursor *c;
+    rc = crm__cursor_new((void **)&c, size, db, kind == CRM_CUSTOMER_ORGANISATION ? q_org : q_person,
+                         build, what);
+    if (rc)
+        return rc;
+    crm__bind_id(c->st, 1, &uid);
+    return crm__cursor_bound(out, c, what);
+}
+
+int crm__customer_cursor_raw(void **out, size_t size, crm_db *db, const char *id,
+                             const char *sql_person, const char *sql_org, crm__cursor_build build,
+                             const char *what)
+{
+    crm__uuid uid;
+    int kind = 0;
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = crm__check_id(db, "customer id", id, &uid);
+    if (rc == CRM_OK)
+        rc = crm__customer_find(db, &uid, id, &kind, NULL);
+    if (rc)
+        return rc;
+    crm__cursor *c;
+    rc = crm__cursor_new_raw((void **)&c, size, db,
+                             kind == CRM_CUSTOMER_ORGANISATION ? sql_org : sql_person, build, what);
+    if (rc)
+        return rc;
+    return crm__cursor_bound_src(
+        out, c, sqlite3_bind_blob(CRM__RAW(c->st), 1, uid.b, 16, SQLITE_TRANSIENT), what);
 }

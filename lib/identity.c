@@ -246,9 +246,9 @@ static int find(crm_db *db, const char *kind, const char *key, crm_identity **ou
     int rc = crm__stmt(db, SQL_FIND, &st);
     if (rc)
         return rc;
-    crm__bind_text(st, 1, kind);
-    crm__bind_text(st, 2, key);
-    rc = crm__step(db, st, "looking up an identity");
+    crm__bind_text_raw(st, 1, kind);
+    crm__bind_text_raw(st, 2, key);
+    rc = crm__step_raw(db, st, "looking up an identity");
     if (rc == CRM_DONE) {
         rc = crm__error(db, CRM_ENOTFOUND, "no customer has %s identity %s", kind,
                         crm__pquote(db, q, sizeof q, key));
@@ -296,11 +296,11 @@ static int run(crm_db *db, const char *sql, const char *kind, const char *key, i
     int rc = crm__stmt(db, sql, &st);
     if (rc)
         return rc;
-    crm__bind_text(st, 1, kind);
-    crm__bind_text(st, 2, key);
+    crm__bind_text_raw(st, 1, kind);
+    crm__bind_text_raw(st, 2, key);
     if (sql == SQL_SET_FLAGS)
         sqlite3_bind_int64(st, 3, flags);
-    return crm__exec(db, st, what);
+    return crm__exec_raw(db, st, what);
 }
 
 static int journal_identity(crm_db *db, const crm__uuid *owner, const char *op, const char *kind,
@@ -316,10 +316,10 @@ static int take_primary(crm_db *db, const crm__uuid *owner, const char *kind, co
         int rc = crm__stmt(db, SQL_OTHER_PRIMARY, &st);
         if (rc)
             return rc;
-        crm__bind_id(st, 1, owner);
-        crm__bind_text(st, 2, kind);
-        crm__bind_text(st, 3, key);
-        rc = crm__step(db, st, "changing the primary identity");
+        crm__bind_id_raw(st, 1, owner);
+        crm__bind_text_raw(st, 2, kind);
+        crm__bind_text_raw(st, 3, key);
+        rc = crm__step_raw(db, st, "changing the primary identity");
         if (rc != CRM_ROW) {
             sqlite3_reset(st);
             return rc == CRM_DONE ? CRM_OK : rc;
@@ -369,13 +369,13 @@ static int insert_identity(crm_db *db, const crm__uuid *cid, const char *kind, c
     int rc = crm__stmt(db, SQL_INSERT, &st);
     if (rc)
         return rc;
-    crm__bind_text(st, 1, kind);
-    crm__bind_text(st, 2, key);
-    crm__bind_text(st, 3, value);
-    crm__bind_id(st, 4, cid);
+    crm__bind_text_raw(st, 1, kind);
+    crm__bind_text_raw(st, 2, key);
+    crm__bind_text_raw(st, 3, value);
+    crm__bind_id_raw(st, 4, cid);
     sqlite3_bind_int64(st, 5, flags);
     sqlite3_bind_int64(st, 6, now);
-    rc = crm__insert_owned(db, st, cid, "adding an identity");
+    rc = crm__insert_owned_raw(db, st, cid, "adding an identity");
     if (rc != CRM_EEXISTS)
         return rc;
     /* The (kind, key) is taken: say by whom. */
@@ -529,9 +529,9 @@ int crm_identity_lookup(crm_customer **out, crm_db *db, const char *kind, const 
     sqlite3_stmt *st;
     rc = crm__stmt(db, SQL_LOOKUP, &st);
     if (rc == CRM_OK) {
-        crm__bind_text(st, 1, kind);
-        crm__bind_text(st, 2, key);
-        rc = crm__step(db, st, "looking up an identity");
+        crm__bind_text_raw(st, 1, kind);
+        crm__bind_text_raw(st, 2, key);
+        rc = crm__step_raw(db, st, "looking up an identity");
         if (rc == CRM_ROW) {
             rc = crm__customer_from_row(out, st, 0);
             if (rc)
@@ -560,7 +560,7 @@ static const char SQL_LIST[] =
 static int identity_build(crm__cursor *c)
 {
     crm_identity_cursor *cur = (crm_identity_cursor *)c;
-    sqlite3_stmt *st = cur->base.st;
+    sqlite3_stmt *st = CRM__RAW(cur->base.st);
     crm_identity *i = &cur->row;
     static const int cols[] = { 0, 1, 2 };
     const char *t[3];
@@ -581,7 +581,7 @@ static int identity_build(crm__cursor *c)
 int crm_identity_list_open(crm_identity_cursor **out, crm_db *db, const char *customer_id)
 {
     CRM__ENTER(db);
-    return crm__customer_cursor((void **)out, sizeof **out, db, customer_id, SQL_LIST, SQL_LIST,
+    return crm__customer_cursor_raw((void **)out, sizeof **out, db, customer_id, SQL_LIST, SQL_LIST,
                                 identity_build, "listing identities");
 }
 

@@ -331,10 +331,10 @@ static int find_parent(crm_db *db, const crm__uuid *cid, const crm__uuid *parent
     int rc = crm__stmt(db, SQL_PARENT, &st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, parent);
+    crm__bind_id_raw(st, 1, parent);
     char pid[CRM_ID_LEN + 1], owner[CRM_ID_LEN + 1], cust[CRM_ID_LEN + 1];
     crm__uuid_format(pid, parent->b);
-    rc = crm__step(db, st, "reading an interaction");
+    rc = crm__step_raw(db, st, "reading an interaction");
     if (rc == CRM_DONE) {
         rc = crm__error(db, CRM_ENOTFOUND, "reply_to names no interaction (%s)", pid);
     } else if (rc == CRM_ROW) {
@@ -368,8 +368,8 @@ static int check_ref_free(crm_db *db, int channel, const char *ref)
     if (rc)
         return rc;
     sqlite3_bind_int(st, 1, channel);
-    crm__bind_text(st, 2, ref);
-    rc = crm__step(db, st, "looking up an external reference");
+    crm__bind_text_raw(st, 2, ref);
+    rc = crm__step_raw(db, st, "looking up an external reference");
     if (rc == CRM_DONE) {
         rc = CRM_OK;
     } else if (rc == CRM_ROW) {
@@ -400,30 +400,30 @@ static int insert(crm_db *db, const crm_interaction_spec *s, const crm__uuid *id
     int rc = crm__stmt(db, SQL_INSERT, &st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, id);
-    crm__bind_id(st, 2, cid);
+    crm__bind_id_raw(st, 1, id);
+    crm__bind_id_raw(st, 2, cid);
     sqlite3_bind_int(st, 3, (int)s->channel);
     sqlite3_bind_int(st, 4, (int)s->direction);
     sqlite3_bind_int64(st, 5, occurred);
-    crm__bind_text(st, 6, s->handled_by);
-    crm__bind_text(st, 7, s->reason);
+    crm__bind_text_raw(st, 6, s->handled_by);
+    crm__bind_text_raw(st, 7, s->reason);
     sqlite3_bind_int(st, 8, (int)s->outcome);
     sqlite3_bind_int(st, 9, s->is_public);
     if (s->sentiment == CRM_SENTIMENT_NONE)
         sqlite3_bind_null(st, 10);
     else
         sqlite3_bind_int(st, 10, s->sentiment);
-    crm__bind_text(st, 11, s->summary);
-    crm__bind_text(st, 12, s->body);
-    crm__bind_id(st, 13, thread);
+    crm__bind_text_raw(st, 11, s->summary);
+    crm__bind_text_raw(st, 12, s->body);
+    crm__bind_id_raw(st, 13, thread);
     if (reply_to)
-        crm__bind_id(st, 14, reply_to);
+        crm__bind_id_raw(st, 14, reply_to);
     else
         sqlite3_bind_null(st, 14);
-    crm__bind_text(st, 15, s->external_ref);
+    crm__bind_text_raw(st, 15, s->external_ref);
     sqlite3_bind_int64(st, 16, now);
     /* reply_to was found above, so a refused foreign key is the customer's. */
-    return crm__insert_owned(db, st, cid, "recording an interaction");
+    return crm__insert_owned_raw(db, st, cid, "recording an interaction");
 }
 
 int crm_interaction_log(crm_interaction **out, crm_db *db, const crm_interaction_spec *spec)
@@ -514,7 +514,7 @@ static const char SQL_GET_BY_REF[] =
  * no row. */
 static int fetch(crm_interaction **out, crm_db *db, sqlite3_stmt *st, const char *missing)
 {
-    int rc = crm__step(db, st, "reading an interaction");
+    int rc = crm__step_raw(db, st, "reading an interaction");
     if (rc == CRM_ROW) {
         crm_interaction row, *rec = NULL;
         rc = read_row(&row, st);
@@ -544,7 +544,7 @@ int crm_interaction_get(crm_interaction **out, crm_db *db, const char *id)
     rc = crm__stmt(db, SQL_GET, &st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, &uid);
+    crm__bind_id_raw(st, 1, &uid);
     char canon[CRM_ID_LEN + 1], msg[80];
     crm__uuid_format(canon, uid.b);
     snprintf(msg, sizeof msg, "no interaction has id %s", canon);
@@ -567,7 +567,7 @@ int crm_interaction_get_by_ref(crm_interaction **out, crm_db *db, crm_channel ch
     if (rc)
         return rc;
     sqlite3_bind_int(st, 1, (int)channel);
-    crm__bind_text(st, 2, external_ref);
+    crm__bind_text_raw(st, 2, external_ref);
     char q[CRM__QUOTE_SIZE], msg[CRM__QUOTE_SIZE + 80];
     snprintf(msg, sizeof msg, "no interaction on channel %s has external_ref '%s'",
              channel_names[channel], crm__pquote(db, q, sizeof q, external_ref));
@@ -610,8 +610,8 @@ static int read_current(crm_db *db, const crm__uuid *uid, const change *c, crm__
     int rc = crm__stmt(db, SQL_CURRENT, &st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, uid);
-    rc = crm__step(db, st, "reading an interaction");
+    crm__bind_id_raw(st, 1, uid);
+    rc = crm__step_raw(db, st, "reading an interaction");
     if (rc == CRM_DONE) {
         char canon[CRM_ID_LEN + 1];
         crm__uuid_format(canon, uid->b);
@@ -656,13 +656,13 @@ static int apply_change(crm_db *db, const crm__uuid *uid, const change *c, const
     if (rc == CRM_OK)
         rc = crm__stmt(db, c->sql, &st);
     if (rc == CRM_OK) {
-        crm__bind_id(st, 1, uid);
+        crm__bind_id_raw(st, 1, uid);
         if (c->is_text)
-            crm__bind_text(st, 2, text);
+            crm__bind_text_raw(st, 2, text);
         else
             sqlite3_bind_int(st, 2, outcome);
         sqlite3_bind_int64(st, 3, crm_now());
-        rc = crm__exec(db, st, c->what);
+        rc = crm__exec_raw(db, st, c->what);
     }
     if (rc == CRM_OK) {
         char iid[CRM_ID_LEN + 1];
@@ -769,9 +769,9 @@ static int before_key(crm_db *db, const crm__uuid *before, const crm__uuid *cid,
     int rc = crm__stmt(db, SQL_BEFORE, &st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, before);
-    crm__bind_id(st, 2, cid);
-    rc = crm__step(db, st, "reading the timeline");
+    crm__bind_id_raw(st, 1, before);
+    crm__bind_id_raw(st, 2, cid);
+    rc = crm__step_raw(db, st, "reading the timeline");
     if (rc == CRM_ROW) {
         *at = sqlite3_column_int64(st, 0);
         rc = CRM_OK;
@@ -800,7 +800,7 @@ static void prefix_upper(char *p)
 static int interaction_build(crm__cursor *c)
 {
     crm_interaction_cursor *cur = (crm_interaction_cursor *)c;
-    read_fields(&cur->row, cur->base.st);
+    read_fields(&cur->row, CRM__RAW(cur->base.st));
     /* The texts, the cursor's own copies. */
     return crm__cursor_texts(c, text_column, T_COUNT, cur->row.text);
 }
@@ -866,10 +866,10 @@ int crm_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *cust
 #undef ADD
 
     crm_interaction_cursor *cur;
-    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, sql, interaction_build, "reading the timeline");
+    rc = crm__cursor_new_raw((void **)&cur, sizeof *cur, db, sql, interaction_build, "reading the timeline");
     if (rc)
         return rc;
-    sqlite3_stmt *st = cur->base.st;
+    sqlite3_stmt *st = CRM__RAW(cur->base.st);
     int src = sqlite3_bind_blob(st, 1, cid.b, 16, SQLITE_TRANSIENT);
     if (f->channels)
         sqlite3_bind_int64(st, 2, f->channels);
@@ -891,7 +891,7 @@ int crm_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *cust
     }
     if (f->limit)
         sqlite3_bind_int64(st, 11, f->limit);
-    return crm__cursor_bound((void **)out, cur, src, "reading the timeline");
+    return crm__cursor_bound_src((void **)out, cur, src, "reading the timeline");
 }
 
 static const char SQL_THREAD_OF[] = "SELECT thread_id FROM interaction WHERE id = ?1";
@@ -911,8 +911,8 @@ int crm_thread_open(crm_interaction_cursor **out, crm_db *db, const char *intera
     rc = crm__stmt(db, SQL_THREAD_OF, &st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, &uid);
-    rc = crm__step(db, st, "reading a thread");
+    crm__bind_id_raw(st, 1, &uid);
+    rc = crm__step_raw(db, st, "reading a thread");
     if (rc == CRM_ROW) {
         const unsigned char *b = sqlite3_column_blob(st, 0);
         if (b)
@@ -927,11 +927,11 @@ int crm_thread_open(crm_interaction_cursor **out, crm_db *db, const char *intera
     if (rc)
         return rc;
     crm_interaction_cursor *cur;
-    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, SQL_THREAD, interaction_build, "reading a thread");
+    rc = crm__cursor_new_raw((void **)&cur, sizeof *cur, db, SQL_THREAD, interaction_build, "reading a thread");
     if (rc)
         return rc;
-    return crm__cursor_bound((void **)out, cur,
-                             sqlite3_bind_blob(cur->base.st, 1, thread.b, 16, SQLITE_TRANSIENT),
+    return crm__cursor_bound_src((void **)out, cur,
+                             sqlite3_bind_blob(CRM__RAW(cur->base.st), 1, thread.b, 16, SQLITE_TRANSIENT),
                              "reading a thread");
 }
 

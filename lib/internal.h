@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "crm.h"
+#include "store/queries.h"
 
 #if !defined(__GNUC__)
 #error "libcrm is built with GCC or Clang: it lets go of a handle with __attribute__((cleanup))"
@@ -51,7 +52,7 @@ const char *crm__quote(char *buf, size_t size, const char *s);
  * "<withheld>" when db was opened with CRM_OPEN_REDACT. */
 const char *crm__pquote(const crm_db *db, char *buf, size_t size, const char *s);
 
-/* ---- a file as it is, before SQLite opens it (file.c) ------------------ */
+/* ---- a file as it is, before SQLite opens it (store/sqlite/file.c) ----- */
 typedef struct crm__file_look {
     bool exists;
     unsigned int mode;        /* st_mode, when it exists */
@@ -68,14 +69,9 @@ typedef struct crm__file_look {
  * 0, or the errno of a failure other than the file not existing. */
 int crm__file_look_at(crm__file_look *look, const char *path, uint32_t own_id);
 
-/* ---- the handle (db.c) -------------------------------------------------- */
-typedef struct crm__stmt_slot {
-    char *sql; /* owned copy: the key */
-    uint32_t hash;
-    bool busy; /* held by an open cursor */
-    sqlite3_stmt *stmt;
-} crm__stmt_slot;
+#include "store/store.h"
 
+/* ---- the handle (db.c) -------------------------------------------------- */
 /* After a commit that leaves CRM__CHECKPOINT_FRAMES pages in the
  * write-ahead log, as many as no reader needs are copied back (SQLite's
  * default); past CRM__RESTART_FRAMES (32 MiB of 4 KiB pages) the log is
@@ -112,7 +108,7 @@ typedef struct crm__lock {
 } crm__lock;
 
 struct crm_db {
-    sqlite3 *sql;
+    struct sqlite3 *sql;
     char *path;
     char actor[CRM_ACTOR_MAX + 1]; /* in place: crm_actor()'s pointer lives as long as the handle */
     char region[3];       /* default country, "" when none */
@@ -132,8 +128,8 @@ struct crm_db {
                              (3.35 has no 64-bit form) */
     int cursors;          /* open cursors, which must be freed before close */
     struct crm__cursor *cursor_list; /* those of them that are statements' */
-    crm__stmt_slot **stmts; /* hash table of slots; a slot never moves, so a
-                               cursor may hold one while the table grows */
+    struct crm__st *queries[CRM__Q_COUNT]; /* each query's statement, once prepared */
+    struct crm__st **stmts; /* shaped lists' statements, by shape (see engine.c) */
     size_t nstmts, capstmts;
     int64_t uuid_ms;      /* last UUIDv7 timestamp and counter, for ordering */
     unsigned int uuid_seq;
@@ -209,142 +205,8 @@ int crm__error_in(crm__errslot *slot, int code, const char *fmt, ...) CRM__PRINT
 int crm__error(crm_db *db, int code, const char *fmt, ...) CRM__PRINTF(3, 4);
 /* Name what already exists, for crm_conflict_id(), after CRM_EEXISTS. */
 void crm__set_conflict(crm_db *db, const crm__uuid *id);
-/* Map a SQLite result code to a libcrm code and message; `what` says what
- * was being done ("reading customer"). */
-int crm__sqlite_error(crm_db *db, int rc, const char *what);
-int crm__code_from_sqlite(int rc);
-
-/* A cached statement, reset and ready for binding. */
-int crm__stmt(crm_db *db, const char *sql, sqlite3_stmt **out);
-/* A statement of the caller's own (cursors), finalised by the caller. */
-int crm__prepare(crm_db *db, const char *sql, sqlite3_stmt **out);
-/* Check out and the id text (named "<noun> id"), then step sql with the id
- * bound to ?1: CRM_ROW with *st on the row (the caller resets it), or
- * CRM_ENOTFOUND ("no <noun> has id ..."), or another error. */
-int crm__fetch_by_id(crm_db *db, const void *out, const char *sql, const char *noun,
-                     const char *id, sqlite3_stmt **st);
-/* sqlite3_step mapped to CRM_ROW / CRM_DONE / negative code with message. */
-int crm__step(crm_db *db, sqlite3_stmt *st, const char *what);
-/* Run a statement that returns no rows and reset it: CRM_OK or an error. */
-int crm__exec(crm_db *db, sqlite3_stmt *st, const char *what);
-/* Run st, an insert of a row that belongs to customer cid, and reset it.
- * Whether the customer exists is the insert's foreign key to check, and is
- * read only when SQLite refuses the row: a missing customer is then the
- * error (CRM_ENOTFOUND); else a refused foreign key is CRM_ERROR and a
- * taken unique key CRM_EEXISTS, whose message the caller may make more
- * precise. */
-int crm__insert_owned(crm_db *db, sqlite3_stmt *st, const crm__uuid *cid, const char *what);
-
-int crm__bind_text(sqlite3_stmt *st, int i, const char *s);
-int crm__bind_id(sqlite3_stmt *st, int i, const crm__uuid *id);
-int crm__column_id(char out[CRM_ID_LEN + 1], sqlite3_stmt *st, int col);
-
-/* Write transactions: every write call is wrapped in begin/end, a
- * transaction of its own or, inside crm_begin(), a part of the group.
- * Every call makes each of its refusals (bad argument, missing record,
- * conflict, wrong state) before its first change, or in the statement that
- * makes it, which SQLite undoes by itself; after its first change only a
- * lack of memory or an I/O error can fail it. So a refused call undoes
- * only itself without a savepoint, whose copies of every page a call
- * touches cost a third of a small write. A call that fails after a change
- * makes crm__write_end() roll the whole group back, as SQLite itself does
- * after most such failures, and the group's later calls answer
- * CRM_ESTATE. A new call must keep to this order. */
-int crm__write_begin(crm_db *db);
-int crm__write_end(crm_db *db, int rc);
-
-/* A new time-ordered id; *ms receives the time it carries. */
+/* A new time-ordered id; *ms receives the time it carries (util.c). */
 int crm__new_id(crm_db *db, crm__uuid *out, int64_t *ms);
-
-/* What every cursor is built on: a statement (the cached one for its SQL
- * when it is free, else one of its own) and the handle's list of open
- * cursors, so crm_close() can refuse while some are open and a write can
- * find those in the middle of a walk.
- *
- * SQLite leaves it undefined whether a statement sees changes made through
- * its own connection while it is being stepped: a loop that created a
- * customer per customer listed never ended, and renegotiating promises
- * while listing them visited each 50 times and more. So before the first
- * change through the handle, each cursor in the middle of a walk copies
- * the rows it has yet to give (and the one it gave last) out of its
- * statement and goes on from the copy: a list gives the rows as they were
- * when it read its first one, each at most once, and it ends. The copy
- * also ends the statement's read transaction, whose old snapshot would
- * otherwise make the write fail at once with SQLITE_BUSY. Rows are given
- * from the copy through a statement that selects bound values ("SELECT
- * ?1, ?2, ..."), so a cursor builds its record from the copy with the same
- * code (its build function) as from the table. */
-typedef struct crm__cursor crm__cursor;
-/* Make the cursor's record from the row its statement is on: CRM_OK, or an
- * error set on the handle. What the record lends must be the cursor's own
- * (texts through crm__cursor_texts()), never the statement's memory: the
- * caller may pass it to a write through the same handle, which steps the
- * statement to copy the rest of the walk before it reads its arguments. */
-typedef int (*crm__cursor_build)(crm__cursor *c);
-typedef struct crm__copy {
-    unsigned char *buf; /* rows of typed values (see copy_row in db.c) */
-    size_t len, cap, pos;
-    int ncols;
-} crm__copy;
-struct crm__cursor {
-    crm_db *db;
-    sqlite3_stmt *st;
-    crm__stmt_slot *slot; /* NULL when st is the cursor's own */
-    crm__cursor_build build;
-    const char *what;     /* the work, for messages ("listing customers") */
-    bool started;         /* a row has been read */
-    bool done;
-    int err; /* the error that ended the walk, returned again if asked */
-    char *errmsg;         /* and its message, or NULL */
-    char *text;           /* the texts of the row given last (crm__cursor_texts) */
-    size_t text_cap;
-    crm__copy *copy;      /* after a write: the rows still to give */
-    crm__cursor *prev, *next; /* the handle's open cursors */
-};
-int crm__cursor_init(crm__cursor *c, crm_db *db, const char *sql, crm__cursor_build build,
-                     const char *what);
-/* Open a cursor that is not a statement's (it never needs a copy); its
- * fields are zero but for db and the handle's list, which this sets. */
-void crm__cursor_attach(crm__cursor *c, crm_db *db);
-/* The next row: checks the cursor and out arguments of the public `_next`
- * call `func`, then CRM_ROW (with the record built), CRM_DONE or a negative
- * code; after the end, the same again. */
-int crm__cursor_next(crm__cursor *c, const void *out, const char *func);
-/* The two ends of crm__cursor_next, for a cursor whose rows come another
- * way: _resume checks the arguments and gives CRM_OK to go on, or the end
- * reached before, again; _stop ends the walk with rc (CRM_DONE or an
- * error, whose message later calls repeat) and returns it. */
-int crm__cursor_resume(crm__cursor *c, const void *out, const char *func);
-int crm__cursor_stop(crm__cursor *c, int rc);
-void crm__cursor_fini(crm__cursor *c);
-/* Copy the rest of every cursor of db in the middle of a walk (see above);
- * called before each change. */
-void crm__cursors_copy(crm_db *db);
-/* Allocate a cursor struct of `size` bytes whose first member is its
- * crm__cursor, over sql; `what` names the work in messages. *out is the
- * new struct. */
-int crm__cursor_new(void **out, size_t size, crm_db *db, const char *sql,
-                    crm__cursor_build build, const char *what);
-/* Allocate a cursor struct of `size` bytes whose first member is its
- * crm__cursor, over the rows of one customer: checks out and the id, makes
- * sure the customer exists, and binds its id to ?1. The SQL is sql_person or
- * sql_org by the customer's kind. *out is the new struct. */
-int crm__customer_cursor(void **out, size_t size, crm_db *db, const char *id,
-                         const char *sql_person, const char *sql_org, crm__cursor_build build,
-                         const char *what);
-/* Finalise and free a cursor struct made as above (extra members first). */
-void crm__cursor_free(void *cur);
-/* Copy the texts of columns cols[0..n) (n <= 8) of c's row into the
- * cursor; out[i] is each copy, or NULL for a NULL column. CRM_OK or
- * CRM_ENOMEM with the message set ("out of memory <c->what>"). */
-int crm__cursor_texts(crm__cursor *c, const int *cols, int n, const char **out);
-/* Binding with SQLITE_TRANSIENT copies the value, which can fail for lack
- * of memory, and a parameter left NULL would end the cursor at once with
- * CRM_DONE. CRM__BIND keeps the first failure in src; crm__cursor_bound()
- * ends the opening: CRM_OK with *out = cur, or the cursor freed and the
- * failure reported. */
-#define CRM__BIND(src, call) ((src) == SQLITE_OK ? ((src) = (call)) : (src))
-int crm__cursor_bound(void **out, void *cur, int src, const char *what);
 
 /* ---- argument checks (check.c) ------------------------------------------ */
 /* Each returns CRM_OK or sets CRM_EINVAL naming `field`. */
@@ -366,10 +228,6 @@ static inline int64_t crm__time_given(unsigned int version, int64_t t)
 {
     return version < 2 && t == 0 ? CRM_TIME_NONE : t;
 }
-/* A read time column: NULL is CRM_TIME_NONE. */
-#define CRM__COLUMN_TIME(st, col)                                              \
-    (sqlite3_column_type((st), (col)) == SQLITE_NULL ? CRM_TIME_NONE         \
-                                                      : sqlite3_column_int64((st), (col)))
 /* A code such as an attribute key or a reason: 1..max bytes of
  * [A-Za-z0-9_.:-]. */
 int crm__check_code(crm_db *db, const char *field, const char *s, size_t max);
@@ -400,7 +258,47 @@ int crm__customer_find(crm_db *db, const crm__uuid *id, const char *text_id, int
 int crm__customer_touch(crm_db *db, const crm__uuid *id);
 /* Make a customer record from a row (id, kind, name, created, updated, archived). */
 int crm__customer_from_row(crm_customer **out, sqlite3_stmt *st, int col);
+/* Allocate a cursor struct of `size` bytes whose first member is its
+ * crm__cursor, over the rows of one customer: checks out and the id, makes
+ * sure the customer exists, and binds its id to ?1. The query is q_person
+ * or q_org by the customer's kind. *out is the new struct. */
+int crm__customer_cursor(void **out, size_t size, crm_db *db, const char *id, crm__query q_person,
+                         crm__query q_org, crm__cursor_build build, const char *what);
+/* Step st, an insert of a row that belongs to customer cid, and reset it.
+ * Whether the customer exists is the insert's foreign key to check, and is
+ * read only when the engine refuses the row: a missing customer is then
+ * the error (CRM_ENOTFOUND); else a refused foreign key is CRM_ERROR and a
+ * taken unique key CRM_EEXISTS, whose message the caller may make more
+ * precise. */
+int crm__customer_insert_owned(crm_db *db, crm__st *st, const crm__uuid *cid, const char *what);
 
 #include "phone.h"
+
+/* ---- the statements of code not yet moved onto named queries ----------- */
+/* The first member of a crm__st is its sqlite3_stmt. */
+#define CRM__RAW(st) (*(sqlite3_stmt **)(st))
+int crm__sqlite_error(crm_db *db, int rc, const char *what);
+int crm__code_from_sqlite(int rc);
+int crm__stmt(crm_db *db, const char *sql, sqlite3_stmt **out);
+int crm__prepare(crm_db *db, const char *sql, sqlite3_stmt **out);
+int crm__fetch_by_id_raw(crm_db *db, const void *out, const char *sql, const char *noun,
+                         const char *id, sqlite3_stmt **st);
+int crm__step_raw(crm_db *db, sqlite3_stmt *st, const char *what);
+int crm__exec_raw(crm_db *db, sqlite3_stmt *st, const char *what);
+int crm__insert_owned_raw(crm_db *db, sqlite3_stmt *st, const crm__uuid *cid, const char *what);
+int crm__bind_text_raw(sqlite3_stmt *st, int i, const char *s);
+int crm__bind_id_raw(sqlite3_stmt *st, int i, const crm__uuid *id);
+int crm__column_id(char out[CRM_ID_LEN + 1], sqlite3_stmt *st, int col);
+int crm__cursor_new_raw(void **out, size_t size, crm_db *db, const char *sql,
+                        crm__cursor_build build, const char *what);
+int crm__customer_cursor_raw(void **out, size_t size, crm_db *db, const char *id,
+                             const char *sql_person, const char *sql_org, crm__cursor_build build,
+                             const char *what);
+int crm__cursor_bound_src(void **out, void *cur, int src, const char *what);
+#define CRM__BIND(src, call) ((src) == SQLITE_OK ? ((src) = (call)) : (src))
+#define CRM__COLUMN_TIME(st, col)                                              \
+    (sqlite3_column_type((st), (col)) == SQLITE_NULL ? CRM_TIME_NONE         \
+                                                      : sqlite3_column_int64((st), (col)))
+void crm__store_free_statements(crm_db *db);
 
 #endif

@@ -36,22 +36,22 @@ int crm__journal(crm_db *db, const char *entity, const crm__uuid *entity_id, con
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, crm_now());
-    crm__bind_text(st, 2, db->actor);
-    crm__bind_text(st, 3, entity);
+    crm__bind_text_raw(st, 2, db->actor);
+    crm__bind_text_raw(st, 3, entity);
     if (entity_id)
-        crm__bind_id(st, 4, entity_id);
-    crm__bind_text(st, 5, op);
+        crm__bind_id_raw(st, 4, entity_id);
+    crm__bind_text_raw(st, 5, op);
     for (int i = 0; i < n; i++) {
         int k = 6 + 2 * i;
-        crm__bind_text(st, k, fields[i].key);
+        crm__bind_text_raw(st, k, fields[i].key);
         if (fields[i].type == CRM__J_TEXT)
-            crm__bind_text(st, k + 1, fields[i].s);
+            crm__bind_text_raw(st, k + 1, fields[i].s);
         else if (fields[i].type == CRM__J_INT)
             sqlite3_bind_int64(st, k + 1, fields[i].i);
         else
             sqlite3_bind_null(st, k + 1);
     }
-    return crm__exec(db, st, "writing the journal");
+    return crm__exec_raw(db, st, "writing the journal");
 }
 
 struct crm_journal_entry {
@@ -87,7 +87,7 @@ static int last_seq(crm_db *db, int64_t *out)
     int rc = crm__stmt(db, SQL_LAST_SEQ, &st);
     if (rc)
         return rc;
-    rc = crm__step(db, st, "reading the journal");
+    rc = crm__step_raw(db, st, "reading the journal");
     if (rc == CRM_ROW) {
         *out = sqlite3_column_int64(st, 0);
         rc = CRM_OK;
@@ -106,7 +106,7 @@ int crm_journal_last_seq(int64_t *out, crm_db *db)
 static int journal_build(crm__cursor *c)
 {
     crm_journal_cursor *cur = (crm_journal_cursor *)c;
-    sqlite3_stmt *st = cur->base.st;
+    sqlite3_stmt *st = CRM__RAW(cur->base.st);
     crm_journal_entry *e = &cur->row;
     e->seq = sqlite3_column_int64(st, 0);
     e->at = sqlite3_column_int64(st, 1);
@@ -140,11 +140,11 @@ int crm_journal_open(crm_journal_cursor **out, crm_db *db, int64_t since_seq)
     if (rc)
         return rc;
     crm_journal_cursor *cur;
-    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, SQL_READ, journal_build, "reading the journal");
+    rc = crm__cursor_new_raw((void **)&cur, sizeof *cur, db, SQL_READ, journal_build, "reading the journal");
     if (rc)
         return rc;
-    sqlite3_bind_int64(cur->base.st, 1, since_seq);
-    sqlite3_bind_int64(cur->base.st, 2, upto);
+    sqlite3_bind_int64(CRM__RAW(cur->base.st), 1, since_seq);
+    sqlite3_bind_int64(CRM__RAW(cur->base.st), 2, upto);
     *out = cur;
     return CRM_OK;
 }

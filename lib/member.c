@@ -60,10 +60,10 @@ static int read_role(crm_db *db, const crm__uuid *org, const crm__uuid *person, 
     int rc = crm__stmt(db, SQL_ROLE, &st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, org);
-    crm__bind_id(st, 2, person);
+    crm__bind_id_raw(st, 1, org);
+    crm__bind_id_raw(st, 2, person);
     *role = NULL;
-    rc = crm__step(db, st, "reading memberships");
+    rc = crm__step_raw(db, st, "reading memberships");
     if (rc == CRM_ROW) {
         const char *r = (const char *)sqlite3_column_text(st, 0);
         *role = r ? crm__strdup(r) : NULL;
@@ -100,11 +100,11 @@ int crm_member_add(crm_db *db, const char *org_id, const char *person_id, const 
     if (rc == CRM_OK)
         rc = crm__stmt(db, SQL_ADD, &st);
     if (rc == CRM_OK) {
-        crm__bind_id(st, 1, &org);
-        crm__bind_id(st, 2, &person);
-        crm__bind_text(st, 3, role);
+        crm__bind_id_raw(st, 1, &org);
+        crm__bind_id_raw(st, 2, &person);
+        crm__bind_text_raw(st, 3, role);
         sqlite3_bind_int64(st, 4, crm_now());
-        rc = crm__exec(db, st, "adding a member");
+        rc = crm__exec_raw(db, st, "adding a member");
     }
     if (rc == CRM_OK) {
         char pid[CRM_ID_LEN + 1];
@@ -135,9 +135,9 @@ int crm_member_remove(crm_db *db, const char *org_id, const char *person_id)
     if (rc == CRM_OK)
         rc = crm__stmt(db, SQL_REMOVE, &st);
     if (rc == CRM_OK) {
-        crm__bind_id(st, 1, &org);
-        crm__bind_id(st, 2, &person);
-        rc = crm__exec(db, st, "removing a member");
+        crm__bind_id_raw(st, 1, &org);
+        crm__bind_id_raw(st, 2, &person);
+        rc = crm__exec_raw(db, st, "removing a member");
     }
     if (rc == CRM_OK) {
         char pid[CRM_ID_LEN + 1];
@@ -161,7 +161,7 @@ static const char SQL_ORGS[] =
 static int member_build(crm__cursor *c)
 {
     crm_member_cursor *cur = (crm_member_cursor *)c;
-    sqlite3_stmt *st = cur->base.st;
+    sqlite3_stmt *st = CRM__RAW(cur->base.st);
     crm_member *m = &cur->row;
     static const int cols[] = { 1, 3, 4 };
     const char *t[3];
@@ -182,7 +182,7 @@ static int member_build(crm__cursor *c)
 int crm_member_list_open(crm_member_cursor **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
-    return crm__customer_cursor((void **)out, sizeof **out, db, id, SQL_ORGS, SQL_PEOPLE,
+    return crm__customer_cursor_raw((void **)out, sizeof **out, db, id, SQL_ORGS, SQL_PEOPLE,
                                 member_build, "listing members");
 }
 

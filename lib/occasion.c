@@ -218,18 +218,18 @@ int crm_occasion_add(crm_occasion **out, crm_db *db, const crm_occasion_spec *sp
         rc = crm__stmt(db, SQL_INSERT, &st);
         if (rc == CRM_OK) {
             crm__new_id(db, &id, &now);
-            crm__bind_id(st, 1, &id);
-            crm__bind_id(st, 2, &cid);
-            crm__bind_text(st, 3, spec->kind);
+            crm__bind_id_raw(st, 1, &id);
+            crm__bind_id_raw(st, 2, &cid);
+            crm__bind_text_raw(st, 3, spec->kind);
             sqlite3_bind_int(st, 4, spec->yearly);
             sqlite3_bind_int(st, 5, spec->year);
             sqlite3_bind_int(st, 6, spec->month);
             sqlite3_bind_int(st, 7, spec->day);
             sqlite3_bind_int(st, 8, spec->month * 100 + spec->day);
             sqlite3_bind_int(st, 9, spec->lead_days);
-            crm__bind_text(st, 10, spec->note);
+            crm__bind_text_raw(st, 10, spec->note);
             sqlite3_bind_int64(st, 11, now);
-            rc = crm__insert_owned(db, st, &cid, "adding an occasion");
+            rc = crm__insert_owned_raw(db, st, &cid, "adding an occasion");
         }
         if (rc == CRM_OK) {
             char oid[CRM_ID_LEN + 1];
@@ -280,8 +280,8 @@ int crm_occasion_remove(crm_db *db, const char *id)
     sqlite3_stmt *st;
     rc = crm__stmt(db, SQL_FIND, &st);
     if (rc == CRM_OK) {
-        crm__bind_id(st, 1, &oid);
-        rc = crm__step(db, st, "reading an occasion");
+        crm__bind_id_raw(st, 1, &oid);
+        rc = crm__step_raw(db, st, "reading an occasion");
         if (rc == CRM_ROW) {
             const unsigned char *b = sqlite3_column_blob(st, 0);
             const char *k = (const char *)sqlite3_column_text(st, 1);
@@ -303,8 +303,8 @@ int crm_occasion_remove(crm_db *db, const char *id)
     if (rc == CRM_OK)
         rc = crm__stmt(db, SQL_DELETE, &st);
     if (rc == CRM_OK) {
-        crm__bind_id(st, 1, &oid);
-        rc = crm__exec(db, st, "removing an occasion");
+        crm__bind_id_raw(st, 1, &oid);
+        rc = crm__exec_raw(db, st, "removing an occasion");
     }
     if (rc == CRM_OK) {
         crm__jfield f[] = { CRM__JTEXT("occasion_id", canon), CRM__JTEXT("kind", kind),
@@ -364,7 +364,7 @@ int crm_occasion_get(crm_occasion **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
     sqlite3_stmt *st;
-    int rc = crm__fetch_by_id(db, out, SQL_GET, "occasion", id, &st);
+    int rc = crm__fetch_by_id_raw(db, out, SQL_GET, "occasion", id, &st);
     if (rc != CRM_ROW)
         return rc;
     crm_occasion *o = record_from_row(st);
@@ -417,14 +417,14 @@ static int occasion_build(crm__cursor *c)
         return crm__error(c->db, CRM_ECORRUPT, "an occasion without a kind");
     o->kind = t[0];
     o->note = t[1];
-    read_fields(o, c->st);
+    read_fields(o, CRM__RAW(c->st));
     return CRM_OK;
 }
 
 int crm_occasion_list_open(crm_occasion_cursor **out, crm_db *db, const char *customer_id)
 {
     CRM__ENTER(db);
-    return crm__customer_cursor((void **)out, sizeof **out, db, customer_id, SQL_LIST, SQL_LIST,
+    return crm__customer_cursor_raw((void **)out, sizeof **out, db, customer_id, SQL_LIST, SQL_LIST,
                                 occasion_build, "listing occasions");
 }
 
@@ -468,8 +468,8 @@ static int upcoming_fill(crm_db *db, crm_occasion_cursor *cur)
         return rc;
     sqlite3_bind_int(st, 1, m * 100 + d);
     sqlite3_bind_int(st, 2, m * 100 + hi_day);
-    crm__bind_id(st, 3, &cur->ceiling);
-    while ((rc = crm__step(db, st, "reading upcoming occasions")) == CRM_ROW) {
+    crm__bind_id_raw(st, 3, &cur->ceiling);
+    while ((rc = crm__step_raw(db, st, "reading upcoming occasions")) == CRM_ROW) {
         int yearly = sqlite3_column_int(st, 3), year = sqlite3_column_int(st, 4);
         int day = sqlite3_column_int(st, 6), lead = sqlite3_column_int(st, 7);
         if (yearly ? year > y : year != y)
@@ -574,7 +574,7 @@ int crm_occasions_upcoming(crm_occasion_cursor **out, crm_db *db, int64_t from, 
     rc = crm__stmt(db, SQL_MAX_LEAD, &st);
     if (rc)
         return rc;
-    rc = crm__step(db, st, "reading upcoming occasions");
+    rc = crm__step_raw(db, st, "reading upcoming occasions");
     int64_t lead = rc == CRM_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
     if (rc != CRM_ROW)

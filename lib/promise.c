@@ -189,8 +189,8 @@ static int check_interaction(crm_db *db, const crm__uuid *iid, const crm__uuid *
     int rc = crm__stmt(db, SQL_INTERACTION, &st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, iid);
-    rc = crm__step(db, st, "reading an interaction");
+    crm__bind_id_raw(st, 1, iid);
+    rc = crm__step_raw(db, st, "reading an interaction");
     char itext[CRM_ID_LEN + 1], ctext[CRM_ID_LEN + 1], other[CRM_ID_LEN + 1];
     crm__uuid_format(itext, iid->b);
     if (rc == CRM_ROW) {
@@ -237,20 +237,20 @@ static int add_event(crm_db *db, const crm__uuid *pid, const event_row *e)
     int rc = crm__stmt(db, SQL_EVENT, &st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, pid);
+    crm__bind_id_raw(st, 1, pid);
     sqlite3_bind_int64(st, 2, e->seq);
     sqlite3_bind_int(st, 3, e->kind);
     sqlite3_bind_int64(st, 4, e->at);
-    crm__bind_text(st, 5, db->actor);
+    crm__bind_text_raw(st, 5, db->actor);
     sqlite3_bind_int64(st, 6, e->old_due);
     sqlite3_bind_int64(st, 7, e->new_due);
     sqlite3_bind_int(st, 8, e->customer_agreed);
     if (e->interaction)
-        crm__bind_id(st, 9, e->interaction);
+        crm__bind_id_raw(st, 9, e->interaction);
     else
         sqlite3_bind_null(st, 9);
-    crm__bind_text(st, 10, e->note);
-    return crm__exec(db, st, "recording a promise's history");
+    crm__bind_text_raw(st, 10, e->note);
+    return crm__exec_raw(db, st, "recording a promise's history");
 }
 
 int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
@@ -292,17 +292,17 @@ int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
             rc = crm__stmt(db, SQL_INSERT, &st);
         }
         if (rc == CRM_OK) {
-            crm__bind_id(st, 1, &pid);
-            crm__bind_id(st, 2, &cid);
+            crm__bind_id_raw(st, 1, &pid);
+            crm__bind_id_raw(st, 2, &cid);
             if (interaction_id)
-                crm__bind_id(st, 3, &iid);
+                crm__bind_id_raw(st, 3, &iid);
             else
                 sqlite3_bind_null(st, 3);
-            crm__bind_text(st, 4, owner);
-            crm__bind_text(st, 5, what);
+            crm__bind_text_raw(st, 4, owner);
+            crm__bind_text_raw(st, 5, what);
             sqlite3_bind_int64(st, 6, due_at);
             sqlite3_bind_int64(st, 7, now);
-            rc = crm__insert_owned(db, st, &cid, "making a promise");
+            rc = crm__insert_owned_raw(db, st, &cid, "making a promise");
         }
         if (rc == CRM_OK) {
             event_row e = { 1, CRM_PROMISE_MADE, now, 0, due_at, 0,
@@ -359,8 +359,8 @@ static int read_head(crm_db *db, const crm__uuid *pid, promise_head *h)
     int rc = crm__stmt(db, SQL_HEAD, &st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, pid);
-    rc = crm__step(db, st, "reading a promise");
+    crm__bind_id_raw(st, 1, pid);
+    rc = crm__step_raw(db, st, "reading a promise");
     if (rc == CRM_ROW) {
         const unsigned char *b = sqlite3_column_blob(st, 0);
         if (b && sqlite3_column_bytes(st, 0) == 16) {
@@ -420,18 +420,18 @@ static int transition(crm_db *db, const crm__uuid *pid, crm_promise_event_kind k
     if (rc == CRM_OK)
         rc = crm__stmt(db, kind == CRM_PROMISE_RENEGOTIATED ? SQL_REDUE : SQL_CLOSE, &st);
     if (rc == CRM_OK) {
-        crm__bind_id(st, 1, pid);
+        crm__bind_id_raw(st, 1, pid);
         if (kind == CRM_PROMISE_RENEGOTIATED) {
             sqlite3_bind_int64(st, 2, new_due);
         } else {
             sqlite3_bind_int(st, 2, final[kind]);
             sqlite3_bind_int64(st, 3, now);
             if (interaction)
-                crm__bind_id(st, 4, interaction);
+                crm__bind_id_raw(st, 4, interaction);
             else
                 sqlite3_bind_null(st, 4);
         }
-        rc = crm__exec(db, st, "changing a promise");
+        rc = crm__exec_raw(db, st, "changing a promise");
     }
     if (rc == CRM_OK) {
         event_row e = { h.last_seq + 1, kind, now, h.due_at,
@@ -524,7 +524,7 @@ int crm_promise_get(crm_promise **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
     sqlite3_stmt *st;
-    int rc = crm__fetch_by_id(db, out, SQL_GET, "promise", id, &st);
+    int rc = crm__fetch_by_id_raw(db, out, SQL_GET, "promise", id, &st);
     if (rc != CRM_ROW)
         return rc;
     crm_promise row, *p = NULL;
@@ -558,8 +558,8 @@ static int after_due(crm_db *db, const crm__uuid *pid, const char *text, int64_t
     int rc = crm__stmt(db, SQL_DUE, &st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, pid);
-    rc = crm__step(db, st, "listing promises");
+    crm__bind_id_raw(st, 1, pid);
+    rc = crm__step_raw(db, st, "listing promises");
     if (rc == CRM_ROW) {
         *due = sqlite3_column_int64(st, 0);
         rc = CRM_OK;
@@ -599,7 +599,7 @@ static int check_filter(crm_db *db, const crm_promise_filter *f)
 static int promise_build(crm__cursor *c)
 {
     crm_promise_cursor *cur = (crm_promise_cursor *)c;
-    read_fields(&cur->row, cur->base.st);
+    read_fields(&cur->row, CRM__RAW(cur->base.st));
     static const int cols[] = { 3, 4 }; /* owner, what: the cursor's own copies */
     const char *t[2];
     int rc = crm__cursor_texts(c, cols, 2, t);
@@ -686,11 +686,11 @@ int crm_promise_list_open(crm_promise_cursor **out, crm_db *db, const crm_promis
 #undef ADD
 
     crm_promise_cursor *cur;
-    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, sql, promise_build,
+    rc = crm__cursor_new_raw((void **)&cur, sizeof *cur, db, sql, promise_build,
                          "listing promises");
     if (rc)
         return rc;
-    sqlite3_stmt *st = cur->base.st;
+    sqlite3_stmt *st = CRM__RAW(cur->base.st);
     int src = SQLITE_OK;
     if (f->customer_id)
         CRM__BIND(src, sqlite3_bind_blob(st, 1, cid.b, 16, SQLITE_TRANSIENT));
@@ -713,7 +713,7 @@ int crm_promise_list_open(crm_promise_cursor **out, crm_db *db, const crm_promis
     }
     if (f->limit)
         sqlite3_bind_int64(st, 9, f->limit);
-    return crm__cursor_bound((void **)out, cur, src, "listing promises");
+    return crm__cursor_bound_src((void **)out, cur, src, "listing promises");
 }
 
 int crm_promise_list_next(crm_promise_cursor *cur, const crm_promise **out)
@@ -770,7 +770,7 @@ static const char SQL_HISTORY[] =
 static int event_build(crm__cursor *c)
 {
     crm_promise_event_cursor *cur = (crm_promise_event_cursor *)c;
-    sqlite3_stmt *st = cur->base.st;
+    sqlite3_stmt *st = CRM__RAW(cur->base.st);
     crm_promise_event *e = &cur->row;
     e->kind = (crm_promise_event_kind)sqlite3_column_int(st, 0);
     e->at = sqlite3_column_int64(st, 1);
@@ -804,8 +804,8 @@ int crm_promise_history_open(crm_promise_event_cursor **out, crm_db *db, const c
     rc = crm__stmt(db, SQL_EXISTS, &st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, &pid);
-    rc = crm__step(db, st, "reading a promise");
+    crm__bind_id_raw(st, 1, &pid);
+    rc = crm__step_raw(db, st, "reading a promise");
     sqlite3_reset(st);
     if (rc == CRM_DONE) {
         char text[CRM_ID_LEN + 1];
@@ -815,12 +815,12 @@ int crm_promise_history_open(crm_promise_event_cursor **out, crm_db *db, const c
     if (rc != CRM_ROW)
         return rc;
     crm_promise_event_cursor *cur;
-    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, SQL_HISTORY, event_build,
+    rc = crm__cursor_new_raw((void **)&cur, sizeof *cur, db, SQL_HISTORY, event_build,
                          "reading a promise's history");
     if (rc)
         return rc;
-    return crm__cursor_bound((void **)out, cur,
-                             sqlite3_bind_blob(cur->base.st, 1, pid.b, 16, SQLITE_TRANSIENT),
+    return crm__cursor_bound_src((void **)out, cur,
+                             sqlite3_bind_blob(CRM__RAW(cur->base.st), 1, pid.b, 16, SQLITE_TRANSIENT),
                              "reading a promise's history");
 }
 

@@ -28,9 +28,9 @@ static int has_tag(crm_db *db, const crm__uuid *uid, const char *tag, bool *has)
     int rc = crm__stmt(db, SQL_HAS, &st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, uid);
-    crm__bind_text(st, 2, tag);
-    rc = crm__step(db, st, "reading tags");
+    crm__bind_id_raw(st, 1, uid);
+    crm__bind_text_raw(st, 2, tag);
+    rc = crm__step_raw(db, st, "reading tags");
     sqlite3_reset(st);
     if (rc < 0)
         return rc;
@@ -62,9 +62,9 @@ static int change(crm_db *db, const char *id, const char *tag, bool add)
     if (rc == CRM_OK)
         rc = crm__stmt(db, add ? SQL_ADD : SQL_REMOVE, &st);
     if (rc == CRM_OK) {
-        crm__bind_id(st, 1, &uid);
-        crm__bind_text(st, 2, tag);
-        rc = crm__exec(db, st, add ? "adding a tag" : "removing a tag");
+        crm__bind_id_raw(st, 1, &uid);
+        crm__bind_text_raw(st, 2, tag);
+        rc = crm__exec_raw(db, st, add ? "adding a tag" : "removing a tag");
     }
     if (rc == CRM_OK)
         rc = crm__customer_touch(db, &uid);
@@ -109,7 +109,7 @@ static int tag_build(crm__cursor *c)
 int crm_tag_list_open(crm_tag_cursor **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
-    return crm__customer_cursor((void **)out, sizeof **out, db, id, SQL_LIST, SQL_LIST,
+    return crm__customer_cursor_raw((void **)out, sizeof **out, db, id, SQL_LIST, SQL_LIST,
                                 tag_build, "listing tags");
 }
 

@@ -1,0 +1,1071 @@
+/*
+ * libcrm - the SQLite engine of the storage layer: the handle's statements
+ * (prepared once, kept, reset after each use), typed binds and columns,
+ * the cursor base and its copies, write transactions, and the two hooks by
+ * which libcrm waits for other connections (busy) and keeps the log short
+ * (WAL).
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "store/sqlite/sqlite.h"
+
+/* ---- statements ----------------------------------------------------------- */
+
+/* A statement and what the cache and its user need to know of it. */
+struct crm__st {
+    sqlite3_stmt *stmt; /* first member: see CRM__RAW in internal.h */
+    crm_db *db;
+    uint32_t key;       /* a shaped query's q | shape << 8; a text's hash */
+    char *sql;          /* owned copy of the text, for statements keyed by it */
+    bool busy;          /* held by a cursor, which copies what it binds */
+    bool own;           /* a cursor's own, not the cache's: finalised with it */
+    int bind_err;       /* the first bind that failed, until the next step */
+};
+
+/* Every call takes its statement through here; the text a statement is
+ * keyed by runs to a few hundred bytes: hash eight bytes a step (FNV-style
+ * multiply and a fold); equal slots are still confirmed with strcmp. */
+static uint32_t hash_sql(const char *sql)
+{
+    size_t n = strlen(sql), i = 0;
+    uint64_t h = 0xcbf29ce484222325u ^ n, w;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, sql + i, 8);
+        h = (h ^ w) * 0x100000001b3u;
+        h ^= h >> 29;
+    }
+    w = 0;
+    memcpy(&w, sql + i, n - i);
+    h = (h ^ w) * 0x100000001b3u;
+    h ^= h >> 32;
+    return (uint32_t)h;
+}
+
+static uint32_t hash_key(uint32_t key)
+{
+    uint64_t h = (uint64_t)key * 0x9e3779b97f4a7c15u;
+    return (uint32_t)(h >> 32);
+}
+
+static int prepare(crm_db *db, const char *sql, sqlite3_stmt **out)
+{
+    int rc = sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
+    if (rc != SQLITE_OK) {
+        *out = NULL;
+        return crm__sqlite_error(db, rc, "preparing a statement");
+    }
+    return CRM_OK;
+}
+
+int crm__prepare(crm_db *db, const char *sql, sqlite3_stmt **out)
+{
+    return prepare(db, sql, out);
+}
+
+static crm__st *st_new(crm_db *db, const char *sql, bool keep_text)
+{
+    crm__st *st = crm__calloc(1, sizeof *st);
+    char *copy = st && keep_text ? crm__strdup(sql) : NULL;
+    if (!st || (keep_text && !copy)) {
+        crm__free(st);
+        crm__error(db, CRM_ENOMEM, "out of memory preparing a statement");
+        return NULL;
+    }
+    if (prepare(db, sql, &st->stmt) != CRM_OK) {
+        crm__free(copy);
+        crm__free(st);
+        return NULL;
+    }
+    st->db = db;
+    st->sql = copy;
+    return st;
+}
+
+static void st_free(crm__st *st)
+{
+    if (!st)
+        return;
+    sqlite3_finalize(st->stmt);
+    crm__free(st->sql);
+    crm__free(st);
+}
+
+void crm__store_free_statements(crm_db *db)
+{
+    for (int q = 0; q < CRM__Q_COUNT; q++)
+        st_free(db->queries[q]);
+    for (size_t i = 0; i < db->capstmts; i++)
+        st_free(db->stmts[i]);
+    crm__free(db->stmts);
+    db->stmts = NULL;
+    db->capstmts = db->nstmts = 0;
+}
+
+/* The table of statements keyed by a shape or a text. A slot never moves,
+ * so a cursor may hold one while the table grows. */
+static int cache_grow(crm_db *db)
+{
+    size_t cap = db->capstmts ? db->capstmts * 2 : 64;
+    crm__st **slots = crm__calloc(cap, sizeof *slots);
+    if (!slots)
+        return crm__error(db, CRM_ENOMEM, "out of memory growing the statement cache");
+    for (size_t i = 0; i < db->capstmts; i++) {
+        crm__st *s = db->stmts[i];
+        if (!s)
+            continue;
+        size_t j = (s->sql ? s->key : hash_key(s->key)) & (cap - 1);
+        while (slots[j])
+            j = (j + 1) & (cap - 1);
+        slots[j] = s;
+    }
+    crm__free(db->stmts);
+    db->stmts = slots;
+    db->capstmts = cap;
+    return CRM_OK;
+}
+
+/* The cached statement of text sql (keyed by it), or of a shaped query
+ * (sql NULL: key is q | shape << 8, and the text is made only on a miss). */
+static int cache_slot(crm_db *db, const char *sql, uint32_t key, crm__st **out)
+{
+    if (db->nstmts * 2 >= db->capstmts) {
+        int rc = cache_grow(db);
+        if (rc)
+            return rc;
+    }
+    uint32_t h = sql ? hash_sql(sql) : hash_key(key);
+    size_t j = h & (db->capstmts - 1);
+    for (;; j = (j + 1) & (db->capstmts - 1)) {
+        crm__st *s = db->stmts[j];
+        if (!s)
+            break;
+        if (sql ? s->sql && s->key == h && strcmp(s->sql, sql) == 0 : !s->sql && s->key == key) {
+            *out = s;
+            return CRM_OK;
+        }
+    }
+    crm__st *s;
+    if (sql) {
+        s = st_new(db, sql, true);
+    } else {
+        char text[CRM__SHAPED_SQL_MAX];
+        int rc = crm__sqlite_shaped(text, sizeof text, (crm__query)(key & 0xff), key >> 8);
+        if (rc)
+            return crm__error(db, CRM_ERROR, "internal error: no SQL for query %u shape 0x%x",
+                              key & 0xff, key >> 8);
+        s = st_new(db, text, false);
+    }
+    if (!s)
+        return crm_errcode(db);
+    s->key = sql ? h : key;
+    db->stmts[j] = s;
+    db->nstmts++;
+    *out = s;
+    return CRM_OK;
+}
+
+int crm__st_get(crm_db *db, crm__query q, crm__st **out)
+{
+    *out = NULL;
+    crm__st *s = db->queries[q];
+    if (!s) {
+        const char *sql = crm__sqlite_sql[q];
+        if (!sql)
+            return crm__error(db, CRM_ERROR, "internal error: query %d has no SQL", (int)q);
+        s = st_new(db, sql, false);
+        if (!s)
+            return crm_errcode(db);
+        db->queries[q] = s;
+    }
+    if (s->busy)
+        return crm__error(db, CRM_ERROR, "internal error: statement %d in use by a cursor",
+                          (int)q);
+    *out = s;
+    return CRM_OK;
+}
+
+void crm__st_release(crm__st **st)
+{
+    if (*st && !(*st)->busy) {
+        sqlite3_reset((*st)->stmt);
+        (*st)->bind_err = SQLITE_OK;
+    }
+    *st = NULL;
+}
+
+static void bind_result(crm__st *st, int rc)
+{
+    if (rc != SQLITE_OK && st->bind_err == SQLITE_OK)
+        st->bind_err = rc;
+}
+
+void crm__bind_text(crm__st *st, int i, const char *s)
+{
+    bind_result(st, s ? sqlite3_bind_text(st->stmt, i, s, -1,
+                                          st->busy ? SQLITE_TRANSIENT : SQLITE_STATIC)
+                      : sqlite3_bind_null(st->stmt, i));
+}
+
+void crm__bind_int(crm__st *st, int i, int64_t v)
+{
+    bind_result(st, sqlite3_bind_int64(st->stmt, i, v));
+}
+
+void crm__bind_id(crm__st *st, int i, const crm__uuid *id)
+{
+    bind_result(st, id ? sqlite3_bind_blob(st->stmt, i, id->b, 16,
+                                           st->busy ? SQLITE_TRANSIENT : SQLITE_STATIC)
+                       : sqlite3_bind_null(st->stmt, i));
+}
+
+void crm__bind_time(crm__st *st, int i, int64_t t)
+{
+    bind_result(st, t == CRM_TIME_NONE ? sqlite3_bind_null(st->stmt, i)
+                                       : sqlite3_bind_int64(st->stmt, i, t));
+}
+
+void crm__bind_null(crm__st *st, int i)
+{
+    bind_result(st, sqlite3_bind_null(st->stmt, i));
+}
+
+static int step(crm_db *db, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        return rc; /* equal to CRM_ROW and CRM_DONE */
+    /* The error is reported by step in SQLite >= 3.7.15 (prepare_v3). */
+    return crm__sqlite_error(db, rc, what);
+}
+
+/* A bind that failed is reported in place of the step. */
+static int bind_failed(crm__st *st, const char *what)
+{
+    int src = st->bind_err;
+    st->bind_err = SQLITE_OK;
+    return crm__sqlite_error(st->db, src, what);
+}
+
+int crm__st_step(crm__st *st, const char *what)
+{
+    if (st->bind_err != SQLITE_OK)
+        return bind_failed(st, what);
+    return step(st->db, st->stmt, what);
+}
+
+int crm__st_run(crm__st *st, const char *what)
+{
+    int rc = crm__st_step(st, what);
+    sqlite3_reset(st->stmt);
+    return rc == CRM_DONE || rc == CRM_ROW ? CRM_OK : rc;
+}
+
+int crm__st_insert(crm__st *st, const char *what, int *refused)
+{
+    *refused = CRM__KEPT;
+    if (st->bind_err != SQLITE_OK)
+        return bind_failed(st, what);
+    int src = sqlite3_step(st->stmt);
+    int rc = CRM_OK;
+    if (src == SQLITE_CONSTRAINT_FOREIGNKEY)
+        *refused = CRM__REFUSED_FOREIGN;
+    else if (src == SQLITE_CONSTRAINT_PRIMARYKEY || src == SQLITE_CONSTRAINT_UNIQUE)
+        *refused = CRM__REFUSED_UNIQUE;
+    else if (src != SQLITE_DONE)
+        rc = crm__sqlite_error(st->db, src, what);
+    sqlite3_reset(st->stmt);
+    return rc;
+}
+
+const char *crm__refusal_text(int refused)
+{
+    return sqlite3_errstr(refused == CRM__REFUSED_FOREIGN ? SQLITE_CONSTRAINT_FOREIGNKEY
+                                                          : SQLITE_CONSTRAINT_PRIMARYKEY);
+}
+
+int64_t crm__col_int(crm__st *st, int c)
+{
+    return sqlite3_column_int64(st->stmt, c);
+}
+
+int64_t crm__col_time(crm__st *st, int c)
+{
+    return sqlite3_column_type(st->stmt, c) == SQLITE_NULL ? CRM_TIME_NONE
+                                                           : sqlite3_column_int64(st->stmt, c);
+}
+
+bool crm__col_null(crm__st *st, int c)
+{
+    return sqlite3_column_type(st->stmt, c) == SQLITE_NULL;
+}
+
+const char *crm__col_text(crm__st *st, int c)
+{
+    return (const char *)sqlite3_column_text(st->stmt, c);
+}
+
+bool crm__col_uuid(crm__uuid *out, crm__st *st, int c)
+{
+    const unsigned char *b = sqlite3_column_blob(st->stmt, c);
+    if (!b || sqlite3_column_bytes(st->stmt, c) != 16)
+        return false;
+    memcpy(out->b, b, 16);
+    return true;
+}
+
+bool crm__col_id(char out[CRM_ID_LEN + 1], crm__st *st, int c)
+{
+    crm__uuid u;
+    if (!crm__col_uuid(&u, st, c)) {
+        out[0] = '\0';
+        return false;
+    }
+    crm__uuid_format(out, u.b);
+    return true;
+}
+
+int crm__fetch_by_id(crm_db *db, const void *out, crm__query q, const char *noun, const char *id,
+                     crm__st **st)
+{
+    char field[48];
+    crm__uuid uid;
+    snprintf(field, sizeof field, "%s id", noun);
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = crm__check_id(db, field, id, &uid);
+    if (rc == CRM_OK)
+        rc = crm__st_get(db, q, st);
+    if (rc)
+        return rc;
+    crm__bind_id(*st, 1, &uid);
+    char what[64];
+    snprintf(what, sizeof what, "reading the %s", noun);
+    rc = crm__st_step(*st, what);
+    if (rc == CRM_DONE) {
+        char canon[CRM_ID_LEN + 1];
+        crm__uuid_format(canon, uid.b);
+        rc = crm__error(db, CRM_ENOTFOUND, "no %s has id %s", noun, canon);
+    }
+    return rc;
+}
+
+/* ---- the statements of code not yet moved onto named queries ------------ */
+
+int crm__stmt(crm_db *db, const char *sql, sqlite3_stmt **out)
+{
+    *out = NULL;
+    crm__st *slot;
+    int rc = cache_slot(db, sql, 0, &slot);
+    if (rc)
+        return rc;
+    if (slot->busy)
+        return crm__error(db, CRM_ERROR, "internal error: statement in use by a cursor: %s", sql);
+    sqlite3_reset(slot->stmt);
+    *out = slot->stmt;
+    return CRM_OK;
+}
+
+int crm__step_raw(crm_db *db, sqlite3_stmt *st, const char *what)
+{
+    return step(db, st, what);
+}
+
+int crm__exec_raw(crm_db *db, sqlite3_stmt *st, const char *what)
+{
+    int rc = step(db, st, what);
+    sqlite3_reset(st);
+    return rc == CRM_DONE || rc == CRM_ROW ? CRM_OK : rc;
+}
+
+int crm__insert_owned_raw(crm_db *db, sqlite3_stmt *st, const crm__uuid *cid, const char *what)
+{
+    int src = sqlite3_step(st);
+    bool refused = src == SQLITE_CONSTRAINT_FOREIGNKEY || src == SQLITE_CONSTRAINT_PRIMARYKEY ||
+                   src == SQLITE_CONSTRAINT_UNIQUE;
+    int rc = src == SQLITE_DONE || refused ? CRM_OK : crm__sqlite_error(db, src, what);
+    sqlite3_reset(st);
+    if (!refused)
+        return rc;
+    rc = crm__customer_find(db, cid, NULL, NULL, NULL);
+    if (rc)
+        return rc;
+    return crm__error(db, src == SQLITE_CONSTRAINT_FOREIGNKEY ? CRM_ERROR : CRM_EEXISTS, "%s: %s",
+                      what, sqlite3_errstr(src));
+}
+
+int crm__fetch_by_id_raw(crm_db *db, const void *out, const char *sql, const char *noun,
+                         const char *id, sqlite3_stmt **st)
+{
+    char field[48];
+    crm__uuid uid;
+    snprintf(field, sizeof field, "%s id", noun);
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = crm__check_id(db, field, id, &uid);
+    if (rc == CRM_OK)
+        rc = crm__stmt(db, sql, st);
+    if (rc)
+        return rc;
+    crm__bind_id_raw(*st, 1, &uid);
+    char what[64];
+    snprintf(what, sizeof what, "reading the %s", noun);
+    rc = step(db, *st, what);
+    if (rc == CRM_ROW)
+        return CRM_ROW;
+    sqlite3_reset(*st);
+    if (rc == CRM_DONE) {
+        char canon[CRM_ID_LEN + 1];
+        crm__uuid_format(canon, uid.b);
+        rc = crm__error(db, CRM_ENOTFOUND, "no %s has id %s", noun, canon);
+    }
+    return rc;
+}
+
+int crm__bind_text_raw(sqlite3_stmt *st, int i, const char *s)
+{
+    return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+}
+
+int crm__bind_id_raw(sqlite3_stmt *st, int i, const crm__uuid *id)
+{
+    return sqlite3_bind_blob(st, i, id->b, 16, SQLITE_STATIC);
+}
+
+int crm__column_id(char out[CRM_ID_LEN + 1], sqlite3_stmt *st, int col)
+{
+    const unsigned char *b = sqlite3_column_blob(st, col);
+    if (!b || sqlite3_column_bytes(st, col) != 16) {
+        out[0] = '\0';
+        return -1;
+    }
+    crm__uuid_format(out, b);
+    return 0;
+}
+
+/* ---- cursors -------------------------------------------------------------- */
+
+void crm__cursor_attach(crm__cursor *c, crm_db *db)
+{
+    c->db = db;
+    c->prev = NULL;
+    c->next = db->cursor_list;
+    if (c->next)
+        c->next->prev = c;
+    db->cursor_list = c;
+    db->cursors++;
+}
+
+/* Take slot for cursor c, or a statement of the same text of the cursor's
+ * own when a cursor already holds it. */
+static int cursor_take(crm__cursor *c, crm_db *db, crm__st *slot, crm__cursor_build build,
+                       const char *what)
+{
+    memset(c, 0, sizeof *c);
+    c->build = build;
+    c->what = what;
+    if (slot->busy) {
+        crm__st *own = st_new(db, sqlite3_sql(slot->stmt), false);
+        if (!own)
+            return crm_errcode(db);
+        own->own = true;
+        own->busy = true;
+        c->st = own;
+    } else {
+        slot->busy = true;
+        sqlite3_reset(slot->stmt);
+        sqlite3_clear_bindings(slot->stmt);
+        slot->bind_err = SQLITE_OK;
+        c->st = slot;
+    }
+    crm__cursor_attach(c, db);
+    return CRM_OK;
+}
+
+static int cursor_alloc(void **out, size_t size, crm_db *db, crm__st *slot,
+                        crm__cursor_build build, const char *what)
+{
+    crm__cursor *c = crm__calloc(1, size);
+    if (!c)
+        return crm__error(db, CRM_ENOMEM, "out of memory %s", what);
+    int rc = cursor_take(c, db, slot, build, what);
+    if (rc) {
+        crm__free(c);
+        return rc;
+    }
+    *out = c;
+    return CRM_OK;
+}
+
+int crm__cursor_new(void **out, size_t size, crm_db *db, crm__query q, crm__cursor_build build,
+                    const char *what)
+{
+    crm__st *slot = db->queries[q];
+    if (!slot) {
+        int rc = crm__st_get(db, q, &slot);
+        if (rc)
+            return rc;
+    }
+    return cursor_alloc(out, size, db, slot, build, what);
+}
+
+int crm__cursor_new_shaped(void **out, size_t size, crm_db *db, crm__query q, unsigned int shape,
+                           crm__cursor_build build, const char *what)
+{
+    crm__st *slot;
+    int rc = cache_slot(db, NULL, (uint32_t)q | (uint32_t)shape << 8, &slot);
+    if (rc)
+        return rc;
+    return cursor_alloc(out, size, db, slot, build, what);
+}
+
+int crm__cursor_new_raw(void **out, size_t size, crm_db *db, const char *sql,
+                        crm__cursor_build build, const char *what)
+{
+    crm__st *slot;
+    int rc = cache_slot(db, sql, 0, &slot);
+    if (rc)
+        return rc;
+    return cursor_alloc(out, size, db, slot, build, what);
+}
+
+int crm__cursor_bound(void **out, void *cur, const char *what)
+{
+    crm__cursor *c = cur;
+    if (c->st->bind_err == SQLITE_OK) {
+        *out = cur;
+        return CRM_OK;
+    }
+    crm_db *db = c->db;
+    int src = c->st->bind_err;
+    crm__cursor_free(cur);
+    return crm__sqlite_error(db, src, what);
+}
+
+int crm__cursor_bound_src(void **out, void *cur, int src, const char *what)
+{
+    if (src == SQLITE_OK) {
+        *out = cur;
+        return CRM_OK;
+    }
+    crm_db *db = ((crm__cursor *)cur)->db;
+    crm__cursor_free(cur);
+    return crm__sqlite_error(db, src, what);
+}
+
+void crm__cursor_free(void *cur)
+{
+    if (!cur)
+        return;
+    crm__cursor_fini(cur);
+    crm__free(cur);
+}
+
+/* Let go of the cursor's statement: back to the cache, or finalised. */
+static void cursor_let_go(crm__cursor *c)
+{
+    if (!c->st)
+        return;
+    if (c->st->own) {
+        st_free(c->st);
+    } else {
+        sqlite3_reset(c->st->stmt);
+        c->st->bind_err = SQLITE_OK;
+        c->st->busy = false;
+    }
+    c->st = NULL;
+}
+
+/* ---- copies of the rest of a walk (see crm__cursor in store.h) ---------- */
+
+/* The rows a cursor has yet to give, as typed values: a type byte, then 8
+ * bytes of an integer or a float, or a 4-byte length and the bytes of a
+ * text or a blob. */
+struct crm__copy {
+    unsigned char *buf;
+    size_t len, cap, pos;
+    int ncols;
+};
+enum { COPY_INT = 1, COPY_FLOAT, COPY_TEXT, COPY_BLOB, COPY_NULL };
+
+static bool copy_room(struct crm__copy *cp, size_t n)
+{
+    if (cp->len + n <= cp->cap)
+        return true;
+    size_t cap = cp->cap ? cp->cap : 4096;
+    while (cap < cp->len + n)
+        cap *= 2;
+    unsigned char *b = crm__realloc(cp->buf, cap);
+    if (!b)
+        return false;
+    cp->buf = b;
+    cp->cap = cap;
+    return true;
+}
+
+static bool copy_row(struct crm__copy *cp, sqlite3_stmt *st)
+{
+    for (int i = 0; i < cp->ncols; i++) {
+        int type = sqlite3_column_type(st, i);
+        if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
+            if (!copy_room(cp, 9))
+                return false;
+            cp->buf[cp->len] = type == SQLITE_INTEGER ? COPY_INT : COPY_FLOAT;
+            if (type == SQLITE_INTEGER) {
+                int64_t v = sqlite3_column_int64(st, i);
+                memcpy(cp->buf + cp->len + 1, &v, 8);
+            } else {
+                double v = sqlite3_column_double(st, i);
+                memcpy(cp->buf + cp->len + 1, &v, 8);
+            }
+            cp->len += 9;
+        } else if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
+            const void *v = type == SQLITE_TEXT ? (const void *)sqlite3_column_text(st, i)
+                                                : sqlite3_column_blob(st, i);
+            uint32_t n = (uint32_t)sqlite3_column_bytes(st, i);
+            if ((!v && n) || (type == SQLITE_TEXT && !v) || !copy_room(cp, 5 + (size_t)n))
+                return false;
+            cp->buf[cp->len] = type == SQLITE_TEXT ? COPY_TEXT : COPY_BLOB;
+            memcpy(cp->buf + cp->len + 1, &n, 4);
+            if (n)
+                memcpy(cp->buf + cp->len + 5, v, n);
+            cp->len += 5 + (size_t)n;
+        } else {
+            if (!copy_room(cp, 1))
+                return false;
+            cp->buf[cp->len++] = COPY_NULL;
+        }
+    }
+    return true;
+}
+
+/* Bind the copy's next row to the replaying statement and step it onto it. */
+static int copy_step(crm__cursor *c)
+{
+    struct crm__copy *cp = c->copy;
+    if (cp->pos >= cp->len)
+        return CRM_DONE;
+    sqlite3_stmt *st = c->st->stmt;
+    sqlite3_reset(st);
+    for (int i = 1; i <= cp->ncols; i++) {
+        const unsigned char *p = cp->buf + cp->pos;
+        int64_t iv;
+        double dv;
+        uint32_t n;
+        switch (p[0]) {
+        case COPY_INT:
+            memcpy(&iv, p + 1, 8);
+            sqlite3_bind_int64(st, i, iv);
+            cp->pos += 9;
+            break;
+        case COPY_FLOAT:
+            memcpy(&dv, p + 1, 8);
+            sqlite3_bind_double(st, i, dv);
+            cp->pos += 9;
+            break;
+        case COPY_TEXT:
+        case COPY_BLOB:
+            memcpy(&n, p + 1, 4);
+            /* Static: the copy stays put until the cursor is freed. */
+            if (p[0] == COPY_TEXT)
+                sqlite3_bind_text(st, i, (const char *)p + 5, (int)n, SQLITE_STATIC);
+            else
+                sqlite3_bind_blob(st, i, p + 5, (int)n, SQLITE_STATIC);
+            cp->pos += 5 + (size_t)n;
+            break;
+        default:
+            sqlite3_bind_null(st, i);
+            cp->pos += 1;
+            break;
+        }
+    }
+    return step(c->db, st, c->what);
+}
+
+/* "SELECT ?1, ?2, ..., ?n", a statement of the cursor's own. */
+static crm__st *replay_statement(crm_db *db, int n)
+{
+    char *sql = crm__malloc(16 + (size_t)n * 9);
+    if (!sql) {
+        crm__error(db, CRM_ENOMEM, "out of memory copying a cursor's rows");
+        return NULL;
+    }
+    size_t o = (size_t)sprintf(sql, "SELECT ");
+    for (int i = 1; i <= n; i++)
+        o += (size_t)sprintf(sql + o, "%s?%d", i > 1 ? ", " : "", i);
+    crm__st *st = st_new(db, sql, false);
+    crm__free(sql);
+    if (st)
+        st->own = st->busy = true;
+    return st;
+}
+
+/* The walk ends with rc (CRM_DONE or an error, whose message is kept for
+ * the cursor's later calls: the handle's is the next call's). */
+static void cursor_end(crm__cursor *c, int rc)
+{
+    c->done = true;
+    c->err = rc == CRM_DONE ? 0 : rc;
+    if (c->st)
+        sqlite3_reset(c->st->stmt); /* end the read transaction now, not at free */
+    if (rc < 0) {
+        crm__free(c->errmsg);
+        c->errmsg = crm__strdup(c->db->err->msg); /* NULL: the code's name will do */
+    }
+}
+
+int crm__cursor_stop(crm__cursor *c, int rc)
+{
+    cursor_end(c, rc);
+    if (rc < 0)
+        crm__cursor_error(c->db);
+    return rc;
+}
+
+/* Move c from its statement to a copy of the rows it has yet to give. The
+ * record it lent last is its own (see crm__cursor_build) and stays as it
+ * is. A failure ends the walk with that error, which the cursor's next
+ * call reports; the write that asked for the copy goes ahead. */
+static void cursor_copy(crm__cursor *c)
+{
+    crm_db *db = c->db;
+    /* The copy's errors are the cursor's, not the call's: the call's result
+     * is put back after. Only the result: the slot's links and stamp are
+     * the mutex's, and a waiting thread may add a slot meanwhile. */
+    int saved_code = db->err->code;
+    char saved_conflict[sizeof db->err->conflict_id], saved_msg[sizeof db->err->msg];
+    memcpy(saved_conflict, db->err->conflict_id, sizeof saved_conflict);
+    memcpy(saved_msg, db->err->msg, sizeof saved_msg);
+    struct crm__copy *cp = crm__calloc(1, sizeof *cp);
+    crm__st *replay = NULL;
+    int rc = cp ? CRM_OK : crm__error(db, CRM_ENOMEM, "out of memory copying a cursor's rows");
+    if (rc == CRM_OK) {
+        cp->ncols = sqlite3_column_count(c->st->stmt);
+        replay = replay_statement(db, cp->ncols);
+        if (!replay)
+            rc = crm_errcode(db);
+    }
+    while (rc == CRM_OK) {
+        int s = step(db, c->st->stmt, c->what);
+        if (s == CRM_DONE)
+            break; /* every row copied */
+        if (s != CRM_ROW)
+            rc = s;
+        else if (!copy_row(cp, c->st->stmt))
+            rc = crm__error(db, CRM_ENOMEM, "out of memory copying a cursor's rows");
+    }
+    /* The table's statement is done with either way: its read ends here. */
+    cursor_let_go(c);
+    c->st = replay;
+    if (rc == CRM_OK) {
+        c->copy = cp;
+    } else {
+        if (cp)
+            crm__free(cp->buf);
+        crm__free(cp);
+        cursor_end(c, rc);
+    }
+    db->err->code = saved_code;
+    memcpy(db->err->conflict_id, saved_conflict, sizeof saved_conflict);
+    memcpy(db->err->msg, saved_msg, sizeof saved_msg);
+}
+
+int crm__cursor_texts(crm__cursor *c, const int *cols, int n, const char **out)
+{
+    const unsigned char *src[8];
+    size_t len[8], need = 0;
+    sqlite3_stmt *st = c->st->stmt;
+    for (int i = 0; i < n; i++) {
+        /* A NULL column gives NULL, and so does a failed conversion. Texts
+         * libcrm stores hold no NUL, so strlen() is their length. */
+        src[i] = sqlite3_column_text(st, cols[i]);
+        if (!src[i] && sqlite3_column_type(st, cols[i]) != SQLITE_NULL)
+            return crm__error(c->db, CRM_ENOMEM, "out of memory %s", c->what);
+        len[i] = src[i] ? strlen((const char *)src[i]) : 0;
+        need += len[i] + 1;
+    }
+    if (need > c->text_cap) {
+        size_t cap = need > 2 * c->text_cap ? need : 2 * c->text_cap;
+        char *t = crm__realloc(c->text, cap);
+        if (!t)
+            return crm__error(c->db, CRM_ENOMEM, "out of memory %s", c->what);
+        c->text = t;
+        c->text_cap = cap;
+    }
+    char *p = c->text;
+    for (int i = 0; i < n; i++) {
+        out[i] = NULL;
+        if (!src[i])
+            continue;
+        memcpy(p, src[i], len[i]);
+        p[len[i]] = '\0';
+        out[i] = p;
+        p += len[i] + 1;
+    }
+    return CRM_OK;
+}
+
+void crm__cursors_copy(crm_db *db)
+{
+    for (crm__cursor *c = db->cursor_list; c; c = c->next)
+        if (c->st && c->started && !c->done && !c->copy)
+            cursor_copy(c);
+}
+
+int crm__cursor_resume(crm__cursor *c, const void *out, const char *func)
+{
+    if (!c)
+        return crm__null_arg(func, "the cursor");
+    if (!out)
+        return crm__error(c->db, CRM_EINVAL, "%s: the output argument is NULL", func);
+    crm__clear_error(c->db);
+    if (!c->done)
+        return CRM_OK;
+    if (!c->err)
+        return CRM_DONE;
+    crm__error(c->db, c->err, "%s", c->errmsg ? c->errmsg : crm_strerror(c->err));
+    crm__cursor_error(c->db);
+    return c->err;
+}
+
+int crm__cursor_next(crm__cursor *c, const void *out, const char *func)
+{
+    int rc = crm__cursor_resume(c, out, func);
+    if (rc)
+        return rc;
+    c->started = true;
+    rc = c->copy ? copy_step(c) : crm__st_step(c->st, c->what);
+    if (rc == CRM_ROW)
+        rc = c->build(c);
+    if (rc == CRM_OK)
+        return CRM_ROW;
+    return crm__cursor_stop(c, rc);
+}
+
+void crm__cursor_fini(crm__cursor *c)
+{
+    crm_db *db = c->db;
+    if (!db)
+        return;
+    cursor_let_go(c);
+    if (c->copy) {
+        crm__free(c->copy->buf);
+        crm__free(c->copy);
+        c->copy = NULL;
+    }
+    crm__free(c->errmsg);
+    c->errmsg = NULL;
+    crm__free(c->text);
+    c->text = NULL;
+    c->text_cap = 0;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        db->cursor_list = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    c->db = NULL;
+    db->cursors--;
+}
+
+/* ---- transactions --------------------------------------------------------- */
+
+/* BEGIN, COMMIT and ROLLBACK are prepared once, beside the cache of
+ * queries, and rolling back never needs an allocation of ours: a failed
+ * allocation must not leave a transaction open. */
+static int exec_stmt(crm_db *db, crm__query q, const char *what)
+{
+    CRM__ST(st);
+    int rc = crm__st_get(db, q, &st);
+    return rc ? rc : crm__st_run(st, what);
+}
+
+/* Undo without disturbing the error already reported. sqlite3_exec, not
+ * the statement cache: undoing must not depend on an allocation of ours
+ * succeeding, or a failed allocation could leave a transaction open. */
+static void quiet_rollback(crm_db *db)
+{
+    sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int check_writable(crm_db *db)
+{
+    if (db->flags & CRM_OPEN_READONLY)
+        return crm__error(db, CRM_EREADONLY,
+                          "database '%s' was opened read-only; open it without "
+                          "CRM_OPEN_READONLY to change it",
+                          db->path);
+    return CRM_OK;
+}
+
+/* SQLite rolls a whole transaction back by itself after some failures
+ * (I/O error, disk full, out of memory), and crm__write_end() does after a
+ * call it could not undo alone. A group whose transaction is gone must not
+ * go on: its later calls would commit one by one. */
+static int check_group_alive(crm_db *db)
+{
+    if (db->txn_open && (db->group_lost || sqlite3_get_autocommit(db->sql)))
+        return crm__error(db, CRM_ESTATE,
+                          "the transaction opened with crm_begin() was rolled back after an "
+                          "earlier failure; call crm_rollback() and start again");
+    return CRM_OK;
+}
+
+int crm__write_begin(crm_db *db)
+{
+    int rc = check_writable(db);
+    if (rc == CRM_OK)
+        rc = check_group_alive(db);
+    if (rc)
+        return rc;
+    if (db->cursor_list)
+        crm__cursors_copy(db);
+    if (db->txn_open) {
+        db->call_changes = sqlite3_total_changes(db->sql);
+        return CRM_OK;
+    }
+    return exec_stmt(db, CRM__Q_BEGIN, "starting a write transaction");
+}
+
+int crm__write_end(crm_db *db, int rc)
+{
+    if (db->txn_open) {
+        /* A failed statement changed nothing (SQLite undid it, or rolled
+         * back the whole transaction); a change the call made before it
+         * cannot be undone alone, so the group goes with it. */
+        if (rc != CRM_OK && sqlite3_total_changes(db->sql) != db->call_changes) {
+            db->group_lost = true; /* even if the ROLLBACK cannot run now */
+            if (!sqlite3_get_autocommit(db->sql))
+                quiet_rollback(db);
+        }
+        return rc;
+    }
+    if (rc == CRM_OK) {
+        rc = exec_stmt(db, CRM__Q_COMMIT, "committing");
+        if (rc == CRM_OK)
+            return CRM_OK;
+    }
+    if (!sqlite3_get_autocommit(db->sql))
+        quiet_rollback(db);
+    return rc;
+}
+
+int crm_begin(crm_db *db)
+{
+    CRM__ENTER(db);
+    int rc = check_writable(db);
+    if (rc)
+        return rc;
+    if (db->txn_open)
+        return crm__error(db, CRM_ESTATE,
+                          "a transaction is already open on this handle; commit or roll it back "
+                          "first (transactions do not nest)");
+    if (db->cursor_list)
+        crm__cursors_copy(db);
+    rc = exec_stmt(db, CRM__Q_BEGIN, "starting a transaction");
+    if (rc == CRM_OK)
+        db->txn_open = true;
+    return rc;
+}
+
+int crm_commit(crm_db *db)
+{
+    CRM__ENTER(db);
+    if (!db->txn_open)
+        return crm__error(db, CRM_ESTATE, "no transaction is open: crm_commit() without crm_begin()");
+    int rc = check_group_alive(db);
+    if (rc)
+        return rc;
+    rc = exec_stmt(db, CRM__Q_COMMIT, "committing");
+    if (rc == CRM_OK || sqlite3_get_autocommit(db->sql)) {
+        db->txn_open = false;
+    }
+    return rc;
+}
+
+int crm_rollback(crm_db *db)
+{
+    CRM__ENTER(db);
+    if (!db->txn_open)
+        return crm__error(db, CRM_ESTATE,
+                          "no transaction is open: crm_rollback() without crm_begin()");
+    db->txn_open = false;
+    db->group_lost = false;
+    if (sqlite3_get_autocommit(db->sql))
+        return CRM_OK; /* rolled back already (e.g. by SQLite after an I/O error) */
+    return exec_stmt(db, CRM__Q_ROLLBACK, "rolling back");
+}
+
+int crm_in_transaction(const crm_db *db)
+{
+    return db && crm__holds_group(db);
+}
+
+/* ---- waiting for other connections, and the log -------------------------- */
+
+/* How a call waits for a lock another connection holds: it tries again
+ * every millisecond, and gives up (SQLITE_BUSY, so CRM_EBUSY) once no
+ * other connection has committed anything for the whole busy timeout, that
+ * is, once one transaction has held the lock all that time. Each try of a
+ * write starts a read transaction, which takes in the commits made
+ * meanwhile and moves the handle's data version on; a new version means
+ * the lock changed hands, and the wait starts over.
+ * SQLite's own timeout handler backs off to 100 ms between tries and counts
+ * the whole wait: among a few writers of short transactions, a writer that
+ * sleeps that long keeps missing the moment between one commit and the
+ * next begin, and failed with CRM_EBUSY while the lock was never held for
+ * long (tests/reliability/test_concurrent.c). */
+static int busy_wait(void *arg, int count)
+{
+    crm_db *db = arg;
+    int64_t now = crm_now();
+    unsigned int version = 0;
+    sqlite3_file_control(db->sql, "main", SQLITE_FCNTL_DATA_VERSION, &version);
+    if (count == 0 || version != db->busy_version) {
+        db->busy_since = now;
+        db->busy_version = version;
+    }
+    int limit = db->busy_timeout_ms;
+    if (db->checkpointing && limit > CRM__RESTART_WAIT_MS)
+        limit = CRM__RESTART_WAIT_MS;
+    if (now - db->busy_since >= limit)
+        return 0;
+    sqlite3_sleep(1);
+    return 1;
+}
+
+/* After each commit. SQLite's own hook copies the log back into the
+ * database once it holds 1000 pages (a PASSIVE checkpoint: as far as no
+ * reader still needs), and the log starts again from its beginning when a
+ * writer finds it all copied and no reader in it. While readers take turns
+ * so that one is always reading, that never happens, and the log grew to
+ * 60 times the database (tests/c/test_wal.c, test_concurrent's threads).
+ * So past CRM__RESTART_FRAMES the committing handle waits, briefly, for the
+ * readers of older snapshots to finish and truncates the log (the wait
+ * holds other writers back); if they do not finish in time it tries again
+ * an eighth of CRM__RESTART_FRAMES later. The commit has happened: nothing
+ * here may fail it. */
+static int wal_hook(void *arg, sqlite3 *sql, const char *schema, int frames)
+{
+    crm_db *db = arg;
+    if (frames < CRM__CHECKPOINT_FRAMES)
+        return SQLITE_OK;
+    if (frames < db->wal_restart_at) {
+        sqlite3_wal_checkpoint_v2(sql, schema, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        return SQLITE_OK;
+    }
+    db->checkpointing = true;
+    int rc = sqlite3_wal_checkpoint_v2(sql, schema, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+    db->checkpointing = false;
+    db->wal_restart_at = rc == SQLITE_OK ? CRM__RESTART_FRAMES : frames + CRM__RESTART_FRAMES / 8;
+    return SQLITE_OK;
+}
+
+void crm__sqlite_hooks(crm_db *db)
+{
+    sqlite3_busy_handler(db->sql, busy_wait, db);
+    if (!(db->flags & CRM_OPEN_READONLY))
+        sqlite3_wal_hook(db->sql, wal_hook, db);
+}
