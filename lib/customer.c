@@ -83,14 +83,16 @@ int crm_customer_dup(crm_customer **out, const crm_customer *c)
 /* Columns: id, kind, name, created_at, updated_at, archived (0/1). */
 #define CUSTOMER_COLUMNS "c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL"
 
-/* Read a row into *rec, (re)allocating it when its name does not fit in
- * *cap bytes; the record stays the caller's on failure too. */
-static int read_row(crm_customer **rec, size_t *cap, sqlite3_stmt *st, int col)
+/* Read a row (id, kind, name, created_at, updated_at, archived: see
+ * CRM__Q_CUSTOMER_GET) from column col on into *rec, (re)allocating it
+ * when its name does not fit in *cap bytes; the record stays the caller's
+ * on failure too. */
+static int read_row(crm_customer **rec, size_t *cap, crm__st *st, int col)
 {
-    const char *name = (const char *)sqlite3_column_text(st, col + 2);
+    const char *name = crm__col_text(st, col + 2);
     if (!name)
         return CRM_ENOMEM;
-    size_t need = (size_t)sqlite3_column_bytes(st, col + 2) + 1;
+    size_t need = strlen(name) + 1;
     if (!*rec || need > *cap) {
         crm_customer *r = crm__realloc(*rec, sizeof *r + need);
         if (!r)
@@ -100,15 +102,15 @@ static int read_row(crm_customer **rec, size_t *cap, sqlite3_stmt *st, int col)
     }
     crm_customer *c = *rec;
     memcpy(c->name, name, need);
-    crm__column_id(c->id, st, col);
-    c->kind = sqlite3_column_int(st, col + 1);
-    c->created_at = sqlite3_column_int64(st, col + 3);
-    c->updated_at = sqlite3_column_int64(st, col + 4);
-    c->archived = sqlite3_column_int(st, col + 5);
+    crm__col_id(c->id, st, col);
+    c->kind = (int)crm__col_int(st, col + 1);
+    c->created_at = crm__col_int(st, col + 3);
+    c->updated_at = crm__col_int(st, col + 4);
+    c->archived = (int)crm__col_int(st, col + 5);
     return CRM_OK;
 }
 
-int crm__customer_from_row(crm_customer **out, sqlite3_stmt *st, int col)
+int crm__customer_from_row(crm_customer **out, crm__st *st, int col)
 {
     crm_customer *c = NULL;
     size_t cap = 0;
@@ -239,18 +241,14 @@ int crm_customer_create(crm_customer **out, crm_db *db, crm_customer_kind kind,
     return CRM_OK;
 }
 
-static const char SQL_GET[] =
-    "SELECT " CUSTOMER_COLUMNS " FROM customer c WHERE c.id = ?1";
-
 int crm_customer_get(crm_customer **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
-    sqlite3_stmt *st;
-    int rc = crm__fetch_by_id_raw(db, out, SQL_GET, "customer", id, &st);
+    CRM__ST(st);
+    int rc = crm__fetch_by_id(db, out, CRM__Q_CUSTOMER_GET, "customer", id, &st);
     if (rc != CRM_ROW)
         return rc;
     rc = crm__customer_from_row(out, st, 0);
-    sqlite3_reset(st);
     return rc ? crm__error(db, rc, "out of memory reading a customer") : CRM_OK;
 }
 
@@ -377,7 +375,7 @@ static int customer_build(crm__cursor *c)
 {
     crm_customer_cursor *cur = (crm_customer_cursor *)c;
     /* One record serves the whole walk; it grows only for a longer name. */
-    if (read_row(&cur->row, &cur->row_cap, CRM__RAW(cur->base.st), 0) != CRM_OK)
+    if (read_row(&cur->row, &cur->row_cap, cur->base.st, 0) != CRM_OK)
         return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing customers");
     return CRM_OK;
 }

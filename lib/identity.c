@@ -512,10 +512,6 @@ int crm_identity_get(crm_identity **out, crm_db *db, const char *kind, const cha
     return rc;
 }
 
-static const char SQL_LOOKUP[] =
-    "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL "
-    "FROM identity i JOIN customer c ON c.id = i.customer_id WHERE i.kind = ?1 AND i.key = ?2";
-
 int crm_identity_lookup(crm_customer **out, crm_db *db, const char *kind, const char *value)
 {
     CRM__ENTER(db);
@@ -526,21 +522,20 @@ int crm_identity_lookup(crm_customer **out, crm_db *db, const char *kind, const 
         rc = normalise(db, kind, value, &key);
     if (rc)
         return rc;
-    sqlite3_stmt *st;
-    rc = crm__stmt(db, SQL_LOOKUP, &st);
+    CRM__ST(st);
+    rc = crm__st_get(db, CRM__Q_IDENTITY_LOOKUP, &st);
     if (rc == CRM_OK) {
-        crm__bind_text_raw(st, 1, kind);
-        crm__bind_text_raw(st, 2, key);
-        rc = crm__step_raw(db, st, "looking up an identity");
-        if (rc == CRM_ROW) {
-            rc = crm__customer_from_row(out, st, 0);
-            if (rc)
-                rc = crm__error(db, rc, "out of memory looking up an identity");
-        } else if (rc == CRM_DONE) {
-            rc = crm__error(db, CRM_ENOTFOUND, "no customer has %s identity %s", kind,
+        crm__bind_text(st, 1, kind);
+        crm__bind_text(st, 2, key);
+        rc = crm__st_step(st, "looking up an identity");
+    }
+    if (rc == CRM_ROW) {
+        rc = crm__customer_from_row(out, st, 0);
+        if (rc)
+            rc = crm__error(db, rc, "out of memory looking up an identity");
+    } else if (rc == CRM_DONE) {
+        rc = crm__error(db, CRM_ENOTFOUND, "no customer has %s identity %s", kind,
                         crm__pquote(db, q, sizeof q, key));
-        }
-        sqlite3_reset(st);
     }
     crm__free(key);
     return rc;

@@ -257,7 +257,7 @@ int crm__customer_find(crm_db *db, const crm__uuid *id, const char *text_id, int
 /* Move a customer's updated_at to now (attributes and tags changed). */
 int crm__customer_touch(crm_db *db, const crm__uuid *id);
 /* Make a customer record from a row (id, kind, name, created, updated, archived). */
-int crm__customer_from_row(crm_customer **out, sqlite3_stmt *st, int col);
+int crm__customer_from_row(crm_customer **out, crm__st *st, int col);
 /* Allocate a cursor struct of `size` bytes whose first member is its
  * crm__cursor, over the rows of one customer: checks out and the id, makes
  * sure the customer exists, and binds its id to ?1. The query is q_person

@@ -16,10 +16,12 @@ typedef enum crm__query {
     CRM__Q_ROLLBACK,
 
     /* ---- customers (customer.c) ---- */
+    CRM__Q_CUSTOMER_GET, /* ?1 id -> id, kind, name, created_at, updated_at, archived (0/1) */
 
     /* ---- end customers ---- */
 
     /* ---- identities (identity.c) ---- */
+    CRM__Q_IDENTITY_LOOKUP, /* ?1 kind, ?2 key -> the owner: the columns of CRM__Q_CUSTOMER_GET */
 
     /* ---- end identities ---- */
 

@@ -15,10 +15,16 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_ROLLBACK] = "ROLLBACK",
 
     /* ---- customers (customer.c) ---- */
+    [CRM__Q_CUSTOMER_GET] =
+        "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL "
+        "FROM customer c WHERE c.id = ?1",
 
     /* ---- end customers ---- */
 
     /* ---- identities (identity.c) ---- */
+    [CRM__Q_IDENTITY_LOOKUP] =
+        "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL "
+        "FROM identity i JOIN customer c ON c.id = i.customer_id WHERE i.kind = ?1 AND i.key = ?2",
 
     /* ---- end identities ---- */
 
