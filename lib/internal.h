@@ -72,15 +72,6 @@ int crm__file_look_at(crm__file_look *look, const char *path, uint32_t own_id);
 #include "store/store.h"
 
 /* ---- the handle (db.c) -------------------------------------------------- */
-/* After a commit that leaves CRM__CHECKPOINT_FRAMES pages in the
- * write-ahead log, as many as no reader needs are copied back (SQLite's
- * default); past CRM__RESTART_FRAMES (32 MiB of 4 KiB pages) the log is
- * truncated, waiting at most CRM__RESTART_WAIT_MS for the readers of older
- * snapshots (see wal_hook in db.c). */
-#define CRM__CHECKPOINT_FRAMES 1000
-#define CRM__RESTART_FRAMES 8192
-#define CRM__RESTART_WAIT_MS 200
-
 /* The last result of one thread's calls on a handle (see lock.c). */
 #define CRM__MSG_SIZE 2048
 #define CRM__ERR_SLOTS 32
@@ -108,29 +99,20 @@ typedef struct crm__lock {
 } crm__lock;
 
 struct crm_db {
-    struct sqlite3 *sql;
+    struct crm__store *store; /* the engine's side (lib/store/) */
     char *path;
     char actor[CRM_ACTOR_MAX + 1]; /* in place: crm_actor()'s pointer lives as long as the handle */
     char region[3];       /* default country, "" when none */
     unsigned int flags;   /* CRM_OPEN_* */
     int busy_timeout_ms;
-    int64_t busy_since;        /* when the lock last changed hands in a wait */
-    unsigned int busy_version; /* the file's data version then */
-    bool checkpointing;        /* a wait is for readers to finish (see wal_hook in db.c) */
-    int wal_restart_at;        /* log frames at which a commit restarts the log */
     crm__lock lock;
     uint64_t serial;      /* unique among the process's handles, for the slot cache */
     crm__errslot err0;    /* the opening thread's; others are chained after it */
     crm__errslot *err;    /* the holder's, during a call */
     bool txn_open;        /* crm_begin() is in force */
     bool group_lost;      /* a failed call could not be undone alone: only crm_rollback() */
-    int call_changes;     /* sqlite3_total_changes() when the call in a group began
-                             (3.35 has no 64-bit form) */
     int cursors;          /* open cursors, which must be freed before close */
     struct crm__cursor *cursor_list; /* those of them that are statements' */
-    struct crm__st *queries[CRM__Q_COUNT]; /* each query's statement, once prepared */
-    struct crm__st **stmts; /* shaped lists' statements, by shape (see engine.c) */
-    size_t nstmts, capstmts;
     int64_t uuid_ms;      /* last UUIDv7 timestamp and counter, for ordering */
     unsigned int uuid_seq;
 };

@@ -122,7 +122,7 @@ int crm__write_end(crm_db *db, int rc);
  * statement and goes on from the copy: a list gives the rows as they were
  * when it read its first one, each at most once, and it ends. The copy
  * also ends the statement's read transaction, whose old snapshot would
- * otherwise make the write fail at once with SQLITE_BUSY. Rows are given
+ * otherwise make the write fail at once as busy. Rows are given
  * from the copy through a statement that selects bound values, so a
  * cursor builds its record from the copy with the same code (its build
  * function) as from the table. */

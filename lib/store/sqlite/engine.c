@@ -52,7 +52,7 @@ static uint32_t hash_key(uint32_t key)
 
 static int prepare(crm_db *db, const char *sql, sqlite3_stmt **out)
 {
-    int rc = sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
+    int rc = sqlite3_prepare_v3(db->store->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
     if (rc != SQLITE_OK) {
         *out = NULL;
         return crm__sqlite_error(db, rc, "preparing a statement");
@@ -96,24 +96,24 @@ static void st_free(crm__st *st)
 void crm__store_free_statements(crm_db *db)
 {
     for (int q = 0; q < CRM__Q_COUNT; q++)
-        st_free(db->queries[q]);
-    for (size_t i = 0; i < db->capstmts; i++)
-        st_free(db->stmts[i]);
-    crm__free(db->stmts);
-    db->stmts = NULL;
-    db->capstmts = db->nstmts = 0;
+        st_free(db->store->queries[q]);
+    for (size_t i = 0; i < db->store->capstmts; i++)
+        st_free(db->store->stmts[i]);
+    crm__free(db->store->stmts);
+    db->store->stmts = NULL;
+    db->store->capstmts = db->store->nstmts = 0;
 }
 
 /* The table of statements keyed by a shape or a text. A slot never moves,
  * so a cursor may hold one while the table grows. */
 static int cache_grow(crm_db *db)
 {
-    size_t cap = db->capstmts ? db->capstmts * 2 : 64;
+    size_t cap = db->store->capstmts ? db->store->capstmts * 2 : 64;
     crm__st **slots = crm__calloc(cap, sizeof *slots);
     if (!slots)
         return crm__error(db, CRM_ENOMEM, "out of memory growing the statement cache");
-    for (size_t i = 0; i < db->capstmts; i++) {
-        crm__st *s = db->stmts[i];
+    for (size_t i = 0; i < db->store->capstmts; i++) {
+        crm__st *s = db->store->stmts[i];
         if (!s)
             continue;
         size_t j = (s->sql ? s->key : hash_key(s->key)) & (cap - 1);
@@ -121,9 +121,9 @@ static int cache_grow(crm_db *db)
             j = (j + 1) & (cap - 1);
         slots[j] = s;
     }
-    crm__free(db->stmts);
-    db->stmts = slots;
-    db->capstmts = cap;
+    crm__free(db->store->stmts);
+    db->store->stmts = slots;
+    db->store->capstmts = cap;
     return CRM_OK;
 }
 
@@ -131,15 +131,15 @@ static int cache_grow(crm_db *db)
  * (sql NULL: key is q | shape << 8, and the text is made only on a miss). */
 static int cache_slot(crm_db *db, const char *sql, uint32_t key, crm__st **out)
 {
-    if (db->nstmts * 2 >= db->capstmts) {
+    if (db->store->nstmts * 2 >= db->store->capstmts) {
         int rc = cache_grow(db);
         if (rc)
             return rc;
     }
     uint32_t h = sql ? hash_sql(sql) : hash_key(key);
-    size_t j = h & (db->capstmts - 1);
-    for (;; j = (j + 1) & (db->capstmts - 1)) {
-        crm__st *s = db->stmts[j];
+    size_t j = h & (db->store->capstmts - 1);
+    for (;; j = (j + 1) & (db->store->capstmts - 1)) {
+        crm__st *s = db->store->stmts[j];
         if (!s)
             break;
         if (sql ? s->sql && s->key == h && strcmp(s->sql, sql) == 0 : !s->sql && s->key == key) {
@@ -161,8 +161,8 @@ static int cache_slot(crm_db *db, const char *sql, uint32_t key, crm__st **out)
     if (!s)
         return crm_errcode(db);
     s->key = sql ? h : key;
-    db->stmts[j] = s;
-    db->nstmts++;
+    db->store->stmts[j] = s;
+    db->store->nstmts++;
     *out = s;
     return CRM_OK;
 }
@@ -170,7 +170,7 @@ static int cache_slot(crm_db *db, const char *sql, uint32_t key, crm__st **out)
 int crm__st_get(crm_db *db, crm__query q, crm__st **out)
 {
     *out = NULL;
-    crm__st *s = db->queries[q];
+    crm__st *s = db->store->queries[q];
     if (!s) {
         const char *sql = crm__sqlite_sql[q];
         if (!sql)
@@ -178,7 +178,7 @@ int crm__st_get(crm_db *db, crm__query q, crm__st **out)
         s = st_new(db, sql, false);
         if (!s)
             return crm_errcode(db);
-        db->queries[q] = s;
+        db->store->queries[q] = s;
     }
     if (s->busy)
         return crm__error(db, CRM_ERROR, "internal error: statement %d in use by a cursor",
@@ -502,7 +502,7 @@ static int cursor_alloc(void **out, size_t size, crm_db *db, crm__st *slot,
 int crm__cursor_new(void **out, size_t size, crm_db *db, crm__query q, crm__cursor_build build,
                     const char *what)
 {
-    crm__st *slot = db->queries[q];
+    crm__st *slot = db->store->queries[q];
     if (!slot) {
         int rc = crm__st_get(db, q, &slot);
         if (rc)
@@ -887,7 +887,7 @@ static int exec_stmt(crm_db *db, crm__query q, const char *what)
  * succeeding, or a failed allocation could leave a transaction open. */
 static void quiet_rollback(crm_db *db)
 {
-    sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec(db->store->sql, "ROLLBACK", NULL, NULL, NULL);
 }
 
 static int check_writable(crm_db *db)
@@ -906,7 +906,7 @@ static int check_writable(crm_db *db)
  * go on: its later calls would commit one by one. */
 static int check_group_alive(crm_db *db)
 {
-    if (db->txn_open && (db->group_lost || sqlite3_get_autocommit(db->sql)))
+    if (db->txn_open && (db->group_lost || sqlite3_get_autocommit(db->store->sql)))
         return crm__error(db, CRM_ESTATE,
                           "the transaction opened with crm_begin() was rolled back after an "
                           "earlier failure; call crm_rollback() and start again");
@@ -923,7 +923,7 @@ int crm__write_begin(crm_db *db)
     if (db->cursor_list)
         crm__cursors_copy(db);
     if (db->txn_open) {
-        db->call_changes = sqlite3_total_changes(db->sql);
+        db->store->call_changes = sqlite3_total_changes(db->store->sql);
         return CRM_OK;
     }
     return exec_stmt(db, CRM__Q_BEGIN, "starting a write transaction");
@@ -935,9 +935,9 @@ int crm__write_end(crm_db *db, int rc)
         /* A failed statement changed nothing (SQLite undid it, or rolled
          * back the whole transaction); a change the call made before it
          * cannot be undone alone, so the group goes with it. */
-        if (rc != CRM_OK && sqlite3_total_changes(db->sql) != db->call_changes) {
+        if (rc != CRM_OK && sqlite3_total_changes(db->store->sql) != db->store->call_changes) {
             db->group_lost = true; /* even if the ROLLBACK cannot run now */
-            if (!sqlite3_get_autocommit(db->sql))
+            if (!sqlite3_get_autocommit(db->store->sql))
                 quiet_rollback(db);
         }
         return rc;
@@ -947,7 +947,7 @@ int crm__write_end(crm_db *db, int rc)
         if (rc == CRM_OK)
             return CRM_OK;
     }
-    if (!sqlite3_get_autocommit(db->sql))
+    if (!sqlite3_get_autocommit(db->store->sql))
         quiet_rollback(db);
     return rc;
 }
@@ -979,7 +979,7 @@ int crm_commit(crm_db *db)
     if (rc)
         return rc;
     rc = exec_stmt(db, CRM__Q_COMMIT, "committing");
-    if (rc == CRM_OK || sqlite3_get_autocommit(db->sql)) {
+    if (rc == CRM_OK || sqlite3_get_autocommit(db->store->sql)) {
         db->txn_open = false;
     }
     return rc;
@@ -993,7 +993,7 @@ int crm_rollback(crm_db *db)
                           "no transaction is open: crm_rollback() without crm_begin()");
     db->txn_open = false;
     db->group_lost = false;
-    if (sqlite3_get_autocommit(db->sql))
+    if (sqlite3_get_autocommit(db->store->sql))
         return CRM_OK; /* rolled back already (e.g. by SQLite after an I/O error) */
     return exec_stmt(db, CRM__Q_ROLLBACK, "rolling back");
 }
@@ -1022,15 +1022,15 @@ static int busy_wait(void *arg, int count)
     crm_db *db = arg;
     int64_t now = crm_now();
     unsigned int version = 0;
-    sqlite3_file_control(db->sql, "main", SQLITE_FCNTL_DATA_VERSION, &version);
-    if (count == 0 || version != db->busy_version) {
-        db->busy_since = now;
-        db->busy_version = version;
+    sqlite3_file_control(db->store->sql, "main", SQLITE_FCNTL_DATA_VERSION, &version);
+    if (count == 0 || version != db->store->busy_version) {
+        db->store->busy_since = now;
+        db->store->busy_version = version;
     }
     int limit = db->busy_timeout_ms;
-    if (db->checkpointing && limit > CRM__RESTART_WAIT_MS)
+    if (db->store->checkpointing && limit > CRM__RESTART_WAIT_MS)
         limit = CRM__RESTART_WAIT_MS;
-    if (now - db->busy_since >= limit)
+    if (now - db->store->busy_since >= limit)
         return 0;
     sqlite3_sleep(1);
     return 1;
@@ -1052,20 +1052,20 @@ static int wal_hook(void *arg, sqlite3 *sql, const char *schema, int frames)
     crm_db *db = arg;
     if (frames < CRM__CHECKPOINT_FRAMES)
         return SQLITE_OK;
-    if (frames < db->wal_restart_at) {
+    if (frames < db->store->wal_restart_at) {
         sqlite3_wal_checkpoint_v2(sql, schema, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
         return SQLITE_OK;
     }
-    db->checkpointing = true;
+    db->store->checkpointing = true;
     int rc = sqlite3_wal_checkpoint_v2(sql, schema, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-    db->checkpointing = false;
-    db->wal_restart_at = rc == SQLITE_OK ? CRM__RESTART_FRAMES : frames + CRM__RESTART_FRAMES / 8;
+    db->store->checkpointing = false;
+    db->store->wal_restart_at = rc == SQLITE_OK ? CRM__RESTART_FRAMES : frames + CRM__RESTART_FRAMES / 8;
     return SQLITE_OK;
 }
 
 void crm__sqlite_hooks(crm_db *db)
 {
-    sqlite3_busy_handler(db->sql, busy_wait, db);
+    sqlite3_busy_handler(db->store->sql, busy_wait, db);
     if (!(db->flags & CRM_OPEN_READONLY))
-        sqlite3_wal_hook(db->sql, wal_hook, db);
+        sqlite3_wal_hook(db->store->sql, wal_hook, db);
 }

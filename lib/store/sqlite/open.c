@@ -202,7 +202,7 @@ static int read_and_check(crm_db *db, file_state *fs, bool *due)
                         db->path, (long long)objects);
     if (rc == CRM_OK)
         rc = check_schema(db, fs->user_version);
-    sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL); /* ends the read; nothing was written */
+    sqlite3_exec(db->store->sql, "ROLLBACK", NULL, NULL, NULL); /* ends the read; nothing was written */
     return rc;
 }
 
@@ -221,7 +221,7 @@ static int migrate(crm_db *db, int checked)
         rc = check_schema(db, fs.user_version);
     for (int v = fs.user_version; rc == CRM_OK && due && v < crm__migration_count; v++) {
         char *err = NULL;
-        int src = sqlite3_exec(db->sql, crm__migrations[v], NULL, NULL, &err);
+        int src = sqlite3_exec(db->store->sql, crm__migrations[v], NULL, NULL, &err);
         if (src != SQLITE_OK) {
             rc = crm__error(db, crm__code_from_sqlite(src) == CRM_ERROR ? CRM_ERROR
                                                                         : crm__code_from_sqlite(src),
@@ -271,7 +271,7 @@ static int configure(crm_db *db, const crm_open_options *o)
          * by the same timeout. On a file already in WAL mode it is a no-op. */
         int64_t deadline = crm_now() + db->busy_timeout_ms;
         char mode[16] = "";
-        while (((rc = sqlite3_exec(db->sql, "PRAGMA journal_mode = WAL", journal_mode_answer, mode,
+        while (((rc = sqlite3_exec(db->store->sql, "PRAGMA journal_mode = WAL", journal_mode_answer, mode,
                                    NULL)) &
                 0xff) == SQLITE_BUSY &&
                crm_now() < deadline)
@@ -291,11 +291,11 @@ static int configure(crm_db *db, const crm_open_options *o)
                               db->path, mode);
     }
     for (size_t i = 0; i < sizeof common / sizeof common[0]; i++) {
-        rc = sqlite3_exec(db->sql, common[i], NULL, NULL, NULL);
+        rc = sqlite3_exec(db->store->sql, common[i], NULL, NULL, NULL);
         if (rc != SQLITE_OK)
             return crm__sqlite_error(db, rc, "configuring the connection");
     }
-    rc = sqlite3_exec(db->sql, sync, NULL, NULL, NULL);
+    rc = sqlite3_exec(db->store->sql, sync, NULL, NULL, NULL);
     if (rc != SQLITE_OK)
         return crm__sqlite_error(db, rc, "configuring the connection");
     return CRM_OK;
@@ -423,6 +423,9 @@ static char *file_name(const char *path, const char *suffix)
 
 int crm__store_open(crm_db *db, const char *path, const crm_open_options *o)
 {
+    db->store = crm__calloc(1, sizeof *db->store);
+    if (!db->store)
+        return crm__error(db, CRM_ENOMEM, "out of memory opening a database");
     int rc = CRM_OK;
     bool memory = strcmp(path, ":memory:") == 0;
     char *fname = memory ? NULL : file_name(path, "");
@@ -433,17 +436,17 @@ int crm__store_open(crm_db *db, const char *path, const crm_open_options *o)
     /* No SQLITE_OPEN_CREATE: examine() made the file, with its mode. */
     int sflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE |
                  ((o->flags & CRM_OPEN_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
-    int src = rc ? SQLITE_OK : sqlite3_open_v2(memory ? path : fname, &db->sql, sflags, NULL);
+    int src = rc ? SQLITE_OK : sqlite3_open_v2(memory ? path : fname, &db->store->sql, sflags, NULL);
     crm__free(fname);
     if (rc)
         return rc;
     if (src != SQLITE_OK) {
         rc = crm__error(db, crm__code_from_sqlite(src) == CRM_ENOMEM ? CRM_ENOMEM : CRM_EIO,
                         "cannot open database '%s': %s", db->path,
-                        db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(src));
+                        db->store->sql ? sqlite3_errmsg(db->store->sql) : sqlite3_errstr(src));
         return rc;
     }
-    db->wal_restart_at = CRM__RESTART_FRAMES;
+    db->store->wal_restart_at = CRM__RESTART_FRAMES;
     crm__sqlite_hooks(db);
 
     /* Nothing is written (not even the WAL switch) until the file is
@@ -467,25 +470,29 @@ int crm__store_open(crm_db *db, const char *path, const crm_open_options *o)
      * the log until 1000 pages had been written, and every open until then
      * would read the log to find it (see file.c): copy it back now. */
     if (rc == CRM_OK && due && !memory)
-        sqlite3_wal_checkpoint_v2(db->sql, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        sqlite3_wal_checkpoint_v2(db->store->sql, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     return rc;
 }
 
 void crm__store_close(crm_db *db, bool refused)
 {
-    if (db->sql) {
+    struct crm__store *store = db->store;
+    if (!store)
+        return;
+    if (store->sql) {
         /* A refused file is closed without the checkpoint that the last
          * connection to a file in WAL mode otherwise makes on close: its
          * main file and log keep their bytes. */
         if (refused)
-            sqlite3_db_config(db->sql, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-        else if (db->txn_open && !sqlite3_get_autocommit(db->sql))
-            sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+            sqlite3_db_config(store->sql, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+        else if (db->txn_open && !sqlite3_get_autocommit(store->sql))
+            sqlite3_exec(store->sql, "ROLLBACK", NULL, NULL, NULL);
     }
     crm__store_free_statements(db);
-    if (db->sql)
-        sqlite3_close(db->sql);
-    db->sql = NULL;
+    if (store->sql)
+        sqlite3_close(store->sql);
+    crm__free(store);
+    db->store = NULL;
 }
 
 int crm__store_schema_count(void)
@@ -497,7 +504,7 @@ int crm__store_schema_version(crm_db *db)
 {
     sqlite3_stmt *st;
     int v = -1;
-    if (sqlite3_prepare_v2(db->sql, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(db->store->sql, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
         if (sqlite3_step(st) == SQLITE_ROW)
             v = sqlite3_column_int(st, 0);
         sqlite3_finalize(st);

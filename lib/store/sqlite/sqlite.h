@@ -6,8 +6,33 @@
 #define CRM_STORE_SQLITE_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 #include "store/queries.h"
+
+/* After a commit that leaves CRM__CHECKPOINT_FRAMES pages in the
+ * write-ahead log, as many as no reader needs are copied back (SQLite's
+ * default); past CRM__RESTART_FRAMES (32 MiB of 4 KiB pages) the log is
+ * truncated, waiting at most CRM__RESTART_WAIT_MS for the readers of older
+ * snapshots (see wal_hook in db.c). */
+#define CRM__CHECKPOINT_FRAMES 1000
+#define CRM__RESTART_FRAMES 8192
+#define CRM__RESTART_WAIT_MS 200
+
+/* The engine's side of a handle. */
+struct crm__store {
+    sqlite3 *sql;
+    int64_t busy_since;        /* when the lock last changed hands in a wait */
+    unsigned int busy_version; /* the file's data version then */
+    bool checkpointing;        /* a wait is for readers to finish (see wal_hook in engine.c) */
+    int wal_restart_at;        /* log frames at which a commit restarts the log */
+    int call_changes;          /* sqlite3_total_changes() when the call in a group began
+                                  (3.35 has no 64-bit form) */
+    struct crm__st *queries[CRM__Q_COUNT]; /* each query's statement, once prepared */
+    struct crm__st **stmts;    /* statements keyed by a shape or a text (see engine.c) */
+    size_t nstmts, capstmts;
+};
 
 /* The SQL of each query (sql.c); NULL for a shaped one. */
 extern const char *const crm__sqlite_sql[CRM__Q_COUNT];
