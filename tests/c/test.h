@@ -107,7 +107,7 @@ extern int test_failures, test_failed_tests, test_run, test_current_failed;
 
 int test_summary(void);
 
-/* ---- helpers shared by the test files (test_util.c) ----------------------- */
+/* ---- helpers shared by the test files (helpers.c) ----------------------- */
 
 /* A fresh in-memory database with default country US; aborts on failure. */
 crm_db *test_open_memory(void);
