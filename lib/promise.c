@@ -1,7 +1,6 @@
 /*
  * libcrm - promises made to customers, their history and lists.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -128,34 +127,27 @@ int crm_promise_dup(crm_promise **out, const crm_promise *p)
     return CRM_OK;
 }
 
-/* Columns: id, customer_id, interaction_id, owner, what, state, due_at,
- * made_at, closed_at, kept_by, renegotiations. The count is read with the
- * row so a record can never carry a stale one. */
-#define PROMISE_COLUMNS                                                               \
-    "p.id, p.customer_id, p.interaction_id, p.owner, p.what, p.state, p.due_at, "     \
-    "p.made_at, p.closed_at, p.kept_by, "                                             \
-    "(SELECT count(*) FROM promise_event e WHERE e.promise_id = p.id AND e.kind = 2)"
-
-/* Fill p from the row (PROMISE_COLUMNS), all but its texts. */
-static void read_fields(crm_promise *p, sqlite3_stmt *st)
+/* Fill p from the row (a promise's columns: see CRM__Q_PROMISE_GET), all
+ * but its texts. */
+static void read_fields(crm_promise *p, crm__st *st)
 {
-    crm__column_id(p->id, st, 0);
-    crm__column_id(p->customer_id, st, 1);
-    crm__column_id(p->interaction_id, st, 2);
-    p->state = (crm_promise_state)sqlite3_column_int(st, 5);
-    p->due_at = sqlite3_column_int64(st, 6);
-    p->made_at = sqlite3_column_int64(st, 7);
-    p->closed_at = CRM__COLUMN_TIME(st, 8);
-    crm__column_id(p->kept_by, st, 9);
-    p->renegotiations = sqlite3_column_int(st, 10);
+    crm__col_id(p->id, st, 0);
+    crm__col_id(p->customer_id, st, 1);
+    crm__col_id(p->interaction_id, st, 2);
+    p->state = (crm_promise_state)crm__col_int(st, 5);
+    p->due_at = crm__col_int(st, 6);
+    p->made_at = crm__col_int(st, 7);
+    p->closed_at = crm__col_time(st, 8);
+    crm__col_id(p->kept_by, st, 9);
+    p->renegotiations = (int)crm__col_int(st, 10);
 }
 
 /* Fill p from the row, its texts borrowed from the statement (a list
  * copies them, see promise_build). */
-static int read_row(crm_promise *p, sqlite3_stmt *st)
+static int read_row(crm_promise *p, crm__st *st)
 {
-    p->owner = (const char *)sqlite3_column_text(st, 3);
-    p->what = (const char *)sqlite3_column_text(st, 4);
+    p->owner = crm__col_text(st, 3);
+    p->what = crm__col_text(st, 4);
     if (!p->owner || !p->what)
         return CRM_ENOMEM;
     read_fields(p, st);
@@ -180,26 +172,24 @@ static int check_note(crm_db *db, const char *field, const char *note, bool requ
     return crm__check_text(db, field, note, 1, CRM_NOTE_MAX, CRM__TEXT_NO_CONTROL);
 }
 
-static const char SQL_INTERACTION[] = "SELECT customer_id FROM interaction WHERE id = ?1";
-
 /* The interaction must exist and be the customer's own. */
 static int check_interaction(crm_db *db, const crm__uuid *iid, const crm__uuid *cid)
 {
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, SQL_INTERACTION, &st);
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_PROMISE_INTERACTION, &st);
     if (rc)
         return rc;
-    crm__bind_id_raw(st, 1, iid);
-    rc = crm__step_raw(db, st, "reading an interaction");
+    crm__bind_id(st, 1, iid);
+    rc = crm__st_step(st, "reading an interaction");
     char itext[CRM_ID_LEN + 1], ctext[CRM_ID_LEN + 1], other[CRM_ID_LEN + 1];
     crm__uuid_format(itext, iid->b);
     if (rc == CRM_ROW) {
-        const unsigned char *b = sqlite3_column_blob(st, 0);
+        crm__uuid owner;
         rc = CRM_OK;
-        if (!b || sqlite3_column_bytes(st, 0) != 16) {
+        if (!crm__col_uuid(&owner, st, 0)) {
             rc = crm__error(db, CRM_ENOMEM, "out of memory reading an interaction");
-        } else if (memcmp(b, cid->b, 16) != 0) {
-            crm__uuid_format(other, b);
+        } else if (memcmp(owner.b, cid->b, 16) != 0) {
+            crm__uuid_format(other, owner.b);
             crm__uuid_format(ctext, cid->b);
             rc = crm__error(db, CRM_EINVAL,
                             "interaction id %s belongs to customer %s, not to customer %s of "
@@ -209,18 +199,10 @@ static int check_interaction(crm_db *db, const crm__uuid *iid, const crm__uuid *
     } else if (rc == CRM_DONE) {
         rc = crm__error(db, CRM_ENOTFOUND, "no interaction has id %s", itext);
     }
-    sqlite3_reset(st);
     return rc;
 }
 
 /* ---- making ------------------------------------------------------------- */
-
-static const char SQL_INSERT[] =
-    "INSERT INTO promise (id, customer_id, interaction_id, owner, what, state, due_at, made_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)";
-static const char SQL_EVENT[] =
-    "INSERT INTO promise_event (promise_id, seq, kind, at, actor, old_due, new_due, "
-    "customer_agreed, interaction_id, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 
 typedef struct event_row {
     int64_t seq;
@@ -233,24 +215,21 @@ typedef struct event_row {
 
 static int add_event(crm_db *db, const crm__uuid *pid, const event_row *e)
 {
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, SQL_EVENT, &st);
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_PROMISE_EVENT, &st);
     if (rc)
         return rc;
-    crm__bind_id_raw(st, 1, pid);
-    sqlite3_bind_int64(st, 2, e->seq);
-    sqlite3_bind_int(st, 3, e->kind);
-    sqlite3_bind_int64(st, 4, e->at);
-    crm__bind_text_raw(st, 5, db->actor);
-    sqlite3_bind_int64(st, 6, e->old_due);
-    sqlite3_bind_int64(st, 7, e->new_due);
-    sqlite3_bind_int(st, 8, e->customer_agreed);
-    if (e->interaction)
-        crm__bind_id_raw(st, 9, e->interaction);
-    else
-        sqlite3_bind_null(st, 9);
-    crm__bind_text_raw(st, 10, e->note);
-    return crm__exec_raw(db, st, "recording a promise's history");
+    crm__bind_id(st, 1, pid);
+    crm__bind_int(st, 2, e->seq);
+    crm__bind_int(st, 3, e->kind);
+    crm__bind_int(st, 4, e->at);
+    crm__bind_text(st, 5, db->actor);
+    crm__bind_int(st, 6, e->old_due);
+    crm__bind_int(st, 7, e->new_due);
+    crm__bind_int(st, 8, e->customer_agreed);
+    crm__bind_id(st, 9, e->interaction);
+    crm__bind_text(st, 10, e->note);
+    return crm__st_run(st, "recording a promise's history");
 }
 
 int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
@@ -285,24 +264,21 @@ int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
             if (rc == CRM_OK)
                 rc = check_interaction(db, &iid, &cid);
         }
-        sqlite3_stmt *st;
         if (rc == CRM_OK) {
             crm__new_id(db, &pid, &now);
             crm__uuid_format(ptext, pid.b);
-            rc = crm__stmt(db, SQL_INSERT, &st);
-        }
-        if (rc == CRM_OK) {
-            crm__bind_id_raw(st, 1, &pid);
-            crm__bind_id_raw(st, 2, &cid);
-            if (interaction_id)
-                crm__bind_id_raw(st, 3, &iid);
-            else
-                sqlite3_bind_null(st, 3);
-            crm__bind_text_raw(st, 4, owner);
-            crm__bind_text_raw(st, 5, what);
-            sqlite3_bind_int64(st, 6, due_at);
-            sqlite3_bind_int64(st, 7, now);
-            rc = crm__insert_owned_raw(db, st, &cid, "making a promise");
+            CRM__ST(st);
+            rc = crm__st_get(db, CRM__Q_PROMISE_INSERT, &st);
+            if (rc == CRM_OK) {
+                crm__bind_id(st, 1, &pid);
+                crm__bind_id(st, 2, &cid);
+                crm__bind_id(st, 3, interaction_id ? &iid : NULL);
+                crm__bind_text(st, 4, owner);
+                crm__bind_text(st, 5, what);
+                crm__bind_int(st, 6, due_at);
+                crm__bind_int(st, 7, now);
+                rc = crm__customer_insert_owned(db, st, &cid, "making a promise");
+            }
         }
         if (rc == CRM_OK) {
             event_row e = { 1, CRM_PROMISE_MADE, now, 0, due_at, 0,
@@ -348,26 +324,19 @@ typedef struct promise_head {
     int64_t due_at, last_seq;
 } promise_head;
 
-static const char SQL_HEAD[] =
-    "SELECT customer_id, state, due_at, "
-    "(SELECT coalesce(max(seq), 0) FROM promise_event WHERE promise_id = ?1) "
-    "FROM promise WHERE id = ?1";
-
 static int read_head(crm_db *db, const crm__uuid *pid, promise_head *h)
 {
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, SQL_HEAD, &st);
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_PROMISE_HEAD, &st);
     if (rc)
         return rc;
-    crm__bind_id_raw(st, 1, pid);
-    rc = crm__step_raw(db, st, "reading a promise");
+    crm__bind_id(st, 1, pid);
+    rc = crm__st_step(st, "reading a promise");
     if (rc == CRM_ROW) {
-        const unsigned char *b = sqlite3_column_blob(st, 0);
-        if (b && sqlite3_column_bytes(st, 0) == 16) {
-            memcpy(h->customer.b, b, 16);
-            h->state = (crm_promise_state)sqlite3_column_int(st, 1);
-            h->due_at = sqlite3_column_int64(st, 2);
-            h->last_seq = sqlite3_column_int64(st, 3);
+        if (crm__col_uuid(&h->customer, st, 0)) {
+            h->state = (crm_promise_state)crm__col_int(st, 1);
+            h->due_at = crm__col_int(st, 2);
+            h->last_seq = crm__col_int(st, 3);
             rc = CRM_OK;
         } else {
             rc = crm__error(db, CRM_ENOMEM, "out of memory reading a promise");
@@ -377,13 +346,8 @@ static int read_head(crm_db *db, const crm__uuid *pid, promise_head *h)
         crm__uuid_format(text, pid->b);
         rc = crm__error(db, CRM_ENOTFOUND, "no promise has id %s", text);
     }
-    sqlite3_reset(st);
     return rc;
 }
-
-static const char SQL_CLOSE[] =
-    "UPDATE promise SET state = ?2, closed_at = ?3, kept_by = ?4 WHERE id = ?1";
-static const char SQL_REDUE[] = "UPDATE promise SET due_at = ?2 WHERE id = ?1";
 
 /* One step from open. kind says which; the arguments the step does not
  * take are NULL or 0 and were checked by its public function. */
@@ -416,22 +380,23 @@ static int transition(crm_db *db, const crm__uuid *pid, crm_promise_event_kind k
     if (rc == CRM_OK && interaction)
         rc = check_interaction(db, interaction, &h.customer);
     int64_t now = crm_now();
-    sqlite3_stmt *st;
-    if (rc == CRM_OK)
-        rc = crm__stmt(db, kind == CRM_PROMISE_RENEGOTIATED ? SQL_REDUE : SQL_CLOSE, &st);
     if (rc == CRM_OK) {
-        crm__bind_id_raw(st, 1, pid);
-        if (kind == CRM_PROMISE_RENEGOTIATED) {
-            sqlite3_bind_int64(st, 2, new_due);
-        } else {
-            sqlite3_bind_int(st, 2, final[kind]);
-            sqlite3_bind_int64(st, 3, now);
-            if (interaction)
-                crm__bind_id_raw(st, 4, interaction);
-            else
-                sqlite3_bind_null(st, 4);
+        CRM__ST(st);
+        rc = crm__st_get(db,
+                         kind == CRM_PROMISE_RENEGOTIATED ? CRM__Q_PROMISE_REDUE
+                                                          : CRM__Q_PROMISE_CLOSE,
+                         &st);
+        if (rc == CRM_OK) {
+            crm__bind_id(st, 1, pid);
+            if (kind == CRM_PROMISE_RENEGOTIATED) {
+                crm__bind_int(st, 2, new_due);
+            } else {
+                crm__bind_int(st, 2, final[kind]);
+                crm__bind_int(st, 3, now);
+                crm__bind_id(st, 4, interaction);
+            }
+            rc = crm__st_run(st, "changing a promise");
         }
-        rc = crm__exec_raw(db, st, "changing a promise");
     }
     if (rc == CRM_OK) {
         event_row e = { h.last_seq + 1, kind, now, h.due_at,
@@ -518,20 +483,17 @@ int crm_promise_renegotiate(crm_db *db, const char *id, int64_t new_due_at, cons
 
 /* ---- reading ------------------------------------------------------------ */
 
-static const char SQL_GET[] = "SELECT " PROMISE_COLUMNS " FROM promise p WHERE p.id = ?1";
-
 int crm_promise_get(crm_promise **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
-    sqlite3_stmt *st;
-    int rc = crm__fetch_by_id_raw(db, out, SQL_GET, "promise", id, &st);
+    CRM__ST(st);
+    int rc = crm__fetch_by_id(db, out, CRM__Q_PROMISE_GET, "promise", id, &st);
     if (rc != CRM_ROW)
         return rc;
     crm_promise row, *p = NULL;
     rc = read_row(&row, st);
     if (rc == CRM_OK)
         rc = crm_promise_dup(&p, &row);
-    sqlite3_reset(st);
     if (rc)
         return crm__error(db, rc, "out of memory reading a promise");
     *out = p;
@@ -549,19 +511,17 @@ struct crm_promise_cursor {
     (CRM_PROMISE_BIT(CRM_PROMISE_OPEN) | CRM_PROMISE_BIT(CRM_PROMISE_KEPT) | \
      CRM_PROMISE_BIT(CRM_PROMISE_BROKEN) | CRM_PROMISE_BIT(CRM_PROMISE_RELEASED))
 
-static const char SQL_DUE[] = "SELECT due_at FROM promise WHERE id = ?1";
-
 /* The due time of the promise `after` names, where the next page starts. */
 static int after_due(crm_db *db, const crm__uuid *pid, const char *text, int64_t *due)
 {
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, SQL_DUE, &st);
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_PROMISE_DUE, &st);
     if (rc)
         return rc;
-    crm__bind_id_raw(st, 1, pid);
-    rc = crm__step_raw(db, st, "listing promises");
+    crm__bind_id(st, 1, pid);
+    rc = crm__st_step(st, "listing promises");
     if (rc == CRM_ROW) {
-        *due = sqlite3_column_int64(st, 0);
+        *due = crm__col_int(st, 0);
         rc = CRM_OK;
     } else if (rc == CRM_DONE) {
         rc = crm__error(db, CRM_ENOTFOUND,
@@ -569,7 +529,6 @@ static int after_due(crm_db *db, const crm__uuid *pid, const char *text, int64_t
                         "of the previous page",
                         text);
     }
-    sqlite3_reset(st);
     return rc;
 }
 
@@ -599,7 +558,7 @@ static int check_filter(crm_db *db, const crm_promise_filter *f)
 static int promise_build(crm__cursor *c)
 {
     crm_promise_cursor *cur = (crm_promise_cursor *)c;
-    read_fields(&cur->row, CRM__RAW(cur->base.st));
+    read_fields(&cur->row, cur->base.st);
     static const int cols[] = { 3, 4 }; /* owner, what: the cursor's own copies */
     const char *t[2];
     int rc = crm__cursor_texts(c, cols, 2, t);
@@ -645,8 +604,7 @@ int crm_promise_list_open(crm_promise_cursor **out, crm_db *db, const crm_promis
     if (rc)
         return rc;
 
-    /* The SQL is assembled from fixed fragments only; every value is bound.
-     * The index follows the most selective part of the filter, and each one
+    /* The index follows the most selective part of the filter, and each one
      * is ordered by (due_at, id) after its equality column, so a page is a
      * range of one index. Without a customer or owner, states go through
      * promise_by_due: one state is one range; several are one range each. */
@@ -657,63 +615,56 @@ int crm_promise_list_open(crm_promise_cursor **out, crm_db *db, const crm_promis
     int nstates = 0;
     for (int s = CRM_PROMISE_OPEN; s <= CRM_PROMISE_RELEASED; s++)
         nstates += (states & CRM_PROMISE_BIT(s)) != 0;
-    char sql[1024];
-    int n = snprintf(sql, sizeof sql, "SELECT " PROMISE_COLUMNS " FROM promise p%s WHERE 1",
-                     f->customer_id ? " INDEXED BY promise_by_customer"
-                     : f->owner     ? " INDEXED BY promise_by_owner"
-                     : by_due       ? " INDEXED BY promise_by_due"
-                                    : "");
-#define ADD(...) n += snprintf(sql + n, sizeof sql - (size_t)n, __VA_ARGS__)
-    if (none)
-        ADD(" AND 0");
+    unsigned int shape = 0;
     if (f->customer_id)
-        ADD(" AND p.customer_id = ?1");
+        shape |= CRM__SHAPE_PROMISE_LIST_CUSTOMER;
     if (f->owner)
-        ADD(" AND p.owner = ?2");
+        shape |= CRM__SHAPE_PROMISE_LIST_OWNER;
+    if (by_due)
+        shape |= CRM__SHAPE_PROMISE_LIST_BY_DUE;
+    if (none)
+        shape |= CRM__SHAPE_PROMISE_LIST_NONE;
     if (nstates == 1)
-        ADD(" AND p.state = ?3");
+        shape |= CRM__SHAPE_PROMISE_LIST_STATE;
     else if (nstates > 1 && nstates < 4)
-        ADD(" AND p.state IN (?3, ?4, ?5)");
+        shape |= CRM__SHAPE_PROMISE_LIST_STATES;
     else if (nstates == 4 && by_due)
-        ADD(" AND p.state IN (1, 2, 3, 4)");
+        shape |= CRM__SHAPE_PROMISE_LIST_ANY_STATE;
     if (bounded)
-        ADD(" AND p.due_at < ?6");
+        shape |= CRM__SHAPE_PROMISE_LIST_DUE_BEFORE;
     if (f->after)
-        ADD(" AND (p.due_at, p.id) > (?7, ?8)");
-    ADD(" ORDER BY p.due_at, p.id");
+        shape |= CRM__SHAPE_PROMISE_LIST_AFTER;
     if (f->limit)
-        ADD(" LIMIT ?9");
-#undef ADD
+        shape |= CRM__SHAPE_PROMISE_LIST_LIMIT;
 
     crm_promise_cursor *cur;
-    rc = crm__cursor_new_raw((void **)&cur, sizeof *cur, db, sql, promise_build,
-                         "listing promises");
+    rc = crm__cursor_new_shaped((void **)&cur, sizeof *cur, db, CRM__Q_PROMISE_LIST, shape,
+                                promise_build, "listing promises");
     if (rc)
         return rc;
-    sqlite3_stmt *st = CRM__RAW(cur->base.st);
-    int src = SQLITE_OK;
+    crm__st *st = cur->base.st;
     if (f->customer_id)
-        CRM__BIND(src, sqlite3_bind_blob(st, 1, cid.b, 16, SQLITE_TRANSIENT));
+        crm__bind_id(st, 1, &cid);
     if (f->owner)
-        CRM__BIND(src, sqlite3_bind_text(st, 2, f->owner, -1, SQLITE_TRANSIENT));
+        crm__bind_text(st, 2, f->owner);
     if (nstates >= 1 && nstates < 4) {
         int k = 3, last = 0;
         for (int s = CRM_PROMISE_OPEN; s <= CRM_PROMISE_RELEASED; s++)
             if (states & CRM_PROMISE_BIT(s))
-                sqlite3_bind_int(st, k++, last = s);
+                crm__bind_int(st, k++, last = s);
         /* Places left over repeat a state, so the IN list means the same. */
         while (nstates > 1 && k <= 5)
-            sqlite3_bind_int(st, k++, last);
+            crm__bind_int(st, k++, last);
     }
     if (bounded)
-        sqlite3_bind_int64(st, 6, due_before);
+        crm__bind_int(st, 6, due_before);
     if (f->after) {
-        sqlite3_bind_int64(st, 7, after_at);
-        CRM__BIND(src, sqlite3_bind_blob(st, 8, after.b, 16, SQLITE_TRANSIENT));
+        crm__bind_int(st, 7, after_at);
+        crm__bind_id(st, 8, &after);
     }
     if (f->limit)
-        sqlite3_bind_int64(st, 9, f->limit);
-    return crm__cursor_bound_src((void **)out, cur, src, "listing promises");
+        crm__bind_int(st, 9, f->limit);
+    return crm__cursor_bound((void **)out, cur, "listing promises");
 }
 
 int crm_promise_list_next(crm_promise_cursor *cur, const crm_promise **out)
@@ -762,18 +713,13 @@ const char *crm_promise_event_interaction_id(const crm_promise_event *e)
 }
 const char *crm_promise_event_note(const crm_promise_event *e) { return e ? e->note : NULL; }
 
-static const char SQL_EXISTS[] = "SELECT 1 FROM promise WHERE id = ?1";
-static const char SQL_HISTORY[] =
-    "SELECT kind, at, actor, old_due, new_due, customer_agreed, interaction_id, note "
-    "FROM promise_event WHERE promise_id = ?1 ORDER BY seq";
-
 static int event_build(crm__cursor *c)
 {
     crm_promise_event_cursor *cur = (crm_promise_event_cursor *)c;
-    sqlite3_stmt *st = CRM__RAW(cur->base.st);
+    crm__st *st = cur->base.st;
     crm_promise_event *e = &cur->row;
-    e->kind = (crm_promise_event_kind)sqlite3_column_int(st, 0);
-    e->at = sqlite3_column_int64(st, 1);
+    e->kind = (crm_promise_event_kind)crm__col_int(st, 0);
+    e->at = crm__col_int(st, 1);
     static const int cols[] = { 2, 7 }; /* actor, note */
     const char *t[2];
     int rc = crm__cursor_texts(c, cols, 2, t);
@@ -784,10 +730,10 @@ static int event_build(crm__cursor *c)
     e->actor = t[0];
     e->note = t[1];
     /* A promise had no due time before it was made (stored as 0). */
-    e->old_due = e->kind == CRM_PROMISE_MADE ? CRM_TIME_NONE : sqlite3_column_int64(st, 3);
-    e->new_due = sqlite3_column_int64(st, 4);
-    e->customer_agreed = sqlite3_column_int(st, 5);
-    crm__column_id(e->interaction_id, st, 6);
+    e->old_due = e->kind == CRM_PROMISE_MADE ? CRM_TIME_NONE : crm__col_int(st, 3);
+    e->new_due = crm__col_int(st, 4);
+    e->customer_agreed = (int)crm__col_int(st, 5);
+    crm__col_id(e->interaction_id, st, 6);
     return CRM_OK;
 }
 
@@ -800,13 +746,14 @@ int crm_promise_history_open(crm_promise_event_cursor **out, crm_db *db, const c
         rc = crm__check_id(db, "promise id", id, &pid);
     if (rc)
         return rc;
-    sqlite3_stmt *st;
-    rc = crm__stmt(db, SQL_EXISTS, &st);
-    if (rc)
-        return rc;
-    crm__bind_id_raw(st, 1, &pid);
-    rc = crm__step_raw(db, st, "reading a promise");
-    sqlite3_reset(st);
+    {
+        CRM__ST(st);
+        rc = crm__st_get(db, CRM__Q_PROMISE_EXISTS, &st);
+        if (rc)
+            return rc;
+        crm__bind_id(st, 1, &pid);
+        rc = crm__st_step(st, "reading a promise");
+    }
     if (rc == CRM_DONE) {
         char text[CRM_ID_LEN + 1];
         crm__uuid_format(text, pid.b);
@@ -815,13 +762,12 @@ int crm_promise_history_open(crm_promise_event_cursor **out, crm_db *db, const c
     if (rc != CRM_ROW)
         return rc;
     crm_promise_event_cursor *cur;
-    rc = crm__cursor_new_raw((void **)&cur, sizeof *cur, db, SQL_HISTORY, event_build,
+    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, CRM__Q_PROMISE_HISTORY, event_build,
                          "reading a promise's history");
     if (rc)
         return rc;
-    return crm__cursor_bound_src((void **)out, cur,
-                             sqlite3_bind_blob(CRM__RAW(cur->base.st), 1, pid.b, 16, SQLITE_TRANSIENT),
-                             "reading a promise's history");
+    crm__bind_id(cur->base.st, 1, &pid);
+    return crm__cursor_bound((void **)out, cur, "reading a promise's history");
 }
 
 int crm_promise_history_next(crm_promise_event_cursor *cur, const crm_promise_event **out)

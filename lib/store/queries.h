@@ -34,6 +34,24 @@ typedef enum crm__query {
     /* ---- end interactions ---- */
 
     /* ---- promises (promise.c) ---- */
+    /* A promise's columns: id, customer_id, interaction_id, owner, what, state, due_at,
+     * made_at, closed_at, kept_by, renegotiations. */
+    CRM__Q_PROMISE_INTERACTION, /* ?1 interaction id -> customer_id */
+    CRM__Q_PROMISE_INSERT,      /* ?1 id, ?2 customer id, ?3 interaction id, ?4 owner, ?5 what,
+                                   ?6 due_at, ?7 made_at; state open */
+    CRM__Q_PROMISE_EVENT,       /* ?1 promise id, ?2 seq, ?3 kind, ?4 at, ?5 actor, ?6 old_due,
+                                   ?7 new_due, ?8 customer_agreed, ?9 interaction id, ?10 note */
+    CRM__Q_PROMISE_HEAD,        /* ?1 id -> customer_id, state, due_at, last event seq (0: none) */
+    CRM__Q_PROMISE_CLOSE,       /* ?1 id, ?2 state, ?3 closed_at, ?4 kept_by */
+    CRM__Q_PROMISE_REDUE,       /* ?1 id, ?2 due_at */
+    CRM__Q_PROMISE_GET,         /* ?1 id -> a promise's columns */
+    CRM__Q_PROMISE_DUE,         /* ?1 id -> due_at */
+    CRM__Q_PROMISE_LIST,        /* shaped by CRM__SHAPE_PROMISE_LIST_*: ?1 customer id, ?2 owner,
+                                   ?3 ?4 ?5 states, ?6 due before, ?7 ?8 after (due_at, id),
+                                   ?9 limit -> a promise's columns, by due_at, id */
+    CRM__Q_PROMISE_EXISTS,      /* ?1 id -> 1 */
+    CRM__Q_PROMISE_HISTORY,     /* ?1 promise id -> kind, at, actor, old_due, new_due,
+                                   customer_agreed, interaction_id, note, by seq */
 
     /* ---- end promises ---- */
 
@@ -55,6 +73,17 @@ typedef enum crm__query {
 /* end interactions */
 
 /* promises (promise.c) */
+/* The index is CUSTOMER's, else OWNER's, else BY_DUE's. */
+#define CRM__SHAPE_PROMISE_LIST_CUSTOMER 0x001u   /* p.customer_id = ?1, by promise_by_customer */
+#define CRM__SHAPE_PROMISE_LIST_OWNER 0x002u      /* p.owner = ?2, by promise_by_owner */
+#define CRM__SHAPE_PROMISE_LIST_BY_DUE 0x004u     /* by promise_by_due */
+#define CRM__SHAPE_PROMISE_LIST_NONE 0x008u       /* no row at all */
+#define CRM__SHAPE_PROMISE_LIST_STATE 0x010u      /* p.state = ?3 */
+#define CRM__SHAPE_PROMISE_LIST_STATES 0x020u     /* p.state IN (?3, ?4, ?5) */
+#define CRM__SHAPE_PROMISE_LIST_ANY_STATE 0x040u  /* p.state is any of the four */
+#define CRM__SHAPE_PROMISE_LIST_DUE_BEFORE 0x080u /* p.due_at < ?6 */
+#define CRM__SHAPE_PROMISE_LIST_AFTER 0x100u      /* (p.due_at, p.id) > (?7, ?8) */
+#define CRM__SHAPE_PROMISE_LIST_LIMIT 0x200u      /* at most ?9 rows */
 
 /* end promises */
 

@@ -37,6 +37,31 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     /* ---- end interactions ---- */
 
     /* ---- promises (promise.c) ---- */
+/* The count is read with the row so a record can never carry a stale one. */
+#define PROMISE_COLUMNS                                                               \
+    "p.id, p.customer_id, p.interaction_id, p.owner, p.what, p.state, p.due_at, "     \
+    "p.made_at, p.closed_at, p.kept_by, "                                             \
+    "(SELECT count(*) FROM promise_event e WHERE e.promise_id = p.id AND e.kind = 2)"
+    [CRM__Q_PROMISE_INTERACTION] = "SELECT customer_id FROM interaction WHERE id = ?1",
+    [CRM__Q_PROMISE_INSERT] =
+        "INSERT INTO promise (id, customer_id, interaction_id, owner, what, state, due_at, "
+        "made_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)",
+    [CRM__Q_PROMISE_EVENT] =
+        "INSERT INTO promise_event (promise_id, seq, kind, at, actor, old_due, new_due, "
+        "customer_agreed, interaction_id, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [CRM__Q_PROMISE_HEAD] =
+        "SELECT customer_id, state, due_at, "
+        "(SELECT coalesce(max(seq), 0) FROM promise_event WHERE promise_id = ?1) "
+        "FROM promise WHERE id = ?1",
+    [CRM__Q_PROMISE_CLOSE] =
+        "UPDATE promise SET state = ?2, closed_at = ?3, kept_by = ?4 WHERE id = ?1",
+    [CRM__Q_PROMISE_REDUE] = "UPDATE promise SET due_at = ?2 WHERE id = ?1",
+    [CRM__Q_PROMISE_GET] = "SELECT " PROMISE_COLUMNS " FROM promise p WHERE p.id = ?1",
+    [CRM__Q_PROMISE_DUE] = "SELECT due_at FROM promise WHERE id = ?1",
+    [CRM__Q_PROMISE_EXISTS] = "SELECT 1 FROM promise WHERE id = ?1",
+    [CRM__Q_PROMISE_HISTORY] =
+        "SELECT kind, at, actor, old_due, new_due, customer_agreed, interaction_id, note "
+        "FROM promise_event WHERE promise_id = ?1 ORDER BY seq",
 
     /* ---- end promises ---- */
 
@@ -57,6 +82,43 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
 
 /* promises (promise.c) */
 
+/* Assembled from fixed fragments only; every value is bound. */
+static int promise_list_sql(char *buf, size_t size, unsigned int shape)
+{
+    size_t n = 0;
+#define ADD(...)                                                   \
+    do {                                                           \
+        if (n < size)                                              \
+            n += (size_t)snprintf(buf + n, size - n, __VA_ARGS__); \
+    } while (0)
+    ADD("SELECT " PROMISE_COLUMNS " FROM promise p%s WHERE 1",
+        shape & CRM__SHAPE_PROMISE_LIST_CUSTOMER ? " INDEXED BY promise_by_customer"
+        : shape & CRM__SHAPE_PROMISE_LIST_OWNER  ? " INDEXED BY promise_by_owner"
+        : shape & CRM__SHAPE_PROMISE_LIST_BY_DUE ? " INDEXED BY promise_by_due"
+                                                 : "");
+    if (shape & CRM__SHAPE_PROMISE_LIST_NONE)
+        ADD(" AND 0");
+    if (shape & CRM__SHAPE_PROMISE_LIST_CUSTOMER)
+        ADD(" AND p.customer_id = ?1");
+    if (shape & CRM__SHAPE_PROMISE_LIST_OWNER)
+        ADD(" AND p.owner = ?2");
+    if (shape & CRM__SHAPE_PROMISE_LIST_STATE)
+        ADD(" AND p.state = ?3");
+    else if (shape & CRM__SHAPE_PROMISE_LIST_STATES)
+        ADD(" AND p.state IN (?3, ?4, ?5)");
+    else if (shape & CRM__SHAPE_PROMISE_LIST_ANY_STATE)
+        ADD(" AND p.state IN (1, 2, 3, 4)");
+    if (shape & CRM__SHAPE_PROMISE_LIST_DUE_BEFORE)
+        ADD(" AND p.due_at < ?6");
+    if (shape & CRM__SHAPE_PROMISE_LIST_AFTER)
+        ADD(" AND (p.due_at, p.id) > (?7, ?8)");
+    ADD(" ORDER BY p.due_at, p.id");
+    if (shape & CRM__SHAPE_PROMISE_LIST_LIMIT)
+        ADD(" LIMIT ?9");
+#undef ADD
+    return n < size ? 0 : -1;
+}
+
 /* end promises */
 
 int crm__sqlite_shaped(char *buf, size_t size, crm__query q, unsigned int shape)
@@ -74,6 +136,8 @@ int crm__sqlite_shaped(char *buf, size_t size, crm__query q, unsigned int shape)
     /* end interactions */
 
     /* promises (promise.c) */
+    case CRM__Q_PROMISE_LIST:
+        return promise_list_sql(buf, size, shape);
 
     /* end promises */
     default:
