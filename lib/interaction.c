@@ -21,7 +21,7 @@ struct crm_interaction {
     int sentiment;
     int64_t occurred_at, updated_at;
     /* NULL when not recorded. They point just past the struct in an owned
-     * record, into the statement's row in a cursor's. */
+     * record, into the cursor's texts in a cursor's. */
     const char *text[T_COUNT];
 };
 
@@ -190,40 +190,37 @@ int crm_interaction_dup(crm_interaction **out, const crm_interaction *i)
     return CRM_OK;
 }
 
-#define COLUMNS                                                                               \
-    "id, customer_id, channel, direction, occurred_at, handled_by, reason, outcome, public, " \
-    "sentiment, summary, body, thread_id, reply_to, external_ref, updated_at"
-
-/* Column of each text in COLUMNS. */
+/* Column of each text in the columns of an interaction (see
+ * CRM__Q_INTERACTION_GET). */
 static const int text_column[T_COUNT] = { 5, 6, 10, 11, 14 };
 
-/* Fill i from the row (COLUMNS), all but its texts. */
-static void read_fields(crm_interaction *i, sqlite3_stmt *st)
+/* Fill i from the row (the columns of CRM__Q_INTERACTION_GET), all but its
+ * texts. */
+static void read_fields(crm_interaction *i, crm__st *st)
 {
-    crm__column_id(i->id, st, 0);
-    crm__column_id(i->customer_id, st, 1);
-    i->channel = (crm_channel)sqlite3_column_int(st, 2);
-    i->direction = (crm_direction)sqlite3_column_int(st, 3);
-    i->occurred_at = sqlite3_column_int64(st, 4);
-    i->outcome = (crm_outcome)sqlite3_column_int(st, 7);
-    i->is_public = sqlite3_column_int(st, 8);
-    i->sentiment = sqlite3_column_type(st, 9) == SQLITE_NULL ? CRM_SENTIMENT_NONE
-                                                             : sqlite3_column_int(st, 9);
-    crm__column_id(i->thread_id, st, 12);
-    crm__column_id(i->reply_to, st, 13); /* "" when NULL */
-    i->updated_at = sqlite3_column_int64(st, 15);
+    crm__col_id(i->id, st, 0);
+    crm__col_id(i->customer_id, st, 1);
+    i->channel = (crm_channel)crm__col_int(st, 2);
+    i->direction = (crm_direction)crm__col_int(st, 3);
+    i->occurred_at = crm__col_int(st, 4);
+    i->outcome = (crm_outcome)crm__col_int(st, 7);
+    i->is_public = (int)crm__col_int(st, 8);
+    i->sentiment = crm__col_null(st, 9) ? CRM_SENTIMENT_NONE : (int)crm__col_int(st, 9);
+    crm__col_id(i->thread_id, st, 12);
+    crm__col_id(i->reply_to, st, 13); /* "" when NULL */
+    i->updated_at = crm__col_int(st, 15);
 }
 
 /* Fill i from the row, its texts borrowed from the statement: valid until
  * it steps or resets (a list copies them, see interaction_build).
- * CRM_ENOMEM when SQLite could not produce a text. */
-static int read_row(crm_interaction *i, sqlite3_stmt *st)
+ * CRM_ENOMEM when the engine could not produce a text. */
+static int read_row(crm_interaction *i, crm__st *st)
 {
     read_fields(i, st);
     for (int k = 0; k < T_COUNT; k++) {
         int col = text_column[k];
-        i->text[k] = (const char *)sqlite3_column_text(st, col);
-        if (!i->text[k] && sqlite3_column_type(st, col) != SQLITE_NULL)
+        i->text[k] = crm__col_text(st, col);
+        if (!i->text[k] && !crm__col_null(st, col))
             return CRM_ENOMEM;
     }
     return CRM_OK;
@@ -314,47 +311,36 @@ static int check_spec(crm_db *db, const crm_interaction_spec *s, crm__uuid *cid,
 
 /* ---- logging ------------------------------------------------------------ */
 
-static const char SQL_PARENT[] = "SELECT customer_id, thread_id FROM interaction WHERE id = ?1";
-static const char SQL_BY_REF[] =
-    "SELECT id FROM interaction WHERE channel = ?1 AND external_ref = ?2";
-static const char SQL_INSERT[] =
-    "INSERT INTO interaction (id, customer_id, channel, direction, occurred_at, handled_by, "
-    "reason, outcome, public, sentiment, summary, body, thread_id, reply_to, external_ref, "
-    "created_at, updated_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)";
-
 /* The thread the reply joins, which must be a conversation of customer cid. */
 static int find_parent(crm_db *db, const crm__uuid *cid, const crm__uuid *parent,
                        crm__uuid *thread)
 {
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, SQL_PARENT, &st);
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_INTERACTION_PARENT, &st);
     if (rc)
         return rc;
-    crm__bind_id_raw(st, 1, parent);
+    crm__bind_id(st, 1, parent);
     char pid[CRM_ID_LEN + 1], owner[CRM_ID_LEN + 1], cust[CRM_ID_LEN + 1];
     crm__uuid_format(pid, parent->b);
-    rc = crm__step_raw(db, st, "reading an interaction");
+    rc = crm__st_step(st, "reading an interaction");
     if (rc == CRM_DONE) {
         rc = crm__error(db, CRM_ENOTFOUND, "reply_to names no interaction (%s)", pid);
     } else if (rc == CRM_ROW) {
-        const unsigned char *c = sqlite3_column_blob(st, 0);
-        const unsigned char *t = sqlite3_column_blob(st, 1);
-        if (!c || !t) {
+        crm__uuid c, t;
+        if (!crm__col_uuid(&c, st, 0) || !crm__col_uuid(&t, st, 1)) {
             rc = crm__error(db, CRM_ENOMEM, "out of memory reading an interaction");
-        } else if (memcmp(c, cid->b, 16) != 0) {
-            crm__uuid_format(owner, c);
+        } else if (memcmp(c.b, cid->b, 16) != 0) {
+            crm__uuid_format(owner, c.b);
             crm__uuid_format(cust, cid->b);
             rc = crm__error(db, CRM_EINVAL,
                             "reply_to %s is an interaction of customer %s, not of customer %s; "
                             "a reply stays with its customer",
                             pid, owner, cust);
         } else {
-            memcpy(thread->b, t, 16);
+            *thread = t;
             rc = CRM_OK;
         }
     }
-    sqlite3_reset(st);
     return rc;
 }
 
@@ -363,21 +349,19 @@ static int find_parent(crm_db *db, const crm__uuid *cid, const crm__uuid *parent
  * this look and the insert. */
 static int check_ref_free(crm_db *db, int channel, const char *ref)
 {
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, SQL_BY_REF, &st);
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_INTERACTION_ID_BY_REF, &st);
     if (rc)
         return rc;
-    sqlite3_bind_int(st, 1, channel);
-    crm__bind_text_raw(st, 2, ref);
-    rc = crm__step_raw(db, st, "looking up an external reference");
+    crm__bind_int(st, 1, channel);
+    crm__bind_text(st, 2, ref);
+    rc = crm__st_step(st, "looking up an external reference");
     if (rc == CRM_DONE) {
         rc = CRM_OK;
     } else if (rc == CRM_ROW) {
-        const unsigned char *b = sqlite3_column_blob(st, 0);
         char q[CRM__QUOTE_SIZE], eid[CRM_ID_LEN + 1];
         crm__uuid existing;
-        if (b) {
-            memcpy(existing.b, b, 16);
+        if (crm__col_uuid(&existing, st, 0)) {
             crm__uuid_format(eid, existing.b);
             crm__set_conflict(db, &existing);
             rc = crm__error(db, CRM_EEXISTS,
@@ -388,7 +372,6 @@ static int check_ref_free(crm_db *db, int channel, const char *ref)
             rc = crm__error(db, CRM_ENOMEM, "out of memory looking up an external reference");
         }
     }
-    sqlite3_reset(st);
     return rc;
 }
 
@@ -396,34 +379,31 @@ static int insert(crm_db *db, const crm_interaction_spec *s, const crm__uuid *id
                   const crm__uuid *cid, int64_t occurred, const crm__uuid *thread,
                   const crm__uuid *reply_to, int64_t now)
 {
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, SQL_INSERT, &st);
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_INTERACTION_INSERT, &st);
     if (rc)
         return rc;
-    crm__bind_id_raw(st, 1, id);
-    crm__bind_id_raw(st, 2, cid);
-    sqlite3_bind_int(st, 3, (int)s->channel);
-    sqlite3_bind_int(st, 4, (int)s->direction);
-    sqlite3_bind_int64(st, 5, occurred);
-    crm__bind_text_raw(st, 6, s->handled_by);
-    crm__bind_text_raw(st, 7, s->reason);
-    sqlite3_bind_int(st, 8, (int)s->outcome);
-    sqlite3_bind_int(st, 9, s->is_public);
+    crm__bind_id(st, 1, id);
+    crm__bind_id(st, 2, cid);
+    crm__bind_int(st, 3, (int)s->channel);
+    crm__bind_int(st, 4, (int)s->direction);
+    crm__bind_int(st, 5, occurred);
+    crm__bind_text(st, 6, s->handled_by);
+    crm__bind_text(st, 7, s->reason);
+    crm__bind_int(st, 8, (int)s->outcome);
+    crm__bind_int(st, 9, s->is_public);
     if (s->sentiment == CRM_SENTIMENT_NONE)
-        sqlite3_bind_null(st, 10);
+        crm__bind_null(st, 10);
     else
-        sqlite3_bind_int(st, 10, s->sentiment);
-    crm__bind_text_raw(st, 11, s->summary);
-    crm__bind_text_raw(st, 12, s->body);
-    crm__bind_id_raw(st, 13, thread);
-    if (reply_to)
-        crm__bind_id_raw(st, 14, reply_to);
-    else
-        sqlite3_bind_null(st, 14);
-    crm__bind_text_raw(st, 15, s->external_ref);
-    sqlite3_bind_int64(st, 16, now);
+        crm__bind_int(st, 10, s->sentiment);
+    crm__bind_text(st, 11, s->summary);
+    crm__bind_text(st, 12, s->body);
+    crm__bind_id(st, 13, thread);
+    crm__bind_id(st, 14, reply_to);
+    crm__bind_text(st, 15, s->external_ref);
+    crm__bind_int(st, 16, now);
     /* reply_to was found above, so a refused foreign key is the customer's. */
-    return crm__insert_owned_raw(db, st, cid, "recording an interaction");
+    return crm__customer_insert_owned(db, st, cid, "recording an interaction");
 }
 
 int crm_interaction_log(crm_interaction **out, crm_db *db, const crm_interaction_spec *spec)
@@ -506,15 +486,11 @@ int crm_interaction_log(crm_interaction **out, crm_db *db, const crm_interaction
 
 /* ---- reading one -------------------------------------------------------- */
 
-static const char SQL_GET[] = "SELECT " COLUMNS " FROM interaction WHERE id = ?1";
-static const char SQL_GET_BY_REF[] =
-    "SELECT " COLUMNS " FROM interaction WHERE channel = ?1 AND external_ref = ?2";
-
 /* Step st (bound) and copy its row into *out; `missing` is the message for
  * no row. */
-static int fetch(crm_interaction **out, crm_db *db, sqlite3_stmt *st, const char *missing)
+static int fetch(crm_interaction **out, crm_db *db, crm__st *st, const char *missing)
 {
-    int rc = crm__step_raw(db, st, "reading an interaction");
+    int rc = crm__st_step(st, "reading an interaction");
     if (rc == CRM_ROW) {
         crm_interaction row, *rec = NULL;
         rc = read_row(&row, st);
@@ -527,7 +503,6 @@ static int fetch(crm_interaction **out, crm_db *db, sqlite3_stmt *st, const char
     } else if (rc == CRM_DONE) {
         rc = crm__error(db, CRM_ENOTFOUND, "%s", missing);
     }
-    sqlite3_reset(st);
     return rc;
 }
 
@@ -540,11 +515,11 @@ int crm_interaction_get(crm_interaction **out, crm_db *db, const char *id)
         rc = crm__check_id(db, "interaction id", id, &uid);
     if (rc)
         return rc;
-    sqlite3_stmt *st;
-    rc = crm__stmt(db, SQL_GET, &st);
+    CRM__ST(st);
+    rc = crm__st_get(db, CRM__Q_INTERACTION_GET, &st);
     if (rc)
         return rc;
-    crm__bind_id_raw(st, 1, &uid);
+    crm__bind_id(st, 1, &uid);
     char canon[CRM_ID_LEN + 1], msg[80];
     crm__uuid_format(canon, uid.b);
     snprintf(msg, sizeof msg, "no interaction has id %s", canon);
@@ -562,12 +537,12 @@ int crm_interaction_get_by_ref(crm_interaction **out, crm_db *db, crm_channel ch
         rc = check_external_ref(db, external_ref);
     if (rc)
         return rc;
-    sqlite3_stmt *st;
-    rc = crm__stmt(db, SQL_GET_BY_REF, &st);
+    CRM__ST(st);
+    rc = crm__st_get(db, CRM__Q_INTERACTION_GET_BY_REF, &st);
     if (rc)
         return rc;
-    sqlite3_bind_int(st, 1, (int)channel);
-    crm__bind_text_raw(st, 2, external_ref);
+    crm__bind_int(st, 1, (int)channel);
+    crm__bind_text(st, 2, external_ref);
     char q[CRM__QUOTE_SIZE], msg[CRM__QUOTE_SIZE + 80];
     snprintf(msg, sizeof msg, "no interaction on channel %s has external_ref '%s'",
              channel_names[channel], crm__pquote(db, q, sizeof q, external_ref));
@@ -578,66 +553,60 @@ int crm_interaction_get_by_ref(crm_interaction **out, crm_db *db, crm_channel ch
 
 /* What can be learnt after the fact: the op journaled (also the data's key,
  * "old_" + op for the value replaced), the UPDATE, and the column of
- * SQL_CURRENT holding the value; an outcome is an integer, the rest text. */
+ * CRM__Q_INTERACTION_CURRENT holding the value; an outcome is an integer,
+ * the rest text. */
 typedef struct change {
-    const char *op, *old_key, *sql, *what;
+    const char *op, *old_key;
+    crm__query update;
+    const char *what;
     int column;
     bool is_text;
 } change;
 
-static const char SQL_CURRENT[] =
-    "SELECT customer_id, outcome, reason, summary FROM interaction WHERE id = ?1";
-
-static const change CHANGE_OUTCOME = {
-    "outcome", "old_outcome", "UPDATE interaction SET outcome = ?2, updated_at = ?3 WHERE id = ?1",
-    "changing an interaction's outcome", 1, false
-};
-static const change CHANGE_REASON = {
-    "reason", "old_reason", "UPDATE interaction SET reason = ?2, updated_at = ?3 WHERE id = ?1",
-    "changing an interaction's reason", 2, true
-};
-static const change CHANGE_SUMMARY = {
-    "summary", "old_summary", "UPDATE interaction SET summary = ?2, updated_at = ?3 WHERE id = ?1",
-    "changing an interaction's summary", 3, true
-};
+static const change CHANGE_OUTCOME = { "outcome", "old_outcome", CRM__Q_INTERACTION_SET_OUTCOME,
+                                       "changing an interaction's outcome", 1, false };
+static const change CHANGE_REASON = { "reason", "old_reason", CRM__Q_INTERACTION_SET_REASON,
+                                      "changing an interaction's reason", 2, true };
+static const change CHANGE_SUMMARY = { "summary", "old_summary", CRM__Q_INTERACTION_SET_SUMMARY,
+                                       "changing an interaction's summary", 3, true };
 
 /* The interaction's customer and the value c changes: *old_text a copy
  * (NULL when none) for a text, *old_outcome for the outcome. */
 static int read_current(crm_db *db, const crm__uuid *uid, const change *c, crm__uuid *cid,
                         char **old_text, int *old_outcome)
 {
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, SQL_CURRENT, &st);
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_INTERACTION_CURRENT, &st);
     if (rc)
         return rc;
-    crm__bind_id_raw(st, 1, uid);
-    rc = crm__step_raw(db, st, "reading an interaction");
+    crm__bind_id(st, 1, uid);
+    rc = crm__st_step(st, "reading an interaction");
     if (rc == CRM_DONE) {
         char canon[CRM_ID_LEN + 1];
         crm__uuid_format(canon, uid->b);
         rc = crm__error(db, CRM_ENOTFOUND, "no interaction has id %s", canon);
     } else if (rc == CRM_ROW) {
-        const unsigned char *b = sqlite3_column_blob(st, 0);
+        crm__uuid owner;
+        bool has_owner = crm__col_uuid(&owner, st, 0);
         char *old = NULL;
         rc = CRM_OK;
-        if (c->is_text && sqlite3_column_type(st, c->column) != SQLITE_NULL) {
-            const char *t = (const char *)sqlite3_column_text(st, c->column);
+        if (c->is_text && !crm__col_null(st, c->column)) {
+            const char *t = crm__col_text(st, c->column);
             old = t ? crm__strdup(t) : NULL;
             if (!old)
                 rc = CRM_ENOMEM;
         }
-        if (!b)
+        if (!has_owner)
             rc = CRM_ENOMEM;
         if (rc == CRM_OK) {
-            memcpy(cid->b, b, 16);
+            *cid = owner;
             *old_text = old;
-            *old_outcome = sqlite3_column_int(st, 1);
+            *old_outcome = (int)crm__col_int(st, 1);
         } else {
             crm__free(old);
             rc = crm__error(db, CRM_ENOMEM, "out of memory reading an interaction");
         }
     }
-    sqlite3_reset(st);
     return rc;
 }
 
@@ -652,17 +621,18 @@ static int apply_change(crm_db *db, const crm__uuid *uid, const change *c, const
     char *old = NULL;
     int old_outcome = 0;
     rc = read_current(db, uid, c, &cid, &old, &old_outcome);
-    sqlite3_stmt *st;
-    if (rc == CRM_OK)
-        rc = crm__stmt(db, c->sql, &st);
     if (rc == CRM_OK) {
-        crm__bind_id_raw(st, 1, uid);
-        if (c->is_text)
-            crm__bind_text_raw(st, 2, text);
-        else
-            sqlite3_bind_int(st, 2, outcome);
-        sqlite3_bind_int64(st, 3, crm_now());
-        rc = crm__exec_raw(db, st, c->what);
+        CRM__ST(st);
+        rc = crm__st_get(db, c->update, &st);
+        if (rc == CRM_OK) {
+            crm__bind_id(st, 1, uid);
+            if (c->is_text)
+                crm__bind_text(st, 2, text);
+            else
+                crm__bind_int(st, 2, outcome);
+            crm__bind_int(st, 3, crm_now());
+            rc = crm__st_run(st, c->what);
+        }
     }
     if (rc == CRM_OK) {
         char iid[CRM_ID_LEN + 1];
@@ -759,21 +729,18 @@ static int check_filter(crm_db *db, const crm_timeline_filter *f, crm__uuid *bef
     return CRM_OK;
 }
 
-static const char SQL_BEFORE[] =
-    "SELECT occurred_at FROM interaction WHERE id = ?1 AND customer_id = ?2";
-
 /* The occurred_at of `before`, which must be an interaction of customer cid. */
 static int before_key(crm_db *db, const crm__uuid *before, const crm__uuid *cid, int64_t *at)
 {
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, SQL_BEFORE, &st);
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_INTERACTION_BEFORE, &st);
     if (rc)
         return rc;
-    crm__bind_id_raw(st, 1, before);
-    crm__bind_id_raw(st, 2, cid);
-    rc = crm__step_raw(db, st, "reading the timeline");
+    crm__bind_id(st, 1, before);
+    crm__bind_id(st, 2, cid);
+    rc = crm__st_step(st, "reading the timeline");
     if (rc == CRM_ROW) {
-        *at = sqlite3_column_int64(st, 0);
+        *at = crm__col_int(st, 0);
         rc = CRM_OK;
     } else if (rc == CRM_DONE) {
         char b[CRM_ID_LEN + 1], c[CRM_ID_LEN + 1];
@@ -784,7 +751,6 @@ static int before_key(crm_db *db, const crm__uuid *before, const crm__uuid *cid,
                         "of the last interaction of the previous page",
                         c, b);
     }
-    sqlite3_reset(st);
     return rc;
 }
 
@@ -800,7 +766,7 @@ static void prefix_upper(char *p)
 static int interaction_build(crm__cursor *c)
 {
     crm_interaction_cursor *cur = (crm_interaction_cursor *)c;
-    read_fields(&cur->row, CRM__RAW(cur->base.st));
+    read_fields(&cur->row, cur->base.st);
     /* The texts, the cursor's own copies. */
     return crm__cursor_texts(c, text_column, T_COUNT, cur->row.text);
 }
@@ -838,65 +804,64 @@ int crm_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *cust
         prefix_upper(hi);
     }
 
-    /* Assembled from fixed fragments only; every value is bound. The walk
-     * is the index interaction_timeline backwards from the newest (or from
-     * `before`), so the order costs no sort. */
-    char sql[1024];
-    int n = snprintf(sql, sizeof sql, "SELECT " COLUMNS " FROM interaction WHERE customer_id = ?1");
-#define ADD(s) n += snprintf(sql + n, sizeof sql - (size_t)n, "%s", s)
-    if (f->channels)
-        ADD(" AND (?2 >> channel) & 1");
-    if (from != CRM_TIME_NONE)
-        ADD(" AND occurred_at >= ?3");
-    if (use_to)
-        ADD(" AND occurred_at < ?4");
-    if (prefix)
-        ADD(" AND reason >= ?5 AND reason < ?6");
-    if (f->direction)
-        ADD(" AND direction = ?7");
-    if (f->public_only)
-        ADD(" AND public = 1");
-    if (f->outcomes)
-        ADD(" AND (?8 >> outcome) & 1");
-    if (use_before)
-        ADD(" AND (occurred_at, id) < (?9, ?10)");
-    ADD(" ORDER BY occurred_at DESC, id DESC");
-    if (f->limit)
-        ADD(" LIMIT ?11");
-#undef ADD
-
+    unsigned int shape = (f->channels ? CRM__SHAPE_TIMELINE_CHANNELS : 0) |
+                         (from != CRM_TIME_NONE ? CRM__SHAPE_TIMELINE_FROM : 0) |
+                         (use_to ? CRM__SHAPE_TIMELINE_TO : 0) |
+                         (prefix ? CRM__SHAPE_TIMELINE_REASON : 0) |
+                         (f->direction ? CRM__SHAPE_TIMELINE_DIRECTION : 0) |
+                         (f->public_only ? CRM__SHAPE_TIMELINE_PUBLIC : 0) |
+                         (f->outcomes ? CRM__SHAPE_TIMELINE_OUTCOMES : 0) |
+                         (use_before ? CRM__SHAPE_TIMELINE_BEFORE : 0) |
+                         (f->limit ? CRM__SHAPE_TIMELINE_LIMIT : 0);
     crm_interaction_cursor *cur;
-    rc = crm__cursor_new_raw((void **)&cur, sizeof *cur, db, sql, interaction_build, "reading the timeline");
+    rc = crm__cursor_new_shaped((void **)&cur, sizeof *cur, db, CRM__Q_TIMELINE, shape,
+                                interaction_build, "reading the timeline");
     if (rc)
         return rc;
-    sqlite3_stmt *st = CRM__RAW(cur->base.st);
-    int src = sqlite3_bind_blob(st, 1, cid.b, 16, SQLITE_TRANSIENT);
+    crm__st *st = cur->base.st;
+    crm__bind_id(st, 1, &cid);
     if (f->channels)
-        sqlite3_bind_int64(st, 2, f->channels);
+        crm__bind_int(st, 2, f->channels);
     if (from != CRM_TIME_NONE)
-        sqlite3_bind_int64(st, 3, from);
+        crm__bind_int(st, 3, from);
     if (use_to)
-        sqlite3_bind_int64(st, 4, to);
+        crm__bind_int(st, 4, to);
     if (prefix) {
-        CRM__BIND(src, sqlite3_bind_text(st, 5, f->reason_prefix, -1, SQLITE_TRANSIENT));
-        CRM__BIND(src, sqlite3_bind_text(st, 6, hi, -1, SQLITE_TRANSIENT));
+        crm__bind_text(st, 5, f->reason_prefix);
+        crm__bind_text(st, 6, hi);
     }
     if (f->direction)
-        sqlite3_bind_int(st, 7, f->direction);
+        crm__bind_int(st, 7, f->direction);
     if (f->outcomes)
-        sqlite3_bind_int64(st, 8, f->outcomes);
+        crm__bind_int(st, 8, f->outcomes);
     if (use_before) {
-        sqlite3_bind_int64(st, 9, before_at);
-        CRM__BIND(src, sqlite3_bind_blob(st, 10, before.b, 16, SQLITE_TRANSIENT));
+        crm__bind_int(st, 9, before_at);
+        crm__bind_id(st, 10, &before);
     }
     if (f->limit)
-        sqlite3_bind_int64(st, 11, f->limit);
-    return crm__cursor_bound_src((void **)out, cur, src, "reading the timeline");
+        crm__bind_int(st, 11, f->limit);
+    return crm__cursor_bound((void **)out, cur, "reading the timeline");
 }
 
-static const char SQL_THREAD_OF[] = "SELECT thread_id FROM interaction WHERE id = ?1";
-static const char SQL_THREAD[] =
-    "SELECT " COLUMNS " FROM interaction WHERE thread_id = ?1 ORDER BY occurred_at, id";
+/* The thread of interaction uid. */
+static int thread_of(crm_db *db, const crm__uuid *uid, crm__uuid *thread)
+{
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_INTERACTION_THREAD_OF, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, uid);
+    rc = crm__st_step(st, "reading a thread");
+    if (rc == CRM_ROW) {
+        bool ok = crm__col_uuid(thread, st, 0);
+        rc = ok ? CRM_OK : crm__error(db, CRM_ENOMEM, "out of memory reading a thread");
+    } else if (rc == CRM_DONE) {
+        char canon[CRM_ID_LEN + 1];
+        crm__uuid_format(canon, uid->b);
+        rc = crm__error(db, CRM_ENOTFOUND, "no interaction has id %s", canon);
+    }
+    return rc;
+}
 
 int crm_thread_open(crm_interaction_cursor **out, crm_db *db, const char *interaction_id)
 {
@@ -907,32 +872,16 @@ int crm_thread_open(crm_interaction_cursor **out, crm_db *db, const char *intera
         rc = crm__check_id(db, "interaction id", interaction_id, &uid);
     if (rc)
         return rc;
-    sqlite3_stmt *st;
-    rc = crm__stmt(db, SQL_THREAD_OF, &st);
-    if (rc)
-        return rc;
-    crm__bind_id_raw(st, 1, &uid);
-    rc = crm__step_raw(db, st, "reading a thread");
-    if (rc == CRM_ROW) {
-        const unsigned char *b = sqlite3_column_blob(st, 0);
-        if (b)
-            memcpy(thread.b, b, 16);
-        rc = b ? CRM_OK : crm__error(db, CRM_ENOMEM, "out of memory reading a thread");
-    } else if (rc == CRM_DONE) {
-        char canon[CRM_ID_LEN + 1];
-        crm__uuid_format(canon, uid.b);
-        rc = crm__error(db, CRM_ENOTFOUND, "no interaction has id %s", canon);
-    }
-    sqlite3_reset(st);
+    rc = thread_of(db, &uid, &thread);
     if (rc)
         return rc;
     crm_interaction_cursor *cur;
-    rc = crm__cursor_new_raw((void **)&cur, sizeof *cur, db, SQL_THREAD, interaction_build, "reading a thread");
+    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, CRM__Q_INTERACTION_THREAD,
+                         interaction_build, "reading a thread");
     if (rc)
         return rc;
-    return crm__cursor_bound_src((void **)out, cur,
-                             sqlite3_bind_blob(CRM__RAW(cur->base.st), 1, thread.b, 16, SQLITE_TRANSIENT),
-                             "reading a thread");
+    crm__bind_id(cur->base.st, 1, &thread);
+    return crm__cursor_bound((void **)out, cur, "reading a thread");
 }
 
 int crm_timeline_next(crm_interaction_cursor *cur, const crm_interaction **out)

@@ -30,6 +30,22 @@ typedef enum crm__query {
     /* ---- end attributes, tags, members ---- */
 
     /* ---- interactions (interaction.c) ---- */
+    /* "The columns" below: id, customer_id, channel, direction, occurred_at, handled_by, reason,
+     * outcome, public, sentiment, summary, body, thread_id, reply_to, external_ref, updated_at. */
+    CRM__Q_INTERACTION_PARENT,      /* ?1 id -> customer_id, thread_id */
+    CRM__Q_INTERACTION_ID_BY_REF,   /* ?1 channel, ?2 external_ref -> id */
+    CRM__Q_INTERACTION_INSERT,      /* ?1..?15 the columns but updated_at; ?16 both times */
+    CRM__Q_INTERACTION_GET,         /* ?1 id -> the columns */
+    CRM__Q_INTERACTION_GET_BY_REF,  /* ?1 channel, ?2 external_ref -> the columns */
+    CRM__Q_INTERACTION_CURRENT,     /* ?1 id -> customer_id, outcome, reason, summary */
+    CRM__Q_INTERACTION_SET_OUTCOME, /* ?1 id, ?2 outcome, ?3 updated_at */
+    CRM__Q_INTERACTION_SET_REASON,  /* ?1 id, ?2 reason, ?3 updated_at */
+    CRM__Q_INTERACTION_SET_SUMMARY, /* ?1 id, ?2 summary, ?3 updated_at */
+    CRM__Q_INTERACTION_BEFORE,      /* ?1 id, ?2 customer_id -> occurred_at */
+    CRM__Q_INTERACTION_THREAD_OF,   /* ?1 id -> thread_id */
+    CRM__Q_INTERACTION_THREAD,      /* ?1 thread_id -> the columns, oldest first */
+    /* shaped by CRM__SHAPE_TIMELINE_*: ?1 customer_id -> the columns, newest first */
+    CRM__Q_TIMELINE,
 
     /* ---- end interactions ---- */
 
@@ -69,6 +85,15 @@ typedef enum crm__query {
 /* end customers */
 
 /* interactions (interaction.c) */
+#define CRM__SHAPE_TIMELINE_CHANNELS 0x001u  /* channel among ?2's bits */
+#define CRM__SHAPE_TIMELINE_FROM 0x002u      /* occurred_at >= ?3 */
+#define CRM__SHAPE_TIMELINE_TO 0x004u        /* occurred_at < ?4 */
+#define CRM__SHAPE_TIMELINE_REASON 0x008u    /* ?5 <= reason < ?6 */
+#define CRM__SHAPE_TIMELINE_DIRECTION 0x010u /* direction = ?7 */
+#define CRM__SHAPE_TIMELINE_PUBLIC 0x020u    /* public ones only */
+#define CRM__SHAPE_TIMELINE_OUTCOMES 0x040u  /* outcome among ?8's bits */
+#define CRM__SHAPE_TIMELINE_BEFORE 0x080u    /* (occurred_at, id) < (?9, ?10) */
+#define CRM__SHAPE_TIMELINE_LIMIT 0x100u     /* at most ?11 rows */
 
 /* end interactions */
 
