@@ -6,52 +6,37 @@
 
 #include "internal.h"
 
-/* One statement per number of changed fields; the JSON object is made by
- * SQLite's json_object() from bound keys and values. */
-static const char *const SQL_JOURNAL[CRM__JMAX + 1] = {
-    "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, json_object())",
-    "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7))",
-    "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7, ?8, ?9))",
-    "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7, ?8, ?9, ?10, ?11))",
-    "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13))",
-    "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15))",
-    "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-    "?16, ?17))",
+/* One query per number of changed fields. */
+static const crm__query Q_JOURNAL[CRM__JMAX + 1] = {
+    CRM__Q_JOURNAL_WRITE_0, CRM__Q_JOURNAL_WRITE_1, CRM__Q_JOURNAL_WRITE_2, CRM__Q_JOURNAL_WRITE_3,
+    CRM__Q_JOURNAL_WRITE_4, CRM__Q_JOURNAL_WRITE_5, CRM__Q_JOURNAL_WRITE_6,
 };
 
 int crm__journal(crm_db *db, const char *entity, const crm__uuid *entity_id, const char *op,
                  const crm__jfield *fields, int n)
 {
-    sqlite3_stmt *st;
     if (n < 0 || n > CRM__JMAX)
         return crm__error(db, CRM_ERROR, "internal error: %d journal fields", n);
-    int rc = crm__stmt(db, SQL_JOURNAL[n], &st);
+    CRM__ST(st);
+    int rc = crm__st_get(db, Q_JOURNAL[n], &st);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, crm_now());
-    crm__bind_text_raw(st, 2, db->actor);
-    crm__bind_text_raw(st, 3, entity);
-    if (entity_id)
-        crm__bind_id_raw(st, 4, entity_id);
-    crm__bind_text_raw(st, 5, op);
+    crm__bind_time(st, 1, crm_now());
+    crm__bind_text(st, 2, db->actor);
+    crm__bind_text(st, 3, entity);
+    crm__bind_id(st, 4, entity_id);
+    crm__bind_text(st, 5, op);
     for (int i = 0; i < n; i++) {
         int k = 6 + 2 * i;
-        crm__bind_text_raw(st, k, fields[i].key);
+        crm__bind_text(st, k, fields[i].key);
         if (fields[i].type == CRM__J_TEXT)
-            crm__bind_text_raw(st, k + 1, fields[i].s);
+            crm__bind_text(st, k + 1, fields[i].s);
         else if (fields[i].type == CRM__J_INT)
-            sqlite3_bind_int64(st, k + 1, fields[i].i);
+            crm__bind_int(st, k + 1, fields[i].i);
         else
-            sqlite3_bind_null(st, k + 1);
+            crm__bind_null(st, k + 1);
     }
-    return crm__exec_raw(db, st, "writing the journal");
+    return crm__st_run(st, "writing the journal");
 }
 
 struct crm_journal_entry {
@@ -76,23 +61,17 @@ const char *crm_journal_entry_entity_id(const crm_journal_entry *e)
 const char *crm_journal_entry_op(const crm_journal_entry *e) { return e ? e->op : NULL; }
 const char *crm_journal_entry_data(const crm_journal_entry *e) { return e ? e->data : NULL; }
 
-static const char SQL_LAST_SEQ[] = "SELECT coalesce(max(seq), 0) FROM journal";
-static const char SQL_READ[] =
-    "SELECT seq, at, actor, entity, entity_id, op, data FROM journal "
-    "WHERE seq > ?1 AND seq <= ?2 ORDER BY seq";
-
 static int last_seq(crm_db *db, int64_t *out)
 {
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, SQL_LAST_SEQ, &st);
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_JOURNAL_LAST_SEQ, &st);
     if (rc)
         return rc;
-    rc = crm__step_raw(db, st, "reading the journal");
+    rc = crm__st_step(st, "reading the journal");
     if (rc == CRM_ROW) {
-        *out = sqlite3_column_int64(st, 0);
+        *out = crm__col_int(st, 0);
         rc = CRM_OK;
     }
-    sqlite3_reset(st);
     return rc;
 }
 
@@ -106,22 +85,22 @@ int crm_journal_last_seq(int64_t *out, crm_db *db)
 static int journal_build(crm__cursor *c)
 {
     crm_journal_cursor *cur = (crm_journal_cursor *)c;
-    sqlite3_stmt *st = CRM__RAW(cur->base.st);
     crm_journal_entry *e = &cur->row;
-    e->seq = sqlite3_column_int64(st, 0);
-    e->at = sqlite3_column_int64(st, 1);
+    e->seq = crm__col_int(c->st, 0);
+    e->at = crm__col_int(c->st, 1);
     static const int cols[] = { 2, 3, 5, 6 };
     const char *t[4];
     int rc = crm__cursor_texts(c, cols, 4, t);
     if (rc)
         return rc;
     if (!t[0] || !t[1] || !t[2] || !t[3])
-        return crm__error(c->db, CRM_ECORRUPT, "a journal entry without an actor, entity, op or data");
+        return crm__error(c->db, CRM_ECORRUPT,
+                          "a journal entry without an actor, entity, op or data");
     e->actor = t[0];
     e->entity = t[1];
     e->op = t[2];
     e->data = t[3];
-    crm__column_id(e->entity_id, st, 4);
+    crm__col_id(e->entity_id, c->st, 4);
     return CRM_OK;
 }
 
@@ -140,13 +119,13 @@ int crm_journal_open(crm_journal_cursor **out, crm_db *db, int64_t since_seq)
     if (rc)
         return rc;
     crm_journal_cursor *cur;
-    rc = crm__cursor_new_raw((void **)&cur, sizeof *cur, db, SQL_READ, journal_build, "reading the journal");
+    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, CRM__Q_JOURNAL_READ, journal_build,
+                         "reading the journal");
     if (rc)
         return rc;
-    sqlite3_bind_int64(CRM__RAW(cur->base.st), 1, since_seq);
-    sqlite3_bind_int64(CRM__RAW(cur->base.st), 2, upto);
-    *out = cur;
-    return CRM_OK;
+    crm__bind_int(cur->base.st, 1, since_seq);
+    crm__bind_int(cur->base.st, 2, upto);
+    return crm__cursor_bound((void **)out, cur, "reading the journal");
 }
 
 int crm_journal_next(crm_journal_cursor *cur, const crm_journal_entry **out)

@@ -21,8 +21,8 @@ struct crm_occasion {
     int yearly, year, month, day, lead_days;
     int next_year, next_month, next_day, years; /* set on rows of crm_occasions_upcoming() */
     int64_t next_at;
-    /* Point just past the struct in an owned record, into the statement's
-     * row in a list cursor's. */
+    /* Point just past the struct in an owned record, into the cursor's
+     * texts in a list cursor's. */
     const char *kind, *note;
 };
 
@@ -194,10 +194,6 @@ static int check_spec(crm_db *db, const crm_occasion_spec *s, crm__uuid *cid)
     return rc;
 }
 
-static const char SQL_INSERT[] =
-    "INSERT INTO occasion (id, customer_id, kind, yearly, year, month, day, md, lead_days, note, "
-    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
-
 int crm_occasion_add(crm_occasion **out, crm_db *db, const crm_occasion_spec *spec)
 {
     CRM__ENTER(db);
@@ -213,23 +209,23 @@ int crm_occasion_add(crm_occasion **out, crm_db *db, const crm_occasion_spec *sp
     rc = crm__write_begin(db);
     if (rc == CRM_OK) {
         int64_t now;
-        sqlite3_stmt *st;
+        CRM__ST(st);
         /* That the customer exists is the insert's foreign key to check. */
-        rc = crm__stmt(db, SQL_INSERT, &st);
+        rc = crm__st_get(db, CRM__Q_OCCASION_INSERT, &st);
         if (rc == CRM_OK) {
             crm__new_id(db, &id, &now);
-            crm__bind_id_raw(st, 1, &id);
-            crm__bind_id_raw(st, 2, &cid);
-            crm__bind_text_raw(st, 3, spec->kind);
-            sqlite3_bind_int(st, 4, spec->yearly);
-            sqlite3_bind_int(st, 5, spec->year);
-            sqlite3_bind_int(st, 6, spec->month);
-            sqlite3_bind_int(st, 7, spec->day);
-            sqlite3_bind_int(st, 8, spec->month * 100 + spec->day);
-            sqlite3_bind_int(st, 9, spec->lead_days);
-            crm__bind_text_raw(st, 10, spec->note);
-            sqlite3_bind_int64(st, 11, now);
-            rc = crm__insert_owned_raw(db, st, &cid, "adding an occasion");
+            crm__bind_id(st, 1, &id);
+            crm__bind_id(st, 2, &cid);
+            crm__bind_text(st, 3, spec->kind);
+            crm__bind_int(st, 4, spec->yearly);
+            crm__bind_int(st, 5, spec->year);
+            crm__bind_int(st, 6, spec->month);
+            crm__bind_int(st, 7, spec->day);
+            crm__bind_int(st, 8, spec->month * 100 + spec->day);
+            crm__bind_int(st, 9, spec->lead_days);
+            crm__bind_text(st, 10, spec->note);
+            crm__bind_time(st, 11, now);
+            rc = crm__customer_insert_owned(db, st, &cid, "adding an occasion");
         }
         if (rc == CRM_OK) {
             char oid[CRM_ID_LEN + 1];
@@ -259,10 +255,6 @@ int crm_occasion_add(crm_occasion **out, crm_db *db, const crm_occasion_spec *sp
     return CRM_OK;
 }
 
-static const char SQL_FIND[] =
-    "SELECT customer_id, kind, yearly, year, month, day FROM occasion WHERE id = ?1";
-static const char SQL_DELETE[] = "DELETE FROM occasion WHERE id = ?1";
-
 int crm_occasion_remove(crm_db *db, const char *id)
 {
     CRM__ENTER(db);
@@ -277,34 +269,33 @@ int crm_occasion_remove(crm_db *db, const char *id)
     char kind[64], date[32], canon[CRM_ID_LEN + 1];
     int yearly = 0;
     crm__uuid_format(canon, oid.b);
-    sqlite3_stmt *st;
-    rc = crm__stmt(db, SQL_FIND, &st);
+    CRM__ST(st);
+    rc = crm__st_get(db, CRM__Q_OCCASION_FIND, &st);
     if (rc == CRM_OK) {
-        crm__bind_id_raw(st, 1, &oid);
-        rc = crm__step_raw(db, st, "reading an occasion");
+        crm__bind_id(st, 1, &oid);
+        rc = crm__st_step(st, "reading an occasion");
         if (rc == CRM_ROW) {
-            const unsigned char *b = sqlite3_column_blob(st, 0);
-            const char *k = (const char *)sqlite3_column_text(st, 1);
+            bool has_cid = crm__col_uuid(&cid, st, 0);
+            const char *k = crm__col_text(st, 1);
             rc = CRM_OK;
-            if (!b || sqlite3_column_bytes(st, 0) != 16 || !k) {
+            if (!has_cid || !k) {
                 rc = crm__error(db, CRM_ENOMEM, "out of memory reading an occasion");
             } else {
-                memcpy(cid.b, b, 16);
                 snprintf(kind, sizeof kind, "%s", k);
-                yearly = sqlite3_column_int(st, 2);
-                date_text(date, sizeof date, yearly, sqlite3_column_int(st, 3),
-                          sqlite3_column_int(st, 4), sqlite3_column_int(st, 5));
+                yearly = (int)crm__col_int(st, 2);
+                date_text(date, sizeof date, yearly, (int)crm__col_int(st, 3),
+                          (int)crm__col_int(st, 4), (int)crm__col_int(st, 5));
             }
         } else if (rc == CRM_DONE) {
             rc = crm__error(db, CRM_ENOTFOUND, "no occasion has id %s", canon);
         }
-        sqlite3_reset(st);
     }
+    crm__st_release(&st);
     if (rc == CRM_OK)
-        rc = crm__stmt(db, SQL_DELETE, &st);
+        rc = crm__st_get(db, CRM__Q_OCCASION_DELETE, &st);
     if (rc == CRM_OK) {
-        crm__bind_id_raw(st, 1, &oid);
-        rc = crm__exec_raw(db, st, "removing an occasion");
+        crm__bind_id(st, 1, &oid);
+        rc = crm__st_run(st, "removing an occasion");
     }
     if (rc == CRM_OK) {
         crm__jfield f[] = { CRM__JTEXT("occasion_id", canon), CRM__JTEXT("kind", kind),
@@ -316,30 +307,28 @@ int crm_occasion_remove(crm_db *db, const char *id)
 
 /* ---- reading ---------------------------------------------------------------- */
 
-#define OCCASION_COLUMNS "id, customer_id, kind, yearly, year, month, day, lead_days, note"
-
-/* Fill o from a row of OCCASION_COLUMNS; kind and note are left to the
- * caller. */
-static void read_fields(crm_occasion *o, sqlite3_stmt *st)
+/* Fill o from a row of the columns of CRM__Q_OCCASION_GET; kind and note
+ * are left to the caller. */
+static void read_fields(crm_occasion *o, crm__st *st)
 {
-    crm__column_id(o->id, st, 0);
-    crm__column_id(o->customer_id, st, 1);
-    o->yearly = sqlite3_column_int(st, 3);
-    o->year = sqlite3_column_int(st, 4);
-    o->month = sqlite3_column_int(st, 5);
-    o->day = sqlite3_column_int(st, 6);
-    o->lead_days = sqlite3_column_int(st, 7);
+    crm__col_id(o->id, st, 0);
+    crm__col_id(o->customer_id, st, 1);
+    o->yearly = (int)crm__col_int(st, 3);
+    o->year = (int)crm__col_int(st, 4);
+    o->month = (int)crm__col_int(st, 5);
+    o->day = (int)crm__col_int(st, 6);
+    o->lead_days = (int)crm__col_int(st, 7);
     o->next_at = CRM_TIME_NONE; /* only an upcoming row has one */
 }
 
-/* The row's kind and note, borrowed from the statement; false when SQLite
- * could not allocate them. */
-static bool row_text(sqlite3_stmt *st, const char **kind, const char **note)
+/* The row's kind and note, borrowed from the statement; false when the
+ * engine could not allocate them. */
+static bool row_text(crm__st *st, const char **kind, const char **note)
 {
-    *kind = (const char *)sqlite3_column_text(st, 2);
+    *kind = crm__col_text(st, 2);
     *note = NULL;
-    if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
-        *note = (const char *)sqlite3_column_text(st, 8);
+    if (!crm__col_null(st, 8)) {
+        *note = crm__col_text(st, 8);
         if (!*note)
             return false;
     }
@@ -347,7 +336,7 @@ static bool row_text(sqlite3_stmt *st, const char **kind, const char **note)
 }
 
 /* An owned record of the statement's row. */
-static crm_occasion *record_from_row(sqlite3_stmt *st)
+static crm_occasion *record_from_row(crm__st *st)
 {
     const char *kind, *note;
     if (!row_text(st, &kind, &note))
@@ -358,17 +347,15 @@ static crm_occasion *record_from_row(sqlite3_stmt *st)
     return o;
 }
 
-static const char SQL_GET[] = "SELECT " OCCASION_COLUMNS " FROM occasion WHERE id = ?1";
-
 int crm_occasion_get(crm_occasion **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
-    sqlite3_stmt *st;
-    int rc = crm__fetch_by_id_raw(db, out, SQL_GET, "occasion", id, &st);
+    CRM__ST(st);
+    int rc = crm__fetch_by_id(db, out, CRM__Q_OCCASION_GET, "occasion", id, &st);
     if (rc != CRM_ROW)
         return rc;
     crm_occasion *o = record_from_row(st);
-    sqlite3_reset(st);
+    crm__st_release(&st);
     if (!o)
         return crm__error(db, CRM_ENOMEM, "out of memory reading an occasion");
     *out = o;
@@ -401,9 +388,6 @@ struct crm_occasion_cursor {
     crm__uuid ceiling;   /* occasions added through this handle after the opening have ids above */
 };
 
-static const char SQL_LIST[] =
-    "SELECT " OCCASION_COLUMNS " FROM occasion WHERE customer_id = ?1 ORDER BY md, id";
-
 static int occasion_build(crm__cursor *c)
 {
     crm_occasion_cursor *cur = (crm_occasion_cursor *)c;
@@ -417,15 +401,15 @@ static int occasion_build(crm__cursor *c)
         return crm__error(c->db, CRM_ECORRUPT, "an occasion without a kind");
     o->kind = t[0];
     o->note = t[1];
-    read_fields(o, CRM__RAW(c->st));
+    read_fields(o, c->st);
     return CRM_OK;
 }
 
 int crm_occasion_list_open(crm_occasion_cursor **out, crm_db *db, const char *customer_id)
 {
     CRM__ENTER(db);
-    return crm__customer_cursor_raw((void **)out, sizeof **out, db, customer_id, SQL_LIST, SQL_LIST,
-                                occasion_build, "listing occasions");
+    return crm__customer_cursor((void **)out, sizeof **out, db, customer_id, CRM__Q_OCCASION_LIST,
+                                CRM__Q_OCCASION_LIST, occasion_build, "listing occasions");
 }
 
 static void chunk_clear(crm_occasion_cursor *cur)
@@ -434,10 +418,6 @@ static void chunk_clear(crm_occasion_cursor *cur)
         crm__free(cur->occ[i].o);
     cur->nocc = cur->pos = 0;
 }
-
-static const char SQL_MAX_LEAD[] = "SELECT coalesce(max(lead_days), 0) FROM occasion";
-static const char SQL_MONTH[] =
-    "SELECT " OCCASION_COLUMNS " FROM occasion WHERE md BETWEEN ?1 AND ?2 AND id < ?3";
 
 static int occurrence_cmp(const void *a, const void *b)
 {
@@ -462,16 +442,16 @@ static int upcoming_fill(crm_db *db, crm_occasion_cursor *cur)
     /* A yearly 29 February falls on 28 February in common years. */
     if (m == 2 && hi_day == 28)
         hi_day = 29;
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, SQL_MONTH, &st);
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_OCCASION_MONTH, &st);
     if (rc)
         return rc;
-    sqlite3_bind_int(st, 1, m * 100 + d);
-    sqlite3_bind_int(st, 2, m * 100 + hi_day);
-    crm__bind_id_raw(st, 3, &cur->ceiling);
-    while ((rc = crm__step_raw(db, st, "reading upcoming occasions")) == CRM_ROW) {
-        int yearly = sqlite3_column_int(st, 3), year = sqlite3_column_int(st, 4);
-        int day = sqlite3_column_int(st, 6), lead = sqlite3_column_int(st, 7);
+    crm__bind_int(st, 1, m * 100 + d);
+    crm__bind_int(st, 2, m * 100 + hi_day);
+    crm__bind_id(st, 3, &cur->ceiling);
+    while ((rc = crm__st_step(st, "reading upcoming occasions")) == CRM_ROW) {
+        int yearly = (int)crm__col_int(st, 3), year = (int)crm__col_int(st, 4);
+        int day = (int)crm__col_int(st, 6), lead = (int)crm__col_int(st, 7);
         if (yearly ? year > y : year != y)
             continue; /* before a yearly one began; a one-off of another year */
         if (yearly && m == 2 && day == 29 && !is_leap(y))
@@ -496,7 +476,7 @@ static int upcoming_fill(crm_db *db, crm_occasion_cursor *cur)
         }
         cur->occ[cur->nocc++] = (occurrence){ o, at };
     }
-    sqlite3_reset(st);
+    crm__st_release(&st);
     if (rc != CRM_DONE)
         return rc;
     cur->next_day = to + 1;
@@ -570,13 +550,13 @@ int crm_occasions_upcoming(crm_occasion_cursor **out, crm_db *db, int64_t from, 
         return crm__error(db, CRM_EINVAL,
                           "the window [%lld, %lld) is longer than 10 years (%d days)",
                           (long long)from, (long long)to, WINDOW_DAYS_MAX);
-    sqlite3_stmt *st;
-    rc = crm__stmt(db, SQL_MAX_LEAD, &st);
+    CRM__ST(st);
+    rc = crm__st_get(db, CRM__Q_OCCASION_MAX_LEAD, &st);
     if (rc)
         return rc;
-    rc = crm__step_raw(db, st, "reading upcoming occasions");
-    int64_t lead = rc == CRM_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
+    rc = crm__st_step(st, "reading upcoming occasions");
+    int64_t lead = rc == CRM_ROW ? crm__col_int(st, 0) : 0;
+    crm__st_release(&st);
     if (rc != CRM_ROW)
         return rc == CRM_DONE ? crm__error(db, CRM_ERROR, "reading occasions: no result") : rc;
     crm_occasion_cursor *cur = crm__calloc(1, sizeof *cur);

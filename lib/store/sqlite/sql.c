@@ -94,6 +94,46 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     /* ---- end promises ---- */
 
     /* ---- occasions and the journal (occasion.c, journal.c) ---- */
+    [CRM__Q_OCCASION_INSERT] =
+        "INSERT INTO occasion (id, customer_id, kind, yearly, year, month, day, md, lead_days, "
+        "note, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [CRM__Q_OCCASION_FIND] =
+        "SELECT customer_id, kind, yearly, year, month, day FROM occasion WHERE id = ?1",
+    [CRM__Q_OCCASION_DELETE] = "DELETE FROM occasion WHERE id = ?1",
+    [CRM__Q_OCCASION_GET] =
+        "SELECT id, customer_id, kind, yearly, year, month, day, lead_days, note "
+        "FROM occasion WHERE id = ?1",
+    [CRM__Q_OCCASION_LIST] =
+        "SELECT id, customer_id, kind, yearly, year, month, day, lead_days, note "
+        "FROM occasion WHERE customer_id = ?1 ORDER BY md, id",
+    [CRM__Q_OCCASION_MAX_LEAD] = "SELECT coalesce(max(lead_days), 0) FROM occasion",
+    [CRM__Q_OCCASION_MONTH] =
+        "SELECT id, customer_id, kind, yearly, year, month, day, lead_days, note "
+        "FROM occasion WHERE md BETWEEN ?1 AND ?2 AND id < ?3",
+    /* One statement per number of changed fields; the JSON object is made by
+     * SQLite's json_object() from bound keys and values. */
+    [CRM__Q_JOURNAL_WRITE_0] = "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, json_object())",
+    [CRM__Q_JOURNAL_WRITE_1] = "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7))",
+    [CRM__Q_JOURNAL_WRITE_2] = "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7, ?8, ?9))",
+    [CRM__Q_JOURNAL_WRITE_3] =
+        "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7, ?8, ?9, ?10, ?11))",
+    [CRM__Q_JOURNAL_WRITE_4] =
+        "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13))",
+    [CRM__Q_JOURNAL_WRITE_5] =
+        "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15))",
+    [CRM__Q_JOURNAL_WRITE_6] =
+        "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+        "?16, ?17))",
+    [CRM__Q_JOURNAL_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM journal",
+    [CRM__Q_JOURNAL_READ] = "SELECT seq, at, actor, entity, entity_id, op, data FROM journal "
+                            "WHERE seq > ?1 AND seq <= ?2 ORDER BY seq",
 
     /* ---- end occasions and the journal ---- */
 };
