@@ -31,46 +31,39 @@ static int prologue(crm_db *db, const char *id, const char *key, crm__uuid *uid)
     return rc;
 }
 
-static const char SQL_GET[] = "SELECT value FROM customer_attr WHERE customer_id = ?1 AND key = ?2";
-static const char SQL_SET[] =
-    "INSERT INTO customer_attr (customer_id, key, value) VALUES (?1, ?2, ?3) "
-    "ON CONFLICT (customer_id, key) DO UPDATE SET value = excluded.value";
-static const char SQL_UNSET[] = "DELETE FROM customer_attr WHERE customer_id = ?1 AND key = ?2";
-
 /* The current value, or NULL in *out when unset. */
 static int read_value(crm_db *db, const crm__uuid *uid, const char *key, char **out)
 {
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, SQL_GET, &st);
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_ATTR_GET, &st);
     if (rc)
         return rc;
-    crm__bind_id_raw(st, 1, uid);
-    crm__bind_text_raw(st, 2, key);
+    crm__bind_id(st, 1, uid);
+    crm__bind_text(st, 2, key);
     *out = NULL;
-    rc = crm__step_raw(db, st, "reading an attribute");
+    rc = crm__st_step(st, "reading an attribute");
     if (rc == CRM_ROW) {
-        const char *v = (const char *)sqlite3_column_text(st, 0);
+        const char *v = crm__col_text(st, 0);
         *out = v ? crm__strdup(v) : NULL;
         rc = *out ? CRM_OK : crm__error(db, CRM_ENOMEM, "out of memory reading an attribute");
     } else if (rc == CRM_DONE) {
         rc = CRM_OK;
     }
-    sqlite3_reset(st);
     return rc;
 }
 
-static int run(crm_db *db, const char *sql, const crm__uuid *uid, const char *a, const char *b,
+static int run(crm_db *db, crm__query query, const crm__uuid *uid, const char *a, const char *b,
                const char *what)
 {
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, sql, &st);
+    CRM__ST(st);
+    int rc = crm__st_get(db, query, &st);
     if (rc)
         return rc;
-    crm__bind_id_raw(st, 1, uid);
-    crm__bind_text_raw(st, 2, a);
+    crm__bind_id(st, 1, uid);
+    crm__bind_text(st, 2, a);
     if (b)
-        crm__bind_text_raw(st, 3, b);
-    return crm__exec_raw(db, st, what);
+        crm__bind_text(st, 3, b);
+    return crm__st_run(st, what);
 }
 
 int crm_customer_attr_set(crm_db *db, const char *id, const char *key, const char *value)
@@ -90,7 +83,7 @@ int crm_customer_attr_set(crm_db *db, const char *id, const char *key, const cha
     if (rc == CRM_OK)
         rc = read_value(db, &uid, key, &old);
     if (rc == CRM_OK)
-        rc = run(db, SQL_SET, &uid, key, value, "setting an attribute");
+        rc = run(db, CRM__Q_ATTR_SET, &uid, key, value, "setting an attribute");
     if (rc == CRM_OK)
         rc = crm__customer_touch(db, &uid);
     if (rc == CRM_OK) {
@@ -140,7 +133,7 @@ int crm_customer_attr_unset(crm_db *db, const char *id, const char *key)
     if (rc == CRM_OK && !old)
         rc = crm__error(db, CRM_ENOTFOUND, "customer %s has no attribute '%s'", id, key);
     if (rc == CRM_OK)
-        rc = run(db, SQL_UNSET, &uid, key, NULL, "removing an attribute");
+        rc = run(db, CRM__Q_ATTR_UNSET, &uid, key, NULL, "removing an attribute");
     if (rc == CRM_OK)
         rc = crm__customer_touch(db, &uid);
     if (rc == CRM_OK) {
@@ -150,9 +143,6 @@ int crm_customer_attr_unset(crm_db *db, const char *id, const char *key)
     crm__free(old);
     return crm__write_end(db, rc);
 }
-
-static const char SQL_LIST[] =
-    "SELECT key, value FROM customer_attr WHERE customer_id = ?1 ORDER BY key";
 
 static int attr_build(crm__cursor *c)
 {
@@ -172,8 +162,8 @@ static int attr_build(crm__cursor *c)
 int crm_attr_list_open(crm_attr_cursor **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
-    return crm__customer_cursor_raw((void **)out, sizeof **out, db, id, SQL_LIST, SQL_LIST,
-                                attr_build, "listing attributes");
+    return crm__customer_cursor((void **)out, sizeof **out, db, id, CRM__Q_ATTR_LIST,
+                                CRM__Q_ATTR_LIST, attr_build, "listing attributes");
 }
 
 int crm_attr_list_next(crm_attr_cursor *cur, const crm_attr **out)

@@ -221,20 +221,6 @@ int crm_identity_normalise(char **out, crm_db *db, const char *kind, const char 
 
 /* ---- storage ------------------------------------------------------------ */
 
-static const char SQL_FIND[] =
-    "SELECT i.customer_id, i.value, i.flags, i.created_at, c.name "
-    "FROM identity i JOIN customer c ON c.id = i.customer_id WHERE i.kind = ?1 AND i.key = ?2";
-static const char SQL_INSERT[] =
-    "INSERT INTO identity (kind, key, value, customer_id, flags, created_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-static const char SQL_OTHER_PRIMARY[] =
-    "SELECT key, value, flags FROM identity INDEXED BY identity_by_customer "
-    "WHERE customer_id = ?1 AND kind = ?2 AND flags & 1 AND key <> ?3 LIMIT 1";
-/* Without INDEXED BY, SQLite (no statistics) prefers the primary key's
- * leading kind column and scans every identity of the kind. */
-static const char SQL_SET_FLAGS[] = "UPDATE identity SET flags = ?3 WHERE kind = ?1 AND key = ?2";
-static const char SQL_DELETE[] = "DELETE FROM identity WHERE kind = ?1 AND key = ?2";
-
 /* The identity (kind, key): its record in *out (may be NULL), its owner's
  * id in *owner and name in *owner_name (a copy, may be NULL).
  * CRM_ENOTFOUND with a message when there is none. */
@@ -242,34 +228,35 @@ static int find(crm_db *db, const char *kind, const char *key, crm_identity **ou
                 crm__uuid *owner, char **owner_name)
 {
     char q[CRM__QUOTE_SIZE];
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, SQL_FIND, &st);
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_IDENTITY_FIND, &st);
     if (rc)
         return rc;
-    crm__bind_text_raw(st, 1, kind);
-    crm__bind_text_raw(st, 2, key);
-    rc = crm__step_raw(db, st, "looking up an identity");
+    crm__bind_text(st, 1, kind);
+    crm__bind_text(st, 2, key);
+    rc = crm__st_step(st, "looking up an identity");
     if (rc == CRM_DONE) {
         rc = crm__error(db, CRM_ENOTFOUND, "no customer has %s identity %s", kind,
                         crm__pquote(db, q, sizeof q, key));
     } else if (rc == CRM_ROW) {
         rc = CRM_OK;
-        const unsigned char *b = sqlite3_column_blob(st, 0);
-        const char *value = (const char *)sqlite3_column_text(st, 1);
-        const char *name = (const char *)sqlite3_column_text(st, 4);
-        if (!b || !value || !name) {
+        crm__uuid cid;
+        bool has_cid = crm__col_uuid(&cid, st, 0);
+        const char *value = crm__col_text(st, 1);
+        const char *name = crm__col_text(st, 4);
+        if (!has_cid || !value || !name) {
             rc = crm__error(db, CRM_ENOMEM, "out of memory looking up an identity");
         } else {
             if (owner)
-                memcpy(owner->b, b, 16);
+                *owner = cid;
             if (out) {
                 *out = identity_new(kind, value, key);
                 if (!*out)
                     rc = crm__error(db, CRM_ENOMEM, "out of memory looking up an identity");
                 else {
-                    crm__uuid_format((*out)->customer_id, b);
-                    (*out)->flags = (unsigned int)sqlite3_column_int(st, 2);
-                    (*out)->created_at = sqlite3_column_int64(st, 3);
+                    crm__uuid_format((*out)->customer_id, cid.b);
+                    (*out)->flags = (unsigned int)crm__col_int(st, 2);
+                    (*out)->created_at = crm__col_int(st, 3);
                 }
             }
             if (rc == CRM_OK && owner_name) {
@@ -284,23 +271,23 @@ static int find(crm_db *db, const char *kind, const char *key, crm_identity **ou
             }
         }
     }
-    sqlite3_reset(st);
     return rc;
 }
 
-/* Set flags (SQL_SET_FLAGS) or delete (SQL_DELETE) the identity kind/key. */
-static int run(crm_db *db, const char *sql, const char *kind, const char *key, int64_t flags,
+/* Set flags (CRM__Q_IDENTITY_SET_FLAGS) or delete (CRM__Q_IDENTITY_DELETE)
+ * the identity kind/key. */
+static int run(crm_db *db, crm__query query, const char *kind, const char *key, int64_t flags,
                const char *what)
 {
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, sql, &st);
+    CRM__ST(st);
+    int rc = crm__st_get(db, query, &st);
     if (rc)
         return rc;
-    crm__bind_text_raw(st, 1, kind);
-    crm__bind_text_raw(st, 2, key);
-    if (sql == SQL_SET_FLAGS)
-        sqlite3_bind_int64(st, 3, flags);
-    return crm__exec_raw(db, st, what);
+    crm__bind_text(st, 1, kind);
+    crm__bind_text(st, 2, key);
+    if (query == CRM__Q_IDENTITY_SET_FLAGS)
+        crm__bind_int(st, 3, flags);
+    return crm__st_run(st, what);
 }
 
 static int journal_identity(crm_db *db, const crm__uuid *owner, const char *op, const char *kind,
@@ -312,26 +299,26 @@ static int journal_identity(crm_db *db, const crm__uuid *owner, const char *op, 
 static int take_primary(crm_db *db, const crm__uuid *owner, const char *kind, const char *key)
 {
     for (;;) {
-        sqlite3_stmt *st;
-        int rc = crm__stmt(db, SQL_OTHER_PRIMARY, &st);
+        CRM__ST(st);
+        int rc = crm__st_get(db, CRM__Q_IDENTITY_OTHER_PRIMARY, &st);
         if (rc)
             return rc;
-        crm__bind_id_raw(st, 1, owner);
-        crm__bind_text_raw(st, 2, kind);
-        crm__bind_text_raw(st, 3, key);
-        rc = crm__step_raw(db, st, "changing the primary identity");
-        if (rc != CRM_ROW) {
-            sqlite3_reset(st);
+        crm__bind_id(st, 1, owner);
+        crm__bind_text(st, 2, kind);
+        crm__bind_text(st, 3, key);
+        rc = crm__st_step(st, "changing the primary identity");
+        if (rc != CRM_ROW)
             return rc == CRM_DONE ? CRM_OK : rc;
-        }
-        const char *k = (const char *)sqlite3_column_text(st, 0);
-        const char *v = (const char *)sqlite3_column_text(st, 1);
-        unsigned int flags = (unsigned int)sqlite3_column_int(st, 2) & ~CRM_IDENTITY_PRIMARY;
+        const char *k = crm__col_text(st, 0);
+        const char *v = crm__col_text(st, 1);
+        unsigned int flags = (unsigned int)crm__col_int(st, 2) & ~CRM_IDENTITY_PRIMARY;
         char *other = k && v ? crm__strdup(k) : NULL, *value = other ? crm__strdup(v) : NULL;
-        sqlite3_reset(st);
-        rc = value ? CRM_OK : crm__error(db, CRM_ENOMEM, "out of memory changing the primary identity");
+        crm__st_release(&st);
+        rc = value ? CRM_OK
+                   : crm__error(db, CRM_ENOMEM, "out of memory changing the primary identity");
         if (rc == CRM_OK)
-            rc = run(db, SQL_SET_FLAGS, kind, other, flags, "changing the primary identity");
+            rc = run(db, CRM__Q_IDENTITY_SET_FLAGS, kind, other, flags,
+                     "changing the primary identity");
         if (rc == CRM_OK)
             rc = journal_identity(db, owner, "flags", kind, value, other, flags);
         crm__free(other);
@@ -365,17 +352,17 @@ static int journal_identity(crm_db *db, const crm__uuid *owner, const char *op, 
 static int insert_identity(crm_db *db, const crm__uuid *cid, const char *kind, const char *key,
                            const char *value, unsigned int flags, int64_t now)
 {
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, SQL_INSERT, &st);
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_IDENTITY_INSERT, &st);
     if (rc)
         return rc;
-    crm__bind_text_raw(st, 1, kind);
-    crm__bind_text_raw(st, 2, key);
-    crm__bind_text_raw(st, 3, value);
-    crm__bind_id_raw(st, 4, cid);
-    sqlite3_bind_int64(st, 5, flags);
-    sqlite3_bind_int64(st, 6, now);
-    rc = crm__insert_owned_raw(db, st, cid, "adding an identity");
+    crm__bind_text(st, 1, kind);
+    crm__bind_text(st, 2, key);
+    crm__bind_text(st, 3, value);
+    crm__bind_id(st, 4, cid);
+    crm__bind_int(st, 5, flags);
+    crm__bind_time(st, 6, now);
+    rc = crm__customer_insert_owned(db, st, cid, "adding an identity");
     if (rc != CRM_EEXISTS)
         return rc;
     /* The (kind, key) is taken: say by whom. */
@@ -393,7 +380,7 @@ static int insert_identity(crm_db *db, const crm__uuid *cid, const char *kind, c
                         crm__pquote(db, qn, sizeof qn, owner_name));
     } else if (rc == CRM_ENOTFOUND) {
         rc = crm__error(db, CRM_ERROR, "adding an identity: %s",
-                        sqlite3_errstr(SQLITE_CONSTRAINT_PRIMARYKEY));
+                        crm__refusal_text(CRM__REFUSED_UNIQUE));
     }
     crm__free(owner_name);
     return rc;
@@ -458,7 +445,7 @@ int crm_identity_remove(crm_db *db, const char *kind, const char *value)
         crm_identity *old = NULL;
         rc = find(db, kind, key, &old, &owner, NULL);
         if (rc == CRM_OK)
-            rc = run(db, SQL_DELETE, kind, key, 0, "removing an identity");
+            rc = run(db, CRM__Q_IDENTITY_DELETE, kind, key, 0, "removing an identity");
         if (rc == CRM_OK)
             rc = journal_identity(db, &owner, "remove", kind, old->value, key, old->flags);
         crm_identity_free(old);
@@ -485,7 +472,7 @@ int crm_identity_set_flags(crm_db *db, const char *kind, const char *value, unsi
         if (rc == CRM_OK && (flags & CRM_IDENTITY_PRIMARY))
             rc = take_primary(db, &owner, kind, key);
         if (rc == CRM_OK)
-            rc = run(db, SQL_SET_FLAGS, kind, key, flags, "changing identity flags");
+            rc = run(db, CRM__Q_IDENTITY_SET_FLAGS, kind, key, flags, "changing identity flags");
         if (rc == CRM_OK)
             rc = journal_identity(db, &owner, "flags", kind, old->value, key, flags);
         crm_identity_free(old);
@@ -548,14 +535,9 @@ struct crm_identity_cursor {
     crm_identity row;
 };
 
-static const char SQL_LIST[] =
-    "SELECT kind, value, key, flags, created_at, customer_id FROM identity WHERE customer_id = ?1 "
-    "ORDER BY kind, flags & 1 DESC, created_at, key";
-
 static int identity_build(crm__cursor *c)
 {
     crm_identity_cursor *cur = (crm_identity_cursor *)c;
-    sqlite3_stmt *st = CRM__RAW(cur->base.st);
     crm_identity *i = &cur->row;
     static const int cols[] = { 0, 1, 2 };
     const char *t[3];
@@ -567,17 +549,17 @@ static int identity_build(crm__cursor *c)
     i->kind = t[0];
     i->value = t[1];
     i->key = t[2];
-    i->flags = (unsigned int)sqlite3_column_int(st, 3);
-    i->created_at = sqlite3_column_int64(st, 4);
-    crm__column_id(i->customer_id, st, 5);
+    i->flags = (unsigned int)crm__col_int(c->st, 3);
+    i->created_at = crm__col_int(c->st, 4);
+    crm__col_id(i->customer_id, c->st, 5);
     return CRM_OK;
 }
 
 int crm_identity_list_open(crm_identity_cursor **out, crm_db *db, const char *customer_id)
 {
     CRM__ENTER(db);
-    return crm__customer_cursor_raw((void **)out, sizeof **out, db, customer_id, SQL_LIST, SQL_LIST,
-                                identity_build, "listing identities");
+    return crm__customer_cursor((void **)out, sizeof **out, db, customer_id, CRM__Q_IDENTITY_LIST,
+                                CRM__Q_IDENTITY_LIST, identity_build, "listing identities");
 }
 
 int crm_identity_list_next(crm_identity_cursor *cur, const crm_identity **out)

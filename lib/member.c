@@ -48,30 +48,24 @@ static int check_kinds(crm_db *db, const crm__uuid *org, const char *org_id,
     return rc;
 }
 
-static const char SQL_ROLE[] = "SELECT role FROM membership WHERE org_id = ?1 AND person_id = ?2";
-static const char SQL_ADD[] =
-    "INSERT INTO membership (org_id, person_id, role, since) VALUES (?1, ?2, ?3, ?4)";
-static const char SQL_REMOVE[] = "DELETE FROM membership WHERE org_id = ?1 AND person_id = ?2";
-
 /* The role of an existing membership (a copy), or NULL in *role. */
 static int read_role(crm_db *db, const crm__uuid *org, const crm__uuid *person, char **role)
 {
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, SQL_ROLE, &st);
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_MEMBER_ROLE, &st);
     if (rc)
         return rc;
-    crm__bind_id_raw(st, 1, org);
-    crm__bind_id_raw(st, 2, person);
+    crm__bind_id(st, 1, org);
+    crm__bind_id(st, 2, person);
     *role = NULL;
-    rc = crm__step_raw(db, st, "reading memberships");
+    rc = crm__st_step(st, "reading memberships");
     if (rc == CRM_ROW) {
-        const char *r = (const char *)sqlite3_column_text(st, 0);
+        const char *r = crm__col_text(st, 0);
         *role = r ? crm__strdup(r) : NULL;
         rc = *role ? CRM_OK : crm__error(db, CRM_ENOMEM, "out of memory reading memberships");
     } else if (rc == CRM_DONE) {
         rc = CRM_OK;
     }
-    sqlite3_reset(st);
     return rc;
 }
 
@@ -96,15 +90,16 @@ int crm_member_add(crm_db *db, const char *org_id, const char *person_id, const 
     if (rc == CRM_OK && old)
         rc = crm__error(db, CRM_EEXISTS, "person %s is already a member of organisation %s (%s)",
                         person_id, org_id, crm__pquote(db, q, sizeof q, old));
-    sqlite3_stmt *st;
-    if (rc == CRM_OK)
-        rc = crm__stmt(db, SQL_ADD, &st);
     if (rc == CRM_OK) {
-        crm__bind_id_raw(st, 1, &org);
-        crm__bind_id_raw(st, 2, &person);
-        crm__bind_text_raw(st, 3, role);
-        sqlite3_bind_int64(st, 4, crm_now());
-        rc = crm__exec_raw(db, st, "adding a member");
+        CRM__ST(st);
+        rc = crm__st_get(db, CRM__Q_MEMBER_ADD, &st);
+        if (rc == CRM_OK) {
+            crm__bind_id(st, 1, &org);
+            crm__bind_id(st, 2, &person);
+            crm__bind_text(st, 3, role);
+            crm__bind_time(st, 4, crm_now());
+            rc = crm__st_run(st, "adding a member");
+        }
     }
     if (rc == CRM_OK) {
         char pid[CRM_ID_LEN + 1];
@@ -131,13 +126,14 @@ int crm_member_remove(crm_db *db, const char *org_id, const char *person_id)
     if (rc == CRM_OK && !old)
         rc = crm__error(db, CRM_ENOTFOUND, "person %s is not a member of organisation %s",
                         person_id, org_id);
-    sqlite3_stmt *st;
-    if (rc == CRM_OK)
-        rc = crm__stmt(db, SQL_REMOVE, &st);
     if (rc == CRM_OK) {
-        crm__bind_id_raw(st, 1, &org);
-        crm__bind_id_raw(st, 2, &person);
-        rc = crm__exec_raw(db, st, "removing a member");
+        CRM__ST(st);
+        rc = crm__st_get(db, CRM__Q_MEMBER_REMOVE, &st);
+        if (rc == CRM_OK) {
+            crm__bind_id(st, 1, &org);
+            crm__bind_id(st, 2, &person);
+            rc = crm__st_run(st, "removing a member");
+        }
     }
     if (rc == CRM_OK) {
         char pid[CRM_ID_LEN + 1];
@@ -149,19 +145,9 @@ int crm_member_remove(crm_db *db, const char *org_id, const char *person_id)
     return crm__write_end(db, rc);
 }
 
-static const char SQL_PEOPLE[] =
-    "SELECT m.org_id, o.name, m.person_id, p.name, m.role, m.since "
-    "FROM membership m JOIN customer o ON o.id = m.org_id JOIN customer p ON p.id = m.person_id "
-    "WHERE m.org_id = ?1 ORDER BY p.name_key, p.id";
-static const char SQL_ORGS[] =
-    "SELECT m.org_id, o.name, m.person_id, p.name, m.role, m.since "
-    "FROM membership m JOIN customer o ON o.id = m.org_id JOIN customer p ON p.id = m.person_id "
-    "WHERE m.person_id = ?1 ORDER BY o.name_key, o.id";
-
 static int member_build(crm__cursor *c)
 {
     crm_member_cursor *cur = (crm_member_cursor *)c;
-    sqlite3_stmt *st = CRM__RAW(cur->base.st);
     crm_member *m = &cur->row;
     static const int cols[] = { 1, 3, 4 };
     const char *t[3];
@@ -170,20 +156,20 @@ static int member_build(crm__cursor *c)
         return rc;
     if (!t[0] || !t[1] || !t[2])
         return crm__error(c->db, CRM_ECORRUPT, "a membership without names or a role");
-    crm__column_id(m->org_id, st, 0);
+    crm__col_id(m->org_id, c->st, 0);
     m->org_name = t[0];
-    crm__column_id(m->person_id, st, 2);
+    crm__col_id(m->person_id, c->st, 2);
     m->person_name = t[1];
     m->role = t[2];
-    m->since = sqlite3_column_int64(st, 5);
+    m->since = crm__col_int(c->st, 5);
     return CRM_OK;
 }
 
 int crm_member_list_open(crm_member_cursor **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
-    return crm__customer_cursor_raw((void **)out, sizeof **out, db, id, SQL_ORGS, SQL_PEOPLE,
-                                member_build, "listing members");
+    return crm__customer_cursor((void **)out, sizeof **out, db, id, CRM__Q_MEMBER_ORGS,
+                                CRM__Q_MEMBER_PEOPLE, member_build, "listing members");
 }
 
 int crm_member_list_next(crm_member_cursor *cur, const crm_member **out)

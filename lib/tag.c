@@ -18,20 +18,15 @@ static int prologue(crm_db *db, const char *id, const char *tag, crm__uuid *uid)
     return rc;
 }
 
-static const char SQL_HAS[] = "SELECT 1 FROM customer_tag WHERE customer_id = ?1 AND tag = ?2";
-static const char SQL_ADD[] = "INSERT INTO customer_tag (customer_id, tag) VALUES (?1, ?2)";
-static const char SQL_REMOVE[] = "DELETE FROM customer_tag WHERE customer_id = ?1 AND tag = ?2";
-
 static int has_tag(crm_db *db, const crm__uuid *uid, const char *tag, bool *has)
 {
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, SQL_HAS, &st);
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_TAG_HAS, &st);
     if (rc)
         return rc;
-    crm__bind_id_raw(st, 1, uid);
-    crm__bind_text_raw(st, 2, tag);
-    rc = crm__step_raw(db, st, "reading tags");
-    sqlite3_reset(st);
+    crm__bind_id(st, 1, uid);
+    crm__bind_text(st, 2, tag);
+    rc = crm__st_step(st, "reading tags");
     if (rc < 0)
         return rc;
     *has = rc == CRM_ROW;
@@ -58,13 +53,14 @@ static int change(crm_db *db, const char *id, const char *tag, bool add)
     if (rc == CRM_OK && !add && !has)
         rc = crm__error(db, CRM_ENOTFOUND, "customer %s has no tag '%s'", id,
                         crm__quote(q, sizeof q, tag));
-    sqlite3_stmt *st;
-    if (rc == CRM_OK)
-        rc = crm__stmt(db, add ? SQL_ADD : SQL_REMOVE, &st);
     if (rc == CRM_OK) {
-        crm__bind_id_raw(st, 1, &uid);
-        crm__bind_text_raw(st, 2, tag);
-        rc = crm__exec_raw(db, st, add ? "adding a tag" : "removing a tag");
+        CRM__ST(st);
+        rc = crm__st_get(db, add ? CRM__Q_TAG_ADD : CRM__Q_TAG_REMOVE, &st);
+        if (rc == CRM_OK) {
+            crm__bind_id(st, 1, &uid);
+            crm__bind_text(st, 2, tag);
+            rc = crm__st_run(st, add ? "adding a tag" : "removing a tag");
+        }
     }
     if (rc == CRM_OK)
         rc = crm__customer_touch(db, &uid);
@@ -87,8 +83,6 @@ int crm_customer_tag_remove(crm_db *db, const char *id, const char *tag)
     return change(db, id, tag, false);
 }
 
-static const char SQL_LIST[] = "SELECT tag FROM customer_tag WHERE customer_id = ?1 ORDER BY tag";
-
 /* The tag is the cursor's copy (crm__cursor_texts), not lent from its
  * statement: the caller holds the pointer itself, which a copy of the rest
  * of the walk (before a write through the handle) could not move. */
@@ -109,8 +103,8 @@ static int tag_build(crm__cursor *c)
 int crm_tag_list_open(crm_tag_cursor **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
-    return crm__customer_cursor_raw((void **)out, sizeof **out, db, id, SQL_LIST, SQL_LIST,
-                                tag_build, "listing tags");
+    return crm__customer_cursor((void **)out, sizeof **out, db, id, CRM__Q_TAG_LIST,
+                                CRM__Q_TAG_LIST, tag_build, "listing tags");
 }
 
 int crm_tag_list_next(crm_tag_cursor *cur, const char **tag)
