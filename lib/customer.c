@@ -1,7 +1,6 @@
 /*
  * libcrm - customers, attributes, tags and memberships.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -80,9 +79,6 @@ int crm_customer_dup(crm_customer **out, const crm_customer *c)
     return CRM_OK;
 }
 
-/* Columns: id, kind, name, created_at, updated_at, archived (0/1). */
-#define CUSTOMER_COLUMNS "c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL"
-
 /* Read a row (id, kind, name, created_at, updated_at, archived: see
  * CRM__Q_CUSTOMER_GET) from column col on into *rec, (re)allocating it
  * when its name does not fit in *cap bytes; the record stays the caller's
@@ -123,23 +119,21 @@ int crm__customer_from_row(crm_customer **out, crm__st *st, int col)
     return CRM_OK;
 }
 
-static const char SQL_FIND[] = "SELECT kind, name FROM customer WHERE id = ?1";
-
 int crm__customer_find(crm_db *db, const crm__uuid *id, const char *text_id, int *kind,
                        char **name)
 {
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, SQL_FIND, &st);
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_CUSTOMER_FIND, &st);
     if (rc)
         return rc;
-    crm__bind_id_raw(st, 1, id);
-    rc = crm__step_raw(db, st, "reading a customer");
+    crm__bind_id(st, 1, id);
+    rc = crm__st_step(st, "reading a customer");
     if (rc == CRM_ROW) {
         rc = CRM_OK;
         if (kind)
-            *kind = sqlite3_column_int(st, 0);
+            *kind = (int)crm__col_int(st, 0);
         if (name) {
-            const char *n = (const char *)sqlite3_column_text(st, 1);
+            const char *n = crm__col_text(st, 1);
             *name = n ? crm__strdup(n) : NULL;
             if (!*name)
                 rc = crm__error(db, CRM_ENOMEM, "out of memory reading a customer");
@@ -150,21 +144,18 @@ int crm__customer_find(crm_db *db, const crm__uuid *id, const char *text_id, int
         (void)text_id;
         rc = crm__error(db, CRM_ENOTFOUND, "no customer has id %s", canon);
     }
-    sqlite3_reset(st);
     return rc;
 }
 
-static const char SQL_TOUCH[] = "UPDATE customer SET updated_at = ?2 WHERE id = ?1";
-
 int crm__customer_touch(crm_db *db, const crm__uuid *id)
 {
-    sqlite3_stmt *st;
-    int rc = crm__stmt(db, SQL_TOUCH, &st);
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_CUSTOMER_TOUCH, &st);
     if (rc)
         return rc;
-    crm__bind_id_raw(st, 1, id);
-    sqlite3_bind_int64(st, 2, crm_now());
-    return crm__exec_raw(db, st, "updating a customer");
+    crm__bind_id(st, 1, id);
+    crm__bind_time(st, 2, crm_now());
+    return crm__st_run(st, "updating a customer");
 }
 
 static int check_name(crm_db *db, const char *name)
@@ -180,10 +171,6 @@ static char *name_key(const char *name)
         crm__ascii_lower(k);
     return k;
 }
-
-static const char SQL_INSERT[] =
-    "INSERT INTO customer (id, kind, name, name_key, created_at, updated_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
 
 int crm_customer_create(crm_customer **out, crm_db *db, crm_customer_kind kind,
                         const char *name)
@@ -206,18 +193,18 @@ int crm_customer_create(crm_customer **out, crm_db *db, crm_customer_kind kind,
     }
     crm__uuid id;
     int64_t now;
-    sqlite3_stmt *st;
     rc = crm__write_begin(db);
     if (rc == CRM_OK) {
         crm__new_id(db, &id, &now);
-        rc = crm__stmt(db, SQL_INSERT, &st);
+        CRM__ST(st);
+        rc = crm__st_get(db, CRM__Q_CUSTOMER_INSERT, &st);
         if (rc == CRM_OK) {
-            crm__bind_id_raw(st, 1, &id);
-            sqlite3_bind_int(st, 2, kind);
-            crm__bind_text_raw(st, 3, name);
-            crm__bind_text_raw(st, 4, key);
-            sqlite3_bind_int64(st, 5, now);
-            rc = crm__exec_raw(db, st, "creating a customer");
+            crm__bind_id(st, 1, &id);
+            crm__bind_int(st, 2, kind);
+            crm__bind_text(st, 3, name);
+            crm__bind_text(st, 4, key);
+            crm__bind_time(st, 5, now);
+            rc = crm__st_run(st, "creating a customer");
         }
         if (rc == CRM_OK) {
             crm__jfield f[] = { CRM__JTEXT("kind", crm_customer_kind_name(kind)),
@@ -252,9 +239,6 @@ int crm_customer_get(crm_customer **out, crm_db *db, const char *id)
     return rc ? crm__error(db, rc, "out of memory reading a customer") : CRM_OK;
 }
 
-static const char SQL_RENAME[] =
-    "UPDATE customer SET name = ?2, name_key = ?3, updated_at = ?4 WHERE id = ?1";
-
 int crm_customer_rename(crm_db *db, const char *id, const char *name)
 {
     CRM__ENTER(db);
@@ -271,15 +255,15 @@ int crm_customer_rename(crm_db *db, const char *id, const char *name)
     rc = crm__write_begin(db);
     if (rc == CRM_OK) {
         rc = crm__customer_find(db, &uid, id, NULL, &old);
-        sqlite3_stmt *st;
+        CRM__ST(st);
         if (rc == CRM_OK)
-            rc = crm__stmt(db, SQL_RENAME, &st);
+            rc = crm__st_get(db, CRM__Q_CUSTOMER_RENAME, &st);
         if (rc == CRM_OK) {
-            crm__bind_id_raw(st, 1, &uid);
-            crm__bind_text_raw(st, 2, name);
-            crm__bind_text_raw(st, 3, key);
-            sqlite3_bind_int64(st, 4, crm_now());
-            rc = crm__exec_raw(db, st, "renaming a customer");
+            crm__bind_id(st, 1, &uid);
+            crm__bind_text(st, 2, name);
+            crm__bind_text(st, 3, key);
+            crm__bind_time(st, 4, crm_now());
+            rc = crm__st_run(st, "renaming a customer");
         }
         if (rc == CRM_OK) {
             crm__jfield f[] = { CRM__JTEXT("name", name), CRM__JTEXT("old_name", old) };
@@ -292,11 +276,6 @@ int crm_customer_rename(crm_db *db, const char *id, const char *name)
     return rc;
 }
 
-static const char SQL_ARCHIVED[] =
-    "SELECT archived_at IS NOT NULL FROM customer WHERE id = ?1";
-static const char SQL_SET_ARCHIVED[] =
-    "UPDATE customer SET archived_at = ?2, updated_at = ?3 WHERE id = ?1";
-
 static int set_archived(crm_db *db, const char *id, bool archive)
 {
     crm__uuid uid;
@@ -306,33 +285,35 @@ static int set_archived(crm_db *db, const char *id, bool archive)
     rc = crm__write_begin(db);
     if (rc)
         return rc;
-    sqlite3_stmt *st;
-    rc = crm__stmt(db, SQL_ARCHIVED, &st);
-    if (rc == CRM_OK) {
-        crm__bind_id_raw(st, 1, &uid);
-        rc = crm__step_raw(db, st, "reading a customer");
-        if (rc == CRM_ROW) {
-            bool is = sqlite3_column_int(st, 0);
-            rc = CRM_OK;
-            if (is == archive)
-                rc = crm__error(db, CRM_ESTATE, "customer %s is %s archived", id,
-                                archive ? "already" : "not");
-        } else if (rc == CRM_DONE) {
-            rc = crm__error(db, CRM_ENOTFOUND, "no customer has id %s", id);
+    {
+        CRM__ST(st);
+        rc = crm__st_get(db, CRM__Q_CUSTOMER_ARCHIVED, &st);
+        if (rc == CRM_OK) {
+            crm__bind_id(st, 1, &uid);
+            rc = crm__st_step(st, "reading a customer");
+            if (rc == CRM_ROW) {
+                bool is = crm__col_int(st, 0);
+                rc = CRM_OK;
+                if (is == archive)
+                    rc = crm__error(db, CRM_ESTATE, "customer %s is %s archived", id,
+                                    archive ? "already" : "not");
+            } else if (rc == CRM_DONE) {
+                rc = crm__error(db, CRM_ENOTFOUND, "no customer has id %s", id);
+            }
         }
-        sqlite3_reset(st);
     }
+    CRM__ST(st);
     if (rc == CRM_OK)
-        rc = crm__stmt(db, SQL_SET_ARCHIVED, &st);
+        rc = crm__st_get(db, CRM__Q_CUSTOMER_SET_ARCHIVED, &st);
     if (rc == CRM_OK) {
         int64_t now = crm_now();
-        crm__bind_id_raw(st, 1, &uid);
+        crm__bind_id(st, 1, &uid);
         if (archive)
-            sqlite3_bind_int64(st, 2, now);
+            crm__bind_time(st, 2, now);
         else
-            sqlite3_bind_null(st, 2);
-        sqlite3_bind_int64(st, 3, now);
-        rc = crm__exec_raw(db, st, "archiving a customer");
+            crm__bind_null(st, 2);
+        crm__bind_time(st, 3, now);
+        rc = crm__st_run(st, "archiving a customer");
     }
     if (rc == CRM_OK)
         rc = crm__journal(db, "customer", &uid, archive ? "archive" : "unarchive", NULL, 0);
@@ -426,42 +407,29 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
     bool to_bound = to > 0;
     bool empty = to != CRM_TIME_NONE && to <= 0;
 
-    /* The SQL is assembled from fixed fragments only; every value is bound.
-     * With a tag the walk starts from the tag index, which is ordered by
-     * customer id, so a rare tag is cheap at any size. */
-    char sql[1024];
-    const char *idcol = f->tag ? "t.customer_id" : "c.id";
-    int n = snprintf(sql, sizeof sql, "SELECT " CUSTOMER_COLUMNS " FROM %s WHERE 1",
-                     f->tag ? "customer_tag t JOIN customer c ON c.id = t.customer_id"
-                            : "customer c");
-#define ADD(...) n += snprintf(sql + n, sizeof sql - (size_t)n, __VA_ARGS__)
+    unsigned int shape = 0;
     if (f->tag)
-        ADD(" AND t.tag = ?1");
+        shape |= CRM__SHAPE_CUSTOMER_LIST_TAG;
     if (f->kind)
-        ADD(" AND c.kind = ?2");
+        shape |= CRM__SHAPE_CUSTOMER_LIST_KIND;
     if (f->archived == CRM_ARCHIVED_EXCLUDE)
-        ADD(" AND c.archived_at IS NULL");
+        shape |= CRM__SHAPE_CUSTOMER_LIST_ACTIVE;
     else if (f->archived == CRM_ARCHIVED_ONLY)
-        ADD(" AND c.archived_at IS NOT NULL");
+        shape |= CRM__SHAPE_CUSTOMER_LIST_ARCHIVED;
     if (f->name_prefix && f->name_prefix[0])
-        ADD(" AND c.name_key >= ?3 AND c.name_key < ?4");
+        shape |= CRM__SHAPE_CUSTOMER_LIST_NAME_PREFIX;
     if (empty)
-        ADD(" AND 0");
+        shape |= CRM__SHAPE_CUSTOMER_LIST_EMPTY;
     if (from_bound)
-        ADD(" AND %s >= ?5", idcol);
+        shape |= CRM__SHAPE_CUSTOMER_LIST_FROM;
     if (to_bound)
-        ADD(" AND %s < ?6", idcol);
-    if (f->after && f->order == CRM_ORDER_CREATED)
-        ADD(" AND %s > ?7", idcol);
-    if (f->after && f->order == CRM_ORDER_NAME)
-        ADD(" AND (c.name_key, c.id) > ((SELECT name_key FROM customer WHERE id = ?7), ?7)");
-    if (f->order == CRM_ORDER_CREATED)
-        ADD(" ORDER BY %s", idcol);
-    else
-        ADD(" ORDER BY c.name_key, c.id");
+        shape |= CRM__SHAPE_CUSTOMER_LIST_TO;
+    if (f->after)
+        shape |= CRM__SHAPE_CUSTOMER_LIST_AFTER;
+    if (f->order == CRM_ORDER_NAME)
+        shape |= CRM__SHAPE_CUSTOMER_LIST_BY_NAME;
     if (f->limit)
-        ADD(" LIMIT ?8");
-#undef ADD
+        shape |= CRM__SHAPE_CUSTOMER_LIST_LIMIT;
 
     if (f->after) {
         rc = crm__customer_find(db, &after, f->after, NULL, NULL);
@@ -485,38 +453,37 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
         prefix_upper(p_hi);
     }
     crm_customer_cursor *cur;
-    rc = crm__cursor_new_raw((void **)&cur, sizeof *cur, db, sql, customer_build,
-                         "listing customers");
+    rc = crm__cursor_new_shaped((void **)&cur, sizeof *cur, db, CRM__Q_CUSTOMER_LIST, shape,
+                                customer_build, "listing customers");
     if (rc) {
         crm__free(p_lo);
         crm__free(p_hi);
         return rc;
     }
-    sqlite3_stmt *st = CRM__RAW(cur->base.st);
-    int src = SQLITE_OK;
+    crm__st *st = cur->base.st;
     if (f->tag)
-        CRM__BIND(src, sqlite3_bind_text(st, 1, f->tag, -1, SQLITE_TRANSIENT));
+        crm__bind_text(st, 1, f->tag);
     if (f->kind)
-        sqlite3_bind_int(st, 2, f->kind);
+        crm__bind_int(st, 2, f->kind);
     if (p_lo) {
-        CRM__BIND(src, sqlite3_bind_text(st, 3, p_lo, -1, SQLITE_TRANSIENT));
-        CRM__BIND(src, sqlite3_bind_text(st, 4, p_hi, -1, SQLITE_TRANSIENT));
+        crm__bind_text(st, 3, p_lo);
+        crm__bind_text(st, 4, p_hi);
     }
     if (from_bound) {
         crm__uuid_floor(&lo, from);
-        CRM__BIND(src, sqlite3_bind_blob(st, 5, lo.b, 16, SQLITE_TRANSIENT));
+        crm__bind_id(st, 5, &lo);
     }
     if (to_bound) {
         crm__uuid_floor(&hi, to);
-        CRM__BIND(src, sqlite3_bind_blob(st, 6, hi.b, 16, SQLITE_TRANSIENT));
+        crm__bind_id(st, 6, &hi);
     }
     if (f->after)
-        CRM__BIND(src, sqlite3_bind_blob(st, 7, after.b, 16, SQLITE_TRANSIENT));
+        crm__bind_id(st, 7, &after);
     if (f->limit)
-        sqlite3_bind_int64(st, 8, f->limit);
+        crm__bind_int(st, 8, f->limit);
     crm__free(p_lo);
     crm__free(p_hi);
-    return crm__cursor_bound_src((void **)out, cur, src, "listing customers");
+    return crm__cursor_bound((void **)out, cur, "listing customers");
 }
 
 int crm_customer_list_next(crm_customer_cursor *cur, const crm_customer **out)

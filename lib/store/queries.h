@@ -17,6 +17,15 @@ typedef enum crm__query {
 
     /* ---- customers (customer.c) ---- */
     CRM__Q_CUSTOMER_GET, /* ?1 id -> id, kind, name, created_at, updated_at, archived (0/1) */
+    CRM__Q_CUSTOMER_FIND,         /* ?1 id -> kind, name */
+    CRM__Q_CUSTOMER_TOUCH,        /* ?1 id, ?2 updated_at */
+    CRM__Q_CUSTOMER_INSERT,       /* ?1 id, ?2 kind, ?3 name, ?4 name_key, ?5 created_at */
+    CRM__Q_CUSTOMER_RENAME,       /* ?1 id, ?2 name, ?3 name_key, ?4 updated_at */
+    CRM__Q_CUSTOMER_ARCHIVED,     /* ?1 id -> archived (0/1) */
+    CRM__Q_CUSTOMER_SET_ARCHIVED, /* ?1 id, ?2 archived_at (NULL: not archived), ?3 updated_at */
+    /* shaped by CRM__SHAPE_CUSTOMER_LIST_*: ?1 tag, ?2 kind, ?3 ?4 name_key range [lo, hi),
+     * ?5 ?6 id range [lo, hi), ?7 after, ?8 limit -> the columns of CRM__Q_CUSTOMER_GET */
+    CRM__Q_CUSTOMER_LIST,
 
     /* ---- end customers ---- */
 
@@ -123,6 +132,17 @@ typedef enum crm__query {
 /* ---- shapes of the lists that take one ---- */
 
 /* customers (customer.c) */
+#define CRM__SHAPE_CUSTOMER_LIST_TAG 0x001u          /* t.tag = ?1, walked from the tag index */
+#define CRM__SHAPE_CUSTOMER_LIST_KIND 0x002u         /* c.kind = ?2 */
+#define CRM__SHAPE_CUSTOMER_LIST_ACTIVE 0x004u       /* not archived */
+#define CRM__SHAPE_CUSTOMER_LIST_ARCHIVED 0x008u     /* archived */
+#define CRM__SHAPE_CUSTOMER_LIST_NAME_PREFIX 0x010u  /* ?3 <= c.name_key < ?4 */
+#define CRM__SHAPE_CUSTOMER_LIST_EMPTY 0x020u        /* no row at all */
+#define CRM__SHAPE_CUSTOMER_LIST_FROM 0x040u         /* id >= ?5 */
+#define CRM__SHAPE_CUSTOMER_LIST_TO 0x080u           /* id < ?6 */
+#define CRM__SHAPE_CUSTOMER_LIST_AFTER 0x100u        /* past ?7 in the list's order */
+#define CRM__SHAPE_CUSTOMER_LIST_BY_NAME 0x200u      /* by name_key, id; else by id */
+#define CRM__SHAPE_CUSTOMER_LIST_LIMIT 0x400u        /* LIMIT ?8 */
 
 /* end customers */
 
