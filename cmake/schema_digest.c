@@ -1,6 +1,6 @@
 /*
  * libcrm build helper: prints, as C, the digest of the schema each schema
- * version defines (see check_schema() in lib/db.c), so that crm_open()
+ * version defines (see check_schema() in lib/store/sqlite/open.c), so that crm_open()
  * recognises the expected schema without building it in every process.
  * The schema is made the way libcrm makes it: by applying the compiled-in
  * migrations to an empty in-memory database.

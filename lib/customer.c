@@ -1,5 +1,7 @@
 /*
- * libcrm - customers, attributes, tags and memberships.
+ * libcrm - customers: creating, reading, renaming, archiving and listing
+ * them, and what the other concepts ask of a customer (does it exist, of
+ * which kind; a row of theirs that belongs to one).
  */
 #include <string.h>
 
@@ -537,26 +539,4 @@ int crm__customer_cursor(void **out, size_t size, crm_db *db, const char *id, cr
         return rc;
     crm__bind_id(c->st, 1, &uid);
     return crm__cursor_bound(out, c, what);
-}
-
-int crm__customer_cursor_raw(void **out, size_t size, crm_db *db, const char *id,
-                             const char *sql_person, const char *sql_org, crm__cursor_build build,
-                             const char *what)
-{
-    crm__uuid uid;
-    int kind = 0;
-    int rc = crm__check_out(db, out);
-    if (rc == CRM_OK)
-        rc = crm__check_id(db, "customer id", id, &uid);
-    if (rc == CRM_OK)
-        rc = crm__customer_find(db, &uid, id, &kind, NULL);
-    if (rc)
-        return rc;
-    crm__cursor *c;
-    rc = crm__cursor_new_raw((void **)&c, size, db,
-                             kind == CRM_CUSTOMER_ORGANISATION ? sql_org : sql_person, build, what);
-    if (rc)
-        return rc;
-    return crm__cursor_bound_src(
-        out, c, sqlite3_bind_blob(CRM__RAW(c->st), 1, uid.b, 16, SQLITE_TRANSIENT), what);
 }

@@ -6,7 +6,6 @@
 #define CRM_INTERNAL_H
 
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -255,32 +254,5 @@ int crm__customer_cursor(void **out, size_t size, crm_db *db, const char *id, cr
 int crm__customer_insert_owned(crm_db *db, crm__st *st, const crm__uuid *cid, const char *what);
 
 #include "phone.h"
-
-/* ---- the statements of code not yet moved onto named queries ----------- */
-/* The first member of a crm__st is its sqlite3_stmt. */
-#define CRM__RAW(st) (*(sqlite3_stmt **)(st))
-int crm__sqlite_error(crm_db *db, int rc, const char *what);
-int crm__code_from_sqlite(int rc);
-int crm__stmt(crm_db *db, const char *sql, sqlite3_stmt **out);
-int crm__prepare(crm_db *db, const char *sql, sqlite3_stmt **out);
-int crm__fetch_by_id_raw(crm_db *db, const void *out, const char *sql, const char *noun,
-                         const char *id, sqlite3_stmt **st);
-int crm__step_raw(crm_db *db, sqlite3_stmt *st, const char *what);
-int crm__exec_raw(crm_db *db, sqlite3_stmt *st, const char *what);
-int crm__insert_owned_raw(crm_db *db, sqlite3_stmt *st, const crm__uuid *cid, const char *what);
-int crm__bind_text_raw(sqlite3_stmt *st, int i, const char *s);
-int crm__bind_id_raw(sqlite3_stmt *st, int i, const crm__uuid *id);
-int crm__column_id(char out[CRM_ID_LEN + 1], sqlite3_stmt *st, int col);
-int crm__cursor_new_raw(void **out, size_t size, crm_db *db, const char *sql,
-                        crm__cursor_build build, const char *what);
-int crm__customer_cursor_raw(void **out, size_t size, crm_db *db, const char *id,
-                             const char *sql_person, const char *sql_org, crm__cursor_build build,
-                             const char *what);
-int crm__cursor_bound_src(void **out, void *cur, int src, const char *what);
-#define CRM__BIND(src, call) ((src) == SQLITE_OK ? ((src) = (call)) : (src))
-#define CRM__COLUMN_TIME(st, col)                                              \
-    (sqlite3_column_type((st), (col)) == SQLITE_NULL ? CRM_TIME_NONE         \
-                                                      : sqlite3_column_int64((st), (col)))
-void crm__store_free_statements(crm_db *db);
 
 #endif

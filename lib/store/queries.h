@@ -9,7 +9,7 @@
 #define CRM_STORE_QUERIES_H
 
 typedef enum crm__query {
-    /* ---- the handle (db.c) ---- */
+    /* ---- transactions (store/sqlite/engine.c) ---- */
     CRM__Q_NONE,     /* no statement: 0 is never a query */
     CRM__Q_BEGIN,    /* a write transaction, taking the write lock at once */
     CRM__Q_COMMIT,

@@ -16,7 +16,7 @@
 
 /* A statement and what the cache and its user need to know of it. */
 struct crm__st {
-    sqlite3_stmt *stmt; /* first member: see CRM__RAW in internal.h */
+    sqlite3_stmt *stmt;
     crm_db *db;
     uint32_t key;       /* a shaped query's q | shape << 8; a text's hash */
     char *sql;          /* owned copy of the text, for statements keyed by it */
@@ -352,7 +352,7 @@ int crm__fetch_by_id(crm_db *db, const void *out, crm__query q, const char *noun
     return rc;
 }
 
-/* ---- the statements of code not yet moved onto named queries ------------ */
+/* ---- statements by their text, for opening a file (open.c) -------------- */
 
 int crm__stmt(crm_db *db, const char *sql, sqlite3_stmt **out)
 {
@@ -368,81 +368,16 @@ int crm__stmt(crm_db *db, const char *sql, sqlite3_stmt **out)
     return CRM_OK;
 }
 
-int crm__step_raw(crm_db *db, sqlite3_stmt *st, const char *what)
+int crm__sqlite_step(crm_db *db, sqlite3_stmt *st, const char *what)
 {
     return step(db, st, what);
 }
 
-int crm__exec_raw(crm_db *db, sqlite3_stmt *st, const char *what)
+int crm__sqlite_exec(crm_db *db, sqlite3_stmt *st, const char *what)
 {
     int rc = step(db, st, what);
     sqlite3_reset(st);
     return rc == CRM_DONE || rc == CRM_ROW ? CRM_OK : rc;
-}
-
-int crm__insert_owned_raw(crm_db *db, sqlite3_stmt *st, const crm__uuid *cid, const char *what)
-{
-    int src = sqlite3_step(st);
-    bool refused = src == SQLITE_CONSTRAINT_FOREIGNKEY || src == SQLITE_CONSTRAINT_PRIMARYKEY ||
-                   src == SQLITE_CONSTRAINT_UNIQUE;
-    int rc = src == SQLITE_DONE || refused ? CRM_OK : crm__sqlite_error(db, src, what);
-    sqlite3_reset(st);
-    if (!refused)
-        return rc;
-    rc = crm__customer_find(db, cid, NULL, NULL, NULL);
-    if (rc)
-        return rc;
-    return crm__error(db, src == SQLITE_CONSTRAINT_FOREIGNKEY ? CRM_ERROR : CRM_EEXISTS, "%s: %s",
-                      what, sqlite3_errstr(src));
-}
-
-int crm__fetch_by_id_raw(crm_db *db, const void *out, const char *sql, const char *noun,
-                         const char *id, sqlite3_stmt **st)
-{
-    char field[48];
-    crm__uuid uid;
-    snprintf(field, sizeof field, "%s id", noun);
-    int rc = crm__check_out(db, out);
-    if (rc == CRM_OK)
-        rc = crm__check_id(db, field, id, &uid);
-    if (rc == CRM_OK)
-        rc = crm__stmt(db, sql, st);
-    if (rc)
-        return rc;
-    crm__bind_id_raw(*st, 1, &uid);
-    char what[64];
-    snprintf(what, sizeof what, "reading the %s", noun);
-    rc = step(db, *st, what);
-    if (rc == CRM_ROW)
-        return CRM_ROW;
-    sqlite3_reset(*st);
-    if (rc == CRM_DONE) {
-        char canon[CRM_ID_LEN + 1];
-        crm__uuid_format(canon, uid.b);
-        rc = crm__error(db, CRM_ENOTFOUND, "no %s has id %s", noun, canon);
-    }
-    return rc;
-}
-
-int crm__bind_text_raw(sqlite3_stmt *st, int i, const char *s)
-{
-    return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
-}
-
-int crm__bind_id_raw(sqlite3_stmt *st, int i, const crm__uuid *id)
-{
-    return sqlite3_bind_blob(st, i, id->b, 16, SQLITE_STATIC);
-}
-
-int crm__column_id(char out[CRM_ID_LEN + 1], sqlite3_stmt *st, int col)
-{
-    const unsigned char *b = sqlite3_column_blob(st, col);
-    if (!b || sqlite3_column_bytes(st, col) != 16) {
-        out[0] = '\0';
-        return -1;
-    }
-    crm__uuid_format(out, b);
-    return 0;
 }
 
 /* ---- cursors -------------------------------------------------------------- */
@@ -521,16 +456,6 @@ int crm__cursor_new_shaped(void **out, size_t size, crm_db *db, crm__query q, un
     return cursor_alloc(out, size, db, slot, build, what);
 }
 
-int crm__cursor_new_raw(void **out, size_t size, crm_db *db, const char *sql,
-                        crm__cursor_build build, const char *what)
-{
-    crm__st *slot;
-    int rc = cache_slot(db, sql, 0, &slot);
-    if (rc)
-        return rc;
-    return cursor_alloc(out, size, db, slot, build, what);
-}
-
 int crm__cursor_bound(void **out, void *cur, const char *what)
 {
     crm__cursor *c = cur;
@@ -540,17 +465,6 @@ int crm__cursor_bound(void **out, void *cur, const char *what)
     }
     crm_db *db = c->db;
     int src = c->st->bind_err;
-    crm__cursor_free(cur);
-    return crm__sqlite_error(db, src, what);
-}
-
-int crm__cursor_bound_src(void **out, void *cur, int src, const char *what)
-{
-    if (src == SQLITE_OK) {
-        *out = cur;
-        return CRM_OK;
-    }
-    crm_db *db = ((crm__cursor *)cur)->db;
     crm__cursor_free(cur);
     return crm__sqlite_error(db, src, what);
 }

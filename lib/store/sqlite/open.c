@@ -28,7 +28,7 @@ static int pragma_int(crm_db *db, const char *sql, int64_t *out)
     int rc = crm__stmt(db, sql, &st);
     if (rc)
         return rc;
-    rc = crm__step_raw(db, st, "reading the database header");
+    rc = crm__sqlite_step(db, st, "reading the database header");
     if (rc == CRM_ROW) {
         *out = sqlite3_column_int64(st, 0);
         rc = CRM_OK;
@@ -132,7 +132,7 @@ static int check_schema(crm_db *db, int version)
                         ref ? sqlite3_errmsg(ref) : sqlite3_errstr(src));
     while (rc == CRM_OK && ref_digest != digest) {
         int w = sqlite3_step(want);
-        int h = crm__step_raw(db, have, "reading the schema");
+        int h = crm__sqlite_step(db, have, "reading the schema");
         if (w != SQLITE_ROW && w != SQLITE_DONE) {
             rc = crm__error(db, (w & 0xff) == SQLITE_NOMEM ? CRM_ENOMEM : CRM_ERROR,
                             "reading the reference schema: %s", sqlite3_errmsg(ref));
@@ -176,7 +176,7 @@ static int exec_stmt(crm_db *db, const char *sql, const char *what)
 {
     sqlite3_stmt *st;
     int rc = crm__stmt(db, sql, &st);
-    return rc ? rc : crm__exec_raw(db, st, what);
+    return rc ? rc : crm__sqlite_exec(db, st, what);
 }
 
 static const char SQL_BEGIN_READ[] = "BEGIN";

@@ -15,7 +15,7 @@
  * write-ahead log, as many as no reader needs are copied back (SQLite's
  * default); past CRM__RESTART_FRAMES (32 MiB of 4 KiB pages) the log is
  * truncated, waiting at most CRM__RESTART_WAIT_MS for the readers of older
- * snapshots (see wal_hook in db.c). */
+ * snapshots (see wal_hook in engine.c). */
 #define CRM__CHECKPOINT_FRAMES 1000
 #define CRM__RESTART_FRAMES 8192
 #define CRM__RESTART_WAIT_MS 200
@@ -40,6 +40,17 @@ extern const char *const crm__sqlite_sql[CRM__Q_COUNT];
  * when q takes no shape. */
 #define CRM__SHAPED_SQL_MAX 2048
 int crm__sqlite_shaped(char *buf, size_t size, crm__query q, unsigned int shape);
+
+/* Statements by their text, cached (crm__stmt) or the caller's own
+ * (crm__prepare, finalised by the caller), for the few statements of an
+ * open; step and run one with the handle's error set on failure. */
+int crm__stmt(crm_db *db, const char *sql, sqlite3_stmt **out);
+int crm__prepare(crm_db *db, const char *sql, sqlite3_stmt **out);
+int crm__sqlite_step(crm_db *db, sqlite3_stmt *st, const char *what);
+int crm__sqlite_exec(crm_db *db, sqlite3_stmt *st, const char *what);
+
+/* Finalise every statement of db's (at close). */
+void crm__store_free_statements(crm_db *db);
 
 /* The busy handler and the WAL hook (engine.c), on an open connection. */
 void crm__sqlite_hooks(crm_db *db);
