@@ -253,22 +253,22 @@ static int pages(crm_side *s, const job *j, sample *out, const char *before, lon
     bench_start(&tm);
     for (long r = 0; r < j->reps; r++) {
         crm_interaction_cursor *cur = NULL;
-        int rc = crm_timeline_open(&cur, s->db, s->kept[0], &f);
+        int rc = crm_interaction_timeline_open(&cur, s->db, s->kept[0], &f);
         if (rc != CRM_OK)
-            return fail(s, "crm_timeline_open", rc);
+            return fail(s, "crm_interaction_timeline_open", rc);
         const crm_interaction *it;
         long rows = 0;
         int64_t at = 0;
         size_t chars = 0;
-        while ((rc = crm_timeline_next(cur, &it)) == CRM_ROW) {
+        while ((rc = crm_interaction_cursor_next(cur, &it)) == CRM_ROW) {
             if (rows++ == 0)
                 at = crm_interaction_occurred_at(it);
             chars += strlen(crm_interaction_id(it)) + strlen(crm_interaction_summary(it)) +
                      strlen(crm_interaction_handled_by(it));
         }
-        crm_timeline_free(cur);
+        crm_interaction_cursor_free(cur);
         if (rc != CRM_DONE)
-            return fail(s, "crm_timeline_next", rc);
+            return fail(s, "crm_interaction_cursor_next", rc);
         if (rows != want || (rows && at != first_at) || (rows && !chars))
             return bench_fail("libcrm: a timeline page has %ld rows from %lld, expected %ld "
                               "from %lld",
@@ -368,14 +368,14 @@ int crm_overdue(void *side, const job *j, long round, sample *out)
         const crm_promise *p;
         long rows = 0;
         int64_t last = 0;
-        while ((rc = crm_promise_list_next(cur, &p)) == CRM_ROW) {
+        while ((rc = crm_promise_cursor_next(cur, &p)) == CRM_ROW) {
             rows += crm_promise_due_at(p) >= last && crm_promise_id(p)[0] &&
                     crm_promise_owner(p)[0];
             last = crm_promise_due_at(p);
         }
-        crm_promise_list_free(cur);
+        crm_promise_cursor_free(cur);
         if (rc != CRM_DONE)
-            return fail(s, "crm_promise_list_next", rc);
+            return fail(s, "crm_promise_cursor_next", rc);
         if (rows != want)
             return bench_fail("libcrm: %ld overdue promises in order, expected %ld", rows,
                               want);
@@ -398,22 +398,22 @@ int crm_journal_read(void *side, const job *j, long round, sample *out)
     bench_timer tm;
     bench_start(&tm);
     for (long r = 0; r < j->reps; r++) {
-        crm_journal_cursor *cur = NULL;
-        rc = crm_journal_open(&cur, s->db, since);
+        crm_journal_entry_cursor *cur = NULL;
+        rc = crm_journal_entry_list_open(&cur, s->db, since);
         if (rc != CRM_OK)
-            return fail(s, "crm_journal_open", rc);
+            return fail(s, "crm_journal_entry_list_open", rc);
         const crm_journal_entry *e;
         long got = 0, rows = 0;
         int64_t seq = since;
-        while (got < want && (rc = crm_journal_next(cur, &e)) == CRM_ROW) {
+        while (got < want && (rc = crm_journal_entry_cursor_next(cur, &e)) == CRM_ROW) {
             got++;
             rows += crm_journal_entry_seq(e) == seq + 1 && crm_journal_entry_data(e)[0] &&
                     crm_journal_entry_entity_id(e)[0];
             seq = crm_journal_entry_seq(e);
         }
-        crm_journal_free(cur);
+        crm_journal_entry_cursor_free(cur);
         if (rc != CRM_ROW && rc != CRM_DONE)
-            return fail(s, "crm_journal_next", rc);
+            return fail(s, "crm_journal_entry_cursor_next", rc);
         if (rows != want)
             return bench_fail("libcrm: read %ld journal entries in order, expected %ld",
                               rows, want);
@@ -441,13 +441,13 @@ int crm_customer_page(void *side, const job *j, long round, sample *out)
             return fail(s, "crm_customer_list_open", rc);
         const crm_customer *c;
         long rows = 0;
-        while ((rc = crm_customer_list_next(cur, &c)) == CRM_ROW) {
+        while ((rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW) {
             memcpy(after, crm_customer_id(c), sizeof after);
             rows += crm_customer_name(c)[0] != '\0';
         }
-        crm_customer_list_free(cur);
+        crm_customer_cursor_free(cur);
         if (rc != CRM_DONE)
-            return fail(s, "crm_customer_list_next", rc);
+            return fail(s, "crm_customer_cursor_next", rc);
         walked += rows;
         long want = j->n - (walked - rows) < BENCH_PAGE ? j->n - (walked - rows) : BENCH_PAGE;
         if (rows != want)

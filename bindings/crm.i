@@ -60,7 +60,7 @@ static _Thread_local const crm_db *crm_swig_db = NULL;
 %ignore crm_interaction_spec;
 %ignore crm_occasion_spec;
 %ignore crm_customer_list_open;
-%ignore crm_timeline_open;
+%ignore crm_interaction_timeline_open;
 %ignore crm_promise_list_open;
 %ignore crm_interaction_log;
 %ignore crm_occasion_add;
@@ -157,21 +157,21 @@ static void crm_swig_raise(lua_State *L, int code, const char *msg)
 /* Calls whose int is not a status, and void calls (no result to check). */
 %noexception crm_errcode;
 %noexception crm_interaction_sentiment;
-%noexception crm_attr_list_free;
+%noexception crm_attr_cursor_free;
 %noexception crm_customer_free;
-%noexception crm_customer_list_free;
+%noexception crm_customer_cursor_free;
 %noexception crm_identity_free;
-%noexception crm_identity_list_free;
+%noexception crm_identity_cursor_free;
 %noexception crm_interaction_free;
-%noexception crm_journal_free;
-%noexception crm_member_list_free;
+%noexception crm_journal_entry_cursor_free;
+%noexception crm_member_cursor_free;
 %noexception crm_occasion_free;
-%noexception crm_occasion_list_free;
+%noexception crm_occasion_cursor_free;
 %noexception crm_promise_free;
-%noexception crm_promise_history_free;
-%noexception crm_promise_list_free;
-%noexception crm_tag_list_free;
-%noexception crm_timeline_free;
+%noexception crm_promise_event_cursor_free;
+%noexception crm_promise_cursor_free;
+%noexception crm_tag_cursor_free;
+%noexception crm_interaction_cursor_free;
 
 #ifdef SWIGLUA
 /* Lua 5.4 has integers: times (ms), sequence numbers, counts and codes are
@@ -400,7 +400,7 @@ CRM_CURSOR_OUT(crm_attr_cursor)
 CRM_CURSOR_OUT(crm_tag_cursor)
 CRM_CURSOR_OUT(crm_member_cursor)
 CRM_CURSOR_OUT(crm_identity_cursor)
-CRM_CURSOR_OUT(crm_journal_cursor)
+CRM_CURSOR_OUT(crm_journal_entry_cursor)
 CRM_CURSOR_OUT(crm_interaction_cursor)
 CRM_CURSOR_OUT(crm_promise_cursor)
 CRM_CURSOR_OUT(crm_promise_event_cursor)
@@ -416,9 +416,12 @@ CRM_BORROWED_OUT(crm_promise)
 CRM_BORROWED_OUT(crm_promise_event)
 CRM_BORROWED_OUT(crm_occasion)
 
-/* crm_tag_list_next(cur, const char **tag): the tag, or nil/None at the end. */
-%typemap(in, numinputs=0) const char **tag (const char *tmp = NULL) "$1 = ($1_ltype)&tmp;"
-%typemap(argout) const char **tag { CRM_SWIG_SET_RESULT(CRM_SWIG_STR(*$1)) }
+/* crm_tag_cursor_next(cur, const char **out): the tag, or nil/None at the end. */
+%typemap(in, numinputs=0) const char **out (const char *tmp = NULL) "$1 = ($1_ltype)&tmp;"
+%typemap(argout) const char **out { CRM_SWIG_SET_RESULT(CRM_SWIG_STR(*$1)) }
+/* Borrowed: not the caller's to free (without this, SWIG would take the
+ * char **out typemap's crm_free() below for it). */
+%typemap(freearg) const char **out ""
 
 /* A string the caller owns: copied into the language, then crm_free()d. */
 %typemap(in, numinputs=0) char **out (char *tmp = NULL) "$1 = ($1_ltype)&tmp;"
@@ -427,17 +430,23 @@ CRM_BORROWED_OUT(crm_occasion)
 
 %typemap(in, numinputs=0) int64_t *out (int64_t tmp = 0) "$1 = ($1_ltype)&tmp;"
 %typemap(argout) int64_t *out { CRM_SWIG_SET_RESULT(CRM_SWIG_INT64(*$1)) }
+%typemap(in, numinputs=0) int *out (int tmp = 0) "$1 = ($1_ltype)&tmp;"
+%typemap(argout) int *out { CRM_SWIG_SET_RESULT(CRM_SWIG_INT(*$1)) }
 
 /* The _parse calls: the enum's value. */
 %define CRM_ENUM_OUT(TYPE)
 %typemap(in, numinputs=0) TYPE *out (TYPE tmp = (TYPE)0) "$1 = ($1_ltype)&tmp;"
 %typemap(argout) TYPE *out { CRM_SWIG_SET_RESULT(CRM_SWIG_INT((int)*$1)) }
 %enddef
-CRM_ENUM_OUT(crm_customer_kind)
-CRM_ENUM_OUT(crm_channel)
-CRM_ENUM_OUT(crm_direction)
-CRM_ENUM_OUT(crm_outcome)
-CRM_ENUM_OUT(crm_promise_state)
+CRM_ENUM_OUT(crm_customer_kind_t)
+CRM_ENUM_OUT(crm_channel_t)
+CRM_ENUM_OUT(crm_direction_t)
+CRM_ENUM_OUT(crm_outcome_t)
+CRM_ENUM_OUT(crm_promise_state_t)
+CRM_ENUM_OUT(crm_promise_event_kind_t)
+CRM_ENUM_OUT(crm_archived_filter_t)
+CRM_ENUM_OUT(crm_customer_order_t)
+CRM_ENUM_OUT(crm_durability_t)
 
 /* Records and cursors, each freed by its _free. */
 CRM_OPAQUE(crm_customer, crm_customer_free)
@@ -445,16 +454,16 @@ CRM_OPAQUE(crm_identity, crm_identity_free)
 CRM_OPAQUE(crm_interaction, crm_interaction_free)
 CRM_OPAQUE(crm_promise, crm_promise_free)
 CRM_OPAQUE(crm_occasion, crm_occasion_free)
-CRM_OPAQUE(crm_customer_cursor, crm_customer_list_free)
-CRM_OPAQUE(crm_attr_cursor, crm_attr_list_free)
-CRM_OPAQUE(crm_tag_cursor, crm_tag_list_free)
-CRM_OPAQUE(crm_member_cursor, crm_member_list_free)
-CRM_OPAQUE(crm_identity_cursor, crm_identity_list_free)
-CRM_OPAQUE(crm_journal_cursor, crm_journal_free)
-CRM_OPAQUE(crm_interaction_cursor, crm_timeline_free)
-CRM_OPAQUE(crm_promise_cursor, crm_promise_list_free)
-CRM_OPAQUE(crm_promise_event_cursor, crm_promise_history_free)
-CRM_OPAQUE(crm_occasion_cursor, crm_occasion_list_free)
+CRM_OPAQUE(crm_customer_cursor, crm_customer_cursor_free)
+CRM_OPAQUE(crm_attr_cursor, crm_attr_cursor_free)
+CRM_OPAQUE(crm_tag_cursor, crm_tag_cursor_free)
+CRM_OPAQUE(crm_member_cursor, crm_member_cursor_free)
+CRM_OPAQUE(crm_identity_cursor, crm_identity_cursor_free)
+CRM_OPAQUE(crm_journal_entry_cursor, crm_journal_entry_cursor_free)
+CRM_OPAQUE(crm_interaction_cursor, crm_interaction_cursor_free)
+CRM_OPAQUE(crm_promise_cursor, crm_promise_cursor_free)
+CRM_OPAQUE(crm_promise_event_cursor, crm_promise_event_cursor_free)
+CRM_OPAQUE(crm_occasion_cursor, crm_occasion_cursor_free)
 /* The handle: closed when collected (crm_close() on a handle with cursors
  * still open fails and leaks it; the languages free cursors first). */
 CRM_OPAQUE(crm_db, crm_close)
@@ -481,7 +490,7 @@ int crm_swig_open(crm_db **out, const char *path, unsigned int flags, int busy_t
     crm_open_options o = CRM_OPEN_OPTIONS_INIT;
     o.flags = flags;
     o.busy_timeout_ms = busy_timeout_ms;
-    o.durability = (crm_durability)durability;
+    o.durability = (crm_durability_t)durability;
     o.actor = actor;
     o.default_country = default_country;
     return crm_open(out, path, &o);
@@ -496,12 +505,12 @@ int crm_swig_customer_list_open(crm_customer_cursor **out, crm_db *db, int kind,
     f.kind = kind;
     f.tag = tag;
     f.name_prefix = name_prefix;
-    f.archived = (crm_archived_filter)archived;
+    f.archived = (crm_archived_filter_t)archived;
     f.created_from = created_from;
     f.created_to = created_to;
     f.after = after;
     f.limit = limit;
-    f.order = (crm_customer_order)order;
+    f.order = (crm_customer_order_t)order;
     return crm_customer_list_open(out, db, &f);
 }
 
@@ -520,7 +529,7 @@ int crm_swig_timeline_open(crm_interaction_cursor **out, crm_db *db, const char 
     f.outcomes = outcomes;
     f.before = before;
     f.limit = limit;
-    return crm_timeline_open(out, db, customer_id, &f);
+    return crm_interaction_timeline_open(out, db, customer_id, &f);
 }
 
 int crm_swig_promise_list_open(crm_promise_cursor **out, crm_db *db, const char *customer_id,
@@ -546,12 +555,12 @@ int crm_swig_interaction_log(crm_interaction **out, crm_db *db, const char *cust
 {
     crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
     s.customer_id = customer_id;
-    s.channel = (crm_channel)channel;
-    s.direction = (crm_direction)direction;
+    s.channel = (crm_channel_t)channel;
+    s.direction = (crm_direction_t)direction;
     s.occurred_at = occurred_at;
     s.handled_by = handled_by;
     s.reason = reason;
-    s.outcome = (crm_outcome)outcome;
+    s.outcome = (crm_outcome_t)outcome;
     s.is_public = is_public;
     s.sentiment = sentiment;
     s.summary = summary;
@@ -676,7 +685,7 @@ static PyObject *crm_swig_customer(const crm_customer *c)
     CRM_SWIG_ROW(6); /* id, name, kind, created_at, updated_at, archived */
     CRM_SWIG_COL(crm_swig_str(crm_customer_id(c)));
     CRM_SWIG_COL(crm_swig_str(crm_customer_name(c)));
-    CRM_SWIG_COL(crm_swig_str(crm_customer_kind_name(crm_customer_kind_of(c))));
+    CRM_SWIG_COL(crm_swig_str(crm_customer_kind_name(crm_customer_kind(c))));
     CRM_SWIG_COL(CRM_SWIG_TIME(crm_customer_created_at(c)));
     CRM_SWIG_COL(CRM_SWIG_TIME(crm_customer_updated_at(c)));
     CRM_SWIG_COL(CRM_SWIG_BOOL(crm_customer_is_archived(c)));
@@ -749,7 +758,7 @@ static PyObject *crm_swig_promise(const crm_promise *p)
     CRM_SWIG_ROW(13);
     CRM_SWIG_COL(crm_swig_str(crm_promise_id(p)));
     CRM_SWIG_COL(crm_swig_str(crm_promise_what(p)));
-    CRM_SWIG_COL(crm_swig_str(crm_promise_state_name(crm_promise_state_of(p))));
+    CRM_SWIG_COL(crm_swig_str(crm_promise_state_name(crm_promise_state(p))));
     CRM_SWIG_COL(crm_swig_str(crm_promise_customer_id(p)));
     CRM_SWIG_COL(crm_swig_str(crm_promise_interaction_id(p)));
     CRM_SWIG_COL(crm_swig_str(crm_promise_owner(p)));
@@ -805,7 +814,7 @@ static PyObject *crm_swig_promise_event(const crm_promise_event *e)
     CRM_SWIG_ROW_OR_NONE(e);
     /* kind, at, actor, old_due, new_due, customer_agreed, interaction_id, note */
     CRM_SWIG_ROW(8);
-    CRM_SWIG_COL(crm_swig_str(crm_promise_event_name(crm_promise_event_kind_of(e))));
+    CRM_SWIG_COL(crm_swig_str(crm_promise_event_kind_name(crm_promise_event_kind(e))));
     CRM_SWIG_COL(CRM_SWIG_TIME(crm_promise_event_at(e)));
     CRM_SWIG_COL(crm_swig_str(crm_promise_event_actor(e)));
     CRM_SWIG_COL(CRM_SWIG_TIME(crm_promise_event_old_due(e)));
@@ -893,7 +902,7 @@ static void crm_swig_customer(lua_State *L, const crm_customer *c)
     CRM_SWIG_TABLE_OR_NIL(c, 6);
     crm_swig_set_str(L, "id", crm_customer_id(c));
     crm_swig_set_str(L, "name", crm_customer_name(c));
-    crm_swig_set_str(L, "kind", crm_customer_kind_name(crm_customer_kind_of(c)));
+    crm_swig_set_str(L, "kind", crm_customer_kind_name(crm_customer_kind(c)));
     crm_swig_set_time(L, "created_at", crm_customer_created_at(c));
     crm_swig_set_time(L, "updated_at", crm_customer_updated_at(c));
     crm_swig_set_bool(L, "archived", crm_customer_is_archived(c) == 1);
@@ -959,7 +968,7 @@ static void crm_swig_promise(lua_State *L, const crm_promise *p)
     crm_swig_set_str(L, "interaction_id", crm_promise_interaction_id(p));
     crm_swig_set_str(L, "owner", crm_promise_owner(p));
     crm_swig_set_str(L, "what", crm_promise_what(p));
-    crm_swig_set_str(L, "state", crm_promise_state_name(crm_promise_state_of(p)));
+    crm_swig_set_str(L, "state", crm_promise_state_name(crm_promise_state(p)));
     crm_swig_set_time(L, "due_at", crm_promise_due_at(p));
     crm_swig_set_time(L, "made_at", crm_promise_made_at(p));
     crm_swig_set_time(L, "closed_at", crm_promise_closed_at(p));
@@ -1005,7 +1014,7 @@ static void crm_swig_member(lua_State *L, const crm_member *m)
 static void crm_swig_promise_event(lua_State *L, const crm_promise_event *e)
 {
     CRM_SWIG_TABLE_OR_NIL(e, 8);
-    crm_swig_set_str(L, "kind", crm_promise_event_name(crm_promise_event_kind_of(e)));
+    crm_swig_set_str(L, "kind", crm_promise_event_kind_name(crm_promise_event_kind(e)));
     crm_swig_set_time(L, "at", crm_promise_event_at(e));
     crm_swig_set_str(L, "actor", crm_promise_event_actor(e));
     crm_swig_set_time(L, "old_due", crm_promise_event_old_due(e));
@@ -1070,16 +1079,16 @@ CRM_ROW_OUT(crm_attr, crm_swig_attr, (void))
 static int crm_swig_row_ ## NAME PARAMS { return ARGS; }
 %}
 %enddef
-CRM_ROW_CALL(customer_create, (crm_customer **row, crm_db *db, crm_customer_kind kind,
+CRM_ROW_CALL(customer_create, (crm_customer **row, crm_db *db, crm_customer_kind_t kind,
                                const char *name), crm_customer_create(row, db, kind, name))
 CRM_ROW_CALL(customer_get, (crm_customer **row, crm_db *db, const char *id),
              crm_customer_get(row, db, id))
 CRM_ROW_CALL(customer_list_next, (crm_customer_cursor *cur, const crm_customer **row),
-             crm_customer_list_next(cur, row))
+             crm_customer_cursor_next(cur, row))
 CRM_ROW_CALL(attr_list_next, (crm_attr_cursor *cur, const crm_attr **row),
-             crm_attr_list_next(cur, row))
+             crm_attr_cursor_next(cur, row))
 CRM_ROW_CALL(member_list_next, (crm_member_cursor *cur, const crm_member **row),
-             crm_member_list_next(cur, row))
+             crm_member_cursor_next(cur, row))
 CRM_ROW_CALL(identity_add, (crm_identity **row, crm_db *db, const char *customer_id,
                             const char *kind, const char *value, unsigned int flags),
              crm_identity_add(row, db, customer_id, kind, value, flags))
@@ -1088,9 +1097,9 @@ CRM_ROW_CALL(identity_lookup, (crm_customer **row, crm_db *db, const char *kind,
 CRM_ROW_CALL(identity_get, (crm_identity **row, crm_db *db, const char *kind, const char *value),
              crm_identity_get(row, db, kind, value))
 CRM_ROW_CALL(identity_list_next, (crm_identity_cursor *cur, const crm_identity **row),
-             crm_identity_list_next(cur, row))
-CRM_ROW_CALL(journal_next, (crm_journal_cursor *cur, const crm_journal_entry **row),
-             crm_journal_next(cur, row))
+             crm_identity_cursor_next(cur, row))
+CRM_ROW_CALL(journal_next, (crm_journal_entry_cursor *cur, const crm_journal_entry **row),
+             crm_journal_entry_cursor_next(cur, row))
 CRM_ROW_CALL(interaction_log, (crm_interaction **row, crm_db *db, const char *customer_id,
                                int channel, int direction, int64_t occurred_at,
                                const char *handled_by, const char *reason, int outcome,
@@ -1101,11 +1110,11 @@ CRM_ROW_CALL(interaction_log, (crm_interaction **row, crm_db *db, const char *cu
                                       body, reply_to, external_ref))
 CRM_ROW_CALL(interaction_get, (crm_interaction **row, crm_db *db, const char *id),
              crm_interaction_get(row, db, id))
-CRM_ROW_CALL(interaction_get_by_ref, (crm_interaction **row, crm_db *db, crm_channel channel,
+CRM_ROW_CALL(interaction_get_by_ref, (crm_interaction **row, crm_db *db, crm_channel_t channel,
                                       const char *external_ref),
              crm_interaction_get_by_ref(row, db, channel, external_ref))
 CRM_ROW_CALL(timeline_next, (crm_interaction_cursor *cur, const crm_interaction **row),
-             crm_timeline_next(cur, row))
+             crm_interaction_cursor_next(cur, row))
 CRM_ROW_CALL(promise_make, (crm_promise **row, crm_db *db, const char *customer_id,
                             const char *interaction_id, const char *owner, const char *what,
                             int64_t due_at),
@@ -1113,17 +1122,17 @@ CRM_ROW_CALL(promise_make, (crm_promise **row, crm_db *db, const char *customer_
 CRM_ROW_CALL(promise_get, (crm_promise **row, crm_db *db, const char *id),
              crm_promise_get(row, db, id))
 CRM_ROW_CALL(promise_list_next, (crm_promise_cursor *cur, const crm_promise **row),
-             crm_promise_list_next(cur, row))
+             crm_promise_cursor_next(cur, row))
 CRM_ROW_CALL(promise_history_next, (crm_promise_event_cursor *cur,
                                     const crm_promise_event **row),
-             crm_promise_history_next(cur, row))
+             crm_promise_event_cursor_next(cur, row))
 CRM_ROW_CALL(occasion_add, (crm_occasion **row, crm_db *db, const char *customer_id,
                             const char *kind, int yearly, int year, int month, int day,
                             int lead_days, const char *note),
              crm_swig_occasion_add(row, db, customer_id, kind, yearly, year, month, day,
                                    lead_days, note))
 CRM_ROW_CALL(occasion_list_next, (crm_occasion_cursor *cur, const crm_occasion **row),
-             crm_occasion_list_next(cur, row))
+             crm_occasion_cursor_next(cur, row))
 
 /* A record the language has (from the low-level calls) as a row: what the
  * Python classes' constructors take. */

@@ -66,7 +66,7 @@ static int run(crm_db *db, crm__query query, const crm__uuid *uid, const char *a
     return crm__st_run(st, what);
 }
 
-int crm_customer_attr_set(crm_db *db, const char *id, const char *key, const char *value)
+int crm_attr_set(crm_db *db, const char *id, const char *key, const char *value)
 {
     CRM__ENTER(db);
     crm__uuid uid;
@@ -95,7 +95,7 @@ int crm_customer_attr_set(crm_db *db, const char *id, const char *key, const cha
     return crm__write_end(db, rc);
 }
 
-int crm_customer_attr_get(char **out, crm_db *db, const char *id, const char *key)
+int crm_attr_get(char **out, crm_db *db, const char *id, const char *key)
 {
     CRM__ENTER(db);
     crm__uuid uid;
@@ -116,7 +116,7 @@ int crm_customer_attr_get(char **out, crm_db *db, const char *id, const char *ke
     return rc;
 }
 
-int crm_customer_attr_unset(crm_db *db, const char *id, const char *key)
+int crm_attr_unset(crm_db *db, const char *id, const char *key)
 {
     CRM__ENTER(db);
     crm__uuid uid;
@@ -166,7 +166,7 @@ int crm_attr_list_open(crm_attr_cursor **out, crm_db *db, const char *id)
                                 CRM__Q_ATTR_LIST, attr_build, "listing attributes");
 }
 
-int crm_attr_list_next(crm_attr_cursor *cur, const crm_attr **out)
+int crm_attr_cursor_next(crm_attr_cursor *cur, const crm_attr **out)
 {
     CRM__ENTER_CURSOR(cur);
     int rc = crm__cursor_next(&cur->base, out, __func__);
@@ -175,7 +175,7 @@ int crm_attr_list_next(crm_attr_cursor *cur, const crm_attr **out)
     return rc;
 }
 
-void crm_attr_list_free(crm_attr_cursor *cur)
+void crm_attr_cursor_free(crm_attr_cursor *cur)
 {
     CRM__ENTER_FREE(cur);
     crm__cursor_free(cur);

@@ -9,13 +9,13 @@
 
 struct crm_customer {
     char id[CRM_ID_LEN + 1];
-    crm_customer_kind kind;
+    crm_customer_kind_t kind;
     int archived;
     int64_t created_at, updated_at;
     char name[]; /* the record is one allocation */
 };
 
-const char *crm_customer_kind_name(crm_customer_kind kind)
+const char *crm_customer_kind_name(crm_customer_kind_t kind)
 {
     switch (kind) {
     case CRM_CUSTOMER_PERSON:
@@ -26,7 +26,7 @@ const char *crm_customer_kind_name(crm_customer_kind kind)
     return NULL;
 }
 
-int crm_customer_kind_parse(crm_customer_kind *out, const char *name)
+int crm_customer_kind_parse(crm_customer_kind_t *out, const char *name)
 {
     if (!out)
         return crm__null_arg(__func__, "out");
@@ -42,8 +42,48 @@ int crm_customer_kind_parse(crm_customer_kind *out, const char *name)
     return CRM_OK;
 }
 
+static const char *const archived_names[] = { "exclude", "include", "only" };
+static const char *const order_names[] = { "created", "name" };
+
+const char *crm_archived_filter_name(crm_archived_filter_t filter)
+{
+    return filter >= CRM_ARCHIVED_EXCLUDE && filter <= CRM_ARCHIVED_ONLY ? archived_names[filter]
+                                                                         : NULL;
+}
+
+int crm_archived_filter_parse(crm_archived_filter_t *out, const char *name)
+{
+    if (!out)
+        return crm__null_arg(__func__, "out");
+    for (int f = CRM_ARCHIVED_EXCLUDE; name && f <= CRM_ARCHIVED_ONLY; f++) {
+        if (strcmp(name, archived_names[f]) == 0) {
+            *out = (crm_archived_filter_t)f;
+            return CRM_OK;
+        }
+    }
+    return crm__parse_error(__func__, "an archived filter", name, "exclude, include or only");
+}
+
+const char *crm_customer_order_name(crm_customer_order_t order)
+{
+    return order >= CRM_ORDER_CREATED && order <= CRM_ORDER_NAME ? order_names[order] : NULL;
+}
+
+int crm_customer_order_parse(crm_customer_order_t *out, const char *name)
+{
+    if (!out)
+        return crm__null_arg(__func__, "out");
+    for (int o = CRM_ORDER_CREATED; name && o <= CRM_ORDER_NAME; o++) {
+        if (strcmp(name, order_names[o]) == 0) {
+            *out = (crm_customer_order_t)o;
+            return CRM_OK;
+        }
+    }
+    return crm__parse_error(__func__, "a customer order", name, "created or name");
+}
+
 const char *crm_customer_id(const crm_customer *c) { return c ? c->id : NULL; }
-crm_customer_kind crm_customer_kind_of(const crm_customer *c) { return c ? c->kind : 0; }
+crm_customer_kind_t crm_customer_kind(const crm_customer *c) { return c ? c->kind : 0; }
 const char *crm_customer_name(const crm_customer *c) { return c ? c->name : NULL; }
 int64_t crm_customer_created_at(const crm_customer *c)
 {
@@ -71,11 +111,13 @@ static crm_customer *customer_new(const char *name)
 
 int crm_customer_dup(crm_customer **out, const crm_customer *c)
 {
-    if (!out || !c)
-        return CRM_EINVAL;
+    if (!out)
+        return crm__null_arg(__func__, "out");
+    if (!c)
+        return crm__null_arg(__func__, "the customer");
     crm_customer *copy = customer_new(c->name);
     if (!copy)
-        return CRM_ENOMEM;
+        return crm__thread_error(CRM_ENOMEM, "%s: out of memory copying the customer", __func__);
     memcpy(copy, c, sizeof *c);
     *out = copy;
     return CRM_OK;
@@ -174,7 +216,7 @@ static char *name_key(const char *name)
     return k;
 }
 
-int crm_customer_create(crm_customer **out, crm_db *db, crm_customer_kind kind,
+int crm_customer_create(crm_customer **out, crm_db *db, crm_customer_kind_t kind,
                         const char *name)
 {
     CRM__ENTER(db);
@@ -379,10 +421,10 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
     if (f->kind != 0 && f->kind != CRM_CUSTOMER_PERSON && f->kind != CRM_CUSTOMER_ORGANISATION)
         return crm__error(db, CRM_EINVAL, "filter kind %d is not a customer kind", f->kind);
     if (f->archived < CRM_ARCHIVED_EXCLUDE || f->archived > CRM_ARCHIVED_ONLY)
-        return crm__error(db, CRM_EINVAL, "filter archived %d is not a crm_archived_filter",
+        return crm__error(db, CRM_EINVAL, "filter archived %d is not a crm_archived_filter_t",
                           (int)f->archived);
     if (f->order != CRM_ORDER_CREATED && f->order != CRM_ORDER_NAME)
-        return crm__error(db, CRM_EINVAL, "filter order %d is not a crm_customer_order",
+        return crm__error(db, CRM_EINVAL, "filter order %d is not a crm_customer_order_t",
                           (int)f->order);
     int64_t from = crm__time_given(f->version, f->created_from);
     int64_t to = crm__time_given(f->version, f->created_to);
@@ -488,7 +530,7 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
     return crm__cursor_bound((void **)out, cur, "listing customers");
 }
 
-int crm_customer_list_next(crm_customer_cursor *cur, const crm_customer **out)
+int crm_customer_cursor_next(crm_customer_cursor *cur, const crm_customer **out)
 {
     CRM__ENTER_CURSOR(cur);
     int rc = crm__cursor_next(&cur->base, out, __func__);
@@ -497,7 +539,7 @@ int crm_customer_list_next(crm_customer_cursor *cur, const crm_customer **out)
     return rc;
 }
 
-void crm_customer_list_free(crm_customer_cursor *cur)
+void crm_customer_cursor_free(crm_customer_cursor *cur)
 {
     CRM__ENTER_FREE(cur);
     crm__cursor_fini(&cur->base);

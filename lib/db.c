@@ -27,25 +27,54 @@ const char *crm_actor(const crm_db *db)
     return db ? db->actor : NULL;
 }
 
+/* ---- durability --------------------------------------------------------- */
+
+static const char *const durability_names[] = { "full", "normal" };
+
+const char *crm_durability_name(crm_durability_t durability)
+{
+    return durability >= CRM_DURABILITY_FULL && durability <= CRM_DURABILITY_NORMAL
+               ? durability_names[durability]
+               : NULL;
+}
+
+int crm_durability_parse(crm_durability_t *out, const char *name)
+{
+    if (!out)
+        return crm__null_arg(__func__, "out");
+    for (int d = CRM_DURABILITY_FULL; name && d <= CRM_DURABILITY_NORMAL; d++) {
+        if (strcmp(name, durability_names[d]) == 0) {
+            *out = (crm_durability_t)d;
+            return CRM_OK;
+        }
+    }
+    return crm__parse_error(__func__, "a durability", name, "full or normal");
+}
+
 /* ---- open and close ----------------------------------------------------- */
 
 int crm_open_options_init(crm_open_options *opts, unsigned int version)
 {
-    if (!opts || version != CRM_OPEN_OPTIONS_VERSION)
-        return CRM_EINVAL;
+    if (!opts)
+        return crm__null_arg(__func__, "opts");
+    if (version != CRM_OPEN_OPTIONS_VERSION)
+        return crm__thread_error(CRM_EINVAL,
+                                 "%s: version %u is not this libcrm's (%d); pass "
+                                 "CRM_OPEN_OPTIONS_VERSION",
+                                 __func__, version, CRM_OPEN_OPTIONS_VERSION);
     *opts = (crm_open_options)CRM_OPEN_OPTIONS_INIT;
     return CRM_OK;
 }
-int crm_schema_version(const crm_db *db)
+int crm_schema_version(int *out, crm_db *db)
 {
-    if (!db)
-        return crm__store_schema_count();
-    crm_db *d = (crm_db *)db; /* held, which changes nothing a caller sees */
-    if (crm__enter(d) != CRM_OK)
-        return -1;
-    int v = crm__store_schema_version(d);
-    crm__leave(d);
-    return v;
+    CRM__ENTER(db);
+    int rc = crm__check_out(db, out);
+    return rc ? rc : crm__store_schema_version(db, out);
+}
+
+int crm_schema_version_max(void)
+{
+    return crm__store_schema_count();
 }
 
 static int check_options(crm_db *db, const crm_open_options *o)
@@ -101,7 +130,7 @@ static void destroy(crm_db *db)
 static int fail_open(crm_db *db, int rc)
 {
     crm__store_close(db, true);
-    crm__set_open_error(rc, crm_errmsg(db));
+    crm__thread_error(rc, "%s", crm_errmsg(db));
     destroy(db);
     return rc;
 }
@@ -110,16 +139,16 @@ int crm_open(crm_db **out, const char *path, const crm_open_options *opts)
 {
     crm_open_options defaults = CRM_OPEN_OPTIONS_INIT;
     const crm_open_options *o = opts ? opts : &defaults;
-    crm__set_open_error(CRM_OK, "not an error");
+    crm__thread_error(CRM_OK, "not an error");
     if (!out) {
-        crm__set_open_error(CRM_EINVAL, "crm_open: out is NULL");
+        crm__thread_error(CRM_EINVAL, "crm_open: out is NULL");
         return CRM_EINVAL;
     }
     *out = NULL;
     crm_db *db = crm__calloc(1, sizeof *db);
     if (!db || crm__lock_init(db) != 0) {
         crm__free(db);
-        crm__set_open_error(CRM_ENOMEM, "out of memory opening a database");
+        crm__thread_error(CRM_ENOMEM, "out of memory opening a database");
         return CRM_ENOMEM;
     }
     db->path = crm__strdup(path ? path : "(null)");

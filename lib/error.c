@@ -63,34 +63,30 @@ static void vformat(char *buf, size_t size, const char *fmt, va_list ap)
     memcpy(buf + cut, "...", 4);
 }
 
-/* crm_open() has no handle to keep its message in when it fails. */
-static _Thread_local int open_errcode;
-static _Thread_local char open_errmsg[CRM__MSG_SIZE];
+/* A call that has no handle (crm_open() failing, a NULL handle, a _parse,
+ * a _dup) keeps its message per thread, for crm_errmsg(NULL). */
+static _Thread_local int thread_errcode;
+static _Thread_local char thread_errmsg[CRM__MSG_SIZE];
 
-static void set_open_errorf(int code, const char *fmt, ...) CRM__PRINTF(2, 3);
-static void set_open_errorf(int code, const char *fmt, ...)
+int crm__thread_error(int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vformat(open_errmsg, sizeof open_errmsg, fmt, ap);
+    vformat(thread_errmsg, sizeof thread_errmsg, fmt, ap);
     va_end(ap);
-    open_errcode = code;
-}
-
-void crm__set_open_error(int code, const char *msg)
-{
-    set_open_errorf(code, "%s", msg);
+    thread_errcode = code;
+    return code;
 }
 
 int crm__null_db(const char *func)
 {
-    set_open_errorf(CRM_EINVAL, "%s: the database handle is NULL", func);
+    crm__thread_error(CRM_EINVAL, "%s: the database handle is NULL", func);
     return CRM_EINVAL;
 }
 
 int crm__null_arg(const char *func, const char *what)
 {
-    set_open_errorf(CRM_EINVAL, "%s: %s is NULL", func, what);
+    crm__thread_error(CRM_EINVAL, "%s: %s is NULL", func, what);
     return CRM_EINVAL;
 }
 
@@ -98,9 +94,9 @@ int crm__parse_error(const char *func, const char *what, const char *name, const
 {
     char q[CRM__QUOTE_SIZE];
     if (!name)
-        set_open_errorf(CRM_EINVAL, "%s: the name of %s is NULL", func, what);
+        crm__thread_error(CRM_EINVAL, "%s: the name of %s is NULL", func, what);
     else
-        set_open_errorf(CRM_EINVAL, "%s: '%s' is not %s (%s)", func,
+        crm__thread_error(CRM_EINVAL, "%s: '%s' is not %s (%s)", func,
                         crm__quote(q, sizeof q, name), what, words);
     return CRM_EINVAL;
 }
@@ -108,7 +104,7 @@ int crm__parse_error(const char *func, const char *what, const char *name, const
 void crm__cursor_error(crm_db *db)
 {
     if (db->err->code < 0)
-        set_open_errorf(db->err->code, "%s", db->err->msg);
+        crm__thread_error(db->err->code, "%s", db->err->msg);
 }
 
 /* ---- each thread's last result on a handle -------------------------------
@@ -208,7 +204,7 @@ void crm__slots_free(crm_db *db)
 int crm_errcode(const crm_db *db)
 {
     if (!db)
-        return open_errcode;
+        return thread_errcode;
     const crm__errslot *s = crm__slot_find(db);
     return s ? s->code : CRM_OK;
 }
@@ -216,7 +212,7 @@ int crm_errcode(const crm_db *db)
 const char *crm_errmsg(const crm_db *db)
 {
     if (!db)
-        return open_errcode ? open_errmsg : crm_strerror(CRM_OK);
+        return thread_errcode ? thread_errmsg : crm_strerror(CRM_OK);
     const crm__errslot *s = crm__slot_find(db);
     return s && s->code != CRM_OK ? s->msg : crm_strerror(CRM_OK);
 }

@@ -49,11 +49,13 @@ static crm_identity *identity_new(const char *kind, const char *value, const cha
 
 int crm_identity_dup(crm_identity **out, const crm_identity *i)
 {
-    if (!out || !i)
-        return CRM_EINVAL;
+    if (!out)
+        return crm__null_arg(__func__, "out");
+    if (!i)
+        return crm__null_arg(__func__, "the identity");
     crm_identity *c = identity_new(i->kind, i->value, i->key);
     if (!c)
-        return CRM_ENOMEM;
+        return crm__thread_error(CRM_ENOMEM, "%s: out of memory copying the identity", __func__);
     memcpy(c->customer_id, i->customer_id, sizeof c->customer_id);
     c->flags = i->flags;
     c->created_at = i->created_at;
@@ -562,7 +564,7 @@ int crm_identity_list_open(crm_identity_cursor **out, crm_db *db, const char *cu
                                 CRM__Q_IDENTITY_LIST, identity_build, "listing identities");
 }
 
-int crm_identity_list_next(crm_identity_cursor *cur, const crm_identity **out)
+int crm_identity_cursor_next(crm_identity_cursor *cur, const crm_identity **out)
 {
     CRM__ENTER_CURSOR(cur);
     int rc = crm__cursor_next(&cur->base, out, __func__);
@@ -571,7 +573,7 @@ int crm_identity_list_next(crm_identity_cursor *cur, const crm_identity **out)
     return rc;
 }
 
-void crm_identity_list_free(crm_identity_cursor *cur)
+void crm_identity_cursor_free(crm_identity_cursor *cur)
 {
     CRM__ENTER_FREE(cur);
     crm__cursor_free(cur);

@@ -14,9 +14,9 @@ struct crm_interaction {
     char customer_id[CRM_ID_LEN + 1];
     char thread_id[CRM_ID_LEN + 1];
     char reply_to[CRM_ID_LEN + 1]; /* "" when it answers nothing */
-    crm_channel channel;
-    crm_direction direction;
-    crm_outcome outcome;
+    crm_channel_t channel;
+    crm_direction_t direction;
+    crm_outcome_t outcome;
     int is_public;
     int sentiment;
     int64_t occurred_at, updated_at;
@@ -51,12 +51,12 @@ static bool channel_valid(int c) { return c >= 1 && c <= CRM_CHANNEL_MAX; }
 static bool direction_valid(int d) { return d == CRM_DIRECTION_IN || d == CRM_DIRECTION_OUT; }
 static bool outcome_valid(int o) { return o >= CRM_OUTCOME_NONE && o <= CRM_OUTCOME_MAX; }
 
-const char *crm_channel_name(crm_channel channel)
+const char *crm_channel_name(crm_channel_t channel)
 {
     return channel_valid((int)channel) ? channel_names[channel] : NULL;
 }
 
-int crm_channel_parse(crm_channel *out, const char *name)
+int crm_channel_parse(crm_channel_t *out, const char *name)
 {
     int i = word_index(channel_names, 1, CRM_CHANNEL_MAX, name);
     if (!out)
@@ -65,32 +65,32 @@ int crm_channel_parse(crm_channel *out, const char *name)
         return crm__parse_error(__func__, "a channel", name,
                                 "phone, ivr, email, chat, sms, social, in_person, kiosk, web, "
                                 "letter or community");
-    *out = (crm_channel)i;
+    *out = (crm_channel_t)i;
     return CRM_OK;
 }
 
-const char *crm_direction_name(crm_direction direction)
+const char *crm_direction_name(crm_direction_t direction)
 {
     return direction_valid((int)direction) ? direction_names[direction] : NULL;
 }
 
-int crm_direction_parse(crm_direction *out, const char *name)
+int crm_direction_parse(crm_direction_t *out, const char *name)
 {
     int i = word_index(direction_names, 1, 2, name);
     if (!out)
         return crm__null_arg(__func__, "out");
     if (i < 0)
         return crm__parse_error(__func__, "a direction", name, "in or out");
-    *out = (crm_direction)i;
+    *out = (crm_direction_t)i;
     return CRM_OK;
 }
 
-const char *crm_outcome_name(crm_outcome outcome)
+const char *crm_outcome_name(crm_outcome_t outcome)
 {
     return outcome_valid((int)outcome) ? outcome_names[outcome] : NULL;
 }
 
-int crm_outcome_parse(crm_outcome *out, const char *name)
+int crm_outcome_parse(crm_outcome_t *out, const char *name)
 {
     int i = word_index(outcome_names, 0, CRM_OUTCOME_MAX, name);
     if (!out)
@@ -98,7 +98,7 @@ int crm_outcome_parse(crm_outcome *out, const char *name)
     if (i < 0)
         return crm__parse_error(__func__, "an outcome", name,
                                 "none, resolved, unresolved, transferred, abandoned or escalated");
-    *out = (crm_outcome)i;
+    *out = (crm_outcome_t)i;
     return CRM_OK;
 }
 
@@ -109,8 +109,8 @@ const char *crm_interaction_customer_id(const crm_interaction *i)
 {
     return i ? i->customer_id : NULL;
 }
-crm_channel crm_interaction_channel(const crm_interaction *i) { return i ? i->channel : 0; }
-crm_direction crm_interaction_direction(const crm_interaction *i) { return i ? i->direction : 0; }
+crm_channel_t crm_interaction_channel(const crm_interaction *i) { return i ? i->channel : 0; }
+crm_direction_t crm_interaction_direction(const crm_interaction *i) { return i ? i->direction : 0; }
 int64_t crm_interaction_occurred_at(const crm_interaction *i)
 {
     return i ? i->occurred_at : CRM_TIME_NONE;
@@ -123,7 +123,7 @@ const char *crm_interaction_reason(const crm_interaction *i)
 {
     return i ? i->text[T_REASON] : NULL;
 }
-crm_outcome crm_interaction_outcome(const crm_interaction *i)
+crm_outcome_t crm_interaction_outcome(const crm_interaction *i)
 {
     return i ? i->outcome : CRM_OUTCOME_NONE;
 }
@@ -181,11 +181,13 @@ static crm_interaction *interaction_copy(const crm_interaction *src)
 
 int crm_interaction_dup(crm_interaction **out, const crm_interaction *i)
 {
-    if (!out || !i)
-        return CRM_EINVAL;
+    if (!out)
+        return crm__null_arg(__func__, "out");
+    if (!i)
+        return crm__null_arg(__func__, "the interaction");
     crm_interaction *c = interaction_copy(i);
     if (!c)
-        return CRM_ENOMEM;
+        return crm__thread_error(CRM_ENOMEM, "%s: out of memory copying the interaction", __func__);
     *out = c;
     return CRM_OK;
 }
@@ -200,10 +202,10 @@ static void read_fields(crm_interaction *i, crm__st *st)
 {
     crm__col_id(i->id, st, 0);
     crm__col_id(i->customer_id, st, 1);
-    i->channel = (crm_channel)crm__col_int(st, 2);
-    i->direction = (crm_direction)crm__col_int(st, 3);
+    i->channel = (crm_channel_t)crm__col_int(st, 2);
+    i->direction = (crm_direction_t)crm__col_int(st, 3);
     i->occurred_at = crm__col_int(st, 4);
-    i->outcome = (crm_outcome)crm__col_int(st, 7);
+    i->outcome = (crm_outcome_t)crm__col_int(st, 7);
     i->is_public = (int)crm__col_int(st, 8);
     i->sentiment = crm__col_null(st, 9) ? CRM_SENTIMENT_NONE : (int)crm__col_int(st, 9);
     crm__col_id(i->thread_id, st, 12);
@@ -526,7 +528,7 @@ int crm_interaction_get(crm_interaction **out, crm_db *db, const char *id)
     return fetch(out, db, st, msg);
 }
 
-int crm_interaction_get_by_ref(crm_interaction **out, crm_db *db, crm_channel channel,
+int crm_interaction_get_by_ref(crm_interaction **out, crm_db *db, crm_channel_t channel,
                                const char *external_ref)
 {
     CRM__ENTER(db);
@@ -648,7 +650,7 @@ static int apply_change(crm_db *db, const crm__uuid *uid, const change *c, const
     return crm__write_end(db, rc);
 }
 
-int crm_interaction_set_outcome(crm_db *db, const char *id, crm_outcome outcome)
+int crm_interaction_set_outcome(crm_db *db, const char *id, crm_outcome_t outcome)
 {
     CRM__ENTER(db);
     crm__uuid uid;
@@ -711,7 +713,7 @@ static int check_filter(crm_db *db, const crm_timeline_filter *f, crm__uuid *bef
                           "filter from/to range [%lld, %lld) is not a range of times",
                           (long long)from, (long long)to);
     if (f->direction != 0 && !direction_valid(f->direction))
-        return crm__error(db, CRM_EINVAL, "filter direction %d is not 0 or a crm_direction",
+        return crm__error(db, CRM_EINVAL, "filter direction %d is not 0 or a crm_direction_t",
                           f->direction);
     if (f->public_only != 0 && f->public_only != 1)
         return crm__error(db, CRM_EINVAL, "filter public_only is %d; use 0 or 1",
@@ -771,7 +773,7 @@ static int interaction_build(crm__cursor *c)
     return crm__cursor_texts(c, text_column, T_COUNT, cur->row.text);
 }
 
-int crm_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *customer_id,
+int crm_interaction_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *customer_id,
                       const crm_timeline_filter *filter)
 {
     CRM__ENTER(db);
@@ -863,7 +865,7 @@ static int thread_of(crm_db *db, const crm__uuid *uid, crm__uuid *thread)
     return rc;
 }
 
-int crm_thread_open(crm_interaction_cursor **out, crm_db *db, const char *interaction_id)
+int crm_interaction_thread_open(crm_interaction_cursor **out, crm_db *db, const char *interaction_id)
 {
     CRM__ENTER(db);
     crm__uuid uid, thread;
@@ -884,7 +886,7 @@ int crm_thread_open(crm_interaction_cursor **out, crm_db *db, const char *intera
     return crm__cursor_bound((void **)out, cur, "reading a thread");
 }
 
-int crm_timeline_next(crm_interaction_cursor *cur, const crm_interaction **out)
+int crm_interaction_cursor_next(crm_interaction_cursor *cur, const crm_interaction **out)
 {
     CRM__ENTER_CURSOR(cur);
     int rc = crm__cursor_next(&cur->base, out, __func__);
@@ -893,7 +895,7 @@ int crm_timeline_next(crm_interaction_cursor *cur, const crm_interaction **out)
     return rc;
 }
 
-void crm_timeline_free(crm_interaction_cursor *cur)
+void crm_interaction_cursor_free(crm_interaction_cursor *cur)
 {
     CRM__ENTER_FREE(cur);
     crm__cursor_free(cur);

@@ -130,7 +130,9 @@ int crm__null_arg(const char *func, const char *what);
  * the message kept per thread, listing the words it knows. `what` carries
  * its article ("a channel"). */
 int crm__parse_error(const char *func, const char *what, const char *name, const char *words);
-void crm__set_open_error(int code, const char *msg);
+/* The calling thread's error, for a call that has no handle to report on
+ * (crm_errmsg(NULL)): sets it and returns code. */
+int crm__thread_error(int code, const char *fmt, ...) CRM__PRINTF(2, 3);
 /* A cursor's failure is its handle's error and, since a binding iterating
  * a cursor may not have the handle at hand, the thread's too. */
 void crm__cursor_error(crm_db *db);

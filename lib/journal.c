@@ -45,7 +45,7 @@ struct crm_journal_entry {
     char entity_id[CRM_ID_LEN + 1];
 };
 
-struct crm_journal_cursor {
+struct crm_journal_entry_cursor {
     crm__cursor base;
     crm_journal_entry row;
 };
@@ -84,7 +84,7 @@ int crm_journal_last_seq(int64_t *out, crm_db *db)
 
 static int journal_build(crm__cursor *c)
 {
-    crm_journal_cursor *cur = (crm_journal_cursor *)c;
+    crm_journal_entry_cursor *cur = (crm_journal_entry_cursor *)c;
     crm_journal_entry *e = &cur->row;
     e->seq = crm__col_int(c->st, 0);
     e->at = crm__col_int(c->st, 1);
@@ -104,7 +104,7 @@ static int journal_build(crm__cursor *c)
     return CRM_OK;
 }
 
-int crm_journal_open(crm_journal_cursor **out, crm_db *db, int64_t since_seq)
+int crm_journal_entry_list_open(crm_journal_entry_cursor **out, crm_db *db, int64_t since_seq)
 {
     CRM__ENTER(db);
     int rc = crm__check_out(db, out);
@@ -118,7 +118,7 @@ int crm_journal_open(crm_journal_cursor **out, crm_db *db, int64_t since_seq)
     rc = last_seq(db, &upto);
     if (rc)
         return rc;
-    crm_journal_cursor *cur;
+    crm_journal_entry_cursor *cur;
     rc = crm__cursor_new((void **)&cur, sizeof *cur, db, CRM__Q_JOURNAL_READ, journal_build,
                          "reading the journal");
     if (rc)
@@ -128,7 +128,7 @@ int crm_journal_open(crm_journal_cursor **out, crm_db *db, int64_t since_seq)
     return crm__cursor_bound((void **)out, cur, "reading the journal");
 }
 
-int crm_journal_next(crm_journal_cursor *cur, const crm_journal_entry **out)
+int crm_journal_entry_cursor_next(crm_journal_entry_cursor *cur, const crm_journal_entry **out)
 {
     CRM__ENTER_CURSOR(cur);
     int rc = crm__cursor_next(&cur->base, out, __func__);
@@ -137,7 +137,7 @@ int crm_journal_next(crm_journal_cursor *cur, const crm_journal_entry **out)
     return rc;
 }
 
-void crm_journal_free(crm_journal_cursor *cur)
+void crm_journal_entry_cursor_free(crm_journal_entry_cursor *cur)
 {
     CRM__ENTER_FREE(cur);
     crm__cursor_free(cur);

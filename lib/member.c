@@ -172,7 +172,7 @@ int crm_member_list_open(crm_member_cursor **out, crm_db *db, const char *id)
                                 CRM__Q_MEMBER_PEOPLE, member_build, "listing members");
 }
 
-int crm_member_list_next(crm_member_cursor *cur, const crm_member **out)
+int crm_member_cursor_next(crm_member_cursor *cur, const crm_member **out)
 {
     CRM__ENTER_CURSOR(cur);
     int rc = crm__cursor_next(&cur->base, out, __func__);
@@ -181,7 +181,7 @@ int crm_member_list_next(crm_member_cursor *cur, const crm_member **out)
     return rc;
 }
 
-void crm_member_list_free(crm_member_cursor *cur)
+void crm_member_cursor_free(crm_member_cursor *cur)
 {
     CRM__ENTER_FREE(cur);
     crm__cursor_free(cur);

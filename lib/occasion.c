@@ -19,7 +19,7 @@
 struct crm_occasion {
     char id[CRM_ID_LEN + 1], customer_id[CRM_ID_LEN + 1];
     int yearly, year, month, day, lead_days;
-    int next_year, next_month, next_day, years; /* set on rows of crm_occasions_upcoming() */
+    int next_year, next_month, next_day, years; /* set on rows of crm_occasion_upcoming_open() */
     int64_t next_at;
     /* Point just past the struct in an owned record, into the cursor's
      * texts in a list cursor's. */
@@ -67,11 +67,13 @@ static crm_occasion *occasion_new(const char *kind, const char *note)
 
 int crm_occasion_dup(crm_occasion **out, const crm_occasion *o)
 {
-    if (!out || !o)
-        return CRM_EINVAL;
+    if (!out)
+        return crm__null_arg(__func__, "out");
+    if (!o)
+        return crm__null_arg(__func__, "the occasion");
     crm_occasion *c = occasion_new(o->kind, o->note);
     if (!c)
-        return CRM_ENOMEM;
+        return crm__thread_error(CRM_ENOMEM, "%s: out of memory copying the occasion", __func__);
     const char *kind = c->kind, *note = c->note;
     *c = *o;
     c->kind = kind;
@@ -507,7 +509,7 @@ static int upcoming_next(crm_occasion_cursor *cur, const crm_occasion **out, con
     return CRM_ROW;
 }
 
-int crm_occasion_list_next(crm_occasion_cursor *cur, const crm_occasion **out)
+int crm_occasion_cursor_next(crm_occasion_cursor *cur, const crm_occasion **out)
 {
     CRM__ENTER_CURSOR(cur);
     if (cur->upcoming)
@@ -518,7 +520,7 @@ int crm_occasion_list_next(crm_occasion_cursor *cur, const crm_occasion **out)
     return rc;
 }
 
-void crm_occasion_list_free(crm_occasion_cursor *cur)
+void crm_occasion_cursor_free(crm_occasion_cursor *cur)
 {
     CRM__ENTER_FREE(cur);
     if (cur->upcoming) {
@@ -530,7 +532,7 @@ void crm_occasion_list_free(crm_occasion_cursor *cur)
 
 /* ---- upcoming ----------------------------------------------------------------- */
 
-int crm_occasions_upcoming(crm_occasion_cursor **out, crm_db *db, int64_t from, int64_t to)
+int crm_occasion_upcoming_open(crm_occasion_cursor **out, crm_db *db, int64_t from, int64_t to)
 {
     CRM__ENTER(db);
     int rc = crm__check_out(db, out);

@@ -10,7 +10,7 @@ struct crm_promise {
     char customer_id[CRM_ID_LEN + 1];
     char interaction_id[CRM_ID_LEN + 1]; /* "" when not recorded */
     char kept_by[CRM_ID_LEN + 1];        /* "" when not recorded */
-    crm_promise_state state;
+    crm_promise_state_t state;
     int renegotiations;
     int64_t due_at, made_at, closed_at;
     /* Point just past the struct in an owned record, into the statement's
@@ -19,7 +19,7 @@ struct crm_promise {
 };
 
 struct crm_promise_event {
-    crm_promise_event_kind kind;
+    crm_promise_event_kind_t kind;
     int customer_agreed;
     int64_t at, old_due, new_due;
     char interaction_id[CRM_ID_LEN + 1]; /* "" when not recorded */
@@ -32,31 +32,45 @@ static const char *const state_names[] = { NULL, "open", "kept", "broken", "rele
 static const char *const event_names[] = { NULL, "made", "renegotiated", "kept", "broken",
                                            "released" };
 
-const char *crm_promise_state_name(crm_promise_state state)
+const char *crm_promise_state_name(crm_promise_state_t state)
 {
     if (state < CRM_PROMISE_OPEN || state > CRM_PROMISE_RELEASED)
         return NULL;
     return state_names[state];
 }
 
-int crm_promise_state_parse(crm_promise_state *out, const char *name)
+int crm_promise_state_parse(crm_promise_state_t *out, const char *name)
 {
     if (!out)
         return crm__null_arg(__func__, "out");
     for (int s = CRM_PROMISE_OPEN; name && s <= CRM_PROMISE_RELEASED; s++) {
         if (strcmp(name, state_names[s]) == 0) {
-            *out = (crm_promise_state)s;
+            *out = (crm_promise_state_t)s;
             return CRM_OK;
         }
     }
     return crm__parse_error(__func__, "a promise state", name, "open, kept, broken or released");
 }
 
-const char *crm_promise_event_name(crm_promise_event_kind kind)
+const char *crm_promise_event_kind_name(crm_promise_event_kind_t kind)
 {
-    if (kind < CRM_PROMISE_MADE || kind > CRM_PROMISE_WAS_RELEASED)
+    if (kind < CRM_PROMISE_EVENT_MADE || kind > CRM_PROMISE_EVENT_RELEASED)
         return NULL;
     return event_names[kind];
+}
+
+int crm_promise_event_kind_parse(crm_promise_event_kind_t *out, const char *name)
+{
+    if (!out)
+        return crm__null_arg(__func__, "out");
+    for (int k = CRM_PROMISE_EVENT_MADE; name && k <= CRM_PROMISE_EVENT_RELEASED; k++) {
+        if (strcmp(name, event_names[k]) == 0) {
+            *out = (crm_promise_event_kind_t)k;
+            return CRM_OK;
+        }
+    }
+    return crm__parse_error(__func__, "a promise event kind", name,
+                            "made, renegotiated, kept, broken or released");
 }
 
 /* ---- records ------------------------------------------------------------ */
@@ -74,7 +88,7 @@ const char *crm_promise_interaction_id(const crm_promise *p)
 }
 const char *crm_promise_owner(const crm_promise *p) { return p ? p->owner : NULL; }
 const char *crm_promise_what(const crm_promise *p) { return p ? p->what : NULL; }
-crm_promise_state crm_promise_state_of(const crm_promise *p) { return p ? p->state : 0; }
+crm_promise_state_t crm_promise_state(const crm_promise *p) { return p ? p->state : 0; }
 int64_t crm_promise_due_at(const crm_promise *p) { return p ? p->due_at : CRM_TIME_NONE; }
 int64_t crm_promise_made_at(const crm_promise *p) { return p ? p->made_at : CRM_TIME_NONE; }
 int64_t crm_promise_closed_at(const crm_promise *p) { return p ? p->closed_at : CRM_TIME_NONE; }
@@ -114,11 +128,13 @@ static crm_promise *promise_new(const char *owner, const char *what)
 
 int crm_promise_dup(crm_promise **out, const crm_promise *p)
 {
-    if (!out || !p)
-        return CRM_EINVAL;
+    if (!out)
+        return crm__null_arg(__func__, "out");
+    if (!p)
+        return crm__null_arg(__func__, "the promise");
     crm_promise *c = promise_new(p->owner, p->what);
     if (!c)
-        return CRM_ENOMEM;
+        return crm__thread_error(CRM_ENOMEM, "%s: out of memory copying the promise", __func__);
     const char *owner = c->owner, *what = c->what;
     memcpy(c, p, sizeof *c);
     c->owner = owner;
@@ -134,7 +150,7 @@ static void read_fields(crm_promise *p, crm__st *st)
     crm__col_id(p->id, st, 0);
     crm__col_id(p->customer_id, st, 1);
     crm__col_id(p->interaction_id, st, 2);
-    p->state = (crm_promise_state)crm__col_int(st, 5);
+    p->state = (crm_promise_state_t)crm__col_int(st, 5);
     p->due_at = crm__col_int(st, 6);
     p->made_at = crm__col_int(st, 7);
     p->closed_at = crm__col_time(st, 8);
@@ -206,7 +222,7 @@ static int check_interaction(crm_db *db, const crm__uuid *iid, const crm__uuid *
 
 typedef struct event_row {
     int64_t seq;
-    crm_promise_event_kind kind;
+    crm_promise_event_kind_t kind;
     int64_t at, old_due, new_due;
     int customer_agreed;
     const crm__uuid *interaction; /* NULL: none */
@@ -281,7 +297,7 @@ int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
             }
         }
         if (rc == CRM_OK) {
-            event_row e = { 1, CRM_PROMISE_MADE, now, 0, due_at, 0,
+            event_row e = { 1, CRM_PROMISE_EVENT_MADE, now, 0, due_at, 0,
                             interaction_id ? &iid : NULL, NULL };
             rc = add_event(db, &pid, &e);
         }
@@ -320,7 +336,7 @@ int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
 /* What a transition needs to know of the promise, read in its transaction. */
 typedef struct promise_head {
     crm__uuid customer;
-    crm_promise_state state;
+    crm_promise_state_t state;
     int64_t due_at, last_seq;
 } promise_head;
 
@@ -334,7 +350,7 @@ static int read_head(crm_db *db, const crm__uuid *pid, promise_head *h)
     rc = crm__st_step(st, "reading a promise");
     if (rc == CRM_ROW) {
         if (crm__col_uuid(&h->customer, st, 0)) {
-            h->state = (crm_promise_state)crm__col_int(st, 1);
+            h->state = (crm_promise_state_t)crm__col_int(st, 1);
             h->due_at = crm__col_int(st, 2);
             h->last_seq = crm__col_int(st, 3);
             rc = CRM_OK;
@@ -351,14 +367,14 @@ static int read_head(crm_db *db, const crm__uuid *pid, promise_head *h)
 
 /* One step from open. kind says which; the arguments the step does not
  * take are NULL or 0 and were checked by its public function. */
-static int transition(crm_db *db, const crm__uuid *pid, crm_promise_event_kind kind,
+static int transition(crm_db *db, const crm__uuid *pid, crm_promise_event_kind_t kind,
                       const crm__uuid *interaction, const char *note, int64_t new_due,
                       int customer_agreed)
 {
     static const char *const verbs[] = { NULL, NULL, "renegotiated", "kept", "broken",
                                          "released" };
     static const char *const ops[] = { NULL, NULL, "renegotiate", "keep", "break", "release" };
-    static const crm_promise_state final[] = { 0, 0, CRM_PROMISE_OPEN, CRM_PROMISE_KEPT,
+    static const crm_promise_state_t final[] = { 0, 0, CRM_PROMISE_OPEN, CRM_PROMISE_KEPT,
                                                CRM_PROMISE_BROKEN, CRM_PROMISE_RELEASED };
     char ptext[CRM_ID_LEN + 1], itext[CRM_ID_LEN + 1];
     crm__uuid_format(ptext, pid->b);
@@ -373,7 +389,7 @@ static int transition(crm_db *db, const crm__uuid *pid, crm_promise_event_kind k
                         crm_promise_state_name(h.state) ? crm_promise_state_name(h.state)
                                                         : "closed",
                         verbs[kind]);
-    if (rc == CRM_OK && kind == CRM_PROMISE_RENEGOTIATED && new_due == h.due_at)
+    if (rc == CRM_OK && kind == CRM_PROMISE_EVENT_RENEGOTIATED && new_due == h.due_at)
         rc = crm__error(db, CRM_EINVAL,
                         "new_due_at %lld is the due time already in force for promise %s",
                         (long long)new_due, ptext);
@@ -383,12 +399,12 @@ static int transition(crm_db *db, const crm__uuid *pid, crm_promise_event_kind k
     if (rc == CRM_OK) {
         CRM__ST(st);
         rc = crm__st_get(db,
-                         kind == CRM_PROMISE_RENEGOTIATED ? CRM__Q_PROMISE_REDUE
+                         kind == CRM_PROMISE_EVENT_RENEGOTIATED ? CRM__Q_PROMISE_REDUE
                                                           : CRM__Q_PROMISE_CLOSE,
                          &st);
         if (rc == CRM_OK) {
             crm__bind_id(st, 1, pid);
-            if (kind == CRM_PROMISE_RENEGOTIATED) {
+            if (kind == CRM_PROMISE_EVENT_RENEGOTIATED) {
                 crm__bind_int(st, 2, new_due);
             } else {
                 crm__bind_int(st, 2, final[kind]);
@@ -400,14 +416,14 @@ static int transition(crm_db *db, const crm__uuid *pid, crm_promise_event_kind k
     }
     if (rc == CRM_OK) {
         event_row e = { h.last_seq + 1, kind, now, h.due_at,
-                        kind == CRM_PROMISE_RENEGOTIATED ? new_due : h.due_at,
+                        kind == CRM_PROMISE_EVENT_RENEGOTIATED ? new_due : h.due_at,
                         customer_agreed, interaction, note };
         rc = add_event(db, pid, &e);
     }
     if (rc == CRM_OK) {
         crm__jfield f[CRM__JMAX] = { CRM__JTEXT("promise_id", ptext) };
         int n = 1;
-        if (kind == CRM_PROMISE_RENEGOTIATED) {
+        if (kind == CRM_PROMISE_EVENT_RENEGOTIATED) {
             f[n++] = (crm__jfield)CRM__JINT("old_due_at", h.due_at);
             f[n++] = (crm__jfield)CRM__JINT("new_due_at", new_due);
             f[n++] = (crm__jfield)CRM__JINT("customer_agreed", customer_agreed);
@@ -418,7 +434,7 @@ static int transition(crm_db *db, const crm__uuid *pid, crm_promise_event_kind k
         }
         if (note)
             f[n++] = (crm__jfield)CRM__JTEXT(
-                kind == CRM_PROMISE_WAS_KEPT || kind == CRM_PROMISE_WAS_RELEASED ? "note" : "why",
+                kind == CRM_PROMISE_EVENT_KEPT || kind == CRM_PROMISE_EVENT_RELEASED ? "note" : "why",
                 note);
         rc = crm__journal(db, "promise", &h.customer, ops[kind], f, n);
     }
@@ -436,7 +452,7 @@ int crm_promise_keep(crm_db *db, const char *id, const char *interaction_id, con
         rc = check_note(db, "note", note, false);
     if (rc)
         return rc;
-    return transition(db, &pid, CRM_PROMISE_WAS_KEPT, interaction_id ? &iid : NULL, note, 0, 0);
+    return transition(db, &pid, CRM_PROMISE_EVENT_KEPT, interaction_id ? &iid : NULL, note, 0, 0);
 }
 
 int crm_promise_break(crm_db *db, const char *id, const char *why)
@@ -448,7 +464,7 @@ int crm_promise_break(crm_db *db, const char *id, const char *why)
         rc = check_note(db, "why", why, true);
     if (rc)
         return rc;
-    return transition(db, &pid, CRM_PROMISE_WAS_BROKEN, NULL, why, 0, 0);
+    return transition(db, &pid, CRM_PROMISE_EVENT_BROKEN, NULL, why, 0, 0);
 }
 
 int crm_promise_release(crm_db *db, const char *id, const char *note)
@@ -460,7 +476,7 @@ int crm_promise_release(crm_db *db, const char *id, const char *note)
         rc = check_note(db, "note", note, false);
     if (rc)
         return rc;
-    return transition(db, &pid, CRM_PROMISE_WAS_RELEASED, NULL, note, 0, 0);
+    return transition(db, &pid, CRM_PROMISE_EVENT_RELEASED, NULL, note, 0, 0);
 }
 
 int crm_promise_renegotiate(crm_db *db, const char *id, int64_t new_due_at, const char *why,
@@ -478,7 +494,7 @@ int crm_promise_renegotiate(crm_db *db, const char *id, int64_t new_due_at, cons
                         "else 0", customer_agreed);
     if (rc)
         return rc;
-    return transition(db, &pid, CRM_PROMISE_RENEGOTIATED, NULL, why, new_due_at, customer_agreed);
+    return transition(db, &pid, CRM_PROMISE_EVENT_RENEGOTIATED, NULL, why, new_due_at, customer_agreed);
 }
 
 /* ---- reading ------------------------------------------------------------ */
@@ -667,7 +683,7 @@ int crm_promise_list_open(crm_promise_cursor **out, crm_db *db, const crm_promis
     return crm__cursor_bound((void **)out, cur, "listing promises");
 }
 
-int crm_promise_list_next(crm_promise_cursor *cur, const crm_promise **out)
+int crm_promise_cursor_next(crm_promise_cursor *cur, const crm_promise **out)
 {
     CRM__ENTER_CURSOR(cur);
     int rc = crm__cursor_next(&cur->base, out, __func__);
@@ -676,7 +692,7 @@ int crm_promise_list_next(crm_promise_cursor *cur, const crm_promise **out)
     return rc;
 }
 
-void crm_promise_list_free(crm_promise_cursor *cur)
+void crm_promise_cursor_free(crm_promise_cursor *cur)
 {
     CRM__ENTER_FREE(cur);
     crm__cursor_free(cur);
@@ -689,7 +705,7 @@ struct crm_promise_event_cursor {
     crm_promise_event row;
 };
 
-crm_promise_event_kind crm_promise_event_kind_of(const crm_promise_event *e)
+crm_promise_event_kind_t crm_promise_event_kind(const crm_promise_event *e)
 {
     return e ? e->kind : 0;
 }
@@ -718,7 +734,7 @@ static int event_build(crm__cursor *c)
     crm_promise_event_cursor *cur = (crm_promise_event_cursor *)c;
     crm__st *st = cur->base.st;
     crm_promise_event *e = &cur->row;
-    e->kind = (crm_promise_event_kind)crm__col_int(st, 0);
+    e->kind = (crm_promise_event_kind_t)crm__col_int(st, 0);
     e->at = crm__col_int(st, 1);
     static const int cols[] = { 2, 7 }; /* actor, note */
     const char *t[2];
@@ -730,14 +746,14 @@ static int event_build(crm__cursor *c)
     e->actor = t[0];
     e->note = t[1];
     /* A promise had no due time before it was made (stored as 0). */
-    e->old_due = e->kind == CRM_PROMISE_MADE ? CRM_TIME_NONE : crm__col_int(st, 3);
+    e->old_due = e->kind == CRM_PROMISE_EVENT_MADE ? CRM_TIME_NONE : crm__col_int(st, 3);
     e->new_due = crm__col_int(st, 4);
     e->customer_agreed = (int)crm__col_int(st, 5);
     crm__col_id(e->interaction_id, st, 6);
     return CRM_OK;
 }
 
-int crm_promise_history_open(crm_promise_event_cursor **out, crm_db *db, const char *id)
+int crm_promise_event_list_open(crm_promise_event_cursor **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
     crm__uuid pid;
@@ -770,7 +786,7 @@ int crm_promise_history_open(crm_promise_event_cursor **out, crm_db *db, const c
     return crm__cursor_bound((void **)out, cur, "reading a promise's history");
 }
 
-int crm_promise_history_next(crm_promise_event_cursor *cur, const crm_promise_event **out)
+int crm_promise_event_cursor_next(crm_promise_event_cursor *cur, const crm_promise_event **out)
 {
     CRM__ENTER_CURSOR(cur);
     int rc = crm__cursor_next(&cur->base, out, __func__);
@@ -779,7 +795,7 @@ int crm_promise_history_next(crm_promise_event_cursor *cur, const crm_promise_ev
     return rc;
 }
 
-void crm_promise_history_free(crm_promise_event_cursor *cur)
+void crm_promise_event_cursor_free(crm_promise_event_cursor *cur)
 {
     CRM__ENTER_FREE(cur);
     crm__cursor_free(cur);

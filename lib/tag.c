@@ -71,13 +71,13 @@ static int change(crm_db *db, const char *id, const char *tag, bool add)
     return crm__write_end(db, rc);
 }
 
-int crm_customer_tag_add(crm_db *db, const char *id, const char *tag)
+int crm_tag_add(crm_db *db, const char *id, const char *tag)
 {
     CRM__ENTER(db);
     return change(db, id, tag, true);
 }
 
-int crm_customer_tag_remove(crm_db *db, const char *id, const char *tag)
+int crm_tag_remove(crm_db *db, const char *id, const char *tag)
 {
     CRM__ENTER(db);
     return change(db, id, tag, false);
@@ -107,7 +107,7 @@ int crm_tag_list_open(crm_tag_cursor **out, crm_db *db, const char *id)
                                 CRM__Q_TAG_LIST, tag_build, "listing tags");
 }
 
-int crm_tag_list_next(crm_tag_cursor *cur, const char **tag)
+int crm_tag_cursor_next(crm_tag_cursor *cur, const char **tag)
 {
     CRM__ENTER_CURSOR(cur);
     int rc = crm__cursor_next(&cur->base, tag, __func__);
@@ -116,7 +116,7 @@ int crm_tag_list_next(crm_tag_cursor *cur, const char **tag)
     return rc;
 }
 
-void crm_tag_list_free(crm_tag_cursor *cur)
+void crm_tag_cursor_free(crm_tag_cursor *cur)
 {
     CRM__ENTER_FREE(cur);
     crm__cursor_free(cur);

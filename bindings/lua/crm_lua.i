@@ -290,18 +290,18 @@ function Database:customers(f)
                  opt_time(f.created_from, "created_from"), opt_time(f.created_to, "created_to"),
                  opt_str(f.after, "after"), opt_int(f.limit, "limit"),
                  choice(ORDER, f.order, "order", ll.CRM_ORDER_CREATED))
-  return iterate(self, c, ll._customer_list_next, ll.crm_customer_list_free, "customer")
+  return iterate(self, c, ll._customer_list_next, ll.crm_customer_cursor_free, "customer")
 end
 
 -- attributes and tags
-function Database:set_attr(id, key, value) call(ll.crm_customer_attr_set, h(self), id, key, value) end
-function Database:attr(id, key) return call(ll.crm_customer_attr_get, h(self), id, key) end
-function Database:unset_attr(id, key) call(ll.crm_customer_attr_unset, h(self), id, key) end
-function Database:add_tag(id, tag) call(ll.crm_customer_tag_add, h(self), id, tag) end
-function Database:remove_tag(id, tag) call(ll.crm_customer_tag_remove, h(self), id, tag) end
+function Database:set_attr(id, key, value) call(ll.crm_attr_set, h(self), id, key, value) end
+function Database:attr(id, key) return call(ll.crm_attr_get, h(self), id, key) end
+function Database:unset_attr(id, key) call(ll.crm_attr_unset, h(self), id, key) end
+function Database:add_tag(id, tag) call(ll.crm_tag_add, h(self), id, tag) end
+function Database:remove_tag(id, tag) call(ll.crm_tag_remove, h(self), id, tag) end
 function Database:tags(id)
   local c = call(ll.crm_tag_list_open, h(self), id)
-  return iterate(self, c, ll.crm_tag_list_next, ll.crm_tag_list_free, "tag")
+  return iterate(self, c, ll.crm_tag_cursor_next, ll.crm_tag_cursor_free, "tag")
 end
 
 -- identities
@@ -329,13 +329,13 @@ function Database:remove_identity(kind, value) call(ll.crm_identity_remove, h(se
 function Database:normalise(kind, value) return call(ll.crm_identity_normalise, h(self), kind, value) end
 function Database:identities(customer_id)
   local c = call(ll.crm_identity_list_open, h(self), customer_id)
-  return iterate(self, c, ll._identity_list_next, ll.crm_identity_list_free, "identity")
+  return iterate(self, c, ll._identity_list_next, ll.crm_identity_cursor_free, "identity")
 end
 
 -- the journal
 function Database:journal(since)
-  local c = call(ll.crm_journal_open, h(self), opt_int(since, "since"))
-  return iterate(self, c, ll._journal_next, ll.crm_journal_free, "journal_entry")
+  local c = call(ll.crm_journal_entry_list_open, h(self), opt_int(since, "since"))
+  return iterate(self, c, ll._journal_next, ll.crm_journal_entry_cursor_free, "journal_entry")
 end
 function Database:last_seq() return call(ll.crm_journal_last_seq, h(self)) end
 
@@ -389,7 +389,7 @@ function Database:timeline(customer_id, f)
                  opt_time(f.from, "from"), opt_time(f.to, "to"), opt_str(f.reason_prefix, "reason_prefix"),
                  dir, opt_bool(f.public_only, "public_only", false) and 1 or 0, 0,
                  opt_str(f.before, "before"), opt_int(f.limit, "limit"))
-  return iterate(self, c, ll._timeline_next, ll.crm_timeline_free, "interaction")
+  return iterate(self, c, ll._timeline_next, ll.crm_interaction_cursor_free, "interaction")
 end
 
 -- promises
@@ -426,7 +426,7 @@ function Database:promises(f)
                  opt_str(f.owner, "owner"), bits, opt_time(f.due_before, "due_before"),
                  opt_time(f.overdue_as_of, "overdue_as_of"), opt_str(f.after, "after"),
                  opt_int(f.limit, "limit"))
-  return iterate(self, c, ll._promise_list_next, ll.crm_promise_list_free, "promise")
+  return iterate(self, c, ll._promise_list_next, ll.crm_promise_cursor_free, "promise")
 end
 
 -- occasions
@@ -443,11 +443,11 @@ end
 function Database:remove_occasion(id) call(ll.crm_occasion_remove, h(self), id) end
 function Database:occasions(customer_id)
   local c = call(ll.crm_occasion_list_open, h(self), customer_id)
-  return iterate(self, c, ll._occasion_list_next, ll.crm_occasion_list_free, "occasion")
+  return iterate(self, c, ll._occasion_list_next, ll.crm_occasion_cursor_free, "occasion")
 end
 function Database:upcoming(from, to)
-  local c = call(ll.crm_occasions_upcoming, h(self), opt_time(from, "from"), opt_time(to, "to"))
-  return iterate(self, c, ll._occasion_list_next, ll.crm_occasion_list_free, "occasion")
+  local c = call(ll.crm_occasion_upcoming_open, h(self), opt_time(from, "from"), opt_time(to, "to"))
+  return iterate(self, c, ll._occasion_list_next, ll.crm_occasion_cursor_free, "occasion")
 end
 
 -- memberships, identity flags, interaction updates, threads, promise history
@@ -455,7 +455,7 @@ function Database:add_member(org_id, person_id, role) call(ll.crm_member_add, h(
 function Database:remove_member(org_id, person_id) call(ll.crm_member_remove, h(self), org_id, person_id) end
 function Database:members(id)
   local c = call(ll.crm_member_list_open, h(self), id)
-  return iterate(self, c, ll._member_list_next, ll.crm_member_list_free, "member")
+  return iterate(self, c, ll._member_list_next, ll.crm_member_cursor_free, "member")
 end
 function Database:set_identity_flags(kind, value, o)
   call(ll.crm_identity_set_flags, h(self), kind, value, identity_flags(o))
@@ -470,12 +470,12 @@ end
 function Database:set_reason(id, reason) call(ll.crm_interaction_set_reason, h(self), id, reason) end
 function Database:set_summary(id, summary) call(ll.crm_interaction_set_summary, h(self), id, summary) end
 function Database:thread(interaction_id)
-  local c = call(ll.crm_thread_open, h(self), interaction_id)
-  return iterate(self, c, ll._timeline_next, ll.crm_timeline_free, "interaction")
+  local c = call(ll.crm_interaction_thread_open, h(self), interaction_id)
+  return iterate(self, c, ll._timeline_next, ll.crm_interaction_cursor_free, "interaction")
 end
 function Database:promise_history(id)
-  local c = call(ll.crm_promise_history_open, h(self), id)
-  return iterate(self, c, ll._promise_history_next, ll.crm_promise_history_free, "promise_event")
+  local c = call(ll.crm_promise_event_list_open, h(self), id)
+  return iterate(self, c, ll._promise_history_next, ll.crm_promise_event_cursor_free, "promise_event")
 end
 
 return crm

@@ -34,7 +34,7 @@ int cmd_customer_add(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     int st = ctl_parse(ctl, cmd, argc, argv, opts, pos, 1, 1);
     if (st != CTL_CONTINUE)
         return st;
-    crm_customer_kind kind;
+    crm_customer_kind_t kind;
     if (!kind_name)
         return ctl_usage_error(cmd, "--kind is required (person or organisation)");
     if (crm_customer_kind_parse(&kind, kind_name) != CRM_OK)
@@ -83,7 +83,7 @@ int cmd_customer_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
 
     crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
     if (kind) {
-        crm_customer_kind k;
+        crm_customer_kind_t k;
         if (crm_customer_kind_parse(&k, kind) != CRM_OK)
             return ctl_usage_error(cmd, "unknown kind '%s': use person or organisation", kind);
         f.kind = k;
@@ -122,7 +122,7 @@ int cmd_customer_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
     if (ctl->json)
         ctl_json_begin_array(&j, NULL);
     const crm_customer *c;
-    while ((rc = crm_customer_list_next(cur, &c)) == CRM_ROW) {
+    while ((rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW) {
         if (ctl->json) {
             ctl_json_begin_object(&j, NULL);
             ctl_json_customer_fields(&j, c);
@@ -130,14 +130,14 @@ int cmd_customer_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
         } else {
             char created[CTL_TIME_SIZE];
             const char *cells[] = { crm_customer_id(c),
-                                    crm_customer_kind_name(crm_customer_kind_of(c)),
+                                    crm_customer_kind_name(crm_customer_kind(c)),
                                     crm_customer_name(c),
                                     ctl_time_human(created, crm_customer_created_at(c)),
                                     crm_customer_is_archived(c) ? "yes" : "no" };
             ctl_table_add(&t, cells);
         }
     }
-    crm_customer_list_free(cur);
+    crm_customer_cursor_free(cur);
     return ctl_list_finish(ctl, rc, &t, &j, 1, "customers");
 }
 
@@ -218,7 +218,7 @@ int cmd_attr_set(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     char id[CRM_ID_LEN + 1];
     if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
         return st;
-    int rc = crm_customer_attr_set(ctl->db, id, pos[1], pos[2]);
+    int rc = crm_attr_set(ctl->db, id, pos[1], pos[2]);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     if (ctl->json)
@@ -238,7 +238,7 @@ int cmd_attr_get(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
         return st;
     char *value;
-    int rc = crm_customer_attr_get(&value, ctl->db, id, pos[1]);
+    int rc = crm_attr_get(&value, ctl->db, id, pos[1]);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     /* One line, escaped as everything shown to a person is (a stored value
@@ -260,7 +260,7 @@ int cmd_attr_unset(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     char id[CRM_ID_LEN + 1];
     if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
         return st;
-    int rc = crm_customer_attr_unset(ctl->db, id, pos[1]);
+    int rc = crm_attr_unset(ctl->db, id, pos[1]);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     if (ctl->json)
@@ -291,7 +291,7 @@ int cmd_attr_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     if (ctl->json)
         ctl_json_begin_object(&j, NULL);
     const crm_attr *a;
-    while ((rc = crm_attr_list_next(cur, &a)) == CRM_ROW) {
+    while ((rc = crm_attr_cursor_next(cur, &a)) == CRM_ROW) {
         if (ctl->json) {
             ctl_json_string(&j, crm_attr_key(a), crm_attr_value(a));
         } else {
@@ -299,7 +299,7 @@ int cmd_attr_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
             ctl_table_add(&t, cells);
         }
     }
-    crm_attr_list_free(cur);
+    crm_attr_cursor_free(cur);
     return ctl_list_finish(ctl, rc, &t, &j, 0, "attributes");
 }
 
@@ -330,7 +330,7 @@ int cmd_tag_add(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     char id[CRM_ID_LEN + 1];
     if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
         return st;
-    int rc = crm_customer_tag_add(ctl->db, id, pos[1]);
+    int rc = crm_tag_add(ctl->db, id, pos[1]);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     print_tag(ctl, id, pos[1], 1);
@@ -346,7 +346,7 @@ int cmd_tag_remove(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     char id[CRM_ID_LEN + 1];
     if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
         return st;
-    int rc = crm_customer_tag_remove(ctl->db, id, pos[1]);
+    int rc = crm_tag_remove(ctl->db, id, pos[1]);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     print_tag(ctl, id, pos[1], 0);
@@ -373,14 +373,14 @@ int cmd_tag_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         ctl_json_begin_array(&j, NULL);
     const char *tag;
     int n = 0;
-    while ((rc = crm_tag_list_next(cur, &tag)) == CRM_ROW) {
+    while ((rc = crm_tag_cursor_next(cur, &tag)) == CRM_ROW) {
         if (ctl->json)
             ctl_json_string(&j, NULL, tag);
         else
             ctl_printf("%s\n", tag);
         n++;
     }
-    crm_tag_list_free(cur);
+    crm_tag_cursor_free(cur);
     if (rc != CRM_DONE)
         return ctl_fail(ctl, rc);
     if (ctl->json) {
@@ -467,9 +467,9 @@ int cmd_member_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     ctl_table rows;
     ctl_table_init(&rows, CTL_MEMBER_COLUMNS, NULL);
     const crm_member *m;
-    while ((rc = crm_member_list_next(cur, &m)) == CRM_ROW)
+    while ((rc = crm_member_cursor_next(cur, &m)) == CRM_ROW)
         ctl_member_row(&rows, m);
-    crm_member_list_free(cur);
+    crm_member_cursor_free(cur);
     if (rc != CRM_DONE) {
         ctl_table_free(&rows);
         return ctl_fail(ctl, rc);

@@ -166,7 +166,7 @@ int cmd_identity_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
     if (ctl->json)
         ctl_json_begin_array(&j, NULL);
     const crm_identity *i;
-    while ((rc = crm_identity_list_next(cur, &i)) == CRM_ROW) {
+    while ((rc = crm_identity_cursor_next(cur, &i)) == CRM_ROW) {
         if (ctl->json) {
             ctl_json_identity(&j, NULL, i);
         } else {
@@ -178,7 +178,7 @@ int cmd_identity_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
             ctl_table_add(&t, cells);
         }
     }
-    crm_identity_list_free(cur);
+    crm_identity_cursor_free(cur);
     return ctl_list_finish(ctl, rc, &t, &j, 1, "identities");
 }
 

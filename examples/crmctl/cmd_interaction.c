@@ -11,7 +11,7 @@
 #include "crmctl.h"
 
 /* --channel, --direction, --outcome in words; usage errors list the words. */
-static int parse_channel(const ctl_command *cmd, const char *word, crm_channel *out)
+static int parse_channel(const ctl_command *cmd, const char *word, crm_channel_t *out)
 {
     if (crm_channel_parse(out, word) == CRM_OK)
         return CTL_CONTINUE;
@@ -21,14 +21,14 @@ static int parse_channel(const ctl_command *cmd, const char *word, crm_channel *
                            word);
 }
 
-static int parse_direction(const ctl_command *cmd, const char *word, crm_direction *out)
+static int parse_direction(const ctl_command *cmd, const char *word, crm_direction_t *out)
 {
     if (crm_direction_parse(out, word) == CRM_OK)
         return CTL_CONTINUE;
     return ctl_usage_error(cmd, "unknown direction '%s': use in or out", word);
 }
 
-static int parse_outcome(const ctl_command *cmd, const char *word, crm_outcome *out)
+static int parse_outcome(const ctl_command *cmd, const char *word, crm_outcome_t *out)
 {
     if (crm_outcome_parse(out, word) == CRM_OK)
         return CTL_CONTINUE;
@@ -142,7 +142,7 @@ int cmd_interaction_update(crmctl *ctl, const ctl_command *cmd, int argc, char *
     int st = ctl_parse(ctl, cmd, argc, argv, opts, pos, 1, 1);
     if (st != CTL_CONTINUE)
         return st;
-    crm_outcome o = CRM_OUTCOME_NONE;
+    crm_outcome_t o = CRM_OUTCOME_NONE;
     if (!outcome && !reason && !no_reason && !summary && !no_summary)
         return ctl_usage_error(cmd, "nothing to change: give --outcome, --reason, --no-reason, "
                                     "--summary or --no-summary");
@@ -184,7 +184,7 @@ int cmd_interaction_update(crmctl *ctl, const ctl_command *cmd, int argc, char *
         ctl_json_interaction(&j, NULL, i);
         ctl_json_finish(&j);
     } else {
-        crm_outcome now = crm_interaction_outcome(i);
+        crm_outcome_t now = crm_interaction_outcome(i);
         ctl_printf("Updated %s:", crm_interaction_id(i));
         if (outcome)
             ctl_printf(" outcome %s%s", now == CRM_OUTCOME_NONE ? "cleared" : crm_outcome_name(now),
@@ -214,7 +214,7 @@ static int parse_channels(const ctl_command *cmd, const char *list, unsigned int
                                    list);
         memcpy(word, p, n);
         word[n] = '\0';
-        crm_channel ch;
+        crm_channel_t ch;
         int st = parse_channel(cmd, word, &ch);
         if (st != CTL_CONTINUE)
             return st;
@@ -251,13 +251,13 @@ int cmd_timeline(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     if (from && to && f.to <= f.from)
         return ctl_usage_error(cmd, "--to must come after --from");
     if (direction) {
-        crm_direction d;
+        crm_direction_t d;
         if ((st = parse_direction(cmd, direction, &d)) != CTL_CONTINUE)
             return st;
         f.direction = (int)d;
     }
     if (outcome) {
-        crm_outcome o;
+        crm_outcome_t o;
         if ((st = parse_outcome(cmd, outcome, &o)) != CTL_CONTINUE)
             return st;
         f.outcomes = CRM_OUTCOME_BIT(o);

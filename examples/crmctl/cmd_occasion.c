@@ -3,7 +3,7 @@
  *
  * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
  *
- * libcrm's occasions are calendar dates and crm_occasions_upcoming() reads
+ * libcrm's occasions are calendar dates and crm_occasion_upcoming_open() reads
  * its window's times as UTC dates. A person means the days of their own
  * calendar, so the window's times are moved to the same wall-clock reading
  * in UTC before they are handed over (with --utc they are UTC already).
@@ -142,7 +142,7 @@ int cmd_occasion_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
     if (ctl->json)
         ctl_json_begin_array(&j, NULL);
     const crm_occasion *o;
-    while ((rc = crm_occasion_list_next(cur, &o)) == CRM_ROW) {
+    while ((rc = crm_occasion_cursor_next(cur, &o)) == CRM_ROW) {
         if (ctl->json) {
             ctl_json_occasion(&j, NULL, o, 0, 0, NULL);
             continue;
@@ -158,7 +158,7 @@ int cmd_occasion_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
                                 crm_occasion_id(o) };
         ctl_table_add(&t, cells);
     }
-    crm_occasion_list_free(cur);
+    crm_occasion_cursor_free(cur);
     return ctl_list_finish(ctl, rc, &t, &j, 1, "occasions");
 }
 

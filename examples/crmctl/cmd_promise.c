@@ -65,7 +65,7 @@ static int after_change(crmctl *ctl, const char *id, int rc, const char *done)
         ctl_json_finish(&j);
     } else {
         char status[64], due[CTL_TIME_SIZE];
-        int on_time = crm_promise_state_of(p) == CRM_PROMISE_KEPT && !crm_promise_was_kept_late(p);
+        int on_time = crm_promise_state(p) == CRM_PROMISE_KEPT && !crm_promise_was_kept_late(p);
         ctl_printf("Promise %s %s: %s (%s; due %s).\n", crm_promise_id(p), done,
                    crm_promise_what(p), on_time ? "on time" : ctl_promise_status(status, p, now),
                    ctl_time_short(due, crm_promise_due_at(p)));

@@ -383,7 +383,7 @@ const char *ctl_channel_text(char buf[64], const crm_interaction *i);
 
 /*
  * Write one interaction / promise / occasion as a JSON object. A promise's
- * "overdue" is as of as_of. An occasion from crm_occasions_upcoming() also
+ * "overdue" is as of as_of. An occasion from crm_occasion_upcoming_open() also
  * gets its occurrence: pass upcoming = 1, today as days since 1970 and the
  * customer's name (or NULL).
  */
@@ -433,7 +433,7 @@ int ctl_print_promise(crmctl *ctl, const crm_promise *p, int64_t as_of);
  * "kept", "kept late", "broken", "released". */
 const char *ctl_promise_status(char buf[64], const crm_promise *p, int64_t as_of);
 
-/* Occasions surfacing in [from, to) (times as crm_occasions_upcoming()
+/* Occasions surfacing in [from, to) (times as crm_occasion_upcoming_open()
  * reads them: UTC dates), as seen on day `today` (days since 1970).
  * Returns an exit status. */
 int ctl_print_upcoming(crmctl *ctl, const ctl_view *v, int64_t from, int64_t to, int64_t today);

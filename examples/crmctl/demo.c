@@ -26,7 +26,7 @@ typedef struct demo_identity {
 } demo_identity;
 
 typedef struct demo_customer {
-    crm_customer_kind kind;
+    crm_customer_kind_t kind;
     const char *name;
     demo_identity identities[4];
     const char *attrs[4][2];
@@ -113,9 +113,9 @@ static int create_customer(demo *d, size_t n)
         rc = crm_identity_add(NULL, db, id, dc->identities[i].kind, dc->identities[i].value,
                               dc->identities[i].flags);
     for (size_t i = 0; rc == CRM_OK && i < 4 && dc->attrs[i][0]; i++)
-        rc = crm_customer_attr_set(db, id, dc->attrs[i][0], dc->attrs[i][1]);
+        rc = crm_attr_set(db, id, dc->attrs[i][0], dc->attrs[i][1]);
     for (size_t i = 0; rc == CRM_OK && i < 3 && dc->tags[i]; i++)
-        rc = crm_customer_tag_add(db, id, dc->tags[i]);
+        rc = crm_tag_add(db, id, dc->tags[i]);
     return rc;
 }
 
@@ -400,7 +400,7 @@ static int agent_leg(demo *d, const crm_customer *caller)
     if (rc == CRM_OK)
         rc = crm_identity_set_flags(db, "email", "jane.doe@example.com", PRIMARY | VERIFIED);
     if (rc == CRM_OK)
-        rc = crm_customer_attr_set(db, id, "last_contact_reason", "billing.double_charge");
+        rc = crm_attr_set(db, id, "last_contact_reason", "billing.double_charge");
     d->friday = at_clock(d, days_to_weekday(d, 5), 17, 0);
     crm_promise *p = NULL;
     if (rc == CRM_OK)

@@ -557,7 +557,7 @@ static int run(crmctl *ctl, int argc, char **argv)
             return EXIT_OK;
         } else if (strcmp(arg, "--version") == 0) {
             printf("crmctl %s (libcrm %s, schema version %d)\n", CRM_VERSION_STRING,
-                   crm_version(), crm_schema_version(NULL));
+                   crm_version(), crm_schema_version_max());
             return EXIT_OK;
         } else if (strcmp(arg, "--json") == 0) {
             ctl->json = 1;

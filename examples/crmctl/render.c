@@ -25,7 +25,7 @@ const char *ctl_identity_flags_text(unsigned int flags)
 void ctl_json_customer_fields(ctl_json *j, const crm_customer *c)
 {
     ctl_json_string(j, "id", crm_customer_id(c));
-    ctl_json_string(j, "kind", crm_customer_kind_name(crm_customer_kind_of(c)));
+    ctl_json_string(j, "kind", crm_customer_kind_name(crm_customer_kind(c)));
     ctl_json_string(j, "name", crm_customer_name(c));
     ctl_json_time(j, "created", crm_customer_created_at(c));
     ctl_json_time(j, "updated", crm_customer_updated_at(c));
@@ -137,11 +137,11 @@ static int gather(crmctl *ctl, attachments *a, const crm_customer *c)
     if ((rc = crm_attr_list_open(&ac, ctl->db, id)) != CRM_OK)
         return rc;
     const crm_attr *attr;
-    while ((rc = crm_attr_list_next(ac, &attr)) == CRM_ROW) {
+    while ((rc = crm_attr_cursor_next(ac, &attr)) == CRM_ROW) {
         const char *cells[] = { crm_attr_key(attr), crm_attr_value(attr) };
         ctl_table_add(&a->attrs, cells);
     }
-    crm_attr_list_free(ac);
+    crm_attr_cursor_free(ac);
     if (rc != CRM_DONE)
         return rc;
 
@@ -149,9 +149,9 @@ static int gather(crmctl *ctl, attachments *a, const crm_customer *c)
     if ((rc = crm_tag_list_open(&tc, ctl->db, id)) != CRM_OK)
         return rc;
     const char *tag;
-    while ((rc = crm_tag_list_next(tc, &tag)) == CRM_ROW)
+    while ((rc = crm_tag_cursor_next(tc, &tag)) == CRM_ROW)
         ctl_table_add(&a->tags, &tag);
-    crm_tag_list_free(tc);
+    crm_tag_cursor_free(tc);
     if (rc != CRM_DONE)
         return rc;
 
@@ -159,12 +159,12 @@ static int gather(crmctl *ctl, attachments *a, const crm_customer *c)
     if ((rc = crm_identity_list_open(&ic, ctl->db, id)) != CRM_OK)
         return rc;
     const crm_identity *ident;
-    while ((rc = crm_identity_list_next(ic, &ident)) == CRM_ROW)
+    while ((rc = crm_identity_cursor_next(ic, &ident)) == CRM_ROW)
         if (keep_identity(a, ident) != CRM_OK) {
             rc = CRM_ENOMEM;
             break;
         }
-    crm_identity_list_free(ic);
+    crm_identity_cursor_free(ic);
     if (rc != CRM_DONE)
         return rc;
 
@@ -172,9 +172,9 @@ static int gather(crmctl *ctl, attachments *a, const crm_customer *c)
     if ((rc = crm_member_list_open(&mc, ctl->db, id)) != CRM_OK)
         return rc;
     const crm_member *m;
-    while ((rc = crm_member_list_next(mc, &m)) == CRM_ROW)
+    while ((rc = crm_member_cursor_next(mc, &m)) == CRM_ROW)
         ctl_member_row(&a->members, m);
-    crm_member_list_free(mc);
+    crm_member_cursor_free(mc);
     if (rc != CRM_DONE)
         return rc;
 
@@ -255,9 +255,9 @@ static int print_text(const crm_customer *c, const attachments *a, const char *i
 {
     static const char *const identity_headers[] = { "KIND", "VALUE", "MATCHES ON", "FLAGS" };
     char created[CTL_TIME_SIZE], updated[CTL_TIME_SIZE];
-    int is_org = crm_customer_kind_of(c) == CRM_CUSTOMER_ORGANISATION;
+    int is_org = crm_customer_kind(c) == CRM_CUSTOMER_ORGANISATION;
     ctl_printf("%s%s (%s%s)\n", indent, crm_customer_name(c),
-               crm_customer_kind_name(crm_customer_kind_of(c)),
+               crm_customer_kind_name(crm_customer_kind(c)),
                crm_customer_is_archived(c) ? ", archived" : "");
     ctl_printf("%s  id        %s\n", indent, crm_customer_id(c));
     ctl_printf("%s  created   %s\n", indent, ctl_time_human(created, crm_customer_created_at(c)));
@@ -386,8 +386,8 @@ int ctl_print_journal(crmctl *ctl, ctl_json *j, const char *key, int64_t since_s
 {
     static const char *const headers[] = { "SEQ", "WHEN", "ACTOR", "CHANGE", "CUSTOMER",
                                            "DETAILS" };
-    crm_journal_cursor *cur;
-    int rc = crm_journal_open(&cur, ctl->db, since_seq);
+    crm_journal_entry_cursor *cur;
+    int rc = crm_journal_entry_list_open(&cur, ctl->db, since_seq);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
 
@@ -397,7 +397,7 @@ int ctl_print_journal(crmctl *ctl, ctl_json *j, const char *key, int64_t since_s
     if (ctl->json)
         ctl_json_begin_array(j, key);
     const crm_journal_entry *e;
-    while ((rc = crm_journal_next(cur, &e)) == CRM_ROW) {
+    while ((rc = crm_journal_entry_cursor_next(cur, &e)) == CRM_ROW) {
         if (ctl->json) {
             ctl_json_begin_object(j, NULL);
             ctl_json_int(j, "seq", crm_journal_entry_seq(e));
@@ -424,7 +424,7 @@ int ctl_print_journal(crmctl *ctl, ctl_json *j, const char *key, int64_t since_s
         ctl_table_add(&t, cells);
         free(details);
     }
-    crm_journal_free(cur);
+    crm_journal_entry_cursor_free(cur);
     ctl_names_free(&names);
 
     int status = EXIT_OK;

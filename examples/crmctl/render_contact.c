@@ -73,7 +73,7 @@ static const char *sentiment_text(int s)
 
 static void json_interaction_members(ctl_json *j, const crm_interaction *i)
 {
-    crm_outcome outcome = crm_interaction_outcome(i);
+    crm_outcome_t outcome = crm_interaction_outcome(i);
     int sentiment = crm_interaction_sentiment(i);
     ctl_json_string(j, "id", crm_interaction_id(i));
     ctl_json_string(j, "customer", crm_interaction_customer_id(i));
@@ -111,7 +111,7 @@ static const char *const timeline_headers[] = { "WHEN",    "CHANNEL", "DIR",    
 static void timeline_row(ctl_table *t, const crm_interaction *i)
 {
     char when[CTL_TIME_SIZE], channel[64];
-    crm_outcome outcome = crm_interaction_outcome(i);
+    crm_outcome_t outcome = crm_interaction_outcome(i);
     const char *cells[TIMELINE_COLUMNS] = {
         ctl_time_short(when, crm_interaction_occurred_at(i)),
         ctl_channel_text(channel, i),
@@ -153,8 +153,8 @@ int ctl_print_timeline(crmctl *ctl, const ctl_view *v, const char *customer_id,
                        const crm_timeline_filter *filter, const char *thread)
 {
     crm_interaction_cursor *cur;
-    int rc = thread ? crm_thread_open(&cur, ctl->db, thread)
-                    : crm_timeline_open(&cur, ctl->db, customer_id, filter);
+    int rc = thread ? crm_interaction_thread_open(&cur, ctl->db, thread)
+                    : crm_interaction_timeline_open(&cur, ctl->db, customer_id, filter);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
 
@@ -164,11 +164,11 @@ int ctl_print_timeline(crmctl *ctl, const ctl_view *v, const char *customer_id,
         ctl_json_begin_array(v->j, v->key);
     const crm_interaction *i;
     unsigned int shown = 0;
-    while ((rc = crm_timeline_next(cur, &i)) == CRM_ROW) {
+    while ((rc = crm_interaction_cursor_next(cur, &i)) == CRM_ROW) {
         if (thread && strcmp(crm_interaction_customer_id(i), customer_id) != 0) {
             char other[CRM_ID_LEN + 1];
             snprintf(other, sizeof other, "%s", crm_interaction_customer_id(i));
-            crm_timeline_free(cur);
+            crm_interaction_cursor_free(cur);
             ctl_table_free(&t);
             ctl_error("interaction %s is not in this customer's history (it is %s's)", thread,
                       other);
@@ -184,7 +184,7 @@ int ctl_print_timeline(crmctl *ctl, const ctl_view *v, const char *customer_id,
         else
             timeline_row(&t, i);
     }
-    crm_timeline_free(cur);
+    crm_interaction_cursor_free(cur);
     if (rc == CRM_ROW)
         rc = CRM_DONE;
     return finish_view(ctl, v, rc, &t, "no interactions");
@@ -220,9 +220,9 @@ int ctl_print_interaction(crmctl *ctl, const crm_interaction *i)
     int rc = CRM_OK;
     ctl_table_init(&thread, TIMELINE_COLUMNS, timeline_headers);
     crm_interaction_cursor *cur;
-    if ((rc = crm_thread_open(&cur, ctl->db, crm_interaction_id(i))) == CRM_OK) {
+    if ((rc = crm_interaction_thread_open(&cur, ctl->db, crm_interaction_id(i))) == CRM_OK) {
         const crm_interaction *row;
-        while ((rc = crm_timeline_next(cur, &row)) == CRM_ROW) {
+        while ((rc = crm_interaction_cursor_next(cur, &row)) == CRM_ROW) {
             if (ctl->json) {
                 crm_interaction **grown = realloc(copies, (ncopies + 1) * sizeof *grown);
                 if (!grown || crm_interaction_dup(&grown[ncopies], row) != CRM_OK) {
@@ -236,7 +236,7 @@ int ctl_print_interaction(crmctl *ctl, const crm_interaction *i)
                 timeline_row(&thread, row);
             }
         }
-        crm_timeline_free(cur);
+        crm_interaction_cursor_free(cur);
         if (rc == CRM_DONE)
             rc = CRM_OK;
     }
@@ -261,7 +261,7 @@ int ctl_print_interaction(crmctl *ctl, const crm_interaction *i)
     } else {
         char when[CTL_TIME_SIZE], ago[CTL_TIME_SIZE], channel[64], updated[CTL_TIME_SIZE];
         crm_customer *c = NULL;
-        crm_outcome outcome = crm_interaction_outcome(i);
+        crm_outcome_t outcome = crm_interaction_outcome(i);
         int64_t now = crm_now();
         /* The customer's name is a courtesy: its id does when it cannot be read. */
         if (crm_customer_get(&c, ctl->db, crm_interaction_customer_id(i)) != CRM_OK)
@@ -310,7 +310,7 @@ int ctl_print_interaction(crmctl *ctl, const crm_interaction *i)
 const char *ctl_promise_status(char buf[64], const crm_promise *p, int64_t as_of)
 {
     char d[CTL_TIME_SIZE];
-    crm_promise_state state = crm_promise_state_of(p);
+    crm_promise_state_t state = crm_promise_state(p);
     if (crm_promise_is_overdue(p, as_of))
         snprintf(buf, 64, "OVERDUE by %s", ctl_duration(d, as_of - crm_promise_due_at(p)));
     else if (state == CRM_PROMISE_KEPT && crm_promise_was_kept_late(p))
@@ -329,7 +329,7 @@ static void json_promise_members(ctl_json *j, const crm_promise *p, int64_t as_o
     ctl_json_string(j, "made_during", crm_promise_interaction_id(p));
     ctl_json_string(j, "owner", crm_promise_owner(p));
     ctl_json_string(j, "what", crm_promise_what(p));
-    ctl_json_string(j, "state", crm_promise_state_name(crm_promise_state_of(p)));
+    ctl_json_string(j, "state", crm_promise_state_name(crm_promise_state(p)));
     ctl_json_time(j, "due", crm_promise_due_at(p));
     ctl_json_time(j, "made", crm_promise_made_at(p));
     if (crm_promise_closed_at(p) != CRM_TIME_NONE)
@@ -351,7 +351,7 @@ void ctl_json_promise(ctl_json *j, const char *key, const crm_promise *p, int64_
 
 /* A promise's history, copied out of its cursor. */
 typedef struct promise_event {
-    crm_promise_event_kind kind;
+    crm_promise_event_kind_t kind;
     int64_t at, old_due, new_due;
     int agreed;
     char *actor, *interaction, *note;
@@ -388,11 +388,11 @@ static int history_load(crmctl *ctl, history *h, const char *id)
 {
     memset(h, 0, sizeof *h);
     crm_promise_event_cursor *cur;
-    int rc = crm_promise_history_open(&cur, ctl->db, id);
+    int rc = crm_promise_event_list_open(&cur, ctl->db, id);
     if (rc != CRM_OK)
         return rc;
     const crm_promise_event *e;
-    while ((rc = crm_promise_history_next(cur, &e)) == CRM_ROW) {
+    while ((rc = crm_promise_event_cursor_next(cur, &e)) == CRM_ROW) {
         promise_event *grown = realloc(h->events, (h->n + 1) * sizeof *grown);
         if (!grown) {
             rc = CRM_ENOMEM;
@@ -401,7 +401,7 @@ static int history_load(crmctl *ctl, history *h, const char *id)
         h->events = grown;
         promise_event *pe = &h->events[h->n++];
         int ok = 1;
-        pe->kind = crm_promise_event_kind_of(e);
+        pe->kind = crm_promise_event_kind(e);
         pe->at = crm_promise_event_at(e);
         pe->old_due = crm_promise_event_old_due(e);
         pe->new_due = crm_promise_event_new_due(e);
@@ -414,7 +414,7 @@ static int history_load(crmctl *ctl, history *h, const char *id)
             break;
         }
     }
-    crm_promise_history_free(cur);
+    crm_promise_event_cursor_free(cur);
     return rc == CRM_DONE ? CRM_OK : rc;
 }
 
@@ -450,7 +450,7 @@ int ctl_print_promises(crmctl *ctl, const ctl_view *v, const crm_promise_filter 
     crm_promise **list = NULL;
     size_t n = 0;
     const crm_promise *p;
-    while ((rc = crm_promise_list_next(cur, &p)) == CRM_ROW) {
+    while ((rc = crm_promise_cursor_next(cur, &p)) == CRM_ROW) {
         crm_promise **grown = realloc(list, (n + 1) * sizeof *grown);
         if (!grown) {
             rc = CRM_ENOMEM;
@@ -463,7 +463,7 @@ int ctl_print_promises(crmctl *ctl, const ctl_view *v, const crm_promise_filter 
         }
         n++;
     }
-    crm_promise_list_free(cur);
+    crm_promise_cursor_free(cur);
 
     ctl_table t;
     ctl_names names = { 0 };
@@ -516,7 +516,7 @@ int ctl_print_promises(crmctl *ctl, const ctl_view *v, const crm_promise_filter 
 
 static const char *event_due_text(char buf[2 * CTL_TIME_SIZE + 8], const promise_event *e)
 {
-    return e->kind == CRM_PROMISE_RENEGOTIATED ? due_text(buf, e->old_due, e->new_due)
+    return e->kind == CRM_PROMISE_EVENT_RENEGOTIATED ? due_text(buf, e->old_due, e->new_due)
                                                : due_text(buf, 0, e->new_due);
 }
 
@@ -542,7 +542,7 @@ int ctl_print_promise(crmctl *ctl, const crm_promise *p, int64_t as_of)
         for (size_t k = 0; k < h.n; k++) {
             const promise_event *e = &h.events[k];
             ctl_json_begin_object(&j, NULL);
-            ctl_json_string(&j, "event", crm_promise_event_name(e->kind));
+            ctl_json_string(&j, "event", crm_promise_event_kind_name(e->kind));
             ctl_json_time(&j, "at", e->at);
             ctl_json_string(&j, "actor", e->actor);
             if (e->old_due != CRM_TIME_NONE)
@@ -567,7 +567,7 @@ int ctl_print_promise(crmctl *ctl, const crm_promise *p, int64_t as_of)
     crm_customer *c = NULL;
     if (crm_customer_get(&c, ctl->db, crm_promise_customer_id(p)) != CRM_OK)
         c = NULL;
-    crm_promise_state state = crm_promise_state_of(p);
+    crm_promise_state_t state = crm_promise_state(p);
     ctl_printf("Promise %s\n", crm_promise_id(p));
     ctl_printf("  to          %s%s%s%s\n", c ? crm_customer_name(c) : "", c ? " (" : "",
                crm_promise_customer_id(p), c ? ")" : "");
@@ -599,10 +599,10 @@ int ctl_print_promise(crmctl *ctl, const crm_promise *p, int64_t as_of)
     for (size_t k = 0; k < h.n; k++) {
         const promise_event *e = &h.events[k];
         char when[CTL_TIME_SIZE], due[2 * CTL_TIME_SIZE + 8];
-        const char *agreed = e->kind != CRM_PROMISE_RENEGOTIATED ? ""
+        const char *agreed = e->kind != CRM_PROMISE_EVENT_RENEGOTIATED ? ""
                              : e->agreed                         ? "customer agreed"
                                                                  : "not agreed";
-        const char *cells[] = { ctl_time_short(when, e->at), crm_promise_event_name(e->kind),
+        const char *cells[] = { ctl_time_short(when, e->at), crm_promise_event_kind_name(e->kind),
                                 or_dash(e->actor), event_due_text(due, e), agreed,
                                 e->note ? e->note : "" };
         ctl_table_add(&t, cells);
@@ -697,7 +697,7 @@ int ctl_print_upcoming(crmctl *ctl, const ctl_view *v, int64_t from, int64_t to,
     static const char *const headers[] = { "DATE", "WHEN", "CUSTOMER", "OCCASION", "NOTE",
                                            "ID" };
     crm_occasion_cursor *cur;
-    int rc = crm_occasions_upcoming(&cur, ctl->db, from, to);
+    int rc = crm_occasion_upcoming_open(&cur, ctl->db, from, to);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     ctl_table t;
@@ -706,7 +706,7 @@ int ctl_print_upcoming(crmctl *ctl, const ctl_view *v, int64_t from, int64_t to,
     if (ctl->json)
         ctl_json_begin_array(v->j, v->key);
     const crm_occasion *o;
-    while ((rc = crm_occasion_list_next(cur, &o)) == CRM_ROW) {
+    while ((rc = crm_occasion_cursor_next(cur, &o)) == CRM_ROW) {
         const char *name = ctl_names_get(ctl, &names, crm_occasion_customer_id(o));
         if (ctl->json) {
             ctl_json_occasion(v->j, NULL, o, 1, today, name);
@@ -723,7 +723,7 @@ int ctl_print_upcoming(crmctl *ctl, const ctl_view *v, int64_t from, int64_t to,
                                 crm_occasion_id(o) };
         ctl_table_add(&t, cells);
     }
-    crm_occasion_list_free(cur);
+    crm_occasion_cursor_free(cur);
     ctl_names_free(&names);
     return finish_view(ctl, v, rc, &t, "no occasions coming up");
 }

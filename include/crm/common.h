@@ -76,7 +76,7 @@ CRM_EXTERN(int64_t) crm_now(void);
 
 /**
  * Release a string the library allocated and handed to the caller (for
- * example the value returned by crm_customer_attr_get()). Accepts NULL.
+ * example the value returned by crm_attr_get()). Accepts NULL.
  */
 CRM_EXTERN(void) crm_free(void *ptr);
 

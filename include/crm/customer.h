@@ -19,19 +19,19 @@
 
 CRM_BEGIN_DECL
 
-typedef enum crm_customer_kind {
+typedef enum crm_customer_kind_t {
     CRM_CUSTOMER_PERSON = 1,
     CRM_CUSTOMER_ORGANISATION = 2
-} crm_customer_kind;
+} crm_customer_kind_t;
 
 /** "person" or "organisation"; NULL for an unknown kind. Static storage. */
-CRM_EXTERN(const char *) crm_customer_kind_name(crm_customer_kind kind);
+CRM_EXTERN(const char *) crm_customer_kind_name(crm_customer_kind_t kind);
 
 /**
  * Parse "person" or "organisation" (also "organization", "org").
  * CRM_EINVAL for anything else; *out is written only on success.
  */
-CRM_EXTERN(int) crm_customer_kind_parse(crm_customer_kind *out, const char *name);
+CRM_EXTERN(int) crm_customer_kind_parse(crm_customer_kind_t *out, const char *name);
 
 /** A customer record. Opaque; read it through the accessors below. */
 typedef struct crm_customer crm_customer;
@@ -45,7 +45,7 @@ typedef struct crm_customer crm_customer;
  * @return CRM_OK; CRM_EINVAL (bad kind or name).
  */
 CRM_EXTERN(int) crm_customer_create(crm_customer **out, crm_db *db,
-                                    crm_customer_kind kind, const char *name);
+                                    crm_customer_kind_t kind, const char *name);
 
 /**
  * Fetch a customer by id (canonical UUID text, any case).
@@ -75,7 +75,7 @@ CRM_EXTERN(int) crm_customer_dup(crm_customer **out, const crm_customer *c);
  * changes (identities and memberships have their own times).
  */
 CRM_EXTERN(const char *) crm_customer_id(const crm_customer *c);
-CRM_EXTERN(crm_customer_kind) crm_customer_kind_of(const crm_customer *c);
+CRM_EXTERN(crm_customer_kind_t) crm_customer_kind(const crm_customer *c);
 CRM_EXTERN(const char *) crm_customer_name(const crm_customer *c);
 CRM_EXTERN(int64_t) crm_customer_created_at(const crm_customer *c);
 CRM_EXTERN(int64_t) crm_customer_updated_at(const crm_customer *c);
@@ -87,16 +87,31 @@ CRM_EXTERN(void) crm_customer_free(crm_customer *c);
 
 /* ---- listing customers ------------------------------------------------ */
 
-typedef enum crm_archived_filter {
+typedef enum crm_archived_filter_t {
     CRM_ARCHIVED_EXCLUDE = 0, /**< only active customers (default) */
     CRM_ARCHIVED_INCLUDE = 1, /**< both */
     CRM_ARCHIVED_ONLY = 2     /**< only archived customers */
-} crm_archived_filter;
+} crm_archived_filter_t;
 
-typedef enum crm_customer_order {
+typedef enum crm_customer_order_t {
     CRM_ORDER_CREATED = 0, /**< oldest first (ids are time-ordered); default */
     CRM_ORDER_NAME = 1     /**< by name, ASCII case-insensitive, then id */
-} crm_customer_order;
+} crm_customer_order_t;
+
+/** "exclude", "include", "only"; NULL outside the enum. */
+CRM_EXTERN(const char *) crm_archived_filter_name(crm_archived_filter_t filter);
+/**
+ * The filter named name ("exclude", "include", "only"): CRM_OK, or
+ * CRM_EINVAL for NULL or an unknown name (message in crm_errmsg(NULL)).
+ */
+CRM_EXTERN(int) crm_archived_filter_parse(crm_archived_filter_t *out, const char *name);
+/** "created", "name"; NULL outside the enum. */
+CRM_EXTERN(const char *) crm_customer_order_name(crm_customer_order_t order);
+/**
+ * The order named name ("created", "name"): CRM_OK, or CRM_EINVAL for NULL
+ * or an unknown name (message in crm_errmsg(NULL)).
+ */
+CRM_EXTERN(int) crm_customer_order_parse(crm_customer_order_t *out, const char *name);
 
 #define CRM_CUSTOMER_FILTER_VERSION 2
 
@@ -109,15 +124,15 @@ typedef enum crm_customer_order {
  */
 typedef struct crm_customer_filter {
     unsigned int version;      /**< CRM_CUSTOMER_FILTER_VERSION */
-    int kind;                  /**< 0 = any, else a crm_customer_kind */
-    const char *tag;           /**< only customers with this tag (a valid tag, see crm_customer_tag_add()) */
+    int kind;                  /**< 0 = any, else a crm_customer_kind_t */
+    const char *tag;           /**< only customers with this tag (a valid tag, see crm_tag_add()) */
     const char *name_prefix;   /**< names starting with this, ASCII case-insensitive; "" = any */
-    crm_archived_filter archived;
+    crm_archived_filter_t archived;
     int64_t created_from;      /**< created at or after (ms); CRM_TIME_NONE = unbounded */
     int64_t created_to;        /**< created before (ms); CRM_TIME_NONE = unbounded */
     const char *after;         /**< keyset: id of the last row already seen */
     unsigned int limit;        /**< at most this many rows; 0 = all */
-    crm_customer_order order;
+    crm_customer_order_t order;
 } crm_customer_filter;
 
 #define CRM_CUSTOMER_FILTER_INIT \
@@ -130,7 +145,7 @@ typedef struct crm_customer_cursor crm_customer_cursor;
  * Start listing customers. filter may be NULL (all active customers, oldest
  * first). Strings in the filter are copied.
  * @param out receives the cursor; the caller frees it with
- *            crm_customer_list_free(), before closing db.
+ *            crm_customer_cursor_free(), before closing db.
  * @return CRM_OK; CRM_EINVAL (bad filter, malformed `after`);
  *         CRM_ENOTFOUND (`after` names no customer).
  */
@@ -142,10 +157,10 @@ CRM_EXTERN(int) crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
  * call on the cursor (crm_customer_dup() keeps it), CRM_DONE at the end, or
  * a negative code (details in crm_errmsg(db)).
  */
-CRM_EXTERN(int) crm_customer_list_next(crm_customer_cursor *cur, const crm_customer **out);
+CRM_EXTERN(int) crm_customer_cursor_next(crm_customer_cursor *cur, const crm_customer **out);
 
 /** Free the cursor. Accepts NULL. */
-CRM_EXTERN(void) crm_customer_list_free(crm_customer_cursor *cur);
+CRM_EXTERN(void) crm_customer_cursor_free(crm_customer_cursor *cur);
 
 /* ---- attributes: free-form key -> text -------------------------------- */
 
@@ -154,17 +169,17 @@ CRM_EXTERN(void) crm_customer_list_free(crm_customer_cursor *cur);
  * bytes of [A-Za-z0-9_.:-]; value: 0..CRM_ATTR_VALUE_MAX bytes of UTF-8.
  * CRM_ENOTFOUND (no such customer); CRM_EINVAL.
  */
-CRM_EXTERN(int) crm_customer_attr_set(crm_db *db, const char *id, const char *key,
+CRM_EXTERN(int) crm_attr_set(crm_db *db, const char *id, const char *key,
                                       const char *value);
 
 /**
  * Read an attribute. *out receives a copy the caller frees with crm_free().
  * CRM_ENOTFOUND if the customer or the attribute does not exist.
  */
-CRM_EXTERN(int) crm_customer_attr_get(char **out, crm_db *db, const char *id, const char *key);
+CRM_EXTERN(int) crm_attr_get(char **out, crm_db *db, const char *id, const char *key);
 
 /** Remove an attribute. CRM_ENOTFOUND if it is not set. */
-CRM_EXTERN(int) crm_customer_attr_unset(crm_db *db, const char *id, const char *key);
+CRM_EXTERN(int) crm_attr_unset(crm_db *db, const char *id, const char *key);
 
 /** One attribute, as produced by the attribute cursor. */
 typedef struct crm_attr crm_attr;
@@ -176,8 +191,8 @@ typedef struct crm_attr_cursor crm_attr_cursor;
 /** List a customer's attributes, ordered by key. CRM_ENOTFOUND; CRM_EINVAL. */
 CRM_EXTERN(int) crm_attr_list_open(crm_attr_cursor **out, crm_db *db, const char *id);
 /** CRM_ROW with *out borrowed until the next call, CRM_DONE, or an error. */
-CRM_EXTERN(int) crm_attr_list_next(crm_attr_cursor *cur, const crm_attr **out);
-CRM_EXTERN(void) crm_attr_list_free(crm_attr_cursor *cur);
+CRM_EXTERN(int) crm_attr_cursor_next(crm_attr_cursor *cur, const crm_attr **out);
+CRM_EXTERN(void) crm_attr_cursor_free(crm_attr_cursor *cur);
 
 /* ---- tags ------------------------------------------------------------- */
 
@@ -186,18 +201,18 @@ CRM_EXTERN(void) crm_attr_list_free(crm_attr_cursor *cur);
  * characters or spaces at either end; tags match exactly (case matters).
  * CRM_EEXISTS if the customer already has it; CRM_ENOTFOUND; CRM_EINVAL.
  */
-CRM_EXTERN(int) crm_customer_tag_add(crm_db *db, const char *id, const char *tag);
+CRM_EXTERN(int) crm_tag_add(crm_db *db, const char *id, const char *tag);
 
 /** Remove a tag. CRM_ENOTFOUND if the customer does not have it. */
-CRM_EXTERN(int) crm_customer_tag_remove(crm_db *db, const char *id, const char *tag);
+CRM_EXTERN(int) crm_tag_remove(crm_db *db, const char *id, const char *tag);
 
 typedef struct crm_tag_cursor crm_tag_cursor;
 
 /** List a customer's tags in byte order. CRM_ENOTFOUND; CRM_EINVAL. */
 CRM_EXTERN(int) crm_tag_list_open(crm_tag_cursor **out, crm_db *db, const char *id);
 /** CRM_ROW with *tag borrowed until the next call, CRM_DONE, or an error. */
-CRM_EXTERN(int) crm_tag_list_next(crm_tag_cursor *cur, const char **tag);
-CRM_EXTERN(void) crm_tag_list_free(crm_tag_cursor *cur);
+CRM_EXTERN(int) crm_tag_cursor_next(crm_tag_cursor *cur, const char **out);
+CRM_EXTERN(void) crm_tag_cursor_free(crm_tag_cursor *cur);
 
 /* Customers by tag: crm_customer_list_open() with filter.tag set. */
 
@@ -235,8 +250,8 @@ typedef struct crm_member_cursor crm_member_cursor;
  */
 CRM_EXTERN(int) crm_member_list_open(crm_member_cursor **out, crm_db *db, const char *id);
 /** CRM_ROW with *out borrowed until the next call, CRM_DONE, or an error. */
-CRM_EXTERN(int) crm_member_list_next(crm_member_cursor *cur, const crm_member **out);
-CRM_EXTERN(void) crm_member_list_free(crm_member_cursor *cur);
+CRM_EXTERN(int) crm_member_cursor_next(crm_member_cursor *cur, const crm_member **out);
+CRM_EXTERN(void) crm_member_cursor_free(crm_member_cursor *cur);
 
 CRM_END_DECL
 

@@ -43,7 +43,7 @@ CRM_BEGIN_DECL
 #define CRM_OPEN_REDACT 0x8u
 
 /** How hard a commit works to survive power loss. */
-typedef enum crm_durability {
+typedef enum crm_durability_t {
     /**
      * SQLite synchronous=FULL: a commit is on stable storage when the call
      * returns. The default.
@@ -55,7 +55,15 @@ typedef enum crm_durability {
      * commits acknowledged before it (the database stays consistent).
      */
     CRM_DURABILITY_NORMAL = 1
-} crm_durability;
+} crm_durability_t;
+
+/** "full", "normal"; NULL outside the enum. */
+CRM_EXTERN(const char *) crm_durability_name(crm_durability_t durability);
+/**
+ * The durability named name ("full", "normal"): CRM_OK, or CRM_EINVAL for
+ * NULL or an unknown name (message in crm_errmsg(NULL)).
+ */
+CRM_EXTERN(int) crm_durability_parse(crm_durability_t *out, const char *name);
 
 #define CRM_OPEN_OPTIONS_VERSION 1
 
@@ -68,7 +76,7 @@ typedef struct crm_open_options {
     unsigned int version;       /**< CRM_OPEN_OPTIONS_VERSION */
     unsigned int flags;         /**< CRM_OPEN_*; default CRM_OPEN_CREATE */
     int busy_timeout_ms;        /**< how long one transaction of another connection may hold the lock before a write gives up (CRM_EBUSY); default 5000, 0 = never wait */
-    crm_durability durability;  /**< default CRM_DURABILITY_FULL */
+    crm_durability_t durability;  /**< default CRM_DURABILITY_FULL */
     const char *actor;          /**< who makes the changes, e.g. "agent:alice"; NULL = "system" */
     const char *default_country; /**< ISO 3166 region ("US", "DE") for national phone numbers; NULL = none */
 } crm_open_options;
@@ -127,10 +135,12 @@ CRM_EXTERN(int) crm_set_actor(crm_db *db, const char *actor);
 CRM_EXTERN(const char *) crm_actor(const crm_db *db);
 
 /**
- * The schema version of the open file (PRAGMA user_version) or, with db
- * NULL, the newest schema version this library knows.
+ * The schema version of the open file in *out: CRM_OK, or CRM_EINVAL (db or
+ * out NULL), CRM_EBUSY or CRM_EIO.
  */
-CRM_EXTERN(int) crm_schema_version(const crm_db *db);
+CRM_EXTERN(int) crm_schema_version(int *out, crm_db *db);
+/** The newest schema version this library knows (it cannot fail). */
+CRM_EXTERN(int) crm_schema_version_max(void);
 
 /**
  * Group the following write calls into one transaction. Every write call

@@ -15,7 +15,7 @@ CRM_BEGIN_DECL
  * cursor `_next` calls return CRM_ROW or CRM_DONE (positive) or a negative
  * code. docs/errors.md explains each code and what to do about it.
  */
-typedef enum crm_status {
+typedef enum crm_status_t {
     CRM_OK = 0,
     CRM_ROW = 100,  /**< a cursor produced a row */
     CRM_DONE = 101, /**< a cursor has no more rows */
@@ -33,7 +33,7 @@ typedef enum crm_status {
     CRM_ENOTCRM = -11,  /**< the file is not a libcrm database (or not SQLite at all) */
     CRM_EMISUSE = -12,  /**< the API was used wrongly (e.g. closing a handle with cursors open) */
     CRM_EREADONLY = -13 /**< a write on a handle opened read-only */
-} crm_status;
+} crm_status_t;
 
 /**
  * The code of the calling thread's last call on db: CRM_OK if it

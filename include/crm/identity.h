@@ -94,8 +94,8 @@ typedef struct crm_identity_cursor crm_identity_cursor;
 CRM_EXTERN(int) crm_identity_list_open(crm_identity_cursor **out, crm_db *db,
                                        const char *customer_id);
 /** CRM_ROW with *out borrowed until the next call, CRM_DONE, or an error. */
-CRM_EXTERN(int) crm_identity_list_next(crm_identity_cursor *cur, const crm_identity **out);
-CRM_EXTERN(void) crm_identity_list_free(crm_identity_cursor *cur);
+CRM_EXTERN(int) crm_identity_cursor_next(crm_identity_cursor *cur, const crm_identity **out);
+CRM_EXTERN(void) crm_identity_cursor_free(crm_identity_cursor *cur);
 
 CRM_END_DECL
 

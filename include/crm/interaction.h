@@ -19,7 +19,7 @@
 CRM_BEGIN_DECL
 
 /** The channel a contact happened on. */
-typedef enum crm_channel {
+typedef enum crm_channel_t {
     CRM_CHANNEL_PHONE = 1,
     CRM_CHANNEL_IVR = 2,
     CRM_CHANNEL_EMAIL = 3,
@@ -31,24 +31,24 @@ typedef enum crm_channel {
     CRM_CHANNEL_WEB = 9,
     CRM_CHANNEL_LETTER = 10,
     CRM_CHANNEL_COMMUNITY = 11
-} crm_channel;
+} crm_channel_t;
 #define CRM_CHANNEL_MAX 11
 /** A channel's bit in crm_timeline_filter.channels. */
 #define CRM_CHANNEL_BIT(ch) (1u << (ch))
 
-typedef enum crm_direction {
+typedef enum crm_direction_t {
     CRM_DIRECTION_IN = 1, /**< the customer reached the business */
     CRM_DIRECTION_OUT = 2 /**< the business reached the customer */
-} crm_direction;
+} crm_direction_t;
 
-typedef enum crm_outcome {
+typedef enum crm_outcome_t {
     CRM_OUTCOME_NONE = 0, /**< not recorded (yet) */
     CRM_OUTCOME_RESOLVED = 1,
     CRM_OUTCOME_UNRESOLVED = 2,
     CRM_OUTCOME_TRANSFERRED = 3,
     CRM_OUTCOME_ABANDONED = 4,
     CRM_OUTCOME_ESCALATED = 5
-} crm_outcome;
+} crm_outcome_t;
 #define CRM_OUTCOME_MAX 5
 /** An outcome's bit in crm_timeline_filter.outcomes. */
 #define CRM_OUTCOME_BIT(o) (1u << (o))
@@ -60,12 +60,12 @@ typedef enum crm_outcome {
  * NULL for a value outside the enum; _parse returns CRM_EINVAL for an
  * unknown word or NULL argument, with the message in crm_errmsg(NULL), and
  * writes *out only on success. */
-CRM_EXTERN(const char *) crm_channel_name(crm_channel channel);
-CRM_EXTERN(int) crm_channel_parse(crm_channel *out, const char *name);
-CRM_EXTERN(const char *) crm_direction_name(crm_direction direction);
-CRM_EXTERN(int) crm_direction_parse(crm_direction *out, const char *name);
-CRM_EXTERN(const char *) crm_outcome_name(crm_outcome outcome);
-CRM_EXTERN(int) crm_outcome_parse(crm_outcome *out, const char *name);
+CRM_EXTERN(const char *) crm_channel_name(crm_channel_t channel);
+CRM_EXTERN(int) crm_channel_parse(crm_channel_t *out, const char *name);
+CRM_EXTERN(const char *) crm_direction_name(crm_direction_t direction);
+CRM_EXTERN(int) crm_direction_parse(crm_direction_t *out, const char *name);
+CRM_EXTERN(const char *) crm_outcome_name(crm_outcome_t outcome);
+CRM_EXTERN(int) crm_outcome_parse(crm_outcome_t *out, const char *name);
 
 /** Limits, in bytes of UTF-8. */
 #define CRM_REASON_MAX 64      /**< reason codes: [A-Za-z0-9_.:-] */
@@ -86,14 +86,14 @@ CRM_EXTERN(int) crm_outcome_parse(crm_outcome *out, const char *name);
 typedef struct crm_interaction_spec {
     unsigned int version;     /**< CRM_INTERACTION_SPEC_VERSION */
     const char *customer_id;
-    crm_channel channel;
-    crm_direction direction;
+    crm_channel_t channel;
+    crm_direction_t direction;
     int64_t occurred_at;      /**< ms since the epoch; CRM_TIME_NONE = now (in a version 1
                                    spec, 0 meant now) */
     const char *handled_by;   /**< "agent:alice", "team:billing", "ivr:main-menu"; NULL = none;
                                    the rules of crm_set_actor() */
     const char *reason;       /**< the business's own code, e.g. "billing.double_charge"; NULL = none */
-    crm_outcome outcome;      /**< CRM_OUTCOME_NONE until known */
+    crm_outcome_t outcome;      /**< CRM_OUTCOME_NONE until known */
     int is_public;            /**< 1 if the whole world can see it (a tweet), else 0 */
     int sentiment;            /**< -2..+2, or CRM_SENTIMENT_NONE */
     const char *summary;      /**< one paragraph: no line breaks or other controls; NULL = none */
@@ -104,7 +104,7 @@ typedef struct crm_interaction_spec {
 } crm_interaction_spec;
 
 #define CRM_INTERACTION_SPEC_INIT                                                          \
-    { CRM_INTERACTION_SPEC_VERSION, NULL, (crm_channel)0, (crm_direction)0, CRM_TIME_NONE,    \
+    { CRM_INTERACTION_SPEC_VERSION, NULL, (crm_channel_t)0, (crm_direction_t)0, CRM_TIME_NONE,    \
       NULL, NULL,                                                                          \
       CRM_OUTCOME_NONE, 0, CRM_SENTIMENT_NONE, NULL, NULL, NULL, NULL }
 
@@ -128,12 +128,12 @@ CRM_EXTERN(int) crm_interaction_get(crm_interaction **out, crm_db *db, const cha
 
 /** Fetch by channel and external reference. CRM_ENOTFOUND; CRM_EINVAL. */
 CRM_EXTERN(int) crm_interaction_get_by_ref(crm_interaction **out, crm_db *db,
-                                           crm_channel channel, const char *external_ref);
+                                           crm_channel_t channel, const char *external_ref);
 
 /* Change what is learnt after the fact; each change is journaled with the
  * old value. CRM_ENOTFOUND; CRM_EINVAL (bad value). A NULL reason or
  * summary clears it. */
-CRM_EXTERN(int) crm_interaction_set_outcome(crm_db *db, const char *id, crm_outcome outcome);
+CRM_EXTERN(int) crm_interaction_set_outcome(crm_db *db, const char *id, crm_outcome_t outcome);
 CRM_EXTERN(int) crm_interaction_set_reason(crm_db *db, const char *id, const char *reason);
 CRM_EXTERN(int) crm_interaction_set_summary(crm_db *db, const char *id, const char *summary);
 
@@ -141,12 +141,12 @@ CRM_EXTERN(int) crm_interaction_set_summary(crm_db *db, const char *id, const ch
  * when not recorded. */
 CRM_EXTERN(const char *) crm_interaction_id(const crm_interaction *i);
 CRM_EXTERN(const char *) crm_interaction_customer_id(const crm_interaction *i);
-CRM_EXTERN(crm_channel) crm_interaction_channel(const crm_interaction *i);
-CRM_EXTERN(crm_direction) crm_interaction_direction(const crm_interaction *i);
+CRM_EXTERN(crm_channel_t) crm_interaction_channel(const crm_interaction *i);
+CRM_EXTERN(crm_direction_t) crm_interaction_direction(const crm_interaction *i);
 CRM_EXTERN(int64_t) crm_interaction_occurred_at(const crm_interaction *i);
 CRM_EXTERN(const char *) crm_interaction_handled_by(const crm_interaction *i);
 CRM_EXTERN(const char *) crm_interaction_reason(const crm_interaction *i);
-CRM_EXTERN(crm_outcome) crm_interaction_outcome(const crm_interaction *i);
+CRM_EXTERN(crm_outcome_t) crm_interaction_outcome(const crm_interaction *i);
 CRM_EXTERN(int) crm_interaction_is_public(const crm_interaction *i);
 /** -2..+2, or CRM_SENTIMENT_NONE. */
 CRM_EXTERN(int) crm_interaction_sentiment(const crm_interaction *i);
@@ -168,7 +168,7 @@ CRM_EXTERN(void) crm_interaction_free(crm_interaction *i);
 #define CRM_TIMELINE_FILTER_VERSION 2
 
 /**
- * Which interactions crm_timeline_open() returns, newest first (by
+ * Which interactions crm_interaction_timeline_open() returns, newest first (by
  * occurred_at, then id). Zero/NULL fields, and times that are
  * CRM_TIME_NONE, do not filter (in a version 1 filter a time of 0 did not
  * either). Paging is by key:
@@ -181,7 +181,7 @@ typedef struct crm_timeline_filter {
     int64_t from;              /**< occurred at or after (ms); CRM_TIME_NONE = unbounded */
     int64_t to;                /**< occurred before (ms); CRM_TIME_NONE = unbounded */
     const char *reason_prefix; /**< reason codes starting with this ("billing." ) */
-    int direction;             /**< 0 = both, else a crm_direction */
+    int direction;             /**< 0 = both, else a crm_direction_t */
     int public_only;           /**< 1 = only public interactions */
     unsigned int outcomes;     /**< OR of CRM_OUTCOME_BIT(); 0 = any (CRM_OUTCOME_BIT(CRM_OUTCOME_NONE): none recorded yet) */
     const char *before;        /**< keyset: id of the last interaction already seen */
@@ -199,21 +199,21 @@ typedef struct crm_interaction_cursor crm_interaction_cursor;
  * @return CRM_OK; CRM_ENOTFOUND (customer, or `before` names no interaction
  *         of this customer); CRM_EINVAL.
  */
-CRM_EXTERN(int) crm_timeline_open(crm_interaction_cursor **out, crm_db *db,
+CRM_EXTERN(int) crm_interaction_timeline_open(crm_interaction_cursor **out, crm_db *db,
                                   const char *customer_id, const crm_timeline_filter *filter);
 
 /**
  * A conversation: every interaction of the thread the given interaction
  * belongs to, oldest first. CRM_ENOTFOUND; CRM_EINVAL.
  */
-CRM_EXTERN(int) crm_thread_open(crm_interaction_cursor **out, crm_db *db,
+CRM_EXTERN(int) crm_interaction_thread_open(crm_interaction_cursor **out, crm_db *db,
                                 const char *interaction_id);
 
 /** Both cursors: CRM_ROW with *out borrowed until the next call (crm_interaction_dup()
  *  keeps it), CRM_DONE, or a negative code. */
-CRM_EXTERN(int) crm_timeline_next(crm_interaction_cursor *cur, const crm_interaction **out);
+CRM_EXTERN(int) crm_interaction_cursor_next(crm_interaction_cursor *cur, const crm_interaction **out);
 /** Free the cursor. Accepts NULL. */
-CRM_EXTERN(void) crm_timeline_free(crm_interaction_cursor *cur);
+CRM_EXTERN(void) crm_interaction_cursor_free(crm_interaction_cursor *cur);
 
 CRM_END_DECL
 

@@ -5,7 +5,7 @@
  *
  * Every write writes journal rows in its own transaction, so a rolled-back
  * change leaves none. Committed sequence numbers only grow and are never
- * reused; an embedder polls with crm_journal_open(since = last seq it
+ * reused; an embedder polls with crm_journal_entry_list_open(since = last seq it
  * handled).
  *
  * Entities and operations:
@@ -41,18 +41,18 @@ CRM_EXTERN(const char *) crm_journal_entry_entity_id(const crm_journal_entry *e)
 CRM_EXTERN(const char *) crm_journal_entry_op(const crm_journal_entry *e);
 CRM_EXTERN(const char *) crm_journal_entry_data(const crm_journal_entry *e); /**< JSON object */
 
-typedef struct crm_journal_cursor crm_journal_cursor;
+typedef struct crm_journal_entry_cursor crm_journal_entry_cursor;
 
 /**
  * Read the journal from the entry after since_seq (0 = from the start), in
  * sequence order. The cursor sees the journal as it was when it was opened.
- * @param out receives the cursor; free it with crm_journal_free().
+ * @param out receives the cursor; free it with crm_journal_entry_cursor_free().
  * @return CRM_OK; CRM_EINVAL (NULL, negative since_seq).
  */
-CRM_EXTERN(int) crm_journal_open(crm_journal_cursor **out, crm_db *db, int64_t since_seq);
+CRM_EXTERN(int) crm_journal_entry_list_open(crm_journal_entry_cursor **out, crm_db *db, int64_t since_seq);
 /** CRM_ROW with *out borrowed until the next call, CRM_DONE, or an error. */
-CRM_EXTERN(int) crm_journal_next(crm_journal_cursor *cur, const crm_journal_entry **out);
-CRM_EXTERN(void) crm_journal_free(crm_journal_cursor *cur);
+CRM_EXTERN(int) crm_journal_entry_cursor_next(crm_journal_entry_cursor *cur, const crm_journal_entry **out);
+CRM_EXTERN(void) crm_journal_entry_cursor_free(crm_journal_entry_cursor *cur);
 
 /** The sequence number of the newest entry (0 if none). */
 CRM_EXTERN(int) crm_journal_last_seq(int64_t *out, crm_db *db);

@@ -7,7 +7,7 @@
  * An occasion is one-off (a full date) or yearly (a month and day, the
  * year optional, e.g. a birthday whose year is known). A yearly occasion on
  * 29 February falls on 28 February in years that have no 29 February.
- * Dates are calendar dates; crm_occasions_upcoming() reads its window's
+ * Dates are calendar dates; crm_occasion_upcoming_open() reads its window's
  * times as UTC.
  *
  * Each occasion says how many days before it to surface (lead_days): an
@@ -71,7 +71,7 @@ CRM_EXTERN(int) crm_occasion_day(const crm_occasion *o);
 CRM_EXTERN(int) crm_occasion_lead_days(const crm_occasion *o);
 CRM_EXTERN(const char *) crm_occasion_note(const crm_occasion *o); /**< NULL when none */
 /*
- * Set only on rows of crm_occasions_upcoming(): the date of this occurrence
+ * Set only on rows of crm_occasion_upcoming_open(): the date of this occurrence
  * (for 29 February in a common year, 28 February), its time (ms, 00:00 UTC
  * that day), and how many years it marks (occurrence year minus the
  * occasion's year; 0 when the year is unknown or for one-off occasions).
@@ -101,12 +101,12 @@ CRM_EXTERN(int) crm_occasion_list_open(crm_occasion_cursor **out, crm_db *db,
  * @return CRM_OK; CRM_EINVAL (to <= from, negative times, a window longer
  *         than 10 years, or reaching past the year 9999).
  */
-CRM_EXTERN(int) crm_occasions_upcoming(crm_occasion_cursor **out, crm_db *db, int64_t from,
+CRM_EXTERN(int) crm_occasion_upcoming_open(crm_occasion_cursor **out, crm_db *db, int64_t from,
                                        int64_t to);
 
 /** Both cursors: CRM_ROW with *out borrowed until the next call, CRM_DONE, or a negative code. */
-CRM_EXTERN(int) crm_occasion_list_next(crm_occasion_cursor *cur, const crm_occasion **out);
-CRM_EXTERN(void) crm_occasion_list_free(crm_occasion_cursor *cur);
+CRM_EXTERN(int) crm_occasion_cursor_next(crm_occasion_cursor *cur, const crm_occasion **out);
+CRM_EXTERN(void) crm_occasion_cursor_free(crm_occasion_cursor *cur);
 
 CRM_END_DECL
 

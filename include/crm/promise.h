@@ -25,19 +25,19 @@
 
 CRM_BEGIN_DECL
 
-typedef enum crm_promise_state {
+typedef enum crm_promise_state_t {
     CRM_PROMISE_OPEN = 1,
     CRM_PROMISE_KEPT = 2,
     CRM_PROMISE_BROKEN = 3,
     CRM_PROMISE_RELEASED = 4
-} crm_promise_state;
+} crm_promise_state_t;
 /** A state's bit in crm_promise_filter.states. */
 #define CRM_PROMISE_BIT(state) (1u << (state))
 
 /** "open", "kept", "broken", "released"; NULL outside the enum. Static storage. */
-CRM_EXTERN(const char *) crm_promise_state_name(crm_promise_state state);
+CRM_EXTERN(const char *) crm_promise_state_name(crm_promise_state_t state);
 /** Parse a state's name. CRM_EINVAL for anything else; *out written only on success. */
-CRM_EXTERN(int) crm_promise_state_parse(crm_promise_state *out, const char *name);
+CRM_EXTERN(int) crm_promise_state_parse(crm_promise_state_t *out, const char *name);
 
 /** Limits, in bytes of UTF-8. Owners follow the actor rules (CRM_ACTOR_MAX). */
 #define CRM_PROMISE_TEXT_MAX 1024 /**< what was promised */
@@ -91,7 +91,7 @@ CRM_EXTERN(const char *) crm_promise_customer_id(const crm_promise *p);
 CRM_EXTERN(const char *) crm_promise_interaction_id(const crm_promise *p); /**< made during */
 CRM_EXTERN(const char *) crm_promise_owner(const crm_promise *p);
 CRM_EXTERN(const char *) crm_promise_what(const crm_promise *p);
-CRM_EXTERN(crm_promise_state) crm_promise_state_of(const crm_promise *p);
+CRM_EXTERN(crm_promise_state_t) crm_promise_state(const crm_promise *p);
 CRM_EXTERN(int64_t) crm_promise_due_at(const crm_promise *p);     /**< the due time in force */
 CRM_EXTERN(int64_t) crm_promise_made_at(const crm_promise *p);
 CRM_EXTERN(int64_t) crm_promise_closed_at(const crm_promise *p);  /**< kept/broken/released; CRM_TIME_NONE while open */
@@ -139,25 +139,31 @@ typedef struct crm_promise_cursor crm_promise_cursor;
 CRM_EXTERN(int) crm_promise_list_open(crm_promise_cursor **out, crm_db *db,
                                       const crm_promise_filter *filter);
 /** CRM_ROW with *out borrowed until the next call, CRM_DONE, or a negative code. */
-CRM_EXTERN(int) crm_promise_list_next(crm_promise_cursor *cur, const crm_promise **out);
-CRM_EXTERN(void) crm_promise_list_free(crm_promise_cursor *cur);
+CRM_EXTERN(int) crm_promise_cursor_next(crm_promise_cursor *cur, const crm_promise **out);
+CRM_EXTERN(void) crm_promise_cursor_free(crm_promise_cursor *cur);
 
 /* ---- history ------------------------------------------------------------ */
 
-typedef enum crm_promise_event_kind {
-    CRM_PROMISE_MADE = 1,
-    CRM_PROMISE_RENEGOTIATED = 2,
-    CRM_PROMISE_WAS_KEPT = 3,
-    CRM_PROMISE_WAS_BROKEN = 4,
-    CRM_PROMISE_WAS_RELEASED = 5
-} crm_promise_event_kind;
+typedef enum crm_promise_event_kind_t {
+    CRM_PROMISE_EVENT_MADE = 1,
+    CRM_PROMISE_EVENT_RENEGOTIATED = 2,
+    CRM_PROMISE_EVENT_KEPT = 3,
+    CRM_PROMISE_EVENT_BROKEN = 4,
+    CRM_PROMISE_EVENT_RELEASED = 5
+} crm_promise_event_kind_t;
 
 /** "made", "renegotiated", "kept", "broken", "released"; NULL outside the enum. */
-CRM_EXTERN(const char *) crm_promise_event_name(crm_promise_event_kind kind);
+CRM_EXTERN(const char *) crm_promise_event_kind_name(crm_promise_event_kind_t kind);
+/**
+ * The event kind named name ("made", "renegotiated", "kept", "broken",
+ * "released"): CRM_OK, or CRM_EINVAL for NULL or an unknown name (message
+ * in crm_errmsg(NULL)).
+ */
+CRM_EXTERN(int) crm_promise_event_kind_parse(crm_promise_event_kind_t *out, const char *name);
 
 /** One step in a promise's history. */
 typedef struct crm_promise_event crm_promise_event;
-CRM_EXTERN(crm_promise_event_kind) crm_promise_event_kind_of(const crm_promise_event *e);
+CRM_EXTERN(crm_promise_event_kind_t) crm_promise_event_kind(const crm_promise_event *e);
 CRM_EXTERN(int64_t) crm_promise_event_at(const crm_promise_event *e);
 CRM_EXTERN(const char *) crm_promise_event_actor(const crm_promise_event *e);
 /** Due time before and after the step (equal unless renegotiated; made:
@@ -172,12 +178,12 @@ CRM_EXTERN(const char *) crm_promise_event_note(const crm_promise_event *e);
 typedef struct crm_promise_event_cursor crm_promise_event_cursor;
 
 /** A promise's history, oldest first. CRM_ENOTFOUND; CRM_EINVAL. */
-CRM_EXTERN(int) crm_promise_history_open(crm_promise_event_cursor **out, crm_db *db,
+CRM_EXTERN(int) crm_promise_event_list_open(crm_promise_event_cursor **out, crm_db *db,
                                          const char *id);
 /** CRM_ROW with *out borrowed until the next call, CRM_DONE, or a negative code. */
-CRM_EXTERN(int) crm_promise_history_next(crm_promise_event_cursor *cur,
+CRM_EXTERN(int) crm_promise_event_cursor_next(crm_promise_event_cursor *cur,
                                          const crm_promise_event **out);
-CRM_EXTERN(void) crm_promise_history_free(crm_promise_event_cursor *cur);
+CRM_EXTERN(void) crm_promise_event_cursor_free(crm_promise_event_cursor *cur);
 
 CRM_END_DECL
 

@@ -27,8 +27,9 @@ int crm__store_open(crm_db *db, const char *path, const crm_open_options *o);
 /* Let go of the engine's side of db (a transaction still open is rolled
  * back); refused: the file was refused, and is left as it was. */
 void crm__store_close(crm_db *db, bool refused);
-/* The schema version of db's file, or -1; the newest this libcrm knows. */
-int crm__store_schema_version(crm_db *db);
+/* The schema version of db's file in *out: CRM_OK or an error set on db;
+ * and the newest this libcrm knows. */
+int crm__store_schema_version(crm_db *db, int *out);
 int crm__store_schema_count(void);
 
 /* ---- statements --------------------------------------------------------- */

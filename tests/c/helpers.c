@@ -88,69 +88,69 @@ void test_snapshot_take(crm_db *db, test_snapshot *s)
     const crm_customer *c;
     long long customers = 0, attrs = 0, tags = 0, members = 0, identities = 0;
     long long interactions = 0, promises = 0, events = 0, occasions = 0;
-    while (crm_customer_list_next(cc, &c) == CRM_ROW) {
+    while (crm_customer_cursor_next(cc, &c) == CRM_ROW) {
         customers++;
         crm_attr_cursor *ac;
         const crm_attr *a;
         if (crm_attr_list_open(&ac, db, crm_customer_id(c)) == CRM_OK) {
-            while (crm_attr_list_next(ac, &a) == CRM_ROW)
+            while (crm_attr_cursor_next(ac, &a) == CRM_ROW)
                 attrs++;
-            crm_attr_list_free(ac);
+            crm_attr_cursor_free(ac);
         }
         crm_tag_cursor *tc;
         const char *t;
         if (crm_tag_list_open(&tc, db, crm_customer_id(c)) == CRM_OK) {
-            while (crm_tag_list_next(tc, &t) == CRM_ROW)
+            while (crm_tag_cursor_next(tc, &t) == CRM_ROW)
                 tags++;
-            crm_tag_list_free(tc);
+            crm_tag_cursor_free(tc);
         }
         crm_member_cursor *mc;
         const crm_member *m;
         if (crm_member_list_open(&mc, db, crm_customer_id(c)) == CRM_OK) {
-            while (crm_member_list_next(mc, &m) == CRM_ROW)
+            while (crm_member_cursor_next(mc, &m) == CRM_ROW)
                 members++;
-            crm_member_list_free(mc);
+            crm_member_cursor_free(mc);
         }
         crm_identity_cursor *ic;
         const crm_identity *id;
         if (crm_identity_list_open(&ic, db, crm_customer_id(c)) == CRM_OK) {
-            while (crm_identity_list_next(ic, &id) == CRM_ROW)
+            while (crm_identity_cursor_next(ic, &id) == CRM_ROW)
                 identities++;
-            crm_identity_list_free(ic);
+            crm_identity_cursor_free(ic);
         }
         crm_interaction_cursor *tl;
         const crm_interaction *it;
-        if (crm_timeline_open(&tl, db, crm_customer_id(c), NULL) == CRM_OK) {
-            while (crm_timeline_next(tl, &it) == CRM_ROW)
+        if (crm_interaction_timeline_open(&tl, db, crm_customer_id(c), NULL) == CRM_OK) {
+            while (crm_interaction_cursor_next(tl, &it) == CRM_ROW)
                 interactions++;
-            crm_timeline_free(tl);
+            crm_interaction_cursor_free(tl);
         }
         crm_promise_filter pf = CRM_PROMISE_FILTER_INIT;
         pf.customer_id = crm_customer_id(c);
         crm_promise_cursor *pc;
         const crm_promise *p;
         if (crm_promise_list_open(&pc, db, &pf) == CRM_OK) {
-            while (crm_promise_list_next(pc, &p) == CRM_ROW) {
+            while (crm_promise_cursor_next(pc, &p) == CRM_ROW) {
                 promises++;
                 crm_promise_event_cursor *ec;
                 const crm_promise_event *e;
-                if (crm_promise_history_open(&ec, db, crm_promise_id(p)) == CRM_OK) {
-                    while (crm_promise_history_next(ec, &e) == CRM_ROW)
+                if (crm_promise_event_list_open(&ec, db, crm_promise_id(p)) == CRM_OK) {
+                    while (crm_promise_event_cursor_next(ec, &e) == CRM_ROW)
                         events++;
-                    crm_promise_history_free(ec);
+                    crm_promise_event_cursor_free(ec);
                 }
             }
-            crm_promise_list_free(pc);
+            crm_promise_cursor_free(pc);
         }
         crm_occasion_cursor *oc;
         const crm_occasion *o;
         if (crm_occasion_list_open(&oc, db, crm_customer_id(c)) == CRM_OK) {
-            while (crm_occasion_list_next(oc, &o) == CRM_ROW)
+            while (crm_occasion_cursor_next(oc, &o) == CRM_ROW)
                 occasions++;
-            crm_occasion_list_free(oc);
+            crm_occasion_cursor_free(oc);
         }
     }
-    crm_customer_list_free(cc);
+    crm_customer_cursor_free(cc);
     s->rows[0] = customers;
     s->rows[1] = attrs;
     s->rows[2] = tags;
@@ -222,7 +222,7 @@ char *test_long_string(size_t n)
     return s;
 }
 
-void test_customer(crm_db *db, crm_customer_kind kind, const char *name, char id[CRM_ID_LEN + 1])
+void test_customer(crm_db *db, crm_customer_kind_t kind, const char *name, char id[CRM_ID_LEN + 1])
 {
     crm_customer *c;
     if (crm_customer_create(&c, db, kind, name) != CRM_OK) {
@@ -267,7 +267,7 @@ int test_canonical_v7(const char *id)
     return id[14] == '7' && strchr("89ab", id[19]) != NULL;
 }
 
-int test_count_customers(crm_db *db, crm_archived_filter mode)
+int test_count_customers(crm_db *db, crm_archived_filter_t mode)
 {
     crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
     f.archived = mode;
@@ -278,9 +278,9 @@ int test_count_customers(crm_db *db, crm_archived_filter mode)
     }
     const crm_customer *c;
     int n = 0, rc;
-    while ((rc = crm_customer_list_next(cur, &c)) == CRM_ROW)
+    while ((rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW)
         n++;
-    crm_customer_list_free(cur);
+    crm_customer_cursor_free(cur);
     return rc == CRM_DONE ? n : -1;
 }
 
@@ -296,9 +296,9 @@ const char *test_names(crm_db *db, const crm_customer_filter *f)
     const crm_customer *c;
     size_t n = 0;
     buf[0] = '\0';
-    while ((rc = crm_customer_list_next(cur, &c)) == CRM_ROW)
+    while ((rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW)
         n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", n ? "," : "", crm_customer_name(c));
-    crm_customer_list_free(cur);
+    crm_customer_cursor_free(cur);
     if (rc != CRM_DONE)
         snprintf(buf, sizeof buf, "ERR next %s: %s", crm_errname(rc), crm_errmsg(db));
     return buf;
@@ -316,14 +316,14 @@ int64_t test_last_seq(crm_db *db)
 
 int test_journal_is(crm_db *db, int64_t since, const test_jrow *want, int n)
 {
-    crm_journal_cursor *cur;
-    if (crm_journal_open(&cur, db, since) != CRM_OK) {
+    crm_journal_entry_cursor *cur;
+    if (crm_journal_entry_list_open(&cur, db, since) != CRM_OK) {
         fprintf(stderr, "journal_is: %s\n", crm_errmsg(db));
         return 0;
     }
     const crm_journal_entry *e;
     int rc, i = 0, ok = 1;
-    while (ok && (rc = crm_journal_next(cur, &e)) == CRM_ROW) {
+    while (ok && (rc = crm_journal_entry_cursor_next(cur, &e)) == CRM_ROW) {
         const char *entity = crm_journal_entry_entity(e), *op = crm_journal_entry_op(e);
         const char *eid = crm_journal_entry_entity_id(e), *data = crm_journal_entry_data(e);
         if (i >= n) {
@@ -359,7 +359,7 @@ int test_journal_is(crm_db *db, int64_t since, const test_jrow *want, int n)
         fprintf(stderr, "journal_is: %d rows, expected %d\n", i, n);
         ok = 0;
     }
-    crm_journal_free(cur);
+    crm_journal_entry_cursor_free(cur);
     return ok;
 }
 

@@ -159,14 +159,14 @@ char *test_long_string(size_t n);          /* n bytes of 'x', caller frees */
 void test_sleep_ms(long ms);
 
 /* Create a customer and return its id (static buffer per call site). */
-void test_customer(crm_db *db, crm_customer_kind kind, const char *name, char id[CRM_ID_LEN + 1]);
+void test_customer(crm_db *db, crm_customer_kind_t kind, const char *name, char id[CRM_ID_LEN + 1]);
 /* The customer's updated_at; exits if it cannot be read. */
 int64_t test_updated_at(crm_db *db, const char *id);
 /* Canonical text form: 8-4-4-4-12 lower-case hex, version 7, RFC variant. */
 int test_canonical_v7(const char *id);
 
 /* How many customers the list shows in mode; -1 if listing fails. */
-int test_count_customers(crm_db *db, crm_archived_filter mode);
+int test_count_customers(crm_db *db, crm_archived_filter_t mode);
 /* The names filter f lists, joined by "," (static buffer), or "ERR ...". */
 const char *test_names(crm_db *db, const crm_customer_filter *f);
 

@@ -46,11 +46,11 @@ static int op_identity(crm_db *db, const char *id)
 }
 static int op_attr(crm_db *db, const char *id)
 {
-    return crm_customer_attr_set(db, id, "plan", "gold");
+    return crm_attr_set(db, id, "plan", "gold");
 }
 static int op_tag(crm_db *db, const char *id)
 {
-    return crm_customer_tag_add(db, id, "vip");
+    return crm_tag_add(db, id, "vip");
 }
 static int op_rename(crm_db *db, const char *id)
 {
@@ -72,9 +72,9 @@ static int op_list(crm_db *db, const char *id)
     int rc = crm_customer_list_open(&cur, db, NULL);
     if (rc)
         return rc;
-    while ((rc = crm_customer_list_next(cur, &c)) == CRM_ROW)
+    while ((rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW)
         ;
-    crm_customer_list_free(cur);
+    crm_customer_cursor_free(cur);
     return rc == CRM_DONE ? CRM_OK : rc;
 }
 static int op_group(crm_db *db, const char *id)
@@ -82,9 +82,9 @@ static int op_group(crm_db *db, const char *id)
     int rc = crm_begin(db);
     if (rc)
         return rc;
-    rc = crm_customer_tag_add(db, id, "grouped");
+    rc = crm_tag_add(db, id, "grouped");
     if (rc == CRM_OK)
-        rc = crm_customer_attr_set(db, id, "tier", "2");
+        rc = crm_attr_set(db, id, "tier", "2");
     if (rc == CRM_OK)
         return crm_commit(db);
     /* The caller's rollback must work after any failure inside the group
@@ -154,11 +154,11 @@ static int walk_customers(crm_db *db, long n, int *again, char *msg, size_t size
     test_alloc_countdown = n;
     int rc = crm_customer_list_open(&cur, db, NULL);
     if (rc == CRM_OK) {
-        while ((rc = crm_customer_list_next(cur, &c)) == CRM_ROW)
+        while ((rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW)
             ;
         snprintf(msg, size, "%s", crm_errmsg(db));
-        *again = crm_customer_list_next(cur, &c);
-        crm_customer_list_free(cur);
+        *again = crm_customer_cursor_next(cur, &c);
+        crm_customer_cursor_free(cur);
     }
     test_alloc_countdown = -1;
     return rc;
@@ -170,13 +170,13 @@ static int walk_upcoming(crm_db *db, long n, int *again, char *msg, size_t size)
     const crm_occasion *o;
     test_alloc_countdown = n;
     /* 2026-01-01 to 2027-01-01: every month of the year is read. */
-    int rc = crm_occasions_upcoming(&cur, db, INT64_C(1767225600000), INT64_C(1798761600000));
+    int rc = crm_occasion_upcoming_open(&cur, db, INT64_C(1767225600000), INT64_C(1798761600000));
     if (rc == CRM_OK) {
-        while ((rc = crm_occasion_list_next(cur, &o)) == CRM_ROW)
+        while ((rc = crm_occasion_cursor_next(cur, &o)) == CRM_ROW)
             ;
         snprintf(msg, size, "%s", crm_errmsg(db));
-        *again = crm_occasion_list_next(cur, &o);
-        crm_occasion_list_free(cur);
+        *again = crm_occasion_cursor_next(cur, &o);
+        crm_occasion_cursor_free(cur);
     }
     test_alloc_countdown = -1;
     return rc;

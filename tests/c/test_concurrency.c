@@ -94,9 +94,9 @@ static int all_there(const char *path)
     crm_customer_cursor *cur;
     const crm_customer *c;
     if (ok && crm_customer_list_open(&cur, db, NULL) == CRM_OK) {
-        while (crm_customer_list_next(cur, &c) == CRM_ROW)
+        while (crm_customer_cursor_next(cur, &c) == CRM_ROW)
             n++;
-        crm_customer_list_free(cur);
+        crm_customer_cursor_free(cur);
     }
     int64_t seq = 0;
     crm_journal_last_seq(&seq, db);

@@ -52,7 +52,7 @@ TEST(creating_while_listing_customers_ends)
         const crm_customer *c;
         seen s = { .n = 0 };
         int rc, visits = 0;
-        while ((rc = crm_customer_list_next(cur, &c)) == CRM_ROW && visits < 4 * N) {
+        while ((rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW && visits < 4 * N) {
             visits++;
             CHECK(seen_add(&s, crm_customer_id(c)));
             char name[64];
@@ -63,7 +63,7 @@ TEST(creating_while_listing_customers_ends)
                                              visits % 2 ? "Aaa moved back" : "Zzz moved on"));
         }
         CHECK_INT(rc, CRM_DONE);
-        crm_customer_list_free(cur);
+        crm_customer_cursor_free(cur);
         CHECK_INT(visits, N << order);
     }
     crm_close(db);
@@ -93,7 +93,7 @@ TEST(renegotiating_while_listing_promises)
     seen s = { .n = 0 };
     int rc, visits = 0;
     /* Each moves past every other: listed by due time, it would come again. */
-    while ((rc = crm_promise_list_next(cur, &p)) == CRM_ROW && visits < 4 * N) {
+    while ((rc = crm_promise_cursor_next(cur, &p)) == CRM_ROW && visits < 4 * N) {
         visits++;
         CHECK(seen_add(&s, crm_promise_id(p)));
         int64_t due = crm_promise_due_at(p);
@@ -107,7 +107,7 @@ TEST(renegotiating_while_listing_promises)
     }
     CHECK_INT(rc, CRM_DONE);
     CHECK_INT(visits, N);
-    crm_promise_list_free(cur);
+    crm_promise_cursor_free(cur);
     crm_close(db);
 }
 
@@ -123,9 +123,9 @@ TEST(every_list_ends_under_its_writes)
         snprintf(v, sizeof v, "bea%02d@example.com", i);
         CHECK_OK(db, crm_identity_add(NULL, db, cid, "email", v, 0));
         snprintf(v, sizeof v, "key%02d", i);
-        CHECK_OK(db, crm_customer_attr_set(db, cid, v, "x"));
+        CHECK_OK(db, crm_attr_set(db, cid, v, "x"));
         snprintf(v, sizeof v, "tag%02d", i);
-        CHECK_OK(db, crm_customer_tag_add(db, cid, v));
+        CHECK_OK(db, crm_tag_add(db, cid, v));
     }
 
     /* Identities: making one primary moves it first. */
@@ -134,7 +134,7 @@ TEST(every_list_ends_under_its_writes)
     CHECK_OK(db, crm_identity_list_open(&ic, db, cid));
     int rc, visits = 0;
     seen s = { .n = 0 };
-    while ((rc = crm_identity_list_next(ic, &ident)) == CRM_ROW && visits < 4 * N) {
+    while ((rc = crm_identity_cursor_next(ic, &ident)) == CRM_ROW && visits < 4 * N) {
         visits++;
         CHECK(seen_add(&s, crm_identity_key(ident)));
         CHECK_OK(db, crm_identity_set_flags(db, "email", crm_identity_value(ident),
@@ -145,52 +145,52 @@ TEST(every_list_ends_under_its_writes)
     }
     CHECK_INT(rc, CRM_DONE);
     CHECK_INT(visits, N);
-    crm_identity_list_free(ic);
+    crm_identity_cursor_free(ic);
 
     /* Attributes and tags: each one the loop adds sorts after the walk. */
     crm_attr_cursor *ac;
     const crm_attr *attr;
     CHECK_OK(db, crm_attr_list_open(&ac, db, cid));
     visits = 0;
-    while ((rc = crm_attr_list_next(ac, &attr)) == CRM_ROW && visits < 4 * N) {
+    while ((rc = crm_attr_cursor_next(ac, &attr)) == CRM_ROW && visits < 4 * N) {
         char k[80];
         snprintf(k, sizeof k, "%s_", crm_attr_key(attr));
-        CHECK_OK(db, crm_customer_attr_set(db, cid, k, crm_attr_value(attr)));
+        CHECK_OK(db, crm_attr_set(db, cid, k, crm_attr_value(attr)));
         visits++;
     }
     CHECK_INT(rc, CRM_DONE);
     CHECK_INT(visits, N);
-    crm_attr_list_free(ac);
+    crm_attr_cursor_free(ac);
 
     crm_tag_cursor *tc;
     const char *tag;
     CHECK_OK(db, crm_tag_list_open(&tc, db, cid));
     visits = 0;
-    while ((rc = crm_tag_list_next(tc, &tag)) == CRM_ROW && visits < 4 * N) {
+    while ((rc = crm_tag_cursor_next(tc, &tag)) == CRM_ROW && visits < 4 * N) {
         char t[80];
         snprintf(t, sizeof t, "%s", tag);
-        CHECK_OK(db, crm_customer_tag_remove(db, cid, tag));
+        CHECK_OK(db, crm_tag_remove(db, cid, tag));
         snprintf(t + strlen(t), sizeof t - strlen(t), "~");
-        CHECK_OK(db, crm_customer_tag_add(db, cid, t));
+        CHECK_OK(db, crm_tag_add(db, cid, t));
         visits++;
     }
     CHECK_INT(rc, CRM_DONE);
     CHECK_INT(visits, N);
-    crm_tag_list_free(tc);
+    crm_tag_cursor_free(tc);
 
     /* The journal: every write adds to it. */
     int64_t last = test_last_seq(db);
-    crm_journal_cursor *jc;
+    crm_journal_entry_cursor *jc;
     const crm_journal_entry *e;
-    CHECK_OK(db, crm_journal_open(&jc, db, last - N));
+    CHECK_OK(db, crm_journal_entry_list_open(&jc, db, last - N));
     visits = 0;
-    while ((rc = crm_journal_next(jc, &e)) == CRM_ROW && visits < 4 * N) {
-        CHECK_OK(db, crm_customer_attr_set(db, cid, "journal", crm_journal_entry_op(e)));
+    while ((rc = crm_journal_entry_cursor_next(jc, &e)) == CRM_ROW && visits < 4 * N) {
+        CHECK_OK(db, crm_attr_set(db, cid, "journal", crm_journal_entry_op(e)));
         visits++;
     }
     CHECK_INT(rc, CRM_DONE);
     CHECK_INT(visits, N);
-    crm_journal_free(jc);
+    crm_journal_entry_cursor_free(jc);
 
     /* Memberships, renamed while listed by name. */
     for (int i = 0; i < N; i++) {
@@ -203,13 +203,13 @@ TEST(every_list_ends_under_its_writes)
     const crm_member *mem;
     CHECK_OK(db, crm_member_list_open(&mc, db, org));
     visits = 0;
-    while ((rc = crm_member_list_next(mc, &mem)) == CRM_ROW && visits < 4 * N) {
+    while ((rc = crm_member_cursor_next(mc, &mem)) == CRM_ROW && visits < 4 * N) {
         CHECK_OK(db, crm_customer_rename(db, crm_member_person_id(mem), "Zz Member"));
         visits++;
     }
     CHECK_INT(rc, CRM_DONE);
     CHECK_INT(visits, N);
-    crm_member_list_free(mc);
+    crm_member_cursor_free(mc);
 
     /* The timeline and a thread: each interaction logged is the newest, or
      * the thread's next. */
@@ -228,11 +228,11 @@ TEST(every_list_ends_under_its_writes)
     const crm_interaction *it;
     for (int thread = 0; thread < 2; thread++) {
         if (thread)
-            CHECK_OK(db, crm_thread_open(&tl, db, iid));
+            CHECK_OK(db, crm_interaction_thread_open(&tl, db, iid));
         else
-            CHECK_OK(db, crm_timeline_open(&tl, db, cid, NULL));
+            CHECK_OK(db, crm_interaction_timeline_open(&tl, db, cid, NULL));
         visits = 0;
-        while ((rc = crm_timeline_next(tl, &it)) == CRM_ROW && visits < 4 * N) {
+        while ((rc = crm_interaction_cursor_next(tl, &it)) == CRM_ROW && visits < 4 * N) {
             char summary[64];
             snprintf(summary, sizeof summary, "seen %d", visits);
             CHECK_OK(db, crm_interaction_set_summary(db, crm_interaction_id(it), summary));
@@ -242,7 +242,7 @@ TEST(every_list_ends_under_its_writes)
         }
         CHECK_INT(rc, CRM_DONE);
         CHECK_INT(visits, N << thread);
-        crm_timeline_free(tl);
+        crm_interaction_cursor_free(tl);
     }
 
     /* A promise's history grows with each renegotiation. */
@@ -253,16 +253,16 @@ TEST(every_list_ends_under_its_writes)
                                              "later", 0));
     crm_promise_event_cursor *hc;
     const crm_promise_event *ev;
-    CHECK_OK(db, crm_promise_history_open(&hc, db, crm_promise_id(p)));
+    CHECK_OK(db, crm_promise_event_list_open(&hc, db, crm_promise_id(p)));
     visits = 0;
-    while ((rc = crm_promise_history_next(hc, &ev)) == CRM_ROW && visits < 4 * N) {
+    while ((rc = crm_promise_event_cursor_next(hc, &ev)) == CRM_ROW && visits < 4 * N) {
         CHECK_OK(db, crm_promise_renegotiate(db, crm_promise_id(p), 1900000000000LL + visits,
                                              "again", 0));
         visits++;
     }
     CHECK_INT(rc, CRM_DONE);
     CHECK_INT(visits, N);
-    crm_promise_history_free(hc);
+    crm_promise_event_cursor_free(hc);
     crm_promise_free(p);
 
     /* Occasions: a customer's, and the upcoming ones of everyone. */
@@ -279,18 +279,18 @@ TEST(every_list_ends_under_its_writes)
     const crm_occasion *occ;
     for (int upcoming = 0; upcoming < 2; upcoming++) {
         if (upcoming) /* June of 2030 and 2031 */
-            CHECK_OK(db, crm_occasions_upcoming(&oc, db, 1906502400000LL, 1938038400000LL));
+            CHECK_OK(db, crm_occasion_upcoming_open(&oc, db, 1906502400000LL, 1938038400000LL));
         else
             CHECK_OK(db, crm_occasion_list_open(&oc, db, cid));
         visits = 0;
-        while ((rc = crm_occasion_list_next(oc, &occ)) == CRM_ROW && visits < 4 * N) {
+        while ((rc = crm_occasion_cursor_next(oc, &occ)) == CRM_ROW && visits < 4 * N) {
             os.day = 30; /* after every one listed */
             CHECK_OK(db, crm_occasion_add(NULL, db, &os));
             visits++;
         }
         CHECK_INT(rc, CRM_DONE);
         CHECK_INT(visits, N / 2 * (upcoming + 1));
-        crm_occasion_list_free(oc);
+        crm_occasion_cursor_free(oc);
     }
     crm_close(db);
 }
@@ -311,7 +311,7 @@ TEST(writes_beside_an_open_cursor)
     crm_customer_cursor *cur;
     const crm_customer *c;
     CHECK_OK(a, crm_customer_list_open(&cur, a, NULL));
-    CHECK_INT(crm_customer_list_next(cur, &c), CRM_ROW);
+    CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_ROW);
     person(b, "Other Process", id);
     person(a, "After", id);
     CHECK_OK(a, crm_begin(a));
@@ -319,11 +319,11 @@ TEST(writes_beside_an_open_cursor)
     CHECK_OK(a, crm_commit(a));
     /* The walk gives what there was when it began. */
     int n = 1, rc;
-    while ((rc = crm_customer_list_next(cur, &c)) == CRM_ROW)
+    while ((rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW)
         n++;
     CHECK_INT(rc, CRM_DONE);
     CHECK_INT(n, 5);
-    crm_customer_list_free(cur);
+    crm_customer_cursor_free(cur);
     CHECK_INT(test_count_customers(a, CRM_ARCHIVED_INCLUDE), 8);
     crm_close(b);
     crm_close(a);
@@ -363,7 +363,7 @@ TEST(cursor_failure_carries_its_message)
         crm_customer_cursor *cur;
         const crm_customer *c;
         int rc = crm_customer_list_open(&cur, db, NULL);
-        while (rc == CRM_OK && (rc = crm_customer_list_next(cur, &c)) == CRM_ROW)
+        while (rc == CRM_OK && (rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW)
             ;
         if (rc < 0 && rc != CRM_EINVAL) {
             failed = 1;
@@ -372,12 +372,12 @@ TEST(cursor_failure_carries_its_message)
             CHECK_STR(crm_errmsg(NULL), crm_errmsg(db));
             CHECK_INT(crm_errcode(NULL), CRM_ECORRUPT);
             /* Asked again, the cursor says the same. */
-            CHECK_INT(crm_customer_list_next(cur, &c), CRM_ECORRUPT);
+            CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_ECORRUPT);
             CHECK_CONTAINS(crm_errmsg(db), "corrupt");
             CHECK_CONTAINS(crm_errmsg(NULL), "corrupt");
         }
         if (rc != CRM_EINVAL)
-            crm_customer_list_free(cur);
+            crm_customer_cursor_free(cur);
         crm_close(db);
     }
     fclose(f);
@@ -455,16 +455,16 @@ TEST(upcoming_streams_and_stops_at_9999)
     const crm_occasion *o;
     long long base = live;
     peak = live;
-    CHECK_OK(db, crm_occasions_upcoming(&cur, db, from, from + 3652LL * 86400000));
+    CHECK_OK(db, crm_occasion_upcoming_open(&cur, db, from, from + 3652LL * 86400000));
     int n = 0, rc;
     int64_t prev = 0;
-    while ((rc = crm_occasion_list_next(cur, &o)) == CRM_ROW) {
+    while ((rc = crm_occasion_cursor_next(cur, &o)) == CRM_ROW) {
         CHECK(crm_occasion_next_at(o) >= prev);
         prev = crm_occasion_next_at(o);
         n++;
     }
     CHECK_INT(rc, CRM_DONE);
-    crm_occasion_list_free(cur);
+    crm_occasion_cursor_free(cur);
     /* Each yearly date from 2030 to 2040 that surfaces in the window. */
     int want = 0;
     for (int i = 0; i < OCCASIONS; i++)
@@ -484,11 +484,11 @@ TEST(upcoming_streams_and_stops_at_9999)
     os.lead_days = CRM_OCCASION_LEAD_MAX;
     CHECK_OK(db, crm_occasion_add(NULL, db, &os));
     const int64_t end = 253402300800000LL; /* 10000-01-01 */
-    CHECK_OK(db, crm_occasions_upcoming(&cur, db, end - 30LL * 86400000, end));
-    while ((rc = crm_occasion_list_next(cur, &o)) == CRM_ROW)
+    CHECK_OK(db, crm_occasion_upcoming_open(&cur, db, end - 30LL * 86400000, end));
+    while ((rc = crm_occasion_cursor_next(cur, &o)) == CRM_ROW)
         CHECK(crm_occasion_next_year(o) <= 9999 && crm_occasion_next_at(o) < end);
     CHECK_INT(rc, CRM_DONE);
-    crm_occasion_list_free(cur);
+    crm_occasion_cursor_free(cur);
     crm_close(db);
     CHECK_INT(crm_config_allocator(NULL), CRM_OK);
 }

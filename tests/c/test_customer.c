@@ -17,7 +17,7 @@ static int plain(const char *s)
 }
 
 /* Whether the list in mode shows the customer id. */
-static int listed(crm_db *db, crm_archived_filter mode, const char *id)
+static int listed(crm_db *db, crm_archived_filter_t mode, const char *id)
 {
     crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
     f.archived = mode;
@@ -26,9 +26,9 @@ static int listed(crm_db *db, crm_archived_filter mode, const char *id)
         exit(2);
     const crm_customer *c;
     int found = 0;
-    while (crm_customer_list_next(cur, &c) == CRM_ROW)
+    while (crm_customer_cursor_next(cur, &c) == CRM_ROW)
         found += strcmp(crm_customer_id(c), id) == 0;
-    crm_customer_list_free(cur);
+    crm_customer_cursor_free(cur);
     return found;
 }
 
@@ -41,26 +41,26 @@ TEST(kind_names)
 {
     CHECK_STR(crm_customer_kind_name(CRM_CUSTOMER_PERSON), "person");
     CHECK_STR(crm_customer_kind_name(CRM_CUSTOMER_ORGANISATION), "organisation");
-    CHECK(crm_customer_kind_name((crm_customer_kind)0) == NULL);
-    CHECK(crm_customer_kind_name((crm_customer_kind)3) == NULL);
-    CHECK(crm_customer_kind_name((crm_customer_kind)-1) == NULL);
+    CHECK(crm_customer_kind_name((crm_customer_kind_t)0) == NULL);
+    CHECK(crm_customer_kind_name((crm_customer_kind_t)3) == NULL);
+    CHECK(crm_customer_kind_name((crm_customer_kind_t)-1) == NULL);
 }
 
 TEST(kind_parse)
 {
-    crm_customer_kind k = (crm_customer_kind)0;
+    crm_customer_kind_t k = (crm_customer_kind_t)0;
     CHECK_INT(crm_customer_kind_parse(&k, "person"), CRM_OK);
     CHECK_INT(k, CRM_CUSTOMER_PERSON);
     const char *orgs[] = { "organisation", "organization", "org" };
     for (int i = 0; i < 3; i++) {
-        k = (crm_customer_kind)0;
+        k = (crm_customer_kind_t)0;
         CHECK_INT(crm_customer_kind_parse(&k, orgs[i]), CRM_OK);
         CHECK_INT(k, CRM_CUSTOMER_ORGANISATION);
     }
     /* Both ways: each kind's name parses back to the kind. */
     for (int kind = CRM_CUSTOMER_PERSON; kind <= CRM_CUSTOMER_ORGANISATION; kind++) {
-        k = (crm_customer_kind)0;
-        CHECK_INT(crm_customer_kind_parse(&k, crm_customer_kind_name((crm_customer_kind)kind)),
+        k = (crm_customer_kind_t)0;
+        CHECK_INT(crm_customer_kind_parse(&k, crm_customer_kind_name((crm_customer_kind_t)kind)),
                   CRM_OK);
         CHECK_INT(k, kind);
     }
@@ -72,11 +72,11 @@ TEST(kind_parse_bad_input)
                           "person ", "organisations", "Org",     "orga",    "company",
                           "1",       "\xff",          "per\0son" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        crm_customer_kind k = (crm_customer_kind)77;
+        crm_customer_kind_t k = (crm_customer_kind_t)77;
         CHECK_INT(crm_customer_kind_parse(&k, bad[i]), CRM_EINVAL);
         CHECK_INT(k, 77); /* written only on success */
     }
-    crm_customer_kind k = (crm_customer_kind)77;
+    crm_customer_kind_t k = (crm_customer_kind_t)77;
     CHECK_INT(crm_customer_kind_parse(&k, NULL), CRM_EINVAL);
     CHECK_INT(k, 77);
     CHECK_INT(crm_customer_kind_parse(NULL, "person"), CRM_EINVAL);
@@ -92,7 +92,7 @@ TEST(create_person)
     CHECK_OK(db, crm_customer_create(&c, db, CRM_CUSTOMER_PERSON, "Jane Doe"));
     int64_t after = crm_now();
     CHECK(test_canonical_v7(crm_customer_id(c)));
-    CHECK_INT(crm_customer_kind_of(c), CRM_CUSTOMER_PERSON);
+    CHECK_INT(crm_customer_kind(c), CRM_CUSTOMER_PERSON);
     CHECK_STR(crm_customer_name(c), "Jane Doe");
     CHECK(crm_customer_created_at(c) >= before && crm_customer_created_at(c) <= after);
     CHECK_INT(crm_customer_updated_at(c), crm_customer_created_at(c));
@@ -103,7 +103,7 @@ TEST(create_person)
     crm_customer *g = NULL;
     CHECK_OK(db, crm_customer_get(&g, db, crm_customer_id(c)));
     CHECK_STR(crm_customer_id(g), crm_customer_id(c));
-    CHECK_INT(crm_customer_kind_of(g), CRM_CUSTOMER_PERSON);
+    CHECK_INT(crm_customer_kind(g), CRM_CUSTOMER_PERSON);
     CHECK_STR(crm_customer_name(g), "Jane Doe");
     CHECK_INT(crm_customer_created_at(g), crm_customer_created_at(c));
     CHECK_INT(crm_customer_updated_at(g), crm_customer_updated_at(c));
@@ -118,10 +118,10 @@ TEST(create_organisation)
     crm_db *db = test_open_memory();
     crm_customer *c = NULL;
     CHECK_OK(db, crm_customer_create(&c, db, CRM_CUSTOMER_ORGANISATION, "Acme Ltd."));
-    CHECK_INT(crm_customer_kind_of(c), CRM_CUSTOMER_ORGANISATION);
+    CHECK_INT(crm_customer_kind(c), CRM_CUSTOMER_ORGANISATION);
     crm_customer *g = NULL;
     CHECK_OK(db, crm_customer_get(&g, db, crm_customer_id(c)));
-    CHECK_INT(crm_customer_kind_of(g), CRM_CUSTOMER_ORGANISATION);
+    CHECK_INT(crm_customer_kind(g), CRM_CUSTOMER_ORGANISATION);
     CHECK_STR(crm_customer_name(g), "Acme Ltd.");
     crm_customer_free(g);
     crm_customer_free(c);
@@ -197,14 +197,14 @@ TEST(journal_records_actor)
     int64_t seq = test_last_seq(db);
     char id[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane", id);
-    crm_journal_cursor *cur;
+    crm_journal_entry_cursor *cur;
     const crm_journal_entry *e;
-    CHECK_OK(db, crm_journal_open(&cur, db, seq));
-    CHECK_INT(crm_journal_next(cur, &e), CRM_ROW);
+    CHECK_OK(db, crm_journal_entry_list_open(&cur, db, seq));
+    CHECK_INT(crm_journal_entry_cursor_next(cur, &e), CRM_ROW);
     CHECK_STR(crm_journal_entry_actor(e), "agent:alice");
     CHECK_STR(crm_journal_entry_entity_id(e), id);
-    CHECK_INT(crm_journal_next(cur, &e), CRM_DONE);
-    crm_journal_free(cur);
+    CHECK_INT(crm_journal_entry_cursor_next(cur, &e), CRM_DONE);
+    crm_journal_entry_cursor_free(cur);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -221,13 +221,13 @@ TEST(create_bad_input)
                   "crm_customer_create");
     CHECK(c == SENTINEL);
 
-    CHECK_FAILS(db, crm_customer_create(&c, db, (crm_customer_kind)0, "Jane"), CRM_EINVAL,
+    CHECK_FAILS(db, crm_customer_create(&c, db, (crm_customer_kind_t)0, "Jane"), CRM_EINVAL,
                 "kind 0");
-    CHECK_FAILS(db, crm_customer_create(&c, db, (crm_customer_kind)3, "Jane"), CRM_EINVAL,
+    CHECK_FAILS(db, crm_customer_create(&c, db, (crm_customer_kind_t)3, "Jane"), CRM_EINVAL,
                 "kind 3");
-    CHECK_FAILS(db, crm_customer_create(&c, db, (crm_customer_kind)-1, "Jane"), CRM_EINVAL,
+    CHECK_FAILS(db, crm_customer_create(&c, db, (crm_customer_kind_t)-1, "Jane"), CRM_EINVAL,
                 "kind -1");
-    CHECK_FAILS(db, crm_customer_create(NULL, db, (crm_customer_kind)0, "Jane"), CRM_EINVAL,
+    CHECK_FAILS(db, crm_customer_create(NULL, db, (crm_customer_kind_t)0, "Jane"), CRM_EINVAL,
                 "kind 0");
 
     CHECK_FAILS(db, crm_customer_create(&c, db, CRM_CUSTOMER_PERSON, NULL), CRM_EINVAL,
@@ -306,7 +306,7 @@ TEST(rename_customer)
     CHECK_STR(crm_errmsg(db), "not an error");
     CHECK_OK(db, crm_customer_get(&g, db, id));
     CHECK_STR(crm_customer_name(g), "Jane Smith");
-    CHECK_INT(crm_customer_kind_of(g), CRM_CUSTOMER_PERSON);
+    CHECK_INT(crm_customer_kind(g), CRM_CUSTOMER_PERSON);
     CHECK_INT(crm_customer_created_at(g), crm_customer_created_at(c));
     CHECK(crm_customer_updated_at(g) > crm_customer_updated_at(c));
     CHECK(crm_customer_updated_at(g) >= before && crm_customer_updated_at(g) <= after);
@@ -462,7 +462,7 @@ TEST(dup)
     CHECK_STR(crm_customer_id(d), crm_customer_id(g));
     CHECK_STR(crm_customer_name(d), crm_customer_name(g));
     CHECK(crm_customer_name(d) != crm_customer_name(g));
-    CHECK_INT(crm_customer_kind_of(d), CRM_CUSTOMER_ORGANISATION);
+    CHECK_INT(crm_customer_kind(d), CRM_CUSTOMER_ORGANISATION);
     CHECK_INT(crm_customer_created_at(d), crm_customer_created_at(g));
     CHECK_INT(crm_customer_updated_at(d), crm_customer_updated_at(g));
     CHECK_INT(crm_customer_is_archived(d), 1);
@@ -481,12 +481,12 @@ TEST(dup)
     crm_customer_cursor *cur;
     const crm_customer *row;
     CHECK_OK(db, crm_customer_list_open(&cur, db, &f));
-    CHECK_INT(crm_customer_list_next(cur, &row), CRM_ROW);
+    CHECK_INT(crm_customer_cursor_next(cur, &row), CRM_ROW);
     CHECK_INT(crm_customer_dup(&d, row), CRM_OK);
-    CHECK_INT(crm_customer_list_next(cur, &row), CRM_ROW);
+    CHECK_INT(crm_customer_cursor_next(cur, &row), CRM_ROW);
     CHECK_STR(crm_customer_name(row), "A much longer name than the first one");
-    CHECK_INT(crm_customer_list_next(cur, &row), CRM_DONE);
-    crm_customer_list_free(cur);
+    CHECK_INT(crm_customer_cursor_next(cur, &row), CRM_DONE);
+    crm_customer_cursor_free(cur);
     CHECK_STR(crm_customer_id(d), id);
     CHECK_STR(crm_customer_name(d), "Acme Holdings");
     CHECK_INT(crm_customer_is_archived(d), 1);
@@ -510,7 +510,7 @@ TEST(accessors_accept_null)
 {
     CHECK(crm_customer_id(NULL) == NULL);
     CHECK(crm_customer_name(NULL) == NULL);
-    CHECK_INT(crm_customer_kind_of(NULL), 0);
+    CHECK_INT(crm_customer_kind(NULL), 0);
     CHECK_INT(crm_customer_created_at(NULL), CRM_TIME_NONE);
     CHECK_INT(crm_customer_updated_at(NULL), CRM_TIME_NONE);
     CHECK_INT(crm_customer_is_archived(NULL), 0);

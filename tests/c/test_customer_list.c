@@ -13,7 +13,7 @@ typedef struct made {
     int64_t created;
 } made;
 
-static void make(crm_db *db, crm_customer_kind kind, const char *name, made *m)
+static void make(crm_db *db, crm_customer_kind_t kind, const char *name, made *m)
 {
     crm_customer *c;
     if (crm_customer_create(&c, db, kind, name) != CRM_OK) {
@@ -45,16 +45,16 @@ static int page_all(crm_db *db, crm_customer_filter f, unsigned k, char (*got)[C
         const crm_customer *c;
         int rc;
         unsigned rows = 0;
-        while ((rc = crm_customer_list_next(cur, &c)) == CRM_ROW) {
+        while ((rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW) {
             if (n >= max) {
                 fprintf(stderr, "page_all: more than %d rows\n", max);
-                crm_customer_list_free(cur);
+                crm_customer_cursor_free(cur);
                 return -1;
             }
             memcpy(got[n++], crm_customer_id(c), CRM_ID_LEN + 1);
             rows++;
         }
-        crm_customer_list_free(cur);
+        crm_customer_cursor_free(cur);
         if (rc != CRM_DONE) {
             fprintf(stderr, "page_all: next: %s\n", crm_errmsg(db));
             return -1;
@@ -117,20 +117,20 @@ TEST(null_filter_lists_active_oldest_first)
     CHECK_OK(db, crm_customer_list_open(&cur, db, NULL));
     const int want[] = { 0, 1, 3 };
     for (int i = 0; i < 3; i++) {
-        CHECK_INT(crm_customer_list_next(cur, &c), CRM_ROW);
+        CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_ROW);
         crm_customer *g;
         CHECK_OK(db, crm_customer_get(&g, db, m[want[i]].id));
         CHECK_STR(crm_customer_id(c), crm_customer_id(g));
         CHECK_STR(crm_customer_name(c), crm_customer_name(g));
-        CHECK_INT(crm_customer_kind_of(c), crm_customer_kind_of(g));
+        CHECK_INT(crm_customer_kind(c), crm_customer_kind(g));
         CHECK_INT(crm_customer_created_at(c), m[want[i]].created);
         CHECK_INT(crm_customer_updated_at(c), crm_customer_updated_at(g));
         CHECK_INT(crm_customer_is_archived(c), 0);
         crm_customer_free(g);
     }
-    CHECK_INT(crm_customer_list_next(cur, &c), CRM_DONE);
-    CHECK_INT(crm_customer_list_next(cur, &c), CRM_DONE); /* and stays done */
-    crm_customer_list_free(cur);
+    CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_DONE);
+    CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_DONE); /* and stays done */
+    crm_customer_cursor_free(cur);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -183,12 +183,12 @@ TEST(filter_tag)
     make(db, CRM_CUSTOMER_PERSON, "Bo", &m[2]);
     make(db, CRM_CUSTOMER_PERSON, "Cy", &m[3]);
     make(db, CRM_CUSTOMER_PERSON, "Di", &m[4]);
-    CHECK_OK(db, crm_customer_tag_add(db, m[3].id, "vip"));
-    CHECK_OK(db, crm_customer_tag_add(db, m[0].id, "vip"));
-    CHECK_OK(db, crm_customer_tag_add(db, m[1].id, "vip"));
-    CHECK_OK(db, crm_customer_tag_add(db, m[2].id, "VIP"));
-    CHECK_OK(db, crm_customer_tag_add(db, m[4].id, "vip"));
-    CHECK_OK(db, crm_customer_tag_add(db, m[0].id, "late payer"));
+    CHECK_OK(db, crm_tag_add(db, m[3].id, "vip"));
+    CHECK_OK(db, crm_tag_add(db, m[0].id, "vip"));
+    CHECK_OK(db, crm_tag_add(db, m[1].id, "vip"));
+    CHECK_OK(db, crm_tag_add(db, m[2].id, "VIP"));
+    CHECK_OK(db, crm_tag_add(db, m[4].id, "vip"));
+    CHECK_OK(db, crm_tag_add(db, m[0].id, "late payer"));
     CHECK_OK(db, crm_customer_archive(db, m[4].id));
 
     crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
@@ -214,7 +214,7 @@ TEST(filter_tag)
     f.order = CRM_ORDER_NAME;
     CHECK_STR(test_names(db, &f), "Acme,Ann,Cy");
 
-    CHECK_OK(db, crm_customer_tag_remove(db, m[0].id, "vip"));
+    CHECK_OK(db, crm_tag_remove(db, m[0].id, "vip"));
     f.order = CRM_ORDER_CREATED;
     CHECK_STR(test_names(db, &f), "Acme,Cy");
     CHECK_OK(db, crm_close(db));
@@ -301,12 +301,12 @@ TEST(filter_archived_modes)
     CHECK_OK(db, crm_customer_list_open(&cur, db, &f));
     const int flags[] = { 0, 1, 1, 0 };
     for (int i = 0; i < 4; i++) {
-        CHECK_INT(crm_customer_list_next(cur, &c), CRM_ROW);
+        CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_ROW);
         CHECK_STR(crm_customer_id(c), m[i].id);
         CHECK_INT(crm_customer_is_archived(c), flags[i]);
     }
-    CHECK_INT(crm_customer_list_next(cur, &c), CRM_DONE);
-    crm_customer_list_free(cur);
+    CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_DONE);
+    crm_customer_cursor_free(cur);
 
     CHECK_OK(db, crm_customer_unarchive(db, m[1].id));
     f.archived = CRM_ARCHIVED_ONLY;
@@ -327,7 +327,7 @@ TEST(filter_created_range)
     make(db, CRM_CUSTOMER_PERSON, "A-third", &m[2]);
     CHECK(m[0].created < m[1].created && m[1].created < m[2].created);
     for (int i = 0; i < 3; i++)
-        CHECK_OK(db, crm_customer_tag_add(db, m[i].id, "all"));
+        CHECK_OK(db, crm_tag_add(db, m[i].id, "all"));
 
     int64_t a = m[0].created, b = m[1].created, c = m[2].created;
     crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
@@ -433,7 +433,7 @@ TEST(filters_combine)
     make(db, CRM_CUSTOMER_PERSON, "Samuel", &m[5]);
     for (int i = 0; i < 6; i++)
         if (i != 2)
-            CHECK_OK(db, crm_customer_tag_add(db, m[i].id, "newsletter"));
+            CHECK_OK(db, crm_tag_add(db, m[i].id, "newsletter"));
     CHECK_OK(db, crm_customer_archive(db, m[3].id));
     crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
     f.kind = CRM_CUSTOMER_PERSON;
@@ -518,7 +518,7 @@ TEST(paging_name_order)
     for (int i = 0, j = 0; i < NPAGE; i++) {
         crm_customer *c;
         CHECK_OK(db, crm_customer_get(&c, db, sorted[i].id));
-        if (crm_customer_kind_of(c) == CRM_CUSTOMER_ORGANISATION) {
+        if (crm_customer_kind(c) == CRM_CUSTOMER_ORGANISATION) {
             CHECK(j < n);
             CHECK_STR(got[j++], sorted[i].id);
         }
@@ -536,7 +536,7 @@ TEST(paging_by_tag_and_archived)
         snprintf(name, sizeof name, "%c%02d", i % 2 ? 'B' : 'a', NPAGE - i);
         make(db, CRM_CUSTOMER_PERSON, name, &m[i]);
         if (i % 4 != 3)
-            CHECK_OK(db, crm_customer_tag_add(db, m[i].id, "t"));
+            CHECK_OK(db, crm_tag_add(db, m[i].id, "t"));
         if (i % 5 == 0)
             CHECK_OK(db, crm_customer_archive(db, m[i].id));
     }
@@ -664,12 +664,12 @@ TEST(list_open_bad_input)
     const int modes[] = { 3, -1 };
     for (int i = 0; i < 2; i++) {
         f = (crm_customer_filter)CRM_CUSTOMER_FILTER_INIT;
-        f.archived = (crm_archived_filter)modes[i];
+        f.archived = (crm_archived_filter_t)modes[i];
         char frag[64];
         snprintf(frag, sizeof frag, "archived %d", modes[i]);
         CHECK_FAILS(db, crm_customer_list_open(&cur, db, &f), CRM_EINVAL, frag);
         f = (crm_customer_filter)CRM_CUSTOMER_FILTER_INIT;
-        f.order = (crm_customer_order)(modes[i] == 3 ? 2 : -1);
+        f.order = (crm_customer_order_t)(modes[i] == 3 ? 2 : -1);
         snprintf(frag, sizeof frag, "order %d", (int)f.order);
         CHECK_FAILS(db, crm_customer_list_open(&cur, db, &f), CRM_EINVAL, frag);
     }
@@ -693,7 +693,7 @@ TEST(list_open_bad_input)
     f = (crm_customer_filter)CRM_CUSTOMER_FILTER_INIT;
     f.tag = "";
     CHECK_FAILS(db, crm_customer_list_open(&cur, db, &f), CRM_EINVAL, "filter tag");
-    f.tag = " vip"; /* crm_customer_tag_add() refuses it, so no customer can have it */
+    f.tag = " vip"; /* crm_tag_add() refuses it, so no customer can have it */
     CHECK_FAILS(db, crm_customer_list_open(&cur, db, &f), CRM_EINVAL, "filter tag");
     for (int i = 0; test_bad_utf8[i]; i++) {
         f.tag = test_bad_utf8[i];
@@ -753,19 +753,19 @@ TEST(list_next_bad_input)
     made m;
     make(db, CRM_CUSTOMER_PERSON, "Jane", &m);
     const crm_customer *c = NULL;
-    CHECK_RC(NULL, crm_customer_list_next(NULL, &c), CRM_EINVAL);
-    CHECK_CONTAINS(crm_errmsg(NULL), "crm_customer_list_next");
+    CHECK_RC(NULL, crm_customer_cursor_next(NULL, &c), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "crm_customer_cursor_next");
     CHECK(c == NULL);
     crm_customer_cursor *cur;
     CHECK_OK(db, crm_customer_list_open(&cur, db, NULL));
-    CHECK_RC(db, crm_customer_list_next(cur, NULL), CRM_EINVAL);
-    CHECK_CONTAINS(crm_errmsg(db), "crm_customer_list_next");
+    CHECK_RC(db, crm_customer_cursor_next(cur, NULL), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(db), "crm_customer_cursor_next");
     /* The cursor still works after being misused. */
-    CHECK_INT(crm_customer_list_next(cur, &c), CRM_ROW);
+    CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_ROW);
     CHECK_STR(crm_customer_id(c), m.id);
-    CHECK_INT(crm_customer_list_next(cur, &c), CRM_DONE);
-    crm_customer_list_free(cur);
-    crm_customer_list_free(NULL);
+    CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_DONE);
+    crm_customer_cursor_free(cur);
+    crm_customer_cursor_free(NULL);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -779,7 +779,7 @@ TEST(filter_strings_are_copied)
     make(db, CRM_CUSTOMER_PERSON, "Alf", &m[1]);
     make(db, CRM_CUSTOMER_PERSON, "Zack", &m[2]);
     for (int i = 0; i < 3; i++)
-        CHECK_OK(db, crm_customer_tag_add(db, m[i].id, i == 1 ? "other" : "vip"));
+        CHECK_OK(db, crm_tag_add(db, m[i].id, i == 1 ? "other" : "vip"));
     char tag[8] = "vip", prefix[8] = "al", after[CRM_ID_LEN + 1];
     memcpy(after, m[0].id, sizeof after);
     crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
@@ -788,12 +788,12 @@ TEST(filter_strings_are_copied)
     CHECK_OK(db, crm_customer_list_open(&cur, db, &f));
     memset(prefix, 'z', sizeof prefix - 1);
     const crm_customer *c;
-    CHECK_INT(crm_customer_list_next(cur, &c), CRM_ROW);
+    CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_ROW);
     CHECK_STR(crm_customer_name(c), "Alma");
-    CHECK_INT(crm_customer_list_next(cur, &c), CRM_ROW);
+    CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_ROW);
     CHECK_STR(crm_customer_name(c), "Alf");
-    CHECK_INT(crm_customer_list_next(cur, &c), CRM_DONE);
-    crm_customer_list_free(cur);
+    CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_DONE);
+    crm_customer_cursor_free(cur);
 
     f.name_prefix = NULL;
     f.tag = tag;
@@ -801,10 +801,10 @@ TEST(filter_strings_are_copied)
     CHECK_OK(db, crm_customer_list_open(&cur, db, &f));
     memset(tag, 'o', sizeof tag - 1);
     memset(after, '0', sizeof after - 1);
-    CHECK_INT(crm_customer_list_next(cur, &c), CRM_ROW);
+    CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_ROW);
     CHECK_STR(crm_customer_name(c), "Zack");
-    CHECK_INT(crm_customer_list_next(cur, &c), CRM_DONE);
-    crm_customer_list_free(cur);
+    CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_DONE);
+    crm_customer_cursor_free(cur);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -824,30 +824,30 @@ TEST(two_cursors_at_once)
     CHECK_OK(db, crm_customer_list_open(&b, db, NULL));
     CHECK_OK(db, crm_customer_list_open(&n, db, &byname));
     for (int i = 0; i < 4; i++) {
-        CHECK_INT(crm_customer_list_next(a, &ca), CRM_ROW);
-        CHECK_INT(crm_customer_list_next(n, &cn), CRM_ROW);
-        CHECK_INT(crm_customer_list_next(b, &cb), CRM_ROW);
+        CHECK_INT(crm_customer_cursor_next(a, &ca), CRM_ROW);
+        CHECK_INT(crm_customer_cursor_next(n, &cn), CRM_ROW);
+        CHECK_INT(crm_customer_cursor_next(b, &cb), CRM_ROW);
         CHECK(ca != cb); /* each cursor has its own row */
         CHECK_STR(crm_customer_id(ca), m[i].id);
         CHECK_STR(crm_customer_id(cb), m[i].id);
         CHECK_STR(crm_customer_name(cn), all[3 - i]);
         CHECK_STR(crm_customer_name(ca), all[i]);
     }
-    CHECK_INT(crm_customer_list_next(b, &cb), CRM_DONE);
+    CHECK_INT(crm_customer_cursor_next(b, &cb), CRM_DONE);
     /* Freeing one leaves the others going, and a new one can start. */
-    crm_customer_list_free(a);
+    crm_customer_cursor_free(a);
     CHECK_OK(db, crm_customer_list_open(&a, db, NULL));
-    CHECK_INT(crm_customer_list_next(a, &ca), CRM_ROW);
+    CHECK_INT(crm_customer_cursor_next(a, &ca), CRM_ROW);
     CHECK_STR(crm_customer_id(ca), m[0].id);
-    CHECK_INT(crm_customer_list_next(n, &cn), CRM_DONE);
-    crm_customer_list_free(b);
-    crm_customer_list_free(n);
+    CHECK_INT(crm_customer_cursor_next(n, &cn), CRM_DONE);
+    crm_customer_cursor_free(b);
+    crm_customer_cursor_free(n);
     for (int i = 1; i < 4; i++) {
-        CHECK_INT(crm_customer_list_next(a, &ca), CRM_ROW);
+        CHECK_INT(crm_customer_cursor_next(a, &ca), CRM_ROW);
         CHECK_STR(crm_customer_id(ca), m[i].id);
     }
-    CHECK_INT(crm_customer_list_next(a, &ca), CRM_DONE);
-    crm_customer_list_free(a);
+    CHECK_INT(crm_customer_cursor_next(a, &ca), CRM_DONE);
+    crm_customer_cursor_free(a);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -861,18 +861,18 @@ TEST(cursor_and_writes_on_one_handle)
     crm_customer_cursor *cur;
     const crm_customer *c;
     CHECK_OK(db, crm_customer_list_open(&cur, db, NULL));
-    CHECK_INT(crm_customer_list_next(cur, &c), CRM_ROW);
+    CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_ROW);
     CHECK_STR(crm_customer_id(c), m[0].id);
     /* Writes between rows work and do not disturb the walk. */
-    CHECK_OK(db, crm_customer_tag_add(db, crm_customer_id(c), "seen"));
-    CHECK_OK(db, crm_customer_attr_set(db, crm_customer_id(c), "k", "v"));
-    CHECK_INT(crm_customer_list_next(cur, &c), CRM_ROW);
+    CHECK_OK(db, crm_tag_add(db, crm_customer_id(c), "seen"));
+    CHECK_OK(db, crm_attr_set(db, crm_customer_id(c), "k", "v"));
+    CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_ROW);
     CHECK_STR(crm_customer_id(c), m[1].id);
-    CHECK_OK(db, crm_customer_tag_add(db, crm_customer_id(c), "seen"));
-    CHECK_INT(crm_customer_list_next(cur, &c), CRM_ROW);
+    CHECK_OK(db, crm_tag_add(db, crm_customer_id(c), "seen"));
+    CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_ROW);
     CHECK_STR(crm_customer_id(c), m[2].id);
-    CHECK_INT(crm_customer_list_next(cur, &c), CRM_DONE);
-    crm_customer_list_free(cur);
+    CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_DONE);
+    crm_customer_cursor_free(cur);
     crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
     f.tag = "seen";
     CHECK_STR(test_names(db, &f), "A,B");
@@ -888,19 +888,19 @@ TEST(close_with_cursor_open)
     crm_customer_cursor *cur;
     const crm_customer *c;
     CHECK_OK(db, crm_customer_list_open(&cur, db, NULL));
-    CHECK_INT(crm_customer_list_next(cur, &c), CRM_ROW);
+    CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_ROW);
     CHECK_RC(db, crm_close(db), CRM_EMISUSE);
     CHECK_CONTAINS(crm_errmsg(db), "cursor");
     /* Nothing was closed: the handle and the cursor still work. */
     crm_customer *g;
     CHECK_OK(db, crm_customer_get(&g, db, m[1].id));
     crm_customer_free(g);
-    CHECK_INT(crm_customer_list_next(cur, &c), CRM_ROW);
+    CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_ROW);
     CHECK_STR(crm_customer_id(c), m[1].id);
-    CHECK_INT(crm_customer_list_next(cur, &c), CRM_DONE);
+    CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_DONE);
     /* A finished cursor still counts until it is freed. */
     CHECK_RC(db, crm_close(db), CRM_EMISUSE);
-    crm_customer_list_free(cur);
+    crm_customer_cursor_free(cur);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -916,7 +916,7 @@ TEST(cursor_survives_many_other_statements)
     crm_customer_cursor *cur;
     const crm_customer *c;
     CHECK_OK(db, crm_customer_list_open(&cur, db, NULL));
-    CHECK_INT(crm_customer_list_next(cur, &c), CRM_ROW);
+    CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_ROW);
     CHECK_STR(crm_customer_id(c), m[0].id);
     int opened = 0;
     for (int kind = 0; kind <= 2; kind++)
@@ -926,24 +926,24 @@ TEST(cursor_survives_many_other_statements)
                     for (int prefix = 0; prefix <= 1; prefix++) {
                         crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
                         f.kind = kind;
-                        f.archived = (crm_archived_filter)mode;
-                        f.order = (crm_customer_order)order;
+                        f.archived = (crm_archived_filter_t)mode;
+                        f.order = (crm_customer_order_t)order;
                         f.limit = (unsigned)limit;
                         f.name_prefix = prefix ? "b" : NULL;
                         crm_customer_cursor *other;
                         CHECK_OK(db, crm_customer_list_open(&other, db, &f));
-                        while (crm_customer_list_next(other, &c) == CRM_ROW)
+                        while (crm_customer_cursor_next(other, &c) == CRM_ROW)
                             ;
-                        crm_customer_list_free(other);
+                        crm_customer_cursor_free(other);
                         opened++;
                     }
     CHECK_INT(opened, 72);
-    CHECK_INT(crm_customer_list_next(cur, &c), CRM_ROW);
+    CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_ROW);
     CHECK_STR(crm_customer_id(c), m[1].id);
-    CHECK_INT(crm_customer_list_next(cur, &c), CRM_ROW);
+    CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_ROW);
     CHECK_STR(crm_customer_id(c), m[2].id);
-    CHECK_INT(crm_customer_list_next(cur, &c), CRM_DONE);
-    crm_customer_list_free(cur);
+    CHECK_INT(crm_customer_cursor_next(cur, &c), CRM_DONE);
+    crm_customer_cursor_free(cur);
     CHECK_STR(test_names(db, NULL), "A,B,C");
     CHECK_OK(db, crm_close(db));
 }

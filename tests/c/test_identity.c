@@ -46,12 +46,12 @@ typedef struct entry {
 static int last_entry(crm_db *db, entry *e)
 {
     int64_t last;
-    crm_journal_cursor *cur;
+    crm_journal_entry_cursor *cur;
     const crm_journal_entry *je;
     if (crm_journal_last_seq(&last, db) != CRM_OK || last < 1 ||
-        crm_journal_open(&cur, db, last - 1) != CRM_OK)
+        crm_journal_entry_list_open(&cur, db, last - 1) != CRM_OK)
         return 0;
-    int ok = crm_journal_next(cur, &je) == CRM_ROW;
+    int ok = crm_journal_entry_cursor_next(cur, &je) == CRM_ROW;
     if (ok) {
         e->seq = crm_journal_entry_seq(je);
         snprintf(e->actor, sizeof e->actor, "%s", crm_journal_entry_actor(je));
@@ -60,7 +60,7 @@ static int last_entry(crm_db *db, entry *e)
         snprintf(e->op, sizeof e->op, "%s", crm_journal_entry_op(je));
         snprintf(e->data, sizeof e->data, "%s", crm_journal_entry_data(je));
     }
-    crm_journal_free(cur);
+    crm_journal_entry_cursor_free(cur);
     return ok;
 }
 
@@ -380,7 +380,7 @@ static int list_text(crm_db *db, const char *id, char *buf, size_t size)
     const crm_identity *i;
     size_t o = 0;
     buf[0] = '\0';
-    while ((rc = crm_identity_list_next(cur, &i)) == CRM_ROW) {
+    while ((rc = crm_identity_cursor_next(cur, &i)) == CRM_ROW) {
         if (strcmp(crm_identity_customer_id(i), id) != 0) {
             rc = CRM_ERROR;
             break;
@@ -388,7 +388,7 @@ static int list_text(crm_db *db, const char *id, char *buf, size_t size)
         o += (size_t)snprintf(buf + o, size - o, "%s%s=%s/%u", o ? ";" : "", crm_identity_kind(i),
                               crm_identity_value(i), crm_identity_flags(i));
     }
-    crm_identity_list_free(cur);
+    crm_identity_cursor_free(cur);
     return rc == CRM_DONE ? CRM_OK : rc;
 }
 
@@ -420,21 +420,21 @@ TEST(list_by_kind_primary_first)
     const crm_identity *row = NULL;
     crm_identity *kept = NULL;
     CHECK_OK(db, crm_identity_list_open(&cur, db, id));
-    CHECK_INT(crm_identity_list_next(cur, &row), CRM_ROW);
+    CHECK_INT(crm_identity_cursor_next(cur, &row), CRM_ROW);
     CHECK_INT(crm_identity_dup(&kept, row), CRM_OK);
-    while (crm_identity_list_next(cur, &row) == CRM_ROW)
+    while (crm_identity_cursor_next(cur, &row) == CRM_ROW)
         ;
-    CHECK_INT(crm_identity_list_next(cur, &row), CRM_DONE);
-    CHECK_RC(db, crm_identity_list_next(cur, NULL), CRM_EINVAL);
+    CHECK_INT(crm_identity_cursor_next(cur, &row), CRM_DONE);
+    CHECK_RC(db, crm_identity_cursor_next(cur, NULL), CRM_EINVAL);
     CHECK_CONTAINS(crm_errmsg(db), "output");
-    crm_identity_list_free(cur);
+    crm_identity_cursor_free(cur);
     CHECK_STR(crm_identity_value(kept), "AC-1");
     CHECK_STR(crm_identity_customer_id(kept), id);
     crm_identity_free(kept);
-    CHECK_RC(NULL, crm_identity_list_next(NULL, &row), CRM_EINVAL);
-    CHECK_CONTAINS(crm_errmsg(NULL), "crm_identity_list_next");
+    CHECK_RC(NULL, crm_identity_cursor_next(NULL, &row), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "crm_identity_cursor_next");
     CHECK_CONTAINS(crm_errmsg(NULL), "cursor");
-    crm_identity_list_free(NULL);
+    crm_identity_cursor_free(NULL);
     crm_close(db);
 }
 
@@ -660,7 +660,7 @@ TEST(lookup_finds_archived)
     CHECK_STR(crm_customer_id(c), id);
     CHECK_STR(crm_customer_name(c), "Jane Doe");
     CHECK_INT(crm_customer_is_archived(c), 1);
-    CHECK_INT(crm_customer_kind_of(c), CRM_CUSTOMER_PERSON);
+    CHECK_INT(crm_customer_kind(c), CRM_CUSTOMER_PERSON);
     crm_customer_free(c);
     /* ... and an archived customer's identity is still taken. */
     char other[CRM_ID_LEN + 1];

@@ -38,14 +38,14 @@ static unsigned long long fingerprint(crm_db *db)
         fprintf(stderr, "fingerprint: %s\n", crm_errmsg(db));
         exit(2);
     }
-    while (crm_customer_list_next(cc, &c) == CRM_ROW) {
+    while (crm_customer_cursor_next(cc, &c) == CRM_ROW) {
         crm_interaction_cursor *cur;
         const crm_interaction *i;
-        if (crm_timeline_open(&cur, db, crm_customer_id(c), NULL) != CRM_OK) {
+        if (crm_interaction_timeline_open(&cur, db, crm_customer_id(c), NULL) != CRM_OK) {
             fprintf(stderr, "fingerprint: %s\n", crm_errmsg(db));
             exit(2);
         }
-        while (crm_timeline_next(cur, &i) == CRM_ROW) {
+        while (crm_interaction_cursor_next(cur, &i) == CRM_ROW) {
             h = fold(h, crm_interaction_id(i));
             h = fold(h, crm_interaction_customer_id(i));
             h = fold_int(h, crm_interaction_channel(i));
@@ -63,9 +63,9 @@ static unsigned long long fingerprint(crm_db *db)
             h = fold(h, crm_interaction_external_ref(i));
             h = fold_int(h, crm_interaction_updated_at(i));
         }
-        crm_timeline_free(cur);
+        crm_interaction_cursor_free(cur);
     }
-    crm_customer_list_free(cc);
+    crm_customer_cursor_free(cc);
     return h;
 }
 
@@ -88,7 +88,7 @@ static char poison_byte;
 
 /* Log an interaction of customer cid; its id in id (may be NULL). Exits on
  * failure: the tests that use it test something else. */
-static void log_at(crm_db *db, const char *cid, crm_channel ch, int64_t at, const char *reply_to,
+static void log_at(crm_db *db, const char *cid, crm_channel_t ch, int64_t at, const char *reply_to,
                    char *id)
 {
     crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
@@ -174,22 +174,22 @@ TEST(enum_words)
                                             "web",       "letter", "community" };
     CHECK_INT(sizeof channels / sizeof channels[0], CRM_CHANNEL_MAX);
     for (int c = 1; c <= CRM_CHANNEL_MAX; c++) {
-        CHECK_STR(crm_channel_name((crm_channel)c), channels[c - 1]);
-        crm_channel back = 0;
+        CHECK_STR(crm_channel_name((crm_channel_t)c), channels[c - 1]);
+        crm_channel_t back = 0;
         CHECK_INT(crm_channel_parse(&back, channels[c - 1]), CRM_OK);
         CHECK_INT(back, c);
     }
     CHECK_INT(CRM_CHANNEL_PHONE, 1);
     CHECK_INT(CRM_CHANNEL_COMMUNITY, CRM_CHANNEL_MAX);
-    CHECK(crm_channel_name((crm_channel)0) == NULL);
-    CHECK(crm_channel_name((crm_channel)(CRM_CHANNEL_MAX + 1)) == NULL);
-    CHECK(crm_channel_name((crm_channel)-1) == NULL);
+    CHECK(crm_channel_name((crm_channel_t)0) == NULL);
+    CHECK(crm_channel_name((crm_channel_t)(CRM_CHANNEL_MAX + 1)) == NULL);
+    CHECK(crm_channel_name((crm_channel_t)-1) == NULL);
 
     CHECK_STR(crm_direction_name(CRM_DIRECTION_IN), "in");
     CHECK_STR(crm_direction_name(CRM_DIRECTION_OUT), "out");
-    CHECK(crm_direction_name((crm_direction)0) == NULL);
-    CHECK(crm_direction_name((crm_direction)3) == NULL);
-    crm_direction d = 0;
+    CHECK(crm_direction_name((crm_direction_t)0) == NULL);
+    CHECK(crm_direction_name((crm_direction_t)3) == NULL);
+    crm_direction_t d = 0;
     CHECK_INT(crm_direction_parse(&d, "in"), CRM_OK);
     CHECK_INT(d, CRM_DIRECTION_IN);
     CHECK_INT(crm_direction_parse(&d, "out"), CRM_OK);
@@ -198,22 +198,22 @@ TEST(enum_words)
     static const char *const outcomes[] = { "none",      "resolved",  "unresolved",
                                             "transferred", "abandoned", "escalated" };
     for (int o = 0; o <= CRM_OUTCOME_MAX; o++) {
-        CHECK_STR(crm_outcome_name((crm_outcome)o), outcomes[o]);
-        crm_outcome back = (crm_outcome)-1;
+        CHECK_STR(crm_outcome_name((crm_outcome_t)o), outcomes[o]);
+        crm_outcome_t back = (crm_outcome_t)-1;
         CHECK_INT(crm_outcome_parse(&back, outcomes[o]), CRM_OK);
         CHECK_INT(back, o);
     }
-    CHECK(crm_outcome_name((crm_outcome)-1) == NULL);
-    CHECK(crm_outcome_name((crm_outcome)(CRM_OUTCOME_MAX + 1)) == NULL);
+    CHECK(crm_outcome_name((crm_outcome_t)-1) == NULL);
+    CHECK(crm_outcome_name((crm_outcome_t)(CRM_OUTCOME_MAX + 1)) == NULL);
 }
 
 TEST(enum_parse_bad_input)
 {
     static const char *const bad[] = { "", "Phone", "PHONE", " phone", "phone ", "in-person",
                                        "inperson", "x", "\xff", "nonee", "In", "OUT", NULL };
-    crm_channel c = (crm_channel)77;
-    crm_direction d = (crm_direction)77;
-    crm_outcome o = (crm_outcome)77;
+    crm_channel_t c = (crm_channel_t)77;
+    crm_direction_t d = (crm_direction_t)77;
+    crm_outcome_t o = (crm_outcome_t)77;
     for (int k = 0; bad[k]; k++) {
         CHECK_INT(crm_channel_parse(&c, bad[k]), CRM_EINVAL);
         CHECK_INT(crm_direction_parse(&d, bad[k]), CRM_EINVAL);
@@ -244,10 +244,10 @@ TEST(enum_parse_bad_input)
     CHECK_CONTAINS(crm_errmsg(NULL), "'\\xff' is not an outcome");
     CHECK_INT(crm_outcome_parse(NULL, "none"), CRM_EINVAL);
     CHECK_CONTAINS(crm_errmsg(NULL), "crm_outcome_parse: out is NULL");
-    crm_promise_state ps;
+    crm_promise_state_t ps;
     CHECK_INT(crm_promise_state_parse(&ps, "pending"), CRM_EINVAL);
     CHECK_CONTAINS(crm_errmsg(NULL), "'pending' is not a promise state");
-    crm_customer_kind ck;
+    crm_customer_kind_t ck;
     CHECK_INT(crm_customer_kind_parse(&ck, NULL), CRM_EINVAL);
     CHECK_CONTAINS(crm_errmsg(NULL), "the name of a customer kind is NULL");
 }
@@ -392,11 +392,11 @@ TEST(log_defaults)
     CHECK_INT(test_last_seq(db), seq + 1);
     crm_interaction_cursor *cur = NULL;
     const crm_interaction *r;
-    CHECK_OK(db, crm_timeline_open(&cur, db, cid, NULL));
+    CHECK_OK(db, crm_interaction_timeline_open(&cur, db, cid, NULL));
     int n = 0, rc;
-    while ((rc = crm_timeline_next(cur, &r)) == CRM_ROW)
+    while ((rc = crm_interaction_cursor_next(cur, &r)) == CRM_ROW)
         n++;
-    crm_timeline_free(cur);
+    crm_interaction_cursor_free(cur);
     CHECK_INT(rc, CRM_DONE);
     CHECK_INT(n, 2);
     crm_close(db);
@@ -439,11 +439,11 @@ TEST(log_times_of_1970_and_before)
     f.to = 1;
     crm_interaction_cursor *cur;
     const crm_interaction *r;
-    CHECK_OK(db, crm_timeline_open(&cur, db, cid, &f));
+    CHECK_OK(db, crm_interaction_timeline_open(&cur, db, cid, &f));
     int n = 0, rc;
-    while ((rc = crm_timeline_next(cur, &r)) == CRM_ROW)
+    while ((rc = crm_interaction_cursor_next(cur, &r)) == CRM_ROW)
         n++;
-    crm_timeline_free(cur);
+    crm_interaction_cursor_free(cur);
     CHECK_INT(rc, CRM_DONE);
     CHECK_INT(n, 4);
     crm_close(db);
@@ -487,14 +487,14 @@ TEST(log_journal)
     CHECK(test_journal_is(db, seq, rows2, 1));
 
     /* The actor is the handle's. */
-    crm_journal_cursor *jc;
+    crm_journal_entry_cursor *jc;
     const crm_journal_entry *e;
-    CHECK_OK(db, crm_journal_open(&jc, db, seq));
-    CHECK_INT(crm_journal_next(jc, &e), CRM_ROW);
+    CHECK_OK(db, crm_journal_entry_list_open(&jc, db, seq));
+    CHECK_INT(crm_journal_entry_cursor_next(jc, &e), CRM_ROW);
     CHECK_STR(crm_journal_entry_actor(e), "agent:bob");
     CHECK_CONTAINS(crm_journal_entry_data(e), "\"occurred_at\":1234");
     CHECK_CONTAINS(crm_journal_entry_data(e), "\"outcome\":\"none\"");
-    crm_journal_free(jc);
+    crm_journal_entry_cursor_free(jc);
     crm_close(db);
 }
 
@@ -646,11 +646,11 @@ TEST(dup_and_accessors)
     crm_interaction_cursor *cur;
     const crm_interaction *r;
     crm_interaction *kept = NULL;
-    CHECK_OK(db, crm_timeline_open(&cur, db, cid, NULL));
-    CHECK_INT(crm_timeline_next(cur, &r), CRM_ROW);
+    CHECK_OK(db, crm_interaction_timeline_open(&cur, db, cid, NULL));
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_ROW);
     CHECK_INT(crm_interaction_dup(&kept, r), CRM_OK);
-    CHECK_INT(crm_timeline_next(cur, &r), CRM_DONE);
-    crm_timeline_free(cur);
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_DONE);
+    crm_interaction_cursor_free(cur);
     CHECK(same_record(kept, d));
     crm_interaction_free(kept);
 
@@ -705,7 +705,7 @@ TEST(set_outcome)
     for (int o = CRM_OUTCOME_MAX; o >= 0; o--) {
         int64_t seq = test_last_seq(db);
         test_sleep_ms(2);
-        CHECK_OK(db, crm_interaction_set_outcome(db, id, (crm_outcome)o));
+        CHECK_OK(db, crm_interaction_set_outcome(db, id, (crm_outcome_t)o));
         g = fetch(db, id);
         CHECK_INT(crm_interaction_outcome(g), o);
         CHECK(crm_interaction_updated_at(g) > was);
@@ -714,9 +714,9 @@ TEST(set_outcome)
         crm_interaction_free(g);
         char want_id[80], now[64], old[64];
         snprintf(want_id, sizeof want_id, "\"interaction_id\":\"%s\"", id);
-        snprintf(now, sizeof now, "\"outcome\":\"%s\"", crm_outcome_name((crm_outcome)o));
+        snprintf(now, sizeof now, "\"outcome\":\"%s\"", crm_outcome_name((crm_outcome_t)o));
         snprintf(old, sizeof old, "\"old_outcome\":\"%s\"",
-                 crm_outcome_name(o == CRM_OUTCOME_MAX ? CRM_OUTCOME_NONE : (crm_outcome)(o + 1)));
+                 crm_outcome_name(o == CRM_OUTCOME_MAX ? CRM_OUTCOME_NONE : (crm_outcome_t)(o + 1)));
         test_jrow rows[] = { { "interaction", "outcome", cid, { want_id, now, old }, NULL } };
         CHECK(test_journal_is(db, seq, rows, 1));
     }
@@ -862,14 +862,14 @@ TEST(log_bad_input)
     for (size_t k = 0; k < sizeof bad_channels / sizeof bad_channels[0]; k++) {
         char v[16];
         snprintf(v, sizeof v, "%d", bad_channels[k]);
-        s = ok, s.channel = (crm_channel)bad_channels[k];
+        s = ok, s.channel = (crm_channel_t)bad_channels[k];
         LOG_FAILS(db, s, CRM_EINVAL, "channel", v);
     }
     static const int bad_directions[] = { 0, -1, 3, 100 };
     for (size_t k = 0; k < sizeof bad_directions / sizeof bad_directions[0]; k++) {
         char v[16];
         snprintf(v, sizeof v, "%d", bad_directions[k]);
-        s = ok, s.direction = (crm_direction)bad_directions[k];
+        s = ok, s.direction = (crm_direction_t)bad_directions[k];
         LOG_FAILS(db, s, CRM_EINVAL, "direction", v);
     }
     /* Times outside the years 1 to 9999, which no language's dates can
@@ -884,7 +884,7 @@ TEST(log_bad_input)
     for (size_t k = 0; k < sizeof bad_outcomes / sizeof bad_outcomes[0]; k++) {
         char v[16];
         snprintf(v, sizeof v, "%d", bad_outcomes[k]);
-        s = ok, s.outcome = (crm_outcome)bad_outcomes[k];
+        s = ok, s.outcome = (crm_outcome_t)bad_outcomes[k];
         LOG_FAILS(db, s, CRM_EINVAL, "outcome", v);
     }
     static const int bad_public[] = { -1, 2, 255 };
@@ -1025,7 +1025,7 @@ TEST(get_bad_input)
                   "output", NULL);
     static const int bad_channels[] = { 0, -1, CRM_CHANNEL_MAX + 1 };
     for (size_t k = 0; k < sizeof bad_channels / sizeof bad_channels[0]; k++)
-        CHECK_FAILS_I(db, crm_interaction_get_by_ref(&o, db, (crm_channel)bad_channels[k], "r"),
+        CHECK_FAILS_I(db, crm_interaction_get_by_ref(&o, db, (crm_channel_t)bad_channels[k], "r"),
                       CRM_EINVAL, "channel", NULL);
     CHECK_FAILS_I(db, crm_interaction_get_by_ref(&o, db, CRM_CHANNEL_EMAIL, NULL), CRM_EINVAL,
                   "external_ref", "NULL");
@@ -1092,7 +1092,7 @@ TEST(set_bad_input)
     for (size_t k = 0; k < sizeof bad_outcomes / sizeof bad_outcomes[0]; k++) {
         char v[16];
         snprintf(v, sizeof v, "%d", bad_outcomes[k]);
-        CHECK_FAILS_I(db, crm_interaction_set_outcome(db, id, (crm_outcome)bad_outcomes[k]),
+        CHECK_FAILS_I(db, crm_interaction_set_outcome(db, id, (crm_outcome_t)bad_outcomes[k]),
                       CRM_EINVAL, "outcome", v);
     }
     for (int k = 0; test_bad_utf8[k]; k++) {
@@ -1204,11 +1204,11 @@ TEST(read_only_handle)
     crm_interaction_free(g);
     crm_interaction_cursor *cur;
     const crm_interaction *r;
-    CHECK_OK(db, crm_thread_open(&cur, db, id));
-    CHECK_INT(crm_timeline_next(cur, &r), CRM_ROW);
+    CHECK_OK(db, crm_interaction_thread_open(&cur, db, id));
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_ROW);
     CHECK_STR(crm_interaction_id(r), id);
-    CHECK_INT(crm_timeline_next(cur, &r), CRM_DONE);
-    crm_timeline_free(cur);
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_DONE);
+    crm_interaction_cursor_free(cur);
     CHECK_OK(db, crm_close(db));
     test_remove_db(path);
 }

@@ -235,13 +235,13 @@ typedef struct entry {
 /* The rows after since into e[], their number in *n. */
 static int read_journal(crm_db *db, int64_t since, entry *e, int *n)
 {
-    crm_journal_cursor *cur = NULL;
+    crm_journal_entry_cursor *cur = NULL;
     const crm_journal_entry *je;
-    int rc = crm_journal_open(&cur, db, since);
+    int rc = crm_journal_entry_list_open(&cur, db, since);
     if (rc)
         return rc;
     *n = 0;
-    while ((rc = crm_journal_next(cur, &je)) == CRM_ROW) {
+    while ((rc = crm_journal_entry_cursor_next(cur, &je)) == CRM_ROW) {
         if (*n == MAX_ENTRIES) {
             rc = CRM_ERROR;
             break;
@@ -255,7 +255,7 @@ static int read_journal(crm_db *db, int64_t since, entry *e, int *n)
         snprintf(x->op, sizeof x->op, "%s", crm_journal_entry_op(je));
         snprintf(x->data, sizeof x->data, "%s", crm_journal_entry_data(je));
     }
-    crm_journal_free(cur);
+    crm_journal_entry_cursor_free(cur);
     return rc == CRM_DONE ? CRM_OK : rc;
 }
 
@@ -284,11 +284,11 @@ TEST(every_write)
     CHECK_OK(db, crm_customer_rename(db, jane, "Jane Q. Doe"));
     CHECK_OK(db, crm_customer_archive(db, jane));
     CHECK_OK(db, crm_customer_unarchive(db, jane));
-    CHECK_OK(db, crm_customer_attr_set(db, jane, "tier", "gold"));
-    CHECK_OK(db, crm_customer_attr_set(db, jane, "tier", "platinum"));
-    CHECK_OK(db, crm_customer_attr_unset(db, jane, "tier"));
-    CHECK_OK(db, crm_customer_tag_add(db, jane, "vip"));
-    CHECK_OK(db, crm_customer_tag_remove(db, jane, "vip"));
+    CHECK_OK(db, crm_attr_set(db, jane, "tier", "gold"));
+    CHECK_OK(db, crm_attr_set(db, jane, "tier", "platinum"));
+    CHECK_OK(db, crm_attr_unset(db, jane, "tier"));
+    CHECK_OK(db, crm_tag_add(db, jane, "vip"));
+    CHECK_OK(db, crm_tag_remove(db, jane, "vip"));
     test_customer(db, CRM_CUSTOMER_ORGANISATION, "Acme", acme);
     CHECK_OK(db, crm_member_add(db, acme, jane, "billing contact"));
     CHECK_OK(db, crm_member_remove(db, acme, jane));
@@ -362,7 +362,7 @@ TEST(reads_write_nothing)
     char id[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", id);
     CHECK_OK(db, crm_identity_add(NULL, db, id, "email", "jane@example.com", 0));
-    CHECK_OK(db, crm_customer_attr_set(db, id, "tier", "gold"));
+    CHECK_OK(db, crm_attr_set(db, id, "tier", "gold"));
     int64_t before = test_last_seq(db);
     test_snapshot snap;
     test_snapshot_take(db, &snap);
@@ -372,7 +372,7 @@ TEST(reads_write_nothing)
     CHECK_OK(db, crm_identity_lookup(&c, db, "email", "JANE@example.com"));
     crm_customer_free(c);
     char *v = NULL;
-    CHECK_OK(db, crm_customer_attr_get(&v, db, id, "tier"));
+    CHECK_OK(db, crm_attr_get(&v, db, id, "tier"));
     crm_free(v);
     int n;
     CHECK_OK(db, read_journal(db, 0, entries, &n));
@@ -392,7 +392,7 @@ TEST(actor)
     char a[CRM_ID_LEN + 1], b[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", a);
     CHECK_OK(db, crm_set_actor(db, "ivr:main-menu \xe2\x86\x92 billing"));
-    CHECK_OK(db, crm_customer_tag_add(db, a, "vip"));
+    CHECK_OK(db, crm_tag_add(db, a, "vip"));
     CHECK_OK(db, crm_set_actor(db, NULL));
     CHECK_STR(crm_actor(db), "system");
     test_customer(db, CRM_CUSTOMER_PERSON, "John Roe", b);
@@ -400,7 +400,7 @@ TEST(actor)
     int rc = crm_set_actor(db, max);
     free(max);
     CHECK_OK(db, rc);
-    CHECK_OK(db, crm_customer_tag_add(db, b, "vip"));
+    CHECK_OK(db, crm_tag_add(db, b, "vip"));
     int n;
     CHECK_OK(db, read_journal(db, 0, entries, &n));
     CHECK_INT(n, 4);
@@ -464,7 +464,7 @@ TEST(bad_actors)
     }
     free(too_long);
     /* Changes after the refusals still carry the actor that was set. */
-    CHECK_OK(db, crm_customer_tag_add(db, id, "vip"));
+    CHECK_OK(db, crm_tag_add(db, id, "vip"));
     int n;
     CHECK_OK(db, read_journal(db, test_last_seq(db) - 1, entries, &n));
     CHECK_INT(n, 1);
@@ -487,7 +487,7 @@ TEST(json_escaping)
         test_customer(db, CRM_CUSTOMER_PERSON, names[i], id);
     /* Attribute values may hold any UTF-8, control characters included. */
     static const char value[] = "line1\nline2\ttab\r\x01\x1f\x7f \"q\" \\ \xc3\xa9 \xf0\x9f\x98\x80";
-    CHECK_OK(db, crm_customer_attr_set(db, id, "note", value));
+    CHECK_OK(db, crm_attr_set(db, id, "note", value));
     CHECK_OK(db, crm_identity_add(NULL, db, id, "account", "AC\"1\\2", 0));
 
     int n;
@@ -544,13 +544,13 @@ TEST(since)
     for (size_t i = 0; i < sizeof negative / sizeof negative[0]; i++) {
         test_snapshot snap;
         test_snapshot_take(db, &snap);
-        crm_journal_cursor *cur = (crm_journal_cursor *)(void *)&snap;
-        CHECK_RC(db, crm_journal_open(&cur, db, negative[i]), CRM_EINVAL);
+        crm_journal_entry_cursor *cur = (crm_journal_entry_cursor *)(void *)&snap;
+        CHECK_RC(db, crm_journal_entry_list_open(&cur, db, negative[i]), CRM_EINVAL);
         CHECK_CONTAINS(crm_errmsg(db), "since_seq");
         char num[32];
         snprintf(num, sizeof num, "%" PRId64, negative[i]);
         CHECK_CONTAINS(crm_errmsg(db), num);
-        CHECK(cur == (crm_journal_cursor *)(void *)&snap);
+        CHECK(cur == (crm_journal_entry_cursor *)(void *)&snap);
         CHECK_UNCHANGED(db, &snap);
     }
     crm_close(db);
@@ -565,17 +565,17 @@ TEST(cursor_does_not_see_later_writes)
     int64_t upto = test_last_seq(db);
 
     /* Opened and not yet read; partly read; both while the handle writes. */
-    crm_journal_cursor *fresh = NULL, *half = NULL;
+    crm_journal_entry_cursor *fresh = NULL, *half = NULL;
     const crm_journal_entry *e;
-    CHECK_OK(db, crm_journal_open(&fresh, db, 0));
-    CHECK_OK(db, crm_journal_open(&half, db, 0));
-    CHECK_INT(crm_journal_next(half, &e), CRM_ROW);
+    CHECK_OK(db, crm_journal_entry_list_open(&fresh, db, 0));
+    CHECK_OK(db, crm_journal_entry_list_open(&half, db, 0));
+    CHECK_INT(crm_journal_entry_cursor_next(half, &e), CRM_ROW);
     CHECK_INT(crm_journal_entry_seq(e), 1);
     test_customer(db, CRM_CUSTOMER_PERSON, "C", id);
-    CHECK_OK(db, crm_customer_tag_add(db, id, "late"));
+    CHECK_OK(db, crm_tag_add(db, id, "late"));
     int rows = 0, rc;
     int64_t seen = 0;
-    while ((rc = crm_journal_next(fresh, &e)) == CRM_ROW) {
+    while ((rc = crm_journal_entry_cursor_next(fresh, &e)) == CRM_ROW) {
         rows++;
         seen = crm_journal_entry_seq(e);
     }
@@ -583,13 +583,13 @@ TEST(cursor_does_not_see_later_writes)
     CHECK_INT(rows, 2);
     CHECK_INT(seen, upto);
     rows = 1;
-    while ((rc = crm_journal_next(half, &e)) == CRM_ROW)
+    while ((rc = crm_journal_entry_cursor_next(half, &e)) == CRM_ROW)
         rows++;
     CHECK_INT(rc, CRM_DONE);
     CHECK_INT(rows, 2);
-    CHECK_INT(crm_journal_next(half, &e), CRM_DONE);
-    crm_journal_free(fresh);
-    crm_journal_free(half);
+    CHECK_INT(crm_journal_entry_cursor_next(half, &e), CRM_DONE);
+    crm_journal_entry_cursor_free(fresh);
+    crm_journal_entry_cursor_free(half);
     /* A new cursor sees them. */
     int n;
     CHECK_OK(db, read_journal(db, upto, entries, &n));
@@ -608,18 +608,18 @@ TEST(cursor_and_another_writer)
     CHECK_INT(crm_open(&b, path, &o), CRM_OK);
     char id[CRM_ID_LEN + 1];
     test_customer(a, CRM_CUSTOMER_PERSON, "A", id);
-    crm_journal_cursor *cur = NULL;
+    crm_journal_entry_cursor *cur = NULL;
     const crm_journal_entry *e;
-    CHECK_OK(a, crm_journal_open(&cur, a, 0));
+    CHECK_OK(a, crm_journal_entry_list_open(&cur, a, 0));
     test_customer(b, CRM_CUSTOMER_PERSON, "B", id);
     int rows = 0, rc;
-    while ((rc = crm_journal_next(cur, &e)) == CRM_ROW) {
+    while ((rc = crm_journal_entry_cursor_next(cur, &e)) == CRM_ROW) {
         rows++;
         CHECK_STR(crm_journal_entry_actor(e), "system");
     }
     CHECK_INT(rc, CRM_DONE);
     CHECK_INT(rows, 1);
-    crm_journal_free(cur);
+    crm_journal_entry_cursor_free(cur);
     int n;
     CHECK_OK(a, read_journal(a, 0, entries, &n));
     CHECK_INT(n, 2);
@@ -639,34 +639,34 @@ TEST(bad_arguments)
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", id);
     test_snapshot snap;
     test_snapshot_take(db, &snap);
-    crm_journal_cursor *cur = (crm_journal_cursor *)(void *)&snap;
+    crm_journal_entry_cursor *cur = (crm_journal_entry_cursor *)(void *)&snap;
     int64_t seq = -7;
 
-    CHECK_RC(NULL, crm_journal_open(&cur, NULL, 0), CRM_EINVAL);
-    CHECK_CONTAINS(crm_errmsg(NULL), "crm_journal_open");
+    CHECK_RC(NULL, crm_journal_entry_list_open(&cur, NULL, 0), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "crm_journal_entry_list_open");
     CHECK_RC(NULL, crm_journal_last_seq(&seq, NULL), CRM_EINVAL);
     CHECK_CONTAINS(crm_errmsg(NULL), "crm_journal_last_seq");
-    CHECK_RC(db, crm_journal_open(NULL, db, 0), CRM_EINVAL);
+    CHECK_RC(db, crm_journal_entry_list_open(NULL, db, 0), CRM_EINVAL);
     CHECK_CONTAINS(crm_errmsg(db), "output");
-    CHECK_RC(db, crm_journal_open(NULL, db, -1), CRM_EINVAL);
+    CHECK_RC(db, crm_journal_entry_list_open(NULL, db, -1), CRM_EINVAL);
     CHECK_RC(db, crm_journal_last_seq(NULL, db), CRM_EINVAL);
     CHECK_CONTAINS(crm_errmsg(db), "output");
-    CHECK(cur == (crm_journal_cursor *)(void *)&snap);
+    CHECK(cur == (crm_journal_entry_cursor *)(void *)&snap);
     CHECK_INT(seq, -7);
     CHECK_UNCHANGED(db, &snap);
 
     const crm_journal_entry *e = NULL;
-    CHECK_RC(NULL, crm_journal_next(NULL, &e), CRM_EINVAL);
-    CHECK_CONTAINS(crm_errmsg(NULL), "crm_journal_next");
+    CHECK_RC(NULL, crm_journal_entry_cursor_next(NULL, &e), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "crm_journal_entry_cursor_next");
     CHECK_CONTAINS(crm_errmsg(NULL), "cursor");
-    CHECK_OK(db, crm_journal_open(&cur, db, 0));
-    CHECK_RC(db, crm_journal_next(cur, NULL), CRM_EINVAL);
+    CHECK_OK(db, crm_journal_entry_list_open(&cur, db, 0));
+    CHECK_RC(db, crm_journal_entry_cursor_next(cur, NULL), CRM_EINVAL);
     CHECK_CONTAINS(crm_errmsg(db), "output");
-    CHECK_INT(crm_journal_next(cur, &e), CRM_ROW);
-    CHECK_INT(crm_journal_next(cur, &e), CRM_DONE);
-    CHECK_INT(crm_journal_next(cur, &e), CRM_DONE);
-    crm_journal_free(cur);
-    crm_journal_free(NULL);
+    CHECK_INT(crm_journal_entry_cursor_next(cur, &e), CRM_ROW);
+    CHECK_INT(crm_journal_entry_cursor_next(cur, &e), CRM_DONE);
+    CHECK_INT(crm_journal_entry_cursor_next(cur, &e), CRM_DONE);
+    crm_journal_entry_cursor_free(cur);
+    crm_journal_entry_cursor_free(NULL);
 
     CHECK_INT(crm_journal_entry_seq(NULL), 0);
     CHECK_INT(crm_journal_entry_at(NULL), CRM_TIME_NONE);
@@ -683,11 +683,11 @@ TEST(close_with_open_cursor)
     crm_db *db = test_open_memory();
     char id[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", id);
-    crm_journal_cursor *cur = NULL;
-    CHECK_OK(db, crm_journal_open(&cur, db, 0));
+    crm_journal_entry_cursor *cur = NULL;
+    CHECK_OK(db, crm_journal_entry_list_open(&cur, db, 0));
     CHECK_RC(db, crm_close(db), CRM_EMISUSE);
     CHECK_CONTAINS(crm_errmsg(db), "cursor");
-    crm_journal_free(cur);
+    crm_journal_entry_cursor_free(cur);
     CHECK_INT(crm_close(db), CRM_OK);
 }
 
@@ -741,11 +741,11 @@ TEST(failed_call_in_group)
              CRM_EEXISTS);
     CHECK_RC(db, crm_customer_rename(db, TEST_UNKNOWN_ID, "X"), CRM_ENOTFOUND);
     CHECK_RC(db, crm_customer_rename(db, a, ""), CRM_EINVAL);
-    CHECK_RC(db, crm_customer_attr_unset(db, a, "missing"), CRM_ENOTFOUND);
+    CHECK_RC(db, crm_attr_unset(db, a, "missing"), CRM_ENOTFOUND);
     CHECK_RC(db, crm_identity_remove(db, "account", "AC-2"), CRM_ENOTFOUND);
     CHECK_UNCHANGED(db, &snap);
-    CHECK_OK(db, crm_customer_tag_add(db, a, "vip"));
-    CHECK_RC(db, crm_customer_tag_add(db, a, "vip"), CRM_EEXISTS);
+    CHECK_OK(db, crm_tag_add(db, a, "vip"));
+    CHECK_RC(db, crm_tag_add(db, a, "vip"), CRM_EEXISTS);
     CHECK_INT(test_last_seq(db), mid + 1);
     CHECK_INT(crm_in_transaction(db), 1);
     CHECK_OK(db, crm_commit(db));
@@ -773,10 +773,10 @@ TEST(seq_after_rollback)
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", a);
     int64_t committed = test_last_seq(db);
     CHECK_OK(db, crm_begin(db));
-    CHECK_OK(db, crm_customer_tag_add(db, a, "one"));
-    CHECK_OK(db, crm_customer_tag_add(db, a, "two"));
+    CHECK_OK(db, crm_tag_add(db, a, "one"));
+    CHECK_OK(db, crm_tag_add(db, a, "two"));
     CHECK_OK(db, crm_rollback(db));
-    CHECK_OK(db, crm_customer_tag_add(db, a, "three"));
+    CHECK_OK(db, crm_tag_add(db, a, "three"));
     int n;
     CHECK_OK(db, read_journal(db, 0, entries, &n));
     CHECK_INT(n, 2);
@@ -785,10 +785,10 @@ TEST(seq_after_rollback)
 
     /* A call that failed inside a group, then a commit, then more. */
     CHECK_OK(db, crm_begin(db));
-    CHECK_RC(db, crm_customer_tag_add(db, a, "three"), CRM_EEXISTS);
-    CHECK_OK(db, crm_customer_tag_add(db, a, "four"));
+    CHECK_RC(db, crm_tag_add(db, a, "three"), CRM_EEXISTS);
+    CHECK_OK(db, crm_tag_add(db, a, "four"));
     CHECK_OK(db, crm_commit(db));
-    CHECK_OK(db, crm_customer_tag_add(db, a, "five"));
+    CHECK_OK(db, crm_tag_add(db, a, "five"));
     CHECK_OK(db, read_journal(db, 0, entries, &n));
     CHECK_INT(n, 4);
     for (int i = 1; i < n; i++)
@@ -805,8 +805,8 @@ TEST(seq_never_reused)
     crm_db *db = test_open_file(path, sizeof path);
     char a[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", a);
-    CHECK_OK(db, crm_customer_tag_add(db, a, "one"));
-    CHECK_OK(db, crm_customer_tag_add(db, a, "two"));
+    CHECK_OK(db, crm_tag_add(db, a, "one"));
+    CHECK_OK(db, crm_tag_add(db, a, "two"));
     int64_t high = test_last_seq(db);
     CHECK_INT(high, 3);
     CHECK_OK(db, crm_close(db));
@@ -820,7 +820,7 @@ TEST(seq_never_reused)
     crm_open_options o = CRM_OPEN_OPTIONS_INIT;
     CHECK_INT(crm_open(&db, path, &o), CRM_OK);
     CHECK_INT(test_last_seq(db), 1);
-    CHECK_OK(db, crm_customer_tag_add(db, a, "three"));
+    CHECK_OK(db, crm_tag_add(db, a, "three"));
     int n;
     CHECK_OK(db, read_journal(db, 1, entries, &n));
     CHECK_INT(n, 1);
@@ -840,7 +840,7 @@ TEST(out_of_memory)
     crm_db *db = test_open_memory();
     char id[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", id);
-    CHECK_OK(db, crm_customer_tag_add(db, id, "vip"));
+    CHECK_OK(db, crm_tag_add(db, id, "vip"));
     int rc = CRM_ENOMEM, n = 0;
     long fails = 0;
     for (long k = 0; k < 100 && rc != CRM_OK; k++) {

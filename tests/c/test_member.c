@@ -19,11 +19,11 @@ static const char *members(crm_db *db, const char *id)
     const crm_member *m;
     size_t n = 0;
     buf[0] = '\0';
-    while ((rc = crm_member_list_next(cur, &m)) == CRM_ROW)
+    while ((rc = crm_member_cursor_next(cur, &m)) == CRM_ROW)
         n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s/%s/%s", n ? ";" : "",
                               crm_member_org_name(m), crm_member_person_name(m),
                               crm_member_role(m));
-    crm_member_list_free(cur);
+    crm_member_cursor_free(cur);
     if (rc != CRM_DONE)
         snprintf(buf, sizeof buf, "ERR next %s: %s", crm_errname(rc), crm_errmsg(db));
     return buf;
@@ -74,21 +74,21 @@ TEST(add_and_list_both_ways)
     crm_member_cursor *cur;
     const crm_member *m;
     CHECK_OK(db, crm_member_list_open(&cur, db, w.adam));
-    CHECK_INT(crm_member_list_next(cur, &m), CRM_ROW);
+    CHECK_INT(crm_member_cursor_next(cur, &m), CRM_ROW);
     CHECK_STR(crm_member_org_id(m), w.acme);
     CHECK_STR(crm_member_org_name(m), "Acme");
     CHECK_STR(crm_member_person_id(m), w.adam);
     CHECK_STR(crm_member_person_name(m), "adam");
     CHECK_STR(crm_member_role(m), "billing contact");
     CHECK(crm_member_since(m) >= before && crm_member_since(m) <= after);
-    CHECK_INT(crm_member_list_next(cur, &m), CRM_ROW);
+    CHECK_INT(crm_member_cursor_next(cur, &m), CRM_ROW);
     CHECK_STR(crm_member_org_id(m), w.beta);
     CHECK_STR(crm_member_org_name(m), "beta corp");
     CHECK_STR(crm_member_person_id(m), w.adam);
     CHECK_STR(crm_member_role(m), "advisor");
-    CHECK_INT(crm_member_list_next(cur, &m), CRM_DONE);
-    CHECK_INT(crm_member_list_next(cur, &m), CRM_DONE);
-    crm_member_list_free(cur);
+    CHECK_INT(crm_member_cursor_next(cur, &m), CRM_DONE);
+    CHECK_INT(crm_member_cursor_next(cur, &m), CRM_DONE);
+    crm_member_cursor_free(cur);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -176,9 +176,9 @@ TEST(roles_at_the_limits)
     crm_member_cursor *cur;
     const crm_member *m;
     CHECK_OK(db, crm_member_list_open(&cur, db, w.zoe));
-    CHECK_INT(crm_member_list_next(cur, &m), CRM_ROW);
+    CHECK_INT(crm_member_cursor_next(cur, &m), CRM_ROW);
     CHECK_STR(crm_member_role(m), longest);
-    crm_member_list_free(cur);
+    crm_member_cursor_free(cur);
     free(longest);
     CHECK_OK(db, crm_member_add(db, w.acme, w.bob, "x"));
     CHECK_OK(db, crm_member_add(db, w.beta, w.bob, "it's a \"role\" 李"));
@@ -293,18 +293,18 @@ TEST(list_next_bad_input)
     make_world(db, &w);
     CHECK_OK(db, crm_member_add(db, w.acme, w.zoe, "CEO"));
     const crm_member *m = NULL;
-    CHECK_RC(NULL, crm_member_list_next(NULL, &m), CRM_EINVAL);
-    CHECK_CONTAINS(crm_errmsg(NULL), "crm_member_list_next");
+    CHECK_RC(NULL, crm_member_cursor_next(NULL, &m), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "crm_member_cursor_next");
     CHECK(m == NULL);
     crm_member_cursor *cur;
     CHECK_OK(db, crm_member_list_open(&cur, db, w.acme));
-    CHECK_RC(db, crm_member_list_next(cur, NULL), CRM_EINVAL);
-    CHECK_CONTAINS(crm_errmsg(db), "crm_member_list_next");
-    CHECK_INT(crm_member_list_next(cur, &m), CRM_ROW);
+    CHECK_RC(db, crm_member_cursor_next(cur, NULL), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(db), "crm_member_cursor_next");
+    CHECK_INT(crm_member_cursor_next(cur, &m), CRM_ROW);
     CHECK_STR(crm_member_role(m), "CEO");
-    CHECK_INT(crm_member_list_next(cur, &m), CRM_DONE);
-    crm_member_list_free(cur);
-    crm_member_list_free(NULL);
+    CHECK_INT(crm_member_cursor_next(cur, &m), CRM_DONE);
+    crm_member_cursor_free(cur);
+    crm_member_cursor_free(NULL);
     CHECK(crm_member_org_id(NULL) == NULL);
     CHECK(crm_member_org_name(NULL) == NULL);
     CHECK(crm_member_person_id(NULL) == NULL);
@@ -393,13 +393,13 @@ TEST(close_with_cursor_open)
     CHECK_OK(db, crm_member_list_open(&b, db, w.zoe));
     CHECK_RC(db, crm_close(db), CRM_EMISUSE);
     CHECK_CONTAINS(crm_errmsg(db), "2 cursor");
-    crm_member_list_free(a);
+    crm_member_cursor_free(a);
     CHECK_RC(db, crm_close(db), CRM_EMISUSE);
     CHECK_CONTAINS(crm_errmsg(db), "1 cursor");
     const crm_member *m;
-    CHECK_INT(crm_member_list_next(b, &m), CRM_ROW);
+    CHECK_INT(crm_member_cursor_next(b, &m), CRM_ROW);
     CHECK_STR(crm_member_org_name(m), "Acme");
-    crm_member_list_free(b);
+    crm_member_cursor_free(b);
     CHECK_OK(db, crm_close(db));
 }
 

@@ -112,7 +112,7 @@ static int list_text(crm_db *db, const char *cid, char *buf, size_t size)
     const crm_occasion *o;
     size_t n = 0;
     buf[0] = '\0';
-    while ((rc = crm_occasion_list_next(cur, &o)) == CRM_ROW) {
+    while ((rc = crm_occasion_cursor_next(cur, &o)) == CRM_ROW) {
         char one[1200];
         if (strcmp(crm_occasion_customer_id(o), cid) != 0 || strlen(crm_occasion_id(o)) != 36) {
             rc = CRM_ERROR;
@@ -121,7 +121,7 @@ static int list_text(crm_db *db, const char *cid, char *buf, size_t size)
         show(o, one, sizeof one);
         n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? "; " : "", one);
     }
-    crm_occasion_list_free(cur);
+    crm_occasion_cursor_free(cur);
     return rc == CRM_DONE ? CRM_OK : rc;
 }
 
@@ -140,21 +140,21 @@ static void dump(crm_db *db, char *buf, size_t size)
         fprintf(stderr, "dump: %s\n", crm_errmsg(db));
         exit(2);
     }
-    while (crm_customer_list_next(cc, &c) == CRM_ROW) {
+    while (crm_customer_cursor_next(cc, &c) == CRM_ROW) {
         crm_occasion_cursor *cur;
         const crm_occasion *o;
         if (crm_occasion_list_open(&cur, db, crm_customer_id(c)) != CRM_OK) {
             fprintf(stderr, "dump: %s\n", crm_errmsg(db));
             exit(2);
         }
-        while (crm_occasion_list_next(cur, &o) == CRM_ROW) {
+        while (crm_occasion_cursor_next(cur, &o) == CRM_ROW) {
             char one[1200];
             show(o, one, sizeof one);
             n += (size_t)snprintf(buf + n, size - n, " %s %s;", crm_occasion_id(o), one);
         }
-        crm_occasion_list_free(cur);
+        crm_occasion_cursor_free(cur);
     }
-    crm_customer_list_free(cc);
+    crm_customer_cursor_free(cc);
 }
 
 /* The call fails with code and a message containing f1 (and f2 when not
@@ -188,12 +188,12 @@ static void add_fails(crm_db *db, const crm_occasion_spec *s, int code, const ch
         }                                                              \
     } while (0)
 
-/* The rows of crm_occasions_upcoming(from, to) as "date kind years",
+/* The rows of crm_occasion_upcoming_open(from, to) as "date kind years",
  * joined by ", "; next_at is checked against the date. */
 static int upcoming_text(crm_db *db, int64_t from, int64_t to, char *buf, size_t size)
 {
     crm_occasion_cursor *cur = POISON(crm_occasion_cursor);
-    int rc = crm_occasions_upcoming(&cur, db, from, to);
+    int rc = crm_occasion_upcoming_open(&cur, db, from, to);
     if (rc) {
         if (cur != POISON(crm_occasion_cursor))
             return CRM_ERROR;
@@ -202,7 +202,7 @@ static int upcoming_text(crm_db *db, int64_t from, int64_t to, char *buf, size_t
     const crm_occasion *o;
     size_t n = 0;
     buf[0] = '\0';
-    while ((rc = crm_occasion_list_next(cur, &o)) == CRM_ROW) {
+    while ((rc = crm_occasion_cursor_next(cur, &o)) == CRM_ROW) {
         int y = crm_occasion_next_year(o), m = crm_occasion_next_month(o),
             d = crm_occasion_next_day(o);
         n += (size_t)snprintf(buf + n, size - n, "%s%04d-%02d-%02d %s %d", n ? ", " : "", y, m, d,
@@ -213,8 +213,8 @@ static int upcoming_text(crm_db *db, int64_t from, int64_t to, char *buf, size_t
     }
     /* After the end, the end again. */
     if (rc == CRM_DONE)
-        rc = crm_occasion_list_next(cur, &o);
-    crm_occasion_list_free(cur);
+        rc = crm_occasion_cursor_next(cur, &o);
+    crm_occasion_cursor_free(cur);
     return rc == CRM_DONE ? CRM_OK : rc;
 }
 
@@ -259,7 +259,7 @@ TEST(add_one_off)
     CHECK_INT(crm_occasion_day(o), 3);
     CHECK_INT(crm_occasion_lead_days(o), 30);
     CHECK_STR(crm_occasion_note(o), "Contract 7, \xe2\x82\xac 12k");
-    /* Only rows of crm_occasions_upcoming() have an occurrence. */
+    /* Only rows of crm_occasion_upcoming_open() have an occurrence. */
     CHECK_INT(crm_occasion_next_year(o), 0);
     CHECK_INT(crm_occasion_next_month(o), 0);
     CHECK_INT(crm_occasion_next_day(o), 0);
@@ -413,13 +413,13 @@ TEST(list_by_month_and_day)
     const crm_occasion *row = NULL;
     crm_occasion *kept = NULL;
     CHECK_OK(db, crm_occasion_list_open(&cur, db, cid));
-    CHECK_INT(crm_occasion_list_next(cur, &row), CRM_ROW);
+    CHECK_INT(crm_occasion_cursor_next(cur, &row), CRM_ROW);
     CHECK_INT(crm_occasion_dup(&kept, row), CRM_OK);
-    while (crm_occasion_list_next(cur, &row) == CRM_ROW)
+    while (crm_occasion_cursor_next(cur, &row) == CRM_ROW)
         ;
-    CHECK_INT(crm_occasion_list_next(cur, &row), CRM_DONE);
-    CHECK_INT(crm_occasion_list_next(cur, &row), CRM_DONE);
-    crm_occasion_list_free(cur);
+    CHECK_INT(crm_occasion_cursor_next(cur, &row), CRM_DONE);
+    CHECK_INT(crm_occasion_cursor_next(cur, &row), CRM_DONE);
+    crm_occasion_cursor_free(cur);
     CHECK_STR(crm_occasion_kind(kept), "trip");
     CHECK_INT(crm_occasion_day(kept), 9);
     crm_occasion_free(kept);
@@ -484,11 +484,11 @@ TEST(dup_and_accessors)
     crm_occasion_cursor *cur = NULL;
     const crm_occasion *row = NULL;
     crm_occasion *kept = NULL;
-    CHECK_OK(db, crm_occasions_upcoming(&cur, db, t_ms(2026, 5, 1), t_ms(2026, 6, 1)));
-    CHECK_INT(crm_occasion_list_next(cur, &row), CRM_ROW);
+    CHECK_OK(db, crm_occasion_upcoming_open(&cur, db, t_ms(2026, 5, 1), t_ms(2026, 6, 1)));
+    CHECK_INT(crm_occasion_cursor_next(cur, &row), CRM_ROW);
     CHECK_INT(crm_occasion_dup(&kept, row), CRM_OK);
-    CHECK_INT(crm_occasion_list_next(cur, &row), CRM_DONE);
-    crm_occasion_list_free(cur);
+    CHECK_INT(crm_occasion_cursor_next(cur, &row), CRM_DONE);
+    crm_occasion_cursor_free(cur);
     CHECK_STR(crm_occasion_kind(kept), "birthday");
     CHECK_STR(crm_occasion_note(kept), "cake");
     CHECK_STR(crm_occasion_id(kept), crm_occasion_id(d));
@@ -520,7 +520,7 @@ TEST(dup_and_accessors)
     CHECK_INT(crm_occasion_next_day(NULL), 0);
     CHECK_INT(crm_occasion_next_at(NULL), CRM_TIME_NONE);
     CHECK_INT(crm_occasion_years(NULL), 0);
-    crm_occasion_list_free(NULL);
+    crm_occasion_cursor_free(NULL);
     crm_close(db);
 }
 
@@ -734,9 +734,9 @@ TEST(null_db)
     CHECK_NULL_DB(db, crm_occasion_remove(NULL, oid), "crm_occasion_remove");
     CHECK_NULL_DB(db, crm_occasion_get(&o, NULL, oid), "crm_occasion_get");
     CHECK_NULL_DB(db, crm_occasion_list_open(&cur, NULL, cid), "crm_occasion_list_open");
-    CHECK_NULL_DB(db, crm_occasions_upcoming(&cur, NULL, 0, DAY_MS), "crm_occasions_upcoming");
+    CHECK_NULL_DB(db, crm_occasion_upcoming_open(&cur, NULL, 0, DAY_MS), "crm_occasion_upcoming_open");
     const crm_occasion *row = NULL;
-    CHECK_NULL_DB(db, crm_occasion_list_next(NULL, &row), "crm_occasion_list_next");
+    CHECK_NULL_DB(db, crm_occasion_cursor_next(NULL, &row), "crm_occasion_cursor_next");
     CHECK_CONTAINS(crm_errmsg(NULL), "cursor");
     CHECK(o == POISON(crm_occasion));
     CHECK(cur == POISON(crm_occasion_cursor));
@@ -755,24 +755,24 @@ TEST(null_out)
     add(db, cid, "birthday", 1, 0, 3, 3, 0, oid);
     EXPECT_FAILS(db, crm_occasion_get(NULL, db, oid), CRM_EINVAL, "output argument", NULL);
     EXPECT_FAILS(db, crm_occasion_list_open(NULL, db, cid), CRM_EINVAL, "output argument", NULL);
-    EXPECT_FAILS(db, crm_occasions_upcoming(NULL, db, 0, DAY_MS), CRM_EINVAL, "output argument",
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(NULL, db, 0, DAY_MS), CRM_EINVAL, "output argument",
                  NULL);
     /* _next of either cursor without somewhere to put the row. */
     crm_occasion_cursor *cur = NULL;
     const crm_occasion *row = NULL;
     CHECK_OK(db, crm_occasion_list_open(&cur, db, cid));
-    CHECK_RC(db, crm_occasion_list_next(cur, NULL), CRM_EINVAL);
-    CHECK_CONTAINS(crm_errmsg(db), "crm_occasion_list_next: the output argument is NULL");
-    CHECK_INT(crm_occasion_list_next(cur, &row), CRM_ROW); /* the walk goes on */
+    CHECK_RC(db, crm_occasion_cursor_next(cur, NULL), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(db), "crm_occasion_cursor_next: the output argument is NULL");
+    CHECK_INT(crm_occasion_cursor_next(cur, &row), CRM_ROW); /* the walk goes on */
     CHECK_INT(crm_occasion_day(row), 3);
-    crm_occasion_list_free(cur);
-    CHECK_OK(db, crm_occasions_upcoming(&cur, db, t_ms(2026, 3, 1), t_ms(2026, 4, 1)));
-    CHECK_RC(db, crm_occasion_list_next(cur, NULL), CRM_EINVAL);
-    CHECK_CONTAINS(crm_errmsg(db), "crm_occasion_list_next: the output argument is NULL");
-    CHECK_INT(crm_occasion_list_next(cur, &row), CRM_ROW);
+    crm_occasion_cursor_free(cur);
+    CHECK_OK(db, crm_occasion_upcoming_open(&cur, db, t_ms(2026, 3, 1), t_ms(2026, 4, 1)));
+    CHECK_RC(db, crm_occasion_cursor_next(cur, NULL), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(db), "crm_occasion_cursor_next: the output argument is NULL");
+    CHECK_INT(crm_occasion_cursor_next(cur, &row), CRM_ROW);
     CHECK_INT(crm_occasion_next_day(row), 3);
-    CHECK_INT(crm_occasion_list_next(cur, &row), CRM_DONE);
-    crm_occasion_list_free(cur);
+    CHECK_INT(crm_occasion_cursor_next(cur, &row), CRM_DONE);
+    crm_occasion_cursor_free(cur);
     crm_close(db);
 }
 
@@ -958,21 +958,21 @@ TEST(upcoming_order)
     /* Each row says whose it is. */
     crm_occasion_cursor *cur = NULL;
     const crm_occasion *o;
-    CHECK_OK(db, crm_occasions_upcoming(&cur, db, t_ms(2026, 7, 12), t_ms(2026, 7, 13)));
-    CHECK_INT(crm_occasion_list_next(cur, &o), CRM_ROW);
+    CHECK_OK(db, crm_occasion_upcoming_open(&cur, db, t_ms(2026, 7, 12), t_ms(2026, 7, 13)));
+    CHECK_INT(crm_occasion_cursor_next(cur, &o), CRM_ROW);
     CHECK_STR(crm_occasion_customer_id(o), a);
     CHECK_STR(crm_occasion_kind(o), "a_12");
-    CHECK_INT(crm_occasion_list_next(cur, &o), CRM_DONE);
-    crm_occasion_list_free(cur);
+    CHECK_INT(crm_occasion_cursor_next(cur, &o), CRM_DONE);
+    crm_occasion_cursor_free(cur);
     /* Removed occasions no longer come up. */
     crm_occasion_cursor *l = NULL;
     CHECK_OK(db, crm_occasion_list_open(&l, db, c));
     char ids[2][CRM_ID_LEN + 1];
     for (int i = 0; i < 2; i++) {
-        CHECK_INT(crm_occasion_list_next(l, &o), CRM_ROW);
+        CHECK_INT(crm_occasion_cursor_next(l, &o), CRM_ROW);
         memcpy(ids[i], crm_occasion_id(o), CRM_ID_LEN + 1);
     }
-    crm_occasion_list_free(l);
+    crm_occasion_cursor_free(l);
     CHECK_OK(db, crm_occasion_remove(db, ids[0]));
     CHECK_OK(db, crm_occasion_remove(db, ids[1]));
     CHECK_STR(upcoming(db, t_ms(2026, 7, 1), t_ms(2026, 7, 31)),
@@ -989,25 +989,25 @@ TEST(upcoming_bad_windows)
     add(db, jane, "x", 1, 0, 1, 1, 0, NULL);
     crm_occasion_cursor *cur = POISON(crm_occasion_cursor);
     int64_t t = t_ms(2026, 6, 1);
-    EXPECT_FAILS(db, crm_occasions_upcoming(&cur, db, t, t), CRM_EINVAL, "is empty",
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, t, t), CRM_EINVAL, "is empty",
                  "to must be after from");
-    EXPECT_FAILS(db, crm_occasions_upcoming(&cur, db, t, t - 1), CRM_EINVAL, "is empty", NULL);
-    EXPECT_FAILS(db, crm_occasions_upcoming(&cur, db, CRM_TIME_MIN - 1, t), CRM_EINVAL,
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, t, t - 1), CRM_EINVAL, "is empty", NULL);
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, CRM_TIME_MIN - 1, t), CRM_EINVAL,
                  "window from", "0001-01-01 to 9999-12-31");
-    EXPECT_FAILS(db, crm_occasions_upcoming(&cur, db, t, -1), CRM_EINVAL, "is empty", NULL);
-    EXPECT_FAILS(db, crm_occasions_upcoming(&cur, db, CRM_TIME_NONE, t), CRM_EINVAL,
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, t, -1), CRM_EINVAL, "is empty", NULL);
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, CRM_TIME_NONE, t), CRM_EINVAL,
                  "window from", "no time");
-    EXPECT_FAILS(db, crm_occasions_upcoming(&cur, db, INT64_MIN, INT64_MAX), CRM_EINVAL,
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, INT64_MIN, INT64_MAX), CRM_EINVAL,
                  "past the year 9999", NULL);
-    EXPECT_FAILS(db, crm_occasions_upcoming(&cur, db, t, t + 3653 * DAY_MS + 1), CRM_EINVAL,
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, t, t + 3653 * DAY_MS + 1), CRM_EINVAL,
                  "longer than 10 years", NULL);
-    EXPECT_FAILS(db, crm_occasions_upcoming(&cur, db, 0, t), CRM_EINVAL, "longer than 10 years",
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, 0, t), CRM_EINVAL, "longer than 10 years",
                  NULL);
     int64_t end = t_ms(10000, 1, 1);
     CHECK_INT(end, 253402300800000LL);
-    EXPECT_FAILS(db, crm_occasions_upcoming(&cur, db, end - DAY_MS, end + 1), CRM_EINVAL,
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, end - DAY_MS, end + 1), CRM_EINVAL,
                  "past the year 9999", NULL);
-    EXPECT_FAILS(db, crm_occasions_upcoming(&cur, db, INT64_MAX - 1, INT64_MAX), CRM_EINVAL,
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, INT64_MAX - 1, INT64_MAX), CRM_EINVAL,
                  "past the year 9999", NULL);
     CHECK(cur == POISON(crm_occasion_cursor));
     /* The limits themselves are fine. */
@@ -1019,7 +1019,7 @@ TEST(upcoming_bad_windows)
     crm_close(db);
 }
 
-/* Compare crm_occasions_upcoming() with counting day by day, for random
+/* Compare crm_occasion_upcoming_open() with counting day by day, for random
  * occasions and windows of every length. */
 typedef struct known {
     char id[CRM_ID_LEN + 1], cid[CRM_ID_LEN + 1];
@@ -1116,9 +1116,9 @@ static void check_windows(crm_db *db, const known *ks, int n, int windows)
 
         crm_occasion_cursor *cur = NULL;
         const crm_occasion *o;
-        CHECK_OK(db, crm_occasions_upcoming(&cur, db, from, to));
+        CHECK_OK(db, crm_occasion_upcoming_open(&cur, db, from, to));
         int i = 0, rc, bad = 0;
-        while ((rc = crm_occasion_list_next(cur, &o)) == CRM_ROW) {
+        while ((rc = crm_occasion_cursor_next(cur, &o)) == CRM_ROW) {
             if (i >= nw || strcmp(crm_occasion_id(o), want[i].k->id) != 0 ||
                 crm_occasion_next_at(o) != want[i].day * DAY_MS) {
                 bad = 1;
@@ -1126,7 +1126,7 @@ static void check_windows(crm_db *db, const known *ks, int n, int windows)
             }
             i++;
         }
-        crm_occasion_list_free(cur);
+        crm_occasion_cursor_free(cur);
         if (bad || rc != CRM_DONE || i != nw)
             fprintf(stderr, "window %d [%lld, %lld): row %d of %d differs (rc %d)\n", w,
                     (long long)from, (long long)to, i, nw, rc);
@@ -1175,25 +1175,25 @@ TEST(close_with_open_cursors)
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", jane);
     add(db, jane, "x", 1, 0, 1, 1, 0, NULL);
     crm_occasion_cursor *up = NULL, *list = NULL;
-    CHECK_OK(db, crm_occasions_upcoming(&up, db, t_ms(2026, 1, 1), t_ms(2026, 2, 1)));
+    CHECK_OK(db, crm_occasion_upcoming_open(&up, db, t_ms(2026, 1, 1), t_ms(2026, 2, 1)));
     CHECK_OK(db, crm_occasion_list_open(&list, db, jane));
     CHECK_RC(db, crm_close(db), CRM_EMISUSE);
     CHECK_CONTAINS(crm_errmsg(db), "2 cursor(s)");
-    crm_occasion_list_free(list);
+    crm_occasion_cursor_free(list);
     CHECK_RC(db, crm_close(db), CRM_EMISUSE);
     CHECK_CONTAINS(crm_errmsg(db), "1 cursor(s)");
-    crm_occasion_list_free(up);
+    crm_occasion_cursor_free(up);
     /* Two of each at once, each freed. */
     crm_occasion_cursor *c[4] = { NULL, NULL, NULL, NULL };
-    CHECK_OK(db, crm_occasions_upcoming(&c[0], db, t_ms(2026, 1, 1), t_ms(2026, 2, 1)));
-    CHECK_OK(db, crm_occasions_upcoming(&c[1], db, t_ms(2026, 1, 1), t_ms(2026, 2, 1)));
+    CHECK_OK(db, crm_occasion_upcoming_open(&c[0], db, t_ms(2026, 1, 1), t_ms(2026, 2, 1)));
+    CHECK_OK(db, crm_occasion_upcoming_open(&c[1], db, t_ms(2026, 1, 1), t_ms(2026, 2, 1)));
     CHECK_OK(db, crm_occasion_list_open(&c[2], db, jane));
     CHECK_OK(db, crm_occasion_list_open(&c[3], db, jane));
     const crm_occasion *o;
     for (int i = 0; i < 4; i++)
-        CHECK_INT(crm_occasion_list_next(c[i], &o), CRM_ROW);
+        CHECK_INT(crm_occasion_cursor_next(c[i], &o), CRM_ROW);
     for (int i = 0; i < 4; i++)
-        crm_occasion_list_free(c[i]);
+        crm_occasion_cursor_free(c[i]);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -1209,20 +1209,20 @@ TEST(cursors_and_writes_interleave)
     crm_occasion_cursor *list = NULL, *up = NULL;
     const crm_occasion *o;
     CHECK_OK(db, crm_occasion_list_open(&list, db, jane));
-    CHECK_INT(crm_occasion_list_next(list, &o), CRM_ROW);
+    CHECK_INT(crm_occasion_cursor_next(list, &o), CRM_ROW);
     CHECK_STR(crm_occasion_kind(o), "a");
-    CHECK_OK(db, crm_occasions_upcoming(&up, db, t_ms(2026, 1, 1), t_ms(2026, 1, 3)));
+    CHECK_OK(db, crm_occasion_upcoming_open(&up, db, t_ms(2026, 1, 1), t_ms(2026, 1, 3)));
     CHECK_INT(crm_in_transaction(db), 0);
     add(db, jane, "c", 1, 0, 1, 2, 0, NULL);
-    CHECK_INT(crm_occasion_list_next(up, &o), CRM_ROW);
+    CHECK_INT(crm_occasion_cursor_next(up, &o), CRM_ROW);
     CHECK_STR(crm_occasion_kind(o), "a");
-    CHECK_INT(crm_occasion_list_next(up, &o), CRM_ROW);
+    CHECK_INT(crm_occasion_cursor_next(up, &o), CRM_ROW);
     CHECK_STR(crm_occasion_kind(o), "b");
-    CHECK_INT(crm_occasion_list_next(up, &o), CRM_DONE); /* read when opened */
-    CHECK_INT(crm_occasion_list_next(list, &o), CRM_ROW);
+    CHECK_INT(crm_occasion_cursor_next(up, &o), CRM_DONE); /* read when opened */
+    CHECK_INT(crm_occasion_cursor_next(list, &o), CRM_ROW);
     CHECK_STR(crm_occasion_kind(o), "b");
-    crm_occasion_list_free(up);
-    crm_occasion_list_free(list);
+    crm_occasion_cursor_free(up);
+    crm_occasion_cursor_free(list);
     CHECK_STR(upcoming(db, t_ms(2026, 1, 1), t_ms(2026, 1, 3)),
               "2026-01-01 a 0, 2026-01-02 b 0, 2026-01-02 c 0");
 

@@ -142,7 +142,7 @@ TEST(lookup_by_key_finds_what_other_spellings_find)
     CHECK_OK(db, crm_identity_lookup(&slow, db, "phone", "1 (415) 555-0100"));
     int same = strcmp(crm_customer_id(fast), crm_customer_id(slow)) == 0 &&
                strcmp(crm_customer_name(fast), crm_customer_name(slow)) == 0 &&
-               crm_customer_kind_of(fast) == crm_customer_kind_of(slow) &&
+               crm_customer_kind(fast) == crm_customer_kind(slow) &&
                crm_customer_created_at(fast) == crm_customer_created_at(slow) &&
                crm_customer_updated_at(fast) == crm_customer_updated_at(slow) &&
                crm_customer_is_archived(fast) == crm_customer_is_archived(slow);

@@ -31,31 +31,31 @@ static void digest(crm_db *db, char *buf, size_t size)
         return;
     }
     const crm_promise *p;
-    while ((rc = crm_promise_list_next(cur, &p)) == CRM_ROW) {
+    while ((rc = crm_promise_cursor_next(cur, &p)) == CRM_ROW) {
         const char *inter = crm_promise_interaction_id(p), *kept = crm_promise_kept_by(p);
         PUT("%s %s %s %s [%s] %d %lld %lld %lld %s %d\n", crm_promise_id(p),
             crm_promise_customer_id(p), inter ? inter : "-", crm_promise_owner(p),
-            crm_promise_what(p), (int)crm_promise_state_of(p), (long long)crm_promise_due_at(p),
+            crm_promise_what(p), (int)crm_promise_state(p), (long long)crm_promise_due_at(p),
             (long long)crm_promise_made_at(p), (long long)crm_promise_closed_at(p),
             kept ? kept : "-", crm_promise_renegotiations(p));
         crm_promise_event_cursor *hc;
         const crm_promise_event *e;
-        if (crm_promise_history_open(&hc, db, crm_promise_id(p)) != CRM_OK) {
+        if (crm_promise_event_list_open(&hc, db, crm_promise_id(p)) != CRM_OK) {
             PUT("ERR history %s", crm_errmsg(db));
             break;
         }
-        while (crm_promise_history_next(hc, &e) == CRM_ROW) {
+        while (crm_promise_event_cursor_next(hc, &e) == CRM_ROW) {
             const char *ei = crm_promise_event_interaction_id(e), *note = crm_promise_event_note(e);
-            PUT("  %d %lld %s %lld %lld %d %s %s\n", (int)crm_promise_event_kind_of(e),
+            PUT("  %d %lld %s %lld %lld %d %s %s\n", (int)crm_promise_event_kind(e),
                 (long long)crm_promise_event_at(e), crm_promise_event_actor(e),
                 (long long)crm_promise_event_old_due(e), (long long)crm_promise_event_new_due(e),
                 crm_promise_event_customer_agreed(e), ei ? ei : "-", note ? note : "-");
         }
-        crm_promise_history_free(hc);
+        crm_promise_event_cursor_free(hc);
     }
     if (rc != CRM_DONE && rc != CRM_ROW)
         PUT("ERR next %s", crm_errmsg(db));
-    crm_promise_list_free(cur);
+    crm_promise_cursor_free(cur);
 #undef PUT
 }
 
@@ -111,10 +111,10 @@ static crm_promise *get(crm_db *db, const char *id)
     return p;
 }
 
-static crm_promise_state state_of(crm_db *db, const char *id)
+static crm_promise_state_t state_of(crm_db *db, const char *id)
 {
     crm_promise *p = get(db, id);
-    crm_promise_state s = crm_promise_state_of(p);
+    crm_promise_state_t s = crm_promise_state(p);
     crm_promise_free(p);
     return s;
 }
@@ -136,7 +136,7 @@ static const char *whats(crm_db *db, const crm_promise_filter *f, char *last)
     if (last)
         last[0] = '\0';
     int64_t prev = INT64_MIN;
-    while ((rc = crm_promise_list_next(cur, &p)) == CRM_ROW) {
+    while ((rc = crm_promise_cursor_next(cur, &p)) == CRM_ROW) {
         n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", n ? "," : "", crm_promise_what(p));
         if (crm_promise_due_at(p) < prev) {
             snprintf(buf, sizeof buf, "ERR not sorted by due time at %s", crm_promise_what(p));
@@ -146,7 +146,7 @@ static const char *whats(crm_db *db, const crm_promise_filter *f, char *last)
         if (last)
             memcpy(last, crm_promise_id(p), CRM_ID_LEN + 1);
     }
-    crm_promise_list_free(cur);
+    crm_promise_cursor_free(cur);
     if (rc != CRM_DONE && rc != CRM_ROW)
         snprintf(buf, sizeof buf, "ERR next %s: %s", crm_errname(rc), crm_errmsg(db));
     return buf;
@@ -181,7 +181,7 @@ static const char *history(crm_db *db, const char *id)
 {
     static char buf[8192];
     crm_promise_event_cursor *cur;
-    int rc = crm_promise_history_open(&cur, db, id);
+    int rc = crm_promise_event_list_open(&cur, db, id);
     if (rc != CRM_OK) {
         snprintf(buf, sizeof buf, "ERR open %s: %s", crm_errname(rc), crm_errmsg(db));
         return buf;
@@ -189,21 +189,21 @@ static const char *history(crm_db *db, const char *id)
     const crm_promise_event *e;
     size_t n = 0;
     buf[0] = '\0';
-    while ((rc = crm_promise_history_next(cur, &e)) == CRM_ROW) {
+    while ((rc = crm_promise_event_cursor_next(cur, &e)) == CRM_ROW) {
         char old[32];
         if (crm_promise_event_old_due(e) == CRM_TIME_NONE)
             snprintf(old, sizeof old, "none");
         else
             snprintf(old, sizeof old, "%lld", (long long)crm_promise_event_old_due(e));
         n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s %s->%lld %s%s%s%s%s", n ? "; " : "",
-                              crm_promise_event_name(crm_promise_event_kind_of(e)), old,
+                              crm_promise_event_kind_name(crm_promise_event_kind(e)), old,
                               (long long)crm_promise_event_new_due(e), crm_promise_event_actor(e),
                               crm_promise_event_customer_agreed(e) ? " agreed" : "",
                               crm_promise_event_note(e) ? " note=" : "",
                               crm_promise_event_note(e) ? crm_promise_event_note(e) : "",
                               crm_promise_event_interaction_id(e) ? " +interaction" : "");
     }
-    crm_promise_history_free(cur);
+    crm_promise_event_cursor_free(cur);
     if (rc != CRM_DONE)
         snprintf(buf, sizeof buf, "ERR next %s: %s", crm_errname(rc), crm_errmsg(db));
     return buf;
@@ -215,15 +215,15 @@ TEST(state_and_event_names)
 {
     static const char *const states[] = { NULL, "open", "kept", "broken", "released" };
     for (int s = CRM_PROMISE_OPEN; s <= CRM_PROMISE_RELEASED; s++) {
-        CHECK_STR(crm_promise_state_name((crm_promise_state)s), states[s]);
-        crm_promise_state back = (crm_promise_state)0;
+        CHECK_STR(crm_promise_state_name((crm_promise_state_t)s), states[s]);
+        crm_promise_state_t back = (crm_promise_state_t)0;
         CHECK_INT(crm_promise_state_parse(&back, states[s]), CRM_OK);
         CHECK_INT(back, s);
     }
-    CHECK(crm_promise_state_name((crm_promise_state)0) == NULL);
-    CHECK(crm_promise_state_name((crm_promise_state)5) == NULL);
-    CHECK(crm_promise_state_name((crm_promise_state)-1) == NULL);
-    crm_promise_state st = (crm_promise_state)77;
+    CHECK(crm_promise_state_name((crm_promise_state_t)0) == NULL);
+    CHECK(crm_promise_state_name((crm_promise_state_t)5) == NULL);
+    CHECK(crm_promise_state_name((crm_promise_state_t)-1) == NULL);
+    crm_promise_state_t st = (crm_promise_state_t)77;
     CHECK_INT(crm_promise_state_parse(&st, "Open"), CRM_EINVAL);
     CHECK_INT(crm_promise_state_parse(&st, "open "), CRM_EINVAL);
     CHECK_INT(crm_promise_state_parse(&st, ""), CRM_EINVAL);
@@ -235,11 +235,11 @@ TEST(state_and_event_names)
 
     static const char *const events[] = { NULL, "made", "renegotiated", "kept", "broken",
                                           "released" };
-    for (int k = CRM_PROMISE_MADE; k <= CRM_PROMISE_WAS_RELEASED; k++)
-        CHECK_STR(crm_promise_event_name((crm_promise_event_kind)k), events[k]);
-    CHECK(crm_promise_event_name((crm_promise_event_kind)0) == NULL);
-    CHECK(crm_promise_event_name((crm_promise_event_kind)6) == NULL);
-    CHECK(crm_promise_event_name((crm_promise_event_kind)-3) == NULL);
+    for (int k = CRM_PROMISE_EVENT_MADE; k <= CRM_PROMISE_EVENT_RELEASED; k++)
+        CHECK_STR(crm_promise_event_kind_name((crm_promise_event_kind_t)k), events[k]);
+    CHECK(crm_promise_event_kind_name((crm_promise_event_kind_t)0) == NULL);
+    CHECK(crm_promise_event_kind_name((crm_promise_event_kind_t)6) == NULL);
+    CHECK(crm_promise_event_kind_name((crm_promise_event_kind_t)-3) == NULL);
 }
 
 /* ---- making and reading --------------------------------------------------------- */
@@ -261,7 +261,7 @@ TEST(make_and_get)
     CHECK_STR(crm_promise_interaction_id(p), call);
     CHECK_STR(crm_promise_owner(p), "agent:alice");
     CHECK_STR(crm_promise_what(p), "call back about the refund");
-    CHECK_INT(crm_promise_state_of(p), CRM_PROMISE_OPEN);
+    CHECK_INT(crm_promise_state(p), CRM_PROMISE_OPEN);
     CHECK_INT(crm_promise_due_at(p), due);
     CHECK(crm_promise_made_at(p) >= before && crm_promise_made_at(p) <= after);
     CHECK_INT(crm_promise_closed_at(p), CRM_TIME_NONE);
@@ -277,7 +277,7 @@ TEST(make_and_get)
     CHECK_STR(crm_promise_interaction_id(q), call);
     CHECK_STR(crm_promise_owner(q), "agent:alice");
     CHECK_STR(crm_promise_what(q), "call back about the refund");
-    CHECK_INT(crm_promise_state_of(q), CRM_PROMISE_OPEN);
+    CHECK_INT(crm_promise_state(q), CRM_PROMISE_OPEN);
     CHECK_INT(crm_promise_due_at(q), due);
     CHECK_INT(crm_promise_made_at(q), crm_promise_made_at(p));
     CHECK_INT(crm_promise_closed_at(q), CRM_TIME_NONE);
@@ -320,9 +320,9 @@ TEST(made_event_records_the_due_time)
     crm_promise_event_cursor *cur;
     const crm_promise_event *e;
     int64_t now = crm_now();
-    CHECK_OK(db, crm_promise_history_open(&cur, db, id));
-    CHECK_INT(crm_promise_history_next(cur, &e), CRM_ROW);
-    CHECK_INT(crm_promise_event_kind_of(e), CRM_PROMISE_MADE);
+    CHECK_OK(db, crm_promise_event_list_open(&cur, db, id));
+    CHECK_INT(crm_promise_event_cursor_next(cur, &e), CRM_ROW);
+    CHECK_INT(crm_promise_event_kind(e), CRM_PROMISE_EVENT_MADE);
     CHECK(crm_promise_event_at(e) <= now && crm_promise_event_at(e) > now - 10000);
     CHECK_INT(crm_promise_event_old_due(e), CRM_TIME_NONE);
     CHECK_INT(crm_promise_event_new_due(e), 5000);
@@ -330,9 +330,9 @@ TEST(made_event_records_the_due_time)
     CHECK(crm_promise_event_interaction_id(e) == NULL);
     CHECK(crm_promise_event_note(e) == NULL);
     CHECK_STR(crm_promise_event_actor(e), "agent:alice");
-    CHECK_INT(crm_promise_history_next(cur, &e), CRM_DONE);
-    CHECK_INT(crm_promise_history_next(cur, &e), CRM_DONE);
-    crm_promise_history_free(cur);
+    CHECK_INT(crm_promise_event_cursor_next(cur, &e), CRM_DONE);
+    CHECK_INT(crm_promise_event_cursor_next(cur, &e), CRM_DONE);
+    crm_promise_event_cursor_free(cur);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -351,7 +351,7 @@ TEST(keep_on_time_by_an_interaction)
     CHECK_OK(db, crm_promise_keep(db, id, call, "called, all sorted"));
     int64_t after = crm_now();
     crm_promise *p = get(db, id);
-    CHECK_INT(crm_promise_state_of(p), CRM_PROMISE_KEPT);
+    CHECK_INT(crm_promise_state(p), CRM_PROMISE_KEPT);
     CHECK(crm_promise_closed_at(p) >= before && crm_promise_closed_at(p) <= after);
     CHECK_STR(crm_promise_kept_by(p), call);
     CHECK(crm_promise_interaction_id(p) == NULL); /* made during none */
@@ -367,13 +367,13 @@ TEST(keep_on_time_by_an_interaction)
     CHECK_STR(history(db, id), want);
     crm_promise_event_cursor *cur;
     const crm_promise_event *e;
-    CHECK_OK(db, crm_promise_history_open(&cur, db, id));
-    CHECK_INT(crm_promise_history_next(cur, &e), CRM_ROW);
-    CHECK_INT(crm_promise_history_next(cur, &e), CRM_ROW);
-    CHECK_INT(crm_promise_event_kind_of(e), CRM_PROMISE_WAS_KEPT);
+    CHECK_OK(db, crm_promise_event_list_open(&cur, db, id));
+    CHECK_INT(crm_promise_event_cursor_next(cur, &e), CRM_ROW);
+    CHECK_INT(crm_promise_event_cursor_next(cur, &e), CRM_ROW);
+    CHECK_INT(crm_promise_event_kind(e), CRM_PROMISE_EVENT_KEPT);
     CHECK_STR(crm_promise_event_interaction_id(e), call);
     CHECK(crm_promise_event_at(e) >= before && crm_promise_event_at(e) <= after);
-    crm_promise_history_free(cur);
+    crm_promise_event_cursor_free(cur);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -386,7 +386,7 @@ TEST(keep_late_and_without_interaction)
     make(db, ann, "agent:alice", "call back", due, id);
     CHECK_OK(db, crm_promise_keep(db, id, NULL, NULL));
     crm_promise *p = get(db, id);
-    CHECK_INT(crm_promise_state_of(p), CRM_PROMISE_KEPT);
+    CHECK_INT(crm_promise_state(p), CRM_PROMISE_KEPT);
     CHECK(crm_promise_kept_by(p) == NULL);
     CHECK(crm_promise_closed_at(p) > due);
     CHECK_INT(crm_promise_was_kept_late(p), 1);
@@ -438,10 +438,10 @@ TEST(break_and_release)
     CHECK_OK(db, crm_promise_release(db, c, NULL));
     int64_t after = crm_now();
     const char *ids[] = { a, b, c };
-    crm_promise_state want[] = { CRM_PROMISE_BROKEN, CRM_PROMISE_RELEASED, CRM_PROMISE_RELEASED };
+    crm_promise_state_t want[] = { CRM_PROMISE_BROKEN, CRM_PROMISE_RELEASED, CRM_PROMISE_RELEASED };
     for (int i = 0; i < 3; i++) {
         crm_promise *p = get(db, ids[i]);
-        CHECK_INT(crm_promise_state_of(p), want[i]);
+        CHECK_INT(crm_promise_state(p), want[i]);
         CHECK(crm_promise_closed_at(p) >= before && crm_promise_closed_at(p) <= after);
         CHECK(crm_promise_kept_by(p) == NULL);
         CHECK_INT(crm_promise_was_kept_late(p), 0); /* not kept at all */
@@ -473,7 +473,7 @@ TEST(renegotiate_keeps_every_due_time)
     CHECK_OK(db, crm_promise_renegotiate(db, id, 2000, "warehouse closed", 1));
     crm_promise *p = get(db, id);
     CHECK_INT(crm_promise_due_at(p), 2000);
-    CHECK_INT(crm_promise_state_of(p), CRM_PROMISE_OPEN);
+    CHECK_INT(crm_promise_state(p), CRM_PROMISE_OPEN);
     CHECK_INT(crm_promise_renegotiations(p), 1);
     CHECK_INT(crm_promise_closed_at(p), CRM_TIME_NONE);
     crm_promise_free(p);
@@ -616,11 +616,11 @@ TEST(limits)
     CHECK_OK(db, crm_promise_release(db, id, note));
     crm_promise_event_cursor *cur;
     const crm_promise_event *e;
-    CHECK_OK(db, crm_promise_history_open(&cur, db, id));
-    CHECK_INT(crm_promise_history_next(cur, &e), CRM_ROW);
-    CHECK_INT(crm_promise_history_next(cur, &e), CRM_ROW);
+    CHECK_OK(db, crm_promise_event_list_open(&cur, db, id));
+    CHECK_INT(crm_promise_event_cursor_next(cur, &e), CRM_ROW);
+    CHECK_INT(crm_promise_event_cursor_next(cur, &e), CRM_ROW);
     CHECK_STR(crm_promise_event_note(e), note);
-    crm_promise_history_free(cur);
+    crm_promise_event_cursor_free(cur);
     free(owner);
     free(what);
     free(note);
@@ -851,13 +851,13 @@ TEST(list_rows_carry_every_field)
     crm_promise_filter f = CRM_PROMISE_FILTER_INIT;
     f.customer_id = ann;
     CHECK_OK(db, crm_promise_list_open(&cur, db, &f));
-    CHECK_INT(crm_promise_list_next(cur, &p), CRM_ROW);
+    CHECK_INT(crm_promise_cursor_next(cur, &p), CRM_ROW);
     CHECK_STR(crm_promise_id(p), crm_promise_id(made));
     CHECK_STR(crm_promise_customer_id(p), ann);
     CHECK_STR(crm_promise_interaction_id(p), call);
     CHECK_STR(crm_promise_owner(p), "agent:alice");
     CHECK_STR(crm_promise_what(p), "call back");
-    CHECK_INT(crm_promise_state_of(p), CRM_PROMISE_KEPT);
+    CHECK_INT(crm_promise_state(p), CRM_PROMISE_KEPT);
     CHECK_INT(crm_promise_due_at(p), 2000);
     CHECK_INT(crm_promise_made_at(p), crm_promise_made_at(made));
     CHECK_INT(crm_promise_closed_at(p), crm_promise_closed_at(want));
@@ -867,9 +867,9 @@ TEST(list_rows_carry_every_field)
     /* A row copied outlives the cursor. */
     crm_promise *copy = NULL;
     CHECK_INT(crm_promise_dup(&copy, p), CRM_OK);
-    CHECK_INT(crm_promise_list_next(cur, &p), CRM_DONE);
-    CHECK_INT(crm_promise_list_next(cur, &p), CRM_DONE);
-    crm_promise_list_free(cur);
+    CHECK_INT(crm_promise_cursor_next(cur, &p), CRM_DONE);
+    CHECK_INT(crm_promise_cursor_next(cur, &p), CRM_DONE);
+    crm_promise_cursor_free(cur);
     CHECK_STR(crm_promise_what(copy), "call back");
     CHECK_STR(crm_promise_kept_by(copy), done);
     CHECK_INT(crm_promise_renegotiations(copy), 2);
@@ -920,24 +920,24 @@ TEST(journal_rows)
     };
     CHECK(test_journal_is(db, seq, want, 7));
     /* The made-during interaction is in the first row too. */
-    crm_journal_cursor *cur;
+    crm_journal_entry_cursor *cur;
     const crm_journal_entry *e;
-    CHECK_OK(db, crm_journal_open(&cur, db, seq));
-    CHECK_INT(crm_journal_next(cur, &e), CRM_ROW);
+    CHECK_OK(db, crm_journal_entry_list_open(&cur, db, seq));
+    CHECK_INT(crm_journal_entry_cursor_next(cur, &e), CRM_ROW);
     CHECK_CONTAINS(crm_journal_entry_data(e), inter);
-    crm_journal_free(cur);
+    crm_journal_entry_cursor_free(cur);
     /* why of a renegotiation and the actor. */
     CHECK_OK(db, crm_set_actor(db, "agent:zed"));
     make(db, ann, "team:billing", "x", 10, c);
     seq = test_last_seq(db);
     CHECK_OK(db, crm_promise_renegotiate(db, c, 20, "moved", 0));
-    CHECK_OK(db, crm_journal_open(&cur, db, seq));
-    CHECK_INT(crm_journal_next(cur, &e), CRM_ROW);
+    CHECK_OK(db, crm_journal_entry_list_open(&cur, db, seq));
+    CHECK_INT(crm_journal_entry_cursor_next(cur, &e), CRM_ROW);
     CHECK_CONTAINS(crm_journal_entry_data(e), "\"why\":\"moved\"");
     CHECK_CONTAINS(crm_journal_entry_data(e), "\"customer_agreed\":0");
     CHECK_STR(crm_journal_entry_actor(e), "agent:zed");
-    CHECK_INT(crm_journal_next(cur, &e), CRM_DONE);
-    crm_journal_free(cur);
+    CHECK_INT(crm_journal_entry_cursor_next(cur, &e), CRM_DONE);
+    crm_journal_entry_cursor_free(cur);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -1110,7 +1110,7 @@ TEST(get_bad_input)
     CHECK(crm_promise_interaction_id(NULL) == NULL);
     CHECK(crm_promise_owner(NULL) == NULL);
     CHECK(crm_promise_what(NULL) == NULL);
-    CHECK_INT(crm_promise_state_of(NULL), 0);
+    CHECK_INT(crm_promise_state(NULL), 0);
     CHECK_INT(crm_promise_due_at(NULL), CRM_TIME_NONE);
     CHECK_INT(crm_promise_made_at(NULL), CRM_TIME_NONE);
     CHECK_INT(crm_promise_closed_at(NULL), CRM_TIME_NONE);
@@ -1198,44 +1198,44 @@ TEST(cursor_bad_input)
     make(db, ann, "agent:alice", "x", 1000, id);
 
     const crm_promise *p = NULL;
-    CHECK_RC(NULL, crm_promise_list_next(NULL, &p), CRM_EINVAL);
-    CHECK_CONTAINS(crm_errmsg(NULL), "crm_promise_list_next");
+    CHECK_RC(NULL, crm_promise_cursor_next(NULL, &p), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "crm_promise_cursor_next");
     CHECK(p == NULL);
     crm_promise_cursor *cur;
     CHECK_OK(db, crm_promise_list_open(&cur, db, NULL));
-    CHECK_RC(db, crm_promise_list_next(cur, NULL), CRM_EINVAL);
-    CHECK_CONTAINS(crm_errmsg(db), "crm_promise_list_next");
-    CHECK_INT(crm_promise_list_next(cur, &p), CRM_ROW);
+    CHECK_RC(db, crm_promise_cursor_next(cur, NULL), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(db), "crm_promise_cursor_next");
+    CHECK_INT(crm_promise_cursor_next(cur, &p), CRM_ROW);
     CHECK_STR(crm_promise_what(p), "x");
-    CHECK_INT(crm_promise_list_next(cur, &p), CRM_DONE);
-    crm_promise_list_free(cur);
-    crm_promise_list_free(NULL);
+    CHECK_INT(crm_promise_cursor_next(cur, &p), CRM_DONE);
+    crm_promise_cursor_free(cur);
+    crm_promise_cursor_free(NULL);
 
     /* History. */
     crm_promise_event_cursor *hc = (crm_promise_event_cursor *)&poison;
-    CHECK_PNULL_DB(db, crm_promise_history_open(&hc, NULL, id), "crm_promise_history_open");
-    CHECK_PFAILS(db, crm_promise_history_open(NULL, db, id), CRM_EINVAL, "output");
-    CHECK_PFAILS(db, crm_promise_history_open(&hc, db, NULL), CRM_EINVAL, "promise id is NULL");
+    CHECK_PNULL_DB(db, crm_promise_event_list_open(&hc, NULL, id), "crm_promise_event_list_open");
+    CHECK_PFAILS(db, crm_promise_event_list_open(NULL, db, id), CRM_EINVAL, "output");
+    CHECK_PFAILS(db, crm_promise_event_list_open(&hc, db, NULL), CRM_EINVAL, "promise id is NULL");
     for (int i = 0; test_bad_ids[i]; i++)
-        CHECK_PFAILS2(db, crm_promise_history_open(&hc, db, test_bad_ids[i]), CRM_EINVAL,
+        CHECK_PFAILS2(db, crm_promise_event_list_open(&hc, db, test_bad_ids[i]), CRM_EINVAL,
                       "promise id", "not an id");
-    CHECK_PFAILS2(db, crm_promise_history_open(&hc, db, TEST_UNKNOWN_ID), CRM_ENOTFOUND,
+    CHECK_PFAILS2(db, crm_promise_event_list_open(&hc, db, TEST_UNKNOWN_ID), CRM_ENOTFOUND,
                   "no promise", TEST_UNKNOWN_ID);
-    CHECK_PFAILS(db, crm_promise_history_open(&hc, db, ann), CRM_ENOTFOUND, ann);
+    CHECK_PFAILS(db, crm_promise_event_list_open(&hc, db, ann), CRM_ENOTFOUND, ann);
     CHECK(hc == (crm_promise_event_cursor *)&poison);
     const crm_promise_event *e = NULL;
-    CHECK_RC(NULL, crm_promise_history_next(NULL, &e), CRM_EINVAL);
-    CHECK_CONTAINS(crm_errmsg(NULL), "crm_promise_history_next");
+    CHECK_RC(NULL, crm_promise_event_cursor_next(NULL, &e), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "crm_promise_event_cursor_next");
     CHECK(e == NULL);
-    CHECK_OK(db, crm_promise_history_open(&hc, db, id));
-    CHECK_RC(db, crm_promise_history_next(hc, NULL), CRM_EINVAL);
-    CHECK_CONTAINS(crm_errmsg(db), "crm_promise_history_next");
-    CHECK_INT(crm_promise_history_next(hc, &e), CRM_ROW);
-    CHECK_INT(crm_promise_event_kind_of(e), CRM_PROMISE_MADE);
-    CHECK_INT(crm_promise_history_next(hc, &e), CRM_DONE);
-    crm_promise_history_free(hc);
-    crm_promise_history_free(NULL);
-    CHECK_INT(crm_promise_event_kind_of(NULL), 0);
+    CHECK_OK(db, crm_promise_event_list_open(&hc, db, id));
+    CHECK_RC(db, crm_promise_event_cursor_next(hc, NULL), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(db), "crm_promise_event_cursor_next");
+    CHECK_INT(crm_promise_event_cursor_next(hc, &e), CRM_ROW);
+    CHECK_INT(crm_promise_event_kind(e), CRM_PROMISE_EVENT_MADE);
+    CHECK_INT(crm_promise_event_cursor_next(hc, &e), CRM_DONE);
+    crm_promise_event_cursor_free(hc);
+    crm_promise_event_cursor_free(NULL);
+    CHECK_INT(crm_promise_event_kind(NULL), 0);
     CHECK_INT(crm_promise_event_at(NULL), CRM_TIME_NONE);
     CHECK(crm_promise_event_actor(NULL) == NULL);
     CHECK_INT(crm_promise_event_old_due(NULL), CRM_TIME_NONE);
@@ -1319,15 +1319,15 @@ TEST(close_with_cursors_open)
     crm_promise_event_cursor *h;
     CHECK_OK(db, crm_promise_list_open(&a, db, NULL));
     CHECK_OK(db, crm_promise_list_open(&b, db, NULL)); /* the same SQL twice */
-    CHECK_OK(db, crm_promise_history_open(&h, db, id));
+    CHECK_OK(db, crm_promise_event_list_open(&h, db, id));
     CHECK_RC(db, crm_close(db), CRM_EMISUSE);
     CHECK_CONTAINS(crm_errmsg(db), "3 cursor");
     const crm_promise *p;
-    CHECK_INT(crm_promise_list_next(b, &p), CRM_ROW);
-    CHECK_INT(crm_promise_list_next(a, &p), CRM_ROW);
-    crm_promise_list_free(a);
-    crm_promise_list_free(b);
-    crm_promise_history_free(h);
+    CHECK_INT(crm_promise_cursor_next(b, &p), CRM_ROW);
+    CHECK_INT(crm_promise_cursor_next(a, &p), CRM_ROW);
+    crm_promise_cursor_free(a);
+    crm_promise_cursor_free(b);
+    crm_promise_event_cursor_free(h);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -1386,9 +1386,9 @@ static int op_list(crm_db *db, const char *customer, const char *interaction, co
         rc = crm_promise_list_open(&cur, db, &f);
         if (rc)
             return rc;
-        while ((rc = crm_promise_list_next(cur, &p)) == CRM_ROW)
+        while ((rc = crm_promise_cursor_next(cur, &p)) == CRM_ROW)
             rows++;
-        crm_promise_list_free(cur);
+        crm_promise_cursor_free(cur);
         rc = rc == CRM_DONE ? CRM_OK : rc;
     }
     return rc == CRM_OK && rows != 1 ? CRM_ERROR : rc;
@@ -1398,12 +1398,12 @@ static int op_history(crm_db *db, const char *customer, const char *interaction,
     (void)customer, (void)interaction;
     crm_promise_event_cursor *cur;
     const crm_promise_event *e;
-    int rc = crm_promise_history_open(&cur, db, id);
+    int rc = crm_promise_event_list_open(&cur, db, id);
     if (rc)
         return rc;
-    while ((rc = crm_promise_history_next(cur, &e)) == CRM_ROW)
+    while ((rc = crm_promise_event_cursor_next(cur, &e)) == CRM_ROW)
         ;
-    crm_promise_history_free(cur);
+    crm_promise_event_cursor_free(cur);
     return rc == CRM_DONE ? CRM_OK : rc;
 }
 

@@ -71,7 +71,7 @@ static int duplicate_ref(fixture *f)
 }
 static int bad_attr(fixture *f)
 {
-    return crm_customer_attr_set(f->db, f->jane, "diagnosis", NAME " \xff");
+    return crm_attr_set(f->db, f->jane, "diagnosis", NAME " \xff");
 }
 static int member_twice(fixture *f)
 {

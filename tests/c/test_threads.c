@@ -42,11 +42,11 @@ static void *mixed_work(void *arg)
         const crm_identity *id;
         int n = 0;
         if (rc == CRM_OK) {
-            while ((rc = crm_identity_list_next(cur, &id)) == CRM_ROW)
+            while ((rc = crm_identity_cursor_next(cur, &id)) == CRM_ROW)
                 n++;
             rc = rc == CRM_DONE && n == 1 ? CRM_OK : rc == CRM_DONE ? CRM_ERROR : rc;
         }
-        crm_identity_list_free(cur);
+        crm_identity_cursor_free(cur);
         crm_customer_free(c);
         if (rc != CRM_OK && w->failures++ == 0)
             snprintf(w->first_error, sizeof w->first_error, "%d: %s", rc, crm_errmsg(w->db));

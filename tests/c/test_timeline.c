@@ -10,16 +10,16 @@
 /* One interaction of the test, as logged. */
 typedef struct made {
     char id[CRM_ID_LEN + 1];
-    crm_channel channel;
-    crm_direction direction;
+    crm_channel_t channel;
+    crm_direction_t direction;
     int64_t at;
     const char *reason;
-    crm_outcome outcome;
+    crm_outcome_t outcome;
     int is_public;
 } made;
 
-static void make(crm_db *db, const char *cid, crm_channel ch, crm_direction dir, int64_t at,
-                 const char *reason, crm_outcome outcome, int is_public, const char *reply_to,
+static void make(crm_db *db, const char *cid, crm_channel_t ch, crm_direction_t dir, int64_t at,
+                 const char *reason, crm_outcome_t outcome, int is_public, const char *reply_to,
                  made *m)
 {
     crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
@@ -55,13 +55,13 @@ static int timeline(crm_db *db, const char *cid, const crm_timeline_filter *f,
                     char (*got)[CRM_ID_LEN + 1], int max)
 {
     crm_interaction_cursor *cur;
-    if (crm_timeline_open(&cur, db, cid, f) != CRM_OK) {
+    if (crm_interaction_timeline_open(&cur, db, cid, f) != CRM_OK) {
         fprintf(stderr, "timeline: open: %s\n", crm_errmsg(db));
         return -1;
     }
     const crm_interaction *i;
     int n = 0, rc;
-    while ((rc = crm_timeline_next(cur, &i)) == CRM_ROW) {
+    while ((rc = crm_interaction_cursor_next(cur, &i)) == CRM_ROW) {
         if (n >= max) {
             fprintf(stderr, "timeline: more than %d rows\n", max);
             n = -1;
@@ -74,7 +74,7 @@ static int timeline(crm_db *db, const char *cid, const crm_timeline_filter *f,
         }
         memcpy(got[n++], crm_interaction_id(i), CRM_ID_LEN + 1);
     }
-    crm_timeline_free(cur);
+    crm_interaction_cursor_free(cur);
     if (n >= 0 && rc != CRM_DONE) {
         fprintf(stderr, "timeline: next: %s\n", crm_errmsg(db));
         return -1;
@@ -175,12 +175,12 @@ static void history_make(history *h)
     test_customer(h->db, CRM_CUSTOMER_PERSON, "John Roe", h->other);
     h->n = 0;
     for (int k = 0; k < 36; k++) {
-        crm_channel ch = (crm_channel)(1 + (k * 7) % CRM_CHANNEL_MAX);
-        crm_direction dir = k % 3 ? CRM_DIRECTION_IN : CRM_DIRECTION_OUT;
+        crm_channel_t ch = (crm_channel_t)(1 + (k * 7) % CRM_CHANNEL_MAX);
+        crm_direction_t dir = k % 3 ? CRM_DIRECTION_IN : CRM_DIRECTION_OUT;
         /* times out of order, with ties of two and three */
         int64_t at = 1700000000000 + ((k * 13) % 17) * 60000;
         const char *reason = reasons[k % (int)(sizeof reasons / sizeof reasons[0])];
-        crm_outcome out = (crm_outcome)(k % (CRM_OUTCOME_MAX + 1));
+        crm_outcome_t out = (crm_outcome_t)(k % (CRM_OUTCOME_MAX + 1));
         make(h->db, h->cid, ch, dir, at, reason, out, k % 4 == 0, NULL, &h->m[h->n++]);
         if (k % 5 == 0)
             make(h->db, h->other, ch, dir, at, reason, out, 1, NULL, NULL);
@@ -247,9 +247,9 @@ TEST(history_newest_first)
 
     crm_interaction_cursor *cur;
     const crm_interaction *r;
-    CHECK_OK(db, crm_timeline_open(&cur, db, cid, NULL));
+    CHECK_OK(db, crm_interaction_timeline_open(&cur, db, cid, NULL));
     for (int k = 0; k < 6; k++) {
-        CHECK_INT(crm_timeline_next(cur, &r), CRM_ROW);
+        CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_ROW);
         CHECK_STR(crm_interaction_id(r), m[order[k]].id);
         /* The row is the whole record. */
         crm_interaction *g = NULL;
@@ -268,9 +268,9 @@ TEST(history_newest_first)
         CHECK((crm_interaction_reply_to(r) == NULL) == (crm_interaction_reply_to(g) == NULL));
         crm_interaction_free(g);
     }
-    CHECK_INT(crm_timeline_next(cur, &r), CRM_DONE);
-    CHECK_INT(crm_timeline_next(cur, &r), CRM_DONE); /* and stays done */
-    crm_timeline_free(cur);
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_DONE);
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_DONE); /* and stays done */
+    crm_interaction_cursor_free(cur);
 
     /* A filter at its defaults is no filter. */
     crm_timeline_filter f = CRM_TIMELINE_FILTER_INIT;
@@ -294,7 +294,7 @@ TEST(ties_broken_by_id)
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", cid);
     made m[12];
     for (int k = 0; k < 12; k++)
-        make(db, cid, (crm_channel)(1 + k % CRM_CHANNEL_MAX), CRM_DIRECTION_IN,
+        make(db, cid, (crm_channel_t)(1 + k % CRM_CHANNEL_MAX), CRM_DIRECTION_IN,
              k < 8 ? 5000 : 6000, NULL, 0, 0, NULL, &m[k]);
     /* Same time: the later logged (greater id) comes first, every time. */
     static char a[12][CRM_ID_LEN + 1], b[12][CRM_ID_LEN + 1];
@@ -555,19 +555,19 @@ TEST(before_must_be_this_customers)
     crm_timeline_filter f = CRM_TIMELINE_FILTER_INIT;
     crm_interaction_cursor *cur = (crm_interaction_cursor *)(void *)&f;
     f.before = theirs;
-    CHECK_FAILS2(h.db, crm_timeline_open(&cur, h.db, h.cid, &f), CRM_ENOTFOUND, "before", theirs);
+    CHECK_FAILS2(h.db, crm_interaction_timeline_open(&cur, h.db, h.cid, &f), CRM_ENOTFOUND, "before", theirs);
     f.before = TEST_UNKNOWN_ID;
-    CHECK_FAILS2(h.db, crm_timeline_open(&cur, h.db, h.cid, &f), CRM_ENOTFOUND, "before",
+    CHECK_FAILS2(h.db, crm_interaction_timeline_open(&cur, h.db, h.cid, &f), CRM_ENOTFOUND, "before",
                  TEST_UNKNOWN_ID);
     f.before = h.cid; /* a customer, not an interaction */
-    CHECK_FAILS(h.db, crm_timeline_open(&cur, h.db, h.cid, &f), CRM_ENOTFOUND, "before");
+    CHECK_FAILS(h.db, crm_interaction_timeline_open(&cur, h.db, h.cid, &f), CRM_ENOTFOUND, "before");
     CHECK(cur == (crm_interaction_cursor *)(void *)&f);
     /* It is theirs: their timeline pages from it. */
     f.before = theirs;
-    CHECK_OK(h.db, crm_timeline_open(&cur, h.db, h.other, &f));
+    CHECK_OK(h.db, crm_interaction_timeline_open(&cur, h.db, h.other, &f));
     const crm_interaction *r;
-    CHECK_INT(crm_timeline_next(cur, &r), CRM_DONE); /* it was their oldest */
-    crm_timeline_free(cur);
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_DONE); /* it was their oldest */
+    crm_interaction_cursor_free(cur);
     CHECK_OK(h.db, crm_close(h.db)); /* no cursor was left open */
 }
 
@@ -577,15 +577,15 @@ TEST(before_must_be_this_customers)
 static int thread(crm_db *db, const char *id, char (*got)[CRM_ID_LEN + 1], int max)
 {
     crm_interaction_cursor *cur;
-    if (crm_thread_open(&cur, db, id) != CRM_OK) {
+    if (crm_interaction_thread_open(&cur, db, id) != CRM_OK) {
         fprintf(stderr, "thread: open: %s\n", crm_errmsg(db));
         return -1;
     }
     const crm_interaction *i;
     int n = 0, rc;
-    while ((rc = crm_timeline_next(cur, &i)) == CRM_ROW && n < max)
+    while ((rc = crm_interaction_cursor_next(cur, &i)) == CRM_ROW && n < max)
         memcpy(got[n++], crm_interaction_id(i), CRM_ID_LEN + 1);
-    crm_timeline_free(cur);
+    crm_interaction_cursor_free(cur);
     return rc == CRM_DONE ? n : -1;
 }
 
@@ -623,15 +623,15 @@ TEST(thread_oldest_first)
     /* The rows are whole records. */
     crm_interaction_cursor *cur;
     const crm_interaction *r;
-    CHECK_OK(db, crm_thread_open(&cur, db, c.id));
-    CHECK_INT(crm_timeline_next(cur, &r), CRM_ROW);
+    CHECK_OK(db, crm_interaction_thread_open(&cur, db, c.id));
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_ROW);
     CHECK_INT(crm_interaction_channel(r), CRM_CHANNEL_SOCIAL);
     CHECK(crm_interaction_reply_to(r) == NULL);
-    CHECK_INT(crm_timeline_next(cur, &r), CRM_ROW);
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_ROW);
     CHECK_STR(crm_interaction_reply_to(r), a.id);
     CHECK_STR(crm_interaction_thread_id(r), a.id);
     CHECK_INT(crm_interaction_occurred_at(r), 2000);
-    crm_timeline_free(cur);
+    crm_interaction_cursor_free(cur);
     crm_close(db);
 }
 
@@ -643,18 +643,18 @@ TEST(thread_bad_input)
     made a;
     make(db, cid, CRM_CHANNEL_SOCIAL, CRM_DIRECTION_IN, 1000, NULL, 0, 1, NULL, &a);
     crm_interaction_cursor *cur = (crm_interaction_cursor *)(void *)&a;
-    CHECK_NULL_DB(db, crm_thread_open(&cur, NULL, a.id), "crm_thread_open");
-    CHECK_FAILS(db, crm_thread_open(NULL, db, a.id), CRM_EINVAL, "output");
-    CHECK_FAILS2(db, crm_thread_open(&cur, db, NULL), CRM_EINVAL, "interaction id", "NULL");
+    CHECK_NULL_DB(db, crm_interaction_thread_open(&cur, NULL, a.id), "crm_interaction_thread_open");
+    CHECK_FAILS(db, crm_interaction_thread_open(NULL, db, a.id), CRM_EINVAL, "output");
+    CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, NULL), CRM_EINVAL, "interaction id", "NULL");
     for (int k = 0; test_bad_ids[k]; k++)
-        CHECK_FAILS2(db, crm_thread_open(&cur, db, test_bad_ids[k]), CRM_EINVAL,
+        CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, test_bad_ids[k]), CRM_EINVAL,
                      "interaction id", "not an id");
     for (int k = 0; test_bad_utf8[k]; k++)
-        CHECK_FAILS2(db, crm_thread_open(&cur, db, test_bad_utf8[k]), CRM_EINVAL,
+        CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, test_bad_utf8[k]), CRM_EINVAL,
                      "interaction id", "not an id");
-    CHECK_FAILS2(db, crm_thread_open(&cur, db, TEST_UNKNOWN_ID), CRM_ENOTFOUND, "interaction",
+    CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, TEST_UNKNOWN_ID), CRM_ENOTFOUND, "interaction",
                  TEST_UNKNOWN_ID);
-    CHECK_FAILS(db, crm_thread_open(&cur, db, cid), CRM_ENOTFOUND, cid);
+    CHECK_FAILS(db, crm_interaction_thread_open(&cur, db, cid), CRM_ENOTFOUND, cid);
     CHECK(cur == (crm_interaction_cursor *)(void *)&a);
     CHECK_OK(db, crm_close(db));
 }
@@ -668,7 +668,7 @@ static char poison_byte;
 #define OPEN_FAILS(db, cid, f, code, f1, f2)                                         \
     do {                                                                             \
         crm_interaction_cursor *c_ = (crm_interaction_cursor *)(void *)&poison_byte; \
-        CHECK_FAILS_((db), (db), crm_timeline_open(&c_, (db), (cid), (f)), (code), (f1), (f2)); \
+        CHECK_FAILS_((db), (db), crm_interaction_timeline_open(&c_, (db), (cid), (f)), (code), (f1), (f2)); \
         CHECK(c_ == (crm_interaction_cursor *)(void *)&poison_byte);                 \
     } while (0)
 
@@ -680,8 +680,8 @@ TEST(timeline_bad_input)
     crm_timeline_filter ok = CRM_TIMELINE_FILTER_INIT, f;
     crm_interaction_cursor *cur = (crm_interaction_cursor *)(void *)&poison_byte;
 
-    CHECK_NULL_DB(db, crm_timeline_open(&cur, NULL, h.cid, &ok), "crm_timeline_open");
-    CHECK_FAILS(db, crm_timeline_open(NULL, db, h.cid, &ok), CRM_EINVAL, "output");
+    CHECK_NULL_DB(db, crm_interaction_timeline_open(&cur, NULL, h.cid, &ok), "crm_interaction_timeline_open");
+    CHECK_FAILS(db, crm_interaction_timeline_open(NULL, db, h.cid, &ok), CRM_EINVAL, "output");
     OPEN_FAILS(db, NULL, &ok, CRM_EINVAL, "customer id", "NULL");
     for (int k = 0; test_bad_ids[k]; k++)
         OPEN_FAILS(db, test_bad_ids[k], &ok, CRM_EINVAL, "customer id", "not an id");
@@ -745,8 +745,8 @@ TEST(timeline_bad_input)
     f = ok, f.reason_prefix = l;
     OPEN_FAILS(db, h.cid, &f, CRM_EINVAL, "reason_prefix", "limit");
     l[CRM_REASON_MAX] = '\0';
-    CHECK_OK(db, crm_timeline_open(&cur, db, h.cid, &f));
-    crm_timeline_free(cur);
+    CHECK_OK(db, crm_interaction_timeline_open(&cur, db, h.cid, &f));
+    crm_interaction_cursor_free(cur);
     free(l);
 
     for (int k = 0; test_bad_ids[k]; k++) {
@@ -767,18 +767,18 @@ TEST(next_and_free_bad_input)
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane", cid);
     make(db, cid, CRM_CHANNEL_PHONE, CRM_DIRECTION_IN, 10, NULL, 0, 0, NULL, NULL);
     const crm_interaction *r = NULL;
-    CHECK_RC(NULL, crm_timeline_next(NULL, &r), CRM_EINVAL);
-    CHECK_CONTAINS(crm_errmsg(NULL), "crm_timeline_next");
+    CHECK_RC(NULL, crm_interaction_cursor_next(NULL, &r), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "crm_interaction_cursor_next");
     CHECK_CONTAINS(crm_errmsg(NULL), "cursor");
     CHECK(r == NULL);
     crm_interaction_cursor *cur;
-    CHECK_OK(db, crm_timeline_open(&cur, db, cid, NULL));
-    CHECK_RC(db, crm_timeline_next(cur, NULL), CRM_EINVAL);
-    CHECK_CONTAINS(crm_errmsg(db), "crm_timeline_next");
-    CHECK_INT(crm_timeline_next(cur, &r), CRM_ROW);
-    CHECK_INT(crm_timeline_next(cur, &r), CRM_DONE);
-    crm_timeline_free(cur);
-    crm_timeline_free(NULL);
+    CHECK_OK(db, crm_interaction_timeline_open(&cur, db, cid, NULL));
+    CHECK_RC(db, crm_interaction_cursor_next(cur, NULL), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(db), "crm_interaction_cursor_next");
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_ROW);
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_DONE);
+    crm_interaction_cursor_free(cur);
+    crm_interaction_cursor_free(NULL);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -795,10 +795,10 @@ TEST(cursor_survives_writes)
 
     crm_interaction_cursor *cur, *thr;
     const crm_interaction *r, *t;
-    CHECK_OK(db, crm_timeline_open(&cur, db, h.cid, NULL));
-    CHECK_INT(crm_timeline_next(cur, &r), CRM_ROW);
+    CHECK_OK(db, crm_interaction_timeline_open(&cur, db, h.cid, NULL));
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_ROW);
     CHECK_STR(crm_interaction_id(r), all[0]);
-    CHECK_OK(db, crm_thread_open(&thr, db, all[0]));
+    CHECK_OK(db, crm_interaction_thread_open(&thr, db, all[0]));
     /* Writes while both are open: newer rows, changed rows, another
      * customer, a whole group; and reads of the same statements. */
     make(db, h.cid, CRM_CHANNEL_WEB, CRM_DIRECTION_IN, 0, NULL, 0, 0, all[0], NULL);
@@ -813,17 +813,17 @@ TEST(cursor_survives_writes)
     CHECK_INT(thread(db, all[0], again, MAXROWS), 2);
 
     int k = 1, rc;
-    while ((rc = crm_timeline_next(cur, &r)) == CRM_ROW) {
+    while ((rc = crm_interaction_cursor_next(cur, &r)) == CRM_ROW) {
         CHECK(k < n);
         CHECK_STR(crm_interaction_id(r), all[k]);
         k++;
     }
     CHECK_INT(rc, CRM_DONE);
     CHECK_INT(k, n);
-    CHECK_INT(crm_timeline_next(thr, &t), CRM_ROW);
+    CHECK_INT(crm_interaction_cursor_next(thr, &t), CRM_ROW);
     CHECK_STR(crm_interaction_id(t), all[0]);
-    crm_timeline_free(cur);
-    crm_timeline_free(thr);
+    crm_interaction_cursor_free(cur);
+    crm_interaction_cursor_free(thr);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -840,14 +840,14 @@ TEST(cursor_and_another_writer)
         make(a, cid, CRM_CHANNEL_PHONE, CRM_DIRECTION_IN, 1000 + k, NULL, 0, 0, NULL, &m[k]);
     crm_interaction_cursor *cur;
     const crm_interaction *r;
-    CHECK_OK(a, crm_timeline_open(&cur, a, cid, NULL));
-    CHECK_INT(crm_timeline_next(cur, &r), CRM_ROW);
+    CHECK_OK(a, crm_interaction_timeline_open(&cur, a, cid, NULL));
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_ROW);
     CHECK_STR(crm_interaction_id(r), m[4].id);
     /* Another handle writes; the open cursor reads on from where it was. */
     make(b, cid, CRM_CHANNEL_EMAIL, CRM_DIRECTION_OUT, 1002, NULL, 0, 0, NULL, NULL);
     CHECK_OK(b, crm_interaction_set_outcome(b, m[1].id, CRM_OUTCOME_RESOLVED));
     int k = 3, rc;
-    while ((rc = crm_timeline_next(cur, &r)) == CRM_ROW) {
+    while ((rc = crm_interaction_cursor_next(cur, &r)) == CRM_ROW) {
         CHECK(k >= 0);
         CHECK_STR(crm_interaction_id(r), m[k].id);
         CHECK_INT(crm_interaction_outcome(r), CRM_OUTCOME_NONE);
@@ -855,7 +855,7 @@ TEST(cursor_and_another_writer)
     }
     CHECK_INT(rc, CRM_DONE);
     CHECK_INT(k, -1);
-    crm_timeline_free(cur);
+    crm_interaction_cursor_free(cur);
     /* A new cursor sees the other handle's writes. */
     static char got[10][CRM_ID_LEN + 1];
     CHECK_INT(timeline(a, cid, NULL, got, 10), 6);
@@ -873,19 +873,19 @@ TEST(two_cursors_of_one_kind)
     CHECK_INT(n, h.n);
     crm_interaction_cursor *c1, *c2;
     const crm_interaction *r1, *r2;
-    CHECK_OK(h.db, crm_timeline_open(&c1, h.db, h.cid, NULL));
-    CHECK_OK(h.db, crm_timeline_open(&c2, h.db, h.cid, NULL));
+    CHECK_OK(h.db, crm_interaction_timeline_open(&c1, h.db, h.cid, NULL));
+    CHECK_OK(h.db, crm_interaction_timeline_open(&c2, h.db, h.cid, NULL));
     for (int k = 0; k < n; k++) {
-        CHECK_INT(crm_timeline_next(c1, &r1), CRM_ROW);
-        CHECK_INT(crm_timeline_next(c2, &r2), CRM_ROW);
+        CHECK_INT(crm_interaction_cursor_next(c1, &r1), CRM_ROW);
+        CHECK_INT(crm_interaction_cursor_next(c2, &r2), CRM_ROW);
         CHECK_STR(crm_interaction_id(r1), all[k]);
         CHECK_STR(crm_interaction_id(r2), all[k]);
         CHECK(r1 != r2);
     }
-    CHECK_INT(crm_timeline_next(c1, &r1), CRM_DONE);
-    crm_timeline_free(c1);
-    CHECK_INT(crm_timeline_next(c2, &r2), CRM_DONE);
-    crm_timeline_free(c2);
+    CHECK_INT(crm_interaction_cursor_next(c1, &r1), CRM_DONE);
+    crm_interaction_cursor_free(c1);
+    CHECK_INT(crm_interaction_cursor_next(c2, &r2), CRM_DONE);
+    crm_interaction_cursor_free(c2);
     CHECK_OK(h.db, crm_close(h.db));
 }
 
@@ -897,13 +897,13 @@ TEST(close_with_cursor_open)
     made m;
     make(db, cid, CRM_CHANNEL_PHONE, CRM_DIRECTION_IN, 10, NULL, 0, 0, NULL, &m);
     crm_interaction_cursor *cur, *thr;
-    CHECK_OK(db, crm_timeline_open(&cur, db, cid, NULL));
+    CHECK_OK(db, crm_interaction_timeline_open(&cur, db, cid, NULL));
     CHECK_RC(db, crm_close(db), CRM_EMISUSE);
     CHECK_CONTAINS(crm_errmsg(db), "cursor");
-    crm_timeline_free(cur);
-    CHECK_OK(db, crm_thread_open(&thr, db, m.id));
+    crm_interaction_cursor_free(cur);
+    CHECK_OK(db, crm_interaction_thread_open(&thr, db, m.id));
     CHECK_RC(db, crm_close(db), CRM_EMISUSE);
-    crm_timeline_free(thr);
+    crm_interaction_cursor_free(thr);
     CHECK_INT(crm_close(db), CRM_OK);
 }
 
@@ -916,9 +916,9 @@ static int walk(crm_db *db, crm_interaction_cursor *cur, int *rows)
     const crm_interaction *r;
     int rc;
     *rows = 0;
-    while ((rc = crm_timeline_next(cur, &r)) == CRM_ROW)
+    while ((rc = crm_interaction_cursor_next(cur, &r)) == CRM_ROW)
         (*rows)++;
-    crm_timeline_free(cur);
+    crm_interaction_cursor_free(cur);
     (void)db;
     return rc == CRM_DONE ? CRM_OK : rc;
 }
@@ -930,14 +930,14 @@ static int read_timeline(crm_db *db, const history *h)
     f.before = h->m[3].id;
     f.limit = 5;
     crm_interaction_cursor *cur;
-    int rows, rc = crm_timeline_open(&cur, db, h->cid, &f);
+    int rows, rc = crm_interaction_timeline_open(&cur, db, h->cid, &f);
     return rc ? rc : walk(db, cur, &rows);
 }
 
 static int read_thread(crm_db *db, const history *h)
 {
     crm_interaction_cursor *cur;
-    int rows, rc = crm_thread_open(&cur, db, h->m[0].id);
+    int rows, rc = crm_interaction_thread_open(&cur, db, h->m[0].id);
     return rc ? rc : walk(db, cur, &rows);
 }
 

@@ -35,7 +35,7 @@ TEST(rollback_leaves_nothing)
     CHECK_OK(db, crm_begin(db));
     char b[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Gone", b);
-    CHECK_OK(db, crm_customer_tag_add(db, a, "vip"));
+    CHECK_OK(db, crm_tag_add(db, a, "vip"));
     CHECK_OK(db, crm_customer_rename(db, a, "Kept"));
     CHECK_OK(db, crm_rollback(db));
     CHECK_UNCHANGED(db, &snap);
@@ -55,7 +55,7 @@ TEST(failed_call_inside_group_undoes_only_itself)
     test_customer(db, CRM_CUSTOMER_PERSON, "Bob", b);
     CHECK_OK(db, crm_identity_add(NULL, db, a, "phone", "+14155550100", 0));
     CHECK_OK(db, crm_begin(db));
-    CHECK_OK(db, crm_customer_tag_add(db, b, "new"));
+    CHECK_OK(db, crm_tag_add(db, b, "new"));
     test_snapshot snap;
     test_snapshot_take(db, &snap);
     /* Conflict: the phone is Ann's. The group survives. */
@@ -64,17 +64,17 @@ TEST(failed_call_inside_group_undoes_only_itself)
     CHECK_CONTAINS(crm_errmsg(db), "Ann");
     CHECK_UNCHANGED(db, &snap);
     CHECK_INT(crm_in_transaction(db), 1);
-    CHECK_OK(db, crm_customer_tag_add(db, b, "second"));
+    CHECK_OK(db, crm_tag_add(db, b, "second"));
     CHECK_OK(db, crm_commit(db));
     crm_tag_cursor *cur;
     const char *t;
     CHECK_OK(db, crm_tag_list_open(&cur, db, b));
-    CHECK_INT(crm_tag_list_next(cur, &t), CRM_ROW);
+    CHECK_INT(crm_tag_cursor_next(cur, &t), CRM_ROW);
     CHECK_STR(t, "new");
-    CHECK_INT(crm_tag_list_next(cur, &t), CRM_ROW);
+    CHECK_INT(crm_tag_cursor_next(cur, &t), CRM_ROW);
     CHECK_STR(t, "second");
-    CHECK_INT(crm_tag_list_next(cur, &t), CRM_DONE);
-    crm_tag_list_free(cur);
+    CHECK_INT(crm_tag_cursor_next(cur, &t), CRM_DONE);
+    crm_tag_cursor_free(cur);
     crm_close(db);
 }
 
@@ -102,10 +102,10 @@ TEST(refused_calls_inside_group_leave_it_whole)
     s.direction = CRM_DIRECTION_IN;
     s.external_ref = "msg-1";
     CHECK_OK(db, crm_interaction_log(NULL, db, &s));
-    CHECK_OK(db, crm_customer_tag_add(db, a, "vip"));
+    CHECK_OK(db, crm_tag_add(db, a, "vip"));
 
     CHECK_OK(db, crm_begin(db));
-    CHECK_OK(db, crm_customer_tag_add(db, b, "first"));
+    CHECK_OK(db, crm_tag_add(db, b, "first"));
     test_snapshot snap;
     test_snapshot_take(db, &snap);
     CHECK_RC(db, crm_interaction_log(NULL, db, &s), CRM_EEXISTS);
@@ -114,8 +114,8 @@ TEST(refused_calls_inside_group_leave_it_whole)
     CHECK_RC(db, crm_interaction_log(NULL, db, &s), CRM_ENOTFOUND);
     CHECK_RC(db, crm_identity_add(NULL, db, b, "phone", "(415) 555-0100", 0), CRM_EEXISTS);
     CHECK_RC(db, crm_identity_add(NULL, db, gone, "phone", "+14155550199", 0), CRM_ENOTFOUND);
-    CHECK_RC(db, crm_customer_tag_add(db, a, "vip"), CRM_EEXISTS);
-    CHECK_RC(db, crm_customer_attr_set(db, gone, "tier", "3"), CRM_ENOTFOUND);
+    CHECK_RC(db, crm_tag_add(db, a, "vip"), CRM_EEXISTS);
+    CHECK_RC(db, crm_attr_set(db, gone, "tier", "3"), CRM_ENOTFOUND);
     CHECK_RC(db, crm_promise_make(NULL, db, gone, NULL, "agent:bob", "x", crm_now() + 1),
              CRM_ENOTFOUND);
     CHECK_RC(db, crm_promise_keep(db, pid, NULL, NULL), CRM_ESTATE);
@@ -124,7 +124,7 @@ TEST(refused_calls_inside_group_leave_it_whole)
              CRM_EEXISTS);
     CHECK_RC(db, crm_customer_rename(db, gone, "Nobody"), CRM_ENOTFOUND);
     CHECK_RC(db, crm_customer_unarchive(db, a), CRM_ESTATE);
-    CHECK_RC(db, crm_customer_attr_unset(db, a, "tier"), CRM_ENOTFOUND);
+    CHECK_RC(db, crm_attr_unset(db, a, "tier"), CRM_ENOTFOUND);
     CHECK_RC(db, crm_member_add(db, org, a, "seller"), CRM_EEXISTS);
     CHECK_RC(db, crm_member_add(db, a, b, "buyer"), CRM_EINVAL); /* a is a person */
     CHECK_RC(db, crm_member_remove(db, org, b), CRM_ENOTFOUND);
@@ -134,7 +134,7 @@ TEST(refused_calls_inside_group_leave_it_whole)
     CHECK_RC(db, crm_occasion_remove(db, gone), CRM_ENOTFOUND);
     CHECK_UNCHANGED(db, &snap);
     CHECK_INT(crm_in_transaction(db), 1);
-    CHECK_OK(db, crm_customer_tag_add(db, b, "second"));
+    CHECK_OK(db, crm_tag_add(db, b, "second"));
     CHECK_OK(db, crm_commit(db));
     CHECK_INT(test_last_seq(db), snap.last_seq + 1);
     crm_close(db);
@@ -171,18 +171,18 @@ TEST(call_failing_after_a_change_loses_the_group)
     CHECK_UNCHANGED(db, &snap);
 
     CHECK_OK(db, crm_begin(db));
-    CHECK_OK(db, crm_customer_tag_add(db, a, "lost"));
+    CHECK_OK(db, crm_tag_add(db, a, "lost"));
     CHECK_RC(db, crm_interaction_log(NULL, db, &s), CRM_ERROR);
     CHECK_CONTAINS(crm_errmsg(db), "no logging today");
     CHECK_INT(crm_in_transaction(db), 1);
-    CHECK_RC(db, crm_customer_tag_add(db, a, "after"), CRM_ESTATE);
+    CHECK_RC(db, crm_tag_add(db, a, "after"), CRM_ESTATE);
     CHECK_CONTAINS(crm_errmsg(db), "crm_rollback");
     CHECK_RC(db, crm_commit(db), CRM_ESTATE);
     CHECK_OK(db, crm_rollback(db));
     CHECK_INT(crm_in_transaction(db), 0);
     CHECK_UNCHANGED(db, &snap);
     /* The handle is usable again. */
-    CHECK_OK(db, crm_customer_tag_add(db, a, "kept"));
+    CHECK_OK(db, crm_tag_add(db, a, "kept"));
     CHECK_INT(test_last_seq(db), snap.last_seq + 1);
     crm_close(db);
     test_remove_db(path);

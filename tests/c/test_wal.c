@@ -88,7 +88,7 @@ TEST(log_bounded_under_endless_readers)
     for (int i = 0; i < 2500; i++) {
         snprintf(value, 8, "%07d", i);
         value[7] = 'x';
-        CHECK_OK(db, crm_customer_attr_set(db, a, "notes", value));
+        CHECK_OK(db, crm_attr_set(db, a, "notes", value));
         long long w = file_size(wal);
         largest = w > largest ? w : largest;
     }

@@ -31,11 +31,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *text = fuzz_cstr(data, size);
     if (!text)
         return 0;
-    ROUND_TRIP(crm_customer_kind, crm_customer_kind_parse, crm_customer_kind_name, text);
-    ROUND_TRIP(crm_channel, crm_channel_parse, crm_channel_name, text);
-    ROUND_TRIP(crm_direction, crm_direction_parse, crm_direction_name, text);
-    ROUND_TRIP(crm_outcome, crm_outcome_parse, crm_outcome_name, text);
-    ROUND_TRIP(crm_promise_state, crm_promise_state_parse, crm_promise_state_name, text);
+    ROUND_TRIP(crm_customer_kind_t, crm_customer_kind_parse, crm_customer_kind_name, text);
+    ROUND_TRIP(crm_channel_t, crm_channel_parse, crm_channel_name, text);
+    ROUND_TRIP(crm_direction_t, crm_direction_parse, crm_direction_name, text);
+    ROUND_TRIP(crm_outcome_t, crm_outcome_parse, crm_outcome_name, text);
+    ROUND_TRIP(crm_promise_state_t, crm_promise_state_parse, crm_promise_state_name, text);
     free(text);
     return 0;
 }

@@ -21,7 +21,7 @@ end
 local EXPECTED = {
   customer = function(c)
     return {id = crm.crm_customer_id(c), name = crm.crm_customer_name(c),
-            kind = crm.crm_customer_kind_name(crm.crm_customer_kind_of(c)),
+            kind = crm.crm_customer_kind_name(crm.crm_customer_kind(c)),
             created_at = t(crm.crm_customer_created_at(c)), updated_at = t(crm.crm_customer_updated_at(c)),
             archived = crm.crm_customer_is_archived(c) == 1}
   end,
@@ -57,7 +57,7 @@ local EXPECTED = {
     return {id = crm.crm_promise_id(p), customer_id = crm.crm_promise_customer_id(p),
             interaction_id = crm.crm_promise_interaction_id(p), owner = crm.crm_promise_owner(p),
             what = crm.crm_promise_what(p),
-            state = crm.crm_promise_state_name(crm.crm_promise_state_of(p)),
+            state = crm.crm_promise_state_name(crm.crm_promise_state(p)),
             due_at = t(crm.crm_promise_due_at(p)), made_at = t(crm.crm_promise_made_at(p)),
             closed_at = t(crm.crm_promise_closed_at(p)), kept_by = crm.crm_promise_kept_by(p),
             overdue = crm.crm_promise_is_overdue(p, crm.crm_now()) == 1,
@@ -79,7 +79,7 @@ local EXPECTED = {
             person_name = crm.crm_member_person_name(m), since = t(crm.crm_member_since(m))}
   end,
   promise_event = function(e)
-    return {kind = crm.crm_promise_event_name(crm.crm_promise_event_kind_of(e)),
+    return {kind = crm.crm_promise_event_kind_name(crm.crm_promise_event_kind(e)),
             at = t(crm.crm_promise_event_at(e)), actor = crm.crm_promise_event_actor(e),
             old_due = t(crm.crm_promise_event_old_due(e)), new_due = t(crm.crm_promise_event_new_due(e)),
             customer_agreed = crm.crm_promise_event_customer_agreed(e) == 1,
@@ -150,7 +150,7 @@ function TestRecords:test_customers()
                                               crm.TIME_NONE,
                                               nil, 0, crm.CRM_ORDER_CREATED)
   lu.assertEquals(lockstep("customer", db:customers{archived = "include"}, cur,
-                           crm.crm_customer_list_next, crm.crm_customer_list_free), 2)
+                           crm.crm_customer_cursor_next, crm.crm_customer_cursor_free), 2)
 end
 
 function TestRecords:test_identities()
@@ -158,29 +158,29 @@ function TestRecords:test_identities()
   same("identity", db:identity("email", "ANN@example.com"),
        crm.crm_identity_get(db._h, "email", "ANN@example.com"))
   lu.assertEquals(lockstep("identity", db:identities(ann.id), crm.crm_identity_list_open(db._h, ann.id),
-                           crm.crm_identity_list_next, crm.crm_identity_list_free), 2)
+                           crm.crm_identity_cursor_next, crm.crm_identity_cursor_free), 2)
   local i = db:add_identity(ann.id, "email", "ann@work.example", {primary = true, verified = true})
   same("identity", i, crm.crm_identity_get(db._h, "email", "ann@work.example"))
 end
 
 function TestRecords:test_journal()
   local db <close> = full()
-  lu.assertTrue(lockstep("journal_entry", db:journal(), crm.crm_journal_open(db._h, 0),
-                         crm.crm_journal_next, crm.crm_journal_free) > 10)
+  lu.assertTrue(lockstep("journal_entry", db:journal(), crm.crm_journal_entry_list_open(db._h, 0),
+                         crm.crm_journal_entry_cursor_next, crm.crm_journal_entry_cursor_free) > 10)
 end
 
 function TestRecords:test_interactions()
   local db <close>, ann, _, a = full()
   local cur = crm.crm_swig_timeline_open(db._h, ann.id, 0, crm.TIME_NONE, crm.TIME_NONE, nil, 0, 0, 0,
                                         nil, 0)
-  lu.assertEquals(lockstep("interaction", db:timeline(ann.id), cur, crm.crm_timeline_next,
-                           crm.crm_timeline_free), 2)
+  lu.assertEquals(lockstep("interaction", db:timeline(ann.id), cur, crm.crm_interaction_cursor_next,
+                           crm.crm_interaction_cursor_free), 2)
   same("interaction", a, crm.crm_interaction_get(db._h, a.id))
   same("interaction", db:interaction(a.id), crm.crm_interaction_get(db._h, a.id))
   same("interaction", db:interaction_by_ref("phone", "call-1"),
        crm.crm_interaction_get_by_ref(db._h, crm.CRM_CHANNEL_PHONE, "call-1"))
-  lu.assertEquals(lockstep("interaction", db:thread(a.id), crm.crm_thread_open(db._h, a.id),
-                           crm.crm_timeline_next, crm.crm_timeline_free), 2)
+  lu.assertEquals(lockstep("interaction", db:thread(a.id), crm.crm_interaction_thread_open(db._h, a.id),
+                           crm.crm_interaction_cursor_next, crm.crm_interaction_cursor_free), 2)
 end
 
 function TestRecords:test_promises()
@@ -188,11 +188,11 @@ function TestRecords:test_promises()
   local cur = crm.crm_swig_promise_list_open(db._h, ann.id, nil, 0, crm.TIME_NONE, crm.TIME_NONE,
                                             nil, 0)
   lu.assertEquals(lockstep("promise", db:promises{customer_id = ann.id}, cur,
-                           crm.crm_promise_list_next, crm.crm_promise_list_free), 2)
+                           crm.crm_promise_cursor_next, crm.crm_promise_cursor_free), 2)
   same("promise", db:get_promise(p.id), crm.crm_promise_get(db._h, p.id))
   lu.assertEquals(lockstep("promise_event", db:promise_history(p.id),
-                           crm.crm_promise_history_open(db._h, p.id),
-                           crm.crm_promise_history_next, crm.crm_promise_history_free), 3)
+                           crm.crm_promise_event_list_open(db._h, p.id),
+                           crm.crm_promise_event_cursor_next, crm.crm_promise_event_cursor_free), 3)
   local q = db:promise(ann.id, "Later", 2000000000000, {owner = "agent:c"})
   same("promise", q, crm.crm_promise_get(db._h, q.id))
 end
@@ -200,15 +200,15 @@ end
 function TestRecords:test_occasions_and_members()
   local db <close>, ann, org = full()
   lu.assertEquals(lockstep("occasion", db:occasions(ann.id), crm.crm_occasion_list_open(db._h, ann.id),
-                           crm.crm_occasion_list_next, crm.crm_occasion_list_free), 2)
+                           crm.crm_occasion_cursor_next, crm.crm_occasion_cursor_free), 2)
   local from, to = BASE, BASE + 5 * 365 * DAY
-  lu.assertTrue(lockstep("occasion", db:upcoming(from, to), crm.crm_occasions_upcoming(db._h, from, to),
-                         crm.crm_occasion_list_next, crm.crm_occasion_list_free) > 2)
+  lu.assertTrue(lockstep("occasion", db:upcoming(from, to), crm.crm_occasion_upcoming_open(db._h, from, to),
+                         crm.crm_occasion_cursor_next, crm.crm_occasion_cursor_free) > 2)
   local o = db:add_occasion(ann.id, "anniversary", {month = 2, day = 29, lead_days = 1})
   same("occasion", o, crm.crm_occasion_get(db._h, o.id))
   for _, who in ipairs({org, ann}) do
     lu.assertEquals(lockstep("member", db:members(who.id), crm.crm_member_list_open(db._h, who.id),
-                             crm.crm_member_list_next, crm.crm_member_list_free), 1)
+                             crm.crm_member_cursor_next, crm.crm_member_cursor_free), 1)
   end
 end
 

@@ -51,10 +51,10 @@ def test_use_after_close_raises_misuse(db, ann):
 
 def test_close_with_cursor_open_at_c_level_is_misuse():
     h = ll.crm_swig_open(":memory:", ll.CRM_OPEN_CREATE, 0, 0, None, None)
-    cur = ll.crm_journal_open(h, 0)
+    cur = ll.crm_journal_entry_list_open(h, 0)
     with pytest.raises(crm.Misuse):
         ll.crm_close(h)
-    ll.crm_journal_free(cur)
+    ll.crm_journal_entry_cursor_free(cur)
     ll.crm_customer_create(h, 1, "still open")  # no crash; handle still usable
     # h was disowned by the failed crm_close; close it for real
     h2 = ll.crm_swig_open(":memory:", ll.CRM_OPEN_CREATE, 0, 0, None, None)

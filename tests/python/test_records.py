@@ -24,7 +24,7 @@ def from_ms(ms):
 EXPECTED = {
     crm.Customer: lambda c: dict(
         id=ll.crm_customer_id(c), name=ll.crm_customer_name(c),
-        kind=ll.crm_customer_kind_name(ll.crm_customer_kind_of(c)),
+        kind=ll.crm_customer_kind_name(ll.crm_customer_kind(c)),
         created_at=from_ms(ll.crm_customer_created_at(c)),
         updated_at=from_ms(ll.crm_customer_updated_at(c)),
         archived=bool(ll.crm_customer_is_archived(c))),
@@ -58,7 +58,7 @@ EXPECTED = {
         role=ll.crm_member_role(m), org_name=ll.crm_member_org_name(m),
         person_name=ll.crm_member_person_name(m), since=from_ms(ll.crm_member_since(m))),
     crm.PromiseEvent: lambda e: dict(
-        kind=ll.crm_promise_event_name(ll.crm_promise_event_kind_of(e)),
+        kind=ll.crm_promise_event_kind_name(ll.crm_promise_event_kind(e)),
         at=from_ms(ll.crm_promise_event_at(e)), actor=ll.crm_promise_event_actor(e),
         old_due=from_ms(ll.crm_promise_event_old_due(e)),
         new_due=from_ms(ll.crm_promise_event_new_due(e)),
@@ -69,7 +69,7 @@ EXPECTED = {
         id=ll.crm_promise_id(p), customer_id=ll.crm_promise_customer_id(p),
         interaction_id=ll.crm_promise_interaction_id(p), owner=ll.crm_promise_owner(p),
         what=ll.crm_promise_what(p),
-        state=crm.PromiseState(ll.crm_promise_state_name(ll.crm_promise_state_of(p))),
+        state=crm.PromiseState(ll.crm_promise_state_name(ll.crm_promise_state(p))),
         due_at=from_ms(ll.crm_promise_due_at(p)), made_at=from_ms(ll.crm_promise_made_at(p)),
         closed_at=from_ms(ll.crm_promise_closed_at(p)), kept_by=ll.crm_promise_kept_by(p),
         overdue=bool(ll.crm_promise_is_overdue(p, ll.crm_now())),
@@ -152,7 +152,7 @@ def test_customers(full):
     none = crm._TIME_NONE
     cur = ll.crm_swig_customer_list_open(h, 0, None, None, ll.CRM_ARCHIVED_INCLUDE, none, none, None,
                                          0, ll.CRM_ORDER_CREATED)
-    assert len(lockstep(db.customers(archived=True), cur, ll.crm_customer_list_next)) == 2
+    assert len(lockstep(db.customers(archived=True), cur, ll.crm_customer_cursor_next)) == 2
 
 
 def test_identities(full):
@@ -161,15 +161,15 @@ def test_identities(full):
     for kind, value in (("phone", "+1 415 555 0100"), ("email", "ANN@example.com")):
         same(db.identity(kind, value), ll.crm_identity_get(h, kind, value))
     cur = ll.crm_identity_list_open(h, ann.id)
-    assert len(lockstep(db.identities(ann), cur, ll.crm_identity_list_next)) == 2
+    assert len(lockstep(db.identities(ann), cur, ll.crm_identity_cursor_next)) == 2
     i = db.add_identity(ann, "email", "ann@work.example", primary=True, verified=True)
     same(i, ll.crm_identity_get(h, "email", "ann@work.example"))
 
 
 def test_journal(full):
     db = full[0]
-    cur = ll.crm_journal_open(db._h, 0)
-    assert len(lockstep(db.journal(), cur, ll.crm_journal_next)) > 10
+    cur = ll.crm_journal_entry_list_open(db._h, 0)
+    assert len(lockstep(db.journal(), cur, ll.crm_journal_entry_cursor_next)) > 10
 
 
 def test_interactions(full):
@@ -177,14 +177,14 @@ def test_interactions(full):
     h = db._h
     none = crm._TIME_NONE
     cur = ll.crm_swig_timeline_open(h, ann.id, 0, none, none, None, 0, 0, 0, None, 0)
-    got = lockstep(db.timeline(ann), cur, ll.crm_timeline_next)
+    got = lockstep(db.timeline(ann), cur, ll.crm_interaction_cursor_next)
     assert len(got) == 2
     for r in got:
         same(db.interaction(r.id), ll.crm_interaction_get(h, r.id))
     same(db.interaction_by_ref("phone", "call-1"),
          ll.crm_interaction_get_by_ref(h, ll.CRM_CHANNEL_PHONE, "call-1"))
     same(a, ll.crm_interaction_get(h, a.id))
-    assert len(lockstep(db.thread(a.id), ll.crm_thread_open(h, a.id), ll.crm_timeline_next)) == 2
+    assert len(lockstep(db.thread(a.id), ll.crm_interaction_thread_open(h, a.id), ll.crm_interaction_cursor_next)) == 2
 
 
 def test_promises(full):
@@ -192,12 +192,12 @@ def test_promises(full):
     h = db._h
     none = crm._TIME_NONE
     cur = ll.crm_swig_promise_list_open(h, ann.id, None, 0, none, none, None, 0)
-    got = lockstep(db.promises(customer_id=ann), cur, ll.crm_promise_list_next)
+    got = lockstep(db.promises(customer_id=ann), cur, ll.crm_promise_cursor_next)
     assert len(got) == 2
     for r in got:
         same(db.get_promise(r.id), ll.crm_promise_get(h, r.id))
-    cur = ll.crm_promise_history_open(h, p.id)
-    events = lockstep(db.promise_history(p.id), cur, ll.crm_promise_history_next)
+    cur = ll.crm_promise_event_list_open(h, p.id)
+    events = lockstep(db.promise_history(p.id), cur, ll.crm_promise_event_cursor_next)
     assert [e.kind for e in events] == ["made", "renegotiated", "kept"]
     q = db.promise(ann, "Later", 2 * 10**12, owner="agent:c")
     same(q, ll.crm_promise_get(h, q.id))
@@ -207,16 +207,16 @@ def test_occasions_and_members(full):
     db, ann, org, _, _ = full
     h = db._h
     cur = ll.crm_occasion_list_open(h, ann.id)
-    assert len(lockstep(db.occasions(ann), cur, ll.crm_occasion_list_next)) == 2
+    assert len(lockstep(db.occasions(ann), cur, ll.crm_occasion_cursor_next)) == 2
     start, end = 1_767_225_600_000, 1_767_225_600_000 + 5 * 365 * 86_400_000
-    cur = ll.crm_occasions_upcoming(h, start, end)
-    got = lockstep(db.upcoming(start, end), cur, ll.crm_occasion_list_next)
+    cur = ll.crm_occasion_upcoming_open(h, start, end)
+    got = lockstep(db.upcoming(start, end), cur, ll.crm_occasion_cursor_next)
     assert len(got) > 2 and all(r.next_date is not None for r in got)
     o = db.add_occasion(ann, "anniversary", month=2, day=29, lead_days=1)
     same(o, ll.crm_occasion_get(h, o.id))
     for who in (org, ann):
         cur = ll.crm_member_list_open(h, who.id)
-        assert len(lockstep(db.members(who), cur, ll.crm_member_list_next)) == 1
+        assert len(lockstep(db.members(who), cur, ll.crm_member_cursor_next)) == 1
 
 
 def test_attrs_are_pairs(full):

@@ -145,8 +145,8 @@ static int write_one(writer *wr, crm_db *db, long i)
             rc = crm_identity_add(NULL, db, customer, "phone", phone, 0);
         }
         if (rc == CRM_OK) {
-            call = "crm_customer_tag_add";
-            rc = crm_customer_tag_add(db, customer, tag);
+            call = "crm_tag_add";
+            rc = crm_tag_add(db, customer, tag);
         }
         crm_customer_free(c);
     } else {
@@ -391,20 +391,20 @@ static int check_customer(crm_db *db, int kind, const char *id, char *err, size_
         crm_identity_cursor *ic = NULL;
         const crm_identity *ident;
         rc = crm_identity_list_open(&ic, db, id);
-        while (rc == CRM_OK && (rc = crm_identity_list_next(ic, &ident)) == CRM_ROW) {
+        while (rc == CRM_OK && (rc = crm_identity_cursor_next(ic, &ident)) == CRM_ROW) {
             n++;
             rc = CRM_OK;
         }
-        crm_identity_list_free(ic);
+        crm_identity_cursor_free(ic);
         crm_tag_cursor *tc = NULL;
         const char *tagname;
         if (rc == CRM_DONE)
             rc = crm_tag_list_open(&tc, db, id);
-        while (rc == CRM_OK && (rc = crm_tag_list_next(tc, &tagname)) == CRM_ROW) {
+        while (rc == CRM_OK && (rc = crm_tag_cursor_next(tc, &tagname)) == CRM_ROW) {
             extra++;
             rc = CRM_OK;
         }
-        crm_tag_list_free(tc);
+        crm_tag_cursor_free(tc);
         if (rc == CRM_DONE && (n != 1 || extra != 1)) {
             set_err(err, esize, "customer %s has %d identities and %d tags, not one of each", id,
                     n, extra);
@@ -418,15 +418,15 @@ static int check_customer(crm_db *db, int kind, const char *id, char *err, size_
         crm_promise_cursor *pc = NULL;
         const crm_promise *p;
         rc = crm_promise_list_open(&pc, db, &f);
-        while (rc == CRM_OK && (rc = crm_promise_list_next(pc, &p)) == CRM_ROW) {
+        while (rc == CRM_OK && (rc = crm_promise_cursor_next(pc, &p)) == CRM_ROW) {
             n++;
-            int kept = crm_promise_state_of(p) == CRM_PROMISE_KEPT;
+            int kept = crm_promise_state(p) == CRM_PROMISE_KEPT;
             if (!crm_promise_interaction_id(p) || kept != (crm_promise_kept_by(p) != NULL) ||
                 (kind == KIND_C && !kept))
                 extra++;
             rc = CRM_OK;
         }
-        crm_promise_list_free(pc);
+        crm_promise_cursor_free(pc);
         if (rc == CRM_DONE && (n != 1 || extra != 0)) {
             set_err(err, esize, "customer %s has %d promises, %d of them in part", id, n, extra);
             return 0;
@@ -448,17 +448,17 @@ static int check_customer(crm_db *db, int kind, const char *id, char *err, size_
  * is read back through libcrm. */
 static int check_journal(crm_db *db, tail *t, char *err, size_t esize)
 {
-    crm_journal_cursor *cur;
+    crm_journal_entry_cursor *cur;
     const crm_journal_entry *e;
-    int rc = crm_journal_open(&cur, db, t->seq);
+    int rc = crm_journal_entry_list_open(&cur, db, t->seq);
     if (rc) {
-        set_err(err, esize, "crm_journal_open: %s", crm_errmsg(db));
+        set_err(err, esize, "crm_journal_entry_list_open: %s", crm_errmsg(db));
         return 0;
     }
     int pos = 0, kind = -1, ok = 1;
     int64_t seq = t->seq;
     char id[CRM_ID_LEN + 1] = "", newest[3][CRM_ID_LEN + 1] = { "", "", "" };
-    while (ok && (rc = crm_journal_next(cur, &e)) == CRM_ROW) {
+    while (ok && (rc = crm_journal_entry_cursor_next(cur, &e)) == CRM_ROW) {
         const char *ent = crm_journal_entry_entity(e), *op = crm_journal_entry_op(e);
         const char *eid = crm_journal_entry_entity_id(e);
         int64_t s = crm_journal_entry_seq(e);
@@ -499,10 +499,10 @@ static int check_journal(crm_db *db, tail *t, char *err, size_t esize)
         }
     }
     if (ok && rc != CRM_DONE) {
-        set_err(err, esize, "crm_journal_next: %s: %s", crm_errname(rc), crm_errmsg(db));
+        set_err(err, esize, "crm_journal_entry_cursor_next: %s: %s", crm_errname(rc), crm_errmsg(db));
         ok = 0;
     }
-    crm_journal_free(cur);
+    crm_journal_entry_cursor_free(cur);
     if (ok && pos != 0) {
         set_err(err, esize, "the journal ends inside a change: row %lld is its last",
                 (long long)seq);
@@ -817,7 +817,7 @@ static int errors_stay(crm_db *db, int w, long i, char *err, size_t esize)
     char word[48], value[48];
     snprintf(word, sizeof word, "channel-of-thread-%d-%ld", w, i);
     snprintf(value, sizeof value, "account-of-thread-%d-%ld", w, i);
-    crm_channel ch;
+    crm_channel_t ch;
     crm_customer *c = NULL;
     int rc1 = crm_channel_parse(&ch, word);
     int rc2 = crm_identity_lookup(&c, db, "account", value);

@@ -33,15 +33,15 @@ static int write_one(crm_db *db, int n)
     if (rc == CRM_OK)
         rc = crm_customer_create(&c, db, CRM_CUSTOMER_PERSON, name);
     if (rc == CRM_OK)
-        rc = crm_customer_attr_set(db, crm_customer_id(c), "n", value);
+        rc = crm_attr_set(db, crm_customer_id(c), "n", value);
     if (rc == CRM_OK)
-        rc = crm_customer_tag_add(db, crm_customer_id(c), "t");
+        rc = crm_tag_add(db, crm_customer_id(c), "t");
     rc = rc == CRM_OK ? crm_commit(db) : (crm_rollback(db), rc);
     crm_customer_free(c);
     return rc;
 }
 
-static void child(const char *path, crm_durability d, int fd)
+static void child(const char *path, crm_durability_t d, int fd)
 {
     crm_open_options o = CRM_OPEN_OPTIONS_INIT;
     o.durability = d;
@@ -87,25 +87,25 @@ static int check_file(const char *path, int acked)
         crm_close(db);
         return 0;
     }
-    while (ok && crm_customer_list_next(cur, &c) == CRM_ROW) {
+    while (ok && crm_customer_cursor_next(cur, &c) == CRM_ROW) {
         char want[32], *v = NULL;
         snprintf(want, sizeof want, "c-%d", count);
         ok = strcmp(crm_customer_name(c), want) == 0 &&
-             crm_customer_attr_get(&v, db, crm_customer_id(c), "n") == CRM_OK &&
+             crm_attr_get(&v, db, crm_customer_id(c), "n") == CRM_OK &&
              atoi(v) == count;
         crm_free(v);
         crm_tag_cursor *tc;
         const char *tag;
         ok = ok && crm_tag_list_open(&tc, db, crm_customer_id(c)) == CRM_OK;
         if (ok) {
-            ok = crm_tag_list_next(tc, &tag) == CRM_ROW && strcmp(tag, "t") == 0;
-            crm_tag_list_free(tc);
+            ok = crm_tag_cursor_next(tc, &tag) == CRM_ROW && strcmp(tag, "t") == 0;
+            crm_tag_cursor_free(tc);
         }
         if (!ok)
             fprintf(stderr, "customer %d (%s) is not whole\n", count, crm_customer_name(c));
         count++;
     }
-    crm_customer_list_free(cur);
+    crm_customer_cursor_free(cur);
     int64_t seq = 0;
     crm_journal_last_seq(&seq, db);
     crm_close(db);
@@ -123,7 +123,7 @@ static int check_file(const char *path, int acked)
 
 static long total_acked; /* so a run that never got to commit cannot pass */
 
-static int trial(crm_durability d, unsigned *seed)
+static int trial(crm_durability_t d, unsigned *seed)
 {
     char path[256];
     test_temp_path(path, sizeof path, ".db");

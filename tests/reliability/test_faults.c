@@ -749,9 +749,9 @@ static void setup_base(crm_db *db, fixture *f)
                           CRM_IDENTITY_PRIMARY | CRM_IDENTITY_VERIFIED),
          "adding a phone");
     must(db, crm_identity_add(NULL, db, f->ann, "email", "ann@example.com", 0), "adding an email");
-    must(db, crm_customer_attr_set(db, f->ann, "plan", "gold"), "setting an attribute");
-    must(db, crm_customer_attr_set(db, f->ann, "since", "2019"), "setting an attribute");
-    must(db, crm_customer_tag_add(db, f->ann, "vip"), "adding a tag");
+    must(db, crm_attr_set(db, f->ann, "plan", "gold"), "setting an attribute");
+    must(db, crm_attr_set(db, f->ann, "since", "2019"), "setting an attribute");
+    must(db, crm_tag_add(db, f->ann, "vip"), "adding a tag");
     test_customer(db, CRM_CUSTOMER_ORGANISATION, "Acme Ltd", f->org);
     test_customer(db, CRM_CUSTOMER_PERSON, "Bob Member", f->bob);
     test_customer(db, CRM_CUSTOMER_PERSON, "Cy Outsider", f->cy);
@@ -783,7 +783,7 @@ static void setup_base(crm_db *db, fixture *f)
         snprintf(ref, sizeof ref, "bg-%05d", i);
         test_customer(db, CRM_CUSTOMER_PERSON, name, id);
         must(db, crm_identity_add(NULL, db, id, "email", email, 0), "adding an email");
-        must(db, crm_customer_attr_set(db, id, "n", ref), "setting an attribute");
+        must(db, crm_attr_set(db, id, "n", ref), "setting an attribute");
         log_interaction(db, id, ref, NULL);
         make_promise(db, id, "answer the letter", f->due, NULL);
     }
@@ -876,31 +876,31 @@ static int op_customer_unarchive(crm_db *db, const fixture *f, bool dry)
 static int op_attr_set(crm_db *db, const fixture *f, bool dry)
 {
     (void)dry;
-    return crm_customer_attr_set(db, f->ann, "tier", "2");
+    return crm_attr_set(db, f->ann, "tier", "2");
 }
 
 static int op_attr_replace(crm_db *db, const fixture *f, bool dry)
 {
     (void)dry;
-    return crm_customer_attr_set(db, f->ann, "plan", "silver");
+    return crm_attr_set(db, f->ann, "plan", "silver");
 }
 
 static int op_attr_unset(crm_db *db, const fixture *f, bool dry)
 {
     (void)dry;
-    return crm_customer_attr_unset(db, f->ann, "plan");
+    return crm_attr_unset(db, f->ann, "plan");
 }
 
 static int op_tag_add(crm_db *db, const fixture *f, bool dry)
 {
     (void)dry;
-    return crm_customer_tag_add(db, f->ann, "churn-risk");
+    return crm_tag_add(db, f->ann, "churn-risk");
 }
 
 static int op_tag_remove(crm_db *db, const fixture *f, bool dry)
 {
     (void)dry;
-    return crm_customer_tag_remove(db, f->ann, "vip");
+    return crm_tag_remove(db, f->ann, "vip");
 }
 
 static int op_member_add(crm_db *db, const fixture *f, bool dry)
@@ -1099,17 +1099,17 @@ static int customer_step(crm_db *db, const char *id, int i, const char **what)
         *what = "crm_identity_add (phone)";
         return crm_identity_add(NULL, db, id, "phone", "+44 20 7946 0958", 0);
     case 2:
-        *what = "crm_customer_attr_set (plan)";
-        return crm_customer_attr_set(db, id, "plan", "bronze");
+        *what = "crm_attr_set (plan)";
+        return crm_attr_set(db, id, "plan", "bronze");
     case 3:
-        *what = "crm_customer_attr_set (source)";
-        return crm_customer_attr_set(db, id, "source", "web");
+        *what = "crm_attr_set (source)";
+        return crm_attr_set(db, id, "source", "web");
     case 4:
-        *what = "crm_customer_tag_add (new)";
-        return crm_customer_tag_add(db, id, "new");
+        *what = "crm_tag_add (new)";
+        return crm_tag_add(db, id, "new");
     default:
-        *what = "crm_customer_tag_add (newsletter)";
-        return crm_customer_tag_add(db, id, "newsletter");
+        *what = "crm_tag_add (newsletter)";
+        return crm_tag_add(db, id, "newsletter");
     }
 }
 #define CUSTOMER_STEPS 6
@@ -1142,9 +1142,9 @@ static int resume_step(crm_db *db, const fixture *f, int i)
 {
     switch (i) {
     case 0:
-        return crm_customer_tag_add(db, f->ann, "loyal");
+        return crm_tag_add(db, f->ann, "loyal");
     case 1:
-        return crm_customer_attr_set(db, f->ann, "tier", "3");
+        return crm_attr_set(db, f->ann, "tier", "3");
     case 2: {
         crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
         s.customer_id = f->ann;
@@ -1274,26 +1274,26 @@ static int op_reads(crm_db *db, const fixture *f, bool dry)
     (void)dry;
     crm_timeline_filter t = CRM_TIMELINE_FILTER_INIT;
     t.reason_prefix = "billing.";
-    WALK(crm_timeline_open(&cur_, db, f->ann, &t), crm_timeline_next, crm_interaction_cursor,
-         crm_timeline_free, 1, "the timeline by reason");
-    WALK(crm_thread_open(&cur_, db, f->call), crm_timeline_next, crm_interaction_cursor,
-         crm_timeline_free, 1, "a thread");
+    WALK(crm_interaction_timeline_open(&cur_, db, f->ann, &t), crm_interaction_cursor_next, crm_interaction_cursor,
+         crm_interaction_cursor_free, 1, "the timeline by reason");
+    WALK(crm_interaction_thread_open(&cur_, db, f->call), crm_interaction_cursor_next, crm_interaction_cursor,
+         crm_interaction_cursor_free, 1, "a thread");
     crm_customer_filter c = CRM_CUSTOMER_FILTER_INIT;
     c.tag = "vip";
     c.name_prefix = "ann";
     c.created_from = 1;
     c.created_to = crm_now() + 86400000;
-    WALK(crm_customer_list_open(&cur_, db, &c), crm_customer_list_next, crm_customer_cursor,
-         crm_customer_list_free, 1, "customers by tag, name and time");
+    WALK(crm_customer_list_open(&cur_, db, &c), crm_customer_cursor_next, crm_customer_cursor,
+         crm_customer_cursor_free, 1, "customers by tag, name and time");
     crm_promise_filter p = CRM_PROMISE_FILTER_INIT;
     p.customer_id = f->ann;
     p.owner = "agent:alice";
-    WALK(crm_promise_list_open(&cur_, db, &p), crm_promise_list_next, crm_promise_cursor,
-         crm_promise_list_free, 4, "promises by customer and owner");
-    WALK(crm_promise_history_open(&cur_, db, f->p_keep), crm_promise_history_next,
-         crm_promise_event_cursor, crm_promise_history_free, 1, "a promise's history");
-    WALK(crm_tag_list_open(&cur_, db, f->ann), crm_tag_list_next, crm_tag_cursor,
-         crm_tag_list_free, 1, "a customer's tags");
+    WALK(crm_promise_list_open(&cur_, db, &p), crm_promise_cursor_next, crm_promise_cursor,
+         crm_promise_cursor_free, 4, "promises by customer and owner");
+    WALK(crm_promise_event_list_open(&cur_, db, f->p_keep), crm_promise_event_cursor_next,
+         crm_promise_event_cursor, crm_promise_event_cursor_free, 1, "a promise's history");
+    WALK(crm_tag_list_open(&cur_, db, f->ann), crm_tag_cursor_next, crm_tag_cursor,
+         crm_tag_cursor_free, 1, "a customer's tags");
     return CRM_OK;
 }
 #undef WALK
@@ -1311,33 +1311,33 @@ static int op_write_mid_walk(crm_db *db, const fixture *f, bool dry)
     long want = 0, n = 0;
     int rc = crm_customer_list_open(&cur, db, NULL);
     if (rc == CRM_OK)
-        while ((rc = crm_customer_list_next(cur, &c)) == CRM_ROW)
+        while ((rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW)
             want++;
-    crm_customer_list_free(cur);
+    crm_customer_cursor_free(cur);
     cur = NULL;
     if (rc == CRM_DONE)
         rc = crm_customer_list_open(&cur, db, NULL);
-    if (rc == CRM_OK && (rc = crm_customer_list_next(cur, &c)) == CRM_ROW)
+    if (rc == CRM_OK && (rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW)
         n++;
     if (rc != CRM_ROW) {
-        crm_customer_list_free(cur);
+        crm_customer_cursor_free(cur);
         if (rc == CRM_DONE)
             violate("customers ended before their first row without an error");
         else
             check_reported(db, rc, "customers before a write");
         return rc == CRM_DONE ? CRM_ERROR : rc;
     }
-    int wrc = crm_customer_tag_add(db, f->ann, "walked-past");
+    int wrc = crm_tag_add(db, f->ann, "walked-past");
     if (wrc != CRM_OK)
         check_reported(db, wrc, "a write in the middle of a walk");
-    while ((rc = crm_customer_list_next(cur, &c)) == CRM_ROW)
+    while ((rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW)
         n++;
     if (rc == CRM_DONE && n != want)
         violate("customers walked past a write ended after %ld rows of %ld without an error", n,
                 want);
     else if (rc != CRM_DONE)
         check_reported(db, rc, "customers walked past a write");
-    crm_customer_list_free(cur);
+    crm_customer_cursor_free(cur);
     return wrc;
 }
 
@@ -1851,9 +1851,9 @@ static int tag_count(crm_db *db, const char *id)
     int n = 0, rc;
     if (crm_tag_list_open(&cur, db, id) != CRM_OK)
         return -1;
-    while ((rc = crm_tag_list_next(cur, &tag)) == CRM_ROW)
+    while ((rc = crm_tag_cursor_next(cur, &tag)) == CRM_ROW)
         n++;
-    crm_tag_list_free(cur);
+    crm_tag_cursor_free(cur);
     return rc == CRM_DONE ? n : -1;
 }
 
@@ -1865,9 +1865,9 @@ static void check_lost_group(session *s, const fixture *f, const test_snapshot *
                              uint64_t digest)
 {
     CHECK_INT(crm_in_transaction(s->db), 1);
-    CHECK_RC(s->db, crm_customer_attr_set(s->db, f->ann, "tier", "9"), CRM_ESTATE);
+    CHECK_RC(s->db, crm_attr_set(s->db, f->ann, "tier", "9"), CRM_ESTATE);
     CHECK_CONTAINS(crm_errmsg(s->db), "crm_rollback");
-    CHECK_RC(s->db, crm_customer_tag_add(s->db, f->ann, "after"), CRM_ESTATE);
+    CHECK_RC(s->db, crm_tag_add(s->db, f->ann, "after"), CRM_ESTATE);
     CHECK_RC(s->db, crm_promise_keep(s->db, f->p_keep, NULL, NULL), CRM_ESTATE);
     CHECK_RC(s->db, crm_customer_create(NULL, s->db, CRM_CUSTOMER_PERSON, "Late"), CRM_ESTATE);
     CHECK_RC(s->db, crm_commit(s->db), CRM_ESTATE);
@@ -1884,8 +1884,8 @@ static void check_lost_group(session *s, const fixture *f, const test_snapshot *
     CHECK(raw_integrity_ok(s->raw));
     /* The handle is whole again. */
     CHECK_OK(s->db, crm_begin(s->db));
-    CHECK_OK(s->db, crm_customer_tag_add(s->db, f->ann, "regrouped"));
-    CHECK_OK(s->db, crm_customer_attr_set(s->db, f->ann, "tier", "4"));
+    CHECK_OK(s->db, crm_tag_add(s->db, f->ann, "regrouped"));
+    CHECK_OK(s->db, crm_attr_set(s->db, f->ann, "tier", "4"));
     CHECK_OK(s->db, crm_commit(s->db));
     CHECK_INT(crm_in_transaction(s->db), 0);
     CHECK_INT(tag_count(s->db, f->ann), 2);
@@ -1907,7 +1907,7 @@ TEST(group_lost_to_read_error)
     close_db(s.db);
     s.db = open_db(s.path);
     CHECK_OK(s.db, crm_begin(s.db));
-    CHECK_OK(s.db, crm_customer_tag_add(s.db, f.ann, "grouped"));
+    CHECK_OK(s.db, crm_tag_add(s.db, f.ann, "grouped"));
     crm_interaction_spec spec = CRM_INTERACTION_SPEC_INIT;
     spec.customer_id = f.ann;
     spec.channel = CRM_CHANNEL_SMS;
@@ -1937,14 +1937,14 @@ TEST(group_meets_full_disk)
     uint64_t digest = raw_digest(s.raw);
     char *big = test_long_string(CRM_ATTR_VALUE_MAX);
     CHECK_OK(s.db, crm_begin(s.db));
-    CHECK_OK(s.db, crm_customer_tag_add(s.db, f.ann, "grouped"));
+    CHECK_OK(s.db, crm_tag_add(s.db, f.ann, "grouped"));
     fault_arm(FAULT_FULL, 0);
     int rc = CRM_OK, k;
     char key[32];
     /* Enough to overflow SQLite's page cache (2 MB by default). */
     for (k = 0; k < 4000 && rc == CRM_OK && !fault.injected; k++) {
         snprintf(key, sizeof key, "bulk.%04d", k);
-        rc = crm_customer_attr_set(s.db, f.ann, key, big);
+        rc = crm_attr_set(s.db, f.ann, key, big);
     }
     long injected = fault.injected;
     fault_disarm();
@@ -1952,7 +1952,7 @@ TEST(group_meets_full_disk)
     CHECK_INT(injected, 1);
     CHECK_RC(s.db, rc, CRM_EIO);
     CHECK_CONTAINS(crm_errmsg(s.db), "full");
-    int next = crm_customer_attr_set(s.db, f.ann, "tier", "9");
+    int next = crm_attr_set(s.db, f.ann, "tier", "9");
     if (next == CRM_ESTATE) {
         printf("  the full disk cost the whole group (after %d calls)\n", k);
         check_lost_group(&s, &f, &before, digest);
@@ -1962,10 +1962,10 @@ TEST(group_meets_full_disk)
         CHECK_OK(s.db, next);
         CHECK_OK(s.db, crm_commit(s.db));
         char *v = NULL;
-        CHECK_RC(s.db, crm_customer_attr_get(&v, s.db, f.ann, key), CRM_ENOTFOUND);
+        CHECK_RC(s.db, crm_attr_get(&v, s.db, f.ann, key), CRM_ENOTFOUND);
         if (k >= 2) {
             snprintf(key, sizeof key, "bulk.%04d", k - 2);
-            CHECK_OK(s.db, crm_customer_attr_get(&v, s.db, f.ann, key));
+            CHECK_OK(s.db, crm_attr_get(&v, s.db, f.ann, key));
             crm_free(v);
         }
         CHECK_INT(tag_count(s.db, f.ann), 2);
@@ -1988,7 +1988,7 @@ TEST(group_commit_fails)
     static const int kinds[] = { FAULT_SYNC, FAULT_WRITE, FAULT_FULL };
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         CHECK_OK(s.db, crm_begin(s.db));
-        CHECK_OK(s.db, crm_customer_tag_add(s.db, f.ann, "grouped"));
+        CHECK_OK(s.db, crm_tag_add(s.db, f.ann, "grouped"));
         CHECK_OK(s.db, crm_promise_break(s.db, f.p_break, "no time"));
         fault_arm(kinds[i], 0);
         int rc = crm_commit(s.db);
@@ -2027,7 +2027,7 @@ TEST(group_call_undone_when_finishing_fails)
         s.db = open_db(s.path); /* nothing cached */
         CHECK_OK(s.db, crm_begin(s.db));
         fault_arm(FAULT_OOM_CRM, n);
-        int rc = crm_customer_tag_add(s.db, f.ann, "loyal");
+        int rc = crm_tag_add(s.db, f.ann, "loyal");
         long injected = fault.injected;
         fault_disarm();
         if (rc != CRM_OK) {

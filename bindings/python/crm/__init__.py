@@ -35,7 +35,7 @@ __all__ = [
     "NotCrm", "Misuse", "ReadOnly",
 ]
 
-SCHEMA_VERSION = _ll.crm_schema_version(None)
+SCHEMA_VERSION = _ll.crm_schema_version_max()
 VERSION = _ll.CRM_VERSION_STRING if hasattr(_ll, "CRM_VERSION_STRING") else None
 
 # ---- exceptions (PEP 249's tree; one class per libcrm code) -----------------
@@ -687,44 +687,44 @@ class Database:
             _to_ms(created_from, "created_from"), _to_ms(created_to, "created_to"),
             _customer_ref(after, "after"), _int(limit, "limit", *_UINT),
             _choice(_ORDER, order, "order"))
-        return _Cursor(self, h, _ll._customer_list_next, _ll.crm_customer_list_free, _customer)
+        return _Cursor(self, h, _ll._customer_list_next, _ll.crm_customer_cursor_free, _customer)
 
     # -- attributes and tags --
     def set_attr(self, id, key, value):  # noqa: A002
         """Set attribute ``key`` (1..CRM_ATTR_KEY_MAX bytes of [A-Za-z0-9_.:-])
         to ``value`` (UTF-8 text), replacing any old value. crm.NotFound (no
         such customer); crm.InvalidArgument."""
-        _ll.crm_customer_attr_set(self._h, _customer_ref(id, "id"), _str(key, "key"),
+        _ll.crm_attr_set(self._h, _customer_ref(id, "id"), _str(key, "key"),
                                   _str(value, "value"))
 
     def attr(self, id, key):  # noqa: A002
         """Read an attribute. crm.NotFound if the customer or the attribute does
         not exist."""
-        return _ll.crm_customer_attr_get(self._h, _customer_ref(id, "id"), _str(key, "key"))
+        return _ll.crm_attr_get(self._h, _customer_ref(id, "id"), _str(key, "key"))
 
     def unset_attr(self, id, key):  # noqa: A002
         """Remove an attribute. crm.NotFound if it is not set."""
-        _ll.crm_customer_attr_unset(self._h, _customer_ref(id, "id"), _str(key, "key"))
+        _ll.crm_attr_unset(self._h, _customer_ref(id, "id"), _str(key, "key"))
 
     def attrs(self, id):  # noqa: A002
         """A dict of the customer's attributes."""
         h = _ll.crm_attr_list_open(self._h, _customer_ref(id, "id"))
-        cur = _Cursor(self, h, _ll._attr_list_next, _ll.crm_attr_list_free, tuple)
+        cur = _Cursor(self, h, _ll._attr_list_next, _ll.crm_attr_cursor_free, tuple)
         return dict(cur)
 
     def add_tag(self, id, tag):  # noqa: A002
         """Tag a customer (tags match exactly; case matters). crm.Conflict if
         the customer already has it; crm.NotFound; crm.InvalidArgument."""
-        _ll.crm_customer_tag_add(self._h, _customer_ref(id, "id"), _str(tag, "tag"))
+        _ll.crm_tag_add(self._h, _customer_ref(id, "id"), _str(tag, "tag"))
 
     def remove_tag(self, id, tag):  # noqa: A002
         """Remove a tag. crm.NotFound if the customer does not have it."""
-        _ll.crm_customer_tag_remove(self._h, _customer_ref(id, "id"), _str(tag, "tag"))
+        _ll.crm_tag_remove(self._h, _customer_ref(id, "id"), _str(tag, "tag"))
 
     def tags(self, id):  # noqa: A002
         """A list of the customer's tags in byte order. crm.NotFound."""
         h = _ll.crm_tag_list_open(self._h, _customer_ref(id, "id"))
-        return list(_Cursor(self, h, _ll.crm_tag_list_next, _ll.crm_tag_list_free, str))
+        return list(_Cursor(self, h, _ll.crm_tag_cursor_next, _ll.crm_tag_cursor_free, str))
 
     # -- memberships --
     def add_member(self, org_id, person_id, role):
@@ -743,7 +743,7 @@ class Database:
     def members(self, id):  # noqa: A002
         """An organisation's people, or the organisations a person belongs to."""
         h = _ll.crm_member_list_open(self._h, _customer_ref(id, "id"))
-        return _Cursor(self, h, _ll._member_list_next, _ll.crm_member_list_free, _member)
+        return _Cursor(self, h, _ll._member_list_next, _ll.crm_member_cursor_free, _member)
 
     # -- identities --
     def set_identity_flags(self, kind, value, *, primary=False, verified=False):
@@ -795,14 +795,14 @@ class Database:
         """Iterate over a customer's identities by kind, primary first.
         crm.NotFound; crm.InvalidArgument."""
         h = _ll.crm_identity_list_open(self._h, _customer_ref(customer_id, "customer_id"))
-        return _Cursor(self, h, _ll._identity_list_next, _ll.crm_identity_list_free, _identity)
+        return _Cursor(self, h, _ll._identity_list_next, _ll.crm_identity_cursor_free, _identity)
 
     # -- the journal --
     def journal(self, since=0):
         """Iterate over journal entries after sequence number ``since`` (an
         int, 0..2**63-1)."""
-        h = _ll.crm_journal_open(self._h, _int(since, "since", *_INT64))
-        return _Cursor(self, h, _ll._journal_next, _ll.crm_journal_free, _journal_entry)
+        h = _ll.crm_journal_entry_list_open(self._h, _int(since, "since", *_INT64))
+        return _Cursor(self, h, _ll._journal_next, _ll.crm_journal_entry_cursor_free, _journal_entry)
 
     @property
     def last_seq(self):
@@ -862,8 +862,8 @@ class Database:
     def thread(self, interaction_id):
         """Iterate over the conversation an interaction (an Interaction or its
         id) belongs to, oldest first."""
-        h = _ll.crm_thread_open(self._h, _interaction_ref(interaction_id, "interaction_id"))
-        return _Cursor(self, h, _ll._timeline_next, _ll.crm_timeline_free, _interaction)
+        h = _ll.crm_interaction_thread_open(self._h, _interaction_ref(interaction_id, "interaction_id"))
+        return _Cursor(self, h, _ll._timeline_next, _ll.crm_interaction_cursor_free, _interaction)
 
     def set_outcome(self, id, outcome):  # noqa: A002
         """Change an interaction's outcome by name (journaled with the old
@@ -884,7 +884,7 @@ class Database:
             _to_ms(from_, "from_"), _to_ms(to, "to"), _str(reason_prefix, "reason_prefix"),
             d, 1 if public_only else 0, _bits(_OUTCOME, outcomes, "outcomes"),
             _interaction_ref(before, "before"), _int(limit, "limit", *_UINT))
-        return _Cursor(self, h, _ll._timeline_next, _ll.crm_timeline_free, _interaction)
+        return _Cursor(self, h, _ll._timeline_next, _ll.crm_interaction_cursor_free, _interaction)
 
     # -- promises --
     def promise(self, customer_id, what, due_at, *, owner, interaction_id=None):
@@ -942,13 +942,13 @@ class Database:
             _bits(_STATE, states, "states"),
             _to_ms(due_before, "due_before"), _to_ms(overdue_as_of, "overdue_as_of"),
             _promise_ref(after, "after"), _int(limit, "limit", *_UINT))
-        return _Cursor(self, h, _ll._promise_list_next, _ll.crm_promise_list_free, _promise)
+        return _Cursor(self, h, _ll._promise_list_next, _ll.crm_promise_cursor_free, _promise)
 
     def promise_history(self, id):  # noqa: A002
         """Iterate over the events of a promise (a Promise or its id): made,
         renegotiated, kept, ..."""
-        h = _ll.crm_promise_history_open(self._h, _promise_ref(id, "id"))
-        return _Cursor(self, h, _ll._promise_history_next, _ll.crm_promise_history_free,
+        h = _ll.crm_promise_event_list_open(self._h, _promise_ref(id, "id"))
+        return _Cursor(self, h, _ll._promise_history_next, _ll.crm_promise_event_cursor_free,
                        _promise_event)
 
     # -- occasions --
@@ -977,12 +977,12 @@ class Database:
         """Iterate over a customer's occasions by month and day. crm.NotFound;
         crm.InvalidArgument."""
         h = _ll.crm_occasion_list_open(self._h, _customer_ref(customer_id, "customer_id"))
-        return _Cursor(self, h, _ll._occasion_list_next, _ll.crm_occasion_list_free, _occasion)
+        return _Cursor(self, h, _ll._occasion_list_next, _ll.crm_occasion_cursor_free, _occasion)
 
     def upcoming(self, from_, to):
         """Every occurrence surfacing in [from_, to)."""
-        h = _ll.crm_occasions_upcoming(self._h, _to_ms(from_, "from_"), _to_ms(to, "to"))
-        return _Cursor(self, h, _ll._occasion_list_next, _ll.crm_occasion_list_free, _occasion)
+        h = _ll.crm_occasion_upcoming_open(self._h, _to_ms(from_, "from_"), _to_ms(to, "to"))
+        return _Cursor(self, h, _ll._occasion_list_next, _ll.crm_occasion_cursor_free, _occasion)
 
 
 class _Transaction:

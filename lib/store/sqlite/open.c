@@ -500,14 +500,11 @@ int crm__store_schema_count(void)
     return crm__migration_count;
 }
 
-int crm__store_schema_version(crm_db *db)
+int crm__store_schema_version(crm_db *db, int *out)
 {
-    sqlite3_stmt *st;
-    int v = -1;
-    if (sqlite3_prepare_v2(db->store->sql, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            v = sqlite3_column_int(st, 0);
-        sqlite3_finalize(st);
-    }
-    return v;
+    int64_t v;
+    int rc = pragma_int(db, SQL_USER_VERSION, &v);
+    if (rc == CRM_OK)
+        *out = (int)v;
+    return rc;
 }
