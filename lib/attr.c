@@ -87,9 +87,9 @@ int crm_attr_set(crm_db *db, const char *id, const char *key, const char *value)
     if (rc == CRM_OK)
         rc = crm__customer_touch(db, &uid);
     if (rc == CRM_OK) {
-        crm__jfield f[3] = { CRM__JTEXT("key", key), CRM__JTEXT("value", value),
-                             CRM__JTEXT("old_value", old) };
-        rc = crm__journal(db, "attr", &uid, "set", f, old ? 3 : 2);
+        crm__jfield f[] = { CRM__JTEXT("key", key), CRM__JTEXT("value", value),
+                            CRM__JOPT("old_value", old) };
+        rc = CRM__JOURNAL(db, "attr", &uid, "set", f);
     }
     crm__free(old);
     return crm__write_end(db, rc);
@@ -138,7 +138,7 @@ int crm_attr_unset(crm_db *db, const char *id, const char *key)
         rc = crm__customer_touch(db, &uid);
     if (rc == CRM_OK) {
         crm__jfield f[] = { CRM__JTEXT("key", key), CRM__JTEXT("old_value", old) };
-        rc = crm__journal(db, "attr", &uid, "unset", f, 2);
+        rc = CRM__JOURNAL(db, "attr", &uid, "unset", f);
     }
     crm__free(old);
     return crm__write_end(db, rc);

@@ -253,7 +253,7 @@ int crm_customer_create(crm_customer **out, crm_db *db, crm_customer_kind_t kind
         if (rc == CRM_OK) {
             crm__jfield f[] = { CRM__JTEXT("kind", crm_customer_kind_name(kind)),
                                 CRM__JTEXT("name", name) };
-            rc = crm__journal(db, "customer", &id, "create", f, 2);
+            rc = CRM__JOURNAL(db, "customer", &id, "create", f);
         }
         rc = crm__write_end(db, rc);
     }
@@ -311,7 +311,7 @@ int crm_customer_rename(crm_db *db, const char *id, const char *name)
         }
         if (rc == CRM_OK) {
             crm__jfield f[] = { CRM__JTEXT("name", name), CRM__JTEXT("old_name", old) };
-            rc = crm__journal(db, "customer", &uid, "rename", f, 2);
+            rc = CRM__JOURNAL(db, "customer", &uid, "rename", f);
         }
         rc = crm__write_end(db, rc);
     }

@@ -344,7 +344,7 @@ static int journal_identity(crm_db *db, const crm__uuid *owner, const char *op, 
 {
     crm__jfield f[] = { CRM__JTEXT("kind", kind), CRM__JTEXT("value", value),
                         CRM__JTEXT("key", key), CRM__JINT("flags", flags) };
-    return crm__journal(db, "identity", owner, op, f, 4);
+    return CRM__JOURNAL(db, "identity", owner, op, f);
 }
 
 /* Insert the identity. Its checks are the insert's own: the primary key

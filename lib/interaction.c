@@ -465,7 +465,7 @@ int crm_interaction_log(crm_interaction **out, crm_db *db, const crm_interaction
                                 CRM__JINT("occurred_at", occurred),
                                 CRM__JTEXT("reason", spec->reason),
                                 CRM__JTEXT("outcome", outcome_names[spec->outcome]) };
-            rc = crm__journal(db, "interaction", &cid, "log", f, 6);
+            rc = CRM__JOURNAL(db, "interaction", &cid, "log", f);
         }
         rc = crm__write_end(db, rc);
     }
@@ -644,7 +644,7 @@ static int apply_change(crm_db *db, const crm__uuid *uid, const change *c, const
             CRM__JTEXT(c->op, c->is_text ? text : outcome_names[outcome]),
             CRM__JTEXT(c->old_key, c->is_text ? old : outcome_names[old_outcome]),
         };
-        rc = crm__journal(db, "interaction", &cid, c->op, f, 3);
+        rc = CRM__JOURNAL(db, "interaction", &cid, c->op, f);
     }
     crm__free(old);
     return crm__write_end(db, rc);

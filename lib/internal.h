@@ -219,7 +219,7 @@ bool crm__is_kind_name(const char *s);
 int crm__check_kind_name(crm_db *db, const char *field, const char *s);
 
 /* ---- journal (journal.c) ------------------------------------------------ */
-enum { CRM__J_TEXT, CRM__J_INT, CRM__J_NULL };
+enum { CRM__J_TEXT, CRM__J_INT, CRM__J_NULL, CRM__J_OPT };
 typedef struct crm__jfield {
     const char *key;
     int type;
@@ -228,9 +228,15 @@ typedef struct crm__jfield {
 } crm__jfield;
 #define CRM__JTEXT(k, v) { (k), CRM__J_TEXT, (v), 0 }
 #define CRM__JINT(k, v) { (k), CRM__J_INT, NULL, (v) }
+/* A text field left out of the entry when v is NULL (an optional value). */
+#define CRM__JOPT(k, v) { (k), CRM__J_OPT, (v), 0 }
 #define CRM__JMAX 6
+/* Write the journal entry of a change: n fields (at most CRM__JMAX of them
+ * present), or CRM__JOURNAL with an array, which counts it. */
 int crm__journal(crm_db *db, const char *entity, const crm__uuid *entity_id, const char *op,
                  const crm__jfield *fields, int n);
+#define CRM__JOURNAL(db, entity, id, op, f) \
+    crm__journal((db), (entity), (id), (op), (f), (int)(sizeof(f) / sizeof((f)[0])))
 
 /* ---- customers (customer.c) --------------------------------------------- */
 /* Fetch kind and name of a customer that must exist; CRM_ENOTFOUND otherwise.

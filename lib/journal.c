@@ -15,10 +15,13 @@ static const crm__query Q_JOURNAL[CRM__JMAX + 1] = {
 int crm__journal(crm_db *db, const char *entity, const crm__uuid *entity_id, const char *op,
                  const crm__jfield *fields, int n)
 {
-    if (n < 0 || n > CRM__JMAX)
-        return crm__error(db, CRM_ERROR, "internal error: %d journal fields", n);
+    int present = 0;
+    for (int i = 0; i < n; i++)
+        present += fields[i].type != CRM__J_OPT || fields[i].s != NULL;
+    if (n < 0 || present > CRM__JMAX)
+        return crm__error(db, CRM_ERROR, "internal error: %d journal fields", present);
     CRM__ST(st);
-    int rc = crm__st_get(db, Q_JOURNAL[n], &st);
+    int rc = crm__st_get(db, Q_JOURNAL[present], &st);
     if (rc)
         return rc;
     crm__bind_time(st, 1, crm_now());
@@ -26,15 +29,17 @@ int crm__journal(crm_db *db, const char *entity, const crm__uuid *entity_id, con
     crm__bind_text(st, 3, entity);
     crm__bind_id(st, 4, entity_id);
     crm__bind_text(st, 5, op);
-    for (int i = 0; i < n; i++) {
-        int k = 6 + 2 * i;
+    for (int i = 0, k = 6; i < n; i++) {
+        if (fields[i].type == CRM__J_OPT && !fields[i].s)
+            continue;
         crm__bind_text(st, k, fields[i].key);
-        if (fields[i].type == CRM__J_TEXT)
+        if (fields[i].type == CRM__J_TEXT || fields[i].type == CRM__J_OPT)
             crm__bind_text(st, k + 1, fields[i].s);
         else if (fields[i].type == CRM__J_INT)
             crm__bind_int(st, k + 1, fields[i].i);
         else
             crm__bind_null(st, k + 1);
+        k += 2;
     }
     return crm__st_run(st, "writing the journal");
 }

@@ -105,7 +105,7 @@ int crm_member_add(crm_db *db, const char *org_id, const char *person_id, const 
         char pid[CRM_ID_LEN + 1];
         crm__uuid_format(pid, person.b);
         crm__jfield f[] = { CRM__JTEXT("person", pid), CRM__JTEXT("role", role) };
-        rc = crm__journal(db, "member", &org, "add", f, 2);
+        rc = CRM__JOURNAL(db, "member", &org, "add", f);
     }
     crm__free(old);
     return crm__write_end(db, rc);
@@ -139,7 +139,7 @@ int crm_member_remove(crm_db *db, const char *org_id, const char *person_id)
         char pid[CRM_ID_LEN + 1];
         crm__uuid_format(pid, person.b);
         crm__jfield f[] = { CRM__JTEXT("person", pid), CRM__JTEXT("old_role", old) };
-        rc = crm__journal(db, "member", &org, "remove", f, 2);
+        rc = CRM__JOURNAL(db, "member", &org, "remove", f);
     }
     crm__free(old);
     return crm__write_end(db, rc);

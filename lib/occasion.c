@@ -235,8 +235,8 @@ int crm_occasion_add(crm_occasion **out, crm_db *db, const crm_occasion_spec *sp
             crm__jfield f[] = { CRM__JTEXT("occasion_id", oid), CRM__JTEXT("kind", spec->kind),
                                 CRM__JINT("yearly", spec->yearly), CRM__JTEXT("date", date),
                                 CRM__JINT("lead_days", spec->lead_days),
-                                CRM__JTEXT("note", spec->note) };
-            rc = crm__journal(db, "occasion", &cid, "add", f, spec->note ? 6 : 5);
+                                CRM__JOPT("note", spec->note) };
+            rc = CRM__JOURNAL(db, "occasion", &cid, "add", f);
         }
         rc = crm__write_end(db, rc);
     }
@@ -302,7 +302,7 @@ int crm_occasion_remove(crm_db *db, const char *id)
     if (rc == CRM_OK) {
         crm__jfield f[] = { CRM__JTEXT("occasion_id", canon), CRM__JTEXT("kind", kind),
                             CRM__JINT("yearly", yearly), CRM__JTEXT("date", date) };
-        rc = crm__journal(db, "occasion", &cid, "remove", f, 4);
+        rc = CRM__JOURNAL(db, "occasion", &cid, "remove", f);
     }
     return crm__write_end(db, rc);
 }

@@ -303,13 +303,12 @@ int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
         }
         if (rc == CRM_OK) {
             char itext[CRM_ID_LEN + 1];
-            crm__jfield f[5] = { CRM__JTEXT("promise_id", ptext), CRM__JTEXT("owner", owner),
-                                 CRM__JTEXT("what", what), CRM__JINT("due_at", due_at) };
-            if (interaction_id) {
+            if (interaction_id)
                 crm__uuid_format(itext, iid.b);
-                f[4] = (crm__jfield)CRM__JTEXT("interaction_id", itext);
-            }
-            rc = crm__journal(db, "promise", &cid, "make", f, interaction_id ? 5 : 4);
+            crm__jfield f[] = { CRM__JTEXT("promise_id", ptext), CRM__JTEXT("owner", owner),
+                                CRM__JTEXT("what", what), CRM__JINT("due_at", due_at),
+                                CRM__JOPT("interaction_id", interaction_id ? itext : NULL) };
+            rc = CRM__JOURNAL(db, "promise", &cid, "make", f);
         }
         rc = crm__write_end(db, rc);
     }

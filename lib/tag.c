@@ -66,7 +66,7 @@ static int change(crm_db *db, const char *id, const char *tag, bool add)
         rc = crm__customer_touch(db, &uid);
     if (rc == CRM_OK) {
         crm__jfield f[] = { CRM__JTEXT("tag", tag) };
-        rc = crm__journal(db, "tag", &uid, add ? "add" : "remove", f, 1);
+        rc = CRM__JOURNAL(db, "tag", &uid, add ? "add" : "remove", f);
     }
     return crm__write_end(db, rc);
 }
