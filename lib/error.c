@@ -258,3 +258,11 @@ int crm__error(crm_db *db, int code, const char *fmt, ...)
     va_end(ap);
     return code;
 }
+
+int crm__corrupt_id(crm_db *db, const char *what)
+{
+    return crm__error(db, CRM_ECORRUPT,
+                      "%s: database '%s' is corrupt (a stored id is not 16 bytes); restore it "
+                      "from a backup",
+                      what, db->path);
+}

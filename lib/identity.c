@@ -246,7 +246,9 @@ static int find(crm_db *db, const char *kind, const char *key, crm_identity **ou
         bool has_cid = crm__col_uuid(&cid, st, 0);
         const char *value = crm__col_text(st, 1);
         const char *name = crm__col_text(st, 4);
-        if (!has_cid || !value || !name) {
+        if (!has_cid) {
+            rc = crm__corrupt_id(db, "looking up an identity");
+        } else if (!value || !name) {
             rc = crm__error(db, CRM_ENOMEM, "out of memory looking up an identity");
         } else {
             if (owner)

@@ -330,7 +330,7 @@ static int find_parent(crm_db *db, const crm__uuid *cid, const crm__uuid *parent
     } else if (rc == CRM_ROW) {
         crm__uuid c, t;
         if (!crm__col_uuid(&c, st, 0) || !crm__col_uuid(&t, st, 1)) {
-            rc = crm__error(db, CRM_ENOMEM, "out of memory reading an interaction");
+            rc = crm__corrupt_id(db, "reading an interaction");
         } else if (memcmp(c.b, cid->b, 16) != 0) {
             crm__uuid_format(owner, c.b);
             crm__uuid_format(cust, cid->b);
@@ -371,7 +371,7 @@ static int check_ref_free(crm_db *db, int channel, const char *ref)
                             "interaction %s",
                             crm__pquote(db, q, sizeof q, ref), channel_names[channel], eid);
         } else {
-            rc = crm__error(db, CRM_ENOMEM, "out of memory looking up an external reference");
+            rc = crm__corrupt_id(db, "looking up an external reference");
         }
     }
     return rc;
@@ -598,16 +598,17 @@ static int read_current(crm_db *db, const crm__uuid *uid, const change *c, crm__
             if (!old)
                 rc = CRM_ENOMEM;
         }
-        if (!has_owner)
-            rc = CRM_ENOMEM;
-        if (rc == CRM_OK) {
+        if (rc == CRM_OK && !has_owner) {
+            rc = crm__corrupt_id(db, "reading an interaction");
+        } else if (rc) {
+            rc = crm__error(db, CRM_ENOMEM, "out of memory reading an interaction");
+        } else {
             *cid = owner;
             *old_text = old;
             *old_outcome = (int)crm__col_int(st, 1);
-        } else {
-            crm__free(old);
-            rc = crm__error(db, CRM_ENOMEM, "out of memory reading an interaction");
         }
+        if (rc)
+            crm__free(old);
     }
     return rc;
 }
@@ -856,7 +857,7 @@ static int thread_of(crm_db *db, const crm__uuid *uid, crm__uuid *thread)
     rc = crm__st_step(st, "reading a thread");
     if (rc == CRM_ROW) {
         bool ok = crm__col_uuid(thread, st, 0);
-        rc = ok ? CRM_OK : crm__error(db, CRM_ENOMEM, "out of memory reading a thread");
+        rc = ok ? CRM_OK : crm__corrupt_id(db, "reading a thread");
     } else if (rc == CRM_DONE) {
         char canon[CRM_ID_LEN + 1];
         crm__uuid_format(canon, uid->b);

@@ -186,6 +186,9 @@ int crm__error_in(crm__errslot *slot, int code, const char *fmt, ...) CRM__PRINT
     crm_db *crm__held_ __attribute__((cleanup(crm__leave_scope))) = ((crm__cursor *)(cur))->db; \
     crm__enter_always(crm__held_)
 int crm__error(crm_db *db, int code, const char *fmt, ...) CRM__PRINTF(3, 4);
+/* A stored id that is not one (not 16 bytes): the file is corrupt.
+ * CRM_ECORRUPT, `what` saying what was being done. */
+int crm__corrupt_id(crm_db *db, const char *what);
 /* Name what already exists, for crm_conflict_id(), after CRM_EEXISTS. */
 void crm__set_conflict(crm_db *db, const crm__uuid *id);
 /* A new time-ordered id; *ms receives the time it carries (util.c). */

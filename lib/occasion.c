@@ -280,7 +280,9 @@ int crm_occasion_remove(crm_db *db, const char *id)
             bool has_cid = crm__col_uuid(&cid, st, 0);
             const char *k = crm__col_text(st, 1);
             rc = CRM_OK;
-            if (!has_cid || !k) {
+            if (!has_cid) {
+                rc = crm__corrupt_id(db, "reading an occasion");
+            } else if (!k) {
                 rc = crm__error(db, CRM_ENOMEM, "out of memory reading an occasion");
             } else {
                 snprintf(kind, sizeof kind, "%s", k);

@@ -203,7 +203,7 @@ static int check_interaction(crm_db *db, const crm__uuid *iid, const crm__uuid *
         crm__uuid owner;
         rc = CRM_OK;
         if (!crm__col_uuid(&owner, st, 0)) {
-            rc = crm__error(db, CRM_ENOMEM, "out of memory reading an interaction");
+            rc = crm__corrupt_id(db, "reading an interaction");
         } else if (memcmp(owner.b, cid->b, 16) != 0) {
             crm__uuid_format(other, owner.b);
             crm__uuid_format(ctext, cid->b);
@@ -354,7 +354,7 @@ static int read_head(crm_db *db, const crm__uuid *pid, promise_head *h)
             h->last_seq = crm__col_int(st, 3);
             rc = CRM_OK;
         } else {
-            rc = crm__error(db, CRM_ENOMEM, "out of memory reading a promise");
+            rc = crm__corrupt_id(db, "reading a promise");
         }
     } else if (rc == CRM_DONE) {
         char text[CRM_ID_LEN + 1];
