@@ -55,13 +55,11 @@ int crm_archived_filter_parse(crm_archived_filter_t *out, const char *name)
 {
     if (!out)
         return crm__null_arg(__func__, "out");
-    for (int f = CRM_ARCHIVED_EXCLUDE; name && f <= CRM_ARCHIVED_ONLY; f++) {
-        if (strcmp(name, archived_names[f]) == 0) {
-            *out = (crm_archived_filter_t)f;
-            return CRM_OK;
-        }
-    }
-    return crm__parse_error(__func__, "an archived filter", name, "exclude, include or only");
+    int f = crm__word_index(archived_names, CRM_ARCHIVED_EXCLUDE, CRM_ARCHIVED_ONLY, name);
+    if (f < 0)
+        return crm__parse_error(__func__, "an archived filter", name, "exclude, include or only");
+    *out = (crm_archived_filter_t)f;
+    return CRM_OK;
 }
 
 const char *crm_customer_order_name(crm_customer_order_t order)
@@ -73,13 +71,11 @@ int crm_customer_order_parse(crm_customer_order_t *out, const char *name)
 {
     if (!out)
         return crm__null_arg(__func__, "out");
-    for (int o = CRM_ORDER_CREATED; name && o <= CRM_ORDER_NAME; o++) {
-        if (strcmp(name, order_names[o]) == 0) {
-            *out = (crm_customer_order_t)o;
-            return CRM_OK;
-        }
-    }
-    return crm__parse_error(__func__, "a customer order", name, "created or name");
+    int o = crm__word_index(order_names, CRM_ORDER_CREATED, CRM_ORDER_NAME, name);
+    if (o < 0)
+        return crm__parse_error(__func__, "a customer order", name, "created or name");
+    *out = (crm_customer_order_t)o;
+    return CRM_OK;
 }
 
 const char *crm_customer_id(const crm_customer *c) { return c ? c->id : NULL; }

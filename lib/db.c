@@ -42,13 +42,11 @@ int crm_durability_parse(crm_durability_t *out, const char *name)
 {
     if (!out)
         return crm__null_arg(__func__, "out");
-    for (int d = CRM_DURABILITY_FULL; name && d <= CRM_DURABILITY_NORMAL; d++) {
-        if (strcmp(name, durability_names[d]) == 0) {
-            *out = (crm_durability_t)d;
-            return CRM_OK;
-        }
-    }
-    return crm__parse_error(__func__, "a durability", name, "full or normal");
+    int d = crm__word_index(durability_names, CRM_DURABILITY_FULL, CRM_DURABILITY_NORMAL, name);
+    if (d < 0)
+        return crm__parse_error(__func__, "a durability", name, "full or normal");
+    *out = (crm_durability_t)d;
+    return CRM_OK;
 }
 
 /* ---- open and close ----------------------------------------------------- */

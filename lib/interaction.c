@@ -36,17 +36,6 @@ static const char *const outcome_names[CRM_OUTCOME_MAX + 1] = {
     "none", "resolved", "unresolved", "transferred", "abandoned", "escalated",
 };
 
-/* The index of name in names[lo..hi], or -1. */
-static int word_index(const char *const *names, int lo, int hi, const char *name)
-{
-    if (!name)
-        return -1;
-    for (int i = lo; i <= hi; i++)
-        if (strcmp(names[i], name) == 0)
-            return i;
-    return -1;
-}
-
 static bool channel_valid(int c) { return c >= 1 && c <= CRM_CHANNEL_MAX; }
 static bool direction_valid(int d) { return d == CRM_DIRECTION_IN || d == CRM_DIRECTION_OUT; }
 static bool outcome_valid(int o) { return o >= CRM_OUTCOME_NONE && o <= CRM_OUTCOME_MAX; }
@@ -58,7 +47,7 @@ const char *crm_channel_name(crm_channel_t channel)
 
 int crm_channel_parse(crm_channel_t *out, const char *name)
 {
-    int i = word_index(channel_names, 1, CRM_CHANNEL_MAX, name);
+    int i = crm__word_index(channel_names, 1, CRM_CHANNEL_MAX, name);
     if (!out)
         return crm__null_arg(__func__, "out");
     if (i < 0)
@@ -76,7 +65,7 @@ const char *crm_direction_name(crm_direction_t direction)
 
 int crm_direction_parse(crm_direction_t *out, const char *name)
 {
-    int i = word_index(direction_names, 1, 2, name);
+    int i = crm__word_index(direction_names, 1, 2, name);
     if (!out)
         return crm__null_arg(__func__, "out");
     if (i < 0)
@@ -92,7 +81,7 @@ const char *crm_outcome_name(crm_outcome_t outcome)
 
 int crm_outcome_parse(crm_outcome_t *out, const char *name)
 {
-    int i = word_index(outcome_names, 0, CRM_OUTCOME_MAX, name);
+    int i = crm__word_index(outcome_names, 0, CRM_OUTCOME_MAX, name);
     if (!out)
         return crm__null_arg(__func__, "out");
     if (i < 0)

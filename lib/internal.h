@@ -40,6 +40,9 @@ void crm__uuid_floor(crm__uuid *out, int64_t ms);
 int64_t crm__uuid_ms(const unsigned char b[16]);
 
 bool crm__utf8_valid(const char *s, size_t len);
+/* The index of name in words[lo..hi] (an enum's words by value), or -1;
+ * -1 for NULL too. */
+int crm__word_index(const char *const *words, int lo, int hi, const char *name);
 /* Lower-case ASCII letters, leave every other byte as it is. */
 void crm__ascii_lower(char *s);
 

@@ -43,13 +43,12 @@ int crm_promise_state_parse(crm_promise_state_t *out, const char *name)
 {
     if (!out)
         return crm__null_arg(__func__, "out");
-    for (int s = CRM_PROMISE_OPEN; name && s <= CRM_PROMISE_RELEASED; s++) {
-        if (strcmp(name, state_names[s]) == 0) {
-            *out = (crm_promise_state_t)s;
-            return CRM_OK;
-        }
-    }
-    return crm__parse_error(__func__, "a promise state", name, "open, kept, broken or released");
+    int s = crm__word_index(state_names, CRM_PROMISE_OPEN, CRM_PROMISE_RELEASED, name);
+    if (s < 0)
+        return crm__parse_error(__func__, "a promise state", name,
+                                "open, kept, broken or released");
+    *out = (crm_promise_state_t)s;
+    return CRM_OK;
 }
 
 const char *crm_promise_event_kind_name(crm_promise_event_kind_t kind)
@@ -63,14 +62,12 @@ int crm_promise_event_kind_parse(crm_promise_event_kind_t *out, const char *name
 {
     if (!out)
         return crm__null_arg(__func__, "out");
-    for (int k = CRM_PROMISE_EVENT_MADE; name && k <= CRM_PROMISE_EVENT_RELEASED; k++) {
-        if (strcmp(name, event_names[k]) == 0) {
-            *out = (crm_promise_event_kind_t)k;
-            return CRM_OK;
-        }
-    }
-    return crm__parse_error(__func__, "a promise event kind", name,
-                            "made, renegotiated, kept, broken or released");
+    int k = crm__word_index(event_names, CRM_PROMISE_EVENT_MADE, CRM_PROMISE_EVENT_RELEASED, name);
+    if (k < 0)
+        return crm__parse_error(__func__, "a promise event kind", name,
+                                "made, renegotiated, kept, broken or released");
+    *out = (crm_promise_event_kind_t)k;
+    return CRM_OK;
 }
 
 /* ---- records ------------------------------------------------------------ */

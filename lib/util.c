@@ -235,3 +235,13 @@ const char *crm__quote(char *buf, size_t size, const char *s)
     buf[o] = '\0';
     return buf;
 }
+
+int crm__word_index(const char *const *words, int lo, int hi, const char *name)
+{
+    if (!name)
+        return -1;
+    for (int i = lo; i <= hi; i++)
+        if (strcmp(words[i], name) == 0)
+            return i;
+    return -1;
+}

@@ -27,8 +27,6 @@ typedef enum crm__query {
      * ?5 ?6 id range [lo, hi), ?7 after, ?8 limit -> the columns of CRM__Q_CUSTOMER_GET */
     CRM__Q_CUSTOMER_LIST,
 
-    /* ---- end customers ---- */
-
     /* ---- identities (identity.c) ---- */
     CRM__Q_IDENTITY_LOOKUP, /* ?1 kind, ?2 key -> the owner: the columns of CRM__Q_CUSTOMER_GET */
     CRM__Q_IDENTITY_FIND, /* ?1 kind, ?2 key -> customer_id, value, flags, created_at, owner name */
@@ -37,8 +35,6 @@ typedef enum crm__query {
     CRM__Q_IDENTITY_SET_FLAGS,     /* ?1 kind, ?2 key, ?3 flags */
     CRM__Q_IDENTITY_DELETE,        /* ?1 kind, ?2 key */
     CRM__Q_IDENTITY_LIST, /* ?1 customer_id -> kind, value, key, flags, created_at, customer_id */
-
-    /* ---- end identities ---- */
 
     /* ---- attributes, tags, members (attr.c, tag.c, member.c) ---- */
     CRM__Q_ATTR_GET,      /* ?1 customer_id, ?2 key -> value */
@@ -54,8 +50,6 @@ typedef enum crm__query {
     CRM__Q_MEMBER_REMOVE, /* ?1 org_id, ?2 person_id */
     CRM__Q_MEMBER_PEOPLE, /* ?1 org_id -> org_id, org name, person_id, person name, role, since */
     CRM__Q_MEMBER_ORGS,   /* ?1 person_id -> the columns of CRM__Q_MEMBER_PEOPLE */
-
-    /* ---- end attributes, tags, members ---- */
 
     /* ---- interactions (interaction.c) ---- */
     /* "The columns" below: id, customer_id, channel, direction, occurred_at, handled_by, reason,
@@ -74,8 +68,6 @@ typedef enum crm__query {
     CRM__Q_INTERACTION_THREAD,      /* ?1 thread_id -> the columns, oldest first */
     /* shaped by CRM__SHAPE_TIMELINE_*: ?1 customer_id -> the columns, newest first */
     CRM__Q_TIMELINE,
-
-    /* ---- end interactions ---- */
 
     /* ---- promises (promise.c) ---- */
     /* A promise's columns: id, customer_id, interaction_id, owner, what, state, due_at,
@@ -96,8 +88,6 @@ typedef enum crm__query {
     CRM__Q_PROMISE_EXISTS,      /* ?1 id -> 1 */
     CRM__Q_PROMISE_HISTORY,     /* ?1 promise id -> kind, at, actor, old_due, new_due,
                                    customer_agreed, interaction_id, note, by seq */
-
-    /* ---- end promises ---- */
 
     /* ---- occasions and the journal (occasion.c, journal.c) ---- */
     CRM__Q_OCCASION_INSERT,   /* ?1 id, ?2 customer id, ?3 kind, ?4 yearly, ?5 year, ?6 month,
@@ -123,9 +113,6 @@ typedef enum crm__query {
     CRM__Q_JOURNAL_LAST_SEQ,  /* -> the newest entry's seq, 0 when none */
     CRM__Q_JOURNAL_READ,      /* ?1 after seq, ?2 up to seq -> seq, at, actor, entity, entity_id,
                                  op, data, by seq */
-
-    /* ---- end occasions and the journal ---- */
-
     CRM__Q_COUNT
 } crm__query;
 
@@ -144,8 +131,6 @@ typedef enum crm__query {
 #define CRM__SHAPE_CUSTOMER_LIST_BY_NAME 0x200u      /* by name_key, id; else by id */
 #define CRM__SHAPE_CUSTOMER_LIST_LIMIT 0x400u        /* LIMIT ?8 */
 
-/* end customers */
-
 /* interactions (interaction.c) */
 #define CRM__SHAPE_TIMELINE_CHANNELS 0x001u  /* channel among ?2's bits */
 #define CRM__SHAPE_TIMELINE_FROM 0x002u      /* occurred_at >= ?3 */
@@ -156,8 +141,6 @@ typedef enum crm__query {
 #define CRM__SHAPE_TIMELINE_OUTCOMES 0x040u  /* outcome among ?8's bits */
 #define CRM__SHAPE_TIMELINE_BEFORE 0x080u    /* (occurred_at, id) < (?9, ?10) */
 #define CRM__SHAPE_TIMELINE_LIMIT 0x100u     /* at most ?11 rows */
-
-/* end interactions */
 
 /* promises (promise.c) */
 /* The index is CUSTOMER's, else OWNER's, else BY_DUE's. */
@@ -171,7 +154,5 @@ typedef enum crm__query {
 #define CRM__SHAPE_PROMISE_LIST_DUE_BEFORE 0x080u /* p.due_at < ?6 */
 #define CRM__SHAPE_PROMISE_LIST_AFTER 0x100u      /* (p.due_at, p.id) > (?7, ?8) */
 #define CRM__SHAPE_PROMISE_LIST_LIMIT 0x200u      /* at most ?9 rows */
-
-/* end promises */
 
 #endif

@@ -3,6 +3,7 @@
  * value is a parameter: the shaped lists are assembled from fixed
  * fragments only.
  */
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "internal.h"
@@ -29,8 +30,6 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_CUSTOMER_SET_ARCHIVED] =
         "UPDATE customer SET archived_at = ?2, updated_at = ?3 WHERE id = ?1",
 
-    /* ---- end customers ---- */
-
     /* ---- identities (identity.c) ---- */
     [CRM__Q_IDENTITY_LOOKUP] =
         "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL "
@@ -51,8 +50,6 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_IDENTITY_LIST] =
         "SELECT kind, value, key, flags, created_at, customer_id FROM identity "
         "WHERE customer_id = ?1 ORDER BY kind, flags & 1 DESC, created_at, key",
-
-    /* ---- end identities ---- */
 
     /* ---- attributes, tags, members (attr.c, tag.c, member.c) ---- */
     [CRM__Q_ATTR_GET] = "SELECT value FROM customer_attr WHERE customer_id = ?1 AND key = ?2",
@@ -77,8 +74,6 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "SELECT m.org_id, o.name, m.person_id, p.name, m.role, m.since "
         "FROM membership m JOIN customer o ON o.id = m.org_id "
         "JOIN customer p ON p.id = m.person_id WHERE m.person_id = ?1 ORDER BY o.name_key, o.id",
-
-    /* ---- end attributes, tags, members ---- */
 
     /* ---- interactions (interaction.c) ---- */
     /* interaction.c reads these by position (read_fields, text_column). */
@@ -110,8 +105,6 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_INTERACTION_THREAD] = "SELECT " INTERACTION_COLUMNS
                                   " FROM interaction WHERE thread_id = ?1 ORDER BY occurred_at, id",
 
-    /* ---- end interactions ---- */
-
     /* ---- promises (promise.c) ---- */
 /* The count is read with the row so a record can never carry a stale one. */
 #define PROMISE_COLUMNS                                                               \
@@ -138,8 +131,6 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_PROMISE_HISTORY] =
         "SELECT kind, at, actor, old_due, new_due, customer_agreed, interaction_id, note "
         "FROM promise_event WHERE promise_id = ?1 ORDER BY seq",
-
-    /* ---- end promises ---- */
 
     /* ---- occasions and the journal (occasion.c, journal.c) ---- */
     [CRM__Q_OCCASION_INSERT] =
@@ -182,11 +173,32 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_JOURNAL_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM journal",
     [CRM__Q_JOURNAL_READ] = "SELECT seq, at, actor, entity, entity_id, op, data FROM journal "
                             "WHERE seq > ?1 AND seq <= ?2 ORDER BY seq",
-
-    /* ---- end occasions and the journal ---- */
 };
 
 /* ---- shaped lists ---- */
+
+/* The SQL of a shaped list, assembled from fixed fragments only (every
+ * value is bound) into a buffer; too long a text is noted, not cut. */
+typedef struct sql_text {
+    char *buf;
+    size_t size, len;
+    bool over;
+} sql_text;
+
+static void add(sql_text *t, const char *fmt, ...) CRM__PRINTF(2, 3);
+static void add(sql_text *t, const char *fmt, ...)
+{
+    if (t->over)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(t->buf + t->len, t->size - t->len, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= t->size - t->len)
+        t->over = true;
+    else
+        t->len += (size_t)n;
+}
 
 /* customers (customer.c) */
 
@@ -194,59 +206,48 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
 #define CUSTOMER_COLUMNS \
     "c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL"
 
-/* The SQL is assembled from fixed fragments only; every value is bound.
- * With a tag the walk starts from the tag index, which is ordered by
+/* With a tag the walk starts from the tag index, which is ordered by
  * customer id, so a rare tag is cheap at any size. */
-static int customer_list_sql(char *buf, size_t size, unsigned int shape)
+static void customer_list_sql(sql_text *t, unsigned int shape)
 {
     bool tag = shape & CRM__SHAPE_CUSTOMER_LIST_TAG;
     bool by_name = shape & CRM__SHAPE_CUSTOMER_LIST_BY_NAME;
     const char *idcol = tag ? "t.customer_id" : "c.id";
-    int n = snprintf(buf, size, "SELECT " CUSTOMER_COLUMNS " FROM %s WHERE 1",
-                     tag ? "customer_tag t JOIN customer c ON c.id = t.customer_id"
-                         : "customer c");
-#define ADD(...)                                                               \
-    do {                                                                       \
-        if (n >= 0 && (size_t)n < size)                                        \
-            n += snprintf(buf + n, size - (size_t)n, __VA_ARGS__);             \
-    } while (0)
+    add(t, "SELECT " CUSTOMER_COLUMNS " FROM %s WHERE 1",
+        tag ? "customer_tag t JOIN customer c ON c.id = t.customer_id" : "customer c");
     if (tag)
-        ADD(" AND t.tag = ?1");
+        add(t, " AND t.tag = ?1");
     if (shape & CRM__SHAPE_CUSTOMER_LIST_KIND)
-        ADD(" AND c.kind = ?2");
+        add(t, " AND c.kind = ?2");
     if (shape & CRM__SHAPE_CUSTOMER_LIST_ACTIVE)
-        ADD(" AND c.archived_at IS NULL");
+        add(t, " AND c.archived_at IS NULL");
     else if (shape & CRM__SHAPE_CUSTOMER_LIST_ARCHIVED)
-        ADD(" AND c.archived_at IS NOT NULL");
+        add(t, " AND c.archived_at IS NOT NULL");
     if (shape & CRM__SHAPE_CUSTOMER_LIST_NAME_PREFIX)
-        ADD(" AND c.name_key >= ?3 AND c.name_key < ?4");
+        add(t, " AND c.name_key >= ?3 AND c.name_key < ?4");
     if (shape & CRM__SHAPE_CUSTOMER_LIST_EMPTY)
-        ADD(" AND 0");
+        add(t, " AND 0");
     if (shape & CRM__SHAPE_CUSTOMER_LIST_FROM)
-        ADD(" AND %s >= ?5", idcol);
+        add(t, " AND %s >= ?5", idcol);
     if (shape & CRM__SHAPE_CUSTOMER_LIST_TO)
-        ADD(" AND %s < ?6", idcol);
+        add(t, " AND %s < ?6", idcol);
     if ((shape & CRM__SHAPE_CUSTOMER_LIST_AFTER) && !by_name)
-        ADD(" AND %s > ?7", idcol);
+        add(t, " AND %s > ?7", idcol);
     if ((shape & CRM__SHAPE_CUSTOMER_LIST_AFTER) && by_name)
-        ADD(" AND (c.name_key, c.id) > ((SELECT name_key FROM customer WHERE id = ?7), ?7)");
+        add(t, " AND (c.name_key, c.id) > ((SELECT name_key FROM customer WHERE id = ?7), ?7)");
     if (!by_name)
-        ADD(" ORDER BY %s", idcol);
+        add(t, " ORDER BY %s", idcol);
     else
-        ADD(" ORDER BY c.name_key, c.id");
+        add(t, " ORDER BY c.name_key, c.id");
     if (shape & CRM__SHAPE_CUSTOMER_LIST_LIMIT)
-        ADD(" LIMIT ?8");
-#undef ADD
-    return n >= 0 && (size_t)n < size ? 0 : -1;
+        add(t, " LIMIT ?8");
 }
-
-/* end customers */
 
 /* interactions (interaction.c) */
 
 /* The walk is the index interaction_timeline backwards from the newest (or
  * from `before`), so the order costs no sort. */
-static int timeline_sql(char *buf, size_t size, unsigned int shape)
+static void timeline_sql(sql_text *t, unsigned int shape)
 {
     static const struct {
         unsigned int bit; /* 0: always there */
@@ -264,85 +265,56 @@ static int timeline_sql(char *buf, size_t size, unsigned int shape)
         { 0, " ORDER BY occurred_at DESC, id DESC" },
         { CRM__SHAPE_TIMELINE_LIMIT, " LIMIT ?11" },
     };
-    size_t n = 0;
-    for (size_t i = 0; i < sizeof part / sizeof part[0]; i++) {
-        if (part[i].bit && !(shape & part[i].bit))
-            continue;
-        size_t len = strlen(part[i].sql);
-        if (len >= size - n)
-            return -1;
-        memcpy(buf + n, part[i].sql, len + 1);
-        n += len;
-    }
-    return 0;
+    for (size_t i = 0; i < sizeof part / sizeof part[0]; i++)
+        if (!part[i].bit || (shape & part[i].bit))
+            add(t, "%s", part[i].sql);
 }
-
-/* end interactions */
 
 /* promises (promise.c) */
 
-/* Assembled from fixed fragments only; every value is bound. */
-static int promise_list_sql(char *buf, size_t size, unsigned int shape)
+static void promise_list_sql(sql_text *t, unsigned int shape)
 {
-    size_t n = 0;
-#define ADD(...)                                                   \
-    do {                                                           \
-        if (n < size)                                              \
-            n += (size_t)snprintf(buf + n, size - n, __VA_ARGS__); \
-    } while (0)
-    ADD("SELECT " PROMISE_COLUMNS " FROM promise p%s WHERE 1",
+    add(t, "SELECT " PROMISE_COLUMNS " FROM promise p%s WHERE 1",
         shape & CRM__SHAPE_PROMISE_LIST_CUSTOMER ? " INDEXED BY promise_by_customer"
         : shape & CRM__SHAPE_PROMISE_LIST_OWNER  ? " INDEXED BY promise_by_owner"
         : shape & CRM__SHAPE_PROMISE_LIST_BY_DUE ? " INDEXED BY promise_by_due"
                                                  : "");
     if (shape & CRM__SHAPE_PROMISE_LIST_NONE)
-        ADD(" AND 0");
+        add(t, " AND 0");
     if (shape & CRM__SHAPE_PROMISE_LIST_CUSTOMER)
-        ADD(" AND p.customer_id = ?1");
+        add(t, " AND p.customer_id = ?1");
     if (shape & CRM__SHAPE_PROMISE_LIST_OWNER)
-        ADD(" AND p.owner = ?2");
+        add(t, " AND p.owner = ?2");
     if (shape & CRM__SHAPE_PROMISE_LIST_STATE)
-        ADD(" AND p.state = ?3");
+        add(t, " AND p.state = ?3");
     else if (shape & CRM__SHAPE_PROMISE_LIST_STATES)
-        ADD(" AND p.state IN (?3, ?4, ?5)");
+        add(t, " AND p.state IN (?3, ?4, ?5)");
     else if (shape & CRM__SHAPE_PROMISE_LIST_ANY_STATE)
-        ADD(" AND p.state IN (1, 2, 3, 4)");
+        add(t, " AND p.state IN (1, 2, 3, 4)");
     if (shape & CRM__SHAPE_PROMISE_LIST_DUE_BEFORE)
-        ADD(" AND p.due_at < ?6");
+        add(t, " AND p.due_at < ?6");
     if (shape & CRM__SHAPE_PROMISE_LIST_AFTER)
-        ADD(" AND (p.due_at, p.id) > (?7, ?8)");
-    ADD(" ORDER BY p.due_at, p.id");
+        add(t, " AND (p.due_at, p.id) > (?7, ?8)");
+    add(t, " ORDER BY p.due_at, p.id");
     if (shape & CRM__SHAPE_PROMISE_LIST_LIMIT)
-        ADD(" LIMIT ?9");
-#undef ADD
-    return n < size ? 0 : -1;
+        add(t, " LIMIT ?9");
 }
-
-/* end promises */
 
 int crm__sqlite_shaped(char *buf, size_t size, crm__query q, unsigned int shape)
 {
-    (void)buf;
-    (void)size;
-    (void)shape;
+    sql_text t = { buf, size, 0, size == 0 };
     switch (q) {
-    /* customers (customer.c) */
     case CRM__Q_CUSTOMER_LIST:
-        return customer_list_sql(buf, size, shape);
-
-    /* end customers */
-
-    /* interactions (interaction.c) */
+        customer_list_sql(&t, shape);
+        break;
     case CRM__Q_TIMELINE:
-        return timeline_sql(buf, size, shape);
-    /* end interactions */
-
-    /* promises (promise.c) */
+        timeline_sql(&t, shape);
+        break;
     case CRM__Q_PROMISE_LIST:
-        return promise_list_sql(buf, size, shape);
-
-    /* end promises */
+        promise_list_sql(&t, shape);
+        break;
     default:
         return -1;
     }
+    return t.over ? -1 : 0;
 }
