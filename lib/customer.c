@@ -159,30 +159,37 @@ int crm__customer_from_row(crm_customer **out, crm__st *st, int col)
     return CRM_OK;
 }
 
+int crm__customer_probe(crm_db *db, crm__st **st, const crm__uuid *id, int *kind)
+{
+    int rc = crm__st_get(db, CRM__Q_CUSTOMER_FIND, st);
+    if (rc)
+        return rc;
+    crm__bind_id(*st, 1, id);
+    rc = crm__st_step(*st, "reading a customer");
+    if (rc == CRM_ROW) {
+        if (kind)
+            *kind = (int)crm__col_int(*st, 0);
+        return CRM_OK;
+    }
+    if (rc == CRM_DONE) {
+        char canon[CRM_ID_LEN + 1];
+        crm__uuid_format(canon, id->b);
+        rc = crm__error(db, CRM_ENOTFOUND, "no customer has id %s", canon);
+    }
+    return rc;
+}
+
 int crm__customer_find(crm_db *db, const crm__uuid *id, const char *text_id, int *kind,
                        char **name)
 {
+    (void)text_id;
     CRM__ST(st);
-    int rc = crm__st_get(db, CRM__Q_CUSTOMER_FIND, &st);
-    if (rc)
-        return rc;
-    crm__bind_id(st, 1, id);
-    rc = crm__st_step(st, "reading a customer");
-    if (rc == CRM_ROW) {
-        rc = CRM_OK;
-        if (kind)
-            *kind = (int)crm__col_int(st, 0);
-        if (name) {
-            const char *n = crm__col_text(st, 1);
-            *name = n ? crm__strdup(n) : NULL;
-            if (!*name)
-                rc = crm__error(db, CRM_ENOMEM, "out of memory reading a customer");
-        }
-    } else if (rc == CRM_DONE) {
-        char canon[CRM_ID_LEN + 1];
-        crm__uuid_format(canon, id->b);
-        (void)text_id;
-        rc = crm__error(db, CRM_ENOTFOUND, "no customer has id %s", canon);
+    int rc = crm__customer_probe(db, &st, id, kind);
+    if (rc == CRM_OK && name) {
+        const char *n = crm__col_text(st, 1);
+        *name = n ? crm__strdup(n) : NULL;
+        if (!*name)
+            rc = crm__error(db, CRM_ENOMEM, "out of memory reading a customer");
     }
     return rc;
 }
@@ -471,8 +478,10 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
     if (f->limit)
         shape |= CRM__SHAPE_CUSTOMER_LIST_LIMIT;
 
+    /* Held on its row until the list has read its first: one snapshot. */
+    CRM__ST(after_st);
     if (f->after) {
-        rc = crm__customer_find(db, &after, f->after, NULL, NULL);
+        rc = crm__customer_probe(db, &after_st, &after, NULL);
         if (rc == CRM_ENOTFOUND)
             return crm__error(db, CRM_ENOTFOUND,
                               "filter after names no customer (%s); pass the id of the last "
@@ -563,11 +572,13 @@ int crm__customer_cursor(void **out, size_t size, crm_db *db, const char *id, cr
 {
     crm__uuid uid;
     int kind = 0;
+    /* Held on its row until the cursor has read its first: one snapshot. */
+    CRM__ST(found);
     int rc = crm__check_out(db, out);
     if (rc == CRM_OK)
         rc = crm__check_id(db, "customer id", id, &uid);
     if (rc == CRM_OK)
-        rc = crm__customer_find(db, &uid, id, &kind, NULL);
+        rc = crm__customer_probe(db, &found, &uid, &kind);
     if (rc)
         return rc;
     crm__cursor *c;

@@ -777,7 +777,10 @@ int crm_interaction_timeline_open(crm_interaction_cursor **out, crm_db *db, cons
         rc = check_filter(db, f, &before);
     if (rc)
         return rc;
-    rc = crm__customer_find(db, &cid, customer_id, NULL, NULL);
+    /* Held on its row until the timeline has read its first: the checks
+     * and the walk read one snapshot. */
+    CRM__ST(found);
+    rc = crm__customer_probe(db, &found, &cid, NULL);
     int64_t before_at = 0;
     if (rc == CRM_OK && f->before)
         rc = before_key(db, &before, &cid, &before_at);

@@ -249,6 +249,10 @@ int crm__journal(crm_db *db, const char *entity, const crm__uuid *entity_id, con
  * name may be NULL; when given it is a copy freed with crm__free(). */
 int crm__customer_find(crm_db *db, const crm__uuid *id, const char *text_id, int *kind,
                        char **name);
+/* The same read through the caller's statement *st (a CRM__ST variable),
+ * left on the customer's row (columns: kind, name) so that a cursor opened
+ * before it is released reads in the same snapshot. */
+int crm__customer_probe(crm_db *db, crm__st **st, const crm__uuid *id, int *kind);
 /* Move a customer's updated_at to now (attributes and tags changed). */
 int crm__customer_touch(crm_db *db, const crm__uuid *id);
 /* Make a customer record from a row (id, kind, name, created, updated, archived). */

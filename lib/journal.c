@@ -117,19 +117,14 @@ int crm_journal_entry_list_open(crm_journal_entry_cursor **out, crm_db *db, int6
         return rc;
     if (since_seq < 0)
         return crm__error(db, CRM_EINVAL, "since_seq is negative (%lld)", (long long)since_seq);
-    int64_t upto = 0;
-    /* Bound the read by the newest entry now, so the cursor reads a fixed
-     * range even while the same handle keeps writing. */
-    rc = last_seq(db, &upto);
-    if (rc)
-        return rc;
+    /* The walk reads the journal as it was when opened, however the same
+     * handle or another writes meanwhile (see crm__cursor in store.h). */
     crm_journal_entry_cursor *cur;
     rc = crm__cursor_new((void **)&cur, sizeof *cur, db, CRM__Q_JOURNAL_READ, journal_build,
                          "reading the journal");
     if (rc)
         return rc;
     crm__bind_int(cur->base.st, 1, since_seq);
-    crm__bind_int(cur->base.st, 2, upto);
     return crm__cursor_bound((void **)out, cur, "reading the journal");
 }
 

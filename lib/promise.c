@@ -524,16 +524,17 @@ struct crm_promise_cursor {
      CRM_PROMISE_BIT(CRM_PROMISE_BROKEN) | CRM_PROMISE_BIT(CRM_PROMISE_RELEASED))
 
 /* The due time of the promise `after` names, where the next page starts. */
-static int after_due(crm_db *db, const crm__uuid *pid, const char *text, int64_t *due)
+/* *st is the caller's, left on the promise's row (see crm__customer_probe). */
+static int after_due(crm_db *db, crm__st **st, const crm__uuid *pid, const char *text,
+                     int64_t *due)
 {
-    CRM__ST(st);
-    int rc = crm__st_get(db, CRM__Q_PROMISE_DUE, &st);
+    int rc = crm__st_get(db, CRM__Q_PROMISE_DUE, st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, pid);
-    rc = crm__st_step(st, "listing promises");
+    crm__bind_id(*st, 1, pid);
+    rc = crm__st_step(*st, "listing promises");
     if (rc == CRM_ROW) {
-        *due = crm__col_int(st, 0);
+        *due = crm__col_int(*st, 0);
         rc = CRM_OK;
     } else if (rc == CRM_DONE) {
         rc = crm__error(db, CRM_ENOTFOUND,
@@ -609,10 +610,14 @@ int crm_promise_list_open(crm_promise_cursor **out, crm_db *db, const crm_promis
     }
     bool none = overdue_as_of != CRM_TIME_NONE && !states;
     int64_t after_at = 0;
+    /* Held on their rows until the list has read its first: the checks and
+     * the walk read one snapshot. */
+    CRM__ST(found);
+    CRM__ST(after_st);
     if (f->customer_id)
-        rc = crm__customer_find(db, &cid, f->customer_id, NULL, NULL);
+        rc = crm__customer_probe(db, &found, &cid, NULL);
     if (rc == CRM_OK && f->after)
-        rc = after_due(db, &after, f->after, &after_at);
+        rc = after_due(db, &after_st, &after, f->after, &after_at);
     if (rc)
         return rc;
 

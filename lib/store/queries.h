@@ -111,8 +111,8 @@ typedef enum crm__query {
     CRM__Q_JOURNAL_WRITE_5, /* ?1..?15 */
     CRM__Q_JOURNAL_WRITE_6, /* ?1..?17 */
     CRM__Q_JOURNAL_LAST_SEQ,  /* -> the newest entry's seq, 0 when none */
-    CRM__Q_JOURNAL_READ,      /* ?1 after seq, ?2 up to seq -> seq, at, actor, entity, entity_id,
-                                 op, data, by seq */
+    CRM__Q_JOURNAL_READ,      /* ?1 after seq -> seq, at, actor, entity, entity_id, op, data,
+                                 by seq */
     CRM__Q_COUNT
 } crm__query;
 

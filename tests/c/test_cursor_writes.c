@@ -363,9 +363,17 @@ TEST(cursor_failure_carries_its_message)
         crm_customer_cursor *cur;
         const crm_customer *c;
         int rc = crm_customer_list_open(&cur, db, NULL);
-        while (rc == CRM_OK && (rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW)
+        if (rc != CRM_OK) {
+            /* The first row is read when the list opens: a failure there
+             * is the open's, reported on the handle. */
+            CHECK_INT(rc, CRM_ECORRUPT);
+            CHECK_CONTAINS(crm_errmsg(db), "corrupt");
+            crm_close(db);
+            continue;
+        }
+        while ((rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW)
             ;
-        if (rc < 0 && rc != CRM_EINVAL) {
+        if (rc < 0) {
             failed = 1;
             CHECK_INT(rc, CRM_ECORRUPT);
             CHECK_CONTAINS(crm_errmsg(db), "corrupt");
@@ -376,8 +384,7 @@ TEST(cursor_failure_carries_its_message)
             CHECK_CONTAINS(crm_errmsg(db), "corrupt");
             CHECK_CONTAINS(crm_errmsg(NULL), "corrupt");
         }
-        if (rc != CRM_EINVAL)
-            crm_customer_cursor_free(cur);
+        crm_customer_cursor_free(cur);
         crm_close(db);
     }
     fclose(f);

@@ -456,17 +456,27 @@ int crm__cursor_new_shaped(void **out, size_t size, crm_db *db, crm__query q, un
     return cursor_alloc(out, size, db, slot, build, what);
 }
 
+static void cursor_end(crm__cursor *c, int rc);
+
 int crm__cursor_bound(void **out, void *cur, const char *what)
 {
     crm__cursor *c = cur;
-    if (c->st->bind_err == SQLITE_OK) {
+    crm_db *db = c->db;
+    /* The first row is read now, so the walk's snapshot is the one the
+     * caller's checks read in (a statement of theirs still on a row keeps
+     * its read transaction open for this one to join), and an open costs
+     * one read transaction, not two. */
+    int rc = crm__st_step(c->st, what);
+    if (rc == CRM_ROW || rc == CRM_DONE) {
+        c->started = true;
+        c->primed = rc == CRM_ROW;
+        if (rc == CRM_DONE)
+            cursor_end(c, CRM_DONE);
         *out = cur;
         return CRM_OK;
     }
-    crm_db *db = c->db;
-    int src = c->st->bind_err;
     crm__cursor_free(cur);
-    return crm__sqlite_error(db, src, what);
+    return rc < 0 ? rc : crm__error(db, CRM_ERROR, "%s: an unexpected step result", what);
 }
 
 void crm__cursor_free(void *cur)
@@ -661,6 +671,10 @@ static void cursor_copy(crm__cursor *c)
         if (!replay)
             rc = crm_errcode(db);
     }
+    /* The row read ahead (see crm__cursor_bound) is still to give. */
+    if (rc == CRM_OK && c->primed && !copy_row(cp, c->st->stmt))
+        rc = crm__error(db, CRM_ENOMEM, "out of memory copying a cursor's rows");
+    c->primed = false;
     while (rc == CRM_OK) {
         int s = step(db, c->st->stmt, c->what);
         if (s == CRM_DONE)
@@ -750,7 +764,12 @@ int crm__cursor_next(crm__cursor *c, const void *out, const char *func)
     if (rc)
         return rc;
     c->started = true;
-    rc = c->copy ? copy_step(c) : crm__st_step(c->st, c->what);
+    if (c->primed) {
+        c->primed = false;
+        rc = CRM_ROW;
+    } else {
+        rc = c->copy ? copy_step(c) : crm__st_step(c->st, c->what);
+    }
     if (rc == CRM_ROW)
         rc = c->build(c);
     if (rc == CRM_OK)

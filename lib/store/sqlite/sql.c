@@ -172,7 +172,7 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "?16, ?17))",
     [CRM__Q_JOURNAL_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM journal",
     [CRM__Q_JOURNAL_READ] = "SELECT seq, at, actor, entity, entity_id, op, data FROM journal "
-                            "WHERE seq > ?1 AND seq <= ?2 ORDER BY seq",
+                            "WHERE seq > ?1 ORDER BY seq",
 };
 
 /* ---- shaped lists ---- */
