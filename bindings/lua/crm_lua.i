@@ -470,7 +470,7 @@ end
 function Database:set_reason(id, reason) call(ll.crm_interaction_set_reason, h(self), id, reason) end
 function Database:set_summary(id, summary) call(ll.crm_interaction_set_summary, h(self), id, summary) end
 function Database:thread(interaction_id)
-  local c = call(ll.crm_interaction_thread_open, h(self), interaction_id)
+  local c = call(ll.crm_interaction_thread_open, h(self), interaction_id, nil)
   return iterate(self, c, ll._timeline_next, ll.crm_interaction_cursor_free, "interaction")
 end
 function Database:promise_history(id)

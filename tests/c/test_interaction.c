@@ -1204,7 +1204,7 @@ TEST(read_only_handle)
     crm_interaction_free(g);
     crm_interaction_cursor *cur;
     const crm_interaction *r;
-    CHECK_OK(db, crm_interaction_thread_open(&cur, db, id));
+    CHECK_OK(db, crm_interaction_thread_open(&cur, db, id, NULL));
     CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_ROW);
     CHECK_STR(crm_interaction_id(r), id);
     CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_DONE);

@@ -577,7 +577,7 @@ TEST(before_must_be_this_customers)
 static int thread(crm_db *db, const char *id, char (*got)[CRM_ID_LEN + 1], int max)
 {
     crm_interaction_cursor *cur;
-    if (crm_interaction_thread_open(&cur, db, id) != CRM_OK) {
+    if (crm_interaction_thread_open(&cur, db, id, NULL) != CRM_OK) {
         fprintf(stderr, "thread: open: %s\n", crm_errmsg(db));
         return -1;
     }
@@ -623,7 +623,7 @@ TEST(thread_oldest_first)
     /* The rows are whole records. */
     crm_interaction_cursor *cur;
     const crm_interaction *r;
-    CHECK_OK(db, crm_interaction_thread_open(&cur, db, c.id));
+    CHECK_OK(db, crm_interaction_thread_open(&cur, db, c.id, NULL));
     CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_ROW);
     CHECK_INT(crm_interaction_channel(r), CRM_CHANNEL_SOCIAL);
     CHECK(crm_interaction_reply_to(r) == NULL);
@@ -643,18 +643,18 @@ TEST(thread_bad_input)
     made a;
     make(db, cid, CRM_CHANNEL_SOCIAL, CRM_DIRECTION_IN, 1000, NULL, 0, 1, NULL, &a);
     crm_interaction_cursor *cur = (crm_interaction_cursor *)(void *)&a;
-    CHECK_NULL_DB(db, crm_interaction_thread_open(&cur, NULL, a.id), "crm_interaction_thread_open");
-    CHECK_FAILS(db, crm_interaction_thread_open(NULL, db, a.id), CRM_EINVAL, "output");
-    CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, NULL), CRM_EINVAL, "interaction id", "NULL");
+    CHECK_NULL_DB(db, crm_interaction_thread_open(&cur, NULL, a.id, NULL), "crm_interaction_thread_open");
+    CHECK_FAILS(db, crm_interaction_thread_open(NULL, db, a.id, NULL), CRM_EINVAL, "output");
+    CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, NULL, NULL), CRM_EINVAL, "interaction id", "NULL");
     for (int k = 0; test_bad_ids[k]; k++)
-        CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, test_bad_ids[k]), CRM_EINVAL,
+        CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, test_bad_ids[k], NULL), CRM_EINVAL,
                      "interaction id", "not an id");
     for (int k = 0; test_bad_utf8[k]; k++)
-        CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, test_bad_utf8[k]), CRM_EINVAL,
+        CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, test_bad_utf8[k], NULL), CRM_EINVAL,
                      "interaction id", "not an id");
-    CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, TEST_UNKNOWN_ID), CRM_ENOTFOUND, "interaction",
+    CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, TEST_UNKNOWN_ID, NULL), CRM_ENOTFOUND, "interaction",
                  TEST_UNKNOWN_ID);
-    CHECK_FAILS(db, crm_interaction_thread_open(&cur, db, cid), CRM_ENOTFOUND, cid);
+    CHECK_FAILS(db, crm_interaction_thread_open(&cur, db, cid, NULL), CRM_ENOTFOUND, cid);
     CHECK(cur == (crm_interaction_cursor *)(void *)&a);
     CHECK_OK(db, crm_close(db));
 }
@@ -798,7 +798,7 @@ TEST(cursor_survives_writes)
     CHECK_OK(db, crm_interaction_timeline_open(&cur, db, h.cid, NULL));
     CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_ROW);
     CHECK_STR(crm_interaction_id(r), all[0]);
-    CHECK_OK(db, crm_interaction_thread_open(&thr, db, all[0]));
+    CHECK_OK(db, crm_interaction_thread_open(&thr, db, all[0], NULL));
     /* Writes while both are open: newer rows, changed rows, another
      * customer, a whole group; and reads of the same statements. */
     make(db, h.cid, CRM_CHANNEL_WEB, CRM_DIRECTION_IN, 0, NULL, 0, 0, all[0], NULL);
@@ -901,7 +901,7 @@ TEST(close_with_cursor_open)
     CHECK_RC(db, crm_close(db), CRM_EMISUSE);
     CHECK_CONTAINS(crm_errmsg(db), "cursor");
     crm_interaction_cursor_free(cur);
-    CHECK_OK(db, crm_interaction_thread_open(&thr, db, m.id));
+    CHECK_OK(db, crm_interaction_thread_open(&thr, db, m.id, NULL));
     CHECK_RC(db, crm_close(db), CRM_EMISUSE);
     crm_interaction_cursor_free(thr);
     CHECK_INT(crm_close(db), CRM_OK);
@@ -937,7 +937,7 @@ static int read_timeline(crm_db *db, const history *h)
 static int read_thread(crm_db *db, const history *h)
 {
     crm_interaction_cursor *cur;
-    int rows, rc = crm_interaction_thread_open(&cur, db, h->m[0].id);
+    int rows, rc = crm_interaction_thread_open(&cur, db, h->m[0].id, NULL);
     return rc ? rc : walk(db, cur, &rows);
 }
 

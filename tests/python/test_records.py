@@ -184,7 +184,7 @@ def test_interactions(full):
     same(db.interaction_by_ref("phone", "call-1"),
          ll.crm_interaction_get_by_ref(h, ll.CRM_CHANNEL_PHONE, "call-1"))
     same(a, ll.crm_interaction_get(h, a.id))
-    assert len(lockstep(db.thread(a.id), ll.crm_interaction_thread_open(h, a.id), ll.crm_interaction_cursor_next)) == 2
+    assert len(lockstep(db.thread(a.id), ll.crm_interaction_thread_open(h, a.id, None), ll.crm_interaction_cursor_next)) == 2
 
 
 def test_promises(full):

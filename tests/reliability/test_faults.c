@@ -1276,7 +1276,7 @@ static int op_reads(crm_db *db, const fixture *f, bool dry)
     t.reason_prefix = "billing.";
     WALK(crm_interaction_timeline_open(&cur_, db, f->ann, &t), crm_interaction_cursor_next, crm_interaction_cursor,
          crm_interaction_cursor_free, 1, "the timeline by reason");
-    WALK(crm_interaction_thread_open(&cur_, db, f->call), crm_interaction_cursor_next, crm_interaction_cursor,
+    WALK(crm_interaction_thread_open(&cur_, db, f->call, NULL), crm_interaction_cursor_next, crm_interaction_cursor,
          crm_interaction_cursor_free, 1, "a thread");
     crm_customer_filter c = CRM_CUSTOMER_FILTER_INIT;
     c.tag = "vip";

@@ -862,7 +862,8 @@ class Database:
     def thread(self, interaction_id):
         """Iterate over the conversation an interaction (an Interaction or its
         id) belongs to, oldest first."""
-        h = _ll.crm_interaction_thread_open(self._h, _interaction_ref(interaction_id, "interaction_id"))
+        h = _ll.crm_interaction_thread_open(self._h, _interaction_ref(interaction_id, "interaction_id"),
+                                            None)
         return _Cursor(self, h, _ll._timeline_next, _ll.crm_interaction_cursor_free, _interaction)
 
     def set_outcome(self, id, outcome):  # noqa: A002
