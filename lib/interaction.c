@@ -827,7 +827,7 @@ struct crm_interaction_cursor {
 #define CHANNEL_BITS (((1u << (CRM_CHANNEL_MAX + 1)) - 1) & ~1u)
 #define OUTCOME_BITS ((1u << (CRM_OUTCOME_MAX + 1)) - 1)
 
-/* A filter's channels as the list takes them: *bits the built-in ones
+/* A checked filter's channels as the list takes them: *bits the built-in ones
  * (its `channels` and the built-in words of its channel_names), *customs
  * the custom words as ",name,name," (crm__malloc'd; NULL when none). */
 static int filter_channels(crm_db *db, const crm_timeline_filter *f, unsigned int *bits,
@@ -838,11 +838,6 @@ static int filter_channels(crm_db *db, const crm_timeline_filter *f, unsigned in
     const char *const *names = f->version >= 3 ? f->channel_names : NULL;
     size_t len = 1;
     for (size_t k = 0; names && names[k]; k++) {
-        char field[48];
-        snprintf(field, sizeof field, "filter channel_names[%zu]", k);
-        int rc = crm__check_kind_name(db, field, names[k]);
-        if (rc)
-            return rc;
         int b = builtin_channel(names[k]);
         if (b)
             *bits |= CRM_CHANNEL_BIT(b);
@@ -905,6 +900,13 @@ static int check_filter(crm_db *db, const crm_timeline_filter *f, crm__uuid *bef
         return rc;
     if (f->before && (rc = crm__check_id(db, "filter before", f->before, before)))
         return rc;
+    const char *const *names = f->version >= 3 ? f->channel_names : NULL;
+    for (size_t k = 0; names && names[k]; k++) {
+        char field[48];
+        snprintf(field, sizeof field, "filter channel_names[%zu]", k);
+        if ((rc = crm__check_kind_name(db, field, names[k])))
+            return rc;
+    }
     return CRM_OK;
 }
 
