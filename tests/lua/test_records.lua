@@ -172,7 +172,7 @@ end
 function TestRecords:test_interactions()
   local db <close>, ann, _, a = full()
   local cur = crm.crm_swig_timeline_open(db._h, ann.id, 0, crm.TIME_NONE, crm.TIME_NONE, nil, 0, 0, 0,
-                                        nil, 0)
+                                        nil, 0, nil)
   lu.assertEquals(lockstep("interaction", db:timeline(ann.id), cur, crm.crm_interaction_cursor_next,
                            crm.crm_interaction_cursor_free), 2)
   same("interaction", a, crm.crm_interaction_get(db._h, a.id))

@@ -176,7 +176,7 @@ def test_interactions(full):
     db, ann, _, a, _ = full
     h = db._h
     none = crm._TIME_NONE
-    cur = ll.crm_swig_timeline_open(h, ann.id, 0, none, none, None, 0, 0, 0, None, 0)
+    cur = ll.crm_swig_timeline_open(h, ann.id, 0, none, none, None, 0, 0, 0, None, 0, None)
     got = lockstep(db.timeline(ann), cur, ll.crm_interaction_cursor_next)
     assert len(got) == 2
     for r in got:
