@@ -134,6 +134,10 @@ static const op_def OPS[] = {
       raw_customer_page, NULL, READ, 0 },
     { "open", "open, look up a caller, close (a handle per call)", 0, NULL, crm_open_close,
       raw_open_close, NULL, READ, 1 },
+    { "customer_count", "customers: count the active ones", 0, NULL, crm_count_customers,
+      raw_count_customers, NULL, READ, 0 },
+    { "thread_filter", "thread of an interaction, one channel", 0, NULL, crm_thread_filtered,
+      raw_thread_filtered, NULL, READ, 0 },
 };
 #define NOPS (sizeof OPS / sizeof OPS[0])
 

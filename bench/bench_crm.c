@@ -494,3 +494,51 @@ int crm_open_close(void *side, const job *j, long round, sample *out)
     out->n = BENCH_OPENS;
     return 0;
 }
+
+int crm_count_customers(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    crm_side *s = side;
+    bench_timer tm;
+    bench_start(&tm);
+    for (long r = 0; r < j->reps; r++) {
+        int64_t n = -1;
+        int rc = crm_customer_count(&n, s->db, NULL);
+        if (rc != CRM_OK)
+            return fail(s, "crm_customer_count", rc);
+        if (n != j->n)
+            return bench_fail("libcrm: counted %lld customers, expected %ld", (long long)n,
+                              j->n);
+    }
+    bench_stop(&tm, out);
+    out->n = j->reps;
+    return 0;
+}
+
+int crm_thread_filtered(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    crm_side *s = side;
+    crm_timeline_filter f = CRM_TIMELINE_FILTER_INIT;
+    f.channels = CRM_CHANNEL_BIT(CRM_CHANNEL_PHONE);
+    bench_timer tm;
+    bench_start(&tm);
+    for (long r = 0; r < j->reps; r++) {
+        crm_interaction_cursor *cur = NULL;
+        int rc = crm_interaction_thread_open(&cur, s->db, s->deep, &f);
+        if (rc != CRM_OK)
+            return fail(s, "crm_interaction_thread_open", rc);
+        const crm_interaction *it;
+        long rows = 0;
+        while ((rc = crm_interaction_cursor_next(cur, &it)) == CRM_ROW)
+            rows += crm_interaction_summary(it) != NULL;
+        crm_interaction_cursor_free(cur);
+        if (rc != CRM_DONE)
+            return fail(s, "crm_interaction_cursor_next", rc);
+        if (rows != 1)
+            return bench_fail("libcrm: a thread has %ld rows, expected 1", rows);
+    }
+    bench_stop(&tm, out);
+    out->n = j->reps;
+    return 0;
+}

@@ -46,6 +46,8 @@ enum {
     S_PAGE,
     S_BEGIN,
     S_COMMIT,
+    S_CUSTOMERS_COUNT,
+    S_THREAD,
     S_COUNT
 };
 
@@ -113,6 +115,10 @@ static const char *const SQL[S_COUNT] = {
     [S_PAGE] = "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, "
                "c.archived_at IS NOT NULL FROM customer c "
                "WHERE c.archived_at IS NULL AND c.id > ?1 ORDER BY c.id LIMIT 50",
+    [S_CUSTOMERS_COUNT] = "SELECT count(*) FROM customer WHERE archived_at IS NULL",
+    [S_THREAD] = "SELECT " INTERACTION_COLUMNS " FROM interaction "
+                 "WHERE thread_id = (SELECT thread_id FROM interaction WHERE id = ?1) "
+                 "AND channel = ?2 ORDER BY occurred_at, id",
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",
 };
@@ -868,5 +874,54 @@ int raw_open_close(void *side, const job *j, long round, sample *out)
     }
     bench_stop(&tm, out);
     out->n = BENCH_OPENS;
+    return 0;
+}
+
+/* What a program writes to count: count(*) over the same condition. */
+int raw_count_customers(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    raw_side *s = side;
+    sqlite3_stmt *st = s->st[S_CUSTOMERS_COUNT];
+    bench_timer tm;
+    bench_start(&tm);
+    for (long r = 0; r < j->reps; r++) {
+        int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+        sqlite3_reset(st);
+        if (n != j->n)
+            return bench_fail("raw: counted %lld customers, expected %ld", (long long)n, j->n);
+    }
+    bench_stop(&tm, out);
+    out->n = j->reps;
+    return 0;
+}
+
+/* The conversation of the deep interaction, on one channel: the thread
+ * found from the interaction, then its rows oldest first. */
+int raw_thread_filtered(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    raw_side *s = side;
+    sqlite3_stmt *st = s->st[S_THREAD];
+    bench_timer tm;
+    bench_start(&tm);
+    for (long r = 0; r < j->reps; r++) {
+        sqlite3_bind_blob(st, 1, s->deep, 16, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, 1); /* phone */
+        raw_interaction it;
+        long rows = 0;
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            read_interaction(&it, st);
+            rows += it.summary != NULL;
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return fail(s, "thread");
+        if (rows != 1)
+            return bench_fail("raw: a thread has %ld rows, expected 1", rows);
+    }
+    bench_stop(&tm, out);
+    out->n = j->reps;
     return 0;
 }

@@ -479,6 +479,41 @@ CRM_OPAQUE(crm_db, crm_close)
 %include "crm/promise.h"
 %include "crm/occasion.h"
 
+%{
+#include <string.h>
+
+/* The filter's channel_names, which a language passes joined by commas (a
+ * channel's name has none): split into words (which point into buf), or,
+ * when they do not fit, the whole text as one name for libcrm to refuse. */
+#define CRM_SWIG_NAMES_MAX 64
+typedef struct crm_swig_names {
+    char buf[CRM_SWIG_NAMES_MAX * 33];
+    const char *words[CRM_SWIG_NAMES_MAX + 1];
+} crm_swig_names;
+
+static const char *const *crm_swig_split_names(crm_swig_names *n, const char *joined)
+{
+    size_t len = joined ? strlen(joined) : 0, k = 0;
+    if (!joined)
+        return NULL;
+    if (len < sizeof n->buf) {
+        memcpy(n->buf, joined, len + 1);
+        for (char *p = n->buf; k < CRM_SWIG_NAMES_MAX; p++) {
+            n->words[k++] = p;
+            p = strchr(p, ',');
+            if (!p) {
+                n->words[k] = NULL;
+                return n->words;
+            }
+            *p = '\0';
+        }
+    }
+    n->words[0] = joined;
+    n->words[1] = NULL;
+    return n->words;
+}
+%}
+
 /* ---- glue for the calls that take option structs ------------------------
  * Their const char * members cannot be set from a language without leaking,
  * so each gets a flat variant taking the fields as arguments (NULL/0 = the
@@ -514,13 +549,29 @@ int crm_swig_customer_list_open(crm_customer_cursor **out, crm_db *db, int kind,
     return crm_customer_list_open(out, db, &f);
 }
 
+int crm_swig_customer_count(int64_t *out, crm_db *db, int kind, const char *tag,
+                            const char *name_prefix, int archived, int64_t created_from,
+                            int64_t created_to)
+{
+    crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
+    f.kind = kind;
+    f.tag = tag;
+    f.name_prefix = name_prefix;
+    f.archived = (crm_archived_filter_t)archived;
+    f.created_from = created_from;
+    f.created_to = created_to;
+    return crm_customer_count(out, db, &f);
+}
+
 int crm_swig_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *customer_id,
-                           unsigned int channels, int64_t from, int64_t to,
+                           unsigned int channel_bits, int64_t from, int64_t to,
                            const char *reason_prefix, int direction, int public_only,
-                           unsigned int outcomes, const char *before, unsigned int limit)
+                           unsigned int outcomes, const char *before, unsigned int limit,
+                           const char *channels)
 {
     crm_timeline_filter f = CRM_TIMELINE_FILTER_INIT;
-    f.channels = channels;
+    crm_swig_names names;
+    f.channels = channel_bits;
     f.from = from;
     f.to = to;
     f.reason_prefix = reason_prefix;
@@ -529,7 +580,29 @@ int crm_swig_timeline_open(crm_interaction_cursor **out, crm_db *db, const char 
     f.outcomes = outcomes;
     f.before = before;
     f.limit = limit;
+    f.channel_names = crm_swig_split_names(&names, channels);
     return crm_interaction_timeline_open(out, db, customer_id, &f);
+}
+
+int crm_swig_thread_open(crm_interaction_cursor **out, crm_db *db, const char *interaction_id,
+                         unsigned int channel_bits, int64_t from, int64_t to,
+                         const char *reason_prefix, int direction, int public_only,
+                         unsigned int outcomes, const char *before, unsigned int limit,
+                         const char *channels)
+{
+    crm_timeline_filter f = CRM_TIMELINE_FILTER_INIT;
+    crm_swig_names names;
+    f.channels = channel_bits;
+    f.from = from;
+    f.to = to;
+    f.reason_prefix = reason_prefix;
+    f.direction = direction;
+    f.public_only = public_only;
+    f.outcomes = outcomes;
+    f.before = before;
+    f.limit = limit;
+    f.channel_names = crm_swig_split_names(&names, channels);
+    return crm_interaction_thread_open(out, db, interaction_id, &f);
 }
 
 int crm_swig_promise_list_open(crm_promise_cursor **out, crm_db *db, const char *customer_id,
@@ -548,14 +621,14 @@ int crm_swig_promise_list_open(crm_promise_cursor **out, crm_db *db, const char 
 }
 
 int crm_swig_interaction_log(crm_interaction **out, crm_db *db, const char *customer_id,
-                             int channel, int direction, int64_t occurred_at,
+                             const char *channel, int direction, int64_t occurred_at,
                              const char *handled_by, const char *reason, int outcome,
                              int is_public, int sentiment, const char *summary,
                              const char *body, const char *reply_to, const char *external_ref)
 {
     crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
     s.customer_id = customer_id;
-    s.channel = (crm_channel_t)channel;
+    s.channel_name = channel;
     s.direction = (crm_direction_t)direction;
     s.occurred_at = occurred_at;
     s.handled_by = handled_by;
@@ -731,7 +804,7 @@ static PyObject *crm_swig_interaction(const crm_interaction *i)
      * external_ref, updated_at */
     CRM_SWIG_ROW(16);
     CRM_SWIG_COL(crm_swig_str(crm_interaction_id(i)));
-    CRM_SWIG_COL(crm_swig_str(crm_channel_name(crm_interaction_channel(i))));
+    CRM_SWIG_COL(crm_swig_str(crm_interaction_channel_name(i)));
     CRM_SWIG_COL(crm_swig_str(crm_direction_name(crm_interaction_direction(i))));
     CRM_SWIG_COL(crm_swig_str(crm_interaction_customer_id(i)));
     CRM_SWIG_COL(CRM_SWIG_TIME(crm_interaction_occurred_at(i)));
@@ -943,7 +1016,7 @@ static void crm_swig_interaction(lua_State *L, const crm_interaction *i)
     int s = crm_interaction_sentiment(i);
     crm_swig_set_str(L, "id", crm_interaction_id(i));
     crm_swig_set_str(L, "customer_id", crm_interaction_customer_id(i));
-    crm_swig_set_str(L, "channel", crm_channel_name(crm_interaction_channel(i)));
+    crm_swig_set_str(L, "channel", crm_interaction_channel_name(i));
     crm_swig_set_str(L, "direction", crm_direction_name(crm_interaction_direction(i)));
     crm_swig_set_time(L, "occurred_at", crm_interaction_occurred_at(i));
     crm_swig_set_str(L, "handled_by", crm_interaction_handled_by(i));
@@ -1101,7 +1174,7 @@ CRM_ROW_CALL(identity_list_next, (crm_identity_cursor *cur, const crm_identity *
 CRM_ROW_CALL(journal_next, (crm_journal_entry_cursor *cur, const crm_journal_entry **row),
              crm_journal_entry_cursor_next(cur, row))
 CRM_ROW_CALL(interaction_log, (crm_interaction **row, crm_db *db, const char *customer_id,
-                               int channel, int direction, int64_t occurred_at,
+                               const char *channel, int direction, int64_t occurred_at,
                                const char *handled_by, const char *reason, int outcome,
                                int is_public, int sentiment, const char *summary,
                                const char *body, const char *reply_to, const char *external_ref),
@@ -1113,6 +1186,9 @@ CRM_ROW_CALL(interaction_get, (crm_interaction **row, crm_db *db, const char *id
 CRM_ROW_CALL(interaction_get_by_ref, (crm_interaction **row, crm_db *db, crm_channel_t channel,
                                       const char *external_ref),
              crm_interaction_get_by_ref(row, db, channel, external_ref))
+CRM_ROW_CALL(interaction_get_by_ref_named, (crm_interaction **row, crm_db *db, const char *channel,
+                                            const char *external_ref),
+             crm_interaction_get_by_ref_named(row, db, channel, external_ref))
 CRM_ROW_CALL(timeline_next, (crm_interaction_cursor *cur, const crm_interaction **row),
              crm_interaction_cursor_next(cur, row))
 CRM_ROW_CALL(promise_make, (crm_promise **row, crm_db *db, const char *customer_id,

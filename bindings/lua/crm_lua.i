@@ -292,6 +292,15 @@ function Database:customers(f)
                  choice(ORDER, f.order, "order", ll.CRM_ORDER_CREATED))
   return iterate(self, c, ll._customer_list_next, ll.crm_customer_cursor_free, "customer")
 end
+--- db:count_customers([{kind=, tag=, name_prefix=, archived=, created_from=, created_to=}]):
+--- how many db:customers() lists with the same filter, paging aside
+function Database:count_customers(f)
+  f = opt_table(f, "filter")
+  return call(ll.crm_swig_customer_count, h(self), choice(KINDS, f.kind, "kind", 0),
+              opt_str(f.tag, "tag"), opt_str(f.name_prefix, "name_prefix"),
+              choice(ARCHIVED, f.archived, "archived", ll.CRM_ARCHIVED_EXCLUDE),
+              opt_time(f.created_from, "created_from"), opt_time(f.created_to, "created_to"))
+end
 
 -- attributes and tags
 function Database:set_attr(id, key, value) call(ll.crm_attr_set, h(self), id, key, value) end
@@ -366,7 +375,7 @@ function Database:log(customer_id, s)
   local outcome = s.outcome and parse(ll.crm_outcome_parse, s.outcome, "outcome") or 0
   local sentiment = s.sentiment == nil and ll.CRM_SENTIMENT_NONE or opt_int(s.sentiment, "sentiment")
   return call(ll._interaction_log, h(self), opt_str(customer_id, "customer_id"),
-    parse(ll.crm_channel_parse, s.channel, "channel"),
+    opt_str(s.channel, "channel"),
     parse(ll.crm_direction_parse, s.direction or "in", "direction"),
     opt_time(s.occurred_at, "occurred_at"), opt_str(s.handled_by, "handled_by"),
     opt_str(s.reason, "reason"), outcome, opt_bool(s.public, "public", false) and 1 or 0,
@@ -376,19 +385,27 @@ function Database:log(customer_id, s)
 end
 function Database:interaction(id) return call(ll._interaction_get, h(self), id) end
 
---- db:timeline(customer_id [, {channels={"phone","social"}, from=, to=, reason_prefix=,
----             direction=, public_only=, before=, limit=}])
-function Database:timeline(customer_id, f)
+-- The timeline filter's fields after the customer's or the thread's id;
+-- channels by word (any channel's, custom ones too), joined by commas.
+local function timeline_filter(f)
   f = opt_table(f, "filter")
-  local channels = 0
+  local names = {}
   for _, name in ipairs(opt_table(f.channels, "channels")) do
-    channels = channels | (1 << parse(ll.crm_channel_parse, name, "channels"))
+    names[#names + 1] = opt_str(name, "channels")
   end
   local dir = f.direction and parse(ll.crm_direction_parse, f.direction, "direction") or 0
-  local c = call(ll.crm_swig_timeline_open, h(self), opt_str(customer_id, "customer_id"), channels,
-                 opt_time(f.from, "from"), opt_time(f.to, "to"), opt_str(f.reason_prefix, "reason_prefix"),
-                 dir, opt_bool(f.public_only, "public_only", false) and 1 or 0, 0,
-                 opt_str(f.before, "before"), opt_int(f.limit, "limit"))
+  return 0, opt_time(f.from, "from"), opt_time(f.to, "to"),
+         opt_str(f.reason_prefix, "reason_prefix"), dir,
+         opt_bool(f.public_only, "public_only", false) and 1 or 0, 0,
+         opt_str(f.before, "before"), opt_int(f.limit, "limit"),
+         #names > 0 and table.concat(names, ",") or nil
+end
+
+--- db:timeline(customer_id [, {channels={"phone","whatsapp"}, from=, to=, reason_prefix=,
+---             direction=, public_only=, before=, limit=}])
+function Database:timeline(customer_id, f)
+  local c = call(ll.crm_swig_timeline_open, h(self), opt_str(customer_id, "customer_id"),
+                 timeline_filter(f))
   return iterate(self, c, ll._timeline_next, ll.crm_interaction_cursor_free, "interaction")
 end
 
@@ -461,7 +478,7 @@ function Database:set_identity_flags(kind, value, o)
   call(ll.crm_identity_set_flags, h(self), kind, value, identity_flags(o))
 end
 function Database:interaction_by_ref(channel, ref)
-  return call(ll._interaction_get_by_ref, h(self), parse(ll.crm_channel_parse, channel, "channel"),
+  return call(ll._interaction_get_by_ref_named, h(self), opt_str(channel, "channel"),
               opt_str(ref, "external_ref"))
 end
 function Database:set_outcome(id, outcome)
@@ -469,8 +486,12 @@ function Database:set_outcome(id, outcome)
 end
 function Database:set_reason(id, reason) call(ll.crm_interaction_set_reason, h(self), id, reason) end
 function Database:set_summary(id, summary) call(ll.crm_interaction_set_summary, h(self), id, summary) end
-function Database:thread(interaction_id)
-  local c = call(ll.crm_interaction_thread_open, h(self), interaction_id)
+function Database:set_public(id, public)
+  call(ll.crm_interaction_set_public, h(self), id, opt_bool(public, "public", false) and 1 or 0)
+end
+--- db:thread(interaction_id [, filter as db:timeline's; before= pages forwards])
+function Database:thread(interaction_id, f)
+  local c = call(ll.crm_swig_thread_open, h(self), interaction_id, timeline_filter(f))
   return iterate(self, c, ll._timeline_next, ll.crm_interaction_cursor_free, "interaction")
 end
 function Database:promise_history(id)

@@ -24,7 +24,8 @@
     "                      in_person, kiosk, web, letter, community"
 #define CHANNEL_HELP                                                                 \
     "phone, ivr, email, chat, sms, social, in_person,\n"                            \
-    "                     kiosk, web, letter or community"
+    "                     kiosk, web, letter, community, or a name of your own\n"    \
+    "                     ([a-z][a-z0-9_]*, up to 32 bytes: whatsapp)"
 #define OUTCOME_HELP                                                                 \
     "resolved, unresolved, transferred, abandoned,\n"                               \
     "                     escalated (or none)"
@@ -53,7 +54,9 @@ static const ctl_command commands[] = {
       "  --order ORDER     created (oldest first, the default) or name\n"
       "  --after ID        start after this customer: pass the last id of the\n"
       "                    previous page to get the next one\n"
-      "  --limit N         at most N customers\n",
+      "  --limit N         at most N customers\n"
+      "  --count           print how many customers the filter keeps instead\n"
+      "                    (without --order, --after or --limit)\n",
       cmd_customer_list },
     { "customer rename", "CUSTOMER NAME", "change a customer's display name", NULL,
       cmd_customer_rename },
@@ -143,7 +146,8 @@ static const ctl_command commands[] = {
       cmd_interaction_log },
     { "interaction show", "ID", "show an interaction and its conversation", NULL,
       cmd_interaction_show },
-    { "interaction update", "ID [--outcome O] [--reason CODE|--no-reason] [--summary TEXT]",
+    { "interaction update",
+      "ID [--outcome O] [--reason CODE|--no-reason] [--summary TEXT] [--public|--no-public]",
       "record what was learnt after the fact",
       "Options:\n"
       "  --outcome O       " OUTCOME_HELP "\n"
@@ -151,13 +155,16 @@ static const ctl_command commands[] = {
       "  --no-reason       clear the reason\n"
       "  --summary TEXT    a new summary\n"
       "  --no-summary      clear the summary\n"
+      "  --public          the whole world can see it now (a post made public)\n"
+      "  --no-public       it is not public (any more)\n"
       "\n"
       "The changes are made together, and each is journaled with the old value.\n",
       cmd_interaction_update },
     { "timeline", "CUSTOMER [OPTIONS]",
       "a customer's history on every channel, newest first",
       "Options:\n"
-      "  --channel C[,C...]  only these channels (" CHANNEL_WORDS ")\n"
+      "  --channel C[,C...]  only these channels (" CHANNEL_WORDS ",\n"
+      "                      or names of your own)\n"
       "  --from TIME         only from this time on\n"
       "  --to TIME           only before this time\n"
       "  --reason PREFIX     only reason codes starting with PREFIX (billing.)\n"
@@ -165,9 +172,11 @@ static const ctl_command commands[] = {
       "  --public            only what the whole world can see\n"
       "  --outcome O         only this outcome (none: not recorded)\n"
       "  --before ID         start after this interaction: pass the last id of the\n"
-      "                      previous page to get the next one\n"
+      "                      previous page to get the next one (with --thread, the\n"
+      "                      next page holds the later ones)\n"
       "  --limit N           at most N interactions\n"
-      "  --thread ID         only the conversation ID belongs to, oldest first\n"
+      "  --thread ID         only the conversation ID belongs to, oldest first;\n"
+      "                      the other options filter it as they do the timeline\n"
       "\n"
       "Public interactions are marked (public) after their channel.\n"
       "\n" CUSTOMER_HELP "\n" CTL_TIME_HELP,

@@ -53,19 +53,23 @@ typedef enum crm__query {
 
     /* ---- interactions (interaction.c) ---- */
     /* "The columns" below: id, customer_id, channel, direction, occurred_at, handled_by, reason,
-     * outcome, public, sentiment, summary, body, thread_id, reply_to, external_ref, updated_at. */
+     * outcome, public, sentiment, summary, body, thread_id, reply_to, external_ref, updated_at,
+     * channel_name (the name of a custom channel, NULL for a built-in one). A channel is its
+     * number: 1..11 built in, 64 and up custom (CRM__Q_CHANNEL_*). */
     CRM__Q_INTERACTION_PARENT,      /* ?1 id -> customer_id, thread_id */
     CRM__Q_INTERACTION_ID_BY_REF,   /* ?1 channel, ?2 external_ref -> id */
     CRM__Q_INTERACTION_INSERT,      /* ?1..?15 the columns but updated_at; ?16 both times */
     CRM__Q_INTERACTION_GET,         /* ?1 id -> the columns */
     CRM__Q_INTERACTION_GET_BY_REF,  /* ?1 channel, ?2 external_ref -> the columns */
-    CRM__Q_INTERACTION_CURRENT,     /* ?1 id -> customer_id, outcome, reason, summary */
+    CRM__Q_INTERACTION_CURRENT,     /* ?1 id -> customer_id, outcome, reason, summary, public */
     CRM__Q_INTERACTION_SET_OUTCOME, /* ?1 id, ?2 outcome, ?3 updated_at */
     CRM__Q_INTERACTION_SET_REASON,  /* ?1 id, ?2 reason, ?3 updated_at */
     CRM__Q_INTERACTION_SET_SUMMARY, /* ?1 id, ?2 summary, ?3 updated_at */
     CRM__Q_INTERACTION_BEFORE,      /* ?1 id, ?2 customer_id -> occurred_at */
     CRM__Q_INTERACTION_THREAD_OF,   /* ?1 id -> thread_id */
-    CRM__Q_INTERACTION_THREAD,      /* ?1 thread_id -> the columns, oldest first */
+    /* shaped by CRM__SHAPE_TIMELINE_* as CRM__Q_TIMELINE, but for BEFORE, which is AFTER here:
+     * (occurred_at, id) > (?9, ?10); ?1 thread_id -> the columns, oldest first */
+    CRM__Q_INTERACTION_THREAD,
     /* shaped by CRM__SHAPE_TIMELINE_*: ?1 customer_id -> the columns, newest first */
     CRM__Q_TIMELINE,
 
@@ -113,6 +117,16 @@ typedef enum crm__query {
     CRM__Q_JOURNAL_LAST_SEQ,  /* -> the newest entry's seq, 0 when none */
     CRM__Q_JOURNAL_READ,      /* ?1 after seq -> seq, at, actor, entity, entity_id, op, data,
                                  by seq */
+
+    /* ---- open channels, counting customers, the public flag ---- */
+    /* shaped by CRM__SHAPE_CUSTOMER_LIST_* as CRM__Q_CUSTOMER_LIST, whose paging and order bits
+     * (AFTER, BY_NAME, LIMIT) it ignores: the same parameters -> the number of customers */
+    CRM__Q_CUSTOMER_COUNT,
+    CRM__Q_INTERACTION_SET_PUBLIC, /* ?1 id, ?2 public (0/1), ?3 updated_at */
+    CRM__Q_INTERACTION_THREAD_KEY, /* ?1 id, ?2 thread_id -> occurred_at */
+    CRM__Q_CHANNEL_CODE,           /* ?1 name -> code */
+    CRM__Q_CHANNEL_ADD,            /* ?1 name: a new channel, numbered past every other (64 up) */
+
     CRM__Q_COUNT
 } crm__query;
 
@@ -141,6 +155,8 @@ typedef enum crm__query {
 #define CRM__SHAPE_TIMELINE_OUTCOMES 0x040u  /* outcome among ?8's bits */
 #define CRM__SHAPE_TIMELINE_BEFORE 0x080u    /* (occurred_at, id) < (?9, ?10) */
 #define CRM__SHAPE_TIMELINE_LIMIT 0x100u     /* at most ?11 rows */
+/* channel among ?2's bits (0: none) or named in ?12, ",name,name,": instead of CHANNELS */
+#define CRM__SHAPE_TIMELINE_CHANNEL_NAMES 0x200u
 
 /* promises (promise.c) */
 /* The index is CUSTOMER's, else OWNER's, else BY_DUE's. */

@@ -43,6 +43,9 @@ typedef struct crm__st crm__st;
  * resets itself after each use, whatever path the function leaves by. */
 int crm__st_get(crm_db *db, crm__query q, crm__st **out);
 void crm__st_release(crm__st **st);
+/* The same for a query whose SQL depends on which clauses it uses: shape
+ * is its CRM__SHAPE_* bits (queries.h). */
+int crm__st_get_shaped(crm_db *db, crm__query q, unsigned int shape, crm__st **out);
 #define CRM__ST(name) crm__st *name __attribute__((cleanup(crm__st_release))) = NULL
 
 /* Parameter i (from 1) of st. A cached statement uses a text or an id in

@@ -55,7 +55,7 @@ TEST(short_ids_are_corruption)
               SQLITE_OK);
     CHECK_INT(crm_open(&db, path, NULL), CRM_OK);
     crm_interaction_cursor *cur = NULL;
-    CHECK(corrupt(db, crm_interaction_thread_open(&cur, db, it_id)));
+    CHECK(corrupt(db, crm_interaction_thread_open(&cur, db, it_id, NULL)));
     CHECK(cur == NULL);
     CHECK(corrupt(db, crm_interaction_set_outcome(db, it_id, CRM_OUTCOME_RESOLVED)));
     s.reply_to = it_id;

@@ -228,7 +228,7 @@ TEST(every_list_ends_under_its_writes)
     const crm_interaction *it;
     for (int thread = 0; thread < 2; thread++) {
         if (thread)
-            CHECK_OK(db, crm_interaction_thread_open(&tl, db, iid));
+            CHECK_OK(db, crm_interaction_thread_open(&tl, db, iid, NULL));
         else
             CHECK_OK(db, crm_interaction_timeline_open(&tl, db, cid, NULL));
         visits = 0;

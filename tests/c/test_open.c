@@ -443,6 +443,126 @@ TEST(migrates_older_schema)
     test_remove_db(path);
 }
 
+/* A file as release 0.2 wrote it: schema 2, with interactions (a reply in
+ * a thread, a public one with an external reference) and a promise made
+ * during one and kept by another, which name interaction rows. */
+static int make_v2_file(const char *path)
+{
+    const char *const files[] = { CRM_SCHEMA_DIR "/0001_core.sql",
+                                  CRM_SCHEMA_DIR "/0002_history.sql" };
+    char *sql = calloc(1, 1 << 16);
+    int ok = sql != NULL;
+    for (int k = 0; ok && k < 2; k++) {
+        FILE *f = fopen(files[k], "rb");
+        size_t n = f ? fread(sql, 1, (1 << 16) - 1, f) : 0;
+        if (f)
+            fclose(f);
+        sql[n] = '\0';
+        ok = n > 0 && raw_exec(path, sql) == SQLITE_OK;
+    }
+    free(sql);
+    return ok &&
+           raw_exec(path,
+                    "INSERT INTO customer VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 1, "
+                    "'Old Timer', 'old timer', 1700000000000, 1700000000000, NULL);"
+                    "INSERT INTO interaction VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f0001', "
+                    "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 6, 1, 1700000001000, NULL, "
+                    "'billing.late', 2, 1, -2, 'angry tweet', NULL, "
+                    "x'0190a5b27c3e7d4f8a1b2c3d4e5f0001', NULL, 'tw-1', 1700000001000, "
+                    "1700000001000);"
+                    "INSERT INTO interaction VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f0002', "
+                    "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 1, 2, 1700000002000, 'agent:alice', "
+                    "NULL, 1, 0, NULL, NULL, 'called back', "
+                    "x'0190a5b27c3e7d4f8a1b2c3d4e5f0001', x'0190a5b27c3e7d4f8a1b2c3d4e5f0001', "
+                    "NULL, 1700000002000, 1700000002000);"
+                    "INSERT INTO promise VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f0101', "
+                    "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', x'0190a5b27c3e7d4f8a1b2c3d4e5f0001', "
+                    "'agent:alice', 'call back', 2, 1700000005000, 1700000001500, "
+                    "1700000002000, x'0190a5b27c3e7d4f8a1b2c3d4e5f0002');"
+                    "INSERT INTO promise_event VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f0101', 1, 1, "
+                    "1700000001500, 'agent:alice', 1700000005000, 1700000005000, 0, "
+                    "x'0190a5b27c3e7d4f8a1b2c3d4e5f0001', NULL);") == SQLITE_OK;
+}
+
+TEST(migrates_interactions_to_open_channels)
+{
+    char path[256];
+    test_temp_path(path, sizeof path, ".db");
+    CHECK(make_v2_file(path));
+    CHECK_INT(raw_int(path, "PRAGMA user_version"), 2);
+    crm_db *db;
+    CHECK_INT(crm_open(&db, path, NULL), CRM_OK);
+    CHECK_INT(schema_version(db), crm_schema_version_max());
+    CHECK(crm_schema_version_max() >= 3);
+    /* Every row and field is kept. */
+    const char *first = "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f0001";
+    const char *second = "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f0002";
+    crm_interaction *i;
+    CHECK_OK(db, crm_interaction_get(&i, db, first));
+    CHECK_INT(crm_interaction_channel(i), CRM_CHANNEL_SOCIAL);
+    CHECK_STR(crm_interaction_channel_name(i), "social");
+    CHECK_INT(crm_interaction_direction(i), CRM_DIRECTION_IN);
+    CHECK_INT(crm_interaction_occurred_at(i), 1700000001000);
+    CHECK_STR(crm_interaction_reason(i), "billing.late");
+    CHECK_INT(crm_interaction_outcome(i), CRM_OUTCOME_UNRESOLVED);
+    CHECK_INT(crm_interaction_is_public(i), 1);
+    CHECK_INT(crm_interaction_sentiment(i), -2);
+    CHECK_STR(crm_interaction_summary(i), "angry tweet");
+    CHECK_STR(crm_interaction_external_ref(i), "tw-1");
+    crm_interaction_free(i);
+    CHECK_OK(db, crm_interaction_get_by_ref(&i, db, CRM_CHANNEL_SOCIAL, "tw-1"));
+    CHECK_STR(crm_interaction_id(i), first);
+    crm_interaction_free(i);
+    crm_interaction_cursor *cur;
+    const crm_interaction *r;
+    CHECK_OK(db, crm_interaction_thread_open(&cur, db, second, NULL));
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_ROW);
+    CHECK_STR(crm_interaction_id(r), first);
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_ROW);
+    CHECK_STR(crm_interaction_id(r), second);
+    CHECK_STR(crm_interaction_reply_to(r), first);
+    CHECK_STR(crm_interaction_handled_by(r), "agent:alice");
+    CHECK_STR(crm_interaction_body(r), "called back");
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_DONE);
+    crm_interaction_cursor_free(cur);
+    crm_promise *p;
+    CHECK_OK(db, crm_promise_get(&p, db, "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f0101"));
+    CHECK_STR(crm_promise_interaction_id(p), first);
+    CHECK_STR(crm_promise_kept_by(p), second);
+    crm_promise_free(p);
+    /* The unique reference per channel holds still, and channels are open. */
+    crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
+    s.customer_id = "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b";
+    s.channel = CRM_CHANNEL_SOCIAL;
+    s.direction = CRM_DIRECTION_IN;
+    s.external_ref = "tw-1";
+    CHECK_RC(db, crm_interaction_log(NULL, db, &s), CRM_EEXISTS);
+    s.channel = 0;
+    s.channel_name = "whatsapp";
+    CHECK_OK(db, crm_interaction_log(NULL, db, &s));
+    CHECK_OK(db, crm_interaction_get_by_ref_named(&i, db, "whatsapp", "tw-1"));
+    CHECK_STR(crm_interaction_channel_name(i), "whatsapp");
+    crm_interaction_free(i);
+    crm_close(db);
+    /* The indexes are made again, the foreign keys hold, the file is whole. */
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN "
+                            "('interaction_timeline', 'interaction_thread', "
+                            "'interaction_external')"),
+              3);
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'interaction_new'"),
+              0);
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    char text[64];
+    raw_text(path, "PRAGMA integrity_check", text, sizeof text);
+    CHECK_STR(text, "ok");
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM interaction"), 3);
+    CHECK_INT(raw_int(path, "SELECT code FROM channel WHERE name = 'whatsapp'"), 64);
+    /* Opened again, the migrated file is taken as it is. */
+    CHECK_INT(crm_open(&db, path, NULL), CRM_OK);
+    crm_close(db);
+    test_remove_db(path);
+}
+
 TEST(read_only)
 {
     char path[256], id[CRM_ID_LEN + 1];
@@ -555,6 +675,7 @@ int main(void)
     RUN(foreign_application_id);
     RUN(not_sqlite_at_all);
     RUN(migrates_older_schema);
+    RUN(migrates_interactions_to_open_channels);
     RUN(read_only);
     RUN(read_only_needs_migration);
     RUN(memory_databases_are_separate);

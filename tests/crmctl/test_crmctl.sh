@@ -218,6 +218,21 @@ expect_no_out "$jane"
 run 0 --db "$db" customer list --all
 expect_out "^$maria .* yes$"
 expect_out "^$jane .* no$"
+# --count: how many the same filter lists.
+run 0 --db "$db" customer list --count
+expect_out '^3$'
+run 0 --db "$db" customer list --count --all
+expect_out '^4$'
+run 0 --db "$db" customer list --count --archived --kind person
+expect_out '^1$'
+run 0 --db "$db" --json customer list --count --prefix ja
+json_ok 'j == {"count": 1}'
+run 0 --db "$db" customer list --count --kind organisation --prefix nobody
+expect_out '^0$'
+run 2 --db "$db" customer list --count --limit 1
+expect_err -- '--count counts every customer'
+run 2 --db "$db" customer list --count --after "$jane"
+run 2 --db "$db" customer list --count --order name
 run 0 --db "$db" --json customer unarchive "$maria"
 expect_json
 [[ $(json 'j["archived"]') == False ]] || fail "unarchive JSON"
@@ -574,8 +589,8 @@ run 2 --db "$h" interaction log "$hjane" --direction in
 expect_err -- '--channel is required'
 run 2 --db "$h" interaction log "$hjane" --channel phone
 expect_err -- '--direction is required'
-run 2 --db "$h" interaction log "$hjane" --channel fax --direction in
-expect_err "unknown channel 'fax'"
+run 3 --db "$h" interaction log "$hjane" --channel Fax --direction in
+expect_err "channel_name 'Fax' is not a name"
 run 2 --db "$h" interaction log "$hjane" --channel phone --direction sideways
 run 2 --db "$h" interaction log "$hjane" --channel phone --direction in --sentiment 3
 expect_err -- '--sentiment wants'
@@ -622,6 +637,17 @@ run 0 --db "$h" interaction update "$call" --reason billing.double_charge --outc
 run 2 --db "$h" interaction update "$call"
 expect_err 'nothing to change'
 run 2 --db "$h" interaction update "$call" --reason x --no-reason
+run 2 --db "$h" interaction update "$call" --public --no-public
+run 0 --db "$h" interaction update "$call" --public --summary "on the record"
+expect_out "^Updated $call: summary set, public\.$"
+run 0 --db "$h" --json interaction update "$call" --no-public --no-summary
+json_ok 'j["public"] is False' 'j["summary"] is None'
+run 0 --db "$h" --json journal
+json_ok '[(e["data"]["public"], e["data"]["old_public"]) for e in j if e["op"] == "public"] == [(1, 0), (0, 1)]'
+# Already not public: nothing changes, nothing is journaled.
+run 0 --db "$h" interaction update "$call" --no-public
+run 0 --db "$h" --json journal
+json_ok 'len([e for e in j if e["op"] == "public"]) == 2'
 run 1 --db "$h" interaction update "$missing_id" --outcome resolved
 # A bad change among good ones leaves all of them undone.
 run 3 --db "$h" interaction update "$call" --outcome escalated --reason "not a code"
@@ -677,10 +703,45 @@ run 0 --db "$h" timeline "$hmaria"
 expect_out '^\(no interactions\)$'
 run 0 --db "$h" --json timeline "$hmaria"
 json_ok 'j == []'
-run 2 --db "$h" timeline "$hjane" --channel phone,fax
+run 3 --db "$h" timeline "$hjane" --channel phone,Fax
+expect_err "'Fax' is not a name"
 run 2 --db "$h" timeline "$hjane" --channel ,
-run 2 --db "$h" timeline "$hjane" --thread "$call" --before "$call"
+run 2 --db "$h" timeline "$hjane" --channel phone,
+# A channel no interaction has used matches nothing.
+run 0 --db "$h" --json timeline "$hjane" --channel fax
+json_ok 'j == []'
+# The thread takes the timeline's filter; --before pages it forwards.
+run 0 --db "$h" --json timeline "$hjane" --thread "$call" --channel phone
+json_ok '[i["id"] for i in j] == ["'"$call"'"]'
+run 0 --db "$h" --json timeline "$hjane" --thread "$call" --limit 1
+json_ok '[i["id"] for i in j] == ["'"$ivr"'"]'
+run 0 --db "$h" --json timeline "$hjane" --thread "$call" --before "$ivr"
+json_ok '[i["id"] for i in j] == ["'"$call"'"]'
+run 0 --db "$h" --json timeline "$hjane" --thread "$call" --before "$call"
+json_ok 'j == []'
+run 1 --db "$h" timeline "$hjane" --thread "$call" --before "$answer"
 run 2 --db "$h" timeline "$hjane" --from 2026-05-27 --to 2026-05-26
+
+# A channel of the business's own: any name of the form identity kinds take.
+bare 0 --db "$h" customer add --kind person "Wanda Chat"
+hwanda=$out
+run 0 --db "$h" --json interaction log "$hwanda" --channel whatsapp --direction in \
+    --at 2026-05-20T09:00Z --ref wa-1
+json_ok 'j["channel"] == "whatsapp"'
+wa=$(json 'j["id"]')
+run 0 --db "$h" interaction log "$hwanda" --channel telegram --direction out --reply-to "$wa" \
+    --at 2026-05-20T09:05Z --ref wa-1
+run 4 --db "$h" interaction log "$hwanda" --channel whatsapp --direction in --ref wa-1
+expect_err "on channel whatsapp was already recorded as interaction $wa"
+run 0 --db "$h" interaction show "$wa"
+expect_out '^  channel     whatsapp, in$'
+expect_out '^  2026-05-20 [0-9:]{5} +telegram +out '
+run 0 --db "$h" timeline "$hwanda"
+expect_out "^2026-05-20 [0-9:]{5} +whatsapp +in +- +- +- +- +$wa\$"
+run 0 --db "$h" --json timeline "$hwanda" --channel telegram,phone
+json_ok '[i["channel"] for i in j] == ["telegram"]'
+run 0 --db "$h" --json timeline "$hwanda" --thread "$wa" --channel whatsapp
+json_ok '[i["id"] for i in j] == ["'"$wa"'"]'
 
 # ---- promises ------------------------------------------------------------------------------
 

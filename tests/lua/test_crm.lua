@@ -278,11 +278,29 @@ function TestCustomers:test_interactions_timeline()
   for it in db:timeline(c.id, {channels = {"phone", "social"}}) do ids[#ids + 1] = it.id end
   lu.assertEquals(ids, {b.id, a.id})
   lu.assertEquals(err_of(db.log, db, c.id, {channel = "social", external_ref = "t1"}).code, crm.EEXISTS)
-  local bad = err_of(db.log, db, c.id, {channel = "pigeon"})
+  local bad = err_of(db.log, db, c.id, {channel = "Pigeon post"})
   lu.assertEquals(bad.code, crm.EINVAL)
-  lu.assertStrContains(bad.message, "'pigeon' is not a channel")
+  lu.assertStrContains(bad.message, "'Pigeon post' is not a name")
   lu.assertEquals(err_of(db.log, db, c.id, {}).code, crm.EINVAL)
-  lu.assertEquals(err_of(db.timeline, db, c.id, {channels = {"telepathy"}}).code, crm.EINVAL)
+  lu.assertEquals(err_of(db.timeline, db, c.id, {channels = {"Telepathy"}}).code, crm.EINVAL)
+  for _ in db:timeline(c.id, {channels = {"telepathy"}}) do lu.fail("no interaction is on it") end
+  -- A channel of the business's own, the thread filtered, the public flag, the count.
+  local wa = db:log(c.id, {channel = "whatsapp", occurred_at = base + 3000, reply_to = a.id,
+                           external_ref = "wa-1"})
+  lu.assertEquals(wa.channel, "whatsapp")
+  lu.assertEquals(db:interaction_by_ref("whatsapp", "wa-1").id, wa.id)
+  local got = {}
+  for it in db:thread(a.id, {channels = {"whatsapp"}}) do got[#got + 1] = it.id end
+  lu.assertEquals(got, {wa.id})
+  got = {}
+  for it in db:thread(a.id, {before = a.id, limit = 1}) do got[#got + 1] = it.id end
+  lu.assertEquals(#got, 1)
+  db:set_public(wa.id, true)
+  lu.assertTrue(db:interaction(wa.id).public)
+  db:set_public(wa.id, false)
+  lu.assertFalse(db:interaction(wa.id).public)
+  lu.assertEquals(db:count_customers(), 1)
+  lu.assertEquals(db:count_customers({name_prefix = "zz"}), 0)
 end
 
 function TestCustomers:test_promises()

@@ -172,14 +172,14 @@ end
 function TestRecords:test_interactions()
   local db <close>, ann, _, a = full()
   local cur = crm.crm_swig_timeline_open(db._h, ann.id, 0, crm.TIME_NONE, crm.TIME_NONE, nil, 0, 0, 0,
-                                        nil, 0)
+                                        nil, 0, nil)
   lu.assertEquals(lockstep("interaction", db:timeline(ann.id), cur, crm.crm_interaction_cursor_next,
                            crm.crm_interaction_cursor_free), 2)
   same("interaction", a, crm.crm_interaction_get(db._h, a.id))
   same("interaction", db:interaction(a.id), crm.crm_interaction_get(db._h, a.id))
   same("interaction", db:interaction_by_ref("phone", "call-1"),
        crm.crm_interaction_get_by_ref(db._h, crm.CRM_CHANNEL_PHONE, "call-1"))
-  lu.assertEquals(lockstep("interaction", db:thread(a.id), crm.crm_interaction_thread_open(db._h, a.id),
+  lu.assertEquals(lockstep("interaction", db:thread(a.id), crm.crm_interaction_thread_open(db._h, a.id, nil),
                            crm.crm_interaction_cursor_next, crm.crm_interaction_cursor_free), 2)
 end
 

@@ -34,8 +34,8 @@ def test_log_errors(db, ann):
         db.log(ann, "social", external_ref="tweet-1")
     assert dup.value.conflict_id == first.id
     with pytest.raises(crm.InvalidArgument) as bad:
-        db.log(ann, "pigeon")
-    assert "'pigeon' is not a channel" in str(bad.value)
+        db.log(ann, "Pigeon post")
+    assert "'Pigeon post' is not a name" in str(bad.value)
     with pytest.raises(crm.InvalidArgument):
         db.log(ann, "phone", sentiment=7)
     with pytest.raises(crm.InvalidArgument):
@@ -61,8 +61,33 @@ def test_timeline_filters(db, ann):
     assert [x.id for x in db.timeline(ann, from_=at(1), to=at(2))] == [b.id]
     assert [x.id for x in db.timeline(ann, limit=1)] == [c.id]
     assert [x.id for x in db.timeline(ann, before=c.id)] == [b.id, a.id]
+    assert list(db.timeline(ann, channels={"telepathy"})) == []
     with pytest.raises(crm.InvalidArgument):
-        db.timeline(ann, channels={"telepathy"})
+        db.timeline(ann, channels={"Telepathy"})
+
+
+def test_custom_channels_public_flag_thread_filter_count(db, ann):
+    a = db.log(ann, "whatsapp", occurred_at=at(0), external_ref="wa-1")
+    assert a.channel == "whatsapp"
+    b = db.log(ann, "phone", occurred_at=at(1), reply_to=a)
+    c = db.log(ann, "telegram", occurred_at=at(2), reply_to=a, external_ref="wa-1")
+    assert db.interaction_by_ref("whatsapp", "wa-1").id == a.id
+    assert db.interaction_by_ref("telegram", "wa-1").id == c.id
+    with pytest.raises(crm.NotFound):
+        db.interaction_by_ref("signal", "wa-1")
+    assert [x.id for x in db.timeline(ann, channels=["whatsapp", "phone"])] == [b.id, a.id]
+    assert [x.id for x in db.thread(c)] == [a.id, b.id, c.id]
+    assert [x.id for x in db.thread(c, channels="telegram")] == [c.id]
+    assert [x.id for x in db.thread(c, before=a, limit=1)] == [b.id]
+    db.set_public(b, True)
+    assert db.interaction(b.id).public
+    seq = db.last_seq
+    db.set_public(b, True)
+    assert db.last_seq == seq
+    db.set_public(b, False)
+    assert not db.interaction(b.id).public
+    assert db.count_customers() == 1
+    assert db.count_customers(name_prefix="zz") == 0
 
 
 def test_promises(db, ann):

@@ -176,7 +176,7 @@ def test_interactions(full):
     db, ann, _, a, _ = full
     h = db._h
     none = crm._TIME_NONE
-    cur = ll.crm_swig_timeline_open(h, ann.id, 0, none, none, None, 0, 0, 0, None, 0)
+    cur = ll.crm_swig_timeline_open(h, ann.id, 0, none, none, None, 0, 0, 0, None, 0, None)
     got = lockstep(db.timeline(ann), cur, ll.crm_interaction_cursor_next)
     assert len(got) == 2
     for r in got:
@@ -184,7 +184,7 @@ def test_interactions(full):
     same(db.interaction_by_ref("phone", "call-1"),
          ll.crm_interaction_get_by_ref(h, ll.CRM_CHANNEL_PHONE, "call-1"))
     same(a, ll.crm_interaction_get(h, a.id))
-    assert len(lockstep(db.thread(a.id), ll.crm_interaction_thread_open(h, a.id), ll.crm_interaction_cursor_next)) == 2
+    assert len(lockstep(db.thread(a.id), ll.crm_interaction_thread_open(h, a.id, None), ll.crm_interaction_cursor_next)) == 2
 
 
 def test_promises(full):

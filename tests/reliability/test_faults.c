@@ -985,6 +985,29 @@ static int op_interaction_summary(crm_db *db, const fixture *f, bool dry)
     return crm_interaction_set_summary(db, f->call, "charged twice for March");
 }
 
+static int op_interaction_public(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    return crm_interaction_set_public(db, f->call, 1);
+}
+
+/* On a channel no interaction has used: its name is kept with the row. */
+static int op_interaction_log_custom(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
+    s.customer_id = f->ann;
+    s.channel_name = "whatsapp";
+    s.direction = CRM_DIRECTION_IN;
+    s.summary = "asked about the refund";
+    s.reply_to = f->call;
+    s.external_ref = "wa-1001";
+    crm_interaction *i = SENTINEL;
+    int rc = crm_interaction_log(&i, db, &s);
+    OUT_DONE(rc, i, crm_interaction_free);
+    return rc;
+}
+
 static int op_promise_make(crm_db *db, const fixture *f, bool dry)
 {
     (void)dry;
@@ -1276,7 +1299,7 @@ static int op_reads(crm_db *db, const fixture *f, bool dry)
     t.reason_prefix = "billing.";
     WALK(crm_interaction_timeline_open(&cur_, db, f->ann, &t), crm_interaction_cursor_next, crm_interaction_cursor,
          crm_interaction_cursor_free, 1, "the timeline by reason");
-    WALK(crm_interaction_thread_open(&cur_, db, f->call), crm_interaction_cursor_next, crm_interaction_cursor,
+    WALK(crm_interaction_thread_open(&cur_, db, f->call, NULL), crm_interaction_cursor_next, crm_interaction_cursor,
          crm_interaction_cursor_free, 1, "a thread");
     crm_customer_filter c = CRM_CUSTOMER_FILTER_INIT;
     c.tag = "vip";
@@ -1378,6 +1401,8 @@ static const op_entry ops[] = {
     { "interaction_outcome", setup_base, op_interaction_outcome, 0 },
     { "interaction_reason", setup_base, op_interaction_reason, 0 },
     { "interaction_summary", setup_base, op_interaction_summary, 0 },
+    { "interaction_public", setup_base, op_interaction_public, 0 },
+    { "interaction_log_custom", setup_base, op_interaction_log_custom, 0 },
     { "promise_make", setup_base, op_promise_make, 0 },
     { "promise_make_plain", setup_base, op_promise_make_plain, 0 },
     { "promise_keep", setup_base, op_promise_keep, 0 },

@@ -484,7 +484,6 @@ class _Names(dict):
         return code
 
 
-_CHANNEL = _Names(_ll.crm_channel_parse)
 _DIRECTION = _Names(_ll.crm_direction_parse)
 _OUTCOME = _Names(_ll.crm_outcome_parse)
 _STATE = _Names(_ll.crm_promise_state_parse)
@@ -689,6 +688,16 @@ class Database:
             _choice(_ORDER, order, "order"))
         return _Cursor(self, h, _ll._customer_list_next, _ll.crm_customer_cursor_free, _customer)
 
+    def count_customers(self, *, kind=None, tag=None, name_prefix=None, archived=False,
+                        created_from=None, created_to=None):
+        """How many customers ``customers()`` lists with the same filter
+        (paging aside), counted in one query."""
+        k = 0 if kind is None else _choice(_KINDS, kind, "kind")
+        return _ll.crm_swig_customer_count(
+            self._h, k, _str(tag, "tag"), _str(name_prefix, "name_prefix"),
+            _choice(_ARCHIVED, archived, "archived", (bool, str)),
+            _to_ms(created_from, "created_from"), _to_ms(created_to, "created_to"))
+
     # -- attributes and tags --
     def set_attr(self, id, key, value):  # noqa: A002
         """Set attribute ``key`` (1..CRM_ATTR_KEY_MAX bytes of [A-Za-z0-9_.:-])
@@ -814,10 +823,12 @@ class Database:
             reason=None, outcome=None, public=False, sentiment=None, summary=None, body=None,
             reply_to=None, external_ref=None):
         """Record an interaction and return it; channel/direction/outcome by
-        name, ``sentiment`` -2..2 or None, ``reply_to`` the Interaction (or
-        id) it answers. crm.NotFound; crm.InvalidArgument; crm.Conflict (the
-        ``external_ref`` was already logged: ``conflict_id`` names it)."""
-        ch = _enum_parse(_CHANNEL, channel, "channel")
+        name (the channel a built-in word or any of the business's own, such
+        as "whatsapp"), ``sentiment`` -2..2 or None, ``reply_to`` the
+        Interaction (or id) it answers. crm.NotFound; crm.InvalidArgument;
+        crm.Conflict (the ``external_ref`` was already logged: ``conflict_id``
+        names it)."""
+        ch = _str(channel, "channel")
         d = _enum_parse(_DIRECTION, direction, "direction")
         o = 0 if outcome is None else _enum_parse(_OUTCOME, outcome, "outcome")
         sentiment = (_ll.CRM_SENTIMENT_NONE if sentiment is None
@@ -843,9 +854,8 @@ class Database:
     def interaction_by_ref(self, channel, external_ref):
         """Fetch an interaction by channel and external reference. crm.NotFound;
         crm.InvalidArgument."""
-        ch = _enum_parse(_CHANNEL, channel, "channel")
-        return _interaction(_ll._interaction_get_by_ref(self._h, ch,
-                                                        _str(external_ref, "external_ref")))
+        return _interaction(_ll._interaction_get_by_ref_named(
+            self._h, _str(channel, "channel"), _str(external_ref, "external_ref")))
 
     def set_reason(self, id, reason):  # noqa: A002
         """Change an interaction's reason after the fact (journaled with the old
@@ -859,11 +869,23 @@ class Database:
         _ll.crm_interaction_set_summary(self._h, _interaction_ref(id, "id"),
                                         _str(summary, "summary"))
 
-    def thread(self, interaction_id):
+    def thread(self, interaction_id, *, channels=None, from_=None, to=None, reason_prefix=None,
+               direction=None, public_only=False, outcomes=None, before=None, limit=0):
         """Iterate over the conversation an interaction (an Interaction or its
-        id) belongs to, oldest first."""
-        h = _ll.crm_interaction_thread_open(self._h, _interaction_ref(interaction_id, "interaction_id"))
+        id) belongs to, oldest first, filtered as ``timeline()`` is;
+        ``before``: the last Interaction (or id) of the previous page, whose
+        later ones come next."""
+        h = _ll.crm_swig_thread_open(
+            self._h, _interaction_ref(interaction_id, "interaction_id"),
+            *self._filter(channels, from_, to, reason_prefix, direction, public_only, outcomes,
+                          before, limit))
         return _Cursor(self, h, _ll._timeline_next, _ll.crm_interaction_cursor_free, _interaction)
+
+    def set_public(self, id, public):  # noqa: A002
+        """Say whether the whole world can see an interaction (journaled with
+        the old value; nothing changes if it already is so). crm.NotFound;
+        crm.InvalidArgument."""
+        _ll.crm_interaction_set_public(self._h, _interaction_ref(id, "id"), 1 if public else 0)
 
     def set_outcome(self, id, outcome):  # noqa: A002
         """Change an interaction's outcome by name (journaled with the old
@@ -874,17 +896,28 @@ class Database:
     def timeline(self, customer_id, *, channels=None, from_=None, to=None, reason_prefix=None,
                  direction=None, public_only=False, outcomes=None, before=None, limit=0):
         """Iterate over a customer's interactions, newest first.
-        ``channels={"phone", "social"}`` etc.; ``before``: the last
+        ``channels={"phone", "whatsapp"}`` etc. (any channel's word; one no
+        interaction has used matches nothing); ``before``: the last
         Interaction (or id) of the previous page; ``limit``: at most this
         many (0..2**32-1, 0 = all)."""
-        d = 0 if direction is None else _enum_parse(_DIRECTION, direction, "direction")
         h = _ll.crm_swig_timeline_open(
             self._h, _customer_ref(customer_id, "customer_id"),
-            _bits(_CHANNEL, channels, "channels"),
-            _to_ms(from_, "from_"), _to_ms(to, "to"), _str(reason_prefix, "reason_prefix"),
-            d, 1 if public_only else 0, _bits(_OUTCOME, outcomes, "outcomes"),
-            _interaction_ref(before, "before"), _int(limit, "limit", *_UINT))
+            *self._filter(channels, from_, to, reason_prefix, direction, public_only, outcomes,
+                          before, limit))
         return _Cursor(self, h, _ll._timeline_next, _ll.crm_interaction_cursor_free, _interaction)
+
+    @staticmethod
+    def _filter(channels, from_, to, reason_prefix, direction, public_only, outcomes, before,
+                limit):
+        """The timeline filter's fields, in crm_swig_timeline_open's order
+        after the first two; channels by word, joined by commas."""
+        if channels is not None:
+            channels = (channels,) if isinstance(channels, str) else tuple(channels)
+            channels = ",".join(_str(c, "channels") for c in channels) or None
+        d = 0 if direction is None else _enum_parse(_DIRECTION, direction, "direction")
+        return (0, _to_ms(from_, "from_"), _to_ms(to, "to"), _str(reason_prefix, "reason_prefix"),
+                d, 1 if public_only else 0, _bits(_OUTCOME, outcomes, "outcomes"),
+                _interaction_ref(before, "before"), _int(limit, "limit", *_UINT), channels)
 
     # -- promises --
     def promise(self, customer_id, what, due_at, *, owner, interaction_id=None):

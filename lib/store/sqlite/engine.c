@@ -187,6 +187,20 @@ int crm__st_get(crm_db *db, crm__query q, crm__st **out)
     return CRM_OK;
 }
 
+int crm__st_get_shaped(crm_db *db, crm__query q, unsigned int shape, crm__st **out)
+{
+    *out = NULL;
+    crm__st *s;
+    int rc = cache_slot(db, NULL, (uint32_t)q | (uint32_t)shape << 8, &s);
+    if (rc)
+        return rc;
+    if (s->busy)
+        return crm__error(db, CRM_ERROR, "internal error: statement %d shape 0x%x in use by a "
+                                         "cursor", (int)q, shape);
+    *out = s;
+    return CRM_OK;
+}
+
 void crm__st_release(crm__st **st)
 {
     if (*st && !(*st)->busy) {

@@ -77,9 +77,13 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
 
     /* ---- interactions (interaction.c) ---- */
     /* interaction.c reads these by position (read_fields, text_column). */
+/* A custom channel's name is read with its row (a probe of the small table channel); a
+ * built-in one's is the library's own word. */
 #define INTERACTION_COLUMNS                                                                   \
     "id, customer_id, channel, direction, occurred_at, handled_by, reason, outcome, public, " \
-    "sentiment, summary, body, thread_id, reply_to, external_ref, updated_at"
+    "sentiment, summary, body, thread_id, reply_to, external_ref, updated_at, "              \
+    "CASE WHEN channel > 11 THEN "                                                            \
+    "(SELECT ch.name FROM channel ch WHERE ch.code = interaction.channel) END"
     [CRM__Q_INTERACTION_PARENT] = "SELECT customer_id, thread_id FROM interaction WHERE id = ?1",
     [CRM__Q_INTERACTION_ID_BY_REF] =
         "SELECT id FROM interaction WHERE channel = ?1 AND external_ref = ?2",
@@ -92,7 +96,7 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_INTERACTION_GET_BY_REF] =
         "SELECT " INTERACTION_COLUMNS " FROM interaction WHERE channel = ?1 AND external_ref = ?2",
     [CRM__Q_INTERACTION_CURRENT] =
-        "SELECT customer_id, outcome, reason, summary FROM interaction WHERE id = ?1",
+        "SELECT customer_id, outcome, reason, summary, public FROM interaction WHERE id = ?1",
     [CRM__Q_INTERACTION_SET_OUTCOME] =
         "UPDATE interaction SET outcome = ?2, updated_at = ?3 WHERE id = ?1",
     [CRM__Q_INTERACTION_SET_REASON] =
@@ -102,8 +106,6 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_INTERACTION_BEFORE] =
         "SELECT occurred_at FROM interaction WHERE id = ?1 AND customer_id = ?2",
     [CRM__Q_INTERACTION_THREAD_OF] = "SELECT thread_id FROM interaction WHERE id = ?1",
-    [CRM__Q_INTERACTION_THREAD] = "SELECT " INTERACTION_COLUMNS
-                                  " FROM interaction WHERE thread_id = ?1 ORDER BY occurred_at, id",
 
     /* ---- promises (promise.c) ---- */
 /* The count is read with the row so a record can never carry a stale one. */
@@ -173,6 +175,15 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_JOURNAL_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM journal",
     [CRM__Q_JOURNAL_READ] = "SELECT seq, at, actor, entity, entity_id, op, data FROM journal "
                             "WHERE seq > ?1 ORDER BY seq",
+
+    /* ---- open channels, counting customers, the public flag ---- */
+    [CRM__Q_INTERACTION_SET_PUBLIC] =
+        "UPDATE interaction SET public = ?2, updated_at = ?3 WHERE id = ?1",
+    [CRM__Q_INTERACTION_THREAD_KEY] =
+        "SELECT occurred_at FROM interaction WHERE id = ?1 AND thread_id = ?2",
+    [CRM__Q_CHANNEL_CODE] = "SELECT code FROM channel WHERE name = ?1",
+    [CRM__Q_CHANNEL_ADD] =
+        "INSERT INTO channel (code, name) SELECT max(max(code), 63) + 1, ?1 FROM channel",
 };
 
 /* ---- shaped lists ---- */
@@ -206,14 +217,14 @@ static void add(sql_text *t, const char *fmt, ...)
 #define CUSTOMER_COLUMNS \
     "c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL"
 
-/* With a tag the walk starts from the tag index, which is ordered by
- * customer id, so a rare tag is cheap at any size. */
-static void customer_list_sql(sql_text *t, unsigned int shape)
+/* The FROM and WHERE of the list and of its count, which the same filter
+ * gives the same rows. With a tag the walk starts from the tag index,
+ * which is ordered by customer id, so a rare tag is cheap at any size. */
+static void customer_where_sql(sql_text *t, unsigned int shape)
 {
     bool tag = shape & CRM__SHAPE_CUSTOMER_LIST_TAG;
-    bool by_name = shape & CRM__SHAPE_CUSTOMER_LIST_BY_NAME;
     const char *idcol = tag ? "t.customer_id" : "c.id";
-    add(t, "SELECT " CUSTOMER_COLUMNS " FROM %s WHERE 1",
+    add(t, " FROM %s WHERE 1",
         tag ? "customer_tag t JOIN customer c ON c.id = t.customer_id" : "customer c");
     if (tag)
         add(t, " AND t.tag = ?1");
@@ -231,6 +242,14 @@ static void customer_list_sql(sql_text *t, unsigned int shape)
         add(t, " AND %s >= ?5", idcol);
     if (shape & CRM__SHAPE_CUSTOMER_LIST_TO)
         add(t, " AND %s < ?6", idcol);
+}
+
+static void customer_list_sql(sql_text *t, unsigned int shape)
+{
+    bool by_name = shape & CRM__SHAPE_CUSTOMER_LIST_BY_NAME;
+    const char *idcol = shape & CRM__SHAPE_CUSTOMER_LIST_TAG ? "t.customer_id" : "c.id";
+    add(t, "SELECT " CUSTOMER_COLUMNS);
+    customer_where_sql(t, shape);
     if ((shape & CRM__SHAPE_CUSTOMER_LIST_AFTER) && !by_name)
         add(t, " AND %s > ?7", idcol);
     if ((shape & CRM__SHAPE_CUSTOMER_LIST_AFTER) && by_name)
@@ -243,30 +262,46 @@ static void customer_list_sql(sql_text *t, unsigned int shape)
         add(t, " LIMIT ?8");
 }
 
+static void customer_count_sql(sql_text *t, unsigned int shape)
+{
+    add(t, "SELECT count(*)");
+    customer_where_sql(t, shape);
+}
+
 /* interactions (interaction.c) */
 
-/* The walk is the index interaction_timeline backwards from the newest (or
- * from `before`), so the order costs no sort. */
-static void timeline_sql(sql_text *t, unsigned int shape)
+/* The timeline walks the index interaction_timeline backwards from the
+ * newest (or from `before`), a thread the index interaction_thread forwards
+ * from its first (or from the one seen last), so the order costs no sort.
+ * A custom channel's number is 64 or more, past every bit of ?2. */
+static void timeline_sql(sql_text *t, unsigned int shape, bool thread)
 {
     static const struct {
         unsigned int bit; /* 0: always there */
+        int thread;       /* -1: the timeline's only, 1: a thread's only */
         const char *sql;
     } part[] = {
-        { 0, "SELECT " INTERACTION_COLUMNS " FROM interaction WHERE customer_id = ?1" },
-        { CRM__SHAPE_TIMELINE_CHANNELS, " AND (?2 >> channel) & 1" },
-        { CRM__SHAPE_TIMELINE_FROM, " AND occurred_at >= ?3" },
-        { CRM__SHAPE_TIMELINE_TO, " AND occurred_at < ?4" },
-        { CRM__SHAPE_TIMELINE_REASON, " AND reason >= ?5 AND reason < ?6" },
-        { CRM__SHAPE_TIMELINE_DIRECTION, " AND direction = ?7" },
-        { CRM__SHAPE_TIMELINE_PUBLIC, " AND public = 1" },
-        { CRM__SHAPE_TIMELINE_OUTCOMES, " AND (?8 >> outcome) & 1" },
-        { CRM__SHAPE_TIMELINE_BEFORE, " AND (occurred_at, id) < (?9, ?10)" },
-        { 0, " ORDER BY occurred_at DESC, id DESC" },
-        { CRM__SHAPE_TIMELINE_LIMIT, " LIMIT ?11" },
+        { 0, -1, "SELECT " INTERACTION_COLUMNS " FROM interaction WHERE customer_id = ?1" },
+        { 0, 1, "SELECT " INTERACTION_COLUMNS " FROM interaction WHERE thread_id = ?1" },
+        { CRM__SHAPE_TIMELINE_CHANNELS, 0, " AND (?2 >> channel) & 1" },
+        { CRM__SHAPE_TIMELINE_CHANNEL_NAMES, 0,
+          " AND ((?2 >> channel) & 1 OR channel IN "
+          "(SELECT code FROM channel WHERE instr(?12, ',' || name || ',') > 0))" },
+        { CRM__SHAPE_TIMELINE_FROM, 0, " AND occurred_at >= ?3" },
+        { CRM__SHAPE_TIMELINE_TO, 0, " AND occurred_at < ?4" },
+        { CRM__SHAPE_TIMELINE_REASON, 0, " AND reason >= ?5 AND reason < ?6" },
+        { CRM__SHAPE_TIMELINE_DIRECTION, 0, " AND direction = ?7" },
+        { CRM__SHAPE_TIMELINE_PUBLIC, 0, " AND public = 1" },
+        { CRM__SHAPE_TIMELINE_OUTCOMES, 0, " AND (?8 >> outcome) & 1" },
+        { CRM__SHAPE_TIMELINE_BEFORE, -1, " AND (occurred_at, id) < (?9, ?10)" },
+        { CRM__SHAPE_TIMELINE_BEFORE, 1, " AND (occurred_at, id) > (?9, ?10)" },
+        { 0, -1, " ORDER BY occurred_at DESC, id DESC" },
+        { 0, 1, " ORDER BY occurred_at, id" },
+        { CRM__SHAPE_TIMELINE_LIMIT, 0, " LIMIT ?11" },
     };
     for (size_t i = 0; i < sizeof part / sizeof part[0]; i++)
-        if (!part[i].bit || (shape & part[i].bit))
+        if ((!part[i].bit || (shape & part[i].bit)) &&
+            (part[i].thread == 0 || (part[i].thread > 0) == thread))
             add(t, "%s", part[i].sql);
 }
 
@@ -308,7 +343,13 @@ int crm__sqlite_shaped(char *buf, size_t size, crm__query q, unsigned int shape)
         customer_list_sql(&t, shape);
         break;
     case CRM__Q_TIMELINE:
-        timeline_sql(&t, shape);
+        timeline_sql(&t, shape, false);
+        break;
+    case CRM__Q_INTERACTION_THREAD:
+        timeline_sql(&t, shape, true);
+        break;
+    case CRM__Q_CUSTOMER_COUNT:
+        customer_count_sql(&t, shape);
         break;
     case CRM__Q_PROMISE_LIST:
         promise_list_sql(&t, shape);
