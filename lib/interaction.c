@@ -1081,17 +1081,17 @@ int crm_interaction_timeline_open(crm_interaction_cursor **out, crm_db *db, cons
                      "reading the timeline");
 }
 
-/* The thread of interaction uid. */
-static int thread_of(crm_db *db, const crm__uuid *uid, crm__uuid *thread)
+/* The thread of interaction uid, read through the caller's statement *st,
+ * which is left on its row (see crm__customer_probe). */
+static int thread_of(crm_db *db, crm__st **st, const crm__uuid *uid, crm__uuid *thread)
 {
-    CRM__ST(st);
-    int rc = crm__st_get(db, CRM__Q_INTERACTION_THREAD_OF, &st);
+    int rc = crm__st_get(db, CRM__Q_INTERACTION_THREAD_OF, st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, uid);
-    rc = crm__st_step(st, "reading a thread");
+    crm__bind_id(*st, 1, uid);
+    rc = crm__st_step(*st, "reading a thread");
     if (rc == CRM_ROW) {
-        bool ok = crm__col_uuid(thread, st, 0);
+        bool ok = crm__col_uuid(thread, *st, 0);
         rc = ok ? CRM_OK : crm__corrupt_id(db, "reading a thread");
     } else if (rc == CRM_DONE) {
         char canon[CRM_ID_LEN + 1];
@@ -1115,7 +1115,9 @@ int crm_interaction_thread_open(crm_interaction_cursor **out, crm_db *db, const 
         rc = check_filter(db, f, &before);
     if (rc)
         return rc;
-    rc = thread_of(db, &uid, &thread);
+    /* Held on its row until the thread has read its first: one snapshot. */
+    CRM__ST(found);
+    rc = thread_of(db, &found, &uid, &thread);
     int64_t before_at = 0;
     if (rc == CRM_OK && f->before)
         rc = thread_key(db, &before, &thread, &before_at);
