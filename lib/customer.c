@@ -397,7 +397,7 @@ static int customer_build(crm__cursor *c)
     crm_customer_cursor *cur = (crm_customer_cursor *)c;
     /* One record serves the whole walk; it grows only for a longer name. */
     if (read_row(&cur->row, &cur->row_cap, cur->base.st, 0) != CRM_OK)
-        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing customers");
+        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory %s", cur->base.what);
     return CRM_OK;
 }
 
@@ -524,6 +524,11 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
     crm__free(p_lo);
     crm__free(p_hi);
     return crm__cursor_bound((void **)out, cur, "listing customers");
+}
+
+int crm__customer_list_new(crm_customer_cursor **out, crm_db *db, crm__query q, const char *what)
+{
+    return crm__cursor_new((void **)out, sizeof **out, db, q, customer_build, what);
 }
 
 int crm_customer_cursor_next(crm_customer_cursor *cur, const crm_customer **out)
