@@ -88,6 +88,8 @@ int crm_customer_page(void *side, const job *j, long round, sample *out);
 int crm_open_close(void *side, const job *j, long round, sample *out);
 int crm_count_customers(void *side, const job *j, long round, sample *out);
 int crm_thread_filtered(void *side, const job *j, long round, sample *out);
+int crm_resolve(void *side, const job *j, long round, sample *out);
+int crm_holders(void *side, const job *j, long round, sample *out);
 
 void *raw_side_open(const job *j);
 int raw_side_close(void *side);
@@ -105,6 +107,7 @@ int raw_customer_page(void *side, const job *j, long round, sample *out);
 int raw_open_close(void *side, const job *j, long round, sample *out);
 int raw_count_customers(void *side, const job *j, long round, sample *out);
 int raw_thread_filtered(void *side, const job *j, long round, sample *out);
+int raw_holders(void *side, const job *j, long round, sample *out);
 
 /* ---- shared by both sides (bench_core.c) ------------------------------------ */
 #if defined(__GNUC__)

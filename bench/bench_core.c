@@ -138,6 +138,10 @@ static const op_def OPS[] = {
       raw_count_customers, NULL, READ, 0 },
     { "thread_filter", "thread of an interaction, one channel", 0, NULL, crm_thread_filtered,
       raw_thread_filtered, NULL, READ, 0 },
+    { "resolve", "resolve a text (E.164): phone, account, loyalty", 0, NULL, crm_resolve, NULL,
+      "lookup", READ, 0 },
+    { "holders", "list the holders of a phone number", 0, NULL, crm_holders, raw_holders, NULL,
+      READ, 0 },
 };
 #define NOPS (sizeof OPS / sizeof OPS[0])
 
@@ -685,8 +689,8 @@ static void print_size(const size_run *sr)
            sr->crm.rss_peak_kb / 1024.0, sr->raw.rss_peak_kb / 1024.0);
     printf("  cost× is libcrm's time per operation over the baseline's: 1.00 is even, 2.00 "
            "twice as long.\n"
-           "  Baseline: raw SQLite unless the row says otherwise (lookup_national: the raw "
-           "E.164 lookup;\n"
+           "  Baseline: raw SQLite unless the row says otherwise (lookup_national, resolve: "
+           "the raw E.164 lookup;\n"
            "  lookup_growth: libcrm at the first size; lookup_growth_raw: raw SQLite at both)."
            "\n"
            "  Rates are by CPU time of each side's process, except rows marked elapsed.\n\n");

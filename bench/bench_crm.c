@@ -171,6 +171,104 @@ int crm_lookup_national(void *side, const job *j, long round, sample *out)
     return lookups(side, j, out, 1);
 }
 
+/* Resolving what a caller keyed in, given in E.164, as a kiosk or an IVR
+ * would: the text is looked for as a phone number and, as libcrm does with
+ * any text, as an account and a loyalty number; one customer is found. */
+int crm_resolve(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    crm_side *s = side;
+    char(*in)[24] = malloc((size_t)j->lookups * sizeof *in);
+    char(*want)[24] = malloc((size_t)j->lookups * sizeof *want);
+    int status = -1;
+    if (!in || !want) {
+        bench_fail("libcrm: out of memory");
+        goto out;
+    }
+    uint64_t rng = 0x9e3779b97f4a7c15u;
+    for (long k = 0; k < j->lookups; k++) {
+        long i = (long)(bench_rng(&rng) % (uint64_t)j->n);
+        bench_e164(in[k], sizeof in[0], i);
+        bench_name(want[k], sizeof want[0], i);
+    }
+    bench_timer tm;
+    bench_start(&tm);
+    for (long k = 0; k < j->lookups; k++) {
+        crm_customer *c = NULL;
+        int rc = crm_customer_resolve(&c, s->db, in[k]);
+        if (rc != CRM_OK) {
+            fail(s, "crm_customer_resolve", rc);
+            goto out;
+        }
+        int same = strcmp(crm_customer_name(c), want[k]) == 0;
+        crm_customer_free(c);
+        if (!same) {
+            bench_fail("libcrm: %s resolved to the wrong customer", in[k]);
+            goto out;
+        }
+    }
+    bench_stop(&tm, out);
+    out->n = j->lookups;
+    status = 0;
+out:
+    free(in);
+    free(want);
+    return status;
+}
+
+/* The holders of random customers' phone numbers, listed to the end: one
+ * each, the common case of a value no one shares. */
+int crm_holders(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    crm_side *s = side;
+    char(*in)[24] = malloc((size_t)j->lookups * sizeof *in);
+    char(*want)[24] = malloc((size_t)j->lookups * sizeof *want);
+    int status = -1;
+    if (!in || !want) {
+        bench_fail("libcrm: out of memory");
+        goto out;
+    }
+    uint64_t rng = 0x2545f4914f6cdd1du;
+    for (long k = 0; k < j->lookups; k++) {
+        long i = (long)(bench_rng(&rng) % (uint64_t)j->n);
+        bench_e164(in[k], sizeof in[0], i);
+        bench_name(want[k], sizeof want[0], i);
+    }
+    bench_timer tm;
+    bench_start(&tm);
+    for (long k = 0; k < j->lookups; k++) {
+        crm_customer_cursor *cur = NULL;
+        const crm_customer *c;
+        int rc = crm_customer_holders_open(&cur, s->db, "phone", in[k]);
+        if (rc != CRM_OK) {
+            fail(s, "crm_customer_holders_open", rc);
+            goto out;
+        }
+        int rows = 0, same = 1;
+        while ((rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW) {
+            rows++;
+            same = same && strcmp(crm_customer_name(c), want[k]) == 0;
+        }
+        crm_customer_cursor_free(cur);
+        if (rc != CRM_DONE) {
+            fail(s, "crm_customer_cursor_next", rc);
+            goto out;
+        }
+        if (rows != 1 || !same) {
+            bench_fail("libcrm: %s has %d holders, or the wrong one", in[k], rows);
+            goto out;
+        }
+    }
+    bench_stop(&tm, out);
+    out->n = j->lookups;
+    status = 0;
+out:
+    free(in);
+    free(want);
+    return status;
+}
+
 /* Interaction k (bulk ones first, then the single ones) as the spec of it;
  * summary is its text. */
 static crm_interaction_spec spec_of(const crm_side *s, const job *j, long k, const char *summary)

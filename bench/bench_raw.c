@@ -48,6 +48,7 @@ enum {
     S_COMMIT,
     S_CUSTOMERS_COUNT,
     S_THREAD,
+    S_HOLDERS,
     S_COUNT
 };
 
@@ -70,6 +71,10 @@ static const char *const SQL[S_COUNT] = {
                  "c.archived_at IS NOT NULL "
                  "FROM identity i JOIN customer c ON c.id = i.customer_id "
                  "WHERE i.kind = 'phone' AND i.key = ?1",
+    [S_HOLDERS] = "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, "
+                  "c.archived_at IS NOT NULL "
+                  "FROM identity i JOIN customer c ON c.id = i.customer_id "
+                  "WHERE i.kind = 'phone' AND i.key = ?1 ORDER BY i.customer_id",
     [S_INTERACTION] = "INSERT INTO interaction (id, customer_id, channel, direction, occurred_at, "
                       "handled_by, reason, outcome, public, sentiment, summary, body, thread_id, "
                       "reply_to, external_ref, created_at, updated_at) "
@@ -924,4 +929,53 @@ int raw_thread_filtered(void *side, const job *j, long round, sample *out)
     bench_stop(&tm, out);
     out->n = j->reps;
     return 0;
+}
+
+/* The holders of random customers' phone numbers, each read to the end. */
+int raw_holders(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    raw_side *s = side;
+    sqlite3_stmt *st = s->st[S_HOLDERS];
+    char(*in)[24] = malloc((size_t)j->lookups * sizeof *in);
+    char(*want)[24] = malloc((size_t)j->lookups * sizeof *want);
+    int status = -1;
+    if (!in || !want) {
+        bench_fail("raw: out of memory");
+        goto out;
+    }
+    uint64_t rng = 0x2545f4914f6cdd1du;
+    for (long k = 0; k < j->lookups; k++) {
+        long i = (long)(bench_rng(&rng) % (uint64_t)j->n);
+        bench_e164(in[k], sizeof in[0], i);
+        bench_name(want[k], sizeof want[0], i);
+    }
+    bench_timer tm;
+    bench_start(&tm);
+    for (long k = 0; k < j->lookups; k++) {
+        raw_customer c;
+        int rc, rows = 0, same = 1;
+        sqlite3_bind_text(st, 1, in[k], -1, SQLITE_STATIC);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            read_customer(&c, st);
+            rows++;
+            same = same && strcmp(c.name, want[k]) == 0;
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) {
+            fail(s, "holders");
+            goto out;
+        }
+        if (rows != 1 || !same) {
+            bench_fail("raw: %s has %d holders, or the wrong one", in[k], rows);
+            goto out;
+        }
+    }
+    bench_stop(&tm, out);
+    out->n = j->lookups;
+    status = 0;
+out:
+    free(in);
+    free(want);
+    return status;
 }

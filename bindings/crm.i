@@ -769,7 +769,8 @@ static PyObject *crm_swig_identity(const crm_identity *i)
 {
     CRM_SWIG_ROW_OR_NONE(i);
     unsigned int flags = crm_identity_flags(i);
-    CRM_SWIG_ROW(8); /* kind, value, key, customer_id, flags, primary, verified, created_at */
+    /* kind, value, key, customer_id, flags, primary, verified, shared, created_at */
+    CRM_SWIG_ROW(9);
     CRM_SWIG_COL(crm_swig_str(crm_identity_kind(i)));
     CRM_SWIG_COL(crm_swig_str(crm_identity_value(i)));
     CRM_SWIG_COL(crm_swig_str(crm_identity_key(i)));
@@ -777,6 +778,7 @@ static PyObject *crm_swig_identity(const crm_identity *i)
     CRM_SWIG_COL(PyLong_FromUnsignedLong(flags));
     CRM_SWIG_COL(CRM_SWIG_BOOL(flags & CRM_IDENTITY_PRIMARY));
     CRM_SWIG_COL(CRM_SWIG_BOOL(flags & CRM_IDENTITY_VERIFIED));
+    CRM_SWIG_COL(CRM_SWIG_BOOL(flags & CRM_IDENTITY_SHARED));
     CRM_SWIG_COL(CRM_SWIG_TIME(crm_identity_created_at(i)));
     CRM_SWIG_ROW_END();
 }
@@ -984,7 +986,7 @@ static void crm_swig_customer(lua_State *L, const crm_customer *c)
 
 static void crm_swig_identity(lua_State *L, const crm_identity *i)
 {
-    CRM_SWIG_TABLE_OR_NIL(i, 8);
+    CRM_SWIG_TABLE_OR_NIL(i, 9);
     unsigned int flags = crm_identity_flags(i);
     crm_swig_set_str(L, "kind", crm_identity_kind(i));
     crm_swig_set_str(L, "value", crm_identity_value(i));
@@ -993,6 +995,7 @@ static void crm_swig_identity(lua_State *L, const crm_identity *i)
     crm_swig_set_int(L, "flags", flags);
     crm_swig_set_bool(L, "primary", (flags & CRM_IDENTITY_PRIMARY) != 0);
     crm_swig_set_bool(L, "verified", (flags & CRM_IDENTITY_VERIFIED) != 0);
+    crm_swig_set_bool(L, "shared", (flags & CRM_IDENTITY_SHARED) != 0);
     crm_swig_set_time(L, "created_at", crm_identity_created_at(i));
     crm_swig_set_mt(L, "crm.identity");
 }
@@ -1167,8 +1170,11 @@ CRM_ROW_CALL(identity_add, (crm_identity **row, crm_db *db, const char *customer
              crm_identity_add(row, db, customer_id, kind, value, flags))
 CRM_ROW_CALL(identity_lookup, (crm_customer **row, crm_db *db, const char *kind,
                                const char *value), crm_identity_lookup(row, db, kind, value))
-CRM_ROW_CALL(identity_get, (crm_identity **row, crm_db *db, const char *kind, const char *value),
-             crm_identity_get(row, db, kind, value))
+CRM_ROW_CALL(identity_get, (crm_identity **row, crm_db *db, const char *customer_id,
+                            const char *kind, const char *value),
+             crm_identity_get(row, db, customer_id, kind, value))
+CRM_ROW_CALL(customer_resolve, (crm_customer **row, crm_db *db, const char *text),
+             crm_customer_resolve(row, db, text))
 CRM_ROW_CALL(identity_list_next, (crm_identity_cursor *cur, const crm_identity **row),
              crm_identity_cursor_next(cur, row))
 CRM_ROW_CALL(journal_next, (crm_journal_entry_cursor *cur, const crm_journal_entry **row),

@@ -404,7 +404,7 @@ static int customer_build(crm__cursor *c)
     crm_customer_cursor *cur = (crm_customer_cursor *)c;
     /* One record serves the whole walk; it grows only for a longer name. */
     if (read_row(&cur->row, &cur->row_cap, cur->base.st, 0) != CRM_OK)
-        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing customers");
+        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory %s", cur->base.what);
     return CRM_OK;
 }
 
@@ -591,6 +591,11 @@ int crm_customer_count(int64_t *out, crm_db *db, const crm_customer_filter *filt
     }
     list_done(&lq);
     return rc;
+}
+
+int crm__customer_list_new(crm_customer_cursor **out, crm_db *db, crm__query q, const char *what)
+{
+    return crm__cursor_new((void **)out, sizeof **out, db, q, customer_build, what);
 }
 
 int crm_customer_cursor_next(crm_customer_cursor *cur, const crm_customer **out)

@@ -270,6 +270,19 @@ int crm__customer_cursor(void **out, size_t size, crm_db *db, const char *id, cr
  * taken unique key CRM_EEXISTS, whose message the caller may make more
  * precise. */
 int crm__customer_insert_owned(crm_db *db, crm__st *st, const crm__uuid *cid, const char *what);
+/* A list of customers over query q, whose rows are the columns of
+ * CRM__Q_CUSTOMER_GET: *out is the new cursor (its first member its
+ * crm__cursor), whose statement the caller binds and then hands to
+ * crm__cursor_bound(). */
+int crm__customer_list_new(crm_customer_cursor **out, crm_db *db, crm__query q, const char *what);
+
+/* ---- identities (identity.c) -------------------------------------------- */
+/* The match key of value as an identity of kind: CRM_OK with *key the
+ * caller's (crm__free()), or an error set on db. When value is not one of
+ * the kind (CRM_EINVAL), *why (may be NULL) says why in a few words:
+ * "not a phone number", "unreadable without a default country". */
+int crm__identity_key(crm_db *db, const char *kind, const char *value, char **key,
+                      const char **why);
 
 #include "phone.h"
 

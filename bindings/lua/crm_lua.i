@@ -29,7 +29,7 @@ crm.error_mt = errmt
 for _, code in ipairs({ll.CRM_ERROR, ll.CRM_ENOTFOUND, ll.CRM_EEXISTS, ll.CRM_EINVAL,
                        ll.CRM_ESTATE, ll.CRM_EBUSY, ll.CRM_EIO, ll.CRM_ECORRUPT,
                        ll.CRM_ENOMEM, ll.CRM_ESCHEMA, ll.CRM_ENOTCRM, ll.CRM_EMISUSE,
-                       ll.CRM_EREADONLY}) do
+                       ll.CRM_EREADONLY, ll.CRM_EAMBIGUOUS}) do
   crm[ll.crm_errname(code)] = code
 end
 
@@ -314,11 +314,12 @@ function Database:tags(id)
 end
 
 -- identities
--- {primary=, verified=} as CRM_IDENTITY_* bits
+-- {primary=, verified=, shared=} as CRM_IDENTITY_* bits
 local function identity_flags(o)
   o = opt_table(o, "options")
   return (opt_bool(o.primary, "primary", false) and ll.CRM_IDENTITY_PRIMARY or 0)
        | (opt_bool(o.verified, "verified", false) and ll.CRM_IDENTITY_VERIFIED or 0)
+       | (opt_bool(o.shared, "shared", false) and ll.CRM_IDENTITY_SHARED or 0)
 end
 
 function Database:add_identity(customer_id, kind, value, o)
@@ -333,8 +334,26 @@ function Database:add_identity(customer_id, kind, value, o)
   raise(ll.CRM_EINVAL, tostring(r), 2)
 end
 function Database:lookup(kind, value) return call(ll._identity_lookup, h(self), kind, value) end
-function Database:identity(kind, value) return call(ll._identity_get, h(self), kind, value) end
-function Database:remove_identity(kind, value) call(ll.crm_identity_remove, h(self), kind, value) end
+function Database:holders(kind, value)
+  local c = call(ll.crm_customer_holders_open, h(self), kind, value)
+  return iterate(self, c, ll._customer_list_next, ll.crm_customer_cursor_free, "customer")
+end
+function Database:identity(customer_id, kind, value)
+  return call(ll._identity_get, h(self), customer_id, kind, value)
+end
+function Database:remove_identity(customer_id, kind, value)
+  call(ll.crm_identity_remove, h(self), customer_id, kind, value)
+end
+--- db:resolve(text): the one customer text names (an id, a phone number, an
+--- e-mail address, network:handle, an account or loyalty number)
+function Database:resolve(text)
+  return call(ll._customer_resolve, h(self), opt_str(text, "text"))
+end
+--- db:resolve_all(text): every customer text names, as an iterator
+function Database:resolve_all(text)
+  local c = call(ll.crm_customer_resolve_open, h(self), opt_str(text, "text"))
+  return iterate(self, c, ll._customer_list_next, ll.crm_customer_cursor_free, "customer")
+end
 function Database:normalise(kind, value) return call(ll.crm_identity_normalise, h(self), kind, value) end
 function Database:identities(customer_id)
   local c = call(ll.crm_identity_list_open, h(self), customer_id)
@@ -474,8 +493,16 @@ function Database:members(id)
   local c = call(ll.crm_member_list_open, h(self), id)
   return iterate(self, c, ll._member_list_next, ll.crm_member_cursor_free, "member")
 end
-function Database:set_identity_flags(kind, value, o)
-  call(ll.crm_identity_set_flags, h(self), kind, value, identity_flags(o))
+function Database:set_identity_flags(customer_id, kind, value, o)
+  local flags = identity_flags(o)
+  local handle = h(self)
+  local ok, r = pcall(ll.crm_identity_set_flags, handle, customer_id, kind, value, flags)
+  if ok then return end
+  if type(r) == "table" then
+    if r.code == ll.CRM_EEXISTS then r.conflict_id = ll.crm_conflict_id(handle) end
+    error(r, 2)
+  end
+  raise(ll.CRM_EINVAL, tostring(r), 2)
 end
 function Database:interaction_by_ref(channel, ref)
   return call(ll._interaction_get_by_ref_named, h(self), opt_str(channel, "channel"),

@@ -398,7 +398,7 @@ static int agent_leg(demo *d, const crm_customer *caller)
     s.reply_to = d->ivr_call;
     int rc = log_as(d, "agent:alice", &s, d->agent_call);
     if (rc == CRM_OK)
-        rc = crm_identity_set_flags(db, "email", "jane.doe@example.com", PRIMARY | VERIFIED);
+        rc = crm_identity_set_flags(db, id, "email", "jane.doe@example.com", PRIMARY | VERIFIED);
     if (rc == CRM_OK)
         rc = crm_attr_set(db, id, "last_contact_reason", "billing.double_charge");
     d->friday = at_clock(d, days_to_weekday(d, 5), 17, 0);

@@ -87,30 +87,36 @@ static const ctl_command commands[] = {
     { "customer member list", "CUSTOMER",
       "list the memberships of an organisation or a person", NULL,
       cmd_member_list },
-    { "identity add", "CUSTOMER KIND VALUE [--primary] [--verified]",
+    { "identity add", "CUSTOMER KIND VALUE [--primary] [--verified] [--shared]",
       "add a way to reach or recognise a customer",
       "Kinds: phone (stored as E.164; national numbers are read in --country),\n"
       "email, social (network:handle, e.g. twitter:@jane), account, loyalty,\n"
-      "or any other lower-case word. Each identity belongs to one customer.\n"
+      "or any other lower-case word. An identity belongs to one customer,\n"
+      "unless each of its holders adds it --shared (a family landline).\n"
       "\n"
       "Options:\n"
       "  --primary    the customer's preferred identity of this kind (takes the\n"
       "               flag from the others)\n"
-      "  --verified   confirmed to belong to the customer\n",
+      "  --verified   confirmed to belong to the customer\n"
+      "  --shared     other customers may hold it too\n",
       cmd_identity_add },
-    { "identity remove", "KIND VALUE", "remove an identity (any form of the value)", NULL,
-      cmd_identity_remove },
-    { "identity flags", "KIND VALUE [--primary] [--verified]",
-      "replace an identity's flags (none given: clear them)",
+    { "identity remove", "CUSTOMER KIND VALUE",
+      "remove a customer's identity (any form of the value)", NULL, cmd_identity_remove },
+    { "identity flags", "CUSTOMER KIND VALUE [--primary] [--verified] [--shared]",
+      "replace the flags of a customer's identity (none given: clear them)",
       "Options:\n"
       "  --primary    make it the preferred identity of its kind\n"
-      "  --verified   mark it confirmed\n",
+      "  --verified   mark it confirmed\n"
+      "  --shared     let other customers hold it too (it stays shared while\n"
+      "               another does)\n",
       cmd_identity_flags },
-    { "identity show", "KIND VALUE", "show one identity", NULL, cmd_identity_show },
+    { "identity show", "CUSTOMER KIND VALUE", "show a customer's identity", NULL,
+      cmd_identity_show },
     { "identity lookup", "KIND VALUE",
       "find a customer by any form of an identity",
       "For example 'identity lookup phone \"(415) 555-0100\" --country US' finds\n"
-      "the customer whose phone was stored as +1 415 555 0100.\n",
+      "the customer whose phone was stored as +1 415 555 0100. A shared identity\n"
+      "with several holders names none of them: they are listed instead.\n",
       cmd_identity_lookup },
     { "identity list", "CUSTOMER", "list a customer's identities", NULL, cmd_identity_list },
     { "identity normalise", "KIND VALUE",
@@ -293,7 +299,8 @@ static const char exit_help[] =
     "  1  not found\n"
     "  2  usage error: the command line is wrong\n"
     "  3  invalid argument: a malformed id, phone number, name ...\n"
-    "  4  conflict: it already exists, or the change is not allowed now\n"
+    "  4  conflict: it already exists, the change is not allowed now, or what\n"
+    "     names a customer names several\n"
     "  5  database trouble: busy, cannot open, I/O error, damaged file, no memory\n"
     "  6  not a libcrm database, or written by a newer libcrm\n";
 
@@ -403,6 +410,7 @@ static int exit_status(int code)
         return EXIT_INVALID;
     case CRM_EEXISTS:
     case CRM_ESTATE:
+    case CRM_EAMBIGUOUS:
         return EXIT_CONFLICT;
     case CRM_ENOTCRM:
     case CRM_ESCHEMA:

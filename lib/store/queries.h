@@ -28,13 +28,24 @@ typedef enum crm__query {
     CRM__Q_CUSTOMER_LIST,
 
     /* ---- identities (identity.c) ---- */
-    CRM__Q_IDENTITY_LOOKUP, /* ?1 kind, ?2 key -> the owner: the columns of CRM__Q_CUSTOMER_GET */
-    CRM__Q_IDENTITY_FIND, /* ?1 kind, ?2 key -> customer_id, value, flags, created_at, owner name */
+    /* A row is one customer's holding of a (kind, key); a shared value has one per holder. */
+    CRM__Q_IDENTITY_LOOKUP,   /* ?1 kind, ?2 key -> each holder: the columns of
+                                 CRM__Q_CUSTOMER_GET, by id */
+    CRM__Q_IDENTITY_HOLDERS,  /* the same, for a list */
+    CRM__Q_IDENTITY_FIND,     /* ?1 kind, ?2 key, ?3 customer_id -> value, flags, created_at */
+    CRM__Q_IDENTITY_HOLDINGS, /* ?1 kind, ?2 key -> customer_id, flags, customer name, by id */
     CRM__Q_IDENTITY_INSERT, /* ?1 kind, ?2 key, ?3 value, ?4 customer_id, ?5 flags, ?6 created_at */
     CRM__Q_IDENTITY_OTHER_PRIMARY, /* ?1 customer_id, ?2 kind, ?3 key -> key, value, flags */
-    CRM__Q_IDENTITY_SET_FLAGS,     /* ?1 kind, ?2 key, ?3 flags */
-    CRM__Q_IDENTITY_DELETE,        /* ?1 kind, ?2 key */
+    CRM__Q_IDENTITY_SET_FLAGS,     /* ?1 kind, ?2 key, ?3 customer_id, ?4 flags */
+    CRM__Q_IDENTITY_DELETE,        /* ?1 kind, ?2 key, ?3 customer_id */
     CRM__Q_IDENTITY_LIST, /* ?1 customer_id -> kind, value, key, flags, created_at, customer_id */
+
+    /* ---- resolving what a caller said (resolve.c) ---- */
+    /* ?1 a customer id, ?2 ?3, ?4 ?5, ?6 ?7 three (kind, key) pairs, each NULL when not
+     * wanted -> each customer with that id or holding one of the identities, once: the
+     * columns of CRM__Q_CUSTOMER_GET, by id */
+    CRM__Q_RESOLVE,
+    CRM__Q_RESOLVE_LIST, /* the same, for a list */
 
     /* ---- attributes, tags, members (attr.c, tag.c, member.c) ---- */
     CRM__Q_ATTR_GET,      /* ?1 customer_id, ?2 key -> value */

@@ -137,7 +137,7 @@ TEST(every_list_ends_under_its_writes)
     while ((rc = crm_identity_cursor_next(ic, &ident)) == CRM_ROW && visits < 4 * N) {
         visits++;
         CHECK(seen_add(&s, crm_identity_key(ident)));
-        CHECK_OK(db, crm_identity_set_flags(db, "email", crm_identity_value(ident),
+        CHECK_OK(db, crm_identity_set_flags(db, cid, "email", crm_identity_value(ident),
                                             CRM_IDENTITY_PRIMARY));
         char v[64];
         snprintf(v, sizeof v, "a%02d@example.com", visits);

@@ -563,6 +563,133 @@ TEST(migrates_interactions_to_open_channels)
     test_remove_db(path);
 }
 
+/* The text of a migration file; caller frees. */
+static char *read_sql(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", CRM_SCHEMA_DIR, name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *sql = calloc(1, 1 << 16);
+    size_t n = fread(sql, 1, (1 << 16) - 1, f);
+    fclose(f);
+    if (n == 0) {
+        free(sql);
+        return NULL;
+    }
+    return sql;
+}
+
+/* Every identity of the file at path, one "kind|key|value|customer|flags|created" line each,
+ * in one order. */
+static char *raw_identities(const char *path, char *buf, size_t size)
+{
+    return raw_text(path,
+                    "SELECT group_concat(row, char(10)) FROM (SELECT kind || '|' || key || '|' || "
+                    "value || '|' || hex(customer_id) || '|' || flags || '|' || created_at AS row "
+                    "FROM identity ORDER BY kind, key, customer_id)",
+                    buf, size);
+}
+
+/* A file as libcrm 0.2 wrote it: schema 2, three customers and their
+ * identities of every kind, some flagged, and a journal row. */
+static int make_v2_identities_file(const char *path)
+{
+    char *core = read_sql("0001_core.sql"), *history = read_sql("0002_history.sql");
+    int ok = core && history && raw_exec(path, core) == SQLITE_OK &&
+             raw_exec(path, history) == SQLITE_OK &&
+             raw_exec(path,
+                      "INSERT INTO customer VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 1, "
+                      "'Old Timer', 'old timer', 1700000000000, 1700000000000, NULL);"
+                      "INSERT INTO customer VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7c', 1, "
+                      "'Second', 'second', 1700000000001, 1700000000001, NULL);"
+                      "INSERT INTO customer VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7d', 2, "
+                      "'Third Ltd', 'third ltd', 1700000000002, 1700000000002, 1700000000009);"
+                      "INSERT INTO identity VALUES ('phone', '+14155550100', '+1 415 555 0100', "
+                      "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 3, 1700000000100);"
+                      "INSERT INTO identity VALUES ('phone', '+14155550101', '(415) 555-0101', "
+                      "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 0, 1700000000101);"
+                      "INSERT INTO identity VALUES ('email', 'old@example.com', 'Old@Example.com', "
+                      "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 1, 1700000000102);"
+                      "INSERT INTO identity VALUES ('social', 'twitter:second', 'twitter:@Second', "
+                      "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7c', 2, 1700000000103);"
+                      "INSERT INTO identity VALUES ('account', 'AC-1', ' AC-1 ', "
+                      "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7d', 0, 1700000000104);"
+                      "INSERT INTO identity VALUES ('loyalty', 'L-9', 'L-9', "
+                      "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7c', 0, 1700000000105);"
+                      "INSERT INTO journal (at, actor, entity, entity_id, op, data) VALUES "
+                      "(1700000000000, 'system', 'customer', x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', "
+                      "'create', '{}');") == SQLITE_OK;
+    free(core);
+    free(history);
+    return ok;
+}
+
+TEST(migrates_identities_from_version_2)
+{
+    static const char old_timer[] = "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b";
+    static const char second[] = "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7c";
+    char path[256], before[2048], after[2048], buf[256];
+    test_temp_path(path, sizeof path, ".db");
+    CHECK(make_v2_identities_file(path));
+    CHECK_INT(raw_int(path, "PRAGMA user_version"), 2);
+    raw_identities(path, before, sizeof before);
+    CHECK_CONTAINS(before, "loyalty|L-9|L-9|");
+    /* Read-only cannot migrate, and leaves it as it was. */
+    crm_open_options o = CRM_OPEN_OPTIONS_INIT;
+    o.flags = CRM_OPEN_READONLY;
+    CHECK(open_fails(&o, path, CRM_EREADONLY, "version 2 to"));
+    CHECK_INT(raw_int(path, "PRAGMA user_version"), 2);
+
+    crm_db *db;
+    o = (crm_open_options)CRM_OPEN_OPTIONS_INIT;
+    o.default_country = "US";
+    CHECK_INT(crm_open(&db, path, &o), CRM_OK);
+    CHECK_INT(schema_version(db), crm_schema_version_max());
+    crm_customer *c;
+    CHECK_OK(db, crm_identity_lookup(&c, db, "phone", "(415) 555-0100"));
+    CHECK_STR(crm_customer_name(c), "Old Timer");
+    crm_customer_free(c);
+    crm_identity *i;
+    CHECK_OK(db, crm_identity_get(&i, db, second, "social", "twitter:SECOND"));
+    CHECK_STR(crm_identity_value(i), "twitter:@Second");
+    CHECK_INT(crm_identity_flags(i), CRM_IDENTITY_VERIFIED);
+    CHECK_INT(crm_identity_created_at(i), 1700000000103);
+    crm_identity_free(i);
+    int64_t seq;
+    CHECK_OK(db, crm_journal_last_seq(&seq, db));
+    CHECK_INT(seq, 1);
+    /* What the old file could not hold: a second holder, once shared. */
+    CHECK_RC(db, crm_identity_add(NULL, db, second, "phone", "+14155550100", CRM_IDENTITY_SHARED),
+             CRM_EEXISTS);
+    CHECK_CONTAINS(crm_errmsg(db), "unshared");
+    CHECK_OK(db, crm_identity_set_flags(db, old_timer, "phone", "+14155550100",
+                                        CRM_IDENTITY_PRIMARY | CRM_IDENTITY_SHARED));
+    CHECK_OK(db, crm_identity_add(NULL, db, second, "phone", "+14155550100", CRM_IDENTITY_SHARED));
+    CHECK_RC(db, crm_identity_lookup(&c, db, "phone", "+14155550100"), CRM_EAMBIGUOUS);
+    CHECK_OK(db, crm_identity_remove(db, second, "phone", "+14155550100"));
+    CHECK_OK(db, crm_identity_set_flags(db, old_timer, "phone", "+14155550100",
+                                        CRM_IDENTITY_PRIMARY | CRM_IDENTITY_VERIFIED));
+    crm_close(db);
+    /* Every identity kept, as it was; the file whole, its index there. */
+    raw_identities(path, after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM identity"), 6);
+    CHECK_STR(raw_text(path, "PRAGMA integrity_check", buf, sizeof buf), "ok");
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
+                            "name = 'identity_by_customer' AND tbl_name = 'identity'"),
+              1);
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name LIKE '%new_identity%'"),
+              0);
+    /* A migrated file opens as one made new does. */
+    CHECK_INT(crm_open(&db, path, &o), CRM_OK);
+    CHECK_INT(schema_version(db), crm_schema_version_max());
+    crm_close(db);
+    test_remove_db(path);
+}
+
 TEST(read_only)
 {
     char path[256], id[CRM_ID_LEN + 1];
@@ -676,6 +803,7 @@ int main(void)
     RUN(not_sqlite_at_all);
     RUN(migrates_older_schema);
     RUN(migrates_interactions_to_open_channels);
+    RUN(migrates_identities_from_version_2);
     RUN(read_only);
     RUN(read_only_needs_migration);
     RUN(memory_databases_are_separate);

@@ -128,8 +128,8 @@ TEST(refused_calls_inside_group_leave_it_whole)
     CHECK_RC(db, crm_member_add(db, org, a, "seller"), CRM_EEXISTS);
     CHECK_RC(db, crm_member_add(db, a, b, "buyer"), CRM_EINVAL); /* a is a person */
     CHECK_RC(db, crm_member_remove(db, org, b), CRM_ENOTFOUND);
-    CHECK_RC(db, crm_identity_remove(db, "phone", "+14155550177"), CRM_ENOTFOUND);
-    CHECK_RC(db, crm_identity_set_flags(db, "phone", "+14155550177", 0), CRM_ENOTFOUND);
+    CHECK_RC(db, crm_identity_remove(db, a, "phone", "+14155550177"), CRM_ENOTFOUND);
+    CHECK_RC(db, crm_identity_set_flags(db, a, "phone", "+14155550177", 0), CRM_ENOTFOUND);
     CHECK_RC(db, crm_interaction_set_outcome(db, gone, CRM_OUTCOME_RESOLVED), CRM_ENOTFOUND);
     CHECK_RC(db, crm_occasion_remove(db, gone), CRM_ENOTFOUND);
     CHECK_UNCHANGED(db, &snap);

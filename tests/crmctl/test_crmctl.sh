@@ -357,17 +357,23 @@ expect_json
 run 0 --db "$db" identity list "$odd_id"
 expect_out '^\(no identities\)$'
 
-run 0 --db "$db" identity show phone "+1 415 555 0100"
+run 0 --db "$db" identity show "$jane" phone "+1 415 555 0100"
 expect_out '^phone \(415\) 555-0100$'
 expect_out "^  customer    Jane Doe \($jane\)\$"
 expect_out '^  flags       primary, verified$'
-run 0 --db "$db" identity flags email jane.doe@example.com --verified
+run 0 --db "$db" identity flags "$jane" email jane.doe@example.com --verified
 expect_out '^  flags       verified$'
-run 0 --db "$db" --json identity flags email jane.doe@example.com --primary --verified
+run 0 --db "$db" --json identity flags jane.doe@example.com email jane.doe@example.com \
+    --primary --verified
 expect_json
-[[ $(json 'j["primary"] and j["verified"]') == True ]] || fail "identity flags JSON"
-run 1 --db "$db" identity flags email nobody@example.com
-run 1 --db "$db" identity show email nobody@example.com
+[[ $(json 'j["primary"] and j["verified"] and not j["shared"]') == True ]] ||
+    fail "identity flags JSON"
+run 1 --db "$db" identity flags "$jane" email nobody@example.com
+expect_err "^crmctl: customer $jane has no email identity nobody@example.com\$"
+run 1 --db "$db" identity show "$jane" email nobody@example.com
+run 1 --db "$db" identity show "$acme" phone "+1 415 555 0100"
+expect_err "has no phone identity"
+run 2 --db "$db" identity show phone "+1 415 555 0100"
 
 # Caller ID: any way of writing the number finds the customer.
 for number in "(415) 555-0100" "415.555.0100" "+1 415-555-0100" "1-415-555-0100"; do
@@ -403,11 +409,36 @@ run 3 identity normalise phone 12
 run 3 --country XX identity normalise phone 12
 expect_err "'XX'"
 
-run 0 --db "$db" identity remove social "twitter:@janedoe"
-expect_out '^Removed social '
-run 1 --db "$db" identity remove social "twitter:@janedoe"
-run 0 --db "$db" --json identity remove loyalty LC-0042-7781
+run 0 --db "$db" identity remove "$jane" social "twitter:@janedoe"
+expect_out "^Removed social twitter:@janedoe from $jane\\.\$"
+run 1 --db "$db" identity remove "$jane" social "twitter:@janedoe"
+run 0 --db "$db" --json identity remove "$maria" loyalty LC-0042-7781
 expect_json
+json_ok "j['customer'] == '$maria'" 'j["removed"]'
+
+# A shared identity: the family landline, each holder's own flags.
+run 0 --db "$db" --country US identity add "$jane" phone "(415) 555-0177" --shared
+expect_out '^Added phone \(415\) 555-0177 \(matches on \+14155550177\) to '
+run 4 --db "$db" identity add "$maria" phone "+1 415 555 0177"
+expect_err "already belongs to customer $jane \\(Jane Doe\\), who shares it"
+run 0 --db "$db" --json identity add "$maria" phone "+1 415 555 0177" --shared
+json_ok 'j["shared"]' 'not j["primary"]'
+run 4 --db "$db" identity lookup phone "+1 415 555 0177"
+expect_err '^crmctl: phone identity \+14155550177 is shared by 2 customers'
+expect_err "^  $jane  Jane Doe \\(person\\)\$"
+expect_err "^  $maria  María García \\(person\\)\$"
+run 4 --db "$db" customer show "+14155550177"
+expect_err "names 2 customers"
+expect_err '^crmctl: give one of their ids:$'
+expect_err "^  $maria  María García \\(person\\)\$"
+run 4 --db "$db" identity flags "$jane" phone "+14155550177" --primary
+expect_err "shared with 1 other customer \\(customer $maria"
+run 0 --db "$db" identity show "$jane" phone "+14155550177"
+expect_out '^  flags       shared$'
+run 0 --db "$db" identity remove "$maria" phone "+14155550177"
+run 0 --db "$db" identity lookup phone "+14155550177"
+expect_out '^Jane Doe \(person\)$'
+run 0 --db "$db" identity remove "$jane" phone "+14155550177"
 
 # ---- the journal -------------------------------------------------------------------------------------
 
@@ -473,7 +504,8 @@ expect_err "^crmctl: no customer is 'nobody@example.com' \(not an id; tried emai
 run 1 --db "$h" timeline "+44 20 7946 0958"
 expect_err 'tried phone \+442079460958, account, loyalty'
 run 1 --db "$h" timeline "(415) 555-0100"
-expect_err 'tried phone \(unreadable without --country\), account, loyalty'
+expect_err 'tried phone \(unreadable without a default country\), account, loyalty'
+expect_err '^crmctl: national phone numbers are read with --country \(or \$CRM_COUNTRY\)$'
 run 1 --db "$h" timeline facebook:jane
 expect_err 'tried social facebook:jane, account, loyalty|tried social, account, loyalty'
 run 1 --db "$h" timeline "$missing_id"
@@ -1034,7 +1066,7 @@ json_is 'j["memberships"][0]["organisation_name"]' "Org${hostile}"
 run 0 --db "$x" identity lookup account "ACC-${hostile}"
 expect_no_control
 expect_out_text "${name_shown} (person)"
-run 0 --db "$x" identity show account "ACC-${hostile}"
+run 0 --db "$x" identity show "$eve" account "ACC-${hostile}"
 expect_no_control
 expect_out_text "account ACC-${shown}"
 expect_out_text "customer    ${name_shown} ($eve)"
@@ -1156,12 +1188,16 @@ json_is 'j[0]["actor"]' "$actor"
 json_is '[e["data"]["value"] for e in j if e["op"] == "set"][0]' "$note"
 json_is '[e["data"]["name"] for e in j if e["op"] == "rename"][0]' "Renamed${hostile}"
 
-# Errors: a customer named on the command line that is nobody, an unknown
-# command and option, and the library's messages.
-run 1 --db "$x" customer show $'nobody\e]0;PWNED\a'"${hostile}"
+# Errors: a customer named on the command line that is nobody (with
+# control characters, which no identity holds: an invalid argument), an
+# unknown command and option, and the library's messages.
+run 1 --db "$x" customer show "nobody${hostile}"
 expect_no_control
-expect_err_text "no customer is 'nobody\\x1b]0;PWNED\\x07${shown}'"
-run 1 --db "$x" timeline $'+1 415 555 0100\e[2J'
+expect_err_text "no customer is 'nobody${shown}'"
+run 3 --db "$x" customer show $'nobody\e]0;PWNED\a'"${hostile}"
+expect_no_control
+expect_err_text "text contains a control character (0x1b): nobody\\x1b]0;PWNED\\x07${shown}"
+run 3 --db "$x" timeline $'+1 415 555 0100\e[2J'
 expect_no_control
 run 2 --db "$x" $'\e[2J'"${hostile}"
 expect_no_control

@@ -124,12 +124,19 @@ local function text_cases(fx)
     {"add_identity", {fx.bob, "email", "victim@gmail.com"}, function(db, a)
       return db:add_identity(a[1], a[2], a[3], {verified = true})
     end},
-    {"set_identity_flags", {"phone", "+14155550100"}, function(db, a)
-      db:set_identity_flags(a[1], a[2], {verified = true})
+    {"set_identity_flags", {fx.ann, "phone", "+14155550100"}, function(db, a)
+      db:set_identity_flags(a[1], a[2], a[3], {verified = true, shared = true})
     end},
     {"lookup", {"phone", "+14155550100"}, function(db, a) return db:lookup(a[1], a[2]) end},
-    {"identity", {"email", "ann@example.com"}, function(db, a) return db:identity(a[1], a[2]) end},
-    {"remove_identity", {"email", "ann@example.com"}, function(db, a) db:remove_identity(a[1], a[2]) end},
+    {"holders", {"phone", "+14155550100"}, function(db, a) return db:holders(a[1], a[2]) end},
+    {"identity", {fx.ann, "email", "ann@example.com"}, function(db, a)
+      return db:identity(a[1], a[2], a[3])
+    end},
+    {"remove_identity", {fx.ann, "email", "ann@example.com"}, function(db, a)
+      db:remove_identity(a[1], a[2], a[3])
+    end},
+    {"resolve", {"ann@example.com"}, function(db, a) return db:resolve(a[1]) end},
+    {"resolve_all", {"+14155550100"}, function(db, a) return db:resolve_all(a[1]) end},
     {"normalise", {"email", "Ann@Example.com"}, function(db, a) return db:normalise(a[1], a[2]) end},
     {"identities", {fx.ann}, function(db, a) return db:identities(a[1]) end},
     {"log", {fx.ann, "email", "out", "agent:a", "billing.refund", "resolved", "Refund", "Sent",

@@ -31,6 +31,7 @@ local EXPECTED = {
             key = crm.crm_identity_key(i), customer_id = crm.crm_identity_customer_id(i),
             flags = flags, primary = flags & crm.CRM_IDENTITY_PRIMARY ~= 0,
             verified = flags & crm.CRM_IDENTITY_VERIFIED ~= 0,
+            shared = flags & crm.CRM_IDENTITY_SHARED ~= 0,
             created_at = t(crm.crm_identity_created_at(i))}
   end,
   journal_entry = function(e)
@@ -146,6 +147,14 @@ function TestRecords:test_customers()
   end
   same("customer", db:lookup("phone", "+14155550100"),
        crm.crm_identity_lookup(db._h, "phone", "+14155550100"))
+  same("customer", db:resolve("ann@example.com"),
+       crm.crm_customer_resolve(db._h, "ann@example.com"))
+  lu.assertEquals(lockstep("customer", db:resolve_all("4155550100"),
+                           crm.crm_customer_resolve_open(db._h, "4155550100"),
+                           crm.crm_customer_cursor_next, crm.crm_customer_cursor_free), 1)
+  lu.assertEquals(lockstep("customer", db:holders("email", "ann@example.com"),
+                           crm.crm_customer_holders_open(db._h, "email", "ann@example.com"),
+                           crm.crm_customer_cursor_next, crm.crm_customer_cursor_free), 1)
   local cur = crm.crm_swig_customer_list_open(db._h, 0, nil, nil, crm.CRM_ARCHIVED_INCLUDE, crm.TIME_NONE,
                                               crm.TIME_NONE,
                                               nil, 0, crm.CRM_ORDER_CREATED)
@@ -155,12 +164,14 @@ end
 
 function TestRecords:test_identities()
   local db <close>, ann = full()
-  same("identity", db:identity("email", "ANN@example.com"),
-       crm.crm_identity_get(db._h, "email", "ANN@example.com"))
+  same("identity", db:identity(ann.id, "email", "ANN@example.com"),
+       crm.crm_identity_get(db._h, ann.id, "email", "ANN@example.com"))
   lu.assertEquals(lockstep("identity", db:identities(ann.id), crm.crm_identity_list_open(db._h, ann.id),
                            crm.crm_identity_cursor_next, crm.crm_identity_cursor_free), 2)
-  local i = db:add_identity(ann.id, "email", "ann@work.example", {primary = true, verified = true})
-  same("identity", i, crm.crm_identity_get(db._h, "email", "ann@work.example"))
+  local i = db:add_identity(ann.id, "email", "ann@work.example",
+                            {primary = true, verified = true, shared = true})
+  same("identity", i, crm.crm_identity_get(db._h, ann.id, "email", "ann@work.example"))
+  lu.assertTrue(i.shared)
 end
 
 function TestRecords:test_journal()

@@ -163,9 +163,9 @@ def test_memberships(db, ann):
 
 def test_identity_flags(db, ann):
     db.add_identity(ann, "email", "ann@example.com")
-    db.set_identity_flags("email", "ANN@example.com", verified=True)
-    i = db.identity("email", "ann@example.com")
-    assert i.verified and not i.primary
+    db.set_identity_flags(ann, "email", "ANN@example.com", verified=True)
+    i = db.identity(ann, "email", "ann@example.com")
+    assert i.verified and not i.primary and not i.shared
 
 
 def test_interaction_updates_thread_and_ref(db, ann):

@@ -33,6 +33,7 @@ EXPECTED = {
         customer_id=ll.crm_identity_customer_id(i), flags=ll.crm_identity_flags(i),
         primary=bool(ll.crm_identity_flags(i) & ll.CRM_IDENTITY_PRIMARY),
         verified=bool(ll.crm_identity_flags(i) & ll.CRM_IDENTITY_VERIFIED),
+        shared=bool(ll.crm_identity_flags(i) & ll.CRM_IDENTITY_SHARED),
         created_at=from_ms(ll.crm_identity_created_at(i))),
     crm.JournalEntry: lambda e: dict(
         seq=ll.crm_journal_entry_seq(e), op=ll.crm_journal_entry_op(e),
@@ -149,6 +150,12 @@ def test_customers(full):
         low = ll.crm_customer_get(h, c.id)
         same(db.customer(c.id), low)
     same(db.lookup("phone", "+14155550100"), ll.crm_identity_lookup(h, "phone", "+14155550100"))
+    same(db.resolve("ann@example.com"), ll.crm_customer_resolve(h, "ann@example.com"))
+    cur = ll.crm_customer_resolve_open(h, "4155550100")
+    assert len(lockstep(db.resolve_all("4155550100"), cur, ll.crm_customer_cursor_next)) == 1
+    cur = ll.crm_customer_holders_open(h, "email", "ann@example.com")
+    assert len(lockstep(db.holders("email", "ann@example.com"), cur,
+                        ll.crm_customer_cursor_next)) == 1
     none = crm._TIME_NONE
     cur = ll.crm_swig_customer_list_open(h, 0, None, None, ll.CRM_ARCHIVED_INCLUDE, none, none, None,
                                          0, ll.CRM_ORDER_CREATED)
@@ -159,11 +166,13 @@ def test_identities(full):
     db, ann, _, _, _ = full
     h = db._h
     for kind, value in (("phone", "+1 415 555 0100"), ("email", "ANN@example.com")):
-        same(db.identity(kind, value), ll.crm_identity_get(h, kind, value))
+        same(db.identity(ann, kind, value), ll.crm_identity_get(h, ann.id, kind, value))
     cur = ll.crm_identity_list_open(h, ann.id)
     assert len(lockstep(db.identities(ann), cur, ll.crm_identity_cursor_next)) == 2
-    i = db.add_identity(ann, "email", "ann@work.example", primary=True, verified=True)
-    same(i, ll.crm_identity_get(h, "email", "ann@work.example"))
+    i = db.add_identity(ann, "email", "ann@work.example", primary=True, verified=True,
+                        shared=True)
+    same(i, ll.crm_identity_get(h, ann.id, "email", "ann@work.example"))
+    assert i.shared
 
 
 def test_journal(full):

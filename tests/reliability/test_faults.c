@@ -749,6 +749,8 @@ static void setup_base(crm_db *db, fixture *f)
                           CRM_IDENTITY_PRIMARY | CRM_IDENTITY_VERIFIED),
          "adding a phone");
     must(db, crm_identity_add(NULL, db, f->ann, "email", "ann@example.com", 0), "adding an email");
+    must(db, crm_identity_add(NULL, db, f->ann, "phone", "+1 415 555 0111", CRM_IDENTITY_SHARED),
+         "adding a shared phone");
     must(db, crm_attr_set(db, f->ann, "plan", "gold"), "setting an attribute");
     must(db, crm_attr_set(db, f->ann, "since", "2019"), "setting an attribute");
     must(db, crm_tag_add(db, f->ann, "vip"), "adding a tag");
@@ -933,16 +935,27 @@ static int op_identity_add_plain(crm_db *db, const fixture *f, bool dry)
     return crm_identity_add(NULL, db, f->cy, "email", "cy@example.com", 0);
 }
 
+/* A second holder of Ann's shared phone, read before the insert. */
+static int op_identity_add_shared(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    crm_identity *i = SENTINEL;
+    int rc = crm_identity_add(&i, db, f->bob, "phone", "(415) 555-0111",
+                              CRM_IDENTITY_SHARED | CRM_IDENTITY_PRIMARY);
+    OUT_DONE(rc, i, crm_identity_free);
+    return rc;
+}
+
 static int op_identity_remove(crm_db *db, const fixture *f, bool dry)
 {
-    (void)f, (void)dry;
-    return crm_identity_remove(db, "email", "ANN@example.com");
+    (void)dry;
+    return crm_identity_remove(db, f->ann, "email", "ANN@example.com");
 }
 
 static int op_identity_flags(crm_db *db, const fixture *f, bool dry)
 {
-    (void)f, (void)dry;
-    return crm_identity_set_flags(db, "email", "ann@example.com",
+    (void)dry;
+    return crm_identity_set_flags(db, f->ann, "email", "ann@example.com",
                                   CRM_IDENTITY_PRIMARY | CRM_IDENTITY_VERIFIED);
 }
 
@@ -1317,7 +1330,17 @@ static int op_reads(crm_db *db, const fixture *f, bool dry)
          crm_promise_event_cursor, crm_promise_event_cursor_free, 1, "a promise's history");
     WALK(crm_tag_list_open(&cur_, db, f->ann), crm_tag_cursor_next, crm_tag_cursor,
          crm_tag_cursor_free, 1, "a customer's tags");
-    return CRM_OK;
+    WALK(crm_customer_holders_open(&cur_, db, "phone", "(415) 555-0111"),
+         crm_customer_cursor_next, crm_customer_cursor, crm_customer_cursor_free, 1,
+         "an identity's holders");
+    WALK(crm_customer_resolve_open(&cur_, db, "+1 415 555 0100"), crm_customer_cursor_next,
+         crm_customer_cursor, crm_customer_cursor_free, 1, "the customers a text names");
+    crm_customer *who = SENTINEL;
+    int rc = crm_customer_resolve(&who, db, "ANN@example.com");
+    OUT_DONE(rc, who, crm_customer_free);
+    if (rc != CRM_OK)
+        check_reported(db, rc, "resolving a customer");
+    return rc;
 }
 #undef WALK
 
@@ -1395,6 +1418,7 @@ static const op_entry ops[] = {
     { "member_remove", setup_base, op_member_remove, 0 },
     { "identity_add", setup_base, op_identity_add, 0 },
     { "identity_add_plain", setup_base, op_identity_add_plain, 0 },
+    { "identity_add_shared", setup_base, op_identity_add_shared, 0 },
     { "identity_remove", setup_base, op_identity_remove, 0 },
     { "identity_set_flags", setup_base, op_identity_flags, 0 },
     { "interaction_log", setup_base, op_interaction_log, 0 },

@@ -32,7 +32,7 @@ __all__ = [
     "OperationalError", "IntegrityError", "InternalError", "ProgrammingError",
     "NotSupportedError", "NotFound", "Exists", "Conflict", "InvalidArgument",
     "StateError", "Busy", "IOError", "Corrupt", "NoMemory", "SchemaTooNew",
-    "NotCrm", "Misuse", "ReadOnly",
+    "NotCrm", "Misuse", "ReadOnly", "Ambiguous",
 ]
 
 SCHEMA_VERSION = _ll.crm_schema_version_max()
@@ -145,6 +145,12 @@ class ReadOnly(OperationalError):
     """CRM_EREADONLY: a write on a database opened read-only."""
 
 
+class Ambiguous(ProgrammingError):
+    """CRM_EAMBIGUOUS: what was given names several customers where one was
+    wanted (a shared identity, a text that is two customers' identities);
+    ``holders()`` and ``resolve_all()`` list them."""
+
+
 _ERRORS = {
     _ll.CRM_ERROR: InternalError,
     _ll.CRM_ENOTFOUND: NotFound,
@@ -159,6 +165,7 @@ _ERRORS = {
     _ll.CRM_ENOTCRM: NotCrm,
     _ll.CRM_EMISUSE: Misuse,
     _ll.CRM_EREADONLY: ReadOnly,
+    _ll.CRM_EAMBIGUOUS: Ambiguous,
 }
 _ll.crm_swig_set_errors(_ERRORS)
 
@@ -292,11 +299,12 @@ class Customer(_Record):
 
 
 class Identity(_Record):
-    """An identity: ``kind``, ``value`` (as entered), ``key`` (normalised),
-    ``customer_id``, ``primary``, ``verified``, ``created_at``."""
+    """An identity as one customer holds it: ``kind``, ``value`` (as
+    entered), ``key`` (normalised), ``customer_id``, ``primary``,
+    ``verified``, ``shared``, ``created_at``."""
 
     __slots__ = ("kind", "value", "key", "customer_id", "flags", "primary",
-                 "verified", "created_at")
+                 "verified", "shared", "created_at")
 
     def __init__(self, i):
         _fill(self, _ll._identity_row(i))
@@ -391,6 +399,13 @@ def _promise(row):
     p = _promise_of_row(row)
     p.state = _STATES.get(p.state) or PromiseState(p.state)
     return p
+
+
+def _identity_flags(primary, verified, shared):
+    """The CRM_IDENTITY_* bits of the keyword arguments."""
+    return ((_ll.CRM_IDENTITY_PRIMARY if primary else 0) |
+            (_ll.CRM_IDENTITY_VERIFIED if verified else 0) |
+            (_ll.CRM_IDENTITY_SHARED if shared else 0))
 
 
 # ---- cursors --------------------------------------------------------------
@@ -755,46 +770,78 @@ class Database:
         return _Cursor(self, h, _ll._member_list_next, _ll.crm_member_cursor_free, _member)
 
     # -- identities --
-    def set_identity_flags(self, kind, value, *, primary=False, verified=False):
-        """Replace an identity's flags (primary, verified). crm.NotFound;
-        crm.InvalidArgument."""
-        flags = (_ll.CRM_IDENTITY_PRIMARY if primary else 0) | \
-                (_ll.CRM_IDENTITY_VERIFIED if verified else 0)
-        _ll.crm_identity_set_flags(self._h, _str(kind, "kind"), _str(value, "value"), flags)
+    def set_identity_flags(self, customer_id, kind, value, *, primary=False, verified=False,
+                           shared=False):
+        """Replace the flags of a customer's identity (primary, verified,
+        shared). crm.NotFound (no such customer, or not theirs); crm.Conflict
+        when it stops being shared while others hold it (``conflict_id``
+        names one); crm.InvalidArgument."""
+        h = self._h
+        try:
+            _ll.crm_identity_set_flags(h, _customer_ref(customer_id, "customer_id"),
+                                       _str(kind, "kind"), _str(value, "value"),
+                                       _identity_flags(primary, verified, shared))
+        except Conflict as e:
+            e.conflict_id = _ll.crm_conflict_id(h)
+            raise
 
-    def add_identity(self, customer_id, kind, value, *, primary=False, verified=False):
+    def add_identity(self, customer_id, kind, value, *, primary=False, verified=False,
+                     shared=False):
         """Add an identity (phone, email, handle, ...) to a customer and return
         it. A primary identity takes the flag from the customer's other
-        identities of the same kind. crm.Conflict if the identity already
-        belongs to a customer (``conflict_id`` names it); crm.NotFound;
-        crm.InvalidArgument."""
-        flags = (_ll.CRM_IDENTITY_PRIMARY if primary else 0) | \
-                (_ll.CRM_IDENTITY_VERIFIED if verified else 0)
+        identities of the same kind; a shared one may be held by other
+        customers who hold it shared too (a family landline). crm.Conflict if
+        the identity already belongs to a customer and is not shared by all
+        (``conflict_id`` names one); crm.NotFound; crm.InvalidArgument."""
         h = self._h
         try:
             row = _ll._identity_add(h, _customer_ref(customer_id, "customer_id"),
-                                    _str(kind, "kind"), _str(value, "value"), flags)
+                                    _str(kind, "kind"), _str(value, "value"),
+                                    _identity_flags(primary, verified, shared))
         except Conflict as e:
             e.conflict_id = _ll.crm_conflict_id(h)
             raise
         return _identity(row)
 
     def lookup(self, kind, value):
-        """The customer an identity belongs to, by any form of the value."""
+        """The customer an identity belongs to, by any form of the value.
+        crm.NotFound; crm.Ambiguous when several customers share it."""
         h = self._handle
         if h is None or type(kind) is not str or type(value) is not str:
             h, kind, value = self._h, _str(kind, "kind"), _str(value, "value")
         return _customer(_ll._identity_lookup(h, kind, value))
 
-    def identity(self, kind, value):
-        """Fetch an identity by kind and any form of its value. crm.NotFound;
-        crm.InvalidArgument."""
-        return _identity(_ll._identity_get(self._h, _str(kind, "kind"), _str(value, "value")))
+    def holders(self, kind, value):
+        """Iterate over the customers holding an identity, by id: none, one,
+        or each holder of a shared value. crm.InvalidArgument."""
+        h = _ll.crm_customer_holders_open(self._h, _str(kind, "kind"), _str(value, "value"))
+        return _Cursor(self, h, _ll._customer_list_next, _ll.crm_customer_cursor_free, _customer)
 
-    def remove_identity(self, kind, value):
-        """Remove an identity, named by any form of its value. crm.NotFound;
+    def identity(self, customer_id, kind, value):
+        """Fetch a customer's identity by kind and any form of its value.
+        crm.NotFound (no such customer, or not theirs); crm.InvalidArgument."""
+        return _identity(_ll._identity_get(self._h, _customer_ref(customer_id, "customer_id"),
+                                           _str(kind, "kind"), _str(value, "value")))
+
+    def remove_identity(self, customer_id, kind, value):
+        """Remove a customer's identity, named by any form of its value; other
+        holders of a shared one keep theirs. crm.NotFound; crm.InvalidArgument."""
+        _ll.crm_identity_remove(self._h, _customer_ref(customer_id, "customer_id"),
+                                _str(kind, "kind"), _str(value, "value"))
+
+    def resolve(self, text):
+        """The one customer a text names: an id, a phone number, an e-mail
+        address, a network:handle, an account or loyalty number (libcrm's
+        crm_customer_resolve() rules). crm.NotFound (the message says what
+        was tried); crm.Ambiguous (``resolve_all()`` lists them);
         crm.InvalidArgument."""
-        _ll.crm_identity_remove(self._h, _str(kind, "kind"), _str(value, "value"))
+        return _customer(_ll._customer_resolve(self._h, _str(text, "text")))
+
+    def resolve_all(self, text):
+        """Iterate over every customer a text names, by id ("am I speaking
+        with Mickey or Minnie?"): none, one or several. crm.InvalidArgument."""
+        h = _ll.crm_customer_resolve_open(self._h, _str(text, "text"))
+        return _Cursor(self, h, _ll._customer_list_next, _ll.crm_customer_cursor_free, _customer)
 
     def normalise(self, kind, value):
         """The match key libcrm derives from a value ("+14155550100")."""

@@ -31,12 +31,18 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "UPDATE customer SET archived_at = ?2, updated_at = ?3 WHERE id = ?1",
 
     /* ---- identities (identity.c) ---- */
-    [CRM__Q_IDENTITY_LOOKUP] =
-        "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL "
-        "FROM identity i JOIN customer c ON c.id = i.customer_id WHERE i.kind = ?1 AND i.key = ?2",
-    [CRM__Q_IDENTITY_FIND] =
-        "SELECT i.customer_id, i.value, i.flags, i.created_at, c.name "
-        "FROM identity i JOIN customer c ON c.id = i.customer_id WHERE i.kind = ?1 AND i.key = ?2",
+#define IDENTITY_HOLDERS                                                                         \
+    "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL "      \
+    "FROM identity i JOIN customer c ON c.id = i.customer_id WHERE i.kind = ?1 AND i.key = ?2 " \
+    "ORDER BY i.customer_id"
+    [CRM__Q_IDENTITY_LOOKUP] = IDENTITY_HOLDERS,
+    [CRM__Q_IDENTITY_HOLDERS] = IDENTITY_HOLDERS,
+    [CRM__Q_IDENTITY_FIND] = "SELECT value, flags, created_at FROM identity "
+                             "WHERE kind = ?1 AND key = ?2 AND customer_id = ?3",
+    [CRM__Q_IDENTITY_HOLDINGS] =
+        "SELECT i.customer_id, i.flags, c.name FROM identity i "
+        "JOIN customer c ON c.id = i.customer_id WHERE i.kind = ?1 AND i.key = ?2 "
+        "ORDER BY i.customer_id",
     [CRM__Q_IDENTITY_INSERT] =
         "INSERT INTO identity (kind, key, value, customer_id, flags, created_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -45,11 +51,25 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_IDENTITY_OTHER_PRIMARY] =
         "SELECT key, value, flags FROM identity INDEXED BY identity_by_customer "
         "WHERE customer_id = ?1 AND kind = ?2 AND flags & 1 AND key <> ?3 LIMIT 1",
-    [CRM__Q_IDENTITY_SET_FLAGS] = "UPDATE identity SET flags = ?3 WHERE kind = ?1 AND key = ?2",
-    [CRM__Q_IDENTITY_DELETE] = "DELETE FROM identity WHERE kind = ?1 AND key = ?2",
+    [CRM__Q_IDENTITY_SET_FLAGS] =
+        "UPDATE identity SET flags = ?4 WHERE kind = ?1 AND key = ?2 AND customer_id = ?3",
+    [CRM__Q_IDENTITY_DELETE] =
+        "DELETE FROM identity WHERE kind = ?1 AND key = ?2 AND customer_id = ?3",
     [CRM__Q_IDENTITY_LIST] =
         "SELECT kind, value, key, flags, created_at, customer_id FROM identity "
         "WHERE customer_id = ?1 ORDER BY kind, flags & 1 DESC, created_at, key",
+
+    /* ---- resolving what a caller said (resolve.c) ---- */
+    /* Each pair is one probe of the identity key; the customers come out
+     * of the set of ids in id order, one probe each, with no sort. */
+#define RESOLVE                                                                              \
+    "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL "   \
+    "FROM customer c WHERE c.id IN (SELECT ?1 "                                              \
+    "UNION SELECT customer_id FROM identity WHERE kind = ?2 AND key = ?3 "                   \
+    "UNION SELECT customer_id FROM identity WHERE kind = ?4 AND key = ?5 "                   \
+    "UNION SELECT customer_id FROM identity WHERE kind = ?6 AND key = ?7) ORDER BY c.id"
+    [CRM__Q_RESOLVE] = RESOLVE,
+    [CRM__Q_RESOLVE_LIST] = RESOLVE,
 
     /* ---- attributes, tags, members (attr.c, tag.c, member.c) ---- */
     [CRM__Q_ATTR_GET] = "SELECT value FROM customer_attr WHERE customer_id = ?1 AND key = ?2",
