@@ -57,6 +57,9 @@
  *   overdue        the first page of 50 overdue promises;
  *   journal        1000 journal entries read from the middle of the journal;
  *   customer_page  pages of 50 customers in creation order, by keyset;
+ *   promise_import N/20 promises imported with their history (made,
+ *                  renegotiated and kept, each at the time it happened, in
+ *                  the past), in transactions of 10000;
  * and the peak RSS of each side when the import is done (target: libcrm
  * under 64 MiB). Progress, with the elapsed time of each operation on each
  * side, goes to stderr.
@@ -142,6 +145,8 @@ static const op_def OPS[] = {
       "lookup", READ, 0 },
     { "holders", "list the holders of a phone number", 0, NULL, crm_holders, raw_holders, NULL,
       READ, 0 },
+    { "promise_import", "promise history at past times (10k/txn)", 0, NULL, crm_promise_import,
+      raw_promise_import, NULL, promise_turns, 0 },
 };
 #define NOPS (sizeof OPS / sizeof OPS[0])
 

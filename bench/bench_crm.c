@@ -412,7 +412,7 @@ int crm_promise_batch(void *side, const job *j, long round, sample *out)
         return fail(s, "crm_begin", rc);
     for (long k = b; k < e; k++) {
         rc = crm_promise_make(NULL, s->db, s->kept[k % j->kept], NULL, BENCH_OWNER,
-                              BENCH_PROMISE_WHAT, bench_promise_due(j, k));
+                              BENCH_PROMISE_WHAT, bench_promise_due(j, k), CRM_TIME_NONE);
         if (rc != CRM_OK)
             return fail_batch(s, "crm_promise_make", rc);
     }
@@ -434,10 +434,10 @@ int crm_promise_pair(void *side, const job *j, long round, sample *out)
     for (long k = b; k < e; k++) {
         crm_promise *p = NULL;
         int rc = crm_promise_make(&p, s->db, s->kept[k % j->kept], NULL, BENCH_OWNER,
-                                  BENCH_PROMISE_WHAT, j->now + 86400000);
+                                  BENCH_PROMISE_WHAT, j->now + 86400000, CRM_TIME_NONE);
         if (rc != CRM_OK)
             return fail(s, "crm_promise_make", rc);
-        rc = crm_promise_keep(s->db, crm_promise_id(p), NULL, NULL);
+        rc = crm_promise_keep(s->db, crm_promise_id(p), NULL, NULL, CRM_TIME_NONE);
         crm_promise_free(p);
         if (rc != CRM_OK)
             return fail(s, "crm_promise_keep", rc);
@@ -638,5 +638,38 @@ int crm_thread_filtered(void *side, const job *j, long round, sample *out)
     }
     bench_stop(&tm, out);
     out->n = j->reps;
+    return 0;
+}
+
+int crm_promise_import(void *side, const job *j, long round, sample *out)
+{
+    crm_side *s = side;
+    long b = round * BENCH_TURN;
+    long e = b + BENCH_TURN < j->promises ? b + BENCH_TURN : j->promises;
+    int64_t now = j->now;
+    bench_timer tm;
+    bench_start(&tm);
+    int rc = b % BENCH_BATCH ? CRM_OK : crm_begin(s->db);
+    if (rc != CRM_OK)
+        return fail(s, "crm_begin", rc);
+    for (long k = b; k < e; k++) {
+        crm_promise *p = NULL;
+        rc = crm_promise_make(&p, s->db, s->kept[k % j->kept], NULL, BENCH_OWNER,
+                              BENCH_PROMISE_WHAT, now - 7 * BENCH_DAY, now - 10 * BENCH_DAY);
+        if (rc != CRM_OK)
+            return fail_batch(s, "crm_promise_make", rc);
+        rc = crm_promise_renegotiate(s->db, crm_promise_id(p), now - 2 * BENCH_DAY,
+                                     BENCH_IMPORT_WHY, 1, now - 5 * BENCH_DAY);
+        if (rc == CRM_OK)
+            rc = crm_promise_keep(s->db, crm_promise_id(p), NULL, NULL, now - BENCH_DAY);
+        crm_promise_free(p);
+        if (rc != CRM_OK)
+            return fail_batch(s, "importing a promise's history", rc);
+    }
+    rc = e % BENCH_BATCH && e < j->promises ? CRM_OK : crm_commit(s->db);
+    if (rc != CRM_OK)
+        return fail_batch(s, "crm_commit", rc);
+    bench_stop(&tm, out);
+    out->n = e - b;
     return 0;
 }

@@ -70,6 +70,8 @@ static _Thread_local const crm_db *crm_swig_db = NULL;
 %ignore crm_interaction_dup;
 %ignore crm_promise_dup;
 %ignore crm_occasion_dup;
+%ignore crm_date_to_days;
+%ignore crm_date_from_days;
 
 /* ---- the language's error --------------------------------------------- */
 #ifdef SWIGPYTHON
@@ -686,8 +688,8 @@ int crm_swig_occasion_add(crm_occasion **out, crm_db *db, const char *customer_i
 
 /* A time as the crm package gives it: None for CRM_TIME_NONE (no time),
  * else EPOCH + timedelta(milliseconds=ms), an aware datetime in UTC, built
- * from its fields (the civil date of the day number by H. Hinnant's
- * days-to-civil), the same value at a fraction of the cost. libcrm stores
+ * from its fields (the date of the day number by libcrm's calendar,
+ * crm_date_from_days()), the same value at a fraction of the cost. libcrm stores
  * only times in datetime's range (CRM_TIME_MIN..CRM_TIME_MAX); one outside
  * it, which a file written before 0.3 may hold, is read as the nearest end
  * of the range rather than fail every read that meets it. */
@@ -704,15 +706,8 @@ static PyObject *crm_swig_time(int64_t ms)
         rem += 86400000;
         days--;
     }
-    int64_t z = days + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;                                   /* [0, 146096] */
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);            /* [0, 365] */
-    int64_t mp = (5 * doy + 2) / 153;                                 /* [0, 11], from March */
-    int day = (int)(doy - (153 * mp + 2) / 5 + 1);
-    int month = (int)(mp < 10 ? mp + 3 : mp - 9);
-    int year = (int)(yoe + era * 400 + (month <= 2));
+    int year, month, day;
+    crm_date_from_days(&year, &month, &day, days); /* in range: it cannot fail */
     int r = (int)rem;
     return PyDateTimeAPI->DateTime_FromDateAndTime(
         year, month, day, r / 3600000, r / 60000 % 60, r / 1000 % 60, r % 1000 * 1000,
@@ -829,8 +824,9 @@ static PyObject *crm_swig_promise(const crm_promise *p)
 {
     CRM_SWIG_ROW_OR_NONE(p);
     /* id, what, state, customer_id, interaction_id, owner, due_at, made_at,
-     * closed_at, kept_by, overdue (as of now), kept_late, renegotiations */
-    CRM_SWIG_ROW(13);
+     * closed_at, kept_by, overdue (as of now), kept_late, renegotiations,
+     * first_due_at */
+    CRM_SWIG_ROW(14);
     CRM_SWIG_COL(crm_swig_str(crm_promise_id(p)));
     CRM_SWIG_COL(crm_swig_str(crm_promise_what(p)));
     CRM_SWIG_COL(crm_swig_str(crm_promise_state_name(crm_promise_state(p))));
@@ -844,6 +840,7 @@ static PyObject *crm_swig_promise(const crm_promise *p)
     CRM_SWIG_COL(CRM_SWIG_BOOL(crm_promise_is_overdue(p, crm_now())));
     CRM_SWIG_COL(CRM_SWIG_BOOL(crm_promise_was_kept_late(p)));
     CRM_SWIG_COL(PyLong_FromLong(crm_promise_renegotiations(p)));
+    CRM_SWIG_COL(CRM_SWIG_TIME(crm_promise_first_due_at(p)));
     CRM_SWIG_ROW_END();
 }
 
@@ -1052,6 +1049,7 @@ static void crm_swig_promise(lua_State *L, const crm_promise *p)
     crm_swig_set_bool(L, "overdue", crm_promise_is_overdue(p, crm_now()) == 1);
     crm_swig_set_bool(L, "kept_late", crm_promise_was_kept_late(p) == 1);
     crm_swig_set_int(L, "renegotiations", crm_promise_renegotiations(p));
+    crm_swig_set_time(L, "first_due_at", crm_promise_first_due_at(p));
     crm_swig_set_mt(L, "crm.promise");
 }
 
@@ -1199,8 +1197,8 @@ CRM_ROW_CALL(timeline_next, (crm_interaction_cursor *cur, const crm_interaction 
              crm_interaction_cursor_next(cur, row))
 CRM_ROW_CALL(promise_make, (crm_promise **row, crm_db *db, const char *customer_id,
                             const char *interaction_id, const char *owner, const char *what,
-                            int64_t due_at),
-             crm_promise_make(row, db, customer_id, interaction_id, owner, what, due_at))
+                            int64_t due_at, int64_t at),
+             crm_promise_make(row, db, customer_id, interaction_id, owner, what, due_at, at))
 CRM_ROW_CALL(promise_get, (crm_promise **row, crm_db *db, const char *id),
              crm_promise_get(row, db, id))
 CRM_ROW_CALL(promise_list_next, (crm_promise_cursor *cur, const crm_promise **row),

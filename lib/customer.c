@@ -201,7 +201,7 @@ int crm__customer_touch(crm_db *db, const crm__uuid *id)
     if (rc)
         return rc;
     crm__bind_id(st, 1, id);
-    crm__bind_time(st, 2, crm_now());
+    crm__bind_time(st, 2, crm__now(db));
     return crm__st_run(st, "updating a customer");
 }
 
@@ -309,7 +309,7 @@ int crm_customer_rename(crm_db *db, const char *id, const char *name)
             crm__bind_id(st, 1, &uid);
             crm__bind_text(st, 2, name);
             crm__bind_text(st, 3, key);
-            crm__bind_time(st, 4, crm_now());
+            crm__bind_time(st, 4, crm__now(db));
             rc = crm__st_run(st, "renaming a customer");
         }
         if (rc == CRM_OK) {
@@ -353,7 +353,7 @@ static int set_archived(crm_db *db, const char *id, bool archive)
     if (rc == CRM_OK)
         rc = crm__st_get(db, CRM__Q_CUSTOMER_SET_ARCHIVED, &st);
     if (rc == CRM_OK) {
-        int64_t now = crm_now();
+        int64_t now = crm__now(db);
         crm__bind_id(st, 1, &uid);
         if (archive)
             crm__bind_time(st, 2, now);

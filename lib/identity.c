@@ -500,7 +500,6 @@ int crm_identity_add(crm_identity **out, crm_db *db, const char *customer_id, co
         crm__free(key);
         return crm__error(db, CRM_ENOMEM, "out of memory adding an identity");
     }
-    int64_t now = crm_now();
     rc = crm__write_begin(db);
     if (rc == CRM_OK) {
         /* The refusals (the value is someone's, the customer is missing)
@@ -510,7 +509,7 @@ int crm_identity_add(crm_identity **out, crm_db *db, const char *customer_id, co
          * is changed. */
         rc = may_hold(db, &cid, kind, key, flags);
         if (rc == CRM_OK)
-            rc = insert_identity(db, &cid, kind, key, value, flags, now);
+            rc = insert_identity(db, &cid, kind, key, value, flags, crm__now(db));
         if (rc == CRM_OK && (flags & CRM_IDENTITY_PRIMARY))
             rc = take_primary(db, &cid, kind, key);
         if (rc == CRM_OK)
@@ -525,7 +524,7 @@ int crm_identity_add(crm_identity **out, crm_db *db, const char *customer_id, co
     if (rec) {
         crm__uuid_format(rec->customer_id, cid.b);
         rec->flags = flags;
-        rec->created_at = now;
+        rec->created_at = crm__now(db);
         *out = rec;
     }
     return CRM_OK;

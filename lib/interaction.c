@@ -754,7 +754,7 @@ static int apply_change(crm_db *db, const crm__uuid *uid, const change *c, const
                 crm__bind_text(st, 2, text);
             else
                 crm__bind_int(st, 2, value);
-            crm__bind_int(st, 3, crm_now());
+            crm__bind_int(st, 3, crm__now(db));
             rc = crm__st_run(st, c->what);
         }
     }

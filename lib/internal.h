@@ -117,6 +117,11 @@ struct crm_db {
     struct crm__cursor *cursor_list; /* those of them that are statements' */
     int64_t uuid_ms;      /* last UUIDv7 timestamp and counter, for ordering */
     unsigned int uuid_seq;
+    /* The clock (db.c): crm_open_options.clock and its ctx (NULL: the
+     * system's), and the time the call in progress read from it. */
+    crm_clock_fn clock;
+    void *clock_ctx;
+    int64_t now;
 };
 
 /* Every public entry point holds the handle for the length of the call
@@ -197,6 +202,31 @@ void crm__set_conflict(crm_db *db, const crm__uuid *id);
 /* A new time-ordered id; *ms receives the time it carries (util.c). */
 int crm__new_id(crm_db *db, crm__uuid *out, int64_t *ms);
 
+/* ---- the clock (db.c) --------------------------------------------------- */
+/* Read db's clock (crm_open_options.clock, else the system's) as the time
+ * of the call in progress: CRM_OK, or CRM_EMISUSE with the message set
+ * when it gives a time before 1970 or after CRM_TIME_MAX. Every write
+ * reads it in crm__write_begin(), before its first change, so a clock
+ * out of range refuses the call and changes nothing. */
+int crm__clock_read(crm_db *db);
+/* The time the call in progress read (crm__clock_read()): inside a write,
+ * the time of every row it stores, the time its new ids carry and its
+ * journal entry's. */
+int64_t crm__now(crm_db *db);
+
+/* ---- calendar (util.c) -------------------------------------------------- */
+/* Proleptic Gregorian dates as days from 1970-01-01, the arithmetic behind
+ * crm_date_to_days() and crm_date_from_days(), without their checks. */
+bool crm__is_leap(int64_t year);
+int crm__month_length(int64_t year, int month);
+int64_t crm__days_from_civil(int64_t year, int month, int day);
+void crm__civil_from_days(int64_t days, int *year, int *month, int *day);
+/* The day holding time t (ms), before 1970 too. */
+int64_t crm__day_of(int64_t t);
+/* A time as "2026-05-17T09:30:00.000Z", for messages. */
+#define CRM__TIME_TEXT_SIZE 32
+const char *crm__time_text(char out[CRM__TIME_TEXT_SIZE], int64_t t);
+
 /* ---- argument checks (check.c) ------------------------------------------ */
 /* Each returns CRM_OK or sets CRM_EINVAL naming `field`. */
 #define CRM__TEXT_NO_CONTROL 0x1u /* reject C0 controls and DEL */
@@ -241,6 +271,10 @@ typedef struct crm__jfield {
  * present), or CRM__JOURNAL with an array, which counts it. */
 int crm__journal(crm_db *db, const char *entity, const crm__uuid *entity_id, const char *op,
                  const crm__jfield *fields, int n);
+/* The same for a change that took effect at another time than the call's
+ * (a promise step recorded after it happened): the entry's at is at. */
+int crm__journal_at(crm_db *db, int64_t at, const char *entity, const crm__uuid *entity_id,
+                    const char *op, const crm__jfield *fields, int n);
 #define CRM__JOURNAL(db, entity, id, op, f) \
     crm__journal((db), (entity), (id), (op), (f), (int)(sizeof(f) / sizeof((f)[0])))
 

@@ -15,6 +15,12 @@ static const crm__query Q_JOURNAL[CRM__JMAX + 1] = {
 int crm__journal(crm_db *db, const char *entity, const crm__uuid *entity_id, const char *op,
                  const crm__jfield *fields, int n)
 {
+    return crm__journal_at(db, crm__now(db), entity, entity_id, op, fields, n);
+}
+
+int crm__journal_at(crm_db *db, int64_t at, const char *entity, const crm__uuid *entity_id,
+                    const char *op, const crm__jfield *fields, int n)
+{
     int present = 0;
     for (int i = 0; i < n; i++)
         present += fields[i].type != CRM__J_OPT || fields[i].s != NULL;
@@ -24,7 +30,7 @@ int crm__journal(crm_db *db, const char *entity, const crm__uuid *entity_id, con
     int rc = crm__st_get(db, Q_JOURNAL[present], &st);
     if (rc)
         return rc;
-    crm__bind_time(st, 1, crm_now());
+    crm__bind_time(st, 1, at);
     crm__bind_text(st, 2, db->actor);
     crm__bind_text(st, 3, entity);
     crm__bind_id(st, 4, entity_id);

@@ -431,24 +431,34 @@ end
 -- promises
 local STATES = {open = ll.CRM_PROMISE_OPEN, kept = ll.CRM_PROMISE_KEPT,
                 broken = ll.CRM_PROMISE_BROKEN, released = ll.CRM_PROMISE_RELEASED}
---- db:promise(customer_id, what, due_at_ms, {owner=, interaction_id=})
+-- every step takes `at`, when it happened (ms; nil: now): an options field
+-- where the step has an options table, else a last argument
+--- db:promise(customer_id, what, due_at_ms, {owner=, interaction_id=, at=})
 function Database:promise(customer_id, what, due_at, o)
   o = opt_table(o, "options")
   return call(ll._promise_make, h(self), opt_str(customer_id, "customer_id"),
               opt_str(o.interaction_id, "interaction_id"), opt_str(o.owner, "owner"),
-              opt_str(what, "what"), opt_time(due_at, "due_at"))
+              opt_str(what, "what"), opt_time(due_at, "due_at"), opt_time(o.at, "at"))
 end
 function Database:get_promise(id) return call(ll._promise_get, h(self), id) end
+--- db:keep(id, {interaction_id=, note=, at=})
 function Database:keep(id, o)
   o = opt_table(o, "options")
-  call(ll.crm_promise_keep, h(self), id, opt_str(o.interaction_id, "interaction_id"), opt_str(o.note, "note"))
+  call(ll.crm_promise_keep, h(self), id, opt_str(o.interaction_id, "interaction_id"),
+       opt_str(o.note, "note"), opt_time(o.at, "at"))
 end
-Database["break"] = function(self, id, why) call(ll.crm_promise_break, h(self), id, why) end
+--- db:break(id, why[, at]), db:release(id[, note[, at]]),
+--- db:renegotiate(id, new_due_at, why[, customer_agreed[, at]])
+Database["break"] = function(self, id, why, at)
+  call(ll.crm_promise_break, h(self), id, why, opt_time(at, "at"))
+end
 Database.break_ = Database["break"]
-function Database:release(id, note) call(ll.crm_promise_release, h(self), id, note) end
-function Database:renegotiate(id, new_due_at, why, customer_agreed)
+function Database:release(id, note, at)
+  call(ll.crm_promise_release, h(self), id, note, opt_time(at, "at"))
+end
+function Database:renegotiate(id, new_due_at, why, customer_agreed, at)
   call(ll.crm_promise_renegotiate, h(self), id, opt_time(new_due_at, "new_due_at"), why,
-       opt_bool(customer_agreed, "customer_agreed", false) and 1 or 0)
+       opt_bool(customer_agreed, "customer_agreed", false) and 1 or 0, opt_time(at, "at"))
 end
 
 --- db:promises{customer_id=, owner=, states={"open",...}, due_before=, overdue_as_of=, after=, limit=}
@@ -481,8 +491,27 @@ function Database:occasions(customer_id)
   local c = call(ll.crm_occasion_list_open, h(self), customer_id)
   return iterate(self, c, ll._occasion_list_next, ll.crm_occasion_cursor_free, "occasion")
 end
-function Database:upcoming(from, to)
-  local c = call(ll.crm_occasion_upcoming_open, h(self), opt_time(from, "from"), opt_time(to, "to"))
+--- db:upcoming([start[, days]]): the `days` calendar days (default 30) from
+--- start, a date {year=, month=, day=} or "YYYY-MM-DD" where the caller is;
+--- nil: today's date in UTC. libcrm checks that the date exists.
+function Database:upcoming(start, days)
+  local y, m, d = 0, 0, 0
+  if type(start) == "string" then
+    local ys, ms, ds = start:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+    if not ys then
+      raise(ll.CRM_EINVAL, "start: " .. describe(start) .. " is not a date YYYY-MM-DD", 2)
+    end
+    y, m, d = tonumber(ys), tonumber(ms), tonumber(ds)
+  elseif start ~= nil then
+    start = opt_table(start, "start")
+    for _, k in ipairs({"year", "month", "day"}) do
+      if start[k] == nil then raise(ll.CRM_EINVAL, "start." .. k .. " is missing", 2) end
+    end
+    y, m, d = opt_int(start.year, "start.year"), opt_int(start.month, "start.month"),
+              opt_int(start.day, "start.day")
+  end
+  local c = call(ll.crm_occasion_upcoming_open, h(self), y, m, d,
+                 days == nil and 30 or opt_int(days, "days"))
   return iterate(self, c, ll._occasion_list_next, ll.crm_occasion_cursor_free, "occasion")
 end
 

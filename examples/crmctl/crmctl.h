@@ -437,9 +437,9 @@ int ctl_print_promise(crmctl *ctl, const crm_promise *p, int64_t as_of);
  * "kept", "kept late", "broken", "released". */
 const char *ctl_promise_status(char buf[64], const crm_promise *p, int64_t as_of);
 
-/* Occasions surfacing in [from, to) (times as crm_occasion_upcoming_open()
- * reads them: UTC dates), as seen on day `today` (days since 1970).
- * Returns an exit status. */
-int ctl_print_upcoming(crmctl *ctl, const ctl_view *v, int64_t from, int64_t to, int64_t today);
+/* Occasions surfacing in the `days` calendar days from day first_day
+ * (days since 1970), as seen on day `today`. Returns an exit status. */
+int ctl_print_upcoming(crmctl *ctl, const ctl_view *v, int64_t first_day, int days,
+                       int64_t today);
 
 #endif

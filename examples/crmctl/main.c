@@ -33,6 +33,12 @@
     "CUSTOMER is an id or anything the customer is known by: a phone number\n"      \
     "(+14155550100; national ones with --country), an e-mail address, a social\n"   \
     "handle (twitter:@jane), an account or a loyalty number.\n"
+/* After a promise step's own help: what --at may be. */
+#define PROMISE_AT_HELP                                                              \
+    "\n"                                                                             \
+    "A step given --at is recorded as having happened then: not later than now,\n"   \
+    "and not before the promise's last step (when it was made or renegotiated).\n"   \
+    "\n" CTL_TIME_HELP
 
 static const ctl_command commands[] = {
     { "customer add", "--kind person|organisation NAME",
@@ -187,35 +193,45 @@ static const ctl_command commands[] = {
       "Public interactions are marked (public) after their channel.\n"
       "\n" CUSTOMER_HELP "\n" CTL_TIME_HELP,
       cmd_timeline },
-    { "promise make", "CUSTOMER --owner WHO --due TIME [--during INTERACTION] WHAT",
+    { "promise make", "CUSTOMER --owner WHO --due TIME [--during INTERACTION] [--at TIME] WHAT",
       "promise a customer something and print its id",
       "Options:\n"
       "  --owner WHO           who must keep it: agent:alice, team:billing\n"
       "  --due TIME            when it is due\n"
       "  --during INTERACTION  the interaction it was made in (same customer)\n"
+      "  --at TIME             when it was made, if earlier than now\n"
       "\n" CUSTOMER_HELP "\n" CTL_TIME_HELP,
       cmd_promise_make },
-    { "promise keep", "ID [--by INTERACTION] [--note TEXT]", "mark a promise kept",
+    { "promise keep", "ID [--by INTERACTION] [--note TEXT] [--at TIME]", "mark a promise kept",
       "Options:\n"
       "  --by INTERACTION   the interaction that kept it (same customer)\n"
       "  --note TEXT        anything worth saying\n"
+      "  --at TIME          when it was kept, if earlier than now\n"
       "\n"
-      "Only an open promise can be kept: any other gives status 4.\n",
+      "Only an open promise can be kept: any other gives status 4.\n" PROMISE_AT_HELP,
       cmd_promise_keep },
-    { "promise break", "ID WHY", "record that a promise was broken, and why",
-      "Only an open promise can be broken: any other gives status 4.\n", cmd_promise_break },
-    { "promise release", "ID [--note TEXT]",
+    { "promise break", "ID [--at TIME] WHY", "record that a promise was broken, and why",
+      "Options:\n"
+      "  --at TIME   when it was broken, if earlier than now\n"
+      "\n"
+      "Only an open promise can be broken: any other gives status 4.\n" PROMISE_AT_HELP,
+      cmd_promise_break },
+    { "promise release", "ID [--note TEXT] [--at TIME]",
       "release a promise the customer no longer needs",
-      "Only an open promise can be released: any other gives status 4.\n",
+      "Options:\n"
+      "  --note TEXT   anything worth saying\n"
+      "  --at TIME     when it was released, if earlier than now\n"
+      "\n"
+      "Only an open promise can be released: any other gives status 4.\n" PROMISE_AT_HELP,
       cmd_promise_release },
-    { "promise renegotiate", "ID --due TIME [--agreed] WHY",
+    { "promise renegotiate", "ID --due TIME [--agreed] [--at TIME] WHY",
       "move a promise's due time, saying why",
       "Options:\n"
       "  --due TIME   the new due time (not the one in force)\n"
       "  --agreed     the customer agreed to it\n"
+      "  --at TIME    when it was renegotiated, if earlier than now\n"
       "\n"
-      "The promise stays open; the old due time stays in its history.\n"
-      "\n" CTL_TIME_HELP,
+      "The promise stays open; the old due time stays in its history.\n" PROMISE_AT_HELP,
       cmd_promise_renegotiate },
     { "promise show", "ID", "show a promise and its history", NULL, cmd_promise_show },
     { "promise list", "[OPTIONS]", "list promises by due time",

@@ -390,12 +390,6 @@ static int history_load(crmctl *ctl, history *h, const char *id)
     return rc == CRM_DONE ? CRM_OK : rc;
 }
 
-/* The due time a promise was made with: its first event's. 0 if unknown. */
-static int64_t first_due(const history *h)
-{
-    return h->n > 0 ? h->events[0].new_due : 0;
-}
-
 /* "2026-05-15 17:00 → 2026-05-18 17:00" for a renegotiated promise. */
 static const char *due_text(char buf[2 * CTL_TIME_SIZE + 8], int64_t first, int64_t now_due)
 {
@@ -417,44 +411,15 @@ int ctl_print_promises(crmctl *ctl, const ctl_view *v, const crm_promise_filter 
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
 
-    /* Copies, so that each renegotiated one's history can be read once the
-     * list's cursor is done. */
-    crm_promise **list = NULL;
-    size_t n = 0;
-    const crm_promise *p;
-    while ((rc = crm_promise_cursor_next(cur, &p)) == CRM_ROW) {
-        crm_promise **grown = realloc(list, (n + 1) * sizeof *grown);
-        if (!grown) {
-            rc = CRM_ENOMEM;
-            break;
-        }
-        list = grown;
-        if (crm_promise_dup(&list[n], p) != CRM_OK) {
-            rc = CRM_ENOMEM;
-            break;
-        }
-        n++;
-    }
-    crm_promise_cursor_free(cur);
-
     ctl_table t;
     ctl_names names = { 0 };
     ctl_table_init(&t, v->no_ids ? 5 : 6, headers);
-    if (rc == CRM_DONE && ctl->json)
+    if (ctl->json)
         ctl_json_begin_array(v->j, v->key);
-    for (size_t k = 0; rc == CRM_DONE && k < n; k++) {
-        p = list[k];
-        int64_t first = 0;
-        if (crm_promise_renegotiations(p) > 0) {
-            history h;
-            int hrc = history_load(ctl, &h, crm_promise_id(p));
-            first = first_due(&h);
-            history_free(&h);
-            if (hrc != CRM_OK) {
-                rc = hrc;
-                break;
-            }
-        }
+    const crm_promise *p;
+    while ((rc = crm_promise_cursor_next(cur, &p)) == CRM_ROW) {
+        /* The due time it was made with, shown when it was moved. */
+        int64_t first = crm_promise_renegotiations(p) > 0 ? crm_promise_first_due_at(p) : 0;
         const char *name = ctl_names_get(ctl, &names, crm_promise_customer_id(p));
         if (ctl->json) {
             ctl_json_begin_object(v->j, NULL);
@@ -474,15 +439,8 @@ int ctl_print_promises(crmctl *ctl, const ctl_view *v, const crm_promise_filter 
             ctl_table_add(&t, cells);
         }
     }
-    for (size_t k = 0; k < n; k++)
-        crm_promise_free(list[k]);
-    free(list);
+    crm_promise_cursor_free(cur);
     ctl_names_free(&names);
-    if (rc == CRM_ENOMEM) {
-        ctl_table_free(&t);
-        ctl_error("out of memory listing promises");
-        return EXIT_DATABASE;
-    }
     return finish_view(ctl, v, rc, &t, "no promises");
 }
 
@@ -552,7 +510,8 @@ int ctl_print_promise(crmctl *ctl, const crm_promise *p, int64_t as_of)
     if (renegotiations > 0) {
         char first[CTL_TIME_SIZE];
         ctl_printf(", renegotiated %d time%s; first due %s", renegotiations,
-                   renegotiations == 1 ? "" : "s", ctl_time_short(first, first_due(&h)));
+                   renegotiations == 1 ? "" : "s",
+                   ctl_time_short(first, crm_promise_first_due_at(p)));
     }
     putchar('\n');
     ctl_printf("  made        %s", ctl_time_human(buf, crm_promise_made_at(p)));
@@ -664,12 +623,15 @@ static const char *occasion_text(char buf[96], const crm_occasion *o)
     return buf;
 }
 
-int ctl_print_upcoming(crmctl *ctl, const ctl_view *v, int64_t from, int64_t to, int64_t today)
+int ctl_print_upcoming(crmctl *ctl, const ctl_view *v, int64_t first_day, int days,
+                       int64_t today)
 {
     static const char *const headers[] = { "DATE", "WHEN", "CUSTOMER", "OCCASION", "NOTE",
                                            "ID" };
     crm_occasion_cursor *cur;
-    int rc = crm_occasion_upcoming_open(&cur, ctl->db, from, to);
+    int fy, fm, fd;
+    ctl_date_from_days(first_day, &fy, &fm, &fd);
+    int rc = crm_occasion_upcoming_open(&cur, ctl->db, fy, fm, fd, days);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     ctl_table t;

@@ -86,13 +86,14 @@ typedef enum crm__query {
 
     /* ---- promises (promise.c) ---- */
     /* A promise's columns: id, customer_id, interaction_id, owner, what, state, due_at,
-     * made_at, closed_at, kept_by, renegotiations. */
+     * made_at, closed_at, kept_by, renegotiations, first_due_at. */
     CRM__Q_PROMISE_INTERACTION, /* ?1 interaction id -> customer_id */
     CRM__Q_PROMISE_INSERT,      /* ?1 id, ?2 customer id, ?3 interaction id, ?4 owner, ?5 what,
-                                   ?6 due_at, ?7 made_at; state open */
+                                   ?6 due_at (the first due time too), ?7 made_at; state open */
     CRM__Q_PROMISE_EVENT,       /* ?1 promise id, ?2 seq, ?3 kind, ?4 at, ?5 actor, ?6 old_due,
                                    ?7 new_due, ?8 customer_agreed, ?9 interaction id, ?10 note */
-    CRM__Q_PROMISE_HEAD,        /* ?1 id -> customer_id, state, due_at, last event seq (0: none) */
+    CRM__Q_PROMISE_HEAD,        /* ?1 id -> customer_id, state, due_at, the last event's seq
+                                   (0: none), kind and at */
     CRM__Q_PROMISE_CLOSE,       /* ?1 id, ?2 state, ?3 closed_at, ?4 kept_by */
     CRM__Q_PROMISE_REDUE,       /* ?1 id, ?2 due_at */
     CRM__Q_PROMISE_GET,         /* ?1 id -> a promise's columns */

@@ -139,9 +139,59 @@ TEST(options_init)
     CHECK_INT(o.busy_timeout_ms, 5000);
     CHECK_INT(o.durability, CRM_DURABILITY_FULL);
     CHECK(o.actor == NULL && o.default_country == NULL);
+    CHECK(o.clock == NULL && o.clock_ctx == NULL);
+    CHECK_INT(CRM_OPEN_OPTIONS_VERSION, 2);
     CHECK_INT(crm_open_options_init(&o, 0), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "version 0 is not one this libcrm knows (1 to 2)");
+    CHECK_INT(crm_open_options_init(&o, 3), CRM_EINVAL);
     CHECK_INT(crm_open_options_init(&o, 99), CRM_EINVAL);
     CHECK_INT(crm_open_options_init(NULL, CRM_OPEN_OPTIONS_VERSION), CRM_EINVAL);
+}
+
+/* crm_open_options as version 1 had it: a caller built against 0.2 holds
+ * this much and no more. */
+typedef struct open_options_v1 {
+    unsigned int version;
+    unsigned int flags;
+    int busy_timeout_ms;
+    crm_durability_t durability;
+    const char *actor;
+    const char *default_country;
+} open_options_v1;
+
+/* A version 1 struct is initialised and read within its own size: on the
+ * heap, exactly that size, so that the sanitizer build and valgrind catch
+ * a byte read or written past it. */
+TEST(options_version_1)
+{
+    open_options_v1 *v1 = malloc(sizeof *v1);
+    CHECK(v1 != NULL);
+    memset(v1, 0x55, sizeof *v1);
+    CHECK_INT(crm_open_options_init((crm_open_options *)v1, 1), CRM_OK);
+    CHECK_INT(v1->version, 1);
+    CHECK_INT(v1->flags, CRM_OPEN_CREATE);
+    CHECK_INT(v1->busy_timeout_ms, 5000);
+    CHECK(v1->actor == NULL && v1->default_country == NULL);
+    v1->actor = "agent:v1";
+    crm_db *db = NULL;
+    int rc = crm_open(&db, ":memory:", (const crm_open_options *)v1);
+    free(v1);
+    CHECK_INT(rc, CRM_OK);
+    CHECK_STR(crm_actor(db), "agent:v1");
+    /* The system's clock: a customer is created now. */
+    char id[CRM_ID_LEN + 1];
+    int64_t before = crm_now();
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ann", id);
+    crm_customer *c;
+    CHECK_OK(db, crm_customer_get(&c, db, id));
+    CHECK(crm_customer_created_at(c) >= before && crm_customer_created_at(c) <= crm_now());
+    crm_customer_free(c);
+    crm_close(db);
+    /* The literal a version 1 caller writes. */
+    open_options_v1 lit = { 1, CRM_OPEN_CREATE, 100, CRM_DURABILITY_NORMAL, NULL, "US" };
+    CHECK_INT(crm_open(&db, ":memory:", (const crm_open_options *)&lit), CRM_OK);
+    CHECK_STR(crm_actor(db), "system");
+    crm_close(db);
 }
 
 /* crm_open fails with code and a message naming what was wrong. */
@@ -690,6 +740,68 @@ TEST(migrates_identities_from_version_2)
     test_remove_db(path);
 }
 
+/* Run the migration file name (in CRM_SCHEMA_DIR) on path. */
+static int raw_migration(const char *path, const char *name)
+{
+    char file[512];
+    snprintf(file, sizeof file, "%s/%s", CRM_SCHEMA_DIR, name);
+    FILE *f = fopen(file, "rb");
+    if (!f)
+        return 0;
+    char *sql = calloc(1, 1 << 16);
+    size_t n = sql ? fread(sql, 1, (1 << 16) - 1, f) : 0;
+    fclose(f);
+    int ok = n > 0 && raw_exec(path, sql) == SQLITE_OK;
+    free(sql);
+    return ok;
+}
+
+/* A file of schema 2 holds no first due times: migrating it reads each
+ * promise's from its history (the made event's due time). */
+TEST(migrates_first_due_times)
+{
+    char path[256];
+    test_temp_path(path, sizeof path, ".db");
+    CHECK(raw_migration(path, "0001_core.sql"));
+    CHECK(raw_migration(path, "0002_history.sql"));
+    CHECK_INT(raw_exec(path,
+                       "INSERT INTO customer VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 1, "
+                       "'Old Timer', 'old timer', 1700000000000, 1700000000000, NULL);"
+                       /* made due at 1800000000000, renegotiated to 1900000000000 */
+                       "INSERT INTO promise VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f0001', "
+                       "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', NULL, 'agent:a', 'refund', 1, "
+                       "1900000000000, 1700000000000, NULL, NULL);"
+                       "INSERT INTO promise_event VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f0001', 1, "
+                       "1, 1700000000000, 'system', 0, 1800000000000, 0, NULL, NULL);"
+                       "INSERT INTO promise_event VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f0001', 2, "
+                       "2, 1700000001000, 'system', 1800000000000, 1900000000000, 1, NULL, 'x');"
+                       /* never renegotiated */
+                       "INSERT INTO promise VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f0002', "
+                       "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', NULL, 'agent:a', 'call', 2, "
+                       "1750000000000, 1700000000000, 1710000000000, NULL);"
+                       "INSERT INTO promise_event VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f0002', 1, "
+                       "1, 1700000000000, 'system', 0, 1750000000000, 0, NULL, NULL);"
+                       "INSERT INTO promise_event VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f0002', 2, "
+                       "3, 1710000000000, 'system', 1750000000000, 1750000000000, 0, NULL, NULL);"),
+              SQLITE_OK);
+    CHECK_INT(raw_int(path, "PRAGMA user_version"), 2);
+    crm_db *db;
+    CHECK_INT(crm_open(&db, path, NULL), CRM_OK);
+    CHECK_INT(schema_version(db), crm_schema_version_max());
+    crm_promise *p;
+    CHECK_OK(db, crm_promise_get(&p, db, "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f0001"));
+    CHECK_INT(crm_promise_due_at(p), 1900000000000LL);
+    CHECK_INT(crm_promise_first_due_at(p), 1800000000000LL);
+    CHECK_INT(crm_promise_renegotiations(p), 1);
+    crm_promise_free(p);
+    CHECK_OK(db, crm_promise_get(&p, db, "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f0002"));
+    CHECK_INT(crm_promise_first_due_at(p), 1750000000000LL);
+    CHECK(crm_promise_was_kept_late(p) == 0);
+    crm_promise_free(p);
+    crm_close(db);
+    test_remove_db(path);
+}
+
 TEST(read_only)
 {
     char path[256], id[CRM_ID_LEN + 1];
@@ -791,6 +903,7 @@ int main(void)
     RUN(error_names);
     RUN(open_memory_defaults);
     RUN(options_init);
+    RUN(options_version_1);
     RUN(bad_options);
     RUN(options_take_effect);
     RUN(missing_file_without_create);
@@ -804,6 +917,7 @@ int main(void)
     RUN(migrates_older_schema);
     RUN(migrates_interactions_to_open_channels);
     RUN(migrates_identities_from_version_2);
+    RUN(migrates_first_due_times);
     RUN(read_only);
     RUN(read_only_needs_migration);
     RUN(memory_databases_are_separate);

@@ -897,6 +897,28 @@ run 3 --db "$h" promise keep "$mp" --by "$rajchat"
 run 0 --db "$h" --json promise release "$mp"
 json_ok 'j["state"] == "released"' 'j["id"] == "'"$mp"'"'
 
+# Steps recorded after they happened: --at, not later than now and not
+# before the promise's last step.
+run 0 --db "$h" --json promise make "$hmaria" --owner agent:alice --due -7d --at -10d "imported"
+imp=$(json 'j["id"]')
+json_ok 'j["overdue"] is True' 'j["made"] < j["due"]'
+run 0 --db "$h" --json promise renegotiate "$imp" --due -2d --agreed --at -5d "part late"
+json_ok 'j["renegotiations"] == 1'
+run 3 --db "$h" promise keep "$imp" --at -6d
+expect_err 'is before the last step of promise .*, renegotiated at '
+run 3 --db "$h" promise break "$imp" --at +1h "x"
+expect_err 'is in the future'
+run 2 --db "$h" promise release "$imp" --at someday
+expect_err "^crmctl: promise release: --at: 'someday' is not a time"
+run 0 --db "$h" --json promise keep "$imp" --at -1d
+json_ok 'j["state"] == "kept"' 'j["kept_late"] is True' 'j["overdue"] is False'
+run 0 --db "$h" --json promise show "$imp"
+json_ok '[e["event"] for e in j["history"]] == ["made", "renegotiated", "kept"]'
+run 0 --db "$h" --json promise list --customer "$hmaria"
+json_ok '[p["first_due"] is not None for p in j if p["id"] == "'"$imp"'"] == [True]'
+run 0 --db "$h" promise show "$imp"
+expect_out '^  due         .*, renegotiated 1 time; first due '
+
 # ---- occasions -----------------------------------------------------------------------------
 
 run 0 --db "$h" occasion add jane.doe@example.com --kind birthday --yearly 01-03 --year 1984 \

@@ -288,8 +288,21 @@ local function int_cases(fx)
     {"add_occasion lead_days", "int", function(db, v)
       return db:add_occasion(fx.ann, "k", {month = 1, day = 2, lead_days = v})
     end, {-1}},
-    {"upcoming from", "time", function(db, v) return db:upcoming(v, BASE) end},
-    {"upcoming to", "time", function(db, v) return db:upcoming(BASE, v) end},
+    {"promise at", "time", function(db, v) return db:promise(fx.ann, "x", BASE, {owner = "a", at = v}) end},
+    {"keep at", "time", function(db, v) db:keep(fx.p, {at = v}) end},
+    {"break at", "time", function(db, v) db:break_(fx.p, "why", v) end},
+    {"release at", "time", function(db, v) db:release(fx.p, nil, v) end},
+    {"renegotiate at", "time", function(db, v) db:renegotiate(fx.p, BASE, "why", false, v) end},
+    {"upcoming days", "int", function(db, v) return db:upcoming("2026-01-01", v) end, {0, -1, 3654}},
+    {"upcoming start.year", "int", function(db, v)
+      return db:upcoming({year = v, month = 1, day = 1}, 1)
+    end, {0, -1, 10000}},
+    {"upcoming start.month", "int", function(db, v)
+      return db:upcoming({year = 2026, month = v, day = 1}, 1)
+    end, {0, 13}},
+    {"upcoming start.day", "int", function(db, v)
+      return db:upcoming({year = 2026, month = 2, day = v}, 1)
+    end, {0, 29, 32}},
   }
 end
 

@@ -370,6 +370,7 @@ function TestCustomers:test_promises()
   lu.assertEquals(p.overdue, crm.crm_now() > p.due_at)
   db:renegotiate(p.id, base + 10 * 86400000, "asked", true)
   lu.assertEquals(db:get_promise(p.id).renegotiations, 1)
+  lu.assertEquals(db:get_promise(p.id).first_due_at, base + 86400000)
   db:keep(p.id, {note = "done"})
   lu.assertEquals(db:get_promise(p.id).state, "kept")
   lu.assertEquals(err_of(db["break"], db, p.id, "late").code, crm.ESTATE)
@@ -386,6 +387,30 @@ function TestCustomers:test_promises()
   lu.assertEquals(err_of(db.get_promise, db, MISSING).code, crm.ENOTFOUND)
 end
 
+function TestCustomers:test_promise_steps_at()
+  local db = self.db
+  local c = db:create_customer("Ann")
+  local day = 86400000
+  local now = crm.crm_now() // 1000 * 1000
+  local p = db:promise(c.id, "Refund", now - 8 * day, {owner = "agent:a", at = now - 10 * day})
+  lu.assertEquals({p.made_at, p.first_due_at}, {now - 10 * day, now - 8 * day})
+  db:renegotiate(p.id, now - 2 * day, "part late", true, now - 5 * day)
+  db:keep(p.id, {note = "refunded", at = now - day})
+  local q = db:get_promise(p.id)
+  lu.assertEquals({q.state, q.closed_at, q.kept_late, q.overdue, q.due_at, q.first_due_at},
+                  {"kept", now - day, true, false, now - 2 * day, now - 8 * day})
+  local steps = {}
+  for e in db:promise_history(p.id) do steps[#steps + 1] = e.kind .. "@" .. (now - e.at) // day end
+  lu.assertEquals(steps, {"made@10", "renegotiated@5", "kept@1"})
+  local r = db:promise(c.id, "Brochure", now + day, {owner = "agent:a"})
+  local e = err_of(db["break"], db, r.id, "gone", now + day)
+  lu.assertEquals(e.code, crm.EINVAL)
+  lu.assertStrContains(e.message, "in the future")
+  lu.assertStrContains(err_of(db.release, db, r.id, nil, now - day).message, "before the last step")
+  db:release(r.id)
+  lu.assertEquals(db:get_promise(r.id).state, "released")
+end
+
 function TestCustomers:test_occasions()
   local db = self.db
   local c = db:create_customer("Ann")
@@ -393,12 +418,20 @@ function TestCustomers:test_occasions()
   lu.assertEquals({o.kind, o.month, o.day, o.lead_days, o.note, o.yearly},
                   {"birthday", 3, 4, 7, "cake", true})
   lu.assertEquals(#collect(db:occasions(c.id)), 1)
-  local base = 1767268800000  -- 2026-01-01
-  local rows = collect(db:upcoming(base, base + 365 * 86400000))
+  local rows = collect(db:upcoming("2026-01-01", 365))
   lu.assertEquals(#rows, 1)
   lu.assertEquals({rows[1].next_year, rows[1].next_month, rows[1].next_day}, {2026, 3, 4})
+  lu.assertEquals(rows[1].next_at, 1772582400000)  -- 2026-03-04T00:00Z
+  -- a table or a string: the window's first day counts, one past is out
+  lu.assertEquals(#collect(db:upcoming({year = 2026, month = 3, day = 4}, 1)), 1)
+  lu.assertEquals(#collect(db:upcoming("2026-03-05", 300)), 0)
+  lu.assertEquals(#collect(db:upcoming(nil, 366)), 1)  -- from today, in UTC
   lu.assertEquals(err_of(db.add_occasion, db, c.id, "birthday", {month = 2, day = 30}).code, crm.EINVAL)
-  lu.assertEquals(err_of(db.upcoming, db, base, base - 1).code, crm.EINVAL)
+  lu.assertEquals(err_of(db.upcoming, db, "2026-01-01", 0).code, crm.EINVAL)
+  lu.assertStrContains(err_of(db.upcoming, db, "2026-02-30").message, "does not exist")
+  lu.assertStrContains(err_of(db.upcoming, db, "2026-1-1").message, "not a date YYYY-MM-DD")
+  lu.assertStrContains(err_of(db.upcoming, db, {year = 2026, day = 1}).message, "start.month is missing")
+  lu.assertEquals(err_of(db.upcoming, db, 1767268800000).code, crm.EINVAL)  -- a time is not a date
   db:remove_occasion(o.id)
   lu.assertEquals(err_of(db.remove_occasion, db, o.id).code, crm.ENOTFOUND)
 end

@@ -63,7 +63,8 @@ local EXPECTED = {
             closed_at = t(crm.crm_promise_closed_at(p)), kept_by = crm.crm_promise_kept_by(p),
             overdue = crm.crm_promise_is_overdue(p, crm.crm_now()) == 1,
             kept_late = crm.crm_promise_was_kept_late(p) == 1,
-            renegotiations = crm.crm_promise_renegotiations(p)}
+            renegotiations = crm.crm_promise_renegotiations(p),
+            first_due_at = t(crm.crm_promise_first_due_at(p))}
   end,
   occasion = function(o)
     return {id = crm.crm_occasion_id(o), customer_id = crm.crm_occasion_customer_id(o),
@@ -212,8 +213,8 @@ function TestRecords:test_occasions_and_members()
   local db <close>, ann, org = full()
   lu.assertEquals(lockstep("occasion", db:occasions(ann.id), crm.crm_occasion_list_open(db._h, ann.id),
                            crm.crm_occasion_cursor_next, crm.crm_occasion_cursor_free), 2)
-  local from, to = BASE, BASE + 5 * 365 * DAY
-  lu.assertTrue(lockstep("occasion", db:upcoming(from, to), crm.crm_occasion_upcoming_open(db._h, from, to),
+  lu.assertTrue(lockstep("occasion", db:upcoming("2026-01-01", 5 * 365),
+                         crm.crm_occasion_upcoming_open(db._h, 2026, 1, 1, 5 * 365),
                          crm.crm_occasion_cursor_next, crm.crm_occasion_cursor_free) > 2)
   local o = db:add_occasion(ann.id, "anniversary", {month = 2, day = 29, lead_days = 1})
   same("occasion", o, crm.crm_occasion_get(db._h, o.id))

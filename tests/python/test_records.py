@@ -75,7 +75,8 @@ EXPECTED = {
         closed_at=from_ms(ll.crm_promise_closed_at(p)), kept_by=ll.crm_promise_kept_by(p),
         overdue=bool(ll.crm_promise_is_overdue(p, ll.crm_now())),
         kept_late=bool(ll.crm_promise_was_kept_late(p)),
-        renegotiations=ll.crm_promise_renegotiations(p)),
+        renegotiations=ll.crm_promise_renegotiations(p),
+        first_due_at=from_ms(ll.crm_promise_first_due_at(p))),
     crm.Occasion: lambda o: dict(
         id=ll.crm_occasion_id(o), customer_id=ll.crm_occasion_customer_id(o),
         kind=ll.crm_occasion_kind(o), yearly=bool(ll.crm_occasion_is_yearly(o)),
@@ -217,9 +218,8 @@ def test_occasions_and_members(full):
     h = db._h
     cur = ll.crm_occasion_list_open(h, ann.id)
     assert len(lockstep(db.occasions(ann), cur, ll.crm_occasion_cursor_next)) == 2
-    start, end = 1_767_225_600_000, 1_767_225_600_000 + 5 * 365 * 86_400_000
-    cur = ll.crm_occasion_upcoming_open(h, start, end)
-    got = lockstep(db.upcoming(start, end), cur, ll.crm_occasion_cursor_next)
+    cur = ll.crm_occasion_upcoming_open(h, 2026, 1, 1, 5 * 365)
+    got = lockstep(db.upcoming(dt.date(2026, 1, 1), 5 * 365), cur, ll.crm_occasion_cursor_next)
     assert len(got) > 2 and all(r.next_date is not None for r in got)
     o = db.add_occasion(ann, "anniversary", month=2, day=29, lead_days=1)
     same(o, ll.crm_occasion_get(h, o.id))

@@ -367,7 +367,7 @@ class Promise(_Record):
 
     __slots__ = ("id", "what", "state", "customer_id", "interaction_id", "owner",
                  "due_at", "made_at", "closed_at", "kept_by", "overdue",
-                 "kept_late", "renegotiations")
+                 "kept_late", "renegotiations", "first_due_at")
 
     def __init__(self, p):
         _fill(self, _ll._promise_row(p))
@@ -967,13 +967,16 @@ class Database:
                 _interaction_ref(before, "before"), _int(limit, "limit", *_UINT), channels)
 
     # -- promises --
-    def promise(self, customer_id, what, due_at, *, owner, interaction_id=None):
+    # Every step takes ``at``, when it happened (a datetime or epoch ms; None:
+    # now): not later than now, nor before the promise's last step.
+    def promise(self, customer_id, what, due_at, *, owner, interaction_id=None, at=None):
         """Make a promise and return it; ``interaction_id``: the Interaction
-        (or id) it was made in. crm.NotFound; crm.InvalidArgument."""
+        (or id) it was made in; ``at``: when it was made (None: now).
+        crm.NotFound; crm.InvalidArgument."""
         return _promise(_ll._promise_make(
             self._h, _customer_ref(customer_id, "customer_id"),
             _interaction_ref(interaction_id, "interaction_id"), _str(owner, "owner"),
-            _str(what, "what"), _to_ms(due_at, "due_at")))
+            _str(what, "what"), _to_ms(due_at, "due_at"), _to_ms(at, "at")))
 
     make_promise = promise
 
@@ -982,33 +985,37 @@ class Database:
         crm.NotFound; crm.InvalidArgument."""
         return _promise(_ll._promise_get(self._h, _promise_ref(id, "id")))
 
-    def keep(self, id, *, interaction_id=None, note=None):  # noqa: A002
+    def keep(self, id, *, interaction_id=None, note=None, at=None):  # noqa: A002
         """Mark an open promise (a Promise or its id) kept, optionally by an
-        interaction (an Interaction or its id) of the same customer.
-        crm.StateError if it is not open; crm.NotFound."""
+        interaction (an Interaction or its id) of the same customer; ``at``:
+        when (None: now). crm.StateError if it is not open; crm.NotFound."""
         _ll.crm_promise_keep(self._h, _promise_ref(id, "id"),
                              _interaction_ref(interaction_id, "interaction_id"),
-                             _str(note, "note"))
+                             _str(note, "note"), _to_ms(at, "at"))
 
-    def break_(self, id, why):  # noqa: A002
+    def break_(self, id, why, *, at=None):  # noqa: A002
         """Mark an open promise (a Promise or its id) broken; ``why`` is
-        required. crm.StateError if it is not open; crm.NotFound."""
-        _ll.crm_promise_break(self._h, _promise_ref(id, "id"), _str(why, "why"))
-
-    def release(self, id, note=None):  # noqa: A002
-        """Release an open promise (a Promise or its id): the customer agreed
-        it is no longer needed. crm.StateError if it is not open;
+        required; ``at``: when (None: now). crm.StateError if it is not open;
         crm.NotFound."""
-        _ll.crm_promise_release(self._h, _promise_ref(id, "id"), _str(note, "note"))
+        _ll.crm_promise_break(self._h, _promise_ref(id, "id"), _str(why, "why"),
+                              _to_ms(at, "at"))
 
-    def renegotiate(self, id, new_due_at, why, *, customer_agreed=False):  # noqa: A002
+    def release(self, id, note=None, *, at=None):  # noqa: A002
+        """Release an open promise (a Promise or its id): the customer agreed
+        it is no longer needed; ``at``: when (None: now). crm.StateError if
+        it is not open; crm.NotFound."""
+        _ll.crm_promise_release(self._h, _promise_ref(id, "id"), _str(note, "note"),
+                                _to_ms(at, "at"))
+
+    def renegotiate(self, id, new_due_at, why, *, customer_agreed=False,  # noqa: A002
+                    at=None):
         """Give an open promise (a Promise or its id) a new due time
         (different from the one in force) and a reason; it stays open and the
-        old due time stays in the history. crm.StateError if not open;
-        crm.InvalidArgument."""
+        old due time stays in the history; ``at``: when (None: now).
+        crm.StateError if not open; crm.InvalidArgument."""
         _ll.crm_promise_renegotiate(self._h, _promise_ref(id, "id"),
                                     _to_ms(new_due_at, "new_due_at"), _str(why, "why"),
-                                    1 if customer_agreed else 0)
+                                    1 if customer_agreed else 0, _to_ms(at, "at"))
 
     def promises(self, *, customer_id=None, owner=None, states=None, due_before=None,
                  overdue_as_of=None, after=None, limit=0):
@@ -1059,9 +1066,18 @@ class Database:
         h = _ll.crm_occasion_list_open(self._h, _customer_ref(customer_id, "customer_id"))
         return _Cursor(self, h, _ll._occasion_list_next, _ll.crm_occasion_cursor_free, _occasion)
 
-    def upcoming(self, from_, to):
-        """Every occurrence surfacing in [from_, to)."""
-        h = _ll.crm_occasion_upcoming_open(self._h, _to_ms(from_, "from_"), _to_ms(to, "to"))
+    def upcoming(self, start=None, days=30):
+        """Every occurrence surfacing in the ``days`` calendar days (1..3653)
+        from ``start``, a datetime.date: the date where the caller is (None:
+        today's date in UTC). crm.InvalidArgument."""
+        if start is None:
+            ymd = (0, 0, 0)  # libcrm's "today"
+        elif isinstance(start, _dt.date) and not isinstance(start, _dt.datetime):
+            ymd = (start.year, start.month, start.day)
+        else:
+            raise TypeError(f"start: expected a datetime.date (the day where you are), got "
+                            f"{type(start).__name__}")
+        h = _ll.crm_occasion_upcoming_open(self._h, *ymd, _int(days, "days", *_INT))
         return _Cursor(self, h, _ll._occasion_list_next, _ll.crm_occasion_cursor_free, _occasion)
 
 

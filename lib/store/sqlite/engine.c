@@ -865,6 +865,9 @@ int crm__write_begin(crm_db *db)
     int rc = check_writable(db);
     if (rc == CRM_OK)
         rc = check_group_alive(db);
+    /* The write's time, read before anything changes (see crm__clock_read). */
+    if (rc == CRM_OK)
+        rc = crm__clock_read(db);
     if (rc)
         return rc;
     if (db->cursor_list)

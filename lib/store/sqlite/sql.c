@@ -132,18 +132,19 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
 #define PROMISE_COLUMNS                                                               \
     "p.id, p.customer_id, p.interaction_id, p.owner, p.what, p.state, p.due_at, "     \
     "p.made_at, p.closed_at, p.kept_by, "                                             \
-    "(SELECT count(*) FROM promise_event e WHERE e.promise_id = p.id AND e.kind = 2)"
+    "(SELECT count(*) FROM promise_event e WHERE e.promise_id = p.id AND e.kind = 2), " \
+    "p.first_due_at"
     [CRM__Q_PROMISE_INTERACTION] = "SELECT customer_id FROM interaction WHERE id = ?1",
     [CRM__Q_PROMISE_INSERT] =
         "INSERT INTO promise (id, customer_id, interaction_id, owner, what, state, due_at, "
-        "made_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)",
+        "made_at, first_due_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?6)",
     [CRM__Q_PROMISE_EVENT] =
         "INSERT INTO promise_event (promise_id, seq, kind, at, actor, old_due, new_due, "
         "customer_agreed, interaction_id, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [CRM__Q_PROMISE_HEAD] =
-        "SELECT customer_id, state, due_at, "
-        "(SELECT coalesce(max(seq), 0) FROM promise_event WHERE promise_id = ?1) "
-        "FROM promise WHERE id = ?1",
+        "SELECT p.customer_id, p.state, p.due_at, coalesce(e.seq, 0), e.kind, e.at "
+        "FROM promise p LEFT JOIN (SELECT seq, kind, at FROM promise_event WHERE promise_id = ?1 "
+        "ORDER BY seq DESC LIMIT 1) e ON 1 WHERE p.id = ?1",
     [CRM__Q_PROMISE_CLOSE] =
         "UPDATE promise SET state = ?2, closed_at = ?3, kept_by = ?4 WHERE id = ?1",
     [CRM__Q_PROMISE_REDUE] = "UPDATE promise SET due_at = ?2 WHERE id = ?1",
