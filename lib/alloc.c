@@ -4,10 +4,12 @@
  * demand.
  */
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "crm.h"
+#include "internal/alloc.h"
 
 static void *std_malloc(size_t size, void *payload)
 {

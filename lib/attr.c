@@ -3,7 +3,13 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "internal/alloc.h"
+#include "internal/check.h"
+#include "internal/customer.h"
+#include "internal/handle.h"
+#include "internal/journal.h"
+#include "internal/util.h"
+#include "store/store.h"
 
 struct crm_attr {
     const char *key, *value; /* borrowed from the cursor's statement */

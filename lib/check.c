@@ -4,7 +4,9 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "internal/check.h"
+#include "internal/handle.h"
+#include "internal/util.h"
 
 int crm__check_out(crm_db *db, const void *out)
 {

@@ -7,7 +7,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "internal/alloc.h"
+#include "internal/check.h"
+#include "internal/handle.h"
+#include "internal/util.h"
+#include "phone.h"
+#include "store/store.h"
 
 /* ---- actor -------------------------------------------------------------- */
 

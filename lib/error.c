@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "internal/alloc.h"
+#include "internal/handle.h"
+#include "internal/util.h"
+#include "store/store.h"
 
 static const struct {
     int code;

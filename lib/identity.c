@@ -4,7 +4,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "internal/alloc.h"
+#include "internal/check.h"
+#include "internal/customer.h"
+#include "internal/handle.h"
+#include "internal/identity.h"
+#include "internal/journal.h"
+#include "internal/util.h"
+#include "phone.h"
+#include "store/store.h"
 
 struct crm_identity {
     char customer_id[CRM_ID_LEN + 1];

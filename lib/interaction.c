@@ -4,7 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "internal/alloc.h"
+#include "internal/check.h"
+#include "internal/customer.h"
+#include "internal/handle.h"
+#include "internal/journal.h"
+#include "internal/util.h"
+#include "store/store.h"
 
 /* The optional texts of a record, in one array so that a copy is one loop. */
 enum { T_HANDLED_BY, T_REASON, T_SUMMARY, T_BODY, T_EXTERNAL_REF, T_CHANNEL, T_COUNT };

@@ -4,7 +4,11 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "internal/check.h"
+#include "internal/handle.h"
+#include "internal/journal.h"
+#include "internal/util.h"
+#include "store/store.h"
 
 /* One query per number of changed fields. */
 static const crm__query Q_JOURNAL[CRM__JMAX + 1] = {

@@ -29,7 +29,7 @@
 #include <errno.h>
 #include <time.h>
 
-#include "internal.h"
+#include "internal/handle.h"
 
 /* A thread's token: the address of a thread-local object, never 0. */
 static _Thread_local char thread_token;

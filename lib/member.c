@@ -3,7 +3,13 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "internal/alloc.h"
+#include "internal/check.h"
+#include "internal/customer.h"
+#include "internal/handle.h"
+#include "internal/journal.h"
+#include "internal/util.h"
+#include "store/store.h"
 
 struct crm_member {
     char org_id[CRM_ID_LEN + 1], person_id[CRM_ID_LEN + 1];

@@ -6,7 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "internal/alloc.h"
+#include "internal/check.h"
+#include "internal/customer.h"
+#include "internal/handle.h"
+#include "internal/journal.h"
+#include "internal/util.h"
+#include "store/store.h"
 
 #define DAY_MS 86400000LL
 #define YEAR_MAX 9999

@@ -18,7 +18,7 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "phone.h"
 
 typedef struct region {
     char code[3];

@@ -8,7 +8,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "internal/alloc.h"
+#include "internal/check.h"
+#include "internal/customer.h"
+#include "internal/handle.h"
+#include "internal/identity.h"
+#include "internal/util.h"
+#include "store/store.h"
 
 /* The identity kinds a text is tried as: at most one chosen by its form,
  * then these two, whatever its form. */

@@ -1,7 +1,12 @@
 /*
  * libcrm - customer tags.
  */
-#include "internal.h"
+#include "internal/check.h"
+#include "internal/customer.h"
+#include "internal/handle.h"
+#include "internal/journal.h"
+#include "internal/util.h"
+#include "store/store.h"
 
 struct crm_tag_cursor {
     crm__cursor base;

@@ -6,7 +6,8 @@
 #include <time.h>
 #include <uuid/uuid.h>
 
-#include "internal.h"
+#include "internal/handle.h"
+#include "internal/util.h"
 
 const char *crm_version(void)
 {

@@ -5,7 +5,7 @@
  * built on crm__cursor. Which engine runs a statement, and in which SQL,
  * is the engine's business (lib/store/sqlite/ for SQLite): nothing here
  * names it, and no file outside lib/store/ includes an engine's header
- * (tests/layers.cmake checks).
+ * (tests/layers/check_layers.sh checks).
  */
 #ifndef CRM_STORE_H
 #define CRM_STORE_H

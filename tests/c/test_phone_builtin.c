@@ -5,7 +5,7 @@
  */
 #include "test.h"
 
-#include "internal.h"
+#include "phone.h"
 
 #define SENTINEL "untouched"
 

@@ -1,6 +1,6 @@
 /*
  * libcrm tests - the fast path for phone numbers given as their E.164 key
- * (crm__phone_e164_fast in lib/internal.h). Wherever it answers, it must
+ * (crm__phone_e164_fast in lib/phone.h). Wherever it answers, it must
  * answer what the normaliser libcrm is built with answers, in every default
  * country: that normaliser is compiled into this test and called directly
  * (tests/c/test_phone_fast.cmake). Through the public API, a key normalises
@@ -8,7 +8,7 @@
  */
 #include "test.h"
 
-#include "internal.h"
+#include "phone.h"
 
 static const char *const regions[] = { "US", "CA", "GB", "DE", "JP", "", NULL };
 

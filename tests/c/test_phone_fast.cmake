@@ -1,6 +1,6 @@
 # test_phone_fast compiles the phone normaliser libcrm is built with into
 # the test itself and calls it directly, to check the fast path for E.164
-# keys (lib/internal.h) against it (the library's own copy is hidden, so
+# keys (lib/phone.h) against it (the library's own copy is hidden, so
 # the two do not clash).
 if(CRM_WITH_LIBPHONENUMBER)
   crm_c_test(test_phone_fast

@@ -7,7 +7,7 @@
  * country and without; only a national number without a country asks for
  * one; an unknown country is reported as such.
  */
-#include "internal.h"
+#include "phone.h"
 #include "fuzz.h"
 
 static const char *const regions[] = {NULL, "", "US", "GB", "DE", "IT", "IN", "JP", "SG", "XX"};

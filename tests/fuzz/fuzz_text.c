@@ -13,7 +13,7 @@
  */
 #include <crm.h>
 
-#include "internal.h"
+#include "internal/util.h"
 #include "fuzz.h"
 
 static crm_db *db;

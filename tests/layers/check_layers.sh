@@ -7,7 +7,12 @@
 #  2. The engine-neutral interface (lib/store/*.h) names no engine's calls
 #     or types either.
 #  3. The storage layer does not reach up into the concepts: it includes
-#     only its own headers, internal.h and the public ones.
+#     only its own headers, the public ones and the private headers of the
+#     modules beneath every concept (lib/internal/: alloc, util, handle,
+#     check), never a concept's (customer, identity, journal, ...).
+#  5. Each private header says what one module offers: the library's files
+#     include lib/internal/*.h, and there is no one header of everything
+#     (lib/internal.h) for a file to lean on.
 #  4. Bindings and examples use the public API only: what they include is a
 #     public header (crm.h, crm/*.h), a system header other than SQLite's,
 #     or a file of their own folder.
@@ -37,8 +42,9 @@ done
 while IFS= read -r f; do
     while IFS= read -r inc; do
         case $inc in
-            internal.h|phone.h|store/*|crm.h|crm/*|sqlite3.h) ;;
-            *) say "$f includes \"$inc\": the storage layer includes its own headers, internal.h and the public ones" ;;
+            internal/alloc.h|internal/util.h|internal/handle.h|internal/check.h) ;;
+            store/*|crm.h|crm/*|sqlite3.h) ;;
+            *) say "$f includes \"$inc\": the storage layer includes its own headers, the public ones and internal/{alloc,util,handle,check}.h" ;;
         esac
     done < <(sed -nE 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"([^"]+)".*/\1/p' "$f")
 done < <(find lib/store -type f \( -name '*.c' -o -name '*.h' \) | sort)
@@ -52,10 +58,19 @@ while IFS= read -r f; do
         [ -f "$dir/$inc" ] && continue
         say "$f includes \"$inc\", which is neither a public header nor a file of its own folder"
     done < <(sed -nE 's/^[[:space:]]*[#%][[:space:]]*include[[:space:]]*"([^"]+)".*/\1/p' "$f")
-    if grep -nE '#[[:space:]]*include[[:space:]]*<(sqlite3\.h|internal\.h|store/)' "$f" >/dev/null; then
+    if grep -nE '#[[:space:]]*include[[:space:]]*<(sqlite3\.h|internal\.h|internal/|store/)' "$f" >/dev/null; then
         say "$f includes a private or engine header"
     fi
 done < <(find bindings examples -type f \( -name '*.c' -o -name '*.h' -o -name '*.i' -o -name '*.cc' \) | sort)
+
+[ -e lib/internal.h ] && say "lib/internal.h exists: private declarations belong in their module's lib/internal/*.h"
+while IFS= read -r f; do
+    while IFS= read -r inc; do
+        case $inc in
+            internal/*) [ -f "lib/$inc" ] || say "$f includes \"$inc\", which is not a private header" ;;
+        esac
+    done < <(sed -nE 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"([^"]+)".*/\1/p' "$f")
+done < <(find lib -type f \( -name '*.c' -o -name '*.h' -o -name '*.cc' \) | sort)
 
 if [ $fail -eq 0 ]; then
     echo "layers: hold"

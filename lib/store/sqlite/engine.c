@@ -9,7 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "internal/alloc.h"
+#include "internal/check.h"
+#include "internal/handle.h"
+#include "internal/util.h"
+#include "store/store.h"
 #include "store/sqlite/sqlite.h"
 
 /* ---- statements ----------------------------------------------------------- */

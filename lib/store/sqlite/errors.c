@@ -2,7 +2,7 @@
  * libcrm - what SQLite's result codes mean to a caller of libcrm: the code
  * and the words of the message.
  */
-#include "internal.h"
+#include "internal/handle.h"
 #include "store/sqlite/sqlite.h"
 
 int crm__code_from_sqlite(int rc)

@@ -26,7 +26,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "internal/alloc.h"
+#include "store/sqlite/sqlite.h"
 
 static uint32_t be32(const unsigned char *p)
 {

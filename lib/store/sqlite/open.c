@@ -10,7 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "internal/alloc.h"
+#include "internal/handle.h"
+#include "store/store.h"
 #include "store/sqlite/schema.h"
 #include "store/sqlite/sqlite.h"
 

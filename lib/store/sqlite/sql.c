@@ -6,7 +6,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "internal.h"
+#include "internal/handle.h"
+#include "store/store.h"
 #include "store/sqlite/sqlite.h"
 
 const char *const crm__sqlite_sql[CRM__Q_COUNT] = {

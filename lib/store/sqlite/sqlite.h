@@ -9,7 +9,25 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "crm.h"
 #include "store/queries.h"
+
+/* ---- a file as it is, before SQLite opens it (store/sqlite/file.c) ----- */
+typedef struct crm__file_look {
+    bool exists;
+    unsigned int mode;        /* st_mode, when it exists */
+    int64_t size;
+    bool sqlite;              /* SQLite's header, or empty (a new database) */
+    uint32_t application_id;  /* from the newest committed page 1 */
+    int32_t user_version;
+    int schema_objects;       /* rows of the schema table; -1: more than a page holds */
+    bool from_wal;            /* page 1 came from the write-ahead log */
+    bool hot_journal;         /* a rollback journal with content beside it */
+} crm__file_look;
+/* Fill look from the file at path with plain reads: no lock, no write.
+ * The log is read only when the main file's page 1 does not carry own_id.
+ * 0, or the errno of a failure other than the file not existing. */
+int crm__file_look_at(crm__file_look *look, const char *path, uint32_t own_id);
 
 /* After a commit that leaves CRM__CHECKPOINT_FRAMES pages in the
  * write-ahead log, as many as no reader needs are copied back (SQLite's

@@ -1,0 +1,18 @@
+/*
+ * libcrm - what other concepts ask of identities (identity.c). Private to the library: nothing here is exported, and
+ * names use a double underscore.
+ */
+#ifndef CRM_INTERNAL_IDENTITY_H
+#define CRM_INTERNAL_IDENTITY_H
+
+#include "crm.h"
+
+/* ---- identities (identity.c) -------------------------------------------- */
+/* The match key of value as an identity of kind: CRM_OK with *key the
+ * caller's (crm__free()), or an error set on db. When value is not one of
+ * the kind (CRM_EINVAL), *why (may be NULL) says why in a few words:
+ * "not a phone number", "unreadable without a default country". */
+int crm__identity_key(crm_db *db, const char *kind, const char *value, char **key,
+                      const char **why);
+
+#endif
