@@ -184,11 +184,9 @@ static int change_customer(crmctl *ctl, const char *id, int rc, const char *done
 int cmd_customer_rename(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     const char *pos[2];
-    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 2, 2, CTL_WRITE);
-    if (st != CTL_CONTINUE)
-        return st;
     char id[CRM_ID_LEN + 1];
-    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+    int st = ctl_start_customer(ctl, cmd, argc, argv, NULL, pos, 2, 2, CTL_WRITE, id);
+    if (st != CTL_CONTINUE)
         return st;
     return change_customer(ctl, id, crm_customer_rename(ctl->db, id, pos[1]),
                            "Renamed to");
@@ -197,11 +195,9 @@ int cmd_customer_rename(crmctl *ctl, const ctl_command *cmd, int argc, char **ar
 int cmd_customer_archive(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     const char *pos[1];
-    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_WRITE);
-    if (st != CTL_CONTINUE)
-        return st;
     char id[CRM_ID_LEN + 1];
-    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+    int st = ctl_start_customer(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_WRITE, id);
+    if (st != CTL_CONTINUE)
         return st;
     return change_customer(ctl, id, crm_customer_archive(ctl->db, id),
                            "Archived");
@@ -210,11 +206,9 @@ int cmd_customer_archive(crmctl *ctl, const ctl_command *cmd, int argc, char **a
 int cmd_customer_unarchive(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     const char *pos[1];
-    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_WRITE);
-    if (st != CTL_CONTINUE)
-        return st;
     char id[CRM_ID_LEN + 1];
-    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+    int st = ctl_start_customer(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_WRITE, id);
+    if (st != CTL_CONTINUE)
         return st;
     return change_customer(ctl, id, crm_customer_unarchive(ctl->db, id),
                            "Unarchived");
@@ -237,11 +231,9 @@ static void print_attr_json(const char *id, const char *key, const char *value)
 int cmd_attr_set(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     const char *pos[3];
-    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 3, 3, CTL_WRITE);
-    if (st != CTL_CONTINUE)
-        return st;
     char id[CRM_ID_LEN + 1];
-    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+    int st = ctl_start_customer(ctl, cmd, argc, argv, NULL, pos, 3, 3, CTL_WRITE, id);
+    if (st != CTL_CONTINUE)
         return st;
     int rc = crm_attr_set(ctl->db, id, pos[1], pos[2]);
     if (rc != CRM_OK)
@@ -256,11 +248,9 @@ int cmd_attr_set(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 int cmd_attr_get(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     const char *pos[2];
-    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 2, 2, CTL_READ);
-    if (st != CTL_CONTINUE)
-        return st;
     char id[CRM_ID_LEN + 1];
-    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+    int st = ctl_start_customer(ctl, cmd, argc, argv, NULL, pos, 2, 2, CTL_READ, id);
+    if (st != CTL_CONTINUE)
         return st;
     char *value;
     int rc = crm_attr_get(&value, ctl->db, id, pos[1]);
@@ -279,11 +269,9 @@ int cmd_attr_get(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 int cmd_attr_unset(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     const char *pos[2];
-    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 2, 2, CTL_WRITE);
-    if (st != CTL_CONTINUE)
-        return st;
     char id[CRM_ID_LEN + 1];
-    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+    int st = ctl_start_customer(ctl, cmd, argc, argv, NULL, pos, 2, 2, CTL_WRITE, id);
+    if (st != CTL_CONTINUE)
         return st;
     int rc = crm_attr_unset(ctl->db, id, pos[1]);
     if (rc != CRM_OK)
@@ -299,11 +287,9 @@ int cmd_attr_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     static const char *const headers[] = { "KEY", "VALUE" };
     const char *pos[1];
-    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_READ);
-    if (st != CTL_CONTINUE)
-        return st;
     char id[CRM_ID_LEN + 1];
-    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+    int st = ctl_start_customer(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_READ, id);
+    if (st != CTL_CONTINUE)
         return st;
     crm_attr_cursor *cur;
     int rc = crm_attr_list_open(&cur, ctl->db, id);
@@ -349,11 +335,9 @@ static void print_tag(crmctl *ctl, const char *id, const char *tag, int tagged)
 int cmd_tag_add(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     const char *pos[2];
-    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 2, 2, CTL_WRITE);
-    if (st != CTL_CONTINUE)
-        return st;
     char id[CRM_ID_LEN + 1];
-    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+    int st = ctl_start_customer(ctl, cmd, argc, argv, NULL, pos, 2, 2, CTL_WRITE, id);
+    if (st != CTL_CONTINUE)
         return st;
     int rc = crm_tag_add(ctl->db, id, pos[1]);
     if (rc != CRM_OK)
@@ -365,11 +349,9 @@ int cmd_tag_add(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 int cmd_tag_remove(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     const char *pos[2];
-    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 2, 2, CTL_WRITE);
-    if (st != CTL_CONTINUE)
-        return st;
     char id[CRM_ID_LEN + 1];
-    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+    int st = ctl_start_customer(ctl, cmd, argc, argv, NULL, pos, 2, 2, CTL_WRITE, id);
+    if (st != CTL_CONTINUE)
         return st;
     int rc = crm_tag_remove(ctl->db, id, pos[1]);
     if (rc != CRM_OK)
@@ -381,11 +363,9 @@ int cmd_tag_remove(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 int cmd_tag_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     const char *pos[1];
-    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_READ);
-    if (st != CTL_CONTINUE)
-        return st;
     char id[CRM_ID_LEN + 1];
-    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+    int st = ctl_start_customer(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_READ, id);
+    if (st != CTL_CONTINUE)
         return st;
     crm_tag_cursor *cur;
     int rc = crm_tag_list_open(&cur, ctl->db, id);
@@ -441,11 +421,9 @@ static void print_membership(crmctl *ctl, const char *org, const char *person, c
 int cmd_member_add(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     const char *pos[3];
-    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 3, 3, CTL_WRITE);
-    if (st != CTL_CONTINUE)
-        return st;
     char id[CRM_ID_LEN + 1];
-    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+    int st = ctl_start_customer(ctl, cmd, argc, argv, NULL, pos, 3, 3, CTL_WRITE, id);
+    if (st != CTL_CONTINUE)
         return st;
     char id1[CRM_ID_LEN + 1];
     if ((st = ctl_resolve_customer_id(ctl, pos[1], id1)) != EXIT_OK)
@@ -460,11 +438,9 @@ int cmd_member_add(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 int cmd_member_remove(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     const char *pos[2];
-    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 2, 2, CTL_WRITE);
-    if (st != CTL_CONTINUE)
-        return st;
     char id[CRM_ID_LEN + 1];
-    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+    int st = ctl_start_customer(ctl, cmd, argc, argv, NULL, pos, 2, 2, CTL_WRITE, id);
+    if (st != CTL_CONTINUE)
         return st;
     char id1[CRM_ID_LEN + 1];
     if ((st = ctl_resolve_customer_id(ctl, pos[1], id1)) != EXIT_OK)
@@ -479,11 +455,9 @@ int cmd_member_remove(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
 int cmd_member_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     const char *pos[1];
-    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_READ);
-    if (st != CTL_CONTINUE)
-        return st;
     char id[CRM_ID_LEN + 1];
-    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+    int st = ctl_start_customer(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_READ, id);
+    if (st != CTL_CONTINUE)
         return st;
     crm_member_cursor *cur;
     int rc = crm_member_list_open(&cur, ctl->db, id);

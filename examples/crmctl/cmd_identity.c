@@ -49,11 +49,9 @@ int cmd_identity_add(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         { NULL, NULL, NULL },
     };
     const char *pos[3];
-    int st = ctl_start(ctl, cmd, argc, argv, opts, pos, 3, 3, CTL_WRITE);
-    if (st != CTL_CONTINUE)
-        return st;
     char id[CRM_ID_LEN + 1];
-    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+    int st = ctl_start_customer(ctl, cmd, argc, argv, opts, pos, 3, 3, CTL_WRITE, id);
+    if (st != CTL_CONTINUE)
         return st;
     crm_identity *i;
     int rc = crm_identity_add(&i, ctl->db, id, pos[1], pos[2], flags_of(primary, verified, shared));
@@ -75,11 +73,9 @@ int cmd_identity_add(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 int cmd_identity_remove(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     const char *pos[3];
-    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 3, 3, CTL_WRITE);
-    if (st != CTL_CONTINUE)
-        return st;
     char id[CRM_ID_LEN + 1];
-    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+    int st = ctl_start_customer(ctl, cmd, argc, argv, NULL, pos, 3, 3, CTL_WRITE, id);
+    if (st != CTL_CONTINUE)
         return st;
     int rc = crm_identity_remove(ctl->db, id, pos[1], pos[2]);
     if (rc != CRM_OK)
@@ -110,11 +106,9 @@ int cmd_identity_flags(crmctl *ctl, const ctl_command *cmd, int argc, char **arg
         { NULL, NULL, NULL },
     };
     const char *pos[3];
-    int st = ctl_start(ctl, cmd, argc, argv, opts, pos, 3, 3, CTL_WRITE);
-    if (st != CTL_CONTINUE)
-        return st;
     char id[CRM_ID_LEN + 1];
-    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+    int st = ctl_start_customer(ctl, cmd, argc, argv, opts, pos, 3, 3, CTL_WRITE, id);
+    if (st != CTL_CONTINUE)
         return st;
     int rc = crm_identity_set_flags(ctl->db, id, pos[1], pos[2],
                                     flags_of(primary, verified, shared));
@@ -131,11 +125,9 @@ int cmd_identity_flags(crmctl *ctl, const ctl_command *cmd, int argc, char **arg
 int cmd_identity_show(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     const char *pos[3];
-    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 3, 3, CTL_READ);
-    if (st != CTL_CONTINUE)
-        return st;
     char id[CRM_ID_LEN + 1];
-    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+    int st = ctl_start_customer(ctl, cmd, argc, argv, NULL, pos, 3, 3, CTL_READ, id);
+    if (st != CTL_CONTINUE)
         return st;
     crm_identity *i;
     int rc = crm_identity_get(&i, ctl->db, id, pos[1], pos[2]);
@@ -176,11 +168,9 @@ int cmd_identity_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
 {
     static const char *const headers[] = { "KIND", "VALUE", "MATCHES ON", "FLAGS", "ADDED" };
     const char *pos[1];
-    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_READ);
-    if (st != CTL_CONTINUE)
-        return st;
     char id[CRM_ID_LEN + 1];
-    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+    int st = ctl_start_customer(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_READ, id);
+    if (st != CTL_CONTINUE)
         return st;
     crm_identity_cursor *cur;
     int rc = crm_identity_list_open(&cur, ctl->db, id);

@@ -67,10 +67,8 @@ int cmd_interaction_log(crmctl *ctl, const ctl_command *cmd, int argc, char **ar
                                    sentiment);
         spec.sentiment = (int)v;
     }
-    if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
-        return st;
     char customer[CRM_ID_LEN + 1];
-    if ((st = ctl_resolve_customer_id(ctl, pos[0], customer)) != EXIT_OK)
+    if ((st = ctl_open_customer(ctl, CTL_WRITE, pos[0], customer)) != EXIT_OK)
         return st;
 
     spec.customer_id = customer;

@@ -56,10 +56,8 @@ int cmd_occasion_add(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
                                    CRM_OCCASION_LEAD_MAX, lead);
         spec.lead_days = (int)n;
     }
-    if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
-        return st;
     char customer[CRM_ID_LEN + 1];
-    if ((st = ctl_resolve_customer_id(ctl, pos[0], customer)) != EXIT_OK)
+    if ((st = ctl_open_customer(ctl, CTL_WRITE, pos[0], customer)) != EXIT_OK)
         return st;
     spec.customer_id = customer;
     spec.kind = kind;
@@ -123,11 +121,9 @@ int cmd_occasion_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
 {
     static const char *const headers[] = { "KIND", "WHEN", "LEAD", "NOTE", "ID" };
     const char *pos[1];
-    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_READ);
-    if (st != CTL_CONTINUE)
-        return st;
     char customer[CRM_ID_LEN + 1];
-    if ((st = ctl_resolve_customer_id(ctl, pos[0], customer)) != EXIT_OK)
+    int st = ctl_start_customer(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_READ, customer);
+    if (st != CTL_CONTINUE)
         return st;
     crm_occasion_cursor *cur;
     int rc = crm_occasion_list_open(&cur, ctl->db, customer);

@@ -35,10 +35,8 @@ int cmd_promise_make(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     if ((st = ctl_parse_time(cmd, "due", due, &due_at)) != CTL_CONTINUE ||
         (st = parse_at(cmd, at, &made_at)) != CTL_CONTINUE)
         return st;
-    if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
-        return st;
     char customer[CRM_ID_LEN + 1];
-    if ((st = ctl_resolve_customer_id(ctl, pos[0], customer)) != EXIT_OK)
+    if ((st = ctl_open_customer(ctl, CTL_WRITE, pos[0], customer)) != EXIT_OK)
         return st;
 
     crm_promise *p;

@@ -198,6 +198,18 @@ int ctl_start(crmctl *ctl, const ctl_command *cmd, int argc, char **argv,
               const ctl_option *opts, const char **pos, int min_pos, int max_pos,
               ctl_access mode);
 
+/* ctl_open(), then the customer arg names into id (ctl_resolve_customer_id()):
+ * EXIT_OK, or the status after the reason was printed. */
+int ctl_open_customer(crmctl *ctl, ctl_access mode, const char *arg, char id[CRM_ID_LEN + 1]);
+
+/*
+ * The start of every command whose first argument is a CUSTOMER: ctl_start(),
+ * then pos[0] resolved into id. CTL_CONTINUE, or the exit status to return.
+ */
+int ctl_start_customer(crmctl *ctl, const ctl_command *cmd, int argc, char **argv,
+                       const ctl_option *opts, const char **pos, int min_pos, int max_pos,
+                       ctl_access mode, char id[CRM_ID_LEN + 1]);
+
 /* Print "crmctl: <crm_errmsg(db)>" to stderr and return the exit status for
  * rc. The message is shown escaped, as libcrm's messages are (see
  * CTL_ESC_MESSAGE); ctl->db may be NULL after crm_open() failed. */

@@ -503,6 +503,23 @@ int ctl_start(crmctl *ctl, const ctl_command *cmd, int argc, char **argv,
     return st == EXIT_OK ? CTL_CONTINUE : st;
 }
 
+int ctl_open_customer(crmctl *ctl, ctl_access mode, const char *arg, char id[CRM_ID_LEN + 1])
+{
+    int st = ctl_open(ctl, mode);
+    return st == EXIT_OK ? ctl_resolve_customer_id(ctl, arg, id) : st;
+}
+
+int ctl_start_customer(crmctl *ctl, const ctl_command *cmd, int argc, char **argv,
+                       const ctl_option *opts, const char **pos, int min_pos, int max_pos,
+                       ctl_access mode, char id[CRM_ID_LEN + 1])
+{
+    int st = ctl_parse(ctl, cmd, argc, argv, opts, pos, min_pos, max_pos);
+    if (st != CTL_CONTINUE)
+        return st;
+    st = ctl_open_customer(ctl, mode, pos[0], id);
+    return st == EXIT_OK ? CTL_CONTINUE : st;
+}
+
 /* ---- dispatch ------------------------------------------------------------------- */
 
 static const char *env(const char *name)
