@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include <sqlite3.h>
@@ -157,6 +159,8 @@ typedef struct raw_side {
     unsigned char (*kept)[16]; /* ids of customers 0, stride, 2 * stride, ... */
     unsigned char deep[16];    /* the interaction the deep page starts before */
     int64_t uuid_ms;           /* the id generator's state, as libcrm keeps it */
+    unsigned char rnd[240];    /* random bytes for ids, drawn 10 at a time */
+    unsigned int rnd_left;
     unsigned int uuid_seq;
     char (*name)[24];
     char (*phone)[24];
@@ -175,12 +179,30 @@ static int64_t wall_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* 10 random bytes for a new id, from a pool the kernel fills, as libcrm
+ * draws them (libuuid only where getrandom() fails). */
+static const unsigned char *id_random(raw_side *s)
+{
+    if (s->rnd_left < 10) {
+        ssize_t n = getrandom(s->rnd, sizeof s->rnd, 0);
+        size_t got = n > 0 ? (size_t)n : 0;
+        for (got -= got % 16; got + 16 <= sizeof s->rnd; got += 16)
+            uuid_generate_random(s->rnd + got);
+        s->rnd_left = (unsigned int)(sizeof s->rnd / 10 * 10);
+    }
+    s->rnd_left -= 10;
+    return s->rnd + s->rnd_left;
+}
+
 /* A UUIDv7 as libcrm makes one: ms time, a counter within the ms, random
- * bits from libuuid; strictly increasing. *ms_out is its time. */
+ * bits; strictly increasing. *ms_out is its time. */
 static void new_id(raw_side *s, unsigned char id[16], int64_t *ms_out)
 {
-    uuid_t rnd;
-    uuid_generate_random(rnd);
+    const unsigned char *r = id_random(s);
+    unsigned char rnd[16];
+    rnd[0] = r[0];
+    rnd[1] = r[1];
+    memcpy(rnd + 8, r + 2, 8);
     int64_t ms = wall_ms();
     if (ms <= s->uuid_ms) {
         ms = s->uuid_ms;

@@ -47,6 +47,10 @@ typedef struct crm__lock {
     bool ready;
 } crm__lock;
 
+/* Random bytes a handle asks the kernel for at once: the random bits of
+ * 24 ids (10 bytes each) for one system call. */
+#define CRM__RND_POOL 240
+
 struct crm_db {
     struct crm__store *store; /* the engine's side (lib/store/) */
     char *path;
@@ -64,6 +68,8 @@ struct crm_db {
     struct crm__cursor *cursor_list; /* those of them that are statements' */
     int64_t uuid_ms;      /* last UUIDv7 timestamp and counter, for ordering */
     unsigned int uuid_seq;
+    unsigned char rnd[CRM__RND_POOL]; /* random bytes for new ids, from the kernel */
+    unsigned int rnd_left;            /* of them not used yet, at the end of rnd */
     /* The clock (db.c): crm_open_options.clock and its ctx (NULL: the
      * system's), and the time the call in progress read from it. */
     crm_clock_fn clock;
