@@ -68,7 +68,7 @@ end
 
 -- an integer: nil is 0 (libcrm's "not set"); anything but a Lua integer is
 -- refused, a float even when whole. The range is the C parameter's, checked
--- where the generated call reads it (crm.i).
+-- where the generated call reads it (arguments.i).
 local TIME_NONE = math.mininteger -- CRM_TIME_NONE
 crm.TIME_NONE = TIME_NONE
 crm.TIME_MIN = -62135596800000   -- CRM_TIME_MIN: 0001-01-01T00:00:00Z
@@ -112,8 +112,8 @@ end
 -- records: plain tables, each with a metatable per record type whose
 -- __tostring names it: tostring(c) == "crm.customer<Jane Doe 0190...>".
 -- The tables are made in C, in the call that reads the record (the _*
--- calls of crm.i: one call per record, not one per field), with the
--- metatable kept here and in the registry as "crm.<type>".
+-- calls of ../crm.i, built by records.i: one call per record, not one per
+-- field), with the metatable kept here and in the registry as "crm.<type>".
 local function field(v) return v == nil and "-" or tostring(v) end
 local function record_mt(name, describe)
   local mt = {__name = "crm." .. name}
@@ -274,7 +274,7 @@ function Cursor:close()
   end
 end
 Cursor.__close = Cursor.close
-Cursor.__gc = Cursor.close  -- the C cursor is not owned by its userdata (see crm.i)
+Cursor.__gc = Cursor.close  -- the C cursor is not owned by its userdata (see outputs.i)
 Cursor.__name = "crm.cursor"
 function Cursor:__tostring()
   return "crm.cursor<" .. self.what .. (self.c == nil and " closed" or " open") .. ">"

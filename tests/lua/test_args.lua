@@ -404,6 +404,7 @@ local function declarations()
   local iface = read(ROOT .. "/bindings/crm.i")
   for name, params in iface:gmatch("\nint (crm_swig_[%w_]+)(%b())\n{") do add(name, params) end
   for name, params in iface:gmatch("CRM_ROW_CALL%(([%w_]+),%s*(%b())") do add("_" .. name, params) end
+  for name, params in iface:gmatch("CRM_ROW_CHANGE%(([%w_]+),%s*(%b())") do add("_" .. name, params) end
   return decls
 end
 
@@ -467,7 +468,8 @@ function TestGenerated:test_every_text_and_integer_parameter()
   -- the sweep reached what it is for
   for _, name in ipairs({"crm_customer_create", "crm_identity_add", "crm_identity_lookup",
                          "crm_swig_open", "crm_swig_customer_list_open", "_identity_add",
-                         "_interaction_log", "crm_strerror", "crm_channel_name"}) do
+                         "_interaction_log", "_promise_keep", "_customer_rename",
+                         "crm_strerror", "crm_channel_name"}) do
     lu.assertTrue(called[name], name .. " was not called")
   end
   lu.assertTrue(texts > 300 and ints > 300, texts .. " text and " .. ints .. " integer calls")

@@ -182,7 +182,7 @@ def _invalid(message):
 # range; None is "no time" (CRM_TIME_NONE: now for occurred_at, no bound for
 # a filter). Out, it is an aware datetime, or None where there is no time
 # (a promise's closed_at while open): the binding builds it in C with the
-# record (crm_swig_time, crm.i).
+# record (crm_swig_time, bindings/python/records.i).
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 TIME_MIN = -62135596800000  # CRM_TIME_MIN, 0001-01-01T00:00:00Z, in ms
