@@ -86,6 +86,11 @@ int crm_overdue(void *side, const job *j, long round, sample *out);
 int crm_journal_read(void *side, const job *j, long round, sample *out);
 int crm_customer_page(void *side, const job *j, long round, sample *out);
 int crm_open_close(void *side, const job *j, long round, sample *out);
+int crm_count_customers(void *side, const job *j, long round, sample *out);
+int crm_thread_filtered(void *side, const job *j, long round, sample *out);
+int crm_resolve(void *side, const job *j, long round, sample *out);
+int crm_holders(void *side, const job *j, long round, sample *out);
+int crm_promise_import(void *side, const job *j, long round, sample *out);
 
 void *raw_side_open(const job *j);
 int raw_side_close(void *side);
@@ -101,6 +106,10 @@ int raw_overdue(void *side, const job *j, long round, sample *out);
 int raw_journal_read(void *side, const job *j, long round, sample *out);
 int raw_customer_page(void *side, const job *j, long round, sample *out);
 int raw_open_close(void *side, const job *j, long round, sample *out);
+int raw_count_customers(void *side, const job *j, long round, sample *out);
+int raw_thread_filtered(void *side, const job *j, long round, sample *out);
+int raw_holders(void *side, const job *j, long round, sample *out);
+int raw_promise_import(void *side, const job *j, long round, sample *out);
 
 /* ---- shared by both sides (bench_core.c) ------------------------------------ */
 #if defined(__GNUC__)
@@ -129,6 +138,11 @@ long bench_interaction_owner(const job *j, long k);
 void bench_summary(char *buf, size_t size, long k);
 /* Due time of bulk promise k: every other one is overdue at j->now. */
 int64_t bench_promise_due(const job *j, long k);
+/* An imported promise's history, relative to j->now: made 10 days
+ * before, due 7 days before; renegotiated 5 days before to 2 days before,
+ * with the customer's agreement; kept 1 day before, a day late. */
+#define BENCH_DAY 86400000LL
+#define BENCH_IMPORT_WHY "the part was late"
 
 /* Fixed values of every interaction and promise written. */
 #define BENCH_HANDLED_BY "agent:alice"

@@ -57,6 +57,9 @@
  *   overdue        the first page of 50 overdue promises;
  *   journal        1000 journal entries read from the middle of the journal;
  *   customer_page  pages of 50 customers in creation order, by keyset;
+ *   promise_import N/20 promises imported with their history (made,
+ *                  renegotiated and kept, each at the time it happened, in
+ *                  the past), in transactions of 10000;
  * and the peak RSS of each side when the import is done (target: libcrm
  * under 64 MiB). Progress, with the elapsed time of each operation on each
  * side, goes to stderr.
@@ -134,6 +137,16 @@ static const op_def OPS[] = {
       raw_customer_page, NULL, READ, 0 },
     { "open", "open, look up a caller, close (a handle per call)", 0, NULL, crm_open_close,
       raw_open_close, NULL, READ, 1 },
+    { "customer_count", "customers: count the active ones", 0, NULL, crm_count_customers,
+      raw_count_customers, NULL, READ, 0 },
+    { "thread_filter", "thread of an interaction, one channel", 0, NULL, crm_thread_filtered,
+      raw_thread_filtered, NULL, READ, 0 },
+    { "resolve", "resolve a text (E.164): phone, account, loyalty", 0, NULL, crm_resolve, NULL,
+      "lookup", READ, 0 },
+    { "holders", "list the holders of a phone number", 0, NULL, crm_holders, raw_holders, NULL,
+      READ, 0 },
+    { "promise_import", "promise history at past times (10k/txn)", 0, NULL, crm_promise_import,
+      raw_promise_import, NULL, promise_turns, 0 },
 };
 #define NOPS (sizeof OPS / sizeof OPS[0])
 
@@ -681,8 +694,8 @@ static void print_size(const size_run *sr)
            sr->crm.rss_peak_kb / 1024.0, sr->raw.rss_peak_kb / 1024.0);
     printf("  cost× is libcrm's time per operation over the baseline's: 1.00 is even, 2.00 "
            "twice as long.\n"
-           "  Baseline: raw SQLite unless the row says otherwise (lookup_national: the raw "
-           "E.164 lookup;\n"
+           "  Baseline: raw SQLite unless the row says otherwise (lookup_national, resolve: "
+           "the raw E.164 lookup;\n"
            "  lookup_growth: libcrm at the first size; lookup_growth_raw: raw SQLite at both)."
            "\n"
            "  Rates are by CPU time of each side's process, except rows marked elapsed.\n\n");

@@ -171,6 +171,104 @@ int crm_lookup_national(void *side, const job *j, long round, sample *out)
     return lookups(side, j, out, 1);
 }
 
+/* Resolving what a caller keyed in, given in E.164, as a kiosk or an IVR
+ * would: the text is looked for as a phone number and, as libcrm does with
+ * any text, as an account and a loyalty number; one customer is found. */
+int crm_resolve(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    crm_side *s = side;
+    char(*in)[24] = malloc((size_t)j->lookups * sizeof *in);
+    char(*want)[24] = malloc((size_t)j->lookups * sizeof *want);
+    int status = -1;
+    if (!in || !want) {
+        bench_fail("libcrm: out of memory");
+        goto out;
+    }
+    uint64_t rng = 0x9e3779b97f4a7c15u;
+    for (long k = 0; k < j->lookups; k++) {
+        long i = (long)(bench_rng(&rng) % (uint64_t)j->n);
+        bench_e164(in[k], sizeof in[0], i);
+        bench_name(want[k], sizeof want[0], i);
+    }
+    bench_timer tm;
+    bench_start(&tm);
+    for (long k = 0; k < j->lookups; k++) {
+        crm_customer *c = NULL;
+        int rc = crm_customer_resolve(&c, s->db, in[k]);
+        if (rc != CRM_OK) {
+            fail(s, "crm_customer_resolve", rc);
+            goto out;
+        }
+        int same = strcmp(crm_customer_name(c), want[k]) == 0;
+        crm_customer_free(c);
+        if (!same) {
+            bench_fail("libcrm: %s resolved to the wrong customer", in[k]);
+            goto out;
+        }
+    }
+    bench_stop(&tm, out);
+    out->n = j->lookups;
+    status = 0;
+out:
+    free(in);
+    free(want);
+    return status;
+}
+
+/* The holders of random customers' phone numbers, listed to the end: one
+ * each, the common case of a value no one shares. */
+int crm_holders(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    crm_side *s = side;
+    char(*in)[24] = malloc((size_t)j->lookups * sizeof *in);
+    char(*want)[24] = malloc((size_t)j->lookups * sizeof *want);
+    int status = -1;
+    if (!in || !want) {
+        bench_fail("libcrm: out of memory");
+        goto out;
+    }
+    uint64_t rng = 0x2545f4914f6cdd1du;
+    for (long k = 0; k < j->lookups; k++) {
+        long i = (long)(bench_rng(&rng) % (uint64_t)j->n);
+        bench_e164(in[k], sizeof in[0], i);
+        bench_name(want[k], sizeof want[0], i);
+    }
+    bench_timer tm;
+    bench_start(&tm);
+    for (long k = 0; k < j->lookups; k++) {
+        crm_customer_cursor *cur = NULL;
+        const crm_customer *c;
+        int rc = crm_customer_holders_open(&cur, s->db, "phone", in[k]);
+        if (rc != CRM_OK) {
+            fail(s, "crm_customer_holders_open", rc);
+            goto out;
+        }
+        int rows = 0, same = 1;
+        while ((rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW) {
+            rows++;
+            same = same && strcmp(crm_customer_name(c), want[k]) == 0;
+        }
+        crm_customer_cursor_free(cur);
+        if (rc != CRM_DONE) {
+            fail(s, "crm_customer_cursor_next", rc);
+            goto out;
+        }
+        if (rows != 1 || !same) {
+            bench_fail("libcrm: %s has %d holders, or the wrong one", in[k], rows);
+            goto out;
+        }
+    }
+    bench_stop(&tm, out);
+    out->n = j->lookups;
+    status = 0;
+out:
+    free(in);
+    free(want);
+    return status;
+}
+
 /* Interaction k (bulk ones first, then the single ones) as the spec of it;
  * summary is its text. */
 static crm_interaction_spec spec_of(const crm_side *s, const job *j, long k, const char *summary)
@@ -314,7 +412,7 @@ int crm_promise_batch(void *side, const job *j, long round, sample *out)
         return fail(s, "crm_begin", rc);
     for (long k = b; k < e; k++) {
         rc = crm_promise_make(NULL, s->db, s->kept[k % j->kept], NULL, BENCH_OWNER,
-                              BENCH_PROMISE_WHAT, bench_promise_due(j, k));
+                              BENCH_PROMISE_WHAT, bench_promise_due(j, k), CRM_TIME_NONE);
         if (rc != CRM_OK)
             return fail_batch(s, "crm_promise_make", rc);
     }
@@ -336,10 +434,10 @@ int crm_promise_pair(void *side, const job *j, long round, sample *out)
     for (long k = b; k < e; k++) {
         crm_promise *p = NULL;
         int rc = crm_promise_make(&p, s->db, s->kept[k % j->kept], NULL, BENCH_OWNER,
-                                  BENCH_PROMISE_WHAT, j->now + 86400000);
+                                  BENCH_PROMISE_WHAT, j->now + 86400000, CRM_TIME_NONE);
         if (rc != CRM_OK)
             return fail(s, "crm_promise_make", rc);
-        rc = crm_promise_keep(s->db, crm_promise_id(p), NULL, NULL);
+        rc = crm_promise_keep(s->db, crm_promise_id(p), NULL, NULL, CRM_TIME_NONE);
         crm_promise_free(p);
         if (rc != CRM_OK)
             return fail(s, "crm_promise_keep", rc);
@@ -492,5 +590,86 @@ int crm_open_close(void *side, const job *j, long round, sample *out)
     }
     bench_stop(&tm, out);
     out->n = BENCH_OPENS;
+    return 0;
+}
+
+int crm_count_customers(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    crm_side *s = side;
+    bench_timer tm;
+    bench_start(&tm);
+    for (long r = 0; r < j->reps; r++) {
+        int64_t n = -1;
+        int rc = crm_customer_count(&n, s->db, NULL);
+        if (rc != CRM_OK)
+            return fail(s, "crm_customer_count", rc);
+        if (n != j->n)
+            return bench_fail("libcrm: counted %lld customers, expected %ld", (long long)n,
+                              j->n);
+    }
+    bench_stop(&tm, out);
+    out->n = j->reps;
+    return 0;
+}
+
+int crm_thread_filtered(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    crm_side *s = side;
+    crm_timeline_filter f = CRM_TIMELINE_FILTER_INIT;
+    f.channels = CRM_CHANNEL_BIT(CRM_CHANNEL_PHONE);
+    bench_timer tm;
+    bench_start(&tm);
+    for (long r = 0; r < j->reps; r++) {
+        crm_interaction_cursor *cur = NULL;
+        int rc = crm_interaction_thread_open(&cur, s->db, s->deep, &f);
+        if (rc != CRM_OK)
+            return fail(s, "crm_interaction_thread_open", rc);
+        const crm_interaction *it;
+        long rows = 0;
+        while ((rc = crm_interaction_cursor_next(cur, &it)) == CRM_ROW)
+            rows += crm_interaction_summary(it) != NULL;
+        crm_interaction_cursor_free(cur);
+        if (rc != CRM_DONE)
+            return fail(s, "crm_interaction_cursor_next", rc);
+        if (rows != 1)
+            return bench_fail("libcrm: a thread has %ld rows, expected 1", rows);
+    }
+    bench_stop(&tm, out);
+    out->n = j->reps;
+    return 0;
+}
+
+int crm_promise_import(void *side, const job *j, long round, sample *out)
+{
+    crm_side *s = side;
+    long b = round * BENCH_TURN;
+    long e = b + BENCH_TURN < j->promises ? b + BENCH_TURN : j->promises;
+    int64_t now = j->now;
+    bench_timer tm;
+    bench_start(&tm);
+    int rc = b % BENCH_BATCH ? CRM_OK : crm_begin(s->db);
+    if (rc != CRM_OK)
+        return fail(s, "crm_begin", rc);
+    for (long k = b; k < e; k++) {
+        crm_promise *p = NULL;
+        rc = crm_promise_make(&p, s->db, s->kept[k % j->kept], NULL, BENCH_OWNER,
+                              BENCH_PROMISE_WHAT, now - 7 * BENCH_DAY, now - 10 * BENCH_DAY);
+        if (rc != CRM_OK)
+            return fail_batch(s, "crm_promise_make", rc);
+        rc = crm_promise_renegotiate(s->db, crm_promise_id(p), now - 2 * BENCH_DAY,
+                                     BENCH_IMPORT_WHY, 1, now - 5 * BENCH_DAY);
+        if (rc == CRM_OK)
+            rc = crm_promise_keep(s->db, crm_promise_id(p), NULL, NULL, now - BENCH_DAY);
+        crm_promise_free(p);
+        if (rc != CRM_OK)
+            return fail_batch(s, "importing a promise's history", rc);
+    }
+    rc = e % BENCH_BATCH && e < j->promises ? CRM_OK : crm_commit(s->db);
+    if (rc != CRM_OK)
+        return fail_batch(s, "crm_commit", rc);
+    bench_stop(&tm, out);
+    out->n = e - b;
     return 0;
 }

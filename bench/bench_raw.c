@@ -46,6 +46,14 @@ enum {
     S_PAGE,
     S_BEGIN,
     S_COMMIT,
+    S_CUSTOMERS_COUNT,
+    S_THREAD,
+    S_HOLDERS,
+    S_J_PROMISE_MAKE_PAST,
+    S_REDUE,
+    S_PROMISE_RENEGOTIATED,
+    S_J_PROMISE_RENEGOTIATE_PAST,
+    S_J_PROMISE_KEEP_PAST,
     S_COUNT
 };
 
@@ -68,6 +76,10 @@ static const char *const SQL[S_COUNT] = {
                  "c.archived_at IS NOT NULL "
                  "FROM identity i JOIN customer c ON c.id = i.customer_id "
                  "WHERE i.kind = 'phone' AND i.key = ?1",
+    [S_HOLDERS] = "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, "
+                  "c.archived_at IS NOT NULL "
+                  "FROM identity i JOIN customer c ON c.id = i.customer_id "
+                  "WHERE i.kind = 'phone' AND i.key = ?1 ORDER BY i.customer_id",
     [S_INTERACTION] = "INSERT INTO interaction (id, customer_id, channel, direction, occurred_at, "
                       "handled_by, reason, outcome, public, sentiment, summary, body, thread_id, "
                       "reply_to, external_ref, created_at, updated_at) "
@@ -83,7 +95,7 @@ static const char *const SQL[S_COUNT] = {
                           "WHERE customer_id = ?1 AND (occurred_at, id) < (?2, ?3) "
                           "ORDER BY occurred_at DESC, id DESC LIMIT 50",
     [S_PROMISE] = "INSERT INTO promise (id, customer_id, interaction_id, owner, what, state, "
-                  "due_at, made_at) VALUES (?1, ?2, NULL, ?3, ?4, 1, ?5, ?6)",
+                  "due_at, made_at, first_due_at) VALUES (?1, ?2, NULL, ?3, ?4, 1, ?5, ?6, ?5)",
     [S_PROMISE_MADE] = "INSERT INTO promise_event (promise_id, seq, kind, at, actor, old_due, "
                        "new_due, customer_agreed, interaction_id, note) "
                        "VALUES (?1, 1, 1, ?2, '" BENCH_ACTOR "', 0, ?3, 0, NULL, NULL)",
@@ -104,7 +116,7 @@ static const char *const SQL[S_COUNT] = {
     [S_OVERDUE] = "SELECT p.id, p.customer_id, p.interaction_id, p.owner, p.what, p.state, "
                   "p.due_at, p.made_at, p.closed_at, p.kept_by, "
                   "(SELECT count(*) FROM promise_event e WHERE e.promise_id = p.id "
-                  "AND e.kind = 2) "
+                  "AND e.kind = 2), p.first_due_at "
                   "FROM promise p WHERE p.state = 1 AND p.due_at < ?1 "
                   "ORDER BY p.due_at, p.id LIMIT 50",
     [S_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM journal",
@@ -113,8 +125,30 @@ static const char *const SQL[S_COUNT] = {
     [S_PAGE] = "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, "
                "c.archived_at IS NOT NULL FROM customer c "
                "WHERE c.archived_at IS NULL AND c.id > ?1 ORDER BY c.id LIMIT 50",
+    [S_CUSTOMERS_COUNT] = "SELECT count(*) FROM customer WHERE archived_at IS NULL",
+    [S_THREAD] = "SELECT " INTERACTION_COLUMNS " FROM interaction "
+                 "WHERE thread_id = (SELECT thread_id FROM interaction WHERE id = ?1) "
+                 "AND channel = ?2 ORDER BY occurred_at, id",
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",
+    /* A step recorded after it happened: its journal row is at the step's
+     * time and says when it was recorded. */
+    [S_J_PROMISE_MAKE_PAST] = "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+                              "VALUES (?1, '" BENCH_ACTOR "', 'promise', ?2, 'make', "
+                              "json_object('promise_id', ?3, 'owner', ?4, 'what', ?5, "
+                              "'due_at', ?6, 'recorded_at', ?7))",
+    [S_REDUE] = "UPDATE promise SET due_at = ?2 WHERE id = ?1 AND state = 1",
+    [S_PROMISE_RENEGOTIATED] = "INSERT INTO promise_event (promise_id, seq, kind, at, actor, "
+                               "old_due, new_due, customer_agreed, interaction_id, note) "
+                               "VALUES (?1, 2, 2, ?2, '" BENCH_ACTOR "', ?3, ?4, 1, NULL, ?5)",
+    [S_J_PROMISE_RENEGOTIATE_PAST] = "INSERT INTO journal (at, actor, entity, entity_id, op, "
+                                     "data) VALUES (?1, '" BENCH_ACTOR "', 'promise', ?2, "
+                                     "'renegotiate', json_object('promise_id', ?3, 'old_due_at', "
+                                     "?4, 'new_due_at', ?5, 'customer_agreed', 1, 'why', ?6, "
+                                     "'recorded_at', ?7))",
+    [S_J_PROMISE_KEEP_PAST] = "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+                              "VALUES (?1, '" BENCH_ACTOR "', 'promise', ?2, 'keep', "
+                              "json_object('promise_id', ?3, 'recorded_at', ?4))",
 };
 
 typedef struct raw_side {
@@ -868,5 +902,198 @@ int raw_open_close(void *side, const job *j, long round, sample *out)
     }
     bench_stop(&tm, out);
     out->n = BENCH_OPENS;
+    return 0;
+}
+
+/* What a program writes to count: count(*) over the same condition. */
+int raw_count_customers(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    raw_side *s = side;
+    sqlite3_stmt *st = s->st[S_CUSTOMERS_COUNT];
+    bench_timer tm;
+    bench_start(&tm);
+    for (long r = 0; r < j->reps; r++) {
+        int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+        sqlite3_reset(st);
+        if (n != j->n)
+            return bench_fail("raw: counted %lld customers, expected %ld", (long long)n, j->n);
+    }
+    bench_stop(&tm, out);
+    out->n = j->reps;
+    return 0;
+}
+
+/* The conversation of the deep interaction, on one channel: the thread
+ * found from the interaction, then its rows oldest first. */
+int raw_thread_filtered(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    raw_side *s = side;
+    sqlite3_stmt *st = s->st[S_THREAD];
+    bench_timer tm;
+    bench_start(&tm);
+    for (long r = 0; r < j->reps; r++) {
+        sqlite3_bind_blob(st, 1, s->deep, 16, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, 1); /* phone */
+        raw_interaction it;
+        long rows = 0;
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            read_interaction(&it, st);
+            rows += it.summary != NULL;
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return fail(s, "thread");
+        if (rows != 1)
+            return bench_fail("raw: a thread has %ld rows, expected 1", rows);
+    }
+    bench_stop(&tm, out);
+    out->n = j->reps;
+    return 0;
+}
+
+/* The holders of random customers' phone numbers, each read to the end. */
+int raw_holders(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    raw_side *s = side;
+    sqlite3_stmt *st = s->st[S_HOLDERS];
+    char(*in)[24] = malloc((size_t)j->lookups * sizeof *in);
+    char(*want)[24] = malloc((size_t)j->lookups * sizeof *want);
+    int status = -1;
+    if (!in || !want) {
+        bench_fail("raw: out of memory");
+        goto out;
+    }
+    uint64_t rng = 0x2545f4914f6cdd1du;
+    for (long k = 0; k < j->lookups; k++) {
+        long i = (long)(bench_rng(&rng) % (uint64_t)j->n);
+        bench_e164(in[k], sizeof in[0], i);
+        bench_name(want[k], sizeof want[0], i);
+    }
+    bench_timer tm;
+    bench_start(&tm);
+    for (long k = 0; k < j->lookups; k++) {
+        raw_customer c;
+        int rc, rows = 0, same = 1;
+        sqlite3_bind_text(st, 1, in[k], -1, SQLITE_STATIC);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            read_customer(&c, st);
+            rows++;
+            same = same && strcmp(c.name, want[k]) == 0;
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) {
+            fail(s, "holders");
+            goto out;
+        }
+        if (rows != 1 || !same) {
+            bench_fail("raw: %s has %d holders, or the wrong one", in[k], rows);
+            goto out;
+        }
+    }
+    bench_stop(&tm, out);
+    out->n = j->lookups;
+    status = 0;
+out:
+    free(in);
+    free(want);
+    return status;
+}
+
+/* A promise's history imported: made, renegotiated and kept, each at the
+ * time it happened (bench.h), the rows libcrm writes for the same steps.
+ * The importer knows what it imports: the history's order and each due
+ * time are its own data, so nothing is read back but the promise's
+ * customer. */
+static int import_promise(raw_side *s, const unsigned char *cid, int64_t now)
+{
+    int64_t made = now - 10 * BENCH_DAY, moved = now - 5 * BENCH_DAY, kept = now - BENCH_DAY;
+    int64_t due = now - 7 * BENCH_DAY, new_due = now - 2 * BENCH_DAY, recorded = wall_ms();
+    unsigned char id[16];
+    int64_t id_ms;
+    char text[37];
+    new_id(s, id, &id_ms);
+    id_text(text, id);
+    sqlite3_stmt *p = s->st[S_PROMISE], *e = s->st[S_PROMISE_MADE];
+    sqlite3_stmt *js = s->st[S_J_PROMISE_MAKE_PAST];
+    sqlite3_bind_blob(p, 1, id, 16, SQLITE_STATIC);
+    sqlite3_bind_blob(p, 2, cid, 16, SQLITE_STATIC);
+    sqlite3_bind_text(p, 3, BENCH_OWNER, -1, SQLITE_STATIC);
+    sqlite3_bind_text(p, 4, BENCH_PROMISE_WHAT, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(p, 5, due);
+    sqlite3_bind_int64(p, 6, made);
+    sqlite3_bind_blob(e, 1, id, 16, SQLITE_STATIC);
+    sqlite3_bind_int64(e, 2, made);
+    sqlite3_bind_int64(e, 3, due);
+    sqlite3_bind_int64(js, 1, made);
+    sqlite3_bind_blob(js, 2, cid, 16, SQLITE_STATIC);
+    sqlite3_bind_text(js, 3, text, 36, SQLITE_STATIC);
+    sqlite3_bind_text(js, 4, BENCH_OWNER, -1, SQLITE_STATIC);
+    sqlite3_bind_text(js, 5, BENCH_PROMISE_WHAT, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(js, 6, due);
+    sqlite3_bind_int64(js, 7, recorded);
+    if (run(s, S_PROMISE) || run(s, S_PROMISE_MADE) || run(s, S_J_PROMISE_MAKE_PAST))
+        return -1;
+
+    sqlite3_stmt *r = s->st[S_REDUE], *re = s->st[S_PROMISE_RENEGOTIATED];
+    sqlite3_stmt *jr = s->st[S_J_PROMISE_RENEGOTIATE_PAST];
+    sqlite3_bind_blob(r, 1, id, 16, SQLITE_STATIC);
+    sqlite3_bind_int64(r, 2, new_due);
+    sqlite3_bind_blob(re, 1, id, 16, SQLITE_STATIC);
+    sqlite3_bind_int64(re, 2, moved);
+    sqlite3_bind_int64(re, 3, due);
+    sqlite3_bind_int64(re, 4, new_due);
+    sqlite3_bind_text(re, 5, BENCH_IMPORT_WHY, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(jr, 1, moved);
+    sqlite3_bind_blob(jr, 2, cid, 16, SQLITE_STATIC);
+    sqlite3_bind_text(jr, 3, text, 36, SQLITE_STATIC);
+    sqlite3_bind_int64(jr, 4, due);
+    sqlite3_bind_int64(jr, 5, new_due);
+    sqlite3_bind_text(jr, 6, BENCH_IMPORT_WHY, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(jr, 7, recorded);
+    if (run(s, S_REDUE) || run(s, S_PROMISE_RENEGOTIATED) || run(s, S_J_PROMISE_RENEGOTIATE_PAST))
+        return -1;
+
+    sqlite3_stmt *k = s->st[S_KEEP], *ke = s->st[S_PROMISE_KEPT];
+    sqlite3_stmt *jk = s->st[S_J_PROMISE_KEEP_PAST];
+    sqlite3_bind_blob(k, 1, id, 16, SQLITE_STATIC);
+    sqlite3_bind_int64(k, 2, kept);
+    int rc = sqlite3_step(k), was_open = rc == SQLITE_ROW;
+    if (was_open)
+        rc = sqlite3_step(k);
+    sqlite3_reset(k);
+    if (rc != SQLITE_DONE)
+        return fail(s, "keeping an imported promise");
+    if (!was_open)
+        return bench_fail("raw: imported promise %s is not open", text);
+    sqlite3_bind_blob(ke, 1, id, 16, SQLITE_STATIC);
+    sqlite3_bind_int64(ke, 2, kept);
+    sqlite3_bind_int64(ke, 3, new_due);
+    sqlite3_bind_int64(jk, 1, kept);
+    sqlite3_bind_blob(jk, 2, cid, 16, SQLITE_STATIC);
+    sqlite3_bind_text(jk, 3, text, 36, SQLITE_STATIC);
+    sqlite3_bind_int64(jk, 4, recorded);
+    return run(s, S_PROMISE_KEPT) || run(s, S_J_PROMISE_KEEP_PAST) ? -1 : 0;
+}
+
+int raw_promise_import(void *side, const job *j, long round, sample *out)
+{
+    raw_side *s = side;
+    long b = round * BENCH_TURN;
+    long e = b + BENCH_TURN < j->promises ? b + BENCH_TURN : j->promises;
+    bench_timer tm;
+    bench_start(&tm);
+    if (b % BENCH_BATCH == 0 && begin(s))
+        return -1;
+    for (long k = b; k < e; k++)
+        if (import_promise(s, s->kept[k % j->kept], j->now))
+            return rollback(s);
+    if ((e % BENCH_BATCH == 0 || e == j->promises) && commit(s))
+        return rollback(s);
+    bench_stop(&tm, out);
+    out->n = e - b;
     return 0;
 }

@@ -41,7 +41,9 @@ SUITE_TITLE = {"c": "C", "python": "Python", "lua": "Lua"}
 # the C benchmark's order; operations not named here follow, by name
 OP_ORDER = ["import", "lookup", "lookup_national", "log_batch", "log_single", "timeline",
             "timeline_deep", "promise_batch", "promise_pair_batch", "promise_pair", "overdue",
-            "journal", "customer_page", "open", "import_rss", "lookup_growth"]
+            "journal", "customer_page", "open", "customer_count", "thread_filter", "resolve",
+            "holders", "import_rss",
+            "lookup_growth"]
 PANEL_TITLE = {("c", "raw SQLite"): "C: libcrm vs hand-written SQLite (C)",
                ("python", "sqlite3 module"): "Python: binding vs hand-written sqlite3 code",
                ("python", "SQLAlchemy ORM"): "Python: binding vs SQLAlchemy ORM",

@@ -38,6 +38,9 @@
  *   CRM_SWIG_STR(S), CRM_SWIG_INT(V), CRM_SWIG_INT64(V)
  *   CRM_SWIG_ROW_RESULT(NAME, P)   make crm_swig_NAME's row of the record
  *                                  P the call's result (None/nil for NULL)
+ * and the typemap for `const char *const *channel_names` (a list of words
+ * in: the language's sequence as a NULL-terminated array, each word
+ * itself, commas and all, for libcrm to judge).
  */
 
 %include <stdint.i>
@@ -61,7 +64,9 @@
 %ignore crm_interaction_spec;
 %ignore crm_occasion_spec;
 %ignore crm_customer_list_open;
+%ignore crm_customer_count;
 %ignore crm_interaction_timeline_open;
+%ignore crm_interaction_thread_open;
 %ignore crm_promise_list_open;
 %ignore crm_interaction_log;
 %ignore crm_occasion_add;
@@ -71,6 +76,8 @@
 %ignore crm_interaction_dup;
 %ignore crm_promise_dup;
 %ignore crm_occasion_dup;
+%ignore crm_date_to_days;
+%ignore crm_date_from_days;
 
 /* Calls whose int is not a status, and void calls (no result to check). */
 %noexception crm_errcode;
@@ -250,10 +257,28 @@ int crm_swig_customer_list_open(crm_customer_cursor **out, crm_db *db, int kind,
     return crm_customer_list_open(out, db, &f);
 }
 
+int crm_swig_customer_count(int64_t *out, crm_db *db, int kind, const char *tag,
+                            const char *name_prefix, int archived, int64_t created_from,
+                            int64_t created_to)
+{
+    crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
+    f.kind = kind;
+    f.tag = tag;
+    f.name_prefix = name_prefix;
+    f.archived = (crm_archived_filter_t)archived;
+    f.created_from = created_from;
+    f.created_to = created_to;
+    return crm_customer_count(out, db, &f);
+}
+
+/* The timeline's filter, which a thread takes too: its fields in the
+ * struct's order, channel_names the language's list of words (its
+ * arguments.i's channel_names typemap). */
 int crm_swig_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *customer_id,
                            unsigned int channels, int64_t from, int64_t to,
                            const char *reason_prefix, int direction, int public_only,
-                           unsigned int outcomes, const char *before, unsigned int limit)
+                           unsigned int outcomes, const char *before, unsigned int limit,
+                           const char *const *channel_names)
 {
     crm_timeline_filter f = CRM_TIMELINE_FILTER_INIT;
     f.channels = channels;
@@ -265,7 +290,28 @@ int crm_swig_timeline_open(crm_interaction_cursor **out, crm_db *db, const char 
     f.outcomes = outcomes;
     f.before = before;
     f.limit = limit;
+    f.channel_names = channel_names;
     return crm_interaction_timeline_open(out, db, customer_id, &f);
+}
+
+int crm_swig_thread_open(crm_interaction_cursor **out, crm_db *db, const char *interaction_id,
+                         unsigned int channels, int64_t from, int64_t to,
+                         const char *reason_prefix, int direction, int public_only,
+                         unsigned int outcomes, const char *before, unsigned int limit,
+                         const char *const *channel_names)
+{
+    crm_timeline_filter f = CRM_TIMELINE_FILTER_INIT;
+    f.channels = channels;
+    f.from = from;
+    f.to = to;
+    f.reason_prefix = reason_prefix;
+    f.direction = direction;
+    f.public_only = public_only;
+    f.outcomes = outcomes;
+    f.before = before;
+    f.limit = limit;
+    f.channel_names = channel_names;
+    return crm_interaction_thread_open(out, db, interaction_id, &f);
 }
 
 int crm_swig_promise_list_open(crm_promise_cursor **out, crm_db *db, const char *customer_id,
@@ -284,14 +330,14 @@ int crm_swig_promise_list_open(crm_promise_cursor **out, crm_db *db, const char 
 }
 
 int crm_swig_interaction_log(crm_interaction **out, crm_db *db, const char *customer_id,
-                             int channel, int direction, int64_t occurred_at,
+                             const char *channel, int direction, int64_t occurred_at,
                              const char *handled_by, const char *reason, int outcome,
                              int is_public, int sentiment, const char *summary,
                              const char *body, const char *reply_to, const char *external_ref)
 {
     crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
     s.customer_id = customer_id;
-    s.channel = (crm_channel_t)channel;
+    s.channel_name = channel;
     s.direction = (crm_direction_t)direction;
     s.occurred_at = occurred_at;
     s.handled_by = handled_by;
@@ -400,14 +446,17 @@ CRM_ROW_CALL(identity_add, (crm_identity **row, crm_db *db, const char *customer
              crm_identity_add(row, db, customer_id, kind, value, flags))
 CRM_ROW_CALL(identity_lookup, (crm_customer **row, crm_db *db, const char *kind,
                                const char *value), crm_identity_lookup(row, db, kind, value))
-CRM_ROW_CALL(identity_get, (crm_identity **row, crm_db *db, const char *kind, const char *value),
-             crm_identity_get(row, db, kind, value))
+CRM_ROW_CALL(identity_get, (crm_identity **row, crm_db *db, const char *customer_id,
+                            const char *kind, const char *value),
+             crm_identity_get(row, db, customer_id, kind, value))
+CRM_ROW_CALL(customer_resolve, (crm_customer **row, crm_db *db, const char *text),
+             crm_customer_resolve(row, db, text))
 CRM_ROW_CALL(identity_list_next, (crm_identity_cursor *cur, const crm_identity **row),
              crm_identity_cursor_next(cur, row))
 CRM_ROW_CALL(journal_next, (crm_journal_entry_cursor *cur, const crm_journal_entry **row),
              crm_journal_entry_cursor_next(cur, row))
 CRM_ROW_CALL(interaction_log, (crm_interaction **row, crm_db *db, const char *customer_id,
-                               int channel, int direction, int64_t occurred_at,
+                               const char *channel, int direction, int64_t occurred_at,
                                const char *handled_by, const char *reason, int outcome,
                                int is_public, int sentiment, const char *summary,
                                const char *body, const char *reply_to, const char *external_ref),
@@ -416,15 +465,15 @@ CRM_ROW_CALL(interaction_log, (crm_interaction **row, crm_db *db, const char *cu
                                       body, reply_to, external_ref))
 CRM_ROW_CALL(interaction_get, (crm_interaction **row, crm_db *db, const char *id),
              crm_interaction_get(row, db, id))
-CRM_ROW_CALL(interaction_get_by_ref, (crm_interaction **row, crm_db *db, crm_channel_t channel,
-                                      const char *external_ref),
-             crm_interaction_get_by_ref(row, db, channel, external_ref))
+CRM_ROW_CALL(interaction_get_by_ref_named, (crm_interaction **row, crm_db *db, const char *channel,
+                                            const char *external_ref),
+             crm_interaction_get_by_ref_named(row, db, channel, external_ref))
 CRM_ROW_CALL(timeline_next, (crm_interaction_cursor *cur, const crm_interaction **row),
              crm_interaction_cursor_next(cur, row))
 CRM_ROW_CALL(promise_make, (crm_promise **row, crm_db *db, const char *customer_id,
                             const char *interaction_id, const char *owner, const char *what,
-                            int64_t due_at),
-             crm_promise_make(row, db, customer_id, interaction_id, owner, what, due_at))
+                            int64_t due_at, int64_t at),
+             crm_promise_make(row, db, customer_id, interaction_id, owner, what, due_at, at))
 CRM_ROW_CALL(promise_get, (crm_promise **row, crm_db *db, const char *id),
              crm_promise_get(row, db, id))
 CRM_ROW_CALL(promise_list_next, (crm_promise_cursor *cur, const crm_promise **row),
@@ -447,10 +496,10 @@ CRM_ROW_CHANGE(customer_archive, (crm_customer **row, crm_db *db, const char *id
                crm_customer_archive(db, id), crm_customer_get(row, db, id))
 CRM_ROW_CHANGE(customer_unarchive, (crm_customer **row, crm_db *db, const char *id),
                crm_customer_unarchive(db, id), crm_customer_get(row, db, id))
-CRM_ROW_CHANGE(identity_set_flags, (crm_identity **row, crm_db *db, const char *kind,
-                                    const char *value, unsigned int flags),
-               crm_identity_set_flags(db, kind, value, flags),
-               crm_identity_get(row, db, kind, value))
+CRM_ROW_CHANGE(identity_set_flags, (crm_identity **row, crm_db *db, const char *customer_id,
+                                    const char *kind, const char *value, unsigned int flags),
+               crm_identity_set_flags(db, customer_id, kind, value, flags),
+               crm_identity_get(row, db, customer_id, kind, value))
 CRM_ROW_CHANGE(interaction_set_outcome, (crm_interaction **row, crm_db *db, const char *id,
                                          crm_outcome_t outcome),
                crm_interaction_set_outcome(db, id, outcome), crm_interaction_get(row, db, id))
@@ -460,17 +509,22 @@ CRM_ROW_CHANGE(interaction_set_reason, (crm_interaction **row, crm_db *db, const
 CRM_ROW_CHANGE(interaction_set_summary, (crm_interaction **row, crm_db *db, const char *id,
                                          const char *summary),
                crm_interaction_set_summary(db, id, summary), crm_interaction_get(row, db, id))
+CRM_ROW_CHANGE(interaction_set_public, (crm_interaction **row, crm_db *db, const char *id,
+                                        int is_public),
+               crm_interaction_set_public(db, id, is_public), crm_interaction_get(row, db, id))
 CRM_ROW_CHANGE(promise_keep, (crm_promise **row, crm_db *db, const char *id,
-                              const char *interaction_id, const char *note),
-               crm_promise_keep(db, id, interaction_id, note), crm_promise_get(row, db, id))
-CRM_ROW_CHANGE(promise_break, (crm_promise **row, crm_db *db, const char *id, const char *why),
-               crm_promise_break(db, id, why), crm_promise_get(row, db, id))
+                              const char *interaction_id, const char *note, int64_t at),
+               crm_promise_keep(db, id, interaction_id, note, at), crm_promise_get(row, db, id))
+CRM_ROW_CHANGE(promise_break, (crm_promise **row, crm_db *db, const char *id, const char *why,
+                               int64_t at),
+               crm_promise_break(db, id, why, at), crm_promise_get(row, db, id))
 CRM_ROW_CHANGE(promise_release, (crm_promise **row, crm_db *db, const char *id,
-                                 const char *note),
-               crm_promise_release(db, id, note), crm_promise_get(row, db, id))
+                                 const char *note, int64_t at),
+               crm_promise_release(db, id, note, at), crm_promise_get(row, db, id))
 CRM_ROW_CHANGE(promise_renegotiate, (crm_promise **row, crm_db *db, const char *id,
-                                     int64_t new_due_at, const char *why, int customer_agreed),
-               crm_promise_renegotiate(db, id, new_due_at, why, customer_agreed),
+                                     int64_t new_due_at, const char *why, int customer_agreed,
+                                     int64_t at),
+               crm_promise_renegotiate(db, id, new_due_at, why, customer_agreed, at),
                crm_promise_get(row, db, id))
 
 /* A record the language has (from the low-level calls) as a row: what the

@@ -14,8 +14,9 @@ lists a record's fields:
     and a description of each field the Lua tests read.
 
 tests/python/test_fields.py checks the table against the C accessors in
-include/crm/*.h (every accessor of every record is read by a field, and
-every field reads an accessor that exists), and test_records in each
+include/crm/*.h (every accessor of every record is read by a field or
+said to be unread, with the reason, and every field reads an accessor
+that exists), and test_records in each
 language checks, field by field, that each record read through the
 binding holds what the accessors give.
 
@@ -89,15 +90,17 @@ class Field:
 class Record:
     """A record type crm_<name>: its Python class (None: the binding gives
     a tuple, not a record object), whether Lua gives it a metatable
-    ("crm.<name>", kept by the Lua layer), and its fields in the order of
-    the Python class's __slots__."""
+    ("crm.<name>", kept by the Lua layer), its fields in the order of the
+    Python class's __slots__, and the accessors no field reads, each with
+    the reason (`unread`: another accessor gives the same, better)."""
 
-    def __init__(self, name, python_class, lua_metatable, fields):
+    def __init__(self, name, python_class, lua_metatable, fields, unread=None):
         self.name = name
         self.ctype = "crm_" + name
         self.python_class = python_class
         self.lua_metatable = lua_metatable
         self.fields = tuple(fields)
+        self.unread = dict(unread or {})
         assert len({f.name for f in self.fields}) == len(self.fields), name
 
     def fields_of(self, language):
@@ -121,6 +124,7 @@ RECORDS = (
         Field("flags", UINT),
         Field("primary", FLAG, "crm_identity_flags", bit="CRM_IDENTITY_PRIMARY"),
         Field("verified", FLAG, "crm_identity_flags", bit="CRM_IDENTITY_VERIFIED"),
+        Field("shared", FLAG, "crm_identity_flags", bit="CRM_IDENTITY_SHARED"),
         Field("created_at", TIME),
     )),
     Record("journal_entry", "JournalEntry", True, (
@@ -134,7 +138,7 @@ RECORDS = (
     )),
     Record("interaction", "Interaction", True, (
         Field("id", TEXT),
-        Field("channel", WORD, names="crm_channel_name"),
+        Field("channel", TEXT, "crm_interaction_channel_name"),
         Field("direction", WORD, names="crm_direction_name"),
         Field("customer_id", TEXT),
         Field("occurred_at", TIME),
@@ -149,7 +153,11 @@ RECORDS = (
         Field("reply_to", TEXT, nullable=True),
         Field("external_ref", TEXT, nullable=True),
         Field("updated_at", TIME),
-    )),
+    ), unread={
+        "crm_interaction_channel": "the channel is its word, built-in or the business's own "
+                                   "(crm_interaction_channel_name); the enum says only "
+                                   "CRM_CHANNEL_CUSTOM of a custom one",
+    }),
     Record("member", "Member", True, (
         Field("org_id", TEXT),
         Field("person_id", TEXT),
@@ -182,6 +190,7 @@ RECORDS = (
         Field("overdue", BOOL, "crm_promise_is_overdue", args=(NOW,)),
         Field("kept_late", BOOL, "crm_promise_was_kept_late"),
         Field("renegotiations", INT),
+        Field("first_due_at", TIME),
     )),
     Record("occasion", "Occasion", True, (
         Field("id", TEXT),

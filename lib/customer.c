@@ -159,30 +159,37 @@ int crm__customer_from_row(crm_customer **out, crm__st *st, int col)
     return CRM_OK;
 }
 
+int crm__customer_probe(crm_db *db, crm__st **st, const crm__uuid *id, int *kind)
+{
+    int rc = crm__st_get(db, CRM__Q_CUSTOMER_FIND, st);
+    if (rc)
+        return rc;
+    crm__bind_id(*st, 1, id);
+    rc = crm__st_step(*st, "reading a customer");
+    if (rc == CRM_ROW) {
+        if (kind)
+            *kind = (int)crm__col_int(*st, 0);
+        return CRM_OK;
+    }
+    if (rc == CRM_DONE) {
+        char canon[CRM_ID_LEN + 1];
+        crm__uuid_format(canon, id->b);
+        rc = crm__error(db, CRM_ENOTFOUND, "no customer has id %s", canon);
+    }
+    return rc;
+}
+
 int crm__customer_find(crm_db *db, const crm__uuid *id, const char *text_id, int *kind,
                        char **name)
 {
+    (void)text_id;
     CRM__ST(st);
-    int rc = crm__st_get(db, CRM__Q_CUSTOMER_FIND, &st);
-    if (rc)
-        return rc;
-    crm__bind_id(st, 1, id);
-    rc = crm__st_step(st, "reading a customer");
-    if (rc == CRM_ROW) {
-        rc = CRM_OK;
-        if (kind)
-            *kind = (int)crm__col_int(st, 0);
-        if (name) {
-            const char *n = crm__col_text(st, 1);
-            *name = n ? crm__strdup(n) : NULL;
-            if (!*name)
-                rc = crm__error(db, CRM_ENOMEM, "out of memory reading a customer");
-        }
-    } else if (rc == CRM_DONE) {
-        char canon[CRM_ID_LEN + 1];
-        crm__uuid_format(canon, id->b);
-        (void)text_id;
-        rc = crm__error(db, CRM_ENOTFOUND, "no customer has id %s", canon);
+    int rc = crm__customer_probe(db, &st, id, kind);
+    if (rc == CRM_OK && name) {
+        const char *n = crm__col_text(st, 1);
+        *name = n ? crm__strdup(n) : NULL;
+        if (!*name)
+            rc = crm__error(db, CRM_ENOMEM, "out of memory reading a customer");
     }
     return rc;
 }
@@ -194,7 +201,7 @@ int crm__customer_touch(crm_db *db, const crm__uuid *id)
     if (rc)
         return rc;
     crm__bind_id(st, 1, id);
-    crm__bind_time(st, 2, crm_now());
+    crm__bind_time(st, 2, crm__now(db));
     return crm__st_run(st, "updating a customer");
 }
 
@@ -302,7 +309,7 @@ int crm_customer_rename(crm_db *db, const char *id, const char *name)
             crm__bind_id(st, 1, &uid);
             crm__bind_text(st, 2, name);
             crm__bind_text(st, 3, key);
-            crm__bind_time(st, 4, crm_now());
+            crm__bind_time(st, 4, crm__now(db));
             rc = crm__st_run(st, "renaming a customer");
         }
         if (rc == CRM_OK) {
@@ -346,7 +353,7 @@ static int set_archived(crm_db *db, const char *id, bool archive)
     if (rc == CRM_OK)
         rc = crm__st_get(db, CRM__Q_CUSTOMER_SET_ARCHIVED, &st);
     if (rc == CRM_OK) {
-        int64_t now = crm_now();
+        int64_t now = crm__now(db);
         crm__bind_id(st, 1, &uid);
         if (archive)
             crm__bind_time(st, 2, now);
@@ -397,19 +404,33 @@ static int customer_build(crm__cursor *c)
     crm_customer_cursor *cur = (crm_customer_cursor *)c;
     /* One record serves the whole walk; it grows only for a longer name. */
     if (read_row(&cur->row, &cur->row_cap, cur->base.st, 0) != CRM_OK)
-        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory listing customers");
+        return crm__error(cur->base.db, CRM_ENOMEM, "out of memory %s", cur->base.what);
     return CRM_OK;
 }
 
-int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
-                           const crm_customer_filter *filter)
+/* What a filter asks of the list's query: its shape and the values it
+ * binds (the name prefix's bounds, crm__malloc'd, freed by list_done()). */
+typedef struct list_query {
+    unsigned int shape;
+    crm__uuid after, lo, hi;
+    char *p_lo, *p_hi;
+} list_query;
+
+static void list_done(list_query *lq)
 {
-    CRM__ENTER(db);
-    crm_customer_filter defaults = CRM_CUSTOMER_FILTER_INIT;
-    const crm_customer_filter *f = filter ? filter : &defaults;
-    int rc = crm__check_out(db, out);
-    if (rc)
-        return rc;
+    crm__free(lq->p_lo);
+    crm__free(lq->p_hi);
+}
+
+/* Check filter f and make its query; a count (paged false) reads neither
+ * the paging fields (`after`, `limit`) nor `order`. *held (a CRM__ST
+ * variable of the caller's) is left on the row of `after`, so that the
+ * list's first read joins the check's snapshot. */
+static int list_prepare(crm_db *db, const crm_customer_filter *f, bool paged, list_query *lq,
+                        crm__st **held)
+{
+    int rc;
+    memset(lq, 0, sizeof *lq);
     if (f->version < 1 || f->version > CRM_CUSTOMER_FILTER_VERSION)
         return crm__error(db, CRM_EINVAL,
                           "crm_customer_filter.version is %u; this libcrm knows versions 1 to %d",
@@ -419,7 +440,7 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
     if (f->archived < CRM_ARCHIVED_EXCLUDE || f->archived > CRM_ARCHIVED_ONLY)
         return crm__error(db, CRM_EINVAL, "filter archived %d is not a crm_archived_filter_t",
                           (int)f->archived);
-    if (f->order != CRM_ORDER_CREATED && f->order != CRM_ORDER_NAME)
+    if (paged && f->order != CRM_ORDER_CREATED && f->order != CRM_ORDER_NAME)
         return crm__error(db, CRM_EINVAL, "filter order %d is not a crm_customer_order_t",
                           (int)f->order);
     int64_t from = crm__time_given(f->version, f->created_from);
@@ -437,8 +458,8 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
     if (f->name_prefix && (rc = crm__check_text(db, "filter name_prefix", f->name_prefix, 0,
                                                 CRM_NAME_MAX, CRM__TEXT_NO_CONTROL)))
         return rc;
-    crm__uuid after, lo, hi;
-    if (f->after && (rc = crm__check_id(db, "filter after", f->after, &after)))
+    bool after = paged && f->after;
+    if (after && (rc = crm__check_id(db, "filter after", f->after, &lq->after)))
         return rc;
     /* An id holds 48 bits of milliseconds since 1970 (enough for every
      * time up to CRM_TIME_MAX), so a bound before 1970 is no bound: every
@@ -464,15 +485,20 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
         shape |= CRM__SHAPE_CUSTOMER_LIST_FROM;
     if (to_bound)
         shape |= CRM__SHAPE_CUSTOMER_LIST_TO;
-    if (f->after)
+    if (after)
         shape |= CRM__SHAPE_CUSTOMER_LIST_AFTER;
-    if (f->order == CRM_ORDER_NAME)
+    if (paged && f->order == CRM_ORDER_NAME)
         shape |= CRM__SHAPE_CUSTOMER_LIST_BY_NAME;
-    if (f->limit)
+    if (paged && f->limit)
         shape |= CRM__SHAPE_CUSTOMER_LIST_LIMIT;
+    lq->shape = shape;
+    if (from_bound)
+        crm__uuid_floor(&lq->lo, from);
+    if (to_bound)
+        crm__uuid_floor(&lq->hi, to);
 
-    if (f->after) {
-        rc = crm__customer_find(db, &after, f->after, NULL, NULL);
+    if (after) {
+        rc = crm__customer_probe(db, held, &lq->after, NULL);
         if (rc == CRM_ENOTFOUND)
             return crm__error(db, CRM_ENOTFOUND,
                               "filter after names no customer (%s); pass the id of the last "
@@ -481,49 +507,95 @@ int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
         if (rc)
             return rc;
     }
-    char *p_lo = NULL, *p_hi = NULL;
     if (f->name_prefix && f->name_prefix[0]) {
-        p_lo = name_key(f->name_prefix);
-        p_hi = name_key(f->name_prefix);
-        if (!p_lo || !p_hi) {
-            crm__free(p_lo);
-            crm__free(p_hi);
-            return crm__error(db, CRM_ENOMEM, "out of memory listing customers");
+        lq->p_lo = name_key(f->name_prefix);
+        lq->p_hi = name_key(f->name_prefix);
+        if (!lq->p_lo || !lq->p_hi) {
+            list_done(lq);
+            return crm__error(db, CRM_ENOMEM, "out of memory reading a customer filter");
         }
-        prefix_upper(p_hi);
+        prefix_upper(lq->p_hi);
     }
-    crm_customer_cursor *cur;
-    rc = crm__cursor_new_shaped((void **)&cur, sizeof *cur, db, CRM__Q_CUSTOMER_LIST, shape,
-                                customer_build, "listing customers");
-    if (rc) {
-        crm__free(p_lo);
-        crm__free(p_hi);
-        return rc;
-    }
-    crm__st *st = cur->base.st;
+    return CRM_OK;
+}
+
+/* Bind what the filter's query takes (the parameters of CRM__Q_CUSTOMER_LIST). */
+static void list_bind(crm__st *st, const crm_customer_filter *f, const list_query *lq)
+{
     if (f->tag)
         crm__bind_text(st, 1, f->tag);
     if (f->kind)
         crm__bind_int(st, 2, f->kind);
-    if (p_lo) {
-        crm__bind_text(st, 3, p_lo);
-        crm__bind_text(st, 4, p_hi);
+    if (lq->p_lo) {
+        crm__bind_text(st, 3, lq->p_lo);
+        crm__bind_text(st, 4, lq->p_hi);
     }
-    if (from_bound) {
-        crm__uuid_floor(&lo, from);
-        crm__bind_id(st, 5, &lo);
-    }
-    if (to_bound) {
-        crm__uuid_floor(&hi, to);
-        crm__bind_id(st, 6, &hi);
-    }
-    if (f->after)
-        crm__bind_id(st, 7, &after);
-    if (f->limit)
+    if (lq->shape & CRM__SHAPE_CUSTOMER_LIST_FROM)
+        crm__bind_id(st, 5, &lq->lo);
+    if (lq->shape & CRM__SHAPE_CUSTOMER_LIST_TO)
+        crm__bind_id(st, 6, &lq->hi);
+    if (lq->shape & CRM__SHAPE_CUSTOMER_LIST_AFTER)
+        crm__bind_id(st, 7, &lq->after);
+    if (lq->shape & CRM__SHAPE_CUSTOMER_LIST_LIMIT)
         crm__bind_int(st, 8, f->limit);
-    crm__free(p_lo);
-    crm__free(p_hi);
+}
+
+int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
+                           const crm_customer_filter *filter)
+{
+    CRM__ENTER(db);
+    crm_customer_filter defaults = CRM_CUSTOMER_FILTER_INIT;
+    const crm_customer_filter *f = filter ? filter : &defaults;
+    int rc = crm__check_out(db, out);
+    if (rc)
+        return rc;
+    list_query lq;
+    CRM__ST(after_st);
+    if ((rc = list_prepare(db, f, true, &lq, &after_st)))
+        return rc;
+    crm_customer_cursor *cur;
+    rc = crm__cursor_new_shaped((void **)&cur, sizeof *cur, db, CRM__Q_CUSTOMER_LIST, lq.shape,
+                                customer_build, "listing customers");
+    if (rc) {
+        list_done(&lq);
+        return rc;
+    }
+    list_bind(cur->base.st, f, &lq);
+    list_done(&lq);
     return crm__cursor_bound((void **)out, cur, "listing customers");
+}
+
+int crm_customer_count(int64_t *out, crm_db *db, const crm_customer_filter *filter)
+{
+    CRM__ENTER(db);
+    crm_customer_filter defaults = CRM_CUSTOMER_FILTER_INIT;
+    const crm_customer_filter *f = filter ? filter : &defaults;
+    int rc = crm__check_out(db, out);
+    if (rc)
+        return rc;
+    list_query lq;
+    CRM__ST(unused);
+    if ((rc = list_prepare(db, f, false, &lq, &unused)))
+        return rc;
+    CRM__ST(st);
+    rc = crm__st_get_shaped(db, CRM__Q_CUSTOMER_COUNT, lq.shape, &st);
+    if (rc == CRM_OK) {
+        list_bind(st, f, &lq);
+        rc = crm__st_step(st, "counting customers");
+    }
+    if (rc == CRM_ROW) {
+        *out = crm__col_int(st, 0);
+        rc = CRM_OK;
+    } else if (rc == CRM_DONE) {
+        rc = crm__error(db, CRM_ERROR, "counting customers: no count");
+    }
+    list_done(&lq);
+    return rc;
+}
+
+int crm__customer_list_new(crm_customer_cursor **out, crm_db *db, crm__query q, const char *what)
+{
+    return crm__cursor_new((void **)out, sizeof **out, db, q, customer_build, what);
 }
 
 int crm_customer_cursor_next(crm_customer_cursor *cur, const crm_customer **out)
@@ -563,11 +635,13 @@ int crm__customer_cursor(void **out, size_t size, crm_db *db, const char *id, cr
 {
     crm__uuid uid;
     int kind = 0;
+    /* Held on its row until the cursor has read its first: one snapshot. */
+    CRM__ST(found);
     int rc = crm__check_out(db, out);
     if (rc == CRM_OK)
         rc = crm__check_id(db, "customer id", id, &uid);
     if (rc == CRM_OK)
-        rc = crm__customer_find(db, &uid, id, &kind, NULL);
+        rc = crm__customer_probe(db, &found, &uid, &kind);
     if (rc)
         return rc;
     crm__cursor *c;

@@ -3,6 +3,7 @@
  * closing it. What a file is and how it is opened, checked and migrated is
  * the storage engine's (lib/store/).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,18 +52,47 @@ int crm_durability_parse(crm_durability_t *out, const char *name)
 
 /* ---- open and close ----------------------------------------------------- */
 
+/* The size of a version 1 struct: everything before the clock. */
+#define OPTIONS_V1_SIZE offsetof(crm_open_options, clock)
+
 int crm_open_options_init(crm_open_options *opts, unsigned int version)
 {
     if (!opts)
         return crm__null_arg(__func__, "opts");
-    if (version != CRM_OPEN_OPTIONS_VERSION)
+    if (version < 1 || version > CRM_OPEN_OPTIONS_VERSION)
         return crm__thread_error(CRM_EINVAL,
-                                 "%s: version %u is not this libcrm's (%d); pass "
+                                 "%s: version %u is not one this libcrm knows (1 to %d); pass "
                                  "CRM_OPEN_OPTIONS_VERSION",
                                  __func__, version, CRM_OPEN_OPTIONS_VERSION);
-    *opts = (crm_open_options)CRM_OPEN_OPTIONS_INIT;
+    crm_open_options d = CRM_OPEN_OPTIONS_INIT;
+    d.version = version;
+    /* A version 1 caller's struct ends before the clock. */
+    memcpy(opts, &d, version == 1 ? OPTIONS_V1_SIZE : sizeof d);
     return CRM_OK;
 }
+
+/* ---- the clock ---------------------------------------------------------- */
+
+int crm__clock_read(crm_db *db)
+{
+    int64_t t = db->clock ? db->clock(db->clock_ctx) : crm_now();
+    if (t < 0 || t > CRM_TIME_MAX)
+        return crm__error(db, CRM_EMISUSE,
+                          "%s gives %lld, which is not a time libcrm can record as now: a clock "
+                          "gives ms since the epoch from 0 (1970-01-01, the earliest time an id "
+                          "can carry) to CRM_TIME_MAX (9999-12-31T23:59:59.999Z); nothing was "
+                          "changed",
+                          db->clock ? "the clock of crm_open_options" : "the system clock",
+                          (long long)t);
+    db->now = t;
+    return CRM_OK;
+}
+
+int64_t crm__now(crm_db *db)
+{
+    return db->now;
+}
+
 int crm_schema_version(int *out, crm_db *db)
 {
     CRM__ENTER(db);
@@ -162,6 +192,10 @@ int crm_open(crm_db **out, const char *path, const crm_open_options *opts)
         return fail_open(db, rc);
     db->flags = o->flags;
     db->busy_timeout_ms = o->busy_timeout_ms;
+    if (o->version >= 2) {
+        db->clock = o->clock;
+        db->clock_ctx = o->clock_ctx;
+    }
     if (o->actor)
         snprintf(db->actor, sizeof db->actor, "%s", o->actor);
     rc = crm__store_open(db, path, o);

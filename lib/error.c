@@ -27,6 +27,7 @@ static const struct {
     { CRM_ENOTCRM, "ENOTCRM", "not a libcrm database" },
     { CRM_EMISUSE, "EMISUSE", "library misuse" },
     { CRM_EREADONLY, "EREADONLY", "database is read-only" },
+    { CRM_EAMBIGUOUS, "EAMBIGUOUS", "names more than one record" },
 };
 
 const char *crm_strerror(int code)

@@ -99,7 +99,12 @@ static int check_kind(crm_db *db, const char *kind)
     return CRM_OK;
 }
 
-static int norm_phone(crm_db *db, const char *value, char **key)
+/* Each norm_ function derives the match key of a value of its kind. A
+ * value that is not one of the kind is CRM_EINVAL, and *why (for
+ * crm_customer_resolve()'s message of what it tried) says why in a few
+ * words. */
+
+static int norm_phone(crm_db *db, const char *value, char **key, const char **why)
 {
     char q[CRM__QUOTE_SIZE], e164[CRM__E164_SIZE];
     int rc = crm__phone_e164_fast(e164, value) ? CRM__PHONE_OK
@@ -114,6 +119,7 @@ static int norm_phone(crm_db *db, const char *value, char **key)
         return CRM_OK;
     }
     case CRM__PHONE_NEEDS_REGION:
+        *why = "unreadable without a default country";
         return crm__error(db, CRM_EINVAL,
                           "phone number '%s' has no country code and the database has no "
                           "default country; write it as +<country code> ... or open the "
@@ -122,6 +128,7 @@ static int norm_phone(crm_db *db, const char *value, char **key)
     case CRM__PHONE_NOMEM:
         return crm__error(db, CRM_ENOMEM, "out of memory normalising a phone number");
     default:
+        *why = "not a phone number";
         if (db->region[0])
             return crm__error(db, CRM_EINVAL, "'%s' is not a phone number (default country %s)",
                               crm__pquote(db, q, sizeof q, value), db->region);
@@ -130,7 +137,7 @@ static int norm_phone(crm_db *db, const char *value, char **key)
     }
 }
 
-static int norm_email(crm_db *db, const char *value, char **key)
+static int norm_email(crm_db *db, const char *value, char **key, const char **why)
 {
     char q[CRM__QUOTE_SIZE];
     char *t = trimmed(value);
@@ -142,6 +149,7 @@ static int norm_email(crm_db *db, const char *value, char **key)
         ok = !is_space(*p);
     if (!ok) {
         crm__free(t);
+        *why = "not an e-mail address";
         return crm__error(db, CRM_EINVAL,
                           "'%s' is not an e-mail address (expected one @ with text on both sides "
                           "and no spaces)",
@@ -152,7 +160,7 @@ static int norm_email(crm_db *db, const char *value, char **key)
     return CRM_OK;
 }
 
-static int norm_social(crm_db *db, const char *value, char **key)
+static int norm_social(crm_db *db, const char *value, char **key, const char **why)
 {
     char q[CRM__QUOTE_SIZE];
     char *t = trimmed(value);
@@ -171,6 +179,7 @@ static int norm_social(crm_db *db, const char *value, char **key)
         ok = !is_space(*p) && *p != '@' && *p != ':';
     if (!ok) {
         crm__free(t);
+        *why = "not a social handle";
         return crm__error(db, CRM_EINVAL,
                           "'%s' is not a social handle (expected network:handle, e.g. "
                           "twitter:@DeltaAssist)",
@@ -183,22 +192,28 @@ static int norm_social(crm_db *db, const char *value, char **key)
     return CRM_OK;
 }
 
-static int norm_exact(crm_db *db, const char *kind, const char *value, char **key)
+static int norm_exact(crm_db *db, const char *kind, const char *value, char **key,
+                      const char **why)
 {
     char *t = trimmed(value);
     if (!t)
         return crm__error(db, CRM_ENOMEM, "out of memory normalising an identity");
     if (!*t) {
         crm__free(t);
+        *why = "blank";
         return crm__error(db, CRM_EINVAL, "%s identity is blank", kind);
     }
     *key = t;
     return CRM_OK;
 }
 
-/* Check kind and value and derive the match key (caller frees it). */
-static int normalise(crm_db *db, const char *kind, const char *value, char **key)
+int crm__identity_key(crm_db *db, const char *kind, const char *value, char **key,
+                      const char **why)
 {
+    const char *ignored;
+    if (!why)
+        why = &ignored;
+    *why = "not a valid value";
     int rc = check_kind(db, kind);
     if (rc == CRM_OK)
         rc = crm__check_text(db, "identity value", value, 1, CRM_IDENTITY_MAX,
@@ -206,12 +221,18 @@ static int normalise(crm_db *db, const char *kind, const char *value, char **key
     if (rc)
         return rc;
     if (strcmp(kind, "phone") == 0)
-        return norm_phone(db, value, key);
+        return norm_phone(db, value, key, why);
     if (strcmp(kind, "email") == 0)
-        return norm_email(db, value, key);
+        return norm_email(db, value, key, why);
     if (strcmp(kind, "social") == 0)
-        return norm_social(db, value, key);
-    return norm_exact(db, kind, value, key);
+        return norm_social(db, value, key, why);
+    return norm_exact(db, kind, value, key, why);
+}
+
+/* Check kind and value and derive the match key (caller frees it). */
+static int normalise(crm_db *db, const char *kind, const char *value, char **key)
+{
+    return crm__identity_key(db, kind, value, key, NULL);
 }
 
 int crm_identity_normalise(char **out, crm_db *db, const char *kind, const char *value)
@@ -223,11 +244,14 @@ int crm_identity_normalise(char **out, crm_db *db, const char *kind, const char 
 
 /* ---- storage ------------------------------------------------------------ */
 
-/* The identity (kind, key): its record in *out (may be NULL), its owner's
- * id in *owner and name in *owner_name (a copy, may be NULL).
- * CRM_ENOTFOUND with a message when there is none. */
-static int find(crm_db *db, const char *kind, const char *key, crm_identity **out,
-                crm__uuid *owner, char **owner_name)
+/* A row of the identity table is one customer's holding of a (kind, key):
+ * a value held unshared has one row, a shared one a row per holder. */
+
+/* The holding of kind/key by customer cid: its record in *out (may be
+ * NULL). CRM_ENOTFOUND with a message when there is none, saying whether
+ * the customer is missing or does not hold it. */
+static int find(crm_db *db, const crm__uuid *cid, const char *kind, const char *key,
+                crm_identity **out)
 {
     char q[CRM__QUOTE_SIZE];
     CRM__ST(st);
@@ -236,52 +260,88 @@ static int find(crm_db *db, const char *kind, const char *key, crm_identity **ou
         return rc;
     crm__bind_text(st, 1, kind);
     crm__bind_text(st, 2, key);
+    crm__bind_id(st, 3, cid);
     rc = crm__st_step(st, "looking up an identity");
     if (rc == CRM_DONE) {
-        rc = crm__error(db, CRM_ENOTFOUND, "no customer has %s identity %s", kind,
-                        crm__pquote(db, q, sizeof q, key));
-    } else if (rc == CRM_ROW) {
-        rc = CRM_OK;
-        crm__uuid cid;
-        bool has_cid = crm__col_uuid(&cid, st, 0);
-        const char *value = crm__col_text(st, 1);
-        const char *name = crm__col_text(st, 4);
-        if (!has_cid) {
-            rc = crm__corrupt_id(db, "looking up an identity");
-        } else if (!value || !name) {
-            rc = crm__error(db, CRM_ENOMEM, "out of memory looking up an identity");
-        } else {
-            if (owner)
-                *owner = cid;
-            if (out) {
-                *out = identity_new(kind, value, key);
-                if (!*out)
-                    rc = crm__error(db, CRM_ENOMEM, "out of memory looking up an identity");
-                else {
-                    crm__uuid_format((*out)->customer_id, cid.b);
-                    (*out)->flags = (unsigned int)crm__col_int(st, 2);
-                    (*out)->created_at = crm__col_int(st, 3);
-                }
-            }
-            if (rc == CRM_OK && owner_name) {
-                *owner_name = crm__strdup(name);
-                if (!*owner_name) {
-                    rc = crm__error(db, CRM_ENOMEM, "out of memory looking up an identity");
-                    if (out) {
-                        crm__free(*out);
-                        *out = NULL;
-                    }
-                }
-            }
+        crm__st_release(&st);
+        rc = crm__customer_find(db, cid, NULL, NULL, NULL);
+        if (rc == CRM_OK) {
+            char id[CRM_ID_LEN + 1];
+            crm__uuid_format(id, cid->b);
+            rc = crm__error(db, CRM_ENOTFOUND, "customer %s has no %s identity %s", id, kind,
+                            crm__pquote(db, q, sizeof q, key));
+        }
+        return rc;
+    }
+    if (rc != CRM_ROW)
+        return rc;
+    const char *value = crm__col_text(st, 0);
+    if (!value)
+        return crm__error(db, CRM_ENOMEM, "out of memory looking up an identity");
+    if (out) {
+        crm_identity *i = identity_new(kind, value, key);
+        if (!i)
+            return crm__error(db, CRM_ENOMEM, "out of memory looking up an identity");
+        crm__uuid_format(i->customer_id, cid->b);
+        i->flags = (unsigned int)crm__col_int(st, 1);
+        i->created_at = crm__col_int(st, 2);
+        *out = i;
+    }
+    return CRM_OK;
+}
+
+/* Who holds kind/key, as far as a change needs to know: whether customer
+ * cid does, and the first (by id) of the others, with their number. */
+typedef struct holders {
+    bool self;
+    int others;
+    crm__uuid other;
+    unsigned int other_flags;
+    char *other_name; /* a copy, or NULL when there are no others */
+} holders;
+
+static int read_holders(crm_db *db, const crm__uuid *cid, const char *kind, const char *key,
+                        holders *h)
+{
+    memset(h, 0, sizeof *h);
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_IDENTITY_HOLDINGS, &st);
+    if (rc)
+        return rc;
+    crm__bind_text(st, 1, kind);
+    crm__bind_text(st, 2, key);
+    while ((rc = crm__st_step(st, "reading an identity's holders")) == CRM_ROW) {
+        crm__uuid who;
+        if (!crm__col_uuid(&who, st, 0)) {
+            rc = crm__corrupt_id(db, "reading an identity's holders");
+            break;
+        }
+        if (memcmp(who.b, cid->b, sizeof who.b) == 0) {
+            h->self = true;
+            continue;
+        }
+        if (h->others++ > 0)
+            continue;
+        const char *name = crm__col_text(st, 2);
+        h->other = who;
+        h->other_flags = (unsigned int)crm__col_int(st, 1);
+        h->other_name = name ? crm__strdup(name) : NULL;
+        if (!h->other_name) {
+            rc = crm__error(db, CRM_ENOMEM, "out of memory reading an identity's holders");
+            break;
         }
     }
+    if (rc == CRM_DONE)
+        return CRM_OK;
+    crm__free(h->other_name);
+    h->other_name = NULL;
     return rc;
 }
 
-/* Set flags (CRM__Q_IDENTITY_SET_FLAGS) or delete (CRM__Q_IDENTITY_DELETE)
- * the identity kind/key. */
-static int run(crm_db *db, crm__query query, const char *kind, const char *key, int64_t flags,
-               const char *what)
+/* Set the flags of (CRM__Q_IDENTITY_SET_FLAGS) or delete
+ * (CRM__Q_IDENTITY_DELETE) customer cid's holding of kind/key. */
+static int run(crm_db *db, crm__query query, const crm__uuid *cid, const char *kind,
+               const char *key, int64_t flags, const char *what)
 {
     CRM__ST(st);
     int rc = crm__st_get(db, query, &st);
@@ -289,8 +349,9 @@ static int run(crm_db *db, crm__query query, const char *kind, const char *key, 
         return rc;
     crm__bind_text(st, 1, kind);
     crm__bind_text(st, 2, key);
+    crm__bind_id(st, 3, cid);
     if (query == CRM__Q_IDENTITY_SET_FLAGS)
-        crm__bind_int(st, 3, flags);
+        crm__bind_int(st, 4, flags);
     return crm__st_run(st, what);
 }
 
@@ -321,7 +382,7 @@ static int take_primary(crm_db *db, const crm__uuid *owner, const char *kind, co
         rc = value ? CRM_OK
                    : crm__error(db, CRM_ENOMEM, "out of memory changing the primary identity");
         if (rc == CRM_OK)
-            rc = run(db, CRM__Q_IDENTITY_SET_FLAGS, kind, other, flags,
+            rc = run(db, CRM__Q_IDENTITY_SET_FLAGS, owner, kind, other, flags,
                      "changing the primary identity");
         if (rc == CRM_OK)
             rc = journal_identity(db, owner, "flags", kind, value, other, flags);
@@ -334,7 +395,7 @@ static int take_primary(crm_db *db, const crm__uuid *owner, const char *kind, co
 
 static int check_flags(crm_db *db, unsigned int flags)
 {
-    unsigned int known = CRM_IDENTITY_PRIMARY | CRM_IDENTITY_VERIFIED;
+    unsigned int known = CRM_IDENTITY_PRIMARY | CRM_IDENTITY_VERIFIED | CRM_IDENTITY_SHARED;
     if (flags & ~known)
         return crm__error(db, CRM_EINVAL, "identity flags 0x%x has unknown bits 0x%x", flags,
                           flags & ~known);
@@ -349,10 +410,62 @@ static int journal_identity(crm_db *db, const crm__uuid *owner, const char *op, 
     return CRM__JOURNAL(db, "identity", owner, op, f);
 }
 
-/* Insert the identity. Its checks are the insert's own: the primary key
- * refuses an identity that exists, the foreign key a customer that does
- * not, and only then is it read what to say, the missing customer first,
- * then whose the identity already is. */
+/* Whether customer cid may hold kind/key with flags, the others holding
+ * it as they do: CRM_OK, or CRM_EEXISTS naming a holder (or CRM_ENOTFOUND
+ * when the customer does not exist, which is said first). A value may
+ * have several holders only when each holds it shared. */
+static int may_hold(crm_db *db, const crm__uuid *cid, const char *kind, const char *key,
+                    unsigned int flags)
+{
+    holders h;
+    int rc = read_holders(db, cid, kind, key, &h);
+    if (rc)
+        return rc;
+    bool shared = flags & CRM_IDENTITY_SHARED, other_shared = h.other_flags & CRM_IDENTITY_SHARED;
+    if (!h.self && (h.others == 0 || (shared && other_shared))) {
+        crm__free(h.other_name);
+        return CRM_OK;
+    }
+    if (!h.self)
+        rc = crm__customer_find(db, cid, NULL, NULL, NULL);
+    if (rc == CRM_OK) {
+        char oid[CRM_ID_LEN + 1], more[48] = "";
+        char qk[CRM__QUOTE_SIZE], qn[CRM__QUOTE_SIZE];
+        const crm__uuid *named = h.self ? cid : &h.other;
+        crm__uuid_format(oid, named->b);
+        crm__set_conflict(db, named);
+        if (h.self) {
+            char *name = NULL;
+            rc = crm__customer_find(db, cid, NULL, NULL, &name);
+            if (rc == CRM_OK)
+                rc = crm__error(db, CRM_EEXISTS, "%s identity %s already belongs to this "
+                                "customer, %s (%s)", kind, crm__pquote(db, qk, sizeof qk, key),
+                                oid, crm__pquote(db, qn, sizeof qn, name));
+            crm__free(name);
+        } else if (!other_shared) {
+            rc = crm__error(db, CRM_EEXISTS, "%s identity %s already belongs to customer %s "
+                            "(%s)%s", kind, crm__pquote(db, qk, sizeof qk, key), oid,
+                            crm__pquote(db, qn, sizeof qn, h.other_name),
+                            shared ? ", who holds it unshared; it can be shared once that "
+                                     "customer's holding is marked CRM_IDENTITY_SHARED"
+                                   : "");
+        } else {
+            if (h.others > 1)
+                snprintf(more, sizeof more, " and %d other%s", h.others - 1,
+                         h.others > 2 ? "s" : "");
+            rc = crm__error(db, CRM_EEXISTS, "%s identity %s already belongs to customer %s "
+                            "(%s)%s, who share%s it; add it with CRM_IDENTITY_SHARED to "
+                            "share it too", kind, crm__pquote(db, qk, sizeof qk, key), oid,
+                            crm__pquote(db, qn, sizeof qn, h.other_name), more,
+                            h.others > 1 ? "" : "s");
+        }
+    }
+    crm__free(h.other_name);
+    return rc;
+}
+
+/* Insert the holding, which may_hold() allowed. The foreign key refuses a
+ * customer that does not exist. */
 static int insert_identity(crm_db *db, const crm__uuid *cid, const char *kind, const char *key,
                            const char *value, unsigned int flags, int64_t now)
 {
@@ -366,28 +479,7 @@ static int insert_identity(crm_db *db, const crm__uuid *cid, const char *kind, c
     crm__bind_id(st, 4, cid);
     crm__bind_int(st, 5, flags);
     crm__bind_time(st, 6, now);
-    rc = crm__customer_insert_owned(db, st, cid, "adding an identity");
-    if (rc != CRM_EEXISTS)
-        return rc;
-    /* The (kind, key) is taken: say by whom. */
-    crm__uuid owner;
-    char *owner_name = NULL;
-    rc = find(db, kind, key, NULL, &owner, &owner_name);
-    if (rc == CRM_OK) {
-        char oid[CRM_ID_LEN + 1];
-        crm__uuid_format(oid, owner.b);
-        crm__set_conflict(db, &owner);
-        char qk[CRM__QUOTE_SIZE], qn[CRM__QUOTE_SIZE];
-        rc = crm__error(db, CRM_EEXISTS, "%s identity %s already belongs to %s %s (%s)", kind,
-                        crm__pquote(db, qk, sizeof qk, key),
-                        memcmp(owner.b, cid->b, 16) == 0 ? "this customer," : "customer", oid,
-                        crm__pquote(db, qn, sizeof qn, owner_name));
-    } else if (rc == CRM_ENOTFOUND) {
-        rc = crm__error(db, CRM_ERROR, "adding an identity: %s",
-                        crm__refusal_text(CRM__REFUSED_UNIQUE));
-    }
-    crm__free(owner_name);
-    return rc;
+    return crm__customer_insert_owned(db, st, cid, "adding an identity");
 }
 
 int crm_identity_add(crm_identity **out, crm_db *db, const char *customer_id, const char *kind,
@@ -408,14 +500,16 @@ int crm_identity_add(crm_identity **out, crm_db *db, const char *customer_id, co
         crm__free(key);
         return crm__error(db, CRM_ENOMEM, "out of memory adding an identity");
     }
-    int64_t now = crm_now();
     rc = crm__write_begin(db);
     if (rc == CRM_OK) {
-        /* The insert, which may be refused, comes first: nothing may change
-         * before it (see crm__write_begin). The primary mark is then taken
-         * from the customer's others of the kind, journaled before the add
-         * as each is changed. */
-        rc = insert_identity(db, &cid, kind, key, value, flags, now);
+        /* The refusals (the value is someone's, the customer is missing)
+         * come first: nothing may change before them (see
+         * crm__write_begin). The primary mark is then taken from the
+         * customer's others of the kind, journaled before the add as each
+         * is changed. */
+        rc = may_hold(db, &cid, kind, key, flags);
+        if (rc == CRM_OK)
+            rc = insert_identity(db, &cid, kind, key, value, flags, crm__now(db));
         if (rc == CRM_OK && (flags & CRM_IDENTITY_PRIMARY))
             rc = take_primary(db, &cid, kind, key);
         if (rc == CRM_OK)
@@ -430,28 +524,37 @@ int crm_identity_add(crm_identity **out, crm_db *db, const char *customer_id, co
     if (rec) {
         crm__uuid_format(rec->customer_id, cid.b);
         rec->flags = flags;
-        rec->created_at = now;
+        rec->created_at = crm__now(db);
         *out = rec;
     }
     return CRM_OK;
 }
 
-int crm_identity_remove(crm_db *db, const char *kind, const char *value)
+/* The arguments every call that names a holding takes: the customer's id
+ * and the identity's kind and value, whose key is *key (the caller's). */
+static int check_holding(crm_db *db, const char *customer_id, const char *kind,
+                         const char *value, crm__uuid *cid, char **key)
+{
+    int rc = crm__check_id(db, "customer id", customer_id, cid);
+    return rc ? rc : normalise(db, kind, value, key);
+}
+
+int crm_identity_remove(crm_db *db, const char *customer_id, const char *kind, const char *value)
 {
     CRM__ENTER(db);
+    crm__uuid cid;
     char *key = NULL;
-    int rc = normalise(db, kind, value, &key);
+    int rc = check_holding(db, customer_id, kind, value, &cid, &key);
     if (rc)
         return rc;
     rc = crm__write_begin(db);
     if (rc == CRM_OK) {
-        crm__uuid owner;
         crm_identity *old = NULL;
-        rc = find(db, kind, key, &old, &owner, NULL);
+        rc = find(db, &cid, kind, key, &old);
         if (rc == CRM_OK)
-            rc = run(db, CRM__Q_IDENTITY_DELETE, kind, key, 0, "removing an identity");
+            rc = run(db, CRM__Q_IDENTITY_DELETE, &cid, kind, key, 0, "removing an identity");
         if (rc == CRM_OK)
-            rc = journal_identity(db, &owner, "remove", kind, old->value, key, old->flags);
+            rc = journal_identity(db, &cid, "remove", kind, old->value, key, old->flags);
         crm_identity_free(old);
         rc = crm__write_end(db, rc);
     }
@@ -459,26 +562,49 @@ int crm_identity_remove(crm_db *db, const char *kind, const char *value)
     return rc;
 }
 
-int crm_identity_set_flags(crm_db *db, const char *kind, const char *value, unsigned int flags)
+/* A holding may stop being shared only while no one else holds it. */
+static int may_unshare(crm_db *db, const crm__uuid *cid, const char *kind, const char *key)
+{
+    holders h;
+    int rc = read_holders(db, cid, kind, key, &h);
+    if (rc || h.others == 0)
+        return rc;
+    char oid[CRM_ID_LEN + 1], qk[CRM__QUOTE_SIZE], qn[CRM__QUOTE_SIZE];
+    crm__uuid_format(oid, h.other.b);
+    crm__set_conflict(db, &h.other);
+    rc = crm__error(db, CRM_EEXISTS, "%s identity %s is shared with %d other customer%s (customer "
+                    "%s (%s)%s); it stays CRM_IDENTITY_SHARED while another holds it",
+                    kind, crm__pquote(db, qk, sizeof qk, key), h.others, h.others > 1 ? "s" : "",
+                    oid, crm__pquote(db, qn, sizeof qn, h.other_name),
+                    h.others > 1 ? " among them" : "");
+    crm__free(h.other_name);
+    return rc;
+}
+
+int crm_identity_set_flags(crm_db *db, const char *customer_id, const char *kind,
+                           const char *value, unsigned int flags)
 {
     CRM__ENTER(db);
+    crm__uuid cid;
     char *key = NULL;
     int rc = check_flags(db, flags);
     if (rc == CRM_OK)
-        rc = normalise(db, kind, value, &key);
+        rc = check_holding(db, customer_id, kind, value, &cid, &key);
     if (rc)
         return rc;
     rc = crm__write_begin(db);
     if (rc == CRM_OK) {
-        crm__uuid owner;
         crm_identity *old = NULL;
-        rc = find(db, kind, key, &old, &owner, NULL);
+        rc = find(db, &cid, kind, key, &old);
+        if (rc == CRM_OK && (old->flags & CRM_IDENTITY_SHARED) && !(flags & CRM_IDENTITY_SHARED))
+            rc = may_unshare(db, &cid, kind, key);
         if (rc == CRM_OK && (flags & CRM_IDENTITY_PRIMARY))
-            rc = take_primary(db, &owner, kind, key);
+            rc = take_primary(db, &cid, kind, key);
         if (rc == CRM_OK)
-            rc = run(db, CRM__Q_IDENTITY_SET_FLAGS, kind, key, flags, "changing identity flags");
+            rc = run(db, CRM__Q_IDENTITY_SET_FLAGS, &cid, kind, key, flags,
+                     "changing identity flags");
         if (rc == CRM_OK)
-            rc = journal_identity(db, &owner, "flags", kind, old->value, key, flags);
+            rc = journal_identity(db, &cid, "flags", kind, old->value, key, flags);
         crm_identity_free(old);
         rc = crm__write_end(db, rc);
     }
@@ -486,17 +612,19 @@ int crm_identity_set_flags(crm_db *db, const char *kind, const char *value, unsi
     return rc;
 }
 
-int crm_identity_get(crm_identity **out, crm_db *db, const char *kind, const char *value)
+int crm_identity_get(crm_identity **out, crm_db *db, const char *customer_id, const char *kind,
+                     const char *value)
 {
     CRM__ENTER(db);
+    crm__uuid cid;
     char *key = NULL;
     int rc = crm__check_out(db, out);
     if (rc == CRM_OK)
-        rc = normalise(db, kind, value, &key);
+        rc = check_holding(db, customer_id, kind, value, &cid, &key);
     if (rc)
         return rc;
     crm_identity *rec = NULL;
-    rc = find(db, kind, key, &rec, NULL, NULL);
+    rc = find(db, &cid, kind, key, &rec);
     crm__free(key);
     if (rc == CRM_OK)
         *out = rec;
@@ -513,6 +641,7 @@ int crm_identity_lookup(crm_customer **out, crm_db *db, const char *kind, const 
         rc = normalise(db, kind, value, &key);
     if (rc)
         return rc;
+    crm_customer *c = NULL;
     CRM__ST(st);
     rc = crm__st_get(db, CRM__Q_IDENTITY_LOOKUP, &st);
     if (rc == CRM_OK) {
@@ -521,12 +650,52 @@ int crm_identity_lookup(crm_customer **out, crm_db *db, const char *kind, const 
         rc = crm__st_step(st, "looking up an identity");
     }
     if (rc == CRM_ROW) {
-        rc = crm__customer_from_row(out, st, 0);
+        rc = crm__customer_from_row(&c, st, 0);
         if (rc)
             rc = crm__error(db, rc, "out of memory looking up an identity");
+        else
+            rc = crm__st_step(st, "looking up an identity");
     } else if (rc == CRM_DONE) {
         rc = crm__error(db, CRM_ENOTFOUND, "no customer has %s identity %s", kind,
                         crm__pquote(db, q, sizeof q, key));
+    }
+    /* A shared value with several holders names none of them. */
+    int holders = 1;
+    while (rc == CRM_ROW) {
+        holders++;
+        rc = crm__st_step(st, "looking up an identity");
+    }
+    if (rc == CRM_DONE)
+        rc = holders == 1 ? CRM_OK
+                          : crm__error(db, CRM_EAMBIGUOUS, "%s identity %s is shared by %d "
+                                       "customers: list its holders to choose one", kind,
+                                       crm__pquote(db, q, sizeof q, key), holders);
+    crm__free(key);
+    if (rc) {
+        crm_customer_free(c);
+        return rc;
+    }
+    *out = c;
+    return CRM_OK;
+}
+
+int crm_customer_holders_open(crm_customer_cursor **out, crm_db *db, const char *kind,
+                              const char *value)
+{
+    CRM__ENTER(db);
+    char *key = NULL;
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = normalise(db, kind, value, &key);
+    if (rc)
+        return rc;
+    crm_customer_cursor *cur;
+    rc = crm__customer_list_new(&cur, db, CRM__Q_IDENTITY_HOLDERS, "listing an identity's holders");
+    if (rc == CRM_OK) {
+        crm__st *st = ((crm__cursor *)cur)->st;
+        crm__bind_text(st, 1, kind);
+        crm__bind_text(st, 2, key);
+        rc = crm__cursor_bound((void **)out, cur, "listing an identity's holders");
     }
     crm__free(key);
     return rc;

@@ -7,21 +7,22 @@
 #include "internal.h"
 
 /* The optional texts of a record, in one array so that a copy is one loop. */
-enum { T_HANDLED_BY, T_REASON, T_SUMMARY, T_BODY, T_EXTERNAL_REF, T_COUNT };
+enum { T_HANDLED_BY, T_REASON, T_SUMMARY, T_BODY, T_EXTERNAL_REF, T_CHANNEL, T_COUNT };
 
 struct crm_interaction {
     char id[CRM_ID_LEN + 1];
     char customer_id[CRM_ID_LEN + 1];
     char thread_id[CRM_ID_LEN + 1];
     char reply_to[CRM_ID_LEN + 1]; /* "" when it answers nothing */
-    crm_channel_t channel;
+    crm_channel_t channel; /* CRM_CHANNEL_CUSTOM: text[T_CHANNEL] names it */
     crm_direction_t direction;
     crm_outcome_t outcome;
     int is_public;
     int sentiment;
     int64_t occurred_at, updated_at;
-    /* NULL when not recorded. They point just past the struct in an owned
-     * record, into the cursor's texts in a cursor's. */
+    /* NULL when not recorded (T_CHANNEL: for a built-in channel). They
+     * point just past the struct in an owned record, into the cursor's
+     * texts in a cursor's. */
     const char *text[T_COUNT];
 };
 
@@ -99,6 +100,12 @@ const char *crm_interaction_customer_id(const crm_interaction *i)
     return i ? i->customer_id : NULL;
 }
 crm_channel_t crm_interaction_channel(const crm_interaction *i) { return i ? i->channel : 0; }
+const char *crm_interaction_channel_name(const crm_interaction *i)
+{
+    if (!i)
+        return NULL;
+    return i->text[T_CHANNEL] ? i->text[T_CHANNEL] : crm_channel_name(i->channel);
+}
 crm_direction_t crm_interaction_direction(const crm_interaction *i) { return i ? i->direction : 0; }
 int64_t crm_interaction_occurred_at(const crm_interaction *i)
 {
@@ -183,7 +190,7 @@ int crm_interaction_dup(crm_interaction **out, const crm_interaction *i)
 
 /* Column of each text in the columns of an interaction (see
  * CRM__Q_INTERACTION_GET). */
-static const int text_column[T_COUNT] = { 5, 6, 10, 11, 14 };
+static const int text_column[T_COUNT] = { 5, 6, 10, 11, 14, 16 };
 
 /* Fill i from the row (the columns of CRM__Q_INTERACTION_GET), all but its
  * texts. */
@@ -191,7 +198,8 @@ static void read_fields(crm_interaction *i, crm__st *st)
 {
     crm__col_id(i->id, st, 0);
     crm__col_id(i->customer_id, st, 1);
-    i->channel = (crm_channel_t)crm__col_int(st, 2);
+    int64_t channel = crm__col_int(st, 2);
+    i->channel = channel_valid((int)channel) ? (crm_channel_t)channel : CRM_CHANNEL_CUSTOM;
     i->direction = (crm_direction_t)crm__col_int(st, 3);
     i->occurred_at = crm__col_int(st, 4);
     i->outcome = (crm_outcome_t)crm__col_int(st, 7);
@@ -221,6 +229,11 @@ static int read_row(crm_interaction *i, crm__st *st)
 
 static int check_channel(crm_db *db, const char *field, int channel)
 {
+    if (channel == CRM_CHANNEL_CUSTOM)
+        return crm__error(db, CRM_EINVAL,
+                          "%s %d is CRM_CHANNEL_CUSTOM, which a record says of a custom "
+                          "channel: give the channel's name instead",
+                          field, channel);
     if (!channel_valid(channel))
         return crm__error(db, CRM_EINVAL,
                           "%s %d is not a channel (1 = CRM_CHANNEL_PHONE .. %d = "
@@ -257,8 +270,78 @@ static int check_external_ref(crm_db *db, const char *ref)
                            CRM__TEXT_NO_CONTROL | CRM__TEXT_NO_EDGE_SPACE);
 }
 
+/* ---- channels by name ----------------------------------------------------- */
+
+/* The built-in channel called name, or 0: a custom one. */
+static int builtin_channel(const char *name)
+{
+    int i = crm__word_index(channel_names, 1, CRM_CHANNEL_MAX, name);
+    return i < 0 ? 0 : i;
+}
+
+/* The number of custom channel name in *code: 0 when no interaction has
+ * used it yet. */
+static int custom_code(crm_db *db, const char *name, int64_t *code)
+{
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_CHANNEL_CODE, &st);
+    if (rc)
+        return rc;
+    crm__bind_text(st, 1, name);
+    rc = crm__st_step(st, "reading a channel");
+    if (rc == CRM_ROW)
+        *code = crm__col_int(st, 0);
+    else if (rc == CRM_DONE)
+        *code = 0;
+    return rc == CRM_ROW || rc == CRM_DONE ? CRM_OK : rc;
+}
+
+/* Keep custom channel name, which no interaction has used yet; its new
+ * number in *code. */
+static int custom_add(crm_db *db, const char *name, int64_t *code)
+{
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_CHANNEL_ADD, &st);
+    if (rc)
+        return rc;
+    crm__bind_text(st, 1, name);
+    rc = crm__st_run(st, "keeping a new channel");
+    if (rc == CRM_OK)
+        rc = custom_code(db, name, code);
+    if (rc == CRM_OK && *code == 0)
+        rc = crm__error(db, CRM_ERROR, "keeping new channel %s: it was not kept", name);
+    return rc;
+}
+
+/* The channel of spec s: *builtin its crm_channel_t, or 0 for the custom
+ * channel *name names; *name is its word either way. */
+static int check_spec_channel(crm_db *db, const crm_interaction_spec *s, int *builtin,
+                              const char **name)
+{
+    const char *word = s->version >= 3 ? s->channel_name : NULL;
+    int rc;
+    if (!word) {
+        rc = check_channel(db, "channel", (int)s->channel);
+        if (rc == CRM_OK) {
+            *builtin = (int)s->channel;
+            *name = channel_names[s->channel];
+        }
+        return rc;
+    }
+    if ((rc = crm__check_kind_name(db, "channel_name", word)))
+        return rc;
+    int b = builtin_channel(word);
+    if (s->channel != 0 && (int)s->channel != b)
+        return crm__error(db, CRM_EINVAL,
+                          "channel %d and channel_name '%s' name two channels; give one of them",
+                          (int)s->channel, word);
+    *builtin = b;
+    *name = word;
+    return CRM_OK;
+}
+
 static int check_spec(crm_db *db, const crm_interaction_spec *s, crm__uuid *cid,
-                      crm__uuid *reply_to)
+                      crm__uuid *reply_to, int *builtin, const char **channel)
 {
     if (!s)
         return crm__error(db, CRM_EINVAL, "spec is NULL");
@@ -268,7 +351,7 @@ static int check_spec(crm_db *db, const crm_interaction_spec *s, crm__uuid *cid,
                           s->version, CRM_INTERACTION_SPEC_VERSION);
     int rc = crm__check_id(db, "customer_id", s->customer_id, cid);
     if (rc == CRM_OK)
-        rc = check_channel(db, "channel", (int)s->channel);
+        rc = check_spec_channel(db, s, builtin, channel);
     if (rc == CRM_OK && !direction_valid((int)s->direction))
         rc = crm__error(db, CRM_EINVAL,
                         "direction %d is not a direction (CRM_DIRECTION_IN or CRM_DIRECTION_OUT)",
@@ -338,7 +421,8 @@ static int find_parent(crm_db *db, const crm__uuid *cid, const crm__uuid *parent
 /* Importing a feed twice must add nothing, and say what is already there.
  * Writes are serialised (BEGIN IMMEDIATE), so nothing can come between
  * this look and the insert. */
-static int check_ref_free(crm_db *db, int channel, const char *ref)
+static int check_ref_free(crm_db *db, int64_t channel, const char *channel_name,
+                          const char *ref)
 {
     CRM__ST(st);
     int rc = crm__st_get(db, CRM__Q_INTERACTION_ID_BY_REF, &st);
@@ -358,7 +442,7 @@ static int check_ref_free(crm_db *db, int channel, const char *ref)
             rc = crm__error(db, CRM_EEXISTS,
                             "external_ref '%s' on channel %s was already recorded as "
                             "interaction %s",
-                            crm__pquote(db, q, sizeof q, ref), channel_names[channel], eid);
+                            crm__pquote(db, q, sizeof q, ref), channel_name, eid);
         } else {
             rc = crm__corrupt_id(db, "looking up an external reference");
         }
@@ -367,8 +451,8 @@ static int check_ref_free(crm_db *db, int channel, const char *ref)
 }
 
 static int insert(crm_db *db, const crm_interaction_spec *s, const crm__uuid *id,
-                  const crm__uuid *cid, int64_t occurred, const crm__uuid *thread,
-                  const crm__uuid *reply_to, int64_t now)
+                  const crm__uuid *cid, int64_t channel, int64_t occurred,
+                  const crm__uuid *thread, const crm__uuid *reply_to, int64_t now)
 {
     CRM__ST(st);
     int rc = crm__st_get(db, CRM__Q_INTERACTION_INSERT, &st);
@@ -376,7 +460,7 @@ static int insert(crm_db *db, const crm_interaction_spec *s, const crm__uuid *id
         return rc;
     crm__bind_id(st, 1, id);
     crm__bind_id(st, 2, cid);
-    crm__bind_int(st, 3, (int)s->channel);
+    crm__bind_int(st, 3, channel);
     crm__bind_int(st, 4, (int)s->direction);
     crm__bind_int(st, 5, occurred);
     crm__bind_text(st, 6, s->handled_by);
@@ -401,39 +485,53 @@ int crm_interaction_log(crm_interaction **out, crm_db *db, const crm_interaction
 {
     CRM__ENTER(db);
     crm__uuid cid, parent;
-    int rc = check_spec(db, spec, &cid, &parent);
+    int builtin = 0;
+    const char *channel = NULL;
+    int rc = check_spec(db, spec, &cid, &parent, &builtin, &channel);
     if (rc)
         return rc;
     /* The record is made before the write, so that once the write is
      * committed nothing can fail. */
     crm_interaction *rec = NULL;
     if (out) {
-        crm_interaction tmpl = { .channel = spec->channel,
+        crm_interaction tmpl = { .channel = builtin ? (crm_channel_t)builtin : CRM_CHANNEL_CUSTOM,
                                  .direction = spec->direction,
                                  .outcome = spec->outcome,
                                  .is_public = spec->is_public,
                                  .sentiment = spec->sentiment,
                                  .text = { spec->handled_by, spec->reason, spec->summary,
-                                           spec->body, spec->external_ref } };
+                                           spec->body, spec->external_ref,
+                                           builtin ? NULL : channel } };
         rec = interaction_copy(&tmpl);
         if (!rec)
             return crm__error(db, CRM_ENOMEM, "out of memory recording an interaction");
     }
     crm__uuid id, thread;
-    int64_t now = 0, occurred = 0;
+    int64_t now = 0, occurred = 0, code = builtin;
     rc = crm__write_begin(db);
     if (rc == CRM_OK) {
         /* That the customer exists is the insert's foreign key to check;
          * it is read here only when something else fails, so that a
          * missing customer is still the error reported first. */
-        if (spec->reply_to)
+        if (!builtin)
+            rc = custom_code(db, channel, &code);
+        if (rc == CRM_OK && spec->reply_to)
             rc = find_parent(db, &cid, &parent, &thread);
-        if (rc == CRM_OK && spec->external_ref)
-            rc = check_ref_free(db, (int)spec->channel, spec->external_ref);
+        /* A channel no interaction has used holds no reference yet. */
+        if (rc == CRM_OK && spec->external_ref && code)
+            rc = check_ref_free(db, code, channel, spec->external_ref);
         if (rc != CRM_OK) {
             int found = crm__customer_find(db, &cid, spec->customer_id, NULL, NULL);
             if (found != CRM_OK)
                 rc = found;
+        }
+        /* Keeping a new channel's name is a change, which must come after
+         * every refusal: the only one the insert could still make is a
+         * missing customer, so that is read first. */
+        if (rc == CRM_OK && !code) {
+            rc = crm__customer_find(db, &cid, spec->customer_id, NULL, NULL);
+            if (rc == CRM_OK)
+                rc = custom_add(db, channel, &code);
         }
         if (rc == CRM_OK) {
             crm__new_id(db, &id, &now);
@@ -442,14 +540,14 @@ int crm_interaction_log(crm_interaction **out, crm_db *db, const crm_interaction
                 occurred = now;
             if (!spec->reply_to)
                 thread = id;
-            rc = insert(db, spec, &id, &cid, occurred, &thread, spec->reply_to ? &parent : NULL,
-                        now);
+            rc = insert(db, spec, &id, &cid, code, occurred, &thread,
+                        spec->reply_to ? &parent : NULL, now);
         }
         if (rc == CRM_OK) {
             char iid[CRM_ID_LEN + 1];
             crm__uuid_format(iid, id.b);
             crm__jfield f[] = { CRM__JTEXT("interaction_id", iid),
-                                CRM__JTEXT("channel", channel_names[spec->channel]),
+                                CRM__JTEXT("channel", channel),
                                 CRM__JTEXT("direction", direction_names[spec->direction]),
                                 CRM__JINT("occurred_at", occurred),
                                 CRM__JTEXT("reason", spec->reason),
@@ -517,6 +615,26 @@ int crm_interaction_get(crm_interaction **out, crm_db *db, const char *id)
     return fetch(out, db, st, msg);
 }
 
+/* The interaction with reference ref on the channel numbered code (0: a
+ * custom channel no interaction has used, which holds none) and called
+ * name. */
+static int fetch_by_ref(crm_interaction **out, crm_db *db, int64_t code, const char *name,
+                        const char *ref)
+{
+    char q[CRM__QUOTE_SIZE], msg[CRM__QUOTE_SIZE + 96];
+    snprintf(msg, sizeof msg, "no interaction on channel %s has external_ref '%s'", name,
+             crm__pquote(db, q, sizeof q, ref));
+    if (!code)
+        return crm__error(db, CRM_ENOTFOUND, "%s", msg);
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_INTERACTION_GET_BY_REF, &st);
+    if (rc)
+        return rc;
+    crm__bind_int(st, 1, code);
+    crm__bind_text(st, 2, ref);
+    return fetch(out, db, st, msg);
+}
+
 int crm_interaction_get_by_ref(crm_interaction **out, crm_db *db, crm_channel_t channel,
                                const char *external_ref)
 {
@@ -528,43 +646,55 @@ int crm_interaction_get_by_ref(crm_interaction **out, crm_db *db, crm_channel_t 
         rc = check_external_ref(db, external_ref);
     if (rc)
         return rc;
-    CRM__ST(st);
-    rc = crm__st_get(db, CRM__Q_INTERACTION_GET_BY_REF, &st);
+    return fetch_by_ref(out, db, (int)channel, channel_names[channel], external_ref);
+}
+
+int crm_interaction_get_by_ref_named(crm_interaction **out, crm_db *db, const char *channel,
+                                     const char *external_ref)
+{
+    CRM__ENTER(db);
+    int rc = crm__check_out(db, out);
+    if (rc == CRM_OK)
+        rc = crm__check_kind_name(db, "channel", channel);
+    if (rc == CRM_OK)
+        rc = check_external_ref(db, external_ref);
     if (rc)
         return rc;
-    crm__bind_int(st, 1, (int)channel);
-    crm__bind_text(st, 2, external_ref);
-    char q[CRM__QUOTE_SIZE], msg[CRM__QUOTE_SIZE + 80];
-    snprintf(msg, sizeof msg, "no interaction on channel %s has external_ref '%s'",
-             channel_names[channel], crm__pquote(db, q, sizeof q, external_ref));
-    return fetch(out, db, st, msg);
+    int64_t code = builtin_channel(channel);
+    if (!code && (rc = custom_code(db, channel, &code)))
+        return rc;
+    return fetch_by_ref(out, db, code, channel, external_ref);
 }
 
 /* ---- changing one ------------------------------------------------------- */
 
 /* What can be learnt after the fact: the op journaled (also the data's key,
  * "old_" + op for the value replaced), the UPDATE, and the column of
- * CRM__Q_INTERACTION_CURRENT holding the value; an outcome is an integer,
- * the rest text. */
+ * CRM__Q_INTERACTION_CURRENT holding the value: a text, an outcome
+ * (journaled as its word) or a flag (journaled as 0 or 1, and not changed
+ * at all when it already has the value asked for). */
+enum { V_TEXT, V_OUTCOME, V_FLAG };
 typedef struct change {
     const char *op, *old_key;
     crm__query update;
     const char *what;
     int column;
-    bool is_text;
+    int type;
 } change;
 
 static const change CHANGE_OUTCOME = { "outcome", "old_outcome", CRM__Q_INTERACTION_SET_OUTCOME,
-                                       "changing an interaction's outcome", 1, false };
+                                       "changing an interaction's outcome", 1, V_OUTCOME };
 static const change CHANGE_REASON = { "reason", "old_reason", CRM__Q_INTERACTION_SET_REASON,
-                                      "changing an interaction's reason", 2, true };
+                                      "changing an interaction's reason", 2, V_TEXT };
 static const change CHANGE_SUMMARY = { "summary", "old_summary", CRM__Q_INTERACTION_SET_SUMMARY,
-                                       "changing an interaction's summary", 3, true };
+                                       "changing an interaction's summary", 3, V_TEXT };
+static const change CHANGE_PUBLIC = { "public", "old_public", CRM__Q_INTERACTION_SET_PUBLIC,
+                                      "changing whether an interaction is public", 4, V_FLAG };
 
 /* The interaction's customer and the value c changes: *old_text a copy
- * (NULL when none) for a text, *old_outcome for the outcome. */
+ * (NULL when none) for a text, *old_int for the others. */
 static int read_current(crm_db *db, const crm__uuid *uid, const change *c, crm__uuid *cid,
-                        char **old_text, int *old_outcome)
+                        char **old_text, int *old_int)
 {
     CRM__ST(st);
     int rc = crm__st_get(db, CRM__Q_INTERACTION_CURRENT, &st);
@@ -581,7 +711,7 @@ static int read_current(crm_db *db, const crm__uuid *uid, const change *c, crm__
         bool has_owner = crm__col_uuid(&owner, st, 0);
         char *old = NULL;
         rc = CRM_OK;
-        if (c->is_text && !crm__col_null(st, c->column)) {
+        if (c->type == V_TEXT && !crm__col_null(st, c->column)) {
             const char *t = crm__col_text(st, c->column);
             old = t ? crm__strdup(t) : NULL;
             if (!old)
@@ -594,7 +724,7 @@ static int read_current(crm_db *db, const crm__uuid *uid, const change *c, crm__
         } else {
             *cid = owner;
             *old_text = old;
-            *old_outcome = (int)crm__col_int(st, 1);
+            *old_int = c->type == V_TEXT ? 0 : (int)crm__col_int(st, c->column);
         }
         if (rc)
             crm__free(old);
@@ -602,27 +732,29 @@ static int read_current(crm_db *db, const crm__uuid *uid, const change *c, crm__
     return rc;
 }
 
-/* Set the value c changes to text (or to outcome) and journal the change. */
+/* Set the value c changes to text (or to value) and journal the change. */
 static int apply_change(crm_db *db, const crm__uuid *uid, const change *c, const char *text,
-                        int outcome)
+                        int value)
 {
     int rc = crm__write_begin(db);
     if (rc)
         return rc;
     crm__uuid cid;
     char *old = NULL;
-    int old_outcome = 0;
-    rc = read_current(db, uid, c, &cid, &old, &old_outcome);
+    int old_value = 0;
+    rc = read_current(db, uid, c, &cid, &old, &old_value);
+    if (rc == CRM_OK && c->type == V_FLAG && old_value == value)
+        return crm__write_end(db, rc);
     if (rc == CRM_OK) {
         CRM__ST(st);
         rc = crm__st_get(db, c->update, &st);
         if (rc == CRM_OK) {
             crm__bind_id(st, 1, uid);
-            if (c->is_text)
+            if (c->type == V_TEXT)
                 crm__bind_text(st, 2, text);
             else
-                crm__bind_int(st, 2, outcome);
-            crm__bind_int(st, 3, crm_now());
+                crm__bind_int(st, 2, value);
+            crm__bind_int(st, 3, crm__now(db));
             rc = crm__st_run(st, c->what);
         }
     }
@@ -631,8 +763,12 @@ static int apply_change(crm_db *db, const crm__uuid *uid, const change *c, const
         crm__uuid_format(iid, uid->b);
         crm__jfield f[] = {
             CRM__JTEXT("interaction_id", iid),
-            CRM__JTEXT(c->op, c->is_text ? text : outcome_names[outcome]),
-            CRM__JTEXT(c->old_key, c->is_text ? old : outcome_names[old_outcome]),
+            c->type == V_TEXT      ? (crm__jfield)CRM__JTEXT(c->op, text)
+            : c->type == V_OUTCOME ? (crm__jfield)CRM__JTEXT(c->op, outcome_names[value])
+                                   : (crm__jfield)CRM__JINT(c->op, value),
+            c->type == V_TEXT      ? (crm__jfield)CRM__JTEXT(c->old_key, old)
+            : c->type == V_OUTCOME ? (crm__jfield)CRM__JTEXT(c->old_key, outcome_names[old_value])
+                                   : (crm__jfield)CRM__JINT(c->old_key, old_value),
         };
         rc = CRM__JOURNAL(db, "interaction", &cid, c->op, f);
     }
@@ -670,6 +806,16 @@ int crm_interaction_set_summary(crm_db *db, const char *id, const char *summary)
     return rc ? rc : apply_change(db, &uid, &CHANGE_SUMMARY, summary, 0);
 }
 
+int crm_interaction_set_public(crm_db *db, const char *id, int is_public)
+{
+    CRM__ENTER(db);
+    crm__uuid uid;
+    int rc = crm__check_id(db, "interaction id", id, &uid);
+    if (rc == CRM_OK && is_public != 0 && is_public != 1)
+        rc = crm__error(db, CRM_EINVAL, "is_public is %d; use 0 or 1", is_public);
+    return rc ? rc : apply_change(db, &uid, &CHANGE_PUBLIC, NULL, is_public);
+}
+
 /* ---- the timeline and threads ------------------------------------------- */
 
 struct crm_interaction_cursor {
@@ -680,6 +826,42 @@ struct crm_interaction_cursor {
 /* Every channel's bit: bits 1..CRM_CHANNEL_MAX. */
 #define CHANNEL_BITS (((1u << (CRM_CHANNEL_MAX + 1)) - 1) & ~1u)
 #define OUTCOME_BITS ((1u << (CRM_OUTCOME_MAX + 1)) - 1)
+
+/* A checked filter's channels as the list takes them: *bits the built-in ones
+ * (its `channels` and the built-in words of its channel_names), *customs
+ * the custom words as ",name,name," (crm__malloc'd; NULL when none). */
+static int filter_channels(crm_db *db, const crm_timeline_filter *f, unsigned int *bits,
+                           char **customs)
+{
+    *bits = f->channels;
+    *customs = NULL;
+    const char *const *names = f->version >= 3 ? f->channel_names : NULL;
+    size_t len = 1;
+    for (size_t k = 0; names && names[k]; k++) {
+        int b = builtin_channel(names[k]);
+        if (b)
+            *bits |= CRM_CHANNEL_BIT(b);
+        else
+            len += strlen(names[k]) + 1;
+    }
+    if (len == 1)
+        return CRM_OK;
+    char *list = crm__malloc(len + 1), *p = list;
+    if (!list)
+        return crm__error(db, CRM_ENOMEM, "out of memory reading the filter's channel names");
+    *p++ = ',';
+    for (size_t k = 0; names[k]; k++) {
+        if (builtin_channel(names[k]))
+            continue;
+        size_t n = strlen(names[k]);
+        memcpy(p, names[k], n);
+        p += n;
+        *p++ = ',';
+    }
+    *p = '\0';
+    *customs = list;
+    return CRM_OK;
+}
 
 static int check_filter(crm_db *db, const crm_timeline_filter *f, crm__uuid *before)
 {
@@ -718,6 +900,13 @@ static int check_filter(crm_db *db, const crm_timeline_filter *f, crm__uuid *bef
         return rc;
     if (f->before && (rc = crm__check_id(db, "filter before", f->before, before)))
         return rc;
+    const char *const *names = f->version >= 3 ? f->channel_names : NULL;
+    for (size_t k = 0; names && names[k]; k++) {
+        char field[48];
+        snprintf(field, sizeof field, "filter channel_names[%zu]", k);
+        if ((rc = crm__check_kind_name(db, field, names[k])))
+            return rc;
+    }
     return CRM_OK;
 }
 
@@ -746,6 +935,31 @@ static int before_key(crm_db *db, const crm__uuid *before, const crm__uuid *cid,
     return rc;
 }
 
+/* The occurred_at of `before`, which must be an interaction of the thread. */
+static int thread_key(crm_db *db, const crm__uuid *before, const crm__uuid *thread, int64_t *at)
+{
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_INTERACTION_THREAD_KEY, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, before);
+    crm__bind_id(st, 2, thread);
+    rc = crm__st_step(st, "reading a thread");
+    if (rc == CRM_ROW) {
+        *at = crm__col_int(st, 0);
+        rc = CRM_OK;
+    } else if (rc == CRM_DONE) {
+        char b[CRM_ID_LEN + 1], t[CRM_ID_LEN + 1];
+        crm__uuid_format(b, before->b);
+        crm__uuid_format(t, thread->b);
+        rc = crm__error(db, CRM_ENOTFOUND,
+                        "filter before names no interaction of thread %s (%s); pass the id "
+                        "of the last interaction of the previous page",
+                        t, b);
+    }
+    return rc;
+}
+
 /* Smallest string greater than every string starting with p: p with its
  * last byte incremented (reason codes are ASCII, so there is no carry). */
 static void prefix_upper(char *p)
@@ -763,6 +977,83 @@ static int interaction_build(crm__cursor *c)
     return crm__cursor_texts(c, text_column, T_COUNT, cur->row.text);
 }
 
+/* Open list q (CRM__Q_TIMELINE, newest first, or CRM__Q_INTERACTION_THREAD,
+ * oldest first) of the rows of `head` (a customer's id, a thread's) that
+ * the checked filter f keeps; with_key: f->before is `key`, which occurred
+ * at key_at. */
+static int open_list(crm_interaction_cursor **out, crm_db *db, crm__query q,
+                     const crm__uuid *head, const crm_timeline_filter *f, const crm__uuid *key,
+                     int64_t key_at, const char *what)
+{
+    unsigned int bits;
+    char *customs;
+    int rc = filter_channels(db, f, &bits, &customs);
+    if (rc)
+        return rc;
+    /* SQLite bounds the walk by one bound in the list's direction only,
+     * and would pick the time: of it and the key keep the one that
+     * implies the other, so that a page costs its rows wherever it starts
+     * (`to` and the key in a timeline, newest first; `from` and the key in
+     * a thread). */
+    bool newest_first = q == CRM__Q_TIMELINE;
+    int64_t from = crm__time_given(f->version, f->from), to = crm__time_given(f->version, f->to);
+    int64_t bound = newest_first ? to : from;
+    bool use_key = f->before && (bound == CRM_TIME_NONE ||
+                                 (newest_first ? key_at < bound : key_at >= bound));
+    bool use_from = from != CRM_TIME_NONE && (newest_first || !use_key);
+    bool use_to = to != CRM_TIME_NONE && (!newest_first || !use_key);
+    bool prefix = f->reason_prefix && f->reason_prefix[0];
+    char hi[CRM_REASON_MAX + 1];
+    if (prefix) {
+        memcpy(hi, f->reason_prefix, strlen(f->reason_prefix) + 1);
+        prefix_upper(hi);
+    }
+
+    unsigned int shape = (customs ? CRM__SHAPE_TIMELINE_CHANNEL_NAMES
+                          : bits  ? CRM__SHAPE_TIMELINE_CHANNELS
+                                  : 0) |
+                         (use_from ? CRM__SHAPE_TIMELINE_FROM : 0) |
+                         (use_to ? CRM__SHAPE_TIMELINE_TO : 0) |
+                         (prefix ? CRM__SHAPE_TIMELINE_REASON : 0) |
+                         (f->direction ? CRM__SHAPE_TIMELINE_DIRECTION : 0) |
+                         (f->public_only ? CRM__SHAPE_TIMELINE_PUBLIC : 0) |
+                         (f->outcomes ? CRM__SHAPE_TIMELINE_OUTCOMES : 0) |
+                         (use_key ? CRM__SHAPE_TIMELINE_BEFORE : 0) |
+                         (f->limit ? CRM__SHAPE_TIMELINE_LIMIT : 0);
+    crm_interaction_cursor *cur;
+    rc = crm__cursor_new_shaped((void **)&cur, sizeof *cur, db, q, shape, interaction_build, what);
+    if (rc) {
+        crm__free(customs);
+        return rc;
+    }
+    crm__st *st = cur->base.st;
+    crm__bind_id(st, 1, head);
+    if (shape & (CRM__SHAPE_TIMELINE_CHANNELS | CRM__SHAPE_TIMELINE_CHANNEL_NAMES))
+        crm__bind_int(st, 2, bits);
+    if (customs)
+        crm__bind_text(st, 12, customs);
+    if (use_from)
+        crm__bind_int(st, 3, from);
+    if (use_to)
+        crm__bind_int(st, 4, to);
+    if (prefix) {
+        crm__bind_text(st, 5, f->reason_prefix);
+        crm__bind_text(st, 6, hi);
+    }
+    if (f->direction)
+        crm__bind_int(st, 7, f->direction);
+    if (f->outcomes)
+        crm__bind_int(st, 8, f->outcomes);
+    if (use_key) {
+        crm__bind_int(st, 9, key_at);
+        crm__bind_id(st, 10, key);
+    }
+    if (f->limit)
+        crm__bind_int(st, 11, f->limit);
+    crm__free(customs);
+    return crm__cursor_bound((void **)out, cur, what);
+}
+
 int crm_interaction_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *customer_id,
                       const crm_timeline_filter *filter)
 {
@@ -777,75 +1068,30 @@ int crm_interaction_timeline_open(crm_interaction_cursor **out, crm_db *db, cons
         rc = check_filter(db, f, &before);
     if (rc)
         return rc;
-    rc = crm__customer_find(db, &cid, customer_id, NULL, NULL);
+    /* Held on its row until the timeline has read its first: the checks
+     * and the walk read one snapshot. */
+    CRM__ST(found);
+    rc = crm__customer_probe(db, &found, &cid, NULL);
     int64_t before_at = 0;
     if (rc == CRM_OK && f->before)
         rc = before_key(db, &before, &cid, &before_at);
     if (rc)
         return rc;
-    /* SQLite bounds the walk by one upper bound only, and would pick `to`:
-     * of `to` and `before` keep the one that implies the other, so that a
-     * page costs its rows wherever it starts. */
-    int64_t from = crm__time_given(f->version, f->from), to = crm__time_given(f->version, f->to);
-    bool use_before = f->before && (to == CRM_TIME_NONE || before_at < to);
-    bool use_to = to != CRM_TIME_NONE && !use_before;
-    bool prefix = f->reason_prefix && f->reason_prefix[0];
-    char hi[CRM_REASON_MAX + 1];
-    if (prefix) {
-        memcpy(hi, f->reason_prefix, strlen(f->reason_prefix) + 1);
-        prefix_upper(hi);
-    }
-
-    unsigned int shape = (f->channels ? CRM__SHAPE_TIMELINE_CHANNELS : 0) |
-                         (from != CRM_TIME_NONE ? CRM__SHAPE_TIMELINE_FROM : 0) |
-                         (use_to ? CRM__SHAPE_TIMELINE_TO : 0) |
-                         (prefix ? CRM__SHAPE_TIMELINE_REASON : 0) |
-                         (f->direction ? CRM__SHAPE_TIMELINE_DIRECTION : 0) |
-                         (f->public_only ? CRM__SHAPE_TIMELINE_PUBLIC : 0) |
-                         (f->outcomes ? CRM__SHAPE_TIMELINE_OUTCOMES : 0) |
-                         (use_before ? CRM__SHAPE_TIMELINE_BEFORE : 0) |
-                         (f->limit ? CRM__SHAPE_TIMELINE_LIMIT : 0);
-    crm_interaction_cursor *cur;
-    rc = crm__cursor_new_shaped((void **)&cur, sizeof *cur, db, CRM__Q_TIMELINE, shape,
-                                interaction_build, "reading the timeline");
-    if (rc)
-        return rc;
-    crm__st *st = cur->base.st;
-    crm__bind_id(st, 1, &cid);
-    if (f->channels)
-        crm__bind_int(st, 2, f->channels);
-    if (from != CRM_TIME_NONE)
-        crm__bind_int(st, 3, from);
-    if (use_to)
-        crm__bind_int(st, 4, to);
-    if (prefix) {
-        crm__bind_text(st, 5, f->reason_prefix);
-        crm__bind_text(st, 6, hi);
-    }
-    if (f->direction)
-        crm__bind_int(st, 7, f->direction);
-    if (f->outcomes)
-        crm__bind_int(st, 8, f->outcomes);
-    if (use_before) {
-        crm__bind_int(st, 9, before_at);
-        crm__bind_id(st, 10, &before);
-    }
-    if (f->limit)
-        crm__bind_int(st, 11, f->limit);
-    return crm__cursor_bound((void **)out, cur, "reading the timeline");
+    return open_list(out, db, CRM__Q_TIMELINE, &cid, f, &before, before_at,
+                     "reading the timeline");
 }
 
-/* The thread of interaction uid. */
-static int thread_of(crm_db *db, const crm__uuid *uid, crm__uuid *thread)
+/* The thread of interaction uid, read through the caller's statement *st,
+ * which is left on its row (see crm__customer_probe). */
+static int thread_of(crm_db *db, crm__st **st, const crm__uuid *uid, crm__uuid *thread)
 {
-    CRM__ST(st);
-    int rc = crm__st_get(db, CRM__Q_INTERACTION_THREAD_OF, &st);
+    int rc = crm__st_get(db, CRM__Q_INTERACTION_THREAD_OF, st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, uid);
-    rc = crm__st_step(st, "reading a thread");
+    crm__bind_id(*st, 1, uid);
+    rc = crm__st_step(*st, "reading a thread");
     if (rc == CRM_ROW) {
-        bool ok = crm__col_uuid(thread, st, 0);
+        bool ok = crm__col_uuid(thread, *st, 0);
         rc = ok ? CRM_OK : crm__corrupt_id(db, "reading a thread");
     } else if (rc == CRM_DONE) {
         char canon[CRM_ID_LEN + 1];
@@ -855,25 +1101,30 @@ static int thread_of(crm_db *db, const crm__uuid *uid, crm__uuid *thread)
     return rc;
 }
 
-int crm_interaction_thread_open(crm_interaction_cursor **out, crm_db *db, const char *interaction_id)
+int crm_interaction_thread_open(crm_interaction_cursor **out, crm_db *db, const char *interaction_id,
+                                const crm_timeline_filter *filter)
 {
     CRM__ENTER(db);
-    crm__uuid uid, thread;
+    crm_timeline_filter defaults = CRM_TIMELINE_FILTER_INIT;
+    const crm_timeline_filter *f = filter ? filter : &defaults;
+    crm__uuid uid, thread, before;
     int rc = crm__check_out(db, out);
     if (rc == CRM_OK)
         rc = crm__check_id(db, "interaction id", interaction_id, &uid);
+    if (rc == CRM_OK)
+        rc = check_filter(db, f, &before);
     if (rc)
         return rc;
-    rc = thread_of(db, &uid, &thread);
+    /* Held on its row until the thread has read its first: one snapshot. */
+    CRM__ST(found);
+    rc = thread_of(db, &found, &uid, &thread);
+    int64_t before_at = 0;
+    if (rc == CRM_OK && f->before)
+        rc = thread_key(db, &before, &thread, &before_at);
     if (rc)
         return rc;
-    crm_interaction_cursor *cur;
-    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, CRM__Q_INTERACTION_THREAD,
-                         interaction_build, "reading a thread");
-    if (rc)
-        return rc;
-    crm__bind_id(cur->base.st, 1, &thread);
-    return crm__cursor_bound((void **)out, cur, "reading a thread");
+    return open_list(out, db, CRM__Q_INTERACTION_THREAD, &thread, f, &before, before_at,
+                     "reading a thread");
 }
 
 int crm_interaction_cursor_next(crm_interaction_cursor *cur, const crm_interaction **out)

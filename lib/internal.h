@@ -117,6 +117,11 @@ struct crm_db {
     struct crm__cursor *cursor_list; /* those of them that are statements' */
     int64_t uuid_ms;      /* last UUIDv7 timestamp and counter, for ordering */
     unsigned int uuid_seq;
+    /* The clock (db.c): crm_open_options.clock and its ctx (NULL: the
+     * system's), and the time the call in progress read from it. */
+    crm_clock_fn clock;
+    void *clock_ctx;
+    int64_t now;
 };
 
 /* Every public entry point holds the handle for the length of the call
@@ -197,6 +202,31 @@ void crm__set_conflict(crm_db *db, const crm__uuid *id);
 /* A new time-ordered id; *ms receives the time it carries (util.c). */
 int crm__new_id(crm_db *db, crm__uuid *out, int64_t *ms);
 
+/* ---- the clock (db.c) --------------------------------------------------- */
+/* Read db's clock (crm_open_options.clock, else the system's) as the time
+ * of the call in progress: CRM_OK, or CRM_EMISUSE with the message set
+ * when it gives a time before 1970 or after CRM_TIME_MAX. Every write
+ * reads it in crm__write_begin(), before its first change, so a clock
+ * out of range refuses the call and changes nothing. */
+int crm__clock_read(crm_db *db);
+/* The time the call in progress read (crm__clock_read()): inside a write,
+ * the time of every row it stores, the time its new ids carry and its
+ * journal entry's. */
+int64_t crm__now(crm_db *db);
+
+/* ---- calendar (util.c) -------------------------------------------------- */
+/* Proleptic Gregorian dates as days from 1970-01-01, the arithmetic behind
+ * crm_date_to_days() and crm_date_from_days(), without their checks. */
+bool crm__is_leap(int64_t year);
+int crm__month_length(int64_t year, int month);
+int64_t crm__days_from_civil(int64_t year, int month, int day);
+void crm__civil_from_days(int64_t days, int *year, int *month, int *day);
+/* The day holding time t (ms), before 1970 too. */
+int64_t crm__day_of(int64_t t);
+/* A time as "2026-05-17T09:30:00.000Z", for messages. */
+#define CRM__TIME_TEXT_SIZE 32
+const char *crm__time_text(char out[CRM__TIME_TEXT_SIZE], int64_t t);
+
 /* ---- argument checks (check.c) ------------------------------------------ */
 /* Each returns CRM_OK or sets CRM_EINVAL naming `field`. */
 #define CRM__TEXT_NO_CONTROL 0x1u /* reject C0 controls and DEL */
@@ -241,6 +271,10 @@ typedef struct crm__jfield {
  * present), or CRM__JOURNAL with an array, which counts it. */
 int crm__journal(crm_db *db, const char *entity, const crm__uuid *entity_id, const char *op,
                  const crm__jfield *fields, int n);
+/* The same for a change that took effect at another time than the call's
+ * (a promise step recorded after it happened): the entry's at is at. */
+int crm__journal_at(crm_db *db, int64_t at, const char *entity, const crm__uuid *entity_id,
+                    const char *op, const crm__jfield *fields, int n);
 #define CRM__JOURNAL(db, entity, id, op, f) \
     crm__journal((db), (entity), (id), (op), (f), (int)(sizeof(f) / sizeof((f)[0])))
 
@@ -249,6 +283,10 @@ int crm__journal(crm_db *db, const char *entity, const crm__uuid *entity_id, con
  * name may be NULL; when given it is a copy freed with crm__free(). */
 int crm__customer_find(crm_db *db, const crm__uuid *id, const char *text_id, int *kind,
                        char **name);
+/* The same read through the caller's statement *st (a CRM__ST variable),
+ * left on the customer's row (columns: kind, name) so that a cursor opened
+ * before it is released reads in the same snapshot. */
+int crm__customer_probe(crm_db *db, crm__st **st, const crm__uuid *id, int *kind);
 /* Move a customer's updated_at to now (attributes and tags changed). */
 int crm__customer_touch(crm_db *db, const crm__uuid *id);
 /* Make a customer record from a row (id, kind, name, created, updated, archived). */
@@ -266,6 +304,19 @@ int crm__customer_cursor(void **out, size_t size, crm_db *db, const char *id, cr
  * taken unique key CRM_EEXISTS, whose message the caller may make more
  * precise. */
 int crm__customer_insert_owned(crm_db *db, crm__st *st, const crm__uuid *cid, const char *what);
+/* A list of customers over query q, whose rows are the columns of
+ * CRM__Q_CUSTOMER_GET: *out is the new cursor (its first member its
+ * crm__cursor), whose statement the caller binds and then hands to
+ * crm__cursor_bound(). */
+int crm__customer_list_new(crm_customer_cursor **out, crm_db *db, crm__query q, const char *what);
+
+/* ---- identities (identity.c) -------------------------------------------- */
+/* The match key of value as an identity of kind: CRM_OK with *key the
+ * caller's (crm__free()), or an error set on db. When value is not one of
+ * the kind (CRM_EINVAL), *why (may be NULL) says why in a few words:
+ * "not a phone number", "unreadable without a default country". */
+int crm__identity_key(crm_db *db, const char *kind, const char *value, char **key,
+                      const char **why);
 
 #include "phone.h"
 

@@ -15,6 +15,12 @@ static const crm__query Q_JOURNAL[CRM__JMAX + 1] = {
 int crm__journal(crm_db *db, const char *entity, const crm__uuid *entity_id, const char *op,
                  const crm__jfield *fields, int n)
 {
+    return crm__journal_at(db, crm__now(db), entity, entity_id, op, fields, n);
+}
+
+int crm__journal_at(crm_db *db, int64_t at, const char *entity, const crm__uuid *entity_id,
+                    const char *op, const crm__jfield *fields, int n)
+{
     int present = 0;
     for (int i = 0; i < n; i++)
         present += fields[i].type != CRM__J_OPT || fields[i].s != NULL;
@@ -24,7 +30,7 @@ int crm__journal(crm_db *db, const char *entity, const crm__uuid *entity_id, con
     int rc = crm__st_get(db, Q_JOURNAL[present], &st);
     if (rc)
         return rc;
-    crm__bind_time(st, 1, crm_now());
+    crm__bind_time(st, 1, at);
     crm__bind_text(st, 2, db->actor);
     crm__bind_text(st, 3, entity);
     crm__bind_id(st, 4, entity_id);
@@ -117,19 +123,14 @@ int crm_journal_entry_list_open(crm_journal_entry_cursor **out, crm_db *db, int6
         return rc;
     if (since_seq < 0)
         return crm__error(db, CRM_EINVAL, "since_seq is negative (%lld)", (long long)since_seq);
-    int64_t upto = 0;
-    /* Bound the read by the newest entry now, so the cursor reads a fixed
-     * range even while the same handle keeps writing. */
-    rc = last_seq(db, &upto);
-    if (rc)
-        return rc;
+    /* The walk reads the journal as it was when opened, however the same
+     * handle or another writes meanwhile (see crm__cursor in store.h). */
     crm_journal_entry_cursor *cur;
     rc = crm__cursor_new((void **)&cur, sizeof *cur, db, CRM__Q_JOURNAL_READ, journal_build,
                          "reading the journal");
     if (rc)
         return rc;
     crm__bind_int(cur->base.st, 1, since_seq);
-    crm__bind_int(cur->base.st, 2, upto);
     return crm__cursor_bound((void **)out, cur, "reading the journal");
 }
 

@@ -167,7 +167,10 @@ void crm__leave(crm_db *db)
             wake(l);
         return;
     }
-    atomic_store(&l->group, false);
+    /* Only the holder writes group, so its own relaxed read is exact; a
+     * store there is a full barrier, paid only when a group just ended. */
+    if (atomic_load_explicit(&l->group, memory_order_relaxed))
+        atomic_store(&l->group, false);
     atomic_store(&l->owner, 0);
     wake(l);
 }

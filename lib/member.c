@@ -97,7 +97,7 @@ int crm_member_add(crm_db *db, const char *org_id, const char *person_id, const 
             crm__bind_id(st, 1, &org);
             crm__bind_id(st, 2, &person);
             crm__bind_text(st, 3, role);
-            crm__bind_time(st, 4, crm_now());
+            crm__bind_time(st, 4, crm__now(db));
             rc = crm__st_run(st, "adding a member");
         }
     }

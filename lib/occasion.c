@@ -12,9 +12,9 @@
 #define YEAR_MAX 9999
 /* A window may span 10 years, leap days included. */
 #define WINDOW_DAYS_MAX 3653
-/* 10000-01-01T00:00:00Z: no window reaches past the years a date can have,
- * so every day and time computed from one stays far from overflowing. */
-#define TIME_END 253402300800000LL
+/* 9999-12-31 as days from 1970-01-01: no window reaches past the years a
+ * date can have. */
+#define LAST_DAY 2932896LL
 
 struct crm_occasion {
     char id[CRM_ID_LEN + 1], customer_id[CRM_ID_LEN + 1];
@@ -84,49 +84,6 @@ int crm_occasion_dup(crm_occasion **out, const crm_occasion *o)
 
 /* ---- calendar ------------------------------------------------------------ */
 
-/* The day (since 1970-01-01) holding a time, before 1970 too. */
-static int64_t floor_day(int64_t ms)
-{
-    return ms >= 0 ? ms / DAY_MS : -((-ms + DAY_MS - 1) / DAY_MS);
-}
-
-/* Proleptic Gregorian calendar, days counted from 1970-01-01, after Howard
- * Hinnant's days_from_civil / civil_from_days: plain integer arithmetic, so
- * no time zone or C library date function can shift a date. */
-static bool is_leap(int64_t y)
-{
-    return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-}
-
-static int month_length(int64_t y, int m)
-{
-    static const int len[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    return m == 2 && is_leap(y) ? 29 : len[m - 1];
-}
-
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;                                /* [0, 399] */
-    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; /* [0, 365] */
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;        /* [0, 146096] */
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 static const char *const month_names[12] = { "January", "February", "March",     "April",
                                               "May",     "June",     "July",      "August",
                                               "September", "October", "November", "December" };
@@ -162,7 +119,8 @@ static int check_date(crm_db *db, const crm_occasion_spec *s)
         return crm__error(db, CRM_EINVAL, "occasion month %d is not a month (1..12)", s->month);
     /* A yearly occasion without a year may be 29 February: it falls on 28
      * February in common years. */
-    int len = s->month == 2 && s->yearly && s->year == 0 ? 29 : month_length(s->year, s->month);
+    int len = s->month == 2 && s->yearly && s->year == 0 ? 29
+                                                         : crm__month_length(s->year, s->month);
     if (s->day < 1 || s->day > len) {
         if (s->month == 2 && s->day == 29)
             return crm__error(db, CRM_EINVAL,
@@ -439,8 +397,8 @@ static int upcoming_fill(crm_db *db, crm_occasion_cursor *cur)
 {
     chunk_clear(cur);
     int y, m, d;
-    civil_from_days(cur->next_day, &y, &m, &d);
-    int64_t month_end = cur->next_day + (month_length(y, m) - d);
+    crm__civil_from_days(cur->next_day, &y, &m, &d);
+    int64_t month_end = cur->next_day + (crm__month_length(y, m) - d);
     int64_t to = month_end < cur->end_day ? month_end : cur->end_day;
     int hi_day = d + (int)(to - cur->next_day);
     /* A yearly 29 February falls on 28 February in common years. */
@@ -458,9 +416,9 @@ static int upcoming_fill(crm_db *db, crm_occasion_cursor *cur)
         int day = (int)crm__col_int(st, 6), lead = (int)crm__col_int(st, 7);
         if (yearly ? year > y : year != y)
             continue; /* before a yearly one began; a one-off of another year */
-        if (yearly && m == 2 && day == 29 && !is_leap(y))
+        if (yearly && m == 2 && day == 29 && !crm__is_leap(y))
             day = 28;
-        int64_t at = days_from_civil(y, m, day);
+        int64_t at = crm__days_from_civil(y, m, day);
         if (at < cur->next_day || at > to || at < cur->first || at - lead > cur->last)
             continue;
         if (cur->nocc == cur->capocc) {
@@ -504,7 +462,7 @@ static int upcoming_next(crm_occasion_cursor *cur, const crm_occasion **out, con
     const occurrence *r = &cur->occ[cur->pos++];
     crm_occasion *o = &cur->row;
     *o = *r->o;
-    civil_from_days(r->day, &o->next_year, &o->next_month, &o->next_day);
+    crm__civil_from_days(r->day, &o->next_year, &o->next_month, &o->next_day);
     o->next_at = r->day * DAY_MS;
     o->years = o->yearly && o->year ? o->next_year - o->year : 0;
     *out = o;
@@ -534,26 +492,56 @@ void crm_occasion_cursor_free(crm_occasion_cursor *cur)
 
 /* ---- upcoming ----------------------------------------------------------------- */
 
-int crm_occasion_upcoming_open(crm_occasion_cursor **out, crm_db *db, int64_t from, int64_t to)
+/* The window's first day: the date given, or with 0, 0, 0 the date the
+ * clock's time (read already) has in UTC. */
+static int window_start(crm_db *db, int year, int month, int day, int64_t *first)
+{
+    if (year == 0 && month == 0 && day == 0) {
+        *first = crm__day_of(crm__now(db));
+        return CRM_OK;
+    }
+    if (year < 1 || year > YEAR_MAX)
+        return crm__error(db, CRM_EINVAL,
+                          "upcoming year %d is out of range (1..%d); pass 0, 0, 0 for today", year,
+                          YEAR_MAX);
+    if (month < 1 || month > 12)
+        return crm__error(db, CRM_EINVAL, "upcoming month %d is not a month (1..12)", month);
+    int len = crm__month_length(year, month);
+    if (day < 1 || day > len)
+        return crm__error(db, CRM_EINVAL,
+                          "upcoming date %04d-%02d-%02d does not exist: %s %d has %d days", year,
+                          month, day, month_names[month - 1], year, len);
+    *first = crm__days_from_civil(year, month, day);
+    return CRM_OK;
+}
+
+int crm_occasion_upcoming_open(crm_occasion_cursor **out, crm_db *db, int year, int month,
+                               int day, int days)
 {
     CRM__ENTER(db);
+    int64_t first = 0;
     int rc = crm__check_out(db, out);
+    if (rc == CRM_OK && (days < 1 || days > WINDOW_DAYS_MAX))
+        rc = crm__error(db, CRM_EINVAL, "upcoming days %d is out of range: a window is 1 to %d "
+                        "days (10 years)", days, WINDOW_DAYS_MAX);
+    /* Today, when the window starts today; and the time the ceiling
+     * carries: occasions added through this handle from now on have ids
+     * above it. */
+    if (rc == CRM_OK)
+        rc = crm__clock_read(db);
+    if (rc == CRM_OK)
+        rc = window_start(db, year, month, day, &first);
     if (rc)
         return rc;
-    if (to > TIME_END)
+    /* Dates end with the year 9999. */
+    int64_t last = first + days - 1;
+    if (last > LAST_DAY) {
+        int y, m, d;
+        crm__civil_from_days(first, &y, &m, &d);
         return crm__error(db, CRM_EINVAL,
-                          "the window [%lld, %lld) reaches past the year %d", (long long)from,
-                          (long long)to, YEAR_MAX);
-    if ((rc = crm__check_time(db, "window from", from)))
-        return rc;
-    if (to <= from)
-        return crm__error(db, CRM_EINVAL,
-                          "the window [%lld, %lld) is empty: to must be after from",
-                          (long long)from, (long long)to);
-    if (to - from > WINDOW_DAYS_MAX * DAY_MS)
-        return crm__error(db, CRM_EINVAL,
-                          "the window [%lld, %lld) is longer than 10 years (%d days)",
-                          (long long)from, (long long)to, WINDOW_DAYS_MAX);
+                          "a window of %d days from %04d-%02d-%02d reaches past the year %d", days,
+                          y, m, d, YEAR_MAX);
+    }
     CRM__ST(st);
     rc = crm__st_get(db, CRM__Q_OCCASION_MAX_LEAD, &st);
     if (rc)
@@ -567,14 +555,11 @@ int crm_occasion_upcoming_open(crm_occasion_cursor **out, crm_db *db, int64_t fr
     if (!cur)
         return crm__error(db, CRM_ENOMEM, "out of memory reading upcoming occasions");
     cur->upcoming = true;
-    /* The first day of the window, and the last day an occurrence may
-     * surface on: the one holding the window's last millisecond. Dates
-     * stop at 9999-12-31, whatever the leads. */
-    cur->first = cur->next_day = floor_day(from);
-    cur->last = floor_day(to - 1);
-    cur->end_day = cur->last + lead;
-    if (cur->end_day > TIME_END / DAY_MS - 1)
-        cur->end_day = TIME_END / DAY_MS - 1;
+    /* The window's first day, and the last day an occurrence may surface
+     * on. Dates stop at 9999-12-31, whatever the leads. */
+    cur->first = cur->next_day = first;
+    cur->last = last;
+    cur->end_day = last + lead < LAST_DAY ? last + lead : LAST_DAY;
     int64_t ms;
     crm__new_id(db, &cur->ceiling, &ms);
     crm__cursor_attach(&cur->base, db);

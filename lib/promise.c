@@ -12,7 +12,7 @@ struct crm_promise {
     char kept_by[CRM_ID_LEN + 1];        /* "" when not recorded */
     crm_promise_state_t state;
     int renegotiations;
-    int64_t due_at, made_at, closed_at;
+    int64_t due_at, made_at, closed_at, first_due_at;
     /* Point just past the struct in an owned record, into the statement's
      * row in a cursor's. */
     const char *owner, *what;
@@ -89,6 +89,10 @@ crm_promise_state_t crm_promise_state(const crm_promise *p) { return p ? p->stat
 int64_t crm_promise_due_at(const crm_promise *p) { return p ? p->due_at : CRM_TIME_NONE; }
 int64_t crm_promise_made_at(const crm_promise *p) { return p ? p->made_at : CRM_TIME_NONE; }
 int64_t crm_promise_closed_at(const crm_promise *p) { return p ? p->closed_at : CRM_TIME_NONE; }
+int64_t crm_promise_first_due_at(const crm_promise *p)
+{
+    return p ? p->first_due_at : CRM_TIME_NONE;
+}
 const char *crm_promise_kept_by(const crm_promise *p) { return p ? opt_id(p->kept_by) : NULL; }
 int crm_promise_renegotiations(const crm_promise *p) { return p ? p->renegotiations : 0; }
 
@@ -153,6 +157,7 @@ static void read_fields(crm_promise *p, crm__st *st)
     p->closed_at = crm__col_time(st, 8);
     crm__col_id(p->kept_by, st, 9);
     p->renegotiations = (int)crm__col_int(st, 10);
+    p->first_due_at = crm__col_int(st, 11);
 }
 
 /* Fill p from the row, its texts borrowed from the statement (a list
@@ -215,6 +220,49 @@ static int check_interaction(crm_db *db, const crm__uuid *iid, const crm__uuid *
     return rc;
 }
 
+/* ---- the time of a step ---------------------------------------------------- */
+
+/* When a step happened: at, or with CRM_TIME_NONE the write's time (now by
+ * the clock). A step cannot have happened later than now, nor before the
+ * last step of promise ptext (last_at, of kind last_kind; CRM_TIME_NONE
+ * for a promise being made, which has no text yet). */
+static int step_time(crm_db *db, int64_t at, const char *ptext, int64_t last_at,
+                     crm_promise_event_kind_t last_kind, int64_t *out)
+{
+    int64_t now = crm__now(db);
+    char a[CRM__TIME_TEXT_SIZE], b[CRM__TIME_TEXT_SIZE];
+    if (at == CRM_TIME_NONE)
+        at = now;
+    if (at > now)
+        return crm__error(db, CRM_EINVAL,
+                          "at %lld (%s) is in the future: it is %lld (%s) now, and a step is "
+                          "recorded once it happened",
+                          (long long)at, crm__time_text(a, at), (long long)now,
+                          crm__time_text(b, now));
+    if (last_at != CRM_TIME_NONE && at < last_at)
+        return crm__error(db, CRM_EINVAL,
+                          "at %lld (%s) is before the last step of promise %s, %s at %lld (%s): "
+                          "steps are recorded in the order they happened",
+                          (long long)at, crm__time_text(a, at), ptext,
+                          crm_promise_event_kind_name(last_kind)
+                              ? crm_promise_event_kind_name(last_kind)
+                              : "a step",
+                          (long long)last_at, crm__time_text(b, last_at));
+    *out = at;
+    return CRM_OK;
+}
+
+/* The journal entry of a step that happened at `at`: its own at is the
+ * step's, and when the step is recorded later than it happened, the entry
+ * says when it was recorded too (recorded_at), so the journal keeps both. */
+static int journal_step(crm_db *db, int64_t at, const crm__uuid *cid, const char *op,
+                        crm__jfield *f, int n)
+{
+    if (at != crm__now(db))
+        f[n++] = (crm__jfield)CRM__JINT("recorded_at", crm__now(db));
+    return crm__journal_at(db, at, "promise", cid, op, f, n);
+}
+
 /* ---- making ------------------------------------------------------------- */
 
 typedef struct event_row {
@@ -247,7 +295,7 @@ static int add_event(crm_db *db, const crm__uuid *pid, const event_row *e)
 
 int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
                      const char *interaction_id, const char *owner, const char *what,
-                     int64_t due_at)
+                     int64_t due_at, int64_t at)
 {
     CRM__ENTER(db);
     crm__uuid cid, iid;
@@ -260,25 +308,28 @@ int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
         rc = crm__check_text(db, "what", what, 1, CRM_PROMISE_TEXT_MAX, CRM__TEXT_NO_CONTROL);
     if (rc == CRM_OK)
         rc = crm__check_time(db, "due_at", due_at);
+    if (rc == CRM_OK)
+        rc = crm__check_time_opt(db, "at", at);
     if (rc)
         return rc;
     crm_promise *p = out ? promise_new(owner, what) : NULL;
     if (out && !p)
         return crm__error(db, CRM_ENOMEM, "out of memory making a promise");
     crm__uuid pid;
-    int64_t now = 0;
+    int64_t made = 0, id_ms;
     char ptext[CRM_ID_LEN + 1];
     rc = crm__write_begin(db);
     if (rc == CRM_OK) {
+        rc = step_time(db, at, NULL, CRM_TIME_NONE, 0, &made);
         /* Without an interaction to match against it, that the customer
          * exists is the insert's foreign key to check. */
-        if (interaction_id) {
+        if (rc == CRM_OK && interaction_id) {
             rc = crm__customer_find(db, &cid, customer_id, NULL, NULL);
             if (rc == CRM_OK)
                 rc = check_interaction(db, &iid, &cid);
         }
         if (rc == CRM_OK) {
-            crm__new_id(db, &pid, &now);
+            crm__new_id(db, &pid, &id_ms);
             crm__uuid_format(ptext, pid.b);
             CRM__ST(st);
             rc = crm__st_get(db, CRM__Q_PROMISE_INSERT, &st);
@@ -289,12 +340,12 @@ int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
                 crm__bind_text(st, 4, owner);
                 crm__bind_text(st, 5, what);
                 crm__bind_int(st, 6, due_at);
-                crm__bind_int(st, 7, now);
+                crm__bind_int(st, 7, made);
                 rc = crm__customer_insert_owned(db, st, &cid, "making a promise");
             }
         }
         if (rc == CRM_OK) {
-            event_row e = { 1, CRM_PROMISE_EVENT_MADE, now, 0, due_at, 0,
+            event_row e = { 1, CRM_PROMISE_EVENT_MADE, made, 0, due_at, 0,
                             interaction_id ? &iid : NULL, NULL };
             rc = add_event(db, &pid, &e);
         }
@@ -302,10 +353,13 @@ int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
             char itext[CRM_ID_LEN + 1];
             if (interaction_id)
                 crm__uuid_format(itext, iid.b);
-            crm__jfield f[] = { CRM__JTEXT("promise_id", ptext), CRM__JTEXT("owner", owner),
-                                CRM__JTEXT("what", what), CRM__JINT("due_at", due_at),
-                                CRM__JOPT("interaction_id", interaction_id ? itext : NULL) };
-            rc = CRM__JOURNAL(db, "promise", &cid, "make", f);
+            crm__jfield f[CRM__JMAX] = { CRM__JTEXT("promise_id", ptext),
+                                         CRM__JTEXT("owner", owner), CRM__JTEXT("what", what),
+                                         CRM__JINT("due_at", due_at) };
+            int n = 4;
+            if (interaction_id)
+                f[n++] = (crm__jfield)CRM__JTEXT("interaction_id", itext);
+            rc = journal_step(db, made, &cid, "make", f, n);
         }
         rc = crm__write_end(db, rc);
     }
@@ -320,7 +374,8 @@ int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
             crm__uuid_format(p->interaction_id, iid.b);
         p->state = CRM_PROMISE_OPEN;
         p->due_at = due_at;
-        p->made_at = now;
+        p->first_due_at = due_at;
+        p->made_at = made;
         p->closed_at = CRM_TIME_NONE;
         *out = p;
     }
@@ -334,6 +389,8 @@ typedef struct promise_head {
     crm__uuid customer;
     crm_promise_state_t state;
     int64_t due_at, last_seq;
+    crm_promise_event_kind_t last_kind; /* the last step's, and when it happened */
+    int64_t last_at;
 } promise_head;
 
 static int read_head(crm_db *db, const crm__uuid *pid, promise_head *h)
@@ -349,6 +406,8 @@ static int read_head(crm_db *db, const crm__uuid *pid, promise_head *h)
             h->state = (crm_promise_state_t)crm__col_int(st, 1);
             h->due_at = crm__col_int(st, 2);
             h->last_seq = crm__col_int(st, 3);
+            h->last_kind = (crm_promise_event_kind_t)crm__col_int(st, 4);
+            h->last_at = crm__col_time(st, 5);
             rc = CRM_OK;
         } else {
             rc = crm__corrupt_id(db, "reading a promise");
@@ -365,7 +424,7 @@ static int read_head(crm_db *db, const crm__uuid *pid, promise_head *h)
  * take are NULL or 0 and were checked by its public function. */
 static int transition(crm_db *db, const crm__uuid *pid, crm_promise_event_kind_t kind,
                       const crm__uuid *interaction, const char *note, int64_t new_due,
-                      int customer_agreed)
+                      int customer_agreed, int64_t at)
 {
     static const char *const verbs[] = { NULL, NULL, "renegotiated", "kept", "broken",
                                          "released" };
@@ -389,9 +448,11 @@ static int transition(crm_db *db, const crm__uuid *pid, crm_promise_event_kind_t
         rc = crm__error(db, CRM_EINVAL,
                         "new_due_at %lld is the due time already in force for promise %s",
                         (long long)new_due, ptext);
+    int64_t when = 0;
+    if (rc == CRM_OK)
+        rc = step_time(db, at, ptext, h.last_at, h.last_kind, &when);
     if (rc == CRM_OK && interaction)
         rc = check_interaction(db, interaction, &h.customer);
-    int64_t now = crm_now();
     if (rc == CRM_OK) {
         CRM__ST(st);
         rc = crm__st_get(db,
@@ -404,14 +465,14 @@ static int transition(crm_db *db, const crm__uuid *pid, crm_promise_event_kind_t
                 crm__bind_int(st, 2, new_due);
             } else {
                 crm__bind_int(st, 2, final[kind]);
-                crm__bind_int(st, 3, now);
+                crm__bind_int(st, 3, when);
                 crm__bind_id(st, 4, interaction);
             }
             rc = crm__st_run(st, "changing a promise");
         }
     }
     if (rc == CRM_OK) {
-        event_row e = { h.last_seq + 1, kind, now, h.due_at,
+        event_row e = { h.last_seq + 1, kind, when, h.due_at,
                         kind == CRM_PROMISE_EVENT_RENEGOTIATED ? new_due : h.due_at,
                         customer_agreed, interaction, note };
         rc = add_event(db, pid, &e);
@@ -432,12 +493,13 @@ static int transition(crm_db *db, const crm__uuid *pid, crm_promise_event_kind_t
             f[n++] = (crm__jfield)CRM__JTEXT(
                 kind == CRM_PROMISE_EVENT_KEPT || kind == CRM_PROMISE_EVENT_RELEASED ? "note" : "why",
                 note);
-        rc = crm__journal(db, "promise", &h.customer, ops[kind], f, n);
+        rc = journal_step(db, when, &h.customer, ops[kind], f, n);
     }
     return crm__write_end(db, rc);
 }
 
-int crm_promise_keep(crm_db *db, const char *id, const char *interaction_id, const char *note)
+int crm_promise_keep(crm_db *db, const char *id, const char *interaction_id, const char *note,
+                     int64_t at)
 {
     CRM__ENTER(db);
     crm__uuid pid, iid;
@@ -446,37 +508,44 @@ int crm_promise_keep(crm_db *db, const char *id, const char *interaction_id, con
         rc = crm__check_id(db, "interaction id", interaction_id, &iid);
     if (rc == CRM_OK)
         rc = check_note(db, "note", note, false);
+    if (rc == CRM_OK)
+        rc = crm__check_time_opt(db, "at", at);
     if (rc)
         return rc;
-    return transition(db, &pid, CRM_PROMISE_EVENT_KEPT, interaction_id ? &iid : NULL, note, 0, 0);
+    return transition(db, &pid, CRM_PROMISE_EVENT_KEPT, interaction_id ? &iid : NULL, note, 0, 0,
+                      at);
 }
 
-int crm_promise_break(crm_db *db, const char *id, const char *why)
+int crm_promise_break(crm_db *db, const char *id, const char *why, int64_t at)
 {
     CRM__ENTER(db);
     crm__uuid pid;
     int rc = crm__check_id(db, "promise id", id, &pid);
     if (rc == CRM_OK)
         rc = check_note(db, "why", why, true);
+    if (rc == CRM_OK)
+        rc = crm__check_time_opt(db, "at", at);
     if (rc)
         return rc;
-    return transition(db, &pid, CRM_PROMISE_EVENT_BROKEN, NULL, why, 0, 0);
+    return transition(db, &pid, CRM_PROMISE_EVENT_BROKEN, NULL, why, 0, 0, at);
 }
 
-int crm_promise_release(crm_db *db, const char *id, const char *note)
+int crm_promise_release(crm_db *db, const char *id, const char *note, int64_t at)
 {
     CRM__ENTER(db);
     crm__uuid pid;
     int rc = crm__check_id(db, "promise id", id, &pid);
     if (rc == CRM_OK)
         rc = check_note(db, "note", note, false);
+    if (rc == CRM_OK)
+        rc = crm__check_time_opt(db, "at", at);
     if (rc)
         return rc;
-    return transition(db, &pid, CRM_PROMISE_EVENT_RELEASED, NULL, note, 0, 0);
+    return transition(db, &pid, CRM_PROMISE_EVENT_RELEASED, NULL, note, 0, 0, at);
 }
 
 int crm_promise_renegotiate(crm_db *db, const char *id, int64_t new_due_at, const char *why,
-                            int customer_agreed)
+                            int customer_agreed, int64_t at)
 {
     CRM__ENTER(db);
     crm__uuid pid;
@@ -488,9 +557,12 @@ int crm_promise_renegotiate(crm_db *db, const char *id, int64_t new_due_at, cons
     if (rc == CRM_OK && customer_agreed != 0 && customer_agreed != 1)
         rc = crm__error(db, CRM_EINVAL, "customer_agreed is %d; pass 1 if the customer agreed, "
                         "else 0", customer_agreed);
+    if (rc == CRM_OK)
+        rc = crm__check_time_opt(db, "at", at);
     if (rc)
         return rc;
-    return transition(db, &pid, CRM_PROMISE_EVENT_RENEGOTIATED, NULL, why, new_due_at, customer_agreed);
+    return transition(db, &pid, CRM_PROMISE_EVENT_RENEGOTIATED, NULL, why, new_due_at,
+                      customer_agreed, at);
 }
 
 /* ---- reading ------------------------------------------------------------ */
@@ -524,16 +596,17 @@ struct crm_promise_cursor {
      CRM_PROMISE_BIT(CRM_PROMISE_BROKEN) | CRM_PROMISE_BIT(CRM_PROMISE_RELEASED))
 
 /* The due time of the promise `after` names, where the next page starts. */
-static int after_due(crm_db *db, const crm__uuid *pid, const char *text, int64_t *due)
+/* *st is the caller's, left on the promise's row (see crm__customer_probe). */
+static int after_due(crm_db *db, crm__st **st, const crm__uuid *pid, const char *text,
+                     int64_t *due)
 {
-    CRM__ST(st);
-    int rc = crm__st_get(db, CRM__Q_PROMISE_DUE, &st);
+    int rc = crm__st_get(db, CRM__Q_PROMISE_DUE, st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, pid);
-    rc = crm__st_step(st, "listing promises");
+    crm__bind_id(*st, 1, pid);
+    rc = crm__st_step(*st, "listing promises");
     if (rc == CRM_ROW) {
-        *due = crm__col_int(st, 0);
+        *due = crm__col_int(*st, 0);
         rc = CRM_OK;
     } else if (rc == CRM_DONE) {
         rc = crm__error(db, CRM_ENOTFOUND,
@@ -609,10 +682,14 @@ int crm_promise_list_open(crm_promise_cursor **out, crm_db *db, const crm_promis
     }
     bool none = overdue_as_of != CRM_TIME_NONE && !states;
     int64_t after_at = 0;
+    /* Held on their rows until the list has read its first: the checks and
+     * the walk read one snapshot. */
+    CRM__ST(found);
+    CRM__ST(after_st);
     if (f->customer_id)
-        rc = crm__customer_find(db, &cid, f->customer_id, NULL, NULL);
+        rc = crm__customer_probe(db, &found, &cid, NULL);
     if (rc == CRM_OK && f->after)
-        rc = after_due(db, &after, f->after, &after_at);
+        rc = after_due(db, &after_st, &after, f->after, &after_at);
     if (rc)
         return rc;
 

@@ -1,5 +1,5 @@
 /*
- * libcrm - ids, time, UTF-8 and the version.
+ * libcrm - ids, time, dates, UTF-8 and the version.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +24,101 @@ int64_t crm_now(void)
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+/* ---- dates ---------------------------------------------------------------- */
+
+/* Proleptic Gregorian calendar, days counted from 1970-01-01, after Howard
+ * Hinnant's days_from_civil / civil_from_days: plain integer arithmetic, so
+ * no time zone or C library date function can shift a date. */
+bool crm__is_leap(int64_t y)
+{
+    return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+}
+
+int crm__month_length(int64_t y, int m)
+{
+    static const int len[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    return m == 2 && crm__is_leap(y) ? 29 : len[m - 1];
+}
+
+int64_t crm__days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;                                   /* [0, 399] */
+    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; /* [0, 365] */
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;           /* [0, 146096] */
+    return era * 146097 + doe - 719468;
+}
+
+void crm__civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+#define DAY_MS 86400000LL
+
+int64_t crm__day_of(int64_t t)
+{
+    return t >= 0 ? t / DAY_MS : -((-t + DAY_MS - 1) / DAY_MS);
+}
+
+const char *crm__time_text(char out[CRM__TIME_TEXT_SIZE], int64_t t)
+{
+    int y, m, d;
+    int64_t day = crm__day_of(t), ms = t - day * DAY_MS;
+    crm__civil_from_days(day, &y, &m, &d);
+    snprintf(out, CRM__TIME_TEXT_SIZE, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d,
+             (int)(ms / 3600000), (int)(ms / 60000 % 60), (int)(ms / 1000 % 60),
+             (int)(ms % 1000));
+    return out;
+}
+
+/* The first and last days of the years 1..9999. */
+#define FIRST_DAY (-719162LL)
+#define LAST_DAY 2932896LL
+
+int crm_date_to_days(int64_t *out, int year, int month, int day)
+{
+    if (!out)
+        return crm__null_arg(__func__, "out");
+    if (year < 1 || year > 9999)
+        return crm__thread_error(CRM_EINVAL, "%s: year %d is out of range (1..9999)", __func__,
+                                 year);
+    if (month < 1 || month > 12)
+        return crm__thread_error(CRM_EINVAL, "%s: month %d is not a month (1..12)", __func__,
+                                 month);
+    if (day < 1 || day > crm__month_length(year, month))
+        return crm__thread_error(CRM_EINVAL, "%s: %04d-%02d-%02d does not exist: %s has %d days",
+                                 __func__, year, month, day,
+                                 month == 2 ? "February that year" : "that month",
+                                 crm__month_length(year, month));
+    *out = crm__days_from_civil(year, month, day);
+    return CRM_OK;
+}
+
+int crm_date_from_days(int *year, int *month, int *day, int64_t days)
+{
+    if (!year || !month || !day)
+        return crm__null_arg(__func__, !year ? "year" : !month ? "month" : "day");
+    if (days < FIRST_DAY || days > LAST_DAY)
+        return crm__thread_error(CRM_EINVAL,
+                                 "%s: day %lld is outside 0001-01-01..9999-12-31 (days %lld to "
+                                 "%lld from 1970-01-01)",
+                                 __func__, (long long)days, FIRST_DAY, LAST_DAY);
+    crm__civil_from_days(days, year, month, day);
+    return CRM_OK;
+}
+
+/* ---- ids -------------------------------------------------------------------- */
 
 static int hexval(int c)
 {
@@ -106,7 +201,7 @@ int crm__new_id(crm_db *db, crm__uuid *out, int64_t *ms_out)
      * bits from libuuid. Ids made by one handle are strictly increasing. */
     uuid_t rnd;
     uuid_generate_random(rnd);
-    int64_t ms = crm_now();
+    int64_t ms = crm__now(db);
     if (ms <= db->uuid_ms) {
         ms = db->uuid_ms;
         if (++db->uuid_seq > 0xfff) {

@@ -21,6 +21,7 @@
 
 %{
 #include <limits.h>
+#include <stdlib.h>
 
 #if LUA_MAXINTEGER != INT64_MAX || LUA_MININTEGER != INT64_MIN
 #error "the integer typemaps take lua_Integer to be int64_t"
@@ -80,6 +81,52 @@ static int crm_swig_arg_int(lua_State *L, int idx, const char *name, lua_Integer
     *out = v;
     return 0;
 }
+
+/* A list of words: nil (NULL) or a sequence of strings, as a
+ * NULL-terminated array (malloc'd: the caller frees it) of the strings
+ * themselves, each whole, for libcrm to judge: a word with a comma in it
+ * is one bad name, not two names. The strings stay alive with the table,
+ * an argument of the call. Each is checked as a text argument is, named
+ * NAME[i]. */
+static int crm_swig_arg_words(lua_State *L, int idx, const char *name, const char ***out)
+{
+    lua_Integer n, i;
+    const char **array;
+    if (lua_isnil(L, idx)) {
+        *out = NULL;
+        return 0;
+    }
+    if (!lua_istable(L, idx)) {
+        lua_pushfstring(L, "%s: expected a table of strings, got %s", name,
+                        luaL_typename(L, idx));
+        crm_swig_refuse(L);
+        return -1;
+    }
+    n = (lua_Integer)lua_rawlen(L, idx);
+    if (!(array = malloc(((size_t)n + 1) * sizeof *array))) {
+        crm_swig_raise(L, CRM_ENOMEM, "out of memory", NULL);
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        const char *what;
+        lua_rawgeti(L, idx, i + 1);
+        what = lua_pushfstring(L, "%s[%I]", name, i + 1);
+        if (lua_isnil(L, -2)) {
+            lua_pushfstring(L, "%s: expected a string, got nil", what);
+            crm_swig_refuse(L);
+            free(array);
+            return -1;
+        }
+        if (crm_swig_arg_str(L, -2, what, &array[i]) != 0) {
+            free(array);
+            return -1;
+        }
+        lua_pop(L, 2);
+    }
+    array[n] = NULL;
+    *out = array;
+    return 0;
+}
 %}
 
 %typemap(in, noblock=1) const char * {
@@ -128,3 +175,10 @@ CRM_SWIG_INT_IN(int, INT_MIN, INT_MAX)
 CRM_SWIG_INT_IN(enum SWIGTYPE, INT_MIN, INT_MAX)
 CRM_SWIG_INT_IN(unsigned int, 0, UINT_MAX)
 CRM_SWIG_INT_IN(int64_t, INT64_MIN, INT64_MAX)
+
+%typemap(in, noblock=1) const char *const *channel_names (const char **array = NULL) {
+  if (crm_swig_arg_words(L, $input, "$1_name", &array) != 0)
+    SWIG_fail;
+  $1 = ($1_ltype)array;
+}
+%typemap(freearg, noblock=1) const char *const *channel_names { free(array$argnum); }

@@ -29,7 +29,7 @@ crm.error_mt = errmt
 for _, code in ipairs({ll.CRM_ERROR, ll.CRM_ENOTFOUND, ll.CRM_EEXISTS, ll.CRM_EINVAL,
                        ll.CRM_ESTATE, ll.CRM_EBUSY, ll.CRM_EIO, ll.CRM_ECORRUPT,
                        ll.CRM_ENOMEM, ll.CRM_ESCHEMA, ll.CRM_ENOTCRM, ll.CRM_EMISUSE,
-                       ll.CRM_EREADONLY}) do
+                       ll.CRM_EREADONLY, ll.CRM_EAMBIGUOUS}) do
   crm[ll.crm_errname(code)] = code
 end
 
@@ -165,7 +165,6 @@ local KIND = names_of(ll.crm_customer_kind_parse)
 local ARCHIVED = names_of(ll.crm_archived_filter_parse)
 local ORDER = names_of(ll.crm_customer_order_parse)
 local DURABILITY = names_of(ll.crm_durability_parse)
-local CHANNEL = names_of(ll.crm_channel_parse)
 local DIRECTION = names_of(ll.crm_direction_parse)
 local OUTCOME = names_of(ll.crm_outcome_parse)
 local STATE = names_of(ll.crm_promise_state_parse)
@@ -177,6 +176,12 @@ local function parse(names, v, what, default)
     raise(ll.CRM_EINVAL, what .. ": expected a name (a string), got " .. describe(v), 3)
   end
   return names[v]
+end
+
+-- the words in the list t, each whole (nil: none), for libcrm to judge:
+-- channels are any word, the business's own included
+local function word_list(t, what)
+  return t ~= nil and opt_table(t, what) or nil
 end
 
 -- the OR of the bits of the names in the list t (nil: none)
@@ -319,6 +324,15 @@ function Database:customers(f)
                  parse(ORDER, f.order, "order", ll.CRM_ORDER_CREATED))
   return iterate(self, c, ll._customer_list_next, ll.crm_customer_cursor_free, "customer")
 end
+--- db:count_customers([{kind=, tag=, name_prefix=, archived=, created_from=, created_to=}]):
+--- how many db:customers() lists with the same filter, paging aside
+function Database:count_customers(f)
+  f = opt_table(f, "filter")
+  return call(ll.crm_swig_customer_count, h(self), parse(KIND, f.kind, "kind", 0),
+              opt_str(f.tag, "tag"), opt_str(f.name_prefix, "name_prefix"),
+              parse(ARCHIVED, f.archived, "archived", ll.CRM_ARCHIVED_EXCLUDE),
+              opt_time(f.created_from, "created_from"), opt_time(f.created_to, "created_to"))
+end
 
 -- attributes and tags
 function Database:set_attr(id, key, value) call(ll.crm_attr_set, h(self), id, key, value) end
@@ -341,19 +355,38 @@ function Database:tags(id)
 end
 
 -- identities
--- {primary=, verified=} as CRM_IDENTITY_* bits
+-- {primary=, verified=, shared=} as CRM_IDENTITY_* bits
 local function identity_flags(o)
   o = opt_table(o, "options")
   return (opt_bool(o.primary, "primary", false) and ll.CRM_IDENTITY_PRIMARY or 0)
        | (opt_bool(o.verified, "verified", false) and ll.CRM_IDENTITY_VERIFIED or 0)
+       | (opt_bool(o.shared, "shared", false) and ll.CRM_IDENTITY_SHARED or 0)
 end
 
 function Database:add_identity(customer_id, kind, value, o)
   return call(ll._identity_add, h(self), customer_id, kind, value, identity_flags(o))
 end
 function Database:lookup(kind, value) return call(ll._identity_lookup, h(self), kind, value) end
-function Database:identity(kind, value) return call(ll._identity_get, h(self), kind, value) end
-function Database:remove_identity(kind, value) call(ll.crm_identity_remove, h(self), kind, value) end
+function Database:holders(kind, value)
+  local c = call(ll.crm_customer_holders_open, h(self), kind, value)
+  return iterate(self, c, ll._customer_list_next, ll.crm_customer_cursor_free, "customer")
+end
+function Database:identity(customer_id, kind, value)
+  return call(ll._identity_get, h(self), customer_id, kind, value)
+end
+function Database:remove_identity(customer_id, kind, value)
+  call(ll.crm_identity_remove, h(self), customer_id, kind, value)
+end
+--- db:resolve(text): the one customer text names (an id, a phone number, an
+--- e-mail address, network:handle, an account or loyalty number)
+function Database:resolve(text)
+  return call(ll._customer_resolve, h(self), opt_str(text, "text"))
+end
+--- db:resolve_all(text): every customer text names, as an iterator
+function Database:resolve_all(text)
+  local c = call(ll.crm_customer_resolve_open, h(self), opt_str(text, "text"))
+  return iterate(self, c, ll._customer_list_next, ll.crm_customer_cursor_free, "customer")
+end
 function Database:normalise(kind, value) return call(ll.crm_identity_normalise, h(self), kind, value) end
 function Database:identities(customer_id)
   local c = call(ll.crm_identity_list_open, h(self), customer_id)
@@ -375,7 +408,7 @@ function Database:log(customer_id, s)
   local outcome = parse(OUTCOME, s.outcome, "outcome", ll.CRM_OUTCOME_NONE)
   local sentiment = s.sentiment == nil and ll.CRM_SENTIMENT_NONE or opt_int(s.sentiment, "sentiment")
   return call(ll._interaction_log, h(self), opt_str(customer_id, "customer_id"),
-    parse(CHANNEL, s.channel, "channel"),
+    opt_str(s.channel, "channel"),
     parse(DIRECTION, s.direction, "direction", ll.CRM_DIRECTION_IN),
     opt_time(s.occurred_at, "occurred_at"), opt_str(s.handled_by, "handled_by"),
     opt_str(s.reason, "reason"), outcome, opt_bool(s.public, "public", false) and 1 or 0,
@@ -385,40 +418,57 @@ function Database:log(customer_id, s)
 end
 function Database:interaction(id) return call(ll._interaction_get, h(self), id) end
 
---- db:timeline(customer_id [, {channels={"phone","social"}, from=, to=, reason_prefix=,
+-- The timeline filter's fields after the customer's or the thread's id, in
+-- crm_swig_timeline_open's order; channels by word (any channel's, the
+-- business's own too), as a list.
+local function timeline_filter(f)
+  f = opt_table(f, "filter")
+  return 0, opt_time(f.from, "from"), opt_time(f.to, "to"),
+         opt_str(f.reason_prefix, "reason_prefix"),
+         parse(DIRECTION, f.direction, "direction", 0),
+         opt_bool(f.public_only, "public_only", false) and 1 or 0,
+         bits(OUTCOME, f.outcomes, "outcomes"),
+         opt_str(f.before, "before"), opt_int(f.limit, "limit"),
+         word_list(f.channels, "channels")
+end
+
+--- db:timeline(customer_id [, {channels={"phone","whatsapp"}, from=, to=, reason_prefix=,
 ---             direction=, public_only=, outcomes={"resolved",...}, before=, limit=}])
 function Database:timeline(customer_id, f)
-  f = opt_table(f, "filter")
   local c = call(ll.crm_swig_timeline_open, h(self), opt_str(customer_id, "customer_id"),
-                 bits(CHANNEL, f.channels, "channels"),
-                 opt_time(f.from, "from"), opt_time(f.to, "to"), opt_str(f.reason_prefix, "reason_prefix"),
-                 parse(DIRECTION, f.direction, "direction", 0),
-                 opt_bool(f.public_only, "public_only", false) and 1 or 0,
-                 bits(OUTCOME, f.outcomes, "outcomes"),
-                 opt_str(f.before, "before"), opt_int(f.limit, "limit"))
+                 timeline_filter(f))
   return iterate(self, c, ll._timeline_next, ll.crm_interaction_cursor_free, "interaction")
 end
 
 -- promises
---- db:promise(customer_id, what, due_at_ms, {owner=, interaction_id=})
+-- every step takes `at`, when it happened (ms; nil: now): an options field
+-- where the step has an options table, else a last argument
+--- db:promise(customer_id, what, due_at_ms, {owner=, interaction_id=, at=})
 function Database:promise(customer_id, what, due_at, o)
   o = opt_table(o, "options")
   return call(ll._promise_make, h(self), opt_str(customer_id, "customer_id"),
               opt_str(o.interaction_id, "interaction_id"), opt_str(o.owner, "owner"),
-              opt_str(what, "what"), opt_time(due_at, "due_at"))
+              opt_str(what, "what"), opt_time(due_at, "due_at"), opt_time(o.at, "at"))
 end
 function Database:get_promise(id) return call(ll._promise_get, h(self), id) end
+--- db:keep(id [, {interaction_id=, note=, at=}])
 function Database:keep(id, o)
   o = opt_table(o, "options")
   return call(ll._promise_keep, h(self), id, opt_str(o.interaction_id, "interaction_id"),
-              opt_str(o.note, "note"))
+              opt_str(o.note, "note"), opt_time(o.at, "at"))
 end
-Database["break"] = function(self, id, why) return call(ll._promise_break, h(self), id, why) end
+--- db:break(id, why [, at]), db:release(id [, note [, at]]),
+--- db:renegotiate(id, new_due_at, why [, customer_agreed [, at]])
+Database["break"] = function(self, id, why, at)
+  return call(ll._promise_break, h(self), id, why, opt_time(at, "at"))
+end
 Database.break_ = Database["break"]
-function Database:release(id, note) return call(ll._promise_release, h(self), id, note) end
-function Database:renegotiate(id, new_due_at, why, customer_agreed)
+function Database:release(id, note, at)
+  return call(ll._promise_release, h(self), id, note, opt_time(at, "at"))
+end
+function Database:renegotiate(id, new_due_at, why, customer_agreed, at)
   return call(ll._promise_renegotiate, h(self), id, opt_time(new_due_at, "new_due_at"), why,
-              opt_bool(customer_agreed, "customer_agreed", false) and 1 or 0)
+              opt_bool(customer_agreed, "customer_agreed", false) and 1 or 0, opt_time(at, "at"))
 end
 
 --- db:promises{customer_id=, owner=, states={"open",...}, due_before=, overdue_as_of=, after=, limit=}
@@ -448,8 +498,27 @@ function Database:occasions(customer_id)
   local c = call(ll.crm_occasion_list_open, h(self), customer_id)
   return iterate(self, c, ll._occasion_list_next, ll.crm_occasion_cursor_free, "occasion")
 end
-function Database:upcoming(from, to)
-  local c = call(ll.crm_occasion_upcoming_open, h(self), opt_time(from, "from"), opt_time(to, "to"))
+--- db:upcoming([start [, days]]): the `days` calendar days (default 30) from
+--- start, a date {year=, month=, day=} or "YYYY-MM-DD" where the caller is;
+--- nil: today's date in UTC. libcrm checks that the date exists.
+function Database:upcoming(start, days)
+  local y, m, d = 0, 0, 0
+  if type(start) == "string" then
+    local ys, ms, ds = start:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+    if not ys then
+      raise(ll.CRM_EINVAL, "start: " .. describe(start) .. " is not a date YYYY-MM-DD", 2)
+    end
+    y, m, d = tonumber(ys), tonumber(ms), tonumber(ds)
+  elseif start ~= nil then
+    start = opt_table(start, "start")
+    for _, k in ipairs({"year", "month", "day"}) do
+      if start[k] == nil then raise(ll.CRM_EINVAL, "start." .. k .. " is missing", 2) end
+    end
+    y, m, d = opt_int(start.year, "start.year"), opt_int(start.month, "start.month"),
+              opt_int(start.day, "start.day")
+  end
+  local c = call(ll.crm_occasion_upcoming_open, h(self), y, m, d,
+                 days == nil and 30 or opt_int(days, "days"))
   return iterate(self, c, ll._occasion_list_next, ll.crm_occasion_cursor_free, "occasion")
 end
 
@@ -460,11 +529,11 @@ function Database:members(id)
   local c = call(ll.crm_member_list_open, h(self), id)
   return iterate(self, c, ll._member_list_next, ll.crm_member_cursor_free, "member")
 end
-function Database:set_identity_flags(kind, value, o)
-  return call(ll._identity_set_flags, h(self), kind, value, identity_flags(o))
+function Database:set_identity_flags(customer_id, kind, value, o)
+  return call(ll._identity_set_flags, h(self), customer_id, kind, value, identity_flags(o))
 end
 function Database:interaction_by_ref(channel, ref)
-  return call(ll._interaction_get_by_ref, h(self), parse(CHANNEL, channel, "channel"),
+  return call(ll._interaction_get_by_ref_named, h(self), opt_str(channel, "channel"),
               opt_str(ref, "external_ref"))
 end
 function Database:set_outcome(id, outcome)
@@ -476,8 +545,13 @@ end
 function Database:set_summary(id, summary)
   return call(ll._interaction_set_summary, h(self), id, summary)
 end
-function Database:thread(interaction_id)
-  local c = call(ll.crm_interaction_thread_open, h(self), interaction_id)
+function Database:set_public(id, public)
+  return call(ll._interaction_set_public, h(self), id,
+              opt_bool(public, "public", false) and 1 or 0)
+end
+--- db:thread(interaction_id [, filter as db:timeline's; before= pages forwards])
+function Database:thread(interaction_id, f)
+  local c = call(ll.crm_swig_thread_open, h(self), interaction_id, timeline_filter(f))
   return iterate(self, c, ll._timeline_next, ll.crm_interaction_cursor_free, "interaction")
 end
 function Database:promise_history(id)

@@ -43,3 +43,44 @@ static void crm_swig_refuse_nul(PyObject *s, const char *arg)
   }
 }
 %typemap(freearg) const char * ""
+
+/* A list of words (the timeline filter's channel_names): None is NULL;
+ * any other sequence of str is passed as a NULL-terminated array of its
+ * words, each whole, commas and spaces included, for libcrm to judge (a
+ * word with a comma in it is one bad name, not two names). The sequence
+ * is copied into a tuple first: the call runs without the GIL, and a list
+ * another thread changed meanwhile could free a word C is reading. A str
+ * itself is refused (it would be read as its characters), as is a
+ * non-str item or one holding a NUL. */
+%typemap(in, noblock=1) const char *const *channel_names (PyObject *words = NULL,
+                                                          const char **array = NULL) {
+  if ($input != Py_None) {
+    Py_ssize_t n_, i_, len_;
+    if (PyUnicode_Check($input) || !(words = PySequence_Tuple($input))) {
+      PyErr_Clear();
+      SWIG_exception_fail(SWIG_TypeError, "in method '" "$symname" "', argument " "$argnum"" of type 'a sequence of str'");
+    }
+    n_ = PyTuple_GET_SIZE(words);
+    if (!(array = (const char **)malloc(((size_t)n_ + 1) * sizeof *array))) {
+      PyErr_NoMemory();
+      SWIG_fail;
+    }
+    for (i_ = 0; i_ < n_; i_++) {
+      PyObject *w_ = PyTuple_GET_ITEM(words, i_);
+      if (!PyUnicode_Check(w_) || !(array[i_] = PyUnicode_AsUTF8AndSize(w_, &len_))) {
+        PyErr_Clear();
+        SWIG_exception_fail(SWIG_TypeError, "in method '" "$symname" "', argument " "$argnum"" of type 'a sequence of str'");
+      }
+      if (memchr(array[i_], 0, (size_t)len_)) {
+        crm_swig_refuse_nul(w_, "$1_name");
+        SWIG_fail;
+      }
+    }
+    array[n_] = NULL;
+  }
+  $1 = ($1_ltype)array;
+}
+%typemap(freearg, noblock=1) const char *const *channel_names {
+  free(array$argnum);
+  Py_XDECREF(words$argnum);
+}

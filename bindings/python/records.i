@@ -17,8 +17,8 @@
 
 /* A time as the crm package gives it: None for CRM_TIME_NONE (no time),
  * else EPOCH + timedelta(milliseconds=ms), an aware datetime in UTC, built
- * from its fields (the civil date of the day number by H. Hinnant's
- * days-to-civil), the same value at a fraction of the cost. libcrm stores
+ * from its fields (the date of the day number by libcrm's calendar,
+ * crm_date_from_days()), the same value at a fraction of the cost. libcrm stores
  * only times in datetime's range (CRM_TIME_MIN..CRM_TIME_MAX); one outside
  * it, which a file written before 0.3 may hold, is read as the nearest end
  * of the range rather than fail every read that meets it. */
@@ -35,15 +35,8 @@ static PyObject *crm_swig_time(int64_t ms)
         rem += 86400000;
         days--;
     }
-    int64_t z = days + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;                                   /* [0, 146096] */
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);            /* [0, 365] */
-    int64_t mp = (5 * doy + 2) / 153;                                 /* [0, 11], from March */
-    int day = (int)(doy - (153 * mp + 2) / 5 + 1);
-    int month = (int)(mp < 10 ? mp + 3 : mp - 9);
-    int year = (int)(yoe + era * 400 + (month <= 2));
+    int year, month, day;
+    crm_date_from_days(&year, &month, &day, days); /* in range: it cannot fail */
     int r = (int)rem;
     return PyDateTimeAPI->DateTime_FromDateAndTime(
         year, month, day, r / 3600000, r / 60000 % 60, r / 1000 % 60, r % 1000 * 1000,

@@ -65,21 +65,44 @@ int cmd_customer_show(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
     return st;
 }
 
+/* customer list --count: the number alone, or {"count": N}. */
+static int print_count(crmctl *ctl, const crm_customer_filter *f)
+{
+    int64_t n;
+    int rc = crm_customer_count(&n, ctl->db, f);
+    if (rc != CRM_OK)
+        return ctl_fail(ctl, rc);
+    if (ctl->json) {
+        ctl_json j;
+        ctl_json_init(&j, stdout);
+        ctl_json_begin_object(&j, NULL);
+        ctl_json_int(&j, "count", n);
+        ctl_json_end_object(&j);
+        ctl_json_finish(&j);
+    } else {
+        ctl_printf("%lld\n", (long long)n);
+    }
+    return EXIT_OK;
+}
+
 int cmd_customer_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     const char *kind = NULL, *tag = NULL, *prefix = NULL, *order = NULL, *after = NULL,
                *limit = NULL;
-    int archived = 0, all = 0;
+    int archived = 0, all = 0, count = 0;
     const ctl_option opts[] = {
         { "kind", NULL, &kind },     { "tag", NULL, &tag },
         { "prefix", NULL, &prefix }, { "archived", &archived, NULL },
         { "all", &all, NULL },       { "order", NULL, &order },
         { "after", NULL, &after },   { "limit", NULL, &limit },
-        { NULL, NULL, NULL },
+        { "count", &count, NULL },   { NULL, NULL, NULL },
     };
     int st = ctl_parse(ctl, cmd, argc, argv, opts, NULL, 0, 0);
     if (st != CTL_CONTINUE)
         return st;
+    if (count && (order || after || limit))
+        return ctl_usage_error(cmd, "--count counts every customer the filter keeps: "
+                                    "--order, --after and --limit do not apply");
 
     crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
     if (kind) {
@@ -106,6 +129,8 @@ int cmd_customer_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
     f.after = after;
     if ((st = ctl_open(ctl, CTL_READ)) != EXIT_OK)
         return st;
+    if (count)
+        return print_count(ctl, &f);
 
     crm_customer_cursor *cur;
     int rc = crm_customer_list_open(&cur, ctl->db, &f);

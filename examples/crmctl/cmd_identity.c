@@ -32,12 +32,20 @@ static int print_identity(crmctl *ctl, const crm_identity *i)
     return EXIT_OK;
 }
 
+/* The flags the options --primary, --verified and --shared ask for. */
+static unsigned int flags_of(int primary, int verified, int shared)
+{
+    return (primary ? CRM_IDENTITY_PRIMARY : 0u) | (verified ? CRM_IDENTITY_VERIFIED : 0u) |
+           (shared ? CRM_IDENTITY_SHARED : 0u);
+}
+
 int cmd_identity_add(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
-    int primary = 0, verified = 0;
+    int primary = 0, verified = 0, shared = 0;
     const ctl_option opts[] = {
         { "primary", &primary, NULL },
         { "verified", &verified, NULL },
+        { "shared", &shared, NULL },
         { NULL, NULL, NULL },
     };
     const char *pos[3];
@@ -47,10 +55,8 @@ int cmd_identity_add(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     char id[CRM_ID_LEN + 1];
     if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
         return st;
-    unsigned int flags = (primary ? CRM_IDENTITY_PRIMARY : 0u) |
-                         (verified ? CRM_IDENTITY_VERIFIED : 0u);
     crm_identity *i;
-    int rc = crm_identity_add(&i, ctl->db, id, pos[1], pos[2], flags);
+    int rc = crm_identity_add(&i, ctl->db, id, pos[1], pos[2], flags_of(primary, verified, shared));
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     st = EXIT_OK;
@@ -68,46 +74,53 @@ int cmd_identity_add(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 
 int cmd_identity_remove(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
-    const char *pos[2];
-    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 2, 2, CTL_WRITE);
+    const char *pos[3];
+    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 3, 3, CTL_WRITE);
     if (st != CTL_CONTINUE)
         return st;
-    int rc = crm_identity_remove(ctl->db, pos[0], pos[1]);
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+        return st;
+    int rc = crm_identity_remove(ctl->db, id, pos[1], pos[2]);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     if (ctl->json) {
         ctl_json j;
         ctl_json_init(&j, stdout);
         ctl_json_begin_object(&j, NULL);
-        ctl_json_string(&j, "kind", pos[0]);
-        ctl_json_string(&j, "value", pos[1]);
+        ctl_json_string(&j, "customer", id);
+        ctl_json_string(&j, "kind", pos[1]);
+        ctl_json_string(&j, "value", pos[2]);
         ctl_json_bool(&j, "removed", 1);
         ctl_json_end_object(&j);
         ctl_json_finish(&j);
     } else {
-        ctl_printf("Removed %s %s.\n", pos[0], pos[1]);
+        ctl_printf("Removed %s %s from %s.\n", pos[1], pos[2], id);
     }
     return EXIT_OK;
 }
 
 int cmd_identity_flags(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
-    int primary = 0, verified = 0;
+    int primary = 0, verified = 0, shared = 0;
     const ctl_option opts[] = {
         { "primary", &primary, NULL },
         { "verified", &verified, NULL },
+        { "shared", &shared, NULL },
         { NULL, NULL, NULL },
     };
-    const char *pos[2];
-    int st = ctl_start(ctl, cmd, argc, argv, opts, pos, 2, 2, CTL_WRITE);
+    const char *pos[3];
+    int st = ctl_start(ctl, cmd, argc, argv, opts, pos, 3, 3, CTL_WRITE);
     if (st != CTL_CONTINUE)
         return st;
-    unsigned int flags = (primary ? CRM_IDENTITY_PRIMARY : 0u) |
-                         (verified ? CRM_IDENTITY_VERIFIED : 0u);
-    int rc = crm_identity_set_flags(ctl->db, pos[0], pos[1], flags);
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+        return st;
+    int rc = crm_identity_set_flags(ctl->db, id, pos[1], pos[2],
+                                    flags_of(primary, verified, shared));
     crm_identity *i;
     if (rc == CRM_OK)
-        rc = crm_identity_get(&i, ctl->db, pos[0], pos[1]);
+        rc = crm_identity_get(&i, ctl->db, id, pos[1], pos[2]);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     st = print_identity(ctl, i);
@@ -117,12 +130,15 @@ int cmd_identity_flags(crmctl *ctl, const ctl_command *cmd, int argc, char **arg
 
 int cmd_identity_show(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
-    const char *pos[2];
-    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 2, 2, CTL_READ);
+    const char *pos[3];
+    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 3, 3, CTL_READ);
     if (st != CTL_CONTINUE)
         return st;
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_resolve_customer_id(ctl, pos[0], id)) != EXIT_OK)
+        return st;
     crm_identity *i;
-    int rc = crm_identity_get(&i, ctl->db, pos[0], pos[1]);
+    int rc = crm_identity_get(&i, ctl->db, id, pos[1], pos[2]);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     st = print_identity(ctl, i);
@@ -138,6 +154,17 @@ int cmd_identity_lookup(crmctl *ctl, const ctl_command *cmd, int argc, char **ar
         return st;
     crm_customer *c;
     int rc = crm_identity_lookup(&c, ctl->db, pos[0], pos[1]);
+    if (rc == CRM_EAMBIGUOUS) {
+        /* A shared value: who holds it, so the next command can name one. */
+        st = ctl_fail(ctl, rc);
+        crm_customer_cursor *cur;
+        rc = crm_customer_holders_open(&cur, ctl->db, pos[0], pos[1]);
+        if (rc != CRM_OK)
+            return ctl_fail(ctl, rc);
+        ctl_error("its holders:");
+        int listed = ctl_print_candidates(ctl, cur);
+        return listed == EXIT_OK ? st : listed;
+    }
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     st = ctl_print_customer(ctl, c, "");

@@ -10,17 +10,9 @@
 
 #include "crmctl.h"
 
-/* --channel, --direction, --outcome in words; usage errors list the words. */
-static int parse_channel(const ctl_command *cmd, const char *word, crm_channel_t *out)
-{
-    if (crm_channel_parse(out, word) == CRM_OK)
-        return CTL_CONTINUE;
-    return ctl_usage_error(cmd,
-                           "unknown channel '%s': use phone, ivr, email, chat, sms, social, "
-                           "in_person, kiosk, web, letter or community",
-                           word);
-}
-
+/* --direction, --outcome in words; usage errors list the words. A channel
+ * is any word libcrm takes as a channel's name (a custom one included), so
+ * it goes to the library as it is. */
 static int parse_direction(const ctl_command *cmd, const char *word, crm_direction_t *out)
 {
     if (crm_direction_parse(out, word) == CRM_OK)
@@ -62,8 +54,7 @@ int cmd_interaction_log(crmctl *ctl, const ctl_command *cmd, int argc, char **ar
         return ctl_usage_error(cmd, "--channel is required");
     if (!direction)
         return ctl_usage_error(cmd, "--direction is required (in or out)");
-    if ((st = parse_channel(cmd, channel, &spec.channel)) != CTL_CONTINUE ||
-        (st = parse_direction(cmd, direction, &spec.direction)) != CTL_CONTINUE ||
+    if ((st = parse_direction(cmd, direction, &spec.direction)) != CTL_CONTINUE ||
         (outcome && (st = parse_outcome(cmd, outcome, &spec.outcome)) != CTL_CONTINUE) ||
         (at && (st = ctl_parse_time(cmd, "at", at, &spec.occurred_at)) != CTL_CONTINUE))
         return st;
@@ -83,6 +74,7 @@ int cmd_interaction_log(crmctl *ctl, const ctl_command *cmd, int argc, char **ar
         return st;
 
     spec.customer_id = customer;
+    spec.channel_name = channel;
     spec.handled_by = by;
     spec.reason = reason;
     spec.is_public = is_public;
@@ -133,23 +125,26 @@ int cmd_interaction_show(crmctl *ctl, const ctl_command *cmd, int argc, char **a
 int cmd_interaction_update(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     const char *outcome = NULL, *reason = NULL, *summary = NULL, *pos[1];
-    int no_reason = 0, no_summary = 0;
+    int no_reason = 0, no_summary = 0, public = 0, no_public = 0;
     const ctl_option opts[] = {
-        { "outcome", NULL, &outcome },     { "reason", NULL, &reason },
-        { "no-reason", &no_reason, NULL }, { "summary", NULL, &summary },
-        { "no-summary", &no_summary, NULL }, { NULL, NULL, NULL },
+        { "outcome", NULL, &outcome },       { "reason", NULL, &reason },
+        { "no-reason", &no_reason, NULL },   { "summary", NULL, &summary },
+        { "no-summary", &no_summary, NULL }, { "public", &public, NULL },
+        { "no-public", &no_public, NULL },   { NULL, NULL, NULL },
     };
     int st = ctl_parse(ctl, cmd, argc, argv, opts, pos, 1, 1);
     if (st != CTL_CONTINUE)
         return st;
     crm_outcome_t o = CRM_OUTCOME_NONE;
-    if (!outcome && !reason && !no_reason && !summary && !no_summary)
+    if (!outcome && !reason && !no_reason && !summary && !no_summary && !public && !no_public)
         return ctl_usage_error(cmd, "nothing to change: give --outcome, --reason, --no-reason, "
-                                    "--summary or --no-summary");
+                                    "--summary, --no-summary, --public or --no-public");
     if (reason && no_reason)
         return ctl_usage_error(cmd, "--reason and --no-reason exclude each other");
     if (summary && no_summary)
         return ctl_usage_error(cmd, "--summary and --no-summary exclude each other");
+    if (public && no_public)
+        return ctl_usage_error(cmd, "--public and --no-public exclude each other");
     if (outcome && (st = parse_outcome(cmd, outcome, &o)) != CTL_CONTINUE)
         return st;
     if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
@@ -165,6 +160,8 @@ int cmd_interaction_update(crmctl *ctl, const ctl_command *cmd, int argc, char *
         rc = crm_interaction_set_reason(db, id, reason);
     if (rc == CRM_OK && (summary || no_summary))
         rc = crm_interaction_set_summary(db, id, summary);
+    if (rc == CRM_OK && (public || no_public))
+        rc = crm_interaction_set_public(db, id, public);
     if (rc == CRM_OK)
         rc = crm_commit(db);
     if (rc != CRM_OK) {
@@ -186,43 +183,57 @@ int cmd_interaction_update(crmctl *ctl, const ctl_command *cmd, int argc, char *
     } else {
         crm_outcome_t now = crm_interaction_outcome(i);
         ctl_printf("Updated %s:", crm_interaction_id(i));
-        if (outcome)
-            ctl_printf(" outcome %s%s", now == CRM_OUTCOME_NONE ? "cleared" : crm_outcome_name(now),
-                       reason || no_reason || summary || no_summary ? "," : "");
-        if (reason || no_reason)
-            ctl_printf(" reason %s%s",
-                       crm_interaction_reason(i) ? crm_interaction_reason(i) : "cleared",
-                       summary || no_summary ? "," : "");
-        if (summary || no_summary)
-            ctl_printf(" summary %s", summary ? "set" : "cleared");
+        const char *sep = "";
+        if (outcome) {
+            ctl_printf(" outcome %s", now == CRM_OUTCOME_NONE ? "cleared" : crm_outcome_name(now));
+            sep = ",";
+        }
+        if (reason || no_reason) {
+            ctl_printf("%s reason %s", sep,
+                       crm_interaction_reason(i) ? crm_interaction_reason(i) : "cleared");
+            sep = ",";
+        }
+        if (summary || no_summary) {
+            ctl_printf("%s summary %s", sep, summary ? "set" : "cleared");
+            sep = ",";
+        }
+        if (public || no_public)
+            ctl_printf("%s %s", sep, public ? "public" : "not public");
         puts(".");
     }
     crm_interaction_free(i);
     return EXIT_OK;
 }
 
-/* "phone,email,social" as channel bits. */
-static int parse_channels(const ctl_command *cmd, const char *list, unsigned int *bits)
+/* "phone,email,whatsapp" as the filter's channel names, which point into
+ * words. */
+#define MAX_CHANNELS 32
+typedef struct channel_list {
+    char words[1024];
+    const char *names[MAX_CHANNELS + 1];
+} channel_list;
+
+static int parse_channels(const ctl_command *cmd, const char *list, channel_list *out)
 {
-    char word[32];
-    const char *p = list;
-    *bits = 0;
-    for (;;) {
+    size_t len = strlen(list), k = 0;
+    if (len >= sizeof out->words)
+        return ctl_usage_error(cmd, "--channel names too many channels");
+    memcpy(out->words, list, len + 1);
+    for (char *p = out->words;; k++) {
         size_t n = strcspn(p, ",");
-        if (n == 0 || n >= sizeof word)
+        if (n == 0)
             return ctl_usage_error(cmd, "--channel wants channel names separated by commas, not '%s'",
                                    list);
-        memcpy(word, p, n);
-        word[n] = '\0';
-        crm_channel_t ch;
-        int st = parse_channel(cmd, word, &ch);
-        if (st != CTL_CONTINUE)
-            return st;
-        *bits |= CRM_CHANNEL_BIT(ch);
+        if (k == MAX_CHANNELS)
+            return ctl_usage_error(cmd, "--channel names more than %d channels", MAX_CHANNELS);
+        out->names[k] = p;
         if (!p[n])
-            return CTL_CONTINUE;
+            break;
+        p[n] = '\0';
         p += n + 1;
     }
+    out->names[k + 1] = NULL;
+    return CTL_CONTINUE;
 }
 
 int cmd_timeline(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
@@ -243,8 +254,11 @@ int cmd_timeline(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         return st;
 
     crm_timeline_filter f = CRM_TIMELINE_FILTER_INIT;
-    if (channels && (st = parse_channels(cmd, channels, &f.channels)) != CTL_CONTINUE)
+    channel_list names;
+    if (channels && (st = parse_channels(cmd, channels, &names)) != CTL_CONTINUE)
         return st;
+    if (channels)
+        f.channel_names = names.names;
     if ((from && (st = ctl_parse_time(cmd, "from", from, &f.from)) != CTL_CONTINUE) ||
         (to && (st = ctl_parse_time(cmd, "to", to, &f.to)) != CTL_CONTINUE))
         return st;
@@ -268,8 +282,6 @@ int cmd_timeline(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
             return ctl_usage_error(cmd, "--limit wants a number, not '%s'", limit);
         f.limit = (unsigned int)n;
     }
-    if (thread && before)
-        return ctl_usage_error(cmd, "--before pages the timeline; a --thread is shown whole");
     f.reason_prefix = reason;
     f.public_only = public_only;
     f.before = before;

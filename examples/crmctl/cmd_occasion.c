@@ -3,17 +3,15 @@
  *
  * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
  *
- * libcrm's occasions are calendar dates and crm_occasion_upcoming_open() reads
- * its window's times as UTC dates. A person means the days of their own
- * calendar, so the window's times are moved to the same wall-clock reading
- * in UTC before they are handed over (with --utc they are UTC already).
+ * libcrm's occasions are calendar dates, and crm_occasion_upcoming_open()
+ * takes its window as calendar dates too. A person means the days of their
+ * own calendar: the window starts on the date it is where they are (local
+ * time, or UTC with --utc).
  */
 #include <string.h>
 
 #include "crmctl.h"
 #include "timeparse.h"
-
-#define MS_PER_DAY INT64_C(86400000)
 
 int cmd_occasion_add(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
@@ -185,30 +183,29 @@ int cmd_occasion_upcoming(crmctl *ctl, const ctl_command *cmd, int argc, char **
         return ctl_usage_error(cmd, "--days wants a number of days from 1 to 3653, not '%s'",
                                days);
 
-    /* Days of the person's calendar, as the UTC days the library reads. */
-    int64_t wall_start = ctl_time_as_utc_wall(start, ctl->utc);
-    int64_t first_day = wall_start / MS_PER_DAY - (wall_start % MS_PER_DAY < 0);
-    int64_t today_wall = ctl_time_as_utc_wall(now, ctl->utc);
-    int64_t today = today_wall / MS_PER_DAY - (today_wall % MS_PER_DAY < 0);
-    int64_t wall_end = to ? ctl_time_as_utc_wall(end, ctl->utc)
-                          : (first_day + (int64_t)ndays) * MS_PER_DAY;
-    if (wall_end <= first_day * MS_PER_DAY)
+    /* Days of the person's calendar; the window ends with the day that
+     * holds the last moment before --to. */
+    int64_t first_day = ctl_day_of(start, ctl->utc), today = ctl_day_of(now, ctl->utc);
+    int64_t last_day = to ? ctl_day_of(end - 1, ctl->utc) : first_day + (int64_t)ndays - 1;
+    if (last_day < first_day)
         return ctl_usage_error(cmd, "--to must come after the window's first day");
+    if (last_day - first_day >= 3653)
+        return ctl_usage_error(cmd, "the window is longer than 3653 days (10 years)");
     if ((st = ctl_open(ctl, CTL_READ)) != EXIT_OK)
         return st;
 
     char title[160], a[CTL_TIME_SIZE], b[CTL_TIME_SIZE];
     int y, m, d, ly, lm, ld;
-    int64_t last_day = (wall_end - 1) / MS_PER_DAY;
+    int ndays_window = (int)(last_day - first_day + 1);
     ctl_date_from_days(first_day, &y, &m, &d);
     ctl_date_from_days(last_day, &ly, &lm, &ld);
-    snprintf(title, sizeof title, "Occasions from %s to %s (%lld day%s):",
-             ctl_date_text(a, y, m, d, 1), ctl_date_text(b, ly, lm, ld, 1),
-             (long long)(last_day - first_day + 1), last_day == first_day ? "" : "s");
+    snprintf(title, sizeof title, "Occasions from %s to %s (%d day%s):",
+             ctl_date_text(a, y, m, d, 1), ctl_date_text(b, ly, lm, ld, 1), ndays_window,
+             ndays_window == 1 ? "" : "s");
     ctl_json j;
     ctl_json_init(&j, stdout);
     ctl_view v = { &j, NULL, "", 0, title };
-    st = ctl_print_upcoming(ctl, &v, first_day * MS_PER_DAY, wall_end, today);
+    st = ctl_print_upcoming(ctl, &v, first_day, ndays_window, today);
     if (st == EXIT_OK && ctl->json)
         ctl_json_finish(&j);
     return st;

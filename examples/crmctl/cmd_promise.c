@@ -7,13 +7,21 @@
 
 #include "crmctl.h"
 
+/* --at TIME, when the step happened: CRM_TIME_NONE (now) without it. */
+static int parse_at(const ctl_command *cmd, const char *text, int64_t *out)
+{
+    *out = CRM_TIME_NONE;
+    return text ? ctl_parse_time(cmd, "at", text, out) : CTL_CONTINUE;
+}
+
 int cmd_promise_make(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
-    const char *owner = NULL, *due = NULL, *during = NULL, *pos[2];
+    const char *owner = NULL, *due = NULL, *during = NULL, *at = NULL, *pos[2];
     const ctl_option opts[] = {
         { "owner", NULL, &owner },
         { "due", NULL, &due },
         { "during", NULL, &during },
+        { "at", NULL, &at },
         { NULL, NULL, NULL },
     };
     int st = ctl_parse(ctl, cmd, argc, argv, opts, pos, 2, 2);
@@ -23,8 +31,9 @@ int cmd_promise_make(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         return ctl_usage_error(cmd, "--owner is required: who must keep it (agent:alice)");
     if (!due)
         return ctl_usage_error(cmd, "--due is required: when it is due");
-    int64_t due_at;
-    if ((st = ctl_parse_time(cmd, "due", due, &due_at)) != CTL_CONTINUE)
+    int64_t due_at, made_at;
+    if ((st = ctl_parse_time(cmd, "due", due, &due_at)) != CTL_CONTINUE ||
+        (st = parse_at(cmd, at, &made_at)) != CTL_CONTINUE)
         return st;
     if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
         return st;
@@ -33,7 +42,7 @@ int cmd_promise_make(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         return st;
 
     crm_promise *p;
-    int rc = crm_promise_make(&p, ctl->db, customer, during, owner, pos[1], due_at);
+    int rc = crm_promise_make(&p, ctl->db, customer, during, owner, pos[1], due_at, made_at);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     if (ctl->json) {
@@ -76,44 +85,57 @@ static int after_change(crmctl *ctl, const char *id, int rc, const char *done)
 
 int cmd_promise_keep(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
-    const char *by = NULL, *note = NULL, *pos[1];
+    const char *by = NULL, *note = NULL, *at = NULL, *pos[1];
     const ctl_option opts[] = {
         { "by", NULL, &by },
         { "note", NULL, &note },
+        { "at", NULL, &at },
         { NULL, NULL, NULL },
     };
-    int st = ctl_start(ctl, cmd, argc, argv, opts, pos, 1, 1, CTL_WRITE);
-    if (st != CTL_CONTINUE)
+    int64_t when;
+    int st = ctl_parse(ctl, cmd, argc, argv, opts, pos, 1, 1);
+    if (st != CTL_CONTINUE || (st = parse_at(cmd, at, &when)) != CTL_CONTINUE)
         return st;
-    return after_change(ctl, pos[0], crm_promise_keep(ctl->db, pos[0], by, note), "kept");
+    if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
+        return st;
+    return after_change(ctl, pos[0], crm_promise_keep(ctl->db, pos[0], by, note, when), "kept");
 }
 
 int cmd_promise_break(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
-    const char *pos[2];
-    int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 2, 2, CTL_WRITE);
-    if (st != CTL_CONTINUE)
+    const char *at = NULL, *pos[2];
+    const ctl_option opts[] = { { "at", NULL, &at }, { NULL, NULL, NULL } };
+    int64_t when;
+    int st = ctl_parse(ctl, cmd, argc, argv, opts, pos, 2, 2);
+    if (st != CTL_CONTINUE || (st = parse_at(cmd, at, &when)) != CTL_CONTINUE)
         return st;
-    return after_change(ctl, pos[0], crm_promise_break(ctl->db, pos[0], pos[1]), "broken");
+    if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
+        return st;
+    return after_change(ctl, pos[0], crm_promise_break(ctl->db, pos[0], pos[1], when), "broken");
 }
 
 int cmd_promise_release(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
-    const char *note = NULL, *pos[1];
-    const ctl_option opts[] = { { "note", NULL, &note }, { NULL, NULL, NULL } };
-    int st = ctl_start(ctl, cmd, argc, argv, opts, pos, 1, 1, CTL_WRITE);
-    if (st != CTL_CONTINUE)
+    const char *note = NULL, *at = NULL, *pos[1];
+    const ctl_option opts[] = { { "note", NULL, &note }, { "at", NULL, &at }, { NULL, NULL, NULL } };
+    int64_t when;
+    int st = ctl_parse(ctl, cmd, argc, argv, opts, pos, 1, 1);
+    if (st != CTL_CONTINUE || (st = parse_at(cmd, at, &when)) != CTL_CONTINUE)
         return st;
-    return after_change(ctl, pos[0], crm_promise_release(ctl->db, pos[0], note), "released");
+    if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
+        return st;
+    return after_change(ctl, pos[0], crm_promise_release(ctl->db, pos[0], note, when),
+                        "released");
 }
 
 int cmd_promise_renegotiate(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
-    const char *due = NULL, *pos[2];
+    const char *due = NULL, *at = NULL, *pos[2];
     int agreed = 0;
     const ctl_option opts[] = {
         { "due", NULL, &due },
         { "agreed", &agreed, NULL },
+        { "at", NULL, &at },
         { NULL, NULL, NULL },
     };
     int st = ctl_parse(ctl, cmd, argc, argv, opts, pos, 2, 2);
@@ -121,13 +143,14 @@ int cmd_promise_renegotiate(crmctl *ctl, const ctl_command *cmd, int argc, char 
         return st;
     if (!due)
         return ctl_usage_error(cmd, "--due is required: the new due time");
-    int64_t due_at;
-    if ((st = ctl_parse_time(cmd, "due", due, &due_at)) != CTL_CONTINUE)
+    int64_t due_at, when;
+    if ((st = ctl_parse_time(cmd, "due", due, &due_at)) != CTL_CONTINUE ||
+        (st = parse_at(cmd, at, &when)) != CTL_CONTINUE)
         return st;
     if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
         return st;
     return after_change(ctl, pos[0],
-                        crm_promise_renegotiate(ctl->db, pos[0], due_at, pos[1], agreed),
+                        crm_promise_renegotiate(ctl->db, pos[0], due_at, pos[1], agreed, when),
                         agreed ? "renegotiated with the customer's agreement"
                                : "renegotiated without the customer's agreement");
 }

@@ -168,15 +168,19 @@ int ctl_parse_time(const ctl_command *cmd, const char *name, const char *text, i
 /* ---- customers named by id or identity (resolve.c) ------------------------ */
 
 /*
- * Find the customer a command-line argument names. An id (8-4-4-4-12) is
- * fetched as it is; anything else is looked up as an identity: as a phone
- * number when it looks like one (digits and + ( ) - . / space), an e-mail
- * address when it has an @ and no network: prefix, a social handle when it
- * is network:handle, and finally as an account and a loyalty number,
- * exactly. EXIT_OK with *out set (crm_customer_free()), or the status after
- * the reason was printed: not found names what was tried.
+ * Find the customer a command-line argument names, by the library's rules
+ * (crm_customer_resolve()): an id (8-4-4-4-12) is fetched as it is;
+ * anything else is looked up as the identities it may be (a phone number,
+ * an e-mail address, a social handle; an account and a loyalty number).
+ * EXIT_OK with *out set (crm_customer_free()), or the status after the
+ * reason was printed: not found names what was tried; several customers
+ * (EXIT_CONFLICT) are listed.
  */
 int ctl_resolve_customer(crmctl *ctl, const char *arg, crm_customer **out);
+
+/* Print the customers of cur to stderr, one "  id  name (kind)" line each,
+ * and free it: EXIT_OK, or the status after the reason was printed. */
+int ctl_print_candidates(crmctl *ctl, crm_customer_cursor *cur);
 
 /* The same, keeping only the customer's id. */
 int ctl_resolve_customer_id(crmctl *ctl, const char *arg, char id[CRM_ID_LEN + 1]);
@@ -433,9 +437,9 @@ int ctl_print_promise(crmctl *ctl, const crm_promise *p, int64_t as_of);
  * "kept", "kept late", "broken", "released". */
 const char *ctl_promise_status(char buf[64], const crm_promise *p, int64_t as_of);
 
-/* Occasions surfacing in [from, to) (times as crm_occasion_upcoming_open()
- * reads them: UTC dates), as seen on day `today` (days since 1970).
- * Returns an exit status. */
-int ctl_print_upcoming(crmctl *ctl, const ctl_view *v, int64_t from, int64_t to, int64_t today);
+/* Occasions surfacing in the `days` calendar days from day first_day
+ * (days since 1970), as seen on day `today`. Returns an exit status. */
+int ctl_print_upcoming(crmctl *ctl, const ctl_view *v, int64_t first_day, int days,
+                       int64_t today);
 
 #endif

@@ -306,7 +306,7 @@ static int backstory(demo *d)
     int64_t refund_due = (d->now - 2 * DAY) / HOUR * HOUR;
     if (rc == CRM_OK)
         rc = crm_promise_make(NULL, db, d->ids[RAJ], raj_call, "team:billing",
-                              "refund the double charge", refund_due);
+                              "refund the double charge", refund_due, CRM_TIME_NONE);
 
     crm_interaction_spec e = CRM_INTERACTION_SPEC_INIT;
     e.customer_id = d->ids[JANE];
@@ -398,14 +398,15 @@ static int agent_leg(demo *d, const crm_customer *caller)
     s.reply_to = d->ivr_call;
     int rc = log_as(d, "agent:alice", &s, d->agent_call);
     if (rc == CRM_OK)
-        rc = crm_identity_set_flags(db, "email", "jane.doe@example.com", PRIMARY | VERIFIED);
+        rc = crm_identity_set_flags(db, id, "email", "jane.doe@example.com", PRIMARY | VERIFIED);
     if (rc == CRM_OK)
         rc = crm_attr_set(db, id, "last_contact_reason", "billing.double_charge");
     d->friday = at_clock(d, days_to_weekday(d, 5), 17, 0);
     crm_promise *p = NULL;
     if (rc == CRM_OK)
         rc = crm_promise_make(&p, db, id, d->agent_call, "agent:alice",
-                              "call Jane back once the refund is through", d->friday);
+                              "call Jane back once the refund is through", d->friday,
+                              CRM_TIME_NONE);
     if (rc != CRM_OK)
         return ctl_fail(d->ctl, rc);
     memcpy(d->callback, crm_promise_id(p), CRM_ID_LEN + 1);
@@ -439,7 +440,8 @@ static int later(demo *d)
         rc = act_as(d, "agent:alice");
     if (rc == CRM_OK)
         rc = crm_promise_renegotiate(db, d->callback, d->monday,
-                                     "Jane is away on Friday; she asked for Monday morning", 1);
+                                     "Jane is away on Friday; she asked for Monday morning", 1,
+                                     CRM_TIME_NONE);
     if (rc == CRM_OK)
         rc = crm_interaction_set_outcome(db, d->agent_call, CRM_OUTCOME_RESOLVED);
     if (rc != CRM_OK)
@@ -474,7 +476,7 @@ static int closing(demo *d)
 
     say(d, "\nComing up in the next 14 days:\n\n");
     v.key = "upcoming";
-    st = ctl_print_upcoming(ctl, &v, d->today * DAY, (d->today + 14) * DAY, d->today);
+    st = ctl_print_upcoming(ctl, &v, d->today, 14, d->today);
     if (st != EXIT_OK)
         return st;
 
@@ -507,8 +509,7 @@ static int run_demo(demo *d)
     /* Today, on the clock the output is shown in; Jane's birthday is in
      * nine days, inside the two weeks the demo looks ahead. */
     d->now = crm_now();
-    int64_t wall = ctl_time_as_utc_wall(d->now, ctl->utc);
-    d->today = wall / DAY - (wall % DAY < 0);
+    d->today = ctl_day_of(d->now, ctl->utc);
     int by;
     ctl_date_from_days(d->today + 9, &by, &d->birthday_month, &d->birthday_day);
 

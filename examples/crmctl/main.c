@@ -24,7 +24,8 @@
     "                      in_person, kiosk, web, letter, community"
 #define CHANNEL_HELP                                                                 \
     "phone, ivr, email, chat, sms, social, in_person,\n"                            \
-    "                     kiosk, web, letter or community"
+    "                     kiosk, web, letter, community, or a name of your own\n"    \
+    "                     ([a-z][a-z0-9_]*, up to 32 bytes: whatsapp)"
 #define OUTCOME_HELP                                                                 \
     "resolved, unresolved, transferred, abandoned,\n"                               \
     "                     escalated (or none)"
@@ -32,6 +33,12 @@
     "CUSTOMER is an id or anything the customer is known by: a phone number\n"      \
     "(+14155550100; national ones with --country), an e-mail address, a social\n"   \
     "handle (twitter:@jane), an account or a loyalty number.\n"
+/* After a promise step's own help: what --at may be. */
+#define PROMISE_AT_HELP                                                              \
+    "\n"                                                                             \
+    "A step given --at is recorded as having happened then: not later than now,\n"   \
+    "and not before the promise's last step (when it was made or renegotiated).\n"   \
+    "\n" CTL_TIME_HELP
 
 static const ctl_command commands[] = {
     { "customer add", "--kind person|organisation NAME",
@@ -53,7 +60,9 @@ static const ctl_command commands[] = {
       "  --order ORDER     created (oldest first, the default) or name\n"
       "  --after ID        start after this customer: pass the last id of the\n"
       "                    previous page to get the next one\n"
-      "  --limit N         at most N customers\n",
+      "  --limit N         at most N customers\n"
+      "  --count           print how many customers the filter keeps instead\n"
+      "                    (without --order, --after or --limit)\n",
       cmd_customer_list },
     { "customer rename", "CUSTOMER NAME", "change a customer's display name", NULL,
       cmd_customer_rename },
@@ -84,30 +93,36 @@ static const ctl_command commands[] = {
     { "customer member list", "CUSTOMER",
       "list the memberships of an organisation or a person", NULL,
       cmd_member_list },
-    { "identity add", "CUSTOMER KIND VALUE [--primary] [--verified]",
+    { "identity add", "CUSTOMER KIND VALUE [--primary] [--verified] [--shared]",
       "add a way to reach or recognise a customer",
       "Kinds: phone (stored as E.164; national numbers are read in --country),\n"
       "email, social (network:handle, e.g. twitter:@jane), account, loyalty,\n"
-      "or any other lower-case word. Each identity belongs to one customer.\n"
+      "or any other lower-case word. An identity belongs to one customer,\n"
+      "unless each of its holders adds it --shared (a family landline).\n"
       "\n"
       "Options:\n"
       "  --primary    the customer's preferred identity of this kind (takes the\n"
       "               flag from the others)\n"
-      "  --verified   confirmed to belong to the customer\n",
+      "  --verified   confirmed to belong to the customer\n"
+      "  --shared     other customers may hold it too\n",
       cmd_identity_add },
-    { "identity remove", "KIND VALUE", "remove an identity (any form of the value)", NULL,
-      cmd_identity_remove },
-    { "identity flags", "KIND VALUE [--primary] [--verified]",
-      "replace an identity's flags (none given: clear them)",
+    { "identity remove", "CUSTOMER KIND VALUE",
+      "remove a customer's identity (any form of the value)", NULL, cmd_identity_remove },
+    { "identity flags", "CUSTOMER KIND VALUE [--primary] [--verified] [--shared]",
+      "replace the flags of a customer's identity (none given: clear them)",
       "Options:\n"
       "  --primary    make it the preferred identity of its kind\n"
-      "  --verified   mark it confirmed\n",
+      "  --verified   mark it confirmed\n"
+      "  --shared     let other customers hold it too (it stays shared while\n"
+      "               another does)\n",
       cmd_identity_flags },
-    { "identity show", "KIND VALUE", "show one identity", NULL, cmd_identity_show },
+    { "identity show", "CUSTOMER KIND VALUE", "show a customer's identity", NULL,
+      cmd_identity_show },
     { "identity lookup", "KIND VALUE",
       "find a customer by any form of an identity",
       "For example 'identity lookup phone \"(415) 555-0100\" --country US' finds\n"
-      "the customer whose phone was stored as +1 415 555 0100.\n",
+      "the customer whose phone was stored as +1 415 555 0100. A shared identity\n"
+      "with several holders names none of them: they are listed instead.\n",
       cmd_identity_lookup },
     { "identity list", "CUSTOMER", "list a customer's identities", NULL, cmd_identity_list },
     { "identity normalise", "KIND VALUE",
@@ -143,7 +158,8 @@ static const ctl_command commands[] = {
       cmd_interaction_log },
     { "interaction show", "ID", "show an interaction and its conversation", NULL,
       cmd_interaction_show },
-    { "interaction update", "ID [--outcome O] [--reason CODE|--no-reason] [--summary TEXT]",
+    { "interaction update",
+      "ID [--outcome O] [--reason CODE|--no-reason] [--summary TEXT] [--public|--no-public]",
       "record what was learnt after the fact",
       "Options:\n"
       "  --outcome O       " OUTCOME_HELP "\n"
@@ -151,13 +167,16 @@ static const ctl_command commands[] = {
       "  --no-reason       clear the reason\n"
       "  --summary TEXT    a new summary\n"
       "  --no-summary      clear the summary\n"
+      "  --public          the whole world can see it now (a post made public)\n"
+      "  --no-public       it is not public (any more)\n"
       "\n"
       "The changes are made together, and each is journaled with the old value.\n",
       cmd_interaction_update },
     { "timeline", "CUSTOMER [OPTIONS]",
       "a customer's history on every channel, newest first",
       "Options:\n"
-      "  --channel C[,C...]  only these channels (" CHANNEL_WORDS ")\n"
+      "  --channel C[,C...]  only these channels (" CHANNEL_WORDS ",\n"
+      "                      or names of your own)\n"
       "  --from TIME         only from this time on\n"
       "  --to TIME           only before this time\n"
       "  --reason PREFIX     only reason codes starting with PREFIX (billing.)\n"
@@ -165,42 +184,54 @@ static const ctl_command commands[] = {
       "  --public            only what the whole world can see\n"
       "  --outcome O         only this outcome (none: not recorded)\n"
       "  --before ID         start after this interaction: pass the last id of the\n"
-      "                      previous page to get the next one\n"
+      "                      previous page to get the next one (with --thread, the\n"
+      "                      next page holds the later ones)\n"
       "  --limit N           at most N interactions\n"
-      "  --thread ID         only the conversation ID belongs to, oldest first\n"
+      "  --thread ID         only the conversation ID belongs to, oldest first;\n"
+      "                      the other options filter it as they do the timeline\n"
       "\n"
       "Public interactions are marked (public) after their channel.\n"
       "\n" CUSTOMER_HELP "\n" CTL_TIME_HELP,
       cmd_timeline },
-    { "promise make", "CUSTOMER --owner WHO --due TIME [--during INTERACTION] WHAT",
+    { "promise make", "CUSTOMER --owner WHO --due TIME [--during INTERACTION] [--at TIME] WHAT",
       "promise a customer something and print its id",
       "Options:\n"
       "  --owner WHO           who must keep it: agent:alice, team:billing\n"
       "  --due TIME            when it is due\n"
       "  --during INTERACTION  the interaction it was made in (same customer)\n"
+      "  --at TIME             when it was made, if earlier than now\n"
       "\n" CUSTOMER_HELP "\n" CTL_TIME_HELP,
       cmd_promise_make },
-    { "promise keep", "ID [--by INTERACTION] [--note TEXT]", "mark a promise kept",
+    { "promise keep", "ID [--by INTERACTION] [--note TEXT] [--at TIME]", "mark a promise kept",
       "Options:\n"
       "  --by INTERACTION   the interaction that kept it (same customer)\n"
       "  --note TEXT        anything worth saying\n"
+      "  --at TIME          when it was kept, if earlier than now\n"
       "\n"
-      "Only an open promise can be kept: any other gives status 4.\n",
+      "Only an open promise can be kept: any other gives status 4.\n" PROMISE_AT_HELP,
       cmd_promise_keep },
-    { "promise break", "ID WHY", "record that a promise was broken, and why",
-      "Only an open promise can be broken: any other gives status 4.\n", cmd_promise_break },
-    { "promise release", "ID [--note TEXT]",
+    { "promise break", "ID [--at TIME] WHY", "record that a promise was broken, and why",
+      "Options:\n"
+      "  --at TIME   when it was broken, if earlier than now\n"
+      "\n"
+      "Only an open promise can be broken: any other gives status 4.\n" PROMISE_AT_HELP,
+      cmd_promise_break },
+    { "promise release", "ID [--note TEXT] [--at TIME]",
       "release a promise the customer no longer needs",
-      "Only an open promise can be released: any other gives status 4.\n",
+      "Options:\n"
+      "  --note TEXT   anything worth saying\n"
+      "  --at TIME     when it was released, if earlier than now\n"
+      "\n"
+      "Only an open promise can be released: any other gives status 4.\n" PROMISE_AT_HELP,
       cmd_promise_release },
-    { "promise renegotiate", "ID --due TIME [--agreed] WHY",
+    { "promise renegotiate", "ID --due TIME [--agreed] [--at TIME] WHY",
       "move a promise's due time, saying why",
       "Options:\n"
       "  --due TIME   the new due time (not the one in force)\n"
       "  --agreed     the customer agreed to it\n"
+      "  --at TIME    when it was renegotiated, if earlier than now\n"
       "\n"
-      "The promise stays open; the old due time stays in its history.\n"
-      "\n" CTL_TIME_HELP,
+      "The promise stays open; the old due time stays in its history.\n" PROMISE_AT_HELP,
       cmd_promise_renegotiate },
     { "promise show", "ID", "show a promise and its history", NULL, cmd_promise_show },
     { "promise list", "[OPTIONS]", "list promises by due time",
@@ -284,7 +315,8 @@ static const char exit_help[] =
     "  1  not found\n"
     "  2  usage error: the command line is wrong\n"
     "  3  invalid argument: a malformed id, phone number, name ...\n"
-    "  4  conflict: it already exists, or the change is not allowed now\n"
+    "  4  conflict: it already exists, the change is not allowed now, or what\n"
+    "     names a customer names several\n"
     "  5  database trouble: busy, cannot open, I/O error, damaged file, no memory\n"
     "  6  not a libcrm database, or written by a newer libcrm\n";
 
@@ -394,6 +426,7 @@ static int exit_status(int code)
         return EXIT_INVALID;
     case CRM_EEXISTS:
     case CRM_ESTATE:
+    case CRM_EAMBIGUOUS:
         return EXIT_CONFLICT;
     case CRM_ENOTCRM:
     case CRM_ESCHEMA:

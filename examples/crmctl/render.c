@@ -10,16 +10,12 @@
 
 const char *ctl_identity_flags_text(unsigned int flags)
 {
-    switch (flags & (CRM_IDENTITY_PRIMARY | CRM_IDENTITY_VERIFIED)) {
-    case CRM_IDENTITY_PRIMARY | CRM_IDENTITY_VERIFIED:
-        return "primary, verified";
-    case CRM_IDENTITY_PRIMARY:
-        return "primary";
-    case CRM_IDENTITY_VERIFIED:
-        return "verified";
-    default:
-        return "";
-    }
+    /* By the bits primary (1), verified (2) and shared (4). */
+    static const char *const text[] = {
+        "",       "primary",         "verified",         "primary, verified",
+        "shared", "primary, shared", "verified, shared", "primary, verified, shared",
+    };
+    return text[flags & (CRM_IDENTITY_PRIMARY | CRM_IDENTITY_VERIFIED | CRM_IDENTITY_SHARED)];
 }
 
 void ctl_json_customer_fields(ctl_json *j, const crm_customer *c)
@@ -42,6 +38,7 @@ void ctl_json_identity(ctl_json *j, const char *key, const crm_identity *i)
     ctl_json_string(j, "key", crm_identity_key(i));
     ctl_json_bool(j, "primary", (flags & CRM_IDENTITY_PRIMARY) != 0);
     ctl_json_bool(j, "verified", (flags & CRM_IDENTITY_VERIFIED) != 0);
+    ctl_json_bool(j, "shared", (flags & CRM_IDENTITY_SHARED) != 0);
     ctl_json_time(j, "created", crm_identity_created_at(i));
     ctl_json_end_object(j);
 }

@@ -54,7 +54,7 @@ static int finish_view(crmctl *ctl, const ctl_view *v, int rc, ctl_table *t, con
 
 const char *ctl_channel_text(char buf[64], const crm_interaction *i)
 {
-    const char *name = crm_channel_name(crm_interaction_channel(i));
+    const char *name = crm_interaction_channel_name(i);
     snprintf(buf, 64, "%s%s", name ? name : "?", crm_interaction_is_public(i) ? " (public)" : "");
     return buf;
 }
@@ -77,7 +77,7 @@ static void json_interaction_members(ctl_json *j, const crm_interaction *i)
     int sentiment = crm_interaction_sentiment(i);
     ctl_json_string(j, "id", crm_interaction_id(i));
     ctl_json_string(j, "customer", crm_interaction_customer_id(i));
-    ctl_json_string(j, "channel", crm_channel_name(crm_interaction_channel(i)));
+    ctl_json_string(j, "channel", crm_interaction_channel_name(i));
     ctl_json_string(j, "direction", crm_direction_name(crm_interaction_direction(i)));
     ctl_json_time(j, "at", crm_interaction_occurred_at(i));
     ctl_json_string(j, "handled_by", crm_interaction_handled_by(i));
@@ -125,35 +125,24 @@ static void timeline_row(ctl_table *t, const crm_interaction *i)
     ctl_table_add(t, cells);
 }
 
-/* Whether a thread's interaction passes the filter the timeline applies in
- * the library. */
-static int thread_keeps(const crm_interaction *i, const crm_timeline_filter *f)
-{
-    if (!f)
-        return 1;
-    int64_t at = crm_interaction_occurred_at(i);
-    const char *reason = crm_interaction_reason(i);
-    if (f->channels && !(f->channels & CRM_CHANNEL_BIT(crm_interaction_channel(i))))
-        return 0;
-    if ((f->from != CRM_TIME_NONE && at < f->from) || (f->to != CRM_TIME_NONE && at >= f->to))
-        return 0;
-    if (f->reason_prefix &&
-        (!reason || strncmp(reason, f->reason_prefix, strlen(f->reason_prefix)) != 0))
-        return 0;
-    if (f->direction && (int)crm_interaction_direction(i) != f->direction)
-        return 0;
-    if (f->public_only && !crm_interaction_is_public(i))
-        return 0;
-    if (f->outcomes && !(f->outcomes & CRM_OUTCOME_BIT(crm_interaction_outcome(i))))
-        return 0;
-    return 1;
-}
-
 int ctl_print_timeline(crmctl *ctl, const ctl_view *v, const char *customer_id,
                        const crm_timeline_filter *filter, const char *thread)
 {
+    if (thread) {
+        crm_interaction *first;
+        int rc = crm_interaction_get(&first, ctl->db, thread);
+        if (rc != CRM_OK)
+            return ctl_fail(ctl, rc);
+        int other = strcmp(crm_interaction_customer_id(first), customer_id) != 0;
+        if (other)
+            ctl_error("interaction %s is not in this customer's history (it is %s's)", thread,
+                      crm_interaction_customer_id(first));
+        crm_interaction_free(first);
+        if (other)
+            return EXIT_NOTFOUND;
+    }
     crm_interaction_cursor *cur;
-    int rc = thread ? crm_interaction_thread_open(&cur, ctl->db, thread)
+    int rc = thread ? crm_interaction_thread_open(&cur, ctl->db, thread, filter)
                     : crm_interaction_timeline_open(&cur, ctl->db, customer_id, filter);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
@@ -163,30 +152,13 @@ int ctl_print_timeline(crmctl *ctl, const ctl_view *v, const char *customer_id,
     if (ctl->json)
         ctl_json_begin_array(v->j, v->key);
     const crm_interaction *i;
-    unsigned int shown = 0;
     while ((rc = crm_interaction_cursor_next(cur, &i)) == CRM_ROW) {
-        if (thread && strcmp(crm_interaction_customer_id(i), customer_id) != 0) {
-            char other[CRM_ID_LEN + 1];
-            snprintf(other, sizeof other, "%s", crm_interaction_customer_id(i));
-            crm_interaction_cursor_free(cur);
-            ctl_table_free(&t);
-            ctl_error("interaction %s is not in this customer's history (it is %s's)", thread,
-                      other);
-            return EXIT_NOTFOUND;
-        }
-        if (thread && !thread_keeps(i, filter))
-            continue;
-        if (thread && filter && filter->limit && shown == filter->limit)
-            break;
-        shown++;
         if (ctl->json)
             ctl_json_interaction(v->j, NULL, i);
         else
             timeline_row(&t, i);
     }
     crm_interaction_cursor_free(cur);
-    if (rc == CRM_ROW)
-        rc = CRM_DONE;
     return finish_view(ctl, v, rc, &t, "no interactions");
 }
 
@@ -220,7 +192,7 @@ int ctl_print_interaction(crmctl *ctl, const crm_interaction *i)
     int rc = CRM_OK;
     ctl_table_init(&thread, TIMELINE_COLUMNS, timeline_headers);
     crm_interaction_cursor *cur;
-    if ((rc = crm_interaction_thread_open(&cur, ctl->db, crm_interaction_id(i))) == CRM_OK) {
+    if ((rc = crm_interaction_thread_open(&cur, ctl->db, crm_interaction_id(i), NULL)) == CRM_OK) {
         const crm_interaction *row;
         while ((rc = crm_interaction_cursor_next(cur, &row)) == CRM_ROW) {
             if (ctl->json) {
@@ -418,12 +390,6 @@ static int history_load(crmctl *ctl, history *h, const char *id)
     return rc == CRM_DONE ? CRM_OK : rc;
 }
 
-/* The due time a promise was made with: its first event's. 0 if unknown. */
-static int64_t first_due(const history *h)
-{
-    return h->n > 0 ? h->events[0].new_due : 0;
-}
-
 /* "2026-05-15 17:00 → 2026-05-18 17:00" for a renegotiated promise. */
 static const char *due_text(char buf[2 * CTL_TIME_SIZE + 8], int64_t first, int64_t now_due)
 {
@@ -445,44 +411,15 @@ int ctl_print_promises(crmctl *ctl, const ctl_view *v, const crm_promise_filter 
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
 
-    /* Copies, so that each renegotiated one's history can be read once the
-     * list's cursor is done. */
-    crm_promise **list = NULL;
-    size_t n = 0;
-    const crm_promise *p;
-    while ((rc = crm_promise_cursor_next(cur, &p)) == CRM_ROW) {
-        crm_promise **grown = realloc(list, (n + 1) * sizeof *grown);
-        if (!grown) {
-            rc = CRM_ENOMEM;
-            break;
-        }
-        list = grown;
-        if (crm_promise_dup(&list[n], p) != CRM_OK) {
-            rc = CRM_ENOMEM;
-            break;
-        }
-        n++;
-    }
-    crm_promise_cursor_free(cur);
-
     ctl_table t;
     ctl_names names = { 0 };
     ctl_table_init(&t, v->no_ids ? 5 : 6, headers);
-    if (rc == CRM_DONE && ctl->json)
+    if (ctl->json)
         ctl_json_begin_array(v->j, v->key);
-    for (size_t k = 0; rc == CRM_DONE && k < n; k++) {
-        p = list[k];
-        int64_t first = 0;
-        if (crm_promise_renegotiations(p) > 0) {
-            history h;
-            int hrc = history_load(ctl, &h, crm_promise_id(p));
-            first = first_due(&h);
-            history_free(&h);
-            if (hrc != CRM_OK) {
-                rc = hrc;
-                break;
-            }
-        }
+    const crm_promise *p;
+    while ((rc = crm_promise_cursor_next(cur, &p)) == CRM_ROW) {
+        /* The due time it was made with, shown when it was moved. */
+        int64_t first = crm_promise_renegotiations(p) > 0 ? crm_promise_first_due_at(p) : 0;
         const char *name = ctl_names_get(ctl, &names, crm_promise_customer_id(p));
         if (ctl->json) {
             ctl_json_begin_object(v->j, NULL);
@@ -502,15 +439,8 @@ int ctl_print_promises(crmctl *ctl, const ctl_view *v, const crm_promise_filter 
             ctl_table_add(&t, cells);
         }
     }
-    for (size_t k = 0; k < n; k++)
-        crm_promise_free(list[k]);
-    free(list);
+    crm_promise_cursor_free(cur);
     ctl_names_free(&names);
-    if (rc == CRM_ENOMEM) {
-        ctl_table_free(&t);
-        ctl_error("out of memory listing promises");
-        return EXIT_DATABASE;
-    }
     return finish_view(ctl, v, rc, &t, "no promises");
 }
 
@@ -580,7 +510,8 @@ int ctl_print_promise(crmctl *ctl, const crm_promise *p, int64_t as_of)
     if (renegotiations > 0) {
         char first[CTL_TIME_SIZE];
         ctl_printf(", renegotiated %d time%s; first due %s", renegotiations,
-                   renegotiations == 1 ? "" : "s", ctl_time_short(first, first_due(&h)));
+                   renegotiations == 1 ? "" : "s",
+                   ctl_time_short(first, crm_promise_first_due_at(p)));
     }
     putchar('\n');
     ctl_printf("  made        %s", ctl_time_human(buf, crm_promise_made_at(p)));
@@ -692,12 +623,15 @@ static const char *occasion_text(char buf[96], const crm_occasion *o)
     return buf;
 }
 
-int ctl_print_upcoming(crmctl *ctl, const ctl_view *v, int64_t from, int64_t to, int64_t today)
+int ctl_print_upcoming(crmctl *ctl, const ctl_view *v, int64_t first_day, int days,
+                       int64_t today)
 {
     static const char *const headers[] = { "DATE", "WHEN", "CUSTOMER", "OCCASION", "NOTE",
                                            "ID" };
     crm_occasion_cursor *cur;
-    int rc = crm_occasion_upcoming_open(&cur, ctl->db, from, to);
+    int fy, fm, fd;
+    ctl_date_from_days(first_day, &fy, &fm, &fd);
+    int rc = crm_occasion_upcoming_open(&cur, ctl->db, fy, fm, fd, days);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     ctl_table t;

@@ -7,131 +7,57 @@
  * The point of libcrm is that any channel finds the customer from what it
  * has at hand, so every command that takes a CUSTOMER takes that too: a
  * caller ID, an e-mail address, a social handle, an account or loyalty
- * number. Each guess is one index probe in the library.
+ * number. Reading the text is the library's (crm_customer_resolve()), as
+ * for a kiosk or an IVR; what is left here is saying what happened.
  */
 #include <string.h>
 
 #include "crmctl.h"
 
-/* The canonical text form of an id: 8-4-4-4-12 with dashes. Its hex digits
- * are the library's to check, so a mistyped id is reported as one. */
-static int looks_like_id(const char *s)
+int ctl_print_candidates(crmctl *ctl, crm_customer_cursor *cur)
 {
-    if (strlen(s) != CRM_ID_LEN)
-        return 0;
-    for (int i = 0; i < CRM_ID_LEN; i++) {
-        int dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if ((s[i] == '-') != dash)
-            return 0;
-    }
-    return 1;
+    const crm_customer *c;
+    int rc;
+    while ((rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW)
+        ctl_fprintf(stderr, "  %s  %s (%s)\n", crm_customer_id(c), crm_customer_name(c),
+                    crm_customer_kind_name(crm_customer_kind(c)));
+    crm_customer_cursor_free(cur);
+    return rc == CRM_DONE ? EXIT_OK : ctl_fail(ctl, rc);
 }
 
-/* Digits and the punctuation people put in phone numbers, with enough
- * digits to be one. */
-static int looks_like_phone(const char *s)
+/* Several customers: say so, and who they are, so the next try can name
+ * one by id. */
+static int ambiguous(crmctl *ctl, const char *arg)
 {
-    int ndigits = 0;
-    for (const char *p = s; *p; p++) {
-        if (*p >= '0' && *p <= '9')
-            ndigits++;
-        else if (!strchr("+()-. /", *p))
-            return 0;
-    }
-    return ndigits >= 5;
-}
-
-/* "network:handle": a colon with something on both sides, before any '@'. */
-static int looks_like_social(const char *s)
-{
-    const char *colon = strchr(s, ':');
-    const char *at = strchr(s, '@');
-    return colon && colon > s && colon[1] && (!at || colon < at);
-}
-
-static int looks_like_email(const char *s)
-{
-    const char *at = strchr(s, '@');
-    return at && at > s && at[1] && !looks_like_social(s);
-}
-
-/* Append to the list of what was tried, for the message when nothing is. */
-static void tried_add(char *buf, size_t size, const char *what)
-{
-    size_t len = strlen(buf);
-    if (len + 2 < size)
-        snprintf(buf + len, size - len, "%s%s", len ? ", " : "", what);
-}
-
-/*
- * Look the argument up as one kind of identity. CRM_OK with *out set,
- * CRM_ENOTFOUND when it is no such identity (or not a valid value of the
- * kind), another code when the database failed.
- */
-static int try_kind(crmctl *ctl, crm_customer **out, const char *kind, const char *arg,
-                    char *tried, size_t size)
-{
-    char what[96];
-    char *key = NULL;
-    int rc = crm_identity_normalise(&key, ctl->db, kind, arg);
-    if (rc == CRM_EINVAL) {
-        /* Not a value of the kind: a phone number that cannot be read
-         * without a country, say. Said so, then the next guess. */
-        snprintf(what, sizeof what, "%s (%s)", kind,
-                 strcmp(kind, "phone") == 0 && !ctl->country
-                     ? "unreadable without --country"
-                     : "not a valid value");
-        tried_add(tried, size, what);
-        return CRM_ENOTFOUND;
-    }
+    int st = ctl_fail(ctl, CRM_EAMBIGUOUS);
+    crm_customer_cursor *cur;
+    int rc = crm_customer_resolve_open(&cur, ctl->db, arg);
     if (rc != CRM_OK)
-        return rc;
-    /* Show the key when it differs from what was typed: that is what was
-     * compared. */
-    if (strcmp(key, arg) != 0 && strlen(key) < 64)
-        snprintf(what, sizeof what, "%s %s", kind, key);
-    else
-        snprintf(what, sizeof what, "%s", kind);
-    crm_free(key);
-    tried_add(tried, size, what);
-    rc = crm_identity_lookup(out, ctl->db, kind, arg);
-    return rc == CRM_EINVAL ? CRM_ENOTFOUND : rc;
+        return ctl_fail(ctl, rc);
+    ctl_error("give one of their ids:");
+    int listed = ctl_print_candidates(ctl, cur);
+    return listed == EXIT_OK ? st : listed;
 }
 
 int ctl_resolve_customer(crmctl *ctl, const char *arg, crm_customer **out)
 {
-    int rc;
-    if (looks_like_id(arg)) {
-        rc = crm_customer_get(out, ctl->db, arg);
-        return rc == CRM_OK ? EXIT_OK : ctl_fail(ctl, rc);
-    }
     if (!*arg) {
         ctl_error("an empty customer: give an id, phone number, e-mail address, "
                   "network:handle, account or loyalty number");
         return EXIT_INVALID;
     }
-
-    const char *kinds[4];
-    size_t n = 0;
-    if (looks_like_phone(arg))
-        kinds[n++] = "phone";
-    else if (looks_like_email(arg))
-        kinds[n++] = "email";
-    else if (looks_like_social(arg))
-        kinds[n++] = "social";
-    kinds[n++] = "account";
-    kinds[n++] = "loyalty";
-
-    char tried[256] = "";
-    for (size_t i = 0; i < n; i++) {
-        rc = try_kind(ctl, out, kinds[i], arg, tried, sizeof tried);
-        if (rc == CRM_OK)
-            return EXIT_OK;
-        if (rc != CRM_ENOTFOUND)
-            return ctl_fail(ctl, rc);
-    }
-    ctl_error("no customer is '%s' (not an id; tried %s)", arg, tried);
-    return EXIT_NOTFOUND;
+    int rc = crm_customer_resolve(out, ctl->db, arg);
+    if (rc == CRM_OK)
+        return EXIT_OK;
+    if (rc == CRM_EAMBIGUOUS)
+        return ambiguous(ctl, arg);
+    int st = ctl_fail(ctl, rc);
+    /* A national number is read in a country, which crmctl takes from
+     * --country or $CRM_COUNTRY. */
+    if (rc == CRM_ENOTFOUND && !ctl->country &&
+        strstr(crm_errmsg(ctl->db), "without a default country"))
+        ctl_error("national phone numbers are read with --country (or $CRM_COUNTRY)");
+    return st;
 }
 
 int ctl_resolve_customer_id(crmctl *ctl, const char *arg, char id[CRM_ID_LEN + 1])

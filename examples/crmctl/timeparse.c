@@ -3,13 +3,15 @@
  *
  * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
  *
- * UTC arithmetic is done here on whole days (Howard Hinnant's civil-date
- * algorithms) rather than with timegm(), which POSIX does not have; local
- * time goes through mktime() and localtime_r(), so $TZ and its rules for
- * summer time are the C library's.
+ * UTC arithmetic is done on whole days, with libcrm's calendar
+ * (crm_date_to_days(), crm_date_from_days()) rather than timegm(), which
+ * POSIX does not have; local time goes through mktime() and localtime_r(),
+ * so $TZ and its rules for summer time are the C library's.
  */
 #include <string.h>
 #include <time.h>
+
+#include <crm.h>
 
 #include "timeparse.h"
 
@@ -33,26 +35,17 @@ int ctl_days_in_month(int year, int month)
 
 int64_t ctl_days_from_date(int year, int month, int day)
 {
-    int64_t y = year - (month <= 2);
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+    int64_t days = 0;
+    crm_date_to_days(&days, year, month, day);
+    return days;
 }
 
 void ctl_date_from_days(int64_t days, int *year, int *month, int *day)
 {
-    int64_t z = days + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *year = (int)(yoe + era * 400 + (m <= 2));
-    *month = m;
-    *day = (int)(doy - (153 * mp + 2) / 5 + 1);
+    if (crm_date_from_days(year, month, day, days) != CRM_OK) {
+        *year = 1970;
+        *month = *day = 1;
+    }
 }
 
 /* Exactly n digits at *p, advancing it. -1 if they are not there. */
@@ -327,14 +320,11 @@ int ctl_date_of(int64_t ms, int utc, int *year, int *month, int *day)
     return 0;
 }
 
-int64_t ctl_time_as_utc_wall(int64_t ms, int utc)
+int64_t ctl_day_of(int64_t ms, int utc)
 {
-    struct tm tm;
-    if (utc || broken_down(ms, 0, &tm) != 0)
-        return ms;
-    int64_t rem = ms % MS_PER_S;
-    if (rem < 0)
-        rem += MS_PER_S;
-    return (ctl_days_from_date(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday) * 86400 +
-            tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec) * MS_PER_S + rem;
+    int y, m, d;
+    if (ctl_date_of(ms, utc, &y, &m, &d) == 0)
+        return ctl_days_from_date(y, m, d);
+    /* A time the C library cannot break down: its UTC day. */
+    return ms / MS_PER_DAY - (ms % MS_PER_DAY < 0);
 }

@@ -50,7 +50,9 @@ int ctl_month_day_parse(const char *text, int *month, int *day, const char **why
 /* Days in a month of a year (1..12). */
 int ctl_days_in_month(int year, int month);
 
-/* Days since 1970-01-01 of a calendar date (negative before), and back. */
+/* Days since 1970-01-01 of a calendar date (negative before), and back:
+ * libcrm's calendar, for dates of the years 1 to 9999 (outside them, day 0
+ * and 1970-01-01). */
 int64_t ctl_days_from_date(int year, int month, int day);
 void ctl_date_from_days(int64_t days, int *year, int *month, int *day);
 
@@ -69,10 +71,9 @@ int ctl_time_from_parts(int year, int month, int day, int hour, int minute, int 
 int ctl_date_of(int64_t ms, int utc, int *year, int *month, int *day);
 
 /*
- * The same wall-clock reading moved to UTC: for 2026-11-27T17:00-05:00 it
- * gives 2026-11-27T17:00Z. For an interface (such as libcrm's occasions)
- * that reads a time's UTC date as "the day". utc set: ms unchanged.
+ * The day (days since 1970-01-01) of time ms on the calendar of local time
+ * or (utc set) of UTC: the date a person there calls that day.
  */
-int64_t ctl_time_as_utc_wall(int64_t ms, int utc);
+int64_t ctl_day_of(int64_t ms, int utc);
 
 #endif

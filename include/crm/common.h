@@ -69,10 +69,32 @@ typedef struct crm_db crm_db;
 #define CRM_TIME_NONE INT64_MIN
 
 /**
- * Current time in milliseconds since the Unix epoch, UTC. Every time in the
- * API uses this unit.
+ * Current time in milliseconds since the Unix epoch, UTC, by the system's
+ * clock. Every time in the API uses this unit. A handle may keep a clock of
+ * its own (crm_open_options.clock), which its calls read instead.
  */
 CRM_EXTERN(int64_t) crm_now(void);
+
+/*
+ * Dates of the proleptic Gregorian calendar, without a time zone, counted
+ * as days from 1970-01-01 (day 0; days before it are negative). The date of
+ * a time t in UTC is the date of day floor(t / 86400000).
+ */
+
+/**
+ * The day number of a date, in *out: CRM_OK, or CRM_EINVAL (message in
+ * crm_errmsg(NULL)) for a NULL out or a date that does not exist: a year
+ * outside 1..9999, a month outside 1..12, or a day the month does not have
+ * (2026-02-30, 2027-02-29).
+ */
+CRM_EXTERN(int) crm_date_to_days(int64_t *out, int year, int month, int day);
+
+/**
+ * The date of day number `days`: CRM_OK with *year, *month and *day set, or
+ * CRM_EINVAL (message in crm_errmsg(NULL)) for a NULL output or a day
+ * outside 0001-01-01..9999-12-31; nothing is written on failure.
+ */
+CRM_EXTERN(int) crm_date_from_days(int *year, int *month, int *day, int64_t days);
 
 /**
  * Release a string the library allocated and handed to the caller (for

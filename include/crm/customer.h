@@ -153,6 +153,15 @@ CRM_EXTERN(int) crm_customer_list_open(crm_customer_cursor **out, crm_db *db,
                                        const crm_customer_filter *filter);
 
 /**
+ * The number of customers crm_customer_list_open() would list with filter
+ * (NULL: all active customers), as one query: every field filters as it
+ * does there but the paging fields `after` and `limit` and the `order`,
+ * which a count does not read.
+ * @return CRM_OK with *out set; CRM_EINVAL (bad filter).
+ */
+CRM_EXTERN(int) crm_customer_count(int64_t *out, crm_db *db, const crm_customer_filter *filter);
+
+/**
  * Next customer: CRM_ROW with *out set to a record borrowed until the next
  * call on the cursor (crm_customer_dup() keeps it), CRM_DONE at the end, or
  * a negative code (details in crm_errmsg(db)).

@@ -65,12 +65,29 @@ CRM_EXTERN(const char *) crm_durability_name(crm_durability_t durability);
  */
 CRM_EXTERN(int) crm_durability_parse(crm_durability_t *out, const char *name);
 
-#define CRM_OPEN_OPTIONS_VERSION 1
+#define CRM_OPEN_OPTIONS_VERSION 2
+
+/**
+ * A clock for a handle (crm_open_options.clock): the time now, in ms since
+ * the epoch, UTC; ctx is crm_open_options.clock_ctx. libcrm reads it
+ * wherever it needs the time now: once per write call, before the call
+ * changes anything, for every time the call stores (created_at,
+ * updated_at, the time an id carries, a promise step's time, the journal
+ * entry's at), and for "today" where a call takes one. It is called on
+ * the thread making the call, while that call holds the handle: it must
+ * not call libcrm with the same handle. A time before 1970-01-01 (0; an
+ * id cannot carry one) or after CRM_TIME_MAX fails the call that read it
+ * with CRM_EMISUSE, and the call changes nothing. It may go backwards:
+ * ids stay in the order they were made, carrying the last time they
+ * carried until the clock passes it.
+ */
+typedef int64_t (*crm_clock_fn)(void *ctx);
 
 /**
  * Options for crm_open(). Initialise with CRM_OPEN_OPTIONS_INIT (or
  * crm_open_options_init()) and change the fields you care about; fields are
- * only ever appended in later versions.
+ * only ever appended in later versions. A version 1 struct (without the
+ * clock) is still read as such.
  */
 typedef struct crm_open_options {
     unsigned int version;       /**< CRM_OPEN_OPTIONS_VERSION */
@@ -79,14 +96,18 @@ typedef struct crm_open_options {
     crm_durability_t durability;  /**< default CRM_DURABILITY_FULL */
     const char *actor;          /**< who makes the changes, e.g. "agent:alice"; NULL = "system" */
     const char *default_country; /**< ISO 3166 region ("US", "DE") for national phone numbers; NULL = none */
+    /* version 2 */
+    crm_clock_fn clock;         /**< the handle's clock (crm_clock_fn); NULL = the system's */
+    void *clock_ctx;            /**< passed to clock; not used by libcrm otherwise */
 } crm_open_options;
 
 #define CRM_OPEN_OPTIONS_INIT \
-    { CRM_OPEN_OPTIONS_VERSION, CRM_OPEN_CREATE, 5000, CRM_DURABILITY_FULL, NULL, NULL }
+    { CRM_OPEN_OPTIONS_VERSION, CRM_OPEN_CREATE, 5000, CRM_DURABILITY_FULL, NULL, NULL, NULL, NULL }
 
 /**
- * Fill opts with the defaults for the given version (pass
- * CRM_OPEN_OPTIONS_VERSION). Returns CRM_EINVAL for NULL or an unknown version.
+ * Fill opts with the defaults for the given version: CRM_OPEN_OPTIONS_VERSION,
+ * or 1 for a version 1 struct, of which only the version 1 fields are
+ * written. Returns CRM_EINVAL for NULL or an unknown version.
  */
 CRM_EXTERN(int) crm_open_options_init(crm_open_options *opts, unsigned int version);
 

@@ -32,7 +32,8 @@ typedef enum crm_status_t {
     CRM_ESCHEMA = -10,  /**< the file was written by a newer libcrm */
     CRM_ENOTCRM = -11,  /**< the file is not a libcrm database (or not SQLite at all) */
     CRM_EMISUSE = -12,  /**< the API was used wrongly (e.g. closing a handle with cursors open) */
-    CRM_EREADONLY = -13 /**< a write on a handle opened read-only */
+    CRM_EREADONLY = -13, /**< a write on a handle opened read-only */
+    CRM_EAMBIGUOUS = -14 /**< what was given names several records where one was wanted */
 } crm_status_t;
 
 /**

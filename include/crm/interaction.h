@@ -5,7 +5,7 @@
  * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
  *
  * Writes run in their own transaction (or join crm_begin()'s) and journal
- * entity "interaction" (ops "log", "outcome", "reason", "summary") with the
+ * entity "interaction" (ops "log", "outcome", "reason", "summary", "public") with the
  * customer's id as entity_id and the interaction's id in the data. Bad
  * arguments give CRM_EINVAL naming the field and change nothing; any call
  * can also return CRM_EBUSY, CRM_EIO, CRM_ECORRUPT or CRM_ENOMEM, and writes
@@ -18,7 +18,14 @@
 
 CRM_BEGIN_DECL
 
-/** The channel a contact happened on. */
+/**
+ * The channel a contact happened on: one of eleven built in, or a custom
+ * one named by the caller (any name a custom identity kind may have,
+ * [a-z][a-z0-9_]{0,31}: "whatsapp", "telegram"). A custom channel is given
+ * in crm_interaction_spec.channel_name and read back through
+ * crm_interaction_channel_name(); crm_interaction_channel() says
+ * CRM_CHANNEL_CUSTOM for it.
+ */
 typedef enum crm_channel_t {
     CRM_CHANNEL_PHONE = 1,
     CRM_CHANNEL_IVR = 2,
@@ -30,10 +37,13 @@ typedef enum crm_channel_t {
     CRM_CHANNEL_KIOSK = 8,
     CRM_CHANNEL_WEB = 9,
     CRM_CHANNEL_LETTER = 10,
-    CRM_CHANNEL_COMMUNITY = 11
+    CRM_CHANNEL_COMMUNITY = 11,
+    /** What crm_interaction_channel() says of a custom channel. Not taken by
+     *  a spec or a filter (name the channel instead), and it has no bit. */
+    CRM_CHANNEL_CUSTOM = 64
 } crm_channel_t;
-#define CRM_CHANNEL_MAX 11
-/** A channel's bit in crm_timeline_filter.channels. */
+#define CRM_CHANNEL_MAX 11 /**< the last built-in channel */
+/** A built-in channel's bit in crm_timeline_filter.channels. */
 #define CRM_CHANNEL_BIT(ch) (1u << (ch))
 
 typedef enum crm_direction_t {
@@ -59,7 +69,11 @@ typedef enum crm_outcome_t {
  * "transferred", "abandoned", "escalated". _name returns static storage, or
  * NULL for a value outside the enum; _parse returns CRM_EINVAL for an
  * unknown word or NULL argument, with the message in crm_errmsg(NULL), and
- * writes *out only on success. */
+ * writes *out only on success. crm_channel_parse() knows the eleven
+ * built-in words only (CRM_CHANNEL_CUSTOM has no name): a word it refuses
+ * may still be a custom channel, which the calls taking a channel by name
+ * (channel_name, crm_interaction_get_by_ref_named(), the filter's
+ * channel_names) accept. */
 CRM_EXTERN(const char *) crm_channel_name(crm_channel_t channel);
 CRM_EXTERN(int) crm_channel_parse(crm_channel_t *out, const char *name);
 CRM_EXTERN(const char *) crm_direction_name(crm_direction_t direction);
@@ -76,17 +90,18 @@ CRM_EXTERN(int) crm_outcome_parse(crm_outcome_t *out, const char *name);
 /** crm_interaction_spec.sentiment when none was recorded. */
 #define CRM_SENTIMENT_NONE 99
 
-#define CRM_INTERACTION_SPEC_VERSION 2
+#define CRM_INTERACTION_SPEC_VERSION 3
 
 /**
  * What crm_interaction_log() records. Start from CRM_INTERACTION_SPEC_INIT.
- * Only customer_id, channel and direction are required. A string given is
- * 1..its CRM_*_MAX bytes of UTF-8 (an empty one is refused: pass NULL).
+ * Only customer_id, the channel (channel or channel_name) and direction
+ * are required. A string given is 1..its CRM_*_MAX bytes of UTF-8 (an
+ * empty one is refused: pass NULL).
  */
 typedef struct crm_interaction_spec {
     unsigned int version;     /**< CRM_INTERACTION_SPEC_VERSION */
     const char *customer_id;
-    crm_channel_t channel;
+    crm_channel_t channel;    /**< a built-in channel; 0 when channel_name names it */
     crm_direction_t direction;
     int64_t occurred_at;      /**< ms since the epoch; CRM_TIME_NONE = now (in a version 1
                                    spec, 0 meant now) */
@@ -101,21 +116,27 @@ typedef struct crm_interaction_spec {
     const char *reply_to;     /**< id of the interaction this answers (same customer); joins its thread */
     const char *external_ref; /**< unique per channel: importing a feed twice adds nothing; no
                                    control characters or spaces at either end */
+    const char *channel_name; /**< (version 3) the channel by name: a built-in word ("phone")
+                                   or a custom name matching [a-z][a-z0-9_]{0,31}, kept the
+                                   first time it is used; NULL = `channel` says it. With both
+                                   given they must name the same channel */
 } crm_interaction_spec;
 
 #define CRM_INTERACTION_SPEC_INIT                                                          \
     { CRM_INTERACTION_SPEC_VERSION, NULL, (crm_channel_t)0, (crm_direction_t)0, CRM_TIME_NONE,    \
       NULL, NULL,                                                                          \
-      CRM_OUTCOME_NONE, 0, CRM_SENTIMENT_NONE, NULL, NULL, NULL, NULL }
+      CRM_OUTCOME_NONE, 0, CRM_SENTIMENT_NONE, NULL, NULL, NULL, NULL, NULL }
 
 typedef struct crm_interaction crm_interaction;
 
 /**
  * Record an interaction.
  * @param out receives the new record (free with crm_interaction_free()), or NULL.
- * @return CRM_OK; CRM_EINVAL (bad spec: unknown channel, direction or
- *         outcome, sentiment outside -2..+2, bad strings, reply_to of
- *         another customer); CRM_ENOTFOUND (customer or reply_to);
+ * @return CRM_OK; CRM_EINVAL (bad spec: unknown channel, a channel_name
+ *         that is no name, channel and channel_name naming two channels,
+ *         unknown direction or outcome, sentiment outside -2..+2, bad
+ *         strings, reply_to of another customer); CRM_ENOTFOUND (customer
+ *         or reply_to);
  *         CRM_EEXISTS (external_ref already recorded on this channel:
  *         crm_conflict_id() gives the existing interaction's id, and
  *         crm_errmsg() names it).
@@ -130,6 +151,14 @@ CRM_EXTERN(int) crm_interaction_get(crm_interaction **out, crm_db *db, const cha
 CRM_EXTERN(int) crm_interaction_get_by_ref(crm_interaction **out, crm_db *db,
                                            crm_channel_t channel, const char *external_ref);
 
+/**
+ * The same with the channel by name, a built-in word or a custom one
+ * ("whatsapp"). A custom name no interaction has used is CRM_ENOTFOUND
+ * like any reference not recorded; CRM_EINVAL for a name that is none.
+ */
+CRM_EXTERN(int) crm_interaction_get_by_ref_named(crm_interaction **out, crm_db *db,
+                                                 const char *channel, const char *external_ref);
+
 /* Change what is learnt after the fact; each change is journaled with the
  * old value. CRM_ENOTFOUND; CRM_EINVAL (bad value). A NULL reason or
  * summary clears it. */
@@ -137,11 +166,23 @@ CRM_EXTERN(int) crm_interaction_set_outcome(crm_db *db, const char *id, crm_outc
 CRM_EXTERN(int) crm_interaction_set_reason(crm_db *db, const char *id, const char *reason);
 CRM_EXTERN(int) crm_interaction_set_summary(crm_db *db, const char *id, const char *summary);
 
+/**
+ * Say whether the whole world can see an interaction (1) or not (0): a
+ * post made public, or taken down. The change is journaled (op "public",
+ * with "public" and "old_public" 0 or 1) and moves updated_at; setting the
+ * value it already has changes nothing, journals nothing and returns
+ * CRM_OK. CRM_ENOTFOUND; CRM_EINVAL (is_public not 0 or 1).
+ */
+CRM_EXTERN(int) crm_interaction_set_public(crm_db *db, const char *id, int is_public);
+
 /* Accessors. Strings are borrowed, live as long as the record, and are NULL
  * when not recorded. */
 CRM_EXTERN(const char *) crm_interaction_id(const crm_interaction *i);
 CRM_EXTERN(const char *) crm_interaction_customer_id(const crm_interaction *i);
+/** A built-in channel, or CRM_CHANNEL_CUSTOM (crm_interaction_channel_name() names it). */
 CRM_EXTERN(crm_channel_t) crm_interaction_channel(const crm_interaction *i);
+/** The channel's word, built-in ("phone") or custom ("whatsapp"); never NULL for a record. */
+CRM_EXTERN(const char *) crm_interaction_channel_name(const crm_interaction *i);
 CRM_EXTERN(crm_direction_t) crm_interaction_direction(const crm_interaction *i);
 CRM_EXTERN(int64_t) crm_interaction_occurred_at(const crm_interaction *i);
 CRM_EXTERN(const char *) crm_interaction_handled_by(const crm_interaction *i);
@@ -165,15 +206,21 @@ CRM_EXTERN(void) crm_interaction_free(crm_interaction *i);
 
 /* ---- the timeline ------------------------------------------------------- */
 
-#define CRM_TIMELINE_FILTER_VERSION 2
+#define CRM_TIMELINE_FILTER_VERSION 3
 
 /**
  * Which interactions crm_interaction_timeline_open() returns, newest first (by
- * occurred_at, then id). Zero/NULL fields, and times that are
- * CRM_TIME_NONE, do not filter (in a version 1 filter a time of 0 did not
- * either). Paging is by key:
+ * occurred_at, then id), and crm_interaction_thread_open() oldest first.
+ * Zero/NULL fields, and times that are CRM_TIME_NONE, do not filter (in a
+ * version 1 filter a time of 0 did not either). Paging is by key:
  * pass the id of the last interaction of the previous page as `before`,
- * and page 1000 costs what page 1 does.
+ * and page 1000 costs what page 1 does. In a thread, which runs oldest
+ * first, the next page is the interactions after that one.
+ *
+ * Channels: `channels` (built-in ones, by bit) and `channel_names` (by
+ * word, built-in or custom) together name the channels kept; an
+ * interaction on any of them is kept. Both empty: every channel. A custom
+ * name no interaction has used is no channel yet: it matches nothing.
  */
 typedef struct crm_timeline_filter {
     unsigned int version;      /**< CRM_TIMELINE_FILTER_VERSION */
@@ -186,10 +233,12 @@ typedef struct crm_timeline_filter {
     unsigned int outcomes;     /**< OR of CRM_OUTCOME_BIT(); 0 = any (CRM_OUTCOME_BIT(CRM_OUTCOME_NONE): none recorded yet) */
     const char *before;        /**< keyset: id of the last interaction already seen */
     unsigned int limit;        /**< at most this many; 0 = all */
+    const char *const *channel_names; /**< (version 3) channels by word, the array ended by
+                                           NULL; NULL = none named */
 } crm_timeline_filter;
 
 #define CRM_TIMELINE_FILTER_INIT \
-    { CRM_TIMELINE_FILTER_VERSION, 0, CRM_TIME_NONE, CRM_TIME_NONE, NULL, 0, 0, 0, NULL, 0 }
+    { CRM_TIMELINE_FILTER_VERSION, 0, CRM_TIME_NONE, CRM_TIME_NONE, NULL, 0, 0, 0, NULL, 0, NULL }
 
 typedef struct crm_interaction_cursor crm_interaction_cursor;
 
@@ -203,11 +252,16 @@ CRM_EXTERN(int) crm_interaction_timeline_open(crm_interaction_cursor **out, crm_
                                   const char *customer_id, const crm_timeline_filter *filter);
 
 /**
- * A conversation: every interaction of the thread the given interaction
- * belongs to, oldest first. CRM_ENOTFOUND; CRM_EINVAL.
+ * A conversation: the interactions of the thread the given interaction
+ * belongs to, oldest first, that filter keeps (NULL: all of them; its
+ * fields mean what they mean for the timeline, `before` being the last
+ * interaction of the previous page, whose later ones come next). Strings
+ * in the filter are copied.
+ * @return CRM_OK; CRM_ENOTFOUND (interaction, or `before` names no
+ *         interaction of the thread); CRM_EINVAL.
  */
 CRM_EXTERN(int) crm_interaction_thread_open(crm_interaction_cursor **out, crm_db *db,
-                                const char *interaction_id);
+                                const char *interaction_id, const crm_timeline_filter *filter);
 
 /** Both cursors: CRM_ROW with *out borrowed until the next call (crm_interaction_dup()
  *  keeps it), CRM_DONE, or a negative code. */

@@ -7,8 +7,9 @@
  * An occasion is one-off (a full date) or yearly (a month and day, the
  * year optional, e.g. a birthday whose year is known). A yearly occasion on
  * 29 February falls on 28 February in years that have no 29 February.
- * Dates are calendar dates; crm_occasion_upcoming_open() reads its window's
- * times as UTC.
+ * Dates are calendar dates, without a time zone; crm_occasion_upcoming_open()
+ * takes its window as calendar dates too, so a caller passes the date of
+ * its own zone.
  *
  * Each occasion says how many days before it to surface (lead_days): an
  * occurrence on day D with lead L surfaces from day D - L. Writes journal
@@ -72,9 +73,11 @@ CRM_EXTERN(int) crm_occasion_lead_days(const crm_occasion *o);
 CRM_EXTERN(const char *) crm_occasion_note(const crm_occasion *o); /**< NULL when none */
 /*
  * Set only on rows of crm_occasion_upcoming_open(): the date of this occurrence
- * (for 29 February in a common year, 28 February), its time (ms, 00:00 UTC
- * that day), and how many years it marks (occurrence year minus the
- * occasion's year; 0 when the year is unknown or for one-off occasions).
+ * (for 29 February in a common year, 28 February), that date as a time
+ * (next_at: ms at 00:00 UTC of that date, whatever the caller's zone, so
+ * that next_at / 86400000 is its day number; CRM_TIME_NONE elsewhere), and
+ * how many years it marks (occurrence year minus the occasion's year; 0 when
+ * the year is unknown or for one-off occasions).
  */
 CRM_EXTERN(int) crm_occasion_next_year(const crm_occasion *o);
 CRM_EXTERN(int) crm_occasion_next_month(const crm_occasion *o);
@@ -94,16 +97,21 @@ CRM_EXTERN(int) crm_occasion_list_open(crm_occasion_cursor **out, crm_db *db,
 
 /**
  * Every occurrence, of every customer's occasions, that surfaces in the
- * window [from, to) (ms, read as UTC dates): its date D is on or after the
- * day of `from`, and its surfacing day D - lead_days is before `to`. One row
- * per occurrence (a window of several years gives a yearly occasion several
- * rows), ordered by date, then customer. A window over New Year works.
- * @return CRM_OK; CRM_EINVAL (to <= from, negative times, a window longer
- *         than 10 years, or reaching past the year 9999).
+ * window of `days` calendar days (1..3653, 10 years) starting on the date
+ * year-month-day: its date D is on or after the first day, and its
+ * surfacing day D - lead_days is on or before the last day (first + days -
+ * 1). The date is the caller's own, in its own zone: a caller in Los
+ * Angeles passes its local date and sees a birthday on the day it falls
+ * there. year, month and day all 0 mean today's date in UTC by the
+ * handle's clock. One row per occurrence (a window of several years gives
+ * a yearly occasion several rows), ordered by date, then customer. A window
+ * over New Year works.
+ * @return CRM_OK; CRM_EINVAL (NULL out, a date that does not exist such as
+ *         2026-02-30 or a partly zero one, days out of range, or a window
+ *         reaching past 9999-12-31).
  */
-CRM_EXTERN(int) crm_occasion_upcoming_open(crm_occasion_cursor **out, crm_db *db, int64_t from,
-                                       int64_t to);
-
+CRM_EXTERN(int) crm_occasion_upcoming_open(crm_occasion_cursor **out, crm_db *db, int year,
+                                           int month, int day, int days);
 /** Both cursors: CRM_ROW with *out borrowed until the next call, CRM_DONE, or a negative code. */
 CRM_EXTERN(int) crm_occasion_cursor_next(crm_occasion_cursor *cur, const crm_occasion **out);
 CRM_EXTERN(void) crm_occasion_cursor_free(crm_occasion_cursor *cur);

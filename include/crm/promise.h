@@ -11,6 +11,15 @@
  * journaled (entity "promise", ops "make", "keep", "break", "release",
  * "renegotiate"; entity_id the customer's id, the promise's id in the data).
  *
+ * Each step takes the time it happened (`at`, ms): CRM_TIME_NONE for now
+ * (by the handle's clock), or an earlier time, to record a step after the
+ * fact or to import a promise's whole history. A step cannot be later than
+ * now, nor earlier than the promise's last step (when it was made, or last
+ * renegotiated): CRM_EINVAL naming both times. The step's history event,
+ * made_at or closed_at, and with them kept late and overdue, follow from
+ * `at`; so does the journal entry's at, and an entry recorded later than
+ * its step happened also carries recorded_at, when it was recorded.
+ *
  * Overdue, kept late and the number of renegotiations are derived when read,
  * never stored, so they cannot go stale.
  *
@@ -54,32 +63,38 @@ typedef struct crm_promise crm_promise;
  * @param owner          who must keep it: "agent:alice", "team:billing".
  * @param what           what was promised, 1..CRM_PROMISE_TEXT_MAX bytes.
  * @param due_at         when it is due (ms since the epoch, CRM_TIME_MIN..CRM_TIME_MAX).
+ * @param at             when it was made: CRM_TIME_NONE = now, or a time not
+ *                       later than now (its made_at).
  * @return CRM_OK; CRM_ENOTFOUND (customer, interaction); CRM_EINVAL.
  */
 CRM_EXTERN(int) crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
                                  const char *interaction_id, const char *owner,
-                                 const char *what, int64_t due_at);
+                                 const char *what, int64_t due_at, int64_t at);
 
 /*
  * The transitions. Each needs the promise to be open: any other state gives
  * CRM_ESTATE with a message naming the state ("promise ... is already
- * kept"). CRM_ENOTFOUND for an unknown promise; CRM_EINVAL for bad input.
+ * kept"). CRM_ENOTFOUND for an unknown promise; CRM_EINVAL for bad input,
+ * and for an `at` (when the step happened; CRM_TIME_NONE = now) later than
+ * now or earlier than the promise's last step. A step's time becomes its
+ * history event's time and, for keep, break and release, the closed_at.
  */
 
-/** Kept, optionally by an interaction of the same customer; note may be NULL. */
+/** Kept, optionally by an interaction of the same customer; note may be NULL.
+ *  Kept late when at is after the due time in force. */
 CRM_EXTERN(int) crm_promise_keep(crm_db *db, const char *id, const char *interaction_id,
-                                 const char *note);
+                                 const char *note, int64_t at);
 /** Broken; why is required. */
-CRM_EXTERN(int) crm_promise_break(crm_db *db, const char *id, const char *why);
+CRM_EXTERN(int) crm_promise_break(crm_db *db, const char *id, const char *why, int64_t at);
 /** Released: the customer agreed it is no longer needed; note may be NULL. */
-CRM_EXTERN(int) crm_promise_release(crm_db *db, const char *id, const char *note);
+CRM_EXTERN(int) crm_promise_release(crm_db *db, const char *id, const char *note, int64_t at);
 /**
  * A new due time (CRM_TIME_MIN..CRM_TIME_MAX and different from the one in
  * force: CRM_EINVAL otherwise), why (required) and whether the customer agreed (0 or 1).
  * Stays open; the old due time stays in the history.
  */
 CRM_EXTERN(int) crm_promise_renegotiate(crm_db *db, const char *id, int64_t new_due_at,
-                                        const char *why, int customer_agreed);
+                                        const char *why, int customer_agreed, int64_t at);
 
 /** Fetch by id. *out is the caller's (crm_promise_free()). CRM_ENOTFOUND; CRM_EINVAL. */
 CRM_EXTERN(int) crm_promise_get(crm_promise **out, crm_db *db, const char *id);
@@ -93,7 +108,10 @@ CRM_EXTERN(const char *) crm_promise_owner(const crm_promise *p);
 CRM_EXTERN(const char *) crm_promise_what(const crm_promise *p);
 CRM_EXTERN(crm_promise_state_t) crm_promise_state(const crm_promise *p);
 CRM_EXTERN(int64_t) crm_promise_due_at(const crm_promise *p);     /**< the due time in force */
-CRM_EXTERN(int64_t) crm_promise_made_at(const crm_promise *p);
+/** The due time it was made with, before any renegotiation (read with the
+ *  record: no walk of the history). */
+CRM_EXTERN(int64_t) crm_promise_first_due_at(const crm_promise *p);
+CRM_EXTERN(int64_t) crm_promise_made_at(const crm_promise *p);   /**< when it was made */
 CRM_EXTERN(int64_t) crm_promise_closed_at(const crm_promise *p);  /**< kept/broken/released; CRM_TIME_NONE while open */
 CRM_EXTERN(const char *) crm_promise_kept_by(const crm_promise *p); /**< interaction that kept it */
 /** Open and past due as of the given time (ms): 1 or 0. */

@@ -28,13 +28,24 @@ typedef enum crm__query {
     CRM__Q_CUSTOMER_LIST,
 
     /* ---- identities (identity.c) ---- */
-    CRM__Q_IDENTITY_LOOKUP, /* ?1 kind, ?2 key -> the owner: the columns of CRM__Q_CUSTOMER_GET */
-    CRM__Q_IDENTITY_FIND, /* ?1 kind, ?2 key -> customer_id, value, flags, created_at, owner name */
+    /* A row is one customer's holding of a (kind, key); a shared value has one per holder. */
+    CRM__Q_IDENTITY_LOOKUP,   /* ?1 kind, ?2 key -> each holder: the columns of
+                                 CRM__Q_CUSTOMER_GET, by id */
+    CRM__Q_IDENTITY_HOLDERS,  /* the same, for a list */
+    CRM__Q_IDENTITY_FIND,     /* ?1 kind, ?2 key, ?3 customer_id -> value, flags, created_at */
+    CRM__Q_IDENTITY_HOLDINGS, /* ?1 kind, ?2 key -> customer_id, flags, customer name, by id */
     CRM__Q_IDENTITY_INSERT, /* ?1 kind, ?2 key, ?3 value, ?4 customer_id, ?5 flags, ?6 created_at */
     CRM__Q_IDENTITY_OTHER_PRIMARY, /* ?1 customer_id, ?2 kind, ?3 key -> key, value, flags */
-    CRM__Q_IDENTITY_SET_FLAGS,     /* ?1 kind, ?2 key, ?3 flags */
-    CRM__Q_IDENTITY_DELETE,        /* ?1 kind, ?2 key */
+    CRM__Q_IDENTITY_SET_FLAGS,     /* ?1 kind, ?2 key, ?3 customer_id, ?4 flags */
+    CRM__Q_IDENTITY_DELETE,        /* ?1 kind, ?2 key, ?3 customer_id */
     CRM__Q_IDENTITY_LIST, /* ?1 customer_id -> kind, value, key, flags, created_at, customer_id */
+
+    /* ---- resolving what a caller said (resolve.c) ---- */
+    /* ?1 a customer id, ?2 ?3, ?4 ?5, ?6 ?7 three (kind, key) pairs, each NULL when not
+     * wanted -> each customer with that id or holding one of the identities, once: the
+     * columns of CRM__Q_CUSTOMER_GET, by id */
+    CRM__Q_RESOLVE,
+    CRM__Q_RESOLVE_LIST, /* the same, for a list */
 
     /* ---- attributes, tags, members (attr.c, tag.c, member.c) ---- */
     CRM__Q_ATTR_GET,      /* ?1 customer_id, ?2 key -> value */
@@ -53,31 +64,36 @@ typedef enum crm__query {
 
     /* ---- interactions (interaction.c) ---- */
     /* "The columns" below: id, customer_id, channel, direction, occurred_at, handled_by, reason,
-     * outcome, public, sentiment, summary, body, thread_id, reply_to, external_ref, updated_at. */
+     * outcome, public, sentiment, summary, body, thread_id, reply_to, external_ref, updated_at,
+     * channel_name (the name of a custom channel, NULL for a built-in one). A channel is its
+     * number: 1..11 built in, 64 and up custom (CRM__Q_CHANNEL_*). */
     CRM__Q_INTERACTION_PARENT,      /* ?1 id -> customer_id, thread_id */
     CRM__Q_INTERACTION_ID_BY_REF,   /* ?1 channel, ?2 external_ref -> id */
     CRM__Q_INTERACTION_INSERT,      /* ?1..?15 the columns but updated_at; ?16 both times */
     CRM__Q_INTERACTION_GET,         /* ?1 id -> the columns */
     CRM__Q_INTERACTION_GET_BY_REF,  /* ?1 channel, ?2 external_ref -> the columns */
-    CRM__Q_INTERACTION_CURRENT,     /* ?1 id -> customer_id, outcome, reason, summary */
+    CRM__Q_INTERACTION_CURRENT,     /* ?1 id -> customer_id, outcome, reason, summary, public */
     CRM__Q_INTERACTION_SET_OUTCOME, /* ?1 id, ?2 outcome, ?3 updated_at */
     CRM__Q_INTERACTION_SET_REASON,  /* ?1 id, ?2 reason, ?3 updated_at */
     CRM__Q_INTERACTION_SET_SUMMARY, /* ?1 id, ?2 summary, ?3 updated_at */
     CRM__Q_INTERACTION_BEFORE,      /* ?1 id, ?2 customer_id -> occurred_at */
     CRM__Q_INTERACTION_THREAD_OF,   /* ?1 id -> thread_id */
-    CRM__Q_INTERACTION_THREAD,      /* ?1 thread_id -> the columns, oldest first */
+    /* shaped by CRM__SHAPE_TIMELINE_* as CRM__Q_TIMELINE, but for BEFORE, which is AFTER here:
+     * (occurred_at, id) > (?9, ?10); ?1 thread_id -> the columns, oldest first */
+    CRM__Q_INTERACTION_THREAD,
     /* shaped by CRM__SHAPE_TIMELINE_*: ?1 customer_id -> the columns, newest first */
     CRM__Q_TIMELINE,
 
     /* ---- promises (promise.c) ---- */
     /* A promise's columns: id, customer_id, interaction_id, owner, what, state, due_at,
-     * made_at, closed_at, kept_by, renegotiations. */
+     * made_at, closed_at, kept_by, renegotiations, first_due_at. */
     CRM__Q_PROMISE_INTERACTION, /* ?1 interaction id -> customer_id */
     CRM__Q_PROMISE_INSERT,      /* ?1 id, ?2 customer id, ?3 interaction id, ?4 owner, ?5 what,
-                                   ?6 due_at, ?7 made_at; state open */
+                                   ?6 due_at (the first due time too), ?7 made_at; state open */
     CRM__Q_PROMISE_EVENT,       /* ?1 promise id, ?2 seq, ?3 kind, ?4 at, ?5 actor, ?6 old_due,
                                    ?7 new_due, ?8 customer_agreed, ?9 interaction id, ?10 note */
-    CRM__Q_PROMISE_HEAD,        /* ?1 id -> customer_id, state, due_at, last event seq (0: none) */
+    CRM__Q_PROMISE_HEAD,        /* ?1 id -> customer_id, state, due_at, the last event's seq
+                                   (0: none), kind and at */
     CRM__Q_PROMISE_CLOSE,       /* ?1 id, ?2 state, ?3 closed_at, ?4 kept_by */
     CRM__Q_PROMISE_REDUE,       /* ?1 id, ?2 due_at */
     CRM__Q_PROMISE_GET,         /* ?1 id -> a promise's columns */
@@ -111,8 +127,18 @@ typedef enum crm__query {
     CRM__Q_JOURNAL_WRITE_5, /* ?1..?15 */
     CRM__Q_JOURNAL_WRITE_6, /* ?1..?17 */
     CRM__Q_JOURNAL_LAST_SEQ,  /* -> the newest entry's seq, 0 when none */
-    CRM__Q_JOURNAL_READ,      /* ?1 after seq, ?2 up to seq -> seq, at, actor, entity, entity_id,
-                                 op, data, by seq */
+    CRM__Q_JOURNAL_READ,      /* ?1 after seq -> seq, at, actor, entity, entity_id, op, data,
+                                 by seq */
+
+    /* ---- open channels, counting customers, the public flag ---- */
+    /* shaped by CRM__SHAPE_CUSTOMER_LIST_* as CRM__Q_CUSTOMER_LIST, whose paging and order bits
+     * (AFTER, BY_NAME, LIMIT) it ignores: the same parameters -> the number of customers */
+    CRM__Q_CUSTOMER_COUNT,
+    CRM__Q_INTERACTION_SET_PUBLIC, /* ?1 id, ?2 public (0/1), ?3 updated_at */
+    CRM__Q_INTERACTION_THREAD_KEY, /* ?1 id, ?2 thread_id -> occurred_at */
+    CRM__Q_CHANNEL_CODE,           /* ?1 name -> code */
+    CRM__Q_CHANNEL_ADD,            /* ?1 name: a new channel, numbered past every other (64 up) */
+
     CRM__Q_COUNT
 } crm__query;
 
@@ -141,6 +167,8 @@ typedef enum crm__query {
 #define CRM__SHAPE_TIMELINE_OUTCOMES 0x040u  /* outcome among ?8's bits */
 #define CRM__SHAPE_TIMELINE_BEFORE 0x080u    /* (occurred_at, id) < (?9, ?10) */
 #define CRM__SHAPE_TIMELINE_LIMIT 0x100u     /* at most ?11 rows */
+/* channel among ?2's bits (0: none) or named in ?12, ",name,name,": instead of CHANNELS */
+#define CRM__SHAPE_TIMELINE_CHANNEL_NAMES 0x200u
 
 /* promises (promise.c) */
 /* The index is CUSTOMER's, else OWNER's, else BY_DUE's. */

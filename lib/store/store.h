@@ -43,6 +43,9 @@ typedef struct crm__st crm__st;
  * resets itself after each use, whatever path the function leaves by. */
 int crm__st_get(crm_db *db, crm__query q, crm__st **out);
 void crm__st_release(crm__st **st);
+/* The same for a query whose SQL depends on which clauses it uses: shape
+ * is its CRM__SHAPE_* bits (queries.h). */
+int crm__st_get_shaped(crm_db *db, crm__query q, unsigned int shape, crm__st **out);
 #define CRM__ST(name) crm__st *name __attribute__((cleanup(crm__st_release))) = NULL
 
 /* Parameter i (from 1) of st. A cached statement uses a text or an id in
@@ -121,7 +124,9 @@ int crm__write_end(crm_db *db, int rc);
  * change through the handle, each cursor in the middle of a walk copies
  * the rows it has yet to give (and the one it gave last) out of its
  * statement and goes on from the copy: a list gives the rows as they were
- * when it read its first one, each at most once, and it ends. The copy
+ * when it was opened (crm__cursor_bound() reads the first row, joining the
+ * read of any statement the concept still holds on a row for its checks),
+ * each at most once, and it ends. The copy
  * also ends the statement's read transaction, whose old snapshot would
  * otherwise make the write fail at once as busy. Rows are given
  * from the copy through a statement that selects bound values, so a
@@ -141,6 +146,7 @@ struct crm__cursor {
     crm__cursor_build build;
     const char *what;     /* the work, for messages ("listing customers") */
     bool started;         /* a row has been read */
+    bool primed;          /* the statement is on a row not given yet */
     bool done;
     int err;              /* the error that ended the walk, returned again if asked */
     char *errmsg;         /* and its message, or NULL */
@@ -159,8 +165,10 @@ int crm__cursor_new(void **out, size_t size, crm_db *db, crm__query q, crm__curs
  * shape is the query's CRM__SHAPE_* bits (queries.h). */
 int crm__cursor_new_shaped(void **out, size_t size, crm_db *db, crm__query q, unsigned int shape,
                            crm__cursor_build build, const char *what);
-/* End an opening: CRM_OK with *out = cur, or, when a bind failed, the
- * cursor freed and the failure reported. */
+/* End an opening by reading the first row: CRM_OK with *out = cur, or,
+ * when a bind or the read failed, the cursor freed and the failure
+ * reported. A statement the caller still holds on a row (a check of the
+ * list's arguments) is released after this, so both read one snapshot. */
 int crm__cursor_bound(void **out, void *cur, const char *what);
 /* Open a cursor that is not a statement's (its rows come another way); its
  * fields are zero but for db and the handle's list, which this sets. */

@@ -15,7 +15,8 @@ ROW_KEYS = {"op", "what", "unit", "libcrm", "baseline", "baseline_name", "ratio"
 OPS = [
     "import", "lookup", "lookup_national", "log_batch", "log_single", "timeline",
     "timeline_deep", "promise_batch", "promise_pair", "overdue", "journal", "customer_page",
-    "open", "import_rss",
+    "open", "customer_count", "thread_filter", "resolve", "holders",
+    "promise_import", "import_rss",
 ]
 JUDGED = {"import", "lookup", "log_batch", "log_single", "timeline", "timeline_deep",
           "import_rss", "lookup_growth"}

@@ -170,7 +170,7 @@ static int walk_upcoming(crm_db *db, long n, int *again, char *msg, size_t size)
     const crm_occasion *o;
     test_alloc_countdown = n;
     /* 2026-01-01 to 2027-01-01: every month of the year is read. */
-    int rc = crm_occasion_upcoming_open(&cur, db, INT64_C(1767225600000), INT64_C(1798761600000));
+    int rc = crm_occasion_upcoming_open(&cur, db, 2026, 1, 1, 365);
     if (rc == CRM_OK) {
         while ((rc = crm_occasion_cursor_next(cur, &o)) == CRM_ROW)
             ;

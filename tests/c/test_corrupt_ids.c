@@ -43,7 +43,8 @@ TEST(short_ids_are_corruption)
     snprintf(it_id, sizeof it_id, "%s", crm_interaction_id(it));
     crm_interaction_free(it);
     crm_promise *p;
-    CHECK_INT(crm_promise_make(&p, db, ann, NULL, "agent:bo", "call back", crm_now() + 60000),
+    CHECK_INT(crm_promise_make(&p, db, ann, NULL, "agent:bo", "call back", crm_now() + 60000,
+                               CRM_TIME_NONE),
               CRM_OK);
     snprintf(p_id, sizeof p_id, "%s", crm_promise_id(p));
     crm_promise_free(p);
@@ -55,7 +56,7 @@ TEST(short_ids_are_corruption)
               SQLITE_OK);
     CHECK_INT(crm_open(&db, path, NULL), CRM_OK);
     crm_interaction_cursor *cur = NULL;
-    CHECK(corrupt(db, crm_interaction_thread_open(&cur, db, it_id)));
+    CHECK(corrupt(db, crm_interaction_thread_open(&cur, db, it_id, NULL)));
     CHECK(cur == NULL);
     CHECK(corrupt(db, crm_interaction_set_outcome(db, it_id, CRM_OUTCOME_RESOLVED)));
     s.reply_to = it_id;
@@ -63,9 +64,10 @@ TEST(short_ids_are_corruption)
     CHECK(corrupt(db, crm_interaction_log(&it, db, &s)));
     CHECK(it == NULL);
     p = NULL;
-    CHECK(corrupt(db, crm_promise_make(&p, db, ann, it_id, "agent:bo", "x", crm_now() + 1000)));
+    CHECK(corrupt(db, crm_promise_make(&p, db, ann, it_id, "agent:bo", "x", crm_now() + 1000,
+                                       CRM_TIME_NONE)));
     CHECK(p == NULL);
-    CHECK(corrupt(db, crm_promise_keep(db, p_id, NULL, NULL)));
+    CHECK(corrupt(db, crm_promise_keep(db, p_id, NULL, NULL, CRM_TIME_NONE)));
     crm_close(db);
     test_remove_db(path);
 }

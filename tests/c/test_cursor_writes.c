@@ -75,7 +75,7 @@ static void promises_of(crm_db *db, const char *cid, int n)
         char what[32];
         snprintf(what, sizeof what, "call back %d", i);
         CHECK_OK(db, crm_promise_make(NULL, db, cid, NULL, "agent:bo", what,
-                                      1800000000000LL + i * 60000));
+                                      1800000000000LL + i * 60000, CRM_TIME_NONE));
     }
 }
 
@@ -100,7 +100,7 @@ TEST(renegotiating_while_listing_promises)
         char what[64];
         snprintf(what, sizeof what, "%s", crm_promise_what(p));
         CHECK_OK(db, crm_promise_renegotiate(db, crm_promise_id(p), due + 86400000LL * 30,
-                                             "customer away", 1));
+                                             "customer away", 1, CRM_TIME_NONE));
         /* The record lent before the write is whole after it. */
         CHECK_STR(crm_promise_what(p), what);
         CHECK_INT(crm_promise_due_at(p), due);
@@ -137,7 +137,7 @@ TEST(every_list_ends_under_its_writes)
     while ((rc = crm_identity_cursor_next(ic, &ident)) == CRM_ROW && visits < 4 * N) {
         visits++;
         CHECK(seen_add(&s, crm_identity_key(ident)));
-        CHECK_OK(db, crm_identity_set_flags(db, "email", crm_identity_value(ident),
+        CHECK_OK(db, crm_identity_set_flags(db, cid, "email", crm_identity_value(ident),
                                             CRM_IDENTITY_PRIMARY));
         char v[64];
         snprintf(v, sizeof v, "a%02d@example.com", visits);
@@ -228,7 +228,7 @@ TEST(every_list_ends_under_its_writes)
     const crm_interaction *it;
     for (int thread = 0; thread < 2; thread++) {
         if (thread)
-            CHECK_OK(db, crm_interaction_thread_open(&tl, db, iid));
+            CHECK_OK(db, crm_interaction_thread_open(&tl, db, iid, NULL));
         else
             CHECK_OK(db, crm_interaction_timeline_open(&tl, db, cid, NULL));
         visits = 0;
@@ -247,17 +247,18 @@ TEST(every_list_ends_under_its_writes)
 
     /* A promise's history grows with each renegotiation. */
     crm_promise *p;
-    CHECK_OK(db, crm_promise_make(&p, db, cid, NULL, "agent:bo", "refund", 1800000000000LL));
+    CHECK_OK(db, crm_promise_make(&p, db, cid, NULL, "agent:bo", "refund", 1800000000000LL,
+                                  CRM_TIME_NONE));
     for (int i = 1; i < N; i++)
         CHECK_OK(db, crm_promise_renegotiate(db, crm_promise_id(p), 1800000000000LL + i,
-                                             "later", 0));
+                                             "later", 0, CRM_TIME_NONE));
     crm_promise_event_cursor *hc;
     const crm_promise_event *ev;
     CHECK_OK(db, crm_promise_event_list_open(&hc, db, crm_promise_id(p)));
     visits = 0;
     while ((rc = crm_promise_event_cursor_next(hc, &ev)) == CRM_ROW && visits < 4 * N) {
         CHECK_OK(db, crm_promise_renegotiate(db, crm_promise_id(p), 1900000000000LL + visits,
-                                             "again", 0));
+                                             "again", 0, CRM_TIME_NONE));
         visits++;
     }
     CHECK_INT(rc, CRM_DONE);
@@ -279,7 +280,7 @@ TEST(every_list_ends_under_its_writes)
     const crm_occasion *occ;
     for (int upcoming = 0; upcoming < 2; upcoming++) {
         if (upcoming) /* June of 2030 and 2031 */
-            CHECK_OK(db, crm_occasion_upcoming_open(&oc, db, 1906502400000LL, 1938038400000LL));
+            CHECK_OK(db, crm_occasion_upcoming_open(&oc, db, 2030, 6, 1, 365));
         else
             CHECK_OK(db, crm_occasion_list_open(&oc, db, cid));
         visits = 0;
@@ -363,9 +364,17 @@ TEST(cursor_failure_carries_its_message)
         crm_customer_cursor *cur;
         const crm_customer *c;
         int rc = crm_customer_list_open(&cur, db, NULL);
-        while (rc == CRM_OK && (rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW)
+        if (rc != CRM_OK) {
+            /* The first row is read when the list opens: a failure there
+             * is the open's, reported on the handle. */
+            CHECK_INT(rc, CRM_ECORRUPT);
+            CHECK_CONTAINS(crm_errmsg(db), "corrupt");
+            crm_close(db);
+            continue;
+        }
+        while ((rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW)
             ;
-        if (rc < 0 && rc != CRM_EINVAL) {
+        if (rc < 0) {
             failed = 1;
             CHECK_INT(rc, CRM_ECORRUPT);
             CHECK_CONTAINS(crm_errmsg(db), "corrupt");
@@ -376,8 +385,7 @@ TEST(cursor_failure_carries_its_message)
             CHECK_CONTAINS(crm_errmsg(db), "corrupt");
             CHECK_CONTAINS(crm_errmsg(NULL), "corrupt");
         }
-        if (rc != CRM_EINVAL)
-            crm_customer_cursor_free(cur);
+        crm_customer_cursor_free(cur);
         crm_close(db);
     }
     fclose(f);
@@ -455,7 +463,7 @@ TEST(upcoming_streams_and_stops_at_9999)
     const crm_occasion *o;
     long long base = live;
     peak = live;
-    CHECK_OK(db, crm_occasion_upcoming_open(&cur, db, from, from + 3652LL * 86400000));
+    CHECK_OK(db, crm_occasion_upcoming_open(&cur, db, 2030, 1, 1, 3652));
     int n = 0, rc;
     int64_t prev = 0;
     while ((rc = crm_occasion_cursor_next(cur, &o)) == CRM_ROW) {
@@ -484,7 +492,7 @@ TEST(upcoming_streams_and_stops_at_9999)
     os.lead_days = CRM_OCCASION_LEAD_MAX;
     CHECK_OK(db, crm_occasion_add(NULL, db, &os));
     const int64_t end = 253402300800000LL; /* 10000-01-01 */
-    CHECK_OK(db, crm_occasion_upcoming_open(&cur, db, end - 30LL * 86400000, end));
+    CHECK_OK(db, crm_occasion_upcoming_open(&cur, db, 9999, 12, 2, 30));
     while ((rc = crm_occasion_cursor_next(cur, &o)) == CRM_ROW)
         CHECK(crm_occasion_next_year(o) <= 9999 && crm_occasion_next_at(o) < end);
     CHECK_INT(rc, CRM_DONE);

@@ -769,6 +769,176 @@ TEST(list_next_bad_input)
     CHECK_OK(db, crm_close(db));
 }
 
+/* ---- counting ----------------------------------------------------------------------- */
+
+/* The number of customers the list shows under f (its paging cleared). */
+static int64_t listed(crm_db *db, crm_customer_filter f)
+{
+    f.after = NULL;
+    f.limit = 0;
+    crm_customer_cursor *cur;
+    if (crm_customer_list_open(&cur, db, &f) != CRM_OK) {
+        fprintf(stderr, "listed: %s\n", crm_errmsg(db));
+        exit(2);
+    }
+    const crm_customer *c;
+    int64_t n = 0;
+    while (crm_customer_cursor_next(cur, &c) == CRM_ROW)
+        n++;
+    crm_customer_cursor_free(cur);
+    return n;
+}
+
+static int64_t counted(crm_db *db, const crm_customer_filter *f)
+{
+    int64_t n = -1;
+    if (crm_customer_count(&n, db, f) != CRM_OK) {
+        fprintf(stderr, "counted: %s\n", crm_errmsg(db));
+        return -1;
+    }
+    return n;
+}
+
+TEST(count_each_filter)
+{
+    crm_db *db = test_open_memory();
+    int64_t n = -1;
+    CHECK_OK(db, crm_customer_count(&n, db, NULL));
+    CHECK_INT(n, 0);
+    static const char *const names[] = { "Jane", "jack", "Acme", "Joan", "acorn", "Zed",
+                                         "JANET", "Ann", "Bob", "Acme West" };
+    made m[10];
+    int64_t mid = 0;
+    for (int k = 0; k < 10; k++) {
+        make(db, k % 3 == 2 ? CRM_CUSTOMER_ORGANISATION : CRM_CUSTOMER_PERSON, names[k], &m[k]);
+        if (k % 2 == 0)
+            CHECK_OK(db, crm_tag_add(db, m[k].id, "vip"));
+        if (k % 4 == 1)
+            CHECK_OK(db, crm_customer_archive(db, m[k].id));
+        if (k == 4) {
+            test_sleep_ms(3);
+            mid = crm_now();
+            test_sleep_ms(3);
+        }
+    }
+    CHECK_INT(counted(db, NULL), 7);
+    const char *const tags[] = { NULL, "vip", "none" };
+    const char *const prefixes[] = { NULL, "", "ja", "AC", "zz" };
+    const int kinds[] = { 0, CRM_CUSTOMER_PERSON, CRM_CUSTOMER_ORGANISATION };
+    const int64_t froms[] = { CRM_TIME_NONE, mid, -5 };
+    const int64_t tos[] = { CRM_TIME_NONE, mid, 0 };
+    int checked = 0;
+    for (int a = CRM_ARCHIVED_EXCLUDE; a <= CRM_ARCHIVED_ONLY; a++)
+        for (int t = 0; t < 3; t++)
+            for (int p = 0; p < 5; p++)
+                for (int k = 0; k < 3; k++)
+                    for (int r = 0; r < 3; r++) {
+                        crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
+                        f.archived = (crm_archived_filter_t)a;
+                        f.tag = tags[t];
+                        f.name_prefix = prefixes[p];
+                        f.kind = kinds[k];
+                        f.created_from = froms[r];
+                        f.created_to = tos[(r + k) % 3];
+                        if (f.created_from != CRM_TIME_NONE && f.created_to != CRM_TIME_NONE &&
+                            f.created_from > f.created_to)
+                            continue;
+                        int64_t want = listed(db, f);
+                        CHECK_INT(counted(db, &f), want);
+                        /* Paging and order are not read. */
+                        f.order = CRM_ORDER_NAME;
+                        f.limit = 1;
+                        f.after = m[3].id;
+                        CHECK_INT(counted(db, &f), want);
+                        f.order = (crm_customer_order_t)77;
+                        f.after = "not an id";
+                        CHECK_INT(counted(db, &f), want);
+                        checked++;
+                    }
+    CHECK(checked > 300);
+    /* Spot checks against what the test made. */
+    crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
+    f.archived = CRM_ARCHIVED_INCLUDE;
+    CHECK_INT(counted(db, &f), 10);
+    f.archived = CRM_ARCHIVED_ONLY;
+    CHECK_INT(counted(db, &f), 3);
+    f = (crm_customer_filter)CRM_CUSTOMER_FILTER_INIT;
+    f.tag = "vip";
+    CHECK_INT(counted(db, &f), 5);
+    f.name_prefix = "ac";
+    CHECK_INT(counted(db, &f), 2);
+    f = (crm_customer_filter)CRM_CUSTOMER_FILTER_INIT;
+    f.archived = CRM_ARCHIVED_INCLUDE;
+    f.created_to = mid;
+    CHECK_INT(counted(db, &f), 5);
+    f.created_from = mid;
+    f.created_to = CRM_TIME_NONE;
+    CHECK_INT(counted(db, &f), 5);
+    f.created_from = 0;
+    f.created_to = 0;
+    CHECK_INT(counted(db, &f), 0);
+    f = (crm_customer_filter)CRM_CUSTOMER_FILTER_INIT;
+    f.version = 1;
+    f.created_from = 0; /* in a version 1 filter, 0 did not bound */
+    f.created_to = 0;
+    CHECK_INT(counted(db, &f), 7);
+    CHECK_OK(db, crm_close(db));
+}
+
+TEST(count_bad_input)
+{
+    crm_db *db = test_open_memory();
+    made m;
+    make(db, CRM_CUSTOMER_PERSON, "Jane", &m);
+    int64_t n = 42;
+    crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
+    CHECK_NULL_DB(db, crm_customer_count(&n, NULL, &f), "crm_customer_count");
+    CHECK_FAILS(db, crm_customer_count(NULL, db, &f), CRM_EINVAL, "output");
+    const unsigned versions[] = { 0, CRM_CUSTOMER_FILTER_VERSION + 1 };
+    for (int i = 0; i < 2; i++) {
+        f = (crm_customer_filter)CRM_CUSTOMER_FILTER_INIT;
+        f.version = versions[i];
+        char frag[64];
+        snprintf(frag, sizeof frag, "version is %u", versions[i]);
+        CHECK_FAILS2(db, crm_customer_count(&n, db, &f), CRM_EINVAL, "filter", frag);
+    }
+    f = (crm_customer_filter)CRM_CUSTOMER_FILTER_INIT;
+    f.kind = 3;
+    CHECK_FAILS(db, crm_customer_count(&n, db, &f), CRM_EINVAL, "kind 3");
+    f = (crm_customer_filter)CRM_CUSTOMER_FILTER_INIT;
+    f.archived = (crm_archived_filter_t)3;
+    CHECK_FAILS(db, crm_customer_count(&n, db, &f), CRM_EINVAL, "archived 3");
+    f = (crm_customer_filter)CRM_CUSTOMER_FILTER_INIT;
+    f.created_from = CRM_TIME_MIN - 1;
+    CHECK_FAILS(db, crm_customer_count(&n, db, &f), CRM_EINVAL, "created_from");
+    f.created_from = CRM_TIME_NONE;
+    f.created_to = CRM_TIME_MAX + 1;
+    CHECK_FAILS(db, crm_customer_count(&n, db, &f), CRM_EINVAL, "created_to");
+    f.created_from = 2000;
+    f.created_to = 1000;
+    CHECK_FAILS2(db, crm_customer_count(&n, db, &f), CRM_EINVAL, "2000", "1000");
+    f = (crm_customer_filter)CRM_CUSTOMER_FILTER_INIT;
+    f.tag = "";
+    CHECK_FAILS(db, crm_customer_count(&n, db, &f), CRM_EINVAL, "filter tag");
+    f.tag = "a\tb";
+    CHECK_FAILS2(db, crm_customer_count(&n, db, &f), CRM_EINVAL, "filter tag", "control");
+    for (int i = 0; test_bad_utf8[i]; i++) {
+        f.tag = test_bad_utf8[i];
+        CHECK_FAILS2(db, crm_customer_count(&n, db, &f), CRM_EINVAL, "filter tag", "UTF-8");
+    }
+    f = (crm_customer_filter)CRM_CUSTOMER_FILTER_INIT;
+    char *prefix = test_long_string(CRM_NAME_MAX + 1);
+    f.name_prefix = prefix;
+    CHECK_FAILS2(db, crm_customer_count(&n, db, &f), CRM_EINVAL, "name_prefix", "257");
+    free(prefix);
+    for (int i = 0; test_bad_utf8[i]; i++) {
+        f.name_prefix = test_bad_utf8[i];
+        CHECK_FAILS2(db, crm_customer_count(&n, db, &f), CRM_EINVAL, "name_prefix", "UTF-8");
+    }
+    CHECK_INT(n, 42); /* written only on success */
+    CHECK_OK(db, crm_close(db));
+}
+
 /* ---- cursors ---------------------------------------------------------------------- */
 
 TEST(filter_strings_are_copied)
@@ -965,6 +1135,8 @@ int main(void)
     RUN(limit_and_after);
     RUN(list_open_bad_input);
     RUN(list_next_bad_input);
+    RUN(count_each_filter);
+    RUN(count_bad_input);
     RUN(filter_strings_are_copied);
     RUN(two_cursors_at_once);
     RUN(cursor_and_writes_on_one_handle);

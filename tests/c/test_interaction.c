@@ -1,7 +1,8 @@
 /*
  * libcrm tests - interactions: the enum words, logging with every field and
  * with the defaults, threads, external references, reading back, changing
- * outcome, reason and summary, the journal, and bad input, failed
+ * outcome, reason, summary and the public flag, channels of the business's
+ * own, the journal, and bad input, failed
  * allocations and read-only handles for every call in crm/interaction.h
  * but the timeline (test_timeline.c).
  */
@@ -49,6 +50,7 @@ static unsigned long long fingerprint(crm_db *db)
             h = fold(h, crm_interaction_id(i));
             h = fold(h, crm_interaction_customer_id(i));
             h = fold_int(h, crm_interaction_channel(i));
+            h = fold(h, crm_interaction_channel_name(i));
             h = fold_int(h, crm_interaction_direction(i));
             h = fold_int(h, crm_interaction_occurred_at(i));
             h = fold(h, crm_interaction_handled_by(i));
@@ -151,7 +153,7 @@ static int same_record(const crm_interaction *a, const crm_interaction *b)
 #define SAME_S(f) \
     ((!f(a) && !f(b)) || (f(a) && f(b) && strcmp(f(a), f(b)) == 0))
     return SAME_S(crm_interaction_id) && SAME_S(crm_interaction_customer_id) &&
-           crm_interaction_channel(a) == crm_interaction_channel(b) &&
+           crm_interaction_channel(a) == crm_interaction_channel(b) && SAME_S(crm_interaction_channel_name) &&
            crm_interaction_direction(a) == crm_interaction_direction(b) &&
            crm_interaction_occurred_at(a) == crm_interaction_occurred_at(b) &&
            SAME_S(crm_interaction_handled_by) && SAME_S(crm_interaction_reason) &&
@@ -1124,6 +1126,264 @@ TEST(set_bad_input)
     crm_close(db);
 }
 
+/* ---- the public flag ------------------------------------------------------------ */
+
+TEST(set_public)
+{
+    crm_db *db = test_open_memory();
+    char cid[CRM_ID_LEN + 1], id[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", cid);
+    log_at(db, cid, CRM_CHANNEL_SOCIAL, 5000, NULL, id);
+    char want_id[80];
+    snprintf(want_id, sizeof want_id, "\"interaction_id\":\"%s\"", id);
+    crm_interaction *g = fetch(db, id);
+    CHECK_INT(crm_interaction_is_public(g), 0);
+    int64_t was = crm_interaction_updated_at(g);
+    crm_interaction_free(g);
+    for (int round = 0; round < 2; round++) {
+        int v = round == 0;
+        int64_t seq = test_last_seq(db);
+        test_sleep_ms(2);
+        CHECK_OK(db, crm_interaction_set_public(db, id, v));
+        g = fetch(db, id);
+        CHECK_INT(crm_interaction_is_public(g), v);
+        CHECK(crm_interaction_updated_at(g) > was);
+        CHECK_INT(crm_interaction_occurred_at(g), 5000);
+        was = crm_interaction_updated_at(g);
+        crm_interaction_free(g);
+        test_jrow rows[] = { { "interaction", "public", cid,
+                               { want_id, v ? "\"public\":1" : "\"public\":0",
+                                 v ? "\"old_public\":0" : "\"old_public\":1" },
+                               NULL } };
+        CHECK(test_journal_is(db, seq, rows, 1));
+        /* The value it has already: nothing changes, nothing is journaled. */
+        seq = test_last_seq(db);
+        test_snapshot before;
+        test_snapshot_take(db, &before);
+        test_sleep_ms(2);
+        CHECK_OK(db, crm_interaction_set_public(db, id, v));
+        CHECK_UNCHANGED(db, &before);
+        CHECK(test_journal_is(db, seq, NULL, 0));
+        g = fetch(db, id);
+        CHECK_INT(crm_interaction_updated_at(g), was);
+        CHECK_INT(crm_interaction_is_public(g), v);
+        crm_interaction_free(g);
+    }
+    /* Bad input changes nothing. */
+    CHECK_NULL_DB_I(db, crm_interaction_set_public(NULL, id, 1), "crm_interaction_set_public");
+    CHECK_FAILS_I(db, crm_interaction_set_public(db, NULL, 1), CRM_EINVAL, "interaction id",
+                  "NULL");
+    for (int k = 0; test_bad_ids[k]; k++)
+        CHECK_FAILS_I(db, crm_interaction_set_public(db, test_bad_ids[k], 1), CRM_EINVAL,
+                      "interaction id", "not an id");
+    for (int k = 0; test_bad_utf8[k]; k++)
+        CHECK_FAILS_I(db, crm_interaction_set_public(db, test_bad_utf8[k], 1), CRM_EINVAL,
+                      "interaction id", "not an id");
+    CHECK_FAILS_I(db, crm_interaction_set_public(db, TEST_UNKNOWN_ID, 1), CRM_ENOTFOUND,
+                  TEST_UNKNOWN_ID, NULL);
+    CHECK_FAILS_I(db, crm_interaction_set_public(db, cid, 1), CRM_ENOTFOUND, cid, NULL);
+    static const int bad[] = { -1, 2, 99 };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        char v[16];
+        snprintf(v, sizeof v, "is_public is %d", bad[k]);
+        CHECK_FAILS_I(db, crm_interaction_set_public(db, id, bad[k]), CRM_EINVAL, v, "0 or 1");
+    }
+    /* In a group it is undone with the group. */
+    CHECK_OK(db, crm_begin(db));
+    CHECK_OK(db, crm_interaction_set_public(db, id, 1));
+    CHECK_OK(db, crm_rollback(db));
+    g = fetch(db, id);
+    CHECK_INT(crm_interaction_is_public(g), 0);
+    crm_interaction_free(g);
+    crm_close(db);
+}
+
+/* ---- channels of the business's own ------------------------------------------------ */
+
+/* Log on the channel called name (spec version 3); the record in *out. */
+static int log_named(crm_db *db, const char *cid, const char *name, const char *ref,
+                     crm_interaction **out)
+{
+    crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
+    s.customer_id = cid;
+    s.channel_name = name;
+    s.direction = CRM_DIRECTION_IN;
+    s.external_ref = ref;
+    return crm_interaction_log(out, db, &s);
+}
+
+TEST(custom_channels)
+{
+    crm_db *db = test_open_memory();
+    char cid[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", cid);
+    crm_interaction *wa = NULL, *tg = NULL, *sms = NULL, *g = NULL;
+    int64_t seq = test_last_seq(db);
+    CHECK_OK(db, log_named(db, cid, "whatsapp", "wa-1", &wa));
+    CHECK_INT(crm_interaction_channel(wa), CRM_CHANNEL_CUSTOM);
+    CHECK_STR(crm_interaction_channel_name(wa), "whatsapp");
+    CHECK(crm_channel_name(CRM_CHANNEL_CUSTOM) == NULL);
+    char want_id[80];
+    snprintf(want_id, sizeof want_id, "\"interaction_id\":\"%s\"", crm_interaction_id(wa));
+    test_jrow rows[] = { { "interaction", "log", cid, { want_id, "\"channel\":\"whatsapp\"" },
+                           NULL } };
+    CHECK(test_journal_is(db, seq, rows, 1));
+    /* Read back, copied, in a list. */
+    g = fetch(db, crm_interaction_id(wa));
+    CHECK(same_record(g, wa));
+    CHECK_STR(crm_interaction_channel_name(g), "whatsapp");
+    crm_interaction *d;
+    CHECK_OK(db, crm_interaction_dup(&d, g));
+    CHECK_STR(crm_interaction_channel_name(d), "whatsapp");
+    CHECK_INT(crm_interaction_channel(d), CRM_CHANNEL_CUSTOM);
+    crm_interaction_free(d);
+    crm_interaction_free(g);
+    /* A built-in word is the built-in channel. */
+    CHECK_OK(db, log_named(db, cid, "sms", "wa-1", &sms));
+    CHECK_INT(crm_interaction_channel(sms), CRM_CHANNEL_SMS);
+    CHECK_STR(crm_interaction_channel_name(sms), "sms");
+    /* The reference is unique per channel, custom ones included. */
+    CHECK_OK(db, log_named(db, cid, "telegram", "wa-1", &tg));
+    CHECK_STR(crm_interaction_channel_name(tg), "telegram");
+    g = POISON;
+    CHECK_FAILS_I(db, log_named(db, cid, "whatsapp", "wa-1", &g), CRM_EEXISTS,
+                  "on channel whatsapp", crm_interaction_id(wa));
+    CHECK_INT(log_named(db, cid, "whatsapp", "wa-1", &g), CRM_EEXISTS);
+    CHECK_STR(crm_conflict_id(db), crm_interaction_id(wa));
+    CHECK(g == POISON);
+    CHECK_OK(db, crm_interaction_get_by_ref_named(&g, db, "whatsapp", "wa-1"));
+    CHECK_STR(crm_interaction_id(g), crm_interaction_id(wa));
+    crm_interaction_free(g);
+    CHECK_OK(db, crm_interaction_get_by_ref_named(&g, db, "telegram", "wa-1"));
+    CHECK_STR(crm_interaction_id(g), crm_interaction_id(tg));
+    crm_interaction_free(g);
+    CHECK_OK(db, crm_interaction_get_by_ref_named(&g, db, "sms", "wa-1"));
+    CHECK_STR(crm_interaction_id(g), crm_interaction_id(sms));
+    crm_interaction_free(g);
+    CHECK_OK(db, crm_interaction_get_by_ref(&g, db, CRM_CHANNEL_SMS, "wa-1"));
+    CHECK_STR(crm_interaction_id(g), crm_interaction_id(sms));
+    crm_interaction_free(g);
+    g = POISON;
+    /* A name no interaction has used is no channel yet: nothing is on it. */
+    CHECK_FAILS_I(db, crm_interaction_get_by_ref_named(&g, db, "signal", "wa-1"), CRM_ENOTFOUND,
+                  "channel signal", "wa-1");
+    CHECK_FAILS_I(db, crm_interaction_get_by_ref_named(&g, db, "whatsapp", "wa-2"), CRM_ENOTFOUND,
+                  "channel whatsapp", "wa-2");
+    CHECK_FAILS_I(db, crm_interaction_get_by_ref(&g, db, CRM_CHANNEL_CUSTOM, "wa-1"), CRM_EINVAL,
+                  "CRM_CHANNEL_CUSTOM", "name");
+    CHECK(g == POISON);
+    /* A second interaction on a channel already kept. */
+    crm_interaction *wa2;
+    CHECK_OK(db, log_named(db, cid, "whatsapp", "wa-2", &wa2));
+    CHECK_OK(db, crm_interaction_get_by_ref_named(&g, db, "whatsapp", "wa-2"));
+    CHECK_STR(crm_interaction_id(g), crm_interaction_id(wa2));
+    crm_interaction_free(g);
+
+    /* The timeline by names, custom and built-in, alone and with bits. */
+    crm_timeline_filter f = CRM_TIMELINE_FILTER_INIT;
+    const char *const only_wa[] = { "whatsapp", NULL };
+    const char *const wa_sms[] = { "sms", "whatsapp", NULL };
+    const char *const unknown[] = { "signal", NULL };
+    const char *const empty[] = { NULL };
+    struct {
+        const char *const *names;
+        unsigned int bits;
+        int want; /* how many rows */
+    } cases[] = {
+        { only_wa, 0, 2 }, { wa_sms, 0, 3 }, { unknown, 0, 0 }, { empty, 0, 4 },
+        { only_wa, CRM_CHANNEL_BIT(CRM_CHANNEL_SMS), 3 }, { unknown, CRM_CHANNEL_BIT(CRM_CHANNEL_SMS), 1 },
+        { NULL, CRM_CHANNEL_BIT(CRM_CHANNEL_PHONE), 0 },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        f.channel_names = cases[k].names;
+        f.channels = cases[k].bits;
+        crm_interaction_cursor *cur;
+        const crm_interaction *r;
+        CHECK_OK(db, crm_interaction_timeline_open(&cur, db, cid, &f));
+        int n = 0, rc;
+        while ((rc = crm_interaction_cursor_next(cur, &r)) == CRM_ROW) {
+            const char *name = crm_interaction_channel_name(r);
+            int named = 0;
+            for (int i = 0; cases[k].names && cases[k].names[i]; i++)
+                named |= strcmp(name, cases[k].names[i]) == 0;
+            int by_bit = crm_interaction_channel(r) != CRM_CHANNEL_CUSTOM &&
+                         (cases[k].bits >> crm_interaction_channel(r)) & 1;
+            CHECK(named || by_bit || (!cases[k].bits && !(cases[k].names && cases[k].names[0])));
+            n++;
+        }
+        CHECK_INT(rc, CRM_DONE);
+        CHECK_INT(n, cases[k].want);
+        crm_interaction_cursor_free(cur);
+    }
+    /* Bad names in a filter. */
+    static const char *const bad_names[] = { "", "WhatsApp", "1app", "whats app", "whats-app",
+                                             "\xff", "a123456789012345678901234567890123",
+                                             NULL };
+    crm_interaction_cursor *cur = (crm_interaction_cursor *)(void *)&poison_byte;
+    for (int k = 0; bad_names[k]; k++) {
+        const char *const names[] = { "phone", bad_names[k], NULL };
+        f.channel_names = names;
+        CHECK_FAILS_I(db, crm_interaction_timeline_open(&cur, db, cid, &f), CRM_EINVAL,
+                      "channel_names[1]", "[a-z][a-z0-9_]{0,31}");
+    }
+    CHECK(cur == (crm_interaction_cursor *)(void *)&poison_byte);
+
+    /* Bad names and disagreements in a spec. */
+    for (int k = 0; bad_names[k]; k++) {
+        g = POISON;
+        CHECK_FAILS_I(db, log_named(db, cid, bad_names[k], NULL, &g), CRM_EINVAL, "channel_name",
+                      "[a-z][a-z0-9_]{0,31}");
+        CHECK(g == POISON);
+        CHECK_FAILS_I(db, crm_interaction_get_by_ref_named(&g, db, bad_names[k], "wa-1"),
+                      CRM_EINVAL, "channel", "[a-z][a-z0-9_]{0,31}");
+    }
+    crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
+    s.customer_id = cid;
+    s.direction = CRM_DIRECTION_IN;
+    s.channel = CRM_CHANNEL_EMAIL;
+    s.channel_name = "phone";
+    CHECK_FAILS_I(db, crm_interaction_log(&g, db, &s), CRM_EINVAL, "channel 3", "two channels");
+    s.channel_name = "whatsapp";
+    CHECK_FAILS_I(db, crm_interaction_log(&g, db, &s), CRM_EINVAL, "whatsapp", "two channels");
+    s.channel = CRM_CHANNEL_CUSTOM;
+    CHECK_FAILS_I(db, crm_interaction_log(&g, db, &s), CRM_EINVAL, "channel 64", "two channels");
+    s.channel_name = NULL;
+    CHECK_FAILS_I(db, crm_interaction_log(&g, db, &s), CRM_EINVAL, "CRM_CHANNEL_CUSTOM", "name");
+    /* Both saying the same channel is fine. */
+    s.channel = CRM_CHANNEL_PHONE;
+    s.channel_name = "phone";
+    CHECK_OK(db, crm_interaction_log(&g, db, &s));
+    CHECK_INT(crm_interaction_channel(g), CRM_CHANNEL_PHONE);
+    crm_interaction_free(g);
+    /* A version 2 spec has no channel_name: it is not read. */
+    s.version = 2;
+    s.channel = 0;
+    s.channel_name = "whatsapp";
+    CHECK_FAILS_I(db, crm_interaction_log(&g, db, &s), CRM_EINVAL, "channel 0", "not a channel");
+    /* A new channel for a customer that does not exist: refused, and its
+     * name is not kept either (nothing at all changes). */
+    test_snapshot before;
+    test_snapshot_take(db, &before);
+    CHECK_FAILS_I(db, log_named(db, TEST_UNKNOWN_ID, "viber", NULL, &g), CRM_ENOTFOUND,
+                  TEST_UNKNOWN_ID, NULL);
+    CHECK_UNCHANGED(db, &before);
+    /* Inside a group that goes on, the group is not lost. */
+    CHECK_OK(db, crm_begin(db));
+    CHECK_FAILS(db, log_named(db, TEST_UNKNOWN_ID, "viber", NULL, &g), CRM_ENOTFOUND,
+                TEST_UNKNOWN_ID);
+    CHECK_OK(db, log_named(db, cid, "viber", "v-1", &g));
+    CHECK_STR(crm_interaction_channel_name(g), "viber");
+    crm_interaction_free(g);
+    CHECK_OK(db, crm_commit(db));
+    CHECK_OK(db, crm_interaction_get_by_ref_named(&g, db, "viber", "v-1"));
+    crm_interaction_free(g);
+    crm_interaction_free(wa);
+    crm_interaction_free(wa2);
+    crm_interaction_free(tg);
+    crm_interaction_free(sms);
+    crm_close(db);
+}
+
 /* ---- transactions, read-only handles ------------------------------------------------ */
 
 TEST(in_a_group)
@@ -1204,7 +1464,7 @@ TEST(read_only_handle)
     crm_interaction_free(g);
     crm_interaction_cursor *cur;
     const crm_interaction *r;
-    CHECK_OK(db, crm_interaction_thread_open(&cur, db, id));
+    CHECK_OK(db, crm_interaction_thread_open(&cur, db, id, NULL));
     CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_ROW);
     CHECK_STR(crm_interaction_id(r), id);
     CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_DONE);
@@ -1259,6 +1519,27 @@ static int op_reason_clear(crm_db *db, fixture *fx)
 static int op_summary(crm_db *db, fixture *fx)
 {
     return crm_interaction_set_summary(db, fx->first, "Sent a label.");
+}
+static int op_public(crm_db *db, fixture *fx)
+{
+    return crm_interaction_set_public(db, fx->first, 1);
+}
+static int op_log_custom(crm_db *db, fixture *fx)
+{
+    crm_interaction *i = NULL;
+    int rc = log_named(db, fx->cid, "whatsapp", "wa-1", &i);
+    if (rc == CRM_OK && strcmp(crm_interaction_channel_name(i), "whatsapp") != 0)
+        rc = CRM_ERROR;
+    crm_interaction_free(i);
+    return rc;
+}
+static int op_get_by_ref_named(crm_db *db, fixture *fx)
+{
+    (void)fx;
+    crm_interaction *i = NULL;
+    int rc = crm_interaction_get_by_ref_named(&i, db, "chat", "chat-1");
+    crm_interaction_free(i);
+    return rc;
 }
 static int op_get(crm_db *db, fixture *fx)
 {
@@ -1350,6 +1631,9 @@ TEST(every_allocation_can_fail)
     CHECK(fault_loop("summary", op_summary));
     CHECK(fault_loop("get", op_get));
     CHECK(fault_loop("get_by_ref", op_get_by_ref));
+    CHECK(fault_loop("public", op_public));
+    CHECK(fault_loop("log_custom", op_log_custom));
+    CHECK(fault_loop("get_by_ref_named", op_get_by_ref_named));
     CHECK(fault_loop("group", op_group));
 
     /* A copy has no handle to report on: the code alone, and no copy. */
@@ -1387,6 +1671,8 @@ int main(void)
     RUN(set_outcome);
     RUN(set_reason);
     RUN(set_summary);
+    RUN(set_public);
+    RUN(custom_channels);
     RUN(log_bad_input);
     RUN(get_bad_input);
     RUN(set_bad_input);

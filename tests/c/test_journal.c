@@ -293,8 +293,9 @@ TEST(every_write)
     CHECK_OK(db, crm_member_add(db, acme, jane, "billing contact"));
     CHECK_OK(db, crm_member_remove(db, acme, jane));
     CHECK_OK(db, crm_identity_add(NULL, db, jane, "email", "Jane@Example.com", 0));
-    CHECK_OK(db, crm_identity_set_flags(db, "email", "jane@example.com", CRM_IDENTITY_PRIMARY));
-    CHECK_OK(db, crm_identity_remove(db, "email", "JANE@example.com"));
+    CHECK_OK(db,
+             crm_identity_set_flags(db, jane, "email", "jane@example.com", CRM_IDENTITY_PRIMARY));
+    CHECK_OK(db, crm_identity_remove(db, jane, "email", "JANE@example.com"));
     int64_t t1 = crm_now();
 
     static const struct {
@@ -742,7 +743,7 @@ TEST(failed_call_in_group)
     CHECK_RC(db, crm_customer_rename(db, TEST_UNKNOWN_ID, "X"), CRM_ENOTFOUND);
     CHECK_RC(db, crm_customer_rename(db, a, ""), CRM_EINVAL);
     CHECK_RC(db, crm_attr_unset(db, a, "missing"), CRM_ENOTFOUND);
-    CHECK_RC(db, crm_identity_remove(db, "account", "AC-2"), CRM_ENOTFOUND);
+    CHECK_RC(db, crm_identity_remove(db, a, "account", "AC-2"), CRM_ENOTFOUND);
     CHECK_UNCHANGED(db, &snap);
     CHECK_OK(db, crm_tag_add(db, a, "vip"));
     CHECK_RC(db, crm_tag_add(db, a, "vip"), CRM_EEXISTS);

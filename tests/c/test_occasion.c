@@ -5,6 +5,8 @@
  * for every call in crm/occasion.h, read-only handles and failed
  * allocations.
  */
+#include <limits.h>
+
 #include "test.h"
 
 #define DAY_MS 86400000LL
@@ -188,12 +190,12 @@ static void add_fails(crm_db *db, const crm_occasion_spec *s, int code, const ch
         }                                                              \
     } while (0)
 
-/* The rows of crm_occasion_upcoming_open(from, to) as "date kind years",
- * joined by ", "; next_at is checked against the date. */
-static int upcoming_text(crm_db *db, int64_t from, int64_t to, char *buf, size_t size)
+/* The rows of crm_occasion_upcoming_open(y, m, d, days) as "date kind
+ * years", joined by ", "; next_at is checked against the date. */
+static int upcoming_text(crm_db *db, int y, int m, int d, int days, char *buf, size_t size)
 {
     crm_occasion_cursor *cur = POISON(crm_occasion_cursor);
-    int rc = crm_occasion_upcoming_open(&cur, db, from, to);
+    int rc = crm_occasion_upcoming_open(&cur, db, y, m, d, days);
     if (rc) {
         if (cur != POISON(crm_occasion_cursor))
             return CRM_ERROR;
@@ -219,10 +221,10 @@ static int upcoming_text(crm_db *db, int64_t from, int64_t to, char *buf, size_t
 }
 
 /* upcoming_text() or "ERR <code>: <message>" (static buffer). */
-static const char *upcoming(crm_db *db, int64_t from, int64_t to)
+static const char *upcoming(crm_db *db, int y, int m, int d, int days)
 {
     static char buf[16384];
-    int rc = upcoming_text(db, from, to, buf, sizeof buf);
+    int rc = upcoming_text(db, y, m, d, days, buf, sizeof buf);
     if (rc)
         snprintf(buf, sizeof buf, "ERR %s: %s", crm_errname(rc), crm_errmsg(db));
     return buf;
@@ -484,7 +486,7 @@ TEST(dup_and_accessors)
     crm_occasion_cursor *cur = NULL;
     const crm_occasion *row = NULL;
     crm_occasion *kept = NULL;
-    CHECK_OK(db, crm_occasion_upcoming_open(&cur, db, t_ms(2026, 5, 1), t_ms(2026, 6, 1)));
+    CHECK_OK(db, crm_occasion_upcoming_open(&cur, db, 2026, 5, 1, 31));
     CHECK_INT(crm_occasion_cursor_next(cur, &row), CRM_ROW);
     CHECK_INT(crm_occasion_dup(&kept, row), CRM_OK);
     CHECK_INT(crm_occasion_cursor_next(cur, &row), CRM_DONE);
@@ -734,7 +736,8 @@ TEST(null_db)
     CHECK_NULL_DB(db, crm_occasion_remove(NULL, oid), "crm_occasion_remove");
     CHECK_NULL_DB(db, crm_occasion_get(&o, NULL, oid), "crm_occasion_get");
     CHECK_NULL_DB(db, crm_occasion_list_open(&cur, NULL, cid), "crm_occasion_list_open");
-    CHECK_NULL_DB(db, crm_occasion_upcoming_open(&cur, NULL, 0, DAY_MS), "crm_occasion_upcoming_open");
+    CHECK_NULL_DB(db, crm_occasion_upcoming_open(&cur, NULL, 2026, 1, 1, 1),
+                  "crm_occasion_upcoming_open");
     const crm_occasion *row = NULL;
     CHECK_NULL_DB(db, crm_occasion_cursor_next(NULL, &row), "crm_occasion_cursor_next");
     CHECK_CONTAINS(crm_errmsg(NULL), "cursor");
@@ -755,8 +758,8 @@ TEST(null_out)
     add(db, cid, "birthday", 1, 0, 3, 3, 0, oid);
     EXPECT_FAILS(db, crm_occasion_get(NULL, db, oid), CRM_EINVAL, "output argument", NULL);
     EXPECT_FAILS(db, crm_occasion_list_open(NULL, db, cid), CRM_EINVAL, "output argument", NULL);
-    EXPECT_FAILS(db, crm_occasion_upcoming_open(NULL, db, 0, DAY_MS), CRM_EINVAL, "output argument",
-                 NULL);
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(NULL, db, 2026, 1, 1, 1), CRM_EINVAL,
+                 "output argument", NULL);
     /* _next of either cursor without somewhere to put the row. */
     crm_occasion_cursor *cur = NULL;
     const crm_occasion *row = NULL;
@@ -766,7 +769,7 @@ TEST(null_out)
     CHECK_INT(crm_occasion_cursor_next(cur, &row), CRM_ROW); /* the walk goes on */
     CHECK_INT(crm_occasion_day(row), 3);
     crm_occasion_cursor_free(cur);
-    CHECK_OK(db, crm_occasion_upcoming_open(&cur, db, t_ms(2026, 3, 1), t_ms(2026, 4, 1)));
+    CHECK_OK(db, crm_occasion_upcoming_open(&cur, db, 2026, 3, 1, 31));
     CHECK_RC(db, crm_occasion_cursor_next(cur, NULL), CRM_EINVAL);
     CHECK_CONTAINS(crm_errmsg(db), "crm_occasion_cursor_next: the output argument is NULL");
     CHECK_INT(crm_occasion_cursor_next(cur, &row), CRM_ROW);
@@ -774,6 +777,58 @@ TEST(null_out)
     CHECK_INT(crm_occasion_cursor_next(cur, &row), CRM_DONE);
     crm_occasion_cursor_free(cur);
     crm_close(db);
+}
+
+/* ---- the calendar, as crm/common.h gives it ------------------------------------- */
+
+TEST(date_functions)
+{
+    /* Every day of some years, and the first and last of the range,
+     * against counting. */
+    static const int years[] = { 1, 2, 4, 99, 100, 400, 1582, 1900, 1969, 1970, 2000, 2024,
+                                 2026, 2100, 9998, 9999 };
+    for (size_t i = 0; i < sizeof years / sizeof years[0]; i++) {
+        int y = years[i], m = 1, d = 1;
+        int64_t day = t_day(y, 1, 1);
+        while (y == years[i]) {
+            int64_t got = -1;
+            CHECK_INT(crm_date_to_days(&got, y, m, d), CRM_OK);
+            CHECK_INT(got, day);
+            int gy = 0, gm = 0, gd = 0;
+            CHECK_INT(crm_date_from_days(&gy, &gm, &gd, day), CRM_OK);
+            CHECK(gy == y && gm == m && gd == d);
+            t_next_day(&y, &m, &d);
+            day++;
+        }
+    }
+    int64_t out = 7;
+    CHECK_INT(crm_date_to_days(&out, 2026, 2, 30), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "crm_date_to_days: 2026-02-30 does not exist");
+    CHECK_INT(crm_date_to_days(&out, 2027, 2, 29), CRM_EINVAL);
+    CHECK_INT(crm_date_to_days(&out, 2026, 4, 31), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "30 days");
+    CHECK_INT(crm_date_to_days(&out, 2026, 13, 1), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "month 13");
+    CHECK_INT(crm_date_to_days(&out, 2026, 0, 1), CRM_EINVAL);
+    CHECK_INT(crm_date_to_days(&out, 2026, 1, 0), CRM_EINVAL);
+    CHECK_INT(crm_date_to_days(&out, 0, 1, 1), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "year 0 is out of range (1..9999)");
+    CHECK_INT(crm_date_to_days(&out, 10000, 1, 1), CRM_EINVAL);
+    CHECK_INT(crm_date_to_days(&out, INT_MIN, INT_MIN, INT_MIN), CRM_EINVAL);
+    CHECK_INT(out, 7);
+    CHECK_INT(crm_date_to_days(NULL, 2026, 1, 1), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "crm_date_to_days");
+    int y = 5, m = 5, d = 5;
+    CHECK_INT(crm_date_from_days(&y, &m, &d, t_day(1, 1, 1) - 1), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "outside 0001-01-01..9999-12-31");
+    CHECK_INT(crm_date_from_days(&y, &m, &d, t_day(9999, 12, 31) + 1), CRM_EINVAL);
+    CHECK_INT(crm_date_from_days(&y, &m, &d, INT64_MIN), CRM_EINVAL);
+    CHECK_INT(crm_date_from_days(&y, &m, &d, INT64_MAX), CRM_EINVAL);
+    CHECK(y == 5 && m == 5 && d == 5);
+    CHECK_INT(crm_date_from_days(NULL, &m, &d, 0), CRM_EINVAL);
+    CHECK_INT(crm_date_from_days(&y, NULL, &d, 0), CRM_EINVAL);
+    CHECK_INT(crm_date_from_days(&y, &m, NULL, 0), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "day");
 }
 
 /* ---- upcoming -------------------------------------------------------------------- */
@@ -785,17 +840,32 @@ TEST(upcoming_birthday_years)
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", jane);
     add(db, jane, "birthday", 1, 1990, 5, 17, 7, NULL);
     add(db, jane, "name_day", 1, 0, 5, 20, 0, NULL);
-    CHECK_STR(upcoming(db, t_ms(2026, 5, 1), t_ms(2026, 6, 1)),
+    CHECK_STR(upcoming(db, 2026, 5, 1, 31),
               "2026-05-17 birthday 36, 2026-05-20 name_day 0");
-    CHECK_STR(upcoming(db, t_ms(2026, 6, 1), t_ms(2026, 7, 1)), "");
-    CHECK_STR(upcoming(db, t_ms(2026, 5, 18), t_ms(2026, 5, 19)), "");
-    /* The day of `from` counts, whatever its hour. */
-    CHECK_STR(upcoming(db, t_ms(2026, 5, 17) + 23 * 3600000LL, t_ms(2026, 5, 18)),
-              "2026-05-17 birthday 36");
+    CHECK_STR(upcoming(db, 2026, 6, 1, 30), "");
+    CHECK_STR(upcoming(db, 2026, 5, 18, 1), "");
+    /* The first day counts. */
+    CHECK_STR(upcoming(db, 2026, 5, 17, 1), "2026-05-17 birthday 36");
     /* Its own year marks 0; years before it began mark nothing. */
-    CHECK_STR(upcoming(db, t_ms(1990, 5, 1), t_ms(1990, 6, 1)),
+    CHECK_STR(upcoming(db, 1990, 5, 1, 31),
               "1990-05-17 birthday 0, 1990-05-20 name_day 0");
-    CHECK_STR(upcoming(db, t_ms(1989, 5, 1), t_ms(1989, 6, 1)), "1989-05-20 name_day 0");
+    CHECK_STR(upcoming(db, 1989, 5, 1, 31), "1989-05-20 name_day 0");
+    crm_close(db);
+}
+
+/* The window is the caller's own calendar: late on 16 May in Los Angeles
+ * (17 May already in UTC) the birthday of the 17th is tomorrow there, and
+ * its date as a time is 00:00 UTC of the 17th wherever the caller is. */
+TEST(upcoming_local_date)
+{
+    crm_db *db = test_open_memory();
+    char jane[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", jane);
+    add(db, jane, "birthday", 1, 1990, 5, 17, 0, NULL);
+    CHECK_STR(upcoming(db, 2026, 5, 16, 1), "");
+    CHECK_STR(upcoming(db, 2026, 5, 16, 2), "2026-05-17 birthday 36");
+    CHECK_STR(upcoming(db, 2026, 5, 17, 1), "2026-05-17 birthday 36");
+    CHECK_STR(upcoming(db, 2026, 5, 18, 365), "2027-05-17 birthday 37");
     crm_close(db);
 }
 
@@ -807,20 +877,20 @@ TEST(upcoming_leap_day)
     add(db, jane, "birthday", 1, 2000, 2, 29, 0, NULL);
     add(db, jane, "leap", 1, 0, 2, 29, 0, NULL);
     add(db, jane, "once", 0, 2028, 2, 29, 0, NULL);
-    CHECK_STR(upcoming(db, t_ms(2027, 2, 1), t_ms(2027, 3, 10)),
+    CHECK_STR(upcoming(db, 2027, 2, 1, 37),
               "2027-02-28 birthday 27, 2027-02-28 leap 0");
-    CHECK_STR(upcoming(db, t_ms(2028, 2, 1), t_ms(2028, 3, 10)),
+    CHECK_STR(upcoming(db, 2028, 2, 1, 38),
               "2028-02-29 birthday 28, 2028-02-29 leap 0, 2028-02-29 once 0");
     /* A window that ends on 28 February still finds the 29 February ones. */
-    CHECK_STR(upcoming(db, t_ms(2027, 2, 28), t_ms(2027, 2, 28) + 1),
+    CHECK_STR(upcoming(db, 2027, 2, 28, 1),
               "2027-02-28 birthday 27, 2027-02-28 leap 0");
-    CHECK_STR(upcoming(db, t_ms(2027, 2, 20), t_ms(2027, 2, 28)), "");
-    CHECK_STR(upcoming(db, t_ms(2027, 3, 1), t_ms(2027, 3, 2)), "");
+    CHECK_STR(upcoming(db, 2027, 2, 20, 8), "");
+    CHECK_STR(upcoming(db, 2027, 3, 1, 1), "");
     /* In a leap year, 28 February is not the day. */
-    CHECK_STR(upcoming(db, t_ms(2028, 2, 28), t_ms(2028, 2, 29)), "");
-    CHECK_STR(upcoming(db, t_ms(2100, 2, 1), t_ms(2100, 3, 1)),
+    CHECK_STR(upcoming(db, 2028, 2, 28, 1), "");
+    CHECK_STR(upcoming(db, 2100, 2, 1, 28),
               "2100-02-28 birthday 100, 2100-02-28 leap 0");
-    CHECK_STR(upcoming(db, t_ms(2000, 2, 29), t_ms(2000, 3, 1)),
+    CHECK_STR(upcoming(db, 2000, 2, 29, 1),
               "2000-02-29 birthday 0, 2000-02-29 leap 0");
     crm_close(db);
 }
@@ -837,10 +907,10 @@ TEST(upcoming_over_new_year)
     add(db, jane, "dec20", 0, 2026, 12, 20, 0, NULL);
     add(db, jane, "dec20old", 0, 2025, 12, 20, 0, NULL);
     add(db, jane, "jun", 1, 0, 6, 1, 0, NULL);
-    CHECK_STR(upcoming(db, t_ms(2026, 12, 20), t_ms(2027, 1, 10)),
+    CHECK_STR(upcoming(db, 2026, 12, 20, 21),
               "2026-12-20 dec20 0, 2026-12-25 xmas 0, 2027-01-03 jan3 26");
-    CHECK_STR(upcoming(db, t_ms(2026, 12, 31), t_ms(2027, 1, 1)), "");
-    CHECK_STR(upcoming(db, t_ms(2026, 12, 25), t_ms(2027, 1, 3) + 1),
+    CHECK_STR(upcoming(db, 2026, 12, 31, 1), "");
+    CHECK_STR(upcoming(db, 2026, 12, 25, 10),
               "2026-12-25 xmas 0, 2027-01-03 jan3 26");
     crm_close(db);
 }
@@ -850,24 +920,23 @@ TEST(upcoming_lead_days)
     crm_db *db = test_open_memory();
     char jane[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", jane);
-    /* The window is June 1-14; the occasions are on the 25th, 10 days
-     * after `to` (June 15). */
+    /* The window is June 1-14; the occasions are on the 25th, 11 days
+     * after its last day. */
     add(db, jane, "lead14", 0, 2026, 6, 25, 14, NULL); /* surfaces June 11 */
     add(db, jane, "lead5", 0, 2026, 6, 25, 5, NULL);   /* June 20 */
-    add(db, jane, "lead10", 0, 2026, 6, 25, 10, NULL); /* June 15: the day of `to` */
+    add(db, jane, "lead10", 0, 2026, 6, 25, 10, NULL); /* June 15: the day after */
     add(db, jane, "lead11", 0, 2026, 6, 25, 11, NULL); /* June 14 */
     add(db, jane, "past", 1, 0, 5, 31, 30, NULL);      /* passed, lead or not */
-    int64_t from = t_ms(2026, 6, 1), to = t_ms(2026, 6, 15);
-    CHECK_STR(upcoming(db, from, to), "2026-06-25 lead14 0, 2026-06-25 lead11 0");
-    /* A millisecond into June 15 and the 10-day lead surfaces too. */
-    CHECK_STR(upcoming(db, from, to + 1),
+    CHECK_STR(upcoming(db, 2026, 6, 1, 14), "2026-06-25 lead14 0, 2026-06-25 lead11 0");
+    /* A day more and the 10-day lead surfaces too. */
+    CHECK_STR(upcoming(db, 2026, 6, 1, 15),
               "2026-06-25 lead14 0, 2026-06-25 lead10 0, 2026-06-25 lead11 0");
     /* The longest lead reaches a year ahead, over New Year. */
     add(db, jane, "far", 1, 0, 1, 5, CRM_OCCASION_LEAD_MAX, NULL);
-    CHECK_STR(upcoming(db, t_ms(2026, 1, 2), t_ms(2026, 1, 4)), "2026-01-05 far 0");
-    CHECK_STR(upcoming(db, t_ms(2026, 1, 2), t_ms(2026, 1, 4) + 1),
+    CHECK_STR(upcoming(db, 2026, 1, 2, 2), "2026-01-05 far 0");
+    CHECK_STR(upcoming(db, 2026, 1, 2, 3),
               "2026-01-05 far 0, 2027-01-05 far 0");
-    CHECK_STR(upcoming(db, t_ms(2026, 1, 6), t_ms(2026, 1, 7)), "2027-01-05 far 0");
+    CHECK_STR(upcoming(db, 2026, 1, 6, 1), "2027-01-05 far 0");
     crm_close(db);
 }
 
@@ -877,14 +946,14 @@ TEST(upcoming_one_off)
     char jane[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", jane);
     add(db, jane, "surgery", 0, 2026, 6, 10, 3, NULL);
-    CHECK_STR(upcoming(db, t_ms(2026, 6, 1), t_ms(2026, 7, 1)), "2026-06-10 surgery 0");
-    CHECK_STR(upcoming(db, t_ms(2025, 6, 1), t_ms(2025, 7, 1)), "");
-    CHECK_STR(upcoming(db, t_ms(2027, 6, 1), t_ms(2027, 7, 1)), "");
-    CHECK_STR(upcoming(db, t_ms(2026, 6, 11), t_ms(2026, 7, 1)), "");
-    CHECK_STR(upcoming(db, t_ms(2026, 6, 7), t_ms(2026, 6, 8)), "2026-06-10 surgery 0");
-    CHECK_STR(upcoming(db, t_ms(2026, 6, 6), t_ms(2026, 6, 7)), "");
+    CHECK_STR(upcoming(db, 2026, 6, 1, 30), "2026-06-10 surgery 0");
+    CHECK_STR(upcoming(db, 2025, 6, 1, 30), "");
+    CHECK_STR(upcoming(db, 2027, 6, 1, 30), "");
+    CHECK_STR(upcoming(db, 2026, 6, 11, 20), "");
+    CHECK_STR(upcoming(db, 2026, 6, 7, 1), "2026-06-10 surgery 0");
+    CHECK_STR(upcoming(db, 2026, 6, 6, 1), "");
     /* Once, in a window of years. */
-    CHECK_STR(upcoming(db, t_ms(2020, 1, 1), t_ms(2030, 1, 1)), "2026-06-10 surgery 0");
+    CHECK_STR(upcoming(db, 2020, 1, 1, 3653), "2026-06-10 surgery 0");
     crm_close(db);
 }
 
@@ -897,12 +966,11 @@ TEST(upcoming_before_1970)
     add(db, jane, "founding", 0, 1962, 3, 15, 2, NULL);
     add(db, jane, "birthday", 1, 1940, 12, 31, 0, NULL);
     add(db, jane, "nameday", 1, 0, 1, 5, 3, NULL);
-    CHECK_STR(upcoming(db, t_ms(1962, 3, 1), t_ms(1962, 4, 1)), "1962-03-15 founding 0");
-    CHECK_STR(upcoming(db, t_ms(1962, 3, 13), t_ms(1962, 3, 14)), "1962-03-15 founding 0");
-    CHECK_STR(upcoming(db, t_ms(1969, 12, 31), t_ms(1970, 1, 1)), "1969-12-31 birthday 29");
-    /* The last millisecond of 1969 is on its last day. */
-    CHECK_STR(upcoming(db, -1, 0), "1969-12-31 birthday 29");
-    CHECK_STR(upcoming(db, CRM_TIME_MIN, CRM_TIME_MIN + 3 * DAY_MS), "0001-01-05 nameday 0");
+    CHECK_STR(upcoming(db, 1962, 3, 1, 31), "1962-03-15 founding 0");
+    CHECK_STR(upcoming(db, 1962, 3, 13, 1), "1962-03-15 founding 0");
+    CHECK_STR(upcoming(db, 1969, 12, 31, 1), "1969-12-31 birthday 29");
+    /* The first day of the calendar's range. */
+    CHECK_STR(upcoming(db, 1, 1, 1, 3), "0001-01-05 nameday 0");
     crm_close(db);
 }
 
@@ -913,11 +981,11 @@ TEST(upcoming_several_years)
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", jane);
     add(db, jane, "birthday", 1, 1990, 3, 5, 0, NULL);
     add(db, jane, "opening", 1, 2028, 3, 6, 0, NULL);
-    CHECK_STR(upcoming(db, t_ms(2026, 1, 1), t_ms(2029, 1, 1)),
+    CHECK_STR(upcoming(db, 2026, 1, 1, 1096),
               "2026-03-05 birthday 36, 2027-03-05 birthday 37, 2028-03-05 birthday 38, "
               "2028-03-06 opening 0");
     /* The longest window: 10 years, leap days included. */
-    CHECK_STR(upcoming(db, t_ms(2030, 3, 5), t_ms(2040, 3, 5)),
+    CHECK_STR(upcoming(db, 2030, 3, 5, 3653),
               "2030-03-05 birthday 40, 2030-03-06 opening 2, 2031-03-05 birthday 41, "
               "2031-03-06 opening 3, 2032-03-05 birthday 42, 2032-03-06 opening 4, "
               "2033-03-05 birthday 43, 2033-03-06 opening 5, 2034-03-05 birthday 44, "
@@ -928,9 +996,8 @@ TEST(upcoming_several_years)
     /* The first and the last day of the calendar's range. */
     add(db, jane, "eve", 1, 0, 12, 31, 0, NULL);
     add(db, jane, "epoch", 0, 1970, 1, 1, 0, NULL);
-    CHECK_STR(upcoming(db, t_ms(9999, 12, 31), t_ms(9999, 12, 31) + DAY_MS),
-              "9999-12-31 eve 0");
-    CHECK_STR(upcoming(db, 0, 1), "1970-01-01 epoch 0");
+    CHECK_STR(upcoming(db, 9999, 12, 31, 1), "9999-12-31 eve 0");
+    CHECK_STR(upcoming(db, 1970, 1, 1, 1), "1970-01-01 epoch 0");
     crm_close(db);
 }
 
@@ -951,14 +1018,14 @@ TEST(upcoming_order)
     add(db, a, "a_10_first", 1, 0, 7, 10, 0, NULL);
     add(db, a, "a_10_second", 1, 0, 7, 10, 0, NULL);
     add(db, c, "c_9", 1, 0, 7, 9, 9, NULL);
-    CHECK_STR(upcoming(db, t_ms(2026, 7, 1), t_ms(2026, 7, 31)),
+    CHECK_STR(upcoming(db, 2026, 7, 1, 30),
               "2026-07-09 b_9 0, 2026-07-09 c_9 0, 2026-07-10 a_10_first 0, "
               "2026-07-10 a_10_second 0, 2026-07-10 b_10 0, 2026-07-10 c_10 0, "
               "2026-07-12 a_12 0");
     /* Each row says whose it is. */
     crm_occasion_cursor *cur = NULL;
     const crm_occasion *o;
-    CHECK_OK(db, crm_occasion_upcoming_open(&cur, db, t_ms(2026, 7, 12), t_ms(2026, 7, 13)));
+    CHECK_OK(db, crm_occasion_upcoming_open(&cur, db, 2026, 7, 12, 1));
     CHECK_INT(crm_occasion_cursor_next(cur, &o), CRM_ROW);
     CHECK_STR(crm_occasion_customer_id(o), a);
     CHECK_STR(crm_occasion_kind(o), "a_12");
@@ -975,7 +1042,7 @@ TEST(upcoming_order)
     crm_occasion_cursor_free(l);
     CHECK_OK(db, crm_occasion_remove(db, ids[0]));
     CHECK_OK(db, crm_occasion_remove(db, ids[1]));
-    CHECK_STR(upcoming(db, t_ms(2026, 7, 1), t_ms(2026, 7, 31)),
+    CHECK_STR(upcoming(db, 2026, 7, 1, 30),
               "2026-07-09 b_9 0, 2026-07-10 a_10_first 0, 2026-07-10 a_10_second 0, "
               "2026-07-10 b_10 0, 2026-07-12 a_12 0");
     crm_close(db);
@@ -988,34 +1055,53 @@ TEST(upcoming_bad_windows)
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", jane);
     add(db, jane, "x", 1, 0, 1, 1, 0, NULL);
     crm_occasion_cursor *cur = POISON(crm_occasion_cursor);
-    int64_t t = t_ms(2026, 6, 1);
-    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, t, t), CRM_EINVAL, "is empty",
-                 "to must be after from");
-    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, t, t - 1), CRM_EINVAL, "is empty", NULL);
-    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, CRM_TIME_MIN - 1, t), CRM_EINVAL,
-                 "window from", "0001-01-01 to 9999-12-31");
-    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, t, -1), CRM_EINVAL, "is empty", NULL);
-    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, CRM_TIME_NONE, t), CRM_EINVAL,
-                 "window from", "no time");
-    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, INT64_MIN, INT64_MAX), CRM_EINVAL,
-                 "past the year 9999", NULL);
-    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, t, t + 3653 * DAY_MS + 1), CRM_EINVAL,
-                 "longer than 10 years", NULL);
-    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, 0, t), CRM_EINVAL, "longer than 10 years",
-                 NULL);
-    int64_t end = t_ms(10000, 1, 1);
-    CHECK_INT(end, 253402300800000LL);
-    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, end - DAY_MS, end + 1), CRM_EINVAL,
-                 "past the year 9999", NULL);
-    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, INT64_MAX - 1, INT64_MAX), CRM_EINVAL,
+    /* Windows of no days, or of more than 10 years. */
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, 2026, 6, 1, 0), CRM_EINVAL,
+                 "upcoming days 0 is out of range", "1 to 3653 days");
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, 2026, 6, 1, -1), CRM_EINVAL,
+                 "upcoming days -1", NULL);
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, 2026, 6, 1, 3654), CRM_EINVAL,
+                 "upcoming days 3654", "10 years");
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, 2026, 6, 1, INT_MAX), CRM_EINVAL,
+                 "out of range", NULL);
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, 2026, 6, 1, INT_MIN), CRM_EINVAL,
+                 "out of range", NULL);
+    /* Dates that do not exist, whole or in part. */
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, 2026, 2, 30, 7), CRM_EINVAL,
+                 "upcoming date 2026-02-30 does not exist", "February 2026 has 28 days");
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, 2027, 2, 29, 7), CRM_EINVAL,
+                 "2027-02-29 does not exist", NULL);
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, 2026, 4, 31, 7), CRM_EINVAL,
+                 "April 2026 has 30 days", NULL);
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, 2026, 6, 0, 7), CRM_EINVAL,
+                 "2026-06-00 does not exist", NULL);
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, 2026, 13, 1, 7), CRM_EINVAL,
+                 "upcoming month 13 is not a month", NULL);
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, 2026, 0, 0, 7), CRM_EINVAL,
+                 "upcoming month 0 is not a month", NULL);
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, 0, 6, 1, 7), CRM_EINVAL,
+                 "upcoming year 0 is out of range", "0, 0, 0 for today");
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, 0, 0, 1, 7), CRM_EINVAL,
+                 "upcoming year 0", NULL);
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, 10000, 1, 1, 7), CRM_EINVAL,
+                 "upcoming year 10000 is out of range (1..9999)", NULL);
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, -1, 1, 1, 7), CRM_EINVAL,
+                 "upcoming year -1", NULL);
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, INT_MIN, INT_MIN, INT_MIN, 7),
+                 CRM_EINVAL, "out of range", NULL);
+    /* Dates end with the year 9999. */
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, 9999, 12, 31, 2), CRM_EINVAL,
+                 "a window of 2 days from 9999-12-31 reaches past the year 9999", NULL);
+    EXPECT_FAILS(db, crm_occasion_upcoming_open(&cur, db, 9990, 1, 1, 3653), CRM_EINVAL,
                  "past the year 9999", NULL);
     CHECK(cur == POISON(crm_occasion_cursor));
     /* The limits themselves are fine. */
-    CHECK_STR(upcoming(db, t, t + 3653 * DAY_MS),
+    CHECK_STR(upcoming(db, 2026, 6, 1, 3653),
               "2027-01-01 x 0, 2028-01-01 x 0, 2029-01-01 x 0, 2030-01-01 x 0, 2031-01-01 x 0, "
               "2032-01-01 x 0, 2033-01-01 x 0, 2034-01-01 x 0, 2035-01-01 x 0, 2036-01-01 x 0");
-    CHECK_STR(upcoming(db, t, t + 1), "");
-    CHECK_STR(upcoming(db, end - 2 * DAY_MS, end), "");
+    CHECK_STR(upcoming(db, 2026, 6, 1, 1), "");
+    CHECK_STR(upcoming(db, 9999, 12, 30, 2), "");
+    CHECK_STR(upcoming(db, 1, 1, 1, 1), "0001-01-01 x 0");
     crm_close(db);
 }
 
@@ -1116,7 +1202,9 @@ static void check_windows(crm_db *db, const known *ks, int n, int windows)
 
         crm_occasion_cursor *cur = NULL;
         const crm_occasion *o;
-        CHECK_OK(db, crm_occasion_upcoming_open(&cur, db, from, to));
+        int fy, fm, fd;
+        CHECK_INT(crm_date_from_days(&fy, &fm, &fd, first), CRM_OK);
+        CHECK_OK(db, crm_occasion_upcoming_open(&cur, db, fy, fm, fd, (int)(last - first + 1)));
         int i = 0, rc, bad = 0;
         while ((rc = crm_occasion_cursor_next(cur, &o)) == CRM_ROW) {
             if (i >= nw || strcmp(crm_occasion_id(o), want[i].k->id) != 0 ||
@@ -1175,7 +1263,7 @@ TEST(close_with_open_cursors)
     test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", jane);
     add(db, jane, "x", 1, 0, 1, 1, 0, NULL);
     crm_occasion_cursor *up = NULL, *list = NULL;
-    CHECK_OK(db, crm_occasion_upcoming_open(&up, db, t_ms(2026, 1, 1), t_ms(2026, 2, 1)));
+    CHECK_OK(db, crm_occasion_upcoming_open(&up, db, 2026, 1, 1, 31));
     CHECK_OK(db, crm_occasion_list_open(&list, db, jane));
     CHECK_RC(db, crm_close(db), CRM_EMISUSE);
     CHECK_CONTAINS(crm_errmsg(db), "2 cursor(s)");
@@ -1185,8 +1273,8 @@ TEST(close_with_open_cursors)
     crm_occasion_cursor_free(up);
     /* Two of each at once, each freed. */
     crm_occasion_cursor *c[4] = { NULL, NULL, NULL, NULL };
-    CHECK_OK(db, crm_occasion_upcoming_open(&c[0], db, t_ms(2026, 1, 1), t_ms(2026, 2, 1)));
-    CHECK_OK(db, crm_occasion_upcoming_open(&c[1], db, t_ms(2026, 1, 1), t_ms(2026, 2, 1)));
+    CHECK_OK(db, crm_occasion_upcoming_open(&c[0], db, 2026, 1, 1, 31));
+    CHECK_OK(db, crm_occasion_upcoming_open(&c[1], db, 2026, 1, 1, 31));
     CHECK_OK(db, crm_occasion_list_open(&c[2], db, jane));
     CHECK_OK(db, crm_occasion_list_open(&c[3], db, jane));
     const crm_occasion *o;
@@ -1211,7 +1299,7 @@ TEST(cursors_and_writes_interleave)
     CHECK_OK(db, crm_occasion_list_open(&list, db, jane));
     CHECK_INT(crm_occasion_cursor_next(list, &o), CRM_ROW);
     CHECK_STR(crm_occasion_kind(o), "a");
-    CHECK_OK(db, crm_occasion_upcoming_open(&up, db, t_ms(2026, 1, 1), t_ms(2026, 1, 3)));
+    CHECK_OK(db, crm_occasion_upcoming_open(&up, db, 2026, 1, 1, 2));
     CHECK_INT(crm_in_transaction(db), 0);
     add(db, jane, "c", 1, 0, 1, 2, 0, NULL);
     CHECK_INT(crm_occasion_cursor_next(up, &o), CRM_ROW);
@@ -1223,25 +1311,25 @@ TEST(cursors_and_writes_interleave)
     CHECK_STR(crm_occasion_kind(o), "b");
     crm_occasion_cursor_free(up);
     crm_occasion_cursor_free(list);
-    CHECK_STR(upcoming(db, t_ms(2026, 1, 1), t_ms(2026, 1, 3)),
+    CHECK_STR(upcoming(db, 2026, 1, 1, 2),
               "2026-01-01 a 0, 2026-01-02 b 0, 2026-01-02 c 0");
 
     /* Inside a group: reads see its writes, and the group stays open. */
     CHECK_OK(db, crm_begin(db));
     add(db, jane, "d", 1, 0, 1, 1, 0, NULL);
-    CHECK_STR(upcoming(db, t_ms(2026, 1, 1), t_ms(2026, 1, 2)), "2026-01-01 a 0, 2026-01-01 d 0");
+    CHECK_STR(upcoming(db, 2026, 1, 1, 1), "2026-01-01 a 0, 2026-01-01 d 0");
     CHECK_INT(crm_in_transaction(db), 1);
     CHECK_OK(db, crm_rollback(db));
-    CHECK_STR(upcoming(db, t_ms(2026, 1, 1), t_ms(2026, 1, 2)), "2026-01-01 a 0");
+    CHECK_STR(upcoming(db, 2026, 1, 1, 1), "2026-01-01 a 0");
     CHECK_OK(db, crm_begin(db));
     char e[CRM_ID_LEN + 1];
     add(db, jane, "e", 1, 0, 1, 1, 0, e);
-    CHECK_STR(upcoming(db, t_ms(2026, 1, 1), t_ms(2026, 1, 2)), "2026-01-01 a 0, 2026-01-01 e 0");
+    CHECK_STR(upcoming(db, 2026, 1, 1, 1), "2026-01-01 a 0, 2026-01-01 e 0");
     /* A failing call inside the group undoes only itself. */
     EXPECT_FAILS(db, crm_occasion_remove(db, TEST_UNKNOWN_ID), CRM_ENOTFOUND, "no occasion", NULL);
     CHECK_OK(db, crm_occasion_remove(db, e));
     CHECK_OK(db, crm_commit(db));
-    CHECK_STR(upcoming(db, t_ms(2026, 1, 1), t_ms(2026, 1, 2)), "2026-01-01 a 0");
+    CHECK_STR(upcoming(db, 2026, 1, 1, 1), "2026-01-01 a 0");
     crm_close(db);
 }
 
@@ -1269,7 +1357,7 @@ TEST(read_only_handle)
     crm_occasion_free(rec);
     CHECK_OK(db, list_text(db, jane, buf, sizeof buf));
     CHECK_STR(buf, "birthday 1 1990-5-17 7 -");
-    CHECK_STR(upcoming(db, t_ms(2026, 5, 10), t_ms(2026, 5, 11)), "2026-05-17 birthday 36");
+    CHECK_STR(upcoming(db, 2026, 5, 10, 1), "2026-05-17 birthday 36");
     CHECK_OK(db, crm_close(db));
     test_remove_db(path);
 }
@@ -1326,11 +1414,11 @@ static int run_op(enum op op, crm_db *db, const char *cid, const char *oid, char
         rc = list_text(db, cid, text, size);
         break;
     case OP_UPCOMING:
-        rc = upcoming_text(db, t_ms(2026, 12, 1), t_ms(2027, 12, 1), text, size);
+        rc = upcoming_text(db, 2026, 12, 1, 365, text, size);
         *wrote = rc == CRM_ERROR; /* the cursor was written on failure */
         break;
     case OP_NEW_YEAR:
-        rc = upcoming_text(db, t_ms(2026, 12, 20), t_ms(2027, 1, 10), text, size);
+        rc = upcoming_text(db, 2026, 12, 20, 21, text, size);
         *wrote = rc == CRM_ERROR;
         break;
     }
@@ -1421,7 +1509,9 @@ int main(void)
     RUN(bad_ids_get_remove_list);
     RUN(null_db);
     RUN(null_out);
+    RUN(date_functions);
     RUN(upcoming_birthday_years);
+    RUN(upcoming_local_date);
     RUN(upcoming_leap_day);
     RUN(upcoming_over_new_year);
     RUN(upcoming_lead_days);

@@ -139,9 +139,59 @@ TEST(options_init)
     CHECK_INT(o.busy_timeout_ms, 5000);
     CHECK_INT(o.durability, CRM_DURABILITY_FULL);
     CHECK(o.actor == NULL && o.default_country == NULL);
+    CHECK(o.clock == NULL && o.clock_ctx == NULL);
+    CHECK_INT(CRM_OPEN_OPTIONS_VERSION, 2);
     CHECK_INT(crm_open_options_init(&o, 0), CRM_EINVAL);
+    CHECK_CONTAINS(crm_errmsg(NULL), "version 0 is not one this libcrm knows (1 to 2)");
+    CHECK_INT(crm_open_options_init(&o, 3), CRM_EINVAL);
     CHECK_INT(crm_open_options_init(&o, 99), CRM_EINVAL);
     CHECK_INT(crm_open_options_init(NULL, CRM_OPEN_OPTIONS_VERSION), CRM_EINVAL);
+}
+
+/* crm_open_options as version 1 had it: a caller built against 0.2 holds
+ * this much and no more. */
+typedef struct open_options_v1 {
+    unsigned int version;
+    unsigned int flags;
+    int busy_timeout_ms;
+    crm_durability_t durability;
+    const char *actor;
+    const char *default_country;
+} open_options_v1;
+
+/* A version 1 struct is initialised and read within its own size: on the
+ * heap, exactly that size, so that the sanitizer build and valgrind catch
+ * a byte read or written past it. */
+TEST(options_version_1)
+{
+    open_options_v1 *v1 = malloc(sizeof *v1);
+    CHECK(v1 != NULL);
+    memset(v1, 0x55, sizeof *v1);
+    CHECK_INT(crm_open_options_init((crm_open_options *)v1, 1), CRM_OK);
+    CHECK_INT(v1->version, 1);
+    CHECK_INT(v1->flags, CRM_OPEN_CREATE);
+    CHECK_INT(v1->busy_timeout_ms, 5000);
+    CHECK(v1->actor == NULL && v1->default_country == NULL);
+    v1->actor = "agent:v1";
+    crm_db *db = NULL;
+    int rc = crm_open(&db, ":memory:", (const crm_open_options *)v1);
+    free(v1);
+    CHECK_INT(rc, CRM_OK);
+    CHECK_STR(crm_actor(db), "agent:v1");
+    /* The system's clock: a customer is created now. */
+    char id[CRM_ID_LEN + 1];
+    int64_t before = crm_now();
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ann", id);
+    crm_customer *c;
+    CHECK_OK(db, crm_customer_get(&c, db, id));
+    CHECK(crm_customer_created_at(c) >= before && crm_customer_created_at(c) <= crm_now());
+    crm_customer_free(c);
+    crm_close(db);
+    /* The literal a version 1 caller writes. */
+    open_options_v1 lit = { 1, CRM_OPEN_CREATE, 100, CRM_DURABILITY_NORMAL, NULL, "US" };
+    CHECK_INT(crm_open(&db, ":memory:", (const crm_open_options *)&lit), CRM_OK);
+    CHECK_STR(crm_actor(db), "system");
+    crm_close(db);
 }
 
 /* crm_open fails with code and a message naming what was wrong. */
@@ -443,6 +493,315 @@ TEST(migrates_older_schema)
     test_remove_db(path);
 }
 
+/* A file as release 0.2 wrote it: schema 2, with interactions (a reply in
+ * a thread, a public one with an external reference) and a promise made
+ * during one and kept by another, which name interaction rows. */
+static int make_v2_file(const char *path)
+{
+    const char *const files[] = { CRM_SCHEMA_DIR "/0001_core.sql",
+                                  CRM_SCHEMA_DIR "/0002_history.sql" };
+    char *sql = calloc(1, 1 << 16);
+    int ok = sql != NULL;
+    for (int k = 0; ok && k < 2; k++) {
+        FILE *f = fopen(files[k], "rb");
+        size_t n = f ? fread(sql, 1, (1 << 16) - 1, f) : 0;
+        if (f)
+            fclose(f);
+        sql[n] = '\0';
+        ok = n > 0 && raw_exec(path, sql) == SQLITE_OK;
+    }
+    free(sql);
+    return ok &&
+           raw_exec(path,
+                    "INSERT INTO customer VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 1, "
+                    "'Old Timer', 'old timer', 1700000000000, 1700000000000, NULL);"
+                    "INSERT INTO interaction VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f0001', "
+                    "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 6, 1, 1700000001000, NULL, "
+                    "'billing.late', 2, 1, -2, 'angry tweet', NULL, "
+                    "x'0190a5b27c3e7d4f8a1b2c3d4e5f0001', NULL, 'tw-1', 1700000001000, "
+                    "1700000001000);"
+                    "INSERT INTO interaction VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f0002', "
+                    "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 1, 2, 1700000002000, 'agent:alice', "
+                    "NULL, 1, 0, NULL, NULL, 'called back', "
+                    "x'0190a5b27c3e7d4f8a1b2c3d4e5f0001', x'0190a5b27c3e7d4f8a1b2c3d4e5f0001', "
+                    "NULL, 1700000002000, 1700000002000);"
+                    "INSERT INTO promise VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f0101', "
+                    "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', x'0190a5b27c3e7d4f8a1b2c3d4e5f0001', "
+                    "'agent:alice', 'call back', 2, 1700000005000, 1700000001500, "
+                    "1700000002000, x'0190a5b27c3e7d4f8a1b2c3d4e5f0002');"
+                    "INSERT INTO promise_event VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f0101', 1, 1, "
+                    "1700000001500, 'agent:alice', 1700000005000, 1700000005000, 0, "
+                    "x'0190a5b27c3e7d4f8a1b2c3d4e5f0001', NULL);") == SQLITE_OK;
+}
+
+TEST(migrates_interactions_to_open_channels)
+{
+    char path[256];
+    test_temp_path(path, sizeof path, ".db");
+    CHECK(make_v2_file(path));
+    CHECK_INT(raw_int(path, "PRAGMA user_version"), 2);
+    crm_db *db;
+    CHECK_INT(crm_open(&db, path, NULL), CRM_OK);
+    CHECK_INT(schema_version(db), crm_schema_version_max());
+    CHECK(crm_schema_version_max() >= 3);
+    /* Every row and field is kept. */
+    const char *first = "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f0001";
+    const char *second = "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f0002";
+    crm_interaction *i;
+    CHECK_OK(db, crm_interaction_get(&i, db, first));
+    CHECK_INT(crm_interaction_channel(i), CRM_CHANNEL_SOCIAL);
+    CHECK_STR(crm_interaction_channel_name(i), "social");
+    CHECK_INT(crm_interaction_direction(i), CRM_DIRECTION_IN);
+    CHECK_INT(crm_interaction_occurred_at(i), 1700000001000);
+    CHECK_STR(crm_interaction_reason(i), "billing.late");
+    CHECK_INT(crm_interaction_outcome(i), CRM_OUTCOME_UNRESOLVED);
+    CHECK_INT(crm_interaction_is_public(i), 1);
+    CHECK_INT(crm_interaction_sentiment(i), -2);
+    CHECK_STR(crm_interaction_summary(i), "angry tweet");
+    CHECK_STR(crm_interaction_external_ref(i), "tw-1");
+    crm_interaction_free(i);
+    CHECK_OK(db, crm_interaction_get_by_ref(&i, db, CRM_CHANNEL_SOCIAL, "tw-1"));
+    CHECK_STR(crm_interaction_id(i), first);
+    crm_interaction_free(i);
+    crm_interaction_cursor *cur;
+    const crm_interaction *r;
+    CHECK_OK(db, crm_interaction_thread_open(&cur, db, second, NULL));
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_ROW);
+    CHECK_STR(crm_interaction_id(r), first);
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_ROW);
+    CHECK_STR(crm_interaction_id(r), second);
+    CHECK_STR(crm_interaction_reply_to(r), first);
+    CHECK_STR(crm_interaction_handled_by(r), "agent:alice");
+    CHECK_STR(crm_interaction_body(r), "called back");
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_DONE);
+    crm_interaction_cursor_free(cur);
+    crm_promise *p;
+    CHECK_OK(db, crm_promise_get(&p, db, "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f0101"));
+    CHECK_STR(crm_promise_interaction_id(p), first);
+    CHECK_STR(crm_promise_kept_by(p), second);
+    crm_promise_free(p);
+    /* The unique reference per channel holds still, and channels are open. */
+    crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
+    s.customer_id = "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b";
+    s.channel = CRM_CHANNEL_SOCIAL;
+    s.direction = CRM_DIRECTION_IN;
+    s.external_ref = "tw-1";
+    CHECK_RC(db, crm_interaction_log(NULL, db, &s), CRM_EEXISTS);
+    s.channel = 0;
+    s.channel_name = "whatsapp";
+    CHECK_OK(db, crm_interaction_log(NULL, db, &s));
+    CHECK_OK(db, crm_interaction_get_by_ref_named(&i, db, "whatsapp", "tw-1"));
+    CHECK_STR(crm_interaction_channel_name(i), "whatsapp");
+    crm_interaction_free(i);
+    crm_close(db);
+    /* The indexes are made again, the foreign keys hold, the file is whole. */
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN "
+                            "('interaction_timeline', 'interaction_thread', "
+                            "'interaction_external')"),
+              3);
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'interaction_new'"),
+              0);
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    char text[64];
+    raw_text(path, "PRAGMA integrity_check", text, sizeof text);
+    CHECK_STR(text, "ok");
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM interaction"), 3);
+    CHECK_INT(raw_int(path, "SELECT code FROM channel WHERE name = 'whatsapp'"), 64);
+    /* Opened again, the migrated file is taken as it is. */
+    CHECK_INT(crm_open(&db, path, NULL), CRM_OK);
+    crm_close(db);
+    test_remove_db(path);
+}
+
+/* The text of a migration file; caller frees. */
+static char *read_sql(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", CRM_SCHEMA_DIR, name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *sql = calloc(1, 1 << 16);
+    size_t n = fread(sql, 1, (1 << 16) - 1, f);
+    fclose(f);
+    if (n == 0) {
+        free(sql);
+        return NULL;
+    }
+    return sql;
+}
+
+/* Every identity of the file at path, one "kind|key|value|customer|flags|created" line each,
+ * in one order. */
+static char *raw_identities(const char *path, char *buf, size_t size)
+{
+    return raw_text(path,
+                    "SELECT group_concat(row, char(10)) FROM (SELECT kind || '|' || key || '|' || "
+                    "value || '|' || hex(customer_id) || '|' || flags || '|' || created_at AS row "
+                    "FROM identity ORDER BY kind, key, customer_id)",
+                    buf, size);
+}
+
+/* A file as libcrm 0.2 wrote it: schema 2, three customers and their
+ * identities of every kind, some flagged, and a journal row. */
+static int make_v2_identities_file(const char *path)
+{
+    char *core = read_sql("0001_core.sql"), *history = read_sql("0002_history.sql");
+    int ok = core && history && raw_exec(path, core) == SQLITE_OK &&
+             raw_exec(path, history) == SQLITE_OK &&
+             raw_exec(path,
+                      "INSERT INTO customer VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 1, "
+                      "'Old Timer', 'old timer', 1700000000000, 1700000000000, NULL);"
+                      "INSERT INTO customer VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7c', 1, "
+                      "'Second', 'second', 1700000000001, 1700000000001, NULL);"
+                      "INSERT INTO customer VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7d', 2, "
+                      "'Third Ltd', 'third ltd', 1700000000002, 1700000000002, 1700000000009);"
+                      "INSERT INTO identity VALUES ('phone', '+14155550100', '+1 415 555 0100', "
+                      "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 3, 1700000000100);"
+                      "INSERT INTO identity VALUES ('phone', '+14155550101', '(415) 555-0101', "
+                      "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 0, 1700000000101);"
+                      "INSERT INTO identity VALUES ('email', 'old@example.com', 'Old@Example.com', "
+                      "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 1, 1700000000102);"
+                      "INSERT INTO identity VALUES ('social', 'twitter:second', 'twitter:@Second', "
+                      "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7c', 2, 1700000000103);"
+                      "INSERT INTO identity VALUES ('account', 'AC-1', ' AC-1 ', "
+                      "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7d', 0, 1700000000104);"
+                      "INSERT INTO identity VALUES ('loyalty', 'L-9', 'L-9', "
+                      "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7c', 0, 1700000000105);"
+                      "INSERT INTO journal (at, actor, entity, entity_id, op, data) VALUES "
+                      "(1700000000000, 'system', 'customer', x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', "
+                      "'create', '{}');") == SQLITE_OK;
+    free(core);
+    free(history);
+    return ok;
+}
+
+TEST(migrates_identities_from_version_2)
+{
+    static const char old_timer[] = "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b";
+    static const char second[] = "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7c";
+    char path[256], before[2048], after[2048], buf[256];
+    test_temp_path(path, sizeof path, ".db");
+    CHECK(make_v2_identities_file(path));
+    CHECK_INT(raw_int(path, "PRAGMA user_version"), 2);
+    raw_identities(path, before, sizeof before);
+    CHECK_CONTAINS(before, "loyalty|L-9|L-9|");
+    /* Read-only cannot migrate, and leaves it as it was. */
+    crm_open_options o = CRM_OPEN_OPTIONS_INIT;
+    o.flags = CRM_OPEN_READONLY;
+    CHECK(open_fails(&o, path, CRM_EREADONLY, "version 2 to"));
+    CHECK_INT(raw_int(path, "PRAGMA user_version"), 2);
+
+    crm_db *db;
+    o = (crm_open_options)CRM_OPEN_OPTIONS_INIT;
+    o.default_country = "US";
+    CHECK_INT(crm_open(&db, path, &o), CRM_OK);
+    CHECK_INT(schema_version(db), crm_schema_version_max());
+    crm_customer *c;
+    CHECK_OK(db, crm_identity_lookup(&c, db, "phone", "(415) 555-0100"));
+    CHECK_STR(crm_customer_name(c), "Old Timer");
+    crm_customer_free(c);
+    crm_identity *i;
+    CHECK_OK(db, crm_identity_get(&i, db, second, "social", "twitter:SECOND"));
+    CHECK_STR(crm_identity_value(i), "twitter:@Second");
+    CHECK_INT(crm_identity_flags(i), CRM_IDENTITY_VERIFIED);
+    CHECK_INT(crm_identity_created_at(i), 1700000000103);
+    crm_identity_free(i);
+    int64_t seq;
+    CHECK_OK(db, crm_journal_last_seq(&seq, db));
+    CHECK_INT(seq, 1);
+    /* What the old file could not hold: a second holder, once shared. */
+    CHECK_RC(db, crm_identity_add(NULL, db, second, "phone", "+14155550100", CRM_IDENTITY_SHARED),
+             CRM_EEXISTS);
+    CHECK_CONTAINS(crm_errmsg(db), "unshared");
+    CHECK_OK(db, crm_identity_set_flags(db, old_timer, "phone", "+14155550100",
+                                        CRM_IDENTITY_PRIMARY | CRM_IDENTITY_SHARED));
+    CHECK_OK(db, crm_identity_add(NULL, db, second, "phone", "+14155550100", CRM_IDENTITY_SHARED));
+    CHECK_RC(db, crm_identity_lookup(&c, db, "phone", "+14155550100"), CRM_EAMBIGUOUS);
+    CHECK_OK(db, crm_identity_remove(db, second, "phone", "+14155550100"));
+    CHECK_OK(db, crm_identity_set_flags(db, old_timer, "phone", "+14155550100",
+                                        CRM_IDENTITY_PRIMARY | CRM_IDENTITY_VERIFIED));
+    crm_close(db);
+    /* Every identity kept, as it was; the file whole, its index there. */
+    raw_identities(path, after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM identity"), 6);
+    CHECK_STR(raw_text(path, "PRAGMA integrity_check", buf, sizeof buf), "ok");
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
+                            "name = 'identity_by_customer' AND tbl_name = 'identity'"),
+              1);
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name LIKE '%new_identity%'"),
+              0);
+    /* A migrated file opens as one made new does. */
+    CHECK_INT(crm_open(&db, path, &o), CRM_OK);
+    CHECK_INT(schema_version(db), crm_schema_version_max());
+    crm_close(db);
+    test_remove_db(path);
+}
+
+/* Run the migration file name (in CRM_SCHEMA_DIR) on path. */
+static int raw_migration(const char *path, const char *name)
+{
+    char file[512];
+    snprintf(file, sizeof file, "%s/%s", CRM_SCHEMA_DIR, name);
+    FILE *f = fopen(file, "rb");
+    if (!f)
+        return 0;
+    char *sql = calloc(1, 1 << 16);
+    size_t n = sql ? fread(sql, 1, (1 << 16) - 1, f) : 0;
+    fclose(f);
+    int ok = n > 0 && raw_exec(path, sql) == SQLITE_OK;
+    free(sql);
+    return ok;
+}
+
+/* A file of schema 2 holds no first due times: migrating it reads each
+ * promise's from its history (the made event's due time). */
+TEST(migrates_first_due_times)
+{
+    char path[256];
+    test_temp_path(path, sizeof path, ".db");
+    CHECK(raw_migration(path, "0001_core.sql"));
+    CHECK(raw_migration(path, "0002_history.sql"));
+    CHECK_INT(raw_exec(path,
+                       "INSERT INTO customer VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 1, "
+                       "'Old Timer', 'old timer', 1700000000000, 1700000000000, NULL);"
+                       /* made due at 1800000000000, renegotiated to 1900000000000 */
+                       "INSERT INTO promise VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f0001', "
+                       "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', NULL, 'agent:a', 'refund', 1, "
+                       "1900000000000, 1700000000000, NULL, NULL);"
+                       "INSERT INTO promise_event VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f0001', 1, "
+                       "1, 1700000000000, 'system', 0, 1800000000000, 0, NULL, NULL);"
+                       "INSERT INTO promise_event VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f0001', 2, "
+                       "2, 1700000001000, 'system', 1800000000000, 1900000000000, 1, NULL, 'x');"
+                       /* never renegotiated */
+                       "INSERT INTO promise VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f0002', "
+                       "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', NULL, 'agent:a', 'call', 2, "
+                       "1750000000000, 1700000000000, 1710000000000, NULL);"
+                       "INSERT INTO promise_event VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f0002', 1, "
+                       "1, 1700000000000, 'system', 0, 1750000000000, 0, NULL, NULL);"
+                       "INSERT INTO promise_event VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f0002', 2, "
+                       "3, 1710000000000, 'system', 1750000000000, 1750000000000, 0, NULL, NULL);"),
+              SQLITE_OK);
+    CHECK_INT(raw_int(path, "PRAGMA user_version"), 2);
+    crm_db *db;
+    CHECK_INT(crm_open(&db, path, NULL), CRM_OK);
+    CHECK_INT(schema_version(db), crm_schema_version_max());
+    crm_promise *p;
+    CHECK_OK(db, crm_promise_get(&p, db, "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f0001"));
+    CHECK_INT(crm_promise_due_at(p), 1900000000000LL);
+    CHECK_INT(crm_promise_first_due_at(p), 1800000000000LL);
+    CHECK_INT(crm_promise_renegotiations(p), 1);
+    crm_promise_free(p);
+    CHECK_OK(db, crm_promise_get(&p, db, "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f0002"));
+    CHECK_INT(crm_promise_first_due_at(p), 1750000000000LL);
+    CHECK(crm_promise_was_kept_late(p) == 0);
+    crm_promise_free(p);
+    crm_close(db);
+    test_remove_db(path);
+}
+
 TEST(read_only)
 {
     char path[256], id[CRM_ID_LEN + 1];
@@ -544,6 +903,7 @@ int main(void)
     RUN(error_names);
     RUN(open_memory_defaults);
     RUN(options_init);
+    RUN(options_version_1);
     RUN(bad_options);
     RUN(options_take_effect);
     RUN(missing_file_without_create);
@@ -555,6 +915,9 @@ int main(void)
     RUN(foreign_application_id);
     RUN(not_sqlite_at_all);
     RUN(migrates_older_schema);
+    RUN(migrates_interactions_to_open_channels);
+    RUN(migrates_identities_from_version_2);
+    RUN(migrates_first_due_times);
     RUN(read_only);
     RUN(read_only_needs_migration);
     RUN(memory_databases_are_separate);

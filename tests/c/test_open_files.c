@@ -529,7 +529,7 @@ TEST(not_a_regular_file)
     CHECK(strstr(crm_errmsg(NULL), "CRM_OPEN_CREATE") == NULL);
     CHECK_INT(unlink(fifo), 0);
     /* What a missing file does get. */
-    CHECK_INT(crm_open(&db, fifo, &(crm_open_options){ 1, 0, 5000, 0, NULL, NULL }), CRM_EIO);
+    CHECK_INT(crm_open(&db, fifo, &(crm_open_options){ 1, 0, 5000, 0, NULL, NULL, NULL, NULL }), CRM_EIO);
     CHECK_CONTAINS(crm_errmsg(NULL), "does not exist; pass CRM_OPEN_CREATE");
 }
 

@@ -134,7 +134,7 @@ static void check_not_a_number(crm_db *db, const char *id, const char *value, co
     CHECK_CONTAINS(crm_errmsg(db), value);
     if (extra)
         CHECK_CONTAINS(crm_errmsg(db), extra);
-    CHECK_RC(db, crm_identity_remove(db, "phone", value), CRM_EINVAL);
+    CHECK_RC(db, crm_identity_remove(db, id, "phone", value), CRM_EINVAL);
     CHECK_CONTAINS(crm_errmsg(db), value);
     CHECK_UNCHANGED(db, &snap);
 }

@@ -33,11 +33,12 @@ static void digest(crm_db *db, char *buf, size_t size)
     const crm_promise *p;
     while ((rc = crm_promise_cursor_next(cur, &p)) == CRM_ROW) {
         const char *inter = crm_promise_interaction_id(p), *kept = crm_promise_kept_by(p);
-        PUT("%s %s %s %s [%s] %d %lld %lld %lld %s %d\n", crm_promise_id(p),
+        PUT("%s %s %s %s [%s] %d %lld %lld %lld %lld %s %d\n", crm_promise_id(p),
             crm_promise_customer_id(p), inter ? inter : "-", crm_promise_owner(p),
             crm_promise_what(p), (int)crm_promise_state(p), (long long)crm_promise_due_at(p),
-            (long long)crm_promise_made_at(p), (long long)crm_promise_closed_at(p),
-            kept ? kept : "-", crm_promise_renegotiations(p));
+            (long long)crm_promise_first_due_at(p), (long long)crm_promise_made_at(p),
+            (long long)crm_promise_closed_at(p), kept ? kept : "-",
+            crm_promise_renegotiations(p));
         crm_promise_event_cursor *hc;
         const crm_promise_event *e;
         if (crm_promise_event_list_open(&hc, db, crm_promise_id(p)) != CRM_OK) {
@@ -93,7 +94,7 @@ static void make(crm_db *db, const char *customer, const char *owner, const char
                  int64_t due, char id[CRM_ID_LEN + 1])
 {
     crm_promise *p;
-    if (crm_promise_make(&p, db, customer, NULL, owner, what, due) != CRM_OK) {
+    if (crm_promise_make(&p, db, customer, NULL, owner, what, due, CRM_TIME_NONE) != CRM_OK) {
         fprintf(stderr, "making '%s': %s\n", what, crm_errmsg(db));
         exit(2);
     }
@@ -254,7 +255,7 @@ TEST(make_and_get)
     int64_t before = crm_now();
     crm_promise *p = NULL;
     CHECK_OK(db, crm_promise_make(&p, db, ann, call, "agent:alice", "call back about the refund",
-                                  due));
+                                  due, CRM_TIME_NONE));
     int64_t after = crm_now();
     CHECK(test_canonical_v7(crm_promise_id(p)));
     CHECK_STR(crm_promise_customer_id(p), ann);
@@ -263,6 +264,7 @@ TEST(make_and_get)
     CHECK_STR(crm_promise_what(p), "call back about the refund");
     CHECK_INT(crm_promise_state(p), CRM_PROMISE_OPEN);
     CHECK_INT(crm_promise_due_at(p), due);
+    CHECK_INT(crm_promise_first_due_at(p), due);
     CHECK(crm_promise_made_at(p) >= before && crm_promise_made_at(p) <= after);
     CHECK_INT(crm_promise_closed_at(p), CRM_TIME_NONE);
     CHECK(crm_promise_kept_by(p) == NULL);
@@ -279,6 +281,7 @@ TEST(make_and_get)
     CHECK_STR(crm_promise_what(q), "call back about the refund");
     CHECK_INT(crm_promise_state(q), CRM_PROMISE_OPEN);
     CHECK_INT(crm_promise_due_at(q), due);
+    CHECK_INT(crm_promise_first_due_at(q), due);
     CHECK_INT(crm_promise_made_at(q), crm_promise_made_at(p));
     CHECK_INT(crm_promise_closed_at(q), CRM_TIME_NONE);
     CHECK(crm_promise_kept_by(q) == NULL);
@@ -292,11 +295,14 @@ TEST(make_and_get)
     CHECK_STR(crm_promise_what(d), "call back about the refund");
     CHECK_STR(crm_promise_id(d), crm_promise_id(p));
     CHECK_INT(crm_promise_due_at(d), due);
+    CHECK_INT(crm_promise_first_due_at(d), due);
     crm_promise_free(d);
+    CHECK_INT(crm_promise_first_due_at(NULL), CRM_TIME_NONE);
 
     /* Without an interaction, and without asking for the record. */
     int64_t seq = test_last_seq(db);
-    CHECK_OK(db, crm_promise_make(NULL, db, ann, NULL, "team:billing", "refund €20 — 李", due));
+    CHECK_OK(db, crm_promise_make(NULL, db, ann, NULL, "team:billing", "refund €20 — 李", due,
+                                  CRM_TIME_NONE));
     CHECK_INT(test_last_seq(db), seq + 1);
     crm_promise_filter f = CRM_PROMISE_FILTER_INIT;
     f.owner = "team:billing";
@@ -348,7 +354,7 @@ TEST(keep_on_time_by_an_interaction)
     log_interaction(db, ann, call);
     CHECK_OK(db, crm_set_actor(db, "agent:alice"));
     int64_t before = crm_now();
-    CHECK_OK(db, crm_promise_keep(db, id, call, "called, all sorted"));
+    CHECK_OK(db, crm_promise_keep(db, id, call, "called, all sorted", CRM_TIME_NONE));
     int64_t after = crm_now();
     crm_promise *p = get(db, id);
     CHECK_INT(crm_promise_state(p), CRM_PROMISE_KEPT);
@@ -384,7 +390,7 @@ TEST(keep_late_and_without_interaction)
     test_customer(db, CRM_CUSTOMER_PERSON, "Ann", ann);
     int64_t due = crm_now() - HOUR;
     make(db, ann, "agent:alice", "call back", due, id);
-    CHECK_OK(db, crm_promise_keep(db, id, NULL, NULL));
+    CHECK_OK(db, crm_promise_keep(db, id, NULL, NULL, CRM_TIME_NONE));
     crm_promise *p = get(db, id);
     CHECK_INT(crm_promise_state(p), CRM_PROMISE_KEPT);
     CHECK(crm_promise_kept_by(p) == NULL);
@@ -407,15 +413,15 @@ TEST(kept_late_follows_the_due_time_in_force)
     int64_t now = crm_now();
     /* Late by the first due time, on time by the renegotiated one. */
     make(db, ann, "agent:alice", "a", now - HOUR, a);
-    CHECK_OK(db, crm_promise_renegotiate(db, a, now + HOUR, "customer away", 1));
-    CHECK_OK(db, crm_promise_keep(db, a, NULL, NULL));
+    CHECK_OK(db, crm_promise_renegotiate(db, a, now + HOUR, "customer away", 1, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_keep(db, a, NULL, NULL, CRM_TIME_NONE));
     crm_promise *p = get(db, a);
     CHECK_INT(crm_promise_was_kept_late(p), 0);
     crm_promise_free(p);
     /* On time by the first, late by the renegotiated one. */
     make(db, ann, "agent:alice", "b", now + HOUR, b);
-    CHECK_OK(db, crm_promise_renegotiate(db, b, now - HOUR, "moved earlier", 0));
-    CHECK_OK(db, crm_promise_keep(db, b, NULL, NULL));
+    CHECK_OK(db, crm_promise_renegotiate(db, b, now - HOUR, "moved earlier", 0, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_keep(db, b, NULL, NULL, CRM_TIME_NONE));
     p = get(db, b);
     CHECK_INT(crm_promise_was_kept_late(p), 1);
     crm_promise_free(p);
@@ -433,9 +439,9 @@ TEST(break_and_release)
     make(db, ann, "agent:alice", "c", now + HOUR, c);
     CHECK_OK(db, crm_set_actor(db, "agent:carol"));
     int64_t before = crm_now();
-    CHECK_OK(db, crm_promise_break(db, a, "part out of stock"));
-    CHECK_OK(db, crm_promise_release(db, b, "customer fixed it herself"));
-    CHECK_OK(db, crm_promise_release(db, c, NULL));
+    CHECK_OK(db, crm_promise_break(db, a, "part out of stock", CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_release(db, b, "customer fixed it herself", CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_release(db, c, NULL, CRM_TIME_NONE));
     int64_t after = crm_now();
     const char *ids[] = { a, b, c };
     crm_promise_state_t want[] = { CRM_PROMISE_BROKEN, CRM_PROMISE_RELEASED, CRM_PROMISE_RELEASED };
@@ -470,24 +476,26 @@ TEST(renegotiate_keeps_every_due_time)
     test_customer(db, CRM_CUSTOMER_PERSON, "Ann", ann);
     make(db, ann, "agent:alice", "replacement ships", 1000, id);
     CHECK_OK(db, crm_set_actor(db, "agent:bob"));
-    CHECK_OK(db, crm_promise_renegotiate(db, id, 2000, "warehouse closed", 1));
+    CHECK_OK(db, crm_promise_renegotiate(db, id, 2000, "warehouse closed", 1, CRM_TIME_NONE));
     crm_promise *p = get(db, id);
     CHECK_INT(crm_promise_due_at(p), 2000);
+    CHECK_INT(crm_promise_first_due_at(p), 1000);
     CHECK_INT(crm_promise_state(p), CRM_PROMISE_OPEN);
     CHECK_INT(crm_promise_renegotiations(p), 1);
     CHECK_INT(crm_promise_closed_at(p), CRM_TIME_NONE);
     crm_promise_free(p);
     CHECK_OK(db, crm_set_actor(db, "ivr:main-menu"));
-    CHECK_OK(db, crm_promise_renegotiate(db, id, 1500, "a van came free", 0));
+    CHECK_OK(db, crm_promise_renegotiate(db, id, 1500, "a van came free", 0, CRM_TIME_NONE));
     p = get(db, id);
     CHECK_INT(crm_promise_due_at(p), 1500);
+    CHECK_INT(crm_promise_first_due_at(p), 1000);
     CHECK_INT(crm_promise_renegotiations(p), 2);
     crm_promise_free(p);
     CHECK_STR(history(db, id), "made none->1000 system; "
                                "renegotiated 1000->2000 agent:bob agreed note=warehouse closed; "
                                "renegotiated 2000->1500 ivr:main-menu note=a van came free");
     /* A final step still counts the renegotiations before it. */
-    CHECK_OK(db, crm_promise_keep(db, id, NULL, NULL));
+    CHECK_OK(db, crm_promise_keep(db, id, NULL, NULL, CRM_TIME_NONE));
     p = get(db, id);
     CHECK_INT(crm_promise_renegotiations(p), 2);
     CHECK_INT(crm_promise_due_at(p), 1500);
@@ -512,24 +520,28 @@ TEST(final_states_are_final)
         char id[CRM_ID_LEN + 1];
         make(db, ann, "agent:alice", names[k], 10 * HOUR, id);
         if (k == 0)
-            CHECK_OK(db, crm_promise_keep(db, id, NULL, "done"));
+            CHECK_OK(db, crm_promise_keep(db, id, NULL, "done", CRM_TIME_NONE));
         else if (k == 1)
-            CHECK_OK(db, crm_promise_break(db, id, "could not"));
+            CHECK_OK(db, crm_promise_break(db, id, "could not", CRM_TIME_NONE));
         else
-            CHECK_OK(db, crm_promise_release(db, id, NULL));
+            CHECK_OK(db, crm_promise_release(db, id, NULL, CRM_TIME_NONE));
         char already[32];
         snprintf(already, sizeof already, "already %s", names[k]);
-        CHECK_PFAILS2(db, crm_promise_keep(db, id, NULL, NULL), CRM_ESTATE, id, already);
-        CHECK_PFAILS2(db, crm_promise_keep(db, id, call, "again"), CRM_ESTATE, id, already);
-        CHECK_PFAILS2(db, crm_promise_break(db, id, "too late"), CRM_ESTATE, id, already);
-        CHECK_PFAILS2(db, crm_promise_release(db, id, NULL), CRM_ESTATE, id, already);
-        CHECK_PFAILS2(db, crm_promise_release(db, id, "no longer needed"), CRM_ESTATE, id,
+        CHECK_PFAILS2(db, crm_promise_keep(db, id, NULL, NULL, CRM_TIME_NONE), CRM_ESTATE, id,
                       already);
-        CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, 20 * HOUR, "later", 1), CRM_ESTATE, id,
+        CHECK_PFAILS2(db, crm_promise_keep(db, id, call, "again", CRM_TIME_NONE), CRM_ESTATE, id,
                       already);
+        CHECK_PFAILS2(db, crm_promise_break(db, id, "too late", CRM_TIME_NONE), CRM_ESTATE, id,
+                      already);
+        CHECK_PFAILS2(db, crm_promise_release(db, id, NULL, CRM_TIME_NONE), CRM_ESTATE, id,
+                      already);
+        CHECK_PFAILS2(db, crm_promise_release(db, id, "no longer needed", CRM_TIME_NONE),
+                      CRM_ESTATE, id, already);
+        CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, 20 * HOUR, "later", 1, CRM_TIME_NONE),
+                      CRM_ESTATE, id, already);
         /* The state is checked before the new due time is compared. */
-        CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, 10 * HOUR, "same", 0), CRM_ESTATE, id,
-                      already);
+        CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, 10 * HOUR, "same", 0, CRM_TIME_NONE),
+                      CRM_ESTATE, id, already);
         CHECK_INT(state_of(db, id), k + CRM_PROMISE_KEPT);
     }
     CHECK_OK(db, crm_close(db));
@@ -551,13 +563,13 @@ TEST(overdue_as_of)
     CHECK_INT(crm_promise_is_overdue(NULL, due + 1), 0);
     crm_promise_free(p);
     /* A renegotiated due time moves it. */
-    CHECK_OK(db, crm_promise_renegotiate(db, id, due + HOUR, "later", 1));
+    CHECK_OK(db, crm_promise_renegotiate(db, id, due + HOUR, "later", 1, CRM_TIME_NONE));
     p = get(db, id);
     CHECK_INT(crm_promise_is_overdue(p, due + 1), 0);
     CHECK_INT(crm_promise_is_overdue(p, due + HOUR + 1), 1);
     crm_promise_free(p);
     /* Kept: never overdue again. */
-    CHECK_OK(db, crm_promise_keep(db, id, NULL, NULL));
+    CHECK_OK(db, crm_promise_keep(db, id, NULL, NULL, CRM_TIME_NONE));
     p = get(db, id);
     CHECK_INT(crm_promise_is_overdue(p, due + 100 * HOUR), 0);
     crm_promise_free(p);
@@ -574,19 +586,22 @@ TEST(interaction_must_be_the_customers)
     log_interaction(db, ann, anns);
     log_interaction(db, bob, bobs);
     crm_promise *p = (crm_promise *)&poison;
-    CHECK_PFAILS2(db, crm_promise_make(&p, db, ann, bobs, "agent:alice", "x", 1000), CRM_EINVAL,
+    CHECK_PFAILS2(db, crm_promise_make(&p, db, ann, bobs, "agent:alice", "x", 1000, CRM_TIME_NONE),
+                  CRM_EINVAL,
                   "interaction id", bobs);
     CHECK(p == (crm_promise *)&poison);
-    CHECK_PFAILS2(db, crm_promise_make(&p, db, ann, TEST_UNKNOWN_ID, "agent:alice", "x", 1000),
+    CHECK_PFAILS2(db, crm_promise_make(&p, db, ann, TEST_UNKNOWN_ID, "agent:alice", "x", 1000,
+                                       CRM_TIME_NONE),
                   CRM_ENOTFOUND, "interaction", TEST_UNKNOWN_ID);
     CHECK(p == (crm_promise *)&poison);
     make(db, ann, "agent:alice", "x", 1000, id);
-    CHECK_PFAILS2(db, crm_promise_keep(db, id, bobs, NULL), CRM_EINVAL, "interaction id", bobs);
-    CHECK_PFAILS2(db, crm_promise_keep(db, id, TEST_UNKNOWN_ID, NULL), CRM_ENOTFOUND,
+    CHECK_PFAILS2(db, crm_promise_keep(db, id, bobs, NULL, CRM_TIME_NONE), CRM_EINVAL,
+                  "interaction id", bobs);
+    CHECK_PFAILS2(db, crm_promise_keep(db, id, TEST_UNKNOWN_ID, NULL, CRM_TIME_NONE), CRM_ENOTFOUND,
                   "interaction", TEST_UNKNOWN_ID);
     CHECK_INT(state_of(db, id), CRM_PROMISE_OPEN);
-    CHECK_OK(db, crm_promise_keep(db, id, anns, NULL));
-    CHECK_OK(db, crm_promise_make(NULL, db, bob, bobs, "agent:alice", "y", 1000));
+    CHECK_OK(db, crm_promise_keep(db, id, anns, NULL, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_make(NULL, db, bob, bobs, "agent:alice", "y", 1000, CRM_TIME_NONE));
     CHECK_OK(db, crm_close(db));
 }
 
@@ -598,7 +613,7 @@ TEST(limits)
     char *owner = test_long_string(CRM_ACTOR_MAX), *what = test_long_string(CRM_PROMISE_TEXT_MAX);
     char *note = test_long_string(CRM_NOTE_MAX);
     crm_promise *p;
-    CHECK_OK(db, crm_promise_make(&p, db, ann, NULL, owner, what, CRM_TIME_MAX));
+    CHECK_OK(db, crm_promise_make(&p, db, ann, NULL, owner, what, CRM_TIME_MAX, CRM_TIME_NONE));
     CHECK_STR(crm_promise_owner(p), owner);
     CHECK_STR(crm_promise_what(p), what);
     CHECK_INT(crm_promise_due_at(p), CRM_TIME_MAX);
@@ -608,12 +623,12 @@ TEST(limits)
     crm_promise_filter f = CRM_PROMISE_FILTER_INIT;
     f.owner = owner;
     CHECK_STR(whats(db, &f, NULL), what);
-    CHECK_OK(db, crm_promise_renegotiate(db, id, 1, note, 0));
-    CHECK_OK(db, crm_promise_keep(db, id, NULL, note));
+    CHECK_OK(db, crm_promise_renegotiate(db, id, 1, note, 0, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_keep(db, id, NULL, note, CRM_TIME_NONE));
     make(db, ann, "a", "b", 1, id);
-    CHECK_OK(db, crm_promise_break(db, id, note));
+    CHECK_OK(db, crm_promise_break(db, id, note, CRM_TIME_NONE));
     make(db, ann, "a", "b", 1, id);
-    CHECK_OK(db, crm_promise_release(db, id, note));
+    CHECK_OK(db, crm_promise_release(db, id, note, CRM_TIME_NONE));
     crm_promise_event_cursor *cur;
     const crm_promise_event *e;
     CHECK_OK(db, crm_promise_event_list_open(&cur, db, id));
@@ -651,9 +666,9 @@ static void make_world(crm_db *db, world *w)
     make(db, w->ann, "agent:alice", "E", T, w->id[4]);
     make(db, w->bob, "agent:bob", "F", T + HOUR, w->id[5]);
     make(db, w->ann, "agent:alice", "G", T - HOUR, w->id[6]);
-    crm_promise_keep(db, w->id[3], NULL, NULL);
-    crm_promise_break(db, w->id[4], "no");
-    crm_promise_release(db, w->id[5], NULL);
+    crm_promise_keep(db, w->id[3], NULL, NULL, CRM_TIME_NONE);
+    crm_promise_break(db, w->id[4], "no", CRM_TIME_NONE);
+    crm_promise_release(db, w->id[5], NULL, CRM_TIME_NONE);
 }
 
 TEST(list_all_and_by_customer)
@@ -826,7 +841,7 @@ TEST(list_overdue_as_of)
     snprintf(want, sizeof want, "A,B,%s,H", cg);
     CHECK_STR(whats(db, &f, NULL), want);
     /* Keeping one takes it off the list. */
-    CHECK_OK(db, crm_promise_keep(db, w.id[1], NULL, NULL));
+    CHECK_OK(db, crm_promise_keep(db, w.id[1], NULL, NULL, CRM_TIME_NONE));
     f.states = 0;
     snprintf(want, sizeof want, "A,%s,H", cg);
     CHECK_STR(whats(db, &f, NULL), want);
@@ -841,10 +856,13 @@ TEST(list_rows_carry_every_field)
     log_interaction(db, ann, call);
     log_interaction(db, ann, done);
     crm_promise *made;
-    CHECK_OK(db, crm_promise_make(&made, db, ann, call, "agent:alice", "call back", 1000));
-    CHECK_OK(db, crm_promise_renegotiate(db, crm_promise_id(made), 3000, "later", 1));
-    CHECK_OK(db, crm_promise_renegotiate(db, crm_promise_id(made), 2000, "sooner", 1));
-    CHECK_OK(db, crm_promise_keep(db, crm_promise_id(made), done, NULL));
+    CHECK_OK(db, crm_promise_make(&made, db, ann, call, "agent:alice", "call back", 1000,
+                                  CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_renegotiate(db, crm_promise_id(made), 3000, "later", 1,
+                                         CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_renegotiate(db, crm_promise_id(made), 2000, "sooner", 1,
+                                         CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_keep(db, crm_promise_id(made), done, NULL, CRM_TIME_NONE));
     crm_promise *want = get(db, crm_promise_id(made));
     crm_promise_cursor *cur;
     const crm_promise *p;
@@ -859,6 +877,7 @@ TEST(list_rows_carry_every_field)
     CHECK_STR(crm_promise_what(p), "call back");
     CHECK_INT(crm_promise_state(p), CRM_PROMISE_KEPT);
     CHECK_INT(crm_promise_due_at(p), 2000);
+    CHECK_INT(crm_promise_first_due_at(p), 1000);
     CHECK_INT(crm_promise_made_at(p), crm_promise_made_at(made));
     CHECK_INT(crm_promise_closed_at(p), crm_promise_closed_at(want));
     CHECK_STR(crm_promise_kept_by(p), done);
@@ -873,9 +892,248 @@ TEST(list_rows_carry_every_field)
     CHECK_STR(crm_promise_what(copy), "call back");
     CHECK_STR(crm_promise_kept_by(copy), done);
     CHECK_INT(crm_promise_renegotiations(copy), 2);
+    CHECK_INT(crm_promise_first_due_at(copy), 1000);
     crm_promise_free(copy);
     crm_promise_free(want);
     crm_promise_free(made);
+    CHECK_OK(db, crm_close(db));
+}
+
+/* ---- steps at the time they happened ------------------------------------------------ */
+
+/* The four steps from open. */
+enum step { KEEP, BREAK, RELEASE, RENEGOTIATE, NSTEPS };
+
+#define DAY (24 * HOUR)
+/* "Now" of these tests: 2026-06-15T12:00:00Z, by the handle's clock. */
+#define NOW 1781524800000LL
+
+static int64_t fixed_clock(void *ctx)
+{
+    return *(const int64_t *)ctx;
+}
+
+static crm_db *open_at(int64_t *now)
+{
+    crm_open_options o = CRM_OPEN_OPTIONS_INIT;
+    o.clock = fixed_clock;
+    o.clock_ctx = now;
+    crm_db *db = NULL;
+    if (crm_open(&db, ":memory:", &o) != CRM_OK) {
+        fprintf(stderr, "crm_open: %s\n", crm_errmsg(NULL));
+        exit(2);
+    }
+    return db;
+}
+
+/* The history with each step's time, as days before NOW: "made@10 ...". */
+static const char *history_at(crm_db *db, const char *id)
+{
+    static char buf[1024];
+    crm_promise_event_cursor *cur;
+    const crm_promise_event *e;
+    size_t n = 0;
+    buf[0] = '\0';
+    if (crm_promise_event_list_open(&cur, db, id) != CRM_OK)
+        return "ERR";
+    while (crm_promise_event_cursor_next(cur, &e) == CRM_ROW) {
+        int64_t ago = NOW - crm_promise_event_at(e);
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s@%lld%s", n ? " " : "",
+                              crm_promise_event_kind_name(crm_promise_event_kind(e)),
+                              (long long)(ago / DAY), ago % DAY ? "+" : "");
+    }
+    crm_promise_event_cursor_free(cur);
+    return buf;
+}
+
+/* A promise's whole history imported after the fact: made 10 days ago
+ * (due in 3 days then), renegotiated 5 days ago to 2 days ago, kept
+ * yesterday, a day late, by the call that day. Then today is replayed
+ * through the clock, step by step. */
+TEST(import_a_history_then_replay_a_day)
+{
+    int64_t now = NOW;
+    crm_db *db = open_at(&now);
+    char ann[CRM_ID_LEN + 1], call[CRM_ID_LEN + 1], id[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ann", ann);
+    crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
+    s.customer_id = ann;
+    s.channel = CRM_CHANNEL_PHONE;
+    s.direction = CRM_DIRECTION_OUT;
+    s.occurred_at = NOW - DAY;
+    crm_interaction *it;
+    CHECK_OK(db, crm_interaction_log(&it, db, &s));
+    memcpy(call, crm_interaction_id(it), sizeof call);
+    crm_interaction_free(it);
+    int64_t seq = test_last_seq(db);
+
+    crm_promise *p;
+    CHECK_OK(db, crm_promise_make(&p, db, ann, NULL, "agent:alice", "refund the double charge",
+                                  NOW - 7 * DAY, NOW - 10 * DAY));
+    memcpy(id, crm_promise_id(p), sizeof id);
+    CHECK_INT(crm_promise_made_at(p), NOW - 10 * DAY);
+    CHECK_INT(crm_promise_due_at(p), NOW - 7 * DAY);
+    CHECK_INT(crm_promise_first_due_at(p), NOW - 7 * DAY);
+    crm_promise_free(p);
+    CHECK_OK(db, crm_promise_renegotiate(db, id, NOW - 2 * DAY, "the part was late", 1,
+                                         NOW - 5 * DAY));
+    /* Overdue as of a time between the two due times, as the record says. */
+    p = get(db, id);
+    CHECK_INT(crm_promise_is_overdue(p, NOW - 3 * DAY), 0);
+    CHECK_INT(crm_promise_is_overdue(p, NOW - 2 * DAY + 1), 1);
+    crm_promise_free(p);
+    CHECK_OK(db, crm_promise_keep(db, id, call, "refunded", NOW - DAY));
+
+    p = get(db, id);
+    CHECK_STR(crm_promise_id(p), id);
+    CHECK_STR(crm_promise_customer_id(p), ann);
+    CHECK(crm_promise_interaction_id(p) == NULL);
+    CHECK_STR(crm_promise_owner(p), "agent:alice");
+    CHECK_STR(crm_promise_what(p), "refund the double charge");
+    CHECK_INT(crm_promise_state(p), CRM_PROMISE_KEPT);
+    CHECK_INT(crm_promise_due_at(p), NOW - 2 * DAY);
+    CHECK_INT(crm_promise_first_due_at(p), NOW - 7 * DAY);
+    CHECK_INT(crm_promise_made_at(p), NOW - 10 * DAY);
+    CHECK_INT(crm_promise_closed_at(p), NOW - DAY);
+    CHECK_STR(crm_promise_kept_by(p), call);
+    CHECK_INT(crm_promise_is_overdue(p, NOW), 0);
+    CHECK_INT(crm_promise_was_kept_late(p), 1);
+    CHECK_INT(crm_promise_renegotiations(p), 1);
+    crm_promise_free(p);
+    char due[64], moved[64];
+    snprintf(due, sizeof due, "%lld", (long long)(NOW - 7 * DAY));
+    snprintf(moved, sizeof moved, "%lld", (long long)(NOW - 2 * DAY));
+    char want[512];
+    snprintf(want, sizeof want,
+             "made none->%s system; renegotiated %s->%s system agreed note=the part was late; "
+             "kept %s->%s system note=refunded +interaction",
+             due, due, moved, moved, moved);
+    CHECK_STR(history(db, id), want);
+    CHECK_STR(history_at(db, id), "made@10 renegotiated@5 kept@1");
+    /* Kept yesterday, a day late: in the lists it is kept, not overdue. */
+    crm_promise_filter f = CRM_PROMISE_FILTER_INIT;
+    f.overdue_as_of = NOW;
+    CHECK_STR(whats(db, &f, NULL), "");
+    f = (crm_promise_filter)CRM_PROMISE_FILTER_INIT;
+    f.states = CRM_PROMISE_BIT(CRM_PROMISE_KEPT);
+    CHECK_STR(whats(db, &f, NULL), "refund the double charge");
+
+    /* The journal: each entry at its step's time, and when it was
+     * recorded, now. */
+    char pid[64], recorded[64];
+    snprintf(pid, sizeof pid, "\"promise_id\":\"%s\"", id);
+    snprintf(recorded, sizeof recorded, "\"recorded_at\":%lld", (long long)NOW);
+    test_jrow rows[] = {
+        { "promise", "make", ann, { pid, recorded, "\"due_at\":" }, NULL },
+        { "promise", "renegotiate", ann, { pid, recorded, "\"why\":\"the part was late\"" },
+          NULL },
+        { "promise", "keep", ann, { pid, recorded, "\"note\":\"refunded\"" }, NULL },
+    };
+    CHECK(test_journal_is(db, seq, rows, 3));
+    crm_journal_entry_cursor *jc;
+    const crm_journal_entry *e;
+    static const int64_t ago[] = { 10 * DAY, 5 * DAY, DAY };
+    CHECK_OK(db, crm_journal_entry_list_open(&jc, db, seq));
+    for (int i = 0; i < 3; i++) {
+        CHECK_INT(crm_journal_entry_cursor_next(jc, &e), CRM_ROW);
+        CHECK_INT(crm_journal_entry_at(e), NOW - ago[i]);
+    }
+    crm_journal_entry_cursor_free(jc);
+
+    /* Today, replayed: the clock moves through the day, each step now. */
+    now = NOW - 3 * HOUR;
+    CHECK_OK(db, crm_promise_make(&p, db, ann, NULL, "agent:bob", "call back", NOW, CRM_TIME_NONE));
+    memcpy(id, crm_promise_id(p), sizeof id);
+    crm_promise_free(p);
+    now = NOW - HOUR;
+    CHECK_OK(db, crm_promise_renegotiate(db, id, NOW + 2 * HOUR, "busy", 0, CRM_TIME_NONE));
+    now = NOW + 3 * HOUR;
+    seq = test_last_seq(db);
+    CHECK_OK(db, crm_promise_keep(db, id, NULL, NULL, CRM_TIME_NONE));
+    p = get(db, id);
+    CHECK_INT(crm_promise_made_at(p), NOW - 3 * HOUR);
+    CHECK_INT(crm_promise_first_due_at(p), NOW);
+    CHECK_INT(crm_promise_due_at(p), NOW + 2 * HOUR);
+    CHECK_INT(crm_promise_closed_at(p), NOW + 3 * HOUR);
+    CHECK_INT(crm_promise_was_kept_late(p), 1);
+    crm_promise_free(p);
+    /* Recorded as it happened: no recorded_at. */
+    test_jrow now_row[] = { { "promise", "keep", ann, { "promise_id" }, "recorded_at" } };
+    CHECK(test_journal_is(db, seq, now_row, 1));
+    CHECK_OK(db, crm_close(db));
+}
+
+/* When a step happened: not later than now, not before the promise's last
+ * step; the same time as the last step, or any time of the years 1 to
+ * 9999 before now for a promise being made, is fine. */
+TEST(step_times_in_order)
+{
+    int64_t now = NOW;
+    crm_db *db = open_at(&now);
+    char ann[CRM_ID_LEN + 1], id[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ann", ann);
+    crm_promise *p = (crm_promise *)&poison;
+    CHECK_PFAILS2(db, crm_promise_make(&p, db, ann, NULL, "a", "b", NOW, NOW + 1), CRM_EINVAL,
+                  "at 1781524800001 (2026-06-15T12:00:00.001Z) is in the future",
+                  "it is 1781524800000 (2026-06-15T12:00:00.000Z) now");
+    CHECK(p == (crm_promise *)&poison);
+    CHECK_PFAILS2(db, crm_promise_make(NULL, db, ann, NULL, "a", "b", NOW, CRM_TIME_MAX),
+                  CRM_EINVAL, "is in the future", "9999-12-31T23:59:59.999Z");
+    /* The future is refused before a missing customer is looked for. */
+    CHECK_PFAILS(db, crm_promise_make(NULL, db, TEST_UNKNOWN_ID, NULL, "a", "b", NOW, NOW + 1),
+                 CRM_EINVAL, "in the future");
+    CHECK_OK(db, crm_promise_make(&p, db, ann, NULL, "a", "old", NOW, CRM_TIME_MIN));
+    CHECK_INT(crm_promise_made_at(p), CRM_TIME_MIN);
+    crm_promise_free(p);
+    CHECK_OK(db, crm_promise_make(&p, db, ann, NULL, "a", "now", NOW + DAY, NOW));
+    CHECK_INT(crm_promise_made_at(p), NOW);
+    crm_promise_free(p);
+
+    CHECK_OK(db, crm_promise_make(&p, db, ann, NULL, "a", "b", NOW + DAY, NOW - 4 * DAY));
+    memcpy(id, crm_promise_id(p), sizeof id);
+    crm_promise_free(p);
+    for (int s = 0; s < NSTEPS; s++) {
+        int64_t bad[] = { NOW - 4 * DAY - 1, NOW + 1 };
+        const char *frag[] = { "is before the last step of promise", "is in the future" };
+        for (int i = 0; i < 2; i++) {
+            int rc;
+            switch (s) {
+            case KEEP: rc = crm_promise_keep(db, id, NULL, NULL, bad[i]); break;
+            case BREAK: rc = crm_promise_break(db, id, "x", bad[i]); break;
+            case RELEASE: rc = crm_promise_release(db, id, NULL, bad[i]); break;
+            default: rc = crm_promise_renegotiate(db, id, NOW + 2 * DAY, "x", 0, bad[i]); break;
+            }
+            CHECK_INT(rc, CRM_EINVAL);
+            CHECK_CONTAINS(crm_errmsg(db), frag[i]);
+        }
+    }
+    CHECK_PFAILS2(db, crm_promise_keep(db, id, NULL, NULL, NOW - 4 * DAY - 1), CRM_EINVAL,
+                  "at 1781179199999 (2026-06-11T11:59:59.999Z) is before the last step of promise",
+                  "made at 1781179200000 (2026-06-11T12:00:00.000Z)");
+    /* The last step is the latest renegotiation. */
+    CHECK_OK(db, crm_promise_renegotiate(db, id, NOW + 2 * DAY, "x", 0, NOW - 2 * DAY));
+    CHECK_PFAILS2(db, crm_promise_break(db, id, "y", NOW - 3 * DAY), CRM_EINVAL,
+                  "is before the last step", "renegotiated at 1781352000000");
+    /* At the very time of the last step. */
+    CHECK_OK(db, crm_promise_renegotiate(db, id, NOW + 3 * DAY, "x", 0, NOW - 2 * DAY));
+    CHECK_OK(db, crm_promise_release(db, id, NULL, NOW - 2 * DAY));
+    p = get(db, id);
+    CHECK_INT(crm_promise_closed_at(p), NOW - 2 * DAY);
+    CHECK_INT(crm_promise_first_due_at(p), NOW + DAY);
+    CHECK_INT(crm_promise_renegotiations(p), 2);
+    crm_promise_free(p);
+    CHECK_STR(history_at(db, id), "made@4 renegotiated@2 renegotiated@2 released@2");
+    /* A closed promise is closed, whatever the time given. */
+    CHECK_PFAILS(db, crm_promise_keep(db, id, NULL, NULL, NOW + DAY), CRM_ESTATE,
+                 "already released");
+    /* Kept before its due time: on time. */
+    CHECK_OK(db, crm_promise_make(&p, db, ann, NULL, "a", "c", NOW - DAY, NOW - 2 * DAY));
+    memcpy(id, crm_promise_id(p), sizeof id);
+    crm_promise_free(p);
+    CHECK_OK(db, crm_promise_keep(db, id, NULL, NULL, NOW - DAY));
+    p = get(db, id);
+    CHECK_INT(crm_promise_was_kept_late(p), 0);
+    crm_promise_free(p);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -890,15 +1148,16 @@ TEST(journal_rows)
     log_interaction(db, ann, call);
     int64_t seq = test_last_seq(db);
     crm_promise *p;
-    CHECK_OK(db, crm_promise_make(&p, db, ann, call, "agent:alice", "say \"hi\"", 1000));
+    CHECK_OK(db, crm_promise_make(&p, db, ann, call, "agent:alice", "say \"hi\"", 1000,
+                                  CRM_TIME_NONE));
     memcpy(a, crm_promise_id(p), sizeof a);
     crm_promise_free(p);
     make(db, ann, "team:billing", "refund", 2000, b);
     make(db, ann, "team:billing", "credit", 3000, c);
-    CHECK_OK(db, crm_promise_renegotiate(db, a, 1500, "customer asked", 1));
-    CHECK_OK(db, crm_promise_keep(db, a, call, "done"));
-    CHECK_OK(db, crm_promise_break(db, b, "system down"));
-    CHECK_OK(db, crm_promise_release(db, c, NULL));
+    CHECK_OK(db, crm_promise_renegotiate(db, a, 1500, "customer asked", 1, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_keep(db, a, call, "done", CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_break(db, b, "system down", CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_release(db, c, NULL, CRM_TIME_NONE));
     char pa[64], pb[64], pc[64], inter[64];
     snprintf(pa, sizeof pa, "\"promise_id\":\"%s\"", a);
     snprintf(pb, sizeof pb, "\"promise_id\":\"%s\"", b);
@@ -930,7 +1189,7 @@ TEST(journal_rows)
     CHECK_OK(db, crm_set_actor(db, "agent:zed"));
     make(db, ann, "team:billing", "x", 10, c);
     seq = test_last_seq(db);
-    CHECK_OK(db, crm_promise_renegotiate(db, c, 20, "moved", 0));
+    CHECK_OK(db, crm_promise_renegotiate(db, c, 20, "moved", 0, CRM_TIME_NONE));
     CHECK_OK(db, crm_journal_entry_list_open(&cur, db, seq));
     CHECK_INT(crm_journal_entry_cursor_next(cur, &e), CRM_ROW);
     CHECK_CONTAINS(crm_journal_entry_data(e), "\"why\":\"moved\"");
@@ -951,8 +1210,10 @@ TEST(make_bad_input)
     log_interaction(db, ann, call);
     make(db, ann, "agent:alice", "existing", 1000, id);
     crm_promise *p = (crm_promise *)&poison;
-#define MAKE(cust, inter, owner, what, due) crm_promise_make(&p, db, cust, inter, owner, what, due)
-    CHECK_PNULL_DB(db, crm_promise_make(&p, NULL, ann, call, "a", "b", 1), "crm_promise_make");
+#define MAKE(cust, inter, owner, what, due) \
+    crm_promise_make(&p, db, cust, inter, owner, what, due, CRM_TIME_NONE)
+    CHECK_PNULL_DB(db, crm_promise_make(&p, NULL, ann, call, "a", "b", 1, CRM_TIME_NONE),
+                   "crm_promise_make");
     CHECK_PFAILS(db, MAKE(NULL, call, "a", "b", 1), CRM_EINVAL, "customer id is NULL");
     for (int i = 0; test_bad_ids[i]; i++) {
         CHECK_PFAILS2(db, MAKE(test_bad_ids[i], call, "a", "b", 1), CRM_EINVAL, "customer id",
@@ -997,13 +1258,18 @@ TEST(make_bad_input)
                   "9223372036854775807");
     CHECK_PFAILS2(db, MAKE(ann, call, "a", "b", CRM_TIME_NONE), CRM_EINVAL, "due_at",
                   "CRM_TIME_NONE says no time");
+    /* When it was made: a time of the years 1 to 9999, or CRM_TIME_NONE. */
+    static const int64_t bad_at[] = { CRM_TIME_MIN - 1, CRM_TIME_MAX + 1, INT64_MAX,
+                                      INT64_MIN + 1 };
+    for (size_t i = 0; i < sizeof bad_at / sizeof bad_at[0]; i++)
+        CHECK_PFAILS2(db, crm_promise_make(&p, db, ann, call, "a", "b", 1, bad_at[i]), CRM_EINVAL,
+                      "at ", "is not a time libcrm keeps");
     CHECK(p == (crm_promise *)&poison);
 #undef MAKE
     CHECK_OK(db, crm_close(db));
 }
 
 /* The four steps, for the bad-input loops. */
-enum step { KEEP, BREAK, RELEASE, RENEGOTIATE, NSTEPS };
 static const char *const step_funcs[] = { "crm_promise_keep", "crm_promise_break",
                                           "crm_promise_release", "crm_promise_renegotiate" };
 
@@ -1011,13 +1277,13 @@ static int step(enum step s, crm_db *db, const char *id, const char *text)
 {
     switch (s) {
     case KEEP:
-        return crm_promise_keep(db, id, NULL, text);
+        return crm_promise_keep(db, id, NULL, text, CRM_TIME_NONE);
     case BREAK:
-        return crm_promise_break(db, id, text);
+        return crm_promise_break(db, id, text, CRM_TIME_NONE);
     case RELEASE:
-        return crm_promise_release(db, id, text);
+        return crm_promise_release(db, id, text, CRM_TIME_NONE);
     default:
-        return crm_promise_renegotiate(db, id, 99 * HOUR, text, 1);
+        return crm_promise_renegotiate(db, id, 99 * HOUR, text, 1, CRM_TIME_NONE);
     }
 }
 
@@ -1056,19 +1322,36 @@ TEST(transition_bad_input)
     free(longer);
     /* keep's interaction. */
     for (int i = 0; test_bad_ids[i]; i++)
-        CHECK_PFAILS2(db, crm_promise_keep(db, id, test_bad_ids[i], NULL), CRM_EINVAL,
+        CHECK_PFAILS2(db, crm_promise_keep(db, id, test_bad_ids[i], NULL, CRM_TIME_NONE),
+                      CRM_EINVAL,
                       "interaction id", "not an id");
     /* renegotiate's due time and agreement. */
-    CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, CRM_TIME_NONE, "x", 1), CRM_EINVAL,
+    CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, CRM_TIME_NONE, "x", 1, CRM_TIME_NONE),
+                  CRM_EINVAL,
                   "new_due_at", "no time");
-    CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, CRM_TIME_MAX + 5, "x", 1), CRM_EINVAL,
+    CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, CRM_TIME_MAX + 5, "x", 1, CRM_TIME_NONE),
+                  CRM_EINVAL,
                   "new_due_at", "253402300800004");
-    CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, 10 * HOUR, "x", 1), CRM_EINVAL,
+    CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, 10 * HOUR, "x", 1, CRM_TIME_NONE), CRM_EINVAL,
                   "new_due_at", "already in force");
-    CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, 11 * HOUR, "x", 2), CRM_EINVAL,
+    CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, 11 * HOUR, "x", 2, CRM_TIME_NONE), CRM_EINVAL,
                   "customer_agreed", "2");
-    CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, 11 * HOUR, "x", -1), CRM_EINVAL,
+    CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, 11 * HOUR, "x", -1, CRM_TIME_NONE),
+                  CRM_EINVAL,
                   "customer_agreed", "-1");
+    /* Each step's time. */
+    static const int64_t bad_at[] = { CRM_TIME_MIN - 1, CRM_TIME_MAX + 1, INT64_MAX,
+                                      INT64_MIN + 1 };
+    for (size_t i = 0; i < sizeof bad_at / sizeof bad_at[0]; i++) {
+        CHECK_PFAILS2(db, crm_promise_keep(db, id, NULL, NULL, bad_at[i]), CRM_EINVAL, "at ",
+                      "is not a time libcrm keeps");
+        CHECK_PFAILS2(db, crm_promise_break(db, id, "x", bad_at[i]), CRM_EINVAL, "at ",
+                      "is not a time libcrm keeps");
+        CHECK_PFAILS2(db, crm_promise_release(db, id, NULL, bad_at[i]), CRM_EINVAL, "at ",
+                      "is not a time libcrm keeps");
+        CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, 11 * HOUR, "x", 1, bad_at[i]),
+                      CRM_EINVAL, "at ", "is not a time libcrm keeps");
+    }
     CHECK_INT(state_of(db, id), CRM_PROMISE_OPEN);
     CHECK_STR(history(db, id), "made none->36000000 system");
     CHECK_OK(db, crm_close(db));
@@ -1257,19 +1540,20 @@ TEST(group_survives_a_failing_step)
     int64_t seq = test_last_seq(db);
     CHECK_OK(db, crm_begin(db));
     make(db, ann, "agent:alice", "b", 2000, b);
-    CHECK_OK(db, crm_promise_keep(db, a, NULL, NULL));
-    CHECK_PFAILS2(db, crm_promise_break(db, a, "x"), CRM_ESTATE, a, "already kept");
-    CHECK_PFAILS(db, crm_promise_renegotiate(db, b, 2000, "x", 0), CRM_EINVAL, "new_due_at");
+    CHECK_OK(db, crm_promise_keep(db, a, NULL, NULL, CRM_TIME_NONE));
+    CHECK_PFAILS2(db, crm_promise_break(db, a, "x", CRM_TIME_NONE), CRM_ESTATE, a, "already kept");
+    CHECK_PFAILS(db, crm_promise_renegotiate(db, b, 2000, "x", 0, CRM_TIME_NONE), CRM_EINVAL,
+                 "new_due_at");
     CHECK_INT(crm_in_transaction(db), 1);
-    CHECK_OK(db, crm_promise_renegotiate(db, b, 3000, "y", 0));
+    CHECK_OK(db, crm_promise_renegotiate(db, b, 3000, "y", 0, CRM_TIME_NONE));
     CHECK_OK(db, crm_commit(db));
     CHECK_INT(test_last_seq(db), seq + 3);
     CHECK_STR(history(db, b), "made none->2000 system; renegotiated 2000->3000 system note=y");
     /* A rolled-back group leaves nothing. */
     digest(db, digest_before, sizeof digest_before);
     CHECK_OK(db, crm_begin(db));
-    CHECK_OK(db, crm_promise_release(db, b, NULL));
-    CHECK_OK(db, crm_promise_make(NULL, db, ann, NULL, "agent:alice", "c", 1));
+    CHECK_OK(db, crm_promise_release(db, b, NULL, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_make(NULL, db, ann, NULL, "agent:alice", "c", 1, CRM_TIME_NONE));
     CHECK_OK(db, crm_rollback(db));
     digest(db, digest_after, sizeof digest_after);
     CHECK_STR(digest_after, digest_before);
@@ -1292,13 +1576,15 @@ TEST(read_only_handle)
     db = NULL;
     CHECK_OK(NULL, crm_open(&db, path, &o));
     crm_promise *p = (crm_promise *)&poison;
-    CHECK_PFAILS(db, crm_promise_make(&p, db, ann, call, "a", "b", 1), CRM_EREADONLY,
+    CHECK_PFAILS(db, crm_promise_make(&p, db, ann, call, "a", "b", 1, CRM_TIME_NONE), CRM_EREADONLY,
                  "read-only");
     CHECK(p == (crm_promise *)&poison);
-    CHECK_PFAILS(db, crm_promise_keep(db, id, call, "n"), CRM_EREADONLY, "read-only");
-    CHECK_PFAILS(db, crm_promise_break(db, id, "w"), CRM_EREADONLY, "read-only");
-    CHECK_PFAILS(db, crm_promise_release(db, id, NULL), CRM_EREADONLY, "read-only");
-    CHECK_PFAILS(db, crm_promise_renegotiate(db, id, 2000, "w", 1), CRM_EREADONLY, "read-only");
+    CHECK_PFAILS(db, crm_promise_keep(db, id, call, "n", CRM_TIME_NONE), CRM_EREADONLY,
+                 "read-only");
+    CHECK_PFAILS(db, crm_promise_break(db, id, "w", CRM_TIME_NONE), CRM_EREADONLY, "read-only");
+    CHECK_PFAILS(db, crm_promise_release(db, id, NULL, CRM_TIME_NONE), CRM_EREADONLY, "read-only");
+    CHECK_PFAILS(db, crm_promise_renegotiate(db, id, 2000, "w", 1, CRM_TIME_NONE), CRM_EREADONLY,
+                 "read-only");
     /* Reading works. */
     CHECK_INT(state_of(db, id), CRM_PROMISE_OPEN);
     CHECK_STR(history(db, id), "made none->1000 system");
@@ -1337,30 +1623,31 @@ static int op_make(crm_db *db, const char *customer, const char *interaction, co
 {
     (void)id;
     crm_promise *p = NULL;
-    int rc = crm_promise_make(&p, db, customer, interaction, "agent:alice", "call back", 1000);
+    int rc = crm_promise_make(&p, db, customer, interaction, "agent:alice", "call back", 1000,
+                              CRM_TIME_NONE);
     crm_promise_free(p);
     return rc;
 }
 static int op_keep(crm_db *db, const char *customer, const char *interaction, const char *id)
 {
     (void)customer;
-    return crm_promise_keep(db, id, interaction, "done");
+    return crm_promise_keep(db, id, interaction, "done", CRM_TIME_NONE);
 }
 static int op_break(crm_db *db, const char *customer, const char *interaction, const char *id)
 {
     (void)customer, (void)interaction;
-    return crm_promise_break(db, id, "could not");
+    return crm_promise_break(db, id, "could not", CRM_TIME_NONE);
 }
 static int op_release(crm_db *db, const char *customer, const char *interaction, const char *id)
 {
     (void)customer, (void)interaction;
-    return crm_promise_release(db, id, "not needed");
+    return crm_promise_release(db, id, "not needed", CRM_TIME_NONE);
 }
 static int op_renegotiate(crm_db *db, const char *customer, const char *interaction,
                           const char *id)
 {
     (void)customer, (void)interaction;
-    return crm_promise_renegotiate(db, id, 5000, "later", 1);
+    return crm_promise_renegotiate(db, id, 5000, "later", 1, CRM_TIME_NONE);
 }
 static int op_get(crm_db *db, const char *customer, const char *interaction, const char *id)
 {
@@ -1421,7 +1708,7 @@ static int fault_loop(const char *name, op_fn op)
     test_customer(db, CRM_CUSTOMER_PERSON, "Ann", ann);
     log_interaction(db, ann, call);
     make(db, ann, "agent:alice", "open", 1000, id);
-    crm_promise_renegotiate(db, id, 2000, "once", 0);
+    crm_promise_renegotiate(db, id, 2000, "once", 0, CRM_TIME_NONE);
     crm_close(db);
     int ok = 0;
     for (long n = 0; n < 10000; n++) {
@@ -1505,6 +1792,8 @@ int main(void)
     RUN(list_open_due_before);
     RUN(list_overdue_as_of);
     RUN(list_rows_carry_every_field);
+    RUN(import_a_history_then_replay_a_day);
+    RUN(step_times_in_order);
     RUN(journal_rows);
     RUN(make_bad_input);
     RUN(transition_bad_input);

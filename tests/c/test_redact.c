@@ -79,7 +79,8 @@ static int member_twice(fixture *f)
 }
 static int bad_note(fixture *f)
 {
-    return crm_promise_make(NULL, f->db, f->jane, NULL, "agent:bo", NAME "\x1b[2J", 1000);
+    return crm_promise_make(NULL, f->db, f->jane, NULL, "agent:bo", NAME "\x1b[2J", 1000,
+                            CRM_TIME_NONE);
 }
 
 static const struct redact_case {

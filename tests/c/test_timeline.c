@@ -577,7 +577,7 @@ TEST(before_must_be_this_customers)
 static int thread(crm_db *db, const char *id, char (*got)[CRM_ID_LEN + 1], int max)
 {
     crm_interaction_cursor *cur;
-    if (crm_interaction_thread_open(&cur, db, id) != CRM_OK) {
+    if (crm_interaction_thread_open(&cur, db, id, NULL) != CRM_OK) {
         fprintf(stderr, "thread: open: %s\n", crm_errmsg(db));
         return -1;
     }
@@ -623,7 +623,7 @@ TEST(thread_oldest_first)
     /* The rows are whole records. */
     crm_interaction_cursor *cur;
     const crm_interaction *r;
-    CHECK_OK(db, crm_interaction_thread_open(&cur, db, c.id));
+    CHECK_OK(db, crm_interaction_thread_open(&cur, db, c.id, NULL));
     CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_ROW);
     CHECK_INT(crm_interaction_channel(r), CRM_CHANNEL_SOCIAL);
     CHECK(crm_interaction_reply_to(r) == NULL);
@@ -643,19 +643,251 @@ TEST(thread_bad_input)
     made a;
     make(db, cid, CRM_CHANNEL_SOCIAL, CRM_DIRECTION_IN, 1000, NULL, 0, 1, NULL, &a);
     crm_interaction_cursor *cur = (crm_interaction_cursor *)(void *)&a;
-    CHECK_NULL_DB(db, crm_interaction_thread_open(&cur, NULL, a.id), "crm_interaction_thread_open");
-    CHECK_FAILS(db, crm_interaction_thread_open(NULL, db, a.id), CRM_EINVAL, "output");
-    CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, NULL), CRM_EINVAL, "interaction id", "NULL");
+    CHECK_NULL_DB(db, crm_interaction_thread_open(&cur, NULL, a.id, NULL), "crm_interaction_thread_open");
+    CHECK_FAILS(db, crm_interaction_thread_open(NULL, db, a.id, NULL), CRM_EINVAL, "output");
+    CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, NULL, NULL), CRM_EINVAL, "interaction id", "NULL");
     for (int k = 0; test_bad_ids[k]; k++)
-        CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, test_bad_ids[k]), CRM_EINVAL,
+        CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, test_bad_ids[k], NULL), CRM_EINVAL,
                      "interaction id", "not an id");
     for (int k = 0; test_bad_utf8[k]; k++)
-        CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, test_bad_utf8[k]), CRM_EINVAL,
+        CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, test_bad_utf8[k], NULL), CRM_EINVAL,
                      "interaction id", "not an id");
-    CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, TEST_UNKNOWN_ID), CRM_ENOTFOUND, "interaction",
+    CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, TEST_UNKNOWN_ID, NULL), CRM_ENOTFOUND, "interaction",
                  TEST_UNKNOWN_ID);
-    CHECK_FAILS(db, crm_interaction_thread_open(&cur, db, cid), CRM_ENOTFOUND, cid);
+    CHECK_FAILS(db, crm_interaction_thread_open(&cur, db, cid, NULL), CRM_ENOTFOUND, cid);
     CHECK(cur == (crm_interaction_cursor *)(void *)&a);
+    CHECK_OK(db, crm_close(db));
+}
+
+/* ---- threads under a filter --------------------------------------------------- */
+
+/* The ids the thread of id under f shows, in order; -1 on failure. */
+static int thread_f(crm_db *db, const char *id, const crm_timeline_filter *f,
+                    char (*got)[CRM_ID_LEN + 1], int max)
+{
+    crm_interaction_cursor *cur;
+    if (crm_interaction_thread_open(&cur, db, id, f) != CRM_OK) {
+        fprintf(stderr, "thread: open: %s\n", crm_errmsg(db));
+        return -1;
+    }
+    const crm_interaction *i;
+    int n = 0, rc;
+    while ((rc = crm_interaction_cursor_next(cur, &i)) == CRM_ROW) {
+        if (n >= max) {
+            fprintf(stderr, "thread: more than %d rows\n", max);
+            n = -1;
+            break;
+        }
+        memcpy(got[n++], crm_interaction_id(i), CRM_ID_LEN + 1);
+    }
+    crm_interaction_cursor_free(cur);
+    return n >= 0 && rc == CRM_DONE ? n : -1;
+}
+
+static int oldest_first(const void *pa, const void *pb)
+{
+    return -newest_first(pa, pb);
+}
+
+/* The thread of id under f is exactly the rows of all[] that keep() keeps,
+ * oldest first. */
+static int thread_shows(crm_db *db, const char *id, const crm_timeline_filter *f,
+                        const made *all, int n, pred_fn keep, const void *arg)
+{
+    static made want[MAXROWS];
+    static char got[MAXROWS][CRM_ID_LEN + 1];
+    int w = 0;
+    for (int k = 0; k < n; k++)
+        if (!keep || keep(&all[k], arg))
+            want[w++] = all[k];
+    qsort(want, (size_t)w, sizeof want[0], oldest_first);
+    if (f && f->limit && (unsigned)w > f->limit)
+        w = (int)f->limit;
+    int g = thread_f(db, id, f, got, MAXROWS);
+    if (g != w) {
+        fprintf(stderr, "thread_shows: %d rows, expected %d\n", g, w);
+        return 0;
+    }
+    for (int k = 0; k < w; k++)
+        if (strcmp(got[k], want[k].id) != 0) {
+            fprintf(stderr, "thread_shows: row %d is %s, expected %s\n", k, got[k], want[k].id);
+            return 0;
+        }
+    return 1;
+}
+
+/* One long conversation of h's customer, beside h's history: every reply
+ * answers the first or the one before, over channels, times (with ties),
+ * reasons, outcomes. */
+typedef struct conversation {
+    made m[30];
+    int n;
+} conversation;
+
+static void conversation_make(history *h, conversation *cv)
+{
+    cv->n = 0;
+    for (int k = 0; k < 30; k++) {
+        crm_channel_t ch = (crm_channel_t)(1 + (k * 5) % CRM_CHANNEL_MAX);
+        crm_direction_t dir = k % 2 ? CRM_DIRECTION_IN : CRM_DIRECTION_OUT;
+        int64_t at = 1800000000000 + ((k * 7) % 11) * 60000;
+        const char *reason = reasons[k % (int)(sizeof reasons / sizeof reasons[0])];
+        crm_outcome_t out = (crm_outcome_t)(k % (CRM_OUTCOME_MAX + 1));
+        const char *to = k == 0 ? NULL : k % 3 ? cv->m[0].id : cv->m[k - 1].id;
+        make(h->db, h->cid, ch, dir, at, reason, out, k % 4 == 1, to, &cv->m[cv->n++]);
+    }
+}
+
+TEST(thread_filters)
+{
+    history h;
+    conversation cv;
+    history_make(&h);
+    conversation_make(&h, &cv);
+    const char *from_any = cv.m[17].id; /* any member opens the whole thread */
+    crm_timeline_filter f = CRM_TIMELINE_FILTER_INIT;
+    CHECK(thread_shows(h.db, from_any, NULL, cv.m, cv.n, NULL, NULL));
+    CHECK(thread_shows(h.db, from_any, &f, cv.m, cv.n, NULL, NULL));
+    for (int c = 1; c <= CRM_CHANNEL_MAX; c++) {
+        f.channels = CRM_CHANNEL_BIT(c) | CRM_CHANNEL_BIT(c % CRM_CHANNEL_MAX + 1);
+        CHECK(thread_shows(h.db, from_any, &f, cv.m, cv.n, keep_channels, &f.channels));
+    }
+    f = (crm_timeline_filter)CRM_TIMELINE_FILTER_INIT;
+    int64_t r[2] = { 1800000000000 + 3 * 60000, 1800000000000 + 8 * 60000 };
+    f.from = r[0];
+    f.to = r[1];
+    CHECK(thread_shows(h.db, from_any, &f, cv.m, cv.n, keep_range, r));
+    f = (crm_timeline_filter)CRM_TIMELINE_FILTER_INIT;
+    f.reason_prefix = "billing.";
+    CHECK(thread_shows(h.db, from_any, &f, cv.m, cv.n, keep_prefix, "billing."));
+    f = (crm_timeline_filter)CRM_TIMELINE_FILTER_INIT;
+    int dir = CRM_DIRECTION_OUT;
+    f.direction = dir;
+    CHECK(thread_shows(h.db, from_any, &f, cv.m, cv.n, keep_direction, &dir));
+    f = (crm_timeline_filter)CRM_TIMELINE_FILTER_INIT;
+    f.public_only = 1;
+    CHECK(thread_shows(h.db, from_any, &f, cv.m, cv.n, keep_public, NULL));
+    f = (crm_timeline_filter)CRM_TIMELINE_FILTER_INIT;
+    f.outcomes = CRM_OUTCOME_BIT(CRM_OUTCOME_NONE) | CRM_OUTCOME_BIT(CRM_OUTCOME_ESCALATED);
+    CHECK(thread_shows(h.db, from_any, &f, cv.m, cv.n, keep_outcomes, &f.outcomes));
+    f = (crm_timeline_filter)CRM_TIMELINE_FILTER_INIT;
+    f.limit = 4;
+    CHECK(thread_shows(h.db, from_any, &f, cv.m, cv.n, NULL, NULL));
+    /* Channels by word, built in: the same as their bits. */
+    f = (crm_timeline_filter)CRM_TIMELINE_FILTER_INIT;
+    const char *const words[] = { "email", "sms", NULL };
+    f.channel_names = words;
+    unsigned bits = CRM_CHANNEL_BIT(CRM_CHANNEL_EMAIL) | CRM_CHANNEL_BIT(CRM_CHANNEL_SMS);
+    CHECK(thread_shows(h.db, from_any, &f, cv.m, cv.n, keep_channels, &bits));
+    /* Words and bits together: either keeps a row. */
+    f.channels = CRM_CHANNEL_BIT(CRM_CHANNEL_PHONE);
+    bits |= f.channels;
+    CHECK(thread_shows(h.db, from_any, &f, cv.m, cv.n, keep_channels, &bits));
+    /* A version 2 filter has no channel_names: the field is not read. */
+    f.version = 2;
+    CHECK(thread_shows(h.db, from_any, &f, cv.m, cv.n, keep_channels, &f.channels));
+    crm_close(h.db);
+}
+
+/* Paging a thread forwards: `before` is the last row seen, and the next
+ * page is the rows after it, with or without a lower time bound. */
+TEST(thread_paging)
+{
+    history h;
+    conversation cv;
+    history_make(&h);
+    conversation_make(&h, &cv);
+    made want[30];
+    memcpy(want, cv.m, sizeof want);
+    qsort(want, 30, sizeof want[0], oldest_first);
+    static char got[64][CRM_ID_LEN + 1];
+    for (unsigned k = 1; k <= 7; k++) {
+        crm_timeline_filter f = CRM_TIMELINE_FILTER_INIT;
+        char last[CRM_ID_LEN + 1];
+        int n = 0;
+        for (;;) {
+            f.limit = k;
+            f.before = n ? last : NULL;
+            int rows = thread_f(h.db, cv.m[0].id, &f, got + n, 64 - n);
+            CHECK(rows >= 0 && (unsigned)rows <= k);
+            if (rows <= 0)
+                break;
+            n += rows;
+            memcpy(last, got[n - 1], sizeof last);
+        }
+        CHECK_INT(n, 30);
+        for (int i = 0; i < 30; i++)
+            CHECK_STR(got[i], want[i].id);
+    }
+    /* With `from` as well, whichever bound is later rules. */
+    int64_t from = want[10].at;
+    for (int start = 0; start < 30; start += 4) {
+        crm_timeline_filter f = CRM_TIMELINE_FILTER_INIT;
+        f.from = from;
+        f.before = want[start].id;
+        int rows = thread_f(h.db, cv.m[3].id, &f, got, 64);
+        int w = 0;
+        for (int i = start + 1; i < 30; i++)
+            if (want[i].at >= from)
+                CHECK_STR(got[w++], want[i].id);
+        CHECK_INT(rows, w);
+    }
+    /* `before` must be of this thread: of the customer's history is not enough. */
+    crm_interaction_cursor *cur = (crm_interaction_cursor *)(void *)&h;
+    crm_timeline_filter f = CRM_TIMELINE_FILTER_INIT;
+    f.before = h.m[0].id;
+    CHECK_FAILS2(h.db, crm_interaction_thread_open(&cur, h.db, cv.m[0].id, &f), CRM_ENOTFOUND,
+                 "before", "thread");
+    f.before = TEST_UNKNOWN_ID;
+    CHECK_FAILS2(h.db, crm_interaction_thread_open(&cur, h.db, cv.m[0].id, &f), CRM_ENOTFOUND,
+                 "before", TEST_UNKNOWN_ID);
+    CHECK(cur == (crm_interaction_cursor *)(void *)&h);
+    CHECK_OK(h.db, crm_close(h.db));
+}
+
+/* The thread takes the timeline's checks of a filter, before it looks the
+ * interaction up. */
+TEST(thread_bad_filter)
+{
+    history h;
+    history_make(&h);
+    crm_db *db = h.db;
+    crm_interaction_cursor *cur = (crm_interaction_cursor *)(void *)&h;
+    crm_timeline_filter f = CRM_TIMELINE_FILTER_INIT;
+    f.version = 0;
+    CHECK_FAILS(db, crm_interaction_thread_open(&cur, db, h.m[0].id, &f), CRM_EINVAL, "version");
+    f = (crm_timeline_filter)CRM_TIMELINE_FILTER_INIT;
+    f.channels = 1u;
+    CHECK_FAILS(db, crm_interaction_thread_open(&cur, db, h.m[0].id, &f), CRM_EINVAL, "channels");
+    f = (crm_timeline_filter)CRM_TIMELINE_FILTER_INIT;
+    f.from = 10;
+    f.to = 5;
+    CHECK_FAILS(db, crm_interaction_thread_open(&cur, db, h.m[0].id, &f), CRM_EINVAL, "range");
+    f = (crm_timeline_filter)CRM_TIMELINE_FILTER_INIT;
+    f.direction = 3;
+    CHECK_FAILS(db, crm_interaction_thread_open(&cur, db, h.m[0].id, &f), CRM_EINVAL, "direction");
+    f = (crm_timeline_filter)CRM_TIMELINE_FILTER_INIT;
+    f.public_only = 2;
+    CHECK_FAILS(db, crm_interaction_thread_open(&cur, db, h.m[0].id, &f), CRM_EINVAL, "public_only");
+    f = (crm_timeline_filter)CRM_TIMELINE_FILTER_INIT;
+    f.outcomes = 1u << 9;
+    CHECK_FAILS(db, crm_interaction_thread_open(&cur, db, h.m[0].id, &f), CRM_EINVAL, "outcomes");
+    f = (crm_timeline_filter)CRM_TIMELINE_FILTER_INIT;
+    f.reason_prefix = "bad prefix";
+    CHECK_FAILS(db, crm_interaction_thread_open(&cur, db, h.m[0].id, &f), CRM_EINVAL, "reason_prefix");
+    f = (crm_timeline_filter)CRM_TIMELINE_FILTER_INIT;
+    f.before = "nonsense";
+    CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, h.m[0].id, &f), CRM_EINVAL, "before",
+                 "not an id");
+    const char *const bad[] = { "phone", "Email", NULL };
+    f = (crm_timeline_filter)CRM_TIMELINE_FILTER_INIT;
+    f.channel_names = bad;
+    CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, h.m[0].id, &f), CRM_EINVAL,
+                 "channel_names[1]", "Email");
+    /* A filter is checked first: a bad one with an unknown id is EINVAL. */
+    CHECK_FAILS(db, crm_interaction_thread_open(&cur, db, TEST_UNKNOWN_ID, &f), CRM_EINVAL,
+                "channel_names[1]");
+    CHECK(cur == (crm_interaction_cursor *)(void *)&h);
     CHECK_OK(db, crm_close(db));
 }
 
@@ -798,7 +1030,7 @@ TEST(cursor_survives_writes)
     CHECK_OK(db, crm_interaction_timeline_open(&cur, db, h.cid, NULL));
     CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_ROW);
     CHECK_STR(crm_interaction_id(r), all[0]);
-    CHECK_OK(db, crm_interaction_thread_open(&thr, db, all[0]));
+    CHECK_OK(db, crm_interaction_thread_open(&thr, db, all[0], NULL));
     /* Writes while both are open: newer rows, changed rows, another
      * customer, a whole group; and reads of the same statements. */
     make(db, h.cid, CRM_CHANNEL_WEB, CRM_DIRECTION_IN, 0, NULL, 0, 0, all[0], NULL);
@@ -901,7 +1133,7 @@ TEST(close_with_cursor_open)
     CHECK_RC(db, crm_close(db), CRM_EMISUSE);
     CHECK_CONTAINS(crm_errmsg(db), "cursor");
     crm_interaction_cursor_free(cur);
-    CHECK_OK(db, crm_interaction_thread_open(&thr, db, m.id));
+    CHECK_OK(db, crm_interaction_thread_open(&thr, db, m.id, NULL));
     CHECK_RC(db, crm_close(db), CRM_EMISUSE);
     crm_interaction_cursor_free(thr);
     CHECK_INT(crm_close(db), CRM_OK);
@@ -937,7 +1169,7 @@ static int read_timeline(crm_db *db, const history *h)
 static int read_thread(crm_db *db, const history *h)
 {
     crm_interaction_cursor *cur;
-    int rows, rc = crm_interaction_thread_open(&cur, db, h->m[0].id);
+    int rows, rc = crm_interaction_thread_open(&cur, db, h->m[0].id, NULL);
     return rc ? rc : walk(db, cur, &rows);
 }
 
@@ -994,6 +1226,9 @@ int main(void)
     RUN(before_must_be_this_customers);
     RUN(thread_oldest_first);
     RUN(thread_bad_input);
+    RUN(thread_filters);
+    RUN(thread_paging);
+    RUN(thread_bad_filter);
     RUN(timeline_bad_input);
     RUN(next_and_free_bad_input);
     RUN(cursor_survives_writes);

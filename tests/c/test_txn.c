@@ -91,11 +91,12 @@ TEST(refused_calls_inside_group_leave_it_whole)
     CHECK_OK(db, crm_member_add(db, org, a, "buyer"));
     CHECK_OK(db, crm_identity_add(NULL, db, a, "phone", "+14155550100", 0));
     crm_promise *p;
-    CHECK_OK(db, crm_promise_make(&p, db, a, NULL, "agent:bob", "call back", crm_now() + 60000));
+    CHECK_OK(db, crm_promise_make(&p, db, a, NULL, "agent:bob", "call back", crm_now() + 60000,
+                                  CRM_TIME_NONE));
     char pid[CRM_ID_LEN + 1];
     memcpy(pid, crm_promise_id(p), sizeof pid);
     crm_promise_free(p);
-    CHECK_OK(db, crm_promise_keep(db, pid, NULL, NULL));
+    CHECK_OK(db, crm_promise_keep(db, pid, NULL, NULL, CRM_TIME_NONE));
     crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
     s.customer_id = a;
     s.channel = CRM_CHANNEL_EMAIL;
@@ -116,9 +117,10 @@ TEST(refused_calls_inside_group_leave_it_whole)
     CHECK_RC(db, crm_identity_add(NULL, db, gone, "phone", "+14155550199", 0), CRM_ENOTFOUND);
     CHECK_RC(db, crm_tag_add(db, a, "vip"), CRM_EEXISTS);
     CHECK_RC(db, crm_attr_set(db, gone, "tier", "3"), CRM_ENOTFOUND);
-    CHECK_RC(db, crm_promise_make(NULL, db, gone, NULL, "agent:bob", "x", crm_now() + 1),
+    CHECK_RC(db, crm_promise_make(NULL, db, gone, NULL, "agent:bob", "x", crm_now() + 1,
+                                  CRM_TIME_NONE),
              CRM_ENOTFOUND);
-    CHECK_RC(db, crm_promise_keep(db, pid, NULL, NULL), CRM_ESTATE);
+    CHECK_RC(db, crm_promise_keep(db, pid, NULL, NULL, CRM_TIME_NONE), CRM_ESTATE);
     CHECK_RC(db, crm_customer_create(NULL, db, CRM_CUSTOMER_PERSON, " padded"), CRM_EINVAL);
     CHECK_RC(db, crm_identity_add(NULL, db, b, "phone", "(415) 555-0100", CRM_IDENTITY_PRIMARY),
              CRM_EEXISTS);
@@ -128,8 +130,8 @@ TEST(refused_calls_inside_group_leave_it_whole)
     CHECK_RC(db, crm_member_add(db, org, a, "seller"), CRM_EEXISTS);
     CHECK_RC(db, crm_member_add(db, a, b, "buyer"), CRM_EINVAL); /* a is a person */
     CHECK_RC(db, crm_member_remove(db, org, b), CRM_ENOTFOUND);
-    CHECK_RC(db, crm_identity_remove(db, "phone", "+14155550177"), CRM_ENOTFOUND);
-    CHECK_RC(db, crm_identity_set_flags(db, "phone", "+14155550177", 0), CRM_ENOTFOUND);
+    CHECK_RC(db, crm_identity_remove(db, a, "phone", "+14155550177"), CRM_ENOTFOUND);
+    CHECK_RC(db, crm_identity_set_flags(db, a, "phone", "+14155550177", 0), CRM_ENOTFOUND);
     CHECK_RC(db, crm_interaction_set_outcome(db, gone, CRM_OUTCOME_RESOLVED), CRM_ENOTFOUND);
     CHECK_RC(db, crm_occasion_remove(db, gone), CRM_ENOTFOUND);
     CHECK_UNCHANGED(db, &snap);

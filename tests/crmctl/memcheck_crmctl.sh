@@ -40,8 +40,15 @@ run 0 --db "$demo" customer member list "$acme"
 expect_out 'operations manager'
 run 0 --db "$demo" customer attr get "$jane" last_contact_reason
 expect_out '^billing\.double_charge$'
-run 0 --db "$demo" identity flags email jane.doe@example.com --verified
+run 0 --db "$demo" identity flags "$jane" email jane.doe@example.com --verified
 expect_out '^  flags       verified$'
+# A shared number names two customers: both are listed.
+run 0 --db "$demo" identity add "$jane" phone "+1 415 555 0177" --shared
+run 0 --db "$demo" identity add "$acme" phone "+1 415 555 0177" --shared
+run 4 --db "$demo" customer show +14155550177
+expect_err "^  $jane  "
+run 4 --db "$demo" identity lookup phone +14155550177
+expect_err "^  $acme  "
 run 0 --db "$demo" --json interaction log jane.doe@example.com --channel chat --direction out \
     --at -1h --by agent:alice --reason billing.refund --outcome resolved --summary "refund sent"
 expect_json
@@ -79,8 +86,8 @@ expect_no_control
 run 0 --db "$x" --json journal
 json_is '[e["data"]["value"] for e in j if e["op"] == "set"][0]' $'\e]0;PWNED\a\\\xe2\x80\xa8'
 expect_no_control
-run 1 --db "$x" customer show $'nobody\e]0;x\a'
-expect_err_text "no customer is 'nobody\\x1b]0;x\\x07'"
+run 3 --db "$x" customer show $'nobody\e]0;x\a'
+expect_err_text "text contains a control character (0x1b): nobody\\x1b]0;x\\x07"
 expect_no_control
 
 echo "crmctl memcheck: $checks checks passed"

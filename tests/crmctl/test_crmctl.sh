@@ -218,6 +218,21 @@ expect_no_out "$jane"
 run 0 --db "$db" customer list --all
 expect_out "^$maria .* yes$"
 expect_out "^$jane .* no$"
+# --count: how many the same filter lists.
+run 0 --db "$db" customer list --count
+expect_out '^3$'
+run 0 --db "$db" customer list --count --all
+expect_out '^4$'
+run 0 --db "$db" customer list --count --archived --kind person
+expect_out '^1$'
+run 0 --db "$db" --json customer list --count --prefix ja
+json_ok 'j == {"count": 1}'
+run 0 --db "$db" customer list --count --kind organisation --prefix nobody
+expect_out '^0$'
+run 2 --db "$db" customer list --count --limit 1
+expect_err -- '--count counts every customer'
+run 2 --db "$db" customer list --count --after "$jane"
+run 2 --db "$db" customer list --count --order name
 run 0 --db "$db" --json customer unarchive "$maria"
 expect_json
 [[ $(json 'j["archived"]') == False ]] || fail "unarchive JSON"
@@ -342,17 +357,23 @@ expect_json
 run 0 --db "$db" identity list "$odd_id"
 expect_out '^\(no identities\)$'
 
-run 0 --db "$db" identity show phone "+1 415 555 0100"
+run 0 --db "$db" identity show "$jane" phone "+1 415 555 0100"
 expect_out '^phone \(415\) 555-0100$'
 expect_out "^  customer    Jane Doe \($jane\)\$"
 expect_out '^  flags       primary, verified$'
-run 0 --db "$db" identity flags email jane.doe@example.com --verified
+run 0 --db "$db" identity flags "$jane" email jane.doe@example.com --verified
 expect_out '^  flags       verified$'
-run 0 --db "$db" --json identity flags email jane.doe@example.com --primary --verified
+run 0 --db "$db" --json identity flags jane.doe@example.com email jane.doe@example.com \
+    --primary --verified
 expect_json
-[[ $(json 'j["primary"] and j["verified"]') == True ]] || fail "identity flags JSON"
-run 1 --db "$db" identity flags email nobody@example.com
-run 1 --db "$db" identity show email nobody@example.com
+[[ $(json 'j["primary"] and j["verified"] and not j["shared"]') == True ]] ||
+    fail "identity flags JSON"
+run 1 --db "$db" identity flags "$jane" email nobody@example.com
+expect_err "^crmctl: customer $jane has no email identity nobody@example.com\$"
+run 1 --db "$db" identity show "$jane" email nobody@example.com
+run 1 --db "$db" identity show "$acme" phone "+1 415 555 0100"
+expect_err "has no phone identity"
+run 2 --db "$db" identity show phone "+1 415 555 0100"
 
 # Caller ID: any way of writing the number finds the customer.
 for number in "(415) 555-0100" "415.555.0100" "+1 415-555-0100" "1-415-555-0100"; do
@@ -388,11 +409,36 @@ run 3 identity normalise phone 12
 run 3 --country XX identity normalise phone 12
 expect_err "'XX'"
 
-run 0 --db "$db" identity remove social "twitter:@janedoe"
-expect_out '^Removed social '
-run 1 --db "$db" identity remove social "twitter:@janedoe"
-run 0 --db "$db" --json identity remove loyalty LC-0042-7781
+run 0 --db "$db" identity remove "$jane" social "twitter:@janedoe"
+expect_out "^Removed social twitter:@janedoe from $jane\\.\$"
+run 1 --db "$db" identity remove "$jane" social "twitter:@janedoe"
+run 0 --db "$db" --json identity remove "$maria" loyalty LC-0042-7781
 expect_json
+json_ok "j['customer'] == '$maria'" 'j["removed"]'
+
+# A shared identity: the family landline, each holder's own flags.
+run 0 --db "$db" --country US identity add "$jane" phone "(415) 555-0177" --shared
+expect_out '^Added phone \(415\) 555-0177 \(matches on \+14155550177\) to '
+run 4 --db "$db" identity add "$maria" phone "+1 415 555 0177"
+expect_err "already belongs to customer $jane \\(Jane Doe\\), who shares it"
+run 0 --db "$db" --json identity add "$maria" phone "+1 415 555 0177" --shared
+json_ok 'j["shared"]' 'not j["primary"]'
+run 4 --db "$db" identity lookup phone "+1 415 555 0177"
+expect_err '^crmctl: phone identity \+14155550177 is shared by 2 customers'
+expect_err "^  $jane  Jane Doe \\(person\\)\$"
+expect_err "^  $maria  María García \\(person\\)\$"
+run 4 --db "$db" customer show "+14155550177"
+expect_err "names 2 customers"
+expect_err '^crmctl: give one of their ids:$'
+expect_err "^  $maria  María García \\(person\\)\$"
+run 4 --db "$db" identity flags "$jane" phone "+14155550177" --primary
+expect_err "shared with 1 other customer \\(customer $maria"
+run 0 --db "$db" identity show "$jane" phone "+14155550177"
+expect_out '^  flags       shared$'
+run 0 --db "$db" identity remove "$maria" phone "+14155550177"
+run 0 --db "$db" identity lookup phone "+14155550177"
+expect_out '^Jane Doe \(person\)$'
+run 0 --db "$db" identity remove "$jane" phone "+14155550177"
 
 # ---- the journal -------------------------------------------------------------------------------------
 
@@ -458,7 +504,8 @@ expect_err "^crmctl: no customer is 'nobody@example.com' \(not an id; tried emai
 run 1 --db "$h" timeline "+44 20 7946 0958"
 expect_err 'tried phone \+442079460958, account, loyalty'
 run 1 --db "$h" timeline "(415) 555-0100"
-expect_err 'tried phone \(unreadable without --country\), account, loyalty'
+expect_err 'tried phone \(unreadable without a default country\), account, loyalty'
+expect_err '^crmctl: national phone numbers are read with --country \(or \$CRM_COUNTRY\)$'
 run 1 --db "$h" timeline facebook:jane
 expect_err 'tried social facebook:jane, account, loyalty|tried social, account, loyalty'
 run 1 --db "$h" timeline "$missing_id"
@@ -574,8 +621,8 @@ run 2 --db "$h" interaction log "$hjane" --direction in
 expect_err -- '--channel is required'
 run 2 --db "$h" interaction log "$hjane" --channel phone
 expect_err -- '--direction is required'
-run 2 --db "$h" interaction log "$hjane" --channel fax --direction in
-expect_err "unknown channel 'fax'"
+run 3 --db "$h" interaction log "$hjane" --channel Fax --direction in
+expect_err "channel_name 'Fax' is not a name"
 run 2 --db "$h" interaction log "$hjane" --channel phone --direction sideways
 run 2 --db "$h" interaction log "$hjane" --channel phone --direction in --sentiment 3
 expect_err -- '--sentiment wants'
@@ -622,6 +669,17 @@ run 0 --db "$h" interaction update "$call" --reason billing.double_charge --outc
 run 2 --db "$h" interaction update "$call"
 expect_err 'nothing to change'
 run 2 --db "$h" interaction update "$call" --reason x --no-reason
+run 2 --db "$h" interaction update "$call" --public --no-public
+run 0 --db "$h" interaction update "$call" --public --summary "on the record"
+expect_out "^Updated $call: summary set, public\.$"
+run 0 --db "$h" --json interaction update "$call" --no-public --no-summary
+json_ok 'j["public"] is False' 'j["summary"] is None'
+run 0 --db "$h" --json journal
+json_ok '[(e["data"]["public"], e["data"]["old_public"]) for e in j if e["op"] == "public"] == [(1, 0), (0, 1)]'
+# Already not public: nothing changes, nothing is journaled.
+run 0 --db "$h" interaction update "$call" --no-public
+run 0 --db "$h" --json journal
+json_ok 'len([e for e in j if e["op"] == "public"]) == 2'
 run 1 --db "$h" interaction update "$missing_id" --outcome resolved
 # A bad change among good ones leaves all of them undone.
 run 3 --db "$h" interaction update "$call" --outcome escalated --reason "not a code"
@@ -677,10 +735,45 @@ run 0 --db "$h" timeline "$hmaria"
 expect_out '^\(no interactions\)$'
 run 0 --db "$h" --json timeline "$hmaria"
 json_ok 'j == []'
-run 2 --db "$h" timeline "$hjane" --channel phone,fax
+run 3 --db "$h" timeline "$hjane" --channel phone,Fax
+expect_err "'Fax' is not a name"
 run 2 --db "$h" timeline "$hjane" --channel ,
-run 2 --db "$h" timeline "$hjane" --thread "$call" --before "$call"
+run 2 --db "$h" timeline "$hjane" --channel phone,
+# A channel no interaction has used matches nothing.
+run 0 --db "$h" --json timeline "$hjane" --channel fax
+json_ok 'j == []'
+# The thread takes the timeline's filter; --before pages it forwards.
+run 0 --db "$h" --json timeline "$hjane" --thread "$call" --channel phone
+json_ok '[i["id"] for i in j] == ["'"$call"'"]'
+run 0 --db "$h" --json timeline "$hjane" --thread "$call" --limit 1
+json_ok '[i["id"] for i in j] == ["'"$ivr"'"]'
+run 0 --db "$h" --json timeline "$hjane" --thread "$call" --before "$ivr"
+json_ok '[i["id"] for i in j] == ["'"$call"'"]'
+run 0 --db "$h" --json timeline "$hjane" --thread "$call" --before "$call"
+json_ok 'j == []'
+run 1 --db "$h" timeline "$hjane" --thread "$call" --before "$answer"
 run 2 --db "$h" timeline "$hjane" --from 2026-05-27 --to 2026-05-26
+
+# A channel of the business's own: any name of the form identity kinds take.
+bare 0 --db "$h" customer add --kind person "Wanda Chat"
+hwanda=$out
+run 0 --db "$h" --json interaction log "$hwanda" --channel whatsapp --direction in \
+    --at 2026-05-20T09:00Z --ref wa-1
+json_ok 'j["channel"] == "whatsapp"'
+wa=$(json 'j["id"]')
+run 0 --db "$h" interaction log "$hwanda" --channel telegram --direction out --reply-to "$wa" \
+    --at 2026-05-20T09:05Z --ref wa-1
+run 4 --db "$h" interaction log "$hwanda" --channel whatsapp --direction in --ref wa-1
+expect_err "on channel whatsapp was already recorded as interaction $wa"
+run 0 --db "$h" interaction show "$wa"
+expect_out '^  channel     whatsapp, in$'
+expect_out '^  2026-05-20 [0-9:]{5} +telegram +out '
+run 0 --db "$h" timeline "$hwanda"
+expect_out "^2026-05-20 [0-9:]{5} +whatsapp +in +- +- +- +- +$wa\$"
+run 0 --db "$h" --json timeline "$hwanda" --channel telegram,phone
+json_ok '[i["channel"] for i in j] == ["telegram"]'
+run 0 --db "$h" --json timeline "$hwanda" --thread "$wa" --channel whatsapp
+json_ok '[i["id"] for i in j] == ["'"$wa"'"]'
 
 # ---- promises ------------------------------------------------------------------------------
 
@@ -803,6 +896,28 @@ mp=$out
 run 3 --db "$h" promise keep "$mp" --by "$rajchat"
 run 0 --db "$h" --json promise release "$mp"
 json_ok 'j["state"] == "released"' 'j["id"] == "'"$mp"'"'
+
+# Steps recorded after they happened: --at, not later than now and not
+# before the promise's last step.
+run 0 --db "$h" --json promise make "$hmaria" --owner agent:alice --due -7d --at -10d "imported"
+imp=$(json 'j["id"]')
+json_ok 'j["overdue"] is True' 'j["made"] < j["due"]'
+run 0 --db "$h" --json promise renegotiate "$imp" --due -2d --agreed --at -5d "part late"
+json_ok 'j["renegotiations"] == 1'
+run 3 --db "$h" promise keep "$imp" --at -6d
+expect_err 'is before the last step of promise .*, renegotiated at '
+run 3 --db "$h" promise break "$imp" --at +1h "x"
+expect_err 'is in the future'
+run 2 --db "$h" promise release "$imp" --at someday
+expect_err "^crmctl: promise release: --at: 'someday' is not a time"
+run 0 --db "$h" --json promise keep "$imp" --at -1d
+json_ok 'j["state"] == "kept"' 'j["kept_late"] is True' 'j["overdue"] is False'
+run 0 --db "$h" --json promise show "$imp"
+json_ok '[e["event"] for e in j["history"]] == ["made", "renegotiated", "kept"]'
+run 0 --db "$h" --json promise list --customer "$hmaria"
+json_ok '[p["first_due"] is not None for p in j if p["id"] == "'"$imp"'"] == [True]'
+run 0 --db "$h" promise show "$imp"
+expect_out '^  due         .*, renegotiated 1 time; first due '
 
 # ---- occasions -----------------------------------------------------------------------------
 
@@ -973,7 +1088,7 @@ json_is 'j["memberships"][0]["organisation_name"]' "Org${hostile}"
 run 0 --db "$x" identity lookup account "ACC-${hostile}"
 expect_no_control
 expect_out_text "${name_shown} (person)"
-run 0 --db "$x" identity show account "ACC-${hostile}"
+run 0 --db "$x" identity show "$eve" account "ACC-${hostile}"
 expect_no_control
 expect_out_text "account ACC-${shown}"
 expect_out_text "customer    ${name_shown} ($eve)"
@@ -1095,12 +1210,16 @@ json_is 'j[0]["actor"]' "$actor"
 json_is '[e["data"]["value"] for e in j if e["op"] == "set"][0]' "$note"
 json_is '[e["data"]["name"] for e in j if e["op"] == "rename"][0]' "Renamed${hostile}"
 
-# Errors: a customer named on the command line that is nobody, an unknown
-# command and option, and the library's messages.
-run 1 --db "$x" customer show $'nobody\e]0;PWNED\a'"${hostile}"
+# Errors: a customer named on the command line that is nobody (with
+# control characters, which no identity holds: an invalid argument), an
+# unknown command and option, and the library's messages.
+run 1 --db "$x" customer show "nobody${hostile}"
 expect_no_control
-expect_err_text "no customer is 'nobody\\x1b]0;PWNED\\x07${shown}'"
-run 1 --db "$x" timeline $'+1 415 555 0100\e[2J'
+expect_err_text "no customer is 'nobody${shown}'"
+run 3 --db "$x" customer show $'nobody\e]0;PWNED\a'"${hostile}"
+expect_no_control
+expect_err_text "text contains a control character (0x1b): nobody\\x1b]0;PWNED\\x07${shown}"
+run 3 --db "$x" timeline $'+1 415 555 0100\e[2J'
 expect_no_control
 run 2 --db "$x" $'\e[2J'"${hostile}"
 expect_no_control

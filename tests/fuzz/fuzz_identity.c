@@ -8,6 +8,11 @@
  * limit; the key is its own key (so a stored key looked up again finds
  * itself); a lookup agrees with normalisation; a refusal's message is valid
  * UTF-8 whatever bytes the value held.
+ *
+ * The value is also a text to resolve (crm_customer_resolve(), which reads
+ * its form to choose what to look for): in the empty database it names no
+ * one or is refused, never anything else, with a message that is valid
+ * UTF-8, and the list of what it names agrees.
  */
 #include <crm.h>
 
@@ -109,6 +114,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_ASSERT(lrc == (rc == CRM_OK ? CRM_ENOTFOUND : rc) && c == NULL,
                 "%s '%s': normalise %s but lookup %s", kind, value, crm_errname(rc),
                 crm_errname(lrc));
+
+    crm_customer *who = NULL;
+    int rrc = crm_customer_resolve(&who, db, value);
+    FUZZ_ASSERT((rrc == CRM_ENOTFOUND || rrc == CRM_EINVAL) && who == NULL,
+                "resolve '%s': %s", value, crm_errname(rrc));
+    const char *msg = crm_errmsg(db);
+    FUZZ_ASSERT(msg && utf8_ok((const unsigned char *)msg), "resolve: message not UTF-8");
+    FUZZ_ASSERT(rrc != CRM_ENOTFOUND || strncmp(msg, "no customer ", 12) == 0,
+                "resolve '%s': %s", value, msg);
+    crm_customer_cursor *cur = NULL;
+    int orc = crm_customer_resolve_open(&cur, db, value);
+    FUZZ_ASSERT(orc == (rrc == CRM_ENOTFOUND ? CRM_OK : rrc), "resolve '%s' %s, its list %s",
+                value, crm_errname(rrc), crm_errname(orc));
+    if (orc == CRM_OK) {
+        const crm_customer *row;
+        int nrc = crm_customer_cursor_next(cur, &row);
+        FUZZ_ASSERT(nrc == CRM_DONE, "resolve '%s': a row in an empty database", value);
+        crm_customer_cursor_free(cur);
+    }
     crm_free(key);
     free(value);
     return 0;

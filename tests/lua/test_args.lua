@@ -124,12 +124,19 @@ local function text_cases(fx)
     {"add_identity", {fx.bob, "email", "victim@gmail.com"}, function(db, a)
       return db:add_identity(a[1], a[2], a[3], {verified = true})
     end},
-    {"set_identity_flags", {"phone", "+14155550100"}, function(db, a)
-      db:set_identity_flags(a[1], a[2], {verified = true})
+    {"set_identity_flags", {fx.ann, "phone", "+14155550100"}, function(db, a)
+      db:set_identity_flags(a[1], a[2], a[3], {verified = true, shared = true})
     end},
     {"lookup", {"phone", "+14155550100"}, function(db, a) return db:lookup(a[1], a[2]) end},
-    {"identity", {"email", "ann@example.com"}, function(db, a) return db:identity(a[1], a[2]) end},
-    {"remove_identity", {"email", "ann@example.com"}, function(db, a) db:remove_identity(a[1], a[2]) end},
+    {"holders", {"phone", "+14155550100"}, function(db, a) return db:holders(a[1], a[2]) end},
+    {"identity", {fx.ann, "email", "ann@example.com"}, function(db, a)
+      return db:identity(a[1], a[2], a[3])
+    end},
+    {"remove_identity", {fx.ann, "email", "ann@example.com"}, function(db, a)
+      db:remove_identity(a[1], a[2], a[3])
+    end},
+    {"resolve", {"ann@example.com"}, function(db, a) return db:resolve(a[1]) end},
+    {"resolve_all", {"+14155550100"}, function(db, a) return db:resolve_all(a[1]) end},
     {"normalise", {"email", "Ann@Example.com"}, function(db, a) return db:normalise(a[1], a[2]) end},
     {"identities", {fx.ann}, function(db, a) return db:identities(a[1]) end},
     {"log", {fx.ann, "email", "out", "agent:a", "billing.refund", "resolved", "Refund", "Sent",
@@ -147,7 +154,14 @@ local function text_cases(fx)
       return db:timeline(a[1], {channels = {a[2]}, reason_prefix = a[3], direction = a[4]})
     end},
     {"timeline before", {fx.ann, fx.it}, function(db, a) return db:timeline(a[1], {before = a[2]}) end},
-    {"thread", {fx.it}, function(db, a) return db:thread(a[1]) end},
+    {"thread", {fx.it, "email", "", "in"}, function(db, a)
+      return db:thread(a[1], {channels = {a[2]}, reason_prefix = a[3], direction = a[4]})
+    end},
+    {"thread before", {fx.it, fx.it}, function(db, a) return db:thread(a[1], {before = a[2]}) end},
+    {"set_public", {fx.it}, function(db, a) db:set_public(a[1], true) end},
+    {"count_customers", {"person", "vip", "A", "include"}, function(db, a)
+      return db:count_customers{kind = a[1], tag = a[2], name_prefix = a[3], archived = a[4]}
+    end},
     {"promise", {fx.ann, "Brochure", "agent:b", fx.it}, function(db, a)
       return db:promise(a[1], a[2], BASE, {owner = a[3], interaction_id = a[4]})
     end},
@@ -281,8 +295,21 @@ local function int_cases(fx)
     {"add_occasion lead_days", "int", function(db, v)
       return db:add_occasion(fx.ann, "k", {month = 1, day = 2, lead_days = v})
     end, {-1}},
-    {"upcoming from", "time", function(db, v) return db:upcoming(v, BASE) end},
-    {"upcoming to", "time", function(db, v) return db:upcoming(BASE, v) end},
+    {"promise at", "time", function(db, v) return db:promise(fx.ann, "x", BASE, {owner = "a", at = v}) end},
+    {"keep at", "time", function(db, v) db:keep(fx.p, {at = v}) end},
+    {"break at", "time", function(db, v) db:break_(fx.p, "why", v) end},
+    {"release at", "time", function(db, v) db:release(fx.p, nil, v) end},
+    {"renegotiate at", "time", function(db, v) db:renegotiate(fx.p, BASE, "why", false, v) end},
+    {"upcoming days", "int", function(db, v) return db:upcoming("2026-01-01", v) end, {0, -1, 3654}},
+    {"upcoming start.year", "int", function(db, v)
+      return db:upcoming({year = v, month = 1, day = 1}, 1)
+    end, {0, -1, 10000}},
+    {"upcoming start.month", "int", function(db, v)
+      return db:upcoming({year = 2026, month = v, day = 1}, 1)
+    end, {0, 13}},
+    {"upcoming start.day", "int", function(db, v)
+      return db:upcoming({year = 2026, month = 2, day = v}, 1)
+    end, {0, 29, 32}},
   }
 end
 
@@ -359,7 +386,9 @@ function TestIntegers:test_flags_are_booleans()
     einval("create", crm.open, ":memory:", {create = v})
     einval("readonly", crm.open, ":memory:", {readonly = v})
     einval("primary", db.add_identity, db, fx.bob, "email", "b@example.com", {primary = v})
-    einval("verified", db.set_identity_flags, db, "email", "ann@example.com", {verified = v})
+    einval("verified", db.set_identity_flags, db, fx.ann, "email", "ann@example.com", {verified = v})
+    einval("shared", db.set_identity_flags, db, fx.ann, "email", "ann@example.com", {shared = v})
+    einval("set_public", db.set_public, db, fx.it, v)
     einval("public", db.log, db, fx.ann, {channel = "phone", occurred_at = BASE, public = v})
     einval("public_only", db.timeline, db, fx.ann, {public_only = v})
     einval("customer_agreed", db.renegotiate, db, fx.p, BASE, "why", v)
@@ -413,6 +442,7 @@ local function kind_of(p)
   local stars = select(2, p.type:gsub("%*", ""))
   if p.name == "out" or p.name == "row" or (p.name == "tag" and stars == 2) then return nil end
   if stars > 0 then
+    if p.type:match("char") and stars == 2 then return "words" end
     if p.type:match("char") then return "text" end
     if p.type:match("crm_db") then return "db" end
     return "record"
@@ -438,13 +468,15 @@ function TestGenerated:test_every_text_and_integer_parameter()
         if k then
           kinds[#kinds + 1] = {kind = k, name = p.name}
           args[#kinds] = ({text = p.name == "path" and ":memory:" or "x", db = handle,
-                           int = 0, uint = 0, int64 = 0})[k]
+                           int = 0, uint = 0, int64 = 0, words = {"x"}})[k]
         end
       end
       for i, k in ipairs(kinds) do
         local bads = {}
         if k.kind == "text" then
           bads = {with_nul(args[i], true), with_nul(args[i]), a_number()}
+        elseif k.kind == "words" then
+          bads = {{with_nul("x", true)}, {"x", with_nul("x")}, {a_number()}, "x", a_number()}
         elseif k.kind == "int" or k.kind == "uint" or k.kind == "int64" then
           bads = {2^53, 0.5, 0 / 0, math.huge, "5"}
           for _, v in ipairs(out_of_range(k.kind)) do bads[#bads + 1] = v end
@@ -454,13 +486,16 @@ function TestGenerated:test_every_text_and_integer_parameter()
           local call_args = table.move(args, 1, #kinds, 1, {})
           call_args[i] = bad
           local e = einval(what, f, table.unpack(call_args, 1, #kinds))
-          lu.assertStrContains(e.message, k.name .. ":", false, what)
-          if type(bad) == "string" and bad:find("\0", 1, true) then
+          -- a list's items are named by their place: channel_names[2]: ...
+          lu.assertStrContains(e.message, k.name .. (type(bad) == "table" and "[" or ":"), false,
+                               what)
+          local text = type(bad) == "table" and bad[#bad] or bad
+          if type(text) == "string" and text:find("\0", 1, true) then
             lu.assertStrContains(e.message, "NUL", false, what)
           end
           lu.assertEquals(state(db), before, what .. ": the database changed")
           called[d.name] = true
-          if k.kind == "text" then texts = texts + 1 else ints = ints + 1 end
+          if k.kind == "text" or k.kind == "words" then texts = texts + 1 else ints = ints + 1 end
         end
       end
     end
@@ -469,6 +504,8 @@ function TestGenerated:test_every_text_and_integer_parameter()
   for _, name in ipairs({"crm_customer_create", "crm_identity_add", "crm_identity_lookup",
                          "crm_swig_open", "crm_swig_customer_list_open", "_identity_add",
                          "_interaction_log", "_promise_keep", "_customer_rename",
+                         "crm_swig_timeline_open", "crm_swig_thread_open",
+                         "_interaction_set_public", "crm_swig_customer_count",
                          "crm_strerror", "crm_channel_name"}) do
     lu.assertTrue(called[name], name .. " was not called")
   end

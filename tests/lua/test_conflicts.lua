@@ -29,6 +29,22 @@ function TestConflicts:test_add_identity_names_the_owner()
   lu.assertEquals(conflict(db.add_identity, db, ann, "phone", "+14155550100").conflict_id, ann)
 end
 
+-- a shared value is added only shared, and stays shared while others hold
+-- it: add_identity and set_identity_flags name a holder
+function TestConflicts:test_shared_identities_name_a_holder()
+  local db <close>, ann, bob = open()
+  local cy = db:create_customer("Cy").id
+  db:add_identity(ann, "phone", "+1 415 555 0100", {shared = true})
+  db:add_identity(bob, "phone", "(415) 555-0100", {shared = true})
+  local who = conflict(db.add_identity, db, cy, "phone", "4155550100").conflict_id
+  lu.assertTrue(who == ann or who == bob, tostring(who))
+  lu.assertEquals(conflict(db.set_identity_flags, db, ann, "phone", "+14155550100",
+                           {primary = true}).conflict_id, bob)
+  lu.assertEquals(conflict(crm._identity_set_flags, db._h, bob, "phone", "+14155550100", 0)
+                  .conflict_id, ann)
+  lu.assertTrue(db:identity(ann, "phone", "+14155550100").shared)
+end
+
 function TestConflicts:test_log_names_the_interaction_already_recorded()
   local db <close>, ann, bob = open()
   local first = db:log(ann, {channel = "email", external_ref = "<m1@example.com>"})

@@ -34,6 +34,7 @@ function TestOpen:test_module()
   lu.assertEquals(type(crm), "table")
   lu.assertEquals(crm.ENOTFOUND, -2)
   lu.assertEquals(crm.EMISUSE, crm.CRM_EMISUSE)
+  lu.assertEquals(crm.EAMBIGUOUS, crm.CRM_EAMBIGUOUS)
   lu.assertEquals(math.type(crm.crm_schema_version_max()), "integer")
 end
 
@@ -229,7 +230,7 @@ function TestCustomers:test_identities()
   lu.assertTrue(i.primary)
   lu.assertFalse(i.verified)
   lu.assertEquals(db:lookup("phone", "+1 415 555 0100").id, ann.id)
-  lu.assertEquals(db:identity("phone", "4155550100").customer_id, ann.id)
+  lu.assertEquals(db:identity(ann.id, "phone", "4155550100").customer_id, ann.id)
   lu.assertEquals(db:normalise("email", "Ann@Example.COM"), "ann@example.com")
   db:add_identity(ann.id, "email", "ann@example.com")
   lu.assertEquals(#collect(db:identities(ann.id)), 2)
@@ -238,8 +239,63 @@ function TestCustomers:test_identities()
   lu.assertEquals(e.code, crm.EEXISTS)
   lu.assertEquals(e.conflict_id, ann.id)
   lu.assertEquals(err_of(db.add_identity, db, bob.id, "email", "nope").code, crm.EINVAL)
-  db:remove_identity("phone", "415-555-0100")
+  db:remove_identity(ann.id, "phone", "415-555-0100")
   lu.assertEquals(err_of(db.lookup, db, "phone", "+14155550100").code, crm.ENOTFOUND)
+end
+
+function TestCustomers:test_shared_identities()
+  local db = self.db
+  local ann = db:create_customer("Ann")
+  local bob = db:create_customer("Bob")
+  local cy = db:create_customer("Cy")
+  local i = db:add_identity(ann.id, "phone", "(415) 555-0100", {shared = true, primary = true})
+  lu.assertTrue(i.shared and i.primary)
+  lu.assertEquals(i.flags, crm.CRM_IDENTITY_SHARED | crm.CRM_IDENTITY_PRIMARY)
+  lu.assertEquals(db:lookup("phone", "+14155550100").id, ann.id)
+  lu.assertFalse(db:add_identity(bob.id, "phone", "+1 415 555 0100", {shared = true}).primary)
+  local e = err_of(db.lookup, db, "phone", "4155550100")
+  lu.assertEquals(e.code, crm.EAMBIGUOUS)
+  lu.assertEquals(e.name, "EAMBIGUOUS")
+  lu.assertStrContains(e.message, "2 customers")
+  local names = {}
+  for c in db:holders("phone", "415.555.0100") do names[#names + 1] = c.name end
+  lu.assertEquals(names, {"Ann", "Bob"})
+  lu.assertEquals(#collect(db:holders("phone", "+14155550199")), 0)
+  e = err_of(db.add_identity, db, cy.id, "phone", "+14155550100")
+  lu.assertEquals({e.code, e.conflict_id}, {crm.EEXISTS, ann.id})
+  e = err_of(db.set_identity_flags, db, ann.id, "phone", "+14155550100", {primary = true})
+  lu.assertEquals({e.code, e.conflict_id}, {crm.EEXISTS, bob.id})
+  lu.assertTrue(db:identity(ann.id, "phone", "+14155550100").shared)
+  lu.assertEquals(err_of(db.identity, db, cy.id, "phone", "+14155550100").code, crm.ENOTFOUND)
+  db:remove_identity(bob.id, "phone", "+14155550100")
+  lu.assertEquals(db:lookup("phone", "+14155550100").id, ann.id)
+end
+
+function TestCustomers:test_resolve()
+  local db = self.db
+  local ann = db:create_customer("Ann")
+  local bob = db:create_customer("Bob")
+  db:add_identity(ann.id, "phone", "+1 415 555 0100")
+  db:add_identity(ann.id, "email", "ann@example.com")
+  db:add_identity(bob.id, "account", "4155550100")
+  lu.assertEquals(db:resolve("ANN@example.com").id, ann.id)
+  lu.assertEquals(db:resolve("+1 (415) 555-0100").id, ann.id)
+  lu.assertEquals(db:resolve(bob.id:upper()).id, bob.id)
+  local e = err_of(db.resolve, db, "4155550100")
+  lu.assertEquals(e.code, crm.EAMBIGUOUS)
+  lu.assertStrContains(e.message, "names 2 customers")
+  local ids = {}
+  for c in db:resolve_all("4155550100") do ids[#ids + 1] = c.id end
+  lu.assertEquals(ids, {ann.id, bob.id})
+  e = err_of(db.resolve, db, "nobody@example.com")
+  lu.assertEquals(e.code, crm.ENOTFOUND)
+  lu.assertStrContains(e.message, "tried email, account, loyalty")
+  lu.assertEquals(#collect(db:resolve_all("nobody@example.com")), 0)
+  for _, bad in ipairs({"", "   ", string.rep("x", 257), "a\tb"}) do
+    lu.assertEquals(err_of(db.resolve, db, bad).code, crm.EINVAL)
+    lu.assertEquals(err_of(db.resolve_all, db, bad).code, crm.EINVAL)
+  end
+  lu.assertEquals(err_of(db.resolve, db, 42).code, crm.EINVAL)
 end
 
 function TestCustomers:test_journal()
@@ -278,11 +334,29 @@ function TestCustomers:test_interactions_timeline()
   for it in db:timeline(c.id, {channels = {"phone", "social"}}) do ids[#ids + 1] = it.id end
   lu.assertEquals(ids, {b.id, a.id})
   lu.assertEquals(err_of(db.log, db, c.id, {channel = "social", external_ref = "t1"}).code, crm.EEXISTS)
-  local bad = err_of(db.log, db, c.id, {channel = "pigeon"})
+  local bad = err_of(db.log, db, c.id, {channel = "Pigeon post"})
   lu.assertEquals(bad.code, crm.EINVAL)
-  lu.assertStrContains(bad.message, "'pigeon' is not a channel")
+  lu.assertStrContains(bad.message, "'Pigeon post' is not a name")
   lu.assertEquals(err_of(db.log, db, c.id, {}).code, crm.EINVAL)
-  lu.assertEquals(err_of(db.timeline, db, c.id, {channels = {"telepathy"}}).code, crm.EINVAL)
+  lu.assertEquals(err_of(db.timeline, db, c.id, {channels = {"Telepathy"}}).code, crm.EINVAL)
+  for _ in db:timeline(c.id, {channels = {"telepathy"}}) do lu.fail("no interaction is on it") end
+  -- A channel of the business's own, the thread filtered, the public flag, the count.
+  local wa = db:log(c.id, {channel = "whatsapp", occurred_at = base + 3000, reply_to = a.id,
+                           external_ref = "wa-1"})
+  lu.assertEquals(wa.channel, "whatsapp")
+  lu.assertEquals(db:interaction_by_ref("whatsapp", "wa-1").id, wa.id)
+  local got = {}
+  for it in db:thread(a.id, {channels = {"whatsapp"}}) do got[#got + 1] = it.id end
+  lu.assertEquals(got, {wa.id})
+  got = {}
+  for it in db:thread(a.id, {before = a.id, limit = 1}) do got[#got + 1] = it.id end
+  lu.assertEquals(#got, 1)
+  db:set_public(wa.id, true)
+  lu.assertTrue(db:interaction(wa.id).public)
+  db:set_public(wa.id, false)
+  lu.assertFalse(db:interaction(wa.id).public)
+  lu.assertEquals(db:count_customers(), 1)
+  lu.assertEquals(db:count_customers({name_prefix = "zz"}), 0)
 end
 
 function TestCustomers:test_promises()
@@ -296,6 +370,7 @@ function TestCustomers:test_promises()
   lu.assertEquals(p.overdue, crm.crm_now() > p.due_at)
   db:renegotiate(p.id, base + 10 * 86400000, "asked", true)
   lu.assertEquals(db:get_promise(p.id).renegotiations, 1)
+  lu.assertEquals(db:get_promise(p.id).first_due_at, base + 86400000)
   db:keep(p.id, {note = "done"})
   lu.assertEquals(db:get_promise(p.id).state, "kept")
   lu.assertEquals(err_of(db["break"], db, p.id, "late").code, crm.ESTATE)
@@ -312,6 +387,30 @@ function TestCustomers:test_promises()
   lu.assertEquals(err_of(db.get_promise, db, MISSING).code, crm.ENOTFOUND)
 end
 
+function TestCustomers:test_promise_steps_at()
+  local db = self.db
+  local c = db:create_customer("Ann")
+  local day = 86400000
+  local now = crm.crm_now() // 1000 * 1000
+  local p = db:promise(c.id, "Refund", now - 8 * day, {owner = "agent:a", at = now - 10 * day})
+  lu.assertEquals({p.made_at, p.first_due_at}, {now - 10 * day, now - 8 * day})
+  db:renegotiate(p.id, now - 2 * day, "part late", true, now - 5 * day)
+  db:keep(p.id, {note = "refunded", at = now - day})
+  local q = db:get_promise(p.id)
+  lu.assertEquals({q.state, q.closed_at, q.kept_late, q.overdue, q.due_at, q.first_due_at},
+                  {"kept", now - day, true, false, now - 2 * day, now - 8 * day})
+  local steps = {}
+  for e in db:promise_history(p.id) do steps[#steps + 1] = e.kind .. "@" .. (now - e.at) // day end
+  lu.assertEquals(steps, {"made@10", "renegotiated@5", "kept@1"})
+  local r = db:promise(c.id, "Brochure", now + day, {owner = "agent:a"})
+  local e = err_of(db["break"], db, r.id, "gone", now + day)
+  lu.assertEquals(e.code, crm.EINVAL)
+  lu.assertStrContains(e.message, "in the future")
+  lu.assertStrContains(err_of(db.release, db, r.id, nil, now - day).message, "before the last step")
+  db:release(r.id)
+  lu.assertEquals(db:get_promise(r.id).state, "released")
+end
+
 function TestCustomers:test_occasions()
   local db = self.db
   local c = db:create_customer("Ann")
@@ -319,12 +418,20 @@ function TestCustomers:test_occasions()
   lu.assertEquals({o.kind, o.month, o.day, o.lead_days, o.note, o.yearly},
                   {"birthday", 3, 4, 7, "cake", true})
   lu.assertEquals(#collect(db:occasions(c.id)), 1)
-  local base = 1767268800000  -- 2026-01-01
-  local rows = collect(db:upcoming(base, base + 365 * 86400000))
+  local rows = collect(db:upcoming("2026-01-01", 365))
   lu.assertEquals(#rows, 1)
   lu.assertEquals({rows[1].next_year, rows[1].next_month, rows[1].next_day}, {2026, 3, 4})
+  lu.assertEquals(rows[1].next_at, 1772582400000)  -- 2026-03-04T00:00Z
+  -- a table or a string: the window's first day counts, one past is out
+  lu.assertEquals(#collect(db:upcoming({year = 2026, month = 3, day = 4}, 1)), 1)
+  lu.assertEquals(#collect(db:upcoming("2026-03-05", 300)), 0)
+  lu.assertEquals(#collect(db:upcoming(nil, 366)), 1)  -- from today, in UTC
   lu.assertEquals(err_of(db.add_occasion, db, c.id, "birthday", {month = 2, day = 30}).code, crm.EINVAL)
-  lu.assertEquals(err_of(db.upcoming, db, base, base - 1).code, crm.EINVAL)
+  lu.assertEquals(err_of(db.upcoming, db, "2026-01-01", 0).code, crm.EINVAL)
+  lu.assertStrContains(err_of(db.upcoming, db, "2026-02-30").message, "does not exist")
+  lu.assertStrContains(err_of(db.upcoming, db, "2026-1-1").message, "not a date YYYY-MM-DD")
+  lu.assertStrContains(err_of(db.upcoming, db, {year = 2026, day = 1}).message, "start.month is missing")
+  lu.assertEquals(err_of(db.upcoming, db, 1767268800000).code, crm.EINVAL)  -- a time is not a date
   db:remove_occasion(o.id)
   lu.assertEquals(err_of(db.remove_occasion, db, o.id).code, crm.ENOTFOUND)
 end
@@ -340,8 +447,8 @@ function TestCustomers:test_members_flags_threads_history()
   db:remove_member(org.id, ann.id)
   lu.assertEquals(#collect(db:members(org.id)), 0)
   db:add_identity(ann.id, "email", "ann@example.com")
-  db:set_identity_flags("email", "ann@example.com", {verified = true})
-  lu.assertTrue(db:identity("email", "ann@example.com").verified)
+  db:set_identity_flags(ann.id, "email", "ann@example.com", {verified = true})
+  lu.assertTrue(db:identity(ann.id, "email", "ann@example.com").verified)
   local base = 1767268800000
   local a = db:log(ann.id, {channel = "email", external_ref = "m1", occurred_at = base})
   local b = db:log(ann.id, {channel = "email", direction = "out", reply_to = a.id, occurred_at = base + 1})

@@ -20,7 +20,7 @@ function TestMemory:test_timeline_memory_is_flat()
   local c = db:create_customer("Busy Customer")
   db:transaction(function()
     for i = 1, ROWS do
-      crm.crm_swig_interaction_log(db._h, c.id, crm.CRM_CHANNEL_PHONE, crm.CRM_DIRECTION_IN,
+      crm.crm_swig_interaction_log(db._h, c.id, "phone", crm.CRM_DIRECTION_IN,
                                    1000000 + i, nil, nil, 0, 0, crm.CRM_SENTIMENT_NONE,
                                    nil, nil, nil, nil)
     end

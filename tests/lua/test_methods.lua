@@ -48,12 +48,13 @@ end
 function TestChanges:test_set_identity_flags_returns_the_identity()
   local db <close>, ann = open()
   db:add_identity(ann.id, "phone", "+1 415 555 0100")
-  local i = db:set_identity_flags("phone", "(415) 555-0100", {primary = true, verified = true})
+  local i = db:set_identity_flags(ann.id, "phone", "(415) 555-0100",
+                                  {primary = true, verified = true})
   lu.assertEquals(getmetatable(i), crm.identity_mt)
-  lu.assertEquals({i.primary, i.verified, i.flags}, {true, true, 3})
-  lu.assertEquals(i, db:identity("phone", "+14155550100"))
-  i = db:set_identity_flags("phone", "+14155550100")
-  lu.assertEquals({i.primary, i.verified}, {false, false})
+  lu.assertEquals({i.primary, i.verified, i.shared, i.flags}, {true, true, false, 3})
+  lu.assertEquals(i, db:identity(ann.id, "phone", "+14155550100"))
+  i = db:set_identity_flags(ann.id, "phone", "+14155550100", {shared = true})
+  lu.assertEquals({i.primary, i.verified, i.shared, i.customer_id}, {false, false, true, ann.id})
 end
 
 function TestChanges:test_interaction_setters_return_the_interaction()
@@ -69,6 +70,13 @@ function TestChanges:test_interaction_setters_return_the_interaction()
   lu.assertEquals(got.summary, "refunded")
   lu.assertEquals(got, db:interaction(it.id))
   lu.assertNil(db:set_summary(it.id, nil).summary)
+  got = db:set_public(it.id, true)
+  lu.assertTrue(got.public)
+  lu.assertEquals(got, db:interaction(it.id))
+  local seq = db:last_seq()
+  lu.assertEquals(db:set_public(it.id, true), got)  -- already so: nothing journaled
+  lu.assertEquals(db:last_seq(), seq)
+  lu.assertFalse(db:set_public(it.id, false).public)
 end
 
 function TestChanges:test_promise_transitions_return_the_promise()
@@ -95,6 +103,21 @@ function TestChanges:test_promise_transitions_return_the_promise()
   lu.assertEquals(p, db:get_promise(r.id))
 end
 
+function TestChanges:test_promise_steps_return_the_promise_at_their_time()
+  local db <close>, ann = open()
+  local now = crm.crm_now() // 1000 * 1000
+  local p = db:promise(ann.id, "Refund", now - 8 * DAY, {owner = "agent:a", at = now - 10 * DAY})
+  p = db:renegotiate(p.id, now - 2 * DAY, "part late", false, now - 5 * DAY)
+  lu.assertEquals({p.due_at, p.first_due_at, p.renegotiations}, {now - 2 * DAY, now - 8 * DAY, 1})
+  p = db:keep(p.id, {at = now - DAY})
+  lu.assertEquals({p.state, p.closed_at, p.kept_late}, {"kept", now - DAY, true})
+  lu.assertEquals(p, db:get_promise(p.id))
+  local q = db:promise(ann.id, "Ship", now + DAY, {owner = "agent:b", at = now - DAY})
+  lu.assertEquals(db:break_(q.id, "gone", now).closed_at, now)
+  local r = db:promise(ann.id, "Visit", now + DAY, {owner = "agent:b", at = now - DAY})
+  lu.assertEquals(db:release(r.id, nil, now - DAY).closed_at, now - DAY)
+end
+
 function TestChanges:test_a_refused_change_raises_and_changes_nothing()
   local db <close>, ann = open()
   local p = db:promise(ann.id, "Call back", DUE, {owner = "agent:alice"})
@@ -106,7 +129,9 @@ function TestChanges:test_a_refused_change_raises_and_changes_nothing()
   lu.assertEquals(err_of(db.release, db, p.id).code, crm.ESTATE)
   lu.assertEquals(err_of(db.archive_customer, db, ann.id).code, crm.ESTATE)
   lu.assertEquals(err_of(db.rename_customer, db, MISSING, "X").code, crm.ENOTFOUND)
-  lu.assertEquals(err_of(db.set_identity_flags, db, "phone", "+14155550199").code, crm.ENOTFOUND)
+  lu.assertEquals(err_of(db.set_identity_flags, db, ann.id, "phone", "+14155550199").code,
+                  crm.ENOTFOUND)
+  lu.assertEquals(err_of(db.set_public, db, MISSING, true).code, crm.ENOTFOUND)
   lu.assertEquals(err_of(db.set_reason, db, it.id, "no spaces allowed").code, crm.EINVAL)
   lu.assertEquals(db:last_seq(), seq)
 end

@@ -104,6 +104,14 @@ function TestRecords:test_customers()
   end
   same("customer", db:lookup("phone", "+14155550100"),
        crm.crm_identity_lookup(db._h, "phone", "+14155550100"))
+  same("customer", db:resolve("ann@example.com"),
+       crm.crm_customer_resolve(db._h, "ann@example.com"))
+  lu.assertEquals(lockstep("customer", db:resolve_all("4155550100"),
+                           crm.crm_customer_resolve_open(db._h, "4155550100"),
+                           crm.crm_customer_cursor_next, crm.crm_customer_cursor_free), 1)
+  lu.assertEquals(lockstep("customer", db:holders("email", "ann@example.com"),
+                           crm.crm_customer_holders_open(db._h, "email", "ann@example.com"),
+                           crm.crm_customer_cursor_next, crm.crm_customer_cursor_free), 1)
   local cur = crm.crm_swig_customer_list_open(db._h, 0, nil, nil, crm.CRM_ARCHIVED_INCLUDE, crm.TIME_NONE,
                                               crm.TIME_NONE,
                                               nil, 0, crm.CRM_ORDER_CREATED)
@@ -113,12 +121,14 @@ end
 
 function TestRecords:test_identities()
   local db <close>, ann = full()
-  same("identity", db:identity("email", "ANN@example.com"),
-       crm.crm_identity_get(db._h, "email", "ANN@example.com"))
+  same("identity", db:identity(ann.id, "email", "ANN@example.com"),
+       crm.crm_identity_get(db._h, ann.id, "email", "ANN@example.com"))
   lu.assertEquals(lockstep("identity", db:identities(ann.id), crm.crm_identity_list_open(db._h, ann.id),
                            crm.crm_identity_cursor_next, crm.crm_identity_cursor_free), 2)
-  local i = db:add_identity(ann.id, "email", "ann@work.example", {primary = true, verified = true})
-  same("identity", i, crm.crm_identity_get(db._h, "email", "ann@work.example"))
+  local i = db:add_identity(ann.id, "email", "ann@work.example",
+                            {primary = true, verified = true, shared = true})
+  same("identity", i, crm.crm_identity_get(db._h, ann.id, "email", "ann@work.example"))
+  lu.assertTrue(i.shared)
 end
 
 function TestRecords:test_journal()
@@ -130,15 +140,26 @@ end
 function TestRecords:test_interactions()
   local db <close>, ann, _, a = full()
   local cur = crm.crm_swig_timeline_open(db._h, ann.id, 0, crm.TIME_NONE, crm.TIME_NONE, nil, 0, 0, 0,
-                                        nil, 0)
+                                        nil, 0, nil)
   lu.assertEquals(lockstep("interaction", db:timeline(ann.id), cur, crm.crm_interaction_cursor_next,
                            crm.crm_interaction_cursor_free), 2)
   same("interaction", a, crm.crm_interaction_get(db._h, a.id))
   same("interaction", db:interaction(a.id), crm.crm_interaction_get(db._h, a.id))
   same("interaction", db:interaction_by_ref("phone", "call-1"),
        crm.crm_interaction_get_by_ref(db._h, crm.CRM_CHANNEL_PHONE, "call-1"))
-  lu.assertEquals(lockstep("interaction", db:thread(a.id), crm.crm_interaction_thread_open(db._h, a.id),
+  local function thread_open(names)
+    return crm.crm_swig_thread_open(db._h, a.id, 0, crm.TIME_NONE, crm.TIME_NONE, nil, 0, 0, 0,
+                                    nil, 0, names)
+  end
+  lu.assertEquals(lockstep("interaction", db:thread(a.id), thread_open(nil),
                            crm.crm_interaction_cursor_next, crm.crm_interaction_cursor_free), 2)
+  local wa = db:log(ann.id, {channel = "whatsapp", reply_to = a.id, external_ref = "wa-1"})
+  same("interaction", wa, crm.crm_interaction_get(db._h, wa.id))
+  same("interaction", db:interaction_by_ref("whatsapp", "wa-1"),
+       crm.crm_interaction_get_by_ref_named(db._h, "whatsapp", "wa-1"))
+  lu.assertEquals(lockstep("interaction", db:thread(a.id, {channels = {"whatsapp"}}),
+                           thread_open({"whatsapp"}),
+                           crm.crm_interaction_cursor_next, crm.crm_interaction_cursor_free), 1)
 end
 
 function TestRecords:test_promises()
@@ -159,8 +180,8 @@ function TestRecords:test_occasions_and_members()
   local db <close>, ann, org = full()
   lu.assertEquals(lockstep("occasion", db:occasions(ann.id), crm.crm_occasion_list_open(db._h, ann.id),
                            crm.crm_occasion_cursor_next, crm.crm_occasion_cursor_free), 2)
-  local from, to = BASE, BASE + 5 * 365 * DAY
-  lu.assertTrue(lockstep("occasion", db:upcoming(from, to), crm.crm_occasion_upcoming_open(db._h, from, to),
+  lu.assertTrue(lockstep("occasion", db:upcoming("2026-01-01", 5 * 365),
+                         crm.crm_occasion_upcoming_open(db._h, 2026, 1, 1, 5 * 365),
                          crm.crm_occasion_cursor_next, crm.crm_occasion_cursor_free) > 2)
   local o = db:add_occasion(ann.id, "anniversary", {month = 2, day = 29, lead_days = 1})
   same("occasion", o, crm.crm_occasion_get(db._h, o.id))
@@ -205,9 +226,11 @@ function TestRecords:test_changed_records_are_read_as_the_accessors_give()
   local db <close>, ann, org, a = full()
   same("customer", db:rename_customer(ann.id, "Ann B"), crm.crm_customer_get(db._h, ann.id))
   same("customer", db:unarchive_customer(org.id), crm.crm_customer_get(db._h, org.id))
-  same("identity", db:set_identity_flags("email", "ann@example.com", {primary = true}),
-       crm.crm_identity_get(db._h, "email", "ann@example.com"))
+  same("identity", db:set_identity_flags(ann.id, "email", "ann@example.com",
+                                         {primary = true, shared = true}),
+       crm.crm_identity_get(db._h, ann.id, "email", "ann@example.com"))
   same("interaction", db:set_outcome(a.id, "escalated"), crm.crm_interaction_get(db._h, a.id))
+  same("interaction", db:set_public(a.id, false), crm.crm_interaction_get(db._h, a.id))
   local q = db:promise(ann.id, "Later", 2000000000000, {owner = "agent:c"})
   same("promise", db:renegotiate(q.id, 3000000000000, "asked"), crm.crm_promise_get(db._h, q.id))
   same("promise", db:release(q.id, "not needed"), crm.crm_promise_get(db._h, q.id))

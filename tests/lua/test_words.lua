@@ -1,8 +1,10 @@
 -- Names of enum values (customer kinds, the archived filter, orders,
--- durabilities, channels, directions, outcomes, promise states) are read
--- by libcrm's own crm_<enum>_parse calls: the module accepts exactly the
--- words libcrm knows, and a word libcrm does not know raises crm.EINVAL
--- with libcrm's message. The module keeps no word table of its own.
+-- durabilities, directions, outcomes, promise states) are read by libcrm's
+-- own crm_<enum>_parse calls: the module accepts exactly the words libcrm
+-- knows, and a word libcrm does not know raises crm.EINVAL with libcrm's
+-- message. Channels are open (any word, the business's own too): each
+-- reaches libcrm whole, which judges it. The module keeps no word table of
+-- its own.
 -- Run: LUA_CPATH=<build>/bindings/lua/?.so lua5.4 test_words.lua
 package.path = "/usr/share/lua/5.4/?.lua;" .. package.path
 local lu = require "luaunit"
@@ -41,12 +43,6 @@ local CALLS = {
   {"order", function(db, c, w) for _ in db:customers{order = w} do end end, crm.crm_customer_order_parse},
   {"durability", function(db, c, w) crm.open(":memory:", {durability = w}):close() end,
    crm.crm_durability_parse},
-  {"channel", function(db, c, w) return db:log(c, {channel = w}) end, crm.crm_channel_parse},
-  {"channel", function(db, c, w) for _ in db:timeline(c, {channels = {w}}) do end end, crm.crm_channel_parse},
-  {"channel", function(db, c, w)
-     local ok, e = pcall(db.interaction_by_ref, db, w, "no-such-ref")
-     if ok or e.code ~= crm.ENOTFOUND then error(e, 0) end
-   end, crm.crm_channel_parse},
   {"direction", function(db, c, w) return db:log(c, {channel = "phone", direction = w}) end,
    crm.crm_direction_parse},
   {"direction", function(db, c, w) for _ in db:timeline(c, {direction = w}) do end end,
@@ -59,6 +55,19 @@ local CALLS = {
    crm.crm_outcome_parse},
   {"state", function(db, c, w) for _ in db:promises{states = {w}} do end end,
    crm.crm_promise_state_parse},
+}
+
+-- {the call with a channel's word as its only unknown, the field libcrm names}
+local CHANNEL_CALLS = {
+  {function(db, c, w) return db:log(c, {channel = w}) end, "channel_name"},
+  {function(db, c, w) for _ in db:timeline(c, {channels = {w}}) do end end,
+   "filter channel_names[0]"},
+  {function(db, c, w) for _ in db:thread(an_interaction(db, c).id, {channels = {w}}) do end end,
+   "filter channel_names[0]"},
+  {function(db, c, w)
+     local ok, e = pcall(db.interaction_by_ref, db, w, "no-such-ref")
+     if ok or e.code ~= crm.ENOTFOUND then error(e, 0) end
+   end, "channel"},
 }
 
 local function open()
@@ -104,6 +113,80 @@ function TestWords:test_a_bad_word_raises_libcrms_message()
   end
 end
 
+function TestWords:test_every_channel_word_is_taken()
+  local all = words(crm.crm_channel_name)
+  all[#all + 1] = "whatsapp"
+  all[#all + 1] = "line_2"
+  for _, c in ipairs(CHANNEL_CALLS) do
+    local db <close>, ann = open()
+    for _, w in ipairs(all) do c[1](db, ann, w) end
+  end
+end
+
+function TestWords:test_a_bad_channel_raises_libcrms_message()
+  for _, c in ipairs(CHANNEL_CALLS) do
+    local db <close>, ann = open()
+    an_interaction(db, ann)
+    local seq = db:last_seq()
+    for _, bad in ipairs({"Pigeon post", "PHONE", "", "phone,email", string.rep("x", 33)}) do
+      local ok, e = pcall(c[1], db, ann, bad)
+      lu.assertFalse(ok, c[2] .. " took " .. bad)
+      lu.assertEquals(e.code, crm.EINVAL)
+      lu.assertStrContains(e.message, c[2] .. " '" .. bad .. "' is not a name")
+    end
+    lu.assertEquals(db:last_seq(), seq)
+  end
+end
+
+-- a list of channels reaches libcrm as a list: a word holding a comma is
+-- refused as one bad name, not split into two good ones
+function TestWords:test_a_channel_with_a_comma_is_one_name()
+  local db <close>, ann = open()
+  local a = db:log(ann, {channel = "phone"})
+  db:log(ann, {channel = "email", reply_to = a.id})
+  local calls = {function(ch) return db:timeline(ann, {channels = ch}) end,
+                 function(ch) return db:thread(a.id, {channels = ch}) end}
+  for _, call in ipairs(calls) do
+    local n = 0
+    for _ in call({"phone", "email"}) do n = n + 1 end
+    lu.assertEquals(n, 2)
+    local ok, e = pcall(call, {"phone,email"})
+    lu.assertFalse(ok)
+    lu.assertEquals(e.code, crm.EINVAL)
+    lu.assertStrContains(e.message, "channel_names[0] 'phone,email' is not a name")
+    ok, e = pcall(call, {"phone", "email, phone"})
+    lu.assertStrContains(e.message, "channel_names[1] 'email, phone' is not a name")
+  end
+  local ok, e = pcall(crm.crm_swig_timeline_open, db._h, ann, 0, crm.TIME_NONE, crm.TIME_NONE,
+                      nil, 0, 0, 0, nil, 0, {"phone,email"})
+  lu.assertFalse(ok)
+  lu.assertStrContains(e.message, "'phone,email' is not a name")
+end
+
+function TestWords:test_a_channel_list_is_a_table_of_strings()
+  local db <close>, ann = open()
+  local function open_with(names)
+    return pcall(crm.crm_swig_timeline_open, db._h, ann, 0, crm.TIME_NONE, crm.TIME_NONE,
+                 nil, 0, 0, 0, nil, 0, names)
+  end
+  for _, case in ipairs({{"phone", "channel_names: expected a table of strings, got string"},
+                         {5, "channel_names: expected a table of strings, got number"},
+                         {{"phone", 3}, "channel_names[2]: expected a string, got number"},
+                         {{"phone", "e\0mail"}, "channel_names[2]: a NUL byte at byte 2"}}) do
+    local ok, e = open_with(case[1])
+    lu.assertFalse(ok)
+    lu.assertEquals(e.code, crm.EINVAL)
+    lu.assertStrContains(e.message, case[2])
+  end
+  local ok, e = pcall(db.timeline, db, ann, {channels = {"phone", true}})
+  lu.assertFalse(ok)
+  lu.assertStrContains(e.message, "channel_names[2]: expected a string, got boolean")
+  local it = db:log(ann, {channel = "whatsapp"})
+  for got in db:timeline(ann, {channels = {}}) do  -- none named: every channel
+    lu.assertEquals(got.id, it.id)
+  end
+end
+
 function TestWords:test_a_word_that_is_not_a_string_is_refused_by_name()
   local db <close>, ann = open()
   local ok, e = pcall(db.create_customer, db, "Bo", 2)
@@ -111,7 +194,7 @@ function TestWords:test_a_word_that_is_not_a_string_is_refused_by_name()
   lu.assertEquals(e.code, crm.EINVAL)
   lu.assertStrContains(e.message, "kind: expected a name")
   ok, e = pcall(db.log, db, ann, {channel = true})
-  lu.assertStrContains(e.message, "channel: expected a name")
+  lu.assertStrContains(e.message, "channel: expected a string")
 end
 
 function TestWords:test_libcrms_other_spellings_are_taken()

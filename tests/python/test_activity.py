@@ -34,8 +34,8 @@ def test_log_errors(db, ann):
         db.log(ann, "social", external_ref="tweet-1")
     assert dup.value.conflict_id == first.id
     with pytest.raises(crm.InvalidArgument) as bad:
-        db.log(ann, "pigeon")
-    assert "'pigeon' is not a channel" in str(bad.value)
+        db.log(ann, "Pigeon post")
+    assert "'Pigeon post' is not a name" in str(bad.value)
     with pytest.raises(crm.InvalidArgument):
         db.log(ann, "phone", sentiment=7)
     with pytest.raises(crm.InvalidArgument):
@@ -61,8 +61,33 @@ def test_timeline_filters(db, ann):
     assert [x.id for x in db.timeline(ann, from_=at(1), to=at(2))] == [b.id]
     assert [x.id for x in db.timeline(ann, limit=1)] == [c.id]
     assert [x.id for x in db.timeline(ann, before=c.id)] == [b.id, a.id]
+    assert list(db.timeline(ann, channels={"telepathy"})) == []
     with pytest.raises(crm.InvalidArgument):
-        db.timeline(ann, channels={"telepathy"})
+        db.timeline(ann, channels={"Telepathy"})
+
+
+def test_custom_channels_public_flag_thread_filter_count(db, ann):
+    a = db.log(ann, "whatsapp", occurred_at=at(0), external_ref="wa-1")
+    assert a.channel == "whatsapp"
+    b = db.log(ann, "phone", occurred_at=at(1), reply_to=a)
+    c = db.log(ann, "telegram", occurred_at=at(2), reply_to=a, external_ref="wa-1")
+    assert db.interaction_by_ref("whatsapp", "wa-1").id == a.id
+    assert db.interaction_by_ref("telegram", "wa-1").id == c.id
+    with pytest.raises(crm.NotFound):
+        db.interaction_by_ref("signal", "wa-1")
+    assert [x.id for x in db.timeline(ann, channels=["whatsapp", "phone"])] == [b.id, a.id]
+    assert [x.id for x in db.thread(c)] == [a.id, b.id, c.id]
+    assert [x.id for x in db.thread(c, channels="telegram")] == [c.id]
+    assert [x.id for x in db.thread(c, before=a, limit=1)] == [b.id]
+    db.set_public(b, True)
+    assert db.interaction(b.id).public
+    seq = db.last_seq
+    db.set_public(b, True)
+    assert db.last_seq == seq
+    db.set_public(b, False)
+    assert not db.interaction(b.id).public
+    assert db.count_customers() == 1
+    assert db.count_customers(name_prefix="zz") == 0
 
 
 def test_promises(db, ann):
@@ -73,7 +98,7 @@ def test_promises(db, ann):
     assert p.overdue == (dt.datetime.now(UTC) > at(3))
     db.renegotiate(p.id, at(10), "customer asked", customer_agreed=True)
     q = db.get_promise(p.id)
-    assert q.due_at == at(10) and q.renegotiations == 1
+    assert q.due_at == at(10) and q.renegotiations == 1 and q.first_due_at == at(3)
     db.keep(p.id, note="done")
     assert db.get_promise(p.id).state is crm.PromiseState.KEPT
     with pytest.raises(crm.StateError):
@@ -94,6 +119,30 @@ def test_promises(db, ann):
         db.get_promise(MISSING)
 
 
+def test_promise_steps_at_the_time_they_happened(db, ann):
+    now = dt.datetime.now(UTC).replace(microsecond=0)
+    day = dt.timedelta(days=1)
+    p = db.promise(ann, "Refund", now - 8 * day, owner="agent:a", at=now - 10 * day)
+    assert p.made_at == now - 10 * day and p.first_due_at == now - 8 * day
+    db.renegotiate(p, now - 2 * day, "part late", at=now - 5 * day)
+    ms = int((now - day).timestamp() * 1000)  # epoch ms as well as datetimes
+    db.keep(p, note="refunded", at=ms)
+    q = db.get_promise(p)
+    assert (q.state, q.closed_at, q.kept_late, q.overdue) == ("kept", now - day, True, False)
+    assert (q.due_at, q.first_due_at, q.renegotiations) == (now - 2 * day, now - 8 * day, 1)
+    assert [(e.kind, e.at) for e in db.promise_history(p)] == [
+        ("made", now - 10 * day), ("renegotiated", now - 5 * day), ("kept", now - day)]
+    r = db.promise(ann, "Brochure", now + day, owner="agent:a")
+    with pytest.raises(crm.InvalidArgument, match="in the future"):
+        db.break_(r, "gone", at=now + day)
+    with pytest.raises(crm.InvalidArgument, match="before the last step"):
+        db.release(r, at=now - day)
+    with pytest.raises(TypeError):
+        db.keep(r, at="yesterday")
+    db.break_(r, "out of stock", at=None)
+    assert db.get_promise(r).state == "broken"
+
+
 def test_promise_overdue_is_relative_to_now(db, ann):
     future = dt.datetime.now(UTC) + dt.timedelta(days=30)
     assert not db.promise(ann, "later", future, owner="agent:a").overdue
@@ -105,13 +154,25 @@ def test_occasions(db, ann):
     assert (o.kind, o.month, o.day, o.lead_days, o.note, o.yearly) == \
         ("birthday", 3, 4, 7, "cake", True)
     assert [x.id for x in db.occasions(ann)] == [o.id]
-    rows = list(db.upcoming(at(0), at(365)))
+    rows = list(db.upcoming(dt.date(2026, 1, 1), days=365))
     assert [x.id for x in rows] == [o.id]
     assert rows[0].next_date == dt.date(2026, 3, 4)
+    assert rows[0].next_at == dt.datetime(2026, 3, 4, tzinfo=UTC)
+    # The window is the caller's dates: its first day counts, one past is out.
+    assert len(list(db.upcoming(dt.date(2026, 3, 4), 1))) == 1
+    assert list(db.upcoming(dt.date(2026, 3, 5), days=300)) == []
+    assert len(list(db.upcoming(days=366))) == 1  # from today, in UTC
+    assert len(list(db.upcoming())) in (0, 1)     # 30 days from today
     with pytest.raises(crm.InvalidArgument):
         db.add_occasion(ann, "birthday", month=2, day=30)
     with pytest.raises(crm.InvalidArgument):
-        db.upcoming(at(1), at(0))
+        db.upcoming(dt.date(2026, 1, 1), days=0)
+    with pytest.raises(crm.InvalidArgument):
+        db.upcoming(dt.date(9999, 12, 31), days=2)
+    with pytest.raises(TypeError):
+        db.upcoming(at(0))  # a datetime is not a date here: which zone's day?
+    with pytest.raises(TypeError):
+        db.upcoming("2026-01-01")
     db.remove_occasion(o.id)
     assert list(db.occasions(ann)) == []
     with pytest.raises(crm.NotFound):
@@ -138,9 +199,9 @@ def test_memberships(db, ann):
 
 def test_identity_flags(db, ann):
     db.add_identity(ann, "email", "ann@example.com")
-    db.set_identity_flags("email", "ANN@example.com", verified=True)
-    i = db.identity("email", "ann@example.com")
-    assert i.verified and not i.primary
+    db.set_identity_flags(ann, "email", "ANN@example.com", verified=True)
+    i = db.identity(ann, "email", "ann@example.com")
+    assert i.verified and not i.primary and not i.shared
 
 
 def test_interaction_updates_thread_and_ref(db, ann):

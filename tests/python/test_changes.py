@@ -1,7 +1,7 @@
 """A method that changes a record returns the record as it is after the
 change (docs/python.md, "What a change returns"): the customer calls
 (rename, archive, unarchive), set_identity_flags, the interaction setters
-and the promise transitions. Each is compared with a fresh read; a refused
+(set_public too) and the promise transitions, at a time given or now. Each is compared with a fresh read; a refused
 change raises and changes nothing."""
 import datetime as dt
 
@@ -32,12 +32,12 @@ def test_rename_archive_unarchive_return_the_customer(db, ann):
 
 def test_set_identity_flags_returns_the_identity(db, ann):
     db.add_identity(ann, "phone", "+1 415 555 0100")
-    i = db.set_identity_flags("phone", "(415) 555-0100", primary=True, verified=True)
+    i = db.set_identity_flags(ann, "phone", "(415) 555-0100", primary=True, verified=True)
     assert isinstance(i, crm.Identity)
-    assert (i.primary, i.verified, i.flags) == (True, True, 3)
-    assert i == db.identity("phone", "+14155550100")
-    i = db.set_identity_flags("phone", "+14155550100")
-    assert (i.primary, i.verified) == (False, False)
+    assert (i.primary, i.verified, i.shared, i.flags) == (True, True, False, 3)
+    assert i == db.identity(ann, "phone", "+14155550100")
+    i = db.set_identity_flags(ann.id, "phone", "+14155550100", shared=True)
+    assert (i.primary, i.verified, i.shared, i.customer_id) == (False, False, True, ann.id)
 
 
 def test_interaction_setters_return_the_interaction(db, ann):
@@ -50,7 +50,12 @@ def test_interaction_setters_return_the_interaction(db, ann):
     got = db.set_summary(it, "refunded")
     assert got.summary == "refunded" and got == db.interaction(it)
     assert db.set_summary(it, None).summary is None
-
+    got = db.set_public(it, True)
+    assert got.public is True and got == db.interaction(it)
+    seq = db.last_seq
+    assert db.set_public(it, True) == got  # already so: the record, and nothing journaled
+    assert db.last_seq == seq
+    assert db.set_public(it.id, False).public is False
 
 def test_promise_transitions_return_the_promise(db, ann, promise):
     p = db.renegotiate(promise, DUE + dt.timedelta(days=1), "asked", customer_agreed=True)
@@ -71,6 +76,21 @@ def test_promise_transitions_return_the_promise(db, ann, promise):
     assert p.state is crm.PromiseState.RELEASED and p == db.get_promise(r)
 
 
+def test_promise_steps_return_the_promise_at_their_time(db, ann):
+    now = dt.datetime.now(UTC).replace(microsecond=0)
+    day = dt.timedelta(days=1)
+    p = db.promise(ann, "Refund", now - 8 * day, owner="agent:a", at=now - 10 * day)
+    p = db.renegotiate(p, now - 2 * day, "part late", at=now - 5 * day)
+    assert (p.due_at, p.first_due_at, p.renegotiations) == (now - 2 * day, now - 8 * day, 1)
+    p = db.keep(p, at=now - day)
+    assert (p.state, p.closed_at, p.kept_late) == ("kept", now - day, True)
+    assert p == db.get_promise(p)
+    q = db.promise(ann, "Ship", now + day, owner="agent:b", at=now - day)
+    assert db.break_(q, "gone", at=now).closed_at == now
+    r = db.promise(ann, "Visit", now + day, owner="agent:b", at=now - day)
+    assert db.release(r, at=now - day).closed_at == now - day
+
+
 def test_a_refused_change_raises_and_changes_nothing(db, ann, promise):
     db.keep(promise)
     seq = db.last_seq
@@ -83,7 +103,9 @@ def test_a_refused_change_raises_and_changes_nothing(db, ann, promise):
     with pytest.raises(crm.NotFound):
         db.rename_customer("0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b", "X")
     with pytest.raises(crm.NotFound):
-        db.set_identity_flags("phone", "+14155550199", primary=True)
+        db.set_identity_flags(ann, "phone", "+14155550199", primary=True)
+    with pytest.raises(crm.NotFound):
+        db.set_public("0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b", True)
     with pytest.raises(crm.InvalidArgument):
         db.set_reason(db.log(ann, "phone"), "no spaces allowed")
     assert db.last_seq == seq + 2  # the archive and the log above, nothing else
@@ -93,6 +115,6 @@ def test_the_low_level_calls_return_rows(db, ann, promise):
     """The calls behind the methods (crm._lowlevel._*) return the row, as
     every _ call does: the change, then the read, in one crossing."""
     from crm import _lowlevel as ll
-    row = ll._promise_keep(db._h, promise.id, None, None)
+    row = ll._promise_keep(db._h, promise.id, None, None, crm._TIME_NONE)
     assert isinstance(row, tuple) and row[ll._RECORD_FIELDS["promise"].index("state")] == "kept"
     assert ll._customer_rename(db._h, ann.id, "Zed")[1] == "Zed"

@@ -22,6 +22,22 @@ def test_add_identity_names_the_owner(db, ann):
     assert conflict(db.add_identity, ann, "phone", "+14155550100").conflict_id == ann.id
 
 
+def test_shared_identities_name_a_holder(db, ann):
+    """A shared value is added only shared, and stays shared while others
+    hold it: add_identity and set_identity_flags (which the one %exception
+    covers like every call) name a holder."""
+    bob = db.create_customer("Bob")
+    cy = db.create_customer("Cy")
+    db.add_identity(ann, "phone", "+1 415 555 0100", shared=True)
+    db.add_identity(bob, "phone", "(415) 555-0100", shared=True)
+    assert conflict(db.add_identity, cy, "phone", "4155550100").conflict_id in (ann.id, bob.id)
+    e = conflict(db.set_identity_flags, ann, "phone", "+14155550100", primary=True)
+    assert e.conflict_id == bob.id
+    e = conflict(ll._identity_set_flags, db._h, bob.id, "phone", "+14155550100", 0)
+    assert e.conflict_id == ann.id
+    assert db.identity(ann, "phone", "+14155550100").shared
+
+
 def test_log_names_the_interaction_already_recorded(db, ann):
     first = db.log(ann, "email", external_ref="<m1@example.com>")
     assert conflict(db.log, ann, "email", external_ref="<m1@example.com>").conflict_id == first.id

@@ -249,7 +249,7 @@ def test_identities(db, ann):
     assert (i.kind, i.key, i.value, i.customer_id) == ("phone", "+14155550100", "(415) 555-0100", ann.id)
     assert i.primary and not i.verified
     assert db.lookup("phone", "+1 415 555 0100").id == ann.id
-    assert db.identity("phone", "4155550100").key == "+14155550100"
+    assert db.identity(ann, "phone", "4155550100").key == "+14155550100"
     assert db.normalise("email", "Ann@Example.COM") == "ann@example.com"
     db.add_identity(ann, "email", "ann@example.com", verified=True)
     assert sorted(x.kind for x in db.identities(ann)) == ["email", "phone"]
@@ -261,11 +261,67 @@ def test_identities(db, ann):
         db.add_identity(bob, "email", "not an address")
     with pytest.raises(crm.InvalidArgument):
         db.normalise("phone", "call me")
-    db.remove_identity("phone", "415-555-0100")
+    db.remove_identity(ann, "phone", "415-555-0100")
     with pytest.raises(crm.NotFound):
         db.lookup("phone", "+14155550100")
     with pytest.raises(crm.NotFound):
-        db.remove_identity("phone", "+14155550100")
+        db.remove_identity(ann, "phone", "+14155550100")
+
+
+def test_shared_identities(db, ann):
+    bob = db.create_customer("Bob")
+    cy = db.create_customer("Cy")
+    i = db.add_identity(ann, "phone", "(415) 555-0100", primary=True, shared=True)
+    assert i.shared and i.primary and i.flags == crm._ll.CRM_IDENTITY_SHARED | 1
+    assert db.lookup("phone", "+14155550100").id == ann.id
+    db.add_identity(bob, "phone", "+1 415 555 0100", shared=True)
+    with pytest.raises(crm.Ambiguous) as e:
+        db.lookup("phone", "4155550100")
+    assert isinstance(e.value, crm.ProgrammingError) and e.value.code == crm.EAMBIGUOUS
+    assert e.value.name == "EAMBIGUOUS" and "2 customers" in e.value.message
+    assert [c.name for c in db.holders("phone", "415.555.0100")] == ["Ann Example", "Bob"]
+    assert list(db.holders("phone", "+14155550199")) == []
+    with pytest.raises(crm.Conflict) as e:
+        db.add_identity(cy, "phone", "+14155550100")
+    assert e.value.conflict_id == ann.id
+    with pytest.raises(crm.Conflict) as e:
+        db.set_identity_flags(ann, "phone", "+14155550100", primary=True)
+    assert e.value.conflict_id == bob.id
+    assert db.identity(ann, "phone", "+14155550100").shared
+    assert not db.identity(bob, "phone", "+14155550100").primary
+    with pytest.raises(crm.NotFound):
+        db.identity(cy, "phone", "+14155550100")
+    db.remove_identity(bob, "phone", "+14155550100")
+    assert db.lookup("phone", "+14155550100").id == ann.id
+
+
+def test_resolve(db, ann):
+    bob = db.create_customer("Bob")
+    db.add_identity(ann, "phone", "+1 415 555 0100")
+    db.add_identity(ann, "email", "ann@example.com")
+    db.add_identity(bob, "account", "4155550100")
+    db.add_identity(bob, "social", "twitter:@bob")
+    assert db.resolve("ANN@example.com").id == ann.id
+    assert db.resolve("+1 (415) 555-0100").id == ann.id
+    assert db.resolve("twitter:Bob").id == bob.id
+    assert db.resolve(bob.id.upper()).id == bob.id
+    with pytest.raises(crm.Ambiguous) as e:
+        db.resolve("4155550100")
+    assert "names 2 customers" in str(e.value)
+    assert [c.id for c in db.resolve_all("4155550100")] == [ann.id, bob.id]
+    with pytest.raises(crm.NotFound) as e:
+        db.resolve("nobody@example.com")
+    assert "tried email, account, loyalty" in str(e.value)
+    assert list(db.resolve_all("nobody@example.com")) == []
+    for bad in ("", "   ", "x" * 257, "a\tb"):
+        with pytest.raises(crm.InvalidArgument):
+            db.resolve(bad)
+        with pytest.raises(crm.InvalidArgument):
+            db.resolve_all(bad)
+    with pytest.raises(crm.InvalidArgument):
+        db.resolve(None)
+    with pytest.raises(TypeError):
+        db.resolve(42)
 
 
 def test_journal(db, ann):
@@ -342,6 +398,7 @@ def test_every_code_has_a_class():
         crm.ENOTCRM: (crm.NotCrm, crm.DatabaseError),
         crm.EMISUSE: (crm.Misuse, crm.InterfaceError),
         crm.EREADONLY: (crm.ReadOnly, crm.OperationalError),
+        crm.EAMBIGUOUS: (crm.Ambiguous, crm.ProgrammingError),
     }
     assert set(tree) == set(crm._ERRORS)
     for code, (cls, base) in tree.items():

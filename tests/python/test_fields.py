@@ -1,7 +1,8 @@
 """Each record's fields are declared once, in bindings/records.py, and
 every other list of them agrees: the C accessors in include/crm/*.h (every
-accessor of every record is read by a field of each language, and every
-field reads an accessor that exists), the record classes' __slots__ and
+accessor of every record is read by a field of each language, or said
+unread in the table with the reason, and every field reads an accessor
+that exists), the record classes' __slots__ and
 the type stub (made from the table at build time). test_records (here and
 in tests/lua) checks what the builders made from the table give, field by
 field, against the accessors."""
@@ -71,7 +72,10 @@ def test_every_accessor_is_read_by_a_field(language):
     for rec in TABLE.RECORDS:
         used = {a for f in rec.fields_of(language) for a in f.accessors(rec)}
         assert used - acc[rec.ctype] == set(), f"{rec.name}: no such accessor"
-        assert acc[rec.ctype] - used == set(), f"{rec.name} ({language}): accessors no field reads"
+        assert set(rec.unread) - acc[rec.ctype] == set(), f"{rec.name}: unread, no such accessor"
+        assert set(rec.unread) & used == set(), f"{rec.name}: said unread, but a field reads it"
+        assert acc[rec.ctype] - used - set(rec.unread) == set(), \
+            f"{rec.name} ({language}): accessors no field reads"
 
 
 def test_accessors_are_bound():

@@ -21,7 +21,7 @@ def test_timeline_memory_is_flat():
         c = db.create_customer("Busy Customer")
         with db.transaction():
             for i in range(ROWS):
-                ll.crm_swig_interaction_log(db._h, c.id, ll.CRM_CHANNEL_PHONE, ll.CRM_DIRECTION_IN,
+                ll.crm_swig_interaction_log(db._h, c.id, "phone", ll.CRM_DIRECTION_IN,
                                             1_000_000 + i, None, None, 0, 0,
                                             ll.CRM_SENTIMENT_NONE, None, None, None, None)
         n = 0

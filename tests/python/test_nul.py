@@ -37,8 +37,11 @@ def test_an_identity_is_not_cut(db, ann):
 def test_a_lookup_does_not_match_the_text_before_the_nul(db, ann):
     db.add_identity(ann, "phone", "+14155550100")
     refused(lambda: db.lookup("phone", "+14155550100\x00anything"), "value")
-    refused(lambda: db.identity("phone", "+14155550100\x00"), "value")
-    refused(lambda: db.remove_identity("phone", "+14155550100\x00x"), "value")
+    refused(lambda: db.identity(ann, "phone", "+14155550100\x00"), "value")
+    refused(lambda: db.remove_identity(ann, "phone", "+14155550100\x00x"), "value")
+    refused(lambda: db.holders("phone", "+14155550100\x00x"), "value")
+    refused(lambda: db.resolve("+14155550100\x00x"), "text")
+    refused(lambda: db.resolve_all("+14155550100\x00x"), "text")
     assert db.lookup("phone", "+14155550100").id == ann.id
 
 

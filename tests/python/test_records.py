@@ -132,6 +132,12 @@ def test_customers(full):
         low = ll.crm_customer_get(h, c.id)
         same(db.customer(c.id), low)
     same(db.lookup("phone", "+14155550100"), ll.crm_identity_lookup(h, "phone", "+14155550100"))
+    same(db.resolve("ann@example.com"), ll.crm_customer_resolve(h, "ann@example.com"))
+    cur = ll.crm_customer_resolve_open(h, "4155550100")
+    assert len(lockstep(db.resolve_all("4155550100"), cur, ll.crm_customer_cursor_next)) == 1
+    cur = ll.crm_customer_holders_open(h, "email", "ann@example.com")
+    assert len(lockstep(db.holders("email", "ann@example.com"), cur,
+                        ll.crm_customer_cursor_next)) == 1
     none = crm._TIME_NONE
     cur = ll.crm_swig_customer_list_open(h, 0, None, None, ll.CRM_ARCHIVED_INCLUDE, none, none, None,
                                          0, ll.CRM_ORDER_CREATED)
@@ -142,11 +148,13 @@ def test_identities(full):
     db, ann, _, _, _ = full
     h = db._h
     for kind, value in (("phone", "+1 415 555 0100"), ("email", "ANN@example.com")):
-        same(db.identity(kind, value), ll.crm_identity_get(h, kind, value))
+        same(db.identity(ann, kind, value), ll.crm_identity_get(h, ann.id, kind, value))
     cur = ll.crm_identity_list_open(h, ann.id)
     assert len(lockstep(db.identities(ann), cur, ll.crm_identity_cursor_next)) == 2
-    i = db.add_identity(ann, "email", "ann@work.example", primary=True, verified=True)
-    same(i, ll.crm_identity_get(h, "email", "ann@work.example"))
+    i = db.add_identity(ann, "email", "ann@work.example", primary=True, verified=True,
+                        shared=True)
+    same(i, ll.crm_identity_get(h, ann.id, "email", "ann@work.example"))
+    assert i.shared
 
 
 def test_journal(full):
@@ -159,7 +167,7 @@ def test_interactions(full):
     db, ann, _, a, _ = full
     h = db._h
     none = crm._TIME_NONE
-    cur = ll.crm_swig_timeline_open(h, ann.id, 0, none, none, None, 0, 0, 0, None, 0)
+    cur = ll.crm_swig_timeline_open(h, ann.id, 0, none, none, None, 0, 0, 0, None, 0, None)
     got = lockstep(db.timeline(ann), cur, ll.crm_interaction_cursor_next)
     assert len(got) == 2
     for r in got:
@@ -167,7 +175,14 @@ def test_interactions(full):
     same(db.interaction_by_ref("phone", "call-1"),
          ll.crm_interaction_get_by_ref(h, ll.CRM_CHANNEL_PHONE, "call-1"))
     same(a, ll.crm_interaction_get(h, a.id))
-    assert len(lockstep(db.thread(a.id), ll.crm_interaction_thread_open(h, a.id), ll.crm_interaction_cursor_next)) == 2
+    cur = ll.crm_swig_thread_open(h, a.id, 0, none, none, None, 0, 0, 0, None, 0, None)
+    assert len(lockstep(db.thread(a.id), cur, ll.crm_interaction_cursor_next)) == 2
+    wa = db.log(ann, "whatsapp", reply_to=a, external_ref="wa-1")
+    same(wa, ll.crm_interaction_get(h, wa.id))
+    same(db.interaction_by_ref("whatsapp", "wa-1"),
+         ll.crm_interaction_get_by_ref_named(h, "whatsapp", "wa-1"))
+    cur = ll.crm_swig_thread_open(h, a.id, 0, none, none, None, 0, 0, 0, None, 0, ["whatsapp"])
+    assert lockstep(db.thread(a, channels="whatsapp"), cur, ll.crm_interaction_cursor_next) == [wa]
 
 
 def test_promises(full):
@@ -191,9 +206,8 @@ def test_occasions_and_members(full):
     h = db._h
     cur = ll.crm_occasion_list_open(h, ann.id)
     assert len(lockstep(db.occasions(ann), cur, ll.crm_occasion_cursor_next)) == 2
-    start, end = 1_767_225_600_000, 1_767_225_600_000 + 5 * 365 * 86_400_000
-    cur = ll.crm_occasion_upcoming_open(h, start, end)
-    got = lockstep(db.upcoming(start, end), cur, ll.crm_occasion_cursor_next)
+    cur = ll.crm_occasion_upcoming_open(h, 2026, 1, 1, 5 * 365)
+    got = lockstep(db.upcoming(dt.date(2026, 1, 1), 5 * 365), cur, ll.crm_occasion_cursor_next)
     assert len(got) > 2 and all(r.next_date is not None for r in got)
     o = db.add_occasion(ann, "anniversary", month=2, day=29, lead_days=1)
     same(o, ll.crm_occasion_get(h, o.id))
@@ -220,9 +234,10 @@ def test_changed_records_are_read_as_the_accessors_give(full):
     h = db._h
     same(db.rename_customer(ann, "Ann B"), ll.crm_customer_get(h, ann.id))
     same(db.unarchive_customer(org), ll.crm_customer_get(h, org.id))
-    same(db.set_identity_flags("email", "ann@example.com", primary=True),
-         ll.crm_identity_get(h, "email", "ann@example.com"))
+    same(db.set_identity_flags(ann, "email", "ann@example.com", primary=True, shared=True),
+         ll.crm_identity_get(h, ann.id, "email", "ann@example.com"))
     same(db.set_outcome(a, "escalated"), ll.crm_interaction_get(h, a.id))
+    same(db.set_public(a, False), ll.crm_interaction_get(h, a.id))
     q = db.promise(ann, "Later", 2 * 10**12, owner="agent:c")
     same(db.renegotiate(q, 3 * 10**12, "asked"), ll.crm_promise_get(h, q.id))
     same(db.release(q, "not needed"), ll.crm_promise_get(h, q.id))

@@ -1,8 +1,10 @@
 """Names of enum values (customer kinds, the archived filter, orders,
-durabilities, channels, directions, outcomes, promise states) are read by
-libcrm's own crm_<enum>_parse calls: the package accepts exactly the words
-libcrm knows, and a word libcrm does not know raises crm.InvalidArgument
-with libcrm's message. The package keeps no word table of its own."""
+durabilities, directions, outcomes, promise states) are read by libcrm's
+own crm_<enum>_parse calls: the package accepts exactly the words libcrm
+knows, and a word libcrm does not know raises crm.InvalidArgument with
+libcrm's message. Channels are open (any word, the business's own too):
+each reaches libcrm whole, which judges it. The package keeps no word
+table of its own."""
 import ast
 import inspect
 import pathlib
@@ -52,9 +54,6 @@ CALLS = [
     ("order", lambda db, c, w: list(db.customers(order=w)), ll.crm_customer_order_parse),
     ("durability", lambda db, c, w: crm.open(":memory:", durability=w).close(),
      ll.crm_durability_parse),
-    ("channel", lambda db, c, w: db.log(c, w), ll.crm_channel_parse),
-    ("channel", lambda db, c, w: list(db.timeline(c, channels={w})), ll.crm_channel_parse),
-    ("channel", lambda db, c, w: _found_or_missing(db, w), ll.crm_channel_parse),
     ("direction", lambda db, c, w: db.log(c, "phone", w), ll.crm_direction_parse),
     ("direction", lambda db, c, w: list(db.timeline(c, direction=w)), ll.crm_direction_parse),
     ("outcome", lambda db, c, w: db.log(c, "phone", outcome=w), ll.crm_outcome_parse),
@@ -70,12 +69,73 @@ def _an_interaction(db, customer):
 
 
 def _found_or_missing(db, word):
-    """interaction_by_ref with a known channel: NotFound (no such ref)."""
+    """interaction_by_ref with a channel that is a name: NotFound (no such ref)."""
     try:
         db.interaction_by_ref(word, "no-such-ref")
     except crm.NotFound:
         return None
     raise AssertionError("found")
+
+
+# (the call with a channel's word as its only unknown, the field libcrm names)
+CHANNEL_CALLS = [
+    (lambda db, c, w: db.log(c, w), "channel_name"),
+    (lambda db, c, w: list(db.timeline(c, channels={w})), "filter channel_names[0]"),
+    (lambda db, c, w: list(db.thread(_an_interaction(db, c), channels=[w])),
+     "filter channel_names[0]"),
+    (lambda db, c, w: _found_or_missing(db, w), "channel"),
+]
+
+
+@pytest.mark.parametrize("call, field", CHANNEL_CALLS)
+def test_every_channel_word_is_taken(db, ann, call, field):
+    for w in words(ll.crm_channel_name) + ["whatsapp", "line_2"]:
+        call(db, ann, w)
+
+
+@pytest.mark.parametrize("call, field", CHANNEL_CALLS)
+def test_a_bad_channel_raises_libcrms_message(db, ann, call, field):
+    _an_interaction(db, ann)
+    seq = db.last_seq
+    for bad in ("Pigeon post", "PHONE", "", "phone,email", "x" * 33):
+        with pytest.raises(crm.InvalidArgument) as e:
+            call(db, ann, bad)
+        assert f"{field} '{bad}' is not a name" in str(e.value)
+    assert db.last_seq == seq
+
+
+def test_a_channel_with_a_comma_is_one_name(db, ann):
+    """A list of channels reaches libcrm as a list: a word holding a comma
+    is refused as one bad name, not split into two good ones."""
+    a = db.log(ann, "phone")
+    db.log(ann, "email", reply_to=a)
+    for call in (lambda ch: db.timeline(ann, channels=ch), lambda ch: db.thread(a, channels=ch)):
+        assert len(list(call(["phone", "email"]))) == 2
+        with pytest.raises(crm.InvalidArgument, match=r"channel_names\[0\] 'phone,email' is not"):
+            call(["phone,email"])
+        with pytest.raises(crm.InvalidArgument, match=r"channel_names\[1\] 'email, phone' is not"):
+            call(("phone", "email, phone"))
+    h = db._h
+    none = crm._TIME_NONE
+    with pytest.raises(crm.InvalidArgument, match="'phone,email'"):
+        ll.crm_swig_timeline_open(h, ann.id, 0, none, none, None, 0, 0, 0, None, 0,
+                                  ["phone,email"])
+
+
+def test_a_channel_list_is_a_sequence_of_str(db, ann):
+    h = db._h
+    none = crm._TIME_NONE
+    for bad in ("phone", [b"phone"], ["phone", 3], 5):
+        with pytest.raises(TypeError, match="sequence of str"):
+            ll.crm_swig_timeline_open(h, ann.id, 0, none, none, None, 0, 0, 0, None, 0, bad)
+    with pytest.raises(crm.InvalidArgument, match="channel_names: contains a NUL"):
+        ll.crm_swig_timeline_open(h, ann.id, 0, none, none, None, 0, 0, 0, None, 0,
+                                  ["phone", "email\x00sms"])
+    with pytest.raises(TypeError):
+        list(db.timeline(ann, channels=["phone", None]))
+    it = db.log(ann, "whatsapp")
+    for empty in ([], (), set()):  # none named: every channel
+        assert [x.id for x in db.timeline(ann, channels=empty)] == [it.id]
 
 
 @pytest.mark.parametrize("enum, call, parse", CALLS)

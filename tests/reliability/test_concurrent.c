@@ -166,13 +166,13 @@ static int write_one(writer *wr, crm_db *db, long i)
             crm_promise *p = NULL;
             call = "crm_promise_make";
             rc = crm_promise_make(&p, db, wr->customer, crm_interaction_id(it), owner,
-                                  "call back", crm_now() + 86400000);
+                                  "call back", crm_now() + 86400000, CRM_TIME_NONE);
             if (rc == CRM_OK)
                 snprintf(promise, sizeof promise, "%s", crm_promise_id(p));
             crm_promise_free(p);
         } else if (rc == CRM_OK) {
             call = "crm_promise_keep";
-            rc = crm_promise_keep(db, wr->promise, crm_interaction_id(it), NULL);
+            rc = crm_promise_keep(db, wr->promise, crm_interaction_id(it), NULL, CRM_TIME_NONE);
         }
         crm_interaction_free(it);
     }

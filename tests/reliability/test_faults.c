@@ -734,7 +734,7 @@ static void make_promise(crm_db *db, const char *customer, const char *what, int
                          char id[ID_SIZE])
 {
     crm_promise *p = NULL;
-    must(db, crm_promise_make(&p, db, customer, NULL, "agent:alice", what, due),
+    must(db, crm_promise_make(&p, db, customer, NULL, "agent:alice", what, due, CRM_TIME_NONE),
          "making a promise");
     if (id)
         memcpy(id, crm_promise_id(p), ID_SIZE);
@@ -749,6 +749,8 @@ static void setup_base(crm_db *db, fixture *f)
                           CRM_IDENTITY_PRIMARY | CRM_IDENTITY_VERIFIED),
          "adding a phone");
     must(db, crm_identity_add(NULL, db, f->ann, "email", "ann@example.com", 0), "adding an email");
+    must(db, crm_identity_add(NULL, db, f->ann, "phone", "+1 415 555 0111", CRM_IDENTITY_SHARED),
+         "adding a shared phone");
     must(db, crm_attr_set(db, f->ann, "plan", "gold"), "setting an attribute");
     must(db, crm_attr_set(db, f->ann, "since", "2019"), "setting an attribute");
     must(db, crm_tag_add(db, f->ann, "vip"), "adding a tag");
@@ -933,16 +935,27 @@ static int op_identity_add_plain(crm_db *db, const fixture *f, bool dry)
     return crm_identity_add(NULL, db, f->cy, "email", "cy@example.com", 0);
 }
 
+/* A second holder of Ann's shared phone, read before the insert. */
+static int op_identity_add_shared(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    crm_identity *i = SENTINEL;
+    int rc = crm_identity_add(&i, db, f->bob, "phone", "(415) 555-0111",
+                              CRM_IDENTITY_SHARED | CRM_IDENTITY_PRIMARY);
+    OUT_DONE(rc, i, crm_identity_free);
+    return rc;
+}
+
 static int op_identity_remove(crm_db *db, const fixture *f, bool dry)
 {
-    (void)f, (void)dry;
-    return crm_identity_remove(db, "email", "ANN@example.com");
+    (void)dry;
+    return crm_identity_remove(db, f->ann, "email", "ANN@example.com");
 }
 
 static int op_identity_flags(crm_db *db, const fixture *f, bool dry)
 {
-    (void)f, (void)dry;
-    return crm_identity_set_flags(db, "email", "ann@example.com",
+    (void)dry;
+    return crm_identity_set_flags(db, f->ann, "email", "ann@example.com",
                                   CRM_IDENTITY_PRIMARY | CRM_IDENTITY_VERIFIED);
 }
 
@@ -985,12 +998,35 @@ static int op_interaction_summary(crm_db *db, const fixture *f, bool dry)
     return crm_interaction_set_summary(db, f->call, "charged twice for March");
 }
 
+static int op_interaction_public(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    return crm_interaction_set_public(db, f->call, 1);
+}
+
+/* On a channel no interaction has used: its name is kept with the row. */
+static int op_interaction_log_custom(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
+    s.customer_id = f->ann;
+    s.channel_name = "whatsapp";
+    s.direction = CRM_DIRECTION_IN;
+    s.summary = "asked about the refund";
+    s.reply_to = f->call;
+    s.external_ref = "wa-1001";
+    crm_interaction *i = SENTINEL;
+    int rc = crm_interaction_log(&i, db, &s);
+    OUT_DONE(rc, i, crm_interaction_free);
+    return rc;
+}
+
 static int op_promise_make(crm_db *db, const fixture *f, bool dry)
 {
     (void)dry;
     crm_promise *p = SENTINEL;
     int rc = crm_promise_make(&p, db, f->ann, f->call, "team:billing", "refund the double charge",
-                              f->due + 3600000);
+                              f->due + 3600000, CRM_TIME_NONE);
     OUT_DONE(rc, p, crm_promise_free);
     return rc;
 }
@@ -999,32 +1035,46 @@ static int op_promise_make(crm_db *db, const fixture *f, bool dry)
 static int op_promise_make_plain(crm_db *db, const fixture *f, bool dry)
 {
     (void)dry;
-    return crm_promise_make(NULL, db, f->cy, NULL, "agent:bob", "send the form", f->due);
+    return crm_promise_make(NULL, db, f->cy, NULL, "agent:bob", "send the form", f->due,
+                            CRM_TIME_NONE);
+}
+
+/* A step recorded after it happened: made three days before now, so its
+ * journal entry carries when it was recorded too (the most fields one
+ * holds). */
+static int op_promise_make_past(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    crm_promise *p = SENTINEL;
+    int rc = crm_promise_make(&p, db, f->ann, f->call, "team:billing", "refund the double charge",
+                              f->due, f->due - 4 * 86400000LL);
+    OUT_DONE(rc, p, crm_promise_free);
+    return rc;
 }
 
 static int op_promise_keep(crm_db *db, const fixture *f, bool dry)
 {
     (void)dry;
-    return crm_promise_keep(db, f->p_keep, f->call, "refunded");
+    return crm_promise_keep(db, f->p_keep, f->call, "refunded", CRM_TIME_NONE);
 }
 
 static int op_promise_break(crm_db *db, const fixture *f, bool dry)
 {
     (void)dry;
-    return crm_promise_break(db, f->p_break, "the agent was off sick");
+    return crm_promise_break(db, f->p_break, "the agent was off sick", CRM_TIME_NONE);
 }
 
 static int op_promise_release(crm_db *db, const fixture *f, bool dry)
 {
     (void)dry;
-    return crm_promise_release(db, f->p_release, "the customer picked one up");
+    return crm_promise_release(db, f->p_release, "the customer picked one up", CRM_TIME_NONE);
 }
 
 static int op_promise_renegotiate(crm_db *db, const fixture *f, bool dry)
 {
     (void)dry;
     return crm_promise_renegotiate(db, f->p_renegotiate, f->due + 2 * 86400000,
-                                   "the part is late", 1);
+                                   "the part is late", 1, CRM_TIME_NONE);
 }
 
 static int op_occasion_add(crm_db *db, const fixture *f, bool dry)
@@ -1155,9 +1205,9 @@ static int resume_step(crm_db *db, const fixture *f, int i)
     }
     case 3:
         return crm_promise_make(NULL, db, f->ann, NULL, "agent:bob", "send the form",
-                                f->due + 60000);
+                                f->due + 60000, CRM_TIME_NONE);
     case 4:
-        return crm_promise_keep(db, f->p_keep, NULL, NULL);
+        return crm_promise_keep(db, f->p_keep, NULL, NULL, CRM_TIME_NONE);
     default:
         return crm_customer_rename(db, f->cy, "Cy Resumed");
     }
@@ -1276,7 +1326,7 @@ static int op_reads(crm_db *db, const fixture *f, bool dry)
     t.reason_prefix = "billing.";
     WALK(crm_interaction_timeline_open(&cur_, db, f->ann, &t), crm_interaction_cursor_next, crm_interaction_cursor,
          crm_interaction_cursor_free, 1, "the timeline by reason");
-    WALK(crm_interaction_thread_open(&cur_, db, f->call), crm_interaction_cursor_next, crm_interaction_cursor,
+    WALK(crm_interaction_thread_open(&cur_, db, f->call, NULL), crm_interaction_cursor_next, crm_interaction_cursor,
          crm_interaction_cursor_free, 1, "a thread");
     crm_customer_filter c = CRM_CUSTOMER_FILTER_INIT;
     c.tag = "vip";
@@ -1294,7 +1344,17 @@ static int op_reads(crm_db *db, const fixture *f, bool dry)
          crm_promise_event_cursor, crm_promise_event_cursor_free, 1, "a promise's history");
     WALK(crm_tag_list_open(&cur_, db, f->ann), crm_tag_cursor_next, crm_tag_cursor,
          crm_tag_cursor_free, 1, "a customer's tags");
-    return CRM_OK;
+    WALK(crm_customer_holders_open(&cur_, db, "phone", "(415) 555-0111"),
+         crm_customer_cursor_next, crm_customer_cursor, crm_customer_cursor_free, 1,
+         "an identity's holders");
+    WALK(crm_customer_resolve_open(&cur_, db, "+1 415 555 0100"), crm_customer_cursor_next,
+         crm_customer_cursor, crm_customer_cursor_free, 1, "the customers a text names");
+    crm_customer *who = SENTINEL;
+    int rc = crm_customer_resolve(&who, db, "ANN@example.com");
+    OUT_DONE(rc, who, crm_customer_free);
+    if (rc != CRM_OK)
+        check_reported(db, rc, "resolving a customer");
+    return rc;
 }
 #undef WALK
 
@@ -1372,14 +1432,18 @@ static const op_entry ops[] = {
     { "member_remove", setup_base, op_member_remove, 0 },
     { "identity_add", setup_base, op_identity_add, 0 },
     { "identity_add_plain", setup_base, op_identity_add_plain, 0 },
+    { "identity_add_shared", setup_base, op_identity_add_shared, 0 },
     { "identity_remove", setup_base, op_identity_remove, 0 },
     { "identity_set_flags", setup_base, op_identity_flags, 0 },
     { "interaction_log", setup_base, op_interaction_log, 0 },
     { "interaction_outcome", setup_base, op_interaction_outcome, 0 },
     { "interaction_reason", setup_base, op_interaction_reason, 0 },
     { "interaction_summary", setup_base, op_interaction_summary, 0 },
+    { "interaction_public", setup_base, op_interaction_public, 0 },
+    { "interaction_log_custom", setup_base, op_interaction_log_custom, 0 },
     { "promise_make", setup_base, op_promise_make, 0 },
     { "promise_make_plain", setup_base, op_promise_make_plain, 0 },
+    { "promise_make_past", setup_base, op_promise_make_past, 0 },
     { "promise_keep", setup_base, op_promise_keep, 0 },
     { "promise_break", setup_base, op_promise_break, 0 },
     { "promise_release", setup_base, op_promise_release, 0 },
@@ -1868,7 +1932,7 @@ static void check_lost_group(session *s, const fixture *f, const test_snapshot *
     CHECK_RC(s->db, crm_attr_set(s->db, f->ann, "tier", "9"), CRM_ESTATE);
     CHECK_CONTAINS(crm_errmsg(s->db), "crm_rollback");
     CHECK_RC(s->db, crm_tag_add(s->db, f->ann, "after"), CRM_ESTATE);
-    CHECK_RC(s->db, crm_promise_keep(s->db, f->p_keep, NULL, NULL), CRM_ESTATE);
+    CHECK_RC(s->db, crm_promise_keep(s->db, f->p_keep, NULL, NULL, CRM_TIME_NONE), CRM_ESTATE);
     CHECK_RC(s->db, crm_customer_create(NULL, s->db, CRM_CUSTOMER_PERSON, "Late"), CRM_ESTATE);
     CHECK_RC(s->db, crm_commit(s->db), CRM_ESTATE);
     CHECK_CONTAINS(crm_errmsg(s->db), "crm_rollback");
@@ -1989,7 +2053,7 @@ TEST(group_commit_fails)
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         CHECK_OK(s.db, crm_begin(s.db));
         CHECK_OK(s.db, crm_tag_add(s.db, f.ann, "grouped"));
-        CHECK_OK(s.db, crm_promise_break(s.db, f.p_break, "no time"));
+        CHECK_OK(s.db, crm_promise_break(s.db, f.p_break, "no time", CRM_TIME_NONE));
         fault_arm(kinds[i], 0);
         int rc = crm_commit(s.db);
         long injected = fault.injected;
@@ -2005,7 +2069,7 @@ TEST(group_commit_fails)
     }
     /* And then it works. */
     CHECK_OK(s.db, crm_begin(s.db));
-    CHECK_OK(s.db, crm_promise_break(s.db, f.p_break, "no time"));
+    CHECK_OK(s.db, crm_promise_break(s.db, f.p_break, "no time", CRM_TIME_NONE));
     CHECK_OK(s.db, crm_commit(s.db));
     CHECK_INT(test_last_seq(s.db), before.last_seq + 1);
     end_session(&s);

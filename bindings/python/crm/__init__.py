@@ -32,7 +32,7 @@ __all__ = [
     "OperationalError", "IntegrityError", "InternalError", "ProgrammingError",
     "NotSupportedError", "NotFound", "Exists", "Conflict", "InvalidArgument",
     "StateError", "Busy", "IOError", "Corrupt", "NoMemory", "SchemaTooNew",
-    "NotCrm", "Misuse", "ReadOnly",
+    "NotCrm", "Misuse", "ReadOnly", "Ambiguous",
 ]
 
 SCHEMA_VERSION = _ll.crm_schema_version_max()
@@ -145,6 +145,12 @@ class ReadOnly(OperationalError):
     """CRM_EREADONLY: a write on a database opened read-only."""
 
 
+class Ambiguous(ProgrammingError):
+    """CRM_EAMBIGUOUS: what was given names several customers where one was
+    wanted (a shared identity, a text that is two customers' identities);
+    ``holders()`` and ``resolve_all()`` list them."""
+
+
 _ERRORS = {
     _ll.CRM_ERROR: InternalError,
     _ll.CRM_ENOTFOUND: NotFound,
@@ -159,6 +165,7 @@ _ERRORS = {
     _ll.CRM_ENOTCRM: NotCrm,
     _ll.CRM_EMISUSE: Misuse,
     _ll.CRM_EREADONLY: ReadOnly,
+    _ll.CRM_EAMBIGUOUS: Ambiguous,
 }
 _ll.crm_swig_set_errors(_ERRORS)
 
@@ -291,8 +298,9 @@ class Customer(_Record):
 
 
 class Identity(_Record):
-    """An identity: ``kind``, ``value`` (as entered), ``key`` (normalised),
-    ``customer_id``, ``primary``, ``verified``, ``created_at``."""
+    """An identity as one customer holds it: ``kind``, ``value`` (as
+    entered), ``key`` (normalised), ``customer_id``, ``primary``,
+    ``verified``, ``shared``, ``created_at``."""
 
     __slots__ = _FIELDS["identity"]
     _row = _ll._identity_row
@@ -308,7 +316,8 @@ class JournalEntry(_Record):
 
 class Interaction(_Record):
     """An interaction; ``channel``, ``direction``, ``outcome`` are names
-    ("phone", "in", "resolved"); ``sentiment`` is -2..2 or None."""
+    ("phone" or the business's own "whatsapp", "in", "resolved");
+    ``sentiment`` is -2..2 or None."""
 
     __slots__ = _FIELDS["interaction"]
     _row = _ll._interaction_row
@@ -380,6 +389,13 @@ def _promise(row):
     p = _promise_of_row(row)
     p.state = _STATES.get(p.state) or PromiseState(p.state)
     return p
+
+
+def _identity_flags(primary, verified, shared):
+    """The CRM_IDENTITY_* bits of the keyword arguments."""
+    return ((_ll.CRM_IDENTITY_PRIMARY if primary else 0) |
+            (_ll.CRM_IDENTITY_VERIFIED if verified else 0) |
+            (_ll.CRM_IDENTITY_SHARED if shared else 0))
 
 
 # ---- cursors --------------------------------------------------------------
@@ -457,7 +473,6 @@ _KIND = _Names(_ll.crm_customer_kind_parse)
 _ARCHIVED = _Names(_ll.crm_archived_filter_parse)
 _ORDER = _Names(_ll.crm_customer_order_parse)
 _DURABILITY = _Names(_ll.crm_durability_parse)
-_CHANNEL = _Names(_ll.crm_channel_parse)
 _DIRECTION = _Names(_ll.crm_direction_parse)
 _OUTCOME = _Names(_ll.crm_outcome_parse)
 _STATE = _Names(_ll.crm_promise_state_parse)
@@ -477,6 +492,17 @@ def _archived(value):
     if not isinstance(value, str):
         raise TypeError(f"archived: expected bool or str, got {type(value).__name__}")
     return _ARCHIVED[value]
+
+
+def _word_list(values, what):
+    """A word or an iterable of words as a tuple of str (None: None), each
+    passed whole for libcrm to judge."""
+    if values is None:
+        return None
+    values = (values,) if isinstance(values, str) else tuple(values)
+    for v in values:
+        _str(v, what)
+    return values
 
 
 def _bits(names, values, what):
@@ -503,6 +529,18 @@ def _ref(cls):
                         f"got {type(value).__name__}")
     ref.__name__ = f"_{cls.__name__.lower()}_ref"
     return ref
+
+
+def _timeline_filter(channels, from_, to, reason_prefix, direction, public_only, outcomes,
+                     before, limit):
+    """The timeline filter's fields, in crm_swig_timeline_open's (and
+    crm_swig_thread_open's) order after the customer's or interaction's id;
+    channels by word (built-in or the business's own), as a list."""
+    d = 0 if direction is None else _enum_parse(_DIRECTION, direction, "direction")
+    return (0, _to_ms(from_, "from_"), _to_ms(to, "to"), _str(reason_prefix, "reason_prefix"),
+            d, 1 if public_only else 0, _bits(_OUTCOME, outcomes, "outcomes"),
+            _interaction_ref(before, "before"), _int(limit, "limit", *_UINT),
+            _word_list(channels, "channels"))
 
 
 _customer_ref = _ref(Customer)
@@ -674,6 +712,15 @@ class Database:
             _enum_parse(_ORDER, order, "order"))
         return _Cursor(self, h, _ll._customer_list_next, _ll.crm_customer_cursor_free, _customer)
 
+    def count_customers(self, *, kind=None, tag=None, name_prefix=None, archived=False,
+                        created_from=None, created_to=None):
+        """How many customers ``customers()`` lists with the same filter
+        (paging aside), counted in one query."""
+        k = 0 if kind is None else _enum_parse(_KIND, kind, "kind")
+        return _ll.crm_swig_customer_count(
+            self._h, k, _str(tag, "tag"), _str(name_prefix, "name_prefix"), _archived(archived),
+            _to_ms(created_from, "created_from"), _to_ms(created_to, "created_to"))
+
     # -- attributes and tags --
     def set_attr(self, id, key, value):  # noqa: A002
         """Set attribute ``key`` (1..CRM_ATTR_KEY_MAX bytes of [A-Za-z0-9_.:-])
@@ -731,41 +778,67 @@ class Database:
         return _Cursor(self, h, _ll._member_list_next, _ll.crm_member_cursor_free, _member)
 
     # -- identities --
-    def set_identity_flags(self, kind, value, *, primary=False, verified=False):
-        """Replace an identity's flags (primary, verified) and return the
-        Identity. crm.NotFound; crm.InvalidArgument."""
-        flags = (_ll.CRM_IDENTITY_PRIMARY if primary else 0) | \
-                (_ll.CRM_IDENTITY_VERIFIED if verified else 0)
-        return _identity(_ll._identity_set_flags(self._h, _str(kind, "kind"),
-                                                 _str(value, "value"), flags))
+    def set_identity_flags(self, customer_id, kind, value, *, primary=False, verified=False,
+                           shared=False):
+        """Replace the flags of a customer's identity (primary, verified,
+        shared) and return the Identity. crm.NotFound (no such customer, or
+        not theirs); crm.Conflict when it stops being shared while others
+        hold it (``conflict_id`` names one); crm.InvalidArgument."""
+        return _identity(_ll._identity_set_flags(
+            self._h, _customer_ref(customer_id, "customer_id"), _str(kind, "kind"),
+            _str(value, "value"), _identity_flags(primary, verified, shared)))
 
-    def add_identity(self, customer_id, kind, value, *, primary=False, verified=False):
+    def add_identity(self, customer_id, kind, value, *, primary=False, verified=False,
+                     shared=False):
         """Add an identity (phone, email, handle, ...) to a customer and return
         it. A primary identity takes the flag from the customer's other
-        identities of the same kind. crm.Conflict if the identity already
-        belongs to a customer (``conflict_id`` names it); crm.NotFound;
-        crm.InvalidArgument."""
-        flags = (_ll.CRM_IDENTITY_PRIMARY if primary else 0) | \
-                (_ll.CRM_IDENTITY_VERIFIED if verified else 0)
+        identities of the same kind; a shared one may be held by other
+        customers who hold it shared too (a family landline). crm.Conflict if
+        the identity already belongs to a customer and is not shared by all
+        (``conflict_id`` names one); crm.NotFound; crm.InvalidArgument."""
         return _identity(_ll._identity_add(self._h, _customer_ref(customer_id, "customer_id"),
-                                           _str(kind, "kind"), _str(value, "value"), flags))
+                                           _str(kind, "kind"), _str(value, "value"),
+                                           _identity_flags(primary, verified, shared)))
 
     def lookup(self, kind, value):
-        """The customer an identity belongs to, by any form of the value."""
+        """The customer an identity belongs to, by any form of the value.
+        crm.NotFound; crm.Ambiguous when several customers share it."""
         h = self._handle
         if h is None or type(kind) is not str or type(value) is not str:
             h, kind, value = self._h, _str(kind, "kind"), _str(value, "value")
         return _customer(_ll._identity_lookup(h, kind, value))
 
-    def identity(self, kind, value):
-        """Fetch an identity by kind and any form of its value. crm.NotFound;
-        crm.InvalidArgument."""
-        return _identity(_ll._identity_get(self._h, _str(kind, "kind"), _str(value, "value")))
+    def holders(self, kind, value):
+        """Iterate over the customers holding an identity, by id: none, one,
+        or each holder of a shared value. crm.InvalidArgument."""
+        h = _ll.crm_customer_holders_open(self._h, _str(kind, "kind"), _str(value, "value"))
+        return _Cursor(self, h, _ll._customer_list_next, _ll.crm_customer_cursor_free, _customer)
 
-    def remove_identity(self, kind, value):
-        """Remove an identity, named by any form of its value. crm.NotFound;
+    def identity(self, customer_id, kind, value):
+        """Fetch a customer's identity by kind and any form of its value.
+        crm.NotFound (no such customer, or not theirs); crm.InvalidArgument."""
+        return _identity(_ll._identity_get(self._h, _customer_ref(customer_id, "customer_id"),
+                                           _str(kind, "kind"), _str(value, "value")))
+
+    def remove_identity(self, customer_id, kind, value):
+        """Remove a customer's identity, named by any form of its value; other
+        holders of a shared one keep theirs. crm.NotFound; crm.InvalidArgument."""
+        _ll.crm_identity_remove(self._h, _customer_ref(customer_id, "customer_id"),
+                                _str(kind, "kind"), _str(value, "value"))
+
+    def resolve(self, text):
+        """The one customer a text names: an id, a phone number, an e-mail
+        address, a network:handle, an account or loyalty number (libcrm's
+        crm_customer_resolve() rules). crm.NotFound (the message says what
+        was tried); crm.Ambiguous (``resolve_all()`` lists them);
         crm.InvalidArgument."""
-        _ll.crm_identity_remove(self._h, _str(kind, "kind"), _str(value, "value"))
+        return _customer(_ll._customer_resolve(self._h, _str(text, "text")))
+
+    def resolve_all(self, text):
+        """Iterate over every customer a text names, by id ("am I speaking
+        with Mickey or Minnie?"): none, one or several. crm.InvalidArgument."""
+        h = _ll.crm_customer_resolve_open(self._h, _str(text, "text"))
+        return _Cursor(self, h, _ll._customer_list_next, _ll.crm_customer_cursor_free, _customer)
 
     def normalise(self, kind, value):
         """The match key libcrm derives from a value ("+14155550100")."""
@@ -794,10 +867,12 @@ class Database:
             reason=None, outcome=None, public=False, sentiment=None, summary=None, body=None,
             reply_to=None, external_ref=None):
         """Record an interaction and return it; channel/direction/outcome by
-        name, ``sentiment`` -2..2 or None, ``reply_to`` the Interaction (or
-        id) it answers. crm.NotFound; crm.InvalidArgument; crm.Conflict (the
-        ``external_ref`` was already logged: ``conflict_id`` names it)."""
-        ch = _enum_parse(_CHANNEL, channel, "channel")
+        name (the channel a built-in word or any of the business's own, such
+        as "whatsapp"), ``sentiment`` -2..2 or None, ``reply_to`` the
+        Interaction (or id) it answers. crm.NotFound; crm.InvalidArgument;
+        crm.Conflict (the ``external_ref`` was already logged:
+        ``conflict_id`` names it)."""
+        ch = _str(channel, "channel")
         d = _enum_parse(_DIRECTION, direction, "direction")
         o = 0 if outcome is None else _enum_parse(_OUTCOME, outcome, "outcome")
         sentiment = (_ll.CRM_SENTIMENT_NONE if sentiment is None
@@ -817,9 +892,8 @@ class Database:
     def interaction_by_ref(self, channel, external_ref):
         """Fetch an interaction by channel and external reference. crm.NotFound;
         crm.InvalidArgument."""
-        ch = _enum_parse(_CHANNEL, channel, "channel")
-        return _interaction(_ll._interaction_get_by_ref(self._h, ch,
-                                                        _str(external_ref, "external_ref")))
+        return _interaction(_ll._interaction_get_by_ref_named(
+            self._h, _str(channel, "channel"), _str(external_ref, "external_ref")))
 
     def set_reason(self, id, reason):  # noqa: A002
         """Change an interaction's reason after the fact (journaled with the old
@@ -835,10 +909,23 @@ class Database:
         return _interaction(_ll._interaction_set_summary(self._h, _interaction_ref(id, "id"),
                                                          _str(summary, "summary")))
 
-    def thread(self, interaction_id):
+    def set_public(self, id, public):  # noqa: A002
+        """Say whether the whole world can see an interaction (journaled with
+        the old value; nothing changes if it already is so) and return the
+        Interaction. crm.NotFound; crm.InvalidArgument."""
+        return _interaction(_ll._interaction_set_public(self._h, _interaction_ref(id, "id"),
+                                                        1 if public else 0))
+
+    def thread(self, interaction_id, *, channels=None, from_=None, to=None, reason_prefix=None,
+               direction=None, public_only=False, outcomes=None, before=None, limit=0):
         """Iterate over the conversation an interaction (an Interaction or its
-        id) belongs to, oldest first."""
-        h = _ll.crm_interaction_thread_open(self._h, _interaction_ref(interaction_id, "interaction_id"))
+        id) belongs to, oldest first, filtered as ``timeline()`` is;
+        ``before``: the last Interaction (or id) of the previous page, whose
+        later ones come next."""
+        h = _ll.crm_swig_thread_open(
+            self._h, _interaction_ref(interaction_id, "interaction_id"),
+            *_timeline_filter(channels, from_, to, reason_prefix, direction, public_only,
+                              outcomes, before, limit))
         return _Cursor(self, h, _ll._timeline_next, _ll.crm_interaction_cursor_free, _interaction)
 
     def set_outcome(self, id, outcome):  # noqa: A002
@@ -850,26 +937,27 @@ class Database:
     def timeline(self, customer_id, *, channels=None, from_=None, to=None, reason_prefix=None,
                  direction=None, public_only=False, outcomes=None, before=None, limit=0):
         """Iterate over a customer's interactions, newest first.
-        ``channels={"phone", "social"}`` etc.; ``before``: the last
+        ``channels={"phone", "whatsapp"}`` etc. (any channel's word; one no
+        interaction has used matches nothing); ``before``: the last
         Interaction (or id) of the previous page; ``limit``: at most this
         many (0..2**32-1, 0 = all)."""
-        d = 0 if direction is None else _enum_parse(_DIRECTION, direction, "direction")
         h = _ll.crm_swig_timeline_open(
             self._h, _customer_ref(customer_id, "customer_id"),
-            _bits(_CHANNEL, channels, "channels"),
-            _to_ms(from_, "from_"), _to_ms(to, "to"), _str(reason_prefix, "reason_prefix"),
-            d, 1 if public_only else 0, _bits(_OUTCOME, outcomes, "outcomes"),
-            _interaction_ref(before, "before"), _int(limit, "limit", *_UINT))
+            *_timeline_filter(channels, from_, to, reason_prefix, direction, public_only,
+                              outcomes, before, limit))
         return _Cursor(self, h, _ll._timeline_next, _ll.crm_interaction_cursor_free, _interaction)
 
     # -- promises --
-    def promise(self, customer_id, what, due_at, *, owner, interaction_id=None):
+    # Every step takes ``at``, when it happened (a datetime or epoch ms; None:
+    # now): not later than now, nor before the promise's last step.
+    def promise(self, customer_id, what, due_at, *, owner, interaction_id=None, at=None):
         """Make a promise and return it; ``interaction_id``: the Interaction
-        (or id) it was made in. crm.NotFound; crm.InvalidArgument."""
+        (or id) it was made in; ``at``: when it was made (None: now).
+        crm.NotFound; crm.InvalidArgument."""
         return _promise(_ll._promise_make(
             self._h, _customer_ref(customer_id, "customer_id"),
             _interaction_ref(interaction_id, "interaction_id"), _str(owner, "owner"),
-            _str(what, "what"), _to_ms(due_at, "due_at")))
+            _str(what, "what"), _to_ms(due_at, "due_at"), _to_ms(at, "at")))
 
     make_promise = promise
 
@@ -878,36 +966,40 @@ class Database:
         crm.NotFound; crm.InvalidArgument."""
         return _promise(_ll._promise_get(self._h, _promise_ref(id, "id")))
 
-    def keep(self, id, *, interaction_id=None, note=None):  # noqa: A002
+    def keep(self, id, *, interaction_id=None, note=None, at=None):  # noqa: A002
         """Mark an open promise (a Promise or its id) kept, optionally by an
-        interaction (an Interaction or its id) of the same customer, and
-        return the kept Promise. crm.StateError if it is not open;
-        crm.NotFound."""
+        interaction (an Interaction or its id) of the same customer, ``at``
+        a time (None: now), and return the kept Promise. crm.StateError if
+        it is not open; crm.NotFound."""
         return _promise(_ll._promise_keep(self._h, _promise_ref(id, "id"),
                                           _interaction_ref(interaction_id, "interaction_id"),
-                                          _str(note, "note")))
+                                          _str(note, "note"), _to_ms(at, "at")))
 
-    def break_(self, id, why):  # noqa: A002
+    def break_(self, id, why, *, at=None):  # noqa: A002
         """Mark an open promise (a Promise or its id) broken, ``why`` being
-        required, and return the broken Promise. crm.StateError if it is
-        not open; crm.NotFound."""
-        return _promise(_ll._promise_break(self._h, _promise_ref(id, "id"), _str(why, "why")))
+        required, ``at`` a time (None: now), and return the broken Promise.
+        crm.StateError if it is not open; crm.NotFound."""
+        return _promise(_ll._promise_break(self._h, _promise_ref(id, "id"), _str(why, "why"),
+                                           _to_ms(at, "at")))
 
-    def release(self, id, note=None):  # noqa: A002
+    def release(self, id, note=None, *, at=None):  # noqa: A002
         """Release an open promise (a Promise or its id): the customer agreed
-        it is no longer needed. Returns the released Promise. crm.StateError
-        if it is not open; crm.NotFound."""
+        it is no longer needed, ``at`` a time (None: now). Returns the
+        released Promise. crm.StateError if it is not open; crm.NotFound."""
         return _promise(_ll._promise_release(self._h, _promise_ref(id, "id"),
-                                             _str(note, "note")))
+                                             _str(note, "note"), _to_ms(at, "at")))
 
-    def renegotiate(self, id, new_due_at, why, *, customer_agreed=False):  # noqa: A002
+    def renegotiate(self, id, new_due_at, why, *, customer_agreed=False,  # noqa: A002
+                    at=None):
         """Give an open promise (a Promise or its id) a new due time
-        (different from the one in force) and a reason, and return the
-        Promise; it stays open and the old due time stays in the history.
-        crm.StateError if not open; crm.InvalidArgument."""
+        (different from the one in force) and a reason, ``at`` a time (None:
+        now), and return the Promise; it stays open and the old due time
+        stays in the history. crm.StateError if not open;
+        crm.InvalidArgument."""
         return _promise(_ll._promise_renegotiate(self._h, _promise_ref(id, "id"),
                                                  _to_ms(new_due_at, "new_due_at"),
-                                                 _str(why, "why"), 1 if customer_agreed else 0))
+                                                 _str(why, "why"), 1 if customer_agreed else 0,
+                                                 _to_ms(at, "at")))
 
     def promises(self, *, customer_id=None, owner=None, states=None, due_before=None,
                  overdue_as_of=None, after=None, limit=0):
@@ -958,9 +1050,18 @@ class Database:
         h = _ll.crm_occasion_list_open(self._h, _customer_ref(customer_id, "customer_id"))
         return _Cursor(self, h, _ll._occasion_list_next, _ll.crm_occasion_cursor_free, _occasion)
 
-    def upcoming(self, from_, to):
-        """Every occurrence surfacing in [from_, to)."""
-        h = _ll.crm_occasion_upcoming_open(self._h, _to_ms(from_, "from_"), _to_ms(to, "to"))
+    def upcoming(self, start=None, days=30):
+        """Every occurrence surfacing in the ``days`` calendar days (1..3653)
+        from ``start``, a datetime.date: the date where the caller is (None:
+        today's date in UTC). crm.InvalidArgument."""
+        if start is None:
+            ymd = (0, 0, 0)  # libcrm's "today"
+        elif isinstance(start, _dt.date) and not isinstance(start, _dt.datetime):
+            ymd = (start.year, start.month, start.day)
+        else:
+            raise TypeError(f"start: expected a datetime.date (the day where you are), got "
+                            f"{type(start).__name__}")
+        h = _ll.crm_occasion_upcoming_open(self._h, *ymd, _int(days, "days", *_INT))
         return _Cursor(self, h, _ll._occasion_list_next, _ll.crm_occasion_cursor_free, _occasion)
 
 

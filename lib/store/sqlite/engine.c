@@ -187,6 +187,20 @@ int crm__st_get(crm_db *db, crm__query q, crm__st **out)
     return CRM_OK;
 }
 
+int crm__st_get_shaped(crm_db *db, crm__query q, unsigned int shape, crm__st **out)
+{
+    *out = NULL;
+    crm__st *s;
+    int rc = cache_slot(db, NULL, (uint32_t)q | (uint32_t)shape << 8, &s);
+    if (rc)
+        return rc;
+    if (s->busy)
+        return crm__error(db, CRM_ERROR, "internal error: statement %d shape 0x%x in use by a "
+                                         "cursor", (int)q, shape);
+    *out = s;
+    return CRM_OK;
+}
+
 void crm__st_release(crm__st **st)
 {
     if (*st && !(*st)->busy) {
@@ -456,17 +470,27 @@ int crm__cursor_new_shaped(void **out, size_t size, crm_db *db, crm__query q, un
     return cursor_alloc(out, size, db, slot, build, what);
 }
 
+static void cursor_end(crm__cursor *c, int rc);
+
 int crm__cursor_bound(void **out, void *cur, const char *what)
 {
     crm__cursor *c = cur;
-    if (c->st->bind_err == SQLITE_OK) {
+    crm_db *db = c->db;
+    /* The first row is read now, so the walk's snapshot is the one the
+     * caller's checks read in (a statement of theirs still on a row keeps
+     * its read transaction open for this one to join), and an open costs
+     * one read transaction, not two. */
+    int rc = crm__st_step(c->st, what);
+    if (rc == CRM_ROW || rc == CRM_DONE) {
+        c->started = true;
+        c->primed = rc == CRM_ROW;
+        if (rc == CRM_DONE)
+            cursor_end(c, CRM_DONE);
         *out = cur;
         return CRM_OK;
     }
-    crm_db *db = c->db;
-    int src = c->st->bind_err;
     crm__cursor_free(cur);
-    return crm__sqlite_error(db, src, what);
+    return rc < 0 ? rc : crm__error(db, CRM_ERROR, "%s: an unexpected step result", what);
 }
 
 void crm__cursor_free(void *cur)
@@ -661,6 +685,10 @@ static void cursor_copy(crm__cursor *c)
         if (!replay)
             rc = crm_errcode(db);
     }
+    /* The row read ahead (see crm__cursor_bound) is still to give. */
+    if (rc == CRM_OK && c->primed && !copy_row(cp, c->st->stmt))
+        rc = crm__error(db, CRM_ENOMEM, "out of memory copying a cursor's rows");
+    c->primed = false;
     while (rc == CRM_OK) {
         int s = step(db, c->st->stmt, c->what);
         if (s == CRM_DONE)
@@ -750,7 +778,12 @@ int crm__cursor_next(crm__cursor *c, const void *out, const char *func)
     if (rc)
         return rc;
     c->started = true;
-    rc = c->copy ? copy_step(c) : crm__st_step(c->st, c->what);
+    if (c->primed) {
+        c->primed = false;
+        rc = CRM_ROW;
+    } else {
+        rc = c->copy ? copy_step(c) : crm__st_step(c->st, c->what);
+    }
     if (rc == CRM_ROW)
         rc = c->build(c);
     if (rc == CRM_OK)
@@ -832,6 +865,9 @@ int crm__write_begin(crm_db *db)
     int rc = check_writable(db);
     if (rc == CRM_OK)
         rc = check_group_alive(db);
+    /* The write's time, read before anything changes (see crm__clock_read). */
+    if (rc == CRM_OK)
+        rc = crm__clock_read(db);
     if (rc)
         return rc;
     if (db->cursor_list)

@@ -206,7 +206,31 @@ static int read_and_check(crm_db *db, file_state *fs, bool *due)
     return rc;
 }
 
-static int migrate(crm_db *db, int checked)
+/* A migration that rebuilds a table (a new CHECK, say) drops the old one,
+ * which foreign keys in force would refuse while other tables name it; and
+ * PRAGMA foreign_keys cannot change inside a transaction. So, as SQLite's
+ * ALTER TABLE documentation does it, the migrations run with foreign keys
+ * off and every key is checked before the commit. */
+static int foreign_keys_checked(crm_db *db)
+{
+    sqlite3_stmt *st;
+    int rc = crm__stmt(db, "PRAGMA foreign_key_check", &st);
+    if (rc)
+        return rc;
+    rc = crm__sqlite_step(db, st, "checking the migrated schema's foreign keys");
+    if (rc == CRM_ROW)
+        rc = crm__error(db, CRM_ECORRUPT,
+                        "'%s': after its schema migration, a row of table %s names a row of "
+                        "table %s that does not exist; the migration was not applied",
+                        db->path, (const char *)sqlite3_column_text(st, 0),
+                        (const char *)sqlite3_column_text(st, 2));
+    else if (rc == CRM_DONE)
+        rc = CRM_OK;
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int migrate_all(crm_db *db, int checked)
 {
     int rc = exec_stmt(db, SQL_BEGIN, "starting the schema migration");
     if (rc)
@@ -235,7 +259,18 @@ static int migrate(crm_db *db, int checked)
         if (rc == CRM_OK && now_v != v + 1)
             rc = crm__error(db, CRM_ERROR, "schema migration %d did not set user_version", v + 1);
     }
+    if (rc == CRM_OK && due)
+        rc = foreign_keys_checked(db);
     return crm__write_end(db, rc);
+}
+
+static int migrate(crm_db *db, int checked)
+{
+    int rc = exec_stmt(db, "PRAGMA foreign_keys = OFF", "starting the schema migration");
+    if (rc == CRM_OK)
+        rc = migrate_all(db, checked);
+    int on = exec_stmt(db, "PRAGMA foreign_keys = ON", "ending the schema migration");
+    return rc ? rc : on;
 }
 
 /* The row PRAGMA journal_mode answers with: the mode now in force. */

@@ -31,12 +31,18 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "UPDATE customer SET archived_at = ?2, updated_at = ?3 WHERE id = ?1",
 
     /* ---- identities (identity.c) ---- */
-    [CRM__Q_IDENTITY_LOOKUP] =
-        "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL "
-        "FROM identity i JOIN customer c ON c.id = i.customer_id WHERE i.kind = ?1 AND i.key = ?2",
-    [CRM__Q_IDENTITY_FIND] =
-        "SELECT i.customer_id, i.value, i.flags, i.created_at, c.name "
-        "FROM identity i JOIN customer c ON c.id = i.customer_id WHERE i.kind = ?1 AND i.key = ?2",
+#define IDENTITY_HOLDERS                                                                         \
+    "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL "      \
+    "FROM identity i JOIN customer c ON c.id = i.customer_id WHERE i.kind = ?1 AND i.key = ?2 " \
+    "ORDER BY i.customer_id"
+    [CRM__Q_IDENTITY_LOOKUP] = IDENTITY_HOLDERS,
+    [CRM__Q_IDENTITY_HOLDERS] = IDENTITY_HOLDERS,
+    [CRM__Q_IDENTITY_FIND] = "SELECT value, flags, created_at FROM identity "
+                             "WHERE kind = ?1 AND key = ?2 AND customer_id = ?3",
+    [CRM__Q_IDENTITY_HOLDINGS] =
+        "SELECT i.customer_id, i.flags, c.name FROM identity i "
+        "JOIN customer c ON c.id = i.customer_id WHERE i.kind = ?1 AND i.key = ?2 "
+        "ORDER BY i.customer_id",
     [CRM__Q_IDENTITY_INSERT] =
         "INSERT INTO identity (kind, key, value, customer_id, flags, created_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -45,11 +51,25 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_IDENTITY_OTHER_PRIMARY] =
         "SELECT key, value, flags FROM identity INDEXED BY identity_by_customer "
         "WHERE customer_id = ?1 AND kind = ?2 AND flags & 1 AND key <> ?3 LIMIT 1",
-    [CRM__Q_IDENTITY_SET_FLAGS] = "UPDATE identity SET flags = ?3 WHERE kind = ?1 AND key = ?2",
-    [CRM__Q_IDENTITY_DELETE] = "DELETE FROM identity WHERE kind = ?1 AND key = ?2",
+    [CRM__Q_IDENTITY_SET_FLAGS] =
+        "UPDATE identity SET flags = ?4 WHERE kind = ?1 AND key = ?2 AND customer_id = ?3",
+    [CRM__Q_IDENTITY_DELETE] =
+        "DELETE FROM identity WHERE kind = ?1 AND key = ?2 AND customer_id = ?3",
     [CRM__Q_IDENTITY_LIST] =
         "SELECT kind, value, key, flags, created_at, customer_id FROM identity "
         "WHERE customer_id = ?1 ORDER BY kind, flags & 1 DESC, created_at, key",
+
+    /* ---- resolving what a caller said (resolve.c) ---- */
+    /* Each pair is one probe of the identity key; the customers come out
+     * of the set of ids in id order, one probe each, with no sort. */
+#define RESOLVE                                                                              \
+    "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL "   \
+    "FROM customer c WHERE c.id IN (SELECT ?1 "                                              \
+    "UNION SELECT customer_id FROM identity WHERE kind = ?2 AND key = ?3 "                   \
+    "UNION SELECT customer_id FROM identity WHERE kind = ?4 AND key = ?5 "                   \
+    "UNION SELECT customer_id FROM identity WHERE kind = ?6 AND key = ?7) ORDER BY c.id"
+    [CRM__Q_RESOLVE] = RESOLVE,
+    [CRM__Q_RESOLVE_LIST] = RESOLVE,
 
     /* ---- attributes, tags, members (attr.c, tag.c, member.c) ---- */
     [CRM__Q_ATTR_GET] = "SELECT value FROM customer_attr WHERE customer_id = ?1 AND key = ?2",
@@ -77,9 +97,13 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
 
     /* ---- interactions (interaction.c) ---- */
     /* interaction.c reads these by position (read_fields, text_column). */
+/* A custom channel's name is read with its row (a probe of the small table channel); a
+ * built-in one's is the library's own word. */
 #define INTERACTION_COLUMNS                                                                   \
     "id, customer_id, channel, direction, occurred_at, handled_by, reason, outcome, public, " \
-    "sentiment, summary, body, thread_id, reply_to, external_ref, updated_at"
+    "sentiment, summary, body, thread_id, reply_to, external_ref, updated_at, "              \
+    "CASE WHEN channel > 11 THEN "                                                            \
+    "(SELECT ch.name FROM channel ch WHERE ch.code = interaction.channel) END"
     [CRM__Q_INTERACTION_PARENT] = "SELECT customer_id, thread_id FROM interaction WHERE id = ?1",
     [CRM__Q_INTERACTION_ID_BY_REF] =
         "SELECT id FROM interaction WHERE channel = ?1 AND external_ref = ?2",
@@ -92,7 +116,7 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_INTERACTION_GET_BY_REF] =
         "SELECT " INTERACTION_COLUMNS " FROM interaction WHERE channel = ?1 AND external_ref = ?2",
     [CRM__Q_INTERACTION_CURRENT] =
-        "SELECT customer_id, outcome, reason, summary FROM interaction WHERE id = ?1",
+        "SELECT customer_id, outcome, reason, summary, public FROM interaction WHERE id = ?1",
     [CRM__Q_INTERACTION_SET_OUTCOME] =
         "UPDATE interaction SET outcome = ?2, updated_at = ?3 WHERE id = ?1",
     [CRM__Q_INTERACTION_SET_REASON] =
@@ -102,26 +126,25 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_INTERACTION_BEFORE] =
         "SELECT occurred_at FROM interaction WHERE id = ?1 AND customer_id = ?2",
     [CRM__Q_INTERACTION_THREAD_OF] = "SELECT thread_id FROM interaction WHERE id = ?1",
-    [CRM__Q_INTERACTION_THREAD] = "SELECT " INTERACTION_COLUMNS
-                                  " FROM interaction WHERE thread_id = ?1 ORDER BY occurred_at, id",
 
     /* ---- promises (promise.c) ---- */
 /* The count is read with the row so a record can never carry a stale one. */
 #define PROMISE_COLUMNS                                                               \
     "p.id, p.customer_id, p.interaction_id, p.owner, p.what, p.state, p.due_at, "     \
     "p.made_at, p.closed_at, p.kept_by, "                                             \
-    "(SELECT count(*) FROM promise_event e WHERE e.promise_id = p.id AND e.kind = 2)"
+    "(SELECT count(*) FROM promise_event e WHERE e.promise_id = p.id AND e.kind = 2), " \
+    "p.first_due_at"
     [CRM__Q_PROMISE_INTERACTION] = "SELECT customer_id FROM interaction WHERE id = ?1",
     [CRM__Q_PROMISE_INSERT] =
         "INSERT INTO promise (id, customer_id, interaction_id, owner, what, state, due_at, "
-        "made_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7)",
+        "made_at, first_due_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?6)",
     [CRM__Q_PROMISE_EVENT] =
         "INSERT INTO promise_event (promise_id, seq, kind, at, actor, old_due, new_due, "
         "customer_agreed, interaction_id, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [CRM__Q_PROMISE_HEAD] =
-        "SELECT customer_id, state, due_at, "
-        "(SELECT coalesce(max(seq), 0) FROM promise_event WHERE promise_id = ?1) "
-        "FROM promise WHERE id = ?1",
+        "SELECT p.customer_id, p.state, p.due_at, coalesce(e.seq, 0), e.kind, e.at "
+        "FROM promise p LEFT JOIN (SELECT seq, kind, at FROM promise_event WHERE promise_id = ?1 "
+        "ORDER BY seq DESC LIMIT 1) e ON 1 WHERE p.id = ?1",
     [CRM__Q_PROMISE_CLOSE] =
         "UPDATE promise SET state = ?2, closed_at = ?3, kept_by = ?4 WHERE id = ?1",
     [CRM__Q_PROMISE_REDUE] = "UPDATE promise SET due_at = ?2 WHERE id = ?1",
@@ -172,7 +195,16 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "?16, ?17))",
     [CRM__Q_JOURNAL_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM journal",
     [CRM__Q_JOURNAL_READ] = "SELECT seq, at, actor, entity, entity_id, op, data FROM journal "
-                            "WHERE seq > ?1 AND seq <= ?2 ORDER BY seq",
+                            "WHERE seq > ?1 ORDER BY seq",
+
+    /* ---- open channels, counting customers, the public flag ---- */
+    [CRM__Q_INTERACTION_SET_PUBLIC] =
+        "UPDATE interaction SET public = ?2, updated_at = ?3 WHERE id = ?1",
+    [CRM__Q_INTERACTION_THREAD_KEY] =
+        "SELECT occurred_at FROM interaction WHERE id = ?1 AND thread_id = ?2",
+    [CRM__Q_CHANNEL_CODE] = "SELECT code FROM channel WHERE name = ?1",
+    [CRM__Q_CHANNEL_ADD] =
+        "INSERT INTO channel (code, name) SELECT max(max(code), 63) + 1, ?1 FROM channel",
 };
 
 /* ---- shaped lists ---- */
@@ -206,14 +238,14 @@ static void add(sql_text *t, const char *fmt, ...)
 #define CUSTOMER_COLUMNS \
     "c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL"
 
-/* With a tag the walk starts from the tag index, which is ordered by
- * customer id, so a rare tag is cheap at any size. */
-static void customer_list_sql(sql_text *t, unsigned int shape)
+/* The FROM and WHERE of the list and of its count, which the same filter
+ * gives the same rows. With a tag the walk starts from the tag index,
+ * which is ordered by customer id, so a rare tag is cheap at any size. */
+static void customer_where_sql(sql_text *t, unsigned int shape)
 {
     bool tag = shape & CRM__SHAPE_CUSTOMER_LIST_TAG;
-    bool by_name = shape & CRM__SHAPE_CUSTOMER_LIST_BY_NAME;
     const char *idcol = tag ? "t.customer_id" : "c.id";
-    add(t, "SELECT " CUSTOMER_COLUMNS " FROM %s WHERE 1",
+    add(t, " FROM %s WHERE 1",
         tag ? "customer_tag t JOIN customer c ON c.id = t.customer_id" : "customer c");
     if (tag)
         add(t, " AND t.tag = ?1");
@@ -231,6 +263,14 @@ static void customer_list_sql(sql_text *t, unsigned int shape)
         add(t, " AND %s >= ?5", idcol);
     if (shape & CRM__SHAPE_CUSTOMER_LIST_TO)
         add(t, " AND %s < ?6", idcol);
+}
+
+static void customer_list_sql(sql_text *t, unsigned int shape)
+{
+    bool by_name = shape & CRM__SHAPE_CUSTOMER_LIST_BY_NAME;
+    const char *idcol = shape & CRM__SHAPE_CUSTOMER_LIST_TAG ? "t.customer_id" : "c.id";
+    add(t, "SELECT " CUSTOMER_COLUMNS);
+    customer_where_sql(t, shape);
     if ((shape & CRM__SHAPE_CUSTOMER_LIST_AFTER) && !by_name)
         add(t, " AND %s > ?7", idcol);
     if ((shape & CRM__SHAPE_CUSTOMER_LIST_AFTER) && by_name)
@@ -243,30 +283,46 @@ static void customer_list_sql(sql_text *t, unsigned int shape)
         add(t, " LIMIT ?8");
 }
 
+static void customer_count_sql(sql_text *t, unsigned int shape)
+{
+    add(t, "SELECT count(*)");
+    customer_where_sql(t, shape);
+}
+
 /* interactions (interaction.c) */
 
-/* The walk is the index interaction_timeline backwards from the newest (or
- * from `before`), so the order costs no sort. */
-static void timeline_sql(sql_text *t, unsigned int shape)
+/* The timeline walks the index interaction_timeline backwards from the
+ * newest (or from `before`), a thread the index interaction_thread forwards
+ * from its first (or from the one seen last), so the order costs no sort.
+ * A custom channel's number is 64 or more, past every bit of ?2. */
+static void timeline_sql(sql_text *t, unsigned int shape, bool thread)
 {
     static const struct {
         unsigned int bit; /* 0: always there */
+        int thread;       /* -1: the timeline's only, 1: a thread's only */
         const char *sql;
     } part[] = {
-        { 0, "SELECT " INTERACTION_COLUMNS " FROM interaction WHERE customer_id = ?1" },
-        { CRM__SHAPE_TIMELINE_CHANNELS, " AND (?2 >> channel) & 1" },
-        { CRM__SHAPE_TIMELINE_FROM, " AND occurred_at >= ?3" },
-        { CRM__SHAPE_TIMELINE_TO, " AND occurred_at < ?4" },
-        { CRM__SHAPE_TIMELINE_REASON, " AND reason >= ?5 AND reason < ?6" },
-        { CRM__SHAPE_TIMELINE_DIRECTION, " AND direction = ?7" },
-        { CRM__SHAPE_TIMELINE_PUBLIC, " AND public = 1" },
-        { CRM__SHAPE_TIMELINE_OUTCOMES, " AND (?8 >> outcome) & 1" },
-        { CRM__SHAPE_TIMELINE_BEFORE, " AND (occurred_at, id) < (?9, ?10)" },
-        { 0, " ORDER BY occurred_at DESC, id DESC" },
-        { CRM__SHAPE_TIMELINE_LIMIT, " LIMIT ?11" },
+        { 0, -1, "SELECT " INTERACTION_COLUMNS " FROM interaction WHERE customer_id = ?1" },
+        { 0, 1, "SELECT " INTERACTION_COLUMNS " FROM interaction WHERE thread_id = ?1" },
+        { CRM__SHAPE_TIMELINE_CHANNELS, 0, " AND (?2 >> channel) & 1" },
+        { CRM__SHAPE_TIMELINE_CHANNEL_NAMES, 0,
+          " AND ((?2 >> channel) & 1 OR channel IN "
+          "(SELECT code FROM channel WHERE instr(?12, ',' || name || ',') > 0))" },
+        { CRM__SHAPE_TIMELINE_FROM, 0, " AND occurred_at >= ?3" },
+        { CRM__SHAPE_TIMELINE_TO, 0, " AND occurred_at < ?4" },
+        { CRM__SHAPE_TIMELINE_REASON, 0, " AND reason >= ?5 AND reason < ?6" },
+        { CRM__SHAPE_TIMELINE_DIRECTION, 0, " AND direction = ?7" },
+        { CRM__SHAPE_TIMELINE_PUBLIC, 0, " AND public = 1" },
+        { CRM__SHAPE_TIMELINE_OUTCOMES, 0, " AND (?8 >> outcome) & 1" },
+        { CRM__SHAPE_TIMELINE_BEFORE, -1, " AND (occurred_at, id) < (?9, ?10)" },
+        { CRM__SHAPE_TIMELINE_BEFORE, 1, " AND (occurred_at, id) > (?9, ?10)" },
+        { 0, -1, " ORDER BY occurred_at DESC, id DESC" },
+        { 0, 1, " ORDER BY occurred_at, id" },
+        { CRM__SHAPE_TIMELINE_LIMIT, 0, " LIMIT ?11" },
     };
     for (size_t i = 0; i < sizeof part / sizeof part[0]; i++)
-        if (!part[i].bit || (shape & part[i].bit))
+        if ((!part[i].bit || (shape & part[i].bit)) &&
+            (part[i].thread == 0 || (part[i].thread > 0) == thread))
             add(t, "%s", part[i].sql);
 }
 
@@ -308,7 +364,13 @@ int crm__sqlite_shaped(char *buf, size_t size, crm__query q, unsigned int shape)
         customer_list_sql(&t, shape);
         break;
     case CRM__Q_TIMELINE:
-        timeline_sql(&t, shape);
+        timeline_sql(&t, shape, false);
+        break;
+    case CRM__Q_INTERACTION_THREAD:
+        timeline_sql(&t, shape, true);
+        break;
+    case CRM__Q_CUSTOMER_COUNT:
+        customer_count_sql(&t, shape);
         break;
     case CRM__Q_PROMISE_LIST:
         promise_list_sql(&t, shape);
