@@ -11,8 +11,10 @@ cmake --install "$build" --prefix "$prefix" >/dev/null
 cd "$prefix"
 if [ "$python" != "-" ]; then
   PYTHONPATH="$prefix/$pysite" "$python" -c '
-import crm, sys
+import crm, os, sys
 assert crm.__file__.startswith(sys.argv[1]), crm.__file__
+for f in ("__init__.pyi", "py.typed", "_lowlevel.py"):
+    assert os.path.isfile(os.path.join(os.path.dirname(crm.__file__), f)), f
 with crm.open(":memory:") as db:
     c = db.create_customer("Installed")
     assert db.customer(c.id).name == "Installed"

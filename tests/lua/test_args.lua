@@ -154,7 +154,14 @@ local function text_cases(fx)
       return db:timeline(a[1], {channels = {a[2]}, reason_prefix = a[3], direction = a[4]})
     end},
     {"timeline before", {fx.ann, fx.it}, function(db, a) return db:timeline(a[1], {before = a[2]}) end},
-    {"thread", {fx.it}, function(db, a) return db:thread(a[1]) end},
+    {"thread", {fx.it, "email", "", "in"}, function(db, a)
+      return db:thread(a[1], {channels = {a[2]}, reason_prefix = a[3], direction = a[4]})
+    end},
+    {"thread before", {fx.it, fx.it}, function(db, a) return db:thread(a[1], {before = a[2]}) end},
+    {"set_public", {fx.it}, function(db, a) db:set_public(a[1], true) end},
+    {"count_customers", {"person", "vip", "A", "include"}, function(db, a)
+      return db:count_customers{kind = a[1], tag = a[2], name_prefix = a[3], archived = a[4]}
+    end},
     {"promise", {fx.ann, "Brochure", "agent:b", fx.it}, function(db, a)
       return db:promise(a[1], a[2], BASE, {owner = a[3], interaction_id = a[4]})
     end},
@@ -379,7 +386,9 @@ function TestIntegers:test_flags_are_booleans()
     einval("create", crm.open, ":memory:", {create = v})
     einval("readonly", crm.open, ":memory:", {readonly = v})
     einval("primary", db.add_identity, db, fx.bob, "email", "b@example.com", {primary = v})
-    einval("verified", db.set_identity_flags, db, "email", "ann@example.com", {verified = v})
+    einval("verified", db.set_identity_flags, db, fx.ann, "email", "ann@example.com", {verified = v})
+    einval("shared", db.set_identity_flags, db, fx.ann, "email", "ann@example.com", {shared = v})
+    einval("set_public", db.set_public, db, fx.it, v)
     einval("public", db.log, db, fx.ann, {channel = "phone", occurred_at = BASE, public = v})
     einval("public_only", db.timeline, db, fx.ann, {public_only = v})
     einval("customer_agreed", db.renegotiate, db, fx.p, BASE, "why", v)
@@ -424,6 +433,7 @@ local function declarations()
   local iface = read(ROOT .. "/bindings/crm.i")
   for name, params in iface:gmatch("\nint (crm_swig_[%w_]+)(%b())\n{") do add(name, params) end
   for name, params in iface:gmatch("CRM_ROW_CALL%(([%w_]+),%s*(%b())") do add("_" .. name, params) end
+  for name, params in iface:gmatch("CRM_ROW_CHANGE%(([%w_]+),%s*(%b())") do add("_" .. name, params) end
   return decls
 end
 
@@ -432,6 +442,7 @@ local function kind_of(p)
   local stars = select(2, p.type:gsub("%*", ""))
   if p.name == "out" or p.name == "row" or (p.name == "tag" and stars == 2) then return nil end
   if stars > 0 then
+    if p.type:match("char") and stars == 2 then return "words" end
     if p.type:match("char") then return "text" end
     if p.type:match("crm_db") then return "db" end
     return "record"
@@ -457,13 +468,15 @@ function TestGenerated:test_every_text_and_integer_parameter()
         if k then
           kinds[#kinds + 1] = {kind = k, name = p.name}
           args[#kinds] = ({text = p.name == "path" and ":memory:" or "x", db = handle,
-                           int = 0, uint = 0, int64 = 0})[k]
+                           int = 0, uint = 0, int64 = 0, words = {"x"}})[k]
         end
       end
       for i, k in ipairs(kinds) do
         local bads = {}
         if k.kind == "text" then
           bads = {with_nul(args[i], true), with_nul(args[i]), a_number()}
+        elseif k.kind == "words" then
+          bads = {{with_nul("x", true)}, {"x", with_nul("x")}, {a_number()}, "x", a_number()}
         elseif k.kind == "int" or k.kind == "uint" or k.kind == "int64" then
           bads = {2^53, 0.5, 0 / 0, math.huge, "5"}
           for _, v in ipairs(out_of_range(k.kind)) do bads[#bads + 1] = v end
@@ -473,13 +486,16 @@ function TestGenerated:test_every_text_and_integer_parameter()
           local call_args = table.move(args, 1, #kinds, 1, {})
           call_args[i] = bad
           local e = einval(what, f, table.unpack(call_args, 1, #kinds))
-          lu.assertStrContains(e.message, k.name .. ":", false, what)
-          if type(bad) == "string" and bad:find("\0", 1, true) then
+          -- a list's items are named by their place: channel_names[2]: ...
+          lu.assertStrContains(e.message, k.name .. (type(bad) == "table" and "[" or ":"), false,
+                               what)
+          local text = type(bad) == "table" and bad[#bad] or bad
+          if type(text) == "string" and text:find("\0", 1, true) then
             lu.assertStrContains(e.message, "NUL", false, what)
           end
           lu.assertEquals(state(db), before, what .. ": the database changed")
           called[d.name] = true
-          if k.kind == "text" then texts = texts + 1 else ints = ints + 1 end
+          if k.kind == "text" or k.kind == "words" then texts = texts + 1 else ints = ints + 1 end
         end
       end
     end
@@ -487,7 +503,10 @@ function TestGenerated:test_every_text_and_integer_parameter()
   -- the sweep reached what it is for
   for _, name in ipairs({"crm_customer_create", "crm_identity_add", "crm_identity_lookup",
                          "crm_swig_open", "crm_swig_customer_list_open", "_identity_add",
-                         "_interaction_log", "crm_strerror", "crm_channel_name"}) do
+                         "_interaction_log", "_promise_keep", "_customer_rename",
+                         "crm_swig_timeline_open", "crm_swig_thread_open",
+                         "_interaction_set_public", "crm_swig_customer_count",
+                         "crm_strerror", "crm_channel_name"}) do
     lu.assertTrue(called[name], name .. " was not called")
   end
   lu.assertTrue(texts > 300 and ints > 300, texts .. " text and " .. ints .. " integer calls")

@@ -1,5 +1,7 @@
 -- Every exported crm_ function is reachable from the Lua module (crm.crm_*),
--- or listed in bindings/not-bound.txt with the reason.
+-- or listed in bindings/not-bound.txt with the reason; and the database
+-- object has the methods bindings/methods.txt pairs with Python's
+-- (tests/python/test_parity.py checks the Python side of the same file).
 package.path = "/usr/share/lua/5.4/?.lua;" .. package.path
 local lu = require "luaunit"
 local crm = require "crm"
@@ -51,6 +53,49 @@ function TestParity:test_listed_are_hidden_and_current()
     lu.assertTrue(names[name], name .. " is not in the headers")
     lu.assertNil(crm[name], name .. " is listed but bound")
   end
+end
+
+-- {lua name = true} and the reasons of one-language lines, from bindings/methods.txt
+local function methods()
+  local names, rows = {}, 0
+  for line in read(ROOT .. "/bindings/methods.txt"):gmatch("[^\n]+") do
+    local body, reason = line:match("^([^#]*)#?%s*(.-)%s*$")
+    local python, lua = body:match("^%s*(%S+)%s+(%S+)%s*$")
+    if python then
+      rows = rows + 1
+      if python == "-" or lua == "-" then
+        lu.assertTrue(#reason > 0, (python .. " " .. lua) .. ": one language only, with no reason")
+      end
+      if lua ~= "-" then
+        for name in lua:gmatch("[^,]+") do
+          lu.assertNil(names[name], name .. " is listed twice")
+          names[name] = true
+        end
+      end
+    else
+      lu.assertEquals(body:match("^%s*$"), body, "not a line of two names: " .. line)
+    end
+  end
+  return names, rows
+end
+
+function TestParity:test_every_method_is_listed()
+  local listed, rows = methods()
+  lu.assertTrue(rows > 50)
+  lu.assertTrue(listed.attrs and listed["break"] and listed.set_actor)
+  local unlisted, missing = {}, {}
+  for name, v in pairs(crm.Database) do
+    if type(v) == "function" and not name:match("^__") and not listed[name] then
+      unlisted[#unlisted + 1] = name
+    end
+  end
+  for name in pairs(listed) do
+    if type(crm.Database[name]) ~= "function" then missing[#missing + 1] = name end
+  end
+  table.sort(unlisted)
+  table.sort(missing)
+  lu.assertEquals(unlisted, {}, "methods not in bindings/methods.txt")
+  lu.assertEquals(missing, {}, "in bindings/methods.txt, not methods of the database")
 end
 
 os.exit(lu.LuaUnit.run())

@@ -1,8 +1,11 @@
--- Records are made in C in one call (the _* calls of bindings/crm.i): each
--- must hold what the record's accessors give, with the module's
--- conversions (flags as booleans, absent strings and an unset sentiment as
--- nil), and carry its type's metatable. Every record type is read here both
--- ways, through every call that returns one, and compared field by field.
+-- Records are made in C in one call (the _* calls of bindings/crm.i), by
+-- builders made from the table of fields (bindings/records.py): each must
+-- hold what the record's accessors give, with the module's conversions
+-- (flags as booleans, absent strings, times and an int's "not set" value
+-- as nil), and carry its type's metatable. Every record type is read here
+-- both ways, through every call that returns one, and compared field by
+-- field, the expected values read from the accessors the table names (as
+-- crm._records describes them).
 -- Run: LUA_CPATH=<build>/bindings/lua/?.so lua5.4 test_records.lua
 package.path = "/usr/share/lua/5.4/?.lua;" .. package.path
 local lu = require "luaunit"
@@ -11,90 +14,43 @@ local crm = require "crm"
 local BASE = 1767268800000  -- 2026-01-01T12:00Z, in ms
 local DAY = 86400000
 
--- A time as a record holds it: nil where there is none.
-local function t(ms)
-  if ms == crm.TIME_NONE then return nil end
-  return ms
+local function constant(v)
+  if type(v) == "string" then return crm[v] end
+  return v
 end
 
--- What each record is, read through the accessors of a low-level record.
-local EXPECTED = {
-  customer = function(c)
-    return {id = crm.crm_customer_id(c), name = crm.crm_customer_name(c),
-            kind = crm.crm_customer_kind_name(crm.crm_customer_kind(c)),
-            created_at = t(crm.crm_customer_created_at(c)), updated_at = t(crm.crm_customer_updated_at(c)),
-            archived = crm.crm_customer_is_archived(c) == 1}
-  end,
-  identity = function(i)
-    local flags = crm.crm_identity_flags(i)
-    return {kind = crm.crm_identity_kind(i), value = crm.crm_identity_value(i),
-            key = crm.crm_identity_key(i), customer_id = crm.crm_identity_customer_id(i),
-            flags = flags, primary = flags & crm.CRM_IDENTITY_PRIMARY ~= 0,
-            verified = flags & crm.CRM_IDENTITY_VERIFIED ~= 0,
-            shared = flags & crm.CRM_IDENTITY_SHARED ~= 0,
-            created_at = t(crm.crm_identity_created_at(i))}
-  end,
-  journal_entry = function(e)
-    return {seq = crm.crm_journal_entry_seq(e), at = t(crm.crm_journal_entry_at(e)),
-            actor = crm.crm_journal_entry_actor(e), entity = crm.crm_journal_entry_entity(e),
-            entity_id = crm.crm_journal_entry_entity_id(e), op = crm.crm_journal_entry_op(e),
-            data = crm.crm_journal_entry_data(e)}
-  end,
-  interaction = function(i)
-    local s = crm.crm_interaction_sentiment(i)
-    return {id = crm.crm_interaction_id(i), customer_id = crm.crm_interaction_customer_id(i),
-            channel = crm.crm_channel_name(crm.crm_interaction_channel(i)),
-            direction = crm.crm_direction_name(crm.crm_interaction_direction(i)),
-            occurred_at = t(crm.crm_interaction_occurred_at(i)),
-            handled_by = crm.crm_interaction_handled_by(i), reason = crm.crm_interaction_reason(i),
-            outcome = crm.crm_outcome_name(crm.crm_interaction_outcome(i)),
-            public = crm.crm_interaction_is_public(i) == 1,
-            sentiment = (s ~= crm.CRM_SENTIMENT_NONE) and s or nil,
-            summary = crm.crm_interaction_summary(i), body = crm.crm_interaction_body(i),
-            thread_id = crm.crm_interaction_thread_id(i), reply_to = crm.crm_interaction_reply_to(i),
-            external_ref = crm.crm_interaction_external_ref(i)}
-  end,
-  promise = function(p)
-    return {id = crm.crm_promise_id(p), customer_id = crm.crm_promise_customer_id(p),
-            interaction_id = crm.crm_promise_interaction_id(p), owner = crm.crm_promise_owner(p),
-            what = crm.crm_promise_what(p),
-            state = crm.crm_promise_state_name(crm.crm_promise_state(p)),
-            due_at = t(crm.crm_promise_due_at(p)), made_at = t(crm.crm_promise_made_at(p)),
-            closed_at = t(crm.crm_promise_closed_at(p)), kept_by = crm.crm_promise_kept_by(p),
-            overdue = crm.crm_promise_is_overdue(p, crm.crm_now()) == 1,
-            kept_late = crm.crm_promise_was_kept_late(p) == 1,
-            renegotiations = crm.crm_promise_renegotiations(p),
-            first_due_at = t(crm.crm_promise_first_due_at(p))}
-  end,
-  occasion = function(o)
-    return {id = crm.crm_occasion_id(o), customer_id = crm.crm_occasion_customer_id(o),
-            kind = crm.crm_occasion_kind(o), yearly = crm.crm_occasion_is_yearly(o) == 1,
-            year = crm.crm_occasion_year(o), month = crm.crm_occasion_month(o),
-            day = crm.crm_occasion_day(o), lead_days = crm.crm_occasion_lead_days(o),
-            note = crm.crm_occasion_note(o), next_year = crm.crm_occasion_next_year(o),
-            next_month = crm.crm_occasion_next_month(o), next_day = crm.crm_occasion_next_day(o),
-            next_at = t(crm.crm_occasion_next_at(o)), years = crm.crm_occasion_years(o)}
-  end,
-  member = function(m)
-    return {org_id = crm.crm_member_org_id(m), person_id = crm.crm_member_person_id(m),
-            role = crm.crm_member_role(m), org_name = crm.crm_member_org_name(m),
-            person_name = crm.crm_member_person_name(m), since = t(crm.crm_member_since(m))}
-  end,
-  promise_event = function(e)
-    return {kind = crm.crm_promise_event_kind_name(crm.crm_promise_event_kind(e)),
-            at = t(crm.crm_promise_event_at(e)), actor = crm.crm_promise_event_actor(e),
-            old_due = t(crm.crm_promise_event_old_due(e)), new_due = t(crm.crm_promise_event_new_due(e)),
-            customer_agreed = crm.crm_promise_event_customer_agreed(e) == 1,
-            interaction_id = crm.crm_promise_event_interaction_id(e),
-            note = crm.crm_promise_event_note(e)}
-  end,
-}
+-- What each field of a record is, read through the accessors of a
+-- low-level record, as the table describes them.
+local function expected(what, low)
+  local want = {}
+  for _, f in ipairs(crm._records[what]) do
+    local args = {}
+    for i, a in ipairs(f.args or {}) do args[i] = a == "now" and crm.crm_now() or constant(a) end
+    local v = crm[f.accessor](low, table.unpack(args))
+    if f.kind == "word" then
+      v = crm[f.names](v)
+    elseif f.kind == "time" then
+      if v == crm.TIME_NONE then v = nil end
+    elseif f.kind == "bool" then
+      v = v ~= 0
+    elseif f.kind == "flag" then
+      v = v & constant(f.bit) ~= 0
+    elseif f.kind == "opt_int" then
+      if v == constant(f.none) then v = nil end
+    else
+      lu.assertTrue(f.kind == "text" or f.kind == "int" or f.kind == "int64" or f.kind == "uint",
+                    f.kind)
+    end
+    want[f.name] = v
+  end
+  return want
+end
 
 -- record (from the module) holds exactly what the accessors of the
 -- low-level record give (integers as integers), with its type's metatable
 local function same(what, record, low)
   lu.assertEquals(getmetatable(record), crm[what .. "_mt"])
-  local want = EXPECTED[what](low)
+  local want = expected(what, low)
   local got = {}
   for k, v in pairs(record) do got[k] = v end
   lu.assertEquals(got, want)
@@ -191,8 +147,19 @@ function TestRecords:test_interactions()
   same("interaction", db:interaction(a.id), crm.crm_interaction_get(db._h, a.id))
   same("interaction", db:interaction_by_ref("phone", "call-1"),
        crm.crm_interaction_get_by_ref(db._h, crm.CRM_CHANNEL_PHONE, "call-1"))
-  lu.assertEquals(lockstep("interaction", db:thread(a.id), crm.crm_interaction_thread_open(db._h, a.id, nil),
+  local function thread_open(names)
+    return crm.crm_swig_thread_open(db._h, a.id, 0, crm.TIME_NONE, crm.TIME_NONE, nil, 0, 0, 0,
+                                    nil, 0, names)
+  end
+  lu.assertEquals(lockstep("interaction", db:thread(a.id), thread_open(nil),
                            crm.crm_interaction_cursor_next, crm.crm_interaction_cursor_free), 2)
+  local wa = db:log(ann.id, {channel = "whatsapp", reply_to = a.id, external_ref = "wa-1"})
+  same("interaction", wa, crm.crm_interaction_get(db._h, wa.id))
+  same("interaction", db:interaction_by_ref("whatsapp", "wa-1"),
+       crm.crm_interaction_get_by_ref_named(db._h, "whatsapp", "wa-1"))
+  lu.assertEquals(lockstep("interaction", db:thread(a.id, {channels = {"whatsapp"}}),
+                           thread_open({"whatsapp"}),
+                           crm.crm_interaction_cursor_next, crm.crm_interaction_cursor_free), 1)
 end
 
 function TestRecords:test_promises()
@@ -222,6 +189,51 @@ function TestRecords:test_occasions_and_members()
     lu.assertEquals(lockstep("member", db:members(who.id), crm.crm_member_list_open(db._h, who.id),
                              crm.crm_member_cursor_next, crm.crm_member_cursor_free), 1)
   end
+end
+
+function TestRecords:test_every_kind_is_checked()
+  local kinds = {}
+  for _, fields in pairs(crm._records) do
+    for _, f in ipairs(fields) do kinds[f.kind] = true end
+  end
+  lu.assertEquals(kinds, {text = true, word = true, time = true, bool = true, int = true,
+                          int64 = true, uint = true, flag = true, opt_int = true})
+end
+
+function TestRecords:test_attrs()
+  local db <close>, ann = full()
+  db:set_attr(ann.id, "note", "Zoë")
+  db:set_attr(ann.id, "plan", "gold")
+  lu.assertEquals(db:attrs(ann.id), {note = "Zoë", plan = "gold"})
+  local rows, low = crm.crm_attr_list_open(db._h, ann.id), crm.crm_attr_list_open(db._h, ann.id)
+  local n = 0
+  while true do
+    local r, l = crm._attr_list_next(rows), crm.crm_attr_cursor_next(low)
+    if r == nil then
+      lu.assertNil(l)
+      break
+    end
+    lu.assertEquals(r, expected("attr", l))
+    lu.assertNil(getmetatable(r))
+    n = n + 1
+  end
+  crm.crm_attr_cursor_free(rows)
+  crm.crm_attr_cursor_free(low)
+  lu.assertEquals(n, 2)
+end
+
+function TestRecords:test_changed_records_are_read_as_the_accessors_give()
+  local db <close>, ann, org, a = full()
+  same("customer", db:rename_customer(ann.id, "Ann B"), crm.crm_customer_get(db._h, ann.id))
+  same("customer", db:unarchive_customer(org.id), crm.crm_customer_get(db._h, org.id))
+  same("identity", db:set_identity_flags(ann.id, "email", "ann@example.com",
+                                         {primary = true, shared = true}),
+       crm.crm_identity_get(db._h, ann.id, "email", "ann@example.com"))
+  same("interaction", db:set_outcome(a.id, "escalated"), crm.crm_interaction_get(db._h, a.id))
+  same("interaction", db:set_public(a.id, false), crm.crm_interaction_get(db._h, a.id))
+  local q = db:promise(ann.id, "Later", 2000000000000, {owner = "agent:c"})
+  same("promise", db:renegotiate(q.id, 3000000000000, "asked"), crm.crm_promise_get(db._h, q.id))
+  same("promise", db:release(q.id, "not needed"), crm.crm_promise_get(db._h, q.id))
 end
 
 os.exit(lu.LuaUnit.run())

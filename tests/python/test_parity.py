@@ -46,3 +46,47 @@ def test_not_bound_list_is_current():
 def test_package_exports():
     for name in crm.__all__:
         assert hasattr(crm, name), name
+
+
+# ---- the same methods in Python and Lua -------------------------------------
+# bindings/methods.txt pairs each method of crm.Database with its Lua name;
+# tests/lua/test_parity.lua checks the Lua side against the same file, so a
+# method one language has and the other has not fails one of the two,
+# unless the file lists it with "-" on the other side and the reason.
+
+
+def methods():
+    """[(python name or None, [lua names], reason)] from bindings/methods.txt."""
+    rows = []
+    for line in (ROOT / "bindings" / "methods.txt").read_text().splitlines():
+        body, _, reason = line.partition("#")
+        if not body.strip():
+            continue
+        python, lua = body.split()
+        rows.append((None if python == "-" else python,
+                     [] if lua == "-" else lua.split(","), reason.strip()))
+    return rows
+
+
+def test_methods_list_is_read():
+    rows = methods()
+    assert ("keep", ["keep"], "") in rows
+    assert ("get_customer", [], "Python's other name for customer()") in rows
+    assert len(rows) > 50
+
+
+def test_every_method_is_listed():
+    """crm.Database has exactly the methods (and properties) listed."""
+    listed = {python for python, _, _ in methods() if python}
+    public = {n for n in vars(crm.Database) if not n.startswith("_")}
+    assert public - listed == set(), "in crm.Database, not in bindings/methods.txt"
+    assert listed - public == set(), "in bindings/methods.txt, not in crm.Database"
+
+
+def test_a_method_only_one_language_has_says_why():
+    for python, lua, reason in methods():
+        assert python or lua
+        if not python or not lua:
+            assert reason, f"{python or lua}: one language only, with no reason"
+    names = [n for python, lua, _ in methods() for n in [python] if n]
+    assert len(names) == len(set(names))

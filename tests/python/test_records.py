@@ -1,10 +1,14 @@
-"""Records are copied out of libcrm in one call (the binding's _*_row calls,
-bindings/crm.i): each field must be what the record's accessors give, with
-the package's conversions (times as aware datetimes, None for no time; flags as
-bools; sentiment None when not set). Every record type is read here both
-ways and compared field by field, through every call that returns one; and
-the public constructors, which take a low-level record, agree."""
+"""Records are copied out of libcrm in one call (the binding's _* calls,
+bindings/crm.i), by builders made from the table of fields
+(bindings/records.py): each field must be what the record's accessors give,
+with the package's conversions (times as aware datetimes, None for no time;
+flags as bools; an int's "not set" value as None). Every record type is
+read here both ways and compared field by field, through every call that
+returns one, the expected values read from the accessors the table names;
+and the public constructors, which take a low-level record, agree."""
 import datetime as dt
+import importlib.util
+import pathlib
 
 import pytest
 
@@ -13,81 +17,58 @@ from crm import _lowlevel as ll
 
 UTC = dt.timezone.utc
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def load_table():
+    spec = importlib.util.spec_from_file_location("records", ROOT / "bindings" / "records.py")
+    table = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(table)
+    return table
+
+
+T = load_table()
+CLASSES = {getattr(crm, r.python_class): r for r in T.RECORDS if r.python_class}
 
 
 def from_ms(ms):
     return None if ms == crm._TIME_NONE else EPOCH + dt.timedelta(milliseconds=ms)
 
 
-# What each field is, read through the accessors (a low-level record in,
-# the fields as the package gives them out).
-EXPECTED = {
-    crm.Customer: lambda c: dict(
-        id=ll.crm_customer_id(c), name=ll.crm_customer_name(c),
-        kind=ll.crm_customer_kind_name(ll.crm_customer_kind(c)),
-        created_at=from_ms(ll.crm_customer_created_at(c)),
-        updated_at=from_ms(ll.crm_customer_updated_at(c)),
-        archived=bool(ll.crm_customer_is_archived(c))),
-    crm.Identity: lambda i: dict(
-        kind=ll.crm_identity_kind(i), value=ll.crm_identity_value(i), key=ll.crm_identity_key(i),
-        customer_id=ll.crm_identity_customer_id(i), flags=ll.crm_identity_flags(i),
-        primary=bool(ll.crm_identity_flags(i) & ll.CRM_IDENTITY_PRIMARY),
-        verified=bool(ll.crm_identity_flags(i) & ll.CRM_IDENTITY_VERIFIED),
-        shared=bool(ll.crm_identity_flags(i) & ll.CRM_IDENTITY_SHARED),
-        created_at=from_ms(ll.crm_identity_created_at(i))),
-    crm.JournalEntry: lambda e: dict(
-        seq=ll.crm_journal_entry_seq(e), op=ll.crm_journal_entry_op(e),
-        entity=ll.crm_journal_entry_entity(e), entity_id=ll.crm_journal_entry_entity_id(e),
-        at=from_ms(ll.crm_journal_entry_at(e)), actor=ll.crm_journal_entry_actor(e),
-        data=ll.crm_journal_entry_data(e)),
-    crm.Interaction: lambda i: dict(
-        id=ll.crm_interaction_id(i), customer_id=ll.crm_interaction_customer_id(i),
-        channel=ll.crm_channel_name(ll.crm_interaction_channel(i)),
-        direction=ll.crm_direction_name(ll.crm_interaction_direction(i)),
-        occurred_at=from_ms(ll.crm_interaction_occurred_at(i)),
-        handled_by=ll.crm_interaction_handled_by(i), reason=ll.crm_interaction_reason(i),
-        outcome=ll.crm_outcome_name(ll.crm_interaction_outcome(i)),
-        public=bool(ll.crm_interaction_is_public(i)),
-        sentiment=(None if ll.crm_interaction_sentiment(i) == ll.CRM_SENTIMENT_NONE
-                   else ll.crm_interaction_sentiment(i)),
-        summary=ll.crm_interaction_summary(i), body=ll.crm_interaction_body(i),
-        thread_id=ll.crm_interaction_thread_id(i), reply_to=ll.crm_interaction_reply_to(i),
-        external_ref=ll.crm_interaction_external_ref(i),
-        updated_at=from_ms(ll.crm_interaction_updated_at(i))),
-    crm.Member: lambda m: dict(
-        org_id=ll.crm_member_org_id(m), person_id=ll.crm_member_person_id(m),
-        role=ll.crm_member_role(m), org_name=ll.crm_member_org_name(m),
-        person_name=ll.crm_member_person_name(m), since=from_ms(ll.crm_member_since(m))),
-    crm.PromiseEvent: lambda e: dict(
-        kind=ll.crm_promise_event_kind_name(ll.crm_promise_event_kind(e)),
-        at=from_ms(ll.crm_promise_event_at(e)), actor=ll.crm_promise_event_actor(e),
-        old_due=from_ms(ll.crm_promise_event_old_due(e)),
-        new_due=from_ms(ll.crm_promise_event_new_due(e)),
-        customer_agreed=bool(ll.crm_promise_event_customer_agreed(e)),
-        interaction_id=ll.crm_promise_event_interaction_id(e),
-        note=ll.crm_promise_event_note(e)),
-    crm.Promise: lambda p: dict(
-        id=ll.crm_promise_id(p), customer_id=ll.crm_promise_customer_id(p),
-        interaction_id=ll.crm_promise_interaction_id(p), owner=ll.crm_promise_owner(p),
-        what=ll.crm_promise_what(p),
-        state=crm.PromiseState(ll.crm_promise_state_name(ll.crm_promise_state(p))),
-        due_at=from_ms(ll.crm_promise_due_at(p)), made_at=from_ms(ll.crm_promise_made_at(p)),
-        closed_at=from_ms(ll.crm_promise_closed_at(p)), kept_by=ll.crm_promise_kept_by(p),
-        overdue=bool(ll.crm_promise_is_overdue(p, ll.crm_now())),
-        kept_late=bool(ll.crm_promise_was_kept_late(p)),
-        renegotiations=ll.crm_promise_renegotiations(p),
-        first_due_at=from_ms(ll.crm_promise_first_due_at(p))),
-    crm.Occasion: lambda o: dict(
-        id=ll.crm_occasion_id(o), customer_id=ll.crm_occasion_customer_id(o),
-        kind=ll.crm_occasion_kind(o), yearly=bool(ll.crm_occasion_is_yearly(o)),
-        year=ll.crm_occasion_year(o) or None, month=ll.crm_occasion_month(o),
-        day=ll.crm_occasion_day(o), lead_days=ll.crm_occasion_lead_days(o),
-        note=ll.crm_occasion_note(o),
-        next_date=(dt.date(ll.crm_occasion_next_year(o), ll.crm_occasion_next_month(o),
-                           ll.crm_occasion_next_day(o))
-                   if ll.crm_occasion_next_year(o) > 0 else None),
-        next_at=from_ms(ll.crm_occasion_next_at(o)), years=ll.crm_occasion_years(o)),
-}
+def constant(name):
+    return int(name) if name.lstrip("-").isdigit() else getattr(ll, name)
+
+
+def expected(rec, low):
+    """What each field is, read through the accessors the table names (a
+    low-level record in, the fields as the package gives them out)."""
+    want = {}
+    for f in rec.fields_of("python"):
+        read = [getattr(ll, a) for a in f.accessors(rec)]
+        args = [ll.crm_now() if a == T.NOW else constant(a) for a in f.args]
+        if f.kind == T.DATE:
+            y, m, d = (r(low) for r in read)
+            want[f.name] = dt.date(y, m, d) if y > 0 else None
+            continue
+        v = read[0](low, *args)
+        if f.kind == T.WORD:
+            v = getattr(ll, f.names)(v)
+            if f.python_type:
+                v = getattr(crm, f.python_type)(v)
+        elif f.kind == T.TIME:
+            v = from_ms(v)
+        elif f.kind == T.BOOL:
+            v = bool(v)
+        elif f.kind == T.FLAG:
+            v = bool(v & constant(f.bit))
+        elif f.kind == T.OPT_INT:
+            v = None if v == constant(f.none) else v
+        want[f.name] = v
+    return want
+
+
+def test_the_kinds_are_all_checked():
+    assert {f.kind for r in T.RECORDS for f in r.fields_of("python")} == set(T.KINDS)
 
 
 def same(record, low):
@@ -95,7 +76,7 @@ def same(record, low):
     the low-level record give; and the constructor from it makes an equal
     record."""
     cls = type(record)
-    want = EXPECTED[cls](low)
+    want = expected(CLASSES[cls], low)
     assert set(want) == set(cls.__slots__)
     got = {k: getattr(record, k) for k in cls.__slots__}
     assert got == want
@@ -194,7 +175,14 @@ def test_interactions(full):
     same(db.interaction_by_ref("phone", "call-1"),
          ll.crm_interaction_get_by_ref(h, ll.CRM_CHANNEL_PHONE, "call-1"))
     same(a, ll.crm_interaction_get(h, a.id))
-    assert len(lockstep(db.thread(a.id), ll.crm_interaction_thread_open(h, a.id, None), ll.crm_interaction_cursor_next)) == 2
+    cur = ll.crm_swig_thread_open(h, a.id, 0, none, none, None, 0, 0, 0, None, 0, None)
+    assert len(lockstep(db.thread(a.id), cur, ll.crm_interaction_cursor_next)) == 2
+    wa = db.log(ann, "whatsapp", reply_to=a, external_ref="wa-1")
+    same(wa, ll.crm_interaction_get(h, wa.id))
+    same(db.interaction_by_ref("whatsapp", "wa-1"),
+         ll.crm_interaction_get_by_ref_named(h, "whatsapp", "wa-1"))
+    cur = ll.crm_swig_thread_open(h, a.id, 0, none, none, None, 0, 0, 0, None, 0, ["whatsapp"])
+    assert lockstep(db.thread(a, channels="whatsapp"), cur, ll.crm_interaction_cursor_next) == [wa]
 
 
 def test_promises(full):
@@ -232,6 +220,27 @@ def test_attrs_are_pairs(full):
     db, ann = full[0], full[1]
     db.set_attr(ann, "note", "Zoë")
     assert db.attrs(ann) == {"note": "Zoë", "plan": "gold"}
+    cur = ll.crm_attr_list_open(db._h, ann.id)
+    rows = []
+    while (row := ll._attr_list_next(cur)) is not None:
+        rows.append(row)
+    assert rows == [("note", "Zoë"), ("plan", "gold")]
+
+
+def test_changed_records_are_read_as_the_accessors_give(full):
+    """What the methods that change a record return is the record read
+    again: the same fields as a fresh read."""
+    db, ann, org, a, _ = full
+    h = db._h
+    same(db.rename_customer(ann, "Ann B"), ll.crm_customer_get(h, ann.id))
+    same(db.unarchive_customer(org), ll.crm_customer_get(h, org.id))
+    same(db.set_identity_flags(ann, "email", "ann@example.com", primary=True, shared=True),
+         ll.crm_identity_get(h, ann.id, "email", "ann@example.com"))
+    same(db.set_outcome(a, "escalated"), ll.crm_interaction_get(h, a.id))
+    same(db.set_public(a, False), ll.crm_interaction_get(h, a.id))
+    q = db.promise(ann, "Later", 2 * 10**12, owner="agent:c")
+    same(db.renegotiate(q, 3 * 10**12, "asked"), ll.crm_promise_get(h, q.id))
+    same(db.release(q, "not needed"), ll.crm_promise_get(h, q.id))
 
 
 @pytest.mark.parametrize("ms", [crm.TIME_MIN, -86_400_001, -1, 0, 1, 999, 1000, 59_999,

@@ -189,7 +189,7 @@ def _invalid(message):
 # range; None is "no time" (CRM_TIME_NONE: now for occurred_at, no bound for
 # a filter). Out, it is an aware datetime, or None where there is no time
 # (a promise's closed_at while open): the binding builds it in C with the
-# record (crm_swig_time, crm.i).
+# record (crm_swig_time, bindings/python/records.i).
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 TIME_MIN = -62135596800000  # CRM_TIME_MIN, 0001-01-01T00:00:00Z, in ms
@@ -249,13 +249,16 @@ def _int(value, what, lo, hi):
 
 # ---- records: plain objects, copied out of the C records ---------------
 #
-# The binding copies a record in one call: its _*_row calls (bindings/crm.i)
+# The binding copies a record in one call: its _* calls (bindings/crm.i)
 # return a tuple of the record's fields, converted (times as datetimes, flags
-# as bools), in the order of the class's __slots__, and _maker() below makes
-# the record from it. The classes' constructors take a low-level record (as
-# crm._lowlevel returns them) and copy it the same way.
+# as bools), and _maker() below makes the record from it. Each record's
+# fields, and so each class's __slots__, are declared once, in
+# bindings/records.py; _lowlevel._RECORD_FIELDS is the tuples' layout, made
+# from it with the C that builds them. The classes' constructors take a
+# low-level record (as crm._lowlevel returns them) and copy it the same way.
 
 _new = object.__new__
+_FIELDS = _lowlevel._RECORD_FIELDS
 
 
 def _maker(cls):
@@ -268,14 +271,12 @@ def _maker(cls):
     return ns["make"]
 
 
-def _fill(record, row):
-    """Set a record's fields from a row (the constructors)."""
-    for name, value in zip(record.__slots__, row):
-        setattr(record, name, value)
-
-
 class _Record:
     __slots__ = ()
+
+    def __init__(self, low):
+        for name, value in zip(self.__slots__, type(self)._row(low)):
+            setattr(self, name, value)
 
     def __repr__(self):
         fields = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__slots__[:3])
@@ -292,10 +293,8 @@ class Customer(_Record):
     """A customer: ``id``, ``kind`` ("person"/"organisation"), ``name``,
     ``created_at``, ``updated_at`` (aware datetimes), ``archived``."""
 
-    __slots__ = ("id", "name", "kind", "created_at", "updated_at", "archived")
-
-    def __init__(self, c):
-        _fill(self, _ll._customer_row(c))
+    __slots__ = _FIELDS["customer"]
+    _row = _ll._customer_row
 
 
 class Identity(_Record):
@@ -303,85 +302,76 @@ class Identity(_Record):
     entered), ``key`` (normalised), ``customer_id``, ``primary``,
     ``verified``, ``shared``, ``created_at``."""
 
-    __slots__ = ("kind", "value", "key", "customer_id", "flags", "primary",
-                 "verified", "shared", "created_at")
-
-    def __init__(self, i):
-        _fill(self, _ll._identity_row(i))
+    __slots__ = _FIELDS["identity"]
+    _row = _ll._identity_row
 
 
 class JournalEntry(_Record):
     """One journal row: ``seq``, ``at``, ``actor``, ``entity``, ``entity_id``,
     ``op``, ``data`` (JSON text)."""
 
-    __slots__ = ("seq", "op", "entity", "entity_id", "at", "actor", "data")
-
-    def __init__(self, e):
-        _fill(self, _ll._journal_entry_row(e))
+    __slots__ = _FIELDS["journal_entry"]
+    _row = _ll._journal_entry_row
 
 
 class Interaction(_Record):
     """An interaction; ``channel``, ``direction``, ``outcome`` are names
-    ("phone", "in", "resolved"); ``sentiment`` is -2..2 or None."""
+    ("phone" or the business's own "whatsapp", "in", "resolved");
+    ``sentiment`` is -2..2 or None."""
 
-    __slots__ = ("id", "channel", "direction", "customer_id", "occurred_at",
-                 "handled_by", "reason", "outcome", "public", "sentiment",
-                 "summary", "body", "thread_id", "reply_to", "external_ref",
-                 "updated_at")
-
-    def __init__(self, i):
-        _fill(self, _ll._interaction_row(i))
+    __slots__ = _FIELDS["interaction"]
+    _row = _ll._interaction_row
 
 
 class Member(_Record):
     """A membership: a person in an organisation, with a role."""
 
-    __slots__ = ("org_id", "person_id", "role", "org_name", "person_name", "since")
-
-    def __init__(self, m):
-        _fill(self, _ll._member_row(m))
+    __slots__ = _FIELDS["member"]
+    _row = _ll._member_row
 
 
 class PromiseEvent(_Record):
     """One event of a promise's history; ``kind`` is "made", "renegotiated", ..."""
 
-    __slots__ = ("kind", "at", "actor", "old_due", "new_due", "customer_agreed",
-                 "interaction_id", "note")
-
-    def __init__(self, e):
-        _fill(self, _ll._promise_event_row(e))
+    __slots__ = _FIELDS["promise_event"]
+    _row = _ll._promise_event_row
 
 
-class PromiseState(str, _enum.Enum):
-    """A promise's state; a ``str`` enum ("open", "kept", "broken", "released")."""
+def _words(name):
+    """The words libcrm has for an enum, in the order of its values (which
+    are consecutive, from 0 or 1): what its _name call gives for each."""
+    first = 0 if name(0) is not None else 1
+    words = []
+    while (word := name(first + len(words))) is not None:
+        words.append(word)
+    return words
 
-    OPEN = "open"
-    KEPT = "kept"
-    BROKEN = "broken"
-    RELEASED = "released"
+
+# A promise's state. Its members are libcrm's words (crm_promise_state_name).
+PromiseState = _enum.Enum("PromiseState",
+                          [(w.upper(), w) for w in _words(_ll.crm_promise_state_name)],
+                          type=str, module=__name__, qualname="PromiseState")
+PromiseState.__doc__ = ("A promise's state; a ``str`` enum (\"open\", \"kept\", \"broken\", "
+                        "\"released\").")
 
 
 class Promise(_Record):
     """A promise: ``state`` is a PromiseState; ``overdue`` is computed by
     libcrm as of the moment the record was read."""
 
-    __slots__ = ("id", "what", "state", "customer_id", "interaction_id", "owner",
-                 "due_at", "made_at", "closed_at", "kept_by", "overdue",
-                 "kept_late", "renegotiations", "first_due_at")
+    __slots__ = _FIELDS["promise"]
+    _row = _ll._promise_row
 
-    def __init__(self, p):
-        _fill(self, _ll._promise_row(p))
+    def __init__(self, low):
+        super().__init__(low)
         self.state = PromiseState(self.state)
 
 
 class Occasion(_Record):
     """An occasion (birthday, renewal, ...) and its next occurrence."""
 
-    __slots__ = ("id", "kind", "customer_id", "yearly", "year", "month", "day",
-                 "lead_days", "note", "next_date", "next_at", "years")
-
-    def __init__(self, o):
-        _fill(self, _ll._occasion_row(o))
+    __slots__ = _FIELDS["occasion"]
+    _row = _ll._occasion_row
 
 
 _customer = _maker(Customer)
@@ -461,32 +451,12 @@ class _Cursor:
 
 # ---- the database ---------------------------------------------------------
 
-_DURABILITY = {"full": _ll.CRM_DURABILITY_FULL, "normal": _ll.CRM_DURABILITY_NORMAL}
-_KINDS = {"person": _ll.CRM_CUSTOMER_PERSON, "organisation": _ll.CRM_CUSTOMER_ORGANISATION,
-          "organization": _ll.CRM_CUSTOMER_ORGANISATION, "org": _ll.CRM_CUSTOMER_ORGANISATION}
-_ARCHIVED = {False: _ll.CRM_ARCHIVED_EXCLUDE, True: _ll.CRM_ARCHIVED_INCLUDE,
-             "exclude": _ll.CRM_ARCHIVED_EXCLUDE, "include": _ll.CRM_ARCHIVED_INCLUDE,
-             "only": _ll.CRM_ARCHIVED_ONLY}
-_ORDER = {"created": _ll.CRM_ORDER_CREATED, "name": _ll.CRM_ORDER_NAME}
-
-
-def _choice(table, value, what, types=str):
-    """The code for a name the package knows (``table``), which is a str
-    (or one of ``types``)."""
-    if not isinstance(value, types):
-        names = " or ".join(t.__name__ for t in types) if isinstance(types, tuple) else "str"
-        raise TypeError(f"{what}: expected {names}, got {type(value).__name__}")
-    try:
-        return table[value]
-    except KeyError:
-        raise _invalid(f"{what}: {value!r} is not one of {sorted(map(str, table))}") from None
-
-
 class _Names(dict):
     """Names ("phone") to codes through libcrm's own _parse call, each name
     parsed once: the call is a function of the name alone, and a write
     should not pay a call into C per name it is given. A name libcrm
-    refuses raises, and is not kept."""
+    refuses raises crm.InvalidArgument with libcrm's message, and is not
+    kept. The package keeps no names of its own."""
 
     __slots__ = ("_parse",)
 
@@ -499,6 +469,10 @@ class _Names(dict):
         return code
 
 
+_KIND = _Names(_ll.crm_customer_kind_parse)
+_ARCHIVED = _Names(_ll.crm_archived_filter_parse)
+_ORDER = _Names(_ll.crm_customer_order_parse)
+_DURABILITY = _Names(_ll.crm_durability_parse)
 _DIRECTION = _Names(_ll.crm_direction_parse)
 _OUTCOME = _Names(_ll.crm_outcome_parse)
 _STATE = _Names(_ll.crm_promise_state_parse)
@@ -509,6 +483,26 @@ def _enum_parse(names, value, what):
     if not isinstance(value, str):
         raise TypeError(f"{what}: expected str, got {type(value).__name__}")
     return names[value]
+
+
+def _archived(value):
+    """The archived filter: a name, or True (both) / False (active only)."""
+    if value is True or value is False:
+        return _ll.CRM_ARCHIVED_INCLUDE if value else _ll.CRM_ARCHIVED_EXCLUDE
+    if not isinstance(value, str):
+        raise TypeError(f"archived: expected bool or str, got {type(value).__name__}")
+    return _ARCHIVED[value]
+
+
+def _word_list(values, what):
+    """A word or an iterable of words as a tuple of str (None: None), each
+    passed whole for libcrm to judge."""
+    if values is None:
+        return None
+    values = (values,) if isinstance(values, str) else tuple(values)
+    for v in values:
+        _str(v, what)
+    return values
 
 
 def _bits(names, values, what):
@@ -537,6 +531,18 @@ def _ref(cls):
     return ref
 
 
+def _timeline_filter(channels, from_, to, reason_prefix, direction, public_only, outcomes,
+                     before, limit):
+    """The timeline filter's fields, in crm_swig_timeline_open's (and
+    crm_swig_thread_open's) order after the customer's or interaction's id;
+    channels by word (built-in or the business's own), as a list."""
+    d = 0 if direction is None else _enum_parse(_DIRECTION, direction, "direction")
+    return (0, _to_ms(from_, "from_"), _to_ms(to, "to"), _str(reason_prefix, "reason_prefix"),
+            d, 1 if public_only else 0, _bits(_OUTCOME, outcomes, "outcomes"),
+            _interaction_ref(before, "before"), _int(limit, "limit", *_UINT),
+            _word_list(channels, "channels"))
+
+
 _customer_ref = _ref(Customer)
 _interaction_ref = _ref(Interaction)
 _promise_ref = _ref(Promise)
@@ -563,7 +569,7 @@ def open(path, *, actor=None, create=True, readonly=False, busy_timeout=5.0,  # 
         raise _invalid(f"busy_timeout: {busy_timeout!r} s is out of range "
                        f"(0..{_BUSY_TIMEOUT_MAX} s)")
     handle = _ll.crm_swig_open(path, flags, int(busy_timeout * 1000),
-                               _choice(_DURABILITY, durability, "durability"),
+                               _enum_parse(_DURABILITY, durability, "durability"),
                                _str(actor, "actor"), _str(default_country, "default_country"))
     return Database(handle)
 
@@ -661,7 +667,7 @@ class Database:
         """Create a customer; ``kind`` is "person" or "organisation". ``name``:
         1..CRM_NAME_MAX bytes, no control characters or spaces at either end.
         Returns the new Customer; crm.InvalidArgument for a bad kind or name."""
-        return _customer(_ll._customer_create(self._h, _choice(_KINDS, kind, "kind"),
+        return _customer(_ll._customer_create(self._h, _enum_parse(_KIND, kind, "kind"),
                                               _str(name, "name")))
 
     def customer(self, id):  # noqa: A002
@@ -675,18 +681,21 @@ class Database:
     get_customer = customer
 
     def rename_customer(self, id, name):  # noqa: A002
-        """Change a customer's display name (``id``: a Customer or its id).
-        crm.NotFound; crm.InvalidArgument."""
-        _ll.crm_customer_rename(self._h, _customer_ref(id, "id"), _str(name, "name"))
+        """Change a customer's display name (``id``: a Customer or its id) and
+        return the renamed Customer. crm.NotFound; crm.InvalidArgument."""
+        return _customer(_ll._customer_rename(self._h, _customer_ref(id, "id"),
+                                              _str(name, "name")))
 
     def archive_customer(self, id):  # noqa: A002
         """Archive a customer: hidden from lists unless asked for, still found
-        by id and by identity. crm.StateError if already archived; crm.NotFound."""
-        _ll.crm_customer_archive(self._h, _customer_ref(id, "id"))
+        by id and by identity. Returns the archived Customer. crm.StateError
+        if already archived; crm.NotFound."""
+        return _customer(_ll._customer_archive(self._h, _customer_ref(id, "id")))
 
     def unarchive_customer(self, id):  # noqa: A002
-        """Undo archive_customer(). crm.StateError if not archived; crm.NotFound."""
-        _ll.crm_customer_unarchive(self._h, _customer_ref(id, "id"))
+        """Undo archive_customer(); returns the Customer. crm.StateError if not
+        archived; crm.NotFound."""
+        return _customer(_ll._customer_unarchive(self._h, _customer_ref(id, "id")))
 
     def customers(self, *, kind=None, tag=None, name_prefix=None, archived=False,
                   created_from=None, created_to=None, after=None, limit=0, order="created"):
@@ -694,23 +703,22 @@ class Database:
         or "only"; ``order``: "created" or "name"; ``after``: the last
         Customer (or id) of the previous page; ``limit``: at most this many
         (0..2**32-1, 0 = all)."""
-        k = 0 if kind is None else _choice(_KINDS, kind, "kind")
+        k = 0 if kind is None else _enum_parse(_KIND, kind, "kind")
         h = _ll.crm_swig_customer_list_open(
             self._h, k, _str(tag, "tag"), _str(name_prefix, "name_prefix"),
-            _choice(_ARCHIVED, archived, "archived", (bool, str)),
+            _archived(archived),
             _to_ms(created_from, "created_from"), _to_ms(created_to, "created_to"),
             _customer_ref(after, "after"), _int(limit, "limit", *_UINT),
-            _choice(_ORDER, order, "order"))
+            _enum_parse(_ORDER, order, "order"))
         return _Cursor(self, h, _ll._customer_list_next, _ll.crm_customer_cursor_free, _customer)
 
     def count_customers(self, *, kind=None, tag=None, name_prefix=None, archived=False,
                         created_from=None, created_to=None):
         """How many customers ``customers()`` lists with the same filter
         (paging aside), counted in one query."""
-        k = 0 if kind is None else _choice(_KINDS, kind, "kind")
+        k = 0 if kind is None else _enum_parse(_KIND, kind, "kind")
         return _ll.crm_swig_customer_count(
-            self._h, k, _str(tag, "tag"), _str(name_prefix, "name_prefix"),
-            _choice(_ARCHIVED, archived, "archived", (bool, str)),
+            self._h, k, _str(tag, "tag"), _str(name_prefix, "name_prefix"), _archived(archived),
             _to_ms(created_from, "created_from"), _to_ms(created_to, "created_to"))
 
     # -- attributes and tags --
@@ -773,17 +781,12 @@ class Database:
     def set_identity_flags(self, customer_id, kind, value, *, primary=False, verified=False,
                            shared=False):
         """Replace the flags of a customer's identity (primary, verified,
-        shared). crm.NotFound (no such customer, or not theirs); crm.Conflict
-        when it stops being shared while others hold it (``conflict_id``
-        names one); crm.InvalidArgument."""
-        h = self._h
-        try:
-            _ll.crm_identity_set_flags(h, _customer_ref(customer_id, "customer_id"),
-                                       _str(kind, "kind"), _str(value, "value"),
-                                       _identity_flags(primary, verified, shared))
-        except Conflict as e:
-            e.conflict_id = _ll.crm_conflict_id(h)
-            raise
+        shared) and return the Identity. crm.NotFound (no such customer, or
+        not theirs); crm.Conflict when it stops being shared while others
+        hold it (``conflict_id`` names one); crm.InvalidArgument."""
+        return _identity(_ll._identity_set_flags(
+            self._h, _customer_ref(customer_id, "customer_id"), _str(kind, "kind"),
+            _str(value, "value"), _identity_flags(primary, verified, shared)))
 
     def add_identity(self, customer_id, kind, value, *, primary=False, verified=False,
                      shared=False):
@@ -793,15 +796,9 @@ class Database:
         customers who hold it shared too (a family landline). crm.Conflict if
         the identity already belongs to a customer and is not shared by all
         (``conflict_id`` names one); crm.NotFound; crm.InvalidArgument."""
-        h = self._h
-        try:
-            row = _ll._identity_add(h, _customer_ref(customer_id, "customer_id"),
-                                    _str(kind, "kind"), _str(value, "value"),
-                                    _identity_flags(primary, verified, shared))
-        except Conflict as e:
-            e.conflict_id = _ll.crm_conflict_id(h)
-            raise
-        return _identity(row)
+        return _identity(_ll._identity_add(self._h, _customer_ref(customer_id, "customer_id"),
+                                           _str(kind, "kind"), _str(value, "value"),
+                                           _identity_flags(primary, verified, shared)))
 
     def lookup(self, kind, value):
         """The customer an identity belongs to, by any form of the value.
@@ -873,25 +870,19 @@ class Database:
         name (the channel a built-in word or any of the business's own, such
         as "whatsapp"), ``sentiment`` -2..2 or None, ``reply_to`` the
         Interaction (or id) it answers. crm.NotFound; crm.InvalidArgument;
-        crm.Conflict (the ``external_ref`` was already logged: ``conflict_id``
-        names it)."""
+        crm.Conflict (the ``external_ref`` was already logged:
+        ``conflict_id`` names it)."""
         ch = _str(channel, "channel")
         d = _enum_parse(_DIRECTION, direction, "direction")
         o = 0 if outcome is None else _enum_parse(_OUTCOME, outcome, "outcome")
         sentiment = (_ll.CRM_SENTIMENT_NONE if sentiment is None
                      else _int(sentiment, "sentiment", *_SENTIMENT))
-        h = self._h
-        try:
-            row = _ll._interaction_log(
-                h, _customer_ref(customer_id, "customer_id"), ch, d,
-                _to_ms(occurred_at, "occurred_at"), _str(handled_by, "handled_by"),
-                _str(reason, "reason"), o, 1 if public else 0, sentiment,
-                _str(summary, "summary"), _str(body, "body"),
-                _interaction_ref(reply_to, "reply_to"), _str(external_ref, "external_ref"))
-        except Conflict as e:
-            e.conflict_id = _ll.crm_conflict_id(h)
-            raise
-        return _interaction(row)
+        return _interaction(_ll._interaction_log(
+            self._h, _customer_ref(customer_id, "customer_id"), ch, d,
+            _to_ms(occurred_at, "occurred_at"), _str(handled_by, "handled_by"),
+            _str(reason, "reason"), o, 1 if public else 0, sentiment,
+            _str(summary, "summary"), _str(body, "body"),
+            _interaction_ref(reply_to, "reply_to"), _str(external_ref, "external_ref")))
 
     def interaction(self, id):  # noqa: A002
         """Fetch an interaction by id (or the current state of an
@@ -906,15 +897,24 @@ class Database:
 
     def set_reason(self, id, reason):  # noqa: A002
         """Change an interaction's reason after the fact (journaled with the old
-        value); None clears it. crm.NotFound; crm.InvalidArgument."""
-        _ll.crm_interaction_set_reason(self._h, _interaction_ref(id, "id"),
-                                       _str(reason, "reason"))
+        value); None clears it. Returns the Interaction. crm.NotFound;
+        crm.InvalidArgument."""
+        return _interaction(_ll._interaction_set_reason(self._h, _interaction_ref(id, "id"),
+                                                        _str(reason, "reason")))
 
     def set_summary(self, id, summary):  # noqa: A002
         """Change an interaction's summary after the fact (journaled with the
-        old value); None clears it. crm.NotFound; crm.InvalidArgument."""
-        _ll.crm_interaction_set_summary(self._h, _interaction_ref(id, "id"),
-                                        _str(summary, "summary"))
+        old value); None clears it. Returns the Interaction. crm.NotFound;
+        crm.InvalidArgument."""
+        return _interaction(_ll._interaction_set_summary(self._h, _interaction_ref(id, "id"),
+                                                         _str(summary, "summary")))
+
+    def set_public(self, id, public):  # noqa: A002
+        """Say whether the whole world can see an interaction (journaled with
+        the old value; nothing changes if it already is so) and return the
+        Interaction. crm.NotFound; crm.InvalidArgument."""
+        return _interaction(_ll._interaction_set_public(self._h, _interaction_ref(id, "id"),
+                                                        1 if public else 0))
 
     def thread(self, interaction_id, *, channels=None, from_=None, to=None, reason_prefix=None,
                direction=None, public_only=False, outcomes=None, before=None, limit=0):
@@ -924,21 +924,15 @@ class Database:
         later ones come next."""
         h = _ll.crm_swig_thread_open(
             self._h, _interaction_ref(interaction_id, "interaction_id"),
-            *self._filter(channels, from_, to, reason_prefix, direction, public_only, outcomes,
-                          before, limit))
+            *_timeline_filter(channels, from_, to, reason_prefix, direction, public_only,
+                              outcomes, before, limit))
         return _Cursor(self, h, _ll._timeline_next, _ll.crm_interaction_cursor_free, _interaction)
-
-    def set_public(self, id, public):  # noqa: A002
-        """Say whether the whole world can see an interaction (journaled with
-        the old value; nothing changes if it already is so). crm.NotFound;
-        crm.InvalidArgument."""
-        _ll.crm_interaction_set_public(self._h, _interaction_ref(id, "id"), 1 if public else 0)
 
     def set_outcome(self, id, outcome):  # noqa: A002
         """Change an interaction's outcome by name (journaled with the old
-        value). crm.NotFound; crm.InvalidArgument."""
-        _ll.crm_interaction_set_outcome(
-            self._h, _interaction_ref(id, "id"), _enum_parse(_OUTCOME, outcome, "outcome"))
+        value) and return the Interaction. crm.NotFound; crm.InvalidArgument."""
+        return _interaction(_ll._interaction_set_outcome(
+            self._h, _interaction_ref(id, "id"), _enum_parse(_OUTCOME, outcome, "outcome")))
 
     def timeline(self, customer_id, *, channels=None, from_=None, to=None, reason_prefix=None,
                  direction=None, public_only=False, outcomes=None, before=None, limit=0):
@@ -949,22 +943,9 @@ class Database:
         many (0..2**32-1, 0 = all)."""
         h = _ll.crm_swig_timeline_open(
             self._h, _customer_ref(customer_id, "customer_id"),
-            *self._filter(channels, from_, to, reason_prefix, direction, public_only, outcomes,
-                          before, limit))
+            *_timeline_filter(channels, from_, to, reason_prefix, direction, public_only,
+                              outcomes, before, limit))
         return _Cursor(self, h, _ll._timeline_next, _ll.crm_interaction_cursor_free, _interaction)
-
-    @staticmethod
-    def _filter(channels, from_, to, reason_prefix, direction, public_only, outcomes, before,
-                limit):
-        """The timeline filter's fields, in crm_swig_timeline_open's order
-        after the first two; channels by word, joined by commas."""
-        if channels is not None:
-            channels = (channels,) if isinstance(channels, str) else tuple(channels)
-            channels = ",".join(_str(c, "channels") for c in channels) or None
-        d = 0 if direction is None else _enum_parse(_DIRECTION, direction, "direction")
-        return (0, _to_ms(from_, "from_"), _to_ms(to, "to"), _str(reason_prefix, "reason_prefix"),
-                d, 1 if public_only else 0, _bits(_OUTCOME, outcomes, "outcomes"),
-                _interaction_ref(before, "before"), _int(limit, "limit", *_UINT), channels)
 
     # -- promises --
     # Every step takes ``at``, when it happened (a datetime or epoch ms; None:
@@ -987,35 +968,38 @@ class Database:
 
     def keep(self, id, *, interaction_id=None, note=None, at=None):  # noqa: A002
         """Mark an open promise (a Promise or its id) kept, optionally by an
-        interaction (an Interaction or its id) of the same customer; ``at``:
-        when (None: now). crm.StateError if it is not open; crm.NotFound."""
-        _ll.crm_promise_keep(self._h, _promise_ref(id, "id"),
-                             _interaction_ref(interaction_id, "interaction_id"),
-                             _str(note, "note"), _to_ms(at, "at"))
+        interaction (an Interaction or its id) of the same customer, ``at``
+        a time (None: now), and return the kept Promise. crm.StateError if
+        it is not open; crm.NotFound."""
+        return _promise(_ll._promise_keep(self._h, _promise_ref(id, "id"),
+                                          _interaction_ref(interaction_id, "interaction_id"),
+                                          _str(note, "note"), _to_ms(at, "at")))
 
     def break_(self, id, why, *, at=None):  # noqa: A002
-        """Mark an open promise (a Promise or its id) broken; ``why`` is
-        required; ``at``: when (None: now). crm.StateError if it is not open;
-        crm.NotFound."""
-        _ll.crm_promise_break(self._h, _promise_ref(id, "id"), _str(why, "why"),
-                              _to_ms(at, "at"))
+        """Mark an open promise (a Promise or its id) broken, ``why`` being
+        required, ``at`` a time (None: now), and return the broken Promise.
+        crm.StateError if it is not open; crm.NotFound."""
+        return _promise(_ll._promise_break(self._h, _promise_ref(id, "id"), _str(why, "why"),
+                                           _to_ms(at, "at")))
 
     def release(self, id, note=None, *, at=None):  # noqa: A002
         """Release an open promise (a Promise or its id): the customer agreed
-        it is no longer needed; ``at``: when (None: now). crm.StateError if
-        it is not open; crm.NotFound."""
-        _ll.crm_promise_release(self._h, _promise_ref(id, "id"), _str(note, "note"),
-                                _to_ms(at, "at"))
+        it is no longer needed, ``at`` a time (None: now). Returns the
+        released Promise. crm.StateError if it is not open; crm.NotFound."""
+        return _promise(_ll._promise_release(self._h, _promise_ref(id, "id"),
+                                             _str(note, "note"), _to_ms(at, "at")))
 
     def renegotiate(self, id, new_due_at, why, *, customer_agreed=False,  # noqa: A002
                     at=None):
         """Give an open promise (a Promise or its id) a new due time
-        (different from the one in force) and a reason; it stays open and the
-        old due time stays in the history; ``at``: when (None: now).
-        crm.StateError if not open; crm.InvalidArgument."""
-        _ll.crm_promise_renegotiate(self._h, _promise_ref(id, "id"),
-                                    _to_ms(new_due_at, "new_due_at"), _str(why, "why"),
-                                    1 if customer_agreed else 0, _to_ms(at, "at"))
+        (different from the one in force) and a reason, ``at`` a time (None:
+        now), and return the Promise; it stays open and the old due time
+        stays in the history. crm.StateError if not open;
+        crm.InvalidArgument."""
+        return _promise(_ll._promise_renegotiate(self._h, _promise_ref(id, "id"),
+                                                 _to_ms(new_due_at, "new_due_at"),
+                                                 _str(why, "why"), 1 if customer_agreed else 0,
+                                                 _to_ms(at, "at")))
 
     def promises(self, *, customer_id=None, owner=None, states=None, due_before=None,
                  overdue_as_of=None, after=None, limit=0):

@@ -1,0 +1,563 @@
+/*
+ * libcrm - Lua: the idiom, run when the module loads (%luacode): crm.open()
+ * returning a database object with methods, records as plain tables (with
+ * a metatable per record type, for __tostring: "crm.customer<Jane Doe
+ * 0190...>"), cursors as iterator functions, __gc and __close, and one
+ * error convention.
+ *
+ * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
+ *
+ * Errors: every failure raises a table {code = -2, name = "ENOTFOUND",
+ * message = "..."} whose __tostring gives "message (NAME)" (errors.i); a
+ * wrong argument type raises the same kind of table with code crm.EINVAL;
+ * using a closed database raises code crm.EMISUSE. The generated functions
+ * stay reachable as crm.crm_*.
+ */
+
+%luacode %{
+local crm = crm
+local ll = {}
+for k, v in pairs(crm) do ll[k] = v end
+
+-- the error convention -----------------------------------------------------
+local errmt = {}
+errmt.__index = errmt
+errmt.__tostring = function(e) return tostring(e.message) .. " (" .. tostring(e.name) .. ")" end
+debug.getregistry()["crm.error"] = errmt  -- the C side raises with it too
+crm.error_mt = errmt
+
+for _, code in ipairs({ll.CRM_ERROR, ll.CRM_ENOTFOUND, ll.CRM_EEXISTS, ll.CRM_EINVAL,
+                       ll.CRM_ESTATE, ll.CRM_EBUSY, ll.CRM_EIO, ll.CRM_ECORRUPT,
+                       ll.CRM_ENOMEM, ll.CRM_ESCHEMA, ll.CRM_ENOTCRM, ll.CRM_EMISUSE,
+                       ll.CRM_EREADONLY, ll.CRM_EAMBIGUOUS}) do
+  crm[ll.crm_errname(code)] = code
+end
+
+local function raise(code, message, level)
+  error(setmetatable({code = code, name = ll.crm_errname(code), message = message}, errmt),
+        (level or 1) + 1)
+end
+crm.raise = raise
+
+-- call a generated function; SWIG argument errors (strings) become
+-- EINVAL tables so there is one convention
+local function call(f, ...)
+  local ok, r = pcall(f, ...)
+  if ok then return r end
+  if type(r) == "table" then error(r, 3) end
+  raise(ll.CRM_EINVAL, tostring(r), 3)
+end
+
+-- text: a string or nil; the generated call refuses one with a NUL byte
+local function opt_str(v, what)
+  if v ~= nil and type(v) ~= "string" then
+    raise(ll.CRM_EINVAL, what .. ": expected a string, got " .. type(v), 3)
+  end
+  return v
+end
+
+-- what a value is, for messages: its type, a float's value, a string quoted
+-- (%q shows a NUL or control byte as an escape)
+local function describe(v)
+  if math.type(v) == "float" then
+    return v ~= v and "NaN" or "the float " .. string.format("%.17g", v)
+  end
+  if type(v) == "string" then return string.format("%q", v) end
+  return type(v)
+end
+
+-- an integer: nil is 0 (libcrm's "not set"); anything but a Lua integer is
+-- refused, a float even when whole. The range is the C parameter's, checked
+-- where the generated call reads it (arguments.i).
+local TIME_NONE = math.mininteger -- CRM_TIME_NONE
+crm.TIME_NONE = TIME_NONE
+crm.TIME_MIN = -62135596800000   -- CRM_TIME_MIN: 0001-01-01T00:00:00Z
+crm.TIME_MAX = 253402300799999   -- CRM_TIME_MAX: 9999-12-31T23:59:59.999Z
+
+local function opt_int(v, what)
+  if v == nil then return 0 end
+  if math.type(v) ~= "integer" then
+    raise(ll.CRM_EINVAL, what .. ": expected an integer, got " .. describe(v), 3)
+  end
+  return v
+end
+
+-- a time (integer ms since the epoch, CRM_TIME_MIN..CRM_TIME_MAX, which
+-- libcrm checks): nil is "no time", CRM_TIME_NONE (now, for occurred_at;
+-- no bound, for a filter); 0 is 1970-01-01 like any other time
+local function opt_time(v, what)
+  if v == nil then return TIME_NONE end
+  return opt_int(v, what)
+end
+
+-- a flag: true, false or nil (the default); anything else is refused, as 0
+-- or "no" would otherwise read as true
+local function opt_bool(v, what, default)
+  if v == nil then return default end
+  if type(v) ~= "boolean" then
+    raise(ll.CRM_EINVAL, what .. ": expected true or false, got " .. describe(v), 3)
+  end
+  return v
+end
+
+-- an options table, or nil for none
+local function opt_table(v, what)
+  if v == nil then return {} end
+  if type(v) ~= "table" then
+    raise(ll.CRM_EINVAL, what .. ": expected a table, got " .. describe(v), 3)
+  end
+  return v
+end
+
+-- records: plain tables, each with a metatable per record type whose
+-- __tostring names it: tostring(c) == "crm.customer<Jane Doe 0190...>".
+-- The tables are made in C, in the call that reads the record (the _*
+-- calls of ../crm.i, built by records.i: one call per record, not one per
+-- field), with the metatable kept here and in the registry as "crm.<type>".
+local function field(v) return v == nil and "-" or tostring(v) end
+local function record_mt(name, describe)
+  local mt = {__name = "crm." .. name}
+  mt.__index = mt
+  mt.__tostring = function(r) return "crm." .. name .. "<" .. describe(r) .. ">" end
+  crm[name .. "_mt"] = mt
+  debug.getregistry()["crm." .. name] = mt  -- for the C side
+  return mt
+end
+record_mt("customer", function(r) return field(r.name) .. " " .. field(r.id) end)
+record_mt("identity", function(r) return field(r.kind) .. " " .. field(r.key) end)
+record_mt("journal_entry", function(r)
+  return "#" .. field(r.seq) .. " " .. field(r.entity) .. " " .. field(r.op) end)
+record_mt("interaction", function(r)
+  return field(r.channel) .. " " .. field(r.direction) .. " " .. field(r.id) end)
+record_mt("promise", function(r)
+  return field(r.state) .. " " .. field(r.id) .. " " .. field(r.what) end)
+record_mt("occasion", function(r)
+  return string.format("%s %02d-%02d %s", field(r.kind), r.month or 0, r.day or 0, field(r.id)) end)
+record_mt("member", function(r)
+  return field(r.person_name) .. " in " .. field(r.org_name) .. " (" .. field(r.role) .. ")" end)
+record_mt("promise_event", function(r)
+  return field(r.kind) .. " " .. field(r.at) .. " " .. field(r.actor) end)
+
+-- the database -----------------------------------------------------------
+local Database = {}
+Database.__index = Database
+crm.Database = Database
+
+local function h(db)
+  local handle = rawget(db, "_h")
+  if handle == nil then raise(ll.CRM_EMISUSE, "the database is closed", 3) end
+  return handle
+end
+
+-- names ("phone", "organisation") as libcrm's codes for them, through
+-- libcrm's own _parse call for the enum: the module keeps no names of its
+-- own. Each name is parsed once (the call is a function of the name
+-- alone, and a write should not pay a call into C per name it is given);
+-- one libcrm refuses raises with libcrm's message and is not kept.
+local function names_of(parse_fn)
+  return setmetatable({}, {__index = function(codes, name)
+    local code = call(parse_fn, name)
+    codes[name] = code
+    return code
+  end})
+end
+local KIND = names_of(ll.crm_customer_kind_parse)
+local ARCHIVED = names_of(ll.crm_archived_filter_parse)
+local ORDER = names_of(ll.crm_customer_order_parse)
+local DURABILITY = names_of(ll.crm_durability_parse)
+local DIRECTION = names_of(ll.crm_direction_parse)
+local OUTCOME = names_of(ll.crm_outcome_parse)
+local STATE = names_of(ll.crm_promise_state_parse)
+
+-- the code of the name v (a string) in names, or default for nil
+local function parse(names, v, what, default)
+  if v == nil and default ~= nil then return default end
+  if type(v) ~= "string" then
+    raise(ll.CRM_EINVAL, what .. ": expected a name (a string), got " .. describe(v), 3)
+  end
+  return names[v]
+end
+
+-- the words in the list t, each whole (nil: none), for libcrm to judge:
+-- channels are any word, the business's own included
+local function word_list(t, what)
+  return t ~= nil and opt_table(t, what) or nil
+end
+
+-- the OR of the bits of the names in the list t (nil: none)
+local function bits(names, t, what)
+  local b = 0
+  for _, name in ipairs(opt_table(t, what)) do
+    b = b | (1 << parse(names, name, what))
+  end
+  return b
+end
+
+-- the milliseconds libcrm waits for a lock (a C int), from seconds: a
+-- number from 0 to INT_MAX ms; NaN, infinities and larger numbers are
+-- refused rather than cast (1e300 s became INT_MIN ms). The bound is
+-- compared in seconds: an integer's v * 1000 could wrap.
+local MAX_SECONDS = 2147483647 / 1000
+local function busy_timeout_ms(v)
+  if v == nil then return 5000 end
+  if type(v) ~= "number" or not (v >= 0 and v <= MAX_SECONDS) then
+    raise(ll.CRM_EINVAL, "busy_timeout: expected seconds, from 0 to " .. MAX_SECONDS ..
+          ", got " .. describe(v), 3)
+  end
+  return math.floor(v * 1000)
+end
+
+--- crm.open(path [, {actor=, create=true, readonly=false, busy_timeout=5 (s),
+---                   durability="full"|"normal", default_country=, redact=false,
+---                   group_access=false}]) -> db
+function crm.open(path, opts)
+  if type(path) ~= "string" then
+    raise(ll.CRM_EINVAL, "path: expected a string, got " .. describe(path), 2)
+  end
+  opts = opt_table(opts, "options")
+  local flags = 0
+  if opt_bool(opts.create, "create", true) then flags = flags | ll.CRM_OPEN_CREATE end
+  if opt_bool(opts.readonly, "readonly", false) then flags = flags | ll.CRM_OPEN_READONLY end
+  if opt_bool(opts.redact, "redact", false) then flags = flags | ll.CRM_OPEN_REDACT end
+  if opt_bool(opts.group_access, "group_access", false) then
+    flags = flags | ll.CRM_OPEN_GROUP_ACCESS
+  end
+  local timeout = busy_timeout_ms(opts.busy_timeout)
+  local dur = parse(DURABILITY, opts.durability, "durability", ll.CRM_DURABILITY_FULL)
+  local handle = call(ll.crm_swig_open, path, flags, timeout, dur,
+                      opt_str(opts.actor, "actor"), opt_str(opts.default_country, "default_country"))
+  return setmetatable({_h = handle, _cursors = setmetatable({}, {__mode = "k"})}, Database)
+end
+
+function Database:close()
+  local handle = rawget(self, "_h")
+  if handle == nil then return end
+  for cur in pairs(self._cursors) do cur:close() end
+  self._h = nil
+  call(ll.crm_close, handle)
+end
+Database.__close = Database.close
+Database.__gc = Database.close
+Database.__name = "crm.database"
+function Database:__tostring()
+  if rawget(self, "_h") == nil then return "crm.database<closed>" end
+  return "crm.database<" .. ll.crm_actor(self._h) .. ">"
+end
+function Database:is_closed() return rawget(self, "_h") == nil end
+
+function Database:actor() return call(ll.crm_actor, h(self)) end
+function Database:set_actor(a) call(ll.crm_set_actor, h(self), opt_str(a, "actor")) end
+function Database:schema_version() return call(ll.crm_schema_version, h(self)) end
+function Database:begin() call(ll.crm_begin, h(self)) end
+function Database:commit() call(ll.crm_commit, h(self)) end
+function Database:rollback() call(ll.crm_rollback, h(self)) end
+function Database:in_transaction() return call(ll.crm_in_transaction, h(self)) == 1 end
+
+--- db:transaction(f, ...): run f(db, ...) in a transaction; commit if it
+--- returns, roll back and re-raise if it raises. Returns f's results.
+function Database:transaction(f, ...)
+  self:begin()
+  local r = table.pack(pcall(f, self, ...))
+  if r[1] then
+    self:commit()
+    return table.unpack(r, 2, r.n)
+  end
+  pcall(ll.crm_rollback, rawget(self, "_h"))
+  error(r[2], 0)
+end
+
+-- cursors: iterator functions; the C cursor is freed at the end, by
+-- cursor:close() (the fourth value of the iterator), with the database, or by __gc
+local Cursor = {}
+Cursor.__index = Cursor
+function Cursor:close()
+  local c = self.c
+  if c ~= nil then
+    self.c = nil
+    self.db._cursors[self] = nil
+    self.free(c)
+  end
+end
+Cursor.__close = Cursor.close
+Cursor.__gc = Cursor.close  -- the C cursor is not owned by its userdata (see outputs.i)
+Cursor.__name = "crm.cursor"
+function Cursor:__tostring()
+  return "crm.cursor<" .. self.what .. (self.c == nil and " closed" or " open") .. ">"
+end
+-- c is the C cursor, next_fn the call giving its next record (nil at the
+-- end), what the name of what it yields (for __tostring)
+local function iterate(db, c, next_fn, free_fn, what)
+  local cur = setmetatable({db = db, c = c, free = free_fn, what = what}, Cursor)
+  db._cursors[cur] = true
+  local function step()
+    if cur.c == nil then return nil end
+    local row = call(next_fn, cur.c)
+    if row == nil then cur:close() return nil end
+    return row
+  end
+  -- for x in db:customers() do ... end; the 4th value closes on break
+  return step, nil, nil, cur
+end
+
+-- customers
+-- A method that changes a record returns it as it is after the change.
+function Database:create_customer(name, kind)
+  return call(ll._customer_create, h(self), parse(KIND, kind, "kind", ll.CRM_CUSTOMER_PERSON),
+              opt_str(name, "name"))
+end
+function Database:customer(id) return call(ll._customer_get, h(self), opt_str(id, "id")) end
+function Database:rename_customer(id, name)
+  return call(ll._customer_rename, h(self), id, name)
+end
+function Database:archive_customer(id) return call(ll._customer_archive, h(self), id) end
+function Database:unarchive_customer(id) return call(ll._customer_unarchive, h(self), id) end
+
+--- db:customers{kind=, tag=, name_prefix=, archived="exclude"|"include"|"only",
+---              created_from=, created_to=, after=, limit=, order="created"|"name"}
+function Database:customers(f)
+  f = opt_table(f, "filter")
+  local c = call(ll.crm_swig_customer_list_open, h(self), parse(KIND, f.kind, "kind", 0),
+                 opt_str(f.tag, "tag"), opt_str(f.name_prefix, "name_prefix"),
+                 parse(ARCHIVED, f.archived, "archived", ll.CRM_ARCHIVED_EXCLUDE),
+                 opt_time(f.created_from, "created_from"), opt_time(f.created_to, "created_to"),
+                 opt_str(f.after, "after"), opt_int(f.limit, "limit"),
+                 parse(ORDER, f.order, "order", ll.CRM_ORDER_CREATED))
+  return iterate(self, c, ll._customer_list_next, ll.crm_customer_cursor_free, "customer")
+end
+--- db:count_customers([{kind=, tag=, name_prefix=, archived=, created_from=, created_to=}]):
+--- how many db:customers() lists with the same filter, paging aside
+function Database:count_customers(f)
+  f = opt_table(f, "filter")
+  return call(ll.crm_swig_customer_count, h(self), parse(KIND, f.kind, "kind", 0),
+              opt_str(f.tag, "tag"), opt_str(f.name_prefix, "name_prefix"),
+              parse(ARCHIVED, f.archived, "archived", ll.CRM_ARCHIVED_EXCLUDE),
+              opt_time(f.created_from, "created_from"), opt_time(f.created_to, "created_to"))
+end
+
+-- attributes and tags
+function Database:set_attr(id, key, value) call(ll.crm_attr_set, h(self), id, key, value) end
+function Database:attr(id, key) return call(ll.crm_attr_get, h(self), id, key) end
+function Database:unset_attr(id, key) call(ll.crm_attr_unset, h(self), id, key) end
+--- db:attrs(id) -> {key = value, ...}: a customer's attributes
+function Database:attrs(id)
+  local t = {}
+  for a in iterate(self, call(ll.crm_attr_list_open, h(self), id), ll._attr_list_next,
+                   ll.crm_attr_cursor_free, "attr") do
+    t[a.key] = a.value
+  end
+  return t
+end
+function Database:add_tag(id, tag) call(ll.crm_tag_add, h(self), id, tag) end
+function Database:remove_tag(id, tag) call(ll.crm_tag_remove, h(self), id, tag) end
+function Database:tags(id)
+  local c = call(ll.crm_tag_list_open, h(self), id)
+  return iterate(self, c, ll.crm_tag_cursor_next, ll.crm_tag_cursor_free, "tag")
+end
+
+-- identities
+-- {primary=, verified=, shared=} as CRM_IDENTITY_* bits
+local function identity_flags(o)
+  o = opt_table(o, "options")
+  return (opt_bool(o.primary, "primary", false) and ll.CRM_IDENTITY_PRIMARY or 0)
+       | (opt_bool(o.verified, "verified", false) and ll.CRM_IDENTITY_VERIFIED or 0)
+       | (opt_bool(o.shared, "shared", false) and ll.CRM_IDENTITY_SHARED or 0)
+end
+
+function Database:add_identity(customer_id, kind, value, o)
+  return call(ll._identity_add, h(self), customer_id, kind, value, identity_flags(o))
+end
+function Database:lookup(kind, value) return call(ll._identity_lookup, h(self), kind, value) end
+function Database:holders(kind, value)
+  local c = call(ll.crm_customer_holders_open, h(self), kind, value)
+  return iterate(self, c, ll._customer_list_next, ll.crm_customer_cursor_free, "customer")
+end
+function Database:identity(customer_id, kind, value)
+  return call(ll._identity_get, h(self), customer_id, kind, value)
+end
+function Database:remove_identity(customer_id, kind, value)
+  call(ll.crm_identity_remove, h(self), customer_id, kind, value)
+end
+--- db:resolve(text): the one customer text names (an id, a phone number, an
+--- e-mail address, network:handle, an account or loyalty number)
+function Database:resolve(text)
+  return call(ll._customer_resolve, h(self), opt_str(text, "text"))
+end
+--- db:resolve_all(text): every customer text names, as an iterator
+function Database:resolve_all(text)
+  local c = call(ll.crm_customer_resolve_open, h(self), opt_str(text, "text"))
+  return iterate(self, c, ll._customer_list_next, ll.crm_customer_cursor_free, "customer")
+end
+function Database:normalise(kind, value) return call(ll.crm_identity_normalise, h(self), kind, value) end
+function Database:identities(customer_id)
+  local c = call(ll.crm_identity_list_open, h(self), customer_id)
+  return iterate(self, c, ll._identity_list_next, ll.crm_identity_cursor_free, "identity")
+end
+
+-- the journal
+function Database:journal(since)
+  local c = call(ll.crm_journal_entry_list_open, h(self), opt_int(since, "since"))
+  return iterate(self, c, ll._journal_next, ll.crm_journal_entry_cursor_free, "journal_entry")
+end
+function Database:last_seq() return call(ll.crm_journal_last_seq, h(self)) end
+
+-- interactions
+--- db:log(customer_id, {channel=, direction="in", occurred_at=, handled_by=, reason=,
+---        outcome=, public=, sentiment=, summary=, body=, reply_to=, external_ref=})
+function Database:log(customer_id, s)
+  s = opt_table(s, "interaction")
+  local outcome = parse(OUTCOME, s.outcome, "outcome", ll.CRM_OUTCOME_NONE)
+  local sentiment = s.sentiment == nil and ll.CRM_SENTIMENT_NONE or opt_int(s.sentiment, "sentiment")
+  return call(ll._interaction_log, h(self), opt_str(customer_id, "customer_id"),
+    opt_str(s.channel, "channel"),
+    parse(DIRECTION, s.direction, "direction", ll.CRM_DIRECTION_IN),
+    opt_time(s.occurred_at, "occurred_at"), opt_str(s.handled_by, "handled_by"),
+    opt_str(s.reason, "reason"), outcome, opt_bool(s.public, "public", false) and 1 or 0,
+    sentiment,
+    opt_str(s.summary, "summary"), opt_str(s.body, "body"), opt_str(s.reply_to, "reply_to"),
+    opt_str(s.external_ref, "external_ref"))
+end
+function Database:interaction(id) return call(ll._interaction_get, h(self), id) end
+
+-- The timeline filter's fields after the customer's or the thread's id, in
+-- crm_swig_timeline_open's order; channels by word (any channel's, the
+-- business's own too), as a list.
+local function timeline_filter(f)
+  f = opt_table(f, "filter")
+  return 0, opt_time(f.from, "from"), opt_time(f.to, "to"),
+         opt_str(f.reason_prefix, "reason_prefix"),
+         parse(DIRECTION, f.direction, "direction", 0),
+         opt_bool(f.public_only, "public_only", false) and 1 or 0,
+         bits(OUTCOME, f.outcomes, "outcomes"),
+         opt_str(f.before, "before"), opt_int(f.limit, "limit"),
+         word_list(f.channels, "channels")
+end
+
+--- db:timeline(customer_id [, {channels={"phone","whatsapp"}, from=, to=, reason_prefix=,
+---             direction=, public_only=, outcomes={"resolved",...}, before=, limit=}])
+function Database:timeline(customer_id, f)
+  local c = call(ll.crm_swig_timeline_open, h(self), opt_str(customer_id, "customer_id"),
+                 timeline_filter(f))
+  return iterate(self, c, ll._timeline_next, ll.crm_interaction_cursor_free, "interaction")
+end
+
+-- promises
+-- every step takes `at`, when it happened (ms; nil: now): an options field
+-- where the step has an options table, else a last argument
+--- db:promise(customer_id, what, due_at_ms, {owner=, interaction_id=, at=})
+function Database:promise(customer_id, what, due_at, o)
+  o = opt_table(o, "options")
+  return call(ll._promise_make, h(self), opt_str(customer_id, "customer_id"),
+              opt_str(o.interaction_id, "interaction_id"), opt_str(o.owner, "owner"),
+              opt_str(what, "what"), opt_time(due_at, "due_at"), opt_time(o.at, "at"))
+end
+function Database:get_promise(id) return call(ll._promise_get, h(self), id) end
+--- db:keep(id [, {interaction_id=, note=, at=}])
+function Database:keep(id, o)
+  o = opt_table(o, "options")
+  return call(ll._promise_keep, h(self), id, opt_str(o.interaction_id, "interaction_id"),
+              opt_str(o.note, "note"), opt_time(o.at, "at"))
+end
+--- db:break(id, why [, at]), db:release(id [, note [, at]]),
+--- db:renegotiate(id, new_due_at, why [, customer_agreed [, at]])
+Database["break"] = function(self, id, why, at)
+  return call(ll._promise_break, h(self), id, why, opt_time(at, "at"))
+end
+Database.break_ = Database["break"]
+function Database:release(id, note, at)
+  return call(ll._promise_release, h(self), id, note, opt_time(at, "at"))
+end
+function Database:renegotiate(id, new_due_at, why, customer_agreed, at)
+  return call(ll._promise_renegotiate, h(self), id, opt_time(new_due_at, "new_due_at"), why,
+              opt_bool(customer_agreed, "customer_agreed", false) and 1 or 0, opt_time(at, "at"))
+end
+
+--- db:promises{customer_id=, owner=, states={"open",...}, due_before=, overdue_as_of=, after=, limit=}
+function Database:promises(f)
+  f = opt_table(f, "filter")
+  local c = call(ll.crm_swig_promise_list_open, h(self), opt_str(f.customer_id, "customer_id"),
+                 opt_str(f.owner, "owner"), bits(STATE, f.states, "states"),
+                 opt_time(f.due_before, "due_before"),
+                 opt_time(f.overdue_as_of, "overdue_as_of"), opt_str(f.after, "after"),
+                 opt_int(f.limit, "limit"))
+  return iterate(self, c, ll._promise_list_next, ll.crm_promise_cursor_free, "promise")
+end
+
+-- occasions
+
+--- db:add_occasion(customer_id, kind, {month=, day=, year=, yearly=true, lead_days=0, note=})
+function Database:add_occasion(customer_id, kind, o)
+  o = opt_table(o, "occasion")
+  return call(ll._occasion_add, h(self), opt_str(customer_id, "customer_id"),
+              opt_str(kind, "kind"), opt_bool(o.yearly, "yearly", true) and 1 or 0,
+              opt_int(o.year, "year"),
+              opt_int(o.month, "month"), opt_int(o.day, "day"),
+              opt_int(o.lead_days, "lead_days"), opt_str(o.note, "note"))
+end
+function Database:remove_occasion(id) call(ll.crm_occasion_remove, h(self), id) end
+function Database:occasions(customer_id)
+  local c = call(ll.crm_occasion_list_open, h(self), customer_id)
+  return iterate(self, c, ll._occasion_list_next, ll.crm_occasion_cursor_free, "occasion")
+end
+--- db:upcoming([start [, days]]): the `days` calendar days (default 30) from
+--- start, a date {year=, month=, day=} or "YYYY-MM-DD" where the caller is;
+--- nil: today's date in UTC. libcrm checks that the date exists.
+function Database:upcoming(start, days)
+  local y, m, d = 0, 0, 0
+  if type(start) == "string" then
+    local ys, ms, ds = start:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+    if not ys then
+      raise(ll.CRM_EINVAL, "start: " .. describe(start) .. " is not a date YYYY-MM-DD", 2)
+    end
+    y, m, d = tonumber(ys), tonumber(ms), tonumber(ds)
+  elseif start ~= nil then
+    start = opt_table(start, "start")
+    for _, k in ipairs({"year", "month", "day"}) do
+      if start[k] == nil then raise(ll.CRM_EINVAL, "start." .. k .. " is missing", 2) end
+    end
+    y, m, d = opt_int(start.year, "start.year"), opt_int(start.month, "start.month"),
+              opt_int(start.day, "start.day")
+  end
+  local c = call(ll.crm_occasion_upcoming_open, h(self), y, m, d,
+                 days == nil and 30 or opt_int(days, "days"))
+  return iterate(self, c, ll._occasion_list_next, ll.crm_occasion_cursor_free, "occasion")
+end
+
+-- memberships, identity flags, interaction updates, threads, promise history
+function Database:add_member(org_id, person_id, role) call(ll.crm_member_add, h(self), org_id, person_id, role) end
+function Database:remove_member(org_id, person_id) call(ll.crm_member_remove, h(self), org_id, person_id) end
+function Database:members(id)
+  local c = call(ll.crm_member_list_open, h(self), id)
+  return iterate(self, c, ll._member_list_next, ll.crm_member_cursor_free, "member")
+end
+function Database:set_identity_flags(customer_id, kind, value, o)
+  return call(ll._identity_set_flags, h(self), customer_id, kind, value, identity_flags(o))
+end
+function Database:interaction_by_ref(channel, ref)
+  return call(ll._interaction_get_by_ref_named, h(self), opt_str(channel, "channel"),
+              opt_str(ref, "external_ref"))
+end
+function Database:set_outcome(id, outcome)
+  return call(ll._interaction_set_outcome, h(self), id, parse(OUTCOME, outcome, "outcome"))
+end
+function Database:set_reason(id, reason)
+  return call(ll._interaction_set_reason, h(self), id, reason)
+end
+function Database:set_summary(id, summary)
+  return call(ll._interaction_set_summary, h(self), id, summary)
+end
+function Database:set_public(id, public)
+  return call(ll._interaction_set_public, h(self), id,
+              opt_bool(public, "public", false) and 1 or 0)
+end
+--- db:thread(interaction_id [, filter as db:timeline's; before= pages forwards])
+function Database:thread(interaction_id, f)
+  local c = call(ll.crm_swig_thread_open, h(self), interaction_id, timeline_filter(f))
+  return iterate(self, c, ll._timeline_next, ll.crm_interaction_cursor_free, "interaction")
+end
+function Database:promise_history(id)
+  local c = call(ll.crm_promise_event_list_open, h(self), id)
+  return iterate(self, c, ll._promise_history_next, ll.crm_promise_event_cursor_free, "promise_event")
+end
+
+return crm
+%}
