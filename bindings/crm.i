@@ -38,7 +38,7 @@
  *   CRM_SWIG_STR(S), CRM_SWIG_INT(V), CRM_SWIG_INT64(V)
  *   CRM_SWIG_ROW_RESULT(NAME, P)   make crm_swig_NAME's row of the record
  *                                  P the call's result (None/nil for NULL)
- * and the typemap for `const char *const *channel_names` (a list of words
+ * and the typemap for `const char *const *channels` (a list of words
  * in: the language's sequence as a NULL-terminated array, each word
  * itself, commas and all, for libcrm to judge).
  */
@@ -272,16 +272,17 @@ int crm_swig_customer_count(int64_t *out, crm_db *db, int kind, const char *tag,
 }
 
 /* The timeline's filter, which a thread takes too: its fields in the
- * struct's order, channel_names the language's list of words (its
- * arguments.i's channel_names typemap). */
+ * struct's order, the built-in channels' bits as channel_bits and the
+ * channels by word (channel_names) as channels, the language's list of
+ * words (its arguments.i's typemap for them). */
 int crm_swig_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *customer_id,
-                           unsigned int channels, int64_t from, int64_t to,
+                           unsigned int channel_bits, int64_t from, int64_t to,
                            const char *reason_prefix, int direction, int public_only,
                            unsigned int outcomes, const char *before, unsigned int limit,
-                           const char *const *channel_names)
+                           const char *const *channels)
 {
     crm_timeline_filter f = CRM_TIMELINE_FILTER_INIT;
-    f.channels = channels;
+    f.channels = channel_bits;
     f.from = from;
     f.to = to;
     f.reason_prefix = reason_prefix;
@@ -290,18 +291,18 @@ int crm_swig_timeline_open(crm_interaction_cursor **out, crm_db *db, const char 
     f.outcomes = outcomes;
     f.before = before;
     f.limit = limit;
-    f.channel_names = channel_names;
+    f.channel_names = channels;
     return crm_interaction_timeline_open(out, db, customer_id, &f);
 }
 
 int crm_swig_thread_open(crm_interaction_cursor **out, crm_db *db, const char *interaction_id,
-                         unsigned int channels, int64_t from, int64_t to,
+                         unsigned int channel_bits, int64_t from, int64_t to,
                          const char *reason_prefix, int direction, int public_only,
                          unsigned int outcomes, const char *before, unsigned int limit,
-                         const char *const *channel_names)
+                         const char *const *channels)
 {
     crm_timeline_filter f = CRM_TIMELINE_FILTER_INIT;
-    f.channels = channels;
+    f.channels = channel_bits;
     f.from = from;
     f.to = to;
     f.reason_prefix = reason_prefix;
@@ -310,7 +311,7 @@ int crm_swig_thread_open(crm_interaction_cursor **out, crm_db *db, const char *i
     f.outcomes = outcomes;
     f.before = before;
     f.limit = limit;
-    f.channel_names = channel_names;
+    f.channel_names = channels;
     return crm_interaction_thread_open(out, db, interaction_id, &f);
 }
 
