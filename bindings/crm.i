@@ -418,9 +418,10 @@ static int crm_swig_row_ ## NAME PARAMS { return ARGS; }
 %enddef
 
 /* A change that gives no record (CHANGE), and then the record it changed,
- * read again (GET): what the methods that change a record return. Were the
- * change made and the read to fail (CRM_ENOMEM), the call raises although
- * the change is made, as a commit whose acknowledgement is lost would. */
+ * read again (GET): what the methods return whose libcrm call gives no
+ * record (the promise steps give theirs: CRM_ROW_CALL). Were the change
+ * made and the read to fail (CRM_ENOMEM), the call raises although the
+ * change is made, as a commit whose acknowledgement is lost would. */
 %define CRM_ROW_CHANGE(NAME, PARAMS, CHANGE, GET)
 %rename(_ ## NAME) crm_swig_row_ ## NAME;
 %inline %{
@@ -475,6 +476,20 @@ CRM_ROW_CALL(promise_make, (crm_promise **row, crm_db *db, const char *customer_
                             const char *interaction_id, const char *owner, const char *what,
                             int64_t due_at, int64_t at),
              crm_promise_make(row, db, customer_id, interaction_id, owner, what, due_at, at))
+/* The promise steps give the promise as they left it. */
+CRM_ROW_CALL(promise_keep, (crm_promise **row, crm_db *db, const char *id,
+                            const char *interaction_id, const char *note, int64_t at),
+             crm_promise_keep(row, db, id, interaction_id, note, at))
+CRM_ROW_CALL(promise_break, (crm_promise **row, crm_db *db, const char *id, const char *why,
+                             int64_t at),
+             crm_promise_break(row, db, id, why, at))
+CRM_ROW_CALL(promise_release, (crm_promise **row, crm_db *db, const char *id, const char *note,
+                               int64_t at),
+             crm_promise_release(row, db, id, note, at))
+CRM_ROW_CALL(promise_renegotiate, (crm_promise **row, crm_db *db, const char *id,
+                                   int64_t new_due_at, const char *why, int customer_agreed,
+                                   int64_t at),
+             crm_promise_renegotiate(row, db, id, new_due_at, why, customer_agreed, at))
 CRM_ROW_CALL(promise_get, (crm_promise **row, crm_db *db, const char *id),
              crm_promise_get(row, db, id))
 CRM_ROW_CALL(promise_list_next, (crm_promise_cursor *cur, const crm_promise **row),
@@ -490,7 +505,7 @@ CRM_ROW_CALL(occasion_add, (crm_occasion **row, crm_db *db, const char *customer
 CRM_ROW_CALL(occasion_list_next, (crm_occasion_cursor *cur, const crm_occasion **row),
              crm_occasion_cursor_next(cur, row))
 
-/* The changes that return the changed record. */
+/* The changes whose libcrm call gives no record: the record read again. */
 CRM_ROW_CHANGE(customer_rename, (crm_customer **row, crm_db *db, const char *id, const char *name),
                crm_customer_rename(db, id, name), crm_customer_get(row, db, id))
 CRM_ROW_CHANGE(customer_archive, (crm_customer **row, crm_db *db, const char *id),
@@ -513,20 +528,6 @@ CRM_ROW_CHANGE(interaction_set_summary, (crm_interaction **row, crm_db *db, cons
 CRM_ROW_CHANGE(interaction_set_public, (crm_interaction **row, crm_db *db, const char *id,
                                         int is_public),
                crm_interaction_set_public(db, id, is_public), crm_interaction_get(row, db, id))
-CRM_ROW_CHANGE(promise_keep, (crm_promise **row, crm_db *db, const char *id,
-                              const char *interaction_id, const char *note, int64_t at),
-               crm_promise_keep(db, id, interaction_id, note, at), crm_promise_get(row, db, id))
-CRM_ROW_CHANGE(promise_break, (crm_promise **row, crm_db *db, const char *id, const char *why,
-                               int64_t at),
-               crm_promise_break(db, id, why, at), crm_promise_get(row, db, id))
-CRM_ROW_CHANGE(promise_release, (crm_promise **row, crm_db *db, const char *id,
-                                 const char *note, int64_t at),
-               crm_promise_release(db, id, note, at), crm_promise_get(row, db, id))
-CRM_ROW_CHANGE(promise_renegotiate, (crm_promise **row, crm_db *db, const char *id,
-                                     int64_t new_due_at, const char *why, int customer_agreed,
-                                     int64_t at),
-               crm_promise_renegotiate(db, id, new_due_at, why, customer_agreed, at),
-               crm_promise_get(row, db, id))
 
 /* A record the language has (from the low-level calls) as a row: what the
  * Python classes' constructors take. */
