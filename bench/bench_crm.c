@@ -437,7 +437,7 @@ int crm_promise_pair(void *side, const job *j, long round, sample *out)
                                   BENCH_PROMISE_WHAT, j->now + 86400000, CRM_TIME_NONE);
         if (rc != CRM_OK)
             return fail(s, "crm_promise_make", rc);
-        rc = crm_promise_keep(s->db, crm_promise_id(p), NULL, NULL, CRM_TIME_NONE);
+        rc = crm_promise_keep(NULL, s->db, crm_promise_id(p), NULL, NULL, CRM_TIME_NONE);
         crm_promise_free(p);
         if (rc != CRM_OK)
             return fail(s, "crm_promise_keep", rc);
@@ -658,10 +658,10 @@ int crm_promise_import(void *side, const job *j, long round, sample *out)
                               BENCH_PROMISE_WHAT, now - 7 * BENCH_DAY, now - 10 * BENCH_DAY);
         if (rc != CRM_OK)
             return fail_batch(s, "crm_promise_make", rc);
-        rc = crm_promise_renegotiate(s->db, crm_promise_id(p), now - 2 * BENCH_DAY,
+        rc = crm_promise_renegotiate(NULL, s->db, crm_promise_id(p), now - 2 * BENCH_DAY,
                                      BENCH_IMPORT_WHY, 1, now - 5 * BENCH_DAY);
         if (rc == CRM_OK)
-            rc = crm_promise_keep(s->db, crm_promise_id(p), NULL, NULL, now - BENCH_DAY);
+            rc = crm_promise_keep(NULL, s->db, crm_promise_id(p), NULL, NULL, now - BENCH_DAY);
         crm_promise_free(p);
         if (rc != CRM_OK)
             return fail_batch(s, "importing a promise's history", rc);

@@ -38,7 +38,7 @@
  *   CRM_SWIG_STR(S), CRM_SWIG_INT(V), CRM_SWIG_INT64(V)
  *   CRM_SWIG_ROW_RESULT(NAME, P)   make crm_swig_NAME's row of the record
  *                                  P the call's result (None/nil for NULL)
- * and the typemap for `const char *const *channel_names` (a list of words
+ * and the typemap for `const char *const *channels` (a list of words
  * in: the language's sequence as a NULL-terminated array, each word
  * itself, commas and all, for libcrm to judge).
  */
@@ -272,16 +272,17 @@ int crm_swig_customer_count(int64_t *out, crm_db *db, int kind, const char *tag,
 }
 
 /* The timeline's filter, which a thread takes too: its fields in the
- * struct's order, channel_names the language's list of words (its
- * arguments.i's channel_names typemap). */
+ * struct's order, the built-in channels' bits as channel_bits and the
+ * channels by word (channel_names) as channels, the language's list of
+ * words (its arguments.i's typemap for them). */
 int crm_swig_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *customer_id,
-                           unsigned int channels, int64_t from, int64_t to,
+                           unsigned int channel_bits, int64_t from, int64_t to,
                            const char *reason_prefix, int direction, int public_only,
                            unsigned int outcomes, const char *before, unsigned int limit,
-                           const char *const *channel_names)
+                           const char *const *channels)
 {
     crm_timeline_filter f = CRM_TIMELINE_FILTER_INIT;
-    f.channels = channels;
+    f.channels = channel_bits;
     f.from = from;
     f.to = to;
     f.reason_prefix = reason_prefix;
@@ -290,18 +291,18 @@ int crm_swig_timeline_open(crm_interaction_cursor **out, crm_db *db, const char 
     f.outcomes = outcomes;
     f.before = before;
     f.limit = limit;
-    f.channel_names = channel_names;
+    f.channel_names = channels;
     return crm_interaction_timeline_open(out, db, customer_id, &f);
 }
 
 int crm_swig_thread_open(crm_interaction_cursor **out, crm_db *db, const char *interaction_id,
-                         unsigned int channels, int64_t from, int64_t to,
+                         unsigned int channel_bits, int64_t from, int64_t to,
                          const char *reason_prefix, int direction, int public_only,
                          unsigned int outcomes, const char *before, unsigned int limit,
-                         const char *const *channel_names)
+                         const char *const *channels)
 {
     crm_timeline_filter f = CRM_TIMELINE_FILTER_INIT;
-    f.channels = channels;
+    f.channels = channel_bits;
     f.from = from;
     f.to = to;
     f.reason_prefix = reason_prefix;
@@ -310,7 +311,7 @@ int crm_swig_thread_open(crm_interaction_cursor **out, crm_db *db, const char *i
     f.outcomes = outcomes;
     f.before = before;
     f.limit = limit;
-    f.channel_names = channel_names;
+    f.channel_names = channels;
     return crm_interaction_thread_open(out, db, interaction_id, &f);
 }
 
@@ -417,9 +418,10 @@ static int crm_swig_row_ ## NAME PARAMS { return ARGS; }
 %enddef
 
 /* A change that gives no record (CHANGE), and then the record it changed,
- * read again (GET): what the methods that change a record return. Were the
- * change made and the read to fail (CRM_ENOMEM), the call raises although
- * the change is made, as a commit whose acknowledgement is lost would. */
+ * read again (GET): what the methods return whose libcrm call gives no
+ * record (the promise steps give theirs: CRM_ROW_CALL). Were the change
+ * made and the read to fail (CRM_ENOMEM), the call raises although the
+ * change is made, as a commit whose acknowledgement is lost would. */
 %define CRM_ROW_CHANGE(NAME, PARAMS, CHANGE, GET)
 %rename(_ ## NAME) crm_swig_row_ ## NAME;
 %inline %{
@@ -474,6 +476,20 @@ CRM_ROW_CALL(promise_make, (crm_promise **row, crm_db *db, const char *customer_
                             const char *interaction_id, const char *owner, const char *what,
                             int64_t due_at, int64_t at),
              crm_promise_make(row, db, customer_id, interaction_id, owner, what, due_at, at))
+/* The promise steps give the promise as they left it. */
+CRM_ROW_CALL(promise_keep, (crm_promise **row, crm_db *db, const char *id,
+                            const char *interaction_id, const char *note, int64_t at),
+             crm_promise_keep(row, db, id, interaction_id, note, at))
+CRM_ROW_CALL(promise_break, (crm_promise **row, crm_db *db, const char *id, const char *why,
+                             int64_t at),
+             crm_promise_break(row, db, id, why, at))
+CRM_ROW_CALL(promise_release, (crm_promise **row, crm_db *db, const char *id, const char *note,
+                               int64_t at),
+             crm_promise_release(row, db, id, note, at))
+CRM_ROW_CALL(promise_renegotiate, (crm_promise **row, crm_db *db, const char *id,
+                                   int64_t new_due_at, const char *why, int customer_agreed,
+                                   int64_t at),
+             crm_promise_renegotiate(row, db, id, new_due_at, why, customer_agreed, at))
 CRM_ROW_CALL(promise_get, (crm_promise **row, crm_db *db, const char *id),
              crm_promise_get(row, db, id))
 CRM_ROW_CALL(promise_list_next, (crm_promise_cursor *cur, const crm_promise **row),
@@ -489,7 +505,7 @@ CRM_ROW_CALL(occasion_add, (crm_occasion **row, crm_db *db, const char *customer
 CRM_ROW_CALL(occasion_list_next, (crm_occasion_cursor *cur, const crm_occasion **row),
              crm_occasion_cursor_next(cur, row))
 
-/* The changes that return the changed record. */
+/* The changes whose libcrm call gives no record: the record read again. */
 CRM_ROW_CHANGE(customer_rename, (crm_customer **row, crm_db *db, const char *id, const char *name),
                crm_customer_rename(db, id, name), crm_customer_get(row, db, id))
 CRM_ROW_CHANGE(customer_archive, (crm_customer **row, crm_db *db, const char *id),
@@ -512,20 +528,6 @@ CRM_ROW_CHANGE(interaction_set_summary, (crm_interaction **row, crm_db *db, cons
 CRM_ROW_CHANGE(interaction_set_public, (crm_interaction **row, crm_db *db, const char *id,
                                         int is_public),
                crm_interaction_set_public(db, id, is_public), crm_interaction_get(row, db, id))
-CRM_ROW_CHANGE(promise_keep, (crm_promise **row, crm_db *db, const char *id,
-                              const char *interaction_id, const char *note, int64_t at),
-               crm_promise_keep(db, id, interaction_id, note, at), crm_promise_get(row, db, id))
-CRM_ROW_CHANGE(promise_break, (crm_promise **row, crm_db *db, const char *id, const char *why,
-                               int64_t at),
-               crm_promise_break(db, id, why, at), crm_promise_get(row, db, id))
-CRM_ROW_CHANGE(promise_release, (crm_promise **row, crm_db *db, const char *id,
-                                 const char *note, int64_t at),
-               crm_promise_release(db, id, note, at), crm_promise_get(row, db, id))
-CRM_ROW_CHANGE(promise_renegotiate, (crm_promise **row, crm_db *db, const char *id,
-                                     int64_t new_due_at, const char *why, int customer_agreed,
-                                     int64_t at),
-               crm_promise_renegotiate(db, id, new_due_at, why, customer_agreed, at),
-               crm_promise_get(row, db, id))
 
 /* A record the language has (from the low-level calls) as a row: what the
  * Python classes' constructors take. */

@@ -397,8 +397,50 @@ typedef struct promise_head {
     int64_t due_at, last_seq;
     crm_promise_event_kind_t last_kind; /* the last step's, and when it happened */
     int64_t last_at;
+    int renegotiations;
 } promise_head;
 
+static int no_promise(crm_db *db, const crm__uuid *pid)
+{
+    char text[CRM_ID_LEN + 1];
+    crm__uuid_format(text, pid->b);
+    return crm__error(db, CRM_ENOTFOUND, "no promise has id %s", text);
+}
+
+/* The promise's row, for a step that gives the promise back: what the step
+ * checks, and in *rec a copy of the whole record, which the step brings up
+ * to date with what it writes (allocated here, before anything changes, so
+ * that a failed allocation leaves the promise as it was). The history of an
+ * open promise is its made event (seq 1, at made_at) and its
+ * renegotiations: without a renegotiation the made event is its last step,
+ * and only a renegotiated promise needs read_head for it. */
+static int read_promise(crm_db *db, const crm__uuid *pid, promise_head *h, crm_promise **rec)
+{
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_PROMISE_GET, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, pid);
+    rc = crm__st_step(st, "reading a promise");
+    if (rc == CRM_DONE)
+        return no_promise(db, pid);
+    if (rc != CRM_ROW)
+        return rc;
+    if (!crm__col_uuid(&h->customer, st, 1))
+        return crm__corrupt_id(db, "reading a promise");
+    crm_promise row;
+    if (read_row(&row, st) != CRM_OK || crm_promise_dup(rec, &row) != CRM_OK)
+        return crm__error(db, CRM_ENOMEM, "out of memory reading a promise");
+    h->state = row.state;
+    h->due_at = row.due_at;
+    h->renegotiations = row.renegotiations;
+    h->last_seq = 1;
+    h->last_kind = CRM_PROMISE_EVENT_MADE;
+    h->last_at = row.made_at;
+    return CRM_OK;
+}
+
+/* The promise's state and its last step, from its history. */
 static int read_head(crm_db *db, const crm__uuid *pid, promise_head *h)
 {
     CRM__ST(st);
@@ -419,18 +461,18 @@ static int read_head(crm_db *db, const crm__uuid *pid, promise_head *h)
             rc = crm__corrupt_id(db, "reading a promise");
         }
     } else if (rc == CRM_DONE) {
-        char text[CRM_ID_LEN + 1];
-        crm__uuid_format(text, pid->b);
-        rc = crm__error(db, CRM_ENOTFOUND, "no promise has id %s", text);
+        rc = no_promise(db, pid);
     }
     return rc;
 }
 
 /* One step from open. kind says which; the arguments the step does not
- * take are NULL or 0 and were checked by its public function. */
-static int transition(crm_db *db, const crm__uuid *pid, crm_promise_event_kind_t kind,
-                      const crm__uuid *interaction, const char *note, int64_t new_due,
-                      int customer_agreed, int64_t at)
+ * take are NULL or 0 and were checked by its public function. On success
+ * *out (out may be NULL) is the promise after the step: the row the step
+ * read to check it, with what the step wrote. */
+static int transition(crm_promise **out, crm_db *db, const crm__uuid *pid,
+                      crm_promise_event_kind_t kind, const crm__uuid *interaction,
+                      const char *note, int64_t new_due, int customer_agreed, int64_t at)
 {
     static const char *const verbs[] = { NULL, NULL, "renegotiated", "kept", "broken",
                                          "released" };
@@ -442,8 +484,22 @@ static int transition(crm_db *db, const crm__uuid *pid, crm_promise_event_kind_t
     int rc = crm__write_begin(db);
     if (rc)
         return rc;
+    /* Without a record to give, the step reads only what it checks
+     * (CRM__Q_PROMISE_HEAD). With one, it reads the promise's row instead,
+     * which says all a step checks unless the promise was renegotiated:
+     * only then is the last step read from the history too. The row is the
+     * cheaper read: Python's keep() of an unrenegotiated promise went from
+     * 157,000 instructions (the step, then crm_promise_get()) to 123,000,
+     * below the 131,000 of the step alone. */
     promise_head h;
-    rc = read_head(db, pid, &h);
+    crm_promise *p = NULL;
+    if (!out) {
+        rc = read_head(db, pid, &h);
+    } else {
+        rc = read_promise(db, pid, &h, &p);
+        if (rc == CRM_OK && h.state == CRM_PROMISE_OPEN && h.renegotiations > 0)
+            rc = read_head(db, pid, &h);
+    }
     if (rc == CRM_OK && h.state != CRM_PROMISE_OPEN)
         rc = crm__error(db, CRM_ESTATE,
                         "promise %s is already %s; only an open promise can be %s", ptext,
@@ -501,11 +557,28 @@ static int transition(crm_db *db, const crm__uuid *pid, crm_promise_event_kind_t
                 note);
         rc = journal_step(db, when, &h.customer, ops[kind], f, n);
     }
-    return crm__write_end(db, rc);
+    rc = crm__write_end(db, rc);
+    if (rc) {
+        crm__free(p);
+        return rc;
+    }
+    if (p) {
+        if (kind == CRM_PROMISE_EVENT_RENEGOTIATED) {
+            p->due_at = new_due;
+            p->renegotiations++;
+        } else {
+            p->state = final[kind];
+            p->closed_at = when;
+            if (interaction)
+                crm__uuid_format(p->kept_by, interaction->b);
+        }
+        *out = p;
+    }
+    return CRM_OK;
 }
 
-int crm_promise_keep(crm_db *db, const char *id, const char *interaction_id, const char *note,
-                     int64_t at)
+int crm_promise_keep(crm_promise **out, crm_db *db, const char *id, const char *interaction_id,
+                     const char *note, int64_t at)
 {
     CRM__ENTER(db);
     crm__uuid pid, iid;
@@ -518,11 +591,12 @@ int crm_promise_keep(crm_db *db, const char *id, const char *interaction_id, con
         rc = crm__check_time_opt(db, "at", at);
     if (rc)
         return rc;
-    return transition(db, &pid, CRM_PROMISE_EVENT_KEPT, interaction_id ? &iid : NULL, note, 0, 0,
-                      at);
+    return transition(out, db, &pid, CRM_PROMISE_EVENT_KEPT, interaction_id ? &iid : NULL, note,
+                      0, 0, at);
 }
 
-int crm_promise_break(crm_db *db, const char *id, const char *why, int64_t at)
+int crm_promise_break(crm_promise **out, crm_db *db, const char *id, const char *why,
+                      int64_t at)
 {
     CRM__ENTER(db);
     crm__uuid pid;
@@ -533,10 +607,11 @@ int crm_promise_break(crm_db *db, const char *id, const char *why, int64_t at)
         rc = crm__check_time_opt(db, "at", at);
     if (rc)
         return rc;
-    return transition(db, &pid, CRM_PROMISE_EVENT_BROKEN, NULL, why, 0, 0, at);
+    return transition(out, db, &pid, CRM_PROMISE_EVENT_BROKEN, NULL, why, 0, 0, at);
 }
 
-int crm_promise_release(crm_db *db, const char *id, const char *note, int64_t at)
+int crm_promise_release(crm_promise **out, crm_db *db, const char *id, const char *note,
+                        int64_t at)
 {
     CRM__ENTER(db);
     crm__uuid pid;
@@ -547,11 +622,11 @@ int crm_promise_release(crm_db *db, const char *id, const char *note, int64_t at
         rc = crm__check_time_opt(db, "at", at);
     if (rc)
         return rc;
-    return transition(db, &pid, CRM_PROMISE_EVENT_RELEASED, NULL, note, 0, 0, at);
+    return transition(out, db, &pid, CRM_PROMISE_EVENT_RELEASED, NULL, note, 0, 0, at);
 }
 
-int crm_promise_renegotiate(crm_db *db, const char *id, int64_t new_due_at, const char *why,
-                            int customer_agreed, int64_t at)
+int crm_promise_renegotiate(crm_promise **out, crm_db *db, const char *id, int64_t new_due_at,
+                            const char *why, int customer_agreed, int64_t at)
 {
     CRM__ENTER(db);
     crm__uuid pid;
@@ -567,7 +642,7 @@ int crm_promise_renegotiate(crm_db *db, const char *id, int64_t new_due_at, cons
         rc = crm__check_time_opt(db, "at", at);
     if (rc)
         return rc;
-    return transition(db, &pid, CRM_PROMISE_EVENT_RENEGOTIATED, NULL, why, new_due_at,
+    return transition(out, db, &pid, CRM_PROMISE_EVENT_RENEGOTIATED, NULL, why, new_due_at,
                       customer_agreed, at);
 }
 

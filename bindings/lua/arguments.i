@@ -176,9 +176,9 @@ CRM_SWIG_INT_IN(enum SWIGTYPE, INT_MIN, INT_MAX)
 CRM_SWIG_INT_IN(unsigned int, 0, UINT_MAX)
 CRM_SWIG_INT_IN(int64_t, INT64_MIN, INT64_MAX)
 
-%typemap(in, noblock=1) const char *const *channel_names (const char **array = NULL) {
+%typemap(in, noblock=1) const char *const *channels (const char **array = NULL) {
   if (crm_swig_arg_words(L, $input, "$1_name", &array) != 0)
     SWIG_fail;
   $1 = ($1_ltype)array;
 }
-%typemap(freearg, noblock=1) const char *const *channel_names { free(array$argnum); }
+%typemap(freearg, noblock=1) const char *const *channels { free(array$argnum); }

@@ -44,16 +44,16 @@ static void crm_swig_refuse_nul(PyObject *s, const char *arg)
 }
 %typemap(freearg) const char * ""
 
-/* A list of words (the timeline filter's channel_names): None is NULL;
- * any other sequence of str is passed as a NULL-terminated array of its
- * words, each whole, commas and spaces included, for libcrm to judge (a
- * word with a comma in it is one bad name, not two names). The sequence
- * is copied into a tuple first: the call runs without the GIL, and a list
- * another thread changed meanwhile could free a word C is reading. A str
- * itself is refused (it would be read as its characters), as is a
- * non-str item or one holding a NUL. */
-%typemap(in, noblock=1) const char *const *channel_names (PyObject *words = NULL,
-                                                          const char **array = NULL) {
+/* A list of words (`channels`, the timeline filter's channel_names): None
+ * is NULL; any other sequence of str is passed as a NULL-terminated array
+ * of its words, each whole, commas and spaces included, for libcrm to
+ * judge (a word with a comma in it is one bad name, not two names). The
+ * sequence is copied into a tuple first: the call runs without the GIL,
+ * and a list another thread changed meanwhile could free a word C is
+ * reading. A str itself is refused (it would be read as its characters),
+ * as is a non-str item or one holding a NUL. */
+%typemap(in, noblock=1) const char *const *channels (PyObject *words = NULL,
+                                                     const char **array = NULL) {
   if ($input != Py_None) {
     Py_ssize_t n_, i_, len_;
     if (PyUnicode_Check($input) || !(words = PySequence_Tuple($input))) {
@@ -80,7 +80,7 @@ static void crm_swig_refuse_nul(PyObject *s, const char *arg)
   }
   $1 = ($1_ltype)array;
 }
-%typemap(freearg, noblock=1) const char *const *channel_names {
+%typemap(freearg, noblock=1) const char *const *channels {
   free(array$argnum);
   Py_XDECREF(words$argnum);
 }

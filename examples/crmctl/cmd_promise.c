@@ -55,14 +55,12 @@ int cmd_promise_make(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     return EXIT_OK;
 }
 
-/* After a transition of promise id that returned rc: report it, or show the
- * promise as it is now, as JSON or as "Promise ID <done>: WHAT (STATUS; due ...)". */
-static int after_change(crmctl *ctl, const char *id, int rc, const char *done)
+/* After a transition that returned rc and, on success, the promise p as the
+ * step left it: report the failure, or show p as JSON or as
+ * "Promise ID <done>: WHAT (STATUS; due ...)". */
+static int after_change(crmctl *ctl, int rc, crm_promise *p, const char *done)
 {
     if (rc != CRM_OK)
-        return ctl_fail(ctl, rc);
-    crm_promise *p;
-    if ((rc = crm_promise_get(&p, ctl->db, id)) != CRM_OK)
         return ctl_fail(ctl, rc);
     int64_t now = crm_now();
     if (ctl->json) {
@@ -96,7 +94,9 @@ int cmd_promise_keep(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         return st;
     if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
         return st;
-    return after_change(ctl, pos[0], crm_promise_keep(ctl->db, pos[0], by, note, when), "kept");
+    crm_promise *p = NULL;
+    int rc = crm_promise_keep(&p, ctl->db, pos[0], by, note, when);
+    return after_change(ctl, rc, p, "kept");
 }
 
 int cmd_promise_break(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
@@ -109,7 +109,9 @@ int cmd_promise_break(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
         return st;
     if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
         return st;
-    return after_change(ctl, pos[0], crm_promise_break(ctl->db, pos[0], pos[1], when), "broken");
+    crm_promise *p = NULL;
+    int rc = crm_promise_break(&p, ctl->db, pos[0], pos[1], when);
+    return after_change(ctl, rc, p, "broken");
 }
 
 int cmd_promise_release(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
@@ -122,8 +124,9 @@ int cmd_promise_release(crmctl *ctl, const ctl_command *cmd, int argc, char **ar
         return st;
     if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
         return st;
-    return after_change(ctl, pos[0], crm_promise_release(ctl->db, pos[0], note, when),
-                        "released");
+    crm_promise *p = NULL;
+    int rc = crm_promise_release(&p, ctl->db, pos[0], note, when);
+    return after_change(ctl, rc, p, "released");
 }
 
 int cmd_promise_renegotiate(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
@@ -147,8 +150,9 @@ int cmd_promise_renegotiate(crmctl *ctl, const ctl_command *cmd, int argc, char 
         return st;
     if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
         return st;
-    return after_change(ctl, pos[0],
-                        crm_promise_renegotiate(ctl->db, pos[0], due_at, pos[1], agreed, when),
+    crm_promise *p = NULL;
+    int rc = crm_promise_renegotiate(&p, ctl->db, pos[0], due_at, pos[1], agreed, when);
+    return after_change(ctl, rc, p,
                         agreed ? "renegotiated with the customer's agreement"
                                : "renegotiated without the customer's agreement");
 }

@@ -439,7 +439,7 @@ static int later(demo *d)
     if (rc == CRM_OK)
         rc = act_as(d, "agent:alice");
     if (rc == CRM_OK)
-        rc = crm_promise_renegotiate(db, d->callback, d->monday,
+        rc = crm_promise_renegotiate(NULL, db, d->callback, d->monday,
                                      "Jane is away on Friday; she asked for Monday morning", 1,
                                      CRM_TIME_NONE);
     if (rc == CRM_OK)

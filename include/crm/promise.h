@@ -78,23 +78,32 @@ CRM_EXTERN(int) crm_promise_make(crm_promise **out, crm_db *db, const char *cust
  * and for an `at` (when the step happened; CRM_TIME_NONE = now) later than
  * now or earlier than the promise's last step. A step's time becomes its
  * history event's time and, for keep, break and release, the closed_at.
+ *
+ * `out` receives the promise as the step left it (free with
+ * crm_promise_free()), the record crm_promise_get() would then give, or
+ * may be NULL; it is written only on success. The step builds it in its
+ * own transaction from the promise's row, which it reads to check the
+ * state, and from what it writes, rather than read the promise again.
  */
 
 /** Kept, optionally by an interaction of the same customer; note may be NULL.
  *  Kept late when at is after the due time in force. */
-CRM_EXTERN(int) crm_promise_keep(crm_db *db, const char *id, const char *interaction_id,
-                                 const char *note, int64_t at);
+CRM_EXTERN(int) crm_promise_keep(crm_promise **out, crm_db *db, const char *id,
+                                 const char *interaction_id, const char *note, int64_t at);
 /** Broken; why is required. */
-CRM_EXTERN(int) crm_promise_break(crm_db *db, const char *id, const char *why, int64_t at);
+CRM_EXTERN(int) crm_promise_break(crm_promise **out, crm_db *db, const char *id, const char *why,
+                                  int64_t at);
 /** Released: the customer agreed it is no longer needed; note may be NULL. */
-CRM_EXTERN(int) crm_promise_release(crm_db *db, const char *id, const char *note, int64_t at);
+CRM_EXTERN(int) crm_promise_release(crm_promise **out, crm_db *db, const char *id,
+                                    const char *note, int64_t at);
 /**
  * A new due time (CRM_TIME_MIN..CRM_TIME_MAX and different from the one in
  * force: CRM_EINVAL otherwise), why (required) and whether the customer agreed (0 or 1).
  * Stays open; the old due time stays in the history.
  */
-CRM_EXTERN(int) crm_promise_renegotiate(crm_db *db, const char *id, int64_t new_due_at,
-                                        const char *why, int customer_agreed, int64_t at);
+CRM_EXTERN(int) crm_promise_renegotiate(crm_promise **out, crm_db *db, const char *id,
+                                        int64_t new_due_at, const char *why, int customer_agreed,
+                                        int64_t at);
 
 /** Fetch by id. *out is the caller's (crm_promise_free()). CRM_ENOTFOUND; CRM_EINVAL. */
 CRM_EXTERN(int) crm_promise_get(crm_promise **out, crm_db *db, const char *id);

@@ -151,7 +151,7 @@ TEST(clock_drives_promises)
     CHECK_STR(crm_promise_id(row), pid);
     crm_promise_cursor_free(cur);
     /* Kept now, by the clock: late. */
-    CHECK_OK(db, crm_promise_keep(db, pid, NULL, NULL, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_keep(NULL, db, pid, NULL, NULL, CRM_TIME_NONE));
     CHECK_OK(db, crm_promise_get(&p, db, pid));
     CHECK_INT(crm_promise_closed_at(p), T0 + 2 * HOUR);
     CHECK_INT(crm_promise_was_kept_late(p), 1);
@@ -230,7 +230,7 @@ TEST(clock_out_of_range_changes_nothing)
         CHECK(c == (crm_customer *)&clk);
         CHECK_FAILS(db, crm_customer_rename(db, id, "Ann Lee"), CRM_EMISUSE, expect);
         CHECK_FAILS(db, crm_tag_add(db, id, "vip"), CRM_EMISUSE, expect);
-        CHECK_FAILS(db, crm_promise_keep(db, pid, NULL, NULL, T0), CRM_EMISUSE, expect);
+        CHECK_FAILS(db, crm_promise_keep(NULL, db, pid, NULL, NULL, T0), CRM_EMISUSE, expect);
         CHECK_FAILS(db, crm_occasion_remove(db, TEST_UNKNOWN_ID), CRM_EMISUSE, expect);
         crm_occasion_cursor *cur = NULL;
         CHECK_FAILS(db, crm_occasion_upcoming_open(&cur, db, 0, 0, 0, 7), CRM_EMISUSE, expect);

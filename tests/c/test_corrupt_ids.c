@@ -67,7 +67,7 @@ TEST(short_ids_are_corruption)
     CHECK(corrupt(db, crm_promise_make(&p, db, ann, it_id, "agent:bo", "x", crm_now() + 1000,
                                        CRM_TIME_NONE)));
     CHECK(p == NULL);
-    CHECK(corrupt(db, crm_promise_keep(db, p_id, NULL, NULL, CRM_TIME_NONE)));
+    CHECK(corrupt(db, crm_promise_keep(NULL, db, p_id, NULL, NULL, CRM_TIME_NONE)));
     crm_close(db);
     test_remove_db(path);
 }

@@ -99,7 +99,7 @@ TEST(renegotiating_while_listing_promises)
         int64_t due = crm_promise_due_at(p);
         char what[64];
         snprintf(what, sizeof what, "%s", crm_promise_what(p));
-        CHECK_OK(db, crm_promise_renegotiate(db, crm_promise_id(p), due + 86400000LL * 30,
+        CHECK_OK(db, crm_promise_renegotiate(NULL, db, crm_promise_id(p), due + 86400000LL * 30,
                                              "customer away", 1, CRM_TIME_NONE));
         /* The record lent before the write is whole after it. */
         CHECK_STR(crm_promise_what(p), what);
@@ -250,15 +250,16 @@ TEST(every_list_ends_under_its_writes)
     CHECK_OK(db, crm_promise_make(&p, db, cid, NULL, "agent:bo", "refund", 1800000000000LL,
                                   CRM_TIME_NONE));
     for (int i = 1; i < N; i++)
-        CHECK_OK(db, crm_promise_renegotiate(db, crm_promise_id(p), 1800000000000LL + i,
+        CHECK_OK(db, crm_promise_renegotiate(NULL, db, crm_promise_id(p), 1800000000000LL + i,
                                              "later", 0, CRM_TIME_NONE));
     crm_promise_event_cursor *hc;
     const crm_promise_event *ev;
     CHECK_OK(db, crm_promise_event_list_open(&hc, db, crm_promise_id(p)));
     visits = 0;
     while ((rc = crm_promise_event_cursor_next(hc, &ev)) == CRM_ROW && visits < 4 * N) {
-        CHECK_OK(db, crm_promise_renegotiate(db, crm_promise_id(p), 1900000000000LL + visits,
-                                             "again", 0, CRM_TIME_NONE));
+        CHECK_OK(db, crm_promise_renegotiate(NULL, db, crm_promise_id(p),
+                                             1900000000000LL + visits, "again", 0,
+                                             CRM_TIME_NONE));
         visits++;
     }
     CHECK_INT(rc, CRM_DONE);

@@ -62,14 +62,19 @@ static void digest(crm_db *db, char *buf, size_t size)
 
 static char digest_before[1 << 16], digest_after[1 << 16];
 
+/* The out-parameter of a step that must fail (pass &stepped). */
+static crm_promise *stepped;
+
 /* CHECK_FAILS_ and, beyond the tables the snapshot counts, every promise
- * and event exactly as before. */
+ * and event exactly as before, and a step's out-parameter not written. */
 #define CHECK_PFAILS_(db, msgdb, call, code, frag, frag2)            \
     do {                                                             \
+        stepped = (crm_promise *)&poison;                            \
         digest((db), digest_before, sizeof digest_before);           \
         CHECK_FAILS_(db, msgdb, call, code, frag, frag2);            \
         digest((db), digest_after, sizeof digest_after);             \
         CHECK_STR(digest_after, digest_before);                      \
+        CHECK(stepped == (crm_promise *)&poison);                    \
     } while (0)
 #define CHECK_PFAILS(db, call, code, frag) CHECK_PFAILS_(db, db, call, code, frag, NULL)
 #define CHECK_PFAILS2(db, call, code, frag, frag2) CHECK_PFAILS_(db, db, call, code, frag, frag2)
@@ -354,7 +359,7 @@ TEST(keep_on_time_by_an_interaction)
     log_interaction(db, ann, call);
     CHECK_OK(db, crm_set_actor(db, "agent:alice"));
     int64_t before = crm_now();
-    CHECK_OK(db, crm_promise_keep(db, id, call, "called, all sorted", CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_keep(NULL, db, id, call, "called, all sorted", CRM_TIME_NONE));
     int64_t after = crm_now();
     crm_promise *p = get(db, id);
     CHECK_INT(crm_promise_state(p), CRM_PROMISE_KEPT);
@@ -390,7 +395,7 @@ TEST(keep_late_and_without_interaction)
     test_customer(db, CRM_CUSTOMER_PERSON, "Ann", ann);
     int64_t due = crm_now() - HOUR;
     make(db, ann, "agent:alice", "call back", due, id);
-    CHECK_OK(db, crm_promise_keep(db, id, NULL, NULL, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_keep(NULL, db, id, NULL, NULL, CRM_TIME_NONE));
     crm_promise *p = get(db, id);
     CHECK_INT(crm_promise_state(p), CRM_PROMISE_KEPT);
     CHECK(crm_promise_kept_by(p) == NULL);
@@ -413,15 +418,17 @@ TEST(kept_late_follows_the_due_time_in_force)
     int64_t now = crm_now();
     /* Late by the first due time, on time by the renegotiated one. */
     make(db, ann, "agent:alice", "a", now - HOUR, a);
-    CHECK_OK(db, crm_promise_renegotiate(db, a, now + HOUR, "customer away", 1, CRM_TIME_NONE));
-    CHECK_OK(db, crm_promise_keep(db, a, NULL, NULL, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, a, now + HOUR, "customer away", 1,
+                                         CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_keep(NULL, db, a, NULL, NULL, CRM_TIME_NONE));
     crm_promise *p = get(db, a);
     CHECK_INT(crm_promise_was_kept_late(p), 0);
     crm_promise_free(p);
     /* On time by the first, late by the renegotiated one. */
     make(db, ann, "agent:alice", "b", now + HOUR, b);
-    CHECK_OK(db, crm_promise_renegotiate(db, b, now - HOUR, "moved earlier", 0, CRM_TIME_NONE));
-    CHECK_OK(db, crm_promise_keep(db, b, NULL, NULL, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, b, now - HOUR, "moved earlier", 0,
+                                         CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_keep(NULL, db, b, NULL, NULL, CRM_TIME_NONE));
     p = get(db, b);
     CHECK_INT(crm_promise_was_kept_late(p), 1);
     crm_promise_free(p);
@@ -439,9 +446,9 @@ TEST(break_and_release)
     make(db, ann, "agent:alice", "c", now + HOUR, c);
     CHECK_OK(db, crm_set_actor(db, "agent:carol"));
     int64_t before = crm_now();
-    CHECK_OK(db, crm_promise_break(db, a, "part out of stock", CRM_TIME_NONE));
-    CHECK_OK(db, crm_promise_release(db, b, "customer fixed it herself", CRM_TIME_NONE));
-    CHECK_OK(db, crm_promise_release(db, c, NULL, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_break(NULL, db, a, "part out of stock", CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_release(NULL, db, b, "customer fixed it herself", CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_release(NULL, db, c, NULL, CRM_TIME_NONE));
     int64_t after = crm_now();
     const char *ids[] = { a, b, c };
     crm_promise_state_t want[] = { CRM_PROMISE_BROKEN, CRM_PROMISE_RELEASED, CRM_PROMISE_RELEASED };
@@ -476,7 +483,7 @@ TEST(renegotiate_keeps_every_due_time)
     test_customer(db, CRM_CUSTOMER_PERSON, "Ann", ann);
     make(db, ann, "agent:alice", "replacement ships", 1000, id);
     CHECK_OK(db, crm_set_actor(db, "agent:bob"));
-    CHECK_OK(db, crm_promise_renegotiate(db, id, 2000, "warehouse closed", 1, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, id, 2000, "warehouse closed", 1, CRM_TIME_NONE));
     crm_promise *p = get(db, id);
     CHECK_INT(crm_promise_due_at(p), 2000);
     CHECK_INT(crm_promise_first_due_at(p), 1000);
@@ -485,7 +492,7 @@ TEST(renegotiate_keeps_every_due_time)
     CHECK_INT(crm_promise_closed_at(p), CRM_TIME_NONE);
     crm_promise_free(p);
     CHECK_OK(db, crm_set_actor(db, "ivr:main-menu"));
-    CHECK_OK(db, crm_promise_renegotiate(db, id, 1500, "a van came free", 0, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, id, 1500, "a van came free", 0, CRM_TIME_NONE));
     p = get(db, id);
     CHECK_INT(crm_promise_due_at(p), 1500);
     CHECK_INT(crm_promise_first_due_at(p), 1000);
@@ -495,7 +502,7 @@ TEST(renegotiate_keeps_every_due_time)
                                "renegotiated 1000->2000 agent:bob agreed note=warehouse closed; "
                                "renegotiated 2000->1500 ivr:main-menu note=a van came free");
     /* A final step still counts the renegotiations before it. */
-    CHECK_OK(db, crm_promise_keep(db, id, NULL, NULL, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_keep(NULL, db, id, NULL, NULL, CRM_TIME_NONE));
     p = get(db, id);
     CHECK_INT(crm_promise_renegotiations(p), 2);
     CHECK_INT(crm_promise_due_at(p), 1500);
@@ -520,27 +527,33 @@ TEST(final_states_are_final)
         char id[CRM_ID_LEN + 1];
         make(db, ann, "agent:alice", names[k], 10 * HOUR, id);
         if (k == 0)
-            CHECK_OK(db, crm_promise_keep(db, id, NULL, "done", CRM_TIME_NONE));
+            CHECK_OK(db, crm_promise_keep(NULL, db, id, NULL, "done", CRM_TIME_NONE));
         else if (k == 1)
-            CHECK_OK(db, crm_promise_break(db, id, "could not", CRM_TIME_NONE));
+            CHECK_OK(db, crm_promise_break(NULL, db, id, "could not", CRM_TIME_NONE));
         else
-            CHECK_OK(db, crm_promise_release(db, id, NULL, CRM_TIME_NONE));
+            CHECK_OK(db, crm_promise_release(NULL, db, id, NULL, CRM_TIME_NONE));
         char already[32];
         snprintf(already, sizeof already, "already %s", names[k]);
-        CHECK_PFAILS2(db, crm_promise_keep(db, id, NULL, NULL, CRM_TIME_NONE), CRM_ESTATE, id,
+        CHECK_PFAILS2(db, crm_promise_keep(&stepped, db, id, NULL, NULL, CRM_TIME_NONE),
+                      CRM_ESTATE, id,
                       already);
-        CHECK_PFAILS2(db, crm_promise_keep(db, id, call, "again", CRM_TIME_NONE), CRM_ESTATE, id,
+        CHECK_PFAILS2(db, crm_promise_keep(&stepped, db, id, call, "again", CRM_TIME_NONE),
+                      CRM_ESTATE, id,
                       already);
-        CHECK_PFAILS2(db, crm_promise_break(db, id, "too late", CRM_TIME_NONE), CRM_ESTATE, id,
+        CHECK_PFAILS2(db, crm_promise_break(&stepped, db, id, "too late", CRM_TIME_NONE),
+                      CRM_ESTATE, id,
                       already);
-        CHECK_PFAILS2(db, crm_promise_release(db, id, NULL, CRM_TIME_NONE), CRM_ESTATE, id,
+        CHECK_PFAILS2(db, crm_promise_release(&stepped, db, id, NULL, CRM_TIME_NONE), CRM_ESTATE,
+                      id,
                       already);
-        CHECK_PFAILS2(db, crm_promise_release(db, id, "no longer needed", CRM_TIME_NONE),
+        CHECK_PFAILS2(db, crm_promise_release(&stepped, db, id, "no longer needed", CRM_TIME_NONE),
                       CRM_ESTATE, id, already);
-        CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, 20 * HOUR, "later", 1, CRM_TIME_NONE),
+        CHECK_PFAILS2(db, crm_promise_renegotiate(&stepped, db, id, 20 * HOUR, "later", 1,
+                                                  CRM_TIME_NONE),
                       CRM_ESTATE, id, already);
         /* The state is checked before the new due time is compared. */
-        CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, 10 * HOUR, "same", 0, CRM_TIME_NONE),
+        CHECK_PFAILS2(db, crm_promise_renegotiate(&stepped, db, id, 10 * HOUR, "same", 0,
+                                                  CRM_TIME_NONE),
                       CRM_ESTATE, id, already);
         CHECK_INT(state_of(db, id), k + CRM_PROMISE_KEPT);
     }
@@ -563,13 +576,13 @@ TEST(overdue_as_of)
     CHECK_INT(crm_promise_is_overdue(NULL, due + 1), 0);
     crm_promise_free(p);
     /* A renegotiated due time moves it. */
-    CHECK_OK(db, crm_promise_renegotiate(db, id, due + HOUR, "later", 1, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, id, due + HOUR, "later", 1, CRM_TIME_NONE));
     p = get(db, id);
     CHECK_INT(crm_promise_is_overdue(p, due + 1), 0);
     CHECK_INT(crm_promise_is_overdue(p, due + HOUR + 1), 1);
     crm_promise_free(p);
     /* Kept: never overdue again. */
-    CHECK_OK(db, crm_promise_keep(db, id, NULL, NULL, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_keep(NULL, db, id, NULL, NULL, CRM_TIME_NONE));
     p = get(db, id);
     CHECK_INT(crm_promise_is_overdue(p, due + 100 * HOUR), 0);
     crm_promise_free(p);
@@ -595,12 +608,13 @@ TEST(interaction_must_be_the_customers)
                   CRM_ENOTFOUND, "interaction", TEST_UNKNOWN_ID);
     CHECK(p == (crm_promise *)&poison);
     make(db, ann, "agent:alice", "x", 1000, id);
-    CHECK_PFAILS2(db, crm_promise_keep(db, id, bobs, NULL, CRM_TIME_NONE), CRM_EINVAL,
+    CHECK_PFAILS2(db, crm_promise_keep(&stepped, db, id, bobs, NULL, CRM_TIME_NONE), CRM_EINVAL,
                   "interaction id", bobs);
-    CHECK_PFAILS2(db, crm_promise_keep(db, id, TEST_UNKNOWN_ID, NULL, CRM_TIME_NONE), CRM_ENOTFOUND,
+    CHECK_PFAILS2(db, crm_promise_keep(&stepped, db, id, TEST_UNKNOWN_ID, NULL, CRM_TIME_NONE),
+                  CRM_ENOTFOUND,
                   "interaction", TEST_UNKNOWN_ID);
     CHECK_INT(state_of(db, id), CRM_PROMISE_OPEN);
-    CHECK_OK(db, crm_promise_keep(db, id, anns, NULL, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_keep(NULL, db, id, anns, NULL, CRM_TIME_NONE));
     CHECK_OK(db, crm_promise_make(NULL, db, bob, bobs, "agent:alice", "y", 1000, CRM_TIME_NONE));
     CHECK_OK(db, crm_close(db));
 }
@@ -623,12 +637,12 @@ TEST(limits)
     crm_promise_filter f = CRM_PROMISE_FILTER_INIT;
     f.owner = owner;
     CHECK_STR(whats(db, &f, NULL), what);
-    CHECK_OK(db, crm_promise_renegotiate(db, id, 1, note, 0, CRM_TIME_NONE));
-    CHECK_OK(db, crm_promise_keep(db, id, NULL, note, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, id, 1, note, 0, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_keep(NULL, db, id, NULL, note, CRM_TIME_NONE));
     make(db, ann, "a", "b", 1, id);
-    CHECK_OK(db, crm_promise_break(db, id, note, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_break(NULL, db, id, note, CRM_TIME_NONE));
     make(db, ann, "a", "b", 1, id);
-    CHECK_OK(db, crm_promise_release(db, id, note, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_release(NULL, db, id, note, CRM_TIME_NONE));
     crm_promise_event_cursor *cur;
     const crm_promise_event *e;
     CHECK_OK(db, crm_promise_event_list_open(&cur, db, id));
@@ -666,9 +680,9 @@ static void make_world(crm_db *db, world *w)
     make(db, w->ann, "agent:alice", "E", T, w->id[4]);
     make(db, w->bob, "agent:bob", "F", T + HOUR, w->id[5]);
     make(db, w->ann, "agent:alice", "G", T - HOUR, w->id[6]);
-    crm_promise_keep(db, w->id[3], NULL, NULL, CRM_TIME_NONE);
-    crm_promise_break(db, w->id[4], "no", CRM_TIME_NONE);
-    crm_promise_release(db, w->id[5], NULL, CRM_TIME_NONE);
+    crm_promise_keep(NULL, db, w->id[3], NULL, NULL, CRM_TIME_NONE);
+    crm_promise_break(NULL, db, w->id[4], "no", CRM_TIME_NONE);
+    crm_promise_release(NULL, db, w->id[5], NULL, CRM_TIME_NONE);
 }
 
 TEST(list_all_and_by_customer)
@@ -841,7 +855,7 @@ TEST(list_overdue_as_of)
     snprintf(want, sizeof want, "A,B,%s,H", cg);
     CHECK_STR(whats(db, &f, NULL), want);
     /* Keeping one takes it off the list. */
-    CHECK_OK(db, crm_promise_keep(db, w.id[1], NULL, NULL, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_keep(NULL, db, w.id[1], NULL, NULL, CRM_TIME_NONE));
     f.states = 0;
     snprintf(want, sizeof want, "A,%s,H", cg);
     CHECK_STR(whats(db, &f, NULL), want);
@@ -858,11 +872,11 @@ TEST(list_rows_carry_every_field)
     crm_promise *made;
     CHECK_OK(db, crm_promise_make(&made, db, ann, call, "agent:alice", "call back", 1000,
                                   CRM_TIME_NONE));
-    CHECK_OK(db, crm_promise_renegotiate(db, crm_promise_id(made), 3000, "later", 1,
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, crm_promise_id(made), 3000, "later", 1,
                                          CRM_TIME_NONE));
-    CHECK_OK(db, crm_promise_renegotiate(db, crm_promise_id(made), 2000, "sooner", 1,
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, crm_promise_id(made), 2000, "sooner", 1,
                                          CRM_TIME_NONE));
-    CHECK_OK(db, crm_promise_keep(db, crm_promise_id(made), done, NULL, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_keep(NULL, db, crm_promise_id(made), done, NULL, CRM_TIME_NONE));
     crm_promise *want = get(db, crm_promise_id(made));
     crm_promise_cursor *cur;
     const crm_promise *p;
@@ -975,14 +989,14 @@ TEST(import_a_history_then_replay_a_day)
     CHECK_INT(crm_promise_due_at(p), NOW - 7 * DAY);
     CHECK_INT(crm_promise_first_due_at(p), NOW - 7 * DAY);
     crm_promise_free(p);
-    CHECK_OK(db, crm_promise_renegotiate(db, id, NOW - 2 * DAY, "the part was late", 1,
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, id, NOW - 2 * DAY, "the part was late", 1,
                                          NOW - 5 * DAY));
     /* Overdue as of a time between the two due times, as the record says. */
     p = get(db, id);
     CHECK_INT(crm_promise_is_overdue(p, NOW - 3 * DAY), 0);
     CHECK_INT(crm_promise_is_overdue(p, NOW - 2 * DAY + 1), 1);
     crm_promise_free(p);
-    CHECK_OK(db, crm_promise_keep(db, id, call, "refunded", NOW - DAY));
+    CHECK_OK(db, crm_promise_keep(NULL, db, id, call, "refunded", NOW - DAY));
 
     p = get(db, id);
     CHECK_STR(crm_promise_id(p), id);
@@ -1046,10 +1060,10 @@ TEST(import_a_history_then_replay_a_day)
     memcpy(id, crm_promise_id(p), sizeof id);
     crm_promise_free(p);
     now = NOW - HOUR;
-    CHECK_OK(db, crm_promise_renegotiate(db, id, NOW + 2 * HOUR, "busy", 0, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, id, NOW + 2 * HOUR, "busy", 0, CRM_TIME_NONE));
     now = NOW + 3 * HOUR;
     seq = test_last_seq(db);
-    CHECK_OK(db, crm_promise_keep(db, id, NULL, NULL, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_keep(NULL, db, id, NULL, NULL, CRM_TIME_NONE));
     p = get(db, id);
     CHECK_INT(crm_promise_made_at(p), NOW - 3 * HOUR);
     CHECK_INT(crm_promise_first_due_at(p), NOW);
@@ -1097,26 +1111,29 @@ TEST(step_times_in_order)
         const char *frag[] = { "is before the last step of promise", "is in the future" };
         for (int i = 0; i < 2; i++) {
             int rc;
+            stepped = (crm_promise *)&poison;
             switch (s) {
-            case KEEP: rc = crm_promise_keep(db, id, NULL, NULL, bad[i]); break;
-            case BREAK: rc = crm_promise_break(db, id, "x", bad[i]); break;
-            case RELEASE: rc = crm_promise_release(db, id, NULL, bad[i]); break;
-            default: rc = crm_promise_renegotiate(db, id, NOW + 2 * DAY, "x", 0, bad[i]); break;
+            case KEEP: rc = crm_promise_keep(&stepped, db, id, NULL, NULL, bad[i]); break;
+            case BREAK: rc = crm_promise_break(&stepped, db, id, "x", bad[i]); break;
+            case RELEASE: rc = crm_promise_release(&stepped, db, id, NULL, bad[i]); break;
+            default: rc = crm_promise_renegotiate(&stepped, db, id, NOW + 2 * DAY, "x", 0,
+                                                  bad[i]); break;
             }
             CHECK_INT(rc, CRM_EINVAL);
             CHECK_CONTAINS(crm_errmsg(db), frag[i]);
+            CHECK(stepped == (crm_promise *)&poison);
         }
     }
-    CHECK_PFAILS2(db, crm_promise_keep(db, id, NULL, NULL, NOW - 4 * DAY - 1), CRM_EINVAL,
+    CHECK_PFAILS2(db, crm_promise_keep(&stepped, db, id, NULL, NULL, NOW - 4 * DAY - 1), CRM_EINVAL,
                   "at 1781179199999 (2026-06-11T11:59:59.999Z) is before the last step of promise",
                   "made at 1781179200000 (2026-06-11T12:00:00.000Z)");
     /* The last step is the latest renegotiation. */
-    CHECK_OK(db, crm_promise_renegotiate(db, id, NOW + 2 * DAY, "x", 0, NOW - 2 * DAY));
-    CHECK_PFAILS2(db, crm_promise_break(db, id, "y", NOW - 3 * DAY), CRM_EINVAL,
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, id, NOW + 2 * DAY, "x", 0, NOW - 2 * DAY));
+    CHECK_PFAILS2(db, crm_promise_break(&stepped, db, id, "y", NOW - 3 * DAY), CRM_EINVAL,
                   "is before the last step", "renegotiated at 1781352000000");
     /* At the very time of the last step. */
-    CHECK_OK(db, crm_promise_renegotiate(db, id, NOW + 3 * DAY, "x", 0, NOW - 2 * DAY));
-    CHECK_OK(db, crm_promise_release(db, id, NULL, NOW - 2 * DAY));
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, id, NOW + 3 * DAY, "x", 0, NOW - 2 * DAY));
+    CHECK_OK(db, crm_promise_release(NULL, db, id, NULL, NOW - 2 * DAY));
     p = get(db, id);
     CHECK_INT(crm_promise_closed_at(p), NOW - 2 * DAY);
     CHECK_INT(crm_promise_first_due_at(p), NOW + DAY);
@@ -1124,13 +1141,13 @@ TEST(step_times_in_order)
     crm_promise_free(p);
     CHECK_STR(history_at(db, id), "made@4 renegotiated@2 renegotiated@2 released@2");
     /* A closed promise is closed, whatever the time given. */
-    CHECK_PFAILS(db, crm_promise_keep(db, id, NULL, NULL, NOW + DAY), CRM_ESTATE,
+    CHECK_PFAILS(db, crm_promise_keep(&stepped, db, id, NULL, NULL, NOW + DAY), CRM_ESTATE,
                  "already released");
     /* Kept before its due time: on time. */
     CHECK_OK(db, crm_promise_make(&p, db, ann, NULL, "a", "c", NOW - DAY, NOW - 2 * DAY));
     memcpy(id, crm_promise_id(p), sizeof id);
     crm_promise_free(p);
-    CHECK_OK(db, crm_promise_keep(db, id, NULL, NULL, NOW - DAY));
+    CHECK_OK(db, crm_promise_keep(NULL, db, id, NULL, NULL, NOW - DAY));
     p = get(db, id);
     CHECK_INT(crm_promise_was_kept_late(p), 0);
     crm_promise_free(p);
@@ -1138,6 +1155,101 @@ TEST(step_times_in_order)
 }
 
 /* ---- journal ---------------------------------------------------------------------- */
+
+/* Every field of a promise, the derived ones as of NOW, as text. */
+static const char *fields(const crm_promise *p, char *buf, size_t size)
+{
+    const char *inter = crm_promise_interaction_id(p), *kept = crm_promise_kept_by(p);
+    snprintf(buf, size, "%s %s %s %s [%s] %d due %lld first %lld made %lld closed %lld by %s "
+             "x%d overdue %d late %d",
+             crm_promise_id(p), crm_promise_customer_id(p), inter ? inter : "-",
+             crm_promise_owner(p), crm_promise_what(p), (int)crm_promise_state(p),
+             (long long)crm_promise_due_at(p), (long long)crm_promise_first_due_at(p),
+             (long long)crm_promise_made_at(p), (long long)crm_promise_closed_at(p),
+             kept ? kept : "-", crm_promise_renegotiations(p), crm_promise_is_overdue(p, NOW),
+             crm_promise_was_kept_late(p));
+    return buf;
+}
+
+/* What a step gives in *out is, field by field, what crm_promise_get()
+ * reads after it; then the record is freed. */
+static void same_as_read(crm_db *db, crm_promise *stepped_to)
+{
+    char a[512], b[512];
+    crm_promise *read = get(db, crm_promise_id(stepped_to));
+    CHECK_STR(fields(stepped_to, a, sizeof a), fields(read, b, sizeof b));
+    crm_promise_free(read);
+    crm_promise_free(stepped_to);
+}
+
+TEST(steps_give_the_promise)
+{
+    int64_t now = NOW;
+    crm_db *db = open_at(&now);
+    char ann[CRM_ID_LEN + 1], call[CRM_ID_LEN + 1], a[CRM_ID_LEN + 1], b[CRM_ID_LEN + 1];
+    char c[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ann", ann);
+    log_interaction(db, ann, call);
+    crm_promise *p = NULL;
+    CHECK_OK(db, crm_promise_make(&p, db, ann, call, "agent:alice", "refund", NOW - DAY,
+                                  NOW - 4 * DAY));
+    memcpy(a, crm_promise_id(p), sizeof a);
+    crm_promise_free(p);
+    make(db, ann, "agent:bob", "brochure", NOW + DAY, b);
+    make(db, ann, "agent:bob", "visit", NOW + DAY, c);
+
+    /* Renegotiated: open, the new due time, one renegotiation more; the
+     * second reads its last step from the history. */
+    p = NULL;
+    CHECK_OK(db, crm_promise_renegotiate(&p, db, a, NOW + DAY, "the bank", 1, NOW - 3 * DAY));
+    CHECK_INT(crm_promise_state(p), CRM_PROMISE_OPEN);
+    CHECK_INT(crm_promise_due_at(p), NOW + DAY);
+    CHECK_INT(crm_promise_first_due_at(p), NOW - DAY);
+    CHECK_INT(crm_promise_renegotiations(p), 1);
+    CHECK_STR(crm_promise_interaction_id(p), call);
+    CHECK_STR(crm_promise_what(p), "refund");
+    same_as_read(db, p);
+    p = NULL;
+    CHECK_OK(db, crm_promise_renegotiate(&p, db, a, NOW - 2 * HOUR, "sooner", 0, NOW - 2 * DAY));
+    CHECK_INT(crm_promise_renegotiations(p), 2);
+    CHECK_INT(crm_promise_is_overdue(p, NOW), 1);
+    same_as_read(db, p);
+    /* Kept by the call, at a time given: closed then, late, kept by it. */
+    p = NULL;
+    CHECK_OK(db, crm_promise_keep(&p, db, a, call, "refunded", NOW - HOUR));
+    CHECK_INT(crm_promise_state(p), CRM_PROMISE_KEPT);
+    CHECK_INT(crm_promise_closed_at(p), NOW - HOUR);
+    CHECK_STR(crm_promise_kept_by(p), call);
+    CHECK_INT(crm_promise_was_kept_late(p), 1);
+    CHECK_INT(crm_promise_made_at(p), NOW - 4 * DAY);
+    same_as_read(db, p);
+    /* Broken and released now, by the handle's clock; kept by no one. */
+    p = NULL;
+    CHECK_OK(db, crm_promise_break(&p, db, b, "out of stock", CRM_TIME_NONE));
+    CHECK_INT(crm_promise_state(p), CRM_PROMISE_BROKEN);
+    CHECK_INT(crm_promise_closed_at(p), NOW);
+    CHECK(crm_promise_kept_by(p) == NULL);
+    same_as_read(db, p);
+    p = NULL;
+    CHECK_OK(db, crm_promise_release(&p, db, c, NULL, CRM_TIME_NONE));
+    CHECK_INT(crm_promise_state(p), CRM_PROMISE_RELEASED);
+    CHECK_INT(crm_promise_closed_at(p), NOW);
+    CHECK_INT(crm_promise_renegotiations(p), 0);
+    same_as_read(db, p);
+    /* Without out the same step is taken. */
+    make(db, ann, "agent:bob", "call back", NOW + DAY, b);
+    CHECK_OK(db, crm_promise_keep(NULL, db, b, NULL, NULL, CRM_TIME_NONE));
+    CHECK_INT(state_of(db, b), CRM_PROMISE_KEPT);
+    /* A record given is the caller's: later steps leave it as it was. */
+    make(db, ann, "agent:bob", "twice", NOW + DAY, c);
+    p = NULL;
+    CHECK_OK(db, crm_promise_renegotiate(&p, db, c, NOW + 2 * DAY, "later", 0, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_break(NULL, db, c, "gone", CRM_TIME_NONE));
+    CHECK_INT(crm_promise_state(p), CRM_PROMISE_OPEN);
+    CHECK_INT(crm_promise_due_at(p), NOW + 2 * DAY);
+    crm_promise_free(p);
+    CHECK_OK(db, crm_close(db));
+}
 
 TEST(journal_rows)
 {
@@ -1154,10 +1266,10 @@ TEST(journal_rows)
     crm_promise_free(p);
     make(db, ann, "team:billing", "refund", 2000, b);
     make(db, ann, "team:billing", "credit", 3000, c);
-    CHECK_OK(db, crm_promise_renegotiate(db, a, 1500, "customer asked", 1, CRM_TIME_NONE));
-    CHECK_OK(db, crm_promise_keep(db, a, call, "done", CRM_TIME_NONE));
-    CHECK_OK(db, crm_promise_break(db, b, "system down", CRM_TIME_NONE));
-    CHECK_OK(db, crm_promise_release(db, c, NULL, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, a, 1500, "customer asked", 1, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_keep(NULL, db, a, call, "done", CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_break(NULL, db, b, "system down", CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_release(NULL, db, c, NULL, CRM_TIME_NONE));
     char pa[64], pb[64], pc[64], inter[64];
     snprintf(pa, sizeof pa, "\"promise_id\":\"%s\"", a);
     snprintf(pb, sizeof pb, "\"promise_id\":\"%s\"", b);
@@ -1189,7 +1301,7 @@ TEST(journal_rows)
     CHECK_OK(db, crm_set_actor(db, "agent:zed"));
     make(db, ann, "team:billing", "x", 10, c);
     seq = test_last_seq(db);
-    CHECK_OK(db, crm_promise_renegotiate(db, c, 20, "moved", 0, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, c, 20, "moved", 0, CRM_TIME_NONE));
     CHECK_OK(db, crm_journal_entry_list_open(&cur, db, seq));
     CHECK_INT(crm_journal_entry_cursor_next(cur, &e), CRM_ROW);
     CHECK_CONTAINS(crm_journal_entry_data(e), "\"why\":\"moved\"");
@@ -1277,13 +1389,13 @@ static int step(enum step s, crm_db *db, const char *id, const char *text)
 {
     switch (s) {
     case KEEP:
-        return crm_promise_keep(db, id, NULL, text, CRM_TIME_NONE);
+        return crm_promise_keep(&stepped, db, id, NULL, text, CRM_TIME_NONE);
     case BREAK:
-        return crm_promise_break(db, id, text, CRM_TIME_NONE);
+        return crm_promise_break(&stepped, db, id, text, CRM_TIME_NONE);
     case RELEASE:
-        return crm_promise_release(db, id, text, CRM_TIME_NONE);
+        return crm_promise_release(&stepped, db, id, text, CRM_TIME_NONE);
     default:
-        return crm_promise_renegotiate(db, id, 99 * HOUR, text, 1, CRM_TIME_NONE);
+        return crm_promise_renegotiate(&stepped, db, id, 99 * HOUR, text, 1, CRM_TIME_NONE);
     }
 }
 
@@ -1322,34 +1434,39 @@ TEST(transition_bad_input)
     free(longer);
     /* keep's interaction. */
     for (int i = 0; test_bad_ids[i]; i++)
-        CHECK_PFAILS2(db, crm_promise_keep(db, id, test_bad_ids[i], NULL, CRM_TIME_NONE),
+        CHECK_PFAILS2(db, crm_promise_keep(&stepped, db, id, test_bad_ids[i], NULL, CRM_TIME_NONE),
                       CRM_EINVAL,
                       "interaction id", "not an id");
     /* renegotiate's due time and agreement. */
-    CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, CRM_TIME_NONE, "x", 1, CRM_TIME_NONE),
+    CHECK_PFAILS2(db, crm_promise_renegotiate(&stepped, db, id, CRM_TIME_NONE, "x", 1,
+                                              CRM_TIME_NONE),
                   CRM_EINVAL,
                   "new_due_at", "no time");
-    CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, CRM_TIME_MAX + 5, "x", 1, CRM_TIME_NONE),
+    CHECK_PFAILS2(db, crm_promise_renegotiate(&stepped, db, id, CRM_TIME_MAX + 5, "x", 1,
+                                              CRM_TIME_NONE),
                   CRM_EINVAL,
                   "new_due_at", "253402300800004");
-    CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, 10 * HOUR, "x", 1, CRM_TIME_NONE), CRM_EINVAL,
+    CHECK_PFAILS2(db, crm_promise_renegotiate(&stepped, db, id, 10 * HOUR, "x", 1, CRM_TIME_NONE),
+                  CRM_EINVAL,
                   "new_due_at", "already in force");
-    CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, 11 * HOUR, "x", 2, CRM_TIME_NONE), CRM_EINVAL,
+    CHECK_PFAILS2(db, crm_promise_renegotiate(&stepped, db, id, 11 * HOUR, "x", 2, CRM_TIME_NONE),
+                  CRM_EINVAL,
                   "customer_agreed", "2");
-    CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, 11 * HOUR, "x", -1, CRM_TIME_NONE),
+    CHECK_PFAILS2(db, crm_promise_renegotiate(&stepped, db, id, 11 * HOUR, "x", -1, CRM_TIME_NONE),
                   CRM_EINVAL,
                   "customer_agreed", "-1");
     /* Each step's time. */
     static const int64_t bad_at[] = { CRM_TIME_MIN - 1, CRM_TIME_MAX + 1, INT64_MAX,
                                       INT64_MIN + 1 };
     for (size_t i = 0; i < sizeof bad_at / sizeof bad_at[0]; i++) {
-        CHECK_PFAILS2(db, crm_promise_keep(db, id, NULL, NULL, bad_at[i]), CRM_EINVAL, "at ",
+        CHECK_PFAILS2(db, crm_promise_keep(&stepped, db, id, NULL, NULL, bad_at[i]), CRM_EINVAL,
+                      "at ",
                       "is not a time libcrm keeps");
-        CHECK_PFAILS2(db, crm_promise_break(db, id, "x", bad_at[i]), CRM_EINVAL, "at ",
+        CHECK_PFAILS2(db, crm_promise_break(&stepped, db, id, "x", bad_at[i]), CRM_EINVAL, "at ",
                       "is not a time libcrm keeps");
-        CHECK_PFAILS2(db, crm_promise_release(db, id, NULL, bad_at[i]), CRM_EINVAL, "at ",
+        CHECK_PFAILS2(db, crm_promise_release(&stepped, db, id, NULL, bad_at[i]), CRM_EINVAL, "at ",
                       "is not a time libcrm keeps");
-        CHECK_PFAILS2(db, crm_promise_renegotiate(db, id, 11 * HOUR, "x", 1, bad_at[i]),
+        CHECK_PFAILS2(db, crm_promise_renegotiate(&stepped, db, id, 11 * HOUR, "x", 1, bad_at[i]),
                       CRM_EINVAL, "at ", "is not a time libcrm keeps");
     }
     CHECK_INT(state_of(db, id), CRM_PROMISE_OPEN);
@@ -1540,19 +1657,21 @@ TEST(group_survives_a_failing_step)
     int64_t seq = test_last_seq(db);
     CHECK_OK(db, crm_begin(db));
     make(db, ann, "agent:alice", "b", 2000, b);
-    CHECK_OK(db, crm_promise_keep(db, a, NULL, NULL, CRM_TIME_NONE));
-    CHECK_PFAILS2(db, crm_promise_break(db, a, "x", CRM_TIME_NONE), CRM_ESTATE, a, "already kept");
-    CHECK_PFAILS(db, crm_promise_renegotiate(db, b, 2000, "x", 0, CRM_TIME_NONE), CRM_EINVAL,
+    CHECK_OK(db, crm_promise_keep(NULL, db, a, NULL, NULL, CRM_TIME_NONE));
+    CHECK_PFAILS2(db, crm_promise_break(&stepped, db, a, "x", CRM_TIME_NONE), CRM_ESTATE, a,
+                  "already kept");
+    CHECK_PFAILS(db, crm_promise_renegotiate(&stepped, db, b, 2000, "x", 0, CRM_TIME_NONE),
+                 CRM_EINVAL,
                  "new_due_at");
     CHECK_INT(crm_in_transaction(db), 1);
-    CHECK_OK(db, crm_promise_renegotiate(db, b, 3000, "y", 0, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, b, 3000, "y", 0, CRM_TIME_NONE));
     CHECK_OK(db, crm_commit(db));
     CHECK_INT(test_last_seq(db), seq + 3);
     CHECK_STR(history(db, b), "made none->2000 system; renegotiated 2000->3000 system note=y");
     /* A rolled-back group leaves nothing. */
     digest(db, digest_before, sizeof digest_before);
     CHECK_OK(db, crm_begin(db));
-    CHECK_OK(db, crm_promise_release(db, b, NULL, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_release(NULL, db, b, NULL, CRM_TIME_NONE));
     CHECK_OK(db, crm_promise_make(NULL, db, ann, NULL, "agent:alice", "c", 1, CRM_TIME_NONE));
     CHECK_OK(db, crm_rollback(db));
     digest(db, digest_after, sizeof digest_after);
@@ -1579,11 +1698,14 @@ TEST(read_only_handle)
     CHECK_PFAILS(db, crm_promise_make(&p, db, ann, call, "a", "b", 1, CRM_TIME_NONE), CRM_EREADONLY,
                  "read-only");
     CHECK(p == (crm_promise *)&poison);
-    CHECK_PFAILS(db, crm_promise_keep(db, id, call, "n", CRM_TIME_NONE), CRM_EREADONLY,
+    CHECK_PFAILS(db, crm_promise_keep(&stepped, db, id, call, "n", CRM_TIME_NONE), CRM_EREADONLY,
                  "read-only");
-    CHECK_PFAILS(db, crm_promise_break(db, id, "w", CRM_TIME_NONE), CRM_EREADONLY, "read-only");
-    CHECK_PFAILS(db, crm_promise_release(db, id, NULL, CRM_TIME_NONE), CRM_EREADONLY, "read-only");
-    CHECK_PFAILS(db, crm_promise_renegotiate(db, id, 2000, "w", 1, CRM_TIME_NONE), CRM_EREADONLY,
+    CHECK_PFAILS(db, crm_promise_break(&stepped, db, id, "w", CRM_TIME_NONE), CRM_EREADONLY,
+                 "read-only");
+    CHECK_PFAILS(db, crm_promise_release(&stepped, db, id, NULL, CRM_TIME_NONE), CRM_EREADONLY,
+                 "read-only");
+    CHECK_PFAILS(db, crm_promise_renegotiate(&stepped, db, id, 2000, "w", 1, CRM_TIME_NONE),
+                 CRM_EREADONLY,
                  "read-only");
     /* Reading works. */
     CHECK_INT(state_of(db, id), CRM_PROMISE_OPEN);
@@ -1628,26 +1750,50 @@ static int op_make(crm_db *db, const char *customer, const char *interaction, co
     crm_promise_free(p);
     return rc;
 }
+/* A step's record, on success freed, else checked unwritten (CRM_ERROR
+ * when it was written: the loop reports it). */
+static int stepped_done(int rc, crm_promise *p)
+{
+    if (rc == CRM_OK)
+        crm_promise_free(p);
+    else if (p != (crm_promise *)&poison)
+        return CRM_ERROR;
+    return rc;
+}
 static int op_keep(crm_db *db, const char *customer, const char *interaction, const char *id)
 {
     (void)customer;
-    return crm_promise_keep(db, id, interaction, "done", CRM_TIME_NONE);
+    crm_promise *p = (crm_promise *)&poison;
+    int rc = crm_promise_keep(&p, db, id, interaction, "done", CRM_TIME_NONE);
+    return stepped_done(rc, p);
+}
+static int op_keep_plain(crm_db *db, const char *customer, const char *interaction,
+                         const char *id)
+{
+    (void)customer;
+    return crm_promise_keep(NULL, db, id, interaction, "done", CRM_TIME_NONE);
 }
 static int op_break(crm_db *db, const char *customer, const char *interaction, const char *id)
 {
     (void)customer, (void)interaction;
-    return crm_promise_break(db, id, "could not", CRM_TIME_NONE);
+    crm_promise *p = (crm_promise *)&poison;
+    int rc = crm_promise_break(&p, db, id, "could not", CRM_TIME_NONE);
+    return stepped_done(rc, p);
 }
 static int op_release(crm_db *db, const char *customer, const char *interaction, const char *id)
 {
     (void)customer, (void)interaction;
-    return crm_promise_release(db, id, "not needed", CRM_TIME_NONE);
+    crm_promise *p = (crm_promise *)&poison;
+    int rc = crm_promise_release(&p, db, id, "not needed", CRM_TIME_NONE);
+    return stepped_done(rc, p);
 }
 static int op_renegotiate(crm_db *db, const char *customer, const char *interaction,
                           const char *id)
 {
     (void)customer, (void)interaction;
-    return crm_promise_renegotiate(db, id, 5000, "later", 1, CRM_TIME_NONE);
+    crm_promise *p = (crm_promise *)&poison;
+    int rc = crm_promise_renegotiate(&p, db, id, 5000, "later", 1, CRM_TIME_NONE);
+    return stepped_done(rc, p);
 }
 static int op_get(crm_db *db, const char *customer, const char *interaction, const char *id)
 {
@@ -1708,7 +1854,7 @@ static int fault_loop(const char *name, op_fn op)
     test_customer(db, CRM_CUSTOMER_PERSON, "Ann", ann);
     log_interaction(db, ann, call);
     make(db, ann, "agent:alice", "open", 1000, id);
-    crm_promise_renegotiate(db, id, 2000, "once", 0, CRM_TIME_NONE);
+    crm_promise_renegotiate(NULL, db, id, 2000, "once", 0, CRM_TIME_NONE);
     crm_close(db);
     int ok = 0;
     for (long n = 0; n < 10000; n++) {
@@ -1750,6 +1896,7 @@ TEST(every_allocation_can_fail)
     CHECK_INT(crm_config_allocator(&test_failing_allocator), CRM_OK);
     CHECK(fault_loop("make", op_make));
     CHECK(fault_loop("keep", op_keep));
+    CHECK(fault_loop("keep without its record", op_keep_plain));
     CHECK(fault_loop("break", op_break));
     CHECK(fault_loop("release", op_release));
     CHECK(fault_loop("renegotiate", op_renegotiate));
@@ -1794,6 +1941,7 @@ int main(void)
     RUN(list_rows_carry_every_field);
     RUN(import_a_history_then_replay_a_day);
     RUN(step_times_in_order);
+    RUN(steps_give_the_promise);
     RUN(journal_rows);
     RUN(make_bad_input);
     RUN(transition_bad_input);

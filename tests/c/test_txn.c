@@ -96,7 +96,7 @@ TEST(refused_calls_inside_group_leave_it_whole)
     char pid[CRM_ID_LEN + 1];
     memcpy(pid, crm_promise_id(p), sizeof pid);
     crm_promise_free(p);
-    CHECK_OK(db, crm_promise_keep(db, pid, NULL, NULL, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_keep(NULL, db, pid, NULL, NULL, CRM_TIME_NONE));
     crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
     s.customer_id = a;
     s.channel = CRM_CHANNEL_EMAIL;
@@ -120,7 +120,7 @@ TEST(refused_calls_inside_group_leave_it_whole)
     CHECK_RC(db, crm_promise_make(NULL, db, gone, NULL, "agent:bob", "x", crm_now() + 1,
                                   CRM_TIME_NONE),
              CRM_ENOTFOUND);
-    CHECK_RC(db, crm_promise_keep(db, pid, NULL, NULL, CRM_TIME_NONE), CRM_ESTATE);
+    CHECK_RC(db, crm_promise_keep(NULL, db, pid, NULL, NULL, CRM_TIME_NONE), CRM_ESTATE);
     CHECK_RC(db, crm_customer_create(NULL, db, CRM_CUSTOMER_PERSON, " padded"), CRM_EINVAL);
     CHECK_RC(db, crm_identity_add(NULL, db, b, "phone", "(415) 555-0100", CRM_IDENTITY_PRIMARY),
              CRM_EEXISTS);

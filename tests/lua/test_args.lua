@@ -486,7 +486,7 @@ function TestGenerated:test_every_text_and_integer_parameter()
           local call_args = table.move(args, 1, #kinds, 1, {})
           call_args[i] = bad
           local e = einval(what, f, table.unpack(call_args, 1, #kinds))
-          -- a list's items are named by their place: channel_names[2]: ...
+          -- a list's items are named by their place: channels[2]: ...
           lu.assertStrContains(e.message, k.name .. (type(bad) == "table" and "[" or ":"), false,
                                what)
           local text = type(bad) == "table" and bad[#bad] or bad

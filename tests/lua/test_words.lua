@@ -169,10 +169,10 @@ function TestWords:test_a_channel_list_is_a_table_of_strings()
     return pcall(crm.crm_swig_timeline_open, db._h, ann, 0, crm.TIME_NONE, crm.TIME_NONE,
                  nil, 0, 0, 0, nil, 0, names)
   end
-  for _, case in ipairs({{"phone", "channel_names: expected a table of strings, got string"},
-                         {5, "channel_names: expected a table of strings, got number"},
-                         {{"phone", 3}, "channel_names[2]: expected a string, got number"},
-                         {{"phone", "e\0mail"}, "channel_names[2]: a NUL byte at byte 2"}}) do
+  for _, case in ipairs({{"phone", "channels: expected a table of strings, got string"},
+                         {5, "channels: expected a table of strings, got number"},
+                         {{"phone", 3}, "channels[2]: expected a string, got number"},
+                         {{"phone", "e\0mail"}, "channels[2]: a NUL byte at byte 2"}}) do
     local ok, e = open_with(case[1])
     lu.assertFalse(ok)
     lu.assertEquals(e.code, crm.EINVAL)
@@ -180,7 +180,7 @@ function TestWords:test_a_channel_list_is_a_table_of_strings()
   end
   local ok, e = pcall(db.timeline, db, ann, {channels = {"phone", true}})
   lu.assertFalse(ok)
-  lu.assertStrContains(e.message, "channel_names[2]: expected a string, got boolean")
+  lu.assertStrContains(e.message, "channels[2]: expected a string, got boolean")
   local it = db:log(ann, {channel = "whatsapp"})
   for got in db:timeline(ann, {channels = {}}) do  -- none named: every channel
     lu.assertEquals(got.id, it.id)

@@ -113,7 +113,8 @@ def test_a_refused_change_raises_and_changes_nothing(db, ann, promise):
 
 def test_the_low_level_calls_return_rows(db, ann, promise):
     """The calls behind the methods (crm._lowlevel._*) return the row, as
-    every _ call does: the change, then the read, in one crossing."""
+    every _ call does: the step and the record libcrm gives back, or the
+    change and the read, in one crossing."""
     from crm import _lowlevel as ll
     row = ll._promise_keep(db._h, promise.id, None, None, crm._TIME_NONE)
     assert isinstance(row, tuple) and row[ll._RECORD_FIELDS["promise"].index("state")] == "kept"

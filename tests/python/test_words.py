@@ -128,7 +128,7 @@ def test_a_channel_list_is_a_sequence_of_str(db, ann):
     for bad in ("phone", [b"phone"], ["phone", 3], 5):
         with pytest.raises(TypeError, match="sequence of str"):
             ll.crm_swig_timeline_open(h, ann.id, 0, none, none, None, 0, 0, 0, None, 0, bad)
-    with pytest.raises(crm.InvalidArgument, match="channel_names: contains a NUL"):
+    with pytest.raises(crm.InvalidArgument, match="channels: contains a NUL"):
         ll.crm_swig_timeline_open(h, ann.id, 0, none, none, None, 0, 0, 0, None, 0,
                                   ["phone", "email\x00sms"])
     with pytest.raises(TypeError):

@@ -172,7 +172,8 @@ static int write_one(writer *wr, crm_db *db, long i)
             crm_promise_free(p);
         } else if (rc == CRM_OK) {
             call = "crm_promise_keep";
-            rc = crm_promise_keep(db, wr->promise, crm_interaction_id(it), NULL, CRM_TIME_NONE);
+            rc = crm_promise_keep(NULL, db, wr->promise, crm_interaction_id(it), NULL,
+                                  CRM_TIME_NONE);
         }
         crm_interaction_free(it);
     }

@@ -1052,29 +1052,50 @@ static int op_promise_make_past(crm_db *db, const fixture *f, bool dry)
     return rc;
 }
 
+/* Each step gives the promise as it left it, built in its transaction. */
 static int op_promise_keep(crm_db *db, const fixture *f, bool dry)
 {
     (void)dry;
-    return crm_promise_keep(db, f->p_keep, f->call, "refunded", CRM_TIME_NONE);
+    crm_promise *p = SENTINEL;
+    int rc = crm_promise_keep(&p, db, f->p_keep, f->call, "refunded", CRM_TIME_NONE);
+    OUT_DONE(rc, p, crm_promise_free);
+    return rc;
+}
+
+/* The same step without the record. */
+static int op_promise_keep_plain(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    return crm_promise_keep(NULL, db, f->p_keep, f->call, "refunded", CRM_TIME_NONE);
 }
 
 static int op_promise_break(crm_db *db, const fixture *f, bool dry)
 {
     (void)dry;
-    return crm_promise_break(db, f->p_break, "the agent was off sick", CRM_TIME_NONE);
+    crm_promise *p = SENTINEL;
+    int rc = crm_promise_break(&p, db, f->p_break, "the agent was off sick", CRM_TIME_NONE);
+    OUT_DONE(rc, p, crm_promise_free);
+    return rc;
 }
 
 static int op_promise_release(crm_db *db, const fixture *f, bool dry)
 {
     (void)dry;
-    return crm_promise_release(db, f->p_release, "the customer picked one up", CRM_TIME_NONE);
+    crm_promise *p = SENTINEL;
+    int rc = crm_promise_release(&p, db, f->p_release, "the customer picked one up",
+                                 CRM_TIME_NONE);
+    OUT_DONE(rc, p, crm_promise_free);
+    return rc;
 }
 
 static int op_promise_renegotiate(crm_db *db, const fixture *f, bool dry)
 {
     (void)dry;
-    return crm_promise_renegotiate(db, f->p_renegotiate, f->due + 2 * 86400000,
-                                   "the part is late", 1, CRM_TIME_NONE);
+    crm_promise *p = SENTINEL;
+    int rc = crm_promise_renegotiate(&p, db, f->p_renegotiate, f->due + 2 * 86400000,
+                                     "the part is late", 1, CRM_TIME_NONE);
+    OUT_DONE(rc, p, crm_promise_free);
+    return rc;
 }
 
 static int op_occasion_add(crm_db *db, const fixture *f, bool dry)
@@ -1207,7 +1228,7 @@ static int resume_step(crm_db *db, const fixture *f, int i)
         return crm_promise_make(NULL, db, f->ann, NULL, "agent:bob", "send the form",
                                 f->due + 60000, CRM_TIME_NONE);
     case 4:
-        return crm_promise_keep(db, f->p_keep, NULL, NULL, CRM_TIME_NONE);
+        return crm_promise_keep(NULL, db, f->p_keep, NULL, NULL, CRM_TIME_NONE);
     default:
         return crm_customer_rename(db, f->cy, "Cy Resumed");
     }
@@ -1445,6 +1466,7 @@ static const op_entry ops[] = {
     { "promise_make_plain", setup_base, op_promise_make_plain, 0 },
     { "promise_make_past", setup_base, op_promise_make_past, 0 },
     { "promise_keep", setup_base, op_promise_keep, 0 },
+    { "promise_keep_plain", setup_base, op_promise_keep_plain, 0 },
     { "promise_break", setup_base, op_promise_break, 0 },
     { "promise_release", setup_base, op_promise_release, 0 },
     { "promise_renegotiate", setup_base, op_promise_renegotiate, 0 },
@@ -1932,7 +1954,8 @@ static void check_lost_group(session *s, const fixture *f, const test_snapshot *
     CHECK_RC(s->db, crm_attr_set(s->db, f->ann, "tier", "9"), CRM_ESTATE);
     CHECK_CONTAINS(crm_errmsg(s->db), "crm_rollback");
     CHECK_RC(s->db, crm_tag_add(s->db, f->ann, "after"), CRM_ESTATE);
-    CHECK_RC(s->db, crm_promise_keep(s->db, f->p_keep, NULL, NULL, CRM_TIME_NONE), CRM_ESTATE);
+    CHECK_RC(s->db, crm_promise_keep(NULL, s->db, f->p_keep, NULL, NULL, CRM_TIME_NONE),
+             CRM_ESTATE);
     CHECK_RC(s->db, crm_customer_create(NULL, s->db, CRM_CUSTOMER_PERSON, "Late"), CRM_ESTATE);
     CHECK_RC(s->db, crm_commit(s->db), CRM_ESTATE);
     CHECK_CONTAINS(crm_errmsg(s->db), "crm_rollback");
@@ -2053,7 +2076,7 @@ TEST(group_commit_fails)
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         CHECK_OK(s.db, crm_begin(s.db));
         CHECK_OK(s.db, crm_tag_add(s.db, f.ann, "grouped"));
-        CHECK_OK(s.db, crm_promise_break(s.db, f.p_break, "no time", CRM_TIME_NONE));
+        CHECK_OK(s.db, crm_promise_break(NULL, s.db, f.p_break, "no time", CRM_TIME_NONE));
         fault_arm(kinds[i], 0);
         int rc = crm_commit(s.db);
         long injected = fault.injected;
@@ -2069,7 +2092,7 @@ TEST(group_commit_fails)
     }
     /* And then it works. */
     CHECK_OK(s.db, crm_begin(s.db));
-    CHECK_OK(s.db, crm_promise_break(s.db, f.p_break, "no time", CRM_TIME_NONE));
+    CHECK_OK(s.db, crm_promise_break(NULL, s.db, f.p_break, "no time", CRM_TIME_NONE));
     CHECK_OK(s.db, crm_commit(s.db));
     CHECK_INT(test_last_seq(s.db), before.last_seq + 1);
     end_session(&s);
