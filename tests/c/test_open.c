@@ -438,27 +438,35 @@ TEST(not_sqlite_at_all)
     test_remove_db(path);
 }
 
+/* Run the migration file name (in CRM_SCHEMA_DIR) on path. */
+static int raw_migration(const char *path, const char *name)
+{
+    char file[512];
+    snprintf(file, sizeof file, "%s/%s", CRM_SCHEMA_DIR, name);
+    FILE *f = fopen(file, "rb");
+    if (!f)
+        return 0;
+    char *sql = calloc(1, 1 << 16);
+    size_t n = sql ? fread(sql, 1, (1 << 16) - 1, f) : 0;
+    fclose(f);
+    int ok = n > 0 && raw_exec(path, sql) == SQLITE_OK;
+    free(sql);
+    return ok;
+}
+
 /* A file as the first release wrote it: schema 1 with one customer, one
  * identity and their journal rows. */
 static int make_v1_file(const char *path)
 {
-    FILE *f = fopen(CRM_SCHEMA_DIR "/0001_core.sql", "rb");
-    if (!f)
-        return 0;
-    char *sql = calloc(1, 1 << 16);
-    size_t n = fread(sql, 1, (1 << 16) - 1, f);
-    fclose(f);
-    int ok = n > 0 && raw_exec(path, sql) == SQLITE_OK &&
-             raw_exec(path,
-                      "INSERT INTO customer VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 1, "
-                      "'Old Timer', 'old timer', 1700000000000, 1700000000000, NULL);"
-                      "INSERT INTO identity VALUES ('phone', '+14155550100', '+1 415 555 0100', "
-                      "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 1, 1700000000000);"
-                      "INSERT INTO journal (at, actor, entity, entity_id, op, data) VALUES "
-                      "(1700000000000, 'system', 'customer', x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', "
-                      "'create', '{}');") == SQLITE_OK;
-    free(sql);
-    return ok;
+    return raw_migration(path, "0001_core.sql") &&
+           raw_exec(path,
+                    "INSERT INTO customer VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 1, "
+                    "'Old Timer', 'old timer', 1700000000000, 1700000000000, NULL);"
+                    "INSERT INTO identity VALUES ('phone', '+14155550100', '+1 415 555 0100', "
+                    "x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 1, 1700000000000);"
+                    "INSERT INTO journal (at, actor, entity, entity_id, op, data) VALUES "
+                    "(1700000000000, 'system', 'customer', x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', "
+                    "'create', '{}');") == SQLITE_OK;
 }
 
 TEST(migrates_older_schema)
@@ -498,20 +506,7 @@ TEST(migrates_older_schema)
  * during one and kept by another, which name interaction rows. */
 static int make_v2_file(const char *path)
 {
-    const char *const files[] = { CRM_SCHEMA_DIR "/0001_core.sql",
-                                  CRM_SCHEMA_DIR "/0002_history.sql" };
-    char *sql = calloc(1, 1 << 16);
-    int ok = sql != NULL;
-    for (int k = 0; ok && k < 2; k++) {
-        FILE *f = fopen(files[k], "rb");
-        size_t n = f ? fread(sql, 1, (1 << 16) - 1, f) : 0;
-        if (f)
-            fclose(f);
-        sql[n] = '\0';
-        ok = n > 0 && raw_exec(path, sql) == SQLITE_OK;
-    }
-    free(sql);
-    return ok &&
+    return raw_migration(path, "0001_core.sql") && raw_migration(path, "0002_history.sql") &&
            raw_exec(path,
                     "INSERT INTO customer VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 1, "
                     "'Old Timer', 'old timer', 1700000000000, 1700000000000, NULL);"
@@ -613,24 +608,6 @@ TEST(migrates_interactions_to_open_channels)
     test_remove_db(path);
 }
 
-/* The text of a migration file; caller frees. */
-static char *read_sql(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", CRM_SCHEMA_DIR, name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *sql = calloc(1, 1 << 16);
-    size_t n = fread(sql, 1, (1 << 16) - 1, f);
-    fclose(f);
-    if (n == 0) {
-        free(sql);
-        return NULL;
-    }
-    return sql;
-}
-
 /* Every identity of the file at path, one "kind|key|value|customer|flags|created" line each,
  * in one order. */
 static char *raw_identities(const char *path, char *buf, size_t size)
@@ -646,9 +623,7 @@ static char *raw_identities(const char *path, char *buf, size_t size)
  * identities of every kind, some flagged, and a journal row. */
 static int make_v2_identities_file(const char *path)
 {
-    char *core = read_sql("0001_core.sql"), *history = read_sql("0002_history.sql");
-    int ok = core && history && raw_exec(path, core) == SQLITE_OK &&
-             raw_exec(path, history) == SQLITE_OK &&
+    int ok = raw_migration(path, "0001_core.sql") && raw_migration(path, "0002_history.sql") &&
              raw_exec(path,
                       "INSERT INTO customer VALUES (x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', 1, "
                       "'Old Timer', 'old timer', 1700000000000, 1700000000000, NULL);"
@@ -671,8 +646,6 @@ static int make_v2_identities_file(const char *path)
                       "INSERT INTO journal (at, actor, entity, entity_id, op, data) VALUES "
                       "(1700000000000, 'system', 'customer', x'0190a5b27c3e7d4f8a1b2c3d4e5f6a7b', "
                       "'create', '{}');") == SQLITE_OK;
-    free(core);
-    free(history);
     return ok;
 }
 
@@ -738,22 +711,6 @@ TEST(migrates_identities_from_version_2)
     CHECK_INT(schema_version(db), crm_schema_version_max());
     crm_close(db);
     test_remove_db(path);
-}
-
-/* Run the migration file name (in CRM_SCHEMA_DIR) on path. */
-static int raw_migration(const char *path, const char *name)
-{
-    char file[512];
-    snprintf(file, sizeof file, "%s/%s", CRM_SCHEMA_DIR, name);
-    FILE *f = fopen(file, "rb");
-    if (!f)
-        return 0;
-    char *sql = calloc(1, 1 << 16);
-    size_t n = sql ? fread(sql, 1, (1 << 16) - 1, f) : 0;
-    fclose(f);
-    int ok = n > 0 && raw_exec(path, sql) == SQLITE_OK;
-    free(sql);
-    return ok;
 }
 
 /* A file of schema 2 holds no first due times: migrating it reads each
