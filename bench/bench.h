@@ -110,6 +110,7 @@ int raw_count_customers(void *side, const job *j, long round, sample *out);
 int raw_thread_filtered(void *side, const job *j, long round, sample *out);
 int raw_holders(void *side, const job *j, long round, sample *out);
 int raw_promise_import(void *side, const job *j, long round, sample *out);
+int raw_resolve(void *side, const job *j, long round, sample *out);
 
 /* ---- shared by both sides (bench_core.c) ------------------------------------ */
 #if defined(__GNUC__)

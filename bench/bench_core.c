@@ -141,8 +141,8 @@ static const op_def OPS[] = {
       raw_count_customers, NULL, READ, 0 },
     { "thread_filter", "thread of an interaction, one channel", 0, NULL, crm_thread_filtered,
       raw_thread_filtered, NULL, READ, 0 },
-    { "resolve", "resolve a text (E.164): phone, account, loyalty", 0, NULL, crm_resolve, NULL,
-      "lookup", READ, 0 },
+    { "resolve", "resolve a text (E.164): phone, account, loyalty", 0, NULL, crm_resolve,
+      raw_resolve, NULL, READ, 0 },
     { "holders", "list the holders of a phone number", 0, NULL, crm_holders, raw_holders, NULL,
       READ, 0 },
     { "promise_import", "promise history at past times (10k/txn)", 0, NULL, crm_promise_import,
@@ -694,7 +694,7 @@ static void print_size(const size_run *sr)
            sr->crm.rss_peak_kb / 1024.0, sr->raw.rss_peak_kb / 1024.0);
     printf("  cost× is libcrm's time per operation over the baseline's: 1.00 is even, 2.00 "
            "twice as long.\n"
-           "  Baseline: raw SQLite unless the row says otherwise (lookup_national, resolve: "
+           "  Baseline: raw SQLite unless the row says otherwise (lookup_national: "
            "the raw E.164 lookup;\n"
            "  lookup_growth: libcrm at the first size; lookup_growth_raw: raw SQLite at both)."
            "\n"

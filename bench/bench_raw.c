@@ -56,6 +56,7 @@ enum {
     S_PROMISE_RENEGOTIATED,
     S_J_PROMISE_RENEGOTIATE_PAST,
     S_J_PROMISE_KEEP_PAST,
+    S_RESOLVE,
     S_COUNT
 };
 
@@ -82,6 +83,13 @@ static const char *const SQL[S_COUNT] = {
                   "c.archived_at IS NOT NULL "
                   "FROM identity i JOIN customer c ON c.id = i.customer_id "
                   "WHERE i.kind = 'phone' AND i.key = ?1 ORDER BY i.customer_id",
+    /* A text that may be a phone number (key ?1, normalised by the caller)
+     * or an account or loyalty number (key ?2, the text itself). */
+    [S_RESOLVE] = "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, "
+                  "c.archived_at IS NOT NULL "
+                  "FROM identity i JOIN customer c ON c.id = i.customer_id "
+                  "WHERE (i.kind = 'phone' AND i.key = ?1) "
+                  "OR (i.kind IN ('account', 'loyalty') AND i.key = ?2)",
     [S_INTERACTION] = "INSERT INTO interaction (id, customer_id, channel, direction, occurred_at, "
                       "handled_by, reason, outcome, public, sentiment, summary, body, thread_id, "
                       "reply_to, external_ref, created_at, updated_at) "
@@ -461,6 +469,67 @@ int raw_lookup(void *side, const job *j, long round, sample *out)
         }
         if (strcmp(c.name, want[k]) != 0) {
             bench_fail("raw: %s found the wrong customer", in[k]);
+            goto out;
+        }
+    }
+    bench_stop(&tm, out);
+    out->n = j->lookups;
+    status = 0;
+out:
+    free(in);
+    free(want);
+    return status;
+}
+
+/* What an application writes to find the one customer a keyed text names
+ * when it may be a phone, an account or a loyalty number: one query over
+ * the three, and a second customer found makes it ambiguous. */
+int raw_resolve(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    raw_side *s = side;
+    sqlite3_stmt *st = s->st[S_RESOLVE];
+    char(*in)[24] = malloc((size_t)j->lookups * sizeof *in);
+    char(*want)[24] = malloc((size_t)j->lookups * sizeof *want);
+    int status = -1;
+    if (!in || !want) {
+        bench_fail("raw: out of memory");
+        goto out;
+    }
+    uint64_t rng = 0x9e3779b97f4a7c15u;
+    for (long k = 0; k < j->lookups; k++) {
+        long i = (long)(bench_rng(&rng) % (uint64_t)j->n);
+        bench_e164(in[k], sizeof in[0], i);
+        bench_name(want[k], sizeof want[0], i);
+    }
+    bench_timer tm;
+    bench_start(&tm);
+    for (long k = 0; k < j->lookups; k++) {
+        raw_customer c;
+        long found = 0;
+        int rc;
+        sqlite3_bind_text(st, 1, in[k], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, in[k], -1, SQLITE_STATIC);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const void *id = sqlite3_column_blob(st, 0);
+            if (found == 0) {
+                read_customer(&c, st);
+                found = 1;
+            } else if (!id || sqlite3_column_bytes(st, 0) != 16 || memcmp(id, c.id, 16) != 0) {
+                found++; /* another customer: ambiguous */
+            }
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) {
+            fail(s, "resolve");
+            goto out;
+        }
+        if (found != 1) {
+            bench_fail("raw: %s names %ld customers", in[k], found);
+            goto out;
+        }
+        if (strcmp(c.name, want[k]) != 0) {
+            bench_fail("raw: %s resolved to the wrong customer", in[k]);
             goto out;
         }
     }
