@@ -38,6 +38,7 @@ struct crm__st {
     bool busy;          /* held by a cursor, which copies what it binds */
     bool own;           /* a cursor's own, not the cache's: finalised with it */
     int bind_err;       /* the first bind that failed, until the next step */
+    bool idle;          /* reset since its last step: a release has nothing to undo */
     unsigned char held[HELD_PARAMS]; /* HELD_*: what parameter i + 1 holds */
     int64_t held_value[HELD_PARAMS]; /* its integer, or its literal's address */
 };
@@ -221,7 +222,8 @@ int crm__st_get_shaped(crm_db *db, crm__query q, unsigned int shape, crm__st **o
 void crm__st_release(crm__st **st)
 {
     if (*st && !(*st)->busy) {
-        sqlite3_reset((*st)->stmt);
+        if (!(*st)->idle)
+            sqlite3_reset((*st)->stmt);
         (*st)->bind_err = SQLITE_OK;
     }
     *st = NULL;
@@ -330,6 +332,7 @@ int crm__st_step(crm__st *st, const char *what)
 {
     if (st->bind_err != SQLITE_OK)
         return bind_failed(st, what);
+    st->idle = false;
     return step(st->db, st->stmt, what);
 }
 
@@ -337,6 +340,7 @@ int crm__st_run(crm__st *st, const char *what)
 {
     int rc = crm__st_step(st, what);
     sqlite3_reset(st->stmt);
+    st->idle = true;
     return rc == CRM_DONE || rc == CRM_ROW ? CRM_OK : rc;
 }
 
@@ -345,6 +349,7 @@ int crm__st_insert(crm__st *st, const char *what, int *refused)
     *refused = CRM__KEPT;
     if (st->bind_err != SQLITE_OK)
         return bind_failed(st, what);
+    st->idle = false;
     int src = sqlite3_step(st->stmt);
     int rc = CRM_OK;
     if (src == SQLITE_CONSTRAINT_FOREIGNKEY)
@@ -354,6 +359,7 @@ int crm__st_insert(crm__st *st, const char *what, int *refused)
     else if (src != SQLITE_DONE)
         rc = crm__sqlite_error(st->db, src, what);
     sqlite3_reset(st->stmt);
+    st->idle = true;
     return rc;
 }
 
