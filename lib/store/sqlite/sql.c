@@ -209,6 +209,11 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_CHANNEL_CODE] = "SELECT code FROM channel WHERE name = ?1",
     [CRM__Q_CHANNEL_ADD] =
         "INSERT INTO channel (code, name) SELECT max(max(code), 63) + 1, ?1 FROM channel",
+
+    /* ---- a promise's last step (promise.c) ---- */
+    /* One probe: the history's key, walked backwards from the promise's newest event. */
+    [CRM__Q_PROMISE_LAST_STEP] =
+        "SELECT seq, kind, at FROM promise_event WHERE promise_id = ?1 ORDER BY seq DESC LIMIT 1",
 };
 
 /* ---- shaped lists ---- */
