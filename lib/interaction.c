@@ -552,12 +552,15 @@ int crm_interaction_log(crm_interaction **out, crm_db *db, const crm_interaction
         if (rc == CRM_OK) {
             char iid[CRM_ID_LEN + 1];
             crm__uuid_format(iid, id.b);
+            /* A custom channel's name is the caller's text; a built-in
+             * one is the library's word, spelt the same. */
             crm__jfield f[] = { CRM__JTEXT("interaction_id", iid),
-                                CRM__JTEXT("channel", channel),
-                                CRM__JTEXT("direction", direction_names[spec->direction]),
+                                builtin ? (crm__jfield)CRM__JWORD("channel", channel_names[builtin])
+                                        : (crm__jfield)CRM__JTEXT("channel", channel),
+                                CRM__JWORD("direction", direction_names[spec->direction]),
                                 CRM__JINT("occurred_at", occurred),
                                 CRM__JTEXT("reason", spec->reason),
-                                CRM__JTEXT("outcome", outcome_names[spec->outcome]) };
+                                CRM__JWORD("outcome", outcome_names[spec->outcome]) };
             rc = CRM__JOURNAL(db, "interaction", &cid, "log", f);
         }
         rc = crm__write_end(db, rc);

@@ -36,15 +36,17 @@ int crm__journal_at(crm_db *db, int64_t at, const char *entity, const crm__uuid 
         return rc;
     crm__bind_time(st, 1, at);
     crm__bind_text(st, 2, db->actor);
-    crm__bind_text(st, 3, entity);
+    crm__bind_literal(st, 3, entity);
     crm__bind_id(st, 4, entity_id);
-    crm__bind_text(st, 5, op);
+    crm__bind_literal(st, 5, op);
     for (int i = 0, k = 6; i < n; i++) {
         if (fields[i].type == CRM__J_OPT && !fields[i].s)
             continue;
-        crm__bind_text(st, k, fields[i].key);
+        crm__bind_literal(st, k, fields[i].key);
         if (fields[i].type == CRM__J_TEXT || fields[i].type == CRM__J_OPT)
             crm__bind_text(st, k + 1, fields[i].s);
+        else if (fields[i].type == CRM__J_WORD)
+            crm__bind_literal(st, k + 1, fields[i].s);
         else if (fields[i].type == CRM__J_INT)
             crm__bind_int(st, k + 1, fields[i].i);
         else

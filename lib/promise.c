@@ -413,7 +413,7 @@ static int no_promise(crm_db *db, const crm__uuid *pid)
  * that a failed allocation leaves the promise as it was). The history of an
  * open promise is its made event (seq 1, at made_at) and its
  * renegotiations: without a renegotiation the made event is its last step,
- * and only a renegotiated promise needs read_head for it. */
+ * and only a renegotiated promise needs read_last_step for it. */
 static int read_promise(crm_db *db, const crm__uuid *pid, promise_head *h, crm_promise **rec)
 {
     CRM__ST(st);
@@ -438,6 +438,30 @@ static int read_promise(crm_db *db, const crm__uuid *pid, promise_head *h, crm_p
     h->last_kind = CRM_PROMISE_EVENT_MADE;
     h->last_at = row.made_at;
     return CRM_OK;
+}
+
+/* The last step of a promise whose row was read, from its history (none:
+ * seq 0, as read_head says). */
+static int read_last_step(crm_db *db, const crm__uuid *pid, promise_head *h)
+{
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_PROMISE_LAST_STEP, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, pid);
+    rc = crm__st_step(st, "reading a promise");
+    if (rc == CRM_ROW) {
+        h->last_seq = crm__col_int(st, 0);
+        h->last_kind = (crm_promise_event_kind_t)crm__col_int(st, 1);
+        h->last_at = crm__col_int(st, 2);
+        rc = CRM_OK;
+    } else if (rc == CRM_DONE) {
+        h->last_seq = 0;
+        h->last_kind = 0;
+        h->last_at = CRM_TIME_NONE;
+        rc = CRM_OK;
+    }
+    return rc;
 }
 
 /* The promise's state and its last step, from its history. */
@@ -498,7 +522,7 @@ static int transition(crm_promise **out, crm_db *db, const crm__uuid *pid,
     } else {
         rc = read_promise(db, pid, &h, &p);
         if (rc == CRM_OK && h.state == CRM_PROMISE_OPEN && h.renegotiations > 0)
-            rc = read_head(db, pid, &h);
+            rc = read_last_step(db, pid, &h);
     }
     if (rc == CRM_OK && h.state != CRM_PROMISE_OPEN)
         rc = crm__error(db, CRM_ESTATE,

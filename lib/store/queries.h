@@ -139,6 +139,9 @@ typedef enum crm__query {
     CRM__Q_CHANNEL_CODE,           /* ?1 name -> code */
     CRM__Q_CHANNEL_ADD,            /* ?1 name: a new channel, numbered past every other (64 up) */
 
+    /* ---- a promise's last step (promise.c) ---- */
+    CRM__Q_PROMISE_LAST_STEP, /* ?1 promise id -> the last event's seq, kind and at */
+
     CRM__Q_COUNT
 } crm__query;
 

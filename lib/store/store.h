@@ -57,6 +57,10 @@ void crm__bind_int(crm__st *st, int i, int64_t v);
 void crm__bind_id(crm__st *st, int i, const crm__uuid *id); /* NULL: SQL NULL */
 void crm__bind_time(crm__st *st, int i, int64_t t);         /* CRM_TIME_NONE: SQL NULL */
 void crm__bind_null(crm__st *st, int i);
+/* A text of static storage that never changes (a string literal): the
+ * statement keeps it bound from one use to the next, and binds it again
+ * only when given another. */
+void crm__bind_literal(crm__st *st, int i, const char *s); /* NULL: SQL NULL */
 
 /* Step st: CRM_ROW, CRM_DONE, or an error set on the handle; `what` says
  * what was being done ("reading a customer"). */

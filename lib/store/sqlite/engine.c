@@ -18,6 +18,17 @@
 
 /* ---- statements ----------------------------------------------------------- */
 
+/* What the first HELD_PARAMS parameters of a statement hold, as its binds
+ * left them. SQLite keeps a binding through every reset until it is
+ * replaced or cleared, so binding the same integer, NULL or literal again
+ * is skipped: a write binds many that are the same call after call (the
+ * journal's keys, a NULL for what was not given), each a call into SQLite
+ * that costs more than the look. Texts and ids are bound every time: the
+ * same address may hold another value. HELD_UNKNOWN is 0, so a new
+ * statement knows nothing. */
+#define HELD_PARAMS 20
+enum { HELD_UNKNOWN, HELD_NULL, HELD_INT, HELD_LITERAL };
+
 /* A statement and what the cache and its user need to know of it. */
 struct crm__st {
     sqlite3_stmt *stmt;
@@ -27,6 +38,9 @@ struct crm__st {
     bool busy;          /* held by a cursor, which copies what it binds */
     bool own;           /* a cursor's own, not the cache's: finalised with it */
     int bind_err;       /* the first bind that failed, until the next step */
+    bool idle;          /* reset since its last step: a release has nothing to undo */
+    unsigned char held[HELD_PARAMS]; /* HELD_*: what parameter i + 1 holds */
+    int64_t held_value[HELD_PARAMS]; /* its integer, or its literal's address */
 };
 
 /* Every call takes its statement through here; the text a statement is
@@ -208,7 +222,8 @@ int crm__st_get_shaped(crm_db *db, crm__query q, unsigned int shape, crm__st **o
 void crm__st_release(crm__st **st)
 {
     if (*st && !(*st)->busy) {
-        sqlite3_reset((*st)->stmt);
+        if (!(*st)->idle)
+            sqlite3_reset((*st)->stmt);
         (*st)->bind_err = SQLITE_OK;
     }
     *st = NULL;
@@ -220,34 +235,80 @@ static void bind_result(crm__st *st, int rc)
         st->bind_err = rc;
 }
 
+static void held_forget(crm__st *st)
+{
+    memset(st->held, HELD_UNKNOWN, sizeof st->held);
+}
+
+/* Whether parameter i holds (kind, v) already. */
+static bool held(const crm__st *st, int i, int kind, int64_t v)
+{
+    return i >= 1 && i <= HELD_PARAMS && st->held[i - 1] == kind &&
+           (kind == HELD_NULL || st->held_value[i - 1] == v);
+}
+
+/* Parameter i was bound, by a bind that returned rc, to (kind, v). */
+static void hold(crm__st *st, int i, int rc, int kind, int64_t v)
+{
+    bind_result(st, rc);
+    if (i >= 1 && i <= HELD_PARAMS) {
+        st->held[i - 1] = (unsigned char)(rc == SQLITE_OK ? kind : HELD_UNKNOWN);
+        st->held_value[i - 1] = v;
+    }
+}
+
+static void bind_null(crm__st *st, int i)
+{
+    if (!held(st, i, HELD_NULL, 0))
+        hold(st, i, sqlite3_bind_null(st->stmt, i), HELD_NULL, 0);
+}
+
 void crm__bind_text(crm__st *st, int i, const char *s)
 {
-    bind_result(st, s ? sqlite3_bind_text(st->stmt, i, s, -1,
-                                          st->busy ? SQLITE_TRANSIENT : SQLITE_STATIC)
-                      : sqlite3_bind_null(st->stmt, i));
+    if (!s)
+        bind_null(st, i);
+    else
+        hold(st, i, sqlite3_bind_text(st->stmt, i, s, -1,
+                                      st->busy ? SQLITE_TRANSIENT : SQLITE_STATIC),
+             HELD_UNKNOWN, 0);
+}
+
+void crm__bind_literal(crm__st *st, int i, const char *s)
+{
+    if (!s)
+        bind_null(st, i);
+    else if (!held(st, i, HELD_LITERAL, (int64_t)(intptr_t)s))
+        hold(st, i, sqlite3_bind_text(st->stmt, i, s, -1, SQLITE_STATIC), HELD_LITERAL,
+             (int64_t)(intptr_t)s);
 }
 
 void crm__bind_int(crm__st *st, int i, int64_t v)
 {
-    bind_result(st, sqlite3_bind_int64(st->stmt, i, v));
+    if (!held(st, i, HELD_INT, v))
+        hold(st, i, sqlite3_bind_int64(st->stmt, i, v), HELD_INT, v);
 }
 
 void crm__bind_id(crm__st *st, int i, const crm__uuid *id)
 {
-    bind_result(st, id ? sqlite3_bind_blob(st->stmt, i, id->b, 16,
-                                           st->busy ? SQLITE_TRANSIENT : SQLITE_STATIC)
-                       : sqlite3_bind_null(st->stmt, i));
+    if (!id)
+        bind_null(st, i);
+    else
+        hold(st, i, sqlite3_bind_blob(st->stmt, i, id->b, 16,
+                                      st->busy ? SQLITE_TRANSIENT : SQLITE_STATIC),
+             HELD_UNKNOWN, 0);
 }
 
 void crm__bind_time(crm__st *st, int i, int64_t t)
 {
-    bind_result(st, t == CRM_TIME_NONE ? sqlite3_bind_null(st->stmt, i)
-                                       : sqlite3_bind_int64(st->stmt, i, t));
+    if (t == CRM_TIME_NONE)
+        bind_null(st, i);
+    else
+        crm__bind_int(st, i, t);
 }
 
 void crm__bind_null(crm__st *st, int i)
 {
-    bind_result(st, sqlite3_bind_null(st->stmt, i));
+    bind_null(st, i);
 }
 
 static int step(crm_db *db, sqlite3_stmt *st, const char *what)
@@ -271,6 +332,7 @@ int crm__st_step(crm__st *st, const char *what)
 {
     if (st->bind_err != SQLITE_OK)
         return bind_failed(st, what);
+    st->idle = false;
     return step(st->db, st->stmt, what);
 }
 
@@ -278,6 +340,7 @@ int crm__st_run(crm__st *st, const char *what)
 {
     int rc = crm__st_step(st, what);
     sqlite3_reset(st->stmt);
+    st->idle = true;
     return rc == CRM_DONE || rc == CRM_ROW ? CRM_OK : rc;
 }
 
@@ -286,6 +349,7 @@ int crm__st_insert(crm__st *st, const char *what, int *refused)
     *refused = CRM__KEPT;
     if (st->bind_err != SQLITE_OK)
         return bind_failed(st, what);
+    st->idle = false;
     int src = sqlite3_step(st->stmt);
     int rc = CRM_OK;
     if (src == SQLITE_CONSTRAINT_FOREIGNKEY)
@@ -295,6 +359,7 @@ int crm__st_insert(crm__st *st, const char *what, int *refused)
     else if (src != SQLITE_DONE)
         rc = crm__sqlite_error(st->db, src, what);
     sqlite3_reset(st->stmt);
+    st->idle = true;
     return rc;
 }
 
@@ -382,6 +447,7 @@ int crm__stmt(crm_db *db, const char *sql, sqlite3_stmt **out)
     if (slot->busy)
         return crm__error(db, CRM_ERROR, "internal error: statement in use by a cursor: %s", sql);
     sqlite3_reset(slot->stmt);
+    held_forget(slot); /* its caller binds it by itself */
     *out = slot->stmt;
     return CRM_OK;
 }
@@ -430,6 +496,7 @@ static int cursor_take(crm__cursor *c, crm_db *db, crm__st *slot, crm__cursor_bu
         slot->busy = true;
         sqlite3_reset(slot->stmt);
         sqlite3_clear_bindings(slot->stmt);
+        held_forget(slot);
         slot->bind_err = SQLITE_OK;
         c->st = slot;
     }

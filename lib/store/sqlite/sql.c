@@ -142,10 +142,13 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_PROMISE_EVENT] =
         "INSERT INTO promise_event (promise_id, seq, kind, at, actor, old_due, new_due, "
         "customer_agreed, interaction_id, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    /* The last event is the join's first row walking the history's key
+     * backwards: two probes. A subquery in the FROM was materialised into
+     * a temporary table on every run, which cost more than the step. */
     [CRM__Q_PROMISE_HEAD] =
         "SELECT p.customer_id, p.state, p.due_at, coalesce(e.seq, 0), e.kind, e.at "
-        "FROM promise p LEFT JOIN (SELECT seq, kind, at FROM promise_event WHERE promise_id = ?1 "
-        "ORDER BY seq DESC LIMIT 1) e ON 1 WHERE p.id = ?1",
+        "FROM promise p LEFT JOIN promise_event e ON e.promise_id = p.id WHERE p.id = ?1 "
+        "ORDER BY e.seq DESC LIMIT 1",
     [CRM__Q_PROMISE_CLOSE] =
         "UPDATE promise SET state = ?2, closed_at = ?3, kept_by = ?4 WHERE id = ?1",
     [CRM__Q_PROMISE_REDUE] = "UPDATE promise SET due_at = ?2 WHERE id = ?1",
@@ -206,6 +209,11 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_CHANNEL_CODE] = "SELECT code FROM channel WHERE name = ?1",
     [CRM__Q_CHANNEL_ADD] =
         "INSERT INTO channel (code, name) SELECT max(max(code), 63) + 1, ?1 FROM channel",
+
+    /* ---- a promise's last step (promise.c) ---- */
+    /* One probe: the history's key, walked backwards from the promise's newest event. */
+    [CRM__Q_PROMISE_LAST_STEP] =
+        "SELECT seq, kind, at FROM promise_event WHERE promise_id = ?1 ORDER BY seq DESC LIMIT 1",
 };
 
 /* ---- shaped lists ---- */
