@@ -39,6 +39,10 @@ typedef enum crm__query {
     CRM__Q_IDENTITY_SET_FLAGS,     /* ?1 kind, ?2 key, ?3 customer_id, ?4 flags */
     CRM__Q_IDENTITY_DELETE,        /* ?1 kind, ?2 key, ?3 customer_id */
     CRM__Q_IDENTITY_LIST, /* ?1 customer_id -> kind, value, key, flags, created_at, customer_id */
+    /* ?1 kind, ?2 key, ?3 customer_id, ?4 primary (0/1) -> a row when anyone holds (kind, key)
+     * or, with ?4, when the customer holds any identity of the kind; none when an add needs
+     * no other check or change */
+    CRM__Q_IDENTITY_ADD_CLEAR,
 
     /* ---- resolving what a caller said (resolve.c) ---- */
     /* ?1 a customer id, ?2 ?3, ?4 ?5, ?6 ?7 three (kind, key) pairs, each NULL when not

@@ -59,6 +59,13 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_IDENTITY_LIST] =
         "SELECT kind, value, key, flags, created_at, customer_id FROM identity "
         "WHERE customer_id = ?1 ORDER BY kind, flags & 1 DESC, created_at, key",
+    /* Two probes of index keys, no row read past its key: the common add
+     * (a new value, for a customer with none of its kind) gets no row.
+     * INDEXED BY as for CRM__Q_IDENTITY_OTHER_PRIMARY. */
+    [CRM__Q_IDENTITY_ADD_CLEAR] =
+        "SELECT 1 FROM identity WHERE kind = ?1 AND key = ?2 "
+        "UNION ALL SELECT 1 FROM identity INDEXED BY identity_by_customer "
+        "WHERE ?4 AND customer_id = ?3 AND kind = ?1",
 
     /* ---- resolving what a caller said (resolve.c) ---- */
     /* Each pair is one probe of the identity key; the customers come out
