@@ -222,12 +222,6 @@ int crm__identity_key(crm_db *db, const char *kind, const char *value, char **ke
     if (!why)
         why = &ignored;
     *why = "not a valid value";
-    int rc = check_kind(db, kind);
-    if (rc == CRM_OK)
-        rc = crm__check_text(db, "identity value", value, 1, CRM_IDENTITY_MAX,
-                             CRM__TEXT_NO_CONTROL);
-    if (rc)
-        return rc;
     if (strcmp(kind, "phone") == 0)
         return norm_phone(db, value, key, why);
     if (strcmp(kind, "email") == 0)
@@ -240,7 +234,11 @@ int crm__identity_key(crm_db *db, const char *kind, const char *value, char **ke
 /* Check kind and value and derive the match key (caller frees it). */
 static int normalise(crm_db *db, const char *kind, const char *value, char **key)
 {
-    return crm__identity_key(db, kind, value, key, NULL);
+    int rc = check_kind(db, kind);
+    if (rc == CRM_OK)
+        rc = crm__check_text(db, "identity value", value, 1, CRM_IDENTITY_MAX,
+                             CRM__TEXT_NO_CONTROL);
+    return rc ? rc : crm__identity_key(db, kind, value, key, NULL);
 }
 
 int crm_identity_normalise(char **out, crm_db *db, const char *kind, const char *value)

@@ -50,6 +50,10 @@ typedef enum crm__query {
      * columns of CRM__Q_CUSTOMER_GET, by id */
     CRM__Q_RESOLVE,
     CRM__Q_RESOLVE_LIST, /* the same, for a list */
+    /* ?1 ?2, ?3 ?4, ?5 ?6 three (kind, key) pairs, each NULL when not wanted -> each holder
+     * of each, as it is found (a customer once for each pair it holds): the columns of
+     * CRM__Q_CUSTOMER_GET */
+    CRM__Q_RESOLVE_ROWS,
 
     /* ---- attributes, tags, members (attr.c, tag.c, member.c) ---- */
     CRM__Q_ATTR_GET,      /* ?1 customer_id, ?2 key -> value */

@@ -78,6 +78,15 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     "UNION SELECT customer_id FROM identity WHERE kind = ?6 AND key = ?7) ORDER BY c.id"
     [CRM__Q_RESOLVE] = RESOLVE,
     [CRM__Q_RESOLVE_LIST] = RESOLVE,
+    /* The pairs come from a co-routine of three constant rows, and each
+     * probes the identity key in turn: two cursors in all, where a probe
+     * per pair (UNION ALL) opens two each, and no set of ids is built. A
+     * pair whose kind is NULL ends at once. */
+    [CRM__Q_RESOLVE_ROWS] =
+        "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL "
+        "FROM (VALUES (?1, ?2), (?3, ?4), (?5, ?6)) v "
+        "CROSS JOIN identity i ON i.kind = v.column1 AND i.key = v.column2 "
+        "JOIN customer c ON c.id = i.customer_id",
 
     /* ---- attributes, tags, members (attr.c, tag.c, member.c) ---- */
     [CRM__Q_ATTR_GET] = "SELECT value FROM customer_attr WHERE customer_id = ?1 AND key = ?2",
