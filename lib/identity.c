@@ -222,12 +222,6 @@ int crm__identity_key(crm_db *db, const char *kind, const char *value, char **ke
     if (!why)
         why = &ignored;
     *why = "not a valid value";
-    int rc = check_kind(db, kind);
-    if (rc == CRM_OK)
-        rc = crm__check_text(db, "identity value", value, 1, CRM_IDENTITY_MAX,
-                             CRM__TEXT_NO_CONTROL);
-    if (rc)
-        return rc;
     if (strcmp(kind, "phone") == 0)
         return norm_phone(db, value, key, why);
     if (strcmp(kind, "email") == 0)
@@ -240,7 +234,11 @@ int crm__identity_key(crm_db *db, const char *kind, const char *value, char **ke
 /* Check kind and value and derive the match key (caller frees it). */
 static int normalise(crm_db *db, const char *kind, const char *value, char **key)
 {
-    return crm__identity_key(db, kind, value, key, NULL);
+    int rc = check_kind(db, kind);
+    if (rc == CRM_OK)
+        rc = crm__check_text(db, "identity value", value, 1, CRM_IDENTITY_MAX,
+                             CRM__TEXT_NO_CONTROL);
+    return rc ? rc : crm__identity_key(db, kind, value, key, NULL);
 }
 
 int crm_identity_normalise(char **out, crm_db *db, const char *kind, const char *value)
@@ -472,6 +470,30 @@ static int may_hold(crm_db *db, const crm__uuid *cid, const char *kind, const ch
     return rc;
 }
 
+/* Whether adding kind/key to customer cid (with flags) is the common add,
+ * in *clear: no one holds the value, so may_hold() has nothing to refuse
+ * but a missing customer, which the insert refuses too; and the customer
+ * has no identity of the kind when the new one is primary, so
+ * take_primary() has no mark to move. One statement of two index probes
+ * answers both; anything it finds takes those two the whole way. */
+static int add_is_clear(crm_db *db, const crm__uuid *cid, const char *kind, const char *key,
+                        unsigned int flags, bool *clear)
+{
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_IDENTITY_ADD_CLEAR, &st);
+    if (rc)
+        return rc;
+    crm__bind_text(st, 1, kind);
+    crm__bind_text(st, 2, key);
+    crm__bind_id(st, 3, cid);
+    crm__bind_int(st, 4, (flags & CRM_IDENTITY_PRIMARY) != 0);
+    rc = crm__st_step(st, "adding an identity");
+    if (rc != CRM_ROW && rc != CRM_DONE)
+        return rc;
+    *clear = rc == CRM_DONE;
+    return CRM_OK;
+}
+
 /* Insert the holding, which may_hold() allowed. The foreign key refuses a
  * customer that does not exist. */
 static int insert_identity(crm_db *db, const crm__uuid *cid, const char *kind, const char *key,
@@ -515,10 +537,13 @@ int crm_identity_add(crm_identity **out, crm_db *db, const char *customer_id, co
          * crm__write_begin). The primary mark is then taken from the
          * customer's others of the kind, journaled before the add as each
          * is changed. */
-        rc = may_hold(db, &cid, kind, key, flags);
+        bool clear = false;
+        rc = add_is_clear(db, &cid, kind, key, flags, &clear);
+        if (rc == CRM_OK && !clear)
+            rc = may_hold(db, &cid, kind, key, flags);
         if (rc == CRM_OK)
             rc = insert_identity(db, &cid, kind, key, value, flags, crm__now(db));
-        if (rc == CRM_OK && (flags & CRM_IDENTITY_PRIMARY))
+        if (rc == CRM_OK && !clear && (flags & CRM_IDENTITY_PRIMARY))
             rc = take_primary(db, &cid, kind, key);
         if (rc == CRM_OK)
             rc = journal_identity(db, &cid, "add", kind, value, key, flags);

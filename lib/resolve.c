@@ -20,16 +20,17 @@
  * then these two, whatever its form. */
 #define MAX_KINDS 3
 
-/* What a text is tried as: an id, or up to MAX_KINDS identities; and the
- * words saying so, for a message. */
+/* What a text is tried as: an id, or up to MAX_KINDS identities, each
+ * kind with its key or, when the text is not a value of the kind, why
+ * not (for the message of a failure, which alone needs the words). */
 typedef struct guess {
     char text[CRM_IDENTITY_MAX + 1]; /* without the white space around it */
     bool is_id;
     crm__uuid id;
     int n;
     const char *kind[MAX_KINDS];
-    char *key[MAX_KINDS];
-    char tried[MAX_KINDS * (CRM__QUOTE_SIZE + 64)];
+    char *key[MAX_KINDS];    /* NULL: not looked for */
+    const char *why[MAX_KINDS];
 } guess;
 
 static bool is_space(char c)
@@ -76,19 +77,25 @@ static bool looks_like_email(const char *s)
     return at && at > s && at[1] && !looks_like_social(s);
 }
 
-static void tried_add(crm_db *db, guess *g, const char *kind, const char *key, const char *why)
+/* The words for what g tried ("phone +14155550100, account, loyalty"),
+ * each key shown when it is not the text itself. */
+static void tried_text(crm_db *db, const guess *g, char *buf, size_t size)
 {
     char q[CRM__QUOTE_SIZE];
-    size_t len = strlen(g->tried);
-    const char *sep = len ? ", " : "";
-    /* The key is what was compared: shown when it is not the text itself. */
-    if (why)
-        snprintf(g->tried + len, sizeof g->tried - len, "%s%s (%s)", sep, kind, why);
-    else if (strcmp(key, g->text) != 0)
-        snprintf(g->tried + len, sizeof g->tried - len, "%s%s %s", sep, kind,
-                 crm__pquote(db, q, sizeof q, key));
-    else
-        snprintf(g->tried + len, sizeof g->tried - len, "%s%s", sep, kind);
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < g->n && len < size; i++) {
+        const char *sep = i ? ", " : "";
+        int w;
+        if (!g->key[i])
+            w = snprintf(buf + len, size - len, "%s%s (%s)", sep, g->kind[i], g->why[i]);
+        else if (strcmp(g->key[i], g->text) != 0)
+            w = snprintf(buf + len, size - len, "%s%s %s", sep, g->kind[i],
+                         crm__pquote(db, q, sizeof q, g->key[i]));
+        else
+            w = snprintf(buf + len, size - len, "%s%s", sep, g->kind[i]);
+        len += w > 0 ? (size_t)w : 0;
+    }
 }
 
 static void guess_free(guess *g)
@@ -145,27 +152,53 @@ static int make_guess(crm_db *db, const char *text, guess *g)
             /* Not a value of the kind (a national number without a
              * default country): said so, and not looked for. */
             crm__clear_error(db);
-            tried_add(db, g, kinds[i], NULL, why);
-            continue;
-        }
-        if (rc) {
+            key = NULL;
+        } else if (rc) {
             guess_free(g);
             return rc;
         }
-        tried_add(db, g, kinds[i], key, NULL);
         g->kind[g->n] = kinds[i];
+        g->why[g->n] = why;
         g->key[g->n++] = key;
     }
     return CRM_OK;
 }
 
+/* Bind each kind g looks for and its key, in order, from parameter p on;
+ * the pairs left over are NULL. */
+static void bind_pairs(crm__st *st, const guess *g, int p)
+{
+    int end = p + 2 * MAX_KINDS;
+    for (int i = 0; i < g->n; i++) {
+        if (!g->key[i])
+            continue;
+        crm__bind_text(st, p++, g->kind[i]);
+        crm__bind_text(st, p++, g->key[i]);
+    }
+    for (; p < end; p++)
+        crm__bind_null(st, p);
+}
+
+/* Bind g to the parameters of CRM__Q_RESOLVE: the id, then the pairs. */
 static void bind_guess(crm__st *st, const guess *g)
 {
     crm__bind_id(st, 1, g->is_id ? &g->id : NULL);
-    for (int i = 0; i < MAX_KINDS; i++) {
-        crm__bind_text(st, 2 + 2 * i, i < g->n ? g->kind[i] : NULL);
-        crm__bind_text(st, 3 + 2 * i, i < g->n ? g->key[i] : NULL);
-    }
+    bind_pairs(st, g, 2);
+}
+
+/* The number of customers g names, in *found: each once however many
+ * kinds name it. */
+static int count_named(crm_db *db, const guess *g, int *found)
+{
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_RESOLVE, &st);
+    if (rc)
+        return rc;
+    bind_guess(st, g);
+    *found = 0;
+    while ((rc = crm__st_step(st, "finding a customer")) == CRM_ROW)
+        ++*found;
+    return rc == CRM_DONE ? CRM_OK : rc;
 }
 
 int crm_customer_resolve(crm_customer **out, crm_db *db, const char *text)
@@ -177,41 +210,62 @@ int crm_customer_resolve(crm_customer **out, crm_db *db, const char *text)
         rc = make_guess(db, text, &g);
     if (rc)
         return rc;
-    char q[CRM__QUOTE_SIZE];
+    char q[CRM__QUOTE_SIZE], tried[MAX_KINDS * (CRM__QUOTE_SIZE + 64)];
     crm_customer *c = NULL;
+    crm__uuid first;
     int found = 0;
-    CRM__ST(st);
-    rc = crm__st_get(db, CRM__Q_RESOLVE, &st);
-    if (rc == CRM_OK) {
-        bind_guess(st, &g);
-        rc = crm__st_step(st, "finding a customer");
-    }
-    if (rc == CRM_ROW) {
-        found = 1;
-        rc = crm__customer_from_row(&c, st, 0);
-        if (rc)
-            rc = crm__error(db, rc, "out of memory finding a customer");
-        else
+    /* The rows of every probe as they come, a customer once per kind
+     * that names it: one customer, however often, is the answer; the
+     * first other ends the walk, and the customers are then counted. */
+    {
+        CRM__ST(st);
+        rc = crm__st_get(db, g.is_id ? CRM__Q_CUSTOMER_GET : CRM__Q_RESOLVE_ROWS, &st);
+        if (rc == CRM_OK) {
+            if (g.is_id)
+                crm__bind_id(st, 1, &g.id);
+            else
+                bind_pairs(st, &g, 1);
             rc = crm__st_step(st, "finding a customer");
+        }
+        if (rc == CRM_ROW) {
+            found = 1;
+            rc = crm__customer_from_row(&c, st, 0);
+            if (rc)
+                rc = crm__error(db, rc, "out of memory finding a customer");
+            else if (!crm__col_uuid(&first, st, 0))
+                rc = crm__corrupt_id(db, "finding a customer");
+            else
+                rc = crm__st_step(st, "finding a customer");
+        }
+        while (rc == CRM_ROW) {
+            crm__uuid next;
+            if (!crm__col_uuid(&next, st, 0)) {
+                rc = crm__corrupt_id(db, "finding a customer");
+            } else if (memcmp(next.b, first.b, sizeof first.b) != 0) {
+                /* Counted while this statement holds the snapshot it read. */
+                rc = count_named(db, &g, &found);
+                if (rc == CRM_OK)
+                    rc = CRM_DONE;
+            } else {
+                rc = crm__st_step(st, "finding a customer");
+            }
+        }
     }
-    /* Several customers: none of them is the answer. */
-    while (rc == CRM_ROW) {
-        found++;
-        rc = crm__st_step(st, "finding a customer");
-    }
-    if (rc == CRM_DONE && found == 0 && g.is_id) {
+    if (rc == CRM_DONE)
+        rc = CRM_OK;
+    if (rc == CRM_OK && found == 0 && g.is_id) {
         char id[CRM_ID_LEN + 1];
         crm__uuid_format(id, g.id.b);
         rc = crm__error(db, CRM_ENOTFOUND, "no customer has id %s", id);
-    } else if (rc == CRM_DONE && found == 0) {
+    } else if (rc == CRM_OK && found == 0) {
+        tried_text(db, &g, tried, sizeof tried);
         rc = crm__error(db, CRM_ENOTFOUND, "no customer is '%s' (not an id; tried %s)",
-                        crm__pquote(db, q, sizeof q, g.text), g.tried);
-    } else if (rc == CRM_DONE && found > 1) {
+                        crm__pquote(db, q, sizeof q, g.text), tried);
+    } else if (rc == CRM_OK && found > 1) {
+        tried_text(db, &g, tried, sizeof tried);
         rc = crm__error(db, CRM_EAMBIGUOUS,
                         "'%s' names %d customers (tried %s): list them to choose one",
-                        crm__pquote(db, q, sizeof q, g.text), found, g.tried);
-    } else if (rc == CRM_DONE) {
-        rc = CRM_OK;
+                        crm__pquote(db, q, sizeof q, g.text), found, tried);
     }
     guess_free(&g);
     if (rc) {

@@ -9,9 +9,12 @@
 
 /* ---- identities (identity.c) -------------------------------------------- */
 /* The match key of value as an identity of kind: CRM_OK with *key the
- * caller's (crm__free()), or an error set on db. When value is not one of
- * the kind (CRM_EINVAL), *why (may be NULL) says why in a few words:
- * "not a phone number", "unreadable without a default country". */
+ * caller's (crm__free()), or an error set on db. kind is a valid kind name
+ * and value a checked identity text (1 to CRM_IDENTITY_MAX bytes of UTF-8
+ * without control characters): the caller checks them once, however many
+ * kinds it tries. When value is not one of the kind (CRM_EINVAL), *why
+ * (may be NULL) says why in a few words: "not a phone number",
+ * "unreadable without a default country". */
 int crm__identity_key(crm_db *db, const char *kind, const char *value, char **key,
                       const char **why);
 

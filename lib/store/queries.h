@@ -39,6 +39,10 @@ typedef enum crm__query {
     CRM__Q_IDENTITY_SET_FLAGS,     /* ?1 kind, ?2 key, ?3 customer_id, ?4 flags */
     CRM__Q_IDENTITY_DELETE,        /* ?1 kind, ?2 key, ?3 customer_id */
     CRM__Q_IDENTITY_LIST, /* ?1 customer_id -> kind, value, key, flags, created_at, customer_id */
+    /* ?1 kind, ?2 key, ?3 customer_id, ?4 primary (0/1) -> a row when anyone holds (kind, key)
+     * or, with ?4, when the customer holds any identity of the kind; none when an add needs
+     * no other check or change */
+    CRM__Q_IDENTITY_ADD_CLEAR,
 
     /* ---- resolving what a caller said (resolve.c) ---- */
     /* ?1 a customer id, ?2 ?3, ?4 ?5, ?6 ?7 three (kind, key) pairs, each NULL when not
@@ -46,6 +50,10 @@ typedef enum crm__query {
      * columns of CRM__Q_CUSTOMER_GET, by id */
     CRM__Q_RESOLVE,
     CRM__Q_RESOLVE_LIST, /* the same, for a list */
+    /* ?1 ?2, ?3 ?4, ?5 ?6 three (kind, key) pairs, each NULL when not wanted -> each holder
+     * of each, as it is found (a customer once for each pair it holds): the columns of
+     * CRM__Q_CUSTOMER_GET */
+    CRM__Q_RESOLVE_ROWS,
 
     /* ---- attributes, tags, members (attr.c, tag.c, member.c) ---- */
     CRM__Q_ATTR_GET,      /* ?1 customer_id, ?2 key -> value */

@@ -907,6 +907,77 @@ TEST(shared_flags_and_removal)
     crm_close(db);
 }
 
+/* An add first asks one question of the identities: does anyone hold the
+ * value, or (for a primary one) does the customer hold any of its kind?
+ * Whatever it finds, alone or together, the add does as it always did. */
+TEST(add_checks_what_it_finds)
+{
+    crm_db *db = test_open_memory();
+    char ann[CRM_ID_LEN + 1], bob[CRM_ID_LEN + 1], cy[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ann", ann);
+    test_customer(db, CRM_CUSTOMER_PERSON, "Bob", bob);
+    test_customer(db, CRM_CUSTOMER_PERSON, "Cy", cy);
+    const unsigned P = CRM_IDENTITY_PRIMARY, S = CRM_IDENTITY_SHARED, V = CRM_IDENTITY_VERIFIED;
+    CHECK_OK(db, crm_identity_add(NULL, db, ann, "phone", "+14155550100", S | P));
+    CHECK_OK(db, crm_identity_add(NULL, db, bob, "phone", "+14155550111", P | V));
+    CHECK_OK(db, crm_identity_add(NULL, db, bob, "email", "bob@example.com", P));
+
+    /* A holder of the value and another primary of the customer's, both
+     * at once: the value is shared, and the mark moves. */
+    int64_t since = test_last_seq(db);
+    CHECK_OK(db, crm_identity_add(NULL, db, bob, "phone", "(415) 555-0100", S | P));
+    test_jrow both[] = {
+        { "identity", "flags", bob, { "\"key\":\"+14155550111\"", "\"flags\":2" }, NULL },
+        { "identity", "add", bob, { "\"key\":\"+14155550100\"", "\"flags\":5" }, NULL },
+    };
+    CHECK(test_journal_is(db, since, both, 2));
+    CHECK_INT(flags_of(db, bob, "phone", "+14155550111"), V);
+    CHECK_INT(flags_of(db, bob, "phone", "+14155550100"), S | P);
+    CHECK_INT(flags_of(db, ann, "phone", "+14155550100"), S | P);
+    CHECK_INT(flags_of(db, bob, "email", "bob@example.com"), P);
+    char buf[128];
+    CHECK_OK(db, holders_text(db, "phone", "+14155550100", buf, sizeof buf));
+    CHECK_STR(buf, "Ann,Bob");
+
+    /* Both at once, and refused: the mark stays where it was. */
+    CHECK_OK(db, crm_identity_add(NULL, db, cy, "phone", "+14155550122", P));
+    CHECK_REFUSED(db, crm_identity_add(NULL, db, cy, "phone", "+14155550100", P), CRM_EEXISTS,
+                  ann, "already belongs to customer", "(Ann) and 1 other", "who share it");
+    CHECK_INT(flags_of(db, cy, "phone", "+14155550122"), P);
+
+    /* Identities of the kind, none of them primary: the new one takes the
+     * mark from no one, and only its own entry is written. */
+    CHECK_OK(db, crm_identity_set_flags(db, cy, "phone", "+14155550122", V));
+    since = test_last_seq(db);
+    CHECK_OK(db, crm_identity_add(NULL, db, cy, "phone", "+14155550133", P));
+    test_jrow own[] = {
+        { "identity", "add", cy, { "\"key\":\"+14155550133\"", "\"flags\":1" }, NULL },
+    };
+    CHECK(test_journal_is(db, since, own, 1));
+    CHECK_INT(flags_of(db, cy, "phone", "+14155550122"), V);
+    CHECK_OK(db, list_text(db, cy, buf, sizeof buf));
+    CHECK_STR(buf, "phone=+14155550133/1;phone=+14155550122/2");
+
+    /* The customer's own value again, found as a holding and as one of its
+     * kind: refused as the same customer's. */
+    CHECK_REFUSED(db, crm_identity_add(NULL, db, cy, "phone", "415-555-0133", P), CRM_EEXISTS,
+                  cy, "already belongs to this customer", "(Cy)", NULL);
+    CHECK_REFUSED(db, crm_identity_add(NULL, db, cy, "phone", "415-555-0133", 0), CRM_EEXISTS,
+                  cy, "already belongs to this customer", NULL, NULL);
+
+    /* Nothing found, inside a group: a missing customer is refused, said
+     * as ever, and the group goes on. */
+    CHECK_OK(db, crm_begin(db));
+    CHECK_REFUSED(db, crm_identity_add(NULL, db, TEST_UNKNOWN_ID, "phone", "+14155550144", P),
+                  CRM_ENOTFOUND, NULL, "no customer has id", TEST_UNKNOWN_ID, NULL);
+    CHECK_REFUSED(db, crm_identity_add(NULL, db, TEST_UNKNOWN_ID, "loyalty", "L-1", 0),
+                  CRM_ENOTFOUND, NULL, "no customer has id", TEST_UNKNOWN_ID, NULL);
+    CHECK_OK(db, crm_identity_add(NULL, db, ann, "loyalty", "L-1", P));
+    CHECK_OK(db, crm_commit(db));
+    test_check_finds(db, "loyalty", "L-1", ann);
+    crm_close(db);
+}
+
 TEST(holders_list)
 {
     crm_db *db = test_open_memory();
@@ -1553,6 +1624,7 @@ int main(void)
     RUN(shared_value_has_several_holders);
     RUN(shared_conflicts);
     RUN(shared_flags_and_removal);
+    RUN(add_checks_what_it_finds);
     RUN(holders_list);
     RUN(shared_when_out_of_memory);
     RUN(journal_rows);

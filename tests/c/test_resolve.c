@@ -193,6 +193,54 @@ TEST(ambiguous)
     crm_close(db);
 }
 
+/* Customers are counted once however many kinds find them, in whatever
+ * order the kinds find them. */
+TEST(counted_once_per_customer)
+{
+    people p;
+    crm_db *db = open_people(&p);
+    char gus[CRM_ID_LEN + 1], hal[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Gus", gus);
+    test_customer(db, CRM_CUSTOMER_PERSON, "Hal", hal);
+    /* Gus by phone and account, Hal by loyalty: two customers. */
+    CHECK_OK(db, crm_identity_add(NULL, db, gus, "phone", "+14155550177", 0));
+    CHECK_OK(db, crm_identity_add(NULL, db, gus, "account", "4155550177", 0));
+    CHECK_OK(db, crm_identity_add(NULL, db, hal, "loyalty", "4155550177", 0));
+    check_fails(db, "4155550177", CRM_EAMBIGUOUS, "'4155550177' names 2 customers",
+                "tried phone +14155550177, account, loyalty");
+    char buf[256];
+    CHECK_OK(db, candidates(db, "4155550177", buf, sizeof buf));
+    CHECK_STR(buf, "Gus,Hal");
+    /* Gus by phone and loyalty, Hal by account between them. */
+    CHECK_OK(db, crm_identity_remove(db, gus, "account", "4155550177"));
+    CHECK_OK(db, crm_identity_remove(db, hal, "loyalty", "4155550177"));
+    CHECK_OK(db, crm_identity_add(NULL, db, hal, "account", "4155550177", 0));
+    CHECK_OK(db, crm_identity_add(NULL, db, gus, "loyalty", "4155550177", 0));
+    check_fails(db, "4155550177", CRM_EAMBIGUOUS, "names 2 customers", NULL);
+    /* Gus by phone, Hal by account and loyalty. */
+    CHECK_OK(db, crm_identity_remove(db, gus, "loyalty", "4155550177"));
+    CHECK_OK(db, crm_identity_add(NULL, db, hal, "loyalty", "4155550177", 0));
+    check_fails(db, "4155550177", CRM_EAMBIGUOUS, "names 2 customers", NULL);
+    /* Gus by all three: one customer. */
+    CHECK_OK(db, crm_identity_remove(db, hal, "account", "4155550177"));
+    CHECK_OK(db, crm_identity_remove(db, hal, "loyalty", "4155550177"));
+    CHECK_OK(db, crm_identity_add(NULL, db, gus, "account", "4155550177", 0));
+    CHECK_OK(db, crm_identity_add(NULL, db, gus, "loyalty", "4155550177", 0));
+    check_resolves(db, "4155550177", gus);
+    check_resolves(db, "(415) 555-0177", gus);
+    /* A shared phone of two, one of whom is also the account: two. */
+    CHECK_OK(db, crm_identity_add(NULL, db, p.dee, "account", "2125550199", 0));
+    check_fails(db, "2125550199", CRM_EAMBIGUOUS, "names 2 customers",
+                "tried phone +12125550199, account, loyalty");
+    /* Three holders of a shared phone, and a fourth customer's loyalty. */
+    CHECK_OK(db, crm_identity_add(NULL, db, hal, "phone", "+12125550199", CRM_IDENTITY_SHARED));
+    CHECK_OK(db, crm_identity_add(NULL, db, gus, "loyalty", "2125550199", 0));
+    check_fails(db, "2125550199", CRM_EAMBIGUOUS, "names 4 customers", NULL);
+    CHECK_OK(db, candidates(db, "2125550199", buf, sizeof buf));
+    CHECK_STR(buf, "Dee,Eve,Gus,Hal");
+    crm_close(db);
+}
+
 TEST(not_found_says_what_was_tried)
 {
     people p;
@@ -372,6 +420,7 @@ int main(void)
     RUN(error_code);
     RUN(every_kind);
     RUN(ambiguous);
+    RUN(counted_once_per_customer);
     RUN(not_found_says_what_was_tried);
     RUN(bad_input);
     RUN(list_while_writing);

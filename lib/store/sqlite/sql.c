@@ -59,6 +59,13 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_IDENTITY_LIST] =
         "SELECT kind, value, key, flags, created_at, customer_id FROM identity "
         "WHERE customer_id = ?1 ORDER BY kind, flags & 1 DESC, created_at, key",
+    /* Two probes of index keys, no row read past its key: the common add
+     * (a new value, for a customer with none of its kind) gets no row.
+     * INDEXED BY as for CRM__Q_IDENTITY_OTHER_PRIMARY. */
+    [CRM__Q_IDENTITY_ADD_CLEAR] =
+        "SELECT 1 FROM identity WHERE kind = ?1 AND key = ?2 "
+        "UNION ALL SELECT 1 FROM identity INDEXED BY identity_by_customer "
+        "WHERE ?4 AND customer_id = ?3 AND kind = ?1",
 
     /* ---- resolving what a caller said (resolve.c) ---- */
     /* Each pair is one probe of the identity key; the customers come out
@@ -71,6 +78,15 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     "UNION SELECT customer_id FROM identity WHERE kind = ?6 AND key = ?7) ORDER BY c.id"
     [CRM__Q_RESOLVE] = RESOLVE,
     [CRM__Q_RESOLVE_LIST] = RESOLVE,
+    /* The pairs come from a co-routine of three constant rows, and each
+     * probes the identity key in turn: two cursors in all, where a probe
+     * per pair (UNION ALL) opens two each, and no set of ids is built. A
+     * pair whose kind is NULL ends at once. */
+    [CRM__Q_RESOLVE_ROWS] =
+        "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL "
+        "FROM (VALUES (?1, ?2), (?3, ?4), (?5, ?6)) v "
+        "CROSS JOIN identity i ON i.kind = v.column1 AND i.key = v.column2 "
+        "JOIN customer c ON c.id = i.customer_id",
 
     /* ---- attributes, tags, members (attr.c, tag.c, member.c) ---- */
     [CRM__Q_ATTR_GET] = "SELECT value FROM customer_attr WHERE customer_id = ?1 AND key = ?2",
