@@ -249,26 +249,19 @@ def _int(value, what, lo, hi):
 
 # ---- records: plain objects, copied out of the C records ---------------
 #
-# The binding copies a record in one call: its _* calls (bindings/crm.i)
-# return a tuple of the record's fields, converted (times as datetimes, flags
-# as bools), and _maker() below makes the record from it. Each record's
-# fields, and so each class's __slots__, are declared once, in
-# bindings/records.py; _lowlevel._RECORD_FIELDS is the tuples' layout, made
-# from it with the C that builds them. The classes' constructors take a
-# low-level record (as crm._lowlevel returns them) and copy it the same way.
+# The binding copies a record in one call, in C, with each field converted
+# (times as datetimes, flags as bools, a promise's state as a PromiseState).
+# The classes below are given to the extension once (below them), which
+# then makes their instances itself: a cursor makes each row one, its slots
+# filled in C; the other _* calls (bindings/crm.i) return a tuple of the
+# fields, which the class's maker (_customer, ...; C, one call) moves into
+# a new record. Each record's fields, and so each class's __slots__, are
+# declared once, in bindings/records.py; _lowlevel._RECORD_FIELDS is the
+# tuples' layout, made from it with the C that fills them. The classes'
+# constructors take a low-level record (as crm._lowlevel returns them) and
+# copy it the same way.
 
-_new = object.__new__
 _FIELDS = _lowlevel._RECORD_FIELDS
-
-
-def _maker(cls):
-    """A function making a ``cls`` from a row: one unpacking assignment into
-    the slots, the quickest way to fill them (the code is generated from
-    __slots__, as dataclasses generate theirs, so the order is written once)."""
-    slots = ", ".join("r." + name for name in cls.__slots__)
-    ns = {"_new": _new, "cls": cls}
-    exec(f"def make(row):\n    r = _new(cls)\n    {slots}, = row\n    return r\n", ns)
-    return ns["make"]
 
 
 class _Record:
@@ -362,10 +355,6 @@ class Promise(_Record):
     __slots__ = _FIELDS["promise"]
     _row = _ll._promise_row
 
-    def __init__(self, low):
-        super().__init__(low)
-        self.state = PromiseState(self.state)
-
 
 class Occasion(_Record):
     """An occasion (birthday, renewal, ...) and its next occurrence."""
@@ -374,21 +363,15 @@ class Occasion(_Record):
     _row = _ll._occasion_row
 
 
-_customer = _maker(Customer)
-_identity = _maker(Identity)
-_journal_entry = _maker(JournalEntry)
-_interaction = _maker(Interaction)
-_member = _maker(Member)
-_promise_event = _maker(PromiseEvent)
-_occasion = _maker(Occasion)
-_promise_of_row = _maker(Promise)
-_STATES = {s.value: s for s in PromiseState}
-
-
-def _promise(row):
-    p = _promise_of_row(row)
-    p.state = _STATES.get(p.state) or PromiseState(p.state)
-    return p
+_ll.crm_swig_set_word_class("PromiseState", PromiseState)
+_customer = _ll.crm_swig_set_record_class("customer", Customer)
+_identity = _ll.crm_swig_set_record_class("identity", Identity)
+_journal_entry = _ll.crm_swig_set_record_class("journal_entry", JournalEntry)
+_interaction = _ll.crm_swig_set_record_class("interaction", Interaction)
+_member = _ll.crm_swig_set_record_class("member", Member)
+_promise_event = _ll.crm_swig_set_record_class("promise_event", PromiseEvent)
+_occasion = _ll.crm_swig_set_record_class("occasion", Occasion)
+_promise = _ll.crm_swig_set_record_class("promise", Promise)
 
 
 def _identity_flags(primary, verified, shared):
@@ -401,51 +384,28 @@ def _identity_flags(primary, verified, shared):
 # ---- cursors --------------------------------------------------------------
 
 
-class _Cursor:
-    """An iterator over a libcrm cursor. The C cursor is freed when the
-    iteration ends, on close(), when the database closes, or when the
-    iterator is garbage-collected."""
+class _Cursor(_ll.Cursor):
+    """An iterator over a libcrm cursor (crm._crm.Cursor: each row is read
+    and made a record in C). The C cursor is freed when the iteration ends,
+    on close(), when the database closes, or when the iterator is
+    garbage-collected (before it lets go of the database: left to the
+    collector, the database's handle could go first, and crm_close() would
+    refuse it, a cursor still open, leaking it with its files and any open
+    transaction, and other writers would get crm.Busy for good)."""
 
-    def __init__(self, db, handle, next_fn, free_fn, make):
-        self._db = db
-        self._h = getattr(handle, "this", handle)  # as Database's handle
-        self._next = next_fn
-        self._free = free_fn
-        self._make = make
+    def __init__(self, db, handle):
         db._cursors.add(self)
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        h = self._h
-        if h is None:
-            raise StopIteration
-        row = self._next(h)
-        if row is None:
-            self.close()
-            raise StopIteration
-        return self._make(row)
 
     def close(self):
         """Free the C cursor now (idempotent)."""
-        h, self._h = self._h, None
-        if h is not None:
-            self._free(h)
+        if self._h is not None:
+            _ll.Cursor.close(self)
             self._db._cursors.discard(self)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        # The C cursor is freed here, while self._db still holds the
-        # database: left to the collector, the attributes go in no set
-        # order, and when the database's handle went first crm_close()
-        # refused (a cursor still open), the handle leaked with its files
-        # and any open transaction, and other writers got crm.Busy for good.
         self.close()
 
 
@@ -710,7 +670,7 @@ class Database:
             _to_ms(created_from, "created_from"), _to_ms(created_to, "created_to"),
             _customer_ref(after, "after"), _int(limit, "limit", *_UINT),
             _enum_parse(_ORDER, order, "order"))
-        return _Cursor(self, h, _ll._customer_list_next, _ll.crm_customer_cursor_free, _customer)
+        return _Cursor(self, h)
 
     def count_customers(self, *, kind=None, tag=None, name_prefix=None, archived=False,
                         created_from=None, created_to=None):
@@ -741,8 +701,7 @@ class Database:
     def attrs(self, id):  # noqa: A002
         """A dict of the customer's attributes."""
         h = _ll.crm_attr_list_open(self._h, _customer_ref(id, "id"))
-        cur = _Cursor(self, h, _ll._attr_list_next, _ll.crm_attr_cursor_free, tuple)
-        return dict(cur)
+        return dict(_Cursor(self, h))
 
     def add_tag(self, id, tag):  # noqa: A002
         """Tag a customer (tags match exactly; case matters). crm.Conflict if
@@ -756,7 +715,7 @@ class Database:
     def tags(self, id):  # noqa: A002
         """A list of the customer's tags in byte order. crm.NotFound."""
         h = _ll.crm_tag_list_open(self._h, _customer_ref(id, "id"))
-        return list(_Cursor(self, h, _ll.crm_tag_cursor_next, _ll.crm_tag_cursor_free, str))
+        return list(_Cursor(self, h))
 
     # -- memberships --
     def add_member(self, org_id, person_id, role):
@@ -775,7 +734,7 @@ class Database:
     def members(self, id):  # noqa: A002
         """An organisation's people, or the organisations a person belongs to."""
         h = _ll.crm_member_list_open(self._h, _customer_ref(id, "id"))
-        return _Cursor(self, h, _ll._member_list_next, _ll.crm_member_cursor_free, _member)
+        return _Cursor(self, h)
 
     # -- identities --
     def set_identity_flags(self, customer_id, kind, value, *, primary=False, verified=False,
@@ -812,7 +771,7 @@ class Database:
         """Iterate over the customers holding an identity, by id: none, one,
         or each holder of a shared value. crm.InvalidArgument."""
         h = _ll.crm_customer_holders_open(self._h, _str(kind, "kind"), _str(value, "value"))
-        return _Cursor(self, h, _ll._customer_list_next, _ll.crm_customer_cursor_free, _customer)
+        return _Cursor(self, h)
 
     def identity(self, customer_id, kind, value):
         """Fetch a customer's identity by kind and any form of its value.
@@ -838,7 +797,7 @@ class Database:
         """Iterate over every customer a text names, by id ("am I speaking
         with Mickey or Minnie?"): none, one or several. crm.InvalidArgument."""
         h = _ll.crm_customer_resolve_open(self._h, _str(text, "text"))
-        return _Cursor(self, h, _ll._customer_list_next, _ll.crm_customer_cursor_free, _customer)
+        return _Cursor(self, h)
 
     def normalise(self, kind, value):
         """The match key libcrm derives from a value ("+14155550100")."""
@@ -848,14 +807,14 @@ class Database:
         """Iterate over a customer's identities by kind, primary first.
         crm.NotFound; crm.InvalidArgument."""
         h = _ll.crm_identity_list_open(self._h, _customer_ref(customer_id, "customer_id"))
-        return _Cursor(self, h, _ll._identity_list_next, _ll.crm_identity_cursor_free, _identity)
+        return _Cursor(self, h)
 
     # -- the journal --
     def journal(self, since=0):
         """Iterate over journal entries after sequence number ``since`` (an
         int, 0..2**63-1)."""
         h = _ll.crm_journal_entry_list_open(self._h, _int(since, "since", *_INT64))
-        return _Cursor(self, h, _ll._journal_next, _ll.crm_journal_entry_cursor_free, _journal_entry)
+        return _Cursor(self, h)
 
     @property
     def last_seq(self):
@@ -926,7 +885,7 @@ class Database:
             self._h, _interaction_ref(interaction_id, "interaction_id"),
             *_timeline_filter(channels, from_, to, reason_prefix, direction, public_only,
                               outcomes, before, limit))
-        return _Cursor(self, h, _ll._timeline_next, _ll.crm_interaction_cursor_free, _interaction)
+        return _Cursor(self, h)
 
     def set_outcome(self, id, outcome):  # noqa: A002
         """Change an interaction's outcome by name (journaled with the old
@@ -945,7 +904,7 @@ class Database:
             self._h, _customer_ref(customer_id, "customer_id"),
             *_timeline_filter(channels, from_, to, reason_prefix, direction, public_only,
                               outcomes, before, limit))
-        return _Cursor(self, h, _ll._timeline_next, _ll.crm_interaction_cursor_free, _interaction)
+        return _Cursor(self, h)
 
     # -- promises --
     # Every step takes ``at``, when it happened (a datetime or epoch ms; None:
@@ -1013,14 +972,13 @@ class Database:
             _bits(_STATE, states, "states"),
             _to_ms(due_before, "due_before"), _to_ms(overdue_as_of, "overdue_as_of"),
             _promise_ref(after, "after"), _int(limit, "limit", *_UINT))
-        return _Cursor(self, h, _ll._promise_list_next, _ll.crm_promise_cursor_free, _promise)
+        return _Cursor(self, h)
 
     def promise_history(self, id):  # noqa: A002
         """Iterate over the events of a promise (a Promise or its id): made,
         renegotiated, kept, ..."""
         h = _ll.crm_promise_event_list_open(self._h, _promise_ref(id, "id"))
-        return _Cursor(self, h, _ll._promise_history_next, _ll.crm_promise_event_cursor_free,
-                       _promise_event)
+        return _Cursor(self, h)
 
     # -- occasions --
     def add_occasion(self, customer_id, kind, *, month, day, year=None, yearly=True,
@@ -1048,7 +1006,7 @@ class Database:
         """Iterate over a customer's occasions by month and day. crm.NotFound;
         crm.InvalidArgument."""
         h = _ll.crm_occasion_list_open(self._h, _customer_ref(customer_id, "customer_id"))
-        return _Cursor(self, h, _ll._occasion_list_next, _ll.crm_occasion_cursor_free, _occasion)
+        return _Cursor(self, h)
 
     def upcoming(self, start=None, days=30):
         """Every occurrence surfacing in the ``days`` calendar days (1..3653)
@@ -1062,7 +1020,7 @@ class Database:
             raise TypeError(f"start: expected a datetime.date (the day where you are), got "
                             f"{type(start).__name__}")
         h = _ll.crm_occasion_upcoming_open(self._h, *ymd, _int(days, "days", *_INT))
-        return _Cursor(self, h, _ll._occasion_list_next, _ll.crm_occasion_cursor_free, _occasion)
+        return _Cursor(self, h)
 
 
 class _Transaction:
