@@ -235,6 +235,7 @@ _INT = (-2**31, 2**31 - 1)          # C int
 _UINT = (0, 2**32 - 1)              # C unsigned int
 _INT64 = (-2**63, 2**63 - 1)        # C int64_t
 _SENTIMENT = (-2, 2)                # 99, CRM_SENTIMENT_NONE, is None's
+_SENTIMENT_NONE = _ll.CRM_SENTIMENT_NONE
 _BUSY_TIMEOUT_MAX = _INT[1] / 1000  # seconds, as C's int of milliseconds
 
 
@@ -374,11 +375,15 @@ _occasion = _ll.crm_swig_set_record_class("occasion", Occasion)
 _promise = _ll.crm_swig_set_record_class("promise", Promise)
 
 
+_PRIMARY = _ll.CRM_IDENTITY_PRIMARY
+_VERIFIED = _ll.CRM_IDENTITY_VERIFIED
+_SHARED = _ll.CRM_IDENTITY_SHARED
+
+
 def _identity_flags(primary, verified, shared):
     """The CRM_IDENTITY_* bits of the keyword arguments."""
-    return ((_ll.CRM_IDENTITY_PRIMARY if primary else 0) |
-            (_ll.CRM_IDENTITY_VERIFIED if verified else 0) |
-            (_ll.CRM_IDENTITY_SHARED if shared else 0))
+    return (_PRIMARY if primary else 0) | (_VERIFIED if verified else 0) | \
+        (_SHARED if shared else 0)
 
 
 # ---- cursors --------------------------------------------------------------
@@ -534,6 +539,12 @@ def open(path, *, actor=None, create=True, readonly=False, busy_timeout=5.0,  # 
     return Database(handle)
 
 
+# The methods a program calls once per row of its own (create_customer,
+# add_identity, lookup, customer, log, promise, keep) first try the case of
+# every argument given plainly: the database open, each text a str, each
+# optional one left out. That case needs no conversion, so it is one test
+# in place of a helper call per argument; any other case takes the checked
+# path below it, which makes the same call of what the fast path takes.
 class Database:
     """An open customer database (one thread at a time). Close it with
     close() or a ``with`` block; afterwards every call raises crm.Misuse.
@@ -627,6 +638,9 @@ class Database:
         """Create a customer; ``kind`` is "person" or "organisation". ``name``:
         1..CRM_NAME_MAX bytes, no control characters or spaces at either end.
         Returns the new Customer; crm.InvalidArgument for a bad kind or name."""
+        h = self._handle
+        if h is not None and type(name) is str and type(kind) is str:
+            return _customer(_ll._customer_create(h, _KIND[kind], name))
         return _customer(_ll._customer_create(self._h, _enum_parse(_KIND, kind, "kind"),
                                               _str(name, "name")))
 
@@ -755,6 +769,13 @@ class Database:
         customers who hold it shared too (a family landline). crm.Conflict if
         the identity already belongs to a customer and is not shared by all
         (``conflict_id`` names one); crm.NotFound; crm.InvalidArgument."""
+        h = self._handle
+        if h is not None and type(customer_id) is str and type(kind) is str and \
+                type(value) is str:
+            return _identity(_ll._identity_add(
+                h, customer_id, kind, value,
+                (_PRIMARY if primary else 0) | (_VERIFIED if verified else 0) |
+                (_SHARED if shared else 0)))
         return _identity(_ll._identity_add(self._h, _customer_ref(customer_id, "customer_id"),
                                            _str(kind, "kind"), _str(value, "value"),
                                            _identity_flags(primary, verified, shared)))
@@ -831,10 +852,24 @@ class Database:
         Interaction (or id) it answers. crm.NotFound; crm.InvalidArgument;
         crm.Conflict (the ``external_ref`` was already logged:
         ``conflict_id`` names it)."""
+        h = self._handle
+        if (h is not None and type(customer_id) is str and type(channel) is str and
+                type(direction) is str and occurred_at is None and sentiment is None and
+                (handled_by is None or type(handled_by) is str) and
+                (reason is None or type(reason) is str) and
+                (outcome is None or type(outcome) is str) and
+                (summary is None or type(summary) is str) and
+                (body is None or type(body) is str) and
+                (reply_to is None or type(reply_to) is str) and
+                (external_ref is None or type(external_ref) is str)):
+            return _interaction(_ll._interaction_log(
+                h, customer_id, channel, _DIRECTION[direction], _TIME_NONE, handled_by, reason,
+                0 if outcome is None else _OUTCOME[outcome], 1 if public else 0,
+                _SENTIMENT_NONE, summary, body, reply_to, external_ref))
         ch = _str(channel, "channel")
         d = _enum_parse(_DIRECTION, direction, "direction")
         o = 0 if outcome is None else _enum_parse(_OUTCOME, outcome, "outcome")
-        sentiment = (_ll.CRM_SENTIMENT_NONE if sentiment is None
+        sentiment = (_SENTIMENT_NONE if sentiment is None
                      else _int(sentiment, "sentiment", *_SENTIMENT))
         return _interaction(_ll._interaction_log(
             self._h, _customer_ref(customer_id, "customer_id"), ch, d,
@@ -913,6 +948,12 @@ class Database:
         """Make a promise and return it; ``interaction_id``: the Interaction
         (or id) it was made in; ``at``: when it was made (None: now).
         crm.NotFound; crm.InvalidArgument."""
+        h = self._handle
+        if (h is not None and type(customer_id) is str and type(what) is str and
+                type(owner) is str and type(due_at) is int and TIME_MIN <= due_at <= TIME_MAX and
+                interaction_id is None and at is None):
+            return _promise(_ll._promise_make(h, customer_id, None, owner, what, due_at,
+                                              _TIME_NONE))
         return _promise(_ll._promise_make(
             self._h, _customer_ref(customer_id, "customer_id"),
             _interaction_ref(interaction_id, "interaction_id"), _str(owner, "owner"),
@@ -930,6 +971,10 @@ class Database:
         interaction (an Interaction or its id) of the same customer, ``at``
         a time (None: now), and return the kept Promise. crm.StateError if
         it is not open; crm.NotFound."""
+        h = self._handle
+        if h is not None and type(id) is str and interaction_id is None and note is None and \
+                at is None:
+            return _promise(_ll._promise_keep(h, id, None, None, _TIME_NONE))
         return _promise(_ll._promise_keep(self._h, _promise_ref(id, "id"),
                                           _interaction_ref(interaction_id, "interaction_id"),
                                           _str(note, "note"), _to_ms(at, "at")))
