@@ -378,12 +378,13 @@ int crm_swig_occasion_add(crm_occasion **out, crm_db *db, const char *customer_i
  * C, with the builder crm_swig_<record> the language's records.i includes
  * (made by gen_records.py from records.py, where each record's fields are
  * declared once): a tuple of its fields in Python, in the order of the
- * crm package's record class's __slots__, which the package unpacks into
- * the record; a table with the record type's metatable in Lua, the record
- * the crm module returns. A record a call returns is freed before the
- * wrapper returns; one a cursor lends is copied before the next call; at
- * the end of a cursor the row is None/nil. The status is handled as
- * everywhere (the language's %exception). tests/python/test_records.py and
+ * crm package's record class's __slots__, which the package moves into
+ * the record (its cursors make the record itself: python/cursors.i); a
+ * table with the record type's metatable in Lua, the record the crm module
+ * returns. A record a call returns is freed before the wrapper returns;
+ * one a cursor lends is copied before the next call; at the end of a
+ * cursor the row is None/nil. The status is handled as everywhere (the
+ * language's %exception). tests/python/test_records.py and
  * tests/lua/test_records.lua compare, for every record type, what the
  * binding gives with what the accessors give. */
 

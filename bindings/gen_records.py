@@ -2,7 +2,7 @@
 """Makes, from the table of records in records.py, what lists their
 fields in each binding (run by the build; see records.py):
 
-    gen_records.py python OUT           C builders for Python, and the tuples' layout
+    gen_records.py python OUT           C fillers for Python, and the tuples' layout
     gen_records.py lua OUT              C builders for Lua, and the fields' description
     gen_records.py stub TEMPLATE OUT    the type stub, its record classes filled in
 
@@ -33,13 +33,17 @@ def read(record, field):
 
 # ---- Python ------------------------------------------------------------------
 
+def words_table(record, field):
+    return f"crm_swig_words_{record.name}_{field.name}"
+
+
 def python_value(record, field):
     v = read(record, field)
     k = field.kind
     if k == TEXT:
         return f"crm_swig_str({v})"
     if k == WORD:
-        return f"crm_swig_str({field.names}({v}))"
+        return f"crm_swig_word(&{words_table(record, field)}, w_, {field.names}(w_))"
     if k == TIME:
         return f"crm_swig_time({v})"
     if k == BOOL:
@@ -59,21 +63,62 @@ def python_value(record, field):
     raise AssertionError(k)
 
 
+def python_field(record, field, i):
+    put = f"CRM_SWIG_FIELD(o, at[{i}], {python_value(record, field)});"
+    if field.kind == WORD:
+        return f"    {{\n        int w_ = (int){read(record, field)};\n        {put}\n    }}\n"
+    return f"    {put}\n"
+
+
 def python():
     out = [HEADER, "%{\n"]
+    most = max(len(rec.fields_of("python")) for rec in RECORDS)
+    out.append("/* Where a tuple keeps its items: a row's fields go there. */\n"
+               "static const Py_ssize_t crm_swig_tuple_at[] = {\n")
+    out += [f"    CRM_SWIG_ITEM({i}),\n" for i in range(most)]
+    out.append("};\n\n/* Each enum field's words (crm_swig_word), and the class they are made\n"
+               " * of when the package gives one for the field's python_type. */\n")
+    for rec in RECORDS:
+        for f in rec.fields_of("python"):
+            if f.kind == WORD:
+                python_type = f'"{f.python_type}"' if f.python_type else "NULL"
+                out.append(f"static crm_swig_words {words_table(rec, f)} = {{{python_type}}};\n")
+    out.append("\n/* Every table of words, for crm_swig_set_word_class(). */\n"
+               "static crm_swig_words *const crm_swig_word_tables[] = {\n")
+    for rec in RECORDS:
+        out += [f"    &{words_table(rec, f)},\n" for f in rec.fields_of("python") if f.kind == WORD]
+    out.append("};\n\n")
     for rec in RECORDS:
         fields = rec.fields_of("python")
         out.append(f"/* {rec.ctype}: ({', '.join(f.name for f in fields)}) */\n"
-                   f"static PyObject *crm_swig_{rec.name}(const {rec.ctype} *r)\n"
+                   f"static int crm_swig_fill_{rec.name}(PyObject *o, const Py_ssize_t *at, "
+                   "const void *row)\n"
                    "{\n"
-                   "    PyObject *row;\n"
-                   "    if (!r)\n"
-                   "        Py_RETURN_NONE;\n"
-                   f"    if (!(row = PyTuple_New({len(fields)})))\n"
-                   "        return NULL;\n")
-        for i, f in enumerate(fields):
-            out.append(f"    CRM_SWIG_COL(row, {i}, {python_value(rec, f)});\n")
-        out.append("    return row;\n}\n\n")
+                   f"    const {rec.ctype} *r = row;\n")
+        out += [python_field(rec, f, i) for i, f in enumerate(fields)]
+        out.append("    return 0;\n}\n\n")
+    out.append("/* Every record: its name, its fields' names in order, and its filler. */\n"
+               "enum {\n")
+    out += [f"    CRM_SWIG_RECORD_{rec.name.upper()},\n" for rec in RECORDS]
+    out.append("    CRM_SWIG_RECORDS\n};\n\n")
+    for rec in RECORDS:
+        names = ", ".join(f'"{f.name}"' for f in rec.fields_of("python"))
+        out.append(f"static const char *const crm_swig_fields_{rec.name}[] = {{{names}}};\n")
+    out.append("\n/* Where each field lives in an instance of the record's class. */\n")
+    for rec in RECORDS:
+        out.append(f"static Py_ssize_t crm_swig_at_{rec.name}[{len(rec.fields_of('python'))}];\n")
+    out.append("\nstatic crm_swig_record crm_swig_records[CRM_SWIG_RECORDS] = {\n")
+    for rec in RECORDS:
+        out.append(f'    {{"{rec.name}", crm_swig_fields_{rec.name}, '
+                   f"{len(rec.fields_of('python'))}, crm_swig_fill_{rec.name}, "
+                   f"crm_swig_at_{rec.name}, NULL}},\n")
+    out.append("};\n\n/* A record as a tuple of its fields (the _ calls' rows). */\n")
+    for rec in RECORDS:
+        index = f"CRM_SWIG_RECORD_{rec.name.upper()}"
+        out.append(f"static PyObject *crm_swig_{rec.name}(const {rec.ctype} *r)\n"
+                   "{\n"
+                   f"    return crm_swig_tuple(&crm_swig_records[{index}], r);\n"
+                   "}\n")
     out.append("%}\n\n/* Each record's tuple: the fields' names, in order (the record classes'\n"
                " * __slots__). */\n%pythoncode %{\n_RECORD_FIELDS = {\n")
     for rec in RECORDS:

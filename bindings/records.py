@@ -6,9 +6,10 @@ Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
 gen_records.py makes from this table, at build time, everything that
 lists a record's fields:
 
-  - the Python record builders (C: a tuple of the fields, in the order
-    below, built in the call that reads the record) and the tuple's layout,
-    which the crm package takes for each record class's __slots__;
+  - the Python record fillers (C: the fields, in the order below, read in
+    the call that reads the record, into a tuple or straight into the
+    slots of the crm package's record class) and the tuple's layout, which
+    the crm package takes for each record class's __slots__;
   - the type stub's record classes (crm/__init__.pyi);
   - the Lua record builders (C: a table with the record type's metatable)
     and a description of each field the Lua tests read.

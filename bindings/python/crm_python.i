@@ -18,4 +18,5 @@
 %include "arguments.i"
 %include "outputs.i"
 %include "records.i"
+%include "cursors.i"
 %include "../crm.i"

@@ -1,19 +1,22 @@
 /*
- * libcrm - Python: a record as a tuple of its fields, in the order of the
- * crm package's record class's __slots__ (crm.i's "records in one
- * crossing"). The builders, one per record, are made by gen_records.py from
- * bindings/records.py, with the tuples' layout (crm._lowlevel._RECORD_FIELDS,
- * the classes' __slots__); the conversions they use are here.
+ * libcrm - Python: a record as the crm package's record object, or as a
+ * tuple of its fields in the order of the class's __slots__ (the _ calls'
+ * rows; crm.i's "records in one crossing"). The fillers, one per record,
+ * are made by gen_records.py from bindings/records.py, with the tuples'
+ * layout (crm._lowlevel._RECORD_FIELDS, the classes' __slots__); the
+ * conversions they use, and the two ways a record is made of a filler,
+ * are here.
  *
  * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
  */
 
-/* SWIG's text conversion, emitted here, before the builders that use it
+/* SWIG's text conversion, emitted here, before the fillers that use it
  * (SWIG emits it where a typemap first needs it otherwise: later). */
 %fragment("SWIG_FromCharPtr");
 
 %{
 #include <datetime.h>
+#include <structmember.h>
 
 /* A time as the crm package gives it: None for CRM_TIME_NONE (no time),
  * else EPOCH + timedelta(milliseconds=ms), an aware datetime in UTC, built
@@ -67,17 +70,68 @@ static PyObject *crm_swig_date(int year, int month, int day)
     return year > 0 ? PyDate_FromDate(year, month, day) : SWIG_Py_Void();
 }
 
-/* Fills column I of the tuple ROW with EXPR; on the first NULL (an
- * exception is set) the partial tuple is dropped and NULL returned. */
-#define CRM_SWIG_COL(ROW, I, EXPR)          \
-    do {                                    \
-        PyObject *v_ = (EXPR);              \
-        if (!v_) {                          \
-            Py_DECREF(ROW);                 \
-            return NULL;                    \
-        }                                   \
-        PyTuple_SET_ITEM(ROW, I, v_);       \
+/* An enum's word: one object per value, made the first time the value is
+ * read and shared after that (libcrm's words never change), as a str, or
+ * as the package's class for the field (python_type in records.py, e.g.
+ * PromiseState), which the package gives with crm_swig_set_word_class().
+ * A value with no word (NULL) is None. */
+#define CRM_SWIG_WORDS_MAX 32
+typedef struct {
+    const char *python_type;
+    PyObject *cls;
+    PyObject *word[CRM_SWIG_WORDS_MAX];
+} crm_swig_words;
+
+static PyObject *crm_swig_word(crm_swig_words *t, int v, const char *name)
+{
+    int kept = v >= 0 && v < CRM_SWIG_WORDS_MAX;
+    PyObject *w;
+    if (kept && t->word[v]) {
+        Py_INCREF(t->word[v]);
+        return t->word[v];
+    }
+    if (!name)
+        Py_RETURN_NONE;
+    if ((w = SWIG_FromCharPtr(name)) && t->cls) {
+        PyObject *s = w;
+        w = PyObject_CallOneArg(t->cls, s);
+        Py_DECREF(s);
+    }
+    if (w && kept) {
+        Py_INCREF(w);
+        t->word[v] = w;
+    }
+    return w;
+}
+
+/* A record: the names of its fields in order (the filler's order), the
+ * filler, which writes each field, a new reference, at the offsets it is
+ * given from the object it is given (a tuple's items, or the slots of an
+ * instance of the package's class), and that class with the offsets of its
+ * slots once the package has given it (crm_swig_set_record_class()). */
+typedef struct {
+    const char *name;
+    const char *const *fields;
+    Py_ssize_t n;
+    int (*fill)(PyObject *o, const Py_ssize_t *at, const void *row);
+    Py_ssize_t *at;
+    PyTypeObject *cls;
+} crm_swig_record;
+
+/* What a filler does per field: the field at offset AT of O is EXPR; on
+ * the first NULL (an exception is set) the filler fails, and its caller
+ * drops O, whose fields not yet set are NULL (which a tuple and a slotted
+ * instance both allow). */
+#define CRM_SWIG_FIELD(O, AT, EXPR)                                      \
+    do {                                                                \
+        if (!(*(PyObject **)((char *)(O) + (AT)) = (EXPR)))             \
+            return -1;                                                  \
     } while (0)
+
+/* The offset of a tuple's item I. */
+#define CRM_SWIG_ITEM(I) ((Py_ssize_t)(offsetof(PyTupleObject, ob_item) + (I) * sizeof(PyObject *)))
+
+static PyObject *crm_swig_tuple(const crm_swig_record *rec, const void *r);
 %}
 
 %init %{
@@ -97,3 +151,135 @@ static PyObject *crm_swig_date(int year, int month, int day)
 /* Made by the build (bindings/CMakeLists.txt) in its gen/ folder, which is on
  * SWIG's include path: found there as a library file is. */
 %include <records_python.i>
+
+%{
+/* The record r as a tuple of its fields; None for NULL. */
+static PyObject *crm_swig_tuple(const crm_swig_record *rec, const void *r)
+{
+    PyObject *row;
+    if (!r)
+        Py_RETURN_NONE;
+    if (!(row = PyTuple_New(rec->n)))
+        return NULL;
+    if (rec->fill(row, crm_swig_tuple_at, r) < 0) {
+        Py_DECREF(row);
+        return NULL;
+    }
+    return row;
+}
+
+/* The record r as an instance of the package's class for it, each field
+ * written straight into its slot: what object.__new__ and one assignment
+ * per slot would make, without a tuple between or a call into Python per
+ * record. A record without a class (an attribute) is its tuple; None for
+ * NULL. */
+static PyObject *crm_swig_record_new(const crm_swig_record *rec, const void *r)
+{
+    PyObject *o;
+    if (!r)
+        Py_RETURN_NONE;
+    if (!rec->cls)
+        return crm_swig_tuple(rec, r);
+    if (!(o = rec->cls->tp_alloc(rec->cls, 0)))
+        return NULL;
+    if (rec->fill(o, rec->at, r) < 0) {
+        Py_DECREF(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* make(row), the maker crm_swig_set_record_class() gives the package: the
+ * record of a row (a tuple of its fields, as the _ calls return it), each
+ * field moved into its slot; what object.__new__ and one assignment per
+ * slot would make, without a Python frame per record. `self` is the
+ * record's index in crm_swig_records. */
+static PyObject *crm_swig_make(PyObject *self, PyObject *row)
+{
+    const crm_swig_record *rec = &crm_swig_records[PyLong_AsSsize_t(self)];
+    PyObject *o;
+    if (!PyTuple_CheckExact(row) || PyTuple_GET_SIZE(row) != rec->n)
+        return PyErr_Format(PyExc_TypeError, "%s: expected a row of %zd fields, got %R",
+                            rec->name, rec->n, row);
+    if (!(o = rec->cls->tp_alloc(rec->cls, 0)))
+        return NULL;
+    for (Py_ssize_t i = 0; i < rec->n; i++) {
+        PyObject *v = PyTuple_GET_ITEM(row, i);
+        Py_INCREF(v);
+        *(PyObject **)((char *)o + rec->at[i]) = v;
+    }
+    return o;
+}
+
+static PyMethodDef crm_swig_make_def = {
+    "make", crm_swig_make, METH_O, "The record of a row (a tuple of its fields)."};
+%}
+
+/* Both are called once by the crm package as it loads, and touch Python
+ * objects: the GIL stays held. */
+%nothread crm_swig_set_record_class;
+%nothread crm_swig_set_word_class;
+%inline %{
+/* The package's class for the record `name`: each field must be a slot of
+ * the class itself (its __slots__), whose offset the fillers write to.
+ * Returns the record's maker, make(row) (crm_swig_make). */
+PyObject *crm_swig_set_record_class(const char *name, PyObject *cls)
+{
+    crm_swig_record *rec = NULL;
+    Py_ssize_t at[64], i, index = 0;
+    PyObject *self, *make;
+    for (i = 0; i < CRM_SWIG_RECORDS; i++)
+        if (name && strcmp(crm_swig_records[i].name, name) == 0)
+            rec = &crm_swig_records[index = i];
+    if (!rec)
+        return PyErr_Format(PyExc_KeyError, "no record is named %s", name ? name : "None");
+    if (!PyType_Check(cls) || rec->n > (Py_ssize_t)(sizeof at / sizeof *at))
+        return PyErr_Format(PyExc_TypeError, "%s: expected a class", name);
+    for (i = 0; i < rec->n; i++) {
+        PyObject *d = PyObject_GetAttrString(cls, rec->fields[i]);
+        int slot = d && Py_IS_TYPE(d, &PyMemberDescr_Type) &&
+                   ((PyMemberDescrObject *)d)->d_common.d_type == (PyTypeObject *)cls &&
+                   ((PyMemberDescrObject *)d)->d_member->type == T_OBJECT_EX;
+        if (slot)
+            at[i] = ((PyMemberDescrObject *)d)->d_member->offset;
+        Py_XDECREF(d);
+        if (!slot) {
+            PyErr_Clear();
+            return PyErr_Format(PyExc_TypeError, "%s: the class has no slot %s of its own", name,
+                                rec->fields[i]);
+        }
+    }
+    if (!(self = PyLong_FromSsize_t(index)))
+        return NULL;
+    make = PyCFunction_New(&crm_swig_make_def, self);
+    Py_DECREF(self);
+    if (!make)
+        return NULL;
+    memcpy(rec->at, at, (size_t)rec->n * sizeof *at);
+    Py_INCREF(cls);
+    Py_XDECREF((PyObject *)rec->cls);
+    rec->cls = (PyTypeObject *)cls;
+    return make;
+}
+
+/* The package's class for the words of the fields whose python_type (in
+ * records.py) is `python_type`: each word becomes cls(word). */
+PyObject *crm_swig_set_word_class(const char *python_type, PyObject *cls)
+{
+    size_t i, found = 0;
+    for (i = 0; i < sizeof crm_swig_word_tables / sizeof *crm_swig_word_tables; i++) {
+        crm_swig_words *t = crm_swig_word_tables[i];
+        if (!python_type || !t->python_type || strcmp(t->python_type, python_type) != 0)
+            continue;
+        Py_INCREF(cls);
+        Py_XSETREF(t->cls, cls);
+        for (int v = 0; v < CRM_SWIG_WORDS_MAX; v++)
+            Py_CLEAR(t->word[v]);
+        found++;
+    }
+    if (!found)
+        return PyErr_Format(PyExc_KeyError, "no field has the type %s",
+                            python_type ? python_type : "None");
+    Py_RETURN_NONE;
+}
+%}

@@ -235,6 +235,7 @@ _INT = (-2**31, 2**31 - 1)          # C int
 _UINT = (0, 2**32 - 1)              # C unsigned int
 _INT64 = (-2**63, 2**63 - 1)        # C int64_t
 _SENTIMENT = (-2, 2)                # 99, CRM_SENTIMENT_NONE, is None's
+_SENTIMENT_NONE = _ll.CRM_SENTIMENT_NONE
 _BUSY_TIMEOUT_MAX = _INT[1] / 1000  # seconds, as C's int of milliseconds
 
 
@@ -249,26 +250,19 @@ def _int(value, what, lo, hi):
 
 # ---- records: plain objects, copied out of the C records ---------------
 #
-# The binding copies a record in one call: its _* calls (bindings/crm.i)
-# return a tuple of the record's fields, converted (times as datetimes, flags
-# as bools), and _maker() below makes the record from it. Each record's
-# fields, and so each class's __slots__, are declared once, in
-# bindings/records.py; _lowlevel._RECORD_FIELDS is the tuples' layout, made
-# from it with the C that builds them. The classes' constructors take a
-# low-level record (as crm._lowlevel returns them) and copy it the same way.
+# The binding copies a record in one call, in C, with each field converted
+# (times as datetimes, flags as bools, a promise's state as a PromiseState).
+# The classes below are given to the extension once (below them), which
+# then makes their instances itself: a cursor makes each row one, its slots
+# filled in C; the other _* calls (bindings/crm.i) return a tuple of the
+# fields, which the class's maker (_customer, ...; C, one call) moves into
+# a new record. Each record's fields, and so each class's __slots__, are
+# declared once, in bindings/records.py; _lowlevel._RECORD_FIELDS is the
+# tuples' layout, made from it with the C that fills them. The classes'
+# constructors take a low-level record (as crm._lowlevel returns them) and
+# copy it the same way.
 
-_new = object.__new__
 _FIELDS = _lowlevel._RECORD_FIELDS
-
-
-def _maker(cls):
-    """A function making a ``cls`` from a row: one unpacking assignment into
-    the slots, the quickest way to fill them (the code is generated from
-    __slots__, as dataclasses generate theirs, so the order is written once)."""
-    slots = ", ".join("r." + name for name in cls.__slots__)
-    ns = {"_new": _new, "cls": cls}
-    exec(f"def make(row):\n    r = _new(cls)\n    {slots}, = row\n    return r\n", ns)
-    return ns["make"]
 
 
 class _Record:
@@ -362,10 +356,6 @@ class Promise(_Record):
     __slots__ = _FIELDS["promise"]
     _row = _ll._promise_row
 
-    def __init__(self, low):
-        super().__init__(low)
-        self.state = PromiseState(self.state)
-
 
 class Occasion(_Record):
     """An occasion (birthday, renewal, ...) and its next occurrence."""
@@ -374,78 +364,53 @@ class Occasion(_Record):
     _row = _ll._occasion_row
 
 
-_customer = _maker(Customer)
-_identity = _maker(Identity)
-_journal_entry = _maker(JournalEntry)
-_interaction = _maker(Interaction)
-_member = _maker(Member)
-_promise_event = _maker(PromiseEvent)
-_occasion = _maker(Occasion)
-_promise_of_row = _maker(Promise)
-_STATES = {s.value: s for s in PromiseState}
+_ll.crm_swig_set_word_class("PromiseState", PromiseState)
+_customer = _ll.crm_swig_set_record_class("customer", Customer)
+_identity = _ll.crm_swig_set_record_class("identity", Identity)
+_journal_entry = _ll.crm_swig_set_record_class("journal_entry", JournalEntry)
+_interaction = _ll.crm_swig_set_record_class("interaction", Interaction)
+_member = _ll.crm_swig_set_record_class("member", Member)
+_promise_event = _ll.crm_swig_set_record_class("promise_event", PromiseEvent)
+_occasion = _ll.crm_swig_set_record_class("occasion", Occasion)
+_promise = _ll.crm_swig_set_record_class("promise", Promise)
 
 
-def _promise(row):
-    p = _promise_of_row(row)
-    p.state = _STATES.get(p.state) or PromiseState(p.state)
-    return p
+_PRIMARY = _ll.CRM_IDENTITY_PRIMARY
+_VERIFIED = _ll.CRM_IDENTITY_VERIFIED
+_SHARED = _ll.CRM_IDENTITY_SHARED
 
 
 def _identity_flags(primary, verified, shared):
     """The CRM_IDENTITY_* bits of the keyword arguments."""
-    return ((_ll.CRM_IDENTITY_PRIMARY if primary else 0) |
-            (_ll.CRM_IDENTITY_VERIFIED if verified else 0) |
-            (_ll.CRM_IDENTITY_SHARED if shared else 0))
+    return (_PRIMARY if primary else 0) | (_VERIFIED if verified else 0) | \
+        (_SHARED if shared else 0)
 
 
 # ---- cursors --------------------------------------------------------------
 
 
-class _Cursor:
-    """An iterator over a libcrm cursor. The C cursor is freed when the
-    iteration ends, on close(), when the database closes, or when the
-    iterator is garbage-collected."""
+class _Cursor(_ll.Cursor):
+    """An iterator over a libcrm cursor (crm._crm.Cursor: each row is read
+    and made a record in C). The C cursor is freed when the iteration ends,
+    on close(), when the database closes, or when the iterator is
+    garbage-collected (before it lets go of the database: left to the
+    collector, the database's handle could go first, and crm_close() would
+    refuse it, a cursor still open, leaking it with its files and any open
+    transaction, and other writers would get crm.Busy for good)."""
 
-    def __init__(self, db, handle, next_fn, free_fn, make):
-        self._db = db
-        self._h = getattr(handle, "this", handle)  # as Database's handle
-        self._next = next_fn
-        self._free = free_fn
-        self._make = make
+    def __init__(self, db, handle):
         db._cursors.add(self)
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        h = self._h
-        if h is None:
-            raise StopIteration
-        row = self._next(h)
-        if row is None:
-            self.close()
-            raise StopIteration
-        return self._make(row)
 
     def close(self):
         """Free the C cursor now (idempotent)."""
-        h, self._h = self._h, None
-        if h is not None:
-            self._free(h)
+        if self._h is not None:
+            _ll.Cursor.close(self)
             self._db._cursors.discard(self)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        # The C cursor is freed here, while self._db still holds the
-        # database: left to the collector, the attributes go in no set
-        # order, and when the database's handle went first crm_close()
-        # refused (a cursor still open), the handle leaked with its files
-        # and any open transaction, and other writers got crm.Busy for good.
         self.close()
 
 
@@ -574,6 +539,12 @@ def open(path, *, actor=None, create=True, readonly=False, busy_timeout=5.0,  # 
     return Database(handle)
 
 
+# The methods a program calls once per row of its own (create_customer,
+# add_identity, lookup, customer, log, promise, keep) first try the case of
+# every argument given plainly: the database open, each text a str, each
+# optional one left out. That case needs no conversion, so it is one test
+# in place of a helper call per argument; any other case takes the checked
+# path below it, which makes the same call of what the fast path takes.
 class Database:
     """An open customer database (one thread at a time). Close it with
     close() or a ``with`` block; afterwards every call raises crm.Misuse.
@@ -667,6 +638,9 @@ class Database:
         """Create a customer; ``kind`` is "person" or "organisation". ``name``:
         1..CRM_NAME_MAX bytes, no control characters or spaces at either end.
         Returns the new Customer; crm.InvalidArgument for a bad kind or name."""
+        h = self._handle
+        if h is not None and type(name) is str and type(kind) is str:
+            return _customer(_ll._customer_create(h, _KIND[kind], name))
         return _customer(_ll._customer_create(self._h, _enum_parse(_KIND, kind, "kind"),
                                               _str(name, "name")))
 
@@ -710,7 +684,7 @@ class Database:
             _to_ms(created_from, "created_from"), _to_ms(created_to, "created_to"),
             _customer_ref(after, "after"), _int(limit, "limit", *_UINT),
             _enum_parse(_ORDER, order, "order"))
-        return _Cursor(self, h, _ll._customer_list_next, _ll.crm_customer_cursor_free, _customer)
+        return _Cursor(self, h)
 
     def count_customers(self, *, kind=None, tag=None, name_prefix=None, archived=False,
                         created_from=None, created_to=None):
@@ -741,8 +715,7 @@ class Database:
     def attrs(self, id):  # noqa: A002
         """A dict of the customer's attributes."""
         h = _ll.crm_attr_list_open(self._h, _customer_ref(id, "id"))
-        cur = _Cursor(self, h, _ll._attr_list_next, _ll.crm_attr_cursor_free, tuple)
-        return dict(cur)
+        return dict(_Cursor(self, h))
 
     def add_tag(self, id, tag):  # noqa: A002
         """Tag a customer (tags match exactly; case matters). crm.Conflict if
@@ -756,7 +729,7 @@ class Database:
     def tags(self, id):  # noqa: A002
         """A list of the customer's tags in byte order. crm.NotFound."""
         h = _ll.crm_tag_list_open(self._h, _customer_ref(id, "id"))
-        return list(_Cursor(self, h, _ll.crm_tag_cursor_next, _ll.crm_tag_cursor_free, str))
+        return list(_Cursor(self, h))
 
     # -- memberships --
     def add_member(self, org_id, person_id, role):
@@ -775,7 +748,7 @@ class Database:
     def members(self, id):  # noqa: A002
         """An organisation's people, or the organisations a person belongs to."""
         h = _ll.crm_member_list_open(self._h, _customer_ref(id, "id"))
-        return _Cursor(self, h, _ll._member_list_next, _ll.crm_member_cursor_free, _member)
+        return _Cursor(self, h)
 
     # -- identities --
     def set_identity_flags(self, customer_id, kind, value, *, primary=False, verified=False,
@@ -796,6 +769,13 @@ class Database:
         customers who hold it shared too (a family landline). crm.Conflict if
         the identity already belongs to a customer and is not shared by all
         (``conflict_id`` names one); crm.NotFound; crm.InvalidArgument."""
+        h = self._handle
+        if h is not None and type(customer_id) is str and type(kind) is str and \
+                type(value) is str:
+            return _identity(_ll._identity_add(
+                h, customer_id, kind, value,
+                (_PRIMARY if primary else 0) | (_VERIFIED if verified else 0) |
+                (_SHARED if shared else 0)))
         return _identity(_ll._identity_add(self._h, _customer_ref(customer_id, "customer_id"),
                                            _str(kind, "kind"), _str(value, "value"),
                                            _identity_flags(primary, verified, shared)))
@@ -812,7 +792,7 @@ class Database:
         """Iterate over the customers holding an identity, by id: none, one,
         or each holder of a shared value. crm.InvalidArgument."""
         h = _ll.crm_customer_holders_open(self._h, _str(kind, "kind"), _str(value, "value"))
-        return _Cursor(self, h, _ll._customer_list_next, _ll.crm_customer_cursor_free, _customer)
+        return _Cursor(self, h)
 
     def identity(self, customer_id, kind, value):
         """Fetch a customer's identity by kind and any form of its value.
@@ -838,7 +818,7 @@ class Database:
         """Iterate over every customer a text names, by id ("am I speaking
         with Mickey or Minnie?"): none, one or several. crm.InvalidArgument."""
         h = _ll.crm_customer_resolve_open(self._h, _str(text, "text"))
-        return _Cursor(self, h, _ll._customer_list_next, _ll.crm_customer_cursor_free, _customer)
+        return _Cursor(self, h)
 
     def normalise(self, kind, value):
         """The match key libcrm derives from a value ("+14155550100")."""
@@ -848,14 +828,14 @@ class Database:
         """Iterate over a customer's identities by kind, primary first.
         crm.NotFound; crm.InvalidArgument."""
         h = _ll.crm_identity_list_open(self._h, _customer_ref(customer_id, "customer_id"))
-        return _Cursor(self, h, _ll._identity_list_next, _ll.crm_identity_cursor_free, _identity)
+        return _Cursor(self, h)
 
     # -- the journal --
     def journal(self, since=0):
         """Iterate over journal entries after sequence number ``since`` (an
         int, 0..2**63-1)."""
         h = _ll.crm_journal_entry_list_open(self._h, _int(since, "since", *_INT64))
-        return _Cursor(self, h, _ll._journal_next, _ll.crm_journal_entry_cursor_free, _journal_entry)
+        return _Cursor(self, h)
 
     @property
     def last_seq(self):
@@ -872,10 +852,24 @@ class Database:
         Interaction (or id) it answers. crm.NotFound; crm.InvalidArgument;
         crm.Conflict (the ``external_ref`` was already logged:
         ``conflict_id`` names it)."""
+        h = self._handle
+        if (h is not None and type(customer_id) is str and type(channel) is str and
+                type(direction) is str and occurred_at is None and sentiment is None and
+                (handled_by is None or type(handled_by) is str) and
+                (reason is None or type(reason) is str) and
+                (outcome is None or type(outcome) is str) and
+                (summary is None or type(summary) is str) and
+                (body is None or type(body) is str) and
+                (reply_to is None or type(reply_to) is str) and
+                (external_ref is None or type(external_ref) is str)):
+            return _interaction(_ll._interaction_log(
+                h, customer_id, channel, _DIRECTION[direction], _TIME_NONE, handled_by, reason,
+                0 if outcome is None else _OUTCOME[outcome], 1 if public else 0,
+                _SENTIMENT_NONE, summary, body, reply_to, external_ref))
         ch = _str(channel, "channel")
         d = _enum_parse(_DIRECTION, direction, "direction")
         o = 0 if outcome is None else _enum_parse(_OUTCOME, outcome, "outcome")
-        sentiment = (_ll.CRM_SENTIMENT_NONE if sentiment is None
+        sentiment = (_SENTIMENT_NONE if sentiment is None
                      else _int(sentiment, "sentiment", *_SENTIMENT))
         return _interaction(_ll._interaction_log(
             self._h, _customer_ref(customer_id, "customer_id"), ch, d,
@@ -926,7 +920,7 @@ class Database:
             self._h, _interaction_ref(interaction_id, "interaction_id"),
             *_timeline_filter(channels, from_, to, reason_prefix, direction, public_only,
                               outcomes, before, limit))
-        return _Cursor(self, h, _ll._timeline_next, _ll.crm_interaction_cursor_free, _interaction)
+        return _Cursor(self, h)
 
     def set_outcome(self, id, outcome):  # noqa: A002
         """Change an interaction's outcome by name (journaled with the old
@@ -945,7 +939,7 @@ class Database:
             self._h, _customer_ref(customer_id, "customer_id"),
             *_timeline_filter(channels, from_, to, reason_prefix, direction, public_only,
                               outcomes, before, limit))
-        return _Cursor(self, h, _ll._timeline_next, _ll.crm_interaction_cursor_free, _interaction)
+        return _Cursor(self, h)
 
     # -- promises --
     # Every step takes ``at``, when it happened (a datetime or epoch ms; None:
@@ -954,6 +948,12 @@ class Database:
         """Make a promise and return it; ``interaction_id``: the Interaction
         (or id) it was made in; ``at``: when it was made (None: now).
         crm.NotFound; crm.InvalidArgument."""
+        h = self._handle
+        if (h is not None and type(customer_id) is str and type(what) is str and
+                type(owner) is str and type(due_at) is int and TIME_MIN <= due_at <= TIME_MAX and
+                interaction_id is None and at is None):
+            return _promise(_ll._promise_make(h, customer_id, None, owner, what, due_at,
+                                              _TIME_NONE))
         return _promise(_ll._promise_make(
             self._h, _customer_ref(customer_id, "customer_id"),
             _interaction_ref(interaction_id, "interaction_id"), _str(owner, "owner"),
@@ -971,6 +971,10 @@ class Database:
         interaction (an Interaction or its id) of the same customer, ``at``
         a time (None: now), and return the kept Promise. crm.StateError if
         it is not open; crm.NotFound."""
+        h = self._handle
+        if h is not None and type(id) is str and interaction_id is None and note is None and \
+                at is None:
+            return _promise(_ll._promise_keep(h, id, None, None, _TIME_NONE))
         return _promise(_ll._promise_keep(self._h, _promise_ref(id, "id"),
                                           _interaction_ref(interaction_id, "interaction_id"),
                                           _str(note, "note"), _to_ms(at, "at")))
@@ -1013,14 +1017,13 @@ class Database:
             _bits(_STATE, states, "states"),
             _to_ms(due_before, "due_before"), _to_ms(overdue_as_of, "overdue_as_of"),
             _promise_ref(after, "after"), _int(limit, "limit", *_UINT))
-        return _Cursor(self, h, _ll._promise_list_next, _ll.crm_promise_cursor_free, _promise)
+        return _Cursor(self, h)
 
     def promise_history(self, id):  # noqa: A002
         """Iterate over the events of a promise (a Promise or its id): made,
         renegotiated, kept, ..."""
         h = _ll.crm_promise_event_list_open(self._h, _promise_ref(id, "id"))
-        return _Cursor(self, h, _ll._promise_history_next, _ll.crm_promise_event_cursor_free,
-                       _promise_event)
+        return _Cursor(self, h)
 
     # -- occasions --
     def add_occasion(self, customer_id, kind, *, month, day, year=None, yearly=True,
@@ -1048,7 +1051,7 @@ class Database:
         """Iterate over a customer's occasions by month and day. crm.NotFound;
         crm.InvalidArgument."""
         h = _ll.crm_occasion_list_open(self._h, _customer_ref(customer_id, "customer_id"))
-        return _Cursor(self, h, _ll._occasion_list_next, _ll.crm_occasion_cursor_free, _occasion)
+        return _Cursor(self, h)
 
     def upcoming(self, start=None, days=30):
         """Every occurrence surfacing in the ``days`` calendar days (1..3653)
@@ -1062,7 +1065,7 @@ class Database:
             raise TypeError(f"start: expected a datetime.date (the day where you are), got "
                             f"{type(start).__name__}")
         h = _ll.crm_occasion_upcoming_open(self._h, *ymd, _int(days, "days", *_INT))
-        return _Cursor(self, h, _ll._occasion_list_next, _ll.crm_occasion_cursor_free, _occasion)
+        return _Cursor(self, h)
 
 
 class _Transaction:
