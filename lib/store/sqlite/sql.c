@@ -159,8 +159,8 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "INSERT INTO promise_event (promise_id, seq, kind, at, actor, old_due, new_due, "
         "customer_agreed, interaction_id, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     /* The last event is the join's first row walking the history's key
-     * backwards: two probes. A subquery in the FROM was materialised into
-     * a temporary table on every run, which cost more than the step. */
+     * backwards: two probes. A subquery in the FROM would be materialised
+     * into a temporary table on every run, costing more than the step. */
     [CRM__Q_PROMISE_HEAD] =
         "SELECT p.customer_id, p.state, p.due_at, coalesce(e.seq, 0), e.kind, e.at "
         "FROM promise p LEFT JOIN promise_event e ON e.promise_id = p.id WHERE p.id = ?1 "
