@@ -14,6 +14,7 @@
 
 /* The optional texts of a record, in one array so that a copy is one loop. */
 enum { T_HANDLED_BY, T_REASON, T_SUMMARY, T_BODY, T_EXTERNAL_REF, T_CHANNEL, T_COUNT };
+_Static_assert(T_CHANNEL == T_COUNT - 1, "a list reads one text less for a built-in channel");
 
 struct crm_interaction {
     char id[CRM_ID_LEN + 1];
@@ -210,7 +211,7 @@ static void read_fields(crm_interaction *i, crm__st *st)
     i->occurred_at = crm__col_int(st, 4);
     i->outcome = (crm_outcome_t)crm__col_int(st, 7);
     i->is_public = (int)crm__col_int(st, 8);
-    i->sentiment = crm__col_null(st, 9) ? CRM_SENTIMENT_NONE : (int)crm__col_int(st, 9);
+    i->sentiment = (int)crm__col_int_or(st, 9, CRM_SENTIMENT_NONE);
     crm__col_id(i->thread_id, st, 12);
     crm__col_id(i->reply_to, st, 13); /* "" when NULL */
     i->updated_at = crm__col_int(st, 15);
@@ -979,8 +980,11 @@ static int interaction_build(crm__cursor *c)
 {
     crm_interaction_cursor *cur = (crm_interaction_cursor *)c;
     read_fields(&cur->row, cur->base.st);
-    /* The texts, the cursor's own copies. */
-    return crm__cursor_texts(c, text_column, T_COUNT, cur->row.text);
+    /* The texts, the cursor's own copies; a built-in channel's name
+     * (T_CHANNEL, the last) is NULL and not read. */
+    bool custom = cur->row.channel == CRM_CHANNEL_CUSTOM;
+    cur->row.text[T_CHANNEL] = NULL;
+    return crm__cursor_texts(c, text_column, custom ? T_COUNT : T_CHANNEL, cur->row.text);
 }
 
 /* Open list q (CRM__Q_TIMELINE, newest first, or CRM__Q_INTERACTION_THREAD,
