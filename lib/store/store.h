@@ -188,7 +188,9 @@ int crm__cursor_next(crm__cursor *c, const void *out, const char *func);
 /* The two ends of crm__cursor_next, for a cursor whose rows come another
  * way: _resume checks the arguments and gives CRM_OK to go on, or the end
  * reached before, again; _stop ends the walk with rc (CRM_DONE or an
- * error, whose message later calls repeat) and returns it. */
+ * error, whose message later calls repeat) and returns it. An opening
+ * whose first row says the list has none (a row that only checks its
+ * head, CRM__SHAPE_TIMELINE_HEAD) ends it with _stop too. */
 int crm__cursor_resume(crm__cursor *c, const void *out, const char *func);
 int crm__cursor_stop(crm__cursor *c, int rc);
 /* Let go of the statement, the copy and the texts, and leave the list. */
