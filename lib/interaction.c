@@ -14,6 +14,7 @@
 
 /* The optional texts of a record, in one array so that a copy is one loop. */
 enum { T_HANDLED_BY, T_REASON, T_SUMMARY, T_BODY, T_EXTERNAL_REF, T_CHANNEL, T_COUNT };
+_Static_assert(T_CHANNEL == T_COUNT - 1, "a list reads one text less for a built-in channel");
 
 struct crm_interaction {
     char id[CRM_ID_LEN + 1];
@@ -210,7 +211,7 @@ static void read_fields(crm_interaction *i, crm__st *st)
     i->occurred_at = crm__col_int(st, 4);
     i->outcome = (crm_outcome_t)crm__col_int(st, 7);
     i->is_public = (int)crm__col_int(st, 8);
-    i->sentiment = crm__col_null(st, 9) ? CRM_SENTIMENT_NONE : (int)crm__col_int(st, 9);
+    i->sentiment = (int)crm__col_int_or(st, 9, CRM_SENTIMENT_NONE);
     crm__col_id(i->thread_id, st, 12);
     crm__col_id(i->reply_to, st, 13); /* "" when NULL */
     i->updated_at = crm__col_int(st, 15);
@@ -919,52 +920,65 @@ static int check_filter(crm_db *db, const crm_timeline_filter *f, crm__uuid *bef
     return CRM_OK;
 }
 
-/* The occurred_at of `before`, which must be an interaction of customer cid. */
-static int before_key(crm_db *db, const crm__uuid *before, const crm__uuid *cid, int64_t *at)
+/* The occurred_at of `before`, which must be an interaction of customer
+ * cid, read through the caller's statement *st, which is left on its row
+ * so that the list's first read joins its snapshot: the customer is
+ * checked in the same statement. */
+static int before_key(crm_db *db, crm__st **st, const crm__uuid *before, const crm__uuid *cid,
+                      int64_t *at)
 {
-    CRM__ST(st);
-    int rc = crm__st_get(db, CRM__Q_INTERACTION_BEFORE, &st);
+    int rc = crm__st_get(db, CRM__Q_INTERACTION_BEFORE, st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, before);
-    crm__bind_id(st, 2, cid);
-    rc = crm__st_step(st, "reading the timeline");
-    if (rc == CRM_ROW) {
-        *at = crm__col_int(st, 0);
+    crm__bind_id(*st, 1, before);
+    crm__bind_id(*st, 2, cid);
+    rc = crm__st_step(*st, "reading the timeline");
+    char b[CRM_ID_LEN + 1], c[CRM_ID_LEN + 1];
+    if (rc == CRM_ROW && !crm__col_null(*st, 0)) {
+        *at = crm__col_int(*st, 0);
         rc = CRM_OK;
-    } else if (rc == CRM_DONE) {
-        char b[CRM_ID_LEN + 1], c[CRM_ID_LEN + 1];
+    } else if (rc == CRM_ROW) {
         crm__uuid_format(b, before->b);
         crm__uuid_format(c, cid->b);
         rc = crm__error(db, CRM_ENOTFOUND,
                         "filter before names no interaction of customer %s (%s); pass the id "
                         "of the last interaction of the previous page",
                         c, b);
+    } else if (rc == CRM_DONE) {
+        crm__uuid_format(c, cid->b);
+        rc = crm__error(db, CRM_ENOTFOUND, "no customer has id %s", c);
     }
     return rc;
 }
 
-/* The occurred_at of `before`, which must be an interaction of the thread. */
-static int thread_key(crm_db *db, const crm__uuid *before, const crm__uuid *thread, int64_t *at)
+/* The thread of interaction uid in *thread, and the occurred_at of
+ * `before`, which must be an interaction of that thread, read through the
+ * caller's statement *st, which is left on its row (see before_key). */
+static int thread_key(crm_db *db, crm__st **st, const crm__uuid *before, const crm__uuid *uid,
+                      crm__uuid *thread, int64_t *at)
 {
-    CRM__ST(st);
-    int rc = crm__st_get(db, CRM__Q_INTERACTION_THREAD_KEY, &st);
+    int rc = crm__st_get(db, CRM__Q_INTERACTION_THREAD_KEY, st);
     if (rc)
         return rc;
-    crm__bind_id(st, 1, before);
-    crm__bind_id(st, 2, thread);
-    rc = crm__st_step(st, "reading a thread");
-    if (rc == CRM_ROW) {
-        *at = crm__col_int(st, 0);
+    crm__bind_id(*st, 1, before);
+    crm__bind_id(*st, 2, uid);
+    rc = crm__st_step(*st, "reading a thread");
+    char b[CRM_ID_LEN + 1], t[CRM_ID_LEN + 1];
+    if (rc == CRM_ROW && !crm__col_uuid(thread, *st, 0)) {
+        rc = crm__corrupt_id(db, "reading a thread");
+    } else if (rc == CRM_ROW && !crm__col_null(*st, 1)) {
+        *at = crm__col_int(*st, 1);
         rc = CRM_OK;
-    } else if (rc == CRM_DONE) {
-        char b[CRM_ID_LEN + 1], t[CRM_ID_LEN + 1];
+    } else if (rc == CRM_ROW) {
         crm__uuid_format(b, before->b);
         crm__uuid_format(t, thread->b);
         rc = crm__error(db, CRM_ENOTFOUND,
                         "filter before names no interaction of thread %s (%s); pass the id "
                         "of the last interaction of the previous page",
                         t, b);
+    } else if (rc == CRM_DONE) {
+        crm__uuid_format(t, uid->b);
+        rc = crm__error(db, CRM_ENOTFOUND, "no interaction has id %s", t);
     }
     return rc;
 }
@@ -982,17 +996,23 @@ static int interaction_build(crm__cursor *c)
 {
     crm_interaction_cursor *cur = (crm_interaction_cursor *)c;
     read_fields(&cur->row, cur->base.st);
-    /* The texts, the cursor's own copies. */
-    return crm__cursor_texts(c, text_column, T_COUNT, cur->row.text);
+    /* The texts, the cursor's own copies; a built-in channel's name
+     * (T_CHANNEL, the last) is NULL and not read. */
+    bool custom = cur->row.channel == CRM_CHANNEL_CUSTOM;
+    cur->row.text[T_CHANNEL] = NULL;
+    return crm__cursor_texts(c, text_column, custom ? T_COUNT : T_CHANNEL, cur->row.text);
 }
 
 /* Open list q (CRM__Q_TIMELINE, newest first, or CRM__Q_INTERACTION_THREAD,
  * oldest first) of the rows of `head` (a customer's id, a thread's) that
- * the checked filter f keeps; with_key: f->before is `key`, which occurred
- * at key_at. */
+ * the checked filter f keeps; f->before is `key`, which occurred at key_at,
+ * and its check (before_key, thread_key) checked the head too. Without
+ * `before` the list checks the head itself (CRM__SHAPE_TIMELINE_HEAD), for
+ * a thread given as one of its interactions; `noun` names it in the
+ * message when it is missing. */
 static int open_list(crm_interaction_cursor **out, crm_db *db, crm__query q,
-                     const crm__uuid *head, const crm_timeline_filter *f, const crm__uuid *key,
-                     int64_t key_at, const char *what)
+                     const crm__uuid *head, const char *noun, const crm_timeline_filter *f,
+                     const crm__uuid *key, int64_t key_at, const char *what)
 {
     unsigned int bits;
     char *customs;
@@ -1028,7 +1048,8 @@ static int open_list(crm_interaction_cursor **out, crm_db *db, crm__query q,
                          (f->public_only ? CRM__SHAPE_TIMELINE_PUBLIC : 0) |
                          (f->outcomes ? CRM__SHAPE_TIMELINE_OUTCOMES : 0) |
                          (use_key ? CRM__SHAPE_TIMELINE_BEFORE : 0) |
-                         (f->limit ? CRM__SHAPE_TIMELINE_LIMIT : 0);
+                         (f->limit ? CRM__SHAPE_TIMELINE_LIMIT : 0) |
+                         (f->before ? 0 : CRM__SHAPE_TIMELINE_HEAD);
     crm_interaction_cursor *cur;
     rc = crm__cursor_new_shaped((void **)&cur, sizeof *cur, db, q, shape, interaction_build, what);
     if (rc) {
@@ -1060,7 +1081,29 @@ static int open_list(crm_interaction_cursor **out, crm_db *db, crm__query q,
     if (f->limit)
         crm__bind_int(st, 11, f->limit);
     crm__free(customs);
-    return crm__cursor_bound((void **)out, cur, what);
+    rc = crm__cursor_bound((void **)&cur, cur, what);
+    if (rc)
+        return rc;
+    if (f->before) {
+        *out = cur;
+        return CRM_OK;
+    }
+    if (cur->base.done) {
+        crm__cursor_free(cur);
+        char canon[CRM_ID_LEN + 1];
+        crm__uuid_format(canon, head->b);
+        return crm__error(db, CRM_ENOTFOUND, "no %s has id %s", noun, canon);
+    }
+    crm__uuid thread;
+    if (crm__col_null(cur->base.st, 0)) { /* the head's row of NULLs: the filter keeps none */
+        crm__cursor_stop(&cur->base, CRM_DONE);
+    } else if (q == CRM__Q_INTERACTION_THREAD && !crm__col_uuid(&thread, cur->base.st, 12)) {
+        /* The thread was found by a stored thread_id that is no id. */
+        crm__cursor_free(cur);
+        return crm__corrupt_id(db, what);
+    }
+    *out = cur;
+    return CRM_OK;
 }
 
 int crm_interaction_timeline_open(crm_interaction_cursor **out, crm_db *db, const char *customer_id,
@@ -1077,37 +1120,15 @@ int crm_interaction_timeline_open(crm_interaction_cursor **out, crm_db *db, cons
         rc = check_filter(db, f, &before);
     if (rc)
         return rc;
-    /* Held on its row until the timeline has read its first: the checks
-     * and the walk read one snapshot. */
+    /* The check of `before` (and of the customer) is held on its row
+     * until the timeline has read its first: one snapshot. Without
+     * `before` the list checks the customer itself. */
     CRM__ST(found);
-    rc = crm__customer_probe(db, &found, &cid, NULL);
     int64_t before_at = 0;
-    if (rc == CRM_OK && f->before)
-        rc = before_key(db, &before, &cid, &before_at);
-    if (rc)
+    if (f->before && (rc = before_key(db, &found, &before, &cid, &before_at)))
         return rc;
-    return open_list(out, db, CRM__Q_TIMELINE, &cid, f, &before, before_at,
+    return open_list(out, db, CRM__Q_TIMELINE, &cid, "customer", f, &before, before_at,
                      "reading the timeline");
-}
-
-/* The thread of interaction uid, read through the caller's statement *st,
- * which is left on its row (see crm__customer_probe). */
-static int thread_of(crm_db *db, crm__st **st, const crm__uuid *uid, crm__uuid *thread)
-{
-    int rc = crm__st_get(db, CRM__Q_INTERACTION_THREAD_OF, st);
-    if (rc)
-        return rc;
-    crm__bind_id(*st, 1, uid);
-    rc = crm__st_step(*st, "reading a thread");
-    if (rc == CRM_ROW) {
-        bool ok = crm__col_uuid(thread, *st, 0);
-        rc = ok ? CRM_OK : crm__corrupt_id(db, "reading a thread");
-    } else if (rc == CRM_DONE) {
-        char canon[CRM_ID_LEN + 1];
-        crm__uuid_format(canon, uid->b);
-        rc = crm__error(db, CRM_ENOTFOUND, "no interaction has id %s", canon);
-    }
-    return rc;
 }
 
 int crm_interaction_thread_open(crm_interaction_cursor **out, crm_db *db, const char *interaction_id,
@@ -1124,16 +1145,17 @@ int crm_interaction_thread_open(crm_interaction_cursor **out, crm_db *db, const 
         rc = check_filter(db, f, &before);
     if (rc)
         return rc;
-    /* Held on its row until the thread has read its first: one snapshot. */
+    /* Without `before` the list finds the thread from the interaction
+     * itself; with it, the check does, held on its row: one snapshot. */
+    if (!f->before)
+        return open_list(out, db, CRM__Q_INTERACTION_THREAD, &uid, "interaction", f, NULL, 0,
+                         "reading a thread");
     CRM__ST(found);
-    rc = thread_of(db, &found, &uid, &thread);
     int64_t before_at = 0;
-    if (rc == CRM_OK && f->before)
-        rc = thread_key(db, &before, &thread, &before_at);
-    if (rc)
+    if ((rc = thread_key(db, &found, &before, &uid, &thread, &before_at)))
         return rc;
-    return open_list(out, db, CRM__Q_INTERACTION_THREAD, &thread, f, &before, before_at,
-                     "reading a thread");
+    return open_list(out, db, CRM__Q_INTERACTION_THREAD, &thread, "interaction", f, &before,
+                     before_at, "reading a thread");
 }
 
 int crm_interaction_cursor_next(crm_interaction_cursor *cur, const crm_interaction **out)

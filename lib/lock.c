@@ -31,9 +31,16 @@
 
 #include "internal/handle.h"
 
-/* A thread's token: the address of a thread-local object, never 0. */
-static _Thread_local char thread_token;
-#define ME ((uintptr_t)&thread_token)
+/* A thread's token: its pthread_t, which glibc and musl make the address
+ * of the thread's descriptor, never 0 and distinct among live threads.
+ * The address of a thread-local object served before; in a shared library
+ * each use of one is a call of __tls_get_addr, which made taking and
+ * letting go of the handle a quarter dearer. */
+_Static_assert(sizeof(pthread_t) <= sizeof(uintptr_t), "a pthread_t fits a token");
+static uintptr_t token(pthread_t self)
+{
+    return (uintptr_t)self;
+}
 
 static _Atomic uint64_t next_serial = 1;
 
@@ -74,64 +81,77 @@ void crm__lock_destroy(crm_db *db)
 
 /* The calling thread's error slot: most often the one the handle's last
  * call used, which is the cheapest to check. */
-static crm__errslot *slot(crm_db *db)
+static crm__errslot *slot(crm_db *db, pthread_t self)
 {
     crm__errslot *e = db->err;
-    if (e && e->used && pthread_equal(e->thread, pthread_self()))
+    if (e && e->used && pthread_equal(e->thread, self))
         return e;
     return crm__my_slot(db);
 }
 
-static bool take(crm_db *db)
+static bool take(crm_db *db, uintptr_t me)
 {
     uintptr_t none = 0;
-    return atomic_compare_exchange_strong(&db->lock.owner, &none, ME);
+    return atomic_compare_exchange_strong(&db->lock.owner, &none, me);
+}
+
+/* Wait for the thread that holds the handle to let go of it (see above).
+ * Out of line, so that taking a free handle saves no registers. */
+__attribute__((noinline)) static int wait_for(crm_db *db, bool bounded, pthread_t self)
+{
+    crm__lock *l = &db->lock;
+    uintptr_t me = token(self);
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += db->busy_timeout_ms / 1000;
+    deadline.tv_nsec += (long)(db->busy_timeout_ms % 1000) * 1000000;
+    if (deadline.tv_nsec >= 1000000000) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000;
+    }
+    bool late = false;
+    pthread_mutex_lock(&l->mu);
+    atomic_fetch_add(&l->waiters, 1);
+    while (!take(db, me)) {
+        /* A call ends by itself; a group ends when its thread says so,
+         * and is waited for only as long as the busy timeout. */
+        if (!bounded || late) {
+            if (bounded && atomic_load(&l->group))
+                break;
+            pthread_cond_wait(&l->cv, &l->mu);
+        } else if (pthread_cond_timedwait(&l->cv, &l->mu, &deadline) == ETIMEDOUT) {
+            late = true;
+        }
+    }
+    atomic_fetch_sub(&l->waiters, 1);
+    pthread_mutex_unlock(&l->mu);
+    if (atomic_load(&l->owner) != me) {
+        return crm__error_in(crm__my_slot(db), CRM_EBUSY,
+                             "a transaction opened with crm_begin() by another thread "
+                             "on this handle stayed open for the whole busy timeout "
+                             "(%d ms); a group belongs to the thread that began it: "
+                             "retry, or give each thread a handle of its own",
+                             db->busy_timeout_ms);
+    }
+    l->depth = 1;
+    db->err = slot(db, self);
+    return CRM_OK;
 }
 
 static int enter(crm_db *db, bool bounded)
 {
     crm__lock *l = &db->lock;
-    if (atomic_load_explicit(&l->owner, memory_order_acquire) == ME) {
+    pthread_t self = pthread_self();
+    /* The common case first: no thread holds the handle. A failed swap
+     * reads who does. */
+    uintptr_t holder = 0;
+    if (atomic_compare_exchange_strong(&l->owner, &holder, token(self)))
+        l->depth = 1;
+    else if (holder == token(self))
         l->depth++; /* a call inside a call, or a call of this thread's group */
-        db->err = slot(db);
-        return CRM_OK;
-    }
-    if (!take(db)) {
-        struct timespec deadline;
-        clock_gettime(CLOCK_MONOTONIC, &deadline);
-        deadline.tv_sec += db->busy_timeout_ms / 1000;
-        deadline.tv_nsec += (long)(db->busy_timeout_ms % 1000) * 1000000;
-        if (deadline.tv_nsec >= 1000000000) {
-            deadline.tv_sec++;
-            deadline.tv_nsec -= 1000000000;
-        }
-        bool late = false;
-        pthread_mutex_lock(&l->mu);
-        atomic_fetch_add(&l->waiters, 1);
-        while (!take(db)) {
-            /* A call ends by itself; a group ends when its thread says so,
-             * and is waited for only as long as the busy timeout. */
-            if (!bounded || late) {
-                if (bounded && atomic_load(&l->group))
-                    break;
-                pthread_cond_wait(&l->cv, &l->mu);
-            } else if (pthread_cond_timedwait(&l->cv, &l->mu, &deadline) == ETIMEDOUT) {
-                late = true;
-            }
-        }
-        atomic_fetch_sub(&l->waiters, 1);
-        pthread_mutex_unlock(&l->mu);
-        if (atomic_load(&l->owner) != ME) {
-            return crm__error_in(crm__my_slot(db), CRM_EBUSY,
-                                 "a transaction opened with crm_begin() by another thread "
-                                 "on this handle stayed open for the whole busy timeout "
-                                 "(%d ms); a group belongs to the thread that began it: "
-                                 "retry, or give each thread a handle of its own",
-                                 db->busy_timeout_ms);
-        }
-    }
-    l->depth = 1;
-    db->err = slot(db);
+    else
+        return wait_for(db, bounded, self);
+    db->err = slot(db, self);
     return CRM_OK;
 }
 
@@ -147,16 +167,20 @@ void crm__enter_always(crm_db *db)
 
 /* Wake the waiters, so that they take the handle or, now that a group
  * holds it, start counting their busy timeout. */
-static void wake(crm__lock *l)
+__attribute__((noinline)) static void wake_waiters(crm__lock *l)
 {
-    if (atomic_load(&l->waiters) == 0)
-        return;
     pthread_mutex_lock(&l->mu);
     pthread_cond_broadcast(&l->cv);
     pthread_mutex_unlock(&l->mu);
 }
 
-void crm__leave(crm_db *db)
+static void wake(crm__lock *l)
+{
+    if (atomic_load(&l->waiters) != 0)
+        wake_waiters(l);
+}
+
+static inline void leave(crm_db *db)
 {
     crm__lock *l = &db->lock;
     if (--l->depth > 0)
@@ -175,16 +199,21 @@ void crm__leave(crm_db *db)
     wake(l);
 }
 
+void crm__leave(crm_db *db)
+{
+    leave(db);
+}
+
 void crm__leave_scope(crm_db **db)
 {
     if (*db)
-        crm__leave(*db);
+        leave(*db);
 }
 
 bool crm__holds_group(const crm_db *db)
 {
     /* Only the holder writes txn_open, so only the holder may read it here. */
-    return atomic_load(&((crm_db *)db)->lock.owner) == ME && db->txn_open;
+    return atomic_load(&((crm_db *)db)->lock.owner) == token(pthread_self()) && db->txn_open;
 }
 
 int crm__lock_waiters(crm_db *db)

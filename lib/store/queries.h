@@ -84,10 +84,12 @@ typedef enum crm__query {
     CRM__Q_INTERACTION_SET_OUTCOME, /* ?1 id, ?2 outcome, ?3 updated_at */
     CRM__Q_INTERACTION_SET_REASON,  /* ?1 id, ?2 reason, ?3 updated_at */
     CRM__Q_INTERACTION_SET_SUMMARY, /* ?1 id, ?2 summary, ?3 updated_at */
-    CRM__Q_INTERACTION_BEFORE,      /* ?1 id, ?2 customer_id -> occurred_at */
-    CRM__Q_INTERACTION_THREAD_OF,   /* ?1 id -> thread_id */
+    /* ?1 id, ?2 customer_id -> a row when the customer exists: ?1's occurred_at when it is
+     * the customer's, else NULL */
+    CRM__Q_INTERACTION_BEFORE,
     /* shaped by CRM__SHAPE_TIMELINE_* as CRM__Q_TIMELINE, but for BEFORE, which is AFTER here:
-     * (occurred_at, id) > (?9, ?10); ?1 thread_id -> the columns, oldest first */
+     * (occurred_at, id) > (?9, ?10); ?1 thread_id (with HEAD: an interaction of the thread)
+     * -> the columns, oldest first */
     CRM__Q_INTERACTION_THREAD,
     /* shaped by CRM__SHAPE_TIMELINE_*: ?1 customer_id -> the columns, newest first */
     CRM__Q_TIMELINE,
@@ -143,7 +145,9 @@ typedef enum crm__query {
      * (AFTER, BY_NAME, LIMIT) it ignores: the same parameters -> the number of customers */
     CRM__Q_CUSTOMER_COUNT,
     CRM__Q_INTERACTION_SET_PUBLIC, /* ?1 id, ?2 public (0/1), ?3 updated_at */
-    CRM__Q_INTERACTION_THREAD_KEY, /* ?1 id, ?2 thread_id -> occurred_at */
+    /* ?1 id, ?2 interaction id -> a row when ?2 exists: its thread_id, and ?1's occurred_at
+     * when it is of that thread, else NULL */
+    CRM__Q_INTERACTION_THREAD_KEY,
     CRM__Q_CHANNEL_CODE,           /* ?1 name -> code */
     CRM__Q_CHANNEL_ADD,            /* ?1 name: a new channel, numbered past every other (64 up) */
 
@@ -180,6 +184,9 @@ typedef enum crm__query {
 #define CRM__SHAPE_TIMELINE_LIMIT 0x100u     /* at most ?11 rows */
 /* channel among ?2's bits (0: none) or named in ?12, ",name,name,": instead of CHANNELS */
 #define CRM__SHAPE_TIMELINE_CHANNEL_NAMES 0x200u
+/* The list checks its head ?1 itself: no row at all when it names none, and one row of NULLs
+ * when the filter keeps none of the head's rows */
+#define CRM__SHAPE_TIMELINE_HEAD 0x400u
 
 /* promises (promise.c) */
 /* The index is CUSTOMER's, else OWNER's, else BY_DUE's. */

@@ -79,6 +79,8 @@ const char *crm__refusal_text(int refused);
 
 /* Column c (from 0) of the row st is on. */
 int64_t crm__col_int(crm__st *st, int c);
+/* An integer that may be NULL: if_null for NULL. */
+int64_t crm__col_int_or(crm__st *st, int c, int64_t if_null);
 /* A time: NULL is CRM_TIME_NONE. */
 int64_t crm__col_time(crm__st *st, int c);
 bool crm__col_null(crm__st *st, int c);
@@ -137,6 +139,10 @@ int crm__write_end(crm_db *db, int rc);
  * cursor builds its record from the copy with the same code (its build
  * function) as from the table. */
 typedef struct crm__cursor crm__cursor;
+/* Room in a cursor for the values its statement binds (crm__bind_*), which
+ * must live as long as the walk: two ids and a short text fit, and what
+ * does not fit is copied by the engine. */
+#define CRM__CURSOR_ARGS 96
 /* Make the cursor's record from the row c->st is on: CRM_OK, or an error
  * set on the handle. What the record lends must be the cursor's own (texts
  * through crm__cursor_texts()), never the statement's memory: the caller
@@ -156,6 +162,8 @@ struct crm__cursor {
     char *errmsg;         /* and its message, or NULL */
     char *text;           /* the texts of the row given last (crm__cursor_texts) */
     size_t text_cap;
+    unsigned char args[CRM__CURSOR_ARGS]; /* copies of what its statement binds */
+    size_t args_used;
     struct crm__copy *copy;   /* after a write: the rows still to give */
     crm__cursor *prev, *next; /* the handle's open cursors */
 };
@@ -184,7 +192,9 @@ int crm__cursor_next(crm__cursor *c, const void *out, const char *func);
 /* The two ends of crm__cursor_next, for a cursor whose rows come another
  * way: _resume checks the arguments and gives CRM_OK to go on, or the end
  * reached before, again; _stop ends the walk with rc (CRM_DONE or an
- * error, whose message later calls repeat) and returns it. */
+ * error, whose message later calls repeat) and returns it. An opening
+ * whose first row says the list has none (a row that only checks its
+ * head, CRM__SHAPE_TIMELINE_HEAD) ends it with _stop too. */
 int crm__cursor_resume(crm__cursor *c, const void *out, const char *func);
 int crm__cursor_stop(crm__cursor *c, int rc);
 /* Let go of the statement, the copy and the texts, and leave the list. */

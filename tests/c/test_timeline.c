@@ -845,6 +845,55 @@ TEST(thread_paging)
     CHECK_OK(h.db, crm_close(h.db));
 }
 
+/* A list without `before` checks its customer (its interaction, for a
+ * thread) in its own first read: a missing one is refused, however the
+ * filter is set, and one whose rows the filter all leaves out is an empty
+ * list. With `before`, the check of the key checks it too. */
+TEST(head_missing_or_filtered_out)
+{
+    crm_db *db = test_open_memory();
+    char cid[CRM_ID_LEN + 1], none[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", cid);
+    test_customer(db, CRM_CUSTOMER_PERSON, "John Roe", none);
+    made a;
+    make(db, cid, CRM_CHANNEL_SOCIAL, CRM_DIRECTION_IN, 1000, NULL, 0, 0, NULL, &a);
+    crm_timeline_filter phone = CRM_TIMELINE_FILTER_INIT, limited = CRM_TIMELINE_FILTER_INIT;
+    phone.channels = CRM_CHANNEL_BIT(CRM_CHANNEL_PHONE);
+    limited.limit = 1;
+    crm_interaction_cursor *cur = (crm_interaction_cursor *)(void *)&a;
+    const crm_interaction *r;
+
+    CHECK_OK(db, crm_interaction_timeline_open(&cur, db, cid, &phone));
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_DONE);
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_DONE);
+    crm_interaction_cursor_free(cur);
+    CHECK_OK(db, crm_interaction_timeline_open(&cur, db, none, &limited));
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_DONE);
+    crm_interaction_cursor_free(cur);
+    CHECK_OK(db, crm_interaction_thread_open(&cur, db, a.id, &phone));
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_DONE);
+    crm_interaction_cursor_free(cur);
+    CHECK_OK(db, crm_interaction_thread_open(&cur, db, a.id, &limited));
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_ROW);
+    CHECK_STR(crm_interaction_id(r), a.id);
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_DONE);
+    crm_interaction_cursor_free(cur);
+
+    cur = (crm_interaction_cursor *)(void *)&a;
+    CHECK_FAILS2(db, crm_interaction_timeline_open(&cur, db, TEST_UNKNOWN_ID, &phone),
+                 CRM_ENOTFOUND, "no customer", TEST_UNKNOWN_ID);
+    CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, TEST_UNKNOWN_ID, &phone),
+                 CRM_ENOTFOUND, "no interaction", TEST_UNKNOWN_ID);
+    crm_timeline_filter before = CRM_TIMELINE_FILTER_INIT;
+    before.before = a.id;
+    CHECK_FAILS2(db, crm_interaction_timeline_open(&cur, db, TEST_UNKNOWN_ID, &before),
+                 CRM_ENOTFOUND, "no customer", TEST_UNKNOWN_ID);
+    CHECK_FAILS2(db, crm_interaction_thread_open(&cur, db, TEST_UNKNOWN_ID, &before),
+                 CRM_ENOTFOUND, "no interaction", TEST_UNKNOWN_ID);
+    CHECK(cur == (crm_interaction_cursor *)(void *)&a);
+    CHECK_OK(db, crm_close(db));
+}
+
 /* The thread takes the timeline's checks of a filter, before it looks the
  * interaction up. */
 TEST(thread_bad_filter)
@@ -1228,6 +1277,7 @@ int main(void)
     RUN(thread_bad_input);
     RUN(thread_filters);
     RUN(thread_paging);
+    RUN(head_missing_or_filtered_out);
     RUN(thread_bad_filter);
     RUN(timeline_bad_input);
     RUN(next_and_free_bad_input);

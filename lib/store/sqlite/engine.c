@@ -36,6 +36,7 @@ struct crm__st {
     uint32_t key;       /* a shaped query's q | shape << 8; a text's hash */
     char *sql;          /* owned copy of the text, for statements keyed by it */
     bool busy;          /* held by a cursor, which copies what it binds */
+    crm__cursor *holder; /* that cursor, whose room for arguments holds the copies */
     bool own;           /* a cursor's own, not the cache's: finalised with it */
     int bind_err;       /* the first bind that failed, until the next step */
     bool idle;          /* reset since its last step: a release has nothing to undo */
@@ -263,14 +264,32 @@ static void bind_null(crm__st *st, int i)
         hold(st, i, sqlite3_bind_null(st->stmt, i), HELD_NULL, 0);
 }
 
+/* Where a cursor's statement may point at the n bytes at v for as long as
+ * the cursor lives: a copy in the cursor's room for arguments, or NULL
+ * when they do not fit there (SQLite copies them then, which costs an
+ * allocation and ten times as much). */
+static const void *kept(crm__st *st, const void *v, size_t n)
+{
+    crm__cursor *c = st->holder;
+    if (!c || n > sizeof c->args - c->args_used)
+        return NULL;
+    unsigned char *p = c->args + c->args_used;
+    memcpy(p, v, n);
+    c->args_used += n;
+    return p;
+}
+
 void crm__bind_text(crm__st *st, int i, const char *s)
 {
-    if (!s)
+    if (!s) {
         bind_null(st, i);
-    else
-        hold(st, i, sqlite3_bind_text(st->stmt, i, s, -1,
-                                      st->busy ? SQLITE_TRANSIENT : SQLITE_STATIC),
-             HELD_UNKNOWN, 0);
+        return;
+    }
+    const void *copy = st->busy ? kept(st, s, strlen(s) + 1) : s;
+    /* -1: SQLite finds the length and knows the text ends with a NUL. */
+    hold(st, i, sqlite3_bind_text(st->stmt, i, copy ? copy : s, -1,
+                                  copy ? SQLITE_STATIC : SQLITE_TRANSIENT),
+         HELD_UNKNOWN, 0);
 }
 
 void crm__bind_literal(crm__st *st, int i, const char *s)
@@ -290,12 +309,14 @@ void crm__bind_int(crm__st *st, int i, int64_t v)
 
 void crm__bind_id(crm__st *st, int i, const crm__uuid *id)
 {
-    if (!id)
+    if (!id) {
         bind_null(st, i);
-    else
-        hold(st, i, sqlite3_bind_blob(st->stmt, i, id->b, 16,
-                                      st->busy ? SQLITE_TRANSIENT : SQLITE_STATIC),
-             HELD_UNKNOWN, 0);
+        return;
+    }
+    const void *copy = st->busy ? kept(st, id->b, 16) : id->b;
+    hold(st, i, sqlite3_bind_blob(st->stmt, i, copy ? copy : id->b, 16,
+                                  copy ? SQLITE_STATIC : SQLITE_TRANSIENT),
+         HELD_UNKNOWN, 0);
 }
 
 void crm__bind_time(crm__st *st, int i, int64_t t)
@@ -369,15 +390,30 @@ const char *crm__refusal_text(int refused)
                                                           : SQLITE_CONSTRAINT_PRIMARYKEY);
 }
 
+/* A column's value, read through the sqlite3_value of it: sqlite3_column_*
+ * pays SQLite's checks of the statement and its result once per call, so
+ * a value that takes two calls (a type and a value, a blob and its size)
+ * costs half as much this way. The value is SQLite's unprotected kind,
+ * which is safe because a handle is used by one thread at a time. */
+static sqlite3_value *col_value(crm__st *st, int c)
+{
+    return sqlite3_column_value(st->stmt, c);
+}
+
 int64_t crm__col_int(crm__st *st, int c)
 {
     return sqlite3_column_int64(st->stmt, c);
 }
 
+int64_t crm__col_int_or(crm__st *st, int c, int64_t if_null)
+{
+    sqlite3_value *v = col_value(st, c);
+    return sqlite3_value_type(v) == SQLITE_NULL ? if_null : sqlite3_value_int64(v);
+}
+
 int64_t crm__col_time(crm__st *st, int c)
 {
-    return sqlite3_column_type(st->stmt, c) == SQLITE_NULL ? CRM_TIME_NONE
-                                                           : sqlite3_column_int64(st->stmt, c);
+    return crm__col_int_or(st, c, CRM_TIME_NONE);
 }
 
 bool crm__col_null(crm__st *st, int c)
@@ -390,10 +426,18 @@ const char *crm__col_text(crm__st *st, int c)
     return (const char *)sqlite3_column_text(st->stmt, c);
 }
 
+/* The 16 bytes of the id in column c, or NULL when it holds no id. */
+static const unsigned char *col_id(crm__st *st, int c)
+{
+    sqlite3_value *v = col_value(st, c);
+    const unsigned char *b = sqlite3_value_blob(v);
+    return b && sqlite3_value_bytes(v) == 16 ? b : NULL;
+}
+
 bool crm__col_uuid(crm__uuid *out, crm__st *st, int c)
 {
-    const unsigned char *b = sqlite3_column_blob(st->stmt, c);
-    if (!b || sqlite3_column_bytes(st->stmt, c) != 16)
+    const unsigned char *b = col_id(st, c);
+    if (!b)
         return false;
     memcpy(out->b, b, 16);
     return true;
@@ -401,12 +445,12 @@ bool crm__col_uuid(crm__uuid *out, crm__st *st, int c)
 
 bool crm__col_id(char out[CRM_ID_LEN + 1], crm__st *st, int c)
 {
-    crm__uuid u;
-    if (!crm__col_uuid(&u, st, c)) {
+    const unsigned char *b = col_id(st, c);
+    if (!b) {
         out[0] = '\0';
         return false;
     }
-    crm__uuid_format(out, u.b);
+    crm__uuid_format(out, b);
     return true;
 }
 
@@ -491,9 +535,11 @@ static int cursor_take(crm__cursor *c, crm_db *db, crm__st *slot, crm__cursor_bu
             return crm_errcode(db);
         own->own = true;
         own->busy = true;
+        own->holder = c;
         c->st = own;
     } else {
         slot->busy = true;
+        slot->holder = c;
         sqlite3_reset(slot->stmt);
         sqlite3_clear_bindings(slot->stmt);
         held_forget(slot);
@@ -581,8 +627,12 @@ static void cursor_let_go(crm__cursor *c)
         st_free(c->st);
     } else {
         sqlite3_reset(c->st->stmt);
+        /* Its values may be copies in the cursor, which is going. */
+        if (c->args_used)
+            sqlite3_clear_bindings(c->st->stmt);
         c->st->bind_err = SQLITE_OK;
         c->st->busy = false;
+        c->st->holder = NULL;
     }
     c->st = NULL;
 }
@@ -785,37 +835,53 @@ static void cursor_copy(crm__cursor *c)
     memcpy(db->err->msg, saved_msg, sizeof saved_msg);
 }
 
+/* Room in c's texts for `need` bytes from the start, the copies out[0..n)
+ * moving with them; false when there is no memory. Out of line: a walk
+ * grows its texts a few times at most, and the first room holds the texts
+ * of most rows (the first row of a list grew it three times). */
+__attribute__((noinline)) static bool texts_grow(crm__cursor *c, size_t need, const char **out,
+                                                 int n)
+{
+    size_t cap = c->text_cap ? 2 * c->text_cap : 256, at[8];
+    if (cap < need)
+        cap = need;
+    for (int k = 0; k < n; k++)
+        at[k] = out[k] ? (size_t)(out[k] - c->text) : SIZE_MAX;
+    char *t = crm__realloc(c->text, cap);
+    if (!t)
+        return false;
+    for (int k = 0; k < n; k++)
+        out[k] = at[k] == SIZE_MAX ? NULL : t + at[k];
+    c->text = t;
+    c->text_cap = cap;
+    return true;
+}
+
 int crm__cursor_texts(crm__cursor *c, const int *cols, int n, const char **out)
 {
-    const unsigned char *src[8];
-    size_t len[8], need = 0;
-    sqlite3_stmt *st = c->st->stmt;
+    /* One pass: each text is copied as it is read, with the NUL SQLite
+     * ends it with. */
+    char *p = c->text, *end = p + c->text_cap;
     for (int i = 0; i < n; i++) {
-        /* A NULL column gives NULL, and so does a failed conversion. Texts
-         * libcrm stores hold no NUL, so strlen() is their length. */
-        src[i] = sqlite3_column_text(st, cols[i]);
-        if (!src[i] && sqlite3_column_type(st, cols[i]) != SQLITE_NULL)
-            return crm__error(c->db, CRM_ENOMEM, "out of memory %s", c->what);
-        len[i] = src[i] ? strlen((const char *)src[i]) : 0;
-        need += len[i] + 1;
-    }
-    if (need > c->text_cap) {
-        size_t cap = need > 2 * c->text_cap ? need : 2 * c->text_cap;
-        char *t = crm__realloc(c->text, cap);
-        if (!t)
-            return crm__error(c->db, CRM_ENOMEM, "out of memory %s", c->what);
-        c->text = t;
-        c->text_cap = cap;
-    }
-    char *p = c->text;
-    for (int i = 0; i < n; i++) {
-        out[i] = NULL;
-        if (!src[i])
+        sqlite3_value *v = col_value(c->st, cols[i]);
+        const char *s = (const char *)sqlite3_value_text(v);
+        if (!s) {
+            /* NULL, or a conversion that failed for lack of memory. */
+            if (sqlite3_value_type(v) != SQLITE_NULL)
+                return crm__error(c->db, CRM_ENOMEM, "out of memory %s", c->what);
+            out[i] = NULL;
             continue;
-        memcpy(p, src[i], len[i]);
-        p[len[i]] = '\0';
-        out[i] = p;
-        p += len[i] + 1;
+        }
+        size_t len = (size_t)sqlite3_value_bytes(v) + 1;
+        if (len > (size_t)(end - p)) {
+            size_t used = (size_t)(p - c->text);
+            if (!texts_grow(c, used + len, out, i))
+                return crm__error(c->db, CRM_ENOMEM, "out of memory %s", c->what);
+            p = c->text + used;
+            end = c->text + c->text_cap;
+        }
+        out[i] = memcpy(p, s, len);
+        p += len;
     }
     return CRM_OK;
 }
@@ -845,15 +911,18 @@ int crm__cursor_resume(crm__cursor *c, const void *out, const char *func)
 
 int crm__cursor_next(crm__cursor *c, const void *out, const char *func)
 {
-    int rc = crm__cursor_resume(c, out, func);
-    if (rc)
-        return rc;
-    c->started = true;
+    /* Once a row: what _resume checks, with its common case first. A
+     * cursor's binds were all made before crm__cursor_bound() stepped it,
+     * which reported any that failed. */
+    if (!c || !out || c->done)
+        return crm__cursor_resume(c, out, func);
+    crm__clear_error(c->db);
+    int rc;
     if (c->primed) {
         c->primed = false;
         rc = CRM_ROW;
     } else {
-        rc = c->copy ? copy_step(c) : crm__st_step(c->st, c->what);
+        rc = c->copy ? copy_step(c) : step(c->db, c->st->stmt, c->what);
     }
     if (rc == CRM_ROW)
         rc = c->build(c);

@@ -141,8 +141,8 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_INTERACTION_SET_SUMMARY] =
         "UPDATE interaction SET summary = ?2, updated_at = ?3 WHERE id = ?1",
     [CRM__Q_INTERACTION_BEFORE] =
-        "SELECT occurred_at FROM interaction WHERE id = ?1 AND customer_id = ?2",
-    [CRM__Q_INTERACTION_THREAD_OF] = "SELECT thread_id FROM interaction WHERE id = ?1",
+        "SELECT k.occurred_at FROM customer c "
+        "LEFT JOIN interaction k ON k.id = ?1 AND k.customer_id = c.id WHERE c.id = ?2",
 
     /* ---- promises (promise.c) ---- */
 /* The count is read with the row so a record can never carry a stale one. */
@@ -221,7 +221,8 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_INTERACTION_SET_PUBLIC] =
         "UPDATE interaction SET public = ?2, updated_at = ?3 WHERE id = ?1",
     [CRM__Q_INTERACTION_THREAD_KEY] =
-        "SELECT occurred_at FROM interaction WHERE id = ?1 AND thread_id = ?2",
+        "SELECT h.thread_id, k.occurred_at FROM interaction h "
+        "LEFT JOIN interaction k ON k.id = ?1 AND k.thread_id = h.thread_id WHERE h.id = ?2",
     [CRM__Q_CHANNEL_CODE] = "SELECT code FROM channel WHERE name = ?1",
     [CRM__Q_CHANNEL_ADD] =
         "INSERT INTO channel (code, name) SELECT max(max(code), 63) + 1, ?1 FROM channel",
@@ -316,38 +317,62 @@ static void customer_count_sql(sql_text *t, unsigned int shape)
 
 /* interactions (interaction.c) */
 
+/* The columns of a list's rows: those of INTERACTION_COLUMNS, from i. */
+#define LIST_COLUMNS                                                                        \
+    "i.id, i.customer_id, i.channel, i.direction, i.occurred_at, i.handled_by, i.reason, " \
+    "i.outcome, i.public, i.sentiment, i.summary, i.body, i.thread_id, i.reply_to, "       \
+    "i.external_ref, i.updated_at, CASE WHEN i.channel > 11 THEN "                         \
+    "(SELECT ch.name FROM channel ch WHERE ch.code = i.channel) END"
+
 /* The timeline walks the index interaction_timeline backwards from the
  * newest (or from `before`), a thread the index interaction_thread forwards
  * from its first (or from the one seen last), so the order costs no sort.
- * A custom channel's number is 64 or more, past every bit of ?2. */
+ * A custom channel's number is 64 or more, past every bit of ?2.
+ * With HEAD, the list reads the customer (the interaction, for a thread)
+ * ?1 names in the same statement, a probe of its primary key, and joins
+ * the rows to it: the filter is part of the join, so that a head whose
+ * rows it all leaves out still gives its one row of NULLs. A check of its
+ * own in a statement before the list (held on its row, so that both read
+ * one snapshot) cost a third of a thread of one interaction. */
 static void timeline_sql(sql_text *t, unsigned int shape, bool thread)
 {
     static const struct {
         unsigned int bit; /* 0: always there */
         int thread;       /* -1: the timeline's only, 1: a thread's only */
+        int head;         /* -1: only without HEAD, 1: only with it */
         const char *sql;
     } part[] = {
-        { 0, -1, "SELECT " INTERACTION_COLUMNS " FROM interaction WHERE customer_id = ?1" },
-        { 0, 1, "SELECT " INTERACTION_COLUMNS " FROM interaction WHERE thread_id = ?1" },
-        { CRM__SHAPE_TIMELINE_CHANNELS, 0, " AND (?2 >> channel) & 1" },
-        { CRM__SHAPE_TIMELINE_CHANNEL_NAMES, 0,
-          " AND ((?2 >> channel) & 1 OR channel IN "
-          "(SELECT code FROM channel WHERE instr(?12, ',' || name || ',') > 0))" },
-        { CRM__SHAPE_TIMELINE_FROM, 0, " AND occurred_at >= ?3" },
-        { CRM__SHAPE_TIMELINE_TO, 0, " AND occurred_at < ?4" },
-        { CRM__SHAPE_TIMELINE_REASON, 0, " AND reason >= ?5 AND reason < ?6" },
-        { CRM__SHAPE_TIMELINE_DIRECTION, 0, " AND direction = ?7" },
-        { CRM__SHAPE_TIMELINE_PUBLIC, 0, " AND public = 1" },
-        { CRM__SHAPE_TIMELINE_OUTCOMES, 0, " AND (?8 >> outcome) & 1" },
-        { CRM__SHAPE_TIMELINE_BEFORE, -1, " AND (occurred_at, id) < (?9, ?10)" },
-        { CRM__SHAPE_TIMELINE_BEFORE, 1, " AND (occurred_at, id) > (?9, ?10)" },
-        { 0, -1, " ORDER BY occurred_at DESC, id DESC" },
-        { 0, 1, " ORDER BY occurred_at, id" },
-        { CRM__SHAPE_TIMELINE_LIMIT, 0, " LIMIT ?11" },
+        { 0, -1, -1, "SELECT " LIST_COLUMNS " FROM interaction i WHERE i.customer_id = ?1" },
+        { 0, 1, -1, "SELECT " LIST_COLUMNS " FROM interaction i WHERE i.thread_id = ?1" },
+        { 0, -1, 1,
+          "SELECT " LIST_COLUMNS " FROM customer c LEFT JOIN interaction i "
+          "ON i.customer_id = c.id" },
+        { 0, 1, 1,
+          "SELECT " LIST_COLUMNS " FROM interaction h LEFT JOIN interaction i "
+          "ON i.thread_id = h.thread_id" },
+        { CRM__SHAPE_TIMELINE_CHANNELS, 0, 0, " AND (?2 >> i.channel) & 1" },
+        { CRM__SHAPE_TIMELINE_CHANNEL_NAMES, 0, 0,
+          " AND ((?2 >> i.channel) & 1 OR i.channel IN "
+          "(SELECT ch.code FROM channel ch WHERE instr(?12, ',' || ch.name || ',') > 0))" },
+        { CRM__SHAPE_TIMELINE_FROM, 0, 0, " AND i.occurred_at >= ?3" },
+        { CRM__SHAPE_TIMELINE_TO, 0, 0, " AND i.occurred_at < ?4" },
+        { CRM__SHAPE_TIMELINE_REASON, 0, 0, " AND i.reason >= ?5 AND i.reason < ?6" },
+        { CRM__SHAPE_TIMELINE_DIRECTION, 0, 0, " AND i.direction = ?7" },
+        { CRM__SHAPE_TIMELINE_PUBLIC, 0, 0, " AND i.public = 1" },
+        { CRM__SHAPE_TIMELINE_OUTCOMES, 0, 0, " AND (?8 >> i.outcome) & 1" },
+        { CRM__SHAPE_TIMELINE_BEFORE, -1, 0, " AND (i.occurred_at, i.id) < (?9, ?10)" },
+        { CRM__SHAPE_TIMELINE_BEFORE, 1, 0, " AND (i.occurred_at, i.id) > (?9, ?10)" },
+        { 0, -1, 1, " WHERE c.id = ?1" },
+        { 0, 1, 1, " WHERE h.id = ?1" },
+        { 0, -1, 0, " ORDER BY i.occurred_at DESC, i.id DESC" },
+        { 0, 1, 0, " ORDER BY i.occurred_at, i.id" },
+        { CRM__SHAPE_TIMELINE_LIMIT, 0, 0, " LIMIT ?11" },
     };
+    bool head = shape & CRM__SHAPE_TIMELINE_HEAD;
     for (size_t i = 0; i < sizeof part / sizeof part[0]; i++)
         if ((!part[i].bit || (shape & part[i].bit)) &&
-            (part[i].thread == 0 || (part[i].thread > 0) == thread))
+            (part[i].thread == 0 || (part[i].thread > 0) == thread) &&
+            (part[i].head == 0 || (part[i].head > 0) == head))
             add(t, "%s", part[i].sql);
 }
 
