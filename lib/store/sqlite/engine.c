@@ -628,8 +628,10 @@ static void cursor_let_go(crm__cursor *c)
     } else {
         sqlite3_reset(c->st->stmt);
         /* Its values may be copies in the cursor, which is going. */
-        if (c->args_used)
+        if (c->args_used) {
             sqlite3_clear_bindings(c->st->stmt);
+            held_forget(c->st);
+        }
         c->st->bind_err = SQLITE_OK;
         c->st->busy = false;
         c->st->holder = NULL;
