@@ -24,7 +24,16 @@
  * crm_date_from_days()), the same value at a fraction of the cost. libcrm stores
  * only times in datetime's range (CRM_TIME_MIN..CRM_TIME_MAX); one outside
  * it, which a file written before 0.3 may hold, is read as the nearest end
- * of the range rather than fail every read that meets it. */
+ * of the range rather than fail every read that meets it.
+ *
+ * The last time made is kept and given again for the same instant: the
+ * times of a record are often one instant (a new record's created_at and
+ * updated_at, a promise's due_at and first_due_at, the rows one write
+ * made), and a datetime, which cannot change, can be shared. The GIL
+ * guards the two. */
+static int64_t crm_swig_last_ms;
+static PyObject *crm_swig_last_time;
+
 static PyObject *crm_swig_time(int64_t ms)
 {
     if (ms == CRM_TIME_NONE)
@@ -33,6 +42,10 @@ static PyObject *crm_swig_time(int64_t ms)
         ms = CRM_TIME_MIN;
     else if (ms > CRM_TIME_MAX)
         ms = CRM_TIME_MAX;
+    if (crm_swig_last_time && ms == crm_swig_last_ms) {
+        Py_INCREF(crm_swig_last_time);
+        return crm_swig_last_time;
+    }
     int64_t days = ms / 86400000, rem = ms % 86400000;
     if (rem < 0) {
         rem += 86400000;
@@ -41,9 +54,15 @@ static PyObject *crm_swig_time(int64_t ms)
     int year, month, day;
     crm_date_from_days(&year, &month, &day, days); /* in range: it cannot fail */
     int r = (int)rem;
-    return PyDateTimeAPI->DateTime_FromDateAndTime(
+    PyObject *t = PyDateTimeAPI->DateTime_FromDateAndTime(
         year, month, day, r / 3600000, r / 60000 % 60, r / 1000 % 60, r % 1000 * 1000,
         PyDateTime_TimeZone_UTC, PyDateTimeAPI->DateTimeType);
+    if (t) {
+        Py_INCREF(t);
+        Py_XSETREF(crm_swig_last_time, t);
+        crm_swig_last_ms = ms;
+    }
+    return t;
 }
 
 /* Text as the accessors' wrappers give it (SWIG's char * out typemap):

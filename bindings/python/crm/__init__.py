@@ -540,9 +540,9 @@ def open(path, *, actor=None, create=True, readonly=False, busy_timeout=5.0,  # 
 
 
 # The methods a program calls once per row of its own (create_customer,
-# add_identity, lookup, customer, log, promise, keep) first try the case of
-# every argument given plainly: the database open, each text a str, each
-# optional one left out. That case needs no conversion, so it is one test
+# add_identity, lookup, customer, log, timeline, promise, keep) first try
+# the case of every argument given plainly: the database open, each text a
+# str, each optional one left out. That case needs no conversion, so it is one test
 # in place of a helper call per argument; any other case takes the checked
 # path below it, which makes the same call of what the fast path takes.
 class Database:
@@ -935,6 +935,14 @@ class Database:
         interaction has used matches nothing); ``before``: the last
         Interaction (or id) of the previous page; ``limit``: at most this
         many (0..2**32-1, 0 = all)."""
+        h = self._handle
+        if (h is not None and type(customer_id) is str and channels is None and from_ is None and
+                to is None and reason_prefix is None and direction is None and
+                outcomes is None and before is None and type(limit) is int and
+                0 <= limit <= _UINT[1]):
+            return _Cursor(self, _ll.crm_swig_timeline_open(
+                h, customer_id, 0, _TIME_NONE, _TIME_NONE, None, 0, 1 if public_only else 0, 0,
+                None, limit, None))
         h = _ll.crm_swig_timeline_open(
             self._h, _customer_ref(customer_id, "customer_id"),
             *_timeline_filter(channels, from_, to, reason_prefix, direction, public_only,
