@@ -459,12 +459,13 @@ void crm__cursor_attach(crm__cursor *c, crm_db *db)
     db->cursors++;
 }
 
-/* Take slot for cursor c, or a statement of the same text of the cursor's
- * own when a cursor already holds it. */
+/* Take slot for the zeroed cursor c, or a statement of the same text of
+ * the cursor's own when a cursor already holds it. A statement back in the
+ * cache is reset (crm__st_release(), cursor_let_go()); the binds a caller
+ * left in it are cleared, so none points into memory that is gone. */
 static int cursor_take(crm__cursor *c, crm_db *db, crm__st *slot, crm__cursor_build build,
                        const char *what)
 {
-    memset(c, 0, sizeof *c);
     c->build = build;
     c->what = what;
     if (slot->busy) {
@@ -478,7 +479,6 @@ static int cursor_take(crm__cursor *c, crm_db *db, crm__st *slot, crm__cursor_bu
     } else {
         slot->busy = true;
         slot->holder = c;
-        sqlite3_reset(slot->stmt);
         sqlite3_clear_bindings(slot->stmt);
         slot->bind_err = SQLITE_OK;
         c->st = slot;
