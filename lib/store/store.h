@@ -162,6 +162,7 @@ struct crm__cursor {
     char *errmsg;         /* and its message, or NULL */
     char *text;           /* the texts of the row given last (crm__cursor_texts) */
     size_t text_cap;
+    bool text_inline;     /* text is the room allocated with the cursor */
     unsigned char args[CRM__CURSOR_ARGS]; /* copies of what its statement binds */
     size_t args_used;
     struct crm__copy *copy;   /* after a write: the rows still to give */

@@ -894,6 +894,48 @@ TEST(head_missing_or_filtered_out)
     CHECK_OK(db, crm_close(db));
 }
 
+/* A row's texts are the cursor's own copies, whatever their length: a row
+ * whose texts outgrow the room the cursor started with moves the ones it
+ * copied before, and the next row's longer ones move it again. */
+TEST(long_texts_in_a_list)
+{
+    crm_db *db = test_open_memory();
+    char cid[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", cid);
+    static char body[2][6000], summary[2][400];
+    for (int k = 0; k < 2; k++) {
+        /* newest first: the first row listed (k 1) outgrows the first room */
+        size_t blen = k ? 300 : sizeof body[k] - 1, slen = k ? 200 : sizeof summary[k] - 1;
+        for (size_t i = 0; i < blen; i++)
+            body[k][i] = (char)('a' + (i + (size_t)k) % 26);
+        for (size_t i = 0; i < slen; i++)
+            summary[k][i] = (char)('A' + (i * 7 + (size_t)k) % 26);
+        crm_interaction_spec sp = CRM_INTERACTION_SPEC_INIT;
+        sp.customer_id = cid;
+        sp.channel = CRM_CHANNEL_EMAIL;
+        sp.direction = CRM_DIRECTION_IN;
+        sp.occurred_at = 1700000000000 + k;
+        sp.handled_by = "agent:kim";
+        sp.reason = "billing";
+        sp.summary = summary[k];
+        sp.body = body[k];
+        CHECK_OK(db, crm_interaction_log(NULL, db, &sp));
+    }
+    crm_interaction_cursor *cur;
+    const crm_interaction *r;
+    CHECK_OK(db, crm_interaction_timeline_open(&cur, db, cid, NULL));
+    for (int k = 1; k >= 0; k--) {
+        CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_ROW);
+        CHECK_STR(crm_interaction_handled_by(r), "agent:kim");
+        CHECK_STR(crm_interaction_reason(r), "billing");
+        CHECK_STR(crm_interaction_summary(r), summary[k]);
+        CHECK_STR(crm_interaction_body(r), body[k]);
+    }
+    CHECK_INT(crm_interaction_cursor_next(cur, &r), CRM_DONE);
+    crm_interaction_cursor_free(cur);
+    CHECK_OK(db, crm_close(db));
+}
+
 /* The thread takes the timeline's checks of a filter, before it looks the
  * interaction up. */
 TEST(thread_bad_filter)
@@ -1278,6 +1320,7 @@ int main(void)
     RUN(thread_filters);
     RUN(thread_paging);
     RUN(head_missing_or_filtered_out);
+    RUN(long_texts_in_a_list);
     RUN(thread_bad_filter);
     RUN(timeline_bad_input);
     RUN(next_and_free_bad_input);

@@ -521,12 +521,13 @@ void crm__cursor_attach(crm__cursor *c, crm_db *db)
     db->cursors++;
 }
 
-/* Take slot for cursor c, or a statement of the same text of the cursor's
- * own when a cursor already holds it. */
+/* Take slot for the zeroed cursor c, or a statement of the same text of
+ * the cursor's own when a cursor already holds it. A statement back in the
+ * cache is reset (crm__st_release(), cursor_let_go()); the binds a caller
+ * left in it are cleared, so none points into memory that is gone. */
 static int cursor_take(crm__cursor *c, crm_db *db, crm__st *slot, crm__cursor_build build,
                        const char *what)
 {
-    memset(c, 0, sizeof *c);
     c->build = build;
     c->what = what;
     if (slot->busy) {
@@ -540,7 +541,6 @@ static int cursor_take(crm__cursor *c, crm_db *db, crm__st *slot, crm__cursor_bu
     } else {
         slot->busy = true;
         slot->holder = c;
-        sqlite3_reset(slot->stmt);
         sqlite3_clear_bindings(slot->stmt);
         held_forget(slot);
         slot->bind_err = SQLITE_OK;
@@ -550,12 +550,20 @@ static int cursor_take(crm__cursor *c, crm_db *db, crm__st *slot, crm__cursor_bu
     return CRM_OK;
 }
 
+/* The room for texts a cursor starts with, in its own allocation: the
+ * texts of most rows fit, and a short list (a thread of one, the holders
+ * of a number) allocates nothing more. */
+#define CURSOR_TEXT_ROOM 256
+
 static int cursor_alloc(void **out, size_t size, crm_db *db, crm__st *slot,
                         crm__cursor_build build, const char *what)
 {
-    crm__cursor *c = crm__calloc(1, size);
+    crm__cursor *c = crm__calloc(1, size + CURSOR_TEXT_ROOM);
     if (!c)
         return crm__error(db, CRM_ENOMEM, "out of memory %s", what);
+    c->text = (char *)c + size;
+    c->text_cap = CURSOR_TEXT_ROOM;
+    c->text_inline = true;
     int rc = cursor_take(c, db, slot, build, what);
     if (rc) {
         crm__free(c);
@@ -837,21 +845,23 @@ static void cursor_copy(crm__cursor *c)
     memcpy(db->err->msg, saved_msg, sizeof saved_msg);
 }
 
-/* Room in c's texts for `need` bytes from the start, the copies out[0..n)
- * moving with them; false when there is no memory. Out of line: a walk
- * grows its texts a few times at most, and the first room holds the texts
- * of most rows (the first row of a list grew it three times). */
-__attribute__((noinline)) static bool texts_grow(crm__cursor *c, size_t need, const char **out,
-                                                 int n)
+/* Room in c's texts for `need` bytes from the start, of which `used` are
+ * taken by the copies out[0..n), which move with them; false when there is
+ * no memory. Out of line: a walk grows its texts a few times at most. */
+__attribute__((noinline)) static bool texts_grow(crm__cursor *c, size_t used, size_t need,
+                                                 const char **out, int n)
 {
-    size_t cap = c->text_cap ? 2 * c->text_cap : 256, at[8];
+    size_t cap = c->text_cap ? 2 * c->text_cap : CURSOR_TEXT_ROOM, at[8];
     if (cap < need)
         cap = need;
     for (int k = 0; k < n; k++)
         at[k] = out[k] ? (size_t)(out[k] - c->text) : SIZE_MAX;
-    char *t = crm__realloc(c->text, cap);
+    char *t = c->text_inline ? crm__malloc(cap) : crm__realloc(c->text, cap);
     if (!t)
         return false;
+    if (c->text_inline)
+        memcpy(t, c->text, used);
+    c->text_inline = false;
     for (int k = 0; k < n; k++)
         out[k] = at[k] == SIZE_MAX ? NULL : t + at[k];
     c->text = t;
@@ -877,7 +887,7 @@ int crm__cursor_texts(crm__cursor *c, const int *cols, int n, const char **out)
         size_t len = (size_t)sqlite3_value_bytes(v) + 1;
         if (len > (size_t)(end - p)) {
             size_t used = (size_t)(p - c->text);
-            if (!texts_grow(c, used + len, out, i))
+            if (!texts_grow(c, used, used + len, out, i))
                 return crm__error(c->db, CRM_ENOMEM, "out of memory %s", c->what);
             p = c->text + used;
             end = c->text + c->text_cap;
@@ -946,7 +956,8 @@ void crm__cursor_fini(crm__cursor *c)
     }
     crm__free(c->errmsg);
     c->errmsg = NULL;
-    crm__free(c->text);
+    if (!c->text_inline)
+        crm__free(c->text);
     c->text = NULL;
     c->text_cap = 0;
     if (c->prev)
