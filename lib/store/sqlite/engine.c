@@ -492,6 +492,7 @@ int crm__stmt(crm_db *db, const char *sql, sqlite3_stmt **out)
         return crm__error(db, CRM_ERROR, "internal error: statement in use by a cursor: %s", sql);
     sqlite3_reset(slot->stmt);
     held_forget(slot); /* its caller binds it by itself */
+    slot->idle = false; /* and steps it: a release must reset it */
     *out = slot->stmt;
     return CRM_OK;
 }
