@@ -85,11 +85,17 @@ static const char *const SQL[S_COUNT] = {
                   "WHERE i.kind = 'phone' AND i.key = ?1 ORDER BY i.customer_id",
     /* A text that may be a phone number (key ?1, normalised by the caller)
      * or an account or loyalty number (key ?2, the text itself). */
+    /* (An OR of the two would be planned as a multi-index OR, which
+     * gathers the rows in a temporary table: five times the work.) */
     [S_RESOLVE] = "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, "
                   "c.archived_at IS NOT NULL "
                   "FROM identity i JOIN customer c ON c.id = i.customer_id "
-                  "WHERE (i.kind = 'phone' AND i.key = ?1) "
-                  "OR (i.kind IN ('account', 'loyalty') AND i.key = ?2)",
+                  "WHERE i.kind = 'phone' AND i.key = ?1 "
+                  "UNION ALL "
+                  "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, "
+                  "c.archived_at IS NOT NULL "
+                  "FROM identity i JOIN customer c ON c.id = i.customer_id "
+                  "WHERE i.kind IN ('account', 'loyalty') AND i.key = ?2",
     [S_INTERACTION] = "INSERT INTO interaction (id, customer_id, channel, direction, occurred_at, "
                       "handled_by, reason, outcome, public, sentiment, summary, body, thread_id, "
                       "reply_to, external_ref, created_at, updated_at) "
