@@ -133,6 +133,12 @@ uint64_t bench_rng(uint64_t *state);
 void bench_name(char *buf, size_t size, long customer);     /* "Customer 0000042" */
 void bench_e164(char *buf, size_t size, long customer);     /* "+14152000042" */
 void bench_national(char *buf, size_t size, long customer); /* "(415) 200-0042" */
+/* The callers of a round of lookups, the same on both sides: the numbers
+ * of `count` random customers (E.164, or national when `national`) in
+ * *in and the names they must find in *want, both for the caller to
+ * free. Returns 0, or -1 out of memory (recorded by bench_fail). */
+typedef char bench_text[24];
+int bench_callers(const job *j, long count, int national, bench_text **in, bench_text **want);
 /* The kept customer (0 .. kept-1) bulk interaction k belongs to; 0 is
  * the heavy customer, who has every 10th. */
 long bench_interaction_owner(const job *j, long k);

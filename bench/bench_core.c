@@ -219,6 +219,21 @@ void bench_national(char *buf, size_t size, long customer)
     snprintf(buf, size, "(415) %03ld-%04ld", 200 + customer / 10000, customer % 10000);
 }
 
+int bench_callers(const job *j, long count, int national, bench_text **in, bench_text **want)
+{
+    *in = malloc((size_t)count * sizeof **in);
+    *want = malloc((size_t)count * sizeof **want);
+    if (!*in || !*want)
+        return bench_fail("out of memory for %ld callers", count);
+    uint64_t rng = 0x9e3779b97f4a7c15u;
+    for (long k = 0; k < count; k++) {
+        long i = (long)(bench_rng(&rng) % (uint64_t)j->n);
+        (national ? bench_national : bench_e164)((*in)[k], sizeof **in, i);
+        bench_name((*want)[k], sizeof **want, i);
+    }
+    return 0;
+}
+
 long bench_interaction_owner(const job *j, long k)
 {
     if (k < j->m && k % 10 == 0)

@@ -121,19 +121,10 @@ int crm_import(void *side, const job *j, long round, sample *out)
 static int lookups(crm_side *s, const job *j, sample *out, int national)
 {
     long count = national ? j->lookups / 4 : j->lookups;
-    char(*in)[24] = malloc((size_t)count * sizeof *in);
-    char(*want)[24] = malloc((size_t)count * sizeof *want);
+    bench_text *in, *want;
     int status = -1;
-    if (!in || !want) {
-        bench_fail("libcrm: out of memory");
+    if (bench_callers(j, count, national, &in, &want))
         goto out;
-    }
-    uint64_t rng = 0x9e3779b97f4a7c15u;
-    for (long k = 0; k < count; k++) {
-        long i = (long)(bench_rng(&rng) % (uint64_t)j->n);
-        (national ? bench_national : bench_e164)(in[k], sizeof in[0], i);
-        bench_name(want[k], sizeof want[0], i);
-    }
     bench_timer tm;
     bench_start(&tm);
     for (long k = 0; k < count; k++) {
@@ -178,19 +169,10 @@ int crm_resolve(void *side, const job *j, long round, sample *out)
 {
     (void)round; /* every round of a read is the same */
     crm_side *s = side;
-    char(*in)[24] = malloc((size_t)j->lookups * sizeof *in);
-    char(*want)[24] = malloc((size_t)j->lookups * sizeof *want);
+    bench_text *in, *want;
     int status = -1;
-    if (!in || !want) {
-        bench_fail("libcrm: out of memory");
+    if (bench_callers(j, j->lookups, 0, &in, &want))
         goto out;
-    }
-    uint64_t rng = 0x9e3779b97f4a7c15u;
-    for (long k = 0; k < j->lookups; k++) {
-        long i = (long)(bench_rng(&rng) % (uint64_t)j->n);
-        bench_e164(in[k], sizeof in[0], i);
-        bench_name(want[k], sizeof want[0], i);
-    }
     bench_timer tm;
     bench_start(&tm);
     for (long k = 0; k < j->lookups; k++) {

@@ -444,19 +444,10 @@ int raw_lookup(void *side, const job *j, long round, sample *out)
     (void)round; /* every round of a read is the same */
     raw_side *s = side;
     sqlite3_stmt *st = s->st[S_LOOKUP];
-    char(*in)[24] = malloc((size_t)j->lookups * sizeof *in);
-    char(*want)[24] = malloc((size_t)j->lookups * sizeof *want);
+    bench_text *in, *want;
     int status = -1;
-    if (!in || !want) {
-        bench_fail("raw: out of memory");
+    if (bench_callers(j, j->lookups, 0, &in, &want))
         goto out;
-    }
-    uint64_t rng = 0x9e3779b97f4a7c15u;
-    for (long k = 0; k < j->lookups; k++) {
-        long i = (long)(bench_rng(&rng) % (uint64_t)j->n);
-        bench_e164(in[k], sizeof in[0], i);
-        bench_name(want[k], sizeof want[0], i);
-    }
     bench_timer tm;
     bench_start(&tm);
     for (long k = 0; k < j->lookups; k++) {
@@ -495,19 +486,10 @@ int raw_resolve(void *side, const job *j, long round, sample *out)
     (void)round; /* every round of a read is the same */
     raw_side *s = side;
     sqlite3_stmt *st = s->st[S_RESOLVE];
-    char(*in)[24] = malloc((size_t)j->lookups * sizeof *in);
-    char(*want)[24] = malloc((size_t)j->lookups * sizeof *want);
+    bench_text *in, *want;
     int status = -1;
-    if (!in || !want) {
-        bench_fail("raw: out of memory");
+    if (bench_callers(j, j->lookups, 0, &in, &want))
         goto out;
-    }
-    uint64_t rng = 0x9e3779b97f4a7c15u;
-    for (long k = 0; k < j->lookups; k++) {
-        long i = (long)(bench_rng(&rng) % (uint64_t)j->n);
-        bench_e164(in[k], sizeof in[0], i);
-        bench_name(want[k], sizeof want[0], i);
-    }
     bench_timer tm;
     bench_start(&tm);
     for (long k = 0; k < j->lookups; k++) {
