@@ -922,8 +922,8 @@ static int check_filter(crm_db *db, const crm_timeline_filter *f, crm__uuid *bef
 
 /* The occurred_at of `before`, which must be an interaction of customer
  * cid, read through the caller's statement *st, which is left on its row
- * so that the list's first read joins its snapshot: the customer is
- * checked in the same statement. */
+ * so that the list's first read joins its snapshot. The customer exists
+ * when it has `before`; only a refusal asks which of the two is missing. */
 static int before_key(crm_db *db, crm__st **st, const crm__uuid *before, const crm__uuid *cid,
                       int64_t *at)
 {
@@ -933,22 +933,22 @@ static int before_key(crm_db *db, crm__st **st, const crm__uuid *before, const c
     crm__bind_id(*st, 1, before);
     crm__bind_id(*st, 2, cid);
     rc = crm__st_step(*st, "reading the timeline");
-    char b[CRM_ID_LEN + 1], c[CRM_ID_LEN + 1];
-    if (rc == CRM_ROW && !crm__col_null(*st, 0)) {
+    if (rc == CRM_ROW) {
         *at = crm__col_int(*st, 0);
-        rc = CRM_OK;
-    } else if (rc == CRM_ROW) {
-        crm__uuid_format(b, before->b);
-        crm__uuid_format(c, cid->b);
-        rc = crm__error(db, CRM_ENOTFOUND,
-                        "filter before names no interaction of customer %s (%s); pass the id "
-                        "of the last interaction of the previous page",
-                        c, b);
-    } else if (rc == CRM_DONE) {
-        crm__uuid_format(c, cid->b);
-        rc = crm__error(db, CRM_ENOTFOUND, "no customer has id %s", c);
+        return CRM_OK;
     }
-    return rc;
+    if (rc != CRM_DONE)
+        return rc;
+    CRM__ST(found);
+    if ((rc = crm__customer_probe(db, &found, cid, NULL)))
+        return rc;
+    char b[CRM_ID_LEN + 1], c[CRM_ID_LEN + 1];
+    crm__uuid_format(b, before->b);
+    crm__uuid_format(c, cid->b);
+    return crm__error(db, CRM_ENOTFOUND,
+                      "filter before names no interaction of customer %s (%s); pass the id of "
+                      "the last interaction of the previous page",
+                      c, b);
 }
 
 /* The thread of interaction uid in *thread, and the occurred_at of
@@ -1120,7 +1120,7 @@ int crm_interaction_timeline_open(crm_interaction_cursor **out, crm_db *db, cons
         rc = check_filter(db, f, &before);
     if (rc)
         return rc;
-    /* The check of `before` (and of the customer) is held on its row
+    /* The check of `before` (which has the customer) is held on its row
      * until the timeline has read its first: one snapshot. Without
      * `before` the list checks the customer itself. */
     CRM__ST(found);

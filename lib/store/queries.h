@@ -84,9 +84,7 @@ typedef enum crm__query {
     CRM__Q_INTERACTION_SET_OUTCOME, /* ?1 id, ?2 outcome, ?3 updated_at */
     CRM__Q_INTERACTION_SET_REASON,  /* ?1 id, ?2 reason, ?3 updated_at */
     CRM__Q_INTERACTION_SET_SUMMARY, /* ?1 id, ?2 summary, ?3 updated_at */
-    /* ?1 id, ?2 customer_id -> a row when the customer exists: ?1's occurred_at when it is
-     * the customer's, else NULL */
-    CRM__Q_INTERACTION_BEFORE,
+    CRM__Q_INTERACTION_BEFORE,      /* ?1 id, ?2 customer_id -> occurred_at */
     /* shaped by CRM__SHAPE_TIMELINE_* as CRM__Q_TIMELINE, but for BEFORE, which is AFTER here:
      * (occurred_at, id) > (?9, ?10); ?1 thread_id (with HEAD: an interaction of the thread)
      * -> the columns, oldest first */

@@ -635,7 +635,8 @@ static void cursor_let_go(crm__cursor *c)
     if (c->st->own) {
         st_free(c->st);
     } else {
-        sqlite3_reset(c->st->stmt);
+        if (!c->done) /* else cursor_end() reset it */
+            sqlite3_reset(c->st->stmt);
         /* Its values may be copies in the cursor, which is going. */
         if (c->args_used) {
             sqlite3_clear_bindings(c->st->stmt);

@@ -141,8 +141,7 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_INTERACTION_SET_SUMMARY] =
         "UPDATE interaction SET summary = ?2, updated_at = ?3 WHERE id = ?1",
     [CRM__Q_INTERACTION_BEFORE] =
-        "SELECT k.occurred_at FROM customer c "
-        "LEFT JOIN interaction k ON k.id = ?1 AND k.customer_id = c.id WHERE c.id = ?2",
+        "SELECT occurred_at FROM interaction WHERE id = ?1 AND customer_id = ?2",
 
     /* ---- promises (promise.c) ---- */
 /* The count is read with the row so a record can never carry a stale one. */
