@@ -56,9 +56,12 @@ int crm__journal_at(crm_db *db, int64_t at, const char *entity, const crm__uuid 
     return crm__st_run(st, "writing the journal");
 }
 
+/* An entry's texts, in one array that a row's copies fill in one call. */
+enum { J_ACTOR, J_ENTITY, J_OP, J_DATA, J_COUNT };
+
 struct crm_journal_entry {
     int64_t seq, at;
-    const char *actor, *entity, *op, *data;
+    const char *text[J_COUNT];
     char entity_id[CRM_ID_LEN + 1];
 };
 
@@ -69,14 +72,23 @@ struct crm_journal_entry_cursor {
 
 int64_t crm_journal_entry_seq(const crm_journal_entry *e) { return e ? e->seq : 0; }
 int64_t crm_journal_entry_at(const crm_journal_entry *e) { return e ? e->at : CRM_TIME_NONE; }
-const char *crm_journal_entry_actor(const crm_journal_entry *e) { return e ? e->actor : NULL; }
-const char *crm_journal_entry_entity(const crm_journal_entry *e) { return e ? e->entity : NULL; }
+const char *crm_journal_entry_actor(const crm_journal_entry *e)
+{
+    return e ? e->text[J_ACTOR] : NULL;
+}
+const char *crm_journal_entry_entity(const crm_journal_entry *e)
+{
+    return e ? e->text[J_ENTITY] : NULL;
+}
 const char *crm_journal_entry_entity_id(const crm_journal_entry *e)
 {
     return e ? e->entity_id : NULL;
 }
-const char *crm_journal_entry_op(const crm_journal_entry *e) { return e ? e->op : NULL; }
-const char *crm_journal_entry_data(const crm_journal_entry *e) { return e ? e->data : NULL; }
+const char *crm_journal_entry_op(const crm_journal_entry *e) { return e ? e->text[J_OP] : NULL; }
+const char *crm_journal_entry_data(const crm_journal_entry *e)
+{
+    return e ? e->text[J_DATA] : NULL;
+}
 
 static int last_seq(crm_db *db, int64_t *out)
 {
@@ -105,18 +117,13 @@ static int journal_build(crm__cursor *c)
     crm_journal_entry *e = &cur->row;
     e->seq = crm__col_int(c->st, 0);
     e->at = crm__col_int(c->st, 1);
-    static const int cols[] = { 2, 3, 5, 6 };
-    const char *t[4];
-    int rc = crm__cursor_texts(c, cols, 4, t);
+    static const int cols[J_COUNT] = { 2, 3, 5, 6 };
+    int rc = crm__cursor_texts(c, cols, J_COUNT, e->text);
     if (rc)
         return rc;
-    if (!t[0] || !t[1] || !t[2] || !t[3])
+    if (!e->text[J_ACTOR] || !e->text[J_ENTITY] || !e->text[J_OP] || !e->text[J_DATA])
         return crm__error(c->db, CRM_ECORRUPT,
                           "a journal entry without an actor, entity, op or data");
-    e->actor = t[0];
-    e->entity = t[1];
-    e->op = t[2];
-    e->data = t[3];
     crm__col_id(e->entity_id, c->st, 4);
     return CRM_OK;
 }
