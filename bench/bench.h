@@ -27,6 +27,7 @@ typedef struct job {
     long m;        /* interactions logged in bulk; every 10th is the heavy customer's */
     long lookups;  /* caller-ID lookups per round */
     long reps;     /* pages (or journal reads) per round */
+    long scans;    /* counts of every customer per round: as many rows each size */
     long singles;  /* interactions logged one transaction each */
     long pairs;    /* promises made and then kept, each call its own transaction */
     long promises; /* promises made in bulk, half of them overdue */

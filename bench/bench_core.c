@@ -57,6 +57,13 @@
  *   overdue        the first page of 50 overdue promises;
  *   journal        1000 journal entries read from the middle of the journal;
  *   customer_page  pages of 50 customers in creation order, by keyset;
+ *   open           a handle opened, a caller looked up, the handle closed;
+ *   customer_count the active customers counted, a whole scan each time,
+ *                  as many times per round as make two million rows;
+ *   thread_filter  the deep interaction's thread, one channel only;
+ *   resolve        a text resolved as a phone number, an account number
+ *                  and a loyalty number at once;
+ *   holders        the holders of a random customer's phone number;
  *   promise_import N/20 promises imported with their history (made,
  *                  renegotiated and kept, each at the time it happened, in
  *                  the past), in transactions of 10000;
@@ -278,6 +285,7 @@ static job make_job(long n)
     j.m = n;
     j.lookups = clamp(n, 200, 20000);
     j.reps = clamp(n / 10, 20, 1000);
+    j.scans = clamp(2000000 / n, 3, 1000);
     j.singles = clamp(n / 50, 10, 200);
     j.pairs = clamp(n / 100, 5, 100);
     j.promises = clamp(n / 20, 10, n);

@@ -581,7 +581,7 @@ int crm_count_customers(void *side, const job *j, long round, sample *out)
     crm_side *s = side;
     bench_timer tm;
     bench_start(&tm);
-    for (long r = 0; r < j->reps; r++) {
+    for (long r = 0; r < j->scans; r++) {
         int64_t n = -1;
         int rc = crm_customer_count(&n, s->db, NULL);
         if (rc != CRM_OK)
@@ -591,7 +591,7 @@ int crm_count_customers(void *side, const job *j, long round, sample *out)
                               j->n);
     }
     bench_stop(&tm, out);
-    out->n = j->reps;
+    out->n = j->scans;
     return 0;
 }
 

@@ -992,14 +992,14 @@ int raw_count_customers(void *side, const job *j, long round, sample *out)
     sqlite3_stmt *st = s->st[S_CUSTOMERS_COUNT];
     bench_timer tm;
     bench_start(&tm);
-    for (long r = 0; r < j->reps; r++) {
+    for (long r = 0; r < j->scans; r++) {
         int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
         sqlite3_reset(st);
         if (n != j->n)
             return bench_fail("raw: counted %lld customers, expected %ld", (long long)n, j->n);
     }
     bench_stop(&tm, out);
-    out->n = j->reps;
+    out->n = j->scans;
     return 0;
 }
 
