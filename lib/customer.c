@@ -271,6 +271,8 @@ int crm_customer_create(crm_customer **out, crm_db *db, crm_customer_kind_t kind
         crm__free(c);
         return rc;
     }
+    db->created = id;
+    db->created_mark = crm__write_mark_now(db);
     if (c) {
         crm__uuid_format(c->id, id.b);
         c->kind = kind;
@@ -279,6 +281,12 @@ int crm_customer_create(crm_customer **out, crm_db *db, crm_customer_kind_t kind
         *out = c;
     }
     return CRM_OK;
+}
+
+bool crm__customer_is_bare(crm_db *db, const crm__uuid *id)
+{
+    return crm__write_mark_holds(db, db->created_mark) &&
+           memcmp(id->b, db->created.b, sizeof id->b) == 0;
 }
 
 int crm_customer_get(crm_customer **out, crm_db *db, const char *id)

@@ -475,7 +475,9 @@ static int may_hold(crm_db *db, const crm__uuid *cid, const char *kind, const ch
  * but a missing customer, which the insert refuses too; and the customer
  * has no identity of the kind when the new one is primary, so
  * take_primary() has no mark to move. One statement of two index probes
- * answers both; anything it finds takes those two the whole way. */
+ * answers both; anything it finds takes those two the whole way. The
+ * customer's probe is left out when the customer is known to hold
+ * nothing (created in this group, nothing changed since). */
 static int add_is_clear(crm_db *db, const crm__uuid *cid, const char *kind, const char *key,
                         unsigned int flags, bool *clear)
 {
@@ -486,7 +488,7 @@ static int add_is_clear(crm_db *db, const crm__uuid *cid, const char *kind, cons
     crm__bind_text(st, 1, kind);
     crm__bind_text(st, 2, key);
     crm__bind_id(st, 3, cid);
-    crm__bind_int(st, 4, (flags & CRM_IDENTITY_PRIMARY) != 0);
+    crm__bind_int(st, 4, (flags & CRM_IDENTITY_PRIMARY) && !crm__customer_is_bare(db, cid));
     rc = crm__st_step(st, "adding an identity");
     if (rc != CRM_ROW && rc != CRM_DONE)
         return rc;

@@ -20,6 +20,10 @@ int crm__customer_find(crm_db *db, const crm__uuid *id, const char *text_id, int
  * left on the customer's row (columns: kind, name) so that a cursor opened
  * before it is released reads in the same snapshot. */
 int crm__customer_probe(crm_db *db, crm__st **st, const crm__uuid *id, int *kind);
+/* Whether customer id is known to hold nothing yet: this handle created
+ * it in the group in force, and no row has changed since. A bulk import
+ * adds a new customer's first identities without asking. */
+bool crm__customer_is_bare(crm_db *db, const crm__uuid *id);
 /* Move a customer's updated_at to now (attributes and tags changed). */
 int crm__customer_touch(crm_db *db, const crm__uuid *id);
 /* Make a customer record from a row (id, kind, name, created, updated, archived). */

@@ -14,6 +14,7 @@
 
 #include "crm.h"
 #include "internal/util.h"
+#include "store/store.h"
 
 #if !defined(__GNUC__)
 #error "libcrm is built with GCC or Clang: it lets go of a handle with __attribute__((cleanup))"
@@ -75,6 +76,10 @@ struct crm_db {
     crm_clock_fn clock;
     void *clock_ctx;
     int64_t now;
+    /* The customer this handle created last and where its writes stood
+     * then (customer.c: crm__customer_is_bare). */
+    crm__uuid created;
+    crm__write_mark created_mark;
 };
 
 /* Every public entry point holds the handle for the length of the call

@@ -116,6 +116,18 @@ int crm__fetch_by_id(crm_db *db, const void *out, crm__query q, const char *noun
 int crm__write_begin(crm_db *db);
 int crm__write_end(crm_db *db, int rc);
 
+/* Where this handle's writes stand, for a call that would know whether
+ * anything changed since an earlier one. Inside a group (crm_begin(),
+ * which holds the file's write lock to its end), two marks are the same
+ * only when no row changed between them; a mark taken outside a group, or
+ * in an earlier group, is the same as none. */
+typedef struct crm__write_mark {
+    uint64_t group; /* the group's number; 0 outside a group */
+    int changes;    /* rows this handle had changed */
+} crm__write_mark;
+crm__write_mark crm__write_mark_now(crm_db *db);
+bool crm__write_mark_holds(crm_db *db, crm__write_mark m);
+
 /* ---- cursors ------------------------------------------------------------ */
 
 /* What every cursor is built on: a statement (the cached one of its query

@@ -978,6 +978,98 @@ TEST(add_checks_what_it_finds)
     crm_close(db);
 }
 
+/* A customer created in a group holds nothing until a row changes: its
+ * first primary of a kind is added without asking for others. Each step
+ * that could make it hold something (an add, a refused add, a rollback,
+ * another customer, a later group) leaves the primary mark where the
+ * rules put it: one per kind. */
+TEST(bare_customer_in_a_group)
+{
+    crm_db *db = test_open_memory();
+    const unsigned P = CRM_IDENTITY_PRIMARY, V = CRM_IDENTITY_VERIFIED;
+    char held[CRM_ID_LEN + 1], buf[256];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Held", held);
+    CHECK_OK(db, crm_identity_add(NULL, db, held, "phone", "+14155550190", P));
+
+    /* Two primaries in a row: the second takes the mark, journaled. */
+    CHECK_OK(db, crm_begin(db));
+    crm_customer *c = NULL;
+    CHECK_OK(db, crm_customer_create(&c, db, CRM_CUSTOMER_PERSON, "Ann"));
+    char ann[CRM_ID_LEN + 1];
+    strcpy(ann, crm_customer_id(c));
+    crm_customer_free(c);
+    CHECK_OK(db, crm_identity_add(NULL, db, ann, "phone", "+14155550101", P | V));
+    int64_t since = test_last_seq(db);
+    CHECK_OK(db, crm_identity_add(NULL, db, ann, "phone", "+14155550102", P));
+    test_jrow moved[] = {
+        { "identity", "flags", ann, { "\"key\":\"+14155550101\"", "\"flags\":2" }, NULL },
+        { "identity", "add", ann, { "\"key\":\"+14155550102\"", "\"flags\":1" }, NULL },
+    };
+    CHECK(test_journal_is(db, since, moved, 2));
+    CHECK_OK(db, crm_commit(db));
+    CHECK_OK(db, list_text(db, ann, buf, sizeof buf));
+    CHECK_STR(buf, "phone=+14155550102/1;phone=+14155550101/2");
+
+    /* A refused add changes nothing: the customer is still bare, and what
+     * it is then given is its only primary; one not primary, then a
+     * primary of the same kind, leaves the first as it was. */
+    CHECK_OK(db, crm_begin(db));
+    CHECK_OK(db, crm_customer_create(&c, db, CRM_CUSTOMER_PERSON, "Bob"));
+    char bob[CRM_ID_LEN + 1];
+    strcpy(bob, crm_customer_id(c));
+    crm_customer_free(c);
+    CHECK_REFUSED(db, crm_identity_add(NULL, db, bob, "phone", "+14155550190", P), CRM_EEXISTS,
+                  held, "already belongs to customer", "(Held)", NULL);
+    CHECK_OK(db, crm_identity_add(NULL, db, bob, "email", "bob@example.com", 0));
+    CHECK_OK(db, crm_identity_add(NULL, db, bob, "email", "bob@example.org", P));
+    CHECK_OK(db, crm_identity_add(NULL, db, bob, "phone", "+14155550111", P));
+    CHECK_OK(db, crm_identity_add(NULL, db, bob, "phone", "+14155550112", P));
+    CHECK_OK(db, crm_commit(db));
+    CHECK_OK(db, list_text(db, bob, buf, sizeof buf));
+    CHECK_STR(buf, "email=bob@example.org/1;email=bob@example.com/0;"
+                   "phone=+14155550112/1;phone=+14155550111/0");
+
+    /* Another customer created since: the first is asked about again. */
+    CHECK_OK(db, crm_begin(db));
+    CHECK_OK(db, crm_customer_create(&c, db, CRM_CUSTOMER_PERSON, "Cy"));
+    char cy[CRM_ID_LEN + 1];
+    strcpy(cy, crm_customer_id(c));
+    crm_customer_free(c);
+    CHECK_OK(db, crm_identity_add(NULL, db, cy, "phone", "+14155550121", P));
+    CHECK_OK(db, crm_customer_create(&c, db, CRM_CUSTOMER_PERSON, "Di"));
+    crm_customer_free(c);
+    CHECK_OK(db, crm_identity_add(NULL, db, cy, "phone", "+14155550122", P));
+    CHECK_OK(db, crm_commit(db));
+    CHECK_OK(db, list_text(db, cy, buf, sizeof buf));
+    CHECK_STR(buf, "phone=+14155550122/1;phone=+14155550121/0");
+
+    /* Created in a group that was rolled back: gone, and said so in the
+     * next group; created in one group and given a primary in the next,
+     * or outside any: asked about. */
+    CHECK_OK(db, crm_begin(db));
+    CHECK_OK(db, crm_customer_create(&c, db, CRM_CUSTOMER_PERSON, "Gone"));
+    char gone[CRM_ID_LEN + 1];
+    strcpy(gone, crm_customer_id(c));
+    crm_customer_free(c);
+    CHECK_OK(db, crm_rollback(db));
+    CHECK_OK(db, crm_begin(db));
+    CHECK_REFUSED(db, crm_identity_add(NULL, db, gone, "phone", "+14155550131", P),
+                  CRM_ENOTFOUND, NULL, "no customer has id", gone, NULL);
+    CHECK_OK(db, crm_customer_create(&c, db, CRM_CUSTOMER_PERSON, "Ed"));
+    char ed[CRM_ID_LEN + 1];
+    strcpy(ed, crm_customer_id(c));
+    crm_customer_free(c);
+    CHECK_OK(db, crm_identity_add(NULL, db, ed, "phone", "+14155550141", P));
+    CHECK_OK(db, crm_commit(db));
+    CHECK_OK(db, crm_begin(db));
+    CHECK_OK(db, crm_identity_add(NULL, db, ed, "phone", "+14155550142", P));
+    CHECK_OK(db, crm_commit(db));
+    CHECK_OK(db, crm_identity_add(NULL, db, ed, "phone", "+14155550143", P));
+    CHECK_OK(db, list_text(db, ed, buf, sizeof buf));
+    CHECK_STR(buf, "phone=+14155550143/1;phone=+14155550141/0;phone=+14155550142/0");
+    crm_close(db);
+}
+
 TEST(holders_list)
 {
     crm_db *db = test_open_memory();
@@ -1625,6 +1717,7 @@ int main(void)
     RUN(shared_conflicts);
     RUN(shared_flags_and_removal);
     RUN(add_checks_what_it_finds);
+    RUN(bare_customer_in_a_group);
     RUN(holders_list);
     RUN(shared_when_out_of_memory);
     RUN(journal_rows);

@@ -1070,9 +1070,25 @@ int crm_begin(crm_db *db)
     if (db->cursor_list)
         crm__cursors_copy(db);
     rc = exec_stmt(db, CRM__Q_BEGIN, "starting a transaction");
-    if (rc == CRM_OK)
+    if (rc == CRM_OK) {
         db->txn_open = true;
+        db->store->groups++;
+    }
     return rc;
+}
+
+crm__write_mark crm__write_mark_now(crm_db *db)
+{
+    crm__write_mark m = { 0, sqlite3_total_changes(db->store->sql) };
+    if (db->txn_open && !db->group_lost && !sqlite3_get_autocommit(db->store->sql))
+        m.group = db->store->groups;
+    return m;
+}
+
+bool crm__write_mark_holds(crm_db *db, crm__write_mark m)
+{
+    crm__write_mark now = crm__write_mark_now(db);
+    return m.group != 0 && m.group == now.group && m.changes == now.changes;
 }
 
 int crm_commit(crm_db *db)

@@ -47,6 +47,7 @@ struct crm__store {
     int wal_restart_at;        /* log frames at which a commit restarts the log */
     int call_changes;          /* sqlite3_total_changes() when the call in a group began
                                   (3.35 has no 64-bit form) */
+    uint64_t groups;           /* groups begun, which number their write marks */
     struct crm__st *queries[CRM__Q_COUNT]; /* each query's statement, once prepared */
     struct crm__st **stmts;    /* statements keyed by a shape or a text (see engine.c) */
     size_t nstmts, capstmts;
