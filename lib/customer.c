@@ -18,7 +18,8 @@ struct crm_customer {
     crm_customer_kind_t kind;
     int archived;
     int64_t created_at, updated_at;
-    char name[]; /* the record is one allocation */
+    const char *owner; /* NULL: none; else in the same allocation, after the name */
+    char name[];       /* the record is one allocation */
 };
 
 const char *crm_customer_kind_name(crm_customer_kind_t kind)
@@ -96,18 +97,26 @@ int64_t crm_customer_updated_at(const crm_customer *c)
     return c ? c->updated_at : CRM_TIME_NONE;
 }
 int crm_customer_is_archived(const crm_customer *c) { return c ? c->archived : 0; }
+const char *crm_customer_owner(const crm_customer *c) { return c ? c->owner : NULL; }
 
 void crm_customer_free(crm_customer *c)
 {
     crm__free(c);
 }
 
-static crm_customer *customer_new(const char *name)
+/* The texts of a record (name, then owner or none) into c's room. */
+static void put_texts(crm_customer *c, const char *name, size_t n, const char *owner, size_t o)
 {
-    size_t n = strlen(name) + 1;
-    crm_customer *c = crm__malloc(sizeof *c + n);
+    memcpy(c->name, name, n);
+    c->owner = owner ? memcpy(c->name + n, owner, o) : NULL;
+}
+
+static crm_customer *customer_new(const char *name, const char *owner)
+{
+    size_t n = strlen(name) + 1, o = owner ? strlen(owner) + 1 : 0;
+    crm_customer *c = crm__malloc(sizeof *c + n + o);
     if (c)
-        memcpy(c->name, name, n);
+        put_texts(c, name, n, owner, o);
     return c;
 }
 
@@ -117,33 +126,38 @@ int crm_customer_dup(crm_customer **out, const crm_customer *c)
         return crm__null_arg(__func__, "out");
     if (!c)
         return crm__null_arg(__func__, "the customer");
-    crm_customer *copy = customer_new(c->name);
+    crm_customer *copy = customer_new(c->name, c->owner);
     if (!copy)
         return crm__thread_error(CRM_ENOMEM, "%s: out of memory copying the customer", __func__);
+    const char *owner = copy->owner;
     memcpy(copy, c, sizeof *c);
+    copy->owner = owner;
     *out = copy;
     return CRM_OK;
 }
 
-/* Read a row (id, kind, name, created_at, updated_at, archived: see
+/* Read a row (id, kind, name, created_at, updated_at, archived, owner: see
  * CRM__Q_CUSTOMER_GET) from column col on into *rec, (re)allocating it
- * when its name does not fit in *cap bytes; the record stays the caller's
+ * when its texts do not fit in *cap bytes; the record stays the caller's
  * on failure too. */
 static int read_row(crm_customer **rec, size_t *cap, crm__st *st, int col)
 {
     const char *name = crm__col_text(st, col + 2);
     if (!name)
         return CRM_ENOMEM;
-    size_t need = strlen(name) + 1;
-    if (!*rec || need > *cap) {
-        crm_customer *r = crm__realloc(*rec, sizeof *r + need);
+    const char *owner = crm__col_text(st, col + 6);
+    if (!owner && !crm__col_null(st, col + 6))
+        return CRM_ENOMEM;
+    size_t n = strlen(name) + 1, o = owner ? strlen(owner) + 1 : 0;
+    if (!*rec || n + o > *cap) {
+        crm_customer *r = crm__realloc(*rec, sizeof *r + n + o);
         if (!r)
             return CRM_ENOMEM;
         *rec = r;
-        *cap = need;
+        *cap = n + o;
     }
     crm_customer *c = *rec;
-    memcpy(c->name, name, need);
+    put_texts(c, name, n, owner, o);
     crm__col_id(c->id, st, col);
     c->kind = (int)crm__col_int(st, col + 1);
     c->created_at = crm__col_int(st, col + 3);
@@ -238,7 +252,7 @@ int crm_customer_create(crm_customer **out, crm_db *db, crm_customer_kind_t kind
     if (rc)
         return rc;
     char *key = name_key(name);
-    crm_customer *c = out ? customer_new(name) : NULL;
+    crm_customer *c = out ? customer_new(name, NULL) : NULL;
     if (!key || (out && !c)) {
         crm__free(key);
         crm__free(c);
@@ -334,6 +348,54 @@ int crm_customer_rename(crm_db *db, const char *id, const char *name)
     }
     crm__free(old);
     crm__free(key);
+    return rc;
+}
+
+/* An owner is named the way a promise's owner and an actor are. */
+static int check_owner(crm_db *db, const char *owner)
+{
+    return crm__check_text(db, "owner", owner, 1, CRM_ACTOR_MAX,
+                           CRM__TEXT_NO_CONTROL | CRM__TEXT_NO_EDGE_SPACE);
+}
+
+int crm_customer_set_owner(crm_db *db, const char *id, const char *owner)
+{
+    CRM__ENTER(db);
+    crm__uuid uid;
+    int rc = crm__check_id(db, "customer id", id, &uid);
+    if (rc == CRM_OK && owner)
+        rc = check_owner(db, owner);
+    if (rc)
+        return rc;
+    char *old = NULL;
+    rc = crm__write_begin(db);
+    if (rc == CRM_OK) {
+        CRM__ST(st);
+        rc = crm__fetch_by_id(db, &uid, CRM__Q_CUSTOMER_OWNER, "customer", id, &st);
+        if (rc == CRM_ROW) {
+            const char *o = crm__col_text(st, 0);
+            rc = CRM_OK;
+            if (o && !(old = crm__strdup(o)))
+                rc = crm__error(db, CRM_ENOMEM, "out of memory changing a customer's owner");
+            else if (!o && !crm__col_null(st, 0))
+                rc = crm__error(db, CRM_ENOMEM, "out of memory reading a customer's owner");
+        }
+        crm__st_release(&st);
+        if (rc == CRM_OK)
+            rc = crm__st_get(db, CRM__Q_CUSTOMER_SET_OWNER, &st);
+        if (rc == CRM_OK) {
+            crm__bind_id(st, 1, &uid);
+            crm__bind_text(st, 2, owner);
+            crm__bind_time(st, 3, crm__now(db));
+            rc = crm__st_run(st, "changing a customer's owner");
+        }
+        if (rc == CRM_OK) {
+            crm__jfield f[] = { CRM__JTEXT("owner", owner), CRM__JTEXT("old_owner", old) };
+            rc = CRM__JOURNAL(db, "customer", &uid, "owner", f);
+        }
+        rc = crm__write_end(db, rc);
+    }
+    crm__free(old);
     return rc;
 }
 
@@ -472,6 +534,11 @@ static int list_prepare(crm_db *db, const crm_customer_filter *f, bool paged, li
     if (f->name_prefix && (rc = crm__check_text(db, "filter name_prefix", f->name_prefix, 0,
                                                 CRM_NAME_MAX, CRM__TEXT_NO_CONTROL)))
         return rc;
+    /* The owner came in version 3: an older caller's filter ends before it. */
+    const char *owner = f->version >= 3 ? f->owner : NULL;
+    if (owner && (rc = crm__check_text(db, "filter owner", owner, 1, CRM_ACTOR_MAX,
+                                       CRM__TEXT_NO_CONTROL | CRM__TEXT_NO_EDGE_SPACE)))
+        return rc;
     bool after = paged && f->after;
     if (after && (rc = crm__check_id(db, "filter after", f->after, &lq->after)))
         return rc;
@@ -493,6 +560,8 @@ static int list_prepare(crm_db *db, const crm_customer_filter *f, bool paged, li
         shape |= CRM__SHAPE_CUSTOMER_LIST_ARCHIVED;
     if (f->name_prefix && f->name_prefix[0])
         shape |= CRM__SHAPE_CUSTOMER_LIST_NAME_PREFIX;
+    if (owner)
+        shape |= CRM__SHAPE_CUSTOMER_LIST_OWNER;
     if (empty)
         shape |= CRM__SHAPE_CUSTOMER_LIST_EMPTY;
     if (from_bound)
@@ -552,6 +621,8 @@ static void list_bind(crm__st *st, const crm_customer_filter *f, const list_quer
         crm__bind_id(st, 7, &lq->after);
     if (lq->shape & CRM__SHAPE_CUSTOMER_LIST_LIMIT)
         crm__bind_int(st, 8, f->limit);
+    if (lq->shape & CRM__SHAPE_CUSTOMER_LIST_OWNER)
+        crm__bind_text(st, 9, f->owner);
 }
 
 int crm_customer_list_open(crm_customer_cursor **out, crm_db *db,

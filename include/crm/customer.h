@@ -58,6 +58,17 @@ CRM_EXTERN(int) crm_customer_get(crm_customer **out, crm_db *db, const char *id)
 CRM_EXTERN(int) crm_customer_rename(crm_db *db, const char *id, const char *name);
 
 /**
+ * Say who looks after a customer: an account manager or a team, named the
+ * way a promise's owner is ("agent:alice", "team:billing"), or NULL for no
+ * one. Journaled as op "owner" with the new and the old owner (null for
+ * none); the customer's updated_at moves even when the owner is the same.
+ * @return CRM_OK; CRM_ENOTFOUND; CRM_EINVAL (malformed id; an owner that is
+ *         empty, longer than CRM_ACTOR_MAX bytes, not UTF-8, or holds
+ *         control characters or spaces at either end).
+ */
+CRM_EXTERN(int) crm_customer_set_owner(crm_db *db, const char *id, const char *owner);
+
+/**
  * Archive a customer: hidden from lists unless asked for, still found by id
  * and by identity. CRM_ESTATE if already archived; CRM_ENOTFOUND.
  */
@@ -71,8 +82,9 @@ CRM_EXTERN(int) crm_customer_dup(crm_customer **out, const crm_customer *c);
 
 /*
  * Accessors. Strings are borrowed and live as long as the record.
- * updated_at moves when the name, the archived state, an attribute or a tag
- * changes (identities and memberships have their own times).
+ * updated_at moves when the name, the archived state, the owner, an
+ * attribute or a tag changes (identities and memberships have their own
+ * times).
  */
 CRM_EXTERN(const char *) crm_customer_id(const crm_customer *c);
 CRM_EXTERN(crm_customer_kind_t) crm_customer_kind(const crm_customer *c);
@@ -81,6 +93,8 @@ CRM_EXTERN(int64_t) crm_customer_created_at(const crm_customer *c);
 CRM_EXTERN(int64_t) crm_customer_updated_at(const crm_customer *c);
 /** 1 if archived, else 0. */
 CRM_EXTERN(int) crm_customer_is_archived(const crm_customer *c);
+/** Who looks after the customer (crm_customer_set_owner()); NULL for no one. */
+CRM_EXTERN(const char *) crm_customer_owner(const crm_customer *c);
 
 /** Free a record the caller owns. Accepts NULL. */
 CRM_EXTERN(void) crm_customer_free(crm_customer *c);
@@ -113,7 +127,7 @@ CRM_EXTERN(const char *) crm_customer_order_name(crm_customer_order_t order);
  */
 CRM_EXTERN(int) crm_customer_order_parse(crm_customer_order_t *out, const char *name);
 
-#define CRM_CUSTOMER_FILTER_VERSION 2
+#define CRM_CUSTOMER_FILTER_VERSION 3
 
 /**
  * What crm_customer_list_open() returns. Zero/NULL fields, and times that
@@ -133,11 +147,12 @@ typedef struct crm_customer_filter {
     const char *after;         /**< keyset: id of the last row already seen */
     unsigned int limit;        /**< at most this many rows; 0 = all */
     crm_customer_order_t order;
+    const char *owner;         /**< only customers this owner looks after (version 3); NULL = any */
 } crm_customer_filter;
 
 #define CRM_CUSTOMER_FILTER_INIT \
     { CRM_CUSTOMER_FILTER_VERSION, 0, NULL, NULL, CRM_ARCHIVED_EXCLUDE, CRM_TIME_NONE, \
-      CRM_TIME_NONE, NULL, 0, CRM_ORDER_CREATED }
+      CRM_TIME_NONE, NULL, 0, CRM_ORDER_CREATED, NULL }
 
 typedef struct crm_customer_cursor crm_customer_cursor;
 

@@ -10,6 +10,10 @@
 #include "store/store.h"
 #include "store/sqlite/sqlite.h"
 
+/* A customer's row, as crm__customer_from_row() reads it (customer.c). */
+#define CUSTOMER_COLUMNS \
+    "c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL, c.owner"
+
 const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     /* ---- the handle (db.c, engine.c) ---- */
     [CRM__Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -18,7 +22,7 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
 
     /* ---- customers (customer.c) ---- */
     [CRM__Q_CUSTOMER_GET] =
-        "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL "
+        "SELECT " CUSTOMER_COLUMNS " "
         "FROM customer c WHERE c.id = ?1",
     [CRM__Q_CUSTOMER_FIND] = "SELECT kind, name FROM customer WHERE id = ?1",
     [CRM__Q_CUSTOMER_TOUCH] = "UPDATE customer SET updated_at = ?2 WHERE id = ?1",
@@ -30,10 +34,12 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_CUSTOMER_ARCHIVED] = "SELECT archived_at IS NOT NULL FROM customer WHERE id = ?1",
     [CRM__Q_CUSTOMER_SET_ARCHIVED] =
         "UPDATE customer SET archived_at = ?2, updated_at = ?3 WHERE id = ?1",
+    [CRM__Q_CUSTOMER_OWNER] = "SELECT owner FROM customer WHERE id = ?1",
+    [CRM__Q_CUSTOMER_SET_OWNER] = "UPDATE customer SET owner = ?2, updated_at = ?3 WHERE id = ?1",
 
     /* ---- identities (identity.c) ---- */
 #define IDENTITY_HOLDERS                                                                         \
-    "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL "      \
+    "SELECT " CUSTOMER_COLUMNS " "      \
     "FROM identity i JOIN customer c ON c.id = i.customer_id WHERE i.kind = ?1 AND i.key = ?2 " \
     "ORDER BY i.customer_id"
     [CRM__Q_IDENTITY_LOOKUP] = IDENTITY_HOLDERS,
@@ -71,7 +77,7 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     /* Each pair is one probe of the identity key; the customers come out
      * of the set of ids in id order, one probe each, with no sort. */
 #define RESOLVE                                                                              \
-    "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL "   \
+    "SELECT " CUSTOMER_COLUMNS " "   \
     "FROM customer c WHERE c.id IN (SELECT ?1 "                                              \
     "UNION SELECT customer_id FROM identity WHERE kind = ?2 AND key = ?3 "                   \
     "UNION SELECT customer_id FROM identity WHERE kind = ?4 AND key = ?5 "                   \
@@ -83,7 +89,7 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
      * per pair (UNION ALL) opens two each, and no set of ids is built. A
      * pair whose kind is NULL ends at once. */
     [CRM__Q_RESOLVE_ROWS] =
-        "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL "
+        "SELECT " CUSTOMER_COLUMNS " "
         "FROM (VALUES (?1, ?2), (?3, ?4), (?5, ?6)) v "
         "CROSS JOIN identity i ON i.kind = v.column1 AND i.key = v.column2 "
         "JOIN customer c ON c.id = i.customer_id",
@@ -260,8 +266,6 @@ static void add(sql_text *t, const char *fmt, ...)
 /* customers (customer.c) */
 
 /* Columns: id, kind, name, created_at, updated_at, archived (0/1). */
-#define CUSTOMER_COLUMNS \
-    "c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL"
 
 /* The FROM and WHERE of the list and of its count, which the same filter
  * gives the same rows. With a tag the walk starts from the tag index,
@@ -282,6 +286,8 @@ static void customer_where_sql(sql_text *t, unsigned int shape)
         add(t, " AND c.archived_at IS NOT NULL");
     if (shape & CRM__SHAPE_CUSTOMER_LIST_NAME_PREFIX)
         add(t, " AND c.name_key >= ?3 AND c.name_key < ?4");
+    if (shape & CRM__SHAPE_CUSTOMER_LIST_OWNER)
+        add(t, " AND c.owner = ?9");
     if (shape & CRM__SHAPE_CUSTOMER_LIST_EMPTY)
         add(t, " AND 0");
     if (shape & CRM__SHAPE_CUSTOMER_LIST_FROM)
