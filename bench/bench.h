@@ -92,6 +92,7 @@ int crm_thread_filtered(void *side, const job *j, long round, sample *out);
 int crm_resolve(void *side, const job *j, long round, sample *out);
 int crm_holders(void *side, const job *j, long round, sample *out);
 int crm_promise_import(void *side, const job *j, long round, sample *out);
+int crm_owner_page(void *side, const job *j, long round, sample *out);
 
 void *raw_side_open(const job *j);
 int raw_side_close(void *side);
@@ -112,6 +113,7 @@ int raw_thread_filtered(void *side, const job *j, long round, sample *out);
 int raw_holders(void *side, const job *j, long round, sample *out);
 int raw_promise_import(void *side, const job *j, long round, sample *out);
 int raw_resolve(void *side, const job *j, long round, sample *out);
+int raw_owner_page(void *side, const job *j, long round, sample *out);
 
 /* ---- shared by both sides (bench_core.c) ------------------------------------ */
 #if defined(__GNUC__)
@@ -144,6 +146,10 @@ int bench_callers(const job *j, long count, int national, bench_text **in, bench
  * the heavy customer, who has every 10th. */
 long bench_interaction_owner(const job *j, long k);
 void bench_summary(char *buf, size_t size, long k);
+/* The owner of kept customer k: one of four teams, in turn. */
+const char *bench_team(long k);
+/* The rows of the first page of team 1's customers. */
+long bench_owner_page_rows(const job *j);
 /* Due time of bulk promise k: every other one is overdue at j->now. */
 int64_t bench_promise_due(const job *j, long k);
 /* An imported promise's history, relative to j->now: made 10 days

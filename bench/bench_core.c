@@ -64,6 +64,8 @@
  *   resolve        a text resolved as a phone number, an account number
  *                  and a loyalty number at once;
  *   holders        the holders of a random customer's phone number;
+ *   owner_page     the first 50 active customers of one owner (each kept
+ *                  customer is one of four teams', set before the clock);
  *   promise_import N/20 promises imported with their history (made,
  *                  renegotiated and kept, each at the time it happened, in
  *                  the past), in transactions of 10000;
@@ -154,6 +156,8 @@ static const op_def OPS[] = {
       READ, 0 },
     { "promise_import", "promise history at past times (10k/txn)", 0, NULL, crm_promise_import,
       raw_promise_import, NULL, promise_turns, 0 },
+    { "owner_page", "customers of one owner: first page of 50", 0, NULL, crm_owner_page,
+      raw_owner_page, NULL, READ, 0 },
 };
 #define NOPS (sizeof OPS / sizeof OPS[0])
 
@@ -250,6 +254,19 @@ long bench_interaction_owner(const job *j, long k)
     x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
     x ^= x >> 31;
     return 1 + (long)(x % (uint64_t)(j->kept - 1));
+}
+
+const char *bench_team(long k)
+{
+    static const char *const team[] = { "team:billing", "team:sales", "team:field",
+                                        "team:support" };
+    return team[k % 4];
+}
+
+long bench_owner_page_rows(const job *j)
+{
+    long owned = (j->kept + 2) / 4; /* the kept customers k with k % 4 == 1 */
+    return owned < BENCH_PAGE ? owned : BENCH_PAGE;
 }
 
 void bench_summary(char *buf, size_t size, long k)

@@ -655,3 +655,42 @@ int crm_promise_import(void *side, const job *j, long round, sample *out)
     out->n = e - b;
     return 0;
 }
+
+/* The customers of one owner (see raw_owner_page). */
+int crm_owner_page(void *side, const job *j, long round, sample *out)
+{
+    crm_side *s = side;
+    if (round == 0) {
+        int rc = crm_begin(s->db);
+        for (long k = 0; rc == CRM_OK && k < j->kept; k++)
+            rc = crm_customer_set_owner(s->db, s->kept[k], bench_team(k));
+        if (rc == CRM_OK)
+            rc = crm_commit(s->db);
+        if (rc != CRM_OK)
+            return fail(s, "crm_customer_set_owner", rc);
+    }
+    long want = bench_owner_page_rows(j);
+    bench_timer tm;
+    bench_start(&tm);
+    for (long r = 0; r < j->reps; r++) {
+        crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
+        f.owner = bench_team(1);
+        f.limit = BENCH_PAGE;
+        crm_customer_cursor *cur = NULL;
+        int rc = crm_customer_list_open(&cur, s->db, &f);
+        if (rc != CRM_OK)
+            return fail(s, "crm_customer_list_open", rc);
+        const crm_customer *c;
+        long rows = 0;
+        while ((rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW)
+            rows += strcmp(crm_customer_owner(c), bench_team(1)) == 0;
+        crm_customer_cursor_free(cur);
+        if (rc != CRM_DONE)
+            return fail(s, "crm_customer_cursor_next", rc);
+        if (rows != want)
+            return bench_fail("libcrm: an owner's page has %ld rows, expected %ld", rows, want);
+    }
+    bench_stop(&tm, out);
+    out->n = j->reps;
+    return 0;
+}

@@ -57,6 +57,8 @@ enum {
     S_J_PROMISE_RENEGOTIATE_PAST,
     S_J_PROMISE_KEEP_PAST,
     S_RESOLVE,
+    S_SET_OWNER,
+    S_OWNER_PAGE,
     S_COUNT
 };
 
@@ -76,11 +78,11 @@ static const char *const SQL[S_COUNT] = {
                      "VALUES (?1, '" BENCH_ACTOR "', 'identity', ?2, 'add', "
                      "json_object('kind', 'phone', 'value', ?3, 'key', ?4, 'flags', 1))",
     [S_LOOKUP] = "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, "
-                 "c.archived_at IS NOT NULL "
+                 "c.archived_at IS NOT NULL, c.owner "
                  "FROM identity i JOIN customer c ON c.id = i.customer_id "
                  "WHERE i.kind = 'phone' AND i.key = ?1",
     [S_HOLDERS] = "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, "
-                  "c.archived_at IS NOT NULL "
+                  "c.archived_at IS NOT NULL, c.owner "
                   "FROM identity i JOIN customer c ON c.id = i.customer_id "
                   "WHERE i.kind = 'phone' AND i.key = ?1 ORDER BY i.customer_id",
     /* A text that may be a phone number (key ?1, normalised by the caller)
@@ -88,12 +90,12 @@ static const char *const SQL[S_COUNT] = {
     /* (An OR of the two would be planned as a multi-index OR, which
      * gathers the rows in a temporary table: five times the work.) */
     [S_RESOLVE] = "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, "
-                  "c.archived_at IS NOT NULL "
+                  "c.archived_at IS NOT NULL, c.owner "
                   "FROM identity i JOIN customer c ON c.id = i.customer_id "
                   "WHERE i.kind = 'phone' AND i.key = ?1 "
                   "UNION ALL "
                   "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, "
-                  "c.archived_at IS NOT NULL "
+                  "c.archived_at IS NOT NULL, c.owner "
                   "FROM identity i JOIN customer c ON c.id = i.customer_id "
                   "WHERE i.kind IN ('account', 'loyalty') AND i.key = ?2",
     [S_INTERACTION] = "INSERT INTO interaction (id, customer_id, channel, direction, occurred_at, "
@@ -139,9 +141,13 @@ static const char *const SQL[S_COUNT] = {
     [S_JOURNAL] = "SELECT seq, at, actor, entity, entity_id, op, data FROM journal "
                   "WHERE seq > ?1 ORDER BY seq LIMIT ?2",
     [S_PAGE] = "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, "
-               "c.archived_at IS NOT NULL FROM customer c "
+               "c.archived_at IS NOT NULL, c.owner FROM customer c "
                "WHERE c.archived_at IS NULL AND c.id > ?1 ORDER BY c.id LIMIT 50",
     [S_CUSTOMERS_COUNT] = "SELECT count(*) FROM customer WHERE archived_at IS NULL",
+    [S_SET_OWNER] = "UPDATE customer SET owner = ?2 WHERE id = ?1",
+    [S_OWNER_PAGE] = "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, "
+                     "c.archived_at IS NOT NULL, c.owner FROM customer c "
+                     "WHERE c.owner = ?1 AND c.archived_at IS NULL ORDER BY c.id LIMIT 50",
     [S_THREAD] = "SELECT " INTERACTION_COLUMNS " FROM interaction "
                  "WHERE thread_id = (SELECT thread_id FROM interaction WHERE id = ?1) "
                  "AND channel = ?2 ORDER BY occurred_at, id",
@@ -425,6 +431,7 @@ typedef struct raw_customer {
     int kind, archived;
     int64_t created_at, updated_at;
     char name[64];
+    char owner[64]; /* "" for none */
 } raw_customer;
 
 static void read_customer(raw_customer *c, sqlite3_stmt *st)
@@ -437,6 +444,7 @@ static void read_customer(raw_customer *c, sqlite3_stmt *st)
     c->created_at = sqlite3_column_int64(st, 3);
     c->updated_at = sqlite3_column_int64(st, 4);
     c->archived = sqlite3_column_int(st, 5);
+    copy_text(c->owner, sizeof c->owner, st, 6);
 }
 
 int raw_lookup(void *side, const job *j, long round, sample *out)
@@ -1174,5 +1182,49 @@ int raw_promise_import(void *side, const job *j, long round, sample *out)
         return rollback(s);
     bench_stop(&tm, out);
     out->n = e - b;
+    return 0;
+}
+
+/* The customers of one owner: each kept customer is one of four teams'
+ * (set in the first round, before its clock starts), and a page is the
+ * first 50 active ones of team 1, in creation order, by the partial index
+ * customer_by_owner. */
+int raw_owner_page(void *side, const job *j, long round, sample *out)
+{
+    raw_side *s = side;
+    if (round == 0) {
+        if (begin(s))
+            return -1;
+        sqlite3_stmt *set = s->st[S_SET_OWNER];
+        for (long k = 0; k < j->kept; k++) {
+            sqlite3_bind_blob(set, 1, s->kept[k], 16, SQLITE_STATIC);
+            sqlite3_bind_text(set, 2, bench_team(k), -1, SQLITE_STATIC);
+            if (run(s, S_SET_OWNER))
+                return rollback(s);
+        }
+        if (commit(s))
+            return -1;
+    }
+    long want = bench_owner_page_rows(j);
+    sqlite3_stmt *st = s->st[S_OWNER_PAGE];
+    bench_timer tm;
+    bench_start(&tm);
+    for (long r = 0; r < j->reps; r++) {
+        sqlite3_bind_text(st, 1, bench_team(1), -1, SQLITE_STATIC);
+        raw_customer c;
+        long rows = 0;
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            read_customer(&c, st);
+            rows += strcmp(c.owner, bench_team(1)) == 0;
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return fail(s, "listing an owner's customers");
+        if (rows != want)
+            return bench_fail("raw: an owner's page has %ld rows, expected %ld", rows, want);
+    }
+    bench_stop(&tm, out);
+    out->n = j->reps;
     return 0;
 }

@@ -364,6 +364,173 @@ TEST(rename_bad_input)
     CHECK_OK(db, crm_close(db));
 }
 
+/* ---- owner -------------------------------------------------------------------- */
+
+/* The ids of the customers crm_customer_list_open() gives with owner (and
+ * the count agrees), as "Name,Name" in creation order. */
+static int owned_by(crm_db *db, const char *owner, char *buf, size_t size)
+{
+    crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
+    f.owner = owner;
+    f.archived = CRM_ARCHIVED_INCLUDE;
+    crm_customer_cursor *cur = NULL;
+    int rc = crm_customer_list_open(&cur, db, &f);
+    if (rc)
+        return rc;
+    const crm_customer *c;
+    size_t o = 0;
+    int64_t rows = 0, counted = -1;
+    buf[0] = '\0';
+    while ((rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW) {
+        if (!crm_customer_owner(c) || strcmp(crm_customer_owner(c), owner) != 0)
+            rc = CRM_ERROR;
+        if (rc == CRM_ERROR)
+            break;
+        o += (size_t)snprintf(buf + o, size - o, "%s%s", o ? "," : "", crm_customer_name(c));
+        rows++;
+    }
+    crm_customer_cursor_free(cur);
+    if (rc != CRM_DONE)
+        return rc;
+    rc = crm_customer_count(&counted, db, &f);
+    return rc ? rc : counted == rows ? CRM_OK : CRM_ERROR;
+}
+
+TEST(owner_set_changed_cleared)
+{
+    crm_db *db = test_open_memory();
+    crm_customer *c = NULL, *g = NULL;
+    CHECK_OK(db, crm_customer_create(&c, db, CRM_CUSTOMER_PERSON, "Ann"));
+    CHECK(crm_customer_owner(c) == NULL);
+    char ann[CRM_ID_LEN + 1], bob[CRM_ID_LEN + 1], cy[CRM_ID_LEN + 1];
+    strcpy(ann, crm_customer_id(c));
+    test_customer(db, CRM_CUSTOMER_ORGANISATION, "Bob Ltd", bob);
+    test_customer(db, CRM_CUSTOMER_PERSON, "Cy", cy);
+    test_sleep_ms(3);
+
+    int64_t seq = test_last_seq(db);
+    CHECK_OK(db, crm_customer_set_owner(db, ann, "agent:alice"));
+    CHECK_OK(db, crm_customer_get(&g, db, ann));
+    CHECK_STR(crm_customer_owner(g), "agent:alice");
+    CHECK_STR(crm_customer_name(g), "Ann");
+    CHECK(crm_customer_updated_at(g) > crm_customer_updated_at(c));
+    crm_customer_free(g);
+    CHECK_OK(db, crm_customer_set_owner(db, bob, "team:billing"));
+    CHECK_OK(db, crm_customer_set_owner(db, cy, "agent:alice"));
+    CHECK_OK(db, crm_customer_set_owner(db, cy, "team:billing"));
+    CHECK_OK(db, crm_customer_set_owner(db, bob, NULL));
+    test_jrow want[] = {
+        { "customer", "owner", ann, { "\"owner\":\"agent:alice\"", "\"old_owner\":null" }, NULL },
+        { "customer", "owner", bob, { "\"owner\":\"team:billing\"", "\"old_owner\":null" }, NULL },
+        { "customer", "owner", cy, { "\"owner\":\"agent:alice\"", "\"old_owner\":null" }, NULL },
+        { "customer", "owner", cy,
+          { "\"owner\":\"team:billing\"", "\"old_owner\":\"agent:alice\"" }, NULL },
+        { "customer", "owner", bob, { "\"owner\":null", "\"old_owner\":\"team:billing\"" }, NULL },
+    };
+    CHECK(test_journal_is(db, seq, want, 5));
+
+    /* The owner travels with the record: a copy, a list row, an archived
+     * customer, the longest owner and one in any script. */
+    CHECK_OK(db, crm_customer_get(&g, db, cy));
+    crm_customer *copy = NULL;
+    CHECK_OK(NULL, crm_customer_dup(&copy, g));
+    crm_customer_free(g);
+    CHECK_STR(crm_customer_owner(copy), "team:billing");
+    CHECK_STR(crm_customer_name(copy), "Cy");
+    crm_customer_free(copy);
+    CHECK_OK(db, crm_customer_get(&g, db, bob));
+    CHECK(crm_customer_owner(g) == NULL);
+    crm_customer_free(g);
+    char buf[256];
+    CHECK_OK(db, owned_by(db, "agent:alice", buf, sizeof buf));
+    CHECK_STR(buf, "Ann");
+    CHECK_OK(db, owned_by(db, "team:billing", buf, sizeof buf));
+    CHECK_STR(buf, "Cy");
+    CHECK_OK(db, owned_by(db, "team:nobody", buf, sizeof buf));
+    CHECK_STR(buf, "");
+    CHECK_OK(db, crm_customer_archive(db, cy));
+    CHECK_OK(db, owned_by(db, "team:billing", buf, sizeof buf));
+    CHECK_STR(buf, "Cy");
+    crm_customer_filter active = CRM_CUSTOMER_FILTER_INIT;
+    active.owner = "team:billing";
+    int64_t n = -1;
+    CHECK_OK(db, crm_customer_count(&n, db, &active));
+    CHECK_INT(n, 0);
+    char *longest = test_long_string(CRM_ACTOR_MAX);
+    CHECK_OK(db, crm_customer_set_owner(db, bob, longest));
+    CHECK_OK(db, owned_by(db, longest, buf, sizeof buf));
+    CHECK_STR(buf, "Bob Ltd");
+    free(longest);
+    CHECK_OK(db, crm_customer_set_owner(db, ann, "équipe:Zürich"));
+    CHECK_OK(db, owned_by(db, "équipe:Zürich", buf, sizeof buf));
+    CHECK_STR(buf, "Ann");
+    CHECK_OK(db, owned_by(db, "agent:alice", buf, sizeof buf));
+    CHECK_STR(buf, "");
+
+    /* A filter of version 2 ends before the owner: it lists everyone. */
+    crm_customer_filter old = CRM_CUSTOMER_FILTER_INIT;
+    old.version = 2;
+    old.archived = CRM_ARCHIVED_INCLUDE;
+    old.owner = "no one reads this";
+    CHECK_OK(db, crm_customer_count(&n, db, &old));
+    CHECK_INT(n, 3);
+    crm_customer_free(c);
+    CHECK_OK(db, crm_close(db));
+}
+
+TEST(owner_bad_input)
+{
+    crm_db *db = test_open_memory();
+    char id[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Jane Doe", id);
+    CHECK_OK(db, crm_customer_set_owner(db, id, "agent:alice"));
+    int64_t seq = test_last_seq(db);
+
+    CHECK_NULL_DB(db, crm_customer_set_owner(NULL, id, "X"), "crm_customer_set_owner");
+    CHECK_FAILS(db, crm_customer_set_owner(db, NULL, "X"), CRM_EINVAL, "customer id is NULL");
+    for (int i = 0; test_bad_ids[i]; i++)
+        CHECK_FAILS(db, crm_customer_set_owner(db, test_bad_ids[i], "X"), CRM_EINVAL,
+                    "customer id");
+    CHECK_FAILS(db, crm_customer_set_owner(db, TEST_UNKNOWN_ID, "X"), CRM_ENOTFOUND,
+                TEST_UNKNOWN_ID);
+    CHECK_FAILS(db, crm_customer_set_owner(db, TEST_UNKNOWN_ID, NULL), CRM_ENOTFOUND,
+                TEST_UNKNOWN_ID);
+    CHECK_FAILS(db, crm_customer_set_owner(db, id, ""), CRM_EINVAL, "owner is empty");
+    for (int i = 0; test_bad_utf8[i]; i++)
+        CHECK_FAILS2(db, crm_customer_set_owner(db, id, test_bad_utf8[i]), CRM_EINVAL, "owner",
+                     "UTF-8");
+    for (int i = 0; controls[i]; i++)
+        CHECK_FAILS(db, crm_customer_set_owner(db, id, controls[i]), CRM_EINVAL,
+                    "control character");
+    CHECK_FAILS(db, crm_customer_set_owner(db, id, " agent:alice"), CRM_EINVAL, "owner");
+    CHECK_FAILS(db, crm_customer_set_owner(db, id, "agent:alice "), CRM_EINVAL, "owner");
+    char *longer = test_long_string(CRM_ACTOR_MAX + 1);
+    CHECK_FAILS(db, crm_customer_set_owner(db, id, longer), CRM_EINVAL, "owner");
+
+    /* The filter's owner is checked the same way. */
+    crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
+    crm_customer_cursor *const CURSOR_SENTINEL = (crm_customer_cursor *)&sentinel_byte;
+    crm_customer_cursor *cur = CURSOR_SENTINEL;
+    int64_t n = -7;
+    const char *bad_owners[] = { "", longer, "a\tb", " x", test_bad_utf8[0] };
+    for (size_t i = 0; i < sizeof bad_owners / sizeof bad_owners[0]; i++) {
+        f.owner = bad_owners[i];
+        CHECK_FAILS(db, crm_customer_list_open(&cur, db, &f), CRM_EINVAL, "filter owner");
+        CHECK(cur == CURSOR_SENTINEL);
+        CHECK_FAILS(db, crm_customer_count(&n, db, &f), CRM_EINVAL, "filter owner");
+        CHECK_INT(n, -7);
+    }
+    free(longer);
+
+    /* Nothing changed. */
+    CHECK_INT(test_last_seq(db), seq);
+    crm_customer *c = NULL;
+    CHECK_OK(db, crm_customer_get(&c, db, id));
+    CHECK_STR(crm_customer_owner(c), "agent:alice");
+    crm_customer_free(c);
+    CHECK_OK(db, crm_close(db));
+}
+
 /* ---- archive ------------------------------------------------------------------ */
 
 TEST(archive_and_unarchive)
@@ -514,6 +681,7 @@ TEST(accessors_accept_null)
     CHECK_INT(crm_customer_created_at(NULL), CRM_TIME_NONE);
     CHECK_INT(crm_customer_updated_at(NULL), CRM_TIME_NONE);
     CHECK_INT(crm_customer_is_archived(NULL), 0);
+    CHECK(crm_customer_owner(NULL) == NULL);
     crm_customer_free(NULL);
 }
 
@@ -611,6 +779,7 @@ TEST(read_only_handle)
     CHECK_FAILS(db, crm_customer_create(NULL, db, CRM_CUSTOMER_ORGANISATION, "New"),
                 CRM_EREADONLY, "read-only");
     CHECK_FAILS(db, crm_customer_rename(db, id, "Other"), CRM_EREADONLY, "read-only");
+    CHECK_FAILS(db, crm_customer_set_owner(db, id, "agent:alice"), CRM_EREADONLY, "read-only");
     CHECK_FAILS(db, crm_customer_archive(db, id), CRM_EREADONLY, "read-only");
     CHECK_FAILS(db, crm_customer_unarchive(db, arch), CRM_EREADONLY, "read-only");
     CHECK_FAILS(db, crm_begin(db), CRM_EREADONLY, "read-only");
@@ -640,6 +809,8 @@ int main(void)
     RUN(get_bad_input);
     RUN(rename_customer);
     RUN(rename_bad_input);
+    RUN(owner_set_changed_cleared);
+    RUN(owner_bad_input);
     RUN(archive_and_unarchive);
     RUN(archive_bad_input);
     RUN(dup);

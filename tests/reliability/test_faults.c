@@ -863,6 +863,18 @@ static int op_customer_rename(crm_db *db, const fixture *f, bool dry)
     return crm_customer_rename(db, f->ann, "Ann Renamed");
 }
 
+static int op_customer_set_owner(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    return crm_customer_set_owner(db, f->ann, "team:billing");
+}
+
+static int op_customer_clear_owner(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    return crm_customer_set_owner(db, f->ann, NULL);
+}
+
 static int op_customer_archive(crm_db *db, const fixture *f, bool dry)
 {
     (void)dry;
@@ -1442,6 +1454,8 @@ static const op_entry ops[] = {
     { "group_customer", setup_base, op_group_customer, OP_GROUP },
     { "group_resume", setup_base, op_group_resume, OP_GROUP },
     { "customer_rename", setup_base, op_customer_rename, 0 },
+    { "customer_set_owner", setup_base, op_customer_set_owner, 0 },
+    { "customer_clear_owner", setup_base, op_customer_clear_owner, 0 },
     { "customer_archive", setup_base, op_customer_archive, 0 },
     { "customer_unarchive", setup_base, op_customer_unarchive, 0 },
     { "attr_set", setup_base, op_attr_set, 0 },
