@@ -391,7 +391,7 @@ int crm_customer_set_owner(crm_db *db, const char *id, const char *owner)
         }
         if (rc == CRM_OK) {
             crm__jfield f[] = { CRM__JTEXT("owner", owner), CRM__JTEXT("old_owner", old) };
-            rc = CRM__JOURNAL(db, "customer", &uid, "owner", f);
+            rc = CRM__JOURNAL(db, "customer", &uid, "set_owner", f);
         }
         rc = crm__write_end(db, rc);
     }

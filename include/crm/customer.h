@@ -60,7 +60,7 @@ CRM_EXTERN(int) crm_customer_rename(crm_db *db, const char *id, const char *name
 /**
  * Say who looks after a customer: an account manager or a team, named the
  * way a promise's owner is ("agent:alice", "team:billing"), or NULL for no
- * one. Journaled as op "owner" with the new and the old owner (null for
+ * one. Journaled as op "set_owner" with the new and the old owner (null for
  * none); the customer's updated_at moves even when the owner is the same.
  * @return CRM_OK; CRM_ENOTFOUND; CRM_EINVAL (malformed id; an owner that is
  *         empty, longer than CRM_ACTOR_MAX bytes, not UTF-8, or holds

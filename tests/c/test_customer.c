@@ -419,14 +419,16 @@ TEST(owner_set_changed_cleared)
     CHECK_OK(db, crm_customer_set_owner(db, cy, "agent:alice"));
     CHECK_OK(db, crm_customer_set_owner(db, cy, "team:billing"));
     CHECK_OK(db, crm_customer_set_owner(db, bob, NULL));
+#define SET_OWNER(id, to, from) \
+    { "customer", "set_owner", id, { "\"owner\":" to, "\"old_owner\":" from }, NULL }
     test_jrow want[] = {
-        { "customer", "owner", ann, { "\"owner\":\"agent:alice\"", "\"old_owner\":null" }, NULL },
-        { "customer", "owner", bob, { "\"owner\":\"team:billing\"", "\"old_owner\":null" }, NULL },
-        { "customer", "owner", cy, { "\"owner\":\"agent:alice\"", "\"old_owner\":null" }, NULL },
-        { "customer", "owner", cy,
-          { "\"owner\":\"team:billing\"", "\"old_owner\":\"agent:alice\"" }, NULL },
-        { "customer", "owner", bob, { "\"owner\":null", "\"old_owner\":\"team:billing\"" }, NULL },
+        SET_OWNER(ann, "\"agent:alice\"", "null"),
+        SET_OWNER(bob, "\"team:billing\"", "null"),
+        SET_OWNER(cy, "\"agent:alice\"", "null"),
+        SET_OWNER(cy, "\"team:billing\"", "\"agent:alice\""),
+        SET_OWNER(bob, "null", "\"team:billing\""),
     };
+#undef SET_OWNER
     CHECK(test_journal_is(db, seq, want, 5));
 
     /* The owner travels with the record: a copy, a list row, an archived
