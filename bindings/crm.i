@@ -242,7 +242,8 @@ int crm_swig_open(crm_db **out, const char *path, unsigned int flags, int busy_t
 int crm_swig_customer_list_open(crm_customer_cursor **out, crm_db *db, int kind,
                                 const char *tag, const char *name_prefix, int archived,
                                 int64_t created_from, int64_t created_to,
-                                const char *after, unsigned int limit, int order)
+                                const char *after, unsigned int limit, int order,
+                                const char *owner)
 {
     crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
     f.kind = kind;
@@ -254,12 +255,13 @@ int crm_swig_customer_list_open(crm_customer_cursor **out, crm_db *db, int kind,
     f.after = after;
     f.limit = limit;
     f.order = (crm_customer_order_t)order;
+    f.owner = owner;
     return crm_customer_list_open(out, db, &f);
 }
 
 int crm_swig_customer_count(int64_t *out, crm_db *db, int kind, const char *tag,
                             const char *name_prefix, int archived, int64_t created_from,
-                            int64_t created_to)
+                            int64_t created_to, const char *owner)
 {
     crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
     f.kind = kind;
@@ -268,6 +270,7 @@ int crm_swig_customer_count(int64_t *out, crm_db *db, int kind, const char *tag,
     f.archived = (crm_archived_filter_t)archived;
     f.created_from = created_from;
     f.created_to = created_to;
+    f.owner = owner;
     return crm_customer_count(out, db, &f);
 }
 
@@ -513,6 +516,9 @@ CRM_ROW_CHANGE(customer_archive, (crm_customer **row, crm_db *db, const char *id
                crm_customer_archive(db, id), crm_customer_get(row, db, id))
 CRM_ROW_CHANGE(customer_unarchive, (crm_customer **row, crm_db *db, const char *id),
                crm_customer_unarchive(db, id), crm_customer_get(row, db, id))
+CRM_ROW_CHANGE(customer_set_owner, (crm_customer **row, crm_db *db, const char *id,
+                                    const char *owner),
+               crm_customer_set_owner(db, id, owner), crm_customer_get(row, db, id))
 CRM_ROW_CHANGE(identity_set_flags, (crm_identity **row, crm_db *db, const char *customer_id,
                                     const char *kind, const char *value, unsigned int flags),
                crm_identity_set_flags(db, customer_id, kind, value, flags),

@@ -116,6 +116,7 @@ RECORDS = (
         Field("created_at", TIME),
         Field("updated_at", TIME),
         Field("archived", BOOL, "crm_customer_is_archived"),
+        Field("owner", TEXT, nullable=True),
     )),
     Record("identity", "Identity", True, (
         Field("kind", TEXT),

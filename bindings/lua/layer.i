@@ -311,9 +311,14 @@ function Database:rename_customer(id, name)
 end
 function Database:archive_customer(id) return call(ll._customer_archive, h(self), id) end
 function Database:unarchive_customer(id) return call(ll._customer_unarchive, h(self), id) end
+--- db:set_customer_owner(id, owner): who looks after the customer ("agent:alice",
+--- "team:billing"), or nil for no one
+function Database:set_customer_owner(id, owner)
+  return call(ll._customer_set_owner, h(self), id, owner)
+end
 
 --- db:customers{kind=, tag=, name_prefix=, archived="exclude"|"include"|"only",
----              created_from=, created_to=, after=, limit=, order="created"|"name"}
+---              created_from=, created_to=, after=, limit=, order="created"|"name", owner=}
 function Database:customers(f)
   f = opt_table(f, "filter")
   local c = call(ll.crm_swig_customer_list_open, h(self), parse(KIND, f.kind, "kind", 0),
@@ -321,17 +326,19 @@ function Database:customers(f)
                  parse(ARCHIVED, f.archived, "archived", ll.CRM_ARCHIVED_EXCLUDE),
                  opt_time(f.created_from, "created_from"), opt_time(f.created_to, "created_to"),
                  opt_str(f.after, "after"), opt_int(f.limit, "limit"),
-                 parse(ORDER, f.order, "order", ll.CRM_ORDER_CREATED))
+                 parse(ORDER, f.order, "order", ll.CRM_ORDER_CREATED), opt_str(f.owner, "owner"))
   return iterate(self, c, ll._customer_list_next, ll.crm_customer_cursor_free, "customer")
 end
---- db:count_customers([{kind=, tag=, name_prefix=, archived=, created_from=, created_to=}]):
+--- db:count_customers([{kind=, tag=, name_prefix=, archived=, created_from=, created_to=,
+---                      owner=}]):
 --- how many db:customers() lists with the same filter, paging aside
 function Database:count_customers(f)
   f = opt_table(f, "filter")
   return call(ll.crm_swig_customer_count, h(self), parse(KIND, f.kind, "kind", 0),
               opt_str(f.tag, "tag"), opt_str(f.name_prefix, "name_prefix"),
               parse(ARCHIVED, f.archived, "archived", ll.CRM_ARCHIVED_EXCLUDE),
-              opt_time(f.created_from, "created_from"), opt_time(f.created_to, "created_to"))
+              opt_time(f.created_from, "created_from"), opt_time(f.created_to, "created_to"),
+              opt_str(f.owner, "owner"))
 end
 
 -- attributes and tags

@@ -88,14 +88,15 @@ static int print_count(crmctl *ctl, const crm_customer_filter *f)
 int cmd_customer_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     const char *kind = NULL, *tag = NULL, *prefix = NULL, *order = NULL, *after = NULL,
-               *limit = NULL;
+               *limit = NULL, *owner = NULL;
     int archived = 0, all = 0, count = 0;
     const ctl_option opts[] = {
         { "kind", NULL, &kind },     { "tag", NULL, &tag },
         { "prefix", NULL, &prefix }, { "archived", &archived, NULL },
         { "all", &all, NULL },       { "order", NULL, &order },
         { "after", NULL, &after },   { "limit", NULL, &limit },
-        { "count", &count, NULL },   { NULL, NULL, NULL },
+        { "count", &count, NULL },   { "owner", NULL, &owner },
+        { NULL, NULL, NULL },
     };
     int st = ctl_parse(ctl, cmd, argc, argv, opts, NULL, 0, 0);
     if (st != CTL_CONTINUE)
@@ -127,6 +128,7 @@ int cmd_customer_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
     f.tag = tag;
     f.name_prefix = prefix;
     f.after = after;
+    f.owner = owner;
     if ((st = ctl_open(ctl, CTL_READ)) != EXIT_OK)
         return st;
     if (count)
@@ -212,6 +214,40 @@ int cmd_customer_unarchive(crmctl *ctl, const ctl_command *cmd, int argc, char *
         return st;
     return change_customer(ctl, id, crm_customer_unarchive(ctl->db, id),
                            "Unarchived");
+}
+
+int cmd_customer_owner(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
+{
+    const char *pos[2] = { NULL, NULL };
+    int none = 0;
+    const ctl_option opts[] = { { "no-owner", &none, NULL }, { NULL, NULL, NULL } };
+    int st = ctl_parse(ctl, cmd, argc, argv, opts, pos, 1, 2);
+    if (st != CTL_CONTINUE)
+        return st;
+    /* Clearing is asked for by name, so that a forgotten OWNER is not taken
+     * for "no one". */
+    if (!pos[1] && !none)
+        return ctl_usage_error(cmd, "give an OWNER, or --no-owner to clear it");
+    if (pos[1] && none)
+        return ctl_usage_error(cmd, "OWNER and --no-owner exclude each other");
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_open_customer(ctl, CTL_WRITE, pos[0], id)) != EXIT_OK)
+        return st;
+    int rc = crm_customer_set_owner(ctl->db, id, pos[1]);
+    if (rc != CRM_OK)
+        return ctl_fail(ctl, rc);
+    crm_customer *c;
+    if ((rc = crm_customer_get(&c, ctl->db, id)) != CRM_OK)
+        return ctl_fail(ctl, rc);
+    if (ctl->json)
+        print_brief(ctl, c, NULL);
+    else if (pos[1])
+        ctl_printf("%s looks after %s (%s).\n", crm_customer_owner(c), crm_customer_name(c),
+                   crm_customer_id(c));
+    else
+        ctl_printf("No one looks after %s (%s).\n", crm_customer_name(c), crm_customer_id(c));
+    crm_customer_free(c);
+    return EXIT_OK;
 }
 
 /* ---- attributes ------------------------------------------------------------ */

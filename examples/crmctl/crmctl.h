@@ -79,6 +79,7 @@ int cmd_customer_list(crmctl *, const ctl_command *, int, char **);
 int cmd_customer_rename(crmctl *, const ctl_command *, int, char **);
 int cmd_customer_archive(crmctl *, const ctl_command *, int, char **);
 int cmd_customer_unarchive(crmctl *, const ctl_command *, int, char **);
+int cmd_customer_owner(crmctl *, const ctl_command *, int, char **);
 int cmd_attr_set(crmctl *, const ctl_command *, int, char **);
 int cmd_attr_get(crmctl *, const ctl_command *, int, char **);
 int cmd_attr_unset(crmctl *, const ctl_command *, int, char **);

@@ -61,6 +61,7 @@ static const ctl_command commands[] = {
       "  --after ID        start after this customer: pass the last id of the\n"
       "                    previous page to get the next one\n"
       "  --limit N         at most N customers\n"
+      "  --owner OWNER     only customers OWNER looks after (exact match)\n"
       "  --count           print how many customers the filter keeps instead\n"
       "                    (without --order, --after or --limit)\n",
       cmd_customer_list },
@@ -71,6 +72,15 @@ static const ctl_command commands[] = {
       cmd_customer_archive },
     { "customer unarchive", "CUSTOMER", "bring an archived customer back", NULL,
       cmd_customer_unarchive },
+    { "customer owner", "CUSTOMER OWNER|--no-owner",
+      "say who looks after a customer, or that no one does",
+      "OWNER is an account manager or a team, named as actors are: agent:alice,\n"
+      "team:billing (1 to 128 bytes, no control characters or spaces at either\n"
+      "end). The change is journaled with the old owner.\n"
+      "\n"
+      "Options:\n"
+      "  --no-owner    clear the owner\n",
+      cmd_customer_owner },
     { "customer attr set", "CUSTOMER KEY VALUE", "set an attribute, replacing any old value",
       "KEY is 1 to 64 characters of A-Z a-z 0-9 _ . : -\n", cmd_attr_set },
     { "customer attr get", "CUSTOMER KEY", "print an attribute's value",

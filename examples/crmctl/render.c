@@ -26,6 +26,7 @@ void ctl_json_customer_fields(ctl_json *j, const crm_customer *c)
     ctl_json_time(j, "created", crm_customer_created_at(c));
     ctl_json_time(j, "updated", crm_customer_updated_at(c));
     ctl_json_bool(j, "archived", crm_customer_is_archived(c));
+    ctl_json_string(j, "owner", crm_customer_owner(c));
 }
 
 void ctl_json_identity(ctl_json *j, const char *key, const crm_identity *i)
@@ -260,6 +261,8 @@ static int print_text(const crm_customer *c, const attachments *a, const char *i
     ctl_printf("%s  created   %s\n", indent, ctl_time_human(created, crm_customer_created_at(c)));
     ctl_printf("%s  updated   %s\n", indent, ctl_time_human(updated, crm_customer_updated_at(c)));
     ctl_printf("%s  archived  %s\n", indent, crm_customer_is_archived(c) ? "yes" : "no");
+    const char *owner = crm_customer_owner(c);
+    ctl_printf("%s  owner     %s\n", indent, owner ? owner : "(none)");
 
     ctl_table identities;
     ctl_table_init(&identities, 4, identity_headers);

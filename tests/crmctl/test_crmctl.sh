@@ -22,7 +22,7 @@ missing_id=01900000-0000-7000-8000-000000000000
 
 commands=(
     "customer add" "customer show" "customer list" "customer rename" "customer archive"
-    "customer unarchive" "customer attr set" "customer attr get" "customer attr unset"
+    "customer unarchive" "customer owner" "customer attr set" "customer attr get" "customer attr unset"
     "customer attr list" "customer tag add" "customer tag remove" "customer tag list"
     "customer member add" "customer member remove" "customer member list"
     "identity add" "identity remove" "identity flags" "identity show" "identity lookup"
@@ -70,6 +70,9 @@ run 0 identity add --help
 expect_out -- '--primary'
 run 0 customer list --help
 expect_out -- '--after ID'
+expect_out -- '--owner OWNER'
+run 0 customer owner --help
+expect_out -- '--no-owner'
 run 0 help promise
 expect_out '^  promise renegotiate '
 expect_no_out '^  occasion '
@@ -238,6 +241,67 @@ expect_json
 [[ $(json 'j["archived"]') == False ]] || fail "unarchive JSON"
 run 4 --db "$db" customer unarchive "$maria"
 run 1 --db "$db" customer archive "$missing_id"
+
+# Owners: set, shown, changed, filtered on, journaled, cleared.
+run 0 --db "$db" customer show "$jane"
+expect_out '^  owner     \(none\)$'
+run 0 --db "$db" --json customer show "$jane"
+json_ok 'j["owner"] is None'
+run 0 --db "$db" customer owner "$jane" agent:alice
+expect_out "^agent:alice looks after Jane Doe \($jane\)\.$"
+run 0 --db "$db" customer show "$jane"
+expect_out '^  owner     agent:alice$'
+run 0 --db "$db" --json customer owner "$maria" team:billing
+json_ok 'j["owner"] == "team:billing"' 'j["name"] == "María García"'
+run 0 --db "$db" --json customer owner "$jane" team:billing
+json_ok 'j["owner"] == "team:billing"'
+run 0 --db "$db" --json journal
+json_ok '[e["data"] for e in j if e["op"] == "owner"] == [
+    {"owner": "agent:alice", "old_owner": None},
+    {"owner": "team:billing", "old_owner": None},
+    {"owner": "team:billing", "old_owner": "agent:alice"}]' \
+    'all(e["entity"] == "customer" for e in j if e["op"] == "owner")'
+run 0 --db "$db" customer list --owner team:billing
+expect_out "^$jane "
+expect_out "^$maria "
+expect_no_out "$acme"
+run 0 --db "$db" --json customer list --owner team:billing --order name
+json_ok '[c["id"] for c in j] == ["'"$jane"'", "'"$maria"'"]' \
+    'all(c["owner"] == "team:billing" for c in j)'
+run 0 --db "$db" customer list --owner team:billing --count
+expect_out '^2$'
+run 0 --db "$db" customer list --owner agent:nobody
+expect_out '^\(no customers\)$'
+run 0 --db "$db" --json customer list --owner agent:nobody --count
+json_ok 'j == {"count": 0}'
+run 3 --db "$db" customer list --owner ""
+expect_err 'filter owner'
+run 3 --db "$db" customer list --owner " team"
+# Refused: nothing changes and nothing is journaled.
+run 0 --db "$db" journal
+journal_before=$out
+run 3 --db "$db" customer owner "$jane" ""
+expect_err 'owner'
+run 3 --db "$db" customer owner "$jane" "$(printf 'x%.0s' {1..129})"
+expect_err 'owner'
+run 3 --db "$db" customer owner "$jane" $'team:\tbilling'
+expect_err 'control character'
+run 1 --db "$db" customer owner "$missing_id" agent:alice
+run 2 --db "$db" customer owner "$jane"
+expect_err 'give an OWNER, or --no-owner'
+run 2 --db "$db" customer owner "$jane" agent:alice --no-owner
+expect_err 'exclude each other'
+run 0 --db "$db" journal
+[[ $out == "$journal_before" ]] || fail "a refused owner changed the journal"
+run 0 --db "$db" customer show "$jane"
+expect_out '^  owner     team:billing$'
+run 0 --db "$db" customer owner "$jane" "$(printf 'x%.0s' {1..128})"
+run 0 --db "$db" customer owner "$jane" --no-owner
+expect_out "^No one looks after Jane Doe \($jane\)\.$"
+run 0 --db "$db" --json customer owner "$maria" --no-owner
+json_ok 'j["owner"] is None'
+run 0 --db "$db" customer list --owner team:billing --count
+expect_out '^0$'
 
 # ---- attributes ----------------------------------------------------------------------------
 

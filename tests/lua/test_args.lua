@@ -108,9 +108,12 @@ local function text_cases(fx)
     {"rename_customer", {fx.ann, "Ann B"}, function(db, a) db:rename_customer(a[1], a[2]) end},
     {"archive_customer", {fx.ann}, function(db, a) db:archive_customer(a[1]) end},
     {"unarchive_customer", {fx.old}, function(db, a) db:unarchive_customer(a[1]) end},
-    {"customers", {"person", "vip", "A", "include", "name", fx.bob}, function(db, a)
+    {"set_customer_owner", {fx.ann, "team:billing"}, function(db, a)
+      return db:set_customer_owner(a[1], a[2])
+    end},
+    {"customers", {"person", "vip", "A", "include", "name", fx.bob, "agent:a"}, function(db, a)
       return db:customers{kind = a[1], tag = a[2], name_prefix = a[3], archived = a[4],
-                          order = a[5], after = a[6]}
+                          order = a[5], after = a[6], owner = a[7]}
     end},
     {"set_attr", {fx.ann, "plan", "platinum"}, function(db, a) db:set_attr(a[1], a[2], a[3]) end},
     {"attr", {fx.ann, "plan"}, function(db, a) return db:attr(a[1], a[2]) end},
@@ -159,8 +162,9 @@ local function text_cases(fx)
     end},
     {"thread before", {fx.it, fx.it}, function(db, a) return db:thread(a[1], {before = a[2]}) end},
     {"set_public", {fx.it}, function(db, a) db:set_public(a[1], true) end},
-    {"count_customers", {"person", "vip", "A", "include"}, function(db, a)
-      return db:count_customers{kind = a[1], tag = a[2], name_prefix = a[3], archived = a[4]}
+    {"count_customers", {"person", "vip", "A", "include", "agent:a"}, function(db, a)
+      return db:count_customers{kind = a[1], tag = a[2], name_prefix = a[3], archived = a[4],
+                                owner = a[5]}
     end},
     {"promise", {fx.ann, "Brochure", "agent:b", fx.it}, function(db, a)
       return db:promise(a[1], a[2], BASE, {owner = a[3], interaction_id = a[4]})

@@ -149,6 +149,86 @@ function TestCustomers:test_rename_archive()
   db:unarchive_customer(c.id)
 end
 
+function TestCustomers:test_owner()
+  local db = self.db
+  local c = db:create_customer("Ann")
+  lu.assertNil(c.owner)
+  local got = db:set_customer_owner(c.id, "agent:alice")
+  lu.assertEquals(got.owner, "agent:alice")
+  lu.assertTrue(got.updated_at >= c.updated_at)
+  lu.assertEquals(db:customer(c.id).owner, "agent:alice")
+  lu.assertEquals(db:set_customer_owner(c.id, "team:billing").owner, "team:billing")
+  lu.assertEquals(db:customer(c.id).owner, "team:billing")
+  lu.assertNil(db:set_customer_owner(c.id, nil).owner)
+  lu.assertNil(db:customer(c.id).owner)
+  local data = {}
+  for e in db:journal() do
+    if e.op == "owner" then
+      lu.assertEquals({e.entity, e.entity_id}, {"customer", c.id})
+      data[#data + 1] = e.data
+    end
+  end
+  lu.assertEquals(data, {'{"owner":"agent:alice","old_owner":null}',
+                         '{"owner":"team:billing","old_owner":"agent:alice"}',
+                         '{"owner":null,"old_owner":"team:billing"}'})
+end
+
+function TestCustomers:test_owner_refused()
+  local db = self.db
+  local c = db:create_customer("Ann")
+  local longest = string.rep("x", crm.CRM_ACTOR_MAX)
+  lu.assertEquals(db:set_customer_owner(c.id, longest).owner, longest)
+  db:set_customer_owner(c.id, "agent:alice")
+  local before, seq = db:customer(c.id), db:last_seq()
+  for _, bad in ipairs({"", string.rep("x", crm.CRM_ACTOR_MAX + 1), "agent:\7bob",
+                        "agent:bob\n", " agent:bob", "bad \xff utf8"}) do
+    local e = err_of(db.set_customer_owner, db, c.id, bad)
+    lu.assertEquals(e.code, crm.EINVAL)
+    lu.assertStrContains(e.message, "owner")
+    lu.assertEquals(db:customer(c.id), before)
+    lu.assertEquals(db:last_seq(), seq)
+  end
+  local e = err_of(db.set_customer_owner, db, MISSING, "agent:bob")
+  lu.assertEquals(e.code, crm.ENOTFOUND)
+  lu.assertStrContains(e.message, MISSING)
+  lu.assertEquals(err_of(db.set_customer_owner, db, "nope", "agent:bob").code, crm.EINVAL)
+  lu.assertEquals(err_of(db.set_customer_owner, db, c.id, 7).code, crm.EINVAL)
+  lu.assertEquals(db:customer(c.id), before)
+  lu.assertEquals(db:last_seq(), seq)
+end
+
+function TestCustomers:test_list_and_count_by_owner()
+  local db = self.db
+  local ann, bob, cat = db:create_customer("Ann"), db:create_customer("Bob"),
+                        db:create_customer("Cat")
+  db:create_customer("Dan")
+  db:set_customer_owner(ann.id, "team:billing")
+  db:set_customer_owner(cat.id, "team:billing")
+  db:set_customer_owner(bob.id, "agent:alice")
+  local function ids(f)
+    local t = {}
+    for x in db:customers(f) do t[#t + 1] = x.id end
+    return t
+  end
+  lu.assertEquals(ids{owner = "team:billing"}, {ann.id, cat.id})
+  lu.assertEquals(db:count_customers{owner = "team:billing"}, 2)
+  lu.assertEquals(ids{owner = "agent:alice"}, {bob.id})
+  lu.assertEquals(db:count_customers{owner = "agent:alice"}, 1)
+  lu.assertEquals(ids{owner = "team:nobody"}, {})
+  lu.assertEquals(db:count_customers{owner = "team:nobody"}, 0)
+  lu.assertEquals(db:count_customers(), 4)
+  db:archive_customer(cat.id)
+  lu.assertEquals(ids{owner = "team:billing"}, {ann.id})
+  lu.assertEquals(db:count_customers{owner = "team:billing", archived = "include"}, 2)
+  for _, bad in ipairs({"", string.rep("x", crm.CRM_ACTOR_MAX + 1), "team:\1", " team"}) do
+    local e = err_of(db.customers, db, {owner = bad})
+    lu.assertEquals(e.code, crm.EINVAL)
+    lu.assertStrContains(e.message, "filter owner")
+    lu.assertEquals(err_of(db.count_customers, db, {owner = bad}).code, crm.EINVAL)
+  end
+  lu.assertEquals(err_of(db.customers, db, {owner = 42}).code, crm.EINVAL)
+end
+
 function TestCustomers:test_list_filters()
   local db = self.db
   for _, n in ipairs({"carol", "Alice", "bob"}) do db:create_customer(n) end

@@ -45,6 +45,17 @@ function TestChanges:test_rename_archive_unarchive_return_the_customer()
   lu.assertEquals(c, db:customer(ann.id))
 end
 
+function TestChanges:test_set_customer_owner_returns_the_customer()
+  local db <close>, ann = open()
+  local c = db:set_customer_owner(ann.id, "team:billing")
+  lu.assertEquals(getmetatable(c), crm.customer_mt)
+  lu.assertEquals({c.id, c.owner}, {ann.id, "team:billing"})
+  lu.assertEquals(c, db:customer(ann.id))
+  c = db:set_customer_owner(ann.id, nil)
+  lu.assertNil(c.owner)
+  lu.assertEquals(c, db:customer(ann.id))
+end
+
 function TestChanges:test_set_identity_flags_returns_the_identity()
   local db <close>, ann = open()
   db:add_identity(ann.id, "phone", "+1 415 555 0100")

@@ -78,6 +78,7 @@ local function full()
   local ann = db:create_customer("Ann Zoë 山田")
   local org = db:create_customer("Acme", "organisation")
   db:archive_customer(org.id)
+  db:set_customer_owner(ann.id, "team:billing")
   db:add_member(org.id, ann.id, "billing contact")
   db:add_identity(ann.id, "phone", "(415) 555-0100", {primary = true})
   db:add_identity(ann.id, "email", "ann@example.com", {verified = true})
@@ -114,9 +115,14 @@ function TestRecords:test_customers()
                            crm.crm_customer_cursor_next, crm.crm_customer_cursor_free), 1)
   local cur = crm.crm_swig_customer_list_open(db._h, 0, nil, nil, crm.CRM_ARCHIVED_INCLUDE, crm.TIME_NONE,
                                               crm.TIME_NONE,
-                                              nil, 0, crm.CRM_ORDER_CREATED)
+                                              nil, 0, crm.CRM_ORDER_CREATED, nil)
   lu.assertEquals(lockstep("customer", db:customers{archived = "include"}, cur,
                            crm.crm_customer_cursor_next, crm.crm_customer_cursor_free), 2)
+  cur = crm.crm_swig_customer_list_open(db._h, 0, nil, nil, crm.CRM_ARCHIVED_INCLUDE, crm.TIME_NONE,
+                                        crm.TIME_NONE, nil, 0, crm.CRM_ORDER_CREATED,
+                                        "team:billing")
+  lu.assertEquals(lockstep("customer", db:customers{archived = "include", owner = "team:billing"},
+                           cur, crm.crm_customer_cursor_next, crm.crm_customer_cursor_free), 1)
 end
 
 function TestRecords:test_identities()
@@ -226,6 +232,8 @@ function TestRecords:test_changed_records_are_read_as_the_accessors_give()
   local db <close>, ann, org, a = full()
   same("customer", db:rename_customer(ann.id, "Ann B"), crm.crm_customer_get(db._h, ann.id))
   same("customer", db:unarchive_customer(org.id), crm.crm_customer_get(db._h, org.id))
+  same("customer", db:set_customer_owner(org.id, "agent:alice"), crm.crm_customer_get(db._h, org.id))
+  same("customer", db:set_customer_owner(ann.id, nil), crm.crm_customer_get(db._h, ann.id))
   same("identity", db:set_identity_flags(ann.id, "email", "ann@example.com",
                                          {primary = true, shared = true}),
        crm.crm_identity_get(db._h, ann.id, "email", "ann@example.com"))

@@ -1,6 +1,6 @@
 """A method that changes a record returns the record as it is after the
 change (docs/python.md, "What a change returns"): the customer calls
-(rename, archive, unarchive), set_identity_flags, the interaction setters
+(rename, archive, unarchive, set_customer_owner), set_identity_flags, the interaction setters
 (set_public too) and the promise transitions, at a time given or now. Each is compared with a fresh read; a refused
 change raises and changes nothing."""
 import datetime as dt
@@ -28,6 +28,14 @@ def test_rename_archive_unarchive_return_the_customer(db, ann):
     c = db.unarchive_customer(c)
     assert c.archived is False and c == db.customer(ann)
     assert c.updated_at >= ann.updated_at
+
+
+def test_set_customer_owner_returns_the_customer(db, ann):
+    c = db.set_customer_owner(ann, "team:billing")
+    assert isinstance(c, crm.Customer)
+    assert c.owner == "team:billing" and c == db.customer(ann)
+    c = db.set_customer_owner(c, None)
+    assert c.owner is None and c == db.customer(ann)
 
 
 def test_set_identity_flags_returns_the_identity(db, ann):

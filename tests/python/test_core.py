@@ -118,6 +118,72 @@ def test_customer_rename_archive(db, ann):
         db.unarchive_customer(ann.id)
 
 
+def test_customer_owner(db, ann):
+    assert ann.owner is None
+    c = db.set_customer_owner(ann, "agent:alice")
+    assert c.owner == "agent:alice" and c.updated_at >= ann.updated_at
+    assert db.customer(ann.id).owner == "agent:alice"
+    assert db.set_customer_owner(ann.id, "team:billing").owner == "team:billing"
+    assert db.customer(ann.id).owner == "team:billing"
+    assert db.set_customer_owner(ann, None).owner is None
+    assert db.customer(ann.id).owner is None
+    data = [e.data for e in db.journal() if e.op == "owner"]
+    assert [(e.entity, e.entity_id) for e in db.journal() if e.op == "owner"] == \
+        [("customer", ann.id)] * 3
+    assert data == ['{"owner":"agent:alice","old_owner":null}',
+                    '{"owner":"team:billing","old_owner":"agent:alice"}',
+                    '{"owner":null,"old_owner":"team:billing"}']
+
+
+def test_customer_list_and_count_by_owner(db, ann):
+    bob = db.create_customer("Bob")
+    cat = db.create_customer("Cat")
+    db.create_customer("Dan")
+    db.set_customer_owner(ann, "team:billing")
+    db.set_customer_owner(cat, "team:billing")
+    db.set_customer_owner(bob, "agent:alice")
+    assert [c.id for c in db.customers(owner="team:billing")] == [ann.id, cat.id]
+    assert db.count_customers(owner="team:billing") == 2
+    assert [c.id for c in db.customers(owner="agent:alice")] == [bob.id]
+    assert db.count_customers(owner="agent:alice") == 1
+    assert list(db.customers(owner="team:nobody")) == []
+    assert db.count_customers(owner="team:nobody") == 0
+    assert db.count_customers(owner=None) == db.count_customers() == 4
+    assert [c.name for c in db.customers(owner="team:billing", order="name")] == \
+        ["Ann Example", "Cat"]
+    db.archive_customer(cat)
+    assert [c.id for c in db.customers(owner="team:billing")] == [ann.id]
+    assert db.count_customers(owner="team:billing", archived=True) == 2
+    for bad in ("", "x" * (ll.CRM_ACTOR_MAX + 1), "team:\x01", " team"):
+        with pytest.raises(crm.InvalidArgument) as e:
+            db.customers(owner=bad)
+        assert e.value.message.startswith("filter owner")
+        with pytest.raises(crm.InvalidArgument):
+            db.count_customers(owner=bad)
+    with pytest.raises(TypeError):
+        db.customers(owner=42)
+
+
+def test_customer_owner_refused(db, ann):
+    longest = "x" * ll.CRM_ACTOR_MAX
+    assert db.set_customer_owner(ann, longest).owner == longest
+    db.set_customer_owner(ann, "agent:alice")
+    before = db.customer(ann.id), db.last_seq
+    for bad in ("", "x" * (ll.CRM_ACTOR_MAX + 1), "agent:\x07bob", "agent:bob\n", " agent:bob"):
+        with pytest.raises(crm.InvalidArgument) as e:
+            db.set_customer_owner(ann, bad)
+        assert e.value.code == crm.EINVAL and "owner" in e.value.message
+        assert (db.customer(ann.id), db.last_seq) == before
+    with pytest.raises(crm.NotFound) as e:
+        db.set_customer_owner(MISSING, "agent:bob")
+    assert MISSING in e.value.message
+    with pytest.raises(crm.InvalidArgument):
+        db.set_customer_owner("not-an-id", "agent:bob")
+    with pytest.raises(TypeError):
+        db.set_customer_owner(ann, 7)
+    assert (db.customer(ann.id), db.last_seq) == before
+
+
 def test_customer_errors(db):
     with pytest.raises(crm.NotFound) as e:
         db.customer(MISSING)

@@ -129,7 +129,7 @@ def test_a_field_added_to_the_table_shows_in_every_list(tmp_path):
     work = tmp_path / "bindings"
     work.mkdir()
     text = (ROOT / "bindings" / "records.py").read_text()
-    row = '        Field("archived", BOOL, "crm_customer_is_archived"),\n'
+    row = '        Field("owner", TEXT, nullable=True),\n'
     assert row in text
     (work / "records.py").write_text(text.replace(
         row, row + '        Field("nickname", TEXT, nullable=True),\n'))
@@ -140,7 +140,7 @@ def test_a_field_added_to_the_table_shows_in_every_list(tmp_path):
                  ["stub", stub_in, tmp_path / "s.pyi"]):
         subprocess.run([sys.executable, work / "gen_records.py", *args], check=True)
     assert "crm_swig_str(crm_customer_nickname(r))" in (tmp_path / "p.i").read_text()
-    assert '"archived", "nickname")' in (tmp_path / "p.i").read_text()
+    assert '"owner", "nickname")' in (tmp_path / "p.i").read_text()
     assert 'crm_swig_set_str(L, "nickname", crm_customer_nickname(r));' in \
         (tmp_path / "l.i").read_text()
     assert "    nickname: Optional[str]\n" in (tmp_path / "s.pyi").read_text()

@@ -107,6 +107,7 @@ def full(db):
     ann = db.create_customer("Ann Zoë 山田")
     org = db.create_customer("Acme", kind="organisation")
     db.archive_customer(org)
+    db.set_customer_owner(ann, "team:billing")
     db.add_member(org, ann, "billing contact")
     db.add_identity(ann, "phone", "(415) 555-0100", primary=True)
     db.add_identity(ann, "email", "ann@example.com", verified=True)
@@ -140,8 +141,12 @@ def test_customers(full):
                         ll.crm_customer_cursor_next)) == 1
     none = crm._TIME_NONE
     cur = ll.crm_swig_customer_list_open(h, 0, None, None, ll.CRM_ARCHIVED_INCLUDE, none, none, None,
-                                         0, ll.CRM_ORDER_CREATED)
+                                         0, ll.CRM_ORDER_CREATED, None)
     assert len(lockstep(db.customers(archived=True), cur, ll.crm_customer_cursor_next)) == 2
+    cur = ll.crm_swig_customer_list_open(h, 0, None, None, ll.CRM_ARCHIVED_INCLUDE, none, none, None,
+                                         0, ll.CRM_ORDER_CREATED, "team:billing")
+    assert len(lockstep(db.customers(archived=True, owner="team:billing"), cur,
+                        ll.crm_customer_cursor_next)) == 1
 
 
 def test_identities(full):
@@ -234,6 +239,8 @@ def test_changed_records_are_read_as_the_accessors_give(full):
     h = db._h
     same(db.rename_customer(ann, "Ann B"), ll.crm_customer_get(h, ann.id))
     same(db.unarchive_customer(org), ll.crm_customer_get(h, org.id))
+    same(db.set_customer_owner(org, "agent:alice"), ll.crm_customer_get(h, org.id))
+    same(db.set_customer_owner(ann, None), ll.crm_customer_get(h, ann.id))
     same(db.set_identity_flags(ann, "email", "ann@example.com", primary=True, shared=True),
          ll.crm_identity_get(h, ann.id, "email", "ann@example.com"))
     same(db.set_outcome(a, "escalated"), ll.crm_interaction_get(h, a.id))

@@ -285,7 +285,8 @@ class _Record:
 
 class Customer(_Record):
     """A customer: ``id``, ``kind`` ("person"/"organisation"), ``name``,
-    ``created_at``, ``updated_at`` (aware datetimes), ``archived``."""
+    ``created_at``, ``updated_at`` (aware datetimes), ``archived``,
+    ``owner`` (who looks after it, or None)."""
 
     __slots__ = _FIELDS["customer"]
     _row = _ll._customer_row
@@ -671,29 +672,41 @@ class Database:
         archived; crm.NotFound."""
         return _customer(_ll._customer_unarchive(self._h, _customer_ref(id, "id")))
 
+    def set_customer_owner(self, id, owner):  # noqa: A002
+        """Say who looks after a customer: an account manager or a team
+        ("agent:alice", "team:billing"; 1..CRM_ACTOR_MAX bytes, no control
+        characters or spaces at either end), or None for no one. Journaled
+        with the old owner; returns the Customer. crm.NotFound;
+        crm.InvalidArgument."""
+        return _customer(_ll._customer_set_owner(self._h, _customer_ref(id, "id"),
+                                                 _str(owner, "owner")))
+
     def customers(self, *, kind=None, tag=None, name_prefix=None, archived=False,
-                  created_from=None, created_to=None, after=None, limit=0, order="created"):
+                  created_from=None, created_to=None, after=None, limit=0, order="created",
+                  owner=None):
         """Iterate over customers. ``archived``: False (default), True (both),
         or "only"; ``order``: "created" or "name"; ``after``: the last
         Customer (or id) of the previous page; ``limit``: at most this many
-        (0..2**32-1, 0 = all)."""
+        (0..2**32-1, 0 = all); ``owner``: only the customers this owner looks
+        after (None: any)."""
         k = 0 if kind is None else _enum_parse(_KIND, kind, "kind")
         h = _ll.crm_swig_customer_list_open(
             self._h, k, _str(tag, "tag"), _str(name_prefix, "name_prefix"),
             _archived(archived),
             _to_ms(created_from, "created_from"), _to_ms(created_to, "created_to"),
             _customer_ref(after, "after"), _int(limit, "limit", *_UINT),
-            _enum_parse(_ORDER, order, "order"))
+            _enum_parse(_ORDER, order, "order"), _str(owner, "owner"))
         return _Cursor(self, h)
 
     def count_customers(self, *, kind=None, tag=None, name_prefix=None, archived=False,
-                        created_from=None, created_to=None):
+                        created_from=None, created_to=None, owner=None):
         """How many customers ``customers()`` lists with the same filter
         (paging aside), counted in one query."""
         k = 0 if kind is None else _enum_parse(_KIND, kind, "kind")
         return _ll.crm_swig_customer_count(
             self._h, k, _str(tag, "tag"), _str(name_prefix, "name_prefix"), _archived(archived),
-            _to_ms(created_from, "created_from"), _to_ms(created_to, "created_to"))
+            _to_ms(created_from, "created_from"), _to_ms(created_to, "created_to"),
+            _str(owner, "owner"))
 
     # -- attributes and tags --
     def set_attr(self, id, key, value):  # noqa: A002
