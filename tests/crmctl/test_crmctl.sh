@@ -256,11 +256,11 @@ json_ok 'j["owner"] == "team:billing"' 'j["name"] == "María García"'
 run 0 --db "$db" --json customer owner "$jane" team:billing
 json_ok 'j["owner"] == "team:billing"'
 run 0 --db "$db" --json journal
-json_ok '[e["data"] for e in j if e["op"] == "owner"] == [
+json_ok '[e["data"] for e in j if e["op"] == "set_owner"] == [
     {"owner": "agent:alice", "old_owner": None},
     {"owner": "team:billing", "old_owner": None},
     {"owner": "team:billing", "old_owner": "agent:alice"}]' \
-    'all(e["entity"] == "customer" for e in j if e["op"] == "owner")'
+    'all(e["entity"] == "customer" for e in j if e["op"] == "set_owner")'
 run 0 --db "$db" customer list --owner team:billing
 expect_out "^$jane "
 expect_out "^$maria "

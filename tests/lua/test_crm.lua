@@ -163,7 +163,7 @@ function TestCustomers:test_owner()
   lu.assertNil(db:customer(c.id).owner)
   local data = {}
   for e in db:journal() do
-    if e.op == "owner" then
+    if e.op == "set_owner" then
       lu.assertEquals({e.entity, e.entity_id}, {"customer", c.id})
       data[#data + 1] = e.data
     end

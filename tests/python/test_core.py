@@ -127,8 +127,8 @@ def test_customer_owner(db, ann):
     assert db.customer(ann.id).owner == "team:billing"
     assert db.set_customer_owner(ann, None).owner is None
     assert db.customer(ann.id).owner is None
-    data = [e.data for e in db.journal() if e.op == "owner"]
-    assert [(e.entity, e.entity_id) for e in db.journal() if e.op == "owner"] == \
+    data = [e.data for e in db.journal() if e.op == "set_owner"]
+    assert [(e.entity, e.entity_id) for e in db.journal() if e.op == "set_owner"] == \
         [("customer", ann.id)] * 3
     assert data == ['{"owner":"agent:alice","old_owner":null}',
                     '{"owner":"team:billing","old_owner":"agent:alice"}',
