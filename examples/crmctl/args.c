@@ -60,6 +60,7 @@ int ctl_parse(crmctl *ctl, const ctl_command *cmd, int argc, char **argv,
         { "actor", NULL, &ctl->actor },
         { "country", NULL, &country },
         { "json", &ctl->json, NULL },
+        { "csv", &ctl->csv, NULL },
         { "utc", &ctl->utc, NULL },
         { NULL, NULL, NULL },
     };
@@ -117,6 +118,10 @@ int ctl_parse(crmctl *ctl, const ctl_command *cmd, int argc, char **argv,
         ctl->country_given = 1;
     }
     ctl_time_set_utc(ctl->utc);
+    if (ctl->csv) {
+        ctl->json = 1;
+        ctl_output_csv(1);
+    }
     return CTL_CONTINUE;
 }
 

@@ -45,7 +45,8 @@ typedef struct crmctl {
     const char *actor;   /* --actor, $CRM_ACTOR, or NULL (the library's "system") */
     const char *country; /* --country, $CRM_COUNTRY, or NULL */
     int country_given;   /* 1 if --country was on the command line */
-    int json;            /* --json */
+    int json;            /* --json, and --csv, which writes the same records as rows */
+    int csv;             /* --csv */
     int utc;             /* --utc: show times in UTC, ISO-8601 with Z */
     crm_db *db;          /* open once a command has parsed its arguments */
 } crmctl;
@@ -293,11 +294,31 @@ void ctl_table_free(ctl_table *t);
  */
 #define CTL_JSON_MAX_DEPTH 16
 
+#define CTL_CSV_MAX_COLS 48
+
 typedef struct ctl_json {
     FILE *f;
     int depth;
     int members[CTL_JSON_MAX_DEPTH]; /* values written so far at each depth */
+    /* --csv (ctl_output_csv()): each record, an object of plain values at
+     * the top or in the top array, is a row, and its keys the header. */
+    int csv;
+    int csv_list;                  /* the document is a list of records */
+    int csv_row_depth;             /* the depth inside a record; 0 outside one */
+    size_t csv_cols;               /* columns, fixed by the first record */
+    long csv_rows;                 /* rows written */
+    char *csv_head[CTL_CSV_MAX_COLS];
+    char *csv_cell[CTL_CSV_MAX_COLS]; /* the record's values; NULL: null or missing */
 } ctl_json;
+
+/* Write every JSON document as CSV from now on (--csv). A document that is
+ * not a table of flat records (a record inside a record, an array as a
+ * value, records of other keys) writes what it can and is reported by
+ * ctl_output_failed(). */
+void ctl_output_csv(int on);
+/* Whether some output could not be written as asked (see above): the
+ * command's exit status is then EXIT_USAGE. */
+int ctl_output_failed(void);
 
 /* End a listing whose cursor stopped with rc: print the JSON (closing the
  * array, or the object when !array) or the table ("(no NOUN)" when it is

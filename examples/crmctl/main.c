@@ -314,6 +314,8 @@ static const char global_help[] =
     "  --country CC   region for national phone numbers, e.g. US or DE\n"
     "                 (default: $CRM_COUNTRY, else none: use +country codes)\n"
     "  --json         print JSON instead of tables\n"
+    "  --csv          print lists as CSV: a header of field names, then a row\n"
+    "                 per record, the fields and values of --json\n"
     "  --utc          show times in UTC as ISO-8601 with Z (default: local time,\n"
     "                 from $TZ); times typed without a zone are still local\n"
     "  -h, --help     show help; 'crmctl COMMAND --help' for one command\n"
@@ -379,7 +381,7 @@ static void list_commands(FILE *f, char **words, int nwords, int with_help)
 
 static void top_help(FILE *f)
 {
-    fputs("Usage: crmctl [--db PATH] [--actor WHO] [--country CC] [--json] [--utc] COMMAND [ARGS]\n"
+    fputs("Usage: crmctl [--db PATH] [--actor WHO] [--country CC] [--json|--csv] [--utc] COMMAND [ARGS]\n"
           "\n"
           "Keep customers, the ways to reach them, every contact with them on every\n"
           "channel, the promises made to them, the dates that matter to them, and the\n"
@@ -418,7 +420,7 @@ void ctl_command_help(const ctl_command *cmd, FILE *f)
             cmd->summary + 1);
     if (cmd->details)
         fprintf(f, "\n%s", cmd->details);
-    fputs("\nGlobal options: --db PATH, --actor WHO, --country CC, --json, --utc\n"
+    fputs("\nGlobal options: --db PATH, --actor WHO, --country CC, --json, --csv, --utc\n"
           "(see 'crmctl --help', which also lists the exit statuses).\n",
           f);
 }
@@ -622,6 +624,10 @@ static int run(crmctl *ctl, int argc, char **argv)
         } else if (strcmp(arg, "--json") == 0) {
             ctl->json = 1;
             continue;
+        } else if (strcmp(arg, "--csv") == 0) {
+            ctl->csv = ctl->json = 1;
+            ctl_output_csv(1);
+            continue;
         } else if (strcmp(arg, "--utc") == 0) {
             ctl->utc = 1;
             ctl_time_set_utc(1);
@@ -673,6 +679,8 @@ int main(int argc, char **argv)
                 status = st;
         }
     }
+    if (ctl_output_failed() && status == EXIT_OK)
+        status = EXIT_USAGE;
     /* Output that never arrived (a full disk, a closed pipe) is a failure. */
     if (fflush(stdout) != 0 || ferror(stdout)) {
         ctl_error("cannot write the output: %s", strerror(errno));

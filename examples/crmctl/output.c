@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <csv.h>
+
 #include "crmctl.h"
 #include "timeparse.h"
 
@@ -278,10 +280,120 @@ static void write_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* ---- CSV: the same documents as rows ------------------------------------------ */
+
+static int csv_mode, csv_failed;
+
+void ctl_output_csv(int on) { csv_mode = on; }
+
+int ctl_output_failed(void) { return csv_failed; }
+
+/* The output is not a table: said once, and the exit status says it too. */
+static void csv_not_a_table(const char *why)
+{
+    if (!csv_failed)
+        ctl_error("--csv: %s; --json shows this output whole", why);
+    csv_failed = 1;
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+    /* libcsv quotes every field and doubles the quotes in it (RFC 4180). */
+    csv_fwrite(f, s ? s : "", s ? strlen(s) : 0);
+}
+
+static void csv_clear(ctl_json *j)
+{
+    for (size_t c = 0; c < j->csv_cols; c++) {
+        free(j->csv_cell[c]);
+        j->csv_cell[c] = NULL;
+    }
+}
+
+/* A value of the record being written, under key; text NULL is null. */
+static void csv_value(ctl_json *j, const char *key, const char *text)
+{
+    if (j->depth == 0 && !key) { /* a document of one value (a count): one cell */
+        csv_field(j->f, text);
+        fputc('\n', j->f);
+        return;
+    }
+    if (!j->csv_row_depth || j->depth != j->csv_row_depth || !key) {
+        csv_not_a_table("a value outside a record of plain values");
+        return;
+    }
+    size_t c = 0;
+    while (c < j->csv_cols && strcmp(j->csv_head[c], key) != 0)
+        c++;
+    if (c == j->csv_cols) {
+        if (j->csv_rows > 0 || j->csv_cols == CTL_CSV_MAX_COLS) {
+            csv_not_a_table("the records do not all have the same fields");
+            return;
+        }
+        if (!(j->csv_head[c] = strdup(key))) {
+            csv_not_a_table("out of memory");
+            return;
+        }
+        j->csv_cols++;
+    }
+    free(j->csv_cell[c]);
+    j->csv_cell[c] = NULL;
+    if (text && !(j->csv_cell[c] = strdup(text)))
+        csv_not_a_table("out of memory");
+}
+
+/* The record is complete: its row, after the header when it is the first. */
+static void csv_row(ctl_json *j)
+{
+    if (csv_failed) { /* a record that is not a row is not shown in part */
+        csv_clear(j);
+        return;
+    }
+    if (j->csv_rows == 0) {
+        for (size_t c = 0; c < j->csv_cols; c++) {
+            if (c)
+                fputc(',', j->f);
+            csv_field(j->f, j->csv_head[c]);
+        }
+        fputc('\n', j->f);
+    }
+    for (size_t c = 0; c < j->csv_cols; c++) {
+        if (c)
+            fputc(',', j->f);
+        csv_field(j->f, j->csv_cell[c]);
+    }
+    fputc('\n', j->f);
+    j->csv_rows++;
+    csv_clear(j);
+}
+
+static void csv_begin(ctl_json *j, char open)
+{
+    if (open == '[' && j->depth == 0 && !j->csv_list)
+        j->csv_list = 1;
+    else if (open == '{' && !j->csv_row_depth && j->depth == (j->csv_list ? 1 : 0))
+        j->csv_row_depth = j->depth + 1;
+    else
+        csv_not_a_table("a record holds another record or a list");
+    if (j->depth + 1 < CTL_JSON_MAX_DEPTH)
+        j->depth++;
+}
+
+static void csv_end(ctl_json *j)
+{
+    if (j->csv_row_depth && j->depth == j->csv_row_depth) {
+        csv_row(j);
+        j->csv_row_depth = 0;
+    }
+    if (j->depth > 0)
+        j->depth--;
+}
+
 void ctl_json_init(ctl_json *j, FILE *f)
 {
     memset(j, 0, sizeof *j);
     j->f = f;
+    j->csv = csv_mode;
 }
 
 static void indent(ctl_json *j, int depth)
@@ -308,6 +420,10 @@ static void value_prefix(ctl_json *j, const char *key)
 
 static void begin(ctl_json *j, const char *key, char open)
 {
+    if (j->csv) {
+        csv_begin(j, open);
+        return;
+    }
     value_prefix(j, key);
     fputc(open, j->f);
     /* Deeper levels than the tool ever writes are flattened, not overrun. */
@@ -318,6 +434,10 @@ static void begin(ctl_json *j, const char *key, char open)
 
 static void end(ctl_json *j, char close)
 {
+    if (j->csv) {
+        csv_end(j);
+        return;
+    }
     int had_members = j->members[j->depth] > 0;
     if (j->depth > 0)
         j->depth--;
@@ -333,6 +453,10 @@ void ctl_json_end_array(ctl_json *j) { end(j, ']'); }
 
 void ctl_json_string(ctl_json *j, const char *key, const char *value)
 {
+    if (j->csv) {
+        csv_value(j, key, value);
+        return;
+    }
     value_prefix(j, key);
     if (value)
         write_string(j->f, value);
@@ -342,18 +466,32 @@ void ctl_json_string(ctl_json *j, const char *key, const char *value)
 
 void ctl_json_int(ctl_json *j, const char *key, int64_t value)
 {
+    if (j->csv) {
+        char buf[24];
+        snprintf(buf, sizeof buf, "%lld", (long long)value);
+        csv_value(j, key, buf);
+        return;
+    }
     value_prefix(j, key);
     fprintf(j->f, "%lld", (long long)value);
 }
 
 void ctl_json_bool(ctl_json *j, const char *key, int value)
 {
+    if (j->csv) {
+        csv_value(j, key, value ? "true" : "false");
+        return;
+    }
     value_prefix(j, key);
     fputs(value ? "true" : "false", j->f);
 }
 
 void ctl_json_null(ctl_json *j, const char *key)
 {
+    if (j->csv) {
+        csv_value(j, key, NULL);
+        return;
+    }
     value_prefix(j, key);
     fputs("null", j->f);
 }
@@ -366,6 +504,10 @@ void ctl_json_time(ctl_json *j, const char *key, int64_t ms)
 
 void ctl_json_raw(ctl_json *j, const char *key, const char *json)
 {
+    if (j->csv) {
+        csv_value(j, key, json); /* the JSON text is the cell */
+        return;
+    }
     value_prefix(j, key);
     /* The text of its strings is written the way write_string() writes
      * it; their escapes, and everything between strings, as they are. A
@@ -391,6 +533,13 @@ void ctl_json_raw(ctl_json *j, const char *key, const char *json)
 
 void ctl_json_finish(ctl_json *j)
 {
+    if (j->csv) {
+        csv_clear(j);
+        for (size_t c = 0; c < j->csv_cols; c++)
+            free(j->csv_head[c]);
+        j->csv_cols = 0;
+        return;
+    }
     fputc('\n', j->f);
 }
 

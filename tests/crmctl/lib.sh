@@ -9,7 +9,8 @@
 #                       with STATUS and leaves no sanitizer or valgrind report.
 #                       Sets $out and $err to what it printed.
 # bare STATUS ARGS...   the same without the launcher (to set up fixtures fast).
-# expect_out RE / expect_err RE / expect_no_out RE: grep -E checks on the last run.
+# expect_out [--] RE / expect_err [--] RE / expect_no_out [--] RE: grep -E checks on the last run
+#                       (-- before an RE that starts with a dash).
 # expect_out_text TEXT / expect_err_text TEXT: the same for a fixed string.
 # expect_out_line TEXT: stdout has a line that is exactly TEXT.
 # expect_no_control [--tabs]
@@ -74,11 +75,13 @@ bare() {
 }
 
 expect_out() {
+    [[ $1 == -- ]] && shift # a pattern that starts with a dash follows
     grep -qE -- "$1" <<<"$out" || fail "stdout does not match /$1/"
     checks=$((checks + 1))
 }
 
 expect_no_out() {
+    [[ $1 == -- ]] && shift # a pattern that starts with a dash follows
     if grep -qE -- "$1" <<<"$out"; then
         fail "stdout unexpectedly matches /$1/"
     fi
@@ -86,21 +89,25 @@ expect_no_out() {
 }
 
 expect_err() {
+    [[ $1 == -- ]] && shift # a pattern that starts with a dash follows
     grep -qE -- "$1" <<<"$err" || fail "stderr does not match /$1/"
     checks=$((checks + 1))
 }
 
 expect_out_text() {
+    [[ $1 == -- ]] && shift # a pattern that starts with a dash follows
     grep -qF -- "$1" <<<"$out" || fail "stdout does not contain '$1'"
     checks=$((checks + 1))
 }
 
 expect_out_line() {
+    [[ $1 == -- ]] && shift # a pattern that starts with a dash follows
     grep -qxF -- "$1" <<<"$out" || fail "stdout has no line '$1'"
     checks=$((checks + 1))
 }
 
 expect_err_text() {
+    [[ $1 == -- ]] && shift # a pattern that starts with a dash follows
     grep -qF -- "$1" <<<"$err" || fail "stderr does not contain '$1'"
     checks=$((checks + 1))
 }

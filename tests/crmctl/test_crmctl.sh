@@ -274,6 +274,32 @@ run 0 --db "$db" customer list --owner agent:nobody
 expect_out '^\(no customers\)$'
 run 0 --db "$db" --json customer list --owner agent:nobody --count
 json_ok 'j == {"count": 0}'
+# --csv: the records of --json as rows, under a header of their keys.
+csv_ok() {
+    checks=$((checks + 1))
+    "$python" - "$work/stdout" "$@" <<'PY' || fail "stdout read as CSV does not hold: $*"
+import csv, json, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8"), strict=True))
+sys.exit(0 if all(eval(e) for e in sys.argv[2:]) else 1)
+PY
+}
+run 0 --db "$db" --csv customer list --owner team:billing --order name
+csv_ok 'rows[0][:3] == ["id", "kind", "name"]' '"owner" in rows[0]' \
+    '[r[0] for r in rows[1:]] == ["'"$jane"'", "'"$maria"'"]' \
+    'all(r[rows[0].index("owner")] == "team:billing" for r in rows[1:])' \
+    'rows[2][2] == "María García"' 'all(len(r) == len(rows[0]) for r in rows)'
+run 0 --db "$db" customer list --owner team:billing --count --csv
+csv_ok 'rows == [["count"], ["2"]]'
+run 0 --db "$db" --csv customer list --owner agent:nobody
+expect_no_out '.'
+run 0 --db "$db" --csv journal
+csv_ok 'rows[0] == ["seq", "at", "actor", "entity", "entity_id", "op", "data"]' \
+    'any(r[5] == "set_owner" and json.loads(r[6]) == {"owner": "team:billing", "old_owner": "agent:alice"} for r in rows[1:])' \
+    '[int(r[0]) for r in rows[1:]] == list(range(1, len(rows)))'
+# A record holding lists (a customer shown whole) is no table: said, exit 2.
+run 2 --db "$db" --csv customer show "$jane"
+expect_err -- '--csv: a record holds another record or a list; --json shows this output whole'
+expect_no_out '.'
 run 3 --db "$db" customer list --owner ""
 expect_err 'filter owner'
 run 3 --db "$db" customer list --owner " team"
