@@ -140,8 +140,8 @@ int cmd_customer_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
         return ctl_fail(ctl, rc);
 
     /* The archived column only when archived customers can show up. */
-    static const char *const headers[] = { "ID", "KIND", "NAME", "CREATED", "ARCHIVED" };
-    size_t ncols = f.archived == CRM_ARCHIVED_EXCLUDE ? 4 : 5;
+    static const char *const headers[] = { "ID", "KIND", "NAME", "OWNER", "CREATED", "ARCHIVED" };
+    size_t ncols = f.archived == CRM_ARCHIVED_EXCLUDE ? 5 : 6;
     ctl_table t;
     ctl_json j;
     ctl_table_init(&t, ncols, headers);
@@ -159,6 +159,7 @@ int cmd_customer_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
             const char *cells[] = { crm_customer_id(c),
                                     crm_customer_kind_name(crm_customer_kind(c)),
                                     crm_customer_name(c),
+                                    crm_customer_owner(c) ? crm_customer_owner(c) : "-",
                                     ctl_time_human(created, crm_customer_created_at(c)),
                                     crm_customer_is_archived(c) ? "yes" : "no" };
             ctl_table_add(&t, cells);

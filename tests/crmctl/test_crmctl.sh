@@ -171,8 +171,8 @@ expect_err '^crmctl: .*'"$missing_id"
 run 3 --db "$db" customer add --kind person ""
 
 run 0 --db "$db" customer list
-expect_out '^ID +KIND +NAME +CREATED$'
-expect_out "^$jane +person +Jane Doe "
+expect_out '^ID +KIND +NAME +OWNER +CREATED$'
+expect_out "^$jane +person +Jane Doe +- "
 expect_out "^$acme +organisation +Acme Logistics Inc\. "
 run 0 --db "$db" customer list --kind organisation
 expect_out "^$acme "
@@ -262,7 +262,7 @@ json_ok '[e["data"] for e in j if e["op"] == "set_owner"] == [
     {"owner": "team:billing", "old_owner": "agent:alice"}]' \
     'all(e["entity"] == "customer" for e in j if e["op"] == "set_owner")'
 run 0 --db "$db" customer list --owner team:billing
-expect_out "^$jane "
+expect_out "^$jane +person +Jane Doe +team:billing "
 expect_out "^$maria "
 expect_no_out "$acme"
 run 0 --db "$db" --json customer list --owner team:billing --order name
