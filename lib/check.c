@@ -57,9 +57,9 @@ int crm__check_id(crm_db *db, const char *field, const char *s, crm__uuid *out)
     return CRM_OK;
 }
 
-int crm__check_actor(crm_db *db, const char *actor)
+int crm__check_actor(crm_db *db, const char *field, const char *name)
 {
-    return crm__check_text(db, "actor", actor, 1, CRM_ACTOR_MAX,
+    return crm__check_text(db, field, name, 1, CRM_ACTOR_MAX,
                            CRM__TEXT_NO_CONTROL | CRM__TEXT_NO_EDGE_SPACE);
 }
 

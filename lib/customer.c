@@ -351,20 +351,13 @@ int crm_customer_rename(crm_db *db, const char *id, const char *name)
     return rc;
 }
 
-/* An owner is named the way a promise's owner and an actor are. */
-static int check_owner(crm_db *db, const char *owner)
-{
-    return crm__check_text(db, "owner", owner, 1, CRM_ACTOR_MAX,
-                           CRM__TEXT_NO_CONTROL | CRM__TEXT_NO_EDGE_SPACE);
-}
-
 int crm_customer_set_owner(crm_db *db, const char *id, const char *owner)
 {
     CRM__ENTER(db);
     crm__uuid uid;
     int rc = crm__check_id(db, "customer id", id, &uid);
     if (rc == CRM_OK && owner)
-        rc = check_owner(db, owner);
+        rc = crm__check_actor(db, "owner", owner);
     if (rc)
         return rc;
     char *old = NULL;
@@ -536,8 +529,7 @@ static int list_prepare(crm_db *db, const crm_customer_filter *f, bool paged, li
         return rc;
     /* The owner came in version 3: an older caller's filter ends before it. */
     const char *owner = f->version >= 3 ? f->owner : NULL;
-    if (owner && (rc = crm__check_text(db, "filter owner", owner, 1, CRM_ACTOR_MAX,
-                                       CRM__TEXT_NO_CONTROL | CRM__TEXT_NO_EDGE_SPACE)))
+    if (owner && (rc = crm__check_actor(db, "filter owner", owner)))
         return rc;
     bool after = paged && f->after;
     if (after && (rc = crm__check_id(db, "filter after", f->after, &lq->after)))

@@ -21,7 +21,7 @@ int crm_set_actor(crm_db *db, const char *actor)
     CRM__ENTER(db);
     if (!actor)
         actor = "system";
-    int rc = crm__check_actor(db, actor);
+    int rc = crm__check_actor(db, "actor", actor);
     if (rc)
         return rc;
     snprintf(db->actor, sizeof db->actor, "%s", actor);
@@ -129,7 +129,7 @@ static int check_options(crm_db *db, const crm_open_options *o)
         return crm__error(db, CRM_EINVAL, "crm_open_options.durability %d is not a durability",
                           (int)o->durability);
     if (o->actor) {
-        int rc = crm__check_actor(db, o->actor);
+        int rc = crm__check_actor(db, "actor", o->actor);
         if (rc)
             return rc;
     }

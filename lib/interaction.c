@@ -366,8 +366,7 @@ static int check_spec(crm_db *db, const crm_interaction_spec *s, crm__uuid *cid,
     if (rc == CRM_OK)
         rc = crm__check_time_opt(db, "occurred_at", crm__time_given(s->version, s->occurred_at));
     if (rc == CRM_OK && s->handled_by)
-        rc = crm__check_text(db, "handled_by", s->handled_by, 1, CRM_ACTOR_MAX,
-                             CRM__TEXT_NO_CONTROL | CRM__TEXT_NO_EDGE_SPACE);
+        rc = crm__check_actor(db, "handled_by", s->handled_by);
     if (rc == CRM_OK && s->reason)
         rc = check_reason(db, s->reason);
     if (rc == CRM_OK)

@@ -180,13 +180,6 @@ static int read_row(crm_promise *p, crm__st *st)
 
 /* ---- checks ------------------------------------------------------------- */
 
-/* An owner is named the way an actor is. */
-static int check_owner(crm_db *db, const char *field, const char *owner)
-{
-    return crm__check_text(db, field, owner, 1, CRM_ACTOR_MAX,
-                           CRM__TEXT_NO_CONTROL | CRM__TEXT_NO_EDGE_SPACE);
-}
-
 /* Notes are optional (NULL) unless required; an empty one is refused so
  * that "no note" has one spelling. */
 static int check_note(crm_db *db, const char *field, const char *note, bool required)
@@ -309,7 +302,7 @@ int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
     if (rc == CRM_OK && interaction_id)
         rc = crm__check_id(db, "interaction id", interaction_id, &iid);
     if (rc == CRM_OK)
-        rc = check_owner(db, "owner", owner);
+        rc = crm__check_actor(db, "owner", owner);
     if (rc == CRM_OK)
         rc = crm__check_text(db, "what", what, 1, CRM_PROMISE_TEXT_MAX, CRM__TEXT_NO_CONTROL);
     if (rc == CRM_OK)
@@ -741,7 +734,7 @@ static int check_filter(crm_db *db, const crm_promise_filter *f)
     if (rc)
         return rc;
     if (f->owner)
-        return check_owner(db, "filter owner", f->owner);
+        return crm__check_actor(db, "filter owner", f->owner);
     return CRM_OK;
 }
 

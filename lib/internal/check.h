@@ -21,7 +21,10 @@ int crm__check_text(crm_db *db, const char *field, const char *s, size_t min, si
                     unsigned int flags);
 int crm__check_id(crm_db *db, const char *field, const char *s, crm__uuid *out);
 int crm__check_out(crm_db *db, const void *out);
-int crm__check_actor(crm_db *db, const char *actor);
+/* Who does or owns something, named as an actor is ("agent:alice",
+ * "team:billing"): the actor, an owner, who handled a contact. field names
+ * it in messages. */
+int crm__check_actor(crm_db *db, const char *field, const char *name);
 /* A time libcrm stores: CRM_TIME_MIN..CRM_TIME_MAX. */
 int crm__check_time(crm_db *db, const char *field, int64_t t);
 /* A time that may be CRM_TIME_NONE ("not given"). */
