@@ -364,13 +364,12 @@ int crm_customer_set_owner(crm_db *db, const char *id, const char *owner)
     rc = crm__write_begin(db);
     if (rc == CRM_OK) {
         CRM__ST(st);
-        rc = crm__fetch_by_id(db, &uid, CRM__Q_CUSTOMER_OWNER, "customer", id, &st);
-        if (rc == CRM_ROW) {
-            const char *o = crm__col_text(st, 0);
-            rc = CRM_OK;
+        rc = crm__customer_probe(db, &st, &uid, NULL);
+        if (rc == CRM_OK) {
+            const char *o = crm__col_text(st, 2);
             if (o && !(old = crm__strdup(o)))
                 rc = crm__error(db, CRM_ENOMEM, "out of memory changing a customer's owner");
-            else if (!o && !crm__col_null(st, 0))
+            else if (!o && !crm__col_null(st, 2))
                 rc = crm__error(db, CRM_ENOMEM, "out of memory reading a customer's owner");
         }
         crm__st_release(&st);

@@ -17,8 +17,8 @@
 int crm__customer_find(crm_db *db, const crm__uuid *id, const char *text_id, int *kind,
                        char **name);
 /* The same read through the caller's statement *st (a CRM__ST variable),
- * left on the customer's row (columns: kind, name) so that a cursor opened
- * before it is released reads in the same snapshot. */
+ * left on the customer's row (columns: kind, name, owner) so that a cursor
+ * opened before it is released reads in the same snapshot. */
 int crm__customer_probe(crm_db *db, crm__st **st, const crm__uuid *id, int *kind);
 /* Whether customer id is known to hold nothing yet: this handle created
  * it in the group in force, and no row has changed since. A bulk import

@@ -18,13 +18,12 @@ typedef enum crm__query {
     /* ---- customers (customer.c) ---- */
     CRM__Q_CUSTOMER_GET, /* ?1 id -> id, kind, name, created_at, updated_at, archived (0/1),
                             owner (NULL: none) */
-    CRM__Q_CUSTOMER_FIND,         /* ?1 id -> kind, name */
+    CRM__Q_CUSTOMER_FIND,         /* ?1 id -> kind, name, owner (NULL: none) */
     CRM__Q_CUSTOMER_TOUCH,        /* ?1 id, ?2 updated_at */
     CRM__Q_CUSTOMER_INSERT,       /* ?1 id, ?2 kind, ?3 name, ?4 name_key, ?5 created_at */
     CRM__Q_CUSTOMER_RENAME,       /* ?1 id, ?2 name, ?3 name_key, ?4 updated_at */
     CRM__Q_CUSTOMER_ARCHIVED,     /* ?1 id -> archived (0/1) */
     CRM__Q_CUSTOMER_SET_ARCHIVED, /* ?1 id, ?2 archived_at (NULL: not archived), ?3 updated_at */
-    CRM__Q_CUSTOMER_OWNER,        /* ?1 id -> owner (NULL: none) */
     CRM__Q_CUSTOMER_SET_OWNER,    /* ?1 id, ?2 owner (NULL: none), ?3 updated_at */
     /* shaped by CRM__SHAPE_CUSTOMER_LIST_*: ?1 tag, ?2 kind, ?3 ?4 name_key range [lo, hi),
      * ?5 ?6 id range [lo, hi), ?7 after, ?8 limit, ?9 owner -> the columns of

@@ -24,7 +24,7 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_CUSTOMER_GET] =
         "SELECT " CUSTOMER_COLUMNS " "
         "FROM customer c WHERE c.id = ?1",
-    [CRM__Q_CUSTOMER_FIND] = "SELECT kind, name FROM customer WHERE id = ?1",
+    [CRM__Q_CUSTOMER_FIND] = "SELECT kind, name, owner FROM customer WHERE id = ?1",
     [CRM__Q_CUSTOMER_TOUCH] = "UPDATE customer SET updated_at = ?2 WHERE id = ?1",
     [CRM__Q_CUSTOMER_INSERT] =
         "INSERT INTO customer (id, kind, name, name_key, created_at, updated_at) "
@@ -34,7 +34,6 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_CUSTOMER_ARCHIVED] = "SELECT archived_at IS NOT NULL FROM customer WHERE id = ?1",
     [CRM__Q_CUSTOMER_SET_ARCHIVED] =
         "UPDATE customer SET archived_at = ?2, updated_at = ?3 WHERE id = ?1",
-    [CRM__Q_CUSTOMER_OWNER] = "SELECT owner FROM customer WHERE id = ?1",
     [CRM__Q_CUSTOMER_SET_OWNER] = "UPDATE customer SET owner = ?2, updated_at = ?3 WHERE id = ?1",
 
     /* ---- identities (identity.c) ---- */
