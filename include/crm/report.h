@@ -233,10 +233,10 @@ CRM_EXTERN(crm_value_t) crm_report_column_type(const crm_report_cursor *cur, int
  * (text), 0 (int, real; CRM_TIME_NONE for a TIME column's NULL), and
  * crm_report_row_is_null() says 1. crm_report_row_real() reads an INT
  * column too. Texts are borrowed like the row. */
-CRM_EXTERN(const char *) crm_report_row_text(const crm_report_row *row, int i);
-CRM_EXTERN(int64_t) crm_report_row_int(const crm_report_row *row, int i);
-CRM_EXTERN(double) crm_report_row_real(const crm_report_row *row, int i);
-CRM_EXTERN(int) crm_report_row_is_null(const crm_report_row *row, int i);
+CRM_EXTERN(const char *) crm_report_row_text(const crm_report_row *r, int i);
+CRM_EXTERN(int64_t) crm_report_row_int(const crm_report_row *r, int i);
+CRM_EXTERN(double) crm_report_row_real(const crm_report_row *r, int i);
+CRM_EXTERN(int) crm_report_row_is_null(const crm_report_row *r, int i);
 
 CRM_END_DECL
 
