@@ -115,6 +115,8 @@ int cmd_occasion_remove(crmctl *, const ctl_command *, int, char **);
 int cmd_occasion_list(crmctl *, const ctl_command *, int, char **);
 int cmd_occasion_upcoming(crmctl *, const ctl_command *, int, char **);
 int cmd_demo(crmctl *, const ctl_command *, int, char **);
+/* reports (cmd_report.c) */
+int cmd_report(crmctl *, const ctl_command *, int, char **);
 
 /* ---- argument parsing (args.c) ------------------------------------------- */
 
