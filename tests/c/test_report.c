@@ -397,7 +397,7 @@ static void want_repeats(const opts_t *o)
     for (int k = 0; k < nwant; k++) {
         char s[32];
         real(s, sizeof s, want[k].m, want[k].n);
-        snprintf(want[k].line, LINE, "%s|%lld|%lld|%s", want[k].key, want[k].n, want[k].m, s);
+        snprintf(want[k].line, LINE, "%.79s|%lld|%lld|%.79s", want[k].key, want[k].n, want[k].m, s);
     }
 }
 
@@ -421,7 +421,7 @@ static void want_fcr(const opts_t *o)
     for (int k = 0; k < nwant; k++) {
         char s[32];
         real(s, sizeof s, want[k].m, want[k].n);
-        snprintf(want[k].line, LINE, "%s|%s|%lld|%lld|%s", want[k].group ? "reason" : "channel",
+        snprintf(want[k].line, LINE, "%.79s|%.79s|%lld|%lld|%.79s", want[k].group ? "reason" : "channel",
                  want[k].key, want[k].n, want[k].m, s);
     }
 }
@@ -452,7 +452,7 @@ static void want_handover(const opts_t *o)
     for (int k = 0; k < nwant; k++) {
         char s[32];
         real(s, sizeof s, want[k].m, want[k].n);
-        snprintf(want[k].line, LINE, "%s|%lld|%lld|%lld|%s", want[k].key, want[k].n, want[k].m,
+        snprintf(want[k].line, LINE, "%.79s|%lld|%lld|%lld|%.79s", want[k].key, want[k].n, want[k].m,
                  want[k].n - want[k].m, s);
     }
 }
@@ -555,7 +555,7 @@ static void want_channel_mix(const opts_t *o, int period)
         find_row(key, sub, 0)->n++;
     }
     for (int k = 0; k < nwant; k++)
-        snprintf(want[k].line, LINE, "%s|%s|%lld", want[k].key, want[k].sub, want[k].n);
+        snprintf(want[k].line, LINE, "%.79s|%.39s|%lld", want[k].key, want[k].sub, want[k].n);
     qsort(want, (size_t)nwant, sizeof want[0], by_line);
 }
 

@@ -472,16 +472,20 @@ static void report_reasons_sql(sql_text *t, unsigned int shape)
 }
 
 /* Each contact with a reason in the window widened by the repeat window
- * before (and, with after, after), beside the times of the same
- * customer's contacts about the same reason just before and after it. */
-static void report_sequence_sql(sql_text *t, unsigned int shape, bool after)
+ * before (and, for the first-contact resolution, after), beside the time
+ * of the same customer's contact about the same reason just before it
+ * (and after it). The columns carried through the window's sort are only
+ * those the report reads. */
+static void report_sequence_sql(sql_text *t, unsigned int shape, bool fcr)
 {
-    add(t, "WITH a AS MATERIALIZED (SELECT reason, channel, at, outcome,"
-           " lag(at) OVER w AS prev, lead(at) OVER w AS next"
-           " FROM (SELECT i.customer_id, i.id, %s AS reason, i.channel, i.occurred_at AS at,"
-           " i.outcome" REPORT_CONTACTS " AND i.reason IS NOT NULL"
+    bool channels = shape & (CRM__SHAPE_REPORT_CHANNELS | CRM__SHAPE_REPORT_CHANNEL_NAMES);
+    add(t, "WITH a AS (SELECT reason, at, lag(at) OVER w AS prev%s%s"
+           " FROM (SELECT i.customer_id, i.id, %s AS reason, i.occurred_at AS at%s%s"
+           REPORT_CONTACTS " AND i.reason IS NOT NULL"
            " AND i.occurred_at >= ?1 - ?7 AND i.occurred_at < ?2%s",
-        report_reason(shape), after ? " + ?7" : "");
+        fcr ? ", lead(at) OVER w AS next, outcome" : "", fcr || channels ? ", channel" : "",
+        report_reason(shape), fcr ? ", i.outcome" : "", fcr || channels ? ", i.channel" : "",
+        fcr ? " + ?7" : "");
     report_owner_sql(t, shape, "i");
     add(t, ") WINDOW w AS (PARTITION BY customer_id, reason ORDER BY at, id))");
 }
@@ -529,22 +533,22 @@ static void report_handover_sql(sql_text *t, unsigned int shape)
 static void report_keep_rate_sql(sql_text *t, unsigned int shape)
 {
     bool channels = shape & (CRM__SHAPE_REPORT_CHANNELS | CRM__SHAPE_REPORT_CHANNEL_NAMES);
-    add(t, "WITH p AS (SELECT p.owner AS owner, p.state AS state, p.due_at AS due,"
-           " p.closed_at AS closed,"
-           " (SELECT count(*) FROM promise_event e WHERE e.promise_id = p.id AND e.kind = 2) AS rn,"
-           " (SELECT count(*) FROM promise_event e WHERE e.promise_id = p.id AND e.kind = 2"
-           " AND e.customer_agreed) AS ra"
+    add(t, "WITH o AS MATERIALIZED (SELECT p.owner AS owner, count(*) AS made,"
+           " count(*) FILTER (WHERE p.state = 2 AND p.closed_at <= p.due_at) AS kot,"
+           " count(*) FILTER (WHERE p.state = 2 AND p.closed_at > p.due_at) AS kl,"
+           " count(*) FILTER (WHERE p.state = 3) AS br,"
+           " count(*) FILTER (WHERE p.state = 4) AS rel,"
+           " count(*) FILTER (WHERE p.state = 1) AS op,"
+           " count(*) FILTER (WHERE p.state = 1 AND p.due_at < ?9) AS od,"
+           " sum((SELECT count(*) FROM promise_event e WHERE e.promise_id = p.id"
+           " AND e.kind = 2)) AS rn,"
+           " sum((SELECT count(*) FROM promise_event e WHERE e.promise_id = p.id"
+           " AND e.kind = 2 AND e.customer_agreed)) AS ra"
            " FROM promise p%s WHERE p.made_at >= ?1 AND p.made_at < ?2",
         channels ? " JOIN interaction x ON x.id = p.interaction_id" : "");
     report_filter_sql(t, shape, "x");
     report_owner_sql(t, shape, "p");
-    add(t, "), o AS MATERIALIZED (SELECT owner, count(*) AS made,"
-           " count(*) FILTER (WHERE state = 2 AND closed <= due) AS kot,"
-           " count(*) FILTER (WHERE state = 2 AND closed > due) AS kl,"
-           " count(*) FILTER (WHERE state = 3) AS br, count(*) FILTER (WHERE state = 4) AS rel,"
-           " count(*) FILTER (WHERE state = 1) AS op,"
-           " count(*) FILTER (WHERE state = 1 AND due < ?9) AS od,"
-           " sum(rn) AS rn, sum(ra) AS ra FROM p GROUP BY owner)"
+    add(t, " GROUP BY p.owner)"
            " SELECT owner, " KEEP_SUMS("") ", 0 FROM o"
            " UNION ALL SELECT NULL, " KEEP_SUMS("total") ", 1 FROM o ORDER BY 13, 1");
 }
