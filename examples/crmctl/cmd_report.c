@@ -111,9 +111,27 @@ int cmd_report(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         free(words);
         return st;
     }
-    crm_report_cursor *cur;
-    int rc = reports[which].open(&cur, ctl->db, &o);
+    ctl_json j;
+    ctl_json_init(&j, stdout);
+    ctl_view v = { &j, NULL, "", 0, NULL };
+    st = ctl_print_report(ctl, &v, reports[which].name, &o);
     free(words);
+    if (st == EXIT_OK && ctl->json)
+        ctl_json_finish(&j);
+    return st;
+}
+
+int ctl_print_report(crmctl *ctl, ctl_view *v, const char *name, const crm_report_options *o)
+{
+    size_t which = 0;
+    while (which < NREPORTS && strcmp(reports[which].name, name) != 0)
+        which++;
+    if (which == NREPORTS) {
+        ctl_error("no report is called '%s'", name);
+        return EXIT_USAGE;
+    }
+    crm_report_cursor *cur;
+    int rc = reports[which].open(&cur, ctl->db, o);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
 
@@ -127,34 +145,33 @@ int cmd_report(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         headers[c] = head[c];
     }
     ctl_table t;
-    ctl_json j;
+    ctl_json *j = v->j;
     ctl_table_init(&t, (size_t)ncols, headers);
-    ctl_json_init(&j, stdout);
     if (ctl->json)
-        ctl_json_begin_array(&j, NULL);
+        ctl_json_begin_array(j, v->key);
     const crm_report_row *row;
     while ((rc = crm_report_cursor_next(cur, &row)) == CRM_ROW) {
         char cell[COLUMNS_MAX][CTL_TIME_SIZE];
         const char *cells[COLUMNS_MAX];
         if (ctl->json)
-            ctl_json_begin_object(&j, NULL);
+            ctl_json_begin_object(j, NULL);
         for (int c = 0; c < ncols && c < COLUMNS_MAX; c++) {
-            const char *name = crm_report_column_name(cur, c);
+            const char *col = crm_report_column_name(cur, c);
             int null = crm_report_row_is_null(row, c);
             cells[c] = cell[c];
             switch (crm_report_column_type(cur, c)) {
             case CRM_VALUE_TEXT:
-                cells[c] = null ? null_text(name) : crm_report_row_text(row, c);
+                cells[c] = null ? null_text(col) : crm_report_row_text(row, c);
                 if (ctl->json)
-                    ctl_json_string(&j, name, crm_report_row_text(row, c));
+                    ctl_json_string(j, col, crm_report_row_text(row, c));
                 break;
             case CRM_VALUE_REAL:
                 /* a share: JSON and CSV give the fraction, a table the percentage */
                 snprintf(cell[c], sizeof cell[c], "%.4f", crm_report_row_real(row, c));
                 if (ctl->json && null)
-                    ctl_json_null(&j, name);
+                    ctl_json_null(j, col);
                 else if (ctl->json)
-                    ctl_json_raw(&j, name, cell[c]);
+                    ctl_json_raw(j, col, cell[c]);
                 if (null)
                     cells[c] = "-";
                 else
@@ -164,20 +181,32 @@ int cmd_report(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
             case CRM_VALUE_TIME:
                 ctl_time_short(cell[c], crm_report_row_int(row, c));
                 if (ctl->json)
-                    ctl_json_time(&j, name, crm_report_row_int(row, c));
+                    ctl_json_time(j, col, crm_report_row_int(row, c));
                 break;
             default:
                 snprintf(cell[c], sizeof cell[c], "%lld", (long long)crm_report_row_int(row, c));
                 if (ctl->json)
-                    ctl_json_int(&j, name, crm_report_row_int(row, c));
+                    ctl_json_int(j, col, crm_report_row_int(row, c));
                 break;
             }
         }
         if (ctl->json)
-            ctl_json_end_object(&j);
+            ctl_json_end_object(j);
         else
             ctl_table_add(&t, cells);
     }
     crm_report_cursor_free(cur);
-    return ctl_list_finish(ctl, rc, &t, &j, 1, "rows: nothing in the window");
+    int st = EXIT_OK;
+    if (rc != CRM_DONE) {
+        st = ctl_fail(ctl, rc);
+    } else if (ctl->json) {
+        ctl_json_end_array(j);
+    } else if (t.nrows == 0) {
+        ctl_printf("%s(no rows: nothing in the window)\n", v->indent);
+    } else if (ctl_table_print(&t, stdout, v->indent) != 0) {
+        ctl_error("out of memory showing a report");
+        st = EXIT_DATABASE;
+    }
+    ctl_table_free(&t);
+    return st;
 }

@@ -453,6 +453,11 @@ typedef struct ctl_view {
     const char *title;
 } ctl_view;
 
+/* A report (cmd_report.c) by its crmctl name ("reasons", "keep-rate", ...)
+ * under options o: a table (indented by v->indent) or, with ctl->json, an
+ * array of its rows under v->key. Returns an exit status. */
+int ctl_print_report(crmctl *ctl, ctl_view *v, const char *name, const crm_report_options *o);
+
 /*
  * A customer's timeline (filter may be NULL), or with thread set the
  * conversation of that interaction, oldest first, filtered the same way.

@@ -1419,7 +1419,8 @@ json_ok 'j["calls"][0]["customer"]["name"] == "Jane Doe"' 'j["calls"][1]["custom
     'j["promises"][1]["made_during"] == j["timeline"][1]["id"]' \
     'datetime.datetime.fromisoformat(j["promises"][1]["first_due"]).strftime("%a %H:%M") == "Fri 17:00"' \
     'datetime.datetime.fromisoformat(j["promises"][1]["due"]).strftime("%a %H:%M") == "Mon 10:00"' \
-    '[(o["kind"], o["days_until"], o["lead_days"]) for o in j["upcoming"]] == [("birthday", 9, 14)]'
+    '[(o["kind"], o["days_until"], o["lead_days"]) for o in j["upcoming"]] == [("birthday", 9, 14)]' \
+    '[(r["reason"], r["channel"], r["contacts"]) for r in j["reasons"][:2]] == [("billing.double_charge", None, 5), ("billing.double_charge", "phone", 2)]'
 # Far from UTC, and shown in UTC: the dates still come out right.
 TZ=Pacific/Kiritimati run 0 --db "$work/demo4.db" --utc demo
 expect_out '^  [A-Z][a-z]{2} [0-9-]{10} +in 9 days +Jane Doe +birthday '
