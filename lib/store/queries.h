@@ -162,10 +162,12 @@ typedef enum crm__query {
      * the depth with DEPTH. */
     /* -> reason, NULL, contacts, all contacts, the running contacts of the reasons by
      * contacts desc, reason (NULL last); with BY_CHANNEL also a row per reason and channel
-     * after the reason's (channel name, contacts, all contacts, NULL), ordered by the
-     * reason's place, then contacts desc, channel name, with three more columns of the keys */
+     * after the reason's (reason, channel name, contacts, all contacts, NULL), then contacts
+     * desc, channel name; four more columns carry that order */
     CRM__Q_REPORT_REASONS,
-    /* ?7 repeat window (ms) -> reason, contacts, repeats, by contacts desc, reason */
+    /* ?7 repeat window (ms) -> reason, contacts, repeats, by contacts desc, reason; the
+     * contacts before the window are read for the repeats of those in it (and, for FCR,
+     * those after it for the repeats that follow) */
     CRM__Q_REPORT_REPEATS,
     /* ?7 repeat window (ms) -> 'channel' or 'reason', the channel word or reason, first contacts,
      * resolved first, group (0: channel, 1: reason), by group, first contacts desc, key */
@@ -175,7 +177,8 @@ typedef enum crm__query {
     CRM__Q_REPORT_HANDOVER,
     /* on promises made in the window (channels: of the interaction made during); ?9 as_of ->
      * owner, made, kept on time, kept late, broken, released, open, overdue, renegotiations,
-     * agreed, not agreed, kept + broken + overdue, 0; then the overall row (owner NULL, 1) */
+     * agreed, not agreed, kept on time + kept late + broken + overdue, 0; then the overall
+     * row (owner NULL, 1) */
     CRM__Q_REPORT_KEEP_RATE,
     /* -> period start, channel name, 'in' or 'out', public, interactions, in that order */
     CRM__Q_REPORT_CHANNEL_MIX,

@@ -418,9 +418,8 @@ static void promise_list_sql(sql_text *t, unsigned int shape)
  * interaction_timeline for each IVR contact, the keep-rate reads promise
  * whole and probes promise_event's key per promise. */
 
-/* The clauses every report's scan of interaction x takes: its channels
- * and its customers' owner. The owner's customers are read once through
- * customer_by_owner into a set the scan probes. */
+/* The clause of the channels of interaction x (or of the contacts a
+ * window function read, which carry their channel). */
 static void report_filter_sql(sql_text *t, unsigned int shape, const char *x)
 {
     if (shape & CRM__SHAPE_REPORT_CHANNEL_NAMES)
@@ -432,6 +431,9 @@ static void report_filter_sql(sql_text *t, unsigned int shape, const char *x)
         add(t, " AND (?3 >> %s.channel) & 1", x);
 }
 
+/* The clause of the customers' owner of the rows of x: the owner's
+ * customers are read once through customer_by_owner into a set the scan
+ * probes. */
 static void report_owner_sql(sql_text *t, unsigned int shape, const char *x)
 {
     if (shape & CRM__SHAPE_REPORT_OWNER)
