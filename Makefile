@@ -10,7 +10,8 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the build, the tests and the demo need.
 DEPS := build-essential cmake pkg-config libsqlite3-dev uuid-dev libphonenumber-dev libcsv-dev \
         valgrind binutils python3 \
-        swig python3-dev python3-pytest python3-hypothesis liblua5.4-dev lua5.4 lua-unit lcov
+        swig python3-dev python3-pytest python3-hypothesis liblua5.4-dev lua5.4 lua-unit lcov \
+        python3-matplotlib
 
 RELEASE := $(BUILD)/release
 COVER   := $(BUILD)/coverage

@@ -93,6 +93,12 @@ int crm_resolve(void *side, const job *j, long round, sample *out);
 int crm_holders(void *side, const job *j, long round, sample *out);
 int crm_promise_import(void *side, const job *j, long round, sample *out);
 int crm_owner_page(void *side, const job *j, long round, sample *out);
+int crm_report_reasons(void *side, const job *j, long round, sample *out);
+int crm_report_repeats(void *side, const job *j, long round, sample *out);
+int crm_report_fcr(void *side, const job *j, long round, sample *out);
+int crm_report_handover(void *side, const job *j, long round, sample *out);
+int crm_report_keep_rate(void *side, const job *j, long round, sample *out);
+int crm_report_channel_mix(void *side, const job *j, long round, sample *out);
 
 void *raw_side_open(const job *j);
 int raw_side_close(void *side);
@@ -114,6 +120,12 @@ int raw_holders(void *side, const job *j, long round, sample *out);
 int raw_promise_import(void *side, const job *j, long round, sample *out);
 int raw_resolve(void *side, const job *j, long round, sample *out);
 int raw_owner_page(void *side, const job *j, long round, sample *out);
+int raw_report_reasons(void *side, const job *j, long round, sample *out);
+int raw_report_repeats(void *side, const job *j, long round, sample *out);
+int raw_report_fcr(void *side, const job *j, long round, sample *out);
+int raw_report_handover(void *side, const job *j, long round, sample *out);
+int raw_report_keep_rate(void *side, const job *j, long round, sample *out);
+int raw_report_channel_mix(void *side, const job *j, long round, sample *out);
 
 /* ---- shared by both sides (bench_core.c) ------------------------------------ */
 #if defined(__GNUC__)
@@ -160,9 +172,21 @@ int64_t bench_promise_due(const job *j, long k);
 
 /* Fixed values of every interaction and promise written. */
 #define BENCH_HANDLED_BY "agent:alice"
-#define BENCH_REASON "billing.invoice"
 #define BENCH_OWNER "team:billing"
 #define BENCH_PROMISE_WHAT "Call back with the corrected invoice"
 #define BENCH_ACTOR "bench"
+
+/* The reports' data: interaction k's reason code (one of six, in two
+ * levels) and channel (phone, but for every 10th + 3 on the IVR, + 5 by
+ * e-mail and + 7 by chat: the heavy customer's, every 10th, stay phone
+ * calls). */
+const char *bench_reason(long k);
+int bench_channel(long k);                 /* a crm_channel_t */
+const char *bench_channel_word(long k);
+/* The reports' options on both sides: every interaction, reasons whole,
+ * repeats within 7 days, hand-over within 30 minutes, the channel mix by
+ * week. */
+#define BENCH_REPEAT_MS (7 * BENCH_DAY)
+#define BENCH_HANDOVER_MS (30 * 60000LL)
 
 #endif

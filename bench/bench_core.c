@@ -69,6 +69,10 @@
  *   promise_import N/20 promises imported with their history (made,
  *                  renegotiated and kept, each at the time it happened, in
  *                  the past), in transactions of 10000;
+ *   report_*       each report (crm/report.h) over every interaction (six
+ *                  reasons, four channels, one in ten on the IVR) or
+ *                  promise, read whole, against the one query a program
+ *                  would write for it;
  * and the peak RSS of each side when the import is done (target: libcrm
  * under 64 MiB). Progress, with the elapsed time of each operation on each
  * side, goes to stderr.
@@ -119,6 +123,8 @@ static long pair_turns(const job *j) { return (j->pairs + BENCH_CHUNK - 1) / BEN
  * words, libcrm's function, the raw one (NULL: compare with the raw side's
  * op named next), turns (a write's batches, or READ), judged by elapsed
  * time (1: it waits for the disk) or by CPU time (0). */
+#define REPORT_TARGET "≤ 1.2× raw time"
+
 static const op_def OPS[] = {
     { "import", "bulk import: customer + phone (10k/txn)", 2.0,
       "≤ 2.0× raw time (≥ 50 % of raw rate)", crm_import, raw_import, NULL, import_turns, 0 },
@@ -158,6 +164,18 @@ static const op_def OPS[] = {
       raw_promise_import, NULL, promise_turns, 0 },
     { "owner_page", "customers of one owner: first page of 50", 0, NULL, crm_owner_page,
       raw_owner_page, NULL, READ, 0 },
+    { "report_reasons", "report: contact reasons (Pareto), every interaction", 1.2,
+      REPORT_TARGET, crm_report_reasons, raw_report_reasons, NULL, READ, 0 },
+    { "report_repeats", "report: repeat contacts within 7 days", 1.2, REPORT_TARGET,
+      crm_report_repeats, raw_report_repeats, NULL, READ, 0 },
+    { "report_fcr", "report: first-contact resolution", 1.2, REPORT_TARGET, crm_report_fcr,
+      raw_report_fcr, NULL, READ, 0 },
+    { "report_handover", "report: IVR hand-over within 30 min", 1.2, REPORT_TARGET,
+      crm_report_handover, raw_report_handover, NULL, READ, 0 },
+    { "report_keep_rate", "report: promise keep-rate per owner", 1.2, REPORT_TARGET,
+      crm_report_keep_rate, raw_report_keep_rate, NULL, READ, 0 },
+    { "report_channel_mix", "report: channel mix per week", 1.2, REPORT_TARGET,
+      crm_report_channel_mix, raw_report_channel_mix, NULL, READ, 0 },
 };
 #define NOPS (sizeof OPS / sizeof OPS[0])
 
@@ -243,6 +261,27 @@ int bench_callers(const job *j, long count, int national, bench_text **in, bench
         bench_name((*want)[k], sizeof **want, i);
     }
     return 0;
+}
+
+const char *bench_reason(long k)
+{
+    static const char *const reasons[] = {
+        "billing.invoice", "billing.refund", "billing.double_charge",
+        "tech.outage",     "tech.login",     "moving",
+    };
+    return reasons[k % 6];
+}
+
+int bench_channel(long k)
+{
+    static const int channels[10] = { 1, 1, 1, 2, 1, 3, 1, 4, 1, 1 };
+    return channels[k % 10];
+}
+
+const char *bench_channel_word(long k)
+{
+    static const char *const words[] = { NULL, "phone", "ivr", "email", "chat" };
+    return words[bench_channel(k)];
 }
 
 long bench_interaction_owner(const job *j, long k)

@@ -257,11 +257,11 @@ static crm_interaction_spec spec_of(const crm_side *s, const job *j, long k, con
 {
     crm_interaction_spec spec = CRM_INTERACTION_SPEC_INIT;
     spec.customer_id = s->kept[bench_interaction_owner(j, k)];
-    spec.channel = CRM_CHANNEL_PHONE;
+    spec.channel = (crm_channel_t)bench_channel(k);
     spec.direction = CRM_DIRECTION_IN;
     spec.occurred_at = j->t0 + (int64_t)k * 1000;
     spec.handled_by = BENCH_HANDLED_BY;
-    spec.reason = BENCH_REASON;
+    spec.reason = bench_reason(k);
     spec.outcome = CRM_OUTCOME_RESOLVED;
     spec.summary = summary;
     return spec;
@@ -693,4 +693,84 @@ int crm_owner_page(void *side, const job *j, long round, sample *out)
     bench_stop(&tm, out);
     out->n = j->reps;
     return 0;
+}
+
+/* ---- reports -------------------------------------------------------------- */
+
+typedef int (*report_open_fn)(crm_report_cursor **, crm_db *, const crm_report_options *);
+
+/* One report over every interaction, each row read whole as a program
+ * would show it: every column by its type. */
+static int walk_report(crm_side *s, const job *j, report_open_fn open, const char *what,
+                       sample *out)
+{
+    crm_report_options o = CRM_REPORT_OPTIONS_INIT;
+    o.as_of = j->now;
+    o.period = CRM_REPORT_PERIOD_WEEK;
+    bench_timer tm;
+    bench_start(&tm);
+    crm_report_cursor *cur = NULL;
+    int rc = open(&cur, s->db, &o);
+    if (rc != CRM_OK)
+        return fail(s, what, rc);
+    int ncols = crm_report_column_count(cur);
+    const crm_report_row *row;
+    long rows = 0, bytes = 0;
+    double sum = 0;
+    while ((rc = crm_report_cursor_next(cur, &row)) == CRM_ROW) {
+        rows++;
+        for (int c = 0; c < ncols; c++) {
+            crm_value_t t = crm_report_column_type(cur, c);
+            if (t == CRM_VALUE_TEXT) {
+                const char *v = crm_report_row_text(row, c);
+                bytes += v ? (long)strlen(v) : 0;
+            } else {
+                sum += crm_report_row_real(row, c) + (double)crm_report_row_int(row, c);
+            }
+        }
+    }
+    crm_report_cursor_free(cur);
+    if (rc != CRM_DONE)
+        return fail(s, what, rc);
+    bench_stop(&tm, out);
+    if (rows == 0 || bytes == 0 || sum <= 0)
+        return bench_fail("libcrm: %s gave no rows", what);
+    out->n = 1;
+    return 0;
+}
+
+int crm_report_reasons(void *side, const job *j, long round, sample *out)
+{
+    (void)round;
+    return walk_report(side, j, crm_report_reasons_open, "the reasons report", out);
+}
+
+int crm_report_repeats(void *side, const job *j, long round, sample *out)
+{
+    (void)round;
+    return walk_report(side, j, crm_report_repeats_open, "the repeats report", out);
+}
+
+int crm_report_fcr(void *side, const job *j, long round, sample *out)
+{
+    (void)round;
+    return walk_report(side, j, crm_report_fcr_open, "the first-contact resolution report", out);
+}
+
+int crm_report_handover(void *side, const job *j, long round, sample *out)
+{
+    (void)round;
+    return walk_report(side, j, crm_report_handover_open, "the hand-over report", out);
+}
+
+int crm_report_keep_rate(void *side, const job *j, long round, sample *out)
+{
+    (void)round;
+    return walk_report(side, j, crm_report_keep_rate_open, "the keep-rate report", out);
+}
+
+int crm_report_channel_mix(void *side, const job *j, long round, sample *out)
+{
+    (void)round;
+    return walk_report(side, j, crm_report_channel_mix_open, "the channel mix report", out);
 }

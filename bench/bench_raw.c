@@ -59,6 +59,12 @@ enum {
     S_RESOLVE,
     S_SET_OWNER,
     S_OWNER_PAGE,
+    S_REPORT_REASONS,
+    S_REPORT_REPEATS,
+    S_REPORT_FCR,
+    S_REPORT_HANDOVER,
+    S_REPORT_KEEP_RATE,
+    S_REPORT_CHANNEL_MIX,
     S_COUNT
 };
 
@@ -67,6 +73,58 @@ enum {
     "sentiment, summary, body, thread_id, reply_to, external_ref, updated_at"
 
 static const char *const SQL[S_COUNT] = {
+    /* The reports, as a program would ask SQLite for them: one query each
+     * over every inbound interaction (?1 the repeat or hand-over window,
+     * ?2 now), the shares divided by the program. */
+    [S_REPORT_REASONS] =
+        "SELECT reason, NULL, count(*) AS n, sum(count(*)) OVER (), "
+        "sum(count(*)) OVER (ORDER BY count(*) DESC, reason IS NULL, reason "
+        "ROWS UNBOUNDED PRECEDING) FROM interaction WHERE direction = 1 "
+        "GROUP BY reason ORDER BY n DESC, reason IS NULL, reason",
+    [S_REPORT_REPEATS] =
+        "SELECT reason, count(*) AS n, count(*) FILTER (WHERE prev >= at - ?1) FROM "
+        "(SELECT reason, occurred_at AS at, lag(occurred_at) OVER (PARTITION BY customer_id, "
+        "reason ORDER BY occurred_at, id) AS prev FROM interaction "
+        "WHERE direction = 1 AND reason IS NOT NULL) GROUP BY reason ORDER BY n DESC, reason",
+    [S_REPORT_FCR] =
+        "WITH f AS MATERIALIZED (SELECT channel, reason, outcome = 1 AND "
+        "(next IS NULL OR next > at + ?1) AS ok FROM (SELECT channel, reason, occurred_at AS at, "
+        "outcome, lag(occurred_at) OVER w AS prev, lead(occurred_at) OVER w AS next "
+        "FROM interaction WHERE direction = 1 AND reason IS NOT NULL "
+        "WINDOW w AS (PARTITION BY customer_id, reason ORDER BY occurred_at, id)) "
+        "WHERE prev IS NULL OR prev < at - ?1) "
+        "SELECT 'channel', ch.name, count(*), sum(ok), 0 FROM f "
+        "JOIN channel ch ON ch.code = f.channel GROUP BY ch.name "
+        "UNION ALL SELECT 'reason', reason, count(*), sum(ok), 1 FROM f GROUP BY reason "
+        "ORDER BY 5, 3 DESC, 2",
+    [S_REPORT_HANDOVER] =
+        "SELECT reason, count(*) AS n, sum(h), count(*) - sum(h) FROM (SELECT i.reason, "
+        "EXISTS (SELECT 1 FROM interaction x WHERE x.customer_id = i.customer_id "
+        "AND x.occurred_at BETWEEN i.occurred_at AND i.occurred_at + ?1 AND x.channel <> 2 "
+        "AND (x.handled_by IS NULL OR substr(x.handled_by, 1, 4) NOT IN ('ivr:', 'bot:'))) AS h "
+        "FROM interaction i WHERE i.direction = 1 AND i.channel = 2 AND i.reason IS NOT NULL) "
+        "GROUP BY reason ORDER BY n DESC, reason",
+    [S_REPORT_KEEP_RATE] =
+        "WITH o AS MATERIALIZED (SELECT owner, count(*) AS made, "
+        "count(*) FILTER (WHERE state = 2 AND closed_at <= due_at) AS kot, "
+        "count(*) FILTER (WHERE state = 2 AND closed_at > due_at) AS kl, "
+        "count(*) FILTER (WHERE state = 3) AS br, count(*) FILTER (WHERE state = 4) AS rel, "
+        "count(*) FILTER (WHERE state = 1) AS op, "
+        "count(*) FILTER (WHERE state = 1 AND due_at < ?2) AS od, "
+        "sum((SELECT count(*) FROM promise_event e WHERE e.promise_id = p.id AND e.kind = 2)) "
+        "AS rn, sum((SELECT count(*) FROM promise_event e WHERE e.promise_id = p.id "
+        "AND e.kind = 2 AND e.customer_agreed)) AS ra FROM promise p GROUP BY owner) "
+        "SELECT owner, made, kot, kl, br, rel, op, od, rn, ra, rn - ra, kot + kl + br + od, 0 "
+        "FROM o UNION ALL SELECT NULL, total(made), total(kot), total(kl), total(br), "
+        "total(rel), total(op), total(od), total(rn), total(ra), total(rn - ra), "
+        "total(kot + kl + br + od), 1 FROM o ORDER BY 13, 1",
+    [S_REPORT_CHANNEL_MIX] =
+        "SELECT w, ch.name, CASE d WHEN 1 THEN 'in' ELSE 'out' END, pub, n FROM "
+        "(SELECT day - ((day - 345600000) % 604800000 + 604800000) % 604800000 AS w, channel, "
+        "d, pub, sum(n) AS n FROM (SELECT occurred_at - (occurred_at % 86400000 + 86400000) "
+        "% 86400000 AS day, channel, direction AS d, public AS pub, count(*) AS n "
+        "FROM interaction GROUP BY 1, 2, 3, 4) GROUP BY 1, 2, 3, 4) g "
+        "JOIN channel ch ON ch.code = g.channel ORDER BY 1, 2, d, 4",
     [S_CUSTOMER] = "INSERT INTO customer (id, kind, name, name_key, created_at, updated_at) "
                    "VALUES (?1, 1, ?2, ?3, ?4, ?4)",
     [S_J_CUSTOMER] = "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
@@ -101,11 +159,11 @@ static const char *const SQL[S_COUNT] = {
     [S_INTERACTION] = "INSERT INTO interaction (id, customer_id, channel, direction, occurred_at, "
                       "handled_by, reason, outcome, public, sentiment, summary, body, thread_id, "
                       "reply_to, external_ref, created_at, updated_at) "
-                      "VALUES (?1, ?2, 1, 1, ?3, ?4, ?5, 1, 0, NULL, ?6, NULL, ?1, NULL, NULL, "
+                      "VALUES (?1, ?2, ?8, 1, ?3, ?4, ?5, 1, 0, NULL, ?6, NULL, ?1, NULL, NULL, "
                       "?7, ?7)",
     [S_J_INTERACTION] = "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
                         "VALUES (?1, '" BENCH_ACTOR "', 'interaction', ?2, 'log', "
-                        "json_object('interaction_id', ?3, 'channel', 'phone', 'direction', "
+                        "json_object('interaction_id', ?3, 'channel', ?6, 'direction', "
                         "'in', 'occurred_at', ?4, 'reason', ?5, 'outcome', 'resolved'))",
     [S_TIMELINE] = "SELECT " INTERACTION_COLUMNS " FROM interaction WHERE customer_id = ?1 "
                    "ORDER BY occurred_at DESC, id DESC LIMIT 50",
@@ -552,14 +610,16 @@ static int log_one(raw_side *s, const job *j, long k, const char *summary, unsig
     sqlite3_bind_blob(st, 2, cid, 16, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, occurred);
     sqlite3_bind_text(st, 4, BENCH_HANDLED_BY, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, BENCH_REASON, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, bench_reason(k), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 6, summary, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 7, now);
+    sqlite3_bind_int(st, 8, bench_channel(k));
     sqlite3_bind_int64(js, 1, now);
     sqlite3_bind_blob(js, 2, cid, 16, SQLITE_STATIC);
     sqlite3_bind_text(js, 3, text, 36, SQLITE_STATIC);
     sqlite3_bind_int64(js, 4, occurred);
-    sqlite3_bind_text(js, 5, BENCH_REASON, -1, SQLITE_STATIC);
+    sqlite3_bind_text(js, 5, bench_reason(k), -1, SQLITE_STATIC);
+    sqlite3_bind_text(js, 6, bench_channel_word(k), -1, SQLITE_STATIC);
     return run(s, S_INTERACTION) || run(s, S_J_INTERACTION) ? -1 : 0;
 }
 
@@ -1227,4 +1287,92 @@ int raw_owner_page(void *side, const job *j, long round, sample *out)
     bench_stop(&tm, out);
     out->n = j->reps;
     return 0;
+}
+
+/* ---- reports -------------------------------------------------------------- */
+
+/* One report's query stepped to its end, every column read by its type, a
+ * REAL's share divided here from its two counts (num, den: columns, -1
+ * for none) as the libcrm side's rows give it. */
+static int walk_report(raw_side *s, int q, int64_t window, const job *j, const int *num,
+                       const int *den, int nreal, const char *what, sample *out)
+{
+    sqlite3_stmt *st = s->st[q];
+    bench_timer tm;
+    bench_start(&tm);
+    if (sqlite3_bind_parameter_count(st) >= 1)
+        sqlite3_bind_int64(st, 1, window);
+    if (sqlite3_bind_parameter_count(st) >= 2)
+        sqlite3_bind_int64(st, 2, j->now);
+    int ncols = sqlite3_column_count(st), rc;
+    long rows = 0, bytes = 0;
+    double sum = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        rows++;
+        for (int c = 0; c < ncols; c++) {
+            if (sqlite3_column_type(st, c) == SQLITE_TEXT)
+                bytes += (long)strlen((const char *)sqlite3_column_text(st, c));
+            else
+                sum += (double)sqlite3_column_int64(st, c);
+        }
+        for (int r = 0; r < nreal; r++) {
+            int64_t d = sqlite3_column_int64(st, den[r]);
+            if (sqlite3_column_type(st, num[r]) != SQLITE_NULL && d != 0)
+                sum += (double)sqlite3_column_int64(st, num[r]) / (double)d;
+        }
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return fail(s, what);
+    bench_stop(&tm, out);
+    if (rows == 0 || bytes == 0 || sum <= 0)
+        return bench_fail("raw: %s gave no rows", what);
+    out->n = 1;
+    return 0;
+}
+
+int raw_report_reasons(void *side, const job *j, long round, sample *out)
+{
+    (void)round;
+    static const int num[] = { 2, 4 }, den[] = { 3, 3 };
+    return walk_report(side, S_REPORT_REASONS, 0, j, num, den, 2, "the reasons report", out);
+}
+
+int raw_report_repeats(void *side, const job *j, long round, sample *out)
+{
+    (void)round;
+    static const int num[] = { 2 }, den[] = { 1 };
+    return walk_report(side, S_REPORT_REPEATS, BENCH_REPEAT_MS, j, num, den, 1,
+                       "the repeats report", out);
+}
+
+int raw_report_fcr(void *side, const job *j, long round, sample *out)
+{
+    (void)round;
+    static const int num[] = { 3 }, den[] = { 2 };
+    return walk_report(side, S_REPORT_FCR, BENCH_REPEAT_MS, j, num, den, 1,
+                       "the first-contact resolution report", out);
+}
+
+int raw_report_handover(void *side, const job *j, long round, sample *out)
+{
+    (void)round;
+    static const int num[] = { 2 }, den[] = { 1 };
+    return walk_report(side, S_REPORT_HANDOVER, BENCH_HANDOVER_MS, j, num, den, 1,
+                       "the hand-over report", out);
+}
+
+int raw_report_keep_rate(void *side, const job *j, long round, sample *out)
+{
+    (void)round;
+    static const int num[] = { 2 }, den[] = { 11 };
+    return walk_report(side, S_REPORT_KEEP_RATE, 0, j, num, den, 1, "the keep-rate report",
+                       out);
+}
+
+int raw_report_channel_mix(void *side, const job *j, long round, sample *out)
+{
+    (void)round;
+    return walk_report(side, S_REPORT_CHANNEL_MIX, 0, j, NULL, NULL, 0,
+                       "the channel mix report", out);
 }

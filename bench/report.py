@@ -43,7 +43,9 @@ OP_ORDER = ["import", "lookup", "lookup_national", "log_batch", "log_single", "t
             "timeline_deep", "promise_batch", "promise_pair_batch", "promise_pair", "overdue",
             "journal", "customer_page", "open", "customer_count", "thread_filter", "resolve",
             "holders", "promise_import", "owner_page", "import_rss",
-            "lookup_growth"]
+            "lookup_growth",
+            "report_reasons", "report_repeats", "report_fcr", "report_handover",
+            "report_keep_rate", "report_channel_mix"]
 PANEL_TITLE = {("c", "raw SQLite"): "C: libcrm vs hand-written SQLite (C)",
                ("python", "sqlite3 module"): "Python: binding vs hand-written sqlite3 code",
                ("python", "SQLAlchemy ORM"): "Python: binding vs SQLAlchemy ORM",

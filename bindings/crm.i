@@ -222,6 +222,72 @@ CRM_OPAQUE(crm_db, crm_close)
 %include "crm/promise.h"
 %include "crm/occasion.h"
 
+/* ---- reports ---------------------------------------------------------------
+ * Each report's opening takes an options struct: bound as a flat
+ * crm_swig_report_<name>_open, the struct's fields as arguments (channels
+ * as in crm_swig_timeline_open). A row crosses whole through _report_next:
+ * the language's builder crm_swig_report_row (its records.i) reads every
+ * column the cursor describes, by its type. */
+%ignore crm_report_options;
+%ignore crm_report_reasons_open;
+%ignore crm_report_repeats_open;
+%ignore crm_report_fcr_open;
+%ignore crm_report_handover_open;
+%ignore crm_report_keep_rate_open;
+%ignore crm_report_channel_mix_open;
+%noexception crm_report_cursor_free;
+%noexception crm_report_column_count;
+%noexception crm_report_row_is_null;
+CRM_CURSOR_OUT(crm_report_cursor)
+CRM_BORROWED_OUT(crm_report_row)
+CRM_ENUM_OUT(crm_value_t)
+CRM_ENUM_OUT(crm_report_period_t)
+CRM_OPAQUE(crm_report_cursor, crm_report_cursor_free)
+%include "crm/report.h"
+
+%define CRM_REPORT_OPEN(NAME)
+%inline %{
+int crm_swig_report_ ## NAME ## _open(crm_report_cursor **out, crm_db *db,
+                                      unsigned int channel_bits, int64_t from, int64_t to,
+                                      const char *owner, int depth, int repeat_days,
+                                      int handover_minutes, int64_t as_of, int period,
+                                      int by_channel, const char *const *channels)
+{
+    crm_report_options o = CRM_REPORT_OPTIONS_INIT;
+    o.channels = channel_bits;
+    o.from = from;
+    o.to = to;
+    o.owner = owner;
+    o.depth = depth;
+    o.repeat_days = repeat_days;
+    o.handover_minutes = handover_minutes;
+    o.as_of = as_of;
+    o.period = (crm_report_period_t)period;
+    o.by_channel = by_channel;
+    o.channel_names = channels;
+    return crm_report_ ## NAME ## _open(out, db, &o);
+}
+%}
+%enddef
+CRM_REPORT_OPEN(reasons)
+CRM_REPORT_OPEN(repeats)
+CRM_REPORT_OPEN(fcr)
+CRM_REPORT_OPEN(handover)
+CRM_REPORT_OPEN(keep_rate)
+CRM_REPORT_OPEN(channel_mix)
+
+%typemap(in, numinputs=0) crm_swig_report_pair *row (crm_swig_report_pair tmp = { NULL, NULL })
+    "$1 = &tmp;"
+%typemap(argout) crm_swig_report_pair *row { CRM_SWIG_ROW_RESULT(report_row, $1) }
+%rename(_report_next) crm_swig_row_report_next;
+%inline %{
+static int crm_swig_row_report_next(crm_report_cursor *cur, crm_swig_report_pair *row)
+{
+    row->cur = cur;
+    return crm_report_cursor_next(cur, &row->row);
+}
+%}
+
 /* ---- glue for the calls that take option structs ------------------------
  * Their const char * members cannot be set from a language without leaking,
  * so each gets a flat variant taking the fields as arguments (NULL/0 = the

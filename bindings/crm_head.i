@@ -23,4 +23,11 @@ static _Thread_local const crm_db *crm_swig_db = NULL;
  * few int calls whose result is not a status are %noexception (crm.i). */
 #define CRM_SWIG_FAILED(r) (_Generic((r), int: (r), default: 0) < 0)
 #define CRM_SWIG_CODE(r) ((int)_Generic((r), int: (r), default: 0))
+
+/* A report's row as it crosses (crm.i's _report_next): the row and the
+ * cursor that describes its columns. */
+typedef struct crm_swig_report_pair {
+    const crm_report_cursor *cur;
+    const crm_report_row *row;
+} crm_swig_report_pair;
 %}

@@ -566,5 +566,30 @@ function Database:promise_history(id)
   return iterate(self, c, ll._promise_history_next, ll.crm_promise_event_cursor_free, "promise_event")
 end
 
+-- reports: db:report(name [, options]) iterates over the rows of a report,
+-- each a table of its columns by name (a NULL absent, a TIME in ms)
+local REPORTS = { reasons = true, repeats = true, fcr = true, handover = true,
+                  keep_rate = true, channel_mix = true }
+local PERIOD = names_of(ll.crm_report_period_parse)
+--- db:report(name [, {from=, to=, channels={"phone",...}, owner=, depth=, repeat_days=,
+---                    handover_minutes=, as_of=, period="day"|"week"|"month",
+---                    by_channel=false}]): name is "reasons", "repeats", "fcr",
+--- "handover", "keep_rate" or "channel_mix" (docs/reports.md)
+function Database:report(name, o)
+  if type(name) ~= "string" or not REPORTS[name] then
+    raise(ll.CRM_EINVAL, "report: " .. describe(name) .. " is no report; use reasons, " ..
+          "repeats, fcr, handover, keep_rate or channel_mix", 2)
+  end
+  o = opt_table(o, "options")
+  local c = call(ll["crm_swig_report_" .. name .. "_open"], h(self), 0,
+                 opt_time(o.from, "from"), opt_time(o.to, "to"), opt_str(o.owner, "owner"),
+                 opt_int(o.depth, "depth"), opt_int(o.repeat_days, "repeat_days"),
+                 opt_int(o.handover_minutes, "handover_minutes"), opt_time(o.as_of, "as_of"),
+                 parse(PERIOD, o.period, "period", ll.CRM_REPORT_PERIOD_DAY),
+                 opt_bool(o.by_channel, "by_channel", false) and 1 or 0,
+                 word_list(o.channels, "channels"))
+  return iterate(self, c, ll._report_next, ll.crm_report_cursor_free, "report row")
+end
+
 return crm
 %}

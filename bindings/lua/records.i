@@ -65,3 +65,35 @@ static void crm_swig_set_mt(lua_State *L, const char *name)
 /* Made by the build (bindings/CMakeLists.txt) in its gen/ folder, which is on
  * SWIG's include path: found there as a library file is. */
 %include <records_lua.i>
+
+%{
+/* A report's row (crm.i's _report_next): a table of its columns by name,
+ * each by the type the cursor gives it (a TIME in ms), a NULL absent; nil
+ * at the end. */
+static void crm_swig_report_row(lua_State *L, const crm_swig_report_pair *r)
+{
+    if (!r->row) {
+        lua_pushnil(L);
+        return;
+    }
+    int n = crm_report_column_count(r->cur);
+    lua_createtable(L, 0, n);
+    for (int i = 0; i < n; i++) {
+        const char *k = crm_report_column_name(r->cur, i);
+        if (crm_report_row_is_null(r->row, i))
+            continue;
+        switch (crm_report_column_type(r->cur, i)) {
+        case CRM_VALUE_TEXT:
+            crm_swig_set_str(L, k, crm_report_row_text(r->row, i));
+            break;
+        case CRM_VALUE_REAL:
+            lua_pushnumber(L, crm_report_row_real(r->row, i));
+            lua_setfield(L, -2, k);
+            break;
+        default:
+            crm_swig_set_int(L, k, (lua_Integer)crm_report_row_int(r->row, i));
+            break;
+        }
+    }
+}
+%}

@@ -302,3 +302,34 @@ PyObject *crm_swig_set_word_class(const char *python_type, PyObject *cls)
     Py_RETURN_NONE;
 }
 %}
+
+%{
+/* A report's row (crm.i's _report_next): a tuple of its columns in order,
+ * each by the type the cursor gives it (a TIME a datetime, NULL None);
+ * None at the end. The crm package names the columns. */
+static PyObject *crm_swig_report_row(const crm_swig_report_pair *r)
+{
+    if (!r->row)
+        Py_RETURN_NONE;
+    int n = crm_report_column_count(r->cur);
+    PyObject *t = PyTuple_New(n);
+    for (int i = 0; t && i < n; i++) {
+        PyObject *v;
+        if (crm_report_row_is_null(r->row, i))
+            v = SWIG_Py_Void();
+        else if (crm_report_column_type(r->cur, i) == CRM_VALUE_TEXT)
+            v = crm_swig_str(crm_report_row_text(r->row, i));
+        else if (crm_report_column_type(r->cur, i) == CRM_VALUE_REAL)
+            v = PyFloat_FromDouble(crm_report_row_real(r->row, i));
+        else if (crm_report_column_type(r->cur, i) == CRM_VALUE_TIME)
+            v = crm_swig_time(crm_report_row_int(r->row, i));
+        else
+            v = PyLong_FromLongLong(crm_report_row_int(r->row, i));
+        if (!v)
+            Py_CLEAR(t);
+        else
+            PyTuple_SET_ITEM(t, i, v);
+    }
+    return t;
+}
+%}

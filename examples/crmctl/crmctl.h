@@ -115,6 +115,8 @@ int cmd_occasion_remove(crmctl *, const ctl_command *, int, char **);
 int cmd_occasion_list(crmctl *, const ctl_command *, int, char **);
 int cmd_occasion_upcoming(crmctl *, const ctl_command *, int, char **);
 int cmd_demo(crmctl *, const ctl_command *, int, char **);
+/* reports (cmd_report.c) */
+int cmd_report(crmctl *, const ctl_command *, int, char **);
 
 /* ---- argument parsing (args.c) ------------------------------------------- */
 
@@ -450,6 +452,11 @@ typedef struct ctl_view {
     int no_ids;
     const char *title;
 } ctl_view;
+
+/* A report (cmd_report.c) by its crmctl name ("reasons", "keep-rate", ...)
+ * under options o: a table (indented by v->indent) or, with ctl->json, an
+ * array of its rows under v->key. Returns an exit status. */
+int ctl_print_report(crmctl *ctl, ctl_view *v, const char *name, const crm_report_options *o);
 
 /*
  * A customer's timeline (filter may be NULL), or with thread set the

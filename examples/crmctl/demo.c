@@ -458,7 +458,7 @@ static int later(demo *d)
 }
 
 /* The end of the story: Jane's timeline, every promise, what is coming up,
- * and the last changes in the journal. */
+ * why customers got in touch, and the last changes in the journal. */
 static int closing(demo *d)
 {
     crmctl *ctl = d->ctl;
@@ -477,6 +477,15 @@ static int closing(demo *d)
     say(d, "\nComing up in the next 14 days:\n\n");
     v.key = "upcoming";
     st = ctl_print_upcoming(ctl, &v, d->today, 14, d->today);
+    if (st != EXIT_OK)
+        return st;
+
+    say(d, "\nWhy customers got in touch, by reason and channel ('crmctl report reasons\n"
+           "--by-channel'; the reports are in docs/reports.md):\n\n");
+    crm_report_options o = CRM_REPORT_OPTIONS_INIT;
+    o.by_channel = 1;
+    v.key = "reasons";
+    st = ctl_print_report(ctl, &v, "reasons", &o);
     if (st != EXIT_OK)
         return st;
 

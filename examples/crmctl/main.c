@@ -302,6 +302,33 @@ static const ctl_command commands[] = {
       "exit status 4, a file that already holds data. Remove the file to run it\n"
       "again. Phone numbers are read in the US unless --country is given.\n",
       cmd_demo },
+    { "report", "NAME [--from TIME] [--to TIME] [options]",
+      "a report: reasons, repeats, fcr, handover, keep-rate or channel-mix",
+      "Reports (docs/reports.md):\n"
+      "  reasons      why customers contact the business: per reason, contacts,\n"
+      "               share and cumulative share (a Pareto)\n"
+      "  repeats      contacts about the same reason again within --repeat-days\n"
+      "  fcr          first contacts resolved with no repeat, per channel and reason\n"
+      "  handover     IVR contacts followed by a person within --handover-minutes\n"
+      "  keep-rate    promises made, kept on time, late, broken, overdue, per owner\n"
+      "  channel-mix  interactions per --period, channel, direction and public flag\n"
+      "\n"
+      "Options:\n"
+      "  --from TIME, --to TIME   the window [from, to) (default: all time)\n"
+      "  --channels LIST          only these channels, e.g. phone,whatsapp\n"
+      "  --owner WHO              only the customers this owner looks after\n"
+      "  --depth N                reason levels (billing.refund at 1 is billing);\n"
+      "                           0 = whole codes (default)\n"
+      "  --repeat-days N          default 7\n"
+      "  --handover-minutes N     default 30\n"
+      "  --as-of TIME             keep-rate: overdue as of this time (default now)\n"
+      "  --period day|week|month  channel-mix (default day; weeks from Monday, UTC)\n"
+      "  --by-channel             reasons: a row per channel under each reason\n"
+      "\n"
+      "A table shows shares as percentages; --json and --csv give them as\n"
+      "fractions, under the column names.\n"
+      "\n" CTL_TIME_HELP,
+      cmd_report },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -155,6 +155,34 @@ typedef enum crm__query {
     /* ---- a promise's last step (promise.c) ---- */
     CRM__Q_PROMISE_LAST_STEP, /* ?1 promise id -> the last event's seq, kind and at */
 
+    /* ---- reports (report.c) ---- */
+    /* Each shaped by CRM__SHAPE_REPORT_*, over ?1 from, ?2 to (the window [?1, ?2), always
+     * bound), ?3 channel bits, ?4 custom channel names ",name,name,", ?5 the customers'
+     * owner, ?6 reason depth; "contacts" are inbound interactions, and a reason is taken at
+     * the depth with DEPTH. */
+    /* -> reason, NULL, contacts, all contacts, the running contacts of the reasons by
+     * contacts desc, reason (NULL last); with BY_CHANNEL also a row per reason and channel
+     * after the reason's (reason, channel name, contacts, all contacts, NULL), then contacts
+     * desc, channel name; four more columns carry that order */
+    CRM__Q_REPORT_REASONS,
+    /* ?7 repeat window (ms) -> reason, contacts, repeats, by contacts desc, reason; the
+     * contacts before the window are read for the repeats of those in it (and, for FCR,
+     * those after it for the repeats that follow) */
+    CRM__Q_REPORT_REPEATS,
+    /* ?7 repeat window (ms) -> 'channel' or 'reason', the channel word or reason, first contacts,
+     * resolved first, group (0: channel, 1: reason), by group, first contacts desc, key */
+    CRM__Q_REPORT_FCR,
+    /* ?8 hand-over window (ms) -> reason, IVR contacts, handed over, contained, by IVR contacts
+     * desc, reason */
+    CRM__Q_REPORT_HANDOVER,
+    /* on promises made in the window (channels: of the interaction made during); ?9 as_of ->
+     * owner, made, kept on time, kept late, broken, released, open, overdue, renegotiations,
+     * agreed, not agreed, kept on time + kept late + broken + overdue, 0; then the overall
+     * row (owner NULL, 1) */
+    CRM__Q_REPORT_KEEP_RATE,
+    /* -> period start, channel name, 'in' or 'out', public, interactions, in that order */
+    CRM__Q_REPORT_CHANNEL_MIX,
+
     CRM__Q_COUNT
 } crm__query;
 
@@ -202,5 +230,15 @@ typedef enum crm__query {
 #define CRM__SHAPE_PROMISE_LIST_DUE_BEFORE 0x080u /* p.due_at < ?6 */
 #define CRM__SHAPE_PROMISE_LIST_AFTER 0x100u      /* (p.due_at, p.id) > (?7, ?8) */
 #define CRM__SHAPE_PROMISE_LIST_LIMIT 0x200u      /* at most ?9 rows */
+
+/* reports (report.c) */
+#define CRM__SHAPE_REPORT_CHANNELS 0x001u      /* channel among ?3's bits */
+#define CRM__SHAPE_REPORT_CHANNEL_NAMES 0x002u /* among ?3's bits or named in ?4: instead of
+                                                  CHANNELS */
+#define CRM__SHAPE_REPORT_OWNER 0x004u         /* the customer's owner is ?5 */
+#define CRM__SHAPE_REPORT_DEPTH 0x008u         /* reasons at depth ?6, else whole */
+#define CRM__SHAPE_REPORT_BY_CHANNEL 0x010u    /* reasons: rows per channel too */
+#define CRM__SHAPE_REPORT_WEEK 0x020u          /* channel mix by week, from Monday */
+#define CRM__SHAPE_REPORT_MONTH 0x040u         /* channel mix by month; neither: by day */
 
 #endif

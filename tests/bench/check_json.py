@@ -16,10 +16,15 @@ OPS = [
     "import", "lookup", "lookup_national", "log_batch", "log_single", "timeline",
     "timeline_deep", "promise_batch", "promise_pair", "overdue", "journal", "customer_page",
     "open", "customer_count", "thread_filter", "resolve", "holders",
-    "promise_import", "owner_page", "import_rss",
+    "promise_import", "owner_page",
+    "report_reasons", "report_repeats", "report_fcr", "report_handover", "report_keep_rate",
+    "report_channel_mix",
+    "import_rss",
 ]
 JUDGED = {"import", "lookup", "log_batch", "log_single", "timeline", "timeline_deep",
-          "import_rss", "lookup_growth"}
+          "import_rss", "lookup_growth",
+          "report_reasons", "report_repeats", "report_fcr", "report_handover",
+          "report_keep_rate", "report_channel_mix"}
 
 
 def fail(msg):

@@ -1419,7 +1419,8 @@ json_ok 'j["calls"][0]["customer"]["name"] == "Jane Doe"' 'j["calls"][1]["custom
     'j["promises"][1]["made_during"] == j["timeline"][1]["id"]' \
     'datetime.datetime.fromisoformat(j["promises"][1]["first_due"]).strftime("%a %H:%M") == "Fri 17:00"' \
     'datetime.datetime.fromisoformat(j["promises"][1]["due"]).strftime("%a %H:%M") == "Mon 10:00"' \
-    '[(o["kind"], o["days_until"], o["lead_days"]) for o in j["upcoming"]] == [("birthday", 9, 14)]'
+    '[(o["kind"], o["days_until"], o["lead_days"]) for o in j["upcoming"]] == [("birthday", 9, 14)]' \
+    '[(r["reason"], r["channel"], r["contacts"]) for r in j["reasons"][:2]] == [("billing.double_charge", None, 5), ("billing.double_charge", "phone", 2)]'
 # Far from UTC, and shown in UTC: the dates still come out right.
 TZ=Pacific/Kiritimati run 0 --db "$work/demo4.db" --utc demo
 expect_out '^  [A-Z][a-z]{2} [0-9-]{10} +in 9 days +Jane Doe +birthday '
@@ -1428,5 +1429,41 @@ expect_out '^  [0-9-]{10}T17:00Z → [0-9-]{10}T10:00Z +open +Jane Doe '
 run 0 --db "$work/demo3.db" --country DE demo
 expect_out 'reads it as \+49'
 expect_out 'No match'
+
+# ---- reports ----------------------------------------------------------------
+rdb="$work/report.db"
+run 0 --db "$rdb" demo
+run 0 --db "$rdb" report reasons --by-channel
+expect_out '^REASON +CHANNEL +CONTACTS +SHARE +CUMULATIVE SHARE$'
+expect_out '^billing\.double_charge +5 +83\.3% +83\.3%$'
+expect_out '^billing\.double_charge +phone +2 +33\.3% +-$'
+run 0 --db "$rdb" --json report reasons --depth 1
+expect_json
+json_ok 'len(j) == 1' 'j[0]["reason"] == "billing"' 'j[0]["contacts"] == 6' \
+    'j[0]["channel"] is None' 'j[0]["cumulative_share"] == 1.0'
+run 0 --db "$rdb" --csv report repeats
+expect_out '^"reason","contacts","repeat_contacts","repeat_rate"$'
+expect_out '^"billing\.double_charge","5","3","0\.6000"$'
+run 0 --db "$rdb" --json report keep-rate
+json_ok 'j[-1]["owner"] is None' 'j[-1]["made"] == 2' 'j[-1]["overdue"] == 1' \
+    'j[-1]["renegotiations_agreed"] == 1'
+run 0 --db "$rdb" --json report handover
+json_ok '[(r["reason"], r["ivr_contacts"], r["handed_over"]) for r in j] == [("billing", 1, 1)]'
+run 0 --db "$rdb" --json report fcr
+json_ok '{r["dimension"] for r in j} == {"channel", "reason"}'
+run 0 --db "$rdb" --json report channel-mix --period month --channels phone,ivr
+json_ok '{r["channel"] for r in j} <= {"phone", "ivr"}' 'all(r["direction"] == "in" for r in j)'
+run 0 --db "$rdb" report reasons --owner team:nobody
+expect_out '^\(no rows: nothing in the window\)$'
+run 2 --db "$rdb" report pareto
+expect_err "no report is called 'pareto'"
+run 2 --db "$rdb" report reasons --depth 9
+expect_err 'depth'
+run 2 --db "$rdb" report channel-mix --period year
+expect_err 'period'
+run 3 --db "$rdb" report reasons --from 2026-03-02 --to 2026-03-01
+expect_err 'from/to'
+run 3 --db "$rdb" report reasons --channels Phone
+expect_err 'channel_names\[0\]'
 
 echo "crmctl: $checks checks passed"

@@ -135,6 +135,10 @@ def CALLS(w):
          {"month": (1, 12), "day": (1, 31), "year": (1, 9999), "lead_days": (0, 366)}),
         ("remove_occasion", dict(id=o), ("id",), {}),
         ("occasions", dict(customer_id=a), ("customer_id",), {}),
+        ("report", dict(name="reasons", channels="phone", owner="agent:a", depth=1,
+                        repeat_days=3, handover_minutes=5, period="week"),
+         ("name", "channels", "owner", "period"),
+         {"depth": (0, 8), "repeat_days": (0, 3660), "handover_minutes": (0, 10080)}),
     ]
 
 

@@ -14,6 +14,7 @@ No business logic lives here: every rule is libcrm's.
             print(entry.seq, entry.op)
 """
 
+import collections as _collections
 import datetime as _dt
 import enum as _enum
 import weakref as _weakref
@@ -415,6 +416,65 @@ class _Cursor(_ll.Cursor):
         self.close()
 
 
+# ---- reports --------------------------------------------------------------
+
+# The reports by name, each with its libcrm opening call (crm/report.h).
+_REPORTS = ("reasons", "repeats", "fcr", "handover", "keep_rate", "channel_mix")
+# Each report's row class: a named tuple of its columns, made the first time
+# the report is read, named from libcrm's own column names.
+_REPORT_ROWS = {}
+
+
+class _ReportCursor:
+    """An iterator over a report's rows, each a named tuple of its columns
+    (``row.reason``, ``row.contacts``; ``row._fields`` names them all):
+    TEXT a str, INT an int, REAL a float, TIME a datetime; NULL None. The C
+    cursor is freed at the end of the iteration, on close(), or when the
+    database closes."""
+
+    def __init__(self, db, name, handle):
+        self._db = db
+        self._h = handle
+        row = _REPORT_ROWS.get(name)
+        if row is None:
+            n = _ll.crm_report_column_count(handle)
+            fields = tuple(_ll.crm_report_column_name(handle, i) for i in range(n))
+            row = _REPORT_ROWS[name] = _collections.namedtuple(
+                "".join(w.capitalize() for w in name.split("_")) + "Row", fields)
+        self._make = row._make
+        db._cursors.add(self)
+
+    @property
+    def columns(self):
+        """The names of the report's columns, in order."""
+        return self._make.__self__._fields
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._h is None:
+            raise StopIteration
+        t = _ll._report_next(self._h)
+        if t is None:
+            self.close()
+            raise StopIteration
+        return self._make(t)
+
+    def close(self):
+        """Free the C cursor now (idempotent)."""
+        h, self._h = self._h, None
+        if h is not None:
+            self._db._cursors.discard(self)
+            _ll.crm_report_cursor_free(h)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 # ---- the database ---------------------------------------------------------
 
 class _Names(dict):
@@ -442,6 +502,7 @@ _DURABILITY = _Names(_ll.crm_durability_parse)
 _DIRECTION = _Names(_ll.crm_direction_parse)
 _OUTCOME = _Names(_ll.crm_outcome_parse)
 _STATE = _Names(_ll.crm_promise_state_parse)
+_PERIOD = _Names(_ll.crm_report_period_parse)
 
 
 def _enum_parse(names, value, what):
@@ -1087,6 +1148,29 @@ class Database:
                             f"{type(start).__name__}")
         h = _ll.crm_occasion_upcoming_open(self._h, *ymd, _int(days, "days", *_INT))
         return _Cursor(self, h)
+
+    # -- reports --
+    def report(self, name, *, from_=None, to=None, channels=None, owner=None, depth=0,
+               repeat_days=0, handover_minutes=0, as_of=None, period="day", by_channel=False):
+        """Iterate over a report's rows, each a named tuple of its columns:
+        ``name`` is "reasons", "repeats", "fcr", "handover", "keep_rate" or
+        "channel_mix" (docs/reports.md). The window is [from_, to) (a
+        datetime or epoch ms; None: unbounded); ``channels``: words, as for
+        timeline(); ``owner``: only the customers this owner looks after;
+        ``depth``: reason levels (0: whole codes); ``repeat_days`` and
+        ``handover_minutes``: 0 for the defaults (7, 30); ``as_of``: the
+        keep-rate's "overdue now" (None: now); ``period``: "day", "week"
+        or "month"; ``by_channel``: reasons split by channel too.
+        crm.InvalidArgument."""
+        if _str(name, "name") not in _REPORTS:
+            raise _invalid(f"name: {name!r} is no report; use one of {', '.join(_REPORTS)}")
+        h = getattr(_ll, f"crm_swig_report_{name}_open")(
+            self._h, 0, _to_ms(from_, "from_"), _to_ms(to, "to"), _str(owner, "owner"),
+            _int(depth, "depth", *_INT), _int(repeat_days, "repeat_days", *_INT),
+            _int(handover_minutes, "handover_minutes", *_INT), _to_ms(as_of, "as_of"),
+            _enum_parse(_PERIOD, period, "period"), 1 if by_channel else 0,
+            _word_list(channels, "channels"))
+        return _ReportCursor(self, name, h)
 
 
 class _Transaction:

@@ -5,6 +5,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "internal/handle.h"
 #include "store/store.h"
@@ -410,6 +411,235 @@ static void promise_list_sql(sql_text *t, unsigned int shape)
         add(t, " LIMIT ?9");
 }
 
+/* reports (report.c) */
+
+/* Every report reads its window of interactions in one pass over the table
+ * (no index orders them by time); the hand-over probes
+ * interaction_timeline for each IVR contact, the keep-rate reads promise
+ * whole and probes promise_event's key per promise. */
+
+/* The clause of the channels of interaction x (or of the contacts a
+ * window function read, which carry their channel). */
+static void report_filter_sql(sql_text *t, unsigned int shape, const char *x)
+{
+    if (shape & CRM__SHAPE_REPORT_CHANNEL_NAMES)
+        add(t,
+            " AND ((?3 >> %s.channel) & 1 OR %s.channel IN "
+            "(SELECT ch.code FROM channel ch WHERE instr(?4, ',' || ch.name || ',') > 0))",
+            x, x);
+    else if (shape & CRM__SHAPE_REPORT_CHANNELS)
+        add(t, " AND (?3 >> %s.channel) & 1", x);
+}
+
+/* The clause of the customers' owner of the rows of x: the owner's
+ * customers are read once through customer_by_owner into a set the scan
+ * probes. */
+static void report_owner_sql(sql_text *t, unsigned int shape, const char *x)
+{
+    if (shape & CRM__SHAPE_REPORT_OWNER)
+        add(t, " AND %s.customer_id IN (SELECT id FROM customer WHERE owner = ?5)", x);
+}
+
+/* A reason at the report's depth. */
+static const char *report_reason(unsigned int shape)
+{
+    return shape & CRM__SHAPE_REPORT_DEPTH ? "crm_reason_at(i.reason, ?6)" : "i.reason";
+}
+
+#define REPORT_CONTACTS " FROM interaction i WHERE i.direction = 1"
+#define REPORT_WINDOW " AND i.occurred_at >= ?1 AND i.occurred_at < ?2"
+#define REASON_ORDER "n DESC, reason IS NULL, reason"
+
+static void report_reasons_sql(sql_text *t, unsigned int shape)
+{
+    bool split = shape & CRM__SHAPE_REPORT_BY_CHANNEL;
+    add(t, "WITH rc AS (SELECT %s AS reason, %s count(*) AS n" REPORT_CONTACTS REPORT_WINDOW,
+        report_reason(shape), split ? "i.channel AS channel," : "");
+    report_filter_sql(t, shape, "i");
+    report_owner_sql(t, shape, "i");
+    add(t, " GROUP BY 1%s)", split ? ", 2" : "");
+    if (!split) {
+        add(t, " SELECT reason, NULL, n, sum(n) OVER (), sum(n) OVER (ORDER BY " REASON_ORDER
+               " ROWS UNBOUNDED PRECEDING) FROM rc ORDER BY " REASON_ORDER);
+        return;
+    }
+    add(t, ", r AS (SELECT reason, sum(n) AS n FROM rc GROUP BY reason),"
+           " k AS MATERIALIZED (SELECT reason, n, sum(n) OVER () AS total,"
+           " sum(n) OVER (ORDER BY " REASON_ORDER " ROWS UNBOUNDED PRECEDING) AS cum,"
+           " row_number() OVER (ORDER BY " REASON_ORDER ") AS place FROM r)"
+           " SELECT reason, NULL, n, total, cum, place, 0, 0, '' FROM k"
+           " UNION ALL SELECT rc.reason, ch.name, rc.n, k.total, NULL, k.place, 1, rc.n, ch.name"
+           " FROM rc JOIN k ON k.reason IS rc.reason JOIN channel ch ON ch.code = rc.channel"
+           " ORDER BY 6, 7, 8 DESC, 9");
+}
+
+/* Each contact with a reason in the window widened by the repeat window
+ * before (and, for the first-contact resolution, after), beside the time
+ * of the same customer's contact about the same reason just before it
+ * (and after it). The columns carried through the window's sort are only
+ * those the report reads. */
+static void report_sequence_sql(sql_text *t, unsigned int shape, bool fcr)
+{
+    bool channels = shape & (CRM__SHAPE_REPORT_CHANNELS | CRM__SHAPE_REPORT_CHANNEL_NAMES);
+    add(t, "WITH a AS (SELECT reason, at, lag(at) OVER w AS prev%s%s"
+           " FROM (SELECT i.customer_id, i.id, %s AS reason, i.occurred_at AS at%s%s"
+           REPORT_CONTACTS " AND i.reason IS NOT NULL"
+           " AND i.occurred_at >= ?1 - ?7 AND i.occurred_at < ?2%s",
+        fcr ? ", lead(at) OVER w AS next, outcome" : "", fcr || channels ? ", channel" : "",
+        report_reason(shape), fcr ? ", i.outcome" : "", fcr || channels ? ", i.channel" : "",
+        fcr ? " + ?7" : "");
+    report_owner_sql(t, shape, "i");
+    add(t, ") WINDOW w AS (PARTITION BY customer_id, reason ORDER BY at, id))");
+}
+
+static void report_repeats_sql(sql_text *t, unsigned int shape)
+{
+    report_sequence_sql(t, shape, false);
+    add(t, " SELECT reason, count(*) AS n, count(*) FILTER (WHERE prev >= at - ?7)"
+           " FROM a WHERE at >= ?1");
+    report_filter_sql(t, shape, "a");
+    add(t, " GROUP BY reason ORDER BY n DESC, reason");
+}
+
+static void report_fcr_sql(sql_text *t, unsigned int shape)
+{
+    report_sequence_sql(t, shape, true);
+    add(t, ", f AS MATERIALIZED (SELECT reason, channel,"
+           " outcome = 1 AND (next IS NULL OR next > at + ?7) AS ok FROM a"
+           " WHERE at >= ?1 AND at < ?2 AND (prev IS NULL OR prev < at - ?7)");
+    report_filter_sql(t, shape, "a");
+    add(t, ") SELECT 'channel', ch.name, count(*), sum(ok), 0"
+           " FROM f JOIN channel ch ON ch.code = f.channel GROUP BY ch.name"
+           " UNION ALL SELECT 'reason', reason, count(*), sum(ok), 1 FROM f GROUP BY reason"
+           " ORDER BY 5, 3 DESC, 2");
+}
+
+static void report_handover_sql(sql_text *t, unsigned int shape)
+{
+    add(t, "SELECT reason, count(*) AS n, sum(h), count(*) - sum(h) FROM (SELECT %s AS reason,"
+           " EXISTS (SELECT 1 FROM interaction x WHERE x.customer_id = i.customer_id"
+           " AND x.occurred_at >= i.occurred_at AND x.occurred_at <= i.occurred_at + ?8"
+           " AND x.channel <> 2 AND (x.handled_by IS NULL"
+           " OR substr(x.handled_by, 1, 4) NOT IN ('ivr:', 'bot:'))) AS h" REPORT_CONTACTS
+           " AND i.channel = 2 AND i.reason IS NOT NULL" REPORT_WINDOW,
+        report_reason(shape));
+    report_filter_sql(t, shape, "i");
+    report_owner_sql(t, shape, "i");
+    add(t, ") GROUP BY reason ORDER BY n DESC, reason");
+}
+
+#define KEEP_SUMS(f)                                                                        \
+    f "(made), " f "(kot), " f "(kl), " f "(br), " f "(rel), " f "(op), " f "(od), " f "(rn), " \
+    f "(ra), " f "(rn - ra), " f "(kot + kl + br + od)"
+
+static void report_keep_rate_sql(sql_text *t, unsigned int shape)
+{
+    bool channels = shape & (CRM__SHAPE_REPORT_CHANNELS | CRM__SHAPE_REPORT_CHANNEL_NAMES);
+    add(t, "WITH o AS MATERIALIZED (SELECT p.owner AS owner, count(*) AS made,"
+           " count(*) FILTER (WHERE p.state = 2 AND p.closed_at <= p.due_at) AS kot,"
+           " count(*) FILTER (WHERE p.state = 2 AND p.closed_at > p.due_at) AS kl,"
+           " count(*) FILTER (WHERE p.state = 3) AS br,"
+           " count(*) FILTER (WHERE p.state = 4) AS rel,"
+           " count(*) FILTER (WHERE p.state = 1) AS op,"
+           " count(*) FILTER (WHERE p.state = 1 AND p.due_at < ?9) AS od,"
+           " sum((SELECT count(*) FROM promise_event e WHERE e.promise_id = p.id"
+           " AND e.kind = 2)) AS rn,"
+           " sum((SELECT count(*) FROM promise_event e WHERE e.promise_id = p.id"
+           " AND e.kind = 2 AND e.customer_agreed)) AS ra"
+           " FROM promise p%s WHERE p.made_at >= ?1 AND p.made_at < ?2",
+        channels ? " JOIN interaction x ON x.id = p.interaction_id" : "");
+    report_filter_sql(t, shape, "x");
+    report_owner_sql(t, shape, "p");
+    add(t, " GROUP BY p.owner)"
+           " SELECT owner, " KEEP_SUMS("") ", 0 FROM o"
+           " UNION ALL SELECT NULL, " KEEP_SUMS("total") ", 1 FROM o ORDER BY 13, 1");
+}
+
+#define DAY_MS "86400000"
+#define WEEK_MS "604800000"
+
+static void report_channel_mix_sql(sql_text *t, unsigned int shape)
+{
+    /* Days are counted in one pass; weeks (the first Monday after the
+     * epoch is day 4) and months are made of the few day rows after. */
+    const char *period =
+        shape & CRM__SHAPE_REPORT_WEEK
+            ? "day - ((day - 4 * " DAY_MS ") % " WEEK_MS " + " WEEK_MS ") % " WEEK_MS
+        : shape & CRM__SHAPE_REPORT_MONTH
+            ? "CAST(strftime('%s', day / 1000, 'unixepoch', 'start of month') AS INTEGER) * 1000"
+            : NULL;
+    add(t, "SELECT g.ps, ch.name, CASE g.d WHEN 1 THEN 'in' ELSE 'out' END, g.pub, g.n FROM (");
+    if (period)
+        add(t, "SELECT %s AS ps, channel, d, pub, sum(n) AS n FROM (", period);
+    add(t, "SELECT i.occurred_at - (i.occurred_at %% " DAY_MS " + " DAY_MS ") %% " DAY_MS
+           " AS %s, i.channel AS channel, i.direction AS d, i.public AS pub, count(*) AS n"
+           " FROM interaction i WHERE 1" REPORT_WINDOW,
+        period ? "day" : "ps");
+    report_filter_sql(t, shape, "i");
+    report_owner_sql(t, shape, "i");
+    add(t, " GROUP BY 1, 2, 3, 4)");
+    if (period)
+        add(t, " GROUP BY 1, 2, 3, 4)");
+    add(t, " g JOIN channel ch ON ch.code = g.channel ORDER BY 1, 2, g.d, 4");
+}
+
+static void report_sql(sql_text *t, crm__query q, unsigned int shape)
+{
+    switch (q) {
+    case CRM__Q_REPORT_REASONS:
+        report_reasons_sql(t, shape);
+        break;
+    case CRM__Q_REPORT_REPEATS:
+        report_repeats_sql(t, shape);
+        break;
+    case CRM__Q_REPORT_FCR:
+        report_fcr_sql(t, shape);
+        break;
+    case CRM__Q_REPORT_HANDOVER:
+        report_handover_sql(t, shape);
+        break;
+    case CRM__Q_REPORT_KEEP_RATE:
+        report_keep_rate_sql(t, shape);
+        break;
+    default:
+        report_channel_mix_sql(t, shape);
+        break;
+    }
+}
+
+/* crm_reason_at(code, depth): the code's first depth levels (split at
+ * '.'), the whole code when it has no more, or when depth is 0; NULL for
+ * NULL. */
+static void reason_at(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *s = (const char *)sqlite3_value_text(argv[0]);
+    if (!s) {
+        if (sqlite3_value_type(argv[0]) != SQLITE_NULL)
+            sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    int64_t depth = sqlite3_value_int64(argv[1]);
+    int n = sqlite3_value_bytes(argv[0]), cut = 0;
+    while (depth > 0 && cut < n) {
+        const char *dot = memchr(s + cut, '.', (size_t)(n - cut));
+        if (!dot || --depth == 0) {
+            if (dot)
+                n = (int)(dot - s);
+            break;
+        }
+        cut = (int)(dot - s) + 1;
+    }
+    sqlite3_result_text(ctx, s, n, SQLITE_TRANSIENT);
+}
+
+int crm__sqlite_report_functions(sqlite3 *sql)
+{
+    return sqlite3_create_function(sql, "crm_reason_at", 2,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                   reason_at, NULL, NULL);
+}
+
 int crm__sqlite_shaped(char *buf, size_t size, crm__query q, unsigned int shape)
 {
     sql_text t = { buf, size, 0, size == 0 };
@@ -428,6 +658,14 @@ int crm__sqlite_shaped(char *buf, size_t size, crm__query q, unsigned int shape)
         break;
     case CRM__Q_PROMISE_LIST:
         promise_list_sql(&t, shape);
+        break;
+    case CRM__Q_REPORT_REASONS:
+    case CRM__Q_REPORT_REPEATS:
+    case CRM__Q_REPORT_FCR:
+    case CRM__Q_REPORT_HANDOVER:
+    case CRM__Q_REPORT_KEEP_RATE:
+    case CRM__Q_REPORT_CHANNEL_MIX:
+        report_sql(&t, q, shape);
         break;
     default:
         return -1;

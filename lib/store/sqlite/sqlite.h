@@ -57,7 +57,7 @@ struct crm__store {
 extern const char *const crm__sqlite_sql[CRM__Q_COUNT];
 /* The SQL of shaped query q for the clause set shape, into buf: 0, or -1
  * when q takes no shape. */
-#define CRM__SHAPED_SQL_MAX 2048
+#define CRM__SHAPED_SQL_MAX 4096
 int crm__sqlite_shaped(char *buf, size_t size, crm__query q, unsigned int shape);
 
 /* Statements by their text, cached (crm__stmt) or the caller's own
@@ -73,6 +73,9 @@ void crm__store_free_statements(crm_db *db);
 
 /* The busy handler and the WAL hook (engine.c), on an open connection. */
 void crm__sqlite_hooks(crm_db *db);
+
+/* The SQL functions the reports' statements call (sql.c): crm_reason_at(). */
+int crm__sqlite_report_functions(sqlite3 *sql);
 
 /* Map a SQLite result code to a libcrm code and message; `what` says what
  * was being done ("reading customer"). */
