@@ -18,5 +18,6 @@
 #include "crm/interaction.h"
 #include "crm/promise.h"
 #include "crm/occasion.h"
+#include "crm/agenda.h"
 
 #endif

@@ -155,6 +155,15 @@ typedef enum crm__query {
     /* ---- a promise's last step (promise.c) ---- */
     CRM__Q_PROMISE_LAST_STEP, /* ?1 promise id -> the last event's seq, kind and at */
 
+    /* ---- the agenda (agenda.c) ---- */
+    /* shaped by CRM__SHAPE_AGENDA_*: ?1 owner, ?2 as_of, ?3 ?4 promises due in [?3, ?4),
+     * ?5 ?6 ?7 ?8 the head starts of kinds 1 to 4, ?9 as_of's day at 00:00 UTC (ms), ?10 its
+     * year, ?11 its month * 100 + day, ?12 limit -> kind (1..4), customer id, customer name,
+     * customer owner, item id, promise owner, since, due_at, score, channel, channel name (a
+     * custom one's), occasion kind, waiting contacts or lead days; by score DESC, since, kind,
+     * item id */
+    CRM__Q_AGENDA,
+
     CRM__Q_COUNT
 } crm__query;
 
@@ -202,5 +211,13 @@ typedef enum crm__query {
 #define CRM__SHAPE_PROMISE_LIST_DUE_BEFORE 0x080u /* p.due_at < ?6 */
 #define CRM__SHAPE_PROMISE_LIST_AFTER 0x100u      /* (p.due_at, p.id) > (?7, ?8) */
 #define CRM__SHAPE_PROMISE_LIST_LIMIT 0x200u      /* at most ?9 rows */
+
+/* the agenda (agenda.c) */
+#define CRM__SHAPE_AGENDA_OWNER 0x001u      /* one owner's, ?1; else everyone's */
+#define CRM__SHAPE_AGENDA_PROMISES 0x002u   /* open promises due before ?4 */
+#define CRM__SHAPE_AGENDA_DUE_FROM 0x004u   /* and due at or after ?3 */
+#define CRM__SHAPE_AGENDA_CONTACTS 0x008u   /* customers waiting for a reply */
+#define CRM__SHAPE_AGENDA_OCCASIONS 0x010u  /* occasions within their lead time */
+#define CRM__SHAPE_AGENDA_LIMIT 0x020u      /* at most ?12 rows */
 
 #endif
