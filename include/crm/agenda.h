@@ -39,17 +39,17 @@ CRM_EXTERN(const char *) crm_agenda_kind_name(crm_agenda_kind_t kind);
 /** Parse a kind's word. CRM_EINVAL for anything else; *out written only on success. */
 CRM_EXTERN(int) crm_agenda_kind_parse(crm_agenda_kind_t *out, const char *name);
 
-#define CRM_AGENDA_HOUR_MS 3600000LL
-/** The horizon when none is given, and the longest one. */
+#define CRM_AGENDA_HOUR_MS 3600000
+/** The horizon when none is given, and the longest one (ms). */
 #define CRM_AGENDA_HORIZON_DEFAULT (24 * CRM_AGENDA_HOUR_MS)
-#define CRM_AGENDA_HORIZON_MAX (366 * 24 * CRM_AGENDA_HOUR_MS)
+#define CRM_AGENDA_HORIZON_MAX (366LL * 24 * CRM_AGENDA_HOUR_MS)
 /** The default head starts (ms): docs/agenda.md says why. */
 #define CRM_AGENDA_HEAD_START_OVERDUE (48 * CRM_AGENDA_HOUR_MS)
 #define CRM_AGENDA_HEAD_START_DUE (24 * CRM_AGENDA_HOUR_MS)
-#define CRM_AGENDA_HEAD_START_CONTACT 0LL
-#define CRM_AGENDA_HEAD_START_OCCASION 0LL
-/** A head start lies within plus or minus this (3650 days). */
-#define CRM_AGENDA_HEAD_START_MAX (3650 * 24 * CRM_AGENDA_HOUR_MS)
+#define CRM_AGENDA_HEAD_START_CONTACT 0
+#define CRM_AGENDA_HEAD_START_OCCASION 0
+/** A head start lies within plus or minus this (3650 days, in ms). */
+#define CRM_AGENDA_HEAD_START_MAX (3650LL * 24 * CRM_AGENDA_HOUR_MS)
 
 #define CRM_AGENDA_OPTIONS_VERSION 1
 

@@ -135,6 +135,11 @@ def CALLS(w):
          {"month": (1, 12), "day": (1, 31), "year": (1, 9999), "lead_days": (0, 366)}),
         ("remove_occasion", dict(id=o), ("id",), {}),
         ("occasions", dict(customer_id=a), ("customer_id",), {}),
+        ("agenda", dict(owner="agent:a", kinds="occasion", horizon=60000, head_start_due=5,
+                        limit=5),
+         ("owner", "kinds"),
+         {"limit": (0, 2**32 - 1), "horizon": (0, 366 * 86400000),
+          "head_start_due": (-3650 * 86400000, 3650 * 86400000)}),
     ]
 
 
