@@ -16,7 +16,7 @@ OPS = [
     "import", "lookup", "lookup_national", "log_batch", "log_single", "timeline",
     "timeline_deep", "promise_batch", "promise_pair", "overdue", "journal", "customer_page",
     "open", "customer_count", "thread_filter", "resolve", "holders",
-    "promise_import", "owner_page", "import_rss",
+    "promise_import", "owner_page", "agenda", "agenda_team", "import_rss",
 ]
 JUDGED = {"import", "lookup", "log_batch", "log_single", "timeline", "timeline_deep",
           "import_rss", "lookup_growth"}

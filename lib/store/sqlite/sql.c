@@ -420,7 +420,13 @@ static void promise_list_sql(sql_text *t, unsigned int shape)
  * (interaction_waiting) and occasions (occasion_by_customer). The partial
  * indexes hold only what may be on an agenda, so the closed history of an
  * owner or a customer is never read; their WHERE terms are repeated here
- * word for word, which is how SQLite knows a query may use them. */
+ * word for word, which is how SQLite knows a query may use them.
+ *
+ * The owner's customers are walked in customer_by_owner alone (w), and a
+ * customer's row (c) is read only for a customer that has an item: the
+ * CROSS JOINs keep SQLite to that order, which it would otherwise turn
+ * round to read every customer's row first. For a team of 16384 customers
+ * of a million, that read was two thirds of the agenda's time. */
 
 #define AGENDA_CUSTOMER "c.id, c.name, c.owner"
 /* A promise is overdue before as_of, due soon from it on. */
@@ -478,9 +484,10 @@ static void agenda_sql(sql_text *t, unsigned int shape)
                    "JOIN customer c ON c.id = p.customer_id "
                    "WHERE p.owner = ?1 AND c.archived_at IS NULL");
             agenda_due_sql(t, shape);
-            add(t, " UNION ALL " AGENDA_PROMISE " FROM customer c "
-                   "JOIN promise p INDEXED BY promise_open_by_customer ON p.customer_id = c.id "
-                   "WHERE c.owner = ?1 AND c.archived_at IS NULL AND p.owner <> ?1");
+            add(t, " UNION ALL " AGENDA_PROMISE " FROM customer w INDEXED BY customer_by_owner "
+                   "CROSS JOIN promise p INDEXED BY promise_open_by_customer "
+                   "ON p.customer_id = w.id CROSS JOIN customer c ON c.id = w.id "
+                   "WHERE w.owner = ?1 AND c.archived_at IS NULL AND p.owner <> ?1");
         } else {
             add(t, AGENDA_PROMISE " FROM promise p "
                    "JOIN customer c ON c.id = p.customer_id WHERE c.archived_at IS NULL");
@@ -490,10 +497,11 @@ static void agenda_sql(sql_text *t, unsigned int shape)
     }
     if (shape & CRM__SHAPE_AGENDA_CONTACTS) {
         if (owner)
-            add(t, "%s" AGENDA_CONTACT " FROM customer c "
-                   "JOIN interaction i INDEXED BY interaction_waiting ON i.customer_id = c.id "
-                   "WHERE c.owner = ?1 AND c.archived_at IS NULL" AGENDA_CONTACT_WHERE
-                   " GROUP BY c.id", sep);
+            add(t, "%s" AGENDA_CONTACT " FROM customer w INDEXED BY customer_by_owner "
+                   "CROSS JOIN interaction i INDEXED BY interaction_waiting "
+                   "ON i.customer_id = w.id CROSS JOIN customer c ON c.id = w.id "
+                   "WHERE w.owner = ?1 AND c.archived_at IS NULL" AGENDA_CONTACT_WHERE
+                   " GROUP BY w.id", sep);
         else
             add(t, "%s" AGENDA_CONTACT " FROM interaction i INDEXED BY interaction_waiting "
                    "JOIN customer c ON c.id = i.customer_id "
@@ -503,9 +511,10 @@ static void agenda_sql(sql_text *t, unsigned int shape)
     }
     if (shape & CRM__SHAPE_AGENDA_OCCASIONS) {
         if (owner)
-            add(t, "%s" AGENDA_OCCASION " FROM customer c "
-                   "JOIN occasion o ON o.customer_id = c.id "
-                   "WHERE c.owner = ?1 AND c.archived_at IS NULL" AGENDA_OCCASION_WHERE, sep);
+            add(t, "%s" AGENDA_OCCASION " FROM customer w INDEXED BY customer_by_owner "
+                   "CROSS JOIN occasion o ON o.customer_id = w.id "
+                   "CROSS JOIN customer c ON c.id = w.id "
+                   "WHERE w.owner = ?1 AND c.archived_at IS NULL" AGENDA_OCCASION_WHERE, sep);
         else
             add(t, "%s" AGENDA_OCCASION " FROM occasion o JOIN customer c ON c.id = o.customer_id "
                    "WHERE c.archived_at IS NULL" AGENDA_OCCASION_WHERE, sep);
