@@ -115,6 +115,7 @@ int cmd_occasion_remove(crmctl *, const ctl_command *, int, char **);
 int cmd_occasion_list(crmctl *, const ctl_command *, int, char **);
 int cmd_occasion_upcoming(crmctl *, const ctl_command *, int, char **);
 int cmd_demo(crmctl *, const ctl_command *, int, char **);
+int cmd_agenda(crmctl *, const ctl_command *, int, char **); /* cmd_agenda.c */
 
 /* ---- argument parsing (args.c) ------------------------------------------- */
 
