@@ -41,6 +41,70 @@ static const char *waited_text(char buf[CTL_TIME_SIZE + 8], int64_t waited)
     return buf;
 }
 
+int ctl_print_agenda(crmctl *ctl, const ctl_view *v, const crm_agenda_options *o)
+{
+    crm_agenda_item_cursor *cur;
+    int rc = crm_agenda_item_list_open(&cur, ctl->db, o);
+    if (rc != CRM_OK)
+        return ctl_fail(ctl, rc);
+    static const char *const headers[] = { "KIND", "CUSTOMER", "WAITED", "WHY", "ID" };
+    ctl_table t;
+    ctl_table_init(&t, v->no_ids ? 4 : 5, headers);
+    if (ctl->json)
+        ctl_json_begin_array(v->j, v->key);
+    const crm_agenda_item *it;
+    while ((rc = crm_agenda_item_cursor_next(cur, &it)) == CRM_ROW) {
+        const char *kind = crm_agenda_kind_name(crm_agenda_item_kind(it));
+        if (ctl->json) {
+            ctl_json *j = v->j;
+            ctl_json_begin_object(j, NULL);
+            ctl_json_string(j, "kind", kind);
+            ctl_json_string(j, "customer_id", crm_agenda_item_customer_id(it));
+            ctl_json_string(j, "customer_name", crm_agenda_item_customer_name(it));
+            ctl_json_string(j, "customer_owner", crm_agenda_item_customer_owner(it));
+            ctl_json_string(j, "id", crm_agenda_item_id(it));
+            ctl_json_string(j, "owner", crm_agenda_item_owner(it));
+            ctl_json_time(j, "since", crm_agenda_item_since(it));
+            if (crm_agenda_item_due_at(it) != CRM_TIME_NONE)
+                ctl_json_time(j, "due_at", crm_agenda_item_due_at(it));
+            else
+                ctl_json_null(j, "due_at");
+            ctl_json_int(j, "waited_ms", crm_agenda_item_waited(it));
+            ctl_json_int(j, "score", crm_agenda_item_score(it));
+            ctl_json_string(j, "channel", crm_agenda_item_channel(it));
+            ctl_json_string(j, "why", crm_agenda_item_why(it));
+            ctl_json_end_object(j);
+        } else {
+            char waited[CTL_TIME_SIZE + 8];
+            const char *cells[] = { kind, crm_agenda_item_customer_name(it),
+                                    waited_text(waited, crm_agenda_item_waited(it)),
+                                    crm_agenda_item_why(it), crm_agenda_item_id(it) };
+            ctl_table_add(&t, cells);
+        }
+    }
+    crm_agenda_item_cursor_free(cur);
+    int st = EXIT_OK;
+    if (rc != CRM_DONE) {
+        st = ctl_fail(ctl, rc);
+    } else if (ctl->json) {
+        ctl_json_end_array(v->j);
+    } else if (t.failed) {
+        ctl_error("out of memory");
+        st = EXIT_DATABASE;
+    } else {
+        if (v->title)
+            ctl_printf("%s\n\n", v->title);
+        if (t.nrows == 0) {
+            ctl_printf("%s(no items on the agenda)\n", v->indent);
+        } else if (ctl_table_print(&t, stdout, v->indent) != 0) {
+            ctl_error("out of memory");
+            st = EXIT_DATABASE;
+        }
+    }
+    ctl_table_free(&t);
+    return st;
+}
+
 int cmd_agenda(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     const char *owner = NULL, *as_of = NULL, *horizon = NULL, *kinds = NULL, *limit = NULL;
@@ -71,47 +135,11 @@ int cmd_agenda(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     }
     if ((st = ctl_open(ctl, CTL_READ)) != EXIT_OK)
         return st;
-
-    crm_agenda_item_cursor *cur;
-    int rc = crm_agenda_item_list_open(&cur, ctl->db, &o);
-    if (rc != CRM_OK)
-        return ctl_fail(ctl, rc);
-    static const char *const headers[] = { "KIND", "CUSTOMER", "WAITED", "WHY", "ID" };
-    ctl_table t;
-    ctl_table_init(&t, 5, headers);
     ctl_json j;
     ctl_json_init(&j, stdout);
-    if (ctl->json)
-        ctl_json_begin_array(&j, NULL);
-    const crm_agenda_item *it;
-    while ((rc = crm_agenda_item_cursor_next(cur, &it)) == CRM_ROW) {
-        const char *kind = crm_agenda_kind_name(crm_agenda_item_kind(it));
-        if (ctl->json) {
-            ctl_json_begin_object(&j, NULL);
-            ctl_json_string(&j, "kind", kind);
-            ctl_json_string(&j, "customer_id", crm_agenda_item_customer_id(it));
-            ctl_json_string(&j, "customer_name", crm_agenda_item_customer_name(it));
-            ctl_json_string(&j, "customer_owner", crm_agenda_item_customer_owner(it));
-            ctl_json_string(&j, "id", crm_agenda_item_id(it));
-            ctl_json_string(&j, "owner", crm_agenda_item_owner(it));
-            ctl_json_time(&j, "since", crm_agenda_item_since(it));
-            if (crm_agenda_item_due_at(it) != CRM_TIME_NONE)
-                ctl_json_time(&j, "due_at", crm_agenda_item_due_at(it));
-            else
-                ctl_json_null(&j, "due_at");
-            ctl_json_int(&j, "waited_ms", crm_agenda_item_waited(it));
-            ctl_json_int(&j, "score", crm_agenda_item_score(it));
-            ctl_json_string(&j, "channel", crm_agenda_item_channel(it));
-            ctl_json_string(&j, "why", crm_agenda_item_why(it));
-            ctl_json_end_object(&j);
-        } else {
-            char waited[CTL_TIME_SIZE + 8];
-            const char *cells[] = { kind, crm_agenda_item_customer_name(it),
-                                    waited_text(waited, crm_agenda_item_waited(it)),
-                                    crm_agenda_item_why(it), crm_agenda_item_id(it) };
-            ctl_table_add(&t, cells);
-        }
-    }
-    crm_agenda_item_cursor_free(cur);
-    return ctl_list_finish(ctl, rc, &t, &j, 1, "items on the agenda");
+    ctl_view v = { &j, NULL, "", 0, NULL };
+    st = ctl_print_agenda(ctl, &v, &o);
+    if (st == EXIT_OK && ctl->json)
+        ctl_json_finish(&j);
+    return st;
 }

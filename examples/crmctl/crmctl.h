@@ -477,4 +477,8 @@ const char *ctl_promise_status(char buf[64], const crm_promise *p, int64_t as_of
 int ctl_print_upcoming(crmctl *ctl, const ctl_view *v, int64_t first_day, int days,
                        int64_t today);
 
+/* The agenda of options o, shown as v says (cmd_agenda.c). Returns an
+ * exit status. */
+int ctl_print_agenda(crmctl *ctl, const ctl_view *v, const crm_agenda_options *o);
+
 #endif
