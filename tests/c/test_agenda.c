@@ -192,7 +192,8 @@ static crm_agenda_item *first_item(crm_db *db, const crm_agenda_options *o)
     if (crm_agenda_item_list_open(&cur, db, o) != CRM_OK)
         return NULL;
     const crm_agenda_item *it;
-    if (crm_agenda_item_cursor_next(cur, &it) == CRM_ROW && crm_agenda_item_dup(&copy, it) != CRM_OK)
+    if (crm_agenda_item_cursor_next(cur, &it) == CRM_ROW &&
+        crm_agenda_item_dup(&copy, it) != CRM_OK)
         copy = NULL;
     crm_agenda_item_cursor_free(cur);
     return copy;

@@ -439,10 +439,10 @@ static void promise_list_sql(sql_text *t, unsigned int shape)
  * with no outbound one at or after it (SQLite gives the bare columns of
  * the row min() picks), and how many there are. */
 #define AGENDA_CONTACT                                                                    \
-    "SELECT 3 AS kind, " AGENDA_CUSTOMER ", i.id AS item_id, NULL, min(i.occurred_at) AS since, " \
-    "NULL, ?2 - min(i.occurred_at) + ?7 AS score, i.channel, "                                         \
-    "CASE WHEN i.channel > 11 THEN (SELECT ch.name FROM channel ch WHERE ch.code = i.channel) " \
-    "END, NULL, count(*)"
+    "SELECT 3 AS kind, " AGENDA_CUSTOMER ", i.id AS item_id, NULL, "                      \
+    "min(i.occurred_at) AS since, NULL, ?2 - min(i.occurred_at) + ?7 AS score, "          \
+    "i.channel, CASE WHEN i.channel > 11 THEN "                                           \
+    "(SELECT ch.name FROM channel ch WHERE ch.code = i.channel) END, NULL, count(*)"
 #define AGENDA_CONTACT_WHERE                                                              \
     " AND i.direction = 1 AND i.outcome IN (0, 2) AND i.occurred_at <= ?2 "               \
     "AND NOT EXISTS (SELECT 1 FROM interaction r WHERE r.customer_id = i.customer_id "    \
@@ -450,15 +450,17 @@ static void promise_list_sql(sql_text *t, unsigned int shape)
 /* An occasion's next date on or after as_of's (?10, ?11): this year's or
  * next year's for a yearly one (29 February is 28 February in a common
  * year), its own for a one-off; in ms at 00:00 UTC. */
-#define AGENDA_YEAR "(CASE WHEN o.yearly = 0 THEN o.year WHEN o.md >= ?11 THEN ?10 ELSE ?10 + 1 END)"
+#define AGENDA_YEAR \
+    "(CASE WHEN o.yearly = 0 THEN o.year WHEN o.md >= ?11 THEN ?10 ELSE ?10 + 1 END)"
 #define AGENDA_DATE                                                                       \
     "(unixepoch(printf('%%04d-%%02d-%%02d', " AGENDA_YEAR ", o.month, "                   \
     "CASE WHEN o.month = 2 AND o.day = 29 AND NOT (" AGENDA_YEAR " %% 4 = 0 AND ("        \
     AGENDA_YEAR " %% 100 <> 0 OR " AGENDA_YEAR " %% 400 = 0)) THEN 28 ELSE o.day END)) "  \
     "* 1000)"
 #define AGENDA_OCCASION                                                                   \
-    "SELECT 4 AS kind, " AGENDA_CUSTOMER ", o.id AS item_id, NULL, " AGENDA_DATE " AS since, " \
-    AGENDA_DATE ", ?2 - " AGENDA_DATE " + ?8 AS score, NULL, NULL, o.kind, o.lead_days"
+    "SELECT 4 AS kind, " AGENDA_CUSTOMER ", o.id AS item_id, NULL, "                      \
+    AGENDA_DATE " AS since, " AGENDA_DATE ", ?2 - " AGENDA_DATE " + ?8 AS score, "        \
+    "NULL, NULL, o.kind, o.lead_days"
 /* On or after as_of's day, and surfaced by it; a yearly one that began
  * in a later year has not begun. */
 #define AGENDA_OCCASION_WHERE                                                             \
