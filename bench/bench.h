@@ -99,6 +99,8 @@ int crm_report_fcr(void *side, const job *j, long round, sample *out);
 int crm_report_handover(void *side, const job *j, long round, sample *out);
 int crm_report_keep_rate(void *side, const job *j, long round, sample *out);
 int crm_report_channel_mix(void *side, const job *j, long round, sample *out);
+int crm_agenda(void *side, const job *j, long round, sample *out);
+int crm_agenda_team(void *side, const job *j, long round, sample *out);
 
 void *raw_side_open(const job *j);
 int raw_side_close(void *side);
@@ -126,6 +128,8 @@ int raw_report_fcr(void *side, const job *j, long round, sample *out);
 int raw_report_handover(void *side, const job *j, long round, sample *out);
 int raw_report_keep_rate(void *side, const job *j, long round, sample *out);
 int raw_report_channel_mix(void *side, const job *j, long round, sample *out);
+int raw_agenda(void *side, const job *j, long round, sample *out);
+int raw_agenda_team(void *side, const job *j, long round, sample *out);
 
 /* ---- shared by both sides (bench_core.c) ------------------------------------ */
 #if defined(__GNUC__)
@@ -169,6 +173,33 @@ int64_t bench_promise_due(const job *j, long k);
  * with the customer's agreement; kept 1 day before, a day late. */
 #define BENCH_DAY 86400000LL
 #define BENCH_IMPORT_WHY "the part was late"
+
+/* The agenda's data, added by each side before the agenda is first read
+ * (after owner_page has given every kept customer a team): j->promises
+ * more open promises, promise k on kept customer bench_agenda_customer(k),
+ * owned by agent bench_agent(k % BENCH_AGENTS), due at bench_agenda_due(j,
+ * k); every kept customer c with c % 16 == 2 given to agent (c / 16) %
+ * BENCH_AGENTS (its book: 64 customers at a million); and an inbound
+ * contact, open, of every kept customer c with c % 8 == 1 or c % 16 == 2,
+ * at bench_contact_at(j, c), answered a minute later by an outbound one
+ * when c % 16 == 9. The agenda read: the first BENCH_PAGE items as of
+ * j->now, for agent 1 (row agenda) or team 1 (row agenda_team). */
+#define BENCH_AGENTS 64
+#define BENCH_AGENDA_HOUR 3600000LL
+long bench_agenda_customer(const job *j, long k);
+void bench_agent(char *buf, size_t size, long a); /* "agent:a01" */
+int64_t bench_agenda_due(const job *j, long k);
+int64_t bench_contact_at(const job *j, long c);
+/* The owner of kept customer c once the agenda's data is in. */
+const char *bench_customer_owner(char *buf, size_t size, long c);
+/* Kept customer c has an open inbound contact; it was answered. */
+#define BENCH_CONTACT(c) ((c) % 8 == 1 || (c) % 16 == 2)
+#define BENCH_ANSWERED(c) ((c) % 16 == 9)
+/* How many times a round reads the agenda. */
+long bench_agenda_reps(const job *j);
+/* What the first page of owner's agenda holds, worked out from the data's
+ * rule: *rows items whose scores add up to *score_sum. */
+void bench_agenda_want(const job *j, const char *owner, long *rows, int64_t *score_sum);
 
 /* Fixed values of every interaction and promise written. */
 #define BENCH_HANDLED_BY "agent:alice"

@@ -73,6 +73,14 @@
  *                  reasons, four channels, one in ten on the IVR) or
  *                  promise, read whole, against the one query a program
  *                  would write for it;
+ *   agenda         the first 50 items of one agent's agenda, as of the
+ *                  run's now (N/20 more open promises, of 64 agents, a
+ *                  book of customers for each agent, and open inbound
+ *                  contacts of 3 kept customers in 16, a third of them
+ *                  answered, added before the clock: bench.h);
+ *   agenda_team    the same for one team, the owner of 1/4 of the kept
+ *                  customers: their promises, whoever owns them, and their
+ *                  waiting contacts;
  * and the peak RSS of each side when the import is done (target: libcrm
  * under 64 MiB). Progress, with the elapsed time of each operation on each
  * side, goes to stderr.
@@ -176,6 +184,10 @@ static const op_def OPS[] = {
       crm_report_keep_rate, raw_report_keep_rate, NULL, READ, 0 },
     { "report_channel_mix", "report: channel mix per week", 1.2, REPORT_TARGET,
       crm_report_channel_mix, raw_report_channel_mix, NULL, READ, 0 },
+    { "agenda", "agenda of one agent: first page of 50", 0, NULL, crm_agenda, raw_agenda, NULL,
+      READ, 0 },
+    { "agenda_team", "agenda of one team (1/4 of customers): first 50", 0, NULL,
+      crm_agenda_team, raw_agenda_team, NULL, READ, 0 },
 };
 #define NOPS (sizeof OPS / sizeof OPS[0])
 
@@ -318,6 +330,94 @@ int64_t bench_promise_due(const job *j, long k)
     if (k % 2 == 0)
         return j->now - 60000 * (int64_t)(1 + k % 10000);
     return j->now + 86400000 + (int64_t)k * 1000;
+}
+
+long bench_agenda_customer(const job *j, long k)
+{
+    return k * 7 % j->kept;
+}
+
+void bench_agent(char *buf, size_t size, long a)
+{
+    snprintf(buf, size, "agent:a%02ld", a);
+}
+
+/* One in five overdue, one in five due within the day, the rest later. */
+int64_t bench_agenda_due(const job *j, long k)
+{
+    int64_t minutes = 60000 * (int64_t)(1 + k % 1000);
+    switch (k % 5) {
+    case 0:
+        return j->now - minutes;
+    case 1:
+        return j->now + minutes;
+    default:
+        return j->now + 2 * 24 * BENCH_AGENDA_HOUR + (int64_t)k * 1000;
+    }
+}
+
+int64_t bench_contact_at(const job *j, long c)
+{
+    return j->now - 60000 * (int64_t)(1 + c % 1000);
+}
+
+const char *bench_customer_owner(char *buf, size_t size, long c)
+{
+    if (c % 16 != 2)
+        return bench_team(c);
+    bench_agent(buf, size, c / 16 % BENCH_AGENTS);
+    return buf;
+}
+
+long bench_agenda_reps(const job *j)
+{
+    return j->reps < 50 ? j->reps : 50;
+}
+
+static int score_desc(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x > y ? -1 : x < y;
+}
+
+/* The rule of docs/agenda.md with the default head starts, over the data
+ * as bench.h describes it: the bulk promises (owned by BENCH_OWNER, every
+ * other one overdue, the others due past the day), the agenda's own, and
+ * the waiting contacts. */
+void bench_agenda_want(const job *j, const char *owner, long *rows, int64_t *score_sum)
+{
+    const int64_t horizon = 24 * BENCH_AGENDA_HOUR, day = 24 * BENCH_AGENDA_HOUR;
+    size_t cap = (size_t)(2 * j->promises + j->kept), n = 0;
+    int64_t *score = malloc(cap * sizeof *score);
+    if (!score) {
+        *rows = -1;
+        return;
+    }
+    char agent[24], whose[24];
+    for (long k = 0; k < j->promises; k++) {
+        int64_t due = bench_promise_due(j, k);
+        int mine = strcmp(owner, BENCH_OWNER) == 0 ||
+                   strcmp(owner, bench_customer_owner(whose, sizeof whose, k % j->kept)) == 0;
+        if (mine && due < j->now + horizon)
+            score[n++] = j->now - due + (due < j->now ? 2 * day : day);
+        due = bench_agenda_due(j, k);
+        bench_agent(agent, sizeof agent, k % BENCH_AGENTS);
+        mine = strcmp(owner, agent) == 0 ||
+               strcmp(owner, bench_customer_owner(whose, sizeof whose,
+                                                  bench_agenda_customer(j, k))) == 0;
+        if (mine && due < j->now + horizon)
+            score[n++] = j->now - due + (due < j->now ? 2 * day : day);
+    }
+    for (long c = 0; c < j->kept; c++)
+        if (BENCH_CONTACT(c) && !BENCH_ANSWERED(c) &&
+            strcmp(owner, bench_customer_owner(whose, sizeof whose, c)) == 0)
+            score[n++] = j->now - bench_contact_at(j, c);
+    qsort(score, n, sizeof *score, score_desc);
+    *rows = n < BENCH_PAGE ? (long)n : BENCH_PAGE;
+    *score_sum = 0;
+    for (long i = 0; i < *rows; i++)
+        *score_sum += score[i];
+    free(score);
 }
 
 static int64_t wall_ms(void)

@@ -774,3 +774,90 @@ int crm_report_channel_mix(void *side, const job *j, long round, sample *out)
     (void)round;
     return walk_report(side, j, crm_report_channel_mix_open, "the channel mix report", out);
 }
+
+/* The agenda's data (bench.h), once, before the first read of it. */
+static int agenda_setup(crm_side *s, const job *j)
+{
+    char agent[24];
+    int rc = crm_begin(s->db);
+    for (long k = 0; rc == CRM_OK && k < j->promises; k++) {
+        bench_agent(agent, sizeof agent, k % BENCH_AGENTS);
+        rc = crm_promise_make(NULL, s->db, s->kept[bench_agenda_customer(j, k)], NULL, agent,
+                              BENCH_PROMISE_WHAT, bench_agenda_due(j, k), CRM_TIME_NONE);
+    }
+    for (long c = 2; rc == CRM_OK && c < j->kept; c += 16)
+        rc = crm_customer_set_owner(s->db, s->kept[c],
+                                    bench_customer_owner(agent, sizeof agent, c));
+    for (long c = 0; rc == CRM_OK && c < j->kept; c++) {
+        if (!BENCH_CONTACT(c))
+            continue;
+        crm_interaction_spec spec = CRM_INTERACTION_SPEC_INIT;
+        spec.customer_id = s->kept[c];
+        spec.channel = CRM_CHANNEL_EMAIL;
+        spec.direction = CRM_DIRECTION_IN;
+        spec.occurred_at = bench_contact_at(j, c);
+        rc = crm_interaction_log(NULL, s->db, &spec);
+        if (rc == CRM_OK && BENCH_ANSWERED(c)) {
+            spec.direction = CRM_DIRECTION_OUT;
+            spec.occurred_at += 60000;
+            rc = crm_interaction_log(NULL, s->db, &spec);
+        }
+    }
+    if (rc == CRM_OK)
+        rc = crm_commit(s->db);
+    return rc == CRM_OK ? 0 : fail_batch(s, "adding the agenda's data", rc);
+}
+
+/* The first page of owner's agenda, reps times (see raw_agenda). */
+static int agenda_read(crm_side *s, const job *j, const char *owner, sample *out)
+{
+    long want;
+    int64_t want_sum;
+    bench_agenda_want(j, owner, &want, &want_sum);
+    long reps = bench_agenda_reps(j);
+    crm_agenda_options o = CRM_AGENDA_OPTIONS_INIT;
+    o.owner = owner;
+    o.as_of = j->now;
+    o.limit = BENCH_PAGE;
+    bench_timer tm;
+    bench_start(&tm);
+    for (long r = 0; r < reps; r++) {
+        crm_agenda_item_cursor *cur = NULL;
+        int rc = crm_agenda_item_list_open(&cur, s->db, &o);
+        if (rc != CRM_OK)
+            return fail(s, "crm_agenda_item_list_open", rc);
+        const crm_agenda_item *it;
+        long rows = 0;
+        int64_t sum = 0;
+        while ((rc = crm_agenda_item_cursor_next(cur, &it)) == CRM_ROW) {
+            rows += crm_agenda_item_id(it)[0] && crm_agenda_item_customer_name(it)[0];
+            sum += crm_agenda_item_score(it);
+        }
+        crm_agenda_item_cursor_free(cur);
+        if (rc != CRM_DONE)
+            return fail(s, "crm_agenda_item_cursor_next", rc);
+        if (rows != want || sum != want_sum)
+            return bench_fail("libcrm: %s's agenda has %ld items scoring %lld, expected %ld "
+                              "scoring %lld",
+                              owner, rows, (long long)sum, want, (long long)want_sum);
+    }
+    bench_stop(&tm, out);
+    out->n = reps;
+    return 0;
+}
+
+int crm_agenda(void *side, const job *j, long round, sample *out)
+{
+    crm_side *s = side;
+    if (round == 0 && agenda_setup(s, j))
+        return -1;
+    char agent[24];
+    bench_agent(agent, sizeof agent, 1);
+    return agenda_read(s, j, agent, out);
+}
+
+int crm_agenda_team(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    return agenda_read(side, j, bench_team(1), out);
+}

@@ -65,6 +65,9 @@ enum {
     S_REPORT_HANDOVER,
     S_REPORT_KEEP_RATE,
     S_REPORT_CHANNEL_MIX,
+    S_AGENDA_PROMISE,
+    S_AGENDA_CONTACT,
+    S_AGENDA,
     S_COUNT
 };
 
@@ -206,6 +209,56 @@ static const char *const SQL[S_COUNT] = {
     [S_OWNER_PAGE] = "SELECT c.id, c.kind, c.name, c.created_at, c.updated_at, "
                      "c.archived_at IS NOT NULL, c.owner FROM customer c "
                      "WHERE c.owner = ?1 AND c.archived_at IS NULL ORDER BY c.id LIMIT 50",
+    /* The agenda's data (bench.h), as rows only: it is not timed. */
+    [S_AGENDA_PROMISE] = "INSERT INTO promise (id, customer_id, interaction_id, owner, what, "
+                         "state, due_at, made_at, first_due_at) "
+                         "VALUES (?1, ?2, NULL, ?3, '" BENCH_PROMISE_WHAT "', 1, ?4, ?5, ?4)",
+    [S_AGENDA_CONTACT] = "INSERT INTO interaction (id, customer_id, channel, direction, "
+                         "occurred_at, outcome, public, thread_id, created_at, updated_at) "
+                         "VALUES (?1, ?2, 3, ?3, ?4, 0, 0, ?1, ?5, ?5)",
+    /* The agenda of owner ?1 as of ?2, as one would write it against the
+     * same schema: the owner's open promises due within a day, those of
+     * its customers, its customers' open inbound contacts with no reply
+     * since, and their occasions within their lead (?3 the year, ?4 the
+     * month * 100 + day, ?5 the day's 00:00 UTC, ms, of ?2; 29 February
+     * left to itself), the score in SQL, the first 50. An owner's
+     * customers are walked in their index and read only when they have an
+     * item (the CROSS JOINs: SQLite would read every one first). */
+    [S_AGENDA] =
+        "SELECT CASE WHEN p.due_at < ?2 THEN 1 ELSE 2 END AS kind, c.id, c.name, c.owner, "
+        "p.id AS item, p.owner, p.due_at AS since, "
+        "?2 - p.due_at + CASE WHEN p.due_at < ?2 THEN 172800000 ELSE 86400000 END AS score "
+        "FROM promise p JOIN customer c ON c.id = p.customer_id "
+        "WHERE p.owner = ?1 AND p.state = 1 AND p.due_at < ?2 + 86400000 "
+        "AND c.archived_at IS NULL "
+        "UNION ALL "
+        "SELECT CASE WHEN p.due_at < ?2 THEN 1 ELSE 2 END, c.id, c.name, c.owner, p.id, "
+        "p.owner, p.due_at, "
+        "?2 - p.due_at + CASE WHEN p.due_at < ?2 THEN 172800000 ELSE 86400000 END "
+        "FROM customer w CROSS JOIN promise p ON p.customer_id = w.id "
+        "CROSS JOIN customer c ON c.id = w.id "
+        "WHERE w.owner = ?1 AND c.archived_at IS NULL AND p.owner <> ?1 AND p.state = 1 "
+        "AND p.due_at < ?2 + 86400000 "
+        "UNION ALL "
+        "SELECT 3, c.id, c.name, c.owner, i.id, NULL, min(i.occurred_at), "
+        "?2 - min(i.occurred_at) "
+        "FROM customer w CROSS JOIN interaction i ON i.customer_id = w.id "
+        "CROSS JOIN customer c ON c.id = w.id "
+        "WHERE w.owner = ?1 AND c.archived_at IS NULL AND i.direction = 1 "
+        "AND i.outcome IN (0, 2) AND i.occurred_at <= ?2 "
+        "AND NOT EXISTS (SELECT 1 FROM interaction r WHERE r.customer_id = c.id "
+        "AND r.direction = 2 AND r.occurred_at >= i.occurred_at AND r.occurred_at <= ?2) "
+        "GROUP BY c.id "
+        "UNION ALL "
+        "SELECT 4, cid, name, owner, id, NULL, at, ?2 - at FROM ("
+        "SELECT c.id AS cid, c.name, c.owner, o.id, o.lead_days, o.yearly, o.year, "
+        "unixepoch(printf('%04d-%02d-%02d', CASE WHEN o.yearly = 0 THEN o.year "
+        "WHEN o.md >= ?4 THEN ?3 ELSE ?3 + 1 END, o.month, o.day)) * 1000 AS at "
+        "FROM customer w CROSS JOIN occasion o ON o.customer_id = w.id "
+        "CROSS JOIN customer c ON c.id = w.id "
+        "WHERE w.owner = ?1 AND c.archived_at IS NULL) "
+        "WHERE at >= ?5 AND at - lead_days * 86400000 <= ?5 "
+        "ORDER BY score DESC, since, kind, item LIMIT 50",
     [S_THREAD] = "SELECT " INTERACTION_COLUMNS " FROM interaction "
                  "WHERE thread_id = (SELECT thread_id FROM interaction WHERE id = ?1) "
                  "AND channel = ?2 ORDER BY occurred_at, id",
@@ -1375,4 +1428,109 @@ int raw_report_channel_mix(void *side, const job *j, long round, sample *out)
     (void)round;
     return walk_report(side, S_REPORT_CHANNEL_MIX, 0, j, NULL, NULL, 0,
                        "the channel mix report", out);
+}
+
+/* The agenda's data (bench.h), once, before the first read of it. */
+static int agenda_setup(raw_side *s, const job *j)
+{
+    char agent[24];
+    if (begin(s))
+        return -1;
+    sqlite3_stmt *p = s->st[S_AGENDA_PROMISE], *c = s->st[S_AGENDA_CONTACT];
+    for (long k = 0; k < j->promises; k++) {
+        unsigned char id[16];
+        int64_t now;
+        new_id(s, id, &now);
+        bench_agent(agent, sizeof agent, k % BENCH_AGENTS);
+        sqlite3_bind_blob(p, 1, id, 16, SQLITE_STATIC);
+        sqlite3_bind_blob(p, 2, s->kept[bench_agenda_customer(j, k)], 16, SQLITE_STATIC);
+        sqlite3_bind_text(p, 3, agent, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(p, 4, bench_agenda_due(j, k));
+        sqlite3_bind_int64(p, 5, now);
+        if (run(s, S_AGENDA_PROMISE))
+            return rollback(s);
+    }
+    sqlite3_stmt *o = s->st[S_SET_OWNER];
+    for (long k = 2; k < j->kept; k += 16) {
+        sqlite3_bind_blob(o, 1, s->kept[k], 16, SQLITE_STATIC);
+        sqlite3_bind_text(o, 2, bench_customer_owner(agent, sizeof agent, k), -1,
+                          SQLITE_TRANSIENT);
+        if (run(s, S_SET_OWNER))
+            return rollback(s);
+    }
+    for (long k = 0; k < j->kept; k++) {
+        for (int reply = 0; BENCH_CONTACT(k) && reply <= BENCH_ANSWERED(k); reply++) {
+            unsigned char id[16];
+            int64_t now;
+            new_id(s, id, &now);
+            sqlite3_bind_blob(c, 1, id, 16, SQLITE_STATIC);
+            sqlite3_bind_blob(c, 2, s->kept[k], 16, SQLITE_STATIC);
+            sqlite3_bind_int(c, 3, reply ? 2 : 1);
+            sqlite3_bind_int64(c, 4, bench_contact_at(j, k) + reply * 60000);
+            sqlite3_bind_int64(c, 5, now);
+            if (run(s, S_AGENDA_CONTACT))
+                return rollback(s);
+        }
+    }
+    return commit(s) ? rollback(s) : 0;
+}
+
+/* The first page of owner's agenda, reps times: each row read whole. */
+static int agenda_read(raw_side *s, const job *j, const char *owner, sample *out)
+{
+    long want;
+    int64_t want_sum;
+    bench_agenda_want(j, owner, &want, &want_sum);
+    long reps = bench_agenda_reps(j);
+    sqlite3_stmt *st = s->st[S_AGENDA];
+    time_t secs = (time_t)(j->now / 1000);
+    struct tm day;
+    gmtime_r(&secs, &day);
+    int64_t today = j->now - j->now % 86400000;
+    bench_timer tm;
+    bench_start(&tm);
+    for (long r = 0; r < reps; r++) {
+        sqlite3_bind_text(st, 1, owner, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, j->now);
+        sqlite3_bind_int(st, 3, day.tm_year + 1900);
+        sqlite3_bind_int(st, 4, (day.tm_mon + 1) * 100 + day.tm_mday);
+        sqlite3_bind_int64(st, 5, today);
+        long rows = 0;
+        int64_t sum = 0;
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            const unsigned char *name = sqlite3_column_text(st, 2);
+            rows += sqlite3_column_bytes(st, 4) == 16 && name && name[0];
+            (void)sqlite3_column_text(st, 3);
+            (void)sqlite3_column_text(st, 5);
+            (void)sqlite3_column_int64(st, 6);
+            sum += sqlite3_column_int64(st, 7);
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return fail(s, "reading the agenda");
+        if (rows != want || sum != want_sum)
+            return bench_fail("raw: %s's agenda has %ld items scoring %lld, expected %ld "
+                              "scoring %lld",
+                              owner, rows, (long long)sum, want, (long long)want_sum);
+    }
+    bench_stop(&tm, out);
+    out->n = reps;
+    return 0;
+}
+
+int raw_agenda(void *side, const job *j, long round, sample *out)
+{
+    raw_side *s = side;
+    if (round == 0 && agenda_setup(s, j))
+        return -1;
+    char agent[24];
+    bench_agent(agent, sizeof agent, 1);
+    return agenda_read(s, j, agent, out);
+}
+
+int raw_agenda_team(void *side, const job *j, long round, sample *out)
+{
+    (void)round; /* every round of a read is the same */
+    return agenda_read(side, j, bench_team(1), out);
 }

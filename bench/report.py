@@ -42,10 +42,10 @@ SUITE_TITLE = {"c": "C", "python": "Python", "lua": "Lua"}
 OP_ORDER = ["import", "lookup", "lookup_national", "log_batch", "log_single", "timeline",
             "timeline_deep", "promise_batch", "promise_pair_batch", "promise_pair", "overdue",
             "journal", "customer_page", "open", "customer_count", "thread_filter", "resolve",
-            "holders", "promise_import", "owner_page", "import_rss",
-            "lookup_growth",
+            "holders", "promise_import", "owner_page",
             "report_reasons", "report_repeats", "report_fcr", "report_handover",
-            "report_keep_rate", "report_channel_mix"]
+            "report_keep_rate", "report_channel_mix", "agenda", "agenda_team", "import_rss",
+            "lookup_growth"]
 PANEL_TITLE = {("c", "raw SQLite"): "C: libcrm vs hand-written SQLite (C)",
                ("python", "sqlite3 module"): "Python: binding vs hand-written sqlite3 code",
                ("python", "SQLAlchemy ORM"): "Python: binding vs SQLAlchemy ORM",

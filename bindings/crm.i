@@ -78,6 +78,9 @@
 %ignore crm_occasion_dup;
 %ignore crm_date_to_days;
 %ignore crm_date_from_days;
+%ignore crm_agenda_options;
+%ignore crm_agenda_item_list_open;
+%ignore crm_agenda_item_dup;
 
 /* Calls whose int is not a status, and void calls (no result to check). */
 %noexception crm_errcode;
@@ -97,6 +100,8 @@
 %noexception crm_promise_cursor_free;
 %noexception crm_tag_cursor_free;
 %noexception crm_interaction_cursor_free;
+%noexception crm_agenda_item_free;
+%noexception crm_agenda_item_cursor_free;
 
 /* Remember the handle for crm_errmsg() and crm_conflict_id(). */
 %typemap(check) crm_db *db, const crm_db *db "crm_swig_db = $1;"
@@ -148,6 +153,7 @@ CRM_CURSOR_OUT(crm_interaction_cursor)
 CRM_CURSOR_OUT(crm_promise_cursor)
 CRM_CURSOR_OUT(crm_promise_event_cursor)
 CRM_CURSOR_OUT(crm_occasion_cursor)
+CRM_CURSOR_OUT(crm_agenda_item_cursor)
 
 CRM_BORROWED_OUT(crm_customer)
 CRM_BORROWED_OUT(crm_attr)
@@ -158,6 +164,7 @@ CRM_BORROWED_OUT(crm_interaction)
 CRM_BORROWED_OUT(crm_promise)
 CRM_BORROWED_OUT(crm_promise_event)
 CRM_BORROWED_OUT(crm_occasion)
+CRM_BORROWED_OUT(crm_agenda_item)
 
 /* crm_tag_cursor_next(cur, const char **out): the tag, or nil/None at the end. */
 %typemap(in, numinputs=0) const char **out (const char *tmp = NULL) "$1 = ($1_ltype)&tmp;"
@@ -190,6 +197,7 @@ CRM_ENUM_OUT(crm_promise_event_kind_t)
 CRM_ENUM_OUT(crm_archived_filter_t)
 CRM_ENUM_OUT(crm_customer_order_t)
 CRM_ENUM_OUT(crm_durability_t)
+CRM_ENUM_OUT(crm_agenda_kind_t)
 
 /* Records and cursors, each freed by its _free. */
 CRM_OPAQUE(crm_customer, crm_customer_free)
@@ -207,6 +215,8 @@ CRM_OPAQUE(crm_interaction_cursor, crm_interaction_cursor_free)
 CRM_OPAQUE(crm_promise_cursor, crm_promise_cursor_free)
 CRM_OPAQUE(crm_promise_event_cursor, crm_promise_event_cursor_free)
 CRM_OPAQUE(crm_occasion_cursor, crm_occasion_cursor_free)
+CRM_OPAQUE(crm_agenda_item, crm_agenda_item_free)
+CRM_OPAQUE(crm_agenda_item_cursor, crm_agenda_item_cursor_free)
 /* The handle: closed when collected (crm_close() on a handle with cursors
  * still open fails and leaks it; the languages free cursors first). */
 CRM_OPAQUE(crm_db, crm_close)
@@ -221,6 +231,7 @@ CRM_OPAQUE(crm_db, crm_close)
 %include "crm/interaction.h"
 %include "crm/promise.h"
 %include "crm/occasion.h"
+%include "crm/agenda.h"
 
 /* ---- reports ---------------------------------------------------------------
  * Each report's opening takes an options struct: bound as a flat
@@ -437,6 +448,25 @@ int crm_swig_occasion_add(crm_occasion **out, crm_db *db, const char *customer_i
     s.note = note;
     return crm_occasion_add(out, db, &s);
 }
+
+int crm_swig_agenda_open(crm_agenda_item_cursor **out, crm_db *db, const char *owner,
+                         int64_t as_of, int64_t horizon, unsigned int kinds,
+                         int64_t head_start_overdue, int64_t head_start_due,
+                         int64_t head_start_contact, int64_t head_start_occasion,
+                         unsigned int limit)
+{
+    crm_agenda_options o = CRM_AGENDA_OPTIONS_INIT;
+    o.owner = owner;
+    o.as_of = as_of;
+    o.horizon = horizon;
+    o.kinds = kinds;
+    o.head_start_overdue = head_start_overdue;
+    o.head_start_due = head_start_due;
+    o.head_start_contact = head_start_contact;
+    o.head_start_occasion = head_start_occasion;
+    o.limit = limit;
+    return crm_agenda_item_list_open(out, db, &o);
+}
 %}
 
 /* ---- records in one crossing ---------------------------------------------
@@ -477,6 +507,7 @@ CRM_ROW_OUT(occasion, crm_occasion_free)
 CRM_ROW_OUT(member, (void))
 CRM_ROW_OUT(promise_event, (void))
 CRM_ROW_OUT(attr, (void))
+CRM_ROW_OUT(agenda_item, (void))
 
 /* The calls, each the libcrm call of the same name (or the crm_swig_ glue
  * above) with `row` for `out`. */
@@ -574,6 +605,8 @@ CRM_ROW_CALL(occasion_add, (crm_occasion **row, crm_db *db, const char *customer
                                    lead_days, note))
 CRM_ROW_CALL(occasion_list_next, (crm_occasion_cursor *cur, const crm_occasion **row),
              crm_occasion_cursor_next(cur, row))
+CRM_ROW_CALL(agenda_next, (crm_agenda_item_cursor *cur, const crm_agenda_item **row),
+             crm_agenda_item_cursor_next(cur, row))
 
 /* The changes whose libcrm call gives no record: the record read again. */
 CRM_ROW_CHANGE(customer_rename, (crm_customer **row, crm_db *db, const char *id, const char *name),
@@ -615,3 +648,5 @@ CRM_ROW_CALL(occasion_row, (const crm_occasion *o, const crm_occasion **row), (*
 CRM_ROW_CALL(member_row, (const crm_member *m, const crm_member **row), (*row = m, CRM_OK))
 CRM_ROW_CALL(promise_event_row, (const crm_promise_event *e, const crm_promise_event **row),
              (*row = e, CRM_OK))
+CRM_ROW_CALL(agenda_item_row, (const crm_agenda_item *a, const crm_agenda_item **row),
+             (*row = a, CRM_OK))

@@ -19,5 +19,6 @@
 #include "crm/promise.h"
 #include "crm/occasion.h"
 #include "crm/report.h"
+#include "crm/agenda.h"
 
 #endif

@@ -137,6 +137,8 @@ record_mt("member", function(r)
   return field(r.person_name) .. " in " .. field(r.org_name) .. " (" .. field(r.role) .. ")" end)
 record_mt("promise_event", function(r)
   return field(r.kind) .. " " .. field(r.at) .. " " .. field(r.actor) end)
+record_mt("agenda_item", function(r)
+  return field(r.kind) .. " " .. field(r.id) .. " " .. field(r.score) end)
 
 -- the database -----------------------------------------------------------
 local Database = {}
@@ -168,6 +170,7 @@ local DURABILITY = names_of(ll.crm_durability_parse)
 local DIRECTION = names_of(ll.crm_direction_parse)
 local OUTCOME = names_of(ll.crm_outcome_parse)
 local STATE = names_of(ll.crm_promise_state_parse)
+local AGENDA_KIND = names_of(ll.crm_agenda_kind_parse)
 
 -- the code of the name v (a string) in names, or default for nil
 local function parse(names, v, what, default)
@@ -527,6 +530,29 @@ function Database:upcoming(start, days)
   local c = call(ll.crm_occasion_upcoming_open, h(self), y, m, d,
                  days == nil and 30 or opt_int(days, "days"))
   return iterate(self, c, ll._occasion_list_next, ll.crm_occasion_cursor_free, "occasion")
+end
+
+-- the agenda
+
+--- db:agenda{owner=, as_of=, horizon=, kinds={"promise_overdue",...}, head_start_overdue=,
+--- head_start_due=, head_start_contact=, head_start_occasion=, limit=}: times and
+--- durations in ms; nil for libcrm's defaults (docs/agenda.md)
+function Database:agenda(o)
+  o = opt_table(o, "options")
+  local function head(v, what, default)
+    if v == nil then return default end
+    return opt_int(v, what)
+  end
+  local c = call(ll.crm_swig_agenda_open, h(self), opt_str(o.owner, "owner"),
+                 opt_time(o.as_of, "as_of"), opt_int(o.horizon, "horizon"),
+                 bits(AGENDA_KIND, o.kinds, "kinds"),
+                 head(o.head_start_overdue, "head_start_overdue", ll.CRM_AGENDA_HEAD_START_OVERDUE),
+                 head(o.head_start_due, "head_start_due", ll.CRM_AGENDA_HEAD_START_DUE),
+                 head(o.head_start_contact, "head_start_contact", ll.CRM_AGENDA_HEAD_START_CONTACT),
+                 head(o.head_start_occasion, "head_start_occasion",
+                      ll.CRM_AGENDA_HEAD_START_OCCASION),
+                 opt_int(o.limit, "limit"))
+  return iterate(self, c, ll._agenda_next, ll.crm_agenda_item_cursor_free, "agenda_item")
 end
 
 -- memberships, identity flags, interaction updates, threads, promise history

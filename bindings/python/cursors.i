@@ -52,6 +52,7 @@ CRM_SWIG_RECORD_CURSOR(crm_promise_cursor, crm_promise, CRM_SWIG_RECORD_PROMISE)
 CRM_SWIG_RECORD_CURSOR(crm_promise_event_cursor, crm_promise_event,
                        CRM_SWIG_RECORD_PROMISE_EVENT)
 CRM_SWIG_RECORD_CURSOR(crm_occasion_cursor, crm_occasion, CRM_SWIG_RECORD_OCCASION)
+CRM_SWIG_RECORD_CURSOR(crm_agenda_item_cursor, crm_agenda_item, CRM_SWIG_RECORD_AGENDA_ITEM)
 
 /* The tags: each a str. */
 static int crm_swig_next_crm_tag_cursor(void *cur, const void **row)
@@ -79,6 +80,7 @@ static const crm_swig_cursor_kind crm_swig_cursor_kinds[] = {
     CRM_SWIG_CURSOR_KIND(crm_promise_cursor),
     CRM_SWIG_CURSOR_KIND(crm_promise_event_cursor),
     CRM_SWIG_CURSOR_KIND(crm_occasion_cursor),
+    CRM_SWIG_CURSOR_KIND(crm_agenda_item_cursor),
 };
 
 typedef struct {

@@ -117,6 +117,8 @@ int cmd_occasion_upcoming(crmctl *, const ctl_command *, int, char **);
 int cmd_demo(crmctl *, const ctl_command *, int, char **);
 /* reports (cmd_report.c) */
 int cmd_report(crmctl *, const ctl_command *, int, char **);
+/* the agenda (cmd_agenda.c) */
+int cmd_agenda(crmctl *, const ctl_command *, int, char **);
 
 /* ---- argument parsing (args.c) ------------------------------------------- */
 
@@ -482,5 +484,9 @@ const char *ctl_promise_status(char buf[64], const crm_promise *p, int64_t as_of
  * (days since 1970), as seen on day `today`. Returns an exit status. */
 int ctl_print_upcoming(crmctl *ctl, const ctl_view *v, int64_t first_day, int days,
                        int64_t today);
+
+/* The agenda of options o, shown as v says (cmd_agenda.c). Returns an
+ * exit status. */
+int ctl_print_agenda(crmctl *ctl, const ctl_view *v, const crm_agenda_options *o);
 
 #endif

@@ -488,6 +488,12 @@ static int closing(demo *d)
     st = ctl_print_report(ctl, &v, "reasons", &o);
     if (st != EXIT_OK)
         return st;
+    say(d, "\nThe agenda: what needs doing now, most needed first, whatever the channel:\n\n");
+    v.key = "agenda";
+    crm_agenda_options agenda = CRM_AGENDA_OPTIONS_INIT;
+    st = ctl_print_agenda(ctl, &v, &agenda);
+    if (st != EXIT_OK)
+        return st;
 
     int64_t seq;
     int rc = crm_journal_last_seq(&seq, ctl->db);

@@ -329,6 +329,23 @@ static const ctl_command commands[] = {
       "fractions, under the column names.\n"
       "\n" CTL_TIME_HELP,
       cmd_report },
+    { "agenda", "[--owner WHO] [--as-of TIME] [--horizon HOURS] [--kind K[,K...]] [--limit N]",
+      "what needs doing, most needed first",
+      "Options:\n"
+      "  --owner WHO      only this owner's: the promises it owns and those, the\n"
+      "                   waiting contacts and the occasions of the customers it\n"
+      "                   looks after (default: everyone's)\n"
+      "  --as-of TIME     as of this time (default: now)\n"
+      "  --horizon HOURS  promises due within this many hours (default 24)\n"
+      "  --kind K[,K...]  only these kinds: promise_overdue, promise_due,\n"
+      "                   contact_waiting, occasion\n"
+      "  --limit N        at most N items\n"
+      "\n"
+      "Items are ordered by how long they have waited plus a head start for\n"
+      "their kind (an overdue promise 48 hours, one due soon 24), never by the\n"
+      "channel or whether a contact was public; docs/agenda.md has the rule.\n"
+      "\n" CTL_TIME_HELP,
+      cmd_agenda },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

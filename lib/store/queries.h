@@ -182,6 +182,14 @@ typedef enum crm__query {
     CRM__Q_REPORT_KEEP_RATE,
     /* -> period start, channel name, 'in' or 'out', public, interactions, in that order */
     CRM__Q_REPORT_CHANNEL_MIX,
+    /* ---- the agenda (agenda.c) ---- */
+    /* shaped by CRM__SHAPE_AGENDA_*: ?1 owner, ?2 as_of, ?3 ?4 promises due in [?3, ?4),
+     * ?5 ?6 ?7 ?8 the head starts of kinds 1 to 4, ?9 as_of's day at 00:00 UTC (ms), ?10 its
+     * year, ?11 its month * 100 + day, ?12 limit -> kind (1..4), customer id, customer name,
+     * customer owner, item id, promise owner, since, due_at, score, channel, channel name (a
+     * custom one's), occasion kind, waiting contacts or lead days; by score DESC, since, kind,
+     * item id */
+    CRM__Q_AGENDA,
 
     CRM__Q_COUNT
 } crm__query;
@@ -240,5 +248,12 @@ typedef enum crm__query {
 #define CRM__SHAPE_REPORT_BY_CHANNEL 0x010u    /* reasons: rows per channel too */
 #define CRM__SHAPE_REPORT_WEEK 0x020u          /* channel mix by week, from Monday */
 #define CRM__SHAPE_REPORT_MONTH 0x040u         /* channel mix by month; neither: by day */
+/* the agenda (agenda.c) */
+#define CRM__SHAPE_AGENDA_OWNER 0x001u      /* one owner's, ?1; else everyone's */
+#define CRM__SHAPE_AGENDA_PROMISES 0x002u   /* open promises due before ?4 */
+#define CRM__SHAPE_AGENDA_DUE_FROM 0x004u   /* and due at or after ?3 */
+#define CRM__SHAPE_AGENDA_CONTACTS 0x008u   /* customers waiting for a reply */
+#define CRM__SHAPE_AGENDA_OCCASIONS 0x010u  /* occasions within their lead time */
+#define CRM__SHAPE_AGENDA_LIMIT 0x020u      /* at most ?12 rows */
 
 #endif

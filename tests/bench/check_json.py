@@ -19,6 +19,7 @@ OPS = [
     "promise_import", "owner_page",
     "report_reasons", "report_repeats", "report_fcr", "report_handover", "report_keep_rate",
     "report_channel_mix",
+    "agenda", "agenda_team",
     "import_rss",
 ]
 JUDGED = {"import", "lookup", "log_batch", "log_single", "timeline", "timeline_deep",

@@ -31,6 +31,7 @@ commands=(
     "promise make" "promise keep" "promise break" "promise release" "promise renegotiate"
     "promise show" "promise list"
     "occasion add" "occasion remove" "occasion list" "occasion upcoming"
+    "agenda"
 )
 
 run 0 --help
@@ -1465,5 +1466,60 @@ run 3 --db "$rdb" report reasons --from 2026-03-02 --to 2026-03-01
 expect_err 'from/to'
 run 3 --db "$rdb" report reasons --channels Phone
 expect_err 'channel_names\[0\]'
+# ---- the agenda ----------------------------------------------------------------------------
+
+ag=$work/agenda.db
+run 0 --db "$ag" customer add --kind person "Ada Agenda"
+ada=$out
+run 0 --db "$ag" customer add --kind person "Bo Agenda"
+bo=$out
+run 0 --db "$ag" customer owner "$ada" team:billing
+run 0 --db "$ag" promise make "$ada" --owner team:partner --due -1d "call back"
+late=$out
+run 0 --db "$ag" promise make "$bo" --owner team:billing --due +2h "send the form"
+soon=$out
+run 0 --db "$ag" promise make "$bo" --owner team:billing --due +3d "visit"
+# A loud public post made now, and a quiet call an hour ago.
+run 0 --db "$ag" interaction log "$bo" --channel social --direction in --public
+post=$out
+run 0 --db "$ag" interaction log "$ada" --channel phone --direction in --at -1h \
+    --outcome unresolved
+call=$out
+run 0 --db "$ag" agenda
+expect_out "^KIND +CUSTOMER +WAITED +WHY +ID\$"
+expect_out "^promise_overdue +Ada Agenda +1 day +promise overdue since [0-9T:-]{16}Z \\(owner team:partner\\) +$late\$"
+expect_out "^promise_due +Bo Agenda +in 1 h [0-9]+ min +promise due at "
+expect_out "^contact_waiting +Ada Agenda .* inbound phone contact unanswered since "
+run 0 --db "$ag" --json agenda
+expect_json
+json_ok '[i["id"] for i in j] == ["'"$late"'", "'"$soon"'", "'"$call"'", "'"$post"'"]' \
+    '[i["kind"] for i in j] == ["promise_overdue", "promise_due", "contact_waiting", "contact_waiting"]' \
+    'j[0]["customer_owner"] == "team:billing"' 'j[0]["owner"] == "team:partner"' \
+    'j[0]["score"] == j[0]["waited_ms"] + 48 * 3600000' 'j[3]["channel"] == "social"' \
+    'j[3]["due_at"] is None' 'j[1]["waited_ms"] < 0'
+run 0 --db "$ag" --json agenda --owner team:billing --limit 2
+json_ok '[i["id"] for i in j] == ["'"$late"'", "'"$soon"'"]'
+run 0 --db "$ag" --json agenda --owner team:partner
+json_ok '[i["id"] for i in j] == ["'"$late"'"]'
+run 0 --db "$ag" --json agenda --kind contact_waiting,occasion --horizon 1
+json_ok '[i["id"] for i in j] == ["'"$call"'", "'"$post"'"]'
+run 0 --db "$ag" --json agenda --kind promise_due --horizon 1
+json_ok 'j == []'
+run 0 --db "$ag" --json agenda --kind promise_due --as-of -1h --horizon 4
+json_ok '[i["id"] for i in j] == ["'"$soon"'"]'
+run 0 --db "$ag" --csv agenda
+csv_ok 'rows[0] == ["kind", "customer_id", "customer_name", "customer_owner", "id", "owner", "since", "due_at", "waited_ms", "score", "channel", "why"]' \
+    '[r[4] for r in rows[1:]] == ["'"$late"'", "'"$soon"'", "'"$call"'", "'"$post"'"]' \
+    'all(len(r) == len(rows[0]) for r in rows)'
+run 0 --db "$ag" agenda --owner agent:nobody
+expect_out '^\(no items on the agenda\)$'
+run 2 --db "$ag" agenda --kind soon
+expect_err -- "--kind: 'soon' is no kind"
+run 2 --db "$ag" agenda --horizon 0
+expect_err -- '--horizon wants a number of hours'
+run 2 --db "$ag" agenda --limit -1
+expect_err -- '--limit wants a number'
+run 3 --db "$ag" agenda --owner " team:billing"
+expect_err 'agenda owner'
 
 echo "crmctl: $checks checks passed"

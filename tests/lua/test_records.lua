@@ -197,6 +197,23 @@ function TestRecords:test_occasions_and_members()
   end
 end
 
+function TestRecords:test_agenda_items()
+  local db <close>, ann = full()
+  local as_of = BASE + 58 * DAY  -- 2026-02-28T12:00Z: the birthday on 4 March has surfaced
+  db:log(ann.id, {channel = "social", occurred_at = as_of - 3600000, public = true})
+  local function low(owner)
+    return crm.crm_swig_agenda_open(db._h, owner, as_of, 0, 0, crm.CRM_AGENDA_HEAD_START_OVERDUE,
+                                    crm.CRM_AGENDA_HEAD_START_DUE,
+                                    crm.CRM_AGENDA_HEAD_START_CONTACT,
+                                    crm.CRM_AGENDA_HEAD_START_OCCASION, 0)
+  end
+  lu.assertEquals(lockstep("agenda_item", db:agenda{as_of = as_of}, low(nil),
+                           crm.crm_agenda_item_cursor_next, crm.crm_agenda_item_cursor_free), 3)
+  lu.assertEquals(lockstep("agenda_item", db:agenda{owner = "team:billing", as_of = as_of},
+                           low("team:billing"), crm.crm_agenda_item_cursor_next,
+                           crm.crm_agenda_item_cursor_free), 3)
+end
+
 function TestRecords:test_every_kind_is_checked()
   local kinds = {}
   for _, fields in pairs(crm._records) do

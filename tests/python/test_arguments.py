@@ -139,6 +139,11 @@ def CALLS(w):
                         repeat_days=3, handover_minutes=5, period="week"),
          ("name", "channels", "owner", "period"),
          {"depth": (0, 8), "repeat_days": (0, 3660), "handover_minutes": (0, 10080)}),
+        ("agenda", dict(owner="agent:a", kinds="occasion", horizon=60000, head_start_due=5,
+                        limit=5),
+         ("owner", "kinds"),
+         {"limit": (0, 2**32 - 1), "horizon": (0, 366 * 86400000),
+          "head_start_due": (-3650 * 86400000, 3650 * 86400000)}),
     ]
 
 

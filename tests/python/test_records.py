@@ -221,6 +221,21 @@ def test_occasions_and_members(full):
         assert len(lockstep(db.members(who), cur, ll.crm_member_cursor_next)) == 1
 
 
+def test_agenda_items(full):
+    db, ann, _, _, _ = full
+    h = db._h
+    as_of = 1_772_280_000_000  # 2026-02-28T12:00Z: the birthday on 4 March has surfaced
+    db.log(ann, "social", occurred_at=as_of - 3_600_000, public=True)
+    heads = (ll.CRM_AGENDA_HEAD_START_OVERDUE, ll.CRM_AGENDA_HEAD_START_DUE,
+             ll.CRM_AGENDA_HEAD_START_CONTACT, ll.CRM_AGENDA_HEAD_START_OCCASION)
+    cur = ll.crm_swig_agenda_open(h, None, as_of, 0, 0, *heads, 0)
+    got = lockstep(db.agenda(as_of=as_of), cur, ll.crm_agenda_item_cursor_next)
+    assert [r.kind for r in got] == ["promise_overdue", "contact_waiting", "occasion"]
+    cur = ll.crm_swig_agenda_open(h, "team:billing", as_of, 0, 0, *heads, 0)
+    assert len(lockstep(db.agenda("team:billing", as_of=as_of), cur,
+                        ll.crm_agenda_item_cursor_next)) == 3
+
+
 def test_attrs_are_pairs(full):
     db, ann = full[0], full[1]
     db.set_attr(ann, "note", "Zoë")

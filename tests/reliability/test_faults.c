@@ -1421,6 +1421,26 @@ static int op_reports(crm_db *db, const fixture *f, bool dry)
          crm_report_cursor_free, 0, "the reasons report of an owner");
     return CRM_OK;
 }
+
+/* The agenda: an owner's (the promises are agent:alice's) and everyone's,
+ * its kinds that do not hang on today's date (the occasion's). */
+static int op_agenda(crm_db *db, const fixture *f, bool dry)
+{
+    (void)f;
+    (void)dry;
+    crm_agenda_options a = CRM_AGENDA_OPTIONS_INIT;
+    a.owner = "agent:alice";
+    WALK(crm_agenda_item_list_open(&cur_, db, &a), crm_agenda_item_cursor_next,
+         crm_agenda_item_cursor, crm_agenda_item_cursor_free, 4 + cfg.customers,
+         "an owner's agenda");
+    a.owner = NULL;
+    a.kinds = CRM_AGENDA_BIT(CRM_AGENDA_PROMISE_OVERDUE) | CRM_AGENDA_BIT(CRM_AGENDA_PROMISE_DUE) |
+              CRM_AGENDA_BIT(CRM_AGENDA_CONTACT_WAITING);
+    WALK(crm_agenda_item_list_open(&cur_, db, &a), crm_agenda_item_cursor_next,
+         crm_agenda_item_cursor, crm_agenda_item_cursor_free, 4 + 2L * cfg.customers + 1,
+         "everyone's agenda");
+    return CRM_OK;
+}
 #undef WALK
 
 /* A write while a list is in the middle of its walk, which makes the list
@@ -1521,6 +1541,7 @@ static const op_entry ops[] = {
     { "reads", setup_base, op_reads, OP_READ },
     { "write_mid_walk", setup_base, op_write_mid_walk, OP_SELF },
     { "reports", setup_base, op_reports, OP_READ },
+    { "agenda", setup_base, op_agenda, OP_READ },
 };
 #define NOPS ((int)(sizeof ops / sizeof ops[0]))
 

@@ -33,7 +33,7 @@ __all__ = [
     "OperationalError", "IntegrityError", "InternalError", "ProgrammingError",
     "NotSupportedError", "NotFound", "Exists", "Conflict", "InvalidArgument",
     "StateError", "Busy", "IOError", "Corrupt", "NoMemory", "SchemaTooNew",
-    "NotCrm", "Misuse", "ReadOnly", "Ambiguous",
+    "NotCrm", "Misuse", "ReadOnly", "Ambiguous", "AgendaItem",
 ]
 
 SCHEMA_VERSION = _ll.crm_schema_version_max()
@@ -366,6 +366,15 @@ class Occasion(_Record):
     _row = _ll._occasion_row
 
 
+class AgendaItem(_Record):
+    """An item of the agenda: ``kind`` ("promise_overdue", "promise_due",
+    "contact_waiting", "occasion"), the customer, the item's ``id``, how
+    long it has ``waited`` and its ``score`` (ms), and ``why`` in words."""
+
+    __slots__ = _FIELDS["agenda_item"]
+    _row = _ll._agenda_item_row
+
+
 _ll.crm_swig_set_word_class("PromiseState", PromiseState)
 _customer = _ll.crm_swig_set_record_class("customer", Customer)
 _identity = _ll.crm_swig_set_record_class("identity", Identity)
@@ -375,6 +384,7 @@ _member = _ll.crm_swig_set_record_class("member", Member)
 _promise_event = _ll.crm_swig_set_record_class("promise_event", PromiseEvent)
 _occasion = _ll.crm_swig_set_record_class("occasion", Occasion)
 _promise = _ll.crm_swig_set_record_class("promise", Promise)
+_agenda_item = _ll.crm_swig_set_record_class("agenda_item", AgendaItem)
 
 
 _PRIMARY = _ll.CRM_IDENTITY_PRIMARY
@@ -503,6 +513,7 @@ _DIRECTION = _Names(_ll.crm_direction_parse)
 _OUTCOME = _Names(_ll.crm_outcome_parse)
 _STATE = _Names(_ll.crm_promise_state_parse)
 _PERIOD = _Names(_ll.crm_report_period_parse)
+_AGENDA_KIND = _Names(_ll.crm_agenda_kind_parse)
 
 
 def _enum_parse(names, value, what):
@@ -1171,6 +1182,36 @@ class Database:
             _enum_parse(_PERIOD, period, "period"), 1 if by_channel else 0,
             _word_list(channels, "channels"))
         return _ReportCursor(self, name, h)
+
+
+    # -- the agenda --
+    def agenda(self, owner=None, *, as_of=None, horizon=None, kinds=None,
+               head_start_overdue=None, head_start_due=None, head_start_contact=None,
+               head_start_occasion=None, limit=0):
+        """Iterate over the agenda of ``owner`` (None: everyone's) as of
+        ``as_of`` (None: now), highest score first (docs/agenda.md).
+        ``horizon`` and the head starts: a datetime.timedelta or ms (int);
+        None for libcrm's defaults. ``kinds``: a kind's word or a set of
+        them (None: every kind); ``limit``: at most this many (0 = all).
+        crm.InvalidArgument."""
+        defaults = (_ll.CRM_AGENDA_HEAD_START_OVERDUE, _ll.CRM_AGENDA_HEAD_START_DUE,
+                    _ll.CRM_AGENDA_HEAD_START_CONTACT, _ll.CRM_AGENDA_HEAD_START_OCCASION)
+        given = (head_start_overdue, head_start_due, head_start_contact, head_start_occasion)
+        names = ("head_start_overdue", "head_start_due", "head_start_contact",
+                 "head_start_occasion")
+        heads = [d if v is None else _ms_delta(v, n) for v, d, n in zip(given, defaults, names)]
+        h = _ll.crm_swig_agenda_open(
+            self._h, _str(owner, "owner"), _to_ms(as_of, "as_of"),
+            0 if horizon is None else _ms_delta(horizon, "horizon"),
+            _bits(_AGENDA_KIND, kinds, "kinds"), *heads, _int(limit, "limit", *_UINT))
+        return _Cursor(self, h)
+
+
+def _ms_delta(value, what):
+    """A datetime.timedelta or ms (int) as ms, for libcrm to judge."""
+    if isinstance(value, _dt.timedelta):
+        return value // _dt.timedelta(milliseconds=1)
+    return _int(value, what, *_INT64)
 
 
 class _Transaction:

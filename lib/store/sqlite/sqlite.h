@@ -57,7 +57,7 @@ struct crm__store {
 extern const char *const crm__sqlite_sql[CRM__Q_COUNT];
 /* The SQL of shaped query q for the clause set shape, into buf: 0, or -1
  * when q takes no shape. */
-#define CRM__SHAPED_SQL_MAX 4096
+#define CRM__SHAPED_SQL_MAX 8192 /* the agenda's is the longest */
 int crm__sqlite_shaped(char *buf, size_t size, crm__query q, unsigned int shape);
 
 /* Statements by their text, cached (crm__stmt) or the caller's own
