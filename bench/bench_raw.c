@@ -410,6 +410,20 @@ void *raw_side_open(const job *j)
     int ok = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
     for (int v = 0; ok && v < crm__migration_count; v++)
         ok = sqlite3_exec(s->db, crm__migrations[v], NULL, NULL, NULL) == SQLITE_OK;
+    /* The code a user writes without search keeps no search index: the
+     * triggers that note what libcrm's index must learn go (search's own
+     * costs are crm_search_bench's, against FTS5 kept by hand). */
+    sqlite3_stmt *trg = NULL;
+    ok = ok && sqlite3_prepare_v2(s->db, "SELECT 'DROP TRIGGER ' || name FROM sqlite_schema "
+                                         "WHERE type = 'trigger' AND name LIKE 'search%'",
+                                  -1, &trg, NULL) == SQLITE_OK;
+    char drop[64][64];
+    int ndrop = 0;
+    while (ok && ndrop < 64 && sqlite3_step(trg) == SQLITE_ROW)
+        snprintf(drop[ndrop++], sizeof drop[0], "%s", (const char *)sqlite3_column_text(trg, 0));
+    sqlite3_finalize(trg);
+    for (int i = 0; ok && i < ndrop; i++)
+        ok = sqlite3_exec(s->db, drop[i], NULL, NULL, NULL) == SQLITE_OK;
     if (!ok || sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         fail(s, "creating the schema");
         raw_side_close(s);

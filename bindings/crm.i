@@ -81,6 +81,9 @@
 %ignore crm_agenda_options;
 %ignore crm_agenda_item_list_open;
 %ignore crm_agenda_item_dup;
+%ignore crm_search_options;
+%ignore crm_search_hit_list_open;
+%ignore crm_search_hit_dup;
 
 /* Calls whose int is not a status, and void calls (no result to check). */
 %noexception crm_errcode;
@@ -102,6 +105,8 @@
 %noexception crm_interaction_cursor_free;
 %noexception crm_agenda_item_free;
 %noexception crm_agenda_item_cursor_free;
+%noexception crm_search_hit_free;
+%noexception crm_search_hit_cursor_free;
 
 /* Remember the handle for crm_errmsg() and crm_conflict_id(). */
 %typemap(check) crm_db *db, const crm_db *db "crm_swig_db = $1;"
@@ -154,6 +159,7 @@ CRM_CURSOR_OUT(crm_promise_cursor)
 CRM_CURSOR_OUT(crm_promise_event_cursor)
 CRM_CURSOR_OUT(crm_occasion_cursor)
 CRM_CURSOR_OUT(crm_agenda_item_cursor)
+CRM_CURSOR_OUT(crm_search_hit_cursor)
 
 CRM_BORROWED_OUT(crm_customer)
 CRM_BORROWED_OUT(crm_attr)
@@ -165,6 +171,7 @@ CRM_BORROWED_OUT(crm_promise)
 CRM_BORROWED_OUT(crm_promise_event)
 CRM_BORROWED_OUT(crm_occasion)
 CRM_BORROWED_OUT(crm_agenda_item)
+CRM_BORROWED_OUT(crm_search_hit)
 
 /* crm_tag_cursor_next(cur, const char **out): the tag, or nil/None at the end. */
 %typemap(in, numinputs=0) const char **out (const char *tmp = NULL) "$1 = ($1_ltype)&tmp;"
@@ -198,6 +205,7 @@ CRM_ENUM_OUT(crm_archived_filter_t)
 CRM_ENUM_OUT(crm_customer_order_t)
 CRM_ENUM_OUT(crm_durability_t)
 CRM_ENUM_OUT(crm_agenda_kind_t)
+CRM_ENUM_OUT(crm_search_kind_t)
 
 /* Records and cursors, each freed by its _free. */
 CRM_OPAQUE(crm_customer, crm_customer_free)
@@ -217,6 +225,8 @@ CRM_OPAQUE(crm_promise_event_cursor, crm_promise_event_cursor_free)
 CRM_OPAQUE(crm_occasion_cursor, crm_occasion_cursor_free)
 CRM_OPAQUE(crm_agenda_item, crm_agenda_item_free)
 CRM_OPAQUE(crm_agenda_item_cursor, crm_agenda_item_cursor_free)
+CRM_OPAQUE(crm_search_hit, crm_search_hit_free)
+CRM_OPAQUE(crm_search_hit_cursor, crm_search_hit_cursor_free)
 /* The handle: closed when collected (crm_close() on a handle with cursors
  * still open fails and leaks it; the languages free cursors first). */
 CRM_OPAQUE(crm_db, crm_close)
@@ -232,6 +242,7 @@ CRM_OPAQUE(crm_db, crm_close)
 %include "crm/promise.h"
 %include "crm/occasion.h"
 %include "crm/agenda.h"
+%include "crm/search.h"
 
 /* ---- reports ---------------------------------------------------------------
  * Each report's opening takes an options struct: bound as a flat
@@ -410,6 +421,23 @@ int crm_swig_promise_list_open(crm_promise_cursor **out, crm_db *db, const char 
     return crm_promise_list_open(out, db, &f);
 }
 
+int crm_swig_search_open(crm_search_hit_cursor **out, crm_db *db, const char *query,
+                         unsigned int kinds, const char *customer_id, const char *owner,
+                         int include_archived, unsigned int limit, unsigned int offset,
+                         const char *mark_before, const char *mark_after)
+{
+    crm_search_options o = CRM_SEARCH_OPTIONS_INIT;
+    o.kinds = kinds;
+    o.customer_id = customer_id;
+    o.owner = owner;
+    o.include_archived = include_archived;
+    o.limit = limit;
+    o.offset = offset;
+    o.mark_before = mark_before;
+    o.mark_after = mark_after;
+    return crm_search_hit_list_open(out, db, query, &o);
+}
+
 int crm_swig_interaction_log(crm_interaction **out, crm_db *db, const char *customer_id,
                              const char *channel, int direction, int64_t occurred_at,
                              const char *handled_by, const char *reason, int outcome,
@@ -508,6 +536,7 @@ CRM_ROW_OUT(member, (void))
 CRM_ROW_OUT(promise_event, (void))
 CRM_ROW_OUT(attr, (void))
 CRM_ROW_OUT(agenda_item, (void))
+CRM_ROW_OUT(search_hit, (void))
 
 /* The calls, each the libcrm call of the same name (or the crm_swig_ glue
  * above) with `row` for `out`. */
@@ -607,6 +636,8 @@ CRM_ROW_CALL(occasion_list_next, (crm_occasion_cursor *cur, const crm_occasion *
              crm_occasion_cursor_next(cur, row))
 CRM_ROW_CALL(agenda_next, (crm_agenda_item_cursor *cur, const crm_agenda_item **row),
              crm_agenda_item_cursor_next(cur, row))
+CRM_ROW_CALL(search_next, (crm_search_hit_cursor *cur, const crm_search_hit **row),
+             crm_search_hit_cursor_next(cur, row))
 
 /* The changes whose libcrm call gives no record: the record read again. */
 CRM_ROW_CHANGE(customer_rename, (crm_customer **row, crm_db *db, const char *id, const char *name),
@@ -650,3 +681,5 @@ CRM_ROW_CALL(promise_event_row, (const crm_promise_event *e, const crm_promise_e
              (*row = e, CRM_OK))
 CRM_ROW_CALL(agenda_item_row, (const crm_agenda_item *a, const crm_agenda_item **row),
              (*row = a, CRM_OK))
+CRM_ROW_CALL(search_hit_row, (const crm_search_hit *h, const crm_search_hit **row),
+             (*row = h, CRM_OK))

@@ -39,6 +39,7 @@ of it:
   FLAG     unsigned int, tested         bool                   boolean
            against the flag `bit`
   OPT_INT  int, `none` when not set     int; None for none     integer; absent for none
+  REAL     double                       float                  number (a float)
   DATE     three ints (`parts`): year,  datetime.date;         -
            month, day; year 0 = none    None for none
 
@@ -49,9 +50,9 @@ that may be NULL (the stub's Optional[str]). `python_type` is the class
 the crm package makes of the value (the stub's annotation).
 """
 
-TEXT, WORD, TIME, BOOL, INT, INT64, UINT, FLAG, OPT_INT, DATE = (
-    "text", "word", "time", "bool", "int", "int64", "uint", "flag", "opt_int", "date")
-KINDS = (TEXT, WORD, TIME, BOOL, INT, INT64, UINT, FLAG, OPT_INT, DATE)
+TEXT, WORD, TIME, BOOL, INT, INT64, UINT, FLAG, OPT_INT, DATE, REAL = (
+    "text", "word", "time", "bool", "int", "int64", "uint", "flag", "opt_int", "date", "real")
+KINDS = (TEXT, WORD, TIME, BOOL, INT, INT64, UINT, FLAG, OPT_INT, DATE, REAL)
 NOW = "now"
 LANGUAGES = ("python", "lua")
 
@@ -229,5 +230,15 @@ RECORDS = (
     Record("attr", None, False, (
         Field("key", TEXT),
         Field("value", TEXT),
+    )),
+    Record("search_hit", "SearchHit", True, (
+        Field("kind", WORD, names="crm_search_kind_name"),
+        Field("customer_id", TEXT),
+        Field("customer_name", TEXT),
+        Field("record_id", TEXT, nullable=True),
+        Field("key", TEXT, nullable=True),
+        Field("field", TEXT),
+        Field("snippet", TEXT),
+        Field("rank", REAL),
     )),
 )

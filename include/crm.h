@@ -20,5 +20,6 @@
 #include "crm/occasion.h"
 #include "crm/report.h"
 #include "crm/agenda.h"
+#include "crm/search.h"
 
 #endif

@@ -139,6 +139,8 @@ record_mt("promise_event", function(r)
   return field(r.kind) .. " " .. field(r.at) .. " " .. field(r.actor) end)
 record_mt("agenda_item", function(r)
   return field(r.kind) .. " " .. field(r.id) .. " " .. field(r.score) end)
+record_mt("search_hit", function(r)
+  return field(r.kind) .. " " .. field(r.field) .. " " .. field(r.snippet) end)
 
 -- the database -----------------------------------------------------------
 local Database = {}
@@ -171,6 +173,7 @@ local DIRECTION = names_of(ll.crm_direction_parse)
 local OUTCOME = names_of(ll.crm_outcome_parse)
 local STATE = names_of(ll.crm_promise_state_parse)
 local AGENDA_KIND = names_of(ll.crm_agenda_kind_parse)
+local SEARCH_KIND = names_of(ll.crm_search_kind_parse)
 
 -- the code of the name v (a string) in names, or default for nil
 local function parse(names, v, what, default)
@@ -553,6 +556,21 @@ function Database:agenda(o)
                       ll.CRM_AGENDA_HEAD_START_OCCASION),
                  opt_int(o.limit, "limit"))
   return iterate(self, c, ll._agenda_next, ll.crm_agenda_item_cursor_free, "agenda_item")
+end
+
+-- search
+
+--- db:search(query, {kinds={"customer",...}, customer_id=, owner=, include_archived=false,
+---           limit=0, offset=0, mark_before="[", mark_after="]"})
+function Database:search(query, o)
+  o = opt_table(o, "options")
+  local c = call(ll.crm_swig_search_open, h(self), opt_str(query, "query"),
+                 bits(SEARCH_KIND, o.kinds, "kinds"), opt_str(o.customer_id, "customer_id"),
+                 opt_str(o.owner, "owner"),
+                 opt_bool(o.include_archived, "include_archived", false) and 1 or 0,
+                 opt_int(o.limit, "limit"), opt_int(o.offset, "offset"),
+                 opt_str(o.mark_before, "mark_before"), opt_str(o.mark_after, "mark_after"))
+  return iterate(self, c, ll._search_next, ll.crm_search_hit_cursor_free, "search hit")
 end
 
 -- memberships, identity flags, interaction updates, threads, promise history

@@ -25,6 +25,11 @@ static void crm_swig_set_int(lua_State *L, const char *k, lua_Integer v)
     lua_pushinteger(L, v);
     lua_setfield(L, -2, k);
 }
+static void crm_swig_set_number(lua_State *L, const char *k, double v)
+{
+    lua_pushnumber(L, v);
+    lua_setfield(L, -2, k);
+}
 /* A time: nil when there is none (CRM_TIME_NONE). */
 static void crm_swig_set_time(lua_State *L, const char *k, int64_t v)
 {

@@ -119,6 +119,8 @@ int cmd_demo(crmctl *, const ctl_command *, int, char **);
 int cmd_report(crmctl *, const ctl_command *, int, char **);
 /* the agenda (cmd_agenda.c) */
 int cmd_agenda(crmctl *, const ctl_command *, int, char **);
+/* search (cmd_search.c) */
+int cmd_search(crmctl *, const ctl_command *, int, char **);
 
 /* ---- argument parsing (args.c) ------------------------------------------- */
 

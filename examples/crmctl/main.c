@@ -346,6 +346,27 @@ static const ctl_command commands[] = {
       "channel or whether a contact was public; docs/agenda.md has the rule.\n"
       "\n" CTL_TIME_HELP,
       cmd_agenda },
+    { "search", "QUERY [OPTIONS]",
+      "find what was said or written, in every customer's records, best first",
+      "QUERY is words, each matched whole and without regard to case or accents\n"
+      "(\"muller\" finds \"M\xc3\xbc" "ller\"); a word ending in * matches every word it\n"
+      "starts (\"cus*\"); words in double quotes must follow each other. Every word\n"
+      "must match. Everything but letters and digits separates words.\n"
+      "\n"
+      "Options:\n"
+      "  --kinds K,K     only these kinds of record: customer (names), identity,\n"
+      "                  attribute, interaction (summaries and bodies), promise\n"
+      "  --customer C    only this customer's records (an id or any identity)\n"
+      "  --owner WHO     only the records of the customers WHO looks after\n"
+      "  --archived      archived customers' records too\n"
+      "  --limit N       at most N matches (default 20, at most 1000)\n"
+      "  --offset N      skip the N best (the next page)\n"
+      "\n"
+      "Each match shows its kind, the customer, what matched (an identity's kind or\n"
+      "an attribute's key and the field), the words around it with the matched\n"
+      "ones in [brackets], and the interaction's or promise's id (else the\n"
+      "customer's).\n",
+      cmd_search },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -190,6 +190,21 @@ typedef enum crm__query {
      * custom one's), occasion kind, waiting contacts or lead days; by score DESC, since, kind,
      * item id */
     CRM__Q_AGENDA,
+    /* ---- search (search.c) ---- */
+    /* ?1 the query (crm__bind_text_query), ?2 ?3 the marks around a matched word in the
+     * snippet, ?4 kinds (bit k: kind k), ?5 customer id (NULL: any), ?6 the customer's owner
+     * (NULL: any), ?7 archived customers too (0/1), ?8 limit, ?9 offset -> kind (1 customer,
+     * 2 identity, 3 attribute, 4 interaction, 5 promise), field (1 name, 2 value, 3 summary,
+     * 4 body, 5 what), customer_id, the customer's name, the identity's kind or the
+     * attribute's key ('' for the others), the interaction's or promise's id (else not an
+     * id), snippet, rank (lower is better), by rank, then the oldest row first */
+    CRM__Q_SEARCH,
+    /* The engine's own, at the end of a write call that changed what search reads (see
+     * lib/store/sqlite/schema/0008_search.sql): the index forgets the words of the rows
+     * removed, learns those of the rows added, and the notes are cleared. */
+    CRM__Q_SEARCH_SYNC_GONE,
+    CRM__Q_SEARCH_SYNC_ADDED,
+    CRM__Q_SEARCH_SYNC_CLEAR,
 
     CRM__Q_COUNT
 } crm__query;

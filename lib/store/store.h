@@ -222,4 +222,24 @@ int crm__cursor_texts(crm__cursor *c, const int *cols, int n, const char **out);
  * above); crm__write_begin() and crm_begin() call it before each change. */
 void crm__cursors_copy(crm_db *db);
 
+/* ---- full-text search (search.c) ---------------------------------------- */
+
+/* One term of a full-text query, as a person typed it: a word (len bytes
+ * of UTF-8 at word, no NUL), whole or the start of words (prefix), and
+ * whether it follows the term before it directly, as the next word of a
+ * phrase ("late delivery"). A row matches when it holds every term. What
+ * a word is, and how case and diacritics are compared, is the engine's. */
+typedef struct crm__text_term {
+    const char *word;
+    size_t len;
+    bool prefix;
+    bool phrase;
+} crm__text_term;
+/* Bind parameter i of st to the engine's query for terms[0..n): every word
+ * quoted as a word, so no text of the caller's is ever syntax. A failure
+ * (no memory) is kept and reported by the next step, as a bind's. */
+void crm__bind_text_query(crm__st *st, int i, const crm__text_term *terms, size_t n);
+/* A number that may have a fraction: a search's rank. */
+double crm__col_double(crm__st *st, int c);
+
 #endif

@@ -20,3 +20,12 @@ endif()
 
 # The Python and Lua benchmarks and the report at a tiny size.
 include(${CMAKE_CURRENT_LIST_DIR}/bindings.cmake)
+
+# search_bench_smoke: crm_search_bench at a tiny size, so it keeps working.
+if(TARGET crm_search_bench)
+  add_test(NAME search_bench_smoke COMMAND ${CRM_TEST_LAUNCHER} $<TARGET_FILE:crm_search_bench>
+           400 --queries 20 --writes 100)
+  set_tests_properties(search_bench_smoke PROPERTIES
+    TIMEOUT 600
+    ENVIRONMENT "ASAN_OPTIONS=detect_leaks=1:abort_on_error=0;UBSAN_OPTIONS=print_stacktrace=1;TMPDIR=${CMAKE_CURRENT_BINARY_DIR}")
+endif()

@@ -32,6 +32,7 @@ commands=(
     "promise show" "promise list"
     "occasion add" "occasion remove" "occasion list" "occasion upcoming"
     "agenda"
+    "search"
 )
 
 run 0 --help
@@ -1521,5 +1522,47 @@ run 2 --db "$ag" agenda --limit -1
 expect_err -- '--limit wants a number'
 run 3 --db "$ag" agenda --owner " team:billing"
 expect_err 'agenda owner'
+# ---- search --------------------------------------------------------------------
+
+# Over the demo's records: every kind, best first, in a table, JSON and CSV.
+run 0 --db "$demo" search charge
+expect_out '^KIND +CUSTOMER +MATCHED +SNIPPET +RECORD$'
+expect_out '^attribute +Jane Doe +last_contact_reason value +billing\.double_\[charge\] +'"$uuid"'$'
+expect_out '^promise +Raj Patel +what +refund the double \[charge\] +'"$uuid"'$'
+expect_out '^interaction +Jane Doe +summary +Double \[charge\] confirmed'
+run 0 --db "$demo" search 'charg*' --kinds interaction --limit 2
+expect_out '^interaction +Jane Doe +summary +Double \[charge\] confirmed'
+[[ $(grep -c '^interaction ' <<<"$out") == 2 ]] || fail "search --limit 2"
+run 0 --db "$demo" --json search 'MARIA garcia'
+expect_json
+json_ok 'j[0]["kind"] == "customer"' 'j[0]["customer_name"] == "María García"' \
+    'j[0]["snippet"] == "[María] [García]"' 'j[0]["field"] == "name"' \
+    'j[0]["record_id"] is None' 'isinstance(j[0]["rank"], float)' \
+    '[h["rank"] for h in j] == sorted(h["rank"] for h in j)'
+run 0 --db "$demo" --csv search charged --customer "+1 415 555 0100"
+csv_ok 'rows[0] == ["kind", "customer_id", "customer_name", "field", "key", "record_id", "snippet", "rank"]' \
+    'len(rows) > 2' 'all(r[2] == "Jane Doe" for r in rows[1:])' \
+    'all("[charged]" in r[6].lower() for r in rows[1:])'
+run 0 --db "$demo" search charge --owner agent:nobody
+expect_out '^\(no matches\)$'
+# Words, never a query language: operators and open quotes are words.
+run 0 --db "$demo" search '"double charge'
+expect_out '\[Double charge\] confirmed'
+run 0 --db "$demo" search 'charge NEAR(refund' --kinds promise
+expect_out '^\(no matches\)$'
+run 0 --db "$demo" search 'charge OR:refund' --kinds promise
+expect_out '^\(no matches\)$'
+run 0 --db "$demo" search 'charge (refund)' --kinds promise
+expect_out '^promise +Raj Patel '
+run 3 --db "$demo" search '*'
+expect_err "query '\*' has no word to search for"
+run 3 --db "$demo" search 'a*'
+expect_err 'at least two'
+run 2 --db "$demo" search charge --kinds note
+expect_err "'note' is not a kind"
+run 2 --db "$demo" search charge --limit 0
+expect_err -- '--limit wants a number'
+run 2 --db "$demo" search
+expect_err 'usage: crmctl search'
 
 echo "crmctl: $checks checks passed"

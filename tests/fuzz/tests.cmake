@@ -40,6 +40,8 @@ crm_fuzz_target(time SOURCES ${PROJECT_SOURCE_DIR}/examples/crmctl/timeparse.c
                 INCLUDES ${PROJECT_SOURCE_DIR}/examples/crmctl)
 crm_fuzz_target(terminal SOURCES ${PROJECT_SOURCE_DIR}/examples/crmctl/escape.c
                 INCLUDES ${PROJECT_SOURCE_DIR}/examples/crmctl)
+# The search query parser, and the search call over it.
+crm_fuzz_target(search)
 
 # `cmake --build . --target fuzz_all` builds every target (used by make fuzz).
 get_property(_crm_fuzz_targets GLOBAL PROPERTY CRM_FUZZ_TARGETS)

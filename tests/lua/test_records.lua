@@ -38,8 +38,8 @@ local function expected(what, low)
     elseif f.kind == "opt_int" then
       if v == constant(f.none) then v = nil end
     else
-      lu.assertTrue(f.kind == "text" or f.kind == "int" or f.kind == "int64" or f.kind == "uint",
-                    f.kind)
+      lu.assertTrue(f.kind == "text" or f.kind == "int" or f.kind == "int64" or f.kind == "uint"
+                    or f.kind == "real", f.kind)
     end
     want[f.name] = v
   end
@@ -220,7 +220,7 @@ function TestRecords:test_every_kind_is_checked()
     for _, f in ipairs(fields) do kinds[f.kind] = true end
   end
   lu.assertEquals(kinds, {text = true, word = true, time = true, bool = true, int = true,
-                          int64 = true, uint = true, flag = true, opt_int = true})
+                          int64 = true, uint = true, flag = true, opt_int = true, real = true})
 end
 
 function TestRecords:test_attrs()

@@ -144,6 +144,10 @@ def CALLS(w):
          ("owner", "kinds"),
          {"limit": (0, 2**32 - 1), "horizon": (0, 366 * 86400000),
           "head_start_due": (-3650 * 86400000, 3650 * 86400000)}),
+        ("search", dict(query="ann", kinds="customer", customer_id=a, owner="agent:a",
+                        limit=5, offset=0, mark_before="<", mark_after=">"),
+         ("query", "kinds", "customer_id", "owner", "mark_before", "mark_after"),
+         {"limit": (0, 2**32 - 1), "offset": (0, 2**32 - 1)}),
     ]
 
 

@@ -28,7 +28,7 @@ from . import _lowlevel  # noqa: F401
 
 __all__ = [
     "open", "Database", "Customer", "Identity", "JournalEntry", "Interaction",
-    "Promise", "Occasion", "PromiseState", "Member", "PromiseEvent",
+    "Promise", "Occasion", "PromiseState", "Member", "PromiseEvent", "SearchHit",
     "Error", "Warning", "InterfaceError", "DatabaseError", "DataError",
     "OperationalError", "IntegrityError", "InternalError", "ProgrammingError",
     "NotSupportedError", "NotFound", "Exists", "Conflict", "InvalidArgument",
@@ -373,6 +373,15 @@ class AgendaItem(_Record):
 
     __slots__ = _FIELDS["agenda_item"]
     _row = _ll._agenda_item_row
+class SearchHit(_Record):
+    """A record a search found: ``kind`` ("customer", "identity",
+    "attribute", "interaction", "promise"), the customer, ``record_id``
+    (an interaction's or promise's id, else None), ``key`` (an identity's
+    kind or an attribute's key, else None), ``field`` (which text matched),
+    ``snippet`` and ``rank`` (lower is better)."""
+
+    __slots__ = _FIELDS["search_hit"]
+    _row = _ll._search_hit_row
 
 
 _ll.crm_swig_set_word_class("PromiseState", PromiseState)
@@ -385,6 +394,7 @@ _promise_event = _ll.crm_swig_set_record_class("promise_event", PromiseEvent)
 _occasion = _ll.crm_swig_set_record_class("occasion", Occasion)
 _promise = _ll.crm_swig_set_record_class("promise", Promise)
 _agenda_item = _ll.crm_swig_set_record_class("agenda_item", AgendaItem)
+_ll.crm_swig_set_record_class("search_hit", SearchHit)
 
 
 _PRIMARY = _ll.CRM_IDENTITY_PRIMARY
@@ -514,6 +524,7 @@ _OUTCOME = _Names(_ll.crm_outcome_parse)
 _STATE = _Names(_ll.crm_promise_state_parse)
 _PERIOD = _Names(_ll.crm_report_period_parse)
 _AGENDA_KIND = _Names(_ll.crm_agenda_kind_parse)
+_SEARCH_KIND = _Names(_ll.crm_search_kind_parse)
 
 
 def _enum_parse(names, value, what):
@@ -1183,7 +1194,6 @@ class Database:
             _word_list(channels, "channels"))
         return _ReportCursor(self, name, h)
 
-
     # -- the agenda --
     def agenda(self, owner=None, *, as_of=None, horizon=None, kinds=None,
                head_start_overdue=None, head_start_due=None, head_start_contact=None,
@@ -1204,6 +1214,26 @@ class Database:
             self._h, _str(owner, "owner"), _to_ms(as_of, "as_of"),
             0 if horizon is None else _ms_delta(horizon, "horizon"),
             _bits(_AGENDA_KIND, kinds, "kinds"), *heads, _int(limit, "limit", *_UINT))
+        return _Cursor(self, h)
+
+    # -- search --
+    def search(self, query, *, kinds=None, customer_id=None, owner=None,
+               include_archived=False, limit=0, offset=0, mark_before=None, mark_after=None):
+        """Iterate over the SearchHits of ``query`` (what a person typed:
+        words, ``cus*`` for a prefix, "..." for a phrase), best first.
+        ``kinds``: a kind's name or a set of them (None: all); ``customer_id``
+        (a Customer or id) and ``owner`` (the customer's owner) narrow it;
+        archived customers' records only with ``include_archived``;
+        ``limit`` (0: 20, at most 1000) and ``offset`` page; ``mark_before``
+        and ``mark_after`` surround matched words in snippets (None: "[" and
+        "]"). crm.NotFound (customer); crm.InvalidArgument (a query with no
+        word, too long, too many words, not UTF-8; bad options)."""
+        h = _ll.crm_swig_search_open(
+            self._h, _str(query, "query"), _bits(_SEARCH_KIND, kinds, "kinds"),
+            _customer_ref(customer_id, "customer_id"), _str(owner, "owner"),
+            1 if include_archived else 0, _int(limit, "limit", *_UINT),
+            _int(offset, "offset", *_UINT), _str(mark_before, "mark_before"),
+            _str(mark_after, "mark_after"))
         return _Cursor(self, h)
 
 

@@ -1034,8 +1034,13 @@ int crm__write_begin(crm_db *db)
     return exec_stmt(db, CRM__Q_BEGIN, "starting a write transaction");
 }
 
+static int search_sync(crm_db *db);
+static void search_reset(crm_db *db);
+
 int crm__write_end(crm_db *db, int rc)
 {
+    if (rc == CRM_OK && db->store->search_due)
+        rc = search_sync(db);
     if (db->txn_open) {
         /* A failed statement changed nothing (SQLite undid it, or rolled
          * back the whole transaction); a change the call made before it
@@ -1044,16 +1049,20 @@ int crm__write_end(crm_db *db, int rc)
             db->group_lost = true; /* even if the ROLLBACK cannot run now */
             if (!sqlite3_get_autocommit(db->store->sql))
                 quiet_rollback(db);
+            search_reset(db);
         }
         return rc;
     }
     if (rc == CRM_OK) {
         rc = exec_stmt(db, CRM__Q_COMMIT, "committing");
-        if (rc == CRM_OK)
+        if (rc == CRM_OK) {
+            db->store->search_synced = false;
             return CRM_OK;
+        }
     }
     if (!sqlite3_get_autocommit(db->store->sql))
         quiet_rollback(db);
+    search_reset(db);
     return rc;
 }
 
@@ -1103,6 +1112,10 @@ int crm_commit(crm_db *db)
     if (rc == CRM_OK || sqlite3_get_autocommit(db->store->sql)) {
         db->txn_open = false;
     }
+    if (rc == CRM_OK)
+        db->store->search_synced = false;
+    else if (sqlite3_get_autocommit(db->store->sql))
+        search_reset(db);
     return rc;
 }
 
@@ -1114,9 +1127,15 @@ int crm_rollback(crm_db *db)
                           "no transaction is open: crm_rollback() without crm_begin()");
     db->txn_open = false;
     db->group_lost = false;
-    if (sqlite3_get_autocommit(db->store->sql))
+    if (sqlite3_get_autocommit(db->store->sql)) {
+        search_reset(db);
         return CRM_OK; /* rolled back already (e.g. by SQLite after an I/O error) */
-    return exec_stmt(db, CRM__Q_ROLLBACK, "rolling back");
+    }
+    int rc = exec_stmt(db, CRM__Q_ROLLBACK, "rolling back");
+    /* The group may have ended in a failed commit, whose FTS5 writes the
+     * rollback undoes in the file only. */
+    search_reset(db);
+    return rc;
 }
 
 int crm_in_transaction(const crm_db *db)
@@ -1184,9 +1203,113 @@ static int wal_hook(void *arg, sqlite3 *sql, const char *schema, int frames)
     return SQLITE_OK;
 }
 
+static void update_hook(void *arg, int op, const char *schema, const char *table,
+                        sqlite3_int64 rowid);
+
 void crm__sqlite_hooks(crm_db *db)
 {
     sqlite3_busy_handler(db->store->sql, busy_wait, db);
-    if (!(db->flags & CRM_OPEN_READONLY))
+    if (!(db->flags & CRM_OPEN_READONLY)) {
         sqlite3_wal_hook(db->store->sql, wal_hook, db);
+        sqlite3_update_hook(db->store->sql, update_hook, db);
+    }
+}
+
+/* ---- search: keeping the full-text index in step -------------------------- */
+
+/* The triggers of the schema note in search_pending each row search reads
+ * that a statement added or removed, but cannot change the index: under
+ * trusted_schema = OFF SQLite refuses a virtual table inside a trigger
+ * (schema/0008_search.sql). So the handle watches for a note (SQLite calls
+ * this for every row a statement or its triggers change in a table with a
+ * rowid) and, at the end of the write call, before its commit, applies the
+ * notes to the index: index and rows change in one transaction, and a call
+ * that changed nothing search reads pays nothing. A note of a statement
+ * that failed and was undone leaves the mark set; the sync then finds no
+ * note and costs three empty statements once. */
+static void update_hook(void *arg, int op, const char *schema, const char *table,
+                        sqlite3_int64 rowid)
+{
+    (void)op;
+    (void)schema;
+    (void)rowid;
+    crm_db *db = arg;
+    if (table[0] == 's' && strcmp(table, "search_pending") == 0)
+        db->store->search_due = true;
+}
+
+static int search_sync(crm_db *db)
+{
+    db->store->search_synced = true;
+    int rc = exec_stmt(db, CRM__Q_SEARCH_SYNC_GONE, "updating the search index");
+    if (rc == CRM_OK)
+        rc = exec_stmt(db, CRM__Q_SEARCH_SYNC_ADDED, "updating the search index");
+    if (rc == CRM_OK)
+        rc = exec_stmt(db, CRM__Q_SEARCH_SYNC_CLEAR, "updating the search index");
+    if (rc == CRM_OK)
+        db->store->search_due = false;
+    return rc;
+}
+
+/* FTS5 keeps what it knows of its index (its segments, its totals) in the
+ * connection from one transaction to the next. A transaction that changed
+ * the index and failed part-way on a lack of memory (in an update, or in
+ * the commit that writes FTS5's pending words) can leave that knowledge
+ * ahead of the file once rolled back: the next change of the index then
+ * failed as corrupt, though the file was whole. So after such a failure,
+ * and after a group that changed the index is rolled back, once the
+ * transaction is gone, the schema is read again, which makes SQLite let go
+ * of the index's connection and FTS5 read it afresh. */
+static void search_reset(crm_db *db)
+{
+    if (!db->store->search_synced || !sqlite3_get_autocommit(db->store->sql))
+        return;
+    if (sqlite3_exec(db->store->sql, "PRAGMA writable_schema = RESET", NULL, NULL, NULL) ==
+        SQLITE_OK)
+        db->store->search_synced = false;
+}
+
+/* FTS5's query syntax: a string in double quotes (a double quote in it
+ * doubled) is its words as a phrase, whatever they are ("NEAR", "AND",
+ * "col:x" are words there); a * after it makes its last word a prefix; +
+ * joins two strings into one phrase; strings side by side must all match. */
+void crm__bind_text_query(crm__st *st, int i, const crm__text_term *terms, size_t n)
+{
+    size_t need = 1;
+    for (size_t k = 0; k < n; k++)
+        need += 2 * terms[k].len + 6;
+    char local[1024];
+    char *q = need <= sizeof local ? local : crm__malloc(need);
+    if (!q) {
+        hold(st, i, SQLITE_NOMEM, HELD_UNKNOWN, 0);
+        return;
+    }
+    char *p = q;
+    for (size_t k = 0; k < n; k++) {
+        if (k > 0) {
+            *p++ = ' ';
+            if (terms[k].phrase) {
+                *p++ = '+';
+                *p++ = ' ';
+            }
+        }
+        *p++ = '"';
+        for (size_t j = 0; j < terms[k].len; j++) {
+            if (terms[k].word[j] == '"')
+                *p++ = '"';
+            *p++ = terms[k].word[j];
+        }
+        *p++ = '"';
+        if (terms[k].prefix)
+            *p++ = '*';
+    }
+    *p = '\0';
+    crm__bind_text(st, i, q);
+    if (q != local)
+        crm__free(q);
+}
+
+double crm__col_double(crm__st *st, int c)
+{
+    return sqlite3_column_double(st->stmt, c);
 }

@@ -236,6 +236,30 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     /* One probe: the history's key, walked backwards from the promise's newest event. */
     [CRM__Q_PROMISE_LAST_STEP] =
         "SELECT seq, kind, at FROM promise_event WHERE promise_id = ?1 ORDER BY seq DESC LIMIT 1",
+
+    /* ---- search (search.c) ---- */
+    /* ORDER BY rank is FTS5's own order: it ranks every match and gives
+     * them best first, rows of the same rank in the order of their rowids
+     * (the order they were indexed in), so the joins, the filters and the
+     * snippets are made only for the rows read until the limit is
+     * reached; with a tie-break of its own the query sorted every match
+     * itself, and cost up to four times the index's query alone. */
+    [CRM__Q_SEARCH] =
+        "SELECT d.kind, d.field, d.customer_id, c.name, d.name, d.rec, "
+        "snippet(search, 0, ?2, ?3, '\xe2\x80\xa6', 12), rank "
+        "FROM search JOIN search_doc d ON d.id = search.rowid "
+        "JOIN customer c ON c.id = d.customer_id "
+        "WHERE search MATCH ?1 AND (?4 >> d.kind) & 1 AND (?5 IS NULL OR d.customer_id = ?5) "
+        "AND (?6 IS NULL OR c.owner = ?6) AND (?7 OR NOT d.archived) "
+        "ORDER BY rank LIMIT ?8 OFFSET ?9",
+    [CRM__Q_SEARCH_SYNC_GONE] =
+        "INSERT INTO search (search, rowid, text) "
+        "SELECT 'delete', doc, gone FROM search_pending WHERE gone IS NOT NULL",
+    [CRM__Q_SEARCH_SYNC_ADDED] =
+        "INSERT INTO search (rowid, text) "
+        "SELECT d.id, d.text FROM search_pending p JOIN search_doc d ON d.id = p.doc "
+        "WHERE p.added",
+    [CRM__Q_SEARCH_SYNC_CLEAR] = "DELETE FROM search_pending",
 };
 
 /* ---- shaped lists ---- */

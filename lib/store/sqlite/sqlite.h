@@ -51,6 +51,9 @@ struct crm__store {
     struct crm__st *queries[CRM__Q_COUNT]; /* each query's statement, once prepared */
     struct crm__st **stmts;    /* statements keyed by a shape or a text (see engine.c) */
     size_t nstmts, capstmts;
+    bool search_due;           /* rows search reads have changed since the index was synced
+                                  (see search_sync in engine.c) */
+    bool search_synced;        /* the transaction in progress changed the index (search_reset) */
 };
 
 /* The SQL of each query (sql.c); NULL for a shaped one. */
