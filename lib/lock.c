@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "internal/handle.h"
+#include "store/store.h"
 
 /* A thread's token: its pthread_t, which glibc and musl make the address
  * of the thread's descriptor, never 0 and distinct among live threads.
@@ -155,9 +156,16 @@ static int enter(crm_db *db, bool bounded)
     return CRM_OK;
 }
 
+static inline void leave(crm_db *db);
+
+/* A call that starts on a handle a failed call left unsettled (memory ran
+ * out even for its rollback) settles it first, or fails as that does. */
 int crm__enter(crm_db *db)
 {
-    return enter(db, true);
+    int rc = enter(db, true);
+    if (rc == CRM_OK && db->lock.depth == 1 && (rc = crm__settle(db)) != CRM_OK)
+        leave(db);
+    return rc;
 }
 
 void crm__enter_always(crm_db *db)

@@ -214,6 +214,8 @@ int crm_search_hit_list_open(crm_search_hit_cursor **out, crm_db *db, const char
         return rc;
     /* Held on its row until the list has read its first: the check and the
      * walk read one snapshot. */
+    if ((rc = crm__search_ready(db)) != CRM_OK)
+        return rc;
     CRM__ST(found);
     if (o->customer_id && (rc = crm__customer_probe(db, &found, &cid, NULL)) != CRM_OK)
         return rc;

@@ -110,7 +110,8 @@ int crm__lock_waiters(crm_db *db);
 /* The calling thread holds db with a transaction group open. */
 bool crm__holds_group(const crm_db *db);
 /* Hold db for a call: CRM_OK, or CRM_EBUSY when another thread's
- * transaction group kept it for the whole busy timeout. */
+ * transaction group kept it for the whole busy timeout, or the error of
+ * settling what a failed call left (crm__settle, store.h). */
 int crm__enter(crm_db *db);
 /* The same without a limit, for what must not fail: freeing a cursor,
  * closing. */

@@ -239,6 +239,16 @@ typedef struct crm__text_term {
  * quoted as a word, so no text of the caller's is ever syntax. A failure
  * (no memory) is kept and reported by the next step, as a bind's. */
 void crm__bind_text_query(crm__st *st, int i, const crm__text_term *terms, size_t n);
+/* Roll back a transaction that a failed call left open because even its
+ * rollback failed (no memory), before the next call reads or writes:
+ * CRM_OK when there is none or once done, else the engine's error. The
+ * handle's lock calls it as each call starts (lock.c). */
+int crm__settle(crm_db *db);
+/* Make the engine's full-text index ready to be read or changed after a
+ * change of it failed (see engine.c): CRM_OK at once when nothing failed,
+ * else CRM_OK once done, or the engine's error (no memory). Writes and
+ * crm_begin() call it themselves; a search calls it before it reads. */
+int crm__search_ready(crm_db *db);
 /* A number that may have a fraction: a search's rank. */
 double crm__col_double(crm__st *st, int c);
 

@@ -89,16 +89,24 @@ enum fault_kind {
 static struct {
     int kind;
     long countdown;
+    long burst;    /* calls that fail from there on, one after the other */
     long calls;    /* calls of the armed kind since arming */
     long injected; /* failures made since arming */
-} fault = { FAULT_NONE, -1, 0, 0 };
+} fault = { FAULT_NONE, -1, 0, 0, 0 };
 
-static void fault_arm(int kind, long n)
+/* The n-th call of the kind fails, and the burst - 1 after it too. */
+static void fault_arm_burst(int kind, long n, long burst)
 {
     fault.kind = kind;
     fault.countdown = n;
+    fault.burst = burst;
     fault.calls = 0;
     fault.injected = 0;
+}
+
+static void fault_arm(int kind, long n)
+{
+    fault_arm_burst(kind, n, 1);
 }
 
 static void fault_disarm(void)
@@ -114,7 +122,8 @@ static bool fault_now(bool applies)
         return false;
     fault.calls++;
     if (fault.countdown == 0) {
-        fault.countdown = -1;
+        if (--fault.burst <= 0)
+            fault.countdown = -1;
         fault.injected++;
         return true;
     }
@@ -2229,6 +2238,54 @@ TEST(group_call_undone_when_finishing_fails)
     end_session(&s);
 }
 
+static int search_count(crm_db *db, const char *query)
+{
+    crm_search_hit_cursor *cur;
+    const crm_search_hit *hit;
+    int n = 0, rc = crm_search_hit_list_open(&cur, db, query, NULL);
+    if (rc)
+        return -1;
+    while ((rc = crm_search_hit_cursor_next(cur, &hit)) == CRM_ROW)
+        n++;
+    crm_search_hit_cursor_free(cur);
+    return rc == CRM_DONE ? n : -1;
+}
+
+/* Memory runs out at some point of a change of the search index and stays
+ * out, so that even making the index ready again after the failure fails
+ * (engine.c, search_reset): the next call, with memory back, must make it
+ * ready first. Without that, a change failed as corrupt, or a search
+ * found words the failed change had left behind. */
+TEST(search_ready_after_lasting_lack_of_memory)
+{
+    session s;
+    fixture f;
+    fresh_session(&s, &f);
+    long failures = 0;
+    bool done = false;
+    for (long n = 0; n < 20000 && !done; n++) {
+        fault_arm_burst(FAULT_OOM_SQLITE, n, 1L << 30);
+        int rc = crm_interaction_set_summary(s.db, f.call, "parcel lost");
+        long injected = fault.injected;
+        fault_disarm();
+        if (rc != CRM_OK) {
+            CHECK_RC(s.db, rc, CRM_ENOMEM);
+            failures++;
+        } else {
+            done = !injected;
+        }
+        CHECK_OK(s.db, crm_interaction_set_summary(s.db, f.call, "invoice wrong"));
+        CHECK_INT(search_count(s.db, "invoice"), 1);
+        CHECK_INT(search_count(s.db, "parcel"), 0);
+        CHECK(raw_integrity_ok(s.raw));
+        if (test_current_failed)
+            break;
+    }
+    CHECK(done);
+    CHECK(failures > 0);
+    end_session(&s);
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static void usage(void)
@@ -2305,6 +2362,7 @@ int main(int argc, char **argv)
     RUN(group_meets_full_disk);
     RUN(group_commit_fails);
     RUN(group_call_undone_when_finishing_fails);
+    RUN(search_ready_after_lasting_lack_of_memory);
     remove_bases();
     int rc = test_summary();
     if (crm_config_allocator(NULL) != CRM_OK)

@@ -1031,7 +1031,8 @@ int crm__write_begin(crm_db *db)
         db->store->call_changes = sqlite3_total_changes(db->store->sql);
         return CRM_OK;
     }
-    return exec_stmt(db, CRM__Q_BEGIN, "starting a write transaction");
+    rc = crm__search_ready(db);
+    return rc ? rc : exec_stmt(db, CRM__Q_BEGIN, "starting a write transaction");
 }
 
 static int search_sync(crm_db *db);
@@ -1078,7 +1079,9 @@ int crm_begin(crm_db *db)
                           "first (transactions do not nest)");
     if (db->cursor_list)
         crm__cursors_copy(db);
-    rc = exec_stmt(db, CRM__Q_BEGIN, "starting a transaction");
+    rc = crm__search_ready(db);
+    if (rc == CRM_OK)
+        rc = exec_stmt(db, CRM__Q_BEGIN, "starting a transaction");
     if (rc == CRM_OK) {
         db->txn_open = true;
         db->store->groups++;
@@ -1251,22 +1254,60 @@ static int search_sync(crm_db *db)
     return rc;
 }
 
-/* FTS5 keeps what it knows of its index (its segments, its totals) in the
- * connection from one transaction to the next. A transaction that changed
- * the index and failed part-way on a lack of memory (in an update, or in
- * the commit that writes FTS5's pending words) can leave that knowledge
- * ahead of the file once rolled back: the next change of the index then
- * failed as corrupt, though the file was whole. So after such a failure,
- * and after a group that changed the index is rolled back, once the
- * transaction is gone, the schema is read again, which makes SQLite let go
- * of the index's connection and FTS5 read it afresh. */
+/* FTS5 keeps the words a transaction adds or removes in memory until it
+ * commits, and forgets them when SQLite tells it the transaction rolled
+ * back. SQLite does not always tell it: when a statement FTS5 runs for
+ * itself (reading a block of its index) runs out of memory, SQLite rolls
+ * the whole transaction back from inside that statement, and FTS5, which
+ * is in the middle of an update, keeps words of the failed transaction
+ * and writes them with the next one: a later change of the index then
+ * fails as corrupt, though the file was whole (SQLite 3.40). So once a
+ * transaction that changed the index has failed or been rolled back, a
+ * transaction that only opens the index for writing is rolled back, which
+ * makes FTS5 drop what it holds and read its index afresh. It costs three
+ * short statements; the index is not read. If it cannot run (no memory),
+ * the mark stays and the next write or search runs it first. */
+static const char SEARCH_FORGET[] = "DELETE FROM search WHERE rowid = 0";
+
 static void search_reset(crm_db *db)
 {
-    if (!db->store->search_synced || !sqlite3_get_autocommit(db->store->sql))
+    sqlite3 *sql = db->store->sql;
+    if (!db->store->search_synced || !sqlite3_get_autocommit(sql))
         return;
-    if (sqlite3_exec(db->store->sql, "PRAGMA writable_schema = RESET", NULL, NULL, NULL) ==
-        SQLITE_OK)
+    int rc = sqlite3_exec(sql, "BEGIN", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(sql, SEARCH_FORGET, NULL, NULL, NULL);
+    if (!sqlite3_get_autocommit(sql) &&
+        sqlite3_exec(sql, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
+        rc = SQLITE_ERROR;
+    if (rc == SQLITE_OK)
         db->store->search_synced = false;
+}
+
+int crm__settle(crm_db *db)
+{
+    if (db->txn_open || !db->store || !db->store->sql || sqlite3_get_autocommit(db->store->sql))
+        return CRM_OK;
+    sqlite3 *sql = db->store->sql;
+    int rc = sqlite3_exec(sql, "ROLLBACK", NULL, NULL, NULL);
+    if (!sqlite3_get_autocommit(sql))
+        return crm__sqlite_error(db, rc == SQLITE_OK ? SQLITE_NOMEM : rc,
+                                 "rolling back what a call that failed earlier left undone");
+    search_reset(db);
+    return CRM_OK;
+}
+
+int crm__search_ready(crm_db *db)
+{
+    sqlite3 *sql = db->store->sql;
+    if (!db->store->search_synced || !sqlite3_get_autocommit(sql))
+        return CRM_OK;
+    search_reset(db);
+    if (!db->store->search_synced)
+        return CRM_OK;
+    int rc = sqlite3_extended_errcode(sql);
+    return crm__sqlite_error(db, rc == SQLITE_OK ? SQLITE_NOMEM : rc,
+                             "bringing the search index back in step after an earlier failure");
 }
 
 /* FTS5's query syntax: a string in double quotes (a double quote in it
