@@ -24,9 +24,69 @@ static long kinds_bits(char *list, const char **bad)
     return bits;
 }
 
+int ctl_print_search(crmctl *ctl, const ctl_view *v, const char *query,
+                     const crm_search_options *o)
+{
+    crm_search_hit_cursor *cur;
+    int rc = crm_search_hit_list_open(&cur, ctl->db, query, o);
+    if (rc != CRM_OK)
+        return ctl_fail(ctl, rc);
+    static const char *const headers[] = { "KIND", "CUSTOMER", "MATCHED", "SNIPPET", "RECORD" };
+    ctl_table t;
+    ctl_table_init(&t, v->no_ids ? 4 : 5, headers);
+    if (ctl->json)
+        ctl_json_begin_array(v->j, v->key);
+    const crm_search_hit *h;
+    while ((rc = crm_search_hit_cursor_next(cur, &h)) == CRM_ROW) {
+        const char *kind = crm_search_kind_name(crm_search_hit_kind(h));
+        const char *key = crm_search_hit_key(h), *rec = crm_search_hit_record_id(h);
+        if (ctl->json) {
+            ctl_json *j = v->j;
+            char rank[32];
+            snprintf(rank, sizeof rank, "%.6g", crm_search_hit_rank(h));
+            ctl_json_begin_object(j, NULL);
+            ctl_json_string(j, "kind", kind);
+            ctl_json_string(j, "customer_id", crm_search_hit_customer_id(h));
+            ctl_json_string(j, "customer_name", crm_search_hit_customer_name(h));
+            ctl_json_string(j, "field", crm_search_hit_field(h));
+            ctl_json_string(j, "key", key);
+            ctl_json_string(j, "record_id", rec);
+            ctl_json_string(j, "snippet", crm_search_hit_snippet(h));
+            ctl_json_raw(j, "rank", rank);
+            ctl_json_end_object(j);
+            continue;
+        }
+        char matched[96];
+        if (key)
+            snprintf(matched, sizeof matched, "%s %s", key, crm_search_hit_field(h));
+        else
+            snprintf(matched, sizeof matched, "%s", crm_search_hit_field(h));
+        const char *cells[] = { kind, crm_search_hit_customer_name(h), matched,
+                                crm_search_hit_snippet(h),
+                                rec ? rec : crm_search_hit_customer_id(h) };
+        ctl_table_add(&t, cells);
+    }
+    crm_search_hit_cursor_free(cur);
+    int st = EXIT_OK;
+    if (rc != CRM_DONE) {
+        st = ctl_fail(ctl, rc);
+    } else if (ctl->json) {
+        ctl_json_end_array(v->j);
+    } else if (t.failed) {
+        ctl_error("out of memory");
+        st = EXIT_DATABASE;
+    } else if (t.nrows == 0) {
+        ctl_printf("%s(no matches)\n", v->indent);
+    } else if (ctl_table_print(&t, stdout, v->indent) != 0) {
+        ctl_error("out of memory");
+        st = EXIT_DATABASE;
+    }
+    ctl_table_free(&t);
+    return st;
+}
+
 int cmd_search(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
-    static const char *const headers[] = { "KIND", "CUSTOMER", "MATCHED", "SNIPPET", "RECORD" };
     const char *kinds = NULL, *customer = NULL, *owner = NULL, *limit = NULL, *offset = NULL,
                *pos[1];
     int archived = 0;
@@ -76,45 +136,11 @@ int cmd_search(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
             return st;
         o.customer_id = id;
     }
-    crm_search_hit_cursor *cur;
-    int rc = crm_search_hit_list_open(&cur, ctl->db, pos[0], &o);
-    if (rc != CRM_OK)
-        return ctl_fail(ctl, rc);
-    ctl_table t;
     ctl_json j;
-    ctl_table_init(&t, 5, headers);
     ctl_json_init(&j, stdout);
-    if (ctl->json)
-        ctl_json_begin_array(&j, NULL);
-    const crm_search_hit *h;
-    while ((rc = crm_search_hit_cursor_next(cur, &h)) == CRM_ROW) {
-        const char *kind = crm_search_kind_name(crm_search_hit_kind(h));
-        const char *key = crm_search_hit_key(h), *rec = crm_search_hit_record_id(h);
-        if (ctl->json) {
-            char rank[32];
-            snprintf(rank, sizeof rank, "%.6g", crm_search_hit_rank(h));
-            ctl_json_begin_object(&j, NULL);
-            ctl_json_string(&j, "kind", kind);
-            ctl_json_string(&j, "customer_id", crm_search_hit_customer_id(h));
-            ctl_json_string(&j, "customer_name", crm_search_hit_customer_name(h));
-            ctl_json_string(&j, "field", crm_search_hit_field(h));
-            ctl_json_string(&j, "key", key);
-            ctl_json_string(&j, "record_id", rec);
-            ctl_json_string(&j, "snippet", crm_search_hit_snippet(h));
-            ctl_json_raw(&j, "rank", rank);
-            ctl_json_end_object(&j);
-            continue;
-        }
-        char matched[96];
-        if (key)
-            snprintf(matched, sizeof matched, "%s %s", key, crm_search_hit_field(h));
-        else
-            snprintf(matched, sizeof matched, "%s", crm_search_hit_field(h));
-        const char *cells[] = { kind, crm_search_hit_customer_name(h), matched,
-                                crm_search_hit_snippet(h),
-                                rec ? rec : crm_search_hit_customer_id(h) };
-        ctl_table_add(&t, cells);
-    }
-    crm_search_hit_cursor_free(cur);
-    return ctl_list_finish(ctl, rc, &t, &j, 1, "matches");
+    ctl_view v = { &j, NULL, "", 0, NULL };
+    st = ctl_print_search(ctl, &v, pos[0], &o);
+    if (st == EXIT_OK && ctl->json)
+        ctl_json_finish(&j);
+    return st;
 }

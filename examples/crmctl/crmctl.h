@@ -490,5 +490,10 @@ int ctl_print_upcoming(crmctl *ctl, const ctl_view *v, int64_t first_day, int da
 /* The agenda of options o, shown as v says (cmd_agenda.c). Returns an
  * exit status. */
 int ctl_print_agenda(crmctl *ctl, const ctl_view *v, const crm_agenda_options *o);
+/* The hits of a search (cmd_search.c) for query under options o, best
+ * first: a table or, with ctl->json, an array under v->key. Returns an
+ * exit status. */
+int ctl_print_search(crmctl *ctl, const ctl_view *v, const char *query,
+                     const crm_search_options *o);
 
 #endif

@@ -458,7 +458,8 @@ static int later(demo *d)
 }
 
 /* The end of the story: Jane's timeline, every promise, what is coming up,
- * why customers got in touch, and the last changes in the journal. */
+ * why customers got in touch, the agenda, a search, and the last changes in
+ * the journal. */
 static int closing(demo *d)
 {
     crmctl *ctl = d->ctl;
@@ -492,6 +493,15 @@ static int closing(demo *d)
     v.key = "agenda";
     crm_agenda_options agenda = CRM_AGENDA_OPTIONS_INIT;
     st = ctl_print_agenda(ctl, &v, &agenda);
+    if (st != EXIT_OK)
+        return st;
+    say(d, "\nAnything said on any channel, found in every record, best match first\n"
+           "('crmctl search \"charged twice\"'; 'refun*' finds words that start so, and\n"
+           "'\"charged twice\"' in double quotes the two words together: docs/search.md):\n\n");
+    v.key = "search";
+    crm_search_options found = CRM_SEARCH_OPTIONS_INIT;
+    found.limit = 6;
+    st = ctl_print_search(ctl, &v, "charged twice", &found);
     if (st != EXIT_OK)
         return st;
 

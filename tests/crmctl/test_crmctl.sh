@@ -1387,6 +1387,8 @@ expect_out '^  [0-9-]{10} [0-9:]{5} +phone +in +agent:alice +billing\.double_cha
 expect_out '^  [0-9-]{10} [0-9:]{5} +OVERDUE by 2 days +Raj Patel +team:billing +refund the double charge$'
 expect_out '^  [0-9-]{10} 17:00 → [0-9-]{10} 10:00 +open +Jane Doe +agent:alice +call Jane back '
 expect_out '^  [A-Z][a-z]{2} [0-9-]{10} +in 9 days +Jane Doe +birthday \(turns [0-9]+\) +likes tulips$'
+expect_out '^  contact_waiting +Jane Doe +6 days'
+expect_out '^  interaction +Jane Doe +summary +"@ShopCo \[charged\] me \[twice\] and nobody'
 expect_out '^The journal records every change with who made it: [0-9]+ so far\. The last$'
 [[ $(grep -cE '^  [0-9]+ +[0-9-]{10} [0-9:]{8} ' <<<"$out") == 15 ]] || fail "demo journal: not 15 entries"
 if [[ ${#launcher[@]} -eq 0 && $elapsed_ms -gt 2000 ]]; then
@@ -1422,7 +1424,10 @@ json_ok 'j["calls"][0]["customer"]["name"] == "Jane Doe"' 'j["calls"][1]["custom
     'datetime.datetime.fromisoformat(j["promises"][1]["first_due"]).strftime("%a %H:%M") == "Fri 17:00"' \
     'datetime.datetime.fromisoformat(j["promises"][1]["due"]).strftime("%a %H:%M") == "Mon 10:00"' \
     '[(o["kind"], o["days_until"], o["lead_days"]) for o in j["upcoming"]] == [("birthday", 9, 14)]' \
-    '[(r["reason"], r["channel"], r["contacts"]) for r in j["reasons"][:2]] == [("billing.double_charge", None, 5), ("billing.double_charge", "phone", 2)]'
+    '[(r["reason"], r["channel"], r["contacts"]) for r in j["reasons"][:2]] == [("billing.double_charge", None, 5), ("billing.double_charge", "phone", 2)]' \
+    '[(a["kind"], a["customer_name"]) for a in j["agenda"]] == [("contact_waiting", "Jane Doe"), ("promise_overdue", "Raj Patel"), ("occasion", "Jane Doe")]' \
+    'len(j["search"]) == 4 and {h["customer_name"] for h in j["search"]} == {"Jane Doe", "Raj Patel"}' \
+    'all("[charged]" in h["snippet"].lower() for h in j["search"])'
 # Far from UTC, and shown in UTC: the dates still come out right.
 TZ=Pacific/Kiritimati run 0 --db "$work/demo4.db" --utc demo
 expect_out '^  [A-Z][a-z]{2} [0-9-]{10} +in 9 days +Jane Doe +birthday '
