@@ -83,26 +83,7 @@ int ctl_print_agenda(crmctl *ctl, const ctl_view *v, const crm_agenda_options *o
         }
     }
     crm_agenda_item_cursor_free(cur);
-    int st = EXIT_OK;
-    if (rc != CRM_DONE) {
-        st = ctl_fail(ctl, rc);
-    } else if (ctl->json) {
-        ctl_json_end_array(v->j);
-    } else if (t.failed) {
-        ctl_error("out of memory");
-        st = EXIT_DATABASE;
-    } else {
-        if (v->title)
-            ctl_printf("%s\n\n", v->title);
-        if (t.nrows == 0) {
-            ctl_printf("%s(no items on the agenda)\n", v->indent);
-        } else if (ctl_table_print(&t, stdout, v->indent) != 0) {
-            ctl_error("out of memory");
-            st = EXIT_DATABASE;
-        }
-    }
-    ctl_table_free(&t);
-    return st;
+    return ctl_view_finish(ctl, v, rc, &t, "no items on the agenda");
 }
 
 int cmd_agenda(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)

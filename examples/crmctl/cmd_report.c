@@ -196,17 +196,5 @@ int ctl_print_report(crmctl *ctl, ctl_view *v, const char *name, const crm_repor
             ctl_table_add(&t, cells);
     }
     crm_report_cursor_free(cur);
-    int st = EXIT_OK;
-    if (rc != CRM_DONE) {
-        st = ctl_fail(ctl, rc);
-    } else if (ctl->json) {
-        ctl_json_end_array(j);
-    } else if (t.nrows == 0) {
-        ctl_printf("%s(no rows: nothing in the window)\n", v->indent);
-    } else if (ctl_table_print(&t, stdout, v->indent) != 0) {
-        ctl_error("out of memory showing a report");
-        st = EXIT_DATABASE;
-    }
-    ctl_table_free(&t);
-    return st;
+    return ctl_view_finish(ctl, v, rc, &t, "no rows: nothing in the window");
 }

@@ -67,22 +67,7 @@ int ctl_print_search(crmctl *ctl, const ctl_view *v, const char *query,
         ctl_table_add(&t, cells);
     }
     crm_search_hit_cursor_free(cur);
-    int st = EXIT_OK;
-    if (rc != CRM_DONE) {
-        st = ctl_fail(ctl, rc);
-    } else if (ctl->json) {
-        ctl_json_end_array(v->j);
-    } else if (t.failed) {
-        ctl_error("out of memory");
-        st = EXIT_DATABASE;
-    } else if (t.nrows == 0) {
-        ctl_printf("%s(no matches)\n", v->indent);
-    } else if (ctl_table_print(&t, stdout, v->indent) != 0) {
-        ctl_error("out of memory");
-        st = EXIT_DATABASE;
-    }
-    ctl_table_free(&t);
-    return st;
+    return ctl_view_finish(ctl, v, rc, &t, "no matches");
 }
 
 int cmd_search(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)

@@ -487,6 +487,11 @@ const char *ctl_promise_status(char buf[64], const crm_promise *p, int64_t as_of
 int ctl_print_upcoming(crmctl *ctl, const ctl_view *v, int64_t first_day, int days,
                        int64_t today);
 
+/* The end of a list shown as v says: on rc CRM_DONE, the JSON array
+ * closed, or the title, then the table (or "(none)" with no rows), indented
+ * by v->indent; else the error. Frees t. Returns an exit status. */
+int ctl_view_finish(crmctl *ctl, const ctl_view *v, int rc, ctl_table *t, const char *none);
+
 /* The agenda of options o, shown as v says (cmd_agenda.c). Returns an
  * exit status. */
 int ctl_print_agenda(crmctl *ctl, const ctl_view *v, const crm_agenda_options *o);

@@ -741,6 +741,31 @@ char *ctl_json_flat_to_text(const char *json, ctl_rewrite_fn rewrite, void *payl
     return out.s;
 }
 
+int ctl_view_finish(crmctl *ctl, const ctl_view *v, int rc, ctl_table *t, const char *none)
+{
+    int st = EXIT_OK;
+    const char *indent = v->indent ? v->indent : "";
+    if (rc != CRM_DONE) {
+        st = ctl_fail(ctl, rc);
+    } else if (ctl->json) {
+        ctl_json_end_array(v->j);
+    } else if (t->failed) {
+        ctl_error("out of memory");
+        st = EXIT_DATABASE;
+    } else {
+        if (v->title)
+            ctl_printf("%s\n\n", v->title);
+        if (t->nrows == 0) {
+            ctl_printf("%s(%s)\n", indent, none);
+        } else if (ctl_table_print(t, stdout, indent) != 0) {
+            ctl_error("out of memory");
+            st = EXIT_DATABASE;
+        }
+    }
+    ctl_table_free(t);
+    return st;
+}
+
 int ctl_list_finish(crmctl *ctl, int rc, ctl_table *t, ctl_json *j, int array, const char *noun)
 {
     int st = EXIT_OK;

@@ -21,35 +21,6 @@ static const char *or_dash(const char *s)
     return s && *s ? s : "-";
 }
 
-/*
- * End a table view: print it (or the empty text) with the view's indent,
- * or close the JSON array; free the table. rc is how the cursor stopped.
- */
-static int finish_view(crmctl *ctl, const ctl_view *v, int rc, ctl_table *t, const char *empty)
-{
-    int st = EXIT_OK;
-    const char *indent = v->indent ? v->indent : "";
-    if (rc != CRM_DONE) {
-        st = ctl_fail(ctl, rc);
-    } else if (ctl->json) {
-        ctl_json_end_array(v->j);
-    } else if (t->failed) {
-        ctl_error("out of memory");
-        st = EXIT_DATABASE;
-    } else {
-        if (v->title)
-            ctl_printf("%s\n\n", v->title);
-        if (t->nrows == 0) {
-            ctl_printf("%s(%s)\n", indent, empty);
-        } else if (ctl_table_print(t, stdout, indent) != 0) {
-            ctl_error("out of memory");
-            st = EXIT_DATABASE;
-        }
-    }
-    ctl_table_free(t);
-    return st;
-}
-
 /* ---- interactions ------------------------------------------------------------------ */
 
 const char *ctl_channel_text(char buf[64], const crm_interaction *i)
@@ -159,7 +130,7 @@ int ctl_print_timeline(crmctl *ctl, const ctl_view *v, const char *customer_id,
             timeline_row(&t, i);
     }
     crm_interaction_cursor_free(cur);
-    return finish_view(ctl, v, rc, &t, "no interactions");
+    return ctl_view_finish(ctl, v, rc, &t, "no interactions");
 }
 
 /*
@@ -441,7 +412,7 @@ int ctl_print_promises(crmctl *ctl, const ctl_view *v, const crm_promise_filter 
     }
     crm_promise_cursor_free(cur);
     ctl_names_free(&names);
-    return finish_view(ctl, v, rc, &t, "no promises");
+    return ctl_view_finish(ctl, v, rc, &t, "no promises");
 }
 
 static const char *event_due_text(char buf[2 * CTL_TIME_SIZE + 8], const promise_event *e)
@@ -541,7 +512,7 @@ int ctl_print_promise(crmctl *ctl, const crm_promise *p, int64_t as_of)
     history_free(&h);
     ctl_printf("\nHistory\n");
     ctl_view v = { NULL, NULL, "  ", 0, NULL };
-    return finish_view(ctl, &v, CRM_DONE, &t, "no history");
+    return ctl_view_finish(ctl, &v, CRM_DONE, &t, "no history");
 }
 
 /* ---- occasions ------------------------------------------------------------------ */
@@ -659,5 +630,5 @@ int ctl_print_upcoming(crmctl *ctl, const ctl_view *v, int64_t first_day, int da
     }
     crm_occasion_cursor_free(cur);
     ctl_names_free(&names);
-    return finish_view(ctl, v, rc, &t, "no occasions coming up");
+    return ctl_view_finish(ctl, v, rc, &t, "no occasions coming up");
 }
