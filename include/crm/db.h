@@ -179,7 +179,11 @@ CRM_EXTERN(int) crm_begin(crm_db *db);
  * Commit the transaction opened by crm_begin(). CRM_ESTATE if none is open,
  * or if SQLite already rolled it back after a failure (I/O error, disk
  * full, out of memory): then every write call fails with CRM_ESTATE too
- * until crm_rollback() ends the group.
+ * until crm_rollback() ends the group. The group's changes of searched
+ * texts reach the search index here (crm/search.h); if that or the commit
+ * fails (CRM_ENOMEM, CRM_EIO), crm_in_transaction() says whether the group
+ * is still open (commit again, or roll back) or over, nothing of it
+ * written.
  */
 CRM_EXTERN(int) crm_commit(crm_db *db);
 

@@ -244,10 +244,12 @@ void crm__bind_text_query(crm__st *st, int i, const crm__text_term *terms, size_
  * CRM_OK when there is none or once done, else the engine's error. The
  * handle's lock calls it as each call starts (lock.c). */
 int crm__settle(crm_db *db);
-/* Make the engine's full-text index ready to be read or changed after a
- * change of it failed (see engine.c): CRM_OK at once when nothing failed,
- * else CRM_OK once done, or the engine's error (no memory). Writes and
- * crm_begin() call it themselves; a search calls it before it reads. */
+/* Make the engine's full-text index ready to be read or changed: in a
+ * group (crm_begin), bring it up to date with the group's changes, which
+ * it otherwise takes in as it commits; after a change of it failed (see
+ * engine.c), make the engine read it afresh. CRM_OK, or the engine's
+ * error (no memory). Writes and crm_begin() call it themselves; a search
+ * calls it before it reads. */
 int crm__search_ready(crm_db *db);
 /* A number that may have a fraction: a search's rank. */
 double crm__col_double(crm__st *st, int c);

@@ -437,6 +437,8 @@ TEST(follows_every_change)
     log_text(db, b, "herbst", NULL, i1);
     CHECK_INT(count(db, "herbst", &o), 3); /* the group sees its own changes */
     CHECK_INT(count(db, "sommer", &o), 0);
+    CHECK_OK(db, crm_attr_set(db, b, "mood", "herbst"));
+    CHECK_INT(count(db, "herbst", &o), 4); /* and those made after a search */
     CHECK_OK(db, crm_rollback(db));
     CHECK_INT(count(db, "herbst", &o), 0);
     CHECK_INT(count(db, "sommer", &o), 1);

@@ -1040,7 +1040,9 @@ static void search_reset(crm_db *db);
 
 int crm__write_end(crm_db *db, int rc)
 {
-    if (rc == CRM_OK && db->store->search_due)
+    /* A group (crm_begin) brings the index up to date once, as it commits
+     * or before a search in it reads (crm__search_ready). */
+    if (rc == CRM_OK && db->store->search_due && !db->txn_open)
         rc = search_sync(db);
     if (db->txn_open) {
         /* A failed statement changed nothing (SQLite undid it, or rolled
@@ -1111,7 +1113,14 @@ int crm_commit(crm_db *db)
     int rc = check_group_alive(db);
     if (rc)
         return rc;
-    rc = exec_stmt(db, CRM__Q_COMMIT, "committing");
+    /* An update of the index that failed part-way cannot be undone alone
+     * (nor made again: FTS5 would forget words twice), so the group is
+     * rolled back and over, as when SQLite rolls it back itself. */
+    if (db->store->search_due && (rc = search_sync(db)) != CRM_OK &&
+        !sqlite3_get_autocommit(db->store->sql))
+        quiet_rollback(db);
+    if (rc == CRM_OK)
+        rc = exec_stmt(db, CRM__Q_COMMIT, "committing");
     if (rc == CRM_OK || sqlite3_get_autocommit(db->store->sql)) {
         db->txn_open = false;
     }
@@ -1300,7 +1309,19 @@ int crm__settle(crm_db *db)
 int crm__search_ready(crm_db *db)
 {
     sqlite3 *sql = db->store->sql;
-    if (!db->store->search_synced || !sqlite3_get_autocommit(sql))
+    if (!sqlite3_get_autocommit(sql)) {
+        if (!db->txn_open || !db->store->search_due)
+            return CRM_OK;
+        /* As in crm_commit(): a part-way update loses the group. */
+        int rc = search_sync(db);
+        if (rc != CRM_OK) {
+            db->group_lost = true;
+            quiet_rollback(db);
+            search_reset(db);
+        }
+        return rc;
+    }
+    if (!db->store->search_synced)
         return CRM_OK;
     search_reset(db);
     if (!db->store->search_synced)
