@@ -878,6 +878,63 @@ TEST(reasons_small_case)
     crm_close(db);
 }
 
+/* The lines of one report, joined by ';'. */
+static void report_lines(crm_db *db, open_fn open, const crm_report_options *o, char *out,
+                         size_t size)
+{
+    crm_report_cursor *cur;
+    CHECK_OK(db, open(&cur, db, o));
+    const crm_report_row *row;
+    char line[LINE];
+    int rc;
+    out[0] = '\0';
+    while ((rc = crm_report_cursor_next(cur, &row)) == CRM_ROW) {
+        render(cur, row, line);
+        size_t used = strlen(out);
+        snprintf(out + used, size - used, "%s%s", used ? ";" : "", line);
+    }
+    CHECK_INT(rc, CRM_DONE);
+    crm_report_cursor_free(cur);
+}
+
+/* Two contacts about one reason at the same millisecond: the one logged
+ * first is the earlier, whichever channel each came on, and the other
+ * repeats it (so the first was not resolved first time). */
+TEST(repeats_at_the_same_millisecond)
+{
+    crm_db *db = test_open_memory();
+    char a[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ann", a);
+    static const char *const logged[] = { "email", "phone", "chat" };
+    for (int k = 0; k < 3; k++) {
+        crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
+        s.customer_id = a;
+        s.channel_name = logged[k];
+        s.direction = CRM_DIRECTION_IN;
+        s.occurred_at = k < 2 ? T0 : T0 + 8 * DAY; /* the third repeats neither */
+        s.reason = "billing.refund";
+        s.outcome = CRM_OUTCOME_RESOLVED;
+        CHECK_OK(db, crm_interaction_log(NULL, db, &s));
+    }
+    char got[4 * LINE];
+    crm_report_options o = CRM_REPORT_OPTIONS_INIT;
+    report_lines(db, crm_report_repeats_open, &o, got, sizeof got);
+    CHECK_STR(got, "billing.refund|3|1|0.333333");
+    report_lines(db, crm_report_fcr_open, &o, got, sizeof got);
+    CHECK_STR(got, "channel|chat|1|1|1.000000;channel|email|1|0|0.000000;"
+                   "reason|billing.refund|2|1|0.500000");
+    static const char *const phone[] = { "phone", NULL }, *const email[] = { "email", NULL };
+    o.channel_names = phone;
+    report_lines(db, crm_report_repeats_open, &o, got, sizeof got);
+    CHECK_STR(got, "billing.refund|1|1|1.000000");
+    report_lines(db, crm_report_fcr_open, &o, got, sizeof got);
+    CHECK_STR(got, "");
+    o.channel_names = email;
+    report_lines(db, crm_report_fcr_open, &o, got, sizeof got);
+    CHECK_STR(got, "channel|email|1|0|0.000000;reason|billing.refund|1|0|0.000000");
+    crm_close(db);
+}
+
 /* ---- columns, values, words ------------------------------------------------ */
 
 TEST(columns_and_accessors)
@@ -1130,6 +1187,7 @@ int main(void)
     RUN(keep_rate_as_counted_here);
     RUN(channel_mix_as_counted_here);
     RUN(reasons_small_case);
+    RUN(repeats_at_the_same_millisecond);
     RUN(columns_and_accessors);
     RUN(enum_words);
     RUN(bad_options);
