@@ -331,6 +331,11 @@ def test_the_type_rules(world):
               lambda: db.journal(since=True), lambda: db.log(ann, "phone", sentiment=1.0),
               lambda: db.promises(states=[1]), lambda: db.promises(states=5),
               lambda: db.timeline(ann, channels=[b"phone"]),
+              # bytes are not words, not even empty ones (which once passed
+              # as "no kinds": all of them)
+              lambda: db.agenda(kinds=b""), lambda: db.search("ann", kinds=b""),
+              lambda: db.timeline(ann, outcomes=b""), lambda: db.promises(states=b""),
+              lambda: db.timeline(ann, channels=b""), lambda: db.agenda(kinds=7),
               lambda: db.create_customer("X", kind=None),
               lambda: db.add_occasion(ann, "birthday", month="1", day=1),
               lambda: db.add_occasion(ann, "birthday", month=1, day=1, lead_days=None),

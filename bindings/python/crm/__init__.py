@@ -15,6 +15,7 @@ No business logic lives here: every rule is libcrm's.
 """
 
 import collections as _collections
+import collections.abc as _collections_abc
 import datetime as _dt
 import enum as _enum
 import weakref as _weakref
@@ -543,24 +544,33 @@ def _archived(value):
     return _ARCHIVED[value]
 
 
-def _word_list(values, what):
-    """A word or an iterable of words as a tuple of str (None: None), each
-    passed whole for libcrm to judge."""
-    if values is None:
-        return None
-    values = (values,) if isinstance(values, str) else tuple(values)
+def _words(values, what):
+    """A word or an iterable of words as a tuple, each checked to be a str.
+    bytes are refused whole: iterating them gives numbers, and an empty
+    one would pass as no words at all."""
+    if isinstance(values, str):
+        return (values,)
+    if isinstance(values, (bytes, bytearray, memoryview)) or \
+            not isinstance(values, _collections_abc.Iterable):
+        raise TypeError(f"{what}: expected a word (str) or an iterable of them, "
+                        f"got {type(values).__name__}")
+    values = tuple(values)
     for v in values:
         _str(v, what)
     return values
 
 
+def _word_list(values, what):
+    """A word or an iterable of words as a tuple of str (None: None), each
+    passed whole for libcrm to judge."""
+    return None if values is None else _words(values, what)
+
+
 def _bits(names, values, what):
     if values is None:
         return 0
-    if isinstance(values, str):
-        values = (values,)
     bits = 0
-    for v in values:
+    for v in _words(values, what):
         bits |= 1 << _enum_parse(names, v, what)
     return bits
 
