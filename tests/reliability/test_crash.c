@@ -48,6 +48,9 @@ static void child(const char *path, crm_durability_t d, int fd)
     crm_db *db;
     if (crm_open(&db, path, &o) != CRM_OK)
         _exit(3);
+    int ready = -1;
+    if (write(fd, &ready, sizeof ready) != (ssize_t)sizeof ready)
+        _exit(5);
     for (int n = 0;; n++) {
         if (write_one(db, n) != CRM_OK)
             _exit(4);
@@ -143,6 +146,12 @@ static int trial(crm_durability_t d, unsigned *seed)
         child(path, d, fds[1]);
     }
     close(fds[1]);
+    /* The kill falls 1 to 40 ms into the writes, counted from the open:
+     * on a loaded machine (the sanitizer build beside other tests) the
+     * open alone took that long, and no trial got to commit. */
+    int ready = 0;
+    if (read(fds[0], &ready, sizeof ready) != (ssize_t)sizeof ready || ready != -1)
+        fprintf(stderr, "the writer did not open the file\n");
     struct timespec ts = { 0, (long)(1 + rand_r(seed) % 40) * 1000000L };
     nanosleep(&ts, NULL);
     kill(pid, SIGKILL);
