@@ -30,6 +30,21 @@ crm_db *test_open_memory(void)
     return db;
 }
 
+char *test_slurp_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *s = calloc(1, 1 << 17);
+    size_t n = s ? fread(s, 1, (1 << 17) - 1, f) : 0;
+    fclose(f);
+    if (!n) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
 void test_temp_path(char *path, size_t size, const char *suffix)
 {
     static int n;

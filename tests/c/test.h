@@ -114,6 +114,9 @@ crm_db *test_open_memory(void);
 /* A fresh file database in a temporary directory; path receives its name. */
 crm_db *test_open_file(char *path, size_t size);
 /* A unique temporary file name (nothing created yet). */
+/* The text of a file of up to 128 KiB, NUL-terminated (caller frees), or
+ * NULL if it cannot be read or is empty. */
+char *test_slurp_text(const char *path);
 void test_temp_path(char *path, size_t size, const char *suffix);
 void test_remove_db(const char *path);
 

@@ -443,13 +443,8 @@ static int raw_migration(const char *path, const char *name)
 {
     char file[512];
     snprintf(file, sizeof file, "%s/%s", CRM_SCHEMA_DIR, name);
-    FILE *f = fopen(file, "rb");
-    if (!f)
-        return 0;
-    char *sql = calloc(1, 1 << 16);
-    size_t n = sql ? fread(sql, 1, (1 << 16) - 1, f) : 0;
-    fclose(f);
-    int ok = n > 0 && raw_exec(path, sql) == SQLITE_OK;
+    char *sql = test_slurp_text(file);
+    int ok = sql && raw_exec(path, sql) == SQLITE_OK;
     free(sql);
     return ok;
 }

@@ -399,22 +399,6 @@ TEST(file_being_created_is_waited_for)
     }
 }
 
-/* The text of a file, NUL-terminated (caller frees), or NULL. */
-static char *slurp_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *s = calloc(1, 1 << 17);
-    size_t n = s ? fread(s, 1, (1 << 17) - 1, f) : 0;
-    fclose(f);
-    if (!n) {
-        free(s);
-        return NULL;
-    }
-    return s;
-}
-
 /* A libcrm file whose writer died before the log was ever copied back:
  * the main file's header does not carry libcrm's id yet, the log does.
  * (libcrm itself copies a new file's header back at once; another
@@ -426,7 +410,7 @@ TEST(own_file_with_hot_log_opens)
     static const char *const files[] = { CRM_SCHEMA_DIR "/0001_core.sql",
                                          CRM_SCHEMA_DIR "/0002_history.sql" };
     for (int i = 0; i < 2; i++) {
-        char *text = slurp_text(files[i]);
+        char *text = test_slurp_text(files[i]);
         CHECK(text != NULL);
         strncat(sql, text, sizeof sql - strlen(sql) - 1);
         free(text);

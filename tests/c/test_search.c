@@ -669,14 +669,9 @@ static int raw_migration(const char *path, const char *name)
 {
     char file[512];
     snprintf(file, sizeof file, "%s/%s", CRM_SCHEMA_DIR, name);
-    FILE *f = fopen(file, "rb");
-    if (!f)
-        return 0;
-    char *sql = calloc(1, 1 << 16);
-    size_t n = sql ? fread(sql, 1, (1 << 16) - 1, f) : 0;
-    fclose(f);
+    char *sql = test_slurp_text(file);
     sqlite3 *s = NULL;
-    int ok = n > 0 && sqlite3_open(path, &s) == SQLITE_OK &&
+    int ok = sql && sqlite3_open(path, &s) == SQLITE_OK &&
              sqlite3_exec(s, sql, NULL, NULL, NULL) == SQLITE_OK;
     sqlite3_close(s);
     free(sql);
