@@ -206,6 +206,37 @@ typedef enum crm__query {
     CRM__Q_SEARCH_SYNC_ADDED,
     CRM__Q_SEARCH_SYNC_CLEAR,
 
+    /* ---- consent (consent.c) ---- */
+    /* An event's columns: id, customer_id, purpose, channel's word (NULL: every channel),
+     * granted, at, actor, interaction_id, note ('' when none). */
+    CRM__Q_CONSENT_INSERT,      /* ?1 id, ?2 customer id, ?3 purpose, ?4 channel code (NULL:
+                                   every channel), ?5 granted, ?6 at, ?7 actor, ?8 interaction
+                                   id, ?9 note */
+    CRM__Q_CONSENT_INTERACTION, /* ?1 interaction id -> customer_id */
+    /* ?1 customer id, ?2 purpose, ?3 channel word (NULL: every channel) -> the customer exists
+     * (0/1), the channel exists (1 for NULL), the deciding event's granted and id (NULL, NULL
+     * when none): the latest of ?2 on ?3 or on every channel, by at, then id */
+    CRM__Q_CONSENT_CHECK,
+    CRM__Q_CONSENT_GET,         /* ?1 id -> an event's columns */
+    CRM__Q_CONSENT_HISTORY,     /* ?1 customer id, ?2 purpose (NULL: any), ?3 channel code
+                                   (NULL: any; else that channel's and every channel's events)
+                                   -> an event's columns, by at desc, id desc */
+    /* ---- deleting an interaction (interaction.c) ---- */
+    /* ?1 id -> customer_id, channel's word, direction, occurred_at, thread_id, reply_to, the
+     * number of its replies, of promises made during or kept by it, and of promise steps
+     * naming it, the id of a consent event naming it (NULL: none), and when it is the first
+     * of its thread the oldest other one of the thread (else NULL) */
+    CRM__Q_INTERACTION_DELETE_LINKS,
+    /* ?1 id, ?2 its thread_id, ?3 its reply_to, ?4 updated_at: its replies answer ?3 */
+    CRM__Q_INTERACTION_DELETE_RELINK,
+    /* ?1 id, the first of its thread, ?2 the oldest other one: the others take it as first */
+    CRM__Q_INTERACTION_DELETE_RETHREAD,
+    /* ?1 id, ?2 customer id: promises made during or kept by it, and their steps, no longer
+     * name it */
+    CRM__Q_INTERACTION_DELETE_UNLINK_PROMISES,
+    CRM__Q_INTERACTION_DELETE_UNLINK_STEPS,
+    CRM__Q_INTERACTION_DELETE, /* ?1 id */
+
     CRM__Q_COUNT
 } crm__query;
 

@@ -260,6 +260,63 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "SELECT d.id, d.text FROM search_pending p JOIN search_doc d ON d.id = p.doc "
         "WHERE p.added",
     [CRM__Q_SEARCH_SYNC_CLEAR] = "DELETE FROM search_pending",
+
+    /* ---- consent (consent.c) ---- */
+/* consent.c reads these by position (consent_fields). */
+#define CONSENT_COLUMNS                                                                     \
+    "k.id, k.customer_id, k.purpose, (SELECT ch.name FROM channel ch WHERE ch.code = k.channel), " \
+    "k.granted, k.at, k.actor, k.interaction_id, k.note"
+/* The latest event of ?2 on one channel is the last entry of one range of consent_latest:
+ * one probe for every channel's events, one for the channel's, the later of the two. */
+#define CONSENT_LATEST(chan)                                                                \
+    "SELECT * FROM (SELECT granted, at, id FROM consent WHERE customer_id = ?1 "            \
+    "AND purpose = ?2 AND channel " chan " ORDER BY at DESC, id DESC LIMIT 1)"
+    [CRM__Q_CONSENT_INSERT] =
+        "INSERT INTO consent (id, customer_id, purpose, channel, granted, at, actor, "
+        "interaction_id, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [CRM__Q_CONSENT_INTERACTION] = "SELECT customer_id FROM interaction WHERE id = ?1",
+    [CRM__Q_CONSENT_CHECK] =
+        "SELECT EXISTS (SELECT 1 FROM customer WHERE id = ?1), "
+        "?3 IS NULL OR EXISTS (SELECT 1 FROM channel WHERE name = ?3), d.granted, d.id "
+        "FROM (SELECT 1) LEFT JOIN ("
+        CONSENT_LATEST("IS NULL") " UNION ALL "
+        CONSENT_LATEST("= (SELECT code FROM channel WHERE name = ?3)")
+        " ORDER BY at DESC, id DESC LIMIT 1) d",
+    [CRM__Q_CONSENT_GET] = "SELECT " CONSENT_COLUMNS " FROM consent k WHERE k.id = ?1",
+    [CRM__Q_CONSENT_HISTORY] =
+        "SELECT " CONSENT_COLUMNS " FROM consent k WHERE k.customer_id = ?1 "
+        "AND (?2 IS NULL OR k.purpose = ?2) "
+        "AND (?3 IS NULL OR k.channel IS NULL OR k.channel = ?3) "
+        "ORDER BY k.at DESC, k.id DESC",
+    /* ---- deleting an interaction (interaction.c) ---- */
+    /* Replies share the thread: counted through interaction_thread. Promises are the
+     * customer's: read through promise_by_customer, their steps by their key. */
+    [CRM__Q_INTERACTION_DELETE_LINKS] =
+        "SELECT i.customer_id, ch.name, i.direction, i.occurred_at, i.thread_id, i.reply_to, "
+        "(SELECT count(*) FROM interaction r WHERE r.thread_id = i.thread_id "
+        "AND r.reply_to = i.id), "
+        "(SELECT count(*) FROM promise p WHERE p.customer_id = i.customer_id "
+        "AND (p.interaction_id = i.id OR p.kept_by = i.id)), "
+        "(SELECT count(*) FROM promise p JOIN promise_event e ON e.promise_id = p.id "
+        "WHERE p.customer_id = i.customer_id AND e.interaction_id = i.id), "
+        "(SELECT k.id FROM consent k WHERE k.customer_id = i.customer_id "
+        "AND k.interaction_id = i.id LIMIT 1), "
+        "(SELECT r.id FROM interaction r WHERE r.thread_id = i.id AND r.id <> i.id "
+        "ORDER BY r.occurred_at, r.id LIMIT 1) "
+        "FROM interaction i LEFT JOIN channel ch ON ch.code = i.channel WHERE i.id = ?1",
+    [CRM__Q_INTERACTION_DELETE_RELINK] =
+        "UPDATE interaction SET reply_to = ?3, updated_at = ?4 "
+        "WHERE thread_id = ?2 AND reply_to = ?1",
+    [CRM__Q_INTERACTION_DELETE_RETHREAD] =
+        "UPDATE interaction SET thread_id = ?2 WHERE thread_id = ?1 AND id <> ?1",
+    [CRM__Q_INTERACTION_DELETE_UNLINK_PROMISES] =
+        "UPDATE promise SET interaction_id = CASE WHEN interaction_id = ?1 THEN NULL "
+        "ELSE interaction_id END, kept_by = CASE WHEN kept_by = ?1 THEN NULL ELSE kept_by END "
+        "WHERE customer_id = ?2 AND (interaction_id = ?1 OR kept_by = ?1)",
+    [CRM__Q_INTERACTION_DELETE_UNLINK_STEPS] =
+        "UPDATE promise_event SET interaction_id = NULL WHERE interaction_id = ?1 "
+        "AND promise_id IN (SELECT id FROM promise WHERE customer_id = ?2)",
+    [CRM__Q_INTERACTION_DELETE] = "DELETE FROM interaction WHERE id = ?1",
 };
 
 /* ---- shaped lists ---- */
