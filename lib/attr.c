@@ -143,7 +143,9 @@ int crm_attr_unset(crm_db *db, const char *id, const char *key)
     if (rc == CRM_OK)
         rc = crm__customer_touch(db, &uid);
     if (rc == CRM_OK) {
-        crm__jfield f[] = { CRM__JTEXT("key", key), CRM__JTEXT("old_value", old) };
+        /* The key is the business's code; the value it forgets is the
+         * customer's, and stays out of the entry. */
+        crm__jfield f[] = { CRM__JTEXT("key", key) };
         rc = CRM__JOURNAL(db, "attr", &uid, "unset", f);
     }
     crm__free(old);

@@ -588,8 +588,12 @@ int crm_identity_remove(crm_db *db, const char *customer_id, const char *kind, c
         rc = find(db, &cid, kind, key, &old);
         if (rc == CRM_OK)
             rc = run(db, CRM__Q_IDENTITY_DELETE, &cid, kind, key, 0, "removing an identity");
-        if (rc == CRM_OK)
-            rc = journal_identity(db, &cid, "remove", kind, old->value, key, old->flags);
+        /* A remove is meant to forget the value: the entry says which kind
+         * of identity went, never what it was. */
+        if (rc == CRM_OK) {
+            crm__jfield f[] = { CRM__JTEXT("kind", kind), CRM__JINT("flags", old->flags) };
+            rc = CRM__JOURNAL(db, "identity", &cid, "remove", f);
+        }
         crm_identity_free(old);
         rc = crm__write_end(db, rc);
     }

@@ -1171,3 +1171,114 @@ void crm_interaction_cursor_free(crm_interaction_cursor *cur)
     CRM__ENTER_FREE(cur);
     crm__cursor_free(cur);
 }
+
+/* ---- deleting one ----------------------------------------------------------- */
+
+/* What refers to an interaction being deleted, read in its write. */
+typedef struct delete_links {
+    crm__uuid cid, thread, reply_to, next_first;
+    bool has_reply_to, has_next_first, consent;
+    char channel[40], consent_id[CRM_ID_LEN + 1];
+    int direction;
+    int64_t occurred_at, replies, promises, steps;
+} delete_links;
+
+static int read_links(crm_db *db, const crm__uuid *uid, const char *canon, delete_links *l)
+{
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_INTERACTION_DELETE_LINKS, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, uid);
+    rc = crm__st_step(st, "reading an interaction");
+    if (rc == CRM_DONE)
+        return crm__error(db, CRM_ENOTFOUND, "no interaction has id %s", canon);
+    if (rc != CRM_ROW)
+        return rc;
+    const char *channel = crm__col_text(st, 1);
+    if (!channel)
+        return crm__error(db, CRM_ENOMEM, "out of memory reading an interaction");
+    snprintf(l->channel, sizeof l->channel, "%s", channel);
+    l->has_reply_to = !crm__col_null(st, 5);
+    l->consent = !crm__col_null(st, 9);
+    l->has_next_first = !crm__col_null(st, 10);
+    if (!crm__col_uuid(&l->cid, st, 0) || !crm__col_uuid(&l->thread, st, 4) ||
+        (l->has_reply_to && !crm__col_uuid(&l->reply_to, st, 5)) ||
+        (l->consent && !crm__col_id(l->consent_id, st, 9)) ||
+        (l->has_next_first && !crm__col_uuid(&l->next_first, st, 10)))
+        return crm__corrupt_id(db, "reading an interaction");
+    l->direction = (int)crm__col_int(st, 2);
+    l->occurred_at = crm__col_int(st, 3);
+    l->replies = crm__col_int(st, 6);
+    l->promises = crm__col_int(st, 7);
+    l->steps = crm__col_int(st, 8);
+    return CRM_OK;
+}
+
+/* Run query q with the interaction's id as ?1 and up to two more ids. */
+static int delete_step(crm_db *db, crm__query q, const crm__uuid *uid, const crm__uuid *a,
+                       const crm__uuid *b, bool time4, const char *what)
+{
+    CRM__ST(st);
+    int rc = crm__st_get(db, q, &st);
+    if (rc)
+        return rc;
+    crm__bind_id(st, 1, uid);
+    if (a)
+        crm__bind_id(st, 2, a);
+    if (q == CRM__Q_INTERACTION_DELETE_RELINK)
+        crm__bind_id(st, 3, b);
+    if (time4)
+        crm__bind_int(st, 4, crm__now(db));
+    return crm__st_run(st, what);
+}
+
+int crm_interaction_delete(crm_db *db, const char *id)
+{
+    CRM__ENTER(db);
+    crm__uuid uid;
+    int rc = crm__check_id(db, "interaction id", id, &uid);
+    if (rc)
+        return rc;
+    rc = crm__write_begin(db);
+    if (rc)
+        return rc;
+    char canon[CRM_ID_LEN + 1];
+    crm__uuid_format(canon, uid.b);
+    delete_links l;
+    memset(&l, 0, sizeof l);
+    rc = read_links(db, &uid, canon, &l);
+    /* The consent ledger is evidence and is never rewritten: the contact
+     * during which a customer gave or withdrew consent stays. */
+    if (rc == CRM_OK && l.consent)
+        rc = crm__error(db, CRM_ESTATE,
+                        "interaction %s is named by consent event %s, which the consent "
+                        "ledger keeps as it was recorded",
+                        canon, l.consent_id);
+    const char *what = "deleting an interaction";
+    bool first = memcmp(l.thread.b, uid.b, 16) == 0;
+    if (rc == CRM_OK && l.replies)
+        rc = delete_step(db, CRM__Q_INTERACTION_DELETE_RELINK, &uid, &l.thread,
+                         l.has_reply_to ? &l.reply_to : NULL, true, what);
+    if (rc == CRM_OK && first && l.has_next_first)
+        rc = delete_step(db, CRM__Q_INTERACTION_DELETE_RETHREAD, &uid, &l.next_first, NULL,
+                         false, what);
+    if (rc == CRM_OK && l.promises)
+        rc = delete_step(db, CRM__Q_INTERACTION_DELETE_UNLINK_PROMISES, &uid, &l.cid, NULL,
+                         false, what);
+    if (rc == CRM_OK && l.steps)
+        rc = delete_step(db, CRM__Q_INTERACTION_DELETE_UNLINK_STEPS, &uid, &l.cid, NULL, false,
+                         what);
+    if (rc == CRM_OK)
+        rc = delete_step(db, CRM__Q_INTERACTION_DELETE, &uid, NULL, NULL, false, what);
+    if (rc == CRM_OK) {
+        /* What the contact was, never what was said in it: the summary,
+         * the body and who handled it go with the row. */
+        crm__jfield f[] = { CRM__JTEXT("interaction_id", canon), CRM__JTEXT("channel", l.channel),
+                            CRM__JWORD("direction", direction_names[l.direction == 2 ? 2 : 1]),
+                            CRM__JINT("occurred_at", l.occurred_at),
+                            CRM__JINT("replies", l.replies), CRM__JINT("promises", l.promises) };
+        rc = CRM__JOURNAL(db, "interaction", &l.cid, "delete", f);
+    }
+    return crm__write_end(db, rc);
+}

@@ -144,7 +144,8 @@ int crm_member_remove(crm_db *db, const char *org_id, const char *person_id)
     if (rc == CRM_OK) {
         char pid[CRM_ID_LEN + 1];
         crm__uuid_format(pid, person.b);
-        crm__jfield f[] = { CRM__JTEXT("person", pid), CRM__JTEXT("old_role", old) };
+        /* The role is what the person was there: a remove forgets it. */
+        crm__jfield f[] = { CRM__JTEXT("person", pid) };
         rc = CRM__JOURNAL(db, "member", &org, "remove", f);
     }
     crm__free(old);

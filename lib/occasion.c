@@ -232,7 +232,7 @@ int crm_occasion_remove(crm_db *db, const char *id)
     if (rc)
         return rc;
     /* Kind names are at most 32 bytes: copied here, nothing to allocate. */
-    char kind[64], date[32], canon[CRM_ID_LEN + 1];
+    char kind[64], canon[CRM_ID_LEN + 1];
     int yearly = 0;
     crm__uuid_format(canon, oid.b);
     CRM__ST(st);
@@ -251,8 +251,6 @@ int crm_occasion_remove(crm_db *db, const char *id)
             } else {
                 snprintf(kind, sizeof kind, "%s", k);
                 yearly = (int)crm__col_int(st, 2);
-                date_text(date, sizeof date, yearly, (int)crm__col_int(st, 3),
-                          (int)crm__col_int(st, 4), (int)crm__col_int(st, 5));
             }
         } else if (rc == CRM_DONE) {
             rc = crm__error(db, CRM_ENOTFOUND, "no occasion has id %s", canon);
@@ -266,8 +264,10 @@ int crm_occasion_remove(crm_db *db, const char *id)
         rc = crm__st_run(st, "removing an occasion");
     }
     if (rc == CRM_OK) {
+        /* A birthday's date is the customer's: the entry keeps what kind of
+         * occasion went, and neither its date nor its note. */
         crm__jfield f[] = { CRM__JTEXT("occasion_id", canon), CRM__JTEXT("kind", kind),
-                            CRM__JINT("yearly", yearly), CRM__JTEXT("date", date) };
+                            CRM__JINT("yearly", yearly) };
         rc = CRM__JOURNAL(db, "occasion", &cid, "remove", f);
     }
     return crm__write_end(db, rc);

@@ -175,6 +175,29 @@ CRM_EXTERN(int) crm_interaction_set_summary(crm_db *db, const char *id, const ch
  */
 CRM_EXTERN(int) crm_interaction_set_public(crm_db *db, const char *id, int is_public);
 
+/**
+ * Delete an interaction logged by mistake, as if it had not been logged.
+ * Its search entry goes with it. What referred to it is kept:
+ *  - its replies now answer what it answered (a reply to a first
+ *    interaction answers nothing any more) and stay in the conversation;
+ *    when it was the first of its conversation, the oldest of the others
+ *    becomes the first (crm_interaction_thread_id()) of them all;
+ *  - a promise made during it or kept by it stays as it is, without the
+ *    link (crm_promise_interaction_id(), crm_promise_kept_by() and the
+ *    steps' crm_promise_event_interaction_id() become NULL): the promise
+ *    was made or kept whatever the record of the contact says, and there
+ *    is no call that deletes a promise.
+ * A consent event recorded during it keeps it: the consent ledger is never
+ * rewritten, so that interaction cannot be deleted (CRM_ESTATE naming the
+ * event). The journal entry (op "delete") keeps the interaction's id,
+ * channel, direction, occurred_at, and how many replies and promises were
+ * linked to it ("replies", "promises"): never its summary, body, reason or
+ * who handled it. The actor is the handle's (crm_set_actor()).
+ * @return CRM_OK; CRM_ENOTFOUND; CRM_EINVAL (NULL or malformed id);
+ *         CRM_ESTATE (a consent event names it).
+ */
+CRM_EXTERN(int) crm_interaction_delete(crm_db *db, const char *id);
+
 /* Accessors. Strings are borrowed, live as long as the record, and are NULL
  * when not recorded. */
 CRM_EXTERN(const char *) crm_interaction_id(const crm_interaction *i);

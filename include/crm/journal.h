@@ -14,13 +14,17 @@
  *   tag       add | remove
  *   member    add | remove
  *   identity  add | remove | flags
- *   interaction  log | outcome | reason | summary
+ *   interaction  log | outcome | reason | summary | public | delete
  *   promise   make | keep | break | release | renegotiate
  *   occasion  add | remove
+ *   consent   grant | withdraw
  * entity_id is the customer's id (the organisation's for "member"); data is a
  * JSON object with the changed fields, including the id of the interaction,
  * promise or occasion concerned (and "old_..." fields with the values
- * they replaced). An identity that takes CRM_IDENTITY_PRIMARY takes it from
+ * they replaced). A remove (identity, attr unset, member, occasion) or a
+ * delete keeps no personal value of what it removes: not an identity's
+ * value or key, an attribute's value, a member's role, an occasion's date
+ * or note, an interaction's texts. An identity that takes CRM_IDENTITY_PRIMARY takes it from
  * the customer's other identity of its kind, which gets a "flags" row too.
  */
 #ifndef CRM_JOURNAL_H

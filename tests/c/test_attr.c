@@ -260,8 +260,7 @@ TEST(journal_rows)
         { "attr", "set", id,
           { "\"key\":\"plan\"", "\"value\":\"say \\\"pro\\\"\"", "\"old_value\":\"basic\"" },
           NULL },
-        { "attr", "unset", id, { "\"key\":\"plan\"", "\"old_value\":\"say \\\"pro\\\"\"" },
-          "\"value\"" },
+        { "attr", "unset", id, { "\"key\":\"plan\"" }, "value" },
         { "attr", "set", id, { "\"key\":\"empty\"", "\"value\":\"\"" }, "old_value" },
     };
     CHECK(test_journal_is(db, seq, want, 4));
