@@ -683,3 +683,47 @@ CRM_ROW_CALL(agenda_item_row, (const crm_agenda_item *a, const crm_agenda_item *
              (*row = a, CRM_OK))
 CRM_ROW_CALL(search_hit_row, (const crm_search_hit *h, const crm_search_hit **row),
              (*row = h, CRM_OK))
+
+/* ---- consent -----------------------------------------------------------------
+ * The spec is bound as crm_swig_consent_grant / _withdraw (its fields as
+ * arguments, as crm_swig_occasion_add); records as everywhere else. */
+%ignore crm_consent_spec;
+%ignore crm_consent_grant;
+%ignore crm_consent_withdraw;
+%ignore crm_consent_dup;
+%noexception crm_consent_free;
+%noexception crm_consent_cursor_free;
+CRM_OWNED_OUT(crm_consent)
+CRM_CURSOR_OUT(crm_consent_cursor)
+CRM_BORROWED_OUT(crm_consent)
+CRM_OPAQUE(crm_consent, crm_consent_free)
+CRM_OPAQUE(crm_consent_cursor, crm_consent_cursor_free)
+%include "crm/consent.h"
+
+%inline %{
+int crm_swig_consent_record(crm_consent **out, crm_db *db, int granted, const char *customer_id,
+                            const char *purpose, const char *channel, int64_t at,
+                            const char *interaction_id, const char *note)
+{
+    crm_consent_spec s = CRM_CONSENT_SPEC_INIT;
+    s.customer_id = customer_id;
+    s.purpose = purpose;
+    s.channel = channel;
+    s.at = at;
+    s.interaction_id = interaction_id;
+    s.note = note;
+    return granted ? crm_consent_grant(out, db, &s) : crm_consent_withdraw(out, db, &s);
+}
+%}
+CRM_ROW_OUT(consent, crm_consent_free)
+CRM_ROW_CALL(consent_record, (crm_consent **row, crm_db *db, int granted,
+                              const char *customer_id, const char *purpose, const char *channel,
+                              int64_t at, const char *interaction_id, const char *note),
+             crm_swig_consent_record(row, db, granted, customer_id, purpose, channel, at,
+                                     interaction_id, note))
+CRM_ROW_CALL(consent_latest, (crm_consent **row, crm_db *db, const char *customer_id,
+                              const char *purpose, const char *channel),
+             crm_consent_latest(row, db, customer_id, purpose, channel))
+CRM_ROW_CALL(consent_history_next, (crm_consent_cursor *cur, const crm_consent **row),
+             crm_consent_cursor_next(cur, row))
+CRM_ROW_CALL(consent_row, (const crm_consent *c, const crm_consent **row), (*row = c, CRM_OK))

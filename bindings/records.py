@@ -241,4 +241,16 @@ RECORDS = (
         Field("snippet", TEXT),
         Field("rank", REAL),
     )),
+    Record("consent", "Consent", True, (
+        Field("id", TEXT),
+        Field("customer_id", TEXT),
+        Field("purpose", TEXT),
+        Field("channel", TEXT, nullable=True),
+        Field("granted", BOOL, "crm_consent_is_granted"),
+        Field("at", TIME),
+        Field("actor", TEXT),
+        Field("interaction_id", TEXT, nullable=True),
+        Field("note", TEXT, nullable=True),
+        Field("recorded_at", TIME),
+    )),
 )

@@ -573,6 +573,45 @@ function Database:search(query, o)
   return iterate(self, c, ll._search_next, ll.crm_search_hit_cursor_free, "search hit")
 end
 
+-- deleting an interaction, and consent
+
+--- db:delete_interaction(id): an interaction logged by mistake goes (docs/api.md)
+function Database:delete_interaction(id) call(ll.crm_interaction_delete, h(self), id) end
+
+record_mt("consent", function(r)
+  return (r.granted and "grant " or "withdraw ") .. field(r.purpose) .. " " ..
+         field(r.channel or "*") .. " " .. field(r.id) end)
+local function consent_record(self, granted, customer_id, purpose, channel, o)
+  o = opt_table(o, "options")
+  return call(ll._consent_record, h(self), granted, opt_str(customer_id, "customer_id"),
+              opt_str(purpose, "purpose"), opt_str(channel, "channel"), opt_time(o.at, "at"),
+              opt_str(o.interaction_id, "interaction_id"), opt_str(o.note, "note"))
+end
+--- db:grant_consent(customer_id, purpose [, channel [, {at=, interaction_id=, note=}]]):
+--- channel nil = every channel; the new consent event
+function Database:grant_consent(customer_id, purpose, channel, o)
+  return consent_record(self, 1, customer_id, purpose, channel, o)
+end
+--- db:withdraw_consent(customer_id, purpose [, channel [, options]]): as grant_consent
+function Database:withdraw_consent(customer_id, purpose, channel, o)
+  return consent_record(self, 0, customer_id, purpose, channel, o)
+end
+--- db:may_contact(customer_id, purpose [, channel]): true or false
+function Database:may_contact(customer_id, purpose, channel)
+  return call(ll.crm_consent_check, h(self), customer_id, purpose, channel) == 1
+end
+--- db:consent_decision(customer_id, purpose [, channel]): the deciding event, or nil
+function Database:consent_decision(customer_id, purpose, channel)
+  return call(ll._consent_latest, h(self), customer_id, purpose, channel)
+end
+--- db:consent_history(customer_id [, {purpose=, channel=}]): events, newest first
+function Database:consent_history(customer_id, o)
+  o = opt_table(o, "options")
+  local c = call(ll.crm_consent_history_open, h(self), customer_id,
+                 opt_str(o.purpose, "purpose"), opt_str(o.channel, "channel"))
+  return iterate(self, c, ll._consent_history_next, ll.crm_consent_cursor_free, "consent")
+end
+
 -- memberships, identity flags, interaction updates, threads, promise history
 function Database:add_member(org_id, person_id, role) call(ll.crm_member_add, h(self), org_id, person_id, role) end
 function Database:remove_member(org_id, person_id) call(ll.crm_member_remove, h(self), org_id, person_id) end

@@ -148,6 +148,19 @@ def CALLS(w):
                         limit=5, offset=0, mark_before="<", mark_after=">"),
          ("query", "kinds", "customer_id", "owner", "mark_before", "mark_after"),
          {"limit": (0, 2**32 - 1), "offset": (0, 2**32 - 1)}),
+        ("delete_interaction", dict(id=i), ("id",), {}),
+        ("grant_consent", dict(customer_id=a, purpose="marketing", channel="phone",
+                               interaction_id=i, note="n"),
+         ("customer_id", "purpose", "channel", "interaction_id", "note"), {}),
+        ("withdraw_consent", dict(customer_id=a, purpose="marketing", channel="phone",
+                                  interaction_id=i, note="n"),
+         ("customer_id", "purpose", "channel", "interaction_id", "note"), {}),
+        ("may_contact", dict(customer_id=a, purpose="marketing", channel="phone"),
+         ("customer_id", "purpose", "channel"), {}),
+        ("consent_decision", dict(customer_id=a, purpose="marketing", channel="phone"),
+         ("customer_id", "purpose", "channel"), {}),
+        ("consent_history", dict(customer_id=a, purpose="marketing", channel="phone"),
+         ("customer_id", "purpose", "channel"), {}),
     ]
 
 

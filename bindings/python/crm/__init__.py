@@ -29,7 +29,7 @@ from . import _lowlevel  # noqa: F401
 
 __all__ = [
     "open", "Database", "Customer", "Identity", "JournalEntry", "Interaction",
-    "Promise", "Occasion", "PromiseState", "Member", "PromiseEvent", "SearchHit",
+    "Promise", "Occasion", "PromiseState", "Member", "PromiseEvent", "SearchHit", "Consent",
     "Error", "Warning", "InterfaceError", "DatabaseError", "DataError",
     "OperationalError", "IntegrityError", "InternalError", "ProgrammingError",
     "NotSupportedError", "NotFound", "Exists", "Conflict", "InvalidArgument",
@@ -396,6 +396,19 @@ _occasion = _ll.crm_swig_set_record_class("occasion", Occasion)
 _promise = _ll.crm_swig_set_record_class("promise", Promise)
 _agenda_item = _ll.crm_swig_set_record_class("agenda_item", AgendaItem)
 _ll.crm_swig_set_record_class("search_hit", SearchHit)
+
+
+class Consent(_Record):
+    """An event of a customer's consent ledger: ``granted`` (True) or
+    withdrawn, for ``purpose`` on ``channel`` (None: every channel), said
+    ``at`` and recorded at ``recorded_at`` by ``actor``, during
+    ``interaction_id`` (or None), with an optional ``note``."""
+
+    __slots__ = _FIELDS["consent"]
+    _row = _ll._consent_row
+
+
+_consent = _ll.crm_swig_set_record_class("consent", Consent)
 
 
 _PRIMARY = _ll.CRM_IDENTITY_PRIMARY
@@ -1244,6 +1257,58 @@ class Database:
             1 if include_archived else 0, _int(limit, "limit", *_UINT),
             _int(offset, "offset", *_UINT), _str(mark_before, "mark_before"),
             _str(mark_after, "mark_after"))
+        return _Cursor(self, h)
+
+    # -- deleting an interaction --
+    def delete_interaction(self, id):  # noqa: A002
+        """Delete an interaction logged by mistake (an Interaction or its
+        id): its replies answer what it answered, promises made or kept
+        during it lose the link. crm.StateError when a consent event names
+        it; crm.NotFound; crm.InvalidArgument."""
+        _ll.crm_interaction_delete(self._h, _interaction_ref(id, "id"))
+
+    # -- consent --
+    def _consent_record(self, granted, customer_id, purpose, channel, at, interaction_id, note):
+        return _consent(_ll._consent_record(
+            self._h, granted, _customer_ref(customer_id, "customer_id"), _str(purpose, "purpose"),
+            _str(channel, "channel"), _to_ms(at, "at"),
+            _interaction_ref(interaction_id, "interaction_id"), _str(note, "note")))
+
+    def grant_consent(self, customer_id, purpose, channel=None, *, at=None,
+                      interaction_id=None, note=None):
+        """Record that the customer agrees to be contacted for ``purpose``
+        (the business's code, "marketing") on ``channel`` (a word; None:
+        every channel), said ``at`` (None: now; never later), during
+        ``interaction_id``, with a ``note``. Returns the Consent event.
+        crm.NotFound (customer, interaction, channel); crm.InvalidArgument."""
+        return self._consent_record(1, customer_id, purpose, channel, at, interaction_id, note)
+
+    def withdraw_consent(self, customer_id, purpose, channel=None, *, at=None,
+                         interaction_id=None, note=None):
+        """Record that the customer withdraws consent; as grant_consent()."""
+        return self._consent_record(0, customer_id, purpose, channel, at, interaction_id, note)
+
+    def may_contact(self, customer_id, purpose, channel=None):
+        """Whether the customer may be contacted for ``purpose`` on
+        ``channel`` (None: on every channel at once): the latest event of
+        the purpose on that channel or on every channel grants it; no event
+        means False. crm.NotFound; crm.InvalidArgument."""
+        return bool(_ll.crm_consent_check(self._h, _customer_ref(customer_id, "customer_id"),
+                                          _str(purpose, "purpose"), _str(channel, "channel")))
+
+    def consent_decision(self, customer_id, purpose, channel=None):
+        """The Consent event that decides may_contact() for the same
+        arguments, or None when none does (the answer is then no)."""
+        row = _ll._consent_latest(self._h, _customer_ref(customer_id, "customer_id"),
+                                  _str(purpose, "purpose"), _str(channel, "channel"))
+        return None if row is None else _consent(row)
+
+    def consent_history(self, customer_id, *, purpose=None, channel=None):
+        """Iterate over a customer's Consent events, newest first;
+        ``purpose`` keeps that purpose's, ``channel`` those that bear on it
+        (its own and every channel's). crm.NotFound; crm.InvalidArgument."""
+        h = _ll.crm_consent_history_open(self._h, _customer_ref(customer_id, "customer_id"),
+                                         _str(purpose, "purpose"), _str(channel, "channel"))
         return _Cursor(self, h)
 
 
