@@ -1522,6 +1522,125 @@ static int op_write_mid_walk(crm_db *db, const fixture *f, bool dry)
     return wrc;
 }
 
+/* ---- consent, and deleting an interaction -------------------------------- */
+
+/* The base, with a reply to ann's call and two consent events of ann's. */
+static void setup_consent(crm_db *db, fixture *f)
+{
+    setup_base(db, f);
+    crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
+    s.customer_id = f->ann;
+    s.channel = CRM_CHANNEL_PHONE;
+    s.direction = CRM_DIRECTION_OUT;
+    s.reply_to = f->call;
+    must(db, crm_interaction_log(NULL, db, &s), "logging a reply");
+    crm_consent_spec c = CRM_CONSENT_SPEC_INIT;
+    c.customer_id = f->ann;
+    c.purpose = "marketing";
+    c.channel = "email";
+    c.interaction_id = f->call;
+    must(db, crm_consent_grant(NULL, db, &c), "granting consent");
+    c.purpose = "surveys";
+    c.channel = NULL;
+    c.interaction_id = NULL;
+    must(db, crm_consent_withdraw(NULL, db, &c), "withdrawing consent");
+}
+
+static int op_consent_grant(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    crm_consent_spec c = CRM_CONSENT_SPEC_INIT;
+    c.customer_id = f->ann;
+    c.purpose = "service_updates";
+    c.channel = "sms";
+    c.note = "ticked the box on the paper form";
+    crm_consent *k = NULL;
+    int rc = crm_consent_grant(&k, db, &c);
+    if (rc == CRM_OK && (!k || !crm_consent_is_granted(k)))
+        violate("crm_consent_grant gave no granted event");
+    crm_consent_free(k);
+    return rc;
+}
+
+static int op_consent_withdraw(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    crm_consent_spec c = CRM_CONSENT_SPEC_INIT;
+    c.customer_id = f->ann;
+    c.purpose = "marketing";
+    return crm_consent_withdraw(NULL, db, &c);
+}
+
+static int op_consent_reads(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    int yes = -1;
+    int rc = crm_consent_check(&yes, db, f->ann, "marketing", "email");
+    if (rc != CRM_OK)
+        return rc;
+    if (yes != 1)
+        violate("crm_consent_check said %d of a granted purpose", yes);
+    crm_consent *k = NULL;
+    rc = crm_consent_latest(&k, db, f->ann, "surveys", "sms");
+    if (rc != CRM_OK)
+        return rc;
+    if (!k || crm_consent_is_granted(k))
+        violate("crm_consent_latest did not give the every-channel withdrawal");
+    crm_consent_free(k);
+    crm_consent_cursor *cur = NULL;
+    long n = 0;
+    rc = crm_consent_history_open(&cur, db, f->ann, NULL, NULL);
+    if (rc == CRM_OK) {
+        const crm_consent *row;
+        while ((rc = crm_consent_cursor_next(cur, &row)) == CRM_ROW)
+            n++;
+        crm_consent_cursor_free(cur);
+    } else if (cur) {
+        violate("the consent history failed but gave a cursor");
+    }
+    return walked(db, rc, n, 2, "the consent history");
+}
+
+/* Ann's call is named by a consent event, which refuses its delete: the
+ * one deleted is cy's newest, the first of a thread whose reply is older
+ * and named by a promise (setup_delete). */
+static int op_interaction_delete(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    crm_interaction_cursor *cur = NULL;
+    const crm_interaction *row;
+    char id[ID_SIZE] = "";
+    int rc = crm_interaction_timeline_open(&cur, db, f->cy, NULL);
+    if (rc != CRM_OK)
+        return rc;
+    rc = crm_interaction_cursor_next(cur, &row);
+    if (rc == CRM_ROW)
+        memcpy(id, crm_interaction_id(row), ID_SIZE);
+    crm_interaction_cursor_free(cur);
+    if (rc != CRM_ROW)
+        return rc == CRM_DONE ? (violate("cy has no interaction to delete"), CRM_ERROR) : rc;
+    return crm_interaction_delete(db, id);
+}
+
+/* The consent base, with an interaction of cy's answered by another and
+ * named by a promise. */
+static void setup_delete(crm_db *db, fixture *f)
+{
+    setup_consent(db, f);
+    char first[ID_SIZE];
+    log_interaction(db, f->cy, "call-cy", first);
+    crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
+    s.customer_id = f->cy;
+    s.channel = CRM_CHANNEL_EMAIL;
+    s.direction = CRM_DIRECTION_OUT;
+    s.reply_to = first;
+    s.occurred_at = 1;
+    must(db, crm_interaction_log(NULL, db, &s), "logging a reply");
+    must(db, crm_promise_make(NULL, db, f->cy, first, "agent:alice", "ring back", f->due,
+                              CRM_TIME_NONE),
+         "making a promise");
+}
+
 typedef int (*op_fn)(crm_db *db, const fixture *f, bool dry);
 
 #define OP_GROUP 0x1u /* opens its own group; with dry set, rolls it back */
@@ -1579,6 +1698,10 @@ static const op_entry ops[] = {
     { "reports", setup_base, op_reports, OP_READ },
     { "agenda", setup_base, op_agenda, OP_READ },
     { "search", setup_base, op_search, OP_READ },
+    { "consent_grant", setup_consent, op_consent_grant, 0 },
+    { "consent_withdraw", setup_consent, op_consent_withdraw, 0 },
+    { "consent_reads", setup_consent, op_consent_reads, OP_READ },
+    { "interaction_delete", setup_delete, op_interaction_delete, 0 },
 };
 #define NOPS ((int)(sizeof ops / sizeof ops[0]))
 
