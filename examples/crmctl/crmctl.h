@@ -121,6 +121,12 @@ int cmd_report(crmctl *, const ctl_command *, int, char **);
 int cmd_agenda(crmctl *, const ctl_command *, int, char **);
 /* search (cmd_search.c) */
 int cmd_search(crmctl *, const ctl_command *, int, char **);
+/* consent, and deleting an interaction (cmd_consent.c) */
+int cmd_consent_grant(crmctl *, const ctl_command *, int, char **);
+int cmd_consent_withdraw(crmctl *, const ctl_command *, int, char **);
+int cmd_consent_show(crmctl *, const ctl_command *, int, char **);
+int cmd_consent_check(crmctl *, const ctl_command *, int, char **);
+int cmd_interaction_delete(crmctl *, const ctl_command *, int, char **);
 
 /* ---- argument parsing (args.c) ------------------------------------------- */
 

@@ -367,6 +367,40 @@ static const ctl_command commands[] = {
       "ones in [brackets], and the interaction's or promise's id (else the\n"
       "customer's).\n",
       cmd_search },
+    { "interaction delete", "ID", "delete an interaction logged by mistake",
+      "Its replies then answer what it answered, and promises made or kept\n"
+      "during it lose the link. An interaction a consent event names is kept\n"
+      "(exit status 4). The journal keeps no word of what was said in it.\n",
+      cmd_interaction_delete },
+    { "consent grant", "CUSTOMER PURPOSE [--channel C] [--at TIME] [--during ID] [--note TEXT]",
+      "record that a customer agrees to be contacted for a purpose",
+      "PURPOSE is the business's code: marketing, service_updates, surveys, ...\n"
+      "\n"
+      "Options:\n"
+      "  --channel C    only this channel (phone, email, sms, a custom one an\n"
+      "                 interaction used); default: every channel\n"
+      "  --at TIME      when the customer said so (default: now; never later)\n"
+      "  --during ID    the interaction during which it was said\n"
+      "  --note TEXT    free text kept with the event (not in the journal)\n"
+      "\n" CTL_TIME_HELP,
+      cmd_consent_grant },
+    { "consent withdraw", "CUSTOMER PURPOSE [--channel C] [--at TIME] [--during ID] [--note TEXT]",
+      "record that a customer withdraws consent for a purpose",
+      "Options as for consent grant.\n", cmd_consent_withdraw },
+    { "consent show", "CUSTOMER [--purpose P] [--channel C]",
+      "a customer's consent events, newest first",
+      "  --purpose P    only this purpose's events\n"
+      "  --channel C    only the events that bear on C: its own and every channel's\n"
+      "The first event of a purpose on a channel is the one that decides it.\n",
+      cmd_consent_show },
+    { "consent check", "CUSTOMER PURPOSE [--channel C]",
+      "may the customer be contacted for PURPOSE on C? yes or no, and why",
+      "Answers from the latest event of PURPOSE on C or on every channel (without\n"
+      "--channel: on every channel at once); no event means no. Prints yes or no\n"
+      "and the deciding event. Exit status 0 for yes, 1 for no; any failure is\n"
+      "another status than 0 as well, so a script that sends only on 0 never\n"
+      "sends by mistake.\n",
+      cmd_consent_check },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -1570,4 +1570,60 @@ expect_err -- '--limit wants a number'
 run 2 --db "$demo" search
 expect_err 'usage: crmctl search'
 
+# ---- consent, and deleting an interaction ----------------------------------
+cdb="$work/consent.db"
+bare 0 --db "$cdb" customer add --kind person "Ann Consent"
+ann=$out
+bare 0 --db "$cdb" interaction log "$ann" --channel phone --direction in --summary "asked about the okapi newsletter"
+call=$out
+run 0 --db "$cdb" --actor agent:alice consent grant "$ann" marketing --channel email --during "$call" --note "said yes on the phone"
+expect_out "^$uuid\$"
+granted=$out
+run 0 --db "$cdb" --json consent withdraw "$ann" surveys --at -1d
+json_ok 'j["granted"] is False' 'j["channel"] is None' 'j["purpose"] == "surveys"' 'j["note"] is None'
+run 0 --db "$cdb" consent show "$ann"
+expect_out '^AT +PURPOSE +CHANNEL +DECISION +BY +DURING +NOTE +ID$'
+expect_out "marketing +email +granted +agent:alice +$call +said yes on the phone +$granted\$"
+expect_out 'surveys +\* +withdrawn +system +- +- '
+run 0 --db "$cdb" --csv consent show "$ann" --purpose marketing
+csv_ok 'rows[0] == ["id", "customer", "purpose", "channel", "granted", "at", "actor", "interaction", "note", "recorded_at"]' \
+    'len(rows) == 2' 'rows[1][2] == "marketing"'
+run 0 --db "$cdb" --json consent show "$ann" --channel sms
+json_ok 'len(j) == 1' 'j[0]["purpose"] == "surveys"'
+run 0 --db "$cdb" consent check "$ann" marketing --channel email
+expect_out "^yes: granted for marketing on email at .* by agent:alice \($granted\)\$"
+run 1 --db "$cdb" consent check "$ann" marketing --channel sms
+expect_out '^no: no consent recorded for marketing on sms$'
+run 1 --db "$cdb" consent check "$ann" surveys --channel sms
+expect_out '^no: withdrawn for surveys on every channel'
+run 0 --db "$cdb" --json consent check "$ann" marketing --channel email
+json_ok 'j["may_contact"] is True' 'j["decided_by"]["id"] == "'"$granted"'"'
+run 1 --db "$cdb" --json consent check "$ann" marketing
+json_ok 'j["may_contact"] is False' 'j["decided_by"] is None'
+run 1 --db "$cdb" consent check "$ann" marketing --channel pigeon
+expect_err "channel 'pigeon' is no channel"
+run 3 --db "$cdb" consent grant "$ann" Marketing
+expect_err "purpose 'Marketing' is not a name"
+run 3 --db "$cdb" consent grant "$ann" marketing --at +2d
+expect_err 'in the future'
+run 2 --db "$cdb" consent grant "$ann"
+expect_err 'usage: crmctl consent grant'
+# The journal keeps the decision, never the note.
+run 0 --db "$cdb" --json journal
+json_ok '[e["op"] for e in j if e["entity"] == "consent"] == ["grant", "withdraw"]' \
+    '"said yes" not in json.dumps(j)'
+# A consent event keeps its interaction; another one goes, and search forgets it.
+run 4 --db "$cdb" interaction delete "$call"
+expect_err "named by consent event $granted"
+bare 0 --db "$cdb" interaction log "$ann" --channel email --direction in --summary "wrong customer: quagga"
+mistake=$out
+run 0 --db "$cdb" search quagga
+expect_out 'quagga'
+run 0 --db "$cdb" interaction delete "$mistake"
+expect_out "^Deleted the email interaction of .* \($mistake\)\.\$"
+run 0 --db "$cdb" search quagga
+expect_out '^\(no matches\)$'
+run 1 --db "$cdb" --json interaction delete "$mistake"
+expect_err "no interaction has id $mistake"
+
 echo "crmctl: $checks checks passed"
