@@ -220,4 +220,20 @@ const char *bench_channel_word(long k);
 #define BENCH_REPEAT_MS (7 * BENCH_DAY)
 #define BENCH_HANDOVER_MS (30 * 60000LL)
 
+/* ---- consent (row consent_check) ------------------------------------------- */
+/* Every kept customer c's consent ledger, added by each side before the
+ * first check (not timed): BENCH_CONSENT_EVENTS events, event e of purpose
+ * *purpose on *channel (NULL: every channel), a grant when *granted, said
+ * at *at. The checks of a round: j->lookups, check k of kept customer
+ * bench_consent_customer(j, k) for "marketing" on bench_consent_channel(k);
+ * bench_consent_want() is the answer the rule gives (docs/consent.md). */
+#define BENCH_CONSENT_EVENTS 4
+void bench_consent_event(const job *j, long c, int e, const char **purpose, const char **channel,
+                         int *granted, int64_t *at);
+long bench_consent_customer(const job *j, long k);
+const char *bench_consent_channel(long k);
+int bench_consent_want(long c, const char *channel);
+int crm_bench_consent_check(void *side, const job *j, long round, sample *out);
+int raw_consent_check(void *side, const job *j, long round, sample *out);
+
 #endif

@@ -81,6 +81,10 @@
  *   agenda_team    the same for one team, the owner of 1/4 of the kept
  *                  customers: their promises, whoever owns them, and their
  *                  waiting contacts;
+ *   consent_check  "may we contact this customer for marketing on this
+ *                  channel?" for random kept customers, each with a ledger
+ *                  of four events (two purposes, a channel's and every
+ *                  channel's), added before the clock: bench.h;
  * and the peak RSS of each side when the import is done (target: libcrm
  * under 64 MiB). Progress, with the elapsed time of each operation on each
  * side, goes to stderr.
@@ -188,6 +192,8 @@ static const op_def OPS[] = {
       READ, 0 },
     { "agenda_team", "agenda of one team (1/4 of customers): first 50", 0, NULL,
       crm_agenda_team, raw_agenda_team, NULL, READ, 0 },
+    { "consent_check", "consent: may we contact (purpose, channel)?", 0, NULL,
+      crm_bench_consent_check, raw_consent_check, NULL, READ, 0 },
 };
 #define NOPS (sizeof OPS / sizeof OPS[0])
 
@@ -1077,4 +1083,38 @@ int main(int argc, char **argv)
         failed = 1;
     free(runs);
     return failed ? 1 : 0;
+}
+
+/* ---- consent ------------------------------------------------------------------ */
+
+/* Marketing by e-mail granted, then withdrawn or granted on every channel
+ * (a third of the customers withdraw), then by SMS granted or withdrawn
+ * (every other customer), and surveys by e-mail granted: each later event
+ * a second after the one before, so one customer's events never tie. */
+void bench_consent_event(const job *j, long c, int e, const char **purpose, const char **channel,
+                         int *granted, int64_t *at)
+{
+    static const char *const channels[BENCH_CONSENT_EVENTS] = { "email", NULL, "sms", "email" };
+    *purpose = e == 3 ? "surveys" : "marketing";
+    *channel = channels[e];
+    *granted = e == 1 ? c % 3 != 0 : e == 2 ? (int)(c % 2) : 1;
+    *at = j->t0 + c + (e == 3 ? 0 : e * 1000);
+}
+
+long bench_consent_customer(const job *j, long k)
+{
+    return (k * 7919) % j->kept;
+}
+
+const char *bench_consent_channel(long k)
+{
+    static const char *const channels[] = { "email", "sms", "phone" };
+    return channels[k % 3];
+}
+
+/* The latest event of marketing on the channel or on every channel: SMS's
+ * own (event 2) is the latest on SMS; elsewhere, every channel's (1). */
+int bench_consent_want(long c, const char *channel)
+{
+    return strcmp(channel, "sms") == 0 ? (int)(c % 2) : c % 3 != 0;
 }

@@ -861,3 +861,50 @@ int crm_agenda_team(void *side, const job *j, long round, sample *out)
     (void)round; /* every round of a read is the same */
     return agenda_read(side, j, bench_team(1), out);
 }
+
+/* ---- consent ------------------------------------------------------------------- */
+
+/* Every kept customer's consent ledger (bench.h), once, before the first
+ * check. */
+static int consent_setup(crm_side *s, const job *j)
+{
+    int rc = crm_begin(s->db);
+    for (long c = 0; rc == CRM_OK && c < j->kept; c++) {
+        for (int e = 0; rc == CRM_OK && e < BENCH_CONSENT_EVENTS; e++) {
+            crm_consent_spec spec = CRM_CONSENT_SPEC_INIT;
+            int granted;
+            spec.customer_id = s->kept[c];
+            bench_consent_event(j, c, e, &spec.purpose, &spec.channel, &granted, &spec.at);
+            rc = granted ? crm_consent_grant(NULL, s->db, &spec)
+                         : crm_consent_withdraw(NULL, s->db, &spec);
+        }
+    }
+    if (rc == CRM_OK)
+        rc = crm_commit(s->db);
+    return rc == CRM_OK ? 0 : fail_batch(s, "adding the consent ledgers", rc);
+}
+
+int crm_bench_consent_check(void *side, const job *j, long round, sample *out)
+{
+    crm_side *s = side;
+    if (round == 0 && consent_setup(s, j))
+        return -1;
+    long want = 0, yes = 0;
+    for (long k = 0; k < j->lookups; k++)
+        want += bench_consent_want(bench_consent_customer(j, k), bench_consent_channel(k));
+    bench_timer tm;
+    bench_start(&tm);
+    for (long k = 0; k < j->lookups; k++) {
+        int may = 0;
+        int rc = crm_consent_check(&may, s->db, s->kept[bench_consent_customer(j, k)],
+                                   "marketing", bench_consent_channel(k));
+        if (rc != CRM_OK)
+            return fail(s, "crm_consent_check", rc);
+        yes += may;
+    }
+    bench_stop(&tm, out);
+    if (yes != want)
+        return bench_fail("libcrm: %ld customers may be contacted, expected %ld", yes, want);
+    out->n = j->lookups;
+    return 0;
+}

@@ -72,6 +72,8 @@ enum {
     S_AGENDA_CONTACT,
     S_AGENDA,
     S_HAND_INDEX,
+    S_CONSENT_INSERT,
+    S_CONSENT_CHECK,
     S_COUNT
 };
 
@@ -287,6 +289,16 @@ static const char *const SQL[S_COUNT] = {
     [S_J_PROMISE_KEEP_PAST] = "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
                               "VALUES (?1, '" BENCH_ACTOR "', 'promise', ?2, 'keep', "
                               "json_object('promise_id', ?3, 'recorded_at', ?4))",
+    /* The consent ledgers (bench.h), as rows only: they are not timed. */
+    [S_CONSENT_INSERT] = "INSERT INTO consent (id, customer_id, purpose, channel, granted, at, "
+                         "actor, interaction_id, note) VALUES (?1, ?2, ?3, "
+                         "(SELECT code FROM channel WHERE name = ?4), ?5, ?6, '" BENCH_ACTOR
+                         "', NULL, '')",
+    /* The query a program would write for the rule of docs/consent.md: the
+     * latest event of the purpose on the channel or on every channel. */
+    [S_CONSENT_CHECK] = "SELECT granted FROM consent WHERE customer_id = ?1 AND purpose = ?2 "
+                        "AND (channel IS NULL OR channel = (SELECT code FROM channel "
+                        "WHERE name = ?3)) ORDER BY at DESC, id DESC LIMIT 1",
 };
 
 typedef struct raw_side {
@@ -1580,4 +1592,63 @@ int raw_agenda_team(void *side, const job *j, long round, sample *out)
 {
     (void)round; /* every round of a read is the same */
     return agenda_read(side, j, bench_team(1), out);
+}
+
+/* ---- consent --------------------------------------------------------------------- */
+
+/* Every kept customer's consent ledger (bench.h), once, before the first
+ * check. */
+static int consent_setup(raw_side *s, const job *j)
+{
+    if (begin(s))
+        return -1;
+    sqlite3_stmt *st = s->st[S_CONSENT_INSERT];
+    for (long c = 0; c < j->kept; c++) {
+        for (int e = 0; e < BENCH_CONSENT_EVENTS; e++) {
+            const char *purpose, *channel;
+            int granted;
+            int64_t at, now;
+            unsigned char id[16];
+            bench_consent_event(j, c, e, &purpose, &channel, &granted, &at);
+            new_id(s, id, &now);
+            sqlite3_bind_blob(st, 1, id, 16, SQLITE_STATIC);
+            sqlite3_bind_blob(st, 2, s->kept[c], 16, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, purpose, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 4, channel, -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 5, granted);
+            sqlite3_bind_int64(st, 6, at);
+            if (run(s, S_CONSENT_INSERT))
+                return rollback(s);
+        }
+    }
+    return commit(s) ? rollback(s) : 0;
+}
+
+int raw_consent_check(void *side, const job *j, long round, sample *out)
+{
+    raw_side *s = side;
+    if (round == 0 && consent_setup(s, j))
+        return -1;
+    long want = 0, yes = 0;
+    for (long k = 0; k < j->lookups; k++)
+        want += bench_consent_want(bench_consent_customer(j, k), bench_consent_channel(k));
+    sqlite3_stmt *st = s->st[S_CONSENT_CHECK];
+    bench_timer tm;
+    bench_start(&tm);
+    for (long k = 0; k < j->lookups; k++) {
+        sqlite3_bind_blob(st, 1, s->kept[bench_consent_customer(j, k)], 16, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, "marketing", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, bench_consent_channel(k), -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            yes += sqlite3_column_int(st, 0) == 1;
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return fail(s, "checking consent");
+    }
+    bench_stop(&tm, out);
+    if (yes != want)
+        return bench_fail("raw: %ld customers may be contacted, expected %ld", yes, want);
+    out->n = j->lookups;
+    return 0;
 }

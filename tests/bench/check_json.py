@@ -20,6 +20,7 @@ OPS = [
     "report_reasons", "report_repeats", "report_fcr", "report_handover", "report_keep_rate",
     "report_channel_mix",
     "agenda", "agenda_team",
+    "consent_check",
     "import_rss",
 ]
 JUDGED = {"import", "lookup", "log_batch", "log_single", "timeline", "timeline_deep",
