@@ -298,10 +298,11 @@ static int consent_fields(crm_db *db, crm_consent *c, crm__st *st)
     return CRM_OK;
 }
 
-/* The deciding event's check: the customer and the channel exist, and the
- * row's granted and id columns (2, 3) say the answer; st is left on it. */
+/* The deciding event of purpose on channel for the customer: *found, and
+ * st left on its row (granted, id); with none, that the customer and the
+ * channel exist is read, so that no event is told from a wrong argument. */
 static int decide(crm_db *db, crm__st **st, const char *customer_id, const char *purpose,
-                  const char *channel, const void *out)
+                  const char *channel, const void *out, bool *found)
 {
     crm__uuid cid;
     int rc = crm__check_out(db, out);
@@ -319,16 +320,34 @@ static int decide(crm_db *db, crm__st **st, const char *customer_id, const char 
     crm__bind_text(*st, 2, purpose);
     crm__bind_text(*st, 3, channel);
     rc = crm__st_step(*st, "checking consent");
+    if (rc == CRM_ROW) {
+        /* An unknown channel matches none of its own: the events found
+         * are every channel's, and the channel is still wrong. */
+        if (channel && crm__col_null(*st, 2))
+            return unknown_channel(db, channel);
+        *found = true;
+        return CRM_OK;
+    }
+    if (rc != CRM_DONE)
+        return rc;
+    *found = false;
+    CRM__ST(known);
+    rc = crm__st_get(db, CRM__Q_CONSENT_KNOWN, &known);
+    if (rc)
+        return rc;
+    crm__bind_id(known, 1, &cid);
+    crm__bind_text(known, 2, channel);
+    rc = crm__st_step(known, "checking consent");
     if (rc == CRM_DONE)
         return crm__error(db, CRM_ERROR, "checking consent: no result");
     if (rc != CRM_ROW)
         return rc;
-    if (!crm__col_int(*st, 0)) {
+    if (!crm__col_int(known, 0)) {
         char ctext[CRM_ID_LEN + 1];
         crm__uuid_format(ctext, cid.b);
         return crm__error(db, CRM_ENOTFOUND, "no customer has id %s", ctext);
     }
-    if (!crm__col_int(*st, 1))
+    if (!crm__col_int(known, 1))
         return unknown_channel(db, channel);
     return CRM_OK;
 }
@@ -338,10 +357,11 @@ int crm_consent_check(int *out, crm_db *db, const char *customer_id, const char 
 {
     CRM__ENTER(db);
     CRM__ST(st);
-    int rc = decide(db, &st, customer_id, purpose, channel, out);
+    bool found = false;
+    int rc = decide(db, &st, customer_id, purpose, channel, out, &found);
     if (rc)
         return rc;
-    *out = crm__col_int_or(st, 2, 0) == 1;
+    *out = found && crm__col_int(st, 0) == 1;
     return CRM_OK;
 }
 
@@ -351,15 +371,16 @@ int crm_consent_latest(crm_consent **out, crm_db *db, const char *customer_id,
     CRM__ENTER(db);
     /* Held on its row while the event is read: one snapshot. */
     CRM__ST(st);
-    int rc = decide(db, &st, customer_id, purpose, channel, out);
+    bool found = false;
+    int rc = decide(db, &st, customer_id, purpose, channel, out, &found);
     if (rc)
         return rc;
-    crm__uuid id;
-    if (crm__col_null(st, 3)) {
+    if (!found) {
         *out = NULL;
         return CRM_OK;
     }
-    if (!crm__col_uuid(&id, st, 3))
+    crm__uuid id;
+    if (!crm__col_uuid(&id, st, 1))
         return crm__corrupt_id(db, "checking consent");
     CRM__ST(ev);
     rc = crm__st_get(db, CRM__Q_CONSENT_GET, &ev);

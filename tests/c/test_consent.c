@@ -221,6 +221,16 @@ TEST(ledger_order)
     CHECK_INT(may(db, b, "marketing", "email"), 0);
     CHECK_INT(ledger_size(db, a), 11);
     CHECK_INT(ledger_size(db, b), 0);
+    /* An unknown channel is refused even where every channel's events
+     * would answer. */
+    int yes = 7;
+    crm_consent *d = (crm_consent *)1;
+    CHECK_FAILS(db, crm_consent_check(&yes, db, a, "marketing", "pigeon"), CRM_ENOTFOUND,
+                "pigeon");
+    CHECK_FAILS(db, crm_consent_latest(&d, db, a, "marketing", "pigeon"), CRM_ENOTFOUND,
+                "pigeon");
+    CHECK_INT(yes, 7);
+    CHECK(d == (crm_consent *)1);
     crm_close(db);
 }
 
