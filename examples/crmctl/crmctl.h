@@ -121,6 +121,12 @@ int cmd_report(crmctl *, const ctl_command *, int, char **);
 int cmd_agenda(crmctl *, const ctl_command *, int, char **);
 /* search (cmd_search.c) */
 int cmd_search(crmctl *, const ctl_command *, int, char **);
+/* a customer's own data (cmd_privacy.c) */
+int cmd_customer_export(crmctl *, const ctl_command *, int, char **);
+int cmd_customer_erase(crmctl *, const ctl_command *, int, char **);
+int cmd_retention_erase_inactive(crmctl *, const ctl_command *, int, char **);
+int cmd_retention_drop_journal(crmctl *, const ctl_command *, int, char **);
+int cmd_purge(crmctl *, const ctl_command *, int, char **);
 
 /* ---- argument parsing (args.c) ------------------------------------------- */
 
