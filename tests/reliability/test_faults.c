@@ -1479,6 +1479,72 @@ static int op_search(crm_db *db, const fixture *f, bool dry)
 }
 #undef WALK
 
+/* ---- a customer's own data ---- */
+
+/* Erase ann: every kind of record she has goes or is blanked, the index is
+ * rewritten, and the log is emptied after the commit. */
+static int op_customer_erase(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    return crm_customer_erase(db, f->ann);
+}
+
+/* Every customer is inactive before the end of time: all are erased. */
+static int op_customer_erase_inactive(crm_db *db, const fixture *f, bool dry)
+{
+    (void)f;
+    (void)dry;
+    int64_t n = -1;
+    crm_retention_options o = CRM_RETENTION_OPTIONS_INIT;
+    o.before = CRM_TIME_MAX;
+    int rc = crm_customer_erase_inactive(&n, db, &o);
+    if (rc == CRM_OK && n != 5 + cfg.customers)
+        violate("erase_inactive erased %lld customers of %d", (long long)n, 5 + cfg.customers);
+    if (rc != CRM_OK && n != -1)
+        violate("erase_inactive wrote its out-parameter although it failed");
+    return rc;
+}
+
+static int op_journal_drop(crm_db *db, const fixture *f, bool dry)
+{
+    (void)f;
+    (void)dry;
+    int64_t n = -1;
+    crm_retention_options o = CRM_RETENTION_OPTIONS_INIT;
+    o.before = CRM_TIME_MAX;
+    int rc = crm_journal_drop(&n, db, &o);
+    if (rc == CRM_OK && n <= 0)
+        violate("journal_drop dropped %lld entries", (long long)n);
+    if (rc != CRM_OK && n != -1)
+        violate("journal_drop wrote its out-parameter although it failed");
+    return rc;
+}
+
+/* The export walks every list of ann's in one statement: a failure is a
+ * code, never a document with a part missing. */
+static int op_export(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    char *doc = NULL;
+    int rc = crm_customer_export(&doc, db, f->ann);
+    if (rc != CRM_OK) {
+        if (doc)
+            violate("the export failed but gave a document");
+        check_reported(db, rc, "the export");
+        return rc;
+    }
+    static const char *const parts[] = { "\"format\":\"libcrm-customer-export\"",
+                                         "\"identities\":[{", "\"attributes\":[{",
+                                         "\"tags\":[\"", "\"interactions\":[{",
+                                         "\"promises\":[{", "\"events\":[{",
+                                         "\"occasions\":[{", "\"journal\":[{" };
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        if (!strstr(doc, parts[i]))
+            violate("the export lacks %s", parts[i]);
+    crm_free(doc);
+    return CRM_OK;
+}
+
 /* A write while a list is in the middle of its walk, which makes the list
  * copy the rows it has yet to give before the change. The write must
  * succeed or fail as any write does (that is the call's result); the list
@@ -1579,6 +1645,10 @@ static const op_entry ops[] = {
     { "reports", setup_base, op_reports, OP_READ },
     { "agenda", setup_base, op_agenda, OP_READ },
     { "search", setup_base, op_search, OP_READ },
+    { "customer_erase", setup_base, op_customer_erase, 0 },
+    { "customer_erase_inactive", setup_base, op_customer_erase_inactive, 0 },
+    { "journal_drop", setup_base, op_journal_drop, 0 },
+    { "export", setup_base, op_export, OP_READ },
 };
 #define NOPS ((int)(sizeof ops / sizeof ops[0]))
 
