@@ -86,9 +86,10 @@ int crm__store_purge(crm_db *db, bool quick)
     if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
         return quick ? CRM_EBUSY
                      : crm__error(db, CRM_EBUSY,
-                                  "the log could not be emptied: another connection is reading "
-                                  "an older snapshot of the file (%d of %d pages copied back); "
-                                  "try again when it has finished",
+                                  "the log could not be emptied: a reader of an older snapshot "
+                                  "of the file (another connection, or a list of this handle's "
+                                  "still open) holds it (%d of %d pages copied back); try again "
+                                  "when it has finished",
                                   copied, log);
     return quick ? CRM_ERROR : crm__sqlite_error(db, rc, "emptying the log");
 }

@@ -445,7 +445,10 @@ static void customer_where_sql(sql_text *t, unsigned int shape)
         tag ? "customer_tag t JOIN customer c ON c.id = t.customer_id" : "customer c");
     if (tag)
         add(t, " AND t.tag = ?1");
-    add(t, " AND c.erased_at IS NULL");
+    /* An erased customer is archived too: only a list that takes archived
+     * customers must leave it out itself. */
+    if (!(shape & CRM__SHAPE_CUSTOMER_LIST_ACTIVE))
+        add(t, " AND c.erased_at IS NULL");
     if (shape & CRM__SHAPE_CUSTOMER_LIST_KIND)
         add(t, " AND c.kind = ?2");
     if (shape & CRM__SHAPE_CUSTOMER_LIST_ACTIVE)
