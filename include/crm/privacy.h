@@ -13,9 +13,7 @@
 
 #include "common.h"
 
-#ifdef __cplusplus
-extern "C" {
-#endif
+CRM_BEGIN_DECL
 
 /**
  * Everything libcrm holds about one customer, as one JSON document (UTF-8,
@@ -118,8 +116,6 @@ CRM_EXTERN(int) crm_customer_erase_inactive(int64_t *out, crm_db *db,
  */
 CRM_EXTERN(int) crm_journal_drop(int64_t *out, crm_db *db, const crm_retention_options *o);
 
-#ifdef __cplusplus
-}
-#endif
+CRM_END_DECL
 
 #endif

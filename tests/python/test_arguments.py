@@ -148,11 +148,14 @@ def CALLS(w):
                         limit=5, offset=0, mark_before="<", mark_after=">"),
          ("query", "kinds", "customer_id", "owner", "mark_before", "mark_after"),
          {"limit": (0, 2**32 - 1), "offset": (0, 2**32 - 1)}),
+        ("export_customer", dict(id=a), ("id",), {}),
+        ("erase_customer", dict(id=w.bob.id), ("id",), {}),
     ]
 
 
 # Calls with only times or no arguments: nothing here for them.
 NOT_IN_TABLE = {"upcoming", "close", "begin", "commit", "rollback", "transaction"}
+NOT_IN_TABLE |= {"purge", "erase_inactive", "drop_journal"}
 
 
 def call(w, name, kwargs):

@@ -1481,6 +1481,28 @@ static int op_search(crm_db *db, const fixture *f, bool dry)
 
 /* ---- a customer's own data ---- */
 
+/* One customer with a record of each kind the export and the erase walk:
+ * the retention run and the export meet every path on a smaller file
+ * than setup_base's, whose every customer they would erase or walk. */
+static void setup_one(crm_db *db, fixture *f)
+{
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ann Example", f->ann);
+    must(db, crm_identity_add(NULL, db, f->ann, "phone", "+1 415 555 0100", 0),
+         "adding a phone");
+    must(db, crm_attr_set(db, f->ann, "plan", "gold"), "setting an attribute");
+    must(db, crm_tag_add(db, f->ann, "vip"), "adding a tag");
+    log_interaction(db, f->ann, "call-1000", f->call);
+    f->due = crm_now() + 86400000;
+    make_promise(db, f->ann, "send the refund", f->due, f->p_keep);
+    crm_occasion_spec o = CRM_OCCASION_SPEC_INIT;
+    o.customer_id = f->ann;
+    o.kind = "birthday";
+    o.yearly = 1;
+    o.month = 3;
+    o.day = 14;
+    must(db, crm_occasion_add(NULL, db, &o), "adding an occasion");
+}
+
 /* Erase ann: every kind of record she has goes or is blanked, the index is
  * rewritten, and the log is emptied after the commit. */
 static int op_customer_erase(crm_db *db, const fixture *f, bool dry)
@@ -1489,7 +1511,7 @@ static int op_customer_erase(crm_db *db, const fixture *f, bool dry)
     return crm_customer_erase(db, f->ann);
 }
 
-/* Every customer is inactive before the end of time: all are erased. */
+/* Every customer is inactive before the end of time: ann is erased. */
 static int op_customer_erase_inactive(crm_db *db, const fixture *f, bool dry)
 {
     (void)f;
@@ -1498,8 +1520,8 @@ static int op_customer_erase_inactive(crm_db *db, const fixture *f, bool dry)
     crm_retention_options o = CRM_RETENTION_OPTIONS_INIT;
     o.before = CRM_TIME_MAX;
     int rc = crm_customer_erase_inactive(&n, db, &o);
-    if (rc == CRM_OK && n != 5 + cfg.customers)
-        violate("erase_inactive erased %lld customers of %d", (long long)n, 5 + cfg.customers);
+    if (rc == CRM_OK && n != 1)
+        violate("erase_inactive erased %lld customers of 1", (long long)n);
     if (rc != CRM_OK && n != -1)
         violate("erase_inactive wrote its out-parameter although it failed");
     return rc;
@@ -1646,9 +1668,9 @@ static const op_entry ops[] = {
     { "agenda", setup_base, op_agenda, OP_READ },
     { "search", setup_base, op_search, OP_READ },
     { "customer_erase", setup_base, op_customer_erase, 0 },
-    { "customer_erase_inactive", setup_base, op_customer_erase_inactive, 0 },
-    { "journal_drop", setup_base, op_journal_drop, 0 },
-    { "export", setup_base, op_export, OP_READ },
+    { "customer_erase_inactive", setup_one, op_customer_erase_inactive, 0 },
+    { "journal_drop", setup_one, op_journal_drop, 0 },
+    { "export", setup_one, op_export, OP_READ },
 };
 #define NOPS ((int)(sizeof ops / sizeof ops[0]))
 
