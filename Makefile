@@ -11,7 +11,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEPS := build-essential cmake pkg-config libsqlite3-dev uuid-dev libphonenumber-dev libcsv-dev \
         valgrind binutils python3 \
         swig python3-dev python3-pytest python3-hypothesis liblua5.4-dev lua5.4 lua-unit lcov \
-        python3-matplotlib
+        python3-matplotlib python3-jsonschema
 
 RELEASE := $(BUILD)/release
 COVER   := $(BUILD)/coverage
@@ -85,12 +85,14 @@ BENCH_BIND_SIZES  ?= 10000,100000
 BENCH_PYTHON      ?= /usr/bin/python3
 BENCH_LUA         ?= lua5.4
 BENCH_SEARCH_DOCS ?= 1000000
+BENCH_PRIVACY_INTERACTIONS ?= 1000000
 
 bench: build
-	$(CMAKE) --build $(RELEASE) --target crm_bench crm_search_bench crm_python crm_lua -j $(JOBS)
+	$(CMAKE) --build $(RELEASE) --target crm_bench crm_search_bench crm_privacy_bench crm_python crm_lua -j $(JOBS)
 	mkdir -p $(BENCH_OUT)
 	$(RELEASE)/bench/crm_bench --sizes $(BENCH_SIZES) --json $(BENCH_OUT)/c.json
 	$(RELEASE)/bench/crm_search_bench $(BENCH_SEARCH_DOCS) | tee $(BENCH_OUT)/search.txt
+	$(RELEASE)/bench/crm_privacy_bench $(BENCH_PRIVACY_INTERACTIONS) | tee $(BENCH_OUT)/privacy.txt
 	PYTHONPATH=$(RELEASE)/bindings/python $(BENCH_PYTHON) bench/bench_python.py \
 	  --sizes $(BENCH_BIND_SIZES) --json $(BENCH_OUT)/python.json
 	LUA_CPATH='$(RELEASE)/bindings/lua/?.so' $(BENCH_LUA) bench/bench_lua.lua \

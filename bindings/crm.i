@@ -727,3 +727,26 @@ CRM_ROW_CALL(consent_latest, (crm_consent **row, crm_db *db, const char *custome
 CRM_ROW_CALL(consent_history_next, (crm_consent_cursor *cur, const crm_consent **row),
              crm_consent_cursor_next(cur, row))
 CRM_ROW_CALL(consent_row, (const crm_consent *c, const crm_consent **row), (*row = c, CRM_OK))
+/* ---- privacy: export, erase, retention (crm/privacy.h) ----------------------
+ * The retention calls take an options struct: bound flat, as the reports. */
+%ignore crm_retention_options;
+%ignore crm_customer_erase_inactive;
+%ignore crm_journal_drop;
+%include "crm/privacy.h"
+%inline %{
+int crm_swig_customer_erase_inactive(int64_t *out, crm_db *db, int64_t before, int dry_run)
+{
+    crm_retention_options o = CRM_RETENTION_OPTIONS_INIT;
+    o.before = before;
+    o.dry_run = dry_run;
+    return crm_customer_erase_inactive(out, db, &o);
+}
+
+int crm_swig_journal_drop(int64_t *out, crm_db *db, int64_t before, int dry_run)
+{
+    crm_retention_options o = CRM_RETENTION_OPTIONS_INIT;
+    o.before = before;
+    o.dry_run = dry_run;
+    return crm_journal_drop(out, db, &o);
+}
+%}

@@ -22,5 +22,6 @@
 #include "crm/agenda.h"
 #include "crm/search.h"
 #include "crm/consent.h"
+#include "crm/privacy.h"
 
 #endif

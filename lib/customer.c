@@ -179,6 +179,14 @@ int crm__customer_from_row(crm_customer **out, crm__st *st, int col)
     return CRM_OK;
 }
 
+int crm__customer_erased(crm_db *db, const crm__uuid *id, int64_t at)
+{
+    char canon[CRM_ID_LEN + 1], when[CRM__TIME_TEXT_SIZE];
+    crm__uuid_format(canon, id->b);
+    return crm__error(db, CRM_ENOTFOUND, "customer %s was erased at %s", canon,
+                      crm__time_text(when, at));
+}
+
 int crm__customer_probe(crm_db *db, crm__st **st, const crm__uuid *id, int *kind)
 {
     int rc = crm__st_get(db, CRM__Q_CUSTOMER_FIND, st);
@@ -186,6 +194,8 @@ int crm__customer_probe(crm_db *db, crm__st **st, const crm__uuid *id, int *kind
         return rc;
     crm__bind_id(*st, 1, id);
     rc = crm__st_step(*st, "reading a customer");
+    if (rc == CRM_ROW && !crm__col_null(*st, 3))
+        return crm__customer_erased(db, id, crm__col_int(*st, 3));
     if (rc == CRM_ROW) {
         if (kind)
             *kind = (int)crm__col_int(*st, 0);
@@ -310,6 +320,11 @@ int crm_customer_get(crm_customer **out, crm_db *db, const char *id)
     int rc = crm__fetch_by_id(db, out, CRM__Q_CUSTOMER_GET, "customer", id, &st);
     if (rc != CRM_ROW)
         return rc;
+    if (!crm__col_null(st, 7)) {
+        crm__uuid uid;
+        crm__col_uuid(&uid, st, 0);
+        return crm__customer_erased(db, &uid, crm__col_int(st, 7));
+    }
     rc = crm__customer_from_row(out, st, 0);
     return rc ? crm__error(db, rc, "out of memory reading a customer") : CRM_OK;
 }
@@ -406,7 +421,9 @@ static int set_archived(crm_db *db, const char *id, bool archive)
         if (rc == CRM_OK) {
             crm__bind_id(st, 1, &uid);
             rc = crm__st_step(st, "reading a customer");
-            if (rc == CRM_ROW) {
+            if (rc == CRM_ROW && !crm__col_null(st, 1)) {
+                rc = crm__customer_erased(db, &uid, crm__col_int(st, 1));
+            } else if (rc == CRM_ROW) {
                 bool is = crm__col_int(st, 0);
                 rc = CRM_OK;
                 if (is == archive)

@@ -1089,6 +1089,10 @@ static int open_list(crm_interaction_cursor **out, crm_db *db, crm__query q,
     }
     if (cur->base.done) {
         crm__cursor_free(cur);
+        /* An erased customer's timeline is gone: the probe says since when. */
+        CRM__ST(found);
+        if (q == CRM__Q_TIMELINE && (rc = crm__customer_probe(db, &found, head, NULL)))
+            return rc;
         char canon[CRM_ID_LEN + 1];
         crm__uuid_format(canon, head->b);
         return crm__error(db, CRM_ENOTFOUND, "no %s has id %s", noun, canon);

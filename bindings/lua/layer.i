@@ -674,5 +674,24 @@ function Database:report(name, o)
   return iterate(self, c, ll._report_next, ll.crm_report_cursor_free, "report row")
 end
 
+-- a customer's own data (docs/privacy.md)
+--- db:export_customer(id): the JSON text of docs/export-format.md (Lua has no JSON of
+--- its own: decode it with the library of your choice)
+function Database:export_customer(id) return call(ll.crm_customer_export, h(self), id) end
+function Database:erase_customer(id) call(ll.crm_customer_erase, h(self), id) end
+function Database:purge() call(ll.crm_db_purge, h(self)) end
+--- db:erase_inactive(before [, {dry_run=false}]): how many customers were (would be) erased
+function Database:erase_inactive(before, o)
+  o = opt_table(o, "options")
+  return call(ll.crm_swig_customer_erase_inactive, h(self), opt_time(before, "before"),
+              opt_bool(o.dry_run, "dry_run", false) and 1 or 0)
+end
+--- db:drop_journal(before [, {dry_run=false}]): how many entries were (would be) dropped
+function Database:drop_journal(before, o)
+  o = opt_table(o, "options")
+  return call(ll.crm_swig_journal_drop, h(self), opt_time(before, "before"),
+              opt_bool(o.dry_run, "dry_run", false) and 1 or 0)
+end
+
 return crm
 %}

@@ -127,6 +127,12 @@ int cmd_consent_withdraw(crmctl *, const ctl_command *, int, char **);
 int cmd_consent_show(crmctl *, const ctl_command *, int, char **);
 int cmd_consent_check(crmctl *, const ctl_command *, int, char **);
 int cmd_interaction_delete(crmctl *, const ctl_command *, int, char **);
+/* a customer's own data (cmd_privacy.c) */
+int cmd_customer_export(crmctl *, const ctl_command *, int, char **);
+int cmd_customer_erase(crmctl *, const ctl_command *, int, char **);
+int cmd_retention_erase_inactive(crmctl *, const ctl_command *, int, char **);
+int cmd_retention_drop_journal(crmctl *, const ctl_command *, int, char **);
+int cmd_purge(crmctl *, const ctl_command *, int, char **);
 
 /* ---- argument parsing (args.c) ------------------------------------------- */
 

@@ -401,6 +401,39 @@ static const ctl_command commands[] = {
       "another status than 0 as well, so a script that sends only on 0 never\n"
       "sends by mistake.\n",
       cmd_consent_check },
+    /* a customer's own data (cmd_privacy.c) */
+    { "customer export", "CUSTOMER [--output FILE | -o FILE]",
+      "print everything held about a customer as one JSON document",
+      "The document's format is docs/export-format.md (\"libcrm-customer-export\",\n"
+      "version 1): the customer, identities, attributes, tags, memberships,\n"
+      "interactions, promises with their history, occasions, consent events and\n"
+      "the journal entries about it. --output (or -o) writes it to FILE.\n"
+      "\n" CUSTOMER_HELP,
+      cmd_customer_export },
+    { "customer erase", "CUSTOMER --yes", "erase a customer's personal data for good",
+      "What goes and what stays is docs/privacy.md: names, identities,\n"
+      "attributes, tags, memberships, occasions and every text go, in the journal\n"
+      "too; anonymous interactions, promises and consent events stay, so reports\n"
+      "keep their numbers. It cannot be undone: --yes says you mean it.\n"
+      "Afterwards the customer is not found (status 1, saying when it was erased).\n"
+      "\n" CUSTOMER_HELP,
+      cmd_customer_erase },
+    { "retention erase-inactive", "--before TIME [--dry-run]",
+      "erase every customer with no activity since TIME",
+      "Activity: created or changed, an interaction, a promise step, a journal\n"
+      "entry about the customer. --dry-run counts them and changes nothing.\n"
+      "\n" CTL_TIME_HELP,
+      cmd_retention_erase_inactive },
+    { "retention drop-journal", "--before TIME [--dry-run]",
+      "drop the journal entries older than TIME",
+      "One entry is left saying how many were dropped and the cut-off.\n"
+      "--dry-run counts them and changes nothing.\n"
+      "\n" CTL_TIME_HELP,
+      cmd_retention_drop_journal },
+    { "purge", "", "copy the log back into the file and empty it",
+      "After an erase, so that no older copy of a page stays in the log file.\n"
+      "Status 5 while another program reads an older snapshot: try again.\n",
+      cmd_purge },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

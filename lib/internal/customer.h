@@ -12,10 +12,13 @@
 #include "store/store.h"
 
 /* ---- customers (customer.c) --------------------------------------------- */
-/* Fetch kind and name of a customer that must exist; CRM_ENOTFOUND otherwise.
+/* Fetch kind and name of a customer that must exist, and not be erased;
+ * CRM_ENOTFOUND otherwise.
  * name may be NULL; when given it is a copy freed with crm__free(). */
 int crm__customer_find(crm_db *db, const crm__uuid *id, const char *text_id, int *kind,
                        char **name);
+/* CRM_ENOTFOUND saying customer id was erased at `at` (privacy.c). */
+int crm__customer_erased(crm_db *db, const crm__uuid *id, int64_t at);
 /* The same read through the caller's statement *st (a CRM__ST variable),
  * left on the customer's row (columns: kind, name, owner) so that a cursor
  * opened before it is released reads in the same snapshot. */

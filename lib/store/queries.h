@@ -17,12 +17,12 @@ typedef enum crm__query {
 
     /* ---- customers (customer.c) ---- */
     CRM__Q_CUSTOMER_GET, /* ?1 id -> id, kind, name, created_at, updated_at, archived (0/1),
-                            owner (NULL: none) */
-    CRM__Q_CUSTOMER_FIND,         /* ?1 id -> kind, name, owner (NULL: none) */
+                            owner (NULL: none), erased_at (NULL: not erased) */
+    CRM__Q_CUSTOMER_FIND,         /* ?1 id -> kind, name, owner (NULL: none), erased_at */
     CRM__Q_CUSTOMER_TOUCH,        /* ?1 id, ?2 updated_at */
     CRM__Q_CUSTOMER_INSERT,       /* ?1 id, ?2 kind, ?3 name, ?4 name_key, ?5 created_at */
     CRM__Q_CUSTOMER_RENAME,       /* ?1 id, ?2 name, ?3 name_key, ?4 updated_at */
-    CRM__Q_CUSTOMER_ARCHIVED,     /* ?1 id -> archived (0/1) */
+    CRM__Q_CUSTOMER_ARCHIVED,     /* ?1 id -> archived (0/1), erased_at */
     CRM__Q_CUSTOMER_SET_ARCHIVED, /* ?1 id, ?2 archived_at (NULL: not archived), ?3 updated_at */
     CRM__Q_CUSTOMER_SET_OWNER,    /* ?1 id, ?2 owner (NULL: none), ?3 updated_at */
     /* shaped by CRM__SHAPE_CUSTOMER_LIST_*: ?1 tag, ?2 kind, ?3 ?4 name_key range [lo, hi),
@@ -239,6 +239,40 @@ typedef enum crm__query {
     CRM__Q_INTERACTION_DELETE_UNLINK_PROMISES,
     CRM__Q_INTERACTION_DELETE_UNLINK_STEPS,
     CRM__Q_INTERACTION_DELETE, /* ?1 id */
+    /* ---- privacy: export, erase, retention (privacy.c) ---- */
+    /* ?1 customer id -> erased_at (NULL while not erased); no row: no such customer */
+    CRM__Q_PRIVACY_STATE,
+    /* ?1 customer id, ?2 now -> erased_at, and while it is NULL the customer's export, one JSON
+     * document (docs/export-format.md) */
+    CRM__Q_PRIVACY_EXPORT,
+    /* ?1 customer id -> identities, attributes, tags, memberships, occasions, interactions,
+     * promises, consent events, journal entries */
+    CRM__Q_PRIVACY_COUNTS,
+    /* Each of the erase's steps: ?1 customer id (?2 its canonical text, ?3 now, where used).
+     * The journal's entries about the customer keep only the fields docs/privacy.md lists;
+     * those of the organisations it is a member of lose the member's role. */
+    CRM__Q_ERASE_JOURNAL,
+    CRM__Q_ERASE_JOURNAL_MEMBER, /* ?1 person id, ?2 its text */
+    CRM__Q_ERASE_IDENTITIES,
+    CRM__Q_ERASE_ATTRS,
+    CRM__Q_ERASE_TAGS,
+    CRM__Q_ERASE_MEMBERS,
+    CRM__Q_ERASE_OCCASIONS,
+    CRM__Q_ERASE_INTERACTIONS,
+    CRM__Q_ERASE_PROMISE_EVENTS,
+    CRM__Q_ERASE_PROMISES,
+    CRM__Q_ERASE_CONSENT,
+    CRM__Q_ERASE_CUSTOMER, /* ?1 id, ?3 now: blanked, erased and archived */
+    CRM__Q_ERASE_SEARCH,   /* ?1 id: what is left of its rows of search_doc */
+    /* The engine's own: rewrite the full-text index whole, so that no page of it keeps the
+     * words of a row it forgot (store/sqlite/privacy.c) */
+    CRM__Q_ERASE_SEARCH_OPTIMIZE,
+    /* ?1 before -> the id of each customer, not erased, with no activity at or after ?1:
+     * created, updated, an interaction occurred or changed, a promise step, a journal entry
+     * about it; by id */
+    CRM__Q_RETENTION_INACTIVE,
+    CRM__Q_RETENTION_JOURNAL_COUNT, /* ?1 before -> the entries with at < ?1 */
+    CRM__Q_RETENTION_JOURNAL_DROP,  /* ?1 before: those entries deleted */
 
     CRM__Q_COUNT
 } crm__query;
@@ -271,8 +305,8 @@ typedef enum crm__query {
 #define CRM__SHAPE_TIMELINE_LIMIT 0x100u     /* at most ?11 rows */
 /* channel among ?2's bits (0: none) or named in ?12, ",name,name,": instead of CHANNELS */
 #define CRM__SHAPE_TIMELINE_CHANNEL_NAMES 0x200u
-/* The list checks its head ?1 itself: no row at all when it names none, and one row of NULLs
- * when the filter keeps none of the head's rows */
+/* The list checks its head ?1 itself: no row at all when it names none (or an erased
+ * customer), and one row of NULLs when the filter keeps none of the head's rows */
 #define CRM__SHAPE_TIMELINE_HEAD 0x400u
 
 /* promises (promise.c) */

@@ -254,4 +254,19 @@ int crm__search_ready(crm_db *db);
 /* A number that may have a fraction: a search's rank. */
 double crm__col_double(crm__st *st, int c);
 
+/* ---- erasure for good (store/sqlite/privacy.c) ---------------------------- */
+
+/* In an erase's write, after its last change of what search reads: bring
+ * the full-text index up to date with it, and make sure no page of the
+ * index keeps a word it forgot (the engine rewrites the index, or has
+ * overwritten them as it forgot them). CRM_OK or the engine's error; on
+ * failure the write must fail too. */
+int crm__search_scrub(crm_db *db);
+/* Copy the log back into the file and empty it, so no older copy of a
+ * page stays in it. Outside a write transaction only. CRM_OK; CRM_EBUSY
+ * when a reader of an older snapshot keeps part of the log in use past a
+ * short wait (or, when quick, at once), which leaves every byte as it was;
+ * or the engine's error. A quick attempt sets no message. */
+int crm__store_purge(crm_db *db, bool quick);
+
 #endif

@@ -33,6 +33,8 @@ commands=(
     "occasion add" "occasion remove" "occasion list" "occasion upcoming"
     "agenda"
     "search"
+    "customer export" "customer erase" "retention erase-inactive" "retention drop-journal"
+    "purge"
 )
 
 run 0 --help
@@ -1625,5 +1627,70 @@ run 0 --db "$cdb" search quagga
 expect_out '^\(no matches\)$'
 run 1 --db "$cdb" --json interaction delete "$mistake"
 expect_err "no interaction has id $mistake"
+# ---- a customer's own data ------------------------------------------------------
+
+# The export: one JSON document, to stdout or a file (-o, --output).
+priv=$work/privacy.db
+rm -f "$priv" "$priv-wal" "$priv-shm"
+cp "$demo" "$priv"
+run 0 --db "$priv" customer export "+1 415 555 0100"
+expect_json
+json_ok 'j["format"] == "libcrm-customer-export"' 'j["version"] == 1' \
+    'j["customer"]["name"] == "Jane Doe"' 'len(j["interactions"]) >= 2' \
+    'any(i["kind"] == "phone" for i in j["identities"])' \
+    'all(isinstance(e["data"], dict) for e in j["journal"])' \
+    'j["exported_at_utc"].endswith("Z")'
+jane=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["customer"]["id"])' <<<"$out")
+run 0 --db "$priv" customer export "$jane" -o "$work/jane.json"
+[[ -z $out ]] || fail "export -o printed to stdout"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["customer"]["id"] == sys.argv[2]' \
+    "$work/jane.json" "$jane" || fail "export -o wrote no document"
+run 0 --db "$priv" customer export "$jane" --output "$work/jane2.json"
+cmp -s <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d.pop("exported_at"); d.pop("exported_at_utc"); print(d)' "$work/jane.json") \
+       <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d.pop("exported_at"); d.pop("exported_at_utc"); print(d)' "$work/jane2.json") \
+    || fail "two exports of an unchanged customer differ"
+run 2 --db "$priv" --csv customer export "$jane"
+expect_err -- '--csv does not apply'
+run 1 --db "$priv" customer export "$missing_id"
+run 5 --db "$priv" customer export "$jane" -o "$work/no/such/dir/x.json"
+expect_err 'cannot write'
+
+# The erase: --yes, then gone, and the reports keep their numbers.
+run 0 --db "$priv" --json report reasons
+reasons_before=$out
+run 2 --db "$priv" customer erase "$jane"
+expect_err -- '--yes'
+run 0 --db "$priv" customer erase "$jane" --yes
+expect_out "^Erased $jane\$"
+run 0 --db "$priv" --json report reasons
+[[ $out == "$reasons_before" ]] || fail "the reasons report changed with the erase"
+run 1 --db "$priv" customer show "$jane"
+expect_err 'was erased at'
+run 1 --db "$priv" customer export "$jane"
+expect_err 'was erased at'
+run 1 --db "$priv" identity lookup phone "+1 415 555 0100"
+run 0 --db "$priv" search 'jane'
+expect_out '^\(no matches\)$'
+run 0 --db "$priv" --json purge
+json_ok 'j == {"purged": 1}'
+run 0 --db "$priv" purge
+expect_out '^The log is empty$'
+
+# Retention: a dry run counts, the run erases and drops, each says how many.
+run 0 --db "$priv" retention erase-inactive --before +1d --dry-run
+expect_out '^[0-9]+ customers? would be erased$'
+n_would=$(grep -oE '^[0-9]+' <<<"$out")
+run 0 --db "$priv" --json retention erase-inactive --before +1d
+json_ok "j == {\"customers\": $n_would, \"dry_run\": 0}"
+run 0 --db "$priv" --csv retention drop-journal --before +1d --dry-run
+csv_ok 'rows[0] == ["entries", "dry_run"]' 'int(rows[1][0]) > 0' 'rows[1][1] == "1"'
+run 0 --db "$priv" retention drop-journal --before +1d
+expect_out '^[0-9]+ journal entr(y|ies) dropped$'
+run 0 --db "$priv" --json journal
+json_ok 'len(j) == 1' 'j[0]["entity"] == "journal"' 'j[0]["op"] == "drop"'
+run 2 --db "$priv" retention drop-journal
+expect_err -- '--before TIME'
+run 2 --db "$priv" retention erase-inactive --before soon
+expect_err -- 'before'
 
 echo "crmctl: $checks checks passed"

@@ -161,11 +161,14 @@ def CALLS(w):
          ("customer_id", "purpose", "channel"), {}),
         ("consent_history", dict(customer_id=a, purpose="marketing", channel="phone"),
          ("customer_id", "purpose", "channel"), {}),
+        ("export_customer", dict(id=a), ("id",), {}),
+        ("erase_customer", dict(id=w.bob.id), ("id",), {}),
     ]
 
 
 # Calls with only times or no arguments: nothing here for them.
 NOT_IN_TABLE = {"upcoming", "close", "begin", "commit", "rollback", "transaction"}
+NOT_IN_TABLE |= {"purge", "erase_inactive", "drop_journal"}
 
 
 def call(w, name, kwargs):

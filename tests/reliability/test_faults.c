@@ -1479,6 +1479,94 @@ static int op_search(crm_db *db, const fixture *f, bool dry)
 }
 #undef WALK
 
+/* ---- a customer's own data ---- */
+
+/* One customer with a record of each kind the export and the erase walk:
+ * the retention run and the export meet every path on a smaller file
+ * than setup_base's, whose every customer they would erase or walk. */
+static void setup_one(crm_db *db, fixture *f)
+{
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ann Example", f->ann);
+    must(db, crm_identity_add(NULL, db, f->ann, "phone", "+1 415 555 0100", 0),
+         "adding a phone");
+    must(db, crm_attr_set(db, f->ann, "plan", "gold"), "setting an attribute");
+    must(db, crm_tag_add(db, f->ann, "vip"), "adding a tag");
+    log_interaction(db, f->ann, "call-1000", f->call);
+    f->due = crm_now() + 86400000;
+    make_promise(db, f->ann, "send the refund", f->due, f->p_keep);
+    crm_occasion_spec o = CRM_OCCASION_SPEC_INIT;
+    o.customer_id = f->ann;
+    o.kind = "birthday";
+    o.yearly = 1;
+    o.month = 3;
+    o.day = 14;
+    must(db, crm_occasion_add(NULL, db, &o), "adding an occasion");
+}
+
+/* Erase ann: every kind of record she has goes or is blanked, the index is
+ * rewritten, and the log is emptied after the commit. */
+static int op_customer_erase(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    return crm_customer_erase(db, f->ann);
+}
+
+/* Every customer is inactive before the end of time: ann is erased. */
+static int op_customer_erase_inactive(crm_db *db, const fixture *f, bool dry)
+{
+    (void)f;
+    (void)dry;
+    int64_t n = -1;
+    crm_retention_options o = CRM_RETENTION_OPTIONS_INIT;
+    o.before = CRM_TIME_MAX;
+    int rc = crm_customer_erase_inactive(&n, db, &o);
+    if (rc == CRM_OK && n != 1)
+        violate("erase_inactive erased %lld customers of 1", (long long)n);
+    if (rc != CRM_OK && n != -1)
+        violate("erase_inactive wrote its out-parameter although it failed");
+    return rc;
+}
+
+static int op_journal_drop(crm_db *db, const fixture *f, bool dry)
+{
+    (void)f;
+    (void)dry;
+    int64_t n = -1;
+    crm_retention_options o = CRM_RETENTION_OPTIONS_INIT;
+    o.before = CRM_TIME_MAX;
+    int rc = crm_journal_drop(&n, db, &o);
+    if (rc == CRM_OK && n <= 0)
+        violate("journal_drop dropped %lld entries", (long long)n);
+    if (rc != CRM_OK && n != -1)
+        violate("journal_drop wrote its out-parameter although it failed");
+    return rc;
+}
+
+/* The export walks every list of ann's in one statement: a failure is a
+ * code, never a document with a part missing. */
+static int op_export(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    char *doc = NULL;
+    int rc = crm_customer_export(&doc, db, f->ann);
+    if (rc != CRM_OK) {
+        if (doc)
+            violate("the export failed but gave a document");
+        check_reported(db, rc, "the export");
+        return rc;
+    }
+    static const char *const parts[] = { "\"format\":\"libcrm-customer-export\"",
+                                         "\"identities\":[{", "\"attributes\":[{",
+                                         "\"tags\":[\"", "\"interactions\":[{",
+                                         "\"promises\":[{", "\"events\":[{",
+                                         "\"occasions\":[{", "\"journal\":[{" };
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        if (!strstr(doc, parts[i]))
+            violate("the export lacks %s", parts[i]);
+    crm_free(doc);
+    return CRM_OK;
+}
+
 /* A write while a list is in the middle of its walk, which makes the list
  * copy the rows it has yet to give before the change. The write must
  * succeed or fail as any write does (that is the call's result); the list
@@ -1702,6 +1790,10 @@ static const op_entry ops[] = {
     { "consent_withdraw", setup_consent, op_consent_withdraw, 0 },
     { "consent_reads", setup_consent, op_consent_reads, OP_READ },
     { "interaction_delete", setup_delete, op_interaction_delete, 0 },
+    { "customer_erase", setup_base, op_customer_erase, 0 },
+    { "customer_erase_inactive", setup_one, op_customer_erase_inactive, 0 },
+    { "journal_drop", setup_one, op_journal_drop, 0 },
+    { "export", setup_one, op_export, OP_READ },
 };
 #define NOPS ((int)(sizeof ops / sizeof ops[0]))
 

@@ -18,6 +18,7 @@ import collections as _collections
 import collections.abc as _collections_abc
 import datetime as _dt
 import enum as _enum
+import json as _json
 import weakref as _weakref
 
 # The package calls the extension, crm._crm, directly: crm._lowlevel's
@@ -1310,6 +1311,40 @@ class Database:
         h = _ll.crm_consent_history_open(self._h, _customer_ref(customer_id, "customer_id"),
                                          _str(purpose, "purpose"), _str(channel, "channel"))
         return _Cursor(self, h)
+    # ---- a customer's own data (crm/privacy.h, docs/privacy.md) ----
+
+    def export_customer(self, id, *, as_text=False):  # noqa: A002
+        """Everything libcrm holds about a customer (a Customer or its id):
+        the document of docs/export-format.md as a dict, or its JSON text
+        with ``as_text``. crm.NotFound (also for an erased customer, the
+        message saying when); crm.InvalidArgument."""
+        text = _ll.crm_customer_export(self._h, _customer_ref(id, "id"))
+        return text if as_text else _json.loads(text)
+
+    def erase_customer(self, id):  # noqa: A002
+        """Erase a customer for good (docs/privacy.md): its personal data
+        goes, anonymous counts stay. Erasing an erased customer does
+        nothing. crm.NotFound; crm.InvalidArgument; crm.ReadOnly."""
+        _ll.crm_customer_erase(self._h, _customer_ref(id, "id"))
+
+    def purge(self):
+        """Copy the log back into the file and empty it, so no older copy of
+        an erased page stays in it. crm.Busy while another connection reads
+        an older snapshot; crm.StateError in a transaction."""
+        _ll.crm_db_purge(self._h)
+
+    def erase_inactive(self, before, *, dry_run=False):
+        """Erase every customer with no activity at or after ``before`` (an
+        aware datetime or epoch ms); returns how many were (with
+        ``dry_run``: would be) erased. crm.InvalidArgument."""
+        return _ll.crm_swig_customer_erase_inactive(self._h, _to_ms(before, "before"),
+                                                    1 if dry_run else 0)
+
+    def drop_journal(self, before, *, dry_run=False):
+        """Drop the journal entries from before ``before`` (an aware datetime
+        or epoch ms), leaving one entry that says so; returns how many were
+        (with ``dry_run``: would be) dropped. crm.InvalidArgument."""
+        return _ll.crm_swig_journal_drop(self._h, _to_ms(before, "before"), 1 if dry_run else 0)
 
 
 def _ms_delta(value, what):

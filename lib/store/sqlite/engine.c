@@ -373,7 +373,9 @@ int crm__st_insert(crm__st *st, const char *what, int *refused)
     st->idle = false;
     int src = sqlite3_step(st->stmt);
     int rc = CRM_OK;
-    if (src == SQLITE_CONSTRAINT_FOREIGNKEY)
+    /* A trigger's refusal is the schema's rule that no row names an
+     * erased customer (schema/0011_privacy.sql): a missing customer too. */
+    if (src == SQLITE_CONSTRAINT_FOREIGNKEY || src == SQLITE_CONSTRAINT_TRIGGER)
         *refused = CRM__REFUSED_FOREIGN;
     else if (src == SQLITE_CONSTRAINT_PRIMARYKEY || src == SQLITE_CONSTRAINT_UNIQUE)
         *refused = CRM__REFUSED_UNIQUE;

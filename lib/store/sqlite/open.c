@@ -511,6 +511,8 @@ int crm__store_open(crm_db *db, const char *path, const crm_open_options *o)
      * would read the log to find it (see file.c): copy it back now. */
     if (rc == CRM_OK && due && !memory)
         sqlite3_wal_checkpoint_v2(db->store->sql, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    if (rc == CRM_OK)
+        crm__search_secure_open(db);
     return rc;
 }
 

@@ -23,16 +23,16 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
 
     /* ---- customers (customer.c) ---- */
     [CRM__Q_CUSTOMER_GET] =
-        "SELECT " CUSTOMER_COLUMNS " "
+        "SELECT " CUSTOMER_COLUMNS ", c.erased_at "
         "FROM customer c WHERE c.id = ?1",
-    [CRM__Q_CUSTOMER_FIND] = "SELECT kind, name, owner FROM customer WHERE id = ?1",
+    [CRM__Q_CUSTOMER_FIND] = "SELECT kind, name, owner, erased_at FROM customer WHERE id = ?1",
     [CRM__Q_CUSTOMER_TOUCH] = "UPDATE customer SET updated_at = ?2 WHERE id = ?1",
     [CRM__Q_CUSTOMER_INSERT] =
         "INSERT INTO customer (id, kind, name, name_key, created_at, updated_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
     [CRM__Q_CUSTOMER_RENAME] =
         "UPDATE customer SET name = ?2, name_key = ?3, updated_at = ?4 WHERE id = ?1",
-    [CRM__Q_CUSTOMER_ARCHIVED] = "SELECT archived_at IS NOT NULL FROM customer WHERE id = ?1",
+    [CRM__Q_CUSTOMER_ARCHIVED] = "SELECT archived_at IS NOT NULL, erased_at FROM customer WHERE id = ?1",
     [CRM__Q_CUSTOMER_SET_ARCHIVED] =
         "UPDATE customer SET archived_at = ?2, updated_at = ?3 WHERE id = ?1",
     [CRM__Q_CUSTOMER_SET_OWNER] = "UPDATE customer SET owner = ?2, updated_at = ?3 WHERE id = ?1",
@@ -317,6 +317,148 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "UPDATE promise_event SET interaction_id = NULL WHERE interaction_id = ?1 "
         "AND promise_id IN (SELECT id FROM promise WHERE customer_id = ?2)",
     [CRM__Q_INTERACTION_DELETE] = "DELETE FROM interaction WHERE id = ?1",
+    /* ---- privacy: export, erase, retention (privacy.c) ---- */
+#define P_UUID(x)                                                                          \
+    "nullif(lower(substr(hex(" x "), 1, 8) || '-' || substr(hex(" x "), 9, 4) || '-' || "           \
+    "substr(hex(" x "), 13, 4) || '-' || substr(hex(" x "), 17, 4) || '-' || "               \
+    "substr(hex(" x "), 21)), '----')"
+#define P_UTC(x) "strftime('%Y-%m-%dT%H:%M:%fZ', (" x ") / 1000.0, 'unixepoch')"
+#define P_TIME(k, x) "'" k "', " x ", '" k "_utc', " P_UTC(x)
+#define P_BOOL(x) "json(CASE WHEN " x " THEN 'true' ELSE 'false' END)"
+#define P_CHANNEL(x) "(SELECT name FROM channel WHERE code = " x ")"
+    [CRM__Q_PRIVACY_STATE] = "SELECT erased_at FROM customer WHERE id = ?1",
+    /* Each list is built in a subquery of its own, in its order; json() keeps a nested
+     * document a document (a subquery's value is text to json_object()). */
+    [CRM__Q_PRIVACY_EXPORT] =
+        "SELECT c.erased_at, CASE WHEN c.erased_at IS NULL THEN json_object("
+        "'format', 'libcrm-customer-export', 'version', 1, " P_TIME("exported_at", "?2") ", "
+        "'customer', json_object('id', " P_UUID("c.id") ", "
+        "'kind', CASE c.kind WHEN 1 THEN 'person' ELSE 'organisation' END, 'name', c.name, "
+        "'owner', c.owner, " P_TIME("created_at", "c.created_at") ", "
+        P_TIME("updated_at", "c.updated_at") ", " P_TIME("archived_at", "c.archived_at") "), "
+        "'identities', json((SELECT json_group_array(json(o)) FROM (SELECT json_object("
+        "'kind', i.kind, 'value', i.value, 'key', i.key, 'primary', " P_BOOL("i.flags & 1") ", "
+        "'verified', " P_BOOL("i.flags & 2") ", 'shared', " P_BOOL("i.flags & 4") ", "
+        P_TIME("created_at", "i.created_at") ") AS o FROM identity i WHERE i.customer_id = c.id "
+        "ORDER BY i.kind, i.flags & 1 DESC, i.created_at, i.key))), "
+        "'attributes', json((SELECT json_group_array(json(o)) FROM (SELECT json_object("
+        "'key', a.key, 'value', a.value) AS o FROM customer_attr a WHERE a.customer_id = c.id "
+        "ORDER BY a.key))), "
+        "'tags', json((SELECT json_group_array(t) FROM (SELECT tag AS t FROM customer_tag "
+        "WHERE customer_id = c.id ORDER BY tag))), "
+        "'memberships', json((SELECT json_group_array(json(o)) FROM (SELECT json_object("
+        "'org_id', " P_UUID("m.org_id") ", 'org_name', og.name, "
+        "'person_id', " P_UUID("m.person_id") ", 'person_name', pe.name, 'role', m.role, "
+        P_TIME("since", "m.since") ") AS o FROM membership m "
+        "JOIN customer og ON og.id = m.org_id JOIN customer pe ON pe.id = m.person_id "
+        "WHERE m.org_id = c.id OR m.person_id = c.id ORDER BY m.org_id, m.person_id))), "
+        "'interactions', json((SELECT json_group_array(json(o)) FROM (SELECT json_object("
+        "'id', " P_UUID("x.id") ", 'channel', " P_CHANNEL("x.channel") ", "
+        "'direction', CASE x.direction WHEN 1 THEN 'in' ELSE 'out' END, "
+        P_TIME("occurred_at", "x.occurred_at") ", 'handled_by', x.handled_by, "
+        "'reason', x.reason, 'outcome', CASE x.outcome WHEN 0 THEN 'none' WHEN 1 THEN 'resolved' "
+        "WHEN 2 THEN 'unresolved' WHEN 3 THEN 'transferred' WHEN 4 THEN 'abandoned' "
+        "ELSE 'escalated' END, 'public', " P_BOOL("x.public") ", 'sentiment', x.sentiment, "
+        "'summary', x.summary, 'body', x.body, 'thread_id', " P_UUID("x.thread_id") ", "
+        "'reply_to', " P_UUID("x.reply_to") ", 'external_ref', x.external_ref, "
+        P_TIME("created_at", "x.created_at") ", " P_TIME("updated_at", "x.updated_at") ") AS o "
+        "FROM interaction x WHERE x.customer_id = c.id ORDER BY x.occurred_at, x.id))), "
+        "'promises', json((SELECT json_group_array(json(o)) FROM (SELECT json_object("
+        "'id', " P_UUID("p.id") ", 'interaction_id', " P_UUID("p.interaction_id") ", "
+        "'owner', p.owner, 'what', p.what, 'state', CASE p.state WHEN 1 THEN 'open' "
+        "WHEN 2 THEN 'kept' WHEN 3 THEN 'broken' ELSE 'released' END, "
+        P_TIME("due_at", "p.due_at") ", " P_TIME("first_due_at", "p.first_due_at") ", "
+        P_TIME("made_at", "p.made_at") ", " P_TIME("closed_at", "p.closed_at") ", "
+        "'kept_by', " P_UUID("p.kept_by") ", "
+        "'events', json((SELECT json_group_array(json(eo)) FROM (SELECT json_object("
+        "'seq', e.seq, 'kind', CASE e.kind WHEN 1 THEN 'made' WHEN 2 THEN 'renegotiated' "
+        "WHEN 3 THEN 'kept' WHEN 4 THEN 'broken' ELSE 'released' END, "
+        P_TIME("at", "e.at") ", 'actor', e.actor, " P_TIME("old_due", "e.old_due") ", "
+        P_TIME("new_due", "e.new_due") ", 'customer_agreed', " P_BOOL("e.customer_agreed") ", "
+        "'interaction_id', " P_UUID("e.interaction_id") ", 'note', e.note) AS eo "
+        "FROM promise_event e WHERE e.promise_id = p.id ORDER BY e.seq)))) AS o "
+        "FROM promise p WHERE p.customer_id = c.id ORDER BY p.made_at, p.id))), "
+        "'occasions', json((SELECT json_group_array(json(o)) FROM (SELECT json_object("
+        "'id', " P_UUID("v.id") ", 'kind', v.kind, 'yearly', " P_BOOL("v.yearly") ", "
+        "'year', nullif(v.year, 0), 'month', v.month, 'day', v.day, 'lead_days', v.lead_days, "
+        "'note', v.note, " P_TIME("created_at", "v.created_at") ") AS o FROM occasion v "
+        "WHERE v.customer_id = c.id ORDER BY v.md, v.id))), "
+        "'consent', json((SELECT json_group_array(json(o)) FROM (SELECT json_object("
+        "'id', " P_UUID("k.id") ", 'purpose', k.purpose, 'channel', " P_CHANNEL("k.channel") ", "
+        "'granted', " P_BOOL("k.granted") ", " P_TIME("at", "k.at") ", 'actor', k.actor, "
+        "'interaction_id', " P_UUID("k.interaction_id") ", 'note', k.note) AS o "
+        "FROM consent k WHERE k.customer_id = c.id ORDER BY k.at, k.id))), "
+        "'journal', json((SELECT json_group_array(json(o)) FROM (SELECT json_object("
+        "'seq', j.seq, " P_TIME("at", "j.at") ", 'actor', j.actor, 'entity', j.entity, "
+        "'op', j.op, 'data', json(j.data)) AS o FROM journal j WHERE j.entity_id = c.id "
+        "ORDER BY j.seq)))"
+        ") END FROM customer c WHERE c.id = ?1",
+    [CRM__Q_PRIVACY_COUNTS] =
+        "SELECT (SELECT count(*) FROM identity WHERE customer_id = ?1), "
+        "(SELECT count(*) FROM customer_attr WHERE customer_id = ?1), "
+        "(SELECT count(*) FROM customer_tag WHERE customer_id = ?1), "
+        "(SELECT count(*) FROM membership WHERE org_id = ?1 OR person_id = ?1), "
+        "(SELECT count(*) FROM occasion WHERE customer_id = ?1), "
+        "(SELECT count(*) FROM interaction WHERE customer_id = ?1), "
+        "(SELECT count(*) FROM promise WHERE customer_id = ?1), "
+        "(SELECT count(*) FROM consent WHERE customer_id = ?1), "
+        "(SELECT count(*) FROM journal WHERE entity_id = ?1)",
+    /* The fields of a journal entry about a customer that say nothing of the person: ids,
+     * times, channels, codes, states, owners (docs/privacy.md lists them by op). Any other,
+     * and any a later version adds, goes. */
+#define P_KEEP(e, k)                                                                          \
+    "(" k " GLOB '*_id' OR " k " IN ('person', 'channel', 'direction', 'occurred_at', "      \
+    "'reason', 'old_reason', 'outcome', 'old_outcome', 'public', 'old_public', 'sentiment', " \
+    "'state', 'owner', 'old_owner', 'due_at', 'old_due_at', 'new_due_at', 'customer_agreed', " \
+    "'recorded_at', 'purpose', 'granted', 'at', 'yearly', 'lead_days', 'flags', "             \
+    "'handled_by') OR (" e " IN ('customer', 'identity', 'occasion') AND " k " = 'kind') "   \
+    "OR (" e " = 'attr' AND " k " = 'key'))"
+    [CRM__Q_ERASE_JOURNAL] =
+        "UPDATE journal SET data = (SELECT json_group_object(j.key, CASE WHEN j.type IN "
+        "('object', 'array') THEN json(j.value) ELSE j.value END) FROM json_each(journal.data) j "
+        "WHERE " P_KEEP("journal.entity", "j.key") ") "
+        "WHERE entity_id = ?1 AND EXISTS (SELECT 1 FROM json_each(journal.data) j "
+        "WHERE NOT " P_KEEP("journal.entity", "j.key") ")",
+    [CRM__Q_ERASE_JOURNAL_MEMBER] =
+        "UPDATE journal SET data = json_remove(data, '$.role', '$.old_role') "
+        "WHERE entity = 'member' AND entity_id IN (SELECT org_id FROM membership "
+        "WHERE person_id = ?1) AND json_extract(data, '$.person') = ?2",
+    [CRM__Q_ERASE_IDENTITIES] = "DELETE FROM identity WHERE customer_id = ?1",
+    [CRM__Q_ERASE_ATTRS] = "DELETE FROM customer_attr WHERE customer_id = ?1",
+    [CRM__Q_ERASE_TAGS] = "DELETE FROM customer_tag WHERE customer_id = ?1",
+    [CRM__Q_ERASE_MEMBERS] = "DELETE FROM membership WHERE org_id = ?1 OR person_id = ?1",
+    [CRM__Q_ERASE_OCCASIONS] = "DELETE FROM occasion WHERE customer_id = ?1",
+    [CRM__Q_ERASE_INTERACTIONS] =
+        "UPDATE interaction SET summary = NULL, body = NULL, external_ref = NULL "
+        "WHERE customer_id = ?1 AND (summary IS NOT NULL OR body IS NOT NULL "
+        "OR external_ref IS NOT NULL)",
+    [CRM__Q_ERASE_PROMISE_EVENTS] =
+        "UPDATE promise_event SET note = NULL "
+        "WHERE promise_id IN (SELECT id FROM promise WHERE customer_id = ?1) AND note IS NOT NULL",
+    [CRM__Q_ERASE_PROMISES] = "UPDATE promise SET what = '' WHERE customer_id = ?1 AND what <> ''",
+    [CRM__Q_ERASE_CONSENT] = "UPDATE consent SET note = '' WHERE customer_id = ?1 AND note <> ''",
+    [CRM__Q_ERASE_CUSTOMER] =
+        "UPDATE customer SET name = '', name_key = '', erased_at = ?3, "
+        "archived_at = coalesce(archived_at, ?3), updated_at = ?3 WHERE id = ?1",
+    [CRM__Q_ERASE_SEARCH] = "DELETE FROM search_doc WHERE customer_id = ?1",
+    [CRM__Q_ERASE_SEARCH_OPTIMIZE] = "INSERT INTO search (search) VALUES ('optimize')",
+    [CRM__Q_RETENTION_INACTIVE] =
+        "SELECT c.id FROM customer c WHERE c.erased_at IS NULL AND c.created_at < ?1 "
+        "AND c.updated_at < ?1 "
+        "AND NOT EXISTS (SELECT 1 FROM interaction i WHERE i.customer_id = c.id "
+        "AND (i.occurred_at >= ?1 OR i.updated_at >= ?1)) "
+        "AND NOT EXISTS (SELECT 1 FROM promise p JOIN promise_event e ON e.promise_id = p.id "
+        "WHERE p.customer_id = c.id AND e.at >= ?1) "
+        "AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.entity_id = c.id AND j.at >= ?1) "
+        "ORDER BY c.id",
+    [CRM__Q_RETENTION_JOURNAL_COUNT] = "SELECT count(*) FROM journal WHERE at < ?1",
+    [CRM__Q_RETENTION_JOURNAL_DROP] = "DELETE FROM journal WHERE at < ?1",
+#undef P_KEEP
+#undef P_CHANNEL
+#undef P_BOOL
+#undef P_TIME
+#undef P_UTC
+#undef P_UUID
 };
 
 /* ---- shaped lists ---- */
@@ -359,6 +501,10 @@ static void customer_where_sql(sql_text *t, unsigned int shape)
         tag ? "customer_tag t JOIN customer c ON c.id = t.customer_id" : "customer c");
     if (tag)
         add(t, " AND t.tag = ?1");
+    /* An erased customer is archived too: only a list that takes archived
+     * customers must leave it out itself. */
+    if (!(shape & CRM__SHAPE_CUSTOMER_LIST_ACTIVE))
+        add(t, " AND c.erased_at IS NULL");
     if (shape & CRM__SHAPE_CUSTOMER_LIST_KIND)
         add(t, " AND c.kind = ?2");
     if (shape & CRM__SHAPE_CUSTOMER_LIST_ACTIVE)
@@ -448,7 +594,7 @@ static void timeline_sql(sql_text *t, unsigned int shape, bool thread)
         { CRM__SHAPE_TIMELINE_OUTCOMES, 0, 0, " AND (?8 >> i.outcome) & 1" },
         { CRM__SHAPE_TIMELINE_BEFORE, -1, 0, " AND (i.occurred_at, i.id) < (?9, ?10)" },
         { CRM__SHAPE_TIMELINE_BEFORE, 1, 0, " AND (i.occurred_at, i.id) > (?9, ?10)" },
-        { 0, -1, 1, " WHERE c.id = ?1" },
+        { 0, -1, 1, " WHERE c.id = ?1 AND c.erased_at IS NULL" },
         { 0, 1, 1, " WHERE h.id = ?1" },
         { 0, -1, 0, " ORDER BY i.occurred_at DESC, i.id DESC" },
         { 0, 1, 0, " ORDER BY i.occurred_at, i.id" },

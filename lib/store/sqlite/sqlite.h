@@ -54,6 +54,7 @@ struct crm__store {
     bool search_due;           /* rows search reads have changed since the index was synced
                                   (see search_sync in engine.c) */
     bool search_synced;        /* the transaction in progress changed the index (search_reset) */
+    bool search_secure;        /* FTS5 overwrites what it deletes (secure-delete, 3.42 on) */
 };
 
 /* The SQL of each query (sql.c); NULL for a shaped one. */
@@ -73,6 +74,11 @@ int crm__sqlite_exec(crm_db *db, sqlite3_stmt *st, const char *what);
 
 /* Finalise every statement of db's (at close). */
 void crm__store_free_statements(crm_db *db);
+
+/* Where SQLite has FTS5's secure-delete (3.42 and later), turn it on for
+ * the file's index, once (privacy.c); else nothing. Never fails an open:
+ * without it an erase rewrites the index instead. */
+void crm__search_secure_open(crm_db *db);
 
 /* The busy handler and the WAL hook (engine.c), on an open connection. */
 void crm__sqlite_hooks(crm_db *db);
