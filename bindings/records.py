@@ -117,6 +117,7 @@ RECORDS = (
         Field("created_at", TIME),
         Field("updated_at", TIME),
         Field("archived", BOOL, "crm_customer_is_archived"),
+        Field("merged_from", TEXT, nullable=True),
         Field("owner", TEXT, nullable=True),
     )),
     Record("identity", "Identity", True, (
@@ -240,5 +241,14 @@ RECORDS = (
         Field("field", TEXT),
         Field("snippet", TEXT),
         Field("rank", REAL),
+    )),
+    Record("duplicate", "Duplicate", True, (
+        Field("customer_id", TEXT),
+        Field("customer_name", TEXT),
+        Field("other_id", TEXT),
+        Field("other_name", TEXT),
+        Field("score", INT),
+        Field("reasons", UINT),
+        Field("attributes", INT),
     )),
 )

@@ -121,6 +121,10 @@ int cmd_report(crmctl *, const ctl_command *, int, char **);
 int cmd_agenda(crmctl *, const ctl_command *, int, char **);
 /* search (cmd_search.c) */
 int cmd_search(crmctl *, const ctl_command *, int, char **);
+/* duplicates, merge and unmerge (cmd_merge.c) */
+int cmd_customer_duplicates(crmctl *, const ctl_command *, int, char **);
+int cmd_customer_merge(crmctl *, const ctl_command *, int, char **);
+int cmd_customer_unmerge(crmctl *, const ctl_command *, int, char **);
 
 /* ---- argument parsing (args.c) ------------------------------------------- */
 

@@ -148,11 +148,16 @@ def CALLS(w):
                         limit=5, offset=0, mark_before="<", mark_after=">"),
          ("query", "kinds", "customer_id", "owner", "mark_before", "mark_after"),
          {"limit": (0, 2**32 - 1), "offset": (0, 2**32 - 1)}),
+        ("duplicates", dict(customer_id=a, attribute_keys=["plan"], min_score=50,
+                            archived="include", limit=5),
+         ("customer_id", "archived"), {"min_score": (1, 100), "limit": (0, 2**32 - 1)}),
+        ("merge", dict(keep_id=a, absorb_id=w.bob.id), ("keep_id", "absorb_id"), {}),
     ]
 
 
 # Calls with only times or no arguments: nothing here for them.
-NOT_IN_TABLE = {"upcoming", "close", "begin", "commit", "rollback", "transaction"}
+# unmerge wants a merge made first, which the shared world never holds.
+NOT_IN_TABLE = {"upcoming", "close", "begin", "commit", "rollback", "transaction", "unmerge"}
 
 
 def call(w, name, kwargs):
