@@ -1,4 +1,4 @@
--- libcrm schema 10: finding duplicate customers, and merging one into another.
+-- libcrm schema 11: finding duplicate customers, and merging one into another.
 
 -- A customer's name as duplicates are compared: lower-cased, with the
 -- diacritics of the Latin letters (U+00C0 to U+017F) taken off, and the
@@ -87,4 +87,4 @@ CREATE TABLE customer_merged (
 -- The customers merged into one: a survivor's own range.
 CREATE INDEX customer_merged_by_survivor ON customer_merged (survivor_id);
 
-PRAGMA user_version = 10;
+PRAGMA user_version = 11;
