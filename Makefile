@@ -70,7 +70,9 @@ install: build
 	fi
 
 # `make bench`: the C benchmark at three sizes, search's at a million texts
-# (its figures in $(BENCH_OUT)/search.txt), the same work through the
+# (its figures in $(BENCH_OUT)/search.txt), an erase and a merge in files
+# of a million interactions ($(BENCH_OUT)/privacy.txt and merge.txt), the
+# same work through the
 # Python binding (against the sqlite3 module and SQLAlchemy's ORM) and the
 # Lua binding at two, then bench/results.md and bench/results.png from their
 # JSON. Timings never fail it: targets print PASS or MISS. Debian's
@@ -86,13 +88,16 @@ BENCH_PYTHON      ?= /usr/bin/python3
 BENCH_LUA         ?= lua5.4
 BENCH_SEARCH_DOCS ?= 1000000
 BENCH_PRIVACY_INTERACTIONS ?= 1000000
+BENCH_MERGE_INTERACTIONS ?= 1000000
 
 bench: build
-	$(CMAKE) --build $(RELEASE) --target crm_bench crm_search_bench crm_privacy_bench crm_python crm_lua -j $(JOBS)
+	$(CMAKE) --build $(RELEASE) --target crm_bench crm_search_bench crm_privacy_bench \
+	  crm_merge_bench crm_python crm_lua -j $(JOBS)
 	mkdir -p $(BENCH_OUT)
 	$(RELEASE)/bench/crm_bench --sizes $(BENCH_SIZES) --json $(BENCH_OUT)/c.json
 	$(RELEASE)/bench/crm_search_bench $(BENCH_SEARCH_DOCS) | tee $(BENCH_OUT)/search.txt
 	$(RELEASE)/bench/crm_privacy_bench $(BENCH_PRIVACY_INTERACTIONS) | tee $(BENCH_OUT)/privacy.txt
+	$(RELEASE)/bench/crm_merge_bench $(BENCH_MERGE_INTERACTIONS) | tee $(BENCH_OUT)/merge.txt
 	PYTHONPATH=$(RELEASE)/bindings/python $(BENCH_PYTHON) bench/bench_python.py \
 	  --sizes $(BENCH_BIND_SIZES) --json $(BENCH_OUT)/python.json
 	LUA_CPATH='$(RELEASE)/bindings/lua/?.so' $(BENCH_LUA) bench/bench_lua.lua \

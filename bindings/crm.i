@@ -750,3 +750,47 @@ int crm_swig_journal_drop(int64_t *out, crm_db *db, int64_t before, int dry_run)
     return crm_journal_drop(out, db, &o);
 }
 %}
+/* ---- duplicates, merge and unmerge -------------------------------------------
+ * The duplicate list's filter is bound as crm_swig_duplicates_open, its
+ * fields as arguments (attribute_keys a list of the language's strings, as
+ * the timeline's channels); a merge and an unmerge give the customer each
+ * leaves (the survivor; the customer back), read again. */
+%ignore crm_duplicate_filter;
+%ignore crm_duplicate_list_open;
+%ignore crm_duplicate_dup;
+%noexception crm_duplicate_free;
+%noexception crm_duplicate_cursor_free;
+%noexception crm_duplicate_score;
+%noexception crm_duplicate_attributes;
+CRM_CURSOR_OUT(crm_duplicate_cursor)
+CRM_BORROWED_OUT(crm_duplicate)
+CRM_ENUM_OUT(crm_duplicate_reason_t)
+CRM_OPAQUE(crm_duplicate, crm_duplicate_free)
+CRM_OPAQUE(crm_duplicate_cursor, crm_duplicate_cursor_free)
+%include "crm/merge.h"
+
+%inline %{
+int crm_swig_duplicates_open(crm_duplicate_cursor **out, crm_db *db, const char *customer_id,
+                             int min_score, int archived, unsigned int limit,
+                             const char *const *channels)
+{
+    crm_duplicate_filter f = CRM_DUPLICATE_FILTER_INIT;
+    f.customer_id = customer_id;
+    f.min_score = min_score;
+    f.archived = (crm_archived_filter_t)archived;
+    f.limit = limit;
+    f.attribute_keys = channels;
+    return crm_duplicate_list_open(out, db, &f);
+}
+%}
+
+CRM_ROW_OUT(duplicate, (void))
+CRM_ROW_CALL(duplicate_next, (crm_duplicate_cursor *cur, const crm_duplicate **row),
+             crm_duplicate_cursor_next(cur, row))
+CRM_ROW_CALL(duplicate_row, (const crm_duplicate *d, const crm_duplicate **row),
+             (*row = d, CRM_OK))
+CRM_ROW_CHANGE(customer_merge, (crm_customer **row, crm_db *db, const char *keep_id,
+                                const char *absorb_id),
+               crm_customer_merge(db, keep_id, absorb_id), crm_customer_get(row, db, keep_id))
+CRM_ROW_CHANGE(customer_unmerge, (crm_customer **row, crm_db *db, const char *absorbed_id),
+               crm_customer_unmerge(db, absorbed_id), crm_customer_get(row, db, absorbed_id))

@@ -117,6 +117,7 @@ RECORDS = (
         Field("created_at", TIME),
         Field("updated_at", TIME),
         Field("archived", BOOL, "crm_customer_is_archived"),
+        Field("merged_from", TEXT, nullable=True),
         Field("owner", TEXT, nullable=True),
     )),
     Record("identity", "Identity", True, (
@@ -252,5 +253,14 @@ RECORDS = (
         Field("interaction_id", TEXT, nullable=True),
         Field("note", TEXT, nullable=True),
         Field("recorded_at", TIME),
+    )),
+    Record("duplicate", "Duplicate", True, (
+        Field("customer_id", TEXT),
+        Field("customer_name", TEXT),
+        Field("other_id", TEXT),
+        Field("other_name", TEXT),
+        Field("score", INT),
+        Field("reasons", UINT),
+        Field("attributes", INT),
     )),
 )

@@ -23,5 +23,6 @@
 #include "crm/search.h"
 #include "crm/consent.h"
 #include "crm/privacy.h"
+#include "crm/merge.h"
 
 #endif

@@ -10,6 +10,7 @@
 #include "internal/customer.h"
 #include "internal/handle.h"
 #include "internal/journal.h"
+#include "internal/merge.h"
 #include "internal/util.h"
 #include "store/store.h"
 
@@ -18,6 +19,7 @@ struct crm_customer {
     crm_customer_kind_t kind;
     int archived;
     int64_t created_at, updated_at;
+    char merged_from[CRM_ID_LEN + 1]; /* the id asked for, merged into this one; "": none */
     const char *owner; /* NULL: none; else in the same allocation, after the name */
     char name[];       /* the record is one allocation */
 };
@@ -98,6 +100,15 @@ int64_t crm_customer_updated_at(const crm_customer *c)
 }
 int crm_customer_is_archived(const crm_customer *c) { return c ? c->archived : 0; }
 const char *crm_customer_owner(const crm_customer *c) { return c ? c->owner : NULL; }
+const char *crm_customer_merged_from(const crm_customer *c)
+{
+    return c && c->merged_from[0] ? c->merged_from : NULL;
+}
+
+void crm__customer_set_merged_from(crm_customer *c, const crm__uuid *asked)
+{
+    crm__uuid_format(c->merged_from, asked->b);
+}
 
 void crm_customer_free(crm_customer *c)
 {
@@ -108,6 +119,7 @@ void crm_customer_free(crm_customer *c)
 static void put_texts(crm_customer *c, const char *name, size_t n, const char *owner, size_t o)
 {
     memcpy(c->name, name, n);
+    c->merged_from[0] = '\0';
     c->owner = owner ? memcpy(c->name + n, owner, o) : NULL;
 }
 
@@ -201,11 +213,8 @@ int crm__customer_probe(crm_db *db, crm__st **st, const crm__uuid *id, int *kind
             *kind = (int)crm__col_int(*st, 0);
         return CRM_OK;
     }
-    if (rc == CRM_DONE) {
-        char canon[CRM_ID_LEN + 1];
-        crm__uuid_format(canon, id->b);
-        rc = crm__error(db, CRM_ENOTFOUND, "no customer has id %s", canon);
-    }
+    if (rc == CRM_DONE)
+        rc = crm__merge_missing(db, id);
     return rc;
 }
 
@@ -261,10 +270,11 @@ int crm_customer_create(crm_customer **out, crm_db *db, crm_customer_kind_t kind
     int rc = check_name(db, name);
     if (rc)
         return rc;
-    char *key = name_key(name);
+    char *key = name_key(name), *fold = crm__fold_name(name);
     crm_customer *c = out ? customer_new(name, NULL) : NULL;
-    if (!key || (out && !c)) {
+    if (!key || !fold || (out && !c)) {
         crm__free(key);
+        crm__free(fold);
         crm__free(c);
         return crm__error(db, CRM_ENOMEM, "out of memory creating a customer");
     }
@@ -281,6 +291,7 @@ int crm_customer_create(crm_customer **out, crm_db *db, crm_customer_kind_t kind
             crm__bind_text(st, 3, name);
             crm__bind_text(st, 4, key);
             crm__bind_time(st, 5, now);
+            crm__bind_text(st, 6, fold);
             rc = crm__st_run(st, "creating a customer");
         }
         if (rc == CRM_OK) {
@@ -291,6 +302,7 @@ int crm_customer_create(crm_customer **out, crm_db *db, crm_customer_kind_t kind
         rc = crm__write_end(db, rc);
     }
     crm__free(key);
+    crm__free(fold);
     if (rc) {
         crm__free(c);
         return rc;
@@ -317,7 +329,17 @@ int crm_customer_get(crm_customer **out, crm_db *db, const char *id)
 {
     CRM__ENTER(db);
     CRM__ST(st);
+    crm__uuid asked;
+    bool merged = false;
     int rc = crm__fetch_by_id(db, out, CRM__Q_CUSTOMER_GET, "customer", id, &st);
+    /* An id merged into another answers with the survivor, which says so. */
+    if (rc == CRM_ENOTFOUND && crm__uuid_parse(&asked, id) == 0) {
+        crm__st_release(&st);
+        rc = crm__merge_follow(db, &asked, &st);
+        merged = rc == CRM_ROW;
+        if (rc == CRM_DONE)
+            rc = crm__merge_missing(db, &asked);
+    }
     if (rc != CRM_ROW)
         return rc;
     if (!crm__col_null(st, 7)) {
@@ -325,8 +347,14 @@ int crm_customer_get(crm_customer **out, crm_db *db, const char *id)
         crm__col_uuid(&uid, st, 0);
         return crm__customer_erased(db, &uid, crm__col_int(st, 7));
     }
-    rc = crm__customer_from_row(out, st, 0);
-    return rc ? crm__error(db, rc, "out of memory reading a customer") : CRM_OK;
+    crm_customer *c;
+    rc = crm__customer_from_row(&c, st, 0);
+    if (rc)
+        return crm__error(db, rc, "out of memory reading a customer");
+    if (merged)
+        crm__customer_set_merged_from(c, &asked);
+    *out = c;
+    return CRM_OK;
 }
 
 int crm_customer_rename(crm_db *db, const char *id, const char *name)
@@ -338,9 +366,12 @@ int crm_customer_rename(crm_db *db, const char *id, const char *name)
         rc = check_name(db, name);
     if (rc)
         return rc;
-    char *key = name_key(name);
-    if (!key)
+    char *key = name_key(name), *fold = crm__fold_name(name);
+    if (!key || !fold) {
+        crm__free(key);
+        crm__free(fold);
         return crm__error(db, CRM_ENOMEM, "out of memory renaming a customer");
+    }
     char *old = NULL;
     rc = crm__write_begin(db);
     if (rc == CRM_OK) {
@@ -353,6 +384,7 @@ int crm_customer_rename(crm_db *db, const char *id, const char *name)
             crm__bind_text(st, 2, name);
             crm__bind_text(st, 3, key);
             crm__bind_time(st, 4, crm__now(db));
+            crm__bind_text(st, 5, fold);
             rc = crm__st_run(st, "renaming a customer");
         }
         if (rc == CRM_OK) {
@@ -363,6 +395,7 @@ int crm_customer_rename(crm_db *db, const char *id, const char *name)
     }
     crm__free(old);
     crm__free(key);
+    crm__free(fold);
     return rc;
 }
 
@@ -430,7 +463,7 @@ static int set_archived(crm_db *db, const char *id, bool archive)
                     rc = crm__error(db, CRM_ESTATE, "customer %s is %s archived", id,
                                     archive ? "already" : "not");
             } else if (rc == CRM_DONE) {
-                rc = crm__error(db, CRM_ENOTFOUND, "no customer has id %s", id);
+                rc = crm__merge_missing(db, &uid);
             }
         }
     }

@@ -13,6 +13,7 @@
 #include "internal/customer.h"
 #include "internal/handle.h"
 #include "internal/identity.h"
+#include "internal/merge.h"
 #include "internal/util.h"
 #include "store/store.h"
 
@@ -253,6 +254,21 @@ int crm_customer_resolve(crm_customer **out, crm_db *db, const char *text)
     }
     if (rc == CRM_DONE)
         rc = CRM_OK;
+    /* An id merged into another answers with the survivor, which says so. */
+    if (rc == CRM_OK && found == 0 && g.is_id) {
+        CRM__ST(st);
+        rc = crm__merge_follow(db, &g.id, &st);
+        if (rc == CRM_ROW) {
+            found = 1;
+            rc = crm__customer_from_row(&c, st, 0);
+            if (rc)
+                rc = crm__error(db, rc, "out of memory finding a customer");
+            else
+                crm__customer_set_merged_from(c, &g.id);
+        } else if (rc == CRM_DONE) {
+            rc = CRM_OK;
+        }
+    }
     if (rc == CRM_OK && found == 0 && g.is_id) {
         char id[CRM_ID_LEN + 1];
         crm__uuid_format(id, g.id.b);

@@ -693,5 +693,31 @@ function Database:drop_journal(before, o)
               opt_bool(o.dry_run, "dry_run", false) and 1 or 0)
 end
 
+-- duplicates, merge and unmerge (docs/merge.md)
+record_mt("duplicate", function(r)
+  return field(r.customer_name) .. " / " .. field(r.other_name) .. " " .. field(r.score) end)
+--- db:duplicates([{customer_id=, attribute_keys={"date_of_birth",...}, min_score=50,
+---                 archived="exclude"|"include"|"only", limit=}]): pairs of customers that
+--- may be one, best score first; reasons as bits (crm_duplicate_reason_t)
+function Database:duplicates(o)
+  o = opt_table(o, "options")
+  local min_score = o.min_score
+  if min_score == nil then min_score = ll.CRM_DUPLICATE_MIN_SCORE end
+  local c = call(ll.crm_swig_duplicates_open, h(self), opt_str(o.customer_id, "customer_id"),
+                 opt_int(min_score, "min_score"),
+                 parse(ARCHIVED, o.archived, "archived", ll.CRM_ARCHIVED_EXCLUDE),
+                 opt_int(o.limit, "limit"), word_list(o.attribute_keys, "attribute_keys"))
+  return iterate(self, c, ll._duplicate_next, ll.crm_duplicate_cursor_free, "duplicate")
+end
+--- db:merge(keep_id, absorb_id): absorb_id's customer merged into keep_id's; the survivor
+function Database:merge(keep_id, absorb_id)
+  return call(ll._customer_merge, h(self), opt_str(keep_id, "keep_id"),
+              opt_str(absorb_id, "absorb_id"))
+end
+--- db:unmerge(absorbed_id): the merge undone while nothing changed since; the customer back
+function Database:unmerge(absorbed_id)
+  return call(ll._customer_unmerge, h(self), opt_str(absorbed_id, "absorbed_id"))
+end
+
 return crm
 %}

@@ -55,6 +55,7 @@ CRM_SWIG_RECORD_CURSOR(crm_occasion_cursor, crm_occasion, CRM_SWIG_RECORD_OCCASI
 CRM_SWIG_RECORD_CURSOR(crm_agenda_item_cursor, crm_agenda_item, CRM_SWIG_RECORD_AGENDA_ITEM)
 CRM_SWIG_RECORD_CURSOR(crm_search_hit_cursor, crm_search_hit, CRM_SWIG_RECORD_SEARCH_HIT)
 CRM_SWIG_RECORD_CURSOR(crm_consent_cursor, crm_consent, CRM_SWIG_RECORD_CONSENT)
+CRM_SWIG_RECORD_CURSOR(crm_duplicate_cursor, crm_duplicate, CRM_SWIG_RECORD_DUPLICATE)
 
 /* The tags: each a str. */
 static int crm_swig_next_crm_tag_cursor(void *cur, const void **row)
@@ -85,6 +86,7 @@ static const crm_swig_cursor_kind crm_swig_cursor_kinds[] = {
     CRM_SWIG_CURSOR_KIND(crm_agenda_item_cursor),
     CRM_SWIG_CURSOR_KIND(crm_search_hit_cursor),
     CRM_SWIG_CURSOR_KIND(crm_consent_cursor),
+    CRM_SWIG_CURSOR_KIND(crm_duplicate_cursor),
 };
 
 typedef struct {

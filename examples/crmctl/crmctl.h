@@ -133,6 +133,10 @@ int cmd_customer_erase(crmctl *, const ctl_command *, int, char **);
 int cmd_retention_erase_inactive(crmctl *, const ctl_command *, int, char **);
 int cmd_retention_drop_journal(crmctl *, const ctl_command *, int, char **);
 int cmd_purge(crmctl *, const ctl_command *, int, char **);
+/* duplicates, merge and unmerge (cmd_merge.c) */
+int cmd_customer_duplicates(crmctl *, const ctl_command *, int, char **);
+int cmd_customer_merge(crmctl *, const ctl_command *, int, char **);
+int cmd_customer_unmerge(crmctl *, const ctl_command *, int, char **);
 
 /* ---- argument parsing (args.c) ------------------------------------------- */
 

@@ -434,6 +434,31 @@ static const ctl_command commands[] = {
       "After an erase, so that no older copy of a page stays in the log file.\n"
       "Status 5 while another program reads an older snapshot: try again.\n",
       cmd_purge },
+    { "customer duplicates", "[OPTIONS]",
+      "pairs of customers that may be one person or organisation, best first",
+      "Options:\n"
+      "  --customer C     only the pairs of this customer (an id or any identity)\n"
+      "  --keys K,K       attribute keys whose equal values make a pair, e.g.\n"
+      "                   date_of_birth\n"
+      "  --min-score N    1 to 100 (default 50: a name alone scores 40)\n"
+      "  --archived       only pairs with an archived customer\n"
+      "  --all            pairs of active and archived customers (default: active)\n"
+      "  --limit N        at most N pairs\n"
+      "\n"
+      "A pair is found by the same name without case or accents, one identity\n"
+      "value both hold, or the same value of a --keys attribute; its score adds\n"
+      "name 40, email_domain 20, phone_suffix 30, organisation 20, attribute 30\n"
+      "each, identity 60 (at most 100). docs/merge.md has the rules.\n",
+      cmd_customer_duplicates },
+    { "customer merge", "KEEP ABSORB",
+      "merge customer ABSORB into KEEP: everything it holds moves to KEEP",
+      "ABSORB's id goes on naming KEEP. An attribute both have keeps KEEP's value;\n"
+      "a consent withdrawal of either is never lost to a grant of the other.\n"
+      "'crmctl customer unmerge ABSORB' undoes it while nothing changed since.\n",
+      cmd_customer_merge },
+    { "customer unmerge", "ID",
+      "undo the merge that absorbed customer ID, while nothing changed since", NULL,
+      cmd_customer_unmerge },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -48,7 +48,9 @@ CRM_EXTERN(int) crm_customer_create(crm_customer **out, crm_db *db,
                                     crm_customer_kind_t kind, const char *name);
 
 /**
- * Fetch a customer by id (canonical UUID text, any case).
+ * Fetch a customer by id (canonical UUID text, any case). An id merged
+ * into another customer (crm_customer_merge()) gives the survivor, whose
+ * crm_customer_merged_from() is that id.
  * @param out receives a record the caller frees with crm_customer_free().
  * @return CRM_OK; CRM_ENOTFOUND; CRM_EINVAL (malformed id).
  */

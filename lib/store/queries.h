@@ -20,8 +20,8 @@ typedef enum crm__query {
                             owner (NULL: none), erased_at (NULL: not erased) */
     CRM__Q_CUSTOMER_FIND,         /* ?1 id -> kind, name, owner (NULL: none), erased_at */
     CRM__Q_CUSTOMER_TOUCH,        /* ?1 id, ?2 updated_at */
-    CRM__Q_CUSTOMER_INSERT,       /* ?1 id, ?2 kind, ?3 name, ?4 name_key, ?5 created_at */
-    CRM__Q_CUSTOMER_RENAME,       /* ?1 id, ?2 name, ?3 name_key, ?4 updated_at */
+    CRM__Q_CUSTOMER_INSERT, /* ?1 id, ?2 kind, ?3 name, ?4 name_key, ?5 created_at, ?6 fold_key */
+    CRM__Q_CUSTOMER_RENAME, /* ?1 id, ?2 name, ?3 name_key, ?4 updated_at, ?5 fold_key */
     CRM__Q_CUSTOMER_ARCHIVED,     /* ?1 id -> archived (0/1), erased_at */
     CRM__Q_CUSTOMER_SET_ARCHIVED, /* ?1 id, ?2 archived_at (NULL: not archived), ?3 updated_at */
     CRM__Q_CUSTOMER_SET_OWNER,    /* ?1 id, ?2 owner (NULL: none), ?3 updated_at */
@@ -249,8 +249,9 @@ typedef enum crm__query {
      * promises, consent events, journal entries */
     CRM__Q_PRIVACY_COUNTS,
     /* Each of the erase's steps: ?1 customer id (?2 its canonical text, ?3 now, where used).
-     * The journal's entries about the customer keep only the fields docs/privacy.md lists;
-     * those of the organisations it is a member of lose the member's role. */
+     * The journal's entries about the customer, and about every id merged into it, keep
+     * only the fields docs/privacy.md lists; those of the organisations it is a member of
+     * lose the member's role. */
     CRM__Q_ERASE_JOURNAL,
     CRM__Q_ERASE_JOURNAL_MEMBER, /* ?1 person id, ?2 its text */
     CRM__Q_ERASE_IDENTITIES,
@@ -273,6 +274,67 @@ typedef enum crm__query {
     CRM__Q_RETENTION_INACTIVE,
     CRM__Q_RETENTION_JOURNAL_COUNT, /* ?1 before -> the entries with at < ?1 */
     CRM__Q_RETENTION_JOURNAL_DROP,  /* ?1 before: those entries deleted */
+    /* ---- duplicates, merge and unmerge (merge.c) ---- */
+    /* ?1 absorbed id -> the id it was merged into at the end of the chain of merges */
+    CRM__Q_MERGE_SURVIVOR,
+    /* ?1 org or person, ?2 the other -> role, when one is a member of the other */
+    CRM__Q_MERGE_LINKED,
+    /* ?1 kept, ?2 absorbed id, ?3 now -> purpose, channel (NULL: every channel), at: each
+     * consent key a withdrawal must be added for (see crm_customer_merge) */
+    CRM__Q_MERGE_CONSENT_KEYS,
+    /* ?1 kept, ?2 absorbed id, ?3 at, ?4 actor, ?5 consent ids added (a JSON array): the
+     * kept customer's journal entry "merge", holding all an unmerge needs */
+    CRM__Q_MERGE_RECORD,
+    /* ?1 kept, ?2 absorbed id, ?3 at: the absorbed id names the survivor, after the
+     * journal entry of the merge, which it points to */
+    CRM__Q_MERGE_MARK,
+    /* Each ?1 kept, ?2 absorbed id: the absorbed customer's rows move to the kept one */
+    CRM__Q_MERGE_IDENTITY_SHARED, /* drop the holdings the kept customer holds too */
+    CRM__Q_MERGE_IDENTITY,
+    CRM__Q_MERGE_INTERACTION,
+    CRM__Q_MERGE_PROMISE,
+    CRM__Q_MERGE_OCCASION,
+    CRM__Q_MERGE_CONSENT,
+    CRM__Q_MERGE_TAG,          /* the kept customer's own stay: the others go with the row */
+    CRM__Q_MERGE_ATTR,         /* the same */
+    CRM__Q_MERGE_MEMBER_PERSON,
+    CRM__Q_MERGE_MEMBER_ORG,
+    CRM__Q_MERGE_DELETE,       /* the absorbed customer's row, and what it still holds */
+    /* ?1 id, ?2 customer, ?3 purpose, ?4 channel (NULL: every one), ?5 at, ?6 actor,
+     * ?7 note: a consent withdrawal */
+    CRM__Q_MERGE_CONSENT_ADD,
+    /* ?1 absorbed id -> survivor_id, seq of the merge's journal entry */
+    CRM__Q_MERGE_FIND,
+    /* ?1 kept, ?2 absorbed id, ?3 seq -> seq, op, at, entity_id of the first journal entry
+     * about either after seq */
+    CRM__Q_MERGE_SINCE,
+    CRM__Q_MERGE_DATA, /* ?1 seq -> data of the journal entry */
+    /* ?1 kept, ?2 absorbed id, ?3 the merge entry's data -> how many of the memberships it
+     * names the survivor no longer has (their other end's changes are journaled there) */
+    CRM__Q_UNMERGE_MEMBERS_GONE,
+    /* Each ?1 kept, ?2 absorbed id, ?3 the merge entry's data: undo one move */
+    CRM__Q_UNMERGE_CUSTOMER,
+    CRM__Q_UNMERGE_IDENTITY,
+    CRM__Q_UNMERGE_IDENTITY_SHARED,
+    CRM__Q_UNMERGE_INTERACTION,
+    CRM__Q_UNMERGE_PROMISE,
+    CRM__Q_UNMERGE_OCCASION,
+    CRM__Q_UNMERGE_CONSENT,
+    CRM__Q_UNMERGE_CONSENT_ADDED,
+    CRM__Q_UNMERGE_TAG,
+    CRM__Q_UNMERGE_TAG_KEPT,
+    CRM__Q_UNMERGE_ATTR,
+    CRM__Q_UNMERGE_ATTR_KEPT,
+    CRM__Q_UNMERGE_MEMBER_PERSON,
+    CRM__Q_UNMERGE_MEMBER_ORG,
+    CRM__Q_UNMERGE_MEMBER_KEPT,
+    CRM__Q_UNMERGE_SURVIVOR,
+    CRM__Q_UNMERGE_UNMARK,
+    /* ?1 customer id (DUPLICATE_OF only), ?2 attribute keys (a JSON array, or NULL),
+     * ?3 min score, ?4 archived filter (0 exclude, 1 include, 2 only), ?5 limit (-1: all)
+     * -> customer id, name, other id, name, score, reasons (bits), attributes shared */
+    CRM__Q_DUPLICATE_PAIRS,
+    CRM__Q_DUPLICATE_OF,
 
     CRM__Q_COUNT
 } crm__query;

@@ -35,6 +35,7 @@ commands=(
     "search"
     "customer export" "customer erase" "retention erase-inactive" "retention drop-journal"
     "purge"
+    "customer duplicates" "customer merge" "customer unmerge"
 )
 
 run 0 --help
@@ -1692,5 +1693,43 @@ run 2 --db "$priv" retention drop-journal
 expect_err -- '--before TIME'
 run 2 --db "$priv" retention erase-inactive --before soon
 expect_err -- 'before'
+# ---- duplicates, merge and unmerge -------------------------------------------------
+
+mdb="$work/merge.db"
+run 0 --db "$mdb" customer add --kind person "José Müller"
+jose=$out
+run 0 --db "$mdb" customer add --kind person "jose muller"
+twin=$out
+run 0 --db "$mdb" identity add "$jose" email jose@muller.example
+run 0 --db "$mdb" identity add "$twin" email jm@muller.example
+run 0 --db "$mdb" customer duplicates
+expect_out '^SCORE +CUSTOMER +OTHER +REASONS +IDS$'
+expect_out "^60 +José Müller +jose muller +name,email_domain +$jose $twin$"
+run 0 --db "$mdb" --json customer duplicates --customer "$twin"
+json_ok 'len(j) == 1' 'j[0]["customer_id"] == "'"$twin"'"' 'j[0]["score"] == 60' \
+    'j[0]["reasons"] == "name,email_domain"'
+run 0 --db "$mdb" --csv customer duplicates
+csv_ok 'rows[0] == ["customer_id", "customer_name", "other_id", "other_name", "score", "reasons", "attributes"]' \
+    'len(rows) == 2' 'rows[1][4] == "60"'
+run 0 --db "$mdb" customer duplicates --min-score 100
+expect_out '^\(no duplicates\)$'
+run 2 --db "$mdb" customer duplicates --min-score 0
+expect_err -- '--min-score wants a number'
+run 3 --db "$mdb" customer duplicates --keys "no spaces"
+expect_err 'attribute_keys'
+run 0 --db "$mdb" customer merge "$jose" "$twin"
+expect_out "^Merged into José Müller \($jose\)\.$"
+run 0 --db "$mdb" --json customer show "$twin"
+json_ok 'j["id"] == "'"$jose"'"'
+run 1 --db "$mdb" customer merge "$jose" "$twin"
+expect_err "was merged into customer $jose"
+run 3 --db "$mdb" customer merge "$jose" "$jose"
+expect_err 'into itself'
+run 0 --db "$mdb" --json customer unmerge "$twin"
+json_ok 'j["id"] == "'"$twin"'"' 'j["name"] == "jose muller"'
+run 4 --db "$mdb" customer unmerge "$twin"
+expect_err 'not merged'
+run 2 --db "$mdb" customer merge "$jose"
+expect_err 'usage: crmctl customer merge'
 
 echo "crmctl: $checks checks passed"

@@ -163,12 +163,18 @@ def CALLS(w):
          ("customer_id", "purpose", "channel"), {}),
         ("export_customer", dict(id=a), ("id",), {}),
         ("erase_customer", dict(id=w.bob.id), ("id",), {}),
+        ("duplicates", dict(customer_id=a, attribute_keys=["plan"], min_score=50,
+                            archived="include", limit=5),
+         ("customer_id", "archived"), {"min_score": (1, 100), "limit": (0, 2**32 - 1)}),
+        ("merge", dict(keep_id=a, absorb_id=w.bob.id), ("keep_id", "absorb_id"), {}),
     ]
 
 
 # Calls with only times or no arguments: nothing here for them.
 NOT_IN_TABLE = {"upcoming", "close", "begin", "commit", "rollback", "transaction"}
 NOT_IN_TABLE |= {"purge", "erase_inactive", "drop_journal"}
+# unmerge wants a merge made first, which the shared world never holds.
+NOT_IN_TABLE |= {"unmerge"}
 
 
 def call(w, name, kwargs):

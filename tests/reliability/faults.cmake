@@ -16,5 +16,5 @@ else()
   set(_crm_faults_args)
 endif()
 add_test(NAME faults COMMAND ${CRM_TEST_LAUNCHER} $<TARGET_FILE:test_faults> ${_crm_faults_args})
-set_tests_properties(faults PROPERTIES TIMEOUT 300
+set_tests_properties(faults PROPERTIES TIMEOUT 600
   ENVIRONMENT "ASAN_OPTIONS=detect_leaks=1:abort_on_error=0;UBSAN_OPTIONS=print_stacktrace=1;TMPDIR=${CMAKE_CURRENT_BINARY_DIR}")

@@ -1477,6 +1477,52 @@ static int op_search(crm_db *db, const fixture *f, bool dry)
          crm_search_hit_cursor, crm_search_hit_cursor_free, 1, "a customer's search");
     return CRM_OK;
 }
+
+/* ---- duplicates, merge and unmerge ---- */
+
+/* Ann Example once more under another spelling: a duplicate pair. */
+static void setup_duplicate(crm_db *db, fixture *f)
+{
+    char twin[ID_SIZE];
+    setup_base(db, f);
+    test_customer(db, CRM_CUSTOMER_PERSON, "ANN EXAMPLE", twin);
+}
+
+/* Ann merged into Cy, for the unmerge. */
+static void setup_merged(crm_db *db, fixture *f)
+{
+    setup_base(db, f);
+    must(db, crm_customer_merge(db, f->cy, f->ann), "merging");
+}
+
+static int op_duplicates(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    static const char *const keys[] = { "plan", "since", NULL };
+    crm_duplicate_filter d = CRM_DUPLICATE_FILTER_INIT;
+    d.min_score = 1;
+    d.attribute_keys = keys;
+    WALK(crm_duplicate_list_open(&cur_, db, &d), crm_duplicate_cursor_next, crm_duplicate_cursor,
+         crm_duplicate_cursor_free, 1, "the duplicate pairs");
+    d.customer_id = f->ann;
+    WALK(crm_duplicate_list_open(&cur_, db, &d), crm_duplicate_cursor_next, crm_duplicate_cursor,
+         crm_duplicate_cursor_free, 1, "a customer's duplicates");
+    return CRM_OK;
+}
+
+/* Everything Ann holds moves to Cy: identities, attributes, a tag, an
+ * interaction, promises with their history, an occasion. */
+static int op_customer_merge(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    return crm_customer_merge(db, f->cy, f->ann);
+}
+
+static int op_customer_unmerge(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    return crm_customer_unmerge(db, f->ann);
+}
 #undef WALK
 
 /* ---- a customer's own data ---- */
@@ -1794,6 +1840,9 @@ static const op_entry ops[] = {
     { "customer_erase_inactive", setup_one, op_customer_erase_inactive, 0 },
     { "journal_drop", setup_one, op_journal_drop, 0 },
     { "export", setup_one, op_export, OP_READ },
+    { "customer_merge", setup_base, op_customer_merge, 0 },
+    { "customer_unmerge", setup_merged, op_customer_unmerge, 0 },
+    { "duplicates", setup_duplicate, op_duplicates, OP_READ },
 };
 #define NOPS ((int)(sizeof ops / sizeof ops[0]))
 

@@ -36,6 +36,7 @@ __all__ = [
     "NotSupportedError", "NotFound", "Exists", "Conflict", "InvalidArgument",
     "StateError", "Busy", "IOError", "Corrupt", "NoMemory", "SchemaTooNew",
     "NotCrm", "Misuse", "ReadOnly", "Ambiguous", "AgendaItem",
+    "Duplicate",
 ]
 
 SCHEMA_VERSION = _ll.crm_schema_version_max()
@@ -410,6 +411,19 @@ class Consent(_Record):
 
 
 _consent = _ll.crm_swig_set_record_class("consent", Consent)
+class Duplicate(_Record):
+    """A pair of customers that may be one: ``customer_id`` and
+    ``customer_name`` (the customer asked about, else the older),
+    ``other_id`` and ``other_name``, the ``score`` (at most 100), the
+    ``reasons`` as bits (1 name, 2 email_domain, 4 phone_suffix, 8
+    organisation, 16 attribute, 32 identity: crm_duplicate_reason_t), and
+    how many named ``attributes`` the two share."""
+
+    __slots__ = _FIELDS["duplicate"]
+    _row = _ll._duplicate_row
+
+
+_ll.crm_swig_set_record_class("duplicate", Duplicate)
 
 
 _PRIMARY = _ll.CRM_IDENTITY_PRIMARY
@@ -1345,6 +1359,37 @@ class Database:
         or epoch ms), leaving one entry that says so; returns how many were
         (with ``dry_run``: would be) dropped. crm.InvalidArgument."""
         return _ll.crm_swig_journal_drop(self._h, _to_ms(before, "before"), 1 if dry_run else 0)
+    # -- duplicates, merge and unmerge --
+    def duplicates(self, customer_id=None, *, attribute_keys=None, min_score=50,
+                   archived=False, limit=0):
+        """Iterate over the Duplicates: pairs of customers that may be one,
+        best score first. ``customer_id`` (a Customer or id): only its
+        pairs, that customer first; ``attribute_keys``: attribute keys
+        whose equal values make a pair ("date_of_birth"); ``min_score``
+        1..100; ``archived``: False (pairs of active customers), True (all)
+        or "only"; ``limit`` (0: all). crm.NotFound (customer; the message
+        names the survivor of a merged one); crm.InvalidArgument."""
+        h = _ll.crm_swig_duplicates_open(
+            self._h, _customer_ref(customer_id, "customer_id"),
+            _int(min_score, "min_score", *_INT), _archived(archived),
+            _int(limit, "limit", *_UINT), _word_list(attribute_keys, "attribute_keys"))
+        return _Cursor(self, h)
+
+    def merge(self, keep_id, absorb_id):
+        """Merge customer ``absorb_id`` into ``keep_id`` (each a Customer or
+        id): everything it holds moves to ``keep_id``, and its id goes on
+        naming it (docs/merge.md). Returns the survivor. crm.NotFound
+        (either; also one merged before); crm.InvalidArgument (one customer,
+        or a person and an organisation)."""
+        return _customer(_ll._customer_merge(self._h, _customer_ref(keep_id, "keep_id"),
+                                             _customer_ref(absorb_id, "absorb_id")))
+
+    def unmerge(self, absorbed_id):
+        """Undo the merge that absorbed ``absorbed_id``, while nothing has
+        changed since; returns the customer back. crm.StateError (not
+        merged, or what blocks it); crm.NotFound."""
+        return _customer(_ll._customer_unmerge(self._h, _customer_ref(absorbed_id,
+                                                                      "absorbed_id")))
 
 
 def _ms_delta(value, what):

@@ -28,10 +28,11 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_CUSTOMER_FIND] = "SELECT kind, name, owner, erased_at FROM customer WHERE id = ?1",
     [CRM__Q_CUSTOMER_TOUCH] = "UPDATE customer SET updated_at = ?2 WHERE id = ?1",
     [CRM__Q_CUSTOMER_INSERT] =
-        "INSERT INTO customer (id, kind, name, name_key, created_at, updated_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        "INSERT INTO customer (id, kind, name, name_key, created_at, updated_at, fold_key) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
     [CRM__Q_CUSTOMER_RENAME] =
-        "UPDATE customer SET name = ?2, name_key = ?3, updated_at = ?4 WHERE id = ?1",
+        "UPDATE customer SET name = ?2, name_key = ?3, updated_at = ?4, fold_key = ?5 "
+        "WHERE id = ?1",
     [CRM__Q_CUSTOMER_ARCHIVED] = "SELECT archived_at IS NOT NULL, erased_at FROM customer WHERE id = ?1",
     [CRM__Q_CUSTOMER_SET_ARCHIVED] =
         "UPDATE customer SET archived_at = ?2, updated_at = ?3 WHERE id = ?1",
@@ -417,7 +418,9 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "UPDATE journal SET data = (SELECT json_group_object(j.key, CASE WHEN j.type IN "
         "('object', 'array') THEN json(j.value) ELSE j.value END) FROM json_each(journal.data) j "
         "WHERE " P_KEEP("journal.entity", "j.key") ") "
-        "WHERE entity_id = ?1 AND EXISTS (SELECT 1 FROM json_each(journal.data) j "
+        "WHERE entity_id IN (WITH RECURSIVE m(id) AS (SELECT ?1 UNION "
+        "SELECT g.absorbed_id FROM customer_merged g JOIN m ON g.survivor_id = m.id) "
+        "SELECT id FROM m) AND EXISTS (SELECT 1 FROM json_each(journal.data) j "
         "WHERE NOT " P_KEEP("journal.entity", "j.key") ")",
     [CRM__Q_ERASE_JOURNAL_MEMBER] =
         "UPDATE journal SET data = json_remove(data, '$.role', '$.old_role') "
@@ -438,7 +441,7 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_ERASE_PROMISES] = "UPDATE promise SET what = '' WHERE customer_id = ?1 AND what <> ''",
     [CRM__Q_ERASE_CONSENT] = "UPDATE consent SET note = '' WHERE customer_id = ?1 AND note <> ''",
     [CRM__Q_ERASE_CUSTOMER] =
-        "UPDATE customer SET name = '', name_key = '', erased_at = ?3, "
+        "UPDATE customer SET name = '', name_key = '', fold_key = '', erased_at = ?3, "
         "archived_at = coalesce(archived_at, ?3), updated_at = ?3 WHERE id = ?1",
     [CRM__Q_ERASE_SEARCH] = "DELETE FROM search_doc WHERE customer_id = ?1",
     [CRM__Q_ERASE_SEARCH_OPTIMIZE] = "INSERT INTO search (search) VALUES ('optimize')",
@@ -459,6 +462,260 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
 #undef P_TIME
 #undef P_UTC
 #undef P_UUID
+    /* ---- duplicates, merge and unmerge (merge.c) ---- */
+/* An id blob as its canonical text (8-4-4-4-12, lower case), as the
+ * journal writes ids: the merge record names its records so. */
+#define UUID_TEXT(x)                                                                   \
+    "lower(substr(hex(" x "), 1, 8) || '-' || substr(hex(" x "), 9, 4) || '-' || "     \
+    "substr(hex(" x "), 13, 4) || '-' || substr(hex(" x "), 17, 4) || '-' || "         \
+    "substr(hex(" x "), 21))"
+/* The answer of the customers `who` to consent key k: the latest event of
+ * k's purpose on k's channel or on every channel (0 or 1; NULL: none). */
+#define MERGE_CONSENT_ANSWER(who)                                                      \
+    "(SELECT e.granted FROM consent e WHERE e.customer_id " who " "                    \
+    "AND e.purpose = k.purpose AND (e.channel IS k.channel OR e.channel IS NULL) "     \
+    "ORDER BY e.at DESC, e.id DESC LIMIT 1)"
+/* The rows of `table` a merge moved (the record's list `list`) back to
+ * the absorbed customer. */
+#define UNMERGE_BY_ID(table, list)                                                     \
+    "UPDATE " table " SET customer_id = ?2 WHERE customer_id = ?1 AND " UUID_TEXT("id") \
+    " IN (SELECT value FROM json_each(?3, '$." list "'))"
+/* Each pair's reasons, read from the two customers' own ranges (their
+ * e-mails and phones on identity_by_customer, their organisations on
+ * membership_by_person, their named attributes on customer_attr's key),
+ * then the score, the filter and the order. */
+#define DUPLICATE_SCORED                                                               \
+    ", r AS MATERIALIZED (SELECT p.a, ca.name AS an, p.b, cb.name AS bn, "             \
+    "ca.fold_key = cb.fold_key AS r_name, "                                            \
+    "EXISTS (SELECT 1 FROM identity x JOIN identity y ON y.customer_id = p.b "         \
+    "AND y.kind = 'email' AND substr(y.key, instr(y.key, '@')) = "                     \
+    "substr(x.key, instr(x.key, '@')) WHERE x.customer_id = p.a AND x.kind = 'email') "\
+    "AS r_domain, "                                                                    \
+    "EXISTS (SELECT 1 FROM identity x JOIN identity y ON y.customer_id = p.b "         \
+    "AND y.kind = 'phone' AND substr(y.key, -7) = substr(x.key, -7) "                  \
+    "WHERE x.customer_id = p.a AND x.kind = 'phone' AND length(x.key) >= 7) AS r_phone, " \
+    "EXISTS (SELECT 1 FROM membership x JOIN membership y ON y.org_id = x.org_id "     \
+    "AND y.person_id = p.b WHERE x.person_id = p.a) AS r_org, "                        \
+    "(SELECT count(*) FROM json_each(?2) k JOIN customer_attr x "                      \
+    "ON x.customer_id = p.a AND x.key = k.value JOIN customer_attr y "                 \
+    "ON y.customer_id = p.b AND y.key = x.key AND y.value = x.value) AS r_attr, "      \
+    "EXISTS (SELECT 1 FROM identity x INDEXED BY identity_by_customer JOIN identity y "\
+    "ON y.kind = x.kind AND y.key = x.key AND y.customer_id = p.b "                    \
+    "WHERE x.customer_id = p.a) AS r_ident "                                           \
+    "FROM pair p JOIN customer ca ON ca.id = p.a JOIN customer cb ON cb.id = p.b "     \
+    "WHERE ?4 = 1 OR (?4 = 0 AND ca.archived_at IS NULL AND cb.archived_at IS NULL) "  \
+    "OR (?4 = 2 AND (ca.archived_at IS NOT NULL OR cb.archived_at IS NOT NULL))), "    \
+    "s AS (SELECT a, an, b, bn, min(100, 40 * r_name + 20 * r_domain + 30 * r_phone "  \
+    "+ 20 * r_org + 30 * r_attr + 60 * r_ident) AS score, "                            \
+    "r_name + 2 * r_domain + 4 * r_phone + 8 * r_org + 16 * (r_attr > 0) "             \
+    "+ 32 * r_ident AS reasons, r_attr FROM r) "                                       \
+    "SELECT a, an, b, bn, score, reasons, r_attr FROM s WHERE score >= ?3 "            \
+    "ORDER BY score DESC, a, b LIMIT ?5"
+    /* A chain of merges is short; the bound only keeps a damaged file from looping. */
+    [CRM__Q_MERGE_SURVIVOR] =
+        "WITH RECURSIVE chain (id, n) AS ("
+        "SELECT survivor_id, 1 FROM customer_merged WHERE absorbed_id = ?1 "
+        "UNION ALL SELECT m.survivor_id, chain.n + 1 FROM chain "
+        "JOIN customer_merged m ON m.absorbed_id = chain.id WHERE chain.n < 10000) "
+        "SELECT id FROM chain ORDER BY n DESC LIMIT 1",
+    [CRM__Q_MERGE_LINKED] =
+        "SELECT role FROM membership WHERE org_id = ?1 AND person_id = ?2 "
+        "UNION ALL SELECT role FROM membership WHERE org_id = ?2 AND person_id = ?1",
+    /* Every key either side has events of; each answer is the latest event
+     * of the purpose on the key's channel or on every channel, by at then
+     * id: two ranges of consent_latest per side. */
+    [CRM__Q_MERGE_CONSENT_KEYS] =
+        "WITH k AS (SELECT DISTINCT purpose, channel FROM consent WHERE customer_id IN (?1, ?2)), "
+        "a AS (SELECT k.purpose, k.channel, "
+        MERGE_CONSENT_ANSWER("= ?1") " AS kept, "
+        MERGE_CONSENT_ANSWER("= ?2") " AS gone, "
+        MERGE_CONSENT_ANSWER("IN (?1, ?2)") " AS joined, "
+        "(SELECT max(e.at) FROM consent e WHERE e.customer_id IN (?1, ?2) "
+        "AND e.purpose = k.purpose) AS latest FROM k) "
+        "SELECT purpose, channel, max(?3, latest) FROM a "
+        "WHERE joined = 1 AND (kept = 0 OR gone = 0) ORDER BY purpose, channel",
+    /* Each list is one range of the absorbed customer's index on its
+     * table (identity_by_customer, interaction_timeline, promise_by_customer,
+     * occasion_by_customer, consent_latest, the keys of customer_tag and
+     * customer_attr, membership_by_person and membership's key). */
+    [CRM__Q_MERGE_RECORD] =
+        "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+        "SELECT ?3, ?4, 'customer', ?1, 'merge', json_object("
+        "'absorbed', " UUID_TEXT("c.id") ", "
+        "'customer', json_object('kind', c.kind, 'name', c.name, 'name_key', c.name_key, "
+        "'fold_key', c.fold_key, 'created_at', c.created_at, 'updated_at', c.updated_at, "
+        "'archived_at', c.archived_at, 'owner', c.owner), "
+        "'survivor_updated_at', k.updated_at, "
+        "'identities', (SELECT json_group_array(json_object('kind', i.kind, 'key', i.key, "
+        "'value', i.value, 'flags', i.flags, 'created_at', i.created_at, 'moved', NOT EXISTS "
+        "(SELECT 1 FROM identity s WHERE s.kind = i.kind AND s.key = i.key AND s.customer_id = ?1)"
+        ")) FROM identity i WHERE i.customer_id = ?2), "
+        "'interactions', (SELECT json_group_array(" UUID_TEXT("id") ") "
+        "FROM interaction WHERE customer_id = ?2), "
+        "'promises', (SELECT json_group_array(" UUID_TEXT("id") ") "
+        "FROM promise WHERE customer_id = ?2), "
+        "'occasions', (SELECT json_group_array(" UUID_TEXT("id") ") "
+        "FROM occasion WHERE customer_id = ?2), "
+        "'consent', (SELECT json_group_array(" UUID_TEXT("id") ") "
+        "FROM consent WHERE customer_id = ?2), "
+        "'consent_added', json(?5), "
+        "'tags', (SELECT json_group_array(json_object('tag', t.tag, 'moved', NOT EXISTS "
+        "(SELECT 1 FROM customer_tag s WHERE s.customer_id = ?1 AND s.tag = t.tag))) "
+        "FROM customer_tag t WHERE t.customer_id = ?2), "
+        "'attributes', (SELECT json_group_array(json_object('key', a.key, 'value', a.value, "
+        "'kept', s.value)) FROM customer_attr a "
+        "LEFT JOIN customer_attr s ON s.customer_id = ?1 AND s.key = a.key "
+        "WHERE a.customer_id = ?2), "
+        "'memberships', (SELECT json_group_array(json_object('org', " UUID_TEXT("m.org_id") ", "
+        "'person', " UUID_TEXT("m.person_id") ", 'role', m.role, 'since', m.since, "
+        "'moved', NOT EXISTS (SELECT 1 FROM membership s WHERE "
+        "s.org_id = CASE m.org_id WHEN ?2 THEN ?1 ELSE m.org_id END AND "
+        "s.person_id = CASE m.person_id WHEN ?2 THEN ?1 ELSE m.person_id END))) "
+        "FROM (SELECT org_id, person_id, role, since FROM membership WHERE person_id = ?2 "
+        "UNION ALL SELECT org_id, person_id, role, since FROM membership WHERE org_id = ?2) m)"
+        ") FROM customer c, customer k WHERE c.id = ?2 AND k.id = ?1",
+    [CRM__Q_MERGE_MARK] = "INSERT INTO customer_merged (absorbed_id, survivor_id, merged_at, seq) "
+                          "VALUES (?2, ?1, ?3, last_insert_rowid())",
+    /* Ranges of identity_by_customer, each row with a probe of the key. */
+    [CRM__Q_MERGE_IDENTITY_SHARED] =
+        "DELETE FROM identity WHERE customer_id = ?2 AND EXISTS (SELECT 1 FROM identity s "
+        "WHERE s.kind = identity.kind AND s.key = identity.key AND s.customer_id = ?1)",
+    [CRM__Q_MERGE_IDENTITY] =
+        "UPDATE identity SET customer_id = ?1, flags = CASE WHEN flags & 1 AND EXISTS "
+        "(SELECT 1 FROM identity s INDEXED BY identity_by_customer "
+        "WHERE s.customer_id = ?1 AND s.kind = identity.kind "
+        "AND s.flags & 1) THEN flags & ~1 ELSE flags END WHERE customer_id = ?2",
+    /* interaction_timeline, promise_by_customer, occasion_by_customer, consent_latest. */
+    [CRM__Q_MERGE_INTERACTION] = "UPDATE interaction SET customer_id = ?1 WHERE customer_id = ?2",
+    [CRM__Q_MERGE_PROMISE] = "UPDATE promise SET customer_id = ?1 WHERE customer_id = ?2",
+    [CRM__Q_MERGE_OCCASION] = "UPDATE occasion SET customer_id = ?1 WHERE customer_id = ?2",
+    [CRM__Q_MERGE_CONSENT] = "UPDATE consent SET customer_id = ?1 WHERE customer_id = ?2",
+    /* The keys of customer_tag and customer_attr; membership_by_person and
+     * membership's key. */
+    [CRM__Q_MERGE_TAG] =
+        "UPDATE OR IGNORE customer_tag SET customer_id = ?1 WHERE customer_id = ?2",
+    [CRM__Q_MERGE_ATTR] =
+        "UPDATE OR IGNORE customer_attr SET customer_id = ?1 WHERE customer_id = ?2",
+    [CRM__Q_MERGE_MEMBER_PERSON] =
+        "UPDATE OR IGNORE membership SET person_id = ?1 WHERE person_id = ?2",
+    [CRM__Q_MERGE_MEMBER_ORG] = "UPDATE OR IGNORE membership SET org_id = ?1 WHERE org_id = ?2",
+    [CRM__Q_MERGE_DELETE] = "DELETE FROM customer WHERE id = ?2",
+    [CRM__Q_MERGE_CONSENT_ADD] =
+        "INSERT INTO consent (id, customer_id, purpose, channel, granted, at, actor, note) "
+        "VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7)",
+    [CRM__Q_MERGE_FIND] = "SELECT survivor_id, seq FROM customer_merged WHERE absorbed_id = ?1",
+    /* Two ranges of journal_by_entity. */
+    [CRM__Q_MERGE_SINCE] =
+        "SELECT seq, op, at, entity_id FROM (SELECT seq, op, at, entity_id FROM journal "
+        "WHERE entity_id = ?1 AND seq > ?3 UNION ALL SELECT seq, op, at, entity_id FROM journal "
+        "WHERE entity_id = ?2 AND seq > ?3) ORDER BY seq LIMIT 1",
+    [CRM__Q_MERGE_DATA] = "SELECT data FROM journal WHERE seq = ?1",
+    /* The survivor's memberships by membership_by_person and membership's key. */
+    [CRM__Q_UNMERGE_MEMBERS_GONE] =
+        "SELECT json_array_length(?3, '$.memberships') - "
+        "(SELECT count(*) FROM membership m WHERE m.person_id = ?1 AND " UUID_TEXT("m.org_id")
+        " IN (SELECT json_extract(value, '$.org') FROM json_each(?3, '$.memberships') "
+        "WHERE json_extract(value, '$.person') = " UUID_TEXT("?2") ")) - "
+        "(SELECT count(*) FROM membership m WHERE m.org_id = ?1 AND " UUID_TEXT("m.person_id")
+        " IN (SELECT json_extract(value, '$.person') FROM json_each(?3, '$.memberships') "
+        "WHERE json_extract(value, '$.org') = " UUID_TEXT("?2") "))",
+    [CRM__Q_UNMERGE_CUSTOMER] =
+        "INSERT INTO customer (id, kind, name, name_key, fold_key, created_at, updated_at, "
+        "archived_at, owner) SELECT ?2, json_extract(?3, '$.customer.kind'), "
+        "json_extract(?3, '$.customer.name'), json_extract(?3, '$.customer.name_key'), "
+        "json_extract(?3, '$.customer.fold_key'), json_extract(?3, '$.customer.created_at'), "
+        "json_extract(?3, '$.customer.updated_at'), json_extract(?3, '$.customer.archived_at'), "
+        "json_extract(?3, '$.customer.owner')",
+    /* Each moved record back: one range of the survivor's index (as the
+     * merge's), each row's id looked up in the record's list. */
+    [CRM__Q_UNMERGE_IDENTITY] =
+        "UPDATE identity SET customer_id = ?2, flags = j.flags FROM (SELECT "
+        "json_extract(value, '$.kind') AS kind, json_extract(value, '$.key') AS key, "
+        "json_extract(value, '$.flags') AS flags FROM json_each(?3, '$.identities') "
+        "WHERE json_extract(value, '$.moved')) AS j "
+        "WHERE identity.kind = j.kind AND identity.key = j.key AND identity.customer_id = ?1",
+    [CRM__Q_UNMERGE_IDENTITY_SHARED] =
+        "INSERT INTO identity (kind, key, value, customer_id, flags, created_at) "
+        "SELECT json_extract(value, '$.kind'), json_extract(value, '$.key'), "
+        "json_extract(value, '$.value'), ?2, json_extract(value, '$.flags'), "
+        "json_extract(value, '$.created_at') FROM json_each(?3, '$.identities') "
+        "WHERE NOT json_extract(value, '$.moved')",
+    [CRM__Q_UNMERGE_INTERACTION] = UNMERGE_BY_ID("interaction", "interactions"),
+    [CRM__Q_UNMERGE_PROMISE] = UNMERGE_BY_ID("promise", "promises"),
+    [CRM__Q_UNMERGE_OCCASION] = UNMERGE_BY_ID("occasion", "occasions"),
+    [CRM__Q_UNMERGE_CONSENT] = UNMERGE_BY_ID("consent", "consent"),
+    [CRM__Q_UNMERGE_CONSENT_ADDED] =
+        "DELETE FROM consent WHERE customer_id = ?1 AND " UUID_TEXT("id") " IN "
+        "(SELECT value FROM json_each(?3, '$.consent_added'))",
+    [CRM__Q_UNMERGE_TAG] =
+        "UPDATE customer_tag SET customer_id = ?2 WHERE customer_id = ?1 AND tag IN "
+        "(SELECT json_extract(value, '$.tag') FROM json_each(?3, '$.tags') "
+        "WHERE json_extract(value, '$.moved'))",
+    [CRM__Q_UNMERGE_TAG_KEPT] =
+        "INSERT INTO customer_tag (customer_id, tag) SELECT ?2, json_extract(value, '$.tag') "
+        "FROM json_each(?3, '$.tags') WHERE NOT json_extract(value, '$.moved')",
+    [CRM__Q_UNMERGE_ATTR] =
+        "UPDATE customer_attr SET customer_id = ?2 WHERE customer_id = ?1 AND key IN "
+        "(SELECT json_extract(value, '$.key') FROM json_each(?3, '$.attributes') "
+        "WHERE json_type(value, '$.kept') = 'null')",
+    [CRM__Q_UNMERGE_ATTR_KEPT] =
+        "INSERT INTO customer_attr (customer_id, key, value) SELECT ?2, "
+        "json_extract(value, '$.key'), json_extract(value, '$.value') "
+        "FROM json_each(?3, '$.attributes') WHERE json_type(value, '$.kept') <> 'null'",
+    [CRM__Q_UNMERGE_MEMBER_PERSON] =
+        "UPDATE membership SET person_id = ?2 WHERE person_id = ?1 AND " UUID_TEXT("org_id")
+        " IN (SELECT json_extract(value, '$.org') FROM json_each(?3, '$.memberships') "
+        "WHERE json_extract(value, '$.moved') AND json_extract(value, '$.person') = "
+        UUID_TEXT("?2") ")",
+    [CRM__Q_UNMERGE_MEMBER_ORG] =
+        "UPDATE membership SET org_id = ?2 WHERE org_id = ?1 AND " UUID_TEXT("person_id")
+        " IN (SELECT json_extract(value, '$.person') FROM json_each(?3, '$.memberships') "
+        "WHERE json_extract(value, '$.moved') AND json_extract(value, '$.org') = "
+        UUID_TEXT("?2") ")",
+    /* A membership both had: the other end's id is read from the survivor's
+     * own membership of it, which the record names by its text. */
+    [CRM__Q_UNMERGE_MEMBER_KEPT] =
+        "WITH j AS (SELECT json_extract(value, '$.org') AS org, "
+        "json_extract(value, '$.person') AS person, json_extract(value, '$.role') AS role, "
+        "json_extract(value, '$.since') AS since FROM json_each(?3, '$.memberships') "
+        "WHERE NOT json_extract(value, '$.moved')) "
+        "INSERT INTO membership (org_id, person_id, role, since) "
+        "SELECT m.org_id, ?2, j.role, j.since FROM membership m JOIN j ON j.org = "
+        UUID_TEXT("m.org_id") " WHERE m.person_id = ?1 AND j.person = " UUID_TEXT("?2") " "
+        "UNION ALL SELECT ?2, m.person_id, j.role, j.since FROM membership m JOIN j ON j.person = "
+        UUID_TEXT("m.person_id") " WHERE m.org_id = ?1 AND j.org = " UUID_TEXT("?2"),
+    [CRM__Q_UNMERGE_SURVIVOR] =
+        "UPDATE customer SET updated_at = json_extract(?3, '$.survivor_updated_at') WHERE id = ?1",
+    [CRM__Q_UNMERGE_UNMARK] =
+        "DELETE FROM customer_merged WHERE absorbed_id = ?2 AND survivor_id = ?1",
+    /* The pairs: a pair is two entries of one range of customer_by_fold
+     * (the name), of identity's key (a value), or of customer_attr_by_value
+     * (a named key's value); each found once (UNION), the older first. */
+    [CRM__Q_DUPLICATE_PAIRS] =
+        "WITH pair (a, b) AS ("
+        "SELECT c1.id, c2.id FROM customer c1 INDEXED BY customer_by_fold "
+        "JOIN customer c2 INDEXED BY customer_by_fold "
+        "ON c2.fold_key = c1.fold_key AND c2.id > c1.id "
+        "UNION SELECT i1.customer_id, i2.customer_id FROM identity i1 JOIN identity i2 "
+        "ON i2.kind = i1.kind AND i2.key = i1.key AND i2.customer_id > i1.customer_id "
+        "UNION SELECT a1.customer_id, a2.customer_id FROM json_each(?2) k "
+        "JOIN customer_attr a1 INDEXED BY customer_attr_by_value ON a1.key = k.value "
+        "JOIN customer_attr a2 INDEXED BY customer_attr_by_value ON a2.key = a1.key "
+        "AND a2.value = a1.value AND a2.customer_id > a1.customer_id) " DUPLICATE_SCORED,
+    /* The same from one customer: its name's range, its identities' and
+     * its named attributes' values. */
+    [CRM__Q_DUPLICATE_OF] =
+        "WITH pair (a, b) AS ("
+        "SELECT c1.id, c2.id FROM customer c1 "
+        "JOIN customer c2 INDEXED BY customer_by_fold "
+        "ON c2.fold_key = c1.fold_key AND c2.id <> c1.id WHERE c1.id = ?1 "
+        "UNION SELECT ?1, i2.customer_id FROM identity i1 INDEXED BY identity_by_customer "
+        "JOIN identity i2 ON i2.kind = i1.kind AND i2.key = i1.key AND i2.customer_id <> ?1 "
+        "WHERE i1.customer_id = ?1 "
+        "UNION SELECT ?1, a2.customer_id FROM json_each(?2) k "
+        "JOIN customer_attr a1 ON a1.customer_id = ?1 AND a1.key = k.value "
+        "JOIN customer_attr a2 INDEXED BY customer_attr_by_value ON a2.key = a1.key "
+        "AND a2.value = a1.value AND a2.customer_id <> ?1) " DUPLICATE_SCORED,
 };
 
 /* ---- shaped lists ---- */
