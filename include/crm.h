@@ -21,5 +21,6 @@
 #include "crm/report.h"
 #include "crm/agenda.h"
 #include "crm/search.h"
+#include "crm/io.h"
 
 #endif

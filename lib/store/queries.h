@@ -206,6 +206,56 @@ typedef enum crm__query {
     CRM__Q_SEARCH_SYNC_ADDED,
     CRM__Q_SEARCH_SYNC_CLEAR,
 
+    /* ---- import and export (io_csv.c, io_vcard.c, io_jsonl.c) ---- */
+    CRM__Q_IO_IDENTITY_KINDS, /* -> each identity kind in use, in byte order */
+    CRM__Q_IO_ATTR_KEYS,      /* -> each attribute key in use, in byte order */
+    CRM__Q_IO_ANY_CUSTOMER,   /* -> a row when the database holds a customer */
+    /* ?1 a line of text -> its "format" and "version" when it is a JSON object, else NULLs */
+    CRM__Q_IO_JSONL_HEADER,
+    /* ?1 a line of text -> its "type" and "id" when it is a JSON object, else NULLs */
+    CRM__Q_IO_JSONL_TYPE,
+    /* The records of a JSON Lines export, one statement per table, each row one JSON object
+     * (a text), in the table's key order: custom channels (code 64 up), customers,
+     * memberships, identities, attributes, tags, interactions, promises, promise events,
+     * occasions, consent events. */
+    CRM__Q_IO_DUMP_CHANNEL,
+    CRM__Q_IO_DUMP_CUSTOMER,
+    CRM__Q_IO_DUMP_MEMBERSHIP,
+    CRM__Q_IO_DUMP_IDENTITY,
+    CRM__Q_IO_DUMP_ATTR,
+    CRM__Q_IO_DUMP_TAG,
+    CRM__Q_IO_DUMP_INTERACTION,
+    CRM__Q_IO_DUMP_PROMISE,
+    CRM__Q_IO_DUMP_PROMISE_EVENT,
+    CRM__Q_IO_DUMP_OCCASION,
+    CRM__Q_IO_DUMP_CONSENT,
+    /* The same records back: each _LOAD_ statement takes ?1, one JSON object of its type
+     * as the dump writes it, and inserts its row unless one with its key is there; each
+     * _SAME_ statement takes the same ?1 -> whether a row with its key is there, and
+     * whether that row holds every value of ?1. */
+    CRM__Q_IO_LOAD_CHANNEL,
+    CRM__Q_IO_LOAD_CUSTOMER,
+    CRM__Q_IO_LOAD_MEMBERSHIP,
+    CRM__Q_IO_LOAD_IDENTITY,
+    CRM__Q_IO_LOAD_ATTR,
+    CRM__Q_IO_LOAD_TAG,
+    CRM__Q_IO_LOAD_INTERACTION,
+    CRM__Q_IO_LOAD_PROMISE,
+    CRM__Q_IO_LOAD_PROMISE_EVENT,
+    CRM__Q_IO_LOAD_OCCASION,
+    CRM__Q_IO_LOAD_CONSENT,
+    CRM__Q_IO_SAME_CHANNEL,
+    CRM__Q_IO_SAME_CUSTOMER,
+    CRM__Q_IO_SAME_MEMBERSHIP,
+    CRM__Q_IO_SAME_IDENTITY,
+    CRM__Q_IO_SAME_ATTR,
+    CRM__Q_IO_SAME_TAG,
+    CRM__Q_IO_SAME_INTERACTION,
+    CRM__Q_IO_SAME_PROMISE,
+    CRM__Q_IO_SAME_PROMISE_EVENT,
+    CRM__Q_IO_SAME_OCCASION,
+    CRM__Q_IO_SAME_CONSENT,
+
     CRM__Q_COUNT
 } crm__query;
 

@@ -15,6 +15,25 @@
 #define CUSTOMER_COLUMNS \
     "c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL, c.owner"
 
+/* ---- import and export (io_csv.c, io_vcard.c, io_jsonl.c) ---- */
+/* A JSON value of ?1 when ?1 is a JSON object, else NULL (no error). */
+#define IO_IF_OBJECT(path)                                                               \
+    "CASE WHEN json_valid(?1) AND json_type(?1) = 'object' THEN json_extract(?1, '" path \
+    "') END"
+/* Member k of the JSON object ?1, and the id (a blob) its text names. */
+#define IO_J(k) "json_extract(?1, '$." k "')"
+#define IO_U(k) "crm_io_uuid(json_extract(?1, '$." k "'))"
+/* An id column as its canonical text, NULL for NULL. */
+#define IO_UT(c)                                                                           \
+    "CASE WHEN " c " IS NOT NULL THEN lower(substr(hex(" c "), 1, 8) || '-' || "           \
+    "substr(hex(" c "), 9, 4) || '-' || substr(hex(" c "), 13, 4) || '-' || "              \
+    "substr(hex(" c "), 17, 4) || '-' || substr(hex(" c "), 21)) END"
+#define IO_MEMBER_KEY "org_id = " IO_U("org_id") " AND person_id = " IO_U("person_id")
+#define IO_IDENTITY_KEY \
+    "kind = " IO_J("kind") " AND key = " IO_J("key") " AND customer_id = " IO_U("customer_id")
+#define IO_ATTR_KEY "customer_id = " IO_U("customer_id") " AND key = " IO_J("key")
+#define IO_EVENT_KEY "promise_id = " IO_U("promise_id") " AND seq = " IO_J("seq")
+
 const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     /* ---- the handle (db.c, engine.c) ---- */
     [CRM__Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -260,6 +279,184 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "SELECT d.id, d.text FROM search_pending p JOIN search_doc d ON d.id = p.doc "
         "WHERE p.added",
     [CRM__Q_SEARCH_SYNC_CLEAR] = "DELETE FROM search_pending",
+
+    /* ---- import and export (io_csv.c, io_vcard.c, io_jsonl.c) ---- */
+    [CRM__Q_IO_IDENTITY_KINDS] = "SELECT DISTINCT kind FROM identity ORDER BY kind",
+    [CRM__Q_IO_ATTR_KEYS] = "SELECT DISTINCT key FROM customer_attr ORDER BY key",
+    [CRM__Q_IO_ANY_CUSTOMER] = "SELECT 1 FROM customer LIMIT 1",
+    [CRM__Q_IO_JSONL_HEADER] = "SELECT " IO_IF_OBJECT("$.format") ", " IO_IF_OBJECT("$.version"),
+    [CRM__Q_IO_JSONL_TYPE] = "SELECT " IO_IF_OBJECT("$.type") ", " IO_IF_OBJECT("$.id"),
+    /* json_object() writes its keys in the order given and numbers exactly, so a
+     * dump of what a load wrote is the same text. */
+    [CRM__Q_IO_DUMP_CHANNEL] = "SELECT json_object('type', 'channel', 'code', code, 'name', name) "
+                               "FROM channel WHERE code >= 64 ORDER BY code",
+    [CRM__Q_IO_DUMP_CUSTOMER] =
+        "SELECT json_object('type', 'customer', 'id', " IO_UT("id") ", 'kind', kind, "
+        "'name', name, 'owner', owner, 'created_at', created_at, 'updated_at', updated_at, "
+        "'archived_at', archived_at) FROM customer ORDER BY id",
+    [CRM__Q_IO_DUMP_MEMBERSHIP] =
+        "SELECT json_object('type', 'membership', 'org_id', " IO_UT("org_id") ", "
+        "'person_id', " IO_UT("person_id") ", 'role', role, 'since', since) "
+        "FROM membership ORDER BY org_id, person_id",
+    [CRM__Q_IO_DUMP_IDENTITY] =
+        "SELECT json_object('type', 'identity', 'customer_id', " IO_UT("customer_id") ", "
+        "'kind', kind, 'key', key, 'value', value, 'flags', flags, 'created_at', created_at) "
+        "FROM identity ORDER BY kind, key, customer_id",
+    [CRM__Q_IO_DUMP_ATTR] =
+        "SELECT json_object('type', 'attribute', 'customer_id', " IO_UT("customer_id") ", "
+        "'key', key, 'value', value) FROM customer_attr ORDER BY customer_id, key",
+    [CRM__Q_IO_DUMP_TAG] =
+        "SELECT json_object('type', 'tag', 'customer_id', " IO_UT("customer_id") ", "
+        "'tag', tag) FROM customer_tag ORDER BY customer_id, tag",
+    [CRM__Q_IO_DUMP_INTERACTION] =
+        "SELECT json_object('type', 'interaction', 'id', " IO_UT("id") ", "
+        "'customer_id', " IO_UT("customer_id") ", 'channel', channel, 'direction', direction, "
+        "'occurred_at', occurred_at, 'handled_by', handled_by, 'reason', reason, "
+        "'outcome', outcome, 'public', public, 'sentiment', sentiment, 'summary', summary, "
+        "'body', body, 'thread_id', " IO_UT("thread_id") ", 'reply_to', " IO_UT("reply_to") ", "
+        "'external_ref', external_ref, 'created_at', created_at, 'updated_at', updated_at) "
+        "FROM interaction ORDER BY id",
+    [CRM__Q_IO_DUMP_PROMISE] =
+        "SELECT json_object('type', 'promise', 'id', " IO_UT("id") ", "
+        "'customer_id', " IO_UT("customer_id") ", 'interaction_id', " IO_UT("interaction_id") ", "
+        "'owner', owner, 'what', what, 'state', state, 'due_at', due_at, "
+        "'first_due_at', first_due_at, 'made_at', made_at, 'closed_at', closed_at, "
+        "'kept_by', " IO_UT("kept_by") ") FROM promise ORDER BY id",
+    [CRM__Q_IO_DUMP_PROMISE_EVENT] =
+        "SELECT json_object('type', 'promise_event', 'promise_id', " IO_UT("promise_id") ", "
+        "'seq', seq, 'kind', kind, 'at', at, 'actor', actor, 'old_due', old_due, "
+        "'new_due', new_due, 'customer_agreed', customer_agreed, "
+        "'interaction_id', " IO_UT("interaction_id") ", 'note', note) "
+        "FROM promise_event ORDER BY promise_id, seq",
+    [CRM__Q_IO_DUMP_OCCASION] =
+        "SELECT json_object('type', 'occasion', 'id', " IO_UT("id") ", "
+        "'customer_id', " IO_UT("customer_id") ", 'kind', kind, 'yearly', yearly, 'year', year, "
+        "'month', month, 'day', day, 'lead_days', lead_days, 'note', note, "
+        "'created_at', created_at) FROM occasion ORDER BY id",
+    [CRM__Q_IO_DUMP_CONSENT] =
+        "SELECT json_object('type', 'consent', 'id', " IO_UT("id") ", "
+        "'customer_id', " IO_UT("customer_id") ", 'purpose', purpose, 'channel', channel, "
+        "'granted', granted, 'at', at, 'actor', actor, "
+        "'interaction_id', " IO_UT("interaction_id") ", 'note', note) FROM consent ORDER BY id",
+    [CRM__Q_IO_LOAD_CHANNEL] = "INSERT INTO channel (code, name) "
+                               "SELECT " IO_J("code") ", " IO_J("name") " WHERE " IO_J("code") " >= 64 "
+                               "ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_CUSTOMER] =
+        "INSERT INTO customer (id, kind, name, name_key, owner, created_at, updated_at, "
+        "archived_at) SELECT " IO_U("id") ", " IO_J("kind") ", " IO_J("name") ", "
+        "lower(" IO_J("name") "), " IO_J("owner") ", " IO_J("created_at") ", "
+        IO_J("updated_at") ", " IO_J("archived_at") " WHERE true ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_MEMBERSHIP] =
+        "INSERT INTO membership (org_id, person_id, role, since) "
+        "SELECT " IO_U("org_id") ", " IO_U("person_id") ", " IO_J("role") ", " IO_J("since") " "
+        "WHERE true ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_IDENTITY] =
+        "INSERT INTO identity (kind, key, value, customer_id, flags, created_at) "
+        "SELECT " IO_J("kind") ", " IO_J("key") ", " IO_J("value") ", " IO_U("customer_id") ", "
+        IO_J("flags") ", " IO_J("created_at") " WHERE true ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_ATTR] =
+        "INSERT INTO customer_attr (customer_id, key, value) "
+        "SELECT " IO_U("customer_id") ", " IO_J("key") ", " IO_J("value") " "
+        "WHERE true ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_TAG] = "INSERT INTO customer_tag (customer_id, tag) "
+                           "SELECT " IO_U("customer_id") ", " IO_J("tag") " "
+                           "WHERE true ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_INTERACTION] =
+        "INSERT INTO interaction (id, customer_id, channel, direction, occurred_at, handled_by, "
+        "reason, outcome, public, sentiment, summary, body, thread_id, reply_to, external_ref, "
+        "created_at, updated_at) SELECT " IO_U("id") ", " IO_U("customer_id") ", "
+        IO_J("channel") ", " IO_J("direction") ", " IO_J("occurred_at") ", " IO_J("handled_by") ", "
+        IO_J("reason") ", " IO_J("outcome") ", " IO_J("public") ", " IO_J("sentiment") ", "
+        IO_J("summary") ", " IO_J("body") ", " IO_U("thread_id") ", " IO_U("reply_to") ", "
+        IO_J("external_ref") ", " IO_J("created_at") ", " IO_J("updated_at") " "
+        "WHERE true ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_PROMISE] =
+        "INSERT INTO promise (id, customer_id, interaction_id, owner, what, state, due_at, "
+        "first_due_at, made_at, closed_at, kept_by) SELECT " IO_U("id") ", " IO_U("customer_id") ", "
+        IO_U("interaction_id") ", " IO_J("owner") ", " IO_J("what") ", " IO_J("state") ", "
+        IO_J("due_at") ", " IO_J("first_due_at") ", " IO_J("made_at") ", " IO_J("closed_at") ", "
+        IO_U("kept_by") " WHERE true ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_PROMISE_EVENT] =
+        "INSERT INTO promise_event (promise_id, seq, kind, at, actor, old_due, new_due, "
+        "customer_agreed, interaction_id, note) SELECT " IO_U("promise_id") ", " IO_J("seq") ", "
+        IO_J("kind") ", " IO_J("at") ", " IO_J("actor") ", " IO_J("old_due") ", "
+        IO_J("new_due") ", " IO_J("customer_agreed") ", " IO_U("interaction_id") ", "
+        IO_J("note") " WHERE true ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_OCCASION] =
+        "INSERT INTO occasion (id, customer_id, kind, yearly, year, month, day, md, lead_days, "
+        "note, created_at) SELECT " IO_U("id") ", " IO_U("customer_id") ", " IO_J("kind") ", "
+        IO_J("yearly") ", " IO_J("year") ", " IO_J("month") ", " IO_J("day") ", "
+        IO_J("month") " * 100 + " IO_J("day") ", " IO_J("lead_days") ", " IO_J("note") ", "
+        IO_J("created_at") " WHERE true ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_CONSENT] =
+        "INSERT INTO consent (id, customer_id, purpose, channel, granted, at, actor, "
+        "interaction_id, note) SELECT " IO_U("id") ", " IO_U("customer_id") ", "
+        IO_J("purpose") ", " IO_J("channel") ", " IO_J("granted") ", " IO_J("at") ", "
+        IO_J("actor") ", " IO_U("interaction_id") ", " IO_J("note") " "
+        "WHERE true ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_SAME_CHANNEL] =
+        "SELECT EXISTS (SELECT 1 FROM channel WHERE code = " IO_J("code") "), "
+        "EXISTS (SELECT 1 FROM channel WHERE code = " IO_J("code") " AND name IS " IO_J("name") ")",
+    [CRM__Q_IO_SAME_CUSTOMER] =
+        "SELECT EXISTS (SELECT 1 FROM customer WHERE id = " IO_U("id") "), "
+        "EXISTS (SELECT 1 FROM customer WHERE id = " IO_U("id") " AND kind IS " IO_J("kind") " "
+        "AND name IS " IO_J("name") " AND owner IS " IO_J("owner") " "
+        "AND created_at IS " IO_J("created_at") " AND updated_at IS " IO_J("updated_at") " "
+        "AND archived_at IS " IO_J("archived_at") ")",
+    [CRM__Q_IO_SAME_MEMBERSHIP] =
+        "SELECT EXISTS (SELECT 1 FROM membership WHERE " IO_MEMBER_KEY "), "
+        "EXISTS (SELECT 1 FROM membership WHERE " IO_MEMBER_KEY " AND role IS " IO_J("role") " "
+        "AND since IS " IO_J("since") ")",
+    [CRM__Q_IO_SAME_IDENTITY] =
+        "SELECT EXISTS (SELECT 1 FROM identity WHERE " IO_IDENTITY_KEY "), "
+        "EXISTS (SELECT 1 FROM identity WHERE " IO_IDENTITY_KEY " AND value IS " IO_J("value") " "
+        "AND flags IS " IO_J("flags") " AND created_at IS " IO_J("created_at") ")",
+    [CRM__Q_IO_SAME_ATTR] =
+        "SELECT EXISTS (SELECT 1 FROM customer_attr WHERE " IO_ATTR_KEY "), "
+        "EXISTS (SELECT 1 FROM customer_attr WHERE " IO_ATTR_KEY " AND value IS " IO_J("value") ")",
+    [CRM__Q_IO_SAME_TAG] =
+        "SELECT 1, EXISTS (SELECT 1 FROM customer_tag WHERE customer_id = " IO_U("customer_id") " "
+        "AND tag = " IO_J("tag") ")",
+    [CRM__Q_IO_SAME_INTERACTION] =
+        "SELECT EXISTS (SELECT 1 FROM interaction WHERE id = " IO_U("id") "), "
+        "EXISTS (SELECT 1 FROM interaction WHERE id = " IO_U("id") " "
+        "AND customer_id IS " IO_U("customer_id") " AND channel IS " IO_J("channel") " "
+        "AND direction IS " IO_J("direction") " AND occurred_at IS " IO_J("occurred_at") " "
+        "AND handled_by IS " IO_J("handled_by") " AND reason IS " IO_J("reason") " "
+        "AND outcome IS " IO_J("outcome") " AND public IS " IO_J("public") " "
+        "AND sentiment IS " IO_J("sentiment") " AND summary IS " IO_J("summary") " "
+        "AND body IS " IO_J("body") " AND thread_id IS " IO_U("thread_id") " "
+        "AND reply_to IS " IO_U("reply_to") " AND external_ref IS " IO_J("external_ref") " "
+        "AND created_at IS " IO_J("created_at") " AND updated_at IS " IO_J("updated_at") ")",
+    [CRM__Q_IO_SAME_PROMISE] =
+        "SELECT EXISTS (SELECT 1 FROM promise WHERE id = " IO_U("id") "), "
+        "EXISTS (SELECT 1 FROM promise WHERE id = " IO_U("id") " "
+        "AND customer_id IS " IO_U("customer_id") " AND interaction_id IS " IO_U("interaction_id") " "
+        "AND owner IS " IO_J("owner") " AND what IS " IO_J("what") " AND state IS " IO_J("state") " "
+        "AND due_at IS " IO_J("due_at") " AND first_due_at IS " IO_J("first_due_at") " "
+        "AND made_at IS " IO_J("made_at") " AND closed_at IS " IO_J("closed_at") " "
+        "AND kept_by IS " IO_U("kept_by") ")",
+    [CRM__Q_IO_SAME_PROMISE_EVENT] =
+        "SELECT EXISTS (SELECT 1 FROM promise_event WHERE " IO_EVENT_KEY "), "
+        "EXISTS (SELECT 1 FROM promise_event WHERE " IO_EVENT_KEY " AND kind IS " IO_J("kind") " "
+        "AND at IS " IO_J("at") " AND actor IS " IO_J("actor") " AND old_due IS " IO_J("old_due") " "
+        "AND new_due IS " IO_J("new_due") " AND customer_agreed IS " IO_J("customer_agreed") " "
+        "AND interaction_id IS " IO_U("interaction_id") " AND note IS " IO_J("note") ")",
+    [CRM__Q_IO_SAME_OCCASION] =
+        "SELECT EXISTS (SELECT 1 FROM occasion WHERE id = " IO_U("id") "), "
+        "EXISTS (SELECT 1 FROM occasion WHERE id = " IO_U("id") " "
+        "AND customer_id IS " IO_U("customer_id") " AND kind IS " IO_J("kind") " "
+        "AND yearly IS " IO_J("yearly") " AND year IS " IO_J("year") " "
+        "AND month IS " IO_J("month") " AND day IS " IO_J("day") " "
+        "AND lead_days IS " IO_J("lead_days") " AND note IS " IO_J("note") " "
+        "AND created_at IS " IO_J("created_at") ")",
+    [CRM__Q_IO_SAME_CONSENT] =
+        "SELECT EXISTS (SELECT 1 FROM consent WHERE id = " IO_U("id") "), "
+        "EXISTS (SELECT 1 FROM consent WHERE id = " IO_U("id") " "
+        "AND customer_id IS " IO_U("customer_id") " AND purpose IS " IO_J("purpose") " "
+        "AND channel IS " IO_J("channel") " AND granted IS " IO_J("granted") " "
+        "AND at IS " IO_J("at") " AND actor IS " IO_J("actor") " "
+        "AND interaction_id IS " IO_U("interaction_id") " AND note IS " IO_J("note") ")",
 };
 
 /* ---- shaped lists ---- */
@@ -815,4 +1012,36 @@ int crm__sqlite_shaped(char *buf, size_t size, crm__query q, unsigned int shape)
         return -1;
     }
     return t.over ? -1 : 0;
+}
+
+/* ---- import and export (io_jsonl.c) ---- */
+
+/* crm_io_uuid(text): the id a canonical UUID text names, as the 16 bytes
+ * libcrm stores; NULL for NULL and for a text that is not one, which the
+ * tables' CHECK and NOT NULL constraints then refuse. */
+static void io_uuid(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) != SQLITE_TEXT)
+        return;
+    const char *s = (const char *)sqlite3_value_text(argv[0]);
+    crm__uuid u;
+    if (!s) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    if (sqlite3_value_bytes(argv[0]) != CRM_ID_LEN || crm__uuid_parse(&u, s) != 0)
+        return;
+    char back[CRM_ID_LEN + 1];
+    crm__uuid_format(back, u.b);
+    if (strcmp(back, s) != 0)
+        return; /* only the canonical (lower-case) text, so a load and a dump agree */
+    sqlite3_result_blob(ctx, u.b, 16, SQLITE_TRANSIENT);
+}
+
+int crm__sqlite_io_functions(sqlite3 *sql)
+{
+    return sqlite3_create_function(sql, "crm_io_uuid", 1,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                   io_uuid, NULL, NULL);
 }
