@@ -210,10 +210,10 @@ typedef enum crm__query {
     CRM__Q_IO_IDENTITY_KINDS, /* -> each identity kind in use, in byte order */
     CRM__Q_IO_ATTR_KEYS,      /* -> each attribute key in use, in byte order */
     CRM__Q_IO_ANY_CUSTOMER,   /* -> a row when the database holds a customer */
-    /* ?1 a line of text -> its "format" and "version" when it is a JSON object, else NULLs */
-    CRM__Q_IO_JSONL_HEADER,
-    /* ?1 a line of text -> its "type" and "id" when it is a JSON object, else NULLs */
-    CRM__Q_IO_JSONL_TYPE,
+    /* ?1 a text of JSON -> key, type ('null', 'true', 'false', 'integer', 'real', 'text',
+     * 'array', 'object') and value of each member of the object (an element of an array has
+     * a number for a key); an error when the text is not JSON */
+    CRM__Q_IO_JSON_MEMBERS,
     /* The records of a JSON Lines export, one statement per table, each row one JSON object
      * (a text), in the table's key order: custom channels (code 64 up), customers,
      * memberships, identities, attributes, tags, interactions, promises, promise events,
@@ -229,10 +229,10 @@ typedef enum crm__query {
     CRM__Q_IO_DUMP_PROMISE_EVENT,
     CRM__Q_IO_DUMP_OCCASION,
     CRM__Q_IO_DUMP_CONSENT,
-    /* The same records back: each _LOAD_ statement takes ?1, one JSON object of its type
-     * as the dump writes it, and inserts its row unless one with its key is there; each
-     * _SAME_ statement takes the same ?1 -> whether a row with its key is there, and
-     * whether that row holds every value of ?1. */
+    /* The same records back: each _LOAD_ statement takes the values of one record, ?1 on,
+     * in the order io_jsonl.c lists its fields (ids as ids), and inserts its row unless one
+     * with its key is there; each _SAME_ statement takes the same values -> whether a row
+     * with its key is there, and whether that row holds every value. */
     CRM__Q_IO_LOAD_CHANNEL,
     CRM__Q_IO_LOAD_CUSTOMER,
     CRM__Q_IO_LOAD_MEMBERSHIP,

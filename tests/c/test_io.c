@@ -921,8 +921,7 @@ TEST(jsonl_errors)
     CHECK_FAILS2(db, import_jsonl(NULL, db, "{\"format\":\"libcrm\",\"version\":2}\n", NULL),
                  CRM_EINVAL, "line 1", "version 2");
     snprintf(buf, sizeof buf, "%s\n{not json\n", h);
-    CHECK_FAILS2(db, import_jsonl(NULL, db, buf, NULL), CRM_EINVAL, "line 3",
-                 "not a JSON object");
+    CHECK_FAILS2(db, import_jsonl(NULL, db, buf, NULL), CRM_EINVAL, "line 3", "not JSON");
     snprintf(buf, sizeof buf, "%s{\"type\":\"spaceship\"}\n", h);
     CHECK_FAILS2(db, import_jsonl(NULL, db, buf, NULL), CRM_EINVAL, "line 2", "spaceship");
     snprintf(buf, sizeof buf, "%s{\"type\":\"customer\",\"id\":\"%s\"}\n", h, TEST_UNKNOWN_ID);

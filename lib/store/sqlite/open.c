@@ -486,8 +486,6 @@ int crm__store_open(crm_db *db, const char *path, const crm_open_options *o)
     db->store->wal_restart_at = CRM__RESTART_FRAMES;
     crm__sqlite_hooks(db);
     src = crm__sqlite_report_functions(db->store->sql);
-    if (src == SQLITE_OK)
-        src = crm__sqlite_io_functions(db->store->sql);
     if (src != SQLITE_OK)
         return crm__sqlite_error(db, src, "opening a database");
 

@@ -16,23 +16,11 @@
     "c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL, c.owner"
 
 /* ---- import and export (io_csv.c, io_vcard.c, io_jsonl.c) ---- */
-/* A JSON value of ?1 when ?1 is a JSON object, else NULL (no error). */
-#define IO_IF_OBJECT(path)                                                               \
-    "CASE WHEN json_valid(?1) AND json_type(?1) = 'object' THEN json_extract(?1, '" path \
-    "') END"
-/* Member k of the JSON object ?1, and the id (a blob) its text names. */
-#define IO_J(k) "json_extract(?1, '$." k "')"
-#define IO_U(k) "crm_io_uuid(json_extract(?1, '$." k "'))"
 /* An id column as its canonical text, NULL for NULL. */
 #define IO_UT(c)                                                                           \
     "CASE WHEN " c " IS NOT NULL THEN lower(substr(hex(" c "), 1, 8) || '-' || "           \
     "substr(hex(" c "), 9, 4) || '-' || substr(hex(" c "), 13, 4) || '-' || "              \
     "substr(hex(" c "), 17, 4) || '-' || substr(hex(" c "), 21)) END"
-#define IO_MEMBER_KEY "org_id = " IO_U("org_id") " AND person_id = " IO_U("person_id")
-#define IO_IDENTITY_KEY \
-    "kind = " IO_J("kind") " AND key = " IO_J("key") " AND customer_id = " IO_U("customer_id")
-#define IO_ATTR_KEY "customer_id = " IO_U("customer_id") " AND key = " IO_J("key")
-#define IO_EVENT_KEY "promise_id = " IO_U("promise_id") " AND seq = " IO_J("seq")
 
 const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     /* ---- the handle (db.c, engine.c) ---- */
@@ -284,8 +272,6 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_IO_IDENTITY_KINDS] = "SELECT DISTINCT kind FROM identity ORDER BY kind",
     [CRM__Q_IO_ATTR_KEYS] = "SELECT DISTINCT key FROM customer_attr ORDER BY key",
     [CRM__Q_IO_ANY_CUSTOMER] = "SELECT 1 FROM customer LIMIT 1",
-    [CRM__Q_IO_JSONL_HEADER] = "SELECT " IO_IF_OBJECT("$.format") ", " IO_IF_OBJECT("$.version"),
-    [CRM__Q_IO_JSONL_TYPE] = "SELECT " IO_IF_OBJECT("$.type") ", " IO_IF_OBJECT("$.id"),
     /* json_object() writes its keys in the order given and numbers exactly, so a
      * dump of what a load wrote is the same text. */
     [CRM__Q_IO_DUMP_CHANNEL] = "SELECT json_object('type', 'channel', 'code', code, 'name', name) "
@@ -338,125 +324,88 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "'customer_id', " IO_UT("customer_id") ", 'purpose', purpose, 'channel', channel, "
         "'granted', granted, 'at', at, 'actor', actor, "
         "'interaction_id', " IO_UT("interaction_id") ", 'note', note) FROM consent ORDER BY id",
-    [CRM__Q_IO_LOAD_CHANNEL] = "INSERT INTO channel (code, name) "
-                               "SELECT " IO_J("code") ", " IO_J("name") " WHERE " IO_J("code") " >= 64 "
+    [CRM__Q_IO_JSON_MEMBERS] = "SELECT key, type, value FROM json_each(?1)",
+    [CRM__Q_IO_LOAD_CHANNEL] = "INSERT INTO channel (code, name) SELECT ?1, ?2 WHERE ?1 >= 64 "
                                "ON CONFLICT DO NOTHING",
     [CRM__Q_IO_LOAD_CUSTOMER] =
         "INSERT INTO customer (id, kind, name, name_key, owner, created_at, updated_at, "
-        "archived_at) SELECT " IO_U("id") ", " IO_J("kind") ", " IO_J("name") ", "
-        "lower(" IO_J("name") "), " IO_J("owner") ", " IO_J("created_at") ", "
-        IO_J("updated_at") ", " IO_J("archived_at") " WHERE true ON CONFLICT DO NOTHING",
-    [CRM__Q_IO_LOAD_MEMBERSHIP] =
-        "INSERT INTO membership (org_id, person_id, role, since) "
-        "SELECT " IO_U("org_id") ", " IO_U("person_id") ", " IO_J("role") ", " IO_J("since") " "
-        "WHERE true ON CONFLICT DO NOTHING",
+        "archived_at) VALUES (?1, ?2, ?3, lower(?3), ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_MEMBERSHIP] = "INSERT INTO membership (org_id, person_id, role, since) "
+                                  "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
     [CRM__Q_IO_LOAD_IDENTITY] =
-        "INSERT INTO identity (kind, key, value, customer_id, flags, created_at) "
-        "SELECT " IO_J("kind") ", " IO_J("key") ", " IO_J("value") ", " IO_U("customer_id") ", "
-        IO_J("flags") ", " IO_J("created_at") " WHERE true ON CONFLICT DO NOTHING",
-    [CRM__Q_IO_LOAD_ATTR] =
-        "INSERT INTO customer_attr (customer_id, key, value) "
-        "SELECT " IO_U("customer_id") ", " IO_J("key") ", " IO_J("value") " "
-        "WHERE true ON CONFLICT DO NOTHING",
-    [CRM__Q_IO_LOAD_TAG] = "INSERT INTO customer_tag (customer_id, tag) "
-                           "SELECT " IO_U("customer_id") ", " IO_J("tag") " "
-                           "WHERE true ON CONFLICT DO NOTHING",
+        "INSERT INTO identity (customer_id, kind, key, value, flags, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_ATTR] = "INSERT INTO customer_attr (customer_id, key, value) "
+                            "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_TAG] = "INSERT INTO customer_tag (customer_id, tag) VALUES (?1, ?2) "
+                           "ON CONFLICT DO NOTHING",
     [CRM__Q_IO_LOAD_INTERACTION] =
         "INSERT INTO interaction (id, customer_id, channel, direction, occurred_at, handled_by, "
         "reason, outcome, public, sentiment, summary, body, thread_id, reply_to, external_ref, "
-        "created_at, updated_at) SELECT " IO_U("id") ", " IO_U("customer_id") ", "
-        IO_J("channel") ", " IO_J("direction") ", " IO_J("occurred_at") ", " IO_J("handled_by") ", "
-        IO_J("reason") ", " IO_J("outcome") ", " IO_J("public") ", " IO_J("sentiment") ", "
-        IO_J("summary") ", " IO_J("body") ", " IO_U("thread_id") ", " IO_U("reply_to") ", "
-        IO_J("external_ref") ", " IO_J("created_at") ", " IO_J("updated_at") " "
-        "WHERE true ON CONFLICT DO NOTHING",
+        "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+        "?13, ?14, ?15, ?16, ?17) ON CONFLICT DO NOTHING",
     [CRM__Q_IO_LOAD_PROMISE] =
         "INSERT INTO promise (id, customer_id, interaction_id, owner, what, state, due_at, "
-        "first_due_at, made_at, closed_at, kept_by) SELECT " IO_U("id") ", " IO_U("customer_id") ", "
-        IO_U("interaction_id") ", " IO_J("owner") ", " IO_J("what") ", " IO_J("state") ", "
-        IO_J("due_at") ", " IO_J("first_due_at") ", " IO_J("made_at") ", " IO_J("closed_at") ", "
-        IO_U("kept_by") " WHERE true ON CONFLICT DO NOTHING",
+        "first_due_at, made_at, closed_at, kept_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+        "?9, ?10, ?11) ON CONFLICT DO NOTHING",
     [CRM__Q_IO_LOAD_PROMISE_EVENT] =
         "INSERT INTO promise_event (promise_id, seq, kind, at, actor, old_due, new_due, "
-        "customer_agreed, interaction_id, note) SELECT " IO_U("promise_id") ", " IO_J("seq") ", "
-        IO_J("kind") ", " IO_J("at") ", " IO_J("actor") ", " IO_J("old_due") ", "
-        IO_J("new_due") ", " IO_J("customer_agreed") ", " IO_U("interaction_id") ", "
-        IO_J("note") " WHERE true ON CONFLICT DO NOTHING",
+        "customer_agreed, interaction_id, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10) ON CONFLICT DO NOTHING",
     [CRM__Q_IO_LOAD_OCCASION] =
         "INSERT INTO occasion (id, customer_id, kind, yearly, year, month, day, md, lead_days, "
-        "note, created_at) SELECT " IO_U("id") ", " IO_U("customer_id") ", " IO_J("kind") ", "
-        IO_J("yearly") ", " IO_J("year") ", " IO_J("month") ", " IO_J("day") ", "
-        IO_J("month") " * 100 + " IO_J("day") ", " IO_J("lead_days") ", " IO_J("note") ", "
-        IO_J("created_at") " WHERE true ON CONFLICT DO NOTHING",
+        "note, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6 * 100 + ?7, ?8, ?9, ?10) "
+        "ON CONFLICT DO NOTHING",
     [CRM__Q_IO_LOAD_CONSENT] =
         "INSERT INTO consent (id, customer_id, purpose, channel, granted, at, actor, "
-        "interaction_id, note) SELECT " IO_U("id") ", " IO_U("customer_id") ", "
-        IO_J("purpose") ", " IO_J("channel") ", " IO_J("granted") ", " IO_J("at") ", "
-        IO_J("actor") ", " IO_U("interaction_id") ", " IO_J("note") " "
-        "WHERE true ON CONFLICT DO NOTHING",
-    [CRM__Q_IO_SAME_CHANNEL] =
-        "SELECT EXISTS (SELECT 1 FROM channel WHERE code = " IO_J("code") "), "
-        "EXISTS (SELECT 1 FROM channel WHERE code = " IO_J("code") " AND name IS " IO_J("name") ")",
+        "interaction_id, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+        "ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_SAME_CHANNEL] = "SELECT EXISTS (SELECT 1 FROM channel WHERE code = ?1), "
+                               "EXISTS (SELECT 1 FROM channel WHERE code = ?1 AND name = ?2)",
     [CRM__Q_IO_SAME_CUSTOMER] =
-        "SELECT EXISTS (SELECT 1 FROM customer WHERE id = " IO_U("id") "), "
-        "EXISTS (SELECT 1 FROM customer WHERE id = " IO_U("id") " AND kind IS " IO_J("kind") " "
-        "AND name IS " IO_J("name") " AND owner IS " IO_J("owner") " "
-        "AND created_at IS " IO_J("created_at") " AND updated_at IS " IO_J("updated_at") " "
-        "AND archived_at IS " IO_J("archived_at") ")",
+        "SELECT EXISTS (SELECT 1 FROM customer WHERE id = ?1), "
+        "EXISTS (SELECT 1 FROM customer WHERE id = ?1 AND kind = ?2 AND name = ?3 "
+        "AND owner IS ?4 AND created_at = ?5 AND updated_at = ?6 AND archived_at IS ?7)",
     [CRM__Q_IO_SAME_MEMBERSHIP] =
-        "SELECT EXISTS (SELECT 1 FROM membership WHERE " IO_MEMBER_KEY "), "
-        "EXISTS (SELECT 1 FROM membership WHERE " IO_MEMBER_KEY " AND role IS " IO_J("role") " "
-        "AND since IS " IO_J("since") ")",
+        "SELECT EXISTS (SELECT 1 FROM membership WHERE org_id = ?1 AND person_id = ?2), "
+        "EXISTS (SELECT 1 FROM membership WHERE org_id = ?1 AND person_id = ?2 AND role = ?3 "
+        "AND since = ?4)",
     [CRM__Q_IO_SAME_IDENTITY] =
-        "SELECT EXISTS (SELECT 1 FROM identity WHERE " IO_IDENTITY_KEY "), "
-        "EXISTS (SELECT 1 FROM identity WHERE " IO_IDENTITY_KEY " AND value IS " IO_J("value") " "
-        "AND flags IS " IO_J("flags") " AND created_at IS " IO_J("created_at") ")",
+        "SELECT EXISTS (SELECT 1 FROM identity WHERE kind = ?2 AND key = ?3 AND customer_id = ?1), "
+        "EXISTS (SELECT 1 FROM identity WHERE kind = ?2 AND key = ?3 AND customer_id = ?1 "
+        "AND value = ?4 AND flags = ?5 AND created_at = ?6)",
     [CRM__Q_IO_SAME_ATTR] =
-        "SELECT EXISTS (SELECT 1 FROM customer_attr WHERE " IO_ATTR_KEY "), "
-        "EXISTS (SELECT 1 FROM customer_attr WHERE " IO_ATTR_KEY " AND value IS " IO_J("value") ")",
+        "SELECT EXISTS (SELECT 1 FROM customer_attr WHERE customer_id = ?1 AND key = ?2), "
+        "EXISTS (SELECT 1 FROM customer_attr WHERE customer_id = ?1 AND key = ?2 AND value = ?3)",
     [CRM__Q_IO_SAME_TAG] =
-        "SELECT 1, EXISTS (SELECT 1 FROM customer_tag WHERE customer_id = " IO_U("customer_id") " "
-        "AND tag = " IO_J("tag") ")",
+        "SELECT 1, EXISTS (SELECT 1 FROM customer_tag WHERE customer_id = ?1 AND tag = ?2)",
     [CRM__Q_IO_SAME_INTERACTION] =
-        "SELECT EXISTS (SELECT 1 FROM interaction WHERE id = " IO_U("id") "), "
-        "EXISTS (SELECT 1 FROM interaction WHERE id = " IO_U("id") " "
-        "AND customer_id IS " IO_U("customer_id") " AND channel IS " IO_J("channel") " "
-        "AND direction IS " IO_J("direction") " AND occurred_at IS " IO_J("occurred_at") " "
-        "AND handled_by IS " IO_J("handled_by") " AND reason IS " IO_J("reason") " "
-        "AND outcome IS " IO_J("outcome") " AND public IS " IO_J("public") " "
-        "AND sentiment IS " IO_J("sentiment") " AND summary IS " IO_J("summary") " "
-        "AND body IS " IO_J("body") " AND thread_id IS " IO_U("thread_id") " "
-        "AND reply_to IS " IO_U("reply_to") " AND external_ref IS " IO_J("external_ref") " "
-        "AND created_at IS " IO_J("created_at") " AND updated_at IS " IO_J("updated_at") ")",
+        "SELECT EXISTS (SELECT 1 FROM interaction WHERE id = ?1), "
+        "EXISTS (SELECT 1 FROM interaction WHERE id = ?1 AND customer_id = ?2 AND channel = ?3 "
+        "AND direction = ?4 AND occurred_at = ?5 AND handled_by IS ?6 AND reason IS ?7 "
+        "AND outcome = ?8 AND public = ?9 AND sentiment IS ?10 AND summary IS ?11 "
+        "AND body IS ?12 AND thread_id = ?13 AND reply_to IS ?14 AND external_ref IS ?15 "
+        "AND created_at = ?16 AND updated_at = ?17)",
     [CRM__Q_IO_SAME_PROMISE] =
-        "SELECT EXISTS (SELECT 1 FROM promise WHERE id = " IO_U("id") "), "
-        "EXISTS (SELECT 1 FROM promise WHERE id = " IO_U("id") " "
-        "AND customer_id IS " IO_U("customer_id") " AND interaction_id IS " IO_U("interaction_id") " "
-        "AND owner IS " IO_J("owner") " AND what IS " IO_J("what") " AND state IS " IO_J("state") " "
-        "AND due_at IS " IO_J("due_at") " AND first_due_at IS " IO_J("first_due_at") " "
-        "AND made_at IS " IO_J("made_at") " AND closed_at IS " IO_J("closed_at") " "
-        "AND kept_by IS " IO_U("kept_by") ")",
+        "SELECT EXISTS (SELECT 1 FROM promise WHERE id = ?1), "
+        "EXISTS (SELECT 1 FROM promise WHERE id = ?1 AND customer_id = ?2 "
+        "AND interaction_id IS ?3 AND owner = ?4 AND what = ?5 AND state = ?6 AND due_at = ?7 "
+        "AND first_due_at = ?8 AND made_at = ?9 AND closed_at IS ?10 AND kept_by IS ?11)",
     [CRM__Q_IO_SAME_PROMISE_EVENT] =
-        "SELECT EXISTS (SELECT 1 FROM promise_event WHERE " IO_EVENT_KEY "), "
-        "EXISTS (SELECT 1 FROM promise_event WHERE " IO_EVENT_KEY " AND kind IS " IO_J("kind") " "
-        "AND at IS " IO_J("at") " AND actor IS " IO_J("actor") " AND old_due IS " IO_J("old_due") " "
-        "AND new_due IS " IO_J("new_due") " AND customer_agreed IS " IO_J("customer_agreed") " "
-        "AND interaction_id IS " IO_U("interaction_id") " AND note IS " IO_J("note") ")",
+        "SELECT EXISTS (SELECT 1 FROM promise_event WHERE promise_id = ?1 AND seq = ?2), "
+        "EXISTS (SELECT 1 FROM promise_event WHERE promise_id = ?1 AND seq = ?2 AND kind = ?3 "
+        "AND at = ?4 AND actor = ?5 AND old_due = ?6 AND new_due = ?7 "
+        "AND customer_agreed = ?8 AND interaction_id IS ?9 AND note IS ?10)",
     [CRM__Q_IO_SAME_OCCASION] =
-        "SELECT EXISTS (SELECT 1 FROM occasion WHERE id = " IO_U("id") "), "
-        "EXISTS (SELECT 1 FROM occasion WHERE id = " IO_U("id") " "
-        "AND customer_id IS " IO_U("customer_id") " AND kind IS " IO_J("kind") " "
-        "AND yearly IS " IO_J("yearly") " AND year IS " IO_J("year") " "
-        "AND month IS " IO_J("month") " AND day IS " IO_J("day") " "
-        "AND lead_days IS " IO_J("lead_days") " AND note IS " IO_J("note") " "
-        "AND created_at IS " IO_J("created_at") ")",
+        "SELECT EXISTS (SELECT 1 FROM occasion WHERE id = ?1), "
+        "EXISTS (SELECT 1 FROM occasion WHERE id = ?1 AND customer_id = ?2 AND kind = ?3 "
+        "AND yearly = ?4 AND year = ?5 AND month = ?6 AND day = ?7 AND lead_days = ?8 "
+        "AND note IS ?9 AND created_at = ?10)",
     [CRM__Q_IO_SAME_CONSENT] =
-        "SELECT EXISTS (SELECT 1 FROM consent WHERE id = " IO_U("id") "), "
-        "EXISTS (SELECT 1 FROM consent WHERE id = " IO_U("id") " "
-        "AND customer_id IS " IO_U("customer_id") " AND purpose IS " IO_J("purpose") " "
-        "AND channel IS " IO_J("channel") " AND granted IS " IO_J("granted") " "
-        "AND at IS " IO_J("at") " AND actor IS " IO_J("actor") " "
-        "AND interaction_id IS " IO_U("interaction_id") " AND note IS " IO_J("note") ")",
+        "SELECT EXISTS (SELECT 1 FROM consent WHERE id = ?1), "
+        "EXISTS (SELECT 1 FROM consent WHERE id = ?1 AND customer_id = ?2 AND purpose = ?3 "
+        "AND channel IS ?4 AND granted = ?5 AND at = ?6 AND actor = ?7 "
+        "AND interaction_id IS ?8 AND note = ?9)",
 };
 
 /* ---- shaped lists ---- */
@@ -1014,34 +963,3 @@ int crm__sqlite_shaped(char *buf, size_t size, crm__query q, unsigned int shape)
     return t.over ? -1 : 0;
 }
 
-/* ---- import and export (io_jsonl.c) ---- */
-
-/* crm_io_uuid(text): the id a canonical UUID text names, as the 16 bytes
- * libcrm stores; NULL for NULL and for a text that is not one, which the
- * tables' CHECK and NOT NULL constraints then refuse. */
-static void io_uuid(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    if (sqlite3_value_type(argv[0]) != SQLITE_TEXT)
-        return;
-    const char *s = (const char *)sqlite3_value_text(argv[0]);
-    crm__uuid u;
-    if (!s) {
-        sqlite3_result_error_nomem(ctx);
-        return;
-    }
-    if (sqlite3_value_bytes(argv[0]) != CRM_ID_LEN || crm__uuid_parse(&u, s) != 0)
-        return;
-    char back[CRM_ID_LEN + 1];
-    crm__uuid_format(back, u.b);
-    if (strcmp(back, s) != 0)
-        return; /* only the canonical (lower-case) text, so a load and a dump agree */
-    sqlite3_result_blob(ctx, u.b, 16, SQLITE_TRANSIENT);
-}
-
-int crm__sqlite_io_functions(sqlite3 *sql)
-{
-    return sqlite3_create_function(sql, "crm_io_uuid", 1,
-                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                                   io_uuid, NULL, NULL);
-}

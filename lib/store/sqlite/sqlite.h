@@ -79,8 +79,6 @@ void crm__sqlite_hooks(crm_db *db);
 
 /* The SQL functions the reports' statements call (sql.c): crm_reason_at(). */
 int crm__sqlite_report_functions(sqlite3 *sql);
-/* The SQL function of the JSON Lines import (sql.c): crm_io_uuid(). */
-int crm__sqlite_io_functions(sqlite3 *sql);
 
 /* Map a SQLite result code to a libcrm code and message; `what` says what
  * was being done ("reading customer"). */
