@@ -121,6 +121,9 @@ int cmd_report(crmctl *, const ctl_command *, int, char **);
 int cmd_agenda(crmctl *, const ctl_command *, int, char **);
 /* search (cmd_search.c) */
 int cmd_search(crmctl *, const ctl_command *, int, char **);
+/* import and export (cmd_io.c) */
+int cmd_import(crmctl *, const ctl_command *, int, char **);
+int cmd_export(crmctl *, const ctl_command *, int, char **);
 
 /* ---- argument parsing (args.c) ------------------------------------------- */
 
