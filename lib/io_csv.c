@@ -378,9 +378,11 @@ static int read_row(csv_ctx *x)
             break;
         case T_KIND: {
             crm_customer_kind_t k;
+            char q[CRM__QUOTE_SIZE];
             if (crm_customer_kind_parse(&k, v) != CRM_OK)
                 return crm__import_bad(&x->im, col, CRM_EINVAL,
-                                       "kind '%s' is not person or organisation", v);
+                                       "kind '%s' is not person or organisation",
+                                       crm__quote(q, sizeof q, v));
             r.kind = (int)k;
             r.kind_col = col;
             break;
@@ -454,6 +456,19 @@ static void on_row(int c, void *data)
     x->next_line = x->line + 1;
 }
 
+/* The length of the physical line at s, its end included: a line ends
+ * with LF, CR LF, or a CR alone (as old Macs wrote), as libcsv ends rows. */
+static size_t line_length(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\n')
+            return i + 1;
+        if (s[i] == '\r')
+            return i + 1 < len && s[i + 1] == '\n' ? i + 2 : i + 1;
+    }
+    return len;
+}
+
 /* The delimiter of the header line: the most frequent of ',', ';' and tab
  * outside quotes (a spreadsheet set to a European locale writes ';'). */
 static unsigned char delimiter(const char *s, size_t len)
@@ -509,8 +524,7 @@ static int parse(csv_ctx *x, const char *data, size_t len)
     x->next_line = 1;
     bool broken = false; /* the parser refused: skip to the next line */
     while (pos < len && x->rc == CRM_OK) {
-        const char *nl = memchr(data + pos, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - (data + pos)) + 1 : len - pos;
+        size_t n = line_length(data + pos, len - pos);
         x->line++;
         x->bytes = (int64_t)(pos + n);
         if (broken) {

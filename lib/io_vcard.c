@@ -220,17 +220,19 @@ static bool split_prop(char *s, prop *p)
 static int decode(vc_ctx *x, prop *p, char **fresh)
 {
     char enc[32] = "", cs[32] = "";
+    char qn[CRM__QUOTE_SIZE], qv[CRM__QUOTE_SIZE];
     *fresh = NULL;
+    crm__quote(qn, sizeof qn, p->name);
     param(p->params, "ENCODING", enc, sizeof enc);
     if (*enc) {
         if (strcasecmp(enc, "QUOTED-PRINTABLE") == 0) {
             if (!qp_decode(p->value))
                 return crm__import_bad(&x->im, p->vcol, CRM_EINVAL,
-                                       "%s: malformed QUOTED-PRINTABLE", p->name);
+                                       "%s: malformed QUOTED-PRINTABLE", qn);
         } else if (strcasecmp(enc, "8BIT") != 0 && strcasecmp(enc, "7BIT") != 0) {
             return crm__import_bad(&x->im, p->vcol, CRM_EINVAL,
-                                   "%s: ENCODING=%s is not read for this property", p->name,
-                                   enc);
+                                   "%s: ENCODING=%s is not read for this property", qn,
+                                   crm__quote(qv, sizeof qv, enc));
         }
     }
     if (param(p->params, "CHARSET", cs, sizeof cs) && strcasecmp(cs, "UTF-8") != 0 &&
@@ -239,14 +241,14 @@ static int decode(vc_ctx *x, prop *p, char **fresh)
             strcasecmp(cs, "ISO8859-1") != 0)
             return crm__import_bad(&x->im, p->vcol, CRM_EINVAL,
                                    "%s: CHARSET=%s is not read (UTF-8 and ISO-8859-1 are)",
-                                   p->name, cs);
+                                   qn, crm__quote(qv, sizeof qv, cs));
         if (!(*fresh = latin1(p->value)))
             return crm__error(x->db, CRM_ENOMEM, "out of memory importing vCard");
         p->value = *fresh;
     }
     if (!crm__utf8_valid(p->value, strlen(p->value)))
         return crm__import_bad(&x->im, p->vcol, CRM_EINVAL, "%s: the value is not valid UTF-8",
-                               p->name);
+                               qn);
     return CRM_OK;
 }
 
@@ -287,13 +289,15 @@ static int property(vc_ctx *x, prop *p)
     if (rc)
         return rc;
     const char *v = p->value;
+    char qbuf[CRM__QUOTE_SIZE];
     x->im.col = 0;
     const char *t = NULL;
     char buf[CRM_ATTR_KEY_MAX + 2];
     if (strcmp(p->name, "VERSION") == 0) {
         if (strcmp(v, "2.1") != 0 && strcmp(v, "3.0") != 0 && strcmp(v, "4.0") != 0)
             return crm__import_bad(&x->im, p->vcol, CRM_EINVAL,
-                                   "VERSION %s is not 2.1, 3.0 or 4.0", v);
+                                   "VERSION %s is not 2.1, 3.0 or 4.0",
+                                   crm__quote(qbuf, sizeof qbuf, v));
         return CRM_OK;
     }
     if (blank(v))

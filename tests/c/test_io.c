@@ -312,6 +312,14 @@ TEST(csv_malformed)
     CHECK_INT(crm_import_error_line(crm_import_result_error(r, 0)), 2);
     crm_import_result_free(r);
     CHECK_STR(name_of(db, holder(db, "email", "b@example.com")), "B");
+
+    /* A CR alone ends a line too (old Mac files), as it ends a row. */
+    CHECK_OK(db, import_csv(&r, db, "name,email\rC,c@example.com\rD,bad\r\"E\",\"e@\rx\"\r", &o));
+    CHECK_INT(crm_import_result_created(r), 1);
+    CHECK_INT(crm_import_result_skipped(r), 2);
+    CHECK_INT(crm_import_error_line(crm_import_result_error(r, 0)), 3);
+    CHECK_INT(crm_import_error_line(crm_import_result_error(r, 1)), 4);
+    crm_import_result_free(r);
     crm_close(db);
 }
 
