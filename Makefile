@@ -87,10 +87,12 @@ BENCH_LUA         ?= lua5.4
 BENCH_SEARCH_DOCS ?= 1000000
 
 bench: build
-	$(CMAKE) --build $(RELEASE) --target crm_bench crm_search_bench crm_python crm_lua -j $(JOBS)
+	$(CMAKE) --build $(RELEASE) --target crm_bench crm_search_bench crm_import_bench crm_python crm_lua -j $(JOBS)
 	mkdir -p $(BENCH_OUT)
 	$(RELEASE)/bench/crm_bench --sizes $(BENCH_SIZES) --json $(BENCH_OUT)/c.json
 	$(RELEASE)/bench/crm_search_bench $(BENCH_SEARCH_DOCS) | tee $(BENCH_OUT)/search.txt
+	$(RELEASE)/bench/crm_import_bench 100000 --python $(BENCH_PYTHON) \
+	  --script bench/import_bench.py | tee $(BENCH_OUT)/import.txt
 	PYTHONPATH=$(RELEASE)/bindings/python $(BENCH_PYTHON) bench/bench_python.py \
 	  --sizes $(BENCH_BIND_SIZES) --json $(BENCH_OUT)/python.json
 	LUA_CPATH='$(RELEASE)/bindings/lua/?.so' $(BENCH_LUA) bench/bench_lua.lua \
