@@ -34,6 +34,7 @@ typedef struct vc_ctx {
     crm_db *db;
     card c;
     crm__text logical; /* the property being read, unfolded */
+    int64_t nul_line, nul_col; /* where it holds a NUL byte (line 0: none) */
     char name[CRM_NAME_MAX * 2 + 2];
 } vc_ctx;
 
@@ -445,6 +446,16 @@ static int logical_line(vc_ctx *x, char *s, int64_t line)
     return property(x, &p);
 }
 
+/* A property holding a NUL byte: refused, unless its card is being passed
+ * over already. */
+static int nul_in_line(vc_ctx *x)
+{
+    if (x->c.open && x->c.bad)
+        return CRM_OK;
+    x->im.line = x->nul_line;
+    return crm__import_bad(&x->im, x->nul_col, CRM_EINVAL, "a NUL byte in the line");
+}
+
 /* A failure of the card being read: noted (the rest of the card is
  * passed over) or the import's end. */
 static int card_failed(vc_ctx *x, int rc)
@@ -473,13 +484,6 @@ static int parse(vc_ctx *x, const char *data, size_t len)
             l--;
         if (!eof)
             line++;
-        if (!eof && memchr(s, '\0', l)) {
-            x->im.line = line;
-            rc = crm__import_bad(&x->im, (int64_t)((const char *)memchr(s, '\0', l) - s) + 1,
-                                 CRM_EINVAL, "a NUL byte in the line");
-            rc = card_failed(x, rc);
-            continue;
-        }
         /* A folded line goes on with a space or tab; a QUOTED-PRINTABLE
          * value ending "=" goes on with the next line as it is. */
         if (!eof && have && (qp_soft || (l > 0 && (s[0] == ' ' || s[0] == '\t')))) {
@@ -493,7 +497,7 @@ static int parse(vc_ctx *x, const char *data, size_t len)
             if (have) {
                 if (x->logical.failed)
                     return crm__error(x->db, CRM_ENOMEM, "out of memory importing vCard");
-                rc = logical_line(x, x->logical.s, start);
+                rc = x->nul_line ? nul_in_line(x) : logical_line(x, x->logical.s, start);
                 if (rc)
                     rc = card_failed(x, rc);
                 crm__import_progress(&x->im, (int64_t)(s - data));
@@ -502,9 +506,15 @@ static int parse(vc_ctx *x, const char *data, size_t len)
             if (eof || rc)
                 break;
             x->logical.len = 0;
+            x->nul_line = 0;
             crm__text_add(&x->logical, s, l);
             have = true;
             start = line;
+        }
+        const char *nul = eof ? NULL : memchr(s, '\0', l);
+        if (nul && !x->nul_line) {
+            x->nul_line = line;
+            x->nul_col = (int64_t)(nul - s) + 1;
         }
         if (x->logical.failed)
             return crm__error(x->db, CRM_ENOMEM, "out of memory importing vCard");
