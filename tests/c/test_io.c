@@ -177,6 +177,47 @@ TEST(csv_reimport_adds_nothing)
     crm_close(db);
 }
 
+/* Each change of an import has the journal entry its call writes; a
+ * malformed id in an id column is the row's error. */
+TEST(csv_journal_and_ids)
+{
+    crm_db *db = test_open_memory();
+    int64_t seq = test_last_seq(db);
+    CHECK_OK(db, import_csv(NULL, db, "name,email,phone,tags\nJo,jo@example.com,+1 415 555 0100,vip\n",
+                            NULL));
+    char jo[CRM_ID_LEN + 1];
+    snprintf(jo, sizeof jo, "%s", holder(db, "email", "jo@example.com"));
+    test_jrow want[] = {
+        { "customer", "create", jo, { "\"name\":\"Jo\"" }, NULL },
+        { "identity", "add", jo, { "jo@example.com" }, NULL },
+        { "identity", "add", jo, { "+14155550100" }, NULL },
+        { "tag", "add", jo, { "vip" }, NULL },
+    };
+    CHECK(test_journal_is(db, seq, want, 4));
+    CHECK_FAILS2(db, import_csv(NULL, db, "id,name\n0190-not-an-id,Al\n", NULL), CRM_EINVAL,
+                 "CSV line 2, column 1", "id");
+    for (int i = 0; test_bad_ids[i]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "id,name\n\"%s\",Al\n", test_bad_ids[i]);
+        crm_import_result *r = NULL;
+        int rc = import_csv(&r, db, text, NULL);
+        CHECK(rc == CRM_EINVAL || rc == CRM_OK); /* an empty or blank id is no id at all */
+        crm_import_result_free(r);
+    }
+    /* An id of this file names its customer; one it does not have is no match. */
+    char text[256];
+    snprintf(text, sizeof text, "id,name,email\n%s,Jo Renamed,\n%s,New,new@example.com\n", jo,
+             TEST_UNKNOWN_ID);
+    crm_import_result *r = NULL;
+    CHECK_OK(db, import_csv(&r, db, text, NULL));
+    CHECK_INT(crm_import_result_updated(r), 1);
+    CHECK_INT(crm_import_result_created(r), 1);
+    crm_import_result_free(r);
+    CHECK_STR(name_of(db, jo), "Jo Renamed");
+    CHECK(strcmp(holder(db, "email", "new@example.com"), TEST_UNKNOWN_ID) != 0);
+    crm_close(db);
+}
+
 TEST(csv_row_naming_two_customers)
 {
     crm_db *db = test_open_memory();
@@ -966,6 +1007,7 @@ int main(void)
 {
     RUN(csv_import_basic);
     RUN(csv_reimport_adds_nothing);
+    RUN(csv_journal_and_ids);
     RUN(csv_row_naming_two_customers);
     RUN(csv_errors_with_lines);
     RUN(csv_malformed);
