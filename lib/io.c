@@ -11,6 +11,7 @@
 #include "internal/alloc.h"
 #include "internal/check.h"
 #include "internal/handle.h"
+#include "internal/identity.h"
 #include "internal/io.h"
 #include "internal/util.h"
 #include "store/store.h"
@@ -359,11 +360,13 @@ static int has_birthday(crm_db *db, const char *id, bool *has)
 
 /* The one customer who holds identity it, in hid: CRM_OK; CRM_ENOTFOUND
  * when no one does; a bad row's error (a value that is not of its kind, a
- * value several customers share). The value is normalised once here, and
- * looked up by its key, where crm_identity_lookup() would normalise it
- * again before the write that adds it does (a phone number's parse is
- * most of an import's time). */
-static int holder_of(crm__import *im, const crm__row_item *it, char hid[CRM_ID_LEN + 1])
+ * value several customers share). *keyp receives the value's key (the
+ * caller's): the value is normalised once, looked up by its key and added
+ * by it (crm__identity_add_keyed), where crm_identity_lookup() and
+ * crm_identity_add() would parse a phone number twice, which was half an
+ * import's time. */
+static int holder_of(crm__import *im, const crm__row_item *it, char hid[CRM_ID_LEN + 1],
+                     char **keyp)
 {
     crm_db *db = im->db;
     char *key = NULL;
@@ -372,6 +375,7 @@ static int holder_of(crm__import *im, const crm__row_item *it, char hid[CRM_ID_L
         im->col = it->col;
         return rc;
     }
+    *keyp = key;
     int n = 0;
     {
         CRM__ST(st);
@@ -387,7 +391,6 @@ static int holder_of(crm__import *im, const crm__row_item *it, char hid[CRM_ID_L
             }
         }
     }
-    crm_free(key);
     if (rc != CRM_DONE)
         return rc;
     if (n > 1) {
@@ -399,7 +402,9 @@ static int holder_of(crm__import *im, const crm__row_item *it, char hid[CRM_ID_L
     return n ? CRM_OK : CRM_ENOTFOUND;
 }
 
-int crm__import_row(crm__import *im, crm__row *r)
+/* crm__import_row, the keys of the row's identities in keys[] (the
+ * caller's to free) as they are made. */
+static int import_row(crm__import *im, crm__row *r, char **keys)
 {
     crm_db *db = im->db;
     char q[CRM__QUOTE_SIZE], q2[CRM__QUOTE_SIZE];
@@ -446,7 +451,7 @@ int crm__import_row(crm__import *im, crm__row *r)
     for (int i = 0; i < r->nids; i++) {
         crm_customer *c = NULL;
         char hid[CRM_ID_LEN + 1];
-        rc = holder_of(im, &r->ids[i], hid);
+        rc = holder_of(im, &r->ids[i], hid, &keys[i]);
         if (rc == CRM_OK)
             rc = crm_customer_get(&c, db, hid);
         if (rc == CRM_ENOTFOUND)
@@ -522,7 +527,7 @@ int crm__import_row(crm__import *im, crm__row *r)
     for (int i = 0; i < r->nids; i++) {
         if (held[i])
             continue;
-        rc = crm_identity_add(NULL, db, id, r->ids[i].a, r->ids[i].b, 0);
+        rc = crm__identity_add_keyed(db, id, r->ids[i].a, r->ids[i].b, keys[i], 0);
         /* Two values of the row with one key: the second is held already. */
         if (rc == CRM_EEXISTS && crm_conflict_id(db) && strcmp(crm_conflict_id(db), id) == 0)
             continue;
@@ -578,4 +583,13 @@ int crm__import_row(crm__import *im, crm__row *r)
     else
         im->res->unchanged++;
     return CRM_OK;
+}
+
+int crm__import_row(crm__import *im, crm__row *r)
+{
+    char *keys[CRM__ROW_MAX_ITEMS] = { NULL };
+    int rc = import_row(im, r, keys);
+    for (int i = 0; i < r->nids; i++)
+        crm_free(keys[i]);
+    return rc;
 }

@@ -17,6 +17,11 @@ if(TARGET crmctl)
     COMMAND ${CRMCTL_BASH} ${_crmctl_dir}/test_crmctl.sh
             $<TARGET_FILE:crmctl> ${CMAKE_CURRENT_BINARY_DIR}/crmctl)
   set_tests_properties(crmctl PROPERTIES ENVIRONMENT "${_crmctl_env}" TIMEOUT 300)
+  # import and export (cmd_io.c), a script of its own.
+  add_test(NAME crmctl_io
+    COMMAND ${CRMCTL_BASH} ${_crmctl_dir}/test_crmctl_io.sh
+            $<TARGET_FILE:crmctl> ${CMAKE_CURRENT_BINARY_DIR}/crmctl_io)
+  set_tests_properties(crmctl_io PROPERTIES ENVIRONMENT "${_crmctl_env}" TIMEOUT 300)
 
   # Under valgrind, a chosen few runs (each costs seconds there).
   if(CRM_TEST_LAUNCHER)
