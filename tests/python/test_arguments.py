@@ -148,6 +148,12 @@ def CALLS(w):
                         limit=5, offset=0, mark_before="<", mark_after=">"),
          ("query", "kinds", "customer_id", "owner", "mark_before", "mark_after"),
          {"limit": (0, 2**32 - 1), "offset": (0, 2**32 - 1)}),
+        ("import_csv", dict(text="name\nZed\n", on_error="skip"), ("text",), {}),
+        ("import_vcard", dict(text="BEGIN:VCARD\nFN:Zed\nEND:VCARD\n"), ("text",), {}),
+        ("import_jsonl", dict(text='{"format":"libcrm","version":1}\n'), ("text",), {}),
+        ("export_csv", dict(path=None), ("path",), {}),
+        ("export_vcard", dict(path=None), ("path",), {}),
+        ("export_jsonl", dict(path=None), ("path",), {}),
     ]
 
 
