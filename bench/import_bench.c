@@ -190,7 +190,8 @@ static double run_raw(const char *csv, const char *db_path, long n)
                              -1, &r.find, NULL),
           "preparing");
     check(&r,
-          sqlite3_prepare_v2(r.db, "INSERT INTO customer (id, name, created_at) VALUES (?1, ?2, ?3)",
+          sqlite3_prepare_v2(r.db,
+                             "INSERT INTO customer (id, name, created_at) VALUES (?1, ?2, ?3)",
                              -1, &r.customer, NULL),
           "preparing");
     check(&r,

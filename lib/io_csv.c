@@ -71,8 +71,8 @@ static bool parse_target(char *s, target *t)
     }
     if (strncmp(s, "attr:", 5) == 0 && s[5]) {
         for (const char *p = s + 5; *p; p++)
-            if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-                  *p == '_' || *p == '.' || *p == ':' || *p == '-'))
+            if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                  (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == ':' || *p == '-'))
                 return false;
         if (strlen(s + 5) > CRM_ATTR_KEY_MAX)
             return false;

@@ -93,10 +93,14 @@ CRM_EXTERN(const char *) crm_import_error_message(const crm_import_error *e);
 
 /** What an import did. Owned by the caller: crm_import_result_free(). */
 typedef struct crm_import_result crm_import_result;
-CRM_EXTERN(int64_t) crm_import_result_created(const crm_import_result *r);   /**< new customers */
-CRM_EXTERN(int64_t) crm_import_result_updated(const crm_import_result *r);   /**< matched, changed */
-CRM_EXTERN(int64_t) crm_import_result_unchanged(const crm_import_result *r); /**< matched, same */
-CRM_EXTERN(int64_t) crm_import_result_skipped(const crm_import_result *r);   /**< bad rows left out */
+/** New customers. */
+CRM_EXTERN(int64_t) crm_import_result_created(const crm_import_result *r);
+/** Customers a row named, and changed. */
+CRM_EXTERN(int64_t) crm_import_result_updated(const crm_import_result *r);
+/** Customers a row named, with nothing to change. */
+CRM_EXTERN(int64_t) crm_import_result_unchanged(const crm_import_result *r);
+/** Bad rows left out (CRM_IMPORT_SKIP). */
+CRM_EXTERN(int64_t) crm_import_result_skipped(const crm_import_result *r);
 /** Records of a JSON Lines import written (a record already there is unchanged). */
 CRM_EXTERN(int64_t) crm_import_result_records(const crm_import_result *r);
 /** The errors kept (at most options.errors_kept of the skipped rows). */

@@ -183,7 +183,8 @@ TEST(csv_journal_and_ids)
 {
     crm_db *db = test_open_memory();
     int64_t seq = test_last_seq(db);
-    CHECK_OK(db, import_csv(NULL, db, "name,email,phone,tags\nJo,jo@example.com,+1 415 555 0100,vip\n",
+    CHECK_OK(db, import_csv(NULL, db,
+                            "name,email,phone,tags\nJo,jo@example.com,+1 415 555 0100,vip\n",
                             NULL));
     char jo[CRM_ID_LEN + 1];
     snprintf(jo, sizeof jo, "%s", holder(db, "email", "jo@example.com"));

@@ -80,8 +80,8 @@ static crm_import_result *fuzz_import(crm_db *db, fuzz_import_fn call, const uin
     const char *msg = crm_errmsg(db);
     FUZZ_ASSERT(fuzz_utf8((const unsigned char *)msg), "message not UTF-8");
     if (rc != CRM_OK) {
-        FUZZ_ASSERT(rc == CRM_EINVAL || rc == CRM_EEXISTS || rc == CRM_EAMBIGUOUS || rc == CRM_ENOTFOUND ||
-                        rc == CRM_ESTATE,
+        FUZZ_ASSERT(rc == CRM_EINVAL || rc == CRM_EEXISTS || rc == CRM_EAMBIGUOUS ||
+                        rc == CRM_ENOTFOUND || rc == CRM_ESTATE,
                     "stop: %s: %s", crm_errname(rc), msg);
         FUZZ_ASSERT(r == NULL, "a result on failure");
         FUZZ_ASSERT(fuzz_customers(db) == before, "a failed import kept customers");
