@@ -71,10 +71,11 @@ install: build
 
 # `make bench`: the C benchmark at three sizes, search's at a million texts
 # (its figures in $(BENCH_OUT)/search.txt), an erase and a merge in files
-# of a million interactions ($(BENCH_OUT)/privacy.txt and merge.txt), the
-# same work through the
-# Python binding (against the sqlite3 module and SQLAlchemy's ORM) and the
-# Lua binding at two, then bench/results.md and bench/results.png from their
+# of a million interactions ($(BENCH_OUT)/privacy.txt and merge.txt), a
+# CSV import of 100k customers against libcsv + SQLite by hand and Python's
+# csv + sqlite3 (import.txt), the same work through the Python binding
+# (against the sqlite3 module and SQLAlchemy's ORM) and the Lua binding at
+# two, then bench/results.md and bench/results.png from their
 # JSON. Timings never fail it: targets print PASS or MISS. Debian's
 # /usr/bin/python3 is named on purpose: a python3 first on PATH may lack
 # Debian's python3-sqlalchemy and python3-matplotlib, which deps installs
@@ -92,12 +93,14 @@ BENCH_MERGE_INTERACTIONS ?= 1000000
 
 bench: build
 	$(CMAKE) --build $(RELEASE) --target crm_bench crm_search_bench crm_privacy_bench \
-	  crm_merge_bench crm_python crm_lua -j $(JOBS)
+	  crm_merge_bench crm_import_bench crm_python crm_lua -j $(JOBS)
 	mkdir -p $(BENCH_OUT)
 	$(RELEASE)/bench/crm_bench --sizes $(BENCH_SIZES) --json $(BENCH_OUT)/c.json
 	$(RELEASE)/bench/crm_search_bench $(BENCH_SEARCH_DOCS) | tee $(BENCH_OUT)/search.txt
 	$(RELEASE)/bench/crm_privacy_bench $(BENCH_PRIVACY_INTERACTIONS) | tee $(BENCH_OUT)/privacy.txt
 	$(RELEASE)/bench/crm_merge_bench $(BENCH_MERGE_INTERACTIONS) | tee $(BENCH_OUT)/merge.txt
+	$(RELEASE)/bench/crm_import_bench 100000 --python $(BENCH_PYTHON) \
+	  --script bench/import_bench.py | tee $(BENCH_OUT)/import.txt
 	PYTHONPATH=$(RELEASE)/bindings/python $(BENCH_PYTHON) bench/bench_python.py \
 	  --sizes $(BENCH_BIND_SIZES) --json $(BENCH_OUT)/python.json
 	LUA_CPATH='$(RELEASE)/bindings/lua/?.so' $(BENCH_LUA) bench/bench_lua.lua \

@@ -794,3 +794,68 @@ CRM_ROW_CHANGE(customer_merge, (crm_customer **row, crm_db *db, const char *keep
                crm_customer_merge(db, keep_id, absorb_id), crm_customer_get(row, db, keep_id))
 CRM_ROW_CHANGE(customer_unmerge, (crm_customer **row, crm_db *db, const char *absorbed_id),
                crm_customer_unmerge(db, absorbed_id), crm_customer_get(row, db, absorbed_id))
+/* ---- import and export (crm/io.h) --------------------------------------------
+ * An import takes an options struct: bound as the flat crm_swig_import, the
+ * format by number (0 CSV, 1 vCard, 2 JSON Lines), from a file (path) or a
+ * text (text, when path is NULL). The result is an owned record; its errors
+ * are read by index through the crm_swig_import_error_* calls, so no
+ * borrowed pointer into it crosses. The progress callback is not bound. */
+%ignore crm_import_options;
+%ignore crm_csv_import;
+%ignore crm_csv_import_mem;
+%ignore crm_vcard_import;
+%ignore crm_vcard_import_mem;
+%ignore crm_jsonl_import;
+%ignore crm_jsonl_import_mem;
+%ignore crm_import_result_error;
+%ignore crm_import_error_line;
+%ignore crm_import_error_column;
+%ignore crm_import_error_code;
+%ignore crm_import_error_message;
+%noexception crm_import_result_free;
+CRM_OWNED_OUT(crm_import_result)
+CRM_ENUM_OUT(crm_import_on_error_t)
+CRM_OPAQUE(crm_import_result, crm_import_result_free)
+%include "crm/io.h"
+%noexception crm_swig_import_error_code;
+%inline %{
+int crm_swig_import(crm_import_result **out, crm_db *db, int format, const char *path,
+                    const char *text, const char *mapping, int on_error, int kind)
+{
+    crm_import_options o = CRM_IMPORT_OPTIONS_INIT;
+    o.mapping = mapping;
+    o.on_error = (crm_import_on_error_t)on_error;
+    o.kind = (crm_customer_kind_t)kind;
+    switch (format) {
+    case 0:
+        return path ? crm_csv_import(out, db, path, &o)
+                    : crm_csv_import_mem(out, db, text, text ? strlen(text) : 0, &o);
+    case 1:
+        return path ? crm_vcard_import(out, db, path, &o)
+                    : crm_vcard_import_mem(out, db, text, text ? strlen(text) : 0, &o);
+    default:
+        return path ? crm_jsonl_import(out, db, path, &o)
+                    : crm_jsonl_import_mem(out, db, text, text ? strlen(text) : 0, &o);
+    }
+}
+
+int64_t crm_swig_import_error_line(const crm_import_result *r, int64_t i)
+{
+    return crm_import_error_line(crm_import_result_error(r, i));
+}
+
+int64_t crm_swig_import_error_column(const crm_import_result *r, int64_t i)
+{
+    return crm_import_error_column(crm_import_result_error(r, i));
+}
+
+int crm_swig_import_error_code(const crm_import_result *r, int64_t i)
+{
+    return crm_import_error_code(crm_import_result_error(r, i));
+}
+
+const char *crm_swig_import_error_message(const crm_import_result *r, int64_t i)
+{
+    return crm_import_error_message(crm_import_result_error(r, i));
+}
+%}

@@ -24,5 +24,6 @@
 #include "crm/consent.h"
 #include "crm/privacy.h"
 #include "crm/merge.h"
+#include "crm/io.h"
 
 #endif

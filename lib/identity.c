@@ -514,17 +514,20 @@ static int insert_identity(crm_db *db, const crm__uuid *cid, const char *kind, c
     return crm__customer_insert_owned(db, st, cid, "adding an identity");
 }
 
-int crm_identity_add(crm_identity **out, crm_db *db, const char *customer_id, const char *kind,
-                     const char *value, unsigned int flags)
+/* crm_identity_add(), given value's key when the caller has it already
+ * (known, from crm__identity_key()), or NULL. */
+static int add(crm_identity **out, crm_db *db, const char *customer_id, const char *kind,
+               const char *value, unsigned int flags, const char *known)
 {
-    CRM__ENTER(db);
     crm__uuid cid;
     char *key = NULL;
     int rc = crm__check_id(db, "customer id", customer_id, &cid);
     if (rc == CRM_OK)
         rc = check_flags(db, flags);
-    if (rc == CRM_OK)
+    if (rc == CRM_OK && !known)
         rc = normalise(db, kind, value, &key);
+    if (rc == CRM_OK && known && !(key = crm__strdup(known)))
+        rc = crm__error(db, CRM_ENOMEM, "out of memory adding an identity");
     if (rc)
         return rc;
     crm_identity *rec = out ? identity_new(kind, value, key) : NULL;
@@ -563,6 +566,20 @@ int crm_identity_add(crm_identity **out, crm_db *db, const char *customer_id, co
         *out = rec;
     }
     return CRM_OK;
+}
+
+int crm_identity_add(crm_identity **out, crm_db *db, const char *customer_id, const char *kind,
+                     const char *value, unsigned int flags)
+{
+    CRM__ENTER(db);
+    return add(out, db, customer_id, kind, value, flags, NULL);
+}
+
+int crm__identity_add_keyed(crm_db *db, const char *customer_id, const char *kind,
+                            const char *value, const char *key, unsigned int flags)
+{
+    CRM__ENTER(db);
+    return add(NULL, db, customer_id, kind, value, flags, key);
 }
 
 /* The arguments every call that names a holding takes: the customer's id

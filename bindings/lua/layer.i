@@ -719,5 +719,87 @@ function Database:unmerge(absorbed_id)
   return call(ll._customer_unmerge, h(self), opt_str(absorbed_id, "absorbed_id"))
 end
 
+-- import and export (docs/import-export.md)
+local function import(self, fmt, path, o, mapping)
+  local text = opt_str(o.text, "text")
+  if (path == nil) == (text == nil) then
+    raise(ll.CRM_EINVAL, "give either a path or options.text", 3)
+  end
+  local on_error, report = o.on_error or "stop", nil
+  if type(on_error) == "function" then on_error, report = "skip", on_error end
+  if on_error ~= "stop" and on_error ~= "skip" then
+    raise(ll.CRM_EINVAL, "on_error: " .. describe(on_error) ..
+          " is not \"stop\", \"skip\" or a function", 3)
+  end
+  local kind = 0
+  if o.kind ~= nil then kind = call(ll.crm_customer_kind_parse, opt_str(o.kind, "kind")) end
+  local r = call(ll.crm_swig_import, h(self), fmt, opt_str(path, "path"), text, mapping,
+                 on_error == "skip" and 1 or 0, kind)
+  local errors = {}
+  for i = 0, ll.crm_import_result_error_count(r) - 1 do
+    errors[#errors + 1] = { line = ll.crm_swig_import_error_line(r, i),
+                            column = ll.crm_swig_import_error_column(r, i),
+                            code = ll.crm_errname(ll.crm_swig_import_error_code(r, i)),
+                            message = ll.crm_swig_import_error_message(r, i) }
+  end
+  local result = { created = ll.crm_import_result_created(r),
+                   updated = ll.crm_import_result_updated(r),
+                   unchanged = ll.crm_import_result_unchanged(r),
+                   skipped = ll.crm_import_result_skipped(r),
+                   records = ll.crm_import_result_records(r), errors = errors }
+  if report then
+    for _, e in ipairs(errors) do report(e) end
+  end
+  return result
+end
+
+--- db:import_csv(path [, {text=, mapping={["E-Mail"]="email",...}, on_error="stop"|"skip"|
+---                        function(err), kind="person"|"organisation"}]): a table of
+--- counts (created, updated, unchanged, skipped, records) and errors, each
+--- {line=, column=, code="EINVAL", message=}; path nil with options.text to read a string
+function Database:import_csv(path, o)
+  o = opt_table(o, "options")
+  local mapping
+  if o.mapping ~= nil then
+    if type(o.mapping) ~= "table" then
+      raise(ll.CRM_EINVAL, "mapping: expected a table of column = target", 2)
+    end
+    local lines = {}
+    for column, target in pairs(o.mapping) do
+      if type(column) ~= "string" or type(target) ~= "string" or column:find("\n", 1, true)
+         or target:find("\n", 1, true) then
+        raise(ll.CRM_EINVAL, "mapping: columns and targets are strings without line breaks", 2)
+      end
+      lines[#lines + 1] = column .. "=" .. target
+    end
+    mapping = table.concat(lines, "\n")
+  end
+  return import(self, 0, path, o, mapping)
+end
+--- db:import_vcard(path [, {text=, on_error=, kind=}]): as db:import_csv
+function Database:import_vcard(path, o) return import(self, 1, path, opt_table(o, "options")) end
+--- db:import_jsonl(path [, {text=}]): into a database that holds no customer, or
+--- again into the one it was imported into; ids and times kept
+function Database:import_jsonl(path, o)
+  o = opt_table(o, "options")
+  if o.on_error ~= nil and o.on_error ~= "stop" then
+    raise(ll.CRM_EINVAL, "on_error: a JSON Lines import always stops at a bad line", 2)
+  end
+  return import(self, 2, path, o)
+end
+--- db:export_csv([path]): into the file at path, or returned as a string
+function Database:export_csv(path)
+  if path == nil then return call(ll.crm_csv_export_mem, h(self)) end
+  call(ll.crm_csv_export, h(self), opt_str(path, "path"))
+end
+function Database:export_vcard(path)
+  if path == nil then return call(ll.crm_vcard_export_mem, h(self)) end
+  call(ll.crm_vcard_export, h(self), opt_str(path, "path"))
+end
+function Database:export_jsonl(path)
+  if path == nil then return call(ll.crm_jsonl_export_mem, h(self)) end
+  call(ll.crm_jsonl_export, h(self), opt_str(path, "path"))
+end
+
 return crm
 %}

@@ -137,6 +137,9 @@ int cmd_purge(crmctl *, const ctl_command *, int, char **);
 int cmd_customer_duplicates(crmctl *, const ctl_command *, int, char **);
 int cmd_customer_merge(crmctl *, const ctl_command *, int, char **);
 int cmd_customer_unmerge(crmctl *, const ctl_command *, int, char **);
+/* import and export (cmd_io.c) */
+int cmd_import(crmctl *, const ctl_command *, int, char **);
+int cmd_export(crmctl *, const ctl_command *, int, char **);
 
 /* ---- argument parsing (args.c) ------------------------------------------- */
 

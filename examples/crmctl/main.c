@@ -459,6 +459,26 @@ static const ctl_command commands[] = {
     { "customer unmerge", "ID",
       "undo the merge that absorbed customer ID, while nothing changed since", NULL,
       cmd_customer_unmerge },
+    { "import", "csv|vcard|jsonl FILE [--skip] [--map COLUMN=TARGET;...] [--kind K]",
+      "import customers from a file, in one transaction",
+      "Options:\n"
+      "  --skip          leave bad rows out and list them (default: the first bad\n"
+      "                  row stops the import and nothing is kept)\n"
+      "  --map SPEC      CSV: which column is what, e.g. 'E-Mail=email;Mobil=phone;\n"
+      "                  Kundennr=identity:account;USt=attr:vat' (default: guessed\n"
+      "                  from the header names, docs/import-export.md)\n"
+      "  --kind K        person (default) or organisation, for rows without a kind\n"
+      "  --progress      a progress line on stderr even when it is not a terminal\n"
+      "\n"
+      "A row whose identities (or id, or vCard UID) name a customer updates that\n"
+      "customer; importing the same file again adds nothing. JSON Lines go into an\n"
+      "empty database (or again into the one they came from) with ids and times\n"
+      "kept. Errors name the line and column.\n",
+      cmd_import },
+    { "export", "csv|vcard|jsonl [FILE]",
+      "write every customer as CSV or vCard 4.0, or the whole database as JSON Lines",
+      "Without FILE (or with -), to standard output. What `import` reads back.\n",
+      cmd_export },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

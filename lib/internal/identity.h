@@ -18,4 +18,11 @@
 int crm__identity_key(crm_db *db, const char *kind, const char *value, char **key,
                       const char **why);
 
+/* crm_identity_add() of a value whose key the caller has from
+ * crm__identity_key() (or crm_identity_normalise()) of the same kind and
+ * value, which vouches for the kind and the value too: a bulk import,
+ * which looks the key up first, parses a phone number once, not twice. */
+int crm__identity_add_keyed(crm_db *db, const char *customer_id, const char *kind,
+                            const char *value, const char *key, unsigned int flags);
+
 #endif

@@ -335,6 +335,55 @@ typedef enum crm__query {
      * -> customer id, name, other id, name, score, reasons (bits), attributes shared */
     CRM__Q_DUPLICATE_PAIRS,
     CRM__Q_DUPLICATE_OF,
+    /* ---- import and export (io_csv.c, io_vcard.c, io_jsonl.c) ---- */
+    CRM__Q_IO_IDENTITY_KINDS, /* -> each identity kind in use, in byte order */
+    CRM__Q_IO_ATTR_KEYS,      /* -> each attribute key in use, in byte order */
+    CRM__Q_IO_ANY_CUSTOMER,   /* -> a row when the database holds a customer */
+    /* ?1 a text of JSON -> key, type ('null', 'true', 'false', 'integer', 'real', 'text',
+     * 'array', 'object') and value of each member of the object (an element of an array has
+     * a number for a key); an error when the text is not JSON */
+    CRM__Q_IO_JSON_MEMBERS,
+    /* The records of a JSON Lines export, one statement per table, each row one JSON object
+     * (a text), in the table's key order: custom channels (code 64 up), customers,
+     * memberships, identities, attributes, tags, interactions, promises, promise events,
+     * occasions, consent events. */
+    CRM__Q_IO_DUMP_CHANNEL,
+    CRM__Q_IO_DUMP_CUSTOMER,
+    CRM__Q_IO_DUMP_MEMBERSHIP,
+    CRM__Q_IO_DUMP_IDENTITY,
+    CRM__Q_IO_DUMP_ATTR,
+    CRM__Q_IO_DUMP_TAG,
+    CRM__Q_IO_DUMP_INTERACTION,
+    CRM__Q_IO_DUMP_PROMISE,
+    CRM__Q_IO_DUMP_PROMISE_EVENT,
+    CRM__Q_IO_DUMP_OCCASION,
+    CRM__Q_IO_DUMP_CONSENT,
+    /* The same records back: each _LOAD_ statement takes the values of one record, ?1 on,
+     * in the order io_jsonl.c lists its fields (ids as ids), and inserts its row unless one
+     * with its key is there; each _SAME_ statement takes the same values -> whether a row
+     * with its key is there, and whether that row holds every value. */
+    CRM__Q_IO_LOAD_CHANNEL,
+    CRM__Q_IO_LOAD_CUSTOMER, /* and after its fields, ?9 the folded name (crm__fold_name) */
+    CRM__Q_IO_LOAD_MEMBERSHIP,
+    CRM__Q_IO_LOAD_IDENTITY,
+    CRM__Q_IO_LOAD_ATTR,
+    CRM__Q_IO_LOAD_TAG,
+    CRM__Q_IO_LOAD_INTERACTION,
+    CRM__Q_IO_LOAD_PROMISE,
+    CRM__Q_IO_LOAD_PROMISE_EVENT,
+    CRM__Q_IO_LOAD_OCCASION,
+    CRM__Q_IO_LOAD_CONSENT,
+    CRM__Q_IO_SAME_CHANNEL,
+    CRM__Q_IO_SAME_CUSTOMER,
+    CRM__Q_IO_SAME_MEMBERSHIP,
+    CRM__Q_IO_SAME_IDENTITY,
+    CRM__Q_IO_SAME_ATTR,
+    CRM__Q_IO_SAME_TAG,
+    CRM__Q_IO_SAME_INTERACTION,
+    CRM__Q_IO_SAME_PROMISE,
+    CRM__Q_IO_SAME_PROMISE_EVENT,
+    CRM__Q_IO_SAME_OCCASION,
+    CRM__Q_IO_SAME_CONSENT,
 
     CRM__Q_COUNT
 } crm__query;

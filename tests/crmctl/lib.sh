@@ -203,3 +203,13 @@ json() {
     [[ $_json_reply == OK ]] || fail "JSON check failed: ${_json_reply#FAIL }"
     printf '%s\n' "$(<"$work/json.out")"
 }
+
+# --csv: the records of --json as rows, under a header of their keys.
+csv_ok() {
+    checks=$((checks + 1))
+    "$python" - "$work/stdout" "$@" <<'PY' || fail "stdout read as CSV does not hold: $*"
+import csv, json, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8"), strict=True))
+sys.exit(0 if all(eval(e) for e in sys.argv[2:]) else 1)
+PY
+}

@@ -17,6 +17,17 @@ if(TARGET crmctl)
     COMMAND ${CRMCTL_BASH} ${_crmctl_dir}/test_crmctl.sh
             $<TARGET_FILE:crmctl> ${CMAKE_CURRENT_BINARY_DIR}/crmctl)
   set_tests_properties(crmctl PROPERTIES ENVIRONMENT "${_crmctl_env}" TIMEOUT 300)
+  # consent, the export, the erase, retention and merges (cmd_consent.c,
+  # cmd_privacy.c, cmd_merge.c), a script of their own.
+  add_test(NAME crmctl_privacy
+    COMMAND ${CRMCTL_BASH} ${_crmctl_dir}/test_crmctl_privacy.sh
+            $<TARGET_FILE:crmctl> ${CMAKE_CURRENT_BINARY_DIR}/crmctl_privacy)
+  set_tests_properties(crmctl_privacy PROPERTIES ENVIRONMENT "${_crmctl_env}" TIMEOUT 300)
+  # import and export (cmd_io.c), a script of its own.
+  add_test(NAME crmctl_io
+    COMMAND ${CRMCTL_BASH} ${_crmctl_dir}/test_crmctl_io.sh
+            $<TARGET_FILE:crmctl> ${CMAKE_CURRENT_BINARY_DIR}/crmctl_io)
+  set_tests_properties(crmctl_io PROPERTIES ENVIRONMENT "${_crmctl_env}" TIMEOUT 300)
 
   # Under valgrind, a chosen few runs (each costs seconds there).
   if(CRM_TEST_LAUNCHER)

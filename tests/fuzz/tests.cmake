@@ -42,6 +42,10 @@ crm_fuzz_target(terminal SOURCES ${PROJECT_SOURCE_DIR}/examples/crmctl/escape.c
                 INCLUDES ${PROJECT_SOURCE_DIR}/examples/crmctl)
 # The search query parser, and the search call over it.
 crm_fuzz_target(search)
+# The import parsers (CSV, vCard, JSON Lines), each checked against its export.
+crm_fuzz_target(csv)
+crm_fuzz_target(vcard)
+crm_fuzz_target(jsonl)
 
 # `cmake --build . --target fuzz_all` builds every target (used by make fuzz).
 get_property(_crm_fuzz_targets GLOBAL PROPERTY CRM_FUZZ_TARGETS)

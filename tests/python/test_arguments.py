@@ -167,6 +167,12 @@ def CALLS(w):
                             archived="include", limit=5),
          ("customer_id", "archived"), {"min_score": (1, 100), "limit": (0, 2**32 - 1)}),
         ("merge", dict(keep_id=a, absorb_id=w.bob.id), ("keep_id", "absorb_id"), {}),
+        ("import_csv", dict(text="name\nZed\n", on_error="skip"), ("text",), {}),
+        ("import_vcard", dict(text="BEGIN:VCARD\nFN:Zed\nEND:VCARD\n"), ("text",), {}),
+        ("import_jsonl", dict(text='{"format":"libcrm","version":1}\n'), ("text",), {}),
+        ("export_csv", dict(path=None), ("path",), {}),
+        ("export_vcard", dict(path=None), ("path",), {}),
+        ("export_jsonl", dict(path=None), ("path",), {}),
     ]
 
 

@@ -39,9 +39,13 @@ def record_types(text):
     """The opaque record types the headers declare (not cursors, not the handle)."""
     names = set(re.findall(r"typedef struct (crm_\w+) \1;", text))
     # A report's row has no fields of its own: its columns are read by
-    # number, as its cursor describes them (bindings/*/records.i).
+    # number, as its cursor describes them (bindings/*/records.i). An
+    # import's result and its errors are read field by field by the
+    # packages (crm.ImportResult, crm.BadRow; a table in Lua), not copied
+    # as a row.
     return {n for n in names
-            if not n.endswith("_cursor") and n not in ("crm_db", "crm_report_row")}
+            if not n.endswith("_cursor")
+            and n not in ("crm_db", "crm_report_row", "crm_import_result", "crm_import_error")}
 
 
 def accessors(text):

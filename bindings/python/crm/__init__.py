@@ -19,6 +19,7 @@ import collections.abc as _collections_abc
 import datetime as _dt
 import enum as _enum
 import json as _json
+import os as _os
 import weakref as _weakref
 
 # The package calls the extension, crm._crm, directly: crm._lowlevel's
@@ -37,6 +38,7 @@ __all__ = [
     "StateError", "Busy", "IOError", "Corrupt", "NoMemory", "SchemaTooNew",
     "NotCrm", "Misuse", "ReadOnly", "Ambiguous", "AgendaItem",
     "Duplicate",
+    "ImportResult", "BadRow",
 ]
 
 SCHEMA_VERSION = _ll.crm_schema_version_max()
@@ -424,6 +426,11 @@ class Duplicate(_Record):
 
 
 _ll.crm_swig_set_record_class("duplicate", Duplicate)
+# What an import did (Database.import_csv() ...): counts, and each row left
+# out with its place (line and column, 1-based), code ("EINVAL") and message.
+BadRow = _collections.namedtuple("BadRow", "line column code message")
+ImportResult = _collections.namedtuple(
+    "ImportResult", "created updated unchanged skipped records errors")
 
 
 _PRIMARY = _ll.CRM_IDENTITY_PRIMARY
@@ -1390,6 +1397,99 @@ class Database:
         merged, or what blocks it); crm.NotFound."""
         return _customer(_ll._customer_unmerge(self._h, _customer_ref(absorbed_id,
                                                                       "absorbed_id")))
+
+    # -- import and export (docs/import-export.md) --
+    def import_csv(self, path=None, *, text=None, mapping=None, on_error="stop", kind=None):
+        """Import customers from the CSV file at ``path`` (or from ``text``,
+        a str), in one transaction, and return an ImportResult. ``mapping``:
+        {column header: target} ("name", "email", "phone",
+        "identity:account", "attr:vat", "tags", "tags:,", "birthday",
+        "owner", "kind", "id", "ignore", ...); None: guessed from the
+        headers. ``on_error``: "stop" (the first bad row raises and nothing
+        is kept), "skip" (bad rows are left out and listed in the result's
+        errors), or a function called with each BadRow of a skipping
+        import. ``kind``: "person" (default) or "organisation" for rows
+        without a kind. crm.InvalidArgument, crm.Conflict, crm.Ambiguous
+        (a bad row, with its line and column); crm.IOError."""
+        if mapping is not None:
+            if not isinstance(mapping, _collections_abc.Mapping):
+                raise _invalid("mapping: expected a dict of column: target")
+            lines = []
+            for column, target in mapping.items():
+                _str(column, "mapping column")
+                _str(target, "mapping target")
+                if "\n" in column or "\n" in target:
+                    raise _invalid("mapping: a column or target holds a line break")
+                lines.append(f"{column}={target}")
+            mapping = "\n".join(lines)
+        return self._import(0, path, text, mapping, on_error, kind)
+
+    def import_vcard(self, path=None, *, text=None, on_error="stop", kind=None):
+        """Import the vCards (2.1, 3.0, 4.0) of the file at ``path`` (or of
+        ``text``), as import_csv() does. Returns an ImportResult."""
+        return self._import(1, path, text, None, on_error, kind)
+
+    def import_jsonl(self, path=None, *, text=None):
+        """Import a JSON Lines export (export_jsonl()) into this database,
+        which must hold no customer, or hold every record of the file
+        already (a second import adds nothing); ids and times are kept.
+        Returns an ImportResult. crm.InvalidArgument (a bad line);
+        crm.StateError (the database holds other records)."""
+        return self._import(2, path, text, None, "stop", None)
+
+    def _import(self, fmt, path, text, mapping, on_error, kind):
+        if (path is None) == (text is None):
+            raise _invalid("give either path or text")
+        path = None if path is None else _str(_os.fspath(path), "path")
+        text = None if text is None else _str(text, "text")
+        report = None
+        if callable(on_error):
+            report, on_error = on_error, "skip"
+        if on_error not in ("stop", "skip"):
+            raise _invalid(f"on_error: {on_error!r} is not 'stop', 'skip' or a function")
+        k = 0
+        if kind is not None:
+            k = _ll.crm_customer_kind_parse(_str(kind, "kind"))
+        h = _ll.crm_swig_import(self._h, fmt, path, text, mapping,
+                                1 if on_error == "skip" else 0, k)
+        try:
+            errors = [BadRow(_ll.crm_swig_import_error_line(h, i),
+                                  _ll.crm_swig_import_error_column(h, i),
+                                  _ll.crm_errname(_ll.crm_swig_import_error_code(h, i)),
+                                  _ll.crm_swig_import_error_message(h, i))
+                      for i in range(_ll.crm_import_result_error_count(h))]
+            result = ImportResult(_ll.crm_import_result_created(h),
+                                  _ll.crm_import_result_updated(h),
+                                  _ll.crm_import_result_unchanged(h),
+                                  _ll.crm_import_result_skipped(h),
+                                  _ll.crm_import_result_records(h), errors)
+        finally:
+            del h
+        if report is not None:
+            for e in errors:
+                report(e)
+        return result
+
+    def export_csv(self, path=None):
+        """Every customer as CSV (the columns import_csv() reads back): into
+        the file at ``path``, or returned as a str when path is None.
+        crm.IOError."""
+        return self._export(_ll.crm_csv_export, _ll.crm_csv_export_mem, path)
+
+    def export_vcard(self, path=None):
+        """Every customer as a vCard 4.0, as export_csv() does."""
+        return self._export(_ll.crm_vcard_export, _ll.crm_vcard_export_mem, path)
+
+    def export_jsonl(self, path=None):
+        """The whole database as JSON Lines (import_jsonl() reads it into an
+        empty database), as export_csv() does."""
+        return self._export(_ll.crm_jsonl_export, _ll.crm_jsonl_export_mem, path)
+
+    def _export(self, to_file, to_text, path):
+        if path is None:
+            return to_text(self._h)
+        to_file(self._h, _str(_os.fspath(path), "path"))
+        return None
 
 
 def _ms_delta(value, what):

@@ -15,6 +15,13 @@
 #define CUSTOMER_COLUMNS \
     "c.id, c.kind, c.name, c.created_at, c.updated_at, c.archived_at IS NOT NULL, c.owner"
 
+/* ---- import and export (io_csv.c, io_vcard.c, io_jsonl.c) ---- */
+/* An id column as its canonical text, NULL for NULL. */
+#define IO_UT(c)                                                                           \
+    "CASE WHEN " c " IS NOT NULL THEN lower(substr(hex(" c "), 1, 8) || '-' || "           \
+    "substr(hex(" c "), 9, 4) || '-' || substr(hex(" c "), 13, 4) || '-' || "              \
+    "substr(hex(" c "), 17, 4) || '-' || substr(hex(" c "), 21)) END"
+
 const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     /* ---- the handle (db.c, engine.c) ---- */
     [CRM__Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -716,6 +723,146 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "JOIN customer_attr a1 ON a1.customer_id = ?1 AND a1.key = k.value "
         "JOIN customer_attr a2 INDEXED BY customer_attr_by_value ON a2.key = a1.key "
         "AND a2.value = a1.value AND a2.customer_id <> ?1) " DUPLICATE_SCORED,
+    /* ---- import and export (io_csv.c, io_vcard.c, io_jsonl.c) ---- */
+    [CRM__Q_IO_IDENTITY_KINDS] = "SELECT DISTINCT kind FROM identity ORDER BY kind",
+    [CRM__Q_IO_ATTR_KEYS] = "SELECT DISTINCT key FROM customer_attr ORDER BY key",
+    [CRM__Q_IO_ANY_CUSTOMER] = "SELECT 1 FROM customer LIMIT 1",
+    /* json_object() writes its keys in the order given and numbers exactly, so a
+     * dump of what a load wrote is the same text. */
+    [CRM__Q_IO_DUMP_CHANNEL] = "SELECT json_object('type', 'channel', 'code', code, 'name', name) "
+                               "FROM channel WHERE code >= 64 ORDER BY code",
+    [CRM__Q_IO_DUMP_CUSTOMER] =
+        "SELECT json_object('type', 'customer', 'id', " IO_UT("id") ", 'kind', kind, "
+        "'name', name, 'owner', owner, 'created_at', created_at, 'updated_at', updated_at, "
+        "'archived_at', archived_at, 'erased_at', erased_at) FROM customer ORDER BY id",
+    [CRM__Q_IO_DUMP_MEMBERSHIP] =
+        "SELECT json_object('type', 'membership', 'org_id', " IO_UT("org_id") ", "
+        "'person_id', " IO_UT("person_id") ", 'role', role, 'since', since) "
+        "FROM membership ORDER BY org_id, person_id",
+    [CRM__Q_IO_DUMP_IDENTITY] =
+        "SELECT json_object('type', 'identity', 'customer_id', " IO_UT("customer_id") ", "
+        "'kind', kind, 'key', key, 'value', value, 'flags', flags, 'created_at', created_at) "
+        "FROM identity ORDER BY kind, key, customer_id",
+    [CRM__Q_IO_DUMP_ATTR] =
+        "SELECT json_object('type', 'attribute', 'customer_id', " IO_UT("customer_id") ", "
+        "'key', key, 'value', value) FROM customer_attr ORDER BY customer_id, key",
+    [CRM__Q_IO_DUMP_TAG] =
+        "SELECT json_object('type', 'tag', 'customer_id', " IO_UT("customer_id") ", "
+        "'tag', tag) FROM customer_tag ORDER BY customer_id, tag",
+    [CRM__Q_IO_DUMP_INTERACTION] =
+        "SELECT json_object('type', 'interaction', 'id', " IO_UT("id") ", "
+        "'customer_id', " IO_UT("customer_id") ", 'channel', channel, 'direction', direction, "
+        "'occurred_at', occurred_at, 'handled_by', handled_by, 'reason', reason, "
+        "'outcome', outcome, 'public', public, 'sentiment', sentiment, 'summary', summary, "
+        "'body', body, 'thread_id', " IO_UT("thread_id") ", 'reply_to', " IO_UT("reply_to") ", "
+        "'external_ref', external_ref, 'created_at', created_at, 'updated_at', updated_at) "
+        "FROM interaction ORDER BY id",
+    [CRM__Q_IO_DUMP_PROMISE] =
+        "SELECT json_object('type', 'promise', 'id', " IO_UT("id") ", "
+        "'customer_id', " IO_UT("customer_id") ", 'interaction_id', " IO_UT("interaction_id") ", "
+        "'owner', owner, 'what', what, 'state', state, 'due_at', due_at, "
+        "'first_due_at', first_due_at, 'made_at', made_at, 'closed_at', closed_at, "
+        "'kept_by', " IO_UT("kept_by") ") FROM promise ORDER BY id",
+    [CRM__Q_IO_DUMP_PROMISE_EVENT] =
+        "SELECT json_object('type', 'promise_event', 'promise_id', " IO_UT("promise_id") ", "
+        "'seq', seq, 'kind', kind, 'at', at, 'actor', actor, 'old_due', old_due, "
+        "'new_due', new_due, 'customer_agreed', customer_agreed, "
+        "'interaction_id', " IO_UT("interaction_id") ", 'note', note) "
+        "FROM promise_event ORDER BY promise_id, seq",
+    [CRM__Q_IO_DUMP_OCCASION] =
+        "SELECT json_object('type', 'occasion', 'id', " IO_UT("id") ", "
+        "'customer_id', " IO_UT("customer_id") ", 'kind', kind, 'yearly', yearly, 'year', year, "
+        "'month', month, 'day', day, 'lead_days', lead_days, 'note', note, "
+        "'created_at', created_at) FROM occasion ORDER BY id",
+    [CRM__Q_IO_DUMP_CONSENT] =
+        "SELECT json_object('type', 'consent', 'id', " IO_UT("id") ", "
+        "'customer_id', " IO_UT("customer_id") ", 'purpose', purpose, 'channel', channel, "
+        "'granted', granted, 'at', at, 'actor', actor, "
+        "'interaction_id', " IO_UT("interaction_id") ", 'note', note) FROM consent ORDER BY id",
+    [CRM__Q_IO_JSON_MEMBERS] = "SELECT key, type, value FROM json_each(?1)",
+    [CRM__Q_IO_LOAD_CHANNEL] = "INSERT INTO channel (code, name) SELECT ?1, ?2 WHERE ?1 >= 64 "
+                               "ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_CUSTOMER] =
+        "INSERT INTO customer (id, kind, name, name_key, owner, created_at, updated_at, "
+        "archived_at, erased_at, fold_key) VALUES (?1, ?2, ?3, lower(?3), ?4, ?5, ?6, ?7, ?8, ?9) "
+        "ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_MEMBERSHIP] = "INSERT INTO membership (org_id, person_id, role, since) "
+                                  "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_IDENTITY] =
+        "INSERT INTO identity (customer_id, kind, key, value, flags, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_ATTR] = "INSERT INTO customer_attr (customer_id, key, value) "
+                            "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_TAG] = "INSERT INTO customer_tag (customer_id, tag) VALUES (?1, ?2) "
+                           "ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_INTERACTION] =
+        "INSERT INTO interaction (id, customer_id, channel, direction, occurred_at, handled_by, "
+        "reason, outcome, public, sentiment, summary, body, thread_id, reply_to, external_ref, "
+        "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+        "?13, ?14, ?15, ?16, ?17) ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_PROMISE] =
+        "INSERT INTO promise (id, customer_id, interaction_id, owner, what, state, due_at, "
+        "first_due_at, made_at, closed_at, kept_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+        "?9, ?10, ?11) ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_PROMISE_EVENT] =
+        "INSERT INTO promise_event (promise_id, seq, kind, at, actor, old_due, new_due, "
+        "customer_agreed, interaction_id, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10) ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_OCCASION] =
+        "INSERT INTO occasion (id, customer_id, kind, yearly, year, month, day, md, lead_days, "
+        "note, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6 * 100 + ?7, ?8, ?9, ?10) "
+        "ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_CONSENT] =
+        "INSERT INTO consent (id, customer_id, purpose, channel, granted, at, actor, "
+        "interaction_id, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+        "ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_SAME_CHANNEL] = "SELECT EXISTS (SELECT 1 FROM channel WHERE code = ?1), "
+                               "EXISTS (SELECT 1 FROM channel WHERE code = ?1 AND name = ?2)",
+    [CRM__Q_IO_SAME_CUSTOMER] =
+        "SELECT EXISTS (SELECT 1 FROM customer WHERE id = ?1), "
+        "EXISTS (SELECT 1 FROM customer WHERE id = ?1 AND kind = ?2 AND name = ?3 "
+        "AND owner IS ?4 AND created_at = ?5 AND updated_at = ?6 AND archived_at IS ?7 "
+        "AND erased_at IS ?8)",
+    [CRM__Q_IO_SAME_MEMBERSHIP] =
+        "SELECT EXISTS (SELECT 1 FROM membership WHERE org_id = ?1 AND person_id = ?2), "
+        "EXISTS (SELECT 1 FROM membership WHERE org_id = ?1 AND person_id = ?2 AND role = ?3 "
+        "AND since = ?4)",
+    [CRM__Q_IO_SAME_IDENTITY] =
+        "SELECT EXISTS (SELECT 1 FROM identity WHERE kind = ?2 AND key = ?3 AND customer_id = ?1), "
+        "EXISTS (SELECT 1 FROM identity WHERE kind = ?2 AND key = ?3 AND customer_id = ?1 "
+        "AND value = ?4 AND flags = ?5 AND created_at = ?6)",
+    [CRM__Q_IO_SAME_ATTR] =
+        "SELECT EXISTS (SELECT 1 FROM customer_attr WHERE customer_id = ?1 AND key = ?2), "
+        "EXISTS (SELECT 1 FROM customer_attr WHERE customer_id = ?1 AND key = ?2 AND value = ?3)",
+    [CRM__Q_IO_SAME_TAG] =
+        "SELECT 1, EXISTS (SELECT 1 FROM customer_tag WHERE customer_id = ?1 AND tag = ?2)",
+    [CRM__Q_IO_SAME_INTERACTION] =
+        "SELECT EXISTS (SELECT 1 FROM interaction WHERE id = ?1), "
+        "EXISTS (SELECT 1 FROM interaction WHERE id = ?1 AND customer_id = ?2 AND channel = ?3 "
+        "AND direction = ?4 AND occurred_at = ?5 AND handled_by IS ?6 AND reason IS ?7 "
+        "AND outcome = ?8 AND public = ?9 AND sentiment IS ?10 AND summary IS ?11 "
+        "AND body IS ?12 AND thread_id = ?13 AND reply_to IS ?14 AND external_ref IS ?15 "
+        "AND created_at = ?16 AND updated_at = ?17)",
+    [CRM__Q_IO_SAME_PROMISE] =
+        "SELECT EXISTS (SELECT 1 FROM promise WHERE id = ?1), "
+        "EXISTS (SELECT 1 FROM promise WHERE id = ?1 AND customer_id = ?2 "
+        "AND interaction_id IS ?3 AND owner = ?4 AND what = ?5 AND state = ?6 AND due_at = ?7 "
+        "AND first_due_at = ?8 AND made_at = ?9 AND closed_at IS ?10 AND kept_by IS ?11)",
+    [CRM__Q_IO_SAME_PROMISE_EVENT] =
+        "SELECT EXISTS (SELECT 1 FROM promise_event WHERE promise_id = ?1 AND seq = ?2), "
+        "EXISTS (SELECT 1 FROM promise_event WHERE promise_id = ?1 AND seq = ?2 AND kind = ?3 "
+        "AND at = ?4 AND actor = ?5 AND old_due = ?6 AND new_due = ?7 "
+        "AND customer_agreed = ?8 AND interaction_id IS ?9 AND note IS ?10)",
+    [CRM__Q_IO_SAME_OCCASION] =
+        "SELECT EXISTS (SELECT 1 FROM occasion WHERE id = ?1), "
+        "EXISTS (SELECT 1 FROM occasion WHERE id = ?1 AND customer_id = ?2 AND kind = ?3 "
+        "AND yearly = ?4 AND year = ?5 AND month = ?6 AND day = ?7 AND lead_days = ?8 "
+        "AND note IS ?9 AND created_at = ?10)",
+    [CRM__Q_IO_SAME_CONSENT] =
+        "SELECT EXISTS (SELECT 1 FROM consent WHERE id = ?1), "
+        "EXISTS (SELECT 1 FROM consent WHERE id = ?1 AND customer_id = ?2 AND purpose = ?3 "
+        "AND channel IS ?4 AND granted = ?5 AND at = ?6 AND actor = ?7 "
+        "AND interaction_id IS ?8 AND note = ?9)",
 };
 
 /* ---- shaped lists ---- */
@@ -1276,3 +1423,4 @@ int crm__sqlite_shaped(char *buf, size_t size, crm__query q, unsigned int shape)
     }
     return t.over ? -1 : 0;
 }
+

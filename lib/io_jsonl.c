@@ -1,0 +1,520 @@
+/*
+ * libcrm - JSON Lines of the whole database, out and back in, ids and
+ * times kept. The JSON is made and read by the storage layer (its
+ * statements CRM__Q_IO_DUMP_* and CRM__Q_IO_LOAD_*), never here.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal/alloc.h"
+#include "internal/check.h"
+#include "internal/handle.h"
+#include "internal/io.h"
+#include "internal/journal.h"
+#include "internal/merge.h"
+#include "internal/util.h"
+#include "store/store.h"
+
+#define HEADER "{\"format\":\"libcrm\",\"version\":1}"
+
+/* The fields of each record, in the order its _LOAD_ and _SAME_ statements
+ * take them: u an id, i an integer, t a text; upper case when it may be
+ * null. */
+typedef struct field {
+    const char *key;
+    char kind;
+} field;
+#define F(k, t) { k, t }
+static const field f_channel[] = { F("code", 'i'), F("name", 't') };
+static const field f_customer[] = { F("id", 'u'), F("kind", 'i'), F("name", 't'),
+                                    F("owner", 'T'), F("created_at", 'i'),
+                                    F("updated_at", 'i'), F("archived_at", 'I'),
+                                    F("erased_at", 'I') };
+static const field f_membership[] = { F("org_id", 'u'), F("person_id", 'u'), F("role", 't'),
+                                      F("since", 'i') };
+static const field f_identity[] = { F("customer_id", 'u'), F("kind", 't'), F("key", 't'),
+                                    F("value", 't'), F("flags", 'i'), F("created_at", 'i') };
+static const field f_attr[] = { F("customer_id", 'u'), F("key", 't'), F("value", 't') };
+static const field f_tag[] = { F("customer_id", 'u'), F("tag", 't') };
+static const field f_interaction[] = {
+    F("id", 'u'),          F("customer_id", 'u'), F("channel", 'i'),  F("direction", 'i'),
+    F("occurred_at", 'i'), F("handled_by", 'T'),  F("reason", 'T'),   F("outcome", 'i'),
+    F("public", 'i'),      F("sentiment", 'I'),   F("summary", 'T'),  F("body", 'T'),
+    F("thread_id", 'u'),   F("reply_to", 'U'),    F("external_ref", 'T'),
+    F("created_at", 'i'),  F("updated_at", 'i')
+};
+static const field f_promise[] = { F("id", 'u'),           F("customer_id", 'u'),
+                                   F("interaction_id", 'U'), F("owner", 't'),
+                                   F("what", 't'),         F("state", 'i'),
+                                   F("due_at", 'i'),       F("first_due_at", 'i'),
+                                   F("made_at", 'i'),      F("closed_at", 'I'),
+                                   F("kept_by", 'U') };
+static const field f_event[] = { F("promise_id", 'u'), F("seq", 'i'), F("kind", 'i'),
+                                 F("at", 'i'),         F("actor", 't'), F("old_due", 'i'),
+                                 F("new_due", 'i'),    F("customer_agreed", 'i'),
+                                 F("interaction_id", 'U'), F("note", 'T') };
+static const field f_occasion[] = { F("id", 'u'),        F("customer_id", 'u'),
+                                    F("kind", 't'),      F("yearly", 'i'),
+                                    F("year", 'i'),      F("month", 'i'),
+                                    F("day", 'i'),       F("lead_days", 'i'),
+                                    F("note", 'T'),      F("created_at", 'i') };
+static const field f_consent[] = { F("id", 'u'),      F("customer_id", 'u'), F("purpose", 't'),
+                                   F("channel", 'I'), F("granted", 'i'),     F("at", 'i'),
+                                   F("actor", 't'),   F("interaction_id", 'U'),
+                                   F("note", 't') };
+#undef F
+
+#define FIELDS(f) f, (int)(sizeof f / sizeof f[0])
+static const struct {
+    const char *type;
+    crm__query dump, load, same;
+    const field *fields;
+    int nfields;
+} types[] = {
+    { "channel", CRM__Q_IO_DUMP_CHANNEL, CRM__Q_IO_LOAD_CHANNEL, CRM__Q_IO_SAME_CHANNEL,
+      FIELDS(f_channel) },
+    { "customer", CRM__Q_IO_DUMP_CUSTOMER, CRM__Q_IO_LOAD_CUSTOMER, CRM__Q_IO_SAME_CUSTOMER,
+      FIELDS(f_customer) },
+    { "membership", CRM__Q_IO_DUMP_MEMBERSHIP, CRM__Q_IO_LOAD_MEMBERSHIP,
+      CRM__Q_IO_SAME_MEMBERSHIP, FIELDS(f_membership) },
+    { "identity", CRM__Q_IO_DUMP_IDENTITY, CRM__Q_IO_LOAD_IDENTITY, CRM__Q_IO_SAME_IDENTITY,
+      FIELDS(f_identity) },
+    { "attribute", CRM__Q_IO_DUMP_ATTR, CRM__Q_IO_LOAD_ATTR, CRM__Q_IO_SAME_ATTR,
+      FIELDS(f_attr) },
+    { "tag", CRM__Q_IO_DUMP_TAG, CRM__Q_IO_LOAD_TAG, CRM__Q_IO_SAME_TAG, FIELDS(f_tag) },
+    { "interaction", CRM__Q_IO_DUMP_INTERACTION, CRM__Q_IO_LOAD_INTERACTION,
+      CRM__Q_IO_SAME_INTERACTION, FIELDS(f_interaction) },
+    { "promise", CRM__Q_IO_DUMP_PROMISE, CRM__Q_IO_LOAD_PROMISE, CRM__Q_IO_SAME_PROMISE,
+      FIELDS(f_promise) },
+    { "promise_event", CRM__Q_IO_DUMP_PROMISE_EVENT, CRM__Q_IO_LOAD_PROMISE_EVENT,
+      CRM__Q_IO_SAME_PROMISE_EVENT, FIELDS(f_event) },
+    { "occasion", CRM__Q_IO_DUMP_OCCASION, CRM__Q_IO_LOAD_OCCASION, CRM__Q_IO_SAME_OCCASION,
+      FIELDS(f_occasion) },
+    { "consent", CRM__Q_IO_DUMP_CONSENT, CRM__Q_IO_LOAD_CONSENT, CRM__Q_IO_SAME_CONSENT,
+      FIELDS(f_consent) },
+};
+#define NTYPES (sizeof types / sizeof types[0])
+#define MAX_MEMBERS 24
+
+/* ---- export ---------------------------------------------------------------- */
+
+static int dump(crm_db *db, crm__text *t)
+{
+    crm__text_adds(t, HEADER "\n");
+    for (size_t i = 0; i < NTYPES; i++) {
+        CRM__ST(st);
+        int rc = crm__st_get(db, types[i].dump, &st);
+        while (rc == CRM_OK && (rc = crm__st_step(st, "exporting JSON Lines")) == CRM_ROW) {
+            const char *line = crm__col_text(st, 0);
+            if (!line)
+                return crm__error(db, CRM_ENOMEM, "out of memory exporting");
+            crm__text_adds(t, line);
+            crm__text_addc(t, '\n');
+            rc = CRM_OK;
+        }
+        if (rc != CRM_DONE)
+            return rc;
+    }
+    return CRM_OK;
+}
+
+int crm_jsonl_export(crm_db *db, const char *path)
+{
+    CRM__ENTER(db);
+    if (!path)
+        return crm__error(db, CRM_EINVAL, "path is NULL");
+    crm__text t = { 0 };
+    int rc = dump(db, &t);
+    if (rc == CRM_OK)
+        rc = crm__text_save(db, &t, path);
+    crm__text_fini(&t);
+    return rc;
+}
+
+int crm_jsonl_export_mem(char **out, crm_db *db)
+{
+    CRM__ENTER(db);
+    int rc = crm__check_out(db, out);
+    if (rc)
+        return rc;
+    crm__text t = { 0 };
+    rc = dump(db, &t);
+    if (rc == CRM_OK)
+        return crm__text_take(db, &t, out);
+    crm__text_fini(&t);
+    return rc;
+}
+
+/* ---- import ---------------------------------------------------------------- */
+
+typedef struct jl_ctx {
+    crm__import im;
+    crm_db *db;
+    bool empty; /* the database held no customer when the import began */
+    bool header;
+} jl_ctx;
+
+/* One member of the line's object, its text copied. */
+typedef struct member {
+    char *key;
+    char type; /* n null, i integer, t text, o anything else */
+    int64_t i;
+    char *text;
+} member;
+
+typedef struct record {
+    member m[MAX_MEMBERS];
+    int n;
+} record;
+
+static void record_clear(record *r)
+{
+    for (int i = 0; i < r->n; i++) {
+        crm__free(r->m[i].key);
+        crm__free(r->m[i].text);
+    }
+    r->n = 0;
+}
+
+static const char *skip_space(const char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+        s++;
+    return s;
+}
+
+/* A line SQLite read as JSON without an error but without the members of
+ * an object. SQLite's JSON functions can come back empty, rather than
+ * fail, when memory runs out; a line that opens with '{' is an object
+ * (else SQLite calls it malformed), and only "{}" has no members. */
+static int not_object(jl_ctx *x, const char *line)
+{
+    const char *s = skip_space(line);
+    if (*s != '{')
+        return crm__import_bad(&x->im, 1, CRM_EINVAL, "not a JSON object");
+    s = skip_space(s + 1);
+    if (*s == '}' && !*skip_space(s + 1))
+        return crm__import_bad(&x->im, 1, CRM_EINVAL, "a JSON object without a \"type\"");
+    return crm__error(x->db, CRM_ENOMEM, "out of memory reading a JSON line");
+}
+
+/* The members of the JSON object in line: CRM_OK, or the line's error (not
+ * JSON, not an object, too many members), or a failure. */
+static int read_record(jl_ctx *x, const char *line, record *r)
+{
+    crm_db *db = x->db;
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_IO_JSON_MEMBERS, &st);
+    if (rc)
+        return rc;
+    crm__bind_text(st, 1, line);
+    while ((rc = crm__st_step(st, "reading a JSON line")) == CRM_ROW) {
+        const char *key = crm__col_text(st, 0), *type = crm__col_text(st, 1);
+        if ((!key && !crm__col_null(st, 0)) || !type)
+            return crm__error(db, CRM_ENOMEM, "out of memory importing JSON Lines");
+        if (!key)
+            return not_object(x, line);
+        if (r->n == MAX_MEMBERS)
+            return crm__import_bad(&x->im, 1, CRM_EINVAL, "more than %d fields", MAX_MEMBERS);
+        member *m = &r->m[r->n];
+        memset(m, 0, sizeof *m);
+        if (!(m->key = crm__strdup(key)))
+            return crm__error(db, CRM_ENOMEM, "out of memory importing JSON Lines");
+        r->n++;
+        if (strcmp(type, "null") == 0) {
+            m->type = 'n';
+        } else if (strcmp(type, "integer") == 0) {
+            m->type = 'i';
+            m->i = crm__col_int(st, 2);
+        } else if (strcmp(type, "text") == 0) {
+            m->type = 't';
+            const char *v = crm__col_text(st, 2);
+            if (!v || !(m->text = crm__strdup(v)))
+                return crm__error(db, CRM_ENOMEM, "out of memory importing JSON Lines");
+        } else {
+            m->type = 'o';
+        }
+    }
+    if (rc == CRM_ERROR)
+        return crm__import_bad(&x->im, 1, CRM_EINVAL, "not JSON (%s)", crm_errmsg(db));
+    if (rc != CRM_DONE)
+        return rc;
+    if (r->n == 0)
+        return not_object(x, line);
+    return CRM_OK;
+}
+
+static const member *find(const record *r, const char *key)
+{
+    for (int i = 0; i < r->n; i++)
+        if (strcmp(r->m[i].key, key) == 0)
+            return &r->m[i];
+    return NULL;
+}
+
+static int check_header(jl_ctx *x, const char *line)
+{
+    record r = { 0 };
+    int rc = read_record(x, line, &r);
+    const member *f = rc ? NULL : find(&r, "format"), *v = rc ? NULL : find(&r, "version");
+    if (rc == CRM_OK && !(f && f->type == 't' && strcmp(f->text, "libcrm") == 0))
+        rc = crm__import_bad(&x->im, 1, CRM_EINVAL,
+                             "the first line is not a libcrm JSON Lines header (%s)", HEADER);
+    else if (rc == CRM_OK && !(v && v->type == 'i' && v->i == 1))
+        rc = crm__import_bad(&x->im, 1, CRM_EINVAL,
+                             "JSON Lines version %lld is not one this libcrm reads (1)",
+                             v && v->type == 'i' ? (long long)v->i : -1LL);
+    record_clear(&r);
+    return rc;
+}
+
+/* Bind the record's fields to st in the order of its type: CRM_OK or the
+ * line's error. */
+static int bind_fields(jl_ctx *x, size_t k, const record *r, crm__st *st, crm__uuid *ids)
+{
+    char q[CRM__QUOTE_SIZE];
+    for (int i = 0; i < r->n; i++) {
+        bool known = strcmp(r->m[i].key, "type") == 0;
+        for (int j = 0; j < types[k].nfields && !known; j++)
+            known = strcmp(types[k].fields[j].key, r->m[i].key) == 0;
+        if (!known)
+            return crm__import_bad(&x->im, 1, CRM_EINVAL, "a %s record has no field '%s'",
+                                   types[k].type, crm__quote(q, sizeof q, r->m[i].key));
+    }
+    for (int j = 0; j < types[k].nfields; j++) {
+        const field *f = &types[k].fields[j];
+        const member *m = find(r, f->key);
+        char kind = f->kind;
+        bool nullable = kind >= 'A' && kind <= 'Z';
+        if (nullable)
+            kind = (char)(kind - 'A' + 'a');
+        if (!m || m->type == 'n') {
+            if (!nullable)
+                return crm__import_bad(&x->im, 1, CRM_EINVAL, "the %s record lacks \"%s\"",
+                                       types[k].type, f->key);
+            crm__bind_null(st, j + 1);
+            continue;
+        }
+        if (kind == 'i' && m->type == 'i') {
+            crm__bind_int(st, j + 1, m->i);
+        } else if (kind == 't' && m->type == 't') {
+            crm__bind_text(st, j + 1, m->text);
+        } else if (kind == 'u' && m->type == 't' && strlen(m->text) == CRM_ID_LEN &&
+                   crm__uuid_parse(&ids[j], m->text) == 0) {
+            char back[CRM_ID_LEN + 1];
+            crm__uuid_format(back, ids[j].b);
+            if (strcmp(back, m->text) != 0)
+                return crm__import_bad(&x->im, 1, CRM_EINVAL,
+                                       "\"%s\" of the %s record is not a lower-case id",
+                                       f->key, types[k].type);
+            crm__bind_id(st, j + 1, &ids[j]);
+        } else {
+            return crm__import_bad(&x->im, 1, CRM_EINVAL, "\"%s\" of the %s record is not %s",
+                                   f->key, types[k].type,
+                                   kind == 'i' ? "an integer" : kind == 't' ? "a text" : "an id");
+        }
+    }
+    return CRM_OK;
+}
+
+/* Load one record: CRM_OK, or an error of the line's. */
+static int load(jl_ctx *x, const char *line)
+{
+    crm_db *db = x->db;
+    char q[CRM__QUOTE_SIZE];
+    record r = { 0 };
+    int rc = read_record(x, line, &r);
+    const member *t = rc ? NULL : find(&r, "type");
+    if (rc == CRM_OK && (!t || t->type != 't'))
+        rc = crm__import_bad(&x->im, 1, CRM_EINVAL, "a JSON object without a \"type\"");
+    size_t k = 0;
+    while (rc == CRM_OK && k < NTYPES && strcmp(types[k].type, t->text) != 0)
+        k++;
+    if (rc == CRM_OK && k == NTYPES)
+        rc = crm__import_bad(&x->im, 1, CRM_EINVAL, "record type '%s' is not one of libcrm's",
+                             crm__quote(q, sizeof q, t->text));
+    if (rc) {
+        record_clear(&r);
+        return rc;
+    }
+    const char *type = types[k].type;
+    crm__uuid ids[MAX_MEMBERS];
+    rc = crm__write_begin(db);
+    if (rc) {
+        record_clear(&r);
+        return rc;
+    }
+    crm__write_mark m = crm__write_mark_now(db);
+    {
+        CRM__ST(st);
+        rc = crm__st_get(db, types[k].load, &st);
+        if (rc == CRM_OK)
+            rc = bind_fields(x, k, &r, st, ids);
+        /* A customer's folded name, which duplicates compare, is derived
+         * from its name, not carried in the file. */
+        char *fold = NULL;
+        if (rc == CRM_OK && types[k].load == CRM__Q_IO_LOAD_CUSTOMER) {
+            const member *name = find(&r, "name");
+            fold = crm__fold_name(name->text);
+            if (fold)
+                crm__bind_text(st, types[k].nfields + 1, fold);
+            else
+                rc = crm__error(db, CRM_ENOMEM, "out of memory importing JSON Lines");
+        }
+        int refused = CRM__KEPT;
+        if (rc == CRM_OK)
+            rc = crm__st_insert(st, "importing JSON Lines", &refused);
+        if (rc == CRM_ERROR)
+            rc = crm__import_bad(&x->im, 1, CRM_EINVAL, "a %s record the database refuses: %s",
+                                 type, crm_errmsg(db));
+        else if (rc == CRM_OK && refused == CRM__REFUSED_FOREIGN)
+            rc = crm__import_bad(&x->im, 1, CRM_EINVAL,
+                                 "a %s record naming a record the file has not given before it",
+                                 type);
+        crm__free(fold);
+    }
+    bool added = rc == CRM_OK && !crm__write_mark_holds(db, m);
+    if (rc == CRM_OK && !added) {
+        CRM__ST(st);
+        rc = crm__st_get(db, types[k].same, &st);
+        if (rc == CRM_OK)
+            rc = bind_fields(x, k, &r, st, ids);
+        if (rc == CRM_OK) {
+            rc = crm__st_step(st, "comparing a JSON Lines record");
+            if (rc == CRM_ROW) {
+                bool there = crm__col_int(st, 0) != 0, same = crm__col_int(st, 1) != 0;
+                rc = same    ? CRM_OK
+                     : there ? crm__import_bad(&x->im, 1, CRM_ESTATE,
+                                               "the database holds a different %s record "
+                                               "with this key",
+                                               type)
+                             : crm__import_bad(&x->im, 1, CRM_EINVAL,
+                                               "a %s record the database refuses", type);
+            } else if (rc == CRM_DONE) {
+                rc = CRM_ERROR;
+            }
+        }
+    }
+    if (rc == CRM_OK && added && !x->empty)
+        rc = crm__import_bad(&x->im, 1, CRM_ESTATE,
+                             "the database already holds customers and not this %s record: "
+                             "JSON Lines are imported into an empty database (or again into "
+                             "the one they were imported into)",
+                             type);
+    if (rc == CRM_OK && added && k == 1) {
+        crm__jfield f[] = { CRM__JWORD("format", "jsonl") };
+        rc = CRM__JOURNAL(db, "customer", &ids[0], "import", f);
+    }
+    if (rc == CRM_OK) {
+        x->im.res->records += added;
+        x->im.res->unchanged += !added;
+        x->im.res->created += added && k == 1;
+    }
+    record_clear(&r);
+    return crm__write_end(db, rc);
+}
+
+static int parse(jl_ctx *x, const char *data, size_t len)
+{
+    crm_db *db = x->db;
+    {
+        CRM__ST(st);
+        int rc = crm__st_get(db, CRM__Q_IO_ANY_CUSTOMER, &st);
+        if (rc == CRM_OK)
+            rc = crm__st_step(st, "reading whether the database is empty");
+        if (rc < 0)
+            return rc;
+        x->empty = rc == CRM_DONE;
+    }
+    size_t pos = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    int rc = CRM_OK;
+    while (pos < len && rc == CRM_OK) {
+        const char *nl = memchr(data + pos, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - (data + pos)) : len - pos;
+        x->im.line++;
+        size_t l = n;
+        if (l && data[pos + l - 1] == '\r')
+            l--;
+        const char *s = data + pos;
+        pos += nl ? n + 1 : n;
+        if (l == 0)
+            continue;
+        if (memchr(s, '\0', l)) {
+            rc = crm__import_bad(&x->im, (int64_t)((const char *)memchr(s, '\0', l) - s) + 1,
+                                 CRM_EINVAL, "a NUL byte in the line");
+            break;
+        }
+        if (!crm__utf8_valid(s, l)) {
+            rc = crm__import_bad(&x->im, 1, CRM_EINVAL, "the line is not valid UTF-8");
+            break;
+        }
+        if (l + 1 > cap) {
+            char *p = crm__realloc(line, l + 1);
+            if (!p) {
+                rc = crm__error(db, CRM_ENOMEM, "out of memory importing JSON Lines");
+                break;
+            }
+            line = p;
+            cap = l + 1;
+        }
+        memcpy(line, s, l);
+        line[l] = '\0';
+        x->im.col = 0;
+        if (!x->header) {
+            rc = check_header(x, line);
+            x->header = true;
+        } else {
+            x->im.rows++;
+            rc = load(x, line);
+            crm__import_progress(&x->im, (int64_t)pos);
+        }
+    }
+    crm__free(line);
+    if (rc == CRM_OK && !x->header)
+        rc = crm__error(db, CRM_EINVAL, "the JSON Lines text is empty: no header line");
+    if (x->im.col > 0 && (rc == CRM_EINVAL || rc == CRM_ESTATE)) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", crm_errmsg(db));
+        rc = crm__error(db, rc, "JSON Lines line %lld, column %lld: %s", (long long)x->im.line,
+                        (long long)x->im.col, msg);
+    }
+    return rc;
+}
+
+static int import(crm_import_result **out, crm_db *db, const char *path, const char *data,
+                  size_t len, const crm_import_options *opts)
+{
+    jl_ctx x;
+    memset(&x, 0, sizeof x);
+    x.db = db;
+    int rc = crm__import_begin(&x.im, db, path ? (const void *)path : (const void *)data, opts,
+                               "JSON Lines", false);
+    if (rc)
+        return rc;
+    char *file = NULL;
+    if (path) {
+        rc = crm__file_read(db, path, &file, &len);
+        data = file;
+    }
+    if (rc == CRM_OK)
+        rc = parse(&x, data, len);
+    rc = crm__import_end(&x.im, rc, out);
+    crm__free(file);
+    return rc;
+}
+
+int crm_jsonl_import(crm_import_result **out, crm_db *db, const char *path,
+                     const crm_import_options *opts)
+{
+    CRM__ENTER(db);
+    return import(out, db, path, NULL, 0, opts);
+}
+
+int crm_jsonl_import_mem(crm_import_result **out, crm_db *db, const char *data, size_t len,
+                         const crm_import_options *opts)
+{
+    CRM__ENTER(db);
+    return import(out, db, NULL, data, len, opts);
+}
