@@ -135,6 +135,31 @@ int crm__text_save(crm_db *db, const crm__text *t, const char *path)
     return CRM_OK;
 }
 
+int crm__export_file(crm_db *db, crm__export_fn make, const char *path)
+{
+    if (!path)
+        return crm__error(db, CRM_EINVAL, "path is NULL");
+    crm__text t = { 0 };
+    int rc = make(db, &t);
+    if (rc == CRM_OK)
+        rc = crm__text_save(db, &t, path);
+    crm__text_fini(&t);
+    return rc;
+}
+
+int crm__export_mem(crm_db *db, crm__export_fn make, char **out)
+{
+    int rc = crm__check_out(db, out);
+    if (rc)
+        return rc;
+    crm__text t = { 0 };
+    rc = make(db, &t);
+    if (rc == CRM_OK)
+        return crm__text_take(db, &t, out);
+    crm__text_fini(&t);
+    return rc;
+}
+
 int crm__file_read(crm_db *db, const char *path, char **out, size_t *len)
 {
     char q[CRM__QUOTE_SIZE];

@@ -121,28 +121,13 @@ static int dump(crm_db *db, crm__text *t)
 int crm_jsonl_export(crm_db *db, const char *path)
 {
     CRM__ENTER(db);
-    if (!path)
-        return crm__error(db, CRM_EINVAL, "path is NULL");
-    crm__text t = { 0 };
-    int rc = dump(db, &t);
-    if (rc == CRM_OK)
-        rc = crm__text_save(db, &t, path);
-    crm__text_fini(&t);
-    return rc;
+    return crm__export_file(db, dump, path);
 }
 
 int crm_jsonl_export_mem(char **out, crm_db *db)
 {
     CRM__ENTER(db);
-    int rc = crm__check_out(db, out);
-    if (rc)
-        return rc;
-    crm__text t = { 0 };
-    rc = dump(db, &t);
-    if (rc == CRM_OK)
-        return crm__text_take(db, &t, out);
-    crm__text_fini(&t);
-    return rc;
+    return crm__export_mem(db, dump, out);
 }
 
 /* ---- import ---------------------------------------------------------------- */

@@ -26,6 +26,12 @@ void crm__text_fini(crm__text *t);
 int crm__text_take(crm_db *db, crm__text *t, char **out);
 /* Write the text to the file at path: CRM_OK, or CRM_EIO set on db. */
 int crm__text_save(crm_db *db, const crm__text *t, const char *path);
+/* An export: the text make writes, saved to the file at path, or handed
+ * over through out (the public crm_*_export and crm_*_export_mem calls,
+ * which have entered the handle). */
+typedef int (*crm__export_fn)(crm_db *db, crm__text *t);
+int crm__export_file(crm_db *db, crm__export_fn make, const char *path);
+int crm__export_mem(crm_db *db, crm__export_fn make, char **out);
 
 /* ---- what an import did (io.h) --------------------------------------------- */
 struct crm_import_error {
