@@ -188,6 +188,17 @@ static int not_object(jl_ctx *x, const char *line)
 static int read_record(jl_ctx *x, const char *line, record *r)
 {
     crm_db *db = x->db;
+    /* JSON may say NUL (\u0000), which libcrm stores in no text (a reader
+     * would see only what comes before it) and SQLite's JSON functions cut
+     * a text at: refused, not cut. Backslashes stand only in strings. */
+    for (const char *p = line; *p; p++) {
+        if (*p != '\\')
+            continue;
+        if (strncmp(p + 1, "u0000", 5) == 0)
+            return crm__import_bad(&x->im, 1, CRM_EINVAL, "a text holds a NUL character");
+        if (p[1])
+            p++;
+    }
     CRM__ST(st);
     int rc = crm__st_get(db, CRM__Q_IO_JSON_MEMBERS, &st);
     if (rc)
@@ -253,8 +264,19 @@ static int check_header(jl_ctx *x, const char *line)
     return rc;
 }
 
+/* Whether the integer field key is a time, which libcrm stores only
+ * between CRM_TIME_MIN and CRM_TIME_MAX. */
+static bool is_time(const char *key)
+{
+    size_t n = strlen(key);
+    return (n > 3 && strcmp(key + n - 3, "_at") == 0) || strcmp(key, "at") == 0 ||
+           strcmp(key, "since") == 0 || strcmp(key, "old_due") == 0 ||
+           strcmp(key, "new_due") == 0;
+}
+
 /* Bind the record's fields to st in the order of its type: CRM_OK or the
- * line's error. */
+ * line's error. Texts are as any call takes them (UTF-8, at most
+ * CRM_BODY_MAX bytes; the schema's checks hold the rest), times in range. */
 static int bind_fields(jl_ctx *x, size_t k, const record *r, crm__st *st, crm__uuid *ids)
 {
     char q[CRM__QUOTE_SIZE];
@@ -281,8 +303,14 @@ static int bind_fields(jl_ctx *x, size_t k, const record *r, crm__st *st, crm__u
             continue;
         }
         if (kind == 'i' && m->type == 'i') {
+            if (is_time(f->key) && crm__check_time(x->db, f->key, m->i) != CRM_OK)
+                return crm__import_bad(&x->im, 1, CRM_EINVAL, "the %s record: %s",
+                                       types[k].type, crm_errmsg(x->db));
             crm__bind_int(st, j + 1, m->i);
         } else if (kind == 't' && m->type == 't') {
+            if (crm__check_text(x->db, f->key, m->text, 0, CRM_BODY_MAX, 0) != CRM_OK)
+                return crm__import_bad(&x->im, 1, CRM_EINVAL, "the %s record: %s",
+                                       types[k].type, crm_errmsg(x->db));
             crm__bind_text(st, j + 1, m->text);
         } else if (kind == 'u' && m->type == 't' && strlen(m->text) == CRM_ID_LEN &&
                    crm__uuid_parse(&ids[j], m->text) == 0) {

@@ -1029,6 +1029,19 @@ TEST(jsonl_errors)
     CHECK_FAILS2(db, import_jsonl(NULL, db, buf, NULL), CRM_EINVAL, "line 2", "customer");
     snprintf(buf, sizeof buf, "%s{\"type\":\"tag\",\"tag\":\"\xC3\x28\"}\n", h);
     CHECK_FAILS2(db, import_jsonl(NULL, db, buf, NULL), CRM_EINVAL, "line 2", "UTF-8");
+    /* Nothing a reader could not read back: a NUL inside a text, a time
+     * outside the years libcrm stores. */
+    snprintf(buf, sizeof buf,
+             "%s{\"type\":\"customer\",\"id\":\"%s\",\"kind\":1,\"name\":\"A\\u0000B\","
+             "\"created_at\":1,\"updated_at\":1}\n",
+             h, TEST_UNKNOWN_ID);
+    CHECK_FAILS2(db, import_jsonl(NULL, db, buf, NULL), CRM_EINVAL, "line 2", "NUL");
+    snprintf(buf, sizeof buf,
+             "%s{\"type\":\"customer\",\"id\":\"%s\",\"kind\":1,\"name\":\"A\","
+             "\"created_at\":1,\"updated_at\":999999999999999999}\n",
+             h, TEST_UNKNOWN_ID);
+    CHECK_FAILS2(db, import_jsonl(NULL, db, buf, NULL), CRM_EINVAL, "line 2", "updated_at");
+    CHECK_INT(customers(db), 0);
     /* A good customer then a bad line: the customer goes too. */
     snprintf(buf, sizeof buf,
              "%s{\"type\":\"customer\",\"id\":\"%s\",\"kind\":1,\"name\":\"A\","
