@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "internal/alloc.h"
+#include "internal/channel.h"
 #include "internal/check.h"
 #include "internal/customer.h"
 #include "internal/handle.h"
@@ -100,22 +101,15 @@ static int check_purpose(crm_db *db, const char *purpose)
     return crm__check_kind_name(db, "purpose", purpose);
 }
 
-/* A channel word: well formed here, known to the file when it is read. */
+/* A channel word, well formed: built in, or a custom channel's name,
+ * which an event may be the first to use (as an interaction may). */
 static int check_channel_word(crm_db *db, const char *channel)
 {
     return channel ? crm__check_kind_name(db, "channel", channel) : CRM_OK;
 }
 
-static int unknown_channel(crm_db *db, const char *channel)
-{
-    return crm__error(db, CRM_ENOTFOUND,
-                      "channel '%s' is no channel: neither built in nor used by an interaction",
-                      channel);
-}
-
-/* The number of channel word, which must exist: the built-in ones and
- * every custom one an interaction has used are in the file's channel
- * table. */
+/* The number of channel word, or -1 (no channel's) while nothing has used
+ * it: then no event is on it, and only every-channel events speak for it. */
 static int channel_code(crm_db *db, const char *channel, int64_t *code)
 {
     CRM__ST(st);
@@ -124,11 +118,8 @@ static int channel_code(crm_db *db, const char *channel, int64_t *code)
         return rc;
     crm__bind_text(st, 1, channel);
     rc = crm__st_step(st, "reading a channel");
-    if (rc == CRM_ROW) {
-        *code = crm__col_int(st, 0);
-        return CRM_OK;
-    }
-    return rc == CRM_DONE ? unknown_channel(db, channel) : rc;
+    *code = rc == CRM_ROW ? crm__col_int(st, 0) : -1;
+    return rc == CRM_ROW || rc == CRM_DONE ? CRM_OK : rc;
 }
 
 static int check_spec(crm_db *db, const crm_consent_spec *s, crm__uuid *cid, crm__uuid *iid)
@@ -211,10 +202,11 @@ static int record(crm_consent **out, crm_db *db, const crm_consent_spec *spec, i
          * reported before a channel or an interaction it cannot own. */
         if (rc == CRM_OK)
             rc = crm__customer_find(db, &cid, spec->customer_id, NULL, NULL);
-        if (rc == CRM_OK && spec->channel)
-            rc = channel_code(db, spec->channel, &code);
         if (rc == CRM_OK && spec->interaction_id)
             rc = check_interaction(db, &iid, &cid);
+        /* Keeping a new channel's name is a change: after every refusal. */
+        if (rc == CRM_OK && spec->channel)
+            rc = crm__channel_keep(db, spec->channel, &code);
         if (rc == CRM_OK) {
             crm__new_id(db, &id, &now);
             CRM__ST(st);
@@ -321,10 +313,6 @@ static int decide(crm_db *db, crm__st **st, const char *customer_id, const char 
     crm__bind_text(*st, 3, channel);
     rc = crm__st_step(*st, "checking consent");
     if (rc == CRM_ROW) {
-        /* An unknown channel matches none of its own: the events found
-         * are every channel's, and the channel is still wrong. */
-        if (channel && crm__col_null(*st, 2))
-            return unknown_channel(db, channel);
         *found = true;
         return CRM_OK;
     }
@@ -336,7 +324,6 @@ static int decide(crm_db *db, crm__st **st, const char *customer_id, const char 
     if (rc)
         return rc;
     crm__bind_id(known, 1, &cid);
-    crm__bind_text(known, 2, channel);
     rc = crm__st_step(known, "checking consent");
     if (rc == CRM_DONE)
         return crm__error(db, CRM_ERROR, "checking consent: no result");
@@ -347,8 +334,6 @@ static int decide(crm_db *db, crm__st **st, const char *customer_id, const char 
         crm__uuid_format(ctext, cid.b);
         return crm__error(db, CRM_ENOTFOUND, "no customer has id %s", ctext);
     }
-    if (!crm__col_int(known, 1))
-        return unknown_channel(db, channel);
     return CRM_OK;
 }
 

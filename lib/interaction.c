@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "internal/alloc.h"
+#include "internal/channel.h"
 #include "internal/check.h"
 #include "internal/customer.h"
 #include "internal/handle.h"
@@ -317,6 +318,14 @@ static int custom_add(crm_db *db, const char *name, int64_t *code)
         rc = custom_code(db, name, code);
     if (rc == CRM_OK && *code == 0)
         rc = crm__error(db, CRM_ERROR, "keeping new channel %s: it was not kept", name);
+    return rc;
+}
+
+int crm__channel_keep(crm_db *db, const char *name, int64_t *code)
+{
+    int rc = custom_code(db, name, code);
+    if (rc == CRM_OK && *code == 0)
+        rc = custom_add(db, name, code);
     return rc;
 }
 

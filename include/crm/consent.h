@@ -53,8 +53,8 @@ typedef struct crm_consent_spec {
     unsigned int version;       /**< CRM_CONSENT_SPEC_VERSION */
     const char *customer_id;
     const char *purpose;        /**< [a-z][a-z0-9_]{0,31}: "marketing" */
-    const char *channel;        /**< a built-in channel's word ("email") or a custom channel
-                                     an interaction has used ("whatsapp"); NULL = every channel */
+    const char *channel;        /**< a built-in channel's word ("email") or a custom one
+                                     ("whatsapp"); NULL = every channel */
     int64_t at;                 /**< when the customer said so (ms): CRM_TIME_NONE = now, else
                                      CRM_TIME_MIN..now; never later than the handle's clock */
     const char *interaction_id; /**< the contact during which it was said (the same
@@ -72,13 +72,15 @@ typedef struct crm_consent crm_consent;
 /**
  * Record that the customer grants (crm_consent_grant) or withdraws
  * (crm_consent_withdraw) consent for spec->purpose on spec->channel. The
- * actor (crm_set_actor()) is recorded with the event.
+ * actor (crm_set_actor()) is recorded with the event. A custom channel's
+ * name no interaction has used yet is kept as a new channel, as logging an
+ * interaction on it would: consent for WhatsApp may come before the first
+ * WhatsApp message.
  * @param out receives the new event (crm_consent_free()), or NULL.
- * @return CRM_OK; CRM_ENOTFOUND (customer, interaction, or a channel name
- *         that is well formed but no channel: a custom channel exists once
- *         an interaction has used it); CRM_EINVAL (NULL or old-version spec,
- *         malformed ids, purpose, channel or note, an `at` later than now or
- *         out of range, an interaction of another customer).
+ * @return CRM_OK; CRM_ENOTFOUND (customer, interaction); CRM_EINVAL (NULL
+ *         or old-version spec, malformed ids, purpose, channel or note, an
+ *         `at` later than now or out of range, an interaction of another
+ *         customer).
  */
 CRM_EXTERN(int) crm_consent_grant(crm_consent **out, crm_db *db, const crm_consent_spec *spec);
 CRM_EXTERN(int) crm_consent_withdraw(crm_consent **out, crm_db *db,
@@ -88,8 +90,9 @@ CRM_EXTERN(int) crm_consent_withdraw(crm_consent **out, crm_db *db,
  * May the customer be contacted for purpose on channel? *out is 1 when the
  * latest event of purpose on channel or on every channel grants it, 0 when
  * it withdraws it or there is none. channel NULL asks about every channel
- * at once: only the events recorded for every channel count.
- * @return CRM_OK; CRM_ENOTFOUND (customer, channel); CRM_EINVAL.
+ * at once: only the events recorded for every channel count. A channel
+ * nothing has used yet has no events of its own: every channel's decide.
+ * @return CRM_OK; CRM_ENOTFOUND (customer); CRM_EINVAL.
  */
 CRM_EXTERN(int) crm_consent_check(int *out, crm_db *db, const char *customer_id,
                                   const char *purpose, const char *channel);
@@ -135,8 +138,8 @@ typedef struct crm_consent_cursor crm_consent_cursor;
  * that decides it. purpose: only that purpose's events; NULL = every
  * purpose. channel: only the events that bear on that channel, those
  * recorded for it and those recorded for every channel; NULL = the events
- * of every channel.
- * @return CRM_OK; CRM_ENOTFOUND (customer, channel); CRM_EINVAL.
+ * of every channel (for a channel nothing has used yet: every channel's).
+ * @return CRM_OK; CRM_ENOTFOUND (customer); CRM_EINVAL.
  */
 CRM_EXTERN(int) crm_consent_history_open(crm_consent_cursor **out, crm_db *db,
                                          const char *customer_id, const char *purpose,

@@ -214,12 +214,10 @@ typedef enum crm__query {
                                    id, ?9 note */
     CRM__Q_CONSENT_INTERACTION, /* ?1 interaction id -> customer_id */
     /* ?1 customer id, ?2 purpose, ?3 channel word (NULL: every channel) -> the deciding
-     * event's granted and id, and ?3's code (NULL: no such channel); no row when none decides.
-     * The deciding event: the latest of ?2 on ?3 or on every channel, by at, then id */
+     * event's granted and id; no row when none decides. The deciding event: the latest of ?2
+     * on ?3 or on every channel, by at, then id (a word no channel has yet: every channel's) */
     CRM__Q_CONSENT_CHECK,
-    /* ?1 customer id, ?2 channel word (NULL: every channel) -> the customer exists (0/1), the
-     * channel exists (1 for NULL) */
-    CRM__Q_CONSENT_KNOWN,
+    CRM__Q_CONSENT_KNOWN, /* ?1 customer id -> the customer exists (0/1) */
     CRM__Q_CONSENT_GET,         /* ?1 id -> an event's columns */
     CRM__Q_CONSENT_HISTORY,     /* ?1 customer id, ?2 purpose (NULL: any), ?3 channel code
                                    (NULL: any; else that channel's and every channel's events)

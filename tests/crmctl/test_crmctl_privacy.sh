@@ -54,7 +54,15 @@ json_ok 'j["may_contact"] is True' 'j["decided_by"]["id"] == "'"$granted"'"'
 run 1 --db "$cdb" --json consent check "$ann" marketing
 json_ok 'j["may_contact"] is False' 'j["decided_by"] is None'
 run 1 --db "$cdb" consent check "$ann" marketing --channel pigeon
-expect_err "channel 'pigeon' is no channel"
+expect_out '^no: no consent recorded for marketing on pigeon$'
+# A grant may be the first use of a channel.
+owls="$work/owls.db"
+bare 0 --db "$owls" customer add --kind person "Olga Owl"
+olga=$out
+run 0 --db "$owls" consent grant "$olga" marketing --channel pigeon
+run 0 --db "$owls" consent check "$olga" marketing --channel pigeon
+expect_out '^yes: granted for marketing on pigeon '
+run 1 --db "$owls" consent check "$olga" marketing --channel carrier_owl
 run 3 --db "$cdb" consent grant "$ann" Marketing
 expect_err "purpose 'Marketing' is not a name"
 run 3 --db "$cdb" consent grant "$ann" marketing --at +2d

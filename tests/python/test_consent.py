@@ -48,11 +48,20 @@ def test_history(db, ann):
     assert [c.purpose for c in db.consent_history(ann, purpose="surveys")] == ["surveys"]
 
 
+def test_a_channel_no_message_has_used_yet(db, ann):
+    assert not db.may_contact(ann, "newsletter", "pigeon")
+    db.grant_consent(ann, "newsletter")
+    assert db.may_contact(ann, "newsletter", "pigeon")
+    db.withdraw_consent(ann, "newsletter", "pigeon")
+    assert not db.may_contact(ann, "newsletter", "pigeon")
+    assert db.may_contact(ann, "newsletter", "carrier_owl")
+
+
 def test_refusals(db, ann):
     with pytest.raises(crm.InvalidArgument, match="purpose"):
         db.grant_consent(ann, "Marketing")
-    with pytest.raises(crm.NotFound, match="pigeon"):
-        db.grant_consent(ann, "marketing", "pigeon")
+    with pytest.raises(crm.InvalidArgument, match="channel"):
+        db.grant_consent(ann, "marketing", "Pigeon")
     with pytest.raises(crm.InvalidArgument, match="future"):
         db.grant_consent(ann, "marketing", at=dt.datetime(2999, 1, 1, tzinfo=UTC))
     with pytest.raises(crm.InvalidArgument, match="note"):

@@ -283,13 +283,12 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
      * two (a UNION ALL under ORDER BY, or two joined subqueries) cost twice and more the
      * instructions, in its temporary tables. The channel's code is read once. */
     [CRM__Q_CONSENT_CHECK] =
-        "SELECT granted, id, (SELECT code FROM channel WHERE name = ?3) FROM consent "
+        "SELECT granted, id FROM consent "
         "WHERE customer_id = ?1 AND purpose = ?2 "
         "AND (channel IS NULL OR channel = (SELECT code FROM channel WHERE name = ?3)) "
         "ORDER BY at DESC, id DESC LIMIT 1",
     [CRM__Q_CONSENT_KNOWN] =
-        "SELECT EXISTS (SELECT 1 FROM customer WHERE id = ?1), "
-        "?2 IS NULL OR EXISTS (SELECT 1 FROM channel WHERE name = ?2)",
+        "SELECT EXISTS (SELECT 1 FROM customer WHERE id = ?1)",
     [CRM__Q_CONSENT_GET] = "SELECT " CONSENT_COLUMNS " FROM consent k WHERE k.id = ?1",
     [CRM__Q_CONSENT_HISTORY] =
         "SELECT " CONSENT_COLUMNS " FROM consent k WHERE k.customer_id = ?1 "
