@@ -10,23 +10,28 @@
  * it has N of them (default 10000; every hundredth one logged, so its rows
  * lie among the others' as they would after years), identities,
  * attributes, tags, promises with their steps and an occasion. The file is
- * copied three times, and on each copy:
+ * copied three times; the built file and the copies serve:
  *
- *  - time: crm_customer_erase(), which also rewrites the index (3.40) and
- *    empties the log after its commit;
- *  - pages: the same erase with a reader holding the snapshot before it, so
- *    the log keeps every page written: (log bytes - 32) / (page size + 24);
- *    then, the reader gone, crm_db_purge() timed: the log's part;
- *  - raw: the row work as hand-written SQL on a plain connection (the same
- *    pragmas), in one transaction: the deletes and updates, the journal's
- *    personal keys removed with json_remove(); then, apart, the full-text
- *    part: the index told of the rows gone, and 'optimize'; then the
- *    checkpoint (TRUNCATE) of both. Pages as above.
+ *  - time (a copy): crm_customer_erase(), then crm_db_purge() (the index's
+ *    old segments rewritten in steps, the log emptied), while another
+ *    thread writes on its own handle every 5 ms: its longest wait is how
+ *    long the purge kept other writers out;
+ *  - pages (the built file): the erase with a reader holding the snapshot
+ *    before it, so the log keeps every page written: (log bytes - 32) /
+ *    (page size + 24);
+ *  - raw (a copy): what a user would write by hand on a plain connection
+ *    (the same pragmas, SQLite's own checkpoint after a commit of 1000
+ *    pages or more, as libcrm's): in one transaction the rows (deletes and
+ *    updates, the journal's personal keys removed with json_remove()) and
+ *    the index told of the rows gone; then 'optimize' in one transaction
+ *    and the checkpoint (TRUNCATE), with the same writer beside it;
+ *  - raw pages (a copy): the same rows, a reader holding the file.
  *
  * Times are elapsed; the files are in $TMPDIR (else /tmp), synced as
  * libcrm syncs (synchronous FULL).
  */
 #include <crm.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,7 +93,8 @@ static void log_one(crm_db *db, const char *cid, long i)
         die("logging an interaction", db);
 }
 
-static void build(const char *path, long total, long target, char tid[CRM_ID_LEN + 1])
+static void build(const char *path, long total, long target, char tid[CRM_ID_LEN + 1],
+                  char oid[CRM_ID_LEN + 1])
 {
     crm_open_options o = CRM_OPEN_OPTIONS_INIT;
     o.default_country = "US";
@@ -149,6 +155,7 @@ static void build(const char *path, long total, long target, char tid[CRM_ID_LEN
         if ((i % 10000 == 9999 || i == total - 1) && crm_commit(db) != CRM_OK)
             die("commit", db);
     }
+    snprintf(oid, CRM_ID_LEN + 1, "%s", other);
     double built = now_ms() - t0;
     printf("built: %ld interactions (%ld of the customer's) in %.1f s\n", total, target,
            built / 1e3);
@@ -171,7 +178,9 @@ static void copy_file(const char *from, const char *to)
             exit(1);
         }
     fclose(a);
-    if (fclose(b) != 0) {
+    /* On disk before any timing: the write-back of a copy would slow the
+     * syncs of the first run and not of the last. */
+    if (fflush(b) != 0 || fsync(fileno(b)) != 0 || fclose(b) != 0) {
         perror("copying the file");
         exit(1);
     }
@@ -265,6 +274,61 @@ static void id_blob(unsigned char out[16], const char *id)
     }
 }
 
+/* Another program's writes while a purge runs: one small write every
+ * 5 ms on a handle of its own; the longest one waited for the lock. */
+typedef struct writer {
+    const char *path, *id;
+    volatile int stop;
+    double longest_ms;
+    long writes, busy;
+    pthread_t thread;
+} writer;
+
+static void *write_on(void *arg)
+{
+    writer *w = arg;
+    crm_open_options o = CRM_OPEN_OPTIONS_INIT;
+    o.busy_timeout_ms = 600000;
+    crm_db *db;
+    if (crm_open(&db, w->path, &o) != CRM_OK)
+        die("opening the writer's handle", NULL);
+    while (!w->stop) {
+        char v[32];
+        snprintf(v, sizeof v, "%ld", w->writes);
+        double t0 = now_ms();
+        int rc = crm_attr_set(db, w->id, "visits", v);
+        double t = now_ms() - t0;
+        if (rc == CRM_EBUSY)
+            w->busy++;
+        else if (rc != CRM_OK)
+            die("writing beside the purge", db);
+        if (t > w->longest_ms)
+            w->longest_ms = t;
+        w->writes++;
+        struct timespec ts = { 0, 5000000 };
+        nanosleep(&ts, NULL);
+    }
+    crm_close(db);
+    return NULL;
+}
+
+static void writer_start(writer *w, const char *path, const char *id)
+{
+    *w = (writer){ .path = path, .id = id };
+    if (pthread_create(&w->thread, NULL, write_on, w) != 0) {
+        perror("starting the writer");
+        exit(1);
+    }
+    struct timespec ts = { 0, 50000000 };
+    nanosleep(&ts, NULL);
+}
+
+static void writer_stop(writer *w)
+{
+    w->stop = 1;
+    pthread_join(w->thread, NULL);
+}
+
 int main(int argc, char **argv)
 {
     long total = 1000000, target = 10000;
@@ -279,39 +343,49 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *dir = getenv("TMPDIR");
-    char base[512], a[600], b[600], c[600];
+    char base[512], a[600], b[600], c[600], d[600];
     snprintf(base, sizeof base, "%s/crm-privacy-bench-%ld", dir && *dir ? dir : "/tmp",
              (long)getpid());
     snprintf(a, sizeof a, "%s-a.db", base);
     snprintf(b, sizeof b, "%s-b.db", base);
     snprintf(c, sizeof c, "%s-c.db", base);
-    char tid[CRM_ID_LEN + 1];
-    build(a, total, target, tid);
+    snprintf(d, sizeof d, "%s-d.db", base);
+    char tid[CRM_ID_LEN + 1], oid[CRM_ID_LEN + 1];
+    build(a, total, target, tid, oid);
     copy_file(a, b);
     copy_file(a, c);
+    copy_file(a, d);
     printf("file: %.1f MiB; SQLite %s\n", (double)file_size(a) / (1 << 20),
            sqlite3_libversion());
 
-    /* libcrm: the time. */
+    /* libcrm: the time, of the erase and of the purge with a writer beside. */
     crm_open_options o = CRM_OPEN_OPTIONS_INIT;
     crm_db *db;
-    if (crm_open(&db, a, &o) != CRM_OK || crm_db_purge(db) != CRM_OK)
-        die("opening copy a", db);
+    if (crm_open(&db, b, &o) != CRM_OK || crm_db_purge(db) != CRM_OK)
+        die("opening copy b", db);
     double t0 = now_ms();
     if (crm_customer_erase(db, tid) != CRM_OK)
         die("erasing", db);
     double crm_time = now_ms() - t0;
+    writer w;
+    writer_start(&w, b, oid);
+    t0 = now_ms();
+    if (crm_db_purge(db) != CRM_OK)
+        die("purging", db);
+    double crm_purge = now_ms() - t0;
+    writer_stop(&w);
+    writer crm_w = w;
     crm_close(db);
 
-    /* libcrm: the pages. */
-    if (crm_open(&db, b, &o) != CRM_OK || crm_db_purge(db) != CRM_OK)
-        die("opening copy b", db);
-    sqlite3 *r = reader(b);
+    /* libcrm: the pages of the erase. */
+    if (crm_open(&db, a, &o) != CRM_OK || crm_db_purge(db) != CRM_OK)
+        die("opening copy a", db);
+    sqlite3 *r = reader(a);
     if (crm_customer_erase(db, tid) != CRM_OK)
         die("erasing", db);
     sqlite3 *s;
-    if (sqlite3_open(b, &s) != SQLITE_OK)
-        sdie("opening copy b", s);
+    if (sqlite3_open(a, &s) != SQLITE_OK)
+        sdie("opening copy a", s);
     long long page = 4096;
     {
         sqlite3_stmt *st;
@@ -321,65 +395,70 @@ int main(int argc, char **argv)
         sqlite3_finalize(st);
     }
     sqlite3_close(s);
-    long long crm_pages = wal_frames(b, page);
+    long long crm_pages = wal_frames(a, page);
     sqlite3_close(r);
-    /* The log's part: what the erase's own attempt does once no reader
-     * holds the log. */
-    t0 = now_ms();
-    if (crm_db_purge(db) != CRM_OK)
-        die("emptying the log", db);
-    double crm_purge = now_ms() - t0;
     crm_close(db);
 
-    /* Raw: the rows, then the full-text part. */
-    if (sqlite3_open(c, &s) != SQLITE_OK)
-        sdie("opening copy c", s);
-    exec(s, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; "
-            "PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY; "
-            "PRAGMA wal_checkpoint(TRUNCATE)");
+    /* Raw: the rows and the index's tombstones, then the rewrite; the
+     * pages on copy d, with a reader. */
     unsigned char id[16];
     id_blob(id, tid);
-    r = reader(c);
+    double raw_time = 0;
+    long long raw_pages = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const char *path = pass ? c : d;
+        if (sqlite3_open(path, &s) != SQLITE_OK)
+            sdie("opening a copy", s);
+        exec(s, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
+                "PRAGMA secure_delete = ON; PRAGMA synchronous = FULL; "
+                "PRAGMA temp_store = MEMORY; PRAGMA busy_timeout = 600000; "
+                "PRAGMA wal_checkpoint(TRUNCATE)");
+        r = pass ? NULL : reader(path);
+        t0 = now_ms();
+        exec(s, "BEGIN IMMEDIATE");
+        for (size_t i = 0; i < sizeof RAW_ROWS / sizeof RAW_ROWS[0]; i++)
+            run_bound(s, RAW_ROWS[i], id, NULL);
+        exec(s, "INSERT INTO search (search, rowid, text) "
+                "SELECT 'delete', doc, gone FROM search_pending WHERE gone IS NOT NULL");
+        exec(s, "DELETE FROM search_pending");
+        exec(s, "COMMIT");
+        raw_time = now_ms() - t0;
+        if (!pass) {
+            raw_pages = wal_frames(path, page);
+            sqlite3_close(r);
+            sqlite3_close(s);
+        }
+    }
+    writer_start(&w, c, oid);
     t0 = now_ms();
     exec(s, "BEGIN IMMEDIATE");
-    for (size_t i = 0; i < sizeof RAW_ROWS / sizeof RAW_ROWS[0]; i++)
-        run_bound(s, RAW_ROWS[i], id, NULL);
-    exec(s, "COMMIT");
-    double raw_time = now_ms() - t0;
-    long long raw_pages = wal_frames(c, page);
-    t0 = now_ms();
-    exec(s, "BEGIN IMMEDIATE");
-    exec(s, "INSERT INTO search (search, rowid, text) "
-            "SELECT 'delete', doc, gone FROM search_pending WHERE gone IS NOT NULL");
-    exec(s, "DELETE FROM search_pending");
     exec(s, "INSERT INTO search (search) VALUES ('optimize')");
     exec(s, "COMMIT");
-    double fts_time = now_ms() - t0;
-    long long fts_pages = wal_frames(c, page) - raw_pages;
-    sqlite3_close(r);
-    t0 = now_ms();
     exec(s, "PRAGMA wal_checkpoint(TRUNCATE)");
-    double raw_ckpt = now_ms() - t0;
+    double raw_purge = now_ms() - t0;
+    writer_stop(&w);
     sqlite3_close(s);
 
     printf("erase of a customer with %ld interactions, in a file of %ld:\n", target, total);
-    printf("  %-34s %10s %12s\n", "", "ms", "pages");
-    printf("  %-34s %10.1f %12lld\n", "libcrm crm_customer_erase", crm_time, crm_pages);
-    printf("  %-34s %10.1f %12lld\n", "raw SQL, the rows", raw_time, raw_pages);
-    printf("  %-34s %10.1f %12lld\n", "raw SQL, the index: delete+optimize", fts_time,
-           fts_pages);
-    printf("  %-34s %10.1f %12s\n", "raw SQL, the log: checkpoint", raw_ckpt, "-");
-    printf("  %-34s %10.1f %12s\n", "libcrm's erase, its log part", crm_purge, "-");
-    printf("  libcrm / raw rows: %.2fx time, %.2fx pages\n", crm_time / raw_time,
+    printf("  %-40s %10s %10s %16s\n", "", "ms", "pages", "writer waited");
+    printf("  %-40s %10.1f %10lld %16s\n", "libcrm crm_customer_erase", crm_time, crm_pages, "");
+    printf("  %-40s %10.1f %10lld %16s\n", "raw SQL: the rows, the index told", raw_time,
+           raw_pages, "");
+    printf("  %-40s %10.1f %10s %13.1f ms\n", "libcrm crm_db_purge (index, log)", crm_purge, "",
+           crm_w.longest_ms);
+    printf("  %-40s %10.1f %10s %13.1f ms\n", "raw SQL: 'optimize', checkpoint", raw_purge, "",
+           w.longest_ms);
+    printf("  erase, libcrm / raw: %.2fx time, %.2fx pages\n", crm_time / raw_time,
            raw_pages ? (double)crm_pages / (double)raw_pages : 0.0);
-    printf("  libcrm / raw rows + index + checkpoint (the same work): %.2fx time, %.2fx pages\n",
-           crm_time / (raw_time + fts_time + raw_ckpt),
-           raw_pages + fts_pages ? (double)crm_pages / (double)(raw_pages + fts_pages) : 0.0);
-    printf("  the index's part of libcrm's erase: %.0f%% of the time, %.0f%% of the pages "
-           "(measured apart)\n",
-           100.0 * fts_time / crm_time, crm_pages ? 100.0 * (double)fts_pages / (double)crm_pages : 0.0);
+    printf("  purge, libcrm / raw: %.2fx time; the longest wait of another writer: %.2fx "
+           "(%ld and %ld writes beside, %ld and %ld busy)\n",
+           crm_purge / raw_purge, w.longest_ms > 0 ? crm_w.longest_ms / w.longest_ms : 0.0,
+           crm_w.writes, w.writes, crm_w.busy, w.busy);
+    printf("  erase and purge, libcrm / raw: %.2fx time\n",
+           (crm_time + crm_purge) / (raw_time + raw_purge));
     remove_db(a);
     remove_db(b);
     remove_db(c);
+    remove_db(d);
     return 0;
 }

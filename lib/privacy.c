@@ -135,14 +135,6 @@ static int erase_one(crm_db *db, const crm__uuid *uid)
     return rc;
 }
 
-/* After a commit: empty the log if no reader stands in the way; the
- * commit stands whatever this finds (crm_db_purge() says). */
-static void purge_quietly(crm_db *db)
-{
-    if (!db->txn_open)
-        (void)crm__store_purge(db, true);
-}
-
 int crm_customer_erase(crm_db *db, const char *id)
 {
     CRM__ENTER(db);
@@ -161,10 +153,7 @@ int crm_customer_erase(crm_db *db, const char *id)
         rc = erase_one(db, &uid);
     if (rc == CRM_OK)
         rc = crm__search_scrub(db);
-    rc = crm__write_end(db, rc);
-    if (rc == CRM_OK)
-        purge_quietly(db);
-    return rc;
+    return crm__write_end(db, rc);
 }
 
 int crm_db_purge(crm_db *db)
@@ -178,8 +167,9 @@ int crm_db_purge(crm_db *db)
     if (db->txn_open)
         return crm__error(db, CRM_ESTATE,
                           "a transaction opened with crm_begin() is open on this handle: the "
-                          "log can be emptied only after it ends");
-    return crm__store_purge(db, false);
+                          "index and the log can be rewritten only after it ends");
+    int rc = crm__search_rewrite(db);
+    return rc ? rc : crm__store_purge(db);
 }
 
 static int check_retention(crm_db *db, const void *out, const crm_retention_options *o)
@@ -262,10 +252,8 @@ int crm_customer_erase_inactive(int64_t *out, crm_db *db, const crm_retention_op
         rc = CRM__JOURNAL(db, "retention", NULL, "erase_inactive", f);
     }
     rc = crm__write_end(db, rc);
-    if (rc == CRM_OK) {
-        purge_quietly(db);
+    if (rc == CRM_OK)
         *out = (int64_t)n;
-    }
     return rc;
 }
 
@@ -314,9 +302,7 @@ int crm_journal_drop(int64_t *out, crm_db *db, const crm_retention_options *o)
         rc = CRM__JOURNAL(db, "journal", NULL, "drop", f);
     }
     rc = crm__write_end(db, rc);
-    if (rc == CRM_OK) {
-        purge_quietly(db);
+    if (rc == CRM_OK)
         *out = n;
-    }
     return rc;
 }

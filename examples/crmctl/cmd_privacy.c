@@ -77,8 +77,10 @@ static void report_done(crmctl *ctl, const char *line, const char *const *keys,
 int cmd_customer_erase(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     const char *pos[1];
-    int yes = 0;
-    const ctl_option opts[] = { { "yes", &yes, NULL }, { NULL, NULL, NULL } };
+    int yes = 0, no_purge = 0;
+    const ctl_option opts[] = { { "yes", &yes, NULL },
+                                { "no-purge", &no_purge, NULL },
+                                { NULL, NULL, NULL } };
     int st = ctl_parse(ctl, cmd, argc, argv, opts, pos, 1, 1);
     if (st != CTL_CONTINUE)
         return st;
@@ -90,12 +92,16 @@ int cmd_customer_erase(crmctl *ctl, const ctl_command *cmd, int argc, char **arg
     int rc = crm_customer_erase(ctl->db, id);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
-    char line[80];
-    snprintf(line, sizeof line, "Erased %s", id);
-    static const char *const keys[] = { "id", "erased" };
-    const char *texts[] = { id, NULL };
-    const int64_t ints[] = { 0, 1 };
-    report_done(ctl, line, keys, texts, ints, 2);
+    if (!no_purge && (rc = crm_db_purge(ctl->db)) != CRM_OK) {
+        ctl_error("erased %s, but the purge did not finish (run purge again):", id);
+        return ctl_fail(ctl, rc);
+    }
+    char line[100];
+    snprintf(line, sizeof line, no_purge ? "Erased %s (not purged yet)" : "Erased %s", id);
+    static const char *const keys[] = { "id", "erased", "purged" };
+    const char *texts[] = { id, NULL, NULL };
+    const int64_t ints[] = { 0, 1, !no_purge };
+    report_done(ctl, line, keys, texts, ints, 3);
     return EXIT_OK;
 }
 
@@ -110,7 +116,7 @@ int cmd_purge(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     static const char *const keys[] = { "purged" };
     const char *texts[] = { NULL };
     const int64_t ints[] = { 1 };
-    report_done(ctl, "The log is empty", keys, texts, ints, 1);
+    report_done(ctl, "Purged: the search index and the log keep nothing erased", keys, texts, ints, 1);
     return EXIT_OK;
 }
 

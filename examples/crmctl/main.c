@@ -410,12 +410,15 @@ static const ctl_command commands[] = {
       "the journal entries about it. --output (or -o) writes it to FILE.\n"
       "\n" CUSTOMER_HELP,
       cmd_customer_export },
-    { "customer erase", "CUSTOMER --yes", "erase a customer's personal data for good",
+    { "customer erase", "CUSTOMER --yes [--no-purge]", "erase a customer's personal data for good",
       "What goes and what stays is docs/privacy.md: names, identities,\n"
       "attributes, tags, memberships, occasions and every text go, in the journal\n"
       "too; anonymous interactions, promises and consent events stay, so reports\n"
       "keep their numbers. It cannot be undone: --yes says you mean it.\n"
       "Afterwards the customer is not found (status 1, saying when it was erased).\n"
+      "Then it purges (see purge), so nothing of the customer is left in the file;\n"
+      "--no-purge leaves that to a later purge (erasing many, one purge after).\n"
+      "If the purge cannot finish, the erase stands: the status is the purge's.\n"
       "\n" CUSTOMER_HELP,
       cmd_customer_erase },
     { "retention erase-inactive", "--before TIME [--dry-run]",
@@ -430,8 +433,10 @@ static const ctl_command commands[] = {
       "--dry-run counts them and changes nothing.\n"
       "\n" CTL_TIME_HELP,
       cmd_retention_drop_journal },
-    { "purge", "", "copy the log back into the file and empty it",
-      "After an erase, so that no older copy of a page stays in the log file.\n"
+    { "purge", "", "leave nothing of erased data in the file",
+      "Rewrites the search index where erases left words in it (SQLite before\n"
+      "3.42), in short steps, then copies the log back into the file and empties\n"
+      "it, so that no older copy of a page stays. After erases and retention runs.\n"
       "Status 5 while another program reads an older snapshot: try again.\n",
       cmd_purge },
     { "customer duplicates", "[OPTIONS]",

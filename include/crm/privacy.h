@@ -44,11 +44,14 @@ CRM_EXTERN(int) crm_customer_export(char **out, crm_db *db, const char *id);
  * its consent events without their notes. The erase is journaled
  * ("customer", "erase") with counts only.
  *
- * The full-text index is rewritten where it held the customer's words
- * (with SQLite 3.42 or later FTS5 overwrites them as it deletes instead),
- * and secure_delete zeroes every freed page and cell. After the commit the
- * call tries, without waiting, to copy the log back and empty it; whether
- * it could is not its result: crm_db_purge() does it and says.
+ * secure_delete zeroes every page and cell the erase frees; with SQLite
+ * 3.42 or later FTS5 overwrites the words the search index forgets as it
+ * forgets them. Two places may still hold old copies when the call
+ * returns: the index's older segments (before SQLite 3.42), whose rewrite
+ * costs the whole index, and the write-ahead log. crm_db_purge() clears
+ * both; call it after an erase, or once after many (docs/privacy.md, "Gone
+ * from the file"). The erase itself costs what the customer's own rows
+ * cost, not what the file's size does.
  *
  * Afterwards every call that names the customer answers CRM_ENOTFOUND
  * ("customer ... was erased at ...") and refuses to write, lists and
@@ -63,13 +66,21 @@ CRM_EXTERN(int) crm_customer_export(char **out, crm_db *db, const char *id);
 CRM_EXTERN(int) crm_customer_erase(crm_db *db, const char *id);
 
 /**
- * Copy the write-ahead log back into the database file and truncate it to
- * nothing, so that no older copy of a page (one an erase overwrote) stays
- * in the log file. Waits briefly for readers of older snapshots.
+ * Leave nothing of erased data in the file. First, if erases (and
+ * retention runs) left words in the search index's older segments (SQLite
+ * before 3.42), rewrite the index: in steps of about 4 MB, each a write
+ * transaction of its own, so that writers on other connections go on
+ * between them; an erase that comes in the meantime is included. Then copy
+ * the write-ahead log back into the database file and truncate it to
+ * nothing, so that no older copy of a page stays in it; this waits briefly
+ * for readers of older snapshots. With nothing to rewrite it is only the
+ * checkpoint.
  *
- * CRM_OK; CRM_EBUSY: a reader on another connection still reads an older
- * snapshot (the log is left as it was; try again later); CRM_ESTATE: a
- * transaction is open on this handle (crm_begin); CRM_EREADONLY; CRM_EIO.
+ * CRM_OK; CRM_EBUSY: a writer held the file past the busy timeout, or a
+ * reader on another connection still reads an older snapshot (the log is
+ * left as it was); the steps done stand and a later call goes on: try
+ * again later. CRM_ESTATE: a transaction is open on this handle
+ * (crm_begin); CRM_EREADONLY; CRM_ENOMEM; CRM_EIO.
  */
 CRM_EXTERN(int) crm_db_purge(crm_db *db);
 
@@ -93,9 +104,9 @@ typedef struct crm_retention_options {
  * Erase (as crm_customer_erase()) every customer, not erased yet, with no
  * activity at or after o->before: not created or changed, no interaction
  * that occurred or changed, no promise step, no journal entry about it.
- * One transaction, the index rewritten once; each customer's erase is
- * journaled, and one entry ("retention", "erase_inactive") gives the
- * cut-off and the count. *out: how many were (or, with dry_run, would be)
+ * One transaction; crm_db_purge() after it, as after an erase. Each
+ * customer's erase is journaled, and one entry ("retention",
+ * "erase_inactive") gives the cut-off and the count. *out: how many were (or, with dry_run, would be)
  * erased.
  *
  * CRM_OK; CRM_EINVAL: out or o NULL, unknown version, before not a time,
@@ -108,8 +119,9 @@ CRM_EXTERN(int) crm_customer_erase_inactive(int64_t *out, crm_db *db,
 /**
  * Drop every journal entry whose time is before o->before, and write one
  * entry ("journal", "drop") saying how many were dropped and the cut-off.
- * Sequence numbers are never reused. *out: how many were (or, with
- * dry_run, would be) dropped.
+ * Sequence numbers are never reused; crm_db_purge() after it leaves no old
+ * copy of the entries in the log. *out: how many were (or, with dry_run,
+ * would be) dropped.
  *
  * CRM_OK; CRM_EINVAL, CRM_EREADONLY, CRM_ESTATE, CRM_ENOMEM, CRM_EIO,
  * CRM_EBUSY as crm_customer_erase_inactive().

@@ -263,9 +263,12 @@ typedef enum crm__query {
     CRM__Q_ERASE_CONSENT,
     CRM__Q_ERASE_CUSTOMER, /* ?1 id, ?3 now: blanked, erased and archived */
     CRM__Q_ERASE_SEARCH,   /* ?1 id: what is left of its rows of search_doc */
-    /* The engine's own: rewrite the full-text index whole, so that no page of it keeps the
-     * words of a row it forgot (store/sqlite/privacy.c) */
-    CRM__Q_ERASE_SEARCH_OPTIMIZE,
+    /* The engine's own (store/sqlite/privacy.c): the words an erase made the full-text
+     * index forget, still in its older segments until they are rewritten */
+    CRM__Q_SCRUB_MARK,  /* one more erase whose words wait for crm_db_purge() */
+    CRM__Q_SCRUB_DUE,   /* -> the erases waiting; no row: none */
+    CRM__Q_SCRUB_MERGE, /* ?1 pages: FTS5 'merge' (negative: every segment into one) */
+    CRM__Q_SCRUB_DONE,  /* ?1 the erases the rewrite began with: the row gone if unchanged */
     /* ?1 before -> the id of each customer, not erased, with no activity at or after ?1:
      * created, updated, an interaction occurred or changed, a promise step, a journal entry
      * about it; by id */

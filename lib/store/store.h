@@ -257,16 +257,20 @@ double crm__col_double(crm__st *st, int c);
 /* ---- erasure for good (store/sqlite/privacy.c) ---------------------------- */
 
 /* In an erase's write, after its last change of what search reads: bring
- * the full-text index up to date with it, and make sure no page of the
- * index keeps a word it forgot (the engine rewrites the index, or has
- * overwritten them as it forgot them). CRM_OK or the engine's error; on
- * failure the write must fail too. */
+ * the full-text index up to date with it, and, unless the engine has
+ * overwritten the words it forgot as it forgot them, note that the index
+ * must be rewritten (crm__search_rewrite). CRM_OK or the engine's error;
+ * on failure the write must fail too. */
 int crm__search_scrub(crm_db *db);
+/* Outside a write transaction: rewrite the full-text index if an erase
+ * left words in it, in steps that are writes of their own, until none is
+ * left. CRM_OK (also when nothing was due), or the error of a step; the
+ * steps before it stand, and a later call goes on. */
+int crm__search_rewrite(crm_db *db);
 /* Copy the log back into the file and empty it, so no older copy of a
  * page stays in it. Outside a write transaction only. CRM_OK; CRM_EBUSY
  * when a reader of an older snapshot keeps part of the log in use past a
- * short wait (or, when quick, at once), which leaves every byte as it was;
- * or the engine's error. A quick attempt sets no message. */
-int crm__store_purge(crm_db *db, bool quick);
+ * short wait, which leaves every byte as it was; or the engine's error. */
+int crm__store_purge(crm_db *db);
 
 #endif

@@ -133,7 +133,16 @@ expect_out '^\(no matches\)$'
 run 0 --db "$priv" --json purge
 json_ok 'j == {"purged": 1}'
 run 0 --db "$priv" purge
-expect_out '^The log is empty$'
+expect_out '^Purged: the search index and the log keep nothing erased$'
+# Erasing many: each without its purge, one purge after.
+bare 0 --db "$priv" customer add --kind person "Olga Later"
+later=$out
+run 0 --db "$priv" --json customer erase "$later" --yes --no-purge
+json_ok "j == {'id': '$later', 'erased': 1, 'purged': 0}"
+run 0 --db "$priv" customer erase "$later" --yes --no-purge
+expect_out "^Erased $later \\(not purged yet\\)\$"
+run 0 --db "$priv" --json purge
+json_ok 'j == {"purged": 1}'
 
 # Retention: a dry run counts, the run erases and drops, each says how many.
 run 0 --db "$priv" retention erase-inactive --before +1d --dry-run

@@ -1345,13 +1345,17 @@ class Database:
     def erase_customer(self, id):  # noqa: A002
         """Erase a customer for good (docs/privacy.md): its personal data
         goes, anonymous counts stay. Erasing an erased customer does
-        nothing. crm.NotFound; crm.InvalidArgument; crm.ReadOnly."""
+        nothing. Call purge() after (once after many erases) so that no
+        old copy stays in the file. crm.NotFound; crm.InvalidArgument;
+        crm.ReadOnly."""
         _ll.crm_customer_erase(self._h, _customer_ref(id, "id"))
 
     def purge(self):
-        """Copy the log back into the file and empty it, so no older copy of
-        an erased page stays in it. crm.Busy while another connection reads
-        an older snapshot; crm.StateError in a transaction."""
+        """Leave nothing of erased data in the file: rewrite the search
+        index where erases left words in it (SQLite before 3.42), in short
+        steps, then copy the log back into the file and empty it. crm.Busy
+        while another connection reads an older snapshot (call it again
+        later); crm.StateError in a transaction."""
         _ll.crm_db_purge(self._h)
 
     def erase_inactive(self, before, *, dry_run=False):

@@ -450,7 +450,11 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "UPDATE customer SET name = '', name_key = '', fold_key = '', erased_at = ?3, "
         "archived_at = coalesce(archived_at, ?3), updated_at = ?3 WHERE id = ?1",
     [CRM__Q_ERASE_SEARCH] = "DELETE FROM search_doc WHERE customer_id = ?1",
-    [CRM__Q_ERASE_SEARCH_OPTIMIZE] = "INSERT INTO search (search) VALUES ('optimize')",
+    [CRM__Q_SCRUB_MARK] = "INSERT INTO search_scrub (id, erases) VALUES (1, 1) "
+                          "ON CONFLICT (id) DO UPDATE SET erases = erases + 1",
+    [CRM__Q_SCRUB_DUE] = "SELECT erases FROM search_scrub WHERE id = 1",
+    [CRM__Q_SCRUB_MERGE] = "INSERT INTO search (search, rank) VALUES ('merge', ?1)",
+    [CRM__Q_SCRUB_DONE] = "DELETE FROM search_scrub WHERE id = 1 AND erases = ?1",
     [CRM__Q_RETENTION_INACTIVE] =
         "SELECT c.id FROM customer c WHERE c.erased_at IS NULL AND c.created_at < ?1 "
         "AND c.updated_at < ?1 "
