@@ -1,5 +1,6 @@
 /*
- * libcrm tests - the fast path for phone numbers given as their E.164 key
+ * libcrm tests - the fast path for North American numbers given as their
+ * E.164 key, bare or spelled with separators
  * (crm__phone_e164_fast in lib/phone.h). Wherever it answers, it must
  * answer what the normaliser libcrm is built with answers, in every default
  * country: that normaliser is compiled into this test and called directly
@@ -73,17 +74,78 @@ TEST(every_area_code)
     }
 }
 
-TEST(only_canonical_nanp_keys)
+TEST(refuses_the_rest)
 {
     static const char *const refused[] = {
-        "", "+", "+1", "1", "14155550100", "+14155550100 ", " +14155550100", "+1 4155550100",
-        "+1415555010", "+141555501000", "+1415555010x", "+1-415-555-0100", "++14155550100",
+        "", "+", "+1", "1", "14155550100", "+14155550100 ", " +14155550100",
+        "+1415555010", "+141555501000", "+1415555010x", "++14155550100",
         "+10155550100", "+11155550100", "+1a155550100", "+24155550100", "+44415555010",
-        "+4915112345678", "+1415555\xef\xbc\x90" "100", "+14155550100\n", "+1415555 0100",
+        "+4915112345678", "+1415555\xef\xbc\x90" "100", "+14155550100\n",
+        "+1 415 555 0100 ", "+1 (415) 555-0100)", "+1 415/555/0100", "+1 415 555 01000",
+        "+1 (115) 555-0100", "+1 015 555 0100", "+ 1 415 555 0100", "+1 415\t555 0100",
+        "+1 415 555 010", "+1 415_555_0100", "+1 415                   555 0100",
         NULL,
     };
     for (int i = 0; refused[i]; i++) {
         check_refused(refused[i]);
+        if (test_current_failed)
+            return;
+    }
+}
+
+/* A key spelled with separators: the fast path gives the key, and so does
+ * the normaliser, in every region. */
+static void check_spelled(const char *input, const char *key)
+{
+    char fast[CRM__E164_SIZE] = "", ref[CRM__E164_SIZE] = "";
+    if (!crm__phone_e164_fast(fast, input)) {
+        fprintf(stderr, "'%s': the fast path refused it\n", input);
+        CHECK(0);
+        return;
+    }
+    CHECK_STR(fast, key);
+    for (int r = 0; regions[r]; r++) {
+        int rc = crm__phone_e164(ref, input, regions[r]);
+        if (rc != CRM__PHONE_OK || strcmp(ref, key) != 0)
+            fprintf(stderr, "'%s' in '%s': %s gives rc %d '%s', the fast path '%s'\n", input,
+                    regions[r], crm__phone_backend(), rc, rc == CRM__PHONE_OK ? ref : "", fast);
+        CHECK_INT(rc, CRM__PHONE_OK);
+        CHECK_STR(ref, key);
+    }
+}
+
+TEST(every_spelling)
+{
+    /* The spellings of lists and forms, then random separators between
+     * random digits: wherever the fast path answers, the normaliser
+     * agrees. */
+    static const char *const forms[] = { "+1 %.3s %.3s %.4s",   "+1 (%.3s) %.3s-%.4s",
+                                         "+1-%.3s-%.3s-%.4s",   "+1.%.3s.%.3s.%.4s",
+                                         "+1 %.3s-%.3s-%.4s",   "+1(%.3s)%.3s-%.4s",
+                                         "+1 %.3s %.3s%.4s",    "+1%.3s %.3s %.4s" };
+    static const char seps[] = " -.()";
+    char digits[11], key[13], in[40];
+    for (int i = 0; i < 4000; i++) {
+        digits[0] = (char)('2' + rnd(8));
+        for (int k = 1; k < 10; k++)
+            digits[k] = (char)('0' + rnd(10));
+        digits[10] = '\0';
+        snprintf(key, sizeof key, "+1%s", digits);
+        if (i % 2 == 0) {
+            snprintf(in, sizeof in, forms[rnd(8)], digits, digits + 3, digits + 6);
+        } else {
+            size_t n = 0;
+            in[n++] = '+';
+            in[n++] = '1';
+            for (int k = 0; k < 10; k++) {
+                for (unsigned s = rnd(3); s > 0 && n < 28; s--)
+                    if (rnd(2))
+                        in[n++] = seps[rnd(5)];
+                in[n++] = digits[k];
+            }
+            in[n] = '\0';
+        }
+        check_spelled(in, key);
         if (test_current_failed)
             return;
     }
@@ -185,7 +247,8 @@ TEST(without_default_country)
 int main(void)
 {
     RUN(every_area_code);
-    RUN(only_canonical_nanp_keys);
+    RUN(refuses_the_rest);
+    RUN(every_spelling);
     RUN(key_normalises_to_itself);
     RUN(lookup_by_key_finds_what_other_spellings_find);
     RUN(without_default_country);
