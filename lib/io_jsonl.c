@@ -62,6 +62,8 @@ static const field f_consent[] = { F("id", 'u'),      F("customer_id", 'u'), F("
                                    F("channel", 'I'), F("granted", 'i'),     F("at", 'i'),
                                    F("actor", 't'),   F("interaction_id", 'U'),
                                    F("note", 't') };
+static const field f_merged[] = { F("absorbed_id", 'u'), F("survivor_id", 'u'),
+                                  F("merged_at", 'i') };
 #undef F
 
 #define FIELDS(f) f, (int)(sizeof f / sizeof f[0])
@@ -92,6 +94,8 @@ static const struct {
       FIELDS(f_occasion) },
     { "consent", CRM__Q_IO_DUMP_CONSENT, CRM__Q_IO_LOAD_CONSENT, CRM__Q_IO_SAME_CONSENT,
       FIELDS(f_consent) },
+    { "merged", CRM__Q_IO_DUMP_MERGED, CRM__Q_IO_LOAD_MERGED, CRM__Q_IO_SAME_MERGED,
+      FIELDS(f_merged) },
 };
 #define NTYPES (sizeof types / sizeof types[0])
 #define MAX_MEMBERS 24
@@ -427,6 +431,24 @@ static int load(jl_ctx *x, const char *line)
     return crm__write_end(db, rc);
 }
 
+/* Every absorbed id leads, survivor after survivor, to a customer: what
+ * the lines of merged records, each fine alone, must make together. */
+static int check_merged(crm_db *db)
+{
+    CRM__ST(st);
+    int rc = crm__st_get(db, CRM__Q_IO_MERGED_BROKEN, &st);
+    if (rc == CRM_OK)
+        rc = crm__st_step(st, "checking the merged records");
+    if (rc == CRM_ROW) {
+        const char *id = crm__col_text(st, 0);
+        return crm__error(db, CRM_EINVAL,
+                          "JSON Lines: the merged records of customer %s lead to no customer "
+                          "(an id no record has, or back to itself)",
+                          id ? id : "?");
+    }
+    return rc == CRM_DONE ? CRM_OK : rc;
+}
+
 static int parse(jl_ctx *x, const char *data, size_t len)
 {
     crm_db *db = x->db;
@@ -487,6 +509,8 @@ static int parse(jl_ctx *x, const char *data, size_t len)
     crm__free(line);
     if (rc == CRM_OK && !x->header)
         rc = crm__error(db, CRM_EINVAL, "the JSON Lines text is empty: no header line");
+    if (rc == CRM_OK)
+        rc = check_merged(db);
     if (x->im.col > 0 && (rc == CRM_EINVAL || rc == CRM_ESTATE)) {
         char msg[512];
         snprintf(msg, sizeof msg, "%s", crm_errmsg(db));

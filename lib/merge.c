@@ -641,7 +641,13 @@ int crm_customer_unmerge(crm_db *db, const char *absorbed_id)
     }
     if (rc == CRM_OK) {
         crm__uuid_format(kt, keep.b);
-        rc = check_unchanged(db, &keep, &gone, seq, gt);
+        /* A merge that came with a JSON Lines import came without its
+         * journal entry, which holds what undoing it needs. */
+        rc = seq == 0 ? crm__error(db, CRM_ESTATE,
+                                   "the merge of customer %s into customer %s came with an "
+                                   "import, without what undoing it needs: it cannot be undone",
+                                   gt, kt)
+                      : check_unchanged(db, &keep, &gone, seq, gt);
     }
     if (rc == CRM_OK) {
         CRM__ST(st);
@@ -656,8 +662,10 @@ int crm_customer_unmerge(crm_db *db, const char *absorbed_id)
                                               : crm__error(db, CRM_ENOMEM,
                                                            "out of memory reading a merge");
         } else if (rc == CRM_DONE) {
-            rc = crm__error(db, CRM_ECORRUPT,
-                            "the journal entry %lld of the merge of customer %s is missing",
+            /* Dropped by a retention run (crm_journal_drop). */
+            rc = crm__error(db, CRM_ESTATE,
+                            "the journal entry %lld of the merge of customer %s, which holds "
+                            "what undoing it needs, was dropped: it cannot be undone",
                             (long long)seq, gt);
         }
     }

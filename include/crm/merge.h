@@ -167,7 +167,9 @@ CRM_EXTERN(int) crm_customer_merge(crm_db *db, const char *keep_id, const char *
  * @return CRM_OK; CRM_EINVAL (NULL or malformed id); CRM_ENOTFOUND (no
  *         customer was ever that id); CRM_ESTATE (the customer was not
  *         merged, or a later change blocks it: the message names the
- *         entry's op, time, customer and journal seq).
+ *         entry's op, time, customer and journal seq; or the merge's own
+ *         journal entry is gone, dropped by crm_journal_drop() or never
+ *         there because the merge came with a JSON Lines import).
  */
 CRM_EXTERN(int) crm_customer_unmerge(crm_db *db, const char *absorbed_id);
 

@@ -359,6 +359,7 @@ typedef enum crm__query {
     CRM__Q_IO_DUMP_PROMISE_EVENT,
     CRM__Q_IO_DUMP_OCCASION,
     CRM__Q_IO_DUMP_CONSENT,
+    CRM__Q_IO_DUMP_MERGED,
     /* The same records back: each _LOAD_ statement takes the values of one record, ?1 on,
      * in the order io_jsonl.c lists its fields (ids as ids), and inserts its row unless one
      * with its key is there; each _SAME_ statement takes the same values -> whether a row
@@ -374,6 +375,7 @@ typedef enum crm__query {
     CRM__Q_IO_LOAD_PROMISE_EVENT,
     CRM__Q_IO_LOAD_OCCASION,
     CRM__Q_IO_LOAD_CONSENT,
+    CRM__Q_IO_LOAD_MERGED, /* seq 0: the merge's journal entry did not come with it */
     CRM__Q_IO_SAME_CHANNEL,
     CRM__Q_IO_SAME_CUSTOMER,
     CRM__Q_IO_SAME_MEMBERSHIP,
@@ -385,6 +387,9 @@ typedef enum crm__query {
     CRM__Q_IO_SAME_PROMISE_EVENT,
     CRM__Q_IO_SAME_OCCASION,
     CRM__Q_IO_SAME_CONSENT,
+    CRM__Q_IO_SAME_MERGED,
+    /* -> an absorbed id whose chain of survivors ends at no customer, or comes back to it */
+    CRM__Q_IO_MERGED_BROKEN,
 
     CRM__Q_COUNT
 } crm__query;

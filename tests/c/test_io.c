@@ -1001,6 +1001,85 @@ TEST(jsonl_erased_and_duplicates)
     crm_close(db2);
 }
 
+/* Merges travel: an absorbed id names its survivor after the import, a
+ * chain of two merges too, and the round trip keeps them; the import
+ * cannot carry what undoing a merge needs, and unmerge says so. Merged
+ * records that lead nowhere are refused, nothing kept. */
+TEST(jsonl_merged)
+{
+    crm_db *db = test_open_memory();
+    char a[CRM_ID_LEN + 1], b[CRM_ID_LEN + 1], c[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ann Able", a);
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ann Able-Baker", b);
+    test_customer(db, CRM_CUSTOMER_PERSON, "A. Baker", c);
+    CHECK_OK(db, crm_customer_merge(db, b, a));
+    CHECK_OK(db, crm_customer_merge(db, c, b));
+    char *d0 = NULL;
+    CHECK_OK(db, crm_jsonl_export_mem(&d0, db));
+    CHECK_CONTAINS(d0, "{\"type\":\"merged\",\"absorbed_id\":\"");
+
+    crm_db *db2 = test_open_memory();
+    crm_import_result *r = NULL;
+    CHECK_OK(db2, import_jsonl(&r, db2, d0, NULL));
+    CHECK_INT(crm_import_result_created(r), 1);
+    crm_import_result_free(r);
+    char *d1 = NULL;
+    CHECK_OK(db2, crm_jsonl_export_mem(&d1, db2));
+    CHECK_STR(d1, d0);
+    /* Both absorbed ids answer with the survivor, and say so. */
+    for (int i = 0; i < 2; i++) {
+        crm_customer *got = NULL;
+        CHECK_OK(db2, crm_customer_get(&got, db2, i ? b : a));
+        CHECK_STR(crm_customer_id(got), c);
+        CHECK_STR(crm_customer_merged_from(got), i ? b : a);
+        crm_customer_free(got);
+    }
+    CHECK_FAILS2(db2, crm_customer_unmerge(db2, b), CRM_ESTATE, "came with an import",
+                 "cannot be undone");
+    /* Again: nothing added. */
+    CHECK_OK(db2, import_jsonl(&r, db2, d0, NULL));
+    CHECK_INT(crm_import_result_records(r), 0);
+    crm_import_result_free(r);
+
+    /* Broken: a survivor no record names, a merged id that is a customer,
+     * two ids merged into each other. */
+    const char *h = "{\"format\":\"libcrm\",\"version\":1}\n";
+    char cust[300], buf[1200];
+    snprintf(cust, sizeof cust,
+             "{\"type\":\"customer\",\"id\":\"%s\",\"kind\":1,\"name\":\"C\",\"owner\":null,"
+             "\"created_at\":1,\"updated_at\":1,\"archived_at\":null,\"erased_at\":null}\n",
+             c);
+    crm_db *db3 = test_open_memory();
+    snprintf(buf, sizeof buf,
+             "%s%s{\"type\":\"merged\",\"absorbed_id\":\"%s\",\"survivor_id\":\"%s\","
+             "\"merged_at\":5}\n",
+             h, cust, a, TEST_UNKNOWN_ID);
+    CHECK_FAILS2(db3, import_jsonl(NULL, db3, buf, NULL), CRM_EINVAL, a, "lead to no customer");
+    CHECK_INT(customers(db3), 0);
+    snprintf(buf, sizeof buf,
+             "%s%s{\"type\":\"merged\",\"absorbed_id\":\"%s\",\"survivor_id\":\"%s\","
+             "\"merged_at\":5}\n",
+             h, cust, c, a);
+    CHECK_FAILS2(db3, import_jsonl(NULL, db3, buf, NULL), CRM_EINVAL, "line 3", "merged");
+    CHECK_INT(customers(db3), 0);
+    snprintf(buf, sizeof buf,
+             "%s%s{\"type\":\"merged\",\"absorbed_id\":\"%s\",\"survivor_id\":\"%s\","
+             "\"merged_at\":5}\n{\"type\":\"merged\",\"absorbed_id\":\"%s\","
+             "\"survivor_id\":\"%s\",\"merged_at\":5}\n",
+             h, cust, a, b, b, a);
+    CHECK_FAILS2(db3, import_jsonl(NULL, db3, buf, NULL), CRM_EINVAL, "lead to no customer",
+                 "back to itself");
+    CHECK_INT(customers(db3), 0);
+    crm_customer *none = NULL;
+    CHECK_FAILS(db3, crm_customer_get(&none, db3, a), CRM_ENOTFOUND, "no customer has id");
+
+    crm_free(d0);
+    crm_free(d1);
+    crm_close(db);
+    crm_close(db2);
+    crm_close(db3);
+}
+
 TEST(jsonl_errors)
 {
     crm_db *db = test_open_memory();
@@ -1074,6 +1153,7 @@ int main(void)
     RUN(vcard_round_trip);
     RUN(jsonl_round_trip);
     RUN(jsonl_erased_and_duplicates);
+    RUN(jsonl_merged);
     RUN(jsonl_errors);
     return test_summary();
 }

@@ -782,6 +782,10 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "'customer_id', " IO_UT("customer_id") ", 'purpose', purpose, 'channel', channel, "
         "'granted', granted, 'at', at, 'actor', actor, "
         "'interaction_id', " IO_UT("interaction_id") ", 'note', note) FROM consent ORDER BY id",
+    [CRM__Q_IO_DUMP_MERGED] =
+        "SELECT json_object('type', 'merged', 'absorbed_id', " IO_UT("absorbed_id") ", "
+        "'survivor_id', " IO_UT("survivor_id") ", 'merged_at', merged_at) "
+        "FROM customer_merged ORDER BY absorbed_id",
     [CRM__Q_IO_JSON_MEMBERS] = "SELECT key, type, value FROM json_each(?1)",
     [CRM__Q_IO_LOAD_CHANNEL] = "INSERT INTO channel (code, name) SELECT ?1, ?2 WHERE ?1 >= 64 "
                                "ON CONFLICT DO NOTHING",
@@ -818,6 +822,10 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_IO_LOAD_CONSENT] =
         "INSERT INTO consent (id, customer_id, purpose, channel, granted, at, actor, "
         "interaction_id, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+        "ON CONFLICT DO NOTHING",
+    [CRM__Q_IO_LOAD_MERGED] =
+        "INSERT INTO customer_merged (absorbed_id, survivor_id, merged_at, seq) "
+        "SELECT ?1, ?2, ?3, 0 WHERE ?1 <> ?2 AND NOT EXISTS (SELECT 1 FROM customer WHERE id = ?1) "
         "ON CONFLICT DO NOTHING",
     [CRM__Q_IO_SAME_CHANNEL] = "SELECT EXISTS (SELECT 1 FROM channel WHERE code = ?1), "
                                "EXISTS (SELECT 1 FROM channel WHERE code = ?1 AND name = ?2)",
@@ -866,6 +874,19 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "EXISTS (SELECT 1 FROM consent WHERE id = ?1 AND customer_id = ?2 AND purpose = ?3 "
         "AND channel IS ?4 AND granted = ?5 AND at = ?6 AND actor = ?7 "
         "AND interaction_id IS ?8 AND note = ?9)",
+    [CRM__Q_IO_SAME_MERGED] =
+        "SELECT EXISTS (SELECT 1 FROM customer_merged WHERE absorbed_id = ?1), "
+        "EXISTS (SELECT 1 FROM customer_merged WHERE absorbed_id = ?1 AND survivor_id = ?2 "
+        "AND merged_at = ?3)",
+    [CRM__Q_IO_MERGED_BROKEN] =
+        "WITH RECURSIVE chain (start, id, n) AS ("
+        "SELECT absorbed_id, survivor_id, 1 FROM customer_merged "
+        "UNION ALL SELECT chain.start, m.survivor_id, chain.n + 1 FROM chain "
+        "JOIN customer_merged m ON m.absorbed_id = chain.id "
+        "WHERE chain.n < 10000 AND chain.id <> chain.start) "
+        "SELECT " IO_UT("start") " FROM chain WHERE id = start OR n = 10000 "
+        "OR (NOT EXISTS (SELECT 1 FROM customer_merged m WHERE m.absorbed_id = chain.id) "
+        "AND NOT EXISTS (SELECT 1 FROM customer c WHERE c.id = chain.id)) LIMIT 1",
 };
 
 /* ---- shaped lists ---- */
