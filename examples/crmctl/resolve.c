@@ -47,6 +47,11 @@ int ctl_resolve_customer(crmctl *ctl, const char *arg, crm_customer **out)
         return EXIT_INVALID;
     }
     int rc = crm_customer_resolve(out, ctl->db, arg);
+    /* An old id still names the customer it was merged into; whoever
+     * typed it learns the id to use from now on. */
+    if (rc == CRM_OK && crm_customer_merged_from(*out))
+        ctl_error("note: customer %s was merged into %s (%s): using that one",
+                  crm_customer_merged_from(*out), crm_customer_id(*out), crm_customer_name(*out));
     if (rc == CRM_OK)
         return EXIT_OK;
     if (rc == CRM_EAMBIGUOUS)

@@ -163,7 +163,8 @@ CRM_EXTERN(int) crm_customer_resolve(crm_customer **out, crm_db *db, const char 
 /**
  * List every customer text names, by the rules of crm_customer_resolve(),
  * by id: none when nothing matches, several when the text is ambiguous
- * ("am I speaking with Mickey or Minnie?"). Walk with
+ * ("am I speaking with Mickey or Minnie?"); an id merged into another
+ * lists its survivor. Walk with
  * crm_customer_cursor_next(), free with crm_customer_cursor_free().
  * @return CRM_OK; CRM_EINVAL (as crm_customer_resolve()).
  */

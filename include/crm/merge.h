@@ -140,7 +140,8 @@ CRM_EXTERN(void) crm_duplicate_cursor_free(crm_duplicate_cursor *cur);
  * The absorbed customer's row goes; its id goes on naming the survivor:
  * crm_customer_get() and crm_customer_resolve() given it answer with the
  * survivor, whose record's crm_customer_merged_from() is the id asked for,
- * through any chain of merges. Other calls given it (writes above all)
+ * through any chain of merges; crm_customer_resolve_open() lists the
+ * survivor. Other calls given it (writes above all)
  * answer CRM_ENOTFOUND with a message naming the survivor: a write meant
  * for the absorbed record was made before the merge was known, and is the
  * caller's to redirect, not libcrm's to guess.

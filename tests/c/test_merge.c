@@ -369,6 +369,25 @@ TEST(old_id_resolves_to_survivor)
     CHECK_STR(crm_customer_id(r), c);
     CHECK_STR(crm_customer_merged_from(r), a);
     crm_customer_free(r);
+    /* The list of what a text names: the survivor, once, for either
+     * absorbed id of the chain; nothing for an id never used. */
+    const char *asked[] = { a, upper, b, c };
+    for (int i = 0; i < 4; i++) {
+        crm_customer_cursor *cur = NULL;
+        const crm_customer *row = NULL;
+        CHECK_OK(db, crm_customer_resolve_open(&cur, db, asked[i]));
+        CHECK_INT(crm_customer_cursor_next(cur, &row), CRM_ROW);
+        CHECK_STR(crm_customer_id(row), c);
+        CHECK_INT(crm_customer_cursor_next(cur, &row), CRM_DONE);
+        crm_customer_cursor_free(cur);
+    }
+    {
+        crm_customer_cursor *cur = NULL;
+        const crm_customer *row = NULL;
+        CHECK_OK(db, crm_customer_resolve_open(&cur, db, TEST_UNKNOWN_ID));
+        CHECK_INT(crm_customer_cursor_next(cur, &row), CRM_DONE);
+        crm_customer_cursor_free(cur);
+    }
     /* The identity moved with the records. */
     CHECK_OK(db, crm_customer_resolve(&r, db, "a@example.com"));
     CHECK_STR(crm_customer_id(r), c);

@@ -188,6 +188,7 @@ run 0 --db "$mdb" customer merge "$jose" "$twin"
 expect_out "^Merged into José Müller \($jose\)\.$"
 run 0 --db "$mdb" --json customer show "$twin"
 json_ok 'j["id"] == "'"$jose"'"'
+expect_err "note: customer $twin was merged into $jose \\(José Müller\\): using that one"
 run 1 --db "$mdb" customer merge "$jose" "$twin"
 expect_err "was merged into customer $jose"
 run 3 --db "$mdb" customer merge "$jose" "$jose"

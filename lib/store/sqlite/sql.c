@@ -91,7 +91,19 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     "UNION SELECT customer_id FROM identity WHERE kind = ?4 AND key = ?5 "                   \
     "UNION SELECT customer_id FROM identity WHERE kind = ?6 AND key = ?7) ORDER BY c.id"
     [CRM__Q_RESOLVE] = RESOLVE,
-    [CRM__Q_RESOLVE_LIST] = RESOLVE,
+    /* As RESOLVE, and an id merged into another names its survivor, at the
+     * end of the chain of merges (as CRM__Q_MERGE_SURVIVOR). */
+    [CRM__Q_RESOLVE_LIST] =
+        "SELECT " CUSTOMER_COLUMNS " "
+        "FROM customer c WHERE c.id IN (SELECT ?1 "
+        "UNION SELECT customer_id FROM identity WHERE kind = ?2 AND key = ?3 "
+        "UNION SELECT customer_id FROM identity WHERE kind = ?4 AND key = ?5 "
+        "UNION SELECT customer_id FROM identity WHERE kind = ?6 AND key = ?7 "
+        "UNION SELECT * FROM (WITH RECURSIVE chain (id, n) AS ("
+        "SELECT survivor_id, 1 FROM customer_merged WHERE absorbed_id = ?1 "
+        "UNION ALL SELECT m.survivor_id, chain.n + 1 FROM chain "
+        "JOIN customer_merged m ON m.absorbed_id = chain.id WHERE chain.n < 10000) "
+        "SELECT id FROM chain ORDER BY n DESC LIMIT 1)) ORDER BY c.id",
     /* The pairs come from a co-routine of three constant rows, and each
      * probes the identity key in turn: two cursors in all, where a probe
      * per pair (UNION ALL) opens two each, and no set of ids is built. A
