@@ -9,6 +9,7 @@
 #include "internal/customer.h"
 #include "internal/handle.h"
 #include "internal/journal.h"
+#include "internal/merge.h"
 #include "internal/util.h"
 #include "store/store.h"
 
@@ -26,11 +27,8 @@ static int customer_state(crm_db *db, const crm__uuid *uid, int64_t *erased_at)
         *erased_at = crm__col_time(st, 0);
         return CRM_OK;
     }
-    if (rc == CRM_DONE) {
-        char canon[CRM_ID_LEN + 1];
-        crm__uuid_format(canon, uid->b);
-        rc = crm__error(db, CRM_ENOTFOUND, "no customer has id %s", canon);
-    }
+    if (rc == CRM_DONE)
+        rc = crm__merge_missing(db, uid); /* names the survivor of a merged id */
     return rc;
 }
 
@@ -53,9 +51,8 @@ int crm_customer_export(char **out, crm_db *db, const char *id)
     crm__bind_time(st, 2, crm__now(db));
     rc = crm__st_step(st, "exporting a customer");
     if (rc == CRM_DONE) {
-        char canon[CRM_ID_LEN + 1];
-        crm__uuid_format(canon, uid.b);
-        return crm__error(db, CRM_ENOTFOUND, "no customer has id %s", canon);
+        crm__st_release(&st);
+        return crm__merge_missing(db, &uid); /* names the survivor of a merged id */
     }
     if (rc != CRM_ROW)
         return rc;

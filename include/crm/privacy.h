@@ -24,8 +24,12 @@ CRM_BEGIN_DECL
  * "libcrm-customer-export" version 1 (docs/export-format.md). Read in one
  * snapshot.
  *
+ * The journal entries are those about the customer and about every
+ * customer merged into it (each entry says which: entity_id).
+ *
  * CRM_OK; CRM_EINVAL: out NULL, id NULL or not an id; CRM_ENOTFOUND: no
- * customer has the id, or it was erased (the message says when);
+ * customer has the id, or it was erased (the message says when), or merged
+ * into another (the message names it);
  * CRM_ENOMEM; CRM_EIO; CRM_EBUSY.
  */
 CRM_EXTERN(int) crm_customer_export(char **out, crm_db *db, const char *id);
@@ -60,7 +64,8 @@ CRM_EXTERN(int) crm_customer_export(char **out, crm_db *db, const char *id);
  * fail.
  *
  * CRM_OK; CRM_EINVAL: id NULL or not an id; CRM_ENOTFOUND: no customer has
- * the id; CRM_EREADONLY; CRM_ESTATE: a group (crm_begin) was lost earlier;
+ * the id, or it was merged into another (the message names it: erase that
+ * one); CRM_EREADONLY; CRM_ESTATE: a group (crm_begin) was lost earlier;
  * CRM_ENOMEM, CRM_EIO, CRM_EBUSY: nothing changed.
  */
 CRM_EXTERN(int) crm_customer_erase(crm_db *db, const char *id);

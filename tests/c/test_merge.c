@@ -400,6 +400,10 @@ TEST(old_id_resolves_to_survivor)
     CHECK_FAILS2(db, crm_tag_add(db, b, "vip"), CRM_ENOTFOUND, "merged into", c);
     CHECK_FAILS2(db, crm_attr_set(db, a, "k", "v"), CRM_ENOTFOUND, "merged into", c);
     CHECK_FAILS2(db, crm_customer_archive(db, a), CRM_ENOTFOUND, "merged into", c);
+    CHECK_FAILS2(db, crm_customer_erase(db, a), CRM_ENOTFOUND, "merged into", c);
+    char *doc = NULL;
+    CHECK_FAILS2(db, crm_customer_export(&doc, db, b), CRM_ENOTFOUND, "merged into", c);
+    CHECK(doc == NULL);
     CHECK_FAILS2(db, crm_identity_add(NULL, db, a, "email", "z@example.com", 0), CRM_ENOTFOUND,
                  "merged into", c);
     crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;

@@ -90,6 +90,20 @@ def test_rich_export_is_valid(tmp_path, validator):
         assert org_doc["memberships"][0]["person_id"] == ann.id
 
 
+def test_export_after_a_merge(db, validator):
+    """The survivor's export has the journal of the customer merged into it."""
+    kept = db.create_customer("Dee Kept")
+    gone = db.create_customer("Dee Gone")
+    db.rename_customer(gone, "Dee G. Gone")
+    db.merge(kept, gone)
+    doc = db.export_customer(kept)
+    validator.validate(doc)
+    about = {(e["entity_id"], e["op"]) for e in doc["journal"]}
+    assert (gone.id, "create") in about and (gone.id, "rename") in about
+    assert (kept.id, "create") in about and (kept.id, "merge") in about
+    assert [e["seq"] for e in doc["journal"]] == sorted(e["seq"] for e in doc["journal"])
+
+
 def test_minimal_export_is_valid(db, validator):
     bob = db.create_customer("Bob")
     doc = db.export_customer(bob)

@@ -409,8 +409,10 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "FROM consent k WHERE k.customer_id = c.id ORDER BY k.at, k.id))), "
         "'journal', json((SELECT json_group_array(json(o)) FROM (SELECT json_object("
         "'seq', j.seq, " P_TIME("at", "j.at") ", 'actor', j.actor, 'entity', j.entity, "
-        "'op', j.op, 'data', json(j.data)) AS o FROM journal j WHERE j.entity_id = c.id "
-        "ORDER BY j.seq)))"
+        "'entity_id', " P_UUID("j.entity_id") ", 'op', j.op, 'data', json(j.data)) AS o "
+        "FROM journal j WHERE j.entity_id IN (WITH RECURSIVE m (id) AS (SELECT ?1 UNION "
+        "SELECT g.absorbed_id FROM customer_merged g JOIN m ON g.survivor_id = m.id) "
+        "SELECT id FROM m) ORDER BY j.seq)))"
         ") END FROM customer c WHERE c.id = ?1",
     [CRM__Q_PRIVACY_COUNTS] =
         "SELECT (SELECT count(*) FROM identity WHERE customer_id = ?1), "
