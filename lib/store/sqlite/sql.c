@@ -17,7 +17,9 @@
 
 /* ---- import and export (io_csv.c, io_vcard.c, io_jsonl.c) ---- */
 /* An id column as its canonical text, NULL for NULL. */
-#define IO_UT(c)                                                                           \
+/* An id (16 bytes) as its canonical text, NULL as NULL: in the JSON that
+ * exports and journal scrubs build, and in what lists hand back as text. */
+#define ID_TEXT(c)                                                                         \
     "CASE WHEN " c " IS NOT NULL THEN lower(substr(hex(" c "), 1, 8) || '-' || "           \
     "substr(hex(" c "), 9, 4) || '-' || substr(hex(" c "), 13, 4) || '-' || "              \
     "substr(hex(" c "), 17, 4) || '-' || substr(hex(" c "), 21)) END"
@@ -337,10 +339,6 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "AND promise_id IN (SELECT id FROM promise WHERE customer_id = ?2)",
     [CRM__Q_INTERACTION_DELETE] = "DELETE FROM interaction WHERE id = ?1",
     /* ---- privacy: export, erase, retention (privacy.c) ---- */
-#define P_UUID(x)                                                                          \
-    "nullif(lower(substr(hex(" x "), 1, 8) || '-' || substr(hex(" x "), 9, 4) || '-' || "           \
-    "substr(hex(" x "), 13, 4) || '-' || substr(hex(" x "), 17, 4) || '-' || "               \
-    "substr(hex(" x "), 21)), '----')"
 #define P_UTC(x) "strftime('%Y-%m-%dT%H:%M:%fZ', (" x ") / 1000.0, 'unixepoch')"
 #define P_TIME(k, x) "'" k "', " x ", '" k "_utc', " P_UTC(x)
 #define P_BOOL(x) "json(CASE WHEN " x " THEN 'true' ELSE 'false' END)"
@@ -351,7 +349,7 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_PRIVACY_EXPORT] =
         "SELECT c.erased_at, CASE WHEN c.erased_at IS NULL THEN json_object("
         "'format', 'libcrm-customer-export', 'version', 1, " P_TIME("exported_at", "?2") ", "
-        "'customer', json_object('id', " P_UUID("c.id") ", "
+        "'customer', json_object('id', " ID_TEXT("c.id") ", "
         "'kind', CASE c.kind WHEN 1 THEN 'person' ELSE 'organisation' END, 'name', c.name, "
         "'owner', c.owner, " P_TIME("created_at", "c.created_at") ", "
         P_TIME("updated_at", "c.updated_at") ", " P_TIME("archived_at", "c.archived_at") "), "
@@ -366,50 +364,50 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "'tags', json((SELECT json_group_array(t) FROM (SELECT tag AS t FROM customer_tag "
         "WHERE customer_id = c.id ORDER BY tag))), "
         "'memberships', json((SELECT json_group_array(json(o)) FROM (SELECT json_object("
-        "'org_id', " P_UUID("m.org_id") ", 'org_name', og.name, "
-        "'person_id', " P_UUID("m.person_id") ", 'person_name', pe.name, 'role', m.role, "
+        "'org_id', " ID_TEXT("m.org_id") ", 'org_name', og.name, "
+        "'person_id', " ID_TEXT("m.person_id") ", 'person_name', pe.name, 'role', m.role, "
         P_TIME("since", "m.since") ") AS o FROM membership m "
         "JOIN customer og ON og.id = m.org_id JOIN customer pe ON pe.id = m.person_id "
         "WHERE m.org_id = c.id OR m.person_id = c.id ORDER BY m.org_id, m.person_id))), "
         "'interactions', json((SELECT json_group_array(json(o)) FROM (SELECT json_object("
-        "'id', " P_UUID("x.id") ", 'channel', " P_CHANNEL("x.channel") ", "
+        "'id', " ID_TEXT("x.id") ", 'channel', " P_CHANNEL("x.channel") ", "
         "'direction', CASE x.direction WHEN 1 THEN 'in' ELSE 'out' END, "
         P_TIME("occurred_at", "x.occurred_at") ", 'handled_by', x.handled_by, "
         "'reason', x.reason, 'outcome', CASE x.outcome WHEN 0 THEN 'none' WHEN 1 THEN 'resolved' "
         "WHEN 2 THEN 'unresolved' WHEN 3 THEN 'transferred' WHEN 4 THEN 'abandoned' "
         "ELSE 'escalated' END, 'public', " P_BOOL("x.public") ", 'sentiment', x.sentiment, "
-        "'summary', x.summary, 'body', x.body, 'thread_id', " P_UUID("x.thread_id") ", "
-        "'reply_to', " P_UUID("x.reply_to") ", 'external_ref', x.external_ref, "
+        "'summary', x.summary, 'body', x.body, 'thread_id', " ID_TEXT("x.thread_id") ", "
+        "'reply_to', " ID_TEXT("x.reply_to") ", 'external_ref', x.external_ref, "
         P_TIME("created_at", "x.created_at") ", " P_TIME("updated_at", "x.updated_at") ") AS o "
         "FROM interaction x WHERE x.customer_id = c.id ORDER BY x.occurred_at, x.id))), "
         "'promises', json((SELECT json_group_array(json(o)) FROM (SELECT json_object("
-        "'id', " P_UUID("p.id") ", 'interaction_id', " P_UUID("p.interaction_id") ", "
+        "'id', " ID_TEXT("p.id") ", 'interaction_id', " ID_TEXT("p.interaction_id") ", "
         "'owner', p.owner, 'what', p.what, 'state', CASE p.state WHEN 1 THEN 'open' "
         "WHEN 2 THEN 'kept' WHEN 3 THEN 'broken' ELSE 'released' END, "
         P_TIME("due_at", "p.due_at") ", " P_TIME("first_due_at", "p.first_due_at") ", "
         P_TIME("made_at", "p.made_at") ", " P_TIME("closed_at", "p.closed_at") ", "
-        "'kept_by', " P_UUID("p.kept_by") ", "
+        "'kept_by', " ID_TEXT("p.kept_by") ", "
         "'events', json((SELECT json_group_array(json(eo)) FROM (SELECT json_object("
         "'seq', e.seq, 'kind', CASE e.kind WHEN 1 THEN 'made' WHEN 2 THEN 'renegotiated' "
         "WHEN 3 THEN 'kept' WHEN 4 THEN 'broken' ELSE 'released' END, "
         P_TIME("at", "e.at") ", 'actor', e.actor, " P_TIME("old_due", "e.old_due") ", "
         P_TIME("new_due", "e.new_due") ", 'customer_agreed', " P_BOOL("e.customer_agreed") ", "
-        "'interaction_id', " P_UUID("e.interaction_id") ", 'note', e.note) AS eo "
+        "'interaction_id', " ID_TEXT("e.interaction_id") ", 'note', e.note) AS eo "
         "FROM promise_event e WHERE e.promise_id = p.id ORDER BY e.seq)))) AS o "
         "FROM promise p WHERE p.customer_id = c.id ORDER BY p.made_at, p.id))), "
         "'occasions', json((SELECT json_group_array(json(o)) FROM (SELECT json_object("
-        "'id', " P_UUID("v.id") ", 'kind', v.kind, 'yearly', " P_BOOL("v.yearly") ", "
+        "'id', " ID_TEXT("v.id") ", 'kind', v.kind, 'yearly', " P_BOOL("v.yearly") ", "
         "'year', nullif(v.year, 0), 'month', v.month, 'day', v.day, 'lead_days', v.lead_days, "
         "'note', v.note, " P_TIME("created_at", "v.created_at") ") AS o FROM occasion v "
         "WHERE v.customer_id = c.id ORDER BY v.md, v.id))), "
         "'consent', json((SELECT json_group_array(json(o)) FROM (SELECT json_object("
-        "'id', " P_UUID("k.id") ", 'purpose', k.purpose, 'channel', " P_CHANNEL("k.channel") ", "
+        "'id', " ID_TEXT("k.id") ", 'purpose', k.purpose, 'channel', " P_CHANNEL("k.channel") ", "
         "'granted', " P_BOOL("k.granted") ", " P_TIME("at", "k.at") ", 'actor', k.actor, "
-        "'interaction_id', " P_UUID("k.interaction_id") ", 'note', k.note) AS o "
+        "'interaction_id', " ID_TEXT("k.interaction_id") ", 'note', k.note) AS o "
         "FROM consent k WHERE k.customer_id = c.id ORDER BY k.at, k.id))), "
         "'journal', json((SELECT json_group_array(json(o)) FROM (SELECT json_object("
         "'seq', j.seq, " P_TIME("at", "j.at") ", 'actor', j.actor, 'entity', j.entity, "
-        "'entity_id', " P_UUID("j.entity_id") ", 'op', j.op, 'data', json(j.data)) AS o "
+        "'entity_id', " ID_TEXT("j.entity_id") ", 'op', j.op, 'data', json(j.data)) AS o "
         "FROM journal j WHERE j.entity_id IN (WITH RECURSIVE m (id) AS (SELECT ?1 UNION "
         "SELECT g.absorbed_id FROM customer_merged g JOIN m ON g.survivor_id = m.id) "
         "SELECT id FROM m) ORDER BY j.seq)))"
@@ -485,14 +483,7 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
 #undef P_BOOL
 #undef P_TIME
 #undef P_UTC
-#undef P_UUID
     /* ---- duplicates, merge and unmerge (merge.c) ---- */
-/* An id blob as its canonical text (8-4-4-4-12, lower case), as the
- * journal writes ids: the merge record names its records so. */
-#define UUID_TEXT(x)                                                                   \
-    "lower(substr(hex(" x "), 1, 8) || '-' || substr(hex(" x "), 9, 4) || '-' || "     \
-    "substr(hex(" x "), 13, 4) || '-' || substr(hex(" x "), 17, 4) || '-' || "         \
-    "substr(hex(" x "), 21))"
 /* The answer of the customers `who` to consent key k: the latest event of
  * k's purpose on k's channel or on every channel (0 or 1; NULL: none). */
 #define MERGE_CONSENT_ANSWER(who)                                                      \
@@ -502,7 +493,7 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
 /* The rows of `table` a merge moved (the record's list `list`) back to
  * the absorbed customer. */
 #define UNMERGE_BY_ID(table, list)                                                     \
-    "UPDATE " table " SET customer_id = ?2 WHERE customer_id = ?1 AND " UUID_TEXT("id") \
+    "UPDATE " table " SET customer_id = ?2 WHERE customer_id = ?1 AND " ID_TEXT("id") \
     " IN (SELECT value FROM json_each(?3, '$." list "'))"
 /* Each pair's reasons, read from the two customers' own ranges (their
  * e-mails and phones on identity_by_customer, their organisations on
@@ -565,7 +556,7 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_MERGE_RECORD] =
         "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
         "SELECT ?3, ?4, 'customer', ?1, 'merge', json_object("
-        "'absorbed', " UUID_TEXT("c.id") ", "
+        "'absorbed', " ID_TEXT("c.id") ", "
         "'customer', json_object('kind', c.kind, 'name', c.name, 'name_key', c.name_key, "
         "'fold_key', c.fold_key, 'created_at', c.created_at, 'updated_at', c.updated_at, "
         "'archived_at', c.archived_at, 'owner', c.owner), "
@@ -574,13 +565,13 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "'value', i.value, 'flags', i.flags, 'created_at', i.created_at, 'moved', NOT EXISTS "
         "(SELECT 1 FROM identity s WHERE s.kind = i.kind AND s.key = i.key AND s.customer_id = ?1)"
         ")) FROM identity i WHERE i.customer_id = ?2), "
-        "'interactions', (SELECT json_group_array(" UUID_TEXT("id") ") "
+        "'interactions', (SELECT json_group_array(" ID_TEXT("id") ") "
         "FROM interaction WHERE customer_id = ?2), "
-        "'promises', (SELECT json_group_array(" UUID_TEXT("id") ") "
+        "'promises', (SELECT json_group_array(" ID_TEXT("id") ") "
         "FROM promise WHERE customer_id = ?2), "
-        "'occasions', (SELECT json_group_array(" UUID_TEXT("id") ") "
+        "'occasions', (SELECT json_group_array(" ID_TEXT("id") ") "
         "FROM occasion WHERE customer_id = ?2), "
-        "'consent', (SELECT json_group_array(" UUID_TEXT("id") ") "
+        "'consent', (SELECT json_group_array(" ID_TEXT("id") ") "
         "FROM consent WHERE customer_id = ?2), "
         "'consent_added', json(?5), "
         "'tags', (SELECT json_group_array(json_object('tag', t.tag, 'moved', NOT EXISTS "
@@ -590,8 +581,8 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "'kept', s.value)) FROM customer_attr a "
         "LEFT JOIN customer_attr s ON s.customer_id = ?1 AND s.key = a.key "
         "WHERE a.customer_id = ?2), "
-        "'memberships', (SELECT json_group_array(json_object('org', " UUID_TEXT("m.org_id") ", "
-        "'person', " UUID_TEXT("m.person_id") ", 'role', m.role, 'since', m.since, "
+        "'memberships', (SELECT json_group_array(json_object('org', " ID_TEXT("m.org_id") ", "
+        "'person', " ID_TEXT("m.person_id") ", 'role', m.role, 'since', m.since, "
         "'moved', NOT EXISTS (SELECT 1 FROM membership s WHERE "
         "s.org_id = CASE m.org_id WHEN ?2 THEN ?1 ELSE m.org_id END AND "
         "s.person_id = CASE m.person_id WHEN ?2 THEN ?1 ELSE m.person_id END))) "
@@ -637,12 +628,12 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     /* The survivor's memberships by membership_by_person and membership's key. */
     [CRM__Q_UNMERGE_MEMBERS_GONE] =
         "SELECT json_array_length(?3, '$.memberships') - "
-        "(SELECT count(*) FROM membership m WHERE m.person_id = ?1 AND " UUID_TEXT("m.org_id")
+        "(SELECT count(*) FROM membership m WHERE m.person_id = ?1 AND " ID_TEXT("m.org_id")
         " IN (SELECT json_extract(value, '$.org') FROM json_each(?3, '$.memberships') "
-        "WHERE json_extract(value, '$.person') = " UUID_TEXT("?2") ")) - "
-        "(SELECT count(*) FROM membership m WHERE m.org_id = ?1 AND " UUID_TEXT("m.person_id")
+        "WHERE json_extract(value, '$.person') = " ID_TEXT("?2") ")) - "
+        "(SELECT count(*) FROM membership m WHERE m.org_id = ?1 AND " ID_TEXT("m.person_id")
         " IN (SELECT json_extract(value, '$.person') FROM json_each(?3, '$.memberships') "
-        "WHERE json_extract(value, '$.org') = " UUID_TEXT("?2") "))",
+        "WHERE json_extract(value, '$.org') = " ID_TEXT("?2") "))",
     [CRM__Q_UNMERGE_CUSTOMER] =
         "INSERT INTO customer (id, kind, name, name_key, fold_key, created_at, updated_at, "
         "archived_at, owner) SELECT ?2, json_extract(?3, '$.customer.kind'), "
@@ -669,7 +660,7 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_UNMERGE_OCCASION] = UNMERGE_BY_ID("occasion", "occasions"),
     [CRM__Q_UNMERGE_CONSENT] = UNMERGE_BY_ID("consent", "consent"),
     [CRM__Q_UNMERGE_CONSENT_ADDED] =
-        "DELETE FROM consent WHERE customer_id = ?1 AND " UUID_TEXT("id") " IN "
+        "DELETE FROM consent WHERE customer_id = ?1 AND " ID_TEXT("id") " IN "
         "(SELECT value FROM json_each(?3, '$.consent_added'))",
     [CRM__Q_UNMERGE_TAG] =
         "UPDATE customer_tag SET customer_id = ?2 WHERE customer_id = ?1 AND tag IN "
@@ -687,15 +678,15 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "json_extract(value, '$.key'), json_extract(value, '$.value') "
         "FROM json_each(?3, '$.attributes') WHERE json_type(value, '$.kept') <> 'null'",
     [CRM__Q_UNMERGE_MEMBER_PERSON] =
-        "UPDATE membership SET person_id = ?2 WHERE person_id = ?1 AND " UUID_TEXT("org_id")
+        "UPDATE membership SET person_id = ?2 WHERE person_id = ?1 AND " ID_TEXT("org_id")
         " IN (SELECT json_extract(value, '$.org') FROM json_each(?3, '$.memberships') "
         "WHERE json_extract(value, '$.moved') AND json_extract(value, '$.person') = "
-        UUID_TEXT("?2") ")",
+        ID_TEXT("?2") ")",
     [CRM__Q_UNMERGE_MEMBER_ORG] =
-        "UPDATE membership SET org_id = ?2 WHERE org_id = ?1 AND " UUID_TEXT("person_id")
+        "UPDATE membership SET org_id = ?2 WHERE org_id = ?1 AND " ID_TEXT("person_id")
         " IN (SELECT json_extract(value, '$.person') FROM json_each(?3, '$.memberships') "
         "WHERE json_extract(value, '$.moved') AND json_extract(value, '$.org') = "
-        UUID_TEXT("?2") ")",
+        ID_TEXT("?2") ")",
     /* A membership both had: the other end's id is read from the survivor's
      * own membership of it, which the record names by its text. */
     [CRM__Q_UNMERGE_MEMBER_KEPT] =
@@ -705,9 +696,9 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "WHERE NOT json_extract(value, '$.moved')) "
         "INSERT INTO membership (org_id, person_id, role, since) "
         "SELECT m.org_id, ?2, j.role, j.since FROM membership m JOIN j ON j.org = "
-        UUID_TEXT("m.org_id") " WHERE m.person_id = ?1 AND j.person = " UUID_TEXT("?2") " "
+        ID_TEXT("m.org_id") " WHERE m.person_id = ?1 AND j.person = " ID_TEXT("?2") " "
         "UNION ALL SELECT ?2, m.person_id, j.role, j.since FROM membership m JOIN j ON j.person = "
-        UUID_TEXT("m.person_id") " WHERE m.org_id = ?1 AND j.org = " UUID_TEXT("?2"),
+        ID_TEXT("m.person_id") " WHERE m.org_id = ?1 AND j.org = " ID_TEXT("?2"),
     [CRM__Q_UNMERGE_SURVIVOR] =
         "UPDATE customer SET updated_at = json_extract(?3, '$.survivor_updated_at') WHERE id = ?1",
     [CRM__Q_UNMERGE_UNMARK] =
@@ -749,56 +740,56 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_IO_DUMP_CHANNEL] = "SELECT json_object('type', 'channel', 'code', code, 'name', name) "
                                "FROM channel WHERE code >= 64 ORDER BY code",
     [CRM__Q_IO_DUMP_CUSTOMER] =
-        "SELECT json_object('type', 'customer', 'id', " IO_UT("id") ", 'kind', kind, "
+        "SELECT json_object('type', 'customer', 'id', " ID_TEXT("id") ", 'kind', kind, "
         "'name', name, 'owner', owner, 'created_at', created_at, 'updated_at', updated_at, "
         "'archived_at', archived_at, 'erased_at', erased_at) FROM customer ORDER BY id",
     [CRM__Q_IO_DUMP_MEMBERSHIP] =
-        "SELECT json_object('type', 'membership', 'org_id', " IO_UT("org_id") ", "
-        "'person_id', " IO_UT("person_id") ", 'role', role, 'since', since) "
+        "SELECT json_object('type', 'membership', 'org_id', " ID_TEXT("org_id") ", "
+        "'person_id', " ID_TEXT("person_id") ", 'role', role, 'since', since) "
         "FROM membership ORDER BY org_id, person_id",
     [CRM__Q_IO_DUMP_IDENTITY] =
-        "SELECT json_object('type', 'identity', 'customer_id', " IO_UT("customer_id") ", "
+        "SELECT json_object('type', 'identity', 'customer_id', " ID_TEXT("customer_id") ", "
         "'kind', kind, 'key', key, 'value', value, 'flags', flags, 'created_at', created_at) "
         "FROM identity ORDER BY kind, key, customer_id",
     [CRM__Q_IO_DUMP_ATTR] =
-        "SELECT json_object('type', 'attribute', 'customer_id', " IO_UT("customer_id") ", "
+        "SELECT json_object('type', 'attribute', 'customer_id', " ID_TEXT("customer_id") ", "
         "'key', key, 'value', value) FROM customer_attr ORDER BY customer_id, key",
     [CRM__Q_IO_DUMP_TAG] =
-        "SELECT json_object('type', 'tag', 'customer_id', " IO_UT("customer_id") ", "
+        "SELECT json_object('type', 'tag', 'customer_id', " ID_TEXT("customer_id") ", "
         "'tag', tag) FROM customer_tag ORDER BY customer_id, tag",
     [CRM__Q_IO_DUMP_INTERACTION] =
-        "SELECT json_object('type', 'interaction', 'id', " IO_UT("id") ", "
-        "'customer_id', " IO_UT("customer_id") ", 'channel', channel, 'direction', direction, "
+        "SELECT json_object('type', 'interaction', 'id', " ID_TEXT("id") ", "
+        "'customer_id', " ID_TEXT("customer_id") ", 'channel', channel, 'direction', direction, "
         "'occurred_at', occurred_at, 'handled_by', handled_by, 'reason', reason, "
         "'outcome', outcome, 'public', public, 'sentiment', sentiment, 'summary', summary, "
-        "'body', body, 'thread_id', " IO_UT("thread_id") ", 'reply_to', " IO_UT("reply_to") ", "
+        "'body', body, 'thread_id', " ID_TEXT("thread_id") ", 'reply_to', " ID_TEXT("reply_to") ", "
         "'external_ref', external_ref, 'created_at', created_at, 'updated_at', updated_at) "
         "FROM interaction ORDER BY id",
     [CRM__Q_IO_DUMP_PROMISE] =
-        "SELECT json_object('type', 'promise', 'id', " IO_UT("id") ", "
-        "'customer_id', " IO_UT("customer_id") ", 'interaction_id', " IO_UT("interaction_id") ", "
+        "SELECT json_object('type', 'promise', 'id', " ID_TEXT("id") ", "
+        "'customer_id', " ID_TEXT("customer_id") ", 'interaction_id', " ID_TEXT("interaction_id") ", "
         "'owner', owner, 'what', what, 'state', state, 'due_at', due_at, "
         "'first_due_at', first_due_at, 'made_at', made_at, 'closed_at', closed_at, "
-        "'kept_by', " IO_UT("kept_by") ") FROM promise ORDER BY id",
+        "'kept_by', " ID_TEXT("kept_by") ") FROM promise ORDER BY id",
     [CRM__Q_IO_DUMP_PROMISE_EVENT] =
-        "SELECT json_object('type', 'promise_event', 'promise_id', " IO_UT("promise_id") ", "
+        "SELECT json_object('type', 'promise_event', 'promise_id', " ID_TEXT("promise_id") ", "
         "'seq', seq, 'kind', kind, 'at', at, 'actor', actor, 'old_due', old_due, "
         "'new_due', new_due, 'customer_agreed', customer_agreed, "
-        "'interaction_id', " IO_UT("interaction_id") ", 'note', note) "
+        "'interaction_id', " ID_TEXT("interaction_id") ", 'note', note) "
         "FROM promise_event ORDER BY promise_id, seq",
     [CRM__Q_IO_DUMP_OCCASION] =
-        "SELECT json_object('type', 'occasion', 'id', " IO_UT("id") ", "
-        "'customer_id', " IO_UT("customer_id") ", 'kind', kind, 'yearly', yearly, 'year', year, "
+        "SELECT json_object('type', 'occasion', 'id', " ID_TEXT("id") ", "
+        "'customer_id', " ID_TEXT("customer_id") ", 'kind', kind, 'yearly', yearly, 'year', year, "
         "'month', month, 'day', day, 'lead_days', lead_days, 'note', note, "
         "'created_at', created_at) FROM occasion ORDER BY id",
     [CRM__Q_IO_DUMP_CONSENT] =
-        "SELECT json_object('type', 'consent', 'id', " IO_UT("id") ", "
-        "'customer_id', " IO_UT("customer_id") ", 'purpose', purpose, 'channel', channel, "
+        "SELECT json_object('type', 'consent', 'id', " ID_TEXT("id") ", "
+        "'customer_id', " ID_TEXT("customer_id") ", 'purpose', purpose, 'channel', channel, "
         "'granted', granted, 'at', at, 'actor', actor, "
-        "'interaction_id', " IO_UT("interaction_id") ", 'note', note) FROM consent ORDER BY id",
+        "'interaction_id', " ID_TEXT("interaction_id") ", 'note', note) FROM consent ORDER BY id",
     [CRM__Q_IO_DUMP_MERGED] =
-        "SELECT json_object('type', 'merged', 'absorbed_id', " IO_UT("absorbed_id") ", "
-        "'survivor_id', " IO_UT("survivor_id") ", 'merged_at', merged_at) "
+        "SELECT json_object('type', 'merged', 'absorbed_id', " ID_TEXT("absorbed_id") ", "
+        "'survivor_id', " ID_TEXT("survivor_id") ", 'merged_at', merged_at) "
         "FROM customer_merged ORDER BY absorbed_id",
     [CRM__Q_IO_JSON_MEMBERS] = "SELECT key, type, value FROM json_each(?1)",
     [CRM__Q_IO_LOAD_CHANNEL] = "INSERT INTO channel (code, name) SELECT ?1, ?2 WHERE ?1 >= 64 "
@@ -898,7 +889,7 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "UNION ALL SELECT chain.start, m.survivor_id, chain.n + 1 FROM chain "
         "JOIN customer_merged m ON m.absorbed_id = chain.id "
         "WHERE chain.n < 10000 AND chain.id <> chain.start) "
-        "SELECT " IO_UT("start") " FROM chain WHERE id = start OR n = 10000 "
+        "SELECT " ID_TEXT("start") " FROM chain WHERE id = start OR n = 10000 "
         "OR (NOT EXISTS (SELECT 1 FROM customer_merged m WHERE m.absorbed_id = chain.id) "
         "AND NOT EXISTS (SELECT 1 FROM customer c WHERE c.id = chain.id)) LIMIT 1",
 };
