@@ -923,6 +923,78 @@ TEST(migration_folds_existing_names)
     test_remove_db(path);
 }
 
+/* The migration folds in SQL what libcrm folds in C from then on: for
+ * every letter of Latin-1 and Latin Extended-A, upper and lower case, a
+ * name migrated and the same name created afterwards get the same key. */
+TEST(migration_folds_as_libcrm_does)
+{
+    char path[512];
+    test_temp_path(path, sizeof path, ".db");
+    sqlite3 *s;
+    CHECK(sqlite3_open(path, &s) == SQLITE_OK);
+    raw_exec(s, "PRAGMA journal_mode = WAL");
+    for (int v = 1; v <= 10; v++) {
+        char pattern[600], cmd[700];
+        snprintf(pattern, sizeof pattern, "%s/%04d_*.sql", CRM_SCHEMA_DIR, v);
+        snprintf(cmd, sizeof cmd, "ls %s", pattern);
+        FILE *ls = popen(cmd, "r");
+        char file[600] = "";
+        CHECK(fgets(file, sizeof file, ls) != NULL);
+        pclose(ls);
+        file[strcspn(file, "\n")] = '\0';
+        char *sql = test_slurp_text(file);
+        raw_exec(s, "BEGIN");
+        raw_exec(s, sql);
+        raw_exec(s, "COMMIT");
+        free(sql);
+    }
+    sqlite3_stmt *ins;
+    CHECK(sqlite3_prepare_v2(s,
+                             "INSERT INTO customer (id, kind, name, name_key, created_at, "
+                             "updated_at) VALUES (randomblob(16), 1, ?1, lower(?1), 1, 1)",
+                             -1, &ins, NULL) == SQLITE_OK);
+    char names[0x180 - 0xC0][16];
+    int n = 0;
+    for (unsigned cp = 0xC0; cp < 0x180; cp++) {
+        /* "Ab", the letter as UTF-8, "cD". */
+        snprintf(names[n], sizeof names[n], "Ab%c%ccD", (char)(0xC0 | (cp >> 6)),
+                 (char)(0x80 | (cp & 0x3F)));
+        sqlite3_bind_text(ins, 1, names[n], -1, SQLITE_STATIC);
+        CHECK(sqlite3_step(ins) == SQLITE_DONE);
+        sqlite3_reset(ins);
+        n++;
+    }
+    sqlite3_finalize(ins);
+    sqlite3_close(s);
+    crm_db *db = NULL;
+    CHECK_OK(NULL, crm_open(&db, path, NULL));
+    for (int i = 0; i < n; i++) {
+        cid id;
+        test_customer(db, CRM_CUSTOMER_PERSON, names[i], id);
+    }
+    CHECK_OK(db, crm_close(db));
+    CHECK(sqlite3_open(path, &s) == SQLITE_OK);
+    sqlite3_stmt *st;
+    CHECK(sqlite3_prepare_v2(s,
+                             "SELECT a.name, a.fold_key, b.fold_key FROM customer a "
+                             "JOIN customer b ON b.name = a.name AND b.id > a.id",
+                             -1, &st, NULL) == SQLITE_OK);
+    int pairs_seen = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *x = (const char *)sqlite3_column_text(st, 1);
+        const char *y = (const char *)sqlite3_column_text(st, 2);
+        if (strcmp(x, y) != 0)
+            fprintf(stderr, "'%s': migrated '%s', created '%s'\n", sqlite3_column_text(st, 0), x,
+                    y);
+        CHECK_STR(x, y);
+        pairs_seen++;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(s);
+    CHECK_INT(pairs_seen, n);
+    test_remove_db(path);
+}
+
 int main(void)
 {
     RUN(merge_moves_everything);
@@ -936,5 +1008,6 @@ int main(void)
     RUN(duplicate_bad_input);
     RUN(duplicate_dup);
     RUN(migration_folds_existing_names);
+    RUN(migration_folds_as_libcrm_does);
     return test_summary();
 }
