@@ -407,15 +407,29 @@ static int agent_leg(demo *d, const crm_customer *caller)
         rc = crm_promise_make(&p, db, id, d->agent_call, "agent:alice",
                               "call Jane back once the refund is through", d->friday,
                               CRM_TIME_NONE);
-    if (rc != CRM_OK)
+    if (rc == CRM_OK) {
+        /* Jane agrees to texts about her refund, and to nothing else. */
+        crm_consent_spec c = CRM_CONSENT_SPEC_INIT;
+        c.customer_id = id;
+        c.purpose = "service_updates";
+        c.channel = "sms";
+        c.interaction_id = d->agent_call;
+        c.note = "yes to texts about the refund";
+        rc = crm_consent_grant(NULL, db, &c);
+    }
+    if (rc != CRM_OK) {
+        crm_promise_free(p);
         return ctl_fail(d->ctl, rc);
+    }
     memcpy(d->callback, crm_promise_id(p), CRM_ID_LEN + 1);
     crm_promise_free(p);
     if (!d->ctl->json) {
         char due[CTL_TIME_SIZE];
         ctl_printf("\n  During the call agent:alice confirms the e-mail address (now verified),\n"
-                   "  notes the reason (billing.double_charge), and promises a callback by\n"
-                   "  Friday, %s (owner agent:alice, made during this call).\n",
+                   "  notes the reason (billing.double_charge), promises a callback by\n"
+                   "  Friday, %s (owner agent:alice, made during this call),\n"
+                   "  and records that Jane agrees to texts about her refund (consent:\n"
+                   "  service_updates by sms).\n",
                    ctl_time_short(due, d->friday));
     }
     return EXIT_OK;
@@ -504,6 +518,33 @@ static int closing(demo *d)
     st = ctl_print_search(ctl, &v, "charged twice", &found);
     if (st != EXIT_OK)
         return st;
+
+    /* Before a text or a newsletter goes out: what did Jane agree to? */
+    static const struct {
+        const char *purpose, *channel;
+    } asks[] = { { "service_updates", "sms" }, { "marketing", "email" } };
+    say(d, "\nMay we contact Jane? Her consent, asked before anything goes out ('crmctl\n"
+           "consent check'; no event means no: docs/consent.md):\n\n");
+    if (ctl->json)
+        ctl_json_begin_array(&d->json, "consent");
+    for (size_t i = 0; i < sizeof asks / sizeof asks[0]; i++) {
+        int yes = 0;
+        int rc = crm_consent_check(&yes, ctl->db, d->ids[JANE], asks[i].purpose, asks[i].channel);
+        if (rc != CRM_OK)
+            return ctl_fail(ctl, rc);
+        if (ctl->json) {
+            ctl_json_begin_object(&d->json, NULL);
+            ctl_json_string(&d->json, "purpose", asks[i].purpose);
+            ctl_json_string(&d->json, "channel", asks[i].channel);
+            ctl_json_bool(&d->json, "yes", yes);
+            ctl_json_end_object(&d->json);
+        } else {
+            ctl_printf("  %-16s by %-6s %s\n", asks[i].purpose, asks[i].channel,
+                       yes ? "yes (granted during the agent's call)" : "no (never asked)");
+        }
+    }
+    if (ctl->json)
+        ctl_json_end_array(&d->json);
 
     int64_t seq;
     int rc = crm_journal_last_seq(&seq, ctl->db);

@@ -1384,6 +1384,8 @@ expect_out '^  [0-9-]{10} 17:00 → [0-9-]{10} 10:00 +open +Jane Doe +agent:alic
 expect_out '^  [A-Z][a-z]{2} [0-9-]{10} +in 9 days +Jane Doe +birthday \(turns [0-9]+\) +likes tulips$'
 expect_out '^  contact_waiting +Jane Doe +6 days'
 expect_out '^  interaction +Jane Doe +summary +"@ShopCo \[charged\] me \[twice\] and nobody'
+expect_out '^  service_updates  by sms    yes \(granted during the agent'"'"'s call\)$'
+expect_out '^  marketing        by email  no \(never asked\)$'
 expect_out '^The journal records every change with who made it: [0-9]+ so far\. The last$'
 [[ $(grep -cE '^  [0-9]+ +[0-9-]{10} [0-9:]{8} ' <<<"$out") == 15 ]] || fail "demo journal: not 15 entries"
 if [[ ${#launcher[@]} -eq 0 && $elapsed_ms -gt 2000 ]]; then
