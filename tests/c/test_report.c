@@ -7,6 +7,8 @@
  */
 #include <stdbool.h>
 
+#include <stdarg.h>
+
 #include "test.h"
 
 #define DAY 86400000LL
@@ -281,6 +283,19 @@ typedef struct row_t {
 static row_t want[ROWS_MAX];
 static int nwant;
 
+/* A row's line, made from its own fields: through a buffer of its own, as
+ * the line and the fields are parts of one object. */
+static void set_line(row_t *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_line(row_t *r, const char *fmt, ...)
+{
+    char buf[LINE];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    memcpy(r->line, buf, sizeof buf);
+}
+
 static row_t *find_row(const char *key, const char *sub, int group)
 {
     for (int k = 0; k < nwant; k++)
@@ -374,7 +389,7 @@ static void want_reasons(const opts_t *o, int by_channel)
         qsort(want + first, (size_t)(nwant - first), sizeof want[0], by_count);
         for (int j = first; j < nwant; j++) {
             real(s, sizeof s, want[j].n, total);
-            snprintf(want[j].line, LINE, "%.79s|%.79s|%lld|%s|NULL", shown(rr->key), want[j].key,
+            set_line(&want[j], "%.79s|%.79s|%lld|%s|NULL", shown(rr->key), want[j].key,
                      want[j].n, s);
         }
     }
@@ -397,7 +412,7 @@ static void want_repeats(const opts_t *o)
     for (int k = 0; k < nwant; k++) {
         char s[32];
         real(s, sizeof s, want[k].m, want[k].n);
-        snprintf(want[k].line, LINE, "%.79s|%lld|%lld|%.79s", want[k].key, want[k].n, want[k].m, s);
+        set_line(&want[k], "%.79s|%lld|%lld|%.79s", want[k].key, want[k].n, want[k].m, s);
     }
 }
 
@@ -421,7 +436,7 @@ static void want_fcr(const opts_t *o)
     for (int k = 0; k < nwant; k++) {
         char s[32];
         real(s, sizeof s, want[k].m, want[k].n);
-        snprintf(want[k].line, LINE, "%.79s|%.79s|%lld|%lld|%.79s", want[k].group ? "reason" : "channel",
+        set_line(&want[k], "%.79s|%.79s|%lld|%lld|%.79s", want[k].group ? "reason" : "channel",
                  want[k].key, want[k].n, want[k].m, s);
     }
 }
@@ -452,7 +467,7 @@ static void want_handover(const opts_t *o)
     for (int k = 0; k < nwant; k++) {
         char s[32];
         real(s, sizeof s, want[k].m, want[k].n);
-        snprintf(want[k].line, LINE, "%.79s|%lld|%lld|%lld|%.79s", want[k].key, want[k].n, want[k].m,
+        set_line(&want[k], "%.79s|%lld|%lld|%lld|%.79s", want[k].key, want[k].n, want[k].m,
                  want[k].n - want[k].m, s);
     }
 }
@@ -555,7 +570,7 @@ static void want_channel_mix(const opts_t *o, int period)
         find_row(key, sub, 0)->n++;
     }
     for (int k = 0; k < nwant; k++)
-        snprintf(want[k].line, LINE, "%.79s|%.39s|%lld", want[k].key, want[k].sub, want[k].n);
+        set_line(&want[k], "%.79s|%.39s|%lld", want[k].key, want[k].sub, want[k].n);
     qsort(want, (size_t)nwant, sizeof want[0], by_line);
 }
 
