@@ -24,6 +24,21 @@
     "substr(hex(" c "), 9, 4) || '-' || substr(hex(" c "), 13, 4) || '-' || "              \
     "substr(hex(" c "), 17, 4) || '-' || substr(hex(" c "), 21)) END"
 
+/* Where merges lead (schema 10, customer_merged): the survivor of the id
+ * bound to ?1 at the end of its chain of merges (no row: never merged; a
+ * chain is followed at most 10000 steps), and ?1 with every id merged into
+ * it at any depth. */
+#define SURVIVOR_OF_1                                                                      \
+    "WITH RECURSIVE chain (id, n) AS ("                                                    \
+    "SELECT survivor_id, 1 FROM customer_merged WHERE absorbed_id = ?1 "                   \
+    "UNION ALL SELECT m.survivor_id, chain.n + 1 FROM chain "                              \
+    "JOIN customer_merged m ON m.absorbed_id = chain.id WHERE chain.n < 10000) "          \
+    "SELECT id FROM chain ORDER BY n DESC LIMIT 1"
+#define MERGED_INTO_1                                                                      \
+    "WITH RECURSIVE m (id) AS (SELECT ?1 UNION "                                           \
+    "SELECT g.absorbed_id FROM customer_merged g JOIN m ON g.survivor_id = m.id) "        \
+    "SELECT id FROM m"
+
 const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     /* ---- the handle (db.c, engine.c) ---- */
     [CRM__Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -93,19 +108,14 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     "UNION SELECT customer_id FROM identity WHERE kind = ?4 AND key = ?5 "                   \
     "UNION SELECT customer_id FROM identity WHERE kind = ?6 AND key = ?7) ORDER BY c.id"
     [CRM__Q_RESOLVE] = RESOLVE,
-    /* As RESOLVE, and an id merged into another names its survivor, at the
-     * end of the chain of merges (as CRM__Q_MERGE_SURVIVOR). */
+    /* As RESOLVE, and an id merged into another names its survivor. */
     [CRM__Q_RESOLVE_LIST] =
         "SELECT " CUSTOMER_COLUMNS " "
         "FROM customer c WHERE c.id IN (SELECT ?1 "
         "UNION SELECT customer_id FROM identity WHERE kind = ?2 AND key = ?3 "
         "UNION SELECT customer_id FROM identity WHERE kind = ?4 AND key = ?5 "
         "UNION SELECT customer_id FROM identity WHERE kind = ?6 AND key = ?7 "
-        "UNION SELECT * FROM (WITH RECURSIVE chain (id, n) AS ("
-        "SELECT survivor_id, 1 FROM customer_merged WHERE absorbed_id = ?1 "
-        "UNION ALL SELECT m.survivor_id, chain.n + 1 FROM chain "
-        "JOIN customer_merged m ON m.absorbed_id = chain.id WHERE chain.n < 10000) "
-        "SELECT id FROM chain ORDER BY n DESC LIMIT 1)) ORDER BY c.id",
+        "UNION SELECT * FROM (" SURVIVOR_OF_1 ")) ORDER BY c.id",
     /* The pairs come from a co-routine of three constant rows, and each
      * probes the identity key in turn: two cursors in all, where a probe
      * per pair (UNION ALL) opens two each, and no set of ids is built. A
@@ -408,9 +418,7 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "'journal', json((SELECT json_group_array(json(o)) FROM (SELECT json_object("
         "'seq', j.seq, " P_TIME("at", "j.at") ", 'actor', j.actor, 'entity', j.entity, "
         "'entity_id', " ID_TEXT("j.entity_id") ", 'op', j.op, 'data', json(j.data)) AS o "
-        "FROM journal j WHERE j.entity_id IN (WITH RECURSIVE m (id) AS (SELECT ?1 UNION "
-        "SELECT g.absorbed_id FROM customer_merged g JOIN m ON g.survivor_id = m.id) "
-        "SELECT id FROM m) ORDER BY j.seq)))"
+        "FROM journal j WHERE j.entity_id IN (" MERGED_INTO_1 ") ORDER BY j.seq)))"
         ") END FROM customer c WHERE c.id = ?1",
     [CRM__Q_PRIVACY_COUNTS] =
         "SELECT (SELECT count(*) FROM identity WHERE customer_id = ?1), "
@@ -436,9 +444,7 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "UPDATE journal SET data = (SELECT json_group_object(j.key, CASE WHEN j.type IN "
         "('object', 'array') THEN json(j.value) ELSE j.value END) FROM json_each(journal.data) j "
         "WHERE " P_KEEP("journal.entity", "j.key") ") "
-        "WHERE entity_id IN (WITH RECURSIVE m(id) AS (SELECT ?1 UNION "
-        "SELECT g.absorbed_id FROM customer_merged g JOIN m ON g.survivor_id = m.id) "
-        "SELECT id FROM m) AND EXISTS (SELECT 1 FROM json_each(journal.data) j "
+        "WHERE entity_id IN (" MERGED_INTO_1 ") AND EXISTS (SELECT 1 FROM json_each(journal.data) j "
         "WHERE NOT " P_KEEP("journal.entity", "j.key") ")",
     [CRM__Q_ERASE_JOURNAL_MEMBER] =
         "UPDATE journal SET data = json_remove(data, '$.role', '$.old_role') "
@@ -527,12 +533,7 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     "SELECT a, an, b, bn, score, reasons, r_attr FROM s WHERE score >= ?3 "            \
     "ORDER BY score DESC, a, b LIMIT ?5"
     /* A chain of merges is short; the bound only keeps a damaged file from looping. */
-    [CRM__Q_MERGE_SURVIVOR] =
-        "WITH RECURSIVE chain (id, n) AS ("
-        "SELECT survivor_id, 1 FROM customer_merged WHERE absorbed_id = ?1 "
-        "UNION ALL SELECT m.survivor_id, chain.n + 1 FROM chain "
-        "JOIN customer_merged m ON m.absorbed_id = chain.id WHERE chain.n < 10000) "
-        "SELECT id FROM chain ORDER BY n DESC LIMIT 1",
+    [CRM__Q_MERGE_SURVIVOR] = SURVIVOR_OF_1,
     [CRM__Q_MERGE_LINKED] =
         "SELECT role FROM membership WHERE org_id = ?1 AND person_id = ?2 "
         "UNION ALL SELECT role FROM membership WHERE org_id = ?2 AND person_id = ?1",
