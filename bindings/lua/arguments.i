@@ -23,9 +23,6 @@
 #include <limits.h>
 #include <stdlib.h>
 
-#if LUA_MAXINTEGER != INT64_MAX || LUA_MININTEGER != INT64_MIN
-#error "the integer typemaps take lua_Integer to be int64_t"
-#endif
 
 /* Raises the EINVAL table with the message on top of the stack. */
 static void crm_swig_refuse(lua_State *L)
@@ -44,8 +41,10 @@ static int crm_swig_arg_str(lua_State *L, int idx, const char *name, const char 
     case LUA_TSTRING:
         s = lua_tolstring(L, idx, &len);
         if (strlen(s) != len) {
-            lua_pushfstring(L, "%s: a NUL byte at byte %I of %I, where libcrm would take the "
-                               "text to end", name, (lua_Integer)strlen(s) + 1, (lua_Integer)len);
+            char at[CRM_LUA_INTBUF], of[CRM_LUA_INTBUF];
+            lua_pushfstring(L, "%s: a NUL byte at byte %s of %s, where libcrm would take the "
+                               "text to end", name, crm_lua_int_text(at, (int64_t)strlen(s) + 1),
+                            crm_lua_int_text(of, (int64_t)len));
             crm_swig_refuse(L);
             return -1;
         }
@@ -61,7 +60,7 @@ static int crm_swig_arg_str(lua_State *L, int idx, const char *name, const char 
 static int crm_swig_arg_int(lua_State *L, int idx, const char *name, lua_Integer min,
                             lua_Integer max, lua_Integer *out)
 {
-    if (!lua_isinteger(L, idx)) {
+    if (!crm_lua_isinteger(L, idx)) {
         if (lua_type(L, idx) != LUA_TNUMBER)
             lua_pushfstring(L, "%s: expected an integer, got %s", name, luaL_typename(L, idx));
         else if (lua_tonumber(L, idx) != lua_tonumber(L, idx))
@@ -72,9 +71,11 @@ static int crm_swig_arg_int(lua_State *L, int idx, const char *name, lua_Integer
         crm_swig_refuse(L);
         return -1;
     }
-    lua_Integer v = lua_tointeger(L, idx);
+    lua_Integer v = (lua_Integer)crm_lua_tointeger(L, idx);
     if (v < min || v > max) {
-        lua_pushfstring(L, "%s: %I is out of range (%I to %I)", name, v, min, max);
+        char vt[CRM_LUA_INTBUF], lo[CRM_LUA_INTBUF], hi[CRM_LUA_INTBUF];
+        lua_pushfstring(L, "%s: %s is out of range (%s to %s)", name, crm_lua_int_text(vt, v),
+                        crm_lua_int_text(lo, min), crm_lua_int_text(hi, max));
         crm_swig_refuse(L);
         return -1;
     }
@@ -110,7 +111,8 @@ static int crm_swig_arg_words(lua_State *L, int idx, const char *name, const cha
     for (i = 0; i < n; i++) {
         const char *what;
         lua_rawgeti(L, idx, i + 1);
-        what = lua_pushfstring(L, "%s[%I]", name, i + 1);
+        char nth[CRM_LUA_INTBUF];
+        what = lua_pushfstring(L, "%s[%s]", name, crm_lua_int_text(nth, i + 1));
         if (lua_isnil(L, -2)) {
             lua_pushfstring(L, "%s: expected a string, got nil", what);
             crm_swig_refuse(L);

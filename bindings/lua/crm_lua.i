@@ -1,5 +1,5 @@
 /*
- * libcrm - Lua 5.4: the shared interface (../crm.i, which describes the
+ * libcrm - Lua (5.1 to 5.4, LuaJIT): the shared interface (../crm.i, which describes the
  * layout) with Lua's own pieces; the idiom is layer.i, run when
  * `require "crm"` loads the module.
  *
@@ -8,6 +8,7 @@
 %module crm
 
 %include "../crm_head.i"
+%include "compat.i"
 %include "errors.i"
 %include "arguments.i"
 %include "outputs.i"

@@ -10,14 +10,72 @@
  * Errors: every failure raises a table {code = -2, name = "ENOTFOUND",
  * message = "..."} whose __tostring gives "message (NAME)" (errors.i); a
  * wrong argument type raises the same kind of table with code crm.EINVAL;
- * using a closed database raises code crm.EMISUSE. The generated functions
- * stay reachable as crm.crm_*.
+ * using a closed database raises code crm.EMISUSE. The module table holds
+ * the idiomatic names only; the generated functions are moved out of the
+ * user's way into crm._lowlevel (crm._lowlevel.crm_*), for the tests.
+ *
+ * The same code runs on Lua 5.1, 5.2, 5.3, 5.4 and LuaJIT: no operator or
+ * library function newer than 5.1 is used bare (the few are looked up,
+ * with a fallback: math.type, table.pack, table.unpack), flags are added
+ * rather than OR'ed (each is a distinct bit, added once), and where a
+ * table cannot have a __gc (5.1, LuaJIT) a userdata of the object's own
+ * (newproxy) finalizes it.
  */
 
 %luacode %{
 local crm = crm
 local ll = {}
 for k, v in pairs(crm) do ll[k] = v end
+-- the generated functions, constants and classes leave the module table:
+-- what is left there is the idiom below
+for k in pairs(ll) do crm[k] = nil end
+crm._lowlevel = ll
+
+-- what differs between the Luas --------------------------------------------
+-- 5.3 and 5.4 tell integers from floats; 5.1, 5.2 and LuaJIT have numbers
+-- only, where an integer is a number without fraction (in int64_t's range,
+-- which the C side checks)
+local math_type = math.type or function(v)
+  if type(v) ~= "number" then return nil end
+  if v == math.floor(v) and v >= -2^63 and v < 2^63 then return "integer" end
+  return "float"
+end
+local pack = table.pack or function(...) return {n = select("#", ...), ...} end
+local unpack = table.unpack or unpack
+-- flags | bit, for bit a power of two (or 0): each flag is one bit, so the
+-- OR is a sum when the bit is not already there
+local function with_bit(flags, bit)
+  if bit ~= 0 and math.floor(flags / bit) % 2 == 0 then return flags + bit end
+  return flags
+end
+-- 2^n as an integer (2^n is a float in 5.3 and 5.4)
+local function bit_of(n)
+  local b = 1
+  for _ = 1, n do b = b * 2 end
+  return b
+end
+-- finalize(obj, fn): fn(obj) when obj is collected. Lua 5.2 and later call a
+-- table's own __gc; 5.1 and LuaJIT call __gc on userdata only, so there obj
+-- keeps a userdata whose __gc does it (the userdata and obj are garbage
+-- together; the finalizer's upvalue keeps obj alive until it has run).
+local finalize
+if newproxy then
+  finalize = function(obj, fn)
+    local proxy = newproxy(true)
+    getmetatable(proxy).__gc = function() fn(obj) end
+    rawset(obj, "_finalizer", proxy)
+  end
+else
+  finalize = function() end  -- the metatable's __gc does it
+end
+
+-- what the module is ---------------------------------------------------------
+crm.version = ll.crm_version()                -- "0.2.0", the C library's version
+crm.version_number = ll.crm_version_number()  -- major * 10000 + minor * 100 + patch
+crm._VERSION = "crm " .. crm.version
+crm.SCHEMA_VERSION = ll.crm_schema_version_max()
+--- crm.now(): the current time, integer ms since the epoch (UTC)
+function crm.now() return ll.crm_now() end
 
 -- the error convention -----------------------------------------------------
 local errmt = {}
@@ -59,7 +117,7 @@ end
 -- what a value is, for messages: its type, a float's value, a string quoted
 -- (%q shows a NUL or control byte as an escape)
 local function describe(v)
-  if math.type(v) == "float" then
+  if math_type(v) == "float" then
     return v ~= v and "NaN" or "the float " .. string.format("%.17g", v)
   end
   if type(v) == "string" then return string.format("%q", v) end
@@ -69,14 +127,14 @@ end
 -- an integer: nil is 0 (libcrm's "not set"); anything but a Lua integer is
 -- refused, a float even when whole. The range is the C parameter's, checked
 -- where the generated call reads it (arguments.i).
-local TIME_NONE = math.mininteger -- CRM_TIME_NONE
+local TIME_NONE = math.mininteger or -2^63 -- CRM_TIME_NONE, exact in a double
 crm.TIME_NONE = TIME_NONE
 crm.TIME_MIN = -62135596800000   -- CRM_TIME_MIN: 0001-01-01T00:00:00Z
 crm.TIME_MAX = 253402300799999   -- CRM_TIME_MAX: 9999-12-31T23:59:59.999Z
 
 local function opt_int(v, what)
   if v == nil then return 0 end
-  if math.type(v) ~= "integer" then
+  if math_type(v) ~= "integer" then
     raise(ll.CRM_EINVAL, what .. ": expected an integer, got " .. describe(v), 3)
   end
   return v
@@ -194,7 +252,7 @@ end
 local function bits(names, t, what)
   local b = 0
   for _, name in ipairs(opt_table(t, what)) do
-    b = b | (1 << parse(names, name, what))
+    b = with_bit(b, bit_of(parse(names, name, what)))
   end
   return b
 end
@@ -222,17 +280,21 @@ function crm.open(path, opts)
   end
   opts = opt_table(opts, "options")
   local flags = 0
-  if opt_bool(opts.create, "create", true) then flags = flags | ll.CRM_OPEN_CREATE end
-  if opt_bool(opts.readonly, "readonly", false) then flags = flags | ll.CRM_OPEN_READONLY end
-  if opt_bool(opts.redact, "redact", false) then flags = flags | ll.CRM_OPEN_REDACT end
+  if opt_bool(opts.create, "create", true) then flags = with_bit(flags, ll.CRM_OPEN_CREATE) end
+  if opt_bool(opts.readonly, "readonly", false) then
+    flags = with_bit(flags, ll.CRM_OPEN_READONLY)
+  end
+  if opt_bool(opts.redact, "redact", false) then flags = with_bit(flags, ll.CRM_OPEN_REDACT) end
   if opt_bool(opts.group_access, "group_access", false) then
-    flags = flags | ll.CRM_OPEN_GROUP_ACCESS
+    flags = with_bit(flags, ll.CRM_OPEN_GROUP_ACCESS)
   end
   local timeout = busy_timeout_ms(opts.busy_timeout)
   local dur = parse(DURABILITY, opts.durability, "durability", ll.CRM_DURABILITY_FULL)
   local handle = call(ll.crm_swig_open, path, flags, timeout, dur,
                       opt_str(opts.actor, "actor"), opt_str(opts.default_country, "default_country"))
-  return setmetatable({_h = handle, _cursors = setmetatable({}, {__mode = "k"})}, Database)
+  local db = setmetatable({_h = handle, _cursors = setmetatable({}, {__mode = "k"})}, Database)
+  finalize(db, Database.close)
+  return db
 end
 
 function Database:close()
@@ -263,10 +325,10 @@ function Database:in_transaction() return call(ll.crm_in_transaction, h(self)) =
 --- returns, roll back and re-raise if it raises. Returns f's results.
 function Database:transaction(f, ...)
   self:begin()
-  local r = table.pack(pcall(f, self, ...))
+  local r = pack(pcall(f, self, ...))
   if r[1] then
     self:commit()
-    return table.unpack(r, 2, r.n)
+    return unpack(r, 2, r.n)
   end
   pcall(ll.crm_rollback, rawget(self, "_h"))
   error(r[2], 0)
@@ -294,6 +356,7 @@ end
 -- end), what the name of what it yields (for __tostring)
 local function iterate(db, c, next_fn, free_fn, what)
   local cur = setmetatable({db = db, c = c, free = free_fn, what = what}, Cursor)
+  finalize(cur, Cursor.close)
   db._cursors[cur] = true
   local function step()
     if cur.c == nil then return nil end
@@ -372,8 +435,8 @@ end
 local function identity_flags(o)
   o = opt_table(o, "options")
   return (opt_bool(o.primary, "primary", false) and ll.CRM_IDENTITY_PRIMARY or 0)
-       | (opt_bool(o.verified, "verified", false) and ll.CRM_IDENTITY_VERIFIED or 0)
-       | (opt_bool(o.shared, "shared", false) and ll.CRM_IDENTITY_SHARED or 0)
+       + (opt_bool(o.verified, "verified", false) and ll.CRM_IDENTITY_VERIFIED or 0)
+       + (opt_bool(o.shared, "shared", false) and ll.CRM_IDENTITY_SHARED or 0)
 end
 
 function Database:add_identity(customer_id, kind, value, o)
@@ -694,8 +757,18 @@ function Database:drop_journal(before, o)
 end
 
 -- duplicates, merge and unmerge (docs/merge.md)
-record_mt("duplicate", function(r)
+local duplicate_mt = record_mt("duplicate", function(r)
   return field(r.customer_name) .. " / " .. field(r.other_name) .. " " .. field(r.score) end)
+--- d:reason_names(): the pair's reasons as libcrm's words, smallest bit first
+--- ({"name", "email_domain"}), for Luas without bit operators
+function duplicate_mt.reason_names(d)
+  local names, rest, bit = {}, d.reasons, 1
+  while rest > 0 do
+    if rest % 2 == 1 then names[#names + 1] = ll.crm_duplicate_reason_name(bit) end
+    rest, bit = math.floor(rest / 2), bit * 2
+  end
+  return names
+end
 --- db:duplicates([{customer_id=, attribute_keys={"date_of_birth",...}, min_score=50,
 ---                 archived="exclude"|"include"|"only", limit=}]): pairs of customers that
 --- may be one, best score first; reasons as bits (crm_duplicate_reason_t)

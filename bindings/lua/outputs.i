@@ -5,11 +5,11 @@
  * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
  */
 
-/* Lua 5.4 has integers: times (ms), sequence numbers, counts and codes are
- * integers, not floats. */
+/* Lua 5.3 and 5.4 have integers: times (ms), sequence numbers, counts and codes are
+ * integers, not floats (in 5.1, 5.2 and LuaJIT, numbers: compat.i). */
 %typemap(out) int64_t, int, unsigned int, enum SWIGTYPE
     "lua_pushinteger(L, (lua_Integer)$1); SWIG_arg++;"
-%typemap(typecheck) int64_t "$1 = lua_isinteger(L, $input);"
+%typemap(typecheck) int64_t "$1 = crm_lua_isinteger(L, $input);"
 
 %define CRM_SWIG_SET_RESULT(OBJ)
     lua_pop(L, 1);

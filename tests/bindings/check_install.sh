@@ -1,10 +1,12 @@
 #!/bin/sh
 # The bindings work from an installed prefix (not the build tree):
-# check_install.sh BUILD_DIR PYTHON LUA PY_SITE LUA_DIR
-# PY_SITE and LUA_DIR are relative to the prefix (CRM_PYTHON_INSTALL_DIR,
-# CRM_LUA_INSTALL_DIR). Either interpreter may be "-" (not built).
+# check_install.sh BUILD_DIR PYTHON PY_SITE [LUA=LUA_DIR ...]
+# PY_SITE and each LUA_DIR are relative to the prefix (CRM_PYTHON_INSTALL_DIR,
+# CRM_LUA<v>_INSTALL_DIR): each Lua interpreter loads the module from its
+# folder (LuaJIT from 5.1's). PYTHON may be "-" (not built).
 set -eu
-build=$1 python=$2 lua=$3 pysite=$4 luadir=$5
+build=$1 python=$2 pysite=$3
+shift 3
 prefix=$(mktemp -d "${TMPDIR:-/tmp}/crm-bind-install.XXXXXX")
 trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null
@@ -20,11 +22,16 @@ with crm.open(":memory:") as db:
     assert db.customer(c.id).name == "Installed"
 print("python ok:", crm.__file__)' "$prefix"
 fi
-if [ "$lua" != "-" ]; then
+for pair in "$@"; do
+  lua=${pair%%=*} luadir=${pair#*=}
   LUA_CPATH="$prefix/$luadir/?.so" "$lua" -e '
 local crm = require "crm"
-local db <close> = crm.open(":memory:")
+local db = crm.open(":memory:")
 local c = db:create_customer("Installed")
 assert(db:customer(c.id).name == "Installed")
-print("lua ok:", package.searchpath("crm", package.cpath))'
-fi
+db:close()
+local dir = os.getenv("LUA_CPATH"):gsub("%?%.so$", "")
+local f = assert(io.open(dir .. "crm.so"))
+f:close()
+print("lua ok:", _VERSION, crm.version, dir .. "crm.so")'
+done

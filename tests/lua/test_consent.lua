@@ -1,7 +1,7 @@
 -- Consent and deleting an interaction through the Lua binding: events as
 -- records (metatable crm.consent), the rule, options tables, bad input raised.
 -- Run: LUA_CPATH=<build>/bindings/lua/?.so lua5.4 test_consent.lua
-package.path = "/usr/share/lua/5.4/?.lua;" .. package.path
+package.path = "/usr/share/lua/" .. _VERSION:match("%d+%.%d+") .. "/?.lua;" .. package.path
 local lu = require "luaunit"
 local crm = require "crm"
 
@@ -15,7 +15,7 @@ end
 TestConsent = {}
 
 function TestConsent:test_grant_check_withdraw()
-  local db <close>, ann = fresh()
+  local db, ann = fresh()
   local call = db:log(ann.id, {channel = "phone", direction = "in"})
   lu.assertFalse(db:may_contact(ann.id, "marketing", "email"))
   lu.assertNil(db:consent_decision(ann.id, "marketing", "email"))
@@ -43,7 +43,7 @@ function TestConsent:test_grant_check_withdraw()
 end
 
 function TestConsent:test_history()
-  local db <close>, ann = fresh()
+  local db, ann = fresh()
   db:grant_consent(ann.id, "marketing", "email", {at = T})
   db:withdraw_consent(ann.id, "marketing", nil, {at = T + 120000})
   db:grant_consent(ann.id, "surveys", "sms", {at = T + 60000})
@@ -61,7 +61,7 @@ function TestConsent:test_history()
 end
 
 function TestConsent:test_refusals()
-  local db <close>, ann = fresh()
+  local db, ann = fresh()
   local before = db:last_seq()
   local ok, e = pcall(db.grant_consent, db, ann.id, "Marketing")
   lu.assertFalse(ok)
@@ -79,7 +79,7 @@ function TestConsent:test_refusals()
 end
 
 function TestConsent:test_delete_interaction()
-  local db <close>, ann = fresh()
+  local db, ann = fresh()
   local first = db:log(ann.id, {channel = "email", direction = "in",
                                 summary = "mistakenly logged kumquat"})
   local reply = db:log(ann.id, {channel = "email", direction = "in", reply_to = first.id})

@@ -1,7 +1,7 @@
 -- Lists and what a loop writes through the same database: every list gives
 -- each row at most once and ends, the rows as they were when it read its
 -- first one; a list that fails raises its real message.
-package.path = "/usr/share/lua/5.4/?.lua;" .. package.path
+package.path = "/usr/share/lua/" .. _VERSION:match("%d+%.%d+") .. "/?.lua;" .. package.path
 local lu = require "luaunit"
 local crm = require "crm"
 
@@ -10,7 +10,7 @@ local TMP = os.getenv("TMPDIR") or "/tmp"
 TestCursors = {}
 
 function TestCursors:test_creating_while_listing_ends()
-  local db <close> = crm.open(":memory:")
+  local db = crm.open(":memory:")
   for i = 1, 30 do db:create_customer(string.format("Customer %02d", i)) end
   local seen, n = {}, 0
   for c in db:customers{order = "name"} do
@@ -25,7 +25,7 @@ function TestCursors:test_creating_while_listing_ends()
 end
 
 function TestCursors:test_renegotiating_while_listing_visits_each_once()
-  local db <close> = crm.open(":memory:")
+  local db = crm.open(":memory:")
   local ann = db:create_customer("Ann")
   for i = 1, 25 do db:promise(ann.id, "call " .. i, 1893456000000 + i * 60000, {owner = "agent:bo"}) end
   local seen, n = {}, 0
@@ -44,17 +44,18 @@ end
 function TestCursors:test_a_list_that_fails_says_why()
   local path = string.format("%s/crm-lua-damaged-%d.db", TMP, os.time())
   do
-    local db <close> = crm.open(path)
+    local db = crm.open(path)
     db:transaction(function()
       for i = 1, 400 do db:create_customer(string.rep("n", 250) .. string.format(" %04d", i)) end
     end)
+    db:close()
   end
   local f = assert(io.open(path, "r+b"))
   local size = f:seek("end")
   local failed
-  for page = size // 4096 - 1, 3, -1 do
+  for page = math.floor(size / 4096) - 1, 3, -1 do
     f:seek("set", page * 4096)
-    f:write(string.rep("\xa5", 4096))
+    f:write(string.rep("\165", 4096))
     f:flush()
     local ok, db = pcall(crm.open, path)
     if ok then

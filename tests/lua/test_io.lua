@@ -2,7 +2,7 @@
 -- db:import_jsonl return a table of counts and errors; options are a table
 -- (mapping, on_error = "stop" | "skip" | a function, kind, text); the
 -- exports write a file or return a string the imports read back.
-package.path = "/usr/share/lua/5.4/?.lua;" .. package.path
+package.path = "/usr/share/lua/" .. _VERSION:match("%d+%.%d+") .. "/?.lua;" .. package.path
 local lu = require "luaunit"
 local crm = require "crm"
 
@@ -14,7 +14,7 @@ local CSV = "Name,E-Mail,Telefon,Tags\r\n" ..
 TestIo = {}
 
 function TestIo:test_csv_stop_and_skip()
-  local db <close> = crm.open(":memory:")
+  local db = crm.open(":memory:")
   local ok, err = pcall(function() return db:import_csv(nil, {text = CSV}) end)
   lu.assertFalse(ok)
   lu.assertEquals(err.code, crm.EINVAL)
@@ -33,7 +33,7 @@ function TestIo:test_csv_stop_and_skip()
 end
 
 function TestIo:test_mapping_and_bad_options()
-  local db <close> = crm.open(":memory:")
+  local db = crm.open(":memory:")
   local r = db:import_csv(nil, {text = "Kunde,Nr\nDora,K-17\n", kind = "organisation",
                                 mapping = {Kunde = "name", Nr = "identity:account"}})
   lu.assertEquals(r.created, 1)
@@ -55,19 +55,19 @@ function TestIo:test_mapping_and_bad_options()
 end
 
 function TestIo:test_round_trips()
-  local db <close> = crm.open(":memory:")
+  local db = crm.open(":memory:")
   db:import_csv(nil, {text = CSV, on_error = "skip"})
   local text = db:export_csv()
   lu.assertEquals(db:import_csv(nil, {text = text}).unchanged, 2)
   local dump = db:export_jsonl()
-  local other <close> = crm.open(":memory:")
+  local other = crm.open(":memory:")
   local r = other:import_jsonl(nil, {text = dump})
   lu.assertEquals(r.created, 2)
   lu.assertEquals(other:export_jsonl(), dump)
   lu.assertEquals(other:import_jsonl(nil, {text = dump}).records, 0)
   local path = os.tmpname()
   db:export_vcard(path)
-  local third <close> = crm.open(":memory:")
+  local third = crm.open(":memory:")
   lu.assertEquals(third:import_vcard(path).created, 2)
   os.remove(path)
 end

@@ -1,16 +1,17 @@
--- Every exported crm_ function is reachable from the Lua module (crm.crm_*),
+-- Every exported crm_ function is reachable from the Lua module (ll.crm_*),
 -- or listed in bindings/not-bound.txt with the reason; and the database
 -- object has the methods bindings/methods.txt pairs with Python's
 -- (tests/python/test_parity.py checks the Python side of the same file).
-package.path = "/usr/share/lua/5.4/?.lua;" .. package.path
+package.path = "/usr/share/lua/" .. _VERSION:match("%d+%.%d+") .. "/?.lua;" .. package.path
 local lu = require "luaunit"
 local crm = require "crm"
+local ll = crm._lowlevel
 
 local ROOT = os.getenv("CRM_SOURCE_DIR") or "../.."
 
 local function read(p)
   local f = assert(io.open(p, "r"))
-  local s = f:read("a")
+  local s = f:read("*a")
   f:close()
   return s
 end
@@ -41,7 +42,7 @@ function TestParity:test_every_function_reachable_or_listed()
   lu.assertTrue(n > 150)
   local listed, missing = not_bound(), {}
   for name in pairs(names) do
-    if not listed[name] and type(crm[name]) ~= "function" then missing[#missing + 1] = name end
+    if not listed[name] and type(ll[name]) ~= "function" then missing[#missing + 1] = name end
   end
   table.sort(missing)
   lu.assertEquals(missing, {})
@@ -51,8 +52,31 @@ function TestParity:test_listed_are_hidden_and_current()
   local names = exported()
   for name in pairs(not_bound()) do
     lu.assertTrue(names[name], name .. " is not in the headers")
-    lu.assertNil(crm[name], name .. " is listed but bound")
+    lu.assertNil(ll[name], name .. " is listed but bound")
   end
+end
+
+-- The module table offers the idiom only: no generated crm_* function,
+-- CRM_* constant or SWIG class in the user's way (they are in
+-- crm._lowlevel, for these tests), and the version of the C library.
+function TestParity:test_module_table_holds_the_idiom_only()
+  local raw = {}
+  for k in pairs(crm) do
+    if type(k) ~= "string" or k:match("^crm_") or k:match("^CRM_") or k:match("^_[a-z]")
+       and k ~= "_lowlevel" then
+      raw[#raw + 1] = tostring(k)
+    end
+  end
+  table.sort(raw)
+  lu.assertEquals(raw, {})
+  lu.assertEquals(type(crm.open), "function")
+  lu.assertEquals(type(ll.crm_swig_open), "function")
+  lu.assertEquals(crm.version, ll.crm_version())
+  lu.assertStrMatches(crm.version, "%d+%.%d+%.%d+")
+  lu.assertEquals(crm.version_number, ll.crm_version_number())
+  lu.assertEquals(crm._VERSION, "crm " .. crm.version)
+  local t = crm.now()
+  lu.assertTrue(t > 1767225600000 and t == math.floor(t), tostring(t))  -- ms, after 2026
 end
 
 -- {lua name = true} and the reasons of one-language lines, from bindings/methods.txt

@@ -1,12 +1,12 @@
 -- crm.open(path, {redact = true}) keeps personal values out of messages.
-package.path = "/usr/share/lua/5.4/?.lua;" .. package.path
+package.path = "/usr/share/lua/" .. _VERSION:match("%d+%.%d+") .. "/?.lua;" .. package.path
 local lu = require "luaunit"
 local crm = require "crm"
 
 TestRedact = {}
 
 local function messages(redact)
-  local db <close> = crm.open(":memory:", {default_country = "US", redact = redact})
+  local db = crm.open(":memory:", {default_country = "US", redact = redact})
   local jane = db:create_customer("Jane Victim-Doe")
   db:add_identity(jane.id, "phone", "+14155550100")
   local other = db:create_customer("Someone Else")

@@ -1,7 +1,7 @@
 -- tostring() of the database, of every record type and of cursors: a
 -- readable "crm.<type><...>" rather than "table: 0x...". Run:
 -- LUA_CPATH=<build>/bindings/lua/?.so lua5.4 test_tostring.lua
-package.path = "/usr/share/lua/5.4/?.lua;" .. package.path
+package.path = "/usr/share/lua/" .. _VERSION:match("%d+%.%d+") .. "/?.lua;" .. package.path
 local lu = require "luaunit"
 local crm = require "crm"
 
@@ -24,7 +24,7 @@ function TestTostring:test_database()
 end
 
 function TestTostring:test_customer_and_identity()
-  local db <close> = crm.open(":memory:", {default_country = "US"})
+  local db = crm.open(":memory:", {default_country = "US"})
   local c = db:create_customer("Jane Doe")
   lu.assertEquals(tostring(c), "crm.customer<Jane Doe " .. c.id .. ">")
   matches(tostring(c), "^crm%.customer<Jane Doe %x+%-")
@@ -39,7 +39,7 @@ function TestTostring:test_customer_and_identity()
 end
 
 function TestTostring:test_journal_interaction_promise()
-  local db <close> = crm.open(":memory:")
+  local db = crm.open(":memory:")
   local c = db:create_customer("Jane Doe")
   local it = db:log(c.id, {channel = "phone", occurred_at = BASE})
   lu.assertEquals(tostring(it), "crm.interaction<phone in " .. it.id .. ">")
@@ -61,7 +61,7 @@ function TestTostring:test_journal_interaction_promise()
 end
 
 function TestTostring:test_occasion_and_member()
-  local db <close> = crm.open(":memory:")
+  local db = crm.open(":memory:")
   local c = db:create_customer("Jane Doe")
   local o = db:add_occasion(c.id, "birthday", {month = 3, day = 7})
   lu.assertEquals(tostring(o), "crm.occasion<birthday 03-07 " .. o.id .. ">")
@@ -73,7 +73,7 @@ function TestTostring:test_occasion_and_member()
 end
 
 function TestTostring:test_cursor()
-  local db <close> = crm.open(":memory:")
+  local db = crm.open(":memory:")
   local c = db:create_customer("Jane Doe")
   db:add_tag(c.id, "vip")
   local step, _, _, cur = db:customers()
@@ -93,7 +93,7 @@ function TestTostring:test_cursor()
 end
 
 function TestTostring:test_errors_keep_their_convention()
-  local db <close> = crm.open(":memory:")
+  local db = crm.open(":memory:")
   local ok, e = pcall(db.customer, db, "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b")
   lu.assertFalse(ok)
   matches(tostring(e), "%(ENOTFOUND%)$")

@@ -6,9 +6,10 @@
 -- reaches libcrm whole, which judges it. The module keeps no word table of
 -- its own.
 -- Run: LUA_CPATH=<build>/bindings/lua/?.so lua5.4 test_words.lua
-package.path = "/usr/share/lua/5.4/?.lua;" .. package.path
+package.path = "/usr/share/lua/" .. _VERSION:match("%d+%.%d+") .. "/?.lua;" .. package.path
 local lu = require "luaunit"
 local crm = require "crm"
+local ll = crm._lowlevel
 
 local ROOT = os.getenv("CRM_SOURCE_DIR") or "../.."
 
@@ -23,10 +24,10 @@ local function words(name_fn)
 end
 
 local ENUMS = {
-  kind = crm.crm_customer_kind_name, archived = crm.crm_archived_filter_name,
-  order = crm.crm_customer_order_name, durability = crm.crm_durability_name,
-  channel = crm.crm_channel_name, direction = crm.crm_direction_name,
-  outcome = crm.crm_outcome_name, state = crm.crm_promise_state_name,
+  kind = ll.crm_customer_kind_name, archived = ll.crm_archived_filter_name,
+  order = ll.crm_customer_order_name, durability = ll.crm_durability_name,
+  channel = ll.crm_channel_name, direction = ll.crm_direction_name,
+  outcome = ll.crm_outcome_name, state = ll.crm_promise_state_name,
 }
 
 local function an_interaction(db, c)
@@ -36,25 +37,25 @@ end
 
 -- {enum, the call with the word as its only unknown, libcrm's _parse}
 local CALLS = {
-  {"kind", function(db, c, w) return db:create_customer("Bo", w) end, crm.crm_customer_kind_parse},
-  {"kind", function(db, c, w) for _ in db:customers{kind = w} do end end, crm.crm_customer_kind_parse},
+  {"kind", function(db, c, w) return db:create_customer("Bo", w) end, ll.crm_customer_kind_parse},
+  {"kind", function(db, c, w) for _ in db:customers{kind = w} do end end, ll.crm_customer_kind_parse},
   {"archived", function(db, c, w) for _ in db:customers{archived = w} do end end,
-   crm.crm_archived_filter_parse},
-  {"order", function(db, c, w) for _ in db:customers{order = w} do end end, crm.crm_customer_order_parse},
+   ll.crm_archived_filter_parse},
+  {"order", function(db, c, w) for _ in db:customers{order = w} do end end, ll.crm_customer_order_parse},
   {"durability", function(db, c, w) crm.open(":memory:", {durability = w}):close() end,
-   crm.crm_durability_parse},
+   ll.crm_durability_parse},
   {"direction", function(db, c, w) return db:log(c, {channel = "phone", direction = w}) end,
-   crm.crm_direction_parse},
+   ll.crm_direction_parse},
   {"direction", function(db, c, w) for _ in db:timeline(c, {direction = w}) do end end,
-   crm.crm_direction_parse},
+   ll.crm_direction_parse},
   {"outcome", function(db, c, w) return db:log(c, {channel = "phone", outcome = w}) end,
-   crm.crm_outcome_parse},
+   ll.crm_outcome_parse},
   {"outcome", function(db, c, w) return db:set_outcome(an_interaction(db, c).id, w) end,
-   crm.crm_outcome_parse},
+   ll.crm_outcome_parse},
   {"outcome", function(db, c, w) for _ in db:timeline(c, {outcomes = {w}}) do end end,
-   crm.crm_outcome_parse},
+   ll.crm_outcome_parse},
   {"state", function(db, c, w) for _ in db:promises{states = {w}} do end end,
-   crm.crm_promise_state_parse},
+   ll.crm_promise_state_parse},
 }
 
 -- {the call with a channel's word as its only unknown, the field libcrm names}
@@ -85,20 +86,21 @@ end
 TestWords = {}
 
 function TestWords:test_words_are_libcrms()
-  lu.assertEquals(words(crm.crm_channel_name)[1], "phone")
-  lu.assertEquals(words(crm.crm_customer_kind_name), {"person", "organisation"})
+  lu.assertEquals(words(ll.crm_channel_name)[1], "phone")
+  lu.assertEquals(words(ll.crm_customer_kind_name), {"person", "organisation"})
 end
 
 function TestWords:test_every_word_libcrm_knows_is_taken()
   for _, c in ipairs(CALLS) do
-    local db <close>, ann = open()
+    local db, ann = open()
     for _, w in ipairs(words(ENUMS[c[1]])) do c[2](db, ann, w) end
+    db:close()
   end
 end
 
 function TestWords:test_a_bad_word_raises_libcrms_message()
   for _, c in ipairs(CALLS) do
-    local db <close>, ann = open()
+    local db, ann = open()
     local all = words(ENUMS[c[1]])
     c[2](db, ann, all[#all])  -- what the call itself writes, once
     local seq = db:last_seq()
@@ -110,22 +112,24 @@ function TestWords:test_a_bad_word_raises_libcrms_message()
       lu.assertStrContains(e.message, "'" .. bad .. "' is not")
     end
     lu.assertEquals(db:last_seq(), seq)
+    db:close()
   end
 end
 
 function TestWords:test_every_channel_word_is_taken()
-  local all = words(crm.crm_channel_name)
+  local all = words(ll.crm_channel_name)
   all[#all + 1] = "whatsapp"
   all[#all + 1] = "line_2"
   for _, c in ipairs(CHANNEL_CALLS) do
-    local db <close>, ann = open()
+    local db, ann = open()
     for _, w in ipairs(all) do c[1](db, ann, w) end
+    db:close()
   end
 end
 
 function TestWords:test_a_bad_channel_raises_libcrms_message()
   for _, c in ipairs(CHANNEL_CALLS) do
-    local db <close>, ann = open()
+    local db, ann = open()
     an_interaction(db, ann)
     local seq = db:last_seq()
     for _, bad in ipairs({"Pigeon post", "PHONE", "", "phone,email", string.rep("x", 33)}) do
@@ -135,13 +139,14 @@ function TestWords:test_a_bad_channel_raises_libcrms_message()
       lu.assertStrContains(e.message, c[2] .. " '" .. bad .. "' is not a name")
     end
     lu.assertEquals(db:last_seq(), seq)
+    db:close()
   end
 end
 
 -- a list of channels reaches libcrm as a list: a word holding a comma is
 -- refused as one bad name, not split into two good ones
 function TestWords:test_a_channel_with_a_comma_is_one_name()
-  local db <close>, ann = open()
+  local db, ann = open()
   local a = db:log(ann, {channel = "phone"})
   db:log(ann, {channel = "email", reply_to = a.id})
   local calls = {function(ch) return db:timeline(ann, {channels = ch}) end,
@@ -157,16 +162,16 @@ function TestWords:test_a_channel_with_a_comma_is_one_name()
     ok, e = pcall(call, {"phone", "email, phone"})
     lu.assertStrContains(e.message, "channel_names[1] 'email, phone' is not a name")
   end
-  local ok, e = pcall(crm.crm_swig_timeline_open, db._h, ann, 0, crm.TIME_NONE, crm.TIME_NONE,
+  local ok, e = pcall(ll.crm_swig_timeline_open, db._h, ann, 0, crm.TIME_NONE, crm.TIME_NONE,
                       nil, 0, 0, 0, nil, 0, {"phone,email"})
   lu.assertFalse(ok)
   lu.assertStrContains(e.message, "'phone,email' is not a name")
 end
 
 function TestWords:test_a_channel_list_is_a_table_of_strings()
-  local db <close>, ann = open()
+  local db, ann = open()
   local function open_with(names)
-    return pcall(crm.crm_swig_timeline_open, db._h, ann, 0, crm.TIME_NONE, crm.TIME_NONE,
+    return pcall(ll.crm_swig_timeline_open, db._h, ann, 0, crm.TIME_NONE, crm.TIME_NONE,
                  nil, 0, 0, 0, nil, 0, names)
   end
   for _, case in ipairs({{"phone", "channels: expected a table of strings, got string"},
@@ -188,7 +193,7 @@ function TestWords:test_a_channel_list_is_a_table_of_strings()
 end
 
 function TestWords:test_a_word_that_is_not_a_string_is_refused_by_name()
-  local db <close>, ann = open()
+  local db, ann = open()
   local ok, e = pcall(db.create_customer, db, "Bo", 2)
   lu.assertFalse(ok)
   lu.assertEquals(e.code, crm.EINVAL)
@@ -198,7 +203,7 @@ function TestWords:test_a_word_that_is_not_a_string_is_refused_by_name()
 end
 
 function TestWords:test_libcrms_other_spellings_are_taken()
-  local db <close> = crm.open(":memory:")
+  local db = crm.open(":memory:")
   lu.assertEquals(db:create_customer("Acme", "organization").kind, "organisation")
   lu.assertEquals(db:create_customer("Initech", "org").kind, "organisation")
   local n = 0
@@ -209,7 +214,7 @@ end
 function TestWords:test_the_module_keeps_no_word_table()
   -- a word table maps words to libcrm's constants: `phone = ll.CRM_...`
   local f = assert(io.open(ROOT .. "/bindings/lua/layer.i"))
-  local source = f:read("a")
+  local source = f:read("*a")
   f:close()
   local known = {organization = true, org = true}
   for _, fn in pairs(ENUMS) do
