@@ -126,7 +126,7 @@ def test_follow():
     # Texts that need escaping: quotes, backslashes, tabs, line breaks, a
     # control character, and UTF-8 beyond ASCII.
     actors = ['agent:"zoë"\\x', "agent:alice", "ivr:月"]
-    for i in range(12):
+    for i in range(8):
         a = actors[i % len(actors)]
         c = crmctl(db, "customer", "add", "--kind", "person", f'Kunde "{i}" Müller\\', actor=a)
         crmctl(db, "customer", "attr", "set", c, "note", f"line\tone\nline two \x01 ☎ {i}",
@@ -184,11 +184,15 @@ def test_kill():
             f.write(f'"Kunde {i} ""Müller""",k{i}@example.com\n')
     crmctl(db, "import", "csv", csv)  # 3000 entries in one go
 
+    # Another process writes all along, until the kills are over.
+    stop = os.path.join(d, "stop")
     writer = subprocess.Popen([sys.executable, "-c", f"""
-import subprocess, sys, time
-for i in range(200):
+import os, subprocess, time
+i = 0
+while not os.path.exists({stop!r}):
     subprocess.run([{CRMCTL!r}, '--db', {db!r}, 'customer', 'add', '--kind', 'person',
                     'Nachzügler ' + str(i)], check=True, capture_output=True)
+    i += 1
     time.sleep(0.01)
 """])
     rng = random.Random(os.environ.get("CRM_FEED_SEED") or time.time_ns())
@@ -197,7 +201,7 @@ for i in range(200):
         p = subprocess.Popen([FEED, "--db", db, "--state", state, "--out", out, "--follow",
                               "--interval", "5", "--batch", str(rng.choice((1, 3, 7, 50)))],
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        time.sleep(rng.uniform(0.02, 0.3))
+        time.sleep(rng.uniform(0.03, 0.4))
         p.kill()
         p.wait()
         n = count_lines(out)
@@ -205,9 +209,13 @@ for i in range(200):
             mid_stream += 1
         # Each restart first cuts back what the killed run wrote past its
         # saved position; the output never loses a line already saved.
+        if not os.path.exists(state):  # killed before its first save
+            check(count_lines(out) == 0, f"kill {k}: output written before any state")
+            continue
         with open(state) as f:
             saved = int(f.read().split("\n")[2].split()[1])
         check(os.path.getsize(out) >= saved, f"kill {k}: output shorter than its state")
+    open(stop, "w").close()
     writer.wait()
     check(writer.returncode == 0, "kill: the writer failed")
     check(mid_stream >= 2, f"kill: only {mid_stream} kills landed mid-stream")
