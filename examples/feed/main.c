@@ -397,19 +397,21 @@ static int run(feed *f)
     int loaded = feed_state_load(&f->st, f->state_path, f->err, sizeof f->err);
     if (loaded == FEED_STATE_BAD)
         return failf(FEED_BADSTATE, "%s", f->err);
-    if ((status = open_output(f, loaded == FEED_STATE_LOADED)) != FEED_OK)
-        return status;
 
     int64_t last_seq;
     if ((rc = crm_journal_last_seq(&last_seq, f->db)) != CRM_OK)
         return failf(FEED_IOERR, "cannot read the journal: %s (%s)", crm_errmsg(f->db),
                      crm_errname(rc));
-    if (f->st.seq > last_seq)
+    if (loaded == FEED_STATE_LOADED && f->st.seq > last_seq)
         return failf(FEED_BADSTATE,
                      "state %s is at seq %" PRId64 " but the journal of %s ends at %" PRId64
                      ": the state is of another database, or the database was restored "
                      "from an older copy",
                      f->state_path, f->st.seq, f->db_path, last_seq);
+    /* Only now, with the state judged against the journal, is the output
+     * touched (created, or cut back). */
+    if ((status = open_output(f, loaded == FEED_STATE_LOADED)) != FEED_OK)
+        return status;
 
     for (;;) {
         int more;

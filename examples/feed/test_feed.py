@@ -320,7 +320,14 @@ def test_bad_input():
     bad_state(good.replace("out_bytes", "out_byte"), ["line 3"], "misspelt field")
     bad_state(good[:-1], ["line 4"], "state cut short")
     bad_state(good + "extra\n", ["goes on"], "trailing text")
+    # Refused before the output is touched: a torn tail stays for a run
+    # with the right state to cut.
+    with open(out, "ab") as f:
+        f.write(b'{"seq":3,')
+    torn = open(out, "rb").read()
     bad_state(good.replace("seq 2", "seq 99"), ["ends at 2", "another database"], "state ahead")
+    check(open(out, "rb").read() == torn, "state ahead: the output was changed")
+    os.truncate(out, len(torn) - 9)
     bad_state(good.replace(out, "/elsewhere/out.jsonl"), ["belongs to output /elsewhere"],
               "state of another output")
     expect(run("--db", db, "--state", state), BADSTATE, ["not standard output"],
