@@ -6,9 +6,10 @@ database and reads the journal back as the reference.
 
 usage: test_feed.py CRM_FEED CRMCTL WORKDIR [LAUNCHER...]
 
-With LAUNCHER (CRM_TEST_LAUNCHER of a valgrind build) the following pass
-and one restart run under it; the killed runs never do (SIGKILL leaves
-nothing for a leak check to judge)."""
+With LAUNCHER (CRM_TEST_LAUNCHER of a valgrind build) the following pass,
+a restart that finds nothing new, the run that finishes after the kills and
+a first run with a fresh state go under it; the killed runs never do
+(SIGKILL leaves nothing for a leak check to judge)."""
 
 import datetime as dt
 import json
