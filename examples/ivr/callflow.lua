@@ -446,7 +446,7 @@ local function record(call, outcome, summary)
   local ok, it = pcall(call.db.log, call.db, customer.id, {
     channel = "ivr", direction = "in", occurred_at = call.start,
     handled_by = call.cfg.handled_by, reason = call.step, outcome = outcome,
-    summary = summary, body = body, external_ref = call.uuid,
+    summary = summary, body = body, external_ref = call.ref,
   })
   if ok then return it end
   log(call, "err", "cannot log the call: " .. tostring(it))
@@ -504,8 +504,11 @@ function M.run(session, options)
   local call = {session = session, cfg = cfg, path = {}, step = "ivr.greeting", served = false}
   call.now = crm.crm_now()
   call.start = call.now
-  call.uuid = session:get_uuid()
-  if call.uuid == "" then call.uuid = nil end
+  -- The call's reference on the ivr channel: the switch's call id and when
+  -- this script began, as one call may come back to the IVR (a transfer
+  -- nobody answered) and each visit is a contact of its own.
+  local uuid = session:get_uuid()
+  if uuid and uuid ~= "" then call.ref = string.format("%s@%d", uuid, call.start) end
 
   local ok, db = pcall(crm.open, cfg.db, {default_country = cfg.default_country,
                                           actor = cfg.handled_by, redact = true})

@@ -187,6 +187,7 @@ usage: console.lua --db FILE --ani NUMBER [options]
   --keys-only        no recogniser: prompts take keys only
   --script FILE      read the caller's lines from FILE instead of the terminal
   --transcript FILE  also write the call to FILE
+  --uuid ID          the call's id (default: made up from the time)
   --echo-input       print what the caller typed (when standard input is a pipe)
 At a prompt type a key (5), words and a confidence (London 0.42), an empty
 line for silence, or hangup.
@@ -194,7 +195,7 @@ line for silence, or hangup.
 
 function M.main(args)
   local opts = {asr_engine = "console"}
-  local ani, script, transcript, echo_input
+  local ani, script, transcript, echo_input, uuid
   local i = 1
   while i <= #args do
     local a, v = args[i], args[i + 1]
@@ -214,6 +215,7 @@ function M.main(args)
       elseif a == "--threshold" then opts.threshold = tonumber(v)
       elseif a == "--script" then script = v
       elseif a == "--transcript" then transcript = v
+      elseif a == "--uuid" then uuid = v
       else
         io.stderr:write("unknown argument ", a, "\n", USAGE)
         return 2
@@ -238,7 +240,8 @@ function M.main(args)
   end
   local callflow = require "callflow"
   local s = M.session{ani = ani, inputs = inputs, echo = io.stdout, echo_input = echo_input,
-                      uuid = string.format("console-%d", os.time())}
+                      uuid = uuid or string.format("console-%s-%s", os.date("!%Y%m%dT%H%M%S"),
+                                                   string.match(tostring(M), "(%x+)$"))}
   local outcome = callflow.run(s, opts)
   io.stdout:write("(call ", outcome, ")\n")
   for _, l in ipairs(s.log) do io.stderr:write(l, "\n") end

@@ -60,7 +60,8 @@ local calls = 0
 -- One call from `ani` with the caller's `inputs`; every input must be read.
 local function call(ctx, ani, inputs, options)
   calls = calls + 1
-  local s = console.session{ani = ani, inputs = inputs, uuid = string.format("test-call-%d", calls)}
+  local s = console.session{ani = ani, inputs = inputs,
+                            uuid = string.format("test-call-%d", calls)}
   local cfg = {db = ctx.path, asr_engine = "console"}
   for k, v in pairs(options or {}) do cfg[k] = v end
   local outcome = callflow.run(s, cfg)
@@ -145,7 +146,8 @@ function TestIvr:test_known_caller_overdue_promise()
   lu.assertEquals(#logged, 1)
   assert_logged(logged[1], "ivr.hours", "resolved", "hours of the London store at ivr.hours",
                 "ivr.promise > ivr.menu > ivr.hours.city > ivr.hours")
-  lu.assertEquals(logged[1].external_ref, "test-call-" .. calls)
+  lu.assertEquals(logged[1].external_ref,
+                  string.format("test-call-%d@%d", calls, logged[1].occurred_at))
   -- Telling the caller about a promise does not change it.
   local after = self.db:get_promise(p.id)
   lu.assertEquals(after.state, "open")
@@ -274,6 +276,19 @@ function TestIvr:test_caller_presses_zero()
   rows = handover(self.db, 2)
   lu.assertNil(rows["ivr.hours.city"])
   lu.assertEquals(rows["ivr.hours"].handed_over, 1)
+end
+
+-- A transfer nobody answered can send the same call back to the IVR: each
+-- visit is a contact of its own, not a duplicate of the first.
+function TestIvr:test_same_call_back_in_the_ivr()
+  for _ = 1, 2 do
+    local s = console.session{ani = BOB_PHONE, inputs = {"0"}, uuid = "one-call"}
+    lu.assertEquals(callflow.run(s, {db = self.path, asr_engine = "console"}), "transferred")
+  end
+  local logged = ivr_calls(self.db, self.bob.id)
+  lu.assertEquals(#logged, 2)
+  lu.assertNotEquals(logged[1].external_ref, logged[2].external_ref)
+  lu.assertStrContains(logged[1].external_ref, "one-call@")
 end
 
 -- 0 reaches a person at every prompt there is, "agent" at every spoken one.
