@@ -502,7 +502,7 @@ end
 function M.run(session, options)
   local cfg = merge_config(options)
   local call = {session = session, cfg = cfg, path = {}, step = "ivr.greeting", served = false}
-  call.now = crm.crm_now()
+  call.now = crm.now()
   call.start = call.now
   -- The call's reference on the ivr channel: the switch's call id and when
   -- this script began, as one call may come back to the IVR (a transfer

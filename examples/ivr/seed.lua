@@ -28,7 +28,7 @@ function M.seed(db)
   if ok then return c, nil end
   if c.code ~= crm.ENOTFOUND then error(c, 0) end
   return db:transaction(function()
-    local now = crm.crm_now()
+    local now = crm.now()
     local made = now - 3 * DAY_MS
     local jane = db:create_customer(M.name)
     db:add_identity(jane.id, "phone", M.phone, {primary = true})

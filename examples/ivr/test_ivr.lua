@@ -178,7 +178,7 @@ end
 -- A promise still in time is told without an apology, and a moved date is
 -- part of its status.
 function TestIvr:test_open_promise_status()
-  local now = crm.crm_now()
+  local now = crm.now()
   local p = self.db:promise(self.bob.id, "send you a replacement card", now + 2 * DAY_MS,
                             {owner = "team:cards"})
   p = self.db:renegotiate(p.id, now + 3 * DAY_MS, "card printer down", true)
