@@ -100,6 +100,9 @@ def browser(tmp_path_factory):
                       log_path=str(tmp_path_factory.mktemp("driver") / "chromedriver.log"))
     driver = webdriver.Chrome(service=service, options=opts)
     try:
+        with open(f"/proc/{service.process.pid}/environ", "rb") as f:
+            started_with = {kv.split(b"=", 1)[0].decode() for kv in f.read().split(b"\0") if kv}
+        assert not started_with & set(SANITIZER_ENV), started_with & set(SANITIZER_ENV)
         # the page itself SIZE, whatever the window's frame takes
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
             "width": SIZE[0], "height": SIZE[1], "deviceScaleFactor": 1, "mobile": False})
