@@ -13,6 +13,8 @@ DEPS := build-essential cmake pkg-config libsqlite3-dev uuid-dev libphonenumber-
         swig python3-dev python3-pytest python3-hypothesis lua-unit lcov \
         liblua5.4-dev lua5.4 liblua5.3-dev lua5.3 liblua5.2-dev lua5.2 liblua5.1-0-dev lua5.1 \
         libluajit-5.1-dev luajit \
+        python3-flask chromium chromium-driver python3-selenium \
+        kamailio kamailio-lua-modules sipsak \
         python3-matplotlib python3-jsonschema
 
 RELEASE := $(BUILD)/release
