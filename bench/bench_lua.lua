@@ -20,7 +20,7 @@ counterpart (C's promise_batch makes promises without keeping them).
                       its own.
 
 Reads are the fastest of three rounds; writes run once. Times are wall
-clock in milliseconds (crm.crm_now(); Lua has no finer clock), so every
+clock in milliseconds (crm.now(); Lua has no finer clock), so every
 timed step is long enough for that to matter little. Each size runs in a
 process of its own so that its peak RSS is its own. The database is a
 temporary file in $TMPDIR (or /tmp), WAL, synchronous=FULL by default.
@@ -100,7 +100,7 @@ local function summary(k) return string.format("Asked about invoice %d", 100000 
 
 -- ---- timing -------------------------------------------------------------------
 
-local now = crm.crm_now
+local now = crm.now
 
 local function timed(f)
   local t0 = now()
@@ -285,7 +285,7 @@ local function child(n, durability)
   if not ok then fail("%s", tostring(t)) end
   local results = {}
   io.stderr:write(string.format("libcrm %s from Lua (%s): %d customers, WAL, synchronous=%s\n",
-                                crm.crm_version(), _VERSION, n, durability:upper()))
+                                crm.version, _VERSION, n, durability:upper()))
   for _, o in ipairs(OPS) do
     local op = o[1]
     local s = t[op]
@@ -298,7 +298,7 @@ local function child(n, durability)
   io.stderr:write(string.format("  peak RSS %.1f MiB\n\n", (peak_rss_kb() or 0) / 1024))
   io.write(json({suite = "lua", size = n, results = results,
                  peak_rss_kb = {libcrm = peak_rss_kb()}, cpu = cpu_model(),
-                 date = os.date("%Y-%m-%d"), libcrm_version = crm.crm_version(),
+                 date = os.date("%Y-%m-%d"), libcrm_version = crm.version,
                  interpreter = _VERSION, durability = durability}), "\n")
 end
 
@@ -324,7 +324,7 @@ local function main(argv)
     else usage("bad argument '" .. tostring(a) .. "'") end
     i = i + 2
   end
-  math.randomseed(os.time(), crm.crm_now())
+  math.randomseed(os.time(), crm.now())
   if size then return child(size, durability) end
 
   -- the interpreter this runs in: the lowest negative index of arg
