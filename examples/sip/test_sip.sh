@@ -25,6 +25,14 @@ if [ ! -f "$lua_dir/crm.so" ] || ! command -v "$lua" >/dev/null; then
   exit 1
 fi
 
+# The sanitizer build's environment preloads the ASan runtime (tests.cmake):
+# only the programs that load the ASan crm.so need it (Kamailio through
+# run.sh, the Lua interpreter); the tools around them (ps, for one) are
+# not all made to run with it, so they run without.
+preload=${LD_PRELOAD-}
+unset LD_PRELOAD
+with_crm() { env ${preload:+"LD_PRELOAD=$preload"} "$@"; }
+
 modules=${KAMAILIO_MODULES_DIR:-/usr/lib/x86_64-linux-gnu/kamailio/modules}
 missing=
 command -v kamailio >/dev/null || missing="kamailio"
@@ -82,9 +90,9 @@ crm() { "$crmctl" --db "$db" --country US "$@"; }
 sip() {
   local out
   if [ "$1" = OPTIONS ]; then
-    out=$(timeout 3 sipsak -vvv -s "sip:health@127.0.0.1:$port" 2>&1)
+    out=$(timeout -k 1 3 sipsak -vvv -s "sip:health@127.0.0.1:$port" 2>&1)
   else
-    out=$(timeout "${2:-5}" sipsak -d -vvv -f "$1" -s "sip:support@127.0.0.1:$port" 2>&1)
+    out=$(timeout -k 1 "${2:-5}" sipsak -d -vvv -f "$1" -s "sip:support@127.0.0.1:$port" 2>&1)
   fi
   # the first status line and headers after the last "received from:" are the reply
   printf '%s\n' "$out" | tr -d '\r' | awk '/^received from:/ {r = ""; on = 1; next} on {r = r $0 "\n"} END {printf "%s", r}' |
@@ -101,7 +109,8 @@ start_edge() {
     port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
     if ss -Hlun "sport = :$port" 2>/dev/null | grep -q .; then continue; fi
     edge_log="$work/kamailio.$port.log"
-    setsid "$here/run.sh" --db "$@" --port "$port" --children 1 --lua-dir "$lua_dir" \
+    # env, then setsid, exec what they run: $! is run.sh, leader of its group
+    env ${preload:+"LD_PRELOAD=$preload"} setsid "$here/run.sh" --db "$@" --port "$port" --children 1 --lua-dir "$lua_dir" \
       >"$edge_log" 2>&1 </dev/null &
     edge_pid=$!
     local deadline=$((SECONDS + 30))
@@ -158,7 +167,7 @@ for it in json.load(sys.stdin):
 # ---- the demo database -------------------------------------------------------
 
 db="$work/demo.crm"
-seeded=$(LUA_CPATH="$lua_dir/?.so;;" "$lua" "$here/seed.lua" "$db") || die "seed.lua failed"
+seeded=$(with_crm LUA_CPATH="$lua_dir/?.so;;" "$lua" "$here/seed.lua" "$db") || die "seed.lua failed"
 id_of() { awk -v n="$1" 'index($0, n) == 1 {print $NF}' <<<"$seeded"; }
 jane=$(id_of "Jane Doe") omar=$(id_of "Omar Haddad") acme=$(id_of "Acme Logistics Ltd")
 [ -n "$jane" ] && [ -n "$omar" ] && [ -n "$acme" ] || die "seed.lua printed no ids: $seeded"
@@ -263,7 +272,7 @@ end
 db:rollback()
 db:close()
 LUA
-LUA_CPATH="$lua_dir/?.so;;" "$lua" "$work/hold.lua" "$db" "$jane" "$held" "$release" &
+with_crm LUA_CPATH="$lua_dir/?.so;;" "$lua" "$work/hold.lua" "$db" "$jane" "$held" "$release" &
 holder=$!
 for _ in $(seq 100); do [ -e "$held" ] && break; sleep 0.05; done
 [ -e "$held" ] || die "the lock holder did not start"

@@ -3,8 +3,9 @@
 # sipsak calls it on loopback, crmctl reads what the calls logged.
 #
 # Registered in every build, the sanitizer one included: there the test
-# runs with _crm_bind_env, so Kamailio, like the Lua interpreters, runs
-# with the ASan runtime preloaded (the module links an ASan libcrm).
+# gets _crm_bind_env, and hands its LD_PRELOAD of the ASan runtime to the
+# programs that load the ASan crm.so, Kamailio (it runs with it) and
+# lua5.1, and to no other (procps' ps hangs with it preloaded).
 # Without Kamailio, sipsak or the Lua 5.1 module the test fails and says
 # what to install; it never skips itself.
 add_test(NAME example_sip
