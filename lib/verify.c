@@ -153,7 +153,7 @@ int crm_customer_verify(int *out, crm_db *db, const char *customer_id, const cha
         return rc;
     char ctext[CRM_ID_LEN + 1], *stored = NULL;
     crm__uuid_format(ctext, cid.b);
-    verify_state v;
+    verify_state v = { 0, CRM_TIME_NONE, CRM_TIME_NONE };
     int matched = 0;
     rc = crm__write_begin(db);
     if (rc)
