@@ -12,6 +12,19 @@
 #include "internal/util.h"
 #include "store/store.h"
 
+/* ASCII whitespace, which an answer may have anywhere. */
+static int is_space(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static int all_space(const char *s)
+{
+    while (*s && is_space((unsigned char)*s))
+        s++;
+    return *s == '\0';
+}
+
 /* The answer is what a stranger may have typed: its checks say what is
  * wrong with it and never quote it, whatever the open options. */
 static int check_answer(crm_db *db, const char *answer)
@@ -21,17 +34,15 @@ static int check_answer(crm_db *db, const char *answer)
     size_t len = strlen(answer);
     if (len == 0)
         return crm__error(db, CRM_EINVAL, "answer is empty");
+    /* Spaces do not count, so spaces alone are no answer either. */
+    if (all_space(answer))
+        return crm__error(db, CRM_EINVAL, "answer is empty: it has only spaces");
     if (len > CRM_ATTR_VALUE_MAX)
         return crm__error(db, CRM_EINVAL, "answer is %zu bytes long, more than the limit of %d",
                           len, CRM_ATTR_VALUE_MAX);
     if (!crm__utf8_valid(answer, len))
         return crm__error(db, CRM_EINVAL, "answer is not valid UTF-8");
     return CRM_OK;
-}
-
-static int is_space(unsigned char c)
-{
-    return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
 static unsigned char fold(unsigned char c)
@@ -172,7 +183,9 @@ int crm_customer_verify(int *out, crm_db *db, const char *customer_id, const cha
     if (rc == CRM_OK)
         rc = read_stored(db, &cid, ctext, key, &stored);
     if (rc == CRM_OK) {
-        matched = same_answer(stored, answer);
+        /* A stored value of spaces only (or none) is nothing the customer
+         * knows: no answer matches it. */
+        matched = !all_space(stored) && same_answer(stored, answer);
         if (matched)
             v.failures = 0;
         else

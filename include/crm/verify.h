@@ -51,9 +51,11 @@ CRM_BEGIN_DECL
  * @param customer_id the customer; an id merged into another is refused
  *        (CRM_ENOTFOUND naming the survivor), as crm_attr_get() does.
  * @param key the attribute: 1..CRM_ATTR_KEY_MAX bytes of [A-Za-z0-9_.:-].
- * @param answer what the person said: 1..CRM_ATTR_VALUE_MAX bytes of UTF-8.
+ * @param answer what the person said: 1..CRM_ATTR_VALUE_MAX bytes of UTF-8,
+ *        not all whitespace. A stored value that is empty or all
+ *        whitespace is matched by no answer.
  * @return CRM_OK; CRM_EINVAL (NULL argument, malformed id or key, an empty,
- *         over-long or non-UTF-8 answer); CRM_ENOTFOUND (no such customer,
+ *         all-whitespace, over-long or non-UTF-8 answer); CRM_ENOTFOUND (no such customer,
  *         or the customer has no attribute key: the message names the key);
  *         CRM_ESTATE (locked); CRM_EREADONLY; CRM_EBUSY, CRM_EIO,
  *         CRM_ECORRUPT, CRM_ENOMEM. A failed call changes nothing.

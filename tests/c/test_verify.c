@@ -126,6 +126,12 @@ TEST(match_and_mismatch)
     /* A right answer clears the count. */
     CHECK_INT(verify(db, cid, "date_of_birth", DOB), 1);
     CHECK_STR(state(path, cid), "none");
+    /* A stored value of nothing but spaces is matched by no answer. */
+    CHECK_OK(db, crm_attr_set(db, cid, "blank", "  "));
+    CHECK_INT(verify(db, cid, "blank", "x"), 0);
+    CHECK_OK(db, crm_attr_set(db, cid, "empty", ""));
+    CHECK_INT(verify(db, cid, "empty", "x"), 0);
+    CHECK_STR(state(path, cid), "2 0 -");
     crm_close(db);
     test_remove_db(path);
 }
@@ -219,6 +225,8 @@ TEST(bad_arguments)
     CHECK_FAILS(db, crm_customer_verify(&m, db, cid, "date_of_birth", NULL), CRM_EINVAL,
                 "answer is NULL");
     CHECK_FAILS(db, crm_customer_verify(&m, db, cid, "date_of_birth", ""), CRM_EINVAL,
+                "answer is empty");
+    CHECK_FAILS(db, crm_customer_verify(&m, db, cid, "date_of_birth", " \t\r\n"), CRM_EINVAL,
                 "answer is empty");
     for (int i = 0; test_bad_ids[i]; i++)
         CHECK_FAILS(db, crm_customer_verify(&m, db, test_bad_ids[i], "date_of_birth", DOB),
