@@ -47,8 +47,6 @@ int crm__journal_at(crm_db *db, int64_t at, const char *entity, const crm__uuid 
             crm__bind_text(st, k + 1, fields[i].s);
         else if (fields[i].type == CRM__J_WORD)
             crm__bind_literal(st, k + 1, fields[i].s);
-        else if (fields[i].type == CRM__J_BOOL)
-            crm__bind_json_word(st, k + 1, fields[i].i ? "true" : "false");
         else if (fields[i].type == CRM__J_INT)
             crm__bind_int(st, k + 1, fields[i].i);
         else

@@ -165,7 +165,7 @@ int crm_customer_verify(int *out, crm_db *db, const char *customer_id, const cha
     char ctext[CRM_ID_LEN + 1], *stored = NULL;
     crm__uuid_format(ctext, cid.b);
     verify_state v = { 0, CRM_TIME_NONE, CRM_TIME_NONE };
-    int matched = 0;
+    int matched = 0, unchanged = 0;
     rc = crm__write_begin(db);
     if (rc)
         return rc;
@@ -186,14 +186,19 @@ int crm_customer_verify(int *out, crm_db *db, const char *customer_id, const cha
         /* A stored value of spaces only (or none) is nothing the customer
          * knows: no answer matches it. */
         matched = !all_space(stored) && same_answer(stored, answer);
+        /* A right answer with no wrong one counted changes nothing: it
+         * writes and journals nothing (as a change to the value a record
+         * already has). */
+        unchanged = matched && v.failures == 0;
         if (matched)
             v.failures = 0;
         else
             count_failure(&v, now);
-        rc = write_state(db, &cid, &v);
+        if (!unchanged)
+            rc = write_state(db, &cid, &v);
     }
-    if (rc == CRM_OK) {
-        crm__jfield f[] = { CRM__JTEXT("key", key), CRM__JBOOL("matched", matched),
+    if (rc == CRM_OK && !unchanged) {
+        crm__jfield f[] = { CRM__JTEXT("key", key), CRM__JINT("matched", matched),
                             CRM__JINT("failures", v.failures),
                             CRM__JINT("locked_until", v.locked_until) };
         /* locked_until only when this answer locked the customer. */

@@ -10,8 +10,10 @@
  * counts the wrong answers in the file, per customer, so that every
  * channel, process and restart counts into the same total.
  *
- * Journaled as entity "customer", op "verify", with the customer's id as
- * entity_id and data {"key", "matched" (true or false), "failures" (the
+ * A right answer while no wrong one is counted changes nothing and
+ * journals nothing. Every other answer is journaled as entity "customer",
+ * op "verify", with the customer's id as
+ * entity_id and data {"key", "matched" (1 or 0), "failures" (the
  * wrong answers now counted), "locked_until" (ms, only when the answer
  * locked the customer)}; never the answer or the stored value. The count
  * is security state, not the customer's data: no export carries it, an

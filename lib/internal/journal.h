@@ -11,7 +11,7 @@
 #include "internal/util.h"
 
 /* ---- journal (journal.c) ------------------------------------------------ */
-enum { CRM__J_TEXT, CRM__J_INT, CRM__J_NULL, CRM__J_OPT, CRM__J_WORD, CRM__J_BOOL };
+enum { CRM__J_TEXT, CRM__J_INT, CRM__J_NULL, CRM__J_OPT, CRM__J_WORD };
 typedef struct crm__jfield {
     const char *key;
     int type;
@@ -25,8 +25,6 @@ typedef struct crm__jfield {
 /* A text field whose value is a string literal too (one of the library's
  * words, as "in" for a direction), kept bound as the keys are. */
 #define CRM__JWORD(k, v) { (k), CRM__J_WORD, (v), 0 }
-/* A JSON true or false. */
-#define CRM__JBOOL(k, v) { (k), CRM__J_BOOL, NULL, (v) != 0 }
 #define CRM__JMAX 6
 /* Write the journal entry of a change: n fields (at most CRM__JMAX of them
  * present), or CRM__JOURNAL with an array, which counts it. entity, op and

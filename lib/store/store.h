@@ -61,9 +61,6 @@ void crm__bind_null(crm__st *st, int i);
  * statement keeps it bound from one use to the next, and binds it again
  * only when given another. */
 void crm__bind_literal(crm__st *st, int i, const char *s); /* NULL: SQL NULL */
-/* A JSON word of static storage ("true", "false") bound so that a journal
- * statement keeps it as JSON, not as a string. */
-void crm__bind_json_word(crm__st *st, int i, const char *word);
 
 /* Step st: CRM_ROW, CRM_DONE, or an error set on the handle; `what` says
  * what was being done ("reading a customer"). */

@@ -111,21 +111,23 @@ TEST(match_and_mismatch)
     CHECK_INT(verify(db, cid, "postcode", "SW1A 1AAB"), 0); /* longer */
     CHECK_INT(verify(db, cid, "date_of_birth", "1984"), 0);
     CHECK_STR(state(path, cid), "4 0 -");
+    /* The right answers with nothing counted changed nothing: no entry. */
     test_jrow want[] = {
-        { "customer", "verify", cid, { "\"key\":\"date_of_birth\"", "\"matched\":true",
-                                       "\"failures\":0" }, "1984" },
-        { "customer", "verify", cid, { "\"key\":\"postcode\"", "\"matched\":true" }, "SW1A" },
-        { "customer", "verify", cid, { "\"matched\":true" }, "locked_until" },
-        { "customer", "verify", cid, { "\"matched\":true" }, NULL },
-        { "customer", "verify", cid, { "\"matched\":false", "\"failures\":1" }, "1984" },
-        { "customer", "verify", cid, { "\"matched\":false", "\"failures\":2" }, "SW1A" },
-        { "customer", "verify", cid, { "\"matched\":false", "\"failures\":3" }, "SW1A" },
-        { "customer", "verify", cid, { "\"matched\":false", "\"failures\":4" }, "locked_until" },
+        { "customer", "verify", cid, { "\"key\":\"date_of_birth\"", "\"matched\":0",
+                                       "\"failures\":1" }, "1984" },
+        { "customer", "verify", cid, { "\"matched\":0", "\"failures\":2" }, "SW1A" },
+        { "customer", "verify", cid, { "\"matched\":0", "\"failures\":3" }, "SW1A" },
+        { "customer", "verify", cid, { "\"matched\":0", "\"failures\":4" }, "locked_until" },
     };
-    CHECK(test_journal_is(db, seq, want, 8));
-    /* A right answer clears the count. */
+    CHECK(test_journal_is(db, seq, want, 4));
+    /* A right answer clears the count, and says so in the journal. */
+    seq = test_last_seq(db);
     CHECK_INT(verify(db, cid, "date_of_birth", DOB), 1);
     CHECK_STR(state(path, cid), "none");
+    test_jrow cleared[] = { { "customer", "verify", cid,
+                              { "\"key\":\"date_of_birth\"", "\"matched\":1",
+                                "\"failures\":0" }, "locked_until" } };
+    CHECK(test_journal_is(db, seq, cleared, 1));
     /* A stored value of nothing but spaces is matched by no answer. */
     CHECK_OK(db, crm_attr_set(db, cid, "blank", "  "));
     CHECK_INT(verify(db, cid, "blank", "x"), 0);
@@ -149,7 +151,7 @@ TEST(lock_and_expiry)
     CHECK_INT(verify(db, cid, "date_of_birth", "2000-01-01"), 0); /* at 4 min: locks */
     CHECK_STR(state(path, cid), "5 0 19");
     test_jrow want[] = { { "customer", "verify", cid,
-                           { "\"matched\":false", "\"failures\":5", "\"locked_until\":1767226740000" },
+                           { "\"matched\":0", "\"failures\":5", "\"locked_until\":1767226740000" },
                            "2000" } };
     CHECK(test_journal_is(db, seq, want, 1));
     /* Locked: even the right answer is refused, with nothing changed. */

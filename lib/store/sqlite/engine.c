@@ -301,12 +301,6 @@ void crm__bind_literal(crm__st *st, int i, const char *s)
              (int64_t)(intptr_t)s);
 }
 
-void crm__bind_json_word(crm__st *st, int i, const char *word)
-{
-    hold(st, i, sqlite3_bind_blob(st->stmt, i, word, (int)strlen(word), SQLITE_STATIC),
-         HELD_UNKNOWN, 0);
-}
-
 void crm__bind_int(crm__st *st, int i, int64_t v)
 {
     if (!held(st, i, HELD_INT, v))

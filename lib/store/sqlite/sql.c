@@ -230,42 +230,26 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "SELECT id, customer_id, kind, yearly, year, month, day, lead_days, note "
         "FROM occasion WHERE md BETWEEN ?1 AND ?2 AND id < ?3",
     /* One statement per number of changed fields; the JSON object is made by
-     * SQLite's json_object() from bound keys and values. A value bound as a
-     * blob is JSON the library wrote itself (crm__bind_json_word: true or
-     * false), kept as JSON rather than quoted as a string. */
-#define JV(v) "iif(typeof(" v ") = 'blob', json(CAST(" v " AS TEXT)), " v ")"
-#define JOURNAL_WRITE(fields)                                         \
-    "INSERT INTO journal (at, actor, entity, entity_id, op, data) " \
-    "VALUES (?1, ?2, ?3, ?4, ?5, json_object(" fields "))"
-    [CRM__Q_JOURNAL_WRITE_0] = JOURNAL_WRITE(""),
-    [CRM__Q_JOURNAL_WRITE_1] = JOURNAL_WRITE("?6, " JV("?7")),
-    [CRM__Q_JOURNAL_WRITE_2] = JOURNAL_WRITE(
-        "?6, " JV("?7") ", "
-        "?8, " JV("?9")),
-    [CRM__Q_JOURNAL_WRITE_3] = JOURNAL_WRITE(
-        "?6, " JV("?7") ", "
-        "?8, " JV("?9") ", "
-        "?10, " JV("?11")),
-    [CRM__Q_JOURNAL_WRITE_4] = JOURNAL_WRITE(
-        "?6, " JV("?7") ", "
-        "?8, " JV("?9") ", "
-        "?10, " JV("?11") ", "
-        "?12, " JV("?13")),
-    [CRM__Q_JOURNAL_WRITE_5] = JOURNAL_WRITE(
-        "?6, " JV("?7") ", "
-        "?8, " JV("?9") ", "
-        "?10, " JV("?11") ", "
-        "?12, " JV("?13") ", "
-        "?14, " JV("?15")),
-    [CRM__Q_JOURNAL_WRITE_6] = JOURNAL_WRITE(
-        "?6, " JV("?7") ", "
-        "?8, " JV("?9") ", "
-        "?10, " JV("?11") ", "
-        "?12, " JV("?13") ", "
-        "?14, " JV("?15") ", "
-        "?16, " JV("?17")),
-#undef JOURNAL_WRITE
-#undef JV
+     * SQLite's json_object() from bound keys and values. */
+    [CRM__Q_JOURNAL_WRITE_0] = "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, json_object())",
+    [CRM__Q_JOURNAL_WRITE_1] = "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7))",
+    [CRM__Q_JOURNAL_WRITE_2] = "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7, ?8, ?9))",
+    [CRM__Q_JOURNAL_WRITE_3] =
+        "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7, ?8, ?9, ?10, ?11))",
+    [CRM__Q_JOURNAL_WRITE_4] =
+        "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13))",
+    [CRM__Q_JOURNAL_WRITE_5] =
+        "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15))",
+    [CRM__Q_JOURNAL_WRITE_6] =
+        "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, json_object(?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+        "?16, ?17))",
     [CRM__Q_JOURNAL_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM journal",
     [CRM__Q_JOURNAL_READ] = "SELECT seq, at, actor, entity, entity_id, op, data FROM journal "
                             "WHERE seq > ?1 ORDER BY seq",
