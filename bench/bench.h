@@ -236,4 +236,18 @@ int bench_consent_want(long c, const char *channel);
 int crm_bench_consent_check(void *side, const job *j, long round, sample *out);
 int raw_consent_check(void *side, const job *j, long round, sample *out);
 
+/* ---- confirming who is there (row customer_verify) ------------------------- */
+/* Every kept customer c's date of birth, bench_verify_dob(), set by each
+ * side before the first call (not timed). Call k (j->singles of them, each
+ * its own transaction) asks kept customer bench_verify_customer(j, k) with
+ * the right date when bench_verify_right(j, k), else a wrong one: never
+ * two wrong answers in a row for one customer, so none is locked. */
+#define BENCH_VERIFY_KEY "date_of_birth"
+#define BENCH_DOB_SIZE 16
+void bench_verify_dob(char out[BENCH_DOB_SIZE], long c);
+long bench_verify_customer(const job *j, long k);
+int bench_verify_right(const job *j, long k);
+int crm_bench_customer_verify(void *side, const job *j, long round, sample *out);
+int raw_customer_verify(void *side, const job *j, long round, sample *out);
+
 #endif

@@ -85,6 +85,11 @@
  *                  channel?" for random kept customers, each with a ledger
  *                  of four events (two purposes, a channel's and every
  *                  channel's), added before the clock: bench.h;
+ *   customer_verify "is this the customer?": an answer compared with a kept
+ *                  customer's date of birth and the wrong answers counted,
+ *                  each call its own transaction, against the code a user
+ *                  would write (read the attribute, compare, update a
+ *                  counter row, in one transaction);
  * and the peak RSS of each side when the import is done (target: libcrm
  * under 64 MiB). Progress, with the elapsed time of each operation on each
  * side, goes to stderr.
@@ -194,6 +199,8 @@ static const op_def OPS[] = {
       crm_agenda_team, raw_agenda_team, NULL, READ, 0 },
     { "consent_check", "consent: may we contact (purpose, channel)?", 0, NULL,
       crm_bench_consent_check, raw_consent_check, NULL, READ, 0 },
+    { "customer_verify", "verify an answer, wrong ones counted (own txn, elapsed)", 0, NULL,
+      crm_bench_customer_verify, raw_customer_verify, NULL, single_turns, 1 },
 };
 #define NOPS (sizeof OPS / sizeof OPS[0])
 
@@ -1117,4 +1124,24 @@ const char *bench_consent_channel(long k)
 int bench_consent_want(long c, const char *channel)
 {
     return strcmp(channel, "sms") == 0 ? (int)(c % 2) : c % 3 != 0;
+}
+
+/* ---- confirming who is there --------------------------------------------------- */
+
+void bench_verify_dob(char out[BENCH_DOB_SIZE], long c)
+{
+    snprintf(out, BENCH_DOB_SIZE, "%04ld-%02ld-%02ld", 1940 + c % 60, 1 + c % 12, 1 + c % 28);
+}
+
+long bench_verify_customer(const job *j, long k)
+{
+    return (k * 7919) % j->kept;
+}
+
+/* Every other call of a pass over the kept customers is wrong, and every
+ * call of the next pass right: a wrong answer is always followed by a
+ * right one before the same customer's next. */
+int bench_verify_right(const job *j, long k)
+{
+    return k % 2 == 0 || (k / j->kept) % 2 == 1;
 }

@@ -908,3 +908,49 @@ int crm_bench_consent_check(void *side, const job *j, long round, sample *out)
     out->n = j->lookups;
     return 0;
 }
+
+/* ---- confirming who is there ------------------------------------------------------ */
+
+/* Every kept customer's date of birth, once, before the first call. */
+static int verify_setup(crm_side *s, const job *j)
+{
+    int rc = crm_begin(s->db);
+    for (long c = 0; rc == CRM_OK && c < j->kept; c++) {
+        char dob[BENCH_DOB_SIZE];
+        bench_verify_dob(dob, c);
+        rc = crm_attr_set(s->db, s->kept[c], BENCH_VERIFY_KEY, dob);
+    }
+    if (rc == CRM_OK)
+        rc = crm_commit(s->db);
+    return rc == CRM_OK ? 0 : fail_batch(s, "setting the dates of birth", rc);
+}
+
+int crm_bench_customer_verify(void *side, const job *j, long round, sample *out)
+{
+    crm_side *s = side;
+    if (round == 0 && verify_setup(s, j))
+        return -1;
+    long b = round * BENCH_CHUNK;
+    long e = b + BENCH_CHUNK < j->singles ? b + BENCH_CHUNK : j->singles;
+    char answer[BENCH_CHUNK][BENCH_DOB_SIZE];
+    long want = 0, right = 0;
+    for (long k = b; k < e; k++) {
+        bench_verify_dob(answer[k - b], bench_verify_customer(j, k) + !bench_verify_right(j, k));
+        want += bench_verify_right(j, k);
+    }
+    bench_timer tm;
+    bench_start(&tm);
+    for (long k = b; k < e; k++) {
+        int matched = 0;
+        int rc = crm_customer_verify(&matched, s->db, s->kept[bench_verify_customer(j, k)],
+                                     BENCH_VERIFY_KEY, answer[k - b]);
+        if (rc != CRM_OK)
+            return fail(s, "crm_customer_verify", rc);
+        right += matched;
+    }
+    bench_stop(&tm, out);
+    if (right != want)
+        return bench_fail("libcrm: %ld right answers, expected %ld", right, want);
+    out->n = e - b;
+    return 0;
+}

@@ -74,6 +74,10 @@ enum {
     S_HAND_INDEX,
     S_CONSENT_INSERT,
     S_CONSENT_CHECK,
+    S_ATTR_SET,
+    S_VERIFY_READ,
+    S_VERIFY_FAIL,
+    S_VERIFY_CLEAR,
     S_COUNT
 };
 
@@ -299,6 +303,17 @@ static const char *const SQL[S_COUNT] = {
     [S_CONSENT_CHECK] = "SELECT granted FROM consent WHERE customer_id = ?1 AND purpose = ?2 "
                         "AND (channel IS NULL OR channel = (SELECT code FROM channel "
                         "WHERE name = ?3)) ORDER BY at DESC, id DESC LIMIT 1",
+    /* Confirming who is there as a program would: the stored answer and
+     * the count of wrong ones read, then the count added to or cleared. */
+    [S_ATTR_SET] = "INSERT INTO customer_attr (customer_id, key, value) VALUES (?1, ?2, ?3)",
+    [S_VERIFY_READ] = "SELECT a.value, v.failures, v.first_failure_at, v.locked_until "
+                      "FROM customer_attr a LEFT JOIN customer_verify v "
+                      "ON v.customer_id = a.customer_id WHERE a.customer_id = ?1 AND a.key = ?2",
+    [S_VERIFY_FAIL] =
+        "INSERT INTO customer_verify (customer_id, failures, first_failure_at, locked_until) "
+        "VALUES (?1, 1, ?2, NULL) ON CONFLICT (customer_id) DO UPDATE SET "
+        "failures = failures + 1",
+    [S_VERIFY_CLEAR] = "DELETE FROM customer_verify WHERE customer_id = ?1",
 };
 
 typedef struct raw_side {
@@ -1650,5 +1665,81 @@ int raw_consent_check(void *side, const job *j, long round, sample *out)
     if (yes != want)
         return bench_fail("raw: %ld customers may be contacted, expected %ld", yes, want);
     out->n = j->lookups;
+    return 0;
+}
+
+/* ---- confirming who is there ----------------------------------------------------------- */
+
+/* Every kept customer's date of birth, once, before the first call. */
+static int verify_setup(raw_side *s, const job *j)
+{
+    if (begin(s))
+        return -1;
+    sqlite3_stmt *st = s->st[S_ATTR_SET];
+    for (long c = 0; c < j->kept; c++) {
+        char dob[BENCH_DOB_SIZE];
+        bench_verify_dob(dob, c);
+        sqlite3_bind_blob(st, 1, s->kept[c], 16, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, BENCH_VERIFY_KEY, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, dob, -1, SQLITE_TRANSIENT);
+        if (run(s, S_ATTR_SET))
+            return rollback(s);
+    }
+    return commit(s) ? rollback(s) : 0;
+}
+
+/* One answer checked in one transaction: -1 on failure, else matched. */
+static int verify_one(raw_side *s, const unsigned char *cid, const char *answer)
+{
+    if (begin(s))
+        return -1;
+    sqlite3_stmt *st = s->st[S_VERIFY_READ];
+    sqlite3_bind_blob(st, 1, cid, 16, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, BENCH_VERIFY_KEY, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    int matched = rc == SQLITE_ROW &&
+                  strcmp((const char *)sqlite3_column_text(st, 0), answer) == 0;
+    int counted = rc == SQLITE_ROW && sqlite3_column_type(st, 1) != SQLITE_NULL;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW) {
+        fail(s, "reading the date of birth");
+        return rollback(s);
+    }
+    int q = matched ? S_VERIFY_CLEAR : S_VERIFY_FAIL;
+    if (!matched || counted) {
+        sqlite3_bind_blob(s->st[q], 1, cid, 16, SQLITE_STATIC);
+        if (!matched)
+            sqlite3_bind_int64(s->st[q], 2, wall_ms());
+        if (run(s, q))
+            return rollback(s);
+    }
+    return commit(s) ? rollback(s) : matched;
+}
+
+int raw_customer_verify(void *side, const job *j, long round, sample *out)
+{
+    raw_side *s = side;
+    if (round == 0 && verify_setup(s, j))
+        return -1;
+    long b = round * BENCH_CHUNK;
+    long e = b + BENCH_CHUNK < j->singles ? b + BENCH_CHUNK : j->singles;
+    char answer[BENCH_CHUNK][BENCH_DOB_SIZE];
+    long want = 0, right = 0;
+    for (long k = b; k < e; k++) {
+        bench_verify_dob(answer[k - b], bench_verify_customer(j, k) + !bench_verify_right(j, k));
+        want += bench_verify_right(j, k);
+    }
+    bench_timer tm;
+    bench_start(&tm);
+    for (long k = b; k < e; k++) {
+        int m = verify_one(s, s->kept[bench_verify_customer(j, k)], answer[k - b]);
+        if (m < 0)
+            return -1;
+        right += m;
+    }
+    bench_stop(&tm, out);
+    if (right != want)
+        return bench_fail("raw: %ld right answers, expected %ld", right, want);
+    out->n = e - b;
     return 0;
 }

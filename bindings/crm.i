@@ -699,6 +699,7 @@ CRM_BORROWED_OUT(crm_consent)
 CRM_OPAQUE(crm_consent, crm_consent_free)
 CRM_OPAQUE(crm_consent_cursor, crm_consent_cursor_free)
 %include "crm/consent.h"
+%include "crm/verify.h"
 
 %inline %{
 int crm_swig_consent_record(crm_consent **out, crm_db *db, int granted, const char *customer_id,

@@ -22,6 +22,7 @@
 #include "crm/agenda.h"
 #include "crm/search.h"
 #include "crm/consent.h"
+#include "crm/verify.h"
 #include "crm/privacy.h"
 #include "crm/merge.h"
 #include "crm/io.h"

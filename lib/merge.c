@@ -475,7 +475,7 @@ int crm_customer_merge(crm_db *db, const char *keep_id, const char *absorb_id)
         CRM__Q_MERGE_IDENTITY_SHARED, CRM__Q_MERGE_IDENTITY,      CRM__Q_MERGE_INTERACTION,
         CRM__Q_MERGE_PROMISE,         CRM__Q_MERGE_OCCASION,      CRM__Q_MERGE_CONSENT,
         CRM__Q_MERGE_TAG,             CRM__Q_MERGE_ATTR,          CRM__Q_MERGE_MEMBER_PERSON,
-        CRM__Q_MERGE_MEMBER_ORG,      CRM__Q_MERGE_DELETE,
+        CRM__Q_MERGE_MEMBER_ORG,      CRM__Q_MERGE_VERIFY,        CRM__Q_MERGE_DELETE,
     };
     crm__uuid keep, gone;
     int rc = crm__check_id(db, "keep id", keep_id, &keep);

@@ -95,8 +95,8 @@ static const crm__query ERASE_STEPS[] = {
     CRM__Q_ERASE_JOURNAL,       CRM__Q_ERASE_JOURNAL_MEMBER, CRM__Q_ERASE_IDENTITIES,
     CRM__Q_ERASE_ATTRS,         CRM__Q_ERASE_TAGS,           CRM__Q_ERASE_MEMBERS,
     CRM__Q_ERASE_OCCASIONS,     CRM__Q_ERASE_INTERACTIONS,   CRM__Q_ERASE_PROMISE_EVENTS,
-    CRM__Q_ERASE_PROMISES,      CRM__Q_ERASE_CONSENT,        CRM__Q_ERASE_CUSTOMER,
-    CRM__Q_ERASE_SEARCH,
+    CRM__Q_ERASE_PROMISES,      CRM__Q_ERASE_CONSENT,        CRM__Q_ERASE_VERIFY,
+    CRM__Q_ERASE_CUSTOMER,      CRM__Q_ERASE_SEARCH,
 };
 
 /* Erase customer uid, which exists and is not erased, inside a write. */

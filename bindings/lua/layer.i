@@ -414,6 +414,12 @@ end
 function Database:set_attr(id, key, value) call(ll.crm_attr_set, h(self), id, key, value) end
 function Database:attr(id, key) return call(ll.crm_attr_get, h(self), id, key) end
 function Database:unset_attr(id, key) call(ll.crm_attr_unset, h(self), id, key) end
+--- db:verify(customer_id, key, answer): true when answer matches the customer's
+--- attribute key (ASCII case and whitespace ignored), false when not; raises
+--- crm.ESTATE while the customer is locked after too many wrong answers
+function Database:verify(customer_id, key, answer)
+  return call(ll.crm_customer_verify, h(self), customer_id, key, answer) == 1
+end
 --- db:attrs(id) -> {key = value, ...}: a customer's attributes
 function Database:attrs(id)
   local t = {}

@@ -303,6 +303,35 @@ int cmd_attr_get(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     return EXIT_OK;
 }
 
+/* Answers through the exit status as `consent check` does: 0 for a match,
+ * 1 for none, and a locked customer is a failure (EXIT_CONFLICT) with
+ * libcrm's message saying until when. The answer is never printed back. */
+int cmd_customer_verify(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
+{
+    const char *pos[3];
+    char id[CRM_ID_LEN + 1];
+    int st = ctl_start_customer(ctl, cmd, argc, argv, NULL, pos, 3, 3, CTL_READ, id);
+    if (st != CTL_CONTINUE)
+        return st;
+    int matched = 0;
+    int rc = crm_customer_verify(&matched, ctl->db, id, pos[1], pos[2]);
+    if (rc != CRM_OK)
+        return ctl_fail(ctl, rc);
+    if (ctl->json) {
+        ctl_json j;
+        ctl_json_init(&j, stdout);
+        ctl_json_begin_object(&j, NULL);
+        ctl_json_string(&j, "customer", id);
+        ctl_json_string(&j, "key", pos[1]);
+        ctl_json_bool(&j, "matched", matched);
+        ctl_json_end_object(&j);
+        ctl_json_finish(&j);
+    } else {
+        ctl_printf("%s\n", matched ? "match" : "no match");
+    }
+    return matched ? EXIT_OK : EXIT_NOTFOUND;
+}
+
 int cmd_attr_unset(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     const char *pos[2];

@@ -126,6 +126,7 @@ int cmd_consent_grant(crmctl *, const ctl_command *, int, char **);
 int cmd_consent_withdraw(crmctl *, const ctl_command *, int, char **);
 int cmd_consent_show(crmctl *, const ctl_command *, int, char **);
 int cmd_consent_check(crmctl *, const ctl_command *, int, char **);
+int cmd_customer_verify(crmctl *, const ctl_command *, int, char **);
 int cmd_interaction_delete(crmctl *, const ctl_command *, int, char **);
 /* a customer's own data (cmd_privacy.c) */
 int cmd_customer_export(crmctl *, const ctl_command *, int, char **);

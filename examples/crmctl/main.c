@@ -90,6 +90,15 @@ static const ctl_command commands[] = {
       cmd_attr_get },
     { "customer attr unset", "CUSTOMER KEY", "remove an attribute", NULL, cmd_attr_unset },
     { "customer attr list", "CUSTOMER", "list a customer's attributes", NULL, cmd_attr_list },
+    { "customer verify", "CUSTOMER KEY ANSWER",
+      "does ANSWER match what only the customer knows? match or no match",
+      "Compares ANSWER with the customer's attribute KEY (date_of_birth as\n"
+      "YYYY-MM-DD, postcode, a memorable word), ignoring case and spaces. Prints\n"
+      "match (exit status 0) or no match (1). Wrong answers are counted in the\n"
+      "file: after 5 within 15 minutes the customer is locked for 15 minutes, and\n"
+      "the command says until when (exit status 4), comparing nothing.\n"
+      "\n" CUSTOMER_HELP,
+      cmd_customer_verify },
     { "customer tag add", "CUSTOMER TAG", "tag a customer", "Tags match exactly; case matters.\n",
       cmd_tag_add },
     { "customer tag remove", "CUSTOMER TAG", "remove a tag", NULL, cmd_tag_remove },

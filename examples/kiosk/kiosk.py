@@ -43,11 +43,15 @@ REQUEST_MAX = 500
 NUMBER_RE = re.compile(r"[A-Za-z0-9 +()./-]+")
 
 # Privacy: how many wrong answers a session may give before it starts
-# again, and how many one customer's record may get (over every session)
-# before it is locked for LOCK_SECONDS.
+# again. How many one customer's record may get, over every session and
+# every kiosk on the file, is libcrm's to count (crm_customer_verify: five
+# within 15 minutes lock the record for 15 minutes). The staff PIN, which
+# is the kiosk's own, locks after STAFF_TRIES wrong PINs for LOCK_SECONDS.
 SESSION_TRIES = 3
-CUSTOMER_TRIES = 5
+STAFF_TRIES = 5
 LOCK_SECONDS = 15 * 60
+# The attribute where the date of birth is kept, as YYYY-MM-DD.
+BIRTH_DATE_KEY = "date_of_birth"
 
 NO_MATCH = ("We could not match that number and date of birth. Please check both, "
             "or ask at the front desk.")
@@ -198,7 +202,7 @@ class Sessions:
         self.clock = clock
         self._lock = threading.Lock()
         self._by_id = {}
-        self._failures = {}  # customer id (or "staff") -> times of wrong answers
+        self._failures = {}  # "staff" -> times of wrong PINs
 
     def get(self, sid):
         now = self.clock().timestamp()
@@ -228,7 +232,7 @@ class Sessions:
         with self._lock:
             recent = [t for t in self._failures.get(key, ()) if now - t < LOCK_SECONDS]
             self._failures[key] = recent
-            return len(recent) >= CUSTOMER_TRIES
+            return len(recent) >= STAFF_TRIES
 
     def failed(self, key):
         with self._lock:
@@ -366,13 +370,10 @@ def create_app(db_path, *, country="GB", tz="Europe/London", idle=90, staff_pin=
             born = clean_birth_date(form.get("day"), form.get("month"), form.get("year"), today)
         except BadInput as e:
             return page("verify.html", 400, error=str(e))
-        matches = [cid for cid in st["candidates"]
-                   if not sessions.locked(cid) and born in birth_dates(db(), cid)]
+        matches = [cid for cid in st["candidates"] if born_on(db(), cid, born)]
         if len(matches) == 1:
             st.update(step="home", customer_id=matches[0], candidates=[])
             return flask.redirect(flask.url_for("home"), 303)
-        for cid in st["candidates"]:
-            sessions.failed(cid)
         st["tries"] += 1
         if st["tries"] >= SESSION_TRIES:
             restart()
@@ -496,10 +497,16 @@ def find_customers(db, number):
     return sorted(found)
 
 
-def birth_dates(db, customer_id):
-    """A customer's dates of birth: the years-known "birthday" occasions."""
-    return {dt.date(o.year, o.month, o.day) for o in db.occasions(customer_id)
-            if o.kind == "birthday" and o.year}
+def born_on(db, customer_id, born):
+    """Whether the customer's date of birth is born, asked of libcrm, which
+    counts a wrong answer in the file (for every kiosk and every channel
+    on it) and locks the record after too many. A locked record, or one
+    with no date of birth on file, answers no: the person is told the same
+    as for a wrong date, so the kiosk gives away neither."""
+    try:
+        return db.verify(customer_id, BIRTH_DATE_KEY, born.isoformat())
+    except (crm.StateError, crm.NotFound):
+        return False
 
 
 # ---- the command ---------------------------------------------------------------

@@ -30,6 +30,9 @@ def _person(db, name, phones, card, born):
     if card:
         db.add_identity(c, "loyalty", card, primary=True)
     if born:
+        # What only the customer knows, which the kiosk asks for
+        # (crm_customer_verify), and the birthday for the agenda.
+        db.set_attr(c, "date_of_birth", born.isoformat())
         db.add_occasion(c, "birthday", year=born.year, month=born.month, day=born.day,
                         lead_days=7)
     return c

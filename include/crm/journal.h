@@ -9,7 +9,8 @@
  * handled).
  *
  * Entities and operations:
- *   customer  create | rename | archive | unarchive
+ *   customer  create | rename | archive | unarchive | verify (crm/verify.h:
+ *             key, matched, failures, locked_until; never the answer)
  *   attr      set | unset
  *   tag       add | remove
  *   member    add | remove

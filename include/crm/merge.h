@@ -164,7 +164,9 @@ CRM_EXTERN(int) crm_customer_merge(crm_db *db, const char *keep_id, const char *
  * consent events; the records merged away from the survivor return to it;
  * the consent withdrawals the merge added go. Only while nothing has
  * changed since on either side: no journal entry about the survivor or the
- * absorbed id after the merge's. Journaled as op "unmerge" on both.
+ * absorbed id after the merge's, but a crm_customer_verify()'s (the
+ * absorbed customer comes back with no wrong answers counted; the
+ * survivor keeps its count). Journaled as op "unmerge" on both.
  * @return CRM_OK; CRM_EINVAL (NULL or malformed id); CRM_ENOTFOUND (no
  *         customer was ever that id); CRM_ESTATE (the customer was not
  *         merged, or a later change blocks it: the message names the

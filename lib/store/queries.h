@@ -222,6 +222,13 @@ typedef enum crm__query {
     CRM__Q_CONSENT_HISTORY,     /* ?1 customer id, ?2 purpose (NULL: any), ?3 channel code
                                    (NULL: any; else that channel's and every channel's events)
                                    -> an event's columns, by at desc, id desc */
+    /* ---- confirming who is there (verify.c) ---- */
+    CRM__Q_VERIFY_STATE, /* ?1 customer id -> failures, first_failure_at, locked_until (NULL:
+                            not locked); no row: no wrong answer counted */
+    /* ?1 customer id, ?2 failures, ?3 first_failure_at, ?4 locked_until (NULL: none): the
+     * row added or replaced */
+    CRM__Q_VERIFY_FAIL,
+    CRM__Q_VERIFY_CLEAR, /* ?1 customer id: the row gone (a right answer) */
     /* ---- deleting an interaction (interaction.c) ---- */
     /* ?1 id -> customer_id, channel's word, direction, occurred_at, thread_id, reply_to, the
      * number of its replies, of promises made during or kept by it, and of promise steps
@@ -261,6 +268,7 @@ typedef enum crm__query {
     CRM__Q_ERASE_PROMISE_EVENTS,
     CRM__Q_ERASE_PROMISES,
     CRM__Q_ERASE_CONSENT,
+    CRM__Q_ERASE_VERIFY,
     CRM__Q_ERASE_CUSTOMER, /* ?1 id, ?3 now: blanked, erased and archived */
     CRM__Q_ERASE_SEARCH,   /* ?1 id: what is left of its rows of search_doc */
     /* The engine's own (store/sqlite/privacy.c): the words an erase made the full-text
@@ -300,6 +308,7 @@ typedef enum crm__query {
     CRM__Q_MERGE_ATTR,         /* the same */
     CRM__Q_MERGE_MEMBER_PERSON,
     CRM__Q_MERGE_MEMBER_ORG,
+    CRM__Q_MERGE_VERIFY,       /* the absorbed customer's wrong answers: dropped, not moved */
     CRM__Q_MERGE_DELETE,       /* the absorbed customer's row, and what it still holds */
     /* ?1 id, ?2 customer, ?3 purpose, ?4 channel (NULL: every one), ?5 at, ?6 actor,
      * ?7 note: a consent withdrawal */
@@ -307,7 +316,7 @@ typedef enum crm__query {
     /* ?1 absorbed id -> survivor_id, seq of the merge's journal entry */
     CRM__Q_MERGE_FIND,
     /* ?1 kept, ?2 absorbed id, ?3 seq -> seq, op, at, entity_id of the first journal entry
-     * about either after seq */
+     * about either after seq, a verification's left out (crm_customer_verify) */
     CRM__Q_MERGE_SINCE,
     CRM__Q_MERGE_DATA, /* ?1 seq -> data of the journal entry */
     /* ?1 kept, ?2 absorbed id, ?3 the merge entry's data -> how many of the memberships it

@@ -21,6 +21,7 @@ OPS = [
     "report_channel_mix",
     "agenda", "agenda_team",
     "consent_check",
+    "customer_verify",
     "import_rss",
 ]
 JUDGED = {"import", "lookup", "log_batch", "log_single", "timeline", "timeline_deep",

@@ -200,4 +200,30 @@ expect_err 'not merged'
 run 2 --db "$mdb" customer merge "$jose"
 expect_err 'usage: crmctl customer merge'
 
+# ---- confirming who is there -------------------------------------------------
+vdb="$work/verify.db"
+bare 0 --db "$vdb" customer add --kind person "Vera Verify"
+vera=$out
+run 0 --db "$vdb" customer attr set "$vera" date_of_birth 1984-03-07
+run 0 --db "$vdb" customer attr set "$vera" postcode "SW1A 1AA"
+run 0 --db "$vdb" customer verify "$vera" date_of_birth 1984-03-07
+expect_out '^match$'
+run 0 --db "$vdb" customer verify "$vera" postcode "sw1a1aa"
+expect_out '^match$'
+run 0 --db "$vdb" --json customer verify "$vera" postcode "SW1A 1AA"
+json_ok 'j["matched"] is True' 'j["key"] == "postcode"' 'j["customer"] == "'"$vera"'"'
+run 1 --db "$vdb" customer verify "$vera" memorable_word okapi
+expect_err "has no attribute 'memorable_word'"
+run 3 --db "$vdb" customer verify "$vera" date_of_birth ""
+expect_err 'answer is empty'
+for i in 1 2 3 4 5; do
+    run 1 --db "$vdb" customer verify "$vera" date_of_birth 2000-01-0$i
+    expect_out '^no match$'
+done
+run 4 --db "$vdb" customer verify "$vera" date_of_birth 1984-03-07
+expect_err 'locked after 5 wrong answers until [0-9-]+T[0-9:.]+Z \(UTC\)'
+expect_no_out 'match'
+run 0 --db "$vdb" customer verify --help
+expect_out 'exit status 4'
+
 echo "crmctl privacy: $checks checks passed"

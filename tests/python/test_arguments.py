@@ -72,6 +72,8 @@ def CALLS(w):
         ("attr", dict(id=a, key="plan"), ("id", "key"), {}),
         ("unset_attr", dict(id=a, key="plan"), ("id", "key"), {}),
         ("attrs", dict(id=a), ("id",), {}),
+        ("verify", dict(customer_id=a, key="plan", answer="gold"),
+         ("customer_id", "key", "answer"), {}),
         ("add_tag", dict(id=a, tag="new"), ("id", "tag"), {}),
         ("remove_tag", dict(id=a, tag="vip"), ("id", "tag"), {}),
         ("tags", dict(id=a), ("id",), {}),

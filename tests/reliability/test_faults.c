@@ -922,6 +922,19 @@ static int op_attr_unset(crm_db *db, const fixture *f, bool dry)
     return crm_attr_unset(db, f->ann, "plan");
 }
 
+/* A wrong answer: counted in the file and journaled, so it writes. */
+static int op_verify(crm_db *db, const fixture *f, bool dry)
+{
+    (void)dry;
+    int matched = -1;
+    int rc = crm_customer_verify(&matched, db, f->ann, "plan", "platinum");
+    if (rc == CRM_OK && matched != 0) {
+        fprintf(stderr, "verify: a wrong answer matched\n");
+        return CRM_ERROR;
+    }
+    return rc;
+}
+
 static int op_tag_add(crm_db *db, const fixture *f, bool dry)
 {
     (void)dry;
@@ -1958,6 +1971,7 @@ static const op_entry ops[] = {
     { "attr_set", setup_base, op_attr_set, 0 },
     { "attr_set_replace", setup_base, op_attr_replace, 0 },
     { "attr_unset", setup_base, op_attr_unset, 0 },
+    { "verify", setup_base, op_verify, 0 },
     { "tag_add", setup_base, op_tag_add, 0 },
     { "tag_remove", setup_base, op_tag_remove, 0 },
     { "member_add", setup_base, op_member_add, 0 },

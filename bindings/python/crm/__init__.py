@@ -853,6 +853,17 @@ class Database:
         """Remove an attribute. crm.NotFound if it is not set."""
         _ll.crm_attr_unset(self._h, _customer_ref(id, "id"), _str(key, "key"))
 
+    def verify(self, customer_id, key, answer):
+        """Whether ``answer`` matches the customer's attribute ``key`` (what
+        only the customer knows: "date_of_birth", "postcode"), ignoring
+        ASCII case and whitespace. Wrong answers are counted in the file:
+        after CRM_VERIFY_MAX_FAILURES within CRM_VERIFY_WINDOW_MS the
+        customer is locked, and this raises crm.StateError saying until
+        when. crm.NotFound (customer, or no such attribute);
+        crm.InvalidArgument; crm.ReadOnly."""
+        return bool(_ll.crm_customer_verify(self._h, _customer_ref(customer_id, "customer_id"),
+                                            _str(key, "key"), _str(answer, "answer")))
+
     def attrs(self, id):  # noqa: A002
         """A dict of the customer's attributes."""
         h = _ll.crm_attr_list_open(self._h, _customer_ref(id, "id"))

@@ -313,6 +313,14 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "ORDER BY at DESC, id DESC LIMIT 1",
     [CRM__Q_CONSENT_KNOWN] =
         "SELECT EXISTS (SELECT 1 FROM customer WHERE id = ?1)",
+    [CRM__Q_VERIFY_STATE] = "SELECT failures, first_failure_at, locked_until "
+                            "FROM customer_verify WHERE customer_id = ?1",
+    [CRM__Q_VERIFY_FAIL] =
+        "INSERT INTO customer_verify (customer_id, failures, first_failure_at, locked_until) "
+        "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (customer_id) DO UPDATE SET "
+        "failures = excluded.failures, first_failure_at = excluded.first_failure_at, "
+        "locked_until = excluded.locked_until",
+    [CRM__Q_VERIFY_CLEAR] = "DELETE FROM customer_verify WHERE customer_id = ?1",
     [CRM__Q_CONSENT_GET] = "SELECT " CONSENT_COLUMNS " FROM consent k WHERE k.id = ?1",
     [CRM__Q_CONSENT_HISTORY] =
         "SELECT " CONSENT_COLUMNS " FROM consent k WHERE k.customer_id = ?1 "
@@ -463,6 +471,7 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "UPDATE promise_event SET note = NULL "
         "WHERE promise_id IN (SELECT id FROM promise WHERE customer_id = ?1) AND note IS NOT NULL",
     [CRM__Q_ERASE_PROMISES] = "UPDATE promise SET what = '' WHERE customer_id = ?1 AND what <> ''",
+    [CRM__Q_ERASE_VERIFY] = "DELETE FROM customer_verify WHERE customer_id = ?1",
     [CRM__Q_ERASE_CONSENT] = "UPDATE consent SET note = '' WHERE customer_id = ?1 AND note <> ''",
     [CRM__Q_ERASE_CUSTOMER] =
         "UPDATE customer SET name = '', name_key = '', fold_key = '', erased_at = ?3, "
@@ -615,16 +624,19 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_MERGE_MEMBER_PERSON] =
         "UPDATE OR IGNORE membership SET person_id = ?1 WHERE person_id = ?2",
     [CRM__Q_MERGE_MEMBER_ORG] = "UPDATE OR IGNORE membership SET org_id = ?1 WHERE org_id = ?2",
+    [CRM__Q_MERGE_VERIFY] = "DELETE FROM customer_verify WHERE customer_id = ?2",
     [CRM__Q_MERGE_DELETE] = "DELETE FROM customer WHERE id = ?2",
     [CRM__Q_MERGE_CONSENT_ADD] =
         "INSERT INTO consent (id, customer_id, purpose, channel, granted, at, actor, note) "
         "VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7)",
     [CRM__Q_MERGE_FIND] = "SELECT survivor_id, seq FROM customer_merged WHERE absorbed_id = ?1",
     /* Two ranges of journal_by_entity. */
+    /* A verification changes nothing an unmerge restores: it never blocks one. */
     [CRM__Q_MERGE_SINCE] =
-        "SELECT seq, op, at, entity_id FROM (SELECT seq, op, at, entity_id FROM journal "
-        "WHERE entity_id = ?1 AND seq > ?3 UNION ALL SELECT seq, op, at, entity_id FROM journal "
-        "WHERE entity_id = ?2 AND seq > ?3) ORDER BY seq LIMIT 1",
+        "SELECT seq, op, at, entity_id FROM (SELECT seq, op, at, entity_id, entity FROM journal "
+        "WHERE entity_id = ?1 AND seq > ?3 UNION ALL SELECT seq, op, at, entity_id, entity "
+        "FROM journal WHERE entity_id = ?2 AND seq > ?3) "
+        "WHERE NOT (entity = 'customer' AND op = 'verify') ORDER BY seq LIMIT 1",
     [CRM__Q_MERGE_DATA] = "SELECT data FROM journal WHERE seq = ?1",
     /* The survivor's memberships by membership_by_person and membership's key. */
     [CRM__Q_UNMERGE_MEMBERS_GONE] =
