@@ -37,8 +37,7 @@ static int prologue(crm_db *db, const char *id, const char *key, crm__uuid *uid)
     return rc;
 }
 
-/* The current value, or NULL in *out when unset. */
-static int read_value(crm_db *db, const crm__uuid *uid, const char *key, char **out)
+int crm__attr_read(crm_db *db, const crm__uuid *uid, const char *key, char **out)
 {
     CRM__ST(st);
     int rc = crm__st_get(db, CRM__Q_ATTR_GET, &st);
@@ -87,7 +86,7 @@ int crm_attr_set(crm_db *db, const char *id, const char *key, const char *value)
         return rc;
     rc = crm__customer_find(db, &uid, id, NULL, NULL);
     if (rc == CRM_OK)
-        rc = read_value(db, &uid, key, &old);
+        rc = crm__attr_read(db, &uid, key, &old);
     if (rc == CRM_OK)
         rc = run(db, CRM__Q_ATTR_SET, &uid, key, value, "setting an attribute");
     if (rc == CRM_OK)
@@ -111,7 +110,7 @@ int crm_attr_get(char **out, crm_db *db, const char *id, const char *key)
     if (rc)
         return rc;
     char *v = NULL;
-    rc = read_value(db, &uid, key, &v);
+    rc = crm__attr_read(db, &uid, key, &v);
     if (rc == CRM_OK && !v) {
         rc = crm__customer_find(db, &uid, id, NULL, NULL);
         if (rc == CRM_OK)
@@ -135,7 +134,7 @@ int crm_attr_unset(crm_db *db, const char *id, const char *key)
         return rc;
     rc = crm__customer_find(db, &uid, id, NULL, NULL);
     if (rc == CRM_OK)
-        rc = read_value(db, &uid, key, &old);
+        rc = crm__attr_read(db, &uid, key, &old);
     if (rc == CRM_OK && !old)
         rc = crm__error(db, CRM_ENOTFOUND, "customer %s has no attribute '%s'", id, key);
     if (rc == CRM_OK)

@@ -73,18 +73,13 @@ int crm_identity_dup(crm_identity **out, const crm_identity *i)
 
 /* ---- normalisation ------------------------------------------------------ */
 
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 /* A trimmed copy of s. */
 static char *trimmed(const char *s)
 {
-    while (is_space(*s))
+    while (crm__is_space(*s))
         s++;
     size_t n = strlen(s);
-    while (n > 0 && is_space(s[n - 1]))
+    while (n > 0 && crm__is_space(s[n - 1]))
         n--;
     char *t = crm__malloc(n + 1);
     if (t) {
@@ -154,7 +149,7 @@ static int norm_email(crm_db *db, const char *value, char **key, const char **wh
     const char *at = strchr(t, '@');
     bool ok = at && at != t && at[1] != '\0' && !strchr(at + 1, '@');
     for (const char *p = t; ok && *p; p++)
-        ok = !is_space(*p);
+        ok = !crm__is_space(*p);
     if (!ok) {
         crm__free(t);
         *why = "not an e-mail address";
@@ -184,7 +179,7 @@ static int norm_social(crm_db *db, const char *value, char **key, const char **w
         handle++;
     ok = ok && *handle != '\0';
     for (char *p = handle; ok && *p; p++)
-        ok = !is_space(*p) && *p != '@' && *p != ':';
+        ok = !crm__is_space(*p) && *p != '@' && *p != ':';
     if (!ok) {
         crm__free(t);
         *why = "not a social handle";

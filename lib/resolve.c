@@ -34,11 +34,6 @@ typedef struct guess {
     const char *why[MAX_KINDS];
 } guess;
 
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 /* The canonical text form of an id, 8-4-4-4-12 with dashes: its digits are
  * crm__uuid_parse()'s to check, so a mistyped id is said to be one. */
 static bool looks_like_id(const char *s)
@@ -114,10 +109,10 @@ static int make_guess(crm_db *db, const char *text, guess *g)
     int rc = crm__check_text(db, "text", text, 1, CRM_IDENTITY_MAX, CRM__TEXT_NO_CONTROL);
     if (rc)
         return rc;
-    while (is_space(*text))
+    while (crm__is_space(*text))
         text++;
     size_t n = strlen(text);
-    while (n > 0 && is_space(text[n - 1]))
+    while (n > 0 && crm__is_space(text[n - 1]))
         n--;
     if (n == 0)
         return crm__error(db, CRM_EINVAL, "text is blank: give an id, phone number, e-mail "

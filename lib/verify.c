@@ -12,15 +12,9 @@
 #include "internal/util.h"
 #include "store/store.h"
 
-/* ASCII whitespace, which an answer may have anywhere. */
-static int is_space(unsigned char c)
-{
-    return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
 static int all_space(const char *s)
 {
-    while (*s && is_space((unsigned char)*s))
+    while (*s && crm__is_space(*s))
         s++;
     return *s == '\0';
 }
@@ -59,11 +53,11 @@ static int same_answer(const char *stored, const char *answer)
     const unsigned char *s = (const unsigned char *)stored, *a = (const unsigned char *)answer;
     unsigned int diff = 0;
     for (;; s++) {
-        while (*a && is_space(*a))
+        while (*a && crm__is_space((char)*a))
             a++;
         if (!*s)
             break;
-        if (is_space(*s))
+        if (crm__is_space((char)*s))
             continue;
         /* Past the answer's end, its NUL stands in and differs. */
         diff |= (unsigned int)(fold(*s) ^ fold(*a)) | (unsigned int)(*a == 0);
@@ -115,21 +109,11 @@ static int write_state(crm_db *db, const crm__uuid *cid, const verify_state *v)
 static int read_stored(crm_db *db, const crm__uuid *cid, const char *id, const char *key,
                        char **out)
 {
-    CRM__ST(st);
-    int rc = crm__st_get(db, CRM__Q_ATTR_GET, &st);
-    if (rc)
-        return rc;
-    crm__bind_id(st, 1, cid);
-    crm__bind_text(st, 2, key);
-    rc = crm__st_step(st, "reading an attribute");
-    if (rc == CRM_DONE)
-        return crm__error(db, CRM_ENOTFOUND,
-                          "customer %s has no attribute '%s' to compare the answer with", id, key);
-    if (rc != CRM_ROW)
-        return rc;
-    const char *v = crm__col_text(st, 0);
-    *out = v ? crm__strdup(v) : NULL;
-    return *out ? CRM_OK : crm__error(db, CRM_ENOMEM, "out of memory reading an attribute");
+    int rc = crm__attr_read(db, cid, key, out);
+    if (rc == CRM_OK && !*out)
+        rc = crm__error(db, CRM_ENOTFOUND,
+                        "customer %s has no attribute '%s' to compare the answer with", id, key);
+    return rc;
 }
 
 /* What a wrong answer at now makes of the count. */

@@ -27,6 +27,9 @@ int crm__customer_probe(crm_db *db, crm__st **st, const crm__uuid *id, int *kind
  * it in the group in force, and no row has changed since. A bulk import
  * adds a new customer's first identities without asking. */
 bool crm__customer_is_bare(crm_db *db, const crm__uuid *id);
+/* A customer's attribute key: a copy in *out (crm__free()), NULL when it is
+ * not set (attr.c). The key is not checked. */
+int crm__attr_read(crm_db *db, const crm__uuid *uid, const char *key, char **out);
 /* Move a customer's updated_at to now (attributes and tags changed). */
 int crm__customer_touch(crm_db *db, const crm__uuid *id);
 /* Make a customer record from a row (id, kind, name, created, updated, archived). */

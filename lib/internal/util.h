@@ -28,6 +28,11 @@ bool crm__utf8_valid(const char *s, size_t len);
 int crm__word_index(const char *const *words, int lo, int hi, const char *name);
 /* Lower-case ASCII letters, leave every other byte as it is. */
 void crm__ascii_lower(char *s);
+/* ASCII whitespace: space, \t, \n, \v, \f, \r (whatever the locale). */
+static inline bool crm__is_space(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
 
 /* Quote a caller's value for an error message: truncated, with invalid
  * bytes and control characters escaped, so a message is always UTF-8. */
