@@ -70,7 +70,7 @@ else
 end
 
 -- what the module is ---------------------------------------------------------
-crm.version = ll.crm_version()                -- "0.2.0", the C library's version
+crm.version = ll.crm_version()                -- "0.3.0", the C library's version
 crm.version_number = ll.crm_version_number()  -- major * 10000 + minor * 100 + patch
 crm._VERSION = "crm " .. crm.version
 crm.SCHEMA_VERSION = ll.crm_schema_version_max()

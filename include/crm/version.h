@@ -10,9 +10,9 @@
 
 /* The version these headers belong to. The build reads it from here. */
 #define CRM_VERSION_MAJOR 0
-#define CRM_VERSION_MINOR 2
+#define CRM_VERSION_MINOR 3
 #define CRM_VERSION_PATCH 0
-#define CRM_VERSION_STRING "0.2.0"
+#define CRM_VERSION_STRING "0.3.0"
 /** MAJOR * 10000 + MINOR * 100 + PATCH, for comparisons in `#if`. */
 #define CRM_VERSION_NUMBER \
     (CRM_VERSION_MAJOR * 10000 + CRM_VERSION_MINOR * 100 + CRM_VERSION_PATCH)
