@@ -29,13 +29,17 @@ import weakref as _weakref
 from . import _crm as _ll
 from . import _lowlevel  # noqa: F401
 
+# What ``from crm import *`` binds: never a name of Python's builtins, which
+# it would hide in the importing namespace (a notebook's open() would open
+# a database). crm.open, crm.Warning and crm.IOError are reached through
+# the module.
 __all__ = [
-    "open", "Database", "Customer", "Identity", "JournalEntry", "Interaction",
+    "Database", "Customer", "Identity", "JournalEntry", "Interaction",
     "Promise", "Occasion", "PromiseState", "Member", "PromiseEvent", "SearchHit", "Consent",
-    "Error", "Warning", "InterfaceError", "DatabaseError", "DataError",
+    "Error", "InterfaceError", "DatabaseError", "DataError",
     "OperationalError", "IntegrityError", "InternalError", "ProgrammingError",
     "NotSupportedError", "NotFound", "Exists", "Conflict", "InvalidArgument",
-    "StateError", "Busy", "IOError", "Corrupt", "NoMemory", "SchemaTooNew",
+    "StateError", "Busy", "Corrupt", "NoMemory", "SchemaTooNew",
     "NotCrm", "Misuse", "ReadOnly", "Ambiguous", "AgendaItem",
     "Duplicate",
     "ImportResult", "BadRow",
@@ -43,6 +47,8 @@ __all__ = [
 
 SCHEMA_VERSION = _ll.crm_schema_version_max()
 VERSION = _ll.CRM_VERSION_STRING if hasattr(_ll, "CRM_VERSION_STRING") else None
+# the linked libcrm's version, which is also the distribution's (libcrm)
+__version__ = _ll.crm_version()
 
 # ---- exceptions (PEP 249's tree; one class per libcrm code) -----------------
 
