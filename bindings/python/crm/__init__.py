@@ -20,6 +20,7 @@ import datetime as _dt
 import enum as _enum
 import json as _json
 import os as _os
+import typing as _typing
 import weakref as _weakref
 
 # The package calls the extension, crm._crm, directly: crm._lowlevel's
@@ -43,12 +44,35 @@ __all__ = [
     "NotCrm", "Misuse", "ReadOnly", "Ambiguous", "AgendaItem",
     "Duplicate",
     "ImportResult", "BadRow",
+    "Channel", "CustomChannel", "Direction", "Outcome", "CustomerKind",
 ]
 
 SCHEMA_VERSION = _ll.crm_schema_version_max()
 VERSION = _ll.CRM_VERSION_STRING if hasattr(_ll, "CRM_VERSION_STRING") else None
 # the linked libcrm's version, which is also the distribution's (libcrm)
 __version__ = _ll.crm_version()
+
+
+# ---- the words the API takes, as types ---------------------------------------
+# For annotations (the stub, __init__.pyi, spells them out for type
+# checkers); the words are libcrm's, read from its _name calls.
+
+
+def _named(name):
+    """The words crm_<x>_name() gives, in the enum's order (NULL outside it)."""
+    return tuple(w for w in map(name, range(65)) if w is not None)
+
+
+#: A built-in channel's word ("phone", "email", ...).
+Channel = _typing.Literal[_named(_ll.crm_channel_name)]
+#: A business's own channel ([a-z][a-z0-9_]{0,31}: "whatsapp"), which the
+#: API takes wherever it takes a Channel: CustomChannel("whatsapp") is the
+#: str itself, marked for a type checker as meant rather than misspelt.
+CustomChannel = _typing.NewType("CustomChannel", str)
+Direction = _typing.Literal[_named(_ll.crm_direction_name)]
+Outcome = _typing.Literal[_named(_ll.crm_outcome_name)]
+#: and the spellings crm_customer_kind_parse() accepts besides
+CustomerKind = _typing.Literal[_named(_ll.crm_customer_kind_name) + ("organization", "org")]
 
 # ---- exceptions (PEP 249's tree; one class per libcrm code) -----------------
 
