@@ -15,9 +15,10 @@ if(NOT CRM_SANITIZE)
   if(Python3_EXECUTABLE)
     set(_crm_pip_python ${Python3_EXECUTABLE})
   endif()
-  # seconds: the bundled build compiles libcrm; a wheel and an install build
-  # the extension only
-  foreach(_m "install;300" "wheel;300" "bundled;900")
+  # TIMEOUT, seconds: each builds the SWIG extension (about 25 s of CPU),
+  # the bundled one libcrm too (about 60 s more); on a busy machine, with
+  # the rest of the suite beside them, 2 to 3 minutes each
+  foreach(_m "install;600" "wheel;600" "bundled;900")
     list(GET _m 0 _mode)
     list(GET _m 1 _timeout)
     add_test(NAME pip_${_mode}
