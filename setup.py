@@ -44,14 +44,16 @@ def version():
     """MAJOR.MINOR.PATCH from include/crm/version.h, as CMakeLists.txt reads it."""
     with open(os.path.join(ROOT, "include", "crm", "version.h"), encoding="utf-8") as f:
         text = f.read()
-    parts = [re.search(r"#define CRM_VERSION_%s ([0-9]+)" % p, text) for p in ("MAJOR", "MINOR", "PATCH")]
+    parts = [re.search(r"#define CRM_VERSION_%s ([0-9]+)" % p, text)
+             for p in ("MAJOR", "MINOR", "PATCH")]
     if not all(parts):
         sys.exit("setup.py: include/crm/version.h has no CRM_VERSION_MAJOR/MINOR/PATCH")
     return ".".join(m.group(1) for m in parts)
 
 
 VERSION = version()
-BUILD_DIR = os.path.abspath(os.environ.get("CRM_PYTHON_BUILD_DIR") or os.path.join(ROOT, "build", "python"))
+BUILD_DIR = os.path.abspath(os.environ.get("CRM_PYTHON_BUILD_DIR")
+                            or os.path.join(ROOT, "build", "python"))
 
 
 def log(message):
@@ -63,7 +65,8 @@ def run(cmd, **kw):
     try:
         subprocess.run(cmd, check=True, **kw)
     except FileNotFoundError:
-        sys.exit(f"libcrm: {cmd[0]} not found (Debian: {PACKAGES.get(os.path.basename(cmd[0]), cmd[0])})")
+        hint = PACKAGES.get(os.path.basename(cmd[0]), cmd[0])
+        sys.exit(f"libcrm: {cmd[0]} not found (Debian: {hint})")
     except subprocess.CalledProcessError as e:
         sys.exit(f"libcrm: {cmd[0]} failed with status {e.returncode}")
 
@@ -128,7 +131,8 @@ class BuildPy(build_py):
              os.path.join(BINDINGS, "python", "crm", "__init__.pyi.in"), out])
 
     def get_outputs(self, include_bytecode=True):
-        return super().get_outputs(include_bytecode) + [os.path.join(self.build_lib, "crm", "__init__.pyi")]
+        stub = os.path.join(self.build_lib, "crm", "__init__.pyi")
+        return super().get_outputs(include_bytecode) + [stub]
 
 
 class BuildExt(build_ext):
@@ -138,7 +142,10 @@ class BuildExt(build_ext):
         if ext.name != "crm._crm":
             return super().build_extension(ext)
         mode, detail = choose_mode()
-        log(f"building the extension against {'the installed libcrm ' + detail if mode == 'installed' else 'libcrm built from this tree (' + detail + ')'}")
+        if mode == "installed":
+            log(f"building the extension against the installed libcrm {detail}")
+        else:
+            log(f"building the extension against libcrm built from this tree ({detail})")
         temp = os.path.abspath(self.build_temp)
         gen = os.path.join(temp, "gen")
         os.makedirs(gen, exist_ok=True)
@@ -149,9 +156,10 @@ class BuildExt(build_ext):
             libdir = pkg_config("--variable=libdir", "libcrm")
             ext.extra_compile_args = ["-std=c11"] + cflags
             ext.extra_link_args = libs
-            if libdir and os.path.realpath(libdir[0]) not in loader_dirs():
+            libdir = os.path.realpath(libdir[0]) if libdir else None
+            if libdir and libdir not in loader_dirs():
                 # -rpath with new dtags: a RUNPATH, which LD_LIBRARY_PATH still overrides
-                ext.extra_link_args += ["-Wl,--enable-new-dtags", "-Wl,-rpath," + os.path.realpath(libdir[0])]
+                ext.extra_link_args += ["-Wl,--enable-new-dtags", "-Wl,-rpath," + libdir]
             ext.extra_objects = []
         else:
             archive, private = self.build_libcrm(temp)
@@ -186,7 +194,8 @@ class BuildExt(build_ext):
              "-DCRM_BINDINGS_PYTHON=OFF", "-DCRM_BINDINGS_LUA=OFF",
              *shlex.split(os.environ.get("CRM_PYTHON_CMAKE_ARGS", ""))],
             stdout=subprocess.DEVNULL)
-        jobs = [] if os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL") else ["-j", str(os.cpu_count() or 1)]
+        jobs = ([] if os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL")
+                else ["-j", str(os.cpu_count() or 1)])
         run([cmake, "--build", tree, "--target", "crm_static", *jobs])
         archive = os.path.join(tree, "libcrm.a")
         flags = pkg_config("--static", "--libs", os.path.join(tree, "libcrm.pc"))
@@ -206,7 +215,8 @@ class EggInfo(egg_info):
     def initialize_options(self):
         super().initialize_options()
         os.makedirs(BUILD_DIR, exist_ok=True)
-        self.egg_base = os.path.relpath(BUILD_DIR, ROOT) if BUILD_DIR.startswith(ROOT + os.sep) else BUILD_DIR
+        inside = BUILD_DIR.startswith(ROOT + os.sep)
+        self.egg_base = os.path.relpath(BUILD_DIR, ROOT) if inside else BUILD_DIR
 
 
 setup(

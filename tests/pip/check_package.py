@@ -28,7 +28,7 @@ def check(ok, what):
         failures.append(what)
 
 
-assert "PYTHONPATH" not in os.environ, "PYTHONPATH is set: the test must import the installed package"
+assert "PYTHONPATH" not in os.environ, "PYTHONPATH is set: the installed package is under test"
 import crm  # noqa: E402
 
 pkg = os.path.realpath(os.path.dirname(crm.__file__))
@@ -43,7 +43,8 @@ header = ".".join(re.search(r"#define CRM_VERSION_%s ([0-9]+)" % p, header_text)
                   for p in ("MAJOR", "MINOR", "PATCH"))
 dist = importlib.metadata.version("libcrm")
 linked = crm._lowlevel.crm_version()
-check(crm.__version__ == linked, f"crm.__version__ {crm.__version__!r} == crm_version() {linked!r}")
+check(crm.__version__ == linked,
+      f"crm.__version__ {crm.__version__!r} == crm_version() {linked!r}")
 check(dist == crm.__version__, f"importlib.metadata.version('libcrm') {dist!r} == crm.__version__")
 check(dist == header, f"the distribution's version {dist!r} == include/crm/version.h's {header!r}")
 
@@ -55,9 +56,11 @@ check("Typing :: Typed" in (meta.get_all("Classifier") or []), "classifier Typin
 files = {str(p) for p in importlib.metadata.files("libcrm") or ()}
 for f in ("crm/__init__.py", "crm/__init__.pyi", "crm/py.typed", "crm/_lowlevel.py"):
     check(f in files, f"the distribution installed {f}")
-check(any(re.fullmatch(r"crm/_crm\..*\.so", f) for f in files), "the distribution installed crm/_crm*.so")
+check(any(re.fullmatch(r"crm/_crm\..*\.so", f) for f in files),
+      "the distribution installed crm/_crm*.so")
 stray = sorted(f for f in files if f.startswith("crm/") and "__pycache__" not in f
-               and f not in ("crm/__init__.py", "crm/__init__.pyi", "crm/py.typed", "crm/_lowlevel.py")
+               and f not in ("crm/__init__.py", "crm/__init__.pyi", "crm/py.typed",
+                             "crm/_lowlevel.py")
                and not re.fullmatch(r"crm/_crm\..*\.so", f))
 check(stray == [], f"nothing else in the package: {stray}")
 

@@ -7,7 +7,6 @@ import ast
 import os
 import subprocess
 import sys
-import textwrap
 import typing
 
 import pytest
