@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install libcrm from a build tree into a temporary prefix, check what was
-# installed, then build and run tests/install/consumer.c three ways:
-# pkg-config against libcrm.so, pkg-config --static against libcrm.a, and a
-# CMake project using find_package(libcrm).
+# installed (pkg-config flags that name nothing but libcrm), then build and
+# run tests/install/consumer.c three ways: pkg-config against libcrm.so,
+# pkg-config --static against libcrm.a, and a CMake project using
+# find_package(libcrm).
 #
 # usage: check_install.sh SOURCE_DIR BUILD_DIR WORK_DIR CC CMAKE GENERATOR
 #                         PKG_CONFIG SANITIZE [LAUNCHER...]
@@ -88,6 +89,17 @@ read -r -a pc_cflags <<<"$(pc --cflags)"
 read -r -a pc_libs <<<"$(pc --libs)"
 echo "cflags: ${pc_cflags[*]}"
 echo "libs:   ${pc_libs[*]}"
+# The public headers include only the C library's: users get libcrm's
+# include directory and nothing of SQLite's or libuuid's.
+case "${pc_cflags[*]//"$prefix"/}" in
+*uuid* | *sqlite*) die "pkg-config --cflags libcrm leaks a dependency's flags: ${pc_cflags[*]}" ;;
+esac
+[ "${#pc_cflags[@]}" -eq 1 ] && [ "${pc_cflags[0]#-I}" != "${pc_cflags[0]}" ] &&
+    [ "$(readlink -f "${pc_cflags[0]#-I}")" = "$(readlink -f "$prefix/include")" ] ||
+    die "pkg-config --cflags libcrm is not just -I<prefix>/include: ${pc_cflags[*]}"
+case " ${pc_libs[*]} " in
+*" -lsqlite3 "* | *" -luuid "*) die "pkg-config --libs libcrm links libcrm's own dependencies: ${pc_libs[*]}" ;;
+esac
 quiet "$cc" "${cflags[@]}" "${pc_cflags[@]}" "$src/tests/install/consumer.c" "${pc_libs[@]}" \
     -o "$tmp/consumer-shared"
 readelf -d "$tmp/consumer-shared" | grep -q 'NEEDED.*\[libcrm\.so\.0\]' ||
@@ -98,6 +110,12 @@ LD_LIBRARY_PATH=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} run "$tmp/consumer-
 step "pkg-config --static: against libcrm.a"
 read -r -a pc_static <<<"$(pc --static --libs)"
 echo "libs:   ${pc_static[*]}"
+for l in -lcrm -lsqlite3 -luuid; do
+    case " ${pc_static[*]} " in
+    *" $l "*) ;;
+    *) die "pkg-config --static --libs libcrm lacks $l: ${pc_static[*]}" ;;
+    esac
+done
 # -lcrm would pick libcrm.so; name the archive instead, keep the rest.
 static_libs=()
 for a in "${pc_static[@]}"; do
