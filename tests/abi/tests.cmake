@@ -4,6 +4,9 @@
 # in the valgrind build: they run libabigail, not libcrm. Skipped (77) when
 # abigail-tools is not installed; `make test` installs it.
 find_program(CRM_ABI_READELF NAMES ${CMAKE_READELF} readelf)
+if(NOT CRM_ABI_READELF)
+  set(CRM_ABI_READELF readelf)
+endif()
 add_test(NAME abi
   COMMAND bash ${PROJECT_SOURCE_DIR}/abi/abi.sh check
           $<TARGET_FILE:crm> ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/abi)
