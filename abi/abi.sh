@@ -109,7 +109,7 @@ desc=$(
 ) || true
 [ -n "$desc" ] || die "no description of $libname in $descdir: run \`make abi-dump\` at a release"
 desc=$descdir/$desc
-desc_soname=$(sed -n "s/.*<abi-corpus [^>]*soname='\([^']*\)'.*/\1/p" "$desc" | head -n 1)
+desc_soname=$(sed -n "/<abi-corpus /{s/.*soname='\([^']*\)'.*/\1/p;q}" "$desc")
 echo "abi: $lib ($soname) against $desc"
 
 # Fields are appended to a versioned struct without breaking callers that
