@@ -9,7 +9,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian packages the build, the tests and the demo need.
 DEPS := build-essential cmake pkg-config libsqlite3-dev uuid-dev libphonenumber-dev libcsv-dev \
-        valgrind binutils python3 \
+        valgrind binutils python3 abigail-tools \
         swig python3-dev python3-pytest python3-hypothesis lua-unit lcov \
         liblua5.4-dev lua5.4 liblua5.3-dev lua5.3 liblua5.2-dev lua5.2 liblua5.1-0-dev lua5.1 \
         libluajit-5.1-dev luajit \
@@ -155,6 +155,13 @@ coverage: deps
 	lcov --quiet --capture --rc lcov_branch_coverage=1 --directory $(COVER) --output-file $(COVER)/all.info
 	lcov --quiet --rc lcov_branch_coverage=1 --extract $(COVER)/all.info '$(CURDIR)/lib/*' --output-file $(COVER)/lib.info
 	lcov --rc lcov_branch_coverage=1 --summary $(COVER)/lib.info
+
+# `make abi-dump` at a release: abi/<soname>-<version>.abi, the ABI of the
+# built libcrm.so, which the abi test checks later builds against
+# (docs/abi.md).
+.PHONY: abi-dump
+abi-dump: build
+	abi/abi.sh dump $(RELEASE)/libcrm.so include abi
 
 clean:
 	rm -rf $(BUILD)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Install libcrm from a build tree into a temporary prefix, check what was
-# installed, then build and run tests/install/consumer.c three ways:
-# pkg-config against libcrm.so, pkg-config --static against libcrm.a, and a
-# CMake project using find_package(libcrm).
+# installed (no rpath in libcrm.so.0, its symbols under LIBCRM_0, ldconfig
+# run only for a directory the dynamic linker searches, pkg-config flags
+# that name nothing but libcrm), then build and run tests/install/consumer.c
+# three ways: pkg-config against libcrm.so, pkg-config --static against
+# libcrm.a, and a CMake project using find_package(libcrm).
 #
 # usage: check_install.sh SOURCE_DIR BUILD_DIR WORK_DIR CC CMAKE GENERATOR
 #                         PKG_CONFIG SANITIZE [LAUNCHER...]
@@ -51,6 +53,11 @@ run() { "${launcher[@]}" "$@"; }
 
 step "cmake --install $build --prefix $prefix"
 quiet "$cmake" --install "$build" --prefix "$prefix"
+if grep -q "dynamic linker's cache" "$tmp/last.log"; then
+    die "ldconfig ran for a prefix the dynamic linker does not search: $(grep ldconfig "$tmp/last.log")"
+fi
+grep -q "Not running ldconfig: the dynamic linker does not search" "$tmp/last.log" ||
+    die "the install did not ask ldconfig whether the dynamic linker searches the prefix"
 
 step "installed files"
 pcs=$(find "$prefix" -name libcrm.pc -path '*/pkgconfig/*')
@@ -74,9 +81,43 @@ if ! cmp -s "$tmp/headers.src" "$tmp/headers.inst"; then
     die "installed headers differ from include/"
 fi
 [ -f "$prefix/include/crm.h" ] || die "crm.h was not installed"
-if readelf -d "$libdir/libcrm.so.0" 2>/dev/null | grep -E 'R(UN)?PATH' | grep -qF "$build"; then
-    die "the installed libcrm.so still points into the build tree"
+
+step "libcrm.so.0: no rpath, every export under the soname's version node"
+readelf -d "$libdir/libcrm.so.0" >"$tmp/dynamic" || die "readelf -d failed on libcrm.so.0"
+if grep -E '\((RPATH|RUNPATH)\)' "$tmp/dynamic"; then
+    die "the installed libcrm.so.0 carries an rpath: it must find its dependencies as any library does"
 fi
+soname=$(sed -n 's/.*(SONAME).*\[\(.*\)\].*/\1/p' "$tmp/dynamic")
+node=LIBCRM_${soname##*.so.} # libcrm.so.0: LIBCRM_0 (lib/libcrm.map)
+# objdump -T: ADDRESS FLAGS SECTION SIZE VERSION NAME; the version is in
+# parentheses when hidden (not the default), and Base when there is none.
+objdump -T "$libdir/libcrm.so.0" >"$tmp/dynsyms" || die "objdump -T failed on libcrm.so.0"
+awk '$NF ~ /^crm_/ && $0 !~ /\*UND\*/' "$tmp/dynsyms" >"$tmp/exports"
+nexports=$(wc -l <"$tmp/exports")
+[ "$nexports" -gt 0 ] || die "objdump -T shows no crm_ symbol in libcrm.so.0"
+awk -v node="$node" '$(NF - 1) != node' "$tmp/exports" >"$tmp/unversioned"
+if [ -s "$tmp/unversioned" ]; then
+    head "$tmp/unversioned"
+    die "$(wc -l <"$tmp/unversioned") of $nexports exports are not under the default version $node"
+fi
+echo "$soname: $nexports exports under $node, e.g. $(grep -m1 ' crm_version$' "$tmp/exports" | tr -s ' \t' ' ')"
+
+step "ldconfig: after an install into a directory the dynamic linker searches, and only then"
+# A stand-in for ldconfig that lists this prefix's libdir among the
+# configured directories, as /usr/local/lib is, and records being run to
+# refresh the cache.
+printf '%s\n' '#!/bin/sh' \
+    'case "$1" in' \
+    "-N) printf '%s: (from ld.so.conf:1)\\n' '$libdir' ;;" \
+    "*) echo \"ran \$*\" >>'$tmp/ldconfig.ran' ;;" \
+    'esac' >"$tmp/ldconfig"
+chmod +x "$tmp/ldconfig"
+LDCONFIG=$tmp/ldconfig DESTDIR=$tmp/stage quiet "$cmake" --install "$build" --prefix "$prefix"
+[ ! -e "$tmp/ldconfig.ran" ] || die "ldconfig ran for a staged install (DESTDIR)"
+rm -rf "$tmp/stage"
+LDCONFIG=$tmp/ldconfig quiet "$cmake" --install "$build" --prefix "$prefix"
+[ -e "$tmp/ldconfig.ran" ] || die "ldconfig did not run after installing into a directory it searches"
+grep "dynamic linker's cache" "$tmp/last.log"
 
 version=$(sed -n 's/^#define CRM_VERSION_STRING "\(.*\)"/\1/p' "$prefix/include/crm/version.h")
 pc() { PKG_CONFIG_PATH=$pcdir "$pkgconfig" "$@" libcrm; }
@@ -88,6 +129,17 @@ read -r -a pc_cflags <<<"$(pc --cflags)"
 read -r -a pc_libs <<<"$(pc --libs)"
 echo "cflags: ${pc_cflags[*]}"
 echo "libs:   ${pc_libs[*]}"
+# The public headers include only the C library's: users get libcrm's
+# include directory and nothing of SQLite's or libuuid's.
+case "${pc_cflags[*]//"$prefix"/}" in
+*uuid* | *sqlite*) die "pkg-config --cflags libcrm leaks a dependency's flags: ${pc_cflags[*]}" ;;
+esac
+[ "${#pc_cflags[@]}" -eq 1 ] && [ "${pc_cflags[0]#-I}" != "${pc_cflags[0]}" ] &&
+    [ "$(readlink -f "${pc_cflags[0]#-I}")" = "$(readlink -f "$prefix/include")" ] ||
+    die "pkg-config --cflags libcrm is not just -I<prefix>/include: ${pc_cflags[*]}"
+case " ${pc_libs[*]} " in
+*" -lsqlite3 "* | *" -luuid "*) die "pkg-config --libs libcrm links libcrm's own dependencies: ${pc_libs[*]}" ;;
+esac
 quiet "$cc" "${cflags[@]}" "${pc_cflags[@]}" "$src/tests/install/consumer.c" "${pc_libs[@]}" \
     -o "$tmp/consumer-shared"
 readelf -d "$tmp/consumer-shared" | grep -q 'NEEDED.*\[libcrm\.so\.0\]' ||
@@ -98,6 +150,12 @@ LD_LIBRARY_PATH=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} run "$tmp/consumer-
 step "pkg-config --static: against libcrm.a"
 read -r -a pc_static <<<"$(pc --static --libs)"
 echo "libs:   ${pc_static[*]}"
+for l in -lcrm -lsqlite3 -luuid; do
+    case " ${pc_static[*]} " in
+    *" $l "*) ;;
+    *) die "pkg-config --static --libs libcrm lacks $l: ${pc_static[*]}" ;;
+    esac
+done
 # -lcrm would pick libcrm.so; name the archive instead, keep the rest.
 static_libs=()
 for a in "${pc_static[@]}"; do
