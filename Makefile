@@ -73,6 +73,16 @@ install: build
 	  $(SUDO) $(CMAKE) --install $(RELEASE) --prefix "$(PREFIX)"; \
 	fi
 
+# `make uninstall`: remove what `make install` put in PREFIX, as
+# $(RELEASE)/install_manifest.txt lists it, and the folders of ours it leaves
+# empty (cmake/uninstall.cmake); through sudo when PREFIX is not writable,
+# as install does.
+.PHONY: uninstall
+uninstall:
+	@if [ -w "$(PREFIX)" ]; then sudo=; else sudo="$(SUDO)"; fi; \
+	echo "$$sudo $(CMAKE) -DMANIFEST=$(RELEASE)/install_manifest.txt -DPREFIX=$(PREFIX) -P cmake/uninstall.cmake"; \
+	$$sudo $(CMAKE) -DMANIFEST=$(RELEASE)/install_manifest.txt -DPREFIX="$(PREFIX)" -P cmake/uninstall.cmake
+
 # `make bench`: the C benchmark at three sizes, search's at a million texts
 # (its figures in $(BENCH_OUT)/search.txt), an erase and a merge in files
 # of a million interactions ($(BENCH_OUT)/privacy.txt and merge.txt), a
