@@ -18,6 +18,7 @@ if(NOT CRM_SANITIZE)
               ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR} ${CMAKE_CURRENT_BINARY_DIR}/luarocks-test
               ${LUAROCKS_EXECUTABLE} ${LUA54_EXECUTABLE} ${CMAKE_COMMAND}
               ${Python3_EXECUTABLE} ${SWIG_EXECUTABLE})
-    set_tests_properties(luarocks PROPERTIES LABELS packaging TIMEOUT 600)
+    set_tests_properties(luarocks PROPERTIES LABELS packaging TIMEOUT 600
+      RESOURCE_LOCK crm_install_manifest)
   endif()
 endif()
