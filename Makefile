@@ -73,6 +73,47 @@ install: build
 	  $(SUDO) $(CMAKE) --install $(RELEASE) --prefix "$(PREFIX)"; \
 	fi
 
+# `make uninstall`: remove what `make install` put in PREFIX, as
+# $(RELEASE)/install_manifest.txt lists it, and the folders of ours it leaves
+# empty (cmake/uninstall.cmake); through sudo when PREFIX is not writable,
+# as install does.
+.PHONY: uninstall
+uninstall:
+	@if [ -w "$(PREFIX)" ]; then sudo=; else sudo="$(SUDO)"; fi; \
+	echo "$$sudo $(CMAKE) -DMANIFEST=$(RELEASE)/install_manifest.txt -DPREFIX=$(PREFIX) -P cmake/uninstall.cmake"; \
+	$$sudo $(CMAKE) -DMANIFEST=$(RELEASE)/install_manifest.txt -DPREFIX="$(PREFIX)" -P cmake/uninstall.cmake
+
+# Debian packages (debian/): `make deb` builds libcrm0, libcrm-dev, crmctl,
+# python3-crm and lua-crm (and their -dbgsym) with dpkg-buildpackage, which
+# writes them to the parent directory; they are moved from there, with their
+# .changes and .buildinfo, into $(DEB_OUT), and the tree is cleaned after.
+# `make check-deb` builds them unless $(DEB_OUT) has them, runs lintian on
+# them, installs them on this machine, runs tests/deb/check_deb.sh against
+# them and purges them again. Neither is part of `make test`.
+DEB_DEPS := build-essential dpkg-dev debhelper dh-python fakeroot lintian \
+            cmake pkg-config libsqlite3-dev uuid-dev libphonenumber-dev libcsv-dev \
+            swig python3-dev liblua5.4-dev lua5.4 liblua5.3-dev lua5.3 \
+            liblua5.2-dev lua5.2 liblua5.1-0-dev lua5.1 libluajit-5.1-dev luajit
+DEB_OUT  ?= $(BUILD)/deb
+.PHONY: deb check-deb
+
+deb:
+	@$(MAKE) --no-print-directory deps DEPS="$(DEB_DEPS)"
+	dpkg-checkbuilddeps
+	DEB_BUILD_OPTIONS="parallel=$(JOBS) nocheck $$DEB_BUILD_OPTIONS" dpkg-buildpackage -b -us -uc
+	@changes=../$$(dpkg-parsechangelog -S Source)_$$(dpkg-parsechangelog -S Version)_$$(dpkg-architecture -qDEB_HOST_ARCH).changes; \
+	rm -rf $(DEB_OUT) && mkdir -p $(DEB_OUT) && \
+	for f in $$(awk '/^Files:/ { on = 1; next } /^[^ ]/ { on = 0 } on { print $$NF }' $$changes); do \
+	  mv ../$$f $(DEB_OUT)/ || exit 1; \
+	done && mv $$changes $(DEB_OUT)/ && echo "deb: moved from .. into $(DEB_OUT):" && ls $(DEB_OUT)
+	debian/rules clean >/dev/null
+
+check-deb:
+	@ls $(DEB_OUT)/*.changes >/dev/null 2>&1 || $(MAKE) --no-print-directory deb
+	@$(MAKE) --no-print-directory deps DEPS="lintian build-essential cmake pkg-config python3 lua5.4 lua5.3 lua5.2 lua5.1 luajit"
+	lintian --fail-on error,warning $(DEB_OUT)/*.changes
+	bash tests/deb/check_deb.sh $(DEB_OUT) . $(BUILD)/check-deb $(SUDO)
+
 # `make bench`: the C benchmark at three sizes, search's at a million texts
 # (its figures in $(BENCH_OUT)/search.txt), an erase and a merge in files
 # of a million interactions ($(BENCH_OUT)/privacy.txt and merge.txt), a

@@ -4,7 +4,9 @@
 # run only for a directory the dynamic linker searches, pkg-config flags
 # that name nothing but libcrm), then build and run tests/install/consumer.c
 # three ways: pkg-config against libcrm.so, pkg-config --static against
-# libcrm.a, and a CMake project using find_package(libcrm).
+# libcrm.a, and a CMake project using find_package(libcrm). Then uninstall
+# it with cmake/uninstall.cmake (what `make uninstall` runs) and check that
+# no file and no folder of ours is left in the prefix.
 #
 # usage: check_install.sh SOURCE_DIR BUILD_DIR WORK_DIR CC CMAKE GENERATOR
 #                         PKG_CONFIG SANITIZE [LAUNCHER...]
@@ -58,6 +60,10 @@ if grep -q "dynamic linker's cache" "$tmp/last.log"; then
 fi
 grep -q "Not running ldconfig: the dynamic linker does not search" "$tmp/last.log" ||
     die "the install did not ask ldconfig whether the dynamic linker searches the prefix"
+# cmake --install rewrites the build's manifest on every install; keep this
+# one's (tests that install from this build do not run beside this one:
+# tests/install/tests.cmake).
+cp "$build/install_manifest.txt" "$tmp/install_manifest.txt"
 
 step "installed files"
 pcs=$(find "$prefix" -name libcrm.pc -path '*/pkgconfig/*')
@@ -182,6 +188,14 @@ env -u LD_LIBRARY_PATH "${launcher[@]}" "$tmp/consumer-build/consumer" ||
     die "the CMake consumer (libcrm::crm) failed"
 env -u LD_LIBRARY_PATH "${launcher[@]}" "$tmp/consumer-build/consumer_static" ||
     die "the CMake consumer (libcrm::crm_static) failed"
+
+step "uninstall: cmake -P cmake/uninstall.cmake"
+quiet "$cmake" "-DMANIFEST=$tmp/install_manifest.txt" "-DPREFIX=$prefix" -P "$src/cmake/uninstall.cmake"
+left=$(find "$prefix" ! -type d)
+[ -z "$left" ] || die "uninstall left files in the prefix: $left"
+left=$(find "$prefix" -type d \( -name crm -o -name libcrm \))
+[ -z "$left" ] || die "uninstall left folders of ours in the prefix: $left"
+echo "the prefix holds no file, only folders other software may share: $(cd "$prefix" && find . -mindepth 1 -type d | sort | tr '\n' ' ')"
 
 keep=0
 echo "install: ok"
