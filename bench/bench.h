@@ -250,4 +250,13 @@ int bench_verify_right(const job *j, long k);
 int crm_bench_customer_verify(void *side, const job *j, long round, sample *out);
 int raw_customer_verify(void *side, const job *j, long round, sample *out);
 
+/* ---- ids by their first digits (row id_expand) ------------------------------- */
+/* Lookup k (j->lookups of them) names kept customer bench_consent_customer(j, k)
+ * by the first BENCH_PREFIX_LEN characters of its id as text (16 digits
+ * and the hyphens among them, enough to tell every customer of the file
+ * apart), and wants the whole id back as text. */
+#define BENCH_PREFIX_LEN 19
+int crm_bench_id_expand(void *side, const job *j, long round, sample *out);
+int raw_id_expand(void *side, const job *j, long round, sample *out);
+
 #endif

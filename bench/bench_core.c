@@ -90,6 +90,9 @@
  *                  each call its own transaction, against the code a user
  *                  would write (read the attribute, compare, update a
  *                  counter row, in one transaction);
+ *   id_expand      a kept customer named by the first 16 digits of its id,
+ *                  the whole id back as text, against the range query a
+ *                  user would write on the id's blobs;
  * and the peak RSS of each side when the import is done (target: libcrm
  * under 64 MiB). Progress, with the elapsed time of each operation on each
  * side, goes to stderr.
@@ -201,6 +204,8 @@ static const op_def OPS[] = {
       crm_bench_consent_check, raw_consent_check, NULL, READ, 0 },
     { "customer_verify", "verify an answer, wrong ones counted (own txn, elapsed)", 0, NULL,
       crm_bench_customer_verify, raw_customer_verify, NULL, single_turns, 1 },
+    { "id_expand", "a customer by the first 16 digits of its id", 0, NULL,
+      crm_bench_id_expand, raw_id_expand, NULL, READ, 0 },
 };
 #define NOPS (sizeof OPS / sizeof OPS[0])
 

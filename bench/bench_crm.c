@@ -954,3 +954,31 @@ int crm_bench_customer_verify(void *side, const job *j, long round, sample *out)
     out->n = e - b;
     return 0;
 }
+
+/* ---- ids by their first digits ------------------------------------------------------ */
+
+int crm_bench_id_expand(void *side, const job *j, long round, sample *out)
+{
+    crm_side *s = side;
+    (void)round;
+    long found = 0;
+    bench_timer tm;
+    bench_start(&tm);
+    for (long k = 0; k < j->lookups; k++) {
+        const char *id = s->kept[bench_consent_customer(j, k)];
+        char prefix[BENCH_PREFIX_LEN + 1];
+        memcpy(prefix, id, BENCH_PREFIX_LEN);
+        prefix[BENCH_PREFIX_LEN] = '\0';
+        char *full = NULL;
+        int rc = crm_id_expand(&full, s->db, CRM_RECORD_CUSTOMER, prefix);
+        if (rc != CRM_OK)
+            return fail(s, "crm_id_expand", rc);
+        found += strcmp(full, id) == 0;
+        crm_free(full);
+    }
+    bench_stop(&tm, out);
+    if (found != j->lookups)
+        return bench_fail("libcrm: %ld of %ld prefixes named their customer", found, j->lookups);
+    out->n = j->lookups;
+    return 0;
+}

@@ -78,6 +78,7 @@ enum {
     S_VERIFY_READ,
     S_VERIFY_FAIL,
     S_VERIFY_CLEAR,
+    S_ID_PREFIX,
     S_COUNT
 };
 
@@ -314,6 +315,8 @@ static const char *const SQL[S_COUNT] = {
         "VALUES (?1, 1, ?2, NULL) ON CONFLICT (customer_id) DO UPDATE SET "
         "failures = failures + 1",
     [S_VERIFY_CLEAR] = "DELETE FROM customer_verify WHERE customer_id = ?1",
+    [S_ID_PREFIX] = "SELECT id FROM customer WHERE id BETWEEN ?1 AND ?2 AND erased_at IS NULL "
+                    "ORDER BY id LIMIT 2",
 };
 
 typedef struct raw_side {
@@ -1741,5 +1744,68 @@ int raw_customer_verify(void *side, const job *j, long round, sample *out)
     if (right != want)
         return bench_fail("raw: %ld right answers, expected %ld", right, want);
     out->n = e - b;
+    return 0;
+}
+
+/* ---- ids by their first digits ---------------------------------------------------------- */
+
+/* The id range a typed prefix names: -1 for a character that is none. */
+static int prefix_range(const char *p, unsigned char lo[16], unsigned char hi[16])
+{
+    memset(lo, 0, 16);
+    memset(hi, 0xff, 16);
+    int n = 0;
+    for (; *p; p++) {
+        if (*p == '-')
+            continue;
+        int v = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10 : -1;
+        if (v < 0 || n >= 32)
+            return -1;
+        if (n % 2 == 0) {
+            lo[n / 2] = (unsigned char)(v << 4);
+            hi[n / 2] = (unsigned char)(v << 4 | 0x0f);
+        } else {
+            lo[n / 2] |= (unsigned char)v;
+            hi[n / 2] = (unsigned char)((hi[n / 2] & 0xf0) | v);
+        }
+        n++;
+    }
+    return 0;
+}
+
+int raw_id_expand(void *side, const job *j, long round, sample *out)
+{
+    raw_side *s = side;
+    (void)round;
+    long found = 0;
+    sqlite3_stmt *st = s->st[S_ID_PREFIX];
+    bench_timer tm;
+    bench_start(&tm);
+    for (long k = 0; k < j->lookups; k++) {
+        const unsigned char *id = s->kept[bench_consent_customer(j, k)];
+        char text[37], prefix[BENCH_PREFIX_LEN + 1];
+        id_text(text, id);
+        memcpy(prefix, text, BENCH_PREFIX_LEN);
+        prefix[BENCH_PREFIX_LEN] = '\0';
+        unsigned char lo[16], hi[16];
+        if (prefix_range(prefix, lo, hi))
+            return bench_fail("raw: '%s' is no id prefix", prefix);
+        sqlite3_bind_blob(st, 1, lo, 16, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, hi, 16, SQLITE_STATIC);
+        int rows = 0, rc;
+        char full[37] = "";
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            if (rows++ == 0)
+                id_text(full, sqlite3_column_blob(st, 0));
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return fail(s, "expanding an id");
+        found += rows == 1 && strcmp(full, text) == 0;
+    }
+    bench_stop(&tm, out);
+    if (found != j->lookups)
+        return bench_fail("raw: %ld of %ld prefixes named their customer", found, j->lookups);
+    out->n = j->lookups;
     return 0;
 }

@@ -45,7 +45,7 @@ OP_ORDER = ["import", "lookup", "lookup_national", "log_batch", "log_single", "t
             "holders", "promise_import", "owner_page",
             "report_reasons", "report_repeats", "report_fcr", "report_handover",
             "report_keep_rate", "report_channel_mix", "agenda", "agenda_team", "import_rss",
-            "lookup_growth", "consent_check", "customer_verify"]
+            "lookup_growth", "consent_check", "customer_verify", "id_expand"]
 PANEL_TITLE = {("c", "raw SQLite"): "C: libcrm vs hand-written SQLite (C)",
                ("python", "sqlite3 module"): "Python: binding vs hand-written sqlite3 code",
                ("python", "SQLAlchemy ORM"): "Python: binding vs SQLAlchemy ORM",

@@ -204,6 +204,7 @@ CRM_ENUM_OUT(crm_promise_event_kind_t)
 CRM_ENUM_OUT(crm_archived_filter_t)
 CRM_ENUM_OUT(crm_customer_order_t)
 CRM_ENUM_OUT(crm_durability_t)
+CRM_ENUM_OUT(crm_record_t)
 CRM_ENUM_OUT(crm_agenda_kind_t)
 CRM_ENUM_OUT(crm_search_kind_t)
 
@@ -700,6 +701,7 @@ CRM_OPAQUE(crm_consent, crm_consent_free)
 CRM_OPAQUE(crm_consent_cursor, crm_consent_cursor_free)
 %include "crm/consent.h"
 %include "crm/verify.h"
+%include "crm/id.h"
 
 %inline %{
 int crm_swig_consent_record(crm_consent **out, crm_db *db, int granted, const char *customer_id,

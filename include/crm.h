@@ -26,5 +26,6 @@
 #include "crm/privacy.h"
 #include "crm/merge.h"
 #include "crm/io.h"
+#include "crm/id.h"
 
 #endif

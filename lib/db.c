@@ -112,7 +112,6 @@ int crm_schema_version_max(void)
 
 static int check_options(crm_db *db, const crm_open_options *o)
 {
-    char q[CRM__QUOTE_SIZE];
     if (o->version < 1 || o->version > CRM_OPEN_OPTIONS_VERSION)
         return crm__error(db, CRM_EINVAL,
                           "crm_open_options.version is %u; this libcrm knows versions 1 to %d",
@@ -134,21 +133,11 @@ static int check_options(crm_db *db, const crm_open_options *o)
             return rc;
     }
     if (o->default_country) {
-        const char *c = o->default_country;
-        bool ok = strlen(c) == 2;
-        for (int i = 0; ok && i < 2; i++)
-            ok = (c[i] >= 'A' && c[i] <= 'Z') || (c[i] >= 'a' && c[i] <= 'z');
-        if (ok) {
-            db->region[0] = (char)(c[0] & ~0x20);
-            db->region[1] = (char)(c[1] & ~0x20);
-            db->region[2] = '\0';
-            ok = crm__phone_region_known(db->region);
-        }
-        if (!ok)
-            return crm__error(db, CRM_EINVAL,
-                              "default_country '%s' is not a region the phone normaliser (%s) "
-                              "knows; use an ISO 3166 code such as US or DE",
-                              crm__quote(q, sizeof q, c), crm__phone_backend());
+        int rc = crm__region_check(db, "crm_open_options.default_country", o->default_country,
+                                   db->region);
+        if (rc)
+            return rc;
+        db->region_fixed = true;
     }
     return CRM_OK;
 }
@@ -204,6 +193,8 @@ int crm_open(crm_db **out, const char *path, const crm_open_options *opts)
     if (o->actor)
         snprintf(db->actor, sizeof db->actor, "%s", o->actor);
     rc = crm__store_open(db, path, o);
+    if (rc == CRM_OK)
+        rc = crm__settings_load(db);
     if (rc)
         return fail_open(db, rc);
     crm__handles_add(1);

@@ -125,8 +125,8 @@ static int norm_phone(crm_db *db, const char *value, char **key, const char **wh
         *why = "unreadable without a default country";
         return crm__error(db, CRM_EINVAL,
                           "phone number '%s' has no country code and the database has no "
-                          "default country; write it as +<country code> ... or open the "
-                          "database with default_country",
+                          "default country: write it with its country code (+1 415 555 0100), "
+                          "or give the database one (crm_default_country_set())",
                           crm__pquote(db, q, sizeof q, value));
     case CRM__PHONE_NOMEM:
         return crm__error(db, CRM_ENOMEM, "out of memory normalising a phone number");

@@ -496,6 +496,18 @@ static int insert(crm_db *db, const crm_interaction_spec *s, const crm__uuid *id
     return crm__customer_insert_owned(db, st, cid, "recording an interaction");
 }
 
+/* An interaction is recorded once it happened: one later than now (by the
+ * handle's clock) is a plan, which is a promise's or an occasion's to keep. */
+static int future(crm_db *db, int64_t occurred, int64_t now)
+{
+    char a[CRM__TIME_TEXT_SIZE], b[CRM__TIME_TEXT_SIZE];
+    return crm__error(db, CRM_EINVAL,
+                      "occurred_at %lld (%s) is in the future: it is %lld (%s) now, and an "
+                      "interaction is recorded once it happened (a call to make is a promise)",
+                      (long long)occurred, crm__time_text(a, occurred), (long long)now,
+                      crm__time_text(b, now));
+}
+
 int crm_interaction_log(crm_interaction **out, crm_db *db, const crm_interaction_spec *spec)
 {
     CRM__ENTER(db);
@@ -553,6 +565,10 @@ int crm_interaction_log(crm_interaction **out, crm_db *db, const crm_interaction
             occurred = crm__time_given(spec->version, spec->occurred_at);
             if (occurred == CRM_TIME_NONE)
                 occurred = now;
+            else if (occurred > now)
+                rc = future(db, occurred, now);
+        }
+        if (rc == CRM_OK) {
             if (!spec->reply_to)
                 thread = id;
             rc = insert(db, spec, &id, &cid, code, occurred, &thread,

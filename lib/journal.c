@@ -82,7 +82,7 @@ const char *crm_journal_entry_entity(const crm_journal_entry *e)
 }
 const char *crm_journal_entry_entity_id(const crm_journal_entry *e)
 {
-    return e ? e->entity_id : NULL;
+    return e && e->entity_id[0] ? e->entity_id : NULL;
 }
 const char *crm_journal_entry_op(const crm_journal_entry *e) { return e ? e->text[J_OP] : NULL; }
 const char *crm_journal_entry_data(const crm_journal_entry *e)

@@ -251,6 +251,23 @@ static int step_time(crm_db *db, int64_t at, const char *ptext, int64_t last_at,
     return CRM_OK;
 }
 
+/* A due time is when something is still to be done: it cannot be earlier
+ * than the step that sets it (making, renegotiating). A promise that was
+ * already late when it was made is recorded with the `at` it was made,
+ * before its due time. */
+static int due_not_before(crm_db *db, const char *field, int64_t due, int64_t step_at,
+                          const char *step)
+{
+    char a[CRM__TIME_TEXT_SIZE], b[CRM__TIME_TEXT_SIZE];
+    if (due >= step_at)
+        return CRM_OK;
+    return crm__error(db, CRM_EINVAL,
+                      "%s %lld (%s) is before the promise was %s at %lld (%s): a due time "
+                      "cannot have passed when it is set; pass the time it was %s as at",
+                      field, (long long)due, crm__time_text(a, due), step, (long long)step_at,
+                      crm__time_text(b, step_at), step);
+}
+
 /* The journal entry of a step that happened at `at`: its own at is the
  * step's, and when the step is recorded later than it happened, the entry
  * says when it was recorded too (recorded_at), so the journal keeps both. */
@@ -320,6 +337,8 @@ int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
     rc = crm__write_begin(db);
     if (rc == CRM_OK) {
         rc = step_time(db, at, NULL, CRM_TIME_NONE, 0, &made);
+        if (rc == CRM_OK)
+            rc = due_not_before(db, "due_at", due_at, made, "made");
         /* Without an interaction to match against it, that the customer
          * exists is the insert's foreign key to check. */
         if (rc == CRM_OK && interaction_id) {
@@ -530,6 +549,8 @@ static int transition(crm_promise **out, crm_db *db, const crm__uuid *pid,
     int64_t when = 0;
     if (rc == CRM_OK)
         rc = step_time(db, at, ptext, h.last_at, h.last_kind, &when);
+    if (rc == CRM_OK && kind == CRM_PROMISE_EVENT_RENEGOTIATED)
+        rc = due_not_before(db, "new_due_at", new_due, when, "renegotiated");
     if (rc == CRM_OK && interaction)
         rc = check_interaction(db, interaction, &h.customer);
     if (rc == CRM_OK) {

@@ -232,6 +232,7 @@ local OUTCOME = names_of(ll.crm_outcome_parse)
 local STATE = names_of(ll.crm_promise_state_parse)
 local AGENDA_KIND = names_of(ll.crm_agenda_kind_parse)
 local SEARCH_KIND = names_of(ll.crm_search_kind_parse)
+local RECORD = names_of(ll.crm_record_parse)
 
 -- the code of the name v (a string) in names, or default for nil
 local function parse(names, v, what, default)
@@ -315,7 +316,20 @@ function Database:is_closed() return rawget(self, "_h") == nil end
 
 function Database:actor() return call(ll.crm_actor, h(self)) end
 function Database:set_actor(a) call(ll.crm_set_actor, h(self), opt_str(a, "actor")) end
+--- db:default_country() -> "US" or nil: the country national phone numbers
+--- are read in (this handle's own, else the one kept in the file)
+function Database:default_country() return call(ll.crm_default_country, h(self)) end
+--- db:set_default_country(region): keep it in the file (nil removes it)
+function Database:set_default_country(r)
+  call(ll.crm_default_country_set, h(self), opt_str(r, "default_country"))
+end
 function Database:schema_version() return call(ll.crm_schema_version, h(self)) end
+--- db:expand_id(record, prefix) -> the full id of the one record ("customer",
+--- "interaction", "promise", "occasion") whose id starts with prefix; raises
+--- crm.ENOTFOUND, crm.EAMBIGUOUS (the message names them) or crm.EINVAL
+function Database:expand_id(record, prefix)
+  return call(ll.crm_id_expand, h(self), parse(RECORD, record, "record"), prefix)
+end
 function Database:begin() call(ll.crm_begin, h(self)) end
 function Database:commit() call(ll.crm_commit, h(self)) end
 function Database:rollback() call(ll.crm_rollback, h(self)) end

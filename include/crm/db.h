@@ -95,7 +95,9 @@ typedef struct crm_open_options {
     int busy_timeout_ms;        /**< how long one transaction of another connection may hold the lock before a write gives up (CRM_EBUSY); default 5000, 0 = never wait */
     crm_durability_t durability;  /**< default CRM_DURABILITY_FULL */
     const char *actor;          /**< who makes the changes, e.g. "agent:alice"; NULL = "system" */
-    const char *default_country; /**< ISO 3166 region ("US", "DE") for national phone numbers; NULL = none */
+    const char *default_country; /**< ISO 3166 region ("US", "DE") for national phone numbers;
+                                      NULL = the one kept in the file (crm_default_country_set()),
+                                      if any */
     /* version 2 */
     crm_clock_fn clock;         /**< the handle's clock (crm_clock_fn); NULL = the system's */
     void *clock_ctx;            /**< passed to clock; not used by libcrm otherwise */
@@ -154,6 +156,31 @@ CRM_EXTERN(int) crm_set_actor(crm_db *db, const char *actor);
 /** The current actor. Borrowed: kept in the handle, valid until crm_close()
  *  (a later crm_set_actor() changes what it says). */
 CRM_EXTERN(const char *) crm_actor(const crm_db *db);
+
+/**
+ * Keep a default country in the file: the ISO 3166 region ("US", "de";
+ * kept in capitals) national phone numbers are read in, for every program
+ * that opens it without crm_open_options.default_country. NULL or "" removes
+ * it. The region must be one the phone normaliser knows (CRM_EINVAL
+ * otherwise). This handle uses it from now on unless it was opened with
+ * crm_open_options.default_country, which wins for the handle it opened;
+ * other handles already open read it when they are next opened. Journaled
+ * as entity "setting", op "set", without an entity id, with `name`
+ * ("default_country"), `old` and `new` (null for none); setting the value
+ * already kept changes and journals nothing. Inside a group (crm_begin())
+ * the handle uses it at once and goes back to the one before if the group
+ * is rolled back. CRM_EREADONLY on a read-only handle.
+ */
+CRM_EXTERN(int) crm_default_country_set(crm_db *db, const char *region);
+
+/**
+ * The default country this handle reads national numbers in: the one it
+ * was opened with, else the one kept in the file (as of opening, or of this
+ * handle's crm_default_country_set()); NULL when there is none. Borrowed:
+ * kept in the handle until the next crm_default_country_set() or
+ * crm_close().
+ */
+CRM_EXTERN(const char *) crm_default_country(const crm_db *db);
 
 /**
  * The schema version of the open file in *out: CRM_OK, or CRM_EINVAL (db or

@@ -19,7 +19,9 @@
  *   promise   make | keep | break | release | renegotiate
  *   occasion  add | remove
  *   consent   grant | withdraw
- * entity_id is the customer's id (the organisation's for "member"); data is a
+ *   setting   set (crm_default_country_set(): name, old, new)
+ * entity_id is the customer's id (the organisation's for "member"), NULL
+ * for an entry about the database itself ("setting"); data is a
  * JSON object with the changed fields, including the id of the interaction,
  * promise or occasion concerned (and "old_..." fields with the values
  * they replaced). A remove (identity, attr unset, member, occasion) or a
@@ -42,7 +44,7 @@ CRM_EXTERN(int64_t) crm_journal_entry_seq(const crm_journal_entry *e);
 CRM_EXTERN(int64_t) crm_journal_entry_at(const crm_journal_entry *e);
 CRM_EXTERN(const char *) crm_journal_entry_actor(const crm_journal_entry *e);
 CRM_EXTERN(const char *) crm_journal_entry_entity(const crm_journal_entry *e);
-CRM_EXTERN(const char *) crm_journal_entry_entity_id(const crm_journal_entry *e);
+CRM_EXTERN(const char *) crm_journal_entry_entity_id(const crm_journal_entry *e); /**< NULL: about no customer */
 CRM_EXTERN(const char *) crm_journal_entry_op(const crm_journal_entry *e);
 CRM_EXTERN(const char *) crm_journal_entry_data(const crm_journal_entry *e); /**< JSON object */
 

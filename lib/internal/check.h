@@ -42,4 +42,10 @@ int crm__check_code(crm_db *db, const char *field, const char *s, size_t max);
 bool crm__is_kind_name(const char *s);
 int crm__check_kind_name(crm_db *db, const char *field, const char *s);
 
+/* A two-letter region the phone normaliser knows, in capitals in out;
+ * CRM_EINVAL naming field otherwise (setting.c). */
+int crm__region_check(crm_db *db, const char *field, const char *region, char out[3]);
+/* The file's settings into a handle being opened (setting.c). */
+int crm__settings_load(crm_db *db);
+
 #endif

@@ -57,6 +57,12 @@ struct crm_db {
     char *path;
     char actor[CRM_ACTOR_MAX + 1]; /* in place: crm_actor()'s pointer lives as long as the handle */
     char region[3];       /* default country, "" when none */
+    bool region_fixed;    /* region given when opened: the file's setting does not apply */
+    char region_undo[3];  /* region before a group changed it (setting.c) */
+    /* What the calls of the open group keep in the handle beside the file,
+     * put back when the group ends without committing: the engine calls it
+     * then, and forgets it when the group commits. */
+    void (*group_undo)(crm_db *db);
     unsigned int flags;   /* CRM_OPEN_* */
     int busy_timeout_ms;
     crm__lock lock;

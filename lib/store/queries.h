@@ -229,6 +229,16 @@ typedef enum crm__query {
      * row added or replaced */
     CRM__Q_VERIFY_FAIL,
     CRM__Q_VERIFY_CLEAR, /* ?1 customer id: the row gone (a right answer) */
+    /* ---- the database's settings (setting.c) ---- */
+    CRM__Q_SETTING_GET,    /* ?1 name -> value (no row: not set) */
+    CRM__Q_SETTING_PUT,    /* ?1 name, ?2 value: made or replaced */
+    CRM__Q_SETTING_DELETE, /* ?1 name */
+    /* ---- ids by their first digits (id.c): ?1 ?2 the id range [lo, hi], ?3 limit -> id,
+     * by id ---- */
+    CRM__Q_ID_CUSTOMERS,    /* customers there are: not erased */
+    CRM__Q_ID_INTERACTIONS,
+    CRM__Q_ID_PROMISES,
+    CRM__Q_ID_OCCASIONS,
     /* ---- deleting an interaction (interaction.c) ---- */
     /* ?1 id -> customer_id, channel's word, direction, occurred_at, thread_id, reply_to, the
      * number of its replies, of promises made during or kept by it, and of promise steps

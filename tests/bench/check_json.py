@@ -22,6 +22,7 @@ OPS = [
     "agenda", "agenda_team",
     "consent_check",
     "customer_verify",
+    "id_expand",
     "import_rss",
 ]
 JUDGED = {"import", "lookup", "log_batch", "log_single", "timeline", "timeline_deep",

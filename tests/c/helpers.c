@@ -342,16 +342,18 @@ int test_journal_is(crm_db *db, int64_t since, const test_jrow *want, int n)
         const char *entity = crm_journal_entry_entity(e), *op = crm_journal_entry_op(e);
         const char *eid = crm_journal_entry_entity_id(e), *data = crm_journal_entry_data(e);
         if (i >= n) {
-            fprintf(stderr, "journal_is: unexpected row %d: %s %s %s %s\n", i, entity, op, eid,
-                    data);
+            fprintf(stderr, "journal_is: unexpected row %d: %s %s %s %s\n", i, entity, op,
+                    eid ? eid : "-", data);
             ok = 0;
             break;
         }
         if (strcmp(entity, want[i].entity) != 0 || strcmp(op, want[i].op) != 0 ||
-            strcmp(eid, want[i].entity_id) != 0 || crm_journal_entry_seq(e) <= since) {
+            (eid && want[i].entity_id ? strcmp(eid, want[i].entity_id) != 0
+                                      : eid != want[i].entity_id) ||
+            crm_journal_entry_seq(e) <= since) {
             fprintf(stderr, "journal_is: row %d is %s %s %s (seq %lld), expected %s %s %s\n", i,
-                    entity, op, eid, (long long)crm_journal_entry_seq(e), want[i].entity,
-                    want[i].op, want[i].entity_id);
+                    entity, op, eid ? eid : "-", (long long)crm_journal_entry_seq(e),
+                    want[i].entity, want[i].op, want[i].entity_id ? want[i].entity_id : "-");
             ok = 0;
         }
         for (int k = 0; ok && k < 4 && want[i].data[k]; k++)

@@ -44,7 +44,9 @@ static void promise(crm_db *db, const char *cid, const char *owner, int64_t due,
                     char id[CRM_ID_LEN + 1])
 {
     crm_promise *p = NULL;
-    if (crm_promise_make(&p, db, cid, NULL, owner, "Call back", due, CRM_TIME_NONE) != CRM_OK) {
+    /* A promise already due is one made a day before it fell due. */
+    int64_t made = due < clock_now ? due - 86400000LL : CRM_TIME_NONE;
+    if (crm_promise_make(&p, db, cid, NULL, owner, "Call back", due, made) != CRM_OK) {
         fprintf(stderr, "promise_make: %s\n", crm_errmsg(db));
         exit(2);
     }

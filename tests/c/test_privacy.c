@@ -781,7 +781,7 @@ static int add_filler(crm_db *db, int customers, int each)
             s.customer_id = id;
             s.channel = CRM_CHANNEL_CHAT;
             s.direction = CRM_DIRECTION_IN;
-            s.occurred_at = day(i % 20);
+            s.occurred_at = day(i % 10);
             s.summary = sum;
             if (crm_interaction_log(NULL, db, &s))
                 return 0;

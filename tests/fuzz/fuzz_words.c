@@ -1,6 +1,6 @@
 /*
  * The word parsers: customer kind, channel, direction, outcome and promise
- * state, as the bindings and crmctl hand them user text.
+ * state, record kind, as the bindings and crmctl hand them user text.
  *
  * Properties: a word is accepted or refused with CRM_EINVAL and a message;
  * an accepted word names a value whose name parses back to that value.
@@ -36,6 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ROUND_TRIP(crm_direction_t, crm_direction_parse, crm_direction_name, text);
     ROUND_TRIP(crm_outcome_t, crm_outcome_parse, crm_outcome_name, text);
     ROUND_TRIP(crm_promise_state_t, crm_promise_state_parse, crm_promise_state_name, text);
+    ROUND_TRIP(crm_record_t, crm_record_parse, crm_record_name, text);
     free(text);
     return 0;
 }

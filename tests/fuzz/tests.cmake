@@ -33,6 +33,7 @@ endfunction()
 crm_fuzz_target(identity)
 crm_fuzz_target(text)
 crm_fuzz_target(words)
+crm_fuzz_target(id_prefix)
 # The built-in normaliser is compiled in; it defines every crm__phone_ call,
 # so the static library's libphonenumber copy is not pulled in beside it.
 crm_fuzz_target(phone_builtin SOURCES ${PROJECT_SOURCE_DIR}/lib/phone_builtin.c)

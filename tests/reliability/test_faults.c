@@ -935,6 +935,14 @@ static int op_verify(crm_db *db, const fixture *f, bool dry)
     return rc;
 }
 
+/* The database's default country, kept in the file and journaled. */
+static int op_default_country(crm_db *db, const fixture *f, bool dry)
+{
+    (void)f;
+    (void)dry;
+    return crm_default_country_set(db, "DE");
+}
+
 static int op_tag_add(crm_db *db, const fixture *f, bool dry)
 {
     (void)dry;
@@ -1415,8 +1423,19 @@ static int op_reads(crm_db *db, const fixture *f, bool dry)
     crm_customer *who = SENTINEL;
     int rc = crm_customer_resolve(&who, db, "ANN@example.com");
     OUT_DONE(rc, who, crm_customer_free);
-    if (rc != CRM_OK)
+    if (rc != CRM_OK) {
         check_reported(db, rc, "resolving a customer");
+        return rc;
+    }
+    /* a promise by the first digits of its id */
+    char prefix[20], *full = SENTINEL;
+    snprintf(prefix, sizeof prefix, "%.18s", f->p_keep);
+    rc = crm_id_expand(&full, db, CRM_RECORD_PROMISE, prefix);
+    if (rc == CRM_OK && strcmp(full, f->p_keep) != 0)
+        violate("crm_id_expand gave %s for %s, not %s", full, prefix, f->p_keep);
+    OUT_DONE(rc, full, crm_free);
+    if (rc != CRM_OK)
+        check_reported(db, rc, "expanding an id");
     return rc;
 }
 /* Every report, its options copied into its statement: the custom
@@ -1972,6 +1991,7 @@ static const op_entry ops[] = {
     { "attr_set_replace", setup_base, op_attr_replace, 0 },
     { "attr_unset", setup_base, op_attr_unset, 0 },
     { "verify", setup_base, op_verify, 0 },
+    { "default_country", setup_base, op_default_country, 0 },
     { "tag_add", setup_base, op_tag_add, 0 },
     { "tag_remove", setup_base, op_tag_remove, 0 },
     { "member_add", setup_base, op_member_add, 0 },

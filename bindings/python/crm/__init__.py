@@ -591,6 +591,7 @@ _STATE = _Names(_ll.crm_promise_state_parse)
 _PERIOD = _Names(_ll.crm_report_period_parse)
 _AGENDA_KIND = _Names(_ll.crm_agenda_kind_parse)
 _SEARCH_KIND = _Names(_ll.crm_search_kind_parse)
+_RECORD = _Names(_ll.crm_record_parse)
 
 
 def _enum_parse(names, value, what):
@@ -762,9 +763,31 @@ class Database:
         _ll.crm_set_actor(self._h, _str(value, "actor"))
 
     @property
+    def default_country(self):
+        """The country national phone numbers are read in ("US"), or None:
+        the one this handle was opened with, else the one kept in the file.
+        Setting it keeps it in the file for every program that opens it
+        (None removes it); a handle opened with ``default_country`` keeps
+        reading in its own."""
+        return _ll.crm_default_country(self._h)
+
+    @default_country.setter
+    def default_country(self, value):
+        _ll.crm_default_country_set(self._h, _str(value, "default_country"))
+
+    @property
     def schema_version(self):
         """The schema version of the open file."""
         return _ll.crm_schema_version(self._h)
+
+    def expand_id(self, record, prefix):
+        """The full id of the one ``record`` ("customer", "interaction",
+        "promise" or "occasion") whose id starts with ``prefix``: at least
+        four hexadecimal digits, with or without the hyphens. Raises
+        crm.NotFound when none does, crm.Ambiguous when several do (the
+        message names them), crm.InvalidArgument for a prefix that is none."""
+        return _ll.crm_id_expand(self._h, _enum_parse(_RECORD, record, "record"),
+                                 _str(prefix, "prefix"))
 
     # -- transactions --
     @property

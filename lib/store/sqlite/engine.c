@@ -1107,6 +1107,16 @@ bool crm__write_mark_holds(crm_db *db, crm__write_mark m)
     return m.group != 0 && m.group == now.group && m.changes == now.changes;
 }
 
+/* The group is over: what its calls kept in the handle stays if it
+ * committed, and is put back if not. */
+static void group_over(crm_db *db, bool committed)
+{
+    void (*undo)(crm_db *) = db->group_undo;
+    db->group_undo = NULL;
+    if (undo && !committed)
+        undo(db);
+}
+
 int crm_commit(crm_db *db)
 {
     CRM__ENTER(db);
@@ -1125,6 +1135,7 @@ int crm_commit(crm_db *db)
         rc = exec_stmt(db, CRM__Q_COMMIT, "committing");
     if (rc == CRM_OK || sqlite3_get_autocommit(db->store->sql)) {
         db->txn_open = false;
+        group_over(db, rc == CRM_OK);
     }
     if (rc == CRM_OK)
         db->store->search_synced = false;
@@ -1141,6 +1152,7 @@ int crm_rollback(crm_db *db)
                           "no transaction is open: crm_rollback() without crm_begin()");
     db->txn_open = false;
     db->group_lost = false;
+    group_over(db, false);
     if (sqlite3_get_autocommit(db->store->sql)) {
         search_reset(db);
         return CRM_OK; /* rolled back already (e.g. by SQLite after an I/O error) */

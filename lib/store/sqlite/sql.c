@@ -321,6 +321,18 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "failures = excluded.failures, first_failure_at = excluded.first_failure_at, "
         "locked_until = excluded.locked_until",
     [CRM__Q_VERIFY_CLEAR] = "DELETE FROM customer_verify WHERE customer_id = ?1",
+    [CRM__Q_SETTING_GET] = "SELECT value FROM setting WHERE name = ?1",
+    [CRM__Q_SETTING_PUT] = "INSERT INTO setting (name, value) VALUES (?1, ?2) "
+                           "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+    [CRM__Q_SETTING_DELETE] = "DELETE FROM setting WHERE name = ?1",
+    [CRM__Q_ID_CUSTOMERS] = "SELECT id FROM customer WHERE id BETWEEN ?1 AND ?2 "
+                            "AND erased_at IS NULL ORDER BY id LIMIT ?3",
+    [CRM__Q_ID_INTERACTIONS] = "SELECT id FROM interaction WHERE id BETWEEN ?1 AND ?2 "
+                               "ORDER BY id LIMIT ?3",
+    [CRM__Q_ID_PROMISES] = "SELECT id FROM promise WHERE id BETWEEN ?1 AND ?2 "
+                           "ORDER BY id LIMIT ?3",
+    [CRM__Q_ID_OCCASIONS] = "SELECT id FROM occasion WHERE id BETWEEN ?1 AND ?2 "
+                            "ORDER BY id LIMIT ?3",
     [CRM__Q_CONSENT_GET] = "SELECT " CONSENT_COLUMNS " FROM consent k WHERE k.id = ?1",
     [CRM__Q_CONSENT_HISTORY] =
         "SELECT " CONSENT_COLUMNS " FROM consent k WHERE k.customer_id = ?1 "
