@@ -15,6 +15,8 @@ DEPS := build-essential cmake pkg-config libsqlite3-dev uuid-dev libphonenumber-
         libluajit-5.1-dev luajit \
         python3-flask chromium chromium-driver python3-selenium \
         kamailio kamailio-lua-modules sipsak \
+        python3-venv python3-pip python3-setuptools python3-wheel python3-build python3-mypy \
+        luarocks \
         python3-matplotlib python3-jsonschema
 
 RELEASE := $(BUILD)/release
