@@ -4,6 +4,7 @@
  * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,58 @@ int ctl_parse_uint(const char *s, uint64_t max, uint64_t *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* The edit distance between a and b (insertions, deletions, substitutions
+ * and swaps of neighbours each count one), or SIZE_MAX past 63 bytes. */
+static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+    enum { MAX = 64 };
+    if (la >= MAX || lb >= MAX)
+        return SIZE_MAX;
+    size_t d[MAX][MAX];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t k = 0; k <= lb; k++)
+        d[0][k] = k;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t k = 1; k <= lb; k++) {
+            size_t best = d[i - 1][k - 1] + (a[i - 1] != b[k - 1]);
+            if (d[i - 1][k] + 1 < best)
+                best = d[i - 1][k] + 1;
+            if (d[i][k - 1] + 1 < best)
+                best = d[i][k - 1] + 1;
+            if (i > 1 && k > 1 && a[i - 1] == b[k - 2] && a[i - 2] == b[k - 1] &&
+                d[i - 2][k - 2] + 1 < best)
+                best = d[i - 2][k - 2] + 1;
+            d[i][k] = best;
+        }
+    return d[la][lb];
+}
+
+const char *ctl_suggest(const char *word, size_t len, const char *const *cands, size_t n)
+{
+    /* One slip in a short word, two in a longer one; or the start of
+     * exactly one candidate ("prom" for "promise"). */
+    size_t limit = len <= 3 ? 1 : 2, best = SIZE_MAX;
+    const char *found = NULL, *prefix_of = NULL;
+    int prefixes = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t lc = strlen(cands[i]);
+        if (len >= 2 && len < lc && memcmp(cands[i], word, len) == 0 &&
+            (!prefix_of || strcmp(prefix_of, cands[i]) != 0)) {
+            prefix_of = cands[i];
+            prefixes++;
+        }
+        size_t d = edit_distance(word, len, cands[i], lc);
+        if (d < best) {
+            best = d;
+            found = cands[i];
+        }
+    }
+    if (found && best > 0 && best <= limit && best < len)
+        return found;
+    return prefixes == 1 ? prefix_of : NULL;
 }
 
 static const ctl_option *find_option(const ctl_option *opts, const char *name, size_t len)
@@ -93,8 +146,19 @@ int ctl_parse(crmctl *ctl, const ctl_command *cmd, int argc, char **argv,
         const ctl_option *o = find_option(opts, name, len);
         if (!o)
             o = find_option(globals, name, len);
-        if (!o)
+        if (!o) {
+            const char *names[64];
+            size_t n = 0;
+            for (const ctl_option *a = opts; a && a->name && n < 64; a++)
+                names[n++] = a->name;
+            for (const ctl_option *a = globals; a->name && n < 64; a++)
+                names[n++] = a->name;
+            const char *near = ctl_suggest(name, len, names, n);
+            if (near)
+                return ctl_usage_error(cmd, "unknown option '--%.*s'; did you mean '--%s'?",
+                                       (int)len, name, near);
             return ctl_usage_error(cmd, "unknown option '--%.*s'", (int)len, name);
+        }
         if (o->flag) {
             if (eq)
                 return ctl_usage_error(cmd, "option '--%s' takes no value", o->name);

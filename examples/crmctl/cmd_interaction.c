@@ -35,10 +35,11 @@ int cmd_interaction_log(crmctl *ctl, const ctl_command *cmd, int argc, char **ar
     const char *channel = NULL, *direction = NULL, *at = NULL, *by = NULL, *reason = NULL,
                *outcome = NULL, *sentiment = NULL, *summary = NULL, *body = NULL,
                *reply_to = NULL, *ref = NULL, *pos[1];
-    int is_public = 0;
+    int is_public = 0, no_by = 0;
     const ctl_option opts[] = {
         { "channel", NULL, &channel }, { "direction", NULL, &direction },
         { "at", NULL, &at },           { "by", NULL, &by },
+        { "no-by", &no_by, NULL },
         { "reason", NULL, &reason },   { "outcome", NULL, &outcome },
         { "public", &is_public, NULL }, { "sentiment", NULL, &sentiment },
         { "summary", NULL, &summary }, { "body", NULL, &body },
@@ -67,6 +68,11 @@ int cmd_interaction_log(crmctl *ctl, const ctl_command *cmd, int argc, char **ar
                                    sentiment);
         spec.sentiment = (int)v;
     }
+    if (by && no_by)
+        return ctl_usage_error(cmd, "--by and --no-by contradict each other");
+    /* Whoever records the contact handled it, unless someone else is named. */
+    if (!by && !no_by)
+        by = ctl->actor;
     char customer[CRM_ID_LEN + 1];
     if ((st = ctl_open_customer(ctl, CTL_WRITE, pos[0], customer)) != EXIT_OK)
         return st;

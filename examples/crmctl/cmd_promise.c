@@ -27,8 +27,12 @@ int cmd_promise_make(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     int st = ctl_parse(ctl, cmd, argc, argv, opts, pos, 2, 2);
     if (st != CTL_CONTINUE)
         return st;
+    /* Whoever makes the promise keeps it, unless someone else is named. */
     if (!owner)
-        return ctl_usage_error(cmd, "--owner is required: who must keep it (agent:alice)");
+        owner = ctl->actor;
+    if (!owner)
+        return ctl_usage_error(cmd, "who must keep it? pass --owner WHO (agent:alice), or set "
+                                    "the actor (--actor or $CRM_ACTOR), who owns it by default");
     if (!due)
         return ctl_usage_error(cmd, "--due is required: when it is due");
     int64_t due_at, made_at;

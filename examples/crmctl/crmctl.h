@@ -176,6 +176,13 @@ int ctl_usage_error(const ctl_command *cmd, const char *fmt, ...)
 #endif
     ;
 
+/*
+ * The candidate the len bytes at word most likely meant to be: one a slip
+ * or two away (a letter missing, extra, wrong or swapped with the next), or
+ * the only one word is the start of. NULL when none is close.
+ */
+const char *ctl_suggest(const char *word, size_t len, const char *const *cands, size_t n);
+
 /* Parse a decimal number in [0, max]; 0 and *out set on success, -1 otherwise. */
 int ctl_parse_uint(const char *s, uint64_t max, uint64_t *out);
 

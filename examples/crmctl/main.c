@@ -163,6 +163,8 @@ static const ctl_command commands[] = {
       "  --direction D      in (the customer reached us) or out (we reached them)\n"
       "  --at TIME          when it happened (default: now)\n"
       "  --by WHO           who handled it: agent:alice, team:billing, ivr:main-menu\n"
+      "                     (default: the actor, --actor or $CRM_ACTOR, if set)\n"
+      "  --no-by            handled by no one (a post nobody answered)\n"
       "  --reason CODE      why, in the business's own codes: billing.double_charge\n"
       "  --outcome O        " OUTCOME_HELP "\n"
       "  --public           the whole world can see it (a tweet, a review)\n"
@@ -212,10 +214,11 @@ static const ctl_command commands[] = {
       "Public interactions are marked (public) after their channel.\n"
       "\n" CUSTOMER_HELP "\n" CTL_TIME_HELP,
       cmd_timeline },
-    { "promise make", "CUSTOMER --owner WHO --due TIME [--during INTERACTION] [--at TIME] WHAT",
+    { "promise make", "CUSTOMER [--owner WHO] --due TIME [--during INTERACTION] [--at TIME] WHAT",
       "promise a customer something and print its id",
       "Options:\n"
       "  --owner WHO           who must keep it: agent:alice, team:billing\n"
+      "                        (default: the actor, --actor or $CRM_ACTOR)\n"
       "  --due TIME            when it is due\n"
       "  --during INTERACTION  the interaction it was made in (same customer)\n"
       "  --at TIME             when it was made, if earlier than now\n"
@@ -731,6 +734,51 @@ static const char *env(const char *name)
     return v && *v ? v : NULL;
 }
 
+/* The word at position depth of a command name (its length in *len), or
+ * NULL when the name has fewer words. */
+static const char *name_word(const char *name, int depth, size_t *len)
+{
+    for (; depth > 0; depth--) {
+        name = strchr(name, ' ');
+        if (!name)
+            return NULL;
+        name++;
+    }
+    *len = strcspn(name, " ");
+    return name;
+}
+
+/* The command word nearest to argv[depth] among those that may follow
+ * argv[0..depth) ("promise" for "promis"; "list" for "customer lst"), or
+ * NULL. Static storage. */
+static const char *near_word(char **argv, int depth)
+{
+    static char words[NCOMMANDS + 1][32];
+    const char *cands[NCOMMANDS + 1];
+    size_t n = 0;
+    if (depth == 0) {
+        strcpy(words[n], "help");
+        cands[n] = words[n];
+        n++;
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        size_t len;
+        const char *w = name_word(commands[i].name, depth, &len);
+        if (!w || len >= sizeof words[0] || (depth > 0 && !words_match(commands[i].name, argv, depth, 0)))
+            continue;
+        size_t k = 0;
+        while (k < n && !(strlen(cands[k]) == len && memcmp(cands[k], w, len) == 0))
+            k++;
+        if (k < n)
+            continue;
+        memcpy(words[n], w, len);
+        words[n][len] = '\0';
+        cands[n] = words[n];
+        n++;
+    }
+    return ctl_suggest(argv[depth], strlen(argv[depth]), cands, n);
+}
+
 /* Run the command named by the words at argv[0..argc). */
 static int dispatch(crmctl *ctl, int argc, char **argv)
 {
@@ -757,13 +805,25 @@ static int dispatch(crmctl *ctl, int argc, char **argv)
         for (int n = nwords; n > group; n--)
             if (words_match(commands[i].name, argv, n, 0))
                 group = n;
-    if (group == 0)
+    if (group == 0) {
+        const char *near = near_word(argv, 0);
+        if (near)
+            return ctl_usage_error(NULL, "unknown command '%s'; did you mean '%s'?", argv[0], near);
         return ctl_usage_error(NULL, "unknown command '%s'", argv[0]);
+    }
     if (group < nwords) {
+        const char *near = near_word(argv, group);
         fputs("crmctl: unknown command '", stderr);
         for (int i = 0; i <= group; i++)
             ctl_fprintf(stderr, "%s%s", i ? " " : "", argv[i]);
-        fputs("'\nCommands:\n", stderr);
+        fputc('\'', stderr);
+        if (near) {
+            fputs("; did you mean '", stderr);
+            for (int i = 0; i < group; i++)
+                ctl_fprintf(stderr, "%s ", argv[i]);
+            ctl_fprintf(stderr, "%s'?", near);
+        }
+        fputs("\nCommands:\n", stderr);
         list_commands(stderr, argv, group, 0);
         return EXIT_USAGE;
     }
@@ -777,24 +837,49 @@ static int dispatch(crmctl *ctl, int argc, char **argv)
     return EXIT_USAGE;
 }
 
-/* `crmctl help [WORDS...]`: the help of a command or a group of them. */
+/* `crmctl help [WORDS...]`: the help of a command or a group of them, the
+ * same as `crmctl WORDS... --help` (which may also follow: `help CMD --help`). */
 static int help_command(int argc, char **argv)
 {
-    if (argc == 0) {
+    char *words[8];
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            continue;
+        if (argv[i][0] == '-')
+            return ctl_usage_error(NULL, "help: unknown option '%s'", argv[i]);
+        if (n == 8)
+            return ctl_usage_error(NULL, "help: no command has that many words");
+        words[n++] = argv[i];
+    }
+    if (n == 0) {
         top_help(stdout);
         return EXIT_OK;
     }
     for (size_t i = 0; i < NCOMMANDS; i++)
-        if (name_words(commands[i].name) == argc && words_match(commands[i].name, argv, argc, 1)) {
+        if (name_words(commands[i].name) == n && words_match(commands[i].name, words, n, 1)) {
             ctl_command_help(&commands[i], stdout);
             return EXIT_OK;
         }
     for (size_t i = 0; i < NCOMMANDS; i++)
-        if (words_match(commands[i].name, argv, argc, 0)) {
-            group_help(stdout, argv, argc);
+        if (words_match(commands[i].name, words, n, 0)) {
+            group_help(stdout, words, n);
             return EXIT_OK;
         }
-    return ctl_usage_error(NULL, "no help for '%s': no such command", argv[0]);
+    /* The longest start that names something, and a guess at the next word. */
+    int depth = 0;
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        for (int k = n - 1; k > depth; k--)
+            if (words_match(commands[i].name, words, k, 0))
+                depth = k;
+    const char *near = near_word(words, depth);
+    char start[256] = "";
+    for (int i = 0; i < depth && strlen(start) + strlen(words[i]) + 2 < sizeof start; i++)
+        strcat(strcat(start, words[i]), " ");
+    if (near)
+        return ctl_usage_error(NULL, "no help for '%s%s': no such command; did you mean '%s%s'?",
+                               start, words[depth], start, near);
+    return ctl_usage_error(NULL, "no help for '%s%s': no such command", start, words[depth]);
 }
 
 static int run(crmctl *ctl, int argc, char **argv)
@@ -834,6 +919,12 @@ static int run(crmctl *ctl, int argc, char **argv)
             value = &ctl->country;
             ctl->country_given = 1;
         } else {
+            static const char *const names[] = { "db", "actor", "country", "json", "csv",
+                                                 "utc", "help", "version" };
+            const char *near = arg[1] == '-' ? ctl_suggest(arg + 2, len - 2, names, 8) : NULL;
+            if (near)
+                return ctl_usage_error(NULL, "unknown option '%.*s'; did you mean '--%s'?",
+                                       (int)len, arg, near);
             return ctl_usage_error(NULL, "unknown option '%.*s'", (int)len, arg);
         }
         if (eq)

@@ -877,7 +877,7 @@ refund=$(json 'j["id"]')
 run 0 --db "$h" promise make raj@example.com --owner agent:bob --due -5h "send the contract"
 contract=$out
 run 2 --db "$h" promise make "$hjane" --due +1d "x"
-expect_err -- '--owner is required'
+expect_err -- "pass --owner WHO"
 run 2 --db "$h" promise make "$hjane" --owner agent:alice "x"
 expect_err -- '--due is required'
 run 2 --db "$h" promise make "$hjane" --owner agent:alice --due +1d

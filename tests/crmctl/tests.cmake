@@ -28,6 +28,12 @@ if(TARGET crmctl)
     COMMAND ${CRMCTL_BASH} ${_crmctl_dir}/test_crmctl_io.sh
             $<TARGET_FILE:crmctl> ${CMAKE_CURRENT_BINARY_DIR}/crmctl_io)
   set_tests_properties(crmctl_io PROPERTIES ENVIRONMENT "${_crmctl_env}" TIMEOUT 300)
+  # slips and suggestions, help asked any way, argument names, exit statuses,
+  # errors as JSON, the actor as default owner: a script of its own.
+  add_test(NAME crmctl_usage
+    COMMAND ${CRMCTL_BASH} ${_crmctl_dir}/test_crmctl_usage.sh
+            $<TARGET_FILE:crmctl> ${CMAKE_CURRENT_BINARY_DIR}/crmctl_usage)
+  set_tests_properties(crmctl_usage PROPERTIES ENVIRONMENT "${_crmctl_env}" TIMEOUT 300)
 
   # Under valgrind, a chosen few runs (each costs seconds there).
   if(CRM_TEST_LAUNCHER)

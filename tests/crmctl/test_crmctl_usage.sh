@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# crmctl in a newcomer's hands: suggestions for slips, help asked any way,
+# what a missing argument is called, one exit status per kind of mistake,
+# errors as JSON, and the actor as the default owner and handler.
+#
+# usage: test_crmctl_usage.sh CRMCTL SCRATCH-DIR [LAUNCHER...]
+set -euo pipefail
+
+crmctl=$(realpath "$1")
+work=$(realpath -m "$2")
+shift 2
+launcher=("$@")
+rm -rf "$work"
+mkdir -p "$work"
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+
+unset CRM_DB CRM_ACTOR CRM_COUNTRY
+db=$work/t.db
+
+# ---- did you mean ------------------------------------------------------------
+
+run 2 promis list
+expect_err "^crmctl: unknown command 'promis'; did you mean 'promise'\?$"
+run 2 custmer show x
+expect_err "did you mean 'customer'\?"
+run 2 prom
+expect_err "did you mean 'promise'\?"
+run 2 frobnicate
+expect_err "^crmctl: unknown command 'frobnicate'$"
+run 2 customer lst
+expect_err "^crmctl: unknown command 'customer lst'; did you mean 'customer list'\?$"
+run 2 customer attr sett a b c
+expect_err "did you mean 'customer attr set'\?"
+run 2 promise mkae x --due +1d what
+expect_err "did you mean 'promise make'\?"
+run 2 customer list --ownr x
+expect_err "unknown option '--ownr'; did you mean '--owner'\?"
+run 2 customer list --zzzzzz
+expect_err "unknown option '--zzzzzz'$"
+run 2 --jsn customer list
+expect_err "unknown option '--jsn'; did you mean '--json'\?"
+run 2 customer list --jsno
+expect_err "did you mean '--json'\?"
+# Odd bytes in what was typed are shown escaped.
+run 2 $'pro\x1bmise' list
+expect_err "unknown command 'pro.x1bmise'"
+expect_no_control
+run 2 $'\xff\xfe' list
+expect_err 'xff.xfe'
+expect_no_control
+run 2 "$(printf 'p%.0s' {1..200})"
+expect_err "unknown command 'ppp"
+run 2 customer list "--$(printf 'o%.0s' {1..100})"
+expect_err "unknown option"
+run 2 help promis
+expect_err "did you mean 'promise'\?"
+run 2 help customer attr sett
+expect_err "no help for 'customer attr sett': no such command; did you mean 'customer attr set'\?"
+
+# ---- help, asked any way -----------------------------------------------------
+
+run 0 help promise make --help
+expect_out '^Usage: crmctl promise make '
+help_cmd=$out
+run 0 promise make --help
+[[ $out == "$help_cmd" ]] || fail "'promise make --help' and 'help promise make --help' differ"
+run 0 help promise make
+[[ $out == "$help_cmd" ]] || fail "'help promise make' and 'promise make --help' differ"
+run 0 help -h
+expect_out '^Usage: crmctl '
+run 0 help customer --help
+expect_out '^  customer attr set '
+run 2 help promise --bogus
+expect_err "help: unknown option '--bogus'"
+
+# ---- the actor owns the promise and handles the contact ------------------------
+
+bare 0 --db "$db" customer add --kind person "Jane Doe"
+jane=$out
+run 0 --db "$db" identity add "$jane" email jane@example.com
+run 2 --db "$db" promise make "$jane" --due +2d "call back"
+expect_err -- 'pass --owner WHO'
+expect_err -- '--actor or \$CRM_ACTOR'
+run 0 --db "$db" --actor agent:bob promise make "$jane" --due +2d "call back"
+p=$out
+run 0 --db "$db" --json promise show "$p"
+json_ok 'j["owner"] == "agent:bob"'
+CRM_ACTOR=agent:bob run 0 --db "$db" --json promise make jane@example.com --due +2d "write"
+json_ok 'j["owner"] == "agent:bob"'
+CRM_ACTOR=agent:bob run 0 --db "$db" --json promise make "$jane" --owner team:billing \
+    --due +2d "refund"
+json_ok 'j["owner"] == "team:billing"'
+
+run 0 --db "$db" --json interaction log "$jane" --channel phone --direction in
+json_ok 'j["handled_by"] is None'
+CRM_ACTOR=agent:bob run 0 --db "$db" --json interaction log "$jane" --channel phone --direction in
+json_ok 'j["handled_by"] == "agent:bob"'
+run 0 --db "$db" --actor agent:bob --json interaction log "$jane" --channel phone \
+    --direction in --by ivr:main
+json_ok 'j["handled_by"] == "ivr:main"'
+run 0 --db "$db" --actor agent:bob --json interaction log "$jane" --channel social \
+    --direction in --no-by
+json_ok 'j["handled_by"] is None'
+run 2 --db "$db" interaction log "$jane" --channel social --direction in --no-by --by x
+expect_err 'contradict'
+
+echo "test_crmctl_usage: $checks checks passed"
