@@ -21,6 +21,11 @@ static const struct {
     { "keep-rate", crm_report_keep_rate_open }, { "channel-mix", crm_report_channel_mix_open },
 };
 #define NREPORTS (sizeof reports / sizeof reports[0])
+
+const char *ctl_report_name(int i)
+{
+    return i >= 0 && (size_t)i < NREPORTS ? reports[i].name : NULL;
+}
 #define CHANNELS_MAX 16
 #define COLUMNS_MAX 16
 

@@ -142,6 +142,16 @@ int cmd_customer_unmerge(crmctl *, const ctl_command *, int, char **);
 int cmd_import(crmctl *, const ctl_command *, int, char **);
 int cmd_export(crmctl *, const ctl_command *, int, char **);
 
+/* The name of report i (0, 1, ...) as `report` takes it; NULL past the last. */
+const char *ctl_report_name(int i);
+
+/*
+ * `crmctl __complete WORDS... CURRENT` (complete.c): print each word
+ * CURRENT may become after WORDS, one a line, from the command table cmds
+ * and libcrm's names for its words. Returns EXIT_OK.
+ */
+int ctl_complete(const ctl_command *cmds, size_t ncmds, int argc, char **argv);
+
 /* ---- argument parsing (args.c) ------------------------------------------- */
 
 /*

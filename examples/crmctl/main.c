@@ -885,6 +885,9 @@ static int help_command(int argc, char **argv)
 static int run(crmctl *ctl, int argc, char **argv)
 {
     int i = 1;
+    /* For the shell's completion script; not listed in the help. */
+    if (argc > 1 && strcmp(argv[1], "__complete") == 0)
+        return ctl_complete(commands, NCOMMANDS, argc - 2, argv + 2);
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *arg = argv[i];
         const char *eq = strchr(arg, '=');

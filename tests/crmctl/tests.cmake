@@ -34,6 +34,12 @@ if(TARGET crmctl)
     COMMAND ${CRMCTL_BASH} ${_crmctl_dir}/test_crmctl_usage.sh
             $<TARGET_FILE:crmctl> ${CMAKE_CURRENT_BINARY_DIR}/crmctl_usage)
   set_tests_properties(crmctl_usage PROPERTIES ENVIRONMENT "${_crmctl_env}" TIMEOUT 300)
+  # bash completion, driven as bash drives it.
+  add_test(NAME crmctl_completion
+    COMMAND ${CRMCTL_BASH} ${_crmctl_dir}/test_crmctl_completion.sh
+            $<TARGET_FILE:crmctl> ${PROJECT_SOURCE_DIR}/examples/crmctl/completion.bash
+            ${CMAKE_CURRENT_BINARY_DIR}/crmctl_completion)
+  set_tests_properties(crmctl_completion PROPERTIES ENVIRONMENT "${_crmctl_env}" TIMEOUT 300)
   # crmctl(1), made by help2man from --help, against --help.
   find_program(CRMCTL_GROFF groff)
   if(CRMCTL_MAN AND CRMCTL_GROFF)
