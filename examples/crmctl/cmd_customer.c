@@ -38,7 +38,7 @@ int cmd_customer_add(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     if (!kind_name)
         return ctl_usage_error(cmd, "--kind is required (person or organisation)");
     if (crm_customer_kind_parse(&kind, kind_name) != CRM_OK)
-        return ctl_usage_error(cmd, "unknown kind '%s': use person or organisation", kind_name);
+        return ctl_value_error(cmd, "unknown kind '%s': use person or organisation", kind_name);
     if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
         return st;
 
@@ -109,7 +109,7 @@ int cmd_customer_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
     if (kind) {
         crm_customer_kind_t k;
         if (crm_customer_kind_parse(&k, kind) != CRM_OK)
-            return ctl_usage_error(cmd, "unknown kind '%s': use person or organisation", kind);
+            return ctl_value_error(cmd, "unknown kind '%s': use person or organisation", kind);
         f.kind = k;
     }
     if (archived && all)
@@ -118,11 +118,11 @@ int cmd_customer_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
     if (order && strcmp(order, "name") == 0)
         f.order = CRM_ORDER_NAME;
     else if (order && strcmp(order, "created") != 0)
-        return ctl_usage_error(cmd, "unknown order '%s': use created or name", order);
+        return ctl_value_error(cmd, "unknown order '%s': use created or name", order);
     if (limit) {
         uint64_t n;
         if (ctl_parse_uint(limit, UINT_MAX, &n) != 0)
-            return ctl_usage_error(cmd, "--limit wants a number, not '%s'", limit);
+            return ctl_value_error(cmd, "--limit wants a number, not '%s'", limit);
         f.limit = (unsigned int)n;
     }
     f.tag = tag;

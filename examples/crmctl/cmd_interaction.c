@@ -17,14 +17,14 @@ static int parse_direction(const ctl_command *cmd, const char *word, crm_directi
 {
     if (crm_direction_parse(out, word) == CRM_OK)
         return CTL_CONTINUE;
-    return ctl_usage_error(cmd, "unknown direction '%s': use in or out", word);
+    return ctl_value_error(cmd, "unknown direction '%s': use in or out", word);
 }
 
 static int parse_outcome(const ctl_command *cmd, const char *word, crm_outcome_t *out)
 {
     if (crm_outcome_parse(out, word) == CRM_OK)
         return CTL_CONTINUE;
-    return ctl_usage_error(cmd,
+    return ctl_value_error(cmd,
                            "unknown outcome '%s': use resolved, unresolved, transferred, "
                            "abandoned, escalated or none",
                            word);
@@ -64,7 +64,7 @@ int cmd_interaction_log(crmctl *ctl, const ctl_command *cmd, int argc, char **ar
         errno = 0;
         long v = strtol(sentiment, &end, 10);
         if (errno || end == sentiment || *end || v < -2 || v > 2)
-            return ctl_usage_error(cmd, "--sentiment wants -2, -1, 0, +1 or +2, not '%s'",
+            return ctl_value_error(cmd, "--sentiment wants -2, -1, 0, +1 or +2, not '%s'",
                                    sentiment);
         spec.sentiment = (int)v;
     }
@@ -221,15 +221,15 @@ static int parse_channels(const ctl_command *cmd, const char *list, channel_list
 {
     size_t len = strlen(list), k = 0;
     if (len >= sizeof out->words)
-        return ctl_usage_error(cmd, "--channel names too many channels");
+        return ctl_value_error(cmd, "--channel names too many channels");
     memcpy(out->words, list, len + 1);
     for (char *p = out->words;; k++) {
         size_t n = strcspn(p, ",");
         if (n == 0)
-            return ctl_usage_error(cmd, "--channel wants channel names separated by commas, not '%s'",
+            return ctl_value_error(cmd, "--channel wants channel names separated by commas, not '%s'",
                                    list);
         if (k == MAX_CHANNELS)
-            return ctl_usage_error(cmd, "--channel names more than %d channels", MAX_CHANNELS);
+            return ctl_value_error(cmd, "--channel names more than %d channels", MAX_CHANNELS);
         out->names[k] = p;
         if (!p[n])
             break;
@@ -267,7 +267,7 @@ int cmd_timeline(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         (to && (st = ctl_parse_time(cmd, "to", to, &f.to)) != CTL_CONTINUE))
         return st;
     if (from && to && f.to <= f.from)
-        return ctl_usage_error(cmd, "--to must come after --from");
+        return ctl_value_error(cmd, "--to must come after --from");
     if (direction) {
         crm_direction_t d;
         if ((st = parse_direction(cmd, direction, &d)) != CTL_CONTINUE)
@@ -283,7 +283,7 @@ int cmd_timeline(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     if (limit) {
         uint64_t n;
         if (ctl_parse_uint(limit, UINT_MAX, &n) != 0)
-            return ctl_usage_error(cmd, "--limit wants a number, not '%s'", limit);
+            return ctl_value_error(cmd, "--limit wants a number, not '%s'", limit);
         f.limit = (unsigned int)n;
     }
     f.reason_prefix = reason;

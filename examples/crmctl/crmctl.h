@@ -179,8 +179,20 @@ typedef struct ctl_option {
 int ctl_parse(crmctl *ctl, const ctl_command *cmd, int argc, char **argv,
               const ctl_option *opts, const char **pos, int min_pos, int max_pos);
 
-/* Report a usage error for cmd (NULL: the tool as a whole); returns EXIT_USAGE. */
+/* Report a usage error for cmd (NULL: the tool as a whole): the command
+ * line's shape is wrong (an unknown command or option, an argument
+ * missing or too many, a required option missing, options that exclude
+ * each other). Returns EXIT_USAGE. */
 int ctl_usage_error(const ctl_command *cmd, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Report a malformed value for cmd: a time, number or word crmctl cannot
+ * read (what libcrm refuses as CRM_EINVAL gets the same status). Returns
+ * EXIT_INVALID. */
+int ctl_value_error(const ctl_command *cmd, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
     __attribute__((format(printf, 2, 3)))
 #endif
@@ -259,6 +271,17 @@ int ctl_start_customer(crmctl *ctl, const ctl_command *cmd, int argc, char **arg
  * rc. The message is shown escaped, as libcrm's messages are (see
  * CTL_ESC_MESSAGE); ctl->db may be NULL after crm_open() failed. */
 int ctl_fail(crmctl *ctl, int rc);
+
+/*
+ * Where a message goes: ctl_err_begin() returns the stream to write one
+ * message to ("crmctl: " already written to stderr; with --json, the
+ * message gathered to be told at the end as one JSON line), and
+ * ctl_err_end() ends it. ctl_err_extra() is stderr for what may follow a
+ * message for a person (a usage line, a list of commands), NULL with --json.
+ */
+FILE *ctl_err_begin(void);
+void ctl_err_end(FILE *f);
+FILE *ctl_err_extra(void);
 
 /* Print "crmctl: <message>" to stderr, formatted as by ctl_printf(). */
 void ctl_error(const char *fmt, ...)
@@ -386,6 +409,8 @@ void ctl_json_time(ctl_json *j, const char *key, int64_t ms);
 void ctl_json_raw(ctl_json *j, const char *key, const char *json);
 /* End the document with a newline. */
 void ctl_json_finish(ctl_json *j);
+/* s as a JSON string literal, quotes included, written as ctl_json_string() does. */
+void ctl_json_write_string(FILE *f, const char *s);
 
 /*
  * Called for each member of a flat JSON object with its key and value (as

@@ -519,12 +519,16 @@ static const char exit_help[] =
     "Exit status:\n"
     "  0  success\n"
     "  1  not found\n"
-    "  2  usage error: the command line is wrong\n"
-    "  3  invalid argument: a malformed id, phone number, name ...\n"
+    "  2  usage error: the command line is wrong (an unknown command or option,\n"
+    "     an argument missing or one too many, options that exclude each other)\n"
+    "  3  invalid value: a malformed time, number, word, id, phone number, name\n"
+    "     ..., whether crmctl or libcrm finds it\n"
     "  4  conflict: it already exists, the change is not allowed now, or what\n"
     "     names a customer names several\n"
     "  5  database trouble: busy, cannot open, I/O error, damaged file, no memory\n"
-    "  6  not a libcrm database, or written by a newer libcrm\n";
+    "  6  not a libcrm database, or written by a newer libcrm\n"
+    "With --json (or --csv) an error is one line of JSON on standard error:\n"
+    "  {\"error\":{\"code\":\"EINVAL\",\"status\":3,\"message\":\"...\"}}\n";
 
 /* Words in a command name. */
 static int name_words(const char *name)
@@ -642,39 +646,111 @@ static int exit_status(int code)
     }
 }
 
+/* ---- how errors are told ------------------------------------------------------ */
+
+/*
+ * With --json (or --csv) a script reads the output, and it reads the
+ * errors too: every message of the run is gathered and told once, at the
+ * end, as one line of JSON on stderr with the exit status and a code
+ * ({"error":{"code":"EINVAL","status":3,"message":"..."}}). Otherwise each
+ * is a "crmctl: ..." line as it comes.
+ */
+static int errors_json;
+static FILE *err_mem;
+static char *err_text;
+static size_t err_len;
+static const char *err_code; /* libcrm's name for its code, when it failed */
+
+FILE *ctl_err_begin(void)
+{
+    if (!errors_json) {
+        fputs("crmctl: ", stderr);
+        return stderr;
+    }
+    if (!err_mem && !(err_mem = open_memstream(&err_text, &err_len)))
+        return stderr; /* no memory: the text form is better than none */
+    if (ftell(err_mem) > 0)
+        fputs("; ", err_mem);
+    return err_mem;
+}
+
+void ctl_err_end(FILE *f)
+{
+    if (f == stderr)
+        fputc('\n', f);
+}
+
+FILE *ctl_err_extra(void)
+{
+    return errors_json ? NULL : stderr;
+}
+
+/* The code a status stands for when libcrm named none. */
+static const char *status_code(int status)
+{
+    static const char *const codes[] = { "OK", "ENOTFOUND", "USAGE", "EINVAL",
+                                         "ECONFLICT", "EDATABASE", "ENOTCRM" };
+    return status >= 0 && status <= EXIT_NOTCRM ? codes[status] : "ERROR";
+}
+
+/* Tell the gathered messages as one JSON line (--json): an error with the
+ * exit status, or, when the run succeeded, a warning. */
+static void errors_flush(int status)
+{
+    if (!err_mem)
+        return;
+    fclose(err_mem);
+    err_mem = NULL;
+    ctl_json j;
+    ctl_json_init(&j, stderr);
+    j.csv = 0;
+    fputs(status ? "{\"error\":{\"code\":" : "{\"warning\":{", stderr);
+    if (status) {
+        ctl_json_write_string(stderr, err_code ? err_code : status_code(status));
+        fprintf(stderr, ",\"status\":%d,", status);
+    }
+    fputs("\"message\":", stderr);
+    ctl_json_write_string(stderr, err_text ? err_text : "");
+    fputs("}}\n", stderr);
+    free(err_text);
+    err_text = NULL;
+}
+
 void ctl_error(const char *fmt, ...)
 {
     va_list ap;
-    fputs("crmctl: ", stderr);
+    FILE *f = ctl_err_begin();
     va_start(ap, fmt);
-    ctl_vfprintf(stderr, fmt, ap);
+    ctl_vfprintf(f, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    ctl_err_end(f);
 }
 
-/* "crmctl: " and libcrm's message, which quotes values (some of them a
- * person's input, some stored text) and escapes only their C0 controls and
- * backslashes: the rest is escaped here. */
-static void lib_message(const char *msg)
+/* libcrm's message, which quotes values (some of them a person's input,
+ * some stored text) and escapes only their C0 controls and backslashes:
+ * the rest is escaped here. */
+static FILE *lib_message(const char *msg)
 {
-    fputs("crmctl: ", stderr);
-    ctl_escape_write(stderr, msg, strlen(msg), CTL_ESC_MESSAGE);
+    FILE *f = ctl_err_begin();
+    ctl_escape_write(f, msg, strlen(msg), CTL_ESC_MESSAGE);
+    return f;
 }
 
 void ctl_error_after(const char *msg, const char *fmt, ...)
 {
     va_list ap;
-    lib_message(msg);
+    FILE *f = lib_message(msg);
     va_start(ap, fmt);
-    ctl_vfprintf(stderr, fmt, ap);
+    ctl_vfprintf(f, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    ctl_err_end(f);
 }
 
 int ctl_fail(crmctl *ctl, int rc)
 {
-    lib_message(crm_errmsg(ctl->db));
-    fputc('\n', stderr);
+    if (!err_code)
+        err_code = crm_errname(rc);
+    ctl_err_end(lib_message(crm_errmsg(ctl->db)));
     return exit_status(rc);
 }
 
@@ -813,18 +889,22 @@ static int dispatch(crmctl *ctl, int argc, char **argv)
     }
     if (group < nwords) {
         const char *near = near_word(argv, group);
-        fputs("crmctl: unknown command '", stderr);
+        FILE *f = ctl_err_begin();
+        fputs("unknown command '", f);
         for (int i = 0; i <= group; i++)
-            ctl_fprintf(stderr, "%s%s", i ? " " : "", argv[i]);
-        fputc('\'', stderr);
+            ctl_fprintf(f, "%s%s", i ? " " : "", argv[i]);
+        fputc('\'', f);
         if (near) {
-            fputs("; did you mean '", stderr);
+            fputs("; did you mean '", f);
             for (int i = 0; i < group; i++)
-                ctl_fprintf(stderr, "%s ", argv[i]);
-            ctl_fprintf(stderr, "%s'?", near);
+                ctl_fprintf(f, "%s ", argv[i]);
+            ctl_fprintf(f, "%s'?", near);
         }
-        fputs("\nCommands:\n", stderr);
-        list_commands(stderr, argv, group, 0);
+        ctl_err_end(f);
+        if ((f = ctl_err_extra()) != NULL) {
+            fputs("Commands:\n", f);
+            list_commands(f, argv, group, 0);
+        }
         return EXIT_USAGE;
     }
     for (int i = group; i < argc; i++)
@@ -833,7 +913,8 @@ static int dispatch(crmctl *ctl, int argc, char **argv)
             return EXIT_OK;
         }
     ctl_error("'%s' needs a command after it", argv[group - 1]);
-    group_help(stderr, argv, group);
+    if (ctl_err_extra())
+        group_help(ctl_err_extra(), argv, group);
     return EXIT_USAGE;
 }
 
@@ -954,6 +1035,11 @@ int main(int argc, char **argv)
     ctl.actor = env("CRM_ACTOR");
     ctl.country = env("CRM_COUNTRY");
 
+    /* Errors are JSON when the output is, wherever --json stands. */
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "--csv") == 0)
+            errors_json = 1;
+
     int status = run(&ctl, argc, argv);
 
     if (ctl.db) {
@@ -972,5 +1058,6 @@ int main(int argc, char **argv)
         if (status == EXIT_OK)
             status = EXIT_DATABASE;
     }
+    errors_flush(status);
     return status;
 }

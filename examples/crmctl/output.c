@@ -280,6 +280,11 @@ static void write_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+void ctl_json_write_string(FILE *f, const char *s)
+{
+    write_string(f, s);
+}
+
 /* ---- CSV: the same documents as rows ------------------------------------------ */
 
 static int csv_mode, csv_failed;

@@ -105,4 +105,82 @@ json_ok 'j["handled_by"] is None'
 run 2 --db "$db" interaction log "$jane" --channel social --direction in --no-by --by x
 expect_err 'contradict'
 
+# ---- what is missing is named -------------------------------------------------
+
+run 2 --db "$db" promise make "$jane" --due +1d
+expect_err '^crmctl: promise make: missing argument WHAT$'
+run 2 --db "$db" customer add --kind person
+expect_err '^crmctl: customer add: missing argument NAME$'
+run 2 --db "$db" customer merge "$jane"
+expect_err '^crmctl: customer merge: missing argument ABSORB$'
+run 2 --db "$db" customer attr set "$jane"
+expect_err '^crmctl: customer attr set: missing argument KEY$'
+run 2 --db "$db" occasion add
+expect_err '^crmctl: occasion add: missing argument CUSTOMER$'
+run 2 --db "$db" promise break
+expect_err '^crmctl: promise break: missing argument ID$'
+
+# ---- one status per kind of mistake --------------------------------------------
+# 2: the shape of the command line; 3: a value, whoever finds it malformed.
+
+run 2 --db "$db" promise make "$jane" "what" --due
+expect_err "needs a value"
+run 2 --db "$db" promise make "$jane" --owner a:b "what"
+expect_err -- '--due is required'
+run 2 --db "$db" customer list --archived --all
+run 2 --db "$db" customer show "$jane" extra
+expect_err "unexpected argument 'extra'"
+run 3 --db "$db" promise make "$jane" --owner a:b --due soon "what"
+expect_err "'soon' is not a time"
+run 3 --db "$db" customer list --limit lots
+run 3 --db "$db" customer add --kind robot R2
+run 3 --db "$db" interaction log "$jane" --channel phone --direction up
+# ... and the same status when libcrm finds it
+run 3 --db "$db" customer attr set "$jane" "bad key" v
+run 3 --db "$db" promise show not-an-id
+run 3 --db "$db" interaction log "$jane" --channel 'Bad Channel' --direction in
+run 3 --db "$db" --actor $'agent:\x01' promise make "$jane" --due +1d "what"
+expect_no_control
+
+# ---- with --json, errors are JSON too -----------------------------------------
+
+# error_is STATUS CODE: stderr is one line of JSON, the error of the run.
+error_is() {
+    [[ $err != *$'\n'* ]] || fail "stderr is more than one line"
+    printf '%s' "$err" >"$work/stdout"
+    json_ok "j['error']['status'] == $1" "j['error']['code'] == '$2'" \
+        "isinstance(j['error']['message'], str) and j['error']['message']" "list(j) == ['error']"
+}
+run 2 --json promis list
+error_is 2 USAGE
+json_ok "'did you mean' in j['error']['message']"
+run 2 customer lst --json
+error_is 2 USAGE
+run 2 --db "$db" --json promise make "$jane" --due +1d
+error_is 2 USAGE
+json_ok "j['error']['message'] == 'promise make: missing argument WHAT'"
+run 3 --db "$db" --json promise list --as-of soon
+error_is 3 EINVAL
+run 3 --db "$db" --csv promise show not-an-id
+error_is 3 EINVAL
+run 1 --db "$db" --json promise show 01900000-0000-7000-8000-000000000000
+error_is 1 ENOTFOUND
+run 1 --db "$db" --json customer show nobody@example.com
+error_is 1 ENOTFOUND
+run 5 --db "$work/none.db" --json customer list
+error_is 5 EDATABASE
+run 3 --db "$db" --json customer attr set "$jane" $'k\x1b' v
+error_is 3 EINVAL
+expect_no_control
+# Several customers: their ids are in the message.
+run 0 --db "$db" customer add --kind person "John Doe"
+john=$out
+run 0 --db "$db" identity add "$jane" phone +14155550100 --shared
+run 0 --db "$db" identity add "$john" phone +14155550100 --shared
+run 4 --db "$db" --json customer show +14155550100
+error_is 4 EAMBIGUOUS
+json_ok "'$jane' in j['error']['message'] and '$john' in j['error']['message']"
+run 4 --db "$db" customer show +14155550100
+expect_err "^  $john  John Doe \(person\)$"
+
 echo "test_crmctl_usage: $checks checks passed"
