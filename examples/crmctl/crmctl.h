@@ -336,7 +336,10 @@ const char *ctl_date_text(char buf[CTL_TIME_SIZE], int year, int month, int day,
  * the cursor that produced them has moved on. Cells are copied as they are;
  * printing shows them escaped (escape.h), so one row stays one line and no
  * cell reaches the terminal as control.
- * Columns are as wide as their widest cell, counted in characters. Failures
+ * Columns are as wide as their widest cell, in columns on a terminal (王 takes
+ * two; a combining accent none). When ctl_output_set_width() gave a width,
+ * the widest columns that are not ids, numbers or times are cut, with "…",
+ * until the table fits. Failures
  * to allocate are remembered (failed) and reported by ctl_table_print().
  */
 typedef struct ctl_table {
@@ -348,6 +351,12 @@ typedef struct ctl_table {
 } ctl_table;
 
 void ctl_table_init(ctl_table *t, size_t ncols, const char *const *headers);
+/* The columns tables may take from now on (0: as many as they need), and
+ * the one set. */
+void ctl_output_set_width(size_t columns);
+size_t ctl_output_width(void);
+/* The columns s takes on a terminal once shown escaped. */
+size_t ctl_text_width(const char *s);
 /* Add a row of ncols cells; a NULL cell is shown empty. */
 void ctl_table_add(ctl_table *t, const char *const *cells);
 /* Print with each line prefixed by indent. -1 (out of memory) or 0. */

@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include "crmctl.h"
+
+/* The widest line the demo writes. */
+#define CTL_DEMO_WIDTH 100
 #include "timeparse.h"
 
 #define MINUTE INT64_C(60000)
@@ -644,6 +647,10 @@ int cmd_demo(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         return st;
     if (!ctl->country_given)
         ctl->country = "US";
+    /* The story reads in 100 columns, on a terminal or off it: its tables
+     * are cut to fit, in a narrower terminal narrower. */
+    if (ctl_output_width() == 0 || ctl_output_width() > CTL_DEMO_WIDTH)
+        ctl_output_set_width(CTL_DEMO_WIDTH);
     if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
         return st;
     demo d;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "crmctl.h"
@@ -1039,6 +1040,17 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
         if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "--csv") == 0)
             errors_json = 1;
+
+    /* A table shown on a terminal fits its width; piped, it is whole. */
+    if (isatty(STDOUT_FILENO)) {
+        const char *columns = env("COLUMNS");
+        uint64_t n = 0;
+        struct winsize ws;
+        if (columns && ctl_parse_uint(columns, 10000, &n) == 0 && n >= 20)
+            ctl_output_set_width((size_t)n);
+        else if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+            ctl_output_set_width(ws.ws_col);
+    }
 
     int status = run(&ctl, argc, argv);
 

@@ -3,11 +3,13 @@
  *
  * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <csv.h>
+#include <utf8proc.h>
 
 #include "crmctl.h"
 #include "timeparse.h"
@@ -140,16 +142,79 @@ const char *ctl_date_text(char buf[CTL_TIME_SIZE], int year, int month, int day,
 
 /* ---- tables ------------------------------------------------------------------ */
 
-/* Characters on screen of a cell shown escaped (see escape.h), so that one
+/* Columns a terminal gives the one character at s (len bytes left) when it
+ * is shown as it is: 2 for East Asian wide and fullwidth ones (王 is two
+ * columns), 0 for combining marks and other zero-width ones, else 1.
+ * utf8proc's table says so, the same in every locale (LANG=C included),
+ * where wcwidth() knows only what the locale does. */
+static size_t char_columns(const char *s, size_t len)
+{
+    uint32_t cp;
+    if (ctl_utf8_decode(s, len, &cp) == 0)
+        return 1;
+    int w = utf8proc_charwidth((utf8proc_int32_t)cp);
+    return w > 0 ? (size_t)w : 0;
+}
+
+/*
+ * Write the len bytes at s as shown (escape.h) into at most max columns
+ * (SIZE_MAX: all of it), ending with "…" when it is cut; f NULL writes
+ * nothing. Returns the columns written.
+ */
+static size_t put_fitted(FILE *f, const char *s, size_t len, size_t max)
+{
+    char piece[CTL_ESC_PIECE_MAX];
+    size_t used, cols = 0, full = 0;
+    /* Does all of it fit? */
+    for (size_t i = 0; i < len; i += used) {
+        size_t n = ctl_escape_piece(piece, s + i, len - i, &used, 0);
+        full += (unsigned char)piece[0] < 0x80 ? n : char_columns(s + i, len - i);
+    }
+    if (full <= max) {
+        if (f)
+            ctl_escape_write(f, s, len, 0);
+        return full;
+    }
+    /* No: as much as fits in max - 1 columns, then the ellipsis. */
+    for (size_t i = 0; i < len && max > 0; i += used) {
+        size_t n = ctl_escape_piece(piece, s + i, len - i, &used, 0);
+        size_t w = (unsigned char)piece[0] < 0x80 ? n : char_columns(s + i, len - i);
+        if (cols + w > max - 1)
+            break;
+        if (f)
+            fwrite(piece, 1, n, f);
+        cols += w;
+    }
+    if (max > 0) {
+        if (f)
+            fputs("\u2026", f);
+        cols++;
+    }
+    return cols;
+}
+
+/* Columns on screen of a cell shown escaped (see escape.h), so that one
  * row stays one line and nothing in a cell reaches the terminal as control. */
 static size_t cell_width(const char *s)
 {
-    return ctl_escape_width(s, strlen(s), 0);
+    return put_fitted(NULL, s, strlen(s), SIZE_MAX);
 }
 
-static void put_cell(FILE *f, const char *s)
+size_t ctl_text_width(const char *s)
 {
-    ctl_escape_write(f, s, strlen(s), 0);
+    return cell_width(s);
+}
+
+static size_t table_limit; /* columns a table may take; 0: any */
+
+void ctl_output_set_width(size_t columns)
+{
+    table_limit = columns;
+}
+
+size_t ctl_output_width(void)
+{
+    return table_limit;
 }
 
 void ctl_table_init(ctl_table *t, size_t ncols, const char *const *headers)
@@ -195,11 +260,57 @@ static void print_row(FILE *f, const char *indent, size_t ncols, const size_t *w
         last--;
     fputs(indent, f);
     for (size_t i = 0; i < last; i++) {
-        put_cell(f, cells[i]);
+        size_t w = put_fitted(f, cells[i], strlen(cells[i]), widths[i]);
         if (i + 1 < last)
-            fprintf(f, "%*s", (int)(widths[i] - cell_width(cells[i]) + 2), "");
+            fprintf(f, "%*s", (int)(widths[i] - w + 2), "");
     }
     fputc('\n', f);
+}
+
+/* Whether a column holds only ids, numbers and times: those are never cut,
+ * since a part of one is no use. */
+static int fixed_column(const ctl_table *t, size_t c)
+{
+    for (size_t r = 0; r < t->nrows; r++) {
+        const char *s = t->cells[r * t->ncols + c];
+        size_t len = strlen(s);
+        int uuid = len == 36 && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-';
+        if (!uuid && strspn(s, "0123456789-:. TZ+") != len)
+            return 0;
+    }
+    return 1;
+}
+
+/* Cut the widest column that may be cut (usually the free text) until the
+ * table fits in limit columns, down to a few columns; if that is not
+ * enough, the next widest, and so on. */
+static void fit_widths(const ctl_table *t, size_t *widths, size_t indent, size_t limit)
+{
+    enum { NARROWEST = 12 };
+    size_t total = indent + 2 * (t->ncols - 1);
+    for (size_t c = 0; c < t->ncols; c++)
+        total += widths[c];
+    unsigned char *done = calloc(t->ncols, 1);
+    if (!done)
+        return;
+    while (total > limit) {
+        size_t widest = t->ncols;
+        for (size_t c = 0; c < t->ncols; c++)
+            if (!done[c] && widths[c] > NARROWEST &&
+                (widest == t->ncols || widths[c] > widths[widest]))
+                widest = c;
+        if (widest == t->ncols)
+            break;
+        done[widest] = 1;
+        if (fixed_column(t, widest))
+            continue;
+        size_t cut = total - limit;
+        if (cut > widths[widest] - NARROWEST)
+            cut = widths[widest] - NARROWEST;
+        widths[widest] -= cut;
+        total -= cut;
+    }
+    free(done);
 }
 
 int ctl_table_print(const ctl_table *t, FILE *f, const char *indent)
@@ -218,6 +329,8 @@ int ctl_table_print(const ctl_table *t, FILE *f, const char *indent)
                 widths[c] = w;
         }
     }
+    if (table_limit && t->ncols > 0)
+        fit_widths(t, widths, strlen(indent), table_limit);
     if (t->headers)
         print_row(f, indent, t->ncols, widths, t->headers);
     for (size_t r = 0; r < t->nrows; r++)

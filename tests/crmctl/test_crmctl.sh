@@ -1371,15 +1371,16 @@ expect_out 'María García'
 expect_out 'Acme Logistics Inc\.'
 # The story: the IVR knows Jane by a number written differently, the agent
 # sees the e-mail and the public tweet, the callback is moved with her
-# agreement, Raj's refund is overdue, her birthday is coming up.
+# agreement, Raj's refund is overdue, her birthday is coming up. Its tables
+# fit 100 columns: the free text is cut.
 expect_out '^  The IVR \(ivr:main-menu\) matched the number although it is stored as$'
 expect_out '^    [0-9-]{10} [0-9:]{5} +ivr +in +ivr:main-menu +billing +transferred +'
-expect_out '^    [0-9-]{10} [0-9:]{5} +social \(public\) +in +- +billing\.double_charge +- +"@ShopCo charged me twice'
-expect_out '^    [0-9-]{10} [0-9:]{5} +email +in +team:billing +billing\.double_charge +unresolved +Charged twice'
+expect_out '^    [0-9-]{10} [0-9:]{5} +social \(public\) +in +- +billing\.doubl(e_charge|…) +- +"@ShopCo ch'
+expect_out '^    [0-9-]{10} [0-9:]{5} +email +in +team:billing +billing\.doubl(e_charge|…) +unresolved +Charged twi'
 expect_out 'promises a callback by$'
 expect_out '^  renegotiates the callback: [0-9-]{10} 17:00 → [0-9-]{10} 10:00\.$'
-expect_out '^  [0-9-]{10} [0-9:]{5} +phone +in +agent:alice +billing\.double_charge +resolved +'
-expect_out '^  [0-9-]{10} [0-9:]{5} +OVERDUE by 2 days +Raj Patel +team:billing +refund the double charge$'
+expect_out '^  [0-9-]{10} [0-9:]{5} +phone +in +agent:alice +billing\.double_(charge|…) +resolved +'
+expect_out '^  [0-9-]{10} [0-9:]{5} +OVERDUE by 2 days +Raj Patel +team:billing +refund the doubl(e charge|…)$'
 expect_out '^  [0-9-]{10} 17:00 → [0-9-]{10} 10:00 +open +Jane Doe +agent:alice +call Jane back '
 expect_out '^  [A-Z][a-z]{2} [0-9-]{10} +in 9 days +Jane Doe +birthday \(turns [0-9]+\) +likes tulips$'
 expect_out '^  contact_waiting +Jane Doe +6 days'

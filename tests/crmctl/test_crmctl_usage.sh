@@ -183,4 +183,79 @@ json_ok "'$jane' in j['error']['message'] and '$john' in j['error']['message']"
 run 4 --db "$db" customer show +14155550100
 expect_err "^  $john  John Doe \(person\)$"
 
+# ---- tables: display columns, and the terminal's width ---------------------------
+
+wdb=$work/wide.db
+bare 0 --db "$wdb" customer add --kind person "王小明"
+bare 0 --db "$wdb" customer add --kind person "Jane Doe"
+bare 0 --db "$wdb" customer add --kind person $'e\xcc\x81clair'
+bare 0 --db "$wdb" customer add --kind organisation "ＡＢＣ株式会社"
+# columns_aligned: in every line of stdout the column after NAME starts at the
+# same display column (wide characters take two, combining ones none).
+columns_aligned() {
+    "$python" - "$work/stdout" <<'PY' || fail "the columns are not aligned on screen"
+import sys, unicodedata
+def width(s):
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in s)
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+head = lines[0]
+col = width(head[:head.index("OWNER")])
+for l in lines[1:]:
+    i = next(i for i in range(len(l) + 1) if width(l[:i]) >= col)
+    assert width(l[:i]) == col and l[i] != " " and l[i - 2:i] == "  ", l
+PY
+    checks=$((checks + 1))
+}
+for locale in C C.UTF-8; do
+    LANG=$locale LC_ALL=$locale run 0 --db "$wdb" customer list
+    columns_aligned
+done
+# A name stored by other means, not UTF-8: each odd byte is one escape, four columns.
+"$python" -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("UPDATE customer SET name = CAST(X'"'"'4a61ff6e65e280'"'"' AS TEXT) WHERE name = '"'"'Jane Doe'"'"'"); c.commit()' "$wdb"
+run 0 --db "$wdb" customer list
+expect_out 'Ja\\xffne\\xe2\\x80  '
+expect_no_control
+columns_aligned
+# Piped, a table is whole however wide; on a terminal it fits $COLUMNS,
+# the widest free text cut with "…", ids never.
+bare 0 --db "$wdb" customer add --kind person "$(printf 'Very%.0s' {1..40})"
+COLUMNS=80 run 0 --db "$wdb" customer list
+expect_out 'VeryVeryVeryVeryVeryVeryVeryVeryVeryVeryVeryVeryVeryVeryVeryVeryVeryVeryVeryVery  '
+if command -v script >/dev/null; then
+    tty_run() { # tty_run COLUMNS ARGS...: crmctl on a terminal $1 wide
+        local cols=$1
+        shift
+        COLUMNS=$cols script -qec "$(printf '%q ' "$crmctl" "$@")" /dev/null >"$work/stdout" 2>&1 || true
+        out=$(tr -d '\r' <"$work/stdout")
+        printf '%s\n' "$out" >"$work/stdout"
+        checks=$((checks + 1))
+    }
+    tty_run 100 --db "$wdb" customer list
+    "$python" - "$work/stdout" <<'PY' || fail "on a 100-column terminal the table is wider"
+import sys, unicodedata
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+w = lambda s: sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+assert lines and all(w(l) <= 100 for l in lines), [w(l) for l in lines]
+assert any("…" in l for l in lines)
+assert all(len(l.split()[0]) == 36 or l.startswith("ID") for l in lines)
+PY
+    columns_aligned
+    for cols in 20 40 1000 abc -5; do
+        tty_run "$cols" --db "$wdb" customer list
+        expect_out '^ID  '
+    done
+fi
+
+# ---- the demo fits 100 columns ------------------------------------------------
+
+run 0 --db "$work/demo.db" demo
+"$python" - "$work/stdout" <<'PY' || fail "a line of the demo is wider than 100 columns"
+import sys, unicodedata
+for l in open(sys.argv[1], encoding="utf-8").read().splitlines():
+    w = sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l)
+    assert w <= 100, (w, l)
+PY
+checks=$((checks + 1))
+
 echo "test_crmctl_usage: $checks checks passed"
