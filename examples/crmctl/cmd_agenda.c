@@ -118,7 +118,7 @@ int cmd_agenda(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         return st;
     ctl_json j;
     ctl_json_init(&j, stdout);
-    ctl_view v = { &j, NULL, "", 0, NULL };
+    ctl_view v = { &j, NULL, "", 0, NULL, NULL };
     st = ctl_print_agenda(ctl, &v, &o);
     if (st == EXIT_OK && ctl->json)
         ctl_json_finish(&j);

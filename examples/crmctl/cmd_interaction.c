@@ -300,7 +300,7 @@ int cmd_timeline(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     ctl_json_init(&j, stdout);
     snprintf(title, sizeof title, "%s of %s (%s), %s:", thread ? "Conversation" : "Timeline",
              crm_customer_name(c), crm_customer_id(c), thread ? "oldest first" : "newest first");
-    ctl_view v = { &j, NULL, "", 0, title };
+    ctl_view v = { &j, NULL, "", 0, title, NULL };
     st = ctl_print_timeline(ctl, &v, crm_customer_id(c), &f, thread);
     if (st == EXIT_OK && ctl->json)
         ctl_json_finish(&j);

@@ -120,7 +120,7 @@ int cmd_customer_duplicates(crmctl *ctl, const ctl_command *cmd, int argc, char 
         ctl_table_add(&t, cells);
     }
     crm_duplicate_cursor_free(cur);
-    ctl_view v = { &j, NULL, "", 0, NULL };
+    ctl_view v = { &j, NULL, "", 0, NULL, NULL };
     st = ctl_view_finish(ctl, &v, rc, &t, "no duplicates");
     if (st == EXIT_OK && ctl->json)
         ctl_json_finish(&j);

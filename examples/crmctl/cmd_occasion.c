@@ -200,7 +200,7 @@ int cmd_occasion_upcoming(crmctl *ctl, const ctl_command *cmd, int argc, char **
              ndays_window == 1 ? "" : "s");
     ctl_json j;
     ctl_json_init(&j, stdout);
-    ctl_view v = { &j, NULL, "", 0, title };
+    ctl_view v = { &j, NULL, "", 0, title, NULL };
     st = ctl_print_upcoming(ctl, &v, first_day, ndays_window, today);
     if (st == EXIT_OK && ctl->json)
         ctl_json_finish(&j);

@@ -118,7 +118,7 @@ int cmd_report(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     }
     ctl_json j;
     ctl_json_init(&j, stdout);
-    ctl_view v = { &j, NULL, "", 0, NULL };
+    ctl_view v = { &j, NULL, "", 0, NULL, NULL };
     st = ctl_print_report(ctl, &v, reports[which].name, &o);
     free(words);
     if (st == EXIT_OK && ctl->json)

@@ -123,7 +123,7 @@ int cmd_search(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     }
     ctl_json j;
     ctl_json_init(&j, stdout);
-    ctl_view v = { &j, NULL, "", 0, NULL };
+    ctl_view v = { &j, NULL, "", 0, NULL, NULL };
     st = ctl_print_search(ctl, &v, pos[0], &o);
     if (st == EXIT_OK && ctl->json)
         ctl_json_finish(&j);

@@ -482,6 +482,8 @@ int ctl_print_customer(crmctl *ctl, const crm_customer *c, const char *indent);
 
 /* Same, written into an open JSON document under key. */
 int ctl_json_customer_full(crmctl *ctl, ctl_json *j, const char *key, const crm_customer *c);
+/* The same, left open for more members (ctl_json_end_object() ends it). */
+int ctl_json_customer_begin(crmctl *ctl, ctl_json *j, const char *key, const crm_customer *c);
 
 /*
  * Print the journal after since_seq: a table (CUSTOMER shows the customer's
@@ -526,6 +528,8 @@ typedef struct ctl_view {
     const char *indent;
     int no_ids;
     const char *title;
+    const char *customer; /* ctl_print_upcoming(): only this customer's, each occasion
+                             once; NULL: all */
 } ctl_view;
 
 /* A report (cmd_report.c) by its crmctl name ("reasons", "keep-rate", ...)

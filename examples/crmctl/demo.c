@@ -378,7 +378,7 @@ static int ivr_leg(demo *d, const crm_customer *caller)
                "\n  agent:alice picks up with Jane's whole history on screen, every channel in\n"
                "  one timeline, newest first (the public complaint is marked):\n\n",
                crm_customer_name(caller));
-    ctl_view v = { &d->json, NULL, "    ", 1, NULL };
+    ctl_view v = { &d->json, NULL, "    ", 1, NULL, NULL };
     return ctl_print_timeline(d->ctl, &v, crm_customer_id(caller), NULL, NULL);
 }
 
@@ -480,7 +480,7 @@ static int later(demo *d)
 static int closing(demo *d)
 {
     crmctl *ctl = d->ctl;
-    ctl_view v = { &d->json, "timeline", "  ", 1, NULL };
+    ctl_view v = { &d->json, "timeline", "  ", 1, NULL, NULL };
     say(d, "\nJane's timeline now, newest first:\n\n");
     int st = ctl_print_timeline(ctl, &v, d->ids[JANE], NULL, NULL);
     if (st != EXIT_OK)

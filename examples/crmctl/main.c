@@ -49,7 +49,11 @@ static const ctl_command commands[] = {
       "                required: it cannot be changed later\n",
       cmd_customer_add },
     { "customer show", "CUSTOMER",
-      "show a customer and everything attached to it", CUSTOMER_HELP,
+      "show a customer and everything attached to it",
+      "Shows the record, its identities, attributes, tags and memberships, then\n"
+      "its open promises (overdue ones marked), its latest 5 interactions (and\n"
+      "how many more its timeline holds), and its occasions in the coming year.\n"
+      "\n" CUSTOMER_HELP,
       cmd_customer_show },
     { "customer list", "[OPTIONS]", "list customers",
       "Options:\n"

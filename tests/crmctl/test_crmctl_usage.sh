@@ -258,4 +258,50 @@ for l in open(sys.argv[1], encoding="utf-8").read().splitlines():
 PY
 checks=$((checks + 1))
 
+# ---- customer show: everything attached ------------------------------------------
+
+sdb=$work/show.db
+bare 0 --db "$sdb" customer add --kind person "Sam Show"
+sam=$out
+run 0 --db "$sdb" customer show "$sam"
+expect_out '^Open promises$'
+expect_out '^Interactions \(newest first\)$'
+expect_out '^Occasions in the coming year$'
+run 0 --db "$sdb" --json customer show "$sam"
+json_ok 'j["open_promises"] == [] and j["latest_interactions"] == []' \
+    'j["interactions_total"] == 0 and j["upcoming_occasions"] == []'
+for n in 1 2 3 4 5 6 7; do
+    bare 0 --db "$sdb" --actor agent:x interaction log "$sam" --channel email --direction in \
+        --at "-${n}h" --summary "mail $n"
+done
+bare 0 --db "$sdb" --actor agent:x promise make "$sam" --due +3d "open one"
+bare 0 --db "$sdb" --actor agent:x promise make "$sam" --due -1d --at -2d "late one"
+late=$out
+bare 0 --db "$sdb" --actor agent:x promise make "$sam" --due +1d "kept one"
+bare 0 --db "$sdb" promise keep "$out"
+bare 0 --db "$sdb" occasion add "$sam" --kind renewal --date "$(date -d '+20 days' +%F)" --note soon
+bare 0 --db "$sdb" occasion add "$sam" --kind birthday --yearly "$(date -d '+3 days' +%m-%d)" --lead 30
+run 0 --db "$sdb" customer show "$sam"
+expect_out '^Latest interactions \(5 of 7, newest first\)$'
+expect_out "^  \(2 more: crmctl timeline $sam\)$"
+expect_out '^  [0-9-]{10} [0-9:]{5} +email +in +agent:x +- +- +mail 1 '
+expect_no_out 'mail 6|mail 7'
+expect_out 'open one'
+expect_out "OVERDUE by 1 day +Sam Show +agent:x +late one"
+expect_no_out 'kept one'
+expect_out 'renewal'
+expect_out 'birthday'
+run 0 --db "$sdb" --json customer show "$sam"
+json_ok 'j["interactions_total"] == 7' 'len(j["latest_interactions"]) == 5' \
+    '[i["summary"] for i in j["latest_interactions"]] == ["mail %d" % n for n in range(1, 6)]' \
+    'sorted(p["what"] for p in j["open_promises"]) == ["late one", "open one"]' \
+    'all(p["state"] == "open" for p in j["open_promises"])' \
+    '[p["overdue"] for p in j["open_promises"]] == [True, False]' \
+    'sorted(o["kind"] for o in j["upcoming_occasions"]) == ["birthday", "renewal"]'
+run 2 --db "$sdb" --csv customer show "$sam"
+# identity lookup shows the record alone, as before
+run 0 --db "$sdb" --json identity add "$sam" email sam@example.com
+run 0 --db "$sdb" --json identity lookup email sam@example.com
+json_ok '"open_promises" not in j'
+
 echo "test_crmctl_usage: $checks checks passed"
