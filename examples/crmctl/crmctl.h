@@ -348,6 +348,10 @@ typedef struct ctl_table {
     char **cells;               /* nrows * ncols, owned */
     size_t nrows, caprows;
     int failed;
+    /* Bit c: the cells of column c hold their own escapes for backslashes
+     * (key="a \"b\""), shown as they are; everything else in them is still
+     * escaped. 0 after ctl_table_init(). */
+    unsigned int keep_backslashes;
 } ctl_table;
 
 void ctl_table_init(ctl_table *t, size_t ncols, const char *const *headers);
@@ -430,8 +434,9 @@ typedef const char *(*ctl_rewrite_fn)(const char *key, const char *value, void *
 
 /*
  * Render a flat JSON object such as {"name":"Jane Doe","flags":3} as
- * `name="Jane Doe" flags=3` (quotes only where a value needs them; string
- * escapes decoded to the text they stand for, for a table to show) into a
+ * `name="Jane Doe" flags=3`: quotes where a string needs them to be told
+ * from another value, a quote in it as \" and a backslash as \\ (shown
+ * in a table column with keep_backslashes set); into a
  * new string the caller frees with free(). rewrite (may be NULL) can change
  * how values are shown. Anything but a flat object is returned unchanged.
  * NULL if out of memory.

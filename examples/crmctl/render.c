@@ -401,6 +401,7 @@ int ctl_print_journal(crmctl *ctl, ctl_json *j, const char *key, int64_t since_s
     ctl_table t;
     ctl_names names = { 0 };
     ctl_table_init(&t, 6, headers);
+    t.keep_backslashes = 1u << 5; /* DETAILS, from ctl_json_flat_to_text() */
     if (ctl->json)
         ctl_json_begin_array(j, key);
     const crm_journal_entry *e;

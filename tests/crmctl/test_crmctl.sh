@@ -532,7 +532,7 @@ run 0 --db "$db" identity remove "$jane" phone "+14155550177"
 run 0 --db "$db" journal
 expect_out '^SEQ +WHEN +ACTOR +CHANGE +CUSTOMER +DETAILS$'
 expect_out '^1 +[0-9-]{10} [0-9:]{8} +agent:alice +customer create +Jane Doe +kind=person name="Jane Doe"$'
-expect_out ' system +identity add +Jane Doe +kind=phone value="\(415\) 555-0100" key=\+14155550100 flags="primary, verified"$'
+expect_out ' system +identity add +Jane Doe +kind=phone value="\(415\) 555-0100" key="\+14155550100" flags="primary, verified"$'
 expect_out ' member add +Acme Logistics Inc\. +person="Jane Doe" role="operations manager"$'
 run 0 --db "$db" --json journal
 expect_json
@@ -1288,7 +1288,7 @@ expect_out_text "Renamed to Renamed${shown} ($eve)."
 run 0 --db "$x" journal
 expect_no_control
 expect_out_text "$actor_shown"
-expect_out_text "value=${note_shown}"
+expect_out_text "value=\"${note_shown}\""
 expect_out_text "tag=vip${shown}"
 expect_out_text "name=Renamed${shown}"
 run 0 --db "$x" --json journal

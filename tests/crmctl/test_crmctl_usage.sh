@@ -304,4 +304,27 @@ run 0 --db "$sdb" --json identity add "$sam" email sam@example.com
 run 0 --db "$sdb" --json identity lookup email sam@example.com
 json_ok '"open_promises" not in j'
 
+# ---- the journal's details: no two values look the same ----------------------------
+
+jdb=$work/journal.db
+bare 0 --db "$jdb" customer add --kind person 'Q "x" = y'
+q=$out
+for v in 'a "b" c' 42 null true 'back\slash' $'line\nbreak' 'back\nslash' plain 'x=1' '+1 2'; do
+    bare 0 --db "$jdb" customer attr set "$q" k "$v"
+done
+run 0 --db "$jdb" journal
+expect_no_control
+expect_out_text 'name="Q \"x\" = y"'
+expect_out_text 'value="a \"b\" c"'
+expect_out_text 'value="42" old_value="a \"b\" c"'
+expect_out_text 'value="null"'
+expect_out_text 'value="true"'
+expect_out_text 'value="back\\slash"'
+expect_out_text 'value=line\nbreak old_value="back\\slash"'
+expect_out_text 'value="back\\nslash" old_value=line\nbreak'
+expect_out_text 'value=plain'
+expect_out_text 'value="x=1"'
+expect_out_text 'value="+1 2"'
+expect_out_text 'kind=person'
+
 echo "test_crmctl_usage: $checks checks passed"
