@@ -97,6 +97,15 @@ int cmd_interaction_log(crmctl *ctl, const ctl_command *cmd, int argc, char **ar
         ctl_error_after(msg, " (existing interaction: %s)", existing);
         return EXIT_CONFLICT;
     }
+    if (rc == CRM_EINVAL && at && spec.occurred_at > crm_now()) {
+        /* libcrm decides what it takes; when it refuses a contact that has
+         * not happened yet, say so with the time as it was read. */
+        char when[CTL_TIME_SIZE];
+        ctl_error_after(crm_errmsg(ctl->db),
+                        " (--at %s is %s, later than now: log a contact once it happened)", at,
+                        ctl_time_human(when, spec.occurred_at));
+        return EXIT_INVALID;
+    }
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     if (ctl->json) {

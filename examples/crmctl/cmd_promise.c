@@ -44,7 +44,18 @@ int cmd_promise_make(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         return st;
 
     crm_promise *p;
+    int64_t now = crm_now();
     int rc = crm_promise_make(&p, ctl->db, customer, during, owner, pos[1], due_at, made_at);
+    int64_t made = made_at == CRM_TIME_NONE ? now : made_at;
+    if (rc == CRM_EINVAL && due_at < made) {
+        /* libcrm decides what it takes; when it refuses a due time already
+         * past, say which two times were compared, as they were typed. */
+        char d[CTL_TIME_SIZE], m[CTL_TIME_SIZE];
+        ctl_error_after(crm_errmsg(ctl->db), " (--due %s is %s, before the promise is made at %s%s)",
+                        due, ctl_time_human(d, due_at), ctl_time_human(m, made),
+                        made_at == CRM_TIME_NONE ? ", now" : "");
+        return EXIT_INVALID;
+    }
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     if (ctl->json) {
