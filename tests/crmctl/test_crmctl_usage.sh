@@ -229,6 +229,10 @@ if command -v script >/dev/null; then
         COLUMNS=$cols script -qec "$(printf '%q ' "$crmctl" "$@")" /dev/null >"$work/stdout" 2>&1 || true
         out=$(tr -d '\r' <"$work/stdout")
         printf '%s\n' "$out" >"$work/stdout"
+        last_cmd="$* (on a terminal $cols wide)"
+        if [[ $out =~ (Address|Leak|UndefinedBehavior)Sanitizer|runtime\ error: ]]; then
+            fail "memory checker report"
+        fi
         checks=$((checks + 1))
     }
     tty_run 100 --db "$wdb" customer list
