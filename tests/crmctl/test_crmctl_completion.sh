@@ -96,4 +96,14 @@ expect "" $'\xff' ""
 expect "" promise make x --owner ""
 expect "" $'pro\x1b'
 
+# crmctl __complete itself, with nothing or too much to go on
+for args in "" "-- --" "$(printf 'x%.0s' {1..2000})" "a b c d e f g h i j k l ''" "--db"; do
+    # shellcheck disable=SC2086 # the words are meant to split
+    "$crmctl" __complete $args >"$work/out" 2>"$work/err" || { echo "FAIL: __complete $args" >&2; exit 1; }
+    [[ ! -s $work/err ]] || { echo "FAIL: __complete $args: $(cat "$work/err")" >&2; exit 1; }
+    checks=$((checks + 1))
+done
+expect "" customer add --kind $'\xff'
+expect "" interaction log x --channel=$'\x1b'
+
 echo "test_crmctl_completion: $checks checks passed"
