@@ -61,9 +61,24 @@ test-valgrind:
 	$(call configure,$(VGRIND),-DCRM_VALGRIND=ON)
 	cd $(VGRIND) && ctest --output-on-failure -j $(JOBS)
 
-demo: build
-	rm -f $(BUILD)/demo.db $(BUILD)/demo.db-wal $(BUILD)/demo.db-shm
-	$(RELEASE)/examples/crmctl/crmctl --db $(BUILD)/demo.db demo
+# `make demo`: only what the library and crmctl need, built quietly (errors
+# still show) without tests, bindings or benchmarks, then crmctl's demo.
+DEMO_DEPS := build-essential cmake pkg-config libsqlite3-dev uuid-dev libphonenumber-dev \
+             libcsv-dev libutf8proc-dev
+DEMO      := $(BUILD)/demo
+
+demo:
+	@$(MAKE) --no-print-directory deps DEPS="$(DEMO_DEPS)"
+	@echo "demo: configuring and building crmctl in $(DEMO)"
+	@$(CMAKE) -S . -B $(DEMO) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCRM_BUILD_TESTS=OFF \
+	  -DCRM_BUILD_BENCH=OFF -DCRM_BINDINGS_PYTHON=OFF -DCRM_BINDINGS_LUA=OFF >/dev/null
+	@$(CMAKE) --build $(DEMO) --target crmctl -j $(JOBS) >/dev/null
+	@rm -f $(DEMO)/demo.db $(DEMO)/demo.db-wal $(DEMO)/demo.db-shm
+	@$(DEMO)/examples/crmctl/crmctl --db $(DEMO)/demo.db demo
+	@echo; echo "That was $$(realpath $(DEMO)/examples/crmctl/crmctl). Try next:"
+	@echo "  $(DEMO)/examples/crmctl/crmctl --db $(DEMO)/demo.db customer show jane.doe@example.com"
+	@echo "  $(DEMO)/examples/crmctl/crmctl --db $(DEMO)/demo.db timeline twitter:@JaneDoe"
+	@echo "  $(DEMO)/examples/crmctl/crmctl --db $(DEMO)/demo.db promise list --overdue"
 
 # Only the copying runs through sudo, and only when PREFIX is not writable.
 install: build

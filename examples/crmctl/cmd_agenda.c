@@ -17,11 +17,11 @@ static int parse_kinds(const ctl_command *cmd, const char *text, unsigned int *o
         size_t n = strcspn(p, ",");
         crm_agenda_kind_t k;
         if (n == 0 || n >= sizeof word)
-            return ctl_usage_error(cmd, "--kind wants words separated by commas, not '%s'", text);
+            return ctl_value_error(cmd, "--kind wants words separated by commas, not '%s'", text);
         memcpy(word, p, n);
         word[n] = 0;
         if (crm_agenda_kind_parse(&k, word) != CRM_OK)
-            return ctl_usage_error(cmd, "--kind: '%s' is no kind of item (promise_overdue, "
+            return ctl_value_error(cmd, "--kind: '%s' is no kind of item (promise_overdue, "
                                    "promise_due, contact_waiting, occasion)", word);
         *out |= CRM_AGENDA_BIT(k);
         if (!p[n])
@@ -103,7 +103,7 @@ int cmd_agenda(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     uint64_t n;
     if (horizon) {
         if (ctl_parse_uint(horizon, 366 * 24, &n) != 0 || n == 0)
-            return ctl_usage_error(cmd, "--horizon wants a number of hours from 1 to %d, not '%s'",
+            return ctl_value_error(cmd, "--horizon wants a number of hours from 1 to %d, not '%s'",
                                    366 * 24, horizon);
         o.horizon = (int64_t)n * CRM_AGENDA_HOUR_MS;
     }
@@ -111,14 +111,14 @@ int cmd_agenda(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         return st;
     if (limit) {
         if (ctl_parse_uint(limit, UINT32_MAX, &n) != 0)
-            return ctl_usage_error(cmd, "--limit wants a number (0: all), not '%s'", limit);
+            return ctl_value_error(cmd, "--limit wants a number (0: all), not '%s'", limit);
         o.limit = (unsigned int)n;
     }
     if ((st = ctl_open(ctl, CTL_READ)) != EXIT_OK)
         return st;
     ctl_json j;
     ctl_json_init(&j, stdout);
-    ctl_view v = { &j, NULL, "", 0, NULL };
+    ctl_view v = { &j, NULL, "", 0, NULL, NULL };
     st = ctl_print_agenda(ctl, &v, &o);
     if (st == EXIT_OK && ctl->json)
         ctl_json_finish(&j);

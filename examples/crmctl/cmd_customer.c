@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "crmctl.h"
+#include "timeparse.h"
 
 /* Print a customer's own fields as JSON or, for people, "<done> NAME (ID)."
  * or with done NULL the bare id, so that scripts can write
@@ -38,7 +39,7 @@ int cmd_customer_add(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     if (!kind_name)
         return ctl_usage_error(cmd, "--kind is required (person or organisation)");
     if (crm_customer_kind_parse(&kind, kind_name) != CRM_OK)
-        return ctl_usage_error(cmd, "unknown kind '%s': use person or organisation", kind_name);
+        return ctl_value_error(cmd, "unknown kind '%s': use person or organisation", kind_name);
     if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
         return st;
 
@@ -51,6 +52,66 @@ int cmd_customer_add(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     return EXIT_OK;
 }
 
+/* How many of a customer's latest interactions `customer show` shows. */
+#define SHOW_INTERACTIONS 5
+
+/*
+ * What is going on with a customer, after its record: the open promises
+ * (overdue ones marked), the latest interactions and how many more there
+ * are, and the occasions of the coming year. Into j (open) with --json,
+ * else as sections of text. Returns an exit status.
+ */
+static int print_activity(crmctl *ctl, ctl_json *j, const crm_customer *c)
+{
+    const char *id = crm_customer_id(c);
+    int64_t now = crm_now();
+
+    crm_promise_filter pf = CRM_PROMISE_FILTER_INIT;
+    pf.customer_id = id;
+    pf.states = CRM_PROMISE_BIT(CRM_PROMISE_OPEN);
+    ctl_view v = { j, "open_promises", "  ", 0, NULL, NULL };
+    if (!ctl->json)
+        ctl_printf("\nOpen promises\n");
+    int st = ctl_print_promises(ctl, &v, &pf, now);
+    if (st != EXIT_OK)
+        return st;
+
+    /* The total first, to say how many more the timeline holds. */
+    crm_timeline_filter tf = CRM_TIMELINE_FILTER_INIT;
+    crm_interaction_cursor *cur;
+    int rc = crm_interaction_timeline_open(&cur, ctl->db, id, &tf);
+    if (rc != CRM_OK)
+        return ctl_fail(ctl, rc);
+    int64_t total = 0;
+    const crm_interaction *i;
+    while ((rc = crm_interaction_cursor_next(cur, &i)) == CRM_ROW)
+        total++;
+    crm_interaction_cursor_free(cur);
+    if (rc != CRM_DONE)
+        return ctl_fail(ctl, rc);
+    tf.limit = SHOW_INTERACTIONS;
+    v.key = "latest_interactions";
+    if (ctl->json)
+        ctl_json_int(j, "interactions_total", total);
+    else if (total > SHOW_INTERACTIONS)
+        ctl_printf("\nLatest interactions (%d of %lld, newest first)\n", SHOW_INTERACTIONS,
+                   (long long)total);
+    else
+        ctl_printf("\nInteractions (newest first)\n");
+    if ((st = ctl_print_timeline(ctl, &v, id, &tf, NULL)) != EXIT_OK)
+        return st;
+    if (!ctl->json && total > SHOW_INTERACTIONS)
+        ctl_printf("  (%lld more: crmctl timeline %s)\n", (long long)(total - SHOW_INTERACTIONS),
+                   id);
+
+    int64_t today = ctl_day_of(now, ctl->utc);
+    v.key = "upcoming_occasions";
+    v.customer = id;
+    if (!ctl->json)
+        ctl_printf("\nOccasions in the coming year\n");
+    return ctl_print_upcoming(ctl, &v, today, 366, today);
+}
+
 int cmd_customer_show(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
 {
     const char *pos[1];
@@ -60,7 +121,17 @@ int cmd_customer_show(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
     crm_customer *c;
     if ((st = ctl_resolve_customer(ctl, pos[0], &c)) != EXIT_OK)
         return st;
-    st = ctl_print_customer(ctl, c, "");
+    if (ctl->json) {
+        ctl_json j;
+        ctl_json_init(&j, stdout);
+        st = ctl_json_customer_begin(ctl, &j, NULL, c);
+        if (st == EXIT_OK && (st = print_activity(ctl, &j, c)) == EXIT_OK) {
+            ctl_json_end_object(&j);
+            ctl_json_finish(&j);
+        }
+    } else if ((st = ctl_print_customer(ctl, c, "")) == EXIT_OK) {
+        st = print_activity(ctl, NULL, c);
+    }
     crm_customer_free(c);
     return st;
 }
@@ -109,7 +180,7 @@ int cmd_customer_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
     if (kind) {
         crm_customer_kind_t k;
         if (crm_customer_kind_parse(&k, kind) != CRM_OK)
-            return ctl_usage_error(cmd, "unknown kind '%s': use person or organisation", kind);
+            return ctl_value_error(cmd, "unknown kind '%s': use person or organisation", kind);
         f.kind = k;
     }
     if (archived && all)
@@ -118,11 +189,11 @@ int cmd_customer_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
     if (order && strcmp(order, "name") == 0)
         f.order = CRM_ORDER_NAME;
     else if (order && strcmp(order, "created") != 0)
-        return ctl_usage_error(cmd, "unknown order '%s': use created or name", order);
+        return ctl_value_error(cmd, "unknown order '%s': use created or name", order);
     if (limit) {
         uint64_t n;
         if (ctl_parse_uint(limit, UINT_MAX, &n) != 0)
-            return ctl_usage_error(cmd, "--limit wants a number, not '%s'", limit);
+            return ctl_value_error(cmd, "--limit wants a number, not '%s'", limit);
         f.limit = (unsigned int)n;
     }
     f.tag = tag;

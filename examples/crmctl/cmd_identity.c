@@ -241,7 +241,7 @@ int cmd_journal(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         return st;
     uint64_t seq = 0;
     if (since && ctl_parse_uint(since, INT64_MAX, &seq) != 0)
-        return ctl_usage_error(cmd, "--since wants a sequence number, not '%s'", since);
+        return ctl_value_error(cmd, "--since wants a sequence number, not '%s'", since);
     if ((st = ctl_open(ctl, CTL_READ)) != EXIT_OK)
         return st;
     ctl_json j;

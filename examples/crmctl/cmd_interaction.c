@@ -17,14 +17,14 @@ static int parse_direction(const ctl_command *cmd, const char *word, crm_directi
 {
     if (crm_direction_parse(out, word) == CRM_OK)
         return CTL_CONTINUE;
-    return ctl_usage_error(cmd, "unknown direction '%s': use in or out", word);
+    return ctl_value_error(cmd, "unknown direction '%s': use in or out", word);
 }
 
 static int parse_outcome(const ctl_command *cmd, const char *word, crm_outcome_t *out)
 {
     if (crm_outcome_parse(out, word) == CRM_OK)
         return CTL_CONTINUE;
-    return ctl_usage_error(cmd,
+    return ctl_value_error(cmd,
                            "unknown outcome '%s': use resolved, unresolved, transferred, "
                            "abandoned, escalated or none",
                            word);
@@ -35,10 +35,11 @@ int cmd_interaction_log(crmctl *ctl, const ctl_command *cmd, int argc, char **ar
     const char *channel = NULL, *direction = NULL, *at = NULL, *by = NULL, *reason = NULL,
                *outcome = NULL, *sentiment = NULL, *summary = NULL, *body = NULL,
                *reply_to = NULL, *ref = NULL, *pos[1];
-    int is_public = 0;
+    int is_public = 0, no_by = 0;
     const ctl_option opts[] = {
         { "channel", NULL, &channel }, { "direction", NULL, &direction },
         { "at", NULL, &at },           { "by", NULL, &by },
+        { "no-by", &no_by, NULL },
         { "reason", NULL, &reason },   { "outcome", NULL, &outcome },
         { "public", &is_public, NULL }, { "sentiment", NULL, &sentiment },
         { "summary", NULL, &summary }, { "body", NULL, &body },
@@ -63,10 +64,15 @@ int cmd_interaction_log(crmctl *ctl, const ctl_command *cmd, int argc, char **ar
         errno = 0;
         long v = strtol(sentiment, &end, 10);
         if (errno || end == sentiment || *end || v < -2 || v > 2)
-            return ctl_usage_error(cmd, "--sentiment wants -2, -1, 0, +1 or +2, not '%s'",
+            return ctl_value_error(cmd, "--sentiment wants -2, -1, 0, +1 or +2, not '%s'",
                                    sentiment);
         spec.sentiment = (int)v;
     }
+    if (by && no_by)
+        return ctl_usage_error(cmd, "--by and --no-by contradict each other");
+    /* Whoever records the contact handled it, unless someone else is named. */
+    if (!by && !no_by)
+        by = ctl->actor;
     char customer[CRM_ID_LEN + 1];
     if ((st = ctl_open_customer(ctl, CTL_WRITE, pos[0], customer)) != EXIT_OK)
         return st;
@@ -90,6 +96,15 @@ int cmd_interaction_log(crmctl *ctl, const ctl_command *cmd, int argc, char **ar
             return ctl_fail(ctl, rc);
         ctl_error_after(msg, " (existing interaction: %s)", existing);
         return EXIT_CONFLICT;
+    }
+    if (rc == CRM_EINVAL && at && spec.occurred_at > crm_now()) {
+        /* libcrm decides what it takes; when it refuses a contact that has
+         * not happened yet, say so with the time as it was read. */
+        char when[CTL_TIME_SIZE];
+        ctl_error_after(crm_errmsg(ctl->db),
+                        " (--at %s is %s, later than now: log a contact once it happened)", at,
+                        ctl_time_human(when, spec.occurred_at));
+        return EXIT_INVALID;
     }
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
@@ -215,15 +230,15 @@ static int parse_channels(const ctl_command *cmd, const char *list, channel_list
 {
     size_t len = strlen(list), k = 0;
     if (len >= sizeof out->words)
-        return ctl_usage_error(cmd, "--channel names too many channels");
+        return ctl_value_error(cmd, "--channel names too many channels");
     memcpy(out->words, list, len + 1);
     for (char *p = out->words;; k++) {
         size_t n = strcspn(p, ",");
         if (n == 0)
-            return ctl_usage_error(cmd, "--channel wants channel names separated by commas, not '%s'",
+            return ctl_value_error(cmd, "--channel wants channel names separated by commas, not '%s'",
                                    list);
         if (k == MAX_CHANNELS)
-            return ctl_usage_error(cmd, "--channel names more than %d channels", MAX_CHANNELS);
+            return ctl_value_error(cmd, "--channel names more than %d channels", MAX_CHANNELS);
         out->names[k] = p;
         if (!p[n])
             break;
@@ -261,7 +276,7 @@ int cmd_timeline(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         (to && (st = ctl_parse_time(cmd, "to", to, &f.to)) != CTL_CONTINUE))
         return st;
     if (from && to && f.to <= f.from)
-        return ctl_usage_error(cmd, "--to must come after --from");
+        return ctl_value_error(cmd, "--to must come after --from");
     if (direction) {
         crm_direction_t d;
         if ((st = parse_direction(cmd, direction, &d)) != CTL_CONTINUE)
@@ -277,7 +292,7 @@ int cmd_timeline(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     if (limit) {
         uint64_t n;
         if (ctl_parse_uint(limit, UINT_MAX, &n) != 0)
-            return ctl_usage_error(cmd, "--limit wants a number, not '%s'", limit);
+            return ctl_value_error(cmd, "--limit wants a number, not '%s'", limit);
         f.limit = (unsigned int)n;
     }
     f.reason_prefix = reason;
@@ -294,7 +309,7 @@ int cmd_timeline(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     ctl_json_init(&j, stdout);
     snprintf(title, sizeof title, "%s of %s (%s), %s:", thread ? "Conversation" : "Timeline",
              crm_customer_name(c), crm_customer_id(c), thread ? "oldest first" : "newest first");
-    ctl_view v = { &j, NULL, "", 0, title };
+    ctl_view v = { &j, NULL, "", 0, title, NULL };
     st = ctl_print_timeline(ctl, &v, crm_customer_id(c), &f, thread);
     if (st == EXIT_OK && ctl->json)
         ctl_json_finish(&j);

@@ -140,7 +140,7 @@ int cmd_import(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         return st;
     int format = format_of(pos[0]);
     if (format < 0)
-        return ctl_usage_error(cmd, "'%s' is not a format: csv, vcard or jsonl", pos[0]);
+        return ctl_value_error(cmd, "'%s' is not a format: csv, vcard or jsonl", pos[0]);
     crm_import_options o = CRM_IMPORT_OPTIONS_INIT;
     o.on_error = skip ? CRM_IMPORT_SKIP : CRM_IMPORT_STOP;
     if (skip && format == 2)
@@ -148,7 +148,7 @@ int cmd_import(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     if (map && format != 0)
         return ctl_usage_error(cmd, "--map is for CSV");
     if (kind && crm_customer_kind_parse(&o.kind, kind) != CRM_OK)
-        return ctl_usage_error(cmd, "--kind wants person or organisation, not '%s'", kind);
+        return ctl_value_error(cmd, "--kind wants person or organisation, not '%s'", kind);
     /* --map 'E-Mail=email;Mobil=phone': the library reads one pair a line. */
     char *mapping = NULL;
     if (map) {
@@ -197,7 +197,7 @@ int cmd_export(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         return st;
     int format = format_of(pos[0]);
     if (format < 0)
-        return ctl_usage_error(cmd, "'%s' is not a format: csv, vcard or jsonl", pos[0]);
+        return ctl_value_error(cmd, "'%s' is not a format: csv, vcard or jsonl", pos[0]);
     if ((st = ctl_open(ctl, CTL_READ)) != EXIT_OK)
         return st;
     int rc;

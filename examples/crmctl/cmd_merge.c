@@ -52,13 +52,13 @@ int cmd_customer_duplicates(crmctl *ctl, const ctl_command *cmd, int argc, char 
     uint64_t n;
     if (min_score) {
         if (ctl_parse_uint(min_score, 100, &n) != 0 || n == 0)
-            return ctl_usage_error(cmd, "--min-score wants a number from 1 to 100, not '%s'",
+            return ctl_value_error(cmd, "--min-score wants a number from 1 to 100, not '%s'",
                                    min_score);
         f.min_score = (int)n;
     }
     if (limit) {
         if (ctl_parse_uint(limit, 1000000, &n) != 0 || n == 0)
-            return ctl_usage_error(cmd, "--limit wants a number from 1 to 1000000, not '%s'",
+            return ctl_value_error(cmd, "--limit wants a number from 1 to 1000000, not '%s'",
                                    limit);
         f.limit = (unsigned int)n;
     }
@@ -69,7 +69,7 @@ int cmd_customer_duplicates(crmctl *ctl, const ctl_command *cmd, int argc, char 
     const char *key_array[CRM_DUPLICATE_KEYS_MAX + 2] = { NULL };
     if (keys) {
         if (strlen(keys) >= sizeof list)
-            return ctl_usage_error(cmd, "--keys is too long");
+            return ctl_value_error(cmd, "--keys is too long");
         snprintf(list, sizeof list, "%s", keys);
         int k = 0;
         for (char *w = strtok(list, ","); w && k <= CRM_DUPLICATE_KEYS_MAX; w = strtok(NULL, ","))
@@ -120,7 +120,7 @@ int cmd_customer_duplicates(crmctl *ctl, const ctl_command *cmd, int argc, char 
         ctl_table_add(&t, cells);
     }
     crm_duplicate_cursor_free(cur);
-    ctl_view v = { &j, NULL, "", 0, NULL };
+    ctl_view v = { &j, NULL, "", 0, NULL, NULL };
     st = ctl_view_finish(ctl, &v, rc, &t, "no duplicates");
     if (st == EXIT_OK && ctl->json)
         ctl_json_finish(&j);

@@ -36,23 +36,23 @@ int cmd_occasion_add(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         if (year)
             return ctl_usage_error(cmd, "--year goes with --yearly; --date has its year");
         if (ctl_date_parse(date, &spec.year, &spec.month, &spec.day, &why) != 0)
-            return ctl_usage_error(cmd, "--date: '%s' is not a date (%s); write YYYY-MM-DD",
+            return ctl_value_error(cmd, "--date: '%s' is not a date (%s); write YYYY-MM-DD",
                                    date, why);
     } else {
         spec.yearly = 1;
         if (ctl_month_day_parse(yearly, &spec.month, &spec.day, &why) != 0)
-            return ctl_usage_error(cmd, "--yearly: '%s' is not a day of the year (%s); write MM-DD",
+            return ctl_value_error(cmd, "--yearly: '%s' is not a day of the year (%s); write MM-DD",
                                    yearly, why);
         uint64_t y;
         if (year && (ctl_parse_uint(year, 9999, &y) != 0 || y == 0))
-            return ctl_usage_error(cmd, "--year wants a year from 1 to 9999, not '%s'", year);
+            return ctl_value_error(cmd, "--year wants a year from 1 to 9999, not '%s'", year);
         if (year)
             spec.year = (int)y;
     }
     if (lead) {
         uint64_t n;
         if (ctl_parse_uint(lead, CRM_OCCASION_LEAD_MAX, &n) != 0)
-            return ctl_usage_error(cmd, "--lead wants a number of days from 0 to %d, not '%s'",
+            return ctl_value_error(cmd, "--lead wants a number of days from 0 to %d, not '%s'",
                                    CRM_OCCASION_LEAD_MAX, lead);
         spec.lead_days = (int)n;
     }
@@ -176,7 +176,7 @@ int cmd_occasion_upcoming(crmctl *ctl, const ctl_command *cmd, int argc, char **
         (to && (st = ctl_parse_time(cmd, "to", to, &end)) != CTL_CONTINUE))
         return st;
     if (days && (ctl_parse_uint(days, 3653, &ndays) != 0 || ndays == 0))
-        return ctl_usage_error(cmd, "--days wants a number of days from 1 to 3653, not '%s'",
+        return ctl_value_error(cmd, "--days wants a number of days from 1 to 3653, not '%s'",
                                days);
 
     /* Days of the person's calendar; the window ends with the day that
@@ -184,9 +184,9 @@ int cmd_occasion_upcoming(crmctl *ctl, const ctl_command *cmd, int argc, char **
     int64_t first_day = ctl_day_of(start, ctl->utc), today = ctl_day_of(now, ctl->utc);
     int64_t last_day = to ? ctl_day_of(end - 1, ctl->utc) : first_day + (int64_t)ndays - 1;
     if (last_day < first_day)
-        return ctl_usage_error(cmd, "--to must come after the window's first day");
+        return ctl_value_error(cmd, "--to must come after the window's first day");
     if (last_day - first_day >= 3653)
-        return ctl_usage_error(cmd, "the window is longer than 3653 days (10 years)");
+        return ctl_value_error(cmd, "the window is longer than 3653 days (10 years)");
     if ((st = ctl_open(ctl, CTL_READ)) != EXIT_OK)
         return st;
 
@@ -200,7 +200,7 @@ int cmd_occasion_upcoming(crmctl *ctl, const ctl_command *cmd, int argc, char **
              ndays_window == 1 ? "" : "s");
     ctl_json j;
     ctl_json_init(&j, stdout);
-    ctl_view v = { &j, NULL, "", 0, title };
+    ctl_view v = { &j, NULL, "", 0, title, NULL };
     st = ctl_print_upcoming(ctl, &v, first_day, ndays_window, today);
     if (st == EXIT_OK && ctl->json)
         ctl_json_finish(&j);

@@ -27,8 +27,12 @@ int cmd_promise_make(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     int st = ctl_parse(ctl, cmd, argc, argv, opts, pos, 2, 2);
     if (st != CTL_CONTINUE)
         return st;
+    /* Whoever makes the promise keeps it, unless someone else is named. */
     if (!owner)
-        return ctl_usage_error(cmd, "--owner is required: who must keep it (agent:alice)");
+        owner = ctl->actor;
+    if (!owner)
+        return ctl_usage_error(cmd, "who must keep it? pass --owner WHO (agent:alice), or set "
+                                    "the actor (--actor or $CRM_ACTOR), who owns it by default");
     if (!due)
         return ctl_usage_error(cmd, "--due is required: when it is due");
     int64_t due_at, made_at;
@@ -40,7 +44,18 @@ int cmd_promise_make(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         return st;
 
     crm_promise *p;
+    int64_t now = crm_now();
     int rc = crm_promise_make(&p, ctl->db, customer, during, owner, pos[1], due_at, made_at);
+    int64_t made = made_at == CRM_TIME_NONE ? now : made_at;
+    if (rc == CRM_EINVAL && due_at < made) {
+        /* libcrm decides what it takes; when it refuses a due time already
+         * past, say which two times were compared, as they were typed. */
+        char d[CTL_TIME_SIZE], m[CTL_TIME_SIZE];
+        ctl_error_after(crm_errmsg(ctl->db), " (--due %s is %s, before the promise is made at %s%s)",
+                        due, ctl_time_human(d, due_at), ctl_time_human(m, made),
+                        made_at == CRM_TIME_NONE ? ", now" : "");
+        return EXIT_INVALID;
+    }
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);
     if (ctl->json) {
@@ -206,7 +221,7 @@ int cmd_promise_list(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     }
     ctl_json j;
     ctl_json_init(&j, stdout);
-    ctl_view v = { &j, NULL, "", 0, NULL };
+    ctl_view v = { &j, NULL, "", 0, NULL, NULL };
     st = ctl_print_promises(ctl, &v, &f, when);
     if (st == EXIT_OK && ctl->json)
         ctl_json_finish(&j);

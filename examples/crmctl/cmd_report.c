@@ -21,6 +21,11 @@ static const struct {
     { "keep-rate", crm_report_keep_rate_open }, { "channel-mix", crm_report_channel_mix_open },
 };
 #define NREPORTS (sizeof reports / sizeof reports[0])
+
+const char *ctl_report_name(int i)
+{
+    return i >= 0 && (size_t)i < NREPORTS ? reports[i].name : NULL;
+}
 #define CHANNELS_MAX 16
 #define COLUMNS_MAX 16
 
@@ -40,7 +45,7 @@ static int number(const ctl_command *cmd, const char *option, const char *text, 
 {
     uint64_t v;
     if (text && ctl_parse_uint(text, max, &v) != 0)
-        return ctl_usage_error(cmd, "--%s wants a number from 0 to %llu, not '%s'", option,
+        return ctl_value_error(cmd, "--%s wants a number from 0 to %llu, not '%s'", option,
                                (unsigned long long)max, text);
     *out = text ? (int)v : 0;
     return CTL_CONTINUE;
@@ -72,7 +77,7 @@ int cmd_report(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     while (which < NREPORTS && strcmp(reports[which].name, pos[0]) != 0)
         which++;
     if (which == NREPORTS)
-        return ctl_usage_error(cmd, "no report is called '%s'; the reports are reasons, "
+        return ctl_value_error(cmd, "no report is called '%s'; the reports are reasons, "
                                     "repeats, fcr, handover, keep-rate and channel-mix",
                                pos[0]);
     crm_report_options o = CRM_REPORT_OPTIONS_INIT;
@@ -88,7 +93,7 @@ int cmd_report(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
                      &o.handover_minutes)) != CTL_CONTINUE)
         return st;
     if (period && crm_report_period_parse(&o.period, period) != CRM_OK)
-        return ctl_usage_error(cmd, "--period is day, week or month, not '%s'", period);
+        return ctl_value_error(cmd, "--period is day, week or month, not '%s'", period);
     /* --channels phone,whatsapp: the words, each checked by libcrm. */
     char *words = NULL;
     const char *names[CHANNELS_MAX + 1] = { NULL };
@@ -100,7 +105,7 @@ int cmd_report(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
              w = strtok_r(NULL, ",", &save)) {
             if (n == CHANNELS_MAX) {
                 free(words);
-                return ctl_usage_error(cmd, "--channels names at most %d channels",
+                return ctl_value_error(cmd, "--channels names at most %d channels",
                                        CHANNELS_MAX);
             }
             names[n++] = w;
@@ -113,7 +118,7 @@ int cmd_report(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     }
     ctl_json j;
     ctl_json_init(&j, stdout);
-    ctl_view v = { &j, NULL, "", 0, NULL };
+    ctl_view v = { &j, NULL, "", 0, NULL, NULL };
     st = ctl_print_report(ctl, &v, reports[which].name, &o);
     free(words);
     if (st == EXIT_OK && ctl->json)

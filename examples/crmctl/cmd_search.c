@@ -92,7 +92,7 @@ int cmd_search(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         snprintf(list, sizeof list, "%s", kinds);
         long bits = strlen(kinds) < sizeof list ? kinds_bits(list, &bad) : -1;
         if (bits < 0)
-            return ctl_usage_error(cmd,
+            return ctl_value_error(cmd,
                                    "--kinds: '%s' is not a kind; give some of customer, "
                                    "identity, attribute, interaction, promise, separated by "
                                    "commas",
@@ -101,13 +101,13 @@ int cmd_search(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     }
     if (limit) {
         if (ctl_parse_uint(limit, CRM_SEARCH_LIMIT_MAX, &n) != 0 || n == 0)
-            return ctl_usage_error(cmd, "--limit wants a number from 1 to %d, not '%s'",
+            return ctl_value_error(cmd, "--limit wants a number from 1 to %d, not '%s'",
                                    CRM_SEARCH_LIMIT_MAX, limit);
         o.limit = (unsigned int)n;
     }
     if (offset) {
         if (ctl_parse_uint(offset, CRM_SEARCH_OFFSET_MAX, &n) != 0)
-            return ctl_usage_error(cmd, "--offset wants a number from 0 to %d, not '%s'",
+            return ctl_value_error(cmd, "--offset wants a number from 0 to %d, not '%s'",
                                    CRM_SEARCH_OFFSET_MAX, offset);
         o.offset = (unsigned int)n;
     }
@@ -123,7 +123,7 @@ int cmd_search(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     }
     ctl_json j;
     ctl_json_init(&j, stdout);
-    ctl_view v = { &j, NULL, "", 0, NULL };
+    ctl_view v = { &j, NULL, "", 0, NULL, NULL };
     st = ctl_print_search(ctl, &v, pos[0], &o);
     if (st == EXIT_OK && ctl->json)
         ctl_json_finish(&j);

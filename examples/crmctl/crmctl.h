@@ -142,6 +142,16 @@ int cmd_customer_unmerge(crmctl *, const ctl_command *, int, char **);
 int cmd_import(crmctl *, const ctl_command *, int, char **);
 int cmd_export(crmctl *, const ctl_command *, int, char **);
 
+/* The name of report i (0, 1, ...) as `report` takes it; NULL past the last. */
+const char *ctl_report_name(int i);
+
+/*
+ * `crmctl __complete WORDS... CURRENT` (complete.c): print each word
+ * CURRENT may become after WORDS, one a line, from the command table cmds
+ * and libcrm's names for its words. Returns EXIT_OK.
+ */
+int ctl_complete(const ctl_command *cmds, size_t ncmds, int argc, char **argv);
+
 /* ---- argument parsing (args.c) ------------------------------------------- */
 
 /*
@@ -169,12 +179,31 @@ typedef struct ctl_option {
 int ctl_parse(crmctl *ctl, const ctl_command *cmd, int argc, char **argv,
               const ctl_option *opts, const char **pos, int min_pos, int max_pos);
 
-/* Report a usage error for cmd (NULL: the tool as a whole); returns EXIT_USAGE. */
+/* Report a usage error for cmd (NULL: the tool as a whole): the command
+ * line's shape is wrong (an unknown command or option, an argument
+ * missing or too many, a required option missing, options that exclude
+ * each other). Returns EXIT_USAGE. */
 int ctl_usage_error(const ctl_command *cmd, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+
+/* Report a malformed value for cmd: a time, number or word crmctl cannot
+ * read (what libcrm refuses as CRM_EINVAL gets the same status). Returns
+ * EXIT_INVALID. */
+int ctl_value_error(const ctl_command *cmd, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/*
+ * The candidate the len bytes at word most likely meant to be: one a slip
+ * or two away (a letter missing, extra, wrong or swapped with the next), or
+ * the only one word is the start of. NULL when none is close.
+ */
+const char *ctl_suggest(const char *word, size_t len, const char *const *cands, size_t n);
 
 /* Parse a decimal number in [0, max]; 0 and *out set on success, -1 otherwise. */
 int ctl_parse_uint(const char *s, uint64_t max, uint64_t *out);
@@ -243,6 +272,17 @@ int ctl_start_customer(crmctl *ctl, const ctl_command *cmd, int argc, char **arg
  * CTL_ESC_MESSAGE); ctl->db may be NULL after crm_open() failed. */
 int ctl_fail(crmctl *ctl, int rc);
 
+/*
+ * Where a message goes: ctl_err_begin() returns the stream to write one
+ * message to ("crmctl: " already written to stderr; with --json, the
+ * message gathered to be told at the end as one JSON line), and
+ * ctl_err_end() ends it. ctl_err_extra() is stderr for what may follow a
+ * message for a person (a usage line, a list of commands), NULL with --json.
+ */
+FILE *ctl_err_begin(void);
+void ctl_err_end(FILE *f);
+FILE *ctl_err_extra(void);
+
 /* Print "crmctl: <message>" to stderr, formatted as by ctl_printf(). */
 void ctl_error(const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
@@ -296,7 +336,10 @@ const char *ctl_date_text(char buf[CTL_TIME_SIZE], int year, int month, int day,
  * the cursor that produced them has moved on. Cells are copied as they are;
  * printing shows them escaped (escape.h), so one row stays one line and no
  * cell reaches the terminal as control.
- * Columns are as wide as their widest cell, counted in characters. Failures
+ * Columns are as wide as their widest cell, in columns on a terminal (王 takes
+ * two; a combining accent none). When ctl_output_set_width() gave a width,
+ * the widest columns that are not ids, numbers or times are cut, with "…",
+ * until the table fits. Failures
  * to allocate are remembered (failed) and reported by ctl_table_print().
  */
 typedef struct ctl_table {
@@ -305,9 +348,19 @@ typedef struct ctl_table {
     char **cells;               /* nrows * ncols, owned */
     size_t nrows, caprows;
     int failed;
+    /* Bit c: the cells of column c hold their own escapes for backslashes
+     * (key="a \"b\""), shown as they are; everything else in them is still
+     * escaped. 0 after ctl_table_init(). */
+    unsigned int keep_backslashes;
 } ctl_table;
 
 void ctl_table_init(ctl_table *t, size_t ncols, const char *const *headers);
+/* The columns tables may take from now on (0: as many as they need), and
+ * the one set. */
+void ctl_output_set_width(size_t columns);
+size_t ctl_output_width(void);
+/* The columns s takes on a terminal once shown escaped. */
+size_t ctl_text_width(const char *s);
 /* Add a row of ncols cells; a NULL cell is shown empty. */
 void ctl_table_add(ctl_table *t, const char *const *cells);
 /* Print with each line prefixed by indent. -1 (out of memory) or 0. */
@@ -369,6 +422,8 @@ void ctl_json_time(ctl_json *j, const char *key, int64_t ms);
 void ctl_json_raw(ctl_json *j, const char *key, const char *json);
 /* End the document with a newline. */
 void ctl_json_finish(ctl_json *j);
+/* s as a JSON string literal, quotes included, written as ctl_json_string() does. */
+void ctl_json_write_string(FILE *f, const char *s);
 
 /*
  * Called for each member of a flat JSON object with its key and value (as
@@ -379,8 +434,9 @@ typedef const char *(*ctl_rewrite_fn)(const char *key, const char *value, void *
 
 /*
  * Render a flat JSON object such as {"name":"Jane Doe","flags":3} as
- * `name="Jane Doe" flags=3` (quotes only where a value needs them; string
- * escapes decoded to the text they stand for, for a table to show) into a
+ * `name="Jane Doe" flags=3`: quotes where a string needs them to be told
+ * from another value, a quote in it as \" and a backslash as \\ (shown
+ * in a table column with keep_backslashes set); into a
  * new string the caller frees with free(). rewrite (may be NULL) can change
  * how values are shown. Anything but a flat object is returned unchanged.
  * NULL if out of memory.
@@ -431,6 +487,8 @@ int ctl_print_customer(crmctl *ctl, const crm_customer *c, const char *indent);
 
 /* Same, written into an open JSON document under key. */
 int ctl_json_customer_full(crmctl *ctl, ctl_json *j, const char *key, const crm_customer *c);
+/* The same, left open for more members (ctl_json_end_object() ends it). */
+int ctl_json_customer_begin(crmctl *ctl, ctl_json *j, const char *key, const crm_customer *c);
 
 /*
  * Print the journal after since_seq: a table (CUSTOMER shows the customer's
@@ -475,6 +533,8 @@ typedef struct ctl_view {
     const char *indent;
     int no_ids;
     const char *title;
+    const char *customer; /* ctl_print_upcoming(): only this customer's, each occasion
+                             once; NULL: all */
 } ctl_view;
 
 /* A report (cmd_report.c) by its crmctl name ("reasons", "keep-rate", ...)

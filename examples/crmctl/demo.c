@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include "crmctl.h"
+
+/* The widest line the demo writes. */
+#define CTL_DEMO_WIDTH 100
 #include "timeparse.h"
 
 #define MINUTE INT64_C(60000)
@@ -375,7 +378,7 @@ static int ivr_leg(demo *d, const crm_customer *caller)
                "\n  agent:alice picks up with Jane's whole history on screen, every channel in\n"
                "  one timeline, newest first (the public complaint is marked):\n\n",
                crm_customer_name(caller));
-    ctl_view v = { &d->json, NULL, "    ", 1, NULL };
+    ctl_view v = { &d->json, NULL, "    ", 1, NULL, NULL };
     return ctl_print_timeline(d->ctl, &v, crm_customer_id(caller), NULL, NULL);
 }
 
@@ -477,7 +480,7 @@ static int later(demo *d)
 static int closing(demo *d)
 {
     crmctl *ctl = d->ctl;
-    ctl_view v = { &d->json, "timeline", "  ", 1, NULL };
+    ctl_view v = { &d->json, "timeline", "  ", 1, NULL, NULL };
     say(d, "\nJane's timeline now, newest first:\n\n");
     int st = ctl_print_timeline(ctl, &v, d->ids[JANE], NULL, NULL);
     if (st != EXIT_OK)
@@ -644,6 +647,10 @@ int cmd_demo(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         return st;
     if (!ctl->country_given)
         ctl->country = "US";
+    /* The story reads in 100 columns, on a terminal or off it: its tables
+     * are cut to fit, in a narrower terminal narrower. */
+    if (ctl_output_width() == 0 || ctl_output_width() > CTL_DEMO_WIDTH)
+        ctl_output_set_width(CTL_DEMO_WIDTH);
     if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
         return st;
     demo d;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "crmctl.h"
@@ -48,7 +49,11 @@ static const ctl_command commands[] = {
       "                required: it cannot be changed later\n",
       cmd_customer_add },
     { "customer show", "CUSTOMER",
-      "show a customer and everything attached to it", CUSTOMER_HELP,
+      "show a customer and everything attached to it",
+      "Shows the record, its identities, attributes, tags and memberships, then\n"
+      "its open promises (overdue ones marked), its latest 5 interactions (and\n"
+      "how many more its timeline holds), and its occasions in the coming year.\n"
+      "\n" CUSTOMER_HELP,
       cmd_customer_show },
     { "customer list", "[OPTIONS]", "list customers",
       "Options:\n"
@@ -163,6 +168,8 @@ static const ctl_command commands[] = {
       "  --direction D      in (the customer reached us) or out (we reached them)\n"
       "  --at TIME          when it happened (default: now)\n"
       "  --by WHO           who handled it: agent:alice, team:billing, ivr:main-menu\n"
+      "                     (default: the actor, --actor or $CRM_ACTOR, if set)\n"
+      "  --no-by            handled by no one (a post nobody answered)\n"
       "  --reason CODE      why, in the business's own codes: billing.double_charge\n"
       "  --outcome O        " OUTCOME_HELP "\n"
       "  --public           the whole world can see it (a tweet, a review)\n"
@@ -212,10 +219,11 @@ static const ctl_command commands[] = {
       "Public interactions are marked (public) after their channel.\n"
       "\n" CUSTOMER_HELP "\n" CTL_TIME_HELP,
       cmd_timeline },
-    { "promise make", "CUSTOMER --owner WHO --due TIME [--during INTERACTION] [--at TIME] WHAT",
+    { "promise make", "CUSTOMER [--owner WHO] --due TIME [--during INTERACTION] [--at TIME] WHAT",
       "promise a customer something and print its id",
       "Options:\n"
       "  --owner WHO           who must keep it: agent:alice, team:billing\n"
+      "                        (default: the actor, --actor or $CRM_ACTOR)\n"
       "  --due TIME            when it is due\n"
       "  --during INTERACTION  the interaction it was made in (same customer)\n"
       "  --at TIME             when it was made, if earlier than now\n"
@@ -516,12 +524,16 @@ static const char exit_help[] =
     "Exit status:\n"
     "  0  success\n"
     "  1  not found\n"
-    "  2  usage error: the command line is wrong\n"
-    "  3  invalid argument: a malformed id, phone number, name ...\n"
+    "  2  usage error: the command line is wrong (an unknown command or option,\n"
+    "     an argument missing or one too many, options that exclude each other)\n"
+    "  3  invalid value: a malformed time, number, word, id, phone number, name\n"
+    "     ..., whether crmctl or libcrm finds it\n"
     "  4  conflict: it already exists, the change is not allowed now, or what\n"
     "     names a customer names several\n"
     "  5  database trouble: busy, cannot open, I/O error, damaged file, no memory\n"
-    "  6  not a libcrm database, or written by a newer libcrm\n";
+    "  6  not a libcrm database, or written by a newer libcrm\n"
+    "With --json (or --csv) an error is one line of JSON on standard error:\n"
+    "  {\"error\":{\"code\":\"EINVAL\",\"status\":3,\"message\":\"...\"}}\n";
 
 /* Words in a command name. */
 static int name_words(const char *name)
@@ -639,39 +651,111 @@ static int exit_status(int code)
     }
 }
 
+/* ---- how errors are told ------------------------------------------------------ */
+
+/*
+ * With --json (or --csv) a script reads the output, and it reads the
+ * errors too: every message of the run is gathered and told once, at the
+ * end, as one line of JSON on stderr with the exit status and a code
+ * ({"error":{"code":"EINVAL","status":3,"message":"..."}}). Otherwise each
+ * is a "crmctl: ..." line as it comes.
+ */
+static int errors_json;
+static FILE *err_mem;
+static char *err_text;
+static size_t err_len;
+static const char *err_code; /* libcrm's name for its code, when it failed */
+
+FILE *ctl_err_begin(void)
+{
+    if (!errors_json) {
+        fputs("crmctl: ", stderr);
+        return stderr;
+    }
+    if (!err_mem && !(err_mem = open_memstream(&err_text, &err_len)))
+        return stderr; /* no memory: the text form is better than none */
+    if (ftell(err_mem) > 0)
+        fputs("; ", err_mem);
+    return err_mem;
+}
+
+void ctl_err_end(FILE *f)
+{
+    if (f == stderr)
+        fputc('\n', f);
+}
+
+FILE *ctl_err_extra(void)
+{
+    return errors_json ? NULL : stderr;
+}
+
+/* The code a status stands for when libcrm named none. */
+static const char *status_code(int status)
+{
+    static const char *const codes[] = { "OK", "ENOTFOUND", "USAGE", "EINVAL",
+                                         "ECONFLICT", "EDATABASE", "ENOTCRM" };
+    return status >= 0 && status <= EXIT_NOTCRM ? codes[status] : "ERROR";
+}
+
+/* Tell the gathered messages as one JSON line (--json): an error with the
+ * exit status, or, when the run succeeded, a warning. */
+static void errors_flush(int status)
+{
+    if (!err_mem)
+        return;
+    fclose(err_mem);
+    err_mem = NULL;
+    ctl_json j;
+    ctl_json_init(&j, stderr);
+    j.csv = 0;
+    fputs(status ? "{\"error\":{\"code\":" : "{\"warning\":{", stderr);
+    if (status) {
+        ctl_json_write_string(stderr, err_code ? err_code : status_code(status));
+        fprintf(stderr, ",\"status\":%d,", status);
+    }
+    fputs("\"message\":", stderr);
+    ctl_json_write_string(stderr, err_text ? err_text : "");
+    fputs("}}\n", stderr);
+    free(err_text);
+    err_text = NULL;
+}
+
 void ctl_error(const char *fmt, ...)
 {
     va_list ap;
-    fputs("crmctl: ", stderr);
+    FILE *f = ctl_err_begin();
     va_start(ap, fmt);
-    ctl_vfprintf(stderr, fmt, ap);
+    ctl_vfprintf(f, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    ctl_err_end(f);
 }
 
-/* "crmctl: " and libcrm's message, which quotes values (some of them a
- * person's input, some stored text) and escapes only their C0 controls and
- * backslashes: the rest is escaped here. */
-static void lib_message(const char *msg)
+/* libcrm's message, which quotes values (some of them a person's input,
+ * some stored text) and escapes only their C0 controls and backslashes:
+ * the rest is escaped here. */
+static FILE *lib_message(const char *msg)
 {
-    fputs("crmctl: ", stderr);
-    ctl_escape_write(stderr, msg, strlen(msg), CTL_ESC_MESSAGE);
+    FILE *f = ctl_err_begin();
+    ctl_escape_write(f, msg, strlen(msg), CTL_ESC_MESSAGE);
+    return f;
 }
 
 void ctl_error_after(const char *msg, const char *fmt, ...)
 {
     va_list ap;
-    lib_message(msg);
+    FILE *f = lib_message(msg);
     va_start(ap, fmt);
-    ctl_vfprintf(stderr, fmt, ap);
+    ctl_vfprintf(f, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    ctl_err_end(f);
 }
 
 int ctl_fail(crmctl *ctl, int rc)
 {
-    lib_message(crm_errmsg(ctl->db));
-    fputc('\n', stderr);
+    if (!err_code)
+        err_code = crm_errname(rc);
+    ctl_err_end(lib_message(crm_errmsg(ctl->db)));
     return exit_status(rc);
 }
 
@@ -731,6 +815,51 @@ static const char *env(const char *name)
     return v && *v ? v : NULL;
 }
 
+/* The word at position depth of a command name (its length in *len), or
+ * NULL when the name has fewer words. */
+static const char *name_word(const char *name, int depth, size_t *len)
+{
+    for (; depth > 0; depth--) {
+        name = strchr(name, ' ');
+        if (!name)
+            return NULL;
+        name++;
+    }
+    *len = strcspn(name, " ");
+    return name;
+}
+
+/* The command word nearest to argv[depth] among those that may follow
+ * argv[0..depth) ("promise" for "promis"; "list" for "customer lst"), or
+ * NULL. Static storage. */
+static const char *near_word(char **argv, int depth)
+{
+    static char words[NCOMMANDS + 1][32];
+    const char *cands[NCOMMANDS + 1];
+    size_t n = 0;
+    if (depth == 0) {
+        strcpy(words[n], "help");
+        cands[n] = words[n];
+        n++;
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        size_t len;
+        const char *w = name_word(commands[i].name, depth, &len);
+        if (!w || len >= sizeof words[0] || (depth > 0 && !words_match(commands[i].name, argv, depth, 0)))
+            continue;
+        size_t k = 0;
+        while (k < n && !(strlen(cands[k]) == len && memcmp(cands[k], w, len) == 0))
+            k++;
+        if (k < n)
+            continue;
+        memcpy(words[n], w, len);
+        words[n][len] = '\0';
+        cands[n] = words[n];
+        n++;
+    }
+    return ctl_suggest(argv[depth], strlen(argv[depth]), cands, n);
+}
+
 /* Run the command named by the words at argv[0..argc). */
 static int dispatch(crmctl *ctl, int argc, char **argv)
 {
@@ -757,14 +886,30 @@ static int dispatch(crmctl *ctl, int argc, char **argv)
         for (int n = nwords; n > group; n--)
             if (words_match(commands[i].name, argv, n, 0))
                 group = n;
-    if (group == 0)
+    if (group == 0) {
+        const char *near = near_word(argv, 0);
+        if (near)
+            return ctl_usage_error(NULL, "unknown command '%s'; did you mean '%s'?", argv[0], near);
         return ctl_usage_error(NULL, "unknown command '%s'", argv[0]);
+    }
     if (group < nwords) {
-        fputs("crmctl: unknown command '", stderr);
+        const char *near = near_word(argv, group);
+        FILE *f = ctl_err_begin();
+        fputs("unknown command '", f);
         for (int i = 0; i <= group; i++)
-            ctl_fprintf(stderr, "%s%s", i ? " " : "", argv[i]);
-        fputs("'\nCommands:\n", stderr);
-        list_commands(stderr, argv, group, 0);
+            ctl_fprintf(f, "%s%s", i ? " " : "", argv[i]);
+        fputc('\'', f);
+        if (near) {
+            fputs("; did you mean '", f);
+            for (int i = 0; i < group; i++)
+                ctl_fprintf(f, "%s ", argv[i]);
+            ctl_fprintf(f, "%s'?", near);
+        }
+        ctl_err_end(f);
+        if ((f = ctl_err_extra()) != NULL) {
+            fputs("Commands:\n", f);
+            list_commands(f, argv, group, 0);
+        }
         return EXIT_USAGE;
     }
     for (int i = group; i < argc; i++)
@@ -773,33 +918,62 @@ static int dispatch(crmctl *ctl, int argc, char **argv)
             return EXIT_OK;
         }
     ctl_error("'%s' needs a command after it", argv[group - 1]);
-    group_help(stderr, argv, group);
+    if (ctl_err_extra())
+        group_help(ctl_err_extra(), argv, group);
     return EXIT_USAGE;
 }
 
-/* `crmctl help [WORDS...]`: the help of a command or a group of them. */
+/* `crmctl help [WORDS...]`: the help of a command or a group of them, the
+ * same as `crmctl WORDS... --help` (which may also follow: `help CMD --help`). */
 static int help_command(int argc, char **argv)
 {
-    if (argc == 0) {
+    char *words[8];
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            continue;
+        if (argv[i][0] == '-')
+            return ctl_usage_error(NULL, "help: unknown option '%s'", argv[i]);
+        if (n == 8)
+            return ctl_usage_error(NULL, "help: no command has that many words");
+        words[n++] = argv[i];
+    }
+    if (n == 0) {
         top_help(stdout);
         return EXIT_OK;
     }
     for (size_t i = 0; i < NCOMMANDS; i++)
-        if (name_words(commands[i].name) == argc && words_match(commands[i].name, argv, argc, 1)) {
+        if (name_words(commands[i].name) == n && words_match(commands[i].name, words, n, 1)) {
             ctl_command_help(&commands[i], stdout);
             return EXIT_OK;
         }
     for (size_t i = 0; i < NCOMMANDS; i++)
-        if (words_match(commands[i].name, argv, argc, 0)) {
-            group_help(stdout, argv, argc);
+        if (words_match(commands[i].name, words, n, 0)) {
+            group_help(stdout, words, n);
             return EXIT_OK;
         }
-    return ctl_usage_error(NULL, "no help for '%s': no such command", argv[0]);
+    /* The longest start that names something, and a guess at the next word. */
+    int depth = 0;
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        for (int k = n - 1; k > depth; k--)
+            if (words_match(commands[i].name, words, k, 0))
+                depth = k;
+    const char *near = near_word(words, depth);
+    char start[256] = "";
+    for (int i = 0; i < depth && strlen(start) + strlen(words[i]) + 2 < sizeof start; i++)
+        strcat(strcat(start, words[i]), " ");
+    if (near)
+        return ctl_usage_error(NULL, "no help for '%s%s': no such command; did you mean '%s%s'?",
+                               start, words[depth], start, near);
+    return ctl_usage_error(NULL, "no help for '%s%s': no such command", start, words[depth]);
 }
 
 static int run(crmctl *ctl, int argc, char **argv)
 {
     int i = 1;
+    /* For the shell's completion script; not listed in the help. */
+    if (argc > 1 && strcmp(argv[1], "__complete") == 0)
+        return ctl_complete(commands, NCOMMANDS, argc - 2, argv + 2);
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *arg = argv[i];
         const char *eq = strchr(arg, '=');
@@ -834,6 +1008,12 @@ static int run(crmctl *ctl, int argc, char **argv)
             value = &ctl->country;
             ctl->country_given = 1;
         } else {
+            static const char *const names[] = { "db", "actor", "country", "json", "csv",
+                                                 "utc", "help", "version" };
+            const char *near = arg[1] == '-' ? ctl_suggest(arg + 2, len - 2, names, 8) : NULL;
+            if (near)
+                return ctl_usage_error(NULL, "unknown option '%.*s'; did you mean '--%s'?",
+                                       (int)len, arg, near);
             return ctl_usage_error(NULL, "unknown option '%.*s'", (int)len, arg);
         }
         if (eq)
@@ -860,6 +1040,22 @@ int main(int argc, char **argv)
     ctl.actor = env("CRM_ACTOR");
     ctl.country = env("CRM_COUNTRY");
 
+    /* Errors are JSON when the output is, wherever --json stands. */
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "--csv") == 0)
+            errors_json = 1;
+
+    /* A table shown on a terminal fits its width; piped, it is whole. */
+    if (isatty(STDOUT_FILENO)) {
+        const char *columns = env("COLUMNS");
+        uint64_t n = 0;
+        struct winsize ws;
+        if (columns && ctl_parse_uint(columns, 10000, &n) == 0 && n >= 20)
+            ctl_output_set_width((size_t)n);
+        else if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+            ctl_output_set_width(ws.ws_col);
+    }
+
     int status = run(&ctl, argc, argv);
 
     if (ctl.db) {
@@ -878,5 +1074,6 @@ int main(int argc, char **argv)
         if (status == EXIT_OK)
             status = EXIT_DATABASE;
     }
+    errors_flush(status);
     return status;
 }

@@ -3,11 +3,13 @@
  *
  * Copyright (c) 2026 the libcrm authors. MIT licence, see LICENSE.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <csv.h>
+#include <utf8proc.h>
 
 #include "crmctl.h"
 #include "timeparse.h"
@@ -140,16 +142,85 @@ const char *ctl_date_text(char buf[CTL_TIME_SIZE], int year, int month, int day,
 
 /* ---- tables ------------------------------------------------------------------ */
 
-/* Characters on screen of a cell shown escaped (see escape.h), so that one
- * row stays one line and nothing in a cell reaches the terminal as control. */
-static size_t cell_width(const char *s)
+/* Columns a terminal gives the one character at s (len bytes left) when it
+ * is shown as it is: 2 for East Asian wide and fullwidth ones (王 is two
+ * columns), 0 for combining marks and other zero-width ones, else 1.
+ * utf8proc's table says so, the same in every locale (LANG=C included),
+ * where wcwidth() knows only what the locale does. */
+static size_t char_columns(const char *s, size_t len)
 {
-    return ctl_escape_width(s, strlen(s), 0);
+    uint32_t cp;
+    if (ctl_utf8_decode(s, len, &cp) == 0)
+        return 1;
+    int w = utf8proc_charwidth((utf8proc_int32_t)cp);
+    return w > 0 ? (size_t)w : 0;
 }
 
-static void put_cell(FILE *f, const char *s)
+/*
+ * Write the len bytes at s as shown (escape.h) into at most max columns
+ * (SIZE_MAX: all of it), ending with "…" when it is cut; f NULL writes
+ * nothing. Returns the columns written.
+ */
+static size_t put_fitted(FILE *f, const char *s, size_t len, size_t max, unsigned int flags)
 {
-    ctl_escape_write(f, s, strlen(s), 0);
+    char piece[CTL_ESC_PIECE_MAX];
+    size_t used, cols = 0, full = 0;
+    /* Does all of it fit? */
+    for (size_t i = 0; i < len; i += used) {
+        size_t n = ctl_escape_piece(piece, s + i, len - i, &used, flags);
+        full += (unsigned char)piece[0] < 0x80 ? n : char_columns(s + i, len - i);
+    }
+    if (full <= max) {
+        if (f)
+            ctl_escape_write(f, s, len, flags);
+        return full;
+    }
+    /* No: as much as fits in max - 1 columns, then the ellipsis. */
+    for (size_t i = 0; i < len && max > 0; i += used) {
+        size_t n = ctl_escape_piece(piece, s + i, len - i, &used, flags);
+        size_t w = (unsigned char)piece[0] < 0x80 ? n : char_columns(s + i, len - i);
+        if (cols + w > max - 1)
+            break;
+        if (f)
+            fwrite(piece, 1, n, f);
+        cols += w;
+    }
+    if (max > 0) {
+        if (f)
+            fputs("\u2026", f);
+        cols++;
+    }
+    return cols;
+}
+
+/* Columns on screen of a cell shown escaped (see escape.h), so that one
+ * row stays one line and nothing in a cell reaches the terminal as control. */
+static size_t cell_width(const char *s, unsigned int flags)
+{
+    return put_fitted(NULL, s, strlen(s), SIZE_MAX, flags);
+}
+
+size_t ctl_text_width(const char *s)
+{
+    return cell_width(s, 0);
+}
+
+/* How the cells of column c are shown (see ctl_table.keep_backslashes). */
+static unsigned int column_flags(const ctl_table *t, size_t c)
+{
+    return c < 32 && (t->keep_backslashes >> c & 1u) ? CTL_ESC_MESSAGE : 0;
+}
+
+static size_t table_limit; /* columns a table may take; 0: any */
+
+void ctl_output_set_width(size_t columns)
+{
+    table_limit = columns;
+}
+
+size_t ctl_output_width(void)
+{
+    return table_limit;
 }
 
 void ctl_table_init(ctl_table *t, size_t ncols, const char *const *headers)
@@ -186,20 +257,66 @@ void ctl_table_add(ctl_table *t, const char *const *cells)
     t->nrows++;
 }
 
-static void print_row(FILE *f, const char *indent, size_t ncols, const size_t *widths,
+static void print_row(FILE *f, const ctl_table *t, const char *indent, const size_t *widths,
                       const char *const *cells)
 {
     /* Trailing empty cells are dropped so no line ends in spaces. */
-    size_t last = ncols;
+    size_t last = t->ncols;
     while (last > 1 && !*cells[last - 1])
         last--;
     fputs(indent, f);
     for (size_t i = 0; i < last; i++) {
-        put_cell(f, cells[i]);
+        size_t w = put_fitted(f, cells[i], strlen(cells[i]), widths[i], column_flags(t, i));
         if (i + 1 < last)
-            fprintf(f, "%*s", (int)(widths[i] - cell_width(cells[i]) + 2), "");
+            fprintf(f, "%*s", (int)(widths[i] - w + 2), "");
     }
     fputc('\n', f);
+}
+
+/* Whether a column holds only ids, numbers and times: those are never cut,
+ * since a part of one is no use. */
+static int fixed_column(const ctl_table *t, size_t c)
+{
+    for (size_t r = 0; r < t->nrows; r++) {
+        const char *s = t->cells[r * t->ncols + c];
+        size_t len = strlen(s);
+        int uuid = len == 36 && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-';
+        if (!uuid && strspn(s, "0123456789-:. TZ+") != len)
+            return 0;
+    }
+    return 1;
+}
+
+/* Cut the widest column that may be cut (usually the free text) until the
+ * table fits in limit columns, down to a few columns; if that is not
+ * enough, the next widest, and so on. */
+static void fit_widths(const ctl_table *t, size_t *widths, size_t indent, size_t limit)
+{
+    enum { NARROWEST = 12 };
+    size_t total = indent + 2 * (t->ncols - 1);
+    for (size_t c = 0; c < t->ncols; c++)
+        total += widths[c];
+    unsigned char *done = calloc(t->ncols, 1);
+    if (!done)
+        return;
+    while (total > limit) {
+        size_t widest = t->ncols;
+        for (size_t c = 0; c < t->ncols; c++)
+            if (!done[c] && widths[c] > NARROWEST &&
+                (widest == t->ncols || widths[c] > widths[widest]))
+                widest = c;
+        if (widest == t->ncols)
+            break;
+        done[widest] = 1;
+        if (fixed_column(t, widest))
+            continue;
+        size_t cut = total - limit;
+        if (cut > widths[widest] - NARROWEST)
+            cut = widths[widest] - NARROWEST;
+        widths[widest] -= cut;
+        total -= cut;
+    }
+    free(done);
 }
 
 int ctl_table_print(const ctl_table *t, FILE *f, const char *indent)
@@ -211,17 +328,22 @@ int ctl_table_print(const ctl_table *t, FILE *f, const char *indent)
         return -1;
     for (size_t c = 0; c < t->ncols; c++) {
         if (t->headers)
-            widths[c] = cell_width(t->headers[c]);
+            widths[c] = cell_width(t->headers[c], 0);
         for (size_t r = 0; r < t->nrows; r++) {
-            size_t w = cell_width(t->cells[r * t->ncols + c]);
+            size_t w = cell_width(t->cells[r * t->ncols + c], column_flags(t, c));
             if (w > widths[c])
                 widths[c] = w;
         }
     }
-    if (t->headers)
-        print_row(f, indent, t->ncols, widths, t->headers);
+    if (table_limit && t->ncols > 0)
+        fit_widths(t, widths, strlen(indent), table_limit);
+    if (t->headers) {
+        ctl_table plain = *t; /* headers are plain text */
+        plain.keep_backslashes = 0;
+        print_row(f, &plain, indent, widths, t->headers);
+    }
     for (size_t r = 0; r < t->nrows; r++)
-        print_row(f, indent, t->ncols, widths, (const char *const *)(t->cells + r * t->ncols));
+        print_row(f, t, indent, widths, (const char *const *)(t->cells + r * t->ncols));
     free(widths);
     return 0;
 }
@@ -278,6 +400,11 @@ static void write_string(FILE *f, const char *s)
     for (size_t i = 0; i < len;)
         i += write_string_char(f, s + i, len - i);
     fputc('"', f);
+}
+
+void ctl_json_write_string(FILE *f, const char *s)
+{
+    write_string(f, s);
 }
 
 /* ---- CSV: the same documents as rows ------------------------------------------ */
@@ -677,13 +804,31 @@ static const char *read_scalar(const char *p, strbuf *b)
     return p > start ? p : NULL;
 }
 
-/* Values with spaces, quotes or '=' in them, or empty ones, are quoted. */
+/*
+ * A value as key=VALUE shows it, so that no two values look the same: null,
+ * numbers, true and false as they are; a string as it is when it cannot
+ * be read as anything else, else quoted ("" empty, "a b", "x=1", "42",
+ * "null"), with a quote inside shown as \" . A backslash is always shown
+ * as \\ : the text is shown with its backslashes kept (CTL_ESC_MESSAGE),
+ * and the control characters in it escaped as everywhere else.
+ */
 static void add_value(strbuf *out, const char *v, int was_string)
 {
-    int quote = was_string && (!*v || strpbrk(v, " \"=") != NULL);
+    size_t len = strlen(v);
+    int quote = was_string &&
+                (len == 0 || strpbrk(v, " \"=\\") != NULL ||
+                 strspn(v, "+-.0123456789eE") == len || strcmp(v, "null") == 0 ||
+                 strcmp(v, "true") == 0 || strcmp(v, "false") == 0);
     if (quote)
         sb_add(out, "\"", 1);
-    sb_add(out, v, strlen(v));
+    for (const char *p = v; *p; p++) {
+        if (*p == '\\')
+            sb_add(out, "\\\\", 2);
+        else if (*p == '"')
+            sb_add(out, "\\\"", 2);
+        else
+            sb_add(out, p, 1);
+    }
     if (quote)
         sb_add(out, "\"", 1);
 }

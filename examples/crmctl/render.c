@@ -197,6 +197,14 @@ static const char *cell(const ctl_table *t, size_t row, size_t col)
 
 int ctl_json_customer_full(crmctl *ctl, ctl_json *j, const char *key, const crm_customer *c)
 {
+    int st = ctl_json_customer_begin(ctl, j, key, c);
+    if (st == EXIT_OK)
+        ctl_json_end_object(j);
+    return st;
+}
+
+int ctl_json_customer_begin(crmctl *ctl, ctl_json *j, const char *key, const crm_customer *c)
+{
     attachments a;
     int rc = gather(ctl, &a, c);
     if (rc != CRM_OK) {
@@ -226,7 +234,6 @@ int ctl_json_customer_full(crmctl *ctl, ctl_json *j, const char *key, const crm_
         ctl_json_member_row(j, NULL, &a.members, r);
     ctl_json_end_array(j);
 
-    ctl_json_end_object(j);
     attachments_free(&a);
     return EXIT_OK;
 }
@@ -394,6 +401,7 @@ int ctl_print_journal(crmctl *ctl, ctl_json *j, const char *key, int64_t since_s
     ctl_table t;
     ctl_names names = { 0 };
     ctl_table_init(&t, 6, headers);
+    t.keep_backslashes = 1u << 5; /* DETAILS, from ctl_json_flat_to_text() */
     if (ctl->json)
         ctl_json_begin_array(j, key);
     const crm_journal_entry *e;

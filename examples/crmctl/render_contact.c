@@ -511,7 +511,7 @@ int ctl_print_promise(crmctl *ctl, const crm_promise *p, int64_t as_of)
     }
     history_free(&h);
     ctl_printf("\nHistory\n");
-    ctl_view v = { NULL, NULL, "  ", 0, NULL };
+    ctl_view v = { NULL, NULL, "  ", 0, NULL, NULL };
     return ctl_view_finish(ctl, &v, CRM_DONE, &t, "no history");
 }
 
@@ -611,7 +611,20 @@ int ctl_print_upcoming(crmctl *ctl, const ctl_view *v, int64_t first_day, int da
     if (ctl->json)
         ctl_json_begin_array(v->j, v->key);
     const crm_occasion *o;
+    char seen[64][CRM_ID_LEN + 1]; /* one customer's occasions, each shown once */
+    size_t nseen = 0;
     while ((rc = crm_occasion_cursor_next(cur, &o)) == CRM_ROW) {
+        if (v->customer) {
+            if (strcmp(v->customer, crm_occasion_customer_id(o)) != 0)
+                continue;
+            size_t k = 0;
+            while (k < nseen && strcmp(seen[k], crm_occasion_id(o)) != 0)
+                k++;
+            if (k < nseen)
+                continue;
+            if (nseen < 64)
+                snprintf(seen[nseen++], CRM_ID_LEN + 1, "%s", crm_occasion_id(o));
+        }
         const char *name = ctl_names_get(ctl, &names, crm_occasion_customer_id(o));
         if (ctl->json) {
             ctl_json_occasion(v->j, NULL, o, 1, today, name);

@@ -18,9 +18,15 @@ int ctl_print_candidates(crmctl *ctl, crm_customer_cursor *cur)
 {
     const crm_customer *c;
     int rc;
-    while ((rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW)
-        ctl_fprintf(stderr, "  %s  %s (%s)\n", crm_customer_id(c), crm_customer_name(c),
-                    crm_customer_kind_name(crm_customer_kind(c)));
+    while ((rc = crm_customer_cursor_next(cur, &c)) == CRM_ROW) {
+        /* With --json each is a part of the one message. */
+        FILE *f = ctl_err_extra();
+        if (!f)
+            f = ctl_err_begin();
+        ctl_fprintf(f, "%s%s  %s (%s)", f == stderr ? "  " : "", crm_customer_id(c),
+                    crm_customer_name(c), crm_customer_kind_name(crm_customer_kind(c)));
+        ctl_err_end(f);
+    }
     crm_customer_cursor_free(cur);
     return rc == CRM_DONE ? EXIT_OK : ctl_fail(ctl, rc);
 }

@@ -95,7 +95,7 @@ expect_out '^  timeline  '
 run 0 --db "$work/never.db" customer show not-an-id --help
 [[ ! -e $work/never.db ]] || fail "--help created a database"
 
-# ---- usage errors: 2 -----------------------------------------------------------
+# ---- usage errors: 2; malformed values: 3 --------------------------------------------------------
 
 run 2
 expect_err '^crmctl: no command given'
@@ -117,19 +117,19 @@ run 2 help nosuch
 run 2 --db "$db" customer add Jane
 expect_err -- '--kind is required'
 expect_err '^usage: crmctl customer add '
-run 2 --db "$db" customer add --kind robot Jane
+run 3 --db "$db" customer add --kind robot Jane
 expect_err "unknown kind 'robot'"
 run 2 --db "$db" customer add --kind person Jane Doe
 expect_err "unexpected argument 'Doe'"
 run 2 --db "$db" customer show
 expect_err 'missing argument'
-run 2 --db "$db" customer list --limit many
-run 2 --db "$db" customer list --order size
+run 3 --db "$db" customer list --limit many
+run 3 --db "$db" customer list --order size
 run 2 --db "$db" customer list --archived --all
 run 2 --db "$db" customer list --bogus
 run 2 --db "$db" customer list -x
-run 2 --db "$db" journal --since -1
-run 2 --db "$db" journal --since=abc
+run 3 --db "$db" journal --since -1
+run 3 --db "$db" journal --since=abc
 run 2 --db "$db" identity add a b c --primary=yes
 [[ ! -e $db ]] || fail "a usage error created the database"
 
@@ -532,7 +532,7 @@ run 0 --db "$db" identity remove "$jane" phone "+14155550177"
 run 0 --db "$db" journal
 expect_out '^SEQ +WHEN +ACTOR +CHANGE +CUSTOMER +DETAILS$'
 expect_out '^1 +[0-9-]{10} [0-9:]{8} +agent:alice +customer create +Jane Doe +kind=person name="Jane Doe"$'
-expect_out ' system +identity add +Jane Doe +kind=phone value="\(415\) 555-0100" key=\+14155550100 flags="primary, verified"$'
+expect_out ' system +identity add +Jane Doe +kind=phone value="\(415\) 555-0100" key="\+14155550100" flags="primary, verified"$'
 expect_out ' member add +Acme Logistics Inc\. +person="Jane Doe" role="operations manager"$'
 run 0 --db "$db" --json journal
 expect_json
@@ -643,22 +643,22 @@ json_ok 'all(abs(datetime.datetime.fromisoformat(e["new_due"]).timestamp() - tim
     'len(j["history"]) == 18'
 run 0 --db "$h" --json promise renegotiate "$tp" --due +10d "later"
 json_ok 'j["renegotiations"] == 18' 'j["state"] == "open"' 'j["overdue"] is False'
-# What is not a time is a usage error.
+# What is not a time is a malformed value: 3, as the values libcrm refuses.
 for bad in 2026-13-01 2026-11-27T24:00 2026/11/27 +3 +3x tomorrow "" 1969-12-31 \
     2026-11-27T17:00+25:00 "2026-11-27T17:00 Z"; do
-    run 2 --db "$h" promise renegotiate "$tp" --due "$bad" "moved"
+    run 3 --db "$h" promise renegotiate "$tp" --due "$bad" "moved"
     expect_err "^crmctl: promise renegotiate: --due: '.*' is not a time \(.+\); write 2026-11-27T17:00, "
 done
-run 2 --db "$h" promise renegotiate "$tp" --due 2026-02-29 "moved"
+run 3 --db "$h" promise renegotiate "$tp" --due 2026-02-29 "moved"
 expect_err 'no such day in that month'
 # 02:30 on the morning New York springs forward does not exist there.
-TZ=America/New_York run 2 --db "$h" promise renegotiate "$tp" --due 2026-03-08T02:30 "moved"
+TZ=America/New_York run 3 --db "$h" promise renegotiate "$tp" --due 2026-03-08T02:30 "moved"
 expect_err 'does not exist here'
 run 0 --db "$h" --json promise show "$tp"
 json_ok 'len(j["history"]) == 19'
-run 2 --db "$h" interaction log "$hjane" --channel phone --direction in --at yesterday
+run 3 --db "$h" interaction log "$hjane" --channel phone --direction in --at yesterday
 expect_err -- "--at: 'yesterday' is not a time"
-run 2 --db "$h" promise list --as-of soon
+run 3 --db "$h" promise list --as-of soon
 # --utc is global: before the command or after it, for the old commands too.
 run 0 --db "$h" --utc customer show "$hjane"
 expect_out '^  created   [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$'
@@ -710,8 +710,8 @@ run 2 --db "$h" interaction log "$hjane" --channel phone
 expect_err -- '--direction is required'
 run 3 --db "$h" interaction log "$hjane" --channel Fax --direction in
 expect_err "channel_name 'Fax' is not a name"
-run 2 --db "$h" interaction log "$hjane" --channel phone --direction sideways
-run 2 --db "$h" interaction log "$hjane" --channel phone --direction in --sentiment 3
+run 3 --db "$h" interaction log "$hjane" --channel phone --direction sideways
+run 3 --db "$h" interaction log "$hjane" --channel phone --direction in --sentiment 3
 expect_err -- '--sentiment wants'
 run 1 --db "$h" interaction log nobody@example.com --channel phone --direction in
 run 1 --db "$h" interaction log "$hjane" --channel phone --direction in --reply-to "$missing_id"
@@ -824,8 +824,8 @@ run 0 --db "$h" --json timeline "$hmaria"
 json_ok 'j == []'
 run 3 --db "$h" timeline "$hjane" --channel phone,Fax
 expect_err "'Fax' is not a name"
-run 2 --db "$h" timeline "$hjane" --channel ,
-run 2 --db "$h" timeline "$hjane" --channel phone,
+run 3 --db "$h" timeline "$hjane" --channel ,
+run 3 --db "$h" timeline "$hjane" --channel phone,
 # A channel no interaction has used matches nothing.
 run 0 --db "$h" --json timeline "$hjane" --channel fax
 json_ok 'j == []'
@@ -839,7 +839,7 @@ json_ok '[i["id"] for i in j] == ["'"$call"'"]'
 run 0 --db "$h" --json timeline "$hjane" --thread "$call" --before "$call"
 json_ok 'j == []'
 run 1 --db "$h" timeline "$hjane" --thread "$call" --before "$answer"
-run 2 --db "$h" timeline "$hjane" --from 2026-05-27 --to 2026-05-26
+run 3 --db "$h" timeline "$hjane" --from 2026-05-27 --to 2026-05-26
 
 # A channel of the business's own: any name of the form identity kinds take.
 bare 0 --db "$h" customer add --kind person "Wanda Chat"
@@ -877,7 +877,7 @@ refund=$(json 'j["id"]')
 run 0 --db "$h" promise make raj@example.com --owner agent:bob --due -5h "send the contract"
 contract=$out
 run 2 --db "$h" promise make "$hjane" --due +1d "x"
-expect_err -- '--owner is required'
+expect_err -- "pass --owner WHO"
 run 2 --db "$h" promise make "$hjane" --owner agent:alice "x"
 expect_err -- '--due is required'
 run 2 --db "$h" promise make "$hjane" --owner agent:alice --due +1d
@@ -995,7 +995,7 @@ run 3 --db "$h" promise keep "$imp" --at -6d
 expect_err 'is before the last step of promise .*, renegotiated at '
 run 3 --db "$h" promise break "$imp" --at +1h "x"
 expect_err 'is in the future'
-run 2 --db "$h" promise release "$imp" --at someday
+run 3 --db "$h" promise release "$imp" --at someday
 expect_err "^crmctl: promise release: --at: 'someday' is not a time"
 run 0 --db "$h" --json promise keep "$imp" --at -1d
 json_ok 'j["state"] == "kept"' 'j["kept_late"] is True' 'j["overdue"] is False'
@@ -1028,10 +1028,10 @@ run 2 --db "$h" occasion add "$hjane" --kind birthday
 expect_err 'either --date'
 run 2 --db "$h" occasion add "$hjane" --kind birthday --date 2030-01-01 --yearly 01-01
 run 2 --db "$h" occasion add "$hjane" --kind birthday --date 2030-01-01 --year 2030
-run 2 --db "$h" occasion add "$hjane" --kind renewal --date 2031-02-29
+run 3 --db "$h" occasion add "$hjane" --kind renewal --date 2031-02-29
 expect_err 'no such day'
-run 2 --db "$h" occasion add "$hjane" --kind birthday --yearly 04-31
-run 2 --db "$h" occasion add "$hjane" --kind birthday --yearly 05-01 --lead 400
+run 3 --db "$h" occasion add "$hjane" --kind birthday --yearly 04-31
+run 3 --db "$h" occasion add "$hjane" --kind birthday --yearly 05-01 --lead 400
 run 3 --db "$h" occasion add "$hjane" --kind "Birth Day" --yearly 05-01
 run 1 --db "$h" occasion add nobody@example.com --kind birthday --yearly 05-01
 
@@ -1085,8 +1085,8 @@ json_ok 'j == []'
 run 0 --db "$h" occasion upcoming --to 2029-06-04 --from 2029-06-01
 expect_out '^\(no occasions coming up\)$'
 run 2 --db "$h" occasion upcoming --to 2030-01-01 --days 3
-run 2 --db "$h" occasion upcoming --days 0
-run 2 --db "$h" occasion upcoming --from 2030-01-05 --to 2030-01-01
+run 3 --db "$h" occasion upcoming --days 0
+run 3 --db "$h" occasion upcoming --from 2030-01-05 --to 2030-01-01
 run 0 --db "$h" occasion remove "$nameday"
 expect_out "^Removed María García's name_day \(every $soon\)\.$"
 run 1 --db "$h" occasion remove "$nameday"
@@ -1288,7 +1288,7 @@ expect_out_text "Renamed to Renamed${shown} ($eve)."
 run 0 --db "$x" journal
 expect_no_control
 expect_out_text "$actor_shown"
-expect_out_text "value=${note_shown}"
+expect_out_text "value=\"${note_shown}\""
 expect_out_text "tag=vip${shown}"
 expect_out_text "name=Renamed${shown}"
 run 0 --db "$x" --json journal
@@ -1371,15 +1371,16 @@ expect_out 'María García'
 expect_out 'Acme Logistics Inc\.'
 # The story: the IVR knows Jane by a number written differently, the agent
 # sees the e-mail and the public tweet, the callback is moved with her
-# agreement, Raj's refund is overdue, her birthday is coming up.
+# agreement, Raj's refund is overdue, her birthday is coming up. Its tables
+# fit 100 columns: the free text is cut.
 expect_out '^  The IVR \(ivr:main-menu\) matched the number although it is stored as$'
 expect_out '^    [0-9-]{10} [0-9:]{5} +ivr +in +ivr:main-menu +billing +transferred +'
-expect_out '^    [0-9-]{10} [0-9:]{5} +social \(public\) +in +- +billing\.double_charge +- +"@ShopCo charged me twice'
-expect_out '^    [0-9-]{10} [0-9:]{5} +email +in +team:billing +billing\.double_charge +unresolved +Charged twice'
+expect_out '^    [0-9-]{10} [0-9:]{5} +social \(public\) +in +- +billing\.doubl(e_charge|…) +- +"@ShopCo ch'
+expect_out '^    [0-9-]{10} [0-9:]{5} +email +in +team:billing +billing\.doubl(e_charge|…) +unresolved +Charged twi'
 expect_out 'promises a callback by$'
 expect_out '^  renegotiates the callback: [0-9-]{10} 17:00 → [0-9-]{10} 10:00\.$'
-expect_out '^  [0-9-]{10} [0-9:]{5} +phone +in +agent:alice +billing\.double_charge +resolved +'
-expect_out '^  [0-9-]{10} [0-9:]{5} +OVERDUE by 2 days +Raj Patel +team:billing +refund the double charge$'
+expect_out '^  [0-9-]{10} [0-9:]{5} +phone +in +agent:alice +billing\.double_(charge|…) +resolved +'
+expect_out '^  [0-9-]{10} [0-9:]{5} +OVERDUE by 2 days +Raj Patel +team:billing +refund the doubl(e charge|…)$'
 expect_out '^  [0-9-]{10} 17:00 → [0-9-]{10} 10:00 +open +Jane Doe +agent:alice +call Jane back '
 expect_out '^  [A-Z][a-z]{2} [0-9-]{10} +in 9 days +Jane Doe +birthday \(turns [0-9]+\) +likes tulips$'
 expect_out '^  contact_waiting +Jane Doe +6 days'
@@ -1459,11 +1460,11 @@ run 0 --db "$rdb" --json report channel-mix --period month --channels phone,ivr
 json_ok '{r["channel"] for r in j} <= {"phone", "ivr"}' 'all(r["direction"] == "in" for r in j)'
 run 0 --db "$rdb" report reasons --owner team:nobody
 expect_out '^\(no rows: nothing in the window\)$'
-run 2 --db "$rdb" report pareto
+run 3 --db "$rdb" report pareto
 expect_err "no report is called 'pareto'"
-run 2 --db "$rdb" report reasons --depth 9
+run 3 --db "$rdb" report reasons --depth 9
 expect_err 'depth'
-run 2 --db "$rdb" report channel-mix --period year
+run 3 --db "$rdb" report channel-mix --period year
 expect_err 'period'
 run 3 --db "$rdb" report reasons --from 2026-03-02 --to 2026-03-01
 expect_err 'from/to'
@@ -1516,11 +1517,11 @@ csv_ok 'rows[0] == ["kind", "customer_id", "customer_name", "customer_owner", "i
     'all(len(r) == len(rows[0]) for r in rows)'
 run 0 --db "$ag" agenda --owner agent:nobody
 expect_out '^\(no items on the agenda\)$'
-run 2 --db "$ag" agenda --kind soon
+run 3 --db "$ag" agenda --kind soon
 expect_err -- "--kind: 'soon' is no kind"
-run 2 --db "$ag" agenda --horizon 0
+run 3 --db "$ag" agenda --horizon 0
 expect_err -- '--horizon wants a number of hours'
-run 2 --db "$ag" agenda --limit -1
+run 3 --db "$ag" agenda --limit -1
 expect_err -- '--limit wants a number'
 run 3 --db "$ag" agenda --owner " team:billing"
 expect_err 'agenda owner'
@@ -1560,9 +1561,9 @@ run 3 --db "$demo" search '*'
 expect_err "query '\*' has no word to search for"
 run 3 --db "$demo" search 'a*'
 expect_err 'at least two'
-run 2 --db "$demo" search charge --kinds note
+run 3 --db "$demo" search charge --kinds note
 expect_err "'note' is not a kind"
-run 2 --db "$demo" search charge --limit 0
+run 3 --db "$demo" search charge --limit 0
 expect_err -- '--limit wants a number'
 run 2 --db "$demo" search
 expect_err 'usage: crmctl search'

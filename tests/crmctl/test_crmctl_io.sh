@@ -59,7 +59,7 @@ run 4 --db "$work/io2.db" import jsonl "$work/out.jsonl"
 expect_err "empty database"
 run 2 --db "$io" import jsonl "$work/out.jsonl" --skip
 expect_err 'always stops'
-run 2 --db "$io" import xml "$work/out.jsonl"
+run 3 --db "$io" import xml "$work/out.jsonl"
 expect_err "'xml' is not a format"
 run 2 --db "$io" export
 expect_err 'usage: crmctl export'

@@ -158,7 +158,7 @@ run 0 --db "$priv" --json journal
 json_ok 'len(j) == 1' 'j[0]["entity"] == "journal"' 'j[0]["op"] == "drop"'
 run 2 --db "$priv" retention drop-journal
 expect_err -- '--before TIME'
-run 2 --db "$priv" retention erase-inactive --before soon
+run 3 --db "$priv" retention erase-inactive --before soon
 expect_err -- 'before'
 # ---- duplicates, merge and unmerge -------------------------------------------------
 
@@ -180,7 +180,7 @@ csv_ok 'rows[0] == ["customer_id", "customer_name", "other_id", "other_name", "s
     'len(rows) == 2' 'rows[1][4] == "60"'
 run 0 --db "$mdb" customer duplicates --min-score 100
 expect_out '^\(no duplicates\)$'
-run 2 --db "$mdb" customer duplicates --min-score 0
+run 3 --db "$mdb" customer duplicates --min-score 0
 expect_err -- '--min-score wants a number'
 run 3 --db "$mdb" customer duplicates --keys "no spaces"
 expect_err 'attribute_keys'

@@ -28,6 +28,26 @@ if(TARGET crmctl)
     COMMAND ${CRMCTL_BASH} ${_crmctl_dir}/test_crmctl_io.sh
             $<TARGET_FILE:crmctl> ${CMAKE_CURRENT_BINARY_DIR}/crmctl_io)
   set_tests_properties(crmctl_io PROPERTIES ENVIRONMENT "${_crmctl_env}" TIMEOUT 300)
+  # slips and suggestions, help asked any way, argument names, exit statuses,
+  # errors as JSON, the actor as default owner: a script of its own.
+  add_test(NAME crmctl_usage
+    COMMAND ${CRMCTL_BASH} ${_crmctl_dir}/test_crmctl_usage.sh
+            $<TARGET_FILE:crmctl> ${CMAKE_CURRENT_BINARY_DIR}/crmctl_usage)
+  set_tests_properties(crmctl_usage PROPERTIES ENVIRONMENT "${_crmctl_env}" TIMEOUT 300)
+  # bash completion, driven as bash drives it.
+  add_test(NAME crmctl_completion
+    COMMAND ${CRMCTL_BASH} ${_crmctl_dir}/test_crmctl_completion.sh
+            $<TARGET_FILE:crmctl> ${PROJECT_SOURCE_DIR}/examples/crmctl/completion.bash
+            ${CMAKE_CURRENT_BINARY_DIR}/crmctl_completion)
+  set_tests_properties(crmctl_completion PROPERTIES ENVIRONMENT "${_crmctl_env}" TIMEOUT 300)
+  # crmctl(1), made by help2man from --help, against --help.
+  find_program(CRMCTL_GROFF groff)
+  if(CRMCTL_MAN AND CRMCTL_GROFF)
+    add_test(NAME crmctl_man
+      COMMAND ${CRMCTL_BASH} ${_crmctl_dir}/test_crmctl_man.sh
+              $<TARGET_FILE:crmctl> ${CRMCTL_MAN} ${CMAKE_CURRENT_BINARY_DIR}/crmctl_man)
+    set_tests_properties(crmctl_man PROPERTIES ENVIRONMENT "${_crmctl_env}" TIMEOUT 300)
+  endif()
 
   # Under valgrind, a chosen few runs (each costs seconds there).
   if(CRM_TEST_LAUNCHER)
