@@ -52,8 +52,9 @@ static int record(crmctl *ctl, const ctl_command *cmd, int argc, char **argv, in
     crm_consent_spec spec = CRM_CONSENT_SPEC_INIT;
     if (at && (st = ctl_parse_time(cmd, "at", at, &spec.at)) != CTL_CONTINUE)
         return st;
-    char customer[CRM_ID_LEN + 1];
-    if ((st = ctl_open_customer(ctl, CTL_WRITE, pos[0], customer)) != EXIT_OK)
+    char customer[CRM_ID_LEN + 1], during_id[CRM_ID_LEN + 1];
+    if ((st = ctl_open_customer(ctl, CTL_WRITE, pos[0], customer)) != EXIT_OK ||
+        (st = ctl_expand_id(ctl, CRM_RECORD_INTERACTION, &during, during_id)) != EXIT_OK)
         return st;
     spec.customer_id = customer;
     spec.purpose = pos[1];
@@ -179,6 +180,9 @@ int cmd_interaction_delete(crmctl *ctl, const ctl_command *cmd, int argc, char *
     const char *pos[1];
     int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_WRITE);
     if (st != CTL_CONTINUE)
+        return st;
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_expand_id(ctl, CRM_RECORD_INTERACTION, &pos[0], id)) != EXIT_OK)
         return st;
     /* Read first, to say what went. */
     crm_interaction *i;

@@ -73,8 +73,9 @@ int cmd_interaction_log(crmctl *ctl, const ctl_command *cmd, int argc, char **ar
     /* Whoever records the contact handled it, unless someone else is named. */
     if (!by && !no_by)
         by = ctl->actor;
-    char customer[CRM_ID_LEN + 1];
-    if ((st = ctl_open_customer(ctl, CTL_WRITE, pos[0], customer)) != EXIT_OK)
+    char customer[CRM_ID_LEN + 1], reply_id[CRM_ID_LEN + 1];
+    if ((st = ctl_open_customer(ctl, CTL_WRITE, pos[0], customer)) != EXIT_OK ||
+        (st = ctl_expand_id(ctl, CRM_RECORD_INTERACTION, &reply_to, reply_id)) != EXIT_OK)
         return st;
 
     spec.customer_id = customer;
@@ -126,6 +127,9 @@ int cmd_interaction_show(crmctl *ctl, const ctl_command *cmd, int argc, char **a
     int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_READ);
     if (st != CTL_CONTINUE)
         return st;
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_expand_id(ctl, CRM_RECORD_INTERACTION, &pos[0], id)) != EXIT_OK)
+        return st;
     crm_interaction *i;
     int rc = crm_interaction_get(&i, ctl->db, pos[0]);
     if (rc != CRM_OK)
@@ -160,7 +164,9 @@ int cmd_interaction_update(crmctl *ctl, const ctl_command *cmd, int argc, char *
         return ctl_usage_error(cmd, "--public and --no-public exclude each other");
     if (outcome && (st = parse_outcome(cmd, outcome, &o)) != CTL_CONTINUE)
         return st;
-    if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
+    char full[CRM_ID_LEN + 1];
+    if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK ||
+        (st = ctl_expand_id(ctl, CRM_RECORD_INTERACTION, &pos[0], full)) != EXIT_OK)
         return st;
 
     /* All the changes or none. */

@@ -85,6 +85,9 @@ int cmd_occasion_remove(crmctl *ctl, const ctl_command *cmd, int argc, char **ar
     int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_WRITE);
     if (st != CTL_CONTINUE)
         return st;
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_expand_id(ctl, CRM_RECORD_OCCASION, &pos[0], id)) != EXIT_OK)
+        return st;
     /* Read first, to say what went. */
     crm_occasion *o;
     int rc = crm_occasion_get(&o, ctl->db, pos[0]);

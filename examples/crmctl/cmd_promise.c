@@ -40,7 +40,9 @@ int cmd_promise_make(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
         (st = parse_at(cmd, at, &made_at)) != CTL_CONTINUE)
         return st;
     char customer[CRM_ID_LEN + 1];
-    if ((st = ctl_open_customer(ctl, CTL_WRITE, pos[0], customer)) != EXIT_OK)
+    char during_id[CRM_ID_LEN + 1];
+    if ((st = ctl_open_customer(ctl, CTL_WRITE, pos[0], customer)) != EXIT_OK ||
+        (st = ctl_expand_id(ctl, CRM_RECORD_INTERACTION, &during, during_id)) != EXIT_OK)
         return st;
 
     crm_promise *p;
@@ -107,7 +109,10 @@ int cmd_promise_keep(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     int st = ctl_parse(ctl, cmd, argc, argv, opts, pos, 1, 1);
     if (st != CTL_CONTINUE || (st = parse_at(cmd, at, &when)) != CTL_CONTINUE)
         return st;
-    if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
+    char id[CRM_ID_LEN + 1], by_id[CRM_ID_LEN + 1];
+    if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK ||
+        (st = ctl_expand_id(ctl, CRM_RECORD_PROMISE, &pos[0], id)) != EXIT_OK ||
+        (st = ctl_expand_id(ctl, CRM_RECORD_INTERACTION, &by, by_id)) != EXIT_OK)
         return st;
     crm_promise *p = NULL;
     int rc = crm_promise_keep(&p, ctl->db, pos[0], by, note, when);
@@ -122,7 +127,9 @@ int cmd_promise_break(crmctl *ctl, const ctl_command *cmd, int argc, char **argv
     int st = ctl_parse(ctl, cmd, argc, argv, opts, pos, 2, 2);
     if (st != CTL_CONTINUE || (st = parse_at(cmd, at, &when)) != CTL_CONTINUE)
         return st;
-    if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK ||
+        (st = ctl_expand_id(ctl, CRM_RECORD_PROMISE, &pos[0], id)) != EXIT_OK)
         return st;
     crm_promise *p = NULL;
     int rc = crm_promise_break(&p, ctl->db, pos[0], pos[1], when);
@@ -137,7 +144,9 @@ int cmd_promise_release(crmctl *ctl, const ctl_command *cmd, int argc, char **ar
     int st = ctl_parse(ctl, cmd, argc, argv, opts, pos, 1, 1);
     if (st != CTL_CONTINUE || (st = parse_at(cmd, at, &when)) != CTL_CONTINUE)
         return st;
-    if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK ||
+        (st = ctl_expand_id(ctl, CRM_RECORD_PROMISE, &pos[0], id)) != EXIT_OK)
         return st;
     crm_promise *p = NULL;
     int rc = crm_promise_release(&p, ctl->db, pos[0], note, when);
@@ -163,7 +172,9 @@ int cmd_promise_renegotiate(crmctl *ctl, const ctl_command *cmd, int argc, char 
     if ((st = ctl_parse_time(cmd, "due", due, &due_at)) != CTL_CONTINUE ||
         (st = parse_at(cmd, at, &when)) != CTL_CONTINUE)
         return st;
-    if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK ||
+        (st = ctl_expand_id(ctl, CRM_RECORD_PROMISE, &pos[0], id)) != EXIT_OK)
         return st;
     crm_promise *p = NULL;
     int rc = crm_promise_renegotiate(&p, ctl->db, pos[0], due_at, pos[1], agreed, when);
@@ -177,6 +188,9 @@ int cmd_promise_show(crmctl *ctl, const ctl_command *cmd, int argc, char **argv)
     const char *pos[1];
     int st = ctl_start(ctl, cmd, argc, argv, NULL, pos, 1, 1, CTL_READ);
     if (st != CTL_CONTINUE)
+        return st;
+    char id[CRM_ID_LEN + 1];
+    if ((st = ctl_expand_id(ctl, CRM_RECORD_PROMISE, &pos[0], id)) != EXIT_OK)
         return st;
     crm_promise *p;
     int rc = crm_promise_get(&p, ctl->db, pos[0]);

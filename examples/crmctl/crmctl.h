@@ -99,6 +99,7 @@ int cmd_identity_lookup(crmctl *, const ctl_command *, int, char **);
 int cmd_identity_list(crmctl *, const ctl_command *, int, char **);
 int cmd_identity_normalise(crmctl *, const ctl_command *, int, char **);
 int cmd_journal(crmctl *, const ctl_command *, int, char **);
+int cmd_config(crmctl *, const ctl_command *, int, char **);
 int cmd_interaction_log(crmctl *, const ctl_command *, int, char **);
 int cmd_interaction_show(crmctl *, const ctl_command *, int, char **);
 int cmd_interaction_update(crmctl *, const ctl_command *, int, char **);
@@ -241,6 +242,10 @@ int ctl_print_candidates(crmctl *ctl, crm_customer_cursor *cur);
 
 /* The same, keeping only the customer's id. */
 int ctl_resolve_customer_id(crmctl *ctl, const char *arg, char id[CRM_ID_LEN + 1]);
+/* An id as a person typed it, its first digits or whole (crm_id_expand()):
+ * *arg is pointed at the whole id in buf. NULL stays NULL; an error is
+ * reported and its exit status returned. */
+int ctl_expand_id(crmctl *ctl, crm_record_t record, const char **arg, char buf[CRM_ID_LEN + 1]);
 
 /* ---- the database and errors (main.c) ------------------------------------ */
 
@@ -271,6 +276,8 @@ int ctl_start_customer(crmctl *ctl, const ctl_command *cmd, int argc, char **arg
  * rc. The message is shown escaped, as libcrm's messages are (see
  * CTL_ESC_MESSAGE); ctl->db may be NULL after crm_open() failed. */
 int ctl_fail(crmctl *ctl, int rc);
+/* The same with libcrm's message msg, saved from an earlier failure. */
+int ctl_fail_msg(crmctl *ctl, int rc, const char *msg);
 
 /*
  * Where a message goes: ctl_err_begin() returns the stream to write one

@@ -155,6 +155,21 @@ static const ctl_command commands[] = {
       "--country), lower case for e-mail addresses, and so on. No database is\n"
       "opened.\n",
       cmd_identity_normalise },
+    { "config", "[NAME [VALUE]] [--unset]",
+      "show the database's settings, or keep one in it",
+      "Settings are kept in the database file, for every program that opens it.\n"
+      "\n"
+      "  default_country   the country national phone numbers are read in\n"
+      "                    (\"(415) 555-0100\"), a two-letter ISO 3166 code such\n"
+      "                    as US or DE; --country and $CRM_COUNTRY still win for\n"
+      "                    the run they are given to\n"
+      "\n"
+      "Without NAME, every setting is shown; with NAME alone, that one. With a\n"
+      "VALUE it is kept (and journaled); --unset removes it.\n"
+      "\n"
+      "Options:\n"
+      "  --unset      remove the setting\n",
+      cmd_config },
     { "journal", "[--since N]", "show the journal of changes, oldest first",
       "Options:\n"
       "  --since N    only entries after sequence number N (to follow the feed,\n"
@@ -511,7 +526,8 @@ static const char global_help[] =
     "  --actor WHO    who makes the changes, recorded in the journal, e.g.\n"
     "                 agent:alice (default: $CRM_ACTOR, else \"system\")\n"
     "  --country CC   region for national phone numbers, e.g. US or DE\n"
-    "                 (default: $CRM_COUNTRY, else none: use +country codes)\n"
+    "                 (default: $CRM_COUNTRY, else the database's own, set with\n"
+    "                 'crmctl config default_country CC', else none)\n"
     "  --json         print JSON instead of tables\n"
     "  --csv          print lists as CSV: a header of field names, then a row\n"
     "                 per record, the fields and values of --json\n"
@@ -751,12 +767,30 @@ void ctl_error_after(const char *msg, const char *fmt, ...)
     ctl_err_end(f);
 }
 
-int ctl_fail(crmctl *ctl, int rc)
+int ctl_fail_msg(crmctl *ctl, int rc, const char *msg)
 {
     if (!err_code)
         err_code = crm_errname(rc);
-    ctl_err_end(lib_message(crm_errmsg(ctl->db)));
+    /* libcrm speaks of its API; a person at a terminal is told what to type. */
+    if (rc == CRM_EINVAL && strstr(msg, "the database has no default country"))
+        ctl_error_after(msg, " (with crmctl: --country CC, or $CRM_COUNTRY, or keep one in the "
+                             "database: crmctl config default_country CC)");
+    else if (rc == CRM_EINVAL && ctl->country &&
+             strstr(msg, "crm_open_options.default_country"))
+        ctl_error("%s '%s' is not a country the phone normaliser knows; use a two-letter "
+                  "ISO 3166 code such as US or DE",
+                  ctl->country_given ? "--country" : "$CRM_COUNTRY", ctl->country);
+    else if (rc == CRM_EIO && strstr(msg, "pass CRM_OPEN_CREATE"))
+        ctl_error("no database at '%s' (--db or $CRM_DB names it; adding a customer creates it)",
+                  ctl->db_path);
+    else
+        ctl_err_end(lib_message(msg));
     return exit_status(rc);
+}
+
+int ctl_fail(crmctl *ctl, int rc)
+{
+    return ctl_fail_msg(ctl, rc, crm_errmsg(ctl->db));
 }
 
 int ctl_open(crmctl *ctl, ctl_access mode)

@@ -45,6 +45,48 @@ static int ambiguous(crmctl *ctl, const char *arg)
     return listed == EXIT_OK ? st : listed;
 }
 
+/* Could arg be the first digits of an id: hexadecimal digits and hyphens,
+ * shorter than a whole id (a whole one is read as it is)? */
+static int looks_like_prefix(const char *arg)
+{
+    size_t n = strlen(arg);
+    return n >= CRM_ID_PREFIX_MIN && n < CRM_ID_LEN &&
+           strspn(arg, "0123456789abcdefABCDEF-") == n;
+}
+
+int ctl_expand_id(crmctl *ctl, crm_record_t record, const char **arg, char buf[CRM_ID_LEN + 1])
+{
+    /* A whole id goes to the call as it is, which says what it lacks. */
+    if (!*arg || strlen(*arg) >= CRM_ID_LEN)
+        return EXIT_OK;
+    char *full = NULL;
+    int rc = crm_id_expand(&full, ctl->db, record, *arg);
+    if (rc != CRM_OK)
+        return ctl_fail(ctl, rc);
+    memcpy(buf, full, CRM_ID_LEN + 1);
+    crm_free(full);
+    *arg = buf;
+    return EXIT_OK;
+}
+
+/* A customer the outside world does not know by arg may be named by the
+ * first digits of their id: the one it names, else the first failure. */
+static int by_prefix(crmctl *ctl, const char *arg, int rc, crm_customer **out)
+{
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", crm_errmsg(ctl->db));
+    char *full = NULL;
+    int x = crm_id_expand(&full, ctl->db, CRM_RECORD_CUSTOMER, arg);
+    if (x == CRM_OK) {
+        x = crm_customer_get(out, ctl->db, full);
+        crm_free(full);
+        return x == CRM_OK ? EXIT_OK : ctl_fail(ctl, x);
+    }
+    if (x == CRM_EAMBIGUOUS)
+        return ctl_fail(ctl, x);
+    return ctl_fail_msg(ctl, rc, msg);
+}
+
 int ctl_resolve_customer(crmctl *ctl, const char *arg, crm_customer **out)
 {
     if (!*arg) {
@@ -62,12 +104,15 @@ int ctl_resolve_customer(crmctl *ctl, const char *arg, crm_customer **out)
         return EXIT_OK;
     if (rc == CRM_EAMBIGUOUS)
         return ambiguous(ctl, arg);
+    if (rc == CRM_ENOTFOUND && looks_like_prefix(arg))
+        return by_prefix(ctl, arg, rc, out);
     int st = ctl_fail(ctl, rc);
     /* A national number is read in a country, which crmctl takes from
      * --country or $CRM_COUNTRY. */
     if (rc == CRM_ENOTFOUND && !ctl->country &&
         strstr(crm_errmsg(ctl->db), "without a default country"))
-        ctl_error("national phone numbers are read with --country (or $CRM_COUNTRY)");
+        ctl_error("national phone numbers are read with --country (or $CRM_COUNTRY), or in "
+                  "the database's own: crmctl config default_country CC");
     return st;
 }
 

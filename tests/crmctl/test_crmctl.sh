@@ -592,7 +592,7 @@ run 1 --db "$h" timeline "+44 20 7946 0958"
 expect_err 'tried phone \+442079460958, account, loyalty'
 run 1 --db "$h" timeline "(415) 555-0100"
 expect_err 'tried phone \(unreadable without a default country\), account, loyalty'
-expect_err '^crmctl: national phone numbers are read with --country \(or \$CRM_COUNTRY\)$'
+expect_err '^crmctl: national phone numbers are read with --country \(or \$CRM_COUNTRY\), or in the database'"'"'s own: crmctl config default_country CC$'
 run 1 --db "$h" timeline facebook:jane
 expect_err 'tried social facebook:jane, account, loyalty|tried social, account, loyalty'
 run 1 --db "$h" timeline "$missing_id"

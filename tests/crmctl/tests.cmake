@@ -34,6 +34,11 @@ if(TARGET crmctl)
     COMMAND ${CRMCTL_BASH} ${_crmctl_dir}/test_crmctl_usage.sh
             $<TARGET_FILE:crmctl> ${CMAKE_CURRENT_BINARY_DIR}/crmctl_usage)
   set_tests_properties(crmctl_usage PROPERTIES ENVIRONMENT "${_crmctl_env}" TIMEOUT 300)
+  # the settings a database keeps (config) and ids by their first digits.
+  add_test(NAME crmctl_config
+    COMMAND ${CRMCTL_BASH} ${_crmctl_dir}/test_crmctl_config.sh
+            $<TARGET_FILE:crmctl> ${CMAKE_CURRENT_BINARY_DIR}/crmctl_config)
+  set_tests_properties(crmctl_config PROPERTIES ENVIRONMENT "${_crmctl_env}" TIMEOUT 300)
   # bash completion, driven as bash drives it.
   add_test(NAME crmctl_completion
     COMMAND ${CRMCTL_BASH} ${_crmctl_dir}/test_crmctl_completion.sh
