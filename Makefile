@@ -9,6 +9,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian packages the build, the tests and the demo need.
 DEPS := build-essential cmake pkg-config libsqlite3-dev uuid-dev libphonenumber-dev libcsv-dev \
+        libutf8proc-dev help2man groff-base \
         valgrind binutils python3 abigail-tools \
         swig python3-dev python3-pytest python3-hypothesis lua-unit lcov \
         liblua5.4-dev lua5.4 liblua5.3-dev lua5.3 liblua5.2-dev lua5.2 liblua5.1-0-dev lua5.1 \
@@ -109,6 +110,7 @@ uninstall:
 # them and purges them again. Neither is part of `make test`.
 DEB_DEPS := build-essential dpkg-dev debhelper dh-python fakeroot lintian \
             cmake pkg-config libsqlite3-dev uuid-dev libphonenumber-dev libcsv-dev \
+            libutf8proc-dev help2man groff-base \
             swig python3-dev liblua5.4-dev lua5.4 liblua5.3-dev lua5.3 \
             liblua5.2-dev lua5.2 liblua5.1-0-dev lua5.1 libluajit-5.1-dev luajit
 DEB_OUT  ?= $(BUILD)/deb
