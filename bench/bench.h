@@ -168,6 +168,12 @@ const char *bench_team(long k);
 long bench_owner_page_rows(const job *j);
 /* Due time of bulk promise k: every other one is overdue at j->now. */
 int64_t bench_promise_due(const job *j, long k);
+/* A due time cannot have passed when it is set: a bulk or agenda promise
+ * overdue at j->now (due < j->now) was made a day before it fell due, at
+ * bench_overdue_made(due), its make journaled with when it was recorded.
+ * The other bulk promises are made now (due a day later at least); the
+ * other agenda promises at j->now, as some fall due minutes after it. */
+#define bench_overdue_made(due) ((due) - 86400000LL)
 /* An imported promise's history, relative to j->now: made 10 days
  * before, due 7 days before; renegotiated 5 days before to 2 days before,
  * with the customer's agreement; kept 1 day before, a day late. */

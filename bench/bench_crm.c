@@ -393,8 +393,10 @@ int crm_promise_batch(void *side, const job *j, long round, sample *out)
     if (rc != CRM_OK)
         return fail(s, "crm_begin", rc);
     for (long k = b; k < e; k++) {
+        int64_t due = bench_promise_due(j, k);
         rc = crm_promise_make(NULL, s->db, s->kept[k % j->kept], NULL, BENCH_OWNER,
-                              BENCH_PROMISE_WHAT, bench_promise_due(j, k), CRM_TIME_NONE);
+                              BENCH_PROMISE_WHAT, due,
+                              due < j->now ? bench_overdue_made(due) : CRM_TIME_NONE);
         if (rc != CRM_OK)
             return fail_batch(s, "crm_promise_make", rc);
     }
@@ -782,8 +784,10 @@ static int agenda_setup(crm_side *s, const job *j)
     int rc = crm_begin(s->db);
     for (long k = 0; rc == CRM_OK && k < j->promises; k++) {
         bench_agent(agent, sizeof agent, k % BENCH_AGENTS);
+        int64_t due = bench_agenda_due(j, k);
         rc = crm_promise_make(NULL, s->db, s->kept[bench_agenda_customer(j, k)], NULL, agent,
-                              BENCH_PROMISE_WHAT, bench_agenda_due(j, k), CRM_TIME_NONE);
+                              BENCH_PROMISE_WHAT, due,
+                              due < j->now ? bench_overdue_made(due) : j->now);
     }
     for (long c = 2; rc == CRM_OK && c < j->kept; c += 16)
         rc = crm_customer_set_owner(s->db, s->kept[c],

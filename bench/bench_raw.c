@@ -887,13 +887,22 @@ int raw_timeline_deep(void *side, const job *j, long round, sample *out)
                  j->t0 + (int64_t)(j->deep_k - 10) * 1000);
 }
 
-/* Make a promise with its first event and journal row; *id receives its id. */
-static int make_promise(raw_side *s, const unsigned char *cid, int64_t due, unsigned char id[16])
+/* Make a promise with its first event and journal row; *id receives its id.
+ * One overdue at j->now was made before it fell due (bench.h): its event
+ * and journal row are at that time, the row saying when it was recorded,
+ * as libcrm writes them. */
+static int make_promise(raw_side *s, const job *j, const unsigned char *cid, int64_t due,
+                        unsigned char id[16])
 {
-    sqlite3_stmt *p = s->st[S_PROMISE], *e = s->st[S_PROMISE_MADE], *js = s->st[S_J_PROMISE_MAKE];
-    int64_t now;
+    int past = due < j->now;
+    sqlite3_stmt *p = s->st[S_PROMISE], *e = s->st[S_PROMISE_MADE];
+    sqlite3_stmt *js = s->st[past ? S_J_PROMISE_MAKE_PAST : S_J_PROMISE_MAKE];
+    int64_t now, recorded;
     char text[37];
     new_id(s, id, &now);
+    recorded = now;
+    if (past)
+        now = bench_overdue_made(due);
     id_text(text, id);
     sqlite3_bind_blob(p, 1, id, 16, SQLITE_STATIC);
     sqlite3_bind_blob(p, 2, cid, 16, SQLITE_STATIC);
@@ -910,7 +919,10 @@ static int make_promise(raw_side *s, const unsigned char *cid, int64_t due, unsi
     sqlite3_bind_text(js, 4, BENCH_OWNER, -1, SQLITE_STATIC);
     sqlite3_bind_text(js, 5, BENCH_PROMISE_WHAT, -1, SQLITE_STATIC);
     sqlite3_bind_int64(js, 6, due);
-    return run(s, S_PROMISE) || run(s, S_PROMISE_MADE) || run(s, S_J_PROMISE_MAKE) ||
+    if (past)
+        sqlite3_bind_int64(js, 7, recorded);
+    return run(s, S_PROMISE) || run(s, S_PROMISE_MADE) ||
+                   run(s, past ? S_J_PROMISE_MAKE_PAST : S_J_PROMISE_MAKE) ||
                    index_text(s, cid, 5, BENCH_PROMISE_WHAT)
                ? -1
                : 0;
@@ -927,7 +939,7 @@ int raw_promise_batch(void *side, const job *j, long round, sample *out)
         return -1;
     for (long k = b; k < e; k++) {
         unsigned char id[16];
-        if (make_promise(s, s->kept[k % j->kept], bench_promise_due(j, k), id))
+        if (make_promise(s, j, s->kept[k % j->kept], bench_promise_due(j, k), id))
             return rollback(s);
     }
     if ((e % BENCH_BATCH == 0 || e == j->promises) && commit(s))
@@ -987,7 +999,7 @@ int raw_promise_pair(void *side, const job *j, long round, sample *out)
         unsigned char id[16];
         if (begin(s))
             return -1;
-        if (make_promise(s, s->kept[k % j->kept], j->now + 86400000, id) || commit(s))
+        if (make_promise(s, j, s->kept[k % j->kept], j->now + 86400000, id) || commit(s))
             return rollback(s);
         if (keep_promise(s, id))
             return -1;
@@ -1522,8 +1534,9 @@ static int agenda_setup(raw_side *s, const job *j)
         sqlite3_bind_blob(p, 1, id, 16, SQLITE_STATIC);
         sqlite3_bind_blob(p, 2, s->kept[bench_agenda_customer(j, k)], 16, SQLITE_STATIC);
         sqlite3_bind_text(p, 3, agent, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(p, 4, bench_agenda_due(j, k));
-        sqlite3_bind_int64(p, 5, now);
+        int64_t due = bench_agenda_due(j, k);
+        sqlite3_bind_int64(p, 4, due);
+        sqlite3_bind_int64(p, 5, due < j->now ? bench_overdue_made(due) : j->now);
         if (run(s, S_AGENDA_PROMISE))
             return rollback(s);
     }

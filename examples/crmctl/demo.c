@@ -305,11 +305,13 @@ static int backstory(demo *d)
     s.outcome = CRM_OUTCOME_ESCALATED;
     s.summary = "Acme was charged twice for invoice 2026-114; passed to billing";
     int rc = log_as(d, "agent:bob", &s, raj_call);
-    /* Due two days ago, to the hour: it is two days overdue now. */
+    /* Due two days ago, to the hour: it is two days overdue now. It was
+     * made during the call, eight days ago (a due time cannot have passed
+     * when it is set). */
     int64_t refund_due = (d->now - 2 * DAY) / HOUR * HOUR;
     if (rc == CRM_OK)
         rc = crm_promise_make(NULL, db, d->ids[RAJ], raj_call, "team:billing",
-                              "refund the double charge", refund_due, CRM_TIME_NONE);
+                              "refund the double charge", refund_due, s.occurred_at);
 
     crm_interaction_spec e = CRM_INTERACTION_SPEC_INIT;
     e.customer_id = d->ids[JANE];

@@ -5,7 +5,7 @@ Each line of the JSON Lines file is one post, as a monitoring tool exports
 it:
 
     {"id": "1790012345678901234", "network": "twitter", "handle": "@JaneDoe",
-     "time": "2027-05-25T18:00:00Z", "text": "@ShopCo charged me twice",
+     "time": "2026-05-25T18:00:00Z", "text": "@ShopCo charged me twice",
      "reply_to": null}
 
 The author is found by their social identity ("social", "network:handle");

@@ -131,7 +131,7 @@ def test_without_brands_the_business_is_an_author(db):
 
 def post(i, **kw):
     p = {"id": str(i), "network": "twitter", "handle": f"@user{i}",
-         "time": "2027-05-25T18:00:00Z", "text": f"post {i}", "reply_to": None}
+         "time": "2026-05-25T18:00:00Z", "text": f"post {i}", "reply_to": None}
     p.update(kw)
     return json.dumps(p).encode()
 
@@ -142,9 +142,9 @@ def test_bad_lines_reported_and_skipped(db, tmp_path):
         b"{not json",                                      # 2
         b"[1, 2, 3]",                                      # 3
         json.dumps({"id": "4", "network": "twitter", "handle": "@x",
-                    "time": "2027-05-25T18:00:00Z"}).encode(),  # 4 no text
+                    "time": "2026-05-25T18:00:00Z"}).encode(),  # 4 no text
         post(5, time="yesterday"),                         # 5
-        post(6, time="2027-05-25T18:00:00"),               # 6 naive
+        post(6, time="2026-05-25T18:00:00"),               # 6 naive
         post(7, text="x" * 70000),                         # 7 over-long, new author
         post(8, text="caf").replace(b'"caf"', b'"caf\xe9"'),   # 8 Latin-1
         post(9, text="\ud800"),                            # 9 lone surrogate

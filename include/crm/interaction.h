@@ -103,8 +103,9 @@ typedef struct crm_interaction_spec {
     const char *customer_id;
     crm_channel_t channel;    /**< a built-in channel; 0 when channel_name names it */
     crm_direction_t direction;
-    int64_t occurred_at;      /**< ms since the epoch; CRM_TIME_NONE = now (in a version 1
-                                   spec, 0 meant now) */
+    int64_t occurred_at;      /**< ms since the epoch, not later than now by the handle's
+                                   clock (an interaction is recorded once it happened);
+                                   CRM_TIME_NONE = now (in a version 1 spec, 0 meant now) */
     const char *handled_by;   /**< "agent:alice", "team:billing", "ivr:main-menu"; NULL = none;
                                    the rules of crm_set_actor() */
     const char *reason;       /**< the business's own code, e.g. "billing.double_charge"; NULL = none */
@@ -135,7 +136,8 @@ typedef struct crm_interaction crm_interaction;
  * @return CRM_OK; CRM_EINVAL (bad spec: unknown channel, a channel_name
  *         that is no name, channel and channel_name naming two channels,
  *         unknown direction or outcome, sentiment outside -2..+2, bad
- *         strings, reply_to of another customer); CRM_ENOTFOUND (customer
+ *         strings, reply_to of another customer, an occurred_at later than
+ *         now, "in the future", naming both times); CRM_ENOTFOUND (customer
  *         or reply_to);
  *         CRM_EEXISTS (external_ref already recorded on this channel:
  *         crm_conflict_id() gives the existing interaction's id, and

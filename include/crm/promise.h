@@ -15,7 +15,12 @@
  * (by the handle's clock), or an earlier time, to record a step after the
  * fact or to import a promise's whole history. A step cannot be later than
  * now, nor earlier than the promise's last step (when it was made, or last
- * renegotiated): CRM_EINVAL naming both times. The step's history event,
+ * renegotiated): CRM_EINVAL naming both times. A due time cannot have
+ * passed when it is set: making a promise, or renegotiating it, with a due
+ * time earlier than the step's own time is CRM_EINVAL naming both times
+ * (the step's time itself is fine). A promise that was already late when
+ * it is recorded is recorded with the `at` it was made, before its due
+ * time. The step's history event,
  * made_at or closed_at, and with them kept late and overdue, follow from
  * `at`; so does the journal entry's at, and an entry recorded later than
  * its step happened also carries recorded_at, when it was recorded.
@@ -62,9 +67,12 @@ typedef struct crm_promise crm_promise;
  *                       belong to the same customer.
  * @param owner          who must keep it: "agent:alice", "team:billing".
  * @param what           what was promised, 1..CRM_PROMISE_TEXT_MAX bytes.
- * @param due_at         when it is due (ms since the epoch, CRM_TIME_MIN..CRM_TIME_MAX).
+ * @param due_at         when it is due (ms since the epoch, CRM_TIME_MIN..CRM_TIME_MAX),
+ *                       not before the promise was made (`at`, or now):
+ *                       CRM_EINVAL naming both times otherwise.
  * @param at             when it was made: CRM_TIME_NONE = now, or a time not
- *                       later than now (its made_at).
+ *                       later than now (its made_at); an overdue promise
+ *                       recorded after the fact gives the time it was made.
  * @return CRM_OK; CRM_ENOTFOUND (customer, interaction); CRM_EINVAL.
  */
 CRM_EXTERN(int) crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
@@ -97,8 +105,11 @@ CRM_EXTERN(int) crm_promise_break(crm_promise **out, crm_db *db, const char *id,
 CRM_EXTERN(int) crm_promise_release(crm_promise **out, crm_db *db, const char *id,
                                     const char *note, int64_t at);
 /**
- * A new due time (CRM_TIME_MIN..CRM_TIME_MAX and different from the one in
- * force: CRM_EINVAL otherwise), why (required) and whether the customer agreed (0 or 1).
+ * A new due time (CRM_TIME_MIN..CRM_TIME_MAX, different from the one in
+ * force, and not before the renegotiation's own time, `at` or now:
+ * CRM_EINVAL otherwise, the last naming both times), why (required) and
+ * whether the customer agreed (0 or 1). To record a move to a time that
+ * has since passed, give the `at` it happened.
  * Stays open; the old due time stays in the history.
  */
 CRM_EXTERN(int) crm_promise_renegotiate(crm_promise **out, crm_db *db, const char *id,

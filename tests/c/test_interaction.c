@@ -417,7 +417,7 @@ TEST(log_times_of_1970_and_before)
     s.customer_id = cid;
     s.channel = CRM_CHANNEL_LETTER;
     s.direction = CRM_DIRECTION_IN;
-    const int64_t times[] = { 0, -1, CRM_TIME_MIN, CRM_TIME_MAX, -86400000LL * 365 * 30 };
+    const int64_t times[] = { 0, -1, CRM_TIME_MIN, -86400000LL * 365 * 30 };
     for (size_t k = 0; k < sizeof times / sizeof times[0]; k++) {
         s.occurred_at = times[k];
         crm_interaction *i = NULL, *g = NULL;
@@ -428,6 +428,11 @@ TEST(log_times_of_1970_and_before)
         crm_interaction_free(g);
         crm_interaction_free(i);
     }
+    /* The last time libcrm keeps is a time too, but not one that has
+     * happened yet. */
+    s.occurred_at = CRM_TIME_MAX;
+    CHECK_FAILS2(db, crm_interaction_log(NULL, db, &s), CRM_EINVAL, "in the future",
+                 "253402300799999 (9999-12-31T23:59:59.999Z)");
     /* A version 1 spec: 0 is "now", as it was. */
     s.version = 1;
     s.occurred_at = 0;
@@ -449,6 +454,49 @@ TEST(log_times_of_1970_and_before)
     CHECK_INT(rc, CRM_DONE);
     CHECK_INT(n, 4);
     crm_close(db);
+}
+
+static int64_t fixed_clock(void *ctx)
+{
+    return *(const int64_t *)ctx;
+}
+
+/* An interaction is recorded once it happened: a millisecond later than
+ * now by the handle's clock is refused, naming both times, and journals
+ * nothing; now itself is fine. */
+TEST(log_not_in_the_future)
+{
+    int64_t now = 1781524800000LL; /* 2026-06-15T12:00:00Z */
+    crm_open_options o = CRM_OPEN_OPTIONS_INIT;
+    o.clock = fixed_clock;
+    o.clock_ctx = &now;
+    crm_db *db = NULL;
+    CHECK_INT(crm_open(&db, ":memory:", &o), CRM_OK);
+    char cid[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ann", cid);
+    crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
+    s.customer_id = cid;
+    s.channel = CRM_CHANNEL_PHONE;
+    s.direction = CRM_DIRECTION_OUT;
+    s.occurred_at = now + 1;
+    int64_t seq = test_last_seq(db);
+    crm_interaction *i = NULL;
+    CHECK_FAILS2(db, crm_interaction_log(&i, db, &s), CRM_EINVAL,
+                 "occurred_at 1781524800001 (2026-06-15T12:00:00.001Z) is in the future",
+                 "it is 1781524800000 (2026-06-15T12:00:00.000Z) now");
+    CHECK(i == NULL);
+    CHECK_INT(test_last_seq(db), seq);
+    /* The clock moves on: the same time is now the past. */
+    now += 1;
+    CHECK_OK(db, crm_interaction_log(&i, db, &s));
+    CHECK_INT(crm_interaction_occurred_at(i), now);
+    crm_interaction_free(i);
+    CHECK_INT(test_last_seq(db), seq + 1);
+    /* Exactly now. */
+    s.occurred_at = now;
+    CHECK_OK(db, crm_interaction_log(NULL, db, &s));
+    CHECK_INT(test_last_seq(db), seq + 2);
+    CHECK_OK(db, crm_close(db));
 }
 
 TEST(log_journal)
@@ -1664,6 +1712,7 @@ int main(void)
     RUN(log_longest_strings);
     RUN(log_defaults);
     RUN(log_times_of_1970_and_before);
+    RUN(log_not_in_the_future);
     RUN(log_journal);
     RUN(reply_threads);
     RUN(external_ref_unique_per_channel);

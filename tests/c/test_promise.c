@@ -99,7 +99,9 @@ static void make(crm_db *db, const char *customer, const char *owner, const char
                  int64_t due, char id[CRM_ID_LEN + 1])
 {
     crm_promise *p;
-    if (crm_promise_make(&p, db, customer, NULL, owner, what, due, CRM_TIME_NONE) != CRM_OK) {
+    /* A promise already due is one made a day before it fell due. */
+    int64_t made = due < crm_now() ? due - 24 * HOUR : CRM_TIME_NONE;
+    if (crm_promise_make(&p, db, customer, NULL, owner, what, due, made) != CRM_OK) {
         fprintf(stderr, "making '%s': %s\n", what, crm_errmsg(db));
         exit(2);
     }
@@ -326,8 +328,11 @@ TEST(made_event_records_the_due_time)
     char ann[CRM_ID_LEN + 1], id[CRM_ID_LEN + 1];
     test_customer(db, CRM_CUSTOMER_PERSON, "Ann", ann);
     CHECK_OK(db, crm_set_actor(db, "agent:alice"));
-    make(db, ann, "agent:bob", "ship a replacement", 5000, id);
-    CHECK_STR(history(db, id), "made none->5000 agent:alice");
+    int64_t due = crm_now() + 5000;
+    make(db, ann, "agent:bob", "ship a replacement", due, id);
+    char want[128];
+    snprintf(want, sizeof want, "made none->%lld agent:alice", (long long)due);
+    CHECK_STR(history(db, id), want);
     crm_promise_event_cursor *cur;
     const crm_promise_event *e;
     int64_t now = crm_now();
@@ -336,7 +341,7 @@ TEST(made_event_records_the_due_time)
     CHECK_INT(crm_promise_event_kind(e), CRM_PROMISE_EVENT_MADE);
     CHECK(crm_promise_event_at(e) <= now && crm_promise_event_at(e) > now - 10000);
     CHECK_INT(crm_promise_event_old_due(e), CRM_TIME_NONE);
-    CHECK_INT(crm_promise_event_new_due(e), 5000);
+    CHECK_INT(crm_promise_event_new_due(e), due);
     CHECK_INT(crm_promise_event_customer_agreed(e), 0);
     CHECK(crm_promise_event_interaction_id(e) == NULL);
     CHECK(crm_promise_event_note(e) == NULL);
@@ -424,10 +429,15 @@ TEST(kept_late_follows_the_due_time_in_force)
     crm_promise *p = get(db, a);
     CHECK_INT(crm_promise_was_kept_late(p), 0);
     crm_promise_free(p);
-    /* On time by the first, late by the renegotiated one. */
-    make(db, ann, "agent:alice", "b", now + HOUR, b);
+    /* On time by the first, late by the renegotiated one: made and moved
+     * earlier before the new due time, kept after it. */
+    crm_promise *made = NULL;
+    CHECK_OK(db, crm_promise_make(&made, db, ann, NULL, "agent:alice", "b", now + HOUR,
+                                  now - 3 * HOUR));
+    memcpy(b, crm_promise_id(made), sizeof b);
+    crm_promise_free(made);
     CHECK_OK(db, crm_promise_renegotiate(NULL, db, b, now - HOUR, "moved earlier", 0,
-                                         CRM_TIME_NONE));
+                                         now - 2 * HOUR));
     CHECK_OK(db, crm_promise_keep(NULL, db, b, NULL, NULL, CRM_TIME_NONE));
     p = get(db, b);
     CHECK_INT(crm_promise_was_kept_late(p), 1);
@@ -483,7 +493,7 @@ TEST(renegotiate_keeps_every_due_time)
     test_customer(db, CRM_CUSTOMER_PERSON, "Ann", ann);
     make(db, ann, "agent:alice", "replacement ships", 1000, id);
     CHECK_OK(db, crm_set_actor(db, "agent:bob"));
-    CHECK_OK(db, crm_promise_renegotiate(NULL, db, id, 2000, "warehouse closed", 1, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, id, 2000, "warehouse closed", 1, 500));
     crm_promise *p = get(db, id);
     CHECK_INT(crm_promise_due_at(p), 2000);
     CHECK_INT(crm_promise_first_due_at(p), 1000);
@@ -492,7 +502,7 @@ TEST(renegotiate_keeps_every_due_time)
     CHECK_INT(crm_promise_closed_at(p), CRM_TIME_NONE);
     crm_promise_free(p);
     CHECK_OK(db, crm_set_actor(db, "ivr:main-menu"));
-    CHECK_OK(db, crm_promise_renegotiate(NULL, db, id, 1500, "a van came free", 0, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, id, 1500, "a van came free", 0, 1000));
     p = get(db, id);
     CHECK_INT(crm_promise_due_at(p), 1500);
     CHECK_INT(crm_promise_first_due_at(p), 1000);
@@ -599,15 +609,16 @@ TEST(interaction_must_be_the_customers)
     log_interaction(db, ann, anns);
     log_interaction(db, bob, bobs);
     crm_promise *p = (crm_promise *)&poison;
-    CHECK_PFAILS2(db, crm_promise_make(&p, db, ann, bobs, "agent:alice", "x", 1000, CRM_TIME_NONE),
+    int64_t due = crm_now() + HOUR;
+    CHECK_PFAILS2(db, crm_promise_make(&p, db, ann, bobs, "agent:alice", "x", due, CRM_TIME_NONE),
                   CRM_EINVAL,
                   "interaction id", bobs);
     CHECK(p == (crm_promise *)&poison);
-    CHECK_PFAILS2(db, crm_promise_make(&p, db, ann, TEST_UNKNOWN_ID, "agent:alice", "x", 1000,
+    CHECK_PFAILS2(db, crm_promise_make(&p, db, ann, TEST_UNKNOWN_ID, "agent:alice", "x", due,
                                        CRM_TIME_NONE),
                   CRM_ENOTFOUND, "interaction", TEST_UNKNOWN_ID);
     CHECK(p == (crm_promise *)&poison);
-    make(db, ann, "agent:alice", "x", 1000, id);
+    make(db, ann, "agent:alice", "x", due, id);
     CHECK_PFAILS2(db, crm_promise_keep(&stepped, db, id, bobs, NULL, CRM_TIME_NONE), CRM_EINVAL,
                   "interaction id", bobs);
     CHECK_PFAILS2(db, crm_promise_keep(&stepped, db, id, TEST_UNKNOWN_ID, NULL, CRM_TIME_NONE),
@@ -615,7 +626,7 @@ TEST(interaction_must_be_the_customers)
                   "interaction", TEST_UNKNOWN_ID);
     CHECK_INT(state_of(db, id), CRM_PROMISE_OPEN);
     CHECK_OK(db, crm_promise_keep(NULL, db, id, anns, NULL, CRM_TIME_NONE));
-    CHECK_OK(db, crm_promise_make(NULL, db, bob, bobs, "agent:alice", "y", 1000, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_make(NULL, db, bob, bobs, "agent:alice", "y", due, CRM_TIME_NONE));
     CHECK_OK(db, crm_close(db));
 }
 
@@ -627,7 +638,7 @@ TEST(limits)
     char *owner = test_long_string(CRM_ACTOR_MAX), *what = test_long_string(CRM_PROMISE_TEXT_MAX);
     char *note = test_long_string(CRM_NOTE_MAX);
     crm_promise *p;
-    CHECK_OK(db, crm_promise_make(&p, db, ann, NULL, owner, what, CRM_TIME_MAX, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_make(&p, db, ann, NULL, owner, what, CRM_TIME_MAX, 0));
     CHECK_STR(crm_promise_owner(p), owner);
     CHECK_STR(crm_promise_what(p), what);
     CHECK_INT(crm_promise_due_at(p), CRM_TIME_MAX);
@@ -637,7 +648,7 @@ TEST(limits)
     crm_promise_filter f = CRM_PROMISE_FILTER_INIT;
     f.owner = owner;
     CHECK_STR(whats(db, &f, NULL), what);
-    CHECK_OK(db, crm_promise_renegotiate(NULL, db, id, 1, note, 0, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, id, 1, note, 0, 1));
     CHECK_OK(db, crm_promise_keep(NULL, db, id, NULL, note, CRM_TIME_NONE));
     make(db, ann, "a", "b", 1, id);
     CHECK_OK(db, crm_promise_break(NULL, db, id, note, CRM_TIME_NONE));
@@ -870,12 +881,10 @@ TEST(list_rows_carry_every_field)
     log_interaction(db, ann, call);
     log_interaction(db, ann, done);
     crm_promise *made;
-    CHECK_OK(db, crm_promise_make(&made, db, ann, call, "agent:alice", "call back", 1000,
-                                  CRM_TIME_NONE));
-    CHECK_OK(db, crm_promise_renegotiate(NULL, db, crm_promise_id(made), 3000, "later", 1,
-                                         CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_make(&made, db, ann, call, "agent:alice", "call back", 1000, 500));
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, crm_promise_id(made), 3000, "later", 1, 600));
     CHECK_OK(db, crm_promise_renegotiate(NULL, db, crm_promise_id(made), 2000, "sooner", 1,
-                                         CRM_TIME_NONE));
+                                         700));
     CHECK_OK(db, crm_promise_keep(NULL, db, crm_promise_id(made), done, NULL, CRM_TIME_NONE));
     crm_promise *want = get(db, crm_promise_id(made));
     crm_promise_cursor *cur;
@@ -1182,6 +1191,55 @@ static void same_as_read(crm_db *db, crm_promise *stepped_to)
     crm_promise_free(stepped_to);
 }
 
+/* A due time cannot have passed when it is set: not before the promise was
+ * made, not before the renegotiation that sets it; the very time of the
+ * step is fine. */
+TEST(due_time_not_before_its_step)
+{
+    int64_t now = NOW;
+    crm_db *db = open_at(&now);
+    char ann[CRM_ID_LEN + 1], id[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ann", ann);
+    crm_promise *p = (crm_promise *)&poison;
+    /* Made now (no at), due a millisecond ago. */
+    CHECK_PFAILS2(db, crm_promise_make(&p, db, ann, NULL, "a", "b", NOW - 1, CRM_TIME_NONE),
+                  CRM_EINVAL, "due_at 1781524799999 (2026-06-15T11:59:59.999Z) is before",
+                  "made at 1781524800000 (2026-06-15T12:00:00.000Z)");
+    CHECK(p == (crm_promise *)&poison);
+    /* Made at a given time, due before it. */
+    CHECK_PFAILS2(db, crm_promise_make(&p, db, ann, NULL, "a", "b", NOW - 2 * DAY, NOW - DAY),
+                  CRM_EINVAL, "due_at 1781352000000 (2026-06-13T12:00:00.000Z)",
+                  "made at 1781438400000 (2026-06-14T12:00:00.000Z)");
+    CHECK(p == (crm_promise *)&poison);
+    /* Due the very time it was made; and an overdue one made before. */
+    CHECK_OK(db, crm_promise_make(&p, db, ann, NULL, "a", "due now", NOW, CRM_TIME_NONE));
+    CHECK_INT(crm_promise_due_at(p), NOW);
+    CHECK_INT(crm_promise_made_at(p), NOW);
+    crm_promise_free(p);
+    CHECK_OK(db, crm_promise_make(&p, db, ann, NULL, "a", "late", NOW - DAY, NOW - 2 * DAY));
+    memcpy(id, crm_promise_id(p), sizeof id);
+    CHECK_INT(crm_promise_is_overdue(p, NOW), 1);
+    crm_promise_free(p);
+    /* Renegotiated now (no at) to a time already passed. */
+    CHECK_PFAILS2(db, crm_promise_renegotiate(&stepped, db, id, NOW - HOUR, "x", 1,
+                                              CRM_TIME_NONE),
+                  CRM_EINVAL, "new_due_at 1781521200000 (2026-06-15T11:00:00.000Z) is before",
+                  "renegotiated at 1781524800000 (2026-06-15T12:00:00.000Z)");
+    /* Renegotiated at a given time, to before it. */
+    CHECK_PFAILS2(db, crm_promise_renegotiate(&stepped, db, id, NOW - DAY - HOUR, "x", 1,
+                                              NOW - DAY),
+                  CRM_EINVAL, "new_due_at 1781434800000", "renegotiated at 1781438400000");
+    /* At or after the renegotiation: fine, and the promise is still late. */
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, id, NOW - HOUR, "x", 1, NOW - 2 * HOUR));
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, id, NOW, "y", 0, NOW));
+    p = get(db, id);
+    CHECK_INT(crm_promise_due_at(p), NOW);
+    CHECK_INT(crm_promise_first_due_at(p), NOW - DAY);
+    CHECK_INT(crm_promise_renegotiations(p), 2);
+    crm_promise_free(p);
+    CHECK_OK(db, crm_close(db));
+}
+
 TEST(steps_give_the_promise)
 {
     int64_t now = NOW;
@@ -1260,13 +1318,12 @@ TEST(journal_rows)
     log_interaction(db, ann, call);
     int64_t seq = test_last_seq(db);
     crm_promise *p;
-    CHECK_OK(db, crm_promise_make(&p, db, ann, call, "agent:alice", "say \"hi\"", 1000,
-                                  CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_make(&p, db, ann, call, "agent:alice", "say \"hi\"", 1000, 500));
     memcpy(a, crm_promise_id(p), sizeof a);
     crm_promise_free(p);
     make(db, ann, "team:billing", "refund", 2000, b);
     make(db, ann, "team:billing", "credit", 3000, c);
-    CHECK_OK(db, crm_promise_renegotiate(NULL, db, a, 1500, "customer asked", 1, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, a, 1500, "customer asked", 1, 900));
     CHECK_OK(db, crm_promise_keep(NULL, db, a, call, "done", CRM_TIME_NONE));
     CHECK_OK(db, crm_promise_break(NULL, db, b, "system down", CRM_TIME_NONE));
     CHECK_OK(db, crm_promise_release(NULL, db, c, NULL, CRM_TIME_NONE));
@@ -1301,7 +1358,7 @@ TEST(journal_rows)
     CHECK_OK(db, crm_set_actor(db, "agent:zed"));
     make(db, ann, "team:billing", "x", 10, c);
     seq = test_last_seq(db);
-    CHECK_OK(db, crm_promise_renegotiate(NULL, db, c, 20, "moved", 0, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, c, 20, "moved", 0, 15));
     CHECK_OK(db, crm_journal_entry_list_open(&cur, db, seq));
     CHECK_INT(crm_journal_entry_cursor_next(cur, &e), CRM_ROW);
     CHECK_CONTAINS(crm_journal_entry_data(e), "\"why\":\"moved\"");
@@ -1322,43 +1379,44 @@ TEST(make_bad_input)
     log_interaction(db, ann, call);
     make(db, ann, "agent:alice", "existing", 1000, id);
     crm_promise *p = (crm_promise *)&poison;
+    int64_t later = crm_now() + HOUR;
 #define MAKE(cust, inter, owner, what, due) \
     crm_promise_make(&p, db, cust, inter, owner, what, due, CRM_TIME_NONE)
     CHECK_PNULL_DB(db, crm_promise_make(&p, NULL, ann, call, "a", "b", 1, CRM_TIME_NONE),
                    "crm_promise_make");
-    CHECK_PFAILS(db, MAKE(NULL, call, "a", "b", 1), CRM_EINVAL, "customer id is NULL");
+    CHECK_PFAILS(db, MAKE(NULL, call, "a", "b", later), CRM_EINVAL, "customer id is NULL");
     for (int i = 0; test_bad_ids[i]; i++) {
-        CHECK_PFAILS2(db, MAKE(test_bad_ids[i], call, "a", "b", 1), CRM_EINVAL, "customer id",
+        CHECK_PFAILS2(db, MAKE(test_bad_ids[i], call, "a", "b", later), CRM_EINVAL, "customer id",
                       "not an id");
-        CHECK_PFAILS2(db, MAKE(ann, test_bad_ids[i], "a", "b", 1), CRM_EINVAL, "interaction id",
+        CHECK_PFAILS2(db, MAKE(ann, test_bad_ids[i], "a", "b", later), CRM_EINVAL, "interaction id",
                       "not an id");
     }
-    CHECK_PFAILS(db, MAKE(TEST_UNKNOWN_ID, NULL, "a", "b", 1), CRM_ENOTFOUND, TEST_UNKNOWN_ID);
-    CHECK_PFAILS(db, MAKE(TEST_UNKNOWN_ID, call, "a", "b", 1), CRM_ENOTFOUND, TEST_UNKNOWN_ID);
+    CHECK_PFAILS(db, MAKE(TEST_UNKNOWN_ID, NULL, "a", "b", later), CRM_ENOTFOUND, TEST_UNKNOWN_ID);
+    CHECK_PFAILS(db, MAKE(TEST_UNKNOWN_ID, call, "a", "b", later), CRM_ENOTFOUND, TEST_UNKNOWN_ID);
     /* A promise's id is not an interaction's. */
-    CHECK_PFAILS2(db, MAKE(ann, id, "a", "b", 1), CRM_ENOTFOUND, "interaction", id);
+    CHECK_PFAILS2(db, MAKE(ann, id, "a", "b", later), CRM_ENOTFOUND, "interaction", id);
 
-    CHECK_PFAILS(db, MAKE(ann, call, NULL, "b", 1), CRM_EINVAL, "owner is NULL");
-    CHECK_PFAILS(db, MAKE(ann, call, "", "b", 1), CRM_EINVAL, "owner is empty");
-    CHECK_PFAILS2(db, MAKE(ann, call, " agent:alice", "b", 1), CRM_EINVAL, "owner", "space");
-    CHECK_PFAILS2(db, MAKE(ann, call, "agent:alice ", "b", 1), CRM_EINVAL, "owner", "space");
-    CHECK_PFAILS(db, MAKE(ann, call, "a", NULL, 1), CRM_EINVAL, "what is NULL");
-    CHECK_PFAILS(db, MAKE(ann, call, "a", "", 1), CRM_EINVAL, "what is empty");
+    CHECK_PFAILS(db, MAKE(ann, call, NULL, "b", later), CRM_EINVAL, "owner is NULL");
+    CHECK_PFAILS(db, MAKE(ann, call, "", "b", later), CRM_EINVAL, "owner is empty");
+    CHECK_PFAILS2(db, MAKE(ann, call, " agent:alice", "b", later), CRM_EINVAL, "owner", "space");
+    CHECK_PFAILS2(db, MAKE(ann, call, "agent:alice ", "b", later), CRM_EINVAL, "owner", "space");
+    CHECK_PFAILS(db, MAKE(ann, call, "a", NULL, later), CRM_EINVAL, "what is NULL");
+    CHECK_PFAILS(db, MAKE(ann, call, "a", "", later), CRM_EINVAL, "what is empty");
     for (int i = 0; test_bad_utf8[i]; i++) {
-        CHECK_PFAILS2(db, MAKE(ann, call, test_bad_utf8[i], "b", 1), CRM_EINVAL, "owner", "UTF-8");
-        CHECK_PFAILS2(db, MAKE(ann, call, "a", test_bad_utf8[i], 1), CRM_EINVAL, "what", "UTF-8");
+        CHECK_PFAILS2(db, MAKE(ann, call, test_bad_utf8[i], "b", later), CRM_EINVAL, "owner", "UTF-8");
+        CHECK_PFAILS2(db, MAKE(ann, call, "a", test_bad_utf8[i], later), CRM_EINVAL, "what", "UTF-8");
     }
     for (int i = 0; controls[i]; i++) {
-        CHECK_PFAILS2(db, MAKE(ann, call, controls[i], "b", 1), CRM_EINVAL, "owner",
+        CHECK_PFAILS2(db, MAKE(ann, call, controls[i], "b", later), CRM_EINVAL, "owner",
                       "control character");
-        CHECK_PFAILS2(db, MAKE(ann, call, "a", controls[i], 1), CRM_EINVAL, "what",
+        CHECK_PFAILS2(db, MAKE(ann, call, "a", controls[i], later), CRM_EINVAL, "what",
                       "control character");
     }
     char *longer = test_long_string(CRM_ACTOR_MAX + 1);
-    CHECK_PFAILS2(db, MAKE(ann, call, longer, "b", 1), CRM_EINVAL, "owner", "129 bytes");
+    CHECK_PFAILS2(db, MAKE(ann, call, longer, "b", later), CRM_EINVAL, "owner", "129 bytes");
     free(longer);
     longer = test_long_string(CRM_PROMISE_TEXT_MAX + 1);
-    CHECK_PFAILS2(db, MAKE(ann, call, "a", longer, 1), CRM_EINVAL, "what", "1025 bytes");
+    CHECK_PFAILS2(db, MAKE(ann, call, "a", longer, later), CRM_EINVAL, "what", "1025 bytes");
     free(longer);
     /* A due time is a time of the years 1 to 9999: 0 is 1970 like any
      * other, and CRM_TIME_NONE is no time at all. */
@@ -1664,7 +1722,7 @@ TEST(group_survives_a_failing_step)
                  CRM_EINVAL,
                  "new_due_at");
     CHECK_INT(crm_in_transaction(db), 1);
-    CHECK_OK(db, crm_promise_renegotiate(NULL, db, b, 3000, "y", 0, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_renegotiate(NULL, db, b, 3000, "y", 0, 2500));
     CHECK_OK(db, crm_commit(db));
     CHECK_INT(test_last_seq(db), seq + 3);
     CHECK_STR(history(db, b), "made none->2000 system; renegotiated 2000->3000 system note=y");
@@ -1672,7 +1730,7 @@ TEST(group_survives_a_failing_step)
     digest(db, digest_before, sizeof digest_before);
     CHECK_OK(db, crm_begin(db));
     CHECK_OK(db, crm_promise_release(NULL, db, b, NULL, CRM_TIME_NONE));
-    CHECK_OK(db, crm_promise_make(NULL, db, ann, NULL, "agent:alice", "c", 1, CRM_TIME_NONE));
+    CHECK_OK(db, crm_promise_make(NULL, db, ann, NULL, "agent:alice", "c", 1, 0));
     CHECK_OK(db, crm_rollback(db));
     digest(db, digest_after, sizeof digest_after);
     CHECK_STR(digest_after, digest_before);
@@ -1745,8 +1803,8 @@ static int op_make(crm_db *db, const char *customer, const char *interaction, co
 {
     (void)id;
     crm_promise *p = NULL;
-    int rc = crm_promise_make(&p, db, customer, interaction, "agent:alice", "call back", 1000,
-                              CRM_TIME_NONE);
+    int rc = crm_promise_make(&p, db, customer, interaction, "agent:alice", "call back",
+                              crm_now() + HOUR, CRM_TIME_NONE);
     crm_promise_free(p);
     return rc;
 }
@@ -1792,7 +1850,7 @@ static int op_renegotiate(crm_db *db, const char *customer, const char *interact
 {
     (void)customer, (void)interaction;
     crm_promise *p = (crm_promise *)&poison;
-    int rc = crm_promise_renegotiate(&p, db, id, 5000, "later", 1, CRM_TIME_NONE);
+    int rc = crm_promise_renegotiate(&p, db, id, crm_now() + HOUR, "later", 1, CRM_TIME_NONE);
     return stepped_done(rc, p);
 }
 static int op_get(crm_db *db, const char *customer, const char *interaction, const char *id)
@@ -1854,7 +1912,8 @@ static int fault_loop(const char *name, op_fn op)
     test_customer(db, CRM_CUSTOMER_PERSON, "Ann", ann);
     log_interaction(db, ann, call);
     make(db, ann, "agent:alice", "open", 1000, id);
-    crm_promise_renegotiate(NULL, db, id, 2000, "once", 0, CRM_TIME_NONE);
+    if (crm_promise_renegotiate(NULL, db, id, 2000, "once", 0, 1500) != CRM_OK)
+        fprintf(stderr, "%s: renegotiating: %s\n", name, crm_errmsg(db));
     crm_close(db);
     int ok = 0;
     for (long n = 0; n < 10000; n++) {
@@ -1941,6 +2000,7 @@ int main(void)
     RUN(list_rows_carry_every_field);
     RUN(import_a_history_then_replay_a_day);
     RUN(step_times_in_order);
+    RUN(due_time_not_before_its_step);
     RUN(steps_give_the_promise);
     RUN(journal_rows);
     RUN(make_bad_input);

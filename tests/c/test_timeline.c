@@ -730,7 +730,7 @@ static void conversation_make(history *h, conversation *cv)
     for (int k = 0; k < 30; k++) {
         crm_channel_t ch = (crm_channel_t)(1 + (k * 5) % CRM_CHANNEL_MAX);
         crm_direction_t dir = k % 2 ? CRM_DIRECTION_IN : CRM_DIRECTION_OUT;
-        int64_t at = 1800000000000 + ((k * 7) % 11) * 60000;
+        int64_t at = 1750000000000 + ((k * 7) % 11) * 60000;
         const char *reason = reasons[k % (int)(sizeof reasons / sizeof reasons[0])];
         crm_outcome_t out = (crm_outcome_t)(k % (CRM_OUTCOME_MAX + 1));
         const char *to = k == 0 ? NULL : k % 3 ? cv->m[0].id : cv->m[k - 1].id;
@@ -753,7 +753,7 @@ TEST(thread_filters)
         CHECK(thread_shows(h.db, from_any, &f, cv.m, cv.n, keep_channels, &f.channels));
     }
     f = (crm_timeline_filter)CRM_TIMELINE_FILTER_INIT;
-    int64_t r[2] = { 1800000000000 + 3 * 60000, 1800000000000 + 8 * 60000 };
+    int64_t r[2] = { 1750000000000 + 3 * 60000, 1750000000000 + 8 * 60000 };
     f.from = r[0];
     f.to = r[1];
     CHECK(thread_shows(h.db, from_any, &f, cv.m, cv.n, keep_range, r));

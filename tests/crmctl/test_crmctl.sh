@@ -601,9 +601,11 @@ run 3 --db "$h" timeline 01900000-0000-7000-8000-00000000000g
 # ---- times: ISO 8601 in any zone, relative, --utc --------------------------------------------
 
 # A wall-clock time without a zone is local: 17:00 in New York is 22:00Z.
-# JSON shows local time with its offset, or UTC with --utc.
+# JSON shows local time with its offset, or UTC with --utc. (A due time
+# cannot have passed when it is set: the promise is made, and renegotiated,
+# at the start of 2026, before every due time below.)
 TZ=America/New_York run 0 --db "$h" --json promise make "$hjane" --owner agent:alice \
-    --due 2026-11-27T17:00 "call back"
+    --due 2026-11-27T17:00 --at 2026-01-01T00:00Z "call back"
 json_ok 'j["due"] == "2026-11-27T17:00:00.000-05:00"' 'j["state"] == "open"' \
     'j["customer"] == "'"$hjane"'"'
 tp=$(json 'j["id"]')
@@ -626,16 +628,19 @@ for spec in "2026-07-01T12:00=2026-07-01T16:00:00.000Z" "2026-11-27=2026-11-27T0
     "UTC:2026-03-08T02:30=2026-03-08T02:30:00.000Z"; do
     zone=America/New_York
     [[ $spec == UTC:* ]] && zone=UTC spec=${spec#UTC:}
-    TZ=$zone run 0 --db "$h" promise renegotiate "$tp" --due "${spec%%=*}" "moved"
+    TZ=$zone run 0 --db "$h" promise renegotiate "$tp" --due "${spec%%=*}" \
+        --at 2026-01-01T00:00Z "moved"
     wants+=("\"${spec#*=}\"")
 done
 TZ=America/New_York run 0 --db "$h" --utc --json promise show "$tp"
 json_ok '[e["new_due"] for e in j["history"][1:]] == ['"$(IFS=,; echo "${wants[*]}")"']'
-# Relative to now; a day is 24 hours.
+# Relative to now; a day is 24 hours. A due time already passed, or now
+# (parsed a moment before the step is), is set by a step a little earlier.
 deltas=()
-for spec in "now=0" "+3d=259200" "+2h=7200" "+30m=1800" "-1d=-86400" "+1w=604800"; do
-    run 0 --db "$h" promise renegotiate "$tp" --due "${spec%%=*}" "moved"
-    deltas+=("${spec#*=}")
+for spec in "-1d=-86400=-2d" "now=0=-1m" "+3d=259200=" "+2h=7200=" "+30m=1800=" "+1w=604800="; do
+    rest=${spec#*=} at=${spec##*=}
+    run 0 --db "$h" promise renegotiate "$tp" --due "${spec%%=*}" ${at:+--at "$at"} "moved"
+    deltas+=("${rest%%=*}")
 done
 run 0 --db "$h" --json promise show "$tp"
 json_ok 'all(abs(datetime.datetime.fromisoformat(e["new_due"]).timestamp() - time.time() - d) < 60
@@ -868,13 +873,15 @@ run 0 --db "$h" --actor agent:alice promise make twitter:@JaneDoe --owner agent:
     --due +3d --during "$call" "call Jane back"
 expect_out "^$uuid\$"
 cb=$out
+# Overdue ones: made before they fell due.
 run 0 --db "$h" --actor agent:bob --json promise make ACC-100234 --owner team:billing --due -2d \
-    "refund the double charge"
+    --at -3d "refund the double charge"
 expect_json
 json_ok 'j["overdue"] is True' 'j["made_during"] is None' 'j["owner"] == "team:billing"' \
     'j["closed"] is None' 'j["renegotiations"] == 0'
 refund=$(json 'j["id"]')
-run 0 --db "$h" promise make raj@example.com --owner agent:bob --due -5h "send the contract"
+run 0 --db "$h" promise make raj@example.com --owner agent:bob --due -5h --at -6h \
+    "send the contract"
 contract=$out
 run 2 --db "$h" promise make "$hjane" --due +1d "x"
 expect_err -- "pass --owner WHO"
@@ -886,6 +893,11 @@ run 1 --db "$h" promise make nobody@example.com --owner agent:alice --due +1d "x
 run 1 --db "$h" promise make "$hjane" --owner agent:alice --due +1d --during "$missing_id" "x"
 run 3 --db "$h" promise make "$hjane" --owner agent:alice --due +1d --during "$rajchat" "x"
 run 3 --db "$h" promise make "$hjane" --owner agent:alice --due +1d ""
+# A due time cannot have passed when it is set.
+run 3 --db "$h" promise make "$hjane" --owner agent:alice --due -1h "x"
+expect_err 'due_at .* is before the promise was made at '
+run 3 --db "$h" promise make "$hjane" --owner agent:alice --due -2d --at -1d "x"
+expect_err 'is before the promise was made at '
 
 # Renegotiated with the customer's agreement: both due times stay in the history.
 run 0 --db "$h" --actor agent:alice promise renegotiate "$cb" --due +6d --agreed \
@@ -1478,7 +1490,7 @@ ada=$out
 run 0 --db "$ag" customer add --kind person "Bo Agenda"
 bo=$out
 run 0 --db "$ag" customer owner "$ada" team:billing
-run 0 --db "$ag" promise make "$ada" --owner team:partner --due -1d "call back"
+run 0 --db "$ag" promise make "$ada" --owner team:partner --due -1d --at -2d "call back"
 late=$out
 run 0 --db "$ag" promise make "$bo" --owner team:billing --due +2h "send the form"
 soon=$out

@@ -16,8 +16,10 @@ local function world(db)
   db:set_customer_owner(a.id, "team:billing")
   return {
     a = a, b = b,
-    overdue = db:promise(a.id, "Call back", NOW - DAY, {owner = "team:partner"}),
-    due = db:promise(b.id, "Send the form", NOW + 2 * HOUR, {owner = "team:billing"}),
+    -- both made two days before NOW, before either fell due
+    overdue = db:promise(a.id, "Call back", NOW - DAY, {owner = "team:partner", at = NOW - 2 * DAY}),
+    due = db:promise(b.id, "Send the form", NOW + 2 * HOUR,
+                     {owner = "team:billing", at = NOW - 2 * DAY}),
     post = db:log(b.id, {channel = "social", occurred_at = NOW, public = true}),
     call = db:log(a.id, {channel = "phone", occurred_at = NOW - HOUR, outcome = "unresolved"}),
   }

@@ -120,7 +120,7 @@ local function fixture()
   db:add_identity(fx.ann, "phone", "+14155550100")
   db:add_identity(fx.ann, "email", "ann@example.com")
   fx.it = db:log(fx.ann, {channel = "email", external_ref = "m1", occurred_at = BASE}).id
-  fx.p = db:promise(fx.ann, "Call back", BASE + DAY, {owner = "agent:a"}).id
+  fx.p = db:promise(fx.ann, "Call back", BASE + DAY, {owner = "agent:a", at = BASE}).id
   fx.o = db:add_occasion(fx.ann, "birthday", {month = 3, day = 4}).id
   return db, fx
 end
@@ -198,13 +198,15 @@ local function text_cases(fx)
                                 owner = a[5]}
     end},
     {"promise", {fx.ann, "Brochure", "agent:b", fx.it}, function(db, a)
-      return db:promise(a[1], a[2], BASE, {owner = a[3], interaction_id = a[4]})
+      return db:promise(a[1], a[2], BASE, {owner = a[3], interaction_id = a[4], at = BASE})
     end},
     {"get_promise", {fx.p}, function(db, a) return db:get_promise(a[1]) end},
     {"keep", {fx.p, fx.it, "done"}, function(db, a) db:keep(a[1], {interaction_id = a[2], note = a[3]}) end},
     {"break", {fx.p, "out of stock"}, function(db, a) db:break_(a[1], a[2]) end},
     {"release", {fx.p, "cancelled"}, function(db, a) db:release(a[1], a[2]) end},
-    {"renegotiate", {fx.p, "asked"}, function(db, a) db:renegotiate(a[1], BASE + 2 * DAY, a[2], true) end},
+    {"renegotiate", {fx.p, "asked"}, function(db, a)
+      db:renegotiate(a[1], BASE + 2 * DAY, a[2], true, BASE + DAY)
+    end},
     {"promises", {fx.ann, "agent:a", "open"}, function(db, a)
       return db:promises{customer_id = a[1], owner = a[2], states = {a[3]}}
     end},

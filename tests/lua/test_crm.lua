@@ -443,27 +443,28 @@ function TestCustomers:test_promises()
   local db = self.db
   local c = db:create_customer("Ann")
   local base = 1767268800000
-  local p = db:promise(c.id, "Call back", base + 86400000, {owner = "agent:alice"})
+  -- made at base, before any of these due times
+  local p = db:promise(c.id, "Call back", base + 86400000, {owner = "agent:alice", at = base})
   lu.assertEquals(p.state, "open")
   lu.assertEquals(p.owner, "agent:alice")
   lu.assertEquals(p.due_at, base + 86400000)
   lu.assertEquals(p.overdue, ll.crm_now() > p.due_at)
-  db:renegotiate(p.id, base + 10 * 86400000, "asked", true)
+  db:renegotiate(p.id, base + 10 * 86400000, "asked", true, base + 86400000)
   lu.assertEquals(db:get_promise(p.id).renegotiations, 1)
   lu.assertEquals(db:get_promise(p.id).first_due_at, base + 86400000)
   db:keep(p.id, {note = "done"})
   lu.assertEquals(db:get_promise(p.id).state, "kept")
   lu.assertEquals(err_of(db["break"], db, p.id, "late").code, crm.ESTATE)
-  local r = db:promise(c.id, "Brochure", base, {owner = "agent:bob"})
+  local r = db:promise(c.id, "Brochure", base, {owner = "agent:bob", at = base})
   db:break_(r.id, "out of stock")
-  local s = db:promise(c.id, "Visit", base, {owner = "agent:bob"})
+  local s = db:promise(c.id, "Visit", base, {owner = "agent:bob", at = base})
   db:release(s.id, "cancelled")
   local states = {}
   for x in db:promises{customer_id = c.id} do states[x.id] = x.state end
   lu.assertEquals(states, {[p.id] = "kept", [r.id] = "broken", [s.id] = "released"})
   lu.assertEquals(#collect(db:promises{states = {"broken"}}), 1)
   lu.assertEquals(err_of(db.promises, db, {states = {"maybe"}}).code, crm.EINVAL)
-  lu.assertEquals(err_of(db.promise, db, c.id, "x", base).code, crm.EINVAL)  -- no owner
+  lu.assertEquals(err_of(db.promise, db, c.id, "x", base, {at = base}).code, crm.EINVAL)  -- no owner
   lu.assertEquals(err_of(db.get_promise, db, MISSING).code, crm.ENOTFOUND)
 end
 
@@ -489,6 +490,44 @@ function TestCustomers:test_promise_steps_at()
   lu.assertStrContains(err_of(db.release, db, r.id, nil, now - day).message, "before the last step")
   db:release(r.id)
   lu.assertEquals(db:get_promise(r.id).state, "released")
+end
+
+-- A due time cannot have passed when it is set; an interaction is logged
+-- once it happened: crm.EINVAL naming both times, nothing written.
+function TestCustomers:test_due_and_occurred_time_rules()
+  local db = self.db
+  local c = db:create_customer("Ann")
+  local day = 86400000
+  local now = math.floor(crm.now() / 1000) * 1000
+  local seq = db:last_seq()
+  local e = err_of(db.promise, db, c.id, "Refund", now - day, {owner = "agent:a"})
+  lu.assertEquals(e.code, crm.EINVAL)
+  lu.assertStrContains(e.message, "due_at " .. (now - day))
+  lu.assertStrContains(e.message, "is before the promise was made at")
+  e = err_of(db.promise, db, c.id, "Refund", now - 3 * day, {owner = "agent:a", at = now - 2 * day})
+  lu.assertEquals(e.code, crm.EINVAL)
+  lu.assertStrContains(e.message, "made at " .. (now - 2 * day))
+  lu.assertEquals(db:last_seq(), seq)
+  lu.assertEquals(#collect(db:promises{customer_id = c.id}), 0)
+  local p = db:promise(c.id, "Refund", now - 2 * day, {owner = "agent:a", at = now - 2 * day})
+  lu.assertEquals({p.due_at, p.made_at, p.overdue}, {now - 2 * day, now - 2 * day, true})
+  e = err_of(db.renegotiate, db, p.id, now - day, "asked", true)
+  lu.assertEquals(e.code, crm.EINVAL)
+  lu.assertStrContains(e.message, "new_due_at " .. (now - day))
+  lu.assertStrContains(e.message, "is before the promise was renegotiated at")
+  e = err_of(db.renegotiate, db, p.id, now - day, "asked", true, now - day + 1)
+  lu.assertEquals(e.code, crm.EINVAL)
+  lu.assertStrContains(e.message, "renegotiated at " .. (now - day + 1))
+  lu.assertEquals(db:get_promise(p.id).renegotiations, 0)
+  db:renegotiate(p.id, now - day, "asked", true, now - day)
+  lu.assertEquals(db:get_promise(p.id).due_at, now - day)
+  seq = db:last_seq()
+  e = err_of(db.log, db, c.id, {channel = "phone", occurred_at = crm.now() + 60000})
+  lu.assertEquals(e.code, crm.EINVAL)
+  lu.assertStrContains(e.message, "is in the future")
+  lu.assertEquals(db:last_seq(), seq)
+  lu.assertEquals(#collect(db:timeline(c.id)), 0)
+  lu.assertEquals(db:log(c.id, {channel = "phone", occurred_at = now}).occurred_at, now)
 end
 
 function TestCustomers:test_occasions()
@@ -541,8 +580,8 @@ function TestCustomers:test_members_flags_threads_history()
   local ids = {}
   for it in db:thread(b.id) do ids[#ids + 1] = it.id end
   lu.assertEquals(ids, {a.id, b.id})
-  local p = db:promise(ann.id, "Refund", base + 5, {owner = "agent:a"})
-  db:renegotiate(p.id, base + 10, "asked", true)
+  local p = db:promise(ann.id, "Refund", base + 5, {owner = "agent:a", at = base + 1})
+  db:renegotiate(p.id, base + 10, "asked", true, base + 5)
   local kinds = {}
   for e in db:promise_history(p.id) do kinds[#kinds + 1] = e.kind end
   lu.assertEquals(kinds, {"made", "renegotiated"})

@@ -182,9 +182,10 @@ TestOutcomes = {}
 
 function TestOutcomes:test_timeline_filters_by_outcome()
   local db, ann = open()
-  local resolved = db:log(ann.id, {channel = "phone", outcome = "resolved", occurred_at = DUE})
-  local escalated = db:log(ann.id, {channel = "email", outcome = "escalated", occurred_at = DUE + 1})
-  local none = db:log(ann.id, {channel = "chat", occurred_at = DUE + 2})
+  local at = DUE - 4 * 365 * DAY  -- 2026-01-02: logged once they happened
+  local resolved = db:log(ann.id, {channel = "phone", outcome = "resolved", occurred_at = at})
+  local escalated = db:log(ann.id, {channel = "email", outcome = "escalated", occurred_at = at + 1})
+  local none = db:log(ann.id, {channel = "chat", occurred_at = at + 2})
   lu.assertEquals(ids(db:timeline(ann.id, {outcomes = {"resolved"}})), {resolved.id})
   lu.assertEquals(ids(db:timeline(ann.id, {outcomes = {"resolved", "escalated"}})),
                   {escalated.id, resolved.id})

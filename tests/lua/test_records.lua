@@ -94,10 +94,12 @@ local function full()
                             sentiment = -2, summary = "Charged twice", body = "line 1\nline 2",
                             external_ref = "call-1"})
   db:log(ann.id, {channel = "email", direction = "out", reply_to = a.id, sentiment = 0})
-  local p = db:promise(ann.id, "Refund", BASE + DAY, {owner = "agent:alice", interaction_id = a.id})
-  db:renegotiate(p.id, BASE + 2 * DAY, "asked", true)
+  -- made during the call, renegotiated an hour later
+  local p = db:promise(ann.id, "Refund", BASE + DAY,
+                       {owner = "agent:alice", interaction_id = a.id, at = BASE})
+  db:renegotiate(p.id, BASE + 2 * DAY, "asked", true, BASE + 3600000)
   db:keep(p.id, {interaction_id = a.id, note = "done"})
-  db:promise(ann.id, "Call back", 1000000000000, {owner = "agent:bob"})
+  db:promise(ann.id, "Call back", 1000000000000, {owner = "agent:bob", at = 1000000000000 - DAY})
   db:add_occasion(ann.id, "birthday", {month = 3, day = 4, lead_days = 7, note = "cake"})
   db:add_occasion(ann.id, "renewal", {month = 12, day = 31, year = 2030, yearly = false})
   return db, ann, org, a, p

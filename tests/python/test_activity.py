@@ -91,21 +91,22 @@ def test_custom_channels_public_flag_thread_filter_count(db, ann):
 
 
 def test_promises(db, ann):
-    p = db.promise(ann, "Call back with refund", at(3), owner="agent:alice")
+    # Made on day 0, before any of these due times.
+    p = db.promise(ann, "Call back with refund", at(3), owner="agent:alice", at=at(0))
     assert p.state is crm.PromiseState.OPEN and p.state == "open"
     assert isinstance(p.state, str)
     assert p.due_at == at(3) and p.owner == "agent:alice"
     assert p.overdue == (dt.datetime.now(UTC) > at(3))
-    db.renegotiate(p.id, at(10), "customer asked", customer_agreed=True)
+    db.renegotiate(p.id, at(10), "customer asked", customer_agreed=True, at=at(1))
     q = db.get_promise(p.id)
     assert q.due_at == at(10) and q.renegotiations == 1 and q.first_due_at == at(3)
     db.keep(p.id, note="done")
     assert db.get_promise(p.id).state is crm.PromiseState.KEPT
     with pytest.raises(crm.StateError):
         db.break_(p.id, "too late")
-    r = db.promise(ann, "Send brochure", at(5), owner="agent:bob")
+    r = db.promise(ann, "Send brochure", at(5), owner="agent:bob", at=at(0))
     db.break_(r.id, "out of stock")
-    s = db.promise(ann, "Visit", at(6), owner="agent:bob")
+    s = db.promise(ann, "Visit", at(6), owner="agent:bob", at=at(0))
     db.release(s.id, "customer cancelled")
     states = {x.id: x.state for x in db.promises(customer_id=ann)}
     assert states == {p.id: "kept", r.id: "broken", s.id: "released"}
@@ -146,7 +147,8 @@ def test_promise_steps_at_the_time_they_happened(db, ann):
 def test_promise_overdue_is_relative_to_now(db, ann):
     future = dt.datetime.now(UTC) + dt.timedelta(days=30)
     assert not db.promise(ann, "later", future, owner="agent:a").overdue
-    assert db.promise(ann, "earlier", 1000, owner="agent:a").overdue  # epoch ms accepted
+    # epoch ms accepted, made (at 0) before it fell due
+    assert db.promise(ann, "earlier", 1000, owner="agent:a", at=0).overdue
 
 
 def test_occasions(db, ann):
@@ -220,11 +222,39 @@ def test_interaction_updates_thread_and_ref(db, ann):
 
 
 def test_promise_history(db, ann):
-    p = db.promise(ann, "Refund", at(3), owner="agent:a")
-    db.renegotiate(p.id, at(5), "asked", customer_agreed=True)
+    p = db.promise(ann, "Refund", at(3), owner="agent:a", at=at(0))
+    db.renegotiate(p.id, at(5), "asked", customer_agreed=True, at=at(1))
     db.keep(p.id)
     events = list(db.promise_history(p.id))
     assert [e.kind for e in events] == ["made", "renegotiated", "kept"]
     assert events[1].old_due == at(3) and events[1].new_due == at(5)
     assert events[1].customer_agreed and events[1].note == "asked"
     assert events[0].actor == "agent:test"
+
+
+def test_due_and_occurred_times_have_rules(db, ann):
+    """A due time cannot have passed when it is set; an interaction is
+    logged once it happened."""
+    now = dt.datetime.now(UTC).replace(microsecond=0)
+    day = dt.timedelta(days=1)
+    with pytest.raises(crm.InvalidArgument, match="due_at .* is before the promise was made"):
+        db.promise(ann, "Refund", now - day, owner="agent:a")
+    with pytest.raises(crm.InvalidArgument, match="is before the promise was made at"):
+        db.promise(ann, "Refund", now - 3 * day, owner="agent:a", at=now - 2 * day)
+    assert list(db.promises(customer_id=ann)) == []
+    p = db.promise(ann, "Refund", now - 2 * day, owner="agent:a", at=now - 2 * day)
+    assert p.due_at == p.made_at == now - 2 * day and p.overdue
+    with pytest.raises(crm.InvalidArgument, match="new_due_at .* is before the promise was "
+                                                 "renegotiated"):
+        db.renegotiate(p, now - day, "asked")
+    with pytest.raises(crm.InvalidArgument, match="new_due_at"):
+        db.renegotiate(p, now - day, "asked", at=now - day + dt.timedelta(seconds=1))
+    assert db.get_promise(p).renegotiations == 0
+    db.renegotiate(p, now - day, "asked", at=now - day)
+    assert db.get_promise(p).due_at == now - day
+    seq = db.last_seq
+    with pytest.raises(crm.InvalidArgument, match="in the future"):
+        db.log(ann, "phone", occurred_at=dt.datetime.now(UTC) + dt.timedelta(minutes=5))
+    assert db.last_seq == seq
+    assert list(db.timeline(ann)) == []
+    assert db.log(ann, "phone", occurred_at=now).occurred_at == now

@@ -21,8 +21,11 @@ def world(db):
     db.set_customer_owner(a, "team:billing")
     w = {
         "a": a, "b": b,
-        "overdue": db.promise(a, "Call back", NOW - DAY, owner="team:partner"),
-        "due": db.promise(b, "Send the form", NOW + 2 * HOUR, owner="team:billing"),
+        # both made two days before NOW, before either fell due
+        "overdue": db.promise(a, "Call back", NOW - DAY, owner="team:partner",
+                              at=NOW - 2 * DAY),
+        "due": db.promise(b, "Send the form", NOW + 2 * HOUR, owner="team:billing",
+                          at=NOW - 2 * DAY),
         # a loud public post made now, and a quiet call an hour ago
         "post": db.log(b, "social", occurred_at=NOW, public=True),
         "call": db.log(a, "phone", occurred_at=NOW - HOUR, outcome="unresolved"),
@@ -107,6 +110,6 @@ def test_a_write_in_the_walk(db, world):
         seen.append(item.id)
         if item.kind.startswith("promise"):
             db.keep(item.id)
-        db.promise(world["a"], "Another", NOW - DAY, owner="team:billing")
+        db.promise(world["a"], "Another", NOW - DAY, owner="team:billing", at=NOW - 2 * DAY)
     assert len(seen) == 4 and len(set(seen)) == 4
     assert len([i for i in db.agenda(as_of=NOW) if i.kind == "promise_overdue"]) == 4

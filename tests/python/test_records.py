@@ -116,11 +116,13 @@ def full(db):
                reason="billing.refund", outcome="resolved", public=True, sentiment=-2,
                summary="Charged twice", body="line 1\nline 2", external_ref="call-1")
     db.log(ann, "email", "out", reply_to=a.id, sentiment=0)
+    # made during the call, renegotiated an hour later
     p = db.promise(ann, "Refund", 1_767_268_800_000 + 86_400_000, owner="agent:alice",
-                   interaction_id=a.id)
-    db.renegotiate(p.id, 1_767_268_800_000 + 2 * 86_400_000, "asked", customer_agreed=True)
+                   interaction_id=a.id, at=1_767_268_800_000)
+    db.renegotiate(p.id, 1_767_268_800_000 + 2 * 86_400_000, "asked", customer_agreed=True,
+                   at=1_767_268_800_000 + 3_600_000)
     db.keep(p.id, interaction_id=a.id, note="done")
-    db.promise(ann, "Call back", 10**12, owner="agent:bob")
+    db.promise(ann, "Call back", 10**12, owner="agent:bob", at=10**12 - 86_400_000)
     db.add_occasion(ann, "birthday", month=3, day=4, lead_days=7, note="cake")
     db.add_occasion(ann, "renewal", month=12, day=31, year=2030, yearly=False)
     return db, ann, org, a, p
@@ -272,8 +274,9 @@ def test_changed_records_are_read_as_the_accessors_give(full):
 def test_times_are_epoch_plus_timedelta(db, ann, ms):
     """Times are built in C from their fields: the same datetime as the
     package's EPOCH + timedelta, at every edge of a day, leap day, century
-    and datetime's range, 1970-01-01T00:00Z included."""
-    p = db.promise(ann, "x", ms, owner="agent:a")
+    and datetime's range, 1970-01-01T00:00Z included. Made at the first
+    time libcrm keeps: a due time cannot be before the promise was made."""
+    p = db.promise(ann, "x", ms, owner="agent:a", at=crm.TIME_MIN)
     assert p.due_at == from_ms(ms)
     assert p.due_at.tzinfo is UTC
     assert db.get_promise(p.id).due_at == from_ms(ms)
@@ -304,7 +307,7 @@ def test_far_times_an_older_file_holds_are_read(tmp_path):
     with crm.open(path) as db:
         ann = db.create_customer("Ann")
         call = db.log(ann, "phone")
-        p = db.promise(ann, "x", 5000, owner="agent:a")
+        p = db.promise(ann, "x", 5000, owner="agent:a", at=0)
     raw = sqlite3.connect(path)
     raw.execute("UPDATE interaction SET occurred_at = ?", (2**63 - 1,))
     raw.execute("UPDATE promise SET due_at = ?", (-(2**63) + 1,))

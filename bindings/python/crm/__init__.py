@@ -1054,7 +1054,8 @@ class Database:
         """Record an interaction and return it; channel/direction/outcome by
         name (the channel a built-in word or any of the business's own, such
         as "whatsapp"), ``sentiment`` -2..2 or None, ``reply_to`` the
-        Interaction (or id) it answers. crm.NotFound; crm.InvalidArgument;
+        Interaction (or id) it answers, ``occurred_at`` None (now) or a time
+        not later than now. crm.NotFound; crm.InvalidArgument;
         crm.Conflict (the ``external_ref`` was already logged:
         ``conflict_id`` names it)."""
         h = self._handle
@@ -1159,8 +1160,10 @@ class Database:
     # now): not later than now, nor before the promise's last step.
     def promise(self, customer_id, what, due_at, *, owner, interaction_id=None, at=None):
         """Make a promise and return it; ``interaction_id``: the Interaction
-        (or id) it was made in; ``at``: when it was made (None: now).
-        crm.NotFound; crm.InvalidArgument."""
+        (or id) it was made in; ``at``: when it was made (None: now), which
+        ``due_at`` may not be before (an overdue promise recorded late is
+        made with the ``at`` it was made). crm.NotFound;
+        crm.InvalidArgument."""
         h = self._handle
         if (h is not None and type(customer_id) is str and type(what) is str and
                 type(owner) is str and type(due_at) is int and TIME_MIN <= due_at <= TIME_MAX and
@@ -1209,8 +1212,8 @@ class Database:
     def renegotiate(self, id, new_due_at, why, *, customer_agreed=False,  # noqa: A002
                     at=None):
         """Give an open promise (a Promise or its id) a new due time
-        (different from the one in force) and a reason, ``at`` a time (None:
-        now), and return the Promise; it stays open and the old due time
+        (different from the one in force, and not before ``at``) and a
+        reason, ``at`` a time (None: now), and return the Promise; it stays open and the old due time
         stays in the history. crm.StateError if not open;
         crm.InvalidArgument."""
         return _promise(_ll._promise_renegotiate(self._h, _promise_ref(id, "id"),
