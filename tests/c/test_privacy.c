@@ -989,7 +989,7 @@ TEST(retention_erases_inactive)
     test_jrow want[] = {
         { "customer", "erase", old1, { "\"removed\":0" }, NULL },
         { "customer", "erase", old2, { "\"removed\":0" }, NULL },
-        { "retention", "erase_inactive", "", { "\"customers\":2", "\"before\":" }, NULL },
+        { "retention", "erase_inactive", NULL, { "\"customers\":2", "\"before\":" }, NULL },
     };
     CHECK(test_journal_is(db, seq, want, 3));
     /* Nothing more to do. */

@@ -74,6 +74,7 @@ def CALLS(w):
         ("attrs", dict(id=a), ("id",), {}),
         ("verify", dict(customer_id=a, key="plan", answer="gold"),
          ("customer_id", "key", "answer"), {}),
+        ("expand_id", dict(record="customer", prefix=a), ("record", "prefix"), {}),
         ("add_tag", dict(id=a, tag="new"), ("id", "tag"), {}),
         ("remove_tag", dict(id=a, tag="vip"), ("id", "tag"), {}),
         ("tags", dict(id=a), ("id",), {}),
