@@ -212,10 +212,13 @@ static int field_build(crm__cursor *c)
 {
     crm_journal_field_cursor *cur = (crm_journal_field_cursor *)c;
     crm_journal_field *f = &cur->row;
-    int t = crm__word_index(json_type_names, CRM_JSON_NULL, CRM_JSON_OBJECT, crm__col_text(c->st, 1));
+    const char *type = crm__col_text(c->st, 1);
+    int t = crm__word_index(json_type_names, CRM_JSON_NULL, CRM_JSON_OBJECT, type);
+    if (t < 0 && !type && !crm__col_null(c->st, 1))
+        return crm__error(c->db, CRM_ENOMEM, "out of memory %s", c->what);
     if (t < 0)
-        return crm__error(c->db, crm__col_null(c->st, 1) ? CRM_ECORRUPT : CRM_ENOMEM,
-                          "a journal entry's field without a type");
+        return crm__error(c->db, CRM_ECORRUPT, "a journal entry's field of no JSON type (%s)",
+                          type ? type : "none");
     static const int cols[F_COUNT] = { 0, 2 };
     int rc = crm__cursor_texts(c, cols, F_COUNT, f->text);
     if (rc)

@@ -112,9 +112,11 @@ CRM_EXTERN(const char *) crm_journal_field_value(const crm_journal_field *f);
  * negative numbers included); CRM_EINVAL (NULL out or db); CRM_ECORRUPT
  * (the entry's data is not a JSON object).
  */
-CRM_EXTERN(int) crm_journal_field_list_open(crm_journal_field_cursor **out, crm_db *db, int64_t seq);
+CRM_EXTERN(int) crm_journal_field_list_open(crm_journal_field_cursor **out, crm_db *db,
+                                            int64_t seq);
 /** CRM_ROW with *out borrowed until the next call, CRM_DONE, or an error. */
-CRM_EXTERN(int) crm_journal_field_cursor_next(crm_journal_field_cursor *cur, const crm_journal_field **out);
+CRM_EXTERN(int) crm_journal_field_cursor_next(crm_journal_field_cursor *cur,
+                                              const crm_journal_field **out);
 /** Accepts NULL. */
 CRM_EXTERN(void) crm_journal_field_cursor_free(crm_journal_field_cursor *cur);
 
