@@ -84,6 +84,14 @@
 %ignore crm_search_options;
 %ignore crm_search_hit_list_open;
 %ignore crm_search_hit_dup;
+/* An entry's fields: each language reads crm_journal_entry_data(), JSON
+ * text, with a JSON reader of its own (bindings/not-bound.txt). */
+%ignore crm_journal_field_list_open;
+%ignore crm_journal_field_cursor_next;
+%ignore crm_journal_field_cursor_free;
+%ignore crm_journal_field_key;
+%ignore crm_journal_field_type;
+%ignore crm_journal_field_value;
 
 /* Calls whose int is not a status, and void calls (no result to check). */
 %noexception crm_errcode;
@@ -207,6 +215,7 @@ CRM_ENUM_OUT(crm_durability_t)
 CRM_ENUM_OUT(crm_record_t)
 CRM_ENUM_OUT(crm_agenda_kind_t)
 CRM_ENUM_OUT(crm_search_kind_t)
+CRM_ENUM_OUT(crm_json_type_t)
 
 /* Records and cursors, each freed by its _free. */
 CRM_OPAQUE(crm_customer, crm_customer_free)

@@ -161,3 +161,122 @@ void crm_journal_entry_cursor_free(crm_journal_entry_cursor *cur)
     CRM__ENTER_FREE(cur);
     crm__cursor_free(cur);
 }
+
+/* ---- an entry's fields ---------------------------------------------------- */
+
+static const char *const json_type_names[] = { NULL,   "null", "true",  "false", "integer",
+                                               "real", "text", "array", "object" };
+
+const char *crm_json_type_name(crm_json_type_t type)
+{
+    if (type < CRM_JSON_NULL || type > CRM_JSON_OBJECT)
+        return NULL;
+    return json_type_names[type];
+}
+
+int crm_json_type_parse(crm_json_type_t *out, const char *name)
+{
+    if (!out)
+        return crm__null_arg(__func__, "out");
+    int t = crm__word_index(json_type_names, CRM_JSON_NULL, CRM_JSON_OBJECT, name);
+    if (t < 0)
+        return crm__parse_error(__func__, "a JSON type", name,
+                                "null, true, false, integer, real, text, array or object");
+    *out = (crm_json_type_t)t;
+    return CRM_OK;
+}
+
+enum { F_KEY, F_VALUE, F_COUNT };
+
+struct crm_journal_field {
+    crm_json_type_t type;
+    const char *text[F_COUNT];
+};
+
+struct crm_journal_field_cursor {
+    crm__cursor base;
+    crm_journal_field row;
+};
+
+const char *crm_journal_field_key(const crm_journal_field *f) { return f ? f->text[F_KEY] : NULL; }
+crm_json_type_t crm_journal_field_type(const crm_journal_field *f)
+{
+    return f ? f->type : (crm_json_type_t)0;
+}
+const char *crm_journal_field_value(const crm_journal_field *f)
+{
+    return f ? f->text[F_VALUE] : NULL;
+}
+
+static int field_build(crm__cursor *c)
+{
+    crm_journal_field_cursor *cur = (crm_journal_field_cursor *)c;
+    crm_journal_field *f = &cur->row;
+    const char *type = crm__col_text(c->st, 1);
+    int t = crm__word_index(json_type_names, CRM_JSON_NULL, CRM_JSON_OBJECT, type);
+    if (t < 0 && !type && !crm__col_null(c->st, 1))
+        return crm__error(c->db, CRM_ENOMEM, "out of memory %s", c->what);
+    if (t < 0)
+        return crm__error(c->db, CRM_ECORRUPT, "a journal entry's field of no JSON type (%s)",
+                          type ? type : "none");
+    static const int cols[F_COUNT] = { 0, 2 };
+    int rc = crm__cursor_texts(c, cols, F_COUNT, f->text);
+    if (rc)
+        return rc;
+    if (!f->text[F_KEY] || (!f->text[F_VALUE] && t != CRM_JSON_NULL))
+        return crm__error(c->db, CRM_ECORRUPT, "a journal entry's field without a key or value");
+    f->type = (crm_json_type_t)t;
+    return CRM_OK;
+}
+
+int crm_journal_field_list_open(crm_journal_field_cursor **out, crm_db *db, int64_t seq)
+{
+    CRM__ENTER(db);
+    int rc = crm__check_out(db, out);
+    if (rc)
+        return rc;
+    static const char what[] = "reading a journal entry's fields";
+    crm_journal_field_cursor *cur;
+    rc = crm__cursor_new((void **)&cur, sizeof *cur, db, CRM__Q_JOURNAL_FIELDS, field_build, what);
+    if (rc)
+        return rc;
+    crm__bind_int(cur->base.st, 1, seq);
+    rc = crm__cursor_bound((void **)&cur, cur, what);
+    if (rc)
+        return rc;
+    /* The first row says whether the entry is there, and its data an
+     * object; a row without a type is the one of an entry without fields. */
+    if (cur->base.done) {
+        crm__cursor_free(cur);
+        return crm__error(db, CRM_ENOTFOUND, "no journal entry has sequence number %lld",
+                          (long long)seq);
+    }
+    const char *data_type = crm__col_text(cur->base.st, 3);
+    if (!data_type || strcmp(data_type, "object") != 0) {
+        bool oom = data_type == NULL && !crm__col_null(cur->base.st, 3);
+        crm__cursor_free(cur);
+        if (oom)
+            return crm__error(db, CRM_ENOMEM, "out of memory %s", what);
+        return crm__error(db, CRM_ECORRUPT, "journal entry %lld: its data is not a JSON object",
+                          (long long)seq);
+    }
+    if (crm__col_null(cur->base.st, 1))
+        crm__cursor_stop(&cur->base, CRM_DONE);
+    *out = cur;
+    return CRM_OK;
+}
+
+int crm_journal_field_cursor_next(crm_journal_field_cursor *cur, const crm_journal_field **out)
+{
+    CRM__ENTER_CURSOR(cur);
+    int rc = crm__cursor_next(&cur->base, out, __func__);
+    if (rc == CRM_ROW)
+        *out = &cur->row;
+    return rc;
+}
+
+void crm_journal_field_cursor_free(crm_journal_field_cursor *cur)
+{
+    CRM__ENTER_FREE(cur);
+    crm__cursor_free(cur);
+}

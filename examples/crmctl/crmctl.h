@@ -433,22 +433,26 @@ void ctl_json_finish(ctl_json *j);
 void ctl_json_write_string(FILE *f, const char *s);
 
 /*
- * Called for each member of a flat JSON object with its key and value (as
- * text); returns what to show instead, or NULL to show the value. The
- * string returned must stay valid until the next call.
+ * key=VALUE pairs, as the journal's DETAILS column shows an entry's data:
+ * `name="Jane Doe" flags=3`. Start from a zeroed one; s is NULL until the
+ * first pair, then a string the caller frees with free(); failed is set
+ * when memory ran out (s then lacks what did not fit).
  */
-typedef const char *(*ctl_rewrite_fn)(const char *key, const char *value, void *payload);
+typedef struct ctl_pairs {
+    char *s;
+    size_t len, cap;
+    int failed;
+} ctl_pairs;
 
 /*
- * Render a flat JSON object such as {"name":"Jane Doe","flags":3} as
- * `name="Jane Doe" flags=3`: quotes where a string needs them to be told
- * from another value, a quote in it as \" and a backslash as \\ (shown
- * in a table column with keep_backslashes set); into a
- * new string the caller frees with free(). rewrite (may be NULL) can change
- * how values are shown. Anything but a flat object is returned unchanged.
- * NULL if out of memory.
+ * Add key=VALUE, after a space if there is a pair before it. A string
+ * (is_string) is quoted where it could be read as another value: empty, or
+ * with a space, quote, = or backslash, or that reads as a number, null,
+ * true or false; other values are shown as they are. In either, a quote is
+ * shown as \" and a backslash as \\ (shown in a table column with
+ * keep_backslashes set).
  */
-char *ctl_json_flat_to_text(const char *json, ctl_rewrite_fn rewrite, void *payload);
+void ctl_pairs_add(ctl_pairs *p, const char *key, const char *value, int is_string);
 
 /* ---- records (render.c) --------------------------------------------------- */
 

@@ -670,138 +670,27 @@ void ctl_json_finish(ctl_json *j)
     fputc('\n', j->f);
 }
 
-/* ---- flat JSON objects as text ----------------------------------------------- */
+/* ---- key=VALUE pairs ------------------------------------------------------------ */
 
-/* A growing string; ok drops to 0 when memory runs out. */
-typedef struct strbuf {
-    char *s;
-    size_t len, cap;
-    int ok;
-} strbuf;
-
-static void sb_add(strbuf *b, const char *s, size_t n)
+static void pairs_put(ctl_pairs *p, const char *s, size_t n)
 {
-    if (!b->ok)
+    if (p->failed)
         return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1)
+    if (p->len + n + 1 > p->cap) {
+        size_t cap = p->cap ? p->cap : 64;
+        while (cap < p->len + n + 1)
             cap *= 2;
-        char *grown = realloc(b->s, cap);
+        char *grown = realloc(p->s, cap);
         if (!grown) {
-            b->ok = 0;
+            p->failed = 1;
             return;
         }
-        b->s = grown;
-        b->cap = cap;
+        p->s = grown;
+        p->cap = cap;
     }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static const char *skip_ws(const char *p)
-{
-    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-        p++;
-    return p;
-}
-
-/* The four hex digits at p as a number; -1 if they are not that. */
-static long hex4(const char *p)
-{
-    long v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = p[i];
-        int d = c >= '0' && c <= '9' ? c - '0'
-                : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                       : -1;
-        if (d < 0)
-            return -1;
-        v = v * 16 + d;
-    }
-    return v;
-}
-
-static void sb_add_utf8(strbuf *b, uint32_t cp)
-{
-    char u[4];
-    size_t n;
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | cp >> 6);
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | cp >> 12);
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | cp >> 18);
-        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    sb_add(b, u, n);
-}
-
-/*
- * Read the string literal at p (which points at its opening quote) into b,
- * decoded to the text it stands for: shown in a table, that text is escaped
- * like any other (escape.h), where JSON's own escapes would show their
- * backslashes doubled. A NUL or a lone surrogate, which the library never
- * writes, becomes U+FFFD. Returns the position after the closing quote, or
- * NULL if there is none.
- */
-static const char *read_string(const char *p, strbuf *b)
-{
-    for (p++; *p && *p != '"'; p++) {
-        if (*p != '\\') {
-            sb_add(b, p, 1);
-            continue;
-        }
-        switch (*++p) {
-        case '\0': return NULL;
-        case 'b': sb_add(b, "\b", 1); break;
-        case 'f': sb_add(b, "\f", 1); break;
-        case 'n': sb_add(b, "\n", 1); break;
-        case 'r': sb_add(b, "\r", 1); break;
-        case 't': sb_add(b, "\t", 1); break;
-        case 'u': {
-            long cp = hex4(p + 1), low;
-            if (cp < 0)
-                return NULL;
-            p += 4;
-            if (cp >= 0xD800 && cp <= 0xDBFF && p[1] == '\\' && p[2] == 'u' &&
-                (low = hex4(p + 3)) >= 0xDC00 && low <= 0xDFFF) {
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-                p += 6;
-            }
-            if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF))
-                cp = 0xFFFD;
-            sb_add_utf8(b, (uint32_t)cp);
-            break;
-        }
-        default: /* \" \\ \/ */
-            sb_add(b, p, 1);
-        }
-    }
-    return *p == '"' ? p + 1 : NULL;
-}
-
-/* Read a number, true, false or null into b; the position after it, or NULL. */
-static const char *read_scalar(const char *p, strbuf *b)
-{
-    const char *start = p;
-    while (*p && strchr("+-.0123456789eEtruefalsn", *p))
-        p++;
-    sb_add(b, start, (size_t)(p - start));
-    return p > start ? p : NULL;
+    memcpy(p->s + p->len, s, n);
+    p->len += n;
+    p->s[p->len] = '\0';
 }
 
 /*
@@ -812,78 +701,34 @@ static const char *read_scalar(const char *p, strbuf *b)
  * as \\ : the text is shown with its backslashes kept (CTL_ESC_MESSAGE),
  * and the control characters in it escaped as everywhere else.
  */
-static void add_value(strbuf *out, const char *v, int was_string)
+static void add_value(ctl_pairs *out, const char *v, int is_string)
 {
     size_t len = strlen(v);
-    int quote = was_string &&
+    int quote = is_string &&
                 (len == 0 || strpbrk(v, " \"=\\") != NULL ||
                  strspn(v, "+-.0123456789eE") == len || strcmp(v, "null") == 0 ||
                  strcmp(v, "true") == 0 || strcmp(v, "false") == 0);
     if (quote)
-        sb_add(out, "\"", 1);
+        pairs_put(out, "\"", 1);
     for (const char *p = v; *p; p++) {
         if (*p == '\\')
-            sb_add(out, "\\\\", 2);
+            pairs_put(out, "\\\\", 2);
         else if (*p == '"')
-            sb_add(out, "\\\"", 2);
+            pairs_put(out, "\\\"", 2);
         else
-            sb_add(out, p, 1);
+            pairs_put(out, p, 1);
     }
     if (quote)
-        sb_add(out, "\"", 1);
+        pairs_put(out, "\"", 1);
 }
 
-char *ctl_json_flat_to_text(const char *json, ctl_rewrite_fn rewrite, void *payload)
+void ctl_pairs_add(ctl_pairs *p, const char *key, const char *value, int is_string)
 {
-    strbuf out = { NULL, 0, 0, 1 }, key = { NULL, 0, 0, 1 }, value = { NULL, 0, 0, 1 };
-    sb_add(&out, "", 0);
-    const char *p = skip_ws(json);
-    int ok = *p == '{';
-    if (ok)
-        p = skip_ws(p + 1);
-    while (ok && *p != '}') {
-        key.len = value.len = 0;
-        sb_add(&key, "", 0);
-        sb_add(&value, "", 0);
-        ok = *p == '"' && (p = read_string(p, &key)) != NULL;
-        if (ok) {
-            p = skip_ws(p);
-            ok = *p++ == ':';
-        }
-        int was_string = 0;
-        if (ok) {
-            p = skip_ws(p);
-            was_string = *p == '"';
-            p = was_string ? read_string(p, &value) : read_scalar(p, &value);
-            ok = p != NULL && key.ok && value.ok;
-        }
-        if (ok) {
-            const char *shown = rewrite ? rewrite(key.s, value.s, payload) : NULL;
-            if (out.len)
-                sb_add(&out, " ", 1);
-            sb_add(&out, key.s, key.len);
-            sb_add(&out, "=", 1);
-            add_value(&out, shown ? shown : value.s, shown ? 1 : was_string);
-            p = skip_ws(p);
-            if (*p == ',')
-                p = skip_ws(p + 1);
-            else
-                ok = *p == '}';
-        }
-    }
-    ok = ok && *skip_ws(p + 1) == '\0';
-    free(key.s);
-    free(value.s);
-    if (!ok) {
-        /* Not a flat object: show it as it is. */
-        out.len = 0;
-        sb_add(&out, json, strlen(json));
-    }
-    if (!out.ok) {
-        free(out.s);
-        return NULL;
-    }
-    return out.s;
+    if (p->len)
+        pairs_put(p, " ", 1);
+    pairs_put(p, key, strlen(key));
+    pairs_put(p, "=", 1);
+    add_value(p, value, is_string);
 }
 
 int ctl_view_finish(crmctl *ctl, const ctl_view *v, int rc, ctl_table *t, const char *none)

@@ -369,6 +369,9 @@ typedef struct details_ctx {
     const char *entity;
 } details_ctx;
 
+/* What to show for a field's value (as text, "null" for null) instead of
+ * it, or NULL to show the value. The string returned stays valid until the
+ * next call. */
 static const char *rewrite_detail(const char *key, const char *value, void *payload)
 {
     details_ctx *d = payload;
@@ -388,6 +391,47 @@ static const char *rewrite_detail(const char *key, const char *value, void *payl
     return NULL;
 }
 
+/*
+ * Entry e's data as key=VALUE pairs (ctl_pairs_add), the fields as the
+ * library lists them and each value rewritten by rewrite_detail(): CRM_OK
+ * with *out a string to free(), or NULL when the data is to be shown as it
+ * is (not an object of plain values, or no memory for the pairs); or the
+ * library's error.
+ */
+static int details_text(crmctl *ctl, ctl_names *names, const crm_journal_entry *e, char **out)
+{
+    *out = NULL;
+    crm_journal_field_cursor *cur;
+    int rc = crm_journal_field_list_open(&cur, ctl->db, crm_journal_entry_seq(e));
+    if (rc == CRM_ECORRUPT)
+        return CRM_OK;
+    if (rc != CRM_OK)
+        return rc;
+    details_ctx dc = { ctl, names, crm_journal_entry_entity(e) };
+    ctl_pairs p = { 0 };
+    int plain = 1;
+    const crm_journal_field *f;
+    while ((rc = crm_journal_field_cursor_next(cur, &f)) == CRM_ROW) {
+        crm_json_type_t type = crm_journal_field_type(f);
+        if (type == CRM_JSON_ARRAY || type == CRM_JSON_OBJECT) {
+            plain = 0;
+            continue;
+        }
+        const char *value = crm_journal_field_value(f);
+        if (!value)
+            value = "null";
+        const char *shown = rewrite_detail(crm_journal_field_key(f), value, &dc);
+        ctl_pairs_add(&p, crm_journal_field_key(f), shown ? shown : value,
+                      shown != NULL || type == CRM_JSON_TEXT);
+    }
+    crm_journal_field_cursor_free(cur);
+    if (rc == CRM_DONE && plain && !p.failed)
+        *out = p.s ? p.s : strdup("");
+    else
+        free(p.s);
+    return rc == CRM_DONE ? CRM_OK : rc;
+}
+
 int ctl_print_journal(crmctl *ctl, ctl_json *j, const char *key, int64_t since_seq,
                       const char *indent)
 {
@@ -401,7 +445,7 @@ int ctl_print_journal(crmctl *ctl, ctl_json *j, const char *key, int64_t since_s
     ctl_table t;
     ctl_names names = { 0 };
     ctl_table_init(&t, 6, headers);
-    t.keep_backslashes = 1u << 5; /* DETAILS, from ctl_json_flat_to_text() */
+    t.keep_backslashes = 1u << 5; /* DETAILS, from ctl_pairs_add() */
     if (ctl->json)
         ctl_json_begin_array(j, key);
     const crm_journal_entry *e;
@@ -423,8 +467,9 @@ int ctl_print_journal(crmctl *ctl, ctl_json *j, const char *key, int64_t since_s
         snprintf(change, sizeof change, "%s %s", crm_journal_entry_entity(e),
                  crm_journal_entry_op(e));
         const char *who = ctl_names_get(ctl, &names, crm_journal_entry_entity_id(e));
-        details_ctx dc = { ctl, &names, crm_journal_entry_entity(e) };
-        char *details = ctl_json_flat_to_text(crm_journal_entry_data(e), rewrite_detail, &dc);
+        char *details;
+        if ((rc = details_text(ctl, &names, e, &details)) != CRM_OK)
+            break;
         const char *cells[] = { seq, ctl_time_human(when, crm_journal_entry_at(e)),
                                 crm_journal_entry_actor(e), change,
                                 who ? who : crm_journal_entry_entity_id(e),

@@ -140,6 +140,11 @@ typedef enum crm__query {
     CRM__Q_JOURNAL_LAST_SEQ,  /* -> the newest entry's seq, 0 when none */
     CRM__Q_JOURNAL_READ,      /* ?1 after seq -> seq, at, actor, entity, entity_id, op, data,
                                  by seq */
+    /* ?1 seq -> key, type (a word of crm_json_type_name()), value as text (see
+     * crm_journal_field_value()), the data's own type, for each top-level field of the entry's
+     * data in the order written; an entry without fields gives one row whose key and type are
+     * NULL, and no entry none */
+    CRM__Q_JOURNAL_FIELDS,
 
     /* ---- open channels, counting customers, the public flag ---- */
     /* shaped by CRM__SHAPE_CUSTOMER_LIST_* as CRM__Q_CUSTOMER_LIST, whose paging and order bits

@@ -32,6 +32,7 @@ ENUM_CASE(crm_direction_t, crm_direction)
 ENUM_CASE(crm_outcome_t, crm_outcome)
 ENUM_CASE(crm_promise_state_t, crm_promise_state)
 ENUM_CASE(crm_promise_event_kind_t, crm_promise_event_kind)
+ENUM_CASE(crm_json_type_t, crm_json_type)
 
 static int round_trip(const char *call, name_fn name, parse_fn parse, int first,
                       const char *const *words, int n)
@@ -83,6 +84,8 @@ TEST(every_enum_has_a_name_and_a_parse)
     ROUND_TRIP(crm_promise_state, CRM_PROMISE_OPEN, "open", "kept", "broken", "released");
     ROUND_TRIP(crm_promise_event_kind, CRM_PROMISE_EVENT_MADE, "made", "renegotiated", "kept",
                "broken", "released");
+    ROUND_TRIP(crm_json_type, CRM_JSON_NULL, "null", "true", "false", "integer", "real", "text",
+               "array", "object");
     /* Channels and outcomes have more words; their first ones will do. */
     int v = 0;
     CHECK_INT(crm_channel_p(&v, crm_channel_n(CRM_CHANNEL_PHONE)), CRM_OK);

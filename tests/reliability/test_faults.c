@@ -1420,6 +1420,9 @@ static int op_reads(crm_db *db, const fixture *f, bool dry)
          "an identity's holders");
     WALK(crm_customer_resolve_open(&cur_, db, "+1 415 555 0100"), crm_customer_cursor_next,
          crm_customer_cursor, crm_customer_cursor_free, 1, "the customers a text names");
+    /* entry 2, the phone's identity add: kind, value, key, flags */
+    WALK(crm_journal_field_list_open(&cur_, db, 2), crm_journal_field_cursor_next,
+         crm_journal_field_cursor, crm_journal_field_cursor_free, 4, "a journal entry's fields");
     crm_customer *who = SENTINEL;
     int rc = crm_customer_resolve(&who, db, "ANN@example.com");
     OUT_DONE(rc, who, crm_customer_free);

@@ -253,6 +253,15 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_JOURNAL_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM journal",
     [CRM__Q_JOURNAL_READ] = "SELECT seq, at, actor, entity, entity_id, op, data FROM journal "
                             "WHERE seq > ?1 ORDER BY seq",
+    /* json_each()'s atom is a string's text unescaped and a number as SQLite
+     * reads it; true and false it gives as 1 and 0, and arrays and objects
+     * only in value, as JSON. The LEFT JOIN keeps a row for an entry whose
+     * data is {}, so an entry without fields is told from no entry. */
+    [CRM__Q_JOURNAL_FIELDS] =
+        "SELECT f.key, f.type, CASE WHEN f.type IN ('object', 'array') THEN f.value "
+        "WHEN f.type IN ('true', 'false') THEN f.type ELSE CAST(f.atom AS TEXT) END, "
+        "json_type(j.data) FROM journal j LEFT JOIN json_each(j.data) f WHERE j.seq = ?1 "
+        "ORDER BY f.id",
 
     /* ---- open channels, counting customers, the public flag ---- */
     [CRM__Q_INTERACTION_SET_PUBLIC] =
