@@ -52,7 +52,7 @@ with crm.open(':memory:') as db:
         try: bad()
         except crm.InvalidArgument: pass
         else: raise AssertionError('accepted')
-    p = db.promise(c, 'Call back', 10**12, owner='agent:a')
+    p = db.promise(c, 'Call back', 10**12, owner='agent:a', at=10**12 - 86400000)
     db.keep(p.id)
     assert [e.kind for e in db.promise_history(p.id)] == ['made', 'kept']
     cur = db.journal(); next(cur)

@@ -81,7 +81,7 @@ run 0 --db "$x" interaction show "$mail"
 expect_out_line '  \x1b[2J\r'
 expect_no_control --tabs
 run 0 --db "$x" journal
-expect_out_text 'value=\x1b]0;PWNED\x07\\\u2028'
+expect_out_text 'value="\x1b]0;PWNED\x07\\\u2028"'
 expect_no_control
 run 0 --db "$x" --json journal
 json_is '[e["data"]["value"] for e in j if e["op"] == "set"][0]' $'\e]0;PWNED\a\\\xe2\x80\xa8'
