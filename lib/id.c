@@ -37,17 +37,6 @@ int crm_record_parse(crm_record_t *out, const char *name)
     return CRM_OK;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* The id range [lo, hi] of the ids that start with prefix, and the number
  * of its digits; CRM_EINVAL saying what is wrong with it. */
 static int prefix_range(crm_db *db, const char *prefix, crm__uuid *lo, crm__uuid *hi,
@@ -72,7 +61,7 @@ static int prefix_range(crm_db *db, const char *prefix, crm__uuid *lo, crm__uuid
                                   crm__quote(q, sizeof q, prefix));
             continue;
         }
-        int v = hex_value(c);
+        int v = crm__hex_value(c);
         if (v < 0)
             return crm__error(db, CRM_EINVAL,
                               "id prefix '%s' has '%c' in it, which is no hexadecimal digit",

@@ -134,6 +134,12 @@ static const unsigned char hex_digit[256] = {
     ['C'] = 0x1c, ['D'] = 0x1d, ['E'] = 0x1e, ['F'] = 0x1f,
 };
 
+int crm__hex_value(char c)
+{
+    unsigned v = hex_digit[(unsigned char)c];
+    return v ? (int)(v & 15) : -1;
+}
+
 int crm__uuid_parse(crm__uuid *out, const char *s)
 {
     /* Canonical 8-4-4-4-12 only: braces, "urn:uuid:" and missing dashes

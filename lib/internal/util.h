@@ -17,6 +17,8 @@ typedef struct crm__uuid {
 } crm__uuid;
 
 int crm__uuid_parse(crm__uuid *out, const char *s); /* 0 or -1 */
+/* A hexadecimal digit's value (either case), or -1 for any other character. */
+int crm__hex_value(char c);
 void crm__uuid_format(char out[CRM_ID_LEN + 1], const unsigned char b[16]);
 /* A lower bound for ids made at ms: the ms prefix, every other bit 0. */
 void crm__uuid_floor(crm__uuid *out, int64_t ms);
