@@ -20,3 +20,4 @@
 %include "records.i"
 %include "cursors.i"
 %include "../crm.i"
+%include "clock.i"

@@ -15,6 +15,10 @@
 /* Set by the pure-Python package: {code: exception class}. */
 static PyObject *crm_swig_errors = NULL;
 
+/* The exception a Python clock raised during the call now failing on this
+ * thread (clock.i), or NULL: the cause of the error the call raises. */
+static _Thread_local PyObject *crm_swig_clock_error = NULL;
+
 /* Raises the class for code with (code, msg); a conflict_id names what is
  * already there (NULL: leave the class's None). Both strings are read
  * before the class is called: its __init__ is Python code, which may call
@@ -34,6 +38,13 @@ static void crm_swig_raise(int code, const char *msg, const char *conflict_id)
     if (conflict_id && !(id = PyUnicode_FromString(conflict_id)))
         return;
     exc = PyObject_CallFunction(cls, "is", code, msg);
+    if (crm_swig_clock_error) {
+        if (exc)
+            PyException_SetCause(exc, crm_swig_clock_error); /* steals it */
+        else
+            Py_DECREF(crm_swig_clock_error);
+        crm_swig_clock_error = NULL;
+    }
     if (exc && (!id || PyObject_SetAttrString(exc, "conflict_id", id) == 0))
         PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
     Py_XDECREF(exc);

@@ -60,6 +60,10 @@ with crm.open(':memory:') as db:
     except crm.NotFound: pass
 try: db.customers()
 except crm.Misuse: pass
+with crm.open(':memory:', clock=lambda: 1 // 0) as d2:
+    try: d2.create_customer('Cy')
+    except crm.Misuse as e: assert isinstance(e.__cause__, ZeroDivisionError)
+    else: raise AssertionError('accepted')
 ")
     set_tests_properties(python_valgrind_smoke PROPERTIES
       ENVIRONMENT "PYTHONPATH=${CRM_PYTHON_DIR};PYTHONDONTWRITEBYTECODE=1;PYTHONMALLOC=malloc;${_crm_bind_env}"

@@ -675,14 +675,26 @@ _occasion_ref = _ref(Occasion)
 
 
 def open(path, *, actor=None, create=True, readonly=False, busy_timeout=5.0,  # noqa: A001
-         durability="full", default_country=None, redact=False, group_access=False):
+         durability="full", default_country=None, redact=False, group_access=False,
+         clock=None):
     """Open (by default creating) the customer database at ``path``
     (":memory:" for a private in-memory one). Returns a Database, usable as
     a context manager that closes it. ``busy_timeout`` is in seconds.
     ``redact=True`` keeps personal values out of error messages (for
     programs whose messages the public may see); ``group_access=True``
     creates a new file readable and writable by its group too (mode 0660,
-    not 0600)."""
+    not 0600).
+
+    ``clock`` is the handle's clock: a callable taking no argument that
+    returns the time now, an aware datetime or epoch milliseconds (int),
+    read wherever libcrm needs the time now (the times a change records,
+    "now" for overdue promises, the agenda, the reports' windows); None is
+    the system's. It is called while a call holds the handle, so it must
+    not use this Database. A value that is not a time, or one before 1970
+    or after 9999, fails the call with crm.Misuse, as does an exception in
+    the clock, which becomes that error's ``__cause__``."""
+    if clock is not None and not callable(clock):
+        raise TypeError(f"clock: expected a callable, got {type(clock).__name__}")
     if not isinstance(path, str):
         path = __import__("os").fsdecode(path)
     flags = (_ll.CRM_OPEN_CREATE if create else 0) | (_ll.CRM_OPEN_READONLY if readonly else 0) | \
@@ -693,10 +705,23 @@ def open(path, *, actor=None, create=True, readonly=False, busy_timeout=5.0,  # 
     if not 0 <= busy_timeout <= _BUSY_TIMEOUT_MAX:  # NaN too
         raise _invalid(f"busy_timeout: {busy_timeout!r} s is out of range "
                        f"(0..{_BUSY_TIMEOUT_MAX} s)")
-    handle = _ll.crm_swig_open(path, flags, int(busy_timeout * 1000),
-                               _enum_parse(_DURABILITY, durability, "durability"),
-                               _str(actor, "actor"), _str(default_country, "default_country"))
-    return Database(handle)
+    tick = None if clock is None else _clock(clock)
+    handle = _ll.crm_swig_open_clocked(path, flags, int(busy_timeout * 1000),
+                                       _enum_parse(_DURABILITY, durability, "durability"),
+                                       _str(actor, "actor"),
+                                       _str(default_country, "default_country"), tick)
+    return Database(handle, tick)
+
+
+def _clock(clock):
+    """The callable the C clock calls: the program's clock's time as epoch
+    milliseconds (an int the C side reads as int64)."""
+    def tick():
+        ms = _to_ms(clock(), "clock")
+        if ms == _TIME_NONE:
+            raise TypeError("clock: returned None, not a time")
+        return ms
+    return tick
 
 
 # The methods a program calls once per row of its own (create_customer,
@@ -715,10 +740,12 @@ class Database:
     is refused (out of range, unknown name, text holding a NUL character)
     raises crm.InvalidArgument."""
 
-    def __init__(self, handle):
+    def __init__(self, handle, clock=None):
         # The handle's SWIG object itself rather than its proxy: the
         # extension reads it without looking it up in the proxy's __dict__.
         self._handle = getattr(handle, "this", handle)
+        # The clock the handle calls (borrowed by C): alive while it is.
+        self._clock = clock
         self._cursors = _weakref.WeakSet()
 
     # -- lifetime --
