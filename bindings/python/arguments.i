@@ -21,22 +21,43 @@ static void crm_swig_refuse_nul(PyObject *s, const char *arg)
              arg, at);
     crm_swig_raise(CRM_EINVAL, msg, NULL);
 }
+
+/* A str with no UTF-8 form: a lone surrogate (what os.fsdecode() makes of
+ * bytes that are not UTF-8, with errors="surrogateescape"). Text of the
+ * right type with a value libcrm cannot take, so crm.InvalidArgument,
+ * naming the argument and where the surrogate is. */
+static void crm_swig_refuse_surrogate(PyObject *s, const char *arg)
+{
+    Py_ssize_t at = 0, n = PyUnicode_GET_LENGTH(s);
+    while (at < n) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(s, at);
+        if (c >= 0xD800 && c <= 0xDFFF)
+            break;
+        at++;
+    }
+    char msg[200];
+    snprintf(msg, sizeof msg, "%s: not valid UTF-8 text: a lone surrogate (U+%04X) at index %zd",
+             arg, at < n ? (unsigned)PyUnicode_READ_CHAR(s, at) : 0u, at);
+    crm_swig_raise(CRM_EINVAL, msg, NULL);
+}
 %}
 
 /* Text arguments: a str is read in place as UTF-8 (CPython keeps that form
  * with the str), without the copy SWIG's own typemap makes for every
  * argument of every call; None is C's NULL. What is refused, and how, is
- * as with SWIG's typemap: anything else, and a str that has no UTF-8 form
- * (a lone surrogate), raises TypeError "in method 'f', argument n of type
- * 'char const *'". A str holding a NUL raises crm.InvalidArgument before
- * libcrm is called (crm_swig_refuse_nul). */
+ * as with SWIG's typemap: anything else raises TypeError "in method 'f',
+ * argument n of type 'char const *'". A str holding a NUL, or with no
+ * UTF-8 form (a lone surrogate), raises crm.InvalidArgument before libcrm
+ * is called (crm_swig_refuse_nul, crm_swig_refuse_surrogate). */
 %typemap(in, noblock=1) const char * (Py_ssize_t len = 0) {
   if ($input == Py_None) {
     $1 = NULL;
-  } else if (!PyUnicode_Check($input) ||
-             !($1 = ($1_ltype)PyUnicode_AsUTF8AndSize($input, &len))) {
-    PyErr_Clear();
+  } else if (!PyUnicode_Check($input)) {
     SWIG_exception_fail(SWIG_TypeError, "in method '" "$symname" "', argument " "$argnum"" of type '" "$1_type""'");
+  } else if (!($1 = ($1_ltype)PyUnicode_AsUTF8AndSize($input, &len))) {
+    PyErr_Clear();
+    crm_swig_refuse_surrogate($input, "$1_name");
+    SWIG_fail;
   } else if (memchr($1, 0, (size_t)len)) {
     crm_swig_refuse_nul($input, "$1_name");
     SWIG_fail;
