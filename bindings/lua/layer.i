@@ -710,7 +710,8 @@ function Database:interaction_by_ref(channel, ref)
               opt_str(ref, "external_ref"))
 end
 function Database:set_outcome(id, outcome)
-  return call(ll._interaction_set_outcome, h(self), id, parse(OUTCOME, outcome, "outcome"))
+  return call(ll._interaction_set_outcome, h(self), id,
+              parse(OUTCOME, outcome, "outcome", ll.CRM_OUTCOME_NONE))
 end
 function Database:set_reason(id, reason)
   return call(ll._interaction_set_reason, h(self), id, reason)

@@ -58,6 +58,10 @@ def test_interaction_setters_return_the_interaction(db, ann):
     got = db.set_summary(it, "refunded")
     assert got.summary == "refunded" and got == db.interaction(it)
     assert db.set_summary(it, None).summary is None
+    seq = db.last_seq
+    got = db.set_outcome(it, None)             # None clears it, as log() takes it
+    assert got.outcome == "none" and db.interaction(it).outcome == "none"
+    assert db.last_seq == seq + 1
     got = db.set_public(it, True)
     assert got.public is True and got == db.interaction(it)
     seq = db.last_seq

@@ -1156,10 +1156,13 @@ class Database:
         return _Cursor(self, h)
 
     def set_outcome(self, id, outcome):  # noqa: A002
-        """Change an interaction's outcome by name (journaled with the old
-        value) and return the Interaction. crm.NotFound; crm.InvalidArgument."""
+        """Change an interaction's outcome by name, or clear it with None
+        (journaled with the old value), and return the Interaction.
+        crm.NotFound; crm.InvalidArgument."""
+        code = _ll.CRM_OUTCOME_NONE if outcome is None else _enum_parse(_OUTCOME, outcome,
+                                                                        "outcome")
         return _interaction(_ll._interaction_set_outcome(
-            self._h, _interaction_ref(id, "id"), _enum_parse(_OUTCOME, outcome, "outcome")))
+            self._h, _interaction_ref(id, "id"), code))
 
     def timeline(self, customer_id, *, channels=None, from_=None, to=None, reason_prefix=None,
                  direction=None, public_only=False, outcomes=None, before=None, limit=0):

@@ -1,0 +1,593 @@
+"""The state machine: random sequences of libcrm calls, legal and illegal,
+made on the library (through the Python binding) and on the reference
+model (model.py) side by side, the two compared after every step.
+
+Each rule makes one call, on the library and on the model. The model
+either refuses it (Refused: the library must raise that crm class and
+change nothing: its journal does not grow) or applies it (the library must
+succeed, and its journal must grow by as many entries as the model's).
+After every step the invariants read everything back through the binding
+and compare it with the model; every INTEGRITY_EVERY steps SQLite's
+integrity check runs on the file.
+
+Time is the handle's clock (crm.open(clock=...)), the model's `now`, which
+the `advance` rule moves: overdue promises and backdated steps come out of
+the sequences, not out of the wall clock.
+"""
+import datetime as dt
+import os
+import sqlite3
+import tempfile
+
+from hypothesis import strategies as st
+from hypothesis.stateful import (RuleBasedStateMachine, invariant, precondition, rule)
+
+import crm
+from model import DAY, Model, Refused
+
+T0 = 1_800_000_000_000          # 2027-01-15T08:00:00Z
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+UNKNOWN = "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b"   # a well-formed id no one has
+INTEGRITY_EVERY = 25
+
+
+def ms(t):
+    return None if t is None else (t - EPOCH) // dt.timedelta(milliseconds=1)
+
+
+# ---- the values the rules draw from ------------------------------------------
+
+GOOD_NAMES = ["Ann", "Bob Example", "Zoë Ångström", "王小明", "a" * 256]
+BAD_TEXT = ["", " Ann", "Ann ", "An\x00n", "An\tn", "bad \udcff", "é" * 129]  # 258 bytes
+ATTR_KEYS = ["tier", "date_of_birth", "x.y:z"]
+BAD_KEYS = ["", "has space", "k" * 65, "clé"]
+TAGS = ["vip", "late-payer", "Ünïcode"]
+OWNERS = [None, "agent:alice", "team:billing"]
+IDENTITIES = [("email", "ann@example.com"), ("email", "home@example.com"),
+              ("phone", "+14155550100"), ("phone", "+14155550101")]
+BAD_IDENTITIES = [("email", "not-an-address"), ("phone", "12"), ("Email", "a@b.com")]
+CHANNELS = ["phone", "email", "sms", "visit", "social"]
+OUTCOMES = [None, "resolved", "unresolved", "transferred"]
+REASONS = [None, "billing", "billing.refund", "shipping.lost"]
+SUMMARIES = [None, "Charged twice", "Wants a callback"]
+PURPOSES = ["marketing", "surveys"]
+CONSENT_CHANNELS = [None, "email", "sms"]
+STEPS_BACK = [None, 0, 1, 60_000, DAY]          # at: now, or this long before now
+
+
+class CrmMachine(RuleBasedStateMachine):
+    """One handle on one file, and the model."""
+
+    def __init__(self):
+        super().__init__()
+        self.dir = tempfile.mkdtemp(prefix="crm-model-")
+        self.path = os.path.join(self.dir, "model.crm")
+        self.model = Model(T0)
+        self.db = self.open()
+        self.steps = 0
+        self.in_group = None     # the model's snapshot at begin()
+
+    def open(self):
+        # durability "normal": no sync per commit (the sequences test the
+        # API, not the disk; tests/reliability does the disk)
+        return crm.open(self.path, actor="agent:model", default_country="US",
+                        durability="normal", clock=lambda: self.model.now)
+
+    def teardown(self):
+        self.db.close()
+        for name in os.listdir(self.dir):
+            os.unlink(os.path.join(self.dir, name))
+        os.rmdir(self.dir)
+
+    # ---- making one call on both -------------------------------------------------
+
+    def both(self, lib, mod):
+        """Call lib() and mod(); they must agree on refusing (the same class)
+        or succeeding; a success must journal as the model does, a refusal
+        nothing. Returns lib()'s result, or None when refused."""
+        seq, mseq = self.db.last_seq, self.model.seq
+        try:
+            mod()
+            refused = None
+        except Refused as r:
+            refused = r
+        try:
+            got = lib()
+        except crm.Error as e:
+            assert refused is not None, f"the library refused what the model accepts: {e!r}"
+            assert type(e).__name__ == refused.kind, \
+                f"the library raised {type(e).__name__} ({e}); the model: {refused}"
+            assert self.db.last_seq == seq, "a refused call journaled something"
+            return None
+        assert refused is None, f"the library accepted what the model refuses: {refused}"
+        assert self.db.last_seq - seq == self.model.seq - mseq, \
+            f"journal grew by {self.db.last_seq - seq}, the model by {self.model.seq - mseq}"
+        return got
+
+    def create(self, lib, check, apply):
+        """A call that makes a record: the model checks first (check()
+        raises Refused or returns), the library makes it, the model applies
+        it with the library's new id."""
+        seq, mseq = self.db.last_seq, self.model.seq
+        try:
+            check()
+            refused = None
+        except Refused as r:
+            refused = r
+        try:
+            rec = lib()
+        except crm.Error as e:
+            assert refused is not None, f"the library refused what the model accepts: {e!r}"
+            assert type(e).__name__ == refused.kind, \
+                f"the library raised {type(e).__name__} ({e}); the model: {refused}"
+            assert self.db.last_seq == seq, "a refused call journaled something"
+            return None
+        assert refused is None, f"the library accepted what the model refuses: {refused}"
+        apply(rec.id)
+        assert self.db.last_seq - seq == self.model.seq - mseq, \
+            f"journal grew by {self.db.last_seq - seq}, the model by {self.model.seq - mseq}"
+        return rec
+
+    # ---- picking what a call names ----------------------------------------------------
+
+    def customer_ref(self, pick):
+        """Mostly a customer the model knows (live, archived, absorbed or
+        erased), sometimes an unknown or malformed id."""
+        m = self.model
+        if pick % 10 == 0 or not m.order:
+            return UNKNOWN
+        if pick % 10 == 1:
+            return "not-an-id"
+        return m.order[pick % len(m.order)]
+
+    def live_customer(self, pick):
+        live = [c for c in self.model.order if c in self.model.customers
+                and not self.model.customers[c]["erased"]]
+        return live[pick % len(live)] if live else None
+
+    def interaction_ref(self, pick):
+        ids = sorted(self.model.interactions)
+        if pick % 10 == 0 or not ids:
+            return UNKNOWN
+        return ids[pick % len(ids)]
+
+    def promise_ref(self, pick):
+        ids = sorted(self.model.promises)
+        if pick % 10 == 0 or not ids:
+            return UNKNOWN
+        return ids[pick % len(ids)]
+
+    def at(self, back):
+        return None if back is None else self.model.now - back
+
+    # ---- time and transactions --------------------------------------------------------
+
+    @rule(by=st.sampled_from([1, 1000, 3_600_000, DAY, 3 * DAY, 40 * DAY]))
+    def advance(self, by):
+        self.model.now += by
+
+    @precondition(lambda self: self.in_group is None)
+    @rule()
+    def begin(self):
+        self.db.begin()
+        self.in_group = self.model.snapshot()
+
+    @precondition(lambda self: self.in_group is not None)
+    @rule()
+    def commit(self):
+        self.db.commit()
+        self.in_group = None
+
+    @precondition(lambda self: self.in_group is not None)
+    @rule()
+    def rollback(self):
+        self.db.rollback()
+        self.model.restore(self.in_group)
+        self.in_group = None
+
+    @precondition(lambda self: self.in_group is None)
+    @rule()
+    def reopen(self):
+        """Close and open again: everything is in the file."""
+        self.db.close()
+        self.db = self.open()
+
+    # ---- customers ---------------------------------------------------------------------
+
+    @rule(name=st.sampled_from(GOOD_NAMES + BAD_TEXT), org=st.booleans())
+    def create_customer(self, name, org):
+        kind = "organisation" if org else "person"
+        self.create(lambda: self.db.create_customer(name, kind=kind),
+                    lambda: self.model.create_customer(name, kind),
+                    lambda new: self.model.create_customer(name, kind, new))
+
+    @rule(pick=st.integers(0, 999), name=st.sampled_from(GOOD_NAMES + BAD_TEXT))
+    def rename_customer(self, pick, name):
+        cid = self.customer_ref(pick)
+        self.both(lambda: self.db.rename_customer(cid, name),
+                  lambda: self.model.rename_customer(cid, name))
+
+    @rule(pick=st.integers(0, 999), owner=st.sampled_from(OWNERS + [" x", "a" * 129]))
+    def set_customer_owner(self, pick, owner):
+        cid = self.customer_ref(pick)
+        self.both(lambda: self.db.set_customer_owner(cid, owner),
+                  lambda: self.model.set_customer_owner(cid, owner))
+
+    @rule(pick=st.integers(0, 999))
+    def archive_customer(self, pick):
+        cid = self.customer_ref(pick)
+        self.both(lambda: self.db.archive_customer(cid),
+                  lambda: self.model.archive_customer(cid))
+
+    @rule(pick=st.integers(0, 999))
+    def unarchive_customer(self, pick):
+        cid = self.customer_ref(pick)
+        self.both(lambda: self.db.unarchive_customer(cid),
+                  lambda: self.model.unarchive_customer(cid))
+
+    # ---- attributes and tags -----------------------------------------------------------
+
+    @rule(pick=st.integers(0, 999), key=st.sampled_from(ATTR_KEYS + BAD_KEYS),
+          value=st.sampled_from(["gold", "1980-03-02", "", "x" * 4097]))
+    def set_attr(self, pick, key, value):
+        cid = self.customer_ref(pick)
+        if key in BAD_KEYS or len(value) > 4096:
+            cid = self.live_customer(pick)            # one fault at a time
+            if cid is None:
+                return
+        self.both(lambda: self.db.set_attr(cid, key, value),
+                  lambda: self.model.set_attr(cid, key, value))
+
+    @rule(pick=st.integers(0, 999), key=st.sampled_from(ATTR_KEYS))
+    def unset_attr(self, pick, key):
+        cid = self.customer_ref(pick)
+        self.both(lambda: self.db.unset_attr(cid, key),
+                  lambda: self.model.unset_attr(cid, key))
+
+    @rule(pick=st.integers(0, 999), tag=st.sampled_from(TAGS + ["", " vip"]))
+    def add_tag(self, pick, tag):
+        cid = self.customer_ref(pick)
+        self.both(lambda: self.db.add_tag(cid, tag), lambda: self.model.add_tag(cid, tag))
+
+    @rule(pick=st.integers(0, 999), tag=st.sampled_from(TAGS))
+    def remove_tag(self, pick, tag):
+        cid = self.customer_ref(pick)
+        self.both(lambda: self.db.remove_tag(cid, tag), lambda: self.model.remove_tag(cid, tag))
+
+    # ---- identities ----------------------------------------------------------------------
+
+    @rule(pick=st.integers(0, 999), which=st.sampled_from(IDENTITIES),
+          primary=st.booleans(), shared=st.booleans())
+    def add_identity(self, pick, which, primary, shared):
+        cid = self.customer_ref(pick)
+        kind, value = which
+        flags = (1 if primary else 0) | (4 if shared else 0)
+        self.both(lambda: self.db.add_identity(cid, kind, value, primary=primary, shared=shared),
+                  lambda: self.model.add_identity(cid, kind, value, flags))
+
+    @rule(pick=st.integers(0, 999), which=st.sampled_from(BAD_IDENTITIES))
+    def add_bad_identity(self, pick, which):
+        cid = self.live_customer(pick)
+        if cid is None:
+            return
+
+        def refuse():
+            self.model.live(cid)
+            raise Refused("InvalidArgument", "not a value of the kind")
+        self.both(lambda: self.db.add_identity(cid, *which), refuse)
+
+    @rule(pick=st.integers(0, 999), which=st.sampled_from(IDENTITIES))
+    def remove_identity(self, pick, which):
+        cid = self.customer_ref(pick)
+        self.both(lambda: self.db.remove_identity(cid, *which),
+                  lambda: self.model.remove_identity(cid, *which))
+
+    @rule(pick=st.integers(0, 999), which=st.sampled_from(IDENTITIES),
+          primary=st.booleans(), shared=st.booleans())
+    def set_identity_flags(self, pick, which, primary, shared):
+        cid = self.customer_ref(pick)
+        flags = (1 if primary else 0) | (4 if shared else 0)
+        self.both(lambda: self.db.set_identity_flags(cid, *which, primary=primary,
+                                                     shared=shared),
+                  lambda: self.model.set_identity_flags(cid, *which, flags))
+
+    # ---- interactions --------------------------------------------------------------------
+
+    @rule(pick=st.integers(0, 999), channel=st.sampled_from(CHANNELS + ["fax!"]),
+          out=st.booleans(), back=st.sampled_from(STEPS_BACK + [-1]),
+          outcome=st.sampled_from(OUTCOMES), reason=st.sampled_from(REASONS + ["bad reason"]),
+          summary=st.sampled_from(SUMMARIES), reply=st.integers(0, 999),
+          replying=st.booleans())
+    def log(self, pick, channel, out, back, outcome, reason, summary, reply, replying):
+        cid = self.customer_ref(pick)
+        direction = "out" if out else "in"
+        at = self.at(back)
+        reply_to = self.interaction_ref(reply) if replying else None
+        faults = (channel == "fax!") + (back == -1) + (reason == "bad reason")
+        if faults:
+            cid = self.live_customer(pick)
+            reply_to = None
+            if faults > 1 or cid is None:
+                return
+        self.create(
+            lambda: self.db.log(cid, channel, direction, occurred_at=at, outcome=outcome,
+                                reason=reason, summary=summary, reply_to=reply_to),
+            lambda: self.model.log(cid, channel, direction, at, outcome, reason, summary,
+                                   reply_to),
+            lambda new: self.model.log(cid, channel, direction, at, outcome, reason, summary,
+                                       reply_to, new))
+
+    @rule(pick=st.integers(0, 999), outcome=st.sampled_from(OUTCOMES))
+    def set_outcome(self, pick, outcome):
+        iid = self.interaction_ref(pick)
+        self.both(lambda: self.db.set_outcome(iid, outcome),
+                  lambda: self.model.set_outcome(iid, outcome))
+
+    @rule(pick=st.integers(0, 999), summary=st.sampled_from(SUMMARIES + ["x" * 1025]))
+    def set_summary(self, pick, summary):
+        iid = self.interaction_ref(pick)
+        self.both(lambda: self.db.set_summary(iid, summary),
+                  lambda: self.model.set_summary(iid, summary))
+
+    @rule(pick=st.integers(0, 999))
+    def delete_interaction(self, pick):
+        iid = self.interaction_ref(pick)
+        self.both(lambda: self.db.delete_interaction(iid),
+                  lambda: self.model.delete_interaction(iid))
+
+    # ---- promises ------------------------------------------------------------------------
+
+    @rule(pick=st.integers(0, 999), due=st.sampled_from([-DAY, 0, 1000, DAY, 7 * DAY]),
+          back=st.sampled_from(STEPS_BACK), during=st.integers(0, 999),
+          with_call=st.booleans(), owner=st.sampled_from(["agent:alice", "team:billing", ""]))
+    def make_promise(self, pick, due, back, during, with_call, owner):
+        cid = self.customer_ref(pick)
+        at = self.at(back)
+        due_at = (at if at is not None else self.model.now) + due
+        iid = self.interaction_ref(during) if with_call else None
+        if owner == "" or due < 0:
+            cid, iid = self.live_customer(pick), None
+            if cid is None:
+                return
+        self.create(
+            lambda: self.db.promise(cid, "call back", due_at, owner=owner, interaction_id=iid,
+                                    at=at),
+            lambda: self.model.make_promise(cid, "call back", due_at, owner, iid, at),
+            lambda new: self.model.make_promise(cid, "call back", due_at, owner, iid, at, new))
+
+    def open_step_time(self, pid, back):
+        """A step's time: now, or back from now but never before the
+        promise's last step (a time before it is its own rule's fault)."""
+        p = self.model.promises.get(pid)
+        at = self.at(back)
+        if p is not None and at is not None and at < p["last_step"]:
+            at = None
+        return at
+
+    @rule(pick=st.integers(0, 999), back=st.sampled_from(STEPS_BACK), by=st.integers(0, 999),
+          with_call=st.booleans())
+    def keep(self, pick, back, by, with_call):
+        pid = self.promise_ref(pick)
+        at = self.open_step_time(pid, back)
+        iid = None
+        if with_call and pid in self.model.promises:
+            mine = [i for i, r in sorted(self.model.interactions.items())
+                    if r["customer"] == self.model.promises[pid]["customer"]]
+            iid = mine[by % len(mine)] if mine else None
+        self.both(lambda: self.db.keep(pid, interaction_id=iid, at=at),
+                  lambda: self.model.step(pid, "kept", at, None, note_required=False,
+                                          interaction_id=iid))
+
+    @rule(pick=st.integers(0, 999), back=st.sampled_from(STEPS_BACK),
+          why=st.sampled_from(["provider refused", None, ""]))
+    def break_(self, pick, back, why):
+        pid = self.promise_ref(pick)
+        at = self.open_step_time(pid, back)
+        self.both(lambda: self.db.break_(pid, why, at=at),
+                  lambda: self.model.step(pid, "broken", at, why, note_required=True))
+
+    @rule(pick=st.integers(0, 999), back=st.sampled_from(STEPS_BACK))
+    def release(self, pick, back):
+        pid = self.promise_ref(pick)
+        at = self.open_step_time(pid, back)
+        self.both(lambda: self.db.release(pid, "no longer needed", at=at),
+                  lambda: self.model.step(pid, "released", at, "no longer needed",
+                                          note_required=False))
+
+    @rule(pick=st.integers(0, 999), back=st.sampled_from(STEPS_BACK),
+          shift=st.sampled_from([-2 * DAY, 0, 1000, 3 * DAY]), agreed=st.booleans())
+    def renegotiate(self, pick, back, shift, agreed):
+        pid = self.promise_ref(pick)
+        at = self.open_step_time(pid, back)
+        p = self.model.promises.get(pid)
+        if p is not None and p["state"] != "open":
+            shift = 3 * DAY           # one fault: the state (not also the due time)
+        new_due = (p["due_at"] if p else self.model.now) + shift
+        self.both(lambda: self.db.renegotiate(pid, new_due, "moved", customer_agreed=agreed,
+                                              at=at),
+                  lambda: self.model.step(pid, "renegotiated", at, "moved", note_required=True,
+                                          new_due=new_due, agreed=agreed))
+
+    @rule(pick=st.integers(0, 999))
+    def step_before_last(self, pick):
+        """A step dated before the promise's last step: refused."""
+        pid = self.promise_ref(pick)
+        p = self.model.promises.get(pid)
+        if p is None or p["state"] != "open" or p["last_step"] <= self.model.now - 10 * DAY:
+            return
+        at = p["last_step"] - 1
+        self.both(lambda: self.db.keep(pid, at=at),
+                  lambda: self.model.step(pid, "kept", at, None, note_required=False))
+
+    # ---- consent ---------------------------------------------------------------------------
+
+    @rule(pick=st.integers(0, 999), purpose=st.sampled_from(PURPOSES + ["Bad"]),
+          channel=st.sampled_from(CONSENT_CHANNELS), granted=st.booleans(),
+          back=st.sampled_from(STEPS_BACK + [-1]))
+    def consent(self, pick, purpose, channel, granted, back):
+        cid = self.customer_ref(pick)
+        at = self.at(back)
+        if purpose == "Bad" or back == -1:
+            cid = self.live_customer(pick)
+            if purpose == "Bad" and back == -1 or cid is None:
+                return
+        call = self.db.grant_consent if granted else self.db.withdraw_consent
+        self.create(lambda: call(cid, purpose, channel, at=at),
+                    lambda: self.model.consent_event(cid, purpose, channel, granted, at),
+                    lambda new: self.model.consent_event(cid, purpose, channel, granted, at,
+                                                         new))
+
+    # ---- merge, unmerge, erase -------------------------------------------------------------
+
+    @rule(keep=st.integers(0, 999), absorb=st.integers(0, 999))
+    def merge(self, keep, absorb):
+        k, a = self.customer_ref(keep), self.customer_ref(absorb)
+        seq, mseq = self.db.last_seq, self.model.seq
+        try:
+            self.model.merge(k, a)            # the check only
+            refused = None
+        except Refused as r:
+            refused = r
+        before = {e.id for e in self.db.consent_history(k)} if refused is None else set()
+        try:
+            self.db.merge(k, a)
+        except crm.Error as e:
+            assert refused is not None, f"merge refused what the model accepts: {e!r}"
+            assert type(e).__name__ == refused.kind, (e, refused)
+            assert self.db.last_seq == seq
+            return
+        assert refused is None, f"the library merged what the model refuses: {refused}"
+        theirs = {e.id for e in self.model.consent if e["customer"] == a.lower()}
+        added = sorted({e.id for e in self.db.consent_history(k)} - before - theirs)
+        n = self.model.merge(k, a, added)
+        assert n == len(added), f"the merge added {len(added)} withdrawals, the model {n}"
+        assert self.db.last_seq - seq == self.model.seq - mseq
+
+    @rule(pick=st.integers(0, 999))
+    def unmerge(self, pick):
+        ids = sorted(self.model.merges) or [self.customer_ref(pick)]
+        aid = ids[pick % len(ids)] if pick % 3 else self.customer_ref(pick)
+        self.both(lambda: self.db.unmerge(aid), lambda: self.model.unmerge(aid))
+
+    @rule(pick=st.integers(0, 999))
+    def erase(self, pick):
+        cid = self.customer_ref(pick)
+        self.both(lambda: self.db.erase_customer(cid), lambda: self.model.erase(cid))
+
+    # ---- the invariants ----------------------------------------------------------------------
+
+    @invariant()
+    def journal_matches(self):
+        assert self.db.last_seq == self.model.seq
+
+    @invariant()
+    def customers_match(self):
+        m, db = self.model, self.db
+        for archived in (False, True, "only"):
+            want = m.customers_list(archived)
+            assert [c.id for c in db.customers(archived=archived)] == want, archived
+            assert db.count_customers(archived=archived) == len(want)
+        for cid in m.order:
+            try:
+                want = m.get(cid)
+            except Refused as r:
+                try:
+                    db.customer(cid)
+                except crm.Error as e:
+                    assert type(e).__name__ == r.kind
+                else:
+                    raise AssertionError(f"customer {cid} should be {r.kind}")
+                continue
+            c = db.customer(cid)
+            assert c.id == want["id"]
+            assert c.merged_from == (cid if cid != want["id"] else None)
+            assert (c.name, c.kind, c.archived, c.owner) == \
+                (want["name"], want["kind"], want["archived"], want["owner"]), cid
+            assert ms(c.created_at) == want["created_at"]
+            assert ms(c.updated_at) == want["updated_at"], "updated_at"
+            if cid == want["id"]:
+                assert db.attrs(cid) == want["attrs"]
+                assert db.tags(cid) == sorted(want["tags"], key=lambda t: t.encode())
+                got = [(i.kind, i.key, i.flags) for i in db.identities(cid)]
+                assert got == [(i["kind"], i["key"], i["flags"])
+                               for i in m.identities_of(cid)], "identities"
+
+    @invariant()
+    def lookups_match(self):
+        for kind, value in IDENTITIES:
+            try:
+                want = self.model.lookup(kind, value)
+            except Refused as r:
+                want = r.kind
+            try:
+                got = self.db.lookup(kind, value).id
+            except crm.Error as e:
+                got = type(e).__name__
+            assert got == want, (kind, value)
+            assert [c.id for c in self.db.holders(kind, value)] == \
+                self.model.holders(kind, value)
+
+    @invariant()
+    def interactions_match(self):
+        m, db = self.model, self.db
+        for cid in m.order:
+            c = m.customers.get(cid)
+            if c is None or c["erased"]:
+                continue
+            assert [i.id for i in db.timeline(cid)] == m.timeline(cid), "timeline"
+        for iid, want in m.interactions.items():
+            i = db.interaction(iid)
+            got = (i.customer_id, i.channel, i.direction, ms(i.occurred_at), i.outcome,
+                   i.reason, i.summary, i.reply_to, i.thread_id)
+            exp = (want["customer"], want["channel"], want["direction"], want["occurred_at"],
+                   want["outcome"], want["reason"], want["summary"], want["reply_to"],
+                   want["thread"])
+            assert got == exp, (iid, got, exp)
+        for iid in sorted(m.interactions)[:3]:
+            assert [i.id for i in db.thread(iid)] == m.thread(iid), "thread"
+
+    @invariant()
+    def promises_match(self):
+        m, db = self.model, self.db
+        assert [p.id for p in db.promises()] == m.promise_list()
+        assert [p.id for p in db.promises(overdue_as_of=m.now)] == \
+            m.promise_list(overdue_as_of=m.now)
+        for pid, want in m.promises.items():
+            p = db.get_promise(pid)
+            got = (p.customer_id, p.what, p.owner, p.state, ms(p.due_at), ms(p.first_due_at),
+                   ms(p.made_at), ms(p.closed_at), p.renegotiations, p.kept_by, p.interaction_id)
+            exp = (want["customer"], want["what"], want["owner"], want["state"], want["due_at"],
+                   want["first_due_at"], want["made_at"], want["closed_at"],
+                   want["renegotiations"], want["kept_by"], want["interaction"])
+            assert got == exp, (pid, got, exp)
+            assert p.kept_late == (want["state"] == "kept"
+                                   and want["closed_at"] > want["due_at"])
+            got = [(e.kind, ms(e.at), ms(e.old_due), ms(e.new_due), e.note)
+                   for e in db.promise_history(pid)]
+            exp = [(e["kind"], e["at"], e["old_due"], e["new_due"], e["note"])
+                   for e in want["history"]]
+            assert got == exp, ("history", got, exp)
+
+    @invariant()
+    def consent_matches(self):
+        m, db = self.model, self.db
+        for cid in m.order:
+            c = m.customers.get(cid)
+            if c is None or c["erased"]:
+                continue
+            for purpose in PURPOSES:
+                for channel in CONSENT_CHANNELS:
+                    assert db.may_contact(cid, purpose, channel) == \
+                        m.may_contact(cid, purpose, channel), (cid, purpose, channel)
+
+    @invariant()
+    def file_is_whole(self):
+        self.steps += 1
+        if self.steps % INTEGRITY_EVERY:
+            return
+        con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        finally:
+            con.close()

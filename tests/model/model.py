@@ -1,0 +1,690 @@
+"""A reference model of libcrm: what the documentation promises, in plain
+Python dictionaries and lists, small enough to read in one sitting.
+
+It is written from docs/ and include/crm/*.h, not from lib/: each rule
+below names the page it comes from. Where the documentation leaves a choice
+open, the model makes it and says so ("Choice:"), and docs/testing.md lists
+those choices. machine.py drives the model and the library side by side
+and compares them after every step.
+
+The model never makes an id: a write that succeeds in the library hands the
+model the id the library made (ids are UUIDv7, ordered by when they were
+made, so "by id" orders below are "in the order made"). A call the model
+refuses raises Refused with the name of the crm exception class the library
+must raise, before the model changes anything.
+
+Times are epoch milliseconds; `now` is the handle's clock, which the
+machine moves forward.
+"""
+import copy
+import re
+
+DAY = 86_400_000
+
+# ---- refusals --------------------------------------------------------------
+
+
+class Refused(Exception):
+    """The call is refused: `kind` is the crm exception class's name."""
+
+    def __init__(self, kind, why):
+        super().__init__(f"{kind}: {why}")
+        self.kind = kind
+
+
+def invalid(why):
+    return Refused("InvalidArgument", why)
+
+
+def not_found(why):
+    return Refused("NotFound", why)
+
+
+def conflict(why):
+    return Refused("Conflict", why)
+
+
+def state_error(why):
+    return Refused("StateError", why)
+
+
+# ---- the checks on text (include/crm/common.h, customer.h, identity.h) ------
+
+UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+WORD = re.compile(r"^[a-z][a-z0-9_]{0,31}$")       # purposes, custom channels, identity kinds
+KEY = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")       # attribute keys, reasons
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+NAME_MAX = 256        # CRM_NAME_MAX
+ACTOR_MAX = 128       # CRM_ACTOR_MAX
+ATTR_VALUE_MAX = 4096
+TAG_MAX = 64
+SUMMARY_MAX = 1024
+TEXT_MAX = 1024       # CRM_PROMISE_TEXT_MAX, CRM_NOTE_MAX, CRM_CONSENT_NOTE_MAX
+TIME_MAX = 253402300799999
+
+
+def utf8_len(s):
+    """Bytes of UTF-8; a str with no UTF-8 form (a lone surrogate) is
+    refused as InvalidArgument (docs/python.md, "Strings")."""
+    try:
+        return len(s.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise invalid("no UTF-8 form") from None
+
+
+def check_text(what, s, limit, *, required=True, trim=False):
+    """1..limit bytes of UTF-8 without control characters (a NUL among
+    them); `trim`: no space at either end (names, owners)."""
+    if s is None:
+        if required:
+            raise invalid(f"{what} is NULL")
+        return
+    n = utf8_len(s)
+    if n == 0:
+        raise invalid(f"{what} is empty")
+    if n > limit:
+        raise invalid(f"{what} is longer than {limit} bytes")
+    if CONTROL.search(s):
+        raise invalid(f"{what} holds a control character")
+    if trim and (s[0] == " " or s[-1] == " "):
+        raise invalid(f"{what} begins or ends with a space")
+
+
+def check_id(what, s):
+    if s is None:
+        raise invalid(f"{what} is NULL")
+    utf8_len(s)
+    if not UUID.match(s):
+        raise invalid(f"{what} is not an id")
+    return s.lower()
+
+
+def check_now(what, at, now):
+    """A time a step says it happened: None is now; later than now, or
+    outside the times libcrm keeps, is InvalidArgument."""
+    if at is None:
+        return now
+    if at > now or at < -62135596800000 or at > TIME_MAX:
+        raise invalid(f"{what} is in the future or out of range")
+    return at
+
+
+# ---- the records --------------------------------------------------------------
+
+CHANNELS = ("phone", "ivr", "email", "chat", "sms", "social", "visit", "kiosk", "web",
+            "letter", "community")
+DIRECTIONS = ("in", "out")
+# None (or "none"): not known yet; an interaction reads "none" then
+OUTCOMES = (None, "none", "resolved", "unresolved", "transferred", "abandoned", "escalated")
+
+
+def new_customer(cid, kind, name, now):
+    return {"id": cid, "kind": kind, "name": name, "created_at": now, "updated_at": now,
+            "archived": False, "owner": None, "attrs": {}, "tags": set(), "erased": False}
+
+
+class Model:
+    """The whole database as the documentation describes it."""
+
+    def __init__(self, now):
+        self.now = now
+        self.seq = 0                 # the journal's last sequence number
+        self.customers = {}          # id -> dict (new_customer), erased ones kept
+        self.order = []              # customer ids in the order made
+        self.merged = {}             # absorbed id -> survivor id (one step)
+        self.merges = {}             # absorbed id -> what an unmerge restores
+        self.about = {}              # customer id -> seq of the last entry about it
+        self.identities = []         # dicts: customer, kind, key, flags, made (order)
+        self.interactions = {}       # id -> dict
+        self.promises = {}           # id -> dict, with "history": [event dicts]
+        self.consent = []            # event dicts, in the order recorded
+        self.made = 0                # a counter for "the order recorded"
+
+    # -- the journal (docs/api.md, "The journal"): one entry per change ------
+
+    def journal(self, customer_id, n=1):
+        """n entries about a customer (entity_id is the customer's id for
+        every entity libcrm journals about one: docs/privacy.md)."""
+        self.seq += n
+        if customer_id is not None:
+            self.about[customer_id] = self.seq
+
+    def snapshot(self):
+        return copy.deepcopy(self.__dict__)
+
+    def restore(self, snap):
+        now = self.now
+        self.__dict__.update(copy.deepcopy(snap))
+        self.now = now               # a rollback does not turn the clock back
+
+    def tick(self):
+        self.made += 1
+        return self.made
+
+    # -- customers (include/crm/customer.h, docs/merge.md "The absorbed id") --
+
+    def survivor(self, cid):
+        while cid in self.merged:
+            cid = self.merged[cid]
+        return cid
+
+    def live(self, cid, what="customer id"):
+        """A customer a call may name: known, not absorbed by a merge, not
+        erased (docs/merge.md: every call but get/resolve answers NotFound
+        for an absorbed id; docs/privacy.md: so for an erased one)."""
+        cid = check_id(what, cid)
+        c = self.customers.get(cid)
+        if c is None or c["erased"]:
+            raise not_found(f"no customer {cid}")
+        return c
+
+    def get(self, cid):
+        """crm_customer_get: an absorbed id gives its survivor."""
+        cid = check_id("customer id", cid)
+        if cid in self.merged:
+            cid = self.survivor(cid)
+        c = self.customers.get(cid)
+        if c is None or c["erased"]:
+            raise not_found(f"no customer {cid}")
+        return c
+
+    def create_customer(self, name, kind, new_id=None):
+        if kind not in ("person", "organisation"):
+            raise invalid("kind")
+        check_text("name", name, NAME_MAX, trim=True)
+        if new_id is None:
+            return None
+        self.customers[new_id] = new_customer(new_id, kind, name, self.now)
+        self.order.append(new_id)
+        self.journal(new_id)
+        return new_id
+
+    def touch(self, c):
+        c["updated_at"] = self.now
+
+    def rename_customer(self, cid, name):
+        check_text("name", name, NAME_MAX, trim=True)
+        c = self.live(cid)
+        c["name"] = name
+        self.touch(c)                 # Choice: a rename to the same name is a change too
+        self.journal(c["id"])
+
+    def set_customer_owner(self, cid, owner):
+        check_text("owner", owner, ACTOR_MAX, required=False, trim=True)
+        c = self.live(cid)
+        c["owner"] = owner            # updated_at moves even for the same owner (customer.h)
+        self.touch(c)
+        self.journal(c["id"])
+
+    def archive_customer(self, cid):
+        c = self.live(cid)
+        if c["archived"]:
+            raise state_error("already archived")
+        c["archived"] = True
+        self.touch(c)
+        self.journal(c["id"])
+
+    def unarchive_customer(self, cid):
+        c = self.live(cid)
+        if not c["archived"]:
+            raise state_error("not archived")
+        c["archived"] = False
+        self.touch(c)
+        self.journal(c["id"])
+
+    def customers_list(self, archived):
+        """crm_customer_list_open, order "created": archived False = active
+        only, True = both, "only" = archived only; erased ones never."""
+        out = []
+        for cid in self.order:
+            c = self.customers.get(cid)
+            if c is None or c["erased"]:
+                continue
+            if archived is False and c["archived"] or archived == "only" and not c["archived"]:
+                continue
+            out.append(cid)
+        return out
+
+    # -- attributes and tags ---------------------------------------------------
+
+    def set_attr(self, cid, key, value):
+        if key is None or not KEY.match(key):
+            utf8_len(key or "")
+            raise invalid("attribute key")
+        # a value is 0..CRM_ATTR_VALUE_MAX bytes of UTF-8 (customer.h): empty
+        # and tabs allowed; a NUL is refused by the binding
+        if value is None or utf8_len(value) > ATTR_VALUE_MAX or "\x00" in value:
+            raise invalid("attribute value")
+        c = self.live(cid)
+        c["attrs"][key] = value
+        self.touch(c)
+        self.journal(c["id"])
+
+    def unset_attr(self, cid, key):
+        if key is None or not KEY.match(key):
+            utf8_len(key or "")
+            raise invalid("attribute key")
+        c = self.live(cid)
+        if key not in c["attrs"]:
+            raise not_found("no such attribute")
+        del c["attrs"][key]
+        self.touch(c)
+        self.journal(c["id"])
+
+    def add_tag(self, cid, tag):
+        check_text("tag", tag, TAG_MAX, trim=True)
+        c = self.live(cid)
+        if tag in c["tags"]:
+            raise conflict("tag already there")
+        c["tags"].add(tag)
+        self.touch(c)
+        self.journal(c["id"])
+
+    def remove_tag(self, cid, tag):
+        check_text("tag", tag, TAG_MAX, trim=True)
+        c = self.live(cid)
+        if tag not in c["tags"]:
+            raise not_found("no such tag")
+        c["tags"].discard(tag)
+        self.touch(c)
+        self.journal(c["id"])
+
+    # -- identities (include/crm/identity.h) ------------------------------------
+    # Kinds used: "email" (key: the address lower-cased; the machine makes
+    # addresses whose key is the address itself) and "phone" (E.164 given).
+
+    def holdings(self, kind, key):
+        return [i for i in self.identities if i["kind"] == kind and i["key"] == key]
+
+    def holding(self, cid, kind, key):
+        for i in self.identities:
+            if i["customer"] == cid and i["kind"] == kind and i["key"] == key:
+                return i
+        return None
+
+    def add_identity(self, cid, kind, key, flags):
+        c = self.live(cid)
+        if self.holding(c["id"], kind, key):
+            raise conflict("the customer holds it already")
+        others = self.holdings(kind, key)
+        if others and (not flags & 4 or any(not o["flags"] & 4 for o in others)):
+            raise conflict("another customer holds it, not shared")
+        entries = 1
+        if flags & 1:
+            # A PRIMARY identity takes the flag from the customer's other
+            # identities of its kind; each that loses it is journaled
+            # (op "flags"). Choice, checked: one entry per identity changed.
+            for i in self.identities:
+                if i["customer"] == c["id"] and i["kind"] == kind and i["flags"] & 1:
+                    i["flags"] &= ~1
+                    entries += 1
+        self.identities.append({"customer": c["id"], "kind": kind, "key": key,
+                                "flags": flags, "made": self.tick()})
+        self.journal(c["id"], entries)
+
+    def remove_identity(self, cid, kind, key):
+        c = self.live(cid)
+        i = self.holding(c["id"], kind, key)
+        if i is None:
+            raise not_found("the customer does not hold it")
+        self.identities.remove(i)
+        self.journal(c["id"])
+
+    def set_identity_flags(self, cid, kind, key, flags):
+        c = self.live(cid)
+        i = self.holding(c["id"], kind, key)
+        if i is None:
+            raise not_found("the customer does not hold it")
+        if not flags & 4 and len(self.holdings(kind, key)) > 1:
+            raise conflict("others hold it: it stays shared")
+        entries = 1
+        if flags & 1 and not i["flags"] & 1:
+            for o in self.identities:
+                if o is not i and o["customer"] == c["id"] and o["kind"] == kind and o["flags"] & 1:
+                    o["flags"] &= ~1
+                    entries += 1
+        i["flags"] = flags
+        self.journal(c["id"], entries)
+
+    def lookup(self, kind, key):
+        """The one live holder; NotFound for none, Ambiguous for several."""
+        held = [i for i in self.holdings(kind, key)]
+        if not held:
+            raise not_found("no one holds it")
+        if len(held) > 1:
+            raise Refused("Ambiguous", "several hold it")
+        return held[0]["customer"]
+
+    def holders(self, kind, key):
+        """By id (the order the customers were made)."""
+        return sorted(i["customer"] for i in self.holdings(kind, key))
+
+    def identities_of(self, cid):
+        """By kind, primary first, then (Choice, checked) the order added."""
+        c = self.live(cid)
+        mine = [i for i in self.identities if i["customer"] == c["id"]]
+        return sorted(mine, key=lambda i: (i["kind"], not i["flags"] & 1, i["made"]))
+
+    # -- interactions (include/crm/interaction.h, docs/history.md) -------------
+
+    def log(self, cid, channel, direction, occurred_at, outcome, reason, summary, reply_to,
+            new_id=None):
+        if channel not in CHANNELS:
+            raise invalid("channel")
+        if direction not in DIRECTIONS:
+            raise invalid("direction")
+        at = check_now("occurred_at", occurred_at, self.now)
+        if outcome not in OUTCOMES:
+            raise invalid("outcome")
+        if reason is not None and not KEY.match(reason):
+            utf8_len(reason)
+            raise invalid("reason")
+        check_text("summary", summary, SUMMARY_MAX, required=False)
+        rid = check_id("reply_to", reply_to) if reply_to is not None else None
+        c = self.live(cid)
+        thread = None
+        if reply_to is not None:
+            r = self.interactions.get(rid)
+            if r is None:
+                raise not_found("reply_to names no interaction")
+            if r["customer"] != c["id"]:
+                raise invalid("a reply to another customer's interaction")
+            thread = r["thread"]
+        if new_id is None:
+            return None
+        self.interactions[new_id] = {
+            "id": new_id, "customer": c["id"], "channel": channel, "direction": direction,
+            "occurred_at": at, "outcome": outcome or "none", "reason": reason, "summary": summary,
+            "reply_to": reply_to.lower() if reply_to else None,
+            "thread": thread or new_id}
+        self.journal(c["id"])
+        return new_id
+
+    def interaction(self, iid):
+        iid = check_id("interaction id", iid)
+        i = self.interactions.get(iid)
+        if i is None:
+            raise not_found("no such interaction")
+        return i
+
+    def set_outcome(self, iid, outcome):
+        if outcome not in OUTCOMES:
+            raise invalid("outcome")
+        i = self.interaction(iid)
+        self.live(i["customer"])      # an erased customer's records take no writes
+        i["outcome"] = outcome or "none"
+        self.journal(i["customer"])
+
+    def set_summary(self, iid, summary):
+        check_text("summary", summary, SUMMARY_MAX, required=False)
+        i = self.interaction(iid)
+        self.live(i["customer"])
+        i["summary"] = summary
+        self.journal(i["customer"])
+
+    def delete_interaction(self, iid):
+        i = self.interaction(iid)
+        if any(e["interaction"] == i["id"] for e in self.consent):
+            raise state_error("a consent event names it")
+        # Its replies answer what it answered; when it began its thread, the
+        # oldest of the others begins it (interaction.h).
+        replies = [r for r in self.interactions.values() if r["reply_to"] == i["id"]]
+        for r in replies:
+            r["reply_to"] = i["reply_to"]
+        if i["thread"] == i["id"]:
+            rest = sorted((r for r in self.interactions.values()
+                           if r["thread"] == i["id"] and r is not i),
+                          key=lambda r: (r["occurred_at"], r["id"]))
+            for r in rest:
+                r["thread"] = rest[0]["id"]
+        for p in self.promises.values():
+            if p["interaction"] == i["id"]:
+                p["interaction"] = None
+            if p["kept_by"] == i["id"]:
+                p["kept_by"] = None
+        del self.interactions[i["id"]]
+        self.journal(i["customer"])
+
+    def timeline(self, cid):
+        """Newest first; ties by id, the later made first (docs/history.md)."""
+        c = self.live(cid)
+        mine = [i for i in self.interactions.values() if i["customer"] == c["id"]]
+        return [i["id"] for i in sorted(mine, key=lambda i: (i["occurred_at"], i["id"]),
+                                        reverse=True)]
+
+    def thread(self, iid):
+        """The conversation, oldest first (Choice, checked: ties by id)."""
+        i = self.interaction(iid)
+        mine = [r for r in self.interactions.values() if r["thread"] == i["thread"]]
+        return [r["id"] for r in sorted(mine, key=lambda r: (r["occurred_at"], r["id"]))]
+
+    # -- promises (include/crm/promise.h, docs/history.md "Promises") ----------
+
+    def promise(self, pid):
+        pid = check_id("promise id", pid)
+        p = self.promises.get(pid)
+        if p is None:
+            raise not_found("no such promise")
+        return p
+
+    def make_promise(self, cid, what, due_at, owner, interaction_id, at, new_id=None):
+        check_text("what", what, TEXT_MAX)
+        check_text("owner", owner, ACTOR_MAX, trim=True)
+        made = check_now("at", at, self.now)
+        if interaction_id is not None:
+            check_id("interaction id", interaction_id)
+        if due_at < made:
+            raise invalid("due before it was made")
+        c = self.live(cid)
+        if interaction_id is not None:
+            i = self.interaction(interaction_id)
+            if i["customer"] != c["id"]:
+                raise invalid("an interaction of another customer")
+        if new_id is None:
+            return None
+        self.promises[new_id] = {
+            "id": new_id, "customer": c["id"], "what": what, "owner": owner,
+            "interaction": interaction_id.lower() if interaction_id else None,
+            "state": "open", "due_at": due_at, "first_due_at": due_at, "made_at": made,
+            "closed_at": None, "kept_by": None, "renegotiations": 0, "last_step": made,
+            "history": [{"kind": "made", "at": made, "old_due": None, "new_due": due_at,
+                         "agreed": False, "note": None}]}
+        self.journal(c["id"])
+        return new_id
+
+    def step(self, pid, kind, at, note, *, note_required, new_due=None, agreed=False,
+             interaction_id=None):
+        check_text("note", note, TEXT_MAX, required=note_required)
+        t = check_now("at", at, self.now)
+        if interaction_id is not None:
+            check_id("interaction id", interaction_id)
+        p = self.promise(pid)
+        if interaction_id is not None:
+            i = self.interaction(interaction_id)
+            if i["customer"] != p["customer"]:
+                raise invalid("an interaction of another customer")
+        self.live(p["customer"])
+        if p["state"] != "open":
+            raise state_error(f"the promise is {p['state']}")
+        if t < p["last_step"]:
+            raise invalid("a step before the promise's last step")
+        if kind == "renegotiated":
+            if new_due == p["due_at"]:
+                raise invalid("a renegotiation must change the due time")
+            if new_due < t:
+                raise invalid("a due time before the step")
+            p["history"].append({"kind": kind, "at": t, "old_due": p["due_at"],
+                                 "new_due": new_due, "agreed": agreed, "note": note})
+            p["due_at"] = new_due
+            p["renegotiations"] += 1
+            p["last_step"] = t
+        else:
+            # a step's due times before and after: equal unless renegotiated
+            # (promise.h, crm_promise_event_old_due)
+            p["history"].append({"kind": kind, "at": t, "old_due": p["due_at"],
+                                 "new_due": p["due_at"], "agreed": False, "note": note})
+            p["state"] = {"kept": "kept", "broken": "broken", "released": "released"}[kind]
+            p["closed_at"] = t
+            if kind == "kept" and interaction_id is not None:
+                p["kept_by"] = interaction_id.lower()
+        self.journal(p["customer"])
+
+    def promise_list(self, cid=None, overdue_as_of=None):
+        """By due time, then id (docs/history.md "Lists")."""
+        if cid is not None:
+            cid = self.live(cid)["id"]
+        out = [p for p in self.promises.values()
+               if (cid is None or p["customer"] == cid)
+               and (overdue_as_of is None or p["state"] == "open" and p["due_at"] < overdue_as_of)]
+        return [p["id"] for p in sorted(out, key=lambda p: (p["due_at"], p["id"]))]
+
+    # -- consent (docs/consent.md) -----------------------------------------------
+
+    def consent_event(self, cid, purpose, channel, granted, at, new_id=None):
+        if purpose is None or not WORD.match(purpose):
+            utf8_len(purpose or "")
+            raise invalid("purpose")
+        if channel is not None and not WORD.match(channel):
+            utf8_len(channel)
+            raise invalid("channel")
+        t = check_now("at", at, self.now)
+        c = self.live(cid)
+        if new_id is None:
+            return None
+        self.consent.append({"id": new_id, "customer": c["id"], "purpose": purpose,
+                             "channel": channel, "granted": granted, "at": t,
+                             "interaction": None, "order": self.tick()})
+        self.journal(c["id"])
+        return new_id
+
+    @staticmethod
+    def deciding(events, purpose, channel):
+        """The latest event of the purpose on the channel or on every
+        channel (channel None: every channel's only), by at, then the last
+        recorded; None when there is none."""
+        mine = [e for e in events if e["purpose"] == purpose
+                and (e["channel"] is None or channel is not None and e["channel"] == channel)]
+        return max(mine, key=lambda e: (e["at"], e["order"]), default=None)
+
+    def may_contact(self, cid, purpose, channel):
+        if purpose is None or not WORD.match(purpose):
+            raise invalid("purpose")
+        if channel is not None and not WORD.match(channel):
+            raise invalid("channel")
+        c = self.live(cid)
+        e = self.deciding([e for e in self.consent if e["customer"] == c["id"]], purpose,
+                          channel)
+        return bool(e and e["granted"])
+
+    # -- merge and unmerge (docs/merge.md) ---------------------------------------
+
+    def merge(self, keep_id, absorb_id, added_ids=None):
+        keep_id = check_id("keep id", keep_id)
+        absorb_id = check_id("absorbed id", absorb_id)
+        if keep_id == absorb_id:
+            raise invalid("a customer into itself")
+        k = self.live(keep_id)
+        a = self.live(absorb_id)
+        if k["kind"] != a["kind"]:
+            raise invalid("a person and an organisation")
+        before = self.snapshot()
+        # consent: a withdrawal is never lost (docs/consent.md)
+        mine = [e for e in self.consent if e["customer"] == keep_id]
+        theirs = [e for e in self.consent if e["customer"] == absorb_id]
+        joined = mine + theirs
+        needed = []
+        for purpose, channel in sorted({(e["purpose"], e["channel"] or "") for e in joined}):
+            channel = channel or None
+            sides = [self.deciding(s, purpose, channel) for s in (mine, theirs)]
+            after = self.deciding(joined, purpose, channel)
+            if any(d and not d["granted"] for d in sides) and after and after["granted"]:
+                needed.append((purpose, channel))
+        if added_ids is None:
+            return len(needed)        # the machine asks, then gives the ids it read
+        # identities: a value both hold stays the kept one's; the absorbed
+        # primary stops being primary where the kept one has a primary of its kind
+        for i in [i for i in self.identities if i["customer"] == absorb_id]:
+            if self.holding(keep_id, i["kind"], i["key"]):
+                self.identities.remove(i)
+                continue
+            if i["flags"] & 1 and any(o["customer"] == keep_id and o["kind"] == i["kind"]
+                                      and o["flags"] & 1 for o in self.identities):
+                i["flags"] &= ~1
+            i["customer"] = keep_id
+        for i in self.interactions.values():
+            if i["customer"] == absorb_id:
+                i["customer"] = keep_id
+        for p in self.promises.values():
+            if p["customer"] == absorb_id:
+                p["customer"] = keep_id
+        for e in theirs:
+            e["customer"] = keep_id
+        for (purpose, channel), eid in zip(needed, added_ids):
+            self.consent.append({"id": eid, "customer": keep_id, "purpose": purpose,
+                                 "channel": channel, "granted": False, "at": self.now,
+                                 "interaction": None, "order": self.tick()})
+        k["tags"] |= a["tags"]
+        for key, value in a["attrs"].items():
+            k["attrs"].setdefault(key, value)
+        k["updated_at"] = self.now
+        del self.customers[absorb_id]
+        self.merged[absorb_id] = keep_id
+        self.journal(absorb_id)       # op "merged" on the absorbed id
+        self.journal(keep_id)         # op "merge" on the survivor
+        self.merges[absorb_id] = {"before": before, "keep": keep_id, "seq": self.seq}
+        return len(needed)
+
+    def unmerge(self, absorbed_id):
+        absorbed_id = check_id("absorbed id", absorbed_id)
+        m = self.merges.get(absorbed_id)
+        if m is None:
+            if absorbed_id in self.customers and not self.customers[absorbed_id]["erased"]:
+                raise state_error("not merged")
+            raise not_found("no such customer, or erased")
+        keep = m["keep"]
+        if self.about.get(keep) != m["seq"] or self.about.get(absorbed_id) != m["seq"] - 1:
+            raise state_error("something changed since the merge")
+        # Everything of the two customers back as before the merge; the
+        # rest of the database as it is now.
+        old = m["before"]
+        self.customers[absorbed_id] = old["customers"][absorbed_id]
+        self.customers[keep] = old["customers"][keep]
+        del self.merged[absorbed_id]
+        del self.merges[absorbed_id]
+        two = (keep, absorbed_id)
+        self.identities = [i for i in self.identities if i["customer"] not in two] + \
+            [i for i in old["identities"] if i["customer"] in two]
+        self.identities.sort(key=lambda i: i["made"])
+        for iid, i in old["interactions"].items():
+            if iid in self.interactions and i["customer"] in two:
+                self.interactions[iid]["customer"] = i["customer"]
+        for pid, p in old["promises"].items():
+            if pid in self.promises and p["customer"] in two:
+                self.promises[pid]["customer"] = p["customer"]
+        self.consent = [e for e in self.consent if e["customer"] not in two] + \
+            [e for e in old["consent"] if e["customer"] in two]
+        self.consent.sort(key=lambda e: e["order"])
+        self.journal(absorbed_id)     # op "unmerge" on both customers
+        self.journal(keep)
+
+    # -- erase (docs/privacy.md) ----------------------------------------------------
+
+    def erase(self, cid):
+        cid = check_id("customer id", cid)
+        c = self.customers.get(cid)
+        if c is None:
+            raise not_found("no such customer")
+        if c["erased"]:
+            return                    # a repeated erase changes nothing
+        c.update(name="", attrs={}, tags=set(), erased=True, archived=True)
+        self.identities = [i for i in self.identities if i["customer"] != cid]
+        for i in self.interactions.values():
+            if i["customer"] == cid:
+                i["summary"] = None
+        for p in self.promises.values():
+            if p["customer"] == cid:
+                p["what"] = ""
+                for e in p["history"]:
+                    e["note"] = None
+        self.journal(cid)
