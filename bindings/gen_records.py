@@ -23,7 +23,7 @@ STUB_MARK = "# @RECORDS@\n"
 
 
 def c_args(field):
-    return "".join(", " + ("crm_now()" if a == NOW else a) for a in field.args)
+    return "".join(", " + ("CRM_TIME_NONE" if a == NOW else a) for a in field.args)
 
 
 def read(record, field):

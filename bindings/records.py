@@ -43,9 +43,11 @@ of it:
   DATE     three ints (`parts`): year,  datetime.date;         -
            month, day; year 0 = none    None for none
 
-`args` are the accessor's arguments after the record (NOW: the time of
-the read, crm_now()). `only` restricts a field to one language, for a
-value the other language shows in another shape. `nullable` marks TEXT
+`args` are the accessor's arguments after the record (NOW: the time the
+record was read, by its handle's clock, which crm_promise_is_overdue()
+takes as CRM_TIME_NONE; not crm_now(), the system's clock, which a handle
+opened with a clock of its own does not follow). `only` restricts a field
+to one language, for a value the other language shows in another shape. `nullable` marks TEXT
 that may be NULL (the stub's Optional[str]). `python_type` is the class
 the crm package makes of the value (the stub's annotation).
 """
@@ -53,7 +55,7 @@ the crm package makes of the value (the stub's annotation).
 TEXT, WORD, TIME, BOOL, INT, INT64, UINT, FLAG, OPT_INT, DATE, REAL = (
     "text", "word", "time", "bool", "int", "int64", "uint", "flag", "opt_int", "date", "real")
 KINDS = (TEXT, WORD, TIME, BOOL, INT, INT64, UINT, FLAG, OPT_INT, DATE, REAL)
-NOW = "now"
+NOW = "now"  # the time the record was read at: CRM_TIME_NONE in C
 LANGUAGES = ("python", "lua")
 
 

@@ -19,6 +19,12 @@ struct crm_promise {
     crm_promise_state_t state;
     int renegotiations;
     int64_t due_at, made_at, closed_at, first_due_at;
+    /* When the record was read, by its handle's clock: the time
+     * crm_promise_is_overdue(p, CRM_TIME_NONE) judges by. Set wherever a
+     * record is given to the caller (the write's time for make and the
+     * steps, the clock read by get, by a list as it opens); copied by
+     * crm_promise_dup. Never stored. */
+    int64_t read_at;
     /* Point just past the struct in an owned record, into the statement's
      * row in a cursor's. */
     const char *owner, *what;
@@ -104,7 +110,12 @@ int crm_promise_renegotiations(const crm_promise *p) { return p ? p->renegotiati
 
 int crm_promise_is_overdue(const crm_promise *p, int64_t as_of)
 {
-    return p && p->state == CRM_PROMISE_OPEN && p->due_at < as_of;
+    if (!p)
+        return 0;
+    /* CRM_TIME_NONE: as of when the record was read. */
+    if (as_of == CRM_TIME_NONE)
+        as_of = p->read_at;
+    return p->state == CRM_PROMISE_OPEN && p->due_at < as_of;
 }
 
 int crm_promise_was_kept_late(const crm_promise *p)
@@ -175,6 +186,7 @@ static int read_row(crm_promise *p, crm__st *st)
     if (!p->owner || !p->what)
         return CRM_ENOMEM;
     read_fields(p, st);
+    p->read_at = CRM_TIME_NONE; /* the caller's to set, as it gives the record */
     return CRM_OK;
 }
 
@@ -395,6 +407,7 @@ int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
         p->first_due_at = due_at;
         p->made_at = made;
         p->closed_at = CRM_TIME_NONE;
+        p->read_at = crm__now(db); /* the write's time */
         *out = p;
     }
     return CRM_OK;
@@ -610,6 +623,7 @@ static int transition(crm_promise **out, crm_db *db, const crm__uuid *pid,
             if (interaction)
                 crm__uuid_format(p->kept_by, interaction->b);
         }
+        p->read_at = crm__now(db); /* the write's time */
         *out = p;
     }
     return CRM_OK;
@@ -699,6 +713,17 @@ int crm_promise_get(crm_promise **out, crm_db *db, const char *id)
         rc = crm_promise_dup(&p, &row);
     if (rc)
         return crm__error(db, rc, "out of memory reading a promise");
+    /* The time it is read at, for overdue as of then. The clock is read
+     * once the record is in hand and the statement let go, so that it
+     * runs with nothing of the file held; a clock out of range fails the
+     * call and leaves *out alone. */
+    crm__st_release(&st);
+    rc = crm__clock_read(db);
+    if (rc) {
+        crm_promise_free(p);
+        return rc;
+    }
+    p->read_at = crm__now(db);
     *out = p;
     return CRM_OK;
 }
@@ -786,8 +811,13 @@ int crm_promise_list_open(crm_promise_cursor **out, crm_db *db, const crm_promis
         rc = crm__check_id(db, "filter customer_id", f->customer_id, &cid);
     if (rc == CRM_OK && f->after)
         rc = crm__check_id(db, "filter after", f->after, &after);
+    /* The time its rows are read at, for overdue as of then: read once,
+     * as the list opens, before it reads anything. */
+    if (rc == CRM_OK)
+        rc = crm__clock_read(db);
     if (rc)
         return rc;
+    const int64_t read_at = crm__now(db);
 
     /* Overdue as of T is open and due before T: fold it into the state and
      * due bounds, so every query has at most one of each. */
@@ -850,6 +880,7 @@ int crm_promise_list_open(crm_promise_cursor **out, crm_db *db, const crm_promis
                                 promise_build, "listing promises");
     if (rc)
         return rc;
+    cur->row.read_at = read_at;
     crm__st *st = cur->base.st;
     if (f->customer_id)
         crm__bind_id(st, 1, &cid);

@@ -73,7 +73,9 @@ CRM_EXTERN(int) crm_durability_parse(crm_durability_t *out, const char *name);
  * wherever it needs the time now: once per write call, before the call
  * changes anything, for every time the call stores (created_at,
  * updated_at, the time an id carries, a promise step's time, the journal
- * entry's at), and for "today" where a call takes one. It is called on
+ * entry's at), for "today" where a call takes one, and for the time a
+ * promise record is read at (crm_promise_get(), crm_promise_list_open():
+ * overdue as of then, crm_promise_is_overdue()). It is called on
  * the thread making the call, while that call holds the handle: it must
  * not call libcrm with the same handle. A time before 1970-01-01 (0; an
  * id cannot carry one) or after CRM_TIME_MAX fails the call that read it

@@ -28,6 +28,15 @@
  * Overdue, kept late and the number of renegotiations are derived when read,
  * never stored, so they cannot go stale.
  *
+ * A record remembers when it was read, by its handle's clock (the time
+ * "now" of crm_open_options.clock, or the system's): crm_promise_get()
+ * reads the clock for it, a list reads it once as it opens
+ * (crm_promise_list_open(), for all its rows), and make and the steps
+ * give the time of their write. crm_promise_is_overdue(p, CRM_TIME_NONE)
+ * judges by that time, so a handle with a clock of its own sees its
+ * promises fall overdue by its clock. A clock out of range fails the
+ * call that read it with CRM_EMISUSE (see crm_clock_fn).
+ *
  * Bad arguments give CRM_EINVAL naming the field and change nothing; any
  * call can also return CRM_EBUSY, CRM_EIO, CRM_ECORRUPT or CRM_ENOMEM, and
  * writes CRM_EREADONLY.
@@ -116,7 +125,11 @@ CRM_EXTERN(int) crm_promise_renegotiate(crm_promise **out, crm_db *db, const cha
                                         int64_t new_due_at, const char *why, int customer_agreed,
                                         int64_t at);
 
-/** Fetch by id. *out is the caller's (crm_promise_free()). CRM_ENOTFOUND; CRM_EINVAL. */
+/** Fetch by id. *out is the caller's (crm_promise_free()). Reads the
+ *  handle's clock for the time the record is read at (see
+ *  crm_promise_is_overdue()), once the promise is found.
+ *  CRM_ENOTFOUND; CRM_EINVAL; CRM_EMISUSE (a clock out of range; *out
+ *  is not written). */
 CRM_EXTERN(int) crm_promise_get(crm_promise **out, crm_db *db, const char *id);
 
 /* Accessors. Strings are borrowed and live as long as the record; NULL when
@@ -134,7 +147,16 @@ CRM_EXTERN(int64_t) crm_promise_first_due_at(const crm_promise *p);
 CRM_EXTERN(int64_t) crm_promise_made_at(const crm_promise *p);   /**< when it was made */
 CRM_EXTERN(int64_t) crm_promise_closed_at(const crm_promise *p);  /**< kept/broken/released; CRM_TIME_NONE while open */
 CRM_EXTERN(const char *) crm_promise_kept_by(const crm_promise *p); /**< interaction that kept it */
-/** Open and past due as of the given time (ms): 1 or 0. */
+/**
+ * Open and past due as of the given time (ms): 1 or 0. A promise due at
+ * exactly as_of is not overdue yet.
+ * as_of CRM_TIME_NONE: as of when the record was read, by its handle's
+ * clock (since 0.4.0; before, it always gave 0): the time of the write
+ * for the record crm_promise_make() and the steps give, the clock read by
+ * crm_promise_get(), the one read as the list opened for a list's rows;
+ * crm_promise_dup() keeps it. This is "overdue now" as the handle's clock
+ * has it, where crm_now() is the system's.
+ */
 CRM_EXTERN(int) crm_promise_is_overdue(const crm_promise *p, int64_t as_of);
 /** Kept after the due time in force: 1 or 0. */
 CRM_EXTERN(int) crm_promise_was_kept_late(const crm_promise *p);
@@ -173,7 +195,10 @@ typedef struct crm_promise_filter {
 
 typedef struct crm_promise_cursor crm_promise_cursor;
 
-/** List promises. filter may be NULL (all). CRM_ENOTFOUND (customer, `after`); CRM_EINVAL. */
+/** List promises. filter may be NULL (all). Reads the handle's clock once,
+ *  as it opens: the time every row is read at (crm_promise_is_overdue()).
+ *  CRM_ENOTFOUND (customer, `after`); CRM_EINVAL; CRM_EMISUSE (a clock
+ *  out of range). */
 CRM_EXTERN(int) crm_promise_list_open(crm_promise_cursor **out, crm_db *db,
                                       const crm_promise_filter *filter);
 /** CRM_ROW with *out borrowed until the next call, CRM_DONE, or a negative code. */

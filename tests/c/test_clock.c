@@ -176,6 +176,159 @@ TEST(clock_drives_promises)
     crm_close(db);
 }
 
+static const int64_t bad_times[] = { -1, CRM_TIME_MIN, CRM_TIME_MAX + 1, INT64_MIN, INT64_MAX,
+                                     CRM_TIME_NONE };
+
+/* The open promises of customer id, listed, as "overdue flags" of their
+ * rows by crm_promise_is_overdue(row, CRM_TIME_NONE): "01". */
+static void list_overdue(crm_db *db, const char *id, char *out, size_t size)
+{
+    crm_promise_filter f = CRM_PROMISE_FILTER_INIT;
+    f.customer_id = id;
+    f.states = CRM_PROMISE_BIT(CRM_PROMISE_OPEN);
+    crm_promise_cursor *cur;
+    const crm_promise *row;
+    size_t n = 0;
+    out[0] = '\0';
+    CHECK_OK(db, crm_promise_list_open(&cur, db, &f));
+    while (crm_promise_cursor_next(cur, &row) == CRM_ROW && n + 1 < size) {
+        out[n++] = (char)('0' + crm_promise_is_overdue(row, CRM_TIME_NONE));
+        out[n] = '\0';
+    }
+    crm_promise_cursor_free(cur);
+}
+
+/* A promise record is read at a time by the handle's clock, and
+ * crm_promise_is_overdue(p, CRM_TIME_NONE) is overdue as of then: for
+ * the records get, make and the steps give, the rows of a list, and
+ * their copies; a given time still means that time. */
+TEST(overdue_as_read_by_the_clock)
+{
+    sim_clock clk = { T0, 0 };
+    crm_db *db = open_with(&clk);
+    char id[CRM_ID_LEN + 1], pid[CRM_ID_LEN + 1], qid[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ann", id);
+    crm_promise *p, *q, *copy;
+    CHECK_OK(db, crm_promise_make(&p, db, id, NULL, "agent:a", "call back", T0 + 2 * DAY,
+                                  CRM_TIME_NONE));
+    CHECK_INT(crm_promise_is_overdue(p, CRM_TIME_NONE), 0);
+    memcpy(pid, crm_promise_id(p), sizeof pid);
+    crm_promise_free(p);
+    CHECK_OK(db, crm_promise_make(&q, db, id, NULL, "agent:a", "visit", T0 + 4 * DAY,
+                                  CRM_TIME_NONE));
+    memcpy(qid, crm_promise_id(q), sizeof qid);
+    crm_promise_free(q);
+
+    /* get: as of the clock when it is read; the record keeps that time
+     * when the clock moves on, and so does its copy. */
+    CHECK_OK(db, crm_promise_get(&p, db, pid));
+    CHECK_INT(crm_promise_is_overdue(p, CRM_TIME_NONE), 0);
+    clk.now = T0 + 3 * DAY;
+    CHECK_INT(crm_promise_is_overdue(p, CRM_TIME_NONE), 0);
+    CHECK_INT(crm_promise_is_overdue(p, clk.now), 1); /* a given time is that time */
+    CHECK_OK(NULL, crm_promise_dup(&copy, p));
+    CHECK_INT(crm_promise_is_overdue(copy, CRM_TIME_NONE), 0);
+    crm_promise_free(copy);
+    crm_promise_free(p);
+    int before = clk.calls;
+    CHECK_OK(db, crm_promise_get(&p, db, pid));
+    CHECK_INT(clk.calls, before + 1); /* a get reads the clock once */
+    CHECK_INT(crm_promise_is_overdue(p, CRM_TIME_NONE), 1);
+    CHECK_INT(crm_promise_is_overdue(p, T0 + DAY), 0);
+    CHECK_OK(NULL, crm_promise_dup(&copy, p));
+    crm_promise_free(p);
+    CHECK_INT(crm_promise_is_overdue(copy, CRM_TIME_NONE), 1);
+    crm_promise_free(copy);
+
+    /* A list: as of the clock when it opened, for every row. */
+    clk.now = T0 + DAY;
+    char flags[8];
+    list_overdue(db, id, flags, sizeof flags);
+    CHECK_STR(flags, "00");
+    clk.now = T0 + 3 * DAY;
+    list_overdue(db, id, flags, sizeof flags);
+    CHECK_STR(flags, "10");
+    clk.now = T0 + 5 * DAY;
+    list_overdue(db, id, flags, sizeof flags);
+    CHECK_STR(flags, "11");
+    /* A row keeps the time the list opened at while the clock moves; it
+     * reads the clock once, as it opens. */
+    clk.now = T0 + DAY;
+    crm_promise_cursor *cur;
+    const crm_promise *row;
+    before = clk.calls;
+    CHECK_OK(db, crm_promise_list_open(&cur, db, NULL));
+    clk.now = T0 + 5 * DAY;
+    CHECK_INT(crm_promise_cursor_next(cur, &row), CRM_ROW);
+    CHECK_INT(crm_promise_is_overdue(row, CRM_TIME_NONE), 0);
+    CHECK_OK(NULL, crm_promise_dup(&copy, row));
+    CHECK_INT(crm_promise_cursor_next(cur, &row), CRM_ROW);
+    CHECK_INT(crm_promise_is_overdue(row, CRM_TIME_NONE), 0);
+    CHECK_INT(crm_promise_cursor_next(cur, &row), CRM_DONE);
+    crm_promise_cursor_free(cur);
+    CHECK_INT(clk.calls, before + 1);
+    CHECK_INT(crm_promise_is_overdue(copy, CRM_TIME_NONE), 0);
+    crm_promise_free(copy);
+
+    /* The steps' records: as of the write's time. */
+    clk.now = T0 + 3 * DAY;
+    CHECK_OK(db, crm_promise_renegotiate(&q, db, qid, T0 + 3 * DAY + HOUR, "sooner", 1,
+                                         CRM_TIME_NONE));
+    CHECK_INT(crm_promise_is_overdue(q, CRM_TIME_NONE), 0);
+    crm_promise_free(q);
+    clk.now = T0 + 4 * DAY;
+    /* A step recorded after the fact is still read now: the promise was
+     * overdue by the time it was renegotiated again. */
+    CHECK_OK(db, crm_promise_renegotiate(&q, db, qid, T0 + 3 * DAY + 2 * HOUR, "later", 0,
+                                         T0 + 3 * DAY + HOUR / 2));
+    CHECK_INT(crm_promise_is_overdue(q, CRM_TIME_NONE), 1);
+    crm_promise_free(q);
+    CHECK_OK(db, crm_promise_keep(&p, db, pid, NULL, NULL, CRM_TIME_NONE));
+    CHECK_INT(crm_promise_is_overdue(p, CRM_TIME_NONE), 0); /* kept: not open */
+    CHECK_INT(crm_promise_was_kept_late(p), 1);
+    crm_promise_free(p);
+    /* A promise made already late is overdue in the record make gives. */
+    CHECK_OK(db, crm_promise_make(&p, db, id, NULL, "agent:a", "late", T0 + 4 * DAY - HOUR,
+                                  T0 + 4 * DAY - 2 * HOUR));
+    CHECK_INT(crm_promise_is_overdue(p, CRM_TIME_NONE), 1);
+    crm_promise_free(p);
+    crm_close(db);
+}
+
+/* Reading a promise needs "now": a clock out of range fails the get and
+ * the list, which give nothing. */
+TEST(promise_reads_refuse_a_bad_clock)
+{
+    sim_clock clk = { T0, 0 };
+    crm_db *db = open_with(&clk);
+    char id[CRM_ID_LEN + 1], pid[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ann", id);
+    crm_promise *p;
+    CHECK_OK(db, crm_promise_make(&p, db, id, NULL, "agent:a", "call", T0 + DAY, CRM_TIME_NONE));
+    memcpy(pid, crm_promise_id(p), sizeof pid);
+    crm_promise_free(p);
+    for (size_t i = 0; i < sizeof bad_times / sizeof bad_times[0]; i++) {
+        clk.now = bad_times[i];
+        char expect[96];
+        snprintf(expect, sizeof expect, "the clock of crm_open_options gives %lld",
+                 (long long)bad_times[i]);
+        p = (crm_promise *)&clk;
+        CHECK_FAILS(db, crm_promise_get(&p, db, pid), CRM_EMISUSE, expect);
+        CHECK(p == (crm_promise *)&clk);
+        crm_promise_cursor *cur = NULL;
+        CHECK_FAILS(db, crm_promise_list_open(&cur, db, NULL), CRM_EMISUSE, expect);
+        CHECK(cur == NULL);
+        /* Bad arguments are found out first; an unknown promise needs no clock. */
+        CHECK_RC(db, crm_promise_get(&p, db, "nope"), CRM_EINVAL);
+        CHECK_RC(db, crm_promise_get(&p, db, TEST_UNKNOWN_ID), CRM_ENOTFOUND);
+    }
+    /* Nothing was held: the handle goes on, and closes (no cursor left). */
+    clk.now = T0;
+    CHECK_OK(db, crm_promise_get(&p, db, pid));
+    crm_promise_free(p);
+    CHECK_OK(db, crm_close(db));
+}
+
 /* One write reads the clock once, before it changes anything, and every
  * time it stores is that one; a refused argument and a read do not read
  * it. */
@@ -204,9 +357,6 @@ TEST(clock_read_once_per_write)
     CHECK_INT(clk.calls, before + 5);
     crm_close(db);
 }
-
-static const int64_t bad_times[] = { -1, CRM_TIME_MIN, CRM_TIME_MAX + 1, INT64_MIN, INT64_MAX,
-                                     CRM_TIME_NONE };
 
 TEST(clock_out_of_range_changes_nothing)
 {
@@ -372,6 +522,8 @@ int main(void)
 {
     RUN(clock_drives_every_stored_time);
     RUN(clock_drives_promises);
+    RUN(overdue_as_read_by_the_clock);
+    RUN(promise_reads_refuse_a_bad_clock);
     RUN(clock_read_once_per_write);
     RUN(clock_out_of_range_changes_nothing);
     RUN(version_1_options_use_the_system_clock);

@@ -584,7 +584,24 @@ TEST(overdue_as_of)
     CHECK_INT(crm_promise_is_overdue(p, due + 1), 1);
     CHECK_INT(crm_promise_is_overdue(p, INT64_MAX), 1);
     CHECK_INT(crm_promise_is_overdue(NULL, due + 1), 0);
+    /* CRM_TIME_NONE: as of when it was read, by the system's clock here. */
+    CHECK_INT(crm_promise_is_overdue(p, CRM_TIME_NONE), 0);
+    CHECK_INT(crm_promise_is_overdue(NULL, CRM_TIME_NONE), 0);
     crm_promise_free(p);
+    /* Recorded after the fact, already past due: overdue as it is read. */
+    char late[CRM_ID_LEN + 1];
+    crm_promise *made;
+    CHECK_OK(db, crm_promise_make(&made, db, ann, NULL, "agent:alice", "late", crm_now() - HOUR,
+                                  crm_now() - 2 * HOUR));
+    CHECK_INT(crm_promise_is_overdue(made, CRM_TIME_NONE), 1);
+    memcpy(late, crm_promise_id(made), sizeof late);
+    crm_promise_free(made);
+    p = get(db, late);
+    CHECK_INT(crm_promise_is_overdue(p, CRM_TIME_NONE), 1);
+    crm_promise_free(p);
+    CHECK_OK(db, crm_promise_release(&made, db, late, NULL, CRM_TIME_NONE));
+    CHECK_INT(crm_promise_is_overdue(made, CRM_TIME_NONE), 0);
+    crm_promise_free(made);
     /* A renegotiated due time moves it. */
     CHECK_OK(db, crm_promise_renegotiate(NULL, db, id, due + HOUR, "later", 1, CRM_TIME_NONE));
     p = get(db, id);

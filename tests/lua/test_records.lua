@@ -32,7 +32,7 @@ local function expected(what, low)
   local want = {}
   for _, f in ipairs(ll._records[what]) do
     local args = {}
-    for i, a in ipairs(f.args or {}) do args[i] = a == "now" and ll.crm_now() or constant(a) end
+    for i, a in ipairs(f.args or {}) do args[i] = a == "now" and crm.TIME_NONE or constant(a) end
     local v = ll[f.accessor](low, (table.unpack or unpack)(args))
     if f.kind == "word" then
       v = ll[f.names](v)

@@ -80,6 +80,67 @@ def test_a_failing_clock_fails_the_call_and_changes_nothing():
         assert db.customer(ann).name == "Anne"
 
 
+def test_a_promise_is_overdue_by_the_clock():
+    """A record's overdue is as of when it was read, by the handle's clock,
+    not the system's: get_promise, the rows of promises(), and the records
+    the steps give."""
+    t = [T0]
+    with crm.open(":memory:", clock=lambda: t[0]) as db:
+        ann = db.create_customer("Ann")
+        p = db.promise(ann, "call back", T0 + 2 * DAY, owner="agent:a")
+        q = db.promise(ann, "visit", T0 + 4 * DAY, owner="agent:a")
+        assert not p.overdue and not db.get_promise(p).overdue
+        assert [x.overdue for x in db.promises()] == [False, False]
+        t[0] = T0 + 2 * DAY            # due at T is not overdue at T
+        assert not db.get_promise(p).overdue
+        t[0] = T0 + 2 * DAY + 1
+        assert db.get_promise(p).overdue
+        assert [x.overdue for x in db.promises()] == [True, False]
+        t[0] = T0 + 3 * DAY
+        assert db.get_promise(p).overdue and not db.get_promise(q).overdue
+        # a record keeps the time it was read at: it does not change later
+        r = db.get_promise(q)
+        t[0] = T0 + 5 * DAY
+        assert not r.overdue
+        assert db.get_promise(q).overdue
+        assert [x.overdue for x in db.promises()] == [True, True]
+        assert [x.overdue for x in db.promises(overdue_as_of=T0 + 3 * DAY)] == [True]
+        # the rows of a list are read as of when it was opened
+        t[0] = T0 + DAY
+        rows = db.promises()
+        t[0] = T0 + 5 * DAY
+        assert [x.overdue for x in rows] == [False, False]
+        # the step's record: as of the step's call
+        moved = db.renegotiate(q, T0 + 6 * DAY, "later")
+        assert not moved.overdue
+        kept = db.keep(p)
+        assert not kept.overdue and kept.kept_late
+        t[0] = T0 + 7 * DAY
+        assert db.get_promise(q).overdue and not db.get_promise(p).overdue
+
+
+def test_reading_a_promise_with_a_failing_clock_fails():
+    clock = Clock()
+    with crm.open(":memory:", clock=clock) as db:
+        ann = db.create_customer("Ann")
+        p = db.promise(ann, "call back", T0 + DAY, owner="agent:a")
+
+        def boom():
+            raise ZeroDivisionError("the clock broke")
+        db2 = crm.open(":memory:", clock=boom)
+        clock.ms = -1
+        with pytest.raises(crm.Misuse, match="gives -1"):
+            db.get_promise(p)
+        with pytest.raises(crm.Misuse):
+            list(db.promises())
+        clock.ms = T0
+        assert db.get_promise(p).id == p.id
+        with pytest.raises(crm.Misuse) as e:
+            list(db2.promises())
+        assert isinstance(e.value.__cause__, ZeroDivisionError)
+        db2.close()
+
+
 def test_a_clock_that_is_not_callable_is_refused():
     for bad in (5, "now", dt.datetime.now(UTC)):
         with pytest.raises(TypeError, match="clock"):

@@ -388,7 +388,8 @@ PromiseState.__doc__ = ("A promise's state; a ``str`` enum (\"open\", \"kept\", 
 
 class Promise(_Record):
     """A promise: ``state`` is a PromiseState; ``overdue`` is computed by
-    libcrm as of the moment the record was read."""
+    libcrm as of the moment the record was read, by the handle's clock
+    (the rows of ``promises()``: as of when the list was opened)."""
 
     __slots__ = _FIELDS["promise"]
     _row = _ll._promise_row
@@ -1208,8 +1209,9 @@ class Database:
     make_promise = promise
 
     def get_promise(self, id):  # noqa: A002
-        """Fetch a promise by id (or the current state of a Promise).
-        crm.NotFound; crm.InvalidArgument."""
+        """Fetch a promise by id (or the current state of a Promise), its
+        ``overdue`` as of now by the handle's clock. crm.NotFound;
+        crm.InvalidArgument; crm.Misuse if the clock fails."""
         return _promise(_ll._promise_get(self._h, _promise_ref(id, "id")))
 
     def keep(self, id, *, interaction_id=None, note=None, at=None):  # noqa: A002
