@@ -14,4 +14,5 @@
 %include "outputs.i"
 %include "records.i"
 %include "../crm.i"
+%include "clock.i"
 %include "layer.i"

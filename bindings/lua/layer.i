@@ -274,7 +274,7 @@ end
 
 --- crm.open(path [, {actor=, create=true, readonly=false, busy_timeout=5 (s),
 ---                   durability="full"|"normal", default_country=, redact=false,
----                   group_access=false}]) -> db
+---                   group_access=false, clock=function() return ms end}]) -> db
 function crm.open(path, opts)
   if type(path) ~= "string" then
     raise(ll.CRM_EINVAL, "path: expected a string, got " .. describe(path), 2)
@@ -291,9 +291,18 @@ function crm.open(path, opts)
   end
   local timeout = busy_timeout_ms(opts.busy_timeout)
   local dur = parse(DURABILITY, opts.durability, "durability", ll.CRM_DURABILITY_FULL)
-  local handle = call(ll.crm_swig_open, path, flags, timeout, dur,
-                      opt_str(opts.actor, "actor"), opt_str(opts.default_country, "default_country"))
-  local db = setmetatable({_h = handle, _cursors = setmetatable({}, {__mode = "k"})}, Database)
+  -- the handle's clock: libcrm calls it for "now" (clock.i runs it on the
+  -- Lua state of the call in progress); the object keeps it as long as
+  -- the handle
+  local clock = opts.clock
+  if clock ~= nil and type(clock) ~= "function" then
+    raise(ll.CRM_EINVAL, "clock: expected a function, got " .. describe(clock), 2)
+  end
+  local handle = call(ll.crm_swig_open_clocked, path, flags, timeout, dur,
+                      opt_str(opts.actor, "actor"), opt_str(opts.default_country, "default_country"),
+                      clock)
+  local db = setmetatable({_h = handle, _clock = clock,
+                           _cursors = setmetatable({}, {__mode = "k"})}, Database)
   finalize(db, Database.close)
   return db
 end
@@ -304,6 +313,7 @@ function Database:close()
   for cur in pairs(self._cursors) do cur:close() end
   self._h = nil
   call(ll.crm_close, handle)
+  self._clock = nil  -- the handle is gone: nothing calls its clock now
 end
 Database.__close = Database.close
 Database.__gc = Database.close
