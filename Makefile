@@ -174,14 +174,17 @@ bench: build
 
 # The reliability harnesses at sizes too big for `make test`, in the
 # sanitizer build: 1000 crash trials per durability, every fault of every
-# write with extra data and a reopen after each failure, and 8 writer
-# processes x 20000 writes with 4 readers, 8 threads x 20000.
+# write with extra data and a reopen after each failure, 8 writer
+# processes x 20000 writes with 4 readers, 8 threads x 20000, and an hour of
+# random call sequences against the reference model (tests/model;
+# CRM_MODEL_SECONDS sets the time).
 .PHONY: stress
 stress: deps
 	$(call configure,$(ASAN),-DCRM_SANITIZE=ON)
 	cd $(ASAN)/tests && TMPDIR=$$PWD ./test_crash 1000
 	cd $(ASAN)/tests && TMPDIR=$$PWD ./test_faults --stress
 	cd $(ASAN)/tests && TMPDIR=$$PWD ./test_concurrent 20000 20000 8 4 5000
+	cd $(ASAN)/tests && TMPDIR=$$PWD sh ./model_stress.sh
 
 # libFuzzer on every fuzz target in tests/fuzz, SECONDS each (default 60),
 # one after another. New inputs collect in $(FUZZ)/corpus/NAME; an input that

@@ -16,11 +16,14 @@ the sequences, not out of the wall clock.
 """
 import datetime as dt
 import os
+import shutil
 import sqlite3
+import sys
 import tempfile
 
 from hypothesis import strategies as st
-from hypothesis.stateful import (RuleBasedStateMachine, invariant, precondition, rule)
+from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, precondition,
+                                 rule)
 
 import crm
 from model import DAY, Model, Refused
@@ -29,6 +32,8 @@ T0 = 1_800_000_000_000          # 2027-01-15T08:00:00Z
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 UNKNOWN = "0190a5b2-7c3e-7d4f-8a1b-2c3d4e5f6a7b"   # a well-formed id no one has
 INTEGRITY_EVERY = 25
+REF_RANGE = 14
+REF = st.integers(0, REF_RANGE - 1)
 
 
 def ms(t):
@@ -37,7 +42,7 @@ def ms(t):
 
 # ---- the values the rules draw from ------------------------------------------
 
-GOOD_NAMES = ["Ann", "Bob Example", "Zoë Ångström", "王小明", "a" * 256]
+GOOD_NAMES = ["Ann", "Bob Example", "Zoë Ångström", "王小明", "a" * 256, "Dee", "Eve"]
 BAD_TEXT = ["", " Ann", "Ann ", "An\x00n", "An\tn", "bad \udcff", "é" * 129]  # 258 bytes
 ATTR_KEYS = ["tier", "date_of_birth", "x.y:z"]
 BAD_KEYS = ["", "has space", "k" * 65, "clé"]
@@ -55,17 +60,40 @@ CONSENT_CHANNELS = [None, "email", "sms"]
 STEPS_BACK = [None, 0, 1, 60_000, DAY]          # at: now, or this long before now
 
 
+# Preconditions are named functions: Hypothesis describes a lambda by its
+# source on every draw.
+def outside_group(self):
+    return self.in_group is None
+
+
+def inside_group(self):
+    return self.in_group is not None
+
+
 class CrmMachine(RuleBasedStateMachine):
     """One handle on one file, and the model."""
+
+    _template = None             # an empty database, made once, copied per sequence
 
     def __init__(self):
         super().__init__()
         self.dir = tempfile.mkdtemp(prefix="crm-model-")
         self.path = os.path.join(self.dir, "model.crm")
         self.model = Model(T0)
+        if CrmMachine._template is None:
+            tdir = tempfile.mkdtemp(prefix="crm-model-template-")
+            CrmMachine._template = os.path.join(tdir, "empty.crm")
+            crm.open(CrmMachine._template).close()
+        shutil.copyfile(CrmMachine._template, self.path)
+        os.chmod(self.path, 0o600)
         self.db = self.open()
         self.steps = 0
         self.in_group = None     # the model's snapshot at begin()
+
+    @property
+    def reader(self):
+        """The handle the invariants read through."""
+        return self.db
 
     def open(self):
         # durability "normal": no sync per commit (the sequences test the
@@ -74,12 +102,24 @@ class CrmMachine(RuleBasedStateMachine):
                         durability="normal", clock=lambda: self.model.now)
 
     def teardown(self):
-        self.db.close()
+        CrmMachine.stats.setdefault("(sequences)", [0, 0])[0] += 1
+        CrmMachine.stats.setdefault("(steps)", [0, 0])[0] += self.steps
+        self.close_all()
         for name in os.listdir(self.dir):
             os.unlink(os.path.join(self.dir, name))
         os.rmdir(self.dir)
 
+    def close_all(self):
+        self.db.close()
+
     # ---- making one call on both -------------------------------------------------
+
+    # what ran: {rule: [calls accepted, calls refused]}, for CRM_MODEL_STATS
+    stats = {}
+
+    def count(self, refused):
+        name = sys._getframe(2).f_code.co_name
+        self.stats.setdefault(name, [0, 0])[1 if refused else 0] += 1
 
     def both(self, lib, mod):
         """Call lib() and mod(); they must agree on refusing (the same class)
@@ -91,6 +131,7 @@ class CrmMachine(RuleBasedStateMachine):
             refused = None
         except Refused as r:
             refused = r
+        self.count(refused)
         try:
             got = lib()
         except crm.Error as e:
@@ -114,6 +155,7 @@ class CrmMachine(RuleBasedStateMachine):
             refused = None
         except Refused as r:
             refused = r
+        self.count(refused)
         try:
             rec = lib()
         except crm.Error as e:
@@ -130,15 +172,20 @@ class CrmMachine(RuleBasedStateMachine):
 
     # ---- picking what a call names ----------------------------------------------------
 
+    # A reference draws `pick` from 0..REF_RANGE-1: the low values name
+    # what the model knows (Hypothesis shrinks towards them), the top two
+    # an unknown id and a malformed one.
     def customer_ref(self, pick):
-        """Mostly a customer the model knows (live, archived, absorbed or
-        erased), sometimes an unknown or malformed id."""
-        m = self.model
-        if pick % 10 == 0 or not m.order:
-            return UNKNOWN
-        if pick % 10 == 1:
+        """A customer the model knows (live, archived, absorbed or erased),
+        or an unknown or malformed id."""
+        return self.ref(pick, self.model.order)
+
+    def ref(self, pick, known):
+        if pick == REF_RANGE - 1:
             return "not-an-id"
-        return m.order[pick % len(m.order)]
+        if pick == REF_RANGE - 2 or not known:
+            return UNKNOWN
+        return known[pick % len(known)]
 
     def live_customer(self, pick):
         live = [c for c in self.model.order if c in self.model.customers
@@ -146,19 +193,39 @@ class CrmMachine(RuleBasedStateMachine):
         return live[pick % len(live)] if live else None
 
     def interaction_ref(self, pick):
-        ids = sorted(self.model.interactions)
-        if pick % 10 == 0 or not ids:
-            return UNKNOWN
-        return ids[pick % len(ids)]
+        return self.ref(pick, sorted(self.model.interactions))
 
     def promise_ref(self, pick):
-        ids = sorted(self.model.promises)
-        if pick % 10 == 0 or not ids:
-            return UNKNOWN
-        return ids[pick % len(ids)]
+        return self.ref(pick, sorted(self.model.promises))
 
     def at(self, back):
         return None if back is None else self.model.now - back
+
+    # ---- the start: a few records for the rules to work on -------------------------------
+
+    @initialize(people=st.integers(1, 3), orgs=st.integers(0, 1), calls=st.integers(0, 2),
+                promises=st.integers(0, 2))
+    def start(self, people, orgs, calls, promises):
+        for n in range(people + orgs):
+            kind = "organisation" if n >= people else "person"
+            name = ["Ann", "Bob", "Cy", "Acme"][n]
+            self.create(lambda: self.db.create_customer(name, kind=kind),
+                        lambda: self.model.create_customer(name, kind),
+                        lambda new: self.model.create_customer(name, kind, new))
+        first = self.model.order[0]
+        for n in range(calls):
+            self.create(lambda: self.db.log(first, "phone", summary="Hello"),
+                        lambda: self.model.log(first, "phone", "in", None, None, None, "Hello",
+                                               None),
+                        lambda new: self.model.log(first, "phone", "in", None, None, None,
+                                                   "Hello", None, new))
+        for n in range(promises):
+            due = self.model.now + (n + 1) * DAY
+            self.create(lambda: self.db.promise(first, "call back", due, owner="agent:alice"),
+                        lambda: self.model.make_promise(first, "call back", due, "agent:alice",
+                                                        None, None),
+                        lambda new: self.model.make_promise(first, "call back", due,
+                                                            "agent:alice", None, None, new))
 
     # ---- time and transactions --------------------------------------------------------
 
@@ -166,26 +233,26 @@ class CrmMachine(RuleBasedStateMachine):
     def advance(self, by):
         self.model.now += by
 
-    @precondition(lambda self: self.in_group is None)
+    @precondition(outside_group)
     @rule()
     def begin(self):
         self.db.begin()
         self.in_group = self.model.snapshot()
 
-    @precondition(lambda self: self.in_group is not None)
+    @precondition(inside_group)
     @rule()
     def commit(self):
         self.db.commit()
         self.in_group = None
 
-    @precondition(lambda self: self.in_group is not None)
+    @precondition(inside_group)
     @rule()
     def rollback(self):
         self.db.rollback()
         self.model.restore(self.in_group)
         self.in_group = None
 
-    @precondition(lambda self: self.in_group is None)
+    @precondition(outside_group)
     @rule()
     def reopen(self):
         """Close and open again: everything is in the file."""
@@ -201,25 +268,25 @@ class CrmMachine(RuleBasedStateMachine):
                     lambda: self.model.create_customer(name, kind),
                     lambda new: self.model.create_customer(name, kind, new))
 
-    @rule(pick=st.integers(0, 999), name=st.sampled_from(GOOD_NAMES + BAD_TEXT))
+    @rule(pick=REF, name=st.sampled_from(GOOD_NAMES + BAD_TEXT))
     def rename_customer(self, pick, name):
         cid = self.customer_ref(pick)
         self.both(lambda: self.db.rename_customer(cid, name),
                   lambda: self.model.rename_customer(cid, name))
 
-    @rule(pick=st.integers(0, 999), owner=st.sampled_from(OWNERS + [" x", "a" * 129]))
+    @rule(pick=REF, owner=st.sampled_from(OWNERS + [" x", "a" * 129]))
     def set_customer_owner(self, pick, owner):
         cid = self.customer_ref(pick)
         self.both(lambda: self.db.set_customer_owner(cid, owner),
                   lambda: self.model.set_customer_owner(cid, owner))
 
-    @rule(pick=st.integers(0, 999))
+    @rule(pick=REF)
     def archive_customer(self, pick):
         cid = self.customer_ref(pick)
         self.both(lambda: self.db.archive_customer(cid),
                   lambda: self.model.archive_customer(cid))
 
-    @rule(pick=st.integers(0, 999))
+    @rule(pick=REF)
     def unarchive_customer(self, pick):
         cid = self.customer_ref(pick)
         self.both(lambda: self.db.unarchive_customer(cid),
@@ -227,7 +294,7 @@ class CrmMachine(RuleBasedStateMachine):
 
     # ---- attributes and tags -----------------------------------------------------------
 
-    @rule(pick=st.integers(0, 999), key=st.sampled_from(ATTR_KEYS + BAD_KEYS),
+    @rule(pick=REF, key=st.sampled_from(ATTR_KEYS + BAD_KEYS),
           value=st.sampled_from(["gold", "1980-03-02", "", "x" * 4097]))
     def set_attr(self, pick, key, value):
         cid = self.customer_ref(pick)
@@ -238,25 +305,25 @@ class CrmMachine(RuleBasedStateMachine):
         self.both(lambda: self.db.set_attr(cid, key, value),
                   lambda: self.model.set_attr(cid, key, value))
 
-    @rule(pick=st.integers(0, 999), key=st.sampled_from(ATTR_KEYS))
+    @rule(pick=REF, key=st.sampled_from(ATTR_KEYS))
     def unset_attr(self, pick, key):
         cid = self.customer_ref(pick)
         self.both(lambda: self.db.unset_attr(cid, key),
                   lambda: self.model.unset_attr(cid, key))
 
-    @rule(pick=st.integers(0, 999), tag=st.sampled_from(TAGS + ["", " vip"]))
+    @rule(pick=REF, tag=st.sampled_from(TAGS + ["", " vip"]))
     def add_tag(self, pick, tag):
         cid = self.customer_ref(pick)
         self.both(lambda: self.db.add_tag(cid, tag), lambda: self.model.add_tag(cid, tag))
 
-    @rule(pick=st.integers(0, 999), tag=st.sampled_from(TAGS))
+    @rule(pick=REF, tag=st.sampled_from(TAGS))
     def remove_tag(self, pick, tag):
         cid = self.customer_ref(pick)
         self.both(lambda: self.db.remove_tag(cid, tag), lambda: self.model.remove_tag(cid, tag))
 
     # ---- identities ----------------------------------------------------------------------
 
-    @rule(pick=st.integers(0, 999), which=st.sampled_from(IDENTITIES),
+    @rule(pick=REF, which=st.sampled_from(IDENTITIES),
           primary=st.booleans(), shared=st.booleans())
     def add_identity(self, pick, which, primary, shared):
         cid = self.customer_ref(pick)
@@ -265,7 +332,7 @@ class CrmMachine(RuleBasedStateMachine):
         self.both(lambda: self.db.add_identity(cid, kind, value, primary=primary, shared=shared),
                   lambda: self.model.add_identity(cid, kind, value, flags))
 
-    @rule(pick=st.integers(0, 999), which=st.sampled_from(BAD_IDENTITIES))
+    @rule(pick=REF, which=st.sampled_from(BAD_IDENTITIES))
     def add_bad_identity(self, pick, which):
         cid = self.live_customer(pick)
         if cid is None:
@@ -276,13 +343,13 @@ class CrmMachine(RuleBasedStateMachine):
             raise Refused("InvalidArgument", "not a value of the kind")
         self.both(lambda: self.db.add_identity(cid, *which), refuse)
 
-    @rule(pick=st.integers(0, 999), which=st.sampled_from(IDENTITIES))
+    @rule(pick=REF, which=st.sampled_from(IDENTITIES))
     def remove_identity(self, pick, which):
         cid = self.customer_ref(pick)
         self.both(lambda: self.db.remove_identity(cid, *which),
                   lambda: self.model.remove_identity(cid, *which))
 
-    @rule(pick=st.integers(0, 999), which=st.sampled_from(IDENTITIES),
+    @rule(pick=REF, which=st.sampled_from(IDENTITIES),
           primary=st.booleans(), shared=st.booleans())
     def set_identity_flags(self, pick, which, primary, shared):
         cid = self.customer_ref(pick)
@@ -293,10 +360,10 @@ class CrmMachine(RuleBasedStateMachine):
 
     # ---- interactions --------------------------------------------------------------------
 
-    @rule(pick=st.integers(0, 999), channel=st.sampled_from(CHANNELS + ["fax!"]),
+    @rule(pick=REF, channel=st.sampled_from(CHANNELS + ["fax!"]),
           out=st.booleans(), back=st.sampled_from(STEPS_BACK + [-1]),
           outcome=st.sampled_from(OUTCOMES), reason=st.sampled_from(REASONS + ["bad reason"]),
-          summary=st.sampled_from(SUMMARIES), reply=st.integers(0, 999),
+          summary=st.sampled_from(SUMMARIES), reply=REF,
           replying=st.booleans())
     def log(self, pick, channel, out, back, outcome, reason, summary, reply, replying):
         cid = self.customer_ref(pick)
@@ -317,19 +384,31 @@ class CrmMachine(RuleBasedStateMachine):
             lambda new: self.model.log(cid, channel, direction, at, outcome, reason, summary,
                                        reply_to, new))
 
-    @rule(pick=st.integers(0, 999), outcome=st.sampled_from(OUTCOMES))
+    @rule(pick=REF, outcome=st.sampled_from(OUTCOMES))
     def set_outcome(self, pick, outcome):
         iid = self.interaction_ref(pick)
         self.both(lambda: self.db.set_outcome(iid, outcome),
                   lambda: self.model.set_outcome(iid, outcome))
 
-    @rule(pick=st.integers(0, 999), summary=st.sampled_from(SUMMARIES + ["x" * 1025]))
+    @rule(pick=REF, reason=st.sampled_from(REASONS + ["bad reason", "r" * 65]))
+    def set_reason(self, pick, reason):
+        iid = self.interaction_ref(pick)
+        self.both(lambda: self.db.set_reason(iid, reason),
+                  lambda: self.model.set_reason(iid, reason))
+
+    @rule(pick=REF, public=st.booleans())
+    def set_public(self, pick, public):
+        iid = self.interaction_ref(pick)
+        self.both(lambda: self.db.set_public(iid, public),
+                  lambda: self.model.set_public(iid, public))
+
+    @rule(pick=REF, summary=st.sampled_from(SUMMARIES + ["x" * 1025]))
     def set_summary(self, pick, summary):
         iid = self.interaction_ref(pick)
         self.both(lambda: self.db.set_summary(iid, summary),
                   lambda: self.model.set_summary(iid, summary))
 
-    @rule(pick=st.integers(0, 999))
+    @rule(pick=REF)
     def delete_interaction(self, pick):
         iid = self.interaction_ref(pick)
         self.both(lambda: self.db.delete_interaction(iid),
@@ -337,8 +416,8 @@ class CrmMachine(RuleBasedStateMachine):
 
     # ---- promises ------------------------------------------------------------------------
 
-    @rule(pick=st.integers(0, 999), due=st.sampled_from([-DAY, 0, 1000, DAY, 7 * DAY]),
-          back=st.sampled_from(STEPS_BACK), during=st.integers(0, 999),
+    @rule(pick=REF, due=st.sampled_from([DAY, 0, 1000, 7 * DAY, -DAY]),
+          back=st.sampled_from(STEPS_BACK), during=REF,
           with_call=st.booleans(), owner=st.sampled_from(["agent:alice", "team:billing", ""]))
     def make_promise(self, pick, due, back, during, with_call, owner):
         cid = self.customer_ref(pick)
@@ -364,7 +443,7 @@ class CrmMachine(RuleBasedStateMachine):
             at = None
         return at
 
-    @rule(pick=st.integers(0, 999), back=st.sampled_from(STEPS_BACK), by=st.integers(0, 999),
+    @rule(pick=REF, back=st.sampled_from(STEPS_BACK), by=REF,
           with_call=st.booleans())
     def keep(self, pick, back, by, with_call):
         pid = self.promise_ref(pick)
@@ -378,7 +457,7 @@ class CrmMachine(RuleBasedStateMachine):
                   lambda: self.model.step(pid, "kept", at, None, note_required=False,
                                           interaction_id=iid))
 
-    @rule(pick=st.integers(0, 999), back=st.sampled_from(STEPS_BACK),
+    @rule(pick=REF, back=st.sampled_from(STEPS_BACK),
           why=st.sampled_from(["provider refused", None, ""]))
     def break_(self, pick, back, why):
         pid = self.promise_ref(pick)
@@ -386,7 +465,7 @@ class CrmMachine(RuleBasedStateMachine):
         self.both(lambda: self.db.break_(pid, why, at=at),
                   lambda: self.model.step(pid, "broken", at, why, note_required=True))
 
-    @rule(pick=st.integers(0, 999), back=st.sampled_from(STEPS_BACK))
+    @rule(pick=REF, back=st.sampled_from(STEPS_BACK))
     def release(self, pick, back):
         pid = self.promise_ref(pick)
         at = self.open_step_time(pid, back)
@@ -394,7 +473,7 @@ class CrmMachine(RuleBasedStateMachine):
                   lambda: self.model.step(pid, "released", at, "no longer needed",
                                           note_required=False))
 
-    @rule(pick=st.integers(0, 999), back=st.sampled_from(STEPS_BACK),
+    @rule(pick=REF, back=st.sampled_from(STEPS_BACK),
           shift=st.sampled_from([-2 * DAY, 0, 1000, 3 * DAY]), agreed=st.booleans())
     def renegotiate(self, pick, back, shift, agreed):
         pid = self.promise_ref(pick)
@@ -408,7 +487,7 @@ class CrmMachine(RuleBasedStateMachine):
                   lambda: self.model.step(pid, "renegotiated", at, "moved", note_required=True,
                                           new_due=new_due, agreed=agreed))
 
-    @rule(pick=st.integers(0, 999))
+    @rule(pick=REF)
     def step_before_last(self, pick):
         """A step dated before the promise's last step: refused."""
         pid = self.promise_ref(pick)
@@ -419,9 +498,31 @@ class CrmMachine(RuleBasedStateMachine):
         self.both(lambda: self.db.keep(pid, at=at),
                   lambda: self.model.step(pid, "kept", at, None, note_required=False))
 
+    # ---- occasions -------------------------------------------------------------------------
+
+    @rule(pick=REF, date=st.sampled_from([(1, 20, None), (2, 29, None), (5, 17, 1990),
+                                          (2, 29, 2028), (12, 31, 2027), (3, 31, 2027),
+                                          (4, 31, None), (2, 29, 2027), (13, 1, None)]),
+          yearly=st.booleans(), lead=st.sampled_from([0, 7, 30, 366, 367]),
+          kind=st.sampled_from(["birthday", "contract_end", "Bad"]))
+    def add_occasion(self, pick, date, yearly, lead, kind):
+        month, day, year = date
+        cid = self.customer_ref(pick)
+        self.create(lambda: self.db.add_occasion(cid, kind, month=month, day=day, year=year,
+                                                 yearly=yearly, lead_days=lead),
+                    lambda: self.model.add_occasion(cid, kind, month, day, year, yearly, lead,
+                                                    None),
+                    lambda new: self.model.add_occasion(cid, kind, month, day, year, yearly,
+                                                        lead, None, new))
+
+    @rule(pick=REF)
+    def remove_occasion(self, pick):
+        oid = self.ref(pick, sorted(self.model.occasions))
+        self.both(lambda: self.db.remove_occasion(oid), lambda: self.model.remove_occasion(oid))
+
     # ---- consent ---------------------------------------------------------------------------
 
-    @rule(pick=st.integers(0, 999), purpose=st.sampled_from(PURPOSES + ["Bad"]),
+    @rule(pick=REF, purpose=st.sampled_from(PURPOSES + ["Bad"]),
           channel=st.sampled_from(CONSENT_CHANNELS), granted=st.booleans(),
           back=st.sampled_from(STEPS_BACK + [-1]))
     def consent(self, pick, purpose, channel, granted, back):
@@ -439,7 +540,7 @@ class CrmMachine(RuleBasedStateMachine):
 
     # ---- merge, unmerge, erase -------------------------------------------------------------
 
-    @rule(keep=st.integers(0, 999), absorb=st.integers(0, 999))
+    @rule(keep=REF, absorb=REF)
     def merge(self, keep, absorb):
         k, a = self.customer_ref(keep), self.customer_ref(absorb)
         seq, mseq = self.db.last_seq, self.model.seq
@@ -448,6 +549,7 @@ class CrmMachine(RuleBasedStateMachine):
             refused = None
         except Refused as r:
             refused = r
+        self.stats.setdefault("merge", [0, 0])[1 if refused else 0] += 1
         before = {e.id for e in self.db.consent_history(k)} if refused is None else set()
         try:
             self.db.merge(k, a)
@@ -463,13 +565,13 @@ class CrmMachine(RuleBasedStateMachine):
         assert n == len(added), f"the merge added {len(added)} withdrawals, the model {n}"
         assert self.db.last_seq - seq == self.model.seq - mseq
 
-    @rule(pick=st.integers(0, 999))
+    @rule(pick=REF)
     def unmerge(self, pick):
         ids = sorted(self.model.merges) or [self.customer_ref(pick)]
         aid = ids[pick % len(ids)] if pick % 3 else self.customer_ref(pick)
         self.both(lambda: self.db.unmerge(aid), lambda: self.model.unmerge(aid))
 
-    @rule(pick=st.integers(0, 999))
+    @rule(pick=REF)
     def erase(self, pick):
         cid = self.customer_ref(pick)
         self.both(lambda: self.db.erase_customer(cid), lambda: self.model.erase(cid))
@@ -478,11 +580,11 @@ class CrmMachine(RuleBasedStateMachine):
 
     @invariant()
     def journal_matches(self):
-        assert self.db.last_seq == self.model.seq
+        assert self.reader.last_seq == self.model.seq
 
     @invariant()
     def customers_match(self):
-        m, db = self.model, self.db
+        m, db = self.model, self.reader
         for archived in (False, True, "only"):
             want = m.customers_list(archived)
             assert [c.id for c in db.customers(archived=archived)] == want, archived
@@ -520,16 +622,16 @@ class CrmMachine(RuleBasedStateMachine):
             except Refused as r:
                 want = r.kind
             try:
-                got = self.db.lookup(kind, value).id
+                got = self.reader.lookup(kind, value).id
             except crm.Error as e:
                 got = type(e).__name__
             assert got == want, (kind, value)
-            assert [c.id for c in self.db.holders(kind, value)] == \
+            assert [c.id for c in self.reader.holders(kind, value)] == \
                 self.model.holders(kind, value)
 
     @invariant()
     def interactions_match(self):
-        m, db = self.model, self.db
+        m, db = self.model, self.reader
         for cid in m.order:
             c = m.customers.get(cid)
             if c is None or c["erased"]:
@@ -538,17 +640,17 @@ class CrmMachine(RuleBasedStateMachine):
         for iid, want in m.interactions.items():
             i = db.interaction(iid)
             got = (i.customer_id, i.channel, i.direction, ms(i.occurred_at), i.outcome,
-                   i.reason, i.summary, i.reply_to, i.thread_id)
+                   i.reason, i.summary, i.reply_to, i.thread_id, i.public)
             exp = (want["customer"], want["channel"], want["direction"], want["occurred_at"],
                    want["outcome"], want["reason"], want["summary"], want["reply_to"],
-                   want["thread"])
+                   want["thread"], want["public"])
             assert got == exp, (iid, got, exp)
         for iid in sorted(m.interactions)[:3]:
             assert [i.id for i in db.thread(iid)] == m.thread(iid), "thread"
 
     @invariant()
     def promises_match(self):
-        m, db = self.model, self.db
+        m, db = self.model, self.reader
         assert [p.id for p in db.promises()] == m.promise_list()
         assert [p.id for p in db.promises(overdue_as_of=m.now)] == \
             m.promise_list(overdue_as_of=m.now)
@@ -562,6 +664,7 @@ class CrmMachine(RuleBasedStateMachine):
             assert got == exp, (pid, got, exp)
             assert p.kept_late == (want["state"] == "kept"
                                    and want["closed_at"] > want["due_at"])
+            assert p.overdue == (want["state"] == "open" and want["due_at"] < m.now)
             got = [(e.kind, ms(e.at), ms(e.old_due), ms(e.new_due), e.note)
                    for e in db.promise_history(pid)]
             exp = [(e["kind"], e["at"], e["old_due"], e["new_due"], e["note"])
@@ -569,12 +672,29 @@ class CrmMachine(RuleBasedStateMachine):
             assert got == exp, ("history", got, exp)
 
     @invariant()
-    def consent_matches(self):
-        m, db = self.model, self.db
+    def occasions_match(self):
+        m, db = self.model, self.reader
         for cid in m.order:
             c = m.customers.get(cid)
             if c is None or c["erased"]:
                 continue
+            assert [o.id for o in db.occasions(cid)] == m.occasions_of(cid), "occasions"
+        today = dt.datetime.fromtimestamp(m.now / 1000, dt.timezone.utc).date()
+        for days in (1, 30, 400):
+            got = [(o.id, o.next_date, o.years) for o in db.upcoming(today, days)]
+            exp = m.upcoming(today, days)
+            assert got == exp, ("upcoming", days, got, exp)
+        got = [(o.id, o.next_date) for o in db.upcoming(None, 7)]
+        assert got == [(oid, when) for oid, when, _ in m.upcoming(today, 7)], "upcoming today"
+
+    @invariant()
+    def consent_matches(self):
+        m, db = self.model, self.reader
+        for cid in m.order:
+            c = m.customers.get(cid)
+            if c is None or c["erased"]:
+                continue
+            assert [e.id for e in db.consent_history(cid)] == m.consent_history(cid)
             for purpose in PURPOSES:
                 for channel in CONSENT_CHANNELS:
                     assert db.may_contact(cid, purpose, channel) == \
@@ -591,3 +711,107 @@ class CrmMachine(RuleBasedStateMachine):
             assert con.execute("PRAGMA foreign_key_check").fetchall() == []
         finally:
             con.close()
+
+
+# ---- two handles and another process on one file --------------------------------------
+
+def serve(conn, path):
+    """A handle in a process of its own: runs the calls it is sent (the
+    model's now with each), answers with what they return (records by id,
+    iterators as lists) or the crm error's class and arguments."""
+    now = [T0]
+    db = crm.open(path, actor="agent:remote", default_country="US", durability="normal",
+                  clock=lambda: now[0])
+
+    def shape(r):
+        if hasattr(r, "id") and not isinstance(r, (str, dict)):
+            return Ref(r.id)
+        if hasattr(r, "__next__"):
+            return [shape(x) for x in r]
+        return r
+    while True:
+        msg = conn.recv()
+        if msg is None:
+            break
+        now[0], name, args, kw = msg
+        try:
+            v = getattr(db, name)
+            conn.send(("ok", shape(v(*args, **kw) if args is not None else v)))
+        except crm.Error as e:
+            conn.send(("err", type(e).__name__, e.args))
+    db.close()
+    conn.close()
+
+
+class Ref:
+    """A record from the other process: its id."""
+
+    def __init__(self, id):  # noqa: A002
+        self.id = id
+
+
+class Remote:
+    """The other process's handle: a call here runs there."""
+    PROPERTIES = {"last_seq", "in_transaction"}
+
+    def __init__(self, path, clock):
+        import multiprocessing
+        ctx = multiprocessing.get_context("fork")
+        self.conn, theirs = ctx.Pipe()
+        self.proc = ctx.Process(target=serve, args=(theirs, path), daemon=True)
+        self.proc.start()
+        theirs.close()
+        self.clock = clock
+
+    def call(self, name, args, kw):
+        self.conn.send((self.clock(), name, args, kw))
+        answer = self.conn.recv()
+        if answer[0] == "err":
+            raise getattr(crm, answer[1])(*answer[2])
+        return answer[1]
+
+    def __getattr__(self, name):
+        if name in self.PROPERTIES:
+            return self.call(name, None, None)
+        return lambda *args, **kw: self.call(name, args, kw)
+
+    def close(self):
+        self.conn.send(None)
+        self.proc.join(10)
+        assert self.proc.exitcode == 0, f"the other process ended with {self.proc.exitcode}"
+        self.conn.close()
+
+
+class SharedFileMachine(CrmMachine):
+    """Three handles on one file, taking turns at random: this one, a
+    second in this process, and one in another process. Each call is
+    checked as above, and the model is applied in the order the calls
+    committed (one at a time, so the order they were made). The invariants
+    read through each local handle in turn: what one handle wrote, the
+    others see at once. Transactions are left out: a group on one handle
+    makes the others wait for its lock (docs/durability.md), which
+    tests/reliability covers."""
+
+    def __init__(self):
+        super().__init__()
+        second = crm.open(self.path, actor="agent:second", default_country="US",
+                          durability="normal", clock=lambda: self.model.now)
+        self.handles = [self.db, second, Remote(self.path, lambda: self.model.now)]
+        self.turn = 0
+
+    @property
+    def reader(self):
+        return self.handles[self.turn % 2]
+
+    def close_all(self):
+        for h in self.handles:
+            h.close()
+
+    @rule(which=st.integers(0, 2))
+    def switch(self, which):
+        """The next calls go through another handle."""
+        self.db = self.handles[which]
+        self.turn += 1
+
+    # no groups, no reopening (each handle stays open)
+    begin = commit = rollback = reopen = None

@@ -16,7 +16,9 @@ must raise, before the model changes anything.
 Times are epoch milliseconds; `now` is the handle's clock, which the
 machine moves forward.
 """
+import calendar
 import copy
+import datetime as dt
 import re
 
 DAY = 86_400_000
@@ -139,6 +141,7 @@ class Model:
         self.interactions = {}       # id -> dict
         self.promises = {}           # id -> dict, with "history": [event dicts]
         self.consent = []            # event dicts, in the order recorded
+        self.occasions = {}          # id -> dict
         self.made = 0                # a counter for "the order recorded"
 
     # -- the journal (docs/api.md, "The journal"): one entry per change ------
@@ -237,7 +240,10 @@ class Model:
         """crm_customer_list_open, order "created": archived False = active
         only, True = both, "only" = archived only; erased ones never."""
         out = []
-        for cid in self.order:
+        # oldest first: by created_at, then id (two handles may make
+        # customers in the same millisecond, their ids in any order)
+        for cid in sorted(self.order, key=lambda i: (self.customers[i]["created_at"], i)
+                          if i in self.customers else (0, i)):
             c = self.customers.get(cid)
             if c is None or c["erased"]:
                 continue
@@ -396,7 +402,7 @@ class Model:
         self.interactions[new_id] = {
             "id": new_id, "customer": c["id"], "channel": channel, "direction": direction,
             "occurred_at": at, "outcome": outcome or "none", "reason": reason, "summary": summary,
-            "reply_to": reply_to.lower() if reply_to else None,
+            "reply_to": reply_to.lower() if reply_to else None, "public": False,
             "thread": thread or new_id}
         self.journal(c["id"])
         return new_id
@@ -416,6 +422,23 @@ class Model:
         i["outcome"] = outcome or "none"
         self.journal(i["customer"])
 
+    def set_reason(self, iid, reason):
+        if reason is not None and not KEY.match(reason):
+            utf8_len(reason)
+            raise invalid("reason")
+        i = self.interaction(iid)
+        self.live(i["customer"])
+        i["reason"] = reason
+        self.journal(i["customer"])
+
+    def set_public(self, iid, public):
+        i = self.interaction(iid)
+        self.live(i["customer"])
+        if i["public"] == public:
+            return                    # the value it has: nothing changes (interaction.h)
+        i["public"] = public
+        self.journal(i["customer"])
+
     def set_summary(self, iid, summary):
         check_text("summary", summary, SUMMARY_MAX, required=False)
         i = self.interaction(iid)
@@ -425,6 +448,7 @@ class Model:
 
     def delete_interaction(self, iid):
         i = self.interaction(iid)
+        self.live(i["customer"])      # an erased customer's records take no writes
         if any(e["interaction"] == i["id"] for e in self.consent):
             raise state_error("a consent event names it")
         # Its replies answer what it answered; when it began its thread, the
@@ -539,6 +563,76 @@ class Model:
                and (overdue_as_of is None or p["state"] == "open" and p["due_at"] < overdue_as_of)]
         return [p["id"] for p in sorted(out, key=lambda p: (p["due_at"], p["id"]))]
 
+    # -- occasions (include/crm/occasion.h, docs/history.md "Occasions") -------
+
+    def add_occasion(self, cid, kind, month, day, year, yearly, lead_days, note, new_id=None):
+        if kind is None or not WORD.match(kind):
+            raise invalid("kind")
+        if not 1 <= month <= 12:
+            raise invalid("month")
+        if year is not None and not 1 <= year <= 9999:
+            raise invalid("year")
+        if not yearly and year is None:
+            raise invalid("a one-off occasion needs a year")
+        # the day must exist: in that year when one is given; a yearly
+        # 29 February without a year is accepted (a leap year's)
+        last = calendar.monthrange(year if year is not None else 2000, month)[1]
+        if not 1 <= day <= last:
+            raise invalid("day")
+        if not 0 <= lead_days <= 366:
+            raise invalid("lead days")
+        check_text("note", note, TEXT_MAX, required=False)
+        c = self.live(cid)
+        if new_id is None:
+            return None
+        self.occasions[new_id] = {"id": new_id, "customer": c["id"], "kind": kind,
+                                  "month": month, "day": day, "year": year, "yearly": yearly,
+                                  "lead": lead_days}
+        self.journal(c["id"])
+        return new_id
+
+    def remove_occasion(self, oid):
+        oid = check_id("occasion id", oid)
+        o = self.occasions.get(oid)
+        if o is None:
+            raise not_found("no such occasion")
+        del self.occasions[oid]
+        self.journal(o["customer"])
+
+    def occasions_of(self, cid):
+        """By month and day (Choice, checked: then id)."""
+        c = self.live(cid)
+        mine = [o for o in self.occasions.values() if o["customer"] == c["id"]]
+        return [o["id"] for o in sorted(mine, key=lambda o: (o["month"], o["day"], o["id"]))]
+
+    def upcoming(self, start, days):
+        """Every occurrence on or after `start` that surfaces (its date less
+        its lead days) by the window's last day; by date, then customer
+        (Choice, checked: then occasion id). A yearly 29 February falls on
+        28 February in common years; a yearly occasion with a year has no
+        occurrence before it (Choice, checked). Rows: (id, date, years)."""
+        if not 1 <= days <= 3653:
+            raise invalid("days")
+        last = start + dt.timedelta(days=days - 1)
+        rows = []
+        for o in self.occasions.values():
+            if o["yearly"]:
+                years = range(start.year, min(last.year + 2, 9999) + 1)
+            else:
+                years = [o["year"]]
+            for y in years:
+                if o["yearly"] and o["year"] is not None and y < o["year"]:
+                    continue
+                d = o["day"]
+                if o["month"] == 2 and d == 29 and not calendar.isleap(y):
+                    d = 28
+                when = dt.date(y, o["month"], d)
+                if when < start or when - dt.timedelta(days=o["lead"]) > last:
+                    continue
+                n = y - o["year"] if o["yearly"] and o["year"] is not None else 0
+                rows.append((when, o["customer"], o["id"], n))
+        return [(oid, when, n) for when, cust, oid, n in sorted(rows)]
+
     # -- consent (docs/consent.md) -----------------------------------------------
 
     def consent_event(self, cid, purpose, channel, granted, at, new_id=None):
@@ -576,6 +670,13 @@ class Model:
         e = self.deciding([e for e in self.consent if e["customer"] == c["id"]], purpose,
                           channel)
         return bool(e and e["granted"])
+
+    def consent_history(self, cid):
+        """Newest first: by at, then the last recorded first (consent.md)."""
+        c = self.live(cid)
+        mine = [e for e in self.consent if e["customer"] == c["id"]]
+        return [e["id"] for e in sorted(mine, key=lambda e: (e["at"], e["order"]),
+                                        reverse=True)]
 
     # -- merge and unmerge (docs/merge.md) ---------------------------------------
 
@@ -620,6 +721,9 @@ class Model:
                 p["customer"] = keep_id
         for e in theirs:
             e["customer"] = keep_id
+        for o in self.occasions.values():
+            if o["customer"] == absorb_id:
+                o["customer"] = keep_id
         for (purpose, channel), eid in zip(needed, added_ids):
             self.consent.append({"id": eid, "customer": keep_id, "purpose": purpose,
                                  "channel": channel, "granted": False, "at": self.now,
@@ -662,6 +766,9 @@ class Model:
         for pid, p in old["promises"].items():
             if pid in self.promises and p["customer"] in two:
                 self.promises[pid]["customer"] = p["customer"]
+        for oid, o in old["occasions"].items():
+            if oid in self.occasions and o["customer"] in two:
+                self.occasions[oid]["customer"] = o["customer"]
         self.consent = [e for e in self.consent if e["customer"] not in two] + \
             [e for e in old["consent"] if e["customer"] in two]
         self.consent.sort(key=lambda e: e["order"])
@@ -679,6 +786,7 @@ class Model:
             return                    # a repeated erase changes nothing
         c.update(name="", attrs={}, tags=set(), erased=True, archived=True)
         self.identities = [i for i in self.identities if i["customer"] != cid]
+        self.occasions = {k: o for k, o in self.occasions.items() if o["customer"] != cid}
         for i in self.interactions.values():
             if i["customer"] == cid:
                 i["summary"] = None
