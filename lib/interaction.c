@@ -726,7 +726,9 @@ static const change CHANGE_PUBLIC = { "public", "old_public", CRM__Q_INTERACTION
                                       "changing whether an interaction is public", 4, V_FLAG };
 
 /* The interaction's customer and the value c changes: *old_text a copy
- * (NULL when none) for a text, *old_int for the others. */
+ * (NULL when none) for a text, *old_int for the others. An interaction
+ * of an erased customer is CRM_ENOTFOUND, as the customer is: its
+ * anonymous row stays as the erase left it. */
 static int read_current(crm_db *db, const crm__uuid *uid, const change *c, crm__uuid *cid,
                         char **old_text, int *old_int)
 {
@@ -753,6 +755,8 @@ static int read_current(crm_db *db, const crm__uuid *uid, const change *c, crm__
         }
         if (rc == CRM_OK && !has_owner) {
             rc = crm__corrupt_id(db, "reading an interaction");
+        } else if (rc == CRM_OK && !crm__col_null(st, 5)) {
+            rc = crm__customer_erased(db, &owner, crm__col_int(st, 5));
         } else if (rc) {
             rc = crm__error(db, CRM_ENOMEM, "out of memory reading an interaction");
         } else {
@@ -1236,6 +1240,9 @@ static int read_links(crm_db *db, const crm__uuid *uid, const char *canon, delet
         (l->consent && !crm__col_id(l->consent_id, st, 9)) ||
         (l->has_next_first && !crm__col_uuid(&l->next_first, st, 10)))
         return crm__corrupt_id(db, "reading an interaction");
+    /* Deleting it would change the counts the erase kept for reports. */
+    if (!crm__col_null(st, 11))
+        return crm__customer_erased(db, &l->cid, crm__col_int(st, 11));
     l->direction = (int)crm__col_int(st, 2);
     l->occurred_at = crm__col_int(st, 3);
     l->replies = crm__col_int(st, 6);

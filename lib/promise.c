@@ -415,7 +415,10 @@ int crm_promise_make(crm_promise **out, crm_db *db, const char *customer_id,
 
 /* ---- transitions -------------------------------------------------------- */
 
-/* What a transition needs to know of the promise, read in its transaction. */
+/* What a transition needs to know of the promise, read in its transaction.
+ * A promise of an erased customer is not read: the read answers
+ * CRM_ENOTFOUND as the customer does, before any state is checked, so no
+ * step can put a note back on its anonymous row. */
 typedef struct promise_head {
     crm__uuid customer;
     crm_promise_state_t state;
@@ -442,7 +445,7 @@ static int no_promise(crm_db *db, const crm__uuid *pid)
 static int read_promise(crm_db *db, const crm__uuid *pid, promise_head *h, crm_promise **rec)
 {
     CRM__ST(st);
-    int rc = crm__st_get(db, CRM__Q_PROMISE_GET, &st);
+    int rc = crm__st_get(db, CRM__Q_PROMISE_GET_STEP, &st);
     if (rc)
         return rc;
     crm__bind_id(st, 1, pid);
@@ -453,6 +456,8 @@ static int read_promise(crm_db *db, const crm__uuid *pid, promise_head *h, crm_p
         return rc;
     if (!crm__col_uuid(&h->customer, st, 1))
         return crm__corrupt_id(db, "reading a promise");
+    if (!crm__col_null(st, 12))
+        return crm__customer_erased(db, &h->customer, crm__col_int(st, 12));
     crm_promise row;
     if (read_row(&row, st) != CRM_OK || crm_promise_dup(rec, &row) != CRM_OK)
         return crm__error(db, CRM_ENOMEM, "out of memory reading a promise");
@@ -499,15 +504,17 @@ static int read_head(crm_db *db, const crm__uuid *pid, promise_head *h)
     crm__bind_id(st, 1, pid);
     rc = crm__st_step(st, "reading a promise");
     if (rc == CRM_ROW) {
-        if (crm__col_uuid(&h->customer, st, 0)) {
+        if (!crm__col_uuid(&h->customer, st, 0)) {
+            rc = crm__corrupt_id(db, "reading a promise");
+        } else if (!crm__col_null(st, 6)) {
+            rc = crm__customer_erased(db, &h->customer, crm__col_int(st, 6));
+        } else {
             h->state = (crm_promise_state_t)crm__col_int(st, 1);
             h->due_at = crm__col_int(st, 2);
             h->last_seq = crm__col_int(st, 3);
             h->last_kind = (crm_promise_event_kind_t)crm__col_int(st, 4);
             h->last_at = crm__col_time(st, 5);
             rc = CRM_OK;
-        } else {
-            rc = crm__corrupt_id(db, "reading a promise");
         }
     } else if (rc == CRM_DONE) {
         rc = no_promise(db, pid);

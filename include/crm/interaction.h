@@ -162,8 +162,11 @@ CRM_EXTERN(int) crm_interaction_get_by_ref_named(crm_interaction **out, crm_db *
                                                  const char *channel, const char *external_ref);
 
 /* Change what is learnt after the fact; each change is journaled with the
- * old value. CRM_ENOTFOUND; CRM_EINVAL (bad value). A NULL reason or
- * summary clears it. */
+ * old value. A NULL reason or summary clears it. Checked in this order:
+ * CRM_EINVAL (NULL or malformed id, bad value); CRM_ENOTFOUND (no
+ * interaction has the id); CRM_ENOTFOUND when its customer was erased
+ * ("customer ... was erased at ...": what stays of an erased customer is
+ * never written again, docs/privacy.md), changing and journaling nothing. */
 CRM_EXTERN(int) crm_interaction_set_outcome(crm_db *db, const char *id, crm_outcome_t outcome);
 CRM_EXTERN(int) crm_interaction_set_reason(crm_db *db, const char *id, const char *reason);
 CRM_EXTERN(int) crm_interaction_set_summary(crm_db *db, const char *id, const char *summary);
@@ -173,7 +176,9 @@ CRM_EXTERN(int) crm_interaction_set_summary(crm_db *db, const char *id, const ch
  * post made public, or taken down. The change is journaled (op "public",
  * with "public" and "old_public" 0 or 1) and moves updated_at; setting the
  * value it already has changes nothing, journals nothing and returns
- * CRM_OK. CRM_ENOTFOUND; CRM_EINVAL (is_public not 0 or 1).
+ * CRM_OK. CRM_EINVAL (is_public not 0 or 1; checked first); CRM_ENOTFOUND
+ * (no interaction has the id, or its customer was erased: "customer ...
+ * was erased at ...", even when the value would not change).
  */
 CRM_EXTERN(int) crm_interaction_set_public(crm_db *db, const char *id, int is_public);
 
@@ -195,8 +200,11 @@ CRM_EXTERN(int) crm_interaction_set_public(crm_db *db, const char *id, int is_pu
  * channel, direction, occurred_at, and how many replies and promises were
  * linked to it ("replies", "promises"): never its summary, body, reason or
  * who handled it. The actor is the handle's (crm_set_actor()).
- * @return CRM_OK; CRM_ENOTFOUND; CRM_EINVAL (NULL or malformed id);
- *         CRM_ESTATE (a consent event names it).
+ * @return CRM_OK; in the order they are checked: CRM_EINVAL (NULL or
+ *         malformed id); CRM_ENOTFOUND (no interaction has the id, or its
+ *         customer was erased: "customer ... was erased at ...", and the
+ *         anonymous row stays, counted in reports); CRM_ESTATE (a consent
+ *         event names it).
  */
 CRM_EXTERN(int) crm_interaction_delete(crm_db *db, const char *id);
 

@@ -91,10 +91,20 @@ CRM_EXTERN(int) crm_promise_make(crm_promise **out, crm_db *db, const char *cust
 /*
  * The transitions. Each needs the promise to be open: any other state gives
  * CRM_ESTATE with a message naming the state ("promise ... is already
- * kept"). CRM_ENOTFOUND for an unknown promise; CRM_EINVAL for bad input,
- * and for an `at` (when the step happened; CRM_TIME_NONE = now) later than
- * now or earlier than the promise's last step. A step's time becomes its
- * history event's time and, for keep, break and release, the closed_at.
+ * kept"). CRM_ENOTFOUND for an unknown promise, and for a promise whose
+ * customer was erased ("customer ... was erased at ...": its anonymous
+ * row and history stay as the erase left them, docs/privacy.md);
+ * CRM_EINVAL for bad input, and for an `at` (when the step happened;
+ * CRM_TIME_NONE = now) later than now or earlier than the promise's last
+ * step. A step's time becomes its history event's time and, for keep,
+ * break and release, the closed_at.
+ *
+ * The order of the checks: the arguments (CRM_EINVAL: a malformed id, a
+ * bad note, customer_agreed not 0 or 1, a time out of range); then the
+ * promise (CRM_ENOTFOUND unknown, then CRM_ENOTFOUND erased); then its
+ * state (CRM_ESTATE, and CRM_EINVAL for an `at` or a new due time that
+ * the promise's own times refuse); then, for keep, the interaction. A
+ * refused step changes nothing and journals nothing.
  *
  * `out` receives the promise as the step left it (free with
  * crm_promise_free()), the record crm_promise_get() would then give, or

@@ -83,7 +83,8 @@ typedef enum crm__query {
     CRM__Q_INTERACTION_INSERT,      /* ?1..?15 the columns but updated_at; ?16 both times */
     CRM__Q_INTERACTION_GET,         /* ?1 id -> the columns */
     CRM__Q_INTERACTION_GET_BY_REF,  /* ?1 channel, ?2 external_ref -> the columns */
-    CRM__Q_INTERACTION_CURRENT,     /* ?1 id -> customer_id, outcome, reason, summary, public */
+    /* ?1 id -> customer_id, outcome, reason, summary, public, the customer's erased_at */
+    CRM__Q_INTERACTION_CURRENT,
     CRM__Q_INTERACTION_SET_OUTCOME, /* ?1 id, ?2 outcome, ?3 updated_at */
     CRM__Q_INTERACTION_SET_REASON,  /* ?1 id, ?2 reason, ?3 updated_at */
     CRM__Q_INTERACTION_SET_SUMMARY, /* ?1 id, ?2 summary, ?3 updated_at */
@@ -104,10 +105,11 @@ typedef enum crm__query {
     CRM__Q_PROMISE_EVENT,       /* ?1 promise id, ?2 seq, ?3 kind, ?4 at, ?5 actor, ?6 old_due,
                                    ?7 new_due, ?8 customer_agreed, ?9 interaction id, ?10 note */
     CRM__Q_PROMISE_HEAD,        /* ?1 id -> customer_id, state, due_at, the last event's seq
-                                   (0: none), kind and at */
+                                   (0: none), kind and at, the customer's erased_at */
     CRM__Q_PROMISE_CLOSE,       /* ?1 id, ?2 state, ?3 closed_at, ?4 kept_by */
     CRM__Q_PROMISE_REDUE,       /* ?1 id, ?2 due_at */
     CRM__Q_PROMISE_GET,         /* ?1 id -> a promise's columns */
+    CRM__Q_PROMISE_GET_STEP,    /* ?1 id -> a promise's columns, the customer's erased_at */
     CRM__Q_PROMISE_DUE,         /* ?1 id -> due_at */
     CRM__Q_PROMISE_LIST,        /* shaped by CRM__SHAPE_PROMISE_LIST_*: ?1 customer id, ?2 owner,
                                    ?3 ?4 ?5 states, ?6 due before, ?7 ?8 after (due_at, id),
@@ -247,8 +249,9 @@ typedef enum crm__query {
     /* ---- deleting an interaction (interaction.c) ---- */
     /* ?1 id -> customer_id, channel's word, direction, occurred_at, thread_id, reply_to, the
      * number of its replies, of promises made during or kept by it, and of promise steps
-     * naming it, the id of a consent event naming it (NULL: none), and when it is the first
-     * of its thread the oldest other one of the thread (else NULL) */
+     * naming it, the id of a consent event naming it (NULL: none), when it is the first
+     * of its thread the oldest other one of the thread (else NULL), and the customer's
+     * erased_at */
     CRM__Q_INTERACTION_DELETE_LINKS,
     /* ?1 id, ?2 its thread_id, ?3 its reply_to, ?4 updated_at: its replies answer ?3 */
     CRM__Q_INTERACTION_DELETE_RELINK,

@@ -128,7 +128,8 @@ typedef struct rich {
     char id[CRM_ID_LEN + 1];
     char org[CRM_ID_LEN + 1];
     char first[CRM_ID_LEN + 1]; /* the first interaction */
-    char promise[CRM_ID_LEN + 1];
+    char promise[CRM_ID_LEN + 1];  /* made, renegotiated and kept */
+    char open[CRM_ID_LEN + 1];     /* still open */
     char other[CRM_ID_LEN + 1]; /* someone else, untouched */
 } rich;
 
@@ -201,8 +202,11 @@ static int make_rich(crm_db *db, const char *path, rich *r)
                                 day(2)) ||
         crm_promise_keep(NULL, db, r->promise, NULL, "Done qjlv8z3k5p1", day(9)))
         return 0;
-    if (crm_promise_make(NULL, db, r->id, NULL, "team:care", "Call back", day(40), day(3)) ||
-        crm_promise_make(NULL, db, r->other, NULL, "team:care", "Oil the gears", day(4), day(3)))
+    if (crm_promise_make(&p, db, r->id, NULL, "team:care", "Call back", day(40), day(3)))
+        return 0;
+    snprintf(r->open, sizeof r->open, "%s", crm_promise_id(p));
+    crm_promise_free(p);
+    if (crm_promise_make(NULL, db, r->other, NULL, "team:care", "Oil the gears", day(4), day(3)))
         return 0;
     crm_occasion_spec o = CRM_OCCASION_SPEC_INIT;
     o.customer_id = r->id;
@@ -663,6 +667,122 @@ TEST(erased_customer_is_gone_from_every_call)
     test_remove_db(path);
 }
 
+/* Every column of the erased customer's interactions, promises and promise
+ * steps, as one text (static buffer). */
+static const char *kept_rows(sqlite3 *s, const char *id)
+{
+    char hex[40], sql[1024];
+    id_hex(hex, id);
+    snprintf(sql, sizeof sql,
+             "SELECT (SELECT group_concat(r, ' ') FROM (SELECT quote(id) || quote(outcome) || "
+             "quote(reason) || quote(summary) || quote(body) || quote(external_ref) || "
+             "quote(public) || quote(updated_at) || quote(thread_id) || quote(reply_to) AS r "
+             "FROM interaction WHERE customer_id = X'%s' ORDER BY id)) || ' | ' || "
+             "(SELECT group_concat(r, ' ') FROM (SELECT quote(id) || quote(what) || "
+             "quote(state) || quote(due_at) || quote(closed_at) || quote(kept_by) || "
+             "quote(interaction_id) AS r FROM promise WHERE customer_id = X'%s' ORDER BY id)) "
+             "|| ' | ' || (SELECT group_concat(r, ' ') FROM (SELECT quote(promise_id) || "
+             "quote(seq) || quote(kind) || quote(note) AS r FROM promise_event WHERE promise_id "
+             "IN (SELECT id FROM promise WHERE customer_id = X'%s') ORDER BY promise_id, seq))",
+             hex, hex, hex);
+    return raw_text(s, sql, NULL);
+}
+
+/* What stays of an erased customer stays as the erase left it: every call
+ * that writes through an interaction's or a promise's own id answers that
+ * the customer was erased, changes nothing and journals nothing. Argument
+ * checks come first, then whether the record exists, then the erase, then
+ * the record's state (a kept promise is refused as erased, not as kept). */
+TEST(erased_customer_records_refuse_writes)
+{
+    char path[256];
+    crm_db *db = open_new(path, sizeof path);
+    rich r;
+    CHECK(make_rich(db, path, &r));
+    now_ms += 1000;
+    CHECK_OK(db, crm_customer_erase(db, r.id));
+    now_ms += 1000;
+    sqlite3 *s = raw_open(path);
+    char before[8192];
+    snprintf(before, sizeof before, "%s", kept_rows(s, r.id));
+    CHECK(strncmp(before, "ERR", 3) != 0);
+    CHECK(strstr(before, "'Refund") == NULL); /* the summary is gone, the row is there */
+    int64_t seq = test_last_seq(db);
+    const char *said = "was erased at 2026-05-28T20:26:41.000Z";
+    CHECK_FAILS2(db, crm_interaction_set_summary(db, r.first, "personal data back"),
+                 CRM_ENOTFOUND, r.id, said);
+    CHECK_FAILS(db, crm_interaction_set_summary(db, r.first, NULL), CRM_ENOTFOUND, said);
+    CHECK_FAILS(db, crm_interaction_set_reason(db, r.first, "billing.other"), CRM_ENOTFOUND,
+                said);
+    CHECK_FAILS(db, crm_interaction_set_outcome(db, r.first, CRM_OUTCOME_ESCALATED),
+                CRM_ENOTFOUND, said);
+    /* Refused even when it would change nothing. */
+    CHECK_FAILS(db, crm_interaction_set_public(db, r.first, 0), CRM_ENOTFOUND, said);
+    CHECK_FAILS(db, crm_interaction_set_public(db, r.first, 1), CRM_ENOTFOUND, said);
+    CHECK_FAILS(db, crm_interaction_delete(db, r.first), CRM_ENOTFOUND, said);
+    CHECK_FAILS2(db, crm_promise_renegotiate(NULL, db, r.open, day(60), "personal data back", 1,
+                                             CRM_TIME_NONE),
+                 CRM_ENOTFOUND, r.id, said);
+    crm_promise *p = NULL;
+    CHECK_FAILS(db, crm_promise_keep(&p, db, r.open, NULL, "personal data back", CRM_TIME_NONE),
+                CRM_ENOTFOUND, said);
+    CHECK(p == NULL);
+    CHECK_FAILS(db, crm_promise_keep(NULL, db, r.open, r.first, NULL, CRM_TIME_NONE),
+                CRM_ENOTFOUND, said);
+    CHECK_FAILS(db, crm_promise_break(NULL, db, r.open, "personal data back", CRM_TIME_NONE),
+                CRM_ENOTFOUND, said);
+    CHECK_FAILS(db, crm_promise_release(&p, db, r.open, "personal data back", CRM_TIME_NONE),
+                CRM_ENOTFOUND, said);
+    CHECK(p == NULL);
+    CHECK_FAILS(db, crm_promise_keep(NULL, db, r.promise, NULL, NULL, CRM_TIME_NONE),
+                CRM_ENOTFOUND, said);
+    CHECK_FAILS(db, crm_promise_renegotiate(&p, db, r.promise, day(60), "why", 0, CRM_TIME_NONE),
+                CRM_ENOTFOUND, said);
+    /* Argument checks still come first, and an unknown id is still unknown. */
+    CHECK_FAILS(db, crm_interaction_set_public(db, r.first, 2), CRM_EINVAL, "is_public");
+    CHECK_FAILS(db, crm_interaction_set_summary(db, r.first, "bad \xff"), CRM_EINVAL, "summary");
+    CHECK_FAILS(db, crm_promise_renegotiate(NULL, db, r.open, day(60), "why", 2, CRM_TIME_NONE),
+                CRM_EINVAL, "customer_agreed");
+    CHECK_FAILS(db, crm_interaction_set_summary(db, TEST_UNKNOWN_ID, "x"), CRM_ENOTFOUND,
+                "no interaction has id");
+    CHECK_FAILS(db, crm_interaction_delete(db, TEST_UNKNOWN_ID), CRM_ENOTFOUND,
+                "no interaction has id");
+    CHECK_FAILS(db, crm_promise_keep(NULL, db, TEST_UNKNOWN_ID, NULL, NULL, CRM_TIME_NONE),
+                CRM_ENOTFOUND, "no promise has id");
+    CHECK_INT(test_last_seq(db), seq);
+    CHECK_STR(kept_rows(s, r.id), before);
+    /* In a group the refusal fails the call and leaves the group going. */
+    CHECK_OK(db, crm_begin(db));
+    CHECK_FAILS(db, crm_interaction_set_summary(db, r.first, "again"), CRM_ENOTFOUND, said);
+    CHECK_OK(db, crm_commit(db));
+    CHECK_STR(kept_rows(s, r.id), before);
+    /* Reads stay: the records are there, anonymous. */
+    crm_interaction *it = NULL;
+    CHECK_OK(db, crm_interaction_get(&it, db, r.first));
+    CHECK(crm_interaction_summary(it) == NULL);
+    crm_interaction_free(it);
+    CHECK_OK(db, crm_promise_get(&p, db, r.open));
+    CHECK_STR(crm_promise_what(p), "");
+    CHECK_INT(crm_promise_state(p), CRM_PROMISE_OPEN);
+    crm_promise_free(p);
+    /* Someone else's records take the same calls. */
+    crm_promise_cursor *pc = NULL;
+    crm_promise_filter pf = CRM_PROMISE_FILTER_INIT;
+    pf.customer_id = r.other;
+    CHECK_OK(db, crm_promise_list_open(&pc, db, &pf));
+    const crm_promise *op = NULL;
+    CHECK_INT(crm_promise_cursor_next(pc, &op), CRM_ROW);
+    char other_promise[CRM_ID_LEN + 1];
+    snprintf(other_promise, sizeof other_promise, "%s", crm_promise_id(op));
+    crm_promise_cursor_free(pc);
+    CHECK_OK(db, crm_promise_keep(NULL, db, other_promise, NULL, "done", CRM_TIME_NONE));
+    CHECK_INT(test_last_seq(db), seq + 1);
+    now_ms = 1780000000000;
+    sqlite3_close(s);
+    crm_close(db);
+    test_remove_db(path);
+}
+
 TEST(erase_bad_input)
 {
     crm_db *db = test_open_memory();
@@ -1087,6 +1207,7 @@ int main(void)
     RUN(erase_keeps_every_report);
     RUN(erase_removes_and_keeps);
     RUN(erased_customer_is_gone_from_every_call);
+    RUN(erased_customer_records_refuse_writes);
     RUN(erase_bad_input);
     RUN(erase_read_only);
     RUN(erase_leaves_no_byte);

@@ -35,6 +35,37 @@ function TestPrivacy:test_export_and_erase()
   lu.assertEquals(err.code, ll.CRM_EINVAL)
 end
 
+-- What stays of an erased customer takes no write through its own id.
+function TestPrivacy:test_erased_records_refuse_writes()
+  local db = crm.open(":memory:", {actor = "agent:test"})
+  local ann = db:create_customer("Ann Example")
+  local it = db:log(ann.id, {channel = "phone", direction = "in", summary = "secret"}).id
+  local p = db:promise(ann.id, "x", crm.TIME_MAX - 1, {owner = "agent:a"}).id
+  db:erase_customer(ann.id)
+  local seq = db:last_seq()
+  local calls = {
+    function() db:set_summary(it, "personal data back") end,
+    function() db:set_reason(it, "other") end,
+    function() db:set_outcome(it, "escalated") end,
+    function() db:set_public(it, true) end,
+    function() db:delete_interaction(it) end,
+    function() db:renegotiate(p, crm.TIME_MAX - 2, "a note with personal data") end,
+    function() db:keep(p, {note = "personal data back"}) end,
+    function() db:break_(p, "personal data back") end,
+    function() db:release(p, "personal data back") end,
+  }
+  for i, call in ipairs(calls) do
+    local ok, err = pcall(call)
+    lu.assertFalse(ok, "call " .. i)
+    lu.assertEquals(err.code, ll.CRM_ENOTFOUND, "call " .. i)
+    lu.assertStrContains(tostring(err), "customer " .. ann.id .. " was erased at")
+  end
+  lu.assertEquals(db:last_seq(), seq)
+  lu.assertNil(db:interaction(it).summary)
+  lu.assertEquals(db:get_promise(p).what, "")
+  lu.assertEquals(db:get_promise(p).state, "open")
+end
+
 function TestPrivacy:test_retention()
   local db = crm.open(":memory:", {actor = "agent:test"})
   db:create_customer("Old")

@@ -142,6 +142,35 @@ def test_erase(tmp_path, validator):
             db.erase_customer("not an id")
 
 
+def test_erased_records_refuse_writes(tmp_path):
+    """What stays of an erased customer takes no write through its own id:
+    nothing a caller does afterwards brings personal data back."""
+    db, ann, org, first, kept = rich(str(tmp_path / "w.crm"))
+    with db:
+        open_ = db.promise(ann, "Call back", 2000000000000, owner="agent:bob")
+        db.erase_customer(ann)
+        seq = db.last_seq
+        calls = [
+            lambda: db.set_summary(first, "personal data back"),
+            lambda: db.set_reason(first, "other"),
+            lambda: db.set_outcome(first, "escalated"),
+            lambda: db.set_public(first, True),
+            lambda: db.delete_interaction(first),
+            lambda: db.renegotiate(open_, crm.TIME_MAX - 2, "a note with personal data"),
+            lambda: db.keep(open_, note="personal data back"),
+            lambda: db.break_(open_, "personal data back"),
+            lambda: db.release(open_, "personal data back"),
+            lambda: db.keep(kept),  # already kept: refused as erased all the same
+        ]
+        for call in calls:
+            with pytest.raises(crm.NotFound, match="customer %s was erased at" % ann.id):
+                call()
+        assert db.last_seq == seq
+        assert db.interaction(first).summary is None
+        assert db.get_promise(open_).what == ""
+        assert db.get_promise(open_).state == "open"
+
+
 def test_retention(db):
     db.create_customer("Old")
     later = dt.datetime(9000, 1, 1, tzinfo=UTC)

@@ -171,7 +171,9 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_INTERACTION_GET_BY_REF] =
         "SELECT " INTERACTION_COLUMNS " FROM interaction WHERE channel = ?1 AND external_ref = ?2",
     [CRM__Q_INTERACTION_CURRENT] =
-        "SELECT customer_id, outcome, reason, summary, public FROM interaction WHERE id = ?1",
+        "SELECT i.customer_id, i.outcome, i.reason, i.summary, i.public, "
+        "(SELECT c.erased_at FROM customer c WHERE c.id = i.customer_id) "
+        "FROM interaction i WHERE i.id = ?1",
     [CRM__Q_INTERACTION_SET_OUTCOME] =
         "UPDATE interaction SET outcome = ?2, updated_at = ?3 WHERE id = ?1",
     [CRM__Q_INTERACTION_SET_REASON] =
@@ -199,13 +201,18 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
      * backwards: two probes. A subquery in the FROM would be materialised
      * into a temporary table on every run, costing more than the step. */
     [CRM__Q_PROMISE_HEAD] =
-        "SELECT p.customer_id, p.state, p.due_at, coalesce(e.seq, 0), e.kind, e.at "
+        "SELECT p.customer_id, p.state, p.due_at, coalesce(e.seq, 0), e.kind, e.at, "
+        "(SELECT c.erased_at FROM customer c WHERE c.id = p.customer_id) "
         "FROM promise p LEFT JOIN promise_event e ON e.promise_id = p.id WHERE p.id = ?1 "
         "ORDER BY e.seq DESC LIMIT 1",
     [CRM__Q_PROMISE_CLOSE] =
         "UPDATE promise SET state = ?2, closed_at = ?3, kept_by = ?4 WHERE id = ?1",
     [CRM__Q_PROMISE_REDUE] = "UPDATE promise SET due_at = ?2 WHERE id = ?1",
     [CRM__Q_PROMISE_GET] = "SELECT " PROMISE_COLUMNS " FROM promise p WHERE p.id = ?1",
+    [CRM__Q_PROMISE_GET_STEP] =
+        "SELECT " PROMISE_COLUMNS ", "
+        "(SELECT c.erased_at FROM customer c WHERE c.id = p.customer_id) "
+        "FROM promise p WHERE p.id = ?1",
     [CRM__Q_PROMISE_DUE] = "SELECT due_at FROM promise WHERE id = ?1",
     [CRM__Q_PROMISE_EXISTS] = "SELECT 1 FROM promise WHERE id = ?1",
     [CRM__Q_PROMISE_HISTORY] =
@@ -362,7 +369,8 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "(SELECT k.id FROM consent k WHERE k.customer_id = i.customer_id "
         "AND k.interaction_id = i.id LIMIT 1), "
         "(SELECT r.id FROM interaction r WHERE r.thread_id = i.id AND r.id <> i.id "
-        "ORDER BY r.occurred_at, r.id LIMIT 1) "
+        "ORDER BY r.occurred_at, r.id LIMIT 1), "
+        "(SELECT c.erased_at FROM customer c WHERE c.id = i.customer_id) "
         "FROM interaction i LEFT JOIN channel ch ON ch.code = i.channel WHERE i.id = ?1",
     [CRM__Q_INTERACTION_DELETE_RELINK] =
         "UPDATE interaction SET reply_to = ?3, updated_at = ?4 "
