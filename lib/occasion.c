@@ -353,7 +353,8 @@ struct crm_occasion_cursor {
     int64_t first, last; /* the window's first day and the last day to surface on */
     int64_t next_day;    /* the first date not read yet */
     int64_t end_day;     /* the last date an occurrence may have */
-    crm__uuid ceiling;   /* occasions added through this handle after the opening have ids above */
+    crm__uuid ceiling;   /* the ids listed are up to it: every occasion there at the opening,
+                            none added through this handle after it */
 };
 
 static int occasion_build(crm__cursor *c)
@@ -554,6 +555,13 @@ int crm_occasion_upcoming_open(crm_occasion_cursor **out, crm_db *db, int year, 
         return rc;
     rc = crm__st_step(st, "reading upcoming occasions");
     int64_t lead = rc == CRM_ROW ? crm__col_int(st, 0) : 0;
+    /* The ceiling: an id of this handle's, above every id it made before,
+     * raised to the largest id in the table. Another handle (another
+     * process, or this file opened again) makes ids by its own clock, in
+     * the same millisecond with random low bits or on a clock behind this
+     * one's: the handle's id alone would leave those occasions out. */
+    crm__uuid top;
+    bool have_top = rc == CRM_ROW && crm__col_uuid(&top, st, 1);
     crm__st_release(&st);
     if (rc != CRM_ROW)
         return rc == CRM_DONE ? crm__error(db, CRM_ERROR, "reading occasions: no result") : rc;
@@ -568,6 +576,8 @@ int crm_occasion_upcoming_open(crm_occasion_cursor **out, crm_db *db, int year, 
     cur->end_day = last + lead < LAST_DAY ? last + lead : LAST_DAY;
     int64_t ms;
     crm__new_id(db, &cur->ceiling, &ms);
+    if (have_top && memcmp(top.b, cur->ceiling.b, sizeof top.b) > 0)
+        cur->ceiling = top;
     crm__cursor_attach(&cur->base, db);
     *out = cur;
     return CRM_OK;

@@ -127,8 +127,9 @@ typedef enum crm__query {
     CRM__Q_OCCASION_GET,      /* ?1 id -> id, customer_id, kind, yearly, year, month, day,
                                  lead_days, note */
     CRM__Q_OCCASION_LIST,     /* ?1 customer id -> the columns of CRM__Q_OCCASION_GET, by md, id */
-    CRM__Q_OCCASION_MAX_LEAD, /* -> the largest lead_days of any occasion, 0 when none */
-    CRM__Q_OCCASION_MONTH,    /* ?1 first md, ?2 last md, ?3 ids below -> the columns of
+    CRM__Q_OCCASION_MAX_LEAD, /* -> the largest lead_days of any occasion, 0 when none;
+                                 the largest id, NULL when none */
+    CRM__Q_OCCASION_MONTH,    /* ?1 first md, ?2 last md, ?3 ids up to -> the columns of
                                  CRM__Q_OCCASION_GET, in no order */
     /* An entry with n fields (_0 to _6): ?1 at, ?2 actor, ?3 entity, ?4 entity id, ?5 op, then
      * each field's key and value from ?6 on, which make data, a JSON object */

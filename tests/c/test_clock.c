@@ -501,6 +501,71 @@ TEST(upcoming_today_by_clock)
     crm_close(db);
 }
 
+/* The upcoming occasions of another handle on the same file, whose clock
+ * is behind (or in the same millisecond: ids then differ in their random
+ * bits only), list every occasion already there: the cursor's ceiling was
+ * this handle's next id alone, below the other handle's ids. */
+static void expect_upcoming(crm_db *db, int want)
+{
+    crm_occasion_cursor *cur;
+    const crm_occasion *o;
+    CHECK_OK(db, crm_occasion_upcoming_open(&cur, db, 2030, 5, 1, 400));
+    int n = 0, rc;
+    while ((rc = crm_occasion_cursor_next(cur, &o)) == CRM_ROW)
+        n++;
+    crm_occasion_cursor_free(cur);
+    CHECK_INT(rc, CRM_DONE);
+    CHECK_INT(n, want);
+}
+
+TEST(upcoming_sees_other_handles_occasions)
+{
+    char path[4096];
+    test_temp_path(path, sizeof path, ".db");
+    sim_clock ahead = { T0, 0 }, behind = { T0 - HOUR, 0 };
+    crm_open_options o = CRM_OPEN_OPTIONS_INIT;
+    o.clock = sim_read;
+    o.clock_ctx = &ahead;
+    crm_db *a = NULL, *b = NULL;
+    CHECK_OK(NULL, crm_open(&a, path, &o));
+    o.clock_ctx = &behind;
+    CHECK_OK(NULL, crm_open(&b, path, &o));
+    char id[CRM_ID_LEN + 1];
+    test_customer(a, CRM_CUSTOMER_PERSON, "Ann", id);
+    crm_occasion_spec s = CRM_OCCASION_SPEC_INIT;
+    s.customer_id = id;
+    s.kind = "contract_end";
+    s.yearly = 0;
+    s.year = 2030;
+    s.month = 12;
+    s.day = 31;
+    for (int i = 0; i < 20; i++)
+        CHECK_OK(a, crm_occasion_add(NULL, a, &s));
+    expect_upcoming(a, 20);
+    expect_upcoming(b, 20);
+    /* The same millisecond on both clocks, the file opened again. */
+    behind.now = T0;
+    expect_upcoming(b, 20);
+    crm_close(b);
+    CHECK_OK(NULL, crm_open(&b, path, &o));
+    expect_upcoming(b, 20);
+    /* What this handle adds while a window is open stays out of it. */
+    crm_occasion_cursor *cur;
+    const crm_occasion *row;
+    CHECK_OK(b, crm_occasion_upcoming_open(&cur, b, 2030, 5, 1, 400));
+    CHECK_OK(b, crm_occasion_add(NULL, b, &s));
+    int n = 0, rc;
+    while ((rc = crm_occasion_cursor_next(cur, &row)) == CRM_ROW)
+        n++;
+    crm_occasion_cursor_free(cur);
+    CHECK_INT(rc, CRM_DONE);
+    CHECK_INT(n, 20);
+    expect_upcoming(b, 21);
+    crm_close(a);
+    crm_close(b);
+    test_remove_db(path);
+}
+
 /* The clock is called with the ctx given, on the calling thread, and may
  * be the same function for several handles with a ctx each. */
 TEST(clock_ctx_per_handle)
@@ -528,6 +593,7 @@ int main(void)
     RUN(clock_out_of_range_changes_nothing);
     RUN(version_1_options_use_the_system_clock);
     RUN(clock_going_back_keeps_ids_ordered);
+    RUN(upcoming_sees_other_handles_occasions);
     RUN(upcoming_today_by_clock);
     RUN(clock_ctx_per_handle);
     return test_summary();

@@ -559,7 +559,7 @@ class CrmMachine(RuleBasedStateMachine):
             assert self.db.last_seq == seq
             return
         assert refused is None, f"the library merged what the model refuses: {refused}"
-        theirs = {e.id for e in self.model.consent if e["customer"] == a.lower()}
+        theirs = {e["id"] for e in self.model.consent if e["customer"] == a.lower()}
         added = sorted({e.id for e in self.db.consent_history(k)} - before - theirs)
         n = self.model.merge(k, a, added)
         assert n == len(added), f"the merge added {len(added)} withdrawals, the model {n}"

@@ -367,10 +367,10 @@ class Model:
         return sorted(i["customer"] for i in self.holdings(kind, key))
 
     def identities_of(self, cid):
-        """By kind, primary first, then (Choice, checked) the order added."""
+        """By kind, primary first, then by key (identity.h)."""
         c = self.live(cid)
         mine = [i for i in self.identities if i["customer"] == c["id"]]
-        return sorted(mine, key=lambda i: (i["kind"], not i["flags"] & 1, i["made"]))
+        return sorted(mine, key=lambda i: (i["kind"], not i["flags"] & 1, i["key"].encode()))
 
     # -- interactions (include/crm/interaction.h, docs/history.md) -------------
 

@@ -64,3 +64,13 @@ def test_a_lone_surrogate_is_an_invalid_argument():
     replay(("start", dict(people=1, orgs=0, calls=0, promises=0)),
            ("create_customer", dict(name="bad \udcff", org=False)),
            ("rename_customer", dict(pick=0, name="bad \udcff")))
+
+
+def test_upcoming_after_reopening_lists_what_is_there():
+    # a reopened handle (or another one) whose clock was in the same
+    # millisecond as the occasion's id, or behind it, left the occasion out
+    # of the upcoming window: the cursor's ceiling was the handle's own next id
+    replay(("start", dict(people=1, orgs=0, calls=0, promises=0)),
+           ("add_occasion", dict(pick=0, date=(12, 31, 2027), yearly=False, lead=0,
+                                 kind="birthday")),
+           ("reopen", dict()))

@@ -232,10 +232,10 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     [CRM__Q_OCCASION_LIST] =
         "SELECT id, customer_id, kind, yearly, year, month, day, lead_days, note "
         "FROM occasion WHERE customer_id = ?1 ORDER BY md, id",
-    [CRM__Q_OCCASION_MAX_LEAD] = "SELECT coalesce(max(lead_days), 0) FROM occasion",
+    [CRM__Q_OCCASION_MAX_LEAD] = "SELECT coalesce(max(lead_days), 0), max(id) FROM occasion",
     [CRM__Q_OCCASION_MONTH] =
         "SELECT id, customer_id, kind, yearly, year, month, day, lead_days, note "
-        "FROM occasion WHERE md BETWEEN ?1 AND ?2 AND id < ?3",
+        "FROM occasion WHERE md BETWEEN ?1 AND ?2 AND id <= ?3",
     /* One statement per number of changed fields; the JSON object is made by
      * SQLite's json_object() from bound keys and values. */
     [CRM__Q_JOURNAL_WRITE_0] = "INSERT INTO journal (at, actor, entity, entity_id, op, data) "
