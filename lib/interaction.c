@@ -536,7 +536,14 @@ int crm_interaction_log(crm_interaction **out, crm_db *db, const crm_interaction
     crm__uuid id, thread;
     int64_t now = 0, occurred = 0, code = builtin;
     rc = crm__write_begin(db);
-    if (rc == CRM_OK) {
+    /* A time later than the clock's now (read by crm__write_begin) is
+     * refused before anything changes: keeping a new channel's name below
+     * is a change, and a refusal after it would take a crm_begin() group
+     * with it. */
+    int64_t given = crm__time_given(spec->version, spec->occurred_at);
+    if (rc == CRM_OK && given != CRM_TIME_NONE && given > crm__now(db))
+        rc = crm__write_end(db, future(db, given, crm__now(db)));
+    else if (rc == CRM_OK) {
         /* That the customer exists is the insert's foreign key to check;
          * it is read here only when something else fails, so that a
          * missing customer is still the error reported first. */
@@ -562,11 +569,7 @@ int crm_interaction_log(crm_interaction **out, crm_db *db, const crm_interaction
         }
         if (rc == CRM_OK) {
             crm__new_id(db, &id, &now);
-            occurred = crm__time_given(spec->version, spec->occurred_at);
-            if (occurred == CRM_TIME_NONE)
-                occurred = now;
-            else if (occurred > now)
-                rc = future(db, occurred, now);
+            occurred = given == CRM_TIME_NONE ? now : given;
         }
         if (rc == CRM_OK) {
             if (!spec->reply_to)

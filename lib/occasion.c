@@ -353,8 +353,10 @@ struct crm_occasion_cursor {
     int64_t first, last; /* the window's first day and the last day to surface on */
     int64_t next_day;    /* the first date not read yet */
     int64_t end_day;     /* the last date an occurrence may have */
-    crm__uuid ceiling;   /* the ids listed are up to it: every occasion there at the opening,
-                            none added through this handle after it */
+    crm__uuid ceiling;   /* the ids listed are up to it: every occasion there at the opening;
+                            none added through this handle after it, unless another
+                            handle's clock made ids above this handle's (then such an
+                            occasion may be listed, never twice) */
 };
 
 static int occasion_build(crm__cursor *c)

@@ -131,8 +131,9 @@ CRM_EXTERN(void) crm_identity_free(crm_identity *i);
 
 typedef struct crm_identity_cursor crm_identity_cursor;
 
-/** List a customer's identities by kind, primary first, then by key (the
- *  normalised value). CRM_ENOTFOUND; CRM_EINVAL. */
+/** List a customer's identities by kind, primary first, then the oldest
+ *  first (created_at), then by key (the normalised value). CRM_ENOTFOUND;
+ *  CRM_EINVAL. */
 CRM_EXTERN(int) crm_identity_list_open(crm_identity_cursor **out, crm_db *db,
                                        const char *customer_id);
 /** CRM_ROW with *out borrowed until the next call, CRM_DONE, or an error. */

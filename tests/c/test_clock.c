@@ -549,7 +549,10 @@ TEST(upcoming_sees_other_handles_occasions)
     crm_close(b);
     CHECK_OK(NULL, crm_open(&b, path, &o));
     expect_upcoming(b, 20);
-    /* What this handle adds while a window is open stays out of it. */
+    /* What this handle adds while a window is open stays out of it (its
+     * clock ahead of the other's ids: with the other's ids above its own,
+     * such an occasion may be listed, never twice). */
+    behind.now = T0 + DAY;
     crm_occasion_cursor *cur;
     const crm_occasion *row;
     CHECK_OK(b, crm_occasion_upcoming_open(&cur, b, 2030, 5, 1, 400));
@@ -564,6 +567,40 @@ TEST(upcoming_sees_other_handles_occasions)
     crm_close(a);
     crm_close(b);
     test_remove_db(path);
+}
+
+/* An interaction on a channel no one has used, dated later than the
+ * clock's now, is refused before its channel's name is kept: inside a
+ * group the refusal undoes nothing else and the group goes on. */
+TEST(future_interaction_on_new_channel_keeps_the_group)
+{
+    sim_clock clk = { T0, 0 };
+    crm_db *db = open_with(&clk);
+    char id[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ann", id);
+    int64_t seq0 = 0, seq = 0;
+    CHECK_OK(db, crm_journal_last_seq(&seq0, db));
+    CHECK_OK(db, crm_begin(db));
+    CHECK_OK(db, crm_customer_archive(db, id));
+    crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
+    s.customer_id = id;
+    s.channel_name = "whatsapp";
+    s.direction = CRM_DIRECTION_IN;
+    s.occurred_at = T0 + 1;
+    CHECK_FAILS(db, crm_interaction_log(NULL, db, &s), CRM_EINVAL, "is in the future");
+    CHECK_OK(db, crm_customer_rename(db, id, "Anne"));
+    CHECK_OK(db, crm_commit(db));
+    CHECK_OK(db, crm_journal_last_seq(&seq, db));
+    CHECK_INT(seq, seq0 + 2); /* the archive and the rename, nothing of the refused call */
+    crm_customer *c;
+    CHECK_OK(db, crm_customer_get(&c, db, id));
+    CHECK_INT(crm_customer_is_archived(c), 1);
+    CHECK_STR(crm_customer_name(c), "Anne");
+    crm_customer_free(c);
+    /* Now it happened: the same call is recorded. */
+    clk.now = T0 + 1;
+    CHECK_OK(db, crm_interaction_log(NULL, db, &s));
+    crm_close(db);
 }
 
 /* The clock is called with the ctx given, on the calling thread, and may
@@ -594,6 +631,7 @@ int main(void)
     RUN(version_1_options_use_the_system_clock);
     RUN(clock_going_back_keeps_ids_ordered);
     RUN(upcoming_sees_other_handles_occasions);
+    RUN(future_interaction_on_new_channel_keeps_the_group);
     RUN(upcoming_today_by_clock);
     RUN(clock_ctx_per_handle);
     return test_summary();

@@ -36,6 +36,10 @@ REF_RANGE = 14
 REF = st.integers(0, REF_RANGE - 1)
 
 
+def cid_lower(cid):
+    return cid.lower()
+
+
 def ms(t):
     return None if t is None else (t - EPOCH) // dt.timedelta(milliseconds=1)
 
@@ -51,7 +55,7 @@ OWNERS = [None, "agent:alice", "team:billing"]
 IDENTITIES = [("email", "ann@example.com"), ("email", "home@example.com"),
               ("phone", "+14155550100"), ("phone", "+14155550101")]
 BAD_IDENTITIES = [("email", "not-an-address"), ("phone", "12"), ("Email", "a@b.com")]
-CHANNELS = ["phone", "email", "sms", "visit", "social"]
+CHANNELS = ["phone", "email", "sms", "in_person", "social", "whatsapp"]   # the last custom
 OUTCOMES = [None, "resolved", "unresolved", "transferred"]
 REASONS = [None, "billing", "billing.refund", "shipping.lost"]
 SUMMARIES = [None, "Charged twice", "Wants a callback"]
@@ -343,16 +347,24 @@ class CrmMachine(RuleBasedStateMachine):
             raise Refused("InvalidArgument", "not a value of the kind")
         self.both(lambda: self.db.add_identity(cid, *which), refuse)
 
-    @rule(pick=REF, which=st.sampled_from(IDENTITIES))
-    def remove_identity(self, pick, which):
+    def held(self, pick, which, mine):
+        """Mostly a value the customer holds (when `mine`), else `which`."""
+        held = [(i["kind"], i["key"]) for i in self.model.identities
+                if i["customer"] == (cid_lower(self.customer_ref(pick)))]
+        return held[pick % len(held)] if mine and held else which
+
+    @rule(pick=REF, which=st.sampled_from(IDENTITIES), mine=st.booleans())
+    def remove_identity(self, pick, which, mine):
         cid = self.customer_ref(pick)
+        which = self.held(pick, which, mine)
         self.both(lambda: self.db.remove_identity(cid, *which),
                   lambda: self.model.remove_identity(cid, *which))
 
     @rule(pick=REF, which=st.sampled_from(IDENTITIES),
-          primary=st.booleans(), shared=st.booleans())
-    def set_identity_flags(self, pick, which, primary, shared):
+          primary=st.booleans(), shared=st.booleans(), mine=st.booleans())
+    def set_identity_flags(self, pick, which, primary, shared, mine):
         cid = self.customer_ref(pick)
+        which = self.held(pick, which, mine)
         flags = (1 if primary else 0) | (4 if shared else 0)
         self.both(lambda: self.db.set_identity_flags(cid, *which, primary=primary,
                                                      shared=shared),
@@ -556,14 +568,15 @@ class CrmMachine(RuleBasedStateMachine):
         except crm.Error as e:
             assert refused is not None, f"merge refused what the model accepts: {e!r}"
             assert type(e).__name__ == refused.kind, (e, refused)
-            assert self.db.last_seq == seq
+            assert self.db.last_seq == seq, "a refused merge journaled something"
             return
         assert refused is None, f"the library merged what the model refuses: {refused}"
         theirs = {e["id"] for e in self.model.consent if e["customer"] == a.lower()}
         added = sorted({e.id for e in self.db.consent_history(k)} - before - theirs)
         n = self.model.merge(k, a, added)
         assert n == len(added), f"the merge added {len(added)} withdrawals, the model {n}"
-        assert self.db.last_seq - seq == self.model.seq - mseq
+        assert self.db.last_seq - seq == self.model.seq - mseq, \
+            ("merge journal", self.db.last_seq - seq, self.model.seq - mseq)
 
     @rule(pick=REF)
     def unmerge(self, pick):
@@ -580,7 +593,8 @@ class CrmMachine(RuleBasedStateMachine):
 
     @invariant()
     def journal_matches(self):
-        assert self.reader.last_seq == self.model.seq
+        assert self.reader.last_seq == self.model.seq, \
+            ("journal", self.reader.last_seq, self.model.seq)
 
     @invariant()
     def customers_match(self):
@@ -588,7 +602,7 @@ class CrmMachine(RuleBasedStateMachine):
         for archived in (False, True, "only"):
             want = m.customers_list(archived)
             assert [c.id for c in db.customers(archived=archived)] == want, archived
-            assert db.count_customers(archived=archived) == len(want)
+            assert db.count_customers(archived=archived) == len(want), ("count", archived)
         for cid in m.order:
             try:
                 want = m.get(cid)
@@ -596,19 +610,19 @@ class CrmMachine(RuleBasedStateMachine):
                 try:
                     db.customer(cid)
                 except crm.Error as e:
-                    assert type(e).__name__ == r.kind
+                    assert type(e).__name__ == r.kind, (cid, e, r)
                 else:
                     raise AssertionError(f"customer {cid} should be {r.kind}")
                 continue
             c = db.customer(cid)
-            assert c.id == want["id"]
-            assert c.merged_from == (cid if cid != want["id"] else None)
+            assert c.id == want["id"], ("survivor", cid, c.id, want["id"])
+            assert c.merged_from == (cid if cid != want["id"] else None), ("merged_from", cid)
             assert (c.name, c.kind, c.archived, c.owner) == \
                 (want["name"], want["kind"], want["archived"], want["owner"]), cid
-            assert ms(c.created_at) == want["created_at"]
+            assert ms(c.created_at) == want["created_at"], ("created_at", cid)
             assert ms(c.updated_at) == want["updated_at"], "updated_at"
             if cid == want["id"]:
-                assert db.attrs(cid) == want["attrs"]
+                assert db.attrs(cid) == want["attrs"], ("attrs", db.attrs(cid), want["attrs"])
                 assert db.tags(cid) == sorted(want["tags"], key=lambda t: t.encode())
                 got = [(i.kind, i.key, i.flags) for i in db.identities(cid)]
                 assert got == [(i["kind"], i["key"], i["flags"])
@@ -651,9 +665,9 @@ class CrmMachine(RuleBasedStateMachine):
     @invariant()
     def promises_match(self):
         m, db = self.model, self.reader
-        assert [p.id for p in db.promises()] == m.promise_list()
+        assert [p.id for p in db.promises()] == m.promise_list(), "promise list"
         assert [p.id for p in db.promises(overdue_as_of=m.now)] == \
-            m.promise_list(overdue_as_of=m.now)
+            m.promise_list(overdue_as_of=m.now), "overdue list"
         for pid, want in m.promises.items():
             p = db.get_promise(pid)
             got = (p.customer_id, p.what, p.owner, p.state, ms(p.due_at), ms(p.first_due_at),
@@ -663,8 +677,9 @@ class CrmMachine(RuleBasedStateMachine):
                    want["renegotiations"], want["kept_by"], want["interaction"])
             assert got == exp, (pid, got, exp)
             assert p.kept_late == (want["state"] == "kept"
-                                   and want["closed_at"] > want["due_at"])
-            assert p.overdue == (want["state"] == "open" and want["due_at"] < m.now)
+                                   and want["closed_at"] > want["due_at"]), ("kept_late", pid)
+            assert p.overdue == (want["state"] == "open" and want["due_at"] < m.now), \
+                ("overdue", pid, p.overdue)
             got = [(e.kind, ms(e.at), ms(e.old_due), ms(e.new_due), e.note)
                    for e in db.promise_history(pid)]
             exp = [(e["kind"], e["at"], e["old_due"], e["new_due"], e["note"])
@@ -694,7 +709,8 @@ class CrmMachine(RuleBasedStateMachine):
             c = m.customers.get(cid)
             if c is None or c["erased"]:
                 continue
-            assert [e.id for e in db.consent_history(cid)] == m.consent_history(cid)
+            assert [e.id for e in db.consent_history(cid)] == m.consent_history(cid), \
+                ("consent history", cid)
             for purpose in PURPOSES:
                 for channel in CONSENT_CHANNELS:
                     assert db.may_contact(cid, purpose, channel) == \

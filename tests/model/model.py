@@ -114,7 +114,9 @@ def check_now(what, at, now):
 
 # ---- the records --------------------------------------------------------------
 
-CHANNELS = ("phone", "ivr", "email", "chat", "sms", "social", "visit", "kiosk", "web",
+# the built-in channels; any other word ([a-z][a-z0-9_]{0,31}) is a custom
+# channel, kept the first time it is used (interaction.h)
+CHANNELS = ("phone", "ivr", "email", "chat", "sms", "social", "in_person", "kiosk", "web",
             "letter", "community")
 DIRECTIONS = ("in", "out")
 # None (or "none"): not known yet; an interaction reads "none" then
@@ -326,7 +328,7 @@ class Model:
                     i["flags"] &= ~1
                     entries += 1
         self.identities.append({"customer": c["id"], "kind": kind, "key": key,
-                                "flags": flags, "made": self.tick()})
+                                "flags": flags, "made": self.tick(), "created_at": self.now})
         self.journal(c["id"], entries)
 
     def remove_identity(self, cid, kind, key):
@@ -367,16 +369,18 @@ class Model:
         return sorted(i["customer"] for i in self.holdings(kind, key))
 
     def identities_of(self, cid):
-        """By kind, primary first, then by key (identity.h)."""
+        """By kind, primary first, then the oldest first, then by key
+        (identity.h)."""
         c = self.live(cid)
         mine = [i for i in self.identities if i["customer"] == c["id"]]
-        return sorted(mine, key=lambda i: (i["kind"], not i["flags"] & 1, i["key"].encode()))
+        return sorted(mine, key=lambda i: (i["kind"], not i["flags"] & 1, i["created_at"],
+                                           i["key"].encode()))
 
     # -- interactions (include/crm/interaction.h, docs/history.md) -------------
 
     def log(self, cid, channel, direction, occurred_at, outcome, reason, summary, reply_to,
             new_id=None):
-        if channel not in CHANNELS:
+        if channel is None or channel not in CHANNELS and not WORD.match(channel):
             raise invalid("channel")
         if direction not in DIRECTIONS:
             raise invalid("direction")
@@ -656,10 +660,13 @@ class Model:
     def deciding(events, purpose, channel):
         """The latest event of the purpose on the channel or on every
         channel (channel None: every channel's only), by at, then the last
-        recorded; None when there is none."""
+        recorded: by id, whose time is when it was recorded (consent.md;
+        Choice, checked: two handles recording in one millisecond are
+        ordered by their ids, not by which committed first); None when
+        there is none."""
         mine = [e for e in events if e["purpose"] == purpose
                 and (e["channel"] is None or channel is not None and e["channel"] == channel)]
-        return max(mine, key=lambda e: (e["at"], e["order"]), default=None)
+        return max(mine, key=lambda e: (e["at"], e["id"]), default=None)
 
     def may_contact(self, cid, purpose, channel):
         if purpose is None or not WORD.match(purpose):
@@ -675,8 +682,7 @@ class Model:
         """Newest first: by at, then the last recorded first (consent.md)."""
         c = self.live(cid)
         mine = [e for e in self.consent if e["customer"] == c["id"]]
-        return [e["id"] for e in sorted(mine, key=lambda e: (e["at"], e["order"]),
-                                        reverse=True)]
+        return [e["id"] for e in sorted(mine, key=lambda e: (e["at"], e["id"]), reverse=True)]
 
     # -- merge and unmerge (docs/merge.md) ---------------------------------------
 

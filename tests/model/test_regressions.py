@@ -74,3 +74,17 @@ def test_upcoming_after_reopening_lists_what_is_there():
            ("add_occasion", dict(pick=0, date=(12, 31, 2027), yearly=False, lead=0,
                                  kind="birthday")),
            ("reopen", dict()))
+
+
+def test_a_future_call_on_a_new_channel_keeps_the_group():
+    # inside a group, an interaction dated in the future on a channel no
+    # one had used was refused after its channel's name was kept: the
+    # refusal took the whole group with it (earlier changes gone, the
+    # following writes StateError)
+    replay(("start", dict(people=1, orgs=0, calls=0, promises=0)),
+           ("begin", dict()),
+           ("archive_customer", dict(pick=0)),
+           ("log", dict(pick=0, channel="whatsapp", out=False, back=-1, outcome=None,
+                        reason=None, summary=None, reply=0, replying=False)),
+           ("rename_customer", dict(pick=0, name="Dee")),
+           ("commit", dict()))

@@ -1058,7 +1058,8 @@ class Database:
         return _ll.crm_identity_normalise(self._h, _str(kind, "kind"), _str(value, "value"))
 
     def identities(self, customer_id):
-        """Iterate over a customer's identities by kind, primary first, then by key.
+        """Iterate over a customer's identities by kind, primary first, then
+        the oldest first, then by key.
         crm.NotFound; crm.InvalidArgument."""
         h = _ll.crm_identity_list_open(self._h, _customer_ref(customer_id, "customer_id"))
         return _Cursor(self, h)
