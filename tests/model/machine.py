@@ -121,21 +121,25 @@ class CrmMachine(RuleBasedStateMachine):
     # what ran: {rule: [calls accepted, calls refused]}, for CRM_MODEL_STATS
     stats = {}
 
-    def count(self, refused):
-        name = sys._getframe(2).f_code.co_name
+    def count(self, refused, depth):
+        """Count the call of the rule `depth` frames up."""
+        name = sys._getframe(depth).f_code.co_name
         self.stats.setdefault(name, [0, 0])[1 if refused else 0] += 1
 
-    def both(self, lib, mod):
-        """Call lib() and mod(); they must agree on refusing (the same class)
-        or succeeding; a success must journal as the model does, a refusal
-        nothing. Returns lib()'s result, or None when refused."""
+    def call(self, lib, check, apply=None):
+        """The model's verdict first: check() raises Refused or returns
+        (and, for both(), applies the call). Then lib(): it must refuse
+        with the same class and journal nothing, or succeed when the model
+        accepts; apply(result), if given, then applies it to the model
+        (with the id the library made), and the journal must have grown as
+        the model's did. Returns lib()'s result, or None when refused."""
         seq, mseq = self.db.last_seq, self.model.seq
         try:
-            mod()
+            check()
             refused = None
         except Refused as r:
             refused = r
-        self.count(refused)
+        self.count(refused, 3)
         try:
             got = lib()
         except crm.Error as e:
@@ -145,34 +149,20 @@ class CrmMachine(RuleBasedStateMachine):
             assert self.db.last_seq == seq, "a refused call journaled something"
             return None
         assert refused is None, f"the library accepted what the model refuses: {refused}"
+        if apply is not None:
+            apply(got)
         assert self.db.last_seq - seq == self.model.seq - mseq, \
             f"journal grew by {self.db.last_seq - seq}, the model by {self.model.seq - mseq}"
         return got
 
+    def both(self, lib, mod):
+        """A call on the library and the model (mod() checks and applies)."""
+        return self.call(lib, mod)
+
     def create(self, lib, check, apply):
-        """A call that makes a record: the model checks first (check()
-        raises Refused or returns), the library makes it, the model applies
-        it with the library's new id."""
-        seq, mseq = self.db.last_seq, self.model.seq
-        try:
-            check()
-            refused = None
-        except Refused as r:
-            refused = r
-        self.count(refused)
-        try:
-            rec = lib()
-        except crm.Error as e:
-            assert refused is not None, f"the library refused what the model accepts: {e!r}"
-            assert type(e).__name__ == refused.kind, \
-                f"the library raised {type(e).__name__} ({e}); the model: {refused}"
-            assert self.db.last_seq == seq, "a refused call journaled something"
-            return None
-        assert refused is None, f"the library accepted what the model refuses: {refused}"
-        apply(rec.id)
-        assert self.db.last_seq - seq == self.model.seq - mseq, \
-            f"journal grew by {self.db.last_seq - seq}, the model by {self.model.seq - mseq}"
-        return rec
+        """A call that makes a record: the model checks first, the library
+        makes it, the model applies it with the library's new id."""
+        return self.call(lib, check, lambda rec: apply(rec.id))
 
     # ---- picking what a call names ----------------------------------------------------
 
@@ -561,7 +551,7 @@ class CrmMachine(RuleBasedStateMachine):
             refused = None
         except Refused as r:
             refused = r
-        self.stats.setdefault("merge", [0, 0])[1 if refused else 0] += 1
+        self.count(refused, 1)
         before = {e.id for e in self.db.consent_history(k)} if refused is None else set()
         try:
             self.db.merge(k, a)
