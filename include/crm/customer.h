@@ -270,8 +270,9 @@ CRM_EXTERN(int64_t) crm_member_since(const crm_member *m);
 typedef struct crm_member_cursor crm_member_cursor;
 
 /**
- * List memberships both ways: for an organisation, its people (by name);
- * for a person, the organisations they belong to (by name).
+ * List memberships both ways: for an organisation, its people; for a
+ * person, the organisations they belong to; by name as CRM_ORDER_NAME
+ * has it (ASCII case-insensitive, then id).
  * CRM_ENOTFOUND; CRM_EINVAL.
  */
 CRM_EXTERN(int) crm_member_list_open(crm_member_cursor **out, crm_db *db, const char *id);

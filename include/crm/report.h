@@ -127,8 +127,9 @@ CRM_EXTERN(int) crm_report_reasons_open(crm_report_cursor **out, crm_db *db,
  * same customer had an inbound contact with the same reason at the depth,
  * on any channel, in the repeat_days before it (at most repeat_days * 24 h
  * earlier; the earlier one may lie before the window; at the same
- * millisecond, the one logged first is the earlier). Contacts with no
- * reason are left out. Most contacts first, then by reason. Columns:
+ * millisecond, the one with the smaller id is the earlier: one handle's
+ * ids follow the order it logged them, two handles' in one millisecond
+ * may fall either way). Contacts with no reason are left out. Most contacts first, then by reason. Columns:
  * reason (TEXT), contacts (INT), repeat_contacts (INT), repeat_rate (REAL).
  */
 CRM_EXTERN(int) crm_report_repeats_open(crm_report_cursor **out, crm_db *db,

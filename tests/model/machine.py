@@ -15,6 +15,7 @@ the `advance` rule moves: overdue promises and backdated steps come out of
 the sequences, not out of the wall clock.
 """
 import datetime as dt
+import math
 import os
 import shutil
 import sqlite3
@@ -27,6 +28,7 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, p
 
 import crm
 from model import DAY, Model, Refused
+from views import REPORTS, Options, agenda, report
 
 T0 = 1_800_000_000_000          # 2027-01-15T08:00:00Z
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
@@ -55,7 +57,8 @@ OWNERS = [None, "agent:alice", "team:billing"]
 IDENTITIES = [("email", "ann@example.com"), ("email", "home@example.com"),
               ("phone", "+14155550100"), ("phone", "+14155550101")]
 BAD_IDENTITIES = [("email", "not-an-address"), ("phone", "12"), ("Email", "a@b.com")]
-CHANNELS = ["phone", "email", "sms", "in_person", "social", "whatsapp"]   # the last custom
+CHANNELS = ["phone", "email", "sms", "in_person", "social", "ivr", "whatsapp"]  # the last custom
+HANDLERS = [None, "agent:bob", "ivr:menu", "bot:faq"]
 OUTCOMES = [None, "resolved", "unresolved", "transferred"]
 REASONS = [None, "billing", "billing.refund", "shipping.lost"]
 SUMMARIES = [None, "Charged twice", "Wants a callback"]
@@ -72,6 +75,10 @@ def outside_group(self):
 
 def inside_group(self):
     return self.in_group is not None
+
+
+def several_live(self):
+    return sum(not c["erased"] for c in self.model.customers.values()) > 1
 
 
 class CrmMachine(RuleBasedStateMachine):
@@ -299,9 +306,16 @@ class CrmMachine(RuleBasedStateMachine):
         self.both(lambda: self.db.set_attr(cid, key, value),
                   lambda: self.model.set_attr(cid, key, value))
 
+    def owned(self, pick, pairs, fallback):
+        """Mostly (customer, thing) of one the model holds, else `fallback`."""
+        return pairs[pick % len(pairs)] if pairs and pick < REF_RANGE - 2 else fallback
+
     @rule(pick=REF, key=st.sampled_from(ATTR_KEYS))
     def unset_attr(self, pick, key):
-        cid = self.customer_ref(pick)
+        cid, key = self.owned(pick, [(c, k) for c in self.model.order
+                                     if c in self.model.customers
+                                     for k in sorted(self.model.customers[c]["attrs"])],
+                              (self.customer_ref(pick), key))
         self.both(lambda: self.db.unset_attr(cid, key),
                   lambda: self.model.unset_attr(cid, key))
 
@@ -312,7 +326,10 @@ class CrmMachine(RuleBasedStateMachine):
 
     @rule(pick=REF, tag=st.sampled_from(TAGS))
     def remove_tag(self, pick, tag):
-        cid = self.customer_ref(pick)
+        cid, tag = self.owned(pick, [(c, t) for c in self.model.order
+                                     if c in self.model.customers
+                                     for t in sorted(self.model.customers[c]["tags"])],
+                              (self.customer_ref(pick), tag))
         self.both(lambda: self.db.remove_tag(cid, tag), lambda: self.model.remove_tag(cid, tag))
 
     # ---- identities ----------------------------------------------------------------------
@@ -360,14 +377,34 @@ class CrmMachine(RuleBasedStateMachine):
                                                      shared=shared),
                   lambda: self.model.set_identity_flags(cid, *which, flags))
 
+    # ---- memberships ---------------------------------------------------------------------
+
+    @rule(org=REF, person=REF, role=st.sampled_from(["billing contact", "owner", "", " x"]))
+    def add_member(self, org, person, role):
+        of = [c for c in self.model.order if c in self.model.customers]
+        oid = self.ref(org, [c for c in of if self.model.customers[c]["kind"] == "organisation"]
+                       if org % 4 else of)
+        pid = self.ref(person, [c for c in of if self.model.customers[c]["kind"] == "person"]
+                       if person % 4 else of)
+        self.both(lambda: self.db.add_member(oid, pid, role),
+                  lambda: self.model.add_member(oid, pid, role))
+
+    @rule(org=REF, person=REF)
+    def remove_member(self, org, person):
+        oid, pid = self.owned(org, [(x["org"], x["person"]) for x in self.model.memberships],
+                              (self.customer_ref(org), self.customer_ref(person)))
+        self.both(lambda: self.db.remove_member(oid, pid),
+                  lambda: self.model.remove_member(oid, pid))
+
     # ---- interactions --------------------------------------------------------------------
 
     @rule(pick=REF, channel=st.sampled_from(CHANNELS + ["fax!"]),
           out=st.booleans(), back=st.sampled_from(STEPS_BACK + [-1]),
           outcome=st.sampled_from(OUTCOMES), reason=st.sampled_from(REASONS + ["bad reason"]),
           summary=st.sampled_from(SUMMARIES), reply=REF,
-          replying=st.booleans())
-    def log(self, pick, channel, out, back, outcome, reason, summary, reply, replying):
+          replying=st.booleans(), handled_by=st.sampled_from(HANDLERS))
+    def log(self, pick, channel, out, back, outcome, reason, summary, reply, replying,
+            handled_by=None):
         cid = self.customer_ref(pick)
         direction = "out" if out else "in"
         at = self.at(back)
@@ -380,11 +417,29 @@ class CrmMachine(RuleBasedStateMachine):
                 return
         self.create(
             lambda: self.db.log(cid, channel, direction, occurred_at=at, outcome=outcome,
-                                reason=reason, summary=summary, reply_to=reply_to),
+                                reason=reason, summary=summary, reply_to=reply_to,
+                                handled_by=handled_by),
             lambda: self.model.log(cid, channel, direction, at, outcome, reason, summary,
                                    reply_to),
             lambda new: self.model.log(cid, channel, direction, at, outcome, reason, summary,
-                                       reply_to, new))
+                                       reply_to, new, handled_by))
+
+    @rule(pick=REF, reason=st.sampled_from(REASONS[1:]), back=st.sampled_from([60_000, DAY]),
+          channel=st.sampled_from(["phone", "email", "ivr"]),
+          handled_by=st.sampled_from(HANDLERS), outcome=st.sampled_from(OUTCOMES))
+    def call_flow(self, pick, reason, back, channel, handled_by, outcome):
+        """What the reports count: a contact through the IVR, then one
+        about the same reason `back` later (a hand-over, a repeat, or
+        neither), handled by someone or by a machine."""
+        cid = self.customer_ref(pick)
+        first = self.at(back)
+        for at, ch, by, out in ((first, "ivr", "ivr:menu", None),
+                                (None, channel, handled_by, outcome)):
+            self.create(
+                lambda: self.db.log(cid, ch, "in", occurred_at=at, reason=reason,
+                                    handled_by=by, outcome=out),
+                lambda: self.model.log(cid, ch, "in", at, out, reason, None, None),
+                lambda new: self.model.log(cid, ch, "in", at, out, reason, None, None, new, by))
 
     @rule(pick=REF, outcome=st.sampled_from(OUTCOMES))
     def set_outcome(self, pick, outcome):
@@ -574,6 +629,7 @@ class CrmMachine(RuleBasedStateMachine):
         aid = ids[pick % len(ids)] if pick % 3 else self.customer_ref(pick)
         self.both(lambda: self.db.unmerge(aid), lambda: self.model.unmerge(aid))
 
+    @precondition(several_live)     # erasing the last one would end most sequences early
     @rule(pick=REF)
     def erase(self, pick):
         cid = self.customer_ref(pick)
@@ -593,6 +649,21 @@ class CrmMachine(RuleBasedStateMachine):
             want = m.customers_list(archived)
             assert [c.id for c in db.customers(archived=archived)] == want, archived
             assert db.count_customers(archived=archived) == len(want), ("count", archived)
+        # one set of filters per step in turn, in both orders, and read in pages
+        f = [dict(kind="organisation"), dict(tag="vip", archived=True),
+             dict(owner="agent:alice"), dict(name_prefix="a", archived="only"),
+             dict(name_prefix="ZOË", kind="person")][self.steps % 5]
+        for order in ("created", "name"):
+            want = m.customers_list(**dict(dict(archived=False), **f), order=order)
+            assert [c.id for c in db.customers(order=order, **f)] == want, (f, order)
+            pages, after = [], None
+            while True:
+                page = [c.id for c in db.customers(order=order, after=after, limit=2, **f)]
+                pages += page
+                if len(page) < 2:
+                    break
+                after = page[-1]
+            assert pages == want, ("pages", f, order)
         for cid in m.order:
             try:
                 want = m.get(cid)
@@ -612,6 +683,8 @@ class CrmMachine(RuleBasedStateMachine):
             assert ms(c.created_at) == want["created_at"], ("created_at", cid)
             assert ms(c.updated_at) == want["updated_at"], "updated_at"
             if cid == want["id"]:
+                got = [(x.org_id, x.person_id, x.role, ms(x.since)) for x in db.members(cid)]
+                assert got == m.members(cid), ("members", cid, got, m.members(cid))
                 assert db.attrs(cid) == want["attrs"], ("attrs", db.attrs(cid), want["attrs"])
                 assert db.tags(cid) == sorted(want["tags"], key=lambda t: t.encode())
                 got = [(i.kind, i.key, i.flags) for i in db.identities(cid)]
@@ -705,6 +778,41 @@ class CrmMachine(RuleBasedStateMachine):
                 for channel in CONSENT_CHANNELS:
                     assert db.may_contact(cid, purpose, channel) == \
                         m.may_contact(cid, purpose, channel), (cid, purpose, channel)
+
+    # The reports' options, one set per step in turn: defaults, depths,
+    # windows, channel filters (one leaving out ivr), owners, periods.
+    def report_options(self):
+        now = self.model.now
+        return [Options(),
+                Options(depth=1, by_channel=True, repeat_days=1, period="week"),
+                Options(from_=now - 2 * DAY, to=now + 1, owner="agent:alice",
+                        handover_minutes=1, period="month"),
+                Options(channels=["phone", "ivr", "whatsapp"], depth=2, repeat_days=3,
+                        as_of=now - DAY),
+                Options(channels=["email"], owner="team:billing", from_=now - 40 * DAY,
+                        by_channel=True)][self.steps % 5]
+
+    @invariant()
+    def reports_match(self):
+        o = self.report_options()
+        for name in REPORTS:
+            got = [tuple(ms(v) if isinstance(v, dt.datetime) else v for v in row)
+                   for row in self.reader.report(name, **o.kwargs())]
+            exp = report(self.model, name, self.model.now, o)
+            assert len(got) == len(exp) and all(
+                g == e or isinstance(e, float) and isinstance(g, float)
+                and math.isclose(g, e, rel_tol=1e-12)
+                for gr, er in zip(got, exp) for g, e in zip(gr, er)), (name, got, exp)
+
+    @invariant()
+    def agenda_matches(self):
+        m = self.model
+        owner = OWNERS[self.steps % 3]
+        as_of = m.now - (self.steps % 2) * DAY     # now, or as of a day ago
+        got = [(a.kind, a.customer_id, a.id, a.owner, ms(a.since), a.waited, a.score,
+                a.channel) for a in self.reader.agenda(owner, as_of=as_of)]
+        exp = [t[:8] for t in agenda(m, owner, as_of)]
+        assert got == exp, ("agenda", owner, got, exp)
 
     @invariant()
     def file_is_whole(self):

@@ -58,6 +58,7 @@ KEY = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")       # attribute keys, reasons
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 NAME_MAX = 256        # CRM_NAME_MAX
+ROLE_MAX = 128        # CRM_ROLE_MAX
 ACTOR_MAX = 128       # CRM_ACTOR_MAX
 ATTR_VALUE_MAX = 4096
 TAG_MAX = 64
@@ -144,6 +145,7 @@ class Model:
         self.promises = {}           # id -> dict, with "history": [event dicts]
         self.consent = []            # event dicts, in the order recorded
         self.occasions = {}          # id -> dict
+        self.memberships = []        # dicts: org, person, role, since
         self.made = 0                # a counter for "the order recorded"
 
     # -- the journal (docs/api.md, "The journal"): one entry per change ------
@@ -238,21 +240,33 @@ class Model:
         self.touch(c)
         self.journal(c["id"])
 
-    def customers_list(self, archived):
-        """crm_customer_list_open, order "created": archived False = active
-        only, True = both, "only" = archived only; erased ones never."""
+    def customers_list(self, archived, kind=None, tag=None, name_prefix=None, owner=None,
+                       order="created"):
+        """crm_customer_list_open: archived False = active only, True =
+        both, "only" = archived only; erased ones never. Order "created":
+        oldest first, by created_at then id (two handles may make customers
+        in the same millisecond, their ids in any order); "name": by name,
+        ASCII case-insensitive, then id. A name prefix matches ASCII
+        case-insensitively (customer.h)."""
         out = []
-        # oldest first: by created_at, then id (two handles may make
-        # customers in the same millisecond, their ids in any order)
-        for cid in sorted(self.order, key=lambda i: (self.customers[i]["created_at"], i)
-                          if i in self.customers else (0, i)):
-            c = self.customers.get(cid)
-            if c is None or c["erased"]:
+        for c in self.customers.values():
+            if c["erased"]:
                 continue
             if archived is False and c["archived"] or archived == "only" and not c["archived"]:
                 continue
-            out.append(cid)
-        return out
+            if kind is not None and c["kind"] != kind or tag is not None and tag not in c["tags"]:
+                continue
+            if owner is not None and c["owner"] != owner:
+                continue
+            if name_prefix and not c["name"].encode().lower().startswith(
+                    name_prefix.encode().lower()):
+                continue
+            out.append(c)
+        if order == "name":
+            out.sort(key=lambda c: (c["name"].encode().lower(), c["id"]))
+        else:
+            out.sort(key=lambda c: (c["created_at"], c["id"]))
+        return [c["id"] for c in out]
 
     # -- attributes and tags ---------------------------------------------------
 
@@ -297,6 +311,53 @@ class Model:
         c["tags"].discard(tag)
         self.touch(c)
         self.journal(c["id"])
+
+    # -- memberships (include/crm/customer.h; journaled on the organisation,
+    #    docs/privacy.md; the customer's updated_at is not touched) --------------
+
+    def membership(self, org, person):
+        return next((m for m in self.memberships
+                     if m["org"] == org and m["person"] == person), None)
+
+    def add_member(self, org_id, person_id, role):
+        check_id("org id", org_id)
+        check_id("person id", person_id)
+        check_text("role", role, ROLE_MAX, trim=True)
+        o = self.live(org_id, "org id")      # the organisation first, then the person
+        if o["kind"] != "organisation":
+            raise invalid("not an organisation")
+        p = self.live(person_id, "person id")
+        if p["kind"] != "person":
+            raise invalid("not a person")
+        if self.membership(o["id"], p["id"]):
+            raise conflict("already a member")
+        self.memberships.append({"org": o["id"], "person": p["id"], "role": role,
+                                 "since": self.now})
+        self.journal(o["id"])
+
+    def remove_member(self, org_id, person_id):
+        org_id = check_id("org id", org_id)
+        person_id = check_id("person id", person_id)
+        m = self.membership(org_id, person_id)
+        if m is None:
+            raise not_found("not a member")
+        self.memberships.remove(m)
+        self.journal(org_id)
+
+    @staticmethod
+    def moved(m, absorbed, keep):
+        """(org, person) of membership m once absorbed is merged into keep."""
+        return tuple(keep if m[e] == absorbed else m[e] for e in ("org", "person"))
+
+    def members(self, cid):
+        """An organisation's people, or a person's organisations, by name as
+        customers are (ASCII case-insensitive, then id; customer.h). Rows:
+        (org, person, role, since)."""
+        c = self.live(cid)
+        end, other = ("org", "person") if c["kind"] == "organisation" else ("person", "org")
+        mine = [m for m in self.memberships if m[end] == c["id"]]
+        mine.sort(key=lambda m: (self.customers[m[other]]["name"].encode().lower(), m[other]))
+        return [(m["org"], m["person"], m["role"], m["since"]) for m in mine]
 
     # -- identities (include/crm/identity.h) ------------------------------------
     # Kinds used: "email" (key: the address lower-cased; the machine makes
@@ -379,7 +440,7 @@ class Model:
     # -- interactions (include/crm/interaction.h, docs/history.md) -------------
 
     def log(self, cid, channel, direction, occurred_at, outcome, reason, summary, reply_to,
-            new_id=None):
+            new_id=None, handled_by=None):
         if channel is None or channel not in CHANNELS and not WORD.match(channel):
             raise invalid("channel")
         if direction not in DIRECTIONS:
@@ -407,7 +468,7 @@ class Model:
             "id": new_id, "customer": c["id"], "channel": channel, "direction": direction,
             "occurred_at": at, "outcome": outcome or "none", "reason": reason, "summary": summary,
             "reply_to": reply_to.lower() if reply_to else None, "public": False,
-            "thread": thread or new_id}
+            "thread": thread or new_id, "handled_by": handled_by}
         self.journal(c["id"])
         return new_id
 
@@ -727,6 +788,16 @@ class Model:
                 p["customer"] = keep_id
         for e in theirs:
             e["customer"] = keep_id
+        # a membership both hold (one organisation, one person): the kept
+        # role and date stay (docs/merge.md)
+        held = []                     # (the absorbed one's as it was, moved?)
+        for m in [m for m in self.memberships if absorb_id in (m["org"], m["person"])]:
+            moved = {e: keep_id if m[e] == absorb_id else m[e] for e in ("org", "person")}
+            held.append((dict(m), not self.membership(moved["org"], moved["person"])))
+            if held[-1][1]:
+                m.update(moved)
+            else:
+                self.memberships.remove(m)
         for o in self.occasions.values():
             if o["customer"] == absorb_id:
                 o["customer"] = keep_id
@@ -742,7 +813,8 @@ class Model:
         self.merged[absorb_id] = keep_id
         self.journal(absorb_id)       # op "merged" on the absorbed id
         self.journal(keep_id)         # op "merge" on the survivor
-        self.merges[absorb_id] = {"before": before, "keep": keep_id, "seq": self.seq}
+        self.merges[absorb_id] = {"before": before, "keep": keep_id, "seq": self.seq,
+                                  "memberships": held}
         return len(needed)
 
     def unmerge(self, absorbed_id):
@@ -755,6 +827,11 @@ class Model:
         keep = m["keep"]
         if self.about.get(keep) != m["seq"] or self.about.get(absorbed_id) != m["seq"] - 1:
             raise state_error("something changed since the merge")
+        # a membership the merge moved or kept that the survivor no longer has
+        if any(self.membership(*self.moved(h, absorbed_id, keep)) is None
+               for h, _ in m["memberships"]):
+            raise state_error("a membership the merge moved or kept is gone")
+        held = m["memberships"]
         # Everything of the two customers back as before the merge; the
         # rest of the database as it is now.
         old = m["before"]
@@ -777,6 +854,12 @@ class Model:
                 self.occasions[oid]["customer"] = o["customer"]
         self.consent = [e for e in self.consent if e["customer"] not in two] + \
             [e for e in old["consent"] if e["customer"] in two]
+        # the memberships the merge moved back to the absorbed customer; those
+        # both held to both again (the rest as they are now)
+        for h, was_moved in held:
+            if was_moved:
+                self.memberships.remove(self.membership(*self.moved(h, absorbed_id, keep)))
+            self.memberships.append(dict(h))
         self.consent.sort(key=lambda e: e["order"])
         self.journal(absorbed_id)     # op "unmerge" on both customers
         self.journal(keep)
@@ -793,6 +876,7 @@ class Model:
         c.update(name="", attrs={}, tags=set(), erased=True, archived=True)
         self.identities = [i for i in self.identities if i["customer"] != cid]
         self.occasions = {k: o for k, o in self.occasions.items() if o["customer"] != cid}
+        self.memberships = [m for m in self.memberships if cid not in (m["org"], m["person"])]
         for i in self.interactions.values():
             if i["customer"] == cid:
                 i["summary"] = None

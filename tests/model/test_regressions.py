@@ -9,7 +9,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 from machine import CrmMachine  # noqa: E402
 
 INVARIANTS = ("journal_matches", "customers_match", "lookups_match", "interactions_match",
-              "promises_match", "occasions_match", "consent_matches", "file_is_whole")
+              "promises_match", "occasions_match", "consent_matches", "reports_match",
+              "agenda_matches", "file_is_whole")
 
 
 def replay(*steps):

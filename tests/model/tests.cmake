@@ -25,7 +25,7 @@ if(TARGET crm_python AND NOT CRM_VALGRIND)
     set(_model_concurrent 60)
   endif()
   add_test(NAME model
-    COMMAND ${Python3_EXECUTABLE} -m pytest -q -p no:cacheprovider test_model.py test_regressions.py
+    COMMAND ${Python3_EXECUTABLE} -m pytest -q -p no:cacheprovider test_model.py test_regressions.py test_paths.py
     WORKING_DIRECTORY ${_model_dir})
   set_tests_properties(model PROPERTIES
     ENVIRONMENT "${_model_env};CRM_MODEL_EXAMPLES=${_model_examples}" TIMEOUT 900)
