@@ -142,7 +142,48 @@ typedef struct jl_ctx {
     bool empty; /* the database held no customer when the import began */
     bool header;
     bool merged; /* a merged record was read: the chains are checked at the end */
+    /* Erased customers: no new row may name one (schema 10), so a customer
+     * whose record says erased_at is loaded without it, its interactions,
+     * promises and consent events after it, and erased at the end. */
+    struct erased {
+        crm__uuid id;
+        int64_t at;
+    } *erased;
+    size_t n_erased, cap_erased;
 } jl_ctx;
+
+/* Keep customer id's erased_at for the end of the import. */
+static int erased_later(jl_ctx *x, const crm__uuid *id, int64_t at)
+{
+    if (x->n_erased == x->cap_erased) {
+        size_t cap = x->cap_erased ? 2 * x->cap_erased : 16;
+        struct erased *e = crm__realloc(x->erased, cap * sizeof *e);
+        if (!e)
+            return crm__error(x->db, CRM_ENOMEM, "out of memory importing JSON Lines");
+        x->erased = e;
+        x->cap_erased = cap;
+    }
+    x->erased[x->n_erased].id = *id;
+    x->erased[x->n_erased++].at = at;
+    return CRM_OK;
+}
+
+/* Erase, as their records said, the customers loaded without it. */
+static int erase_now(jl_ctx *x)
+{
+    crm_db *db = x->db;
+    int rc = crm__write_begin(db);
+    for (size_t i = 0; rc == CRM_OK && i < x->n_erased; i++) {
+        CRM__ST(st);
+        rc = crm__st_get(db, CRM__Q_IO_LOAD_ERASED, &st);
+        if (rc == CRM_OK) {
+            crm__bind_id(st, 1, &x->erased[i].id);
+            crm__bind_int(st, 2, x->erased[i].at);
+            rc = crm__st_run(st, "importing JSON Lines");
+        }
+    }
+    return crm__write_end(db, rc);
+}
 
 /* One member of the line's object, its text copied. */
 typedef struct member {
@@ -363,6 +404,7 @@ static int load(jl_ctx *x, const char *line)
         return rc;
     }
     crm__write_mark m = crm__write_mark_now(db);
+    bool foreign = false;
     {
         CRM__ST(st);
         rc = crm__st_get(db, types[k].load, &st);
@@ -371,7 +413,13 @@ static int load(jl_ctx *x, const char *line)
         /* A customer's folded name, which duplicates compare, is derived
          * from its name, not carried in the file. */
         char *fold = NULL;
+        const member *erased = NULL;
         if (rc == CRM_OK && types[k].load == CRM__Q_IO_LOAD_CUSTOMER) {
+            erased = find(&r, "erased_at");
+            if (erased && erased->type == 'n')
+                erased = NULL;
+            if (erased && x->empty)
+                crm__bind_null(st, 8); /* erased at the end: erase_now() */
             const member *name = find(&r, "name");
             fold = crm__fold_name(name->text);
             if (fold)
@@ -385,10 +433,16 @@ static int load(jl_ctx *x, const char *line)
         if (rc == CRM_ERROR)
             rc = crm__import_bad(&x->im, 1, CRM_EINVAL, "a %s record the database refuses: %s",
                                  type, crm_errmsg(db));
-        else if (rc == CRM_OK && refused == CRM__REFUSED_FOREIGN)
+        foreign = rc == CRM_OK && refused == CRM__REFUSED_FOREIGN;
+        if (foreign && x->empty)
             rc = crm__import_bad(&x->im, 1, CRM_EINVAL,
                                  "a %s record naming a record the file has not given before it",
                                  type);
+        /* Into the database the file was imported into before, an erased
+         * customer's record is refused as new: whether it is there, the
+         * same, is asked below like any other's. */
+        if (rc == CRM_OK && erased && x->empty && !crm__write_mark_holds(db, m))
+            rc = erased_later(x, &ids[0], erased->i);
         crm__free(fold);
     }
     bool added = rc == CRM_OK && !crm__write_mark_holds(db, m);
@@ -406,8 +460,13 @@ static int load(jl_ctx *x, const char *line)
                                                "the database holds a different %s record "
                                                "with this key",
                                                type)
-                             : crm__import_bad(&x->im, 1, CRM_EINVAL,
-                                               "a %s record the database refuses", type);
+                     : foreign
+                         ? crm__import_bad(&x->im, 1, CRM_EINVAL,
+                                           "a %s record naming a record the file has not given "
+                                           "before it, or an erased customer",
+                                           type)
+                         : crm__import_bad(&x->im, 1, CRM_EINVAL,
+                                           "a %s record the database refuses", type);
             } else if (rc == CRM_DONE) {
                 rc = CRM_ERROR;
             }
@@ -512,6 +571,8 @@ static int parse(jl_ctx *x, const char *data, size_t len)
     crm__free(line);
     if (rc == CRM_OK && !x->header)
         rc = crm__error(db, CRM_EINVAL, "the JSON Lines text is empty: no header line");
+    if (rc == CRM_OK && x->n_erased)
+        rc = erase_now(x);
     if (rc == CRM_OK && x->merged)
         rc = check_merged(db);
     if (x->im.col > 0 && (rc == CRM_EINVAL || rc == CRM_ESTATE)) {
@@ -541,6 +602,7 @@ static int import(crm_import_result **out, crm_db *db, const char *path, const c
     if (rc == CRM_OK)
         rc = parse(&x, data, len);
     rc = crm__import_end(&x.im, rc, out);
+    crm__free(x.erased);
     crm__free(file);
     return rc;
 }

@@ -467,6 +467,60 @@ TEST(erase_keeps_every_report)
     test_remove_db(path);
 }
 
+/* What stays of an erased customer travels in JSON Lines: the file
+ * imports into an empty database (the customer's interactions, promises
+ * and consent events load before the customer is marked erased, which
+ * refuses new rows naming it), exports the same bytes, keeps every report,
+ * imports again adding nothing, and still refuses new rows naming it. */
+TEST(erased_customer_survives_a_jsonl_round_trip)
+{
+    char path[256];
+    crm_db *db = open_new(path, sizeof path);
+    rich r;
+    CHECK(make_rich(db, path, &r));
+    CHECK_OK(db, crm_customer_erase(db, r.id));
+    static char before[6][4][4096], after[6][4][4096];
+    CHECK_OK(db, dump_all(db, before));
+    char *text = NULL;
+    CHECK_OK(db, crm_jsonl_export_mem(&text, db));
+
+    crm_db *copy = test_open_memory();
+    crm_import_result *res = NULL;
+    CHECK_OK(copy, crm_jsonl_import_mem(&res, copy, text, strlen(text), NULL));
+    CHECK(crm_import_result_records(res) > 10);
+    crm_import_result_free(res);
+    char *again = NULL;
+    CHECK_OK(copy, crm_jsonl_export_mem(&again, copy));
+    CHECK_STR(again, text);
+    CHECK_OK(copy, dump_all(copy, after));
+    for (int w = 0; w < 6; w++)
+        for (int v = 0; v < 4; v++)
+            CHECK_STR(after[w][v], before[w][v]);
+
+    int64_t seq = test_last_seq(copy);
+    CHECK_OK(copy, crm_jsonl_import_mem(&res, copy, text, strlen(text), NULL));
+    CHECK_INT(crm_import_result_records(res), 0);
+    crm_import_result_free(res);
+    CHECK_INT(test_last_seq(copy), seq);
+
+    crm_customer *c = NULL;
+    CHECK_FAILS(copy, crm_customer_get(&c, copy, r.id), CRM_ENOTFOUND, "erased");
+    crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
+    s.customer_id = r.id;
+    s.channel = CRM_CHANNEL_PHONE;
+    s.direction = CRM_DIRECTION_IN;
+    CHECK_FAILS(copy, crm_interaction_log(NULL, copy, &s), CRM_ENOTFOUND, "erased");
+    CHECK_FAILS(copy, crm_promise_make(NULL, copy, r.id, NULL, "agent:x", "again", day(50),
+                                       day(3)),
+                CRM_ENOTFOUND, "erased");
+
+    crm_free(again);
+    crm_free(text);
+    crm_close(copy);
+    crm_close(db);
+    test_remove_db(path);
+}
+
 /* ---- the erase: what goes, what stays, what is refused afterwards ---------- */
 
 TEST(erase_removes_and_keeps)
@@ -1205,6 +1259,7 @@ int main(void)
     RUN(export_minimal);
     RUN(export_bad_input);
     RUN(erase_keeps_every_report);
+    RUN(erased_customer_survives_a_jsonl_round_trip);
     RUN(erase_removes_and_keeps);
     RUN(erased_customer_is_gone_from_every_call);
     RUN(erased_customer_records_refuse_writes);
