@@ -223,6 +223,10 @@ int crm_customer_resolve(crm_customer **out, crm_db *db, const char *text)
                 bind_pairs(st, &g, 1);
             rc = crm__st_step(st, "finding a customer");
         }
+        /* Only an id names an erased customer (an erase removes its
+         * identities), and it answers as crm_customer_get() does. */
+        if (rc == CRM_ROW && g.is_id && !crm__col_null(st, 7))
+            rc = crm__customer_erased(db, &g.id, crm__col_int(st, 7));
         if (rc == CRM_ROW) {
             found = 1;
             rc = crm__customer_from_row(&c, st, 0);
@@ -253,6 +257,11 @@ int crm_customer_resolve(crm_customer **out, crm_db *db, const char *text)
     if (rc == CRM_OK && found == 0 && g.is_id) {
         CRM__ST(st);
         rc = crm__merge_follow(db, &g.id, &st);
+        if (rc == CRM_ROW && !crm__col_null(st, 7)) {
+            crm__uuid survivor;
+            crm__col_uuid(&survivor, st, 0);
+            rc = crm__customer_erased(db, &survivor, crm__col_int(st, 7));
+        }
         if (rc == CRM_ROW) {
             found = 1;
             rc = crm__customer_from_row(&c, st, 0);

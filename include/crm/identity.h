@@ -151,7 +151,9 @@ CRM_EXTERN(void) crm_identity_cursor_free(crm_identity_cursor *cur);
  * network: prefix, else as a social handle when it is network:handle;
  * and, in every case, as an account and as a loyalty number. Every kind
  * is tried; different customers found are ambiguous, whichever kind found
- * them. Archived customers are found too. Read-only.
+ * them. Archived customers are found too; an erased one by nothing (its
+ * id answers CRM_ENOTFOUND saying when it was erased, as crm_customer_get()
+ * does). Read-only.
  * @param out receives the customer (free with crm_customer_free()).
  * @return CRM_OK; CRM_ENOTFOUND (the message says what was tried: "not an
  *         id; tried phone +14155550100, account, loyalty"); CRM_EAMBIGUOUS
@@ -166,7 +168,7 @@ CRM_EXTERN(int) crm_customer_resolve(crm_customer **out, crm_db *db, const char 
  * List every customer text names, by the rules of crm_customer_resolve(),
  * by id: none when nothing matches, several when the text is ambiguous
  * ("am I speaking with Mickey or Minnie?"); an id merged into another
- * lists its survivor. Walk with
+ * lists its survivor; an erased customer is never listed. Walk with
  * crm_customer_cursor_next(), free with crm_customer_cursor_free().
  * @return CRM_OK; CRM_EINVAL (as crm_customer_resolve()).
  */

@@ -467,6 +467,27 @@ TEST(erase_keeps_every_report)
     test_remove_db(path);
 }
 
+/* An id merged into a customer erased since names no one: resolving it
+ * says the survivor was erased, and lists nobody. */
+TEST(resolve_absorbed_id_of_erased_survivor)
+{
+    crm_db *db = test_open_memory();
+    char keep[CRM_ID_LEN + 1], gone[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ada Lovelace", keep);
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ada L.", gone);
+    CHECK_OK(db, crm_customer_merge(db, keep, gone));
+    CHECK_OK(db, crm_customer_erase(db, keep));
+    crm_customer *c = NULL;
+    CHECK_FAILS2(db, crm_customer_resolve(&c, db, gone), CRM_ENOTFOUND, keep, "was erased");
+    CHECK(c == NULL);
+    crm_customer_cursor *cur = NULL;
+    CHECK_OK(db, crm_customer_resolve_open(&cur, db, gone));
+    const crm_customer *one = NULL;
+    CHECK_INT(crm_customer_cursor_next(cur, &one), CRM_DONE);
+    crm_customer_cursor_free(cur);
+    crm_close(db);
+}
+
 /* What stays of an erased customer travels in JSON Lines: the file
  * imports into an empty database (the customer's interactions, promises
  * and consent events load before the customer is marked erased, which
@@ -676,6 +697,14 @@ TEST(erased_customer_is_gone_from_every_call)
     CHECK_FAILS(db, crm_interaction_timeline_open(&tl, db, r.id, NULL), CRM_ENOTFOUND, said);
     crm_identity_cursor *ic = NULL;
     CHECK_FAILS(db, crm_identity_list_open(&ic, db, r.id), CRM_ENOTFOUND, said);
+    /* Resolving its id: the same answer, and no one in the list. */
+    CHECK_FAILS2(db, crm_customer_resolve(&c, db, r.id), CRM_ENOTFOUND, r.id, said);
+    CHECK(c == NULL);
+    crm_customer_cursor *rc = NULL;
+    CHECK_OK(db, crm_customer_resolve_open(&rc, db, r.id));
+    const crm_customer *one = NULL;
+    CHECK_INT(crm_customer_cursor_next(rc, &one), CRM_DONE);
+    crm_customer_cursor_free(rc);
     /* Lists and counts leave it out, archived or not. */
     crm_customer_filter f = CRM_CUSTOMER_FILTER_INIT;
     f.archived = CRM_ARCHIVED_INCLUDE;
@@ -1260,6 +1289,7 @@ int main(void)
     RUN(export_bad_input);
     RUN(erase_keeps_every_report);
     RUN(erased_customer_survives_a_jsonl_round_trip);
+    RUN(resolve_absorbed_id_of_erased_survivor);
     RUN(erase_removes_and_keeps);
     RUN(erased_customer_is_gone_from_every_call);
     RUN(erased_customer_records_refuse_writes);

@@ -707,6 +707,39 @@ class CrmMachine(RuleBasedStateMachine):
             assert [c.id for c in self.reader.holders(kind, value)] == \
                 self.model.holders(kind, value)
 
+    def outcome(self, f):
+        """What f() gives, or the name of the crm class it raises."""
+        try:
+            return f()
+        except crm.Error as e:
+            return type(e).__name__
+
+    def verdict(self, f):
+        """The same for the model: Refused gives its class's name."""
+        try:
+            return f()
+        except Refused as r:
+            return r.kind
+
+    @invariant()
+    def resolves_match(self):
+        """resolve, resolve_all and identity() by every form of a value, by
+        every id the model knows, and by an unknown id."""
+        m, db = self.model, self.reader
+        texts = [v for _, v in IDENTITIES] + list(m.FORMS) + [UNKNOWN, "nobody@example.com"]
+        texts += m.order[self.steps % 3::3]           # a third of the ids each step
+        for t in texts:
+            assert [c.id for c in db.resolve_all(t)] == m.resolve(t), ("resolve_all", t)
+            assert self.outcome(lambda: db.resolve(t).id) == \
+                self.verdict(lambda: m.resolve_one(t)), ("resolve", t)
+        for cid in m.order[self.steps % 3::3]:
+            for kind, value in IDENTITIES:
+                got = self.outcome(lambda: (lambda i: (i.customer_id, i.key, i.flags))(
+                    db.identity(cid, kind, value)))
+                exp = self.verdict(lambda: (lambda i: (i["customer"], i["key"], i["flags"]))(
+                    m.identity(cid, kind, value)))
+                assert got == exp, ("identity", cid, kind, value, got, exp)
+
     @invariant()
     def interactions_match(self):
         m, db = self.model, self.reader
@@ -815,8 +848,9 @@ class CrmMachine(RuleBasedStateMachine):
         exp = [t[:8] for t in agenda(m, owner, as_of)]
         assert got == exp, ("agenda", owner, got, exp)
 
-    READS = ("customers_match", "lookups_match", "interactions_match", "promises_match",
-             "occasions_match", "consent_matches", "reports_match", "agenda_matches")
+    READS = ("customers_match", "lookups_match", "resolves_match", "interactions_match",
+             "promises_match", "occasions_match", "consent_matches", "reports_match",
+             "agenda_matches")
 
     @invariant()
     def round_trip(self):

@@ -429,6 +429,45 @@ class Model:
         """By id (the order the customers were made)."""
         return sorted(i["customer"] for i in self.holdings(kind, key))
 
+    # The forms of a value the machine types: a phone number read in the
+    # handle's default country (US), an address in another case.
+    FORMS = {"(415) 555-0100": ("phone", "+14155550100"),
+             "415.555.0101": ("phone", "+14155550101"),
+             "Ann@Example.COM": ("email", "ann@example.com")}
+
+    def resolve(self, text):
+        """crm_customer_resolve_open: every customer the text names, by id
+        (identity.h): an id-shaped text as an id only (an absorbed id names
+        its survivor, an erased one no one); else the holders of the phone
+        number or the address it is (and of an account or a loyalty number,
+        kinds the machine never adds). Archived customers too."""
+        if not text or not text.strip():
+            raise invalid("text")
+        if UUID.match(text):
+            try:
+                return [self.get(text)["id"]]
+            except Refused:
+                return []
+        kind, key = self.FORMS.get(text) or (("email", text.lower()) if "@" in text
+                                             else ("phone", text))
+        return self.holders(kind, key)
+
+    def resolve_one(self, text):
+        found = self.resolve(text)
+        if not found:
+            raise not_found("no one")
+        if len(found) > 1:
+            raise Refused("Ambiguous", "several")
+        return found[0]
+
+    def identity(self, cid, kind, key):
+        """crm_identity_get: the customer's identity by any form of its value."""
+        c = self.live(cid)
+        i = self.holding(c["id"], kind, key)
+        if i is None:
+            raise not_found("not theirs")
+        return i
+
     def identities_of(self, cid):
         """By kind, primary first, then the oldest first, then by key
         (identity.h)."""

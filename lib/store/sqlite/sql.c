@@ -106,16 +106,18 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
     "FROM customer c WHERE c.id IN (SELECT ?1 "                                              \
     "UNION SELECT customer_id FROM identity WHERE kind = ?2 AND key = ?3 "                   \
     "UNION SELECT customer_id FROM identity WHERE kind = ?4 AND key = ?5 "                   \
-    "UNION SELECT customer_id FROM identity WHERE kind = ?6 AND key = ?7) ORDER BY c.id"
+    "UNION SELECT customer_id FROM identity WHERE kind = ?6 AND key = ?7) "                  \
+    "AND c.erased_at IS NULL ORDER BY c.id"
     [CRM__Q_RESOLVE] = RESOLVE,
-    /* As RESOLVE, and an id merged into another names its survivor. */
+    /* As RESOLVE, and an id merged into another names its survivor; an
+     * erased customer is named by nothing. */
     [CRM__Q_RESOLVE_LIST] =
         "SELECT " CUSTOMER_COLUMNS " "
         "FROM customer c WHERE c.id IN (SELECT ?1 "
         "UNION SELECT customer_id FROM identity WHERE kind = ?2 AND key = ?3 "
         "UNION SELECT customer_id FROM identity WHERE kind = ?4 AND key = ?5 "
         "UNION SELECT customer_id FROM identity WHERE kind = ?6 AND key = ?7 "
-        "UNION SELECT * FROM (" SURVIVOR_OF_1 ")) ORDER BY c.id",
+        "UNION SELECT * FROM (" SURVIVOR_OF_1 ")) AND c.erased_at IS NULL ORDER BY c.id",
     /* The pairs come from a co-routine of three constant rows, and each
      * probes the identity key in turn: two cursors in all, where a probe
      * per pair (UNION ALL) opens two each, and no set of ids is built. A
