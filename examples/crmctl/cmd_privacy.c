@@ -86,9 +86,18 @@ int cmd_customer_erase(crmctl *ctl, const ctl_command *cmd, int argc, char **arg
         return st;
     if (!yes)
         return ctl_usage_error(cmd, "erasing cannot be undone: add --yes to erase for good");
+    /* A whole id goes to the erase as it is: erasing an erased customer
+     * again does nothing and succeeds, where resolving it says it was
+     * erased; and an id merged into another names no one to erase. */
     char id[CRM_ID_LEN + 1];
-    if ((st = ctl_open_customer(ctl, CTL_WRITE, pos[0], id)) != EXIT_OK)
+    if (strlen(pos[0]) == CRM_ID_LEN) {
+        if ((st = ctl_open(ctl, CTL_WRITE)) != EXIT_OK)
+            return st;
+        for (int i = 0; i <= CRM_ID_LEN; i++)
+            id[i] = (char)(pos[0][i] >= 'A' && pos[0][i] <= 'Z' ? pos[0][i] - 'A' + 'a' : pos[0][i]);
+    } else if ((st = ctl_open_customer(ctl, CTL_WRITE, pos[0], id)) != EXIT_OK) {
         return st;
+    }
     int rc = crm_customer_erase(ctl->db, id);
     if (rc != CRM_OK)
         return ctl_fail(ctl, rc);

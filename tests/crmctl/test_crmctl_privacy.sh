@@ -191,6 +191,9 @@ json_ok 'j["id"] == "'"$jose"'"'
 expect_err "note: customer $twin was merged into $jose \\(José Müller\\): using that one"
 run 1 --db "$mdb" customer merge "$jose" "$twin"
 expect_err "was merged into customer $jose"
+# Erasing is for good: an absorbed id erases no one, not even its survivor.
+run 1 --db "$mdb" customer erase "$twin" --yes --no-purge
+expect_err "was merged into customer $jose"
 run 3 --db "$mdb" customer merge "$jose" "$jose"
 expect_err 'into itself'
 run 0 --db "$mdb" --json customer unmerge "$twin"

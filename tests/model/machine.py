@@ -59,6 +59,7 @@ IDENTITIES = [("email", "ann@example.com"), ("email", "home@example.com"),
 BAD_IDENTITIES = [("email", "not-an-address"), ("phone", "12"), ("Email", "a@b.com")]
 CHANNELS = ["phone", "email", "sms", "in_person", "social", "ivr", "whatsapp"]  # the last custom
 HANDLERS = [None, "agent:bob", "ivr:menu", "bot:faq"]
+REFS = [None, None, "ref-1", "ref-2"]        # external references: unique per channel
 OUTCOMES = [None, "resolved", "unresolved", "transferred"]
 REASONS = [None, "billing", "billing.refund", "shipping.lost"]
 SUMMARIES = [None, "Charged twice", "Wants a callback"]
@@ -166,6 +167,12 @@ class CrmMachine(RuleBasedStateMachine):
     def both(self, lib, mod):
         """A call on the library and the model (mod() checks and applies)."""
         return self.call(lib, mod)
+
+    def answer(self, lib, mod):
+        """both(), and the library's answer must be the model's."""
+        said = []
+        got = self.call(lib, lambda: said.append(mod()))
+        assert got == (said[0] if said else None), ("answer", got, said)
 
     def create(self, lib, check, apply):
         """A call that makes a record: the model checks first, the library
@@ -320,6 +327,13 @@ class CrmMachine(RuleBasedStateMachine):
         self.both(lambda: self.db.unset_attr(cid, key),
                   lambda: self.model.unset_attr(cid, key))
 
+    @rule(pick=REF, key=st.sampled_from(["date_of_birth", "tier", "bad key"]),
+          answer=st.sampled_from(["1980-03-02", " 1980-03-02 ", "GOLD", "wrong", "", "  "]))
+    def verify(self, pick, key, answer):
+        cid = self.customer_ref(pick)
+        self.answer(lambda: self.db.verify(cid, key, answer),
+                    lambda: self.model.verify(cid, key, answer))
+
     @rule(pick=REF, tag=st.sampled_from(TAGS + ["", " vip"]))
     def add_tag(self, pick, tag):
         cid = self.customer_ref(pick)
@@ -403,14 +417,16 @@ class CrmMachine(RuleBasedStateMachine):
           out=st.booleans(), back=st.sampled_from(STEPS_BACK + [-1]),
           outcome=st.sampled_from(OUTCOMES), reason=st.sampled_from(REASONS + ["bad reason"]),
           summary=st.sampled_from(SUMMARIES), reply=REF,
-          replying=st.booleans(), handled_by=st.sampled_from(HANDLERS))
+          replying=st.booleans(), handled_by=st.sampled_from(HANDLERS),
+          ref=st.sampled_from(REFS + [" ref-1"]))
     def log(self, pick, channel, out, back, outcome, reason, summary, reply, replying,
-            handled_by=None):
+            handled_by=None, ref=None):
         cid = self.customer_ref(pick)
         direction = "out" if out else "in"
         at = self.at(back)
         reply_to = self.interaction_ref(reply) if replying else None
-        faults = (channel == "fax!") + (back == -1) + (reason == "bad reason")
+        faults = (channel == "fax!") + (back == -1) + (reason == "bad reason") + \
+            (ref == " ref-1")
         if faults:
             cid = self.live_customer(pick)
             reply_to = None
@@ -419,11 +435,11 @@ class CrmMachine(RuleBasedStateMachine):
         self.create(
             lambda: self.db.log(cid, channel, direction, occurred_at=at, outcome=outcome,
                                 reason=reason, summary=summary, reply_to=reply_to,
-                                handled_by=handled_by),
+                                handled_by=handled_by, external_ref=ref),
             lambda: self.model.log(cid, channel, direction, at, outcome, reason, summary,
-                                   reply_to),
+                                   reply_to, external_ref=ref),
             lambda new: self.model.log(cid, channel, direction, at, outcome, reason, summary,
-                                       reply_to, new, handled_by))
+                                       reply_to, new, handled_by, ref))
 
     @rule(pick=REF, reason=st.sampled_from(REASONS[1:]), back=st.sampled_from([60_000, DAY]),
           channel=st.sampled_from(["phone", "email", "ivr"]),
@@ -630,6 +646,18 @@ class CrmMachine(RuleBasedStateMachine):
         aid = ids[pick % len(ids)] if pick % 3 else self.customer_ref(pick)
         self.both(lambda: self.db.unmerge(aid), lambda: self.model.unmerge(aid))
 
+    @rule(back=st.sampled_from([3 * DAY, DAY, 60_000]), dry_run=st.booleans())
+    def erase_inactive(self, back, dry_run):
+        before = self.model.now - back
+        self.answer(lambda: self.db.erase_inactive(before, dry_run=dry_run),
+                    lambda: self.model.erase_inactive(before, dry_run))
+
+    @rule(back=st.sampled_from([3 * DAY, DAY, 60_000]), dry_run=st.booleans())
+    def drop_journal(self, back, dry_run):
+        before = self.model.now - back
+        self.answer(lambda: self.db.drop_journal(before, dry_run=dry_run),
+                    lambda: self.model.drop_journal(before, dry_run))
+
     @precondition(several_live)     # erasing the last one would end most sequences early
     @rule(pick=REF)
     def erase(self, pick):
@@ -751,11 +779,17 @@ class CrmMachine(RuleBasedStateMachine):
         for iid, want in m.interactions.items():
             i = db.interaction(iid)
             got = (i.customer_id, i.channel, i.direction, ms(i.occurred_at), i.outcome,
-                   i.reason, i.summary, i.reply_to, i.thread_id, i.public)
+                   i.reason, i.summary, i.reply_to, i.thread_id, i.public, i.handled_by,
+                   i.external_ref)
             exp = (want["customer"], want["channel"], want["direction"], want["occurred_at"],
                    want["outcome"], want["reason"], want["summary"], want["reply_to"],
-                   want["thread"], want["public"])
+                   want["thread"], want["public"], want["handled_by"], want["external_ref"])
             assert got == exp, (iid, got, exp)
+        channel = CHANNELS[self.steps % len(CHANNELS)]
+        for ref in REFS[2:]:
+            got = self.outcome(lambda: db.interaction_by_ref(channel, ref).id)
+            exp = self.verdict(lambda: m.interaction_by_ref(channel, ref)["id"])
+            assert got == exp, ("by ref", channel, ref, got, exp)
         for iid in sorted(m.interactions)[:3]:
             assert [i.id for i in db.thread(iid)] == m.thread(iid), "thread"
 
@@ -812,6 +846,9 @@ class CrmMachine(RuleBasedStateMachine):
                 for channel in CONSENT_CHANNELS:
                     assert db.may_contact(cid, purpose, channel) == \
                         m.may_contact(cid, purpose, channel), (cid, purpose, channel)
+                    e = db.consent_decision(cid, purpose, channel)
+                    want = m.decision(cid, purpose, channel)
+                    assert (e and e.id) == (want and want["id"]), ("decision", cid, purpose)
 
     # The reports' options, one set per step in turn: defaults, depths,
     # windows, channel filters (one leaving out ivr), owners, periods.

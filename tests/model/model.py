@@ -63,6 +63,7 @@ ACTOR_MAX = 128       # CRM_ACTOR_MAX
 ATTR_VALUE_MAX = 4096
 TAG_MAX = 64
 SUMMARY_MAX = 1024
+EXTERNAL_REF_MAX = 256
 TEXT_MAX = 1024       # CRM_PROMISE_TEXT_MAX, CRM_NOTE_MAX, CRM_CONSENT_NOTE_MAX
 TIME_MAX = 253402300799999
 
@@ -140,20 +141,26 @@ class Model:
         self.merged = {}             # absorbed id -> survivor id (one step)
         self.merges = {}             # absorbed id -> what an unmerge restores
         self.about = {}              # customer id -> seq of the last entry about it
+        self.entries = []            # the journal's entries: seq, customer, at
         self.identities = []         # dicts: customer, kind, key, flags, made (order)
         self.interactions = {}       # id -> dict
         self.promises = {}           # id -> dict, with "history": [event dicts]
         self.consent = []            # event dicts, in the order recorded
         self.occasions = {}          # id -> dict
         self.memberships = []        # dicts: org, person, role, since
+        self.wrong = {}              # customer id -> wrong answers: count, first, locked_until
         self.made = 0                # a counter for "the order recorded"
 
     # -- the journal (docs/api.md, "The journal"): one entry per change ------
 
-    def journal(self, customer_id, n=1):
+    def journal(self, customer_id, n=1, at=None):
         """n entries about a customer (entity_id is the customer's id for
-        every entity libcrm journals about one: docs/privacy.md)."""
-        self.seq += n
+        every entity libcrm journals about one: docs/privacy.md), dated now, or
+        `at` for a promise step (docs/api.md, "The entry")."""
+        for _ in range(n):
+            self.seq += 1
+            self.entries.append({"seq": self.seq, "customer": customer_id,
+                                 "at": self.now if at is None else at})
         if customer_id is not None:
             self.about[customer_id] = self.seq
 
@@ -359,6 +366,44 @@ class Model:
         mine.sort(key=lambda m: (self.customers[m[other]]["name"].encode().lower(), m[other]))
         return [(m["org"], m["person"], m["role"], m["since"]) for m in mine]
 
+    # -- confirming who is there (include/crm/verify.h) ---------------------------
+
+    VERIFY_MAX_FAILURES = 5
+    VERIFY_WINDOW = 15 * 60 * 1000
+
+    @staticmethod
+    def squeeze(s):
+        """What an answer is compared as: no ASCII whitespace, ASCII lower case."""
+        return re.sub(r"[ \t\n\v\f\r]", "", s).encode().lower()
+
+    def verify(self, cid, key, answer):
+        if key is None or not KEY.match(key):
+            utf8_len(key or "")
+            raise invalid("attribute key")
+        if answer is None or utf8_len(answer) > ATTR_VALUE_MAX or not self.squeeze(answer) \
+                or "\x00" in answer:
+            raise invalid("answer")
+        c = self.live(cid)
+        w = self.wrong.get(c["id"])
+        if w and w["locked_until"] is not None and self.now < w["locked_until"]:
+            raise state_error("locked")
+        if key not in c["attrs"]:
+            raise not_found(f"no attribute {key}")
+        stored = self.squeeze(c["attrs"][key])
+        if stored and stored == self.squeeze(answer):
+            if w:                        # a right one clears the count, journaled
+                del self.wrong[c["id"]]
+                self.journal(None)       # "verify" is no change an unmerge undoes (merge.md)
+            return True
+        if not w or self.now - w["first"] >= self.VERIFY_WINDOW or \
+                w["locked_until"] is not None and self.now >= w["locked_until"]:
+            w = self.wrong[c["id"]] = {"count": 0, "first": self.now, "locked_until": None}
+        w["count"] += 1
+        if w["count"] >= self.VERIFY_MAX_FAILURES:
+            w["locked_until"] = self.now + self.VERIFY_WINDOW
+        self.journal(None)
+        return False
+
     # -- identities (include/crm/identity.h) ------------------------------------
     # Kinds used: "email" (key: the address lower-cased; the machine makes
     # addresses whose key is the address itself) and "phone" (E.164 given).
@@ -479,7 +524,7 @@ class Model:
     # -- interactions (include/crm/interaction.h, docs/history.md) -------------
 
     def log(self, cid, channel, direction, occurred_at, outcome, reason, summary, reply_to,
-            new_id=None, handled_by=None):
+            new_id=None, handled_by=None, external_ref=None):
         if channel is None or channel not in CHANNELS and not WORD.match(channel):
             raise invalid("channel")
         if direction not in DIRECTIONS:
@@ -491,6 +536,7 @@ class Model:
             utf8_len(reason)
             raise invalid("reason")
         check_text("summary", summary, SUMMARY_MAX, required=False)
+        check_text("external_ref", external_ref, EXTERNAL_REF_MAX, required=False, trim=True)
         rid = check_id("reply_to", reply_to) if reply_to is not None else None
         c = self.live(cid)
         thread = None
@@ -501,15 +547,30 @@ class Model:
             if r["customer"] != c["id"]:
                 raise invalid("a reply to another customer's interaction")
             thread = r["thread"]
+        if external_ref is not None and self.by_ref(channel, external_ref):
+            raise conflict("the reference is recorded on the channel")
         if new_id is None:
             return None
         self.interactions[new_id] = {
             "id": new_id, "customer": c["id"], "channel": channel, "direction": direction,
             "occurred_at": at, "outcome": outcome or "none", "reason": reason, "summary": summary,
             "reply_to": reply_to.lower() if reply_to else None, "public": False,
-            "thread": thread or new_id, "handled_by": handled_by}
+            "thread": thread or new_id, "handled_by": handled_by,
+            "external_ref": external_ref, "changed": self.now}
         self.journal(c["id"])
         return new_id
+
+    def by_ref(self, channel, external_ref):
+        """The interaction with this reference on the channel, or None: a
+        reference is unique per channel (interaction.h)."""
+        return next((i for i in self.interactions.values() if i["channel"] == channel
+                     and i["external_ref"] == external_ref), None)
+
+    def interaction_by_ref(self, channel, external_ref):
+        i = self.by_ref(channel, external_ref)
+        if i is None:
+            raise not_found("no interaction has the reference")
+        return i
 
     def interaction(self, iid):
         iid = check_id("interaction id", iid)
@@ -524,6 +585,7 @@ class Model:
         i = self.interaction(iid)
         self.live(i["customer"])      # an erased customer's records take no writes
         i["outcome"] = outcome or "none"
+        i["changed"] = self.now
         self.journal(i["customer"])
 
     def set_reason(self, iid, reason):
@@ -533,6 +595,7 @@ class Model:
         i = self.interaction(iid)
         self.live(i["customer"])
         i["reason"] = reason
+        i["changed"] = self.now
         self.journal(i["customer"])
 
     def set_public(self, iid, public):
@@ -541,6 +604,7 @@ class Model:
         if i["public"] == public:
             return                    # the value it has: nothing changes (interaction.h)
         i["public"] = public
+        i["changed"] = self.now
         self.journal(i["customer"])
 
     def set_summary(self, iid, summary):
@@ -548,6 +612,7 @@ class Model:
         i = self.interaction(iid)
         self.live(i["customer"])
         i["summary"] = summary
+        i["changed"] = self.now
         self.journal(i["customer"])
 
     def delete_interaction(self, iid):
@@ -618,7 +683,7 @@ class Model:
             "closed_at": None, "kept_by": None, "renegotiations": 0, "last_step": made,
             "history": [{"kind": "made", "at": made, "old_due": None, "new_due": due_at,
                          "agreed": False, "note": None}]}
-        self.journal(c["id"])
+        self.journal(c["id"], at=made)
         return new_id
 
     def step(self, pid, kind, at, note, *, note_required, new_due=None, agreed=False,
@@ -656,7 +721,7 @@ class Model:
             p["closed_at"] = t
             if kind == "kept" and interaction_id is not None:
                 p["kept_by"] = interaction_id.lower()
-        self.journal(p["customer"])
+        self.journal(p["customer"], at=t)
 
     def promise_list(self, cid=None, overdue_as_of=None):
         """By due time, then id (docs/history.md "Lists")."""
@@ -768,14 +833,18 @@ class Model:
                 and (e["channel"] is None or channel is not None and e["channel"] == channel)]
         return max(mine, key=lambda e: (e["at"], e["id"]), default=None)
 
-    def may_contact(self, cid, purpose, channel):
+    def decision(self, cid, purpose, channel):
+        """The event may_contact's answer comes from (None: no; consent.md)."""
         if purpose is None or not WORD.match(purpose):
             raise invalid("purpose")
         if channel is not None and not WORD.match(channel):
             raise invalid("channel")
         c = self.live(cid)
-        e = self.deciding([e for e in self.consent if e["customer"] == c["id"]], purpose,
-                          channel)
+        return self.deciding([e for e in self.consent if e["customer"] == c["id"]], purpose,
+                             channel)
+
+    def may_contact(self, cid, purpose, channel):
+        e = self.decision(cid, purpose, channel)
         return bool(e and e["granted"])
 
     def consent_history(self, cid):
@@ -849,6 +918,7 @@ class Model:
             k["attrs"].setdefault(key, value)
         k["updated_at"] = self.now
         del self.customers[absorb_id]
+        self.wrong.pop(absorb_id, None)   # the absorbed one's count goes (verify.h)
         self.merged[absorb_id] = keep_id
         self.journal(absorb_id)       # op "merged" on the absorbed id
         self.journal(keep_id)         # op "merge" on the survivor
@@ -866,6 +936,8 @@ class Model:
         keep = m["keep"]
         if self.about.get(keep) != m["seq"] or self.about.get(absorbed_id) != m["seq"] - 1:
             raise state_error("something changed since the merge")
+        if not any(e["seq"] == m["seq"] for e in self.entries):
+            raise state_error("the merge's journal entry was dropped")
         # a membership the merge moved or kept that the survivor no longer has
         if any(self.membership(*self.moved(h, absorbed_id, keep)) is None
                for h, _ in m["memberships"]):
@@ -875,6 +947,7 @@ class Model:
         # rest of the database as it is now.
         old = m["before"]
         self.customers[absorbed_id] = old["customers"][absorbed_id]
+        # the absorbed customer comes back with no wrong answers counted (merge.md)
         self.customers[keep] = old["customers"][keep]
         del self.merged[absorbed_id]
         del self.merges[absorbed_id]
@@ -916,12 +989,44 @@ class Model:
         self.identities = [i for i in self.identities if i["customer"] != cid]
         self.occasions = {k: o for k, o in self.occasions.items() if o["customer"] != cid}
         self.memberships = [m for m in self.memberships if cid not in (m["org"], m["person"])]
+        self.wrong.pop(cid, None)
         for i in self.interactions.values():
             if i["customer"] == cid:
                 i["summary"] = None
+                i["external_ref"] = None
         for p in self.promises.values():
             if p["customer"] == cid:
                 p["what"] = ""
                 for e in p["history"]:
                     e["note"] = None
         self.journal(cid)
+
+    # -- retention (include/crm/privacy.h) ----------------------------------------
+
+    def active_since(self, c):
+        """The customer's last activity: created or changed, an interaction
+        that occurred or changed, a promise step, a journal entry about it
+        (privacy.h)."""
+        times = [c["created_at"], c["updated_at"]]
+        times += [e["at"] for e in self.entries if e["customer"] == c["id"]]
+        times += [t for i in self.interactions.values() if i["customer"] == c["id"]
+                  for t in (i["occurred_at"], i["changed"])]
+        times += [e["at"] for p in self.promises.values() if p["customer"] == c["id"]
+                  for e in p["history"]]
+        return max(times)
+
+    def erase_inactive(self, before, dry_run):
+        idle = [c["id"] for c in self.customers.values()
+                if not c["erased"] and self.active_since(c) < before]
+        if not dry_run:
+            for cid in idle:
+                self.erase(cid)
+            self.journal(None)        # "retention" "erase_inactive": the cut-off and count
+        return len(idle)
+
+    def drop_journal(self, before, dry_run):
+        old = [e for e in self.entries if e["at"] < before]
+        if not dry_run:
+            self.entries = [e for e in self.entries if e["at"] >= before]
+            self.journal(None)        # "journal" "drop": how many, the cut-off
+        return len(old)

@@ -66,3 +66,42 @@ def test_a_yearly_occasion_from_a_later_year_is_not_due_before_it():
            ("add_occasion", dict(pick=0, date=(12, 31, 2027), yearly=True, lead=366,
                                  kind="contract_end")),
            ("advance", dict(by=40 * DAY)))
+
+
+def call(pick, channel, ref):
+    return ("log", dict(pick=pick, channel=channel, out=False, back=None, outcome=None,
+                        reason=None, summary=None, reply=0, replying=False, handled_by=None,
+                        ref=ref))
+
+
+def test_an_external_reference_is_unique_per_channel_until_erased():
+    replay(("start", dict(people=2, orgs=0, calls=0, promises=0)),
+           call(0, "email", "ref-1"),
+           call(1, "email", "ref-1"),                  # Conflict: the channel has it
+           call(1, "sms", "ref-1"),                    # another channel: fine
+           call(0, "whatsapp", "ref-2"),
+           ("erase", dict(pick=0)),                    # the erase takes the references
+           call(1, "email", "ref-1"),
+           call(1, "whatsapp", "ref-2"),
+           ("delete_interaction", dict(pick=3)),
+           call(1, "email", " ref-1"))                 # InvalidArgument
+
+
+def test_wrong_answers_lock_a_customer_for_a_while():
+    # five wrong answers lock; a right one while locked is StateError; the
+    # lock passes after 15 minutes; a right one clears the count; a merge
+    # drops the absorbed customer's count, an unmerge brings it back clear
+    wrong = ("verify", dict(pick=0, key="date_of_birth", answer="wrong"))
+    right = ("verify", dict(pick=0, key="date_of_birth", answer=" 1980-03-02 "))
+    replay(("start", dict(people=2, orgs=0, calls=0, promises=0)),
+           ("set_attr", dict(pick=0, key="date_of_birth", value="1980-03-02")),
+           right,                                       # nothing counted: no entry
+           wrong, wrong, right,                         # cleared
+           wrong, wrong, wrong, wrong, wrong,           # locked
+           right,                                       # StateError
+           ("advance", dict(by=3_600_000)),
+           right,                                       # the lock has passed
+           wrong, wrong,
+           ("merge", dict(keep=1, absorb=0)),
+           ("unmerge", dict(pick=0)),                   # the verify entries do not count
+           right)
