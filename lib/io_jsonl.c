@@ -142,44 +142,71 @@ typedef struct jl_ctx {
     bool empty; /* the database held no customer when the import began */
     bool header;
     bool merged; /* a merged record was read: the chains are checked at the end */
-    /* Erased customers: no new row may name one (schema 10), so a customer
-     * whose record says erased_at is loaded without it, its interactions,
-     * promises and consent events after it, and erased at the end. */
-    struct erased {
-        crm__uuid id;
-        int64_t at;
-    } *erased;
-    size_t n_erased, cap_erased;
+    /* What a record says that can only be written once the whole file is
+     * in (into an empty database), in the order read:
+     * - a reply's reply_to: the interaction it answers may come later in
+     *   the file (ids made in one millisecond by two handles order either
+     *   way), so a reply is loaded without it;
+     * - an erased customer's erased_at: no new row may name an erased
+     *   customer (schema 10), so it is loaded without it, its
+     *   interactions, promises and consent events after it. */
+    struct later {
+        crm__query q; /* CRM__Q_IO_LOAD_REPLY_TO or CRM__Q_IO_LOAD_ERASED */
+        crm__uuid id, other;
+        int64_t at, line;
+    } *later;
+    size_t n_later, cap_later;
 } jl_ctx;
 
-/* Keep customer id's erased_at for the end of the import. */
-static int erased_later(jl_ctx *x, const crm__uuid *id, int64_t at)
+static int keep_for_later(jl_ctx *x, crm__query q, const crm__uuid *id, const crm__uuid *other,
+                          int64_t at)
 {
-    if (x->n_erased == x->cap_erased) {
-        size_t cap = x->cap_erased ? 2 * x->cap_erased : 16;
-        struct erased *e = crm__realloc(x->erased, cap * sizeof *e);
-        if (!e)
+    if (x->n_later == x->cap_later) {
+        size_t cap = x->cap_later ? 2 * x->cap_later : 16;
+        struct later *l = crm__realloc(x->later, cap * sizeof *l);
+        if (!l)
             return crm__error(x->db, CRM_ENOMEM, "out of memory importing JSON Lines");
-        x->erased = e;
-        x->cap_erased = cap;
+        x->later = l;
+        x->cap_later = cap;
     }
-    x->erased[x->n_erased].id = *id;
-    x->erased[x->n_erased++].at = at;
+    struct later *l = &x->later[x->n_later++];
+    l->q = q;
+    l->id = *id;
+    if (other)
+        l->other = *other;
+    l->at = at;
+    l->line = x->im.line;
     return CRM_OK;
 }
 
-/* Erase, as their records said, the customers loaded without it. */
-static int erase_now(jl_ctx *x)
+/* Write what waited for the whole file: replies first, then erasures. */
+static int write_later(jl_ctx *x)
 {
     crm_db *db = x->db;
     int rc = crm__write_begin(db);
-    for (size_t i = 0; rc == CRM_OK && i < x->n_erased; i++) {
-        CRM__ST(st);
-        rc = crm__st_get(db, CRM__Q_IO_LOAD_ERASED, &st);
-        if (rc == CRM_OK) {
-            crm__bind_id(st, 1, &x->erased[i].id);
-            crm__bind_int(st, 2, x->erased[i].at);
-            rc = crm__st_run(st, "importing JSON Lines");
+    for (int pass = 0; pass < 2; pass++) {
+        crm__query q = pass == 0 ? CRM__Q_IO_LOAD_REPLY_TO : CRM__Q_IO_LOAD_ERASED;
+        for (size_t i = 0; rc == CRM_OK && i < x->n_later; i++) {
+            const struct later *l = &x->later[i];
+            if (l->q != q)
+                continue;
+            CRM__ST(st);
+            int refused = CRM__KEPT;
+            rc = crm__st_get(db, q, &st);
+            if (rc == CRM_OK) {
+                crm__bind_id(st, 1, &l->id);
+                if (q == CRM__Q_IO_LOAD_REPLY_TO)
+                    crm__bind_id(st, 2, &l->other);
+                else
+                    crm__bind_int(st, 2, l->at);
+                rc = crm__st_insert(st, "importing JSON Lines", &refused);
+            }
+            if (rc == CRM_OK && refused != CRM__KEPT) {
+                x->im.line = l->line;
+                rc = crm__import_bad(&x->im, 1, CRM_EINVAL,
+                                     "an interaction record answering an interaction "
+                                     "(reply_to) the file does not give");
+            }
         }
     }
     return crm__write_end(db, rc);
@@ -413,13 +440,20 @@ static int load(jl_ctx *x, const char *line)
         /* A customer's folded name, which duplicates compare, is derived
          * from its name, not carried in the file. */
         char *fold = NULL;
-        const member *erased = NULL;
+        const member *erased = NULL, *reply = NULL;
+        if (rc == CRM_OK && types[k].load == CRM__Q_IO_LOAD_INTERACTION && x->empty) {
+            reply = find(&r, "reply_to");
+            if (reply && reply->type == 'n')
+                reply = NULL;
+            if (reply)
+                crm__bind_null(st, 14); /* answered at the end: write_later() */
+        }
         if (rc == CRM_OK && types[k].load == CRM__Q_IO_LOAD_CUSTOMER) {
             erased = find(&r, "erased_at");
             if (erased && erased->type == 'n')
                 erased = NULL;
             if (erased && x->empty)
-                crm__bind_null(st, 8); /* erased at the end: erase_now() */
+                crm__bind_null(st, 8); /* erased at the end: write_later() */
             const member *name = find(&r, "name");
             fold = crm__fold_name(name->text);
             if (fold)
@@ -442,7 +476,9 @@ static int load(jl_ctx *x, const char *line)
          * customer's record is refused as new: whether it is there, the
          * same, is asked below like any other's. */
         if (rc == CRM_OK && erased && x->empty && !crm__write_mark_holds(db, m))
-            rc = erased_later(x, &ids[0], erased->i);
+            rc = keep_for_later(x, CRM__Q_IO_LOAD_ERASED, &ids[0], NULL, erased->i);
+        if (rc == CRM_OK && reply && !crm__write_mark_holds(db, m))
+            rc = keep_for_later(x, CRM__Q_IO_LOAD_REPLY_TO, &ids[0], &ids[13], 0);
         crm__free(fold);
     }
     bool added = rc == CRM_OK && !crm__write_mark_holds(db, m);
@@ -571,8 +607,8 @@ static int parse(jl_ctx *x, const char *data, size_t len)
     crm__free(line);
     if (rc == CRM_OK && !x->header)
         rc = crm__error(db, CRM_EINVAL, "the JSON Lines text is empty: no header line");
-    if (rc == CRM_OK && x->n_erased)
-        rc = erase_now(x);
+    if (rc == CRM_OK && x->n_later)
+        rc = write_later(x);
     if (rc == CRM_OK && x->merged)
         rc = check_merged(db);
     if (x->im.col > 0 && (rc == CRM_EINVAL || rc == CRM_ESTATE)) {
@@ -602,7 +638,7 @@ static int import(crm_import_result **out, crm_db *db, const char *path, const c
     if (rc == CRM_OK)
         rc = parse(&x, data, len);
     rc = crm__import_end(&x.im, rc, out);
-    crm__free(x.erased);
+    crm__free(x.later);
     crm__free(file);
     return rc;
 }

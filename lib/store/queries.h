@@ -405,6 +405,7 @@ typedef enum crm__query {
     CRM__Q_IO_LOAD_CONSENT,
     CRM__Q_IO_LOAD_MERGED, /* seq 0: the merge's journal entry did not come with it */
     CRM__Q_IO_LOAD_ERASED, /* ?1 customer id, ?2 erased_at: set once the customer's records are in */
+    CRM__Q_IO_LOAD_REPLY_TO, /* ?1 interaction id, ?2 the one it answers: set once the file is in */
     CRM__Q_IO_SAME_CHANNEL,
     CRM__Q_IO_SAME_CUSTOMER,
     CRM__Q_IO_SAME_MEMBERSHIP,

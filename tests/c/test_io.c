@@ -1080,6 +1080,92 @@ TEST(jsonl_merged)
     crm_close(db3);
 }
 
+/* The line of text holding needle: its start in *from and the start of
+ * the next line in *to. */
+static void line_of(const char *text, const char *needle, size_t *from, size_t *to)
+{
+    const char *at = strstr(text, needle);
+    CHECK(at != NULL);
+    if (!at)
+        return;
+    const char *start = at;
+    while (start > text && start[-1] != '\n')
+        start--;
+    const char *end = strchr(at, '\n');
+    *from = (size_t)(start - text);
+    *to = end ? (size_t)(end - text) + 1 : strlen(text);
+}
+
+/* A reply may come before the interaction it answers (two handles making
+ * ids in one millisecond order them either way): the import takes it, and
+ * the copy exports the same bytes. A reply to an interaction the file does
+ * not give is refused, naming its line, and nothing is kept. */
+TEST(jsonl_reply_before_what_it_answers)
+{
+    crm_db *db = test_open_memory();
+    char id[CRM_ID_LEN + 1], first[CRM_ID_LEN + 1], reply[CRM_ID_LEN + 1];
+    test_customer(db, CRM_CUSTOMER_PERSON, "Ada", id);
+    crm_interaction_spec s = CRM_INTERACTION_SPEC_INIT;
+    s.customer_id = id;
+    s.channel = CRM_CHANNEL_EMAIL;
+    s.direction = CRM_DIRECTION_IN;
+    crm_interaction *it = NULL;
+    CHECK_OK(db, crm_interaction_log(&it, db, &s));
+    snprintf(first, sizeof first, "%s", crm_interaction_id(it));
+    crm_interaction_free(it);
+    s.direction = CRM_DIRECTION_OUT;
+    s.reply_to = first;
+    CHECK_OK(db, crm_interaction_log(&it, db, &s));
+    snprintf(reply, sizeof reply, "%s", crm_interaction_id(it));
+    crm_interaction_free(it);
+    char *text = NULL;
+    CHECK_OK(db, crm_jsonl_export_mem(&text, db));
+
+    /* The reply's line moved before the line of what it answers. */
+    char key[64];
+    size_t a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+    snprintf(key, sizeof key, "\"id\":\"%s\"", first);
+    line_of(text, key, &a0, &a1);
+    snprintf(key, sizeof key, "\"id\":\"%s\"", reply);
+    line_of(text, key, &b0, &b1);
+    CHECK(a1 == b0);
+    size_t n = strlen(text);
+    char *swapped = malloc(n + 1);
+    CHECK(swapped != NULL);
+    memcpy(swapped, text, a0);
+    memcpy(swapped + a0, text + b0, b1 - b0);
+    memcpy(swapped + a0 + (b1 - b0), text + a0, a1 - a0);
+    memcpy(swapped + b1, text + b1, n - b1 + 1);
+    crm_db *copy = test_open_memory();
+    CHECK_OK(copy, import_jsonl(NULL, copy, swapped, NULL));
+    CHECK_OK(copy, crm_interaction_get(&it, copy, reply));
+    CHECK_STR(crm_interaction_reply_to(it), first);
+    CHECK_STR(crm_interaction_thread_id(it), first);
+    crm_interaction_free(it);
+    char *again = NULL;
+    CHECK_OK(copy, crm_jsonl_export_mem(&again, copy));
+    CHECK_STR(again, text);
+
+    /* Without the line of what it answers: refused at the reply's line. */
+    memcpy(swapped, text, a0);
+    memcpy(swapped + a0, text + a1, n - a1 + 1);
+    crm_db *none = test_open_memory();
+    char line[32];
+    int l = 1;
+    for (size_t i = 0; i < a0; i++)
+        l += text[i] == '\n';
+    snprintf(line, sizeof line, "line %d,", l);
+    CHECK_FAILS2(none, import_jsonl(NULL, none, swapped, NULL), CRM_EINVAL, line, "reply_to");
+    CHECK_INT(customers(none), 0);
+
+    free(swapped);
+    crm_free(again);
+    crm_free(text);
+    crm_close(none);
+    crm_close(copy);
+    crm_close(db);
+}
+
 TEST(jsonl_errors)
 {
     crm_db *db = test_open_memory();
@@ -1154,6 +1240,7 @@ int main(void)
     RUN(jsonl_round_trip);
     RUN(jsonl_erased_and_duplicates);
     RUN(jsonl_merged);
+    RUN(jsonl_reply_before_what_it_answers);
     RUN(jsonl_errors);
     return test_summary();
 }

@@ -28,7 +28,7 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, p
 
 import crm
 from model import DAY, Model, Refused
-from views import REPORTS, Options, agenda, report
+from views import REPORTS, Options, agenda, report, search
 
 T0 = 1_800_000_000_000          # 2027-01-15T08:00:00Z
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
@@ -875,6 +875,21 @@ class CrmMachine(RuleBasedStateMachine):
                 and math.isclose(g, e, rel_tol=1e-12)
                 for gr, er in zip(got, exp) for g, e in zip(gr, er)), (name, got, exp)
 
+    QUERIES = ["ann", "example", "zoe angstrom", "call*", "charged twice", "gold", "1980",
+               "王小明", "14155550100", "callback", "ANN example.com"]
+
+    @invariant()
+    def search_matches(self):
+        """Three queries a step in turn, with and without archived customers:
+        the same records as the model (their order is the index's rank)."""
+        n = self.steps * 3
+        for query in (self.QUERIES * 2)[n % len(self.QUERIES):][:3]:
+            for archived in (False, True):
+                got = sorted((h.kind, h.customer_id, h.record_id, h.key, h.field)
+                             for h in self.reader.search(query, include_archived=archived,
+                                                         limit=1000))
+                assert got == search(self.model, query, archived), ("search", query, archived)
+
     @invariant()
     def agenda_matches(self):
         m = self.model
@@ -887,7 +902,7 @@ class CrmMachine(RuleBasedStateMachine):
 
     READS = ("customers_match", "lookups_match", "resolves_match", "interactions_match",
              "promises_match", "occasions_match", "consent_matches", "reports_match",
-             "agenda_matches")
+             "agenda_matches", "search_matches")
 
     @invariant()
     def round_trip(self):

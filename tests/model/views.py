@@ -8,6 +8,8 @@ the agenda leaves archived customers out, and an erased one is archived.
 Rows are tuples in the report's column order; times are epoch ms.
 """
 import datetime as dt
+import re
+import unicodedata
 
 from model import DAY
 
@@ -283,3 +285,40 @@ def agenda(m, owner, as_of, horizon=24 * HOUR):
         waited = as_of - since
         out.append((kind, cid, iid, powner, since, waited, waited + HEAD_START[kind], channel, n))
     return sorted(out, key=lambda t: (-t[6], t[4], KINDS.index(t[0]), t[2]))
+
+
+# ---- search -----------------------------------------------------------------------------
+
+def words(text):
+    """The words of a text as the index holds them (search.h): runs of
+    letters and digits, case and diacritics not counting."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text or "")
+                    if not unicodedata.combining(ch))
+    return re.findall(r"[^\W_]+", plain.lower())
+
+
+def search(m, query, include_archived):
+    """Every record whose text holds every word of the query (a word
+    ending in * any word it starts), as (kind, customer, record id, key,
+    field) in a fixed order: the order of hits is the index's relevance,
+    which the model leaves to SQLite."""
+    terms = [(t.rstrip("*"), t.endswith("*")) for t in re.findall(r"[^\W_]+\*?", query.lower())]
+
+    def holds(text):
+        ws = words(text)
+        return all(any(w.startswith(t) if prefix else w == t for w in ws)
+                   for t, prefix in terms)
+    rows = []
+    for c in m.customers.values():
+        if c["erased"] or c["archived"] and not include_archived:
+            continue
+        cid = c["id"]
+        rows.append(("customer", cid, None, None, "name", c["name"]))
+        rows += [("identity", cid, None, i["kind"], "value", i["key"])
+                 for i in m.identities if i["customer"] == cid]
+        rows += [("attribute", cid, None, k, "value", v) for k, v in c["attrs"].items()]
+        rows += [("interaction", cid, i["id"], None, "summary", i["summary"])
+                 for i in m.interactions.values() if i["customer"] == cid]
+        rows += [("promise", cid, p["id"], None, "what", p["what"])
+                 for p in m.promises.values() if p["customer"] == cid]
+    return sorted(r[:5] for r in rows if holds(r[5]))

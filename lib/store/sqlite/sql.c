@@ -877,6 +877,7 @@ const char *const crm__sqlite_sql[CRM__Q_COUNT] = {
         "SELECT ?1, ?2, ?3, 0 WHERE ?1 <> ?2 AND NOT EXISTS (SELECT 1 FROM customer WHERE id = ?1) "
         "ON CONFLICT DO NOTHING",
     [CRM__Q_IO_LOAD_ERASED] = "UPDATE customer SET erased_at = ?2 WHERE id = ?1",
+    [CRM__Q_IO_LOAD_REPLY_TO] = "UPDATE interaction SET reply_to = ?2 WHERE id = ?1",
     [CRM__Q_IO_SAME_CHANNEL] = "SELECT EXISTS (SELECT 1 FROM channel WHERE code = ?1), "
                                "EXISTS (SELECT 1 FROM channel WHERE code = ?1 AND name = ?2)",
     [CRM__Q_IO_SAME_CUSTOMER] =
