@@ -664,12 +664,29 @@ class CrmMachine(RuleBasedStateMachine):
         cid = self.customer_ref(pick)
         self.both(lambda: self.db.erase_customer(cid), lambda: self.model.erase(cid))
 
+    @rule()
+    def purge(self):
+        """Leaves nothing of erased data in the file and changes nothing
+        anyone reads; refused inside a group (privacy.h)."""
+        def check():
+            if self.in_group is not None:
+                raise Refused("StateError", "a transaction is open")
+        self.both(self.db.purge, check)
+
     # ---- the invariants ----------------------------------------------------------------------
 
     @invariant()
     def journal_matches(self):
+        """The last sequence number, and the entries kept (after a drop,
+        only those), each about the customer the model says, at its time:
+        now, or a promise step's own time."""
         assert self.reader.last_seq == self.model.seq, \
             ("journal", self.reader.last_seq, self.model.seq)
+        got = [(e.seq, e.entity_id, ms(e.at)) for e in self.reader.journal()]
+        exp = [(e["seq"], e["customer"], e["at"]) for e in self.model.entries]
+        assert len(got) == len(exp) and all(
+            g[0] == x[0] and g[2] == x[2] and (x[1] is None or g[1] == x[1])
+            for g, x in zip(got, exp)), ("journal entries", got, exp)
 
     @invariant()
     def customers_match(self):

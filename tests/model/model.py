@@ -973,8 +973,8 @@ class Model:
                 self.memberships.remove(self.membership(*self.moved(h, absorbed_id, keep)))
             self.memberships.append(dict(h))
         self.consent.sort(key=lambda e: e["order"])
-        self.journal(absorbed_id)     # op "unmerge" on both customers
-        self.journal(keep)
+        self.journal(keep)            # op "unmerge" on both: the survivor first (merge.md)
+        self.journal(absorbed_id)
 
     # -- erase (docs/privacy.md) ----------------------------------------------------
 
