@@ -10,7 +10,8 @@ from machine import INTEGRITY_EVERY, CrmMachine  # noqa: E402
 
 INVARIANTS = ("journal_matches", "customers_match", "lookups_match", "resolves_match",
               "interactions_match", "promises_match", "occasions_match", "consent_matches",
-              "reports_match", "agenda_matches", "search_matches", "file_is_whole")
+              "reports_match", "agenda_matches", "search_matches", "duplicates_match",
+              "file_is_whole")
 
 
 def replay(*steps):

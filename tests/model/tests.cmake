@@ -18,11 +18,11 @@ if(TARGET crm_python AND NOT CRM_VALGRIND)
       "HYPOTHESIS_STORAGE_DIRECTORY=${CMAKE_CURRENT_BINARY_DIR}/model-hypothesis"
       ${_crm_bind_env})
   if(CRM_SANITIZE)
-    set(_model_examples 400)
-    set(_model_concurrent 10)
+    set(_model_examples 200)
+    set(_model_concurrent 3)
   else()
     set(_model_examples 300)
-    set(_model_concurrent 60)
+    set(_model_concurrent 20)
   endif()
   add_test(NAME model
     COMMAND ${Python3_EXECUTABLE} -m pytest -q -p no:cacheprovider test_model.py test_regressions.py test_paths.py

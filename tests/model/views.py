@@ -322,3 +322,73 @@ def search(m, query, include_archived):
         rows += [("promise", cid, p["id"], None, "what", p["what"])
                  for p in m.promises.values() if p["customer"] == cid]
     return sorted(r[:5] for r in rows if holds(r[5]))
+
+
+# ---- duplicate candidates ------------------------------------------------------------------
+
+FOLD_SPELT = {"ß": "ss", "æ": "ae", "ø": "o", "ł": "l", "þ": "th"}
+WEIGHTS = {"name": 40, "email_domain": 20, "phone_suffix": 30, "organisation": 20,
+           "attribute": 30, "identity": 60}
+BITS = {"name": 1, "email_domain": 2, "phone_suffix": 4, "organisation": 8, "attribute": 16,
+        "identity": 32}
+
+
+def fold(name):
+    """The folded name (merge.md): lower-cased, the diacritics of the Latin
+    letters U+00C0 to U+017F taken off, the letters without one spelt in
+    ASCII."""
+    out = []
+    for ch in name.lower():
+        if ch in FOLD_SPELT:
+            out.append(FOLD_SPELT[ch])
+        elif "\u00c0" <= ch <= "\u017f":
+            out.append("".join(c for c in unicodedata.normalize("NFKD", ch)
+                               if not unicodedata.combining(c)))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def duplicates(m, customer_id=None, keys=(), min_score=50, archived=False):
+    """(customer, other, score, reasons, attributes) of each candidate pair,
+    best score first, then by the two ids; a pair is found through a
+    folded name, an identity value or a named attribute's value, and the
+    other reasons only add to its score (merge.h, docs/merge.md)."""
+    held = {c: {(i["kind"], i["key"]) for i in m.identities if i["customer"] == c}
+            for c in m.customers}
+    orgs = {c: {x["org"] for x in m.memberships if x["person"] == c} for c in m.customers}
+
+    def reasons(a, b):
+        ca, cb = m.customers[a], m.customers[b]
+        mails = [{k[k.index("@"):] for kind, k in held[c] if kind == "email"} for c in (a, b)]
+        phones = [{k[-7:] for kind, k in held[c] if kind == "phone" and len(k) >= 7}
+                  for c in (a, b)]
+        shared = sum(1 for k in keys if k in ca["attrs"] and cb["attrs"].get(k) ==
+                     ca["attrs"][k])
+        why = {"name": fold(ca["name"]) == fold(cb["name"]),
+               "email_domain": bool(mails[0] & mails[1]),
+               "phone_suffix": bool(phones[0] & phones[1]),
+               "organisation": bool(orgs[a] & orgs[b]),
+               "attribute": shared > 0, "identity": bool(held[a] & held[b])}
+        return why, shared
+
+    def kept(a, b):
+        arch = m.customers[a]["archived"], m.customers[b]["archived"]
+        return archived is True or (archived == "only") == any(arch)
+
+    rows = []
+    ids = sorted(m.customers)
+    for a in ids:
+        for b in ids:
+            if b <= a and customer_id is None or b == a:
+                continue
+            if customer_id is not None and a != customer_id:
+                continue
+            why, shared = reasons(a, b)
+            if not (why["name"] or why["identity"] or why["attribute"]) or not kept(a, b):
+                continue
+            score = min(100, sum(WEIGHTS[r] for r, yes in why.items() if yes and r != "attribute")
+                        + 30 * shared)
+            if score >= min_score:
+                rows.append((a, b, score, sum(BITS[r] for r, yes in why.items() if yes), shared))
+    return sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
