@@ -741,6 +741,9 @@ class CrmMachine(RuleBasedStateMachine):
             assert ms(c.created_at) == want["created_at"], ("created_at", cid)
             assert ms(c.updated_at) == want["updated_at"], "updated_at"
             if cid == want["id"]:
+                for key in ATTR_KEYS:
+                    assert self.outcome(lambda: db.attr(cid, key)) == \
+                        want["attrs"].get(key, "NotFound"), ("attr", cid, key)
                 got = [(x.org_id, x.person_id, x.role, ms(x.since)) for x in db.members(cid)]
                 assert got == m.members(cid), ("members", cid, got, m.members(cid))
                 assert db.attrs(cid) == want["attrs"], ("attrs", db.attrs(cid), want["attrs"])
@@ -798,6 +801,26 @@ class CrmMachine(RuleBasedStateMachine):
                 exp = self.verdict(lambda: (lambda i: (i["customer"], i["key"], i["flags"]))(
                     m.identity(cid, kind, value)))
                 assert got == exp, ("identity", cid, kind, value, got, exp)
+
+    @invariant()
+    def ids_expand(self):
+        """expand_id of a long and a short prefix of one record of each kind
+        a step: the one record whose id starts so, or Ambiguous, or
+        NotFound (ids made in one millisecond share their first 12 digits);
+        an erased customer's id is expanded by no prefix."""
+        m, db = self.model, self.reader
+        live = [c for c in m.customers if not m.customers[c]["erased"]]  # Choice, checked
+        for record, ids in (("customer", live), ("interaction", m.interactions),
+                            ("promise", m.promises), ("occasion", m.occasions)):
+            if not ids:
+                continue
+            rid = sorted(ids)[self.steps % len(ids)]
+            for prefix in (rid[:23], rid[:13], rid[:23].replace("-", "").upper()):
+                want = [i for i in ids if i.replace("-", "").startswith(
+                    prefix.replace("-", "").lower())]
+                exp = want[0] if len(want) == 1 else "Ambiguous" if want else "NotFound"
+                got = self.outcome(lambda: db.expand_id(record, prefix))
+                assert got == exp, ("expand_id", record, prefix, got, exp)
 
     @invariant()
     def interactions_match(self):
@@ -957,7 +980,8 @@ class CrmMachine(RuleBasedStateMachine):
         exp = [t[:8] for t in agenda(m, owner, as_of)]
         assert got == exp, ("agenda", owner, got, exp)
 
-    READS = ("customers_match", "lookups_match", "resolves_match", "interactions_match",
+    READS = ("customers_match", "lookups_match", "resolves_match", "ids_expand",
+             "interactions_match",
              "promises_match", "occasions_match", "consent_matches", "reports_match",
              "agenda_matches", "search_matches", "duplicates_match")
 

@@ -9,6 +9,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from machine import INTEGRITY_EVERY, CrmMachine  # noqa: E402
 
 INVARIANTS = ("journal_matches", "customers_match", "lookups_match", "resolves_match",
+              "ids_expand",
               "interactions_match", "promises_match", "occasions_match", "consent_matches",
               "reports_match", "agenda_matches", "search_matches", "duplicates_match",
               "file_is_whole")
