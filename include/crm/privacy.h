@@ -110,9 +110,9 @@ typedef struct crm_retention_options {
  * activity at or after o->before: not created or changed, no interaction
  * that occurred or changed, no promise step, no journal entry about it.
  * One transaction; crm_db_purge() after it, as after an erase. Each
- * customer's erase is journaled, and one entry ("retention",
- * "erase_inactive") gives the cut-off and the count. *out: how many were (or, with dry_run, would be)
- * erased.
+ * customer's erase is journaled, in the order of their ids, and one entry
+ * ("retention", "erase_inactive") gives the cut-off and the count. *out:
+ * how many were (or, with dry_run, would be) erased.
  *
  * CRM_OK; CRM_EINVAL: out or o NULL, unknown version, before not a time,
  * dry_run not 0 or 1; CRM_EREADONLY (not for a dry run); CRM_ESTATE;

@@ -1016,8 +1016,9 @@ class Model:
         return max(times)
 
     def erase_inactive(self, before, dry_run):
-        idle = [c["id"] for c in self.customers.values()
-                if not c["erased"] and self.active_since(c) < before]
+        # each erased and journaled in id order (Choice, checked; privacy.h)
+        idle = sorted(c["id"] for c in self.customers.values()
+                      if not c["erased"] and self.active_since(c) < before)
         if not dry_run:
             for cid in idle:
                 self.erase(cid)
